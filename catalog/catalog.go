@@ -1,0 +1,394 @@
+// Package catalog is the embedded Amazon ECR action catalog (a snapshot of
+// AWS's Service Authorization Reference) and the AWS managed policies that
+// grant ECR actions, with the classes ecrguard's rules speak of.
+//
+// The data files in data/ are copies of ../shared/data/ (see data/SOURCE.md
+// for their provenance). The catalog is immutable once loaded.
+package catalog
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+//go:embed data/iam-actions-ecr.json
+var actionsJSON []byte
+
+//go:embed data/aws-managed-policies-ecr.json
+var managedJSON []byte
+
+// AccessLevel is an action's access level in the Service Authorization
+// Reference.
+type AccessLevel string
+
+// Access levels.
+const (
+	List                  AccessLevel = "List"
+	Read                  AccessLevel = "Read"
+	Write                 AccessLevel = "Write"
+	PermissionsManagement AccessLevel = "Permissions management"
+	Tagging               AccessLevel = "Tagging"
+)
+
+// Class is the action class rules and messages speak of (SPEC section 2).
+type Class string
+
+// Action classes.
+const (
+	ClassPull                  Class = "pull"
+	ClassPush                  Class = "push"
+	ClassDelete                Class = "delete"
+	ClassPermissionsManagement Class = "permissions-management"
+	ClassList                  Class = "list"
+	ClassRead                  Class = "read"
+	ClassWrite                 Class = "write"
+	ClassTagging               Class = "tagging"
+)
+
+// Action is one IAM action of ecr or ecr-public.
+type Action struct {
+	Service        string
+	Name           string
+	Access         AccessLevel
+	ResourceTypes  []string
+	PermissionOnly bool
+	ConditionKeys  []string
+	Description    string
+	// Index is the action's place in Catalog.Actions and its bit in an
+	// ActionSet.
+	Index int
+	full  string
+	lower string
+}
+
+// FullName is the action as policies write it: "ecr:BatchGetImage".
+func (a *Action) FullName() string { return a.full }
+
+// OnRepository reports whether this is a repository action: an ecr (not
+// ecr-public) action whose resource types include repository.
+func (a *Action) OnRepository() bool {
+	if a.Service != "ecr" {
+		return false
+	}
+	for _, t := range a.ResourceTypes {
+		if t == "repository" {
+			return true
+		}
+	}
+	return false
+}
+
+// HasResourceType reports whether the action can be scoped to a resource;
+// actions without one work only with Resource "*".
+func (a *Action) HasResourceType() bool { return len(a.ResourceTypes) > 0 }
+
+var classByName = map[string]Class{
+	"ecr:BatchGetImage":               ClassPull,
+	"ecr:GetDownloadUrlForLayer":      ClassPull,
+	"ecr:BatchCheckLayerAvailability": ClassPull,
+	"ecr:PutImage":                    ClassPush,
+	"ecr:InitiateLayerUpload":         ClassPush,
+	"ecr:UploadLayerPart":             ClassPush,
+	"ecr:CompleteLayerUpload":         ClassPush,
+	"ecr:BatchDeleteImage":            ClassDelete,
+	"ecr:DeleteRepository":            ClassDelete,
+}
+
+// Class returns the action's class: pull, push and delete by name, the rest
+// by access level.
+func (a *Action) Class() Class {
+	if c, ok := classByName[a.full]; ok {
+		return c
+	}
+	switch a.Access {
+	case PermissionsManagement:
+		return ClassPermissionsManagement
+	case List:
+		return ClassList
+	case Read:
+		return ClassRead
+	case Tagging:
+		return ClassTagging
+	}
+	return ClassWrite
+}
+
+// KeyInfo describes a global condition key.
+type KeyInfo struct {
+	Name     string
+	Type     string
+	Category string
+}
+
+// MultiValued reports whether the key carries a set of values.
+func (k KeyInfo) MultiValued() bool { return strings.HasPrefix(k.Type, "ArrayOf") }
+
+// ManagedPolicy is an AWS managed policy's default version.
+type ManagedPolicy struct {
+	Name      string
+	ARN       string
+	VersionID string
+	Document  json.RawMessage
+}
+
+// Catalog holds the actions, global condition keys and managed policies.
+type Catalog struct {
+	// Actions sorted by full name; Actions[i].Index == i.
+	Actions []*Action
+	// Source says where the data came from.
+	Source  string
+	byName  map[string]*Action
+	keys    map[string]KeyInfo
+	tagKeys map[string]KeyInfo // prefixes such as "aws:principaltag/"
+	managed map[string]*ManagedPolicy
+	repo    []*Action
+}
+
+// Default returns the embedded catalog.
+var Default = sync.OnceValue(func() *Catalog {
+	c, err := load(actionsJSON, managedJSON)
+	if err != nil {
+		// The data is embedded and tested; failing here is a build defect.
+		panic(fmt.Sprintf("catalog: embedded data is invalid: %v", err))
+	}
+	return c
+})
+
+type rawAction struct {
+	AccessLevel    string   `json:"access_level"`
+	ResourceTypes  []string `json:"resource_types"`
+	PermissionOnly bool     `json:"permission_only"`
+	ConditionKeys  []string `json:"condition_keys"`
+	Description    string   `json:"description"`
+}
+
+func load(actions, managed []byte) (*Catalog, error) {
+	var raw struct {
+		Source   string `json:"source"`
+		Services map[string]struct {
+			Actions map[string]rawAction `json:"actions"`
+		} `json:"services"`
+		GlobalConditionKeys map[string]struct {
+			Type     string `json:"type"`
+			Category string `json:"category"`
+		} `json:"global_condition_keys"`
+	}
+	if err := json.Unmarshal(actions, &raw); err != nil {
+		return nil, err
+	}
+	c := &Catalog{
+		Source:  raw.Source,
+		byName:  map[string]*Action{},
+		keys:    map[string]KeyInfo{},
+		tagKeys: map[string]KeyInfo{},
+		managed: map[string]*ManagedPolicy{},
+	}
+	for svc, s := range raw.Services {
+		for name, a := range s.Actions {
+			act := &Action{
+				Service: svc, Name: name, Access: AccessLevel(a.AccessLevel),
+				ResourceTypes: a.ResourceTypes, PermissionOnly: a.PermissionOnly,
+				ConditionKeys: a.ConditionKeys, Description: a.Description,
+				full: svc + ":" + name,
+			}
+			c.Actions = append(c.Actions, act)
+		}
+	}
+	sort.Slice(c.Actions, func(i, j int) bool { return c.Actions[i].full < c.Actions[j].full })
+	if len(c.Actions) > setBits {
+		return nil, fmt.Errorf("%d actions do not fit an ActionSet of %d bits", len(c.Actions), setBits)
+	}
+	for i, a := range c.Actions {
+		a.Index = i
+		a.lower = strings.ToLower(a.full)
+		c.byName[a.lower] = a
+		if a.OnRepository() {
+			c.repo = append(c.repo, a)
+		}
+	}
+	for name, k := range raw.GlobalConditionKeys {
+		info := KeyInfo{Name: name, Type: k.Type, Category: k.Category}
+		if prefix, ok := strings.CutSuffix(name, "/tag-key"); ok {
+			c.tagKeys[strings.ToLower(prefix)+"/"] = info
+			continue
+		}
+		c.keys[strings.ToLower(name)] = info
+	}
+	var rawManaged struct {
+		Policies map[string]struct {
+			ARN              string          `json:"arn"`
+			DefaultVersionID string          `json:"default_version_id"`
+			Document         json.RawMessage `json:"document"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal(managed, &rawManaged); err != nil {
+		return nil, err
+	}
+	for name, p := range rawManaged.Policies {
+		c.managed[p.ARN] = &ManagedPolicy{Name: name, ARN: p.ARN, VersionID: p.DefaultVersionID, Document: p.Document}
+	}
+	return c, nil
+}
+
+// Lookup finds an action by its full name, ignoring case.
+func (c *Catalog) Lookup(fullName string) *Action {
+	return c.byName[strings.ToLower(fullName)]
+}
+
+// Match returns the actions an IAM action pattern ("ecr:Batch*", "*")
+// matches, ignoring case, in catalog order.
+func (c *Catalog) Match(pattern string) []*Action {
+	var out []*Action
+	c.MatchSet(pattern).Each(func(i int) { out = append(out, c.Actions[i]) })
+	return out
+}
+
+// MatchSet is Match as an ActionSet.
+func (c *Catalog) MatchSet(pattern string) ActionSet {
+	var s ActionSet
+	lp := strings.ToLower(pattern)
+	if !policy.HasWildcard(lp) {
+		if a := c.byName[lp]; a != nil {
+			s.Add(a.Index)
+		}
+		return s
+	}
+	// Most patterns in an account name other services: skip them cheaply.
+	if svc, _, ok := strings.Cut(lp, ":"); ok && !policy.HasWildcard(svc) && svc != "ecr" && svc != "ecr-public" {
+		return s
+	}
+	for _, a := range c.Actions {
+		if policy.Match(lp, a.lower) {
+			s.Add(a.Index)
+		}
+	}
+	return s
+}
+
+// RepositoryActions returns the repository actions (SPEC section 2) in
+// catalog order.
+func (c *Catalog) RepositoryActions() []*Action { return c.repo }
+
+// RepositorySet is RepositoryActions as an ActionSet.
+func (c *Catalog) RepositorySet() ActionSet {
+	var s ActionSet
+	for _, a := range c.repo {
+		s.Add(a.Index)
+	}
+	return s
+}
+
+// ServiceSet returns every action of one service ("ecr").
+func (c *Catalog) ServiceSet(service string) ActionSet {
+	var s ActionSet
+	for _, a := range c.Actions {
+		if a.Service == service {
+			s.Add(a.Index)
+		}
+	}
+	return s
+}
+
+// ClassSet returns the ecr actions of one class.
+func (c *Catalog) ClassSet(class Class) ActionSet {
+	var s ActionSet
+	for _, a := range c.Actions {
+		if a.Service == "ecr" && a.Class() == class {
+			s.Add(a.Index)
+		}
+	}
+	return s
+}
+
+// Names returns the full names of a set's actions, sorted.
+func (c *Catalog) Names(s ActionSet) []string {
+	out := make([]string, 0, s.Len())
+	for _, a := range c.Actions {
+		if s.Has(a.Index) {
+			out = append(out, a.full)
+		}
+	}
+	return out
+}
+
+// Key describes a global condition key (names are case-insensitive; tag keys
+// such as aws:PrincipalTag/team resolve to their family).
+func (c *Catalog) Key(name string) (KeyInfo, bool) {
+	lower := strings.ToLower(name)
+	if k, ok := c.keys[lower]; ok {
+		return k, true
+	}
+	if i := strings.IndexByte(lower, '/'); i > 0 {
+		if k, ok := c.tagKeys[lower[:i+1]]; ok {
+			return k, true
+		}
+		// Service tag keys (ecr:ResourceTag/x) are single-valued strings.
+		if strings.HasSuffix(lower[:i], ":resourcetag") {
+			return KeyInfo{Name: name, Type: "String", Category: "resource"}, true
+		}
+	}
+	for _, a := range c.Actions {
+		for _, k := range a.ConditionKeys {
+			if strings.EqualFold(k, name) {
+				return KeyInfo{Name: k, Type: "String", Category: "service"}, true
+			}
+		}
+	}
+	return KeyInfo{}, false
+}
+
+// ManagedPolicy returns an AWS managed policy known to the catalog by ARN.
+func (c *Catalog) ManagedPolicy(arn string) (*ManagedPolicy, bool) {
+	p, ok := c.managed[arn]
+	return p, ok
+}
+
+// Suggest returns the known action of the same service nearest to name by
+// edit distance (ignoring case), or "" when none is close.
+func (c *Catalog) Suggest(name string) string {
+	svc, _, ok := strings.Cut(name, ":")
+	if !ok {
+		return ""
+	}
+	best, bestD := "", 1<<30
+	ln := strings.ToLower(name)
+	for _, a := range c.Actions {
+		if !strings.EqualFold(a.Service, svc) {
+			continue
+		}
+		d := editDistance(ln, strings.ToLower(a.full))
+		if d < bestD {
+			best, bestD = a.full, d
+		}
+	}
+	if bestD > max(3, len(name)/4) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,86 @@
+package catalog
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestEmbeddedCopiesMatchShared(t *testing.T) {
+	shared := filepath.Join("..", "..", "shared", "data")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("no shared data folder at %s; nothing to compare", shared)
+	}
+	for _, name := range []string{"iam-actions-ecr.json", "aws-managed-policies-ecr.json"} {
+		want, err := os.ReadFile(filepath.Join(shared, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("data", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("catalog/data/%s differs from %s: copy the shared file again", name, filepath.Join(shared, name))
+		}
+	}
+}
+
+func TestCatalogShape(t *testing.T) {
+	c := Default()
+	if got := len(c.RepositoryActions()); got != 35 {
+		t.Errorf("repository actions = %d, want 35 (conformance README)", got)
+	}
+	for i, a := range c.Actions {
+		if a.Index != i {
+			t.Fatalf("action %s has index %d at position %d", a.FullName(), a.Index, i)
+		}
+	}
+	if a := c.Lookup("ECR:batchgetimage"); a == nil || a.FullName() != "ecr:BatchGetImage" || a.Class() != ClassPull {
+		t.Errorf("Lookup is not case-insensitive or class is wrong: %+v", a)
+	}
+	if a := c.Lookup("ecr:GetAuthorizationToken"); a == nil || a.HasResourceType() {
+		t.Errorf("GetAuthorizationToken should have no resource type: %+v", a)
+	}
+	if got := c.ClassSet(ClassPermissionsManagement); got.Len() != 4 {
+		t.Errorf("ecr permissions-management actions = %v", c.Names(got))
+	}
+	if got := c.Names(c.MatchSet("ecr:Delete*").Intersect(c.RepositorySet())); len(got) != 3 {
+		t.Errorf("ecr:Delete* on repositories = %v, want DeleteLifecyclePolicy, DeleteRepository, DeleteRepositoryPolicy", got)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	c := Default()
+	for in, want := range map[string]string{
+		"ecr:BatchGetImages":         "ecr:BatchGetImage",
+		"ecr:PutImages":              "ecr:PutImage",
+		"ecr:GetAuthorisationToken":  "ecr:GetAuthorizationToken",
+		"ecr:Zzzzzzzzzzzzzzzzzzzzzz": "",
+	} {
+		if got := c.Suggest(in); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	c := Default()
+	for name, multi := range map[string]bool{
+		"aws:PrincipalOrgPaths": true, "aws:principalorgid": false, "aws:TagKeys": true,
+		"aws:PrincipalTag/team": false, "ecr:ResourceTag/team": false, "aws:SourceIp": false,
+	} {
+		k, ok := c.Key(name)
+		if !ok {
+			t.Errorf("Key(%q) unknown", name)
+			continue
+		}
+		if k.MultiValued() != multi {
+			t.Errorf("Key(%q).MultiValued() = %v", name, k.MultiValued())
+		}
+	}
+	if p, ok := c.ManagedPolicy("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"); !ok || p.VersionID != "v3" {
+		t.Errorf("managed policy PowerUser missing: %+v", p)
+	}
+}

@@ -1,0 +1,298 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Policy is a policy document compiled for evaluation. Compile once,
+// evaluate many times; a Policy is safe for concurrent use.
+type Policy struct {
+	// Name identifies the policy in decisions ("inline:PullApp",
+	// "arn:aws:iam::aws:policy/...", "repository policy of app").
+	Name  string
+	Doc   *policy.Document
+	stmts []*cstmt
+}
+
+// cstmt is a compiled statement.
+type cstmt struct {
+	src    *policy.Statement
+	effect policy.Effect
+
+	notAction  bool
+	actSet     catalog.ActionSet // catalog actions the Action/NotAction list matches
+	actPats    []string          // lower-cased patterns, for actions outside the catalog
+	actUnknown bool
+
+	resAbsent   bool
+	notResource bool
+	res         []tmpl
+
+	principal    *cprincipal
+	notPrincipal bool
+
+	conds []ccond
+
+	// unknowns describes what is unknown in the statement, for Assumptions.
+	unknowns []string
+}
+
+// Compile prepares doc for evaluation under a name used in decisions.
+func Compile(name string, doc *policy.Document) *Policy {
+	cat := catalog.Default()
+	p := &Policy{Name: name, Doc: doc}
+	vars := doc.VariablesEnabled()
+	for _, s := range doc.Statements {
+		cs := &cstmt{src: s, effect: s.Effect}
+		acts := s.Action
+		if s.NotAction != nil {
+			acts, cs.notAction = s.NotAction, true
+		}
+		for _, a := range acts {
+			if a.Unknown {
+				cs.actUnknown = true
+				cs.unknowns = append(cs.unknowns, "action "+a.Text)
+				continue
+			}
+			cs.actSet = cs.actSet.Union(cat.MatchSet(a.Text))
+			cs.actPats = append(cs.actPats, strings.ToLower(a.Text))
+		}
+		res := s.Resource
+		if s.NotResource != nil {
+			res, cs.notResource = s.NotResource, true
+		}
+		cs.resAbsent = res == nil
+		for _, r := range res {
+			t := newTmpl(r, vars)
+			if t.unknown {
+				cs.unknowns = append(cs.unknowns, "resource "+r.Text)
+			}
+			cs.res = append(cs.res, t)
+		}
+		switch {
+		case s.Principal != nil:
+			cs.principal = compilePrincipal(s.Principal)
+		case s.NotPrincipal != nil:
+			cs.principal = compilePrincipal(s.NotPrincipal)
+			cs.notPrincipal = true
+		}
+		if cs.principal != nil && cs.principal.unknown {
+			cs.unknowns = append(cs.unknowns, "principal")
+		}
+		for i := range s.Conditions {
+			c := &s.Conditions[i]
+			cc := compileCondition(c, vars)
+			if !c.Op.Known {
+				cs.unknowns = append(cs.unknowns, "condition operator "+c.Operator)
+			}
+			for _, v := range c.Values {
+				if v.Unknown {
+					cs.unknowns = append(cs.unknowns, "condition value "+c.Key+" = "+v.Text)
+				}
+			}
+			cs.conds = append(cs.conds, cc)
+		}
+		p.stmts = append(p.stmts, cs)
+	}
+	return p
+}
+
+// matchAction reports whether the statement's Action/NotAction applies to
+// the request's action.
+func (s *cstmt) matchAction(r *prepared) tri {
+	var hit tri
+	if r.actIndex >= 0 {
+		hit = of(s.actSet.Has(r.actIndex))
+	} else {
+		hit = no
+		for _, p := range s.actPats {
+			if policy.Match(p, r.actLower) {
+				hit = yes
+				break
+			}
+		}
+	}
+	if s.actUnknown && hit == no {
+		hit = maybe
+	}
+	if s.notAction {
+		return not(hit)
+	}
+	return hit
+}
+
+// matchResource reports whether Resource/NotResource applies. A statement
+// without either applies to the resource its (resource-based) policy is
+// attached to; in an identity policy AWS requires one, so it is unknown.
+func (s *cstmt) matchResource(r *prepared, resourcePolicy bool) tri {
+	if s.resAbsent {
+		if resourcePolicy {
+			return yes
+		}
+		return maybe
+	}
+	hit := no
+	for i := range s.res {
+		t := &s.res[i]
+		if t.unknown {
+			hit = maybe
+			continue
+		}
+		if t.matchARN(r.ctx, r.Resource) {
+			hit = yes
+			break
+		}
+	}
+	if s.notResource {
+		return not(hit)
+	}
+	return hit
+}
+
+// grant says how a resource-policy statement names the caller; the
+// same-account rules of the evaluation logic depend on it.
+type grant uint8
+
+const (
+	grantNone grant = iota
+	// grantAccount: the caller's account is named; access is delegated to
+	// the account's identity policies.
+	grantAccount
+	// grantRole: the caller's role is named (or everyone is); limited by
+	// the role's permissions boundary and session policy.
+	grantRole
+	// grantDirect: the caller itself (user, role session, root, service) is
+	// named, or everyone is.
+	grantDirect
+)
+
+// cprincipal is a compiled Principal or NotPrincipal element.
+type cprincipal struct {
+	everyone  bool
+	accounts  map[string]bool
+	arns      map[string]bool
+	services  map[string]bool
+	federated map[string]bool
+	sessions  map[string]bool // role ARNs some of whose sessions are listed
+	unknown   bool
+}
+
+func compilePrincipal(p *policy.Principal) *cprincipal {
+	c := &cprincipal{
+		everyone: p.Wildcard, accounts: map[string]bool{}, arns: map[string]bool{},
+		services: map[string]bool{}, federated: map[string]bool{}, sessions: map[string]bool{},
+	}
+	for _, e := range p.Entries {
+		v := e.Value
+		if v.Unknown {
+			c.unknown = true
+			continue
+		}
+		switch e.Kind {
+		case policy.KindAWS:
+			switch {
+			case v.Text == "*":
+				c.everyone = true
+			case policy.IsAccountID(v.Text):
+				c.accounts[v.Text] = true
+			default:
+				if a, ok := policy.ParseARN(v.Text); ok && a.Service == "iam" && a.Resource == "root" {
+					c.accounts[a.Account] = true
+					continue
+				}
+				c.arns[v.Text] = true
+				if sp, err := ParsePrincipal(v.Text); err == nil && sp.Type == AssumedRole {
+					c.sessions[sp.RoleARN] = true
+				}
+			}
+		case policy.KindService:
+			c.services[strings.ToLower(v.Text)] = true
+		case policy.KindFederated:
+			c.federated[v.Text] = true
+		}
+	}
+	return c
+}
+
+// matches says whether a Principal element names p, and how.
+func (c *cprincipal) matches(p Principal) (tri, grant) {
+	viaEveryone := func() grant {
+		if p.Type == Role {
+			return grantRole
+		}
+		return grantDirect
+	}
+	if c.everyone {
+		return yes, viaEveryone()
+	}
+	switch p.Type {
+	case Service:
+		if c.services[strings.ToLower(p.Service)] {
+			return yes, grantDirect
+		}
+	case Root:
+		if c.accounts[p.Account] {
+			return yes, grantDirect
+		}
+	case User, FederatedUser:
+		if c.arns[p.ARN] {
+			return yes, grantDirect
+		}
+		if c.accounts[p.Account] {
+			return yes, grantAccount
+		}
+	case Role:
+		if c.arns[p.ARN] {
+			return yes, grantRole
+		}
+		if c.accounts[p.Account] {
+			return yes, grantAccount
+		}
+	case AssumedRole:
+		if c.arns[p.ARN] {
+			return yes, grantDirect
+		}
+		if c.arns[p.RoleARN] {
+			return yes, grantRole
+		}
+		if c.accounts[p.Account] {
+			return yes, grantAccount
+		}
+	}
+	if c.unknown {
+		return maybe, viaEveryone()
+	}
+	return no, grantNone
+}
+
+// exempt says whether a NotPrincipal element exempts p. IAM User Guide,
+// "AWS JSON policy elements: NotPrincipal": an account ARN exempts only the
+// account principal; a user is exempt only when the user and its account are
+// listed; a role session only when the session, its role and its account are.
+func (c *cprincipal) exempt(p Principal) tri {
+	if c.everyone {
+		return yes
+	}
+	var r bool
+	switch p.Type {
+	case Service:
+		r = c.services[strings.ToLower(p.Service)]
+	case Root:
+		r = c.accounts[p.Account]
+	case User, FederatedUser:
+		r = c.arns[p.ARN] && c.accounts[p.Account]
+	case Role:
+		// A role's caller picks its session name, so it can be the listed
+		// session when one is.
+		r = c.sessions[p.ARN] && c.arns[p.ARN] && c.accounts[p.Account]
+	case AssumedRole:
+		r = c.arns[p.ARN] && c.arns[p.RoleARN] && c.accounts[p.Account]
+	}
+	if !r && c.unknown {
+		return maybe
+	}
+	return of(r)
+}

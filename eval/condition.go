@@ -1,0 +1,311 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// tri is a three-valued truth: an element whose value is unknown (an IaC
+// value known only after apply, an operator IAM does not define) is maybe.
+type tri uint8
+
+const (
+	no tri = iota
+	yes
+	maybe
+)
+
+func and(a, b tri) tri {
+	if a == no || b == no {
+		return no
+	}
+	if a == maybe || b == maybe {
+		return maybe
+	}
+	return yes
+}
+
+func or(a, b tri) tri {
+	if a == yes || b == yes {
+		return yes
+	}
+	if a == maybe || b == maybe {
+		return maybe
+	}
+	return no
+}
+
+func not(a tri) tri {
+	switch a {
+	case yes:
+		return no
+	case no:
+		return yes
+	}
+	return maybe
+}
+
+func of(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// ccond is a compiled condition: one key of one operator block.
+type ccond struct {
+	src  *policy.Condition
+	key  string // lower-cased
+	op   policy.Operator
+	vals []cval
+}
+
+// cval is one policy value, pre-parsed for its operator family.
+type cval struct {
+	t     tmpl
+	lower string
+	num   float64
+	tm    time.Time
+	pfx   netip.Prefix
+	bin   []byte
+	ok    bool // parsed for the family (false: matches nothing)
+}
+
+func compileCondition(c *policy.Condition, vars bool) ccond {
+	cc := ccond{src: c, key: strings.ToLower(c.Key), op: c.Op}
+	// Variables work in string and ARN comparisons only.
+	useVars := vars && (c.Op.Family == policy.FamilyString || c.Op.Family == policy.FamilyARN)
+	for _, v := range c.Values {
+		cv := cval{t: newTmpl(v, useVars)}
+		cv.lower = strings.ToLower(v.Text)
+		switch c.Op.Family {
+		case policy.FamilyNumeric:
+			cv.num, cv.ok = parseNumber(v.Text)
+		case policy.FamilyDate:
+			cv.tm, cv.ok = parseDate(v.Text)
+		case policy.FamilyIP:
+			cv.pfx, cv.ok = parsePrefix(v.Text)
+		case policy.FamilyBinary:
+			cv.bin, cv.ok = parseBinary(v.Text)
+		case policy.FamilyBool, policy.FamilyNull:
+			cv.ok = cv.lower == "true" || cv.lower == "false"
+		default:
+			cv.ok = true
+		}
+		cc.vals = append(cc.vals, cv)
+	}
+	return cc
+}
+
+// eval evaluates the condition against ctx. IAM User Guide, "IAM JSON policy
+// elements: Condition operators" and "Single-valued vs. multivalued context
+// keys".
+func (c *ccond) eval(ctx *Context) tri {
+	if !c.op.Known {
+		return maybe
+	}
+	vals, present := ctx.get(c.key)
+	if c.op.Family == policy.FamilyNull {
+		// Null "true": the key is absent (or null); "false": it is present.
+		isNull := !present || len(vals) == 0
+		r := no
+		for i := range c.vals {
+			v := &c.vals[i]
+			if v.t.unknown {
+				r = or(r, maybe)
+				continue
+			}
+			if v.ok && (v.lower == "true") == isNull {
+				return yes
+			}
+		}
+		return r
+	}
+	if !present || len(vals) == 0 {
+		switch {
+		case c.op.Set == policy.ForAllValues:
+			return yes
+		case c.op.Set == policy.ForAnyValue:
+			return no
+		case c.op.IfExists && !present:
+			return yes
+		case c.op.Negated:
+			return yes
+		}
+		return no
+	}
+	switch c.op.Set {
+	case policy.ForAllValues:
+		r := yes
+		for _, s := range vals {
+			m := c.matchOne(ctx, s)
+			if c.op.Negated {
+				m = not(m)
+			}
+			if r = and(r, m); r == no {
+				return no
+			}
+		}
+		return r
+	case policy.ForAnyValue:
+		r := no
+		for _, s := range vals {
+			m := c.matchOne(ctx, s)
+			if c.op.Negated {
+				m = not(m)
+			}
+			if r = or(r, m); r == yes {
+				return yes
+			}
+		}
+		return r
+	}
+	// No set operator: the positive match over all request values, negated
+	// as a whole for the Not operators (several policy values are then a NOR).
+	r := no
+	for _, s := range vals {
+		if r = or(r, c.matchOne(ctx, s)); r == yes {
+			break
+		}
+	}
+	if c.op.Negated {
+		return not(r)
+	}
+	return r
+}
+
+// matchOne reports whether the request value s matches any policy value
+// under the operator's positive form.
+func (c *ccond) matchOne(ctx *Context, s string) tri {
+	r := no
+	for i := range c.vals {
+		v := &c.vals[i]
+		if v.t.unknown {
+			r = maybe
+			continue
+		}
+		if c.cmp(ctx, v, s) {
+			return yes
+		}
+	}
+	return r
+}
+
+func (c *ccond) cmp(ctx *Context, v *cval, s string) bool {
+	switch c.op.Family {
+	case policy.FamilyString:
+		switch {
+		case c.op.Like:
+			return v.t.matchLike(ctx, s)
+		case c.op.IgnoreCase:
+			p, ok := v.t.plain(ctx)
+			return ok && strings.EqualFold(p, s)
+		default:
+			p, ok := v.t.plain(ctx)
+			return ok && p == s
+		}
+	case policy.FamilyARN:
+		return v.t.matchARN(ctx, s)
+	case policy.FamilyBool:
+		return v.ok && v.lower == strings.ToLower(s)
+	case policy.FamilyNumeric:
+		n, ok := parseNumber(s)
+		return v.ok && ok && compare(c.op.Cmp, cmpFloat(n, v.num))
+	case policy.FamilyDate:
+		t, ok := parseDate(s)
+		return v.ok && ok && compare(c.op.Cmp, t.Compare(v.tm))
+	case policy.FamilyIP:
+		a, err := netip.ParseAddr(s)
+		return v.ok && err == nil && v.pfx.Contains(a.Unmap())
+	case policy.FamilyBinary:
+		b, ok := parseBinary(s)
+		return v.ok && ok && bytes.Equal(b, v.bin)
+	}
+	return false
+}
+
+// compare applies an ordered comparison to the sign of request-vs-policy.
+func compare(op policy.Cmp, sign int) bool {
+	switch op {
+	case policy.CmpLt:
+		return sign < 0
+	case policy.CmpLe:
+		return sign <= 0
+	case policy.CmpGt:
+		return sign > 0
+	case policy.CmpGe:
+		return sign >= 0
+	}
+	return sign == 0
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func parseNumber(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return f, err == nil
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseDate reads a W3C ISO 8601 date or an epoch time in seconds.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).UTC(), true
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func parsePrefix(s string) (netip.Prefix, bool) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return netip.PrefixFrom(p.Addr().Unmap(), unmappedBits(p)).Masked(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+func unmappedBits(p netip.Prefix) int {
+	if p.Addr().Is4In6() {
+		return max(0, p.Bits()-96)
+	}
+	return p.Bits()
+}
+
+func parseBinary(s string) ([]byte, bool) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	return b, err == nil
+}

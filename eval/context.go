@@ -1,0 +1,108 @@
+package eval
+
+import (
+	"sort"
+	"strings"
+)
+
+// Context is a request context: condition keys and their values. Key names
+// are case-insensitive. A key is either absent, present with values, or
+// present with no values (the "null data set" of the IAM User Guide), and
+// the three are different.
+//
+// A Context is a base map plus a short list of overrides, so that searches
+// over many variants of one context do not copy maps.
+type Context struct {
+	base map[string][]string
+	over []override
+}
+
+type override struct {
+	key    string
+	absent bool
+	vals   []string
+}
+
+// NewContext returns an empty context.
+func NewContext() *Context { return &Context{base: map[string][]string{}} }
+
+// Set makes key present with values; with no values it is present and
+// empty.
+func (c *Context) Set(key string, values ...string) {
+	if values == nil {
+		values = []string{}
+	}
+	if c.base == nil {
+		c.base = map[string][]string{}
+	}
+	c.base[strings.ToLower(key)] = values
+}
+
+// Delete makes key absent.
+func (c *Context) Delete(key string) { delete(c.base, strings.ToLower(key)) }
+
+// Has reports whether key is present (with or without values).
+func (c *Context) Has(key string) bool {
+	_, ok := c.get(strings.ToLower(key))
+	return ok
+}
+
+// Get returns key's values and whether it is present.
+func (c *Context) Get(key string) ([]string, bool) { return c.get(strings.ToLower(key)) }
+
+// get looks up an already lower-cased key.
+func (c *Context) get(lower string) ([]string, bool) {
+	for i := len(c.over) - 1; i >= 0; i-- {
+		if c.over[i].key == lower {
+			if c.over[i].absent {
+				return nil, false
+			}
+			return c.over[i].vals, true
+		}
+	}
+	v, ok := c.base[lower]
+	return v, ok
+}
+
+// Clone returns an independent copy with overrides folded in.
+func (c *Context) Clone() *Context {
+	out := NewContext()
+	for k, v := range c.base {
+		out.base[k] = v
+	}
+	for _, o := range c.over {
+		if o.absent {
+			delete(out.base, o.key)
+		} else {
+			out.base[o.key] = o.vals
+		}
+	}
+	return out
+}
+
+// Keys returns the present keys, lower-cased and sorted.
+func (c *Context) Keys() []string {
+	seen := map[string]bool{}
+	for k := range c.base {
+		seen[k] = true
+	}
+	for _, o := range c.over {
+		seen[o.key] = !o.absent
+	}
+	out := make([]string, 0, len(seen))
+	for k, present := range seen {
+		if present {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// push adds an override (key already lower-cased) and returns a mark for pop.
+func (c *Context) push(key string, absent bool, vals []string) int {
+	c.over = append(c.over, override{key: key, absent: absent, vals: vals})
+	return len(c.over) - 1
+}
+
+func (c *Context) truncate(n int) { c.over = c.over[:n] }

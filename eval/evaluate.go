@@ -1,0 +1,357 @@
+// Package eval evaluates IAM policies the way AWS does: a request (principal,
+// action, resource, context) against identity policies, a resource policy, a
+// permissions boundary, service control policies and a session policy.
+//
+// The logic follows the IAM User Guide, "Policy evaluation logic" and
+// "Cross-account policy evaluation logic": an explicit Deny anywhere wins;
+// every SCP level, the boundary and the session policy must allow; within
+// one account an identity policy or the resource policy may allow (a
+// resource-policy grant that names an IAM user or a role session directly is
+// not limited by the boundary); across accounts both the caller's identity
+// policies and the resource policy must allow.
+//
+// Values that are unknown when the policy is read, and condition operators
+// IAM does not define, resolve to the worst case: an Allow statement applies,
+// a Deny statement does not. Every such resolution is listed in the
+// Decision's Assumptions.
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Kind is the role a policy plays in an evaluation.
+type Kind uint8
+
+// Policy kinds.
+const (
+	KindIdentity Kind = iota
+	KindResource
+	KindBoundary
+	KindSCP
+	KindSession
+)
+
+func (k Kind) String() string {
+	return [...]string{"identity", "resource", "boundary", "scp", "session"}[k]
+}
+
+// PolicySet is every policy that governs a request.
+type PolicySet struct {
+	// Identity holds the caller's identity policies (for a user, its groups'
+	// too).
+	Identity []*Policy
+	// Resource is the resource-based policy of the requested resource.
+	Resource *Policy
+	// ResourceAccount owns the resource; when empty it is read from the
+	// request's resource ARN.
+	ResourceAccount string
+	Boundary        *Policy
+	// SCPs are the service control policies over the caller's account, one
+	// per level of the organization hierarchy: each must allow.
+	SCPs    []*Policy
+	Session *Policy
+	// CallerAllowsAll stands for a caller whose own account's policies are
+	// outside the analysis and under the caller's control (an outsider):
+	// its identity side allows whatever it asks.
+	CallerAllowsAll bool
+}
+
+// Request is one API request.
+type Request struct {
+	Principal Principal
+	// Action is "service:Name".
+	Action string
+	// Resource is an ARN, or "*" for actions without a resource type.
+	Resource string
+	Context  *Context
+}
+
+// Result is the outcome of an evaluation.
+type Result uint8
+
+// Results.
+const (
+	ImplicitDeny Result = iota
+	Allow
+	ExplicitDeny
+)
+
+func (r Result) String() string {
+	return [...]string{"implicit-deny", "allow", "explicit-deny"}[r]
+}
+
+// Match is a statement that took part in a decision.
+type Match struct {
+	Policy    string
+	Kind      Kind
+	Statement *policy.Statement
+}
+
+func (m Match) String() string {
+	return fmt.Sprintf("%s policy %s, %s", m.Kind, m.Policy, m.Statement.Label())
+}
+
+// Assumption records an unknown element resolved to the worst case.
+type Assumption struct {
+	Match
+	// Unknown lists what was unknown in the statement.
+	Unknown []string
+	// Applied is how it was resolved: true for Allow statements, false for
+	// Deny statements.
+	Applied bool
+}
+
+// Decision is the outcome of an evaluation and the statements that made it.
+type Decision struct {
+	Result Result
+	// Matched are the Deny statements of an explicit deny, or the Allow
+	// statements of an allow.
+	Matched []Match
+	// Reason explains the result in a sentence.
+	Reason      string
+	Assumptions []Assumption
+}
+
+// prepared is a request with its lookups done once.
+type prepared struct {
+	Request
+	ctx      *Context
+	actIndex int
+	actLower string
+	resAcct  string
+}
+
+// Evaluate decides one request.
+func Evaluate(ps *PolicySet, r *Request) Decision {
+	pr := prepare(ps, r)
+	return evaluate(ps, &pr)
+}
+
+func prepare(ps *PolicySet, r *Request) prepared {
+	pr := prepared{Request: *r, ctx: r.Context, actIndex: -1, actLower: strings.ToLower(r.Action)}
+	if pr.ctx == nil {
+		pr.ctx = NewContext()
+	}
+	if a := catalog.Default().Lookup(r.Action); a != nil {
+		pr.actIndex = a.Index
+	}
+	pr.resAcct = ps.ResourceAccount
+	if pr.resAcct == "" {
+		if a, ok := policy.ParseARN(r.Resource); ok {
+			pr.resAcct = a.Account
+		}
+	}
+	return pr
+}
+
+// polResult is what one policy says about a request.
+type polResult struct {
+	allows []Match
+	grants []grant // parallel to allows, for resource policies
+	denies []Match
+}
+
+func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polResult {
+	var out polResult
+	if p == nil {
+		return out
+	}
+	resourcePolicy := kind == KindResource
+	for _, s := range p.stmts {
+		t := s.matchAction(r)
+		if t == no {
+			continue
+		}
+		t = and(t, s.matchResource(r, resourcePolicy))
+		if t == no {
+			continue
+		}
+		g := grantDirect
+		if resourcePolicy {
+			var pt tri
+			switch {
+			case s.principal == nil:
+				// A resource-policy statement without Principal is invalid
+				// and names nobody.
+				pt = no
+			case s.notPrincipal:
+				pt = not(s.principal.exempt(r.Principal))
+				g = grantDirect
+				if r.Principal.Type == Role {
+					g = grantRole
+				}
+			default:
+				pt, g = s.principal.matches(r.Principal)
+			}
+			if t = and(t, pt); t == no {
+				continue
+			}
+		}
+		for i := range s.conds {
+			if t = and(t, s.conds[i].eval(r.ctx)); t == no {
+				break
+			}
+		}
+		if t == no {
+			continue
+		}
+		m := Match{Policy: p.Name, Kind: kind, Statement: s.src}
+		if t == maybe {
+			d.Assumptions = append(d.Assumptions, Assumption{Match: m, Unknown: s.unknowns, Applied: s.effect == policy.Allow})
+			if s.effect == policy.Deny {
+				continue
+			}
+		}
+		if s.effect == policy.Deny {
+			out.denies = append(out.denies, m)
+		} else {
+			out.allows = append(out.allows, m)
+			out.grants = append(out.grants, g)
+		}
+	}
+	return out
+}
+
+func evaluate(ps *PolicySet, r *prepared) Decision {
+	var d Decision
+	iamCaller := r.Principal.Type != Service && r.Principal.Type != Anonymous
+
+	var scps []polResult
+	var ids []polResult
+	var bnd, ses polResult
+	var denies []Match
+	if iamCaller {
+		for _, p := range ps.SCPs {
+			res := ps.check(p, KindSCP, r, &d)
+			scps = append(scps, res)
+			denies = append(denies, res.denies...)
+		}
+		for _, p := range ps.Identity {
+			res := ps.check(p, KindIdentity, r, &d)
+			ids = append(ids, res)
+			denies = append(denies, res.denies...)
+		}
+		bnd = ps.check(ps.Boundary, KindBoundary, r, &d)
+		denies = append(denies, bnd.denies...)
+		ses = ps.check(ps.Session, KindSession, r, &d)
+		denies = append(denies, ses.denies...)
+	}
+	res := ps.check(ps.Resource, KindResource, r, &d)
+	denies = append(denies, res.denies...)
+
+	if len(denies) > 0 {
+		d.Result = ExplicitDeny
+		d.Matched = denies
+		d.Reason = "explicitly denied by " + denies[0].String()
+		return d
+	}
+	for i, s := range scps {
+		if len(s.allows) == 0 {
+			d.Result = ImplicitDeny
+			d.Reason = fmt.Sprintf("no statement of service control policy %s allows %s", ps.SCPs[i].Name, r.Action)
+			return d
+		}
+	}
+
+	var idAllows []Match
+	for _, s := range ids {
+		idAllows = append(idAllows, s.allows...)
+	}
+	identityAllows := len(idAllows) > 0 || ps.CallerAllowsAll || r.Principal.Type == Root
+	boundaryAllows := ps.Boundary == nil || len(bnd.allows) > 0 || r.Principal.Type == Root
+	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole)
+	identitySide := identityAllows && boundaryAllows && sessionAllows
+
+	var direct, role, any []Match
+	for i, m := range res.allows {
+		any = append(any, m)
+		switch res.grants[i] {
+		case grantDirect:
+			direct = append(direct, m)
+		case grantRole:
+			role = append(role, m)
+		}
+	}
+
+	allow := func(ms ...[]Match) Decision {
+		d.Result = Allow
+		for _, m := range ms {
+			d.Matched = append(d.Matched, m...)
+		}
+		return d
+	}
+
+	if !iamCaller {
+		if len(any) > 0 {
+			d.Reason = "allowed by the resource policy"
+			return allow(any)
+		}
+		d.Reason = "no resource policy statement allows this caller"
+		return d
+	}
+
+	sameAccount := r.resAcct != "" && r.resAcct == r.Principal.Account
+	if sameAccount {
+		switch {
+		case len(direct) > 0:
+			d.Reason = "allowed by the resource policy, which names the caller directly (not limited by a permissions boundary)"
+			return allow(direct)
+		case len(role) > 0 && boundaryAllows && sessionAllows:
+			d.Reason = "allowed by the resource policy, which names the caller's role"
+			return allow(role)
+		case identitySide && len(idAllows) > 0:
+			d.Reason = "allowed by the caller's identity policies"
+			return allow(idAllows)
+		case identitySide:
+			d.Reason = "allowed: the caller is the account's root user"
+			return allow()
+		}
+		d.Result = ImplicitDeny
+		switch {
+		case !identityAllows && len(role) == 0:
+			d.Reason = "no identity policy or resource policy statement allows " + r.Action
+		case !boundaryAllows:
+			d.Reason = "the permissions boundary does not allow " + r.Action
+		default:
+			d.Reason = "the session policy does not allow " + r.Action
+		}
+		return d
+	}
+
+	// Cross-account: both sides must allow.
+	switch {
+	case len(any) == 0 && !identitySide:
+		d.Reason = "cross-account: neither the caller's identity policies nor the resource policy allow " + r.Action
+	case len(any) == 0:
+		d.Reason = "cross-account: the resource policy does not allow this caller"
+	case !identityAllows:
+		d.Reason = "cross-account: the caller's identity policies do not allow " + r.Action
+	case !boundaryAllows:
+		d.Reason = "cross-account: the caller's permissions boundary does not allow " + r.Action
+	case !sessionAllows:
+		d.Reason = "cross-account: the caller's session policy does not allow " + r.Action
+	default:
+		d.Reason = "cross-account: allowed by both the caller's identity policies and the resource policy"
+		return allow(idAllows, any)
+	}
+	d.Result = ImplicitDeny
+	return d
+}
+
+// Simulate is Evaluate after adding to the request's context the keys its
+// principal always carries (Derive). `ecrguard simulate` answers with it.
+func Simulate(ps *PolicySet, r *Request) Decision {
+	req := *r
+	if req.Context == nil {
+		req.Context = NewContext()
+	} else {
+		req.Context = req.Context.Clone()
+	}
+	Derive(req.Context, req.Principal)
+	return Evaluate(ps, &req)
+}

@@ -1,0 +1,182 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// tmpl is a policy string that may contain policy variables (${aws:username},
+// ${aws:PrincipalTag/team, 'default'}, and the escapes ${*}, ${?}, ${$}).
+// IAM User Guide, "IAM policy elements: Variables and tags".
+type tmpl struct {
+	raw     string
+	segs    []seg // nil: no variables, raw is the value
+	unknown bool
+}
+
+type seg struct {
+	lit    string // literal policy text (wildcards active)
+	esc    byte   // a literal character from ${*} ${?} ${$}; 0 if none
+	key    string // lower-cased variable key; "" if not a variable
+	def    string
+	hasDef bool
+}
+
+// newTmpl parses s; variables only when the document's Version enables them.
+func newTmpl(v policy.Value, vars bool) tmpl {
+	t := tmpl{raw: v.Text, unknown: v.Unknown}
+	if !vars || v.Unknown || !strings.Contains(v.Text, "${") {
+		return t
+	}
+	s := v.Text
+	var segs []seg
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		inner := s[i+2 : i+j]
+		var sg seg
+		switch inner {
+		case "*", "?", "$":
+			sg.esc = inner[0]
+		default:
+			name, def, hasDef := parseVariable(inner)
+			if name == "" {
+				// Not a variable: keep the text literally.
+				segs = append(segs, seg{lit: s[:i+j+1]})
+				s = s[i+j+1:]
+				continue
+			}
+			sg.key, sg.def, sg.hasDef = strings.ToLower(name), def, hasDef
+		}
+		if i > 0 {
+			segs = append(segs, seg{lit: s[:i]})
+		}
+		segs = append(segs, sg)
+		s = s[i+j+1:]
+	}
+	if segs == nil {
+		return t
+	}
+	if s != "" {
+		segs = append(segs, seg{lit: s})
+	}
+	t.segs = segs
+	return t
+}
+
+// parseVariable reads "aws:username" or "aws:PrincipalTag/team, 'dflt'".
+func parseVariable(inner string) (name, def string, hasDef bool) {
+	name = inner
+	if k := strings.Index(inner, ","); k >= 0 {
+		name = strings.TrimSpace(inner[:k])
+		rest := strings.TrimSpace(inner[k+1:])
+		if len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
+			def, hasDef = rest[1:len(rest)-1], true
+		} else {
+			return "", "", false
+		}
+	}
+	if !strings.Contains(name, ":") || strings.ContainsAny(name, " \t'\"${") {
+		return "", "", false
+	}
+	return name, def, hasDef
+}
+
+// hasVars reports whether the value needs the request context.
+func (t *tmpl) hasVars() bool { return t.segs != nil }
+
+// plain returns the value with variables substituted, for exact comparison.
+// ok is false when a variable has no value (and no default): then the value
+// matches nothing ("Policy variables with no value").
+func (t *tmpl) plain(ctx *Context) (string, bool) {
+	if t.segs == nil {
+		return t.raw, true
+	}
+	var b strings.Builder
+	for _, sg := range t.segs {
+		switch {
+		case sg.esc != 0:
+			b.WriteByte(sg.esc)
+		case sg.key != "":
+			v, ok := lookupVar(ctx, sg)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		default:
+			b.WriteString(sg.lit)
+		}
+	}
+	return b.String(), true
+}
+
+// pattern returns the value as a wildcard pattern for policy.MatchEscaped:
+// literal text keeps its wildcards; substituted values and ${*}-style escapes
+// are literal.
+func (t *tmpl) pattern(ctx *Context) (string, bool) {
+	if t.segs == nil {
+		return t.raw, true
+	}
+	var b strings.Builder
+	escape := func(s string, all bool) {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c == policy.Escape || (all && (c == '*' || c == '?')) {
+				b.WriteByte(policy.Escape)
+			}
+			b.WriteByte(c)
+		}
+	}
+	for _, sg := range t.segs {
+		switch {
+		case sg.esc != 0:
+			b.WriteByte(policy.Escape)
+			b.WriteByte(sg.esc)
+		case sg.key != "":
+			v, ok := lookupVar(ctx, sg)
+			if !ok {
+				return "", false
+			}
+			escape(v, true)
+		default:
+			escape(sg.lit, false)
+		}
+	}
+	return b.String(), true
+}
+
+func lookupVar(ctx *Context, sg seg) (string, bool) {
+	vals, ok := ctx.get(sg.key)
+	if ok && len(vals) == 1 {
+		return vals[0], true
+	}
+	if sg.hasDef {
+		return sg.def, true
+	}
+	return "", false
+}
+
+// matchLike matches s against the template as a wildcard pattern.
+func (t *tmpl) matchLike(ctx *Context, s string) bool {
+	if t.segs == nil {
+		return policy.Match(t.raw, s)
+	}
+	p, ok := t.pattern(ctx)
+	return ok && policy.MatchEscaped(p, s)
+}
+
+// matchARN matches s against the template as an ARN pattern.
+func (t *tmpl) matchARN(ctx *Context, s string) bool {
+	if t.segs == nil {
+		return policy.MatchARN(t.raw, s)
+	}
+	p, ok := t.pattern(ctx)
+	return ok && policy.MatchARNEscaped(p, s)
+}

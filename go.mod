@@ -1,0 +1,3 @@
+module github.com/ecrguard/ecrguard
+
+go 1.26

@@ -1,0 +1,213 @@
+// Package policy is the IAM JSON policy language: documents, statements,
+// principals and conditions, with the source position of every element.
+//
+// Decoding is strict where AWS is strict (a document AWS would reject is an
+// error naming file:line:column and what was expected) and lenient where AWS
+// is lenient: elements that are valid but suspicious, such as a duplicated
+// JSON key, are kept and recorded as Problems for validation to report.
+//
+// The package knows the language, not the services: whether ecr:BatchGetImages
+// exists is the catalog's business, and what a statement allows is the
+// evaluator's.
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pos is a position in an input file. Line and Col are 1-based; the zero Pos
+// means "unknown".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsValid reports whether p names a line.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// String formats p as file:line:col, omitting what is unknown.
+func (p Pos) String() string {
+	switch {
+	case p.File == "" && !p.IsValid():
+		return ""
+	case !p.IsValid():
+		return p.File
+	case p.File == "":
+		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Language versions of the Version element.
+const (
+	Version2012 = "2012-10-17"
+	Version2008 = "2008-10-17"
+)
+
+// Document is one policy document.
+type Document struct {
+	// Version is the Version element, or "" when absent (which AWS reads as
+	// 2008-10-17).
+	Version string
+	ID      string
+	// Statements in document order. A Statement written as a single object
+	// rather than a list becomes a one-element list.
+	Statements []*Statement
+	Pos        Pos
+	// Problems are valid-but-suspicious things the decoder kept going past.
+	Problems []Problem
+}
+
+// VariablesEnabled reports whether ${...} policy variables are substituted:
+// only in Version 2012-10-17. Earlier versions treat them as literal text.
+func (d *Document) VariablesEnabled() bool { return d.Version == Version2012 }
+
+// HasPrincipals reports whether any statement has a Principal or
+// NotPrincipal element: the mark of a resource-based policy.
+func (d *Document) HasPrincipals() bool {
+	for _, s := range d.Statements {
+		if s.Principal != nil || s.NotPrincipal != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Effect is Allow or Deny.
+type Effect uint8
+
+// The two effects.
+const (
+	Allow Effect = iota
+	Deny
+)
+
+func (e Effect) String() string {
+	if e == Deny {
+		return "Deny"
+	}
+	return "Allow"
+}
+
+// Value is one string of a policy element with its position. Booleans and
+// numbers keep their literal text ("true", "3600").
+type Value struct {
+	Text string
+	Pos  Pos
+	// Unknown marks a value that is not known when the policy is read (a
+	// Terraform value known only after apply, an unresolved CloudFormation
+	// reference). Text then describes where it comes from. The evaluator
+	// resolves unknowns to the worst case.
+	Unknown bool
+}
+
+// Statement is one element of the Statement list.
+type Statement struct {
+	Sid    string
+	Effect Effect
+	// Principal and NotPrincipal are nil when absent.
+	Principal    *Principal
+	NotPrincipal *Principal
+	// Action, NotAction, Resource and NotResource are nil when absent and a
+	// non-nil (possibly empty) slice when present.
+	Action      []Value
+	NotAction   []Value
+	Resource    []Value
+	NotResource []Value
+	Conditions  []Condition
+	Pos         Pos
+	// Index is the statement's 0-based place in its document.
+	Index int
+}
+
+// Label names the statement for messages: its Sid, or its ordinal.
+func (s *Statement) Label() string {
+	if s.Sid != "" {
+		return s.Sid
+	}
+	return fmt.Sprintf("statement #%d", s.Index+1)
+}
+
+// Principal kinds, the keys of a principal object.
+const (
+	KindAWS           = "AWS"
+	KindService       = "Service"
+	KindFederated     = "Federated"
+	KindCanonicalUser = "CanonicalUser"
+)
+
+// Principal is a Principal or NotPrincipal element.
+type Principal struct {
+	Pos Pos
+	// Wildcard is the bare string form "Principal": "*".
+	Wildcard bool
+	Entries  []PrincipalEntry
+}
+
+// PrincipalEntry is one principal of a kind: {"AWS": "arn:..."}.
+type PrincipalEntry struct {
+	Kind  string
+	Value Value
+}
+
+// IsEveryone reports whether the element names all principals: "*" or
+// {"AWS": "*"} (alone or within a list).
+func (p *Principal) IsEveryone() bool {
+	if p == nil {
+		return false
+	}
+	if p.Wildcard {
+		return true
+	}
+	for _, e := range p.Entries {
+		if e.Kind == KindAWS && e.Value.Text == "*" && !e.Value.Unknown {
+			return true
+		}
+	}
+	return false
+}
+
+// Condition is one key of one operator block: "StringEquals": {"aws:x": [..]}.
+type Condition struct {
+	// Operator is the operator as written, parsed; Op.Known is false for
+	// an operator IAM does not define.
+	Operator string
+	Op       Operator
+	OpPos    Pos
+	// Key is the condition key as written; key names are case-insensitive.
+	Key    string
+	Pos    Pos
+	Values []Value
+}
+
+// Problem is a valid-but-suspicious element the decoder accepted.
+type Problem struct {
+	Pos     Pos
+	Code    string
+	Message string
+}
+
+func (p Problem) String() string {
+	if s := p.Pos.String(); s != "" {
+		return s + ": " + p.Message
+	}
+	return p.Message
+}
+
+// Error is a decoding error: the document is not one AWS would accept.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if s := e.Pos.String(); s != "" {
+		return s + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+// HasWildcard reports whether s contains an IAM wildcard (* or ?).
+func HasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
