@@ -1,0 +1,100 @@
+// Command ecrguard finds out who, inside or outside an AWS account, can read,
+// replace, delete or re-share each Amazon ECR repository, and how to close
+// what should not be open.
+//
+// This package only wires flags to the library: each command lives in its
+// own file, turns flags into options, picks sources and writers, and maps
+// results and errors to the documented exit codes (rules.Exit*).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitError carries a documented exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is a bad flag or argument: exit code 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: rules.ExitIncomplete, err: fmt.Errorf(format, args...)}
+}
+
+// inputError is an unreadable or invalid input: exit code 2.
+func inputError(err error) error {
+	return &exitError{code: rules.ExitIncomplete, err: err}
+}
+
+// exitWith ends a command with a code and no message.
+func exitWith(code int) error { return &exitError{code: code} }
+
+func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ecrguard",
+		Short: "Who can read, replace, delete or re-share your Amazon ECR repositories",
+		Long: `ecrguard reads ECR repository policies, the registry policy and IAM identity
+policies (users, groups, roles, managed and inline policies, permission
+boundaries, SCPs), evaluates them with the semantics AWS uses, and reports who
+inside or outside the account can act on each repository, and how to close
+what should not be open.
+
+Start with 'ecrguard demo' to see a report on a bundled example estate.`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
+	})
+	root.AddCommand(
+		newSimulateCommand(),
+	)
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCommand(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return rules.ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "ecrguard: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Cobra's own argument errors (unknown command, wrong arg count).
+	fmt.Fprintf(stderr, "ecrguard: %v\n", err)
+	return rules.ExitIncomplete
+}

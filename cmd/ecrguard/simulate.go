@@ -1,0 +1,310 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+type simulateOptions struct {
+	action, resource, principal string
+	identity                    []string
+	resourcePolicy, boundary    string
+	session                     string
+	scps                        []string
+	context                     []string
+	contextFile                 string
+	format                      string
+}
+
+func newSimulateCommand() *cobra.Command {
+	var o simulateOptions
+	c := &cobra.Command{
+		Use:   "simulate --action A --resource ARN --principal ARN [policy flags]",
+		Short: "Evaluate one request against policies, as AWS would",
+		Long: `simulate evaluates one request (principal, action, resource, context) against
+identity policies, a resource policy, a permissions boundary, SCPs and a
+session policy, with AWS's documented evaluation logic, and prints the
+decision and the statements that decided it.
+
+The principal's own keys (aws:PrincipalArn, aws:PrincipalAccount,
+aws:PrincipalType, aws:username for users) are added to the context unless
+given. A --context key given twice is multi-valued. --context-file takes a JSON
+object of keys to a string or a list of strings ([] is present with no values;
+binary values are base-64).
+
+Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error.`,
+		Example: `  # Can a partner role pull from our repository?
+  ecrguard simulate --principal arn:aws:iam::444455556666:role/puller \
+    --action ecr:BatchGetImage \
+    --resource arn:aws:ecr:us-east-1:111122223333:repository/app \
+    --identity-policy puller.json --resource-policy app-policy.json
+
+  # Does a delete need MFA?
+  ecrguard simulate --principal arn:aws:iam::111122223333:role/admin \
+    --action ecr:DeleteRepository \
+    --resource arn:aws:ecr:us-east-1:111122223333:repository/app \
+    --identity-policy admin.json --context aws:MultiFactorAuthPresent=true`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runSimulate(c.OutOrStdout(), &o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.action, "action", "", "the action, such as ecr:BatchGetImage (required)")
+	f.StringVar(&o.resource, "resource", "", "the resource ARN, or * for actions without a resource type (required)")
+	f.StringVar(&o.principal, "principal", "", "the caller: an IAM user, role or assumed-role ARN, an account id, or service:NAME (required)")
+	f.StringArrayVar(&o.identity, "identity-policy", nil, "an identity policy file of the caller (repeatable)")
+	f.StringVar(&o.resourcePolicy, "resource-policy", "", "the resource's policy file (a repository policy)")
+	f.StringVar(&o.boundary, "boundary", "", "the caller's permissions boundary file")
+	f.StringVar(&o.session, "session-policy", "", "a session policy file of the caller's role session")
+	f.StringArrayVar(&o.scps, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
+	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
+	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
+	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	return c
+}
+
+func runSimulate(w io.Writer, o *simulateOptions) error {
+	var missing []string
+	for name, v := range map[string]string{"--action": o.action, "--resource": o.resource, "--principal": o.principal} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return usageError("simulate needs %s; see 'ecrguard simulate --help'", strings.Join(missing, ", "))
+	}
+	if o.format != "table" && o.format != "json" {
+		return usageError("--format %q: expected table or json", o.format)
+	}
+	p, err := eval.ParsePrincipal(o.principal)
+	if err != nil {
+		return usageError("--principal: %v", err)
+	}
+	if o.resource != "*" {
+		if _, ok := policy.ParseARN(o.resource); !ok {
+			return usageError("--resource %q: expected an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/app, or *", o.resource)
+		}
+	}
+	if !strings.Contains(o.action, ":") || policy.HasWildcard(o.action) {
+		return usageError("--action %q: expected one action such as ecr:BatchGetImage (no wildcards)", o.action)
+	}
+
+	load := func(file string) (*eval.Policy, error) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, inputError(err)
+		}
+		doc, err := policy.Parse(data, file)
+		if err != nil {
+			return nil, inputError(err)
+		}
+		return eval.Compile(file, doc), nil
+	}
+	var ps eval.PolicySet
+	for _, f := range o.identity {
+		pol, err := load(f)
+		if err != nil {
+			return err
+		}
+		ps.Identity = append(ps.Identity, pol)
+	}
+	for _, f := range o.scps {
+		pol, err := load(f)
+		if err != nil {
+			return err
+		}
+		ps.SCPs = append(ps.SCPs, pol)
+	}
+	for _, slot := range []struct {
+		file string
+		dst  **eval.Policy
+	}{{o.resourcePolicy, &ps.Resource}, {o.boundary, &ps.Boundary}, {o.session, &ps.Session}} {
+		if slot.file == "" {
+			continue
+		}
+		pol, err := load(slot.file)
+		if err != nil {
+			return err
+		}
+		*slot.dst = pol
+	}
+
+	ctx := eval.NewContext()
+	if o.contextFile != "" {
+		if err := readContextFile(o.contextFile, ctx); err != nil {
+			return inputError(err)
+		}
+	}
+	multi := map[string][]string{}
+	var order []string
+	for _, kv := range o.context {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usageError("--context %q: expected KEY=VALUE", kv)
+		}
+		lk := strings.ToLower(k)
+		if _, seen := multi[lk]; !seen {
+			order = append(order, k)
+		}
+		multi[lk] = append(multi[lk], v)
+	}
+	for _, k := range order {
+		ctx.Set(k, multi[strings.ToLower(k)]...)
+	}
+
+	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: ctx}
+	d := eval.Simulate(&ps, req)
+	full := ctx.Clone()
+	eval.Derive(full, p)
+
+	if o.format == "json" {
+		if err := writeSimulateJSON(w, d); err != nil {
+			return err
+		}
+	} else {
+		writeSimulateTable(w, req, full, d)
+	}
+	if d.Result != eval.Allow {
+		return exitWith(1)
+	}
+	return nil
+}
+
+// readContextFile reads a JSON object of key -> string | [string...].
+func readContextFile(file string, ctx *eval.Context) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	n, err := jsonpos.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s:%v", file, err)
+	}
+	lines := jsonpos.NewLines(data)
+	at := func(off int) string {
+		l, c := lines.Position(off)
+		return fmt.Sprintf("%s:%d:%d", file, l, c)
+	}
+	if n.Kind != jsonpos.Object {
+		return fmt.Errorf("%s: expected a JSON object of context keys, got %s", at(n.Off), n.Kind)
+	}
+	for _, m := range n.Members {
+		switch m.Value.Kind {
+		case jsonpos.String, jsonpos.Number, jsonpos.Bool:
+			ctx.Set(m.Key, m.Value.Text)
+		case jsonpos.Array:
+			vals := []string{}
+			for _, e := range m.Value.Elems {
+				if e.Kind != jsonpos.String && e.Kind != jsonpos.Number && e.Kind != jsonpos.Bool {
+					return fmt.Errorf("%s: context key %q: expected strings in the list, got %s", at(e.Off), m.Key, e.Kind)
+				}
+				vals = append(vals, e.Text)
+			}
+			ctx.Set(m.Key, vals...)
+		default:
+			return fmt.Errorf("%s: context key %q: expected a string or a list of strings, got %s", at(m.Value.Off), m.Key, m.Value.Kind)
+		}
+	}
+	return nil
+}
+
+type matchedJSON struct {
+	Policy    string `json:"policy"`
+	Kind      string `json:"kind"`
+	Sid       string `json:"sid,omitempty"`
+	Statement int    `json:"statement"`
+	Effect    string `json:"effect"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+}
+
+func matchedOf(ms []eval.Match) []matchedJSON {
+	out := []matchedJSON{}
+	for _, m := range ms {
+		out = append(out, matchedJSON{
+			Policy: m.Policy, Kind: m.Kind.String(), Sid: m.Statement.Sid, Statement: m.Statement.Index + 1,
+			Effect: m.Statement.Effect.String(), File: m.Statement.Pos.File, Line: m.Statement.Pos.Line, Column: m.Statement.Pos.Col,
+		})
+	}
+	return out
+}
+
+func writeSimulateJSON(w io.Writer, d eval.Decision) error {
+	type assumption struct {
+		matchedJSON
+		Unknown []string `json:"unknown"`
+		Applied bool     `json:"applied"`
+	}
+	out := struct {
+		Decision    string        `json:"decision"`
+		Matched     []matchedJSON `json:"matched"`
+		Reason      string        `json:"reason"`
+		Assumptions []assumption  `json:"assumptions,omitempty"`
+	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason}
+	for _, a := range d.Assumptions {
+		out.Assumptions = append(out.Assumptions, assumption{matchedJSON: matchedOf([]eval.Match{a.Match})[0], Unknown: a.Unknown, Applied: a.Applied})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeSimulateTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Decision:\t%s\n", strings.ToUpper(d.Result.String()))
+	fmt.Fprintf(tw, "Reason:\t%s\n", d.Reason)
+	fmt.Fprintf(tw, "Request:\t%s %s on %s\n", r.Principal, r.Action, r.Resource)
+	tw.Flush()
+	if keys := ctx.Keys(); len(keys) > 0 {
+		fmt.Fprintln(w, "Context:")
+		for _, k := range keys {
+			v, _ := ctx.Get(k)
+			fmt.Fprintf(w, "  %s = %s\n", k, formatValues(v))
+		}
+	}
+	if len(d.Matched) > 0 {
+		fmt.Fprintln(w, "Decided by:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, m := range matchedOf(d.Matched) {
+			where := m.File
+			if m.Line > 0 {
+				where = fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Column)
+			}
+			label := fmt.Sprintf("statement %d", m.Statement)
+			if m.Sid != "" {
+				label = fmt.Sprintf("%q", m.Sid)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Effect, m.Kind, label, where)
+		}
+		tw.Flush()
+	}
+	for _, a := range d.Assumptions {
+		verb := "assumed to apply"
+		if !a.Applied {
+			verb = "assumed not to apply"
+		}
+		fmt.Fprintf(w, "Note: %s is %s because it has unknown elements: %s\n", a.Match, verb, strings.Join(a.Unknown, "; "))
+	}
+}
+
+func formatValues(v []string) string {
+	switch len(v) {
+	case 0:
+		return "[] (present, no values)"
+	case 1:
+		return v[0]
+	}
+	return "[" + strings.Join(v, ", ") + "]"
+}

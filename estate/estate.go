@@ -1,0 +1,338 @@
+// Package estate is what ecrguard read about one or more AWS accounts:
+// repositories and their policies and tags, registry policies and their
+// scope, IAM users, groups, roles and managed policies, SCPs, and the Gaps:
+// what could not be read, and why.
+//
+// Sources (files, a live account, Terraform, CloudFormation) fill an Estate;
+// the analyses read it. Nothing here evaluates a policy.
+package estate
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// DefaultRegion is the region of inputs that name none.
+const DefaultRegion = "us-east-1"
+
+// Estate is everything read.
+type Estate struct {
+	accounts map[string]*Account
+	// Gaps are the things that could not be read or evaluated. Any gap makes
+	// the scan incomplete (exit code 2).
+	Gaps []Gap
+	// Notes are informational messages about inputs (a file skipped because
+	// it is not ours, a managed policy resolved from the embedded catalog).
+	Notes []Note
+}
+
+// New returns an empty estate.
+func New() *Estate { return &Estate{accounts: map[string]*Account{}} }
+
+// Account returns the account with id, creating it.
+func (e *Estate) Account(id string) *Account {
+	if e.accounts == nil {
+		e.accounts = map[string]*Account{}
+	}
+	a := e.accounts[id]
+	if a == nil {
+		a = &Account{ID: id, regions: map[string]*Region{}}
+		e.accounts[id] = a
+	}
+	return a
+}
+
+// Lookup returns the account with id, or nil.
+func (e *Estate) Lookup(id string) *Account { return e.accounts[id] }
+
+// Accounts returns the accounts sorted by id.
+func (e *Estate) Accounts() []*Account {
+	out := make([]*Account, 0, len(e.accounts))
+	for _, a := range e.accounts {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// AddGap records something that could not be read or evaluated.
+func (e *Estate) AddGap(g Gap) { e.Gaps = append(e.Gaps, g) }
+
+// AddNote records an informational message.
+func (e *Estate) AddNote(n Note) { e.Notes = append(e.Notes, n) }
+
+// Merge adds everything of o to e. Repositories, registries and IAM data of
+// the same account and region are merged; where both define the same thing
+// (a repository's policy, say), o's definition wins and a note says so.
+func (e *Estate) Merge(o *Estate) {
+	for _, oa := range o.Accounts() {
+		a := e.Account(oa.ID)
+		a.merge(oa, e)
+	}
+	e.Gaps = append(e.Gaps, o.Gaps...)
+	e.Notes = append(e.Notes, o.Notes...)
+}
+
+// Account is one AWS account.
+type Account struct {
+	ID      string
+	regions map[string]*Region
+	// IAM is the account's authorization details, or nil when not read.
+	IAM *IAM
+	// SCPs are the service control policies over the account, one document
+	// per level of the organization hierarchy (each must allow). SCPsKnown
+	// is false when they were not read (the analysis then assumes none).
+	SCPs      []*Policy
+	SCPsKnown bool
+	// Detached are identity policies read without knowing who they are
+	// attached to (a raw policy file): "any principal it is attached to".
+	Detached []*Policy
+}
+
+// Region returns the account's region name, creating it.
+func (a *Account) Region(name string) *Region {
+	if name == "" {
+		name = DefaultRegion
+	}
+	r := a.regions[name]
+	if r == nil {
+		r = &Region{Name: name, Account: a.ID, repos: map[string]*Repository{}}
+		a.regions[name] = r
+	}
+	return r
+}
+
+// Regions returns the account's regions sorted by name.
+func (a *Account) Regions() []*Region {
+	out := make([]*Region, 0, len(a.regions))
+	for _, r := range a.regions {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (a *Account) merge(o *Account, e *Estate) {
+	for _, or := range o.Regions() {
+		r := a.Region(or.Name)
+		for _, orepo := range or.Repositories() {
+			r.Repository(orepo.Name).merge(orepo)
+		}
+		if or.Registry.Policy != nil || or.Registry.PolicyState != Unread {
+			r.Registry.Policy, r.Registry.PolicyState = or.Registry.Policy, or.Registry.PolicyState
+		}
+		if or.Registry.Scope != "" {
+			r.Registry.Scope = or.Registry.Scope
+		}
+		r.Registry.Replication = append(r.Registry.Replication, or.Registry.Replication...)
+	}
+	if o.IAM != nil {
+		if a.IAM == nil {
+			a.IAM = o.IAM
+		} else {
+			a.IAM.merge(o.IAM)
+		}
+	}
+	if o.SCPsKnown {
+		a.SCPs = append(a.SCPs, o.SCPs...)
+		a.SCPsKnown = true
+	}
+	a.Detached = append(a.Detached, o.Detached...)
+}
+
+// Region is one ECR registry: an account's repositories in one region.
+type Region struct {
+	Name     string
+	Account  string
+	repos    map[string]*Repository
+	Registry Registry
+}
+
+// Repository returns the repository named name, creating it.
+func (r *Region) Repository(name string) *Repository {
+	repo := r.repos[name]
+	if repo == nil {
+		repo = &Repository{Name: name, Account: r.Account, Region: r.Name, ARN: RepositoryARN(r.Name, r.Account, name)}
+		r.repos[name] = repo
+	}
+	return repo
+}
+
+// Repositories returns the region's repositories sorted by name.
+func (r *Region) Repositories() []*Repository {
+	out := make([]*Repository, 0, len(r.repos))
+	for _, repo := range r.repos {
+		out = append(out, repo)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// RepositoryARN builds a private repository's ARN.
+func RepositoryARN(region, account, name string) string {
+	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, account, name)
+}
+
+// RegistryARN names a private registry in reports (SPEC section 1).
+func RegistryARN(region, account string) string {
+	return fmt.Sprintf("arn:aws:ecr:%s:%s:registry", region, account)
+}
+
+// PolicyState says what is known about a resource's policy.
+type PolicyState uint8
+
+// Policy states.
+const (
+	// Unread: nobody read it; the analysis must not call the resource clean
+	// on the strength of its policy.
+	Unread PolicyState = iota
+	// NoPolicy: read, and there is none.
+	NoPolicy
+	// HasPolicy: read; Policy holds it.
+	HasPolicy
+)
+
+// Repository is one private ECR repository.
+type Repository struct {
+	Name    string
+	Account string
+	Region  string
+	ARN     string
+
+	Policy      *Policy
+	PolicyState PolicyState
+
+	// Tags are the repository's tags; TagsKnown is false when they were not
+	// read (the analyses then treat them as absent, SPEC section 3).
+	Tags      map[string]string
+	TagsKnown bool
+
+	// Inventory from describe-repositories, when read.
+	InInventory        bool
+	ImageTagMutability string
+	ScanOnPush         *bool
+	EncryptionType     string
+	CreatedAt          string
+
+	// Source is where the repository was defined or described.
+	Source policy.Pos
+}
+
+// SetPolicy records the repository's policy (nil: it has none).
+func (r *Repository) SetPolicy(p *Policy) {
+	r.Policy = p
+	if p == nil {
+		r.PolicyState = NoPolicy
+	} else {
+		r.PolicyState = HasPolicy
+	}
+}
+
+func (r *Repository) merge(o *Repository) {
+	if o.PolicyState != Unread {
+		r.Policy, r.PolicyState = o.Policy, o.PolicyState
+	}
+	if o.TagsKnown {
+		r.Tags, r.TagsKnown = o.Tags, true
+	}
+	if o.InInventory {
+		r.InInventory = true
+		r.ImageTagMutability, r.ScanOnPush, r.EncryptionType, r.CreatedAt = o.ImageTagMutability, o.ScanOnPush, o.EncryptionType, o.CreatedAt
+	}
+	if !r.Source.IsValid() || o.Source.IsValid() && r.Source.File == "" {
+		r.Source = o.Source
+	}
+}
+
+// Registry scope values (aws ecr get-account-setting --name
+// REGISTRY_POLICY_SCOPE).
+const (
+	ScopeV1 = "V1"
+	ScopeV2 = "V2"
+)
+
+// Registry is a private registry's own settings.
+type Registry struct {
+	Policy      *Policy
+	PolicyState PolicyState
+	// Scope is REGISTRY_POLICY_SCOPE, or "" when unknown (which means V2).
+	Scope string
+	// Replication lists replication destinations (account, region), when
+	// read.
+	Replication []ReplicationDestination
+}
+
+// EffectiveScope is the scope the analysis uses: V2 unless V1 is known.
+func (r *Registry) EffectiveScope() string {
+	if r.Scope == ScopeV1 {
+		return ScopeV1
+	}
+	return ScopeV2
+}
+
+// SetPolicy records the registry's policy (nil: it has none).
+func (r *Registry) SetPolicy(p *Policy) {
+	r.Policy = p
+	if p == nil {
+		r.PolicyState = NoPolicy
+	} else {
+		r.PolicyState = HasPolicy
+	}
+}
+
+// ReplicationDestination is one destination of a replication rule.
+type ReplicationDestination struct {
+	Account string
+	Region  string
+}
+
+// Policy is a policy document and where it came from.
+type Policy struct {
+	// Name identifies the policy in messages: "repository policy of app",
+	// "inline policy PullApp of role/ci", a managed policy ARN.
+	Name string
+	Doc  *policy.Document
+	// Source is where the document is (file and line of its start).
+	Source policy.Pos
+}
+
+// Gap is something that could not be read or evaluated.
+type Gap struct {
+	// Source is the file or API: "policies/app.json", "ecr:GetRepositoryPolicy".
+	Source string
+	Pos    policy.Pos
+	// Account, Region and Resource say what was not assessed, when known.
+	Account  string
+	Region   string
+	Resource string
+	// Code is a short machine-readable reason: an AWS error code
+	// (AccessDenied, ThrottlingException), "parse-error", "unknown-operator".
+	Code    string
+	Message string
+}
+
+func (g Gap) String() string {
+	where := g.Source
+	if g.Pos.IsValid() {
+		where = g.Pos.String()
+	}
+	s := where
+	if g.Resource != "" {
+		s += " (" + g.Resource + ")"
+	}
+	if s != "" {
+		s += ": "
+	}
+	if g.Code != "" {
+		s += g.Code + ": "
+	}
+	return s + g.Message
+}
+
+// Note is an informational message about the inputs.
+type Note struct {
+	Source  string
+	Message string
+}

@@ -1,0 +1,169 @@
+// Package rules holds ecrguard's rule catalog, ECR001 to ECR011 (SPEC
+// section 1), one file per rule with its metadata beside its check, and the
+// Finding and Result types every report is written from.
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Severity ranks findings.
+type Severity uint8
+
+// Severities, lowest first.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("severity(%d)", s)
+}
+
+// ParseSeverity reads "critical", "high", "medium", "low" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(s, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q: expected critical, high, medium, low or info", s)
+}
+
+// Severities lists every severity, highest first.
+func Severities() []Severity { return []Severity{Critical, High, Medium, Low, Info} }
+
+// Finding is one rule firing on one resource (or principal).
+type Finding struct {
+	RuleID   string
+	Severity Severity
+	Title    string
+	Message  string
+	// Resource is the repository or registry ARN, or the principal's ARN for
+	// identity rules.
+	Resource string
+	// Source is where to look: the file and line of the statement (or the
+	// policy) that caused the finding.
+	Source policy.Pos
+	// Principals use "*" for public, arn:aws:iam::ACCOUNT:root for a whole
+	// account, full ARNs otherwise, service:NAME for service principals, and
+	// an org id or org path for an organization.
+	Principals []string
+	// Actions are concrete catalog names, sorted.
+	Actions []string
+	// Conditions are the conditions the access depends on, "key value".
+	Conditions []string
+	// Frameworks maps a framework to its control ids.
+	Frameworks map[string][]string
+	// Remediation names the concrete change.
+	Remediation string
+	// Suppressed is the reason a config suppression gave, when it matched.
+	Suppressed string
+}
+
+// Result is everything a scan produced: findings and coverage gaps.
+type Result struct {
+	Findings []Finding
+	// Gaps are the inputs or policy elements that could not be read or
+	// evaluated: any gap means the result is incomplete.
+	Gaps []estate.Gap
+	// Notes are informational messages about the inputs.
+	Notes []estate.Note
+	// Resources counts the repositories and registries assessed.
+	Resources int
+}
+
+// Sort orders findings and gaps deterministically: by severity (highest
+// first), rule, resource, source, then message.
+func (r *Result) Sort() {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		switch {
+		case a.Severity != b.Severity:
+			return a.Severity > b.Severity
+		case a.RuleID != b.RuleID:
+			return a.RuleID < b.RuleID
+		case a.Resource != b.Resource:
+			return a.Resource < b.Resource
+		case a.Source.File != b.Source.File:
+			return a.Source.File < b.Source.File
+		case a.Source.Line != b.Source.Line:
+			return a.Source.Line < b.Source.Line
+		case a.Source.Col != b.Source.Col:
+			return a.Source.Col < b.Source.Col
+		}
+		return a.Message < b.Message
+	})
+	sort.SliceStable(r.Gaps, func(i, j int) bool { return r.Gaps[i].String() < r.Gaps[j].String() })
+	sort.SliceStable(r.Notes, func(i, j int) bool {
+		if r.Notes[i].Source != r.Notes[j].Source {
+			return r.Notes[i].Source < r.Notes[j].Source
+		}
+		return r.Notes[i].Message < r.Notes[j].Message
+	})
+}
+
+// Counts returns the number of unsuppressed findings per severity.
+func (r *Result) Counts() map[Severity]int {
+	out := map[Severity]int{}
+	for _, f := range r.Findings {
+		if f.Suppressed == "" {
+			out[f.Severity]++
+		}
+	}
+	return out
+}
+
+// Active returns the unsuppressed findings.
+func (r *Result) Active() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Suppressed == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Exit codes (SPEC section 5), documented in docs/exit-codes.md.
+const (
+	// ExitOK: no finding at or above the --fail-on threshold, everything
+	// assessed.
+	ExitOK = 0
+	// ExitFindings: at least one finding at or above the threshold.
+	ExitFindings = 1
+	// ExitIncomplete: a usage or input error, or something not assessed (a
+	// coverage gap). It wins over ExitFindings: a partial result is never
+	// reported as a pass or a plain fail.
+	ExitIncomplete = 2
+)
+
+// ExitCode maps a result to the documented exit code. failOn is the lowest
+// severity that fails; none disables failing on findings.
+func (r *Result) ExitCode(failOn Severity, none bool) int {
+	if len(r.Gaps) > 0 {
+		return ExitIncomplete
+	}
+	if none {
+		return ExitOK
+	}
+	for _, f := range r.Findings {
+		if f.Suppressed == "" && f.Severity >= failOn {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}
