@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -255,55 +254,11 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-func parseNumber(s string) (float64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return f, err == nil
-}
+func parseNumber(s string) (float64, bool) { return policy.ParseNumber(s) }
 
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
+func parseDate(s string) (time.Time, bool) { return policy.ParseDate(s) }
 
-// parseDate reads a W3C ISO 8601 date or an epoch time in seconds.
-func parseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, false
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(n, 0).UTC(), true
-	}
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-func parsePrefix(s string) (netip.Prefix, bool) {
-	s = strings.TrimSpace(s)
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return netip.PrefixFrom(p.Addr().Unmap(), unmappedBits(p)).Masked(), true
-	}
-	if a, err := netip.ParseAddr(s); err == nil {
-		a = a.Unmap()
-		return netip.PrefixFrom(a, a.BitLen()), true
-	}
-	return netip.Prefix{}, false
-}
-
-func unmappedBits(p netip.Prefix) int {
-	if p.Addr().Is4In6() {
-		return max(0, p.Bits()-96)
-	}
-	return p.Bits()
-}
+func parsePrefix(s string) (netip.Prefix, bool) { return policy.ParseCIDR(s) }
 
 func parseBinary(s string) ([]byte, bool) {
 	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))

@@ -1,8 +1,196 @@
 package rules
 
-import "github.com/ecrguard/ecrguard/estate"
+import (
+	"fmt"
+	"sort"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/validate"
+)
+
+// Settings are the parts of the configuration the rules need (SPEC section
+// 6): the zone of trust and the authorized sets.
+type Settings struct {
+	TrustedAccounts []string
+	TrustedOrgIDs   []string
+	TrustedOrgPaths []string
+	// Authorized ARN patterns (IAM wildcards) per action class.
+	AuthorizedDelete           []string
+	AuthorizedAuthToken        []string
+	AuthorizedPolicyManagement []string
+	AuthorizedWrite            []string
+}
+
+// Zone returns the zone of trust of one scanned account.
+func (s Settings) Zone(account string) exposure.Zone {
+	return exposure.Zone{Account: account, Accounts: s.TrustedAccounts, OrgIDs: s.TrustedOrgIDs, OrgPaths: s.TrustedOrgPaths}
+}
 
 // Analysis is what the rules judge: the estate and the analyses of it.
 type Analysis struct {
-	Estate *estate.Estate
+	Estate   *estate.Estate
+	Settings Settings
+	// Exposure holds one result per resource policy (repository or registry).
+	Exposure []*ExposureItem
+	// Problems are the invalid or dead policy elements found.
+	Problems []ProblemItem
+	// Gaps found while analysing (adds to the estate's).
+	Gaps []estate.Gap
+	// Resources counts the repositories and registries assessed.
+	Resources int
+}
+
+// ExposureItem is the exposure of one resource policy and where it came from.
+type ExposureItem struct {
+	*exposure.Result
+	Policy *estate.Policy
+	Zone   exposure.Zone
+}
+
+// ProblemItem is a validation problem of one policy.
+type ProblemItem struct {
+	validate.Problem
+	// Resource is what the policy governs: a repository or registry ARN, or
+	// the identity a policy is attached to.
+	Resource string
+	Policy   *estate.Policy
+}
+
+// Analyze runs the analyses over an estate: exposure of every resource
+// policy and validation of every policy.
+func Analyze(e *estate.Estate, s Settings) *Analysis {
+	a := &Analysis{Estate: e, Settings: s}
+	gapFor := map[string]bool{}
+	for _, g := range e.Gaps {
+		if g.Resource != "" {
+			gapFor[g.Resource] = true
+		}
+	}
+	for _, acct := range e.Accounts() {
+		zone := s.Zone(acct.ID)
+		for _, region := range acct.Regions() {
+			for _, repo := range region.Repositories() {
+				a.Resources++
+				switch repo.PolicyState {
+				case estate.Unread:
+					if !gapFor[repo.ARN] {
+						a.Gaps = append(a.Gaps, estate.Gap{
+							Source: repo.Source.File, Pos: repo.Source, Account: repo.Account, Region: repo.Region,
+							Resource: repo.ARN, Code: "policy-not-read",
+							Message: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
+						})
+					}
+				case estate.HasPolicy:
+					a.addExposure(exposure.Target{
+						Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region,
+						Repository: repo.Name, Policy: eval.Compile(repo.Policy.Name, repo.Policy.Doc),
+					}, repo.Policy, zone)
+					a.addProblems(validate.Check(repo.Policy.Doc, validate.RepositoryPolicy, repo.ARN), repo.ARN, repo.Policy)
+				}
+			}
+			reg := &region.Registry
+			if reg.PolicyState == estate.HasPolicy {
+				a.Resources++
+				arn := estate.RegistryARN(region.Name, acct.ID)
+				a.addExposure(exposure.Target{
+					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
+					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(),
+				}, reg.Policy, zone)
+				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, ""), arn, reg.Policy)
+			}
+		}
+		for _, p := range acct.SCPs {
+			a.addProblems(validate.Check(p.Doc, validate.SCP, ""), "arn:aws:organizations::"+acct.ID+":scp", p)
+		}
+		for _, p := range acct.Detached {
+			a.addProblems(validate.Check(p.Doc, validate.IdentityPolicy, ""), p.Name, p)
+		}
+		if acct.IAM != nil {
+			a.validateIAM(acct.IAM)
+		}
+	}
+	return a
+}
+
+func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
+	r := exposure.Analyze(t, zone)
+	a.Exposure = append(a.Exposure, &ExposureItem{Result: r, Policy: p, Zone: zone})
+	if r.Truncated {
+		a.Gaps = append(a.Gaps, estate.Gap{
+			Source: p.Source.File, Pos: p.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: "too-many-combinations",
+			Message: "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven",
+		})
+	}
+}
+
+func (a *Analysis) addProblems(ps []validate.Problem, resource string, p *estate.Policy) {
+	for _, pr := range ps {
+		a.Problems = append(a.Problems, ProblemItem{Problem: pr, Resource: resource, Policy: p})
+		if pr.Unevaluable {
+			a.Gaps = append(a.Gaps, estate.Gap{
+				Source: pr.Pos.File, Pos: pr.Pos, Resource: resource, Code: pr.Code,
+				Message: pr.Message,
+			})
+		}
+	}
+}
+
+// validateIAM validates every identity policy, boundary and managed policy
+// once.
+func (a *Analysis) validateIAM(m *estate.IAM) {
+	check := func(p *estate.Policy, kind validate.Kind, resource string) {
+		if p != nil && p.Doc != nil {
+			a.addProblems(validate.Check(p.Doc, kind, ""), resource, p)
+		}
+	}
+	for _, u := range m.Users {
+		for _, p := range u.Inline {
+			check(p, validate.IdentityPolicy, u.ARN)
+		}
+	}
+	for _, g := range m.Groups {
+		for _, p := range g.Inline {
+			check(p, validate.IdentityPolicy, g.ARN)
+		}
+	}
+	for _, r := range m.Roles {
+		for _, p := range r.Inline {
+			check(p, validate.IdentityPolicy, r.ARN)
+		}
+	}
+	for _, mp := range m.Policies {
+		check(mp.Default, validate.IdentityPolicy, mp.ARN)
+	}
+}
+
+// Run analyses the estate and runs every rule.
+func Run(e *estate.Estate, s Settings) *Result {
+	a := Analyze(e, s)
+	return a.Run()
+}
+
+// Run runs every rule over the analysis.
+func (a *Analysis) Run() *Result {
+	res := &Result{Resources: a.Resources}
+	for _, r := range All() {
+		if r.check != nil {
+			res.Findings = append(res.Findings, r.check(r, a)...)
+		}
+	}
+	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
+	res.Notes = append(res.Notes, a.Estate.Notes...)
+	res.Sort()
+	return res
+}
+
+// sortedStrings returns the keys of a set, sorted.
+func sortedStrings(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

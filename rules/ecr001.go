@@ -1,5 +1,13 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/exposure"
+)
+
 var ecr001 = Rule{
 	ID:          "ECR001",
 	Title:       "Repository is public",
@@ -9,4 +17,44 @@ var ecr001 = Rule{
 	Description: `Anyone with an AWS account can use the repository for the actions listed: pull images (and read your software supply chain), push replacements, or worse, depending on the actions.`,
 	Frameworks:  map[string][]string{"cloudguard": []string{"D9.AWS.IAM.102"}, "trivy": []string{"AVD-AWS-0032"}, "checkov": []string{"CKV_AWS_32"}, "prowler": []string{"ecr_repositories_not_publicly_accessible"}},
 	Remediation: `Replace Principal "*" with the accounts, roles or organization that need access, or add a condition on aws:PrincipalOrgID / aws:PrincipalAccount that must hold, then apply the policy with aws ecr set-repository-policy.`,
+	check:       checkECR001,
+}
+
+func checkECR001(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, x := range a.Exposure {
+		pub := x.Public
+		if pub.Actions.Empty() {
+			continue
+		}
+		stmts := resourceStatements(pub.Proofs)
+		f := r.finding()
+		f.Resource = x.Target.ARN
+		f.Source = firstSource(stmts, x.Policy)
+		f.Principals = []string{"*"}
+		f.Actions = catalog.Default().Names(pub.Actions)
+		f.Conditions = describeConditions(stmts)
+		f.Message = fmt.Sprintf("Anyone with an AWS account can perform %s on %s: %s let in principals outside the zone of trust.%s",
+			describeActions(pub.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(pub.Proofs, pub.Actions))
+		if len(f.Conditions) > 0 {
+			f.Message += " The conditions restrict nothing an outsider cannot satisfy."
+		}
+		f.Remediation = fmt.Sprintf("In %s, replace Principal \"*\" with the accounts or roles that need access, or add a condition that must hold such as %s; then apply it with `%s`.",
+			labels(stmts), zoneCondition(x.Zone), applyCommand(x.Target))
+		out = append(out, f)
+	}
+	return out
+}
+
+// zoneCondition suggests the condition that limits a statement to the zone.
+func zoneCondition(z exposure.Zone) string {
+	if len(z.OrgIDs) > 0 {
+		return fmt.Sprintf(`"StringEquals": {"aws:PrincipalOrgID": %q}`, z.OrgIDs[0])
+	}
+	accts := append([]string{z.Account}, z.Accounts...)
+	q := make([]string, len(accts))
+	for i, a := range accts {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return fmt.Sprintf(`"StringEquals": {"aws:PrincipalAccount": [%s]}`, strings.Join(q, ", "))
 }

@@ -1,5 +1,15 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
 var ecr002 = Rule{
 	ID:          "ECR002",
 	Title:       "Wildcard principal behind a condition",
@@ -9,4 +19,99 @@ var ecr002 = Rule{
 	Description: `A statement that lets in everyone and relies on a condition to narrow it down is one edit away from being public, and many conditions restrict nothing (aws:SecureTransport, IfExists forms, ForAllValues on an absent key).`,
 	Frameworks:  map[string][]string{"cloudguard": []string{"D9.AWS.IAM.103"}},
 	Remediation: `Name the principals explicitly instead of "*" and keep the condition as a second guard.`,
+	check:       checkECR002,
+}
+
+func checkECR002(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, x := range a.Exposure {
+		doc := x.Target.Policy.Doc
+		for _, s := range doc.Statements {
+			if s.Effect != policy.Allow || !s.Principal.IsEveryone() || len(s.Conditions) == 0 {
+				continue
+			}
+			// Judge the statement alone: what does its condition leave open?
+			alone := *x.Target.Policy.Doc
+			alone.Statements = []*policy.Statement{s}
+			t := x.Target
+			t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
+			res := exposure.Analyze(t, x.Zone)
+
+			f := r.finding()
+			f.Resource = x.Target.ARN
+			f.Source = s.Pos
+			f.Principals = []string{"*"}
+			f.Conditions = describeConditions([]*policy.Statement{s})
+			granted := catalog.ActionSet{}
+			for _, act := range s.Action {
+				granted = granted.Union(catalog.Default().MatchSet(act.Text))
+			}
+			if s.NotAction != nil {
+				granted = x.Universe
+				for _, act := range s.NotAction {
+					granted = granted.Minus(catalog.Default().MatchSet(act.Text))
+				}
+			}
+			f.Actions = catalog.Default().Names(granted.Intersect(x.Universe))
+			var restricts string
+			switch {
+			case !res.Public.Actions.Empty():
+				restricts = "nothing an outsider cannot satisfy, so the statement is public (see ECR001)"
+			default:
+				restricts = conditionScope(s, res)
+			}
+			f.Message = fmt.Sprintf("Statement %s of %s allows Principal \"*\" behind a condition (%s). The condition restricts %s.",
+				labels([]*policy.Statement{s}), targetName(x.Target), strings.Join(f.Conditions, "; "), restricts)
+			f.Remediation = fmt.Sprintf("Name the principals that need access in the Principal element instead of \"*\" and keep the condition as a second guard; then apply the policy with `%s`.", applyCommand(x.Target))
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// conditionScope says whom a non-public statement's condition lets in.
+func conditionScope(s *policy.Statement, res *exposure.Result) string {
+	var who []string
+	var orgs, accts, nets, svcs []string
+	for _, c := range s.Conditions {
+		k := strings.ToLower(c.Key)
+		var vals []string
+		for _, v := range c.Values {
+			vals = append(vals, v.Text)
+		}
+		switch {
+		case strings.HasPrefix(k, "aws:principalorg"):
+			orgs = append(orgs, vals...)
+		case k == "aws:principalaccount" || k == "aws:principalarn" || k == "aws:userid":
+			accts = append(accts, vals...)
+		case k == "aws:sourceip" || k == "aws:vpcsourceip" || strings.HasPrefix(k, "aws:sourcevpc") || strings.HasPrefix(k, "aws:vpce"):
+			nets = append(nets, vals...)
+		case strings.HasPrefix(k, "aws:source") || strings.HasPrefix(k, "aws:principalservice") || k == "aws:principalisawsservice":
+			svcs = append(svcs, vals...)
+		}
+	}
+	if len(orgs) > 0 {
+		who = append(who, "members of the organization or OUs "+strings.Join(orgs, ", "))
+	}
+	if len(accts) > 0 {
+		who = append(who, "the principals "+strings.Join(accts, ", "))
+	}
+	if len(nets) > 0 {
+		who = append(who, "callers from the network "+strings.Join(nets, ", "))
+	}
+	if len(svcs) > 0 {
+		if len(svcs) == 1 && (svcs[0] == "true" || svcs[0] == "false") {
+			who = append(who, "AWS service principals")
+		} else {
+			who = append(who, "AWS services acting for "+strings.Join(svcs, ", "))
+		}
+	}
+	if len(who) == 0 {
+		return "access to callers that satisfy it; no principal outside the zone of trust can"
+	}
+	s2 := "access to " + joinAnd(who)
+	if len(res.Accounts) > 0 || len(res.Orgs) > 0 {
+		s2 += ", some of which are outside the zone of trust (see ECR003)"
+	}
+	return s2
 }

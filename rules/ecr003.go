@@ -1,5 +1,14 @@
 package rules
 
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/exposure"
+)
+
 var ecr003 = Rule{
 	ID:          "ECR003",
 	Title:       "Access for an untrusted account",
@@ -9,4 +18,49 @@ var ecr003 = Rule{
 	Description: `An account outside your zone of trust can use the repository. If that is intended, add it to trusted.accounts in the config; if not, remove the grant.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository"}, "access-analyzer": []string{"cross-account-access"}},
 	Remediation: `Remove the external principal from the policy, or add the account to trusted.accounts (or its organization to trusted.org_ids) if it is a partner you trust.`,
+	check:       checkECR003,
+}
+
+func checkECR003(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, x := range a.Exposure {
+		emit := func(who string, acc *exposure.Access, kind string) {
+			stmts := resourceStatements(acc.Proofs)
+			f := r.finding()
+			f.Resource = x.Target.ARN
+			f.Source = firstSource(stmts, x.Policy)
+			f.Principals = acc.PrincipalNames()
+			f.Actions = catalog.Default().Names(acc.Actions)
+			f.Conditions = describeConditions(stmts)
+			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
+				kind, who, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+			trust := "trusted.accounts"
+			if kind != "account" {
+				trust = "trusted.org_ids or trusted.org_paths"
+			}
+			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
+				who, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+			out = append(out, f)
+		}
+		for _, acct := range sortedKeys(x.Accounts) {
+			emit(acct, x.Accounts[acct], "account")
+		}
+		for _, org := range sortedKeys(x.Orgs) {
+			kind := "organization"
+			if strings.Contains(org, "/") {
+				kind = "organizational unit"
+			}
+			emit(org, x.Orgs[org], kind)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

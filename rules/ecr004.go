@@ -1,5 +1,13 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/exposure"
+)
+
 var ecr004 = Rule{
 	ID:          "ECR004",
 	Title:       "Outsiders can change who has access",
@@ -9,4 +17,68 @@ var ecr004 = Rule{
 	Description: `Whoever can rewrite the repository policy can grant themselves (or the world) every other action: this is full control of the repository.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository"}},
 	Remediation: `Remove ecr:SetRepositoryPolicy and ecr:DeleteRepositoryPolicy (and wildcards such as ecr:* or ecr:Set*) from every statement that outsiders match.`,
+	check:       checkECR004,
+}
+
+func checkECR004(r Rule, a *Analysis) []Finding {
+	cat := catalog.Default()
+	pm := cat.ClassSet(catalog.ClassPermissionsManagement)
+	var out []Finding
+	for _, x := range a.Exposure {
+		var who []string
+		var proofs []exposure.Proof
+		var acts catalog.ActionSet
+		collect := func(name string, acc *exposure.Access) {
+			got := acc.Actions.Intersect(pm)
+			if got.Empty() {
+				return
+			}
+			acts = acts.Union(got)
+			if name == "*" {
+				who = append(who, "*")
+			} else {
+				for _, p := range acc.PrincipalNames() {
+					if !acc.Principals[p].Intersect(pm).Empty() {
+						who = append(who, p)
+					}
+				}
+			}
+			for _, p := range acc.Proofs {
+				if !p.Actions.Intersect(pm).Empty() {
+					proofs = append(proofs, p)
+				}
+			}
+		}
+		collect("*", &x.Public)
+		for _, k := range sortedKeys(x.Accounts) {
+			collect(k, x.Accounts[k])
+		}
+		for _, k := range sortedKeys(x.Orgs) {
+			collect(k, x.Orgs[k])
+		}
+		if acts.Empty() {
+			continue
+		}
+		stmts := resourceStatements(proofs)
+		f := r.finding()
+		f.Resource = x.Target.ARN
+		f.Source = firstSource(stmts, x.Policy)
+		f.Principals = dedupeSorted(who)
+		f.Actions = cat.Names(acts)
+		f.Conditions = describeConditions(stmts)
+		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
+			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts))
+		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
+			strings.Join(f.Actions, " and "), labels(stmts), applyCommand(x.Target))
+		out = append(out, f)
+	}
+	return out
+}
+
+func dedupeSorted(in []string) []string {
+	seen := map[string]bool{}
+	for _, s := range in {
+		seen[s] = true
+	}
+	return sortedKeys(seen)
 }

@@ -1,5 +1,13 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/exposure"
+)
+
 var ecr005 = Rule{
 	ID:          "ECR005",
 	Title:       "Registry policy shares with outsiders",
@@ -9,4 +17,49 @@ var ecr005 = Rule{
 	Description: `The registry policy applies to every repository in the registry (with scope V2, to every ECR action), so a grant there shares far more than one repository.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-registry"}},
 	Remediation: `Limit the registry policy to trusted accounts, or remove it with aws ecr delete-registry-policy.`,
+	check:       checkECR005,
+}
+
+func checkECR005(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, x := range a.Exposure {
+		if x.Target.Kind != exposure.Registry {
+			continue
+		}
+		acts := x.Outsiders()
+		if acts.Empty() {
+			continue
+		}
+		var who []string
+		var proofs []exposure.Proof
+		if !x.Public.Actions.Empty() {
+			who = append(who, "*")
+			proofs = append(proofs, x.Public.Proofs...)
+		}
+		for _, k := range sortedKeys(x.Accounts) {
+			who = append(who, x.Accounts[k].PrincipalNames()...)
+			proofs = append(proofs, x.Accounts[k].Proofs...)
+		}
+		for _, k := range sortedKeys(x.Orgs) {
+			who = append(who, k)
+			proofs = append(proofs, x.Orgs[k].Proofs...)
+		}
+		stmts := resourceStatements(proofs)
+		f := r.finding()
+		f.Resource = x.Target.ARN
+		f.Source = firstSource(stmts, x.Policy)
+		f.Principals = dedupeSorted(who)
+		f.Actions = catalog.Default().Names(acts)
+		f.Conditions = describeConditions(stmts)
+		scope := "With registry policy scope V2 (the default, and what ecrguard assumes when the scope is unknown) the grant applies to every repository of the registry and every ECR action it names."
+		if x.Target.Scope == "V1" {
+			scope = "With registry policy scope V1 only ReplicateImage, BatchImportUpstreamImage and CreateRepository are governed by it."
+		}
+		f.Message = fmt.Sprintf("The registry policy in %s shares %s with principals outside the zone of trust (%s) through %s. %s",
+			x.Target.Region, describeActions(acts, catalog.ActionSet{}), strings.Join(f.Principals, ", "), labels(stmts), scope)
+		f.Remediation = fmt.Sprintf("Limit %s to trusted accounts (or add them to trusted.accounts if they are partners), then apply it with `%s`; or remove the registry policy with `aws ecr delete-registry-policy --region %s`.",
+			labels(stmts), applyCommand(x.Target), x.Target.Region)
+		out = append(out, f)
+	}
+	return out
 }

@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"fmt"
+
+	"github.com/ecrguard/ecrguard/catalog"
+)
+
 var ecr010 = Rule{
 	ID:          "ECR010",
 	Title:       "Service principal without source condition",
@@ -9,4 +15,33 @@ var ecr010 = Rule{
 	Description: `An AWS service acting for any customer can be made to use the repository: the confused-deputy problem.`,
 	Frameworks:  map[string][]string{"aws": []string{"confused-deputy"}},
 	Remediation: `Add StringEquals aws:SourceAccount (and ArnLike aws:SourceArn) naming the account and resource the service acts for.`,
+	check:       checkECR010,
+}
+
+func checkECR010(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, x := range a.Exposure {
+		for _, svc := range sortedKeys(x.Deputies) {
+			acc := x.Deputies[svc]
+			stmts := resourceStatements(acc.Proofs)
+			f := r.finding()
+			f.Resource = x.Target.ARN
+			f.Source = firstSource(stmts, x.Policy)
+			name := svc
+			if svc == "ecrguard-any-service.amazonaws.com" {
+				name = "any AWS service"
+				f.Principals = []string{"service:*"}
+			} else {
+				f.Principals = []string{"service:" + svc}
+			}
+			f.Actions = catalog.Default().Names(acc.Actions)
+			f.Conditions = describeConditions(stmts)
+			f.Message = fmt.Sprintf("%s can perform %s on %s through %s acting for any account, because no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition limits whom it acts for (confused deputy).%s",
+				name, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then apply the policy with `%s`.",
+				labels(stmts), x.Target.Account, applyCommand(x.Target))
+			out = append(out, f)
+		}
+	}
+	return out
 }

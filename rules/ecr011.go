@@ -1,5 +1,10 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+)
+
 var ecr011 = Rule{
 	ID:          "ECR011",
 	Title:       "Invalid or dead policy element",
@@ -9,4 +14,52 @@ var ecr011 = Rule{
 	Description: `An element that does not mean what its author thinks is either a hole or a broken control; IAM rejects some of them outright.`,
 	Frameworks:  map[string][]string{"parliament": []string{"policy-validation"}, "access-analyzer": []string{"validate-policy"}},
 	Remediation: `Fix the element named in the finding; the message says what was expected.`,
+	check:       checkECR011,
+}
+
+func checkECR011(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	for _, p := range a.Problems {
+		f := r.finding()
+		f.Resource = p.Resource
+		f.Source = p.Pos
+		if !f.Source.IsValid() && p.Policy != nil {
+			f.Source = p.Policy.Source
+		}
+		where := ""
+		if p.Policy != nil && p.Policy.Name != "" {
+			where = " in " + p.Policy.Name
+		}
+		f.Message = fmt.Sprintf("%s%s.", upperFirst(p.Message), where)
+		f.Remediation = remediationFor(p.Code)
+		out = append(out, f)
+	}
+	return out
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func remediationFor(code string) string {
+	switch code {
+	case "unknown-action":
+		return "Correct the action name (the message suggests the nearest known one) or remove it; an unknown action grants nothing, so whatever it was meant to allow or deny does not happen."
+	case "dead-action", "dead-resource":
+		return "Remove the element, or move the grant to an identity policy: actions without a resource type (such as ecr:GetAuthorizationToken) must be granted there."
+	case "allow-notprincipal":
+		return "Replace NotPrincipal with a Principal element naming who should have access."
+	case "wildcard-principal":
+		return "Use Principal \"*\" with an ArnLike aws:PrincipalArn condition for patterns, or list the principals explicitly."
+	case "unknown-operator":
+		return "Use a condition operator IAM defines (the message suggests the spelling); IAM rejects the policy as it is."
+	case "forallvalues-single-valued-key":
+		return "Drop the ForAllValues prefix for single-valued keys: the plain operator fails when the key is absent."
+	case "duplicate-key":
+		return "Merge the duplicated keys: only the last one takes effect, the others are silently ignored."
+	}
+	return "Fix the element named in the message."
 }

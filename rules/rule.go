@@ -31,7 +31,9 @@ type Rule struct {
 	Frameworks map[string][]string
 	// Remediation is the general fix; findings carry the concrete one.
 	Remediation string
-	check       func(*Analysis) []Finding
+	// check finds the rule's findings; it gets the rule itself so that
+	// findings carry its metadata.
+	check func(Rule, *Analysis) []Finding
 }
 
 // HelpURI is the rule's documentation page, relative to the repository root.

@@ -1,0 +1,539 @@
+package exposure
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Kind is what a resource policy is attached to.
+type Kind uint8
+
+// Target kinds.
+const (
+	Repository Kind = iota
+	Registry
+)
+
+func (k Kind) String() string {
+	if k == Registry {
+		return "registry"
+	}
+	return "repository"
+}
+
+// Target is one resource policy to judge.
+type Target struct {
+	Kind Kind
+	// ARN is the repository ARN, or the registry's
+	// arn:aws:ecr:REGION:ACCOUNT:registry.
+	ARN     string
+	Account string
+	Region  string
+	// Repository is the repository's name (Kind Repository).
+	Repository string
+	Policy     *eval.Policy
+	// Scope is the registry policy scope, V1 or V2 (Kind Registry).
+	Scope string
+}
+
+// Proof is an allowed request that demonstrates an access, and the actions
+// it stands for (actions the policy cannot tell apart).
+type Proof struct {
+	Actions catalog.ActionSet
+	Witness *eval.Witness
+}
+
+// Access is what one class of principal can do.
+type Access struct {
+	Actions catalog.ActionSet
+	// Principals maps each principal, as the policy names it (a full ARN,
+	// arn:aws:iam::ACCOUNT:root for a whole account, service:NAME, an org id
+	// or path), to its actions.
+	Principals map[string]catalog.ActionSet
+	Proofs     []Proof
+}
+
+func (a *Access) add(principal string, actions catalog.ActionSet, w *eval.Witness) {
+	if a.Principals == nil {
+		a.Principals = map[string]catalog.ActionSet{}
+	}
+	a.Principals[principal] = a.Principals[principal].Union(actions)
+	if !actions.Minus(a.Actions).Empty() {
+		a.Proofs = append(a.Proofs, Proof{Actions: actions.Minus(a.Actions), Witness: w})
+	}
+	a.Actions = a.Actions.Union(actions)
+}
+
+// PrincipalNames returns the principals sorted.
+func (a *Access) PrincipalNames() []string {
+	if a == nil {
+		return nil
+	}
+	out := make([]string, 0, len(a.Principals))
+	for p := range a.Principals {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Result is the exposure of one target.
+type Result struct {
+	Target Target
+	// Universe is the set of actions judged: the repository actions, or for
+	// a registry policy with scope V1 the three actions V1 enforces.
+	Universe catalog.ActionSet
+	// Public is what any principal outside the zone, one the policy does not
+	// name, can do.
+	Public Access
+	// Accounts maps each named untrusted account to what its principals (or
+	// AWS services acting for it) can do.
+	Accounts map[string]*Access
+	// Orgs maps each named untrusted organization id or OU path to what its
+	// member accounts can do.
+	Orgs map[string]*Access
+	// Trusted maps each named trusted account other than the owner to what
+	// it can do.
+	Trusted map[string]*Access
+	// Deputies maps each service principal to what it can do when acting
+	// for any account or with no source at all (a confused deputy), beyond
+	// what is public anyway.
+	Deputies map[string]*Access
+	// Truncated is set when a search had more combinations than it could
+	// try: "not allowed" is then not proven (a coverage gap).
+	Truncated bool
+}
+
+// Outsiders returns the actions anyone outside the zone can do: public or
+// any untrusted account or organization.
+func (r *Result) Outsiders() catalog.ActionSet {
+	s := r.Public.Actions
+	for _, a := range r.Accounts {
+		s = s.Union(a.Actions)
+	}
+	for _, a := range r.Orgs {
+		s = s.Union(a.Actions)
+	}
+	return s
+}
+
+// Fresh values stand for what an outsider is and chooses, and that the
+// policy does not name.
+const (
+	freshValue   = "ecrguard-fresh"
+	freshName    = "ecrguard-outsider"
+	freshService = "ecrguard-any-service.amazonaws.com"
+	freshOrg     = "o-ecrguard0000"
+	freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
+)
+
+var freshAccounts = []string{"777766665555", "777766665556", "777766665557", "777766665558"}
+
+// v1Actions are the only actions a registry policy of scope V1 governs.
+var v1Actions = []string{"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
+
+// Analyze judges one target.
+func Analyze(t Target, zone Zone) *Result {
+	a := newAnalyzer(t, zone)
+	a.run()
+	return a.res
+}
+
+type group struct {
+	rep   string
+	set   catalog.ActionSet
+	stmts map[int]bool
+}
+
+type analyzer struct {
+	t     Target
+	zone  Zone
+	cat   *catalog.Catalog
+	ps    *eval.PolicySet
+	res   *Result
+	named *names
+
+	freshAccount string
+	groups       []group
+}
+
+func newAnalyzer(t Target, zone Zone) *analyzer {
+	cat := catalog.Default()
+	a := &analyzer{
+		t: t, zone: zone, cat: cat,
+		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: t.Account, CallerAllowsAll: true},
+		res: &Result{
+			Target:   t,
+			Accounts: map[string]*Access{},
+			Orgs:     map[string]*Access{},
+			Trusted:  map[string]*Access{},
+			Deputies: map[string]*Access{},
+		},
+	}
+	if t.Kind == Registry && t.Scope == "V1" {
+		for _, n := range v1Actions {
+			a.res.Universe.Add(cat.Lookup(n).Index)
+		}
+	} else {
+		a.res.Universe = cat.RepositorySet()
+	}
+	a.named = collectNames(t.Policy.Doc)
+	for _, f := range freshAccounts {
+		if !zone.TrustsAccount(f) && !a.named.accounts[f] {
+			a.freshAccount = f
+			break
+		}
+	}
+	a.groupActions()
+	return a
+}
+
+// groupActions partitions the universe by which statements' Action elements
+// apply: actions in one group are indistinguishable to the policy.
+func (a *analyzer) groupActions() {
+	p := a.t.Policy
+	bySig := map[string]int{}
+	a.res.Universe.Each(func(i int) {
+		act := a.cat.Actions[i].FullName()
+		var sig strings.Builder
+		stmts := map[int]bool{}
+		for s := 0; s < p.Statements(); s++ {
+			if p.ActionApplies(s, act) {
+				sig.WriteByte('1')
+				stmts[s] = true
+			} else {
+				sig.WriteByte('0')
+			}
+		}
+		if len(stmts) == 0 {
+			return // no statement mentions it: nobody gets it
+		}
+		k := sig.String()
+		if gi, ok := bySig[k]; ok {
+			a.groups[gi].set.Add(i)
+			return
+		}
+		g := group{rep: act, stmts: stmts}
+		g.set.Add(i)
+		bySig[k] = len(a.groups)
+		a.groups = append(a.groups, g)
+	})
+}
+
+// resources returns the resources to ask about for a group.
+func (a *analyzer) resources(g group) []string {
+	if a.t.Kind == Repository {
+		return []string{a.t.ARN}
+	}
+	// A registry policy governs every repository of the registry: ask about
+	// a repository the policy does not name, and about one instance of every
+	// repository pattern it names.
+	out := []string{"arn:aws:ecr:" + a.t.Region + ":" + a.t.Account + ":repository/" + freshValue}
+	seen := map[string]bool{out[0]: true}
+	for si := range g.stmts {
+		s := a.t.Policy.StatementAt(si)
+		for _, r := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
+			if r.Unknown || !strings.Contains(r.Text, ":repository/") {
+				continue
+			}
+			inst := instance(r.Text)
+			if arn, ok := policy.ParseARN(inst); ok {
+				arn.Region, arn.Account = a.t.Region, a.t.Account
+				inst = arn.String()
+			}
+			if !seen[inst] {
+				seen[inst] = true
+				out = append(out, inst)
+			}
+		}
+	}
+	sort.Strings(out[1:])
+	return out
+}
+
+func (a *analyzer) run() {
+	for _, g := range a.groups {
+		mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
+		k := newKeys(mentions, a.named)
+		for _, res := range a.resources(g) {
+			a.public(g, k, res)
+			a.accounts(g, k, res)
+			a.orgs(g, k, res)
+			a.services(g, k, res)
+		}
+	}
+	// What services get only as deputies is the confused-deputy risk;
+	// what is public anyway is ECR001's business.
+	for s, acc := range a.res.Deputies {
+		acc.Actions = acc.Actions.Minus(a.res.Public.Actions)
+		if acc.Actions.Empty() {
+			delete(a.res.Deputies, s)
+		}
+	}
+}
+
+// search runs one search and records truncation.
+func (a *analyzer) search(p eval.Principal, act, res string, base *eval.Context, dims []eval.Dimension) *eval.Witness {
+	ctx := base.Clone()
+	eval.Derive(ctx, p)
+	r := eval.Search(a.ps, &eval.Request{Principal: p, Action: act, Resource: res, Context: ctx}, dims, 0)
+	if r.Truncated && r.Witness == nil {
+		a.res.Truncated = true
+	}
+	return r.Witness
+}
+
+// public asks whether a principal the policy does not name, in an account
+// outside the zone, can perform the group's actions.
+func (a *analyzer) public(g group, k *keys, res string) {
+	if g.set.Minus(a.res.Public.Actions).Empty() || a.freshAccount == "" {
+		return
+	}
+	orgs := []eval.Option{noOrg()}
+	if !a.zone.TrustsOrg(freshOrg, []string{freshOrg + freshOrgPath}) && !a.named.orgs[freshOrg] {
+		orgs = append(orgs, orgOption(freshOrg, freshOrg+freshOrgPath))
+	}
+	dims := append(k.free(false), eval.Dimension(orgs))
+	for _, p := range a.principalsIn(a.freshAccount, k, false) {
+		if w := a.search(p, g.rep, res, callerContext(p), dims); w != nil {
+			a.res.Public.add("*", g.set, w)
+			return
+		}
+	}
+}
+
+// accounts asks, for every account the policy names other than the owner,
+// what its principals can do.
+func (a *analyzer) accounts(g group, k *keys, res string) {
+	for _, acct := range a.named.accountList() {
+		if acct == a.t.Account {
+			continue
+		}
+		trusted := a.zone.TrustsAccount(acct)
+		var orgs []eval.Option
+		orgs = append(orgs, noOrg())
+		for _, o := range append([]string{freshOrg}, a.named.orgList()...) {
+			for _, path := range a.orgPaths(o) {
+				// An untrusted account is, by definition, not in a trusted
+				// organization; a trusted one may be anywhere.
+				if trusted || !a.zone.TrustsOrg(o, []string{path}) {
+					orgs = append(orgs, orgOption(o, path))
+				}
+			}
+		}
+		dims := append(k.free(true), eval.Dimension(orgs))
+		for _, p := range a.principalsIn(acct, k, true) {
+			w := a.search(p, g.rep, res, callerContext(p), dims)
+			if w == nil {
+				continue
+			}
+			name := "arn:aws:iam::" + acct + ":root"
+			if a.named.arns[p.ARN] {
+				name = p.ARN
+			}
+			bucket := a.res.Accounts
+			if trusted {
+				bucket = a.res.Trusted
+			}
+			if bucket[acct] == nil {
+				bucket[acct] = &Access{}
+			}
+			bucket[acct].add(name, g.set, w)
+		}
+	}
+}
+
+// orgs asks, for every organization or OU the policy names that is outside
+// the zone, what an account in it that the policy does not name can do.
+func (a *analyzer) orgs(g group, k *keys, res string) {
+	if a.freshAccount == "" {
+		return
+	}
+	for _, o := range a.named.orgList() {
+		for _, path := range a.orgPaths(o) {
+			if a.zone.Contains(a.freshAccount, o, []string{path}) {
+				continue
+			}
+			// A path the policy does not name lets in the whole
+			// organization; otherwise name the path pattern that matched.
+			label := o
+			if path != o+freshOrgPath {
+				label = path
+				for _, np := range a.named.pathList() {
+					if policy.Match(np, path) {
+						label = np
+						break
+					}
+				}
+			}
+			if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
+				continue
+			}
+			dims := append(k.free(false), eval.Dimension{orgOption(o, path)})
+			for _, p := range a.principalsIn(a.freshAccount, k, false) {
+				if w := a.search(p, g.rep, res, callerContext(p), dims); w != nil {
+					if a.res.Orgs[label] == nil {
+						a.res.Orgs[label] = &Access{}
+					}
+					a.res.Orgs[label].add(label, g.set, w)
+					break
+				}
+			}
+		}
+	}
+}
+
+// services asks what AWS services can do: acting for no account, for an
+// account the policy does not name (a confused deputy), or for each named
+// account.
+func (a *analyzer) services(g group, k *keys, res string) {
+	for _, svc := range a.named.serviceList() {
+		p := eval.Principal{Type: eval.Service, Service: svc}
+		dims := k.free(false)
+		// Acting for nobody in particular, or for an account nobody named.
+		var anon []eval.Option
+		anon = append(anon, eval.Option{
+			{Key: "aws:SourceAccount", Absent: true}, {Key: "aws:SourceArn", Absent: true},
+			{Key: "aws:SourceOwner", Absent: true}, {Key: "aws:SourceOrgID", Absent: true}, {Key: "aws:SourceOrgPaths", Absent: true},
+		})
+		if a.freshAccount != "" {
+			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false)...)
+		}
+		if w := a.search(p, g.rep, res, eval.NewContext(), append(dims, eval.Dimension(anon))); w != nil {
+			if a.res.Deputies[svc] == nil {
+				a.res.Deputies[svc] = &Access{}
+			}
+			a.res.Deputies[svc].add("service:"+svc, g.set, w)
+		}
+		for _, acct := range a.named.accountList() {
+			if acct == a.t.Account {
+				continue
+			}
+			trusted := a.zone.TrustsAccount(acct)
+			opts := k.sourceOptions(acct, a.named, a.zone, trusted)
+			w := a.search(p, g.rep, res, eval.NewContext(), append(dims, eval.Dimension(opts)))
+			if w == nil {
+				continue
+			}
+			bucket := a.res.Accounts
+			if trusted {
+				bucket = a.res.Trusted
+			}
+			if bucket[acct] == nil {
+				bucket[acct] = &Access{}
+			}
+			bucket[acct].add("service:"+svc, g.set, w)
+			bucket[acct].add("arn:aws:iam::"+acct+":root", g.set, w)
+		}
+	}
+}
+
+// callerContext is the base context of an IAM caller: not an AWS service.
+func callerContext(p eval.Principal) *eval.Context {
+	ctx := eval.NewContext()
+	switch p.Type {
+	case eval.User:
+		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER")
+	case eval.Role, eval.AssumedRole:
+		ctx.Set("aws:userid", "AROAECRGUARDOUTSIDER:"+freshValue)
+	case eval.Root:
+		ctx.Set("aws:userid", p.Account)
+	}
+	return ctx
+}
+
+func noOrg() eval.Option {
+	return eval.Option{{Key: "aws:PrincipalOrgID", Absent: true}, {Key: "aws:PrincipalOrgPaths", Absent: true}}
+}
+
+func orgOption(org, path string) eval.Option {
+	return eval.Option{{Key: "aws:PrincipalOrgID", Values: []string{org}}, {Key: "aws:PrincipalOrgPaths", Values: []string{path}}}
+}
+
+// orgPaths returns the OU paths to try for a member of org: an instance of
+// every named path in it, and a path the policy does not name.
+func (a *analyzer) orgPaths(org string) []string {
+	out := []string{org + freshOrgPath}
+	for _, p := range a.named.pathList() {
+		inst := instanceTrim(p)
+		if strings.HasPrefix(inst, org+"/") {
+			if !strings.HasSuffix(inst, "/") {
+				inst += "/"
+			}
+			out = append(out, inst)
+		}
+	}
+	return dedupe(out)
+}
+
+// principalsIn returns the callers to try in an account: its root, a role
+// and a user the policy does not name, every principal the policy names in
+// it, and an instance of every aws:PrincipalArn pattern that can be in it.
+func (a *analyzer) principalsIn(acct string, k *keys, named bool) []eval.Principal {
+	cands := []string{
+		"arn:aws:iam::" + acct + ":role/" + freshName,
+		"arn:aws:iam::" + acct + ":user/" + freshName,
+		"arn:aws:iam::" + acct + ":root",
+	}
+	if named {
+		for _, arn := range a.named.arnList() {
+			if acct == accountOf(arn) {
+				cands = append(cands, arn)
+			}
+		}
+	}
+	for _, v := range k.principalARNPatterns() {
+		arn, ok := policy.ParseARN(v)
+		if !ok || !policy.Match(arn.Account, acct) {
+			continue
+		}
+		arn.Account = acct
+		cands = append(cands, instance(arn.String()))
+	}
+	var out []eval.Principal
+	seen := map[string]bool{}
+	for _, c := range cands {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if p, err := eval.ParsePrincipal(c); err == nil && p.Type != eval.Service {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func accountOf(arn string) string {
+	if a, ok := policy.ParseARN(arn); ok {
+		return a.Account
+	}
+	return ""
+}
+
+// instance turns an IAM wildcard pattern into one string it matches.
+func instance(p string) string {
+	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
+}
+
+// instanceTrim is instance for OU paths: a trailing "*" becomes nothing, so
+// that "o-x/r-1/ou-1/*" yields the OU itself.
+func instanceTrim(p string) string {
+	return instance(strings.TrimSuffix(p, "*"))
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+package rules_test
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/conformance"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// caseSettings reads the config section of a case into rules settings.
+func caseSettings(t *testing.T, raw json.RawMessage) rules.Settings {
+	t.Helper()
+	var c struct {
+		Trusted struct {
+			Accounts []string `json:"accounts"`
+			OrgIDs   []string `json:"org_ids"`
+			OrgPaths []string `json:"org_paths"`
+		} `json:"trusted"`
+		Authorized struct {
+			Delete           []string `json:"delete"`
+			AuthToken        []string `json:"auth_token"`
+			PolicyManagement []string `json:"policy_management"`
+			Write            []string `json:"write"`
+		} `json:"authorized"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	return rules.Settings{
+		TrustedAccounts: c.Trusted.Accounts, TrustedOrgIDs: c.Trusted.OrgIDs, TrustedOrgPaths: c.Trusted.OrgPaths,
+		AuthorizedDelete: c.Authorized.Delete, AuthorizedAuthToken: c.Authorized.AuthToken,
+		AuthorizedPolicyManagement: c.Authorized.PolicyManagement, AuthorizedWrite: c.Authorized.Write,
+	}
+}
+
+// expand applies the corpus's action patterns (in order; "-" removes)
+// against the catalog's repository actions.
+func expand(patterns []string) []string {
+	cat := catalog.Default()
+	repo := cat.RepositorySet()
+	var s catalog.ActionSet
+	for _, p := range patterns {
+		if rest, ok := strings.CutPrefix(p, "-"); ok {
+			s = s.Minus(cat.MatchSet(rest))
+			continue
+		}
+		s = s.Union(cat.MatchSet(p).Intersect(repo))
+	}
+	return cat.Names(s.Intersect(repo))
+}
+
+var exposureRules = map[string]bool{"ECR001": true, "ECR002": true, "ECR003": true, "ECR004": true, "ECR005": true, "ECR010": true, "ECR011": true}
+
+// TestConformanceExposure runs every case of testdata/conformance/exposure
+// through the analysis `ecrguard scan` uses (rules.Analyze and the rules).
+func TestConformanceExposure(t *testing.T) {
+	cat := catalog.Default()
+	conformance.Run(t, "exposure", func(t *testing.T, f conformance.File) {
+		var c conformance.ExposureCase
+		if err := conformance.Decode(f, &c); err != nil {
+			t.Fatal(err)
+		}
+		est := estate.New()
+		region := est.Account(c.Account).Region(c.Region)
+		var arn string
+		if c.Repository != nil {
+			doc, err := policy.Parse(c.RepositoryPolicy, f.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			repo := region.Repository(*c.Repository)
+			repo.SetPolicy(&estate.Policy{Name: "repository policy of " + *c.Repository, Doc: doc})
+			arn = repo.ARN
+		} else {
+			doc, err := policy.Parse(c.RegistryPolicy, f.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			region.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc})
+			arn = estate.RegistryARN(c.Region, c.Account)
+		}
+		a := rules.Analyze(est, caseSettings(t, c.Config))
+		res := a.Run()
+		if len(res.Gaps) > 0 {
+			t.Errorf("unexpected gaps: %v", res.Gaps)
+		}
+		if len(a.Exposure) != 1 || a.Exposure[0].Target.ARN != arn {
+			t.Fatalf("expected one exposure result for %s, got %d", arn, len(a.Exposure))
+		}
+		x := a.Exposure[0]
+		repoSet := cat.RepositorySet()
+		gotPublic := cat.Names(x.Public.Actions.Intersect(repoSet))
+		if want := expand(c.Expect.PublicActions); !equal(gotPublic, want) {
+			t.Errorf("public actions\n got %v\nwant %v\ncase: %s", gotPublic, want, c.About)
+		}
+		gotAccounts := map[string][]string{}
+		for acct, acc := range x.Accounts {
+			if names := cat.Names(acc.Actions.Intersect(repoSet)); len(names) > 0 {
+				gotAccounts[acct] = names
+			}
+		}
+		wantAccounts := map[string][]string{}
+		for acct, pats := range c.Expect.UntrustedAccounts {
+			wantAccounts[acct] = expand(pats)
+		}
+		if !equalMaps(gotAccounts, wantAccounts) {
+			t.Errorf("untrusted accounts\n got %v\nwant %v\ncase: %s", gotAccounts, wantAccounts, c.About)
+		}
+		fired := map[string]bool{}
+		for _, fd := range res.Findings {
+			if exposureRules[fd.RuleID] {
+				fired[fd.RuleID] = true
+			}
+		}
+		var gotRules []string
+		for id := range fired {
+			gotRules = append(gotRules, id)
+		}
+		sort.Strings(gotRules)
+		wantRules := append([]string(nil), c.Expect.Rules...)
+		sort.Strings(wantRules)
+		if !equal(gotRules, wantRules) {
+			t.Errorf("rules\n got %v\nwant %v\ncase: %s", gotRules, wantRules, c.About)
+			for _, fd := range res.Findings {
+				t.Logf("  %s %s", fd.RuleID, fd.Message)
+			}
+		}
+	})
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalMaps(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,305 @@
+// Package validate finds the elements of a policy that are invalid, or valid
+// but dead: unknown ECR actions (typos), actions that have no effect where
+// they are written, malformed principals and ARNs, wildcards inside
+// principal ARNs, Allow with NotPrincipal, unknown condition operators,
+// ForAllValues on single-valued keys, condition values that can never match.
+// Rule ECR011 reports them.
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Kind is where a policy is used; what is valid depends on it.
+type Kind uint8
+
+// Policy kinds.
+const (
+	RepositoryPolicy Kind = iota
+	RegistryPolicy
+	IdentityPolicy
+	BoundaryPolicy
+	SCP
+)
+
+func (k Kind) resourceBased() bool { return k == RepositoryPolicy || k == RegistryPolicy }
+
+// Problem is one invalid or dead element.
+type Problem struct {
+	Pos policy.Pos
+	// Code is a stable identifier of the check, such as "unknown-action".
+	Code string
+	// Element names the element as written, such as `Action "ecr:BatchGetImages"`.
+	Element string
+	Message string
+	// Unevaluable marks elements the evaluator cannot evaluate exactly (an
+	// unknown condition operator): it assumed the worst, and the result is a
+	// coverage gap as well as a finding.
+	Unevaluable bool
+}
+
+func (p Problem) String() string {
+	if s := p.Pos.String(); s != "" {
+		return s + ": " + p.Message
+	}
+	return p.Message
+}
+
+// Check validates doc as a policy of kind. resource is the ARN of the
+// repository a repository policy is attached to ("" when unknown).
+func Check(doc *policy.Document, kind Kind, resource string) []Problem {
+	c := checker{cat: catalog.Default(), kind: kind, resource: resource}
+	for _, p := range doc.Problems {
+		if p.Code == "numeric-principal" {
+			continue // valid; the decoder's note is advice, not a defect
+		}
+		c.add(p.Pos, p.Code, "", "%s", p.Message)
+	}
+	vars := doc.VariablesEnabled()
+	for _, s := range doc.Statements {
+		c.statement(s, vars)
+	}
+	return c.out
+}
+
+type checker struct {
+	cat      *catalog.Catalog
+	kind     Kind
+	resource string
+	out      []Problem
+}
+
+func (c *checker) add(pos policy.Pos, code, element, format string, args ...any) {
+	c.out = append(c.out, Problem{Pos: pos, Code: code, Element: element, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) statement(s *policy.Statement, vars bool) {
+	label := s.Label()
+	if c.kind.resourceBased() {
+		if s.Principal == nil && s.NotPrincipal == nil {
+			c.add(s.Pos, "missing-principal", label, "%s has no Principal: a statement of a resource-based policy must name who it applies to, so this one matches nobody", label)
+		}
+	} else if s.Principal != nil || s.NotPrincipal != nil {
+		pos := s.Pos
+		if s.Principal != nil {
+			pos = s.Principal.Pos
+		} else {
+			pos = s.NotPrincipal.Pos
+		}
+		c.add(pos, "principal-in-identity-policy", label, "%s has a Principal element, which an identity policy, boundary or SCP cannot have (IAM rejects it)", label)
+	}
+	if s.NotPrincipal != nil && s.Effect == policy.Allow {
+		c.add(s.NotPrincipal.Pos, "allow-notprincipal", label, "%s combines Allow with NotPrincipal: it grants everyone except the principals listed, and IAM no longer supports it; name the principals in Principal instead", label)
+	}
+	for _, p := range []*policy.Principal{s.Principal, s.NotPrincipal} {
+		if p != nil {
+			c.principals(p)
+		}
+	}
+	isNot := s.NotAction != nil
+	acts := s.Action
+	if isNot {
+		acts = s.NotAction
+	}
+	for _, a := range acts {
+		c.action(a, isNot)
+	}
+	res := s.Resource
+	if s.NotResource != nil {
+		res = s.NotResource
+	}
+	if res == nil && !c.kind.resourceBased() {
+		c.add(s.Pos, "missing-resource", label, "%s has no Resource or NotResource, which an identity policy requires (IAM rejects it); ecrguard assumed it applies to every resource", label)
+	}
+	for _, r := range res {
+		c.resourceValue(s, r, s.NotResource != nil)
+	}
+	for i := range s.Conditions {
+		c.condition(&s.Conditions[i], vars)
+	}
+	if !vars {
+		for _, v := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
+			if strings.Contains(v.Text, "${") && !v.Unknown {
+				c.add(v.Pos, "variable-in-old-version", fmt.Sprintf("Resource %q", v.Text), "%q contains a policy variable, but the policy's Version is not 2012-10-17, so it is literal text and matches no real resource", v.Text)
+			}
+		}
+	}
+}
+
+func (c *checker) principals(p *policy.Principal) {
+	for _, e := range p.Entries {
+		v := e.Value
+		if v.Unknown {
+			continue
+		}
+		el := fmt.Sprintf("Principal %s %q", e.Kind, v.Text)
+		switch e.Kind {
+		case policy.KindAWS:
+			c.awsPrincipal(v, el)
+		case policy.KindService:
+			if strings.ContainsAny(v.Text, "*?") {
+				c.add(v.Pos, "wildcard-principal", el, "service principal %q contains a wildcard, which IAM does not allow in principals", v.Text)
+			} else if !strings.Contains(v.Text, ".amazonaws.com") && !strings.HasSuffix(v.Text, ".amazonaws.com.cn") {
+				c.add(v.Pos, "malformed-principal", el, "service principal %q is malformed: expected a name such as codebuild.amazonaws.com", v.Text)
+			}
+		}
+	}
+}
+
+func (c *checker) awsPrincipal(v policy.Value, el string) {
+	t := v.Text
+	switch {
+	case t == "*":
+		return
+	case policy.IsAccountID(t):
+		return
+	case strings.ContainsAny(t, "*?"):
+		c.add(v.Pos, "wildcard-principal", el, "principal %q contains a wildcard: IAM allows only \"*\" alone, never a wildcard inside a principal ARN; use Principal \"*\" with an aws:PrincipalArn condition if a pattern is meant", t)
+		return
+	}
+	a, ok := policy.ParseARN(t)
+	if !ok {
+		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: expected \"*\", a 12-digit account id or an IAM ARN such as arn:aws:iam::111122223333:role/name", t)
+		return
+	}
+	valid := false
+	switch a.Service {
+	case "iam":
+		valid = a.Resource == "root" || strings.HasPrefix(a.Resource, "user/") || strings.HasPrefix(a.Resource, "role/")
+	case "sts":
+		valid = strings.HasPrefix(a.Resource, "assumed-role/") || strings.HasPrefix(a.Resource, "federated-user/")
+	}
+	switch {
+	case !policy.IsAccountID(a.Account):
+		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: the account field %q is not a 12-digit account id", t, a.Account)
+	case !valid:
+		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: expected an IAM root, user or role ARN, or an STS assumed-role or federated-user ARN", t)
+	case a.Region != "":
+		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: IAM ARNs have no region", t)
+	}
+}
+
+func (c *checker) action(v policy.Value, not bool) {
+	if v.Unknown {
+		return
+	}
+	t := v.Text
+	el := fmt.Sprintf("Action %q", t)
+	if t == "*" {
+		return
+	}
+	svc, name, ok := strings.Cut(t, ":")
+	if !ok || svc == "" || name == "" {
+		c.add(v.Pos, "malformed-action", el, "action %q is malformed: expected service:Action, such as ecr:BatchGetImage, or \"*\"", t)
+		return
+	}
+	lsvc := strings.ToLower(svc)
+	ours := lsvc == "ecr" || lsvc == "ecr-public"
+	if ours {
+		matched := c.cat.Match(t)
+		if len(matched) == 0 {
+			if policy.HasWildcard(t) {
+				c.add(v.Pos, "unknown-action", el, "action pattern %q matches no %s action in the catalog", t, lsvc)
+			} else if s := c.cat.Suggest(t); s != "" {
+				c.add(v.Pos, "unknown-action", el, "unknown action %q: it grants nothing (did you mean %s?)", t, s)
+			} else {
+				c.add(v.Pos, "unknown-action", el, "unknown action %q: it is not in the ECR action catalog, so it grants nothing", t)
+			}
+			return
+		}
+		if c.kind == RepositoryPolicy && !not && !policy.HasWildcard(t) {
+			a := matched[0]
+			switch {
+			case a.Service != "ecr":
+				c.add(v.Pos, "dead-action", el, "%s is an ECR Public action: it has no effect in a private repository policy", a.FullName())
+			case !a.HasResourceType():
+				c.add(v.Pos, "dead-action", el, "%s has no resource type, so a repository policy cannot grant it: it has no effect here (grant it in an identity policy)", a.FullName())
+			}
+		}
+		return
+	}
+	if c.kind == RepositoryPolicy && !not && !policy.HasWildcard(svc) {
+		c.add(v.Pos, "dead-action", el, "%s is not an ECR action: it has no effect in a repository policy", t)
+	}
+}
+
+func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
+	if v.Unknown {
+		return
+	}
+	t := v.Text
+	el := fmt.Sprintf("Resource %q", t)
+	if t == "*" {
+		return
+	}
+	if _, ok := policy.ParseARN(t); !ok && !strings.HasPrefix(t, "${") {
+		c.add(v.Pos, "malformed-resource", el, "resource %q is malformed: expected \"*\" or an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/name", t)
+		return
+	}
+	if c.kind == RepositoryPolicy && !not && c.resource != "" && !strings.Contains(t, "${") && !policy.MatchARN(t, c.resource) {
+		// Only dead if no value of the statement matches.
+		for _, r := range s.Resource {
+			if r.Unknown || policy.MatchARN(r.Text, c.resource) {
+				return
+			}
+		}
+		c.add(v.Pos, "dead-resource", el, "resource %q does not match the repository this policy is attached to (%s): the statement never applies", t, c.resource)
+	}
+}
+
+func (c *checker) condition(cd *policy.Condition, vars bool) {
+	el := fmt.Sprintf("Condition %s %s", cd.Operator, cd.Key)
+	if !cd.Op.Known {
+		msg := fmt.Sprintf("unknown condition operator %q", cd.Operator)
+		if s := policy.SuggestOperator(cd.Operator); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		c.out = append(c.out, Problem{Pos: cd.OpPos, Code: "unknown-operator", Element: el, Unevaluable: true,
+			Message: msg + ": IAM rejects it; ecrguard could not evaluate the condition and assumed the worst case"})
+		return
+	}
+	if cd.Op.Set == policy.ForAllValues {
+		if k, ok := c.cat.Key(cd.Key); ok && !k.MultiValued() {
+			c.add(cd.Pos, "forallvalues-single-valued-key", el, "ForAllValues with the single-valued key %s is true when the key is absent, so the condition lets in callers that do not carry it; use %s without ForAllValues", cd.Key, cd.Op.Base)
+		}
+	}
+	for _, v := range cd.Values {
+		if v.Unknown {
+			continue
+		}
+		if msg := badValue(cd.Op, v.Text, vars); msg != "" {
+			c.add(v.Pos, "invalid-condition-value", el, "%s %s value %q %s", cd.Operator, cd.Key, v.Text, msg)
+		}
+	}
+}
+
+// badValue says why a value can never match under its operator, or "".
+func badValue(op policy.Operator, v string, vars bool) string {
+	switch op.Family {
+	case policy.FamilyBool, policy.FamilyNull:
+		if l := strings.ToLower(v); l != "true" && l != "false" {
+			return "is not true or false, so the condition never matches"
+		}
+	case policy.FamilyNumeric:
+		if _, ok := policy.ParseNumber(v); !ok {
+			return "is not a number, so the condition never matches"
+		}
+	case policy.FamilyDate:
+		if _, ok := policy.ParseDate(v); !ok {
+			return "is not an ISO 8601 date or epoch time, so the condition never matches"
+		}
+	case policy.FamilyIP:
+		if _, ok := policy.ParseCIDR(v); !ok {
+			return "is not an IP address or CIDR range, so the condition never matches"
+		}
+	case policy.FamilyARN:
+		if v != "*" && !strings.HasPrefix(v, "arn:") && !(vars && strings.HasPrefix(v, "${")) {
+			return "is not an ARN, so the ARN operator never matches it"
+		}
+	}
+	return ""
+}
