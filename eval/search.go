@@ -201,3 +201,21 @@ func (p *Policy) ActionApplies(i int, action string) bool {
 
 // StatementAt returns the source statement at index i.
 func (p *Policy) StatementAt(i int) *policy.Statement { return p.stmts[i].src }
+
+// MayAllow reports whether some Allow statement of the policy can apply to
+// action: a quick test before a full evaluation.
+func (p *Policy) MayAllow(action string) bool {
+	if p == nil {
+		return false
+	}
+	pr := prepared{actIndex: -1, actLower: strings.ToLower(action)}
+	if a := catalog.Default().Lookup(action); a != nil {
+		pr.actIndex = a.Index
+	}
+	for _, s := range p.stmts {
+		if s.effect == policy.Allow && s.matchAction(&pr) != no {
+			return true
+		}
+	}
+	return false
+}

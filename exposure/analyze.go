@@ -124,7 +124,6 @@ func (r *Result) Outsiders() catalog.ActionSet {
 // Fresh values stand for what an outsider is and chooses, and that the
 // policy does not name.
 const (
-	freshValue   = "ecrguard-fresh"
 	freshName    = "ecrguard-outsider"
 	freshService = "ecrguard-any-service.amazonaws.com"
 	freshOrg     = "o-ecrguard0000"
@@ -232,7 +231,7 @@ func (a *analyzer) resources(g group) []string {
 	// A registry policy governs every repository of the registry: ask about
 	// a repository the policy does not name, and about one instance of every
 	// repository pattern it names.
-	out := []string{"arn:aws:ecr:" + a.t.Region + ":" + a.t.Account + ":repository/" + freshValue}
+	out := []string{"arn:aws:ecr:" + a.t.Region + ":" + a.t.Account + ":repository/" + eval.FreshValue}
 	seen := map[string]bool{out[0]: true}
 	for si := range g.stmts {
 		s := a.t.Policy.StatementAt(si)
@@ -439,7 +438,7 @@ func callerContext(p eval.Principal) *eval.Context {
 	case eval.User:
 		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER")
 	case eval.Role, eval.AssumedRole:
-		ctx.Set("aws:userid", "AROAECRGUARDOUTSIDER:"+freshValue)
+		ctx.Set("aws:userid", "AROAECRGUARDOUTSIDER:"+eval.FreshValue)
 	case eval.Root:
 		ctx.Set("aws:userid", p.Account)
 	}
@@ -515,10 +514,7 @@ func accountOf(arn string) string {
 	return ""
 }
 
-// instance turns an IAM wildcard pattern into one string it matches.
-func instance(p string) string {
-	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
-}
+func instance(p string) string { return eval.Instance(p) }
 
 // instanceTrim is instance for OU paths: a trailing "*" becomes nothing, so
 // that "o-x/r-1/ou-1/*" yields the OU itself.

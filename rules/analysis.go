@@ -7,6 +7,7 @@ import (
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/identity"
 	"github.com/ecrguard/ecrguard/validate"
 )
 
@@ -21,6 +22,17 @@ type Settings struct {
 	AuthorizedAuthToken        []string
 	AuthorizedPolicyManagement []string
 	AuthorizedWrite            []string
+	// Region is the region of inputs that name none.
+	Region string
+}
+
+// OrgID is the organization the scanned accounts belong to, for the
+// identity analysis: the first trusted organization, or "".
+func (s Settings) OrgID() string {
+	if len(s.TrustedOrgIDs) > 0 {
+		return s.TrustedOrgIDs[0]
+	}
+	return ""
 }
 
 // Zone returns the zone of trust of one scanned account.
@@ -34,9 +46,13 @@ type Analysis struct {
 	Settings Settings
 	// Exposure holds one result per resource policy (repository or registry).
 	Exposure []*ExposureItem
+	// Identities holds the identity model of each account with IAM data or
+	// detached identity policies.
+	Identities []*identity.Model
 	// Problems are the invalid or dead policy elements found.
 	Problems []ProblemItem
-	// Gaps found while analysing (adds to the estate's).
+	// Gaps found while analysing (adds to the estate's; the identity
+	// models keep their own).
 	Gaps []estate.Gap
 	// Resources counts the repositories and registries assessed.
 	Resources int
@@ -110,6 +126,10 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		if acct.IAM != nil {
 			a.validateIAM(acct.IAM)
 		}
+		if acct.IAM != nil || len(acct.Detached) > 0 {
+			m := identity.Build(acct, s.OrgID(), s.Region)
+			a.Identities = append(a.Identities, m)
+		}
 	}
 	return a
 }
@@ -181,6 +201,11 @@ func (a *Analysis) Run() *Result {
 	}
 	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
 	res.Notes = append(res.Notes, a.Estate.Notes...)
+	for _, m := range a.Identities {
+		// Read after the rules ran: their searches may add gaps.
+		res.Gaps = append(res.Gaps, m.Gaps...)
+		res.Notes = append(res.Notes, m.Notes...)
+	}
 	res.Sort()
 	return res
 }

@@ -1,5 +1,12 @@
 package rules
 
+import (
+	"fmt"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/identity"
+)
+
 var ecr009 = Rule{
 	ID:          "ECR009",
 	Title:       "Broad ECR write access",
@@ -9,4 +16,51 @@ var ecr009 = Rule{
 	Description: `A principal that can push to, delete from or re-configure every repository can replace any image the cluster runs (CIS EKS 5.1.2).`,
 	Frameworks:  map[string][]string{"cis-eks-1.2.0": []string{"5.1.2"}, "kubescape": []string{"C-0222"}},
 	Remediation: `Scope write access to the repositories the principal needs (Resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME), prefer roles over IAM users, or list the principal in authorized.write.`,
+	check:       checkECR009,
+}
+
+// writeActions are ECR009's "write": every ecr repository action of access
+// level Write or Permissions management, except the three SPEC section 1
+// leaves out.
+func writeActions() []string {
+	var out []string
+	for _, act := range catalog.Default().RepositoryActions() {
+		switch act.FullName() {
+		case "ecr:BatchImportUpstreamImage", "ecr:StartImageScan", "ecr:StartLifecyclePolicyPreview":
+			continue
+		}
+		if act.Access == catalog.Write || act.Access == catalog.PermissionsManagement {
+			out = append(out, act.FullName())
+		}
+	}
+	return out
+}
+
+func checkECR009(r Rule, a *Analysis) []Finding {
+	var out []Finding
+	writes := writeActions()
+	for _, m := range a.Identities {
+		for _, p := range m.Principals {
+			if authorized(a.Settings.AuthorizedWrite, p.ARN) {
+				continue
+			}
+			ac := &access{}
+			for _, act := range writes {
+				if w := m.CanEvery(p, act, identity.Free); w != nil {
+					ac.add(act, "", w)
+				}
+			}
+			if ac.actions.Empty() {
+				continue
+			}
+			what := "can write to every repository of the account"
+			remedy := fmt.Sprintf("Scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
+			if p.Kind == identity.User {
+				what += "; it is an IAM user, whose long-term keys CIS EKS 5.1.2 advises replacing with a role"
+				remedy = "Move ECR write access from the IAM user to a role its workload assumes, scoped to the repositories it needs; " + remedy
+			}
+			out = append(out, identityFinding(r, p, ac, what, remedy))
+		}
+	}
+	return out
 }

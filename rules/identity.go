@@ -1,0 +1,145 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/identity"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// authorized reports whether arn matches one of the config's ARN patterns
+// (IAM wildcards).
+func authorized(patterns []string, arn string) bool {
+	for _, p := range patterns {
+		if p == "*" || policy.MatchARN(p, arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// access is what one principal can do, found by one identity rule.
+type access struct {
+	actions catalog.ActionSet
+	// repos are the repository names per action, "" standing for every
+	// repository (or the resource "*").
+	repos     map[string]bool
+	every     bool
+	witnesses []*eval.Witness
+}
+
+func (ac *access) add(action string, repo string, w *eval.Witness) {
+	if ac.repos == nil {
+		ac.repos = map[string]bool{}
+	}
+	ac.actions.Add(catalog.Default().Lookup(action).Index)
+	if repo == "" {
+		ac.every = true
+	} else {
+		ac.repos[repo] = true
+	}
+	ac.witnesses = append(ac.witnesses, w)
+}
+
+// grantingStatements are the Allow statements the witnesses relied on.
+func grantingStatements(ws []*eval.Witness) ([]eval.Match, []*policy.Statement) {
+	seen := map[*policy.Statement]bool{}
+	var ms []eval.Match
+	var stmts []*policy.Statement
+	for _, w := range ws {
+		for _, m := range w.Decision.Matched {
+			if !seen[m.Statement] {
+				seen[m.Statement] = true
+				ms = append(ms, m)
+				stmts = append(stmts, m.Statement)
+			}
+		}
+	}
+	return ms, stmts
+}
+
+// viaPolicies names the policies of matches, in order, once each.
+func viaPolicies(ms []eval.Match) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		name := m.Policy
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// identityFinding builds the finding of one principal for an identity rule.
+func identityFinding(r Rule, p *identity.Principal, ac *access, what, remedy string) Finding {
+	return identityFindingOn(r, p, ac, what, "", remedy)
+}
+
+// identityFindingOn is identityFinding with the place named by the caller
+// ("" names the repositories of ac).
+func identityFindingOn(r Rule, p *identity.Principal, ac *access, what, where, remedy string) Finding {
+	ms, stmts := grantingStatements(ac.witnesses)
+	f := r.finding()
+	f.Resource = p.ARN
+	f.Principals = []string{p.ARN}
+	f.Actions = catalog.Default().Names(ac.actions)
+	f.Conditions = describeConditions(stmts)
+	for _, s := range stmts {
+		if s.Pos.IsValid() {
+			f.Source = s.Pos
+			break
+		}
+	}
+	if where == "" {
+		where = describeRepos(ac)
+	}
+	who := p.Label()
+	if p.Kind == identity.User {
+		who = "IAM user " + p.Name + " (long-term credentials)"
+	}
+	f.Message = fmt.Sprintf("%s %s on %s (%s) through %s.", upperFirst(who), what, where, strings.Join(f.Actions, ", "), joinAnd(viaPolicies(ms)))
+	f.Remediation = remedy
+	return f
+}
+
+// describeRepos names the repositories of an access.
+func describeRepos(ac *access) string {
+	if ac.every {
+		return "every repository"
+	}
+	names := sortedKeys(ac.repos)
+	switch {
+	case len(names) > 5:
+		return fmt.Sprintf("%d repositories (%s, …)", len(names), strings.Join(names[:5], ", "))
+	case len(names) > 1:
+		return "repositories " + joinAnd(names)
+	case len(names) == 1:
+		return "repository " + names[0]
+	}
+	return "any resource"
+}
+
+// repositoryQuestions asks, per principal, an action on every known
+// repository and on every repository of the account, in mode.
+func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []string, mode identity.Mode) *access {
+	ac := &access{}
+	for _, act := range actions {
+		if w := m.CanEvery(p, act, mode); w != nil {
+			ac.add(act, "", w)
+		}
+		for _, repo := range m.Repositories {
+			if w := m.Can(p, act, repo, mode); w != nil {
+				ac.add(act, repo.Name, w)
+			}
+		}
+	}
+	if ac.actions.Empty() {
+		return nil
+	}
+	return ac
+}
