@@ -148,6 +148,7 @@ type Catalog struct {
 	tagKeys map[string]KeyInfo // prefixes such as "aws:principaltag/"
 	managed map[string]*ManagedPolicy
 	repo    []*Action
+	suggest sync.Map // name -> suggestion, memoised: typos repeat
 }
 
 // Default returns the embedded catalog.
@@ -240,6 +241,9 @@ func load(actions, managed []byte) (*Catalog, error) {
 func (c *Catalog) Lookup(fullName string) *Action {
 	return c.byName[strings.ToLower(fullName)]
 }
+
+// LookupLower is Lookup for a name already in lower case.
+func (c *Catalog) LookupLower(lower string) *Action { return c.byName[lower] }
 
 // Match returns the actions an IAM action pattern ("ecr:Batch*", "*")
 // matches, ignoring case, in catalog order.
@@ -352,6 +356,15 @@ func (c *Catalog) ManagedPolicy(arn string) (*ManagedPolicy, bool) {
 // Suggest returns the known action of the same service nearest to name by
 // edit distance (ignoring case), or "" when none is close.
 func (c *Catalog) Suggest(name string) string {
+	if v, ok := c.suggest.Load(name); ok {
+		return v.(string)
+	}
+	s := c.suggestUncached(name)
+	c.suggest.Store(name, s)
+	return s
+}
+
+func (c *Catalog) suggestUncached(name string) string {
 	svc, _, ok := strings.Cut(name, ":")
 	if !ok {
 		return ""

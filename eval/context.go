@@ -38,6 +38,17 @@ func (c *Context) Set(key string, values ...string) {
 	c.base[strings.ToLower(key)] = values
 }
 
+// setLower is Set for a key already in lower case.
+func (c *Context) setLower(lower string, values []string) {
+	if values == nil {
+		values = []string{}
+	}
+	if c.base == nil {
+		c.base = map[string][]string{}
+	}
+	c.base[lower] = values
+}
+
 // Delete makes key absent.
 func (c *Context) Delete(key string) { delete(c.base, strings.ToLower(key)) }
 

@@ -137,7 +137,7 @@ func prepare(ps *PolicySet, r *Request) prepared {
 	if pr.ctx == nil {
 		pr.ctx = NewContext()
 	}
-	if a := catalog.Default().Lookup(r.Action); a != nil {
+	if a := catalog.Default().LookupLower(pr.actLower); a != nil {
 		pr.actIndex = a.Index
 	}
 	pr.resAcct = ps.ResourceAccount

@@ -122,8 +122,9 @@ func (p Principal) Name() string {
 // keys".)
 func Derive(ctx *Context, p Principal) {
 	setIfAbsent := func(k string, v ...string) {
-		if !ctx.Has(k) {
-			ctx.Set(k, v...)
+		lower := strings.ToLower(k)
+		if _, ok := ctx.get(lower); !ok {
+			ctx.setLower(lower, v)
 		}
 	}
 	switch p.Type {

@@ -67,6 +67,20 @@ func Search(ps *PolicySet, r *Request, dims []Dimension, limit int) SearchResult
 	base := len(ctx.over)
 	defer ctx.truncate(base)
 
+	// Lower-case every key once, not at every combination.
+	lowered := make([]Dimension, len(dims))
+	for di, d := range dims {
+		lowered[di] = make(Dimension, len(d))
+		for oi, opt := range d {
+			lo := make(Option, len(opt))
+			for ai, a := range opt {
+				a.Key = strings.ToLower(a.Key)
+				lo[ai] = a
+			}
+			lowered[di][oi] = lo
+		}
+	}
+
 	var res SearchResult
 	total := 1
 	for _, d := range dims {
@@ -82,12 +96,12 @@ func Search(ps *PolicySet, r *Request, dims []Dimension, limit int) SearchResult
 	idx := make([]int, len(dims))
 	for {
 		ctx.truncate(base)
-		for di, d := range dims {
+		for di, d := range lowered {
 			if len(d) == 0 {
 				continue
 			}
 			for _, a := range d[idx[di]] {
-				ctx.push(strings.ToLower(a.Key), a.Absent, a.Values)
+				ctx.push(a.Key, a.Absent, a.Values)
 			}
 		}
 		res.Tried++
@@ -197,6 +211,43 @@ func (p *Policy) ActionApplies(i int, action string) bool {
 		pr.actIndex = a.Index
 	}
 	return p.stmts[i].matchAction(&pr) != no
+}
+
+// StatementActions returns the catalog actions the Action/NotAction element
+// of the statement at index i can apply to (all of them when an element is
+// unknown). Actions outside the catalog are not in the set.
+func (p *Policy) StatementActions(i int) catalog.ActionSet {
+	s := p.stmts[i]
+	if s.actUnknown {
+		return allActions()
+	}
+	if s.notAction {
+		return allActions().Minus(s.actSet)
+	}
+	return s.actSet
+}
+
+// AllowActions returns the catalog actions some Allow statement of the
+// policy can apply to: a quick filter before full evaluations.
+func (p *Policy) AllowActions() catalog.ActionSet {
+	if p == nil {
+		return catalog.ActionSet{}
+	}
+	var out catalog.ActionSet
+	for i, s := range p.stmts {
+		if s.effect == policy.Allow {
+			out = out.Union(p.StatementActions(i))
+		}
+	}
+	return out
+}
+
+func allActions() catalog.ActionSet {
+	var s catalog.ActionSet
+	for _, a := range catalog.Default().Actions {
+		s.Add(a.Index)
+	}
+	return s
 }
 
 // StatementAt returns the source statement at index i.

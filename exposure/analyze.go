@@ -158,6 +158,8 @@ type analyzer struct {
 
 	freshAccount string
 	groups       []group
+	// contexts caches each caller's base context (its derived keys).
+	contexts map[string]*eval.Context
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
@@ -196,12 +198,16 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 func (a *analyzer) groupActions() {
 	p := a.t.Policy
 	bySig := map[string]int{}
+	sets := make([]catalog.ActionSet, p.Statements())
+	for s := range sets {
+		sets[s] = p.StatementActions(s)
+	}
 	a.res.Universe.Each(func(i int) {
 		act := a.cat.Actions[i].FullName()
 		var sig strings.Builder
 		stmts := map[int]bool{}
-		for s := 0; s < p.Statements(); s++ {
-			if p.ActionApplies(s, act) {
+		for s := range sets {
+			if sets[s].Has(i) {
 				sig.WriteByte('1')
 				stmts[s] = true
 			} else {
@@ -276,9 +282,17 @@ func (a *analyzer) run() {
 }
 
 // search runs one search and records truncation.
-func (a *analyzer) search(p eval.Principal, act, res string, base *eval.Context, dims []eval.Dimension) *eval.Witness {
-	ctx := base.Clone()
-	eval.Derive(ctx, p)
+func (a *analyzer) search(p eval.Principal, act, res string, base func() *eval.Context, dims []eval.Dimension) *eval.Witness {
+	key := p.String()
+	ctx := a.contexts[key]
+	if ctx == nil {
+		ctx = base()
+		eval.Derive(ctx, p)
+		if a.contexts == nil {
+			a.contexts = map[string]*eval.Context{}
+		}
+		a.contexts[key] = ctx
+	}
 	r := eval.Search(a.ps, &eval.Request{Principal: p, Action: act, Resource: res, Context: ctx}, dims, 0)
 	if r.Truncated && r.Witness == nil {
 		a.res.Truncated = true
@@ -298,7 +312,7 @@ func (a *analyzer) public(g group, k *keys, res string) {
 	}
 	dims := append(k.free(false), eval.Dimension(orgs))
 	for _, p := range a.principalsIn(a.freshAccount, k, false) {
-		if w := a.search(p, g.rep, res, callerContext(p), dims); w != nil {
+		if w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims); w != nil {
 			a.res.Public.add("*", g.set, w)
 			return
 		}
@@ -326,7 +340,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 		}
 		dims := append(k.free(true), eval.Dimension(orgs))
 		for _, p := range a.principalsIn(acct, k, true) {
-			w := a.search(p, g.rep, res, callerContext(p), dims)
+			w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims)
 			if w == nil {
 				continue
 			}
@@ -374,7 +388,7 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 			}
 			dims := append(k.free(false), eval.Dimension{orgOption(o, path)})
 			for _, p := range a.principalsIn(a.freshAccount, k, false) {
-				if w := a.search(p, g.rep, res, callerContext(p), dims); w != nil {
+				if w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims); w != nil {
 					if a.res.Orgs[label] == nil {
 						a.res.Orgs[label] = &Access{}
 					}
@@ -402,7 +416,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		if a.freshAccount != "" {
 			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false)...)
 		}
-		if w := a.search(p, g.rep, res, eval.NewContext(), append(dims, eval.Dimension(anon))); w != nil {
+		if w := a.search(p, g.rep, res, eval.NewContext, append(dims, eval.Dimension(anon))); w != nil {
 			if a.res.Deputies[svc] == nil {
 				a.res.Deputies[svc] = &Access{}
 			}
@@ -414,7 +428,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			}
 			trusted := a.zone.TrustsAccount(acct)
 			opts := k.sourceOptions(acct, a.named, a.zone, trusted)
-			w := a.search(p, g.rep, res, eval.NewContext(), append(dims, eval.Dimension(opts)))
+			w := a.search(p, g.rep, res, eval.NewContext, append(dims, eval.Dimension(opts)))
 			if w == nil {
 				continue
 			}

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
@@ -131,17 +133,42 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 			a.Identities = append(a.Identities, m)
 		}
 	}
+	a.analyzeExposure()
 	return a
 }
 
+// addExposure queues a target; analyzeExposure runs the queue.
 func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
-	r := exposure.Analyze(t, zone)
-	a.Exposure = append(a.Exposure, &ExposureItem{Result: r, Policy: p, Zone: zone})
-	if r.Truncated {
-		a.Gaps = append(a.Gaps, estate.Gap{
-			Source: p.Source.File, Pos: p.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: "too-many-combinations",
-			Message: "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven",
-		})
+	a.Exposure = append(a.Exposure, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
+}
+
+// analyzeExposure analyses every queued target, on every core; results keep
+// their queue order, so output does not depend on scheduling.
+func (a *Analysis) analyzeExposure() {
+	work := make(chan *ExposureItem)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for x := range work {
+				x.Result = exposure.Analyze(x.Target, x.Zone)
+			}
+		}()
+	}
+	for _, x := range a.Exposure {
+		work <- x
+	}
+	close(work)
+	wg.Wait()
+	for _, x := range a.Exposure {
+		if x.Truncated {
+			t := x.Target
+			a.Gaps = append(a.Gaps, estate.Gap{
+				Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: "too-many-combinations",
+				Message: "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven",
+			})
+		}
 	}
 }
 

@@ -31,11 +31,14 @@ func checkECR002(r Rule, a *Analysis) []Finding {
 				continue
 			}
 			// Judge the statement alone: what does its condition leave open?
-			alone := *x.Target.Policy.Doc
-			alone.Statements = []*policy.Statement{s}
-			t := x.Target
-			t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
-			res := exposure.Analyze(t, x.Zone)
+			res := x.Result
+			if len(doc.Statements) > 1 {
+				alone := *doc
+				alone.Statements = []*policy.Statement{s}
+				t := x.Target
+				t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
+				res = exposure.Analyze(t, x.Zone)
+			}
 
 			f := r.finding()
 			f.Resource = x.Target.ARN

@@ -200,8 +200,8 @@ func (c *checker) action(v policy.Value, not bool) {
 	lsvc := strings.ToLower(svc)
 	ours := lsvc == "ecr" || lsvc == "ecr-public"
 	if ours {
-		matched := c.cat.Match(t)
-		if len(matched) == 0 {
+		set := c.cat.MatchSet(t)
+		if set.Empty() {
 			if policy.HasWildcard(t) {
 				c.add(v.Pos, "unknown-action", el, "action pattern %q matches no %s action in the catalog", t, lsvc)
 			} else if s := c.cat.Suggest(t); s != "" {
@@ -212,7 +212,7 @@ func (c *checker) action(v policy.Value, not bool) {
 			return
 		}
 		if c.kind == RepositoryPolicy && !not && !policy.HasWildcard(t) {
-			a := matched[0]
+			a := c.cat.Lookup(t)
 			switch {
 			case a.Service != "ecr":
 				c.add(v.Pos, "dead-action", el, "%s is an ECR Public action: it has no effect in a private repository policy", a.FullName())
