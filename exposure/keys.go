@@ -114,4 +114,3 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted bool) []eval
 	}
 	return out
 }
-

@@ -137,7 +137,7 @@ func managedDoc(r *rand.Rand, i int) obj {
 		stmts = append(stmts, obj{"Effect": "Allow", "Action": append(append([]string{"ecr:GetAuthorizationToken"}, pull...), push...), "Resource": "*"})
 	case 2:
 		stmts = append(stmts, obj{"Effect": "Allow", "Action": []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository"},
-			"Resource": fmt.Sprintf("arn:aws:ecr:us-east-1:%s:repository/team-%d-*", Owner, i%50),
+			"Resource":  fmt.Sprintf("arn:aws:ecr:us-east-1:%s:repository/team-%d-*", Owner, i%50),
 			"Condition": obj{"Bool": obj{"aws:MultiFactorAuthPresent": "true"}}})
 	case 3:
 		stmts = append(stmts, obj{"Effect": "Allow", "Action": []string{"ecr:SetRepositoryPolicy", "ecr:GetRepositoryPolicy"},
