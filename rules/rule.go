@@ -67,3 +67,6 @@ func (r Rule) finding() Finding {
 	}
 	return Finding{RuleID: r.ID, Severity: r.Severity, Title: r.Title, Frameworks: fw}
 }
+
+// HasCheck reports whether the rule has its check.
+func (r Rule) HasCheck() bool { return r.check != nil }
