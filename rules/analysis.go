@@ -65,6 +65,8 @@ type ExposureItem struct {
 	*exposure.Result
 	Policy *estate.Policy
 	Zone   exposure.Zone
+	// Fix is the proven fix for what outsiders can do, or nil.
+	Fix *exposure.Fix
 }
 
 // ProblemItem is a validation problem of one policy.
@@ -153,6 +155,9 @@ func (a *Analysis) analyzeExposure() {
 			defer wg.Done()
 			for x := range work {
 				x.Result = exposure.Analyze(x.Target, x.Zone)
+				// A fix that cannot be built is no finding's business: the
+				// findings stand, with the general remediation.
+				x.Fix, _ = exposure.ProposeFix(x.Result, x.Zone)
 			}
 		}()
 	}
@@ -232,6 +237,11 @@ func (a *Analysis) Run() *Result {
 		// Read after the rules ran: their searches may add gaps.
 		res.Gaps = append(res.Gaps, m.Gaps...)
 		res.Notes = append(res.Notes, m.Notes...)
+	}
+	for _, x := range a.Exposure {
+		if x.Fix != nil && x.Fix.Closed() {
+			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
+		}
 	}
 	res.Sort()
 	return res

@@ -203,12 +203,40 @@ func describeProof(w *eval.Witness, action string) string {
 	return s
 }
 
+// fixFileName is the file a fixed policy of t is written to.
+func fixFileName(t exposure.Target) string {
+	if t.Kind == exposure.Registry {
+		return fmt.Sprintf("registry-%s-%s-policy.json", t.Account, t.Region)
+	}
+	return fmt.Sprintf("%s-%s-%s-policy.json", t.Account, t.Region, strings.ReplaceAll(t.Repository, "/", "-"))
+}
+
 // applyCommand is the AWS CLI command that installs a fixed policy.
 func applyCommand(t exposure.Target) string {
 	if t.Kind == exposure.Registry {
-		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text file://registry-policy.json", t.Region)
+		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text file://%s", t.Region, fixFileName(t))
 	}
-	return fmt.Sprintf("aws ecr set-repository-policy --region %s --repository-name %s --policy-text file://%s-policy.json", t.Region, t.Repository, strings.ReplaceAll(t.Repository, "/", "-"))
+	return fmt.Sprintf("aws ecr set-repository-policy --region %s --repository-name %s --policy-text file://%s", t.Region, t.Repository, fixFileName(t))
+}
+
+// provenFix describes the fix ecrguard built and verified for an item.
+func provenFix(x *ExposureItem) string {
+	if x.Fix == nil {
+		return ""
+	}
+	if !x.Fix.Closed() {
+		return fmt.Sprintf(" ecrguard could not build a guard that closes everything (still open: %s); change the statements by hand.", describeActions(x.Fix.After, catalog.ActionSet{}))
+	}
+	return fmt.Sprintf(" Proven fix: appending %s (a Deny for every principal outside the zone of trust) closes all of it — ecrguard analysed the fixed policy and found nothing open to outsiders; `ecrguard scan --fix-dir DIR` writes it to DIR/%s.",
+		joinAnd(quoteAll(x.Fix.Added)), fixFileName(x.Target))
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
 }
 
 // targetName names the target in messages.

@@ -41,6 +41,7 @@ func checkECR001(r Rule, a *Analysis) []Finding {
 		}
 		f.Remediation = fmt.Sprintf("In %s, replace Principal \"*\" with the accounts or roles that need access, or add a condition that must hold such as %s; then apply it with `%s`.",
 			labels(stmts), zoneCondition(x.Zone), applyCommand(x.Target))
+		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}
 	return out

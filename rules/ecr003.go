@@ -40,6 +40,7 @@ func checkECR003(r Rule, a *Analysis) []Finding {
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
 				who, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+			f.Remediation += provenFix(x)
 			out = append(out, f)
 		}
 		for _, acct := range sortedKeys(x.Accounts) {

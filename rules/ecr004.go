@@ -70,6 +70,7 @@ func checkECR004(r Rule, a *Analysis) []Finding {
 			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts))
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
 			strings.Join(f.Actions, " and "), labels(stmts), applyCommand(x.Target))
+		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}
 	return out

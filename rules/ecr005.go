@@ -59,6 +59,7 @@ func checkECR005(r Rule, a *Analysis) []Finding {
 			x.Target.Region, describeActions(acts, catalog.ActionSet{}), strings.Join(f.Principals, ", "), labels(stmts), scope)
 		f.Remediation = fmt.Sprintf("Limit %s to trusted accounts (or add them to trusted.accounts if they are partners), then apply it with `%s`; or remove the registry policy with `aws ecr delete-registry-policy --region %s`.",
 			labels(stmts), applyCommand(x.Target), x.Target.Region)
+		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}
 	return out

@@ -84,6 +84,19 @@ type Result struct {
 	Notes []estate.Note
 	// Resources counts the repositories and registries assessed.
 	Resources int
+	// Fixes are fixed resource policies that ecrguard proved close what
+	// outsiders can do, in resource order.
+	Fixes []FixFile
+}
+
+// FixFile is a fixed resource policy, ready to apply.
+type FixFile struct {
+	Resource string
+	// Name is the file name the fix is written to (app-policy.json).
+	Name string
+	JSON []byte
+	// Command applies it with the AWS CLI.
+	Command string
 }
 
 // Sort orders findings and gaps deterministically: by severity (highest
@@ -107,6 +120,7 @@ func (r *Result) Sort() {
 		}
 		return a.Message < b.Message
 	})
+	sort.SliceStable(r.Fixes, func(i, j int) bool { return r.Fixes[i].Resource < r.Fixes[j].Resource })
 	sort.SliceStable(r.Gaps, func(i, j int) bool { return r.Gaps[i].String() < r.Gaps[j].String() })
 	sort.SliceStable(r.Notes, func(i, j int) bool {
 		if r.Notes[i].Source != r.Notes[j].Source {

@@ -1,0 +1,149 @@
+package exposure
+
+import (
+	"sort"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Fix is a change to a resource policy that closes what principals outside
+// the zone of trust can do, proven by analysing the changed policy.
+type Fix struct {
+	// Doc is the fixed policy; JSON its text, ready for
+	// aws ecr set-repository-policy / put-registry-policy.
+	Doc  *policy.Document
+	JSON []byte
+	// Added are the statements the fix appends.
+	Added []string
+	// Before and After are the actions outsiders (public, untrusted
+	// accounts and organizations, and services acting for anyone) can
+	// perform without and with the fix.
+	Before, After catalog.ActionSet
+}
+
+// Closed reports whether the fix leaves outsiders nothing.
+func (f *Fix) Closed() bool { return f.After.Empty() }
+
+// Guard statement ids.
+const (
+	GuardSid        = "EcrguardDenyOutsideTrustZone"
+	ServiceGuardSid = "EcrguardDenyServicesActingForOutsiders"
+)
+
+func outsiderActions(r *Result) catalog.ActionSet {
+	s := r.Outsiders()
+	for _, d := range r.Deputies {
+		s = s.Union(d.Actions)
+	}
+	return s
+}
+
+// ProposeFix appends to the policy a Deny statement for every principal
+// outside the zone (and, when AWS services act for outsiders, one for
+// services acting for accounts outside it), then analyses the result. It
+// returns nil when outsiders can do nothing already.
+//
+// A Deny guard is the change that keeps every intended grant inside the
+// zone working whatever the Allow statements say, which is why ecrguard
+// proposes it rather than rewriting statements; the finding still names the
+// Allow statements to narrow.
+func ProposeFix(r *Result, zone Zone) (*Fix, error) {
+	before := outsiderActions(r)
+	if before.Empty() {
+		return nil, nil
+	}
+	doc := *r.Target.Policy.Doc
+	doc.Statements = append([]*policy.Statement(nil), doc.Statements...)
+	if doc.Version == "" {
+		doc.Version = policy.Version2012
+	}
+	used := map[string]bool{}
+	for _, s := range doc.Statements {
+		used[s.Sid] = true
+	}
+	sid := func(base string) string {
+		s := base
+		for i := 2; used[s]; i++ {
+			s = base + string(rune('0'+i))
+		}
+		used[s] = true
+		return s
+	}
+	accounts := append([]string{zone.Account}, zone.Accounts...)
+	sort.Strings(accounts[1:])
+	var resource []policy.Value
+	if r.Target.Kind == Registry {
+		resource = values("arn:aws:ecr:" + r.Target.Region + ":" + r.Target.Account + ":repository/*")
+	}
+	guard := &policy.Statement{
+		Sid: sid(GuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
+		Action: values("ecr:*"), Resource: resource,
+		Conditions: []policy.Condition{
+			cond("StringNotEquals", "aws:PrincipalAccount", accounts...),
+			cond("BoolIfExists", "aws:PrincipalIsAWSService", "false"),
+		},
+	}
+	if len(zone.OrgIDs) > 0 {
+		guard.Conditions = append(guard.Conditions, cond("StringNotEquals", "aws:PrincipalOrgID", zone.OrgIDs...))
+	}
+	if len(zone.OrgPaths) > 0 {
+		var pats []string
+		for _, p := range zone.OrgPaths {
+			pats = append(pats, p+"*")
+		}
+		guard.Conditions = append(guard.Conditions, cond("ForAllValues:StringNotLike", "aws:PrincipalOrgPaths", pats...))
+	}
+	doc.Statements = append(doc.Statements, guard)
+	added := []string{guard.Sid}
+	serviceGuard := &policy.Statement{
+		Sid: sid(ServiceGuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
+		Action: values("ecr:*"), Resource: resource,
+		Conditions: []policy.Condition{
+			cond("Bool", "aws:PrincipalIsAWSService", "true"),
+			cond("StringNotEqualsIfExists", "aws:SourceAccount", accounts...),
+		},
+	}
+	// The first guard spares AWS services, which carry no principal
+	// account; when services acting for outsiders (or for no one in
+	// particular) still get in, deny them too.
+	var fixed *policy.Document
+	var text []byte
+	var after *Result
+	for attempt := 0; attempt < 2; attempt++ {
+		for i, s := range doc.Statements {
+			c := *s
+			c.Index = i
+			doc.Statements[i] = &c
+		}
+		var err error
+		if text, err = policy.Marshal(&doc); err != nil {
+			return nil, err
+		}
+		if fixed, err = policy.Parse(text, "fixed policy"); err != nil {
+			return nil, err
+		}
+		t := r.Target
+		t.Policy = eval.Compile(r.Target.Policy.Name+" (fixed)", fixed)
+		after = Analyze(t, zone)
+		if outsiderActions(after).Empty() || attempt == 1 {
+			break
+		}
+		doc.Statements = append(doc.Statements, serviceGuard)
+		added = append(added, serviceGuard.Sid)
+	}
+	return &Fix{Doc: fixed, JSON: text, Added: added, Before: before, After: outsiderActions(after)}, nil
+}
+
+func values(ss ...string) []policy.Value {
+	out := make([]policy.Value, len(ss))
+	for i, s := range ss {
+		out[i] = policy.Value{Text: s}
+	}
+	return out
+}
+
+func cond(op, key string, vals ...string) policy.Condition {
+	return policy.Condition{Operator: op, Op: policy.ParseOperator(op), Key: key, Values: values(vals...)}
+}

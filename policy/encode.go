@@ -1,0 +1,164 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+)
+
+// Marshal encodes doc as indented JSON in AWS's element order (Version, Id,
+// Statement; Sid, Effect, Principal, NotPrincipal, Action, NotAction,
+// Resource, NotResource, Condition). One-value lists are written as a
+// string, as AWS itself returns them. Unknown values are written as their
+// description. The output is deterministic.
+func Marshal(doc *Document) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	first := true
+	field := func(indent, key string, v any) error {
+		if !first {
+			b.WriteString(",\n")
+		}
+		first = false
+		b.WriteString(indent)
+		k, _ := json.Marshal(key)
+		b.Write(k)
+		b.WriteString(": ")
+		enc, err := json.MarshalIndent(v, indent, "  ")
+		if err != nil {
+			return err
+		}
+		b.Write(enc)
+		return nil
+	}
+	if doc.Version != "" {
+		if err := field("  ", "Version", doc.Version); err != nil {
+			return nil, err
+		}
+	}
+	if doc.ID != "" {
+		if err := field("  ", "Id", doc.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !first {
+		b.WriteString(",\n")
+	}
+	b.WriteString("  \"Statement\": [")
+	for i, s := range doc.Statements {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    {\n")
+		first = true
+		for _, kv := range statementFields(s) {
+			if err := field("      ", kv.key, kv.value); err != nil {
+				return nil, err
+			}
+		}
+		b.WriteString("\n    }")
+	}
+	if len(doc.Statements) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]\n}\n")
+	return b.Bytes(), nil
+}
+
+type keyValue struct {
+	key   string
+	value any
+}
+
+func stringOrList(vs []Value) any {
+	if len(vs) == 1 {
+		return vs[0].Text
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Text
+	}
+	return out
+}
+
+func principalValue(p *Principal) any {
+	if p.Wildcard {
+		return "*"
+	}
+	byKind := map[string][]Value{}
+	var kinds []string
+	for _, e := range p.Entries {
+		if _, ok := byKind[e.Kind]; !ok {
+			kinds = append(kinds, e.Kind)
+		}
+		byKind[e.Kind] = append(byKind[e.Kind], e.Value)
+	}
+	sort.Strings(kinds)
+	out := orderedObject{}
+	for _, k := range kinds {
+		out = append(out, keyValue{k, stringOrList(byKind[k])})
+	}
+	return out
+}
+
+func statementFields(s *Statement) []keyValue {
+	var out []keyValue
+	if s.Sid != "" {
+		out = append(out, keyValue{"Sid", s.Sid})
+	}
+	out = append(out, keyValue{"Effect", s.Effect.String()})
+	if s.Principal != nil {
+		out = append(out, keyValue{"Principal", principalValue(s.Principal)})
+	}
+	if s.NotPrincipal != nil {
+		out = append(out, keyValue{"NotPrincipal", principalValue(s.NotPrincipal)})
+	}
+	for _, e := range []struct {
+		key string
+		vs  []Value
+	}{{"Action", s.Action}, {"NotAction", s.NotAction}, {"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+		if e.vs != nil {
+			out = append(out, keyValue{e.key, stringOrList(e.vs)})
+		}
+	}
+	if len(s.Conditions) > 0 {
+		ops := orderedObject{}
+		index := map[string]int{}
+		for _, c := range s.Conditions {
+			i, ok := index[c.Operator]
+			if !ok {
+				i = len(ops)
+				index[c.Operator] = i
+				ops = append(ops, keyValue{c.Operator, orderedObject{}})
+			}
+			keys := ops[i].value.(orderedObject)
+			ops[i].value = append(keys, keyValue{c.Key, stringOrList(c.Values)})
+		}
+		out = append(out, keyValue{"Condition", ops})
+	}
+	return out
+}
+
+// orderedObject is a JSON object that keeps its key order.
+type orderedObject []keyValue
+
+// MarshalJSON writes the members in order.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(kv.key)
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := json.Marshal(kv.value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}

@@ -1,0 +1,101 @@
+package policy
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMarshalRoundTrip encodes every policy of the conformance corpus and
+// checks that decoding the output gives the same encoding again and keeps
+// every statement's elements.
+func TestMarshalRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "conformance", "*", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no conformance files")
+	}
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []json.RawMessage
+		collectDocs(data, &docs)
+		for _, raw := range docs {
+			doc, err := Parse(raw, f)
+			if err != nil {
+				continue
+			}
+			n++
+			out, err := Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc2, err := Parse(out, f+"(encoded)")
+			if err != nil {
+				t.Fatalf("%s: re-decoding the encoding failed: %v\n%s", f, err, out)
+			}
+			out2, _ := Marshal(doc2)
+			if string(out) != string(out2) {
+				t.Errorf("%s: encoding is not stable:\n%s\n---\n%s", f, out, out2)
+			}
+			if len(doc.Statements) != len(doc2.Statements) {
+				t.Errorf("%s: statements lost", f)
+			}
+			for i := range doc.Statements {
+				a, b := doc.Statements[i], doc2.Statements[i]
+				if len(a.Action) != len(b.Action) || len(a.NotAction) != len(b.NotAction) || len(a.Conditions) != len(b.Conditions) ||
+					(a.Principal == nil) != (b.Principal == nil) || a.Effect != b.Effect || a.Sid != b.Sid {
+					t.Errorf("%s: statement %d changed", f, i)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d documents round-tripped", n)
+	}
+}
+
+// collectDocs finds every JSON object with a Statement key.
+func collectDocs(data []byte, out *[]json.RawMessage) {
+	var v any
+	if json.Unmarshal(data, &v) != nil {
+		return
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["Statement"]; ok {
+				b, _ := json.Marshal(x)
+				*out = append(*out, b)
+				return
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+}
+
+func TestMarshalShape(t *testing.T) {
+	doc, err := Parse([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:role/x"]},"Action":"ecr:*","Condition":{"Bool":{"aws:SecureTransport":false}}}}`), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := Marshal(doc)
+	compact := strings.Join(strings.Fields(string(out)), "")
+	for _, want := range []string{`"Version": "2012-10-17"`, `"Effect": "Deny"`, `"NotPrincipal": {"AWS":["111122223333","arn:aws:iam::111122223333:role/x"]}`, `"Condition": {"Bool":{"aws:SecureTransport":"false"}}`} {
+		if !strings.Contains(compact, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("encoding lacks %s:\n%s", want, out)
+		}
+	}
+}
