@@ -180,7 +180,7 @@ func capitalize(s string) string {
 // Flavored Markdown and is left alone, which keeps the source readable.
 func mdEscape(s string) string {
 	var b strings.Builder
-	rs := []rune(s)
+	rs := []rune(printable(s))
 	for i, r := range rs {
 		// At the start of a line these would begin a heading, list or rule.
 		if (i == 0 || rs[i-1] == '\n') && strings.ContainsRune("#-+=", r) {
@@ -207,6 +207,7 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // mdCode writes s as a code span, choosing a fence longer than any run of
 // backticks in s.
 func mdCode(s string) string {
+	s = strings.ReplaceAll(printable(s), "\n", " ")
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

@@ -406,3 +406,25 @@ func TestJUnitWellFormed(t *testing.T) {
 		t.Errorf("tests=%d, but %d test cases", suites.Tests, n)
 	}
 }
+
+// Text from inputs must not drive the terminal or reorder what is shown.
+func TestHostileTextIsEscaped(t *testing.T) {
+	r := sampleResult()
+	r.Findings[0].Message = "evil \x1b[2J\x1b]0;title\x07 sid \u202egnp.exe"
+	r.Findings[0].Resource = "arn:aws:ecr:us-east-1:111122223333:repository/\x1b[31mred"
+	r.Gaps[0].Message = "bad \x9b byte \xff"
+	for _, f := range []Format{Table, Markdown} {
+		out := write(t, f, r, Options{Color: false})
+		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\x9b", "\xff"} {
+			if bytes.Contains(out, []byte(bad)) {
+				t.Errorf("%s: output contains %q", f, bad)
+			}
+		}
+		if !bytes.Contains(out, []byte(`x1b`)) || !bytes.Contains(out, []byte(`u202e`)) {
+			t.Errorf("%s: escapes are not shown visibly", f)
+		}
+	}
+	if got := printable("tab\there\nnewline"); got != "tab here\nnewline" {
+		t.Errorf("printable = %q", got)
+	}
+}

@@ -23,6 +23,8 @@ const (
 	// maxPrincipals is how many principals a finding lists before counting
 	// the rest (the JSON report lists them all).
 	maxPrincipals = 5
+	// glue joins words wrap must keep together; it becomes a space.
+	glue = '\uE000'
 )
 
 // ANSI styles.
@@ -75,14 +77,7 @@ func (t *tableWriter) field(label, value string) {
 	if value == "" {
 		return
 	}
-	lines := wrap(value, t.width-fieldIndent)
-	for i, l := range lines {
-		if i == 0 {
-			t.line(fmt.Sprintf("  %-*s%s", fieldIndent-2, label, l))
-		} else {
-			t.line(strings.Repeat(" ", fieldIndent) + l)
-		}
-	}
+	t.fieldLines(label, wrap(value, t.width-fieldIndent))
 }
 
 // fieldParts is field for a list of parts joined by sep, breaking lines only
@@ -113,7 +108,13 @@ func (t *tableWriter) fieldParts(label string, parts []string, sep string) {
 	for _, l := range lines {
 		wrapped = append(wrapped, wrap(l, room)...)
 	}
-	for i, l := range wrapped {
+	t.fieldLines(label, wrapped)
+}
+
+// fieldLines writes the label and the first line, then the other lines
+// under the first.
+func (t *tableWriter) fieldLines(label string, lines []string) {
+	for i, l := range lines {
 		if i == 0 {
 			t.line(fmt.Sprintf("  %-*s%s", fieldIndent-2, label, l))
 		} else {
@@ -129,18 +130,18 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	}
 	t.width = max(t.width, minWidth)
 
-	// Header: what was scanned and the counts, zeroes included.
+	// Header: the version, what was scanned, and the counts.
 	name := "ecrguard"
 	if o.Version != "" {
 		name += " " + o.Version
 	}
 	// The counts that occur, highest severity first. A count ("2 high") is
-	// kept on one line by joining it with a NUL while wrapping, so that
-	// colour can then be applied to whole counts.
+	// kept on one line by joining it with a private-use rune while wrapping,
+	// so that colour can then be applied to whole counts.
 	var counts []string
 	for _, s := range rules.Severities() {
 		if n := v.counts[s]; n > 0 {
-			counts = append(counts, fmt.Sprintf("%d\x00%s", n, s))
+			counts = append(counts, fmt.Sprintf("%d%c%s", n, glue, s))
 		}
 	}
 	var header string
@@ -157,12 +158,12 @@ func writeTable(w io.Writer, v *view, o Options) error {
 			}
 			for _, s := range rules.Severities() {
 				if n := v.counts[s]; n > 0 {
-					c := fmt.Sprintf("%d\x00%s", n, s)
+					c := fmt.Sprintf("%d%c%s", n, glue, s)
 					l = strings.Replace(l, c, t.style(severityStyle(s), c), 1)
 				}
 			}
 		}
-		t.line(strings.ReplaceAll(l, "\x00", " "))
+		t.line(strings.ReplaceAll(l, string(glue), " "))
 	}
 	if n := len(v.gaps); n > 0 {
 		for _, l := range wrap(fmt.Sprintf("INCOMPLETE: %s could not be assessed (see Coverage below)", plural(n, "input", "inputs")), t.width) {

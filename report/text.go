@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/catalog"
@@ -101,13 +102,49 @@ func actionParts(actions []string) (parts []string, sep string) {
 	return parts, " + "
 }
 
+// printable makes text from inputs (file names, Sids, values in policies)
+// safe to print: control characters (an ANSI escape would drive the
+// terminal) and bidirectional overrides (which reorder what is shown) are
+// written as visible escapes. Newlines are kept; tabs become spaces.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteByte(' ')
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r < 0x100 && unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // wrap breaks text into lines of at most width columns (runes), splitting at
 // spaces. A word longer than the width (an ARN, say) is never broken: it
-// gets a line of its own and overflows.
+// gets a line of its own and overflows. Text is made printable first.
 func wrap(text string, width int) []string {
 	if width < 1 {
 		width = 1
 	}
+	text = printable(text)
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		words := strings.Fields(para)
