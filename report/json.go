@@ -1,0 +1,169 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// SchemaVersion is the version of the JSON report's schema (SPEC section 7,
+// docs/report-json.md). Keys may be added within a version; none is removed
+// or renamed.
+const SchemaVersion = 1
+
+// The JSON report's shape. Field order is output order; every list is
+// non-nil so that it is written as [] rather than null.
+type jsonReport struct {
+	SchemaVersion int           `json:"schema_version"`
+	Tool          jsonTool      `json:"tool"`
+	Findings      []jsonFinding `json:"findings"`
+	Summary       jsonSummary   `json:"summary"`
+	Errors        []jsonGap     `json:"errors"`
+	Notes         []jsonNote    `json:"notes"`
+	Suppressed    []jsonFinding `json:"suppressed"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonFinding struct {
+	RuleID      string              `json:"rule_id"`
+	Severity    string              `json:"severity"`
+	Title       string              `json:"title"`
+	Message     string              `json:"message"`
+	Resource    string              `json:"resource"`
+	Source      jsonSource          `json:"source"`
+	Principals  []string            `json:"principals"`
+	Actions     []string            `json:"actions"`
+	Conditions  []string            `json:"conditions"`
+	Frameworks  map[string][]string `json:"frameworks"`
+	Remediation string              `json:"remediation"`
+	// Reason is set only on suppressed findings.
+	Reason *string `json:"suppressed_reason,omitempty"`
+}
+
+type jsonSource struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+type jsonSummary struct {
+	Resources  int            `json:"resources"`
+	Findings   jsonSeverities `json:"findings"`
+	Suppressed int            `json:"suppressed"`
+}
+
+type jsonSeverities struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+	Info     int `json:"info"`
+}
+
+type jsonGap struct {
+	Source   string `json:"source"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Account  string `json:"account"`
+	Region   string `json:"region"`
+	Resource string `json:"resource"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+type jsonNote struct {
+	Source  string `json:"source"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w io.Writer, v *view, o Options) error {
+	rep := jsonReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          jsonTool{Name: "ecrguard", Version: o.Version},
+		Findings:      make([]jsonFinding, 0, len(v.active)),
+		Summary: jsonSummary{
+			Resources: v.resources,
+			Findings: jsonSeverities{
+				Critical: v.counts[rules.Critical],
+				High:     v.counts[rules.High],
+				Medium:   v.counts[rules.Medium],
+				Low:      v.counts[rules.Low],
+				Info:     v.counts[rules.Info],
+			},
+			Suppressed: len(v.suppressed),
+		},
+		Errors:     make([]jsonGap, 0, len(v.gaps)),
+		Notes:      make([]jsonNote, 0, len(v.notes)),
+		Suppressed: []jsonFinding{},
+	}
+	for _, f := range v.active {
+		rep.Findings = append(rep.Findings, toJSONFinding(f))
+	}
+	if o.ShowSuppressed {
+		for _, f := range v.suppressed {
+			jf := toJSONFinding(f)
+			reason := f.Suppressed
+			jf.Reason = &reason
+			rep.Suppressed = append(rep.Suppressed, jf)
+		}
+	}
+	for _, g := range v.gaps {
+		rep.Errors = append(rep.Errors, toJSONGap(g))
+	}
+	for _, n := range v.notes {
+		rep.Notes = append(rep.Notes, jsonNote(n))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Messages quote policies ("<", "&" in conditions): keep them readable.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}
+
+func toJSONFinding(f rules.Finding) jsonFinding {
+	fw := make(map[string][]string, len(f.Frameworks))
+	for k, ids := range f.Frameworks {
+		fw[k] = nonNil(ids)
+	}
+	return jsonFinding{
+		RuleID:      f.RuleID,
+		Severity:    f.Severity.String(),
+		Title:       f.Title,
+		Message:     f.Message,
+		Resource:    f.Resource,
+		Source:      jsonSource{File: f.Source.File, Line: max(f.Source.Line, 0), Column: max(f.Source.Col, 0)},
+		Principals:  nonNil(f.Principals),
+		Actions:     nonNil(f.Actions),
+		Conditions:  nonNil(f.Conditions),
+		Frameworks:  fw,
+		Remediation: f.Remediation,
+	}
+}
+
+func toJSONGap(g estate.Gap) jsonGap {
+	return jsonGap{
+		Source:   g.Source,
+		File:     g.Pos.File,
+		Line:     max(g.Pos.Line, 0),
+		Column:   max(g.Pos.Col, 0),
+		Account:  g.Account,
+		Region:   g.Region,
+		Resource: g.Resource,
+		Code:     g.Code,
+		Message:  g.Message,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

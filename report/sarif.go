@@ -1,0 +1,225 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// ProjectURL is ecrguard's home page; rule help links are resolved against
+// it, because SARIF requires helpUri to be an absolute URI.
+const ProjectURL = "https://github.com/ecrguard/ecrguard"
+
+// docsBase is where the repository's files are browsed.
+const docsBase = ProjectURL + "/blob/main/"
+
+// fingerprintKey names ecrguard's partial fingerprint; the /v1 changes if
+// what is hashed ever changes.
+const fingerprintKey = "ecrguardFinding/v1"
+
+// sarifLevel maps a severity to a SARIF level: critical and high are errors,
+// medium a warning, low and info notes.
+func sarifLevel(s rules.Severity) string {
+	switch {
+	case s >= rules.High:
+		return sarif.LevelError
+	case s == rules.Medium:
+		return sarif.LevelWarning
+	}
+	return sarif.LevelNote
+}
+
+// securitySeverity is the CVSS-like score GitHub code scanning reads from a
+// rule's properties to label results critical (9.0+), high (7.0-8.9),
+// medium (4.0-6.9) or low.
+func securitySeverity(s rules.Severity) string {
+	switch s {
+	case rules.Critical:
+		return "9.5"
+	case rules.High:
+		return "8.0"
+	case rules.Medium:
+		return "5.5"
+	case rules.Low:
+		return "3.0"
+	}
+	return "1.0"
+}
+
+func writeSARIF(w io.Writer, v *view, o Options) error {
+	rep := buildSARIF(v, o)
+	if err := rep.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func buildSARIF(v *view, o Options) *sarif.Report {
+	rep := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("ecrguard", ProjectURL)
+	if o.Version != "" {
+		run.Tool.Driver.WithVersion(o.Version)
+	}
+	for _, r := range rules.All() {
+		addSARIFRule(run, r)
+	}
+	for _, f := range v.active {
+		addSARIFResult(run, f)
+	}
+	if o.ShowSuppressed {
+		for _, f := range v.suppressed {
+			res := addSARIFResult(run, f)
+			res.WithSuppressions([]*sarif.Suppression{
+				sarif.NewSuppression().WithKind("external").WithStatus("accepted").WithJustification(f.Suppressed),
+			})
+		}
+	}
+
+	inv := sarif.NewInvocation().WithExecutionSuccessful(len(v.gaps) == 0)
+	for _, g := range v.gaps {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, gapNotification(g))
+	}
+	for _, n := range v.notes {
+		text := n.Message
+		if n.Source != "" {
+			text = n.Source + ": " + text
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(text)))
+	}
+	run.AddInvocation(inv)
+	rep.AddRun(run)
+	return rep
+}
+
+func addSARIFRule(run *sarif.Run, r rules.Rule) {
+	fires := strings.TrimSuffix(r.FiresWhen, ".") + "."
+	help := r.Remediation + "\n\nFires when: " + fires
+	helpMD := "**Fix:** " + r.Remediation + "\n\n**Fires when:** " + fires
+	tags := []string{"security"}
+	for _, fw := range frameworkList(r.Frameworks) {
+		tags = append(tags, strings.Replace(fw, " ", ":", 1))
+	}
+	props := sarif.NewPropertyBag().WithTags(tags)
+	props.Add("security-severity", securitySeverity(r.Severity))
+	props.Add("severity", r.Severity.String())
+	run.AddRule(r.ID).
+		WithName(ruleName(r.Title)).
+		WithDescription(r.Title).
+		WithFullDescription(sarif.NewMultiformatMessageString().WithText(r.Description)).
+		WithHelp(sarif.NewMultiformatMessageString().WithText(help).WithMarkdown(helpMD)).
+		WithHelpURI(helpURI(r.HelpURI())).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity))).
+		WithProperties(props)
+}
+
+// ruleName turns a title into the PascalCase identifier SARIF suggests for
+// reportingDescriptor.name: "Repository is public" becomes
+// "RepositoryIsPublic".
+func ruleName(title string) string {
+	var b strings.Builder
+	for _, word := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		rs := []rune(word)
+		b.WriteRune(unicode.ToUpper(rs[0]))
+		b.WriteString(string(rs[1:]))
+	}
+	return b.String()
+}
+
+// helpURI resolves a rule's documentation path against the project's
+// repository; absolute URIs are kept.
+func helpURI(p string) string {
+	if u, err := url.Parse(p); err == nil && u.IsAbs() {
+		return p
+	}
+	return docsBase + strings.TrimPrefix(p, "/")
+}
+
+func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
+	text := f.Message
+	if f.Remediation != "" {
+		text += "\n\nRemediation: " + f.Remediation
+	}
+	res := run.CreateResultForRule(f.RuleID).
+		WithLevel(sarifLevel(f.Severity)).
+		WithMessage(sarif.NewTextMessage(text))
+
+	loc := sarif.NewLocation()
+	if f.Source.File != "" {
+		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.Source.File)))
+		if f.Source.Line > 0 {
+			region := sarif.NewRegion().WithStartLine(f.Source.Line)
+			if f.Source.Col > 0 {
+				region.WithStartColumn(f.Source.Col)
+			}
+			phys.WithRegion(region)
+		}
+		loc.WithPhysicalLocation(phys)
+	}
+	if f.Resource != "" {
+		loc.WithLogicalLocations([]*sarif.LogicalLocation{
+			sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithKind("resource"),
+		})
+	}
+	if loc.PhysicalLocation != nil || len(loc.LogicalLocations) > 0 {
+		res.AddLocation(loc)
+	}
+
+	res.WithPartialFingerprints(map[string]string{fingerprintKey: fingerprint(f)})
+	props := sarif.NewPropertyBag()
+	props.Add("severity", f.Severity.String())
+	props.Add("resource", f.Resource)
+	props.Add("principals", nonNil(f.Principals))
+	props.Add("actions", nonNil(f.Actions))
+	props.Add("conditions", nonNil(f.Conditions))
+	res.WithProperties(props)
+	return res
+}
+
+// fingerprint identifies a finding across runs: its rule, resource, file and
+// message, not its line (which moves when the file is edited above it).
+func fingerprint(f rules.Finding) string {
+	h := sha256.New()
+	for _, s := range []string{f.RuleID, f.Resource, f.Source.File, f.Message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fileURI writes a file path as a relative (or absolute) URI reference:
+// slashes for separators, reserved characters escaped.
+func fileURI(file string) string {
+	p := strings.ReplaceAll(file, `\`, "/")
+	u := url.URL{Path: p}
+	return u.String()
+}
+
+func gapNotification(g estate.Gap) *sarif.Notification {
+	text := g.String()
+	n := sarif.NewNotification().WithLevel(sarif.LevelError).WithMessage(sarif.NewTextMessage(text))
+	if g.Code != "" {
+		n.WithDescriptor(sarif.NewReportingDescriptorReference().WithID(g.Code))
+	}
+	if g.Pos.File != "" {
+		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(g.Pos.File)))
+		if g.Pos.Line > 0 {
+			region := sarif.NewRegion().WithStartLine(g.Pos.Line)
+			if g.Pos.Col > 0 {
+				region.WithStartColumn(g.Pos.Col)
+			}
+			phys.WithRegion(region)
+		}
+		n.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)})
+	}
+	return n
+}

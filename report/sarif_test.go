@@ -1,0 +1,265 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// TestSARIFSchema validates the SARIF output against the official SARIF
+// 2.1.0 JSON schema (the OASIS sarif-schema-2.1.0.json that go-sarif embeds
+// and checks with gojsonschema in Report.Validate).
+//
+// Validate checks a Report value, so the test first proves that decoding the
+// bytes and encoding them again gives the same bytes: what is validated is
+// exactly what was written.
+func TestSARIFSchema(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		result *rules.Result
+		opts   Options
+	}{
+		{"sample", sampleResult(), Options{Version: "1.2.3"}},
+		{"sample-show-suppressed", sampleResult(), Options{Version: "1.2.3", ShowSuppressed: true}},
+		{"clean", cleanResult(), Options{}},
+		{"partial", partialResult(), Options{Version: "1.2.3"}},
+		{"empty", &rules.Result{}, Options{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := write(t, SARIF, tc.result, tc.opts)
+			rep, err := sarif.FromBytes(out, sarif.WithStrictValidation())
+			if err != nil {
+				t.Fatalf("output does not decode as SARIF: %v", err)
+			}
+			var again bytes.Buffer
+			if err := rep.PrettyWrite(&again); err != nil {
+				t.Fatal(err)
+			}
+			again.WriteString("\n")
+			if !bytes.Equal(out, again.Bytes()) {
+				t.Fatalf("decoding and re-encoding changes the output, so validation would not check it:\n%s", firstDiff(out, again.Bytes()))
+			}
+			if err := rep.Validate(); err != nil {
+				t.Fatalf("output does not validate against the SARIF 2.1.0 schema: %v", err)
+			}
+		})
+	}
+}
+
+// The schema validator must actually reject invalid documents, or the test
+// above proves nothing.
+func TestSARIFSchemaRejectsInvalid(t *testing.T) {
+	rep, err := sarif.FromBytes([]byte(`{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "severe", "message": {"text": "m"}}]}]}`), sarif.WithStrictValidation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Validate() == nil {
+		t.Fatal(`a result with level "severe" validated`)
+	}
+}
+
+// sarifDoc is the part of a SARIF log the content test reads.
+type sarifDoc struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+				Rules   []struct {
+					ID               string                 `json:"id"`
+					Name             string                 `json:"name"`
+					ShortDescription struct{ Text string }  `json:"shortDescription"`
+					FullDescription  struct{ Text string }  `json:"fullDescription"`
+					Help             struct{ Text string }  `json:"help"`
+					HelpURI          string                 `json:"helpUri"`
+					Default          struct{ Level string } `json:"defaultConfiguration"`
+					Properties       map[string]any         `json:"properties"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID              string                `json:"ruleId"`
+			RuleIndex           int                   `json:"ruleIndex"`
+			Level               string                `json:"level"`
+			Message             struct{ Text string } `json:"message"`
+			PartialFingerprints map[string]string     `json:"partialFingerprints"`
+			Suppressions        []struct {
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
+			Locations []struct {
+				PhysicalLocation *struct {
+					ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+					Region           *struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+				LogicalLocations []struct {
+					FullyQualifiedName string `json:"fullyQualifiedName"`
+				} `json:"logicalLocations"`
+			} `json:"locations"`
+		} `json:"results"`
+		Invocations []struct {
+			ExecutionSuccessful bool `json:"executionSuccessful"`
+			Notifications       []struct {
+				Level   string                `json:"level"`
+				Message struct{ Text string } `json:"message"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
+	} `json:"runs"`
+}
+
+func TestSARIFContent(t *testing.T) {
+	var doc sarifDoc
+	if err := json.Unmarshal(write(t, SARIF, sampleResult(), Options{Version: "1.2.3"}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 1 {
+		t.Fatalf("%d runs, want 1", len(doc.Runs))
+	}
+	run := doc.Runs[0]
+	if run.Tool.Driver.Name != "ecrguard" || run.Tool.Driver.Version != "1.2.3" {
+		t.Errorf("driver = %q %q", run.Tool.Driver.Name, run.Tool.Driver.Version)
+	}
+
+	all := rules.All()
+	if len(run.Tool.Driver.Rules) != len(all) {
+		t.Fatalf("%d rules, want %d", len(run.Tool.Driver.Rules), len(all))
+	}
+	wantLevel := map[rules.Severity]string{rules.Critical: "error", rules.High: "error", rules.Medium: "warning", rules.Low: "note", rules.Info: "note"}
+	wantScore := map[rules.Severity]string{rules.Critical: "9.5", rules.High: "8.0", rules.Medium: "5.5", rules.Low: "3.0", rules.Info: "1.0"}
+	for i, r := range all {
+		d := run.Tool.Driver.Rules[i]
+		if d.ID != r.ID || d.ShortDescription.Text != r.Title || d.FullDescription.Text != r.Description {
+			t.Errorf("rule %d = %s %q %q, want %s", i, d.ID, d.ShortDescription.Text, d.FullDescription.Text, r.ID)
+		}
+		if d.Name == "" || d.HelpURI != ProjectURL+"/blob/main/"+r.HelpURI() {
+			t.Errorf("%s: name %q, helpUri %q", r.ID, d.Name, d.HelpURI)
+		}
+		if !bytes.Contains([]byte(d.Help.Text), []byte(r.Remediation)) || !bytes.Contains([]byte(d.Help.Text), []byte(r.FiresWhen)) {
+			t.Errorf("%s: help %q lacks the remediation or FiresWhen", r.ID, d.Help.Text)
+		}
+		if d.Default.Level != wantLevel[r.Severity] {
+			t.Errorf("%s: level %q, want %q", r.ID, d.Default.Level, wantLevel[r.Severity])
+		}
+		if d.Properties["security-severity"] != wantScore[r.Severity] {
+			t.Errorf("%s: security-severity %v, want %s", r.ID, d.Properties["security-severity"], wantScore[r.Severity])
+		}
+		tags, _ := d.Properties["tags"].([]any)
+		if n := len(frameworkList(r.Frameworks)); len(tags) != n+1 {
+			t.Errorf("%s: tags %v, want security and %d framework ids", r.ID, tags, n)
+		}
+	}
+
+	active := 0
+	for _, f := range sampleResult().Findings {
+		if f.Suppressed == "" {
+			active++
+		}
+	}
+	if len(run.Results) != active {
+		t.Fatalf("%d results, want %d (suppressed left out)", len(run.Results), active)
+	}
+	seen := map[string]bool{}
+	for _, res := range run.Results {
+		if res.RuleIndex < 0 || run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("%s: ruleIndex %d does not point at its rule", res.RuleID, res.RuleIndex)
+		}
+		fp := res.PartialFingerprints[fingerprintKey]
+		if fp == "" || seen[fp] {
+			t.Errorf("%s: fingerprint %q missing or repeated", res.RuleID, fp)
+		}
+		seen[fp] = true
+		if len(res.Locations) != 1 {
+			t.Errorf("%s: %d locations, want 1", res.RuleID, len(res.Locations))
+			continue
+		}
+		loc := res.Locations[0]
+		if res.RuleID == "ECR010" {
+			// The sample's ECR010 finding has no source: no file invented.
+			if loc.PhysicalLocation != nil {
+				t.Errorf("ECR010: physical location %+v for a finding without a source", loc.PhysicalLocation)
+			}
+			if res.Level != "note" {
+				t.Errorf("ECR010 overridden to low: level %q, want note", res.Level)
+			}
+		} else if loc.PhysicalLocation == nil || loc.PhysicalLocation.ArtifactLocation.URI == "" || loc.PhysicalLocation.Region == nil || loc.PhysicalLocation.Region.StartLine < 1 {
+			t.Errorf("%s: no file and line", res.RuleID)
+		}
+		if len(loc.LogicalLocations) != 1 || loc.LogicalLocations[0].FullyQualifiedName == "" {
+			t.Errorf("%s: no logical location naming the resource", res.RuleID)
+		}
+	}
+
+	if len(run.Invocations) != 1 || run.Invocations[0].ExecutionSuccessful {
+		t.Fatalf("invocations = %+v, want one, unsuccessful (the sample has gaps)", run.Invocations)
+	}
+	errs := 0
+	for _, n := range run.Invocations[0].Notifications {
+		if n.Level == "error" {
+			errs++
+		}
+	}
+	if errs != len(sampleResult().Gaps) {
+		t.Errorf("%d error notifications, want one per gap (%d)", errs, len(sampleResult().Gaps))
+	}
+
+	var clean sarifDoc
+	if err := json.Unmarshal(write(t, SARIF, cleanResult(), Options{}), &clean); err != nil {
+		t.Fatal(err)
+	}
+	if !clean.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("a result without gaps is marked unsuccessful")
+	}
+}
+
+func TestSARIFSuppressed(t *testing.T) {
+	var doc sarifDoc
+	if err := json.Unmarshal(write(t, SARIF, sampleResult(), Options{ShowSuppressed: true}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, res := range doc.Runs[0].Results {
+		if len(res.Suppressions) > 0 {
+			n++
+			if res.Suppressions[0].Justification == "" {
+				t.Error("suppression without its reason")
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d suppressed results, want 1", n)
+	}
+}
+
+// The fingerprint must not move when only the line does.
+func TestFingerprintIgnoresLine(t *testing.T) {
+	f := sampleResult().Findings[0]
+	g := f
+	g.Source.Line += 10
+	if fingerprint(f) != fingerprint(g) {
+		t.Error("fingerprint changes with the line")
+	}
+	g.Resource += "-other"
+	if fingerprint(f) == fingerprint(g) {
+		t.Error("fingerprint ignores the resource")
+	}
+}
+
+func TestRuleNameAndHelpURI(t *testing.T) {
+	if got := ruleName("Wildcard principal behind a condition"); got != "WildcardPrincipalBehindACondition" {
+		t.Errorf("ruleName = %q", got)
+	}
+	if got := helpURI("docs/rules/ECR001.md"); got != ProjectURL+"/blob/main/docs/rules/ECR001.md" {
+		t.Errorf("helpURI = %q", got)
+	}
+	if got := helpURI("https://example.com/x"); got != "https://example.com/x" {
+		t.Errorf("helpURI kept absolute URI as %q", got)
+	}
+	if got := fileURI(`policies\my app.json`); got != "policies/my%20app.json" {
+		t.Errorf("fileURI = %q", got)
+	}
+}
