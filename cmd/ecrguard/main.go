@@ -70,8 +70,11 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
 	root.AddCommand(
+		newScanCommand(),
+		newWhoCanCommand(),
 		newSimulateCommand(),
 		newRulesCommand(),
+		newDemoCommand(),
 	)
 	return root
 }

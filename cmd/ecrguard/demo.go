@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecrguard/ecrguard/config"
+	"github.com/ecrguard/ecrguard/examples"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+func newDemoCommand() *cobra.Command {
+	var o outputOptions
+	c := &cobra.Command{
+		Use:   "demo [--format table|json|sarif|junit|markdown]",
+		Short: "Scan the example estate built into ecrguard (no AWS account needed)",
+		Long: `demo scans the example estate embedded in the binary (the project's
+examples/ folder): twelve repository policies, a registry policy, IAM
+authorization details and an SCP of one account, with the configuration that
+goes with them. Every rule fires on it, and some repositories are clean.
+
+It exits like scan: 1 because the estate has findings at or above high.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runDemo(c.Context(), c.OutOrStdout(), &o)
+		},
+	}
+	o.addFlags(c, true)
+	return c
+}
+
+func runDemo(ctx context.Context, stdout io.Writer, o *outputOptions) error {
+	if _, _, _, err := o.check(); err != nil {
+		return err
+	}
+	data, err := examples.FS.ReadFile(examples.Config)
+	if err != nil {
+		return inputError(err)
+	}
+	cfg, err := config.Parse(data, "examples/"+examples.Config, time.Now())
+	if err != nil {
+		return inputError(err)
+	}
+	est, err := readFS(ctx, examples.FS, []string{examples.Root}, cfg)
+	if err != nil {
+		return err
+	}
+	return o.finish(stdout, rules.Run(est, settings(cfg)), cfg)
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ecrguard/ecrguard/config"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/report"
+	"github.com/ecrguard/ecrguard/rules"
+	"github.com/ecrguard/ecrguard/source/file"
+)
+
+// inputOptions are the flags every command that reads an estate shares.
+type inputOptions struct {
+	configFile string
+	account    string
+	region     string
+}
+
+func (o *inputOptions) addFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
+	f.StringVar(&o.account, "account", "", "the account that owns raw policy files which name none (overrides the config's account)")
+	f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
+}
+
+// loadConfig reads --config, or .ecrguard.yaml of the current folder.
+func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
+	now := time.Now()
+	var cfg *config.Config
+	var err error
+	if o.configFile != "" {
+		cfg, err = config.Load(o.configFile, now)
+	} else {
+		cfg, err = config.Default(".", now)
+	}
+	if err != nil {
+		return nil, inputError(err)
+	}
+	o.apply(cfg)
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
+	}
+	return cfg, nil
+}
+
+// apply lets flags win over the config file.
+func (o *inputOptions) apply(cfg *config.Config) {
+	if o.account != "" {
+		cfg.Account = o.account
+	}
+	if o.region != "" {
+		cfg.Region = o.region
+	}
+}
+
+// settings turns the configuration into what the rules need.
+func settings(cfg *config.Config) rules.Settings {
+	return rules.Settings{
+		TrustedAccounts: cfg.Trusted.Accounts, TrustedOrgIDs: cfg.Trusted.OrgIDs, TrustedOrgPaths: cfg.Trusted.OrgPaths,
+		AuthorizedDelete: cfg.Authorized.Delete, AuthorizedAuthToken: cfg.Authorized.AuthToken,
+		AuthorizedPolicyManagement: cfg.Authorized.PolicyManagement, AuthorizedWrite: cfg.Authorized.Write,
+		Region: cfg.Region,
+	}
+}
+
+// readPaths reads files and folders given on the command line.
+func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate.Estate, error) {
+	est, err := file.LoadPaths(ctx, paths, file.Options{Account: cfg.Account, Region: cfg.Region})
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return est, nil
+}
+
+// readFS reads roots of a file system (the embedded examples).
+func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
+	est, err := file.Load(ctx, fsys, roots, file.Options{Account: cfg.Account, Region: cfg.Region})
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return est, nil
+}
+
+// outputOptions are the flags of commands that write a report.
+type outputOptions struct {
+	format         string
+	output         string
+	failOn         string
+	fixDir         string
+	showSuppressed bool
+	noColor        bool
+}
+
+func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
+	f := c.Flags()
+	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit or markdown")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
+	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
+	if fix {
+		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder")
+	}
+}
+
+// check validates the output flags before any work is done.
+func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
+	format, err := report.ParseFormat(o.format)
+	if err != nil {
+		return "", 0, false, usageError("--format: %v", err)
+	}
+	if o.failOn == "none" {
+		return format, 0, true, nil
+	}
+	sev, err := rules.ParseSeverity(o.failOn)
+	if err != nil {
+		return "", 0, false, usageError("--fail-on: %v (or none)", err)
+	}
+	return format, sev, false, nil
+}
+
+// finish applies the config to the result, writes the report and the
+// fixes, and returns the documented exit code.
+func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.Config) error {
+	format, failOn, none, err := o.check()
+	if err != nil {
+		return err
+	}
+	cfg.Apply(res)
+	w := stdout
+	color := false
+	if o.output != "" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return inputError(err)
+		}
+		defer f.Close()
+		w = f
+	} else if fd, ok := stdout.(*os.File); ok && term.IsTerminal(int(fd.Fd())) && !o.noColor && os.Getenv("NO_COLOR") == "" {
+		color = true
+	}
+	width := 80
+	if fd, ok := stdout.(*os.File); ok && o.output == "" {
+		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
+			width = cols
+		}
+	}
+	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed}); err != nil {
+		return inputError(err)
+	}
+	if o.fixDir != "" {
+		if err := writeFixes(o.fixDir, res); err != nil {
+			return inputError(err)
+		}
+	}
+	if code := res.ExitCode(failOn, none); code != rules.ExitOK {
+		return exitWith(code)
+	}
+	return nil
+}
+
+// writeFixes writes every proven fix into dir.
+func writeFixes(dir string, res *rules.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range res.Fixes {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type scanOptions struct {
+	inputOptions
+	outputOptions
+}
+
+func newScanCommand() *cobra.Command {
+	var o scanOptions
+	c := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Find who outside (and inside) the account can use each ECR repository",
+		Long: `scan reads repository policies, the registry policy, IAM authorization details
+and SCPs from files and folders (AWS CLI JSON outputs or raw policy documents,
+detected by content), evaluates them as AWS would, and reports findings
+against the rule catalog (ecrguard rules).
+
+With no PATH it scans the current folder. Inputs:
+  aws ecr get-repository-policy / get-registry-policy outputs, raw policy
+  documents (file name = repository name; --account names the owner),
+  describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
+  NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
+  organizations describe-policy (SCPs) or raw SCPs in a folder scps/.
+
+A file that cannot be read is reported (with file, line and column) and never
+counts as "no findings".
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 usage or input error, or something could not be assessed.`,
+		Example: `  ecrguard scan policies/
+  ecrguard scan --format sarif --output ecrguard.sarif .
+  ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
+  ecrguard scan --fix-dir fixes/ exports/     # write proven fixes`,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runScan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args)
+		},
+	}
+	o.inputOptions.addFlags(c)
+	o.outputOptions.addFlags(c, true)
+	return c
+}
+
+func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, paths []string) error {
+	if _, _, _, err := o.check(); err != nil {
+		return err
+	}
+	cfg, err := o.loadConfig(stderr)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	est, err := readPaths(ctx, paths, cfg)
+	if err != nil {
+		return err
+	}
+	res := rules.Run(est, settings(cfg))
+	return o.finish(stdout, res, cfg)
+}

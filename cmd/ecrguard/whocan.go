@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+type whoCanOptions struct {
+	inputOptions
+	resource string
+	format   string
+}
+
+func newWhoCanCommand() *cobra.Command {
+	var o whoCanOptions
+	c := &cobra.Command{
+		Use:   "who-can ACTION [--resource ARN] [PATH...]",
+		Short: "List who can perform an ECR action on a repository, and through which policies",
+		Long: `who-can lists the principals that can perform ACTION on a repository: the
+account's users and roles (from IAM authorization details), through their
+identity policies, groups, boundary, the SCPs and the repository policy; and
+the principals outside the account that the repository policy lets in ("*"
+when the action is public), as the policy names them. The account's root user
+is never listed.
+
+A principal can perform an action when some request it can make is allowed:
+who it is and the repository's tags are fixed, everything else (MFA, source
+IP, time, request tags) is free. Each principal comes with the policies that
+grant it and the conditions it depends on.
+
+Actions without a resource type (ecr:GetAuthorizationToken,
+ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
+		Example: `  ecrguard who-can ecr:DeleteRepository --resource arn:aws:ecr:us-east-1:111122223333:repository/app exports/
+  ecrguard who-can ecr:GetAuthorizationToken exports/iam.json --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runWhoCan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args[0], args[1:])
+		},
+	}
+	o.inputOptions.addFlags(c)
+	c.Flags().StringVar(&o.resource, "resource", "", "the repository ARN (or * for actions without a resource type)")
+	c.Flags().StringVar(&o.format, "format", "table", "output format: table or json")
+	return c
+}
+
+func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
+	if o.format != "table" && o.format != "json" {
+		return usageError("--format %q: expected table or json", o.format)
+	}
+	act := catalog.Default().Lookup(action)
+	if act == nil {
+		if s := catalog.Default().Suggest(action); s != "" {
+			return usageError("unknown action %q (did you mean %s?)", action, s)
+		}
+		return usageError("unknown action %q: expected an ECR action such as ecr:DeleteRepository", action)
+	}
+	action = act.FullName()
+	if o.resource == "" {
+		if act.HasResourceType() {
+			return usageError("%s acts on repositories: give --resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME", action)
+		}
+		o.resource = "*"
+	}
+	cfg, err := o.loadConfig(stderr)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	est, err := readPaths(ctx, paths, cfg)
+	if err != nil {
+		return err
+	}
+	a := rules.Analyze(est, settings(cfg))
+	entries, err := a.WhoCan(action, o.resource)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	res := a.Run()
+	for _, g := range res.Gaps {
+		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
+	}
+	if o.format == "json" {
+		err = writeWhoCanJSON(stdout, action, o.resource, entries)
+	} else {
+		err = writeWhoCanTable(stdout, action, o.resource, entries)
+	}
+	if err != nil {
+		return err
+	}
+	if len(res.Gaps) > 0 {
+		return exitWith(rules.ExitIncomplete)
+	}
+	return nil
+}
+
+func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCanEntry) error {
+	type principal struct {
+		ARN        string   `json:"arn"`
+		Via        []string `json:"via"`
+		Conditions []string `json:"conditions"`
+	}
+	out := struct {
+		Action     string      `json:"action"`
+		Resource   string      `json:"resource"`
+		Principals []principal `json:"principals"`
+	}{Action: action, Resource: resource, Principals: []principal{}}
+	for _, e := range entries {
+		p := principal{ARN: e.Principal, Via: e.Via, Conditions: e.Conditions}
+		if p.Via == nil {
+			p.Via = []string{}
+		}
+		if p.Conditions == nil {
+			p.Conditions = []string{}
+		}
+		out.Principals = append(out.Principals, p)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func writeWhoCanTable(w io.Writer, action, resource string, entries []rules.WhoCanEntry) error {
+	fmt.Fprintf(w, "Who can %s on %s\n\n", action, resource)
+	if len(entries) == 0 {
+		fmt.Fprintln(w, "Nobody (besides the account's root user).")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PRINCIPAL\tVIA\tCONDITIONS")
+	for _, e := range entries {
+		cond := "-"
+		if len(e.Conditions) > 0 {
+			cond = strings.Join(e.Conditions, "; ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Principal, strings.Join(e.Via, ", "), cond)
+	}
+	return tw.Flush()
+}
