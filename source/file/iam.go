@@ -446,7 +446,7 @@ func (l *loader) finishIAM() {
 			refs := a.members[g]
 			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: CodeMissing, Account: id,
 				Resource: "arn:aws:iam::" + id + ":group/" + g,
-				Message: fmt.Sprintf("group %s (member: %s) is not described in the authorization details: the permissions it gives its members were not assessed", g, who(refs))})
+				Message:  fmt.Sprintf("group %s (member: %s) is not described in the authorization details: the permissions it gives its members were not assessed", g, who(refs))})
 		}
 		for _, arn := range sortedKeys(a.refs) {
 			if a.policies[arn] != nil || a.broken[arn] || l.brokenManaged[arn] {
