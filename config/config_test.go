@@ -220,10 +220,10 @@ severity:
 	}
 	want := map[string]string{
 		"ECR002 arn:aws:ecr:us-east-1:111122223333:repository/public-base-alpine": "published base images",
-		"ECR002 arn:aws:ecr:us-east-1:111122223333:repository/app":               "",
+		"ECR002 arn:aws:ecr:us-east-1:111122223333:repository/app":                "",
 		"ECR002 arn:aws:ecr:us-east-1:444455556666:repository/public-base-alpine": "",
-		"ECR001 arn:aws:ecr:us-east-1:111122223333:repository/app":               "", // expired: no longer suppresses
-		"ECR010 arn:aws:ecr:us-east-1:111122223333:repository/app":               "",
+		"ECR001 arn:aws:ecr:us-east-1:111122223333:repository/app":                "", // expired: no longer suppresses
+		"ECR010 arn:aws:ecr:us-east-1:111122223333:repository/app":                "",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("suppressed = %v, want %v", got, want)
