@@ -104,12 +104,12 @@ type Error struct {
 	Msg string
 }
 
+// Error formats the problem as file:line:col: message (file:line when the
+// column is unknown, as in YAML syntax errors).
 func (e *Error) Error() string {
 	where := e.Pos.String()
 	if e.Pos.Line > 0 && e.Pos.Col == 0 {
-		// yaml's syntax errors name a line only.
-		where = fmt.Sprintf("%s:%d", e.Pos.File, e.Pos.Line)
-		where = strings.TrimPrefix(where, ":")
+		where = strings.TrimPrefix(fmt.Sprintf("%s:%d", e.Pos.File, e.Pos.Line), ":")
 	}
 	if where == "" {
 		return e.Msg
@@ -232,7 +232,8 @@ func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
 }
 
 func (p *parser) yamlError(err error) error {
-	msg := err.Error()
+	// One error, one line: the library's messages may quote input.
+	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line := 0
 		fmt.Sscan(m[1], &line)
@@ -283,7 +284,7 @@ func kindName(n *yaml.Node) string {
 		case "!!bool":
 			return "the boolean " + n.Value
 		}
-		return fmt.Sprintf("%q (%s)", n.Value, strings.TrimPrefix(n.Tag, "!!"))
+		return fmt.Sprintf("%q (tagged %q)", n.Value, n.Tag)
 	case yaml.AliasNode:
 		return "an alias"
 	}

@@ -183,6 +183,10 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			return nil
 		}
 		if d.IsDir() {
+			if name == "node_modules" && p != root {
+				l.note(display(p), "skipped: node_modules holds JavaScript packages, not ecrguard inputs (scan it as a root to read it)")
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
