@@ -160,8 +160,10 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		l.file(fsys, root, display(root), path.Base(root))
 		return nil
 	}
-	// Non-JSON files are summed up per folder: a source tree holds many.
-	skipped := map[string][]string{}
+	// Skipped files are summed up per folder and kind: a source tree holds
+	// many. The kind "" is "not JSON".
+	type skip struct{ dir, kind string }
+	skipped := map[skip][]string{}
 	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := l.ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -202,26 +204,31 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		if root != "." {
 			rel = strings.TrimPrefix(p, root+"/")
 		}
-		if kind := iacKind(name); kind != "" {
-			l.note(display(p), "skipped: "+kind+" files are read by the IaC readers, not as file inputs")
-			return nil
-		}
-		if !strings.EqualFold(path.Ext(name), ".json") {
-			dir := path.Dir(p)
-			skipped[dir] = append(skipped[dir], name)
+		if kind := iacKind(name); kind != "" || !strings.EqualFold(path.Ext(name), ".json") {
+			k := skip{path.Dir(p), kind}
+			skipped[k] = append(skipped[k], name)
 			return nil
 		}
 		l.file(fsys, p, display(p), rel)
 		return nil
 	})
-	dirs := make([]string, 0, len(skipped))
-	for dir := range skipped {
-		dirs = append(dirs, dir)
+	keys := make([]skip, 0, len(skipped))
+	for k := range skipped {
+		keys = append(keys, k)
 	}
-	sort.Strings(dirs)
-	for _, dir := range dirs {
-		names := skipped[dir]
-		l.note(display(dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].dir != keys[j].dir {
+			return keys[i].dir < keys[j].dir
+		}
+		return keys[i].kind < keys[j].kind
+	})
+	for _, k := range keys {
+		names := skipped[k]
+		if k.kind == "" {
+			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
+		} else {
+			l.note(display(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
+		}
 	}
 	if err != nil && l.ctx.Err() != nil {
 		return l.ctx.Err()
@@ -292,7 +299,7 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 	}
 	if !strings.EqualFold(path.Ext(p), ".json") {
 		if kind := iacKind(p); kind != "" {
-			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not as file inputs")
+			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
 		} else {
 			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
 		}

@@ -39,6 +39,8 @@ func TestGolden(t *testing.T) {
 		{"organizations", []string{"orgs"}, acct},
 		{"organizations-no-account", []string{"orgs/describe-policy-scp.json"}, Options{}},
 		{"other-readers", []string{"iac"}, acct},
+		// A root that is not JSON is named in its note.
+		{"non-json-roots", []string{"mixed/main.tf", "mixed/README.md"}, acct},
 		// Overlapping roots read each file once.
 		{"overlap", []string{"ecr", "ecr/get-repository-policy.json"}, acct},
 	}
