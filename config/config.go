@@ -1,0 +1,754 @@
+// Package config reads .ecrguard.yaml (SPEC section 6): the scanned
+// account and region, the zone of trust, the principals authorized per
+// action class, suppressions and severity overrides.
+//
+// Reading is strict: an unknown key, a malformed account id, organization
+// path or ARN pattern is an error naming file:line:column and what was
+// expected, never silently ignored. An expired suppression is a warning, and
+// it stops suppressing.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// FileName is the config file Default looks for.
+const FileName = ".ecrguard.yaml"
+
+// Config is one .ecrguard.yaml.
+type Config struct {
+	// Account owns raw policy files that name none; "" when not set.
+	Account string
+	// Region is the region of inputs that name none; "" when not set.
+	Region string
+	// Trusted is the zone of trust beyond the scanned account.
+	Trusted Trusted
+	// Authorized lists, per action class, the principals (IAM ARN patterns)
+	// allowed to have that access.
+	Authorized Authorized
+	// Suppress lists the suppressions, expired ones included (Expired set).
+	Suppress []Suppression
+	// Severity overrides rules' default severities, by rule id.
+	Severity map[string]rules.Severity
+	// File is the file read, or "" for an empty default config.
+	File string
+	// Warnings are problems that do not stop the scan, each as
+	// "file:line:col: message": an expired suppression, an account id that
+	// lost its leading zeros.
+	Warnings []string
+}
+
+// Trusted is the config's zone of trust (SPEC section 3).
+type Trusted struct {
+	// Accounts are 12-digit account ids.
+	Accounts []string
+	// OrgIDs are organization ids (o-…).
+	OrgIDs []string
+	// OrgPaths are organization paths (o-…/r-…/ou-…/), each covering its
+	// OU and every OU below it.
+	OrgPaths []string
+}
+
+// Authorized are the principals allowed each kind of access: IAM ARN
+// patterns with * and ? wildcards, or "*".
+type Authorized struct {
+	// Delete: ecr:DeleteRepository and ecr:BatchDeleteImage (ECR006).
+	Delete []string
+	// AuthToken: ecr:GetAuthorizationToken (ECR007).
+	AuthToken []string
+	// PolicyManagement: setting and deleting repository and registry
+	// policies (ECR008).
+	PolicyManagement []string
+	// Write: broad ECR write access (ECR009).
+	Write []string
+}
+
+// Suppression silences one rule on the resources that match a pattern.
+type Suppression struct {
+	Rule string
+	// Resource is an ARN pattern with IAM wildcards, matched against
+	// Finding.Resource.
+	Resource string
+	Reason   string
+	// Expires is the last day the suppression applies; zero means never.
+	Expires time.Time
+	// Expired is set when Expires is before the day the config was read.
+	Expired bool
+	// Pos is where the suppression is written.
+	Pos policy.Pos
+}
+
+// Matches reports whether s applies to f (expired or not).
+func (s Suppression) Matches(f rules.Finding) bool {
+	return s.Rule == f.RuleID && policy.MatchARN(s.Resource, f.Resource)
+}
+
+// Error is a problem in a config file, at a position.
+type Error struct {
+	Pos policy.Pos
+	Msg string
+}
+
+// Error formats the problem as file:line:col: message (file:line when the
+// column is unknown, as in YAML syntax errors).
+func (e *Error) Error() string {
+	where := e.Pos.String()
+	if e.Pos.Line > 0 && e.Pos.Col == 0 {
+		where = strings.TrimPrefix(fmt.Sprintf("%s:%d", e.Pos.File, e.Pos.Line), ":")
+	}
+	if where == "" {
+		return e.Msg
+	}
+	return where + ": " + e.Msg
+}
+
+// Load reads the config file at path, which must exist. now decides which
+// suppressions have expired.
+func Load(path string, now time.Time) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, path, now)
+}
+
+// Default reads dir/.ecrguard.yaml when it exists, and returns an empty
+// Config when it does not.
+func Default(dir string, now time.Time) (*Config, error) {
+	p := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, p, now)
+}
+
+// Parse reads a config from data (YAML, or JSON, which is YAML), naming it
+// file in messages. Every problem found is returned, joined; each is an
+// *Error.
+func Parse(data []byte, file string, now time.Time) (*Config, error) {
+	p := &parser{file: file, now: now, c: &Config{File: file}}
+	doc, err := p.decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if doc != nil {
+		p.top(doc)
+	}
+	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool {
+			a, b := p.errs[i].Pos, p.errs[j].Pos
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Col < b.Col
+		})
+		errs := make([]error, len(p.errs))
+		for i, e := range p.errs {
+			errs[i] = e
+		}
+		return nil, errors.Join(errs...)
+	}
+	return p.c, nil
+}
+
+// Apply applies c to a scan's result: severity overrides first, then
+// suppressions (a finding matched by an active suppression gets its reason
+// in Suppressed). The findings are sorted again, as severities may change.
+func (c *Config) Apply(r *rules.Result) {
+	if c == nil || r == nil {
+		return
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if s, ok := c.Severity[f.RuleID]; ok {
+			f.Severity = s
+		}
+		for _, s := range c.Suppress {
+			if !s.Expired && s.Matches(*f) {
+				f.Suppressed = s.Reason
+				break
+			}
+		}
+	}
+	r.Sort()
+}
+
+type parser struct {
+	file string
+	now  time.Time
+	c    *Config
+	errs []*Error
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decode parses data into the document's root node (nil for an empty file).
+func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
+	defer func() {
+		// The YAML library is third-party code on user input: a panic there
+		// must still be an error naming the file.
+		if r := recover(); r != nil {
+			root, err = nil, &Error{Pos: policy.Pos{File: p.file}, Msg: fmt.Sprintf("invalid YAML: %v", r)}
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, p.yamlError(err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, p.yamlError(err)
+		}
+		return nil, &Error{Pos: p.pos(&extra), Msg: "a second YAML document: the config is one document"}
+	}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		return doc.Content[0], nil
+	}
+	return nil, nil
+}
+
+func (p *parser) yamlError(err error) error {
+	// One error, one line: the library's messages may quote input.
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line := 0
+		fmt.Sscan(m[1], &line)
+		return &Error{Pos: policy.Pos{File: p.file, Line: line}, Msg: "invalid YAML: " + m[2]}
+	}
+	return &Error{Pos: policy.Pos{File: p.file}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func (p *parser) pos(n *yaml.Node) policy.Pos {
+	return policy.Pos{File: p.file, Line: n.Line, Col: n.Column}
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	p.errs = append(p.errs, &Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) warnf(n *yaml.Node, format string, args ...any) {
+	p.c.Warnings = append(p.c.Warnings, (&Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)}).Error())
+}
+
+// resolve follows aliases (*anchor) to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// kindName says what a node is in messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!str":
+			return fmt.Sprintf("the string %q", n.Value)
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		}
+		return fmt.Sprintf("%q (tagged %q)", n.Value, n.Tag)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "an unknown node"
+}
+
+// mapping calls f for each key of the mapping n, in order, after checking
+// that n is a mapping (null is an empty one) whose keys are known and
+// given once. where names the mapping in messages ("trusted").
+func (p *parser) mapping(n *yaml.Node, where string, known []string, f func(key string, k, v *yaml.Node)) {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s: expected a mapping with the keys %s, got %s", whereName(where), strings.Join(known, ", "), kindName(n))
+		return
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.errorf(n.Content[i], "%s: expected a key name, got %s", whereName(where), kindName(n.Content[i]))
+			continue
+		}
+		if prev := seen[k.Value]; prev != nil {
+			p.errorf(k, "%s: key %q given twice (also at line %d); give it once", whereName(where), k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
+		if known != nil && !contains(known, k.Value) {
+			p.errorf(k, "%s: unknown key %q%s; valid keys: %s", whereName(where), k.Value, suggestion(k.Value, known), strings.Join(known, ", "))
+			continue
+		}
+		f(k.Value, k, v)
+	}
+}
+
+func whereName(where string) string {
+	if where == "" {
+		return "config"
+	}
+	return where
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggestion returns ` (did you mean "X"?)` for the known name nearest to
+// s, when one is near enough.
+func suggestion(s string, known []string) string {
+	norm := func(x string) string {
+		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(x))
+	}
+	best, bestD := "", 3
+	for _, k := range known {
+		if norm(k) == norm(s) {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+		if d := editDistance(strings.ToLower(s), strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// list calls f for each element of the list n (null is empty; a single
+// scalar is a list of one, as in IAM's string-or-list values).
+func (p *parser) list(n *yaml.Node, where string, f func(i int, e *yaml.Node)) {
+	n = resolve(n)
+	switch {
+	case n == nil || isNull(n):
+	case n.Kind == yaml.SequenceNode:
+		for i, e := range n.Content {
+			f(i, resolve(e))
+		}
+	case n.Kind == yaml.ScalarNode:
+		f(0, n)
+	default:
+		p.errorf(n, "%s: expected a list, got %s", where, kindName(n))
+	}
+}
+
+// str returns the string scalar n, or reports what it is instead.
+func (p *parser) str(n *yaml.Node, where string) (string, bool) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		if n == nil {
+			return "", false
+		}
+		p.errorf(n, "%s: expected a string, got %s", where, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+var topKeys = []string{"account", "region", "trusted", "authorized", "suppress", "severity"}
+
+func (p *parser) top(n *yaml.Node) {
+	p.mapping(n, "", topKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "account":
+			if v = resolve(v); v != nil && !isNull(v) {
+				p.c.Account, _ = p.account(v, "account")
+			}
+		case "region":
+			if v = resolve(v); v != nil && !isNull(v) {
+				if s, ok := p.str(v, "region"); ok {
+					if !regionRE.MatchString(s) {
+						p.errorf(v, "region: expected an AWS region such as us-east-1, got %q", s)
+					} else {
+						p.c.Region = s
+					}
+				}
+			}
+		case "trusted":
+			p.trusted(v)
+		case "authorized":
+			p.authorized(v)
+		case "suppress":
+			p.suppress(v)
+		case "severity":
+			p.severity(v)
+		}
+	})
+}
+
+var (
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	orgIDRE   = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	rootIDRE  = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
+	ouIDRE    = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	digitsRE  = regexp.MustCompile(`^[0-9]+$`)
+	accountRE = regexp.MustCompile(`^[0-9*?]+$`)
+)
+
+// account reads a 12-digit account id, quoted or as a number. A number
+// that lost its leading zeros (JSON 12345678901) is padded, with a warning.
+func (p *parser) account(n *yaml.Node, where string) (string, bool) {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "%s: expected a 12-digit account id, got %s", where, kindName(n))
+		return "", false
+	}
+	s := n.Value
+	switch n.Tag {
+	case "!!str":
+		if !policy.IsAccountID(s) {
+			p.errorf(n, "%s: expected a 12-digit account id, got %q", where, s)
+			return "", false
+		}
+		return s, true
+	case "!!int", "!!float":
+		if digitsRE.MatchString(s) && len(s) == 12 {
+			return s, true
+		}
+		if digitsRE.MatchString(s) && len(s) < 12 && s[0] != '0' {
+			padded := strings.Repeat("0", 12-len(s)) + s
+			p.warnf(n, "%s: %s is a number with %d digits; read as the account id %s (a number loses leading zeros: quote account ids)", where, s, len(s), padded)
+			return padded, true
+		}
+	}
+	p.errorf(n, "%s: expected a 12-digit account id, got %s", where, kindName(n))
+	return "", false
+}
+
+var trustedKeys = []string{"accounts", "org_ids", "org_paths"}
+
+func (p *parser) trusted(n *yaml.Node) {
+	p.mapping(n, "trusted", trustedKeys, func(key string, k, v *yaml.Node) {
+		where := "trusted." + key
+		switch key {
+		case "accounts":
+			p.list(v, where, func(i int, e *yaml.Node) {
+				if a, ok := p.account(e, fmt.Sprintf("%s[%d]", where, i)); ok {
+					p.c.Trusted.Accounts = append(p.c.Trusted.Accounts, a)
+				}
+			})
+		case "org_ids":
+			p.list(v, where, func(i int, e *yaml.Node) {
+				s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
+				switch {
+				case !ok:
+				case !orgIDRE.MatchString(s):
+					p.errorf(e, "%s[%d]: expected an organization id (o- and 10 to 32 lowercase letters or digits, such as o-a1b2c3d4e5), got %q", where, i, s)
+				default:
+					p.c.Trusted.OrgIDs = append(p.c.Trusted.OrgIDs, s)
+				}
+			})
+		case "org_paths":
+			p.list(v, where, func(i int, e *yaml.Node) {
+				s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
+				if !ok {
+					return
+				}
+				if msg := checkOrgPath(s); msg != "" {
+					p.errorf(e, "%s[%d]: %q is not an organization path: %s; expected o-ORG/r-ROOT/ou-…/ such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/", where, i, s, msg)
+					return
+				}
+				p.c.Trusted.OrgPaths = append(p.c.Trusted.OrgPaths, s)
+			})
+		}
+	})
+}
+
+// checkOrgPath says what is wrong with an organization path, or "".
+func checkOrgPath(s string) string {
+	if strings.ContainsAny(s, "*?") {
+		return "wildcards are not allowed (a path already covers every OU below it)"
+	}
+	if !strings.HasSuffix(s, "/") {
+		return "it must end with /"
+	}
+	parts := strings.Split(strings.TrimSuffix(s, "/"), "/")
+	if len(parts) < 2 {
+		return "it must name the organization and its root"
+	}
+	if !orgIDRE.MatchString(parts[0]) {
+		return fmt.Sprintf("%q is not an organization id", parts[0])
+	}
+	if !rootIDRE.MatchString(parts[1]) {
+		return fmt.Sprintf("%q is not a root id (r-…)", parts[1])
+	}
+	for _, ou := range parts[2:] {
+		if !ouIDRE.MatchString(ou) {
+			return fmt.Sprintf("%q is not an OU id (ou-…-…)", ou)
+		}
+	}
+	return ""
+}
+
+var authorizedKeys = []string{"delete", "auth_token", "policy_management", "write"}
+
+func (p *parser) authorized(n *yaml.Node) {
+	p.mapping(n, "authorized", authorizedKeys, func(key string, k, v *yaml.Node) {
+		where := "authorized." + key
+		var dst *[]string
+		switch key {
+		case "delete":
+			dst = &p.c.Authorized.Delete
+		case "auth_token":
+			dst = &p.c.Authorized.AuthToken
+		case "policy_management":
+			dst = &p.c.Authorized.PolicyManagement
+		case "write":
+			dst = &p.c.Authorized.Write
+		}
+		p.list(v, where, func(i int, e *yaml.Node) {
+			s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
+			if !ok {
+				return
+			}
+			if msg := checkPrincipalPattern(s); msg != "" {
+				p.errorf(e, "%s[%d]: %q is not an IAM principal ARN pattern: %s; expected arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:user/NAME (* and ? wildcards allowed), or * for everyone", where, i, s, msg)
+				return
+			}
+			*dst = append(*dst, s)
+		})
+	})
+}
+
+var partitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+
+// checkPrincipalPattern says what is wrong with an authorized ARN pattern,
+// or "".
+func checkPrincipalPattern(s string) string {
+	if s == "*" {
+		return ""
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "it is not an ARN"
+	}
+	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
+	switch {
+	case !partitionRE.MatchString(partition) && !policy.HasWildcard(partition):
+		return fmt.Sprintf("unknown partition %q", partition)
+	case service == "sts":
+		return "a role session (sts) never appears in findings; name its role, arn:aws:iam::ACCOUNT:role/NAME"
+	case service != "iam":
+		return fmt.Sprintf("the service is %q, not iam", service)
+	case region != "":
+		return "IAM ARNs have no region (arn:aws:iam::…)"
+	case !accountRE.MatchString(account):
+		return fmt.Sprintf("the account %q is neither a 12-digit id nor a wildcard pattern", account)
+	case !policy.HasWildcard(account) && len(account) != 12:
+		return fmt.Sprintf("the account %q does not have 12 digits", account)
+	case resource == "root" || strings.Trim(resource, "*") == "":
+		return ""
+	case strings.HasPrefix(resource, "group/"):
+		return "groups are not principals; list the users or roles"
+	case !strings.HasPrefix(resource, "role/") && !strings.HasPrefix(resource, "user/"):
+		return fmt.Sprintf("the resource %q names neither a role/ nor a user/", resource)
+	case resource == "role/" || resource == "user/":
+		return "the name after role/ or user/ is missing"
+	}
+	return ""
+}
+
+var suppressKeys = []string{"rule", "resource", "reason", "expires"}
+
+func (p *parser) suppress(n *yaml.Node) {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "suppress: expected a list of {rule, resource, reason, expires}, got %s", kindName(n))
+		return
+	}
+	today := p.now.UTC().Format(time.DateOnly)
+	for i, e := range n.Content {
+		e = resolve(e)
+		where := fmt.Sprintf("suppress[%d]", i)
+		if e.Kind != yaml.MappingNode {
+			p.errorf(e, "%s: expected a mapping with the keys %s, got %s", where, strings.Join(suppressKeys, ", "), kindName(e))
+			continue
+		}
+		s := Suppression{Pos: p.pos(e)}
+		var have [4]bool
+		before := len(p.errs)
+		p.mapping(e, where, suppressKeys, func(key string, k, v *yaml.Node) {
+			switch key {
+			case "rule":
+				have[0] = true
+				if id, ok := p.str(v, where+".rule"); ok {
+					if p.ruleID(v, where+".rule", id) {
+						s.Rule = id
+					}
+				}
+			case "resource":
+				have[1] = true
+				if r, ok := p.str(v, where+".resource"); ok {
+					if msg := checkResourcePattern(r); msg != "" {
+						p.errorf(v, "%s.resource: %q is not an ARN pattern: %s; expected an ARN with * and ? wildcards, such as arn:aws:ecr:*:111122223333:repository/base-*, or *", where, r, msg)
+					}
+					s.Resource = r
+				}
+			case "reason":
+				have[2] = true
+				v = resolve(v)
+				if v.Kind != yaml.ScalarNode || isNull(v) || strings.TrimSpace(v.Value) == "" {
+					p.errorf(v, "%s.reason: expected the reason as text, got %s", where, kindName(v))
+				}
+				s.Reason = strings.TrimSpace(v.Value)
+			case "expires":
+				have[3] = true
+				v = resolve(v)
+				if v.Kind != yaml.ScalarNode || (v.Tag != "!!str" && v.Tag != "!!timestamp") {
+					p.errorf(v, "%s.expires: expected a date YYYY-MM-DD, got %s", where, kindName(v))
+					return
+				}
+				t, err := time.Parse(time.DateOnly, v.Value)
+				if err != nil {
+					p.errorf(v, "%s.expires: expected a date YYYY-MM-DD, got %q", where, v.Value)
+					return
+				}
+				s.Expires = t
+			}
+		})
+		for k, name := range suppressKeys[:3] {
+			if !have[k] {
+				p.errorf(e, "%s: missing %s (every suppression needs a rule, a resource pattern and a reason)", where, name)
+			}
+		}
+		if len(p.errs) > before {
+			continue
+		}
+		if !s.Expires.IsZero() && s.Expires.Format(time.DateOnly) < today {
+			s.Expired = true
+			p.warnf(e, "suppression of %s for %s expired on %s; it no longer suppresses", s.Rule, s.Resource, s.Expires.Format(time.DateOnly))
+		}
+		p.c.Suppress = append(p.c.Suppress, s)
+	}
+}
+
+// checkResourcePattern says what is wrong with a suppression's resource
+// pattern, or "".
+func checkResourcePattern(s string) string {
+	if s == "*" {
+		return ""
+	}
+	parts := strings.SplitN(s, ":", 6)
+	switch {
+	case len(parts) != 6 || parts[0] != "arn":
+		return "it is not an ARN"
+	case parts[2] == "":
+		return "the service is missing"
+	case parts[5] == "":
+		return "the resource is missing"
+	}
+	return ""
+}
+
+// ruleIDs lists the rule ids for messages.
+func ruleIDs() []string {
+	var ids []string
+	for _, r := range rules.All() {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// ruleID checks that id names a rule.
+func (p *parser) ruleID(n *yaml.Node, where, id string) bool {
+	if _, ok := rules.Lookup(id); ok {
+		return true
+	}
+	ids := ruleIDs()
+	p.errorf(n, "%s: unknown rule %q%s; expected one of %s to %s", where, id, suggestion(id, ids), ids[0], ids[len(ids)-1])
+	return false
+}
+
+func (p *parser) severity(n *yaml.Node) {
+	p.mapping(n, "severity", nil, func(key string, k, v *yaml.Node) {
+		where := "severity." + key
+		if !p.ruleID(k, "severity", key) {
+			return
+		}
+		s, ok := p.str(v, where)
+		if !ok {
+			return
+		}
+		sev, err := rules.ParseSeverity(s)
+		if err != nil {
+			p.errorf(v, "%s: %v", where, err)
+			return
+		}
+		if p.c.Severity == nil {
+			p.c.Severity = map[string]rules.Severity{}
+		}
+		p.c.Severity[key] = sev
+	})
+}

@@ -1,0 +1,346 @@
+package file
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+const needAccount = "set --account or the config key `account`"
+
+// rawPolicy reads a policy document file: a repository policy when it names
+// principals, an identity policy when it does not, an SCP in a scps/ folder.
+func (l *loader) rawPolicy(in *input) {
+	doc, err := policy.DecodeNode(in.root, in.loc)
+	if err != nil {
+		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		return
+	}
+	base := path.Base(in.name)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	switch {
+	case inSCPFolder(in.name):
+		l.addSCP(in, doc, "SCP "+in.name)
+	case doc.HasPrincipals():
+		if l.opts.Account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount, Region: l.opts.region(),
+				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", stem, needAccount)})
+			return
+		}
+		repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(stem)
+		l.setRepositoryPolicy(in, repo, doc)
+	default:
+		if l.opts.Account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount,
+				Message: "raw identity policy names no account: " + needAccount})
+			return
+		}
+		acct := l.est.Account(l.opts.Account)
+		acct.Detached = append(acct.Detached, &estate.Policy{Name: "identity policy " + in.name, Doc: doc, Source: doc.Pos})
+	}
+}
+
+// inSCPFolder reports whether a folder on the way to the file is named scps.
+func inSCPFolder(name string) bool {
+	dirs := strings.Split(path.Dir(name), "/")
+	for _, d := range dirs {
+		if d == "scps" {
+			return true
+		}
+	}
+	return false
+}
+
+// addSCP adds one level of the SCP hierarchy to the scanned account.
+func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
+	for _, s := range doc.Statements {
+		p := s.Principal
+		if p == nil {
+			p = s.NotPrincipal
+		}
+		if p != nil {
+			l.gap(estate.Gap{Source: in.name, Pos: p.Pos, Code: CodeParse, Account: l.opts.Account,
+				Message: fmt.Sprintf("%s: Statement[%d]: an SCP cannot have Principal or NotPrincipal (AWS Organizations rejects it)", name, s.Index)})
+			return
+		}
+	}
+	if l.opts.Account == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount,
+			Message: name + " applies to no known account: " + needAccount})
+		return
+	}
+	acct := l.est.Account(l.opts.Account)
+	acct.SCPs = append(acct.SCPs, &estate.Policy{Name: name, Doc: doc, Source: doc.Pos})
+	acct.SCPsKnown = true
+}
+
+func (l *loader) setRepositoryPolicy(in *input, repo *estate.Repository, doc *policy.Document) {
+	if repo.PolicyState != estate.Unread {
+		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeDuplicate, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
+			Message: fmt.Sprintf("a policy of repository %s was already read from %s; this one was not assessed", repo.Name, policySource(repo.Policy))})
+		return
+	}
+	repo.SetPolicy(&estate.Policy{Name: "repository policy of " + repo.Name, Doc: doc, Source: doc.Pos})
+	if !repo.Source.IsValid() {
+		repo.Source = doc.Pos
+	}
+}
+
+// ecrPolicyOutput reads the output of aws ecr get-repository-policy or
+// get-registry-policy.
+func (l *loader) ecrPolicyOutput(in *input) {
+	o := in.objectAt(in.root, "")
+	acct := o.account("registryId", true)
+	repoName := ""
+	isRepo := o.get("repositoryName", false) != nil
+	if isRepo {
+		repoName = o.str("repositoryName", true)
+	}
+	text := o.get("policyText", true)
+	if text != nil && text.Kind != jsonpos.String {
+		o.fail(text.Off, "policyText: expected the policy document as a JSON string, got %s", text.Kind)
+	}
+	region := l.opts.region()
+	resource := ""
+	if o.err == nil {
+		resource = estate.RegistryARN(region, acct)
+		if isRepo {
+			resource = estate.RepositoryARN(region, acct, repoName)
+		}
+	}
+	if o.err != nil {
+		l.gapFor(in, CodeInvalid, o.err, acct, region, resource)
+		return
+	}
+	doc, err := embedded(in.data, text.Off, in.loc, false)
+	if err != nil {
+		l.gapFor(in, CodeParse, err, acct, region, resource)
+		return
+	}
+	reg := l.est.Account(acct).Region(region)
+	if isRepo {
+		l.setRepositoryPolicy(in, reg.Repository(repoName), doc)
+		return
+	}
+	if reg.Registry.PolicyState != estate.Unread {
+		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeDuplicate, Account: acct, Region: region, Resource: resource,
+			Message: fmt.Sprintf("the registry policy of %s in %s was already read from %s; this one was not assessed", acct, region, policySource(reg.Registry.Policy))})
+		return
+	}
+	reg.Registry.SetPolicy(&estate.Policy{Name: fmt.Sprintf("registry policy of %s in %s", acct, region), Doc: doc, Source: doc.Pos})
+}
+
+// describeRepositories reads the output of aws ecr describe-repositories.
+// Repositories whose policy is not given stay Unread: the analysis reports
+// them as not assessed, never as clean.
+func (l *loader) describeRepositories(in *input) {
+	top := in.objectAt(in.root, "")
+	elems := top.array("repositories", true)
+	if top.err != nil {
+		l.gapFor(in, CodeInvalid, top.err, "", "", "")
+		return
+	}
+	for i, e := range elems {
+		o := in.objectAt(e, fmt.Sprintf("repositories[%d]", i))
+		name := o.str("repositoryName", true)
+		arn := o.str("repositoryArn", false)
+		acct := o.account("registryId", false)
+		region := l.opts.region()
+		if arn != "" && o.err == nil {
+			a, ok := policy.ParseARN(arn)
+			rest, isRepo := strings.CutPrefix(a.Resource, "repository/")
+			switch {
+			case !ok || a.Service != "ecr" || !isRepo || !policy.IsAccountID(a.Account) || a.Region == "":
+				o.fail(o.n.Get("repositoryArn").Off, "%s.repositoryArn: expected arn:aws:ecr:REGION:ACCOUNT:repository/NAME, got %q", o.what, arn)
+			case rest != name:
+				o.fail(o.n.Get("repositoryArn").Off, "%s.repositoryArn: names repository %q, but repositoryName is %q", o.what, rest, name)
+			case acct != "" && acct != a.Account:
+				o.fail(o.n.Get("repositoryArn").Off, "%s.repositoryArn: names account %s, but registryId is %s", o.what, a.Account, acct)
+			default:
+				acct, region = a.Account, a.Region
+			}
+		}
+		if o.err == nil && acct == "" {
+			o.fail(e.Off, "%s: names no account: expected repositoryArn or registryId", o.what)
+		}
+		mutability := o.str("imageTagMutability", false)
+		var scanOnPush *bool
+		if sc := o.sub("imageScanningConfiguration", false); sc != nil {
+			if v, ok := sc.boolean("scanOnPush"); ok {
+				scanOnPush = &v
+			}
+			o.take(sc)
+		}
+		encryption := ""
+		if ec := o.sub("encryptionConfiguration", false); ec != nil {
+			encryption = ec.str("encryptionType", false)
+			o.take(ec)
+		}
+		created := ""
+		if c := o.get("createdAt", false); c != nil {
+			switch c.Kind {
+			case jsonpos.String:
+				created = c.Text
+			case jsonpos.Number:
+				// The API's JSON gives seconds since the epoch.
+				if f, err := strconv.ParseFloat(c.Text, 64); err == nil && f >= 0 && f < 1e11 {
+					created = time.Unix(int64(f), 0).UTC().Format(time.RFC3339)
+				} else {
+					o.fail(c.Off, "%s.createdAt: expected a time, got the number %s", o.what, c.Text)
+				}
+			default:
+				o.fail(c.Off, "%s.createdAt: expected a time, got %s", o.what, c.Kind)
+			}
+		}
+		if o.err != nil {
+			l.gapFor(in, CodeInvalid, o.err, acct, region, "")
+			continue
+		}
+		repo := l.est.Account(acct).Region(region).Repository(name)
+		repo.InInventory = true
+		repo.ImageTagMutability = mutability
+		repo.ScanOnPush = scanOnPush
+		repo.EncryptionType = encryption
+		repo.CreatedAt = created
+		if !repo.Source.IsValid() {
+			repo.Source = in.pos(e.Off)
+		}
+	}
+}
+
+// accountSetting reads the output of aws ecr get-account-setting.
+func (l *loader) accountSetting(in *input) {
+	o := in.objectAt(in.root, "")
+	name := o.str("name", true)
+	value := o.str("value", true)
+	if o.err != nil {
+		l.gapFor(in, CodeInvalid, o.err, l.opts.Account, l.opts.region(), "")
+		return
+	}
+	if name != "REGISTRY_POLICY_SCOPE" {
+		l.note(in.name, fmt.Sprintf("account setting %s is not one ecrguard uses (it reads REGISTRY_POLICY_SCOPE)", name))
+		return
+	}
+	if value != estate.ScopeV1 && value != estate.ScopeV2 {
+		l.gapFor(in, CodeInvalid, in.errorf(in.root.Get("value").Off, "value: expected %q or %q for REGISTRY_POLICY_SCOPE, got %q", estate.ScopeV1, estate.ScopeV2, value), l.opts.Account, l.opts.region(), "")
+		return
+	}
+	if l.opts.Account == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeNoAccount, Region: l.opts.region(),
+			Message: "REGISTRY_POLICY_SCOPE setting names no account: " + needAccount})
+		return
+	}
+	l.est.Account(l.opts.Account).Region(l.opts.region()).Registry.Scope = value
+}
+
+// tags reads the output of aws ecr list-tags-for-resource in a file named
+// NAME.tags.json, NAME being the repository's path below the scanned folder.
+func (l *loader) tags(in *input) {
+	o := in.objectAt(in.root, "")
+	elems := o.array("tags", true)
+	if o.err != nil {
+		l.gapFor(in, CodeInvalid, o.err, "", "", "")
+		return
+	}
+	// {"tags": [...]} is a common shape; only Key/Value lists are tag lists.
+	for _, e := range elems {
+		if e.Kind != jsonpos.Object || e.Get("Key") == nil {
+			if !strings.HasSuffix(in.rel, ".tags.json") {
+				l.note(in.name, "not an ecrguard input: its tags are not a list of {\"Key\", \"Value\"}")
+				return
+			}
+			break
+		}
+	}
+	name, ok := strings.CutSuffix(in.rel, ".tags.json")
+	if !ok || name == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeInvalid,
+			Message: "list-tags-for-resource output must be in a file named REPOSITORY.tags.json (alice/tools.tags.json for repository alice/tools): the output does not name its repository"})
+		return
+	}
+	tags := o.tagList("tags")
+	if o.err != nil {
+		l.gapFor(in, CodeInvalid, o.err, l.opts.Account, l.opts.region(), "")
+		return
+	}
+	if l.opts.Account == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeNoAccount, Region: l.opts.region(),
+			Message: fmt.Sprintf("tags of repository %q name no account: %s", name, needAccount)})
+		return
+	}
+	repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(name)
+	if repo.TagsKnown {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeDuplicate, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
+			Message: fmt.Sprintf("tags of repository %s were already read; these were not used", name)})
+		return
+	}
+	repo.Tags, repo.TagsKnown = tags, true
+	if repo.Tags == nil {
+		repo.Tags = map[string]string{}
+	}
+}
+
+// describePolicy reads the output of aws organizations describe-policy.
+func (l *loader) describePolicy(in *input) {
+	top := in.objectAt(in.root, "")
+	p := top.sub("Policy", true)
+	var sum *object
+	typ, id, pname := "", "", ""
+	var content *jsonpos.Node
+	if p != nil {
+		sum = p.sub("PolicySummary", true)
+		if sum != nil {
+			typ = sum.str("Type", true)
+			id = sum.str("Id", false)
+			pname = sum.str("Name", false)
+			p.take(sum)
+		}
+		content = p.get("Content", true)
+		if content != nil && content.Kind != jsonpos.String {
+			p.fail(content.Off, "Policy.Content: expected the policy document as a JSON string, got %s", content.Kind)
+		}
+		top.take(p)
+	}
+	if top.err != nil {
+		l.gapFor(in, CodeInvalid, top.err, l.opts.Account, "", "")
+		return
+	}
+	switch typ {
+	case "SERVICE_CONTROL_POLICY":
+	case "RESOURCE_CONTROL_POLICY":
+		l.note(in.name, "resource control policy not applied: ecrguard does not model RCPs yet (an RCP can only narrow access, so findings may include access it denies)")
+		return
+	default:
+		l.note(in.name, fmt.Sprintf("organizations policy of type %s skipped: only SERVICE_CONTROL_POLICY limits ECR access", typ))
+		return
+	}
+	doc, err := embedded(in.data, content.Off, in.loc, false)
+	if err != nil {
+		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		return
+	}
+	name := "SCP"
+	if id != "" {
+		name += " " + id
+	}
+	if pname != "" {
+		name += " (" + pname + ")"
+	}
+	if name == "SCP" {
+		name += " " + in.name
+	}
+	l.addSCP(in, doc, name)
+}
+
+func policySource(p *estate.Policy) string {
+	if p == nil || p.Source.String() == "" {
+		return "another input"
+	}
+	return p.Source.String()
+}

@@ -1,0 +1,443 @@
+// Package file reads ecrguard's file inputs (raw policy documents and the
+// JSON output of the AWS CLI) into an estate. Each file's kind is detected by
+// its content (SPEC section 4), never by its name, except for the two places
+// where the name carries what the content cannot: the repository a raw
+// repository policy or a tags file describes, and the scps/ folder of raw
+// SCPs.
+//
+// Problems with one file never stop the others from being read: they become
+// estate Gaps naming the file, line and column, and the files that are fine
+// still produce findings.
+package file
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Options says what the files themselves cannot.
+type Options struct {
+	// Account owns the raw policy files, SCPs, tags and account settings that
+	// name no account (config `account`, --account). When it is empty those
+	// inputs are Gaps: ecrguard does not guess an owner.
+	Account string
+	// Region is the region of inputs that name none (config `region`,
+	// --region); "" means estate.DefaultRegion.
+	Region string
+}
+
+func (o Options) region() string {
+	if o.Region == "" {
+		return estate.DefaultRegion
+	}
+	return o.Region
+}
+
+// MaxFileSize bounds the size of one input file. A larger file is a Gap: its
+// tree would not fit in memory (an authorization-details file of 5,000 roles
+// is about 50 MB).
+const MaxFileSize = 512 << 20
+
+// Gap codes of this package.
+const (
+	// CodeParse: the file is not valid JSON, or a policy in it does not
+	// decode.
+	CodeParse = "parse-error"
+	// CodeInvalid: the file has a known shape but a field is missing or of
+	// the wrong type.
+	CodeInvalid = "invalid-input"
+	// CodeNoAccount: the input names no account and Options.Account is
+	// empty.
+	CodeNoAccount = "no-account"
+	// CodeMissing: something the input refers to is not in it (an attached
+	// managed policy, a group).
+	CodeMissing = "missing"
+	// CodeDuplicate: two inputs define the same thing; the first one read is
+	// used and the other is not assessed.
+	CodeDuplicate = "duplicate"
+	// CodeTruncated: a paginated output holds only some of its pages.
+	CodeTruncated = "truncated"
+	// CodeRead: the file or folder could not be read.
+	CodeRead = "read-error"
+)
+
+// Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
+// "." is the whole of fsys) in lexical order and returns what it read.
+// Problems with individual files never abort the walk: they become estate
+// Gaps with the file, line, column and reason, and informational messages
+// (a file skipped because it is not an ecrguard input) become Notes. Only a
+// root that does not exist (or is not a valid path) and a cancelled ctx are
+// returned errors.
+func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
+	l := newLoader(ctx, opts)
+	for _, root := range roots {
+		if err := l.root(fsys, root, func(p string) string { return p }); err != nil {
+			return nil, err
+		}
+	}
+	return l.finish()
+}
+
+// LoadPaths is Load for paths of the operating system, as a user types them:
+// file names in positions and messages keep the form of the path given
+// ("../policies/app.json:3:5").
+func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
+	l := newLoader(ctx, opts)
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		dir, root := p, "."
+		if !info.IsDir() {
+			dir, root = filepath.Dir(p), filepath.Base(p)
+		}
+		prefix := filepath.ToSlash(filepath.Clean(dir))
+		display := func(fp string) string {
+			if prefix == "." {
+				return fp
+			}
+			if fp == "." {
+				return prefix
+			}
+			return path.Join(prefix, fp)
+		}
+		if err := l.root(os.DirFS(dir), root, display); err != nil {
+			return nil, err
+		}
+	}
+	return l.finish()
+}
+
+type loader struct {
+	ctx  context.Context
+	opts Options
+	est  *estate.Estate
+	// seen holds the files read, so that overlapping roots read each once.
+	seen map[string]bool
+	iam  map[string]*iamAccount
+	// brokenManaged are AWS managed policies given in a file but unreadable.
+	brokenManaged map[string]bool
+}
+
+func newLoader(ctx context.Context, opts Options) *loader {
+	return &loader{ctx: ctx, opts: opts, est: estate.New(), seen: map[string]bool{}, iam: map[string]*iamAccount{}}
+}
+
+func (l *loader) finish() (*estate.Estate, error) {
+	if err := l.ctx.Err(); err != nil {
+		return nil, err
+	}
+	l.finishIAM()
+	return l.est, nil
+}
+
+// root walks one root. display turns a path of fsys into the name users see.
+func (l *loader) root(fsys fs.FS, root string, display func(string) string) error {
+	if !fs.ValidPath(root) {
+		return fmt.Errorf("%s: not a valid path (want a slash-separated path relative to the scanned file system)", root)
+	}
+	info, err := fs.Stat(fsys, root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", display(root), fs.ErrNotExist)
+		}
+		l.gap(estate.Gap{Source: display(root), Code: CodeRead, Message: err.Error()})
+		return nil
+	}
+	if !info.IsDir() {
+		l.file(fsys, root, display(root), path.Base(root))
+		return nil
+	}
+	// Skipped files are summed up per folder and kind: a source tree holds
+	// many. The kind "" is "not JSON".
+	type skip struct{ dir, kind string }
+	skipped := map[skip][]string{}
+	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := l.ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			l.gap(estate.Gap{Source: display(p), Code: CodeRead, Message: "cannot read: " + unwrapPath(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if p != root && strings.HasPrefix(name, ".") {
+			// Hidden folders (.git, .terraform) and files (.ecrguard.yaml) are
+			// not inputs.
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if name == "node_modules" && p != root {
+				l.note(display(p), "skipped: node_modules holds JavaScript packages, not ecrguard inputs (scan it as a root to read it)")
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
+				l.note(display(p), "symbolic link to a folder, not followed; scan its target to read it")
+				return nil
+			}
+		}
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		rel := p
+		if root != "." {
+			rel = strings.TrimPrefix(p, root+"/")
+		}
+		if kind := iacKind(name); kind != "" || !strings.EqualFold(path.Ext(name), ".json") {
+			k := skip{path.Dir(p), kind}
+			skipped[k] = append(skipped[k], name)
+			return nil
+		}
+		l.file(fsys, p, display(p), rel)
+		return nil
+	})
+	keys := make([]skip, 0, len(skipped))
+	for k := range skipped {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].dir != keys[j].dir {
+			return keys[i].dir < keys[j].dir
+		}
+		return keys[i].kind < keys[j].kind
+	})
+	for _, k := range keys {
+		names := skipped[k]
+		if k.kind == "" {
+			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
+		} else {
+			l.note(display(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
+		}
+	}
+	if err != nil && l.ctx.Err() != nil {
+		return l.ctx.Err()
+	}
+	return nil
+}
+
+func unwrapPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// iacKind names the infrastructure-as-code language of a file name, or "".
+func iacKind(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".tf", ".tfvars", ".hcl":
+		return "Terraform/HCL"
+	case ".yaml", ".yml", ".template":
+		return "YAML and CloudFormation template"
+	}
+	return ""
+}
+
+// listSome joins up to n names and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(" and %d more", len(names)-n)
+}
+
+// input is one file being read.
+type input struct {
+	// name is the file as users know it; rel its path below the scanned root.
+	name string
+	rel  string
+	data []byte
+	root *jsonpos.Node
+	li   *lineIndex
+	loc  policy.Locator
+}
+
+// pos returns the position of byte off.
+func (in *input) pos(off int) policy.Pos { return in.loc(off) }
+
+// errorf returns an error at byte off of the file.
+func (in *input) errorf(off int, format string, args ...any) error {
+	return &policy.Error{Pos: in.pos(off), Msg: fmt.Sprintf(format, args...)}
+}
+
+// file reads one file. Its problems become Gaps.
+func (l *loader) file(fsys fs.FS, p, name, rel string) {
+	if l.seen[name] {
+		return
+	}
+	l.seen[name] = true
+	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > MaxFileSize {
+		l.gap(estate.Gap{Source: name, Code: CodeRead, Message: fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads", info.Size(), MaxFileSize)})
+		return
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		l.gap(estate.Gap{Source: name, Code: CodeRead, Message: "cannot read: " + unwrapPath(err)})
+		return
+	}
+	if !strings.EqualFold(path.Ext(p), ".json") {
+		if kind := iacKind(p); kind != "" {
+			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
+		} else {
+			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
+		}
+		return
+	}
+	in := &input{name: name, rel: rel, data: data}
+	in.li = newLineIndex(data)
+	in.loc = in.li.locator(name)
+	root, err := jsonpos.Parse(data)
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			l.gap(estate.Gap{Source: name, Pos: policy.Pos{File: name, Line: se.Line, Col: se.Col}, Code: CodeParse, Message: "invalid JSON: " + se.Msg})
+		} else {
+			l.gap(estate.Gap{Source: name, Code: CodeParse, Message: "invalid JSON: " + err.Error()})
+		}
+		return
+	}
+	in.root = root
+	l.classify(in)
+}
+
+// classify detects the file's kind by its content and reads it.
+func (l *loader) classify(in *input) {
+	obj := in.root
+	if obj.Kind != jsonpos.Object {
+		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object", article(obj.Kind), obj.Kind))
+		return
+	}
+	has := func(key string) bool { return obj.Get(key) != nil }
+	switch {
+	case has("ecrguard_snapshot"):
+		l.snapshot(in)
+	case has("format_version") && (has("planned_values") || has("resource_changes")):
+		l.note(in.name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+	case isCloudFormation(obj):
+		l.note(in.name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+	case has("policyText"):
+		l.ecrPolicyOutput(in)
+	case isDescribePolicy(obj):
+		l.describePolicy(in)
+	case has("repositories"):
+		l.describeRepositories(in)
+	case isAuthorizationDetails(obj):
+		l.authorizationDetails(in)
+	case isAccountSetting(obj):
+		l.accountSetting(in)
+	case has("tags"):
+		l.tags(in)
+	case has("Statement") || isPolicyVersion(obj.Get("Version")):
+		l.rawPolicy(in)
+	default:
+		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details or aws organizations describe-policy)")
+	}
+}
+
+func article(k jsonpos.Kind) string {
+	if k == jsonpos.Array {
+		return "an"
+	}
+	return "a"
+}
+
+func isPolicyVersion(n *jsonpos.Node) bool {
+	return n != nil && n.Kind == jsonpos.String && (n.Text == policy.Version2012 || n.Text == policy.Version2008)
+}
+
+func isCloudFormation(obj *jsonpos.Node) bool {
+	if obj.Get("AWSTemplateFormatVersion") != nil {
+		return true
+	}
+	res := obj.Get("Resources")
+	if res == nil || res.Kind != jsonpos.Object {
+		return false
+	}
+	for _, m := range res.Members {
+		if t := m.Value.Get("Type"); t != nil && t.Kind == jsonpos.String && strings.HasPrefix(t.Text, "AWS::") {
+			return true
+		}
+	}
+	return false
+}
+
+// isAccountSetting matches the {"name": …, "value": …} of aws ecr
+// get-account-setting.
+func isAccountSetting(obj *jsonpos.Node) bool {
+	for _, m := range obj.Members {
+		if m.Key != "name" && m.Key != "value" {
+			return false
+		}
+	}
+	return obj.Get("name") != nil && obj.Get("value") != nil
+}
+
+func isDescribePolicy(obj *jsonpos.Node) bool {
+	p := obj.Get("Policy")
+	return p != nil && p.Kind == jsonpos.Object && (p.Get("Content") != nil || p.Get("PolicySummary") != nil)
+}
+
+func isAuthorizationDetails(obj *jsonpos.Node) bool {
+	for _, k := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList"} {
+		if obj.Get(k) != nil {
+			return true
+		}
+	}
+	pols := obj.Get("Policies")
+	if pols == nil {
+		return false
+	}
+	if obj.Get("IsTruncated") != nil {
+		return true
+	}
+	if pols.Kind == jsonpos.Array && len(pols.Elems) > 0 && pols.Elems[0].Get("PolicyVersionList") != nil {
+		return true
+	}
+	return false
+}
+
+// snapshot reads an ecrguard snapshot.
+func (l *loader) snapshot(in *input) {
+	// estate.ReadSnapshot is being written elsewhere; the lead wires it here.
+	l.note(in.name, "ecrguard snapshot: snapshot support is wired by the lead; this file was not read")
+}
+
+func (l *loader) gap(g estate.Gap) { l.est.AddGap(g) }
+
+func (l *loader) note(source, msg string) {
+	l.est.AddNote(estate.Note{Source: source, Message: msg})
+}
+
+// gapFor records err, an error about in, as a Gap.
+func (l *loader) gapFor(in *input, code string, err error, account, region, resource string) {
+	g := estate.Gap{Source: in.name, Code: code, Account: account, Region: region, Resource: resource}
+	var pe *policy.Error
+	if errors.As(err, &pe) {
+		g.Pos, g.Message = pe.Pos, pe.Msg
+	} else {
+		g.Message = err.Error()
+	}
+	l.gap(g)
+}

@@ -1,0 +1,434 @@
+package file
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/estate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestGolden loads fixtures of every shape and compares the estate, gaps and
+// notes with testdata/golden/NAME.txt (go test -update rewrites them).
+func TestGolden(t *testing.T) {
+	acct := Options{Account: "111122223333"}
+	tests := []struct {
+		name  string
+		roots []string
+		opts  Options
+	}{
+		// Good files load; the malformed ones beside them are gaps with
+		// file:line:col; IaC, hidden and non-JSON files are skipped with notes.
+		{"mixed", []string{"mixed"}, acct},
+		// Raw repository and identity policies need an account.
+		{"mixed-no-account", []string{"mixed/app.json", "mixed/ci-push.json", "mixed/scps"}, Options{}},
+		{"ecr-outputs", []string{"ecr"}, acct},
+		{"ecr-outputs-other-region", []string{"ecr/get-repository-policy.json", "ecr/account-setting.json"}, Options{Account: "111122223333", Region: "eu-west-1"}},
+		{"authorization-details", []string{"iam/authorization-details.json"}, Options{}},
+		{"urlencoded", []string{"iam/urlencoded.json"}, Options{}},
+		{"missing-policies", []string{"iam/missing-policies.json"}, Options{}},
+		{"truncated", []string{"iam/truncated.json"}, Options{}},
+		{"organizations", []string{"orgs"}, acct},
+		{"organizations-no-account", []string{"orgs/describe-policy-scp.json"}, Options{}},
+		{"other-readers", []string{"iac"}, acct},
+		// A root that is not JSON is named in its note.
+		{"non-json-roots", []string{"mixed/main.tf", "mixed/README.md"}, acct},
+		// Overlapping roots read each file once.
+		{"overlap", []string{"ecr", "ecr/get-repository-policy.json"}, acct},
+	}
+	fsys := os.DirFS("testdata")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := Load(context.Background(), fsys, tt.roots, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := dump(e)
+			// Twice: the output must not depend on anything but the input.
+			e2, _ := Load(context.Background(), fsys, tt.roots, tt.opts)
+			if again := dump(e2); again != got {
+				t.Fatalf("two loads differ:\n%s\n---\n%s", got, again)
+			}
+			golden := filepath.Join("testdata", "golden", tt.name+".txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("estate differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+func TestRootErrors(t *testing.T) {
+	fsys := fstest.MapFS{"a.json": {Data: []byte(`{}`)}}
+	for _, root := range []string{"missing", "missing/x.json"} {
+		_, err := Load(context.Background(), fsys, []string{root}, Options{})
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Load(%q) = %v, want fs.ErrNotExist", root, err)
+		}
+	}
+	if _, err := Load(context.Background(), fsys, []string{"/abs"}, Options{}); err == nil {
+		t.Error("Load of an invalid fs path: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, fsys, []string{"."}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// gapAt finds the gap of file and returns it as text.
+func gapsOf(e *estate.Estate, file string) []string {
+	var out []string
+	for _, g := range e.Gaps {
+		if g.Source == file {
+			out = append(out, g.String())
+		}
+	}
+	return out
+}
+
+// TestShapes checks each shape's detection and the position and message of
+// each malformed variant.
+func TestShapes(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		data string
+		opts Options
+		// gap is a substring of the file's only gap ("" = no gap); check
+		// inspects the estate.
+		gap   string
+		note  string
+		check func(t *testing.T, e *estate.Estate)
+	}{
+		{
+			name: "repository policy",
+			file: "app.json",
+			data: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*"}]}`,
+			opts: Options{Account: "111122223333", Region: "eu-west-1"},
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("eu-west-1").Repository("app")
+				if repo.PolicyState != estate.HasPolicy || repo.ARN != "arn:aws:ecr:eu-west-1:111122223333:repository/app" {
+					t.Errorf("repository = %+v", repo)
+				}
+			},
+		},
+		{
+			name: "identity policy",
+			file: "id.json",
+			data: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				if d := e.Lookup("111122223333").Detached; len(d) != 1 || d[0].Name != "identity policy id.json" {
+					t.Errorf("detached = %+v", d)
+				}
+			},
+		},
+		{
+			name: "scp folder",
+			file: "org/scps/x.json",
+			data: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:*","Resource":"*"}]}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				a := e.Lookup("111122223333")
+				if !a.SCPsKnown || len(a.SCPs) != 1 {
+					t.Errorf("SCPs = %v %v", a.SCPsKnown, a.SCPs)
+				}
+			},
+		},
+		{
+			name: "scp with principal",
+			file: "scps/x.json",
+			data: "{\"Statement\":[{\"Effect\":\"Deny\",\n\"Principal\":\"*\",\"Action\":\"ecr:*\"}]}",
+			opts: Options{Account: "111122223333"},
+			gap:  `scps/x.json:2:13: parse-error: SCP scps/x.json: Statement[0]: an SCP cannot have Principal or NotPrincipal`,
+		},
+		{
+			name: "statement missing",
+			file: "p.json",
+			data: "{\n  \"Version\": \"2012-10-17\"\n}",
+			opts: Options{Account: "111122223333"},
+			gap:  "p.json:1:1: parse-error: policy document: missing the Statement element",
+		},
+		{
+			name: "wrong principal type",
+			file: "p.json",
+			data: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\",\n   \"Principal\": 7, \"Action\": \"ecr:*\"}}",
+			opts: Options{Account: "111122223333"},
+			gap:  `p.json:2:17: parse-error: Principal: expected "*" or an object of principal kinds, got number`,
+		},
+		{
+			name: "syntax error",
+			file: "p.json",
+			data: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n}",
+			gap:  "p.json:4:1: parse-error: invalid JSON: unexpected '}', expected a value",
+		},
+		{
+			name: "policyText not a string",
+			file: "r.json",
+			data: "{\"registryId\": \"111122223333\", \"repositoryName\": \"app\",\n \"policyText\": {}}",
+			gap:  "r.json:2:16: invalid-input: policyText: expected the policy document as a JSON string, got object",
+		},
+		{
+			name: "registryId not an account",
+			file: "r.json",
+			data: `{"registryId": 111122223333, "policyText": "{}"}`,
+			gap:  "r.json:1:16: invalid-input: registryId: expected a 12-digit account id as a string, got the number 111122223333",
+		},
+		{
+			name: "broken policyText points into the outer file",
+			file: "r.json",
+			data: "{\"registryId\": \"111122223333\", \"repositoryName\": \"app\",\n  \"policyText\": \"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Alow\\\"}]}\"}",
+			gap:  `r.json:2:73 (arn:aws:ecr:us-east-1:111122223333:repository/app): parse-error: Effect: expected "Allow" or "Deny" (case-sensitive), got "Alow"`,
+		},
+		{
+			name: "registry policy",
+			file: "reg.json",
+			data: `{"registryId": "111122223333", "policyText": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}`,
+			check: func(t *testing.T, e *estate.Estate) {
+				reg := e.Lookup("111122223333").Region(estate.DefaultRegion).Registry
+				if reg.PolicyState != estate.HasPolicy {
+					t.Errorf("registry = %+v", reg)
+				}
+			},
+		},
+		{
+			name: "scope",
+			file: "s.json",
+			data: `{"name": "REGISTRY_POLICY_SCOPE", "value": "V1"}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				if s := e.Lookup("111122223333").Region("").Registry.Scope; s != "V1" {
+					t.Errorf("scope = %q", s)
+				}
+			},
+		},
+		{
+			name: "bad scope",
+			file: "s.json",
+			data: `{"name": "REGISTRY_POLICY_SCOPE", "value": "V3"}`,
+			opts: Options{Account: "111122223333"},
+			gap:  `s.json:1:44: invalid-input: value: expected "V1" or "V2" for REGISTRY_POLICY_SCOPE, got "V3"`,
+		},
+		{
+			name: "scope without account",
+			file: "s.json",
+			data: `{"name": "REGISTRY_POLICY_SCOPE", "value": "V2"}`,
+			gap:  "no-account: REGISTRY_POLICY_SCOPE setting names no account",
+		},
+		{
+			name: "other account setting",
+			file: "s.json",
+			data: `{"name": "BASIC_SCAN_TYPE_VERSION", "value": "AWS_NATIVE"}`,
+			note: "account setting BASIC_SCAN_TYPE_VERSION is not one ecrguard uses",
+		},
+		{
+			name: "tags by path",
+			file: "alice/tools.tags.json",
+			data: `{"tags": [{"Key": "team", "Value": "alice"}]}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("").Repository("alice/tools")
+				if !repo.TagsKnown || repo.Tags["team"] != "alice" {
+					t.Errorf("repository = %+v", repo)
+				}
+			},
+		},
+		{
+			name: "empty tags",
+			file: "app.tags.json",
+			data: `{"tags": []}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("").Repository("app")
+				if !repo.TagsKnown || repo.Tags == nil || len(repo.Tags) != 0 {
+					t.Errorf("repository = %+v", repo)
+				}
+			},
+		},
+		{
+			name: "tags not named NAME.tags.json",
+			file: "tags.json",
+			data: `{"tags": [{"Key": "team", "Value": "alice"}]}`,
+			opts: Options{Account: "111122223333"},
+			gap:  "must be in a file named REPOSITORY.tags.json",
+		},
+		{
+			name: "tags of another shape",
+			file: "tags.json",
+			data: `{"tags": ["a", "b"]}`,
+			note: "not an ecrguard input: its tags are not a list",
+		},
+		{
+			name: "malformed tag",
+			file: "app.tags.json",
+			data: `{"tags": [{"Key": "team", "Value": 3}]}`,
+			opts: Options{Account: "111122223333"},
+			gap:  "app.tags.json:1:36: invalid-input: tags[0].Value: expected a string, got number",
+		},
+		{
+			name: "describe-repositories without account",
+			file: "d.json",
+			data: `{"repositories": [{"repositoryName": "app"}]}`,
+			gap:  "d.json:1:19: invalid-input: repositories[0]: names no account",
+		},
+		{
+			name: "describe-repositories not an array",
+			file: "d.json",
+			data: `{"repositories": {}}`,
+			gap:  "d.json:1:18: invalid-input: repositories: expected an array, got object",
+		},
+		{
+			name: "describe-repositories region from the ARN",
+			file: "d.json",
+			data: `{"repositories": [{"repositoryName": "app", "repositoryArn": "arn:aws:ecr:ap-south-1:111122223333:repository/app"}]}`,
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("ap-south-1").Repository("app")
+				if !repo.InInventory || repo.PolicyState != estate.Unread {
+					t.Errorf("repository = %+v", repo)
+				}
+			},
+		},
+		{
+			name: "describe-policy content not a string",
+			file: "scp.json",
+			data: `{"Policy": {"PolicySummary": {"Type": "SERVICE_CONTROL_POLICY"}, "Content": {}}}`,
+			opts: Options{Account: "111122223333"},
+			gap:  "scp.json:1:77: invalid-input: Policy.Content: expected the policy document as a JSON string, got object",
+		},
+		{
+			name: "resource control policy",
+			file: "rcp.json",
+			data: `{"Policy": {"PolicySummary": {"Type": "RESOURCE_CONTROL_POLICY"}, "Content": "{}"}}`,
+			note: "ecrguard does not model RCPs yet",
+		},
+		{
+			name: "snapshot",
+			file: "snap.json",
+			data: `{"ecrguard_snapshot": 1}`,
+			note: "snapshot support is wired by the lead",
+		},
+		{
+			name: "terraform plan",
+			file: "plan.json",
+			data: `{"format_version": "1.2", "resource_changes": []}`,
+			note: "Terraform plan",
+		},
+		{
+			name: "cloudformation",
+			file: "cfn.json",
+			data: `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}`,
+			note: "CloudFormation template",
+		},
+		{
+			name: "unrelated JSON",
+			file: "package.json",
+			data: `{"name": "x", "version": "1.0.0"}`,
+			note: "not an ecrguard input",
+		},
+		{
+			name: "authorization details without account",
+			file: "a.json",
+			data: `{"UserDetailList": [], "IsTruncated": false}`,
+			gap:  "no-account: authorization details with no user",
+		},
+		{
+			name: "authorization details with account option",
+			file: "a.json",
+			data: `{"UserDetailList": [], "IsTruncated": false}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				if e.Lookup("111122223333").IAM == nil {
+					t.Error("IAM not set")
+				}
+			},
+		},
+		{
+			name: "authorization details list of wrong type",
+			file: "a.json",
+			data: `{"UserDetailList": {}, "RoleDetailList": []}`,
+			opts: Options{Account: "111122223333"},
+			gap:  "a.json:1:20: invalid-input: UserDetailList: expected an array, got object",
+		},
+		{
+			name: "user with a bad ARN",
+			file: "a.json",
+			data: `{"UserDetailList": [{"UserName": "x", "Arn": "arn:aws:iam::1:user/x"}]}`,
+			opts: Options{Account: "111122223333"},
+			gap:  `a.json:1:46 (arn:aws:iam::1:user/x): invalid-input: UserDetailList[0].Arn: expected a 12-digit account id in "arn:aws:iam::1:user/x"`,
+		},
+		{
+			name: "inline document of wrong type",
+			file: "a.json",
+			data: `{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "RolePolicyList": [{"PolicyName": "P", "PolicyDocument": 5}]}]}`,
+			gap:  "a.json:1:139 (arn:aws:iam::111122223333:role/r): parse-error: inline policy P of role/r: PolicyDocument: expected a policy document",
+		},
+		{
+			name: "bad URL encoding",
+			file: "a.json",
+			data: `{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "RolePolicyList": [{"PolicyName": "P", "PolicyDocument": "%7B%2"}]}]}`,
+			gap:  "a.json:1:143 (arn:aws:iam::111122223333:role/r): parse-error: inline policy P of role/r: invalid URL encoding",
+		},
+		{
+			name: "managed policy without default version",
+			file: "a.json",
+			data: `{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false, "Document": {}}]}]}`,
+			gap:  "a.json:1:15 (arn:aws:iam::111122223333:policy/P): invalid-input: Policies[0]: no default version of arn:aws:iam::111122223333:policy/P",
+		},
+		{
+			name: "default version chosen by DefaultVersionId",
+			file: "a.json",
+			data: `{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "DefaultVersionId": "v2", "PolicyVersionList": [{"VersionId": "v1", "Document": "%7Bbad"}, {"VersionId": "v2", "Document": {"Statement": []}}]}]}`,
+			check: func(t *testing.T, e *estate.Estate) {
+				if p := e.Lookup("111122223333").IAM.Policies; len(p) != 1 || p[0].VersionID != "v2" {
+					t.Errorf("policies = %+v", p)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{tt.file: {Data: []byte(tt.data)}}
+			e, err := Load(context.Background(), fsys, []string{"."}, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gaps := gapsOf(e, tt.file)
+			switch {
+			case tt.gap == "" && len(gaps) > 0:
+				t.Errorf("unexpected gaps: %q", gaps)
+			case tt.gap != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], tt.gap)):
+				t.Errorf("gaps = %q, want one containing %q", gaps, tt.gap)
+			}
+			if tt.note != "" {
+				found := false
+				for _, n := range e.Notes {
+					found = found || strings.Contains(n.Message, tt.note)
+				}
+				if !found {
+					t.Errorf("notes = %+v, want one containing %q", e.Notes, tt.note)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, e)
+			}
+		})
+	}
+}

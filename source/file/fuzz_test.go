@@ -1,0 +1,43 @@
+package file
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+)
+
+// FuzzLoad feeds one file's bytes to the reader under the names that change
+// how it is read (a plain file, a raw SCP, a tags file), with and without an
+// account. Nothing may panic, and every problem must be a gap that names
+// its file.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`))
+	f.Add([]byte(`{"registryId":"111122223333","repositoryName":"app","policyText":"{\"Statement\":[]}"}`))
+	f.Add([]byte(`{"tags":[{"Key":"a","Value":"b"}]}`))
+	names := []string{"x.json", "scps/x.json", "app.tags.json"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, name := range names {
+			for _, opts := range []Options{{}, {Account: "111122223333", Region: "eu-west-1"}} {
+				fsys := fstest.MapFS{name: {Data: data}}
+				e, err := Load(context.Background(), fsys, []string{"."}, opts)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				for _, g := range e.Gaps {
+					if g.Source == "" || g.Message == "" {
+						t.Fatalf("%s: gap without a source or message: %+v", name, g)
+					}
+				}
+				for _, a := range e.Accounts() {
+					for _, r := range a.Regions() {
+						for _, repo := range r.Repositories() {
+							if repo.PolicyState == 2 && (repo.Policy == nil || repo.Policy.Doc == nil) {
+								t.Fatalf("%s: repository %s has a policy state without a document", name, repo.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
