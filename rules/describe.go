@@ -188,7 +188,11 @@ func describeProof(w *eval.Witness, action string) string {
 		}
 		ctx = append(ctx, a.String())
 	}
-	s := fmt.Sprintf("%s calling %s", w.Request.Principal, action)
+	who := w.Request.Principal.String()
+	if w.Request.Principal.Service == "ecrguard-any-service.amazonaws.com" {
+		who = "any AWS service principal"
+	}
+	s := fmt.Sprintf("%s calling %s", who, action)
 	if len(ctx) > 0 {
 		s += " with " + strings.Join(ctx, "; ")
 	}
@@ -227,7 +231,7 @@ func provenFix(x *ExposureItem) string {
 	if !x.Fix.Closed() {
 		return fmt.Sprintf(" ecrguard could not build a guard that closes everything (still open: %s); change the statements by hand.", describeActions(x.Fix.After, catalog.ActionSet{}))
 	}
-	return fmt.Sprintf(" Proven fix: appending %s (a Deny for every principal outside the zone of trust) closes all of it — ecrguard analysed the fixed policy and found nothing open to outsiders; `ecrguard scan --fix-dir DIR` writes it to DIR/%s.",
+	return fmt.Sprintf(" Proven fix: append %s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy and nothing is open to outsiders (`--fix-dir DIR` writes it to DIR/%s).",
 		joinAnd(quoteAll(x.Fix.Added)), fixFileName(x.Target))
 }
 
@@ -242,7 +246,7 @@ func quoteAll(ss []string) []string {
 // targetName names the target in messages.
 func targetName(t exposure.Target) string {
 	if t.Kind == exposure.Registry {
-		return fmt.Sprintf("the registry policy of %s in %s", t.Account, t.Region)
+		return fmt.Sprintf("the registry of %s in %s (through its registry policy)", t.Account, t.Region)
 	}
 	return "repository " + t.Repository
 }

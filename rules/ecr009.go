@@ -53,10 +53,9 @@ func checkECR009(r Rule, a *Analysis) []Finding {
 			if ac.actions.Empty() {
 				continue
 			}
-			what := "can write to every repository of the account"
+			what := "can write to"
 			remedy := fmt.Sprintf("Scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
 			if p.Kind == identity.User {
-				what += "; it is an IAM user, whose long-term keys CIS EKS 5.1.2 advises replacing with a role"
 				remedy = "Move ECR write access from the IAM user to a role its workload assumes, scoped to the repositories it needs; " + remedy
 			}
 			out = append(out, identityFinding(r, p, ac, what, remedy))

@@ -98,11 +98,17 @@ func identityFindingOn(r Rule, p *identity.Principal, ac *access, what, where, r
 	if where == "" {
 		where = describeRepos(ac)
 	}
-	who := p.Label()
-	if p.Kind == identity.User {
-		who = "IAM user " + p.Name + " (long-term credentials)"
+	who := "The role " + p.Name
+	switch p.Kind {
+	case identity.User:
+		who = "The IAM user " + p.Name
+	case identity.Attached:
+		who = "Any principal with " + p.Name + " attached"
 	}
-	f.Message = fmt.Sprintf("%s %s on %s (%s) through %s.", upperFirst(who), what, where, strings.Join(f.Actions, ", "), joinAnd(viaPolicies(ms)))
+	f.Message = fmt.Sprintf("%s %s %s (%s) through %s.", who, what, where, strings.Join(f.Actions, ", "), joinAnd(viaPolicies(ms)))
+	if p.Kind == identity.User {
+		f.Message += " IAM users sign in with long-term credentials; CIS EKS 5.1.2 prefers roles for ECR access."
+	}
 	f.Remediation = remedy
 	return f
 }
