@@ -89,9 +89,6 @@ func parseVariable(inner string) (name, def string, hasDef bool) {
 	return name, def, hasDef
 }
 
-// hasVars reports whether the value needs the request context.
-func (t *tmpl) hasVars() bool { return t.segs != nil }
-
 // plain returns the value with variables substituted, for exact comparison.
 // ok is false when a variable has no value (and no default): then the value
 // matches nothing ("Policy variables with no value").

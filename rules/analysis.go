@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -245,14 +244,4 @@ func (a *Analysis) Run() *Result {
 	}
 	res.Sort()
 	return res
-}
-
-// sortedStrings returns the keys of a set, sorted.
-func sortedStrings(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -87,7 +87,7 @@ func (c *checker) statement(s *policy.Statement, vars bool) {
 		pos := s.Pos
 		if s.Principal != nil {
 			pos = s.Principal.Pos
-		} else {
+		} else if s.NotPrincipal != nil {
 			pos = s.NotPrincipal.Pos
 		}
 		c.add(pos, "principal-in-identity-policy", label, "%s has a Principal element, which an identity policy, boundary or SCP cannot have (IAM rejects it)", label)
