@@ -54,11 +54,11 @@ func checkECR009(r Rule, a *Analysis) []Finding {
 				continue
 			}
 			what := "can write to"
-			remedy := fmt.Sprintf("Scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
+			remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
 			if p.Kind == identity.User {
-				remedy = "Move ECR write access from the IAM user to a role its workload assumes, scoped to the repositories it needs; " + remedy
+				remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
 			}
-			out = append(out, identityFinding(r, p, ac, what, remedy))
+			out = append(out, identityFinding(r, p, ac, what, upperFirst(remedy)))
 		}
 	}
 	return out
