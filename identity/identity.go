@@ -75,6 +75,8 @@ type Repository struct {
 
 	named    map[string]bool // principal ARNs its policy names
 	everyone bool            // its policy names everyone or uses NotPrincipal
+	index    int             // place in Model.Repositories, or -1
+	facts    map[int]polFact // per action index, what its policy reads
 }
 
 // Model is one account's identities and repositories, ready to query.
@@ -90,19 +92,21 @@ type Model struct {
 	SCPs    []*eval.Policy
 	Gaps    []estate.Gap
 	Notes   []estate.Note
+
+	memo *memo
 }
 
 // Build prepares the account for queries. orgID is the organization the
 // account's principals belong to (config trusted.org_ids[0]), or "".
 func Build(acct *estate.Account, orgID, defaultRegion string) *Model {
-	m := &Model{Account: acct.ID, OrgID: orgID}
+	m := &Model{Account: acct.ID, OrgID: orgID, memo: newMemo()}
 	for _, p := range acct.SCPs {
 		m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
 	}
 	for _, r := range acct.Regions() {
 		m.Regions = append(m.Regions, r.Name)
 		for _, repo := range r.Repositories() {
-			ir := &Repository{Name: repo.Name, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, named: map[string]bool{}}
+			ir := &Repository{Name: repo.Name, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, named: map[string]bool{}, index: len(m.Repositories)}
 			if repo.TagsKnown && len(repo.Tags) > 0 {
 				ir.Tags = repo.Tags
 			}
@@ -321,7 +325,7 @@ func (m *Model) CanEvery(p *Principal, action string, mode Mode) *eval.Witness {
 	var w *eval.Witness
 	for _, r := range m.Regions {
 		arn := estate.RepositoryARN(r, m.Account, eval.FreshValue)
-		w = m.ask(p, action, arn, &Repository{ARN: arn, Account: m.Account, Region: r}, mode)
+		w = m.ask(p, action, arn, &Repository{ARN: arn, Account: m.Account, Region: r, index: -1}, mode)
 		if w == nil {
 			return nil
 		}
@@ -333,6 +337,21 @@ func (m *Model) ask(p *Principal, action, resource string, repo *Repository, mod
 	if !m.may(p, action, repo) {
 		return nil
 	}
+	act := m.action(action)
+	if act == nil || m.memo.off {
+		return m.search(p, action, resource, repo, mode)
+	}
+	k := m.key(p, act, repo, mode)
+	if w, ok := m.memo.answers[k]; ok {
+		return w
+	}
+	w := m.search(p, action, resource, repo, mode)
+	m.memo.answers[k] = w
+	return w
+}
+
+// search evaluates one question with the search over free keys.
+func (m *Model) search(p *Principal, action, resource string, repo *Repository, mode Mode) *eval.Witness {
 	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
 	if !p.ServiceLinked {
 		ps.SCPs = m.SCPs
@@ -340,43 +359,53 @@ func (m *Model) ask(p *Principal, action, resource string, repo *Repository, mod
 	if repo != nil && repo.Policy != nil {
 		ps.Resource = repo.Policy
 	}
-	ctx := p.base.Clone()
-	if repo != nil && mode == Free {
-		for k, v := range repo.Tags {
-			ctx.Set("ecr:ResourceTag/"+k, v)
-			ctx.Set("aws:ResourceTag/"+k, v)
-		}
-	}
-	if repo != nil {
-		ctx.Set("aws:ResourceAccount", repo.Account)
-	}
-	all := append(append([]*eval.Policy{ps.Resource, ps.Boundary}, ps.Identity...), ps.SCPs...)
-	mentions := eval.Mentions(all, func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) })
-	sp := eval.Space{Skip: fixedKey}
-	if mode == NoMFA {
-		sp.Fixed = noMFA
-	}
-	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp.Dimensions(mentions), 0)
-	if r.Truncated && r.Witness == nil {
-		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
-			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})
-	}
-	return r.Witness
+	return m.searchSet(p, action, resource, repo, mode, ps)
 }
 
 // may is a quick test: can any policy possibly allow the action? Without an
 // identity Allow for it, only a repository policy naming the principal (or
 // everyone) can grant it in its own account.
 func (m *Model) may(p *Principal, action string, repo *Repository) bool {
-	for _, pol := range p.Identity {
-		if pol.MayAllow(action) {
-			return true
+	act := m.action(action)
+	if act == nil {
+		for _, pol := range p.Identity {
+			if pol.MayAllow(action) {
+				return true
+			}
 		}
+		return repo != nil && repo.Policy != nil && (repo.everyone || repo.named[p.ARN]) && repo.Policy.MayAllow(action)
+	}
+	if m.identityAllows(p).Has(act.Index) {
+		return true
 	}
 	if repo == nil || repo.Policy == nil {
 		return false
 	}
-	return (repo.everyone || repo.named[p.ARN]) && repo.Policy.MayAllow(action)
+	return (repo.everyone || repo.named[p.ARN]) && m.memo.allowActions(repo.Policy).Has(act.Index)
+}
+
+// identityAllows is the union of what the principal's identity policies
+// can allow: a quick filter.
+func (m *Model) identityAllows(p *Principal) catalog.ActionSet {
+	if s, ok := m.memo.principalAllow[p]; ok {
+		return s
+	}
+	var s catalog.ActionSet
+	for _, pol := range p.Identity {
+		s = s.Union(m.memo.allowActions(pol))
+	}
+	m.memo.principalAllow[p] = s
+	return s
+}
+
+// action looks an action up once per name.
+func (m *Model) action(name string) *catalog.Action {
+	if a, ok := m.memo.actions[name]; ok {
+		return a
+	}
+	a := catalog.Default().Lookup(name)
+	m.memo.actions[name] = a
+	return a
 }
 
 // Grant is one principal's proven access.
@@ -395,6 +424,13 @@ func (m *Model) WhoCan(action string, repo *Repository) []Grant {
 		}
 	}
 	return out
+}
+
+// Transient returns a repository the inputs do not describe (no policy, no
+// tags), for questions about it.
+func (m *Model) Transient(arn string) *Repository {
+	a, _ := policy.ParseARN(arn)
+	return &Repository{Name: strings.TrimPrefix(a.Resource, "repository/"), ARN: arn, Account: a.Account, Region: a.Region, named: map[string]bool{}, index: -1}
 }
 
 // Repository returns the repository with ARN arn, or nil.

@@ -29,7 +29,7 @@ func checkECR006(r Rule, a *Analysis) []Finding {
 			if ac == nil {
 				continue
 			}
-			out = append(out, identityFinding(r, p, ac,
+			out = append(out, identityFinding(r, m, p, ac,
 				"can delete, without MFA and without a resource-tag condition, in",
 				fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add it to authorized.delete in .ecrguard.yaml.", p.Label(), p.ARN)))
 		}

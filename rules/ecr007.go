@@ -31,7 +31,7 @@ func checkECR007(r Rule, a *Analysis) []Finding {
 			}
 			ac := &access{}
 			ac.add("ecr:GetAuthorizationToken", "", w)
-			out = append(out, identityFindingOn(r, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN)))
+			out = append(out, identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN)))
 		}
 	}
 	return out

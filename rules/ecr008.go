@@ -37,7 +37,7 @@ func checkECR008(r Rule, a *Analysis) []Finding {
 			if ac == nil {
 				continue
 			}
-			out = append(out, identityFinding(r, p, ac,
+			out = append(out, identityFinding(r, m, p, ac,
 				"can change who has access (repository or registry policies) to",
 				fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s manages access, add it to authorized.policy_management in .ecrguard.yaml.", p.Label(), p.ARN)))
 		}

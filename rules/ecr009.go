@@ -58,7 +58,7 @@ func checkECR009(r Rule, a *Analysis) []Finding {
 			if p.Kind == identity.User {
 				remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
 			}
-			out = append(out, identityFinding(r, p, ac, what, upperFirst(remedy)))
+			out = append(out, identityFinding(r, m, p, ac, what, upperFirst(remedy)))
 		}
 	}
 	return out

@@ -76,14 +76,18 @@ func viaPolicies(ms []eval.Match) []string {
 }
 
 // identityFinding builds the finding of one principal for an identity rule.
-func identityFinding(r Rule, p *identity.Principal, ac *access, what, remedy string) Finding {
-	return identityFindingOn(r, p, ac, what, "", remedy)
+func identityFinding(r Rule, m *identity.Model, p *identity.Principal, ac *access, what, remedy string) Finding {
+	return identityFindingOn(r, m, p, ac, what, "", remedy)
 }
 
 // identityFindingOn is identityFinding with the place named by the caller
 // ("" names the repositories of ac).
-func identityFindingOn(r Rule, p *identity.Principal, ac *access, what, where, remedy string) Finding {
-	ms, stmts := grantingStatements(ac.witnesses)
+func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *access, what, where, remedy string) Finding {
+	ws := make([]*eval.Witness, len(ac.witnesses))
+	for i, w := range ac.witnesses {
+		ws[i] = m.Explain(p, w)
+	}
+	ms, stmts := grantingStatements(ws)
 	f := r.finding()
 	f.Resource = p.ARN
 	f.Principals = []string{p.ARN}
@@ -135,12 +139,13 @@ func describeRepos(ac *access) string {
 func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []string, mode identity.Mode) *access {
 	ac := &access{}
 	for _, act := range actions {
-		if w := m.CanEvery(p, act, mode); w != nil {
-			ac.add(act, "", w)
+		ans := m.Answer(p, act, mode)
+		if ans.Every != nil {
+			ac.add(act, "", ans.Every)
 		}
-		for _, repo := range m.Repositories {
-			if w := m.Can(p, act, repo, mode); w != nil {
-				ac.add(act, repo.Name, w)
+		for i, w := range ans.Repos {
+			if w != nil {
+				ac.add(act, m.Repositories[i].Name, w)
 			}
 		}
 	}

@@ -58,12 +58,11 @@ func (a *Analysis) WhoCan(action, resource string) ([]WhoCanEntry, error) {
 			repo = m.Repository(resource)
 			if repo == nil {
 				// A repository the inputs do not describe: no policy, no tags.
-				arn, _ := policy.ParseARN(resource)
-				repo = &identity.Repository{ARN: resource, Account: arn.Account, Region: arn.Region}
+				repo = m.Transient(resource)
 			}
 		}
 		for _, g := range m.WhoCan(action, repo) {
-			out = append(out, entryOf(g.Principal.ARN, []*eval.Witness{g.Witness}))
+			out = append(out, entryOf(g.Principal.ARN, []*eval.Witness{m.Explain(g.Principal, g.Witness)}))
 		}
 	}
 	for _, x := range a.Exposure {

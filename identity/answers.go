@@ -1,0 +1,304 @@
+package identity
+
+import (
+	"fmt"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+)
+
+// Answers are one principal's answers for one action over the model's
+// repositories.
+type Answers struct {
+	// Every proves the action on every repository of the account (a
+	// repository it does not name, in each region, tags absent), or is nil.
+	Every *eval.Witness
+	// Repos has one proof (or nil) per Model.Repositories entry.
+	Repos []*eval.Witness
+}
+
+// Answer asks the action for p on every repository at once. It gives the
+// same answers as Can and CanEvery, with far fewer evaluations, by judging
+// the two sides of AWS's same-account logic apart where that logic allows
+// it: within one account a request is allowed when the identity side
+// allows it or the repository policy grants it, so when no Deny statement
+// and no conditional SCP ties the two sides together, each side is
+// evaluated once per class and the answers are combined.
+func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
+	res := Answers{Repos: make([]*eval.Witness, len(m.Repositories))}
+	act := m.action(action)
+	if act == nil || m.memo.off {
+		res.Every = m.CanEvery(p, action, mode)
+		for i, r := range m.Repositories {
+			res.Repos[i] = m.Can(p, action, r, mode)
+		}
+		return res
+	}
+	rel := m.relevantFor(p, act)
+	if rel.denyAll {
+		return res
+	}
+	if m.identityAllows(p).Has(act.Index) {
+		vec := m.identityVector(p, act, rel, mode)
+		res.Every = vec.Every
+		copy(res.Repos, vec.Repos)
+	}
+	for _, ri := range m.policyRepos(act) {
+		repo := m.Repositories[ri]
+		if !rel.hasDeny && rel.scpAllows && !m.repoPolicyDenies(repo, act) {
+			if res.Repos[ri] == nil && m.may(p, action, repo) {
+				res.Repos[ri] = m.resourceSide(p, act, repo, mode)
+			}
+			continue
+		}
+		// A Deny or a conditional SCP ties the sides: judge them together.
+		res.Repos[ri] = m.ask(p, action, repo.ARN, repo, mode)
+	}
+	return res
+}
+
+// vectorKey identifies the identity side's answers over all repositories.
+type vectorKey struct {
+	sig           int
+	who           *Principal
+	facet         string
+	ptype         eval.PrincipalType
+	serviceLinked bool
+	mode          Mode
+	action        int
+}
+
+// identityVector answers the identity side (identity policies, boundary,
+// SCPs; the repositories' policies left out) for every repository, once per
+// class of principal.
+func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant, mode Mode) Answers {
+	k := vectorKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
+	switch {
+	case rel.allPrincipal:
+		k.who = p
+	case len(rel.principalKeys) > 0:
+		k.facet = m.facet(p, rel.principalKeys)
+	}
+	if v, ok := m.memo.vectors[k]; ok {
+		return v
+	}
+	v := Answers{Repos: make([]*eval.Witness, len(m.Repositories))}
+	if rel.opaque || len(rel.patterns) > 64 {
+		for i, r := range m.Repositories {
+			v.Repos[i] = m.askIdentity(p, act, r, mode)
+		}
+	} else {
+		// Repositories alike to these statements (same matching patterns,
+		// same tags read) get one evaluation.
+		bits := make([]uint64, len(m.Repositories))
+		for pi, pat := range rel.patterns {
+			for ri, hit := range m.patternTable(pat) {
+				if hit {
+					bits[ri] |= 1 << uint(pi)
+				}
+			}
+		}
+		type group struct {
+			bits uint64
+			tags string
+		}
+		seen := map[group]*eval.Witness{}
+		for ri, r := range m.Repositories {
+			g := group{bits: bits[ri]}
+			if mode == Free && (rel.allTags || len(rel.tagKeys) > 0) {
+				keys := rel.tagKeys
+				if rel.allTags {
+					keys = nil
+				}
+				g.tags = canonicalTags(r.Tags, keys)
+			}
+			w, ok := seen[g]
+			if !ok {
+				w = m.askIdentity(p, act, r, mode)
+				seen[g] = w
+			}
+			v.Repos[ri] = w
+		}
+	}
+	v.Every = m.everyIdentity(p, act, mode)
+	m.memo.vectors[k] = v
+	return v
+}
+
+// askIdentity answers the identity side for one repository, its policy left
+// out.
+func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
+	bare := *repo
+	bare.Policy = nil
+	k := m.key(p, act, &bare, mode)
+	if w, ok := m.memo.answers[k]; ok {
+		return w
+	}
+	w := m.search(p, act.FullName(), repo.ARN, &bare, mode)
+	m.memo.answers[k] = w
+	return w
+}
+
+func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) *eval.Witness {
+	var w *eval.Witness
+	for _, r := range m.Regions {
+		arn := estate.RepositoryARN(r, m.Account, eval.FreshValue)
+		if w = m.askIdentity(p, act, &Repository{ARN: arn, Account: m.Account, Region: r, index: -1}, mode); w == nil {
+			return nil
+		}
+	}
+	return w
+}
+
+// policyRepos lists the repositories whose policy has statements for the
+// action.
+func (m *Model) policyRepos(act *catalog.Action) []int {
+	if list, ok := m.memo.policyRepos[act.Index]; ok {
+		return list
+	}
+	var list []int
+	for i, r := range m.Repositories {
+		if r.Policy != nil && m.repoPolicyFacts(r, act).relevant {
+			list = append(list, i)
+		}
+	}
+	m.memo.policyRepos[act.Index] = list
+	return list
+}
+
+// repoPolicyDenies reports whether the repository policy has a Deny
+// statement for the action.
+func (m *Model) repoPolicyDenies(repo *Repository, act *catalog.Action) bool {
+	pol := repo.Policy
+	for i := 0; i < pol.Statements(); i++ {
+		if pol.StatementActions(i).Has(act.Index) && pol.StatementAt(i).Effect.String() == "Deny" {
+			return true
+		}
+	}
+	return false
+}
+
+// resourceKey identifies a repository-policy-side question.
+type resourceKey struct {
+	pol      *eval.Policy
+	action   int
+	ptype    eval.PrincipalType
+	who      *Principal
+	facet    string
+	boundary *eval.Policy
+	tags     string
+	mode     Mode
+}
+
+// resourceSide answers whether the repository policy alone grants p the
+// action (with p's boundary, which limits grants to roles), once per class
+// of principal.
+func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
+	pf := m.repoPolicyFacts(repo, act)
+	k := resourceKey{pol: repo.Policy, action: act.Index, ptype: p.caller.Type, mode: mode}
+	allPrincipal, pkeys := pf.allPrincipal || repo.named[p.ARN], pf.principalKeys
+	allTags, tkeys := pf.allTags, pf.tagKeys
+	if p.caller.Type == eval.Role && p.Boundary != nil {
+		// The boundary limits grants to roles: what it reads counts too.
+		k.boundary = p.Boundary
+		rel := m.relevantFor(p, act)
+		allPrincipal = allPrincipal || rel.allPrincipal
+		pkeys = append(append([]string(nil), pkeys...), rel.principalKeys...)
+		allTags = allTags || rel.allTags
+		tkeys = append(append([]string(nil), tkeys...), rel.tagKeys...)
+	}
+	switch {
+	case allPrincipal:
+		k.who = p
+	case len(pkeys) > 0:
+		k.facet = m.facet(p, pkeys)
+	}
+	if mode == Free {
+		switch {
+		case allTags:
+			k.tags = canonicalTags(repo.Tags, nil)
+		case len(tkeys) > 0:
+			k.tags = canonicalTags(repo.Tags, tkeys)
+		}
+	}
+	if w, ok := m.memo.resources[k]; ok {
+		return w
+	}
+	ps := &eval.PolicySet{Resource: repo.Policy, ResourceAccount: m.Account}
+	if p.caller.Type == eval.Role {
+		ps.Boundary = p.Boundary
+	}
+	w := m.searchSet(p, act.FullName(), repo.ARN, repo, mode, ps)
+	m.memo.resources[k] = w
+	return w
+}
+
+// searchSet evaluates one question against a given policy set.
+func (m *Model) searchSet(p *Principal, action, resource string, repo *Repository, mode Mode, ps *eval.PolicySet) *eval.Witness {
+	ctx := p.base.Clone()
+	if repo != nil && mode == Free {
+		for k, v := range repo.Tags {
+			ctx.Set("ecr:ResourceTag/"+k, v)
+			ctx.Set("aws:ResourceTag/"+k, v)
+		}
+	}
+	if repo != nil {
+		ctx.Set("aws:ResourceAccount", repo.Account)
+	}
+	all := append(append([]*eval.Policy{ps.Resource, ps.Boundary}, ps.Identity...), ps.SCPs...)
+	keep := func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) }
+	if act := m.action(action); act != nil {
+		keep = func(pol *eval.Policy, si int) bool { return pol.StatementActions(si).Has(act.Index) }
+	}
+	sp := eval.Space{Skip: fixedKey}
+	if mode == NoMFA {
+		sp.Fixed = noMFA
+	}
+	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp.Dimensions(eval.Mentions(all, keep)), 0)
+	if r.Truncated && r.Witness == nil {
+		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
+			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})
+	}
+	return r.Witness
+}
+
+// Explain re-derives a proof for p: answers are shared between principals
+// whose statements have the same content, so a shared proof may name
+// another principal's (identical) inline policy. Explain evaluates the
+// proof's request as p, so that the matched statements are p's own. It
+// returns w unchanged when w is already p's.
+func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
+	if w == nil || w.Request.Principal == p.caller {
+		return w
+	}
+	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
+	if !p.ServiceLinked {
+		ps.SCPs = m.SCPs
+	}
+	if r := m.Repository(w.Request.Resource); r != nil {
+		ps.Resource = r.Policy
+	}
+	ctx := p.base.Clone()
+	for _, k := range w.Request.Context.Keys() {
+		if isResourceTag(k) || k == "aws:resourceaccount" {
+			v, _ := w.Request.Context.Get(k)
+			ctx.Set(k, v...)
+		}
+	}
+	for _, a := range w.Chosen {
+		if a.Absent {
+			ctx.Delete(a.Key)
+		} else {
+			ctx.Set(a.Key, a.Values...)
+		}
+	}
+	req := eval.Request{Principal: p.caller, Action: w.Request.Action, Resource: w.Request.Resource, Context: ctx}
+	d := eval.Evaluate(ps, &req)
+	if d.Result != eval.Allow {
+		// Cannot happen when the statements are equal; keep the shared
+		// proof rather than none.
+		return w
+	}
+	return &eval.Witness{Request: req, Chosen: w.Chosen, Decision: d}
+}

@@ -1,0 +1,522 @@
+package identity
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// An account has thousands of principals and hundreds of repositories, but
+// few distinct questions: principals share managed policies, and most
+// repositories look alike to a given set of statements. The memo below keys
+// each question by what its answer can depend on, so that each distinct
+// policy set and each distinct repository class is evaluated once:
+//
+//   - the statements that can apply to the action (identity policies,
+//     boundary, SCPs), interned as a signature;
+//   - the principal itself only when those statements, or the repository
+//     policy, look at who it is (aws:PrincipalArn, tags, variables, a
+//     Principal element naming it); otherwise only its type;
+//   - for the repository: which of the statements' resource patterns match
+//     its ARN, its tags only when a condition looks at resource tags, and
+//     its policy only when that policy has statements for the action.
+
+// stmtFacts is what an evaluation of one statement can depend on.
+type stmtFacts struct {
+	// content is the statement's meaning as canonical text (its Sid left
+	// out): two statements with equal content decide alike.
+	content string
+	// denyAll: an unconditional Deny on every resource.
+	denyAll bool
+	// patterns are the Resource/NotResource patterns; nil when the statement
+	// applies to every resource.
+	patterns []string
+	// opaque: the resource match depends on more than the ARN (unknown
+	// values, policy variables).
+	opaque bool
+	// principalKeys are the principal's keys the statement reads (lower
+	// case); allPrincipal when it depends on the principal in other ways.
+	principalKeys []string
+	allPrincipal  bool
+	// tagKeys are the repository tag names its conditions read (lower
+	// case); allTags when it may read any.
+	tagKeys []string
+	allTags bool
+}
+
+func (f *stmtFacts) principalSensitive() bool { return f.allPrincipal || len(f.principalKeys) > 0 }
+func (f *stmtFacts) tagSensitive() bool       { return f.allTags || len(f.tagKeys) > 0 }
+
+type stmtRef struct {
+	pol *eval.Policy
+	idx int
+}
+
+// relevant is the set of identity-side statements that can apply to one
+// action for one principal.
+type relevant struct {
+	// hasDeny: a Deny statement of the identity policies, boundary or SCPs
+	// can apply; scpAllows: every SCP level allows the action with no
+	// condition on every resource. Together they decide whether a repository
+	// policy's grant can be judged apart from the identity side.
+	hasDeny   bool
+	scpAllows bool
+	// denyAll: an unconditional Deny of the action on every resource: the
+	// answer is no, whatever else.
+	denyAll       bool
+	sig           int
+	patterns      []string
+	opaque        bool
+	principalKeys []string
+	allPrincipal  bool
+	tagKeys       []string
+	allTags       bool
+}
+
+// memoKey identifies a question up to what its answer depends on.
+type memoKey struct {
+	sig           int
+	who           *Principal
+	facet         string
+	ptype         eval.PrincipalType
+	serviceLinked bool
+	bits          uint64
+	repoARN       string
+	tags          string
+	pol           *eval.Policy
+	star          bool
+	mode          Mode
+	action        int
+}
+
+type memo struct {
+	facts       map[stmtRef]*stmtFacts
+	sigs        map[string]int
+	rel         map[*Principal]map[int]*relevant
+	patternBits map[string][]bool
+	answers     map[memoKey]*eval.Witness
+	ids         map[*eval.Policy]int
+	allow       map[*eval.Policy]catalog.ActionSet
+	actions     map[string]*catalog.Action
+	// principalAllow caches, per principal, what its identity policies can
+	// allow.
+	principalAllow map[*Principal]catalog.ActionSet
+	vectors        map[vectorKey]Answers
+	resources      map[resourceKey]*eval.Witness
+	policyRepos    map[int][]int
+	// off disables the memo (tests compare answers with and without it).
+	off bool
+}
+
+func (mm *memo) allowActions(p *eval.Policy) catalog.ActionSet {
+	if s, ok := mm.allow[p]; ok {
+		return s
+	}
+	s := p.AllowActions()
+	mm.allow[p] = s
+	return s
+}
+
+func newMemo() *memo {
+	return &memo{
+		facts: map[stmtRef]*stmtFacts{}, sigs: map[string]int{}, rel: map[*Principal]map[int]*relevant{},
+		patternBits: map[string][]bool{}, answers: map[memoKey]*eval.Witness{},
+		ids: map[*eval.Policy]int{}, allow: map[*eval.Policy]catalog.ActionSet{}, actions: map[string]*catalog.Action{},
+		principalAllow: map[*Principal]catalog.ActionSet{},
+		vectors:        map[vectorKey]Answers{}, resources: map[resourceKey]*eval.Witness{}, policyRepos: map[int][]int{},
+	}
+}
+
+var principalKeys = map[string]bool{"aws:principalarn": true, "aws:userid": true, "aws:username": true}
+
+func factsOf(s *policy.Statement, vars bool) *stmtFacts {
+	f := &stmtFacts{}
+	res := s.Resource
+	if s.NotResource != nil {
+		res = s.NotResource
+	}
+	star := false
+	for _, r := range res {
+		switch {
+		case r.Unknown:
+			f.opaque, f.allPrincipal = true, true
+		case vars && strings.Contains(r.Text, "${"):
+			f.opaque = true
+			f.readVariables(r.Text)
+		case r.Text == "*" && s.NotResource == nil:
+			star = true
+		default:
+			f.patterns = append(f.patterns, r.Text)
+		}
+	}
+	if star {
+		f.patterns = nil
+	}
+	if res == nil {
+		f.opaque = true // no Resource: invalid in an identity policy, judged per request
+	}
+	for _, c := range s.Conditions {
+		k := strings.ToLower(c.Key)
+		switch {
+		case principalKeys[k] || strings.HasPrefix(k, "aws:principaltag/"):
+			f.principalKeys = append(f.principalKeys, k)
+		case isResourceTag(k):
+			f.tagKeys = append(f.tagKeys, k[strings.IndexByte(k, '/')+1:])
+		}
+		for _, v := range c.Values {
+			switch {
+			case v.Unknown:
+				f.allPrincipal, f.allTags = true, true
+			case vars && strings.Contains(v.Text, "${"):
+				f.readVariables(v.Text)
+			}
+		}
+	}
+	return f
+}
+
+// readVariables records what the policy variables of a value read.
+func (f *stmtFacts) readVariables(text string) {
+	for {
+		i := strings.Index(text, "${")
+		if i < 0 {
+			return
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			return
+		}
+		name := strings.ToLower(strings.TrimSpace(text[i+2 : i+j]))
+		if k := strings.IndexByte(name, ','); k >= 0 {
+			name = strings.TrimSpace(name[:k])
+		}
+		switch {
+		case name == "*" || name == "?" || name == "$":
+		case principalKeys[name] || strings.HasPrefix(name, "aws:principal"):
+			f.principalKeys = append(f.principalKeys, name)
+		case isResourceTag(name):
+			f.tagKeys = append(f.tagKeys, name[strings.IndexByte(name, '/')+1:])
+		default:
+			// A request key (chosen in the search) or something unusual:
+			// do not share the answer.
+			f.allPrincipal, f.allTags = true, true
+		}
+		text = text[i+j+1:]
+	}
+}
+
+func (mm *memo) facts1(pol *eval.Policy, i int) *stmtFacts {
+	ref := stmtRef{pol, i}
+	if f, ok := mm.facts[ref]; ok {
+		return f
+	}
+	st := pol.StatementAt(i)
+	f := factsOf(st, pol.Doc.VariablesEnabled())
+	bare := *st
+	bare.Sid, bare.Index = "", 0
+	text, err := policy.Marshal(&policy.Document{Version: pol.Doc.Version, Statements: []*policy.Statement{&bare}})
+	if err != nil {
+		// Cannot happen for a decoded statement; never share its answers.
+		text = []byte(itoa(mm.policyID(pol)) + "#" + itoa(i))
+	}
+	for _, v := range append(append([]policy.Value(nil), st.Action...), st.NotAction...) {
+		if v.Unknown {
+			text = append(text, "#unknown"+itoa(mm.policyID(pol))...)
+		}
+	}
+	f.content = string(text)
+	f.denyAll = st.Effect == policy.Deny && len(st.Conditions) == 0 && f.patterns == nil && !f.opaque && st.NotResource == nil
+	mm.facts[ref] = f
+	return f
+}
+
+// relevantFor collects the identity-side statements that can apply to the
+// action, and interns their set.
+func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
+	mm := m.memo
+	byAct := mm.rel[p]
+	if byAct == nil {
+		byAct = map[int]*relevant{}
+		mm.rel[p] = byAct
+	}
+	if r, ok := byAct[act.Index]; ok {
+		return r
+	}
+	r := &relevant{}
+	var refs []string
+	seenPat := map[string]bool{}
+	add := func(pol *eval.Policy, tag string) {
+		if pol == nil {
+			return
+		}
+		for i := 0; i < pol.Statements(); i++ {
+			if !pol.StatementActions(i).Has(act.Index) {
+				continue
+			}
+			f := mm.facts1(pol, i)
+			if pol.StatementAt(i).Effect == policy.Deny {
+				r.hasDeny = true
+				r.denyAll = r.denyAll || f.denyAll
+			}
+			refs = append(refs, tag+f.content)
+			r.opaque = r.opaque || f.opaque
+			r.allPrincipal = r.allPrincipal || f.allPrincipal
+			r.allTags = r.allTags || f.allTags
+			r.principalKeys = append(r.principalKeys, f.principalKeys...)
+			r.tagKeys = append(r.tagKeys, f.tagKeys...)
+			for _, pat := range f.patterns {
+				if !seenPat[pat] {
+					seenPat[pat] = true
+					r.patterns = append(r.patterns, pat)
+				}
+			}
+		}
+	}
+	for _, pol := range p.Identity {
+		add(pol, "i:")
+	}
+	if p.Boundary != nil {
+		// A boundary with no statement for the action still decides: it
+		// denies it implicitly. Its presence is part of the signature.
+		refs = append(refs, "B:present")
+	}
+	add(p.Boundary, "b:")
+	r.scpAllows = true
+	if !p.ServiceLinked {
+		for _, pol := range m.SCPs {
+			add(pol, "s:")
+			if !allowsUnconditionally(pol, act) {
+				r.scpAllows = false
+			}
+		}
+	}
+	sort.Strings(refs)
+	sort.Strings(r.patterns)
+	r.principalKeys = uniqueSorted(r.principalKeys)
+	r.tagKeys = uniqueSorted(r.tagKeys)
+	sig := strings.Join(refs, "\n")
+	id, ok := mm.sigs[sig]
+	if !ok {
+		id = len(mm.sigs)
+		mm.sigs[sig] = id
+	}
+	r.sig = id
+	byAct[act.Index] = r
+	return r
+}
+
+// policyID numbers compiled policies, so that two inline policies of the
+// same name (of different principals) differ and a managed policy shared by
+// many principals is one.
+func (mm *memo) policyID(p *eval.Policy) int {
+	id, ok := mm.ids[p]
+	if !ok {
+		id = len(mm.ids) + 1
+		mm.ids[p] = id
+	}
+	return id
+}
+
+// polFact is what a repository policy's statements for one action read.
+type polFact struct {
+	relevant      bool
+	allPrincipal  bool
+	principalKeys []string
+	allTags       bool
+	tagKeys       []string
+}
+
+// repoPolicyFacts tells whether the repository policy has statements for
+// the action and what they read of the principal and of resource tags.
+func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
+	if pf, ok := repo.facts[act.Index]; ok {
+		return pf
+	}
+	var pf polFact
+	pol := repo.Policy
+	for i := 0; i < pol.Statements(); i++ {
+		if !pol.StatementActions(i).Has(act.Index) {
+			continue
+		}
+		pf.relevant = true
+		f := m.memo.facts1(pol, i)
+		// NotPrincipal exempts by ARN: the answer depends on who asks.
+		pf.allPrincipal = pf.allPrincipal || f.allPrincipal || pol.StatementAt(i).NotPrincipal != nil
+		pf.principalKeys = append(pf.principalKeys, f.principalKeys...)
+		pf.allTags = pf.allTags || f.allTags
+		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
+	}
+	if repo.facts == nil {
+		repo.facts = map[int]polFact{}
+	}
+	repo.facts[act.Index] = pf
+	return pf
+}
+
+// patternMatches reports whether pattern matches the repository, from a
+// per-pattern table over the model's repositories.
+func (m *Model) patternMatches(pattern string, repo *Repository) bool {
+	if repo.index < 0 {
+		return policy.MatchARN(pattern, repo.ARN)
+	}
+	return m.patternTable(pattern)[repo.index]
+}
+
+// patternTable says, for each repository of the model, whether pattern
+// matches its ARN; computed once per pattern.
+func (m *Model) patternTable(pattern string) []bool {
+	bits := m.memo.patternBits[pattern]
+	if bits == nil {
+		bits = make([]bool, len(m.Repositories))
+		for i, r := range m.Repositories {
+			bits[i] = policy.MatchARN(pattern, r.ARN)
+		}
+		m.memo.patternBits[pattern] = bits
+	}
+	return bits
+}
+
+// key builds the memo key of a question.
+func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, mode Mode) memoKey {
+	rel := m.relevantFor(p, act)
+	k := memoKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
+	allPrincipal, pkeys := rel.allPrincipal, rel.principalKeys
+	allTags, tkeys := rel.allTags, rel.tagKeys
+	if repo == nil {
+		k.star = true
+	} else {
+		if rel.opaque || len(rel.patterns) > 64 {
+			k.repoARN = repo.ARN
+		} else {
+			for i, pat := range rel.patterns {
+				if m.patternMatches(pat, repo) {
+					k.bits |= 1 << uint(i)
+				}
+			}
+		}
+		if repo.Policy != nil {
+			if pf := m.repoPolicyFacts(repo, act); pf.relevant {
+				k.pol = repo.Policy
+				if pf.allPrincipal || repo.named[p.ARN] {
+					allPrincipal = true
+				}
+				pkeys = append(pkeys, pf.principalKeys...)
+				allTags = allTags || pf.allTags
+				tkeys = append(tkeys, pf.tagKeys...)
+			}
+		}
+		if mode == Free {
+			switch {
+			case allTags:
+				k.tags = canonicalTags(repo.Tags, nil)
+			case len(tkeys) > 0:
+				k.tags = canonicalTags(repo.Tags, tkeys)
+			}
+		}
+	}
+	switch {
+	case allPrincipal:
+		k.who = p
+	case len(pkeys) > 0:
+		k.facet = m.facet(p, pkeys)
+	}
+	return k
+}
+
+// facet renders the values of the principal's keys that statements read.
+func (m *Model) facet(p *Principal, keys []string) string {
+	var b strings.Builder
+	for _, k := range uniqueSorted(keys) {
+		vals, ok := p.base.Get(k)
+		b.WriteString(k)
+		if ok {
+			b.WriteByte('=')
+			b.WriteString(strings.Join(vals, "\x01"))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func uniqueSorted(in []string) []string {
+	if len(in) < 2 {
+		return in
+	}
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	n := 1
+	for i := 1; i < len(out); i++ {
+		if out[i] != out[n-1] {
+			out[n] = out[i]
+			n++
+		}
+	}
+	return out[:n]
+}
+
+// canonicalTags renders the repository's tags that matter: those named in
+// only (tag keys are compared case-insensitively), or all of them.
+func canonicalTags(tags map[string]string, only []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		if only != nil && !containsFold(only, k) {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(tags[k])
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[n:])
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowsUnconditionally reports whether an SCP has an Allow statement for
+// the action on every resource with no condition.
+func allowsUnconditionally(pol *eval.Policy, act *catalog.Action) bool {
+	for i := 0; i < pol.Statements(); i++ {
+		s := pol.StatementAt(i)
+		if s.Effect != policy.Allow || len(s.Conditions) > 0 || s.NotResource != nil || !pol.StatementActions(i).Has(act.Index) {
+			continue
+		}
+		for _, r := range s.Resource {
+			if r.Text == "*" && !r.Unknown {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,77 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/gen"
+	"github.com/ecrguard/ecrguard/source/file"
+)
+
+func generated(t testing.TB, roles, repos int) *estate.Account {
+	t.Helper()
+	fsys := fstest.MapFS{"iam.json": {Data: gen.AuthorizationDetails(gen.Sizes{Roles: roles, Policies: roles / 2, Users: roles / 10, Groups: 10}, 7)}}
+	docs := gen.RepositoryPolicies(repos/3, 3)
+	for i, name := range gen.RepositoryNames(repos) {
+		text := `{"Version":"2012-10-17","Statement":[]}`
+		if d, ok := docs[fmt.Sprintf("repo-%05d", i)]; ok {
+			text = string(d)
+		}
+		out, _ := json.Marshal(map[string]string{"registryId": gen.Owner, "repositoryName": name, "policyText": text})
+		fsys["p/"+name+".json"] = &fstest.MapFile{Data: out}
+		tags, _ := json.Marshal(map[string]any{"tags": []map[string]string{{"Key": "team", "Value": fmt.Sprintf("team-%d", i%7)}}})
+		fsys[name+".tags.json"] = &fstest.MapFile{Data: tags}
+	}
+	est, err := file.Load(context.Background(), fsys, []string{"."}, file.Options{Account: gen.Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(est.Gaps) > 0 {
+		t.Fatalf("gaps: %v", est.Gaps)
+	}
+	return est.Lookup(gen.Owner)
+}
+
+// TestMemoChangesNoAnswer asks every question of the identity rules twice,
+// with and without the memo, and requires the same answers: the memo only
+// saves work.
+func TestMemoChangesNoAnswer(t *testing.T) {
+	acct := generated(t, 300, 60)
+	with := Build(acct, gen.OrgID, "")
+	without := Build(acct, gen.OrgID, "")
+	without.memo.off = true
+	actions := []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy", "ecr:PutImage", "ecr:BatchGetImage"}
+	asked, allowed := 0, 0
+	for i, p := range with.Principals {
+		q := without.Principals[i]
+		for _, act := range actions {
+			for _, mode := range []Mode{Free, NoMFA} {
+				bulk := with.Answer(p, act, mode)
+				for ri, repo := range with.Repositories {
+					a := with.Can(p, act, repo, mode) != nil
+					b := without.Can(q, act, without.Repositories[ri], mode) != nil
+					c := bulk.Repos[ri] != nil
+					asked++
+					if a {
+						allowed++
+					}
+					if a != b || c != b {
+						t.Fatalf("%s %s on %s (mode %d): memo says %v, Answer says %v, evaluation says %v", p.ARN, act, repo.Name, mode, a, c, b)
+					}
+				}
+				e := without.CanEvery(q, act, mode) != nil
+				if (with.CanEvery(p, act, mode) != nil) != e || (bulk.Every != nil) != e {
+					t.Fatalf("%s %s on every repository: memo, Answer and evaluation differ", p.ARN, act)
+				}
+			}
+		}
+	}
+	if allowed == 0 || allowed == asked {
+		t.Fatalf("degenerate estate: %d of %d questions allowed", allowed, asked)
+	}
+	t.Logf("%d questions, %d allowed; distinct evaluations: %d joint, %d repository-policy side", asked, allowed, len(with.memo.answers), len(with.memo.resources))
+}
