@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -149,7 +150,14 @@ type Catalog struct {
 	managed map[string]*ManagedPolicy
 	repo    []*Action
 	suggest sync.Map // name -> suggestion, memoised: typos repeat
+	// matched memoises MatchSet for wildcard patterns, which repeat across
+	// policies ("ecr:*", "ecr:Batch*"); bounded by matchedCount.
+	matched      sync.Map // lower-case pattern -> ActionSet
+	matchedCount atomic.Int64
 }
+
+// maxMatched bounds the MatchSet memo.
+const maxMatched = 1 << 16
 
 // Default returns the embedded catalog.
 var Default = sync.OnceValue(func() *Catalog {
@@ -267,9 +275,17 @@ func (c *Catalog) MatchSet(pattern string) ActionSet {
 	if svc, _, ok := strings.Cut(lp, ":"); ok && !policy.HasWildcard(svc) && svc != "ecr" && svc != "ecr-public" {
 		return s
 	}
+	if v, ok := c.matched.Load(lp); ok {
+		return v.(ActionSet)
+	}
 	for _, a := range c.Actions {
 		if policy.Match(lp, a.lower) {
 			s.Add(a.Index)
+		}
+	}
+	if c.matchedCount.Load() < maxMatched {
+		if _, loaded := c.matched.LoadOrStore(lp, s); !loaded {
+			c.matchedCount.Add(1)
 		}
 	}
 	return s

@@ -117,3 +117,10 @@ func (c *Context) push(key string, absent bool, vals []string) int {
 }
 
 func (c *Context) truncate(n int) { c.over = c.over[:n] }
+
+// reserve makes room for n overrides in all.
+func (c *Context) reserve(n int) {
+	if cap(c.over) < n {
+		c.over = append(make([]override, 0, n), c.over...)
+	}
+}

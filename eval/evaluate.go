@@ -124,6 +124,9 @@ type prepared struct {
 	actIndex int
 	actLower string
 	resAcct  string
+	// terse skips building the Reason of decisions that are not Allow: a
+	// search discards them.
+	terse bool
 }
 
 // Evaluate decides one request.
@@ -247,13 +250,17 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	if len(denies) > 0 {
 		d.Result = ExplicitDeny
 		d.Matched = denies
-		d.Reason = "explicitly denied by " + denies[0].String()
+		if !r.terse {
+			d.Reason = "explicitly denied by " + denies[0].String()
+		}
 		return d
 	}
 	for i, s := range scps {
 		if len(s.allows) == 0 {
 			d.Result = ImplicitDeny
-			d.Reason = fmt.Sprintf("no statement of service control policy %s allows %s", ps.SCPs[i].Name, r.Action)
+			if !r.terse {
+				d.Reason = fmt.Sprintf("no statement of service control policy %s allows %s", ps.SCPs[i].Name, r.Action)
+			}
 			return d
 		}
 	}
@@ -314,11 +321,17 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		d.Result = ImplicitDeny
 		switch {
 		case !identityAllows && len(role) == 0:
-			d.Reason = "no identity policy or resource policy statement allows " + r.Action
+			if !r.terse {
+				d.Reason = "no identity policy or resource policy statement allows " + r.Action
+			}
 		case !boundaryAllows:
-			d.Reason = "the permissions boundary does not allow " + r.Action
+			if !r.terse {
+				d.Reason = "the permissions boundary does not allow " + r.Action
+			}
 		default:
-			d.Reason = "the session policy does not allow " + r.Action
+			if !r.terse {
+				d.Reason = "the session policy does not allow " + r.Action
+			}
 		}
 		return d
 	}
@@ -326,15 +339,23 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	// Cross-account: both sides must allow.
 	switch {
 	case len(any) == 0 && !identitySide:
-		d.Reason = "cross-account: neither the caller's identity policies nor the resource policy allow " + r.Action
+		if !r.terse {
+			d.Reason = "cross-account: neither the caller's identity policies nor the resource policy allow " + r.Action
+		}
 	case len(any) == 0:
 		d.Reason = "cross-account: the resource policy does not allow this caller"
 	case !identityAllows:
-		d.Reason = "cross-account: the caller's identity policies do not allow " + r.Action
+		if !r.terse {
+			d.Reason = "cross-account: the caller's identity policies do not allow " + r.Action
+		}
 	case !boundaryAllows:
-		d.Reason = "cross-account: the caller's permissions boundary does not allow " + r.Action
+		if !r.terse {
+			d.Reason = "cross-account: the caller's permissions boundary does not allow " + r.Action
+		}
 	case !sessionAllows:
-		d.Reason = "cross-account: the caller's session policy does not allow " + r.Action
+		if !r.terse {
+			d.Reason = "cross-account: the caller's session policy does not allow " + r.Action
+		}
 	default:
 		d.Reason = "cross-account: allowed by both the caller's identity policies and the resource policy"
 		return allow(idAllows, any)

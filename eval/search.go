@@ -3,6 +3,8 @@ package eval
 import (
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/policy"
@@ -67,19 +69,16 @@ func Search(ps *PolicySet, r *Request, dims []Dimension, limit int) SearchResult
 	base := len(ctx.over)
 	defer ctx.truncate(base)
 
-	// Lower-case every key once, not at every combination.
-	lowered := make([]Dimension, len(dims))
-	for di, d := range dims {
-		lowered[di] = make(Dimension, len(d))
-		for oi, opt := range d {
-			lo := make(Option, len(opt))
-			for ai, a := range opt {
-				a.Key = strings.ToLower(a.Key)
-				lo[ai] = a
-			}
-			lowered[di][oi] = lo
+	pr.terse = true
+	need := len(ctx.over)
+	for _, d := range dims {
+		most := 0
+		for _, opt := range d {
+			most = max(most, len(opt))
 		}
+		need += most
 	}
+	ctx.reserve(need)
 
 	var res SearchResult
 	total := 1
@@ -96,17 +95,19 @@ func Search(ps *PolicySet, r *Request, dims []Dimension, limit int) SearchResult
 	idx := make([]int, len(dims))
 	for {
 		ctx.truncate(base)
-		for di, d := range lowered {
+		for di, d := range dims {
 			if len(d) == 0 {
 				continue
 			}
 			for _, a := range d[idx[di]] {
-				ctx.push(a.Key, a.Absent, a.Values)
+				ctx.push(lowerKey(a.Key), a.Absent, a.Values)
 			}
 		}
 		res.Tried++
 		d := evaluate(ps, &pr)
 		if d.Result == Allow {
+			pr.terse = false
+			d = evaluate(ps, &pr) // again, with its reasons
 			var chosen []Assignment
 			for di, dim := range dims {
 				if len(dim) > 0 {
@@ -269,4 +270,38 @@ func (p *Policy) MayAllow(action string) bool {
 		}
 	}
 	return false
+}
+
+// lowered memoises lower-cased condition keys: searches push the same few
+// keys millions of times. Bounded by maxLowered.
+var (
+	lowered      sync.Map
+	loweredCount atomic.Int64
+)
+
+const maxLowered = 1 << 14
+
+// lowerKey lower-cases a condition key without allocating for keys seen
+// before.
+func lowerKey(k string) string {
+	upper := false
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			upper = true
+			break
+		}
+	}
+	if !upper {
+		return k
+	}
+	if v, ok := lowered.Load(k); ok {
+		return v.(string)
+	}
+	lo := strings.ToLower(k)
+	if loweredCount.Load() < maxLowered {
+		if _, loaded := lowered.LoadOrStore(k, lo); !loaded {
+			loweredCount.Add(1)
+		}
+	}
+	return lo
 }

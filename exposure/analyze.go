@@ -142,6 +142,18 @@ func Analyze(t Target, zone Zone) *Result {
 	return a.res
 }
 
+// analyzeOutsiders judges only what outsiders can do (public, untrusted
+// accounts and organizations, services acting for outsiders) and only for
+// the actions in only; trusted access is left out. It serves the fix's
+// verification: a fix appends Deny statements, which only ever remove
+// access, so actions outsiders could not do before need no second look.
+func analyzeOutsiders(t Target, zone Zone, only catalog.ActionSet) *Result {
+	a := newAnalyzer(t, zone)
+	a.outsidersOnly, a.only = true, only
+	a.run()
+	return a.res
+}
+
 type group struct {
 	rep   string
 	set   catalog.ActionSet
@@ -158,6 +170,10 @@ type analyzer struct {
 
 	freshAccount string
 	groups       []group
+	// outsidersOnly skips trusted accounts and every group with no action
+	// in only (see analyzeOutsiders).
+	outsidersOnly bool
+	only          catalog.ActionSet
 	// contexts caches each caller's base context (its derived keys).
 	contexts map[string]*eval.Context
 }
@@ -197,34 +213,37 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 // apply: actions in one group are indistinguishable to the policy.
 func (a *analyzer) groupActions() {
 	p := a.t.Policy
-	bySig := map[string]int{}
-	sets := make([]catalog.ActionSet, p.Statements())
+	n := p.Statements()
+	sets := make([]catalog.ActionSet, n)
 	for s := range sets {
 		sets[s] = p.StatementActions(s)
 	}
+	bySig := map[string]int{}
+	sig := make([]byte, n)
 	a.res.Universe.Each(func(i int) {
-		act := a.cat.Actions[i].FullName()
-		var sig strings.Builder
-		stmts := map[int]bool{}
+		some := false
 		for s := range sets {
+			sig[s] = '0'
 			if sets[s].Has(i) {
-				sig.WriteByte('1')
-				stmts[s] = true
-			} else {
-				sig.WriteByte('0')
+				sig[s] = '1'
+				some = true
 			}
 		}
-		if len(stmts) == 0 {
+		if !some {
 			return // no statement mentions it: nobody gets it
 		}
-		k := sig.String()
-		if gi, ok := bySig[k]; ok {
+		if gi, ok := bySig[string(sig)]; ok {
 			a.groups[gi].set.Add(i)
 			return
 		}
-		g := group{rep: act, stmts: stmts}
+		g := group{rep: a.cat.Actions[i].FullName(), stmts: map[int]bool{}}
+		for s := range sets {
+			if sig[s] == '1' {
+				g.stmts[s] = true
+			}
+		}
 		g.set.Add(i)
-		bySig[k] = len(a.groups)
+		bySig[string(sig)] = len(a.groups)
 		a.groups = append(a.groups, g)
 	})
 }
@@ -262,6 +281,9 @@ func (a *analyzer) resources(g group) []string {
 
 func (a *analyzer) run() {
 	for _, g := range a.groups {
+		if a.outsidersOnly && g.set.Intersect(a.only).Empty() {
+			continue
+		}
 		mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
 		k := newKeys(mentions, a.named)
 		for _, res := range a.resources(g) {
@@ -327,6 +349,9 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			continue
 		}
 		trusted := a.zone.TrustsAccount(acct)
+		if trusted && a.outsidersOnly {
+			continue
+		}
 		var orgs []eval.Option
 		orgs = append(orgs, noOrg())
 		for _, o := range append([]string{freshOrg}, a.named.orgList()...) {
@@ -427,6 +452,9 @@ func (a *analyzer) services(g group, k *keys, res string) {
 				continue
 			}
 			trusted := a.zone.TrustsAccount(acct)
+			if trusted && a.outsidersOnly {
+				continue
+			}
 			opts := k.sourceOptions(acct, a.named, a.zone, trusted)
 			w := a.search(p, g.rep, res, eval.NewContext, append(dims, eval.Dimension(opts)))
 			if w == nil {

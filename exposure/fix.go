@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -108,32 +109,51 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 	// The first guard spares AWS services, which carry no principal
 	// account; when services acting for outsiders (or for no one in
 	// particular) still get in, deny them too.
-	var fixed *policy.Document
-	var text []byte
 	var after *Result
-	for attempt := 0; attempt < 2; attempt++ {
-		for i, s := range doc.Statements {
-			c := *s
+	serviceAdded := false
+	if servicesActForOutsiders(r) {
+		// The first guard alone cannot close this: add both at once.
+		doc.Statements = append(doc.Statements, serviceGuard)
+		added = append(added, serviceGuard.Sid)
+		serviceAdded = true
+	}
+	for {
+		for i, st := range doc.Statements {
+			c := *st
 			c.Index = i
 			doc.Statements[i] = &c
 		}
-		var err error
-		if text, err = policy.Marshal(&doc); err != nil {
-			return nil, err
-		}
-		if fixed, err = policy.Parse(text, "fixed policy"); err != nil {
-			return nil, err
-		}
 		t := r.Target
-		t.Policy = eval.Compile(r.Target.Policy.Name+" (fixed)", fixed)
-		after = Analyze(t, zone)
-		if outsiderActions(after).Empty() || attempt == 1 {
+		t.Policy = eval.Compile(r.Target.Policy.Name+" (fixed)", &doc)
+		after = analyzeOutsiders(t, zone, before)
+		if outsiderActions(after).Empty() || serviceAdded {
 			break
 		}
 		doc.Statements = append(doc.Statements, serviceGuard)
 		added = append(added, serviceGuard.Sid)
+		serviceAdded = true
 	}
-	return &Fix{Doc: fixed, JSON: text, Added: added, Before: before, After: outsiderActions(after)}, nil
+	// The analysis ran on the document itself; its encoding decodes to the
+	// same document (TestFixJSONDecodesToTheVerifiedPolicy).
+	text, err := policy.Marshal(&doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: outsiderActions(after)}, nil
+}
+
+func servicesActForOutsiders(r *Result) bool {
+	if len(r.Deputies) > 0 {
+		return true
+	}
+	for _, acc := range r.Accounts {
+		for p := range acc.Principals {
+			if strings.HasPrefix(p, "service:") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func values(ss ...string) []policy.Value {

@@ -1,10 +1,12 @@
 package exposure
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/gen"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -65,5 +67,48 @@ func TestProposeFixNothingOpen(t *testing.T) {
 	fix, err := ProposeFix(r, Zone{Account: "111122223333"})
 	if err != nil || fix != nil {
 		t.Fatalf("nothing is open, want no fix; got %v, %v", fix, err)
+	}
+}
+
+// TestFixJSONDecodesToTheVerifiedPolicy checks, over the generated policy
+// mix and the cases above, that the fix's JSON decodes to a policy whose
+// analysis is the one ProposeFix verified on the document itself: what a
+// user applies is what ecrguard proved.
+func TestFixJSONDecodesToTheVerifiedPolicy(t *testing.T) {
+	zone := Zone{Account: gen.Owner, Accounts: []string{gen.Partner}, OrgIDs: []string{gen.OrgID}}
+	docs := gen.RepositoryPolicies(200, 7)
+	docs["deputy"] = []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}]}`)
+	names := make([]string, 0, len(docs))
+	for n := range docs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fixes := 0
+	for _, n := range names {
+		doc, err := policy.Parse(docs[n], n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg := Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:" + gen.Owner + ":repository/" + n, Account: gen.Owner,
+			Region: "us-east-1", Repository: n, Policy: eval.Compile(n, doc)}
+		fix, err := ProposeFix(Analyze(tg, zone), zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fix == nil {
+			continue
+		}
+		fixes++
+		decoded, err := policy.Parse(fix.JSON, n+" (fixed)")
+		if err != nil {
+			t.Fatalf("%s: fix does not decode: %v\n%s", n, err, fix.JSON)
+		}
+		tg.Policy = eval.Compile(n, decoded)
+		if got := outsiderActions(Analyze(tg, zone)); got != fix.After {
+			t.Errorf("%s: decoded fix leaves %v to outsiders, the verified one %v\n%s", n, got, fix.After, fix.JSON)
+		}
+	}
+	if fixes < 20 {
+		t.Errorf("only %d of %d policies needed a fix; the mix no longer exercises fixes", fixes, len(names))
 	}
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 )
 
@@ -21,14 +22,9 @@ func Marshal(doc *Document) ([]byte, error) {
 		}
 		first = false
 		b.WriteString(indent)
-		k, _ := json.Marshal(key)
-		b.Write(k)
+		writeString(&b, key)
 		b.WriteString(": ")
-		enc, err := json.MarshalIndent(v, indent, "  ")
-		if err != nil {
-			return err
-		}
-		b.Write(enc)
+		writeIndented(&b, v, indent)
 		return nil
 	}
 	if doc.Version != "" {
@@ -137,6 +133,63 @@ func statementFields(s *Statement) []keyValue {
 		out = append(out, keyValue{"Condition", ops})
 	}
 	return out
+}
+
+// writeString writes s as a JSON string, escaped as encoding/json does.
+func writeString(b *bytes.Buffer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s) // a string always encodes
+			b.Write(enc)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
+
+// writeIndented writes v (a string, a []string or an orderedObject) as
+// json.MarshalIndent(v, indent, "  ") would, without its round trip through
+// compact JSON.
+func writeIndented(b *bytes.Buffer, v any, indent string) {
+	inner := indent + "  "
+	switch v := v.(type) {
+	case string:
+		writeString(b, v)
+	case []string:
+		if len(v) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[")
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n" + inner)
+			writeString(b, e)
+		}
+		b.WriteString("\n" + indent + "]")
+	case orderedObject:
+		if len(v) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{")
+		for i, kv := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n" + inner)
+			writeString(b, kv.key)
+			b.WriteString(": ")
+			writeIndented(b, kv.value, inner)
+		}
+		b.WriteString("\n" + indent + "}")
+	default:
+		panic(fmt.Sprintf("policy: cannot encode %T", v))
+	}
 }
 
 // orderedObject is a JSON object that keeps its key order.

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -96,6 +97,48 @@ func TestMarshalShape(t *testing.T) {
 	for _, want := range []string{`"Version": "2012-10-17"`, `"Effect": "Deny"`, `"NotPrincipal": {"AWS":["111122223333","arn:aws:iam::111122223333:role/x"]}`, `"Condition": {"Bool":{"aws:SecureTransport":"false"}}`} {
 		if !strings.Contains(compact, strings.Join(strings.Fields(want), "")) {
 			t.Errorf("encoding lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestWriteIndentedMatchesEncodingJSON checks the hand-written indenter
+// against json.MarshalIndent for every element of the conformance corpus
+// (and for HTML-sensitive and non-ASCII text), so encodings stay
+// byte-identical to what earlier versions wrote.
+func TestWriteIndentedMatchesEncodingJSON(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "conformance", "*", "*.json"))
+	values := []any{"a<b>&c", "é\u2028", []string{}, []string{"x", "<y>"}, orderedObject{},
+		orderedObject{{"k", orderedObject{{"in", []string{"1", "2"}}}}, {"s", "v"}}}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []json.RawMessage
+		collectDocs(data, &docs)
+		for _, raw := range docs {
+			doc, err := Parse(raw, f)
+			if err != nil {
+				continue
+			}
+			for _, s := range doc.Statements {
+				for _, kv := range statementFields(s) {
+					values = append(values, kv.value)
+				}
+			}
+		}
+	}
+	for _, indent := range []string{"", "      "} {
+		for _, v := range values {
+			want, err := json.MarshalIndent(v, indent, "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			writeIndented(&b, v, indent)
+			if b.String() != string(want) {
+				t.Errorf("writeIndented(%#v, %q):\n%s\nwant\n%s", v, indent, b.String(), want)
+			}
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/identity"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/validate"
 )
 
@@ -66,6 +67,38 @@ type ExposureItem struct {
 	Zone   exposure.Zone
 	// Fix is the proven fix for what outsiders can do, or nil.
 	Fix *exposure.Fix
+	// Alone maps the index of each Allow statement for everyone behind a
+	// condition to the exposure of that statement on its own (ECR002 says
+	// what its condition restricts); a one-statement policy's is Result.
+	Alone map[int]*exposure.Result
+}
+
+// wildcardBehindCondition reports whether s allows everyone behind a
+// condition (ECR002's statements).
+func wildcardBehindCondition(s *policy.Statement) bool {
+	return s.Effect == policy.Allow && s.Principal.IsEveryone() && len(s.Conditions) > 0
+}
+
+// analyzeAlone fills x.Alone.
+func (x *ExposureItem) analyzeAlone() {
+	doc := x.Target.Policy.Doc
+	for i, s := range doc.Statements {
+		if !wildcardBehindCondition(s) {
+			continue
+		}
+		if x.Alone == nil {
+			x.Alone = map[int]*exposure.Result{}
+		}
+		if len(doc.Statements) == 1 {
+			x.Alone[i] = x.Result
+			continue
+		}
+		alone := *doc
+		alone.Statements = []*policy.Statement{s}
+		t := x.Target
+		t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
+		x.Alone[i] = exposure.Analyze(t, x.Zone)
+	}
 }
 
 // ProblemItem is a validation problem of one policy.
@@ -157,6 +190,7 @@ func (a *Analysis) analyzeExposure() {
 				// A fix that cannot be built is no finding's business: the
 				// findings stand, with the general remediation.
 				x.Fix, _ = exposure.ProposeFix(x.Result, x.Zone)
+				x.analyzeAlone()
 			}
 		}()
 	}
@@ -225,10 +259,30 @@ func Run(e *estate.Estate, s Settings) *Result {
 // Run runs every rule over the analysis.
 func (a *Analysis) Run() *Result {
 	res := &Result{Resources: a.Resources}
-	for _, r := range All() {
-		if r.check != nil {
-			res.Findings = append(res.Findings, r.check(r, a)...)
+	// Exposure and validation rules only read the analysis: each runs on
+	// its own goroutine. Identity rules share the identity models' memo
+	// and run one after another on one more.
+	all := All()
+	found := make([][]Finding, len(all))
+	var wg sync.WaitGroup
+	var identityRules []int
+	for i, r := range all {
+		switch {
+		case r.check == nil:
+		case r.Scope == ScopeIdentity:
+			identityRules = append(identityRules, i)
+		default:
+			wg.Go(func() { found[i] = r.check(r, a) })
 		}
+	}
+	wg.Go(func() {
+		for _, i := range identityRules {
+			found[i] = all[i].check(all[i], a)
+		}
+	})
+	wg.Wait()
+	for _, f := range found {
+		res.Findings = append(res.Findings, f...)
 	}
 	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
 	res.Notes = append(res.Notes, a.Estate.Notes...)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -26,19 +25,12 @@ func checkECR002(r Rule, a *Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		doc := x.Target.Policy.Doc
-		for _, s := range doc.Statements {
-			if s.Effect != policy.Allow || !s.Principal.IsEveryone() || len(s.Conditions) == 0 {
+		for i, s := range doc.Statements {
+			if !wildcardBehindCondition(s) {
 				continue
 			}
-			// Judge the statement alone: what does its condition leave open?
-			res := x.Result
-			if len(doc.Statements) > 1 {
-				alone := *doc
-				alone.Statements = []*policy.Statement{s}
-				t := x.Target
-				t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
-				res = exposure.Analyze(t, x.Zone)
-			}
+			// Judged alone: what does its condition leave open?
+			res := x.Alone[i]
 
 			f := r.finding()
 			f.Resource = x.Target.ARN
