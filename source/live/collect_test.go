@@ -250,7 +250,9 @@ func TestSCPCases(t *testing.T) {
 			}
 		}, true, 0, "consolidated billing"},
 		{"SCPs not enabled", func(f *fake) {
-			f.on[apiListRoots] = func(any) (any, error) { return &organizations.ListRootsOutput{Roots: []orgtypes.Root{{Id: aws.String("r-1")}}}, nil }
+			f.on[apiListRoots] = func(any) (any, error) {
+				return &organizations.ListRootsOutput{Roots: []orgtypes.Root{{Id: aws.String("r-1")}}}, nil
+			}
 		}, true, 0, "not enabled"},
 		{"member account", func(*fake) {}, true, 2, ""},
 		{"no SCP attached to the account", func(f *fake) {

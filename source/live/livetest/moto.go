@@ -3,6 +3,7 @@ package livetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -24,69 +25,96 @@ const (
 	EnvRequireMoto = "ECRGUARD_REQUIRE_MOTO"
 )
 
-// Moto returns the endpoint of a moto server for the test: EnvMotoURL when
-// set, or else a fresh `python3 -m moto.server` on a free loopback port with
-// AWS managed policies loaded, stopped when the test ends. Without moto the
-// test is skipped with the reason, unless EnvRequireMoto is 1.
+// ErrNoMoto wraps the reasons moto cannot be started.
+var ErrNoMoto = errors.New("moto is not available")
+
+// MotoServer is a moto server this process started.
+type MotoServer struct {
+	URL  string
+	cmd  *exec.Cmd
+	logs *syncBuffer
+}
+
+// StartMoto starts `python3 -m moto.server` on a free loopback port, with
+// AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true), and
+// waits until it answers. An error wrapping ErrNoMoto means python3 or moto
+// is missing.
+func StartMoto() (*MotoServer, error) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return nil, fmt.Errorf("%w: python3 not found", ErrNoMoto)
+	}
+	if out, err := exec.Command(python, "-c", "import moto.server").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%w: python3 cannot import moto.server: %v %s", ErrNoMoto, err, strings.TrimSpace(string(out)))
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, fmt.Errorf("no free port: %w", err)
+	}
+	s := &MotoServer{URL: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &syncBuffer{}}
+	s.cmd = exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	s.cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%w: cannot start moto: %v", ErrNoMoto, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	client := LoopbackClient()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/data.json", nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			s.Stop()
+			return nil, fmt.Errorf("moto (pid %d) did not answer on port %d within 90s:\n%s", s.cmd.Process.Pid, port, s.logs.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Stop ends the server this process started (by its process, nothing
+// else).
+func (s *MotoServer) Stop() {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+}
+
+// Unavailable skips the test because moto is not available, or fails it
+// when EnvRequireMoto is 1.
+func Unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv(EnvRequireMoto) == "1" {
+		t.Fatalf("moto is required (%s=1) but not available: %v", EnvRequireMoto, err)
+	}
+	t.Skipf("skipping the moto end-to-end test: %v (install moto[server] 5.2.1, or set %s to a running server; CI sets %s=1 so that it fails instead)",
+		err, EnvMotoURL, EnvRequireMoto)
+}
+
+// Moto returns the endpoint of a moto server for one test: EnvMotoURL when
+// set, or else a server started for the test and stopped when it ends.
+// Without moto the test is skipped, unless EnvRequireMoto is 1.
 func Moto(t testing.TB) string {
 	t.Helper()
 	if u := os.Getenv(EnvMotoURL); u != "" {
 		GuardEndpoint(t, u)
 		return strings.TrimRight(u, "/")
 	}
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv(EnvRequireMoto) == "1" {
-			t.Fatalf("moto is required (%s=1) but not available: %s", EnvRequireMoto, msg)
-		}
-		t.Skipf("skipping the moto end-to-end test: %s (install moto[server] 5.2.1, or set %s; CI sets %s=1 so that it fails instead)",
-			msg, EnvMotoURL, EnvRequireMoto)
-	}
-	python, err := exec.LookPath("python3")
+	s, err := StartMoto()
 	if err != nil {
-		unavailable("python3 not found")
+		Unavailable(t, err)
 	}
-	check := exec.Command(python, "-c", "import moto.server")
-	if out, err := check.CombinedOutput(); err != nil {
-		unavailable("python3 cannot import moto.server: %v %s", err, strings.TrimSpace(string(out)))
-	}
-	port, err := freePort()
-	if err != nil {
-		unavailable("no free port: %v", err)
-	}
-	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		unavailable("cannot start moto: %v", err)
-	}
-	pid := cmd.Process.Pid
-	t.Cleanup(func() {
-		// Stop only the server this test started, by its process.
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	u := fmt.Sprintf("http://127.0.0.1:%d", port)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	client := LoopbackClient()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+"/moto-api/data.json", nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return u
-			}
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("moto (pid %d) did not start on port %d within 60s:\n%s", pid, port, logs.String())
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
+	t.Cleanup(s.Stop)
+	return s.URL
 }
 
 // syncBuffer collects the server's output, written from exec's goroutines.
