@@ -71,6 +71,7 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 	})
 	root.AddCommand(
 		newSimulateCommand(),
+		newCollectCommand(),
 	)
 	return root
 }

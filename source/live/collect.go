@@ -307,15 +307,16 @@ func (c *collector) gap(api, account, region, resource, why string, err error) {
 		msg = why + ": " + msg
 	}
 	g := estate.Gap{Source: api, Account: account, Region: region, Resource: resource, Code: code, Message: c.rd.Clean(msg)}
-	c.log.Warn("not assessed", "api", api, "account", account, "region", region, "resource", resource, "code", code, "error", g.Message)
+	c.log.Info("not assessed", "api", api, "account", account, "region", region, "resource", resource, "code", code, "error", g.Message)
 	c.mu.Lock()
 	c.est.AddGap(g)
 	c.mu.Unlock()
 }
 
 func (c *collector) note(source, msg string) {
+	msg = c.rd.Clean(msg)
 	c.mu.Lock()
-	c.est.AddNote(estate.Note{Source: source, Message: c.rd.Clean(msg)})
+	c.est.AddNote(estate.Note{Source: source, Message: msg})
 	c.mu.Unlock()
 	c.log.Info(msg, "source", source)
 }
