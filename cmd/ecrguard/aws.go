@@ -87,9 +87,12 @@ func (o *awsOptions) validate() error {
 	return nil
 }
 
-// collectLive reads AWS as the flags say and returns the estate. Gaps are
-// in the estate; the error is for nothing read, or an interruption (then
-// the estate holds what was read).
+// collectLive reads AWS as the flags say and returns the estate, for
+// 'scan --aws'. Gaps are in the estate; the error is for nothing read, or
+// an interruption (then the estate holds what was read). Errors carry
+// their exit code (usageError, inputError).
+//
+//lint:ignore U1000 the entry point of 'scan --aws', which the scan command wires in.
 func collectLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*estate.Estate, error) {
 	c, err := runLive(ctx, o, stderr)
 	if c == nil {

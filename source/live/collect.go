@@ -198,6 +198,14 @@ func RunWith(ctx context.Context, cl *Clients, opts Options, rd *Redactor) (*Col
 			}
 		}
 		for _, id := range ids {
+			if id == who.Account {
+				// The starting account is read with the starting
+				// credentials: the role to assume elsewhere usually does
+				// not exist there (an organization's management account
+				// has no OrganizationAccountAccessRole).
+				targets = append(targets, target{id, base})
+				continue
+			}
 			roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, id, strings.TrimPrefix(opts.RoleName, "/"))
 			targets = append(targets, target{id, base.AssumeRole(roleARN, opts.ExternalID)})
 		}

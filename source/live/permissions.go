@@ -134,7 +134,9 @@ you pass ` + "`--external-id`" + `).
 		case c.API == apiGetCallerIdentity || c.API == apiListAccounts:
 			refused = "error: nothing is read"
 		case c.API == apiAssumeRole:
-			refused = "coverage gap for that account"
+			refused = "--role-arn: error, nothing is read; --accounts: coverage gap for that account"
+		case c.API == apiGetPolicy || c.API == apiGetPolicyVersion:
+			refused = "coverage gap, unless ecrguard's embedded copy of an AWS managed policy stands in (a note)"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.API, action, c.Who, refused, c.Purpose)
 	}
