@@ -89,6 +89,8 @@ type Account struct {
 	// Detached are identity policies read without knowing who they are
 	// attached to (a raw policy file): "any principal it is attached to".
 	Detached []*Policy
+	// Public are the account's ECR Public repositories, when read.
+	Public []*PublicRepository
 }
 
 // Region returns the account's region name, creating it.
@@ -140,6 +142,7 @@ func (a *Account) merge(o *Account, e *Estate) {
 		a.SCPsKnown = true
 	}
 	a.Detached = append(a.Detached, o.Detached...)
+	a.Public = append(a.Public, o.Public...)
 }
 
 // Region is one ECR registry: an account's repositories in one region.
@@ -246,6 +249,28 @@ func (r *Repository) merge(o *Repository) {
 	}
 }
 
+// PublicRepository is one ECR Public repository. ECR Public has one
+// registry per account, served from us-east-1; its policies govern the
+// ecr-public actions (anyone may pull a public repository's images).
+type PublicRepository struct {
+	Name    string
+	Account string
+	ARN     string
+
+	Policy      *Policy
+	PolicyState PolicyState
+}
+
+// SetPolicy records the repository's policy (nil: it has none).
+func (r *PublicRepository) SetPolicy(p *Policy) {
+	r.Policy = p
+	if p == nil {
+		r.PolicyState = NoPolicy
+	} else {
+		r.PolicyState = HasPolicy
+	}
+}
+
 // Registry scope values (aws ecr get-account-setting --name
 // REGISTRY_POLICY_SCOPE).
 const (
@@ -296,6 +321,10 @@ type Policy struct {
 	Doc  *policy.Document
 	// Source is where the document is (file and line of its start).
 	Source policy.Pos
+	// Text is the document as read (JSON), when the source kept it.
+	// Snapshots store it, so that a policy read back from a snapshot parses
+	// to the same Doc, positions included.
+	Text string
 }
 
 // Gap is something that could not be read or evaluated.

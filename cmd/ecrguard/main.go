@@ -75,6 +75,7 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 		newSimulateCommand(),
 		newRulesCommand(),
 		newDemoCommand(),
+		newCollectCommand(),
 	)
 	return root
 }

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/source/live"
+)
+
+// awsOptions are the flags of every command that reads AWS (scan --aws,
+// collect).
+type awsOptions struct {
+	profile     string
+	regions     []string
+	allRegions  bool
+	roleARN     string
+	externalID  string
+	accounts    []string
+	roleName    string
+	concurrency int
+	callTimeout time.Duration
+	quiet       bool
+	verbose     bool
+}
+
+// addAWSFlags declares the AWS flags on fs.
+func addAWSFlags(fs *pflag.FlagSet, o *awsOptions) {
+	fs.StringVar(&o.profile, "profile", "", "the AWS profile to use (default: AWS_PROFILE or the default profile; credentials as the AWS CLI finds them)")
+	fs.StringSliceVar(&o.regions, "region", nil, "a region to read (repeatable, or comma-separated; default: the profile's region)")
+	fs.BoolVar(&o.allRegions, "all-regions", false, "read every ECR region of the partition (regions not enabled for the account are reported as gaps)")
+	fs.StringVar(&o.roleARN, "role-arn", "", "assume this role first and read with its permissions")
+	fs.StringVar(&o.externalID, "external-id", "", "the external id for the roles ecrguard assumes")
+	fs.StringSliceVar(&o.accounts, "accounts", nil, "organization accounts to read, comma-separated, or 'all' (needs --role-name)")
+	fs.StringVar(&o.roleName, "role-name", "", "the role to assume in each account of --accounts")
+	fs.IntVar(&o.concurrency, "concurrency", live.DefaultConcurrency, "AWS calls in flight at most")
+	fs.DurationVar(&o.callTimeout, "call-timeout", live.DefaultCallTimeout, "time one AWS call may take, retries included, before it is reported as a gap")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "log every AWS call on stderr")
+}
+
+// validate checks the flags against each other.
+func (o *awsOptions) validate() error {
+	switch {
+	case o.quiet && o.verbose:
+		return usageError("--quiet and --verbose contradict each other")
+	case o.allRegions && len(o.regions) > 0:
+		return usageError("--region and --all-regions cannot be combined")
+	case len(o.accounts) > 0 && o.roleName == "":
+		return usageError("--accounts needs --role-name, the role to assume in each account (such as a read-only role created for ecrguard)")
+	case o.roleName != "" && len(o.accounts) == 0:
+		return usageError("--role-name is for --accounts; to assume one role, use --role-arn")
+	case o.concurrency < 1:
+		return usageError("--concurrency %d: expected 1 or more", o.concurrency)
+	case o.callTimeout <= 0:
+		return usageError("--call-timeout %s: expected a positive duration such as 2m", o.callTimeout)
+	}
+	for _, r := range o.regions {
+		if r == "" || strings.ContainsAny(r, " /:") {
+			return usageError("--region %q: expected a region such as us-east-1", r)
+		}
+	}
+	if o.roleARN != "" {
+		if a, ok := policy.ParseARN(o.roleARN); !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+			return usageError("--role-arn %q: expected a role ARN such as arn:aws:iam::111122223333:role/ecrguard-read", o.roleARN)
+		}
+	}
+	for _, a := range o.accounts {
+		if a != "all" && !policy.IsAccountID(a) {
+			return usageError("--accounts: %q is not a 12-digit account id (or 'all')", a)
+		}
+		if a == "all" && len(o.accounts) > 1 {
+			return usageError("--accounts all lists every account; give it alone")
+		}
+	}
+	return nil
+}
+
+// collectLive reads AWS as the flags say and returns the estate, for
+// 'scan --aws'. Gaps are in the estate; the error is for nothing read, or
+// an interruption (then the estate holds what was read). Errors carry
+// their exit code (usageError, inputError).
+//
+//lint:ignore U1000 the entry point of 'scan --aws', which the scan command wires in.
+func collectLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*estate.Estate, error) {
+	c, err := runLive(ctx, o, stderr)
+	if c == nil {
+		return nil, err
+	}
+	return c.Estate, err
+}
+
+// runLive is collectLive that also returns who read the estate, and when.
+func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collection, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	var loadOpts []func(*config.LoadOptions) error
+	if o.profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.profile))
+	}
+	if len(o.regions) > 0 {
+		loadOpts = append(loadOpts, config.WithRegion(o.regions[0]))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("loading the AWS configuration: %w", err))
+	}
+	if len(o.regions) == 0 && !o.allRegions && cfg.Region == "" {
+		return nil, usageError("no region: give --region (repeatable) or --all-regions, or set a region in the AWS profile or AWS_REGION")
+	}
+	level := slog.LevelWarn
+	switch {
+	case o.verbose:
+		level = slog.LevelDebug
+	case o.quiet:
+		level = slog.LevelError
+	}
+	opts := live.Options{
+		Regions: o.regions, AllRegions: o.allRegions, RoleARN: o.roleARN, ExternalID: o.externalID,
+		RoleName: o.roleName, Concurrency: o.concurrency, CallTimeout: o.callTimeout,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	}
+	if len(o.accounts) == 1 && o.accounts[0] == "all" {
+		opts.AllAccounts = true
+	} else {
+		opts.Accounts = o.accounts
+	}
+	var bar *progressLine
+	if !o.quiet && !o.verbose && isTerminal(stderr) {
+		bar = &progressLine{w: stderr}
+		opts.Progress = bar.update
+	}
+	c, err := live.Run(ctx, cfg, opts)
+	bar.done()
+	switch {
+	case c == nil && err != nil:
+		return nil, inputError(err)
+	case err != nil:
+		return c, inputError(err)
+	}
+	return c, nil
+}
+
+// isTerminal reports whether w is a terminal (progress is shown only
+// there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progressLine keeps one status line up to date on a terminal.
+type progressLine struct {
+	w     io.Writer
+	mu    sync.Mutex
+	last  time.Time
+	shown bool
+}
+
+func (p *progressLine) update(pr live.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
+		p.last = now
+		p.shown = true
+		acct := ""
+		if pr.Accounts > 1 {
+			acct = fmt.Sprintf("accounts %d/%d · ", pr.AccountsDone, pr.Accounts)
+		}
+		fmt.Fprintf(p.w, "\r\033[Kecrguard: %sregions %d/%d · repositories %d/%d · API calls %d · API errors %d",
+			acct, pr.RegionsDone, pr.Regions, pr.RepositoriesDone, pr.Repositories, pr.Calls, pr.Errors)
+	}
+}
+
+func (p *progressLine) done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,1232 @@
+package estate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Snapshot format (docs/snapshot.md). A snapshot is one JSON object whose
+// SnapshotMarker key holds the format version; readers detect snapshots by
+// that key.
+const (
+	// SnapshotMarker is the top-level key that marks a snapshot.
+	SnapshotMarker = "ecrguard_snapshot"
+	// SnapshotFormat is the format version this package writes and reads.
+	SnapshotFormat = 1
+)
+
+// SnapshotMeta describes a snapshot: who collected it, when, and with which
+// ecrguard.
+type SnapshotMeta struct {
+	// Version is the ecrguard version that wrote the snapshot.
+	Version string
+	// CollectedAt is when collection started (written in UTC).
+	CollectedAt time.Time
+	// Caller is the identity whose credentials read the estate.
+	Caller Caller
+}
+
+// Caller is an AWS identity, as sts:GetCallerIdentity reports it.
+type Caller struct {
+	Account string
+	ARN     string
+}
+
+// Policy states as snapshots spell them.
+const (
+	snapUnread  = "unread"
+	snapNone    = "none"
+	snapPresent = "present"
+)
+
+type snapFile struct {
+	Marker      int           `json:"ecrguard_snapshot"`
+	Version     string        `json:"ecrguard_version"`
+	CollectedAt string        `json:"collected_at"`
+	Caller      snapCaller    `json:"caller"`
+	Accounts    []snapAccount `json:"accounts"`
+	Gaps        []snapGap     `json:"gaps"`
+	Notes       []snapNote    `json:"notes"`
+}
+
+type snapCaller struct {
+	Account string `json:"account"`
+	ARN     string `json:"arn"`
+}
+
+type snapAccount struct {
+	ID       string        `json:"id"`
+	Regions  []snapRegion  `json:"regions"`
+	Public   []snapPublic  `json:"public_repositories"`
+	IAM      *snapIAM      `json:"iam"`
+	SCPs     snapSCPs      `json:"scps"`
+	Detached []*snapPolicy `json:"detached_policies"`
+}
+
+type snapSCPs struct {
+	Known  bool          `json:"known"`
+	Levels []*snapPolicy `json:"levels"`
+}
+
+type snapRegion struct {
+	Name         string       `json:"name"`
+	Registry     snapRegistry `json:"registry"`
+	Repositories []snapRepo   `json:"repositories"`
+}
+
+type snapRegistry struct {
+	Policy      snapPolicyRef `json:"policy"`
+	Scope       *string       `json:"scope"`
+	Replication []snapDest    `json:"replication"`
+}
+
+type snapDest struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+}
+
+type snapRepo struct {
+	Name      string             `json:"name"`
+	ARN       string             `json:"arn"`
+	Policy    snapPolicyRef      `json:"policy"`
+	Tags      *map[string]string `json:"tags,omitempty"`
+	Inventory *snapInventory     `json:"inventory,omitempty"`
+	Source    *snapPos           `json:"source,omitempty"`
+}
+
+type snapInventory struct {
+	ImageTagMutability string `json:"image_tag_mutability"`
+	ScanOnPush         *bool  `json:"scan_on_push"`
+	EncryptionType     string `json:"encryption_type"`
+	CreatedAt          string `json:"created_at"`
+}
+
+type snapPublic struct {
+	Name   string        `json:"name"`
+	ARN    string        `json:"arn"`
+	Policy snapPolicyRef `json:"policy"`
+}
+
+// snapPolicyRef is a resource's policy: its state and, when present, the
+// policy.
+type snapPolicyRef struct {
+	State string `json:"state"`
+	*snapPolicy
+}
+
+type snapPolicy struct {
+	Name   string   `json:"name"`
+	Source *snapPos `json:"source,omitempty"`
+	Text   string   `json:"text"`
+}
+
+type snapPos struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+}
+
+type snapIAM struct {
+	Source   string          `json:"source"`
+	Users    []snapUser      `json:"users"`
+	Groups   []snapGroup     `json:"groups"`
+	Roles    []snapRole      `json:"roles"`
+	Policies []snapManagedPo `json:"policies"`
+}
+
+type snapUser struct {
+	Name     string            `json:"name"`
+	ARN      string            `json:"arn"`
+	ID       string            `json:"id"`
+	Path     string            `json:"path"`
+	Inline   []*snapPolicy     `json:"inline"`
+	Attached []string          `json:"attached"`
+	Groups   []string          `json:"groups"`
+	Boundary string            `json:"boundary"`
+	Tags     map[string]string `json:"tags"`
+}
+
+type snapGroup struct {
+	Name     string        `json:"name"`
+	ARN      string        `json:"arn"`
+	ID       string        `json:"id"`
+	Path     string        `json:"path"`
+	Inline   []*snapPolicy `json:"inline"`
+	Attached []string      `json:"attached"`
+}
+
+type snapRole struct {
+	Name          string            `json:"name"`
+	ARN           string            `json:"arn"`
+	ID            string            `json:"id"`
+	Path          string            `json:"path"`
+	Inline        []*snapPolicy     `json:"inline"`
+	Attached      []string          `json:"attached"`
+	Boundary      string            `json:"boundary"`
+	Tags          map[string]string `json:"tags"`
+	Trust         *snapPolicy       `json:"trust"`
+	ServiceLinked bool              `json:"service_linked"`
+}
+
+type snapManagedPo struct {
+	Name      string      `json:"name"`
+	ARN       string      `json:"arn"`
+	ID        string      `json:"id"`
+	VersionID string      `json:"version_id"`
+	Default   *snapPolicy `json:"default"`
+}
+
+type snapGap struct {
+	Source   string   `json:"source"`
+	Pos      *snapPos `json:"pos,omitempty"`
+	Account  string   `json:"account"`
+	Region   string   `json:"region"`
+	Resource string   `json:"resource"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+}
+
+type snapNote struct {
+	Source  string `json:"source"`
+	Message string `json:"message"`
+}
+
+// WriteSnapshot writes e and meta to w in the snapshot format
+// (docs/snapshot.md). The output is deterministic: every list is sorted, so
+// the same estate gives the same bytes whatever order it was collected in.
+// Policies are written as their original text (Policy.Text); a policy read
+// without its text is written as canonical JSON of its document, which
+// fails for documents holding values not known until apply.
+func WriteSnapshot(w io.Writer, e *Estate, meta SnapshotMeta) error {
+	f, err := snapshotOf(e, meta)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(f); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func snapshotOf(e *Estate, meta SnapshotMeta) (*snapFile, error) {
+	f := &snapFile{
+		Marker:      SnapshotFormat,
+		Version:     meta.Version,
+		CollectedAt: meta.CollectedAt.UTC().Format(time.RFC3339),
+		Caller:      snapCaller{Account: meta.Caller.Account, ARN: meta.Caller.ARN},
+		Accounts:    []snapAccount{},
+		Gaps:        []snapGap{},
+		Notes:       []snapNote{},
+	}
+	for _, a := range e.Accounts() {
+		sa, err := snapAccountOf(a)
+		if err != nil {
+			return nil, err
+		}
+		f.Accounts = append(f.Accounts, sa)
+	}
+	gaps := append([]Gap(nil), e.Gaps...)
+	sortGaps(gaps)
+	for _, g := range gaps {
+		f.Gaps = append(f.Gaps, snapGap{Source: g.Source, Pos: snapPosOf(g.Pos), Account: g.Account, Region: g.Region,
+			Resource: g.Resource, Code: g.Code, Message: g.Message})
+	}
+	notes := append([]Note(nil), e.Notes...)
+	sortNotes(notes)
+	for _, n := range notes {
+		f.Notes = append(f.Notes, snapNote(n))
+	}
+	return f, nil
+}
+
+func snapAccountOf(a *Account) (snapAccount, error) {
+	sa := snapAccount{ID: a.ID, Regions: []snapRegion{}, Public: []snapPublic{}, Detached: []*snapPolicy{},
+		SCPs: snapSCPs{Known: a.SCPsKnown, Levels: []*snapPolicy{}}}
+	for _, r := range a.Regions() {
+		sr := snapRegion{Name: r.Name, Repositories: []snapRepo{}}
+		ref, err := snapRefOf(r.Registry.PolicyState, r.Registry.Policy, "registry policy of "+RegistryARN(r.Name, a.ID))
+		if err != nil {
+			return sa, err
+		}
+		sr.Registry.Policy = ref
+		if r.Registry.Scope != "" {
+			scope := r.Registry.Scope
+			sr.Registry.Scope = &scope
+		}
+		sr.Registry.Replication = []snapDest{}
+		for _, d := range r.Registry.Replication {
+			sr.Registry.Replication = append(sr.Registry.Replication, snapDest(d))
+		}
+		for _, repo := range r.Repositories() {
+			ref, err := snapRefOf(repo.PolicyState, repo.Policy, "repository policy of "+repo.ARN)
+			if err != nil {
+				return sa, err
+			}
+			sp := snapRepo{Name: repo.Name, ARN: repo.ARN, Policy: ref, Source: snapPosOf(repo.Source)}
+			if repo.TagsKnown {
+				tags := map[string]string{}
+				for k, v := range repo.Tags {
+					tags[k] = v
+				}
+				sp.Tags = &tags
+			}
+			if repo.InInventory {
+				sp.Inventory = &snapInventory{ImageTagMutability: repo.ImageTagMutability, ScanOnPush: repo.ScanOnPush,
+					EncryptionType: repo.EncryptionType, CreatedAt: repo.CreatedAt}
+			}
+			sr.Repositories = append(sr.Repositories, sp)
+		}
+		sa.Regions = append(sa.Regions, sr)
+	}
+	public := append([]*PublicRepository(nil), a.Public...)
+	sort.SliceStable(public, func(i, j int) bool { return public[i].Name < public[j].Name })
+	for _, p := range public {
+		ref, err := snapRefOf(p.PolicyState, p.Policy, "repository policy of "+p.ARN)
+		if err != nil {
+			return sa, err
+		}
+		sa.Public = append(sa.Public, snapPublic{Name: p.Name, ARN: p.ARN, Policy: ref})
+	}
+	if a.IAM != nil {
+		si, err := snapIAMOf(a.IAM)
+		if err != nil {
+			return sa, err
+		}
+		sa.IAM = si
+	}
+	// SCP levels keep their order: the organization hierarchy, root first.
+	for _, p := range a.SCPs {
+		sp, err := snapPolicyOf(p)
+		if err != nil {
+			return sa, err
+		}
+		sa.SCPs.Levels = append(sa.SCPs.Levels, sp)
+	}
+	detached := append([]*Policy(nil), a.Detached...)
+	sortPolicies(detached)
+	for _, p := range detached {
+		sp, err := snapPolicyOf(p)
+		if err != nil {
+			return sa, err
+		}
+		sa.Detached = append(sa.Detached, sp)
+	}
+	return sa, nil
+}
+
+func snapIAMOf(m *IAM) (*snapIAM, error) {
+	c := *m
+	c.Users = append([]*User(nil), m.Users...)
+	c.Groups = append([]*Group(nil), m.Groups...)
+	c.Roles = append([]*Role(nil), m.Roles...)
+	c.Policies = append([]*ManagedPolicy(nil), m.Policies...)
+	c.Sort()
+	si := &snapIAM{Source: m.Source, Users: []snapUser{}, Groups: []snapGroup{}, Roles: []snapRole{}, Policies: []snapManagedPo{}}
+	var err error
+	for _, u := range c.Users {
+		su := snapUser{Name: u.Name, ARN: u.ARN, ID: u.ID, Path: u.Path, Attached: sortedStrings(u.Attached),
+			Groups: sortedStrings(u.Groups), Boundary: u.Boundary, Tags: copyTags(u.Tags)}
+		if su.Inline, err = snapPoliciesOf(u.Inline); err != nil {
+			return nil, err
+		}
+		si.Users = append(si.Users, su)
+	}
+	for _, g := range c.Groups {
+		sg := snapGroup{Name: g.Name, ARN: g.ARN, ID: g.ID, Path: g.Path, Attached: sortedStrings(g.Attached)}
+		if sg.Inline, err = snapPoliciesOf(g.Inline); err != nil {
+			return nil, err
+		}
+		si.Groups = append(si.Groups, sg)
+	}
+	for _, r := range c.Roles {
+		sr := snapRole{Name: r.Name, ARN: r.ARN, ID: r.ID, Path: r.Path, Attached: sortedStrings(r.Attached),
+			Boundary: r.Boundary, Tags: copyTags(r.Tags), ServiceLinked: r.ServiceLinked}
+		if sr.Inline, err = snapPoliciesOf(r.Inline); err != nil {
+			return nil, err
+		}
+		if r.Trust != nil {
+			if sr.Trust, err = snapPolicyOf(r.Trust); err != nil {
+				return nil, err
+			}
+		}
+		si.Roles = append(si.Roles, sr)
+	}
+	for _, p := range c.Policies {
+		sp := snapManagedPo{Name: p.Name, ARN: p.ARN, ID: p.ID, VersionID: p.VersionID}
+		if p.Default != nil {
+			if sp.Default, err = snapPolicyOf(p.Default); err != nil {
+				return nil, err
+			}
+		}
+		si.Policies = append(si.Policies, sp)
+	}
+	return si, nil
+}
+
+func snapPoliciesOf(ps []*Policy) ([]*snapPolicy, error) {
+	sorted := append([]*Policy(nil), ps...)
+	sortPolicies(sorted)
+	out := []*snapPolicy{}
+	for _, p := range sorted {
+		sp, err := snapPolicyOf(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+func snapRefOf(state PolicyState, p *Policy, what string) (snapPolicyRef, error) {
+	switch state {
+	case Unread:
+		return snapPolicyRef{State: snapUnread}, nil
+	case NoPolicy:
+		return snapPolicyRef{State: snapNone}, nil
+	case HasPolicy:
+		if p == nil {
+			return snapPolicyRef{}, fmt.Errorf("snapshot: %s: state says it has a policy, but none is recorded", what)
+		}
+		sp, err := snapPolicyOf(p)
+		if err != nil {
+			return snapPolicyRef{}, err
+		}
+		return snapPolicyRef{State: snapPresent, snapPolicy: sp}, nil
+	}
+	return snapPolicyRef{}, fmt.Errorf("snapshot: %s: unknown policy state %d", what, state)
+}
+
+func snapPolicyOf(p *Policy) (*snapPolicy, error) {
+	if p == nil {
+		return nil, fmt.Errorf("snapshot: a policy list holds nil")
+	}
+	text := p.Text
+	if text == "" {
+		if p.Doc == nil {
+			return nil, fmt.Errorf("snapshot: policy %q has neither text nor a document", p.Name)
+		}
+		b, err := encodeDocument(p.Doc)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot: policy %q: %w", p.Name, err)
+		}
+		text = string(b)
+	}
+	return &snapPolicy{Name: p.Name, Source: snapPosOf(p.Source), Text: text}, nil
+}
+
+func snapPosOf(p policy.Pos) *snapPos {
+	if p == (policy.Pos{}) {
+		return nil
+	}
+	return &snapPos{File: p.File, Line: p.Line, Col: p.Col}
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}
+
+func copyTags(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func sortPolicies(ps []*Policy) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		switch {
+		case a.Name != b.Name:
+			return a.Name < b.Name
+		case a.Source.File != b.Source.File:
+			return a.Source.File < b.Source.File
+		case a.Source.Line != b.Source.Line:
+			return a.Source.Line < b.Source.Line
+		case a.Source.Col != b.Source.Col:
+			return a.Source.Col < b.Source.Col
+		}
+		return a.Text < b.Text
+	})
+}
+
+func sortGaps(gs []Gap) {
+	sort.SliceStable(gs, func(i, j int) bool {
+		a, b := gs[i], gs[j]
+		for _, c := range [...][2]string{{a.Account, b.Account}, {a.Region, b.Region}, {a.Source, b.Source},
+			{a.Resource, b.Resource}, {a.Code, b.Code}, {a.Message, b.Message}, {a.Pos.File, b.Pos.File}} {
+			if c[0] != c[1] {
+				return c[0] < c[1]
+			}
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		return a.Pos.Col < b.Pos.Col
+	})
+}
+
+func sortNotes(ns []Note) {
+	sort.SliceStable(ns, func(i, j int) bool {
+		if ns[i].Source != ns[j].Source {
+			return ns[i].Source < ns[j].Source
+		}
+		return ns[i].Message < ns[j].Message
+	})
+}
+
+// Normalize sorts e's lists into the order snapshots use (IAM entities by
+// ARN, inline policies by name, attachments, public repositories by name,
+// gaps and notes), so that an estate compares equal to the same estate read
+// back from its snapshot. SCP levels keep their order.
+func (e *Estate) Normalize() {
+	for _, a := range e.Accounts() {
+		if a.IAM != nil {
+			a.IAM.Sort()
+			for _, u := range a.IAM.Users {
+				sortPolicies(u.Inline)
+				sort.Strings(u.Attached)
+				sort.Strings(u.Groups)
+			}
+			for _, g := range a.IAM.Groups {
+				sortPolicies(g.Inline)
+				sort.Strings(g.Attached)
+			}
+			for _, r := range a.IAM.Roles {
+				sortPolicies(r.Inline)
+				sort.Strings(r.Attached)
+			}
+		}
+		sort.SliceStable(a.Public, func(i, j int) bool { return a.Public[i].Name < a.Public[j].Name })
+		sortPolicies(a.Detached)
+	}
+	sortGaps(e.Gaps)
+	sortNotes(e.Notes)
+}
+
+// Diff compares two estates by their snapshot encodings and describes the
+// first difference, or returns "" when they are the same. Tests use it to
+// prove that two ways of reading an account (live and from a snapshot) give
+// the same estate.
+func Diff(a, b *Estate) string {
+	var ba, bb bytes.Buffer
+	if err := WriteSnapshot(&ba, a, SnapshotMeta{}); err != nil {
+		return "first estate: " + err.Error()
+	}
+	if err := WriteSnapshot(&bb, b, SnapshotMeta{}); err != nil {
+		return "second estate: " + err.Error()
+	}
+	if bytes.Equal(ba.Bytes(), bb.Bytes()) {
+		return ""
+	}
+	la, lb := strings.Split(ba.String(), "\n"), strings.Split(bb.String(), "\n")
+	for i := 0; i < len(la) || i < len(lb); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			from := max(0, i-3)
+			return fmt.Sprintf("snapshots differ at line %d:\n  context: %s\n  first:  %s\n  second: %s",
+				i+1, strings.Join(la[from:i], "\n           "), x, y)
+		}
+	}
+	return "snapshots differ"
+}
+
+// ReadSnapshot reads a snapshot written by WriteSnapshot. file names the
+// input in errors, which say file:line:col and what was expected. Policies
+// are parsed from their text, positioned as Policy.Source says, so they are
+// the documents that were written.
+func ReadSnapshot(data []byte, file string) (*Estate, SnapshotMeta, error) {
+	root, err := jsonpos.Parse(data)
+	if err != nil {
+		if se, ok := err.(*jsonpos.SyntaxError); ok {
+			return nil, SnapshotMeta{}, fmt.Errorf("%s:%d:%d: invalid JSON: %s", file, se.Line, se.Col, se.Msg)
+		}
+		return nil, SnapshotMeta{}, fmt.Errorf("%s: %w", file, err)
+	}
+	r := &snapReader{file: file, lines: jsonpos.NewLines(data)}
+	e, meta, err := r.read(root)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	return e, meta, nil
+}
+
+type snapReader struct {
+	file  string
+	lines *jsonpos.Lines
+}
+
+// snapError is a problem at a place in the snapshot.
+func (r *snapReader) errorf(off int, format string, args ...any) error {
+	l, c := r.lines.Position(off)
+	return fmt.Errorf("%s:%d:%d: %s", r.file, l, c, fmt.Sprintf(format, args...))
+}
+
+// object checks that n is an object with only the keys allowed, each at most
+// once, and every key of required present; it returns the members by key.
+func (r *snapReader) object(n *jsonpos.Node, what string, required []string, optional ...string) (map[string]*jsonpos.Node, error) {
+	if n.Kind != jsonpos.Object {
+		return nil, r.errorf(n.Off, "%s: expected an object, got %s", what, n.Kind)
+	}
+	allowed := map[string]bool{}
+	for _, k := range required {
+		allowed[k] = true
+	}
+	for _, k := range optional {
+		allowed[k] = true
+	}
+	out := make(map[string]*jsonpos.Node, len(n.Members))
+	for _, m := range n.Members {
+		if !allowed[m.Key] {
+			keys := append(append([]string{}, required...), optional...)
+			sort.Strings(keys)
+			return nil, r.errorf(m.KeyOff, "%s: unknown key %q (expected %s)", what, m.Key, strings.Join(keys, ", "))
+		}
+		if _, dup := out[m.Key]; dup {
+			return nil, r.errorf(m.KeyOff, "%s: key %q given twice", what, m.Key)
+		}
+		out[m.Key] = m.Value
+	}
+	for _, k := range required {
+		if out[k] == nil {
+			return nil, r.errorf(n.Off, "%s: missing key %q", what, k)
+		}
+	}
+	return out, nil
+}
+
+func (r *snapReader) str(n *jsonpos.Node, what string) (string, error) {
+	if n == nil {
+		return "", nil
+	}
+	if n.Kind != jsonpos.String {
+		return "", r.errorf(n.Off, "%s: expected a string, got %s", what, n.Kind)
+	}
+	return n.Text, nil
+}
+
+func (r *snapReader) boolean(n *jsonpos.Node, what string) (bool, error) {
+	if n.Kind != jsonpos.Bool {
+		return false, r.errorf(n.Off, "%s: expected true or false, got %s", what, n.Kind)
+	}
+	return n.Text == "true", nil
+}
+
+func (r *snapReader) integer(n *jsonpos.Node, what string) (int, error) {
+	if n == nil {
+		return 0, nil
+	}
+	if n.Kind != jsonpos.Number {
+		return 0, r.errorf(n.Off, "%s: expected a whole number, got %s", what, n.Kind)
+	}
+	var v int
+	if _, err := fmt.Sscan(n.Text, &v); err != nil || fmt.Sprint(v) != n.Text || v < 0 {
+		return 0, r.errorf(n.Off, "%s: expected a whole number ≥ 0, got %s", what, n.Text)
+	}
+	return v, nil
+}
+
+func (r *snapReader) array(n *jsonpos.Node, what string) ([]*jsonpos.Node, error) {
+	if n.Kind != jsonpos.Array {
+		return nil, r.errorf(n.Off, "%s: expected a list, got %s", what, n.Kind)
+	}
+	return n.Elems, nil
+}
+
+func (r *snapReader) strings(n *jsonpos.Node, what string) ([]string, error) {
+	elems, err := r.array(n, what)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(elems))
+	for _, el := range elems {
+		s, err := r.str(el, what)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (r *snapReader) strMap(n *jsonpos.Node, what string) (map[string]string, error) {
+	if n.Kind != jsonpos.Object {
+		return nil, r.errorf(n.Off, "%s: expected an object of strings, got %s", what, n.Kind)
+	}
+	out := make(map[string]string, len(n.Members))
+	for _, m := range n.Members {
+		if _, dup := out[m.Key]; dup {
+			return nil, r.errorf(m.KeyOff, "%s: key %q given twice", what, m.Key)
+		}
+		s, err := r.str(m.Value, what+" "+m.Key)
+		if err != nil {
+			return nil, err
+		}
+		out[m.Key] = s
+	}
+	return out, nil
+}
+
+func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
+	var meta SnapshotMeta
+	if root.Kind != jsonpos.Object {
+		return nil, meta, r.errorf(root.Off, "snapshot: expected an object, got %s", root.Kind)
+	}
+	if mk := root.Get(SnapshotMarker); mk == nil {
+		return nil, meta, r.errorf(root.Off, "not an ecrguard snapshot: no %q key", SnapshotMarker)
+	} else if mk.Kind != jsonpos.Number || mk.Text != fmt.Sprint(SnapshotFormat) {
+		v, err := r.integer(mk, SnapshotMarker)
+		if err == nil && v > SnapshotFormat {
+			return nil, meta, r.errorf(mk.Off, "snapshot format %d is newer than this ecrguard reads (%d); upgrade ecrguard", v, SnapshotFormat)
+		}
+		return nil, meta, r.errorf(mk.Off, "%s: expected %d, got %s", SnapshotMarker, SnapshotFormat, strings.TrimSpace(mk.Text+" "+kindIfNotNumber(mk)))
+	}
+	m, err := r.object(root, "snapshot", []string{SnapshotMarker, "ecrguard_version", "collected_at", "caller", "accounts", "gaps", "notes"})
+	if err != nil {
+		return nil, meta, err
+	}
+	if meta.Version, err = r.str(m["ecrguard_version"], "ecrguard_version"); err != nil {
+		return nil, meta, err
+	}
+	at, err := r.str(m["collected_at"], "collected_at")
+	if err != nil {
+		return nil, meta, err
+	}
+	if meta.CollectedAt, err = time.Parse(time.RFC3339, at); err != nil {
+		return nil, meta, r.errorf(m["collected_at"].Off, "collected_at: expected an RFC 3339 time such as 2026-11-23T10:00:00Z, got %q", at)
+	}
+	meta.CollectedAt = meta.CollectedAt.UTC()
+	cm, err := r.object(m["caller"], "caller", []string{"account", "arn"})
+	if err != nil {
+		return nil, meta, err
+	}
+	if meta.Caller.Account, err = r.str(cm["account"], "caller account"); err != nil {
+		return nil, meta, err
+	}
+	if meta.Caller.ARN, err = r.str(cm["arn"], "caller arn"); err != nil {
+		return nil, meta, err
+	}
+
+	e := New()
+	accounts, err := r.array(m["accounts"], "accounts")
+	if err != nil {
+		return nil, meta, err
+	}
+	for _, an := range accounts {
+		if err := r.account(e, an); err != nil {
+			return nil, meta, err
+		}
+	}
+	gaps, err := r.array(m["gaps"], "gaps")
+	if err != nil {
+		return nil, meta, err
+	}
+	for _, gn := range gaps {
+		g, err := r.gap(gn)
+		if err != nil {
+			return nil, meta, err
+		}
+		e.Gaps = append(e.Gaps, g)
+	}
+	notes, err := r.array(m["notes"], "notes")
+	if err != nil {
+		return nil, meta, err
+	}
+	for _, nn := range notes {
+		nm, err := r.object(nn, "note", []string{"source", "message"})
+		if err != nil {
+			return nil, meta, err
+		}
+		var n Note
+		if n.Source, err = r.str(nm["source"], "note source"); err != nil {
+			return nil, meta, err
+		}
+		if n.Message, err = r.str(nm["message"], "note message"); err != nil {
+			return nil, meta, err
+		}
+		e.Notes = append(e.Notes, n)
+	}
+	return e, meta, nil
+}
+
+func kindIfNotNumber(n *jsonpos.Node) string {
+	if n.Kind == jsonpos.Number {
+		return ""
+	}
+	return n.Kind.String()
+}
+
+func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
+	var g Gap
+	m, err := r.object(n, "gap", []string{"source", "account", "region", "resource", "code", "message"}, "pos")
+	if err != nil {
+		return g, err
+	}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"source", &g.Source}, {"account", &g.Account}, {"region", &g.Region}, {"resource", &g.Resource}, {"code", &g.Code}, {"message", &g.Message}} {
+		if *f.dst, err = r.str(m[f.key], "gap "+f.key); err != nil {
+			return g, err
+		}
+	}
+	if pn := m["pos"]; pn != nil {
+		if g.Pos, err = r.pos(pn, "gap pos"); err != nil {
+			return g, err
+		}
+	}
+	return g, nil
+}
+
+func (r *snapReader) pos(n *jsonpos.Node, what string) (policy.Pos, error) {
+	var p policy.Pos
+	m, err := r.object(n, what, []string{"file"}, "line", "col")
+	if err != nil {
+		return p, err
+	}
+	if p.File, err = r.str(m["file"], what+" file"); err != nil {
+		return p, err
+	}
+	if p.Line, err = r.integer(m["line"], what+" line"); err != nil {
+		return p, err
+	}
+	if p.Col, err = r.integer(m["col"], what+" col"); err != nil {
+		return p, err
+	}
+	if p == (policy.Pos{}) {
+		return p, r.errorf(n.Off, "%s: empty position (leave the key out instead)", what)
+	}
+	return p, nil
+}
+
+func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
+	m, err := r.object(n, "account", []string{"id", "regions", "public_repositories", "iam", "scps", "detached_policies"})
+	if err != nil {
+		return err
+	}
+	id, err := r.str(m["id"], "account id")
+	if err != nil {
+		return err
+	}
+	if e.Lookup(id) != nil {
+		return r.errorf(m["id"].Off, "account %q listed twice", id)
+	}
+	a := e.Account(id)
+	regions, err := r.array(m["regions"], "regions")
+	if err != nil {
+		return err
+	}
+	for _, rn := range regions {
+		if err := r.region(a, rn); err != nil {
+			return err
+		}
+	}
+	public, err := r.array(m["public_repositories"], "public_repositories")
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, pn := range public {
+		pm, err := r.object(pn, "public repository", []string{"name", "arn", "policy"})
+		if err != nil {
+			return err
+		}
+		p := &PublicRepository{Account: id}
+		if p.Name, err = r.str(pm["name"], "public repository name"); err != nil {
+			return err
+		}
+		if seen[p.Name] {
+			return r.errorf(pm["name"].Off, "public repository %q listed twice", p.Name)
+		}
+		seen[p.Name] = true
+		if p.ARN, err = r.str(pm["arn"], "public repository arn"); err != nil {
+			return err
+		}
+		if p.PolicyState, p.Policy, err = r.policyRef(pm["policy"], "policy of public repository "+p.Name); err != nil {
+			return err
+		}
+		a.Public = append(a.Public, p)
+	}
+	if in := m["iam"]; in.Kind != jsonpos.Null {
+		if a.IAM, err = r.iam(in); err != nil {
+			return err
+		}
+	}
+	sm, err := r.object(m["scps"], "scps", []string{"known", "levels"})
+	if err != nil {
+		return err
+	}
+	if a.SCPsKnown, err = r.boolean(sm["known"], "scps known"); err != nil {
+		return err
+	}
+	if a.SCPs, err = r.policies(sm["levels"], "scps levels"); err != nil {
+		return err
+	}
+	if a.Detached, err = r.policies(m["detached_policies"], "detached_policies"); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
+	m, err := r.object(n, "region", []string{"name", "registry", "repositories"})
+	if err != nil {
+		return err
+	}
+	name, err := r.str(m["name"], "region name")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return r.errorf(m["name"].Off, "region name: expected a region such as us-east-1, got an empty string")
+	}
+	if _, dup := a.regions[name]; dup {
+		return r.errorf(m["name"].Off, "region %q of account %s listed twice", name, a.ID)
+	}
+	reg := a.Region(name)
+	rm, err := r.object(m["registry"], "registry", []string{"policy", "scope", "replication"})
+	if err != nil {
+		return err
+	}
+	if reg.Registry.PolicyState, reg.Registry.Policy, err = r.policyRef(rm["policy"], "registry policy"); err != nil {
+		return err
+	}
+	if sn := rm["scope"]; sn.Kind != jsonpos.Null {
+		if reg.Registry.Scope, err = r.str(sn, "registry scope"); err != nil {
+			return err
+		}
+		if reg.Registry.Scope == "" {
+			return r.errorf(sn.Off, "registry scope: expected V1, V2 or null (unknown), got an empty string")
+		}
+	}
+	dests, err := r.array(rm["replication"], "replication")
+	if err != nil {
+		return err
+	}
+	for _, dn := range dests {
+		dm, err := r.object(dn, "replication destination", []string{"account", "region"})
+		if err != nil {
+			return err
+		}
+		var d ReplicationDestination
+		if d.Account, err = r.str(dm["account"], "replication account"); err != nil {
+			return err
+		}
+		if d.Region, err = r.str(dm["region"], "replication region"); err != nil {
+			return err
+		}
+		reg.Registry.Replication = append(reg.Registry.Replication, d)
+	}
+	repos, err := r.array(m["repositories"], "repositories")
+	if err != nil {
+		return err
+	}
+	for _, pn := range repos {
+		if err := r.repository(reg, pn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *snapReader) repository(reg *Region, n *jsonpos.Node) error {
+	m, err := r.object(n, "repository", []string{"name", "arn", "policy"}, "tags", "inventory", "source")
+	if err != nil {
+		return err
+	}
+	name, err := r.str(m["name"], "repository name")
+	if err != nil {
+		return err
+	}
+	if _, dup := reg.repos[name]; dup {
+		return r.errorf(m["name"].Off, "repository %q of %s listed twice", name, reg.Name)
+	}
+	repo := reg.Repository(name)
+	if repo.ARN, err = r.str(m["arn"], "repository arn"); err != nil {
+		return err
+	}
+	if repo.PolicyState, repo.Policy, err = r.policyRef(m["policy"], "policy of repository "+name); err != nil {
+		return err
+	}
+	if tn := m["tags"]; tn != nil {
+		if repo.Tags, err = r.strMap(tn, "repository tags"); err != nil {
+			return err
+		}
+		repo.TagsKnown = true
+	}
+	if in := m["inventory"]; in != nil {
+		im, err := r.object(in, "inventory", []string{"image_tag_mutability", "scan_on_push", "encryption_type", "created_at"})
+		if err != nil {
+			return err
+		}
+		repo.InInventory = true
+		if repo.ImageTagMutability, err = r.str(im["image_tag_mutability"], "image_tag_mutability"); err != nil {
+			return err
+		}
+		if sn := im["scan_on_push"]; sn.Kind != jsonpos.Null {
+			b, err := r.boolean(sn, "scan_on_push")
+			if err != nil {
+				return err
+			}
+			repo.ScanOnPush = &b
+		}
+		if repo.EncryptionType, err = r.str(im["encryption_type"], "encryption_type"); err != nil {
+			return err
+		}
+		if repo.CreatedAt, err = r.str(im["created_at"], "created_at"); err != nil {
+			return err
+		}
+	}
+	if sn := m["source"]; sn != nil {
+		if repo.Source, err = r.pos(sn, "repository source"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *snapReader) policyRef(n *jsonpos.Node, what string) (PolicyState, *Policy, error) {
+	if n.Kind != jsonpos.Object {
+		return Unread, nil, r.errorf(n.Off, "%s: expected an object, got %s", what, n.Kind)
+	}
+	sn := n.Get("state")
+	if sn == nil {
+		return Unread, nil, r.errorf(n.Off, "%s: missing key \"state\"", what)
+	}
+	state, err := r.str(sn, what+" state")
+	if err != nil {
+		return Unread, nil, err
+	}
+	switch state {
+	case snapUnread, snapNone:
+		if _, err := r.object(n, what, []string{"state"}); err != nil {
+			return Unread, nil, err
+		}
+		if state == snapNone {
+			return NoPolicy, nil, nil
+		}
+		return Unread, nil, nil
+	case snapPresent:
+		p, err := r.policyWith(n, what, "state")
+		if err != nil {
+			return Unread, nil, err
+		}
+		return HasPolicy, p, nil
+	}
+	return Unread, nil, r.errorf(sn.Off, "%s state: expected %q, %q or %q, got %q", what, snapUnread, snapNone, snapPresent, state)
+}
+
+func (r *snapReader) policies(n *jsonpos.Node, what string) ([]*Policy, error) {
+	elems, err := r.array(n, what)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Policy
+	for _, el := range elems {
+		p, err := r.policy(el, what)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (r *snapReader) policy(n *jsonpos.Node, what string) (*Policy, error) {
+	return r.policyWith(n, what)
+}
+
+func (r *snapReader) policyWith(n *jsonpos.Node, what string, extra ...string) (*Policy, error) {
+	m, err := r.object(n, what, []string{"name", "text"}, append([]string{"source"}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	p := &Policy{}
+	if p.Name, err = r.str(m["name"], what+" name"); err != nil {
+		return nil, err
+	}
+	if p.Text, err = r.str(m["text"], what+" text"); err != nil {
+		return nil, err
+	}
+	if sn := m["source"]; sn != nil {
+		if p.Source, err = r.pos(sn, what+" source"); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := policy.ParseWith([]byte(p.Text), TextLocator([]byte(p.Text), p.Source))
+	if err != nil {
+		return nil, r.errorf(m["text"].Off, "%s %q: the policy text does not parse: %v", what, p.Name, err)
+	}
+	p.Doc = doc
+	return p, nil
+}
+
+// TextLocator locates offsets of a policy's text for a text that starts at
+// at: the first line is shifted by at's column, every line by at's line, and
+// positions name at.File. A zero at places the text at 1:1 of no file.
+// Sources that keep Policy.Text parse it with TextLocator(text, Source) so
+// that the document read back from a snapshot is the same.
+func TextLocator(text []byte, at policy.Pos) policy.Locator {
+	lines := jsonpos.NewLines(text)
+	return func(off int) policy.Pos {
+		l, c := lines.Position(off)
+		if at.Line > 0 {
+			if l == 1 && at.Col > 1 {
+				c += at.Col - 1
+			}
+			l += at.Line - 1
+		}
+		return policy.Pos{File: at.File, Line: l, Col: c}
+	}
+}
+
+func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
+	m, err := r.object(n, "iam", []string{"source", "users", "groups", "roles", "policies"})
+	if err != nil {
+		return nil, err
+	}
+	out := &IAM{}
+	if out.Source, err = r.str(m["source"], "iam source"); err != nil {
+		return nil, err
+	}
+	users, err := r.array(m["users"], "users")
+	if err != nil {
+		return nil, err
+	}
+	for _, un := range users {
+		um, err := r.object(un, "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"})
+		if err != nil {
+			return nil, err
+		}
+		u := &User{}
+		if err := r.strFields(um, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}); err != nil {
+			return nil, err
+		}
+		if u.Inline, err = r.policies(um["inline"], "inline policies of "+u.ARN); err != nil {
+			return nil, err
+		}
+		if u.Attached, err = r.strings(um["attached"], "attached policies of "+u.ARN); err != nil {
+			return nil, err
+		}
+		if u.Groups, err = r.strings(um["groups"], "groups of "+u.ARN); err != nil {
+			return nil, err
+		}
+		if u.Tags, err = r.strMap(um["tags"], "tags of "+u.ARN); err != nil {
+			return nil, err
+		}
+		out.Users = append(out.Users, u)
+	}
+	groups, err := r.array(m["groups"], "groups")
+	if err != nil {
+		return nil, err
+	}
+	for _, gn := range groups {
+		gm, err := r.object(gn, "group", []string{"name", "arn", "id", "path", "inline", "attached"})
+		if err != nil {
+			return nil, err
+		}
+		g := &Group{}
+		if err := r.strFields(gm, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}); err != nil {
+			return nil, err
+		}
+		if g.Inline, err = r.policies(gm["inline"], "inline policies of "+g.ARN); err != nil {
+			return nil, err
+		}
+		if g.Attached, err = r.strings(gm["attached"], "attached policies of "+g.ARN); err != nil {
+			return nil, err
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	roles, err := r.array(m["roles"], "roles")
+	if err != nil {
+		return nil, err
+	}
+	for _, rn := range roles {
+		rm, err := r.object(rn, "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"})
+		if err != nil {
+			return nil, err
+		}
+		ro := &Role{}
+		if err := r.strFields(rm, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}); err != nil {
+			return nil, err
+		}
+		if ro.Inline, err = r.policies(rm["inline"], "inline policies of "+ro.ARN); err != nil {
+			return nil, err
+		}
+		if ro.Attached, err = r.strings(rm["attached"], "attached policies of "+ro.ARN); err != nil {
+			return nil, err
+		}
+		if ro.Tags, err = r.strMap(rm["tags"], "tags of "+ro.ARN); err != nil {
+			return nil, err
+		}
+		if tn := rm["trust"]; tn.Kind != jsonpos.Null {
+			if ro.Trust, err = r.policy(tn, "trust policy of "+ro.ARN); err != nil {
+				return nil, err
+			}
+		}
+		if ro.ServiceLinked, err = r.boolean(rm["service_linked"], "service_linked"); err != nil {
+			return nil, err
+		}
+		out.Roles = append(out.Roles, ro)
+	}
+	pols, err := r.array(m["policies"], "policies")
+	if err != nil {
+		return nil, err
+	}
+	for _, pn := range pols {
+		pm, err := r.object(pn, "managed policy", []string{"name", "arn", "id", "version_id", "default"})
+		if err != nil {
+			return nil, err
+		}
+		p := &ManagedPolicy{}
+		if err := r.strFields(pm, "managed policy", map[string]*string{"name": &p.Name, "arn": &p.ARN, "id": &p.ID, "version_id": &p.VersionID}); err != nil {
+			return nil, err
+		}
+		if dn := pm["default"]; dn.Kind != jsonpos.Null {
+			if p.Default, err = r.policy(dn, "default version of "+p.ARN); err != nil {
+				return nil, err
+			}
+		}
+		out.Policies = append(out.Policies, p)
+	}
+	return out, nil
+}
+
+// strFields reads string members into fields, in a fixed order so that the
+// first error reported does not depend on map iteration.
+func (r *snapReader) strFields(m map[string]*jsonpos.Node, what string, fields map[string]*string) error {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]].Off < m[keys[j]].Off })
+	for _, k := range keys {
+		s, err := r.str(m[k], what+" "+k)
+		if err != nil {
+			return err
+		}
+		*fields[k] = s
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package livetest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Config returns an aws.Config for region whose every client talks to
+// endpoint, with the fake home credentials. Its HTTP client refuses any host
+// that is not on the loopback interface, so a test can never reach AWS.
+func Config(t testing.TB, endpoint, region string) aws.Config {
+	t.Helper()
+	GuardEndpoint(t, endpoint)
+	return aws.Config{
+		Region:       region,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(HomeAccessKey, HomeSecretKey, HomeSessionToken),
+		HTTPClient:   LoopbackClient(),
+	}
+}
+
+// GuardEndpoint fails the test unless endpoint is an http URL on the
+// loopback interface.
+func GuardEndpoint(t testing.TB, endpoint string) {
+	t.Helper()
+	if err := checkLoopback(endpoint); err != nil {
+		t.Fatalf("refusing to run against %q: %v", endpoint, err)
+	}
+}
+
+func checkLoopback(endpoint string) error {
+	if endpoint == "" {
+		return fmt.Errorf("no endpoint: a test must never fall back to the real AWS endpoints")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("host %q is not a loopback address", host)
+	}
+	return nil
+}
+
+// LoopbackClient is an HTTP client that only dials loopback addresses.
+func LoopbackClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("livetest: refusing to connect to %s: tests reach only the loopback interface", addr)
+		}
+		return dial(ctx, network, addr)
+	}
+	tr.Proxy = nil
+	return &http.Client{Transport: tr}
+}

@@ -1,0 +1,145 @@
+package livetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Environment variables of the moto tests.
+const (
+	// EnvMotoURL names a running moto server to use instead of starting one.
+	EnvMotoURL = "ECRGUARD_MOTO_URL"
+	// EnvRequireMoto=1 turns "moto is not available" from a skip into a
+	// failure; CI sets it.
+	EnvRequireMoto = "ECRGUARD_REQUIRE_MOTO"
+)
+
+// ErrNoMoto wraps the reasons moto cannot be started.
+var ErrNoMoto = errors.New("moto is not available")
+
+// MotoServer is a moto server this process started.
+type MotoServer struct {
+	URL  string
+	cmd  *exec.Cmd
+	logs *syncBuffer
+}
+
+// StartMoto starts `python3 -m moto.server` on a free loopback port, with
+// AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true), and
+// waits until it answers. An error wrapping ErrNoMoto means python3 or moto
+// is missing.
+func StartMoto() (*MotoServer, error) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return nil, fmt.Errorf("%w: python3 not found", ErrNoMoto)
+	}
+	if out, err := exec.Command(python, "-c", "import moto.server").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%w: python3 cannot import moto.server: %v %s", ErrNoMoto, err, strings.TrimSpace(string(out)))
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, fmt.Errorf("no free port: %w", err)
+	}
+	s := &MotoServer{URL: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &syncBuffer{}}
+	s.cmd = exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	s.cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%w: cannot start moto: %v", ErrNoMoto, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	client := LoopbackClient()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/data.json", nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			s.Stop()
+			return nil, fmt.Errorf("moto (pid %d) did not answer on port %d within 90s:\n%s", s.cmd.Process.Pid, port, s.logs.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Stop ends the server this process started (by its process, nothing
+// else).
+func (s *MotoServer) Stop() {
+	if s == nil || s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+}
+
+// Unavailable skips the test because moto is not available, or fails it
+// when EnvRequireMoto is 1.
+func Unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv(EnvRequireMoto) == "1" {
+		t.Fatalf("moto is required (%s=1) but not available: %v", EnvRequireMoto, err)
+	}
+	t.Skipf("skipping the moto end-to-end test: %v (install moto[server] 5.2.1, or set %s to a running server; CI sets %s=1 so that it fails instead)",
+		err, EnvMotoURL, EnvRequireMoto)
+}
+
+// Moto returns the endpoint of a moto server for one test: EnvMotoURL when
+// set, or else a server started for the test and stopped when it ends.
+// Without moto the test is skipped, unless EnvRequireMoto is 1.
+func Moto(t testing.TB) string {
+	t.Helper()
+	if u := os.Getenv(EnvMotoURL); u != "" {
+		GuardEndpoint(t, u)
+		return strings.TrimRight(u, "/")
+	}
+	s, err := StartMoto()
+	if err != nil {
+		Unavailable(t, err)
+	}
+	t.Cleanup(s.Stop)
+	return s.URL
+}
+
+// syncBuffer collects the server's output, written from exec's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

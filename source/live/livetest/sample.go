@@ -1,0 +1,122 @@
+package livetest
+
+// IDs of the sample accounts.
+const (
+	SampleAccount    = "111122223333"
+	SampleMember     = "444455556666"
+	SampleManagement = "999988887777"
+)
+
+// Documents of the sample accounts.
+const (
+	PublicPullPolicy = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AnyonePulls",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    }
+  ]
+}`
+	OrgPushPolicy  = `{"Version":"2012-10-17","Statement":[{"Sid":"OrgPush","Effect":"Allow","Principal":{"AWS":"*"},"Action":["ecr:PutImage","ecr:InitiateLayerUpload"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}]}`
+	RegistryPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Replicate","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`
+	// MalformedPolicy is what a corrupted policyText would look like.
+	MalformedPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}`
+	// InlinePolicy has characters IAM's URL encoding must round-trip: '+',
+	// spaces, '%', '&', '/' and non-ASCII text.
+	InlinePolicy  = `{"Version":"2012-10-17","Statement":[{"Sid":"Pull+Push 100% sûr","Effect":"Allow","Action":["ecr:BatchGetImage","ecr:PutImage"],"Resource":"arn:aws:ecr:*:111122223333:repository/a&b/*"}]}`
+	AllECRPolicy  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`
+	BoundaryDoc   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:Describe*","ecr:BatchGetImage"],"Resource":"*"}]}`
+	TrustEC2      = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	FullAWSAccess = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "*",
+      "Resource": "*"
+    }
+  ]
+}`
+	DenyDeleteSCP = `{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Action":["ecr:DeleteRepository","ecr:BatchDeleteImage"],"Resource":"*"}]}`
+)
+
+// Sample returns a rich fake account: two regions, paginated inventory,
+// policies of every kind (one malformed), tags, a registry policy with
+// replication, ECR Public, IAM across pages (URL-encoded documents, a
+// managed policy only GetPolicy serves, an AWS managed policy only the
+// embedded catalog knows) and SCPs at three levels of an organization.
+func Sample() *Account {
+	return &Account{
+		ID:        SampleAccount,
+		CallerARN: "arn:aws:iam::111122223333:user/auditor",
+		Regions: map[string]*Region{
+			"us-east-1": {
+				Repos: []Repo{
+					{Name: "app", Policy: PublicPullPolicy, Tags: map[string]string{"team": "core", "env": "prod"}},
+					{Name: "broken", Policy: MalformedPolicy},
+					{Name: "svc"},
+					{Name: "team/tools", Policy: OrgPushPolicy, Tags: map[string]string{"team": "tools"}},
+				},
+				RegistryPolicy: RegistryPolicy,
+				Scope:          "V1",
+				Replication:    []Destination{{Account: SampleMember, Region: "eu-west-1"}},
+				PageSize:       2,
+				EmptyLastPage:  true,
+			},
+			"eu-west-1": {
+				Repos: []Repo{{Name: "eu-app", Policy: OrgPushPolicy}},
+			},
+		},
+		Public: []Repo{{Name: "pub-tools", Policy: PublicPullPolicy}, {Name: "pub-none"}},
+		IAM: IAM{
+			PageSize: 2,
+			Users: []User{
+				{Name: "alice", Inline: map[string]string{"pull push": InlinePolicy},
+					Attached: []string{"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly", "arn:aws:iam::111122223333:policy/hidden"},
+					Groups:   []string{"devs"}, Boundary: "arn:aws:iam::111122223333:policy/boundary", Tags: map[string]string{"team": "core"}},
+				{Name: "bob", Attached: []string{"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"}},
+			},
+			Groups: []Group{{Name: "devs", Inline: map[string]string{"all-ecr": AllECRPolicy}}},
+			Roles: []Role{
+				{Name: "ci", Trust: TrustEC2, Inline: map[string]string{"push": InlinePolicy}, Boundary: "arn:aws:iam::111122223333:policy/boundary"},
+				{Name: "AWSServiceRoleForECRReplication", Path: "/aws-service-role/replication.ecr.amazonaws.com/", Trust: TrustEC2},
+			},
+			Policies: []ManagedPolicy{
+				{Name: "boundary", ARN: "arn:aws:iam::111122223333:policy/boundary", Version: "v3", Document: BoundaryDoc, Attachments: 0},
+				{Name: "AmazonEC2ContainerRegistryReadOnly", ARN: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly", Version: "v1",
+					Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage"],"Resource":"*"}]}`, Attachments: 1},
+				{Name: "AWSUnattached", ARN: "arn:aws:iam::aws:policy/AWSUnattached", Document: AllECRPolicy, Attachments: 0},
+			},
+			Hidden: []ManagedPolicy{
+				{Name: "hidden", ARN: "arn:aws:iam::111122223333:policy/hidden", Version: "v2", Document: AllECRPolicy},
+			},
+		},
+		Org: &Org{
+			ID: "o-abc123defg", ManagementID: SampleManagement, SCPEnabled: true, RootID: "r-root",
+			OUs: []string{"ou-root-prod"},
+			AttachedSCPs: map[string][]SCP{
+				"r-root":         {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+				"ou-root-prod":   {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}, {ID: "p-nodelete", Name: "DenyDelete", Content: DenyDeleteSCP}},
+				SampleAccount:    {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+				SampleMember:     {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+				SampleManagement: {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+			},
+			MemberAccounts:  []string{SampleAccount, SampleMember},
+			SuspendedMember: []string{"777777777777"},
+		},
+	}
+}
+
+// SampleMemberAccount is a second, small account of the same organization.
+func SampleMemberAccount() *Account {
+	return &Account{
+		ID: SampleMember,
+		Regions: map[string]*Region{
+			"us-east-1": {Repos: []Repo{{Name: "mirror", Policy: PublicPullPolicy}}},
+		},
+		IAM: IAM{Roles: []Role{{Name: "ecrguard-reader", Trust: TrustEC2}}},
+	}
+}

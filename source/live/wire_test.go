@@ -1,0 +1,489 @@
+package live_test
+
+// These tests drive the real SDK clients against livetest.Server, which
+// answers in AWS's documented wire formats: ECR, ECR Public and
+// Organizations in JSON 1.1 with X-Amz-Target (AWS "JSON protocol"), IAM and
+// STS in the query protocol with XML answers.
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/source/live"
+	"github.com/ecrguard/ecrguard/source/live/livetest"
+)
+
+// fastOptions retries quickly so that "throttled forever" ends in
+// milliseconds.
+func fastOptions(regions ...string) live.Options {
+	return live.Options{Regions: regions, Concurrency: 4, MaxAttempts: 3, MaxBackoff: 5 * time.Millisecond, CallTimeout: time.Minute}
+}
+
+func collect(t *testing.T, srv *livetest.Server, opts live.Options) *live.Collection {
+	t.Helper()
+	cfg := livetest.Config(t, srv.URL, "us-east-1")
+	c, err := live.Run(context.Background(), cfg, opts)
+	if err != nil {
+		t.Fatalf("collect: %v", err)
+	}
+	return c
+}
+
+func gapsOf(e *estate.Estate, api string) []estate.Gap {
+	var out []estate.Gap
+	for _, g := range e.Gaps {
+		if api == "" || g.Source == api {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func repo(t *testing.T, e *estate.Estate, region, name string) *estate.Repository {
+	t.Helper()
+	for _, r := range e.Lookup(livetest.SampleAccount).Region(region).Repositories() {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("repository %s/%s not collected", region, name)
+	return nil
+}
+
+func TestCollectSampleAccount(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample())
+	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
+	e := c.Estate
+	if c.Caller.ARN != "arn:aws:iam::111122223333:user/auditor" || c.Caller.Account != livetest.SampleAccount {
+		t.Errorf("caller = %+v", c.Caller)
+	}
+	// The one gap: the malformed policy, naming the repository.
+	gaps := gapsOf(e, "")
+	if len(gaps) != 1 || gaps[0].Source != "ecr:GetRepositoryPolicy" || gaps[0].Code != live.CodeParse ||
+		gaps[0].Resource != "arn:aws:ecr:us-east-1:111122223333:repository/broken" || gaps[0].Region != "us-east-1" {
+		t.Fatalf("gaps = %v", gaps)
+	}
+	if !strings.Contains(gaps[0].Message, "repository/broken:1:") {
+		t.Errorf("parse gap does not point into the policy: %s", gaps[0].Message)
+	}
+	// Pagination: 4 repositories in pages of 2, then an empty page.
+	names := []string{}
+	for _, r := range e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories() {
+		names = append(names, r.Name)
+	}
+	if strings.Join(names, ",") != "app,broken,svc,team/tools" {
+		t.Errorf("us-east-1 repositories = %v", names)
+	}
+	if n := srv.Calls()["ecr:DescribeRepositories"]; n != 4 { // 3 pages in us-east-1, 1 in eu-west-1
+		t.Errorf("DescribeRepositories called %d times, want 4", n)
+	}
+	app := repo(t, e, "us-east-1", "app")
+	if app.PolicyState != estate.HasPolicy || app.Policy.Text != livetest.PublicPullPolicy || !app.TagsKnown || app.Tags["env"] != "prod" || !app.InInventory {
+		t.Errorf("app = %+v", app)
+	}
+	if p := app.Policy.Doc.Statements[0].Pos; p.File != app.ARN || p.Line != 4 {
+		t.Errorf("statement position = %v, want %s:4:…", p, app.ARN)
+	}
+	if svc := repo(t, e, "us-east-1", "svc"); svc.PolicyState != estate.NoPolicy {
+		t.Errorf("svc (RepositoryPolicyNotFoundException) = %v, want NoPolicy", svc.PolicyState)
+	}
+	if b := repo(t, e, "us-east-1", "broken"); b.PolicyState != estate.Unread || b.Policy != nil {
+		t.Errorf("broken = %v, want Unread", b.PolicyState)
+	}
+	reg := e.Lookup(livetest.SampleAccount).Region("us-east-1").Registry
+	if reg.PolicyState != estate.HasPolicy || reg.Scope != estate.ScopeV1 || len(reg.Replication) != 1 || reg.Replication[0].Account != livetest.SampleMember {
+		t.Errorf("registry = %+v", reg)
+	}
+	if eu := e.Lookup(livetest.SampleAccount).Region("eu-west-1").Registry; eu.PolicyState != estate.NoPolicy || eu.Scope != estate.ScopeV2 {
+		t.Errorf("eu-west-1 registry = %+v", eu)
+	}
+	a := e.Lookup(livetest.SampleAccount)
+	if len(a.Public) != 2 || a.Public[0].Name != "pub-none" || a.Public[0].PolicyState != estate.NoPolicy || a.Public[1].PolicyState != estate.HasPolicy {
+		t.Errorf("public = %+v", a.Public)
+	}
+
+	// IAM: URL-encoded documents decoded, across pages.
+	if a.IAM == nil || len(a.IAM.Users) != 2 || len(a.IAM.Groups) != 1 || len(a.IAM.Roles) != 2 {
+		t.Fatalf("iam = %+v", a.IAM)
+	}
+	alice := a.IAM.Users[0]
+	if alice.Name != "alice" || len(alice.Inline) != 1 || alice.Inline[0].Text != livetest.InlinePolicy || alice.Groups[0] != "devs" ||
+		alice.Boundary != "arn:aws:iam::111122223333:policy/boundary" || alice.Tags["team"] != "core" {
+		t.Errorf("alice = %+v (inline %q)", alice, alice.Inline[0].Text)
+	}
+	if sid := alice.Inline[0].Doc.Statements[0].Sid; sid != "Pull+Push 100% sûr" {
+		t.Errorf("decoded Sid = %q", sid)
+	}
+	var svcLinked bool
+	for _, r := range a.IAM.Roles {
+		if r.Name == "ci" && (r.Trust == nil || len(r.Inline) != 1) {
+			t.Errorf("ci = %+v", r)
+		}
+		svcLinked = svcLinked || r.ServiceLinked
+	}
+	if !svcLinked {
+		t.Error("the service-linked role is not marked")
+	}
+	want := map[string]string{
+		"arn:aws:iam::111122223333:policy/boundary":                   "v3",
+		"arn:aws:iam::111122223333:policy/hidden":                     "v2", // iam:GetPolicy + GetPolicyVersion
+		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly":  "v1",
+		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser": "", // embedded catalog
+	}
+	for _, p := range a.IAM.Policies {
+		v, ok := want[p.ARN]
+		if !ok {
+			t.Errorf("unexpected managed policy %s (unattached AWS managed policies are left out)", p.ARN)
+			continue
+		}
+		if p.Default == nil || v != "" && p.VersionID != v {
+			t.Errorf("%s: version %s, default %v", p.ARN, p.VersionID, p.Default)
+		}
+		delete(want, p.ARN)
+	}
+	if len(want) > 0 {
+		t.Errorf("managed policies missing: %v", want)
+	}
+	notes := ""
+	for _, n := range e.Notes {
+		notes += n.Source + ": " + n.Message + "\n"
+	}
+	for _, s := range []string{"policy/hidden was attached but not in the authorization details; fetched version v2",
+		"AmazonEC2ContainerRegistryPowerUser was attached but neither in the authorization details nor readable (NoSuchEntity); used ecrguard's embedded copy",
+		"credentials are arn:aws:iam::111122223333:user/auditor in account 111122223333"} {
+		if !strings.Contains(notes, s) {
+			t.Errorf("notes lack %q:\n%s", s, notes)
+		}
+	}
+
+	// SCPs: root, OU (two policies in one document), account.
+	if !a.SCPsKnown || len(a.SCPs) != 3 {
+		t.Fatalf("scps: known %v, %d levels", a.SCPsKnown, len(a.SCPs))
+	}
+	if ou := a.SCPs[1]; len(ou.Doc.Statements) != 2 || ou.Doc.Statements[1].Sid != "NoDelete" || !strings.Contains(ou.Name, "FullAWSAccess, DenyDelete") {
+		t.Errorf("OU level = %s %+v", ou.Name, ou.Doc)
+	}
+}
+
+// TestSnapshotEquivalence: what the live path collects and what a snapshot
+// of it reads back are the same estate.
+func TestSnapshotEquivalence(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample())
+	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
+	var buf bytes.Buffer
+	meta := estate.SnapshotMeta{Version: "test", CollectedAt: c.Started, Caller: c.Caller}
+	if err := estate.WriteSnapshot(&buf, c.Estate, meta); err != nil {
+		t.Fatal(err)
+	}
+	back, gotMeta, err := estate.ReadSnapshot(buf.Bytes(), "snap.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := estate.Diff(c.Estate, back); d != "" {
+		t.Fatalf("snapshot changed the estate:\n%s", d)
+	}
+	if gotMeta.Caller != c.Caller || !gotMeta.CollectedAt.Equal(c.Started.Truncate(time.Second)) {
+		t.Errorf("meta = %+v", gotMeta)
+	}
+	// Documents parse to the same positions, so findings point to the
+	// same lines either way.
+	live := repo(t, c.Estate, "us-east-1", "app").Policy.Doc.Statements[0]
+	snap := back.Lookup(livetest.SampleAccount).Region("us-east-1").Repository("app").Policy.Doc.Statements[0]
+	if live.Pos != snap.Pos || live.Action[1].Pos != snap.Action[1].Pos {
+		t.Errorf("positions differ: %v/%v vs %v/%v", live.Pos, live.Action[1].Pos, snap.Pos, snap.Action[1].Pos)
+	}
+	if len(back.Gaps) != len(c.Estate.Gaps) || back.Gaps[0] != c.Estate.Gaps[0] {
+		t.Errorf("gaps: %v vs %v", back.Gaps, c.Estate.Gaps)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []livetest.Fault
+		opts   func(*live.Options)
+		check  func(t *testing.T, e *estate.Estate, srv *livetest.Server)
+	}{
+		{
+			name:   "AccessDenied in one region only",
+			faults: []livetest.Fault{{API: "ecr:DescribeRepositories", Region: "eu-west-1", Code: "AccessDeniedException", Message: "User is not authorized to perform: ecr:DescribeRepositories"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:DescribeRepositories")
+				if len(g) != 1 || g[0].Region != "eu-west-1" || g[0].Code != "AccessDeniedException" || g[0].Resource != "arn:aws:ecr:eu-west-1:111122223333:registry" {
+					t.Fatalf("gaps = %v", g)
+				}
+				if n := len(e.Lookup(livetest.SampleAccount).Region("eu-west-1").Repositories()); n != 0 {
+					t.Errorf("eu-west-1 has %d repositories", n)
+				}
+				// The other region is whole, and eu-west-1's registry was still read.
+				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()); n != 4 {
+					t.Errorf("us-east-1 has %d repositories, want 4", n)
+				}
+				if st := e.Lookup(livetest.SampleAccount).Region("eu-west-1").Registry.PolicyState; st != estate.NoPolicy {
+					t.Errorf("eu-west-1 registry policy state = %v", st)
+				}
+			},
+		},
+		{
+			name:   "throttling that succeeds after retries",
+			faults: []livetest.Fault{{API: "ecr:GetRepositoryPolicy", Resource: "app", Code: "ThrottlingException", Message: "Rate exceeded", Times: 2}},
+			check: func(t *testing.T, e *estate.Estate, srv *livetest.Server) {
+				if g := gapsOf(e, "ecr:GetRepositoryPolicy"); len(g) != 1 { // only "broken"
+					t.Errorf("gaps = %v", g)
+				}
+				if st := repo(t, e, "us-east-1", "app").PolicyState; st != estate.HasPolicy {
+					t.Errorf("app = %v", st)
+				}
+				if n := srv.Calls()["ecr:GetRepositoryPolicy"]; n != 5+2 {
+					t.Errorf("GetRepositoryPolicy called %d times, want 7 (5 repositories, 2 retries); calls %v", n, srv.Calls())
+				}
+			},
+		},
+		{
+			name:   "throttling beyond retries",
+			faults: []livetest.Fault{{API: "ecr:GetRepositoryPolicy", Resource: "app", Code: "ThrottlingException", Message: "Rate exceeded"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				var found bool
+				for _, g := range gapsOf(e, "ecr:GetRepositoryPolicy") {
+					if g.Resource == "arn:aws:ecr:us-east-1:111122223333:repository/app" {
+						found = true
+						if g.Code != "ThrottlingException" || !strings.Contains(g.Message, "3 attempts") {
+							t.Errorf("gap = %v", g)
+						}
+					}
+				}
+				if !found {
+					t.Fatal("no gap for app")
+				}
+				if st := repo(t, e, "us-east-1", "app").PolicyState; st != estate.Unread {
+					t.Errorf("app = %v, want Unread", st)
+				}
+				if st := repo(t, e, "us-east-1", "team/tools").PolicyState; st != estate.HasPolicy {
+					t.Errorf("team/tools = %v: other repositories must not suffer", st)
+				}
+			},
+		},
+		{
+			name:   "a call that times out",
+			faults: []livetest.Fault{{API: "ecr:ListTagsForResource", Resource: "svc", Delay: 10 * time.Second}},
+			opts:   func(o *live.Options) { o.CallTimeout = 300 * time.Millisecond },
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:ListTagsForResource")
+				if len(g) != 1 || g[0].Code != live.CodeTimeout || !strings.HasSuffix(g[0].Resource, "repository/svc") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if svc := repo(t, e, "us-east-1", "svc"); svc.TagsKnown || svc.PolicyState != estate.NoPolicy {
+					t.Errorf("svc = %+v", svc)
+				}
+			},
+		},
+		{
+			name:   "a region that is not enabled",
+			faults: []livetest.Fault{{Region: "ap-east-1", Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."}},
+			opts:   func(o *live.Options) { o.Regions = append(o.Regions, "ap-east-1") },
+			check: func(t *testing.T, e *estate.Estate, srv *livetest.Server) {
+				var inRegion []estate.Gap
+				for _, g := range e.Gaps {
+					if g.Region == "ap-east-1" {
+						inRegion = append(inRegion, g)
+					}
+				}
+				if len(inRegion) != 1 || inRegion[0].Code != "UnrecognizedClientException" || !strings.Contains(inRegion[0].Message, "opt-in region") {
+					t.Fatalf("gaps in ap-east-1 = %v (want exactly one)", inRegion)
+				}
+				if len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()) != 4 {
+					t.Error("us-east-1 lost repositories")
+				}
+			},
+		},
+		{
+			name:   "GetAccountSetting answers 500",
+			faults: []livetest.Fault{{API: "ecr:GetAccountSetting", Region: "us-east-1", Code: "InternalFailure", Status: 500}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:GetAccountSetting")
+				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged as V2") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if s := e.Lookup(livetest.SampleAccount).Region("us-east-1").Registry.Scope; s != "" {
+					t.Errorf("scope = %q, want unknown", s)
+				}
+			},
+		},
+		{
+			name:   "repository listing fails on the second page",
+			faults: []livetest.Fault{{API: "ecr:DescribeRepositories", Region: "us-east-1", Page: 2, Code: "AccessDeniedException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:DescribeRepositories")
+				if len(g) != 1 || !strings.Contains(g[0].Message, "only in part (2 read") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()); n != 2 {
+					t.Errorf("%d repositories kept, want the 2 of the first page", n)
+				}
+				if st := repo(t, e, "us-east-1", "app").PolicyState; st != estate.HasPolicy {
+					t.Errorf("app = %v", st)
+				}
+			},
+		},
+		{
+			name:   "IAM fails on the second page",
+			faults: []livetest.Fault{{API: "iam:GetAccountAuthorizationDetails", Page: 2, Code: "Throttling"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "iam:GetAccountAuthorizationDetails")
+				if len(g) != 1 || g[0].Code != "Throttling" || !strings.Contains(g[0].Message, "only in part") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if iam := e.Lookup(livetest.SampleAccount).IAM; iam == nil || len(iam.Users) != 2 {
+					t.Errorf("first page lost: %+v", iam)
+				}
+			},
+		},
+		{
+			name:   "IAM refused",
+			faults: []livetest.Fault{{API: "iam:GetAccountAuthorizationDetails", Code: "AccessDenied"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "iam:GetAccountAuthorizationDetails")
+				if len(g) != 1 || g[0].Code != "AccessDenied" || g[0].Resource != "arn:aws:iam::111122223333:root" {
+					t.Fatalf("gaps = %v", g)
+				}
+				if e.Lookup(livetest.SampleAccount).IAM != nil {
+					t.Error("IAM must stay unread")
+				}
+			},
+		},
+		{
+			name: "an attached policy that cannot be read anywhere",
+			faults: []livetest.Fault{{API: "iam:GetPolicy", Resource: "arn:aws:iam::111122223333:policy/hidden", Code: "AccessDenied"},
+				{API: "iam:GetPolicy", Resource: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser", Code: "AccessDenied"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "iam:GetPolicy")
+				// hidden is nowhere else: a gap. PowerUser is in the catalog: a note.
+				if len(g) != 1 || g[0].Resource != "arn:aws:iam::111122223333:policy/hidden" || g[0].Code != "AccessDenied" {
+					t.Fatalf("gaps = %v", g)
+				}
+			},
+		},
+		{
+			name:   "Organizations refused is a note, not a gap",
+			faults: []livetest.Fault{{API: "organizations:ListParents", Code: "AccessDeniedException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				if len(e.Gaps) != 1 {
+					t.Errorf("gaps = %v", e.Gaps)
+				}
+				a := e.Lookup(livetest.SampleAccount)
+				if a.SCPsKnown || len(a.SCPs) != 0 {
+					t.Errorf("SCPs known %v with %d levels", a.SCPsKnown, len(a.SCPs))
+				}
+				var noted bool
+				for _, n := range e.Notes {
+					noted = noted || n.Source == "organizations:ListParents" && strings.Contains(n.Message, "AccessDeniedException")
+				}
+				if !noted {
+					t.Errorf("no note: %v", e.Notes)
+				}
+			},
+		},
+		{
+			name: "credentials in an error message are not echoed",
+			faults: []livetest.Fault{{API: "ecr:GetRegistryPolicy", Region: "us-east-1", Code: "AccessDeniedException",
+				Message: "denied: key " + livetest.HomeAccessKey + " secret " + livetest.HomeSecretKey + " token " + livetest.HomeSessionToken +
+					" Signature=0123abcd X-Amz-Security-Token=abc ASIAZZZZZZZZZZZZZZZZ"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:GetRegistryPolicy")
+				if len(g) != 1 {
+					t.Fatalf("gaps = %v", g)
+				}
+				for _, secret := range []string{livetest.HomeAccessKey, livetest.HomeSecretKey, livetest.HomeSessionToken, "0123abcd", "=abc", "ZZZZZZZZ"} {
+					if strings.Contains(g[0].Message, secret) {
+						t.Errorf("gap message echoes %q: %s", secret, g[0].Message)
+					}
+				}
+				if !strings.Contains(g[0].Message, "[REDACTED]") {
+					t.Errorf("message = %s", g[0].Message)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := livetest.NewServer(t, livetest.Sample())
+			for _, f := range tt.faults {
+				srv.AddFault(f)
+			}
+			opts := fastOptions("us-east-1", "eu-west-1")
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			c := collect(t, srv, opts)
+			tt.check(t, c.Estate, srv)
+		})
+	}
+}
+
+func TestMultiAccount(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	opts := fastOptions("us-east-1")
+	opts.AllAccounts, opts.RoleName = true, "ecrguard-reader"
+	c := collect(t, srv, opts)
+	e := c.Estate
+	ids := []string{}
+	for _, a := range e.Accounts() {
+		ids = append(ids, a.ID)
+	}
+	if strings.Join(ids, ",") != livetest.SampleAccount+","+livetest.SampleMember {
+		t.Fatalf("accounts = %v", ids)
+	}
+	m := e.Lookup(livetest.SampleMember)
+	if rs := m.Region("us-east-1").Repositories(); len(rs) != 1 || rs[0].Name != "mirror" || rs[0].PolicyState != estate.HasPolicy {
+		t.Errorf("member repositories = %+v", rs)
+	}
+	// The member's SCPs come from the organization read with the starting
+	// credentials: root, OU, account.
+	if !m.SCPsKnown || len(m.SCPs) != 3 {
+		t.Errorf("member SCPs: known %v, %d levels", m.SCPsKnown, len(m.SCPs))
+	}
+	if n := srv.Calls()["sts:AssumeRole"]; n != 1 {
+		t.Errorf("AssumeRole called %d times, want 1 (the starting account is read with the starting credentials)", n)
+	}
+	var skipped bool
+	for _, n := range e.Notes {
+		skipped = skipped || strings.Contains(n.Message, "777777777777 skipped")
+	}
+	if !skipped {
+		t.Error("the suspended account is not noted")
+	}
+}
+
+func TestMultiAccountRoleRefused(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	srv.AddFault(livetest.Fault{API: "sts:AssumeRole", Account: livetest.SampleMember, Code: "AccessDenied",
+		Message: "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: sts:AssumeRole"})
+	opts := fastOptions("us-east-1")
+	opts.Accounts, opts.RoleName = []string{livetest.SampleAccount, livetest.SampleMember}, "ecrguard-reader"
+	c := collect(t, srv, opts)
+	g := gapsOf(c.Estate, "sts:AssumeRole")
+	if len(g) != 1 || g[0].Account != livetest.SampleMember || g[0].Code != "AccessDenied" || g[0].Resource != "arn:aws:iam::444455556666:role/ecrguard-reader" {
+		t.Fatalf("gaps = %v", g)
+	}
+	if len(c.Estate.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()) != 4 {
+		t.Error("the account that could be read was not")
+	}
+}
+
+func TestCallerIdentityRefused(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample())
+	srv.AddFault(livetest.Fault{API: "sts:GetCallerIdentity", Code: "InvalidClientTokenId", Status: 403,
+		Message: "The security token " + livetest.HomeSessionToken + " is invalid"})
+	cfg := livetest.Config(t, srv.URL, "us-east-1")
+	_, err := live.Run(context.Background(), cfg, fastOptions("us-east-1"))
+	if err == nil || !strings.Contains(err.Error(), "sts:GetCallerIdentity: InvalidClientTokenId") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), livetest.HomeSessionToken) {
+		t.Errorf("error echoes the session token: %v", err)
+	}
+}
