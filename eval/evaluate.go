@@ -295,7 +295,11 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		return d
 	}
 
-	sameAccount := r.resAcct != "" && r.resAcct == r.Principal.Account
+	// A resource that names no owning account ("*" for actions without a
+	// resource type, an S3 bucket ARN) is requested in the caller's own
+	// account unless the policy set says otherwise: there is no other
+	// account whose resource policy must allow.
+	sameAccount := r.resAcct == "" || r.resAcct == r.Principal.Account
 	if sameAccount {
 		switch {
 		case len(direct) > 0:
