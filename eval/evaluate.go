@@ -264,7 +264,9 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	}
 	identityAllows := len(idAllows) > 0 || ps.CallerAllowsAll || r.Principal.Type == Root
 	boundaryAllows := ps.Boundary == nil || len(bnd.allows) > 0 || r.Principal.Type == Root
-	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole)
+	// Session policies limit role sessions and the federated user sessions
+	// of GetFederationToken; other callers have none.
+	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole && r.Principal.Type != FederatedUser)
 	identitySide := identityAllows && boundaryAllows && sessionAllows
 
 	var direct, role, any []Match
