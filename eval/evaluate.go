@@ -180,7 +180,14 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 				// and names nobody.
 				pt = no
 			case s.notPrincipal:
-				pt = not(s.principal.exempt(r.Principal))
+				ex := s.principal.exempt(r.Principal)
+				// A NotPrincipal Deny always denies an IAM user or role
+				// that has a permissions boundary, whatever it lists (IAM
+				// User Guide, "AWS JSON policy elements: NotPrincipal").
+				if s.effect == policy.Deny && ps.Boundary != nil && (r.Principal.Type == User || r.Principal.Type == Role || r.Principal.Type == AssumedRole) {
+					ex = no
+				}
+				pt = not(ex)
 				g = grantDirect
 				if r.Principal.Type == Role {
 					g = grantRole
