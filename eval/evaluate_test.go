@@ -380,7 +380,10 @@ func TestActionAndResourceMatching(t *testing.T) {
 
 // IAM User Guide, "AWS JSON policy elements: Principal" (AWS service
 // principals) and "Policy evaluation logic": a service principal gets access
-// only from a resource-based policy that names it (or names everyone).
+// only from a resource-based policy that names it (or names everyone). SCPs
+// are "principal-centric controls" on the IAM users and roles of member
+// accounts (AWS Organizations User Guide, "Authorization policies in AWS
+// Organizations"), so they do not limit a service principal.
 func TestServicePrincipal(t *testing.T) {
 	const svc = "service:codebuild.amazonaws.com"
 	runEvalCases(t, []evalCase{
@@ -427,4 +430,34 @@ func TestNoResourceType(t *testing.T) {
 		{name: "boundary still limits", identity: []string{allowECR}, boundary: allowPull, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ImplicitDeny},
 		{name: "identity deny", identity: []string{allowECR, `{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}`}, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ExplicitDeny},
 	})
+}
+
+// PolicySet.ResourceAccount overrides the owner read from the resource ARN,
+// and CallerAllowsAll stands for an outsider whose own identity policies
+// allow whatever it asks: only the resource policy then decides, as in the
+// cross-account rule of the IAM User Guide, "Cross-account policy
+// evaluation logic".
+func TestPolicySetOptions(t *testing.T) {
+	pull := repoPolicy(grant("Allow", `"Principal": {"AWS": "`+partner+`"}`, "ecr:BatchGetImage"))
+	tests := []struct {
+		name      string
+		ps        eval.PolicySet
+		principal string
+		target    string
+		want      eval.Result
+	}{
+		{"outsider with CallerAllowsAll, named account", eval.PolicySet{Resource: compile(t, "resource", pull), CallerAllowsAll: true}, partnerRole, repoApp, eval.Allow},
+		{"outsider with CallerAllowsAll, not named", eval.PolicySet{Resource: compile(t, "resource", pull), CallerAllowsAll: true}, "arn:aws:iam::999988887777:role/x", repoApp, eval.ImplicitDeny},
+		{"outsider without CallerAllowsAll", eval.PolicySet{Resource: compile(t, "resource", pull)}, partnerRole, repoApp, eval.ImplicitDeny},
+		{"ResourceAccount makes a resource without owner cross-account", eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", allowECR)}, ResourceAccount: account}, partnerRole, "*", eval.ImplicitDeny},
+		{"ResourceAccount overrides the ARN's account", eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", allowECR)}, ResourceAccount: partner}, partnerRole, repoApp, eval.Allow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := eval.Evaluate(&tt.ps, &eval.Request{Principal: principal(t, tt.principal), Action: "ecr:BatchGetImage", Resource: tt.target, Context: eval.NewContext()})
+			if d.Result != tt.want {
+				t.Errorf("result = %v (%s), want %v", d.Result, d.Reason, tt.want)
+			}
+		})
+	}
 }
