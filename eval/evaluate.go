@@ -183,7 +183,14 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 				// and names nobody.
 				pt = no
 			case s.notPrincipal:
-				pt = not(s.principal.exempt(r.Principal))
+				ex := s.principal.exempt(r.Principal)
+				// A NotPrincipal Deny always denies an IAM user or role
+				// that has a permissions boundary, whatever it lists (IAM
+				// User Guide, "AWS JSON policy elements: NotPrincipal").
+				if s.effect == policy.Deny && ps.Boundary != nil && (r.Principal.Type == User || r.Principal.Type == Role || r.Principal.Type == AssumedRole) {
+					ex = no
+				}
+				pt = not(ex)
 				g = grantDirect
 				if r.Principal.Type == Role {
 					g = grantRole
@@ -271,7 +278,9 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	}
 	identityAllows := len(idAllows) > 0 || ps.CallerAllowsAll || r.Principal.Type == Root
 	boundaryAllows := ps.Boundary == nil || len(bnd.allows) > 0 || r.Principal.Type == Root
-	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole)
+	// Session policies limit role sessions and the federated user sessions
+	// of GetFederationToken; other callers have none.
+	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole && r.Principal.Type != FederatedUser)
 	identitySide := identityAllows && boundaryAllows && sessionAllows
 
 	var direct, role, any []Match
@@ -302,7 +311,11 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		return d
 	}
 
-	sameAccount := r.resAcct != "" && r.resAcct == r.Principal.Account
+	// A resource that names no owning account ("*" for actions without a
+	// resource type, an S3 bucket ARN) is requested in the caller's own
+	// account unless the policy set says otherwise: there is no other
+	// account whose resource policy must allow.
+	sameAccount := r.resAcct == "" || r.resAcct == r.Principal.Account
 	if sameAccount {
 		switch {
 		case len(direct) > 0:

@@ -52,8 +52,51 @@ func ParseCIDR(s string) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
-// ParseNumber reads a Numeric operator value.
+// ParseNumber reads a Numeric operator value: an integer or a decimal,
+// optionally with an exponent. strconv.ParseFloat alone also accepts NaN,
+// infinities, hexadecimal floats and digit separators, which are not numbers
+// to IAM; NaN in particular compares neither less, greater nor unequal, so
+// it would satisfy NumericEquals against any value.
 func ParseNumber(s string) (float64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	s = strings.TrimSpace(s)
+	if !isDecimal(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// isDecimal reports whether s is [+-]digits[.digits][(e|E)[+-]digits] with
+// at least one digit before the exponent.
+func isDecimal(s string) bool {
+	i, digits := 0, 0
+	skipDigits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits += skipDigits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		digits += skipDigits()
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if skipDigits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
