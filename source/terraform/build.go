@@ -134,7 +134,7 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 	var pe *policy.Error
 	switch {
 	case errors.As(err, &ue):
-		gap(CodeUnknown, fmt.Sprintf("%s of %s is not known until apply: %s is unknown; it is not assessed", attr, r.addr, ue.What), ue.Pos)
+		gap(CodeUnknown, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
 		return nil, false
 	case errors.As(err, &pe):
 		gap(CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), pe.Pos)
