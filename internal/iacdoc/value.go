@@ -227,15 +227,6 @@ func (m *markers) replace(text string) (string, bool) {
 	return b.String(), found
 }
 
-// only reports whether text is exactly one marker, returning its
-// description.
-func (m *markers) only(text string) (string, bool) {
-	if !strings.HasPrefix(text, markerOpen) || !strings.HasSuffix(text, markerClose) || strings.Count(text, markerOpen) != 1 {
-		return "", false
-	}
-	return m.replace(text)
-}
-
 // JSON writes v as compact JSON, objects in member order. Unknown values
 // are written as strings of their description (callers render only wholly
 // known values).

@@ -16,7 +16,7 @@ import (
 
 // maxNodes bounds the size of a template after YAML aliases are expanded,
 // so that "billion laughs" input cannot exhaust memory.
-const maxNodes = 1_000_000
+const maxNodes = 250_000
 
 type nodeKind uint8
 

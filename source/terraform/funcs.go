@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -480,16 +479,4 @@ func (l *loader) templateContext(vars cty.Value) (*hcl.EvalContext, error) {
 // renderNumber writes a cty number the way jsonencode does.
 func renderNumber(bf *big.Float) string {
 	return bf.Text('f', -1)
-}
-
-// sortStrings sorts and removes duplicates.
-func sortStrings(in []string) []string {
-	sort.Strings(in)
-	out := in[:0]
-	for i, s := range in {
-		if i == 0 || s != in[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

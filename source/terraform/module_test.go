@@ -629,12 +629,12 @@ func TestFindModules(t *testing.T) {
 
 func TestIsPlanJSON(t *testing.T) {
 	for in, want := range map[string]bool{
-		`{"format_version": "1.2", "planned_values": {}}`:       true,
-		`{"format_version": "1.2", "resource_changes": []}`:     true,
-		`{"format_version": "1.0", "values": {}}`:               false,
-		`{"Version": "2012-10-17", "Statement": []}`:            false,
-		`[1, 2]`:                                                false,
-		`resource "aws_ecr_repository" "a" {}`:                  false,
+		`{"format_version": "1.2", "planned_values": {}}`:   true,
+		`{"format_version": "1.2", "resource_changes": []}`: true,
+		`{"format_version": "1.0", "values": {}}`:           false,
+		`{"Version": "2012-10-17", "Statement": []}`:        false,
+		`[1, 2]`:                               false,
+		`resource "aws_ecr_repository" "a" {}`: false,
 		`{"format_version": "1.2", "planned_values": {}, "x": }`: false,
 	} {
 		if got := IsPlanJSON([]byte(in)); got != want {
