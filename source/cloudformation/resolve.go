@@ -31,6 +31,63 @@ func (t *tmpl) resolve(n *node, depth int) (v *iacdoc.Value, removed bool) {
 	if n == nil {
 		return &iacdoc.Value{Kind: iacdoc.Null}, false
 	}
+	// A value depends only on its node: resolve each once, so that
+	// references (Ref, FindInMap, GetAtt) that reach the same node many
+	// times cost nothing, and a reference cycle is unknown, not a loop.
+	if m, ok := t.memo[n]; ok {
+		if m.busy {
+			return iacdoc.Unk("(a circular reference)", n.pos), false
+		}
+		return m.v, m.removed
+	}
+	t.memo[n] = &memoEntry{busy: true}
+	v, removed = t.resolveNode(n, depth)
+	if v != nil && t.size(v) > maxValueSize {
+		v = iacdoc.Unk("(a value too large to read)", n.pos)
+	}
+	t.memo[n] = &memoEntry{v: v, removed: removed}
+	return v, removed
+}
+
+// maxValueSize bounds the size of a resolved value counted as a tree.
+// References can share one value many times over (a parameter's default
+// that lists another parameter twice, and so on), so a small template can
+// describe a value of exponential size; such a value is unknown.
+const maxValueSize = 20_000
+
+// size counts v as a tree, once per shared part.
+func (t *tmpl) size(v *iacdoc.Value) int {
+	if n, ok := t.sizes[v]; ok {
+		return n
+	}
+	n := 1
+	for _, e := range v.Elems {
+		n += t.size(e)
+		if n > maxValueSize {
+			break
+		}
+	}
+	for _, m := range v.Members {
+		n += t.size(m.Value)
+		if n > maxValueSize {
+			break
+		}
+	}
+	n = min(n, maxValueSize+1)
+	t.sizes[v] = n
+	return n
+}
+
+type memoEntry struct {
+	v       *iacdoc.Value
+	removed bool
+	busy    bool
+}
+
+func (t *tmpl) resolveNode(n *node, depth int) (v *iacdoc.Value, removed bool) {
+	if n == nil {
+		return &iacdoc.Value{Kind: iacdoc.Null}, false
+	}
 	if depth > maxResolveDepth {
 		return iacdoc.Unk("(intrinsic functions nested too deep)", n.pos), false
 	}

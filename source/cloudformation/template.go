@@ -80,6 +80,8 @@ type tmpl struct {
 	resources  map[string]*resource
 	order      []*resource
 	noted      map[string]bool
+	memo       map[*node]*memoEntry
+	sizes      map[*iacdoc.Value]int
 }
 
 func (t *tmpl) note(pos policy.Pos, msg string) {
@@ -183,7 +185,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	t := &tmpl{
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
 		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{},
-		resources: map[string]*resource{}, noted: map[string]bool{},
+		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
 	}
 	if t.region == "" {
 		t.region = estate.DefaultRegion
