@@ -478,4 +478,3 @@ func TestAliasBomb(t *testing.T) {
 		t.Errorf("error %v, want too large", err)
 	}
 }
-
