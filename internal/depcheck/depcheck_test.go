@@ -25,6 +25,8 @@ var layers = []struct {
 	{"catalog", 1, nil},
 	{"eval", 1, nil},
 	{"estate", 1, nil},
+	{"internal/iacdoc", 1, nil},
+	{"internal/iacdoc/iacdoctest", 4, nil},
 	{"exposure", 2, nil},
 	{"identity", 2, nil},
 	{"validate", 2, nil},

@@ -1,0 +1,145 @@
+// Package iacdoctest holds test helpers shared by the IaC readers' tests:
+// loading the raw-JSON reference policies of testdata/iac/raw and finding
+// the corresponding documents in an estate read from Terraform or
+// CloudFormation.
+package iacdoctest
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Account and Region are those of the reference estate.
+const (
+	Account = "111122223333"
+	Region  = "us-east-1"
+)
+
+// Reference is one raw policy and where its IaC form lives in an estate.
+type Reference struct {
+	// Name is the file below testdata/iac/raw.
+	Name string
+	Doc  *policy.Document
+	// Kind is "repository", "registry" or "identity"; Target names the
+	// repository or role.
+	Kind, Target string
+}
+
+// References loads testdata/iac/raw; root is the path to the repository's
+// top from the test's package.
+func References(t testing.TB, root string) []Reference {
+	t.Helper()
+	dir := filepath.Join(root, "testdata", "iac", "raw")
+	var out []Reference
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := policy.Parse(data, rel)
+		if err != nil {
+			return err
+		}
+		r := Reference{Name: rel, Doc: doc}
+		base := strings.TrimSuffix(filepath.Base(rel), ".json")
+		switch {
+		case strings.HasPrefix(rel, "repositories/"):
+			r.Kind, r.Target = "repository", base
+		case strings.HasPrefix(rel, "identity/"):
+			r.Kind, r.Target = "identity", base
+		default:
+			r.Kind = "registry"
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if len(out) < 10 {
+		t.Fatalf("found %d reference policies in %s, expected at least 10", len(out), dir)
+	}
+	return out
+}
+
+// Find returns the document of est that corresponds to r: a repository's
+// policy, the registry policy, or the one identity policy of role r.Target
+// (inline or attached managed) whose statements have r's Sids.
+func Find(est *estate.Estate, r Reference) (*policy.Document, string) {
+	a := est.Lookup(Account)
+	if a == nil {
+		return nil, "no account " + Account
+	}
+	reg := a.Region(Region)
+	switch r.Kind {
+	case "repository":
+		for _, repo := range reg.Repositories() {
+			if repo.Name == r.Target {
+				if repo.Policy == nil {
+					return nil, "repository " + r.Target + " has no policy"
+				}
+				return repo.Policy.Doc, ""
+			}
+		}
+		return nil, "no repository " + r.Target
+	case "registry":
+		if reg.Registry.Policy == nil {
+			return nil, "no registry policy"
+		}
+		return reg.Registry.Policy.Doc, ""
+	}
+	if a.IAM == nil {
+		return nil, "no IAM data"
+	}
+	_, policies := a.IAM.Index()
+	for _, role := range a.IAM.Roles {
+		if role.Name != r.Target {
+			continue
+		}
+		var docs []*policy.Document
+		for _, p := range role.Inline {
+			docs = append(docs, p.Doc)
+		}
+		for _, arn := range role.Attached {
+			if mp := policies[arn]; mp != nil && mp.Default != nil {
+				docs = append(docs, mp.Default.Doc)
+			}
+		}
+		for _, d := range docs {
+			if len(d.Statements) > 0 && len(r.Doc.Statements) > 0 && d.Statements[0].Sid == r.Doc.Statements[0].Sid {
+				return d, ""
+			}
+		}
+		return nil, "role " + r.Target + " has no policy with Sid " + r.Doc.Statements[0].Sid
+	}
+	return nil, "no role " + r.Target
+}
+
+// Equivalent checks that est holds every reference policy, saying the same.
+func Equivalent(t *testing.T, est *estate.Estate, refs []Reference) {
+	t.Helper()
+	for _, r := range refs {
+		t.Run(r.Name, func(t *testing.T) {
+			doc, why := Find(est, r)
+			if doc == nil {
+				t.Fatal(why)
+			}
+			if got, want := iacdoc.Canonical(doc), iacdoc.Canonical(r.Doc); got != want {
+				t.Errorf("the IaC form says\n%s\nthe raw JSON says\n%s", got, want)
+			}
+		})
+	}
+}

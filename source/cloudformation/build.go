@@ -1,0 +1,620 @@
+package cloudformation
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// strVal resolves a property to a string: known is false (and text
+// describes it) when it is not known until deployment; set is false when
+// the property is absent.
+type strVal struct {
+	text  string
+	known bool
+	set   bool
+	pos   policy.Pos
+}
+
+func (t *tmpl) str(n *node) strVal {
+	if n == nil {
+		return strVal{}
+	}
+	v, rm := t.resolve(n, 0)
+	if rm {
+		return strVal{}
+	}
+	out := strVal{set: true, pos: n.pos, text: v.Text}
+	switch v.Kind {
+	case iacdoc.String, iacdoc.Number, iacdoc.Bool:
+		out.known = true
+	case iacdoc.Null:
+		out.set = false
+	case iacdoc.Unknown:
+	default:
+		out.text = "(not a string)"
+	}
+	return out
+}
+
+// strs resolves a list of strings; a list not known as a whole is one
+// unknown element.
+func (t *tmpl) strs(n *node) []strVal {
+	if n == nil {
+		return nil
+	}
+	v, rm := t.resolve(n, 0)
+	if rm {
+		return nil
+	}
+	switch v.Kind {
+	case iacdoc.Unknown:
+		return []strVal{{text: v.Text, set: true, pos: v.Pos}}
+	case iacdoc.Array:
+		var out []strVal
+		for _, e := range v.Elems {
+			switch e.Kind {
+			case iacdoc.String, iacdoc.Number:
+				out = append(out, strVal{text: e.Text, known: true, set: true, pos: e.Pos})
+			case iacdoc.Unknown:
+				out = append(out, strVal{text: e.Text, set: true, pos: e.Pos})
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// tags reads a Tags list ([{Key, Value}]); known is false when any part is
+// not known.
+func (t *tmpl) tags(n *node) (map[string]string, bool) {
+	out := map[string]string{}
+	if n == nil {
+		return out, true
+	}
+	v, _ := t.resolve(n, 0)
+	if v == nil || v.Kind != iacdoc.Array {
+		return nil, v != nil && v.Kind == iacdoc.Null
+	}
+	for _, e := range v.Elems {
+		k, val := e.Get("Key"), e.Get("Value")
+		if k == nil || val == nil || k.Kind != iacdoc.String || (val.Kind != iacdoc.String && val.Kind != iacdoc.Number && val.Kind != iacdoc.Bool) {
+			return nil, false
+		}
+		out[k.Text] = val.Text
+	}
+	return out, true
+}
+
+// active says whether a resource is created: its Condition is true, or not
+// known (then it is read, the worst case, with a note).
+func (t *tmpl) active(r *resource) bool {
+	if r.cond == "" {
+		return true
+	}
+	switch t.condition(r.cond, 0) {
+	case triFalse:
+		t.note(r.pos, fmt.Sprintf("%s is not created (condition %s is false)", r.id, r.cond))
+		return false
+	case triUnknown:
+		t.note(r.pos, fmt.Sprintf("whether %s is created depends on condition %s, which is not known; it is read as created", r.id, r.cond))
+	}
+	return true
+}
+
+// builder state for one template.
+type cfnBuilder struct {
+	t      *tmpl
+	region *estate.Region
+	iam    *estate.IAM
+	roles  map[string]*estate.Role
+	users  map[string]*estate.User
+	groups map[string]*estate.Group
+}
+
+func (t *tmpl) build() {
+	b := &cfnBuilder{t: t, region: t.est.Account(t.account).Region(t.region),
+		roles: map[string]*estate.Role{}, users: map[string]*estate.User{}, groups: map[string]*estate.Group{}}
+	var later []*resource
+	for _, r := range t.order {
+		if !t.active(r) {
+			continue
+		}
+		switch r.typ {
+		case "AWS::ECR::Repository":
+			b.repository(r)
+		case "AWS::ECR::RegistryPolicy":
+			b.registryPolicy(r)
+		case "AWS::ECR::ReplicationConfiguration":
+			b.replication(r)
+		case "AWS::ECR::RepositoryCreationTemplate":
+			b.creationTemplate(r)
+		case "AWS::IAM::Role":
+			b.role(r)
+		case "AWS::IAM::User":
+			b.user(r)
+		case "AWS::IAM::Group":
+			b.group(r)
+		case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::UserToGroupAddition",
+			"AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::Organizations::Policy":
+			later = append(later, r)
+		}
+	}
+	for _, r := range later {
+		switch r.typ {
+		case "AWS::IAM::ManagedPolicy":
+			b.managedPolicy(r)
+		case "AWS::IAM::Policy":
+			b.policy(r)
+		case "AWS::IAM::UserToGroupAddition":
+			b.userToGroup(r)
+		case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+			b.singlePolicy(r)
+		case "AWS::Organizations::Policy":
+			b.scp(r)
+		}
+	}
+	if b.iam != nil {
+		b.iam.Sort()
+	}
+}
+
+func (b *cfnBuilder) iamData() *estate.IAM {
+	if b.iam == nil {
+		a := b.t.est.Account(b.t.account)
+		if a.IAM == nil {
+			a.IAM = &estate.IAM{}
+		}
+		b.iam = a.IAM
+	}
+	return b.iam
+}
+
+// name returns a resource's name property, or its logical id standing for
+// the name CloudFormation generates or that is not known.
+func (b *cfnBuilder) name(r *resource, prop string) string {
+	n := r.props.get(prop)
+	name, known := b.t.nameOf(r, prop)
+	switch {
+	case n == nil:
+		b.t.note(r.pos, fmt.Sprintf("%s has no %s: CloudFormation generates one; it is reported as %q", r.id, prop, r.id))
+	case !known:
+		b.t.note(n.pos, fmt.Sprintf("the %s of %s is not known until deployment; it is reported as %q", prop, r.id, r.id))
+	}
+	return name
+}
+
+func (b *cfnBuilder) repository(r *resource) {
+	t := b.t
+	repo := b.region.Repository(b.name(r, "RepositoryName"))
+	repo.Source = r.pos
+	repo.InInventory = true
+	repo.ImageTagMutability = "MUTABLE"
+	if s := t.str(r.props.get("ImageTagMutability")); s.known {
+		repo.ImageTagMutability = s.text
+	}
+	if s := t.str(r.props.get("ImageScanningConfiguration").get("ScanOnPush")); s.known {
+		v := s.text == "true"
+		repo.ScanOnPush = &v
+	}
+	repo.EncryptionType = "AES256"
+	if s := t.str(r.props.get("EncryptionConfiguration").get("EncryptionType")); s.known {
+		repo.EncryptionType = s.text
+	}
+	repo.Tags, repo.TagsKnown = t.tags(r.props.get("Tags"))
+	pn := r.props.get("RepositoryPolicyText")
+	if pn == nil {
+		repo.SetPolicy(nil)
+		return
+	}
+	pol, ok := t.document(r, pn, "RepositoryPolicyText of "+r.id, repo.ARN)
+	if !ok {
+		repo.Policy, repo.PolicyState = nil, estate.Unread
+		return
+	}
+	repo.SetPolicy(pol)
+}
+
+func (b *cfnBuilder) registryPolicy(r *resource) {
+	pol, ok := b.t.document(r, r.props.get("PolicyText"), "PolicyText of "+r.id, estate.RegistryARN(b.t.region, b.t.account))
+	reg := &b.region.Registry
+	if !ok {
+		reg.Policy, reg.PolicyState = nil, estate.Unread
+		return
+	}
+	if pol != nil {
+		reg.SetPolicy(pol)
+	}
+}
+
+func (b *cfnBuilder) replication(r *resource) {
+	t := b.t
+	rules, _ := t.resolve(r.props.get("ReplicationConfiguration").get("Rules"), 0)
+	if rules == nil || rules.Kind != iacdoc.Array {
+		if rules != nil && rules.Kind == iacdoc.Unknown {
+			t.gap(rules.Pos, "", CodeUnknown, fmt.Sprintf("the replication rules of %s are not known until deployment", r.id))
+		}
+		return
+	}
+	for _, rule := range rules.Elems {
+		dests := rule.Get("Destinations")
+		if dests == nil || dests.Kind != iacdoc.Array {
+			continue
+		}
+		for _, d := range dests.Elems {
+			acct, region := d.Get("RegistryId"), d.Get("Region")
+			rd := estate.ReplicationDestination{}
+			if acct != nil {
+				rd.Account = acct.Text
+				if acct.Kind == iacdoc.Unknown {
+					rd.Account = "${" + acct.Text + "}"
+					t.note(acct.Pos, fmt.Sprintf("the destination account of %s (%s) is not known until deployment; it is read as an untrusted account", r.id, acct.Text))
+				}
+			}
+			if region != nil {
+				rd.Region = region.Text
+				if region.Kind == iacdoc.Unknown {
+					rd.Region = "${" + region.Text + "}"
+				}
+			}
+			b.region.Registry.Replication = append(b.region.Registry.Replication, rd)
+		}
+	}
+}
+
+// creationTemplate reports a repository creation template's policy on a
+// repository named PREFIX/* (or * for ROOT).
+func (b *cfnBuilder) creationTemplate(r *resource) {
+	t := b.t
+	p := t.str(r.props.get("Prefix"))
+	name := r.id + "/*"
+	switch {
+	case p.known && p.text == "ROOT":
+		name = "*"
+	case p.known:
+		name = strings.TrimSuffix(p.text, "/") + "/*"
+	default:
+		t.note(r.pos, fmt.Sprintf("the prefix of %s is not known; its policy is reported on %q", r.id, name))
+	}
+	repo := b.region.Repository(name)
+	repo.Source = r.pos
+	repo.Tags, repo.TagsKnown = t.tags(r.props.get("ResourceTags"))
+	pn := r.props.get("RepositoryPolicy")
+	if pn == nil {
+		repo.SetPolicy(nil)
+		return
+	}
+	pol, ok := t.document(r, pn, "RepositoryPolicy of "+r.id+" (repositories created under "+name+")", repo.ARN)
+	if !ok {
+		repo.Policy, repo.PolicyState = nil, estate.Unread
+		return
+	}
+	repo.SetPolicy(pol)
+}
+
+// inline reads a Policies list ([{PolicyName, PolicyDocument}]).
+func (b *cfnBuilder) inline(r *resource, arn string) []*estate.Policy {
+	t := b.t
+	n := r.props.get("Policies")
+	if n == nil {
+		return nil
+	}
+	if n.kind != seqNode {
+		v, _ := t.resolve(n, 0)
+		if v.Kind == iacdoc.Unknown {
+			t.gap(n.pos, arn, CodeUnknown, fmt.Sprintf("the inline policies of %s are not known until deployment", r.id))
+		}
+		return nil
+	}
+	var out []*estate.Policy
+	for _, e := range n.elems {
+		pname := t.str(e.get("PolicyName"))
+		label := pname.text
+		if !pname.known {
+			label = "(" + pname.text + ")"
+		}
+		if p, ok := t.document(r, e.get("PolicyDocument"), "inline policy "+label+" of "+r.id, arn); ok && p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// arns reads a list of managed policy ARNs; an unknown one is a gap.
+func (b *cfnBuilder) arns(r *resource, prop string) []string {
+	var out []string
+	for _, s := range b.t.strs(r.props.get(prop)) {
+		if !s.known {
+			b.t.gap(s.pos, "", CodeUnknown, fmt.Sprintf("a managed policy attached by %s (%s) is not known until deployment; what it grants is not assessed", r.id, s.text))
+			continue
+		}
+		out = append(out, s.text)
+	}
+	return out
+}
+
+// boundary reads PermissionsBoundary: an unknown one is read as none, the
+// worst case.
+func (b *cfnBuilder) boundary(r *resource) string {
+	s := b.t.str(r.props.get("PermissionsBoundary"))
+	if s.set && !s.known {
+		b.t.note(s.pos, fmt.Sprintf("the permissions boundary of %s (%s) is not known until deployment; it is read as absent, the worst case", r.id, s.text))
+		return ""
+	}
+	return s.text
+}
+
+func (b *cfnBuilder) path(r *resource) string {
+	p := b.t.pathOf(r)
+	if p == "" {
+		b.t.note(r.pos, fmt.Sprintf("the Path of %s is not known; read as /", r.id))
+		return "/"
+	}
+	return p
+}
+
+func (b *cfnBuilder) role(r *resource) {
+	t := b.t
+	name, path := b.name(r, "RoleName"), b.path(r)
+	role := &estate.Role{Name: name, Path: path, ARN: iamARN(t.account, "role", path, name)}
+	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
+	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
+		role.Tags = tags
+	}
+	if tr, ok := t.document(r, r.props.get("AssumeRolePolicyDocument"), "trust policy of "+r.id, role.ARN); ok && tr != nil {
+		role.Trust = tr
+	}
+	role.Inline = b.inline(r, role.ARN)
+	role.Attached = b.arns(r, "ManagedPolicyArns")
+	role.Boundary = b.boundary(r)
+	iam := b.iamData()
+	iam.Roles = append(iam.Roles, role)
+	b.roles[name] = role
+}
+
+func (b *cfnBuilder) user(r *resource) {
+	t := b.t
+	name, path := b.name(r, "UserName"), b.path(r)
+	u := &estate.User{Name: name, Path: path, ARN: iamARN(t.account, "user", path, name)}
+	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
+		u.Tags = tags
+	}
+	u.Inline = b.inline(r, u.ARN)
+	u.Attached = b.arns(r, "ManagedPolicyArns")
+	u.Boundary = b.boundary(r)
+	for _, g := range t.strs(r.props.get("Groups")) {
+		if g.known {
+			u.Groups = append(u.Groups, g.text)
+		} else {
+			t.gap(g.pos, u.ARN, CodeUnknown, fmt.Sprintf("a group of %s (%s) is not known until deployment", r.id, g.text))
+		}
+	}
+	iam := b.iamData()
+	iam.Users = append(iam.Users, u)
+	b.users[name] = u
+}
+
+func (b *cfnBuilder) group(r *resource) {
+	t := b.t
+	name, path := b.name(r, "GroupName"), b.path(r)
+	g := &estate.Group{Name: name, Path: path, ARN: iamARN(t.account, "group", path, name)}
+	g.Inline = b.inline(r, g.ARN)
+	g.Attached = b.arns(r, "ManagedPolicyArns")
+	iam := b.iamData()
+	iam.Groups = append(iam.Groups, g)
+	b.groups[name] = g
+}
+
+// target finds (or, for one the template does not define, creates) the
+// role, user or group named s.
+func (b *cfnBuilder) target(kind string, s strVal, by string) (*estate.Role, *estate.User, *estate.Group) {
+	t := b.t
+	iam := b.iamData()
+	name := s.text
+	switch kind {
+	case "role":
+		if x := b.roles[name]; x != nil {
+			return x, nil, nil
+		}
+		x := &estate.Role{Name: name, Path: "/", ARN: iamARN(t.account, "role", "/", name)}
+		t.note(s.pos, fmt.Sprintf("role %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
+		iam.Roles = append(iam.Roles, x)
+		b.roles[name] = x
+		return x, nil, nil
+	case "user":
+		if x := b.users[name]; x != nil {
+			return nil, x, nil
+		}
+		x := &estate.User{Name: name, Path: "/", ARN: iamARN(t.account, "user", "/", name)}
+		t.note(s.pos, fmt.Sprintf("user %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
+		iam.Users = append(iam.Users, x)
+		b.users[name] = x
+		return nil, x, nil
+	}
+	if x := b.groups[name]; x != nil {
+		return nil, nil, x
+	}
+	x := &estate.Group{Name: name, Path: "/", ARN: iamARN(t.account, "group", "/", name)}
+	t.note(s.pos, fmt.Sprintf("group %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
+	iam.Groups = append(iam.Groups, x)
+	b.groups[name] = x
+	return nil, nil, x
+}
+
+// attachments applies fn to each role, user and group a policy resource
+// names; an unknown name is reported (and the policy, when inline, analysed
+// as attached to an unknown principal).
+func (b *cfnBuilder) attachments(r *resource, p *estate.Policy, fn func(*estate.Role, *estate.User, *estate.Group)) {
+	t := b.t
+	detached := false
+	for _, l := range []struct{ prop, kind string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
+		for _, s := range t.strs(r.props.get(l.prop)) {
+			if !s.known {
+				t.note(s.pos, fmt.Sprintf("one of the %s of %s (%s) is not known until deployment", strings.ToLower(l.prop), r.id, s.text))
+				if p != nil && !detached {
+					a := t.est.Account(t.account)
+					a.Detached = append(a.Detached, p)
+					detached = true
+				}
+				continue
+			}
+			name := s.text
+			if i := strings.LastIndexByte(name, '/'); strings.HasPrefix(name, "arn:") && i >= 0 {
+				name = name[i+1:]
+				s.text = name
+			}
+			fn(b.target(l.kind, s, r.id))
+		}
+	}
+}
+
+func (b *cfnBuilder) managedPolicy(r *resource) {
+	t := b.t
+	name, path := b.name(r, "ManagedPolicyName"), b.path(r)
+	arn := iamARN(t.account, "policy", path, name)
+	p, ok := t.document(r, r.props.get("PolicyDocument"), arn+" ("+r.id+")", arn)
+	if ok && p != nil {
+		iam := b.iamData()
+		iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: name, ARN: arn, Default: p, VersionID: "v1"})
+	}
+	b.attachments(r, nil, func(role *estate.Role, u *estate.User, g *estate.Group) {
+		switch {
+		case role != nil:
+			role.Attached = append(role.Attached, arn)
+		case u != nil:
+			u.Attached = append(u.Attached, arn)
+		case g != nil:
+			g.Attached = append(g.Attached, arn)
+		}
+	})
+}
+
+func (b *cfnBuilder) policy(r *resource) {
+	t := b.t
+	pname := t.str(r.props.get("PolicyName"))
+	label := pname.text
+	if !pname.known {
+		label = r.id
+	}
+	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
+	if !ok || p == nil {
+		return
+	}
+	b.attachments(r, p, func(role *estate.Role, u *estate.User, g *estate.Group) {
+		switch {
+		case role != nil:
+			role.Inline = append(role.Inline, p)
+		case u != nil:
+			u.Inline = append(u.Inline, p)
+		case g != nil:
+			g.Inline = append(g.Inline, p)
+		}
+	})
+}
+
+// singlePolicy reads AWS::IAM::RolePolicy, UserPolicy and GroupPolicy.
+func (b *cfnBuilder) singlePolicy(r *resource) {
+	t := b.t
+	kind, prop := "role", "RoleName"
+	switch r.typ {
+	case "AWS::IAM::UserPolicy":
+		kind, prop = "user", "UserName"
+	case "AWS::IAM::GroupPolicy":
+		kind, prop = "group", "GroupName"
+	}
+	pname := t.str(r.props.get("PolicyName"))
+	label := pname.text
+	if !pname.known {
+		label = r.id
+	}
+	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
+	if !ok || p == nil {
+		return
+	}
+	who := t.str(r.props.get(prop))
+	if !who.known {
+		t.note(who.pos, fmt.Sprintf("the %s of %s (%s) is not known until deployment; the policy is analysed as attached to an unknown principal", prop, r.id, who.text))
+		a := t.est.Account(t.account)
+		a.Detached = append(a.Detached, p)
+		return
+	}
+	role, u, g := b.target(kind, who, r.id)
+	switch {
+	case role != nil:
+		role.Inline = append(role.Inline, p)
+	case u != nil:
+		u.Inline = append(u.Inline, p)
+	case g != nil:
+		g.Inline = append(g.Inline, p)
+	}
+}
+
+func (b *cfnBuilder) userToGroup(r *resource) {
+	t := b.t
+	gs := t.str(r.props.get("GroupName"))
+	if !gs.known {
+		t.gap(gs.pos, "", CodeUnknown, fmt.Sprintf("the group of %s (%s) is not known until deployment", r.id, gs.text))
+		return
+	}
+	_, _, g := b.target("group", gs, r.id)
+	for _, s := range t.strs(r.props.get("Users")) {
+		if !s.known {
+			t.gap(s.pos, "", CodeUnknown, fmt.Sprintf("a member of %s (%s) is not known until deployment", r.id, s.text))
+			continue
+		}
+		_, u, _ := b.target("user", s, r.id)
+		if !contains(u.Groups, g.Name) {
+			u.Groups = append(u.Groups, g.Name)
+		}
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scp applies an AWS::Organizations::Policy of type SERVICE_CONTROL_POLICY
+// whose TargetIds include the scanned account or a root (r-...). As in the
+// Terraform reader, AWS's FullAWSAccess is assumed attached at its level,
+// so that only its Deny statements take effect; SCPs on OUs or other
+// accounts are not applied (the worst case: SCPs only take away).
+func (b *cfnBuilder) scp(r *resource) {
+	t := b.t
+	if typ := t.str(r.props.get("Type")); !typ.known || typ.text != "SERVICE_CONTROL_POLICY" {
+		if typ.known && typ.text == "RESOURCE_CONTROL_POLICY" {
+			t.note(r.pos, fmt.Sprintf("%s is a resource control policy, which ecrguard does not model", r.id))
+		}
+		return
+	}
+	applies := false
+	for _, s := range t.strs(r.props.get("TargetIds")) {
+		if s.known && (strings.HasPrefix(s.text, "r-") || (t.account != "" && s.text == t.account)) {
+			applies = true
+		}
+	}
+	if !applies {
+		t.note(r.pos, fmt.Sprintf("%s is not attached to the scanned account or the organization root; not applied", r.id))
+		return
+	}
+	p, ok := t.document(r, r.props.get("Content"), r.id, "")
+	if !ok || p == nil {
+		return
+	}
+	doc := *p.Doc
+	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
+		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
+		Action: []policy.Value{{Text: "*", Pos: r.pos}}, Resource: []policy.Value{{Text: "*", Pos: r.pos}},
+		Pos: r.pos, Index: len(p.Doc.Statements),
+	})
+	a := t.est.Account(t.account)
+	a.SCPs = append(a.SCPs, &estate.Policy{Name: r.id + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source})
+	a.SCPsKnown = true
+}

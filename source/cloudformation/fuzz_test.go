@@ -1,0 +1,42 @@
+package cloudformation
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzLoadTemplate feeds a YAML or JSON template to LoadTemplate: it must
+// return an estate or an error, never panic (a recovered panic fails here
+// too) and never hang.
+//
+//	go test -run='^$' -fuzz=FuzzLoadTemplate -fuzztime=5m ./source/cloudformation/
+func FuzzLoadTemplate(f *testing.F) {
+	for _, s := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{
+		"Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText: !Sub |\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"${A}\"}, \"Action\": \"ecr:*\"}]}\n",
+		"Conditions:\n  C: !Or [!Condition C, !Not [!Equals [a, !Ref P]]]\nResources:\n  R: {Type: AWS::IAM::Role, Condition: C, Properties: {RoleName: !If [C, a, !Ref AWS::NoValue]}}\n",
+		"Mappings: {M: {a: {b: [1, 2]}}}\nResources:\n  R: {Type: AWS::ECR::Repository, Properties: {RepositoryName: !Select [0, !FindInMap [M, a, b]]}}\n",
+		"x: &a {Type: AWS::IAM::User}\nResources:\n  U:\n    <<: *a\n    Properties: {Groups: [!GetAtt G.Arn]}\n",
+		`{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Fn::Sub": ["{\"Statement\": ${S}}", {"S": "[]"}]}}}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		_, err := LoadTemplate(data, "t.yaml", Options{Account: acct})
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("LoadTemplate took %s", d)
+		}
+		if err != nil && strings.Contains(err.Error(), "reading the template failed") {
+			t.Fatalf("recovered panic: %v", err)
+		}
+	})
+}

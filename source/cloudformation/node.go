@@ -1,0 +1,331 @@
+package cloudformation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// maxNodes bounds the size of a template after YAML aliases are expanded,
+// so that "billion laughs" input cannot exhaust memory.
+const maxNodes = 250_000
+
+type nodeKind uint8
+
+const (
+	scalarNode nodeKind = iota
+	seqNode
+	mapNode
+)
+
+type scalarType uint8
+
+const (
+	strScalar scalarType = iota
+	numScalar
+	boolScalar
+	nullScalar
+)
+
+// node is one value of a template, YAML or JSON, with its position. A YAML
+// short-form tag (!Ref x) is read as its long form ({"Ref": x}).
+type node struct {
+	kind    nodeKind
+	typ     scalarType
+	text    string
+	pos     policy.Pos
+	elems   []*node
+	members []member
+	// fromTag marks a mapping that came from a short-form tag.
+	fromTag bool
+	// loc maps a byte offset of a scalar's text to its source position
+	// (nil: every byte is at pos).
+	loc func(off int) policy.Pos
+	// jsonOff is the offset of a JSON string literal in the template (-1
+	// for YAML), for exact positions of documents held in strings.
+	jsonOff int
+}
+
+type member struct {
+	key    string
+	keyPos policy.Pos
+	value  *node
+}
+
+// get returns the value of key, or nil.
+func (n *node) get(key string) *node {
+	if n == nil || n.kind != mapNode {
+		return nil
+	}
+	for i := len(n.members) - 1; i >= 0; i-- {
+		if n.members[i].key == key {
+			return n.members[i].value
+		}
+	}
+	return nil
+}
+
+// str returns a plain scalar's text.
+func (n *node) str() (string, bool) {
+	if n == nil || n.kind != scalarNode || n.typ == nullScalar {
+		return "", false
+	}
+	return n.text, true
+}
+
+// isJSON reports whether data looks like a JSON template.
+func isJSON(data []byte) bool {
+	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(d) > 0 && d[0] == '{'
+}
+
+// parseJSON reads a JSON template.
+func parseJSON(data []byte, file string) (*node, error) {
+	n, err := jsonpos.Parse(data)
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%s:%d:%d: %s", file, se.Line, se.Col, se.Msg)
+		}
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	loc := policy.FileLocator(data, file)
+	var conv func(j *jsonpos.Node) *node
+	conv = func(j *jsonpos.Node) *node {
+		out := &node{pos: loc(j.Off), text: j.Text, jsonOff: -1}
+		switch j.Kind {
+		case jsonpos.Null:
+			out.typ = nullScalar
+		case jsonpos.Bool:
+			out.typ = boolScalar
+		case jsonpos.Number:
+			out.typ = numScalar
+		case jsonpos.String:
+			out.jsonOff = j.Off
+			out.loc = stringLoc(data, j.Off, loc)
+		case jsonpos.Array:
+			out.kind = seqNode
+			for _, e := range j.Elems {
+				out.elems = append(out.elems, conv(e))
+			}
+		case jsonpos.Object:
+			out.kind = mapNode
+			for _, m := range j.Members {
+				out.members = append(out.members, member{key: m.Key, keyPos: loc(m.KeyOff), value: conv(m.Value)})
+			}
+		}
+		return out
+	}
+	return conv(n), nil
+}
+
+// stringLoc maps offsets of the text of the JSON string literal at off to
+// positions in data (computed when first needed).
+func stringLoc(data []byte, off int, loc policy.Locator) func(int) policy.Pos {
+	var raw []int
+	done := false
+	return func(i int) policy.Pos {
+		if !done {
+			done = true
+			_, raw, _ = jsonpos.StringWithOffsets(data, off)
+		}
+		if len(raw) == 0 {
+			return loc(off)
+		}
+		i = max(0, min(i, len(raw)-1))
+		return loc(raw[i])
+	}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML reads a YAML template, its short-form tags included.
+func parseYAML(data []byte, file string) (n *node, err error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s:1: %s", file, m[1], m[2])
+		}
+		if msg == "EOF" {
+			return nil, fmt.Errorf("%s:1:1: empty template: expected a mapping with Resources", file)
+		}
+		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	c := &yamlConv{file: file, lines: lines}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, fmt.Errorf("%s:1:1: empty template: expected a mapping with Resources", file)
+		}
+		root = root.Content[0]
+	}
+	out, err := c.conv(root, 0)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type yamlConv struct {
+	file  string
+	lines [][]byte
+	count int
+}
+
+func (c *yamlConv) pos(y *yaml.Node) policy.Pos {
+	return policy.Pos{File: c.file, Line: y.Line, Col: y.Column}
+}
+
+func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
+	c.count++
+	if c.count > maxNodes || depth > 512 {
+		return nil, fmt.Errorf("%s: the template is too large or nests too deep (after YAML aliases are expanded)", c.pos(y))
+	}
+	if y.Kind == yaml.AliasNode {
+		if y.Alias == nil {
+			return nil, fmt.Errorf("%s: unresolved alias", c.pos(y))
+		}
+		return c.conv(y.Alias, depth+1)
+	}
+	var out *node
+	switch y.Kind {
+	case yaml.ScalarNode:
+		out = &node{kind: scalarNode, text: y.Value, pos: c.pos(y), jsonOff: -1}
+		switch y.ShortTag() {
+		case "!!null":
+			out.typ = nullScalar
+		case "!!bool":
+			out.typ = boolScalar
+			out.text = strings.ToLower(y.Value)
+		case "!!int", "!!float":
+			out.typ = numScalar
+			if _, err := strconv.ParseFloat(y.Value, 64); err != nil {
+				// 0x1F, 0o17, .inf: YAML numbers JSON cannot write.
+				out.typ = strScalar
+			}
+		}
+		out.loc = c.scalarLoc(y)
+	case yaml.SequenceNode:
+		out = &node{kind: seqNode, pos: c.pos(y), jsonOff: -1}
+		for _, e := range y.Content {
+			v, err := c.conv(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.elems = append(out.elems, v)
+		}
+	case yaml.MappingNode:
+		out = &node{kind: mapNode, pos: c.pos(y), jsonOff: -1}
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k, v := y.Content[i], y.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+				if err := c.merge(out, v, depth); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("%s: a mapping key must be a string", c.pos(k))
+			}
+			val, err := c.conv(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.members = append(out.members, member{key: k.Value, keyPos: c.pos(k), value: val})
+		}
+	default:
+		return nil, fmt.Errorf("%s: unexpected YAML node", c.pos(y))
+	}
+	if tag := y.Tag; strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") && tag != "!" {
+		name := tag[1:]
+		key := "Fn::" + name
+		if name == "Ref" || name == "Condition" {
+			key = name
+		}
+		if name == "GetAtt" && out.kind == scalarNode {
+			// !GetAtt Logical.Attribute
+			a, b, _ := strings.Cut(out.text, ".")
+			out = &node{kind: seqNode, pos: out.pos, jsonOff: -1, elems: []*node{
+				{kind: scalarNode, text: a, pos: out.pos, jsonOff: -1}, {kind: scalarNode, text: b, pos: out.pos, jsonOff: -1},
+			}}
+		}
+		return &node{kind: mapNode, pos: c.pos(y), fromTag: true, jsonOff: -1, members: []member{{key: key, keyPos: c.pos(y), value: out}}}, nil
+	}
+	return out, nil
+}
+
+// merge applies a YAML merge key (<<: *anchor): members the mapping does not
+// already have are added.
+func (c *yamlConv) merge(out *node, v *yaml.Node, depth int) error {
+	var srcs []*yaml.Node
+	if v.Kind == yaml.SequenceNode {
+		srcs = v.Content
+	} else {
+		srcs = []*yaml.Node{v}
+	}
+	for _, s := range srcs {
+		m, err := c.conv(s, depth+1)
+		if err != nil {
+			return err
+		}
+		if m.kind != mapNode {
+			return fmt.Errorf("%s: a merge key needs a mapping", c.pos(v))
+		}
+		for _, mm := range m.members {
+			if out.get(mm.key) == nil {
+				out.members = append(out.members, mm)
+			}
+		}
+	}
+	return nil
+}
+
+// scalarLoc maps offsets of a scalar's text to source positions: exactly
+// for a plain or quoted scalar on one line and for a literal block (|), by
+// line for other multi-line scalars.
+func (c *yamlConv) scalarLoc(y *yaml.Node) func(int) policy.Pos {
+	base := c.pos(y)
+	text := y.Value
+	switch {
+	case y.Style&yaml.LiteralStyle != 0:
+		// Content starts on the line after the indicator, at the block's
+		// indentation.
+		indent := 0
+		if y.Line < len(c.lines) {
+			l := c.lines[y.Line] // the next line (lines are 0-based)
+			indent = len(l) - len(bytes.TrimLeft(l, " "))
+		}
+		return func(off int) policy.Pos {
+			off = max(0, min(off, len(text)))
+			before := text[:off]
+			line := strings.Count(before, "\n")
+			col := off - (strings.LastIndexByte(before, '\n') + 1)
+			return policy.Pos{File: base.File, Line: base.Line + 1 + line, Col: indent + 1 + col}
+		}
+	case y.Style&yaml.FoldedStyle != 0:
+		return func(int) policy.Pos { return policy.Pos{File: base.File, Line: base.Line + 1, Col: base.Col} }
+	}
+	quote := 0
+	if y.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
+		quote = 1
+	}
+	return func(off int) policy.Pos {
+		off = max(0, min(off, len(text)))
+		before := text[:off]
+		if !strings.Contains(before, "\n") {
+			return policy.Pos{File: base.File, Line: base.Line, Col: base.Col + quote + len([]rune(before))}
+		}
+		return policy.Pos{File: base.File, Line: base.Line + strings.Count(before, "\n"), Col: base.Col}
+	}
+}

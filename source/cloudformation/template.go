@@ -1,0 +1,368 @@
+// Package cloudformation reads CloudFormation templates (YAML, short-form
+// tags included, and JSON) into an estate: ECR repositories and their
+// policies, the registry policy, replication, repository creation
+// templates, IAM roles, users, groups and policies, and service control
+// policies, with the file and line of every policy element.
+//
+// Intrinsic functions are resolved where their inputs are known (Ref to a
+// parameter with a default or a given value, pseudo parameters, Fn::Sub,
+// Fn::Join, Fn::GetAtt of ARNs built in the template, Fn::If on a decidable
+// condition, Fn::Select, Fn::Split, Fn::FindInMap); what stays unknown until
+// deployment is a policy.Value with Unknown set, which the evaluator takes
+// at its worst, or, for a whole policy, a coverage gap. docs/iac.md
+// describes what is read and the limits.
+package cloudformation
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Options say what the template's deployment context is.
+type Options struct {
+	// Account is the account the stack deploys to (AWS::AccountId). When
+	// empty, AWS::AccountId and the ARNs built from it are unknown, and the
+	// estate holds the resources under the account id "".
+	Account string
+	// Region is AWS::Region (default us-east-1).
+	Region string
+	// StackName is AWS::StackName; unknown when empty.
+	StackName string
+	// Parameters are parameter values, as `aws cloudformation deploy
+	// --parameter-overrides` gives them (lists comma-separated).
+	Parameters map[string]string
+}
+
+// Gap codes of the CloudFormation reader.
+const (
+	// CodeUnknown: a value that decides what is assessed (a whole policy,
+	// a statement) is not known until deployment.
+	CodeUnknown = "unknown-until-deploy"
+	// CodeParse: a policy does not parse as a document AWS would accept.
+	CodeParse = "parse-error"
+)
+
+type param struct {
+	name string
+	node *node
+}
+
+type resource struct {
+	id    string
+	typ   string
+	props *node
+	pos   policy.Pos
+	cond  string
+}
+
+// tmpl is one template being read.
+type tmpl struct {
+	file       string
+	data       []byte
+	opts       Options
+	account    string
+	region     string
+	est        *estate.Estate
+	params     map[string]*param
+	mappings   *node
+	conditions *node
+	condVal    map[string]tri
+	resources  map[string]*resource
+	order      []*resource
+	noted      map[string]bool
+	memo       map[*node]*memoEntry
+	sizes      map[*iacdoc.Value]int
+}
+
+func (t *tmpl) note(pos policy.Pos, msg string) {
+	k := pos.String() + "\x00" + msg
+	if t.noted[k] {
+		return
+	}
+	t.noted[k] = true
+	t.est.AddNote(estate.Note{Source: t.file, Message: pos.String() + ": " + msg})
+}
+
+func (t *tmpl) gap(pos policy.Pos, resource, code, msg string) {
+	t.est.AddGap(estate.Gap{Source: t.file, Pos: pos, Account: t.account, Region: t.region, Resource: resource, Code: code, Message: msg})
+}
+
+// IsTemplate reports whether data, read from a file called name, is a
+// CloudFormation template: YAML or JSON with AWSTemplateFormatVersion, or
+// with Resources whose entries have a Type starting with AWS::.
+func IsTemplate(name string, data []byte) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml", ".json", ".template", ".cfn", ".txt", "":
+	default:
+		return false
+	}
+	if isJSON(data) {
+		n, err := jsonpos.Parse(data)
+		if err != nil || n.Kind != jsonpos.Object {
+			return false
+		}
+		if n.Get("AWSTemplateFormatVersion") != nil {
+			return true
+		}
+		rs := n.Get("Resources")
+		if rs == nil || rs.Kind != jsonpos.Object {
+			return false
+		}
+		for _, m := range rs.Members {
+			if t := m.Value.Get("Type"); t != nil && t.Kind == jsonpos.String && strings.HasPrefix(t.Text, "AWS::") {
+				return true
+			}
+		}
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+		return false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "AWSTemplateFormatVersion":
+			return true
+		case "Resources":
+			if v.Kind != yaml.MappingNode {
+				return false
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				r := v.Content[j+1]
+				if r.Kind != yaml.MappingNode {
+					continue
+				}
+				for x := 0; x+1 < len(r.Content); x += 2 {
+					if r.Content[x].Value == "Type" && strings.HasPrefix(r.Content[x+1].Value, "AWS::") {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// LoadTemplate reads a CloudFormation template (YAML or JSON) from data,
+// read from file. A template that does not parse, or is not a mapping with
+// Resources, is an error naming file:line:column; everything else that
+// cannot be read is an estate.Gap or estate.Note.
+func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, err error) {
+	defer func() {
+		// A last resort: a panic in a library on hostile input becomes an
+		// error, never a crash.
+		if r := recover(); r != nil {
+			est, err = nil, fmt.Errorf("%s: reading the template failed: %v", file, r)
+		}
+	}()
+	var root *node
+	if isJSON(data) {
+		root, err = parseJSON(data, file)
+	} else {
+		root, err = parseYAML(data, file)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if root.kind != mapNode {
+		return nil, fmt.Errorf("%s: expected a template (a mapping with Resources)", root.pos)
+	}
+	t := &tmpl{
+		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
+		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{},
+		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
+	}
+	if t.region == "" {
+		t.region = estate.DefaultRegion
+	}
+	if ps := root.get("Parameters"); ps != nil && ps.kind == mapNode {
+		for _, m := range ps.members {
+			t.params[m.key] = &param{name: m.key, node: m.value}
+		}
+	}
+	t.mappings = root.get("Mappings")
+	t.conditions = root.get("Conditions")
+	rs := root.get("Resources")
+	if rs == nil || rs.kind != mapNode {
+		return nil, fmt.Errorf("%s: the template has no Resources mapping", root.pos)
+	}
+	if tr := root.get("Transform"); tr != nil {
+		t.note(tr.pos, "the template has a Transform (SAM or a macro); resources it would generate are not read")
+	}
+	for _, m := range rs.members {
+		if m.value.kind != mapNode {
+			return nil, fmt.Errorf("%s: resource %s: expected a mapping with Type and Properties", m.value.pos, m.key)
+		}
+		typ, ok := m.value.get("Type").str()
+		if !ok {
+			return nil, fmt.Errorf("%s: resource %s: expected a Type such as AWS::ECR::Repository", m.value.pos, m.key)
+		}
+		r := &resource{id: m.key, typ: typ, props: m.value.get("Properties"), pos: m.keyPos}
+		if r.props == nil {
+			r.props = &node{kind: mapNode, pos: m.value.pos}
+		}
+		r.cond, _ = m.value.get("Condition").str()
+		if _, dup := t.resources[r.id]; dup {
+			t.note(m.keyPos, fmt.Sprintf("resource %s is defined twice; the last definition is used", r.id))
+		}
+		t.resources[r.id] = r
+	}
+	for _, r := range t.resources {
+		t.order = append(t.order, r)
+	}
+	sort.Slice(t.order, func(i, j int) bool { return t.order[i].id < t.order[j].id })
+	t.build()
+	est = t.est
+	sort.SliceStable(est.Gaps, func(i, j int) bool {
+		if est.Gaps[i].Pos.Line != est.Gaps[j].Pos.Line {
+			return est.Gaps[i].Pos.Line < est.Gaps[j].Pos.Line
+		}
+		return est.Gaps[i].Message < est.Gaps[j].Message
+	})
+	sort.SliceStable(est.Notes, func(i, j int) bool { return est.Notes[i].Message < est.Notes[j].Message })
+	return est, nil
+}
+
+// policyValue reads a policy document property: an object, or a JSON
+// string (Fn::Sub bodies included, with unknown variables kept as unknown
+// values inside the document).
+func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
+	if n == nil {
+		return nil, nil
+	}
+	if depth > maxResolveDepth {
+		return iacdoc.Unk("(nested too deep)", n.pos), nil
+	}
+	if n.kind == scalarNode {
+		switch {
+		case n.typ == nullScalar:
+			return nil, nil
+		case n.jsonOff >= 0:
+			return iacdoc.ParseEmbedded(t.data, n.jsonOff, t.file)
+		}
+		jt := &iacdoc.JSONText{}
+		t.appendScalar(jt, n, n.text, 0)
+		return jt.Parse()
+	}
+	if fn, arg, ok := intrinsic(n); ok {
+		switch fn {
+		case "Fn::Sub":
+			sn, vars, ok := subArgs(arg)
+			if !ok {
+				break
+			}
+			jt := &iacdoc.JSONText{}
+			for _, p := range splitSub(sn.text) {
+				if !p.v {
+					t.appendScalar(jt, sn, p.text, p.off)
+					continue
+				}
+				pos := sn.pos
+				if sn.loc != nil {
+					pos = sn.loc(p.off)
+				}
+				v := t.subVar(p.text, vars, pos, depth)
+				switch v.Kind {
+				case iacdoc.String, iacdoc.Number, iacdoc.Bool:
+					jt.Fixed(v.Text, pos)
+				default:
+					jt.Unknown("${"+p.text+"}", pos)
+				}
+			}
+			return jt.Parse()
+		case "Fn::ToJsonString":
+			v, _ := t.resolve(arg, depth+1)
+			return v, nil
+		case "Fn::If":
+			if arg.kind == seqNode && len(arg.elems) == 3 {
+				cond, _ := arg.elems[0].str()
+				switch t.condition(cond, depth+1) {
+				case triTrue:
+					return t.policyValue(arg.elems[1], depth+1)
+				case triFalse:
+					return t.policyValue(arg.elems[2], depth+1)
+				}
+			}
+		}
+		v, rm := t.resolve(n, depth+1)
+		if rm {
+			return nil, nil
+		}
+		if v.Kind == iacdoc.String {
+			jt := &iacdoc.JSONText{}
+			jt.Fixed(v.Text, n.pos)
+			return jt.Parse()
+		}
+		return v, nil
+	}
+	v, _ := t.resolve(n, depth+1)
+	return v, nil
+}
+
+// appendScalar appends text, the part of scalar n's text starting at off,
+// line by line at the lines' source positions.
+func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) {
+	if n.loc == nil {
+		jt.Literal(text, n.pos)
+		return
+	}
+	for len(text) > 0 {
+		i := strings.IndexByte(text, '\n')
+		line := text
+		if i >= 0 {
+			line = text[:i+1]
+		}
+		jt.Literal(line, n.loc(off))
+		off += len(line)
+		text = text[len(line):]
+	}
+}
+
+// document reads a policy property into an estate policy; an unknown or
+// invalid document is a gap (and nil, false).
+func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
+	v, err := t.policyValue(n, 0)
+	if err == nil && v == nil {
+		return nil, true
+	}
+	var doc *policy.Document
+	var issues []iacdoc.Issue
+	if err == nil {
+		doc, issues, err = iacdoc.Document(v)
+	}
+	switch e := err.(type) {
+	case nil:
+	case *iacdoc.UnknownError:
+		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s of %s is not known until deployment (unknown: %s); it is not assessed", name, r.id, e.What))
+		return nil, false
+	case *policy.Error:
+		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", name, r.id, e.Msg))
+		return nil, false
+	default:
+		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s of %s: %v", name, r.id, err))
+		return nil, false
+	}
+	for _, is := range issues {
+		t.note(is.Pos, fmt.Sprintf("%s of %s: %s", name, r.id, is.Message))
+	}
+	src := doc.Pos
+	if !src.IsValid() {
+		src = n.pos
+	}
+	return &estate.Policy{Name: name, Doc: doc, Source: src}, true
+}

@@ -1,0 +1,480 @@
+package cloudformation
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+const acct = iacdoctest.Account
+
+func loadFile(t *testing.T, file string, opts Options) *estate.Estate {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsTemplate(file, data) {
+		t.Fatalf("%s is not detected as a template", file)
+	}
+	est, err := LoadTemplate(data, file, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return est
+}
+
+func load(t *testing.T, src string, opts Options) *estate.Estate {
+	t.Helper()
+	est, err := LoadTemplate([]byte(src), "t.yaml", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return est
+}
+
+func findRepo(t *testing.T, est *estate.Estate, name string) *estate.Repository {
+	t.Helper()
+	a := est.Lookup(acct)
+	if a == nil {
+		t.Fatalf("no account %s (have %v)", acct, est.Accounts())
+	}
+	for _, r := range a.Regions() {
+		for _, repo := range r.Repositories() {
+			if repo.Name == name {
+				return repo
+			}
+		}
+	}
+	t.Fatalf("no repository %q", name)
+	return nil
+}
+
+func stmt(t *testing.T, r *estate.Repository, sid string) *policy.Statement {
+	t.Helper()
+	if r.Policy == nil {
+		t.Fatalf("repository %s has no policy (state %d)", r.Name, r.PolicyState)
+	}
+	for _, s := range r.Policy.Doc.Statements {
+		if s.Sid == sid {
+			return s
+		}
+	}
+	t.Fatalf("repository %s: no statement %q", r.Name, sid)
+	return nil
+}
+
+func principals(s *policy.Statement) []policy.Value {
+	p := s.Principal
+	if p == nil {
+		p = s.NotPrincipal
+	}
+	var out []policy.Value
+	for _, e := range p.Entries {
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+// The policies of testdata/iac/raw, written in a YAML template (short-form
+// tags, objects, JSON strings in literal blocks, !Sub bodies, !Join,
+// !FindInMap, !If) and in a JSON template (long-form intrinsics), read the
+// same as their raw JSON form.
+func TestEquivalence(t *testing.T) {
+	refs := iacdoctest.References(t, "../..")
+	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+		t.Run(f, func(t *testing.T) {
+			est := loadFile(t, f, Options{Account: acct})
+			iacdoctest.Equivalent(t, est, refs)
+			if len(est.Gaps) != 0 {
+				t.Errorf("gaps: %v", est.Gaps)
+			}
+			if r := findRepo(t, est, "no-policy"); r.PolicyState != estate.NoPolicy {
+				t.Errorf("no-policy: state %d", r.PolicyState)
+			}
+			reg := est.Account(acct).Region("us-east-1").Registry
+			if len(reg.Replication) != 1 || reg.Replication[0] != (estate.ReplicationDestination{Account: "999988887777", Region: "us-west-2"}) {
+				t.Errorf("replication %v", reg.Replication)
+			}
+			if st := findRepo(t, est, "secure-transport"); !st.TagsKnown || st.Tags["team"] != "platform" {
+				t.Errorf("tags %v", st.Tags)
+			}
+			if p := findRepo(t, est, "partner"); p.ImageTagMutability != "IMMUTABLE" || p.ScanOnPush == nil || !*p.ScanOnPush {
+				t.Errorf("partner settings %+v", p)
+			}
+		})
+	}
+}
+
+func TestPositions(t *testing.T) {
+	yml := loadFile(t, "testdata/equivalence/template.yaml", Options{Account: acct})
+	jsn := loadFile(t, "testdata/equivalence/template.json", Options{Account: acct})
+	const y, j = "testdata/equivalence/template.yaml:", "testdata/equivalence/template.json:"
+	tests := []struct {
+		est       *estate.Estate
+		repo, sid string
+		what      string
+		got       func(*policy.Statement) policy.Pos
+		want      string
+	}{
+		{yml, "public-app", "PublicPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "33:13"},
+		{yml, "public-app", "PublicPull", "second action", func(s *policy.Statement) policy.Pos { return s.Action[1].Pos }, y + "38:17"},
+		// A JSON string in a literal block: the lines of the block.
+		{yml, "secure-transport", "AnyoneOverTLS", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "52:13"},
+		{yml, "secure-transport", "AnyoneOverTLS", "condition key", func(s *policy.Statement) policy.Pos { return s.Conditions[0].Pos }, y + "57:38"},
+		{yml, "partner", "PartnerPull", "principal (!Sub)", func(s *policy.Statement) policy.Pos { return principals(s)[0].Pos }, y + "75:20"},
+		// A !Sub body: the lines of the block, substitutions at theirs.
+		{yml, "not-principal", "OnlyAdminDeletes", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "140:13"},
+		{yml, "not-principal", "OnlyAdminDeletes", "second NotPrincipal", func(s *policy.Statement) policy.Pos { return principals(s)[1].Pos }, y + "145:17"},
+		{yml, "invalid", "Typo", "action", func(s *policy.Statement) policy.Pos { return s.Action[0].Pos }, y + "119:21"},
+		{yml, "invalid", "AllowNotPrincipal", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "120:13"},
+		{jsn, "public-app", "PublicPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, j + "49:13"},
+		// A JSON string in a JSON template: the characters of the string.
+		{jsn, "secure-transport", "AnyoneOverTLS", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, j + "73:80"},
+		{jsn, "not-principal", "AccountUse", "statement (Fn::Sub)", func(s *policy.Statement) policy.Pos { return s.Pos }, j + "208:78"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.repo+"/"+tc.sid+"/"+tc.what, func(t *testing.T) {
+			if got := tc.got(stmt(t, findRepo(t, tc.est, tc.repo), tc.sid)).String(); got != tc.want {
+				t.Errorf("%s at %s, want %s", tc.what, got, tc.want)
+			}
+		})
+	}
+	if got := findRepo(t, yml, "public-app").Source.String(); got != y+"26:3" {
+		t.Errorf("repository defined at %s", got)
+	}
+}
+
+// A parameter without a default used as a principal is an unknown value,
+// described as written.
+func TestUnknownParameter(t *testing.T) {
+	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+		est := loadFile(t, f, Options{Account: acct})
+		p := principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
+		if len(p) != 1 || !p[0].Unknown || p[0].Text != "!Ref PartnerArn" {
+			t.Errorf("%s: principal %+v, want unknown !Ref PartnerArn", f, p)
+		}
+		// Given a value, it is known.
+		est = loadFile(t, f, Options{Account: acct, Parameters: map[string]string{"PartnerArn": "arn:aws:iam::444455556666:root"}})
+		p = principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
+		if p[0].Unknown || p[0].Text != "arn:aws:iam::444455556666:root" {
+			t.Errorf("%s: principal %+v with the parameter given", f, p)
+		}
+	}
+}
+
+// Without the account, AWS::AccountId is unknown: a principal built from it
+// is unknown (the worst case), never guessed.
+func TestUnknownAccount(t *testing.T) {
+	est := loadFile(t, "testdata/equivalence/template.yaml", Options{})
+	var repo *estate.Repository
+	for _, r := range est.Account("").Region("us-east-1").Repositories() {
+		if r.Name == "invalid" {
+			repo = r
+		}
+	}
+	p := principals(repo.Policy.Doc.Statements[0])
+	if !p[0].Unknown || p[0].Text != `!Sub "arn:aws:iam::${AWS::AccountId}:root"` {
+		t.Errorf("principal %+v", p)
+	}
+	// Inside a !Sub body, the unknown is the variable, within its string.
+	for _, r := range est.Account("").Region("us-east-1").Repositories() {
+		if r.Name == "not-principal" {
+			p := principals(r.Policy.Doc.Statements[0])
+			if !p[0].Unknown || p[0].Text != "arn:aws:iam::${AWS::AccountId}:root" {
+				t.Errorf("principal %+v", p)
+			}
+		}
+	}
+}
+
+func TestWhollyUnknownPolicy(t *testing.T) {
+	for _, tc := range []struct{ name, policy string }{
+		{"parameter", "!Ref PolicyText"},
+		{"import", "!ImportValue shared-policy"},
+		{"undecidable condition", "!If [Maybe, {Version: '2012-10-17', Statement: []}, !Ref PolicyText]"},
+		{"statement list", "{Version: '2012-10-17', Statement: !Ref Statements}"},
+		{"statement", "{Version: '2012-10-17', Statement: [!If [Maybe, {Effect: Allow, Principal: '*', Action: 'ecr:*'}, !Ref AWS::NoValue]]}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, `
+Parameters:
+  PolicyText: {Type: String}
+  Statements: {Type: String}
+  Flag: {Type: String}
+Conditions:
+  Maybe: !Equals [!Ref Flag, "yes"]
+Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: `+tc.policy+`
+`, Options{Account: acct})
+			r := findRepo(t, est, "app")
+			if r.PolicyState != estate.Unread {
+				t.Errorf("state %d, want Unread", r.PolicyState)
+			}
+			if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeUnknown || est.Gaps[0].Resource != r.ARN || est.Gaps[0].Pos.Line != 13 {
+				t.Errorf("gaps %v", est.Gaps)
+			}
+		})
+	}
+}
+
+func TestIntrinsics(t *testing.T) {
+	est := load(t, `
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a,b,c"}
+  Env: {Type: String, Default: dev}
+  Unset: {Type: String}
+Mappings:
+  Accounts:
+    dev: {Id: "444455556666"}
+Conditions:
+  IsDev: !Equals [!Ref Env, dev]
+  NotDev: !Not [!Condition IsDev]
+  Both: !And [!Condition IsDev, !Equals [x, x]]
+  Unknown: !Equals [!Ref Unset, x]
+  Either: !Or [!Condition Unknown, !Condition IsDev]
+Resources:
+  R1:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !Select [1, !Ref Names]
+  R2:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !Join ["-", !Split [",", "x,y"]]
+  R3:
+    Type: AWS::ECR::Repository
+    Condition: NotDev
+    Properties:
+      RepositoryName: not-created
+  R4:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !If [Either, either, neither]
+  R5:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !Sub
+        - "${Prefix}-${AWS::Region}-${!Literal}"
+        - Prefix: !FindInMap [Accounts, !Ref Env, Id]
+  R6:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !If [Unknown, same, same]
+  R7:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !If [Unknown, a, b]
+  R8:
+    Type: AWS::ECR::Repository
+  R9:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: uri
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !GetAtt Role.Arn}
+            Action: ecr:BatchGetImage
+            Resource: [!GetAtt R9.Arn, !GetAtt R8.Arn]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Path: /ci/
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+`, Options{Account: acct, Region: "eu-west-1"})
+	for _, n := range []string{"b", "x-y", "either", "444455556666-eu-west-1-${Literal}", "same", "R7", "R8"} {
+		findRepo(t, est, n)
+	}
+	for _, r := range est.Account(acct).Region("eu-west-1").Repositories() {
+		if r.Name == "not-created" {
+			t.Error("a resource whose condition is false was read")
+		}
+	}
+	s := findRepo(t, est, "uri").Policy.Doc.Statements[0]
+	// A role without RoleName: its logical id stands for the generated name.
+	if p := principals(s); p[0].Unknown || p[0].Text != "arn:aws:iam::111122223333:role/ci/Role" {
+		t.Errorf("principal %+v", p)
+	}
+	if s.Resource[0].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/uri" || s.Resource[1].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/R8" {
+		t.Errorf("resources %+v", s.Resource)
+	}
+	msgs := ""
+	for _, n := range est.Notes {
+		msgs += n.Message + "\n"
+	}
+	for _, want := range []string{"R8 has no RepositoryName: CloudFormation generates one", "the RepositoryName of R7 is not known", "R3 is not created (condition NotDev is false)"} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("no note %q in\n%s", want, msgs)
+		}
+	}
+}
+
+func TestIAM(t *testing.T) {
+	est := load(t, `
+Parameters:
+  Who: {Type: String}
+Resources:
+  Devs:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: devs
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Groups: [!Ref Devs]
+      PermissionsBoundary: !Ref Boundary
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: boundary
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ecr:*", Resource: "*"}]}
+      Users: [!Ref Dev]
+  Add:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties:
+      GroupName: admins
+      Users: [dev]
+  Push:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: existing
+      PolicyName: push
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ecr:PutImage", Resource: "*"}]}
+  Anywhere:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: anywhere
+      Users: [!Ref Who]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ecr:*", Resource: "*"}]}
+  Scp:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Name: deny-delete
+      Type: SERVICE_CONTROL_POLICY
+      TargetIds: [r-ab12]
+      Content: {Version: "2012-10-17", Statement: [{Effect: Deny, Action: "ecr:DeleteRepository", Resource: "*"}]}
+`, Options{Account: acct})
+	a := est.Account(acct)
+	groups, policies := a.IAM.Index()
+	if groups["devs"] == nil || groups["admins"] == nil || len(groups["devs"].Attached) != 1 {
+		t.Errorf("groups %+v", a.IAM.Groups)
+	}
+	u := a.IAM.Users[0]
+	if u.Name != "dev" || u.Boundary != "arn:aws:iam::111122223333:policy/boundary" || strings.Join(u.Groups, ",") != "devs,admins" || len(u.Attached) != 1 {
+		t.Errorf("user %+v", u)
+	}
+	if policies["arn:aws:iam::111122223333:policy/boundary"] == nil {
+		t.Errorf("policies %v", policies)
+	}
+	if len(a.IAM.Roles) != 1 || a.IAM.Roles[0].Name != "existing" || len(a.IAM.Roles[0].Inline) != 1 {
+		t.Errorf("roles %+v", a.IAM.Roles)
+	}
+	if len(a.Detached) != 1 {
+		t.Errorf("detached %v", a.Detached)
+	}
+	if !a.SCPsKnown || len(a.SCPs) != 1 || len(a.SCPs[0].Doc.Statements) != 2 {
+		t.Errorf("SCPs %+v", a.SCPs)
+	}
+}
+
+func TestCreationTemplate(t *testing.T) {
+	est := load(t, `
+Resources:
+  Tmpl:
+    Type: AWS::ECR::RepositoryCreationTemplate
+    Properties:
+      Prefix: prod
+      AppliedFor: [PULL_THROUGH_CACHE]
+      RepositoryPolicy: '{"Version": "2012-10-17", "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}'
+`, Options{Account: acct})
+	r := findRepo(t, est, "prod/*")
+	if s := stmt(t, r, "Public"); s.Pos.String() != "t.yaml:8:66" {
+		t.Errorf("statement at %s", s.Pos)
+	}
+}
+
+func TestInvalidPolicyIsAGap(t *testing.T) {
+	est := load(t, `
+Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: allow
+            Principal: "*"
+            Action: ecr:*
+`, Options{Account: acct})
+	if r := findRepo(t, est, "app"); r.PolicyState != estate.Unread {
+		t.Errorf("state %d", r.PolicyState)
+	}
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeParse || est.Gaps[0].Pos.Line != 10 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"yaml syntax", "Resources:\n  A: [\n", "t.yaml:2:1:"},
+		{"json syntax", "{\"Resources\": {\n  \"A\": }\n}", "t.yaml:2:8:"},
+		{"no resources", "AWSTemplateFormatVersion: 2010-09-09\n", "has no Resources"},
+		{"no type", "Resources:\n  A:\n    Properties: {}\n", "t.yaml:3:5: resource A: expected a Type"},
+		{"empty", "", "empty template"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadTemplate([]byte(tc.src), "t.yaml", Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestIsTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      bool
+	}{
+		{"t.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n", true},
+		{"t.yml", "Resources:\n  R:\n    Type: AWS::ECR::Repository\n", true},
+		{"t.json", `{"Resources": {"R": {"Type": "AWS::IAM::Role"}}}`, true},
+		{"t.json", `{"Version": "2012-10-17", "Statement": []}`, false},
+		{"t.yaml", "apiVersion: v1\nkind: Pod\n", false},
+		{"t.yaml", "Resources:\n  R:\n    Type: Custom::Thing\n", false},
+		{"main.tf", "AWSTemplateFormatVersion: '2010-09-09'\n", false},
+		{"t.yaml", ": : :", false},
+	} {
+		if got := IsTemplate(tc.name, []byte(tc.src)); got != tc.want {
+			t.Errorf("IsTemplate(%s, %q) = %v", tc.name, tc.src, got)
+		}
+	}
+}
+
+// Aliases cannot make a template explode.
+func TestAliasBomb(t *testing.T) {
+	src := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	prev := "a"
+	for i := 0; i < 9; i++ {
+		name := string(rune('b' + i))
+		src += name + ": &" + name + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n"
+		prev = name
+	}
+	src += "Resources: {R: {Type: AWS::ECR::Repository, Properties: {Tags: *" + prev + "}}}\n"
+	if _, err := LoadTemplate([]byte(src), "t.yaml", Options{}); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("error %v, want too large", err)
+	}
+}

@@ -1,0 +1,733 @@
+package terraform
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Gap codes of the Terraform readers.
+const (
+	// CodeUnknown: a value that decides what is assessed (a whole policy, a
+	// statement list) is not known until apply.
+	CodeUnknown = "unknown-until-apply"
+	// CodeParse: a policy does not parse as a document AWS would accept.
+	CodeParse = "parse-error"
+	// CodeUnsupported: a construct ecrguard does not read (a remote module).
+	CodeUnsupported = "unsupported"
+)
+
+// builder fills an estate from resource instances, whichever reader
+// produced them.
+type builder struct {
+	est     *estate.Estate
+	account string
+	gapf    func(estate.Gap)
+	notef   func(source, msg string)
+
+	repoByAddr map[string]*estate.Repository
+	repoPolicy map[*estate.Repository]string // address of the policy resource that set it
+
+	iam        *estate.IAM
+	roles      map[string]*estate.Role
+	users      map[string]*estate.User
+	groups     map[string]*estate.Group
+	roleAddr   map[string]*estate.Role
+	userAddr   map[string]*estate.User
+	groupAddr  map[string]*estate.Group
+	policyAddr map[string]string // aws_iam_policy address → ARN
+	orgPolicy  map[string]rsrc
+}
+
+func newBuilder(est *estate.Estate, account string, gapf func(estate.Gap), notef func(string, string)) *builder {
+	return &builder{
+		est: est, account: account, gapf: gapf, notef: notef,
+		repoByAddr: map[string]*estate.Repository{}, repoPolicy: map[*estate.Repository]string{},
+		roles: map[string]*estate.Role{}, users: map[string]*estate.User{}, groups: map[string]*estate.Group{},
+		roleAddr: map[string]*estate.Role{}, userAddr: map[string]*estate.User{}, groupAddr: map[string]*estate.Group{},
+		policyAddr: map[string]string{}, orgPolicy: map[string]rsrc{},
+	}
+}
+
+func (b *builder) region(r rsrc) *estate.Region {
+	return b.est.Account(b.account).Region(r.region)
+}
+
+func (b *builder) note(pos policy.Pos, msg string) { b.notef(pos.File, pos.String()+": "+msg) }
+
+// build reads every instance: definitions first, then what attaches to
+// them.
+func (b *builder) build(rs []rsrc) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].addr < rs[j].addr })
+	for _, r := range rs {
+		switch r.typ {
+		case "aws_ecr_repository":
+			b.repository(r)
+		case "aws_ecr_repository_creation_template":
+			b.creationTemplate(r)
+		case "aws_ecr_registry_policy":
+			b.registryPolicy(r)
+		case "aws_ecr_replication_configuration":
+			b.replication(r)
+		case "aws_ecr_account_setting":
+			b.accountSetting(r)
+		case "aws_iam_role":
+			b.role(r)
+		case "aws_iam_user":
+			b.user(r)
+		case "aws_iam_group":
+			b.group(r)
+		case "aws_iam_policy":
+			b.managedPolicy(r)
+		case "aws_organizations_policy":
+			b.orgPolicy[r.addr] = r
+		}
+	}
+	for _, r := range rs {
+		switch r.typ {
+		case "aws_ecr_repository_policy":
+			b.repositoryPolicy(r)
+		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+			b.inlinePolicy(r)
+		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
+			b.attachment(r)
+		case "aws_iam_policy_attachment":
+			b.policyAttachment(r)
+		case "aws_iam_user_group_membership":
+			b.userGroups(r)
+		case "aws_iam_group_membership":
+			b.groupMembers(r)
+		case "aws_organizations_policy_attachment":
+			b.scpAttachment(r)
+		}
+	}
+	if b.iam != nil {
+		b.iam.Sort()
+	}
+}
+
+// document reads a policy argument. A document not known until apply, or
+// one that does not parse, is a gap (and nil).
+func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy, bool) {
+	where := r.obj.attrPos(attr)
+	gap := func(code, msg string, pos policy.Pos) {
+		if !pos.IsValid() {
+			pos = where
+		}
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: code, Message: msg})
+	}
+	v, err := r.obj.doc(attr)
+	if err == nil && v == nil {
+		return nil, true
+	}
+	var doc *policy.Document
+	var issues []iacdoc.Issue
+	if err == nil {
+		doc, issues, err = iacdoc.Document(v)
+	}
+	var ue *iacdoc.UnknownError
+	var pe *policy.Error
+	switch {
+	case errors.As(err, &ue):
+		gap(CodeUnknown, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
+		return nil, false
+	case errors.As(err, &pe):
+		gap(CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), pe.Pos)
+		return nil, false
+	case err != nil:
+		gap(CodeParse, fmt.Sprintf("%s of %s: %v", attr, r.addr, err), where)
+		return nil, false
+	}
+	for _, is := range issues {
+		b.note(is.Pos, fmt.Sprintf("%s of %s: %s", attr, r.addr, is.Message))
+	}
+	src := doc.Pos
+	if !src.IsValid() {
+		src = where
+	}
+	return &estate.Policy{Name: name, Doc: doc, Source: src}, true
+}
+
+// name returns an entity's name, or a stand-in (its address) when the name
+// is not known until apply.
+func (b *builder) name(r rsrc, attr string) string {
+	s := r.obj.str(attr)
+	if s.known && s.text != "" {
+		return s.text
+	}
+	if s.set && !s.known {
+		b.note(s.pos, fmt.Sprintf("the %s of %s (%s) is not known until apply; it is reported as %q", attr, r.addr, s.text, r.addr))
+	}
+	return r.addr
+}
+
+// repository reads aws_ecr_repository.
+func (b *builder) repository(r rsrc) {
+	name := b.name(r, "name")
+	repo := b.region(r).Repository(name)
+	b.repoByAddr[r.addr] = repo
+	repo.Source = r.obj.pos()
+	repo.InInventory = true
+	if repo.PolicyState == estate.Unread {
+		// The configuration defines the repository; a policy comes only
+		// from an aws_ecr_repository_policy.
+		repo.SetPolicy(nil)
+	}
+	repo.ImageTagMutability = "MUTABLE"
+	if s := r.obj.str("image_tag_mutability"); s.known {
+		repo.ImageTagMutability = s.text
+	}
+	if bl, _ := r.obj.blocks("image_scanning_configuration"); len(bl) > 0 {
+		if s := bl[0].str("scan_on_push"); s.known {
+			v := s.text == "true"
+			repo.ScanOnPush = &v
+		}
+	}
+	repo.EncryptionType = "AES256"
+	if bl, _ := r.obj.blocks("encryption_configuration"); len(bl) > 0 {
+		if s := bl[0].str("encryption_type"); s.known {
+			repo.EncryptionType = s.text
+		}
+	}
+	b.repoTags(r, repo, "tags_all", "tags")
+}
+
+func (b *builder) repoTags(r rsrc, repo *estate.Repository, attrs ...string) {
+	for _, attr := range attrs {
+		tags, known := r.obj.strMap(attr)
+		if !known {
+			repo.Tags, repo.TagsKnown = nil, false
+			return
+		}
+		if tags != nil || attr == attrs[len(attrs)-1] {
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			repo.Tags, repo.TagsKnown = tags, true
+			return
+		}
+	}
+}
+
+// creationTemplate reads aws_ecr_repository_creation_template: its
+// repository policy applies to every repository created under its prefix,
+// so it is reported on a repository named PREFIX/* (or * for ROOT).
+func (b *builder) creationTemplate(r rsrc) {
+	p := r.obj.str("prefix")
+	name := r.addr + "/*"
+	switch {
+	case p.known && p.text == "ROOT":
+		name = "*"
+	case p.known:
+		name = strings.TrimSuffix(p.text, "/") + "/*"
+	case p.set:
+		b.note(p.pos, fmt.Sprintf("the prefix of %s (%s) is not known until apply; its policy is reported on %q", r.addr, p.text, name))
+	}
+	repo := b.region(r).Repository(name)
+	repo.Source = r.obj.pos()
+	b.repoByAddr[r.addr] = repo
+	b.repoTags(r, repo, "resource_tags")
+	pol, ok := b.document(r, "repository_policy", "repository_policy of "+r.addr+" (repositories created under "+name+")", repo.ARN)
+	switch {
+	case !ok:
+		repo.Policy, repo.PolicyState = nil, estate.Unread
+	default:
+		repo.SetPolicy(pol)
+	}
+}
+
+func (b *builder) registryPolicy(r rsrc) {
+	reg := &b.region(r).Registry
+	pol, ok := b.document(r, "policy", r.addr, estate.RegistryARN(r.region, b.account))
+	if !ok {
+		reg.Policy, reg.PolicyState = nil, estate.Unread
+		return
+	}
+	if pol == nil {
+		return
+	}
+	if reg.PolicyState == estate.HasPolicy {
+		b.note(r.obj.pos(), fmt.Sprintf("%s replaces another registry policy of the same registry", r.addr))
+	}
+	reg.SetPolicy(pol)
+}
+
+func (b *builder) replication(r rsrc) {
+	reg := &b.region(r).Registry
+	confs, known := r.obj.blocks("replication_configuration")
+	if !known {
+		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Region: r.region, Code: CodeUnknown, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
+		return
+	}
+	for _, c := range confs {
+		rules, known := c.blocks("rule")
+		if !known {
+			b.gapf(estate.Gap{Source: c.pos().File, Pos: c.pos(), Account: b.account, Region: r.region, Code: CodeUnknown, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
+			continue
+		}
+		for _, rule := range rules {
+			dests, _ := rule.blocks("destination")
+			for _, d := range dests {
+				acct, region := d.str("registry_id"), d.str("region")
+				rd := estate.ReplicationDestination{Account: acct.text, Region: region.text}
+				if !acct.known {
+					// Not a 12-digit account: analyses treat it as outside
+					// every trusted zone, the worst case.
+					rd.Account = "${" + acct.text + "}"
+					b.note(d.pos(), fmt.Sprintf("the destination account of %s (%s) is not known until apply; it is read as an untrusted account", r.addr, acct.text))
+				}
+				if !region.known {
+					rd.Region = "${" + region.text + "}"
+				}
+				reg.Replication = append(reg.Replication, rd)
+			}
+		}
+	}
+}
+
+func (b *builder) accountSetting(r rsrc) {
+	name, val := r.obj.str("name"), r.obj.str("value")
+	if name.known && name.text == "REGISTRY_POLICY_SCOPE" && val.known {
+		b.region(r).Registry.Scope = val.text
+	}
+}
+
+func (b *builder) iamData() *estate.IAM {
+	if b.iam == nil {
+		a := b.est.Account(b.account)
+		if a.IAM == nil {
+			a.IAM = &estate.IAM{}
+		}
+		b.iam = a.IAM
+	}
+	return b.iam
+}
+
+// iamPath returns an entity's path ("/" by default).
+func (b *builder) iamPath(r rsrc) string {
+	p := r.obj.str("path")
+	switch {
+	case p.known && p.text != "":
+		return p.text
+	case p.set && !p.known:
+		b.note(p.pos, fmt.Sprintf("the path of %s (%s) is not known until apply; read as /", r.addr, p.text))
+	}
+	return "/"
+}
+
+func (b *builder) role(r rsrc) {
+	name, path := b.name(r, "name"), b.iamPath(r)
+	role := &estate.Role{Name: name, Path: path, ARN: iamARN(b.account, "role", path, name)}
+	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
+	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
+		role.Tags = tags
+	}
+	if t, ok := b.document(r, "assume_role_policy", "trust policy of "+r.addr, role.ARN); ok && t != nil {
+		role.Trust = t
+	}
+	inl, known := r.obj.blocks("inline_policy")
+	if !known {
+		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Resource: role.ARN, Code: CodeUnknown, Message: fmt.Sprintf("the inline policies of %s are not known until apply", r.addr)})
+	}
+	for _, ip := range inl {
+		pn := ip.str("name")
+		sub := rsrc{addr: r.addr, typ: r.typ, region: r.region, obj: ip}
+		label := pn.text
+		if !pn.known {
+			label = "(" + pn.text + ")"
+		}
+		if !pn.set {
+			// An empty inline_policy block means "no inline policies".
+			if v, _ := ip.doc("policy"); v == nil {
+				continue
+			}
+		}
+		if p, ok := b.document(sub, "policy", "inline policy "+label+" of "+r.addr, role.ARN); ok && p != nil {
+			role.Inline = append(role.Inline, p)
+		}
+	}
+	for _, a := range r.obj.strs("managed_policy_arns") {
+		if arn, ok := b.policyARN(r, a, ""); ok {
+			role.Attached = append(role.Attached, arn)
+		}
+	}
+	role.Boundary = b.boundary(r, role.ARN)
+	b.addRole(r.addr, role)
+}
+
+func (b *builder) addRole(addr string, role *estate.Role) {
+	iam := b.iamData()
+	if prev := b.roles[role.Name]; prev != nil && addr != "" {
+		b.notef("", fmt.Sprintf("two resources define role %s; %s is used", role.Name, addr))
+	}
+	iam.Roles = append(iam.Roles, role)
+	b.roles[role.Name] = role
+	if addr != "" {
+		b.roleAddr[addr] = role
+	}
+}
+
+// boundary reads permissions_boundary. An unknown boundary is read as none,
+// the worst case (a boundary only takes permissions away).
+func (b *builder) boundary(r rsrc, resource string) string {
+	s := r.obj.str("permissions_boundary")
+	if !s.set {
+		return ""
+	}
+	if arn, ok := b.policyARN(r, s, "permissions_boundary"); ok {
+		return arn
+	}
+	b.note(s.pos, fmt.Sprintf("the permissions boundary of %s (%s) is not known until apply; it is read as absent, the worst case", r.addr, s.text))
+	return ""
+}
+
+// policyARN returns a managed policy ARN argument: as written, or through a
+// reference to an aws_iam_policy of the configuration. A value that stays
+// unknown is a gap.
+func (b *builder) policyARN(r rsrc, s sval, attr string) (string, bool) {
+	if s.known {
+		return s.text, true
+	}
+	if attr != "" {
+		if addr := r.obj.ref(attr); addr != "" {
+			if arn, ok := b.policyAddr[addr]; ok {
+				return arn, true
+			}
+		}
+	}
+	if attr == "permissions_boundary" {
+		return "", false
+	}
+	b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a managed policy attached by %s (%s) is not known until apply; what it grants is not assessed", r.addr, s.text)})
+	return "", false
+}
+
+func (b *builder) user(r rsrc) {
+	name, path := b.name(r, "name"), b.iamPath(r)
+	u := &estate.User{Name: name, Path: path, ARN: iamARN(b.account, "user", path, name)}
+	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
+		u.Tags = tags
+	}
+	u.Boundary = b.boundary(r, u.ARN)
+	iam := b.iamData()
+	iam.Users = append(iam.Users, u)
+	b.users[name] = u
+	b.userAddr[r.addr] = u
+}
+
+func (b *builder) group(r rsrc) {
+	name, path := b.name(r, "name"), b.iamPath(r)
+	g := &estate.Group{Name: name, Path: path, ARN: iamARN(b.account, "group", path, name)}
+	iam := b.iamData()
+	iam.Groups = append(iam.Groups, g)
+	b.groups[name] = g
+	b.groupAddr[r.addr] = g
+}
+
+func (b *builder) managedPolicy(r rsrc) {
+	name, path := b.name(r, "name"), b.iamPath(r)
+	arn := iamARN(b.account, "policy", path, name)
+	b.policyAddr[r.addr] = arn
+	p, ok := b.document(r, "policy", arn, arn)
+	if !ok || p == nil {
+		return
+	}
+	p.Name = arn + " (" + r.addr + ")"
+	iam := b.iamData()
+	iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: name, ARN: arn, Default: p, VersionID: "v1"})
+}
+
+// principalOf finds the role, user or group an attachment names (by name
+// or by reference), creating one the configuration does not define.
+type principalKind uint8
+
+const (
+	kindRole principalKind = iota
+	kindUser
+	kindGroup
+)
+
+func kindOf(typ string) (principalKind, string) {
+	switch {
+	case strings.HasPrefix(typ, "aws_iam_user"):
+		return kindUser, "user"
+	case strings.HasPrefix(typ, "aws_iam_group"):
+		return kindGroup, "group"
+	}
+	return kindRole, "role"
+}
+
+// target is the role, user or group something is attached to.
+type target struct {
+	role  *estate.Role
+	user  *estate.User
+	group *estate.Group
+}
+
+func (b *builder) target(r rsrc, kind principalKind, attr string, s sval) (target, bool) {
+	if !s.known {
+		if addr := r.obj.ref(attr); addr != "" {
+			switch kind {
+			case kindRole:
+				if x := b.roleAddr[addr]; x != nil {
+					return target{role: x}, true
+				}
+			case kindUser:
+				if x := b.userAddr[addr]; x != nil {
+					return target{user: x}, true
+				}
+			case kindGroup:
+				if x := b.groupAddr[addr]; x != nil {
+					return target{group: x}, true
+				}
+			}
+		}
+		return target{}, false
+	}
+	name := s.text
+	if i := strings.LastIndexByte(name, '/'); strings.HasPrefix(name, "arn:") && i >= 0 {
+		name = name[i+1:]
+	}
+	iam := b.iamData()
+	switch kind {
+	case kindRole:
+		if x := b.roles[name]; x != nil {
+			return target{role: x}, true
+		}
+		x := &estate.Role{Name: name, Path: "/", ARN: iamARN(b.account, "role", "/", name)}
+		b.note(s.pos, fmt.Sprintf("role %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
+		b.addRole("", x)
+		return target{role: x}, true
+	case kindUser:
+		if x := b.users[name]; x != nil {
+			return target{user: x}, true
+		}
+		x := &estate.User{Name: name, Path: "/", ARN: iamARN(b.account, "user", "/", name)}
+		b.note(s.pos, fmt.Sprintf("user %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
+		iam.Users = append(iam.Users, x)
+		b.users[name] = x
+		return target{user: x}, true
+	default:
+		if x := b.groups[name]; x != nil {
+			return target{group: x}, true
+		}
+		x := &estate.Group{Name: name, Path: "/", ARN: iamARN(b.account, "group", "/", name)}
+		b.note(s.pos, fmt.Sprintf("group %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
+		iam.Groups = append(iam.Groups, x)
+		b.groups[name] = x
+		return target{group: x}, true
+	}
+}
+
+// detach records an identity policy whose principal is not known: it is
+// analysed as "any principal it is attached to".
+func (b *builder) detach(r rsrc, p *estate.Policy, who sval) {
+	b.note(who.pos, fmt.Sprintf("the principal %s attaches its policy to (%s) is not known until apply; the policy is analysed as attached to an unknown principal", r.addr, who.text))
+	a := b.est.Account(b.account)
+	a.Detached = append(a.Detached, p)
+}
+
+func (b *builder) inlinePolicy(r rsrc) {
+	kind, attr := kindOf(r.typ)
+	who := r.obj.str(attr)
+	pn := r.obj.str("name")
+	label := pn.text
+	if !pn.known {
+		label = r.addr
+	}
+	p, ok := b.document(r, "policy", "inline policy "+label+" ("+r.addr+")", "")
+	if !ok || p == nil {
+		return
+	}
+	t, ok := b.target(r, kind, attr, who)
+	if !ok {
+		b.detach(r, p, who)
+		return
+	}
+	switch {
+	case t.role != nil:
+		t.role.Inline = append(t.role.Inline, p)
+	case t.user != nil:
+		t.user.Inline = append(t.user.Inline, p)
+	case t.group != nil:
+		t.group.Inline = append(t.group.Inline, p)
+	}
+}
+
+func (b *builder) attach(t target, arn string) {
+	switch {
+	case t.role != nil:
+		t.role.Attached = append(t.role.Attached, arn)
+	case t.user != nil:
+		t.user.Attached = append(t.user.Attached, arn)
+	case t.group != nil:
+		t.group.Attached = append(t.group.Attached, arn)
+	}
+}
+
+func (b *builder) attachment(r rsrc) {
+	kind, attr := kindOf(r.typ)
+	arn, ok := b.policyARN(r, r.obj.str("policy_arn"), "policy_arn")
+	if !ok {
+		return
+	}
+	who := r.obj.str(attr)
+	t, ok := b.target(r, kind, attr, who)
+	if !ok {
+		b.gapf(estate.Gap{Source: who.pos.File, Pos: who.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("the %s %s attaches %s to (%s) is not known until apply", attr, r.addr, arn, who.text)})
+		return
+	}
+	b.attach(t, arn)
+}
+
+// policyAttachment reads aws_iam_policy_attachment (users, roles, groups).
+func (b *builder) policyAttachment(r rsrc) {
+	arn, ok := b.policyARN(r, r.obj.str("policy_arn"), "policy_arn")
+	if !ok {
+		return
+	}
+	for _, l := range []struct {
+		attr string
+		kind principalKind
+	}{{"users", kindUser}, {"roles", kindRole}, {"groups", kindGroup}} {
+		for _, s := range r.obj.strs(l.attr) {
+			t, ok := b.target(r, l.kind, "", s)
+			if !ok {
+				b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("one of the %s %s attaches %s to (%s) is not known until apply", l.attr, r.addr, arn, s.text)})
+				continue
+			}
+			b.attach(t, arn)
+		}
+	}
+}
+
+func (b *builder) addToGroup(r rsrc, user, group sval, userAttr string) {
+	gt, ok := b.target(r, kindGroup, "group", group)
+	if !ok {
+		b.gapf(estate.Gap{Source: group.pos.File, Pos: group.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a group of %s (%s) is not known until apply", r.addr, group.text)})
+		return
+	}
+	ut, ok := b.target(r, kindUser, userAttr, user)
+	if !ok {
+		b.gapf(estate.Gap{Source: user.pos.File, Pos: user.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a member of %s (%s) is not known until apply", r.addr, user.text)})
+		return
+	}
+	for _, g := range ut.user.Groups {
+		if g == gt.group.Name {
+			return
+		}
+	}
+	ut.user.Groups = append(ut.user.Groups, gt.group.Name)
+}
+
+func (b *builder) userGroups(r rsrc) {
+	user := r.obj.str("user")
+	for _, g := range r.obj.strs("groups") {
+		b.addToGroup(r, user, g, "user")
+	}
+}
+
+func (b *builder) groupMembers(r rsrc) {
+	group := r.obj.str("group")
+	for _, u := range r.obj.strs("users") {
+		b.addToGroup(r, u, group, "")
+	}
+}
+
+// repositoryPolicy reads aws_ecr_repository_policy, linking it to its
+// repository by name (the repository argument's value) or, when the name is
+// not known until apply, by reference to an aws_ecr_repository.
+func (b *builder) repositoryPolicy(r rsrc) {
+	reg := b.region(r)
+	s := r.obj.str("repository")
+	var repo *estate.Repository
+	switch {
+	case s.known:
+		repo = reg.Repository(s.text)
+		if !repo.Source.IsValid() {
+			repo.Source = r.obj.pos()
+		}
+	default:
+		if addr := r.obj.ref("repository"); addr != "" {
+			repo = b.repoByAddr[addr]
+		}
+		if repo == nil {
+			repo = reg.Repository(r.addr)
+			repo.Source = r.obj.pos()
+			b.note(s.pos, fmt.Sprintf("the repository of %s (%s) is not known until apply; its policy is reported on %q", r.addr, s.text, r.addr))
+		}
+	}
+	pol, ok := b.document(r, "policy", r.addr, repo.ARN)
+	if prev, dup := b.repoPolicy[repo]; dup {
+		b.note(r.obj.pos(), fmt.Sprintf("%s and %s both set the policy of repository %s; %s is read", prev, r.addr, repo.Name, r.addr))
+	}
+	b.repoPolicy[repo] = r.addr
+	switch {
+	case !ok:
+		repo.Policy, repo.PolicyState = nil, estate.Unread
+	case pol == nil:
+		repo.SetPolicy(nil)
+	default:
+		repo.SetPolicy(pol)
+	}
+}
+
+// scpAttachment applies an aws_organizations_policy of type
+// SERVICE_CONTROL_POLICY attached to the scanned account or to the root.
+// An SCP attached to an OU or another account is not applied (SCPs only
+// take permissions away, so leaving one out is the worst case). Each applied
+// SCP is one level of the hierarchy, with AWS's default FullAWSAccess
+// assumed attached beside it: only its Deny statements take effect.
+func (b *builder) scpAttachment(r rsrc) {
+	pid := r.obj.str("policy_id")
+	var pr rsrc
+	found := false
+	if addr := r.obj.ref("policy_id"); addr != "" {
+		pr, found = b.orgPolicy[addr]
+	}
+	if !found {
+		b.note(pid.pos, fmt.Sprintf("%s attaches a policy (%s) this configuration does not define; not applied", r.addr, pid.text))
+		return
+	}
+	if t := pr.obj.str("type"); t.set && (!t.known || t.text != "SERVICE_CONTROL_POLICY") {
+		if !t.known || t.text == "RESOURCE_CONTROL_POLICY" {
+			b.note(r.obj.pos(), fmt.Sprintf("%s attaches %s of type %s, which ecrguard does not model", r.addr, pr.addr, t.text))
+		}
+		return
+	}
+	tg := r.obj.str("target_id")
+	applies := false
+	switch {
+	case tg.known && b.account != "" && tg.text == b.account:
+		applies = true
+	case tg.known && strings.HasPrefix(tg.text, "r-"):
+		applies = true
+	case !tg.known:
+		if addr := r.obj.ref("target_id"); strings.Contains(addr, "aws_organizations_organization.") {
+			applies = true
+		}
+	}
+	if !applies {
+		b.note(tg.pos, fmt.Sprintf("%s attaches %s to %s, which is not the scanned account or the organization root; not applied", r.addr, pr.addr, tg.text))
+		return
+	}
+	p, ok := b.document(pr, "content", pr.addr, "")
+	if !ok || p == nil {
+		return
+	}
+	doc := *p.Doc
+	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
+		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
+		Action:   []policy.Value{{Text: "*", Pos: r.obj.pos()}},
+		Resource: []policy.Value{{Text: "*", Pos: r.obj.pos()}},
+		Pos:      r.obj.pos(), Index: len(p.Doc.Statements),
+	})
+	a := b.est.Account(b.account)
+	a.SCPs = append(a.SCPs, &estate.Policy{Name: pr.addr + " via " + r.addr + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source})
+	a.SCPsKnown = true
+}

@@ -1,0 +1,231 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+)
+
+// docOf loads a module whose aws_ecr_repository_policy.app uses
+// data.aws_iam_policy_document.doc, and returns the canonical document (or
+// the gap's message).
+func docOf(t *testing.T, tf string) string {
+	t.Helper()
+	est := load(t, map[string]string{"main.tf": tf + `
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.doc.json
+}
+`}, Options{Account: acct})
+	r := findRepo(t, est, acct, "app")
+	if r.Policy == nil {
+		var msgs []string
+		for _, g := range est.Gaps {
+			msgs = append(msgs, g.Code+": "+g.Message)
+		}
+		return "GAP " + strings.Join(msgs, "; ")
+	}
+	return iacdoc.Canonical(r.Policy.Doc)
+}
+
+// The aws_iam_policy_document data source, as the AWS provider renders it
+// (internal/service/iam/policy_document_data_source.go and
+// policy_model.go in hashicorp/terraform-provider-aws).
+func TestPolicyDocumentDataSource(t *testing.T) {
+	tests := []struct {
+		name, tf, want string
+	}{
+		{"defaults: Allow and 2012-10-17", `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:BatchGetImage", "ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = ["111122223333"]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal AWS:[111122223333]\n  Action [ecr:BatchGetImage]\n"},
+		{`type "*" with identifiers ["*"] renders as "Principal": "*"`, `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal *\n  Action [ecr:*]\n"},
+		{"principals blocks of one type share a list", `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+    principals {
+      type        = "Service"
+      identifiers = ["codebuild.amazonaws.com"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::444455556666:root"]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal AWS:[arn:aws:iam::111122223333:root] AWS:[arn:aws:iam::444455556666:root] Service:[codebuild.amazonaws.com]\n  Action [ecr:*]\n"},
+		{"condition blocks with the same test and variable OR their values", `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = ["111122223333"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = ["444455556666"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = [true]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal AWS:[*]\n  Action [ecr:*]\n  Condition Bool aws:securetransport [true]\n  Condition StringEquals aws:principalaccount [111122223333 444455556666]\n"},
+		{"&{ is the escape for policy variables", `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions   = ["ecr:*"]
+    resources = ["arn:aws:ecr:*:*:repository/&{aws:username}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal AWS:[*]\n  Action [ecr:*]\n  Resource [arn:aws:ecr:*:*:repository/${aws:username}/*]\n"},
+		{"source documents, then statements, then overrides, merged by Sid", `
+data "aws_iam_policy_document" "src" {
+  statement {
+    sid     = "A"
+    actions = ["ecr:ListImages"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+  statement {
+    sid     = "B"
+    actions = ["ecr:DescribeImages"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "doc" {
+  source_policy_documents = [data.aws_iam_policy_document.src.json]
+  override_policy_documents = [jsonencode({
+    Version   = "2012-10-17"
+    Statement = [
+      { Sid = "B", Effect = "Deny", Principal = "*", Action = "ecr:*" },
+      { Effect = "Allow", Principal = "*", Action = "ecr:GetAuthorizationToken" },
+    ]
+  })]
+  statement {
+    sid     = "A"
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+  statement {
+    actions = ["ecr:PutImage"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+}`, "Version 2012-10-17\n" +
+			"Statement \"A\" Allow\n  Principal AWS:[arn:aws:iam::111122223333:root]\n  Action [ecr:BatchGetImage]\n" +
+			"Statement \"B\" Deny\n  Principal *\n  Action [ecr:*]\n" +
+			"Statement \"\" Allow\n  Principal AWS:[arn:aws:iam::111122223333:root]\n  Action [ecr:PutImage]\n" +
+			"Statement \"\" Allow\n  Principal *\n  Action [ecr:GetAuthorizationToken]\n"},
+		{"dynamic statement blocks", `
+locals {
+  grants = { Pull = "ecr:BatchGetImage", Push = "ecr:PutImage" }
+}
+data "aws_iam_policy_document" "doc" {
+  dynamic "statement" {
+    for_each = local.grants
+    content {
+      sid     = statement.key
+      actions = [statement.value]
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:aws:iam::111122223333:root"]
+      }
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"Pull\" Allow\n  Principal AWS:[arn:aws:iam::111122223333:root]\n  Action [ecr:BatchGetImage]\nStatement \"Push\" Allow\n  Principal AWS:[arn:aws:iam::111122223333:root]\n  Action [ecr:PutImage]\n"},
+		{"version and policy_id", `
+data "aws_iam_policy_document" "doc" {
+  version   = "2008-10-17"
+  policy_id = "pid"
+  statement {
+    effect      = "Deny"
+    not_actions = ["ecr:BatchGetImage"]
+    not_principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+}`, "Version 2008-10-17\nId pid\nStatement \"\" Deny\n  NotPrincipal AWS:[arn:aws:iam::111122223333:root]\n  NotAction [ecr:BatchGetImage]\n"},
+		{"two statement blocks with one sid are an error", `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    sid     = "Same"
+    actions = ["ecr:*"]
+  }
+  statement {
+    sid     = "Same"
+    actions = ["ecr:*"]
+  }
+}`, `GAP parse-error: policy of aws_ecr_repository_policy.app is not a valid policy document: duplicate sid "Same": two statement blocks have it; the provider rejects the document`},
+		{"an unknown dynamic for_each makes the document unknown", `
+variable "grants" {}
+data "aws_iam_policy_document" "doc" {
+  dynamic "statement" {
+    for_each = var.grants
+    content {
+      actions = [statement.value]
+    }
+  }
+}`, "GAP unknown-until-apply: policy of aws_ecr_repository_policy.app is not known until apply (unknown: the statements of data.aws_iam_policy_document.doc (a dynamic block's for_each)); it is not assessed"},
+		{"unknown identifiers of a * principal", `
+variable "who" {}
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:*"]
+    principals {
+      type        = "*"
+      identifiers = [var.who]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal AWS:[<unknown var.who>]\n  Action [ecr:*]\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := docOf(t, tc.tf); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}

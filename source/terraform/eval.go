@@ -1,0 +1,718 @@
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/ecrguard/ecrguard/estate"
+)
+
+// Limits that keep hostile or pathological configurations from exhausting
+// time, memory or the stack. Anything cut short is a coverage gap, never a
+// guess.
+const (
+	maxEvalSteps     = 200_000
+	maxEvalDepth     = 120
+	maxInstances     = 256
+	maxValueElements = 100_000
+)
+
+// loader holds the state of one LoadModule call.
+type loader struct {
+	fsys    fs.FS
+	root    string
+	opts    Options
+	region  string
+	account string
+	est     *estate.Estate
+	src     map[string][]byte
+	funcs   map[string]function.Function
+	base    *hcl.EvalContext
+	steps   int
+	depth   int
+	noted   map[string]bool
+	gapped  map[string]bool
+	modules []*module
+	// rootVars are the root module's variable values from the command line
+	// and variable files.
+	rootVars map[string]valueSource
+}
+
+// note records an informational message once.
+func (l *loader) note(source, msg string) {
+	k := source + "\x00" + msg
+	if l.noted[k] {
+		return
+	}
+	l.noted[k] = true
+	l.est.AddNote(estate.Note{Source: source, Message: msg})
+}
+
+// gap records something that could not be assessed, once per position and
+// message.
+func (l *loader) gap(g estate.Gap) {
+	k := g.Pos.String() + "\x00" + g.Source + "\x00" + g.Message
+	if l.gapped[k] {
+		return
+	}
+	l.gapped[k] = true
+	l.est.AddGap(g)
+}
+
+// enter counts one evaluation against the budgets; it reports false when a
+// budget is exhausted.
+func (l *loader) enter() bool {
+	l.steps++
+	l.depth++
+	if l.steps > maxEvalSteps {
+		l.gap(estate.Gap{Source: l.root, Code: "too-complex", Message: fmt.Sprintf("the configuration needs more than %d evaluation steps; the rest is read as unknown", maxEvalSteps)})
+		return false
+	}
+	if l.depth > maxEvalDepth {
+		l.gap(estate.Gap{Source: l.root, Code: "too-complex", Message: fmt.Sprintf("references nest deeper than %d levels; deeper values are read as unknown", maxEvalDepth)})
+		return false
+	}
+	return true
+}
+
+func (l *loader) leave() { l.depth-- }
+
+// scope is where an expression is evaluated: a module, and within it
+// perhaps a resource instance (count.index, each.key) and iterators of
+// dynamic blocks.
+type scope struct {
+	m    *module
+	inst *instance
+	iter map[string]cty.Value
+}
+
+// with returns a child scope with one more iterator.
+func (s *scope) with(name string, v cty.Value) *scope {
+	it := make(map[string]cty.Value, len(s.iter)+1)
+	for k, x := range s.iter {
+		it[k] = x
+	}
+	it[name] = v
+	return &scope{m: s.m, inst: s.inst, iter: it}
+}
+
+// eval evaluates expr. Whatever cannot be evaluated (an error, an
+// unsupported function, a budget exhausted) is unknown.
+func (s *scope) eval(expr hcl.Expression) (v cty.Value) {
+	if expr == nil {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	l := s.m.l
+	if !l.enter() {
+		l.leave()
+		return cty.DynamicVal
+	}
+	defer l.leave()
+	defer func() {
+		if r := recover(); r != nil {
+			rng := expr.Range()
+			l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: "internal-error", Message: fmt.Sprintf("evaluating %s failed (%v); read as unknown", s.m.exprText(expr), r)})
+			v = cty.DynamicVal
+		}
+	}()
+	if !s.m.l.tractable(expr) {
+		return cty.DynamicVal
+	}
+	ctx := s.context(expr)
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				where := rangePos(expr.Range())
+				if d.Subject != nil {
+					where = rangePos(*d.Subject)
+				}
+				l.note(where.File, fmt.Sprintf("%s: %s: %s; the value is read as unknown", where, d.Summary, d.Detail))
+				break
+			}
+		}
+		return cty.DynamicVal
+	}
+	if v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	v, _ = v.UnmarkDeep()
+	return v
+}
+
+// tractable rejects expressions whose evaluation could blow up: for
+// expressions nested three deep can build billions of elements.
+func (l *loader) tractable(expr hcl.Expression) bool {
+	node, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return true
+	}
+	w := &forDepth{}
+	hclsyntax.Walk(node, w)
+	if w.max >= 3 {
+		rng := expr.Range()
+		l.note(rng.Filename, fmt.Sprintf("%s: for expressions nested three or more deep are not evaluated; the value is read as unknown", rangePos(rng)))
+		return false
+	}
+	return true
+}
+
+// forDepth measures how deep for expressions nest.
+type forDepth struct{ cur, max int }
+
+func (w *forDepth) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(*hclsyntax.ForExpr); ok {
+		w.cur++
+		w.max = max(w.max, w.cur)
+	}
+	return nil
+}
+
+func (w *forDepth) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(*hclsyntax.ForExpr); ok {
+		w.cur--
+	}
+	return nil
+}
+
+// needs collects what an expression refers to.
+type needs struct {
+	vars   map[string]bool
+	locals map[string]bool
+	// res maps a resource key to the attributes needed (nil: all).
+	res    map[string]map[string]bool
+	resAll map[string]bool
+	mods   map[string]map[string]bool
+	modAll map[string]bool
+}
+
+func attrName(tr hcl.Traversal, i int) (string, bool) {
+	if i >= len(tr) {
+		return "", false
+	}
+	switch st := tr[i].(type) {
+	case hcl.TraverseAttr:
+		return st.Name, true
+	case hcl.TraverseIndex:
+		if st.Key.Type() == cty.String && st.Key.IsKnown() && !st.Key.IsNull() {
+			return st.Key.AsString(), true
+		}
+	}
+	return "", false
+}
+
+// context builds the evaluation context for expr: only what it refers to.
+func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
+	m := s.m
+	n := needs{vars: map[string]bool{}, locals: map[string]bool{}, res: map[string]map[string]bool{}, resAll: map[string]bool{}, mods: map[string]map[string]bool{}, modAll: map[string]bool{}}
+	vars := map[string]cty.Value{}
+	needRes := func(key string, tr hcl.Traversal, attrAt int) {
+		r := m.resources[key]
+		if r == nil {
+			return
+		}
+		i := attrAt
+		if r.keyed() {
+			i++ // skip the instance key
+		}
+		a, ok := attrName(tr, i)
+		if !ok {
+			n.resAll[key] = true
+			return
+		}
+		if n.res[key] == nil {
+			n.res[key] = map[string]bool{}
+		}
+		n.res[key][a] = true
+	}
+	for _, tr := range expr.Variables() {
+		root := tr.RootName()
+		if v, ok := s.iter[root]; ok {
+			vars[root] = v
+			continue
+		}
+		switch root {
+		case "var":
+			if name, ok := attrName(tr, 1); ok {
+				n.vars[name] = true
+			} else {
+				for name := range m.vars {
+					n.vars[name] = true
+				}
+			}
+		case "local":
+			if name, ok := attrName(tr, 1); ok {
+				n.locals[name] = true
+			} else {
+				for name := range m.locals {
+					n.locals[name] = true
+				}
+			}
+		case "path":
+			mod := relPath(m.l.root, m.dir)
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "count":
+			idx := cty.UnknownVal(cty.Number)
+			if s.inst != nil && s.inst.r.mode == expandCount && s.inst.key != cty.NilVal {
+				idx = s.inst.key
+			}
+			vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": idx})
+		case "each":
+			key, val := cty.DynamicVal, cty.DynamicVal
+			if s.inst != nil && s.inst.r.mode == expandForEach && s.inst.key != cty.NilVal {
+				key, val = s.inst.key, s.inst.each
+			}
+			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})
+		case "self":
+			vars["self"] = cty.DynamicVal
+		case "data":
+			typ, ok1 := attrName(tr, 1)
+			name, ok2 := attrName(tr, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			needRes("data."+typ+"."+name, tr, 3)
+		case "module":
+			call, ok := attrName(tr, 1)
+			if !ok {
+				continue
+			}
+			if out, ok := attrName(tr, 2); ok {
+				if n.mods[call] == nil {
+					n.mods[call] = map[string]bool{}
+				}
+				n.mods[call][out] = true
+			} else {
+				n.modAll[call] = true
+			}
+		default:
+			name, ok := attrName(tr, 1)
+			if !ok {
+				continue
+			}
+			needRes(root+"."+name, tr, 2)
+		}
+	}
+	if len(n.vars) > 0 {
+		obj := map[string]cty.Value{}
+		for name := range n.vars {
+			obj[name] = m.varValue(name)
+		}
+		vars["var"] = cty.ObjectVal(obj)
+	}
+	if len(n.locals) > 0 {
+		obj := map[string]cty.Value{}
+		for name := range n.locals {
+			obj[name] = m.localValue(name)
+		}
+		vars["local"] = cty.ObjectVal(obj)
+	}
+	// Resources, grouped by type (and under "data" for data sources).
+	keys := map[string]bool{}
+	for k := range n.res {
+		keys[k] = true
+	}
+	for k := range n.resAll {
+		keys[k] = true
+	}
+	managed := map[string]map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	for k := range keys {
+		r := m.resources[k]
+		var attrs map[string]bool
+		if !n.resAll[k] {
+			attrs = n.res[k]
+		}
+		group := managed
+		if r.data {
+			group = data
+		}
+		if group[r.typ] == nil {
+			group[r.typ] = map[string]cty.Value{}
+		}
+		group[r.typ][r.name] = r.value(attrs)
+	}
+	for typ, byName := range managed {
+		if _, clash := vars[typ]; !clash {
+			vars[typ] = cty.ObjectVal(byName)
+		}
+	}
+	if len(data) > 0 {
+		obj := map[string]cty.Value{}
+		for typ, byName := range data {
+			obj[typ] = cty.ObjectVal(byName)
+		}
+		vars["data"] = cty.ObjectVal(obj)
+	}
+	if len(n.mods) > 0 || len(n.modAll) > 0 {
+		obj := map[string]cty.Value{}
+		for call, outs := range n.mods {
+			if n.modAll[call] {
+				outs = nil
+			}
+			obj[call] = m.moduleValue(call, outs)
+		}
+		for call := range n.modAll {
+			obj[call] = m.moduleValue(call, nil)
+		}
+		vars["module"] = cty.ObjectVal(obj)
+	}
+	// What is referred to but not defined is unknown, not an error: the
+	// rest of the expression may still be known.
+	for _, tr := range expr.Variables() {
+		root := tr.RootName()
+		if _, ok := vars[root]; ok {
+			continue
+		}
+		switch root {
+		case "data", "module":
+			if _, ok := vars[root]; !ok {
+				vars[root] = cty.DynamicVal
+			}
+		default:
+			vars[root] = cty.DynamicVal
+		}
+	}
+	ctx := m.l.base.NewChild()
+	ctx.Variables = vars
+	if stubs := m.l.stubs(expr); len(stubs) > 0 {
+		ctx.Functions = stubs
+	}
+	return ctx
+}
+
+// relPath returns target relative to base (both slash-separated, clean).
+func relPath(base, target string) string {
+	base, target = path.Clean(base), path.Clean(target)
+	if base == target {
+		return "."
+	}
+	if base == "." {
+		return target
+	}
+	if strings.HasPrefix(target, base+"/") {
+		return target[len(base)+1:]
+	}
+	up := strings.Count(base, "/") + 1
+	return path.Join(strings.Repeat("../", up), target)
+}
+
+// varValue returns the value of input variable name: from -var, var files
+// and terraform.tfvars (root module), the calling module block (child
+// modules), or the default; unknown when there is none.
+func (m *module) varValue(name string) cty.Value {
+	v := m.vars[name]
+	if v == nil {
+		m.l.note(m.dir, fmt.Sprintf("var.%s is not declared in %s; read as unknown", name, m.dir))
+		return cty.DynamicVal
+	}
+	switch v.state {
+	case evaluating:
+		return cty.DynamicVal
+	case evaluated:
+		return v.val
+	}
+	v.state = evaluating
+	v.val = m.computeVar(v)
+	v.state = evaluated
+	return v.val
+}
+
+func (m *module) computeVar(v *variable) cty.Value {
+	conv := func(val cty.Value) cty.Value {
+		if v.typ == cty.DynamicPseudoType || val.IsNull() {
+			return val
+		}
+		c, err := convert.Convert(val, v.typ)
+		if err != nil {
+			m.l.note(v.block.TypeRange.Filename, fmt.Sprintf("%s: the value of var.%s does not convert to its type: %v; read as unknown", rangePos(v.block.TypeRange), v.name, err))
+			return cty.UnknownVal(v.typ)
+		}
+		return c
+	}
+	if m.call != nil {
+		if a := m.call.block.Body.Attributes[v.name]; a != nil {
+			sc := &scope{m: m.parent}
+			v.from = valueSource{expr: a.Expr, sc: sc}
+			return conv(sc.eval(a.Expr))
+		}
+	} else if src, ok := m.l.rootVars[v.name]; ok {
+		v.from = src
+		if src.expr == nil {
+			return m.cliVar(v, src.text)
+		}
+		sc := src.sc
+		if sc == nil {
+			sc = &scope{m: m}
+			v.from.sc = sc
+		}
+		return conv(sc.eval(src.expr))
+	}
+	if v.def != nil {
+		sc := &scope{m: m}
+		v.from = valueSource{expr: v.def.Expr, sc: sc}
+		return conv(sc.eval(v.def.Expr))
+	}
+	m.l.note(v.block.TypeRange.Filename, fmt.Sprintf("%s: var.%s has no value (no default, -var or .tfvars); it is unknown, and every policy element that uses it is taken at its worst", rangePos(v.block.TypeRange), v.name))
+	return cty.UnknownVal(v.typ)
+}
+
+// cliVar reads a -var value: a string for string (and untyped) variables,
+// an HCL expression for the others, as Terraform does.
+func (m *module) cliVar(v *variable, text string) cty.Value {
+	if v.typ == cty.DynamicPseudoType || v.typ == cty.String {
+		return cty.StringVal(text)
+	}
+	if v.typ.IsPrimitiveType() {
+		c, err := convert.Convert(cty.StringVal(text), v.typ)
+		if err != nil {
+			m.l.note("-var", fmt.Sprintf("-var %s=%q: %v; read as unknown", v.name, text, err))
+			return cty.UnknownVal(v.typ)
+		}
+		return c
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(text), "-var "+v.name, hcl.InitialPos)
+	if diags.HasErrors() {
+		m.l.note("-var", fmt.Sprintf("-var %s: %s; read as unknown", v.name, diagError(diags)))
+		return cty.UnknownVal(v.typ)
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.UnknownVal(v.typ)
+	}
+	c, err := convert.Convert(val, v.typ)
+	if err != nil {
+		return cty.UnknownVal(v.typ)
+	}
+	return c
+}
+
+func (m *module) localValue(name string) cty.Value {
+	lv := m.locals[name]
+	if lv == nil {
+		m.l.note(m.dir, fmt.Sprintf("local.%s is not defined in %s; read as unknown", name, m.dir))
+		return cty.DynamicVal
+	}
+	switch lv.state {
+	case evaluating:
+		return cty.DynamicVal
+	case evaluated:
+		return lv.val
+	}
+	lv.state = evaluating
+	lv.val = (&scope{m: m}).eval(lv.attr.Expr)
+	lv.state = evaluated
+	return lv.val
+}
+
+// moduleValue returns a module call's outputs (only outs, or all when nil).
+func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
+	child := m.child(call)
+	if child == nil {
+		return cty.DynamicVal
+	}
+	obj := map[string]cty.Value{}
+	for name, a := range child.outputs {
+		if outs != nil && !outs[name] {
+			continue
+		}
+		obj[name] = (&scope{m: child}).eval(a.Expr)
+	}
+	for name := range outs {
+		if _, ok := obj[name]; !ok {
+			obj[name] = cty.DynamicVal
+		}
+	}
+	return cty.ObjectVal(obj)
+}
+
+// child loads (once) the module a call with a local source refers to.
+func (m *module) child(name string) *module {
+	c := m.calls[name]
+	if c == nil {
+		return nil
+	}
+	if c.loaded {
+		return c.child
+	}
+	c.loaded = true
+	file := c.block.TypeRange.Filename
+	where := rangePos(c.block.TypeRange)
+	src := c.block.Body.Attributes["source"]
+	if src == nil {
+		m.l.note(file, fmt.Sprintf("%s: module %q has no source", where, name))
+		return nil
+	}
+	sv, diags := src.Expr.Value(nil)
+	if diags.HasErrors() || sv.Type() != cty.String || sv.IsNull() {
+		m.l.note(file, fmt.Sprintf("%s: the source of module %q is not a literal string", where, name))
+		return nil
+	}
+	c.source = sv.AsString()
+	if !strings.HasPrefix(c.source, "./") && !strings.HasPrefix(c.source, "../") {
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "unsupported", Message: fmt.Sprintf("module %q comes from %q, which is not a local path; its resources are not read and its outputs are unknown", name, c.source)})
+		return nil
+	}
+	if m.depth+1 > maxModuleDepth {
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("module %q nests more than %d modules deep (a module that calls itself?); not read", name, maxModuleDepth)})
+		return nil
+	}
+	for _, meta := range []string{"count", "for_each"} {
+		if c.block.Body.Attributes[meta] != nil {
+			m.l.note(file, fmt.Sprintf("%s: module %q has %s; it is read once, with its inputs as written", where, name, meta))
+		}
+	}
+	c.providers = map[string]string{}
+	if a := c.block.Body.Attributes["providers"]; a != nil {
+		if oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			for _, item := range oc.Items {
+				k, _ := hcl.AbsTraversalForExpr(item.KeyExpr)
+				v, _ := hcl.AbsTraversalForExpr(item.ValueExpr)
+				if len(k) > 0 && len(v) > 0 {
+					c.providers[travName(k)] = travName(v)
+				}
+			}
+		}
+	}
+	dir := path.Join(m.dir, c.source)
+	child, err := m.l.loadModule(dir, m.prefix+"module."+name+".", m, c, m.depth+1)
+	if err != nil {
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "parse-error", Message: fmt.Sprintf("module %q: %v", name, err)})
+		return nil
+	}
+	c.child = child
+	m.l.modules = append(m.l.modules, child)
+	return child
+}
+
+func travName(tr hcl.Traversal) string {
+	s := tr.RootName()
+	for _, st := range tr[1:] {
+		if a, ok := st.(hcl.TraverseAttr); ok {
+			s += "." + a.Name
+		}
+	}
+	return s
+}
+
+// asString converts a known primitive to its string form.
+func asString(v cty.Value) (string, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	if !v.Type().IsPrimitiveType() {
+		return "", false
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil || !s.IsKnown() || s.IsNull() {
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+// indexKey formats an instance key for an address: [0] or ["a"].
+func indexKey(k cty.Value) string {
+	if k == cty.NilVal {
+		return ""
+	}
+	if !k.IsKnown() {
+		return "[*]"
+	}
+	if k.Type() == cty.Number {
+		bf := k.AsBigFloat()
+		if i, acc := bf.Int64(); acc == 0 {
+			return "[" + strconv.FormatInt(i, 10) + "]"
+		}
+		return "[" + bf.Text('f', -1) + "]"
+	}
+	if k.Type() == cty.String {
+		return "[" + strconv.Quote(k.AsString()) + "]"
+	}
+	return "[?]"
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rootVarSources gathers the root module's variable values from
+// terraform.tfvars, *.auto.tfvars, Options.VarFiles and Options.Vars, in
+// Terraform's order of precedence (later wins).
+func (l *loader) rootVarSources() (map[string]valueSource, error) {
+	out := map[string]valueSource{}
+	var files []string
+	entries, err := fs.ReadDir(l.fsys, l.root)
+	if err != nil {
+		return nil, err
+	}
+	var auto []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		switch {
+		case n == "terraform.tfvars":
+			files = append(files, path.Join(l.root, n))
+		case strings.HasSuffix(n, ".auto.tfvars"):
+			auto = append(auto, path.Join(l.root, n))
+		case n == "terraform.tfvars.json" || strings.HasSuffix(n, ".auto.tfvars.json"):
+			l.note(path.Join(l.root, n), "JSON variable files are not read; use .tfvars or Options.Vars")
+		}
+	}
+	sort.Strings(auto)
+	files = append(files, auto...)
+	for _, f := range l.opts.VarFiles {
+		name := path.Clean(f)
+		if _, err := fs.Stat(l.fsys, name); err != nil {
+			if alt := path.Join(l.root, f); alt != name {
+				if _, err2 := fs.Stat(l.fsys, alt); err2 == nil {
+					name = alt
+				}
+			}
+		}
+		files = append(files, name)
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(l.fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
+		}
+		hf, diags := hclsyntax.ParseConfig(data, f, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil, diagError(diags)
+		}
+		l.src[f] = data
+		attrs, diags := hf.Body.JustAttributes()
+		if diags.HasErrors() {
+			return nil, diagError(diags)
+		}
+		for name, a := range attrs {
+			out[name] = valueSource{expr: a.Expr, pos: rangePos(a.Range)}
+		}
+	}
+	for _, name := range sortedKeys(l.opts.Vars) {
+		out[name] = valueSource{text: l.opts.Vars[name]}
+	}
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// FuzzLoadModule feeds one .tf file (beside a policy file and a template it
+// may read) to LoadModule: it must return an estate or an error, never
+// panic (a recovered panic is an internal-error gap, which fails here too)
+// and never hang.
+//
+//	go test -run='^$' -fuzz=FuzzLoadModule -fuzztime=5m ./source/terraform/
+func FuzzLoadModule(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/equivalence/*.tf")
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{
+		repoTF,
+		`variable "x" { default = { a = ["b"] } }
+locals { y = [for k, v in var.x : "${k}-${v[0]}"] }
+resource "aws_ecr_repository" "r" {
+  for_each = toset(local.y)
+  name     = each.key
+}`,
+		`resource "aws_ecr_repository_policy" "p" {
+  repository = "r"
+  policy     = templatefile("t.tpl", { who = var.who })
+}
+variable "who" {}`,
+		`data "aws_iam_policy_document" "d" {
+  source_policy_documents = [file("p.json")]
+  dynamic "statement" {
+    for_each = { a = 1 }
+    content {
+      sid     = statement.key
+      actions = ["ecr:*"]
+      condition {
+        test     = "StringLike"
+        variable = "aws:PrincipalArn"
+        values   = ["&{aws:username}"]
+      }
+    }
+  }
+}
+resource "aws_ecr_registry_policy" "r" { policy = data.aws_iam_policy_document.d.json }`,
+		`module "m" {
+  source = "./"
+}
+output "o" { value = module.m.o }`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{
+			"main.tf": {Data: data},
+			"p.json":  {Data: []byte(`{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}`)},
+			"t.tpl":   {Data: []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${who}"}, "Action": "ecr:*"}]}`)},
+		}
+		start := time.Now()
+		est, err := LoadModule(fsys, ".", Options{Account: acct})
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("LoadModule took %s", d)
+		}
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "main.tf:") && !strings.Contains(err.Error(), ".tf") {
+				t.Errorf("error without a position: %v", err)
+			}
+			return
+		}
+		for _, g := range est.Gaps {
+			if g.Code == "internal-error" {
+				t.Fatalf("recovered panic: %s", g.Message)
+			}
+		}
+	})
+}
+
+// FuzzLoadPlan feeds plan JSON to LoadPlan.
+func FuzzLoadPlan(f *testing.F) {
+	data, err := os.ReadFile("testdata/plan/plan.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_ecr_repository_policy.p", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "p", "values": {"repository": "r", "policy": "{}"}}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		est, err := LoadPlan(data, "plan.json", Options{})
+		if err != nil {
+			return
+		}
+		for _, g := range est.Gaps {
+			if g.Code == "internal-error" {
+				t.Fatalf("recovered panic: %s", g.Message)
+			}
+		}
+	})
+}

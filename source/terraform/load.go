@@ -1,0 +1,238 @@
+// Package terraform reads Terraform into an estate: a plan's JSON
+// (`terraform show -json plan.out`) or a module's .tf files, evaluated
+// without Terraform. Repositories, their policies, the registry policy,
+// replication, creation templates, IAM roles, users, groups and policies
+// and service control policies become an estate.Estate whose every policy
+// element carries the file and line it was written at.
+//
+// A value Terraform knows only after apply (a variable without a value, a
+// computed attribute) stays unknown: a policy element becomes a
+// policy.Value with Unknown set (the evaluator takes it at its worst), and a
+// whole policy that is unknown is a coverage gap, never "no policy".
+// docs/iac.md describes what is read and the limits.
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/ecrguard/ecrguard/estate"
+)
+
+// Options say what the configuration's context is.
+type Options struct {
+	// Account is the AWS account the configuration deploys to. When empty,
+	// account-dependent values (data.aws_caller_identity, constructed ARNs)
+	// are unknown, and the estate holds the resources under the account id
+	// "" (LoadPlan first looks for the account in the plan's state).
+	Account string
+	// Region is the region of resources whose provider names none (default
+	// us-east-1).
+	Region string
+	// Vars are -var values: strings for string variables, HCL expressions
+	// for the others, as on Terraform's command line.
+	Vars map[string]string
+	// VarFiles are .tfvars files read after terraform.tfvars and
+	// *.auto.tfvars, as -var-file: paths in the file system given to
+	// LoadModule (a path not found there is looked up relative to the
+	// module's directory).
+	VarFiles []string
+}
+
+// LoadModule reads the Terraform module in directory dir of fsys (its .tf
+// files; child modules with a local source are read too) into an estate. A
+// file that does not parse is an error naming file:line:column; everything
+// else that cannot be read or evaluated is an estate.Gap or an
+// estate.Note.
+func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err error) {
+	dir = path.Clean(dir)
+	est = estate.New()
+	l := &loader{
+		fsys: fsys, root: dir, opts: opts, region: defaultRegion(opts), account: opts.Account,
+		est: est, src: map[string][]byte{}, noted: map[string]bool{}, gapped: map[string]bool{},
+	}
+	defer func() {
+		// A last resort: a panic in a library on hostile input becomes a
+		// gap, never a crash.
+		if r := recover(); r != nil {
+			est.AddGap(estate.Gap{Source: dir, Code: "internal-error", Message: fmt.Sprintf("reading the module failed: %v", r)})
+			err = nil
+		}
+	}()
+	l.funcs = l.functions()
+	l.base = &hcl.EvalContext{Functions: l.funcs}
+	vars, err := l.rootVarSources()
+	if err != nil {
+		return nil, err
+	}
+	l.rootVars = vars
+	root, err := l.loadModule(dir, "", nil, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	l.modules = append(l.modules, root)
+	if l.account == "" {
+		l.account = l.accountFromProvider(root)
+	}
+	for _, name := range sortedKeys(l.opts.Vars) {
+		if root.vars[name] == nil {
+			l.note(dir, fmt.Sprintf("-var %s: the module declares no such variable", name))
+		}
+	}
+	// Load child modules (breadth first), then read every resource.
+	for i := 0; i < len(l.modules); i++ {
+		m := l.modules[i]
+		for _, name := range sortedKeys(m.calls) {
+			m.child(name)
+		}
+	}
+	var rs []rsrc
+	for _, m := range l.modules {
+		for _, r := range m.order {
+			if r.data {
+				continue
+			}
+			for _, in := range r.instances() {
+				rs = append(rs, rsrc{addr: in.addr, typ: r.typ, region: in.region(), obj: hclObject{b: block{b: r.block, sc: in.sc}, inst: in}})
+			}
+		}
+	}
+	b := newBuilder(est, l.account, l.gap, l.note)
+	b.build(rs)
+	sortFindings(est)
+	return est, nil
+}
+
+// accountFromProvider returns the account a provider's allowed_account_ids
+// names, when it names exactly one.
+func (l *loader) accountFromProvider(root *module) string {
+	p := root.providers["aws"]
+	if p == nil {
+		return ""
+	}
+	a := p.block.Body.Attributes["allowed_account_ids"]
+	if a == nil {
+		return ""
+	}
+	v := (&scope{m: root}).eval(a.Expr)
+	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() || v.LengthInt() != 1 {
+		return ""
+	}
+	it := v.ElementIterator()
+	it.Next()
+	_, e := it.Element()
+	s, _ := asString(e)
+	return s
+}
+
+// sortFindings orders gaps and notes, so that output is deterministic.
+func sortFindings(est *estate.Estate) {
+	sort.SliceStable(est.Gaps, func(i, j int) bool {
+		a, b := est.Gaps[i], est.Gaps[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		return a.Message < b.Message
+	})
+	sort.SliceStable(est.Notes, func(i, j int) bool {
+		a, b := est.Notes[i], est.Notes[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		return a.Message < b.Message
+	})
+}
+
+// FindModules lists, sorted, the directories under roots (paths in fsys)
+// that hold .tf files and that no other listed directory calls as a local
+// child module: the root modules to pass to LoadModule. .terraform
+// directories (downloaded modules and providers) and hidden directories
+// are skipped.
+func FindModules(fsys fs.FS, roots []string) []string {
+	dirs := map[string]bool{}
+	for _, root := range roots {
+		root = path.Clean(root)
+		_ = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() {
+				if p != root && (d.Name() == ".terraform" || strings.HasPrefix(d.Name(), ".")) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(d.Name(), ".tf") {
+				dirs[path.Dir(p)] = true
+			}
+			return nil
+		})
+	}
+	called := map[string]bool{}
+	for dir := range dirs {
+		for _, src := range localModuleSources(fsys, dir) {
+			child := path.Join(dir, src)
+			if child != dir {
+				called[child] = true
+			}
+		}
+	}
+	var out []string
+	for dir := range dirs {
+		if !called[dir] {
+			out = append(out, dir)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// localModuleSources returns the local sources of a directory's module
+// calls (files that do not parse are skipped: LoadModule reports them).
+func localModuleSources(fsys fs.FS, dir string) []string {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)
+		if diags.HasErrors() {
+			continue
+		}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, b := range body.Blocks {
+			if b.Type != "module" {
+				continue
+			}
+			if a := b.Body.Attributes["source"]; a != nil {
+				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type().FriendlyName() == "string" {
+					s := v.AsString()
+					if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
+						out = append(out, s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}

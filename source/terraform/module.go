@@ -1,0 +1,400 @@
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// maxModuleDepth bounds nested child modules (and catches a module that
+// calls itself).
+const maxModuleDepth = 16
+
+// module is one Terraform module: the .tf files of one directory.
+type module struct {
+	l      *loader
+	dir    string
+	prefix string // address prefix: "" or "module.a.module.b."
+	parent *module
+	call   *moduleCall // the parent's call of this module, nil for the root
+	depth  int
+
+	vars      map[string]*variable
+	locals    map[string]*local
+	resources map[string]*resource // "aws_ecr_repository.app", "data.aws_iam_policy_document.x"
+	order     []*resource          // in address order
+	calls     map[string]*moduleCall
+	outputs   map[string]*hclsyntax.Attribute
+	providers map[string]*provider // "aws" or "aws.alias"
+}
+
+type variable struct {
+	name  string
+	block *hclsyntax.Block
+	def   *hclsyntax.Attribute
+	typ   cty.Type
+	state evalState
+	val   cty.Value
+	// from says where the value came from, for positions of policies held
+	// in variables.
+	from valueSource
+}
+
+// valueSource is an expression that gave a variable its value, and the
+// scope to evaluate it in.
+type valueSource struct {
+	expr hcl.Expression
+	sc   *scope
+	// text is a command-line value (-var), which has no expression.
+	text string
+	pos  policy.Pos
+}
+
+type local struct {
+	attr  *hclsyntax.Attribute
+	state evalState
+	val   cty.Value
+}
+
+type evalState uint8
+
+const (
+	unevaluated evalState = iota
+	evaluating
+	evaluated
+)
+
+type moduleCall struct {
+	name   string
+	block  *hclsyntax.Block
+	source string
+	child  *module
+	loaded bool
+	// providers maps the child's provider names to the parent's.
+	providers map[string]string
+}
+
+type provider struct {
+	name      string // "aws" or "aws.west"
+	block     *hclsyntax.Block
+	region    string
+	regionSet bool
+	defTags   map[string]string
+	tagsKnown bool
+	resolved  bool
+}
+
+// loadModule reads the .tf files of dir.
+func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall, depth int) (*module, error) {
+	m := &module{
+		l: l, dir: dir, prefix: prefix, parent: parent, call: call, depth: depth,
+		vars: map[string]*variable{}, locals: map[string]*local{},
+		resources: map[string]*resource{}, calls: map[string]*moduleCall{},
+		outputs: map[string]*hclsyntax.Attribute{}, providers: map[string]*provider{},
+	}
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading the module: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case e.IsDir():
+		case strings.HasSuffix(n, ".tf.json"):
+			l.note(path.Join(dir, n), "Terraform JSON configuration files (.tf.json) are not read; convert to .tf or scan a plan")
+		case strings.HasSuffix(n, ".tf"):
+			if strings.HasSuffix(n, "_override.tf") || n == "override.tf" {
+				l.note(path.Join(dir, n), "override files are read as ordinary files, not merged into the blocks they override")
+			}
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		file := path.Join(dir, n)
+		data, err := fs.ReadFile(l.fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if err := m.parseFile(file, data); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(m.order, func(i, j int) bool { return m.order[i].key < m.order[j].key })
+	return m, nil
+}
+
+// diagError turns HCL diagnostics into an error naming file:line:col.
+func diagError(diags hcl.Diagnostics) error {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			return fmt.Errorf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	return nil
+}
+
+func (m *module) parseFile(file string, data []byte) error {
+	f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return diagError(diags)
+	}
+	m.l.src[file] = data
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return fmt.Errorf("%s: expected native HCL syntax", file)
+	}
+	var first *hclsyntax.Attribute
+	for _, a := range body.Attributes {
+		if first == nil || a.NameRange.Start.Byte < first.NameRange.Start.Byte {
+			first = a
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("%s: unexpected argument %q at the top level of a Terraform file; expected blocks such as resource, data, variable, locals", posOf(first.NameRange.Start, file), first.Name)
+	}
+	for _, b := range body.Blocks {
+		if err := m.parseBlock(file, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func posOf(p hcl.Pos, file string) policy.Pos {
+	return policy.Pos{File: file, Line: p.Line, Col: p.Column}
+}
+
+func rangePos(r hcl.Range) policy.Pos {
+	return policy.Pos{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}
+}
+
+func labels(b *hclsyntax.Block, n int) error {
+	if len(b.Labels) != n {
+		return fmt.Errorf("%s: a %s block takes %d label(s), got %d", rangePos(b.TypeRange), b.Type, n, len(b.Labels))
+	}
+	return nil
+}
+
+func (m *module) parseBlock(file string, b *hclsyntax.Block) error {
+	switch b.Type {
+	case "variable":
+		if err := labels(b, 1); err != nil {
+			return err
+		}
+		v := &variable{name: b.Labels[0], block: b, typ: cty.DynamicPseudoType}
+		if a := b.Body.Attributes["default"]; a != nil {
+			v.def = a
+		}
+		if a := b.Body.Attributes["type"]; a != nil {
+			if t, diags := typeexpr.TypeConstraint(a.Expr); !diags.HasErrors() {
+				v.typ = t
+			}
+		}
+		if _, dup := m.vars[v.name]; dup {
+			m.l.note(file, fmt.Sprintf("%s: variable %q is declared twice; the first declaration is used", rangePos(b.TypeRange), v.name))
+			return nil
+		}
+		m.vars[v.name] = v
+	case "locals":
+		for name, a := range b.Body.Attributes {
+			if _, dup := m.locals[name]; dup {
+				m.l.note(file, fmt.Sprintf("%s: local value %q is defined twice; the first definition is used", rangePos(a.NameRange), name))
+				continue
+			}
+			m.locals[name] = &local{attr: a}
+		}
+	case "resource", "data":
+		if err := labels(b, 2); err != nil {
+			return err
+		}
+		r := &resource{m: m, data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], block: b}
+		r.key = r.typ + "." + r.name
+		if r.data {
+			r.key = "data." + r.key
+		}
+		if _, dup := m.resources[r.key]; dup {
+			m.l.note(file, fmt.Sprintf("%s: %s is defined twice; the first definition is used", rangePos(b.TypeRange), m.prefix+r.key))
+			return nil
+		}
+		m.resources[r.key] = r
+		m.order = append(m.order, r)
+	case "module":
+		if err := labels(b, 1); err != nil {
+			return err
+		}
+		c := &moduleCall{name: b.Labels[0], block: b}
+		if _, dup := m.calls[c.name]; dup {
+			m.l.note(file, fmt.Sprintf("%s: module %q is called twice; the first call is used", rangePos(b.TypeRange), c.name))
+			return nil
+		}
+		m.calls[c.name] = c
+	case "output":
+		if err := labels(b, 1); err != nil {
+			return err
+		}
+		if a := b.Body.Attributes["value"]; a != nil {
+			m.outputs[b.Labels[0]] = a
+		}
+	case "provider":
+		if err := labels(b, 1); err != nil {
+			return err
+		}
+		name := b.Labels[0]
+		if a := b.Body.Attributes["alias"]; a != nil {
+			if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
+				name += "." + kw
+			} else if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				name += "." + v.AsString()
+			}
+		}
+		m.providers[name] = &provider{name: name, block: b}
+	}
+	// terraform, moved, import, check, removed and other blocks do not
+	// describe resources or their policies.
+	return nil
+}
+
+// srcText returns the source text of r, shortened for messages.
+func (m *module) srcText(r hcl.Range) string {
+	data := m.l.src[r.Filename]
+	if data == nil || r.Start.Byte < 0 || r.End.Byte > len(data) || r.Start.Byte > r.End.Byte {
+		return "(expression)"
+	}
+	s := strings.Join(strings.Fields(string(data[r.Start.Byte:r.End.Byte])), " ")
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}
+
+// exprText is the source text of an expression, with the quotes of a
+// template removed: `"arn:aws:iam::${var.a}:root"` reads as
+// arn:aws:iam::${var.a}:root.
+func (m *module) exprText(e hcl.Expression) string {
+	s := m.srcText(e.Range())
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// providerFor returns the provider configuration of a resource block (its
+// provider meta-argument, or the default aws provider), following the
+// module's providers mapping to its parent.
+func (m *module) providerFor(b *hclsyntax.Block) *provider {
+	name := "aws"
+	if b != nil {
+		if a := b.Body.Attributes["provider"]; a != nil {
+			if tr, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(tr) >= 1 {
+				name = tr.RootName()
+				if len(tr) >= 2 {
+					if at, ok := tr[1].(hcl.TraverseAttr); ok {
+						name += "." + at.Name
+					}
+				}
+			}
+		}
+	}
+	return m.provider(name, 0)
+}
+
+func (m *module) provider(name string, depth int) *provider {
+	if p := m.providers[name]; p != nil {
+		m.resolveProvider(p)
+		return p
+	}
+	if m.parent == nil || depth > maxModuleDepth {
+		return nil
+	}
+	parentName := name
+	if m.call != nil {
+		if pn, ok := m.call.providers[name]; ok {
+			parentName = pn
+		} else if strings.Contains(name, ".") {
+			return nil
+		}
+	}
+	return m.parent.provider(parentName, depth+1)
+}
+
+func (m *module) resolveProvider(p *provider) {
+	if p.resolved {
+		return
+	}
+	p.resolved = true
+	sc := &scope{m: m}
+	if a := p.block.Body.Attributes["region"]; a != nil {
+		v := sc.eval(a.Expr)
+		if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+			p.region, p.regionSet = v.AsString(), true
+		} else {
+			m.l.note(p.block.TypeRange.Filename, fmt.Sprintf("%s: the region of provider %s (%s) is not known; resources it manages are read in region %s", rangePos(a.NameRange), p.name, m.exprText(a.Expr), m.l.region))
+		}
+	}
+	p.tagsKnown = true
+	for _, db := range p.block.Body.Blocks {
+		if db.Type != "default_tags" {
+			continue
+		}
+		if a := db.Body.Attributes["tags"]; a != nil {
+			tags, ok := stringMap(sc.eval(a.Expr))
+			p.defTags, p.tagsKnown = tags, ok
+		}
+	}
+}
+
+// regionOf is the region a resource block's provider deploys to.
+func (m *module) regionOf(b *hclsyntax.Block) string {
+	if p := m.providerFor(b); p != nil && p.regionSet {
+		return p.region
+	}
+	return m.l.region
+}
+
+// stringMap converts a known map or object of strings.
+func stringMap(v cty.Value) (map[string]string, bool) {
+	if v.IsNull() {
+		return nil, true
+	}
+	if !v.IsWhollyKnown() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+		return nil, false
+	}
+	out := map[string]string{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		s, ok := asString(e)
+		if !ok {
+			return nil, false
+		}
+		out[k.AsString()] = s
+	}
+	return out, true
+}
+
+// accountRegion returns the default region of the whole load.
+func defaultRegion(opts Options) string {
+	if opts.Region != "" {
+		return opts.Region
+	}
+	return estate.DefaultRegion
+}

@@ -1,0 +1,644 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+const acct = "111122223333"
+
+// load reads a one-directory module given as file name → contents.
+func load(t *testing.T, files map[string]string, opts Options) *estate.Estate {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, src := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	est, err := LoadModule(fsys, ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return est
+}
+
+func findRepo(t *testing.T, est *estate.Estate, account, name string) *estate.Repository {
+	t.Helper()
+	a := est.Lookup(account)
+	if a == nil {
+		t.Fatalf("no account %q", account)
+	}
+	for _, r := range a.Regions() {
+		for _, repo := range r.Repositories() {
+			if repo.Name == name {
+				return repo
+			}
+		}
+	}
+	var names []string
+	for _, r := range a.Regions() {
+		for _, repo := range r.Repositories() {
+			names = append(names, r.Name+"/"+repo.Name)
+		}
+	}
+	t.Fatalf("no repository %q (have %v)", name, names)
+	return nil
+}
+
+func principals(s *policy.Statement) []policy.Value {
+	p := s.Principal
+	if p == nil {
+		p = s.NotPrincipal
+	}
+	var out []policy.Value
+	for _, e := range p.Entries {
+		out = append(out, e.Value)
+	}
+	return out
+}
+
+func hasGap(est *estate.Estate, code, substr string) bool {
+	for _, g := range est.Gaps {
+		if g.Code == code && strings.Contains(g.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasNote(est *estate.Estate, substr string) bool {
+	for _, n := range est.Notes {
+		if strings.Contains(n.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+const repoTF = `
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}
+`
+
+// Unknown values stay unknown, with a Text that says where they come from;
+// the evaluator takes them at their worst (Unknown is not safe).
+func TestUnknownValues(t *testing.T) {
+	tests := []struct {
+		name   string
+		policy string
+		want   string // the unknown principal's Text
+	}{
+		{"variable without default", `data.aws_iam_policy_document.p.json`, "var.partner"},
+		{"interpolation in jsonencode", `jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${var.partner}:root" }
+      Action    = "ecr:BatchGetImage"
+    }]
+  })`, "arn:aws:iam::${var.partner}:root"},
+		{"interpolation in a heredoc string", `<<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": "arn:aws:iam::${var.partner}:root"}, "Action": "ecr:BatchGetImage"}]}
+EOF`, "arn:aws:iam::${var.partner}:root"},
+		{"interpolation as a whole JSON value", `<<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": ${jsonencode(var.principal)}, "Action": "ecr:BatchGetImage"}]}
+EOF`, "${jsonencode(var.principal)}"},
+		{"caller identity without an account", `jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = data.aws_caller_identity.me.arn }, Action = "ecr:BatchGetImage" }]
+  })`, "data.aws_caller_identity.me.arn"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, map[string]string{"main.tf": repoTF + `
+variable "partner" { type = string }
+variable "principal" {}
+data "aws_caller_identity" "me" {}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = [var.partner]
+    }
+  }
+}
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy     = ` + tc.policy + `
+}
+`}, Options{Account: acct})
+			r := findRepo(t, est, acct, "app")
+			if r.PolicyState != estate.HasPolicy {
+				t.Fatalf("policy state %d, gaps %v", r.PolicyState, est.Gaps)
+			}
+			ps := principals(r.Policy.Doc.Statements[0])
+			if len(ps) != 1 || !ps[0].Unknown || ps[0].Text != tc.want {
+				t.Errorf("principal %+v, want unknown %q", ps, tc.want)
+			}
+			if !ps[0].Pos.IsValid() {
+				t.Errorf("unknown principal has no position")
+			}
+		})
+	}
+}
+
+// A policy that is wholly unknown is a gap, and the repository's policy is
+// Unread: never "no policy".
+func TestWhollyUnknownPolicy(t *testing.T) {
+	for _, tc := range []struct{ name, expr string }{
+		{"variable", "var.policy"},
+		{"unsupported function", `sha256("x")`},
+		{"statement list", `jsonencode({ Version = "2012-10-17", Statement = var.statements })`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, map[string]string{"main.tf": repoTF + `
+variable "policy" {}
+variable "statements" {}
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy     = ` + tc.expr + `
+}
+`}, Options{Account: acct})
+			r := findRepo(t, est, acct, "app")
+			if r.PolicyState != estate.Unread || r.Policy != nil {
+				t.Errorf("policy state %d, want Unread", r.PolicyState)
+			}
+			if !hasGap(est, CodeUnknown, "aws_ecr_repository_policy.app is not known until apply") {
+				t.Errorf("no gap for the unknown policy: %v", est.Gaps)
+			}
+			for _, g := range est.Gaps {
+				if g.Code == CodeUnknown && (g.Resource != "arn:aws:ecr:us-east-1:111122223333:repository/app" || g.Pos.Line != 10) {
+					t.Errorf("gap %+v: want the repository ARN and line 10 (the policy argument)", g)
+				}
+			}
+		})
+	}
+}
+
+func TestInvalidPolicyIsAGap(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": repoTF + `
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy     = <<EOF
+{"Version": "2012-10-17",
+ "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*",}]}
+EOF
+}
+`}, Options{Account: acct})
+	r := findRepo(t, est, acct, "app")
+	if r.PolicyState != estate.Unread {
+		t.Errorf("state %d, want Unread", r.PolicyState)
+	}
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeParse || est.Gaps[0].Pos.Line != 10 {
+		t.Errorf("gaps %v, want one parse error on line 10", est.Gaps)
+	}
+}
+
+func TestUnknownEffectIsAllow(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": repoTF + `
+variable "effect" {}
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = var.effect, Principal = "*", Action = "ecr:*" }]
+  })
+}
+`}, Options{Account: acct})
+	s := findRepo(t, est, acct, "app").Policy.Doc.Statements[0]
+	if s.Effect != policy.Allow {
+		t.Errorf("effect %s, want Allow (the worst case)", s.Effect)
+	}
+	if !hasNote(est, "Effect (var.effect) is not known until deployment; read as Allow") {
+		t.Errorf("no note: %v", est.Notes)
+	}
+}
+
+func TestVariables(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+variable "name" { default = "from-default" }
+variable "tfvars" { default = "x" }
+variable "auto" { default = "x" }
+variable "file" { default = "x" }
+variable "list" {
+  type    = list(string)
+  default = []
+}
+resource "aws_ecr_repository" "a" { name = var.name }
+resource "aws_ecr_repository" "b" { name = var.tfvars }
+resource "aws_ecr_repository" "c" { name = var.auto }
+resource "aws_ecr_repository" "d" { name = var.file }
+resource "aws_ecr_repository" "e" { name = join("-", var.list) }
+`,
+		"terraform.tfvars":    `tfvars = "from-tfvars"` + "\n" + `file = "overridden"`,
+		"prod.auto.tfvars":    `auto = "from-auto"`,
+		"env/prod.tfvars":     `file = "from-var-file"`,
+		"ignored/other.tfvar": `name = "no"`,
+	}
+	est := load(t, files, Options{Account: acct, Vars: map[string]string{"list": `["x", "y"]`}, VarFiles: []string{"env/prod.tfvars"}})
+	for _, n := range []string{"from-default", "from-tfvars", "from-auto", "from-var-file", "x-y"} {
+		findRepo(t, est, acct, n)
+	}
+	est = load(t, files, Options{Account: acct, Vars: map[string]string{"name": "from-cli"}})
+	findRepo(t, est, acct, "from-cli")
+}
+
+func TestCountAndForEach(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+locals {
+  repos = toset(["api", "web"])
+}
+resource "aws_ecr_repository" "r" {
+  for_each = local.repos
+  name     = "team/${each.key}"
+}
+resource "aws_ecr_repository" "n" {
+  count = 2
+  name  = "n${count.index}"
+}
+resource "aws_ecr_repository_policy" "r" {
+  for_each   = aws_ecr_repository.r
+  repository = each.value.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Pull${each.key}", Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }]
+  })
+}
+resource "aws_ecr_repository_policy" "n1" {
+  repository = aws_ecr_repository.n[1].name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = aws_ecr_repository.n[0].registry_id }, Action = "ecr:BatchGetImage" }]
+  })
+}
+`}, Options{Account: acct})
+	for _, n := range []string{"api", "web"} {
+		r := findRepo(t, est, acct, "team/"+n)
+		if r.Policy == nil || r.Policy.Doc.Statements[0].Sid != "Pull"+n || r.Policy.Name != `aws_ecr_repository_policy.r["`+n+`"]` {
+			t.Errorf("team/%s: %+v", n, r.Policy)
+		}
+	}
+	findRepo(t, est, acct, "n0")
+	r := findRepo(t, est, acct, "n1")
+	if p := principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != acct || p[0].Unknown {
+		t.Errorf("principal %+v, want the account (registry_id)", p)
+	}
+}
+
+func TestChildModules(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+module "repos" {
+  source  = "./modules/repo"
+  name    = "payments"
+  readers = ["arn:aws:iam::444455556666:root"]
+}
+module "remote" {
+  source = "terraform-aws-modules/ecr/aws"
+}
+resource "aws_ecr_repository_policy" "extra" {
+  repository = module.repos.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }]
+  })
+}
+`,
+		"modules/repo/main.tf": `
+variable "name" {}
+variable "readers" { type = list(string) }
+resource "aws_ecr_repository" "this" { name = var.name }
+data "aws_iam_policy_document" "read" {
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = var.readers
+    }
+  }
+}
+resource "aws_ecr_repository_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy     = data.aws_iam_policy_document.read.json
+}
+output "name" { value = aws_ecr_repository.this.name }
+`,
+	}, Options{Account: acct})
+	r := findRepo(t, est, acct, "payments")
+	if r.Source.File != "modules/repo/main.tf" {
+		t.Errorf("repository defined at %s", r.Source)
+	}
+	// The later policy (by address) wins, and a note says two set it.
+	if r.Policy == nil || r.Policy.Name != "module.repos.aws_ecr_repository_policy.this" {
+		t.Fatalf("policy %+v", r.Policy)
+	}
+	s := r.Policy.Doc.Statements[0]
+	if s.Pos.String() != "modules/repo/main.tf:6:3" {
+		t.Errorf("statement at %s", s.Pos)
+	}
+	if p := principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+		t.Errorf("principals %+v", p)
+	}
+	if !hasNote(est, "both set the policy of repository payments") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	if !hasGap(est, CodeUnsupported, `module "remote" comes from "terraform-aws-modules/ecr/aws"`) {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}
+
+func TestLinking(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+variable "repo_name" {}
+resource "aws_ecr_repository" "unknown" { name = var.repo_name }
+resource "aws_ecr_repository_policy" "unknown" {
+  repository = aws_ecr_repository.unknown.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:*" }] })
+}
+resource "aws_ecr_repository_policy" "elsewhere" {
+  repository = "defined-elsewhere"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:*" }] })
+}
+`}, Options{Account: acct})
+	// A name not known until apply: the repository is reported under its
+	// address, and the policy linked to it by reference.
+	r := findRepo(t, est, acct, "aws_ecr_repository.unknown")
+	if r.Policy == nil || r.Policy.Name != "aws_ecr_repository_policy.unknown" {
+		t.Errorf("policy %+v", r.Policy)
+	}
+	// A repository the module does not define is created by name.
+	r = findRepo(t, est, acct, "defined-elsewhere")
+	if r.PolicyState != estate.HasPolicy || r.Source.Line != 8 {
+		t.Errorf("defined-elsewhere: %+v", r)
+	}
+}
+
+func TestProviderRegionsAndAccount(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["222233334444"]
+}
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+resource "aws_ecr_repository" "a" { name = "a" }
+resource "aws_ecr_repository" "b" {
+  provider = aws.west
+  name     = "b"
+}
+`}, Options{})
+	a := est.Lookup("222233334444")
+	if a == nil {
+		t.Fatalf("account from allowed_account_ids not used: %v", est.Accounts())
+	}
+	if got := findRepo(t, est, "222233334444", "a").ARN; got != "arn:aws:ecr:eu-west-1:222233334444:repository/a" {
+		t.Errorf("a: %s", got)
+	}
+	if got := findRepo(t, est, "222233334444", "b").Region; got != "us-west-2" {
+		t.Errorf("b in %s", got)
+	}
+}
+
+func TestCreationTemplateAndRegistry(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+resource "aws_ecr_repository_creation_template" "prod" {
+  prefix      = "prod"
+  applied_for = ["PULL_THROUGH_CACHE"]
+  repository_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Public", Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }]
+  })
+}
+resource "aws_ecr_repository_creation_template" "root" {
+  prefix      = "ROOT"
+  applied_for = ["REPLICATION"]
+}
+resource "aws_ecr_account_setting" "scope" {
+  name  = "REGISTRY_POLICY_SCOPE"
+  value = "V1"
+}
+`}, Options{Account: acct})
+	r := findRepo(t, est, acct, "prod/*")
+	if r.Policy == nil || r.Policy.Doc.Statements[0].Sid != "Public" || !strings.Contains(r.Policy.Name, "repositories created under prod/*") {
+		t.Errorf("template policy %+v", r.Policy)
+	}
+	if r := findRepo(t, est, acct, "*"); r.PolicyState != estate.NoPolicy {
+		t.Errorf("ROOT template state %d", r.PolicyState)
+	}
+	if s := est.Account(acct).Region("us-east-1").Registry.Scope; s != "V1" {
+		t.Errorf("scope %q", s)
+	}
+}
+
+func TestIAM(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+resource "aws_iam_policy" "boundary" {
+  name   = "boundary"
+  path   = "/limits/"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:*", Resource = "*" }] })
+}
+resource "aws_iam_role" "ci" {
+  name                 = "ci"
+  path                 = "/build/"
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "codebuild.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  managed_policy_arns  = ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"]
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+resource "aws_iam_role_policy" "ci" {
+  role   = aws_iam_role.ci.id
+  name   = "push"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:PutImage", Resource = "*" }] })
+}
+resource "aws_iam_user" "dev" { name = "dev" }
+resource "aws_iam_group" "devs" { name = "devs" }
+resource "aws_iam_user_group_membership" "dev" {
+  user   = aws_iam_user.dev.name
+  groups = [aws_iam_group.devs.name]
+}
+resource "aws_iam_group_policy" "devs" {
+  group  = aws_iam_group.devs.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:DeleteRepository", Resource = "*" }] })
+}
+resource "aws_iam_user_policy_attachment" "dev" {
+  user       = aws_iam_user.dev.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+}
+resource "aws_iam_policy_attachment" "all" {
+  name       = "all"
+  roles      = [aws_iam_role.ci.name, "existing-role"]
+  groups     = [aws_iam_group.devs.name]
+  policy_arn = aws_iam_policy.boundary.arn
+}
+variable "who" {}
+resource "aws_iam_user_policy" "unknown" {
+  user   = var.who
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:*", Resource = "*" }] })
+}
+`}, Options{Account: acct})
+	a := est.Account(acct)
+	iam := a.IAM
+	groups, policies := iam.Index()
+	var ci, existing *estate.Role
+	for _, r := range iam.Roles {
+		switch r.Name {
+		case "ci":
+			ci = r
+		case "existing-role":
+			existing = r
+		}
+	}
+	if ci == nil || existing == nil {
+		t.Fatalf("roles %+v", iam.Roles)
+	}
+	if ci.ARN != "arn:aws:iam::111122223333:role/build/ci" || ci.Boundary != "arn:aws:iam::111122223333:policy/limits/boundary" {
+		t.Errorf("ci: %+v", ci)
+	}
+	if len(ci.Inline) != 1 || len(ci.Attached) != 2 || ci.Trust == nil {
+		t.Errorf("ci policies: inline %d attached %v trust %v", len(ci.Inline), ci.Attached, ci.Trust)
+	}
+	if len(existing.Attached) != 1 || !hasNote(est, "role existing-role is not defined in this configuration") {
+		t.Errorf("existing-role %+v", existing)
+	}
+	if policies["arn:aws:iam::111122223333:policy/limits/boundary"] == nil {
+		t.Errorf("managed policy missing: %v", policies)
+	}
+	devs := groups["devs"]
+	if devs == nil || len(devs.Inline) != 1 || len(devs.Attached) != 1 {
+		t.Errorf("devs %+v", devs)
+	}
+	if len(iam.Users) != 1 || len(iam.Users[0].Groups) != 1 || iam.Users[0].Groups[0] != "devs" || len(iam.Users[0].Attached) != 1 {
+		t.Errorf("users %+v", iam.Users[0])
+	}
+	if len(a.Detached) != 1 {
+		t.Errorf("a policy attached to an unknown user should be detached: %v", a.Detached)
+	}
+}
+
+func TestSCPs(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+resource "aws_organizations_organization" "org" {}
+resource "aws_organizations_organizational_unit" "ou" {
+  name      = "workloads"
+  parent_id = aws_organizations_organization.org.roots[0].id
+}
+resource "aws_organizations_policy" "deny_delete" {
+  name    = "deny-delete"
+  content = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ecr:DeleteRepository", Resource = "*" }] })
+}
+resource "aws_organizations_policy_attachment" "root" {
+  policy_id = aws_organizations_policy.deny_delete.id
+  target_id = aws_organizations_organization.org.roots[0].id
+}
+resource "aws_organizations_policy_attachment" "ou" {
+  policy_id = aws_organizations_policy.deny_delete.id
+  target_id = aws_organizations_organizational_unit.ou.id
+}
+resource "aws_organizations_policy_attachment" "account" {
+  policy_id = aws_organizations_policy.deny_delete.id
+  target_id = "111122223333"
+}
+`}, Options{Account: acct})
+	a := est.Account(acct)
+	if !a.SCPsKnown || len(a.SCPs) != 2 {
+		t.Fatalf("SCPs %v (known %v)", a.SCPs, a.SCPsKnown)
+	}
+	d := a.SCPs[0].Doc
+	if len(d.Statements) != 2 || d.Statements[0].Effect != policy.Deny || d.Statements[1].Action[0].Text != "*" {
+		t.Errorf("SCP level: %s", iacdoc.Canonical(d))
+	}
+	if !hasNote(est, "which is not the scanned account or the organization root; not applied") {
+		t.Errorf("notes %v", est.Notes)
+	}
+}
+
+func TestUnsupportedFunctionIsUnknown(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": repoTF + `
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = cidrhost("10.0.0.0/8", 1) }, Action = "ecr:*" }]
+  })
+}
+`}, Options{Account: acct})
+	p := principals(findRepo(t, est, acct, "app").Policy.Doc.Statements[0])
+	if len(p) != 1 || !p[0].Unknown || p[0].Text != `cidrhost("10.0.0.0/8", 1)` {
+		t.Errorf("principal %+v", p)
+	}
+	if !hasNote(est, "does not evaluate the function cidrhost()") {
+		t.Errorf("notes %v", est.Notes)
+	}
+}
+
+func TestFunctions(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+locals {
+  names = ["a", "b"]
+  m     = { x = "y" }
+}
+resource "aws_ecr_repository" "r1" { name = replace("a-b-c", "/-[a-z]$/", "") }
+resource "aws_ecr_repository" "r2" { name = "${length(local.names)}-${one(["x"])}-${index(local.names, "b")}" }
+resource "aws_ecr_repository" "r3" { name = tostring(alltrue([true, startswith("abc", "a")])) }
+resource "aws_ecr_repository" "r4" { name = fileexists("${path.module}/p.json") ? "exists" : "missing" }
+resource "aws_ecr_repository" "r5" { name = try(local.m.nope, "fallback") }
+resource "aws_ecr_repository" "r6" { name = jsondecode(file("p.json")).Name }
+resource "aws_ecr_repository" "r7" { name = upper(format("%s-%d", lookup(local.m, "x", "z"), 7)) }
+resource "aws_ecr_repository" "r8" { name = strcontains("abc", "z") ? "no" : "contains" }
+`,
+		"p.json": `{"Name": "from-json"}`,
+	}, Options{Account: acct})
+	for _, n := range []string{"a-b", "2-x-1", "true", "exists", "fallback", "from-json", "Y-7", "contains"} {
+		findRepo(t, est, acct, n)
+	}
+}
+
+func TestParseErrorNamesTheLine(t *testing.T) {
+	fsys := fstest.MapFS{"main.tf": &fstest.MapFile{Data: []byte("resource \"aws_ecr_repository\" \"a\" {\n  name = \n}\n")}}
+	_, err := LoadModule(fsys, ".", Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "main.tf:2:") {
+		t.Errorf("error %v, want one at main.tf:2", err)
+	}
+}
+
+func TestFindModules(t *testing.T) {
+	fsys := fstest.MapFS{
+		"envs/prod/main.tf":              {Data: []byte(`module "x" { source = "../../modules/x" }`)},
+		"envs/dev/main.tf":               {Data: []byte(``)},
+		"modules/x/main.tf":              {Data: []byte(``)},
+		"modules/unused/main.tf":         {Data: []byte(``)},
+		"envs/prod/.terraform/m/main.tf": {Data: []byte(``)},
+		"docs/readme.md":                 {Data: []byte(``)},
+	}
+	got := strings.Join(FindModules(fsys, []string{"."}), " ")
+	if want := "envs/dev envs/prod modules/unused"; got != want {
+		t.Errorf("FindModules = %q, want %q", got, want)
+	}
+}
+
+func TestIsPlanJSON(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"format_version": "1.2", "planned_values": {}}`:   true,
+		`{"format_version": "1.2", "resource_changes": []}`: true,
+		`{"format_version": "1.0", "values": {}}`:           false,
+		`{"Version": "2012-10-17", "Statement": []}`:        false,
+		`[1, 2]`:                               false,
+		`resource "aws_ecr_repository" "a" {}`: false,
+		`{"format_version": "1.2", "planned_values": {}, "x": }`: false,
+	} {
+		if got := IsPlanJSON([]byte(in)); got != want {
+			t.Errorf("IsPlanJSON(%s) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,464 @@
+package terraform
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// policyValue evaluates expr, an argument that holds a policy document as a
+// JSON string, into a positioned value: jsonencode({...}) keeps the
+// positions of the HCL it encodes, a heredoc or string the positions of its
+// text, file() and templatefile() the positions in the file they read, and
+// a reference to an aws_iam_policy_document the positions of its blocks.
+// Values not known until apply are Unknown; a document that is not JSON is
+// a *policy.Error. A null argument gives nil.
+func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
+	l := s.m.l
+	if !l.enter() {
+		l.leave()
+		return iacdoc.Unk(s.m.exprText(expr), rangePos(expr.Range())), nil
+	}
+	defer l.leave()
+	switch e := expr.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return s.policyValue(e.Expression)
+	case *hclsyntax.TemplateWrapExpr:
+		return s.policyValue(e.Wrapped)
+	case *hclsyntax.FunctionCallExpr:
+		switch {
+		case e.Name == "jsonencode" && len(e.Args) == 1 && !e.ExpandFinal:
+			return s.structure(e.Args[0]), nil
+		case e.Name == "file" && len(e.Args) == 1 && !e.ExpandFinal:
+			p, ok := asString(s.eval(e.Args[0]))
+			if !ok {
+				return iacdoc.Unk(s.m.exprText(expr), rangePos(expr.Range())), nil
+			}
+			name, data, err := l.readFile(p)
+			if err != nil {
+				l.note(expr.Range().Filename, fmt.Sprintf("%s: %s: %v; the policy is read as unknown", rangePos(expr.Range()), s.m.exprText(expr), err))
+				return iacdoc.Unk(s.m.exprText(expr), rangePos(expr.Range())), nil
+			}
+			return iacdoc.ParseJSON(data, name)
+		case e.Name == "templatefile" && len(e.Args) == 2 && !e.ExpandFinal:
+			return s.templateFilePolicy(e)
+		}
+	case *hclsyntax.TemplateExpr:
+		t := &iacdoc.JSONText{}
+		s.templateText(t, e, func(x hclsyntax.Expression) (cty.Value, string) {
+			return s.eval(x), "${" + s.m.srcText(x.Range()) + "}"
+		})
+		return t.Parse()
+	case *hclsyntax.ConditionalExpr:
+		if b, ok := knownBool(s.eval(e.Condition)); ok {
+			if b {
+				return s.policyValue(e.TrueResult)
+			}
+			return s.policyValue(e.FalseResult)
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		if in := s.policyDocRef(e.Traversal); in != nil {
+			return in.policyDocument()
+		}
+		if x, sc, text, ok := s.follow(e.Traversal); ok {
+			if x != nil {
+				return sc.policyValue(x)
+			}
+			t := &iacdoc.JSONText{}
+			t.Fixed(text.text, text.pos)
+			return t.Parse()
+		}
+	}
+	v := s.eval(expr)
+	pos := rangePos(expr.Range())
+	switch {
+	case !v.IsKnown():
+		return iacdoc.Unk(s.m.exprText(expr), pos), nil
+	case v.IsNull():
+		return nil, nil
+	}
+	str, err := convert.Convert(v, cty.String)
+	if err != nil || !str.IsKnown() {
+		return nil, &policy.Error{Pos: pos, Msg: fmt.Sprintf("expected a policy document as a JSON string, got %s", v.Type().FriendlyName())}
+	}
+	t := &iacdoc.JSONText{}
+	t.Fixed(str.AsString(), pos)
+	return t.Parse()
+}
+
+func knownBool(v cty.Value) (bool, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return false, false
+	}
+	b, err := convert.Convert(v, cty.Bool)
+	if err != nil || !b.IsKnown() || b.IsNull() {
+		return false, false
+	}
+	return b.True(), true
+}
+
+// templateText appends a template's parts to t: literal text with its
+// source positions, known interpolations at theirs, unknown ones as
+// markers described by desc.
+func (s *scope) templateText(t *iacdoc.JSONText, e *hclsyntax.TemplateExpr, eval func(hclsyntax.Expression) (cty.Value, string)) {
+	for _, part := range e.Parts {
+		pos := rangePos(part.Range())
+		if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && !lit.Val.IsNull() {
+			s.literalText(t, lit.Val.AsString(), part.Range())
+			continue
+		}
+		v, desc := eval(part)
+		if str, ok := asString(v); ok {
+			t.Fixed(str, pos)
+			continue
+		}
+		if v.IsKnown() && v.IsNull() {
+			continue
+		}
+		t.Unknown(desc, pos)
+	}
+}
+
+// literalText appends a literal part of a template. A flush heredoc
+// (<<-) strips the indentation its lines have in the source: each line is
+// placed at its own source line and column.
+func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
+	pos := rangePos(r)
+	src := s.m.l.src[r.Filename]
+	if src == nil || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
+		t.Literal(text, pos)
+		return
+	}
+	raw := string(src[r.Start.Byte:r.End.Byte])
+	if !strings.Contains(raw, "\n") || raw == text {
+		t.Literal(text, pos)
+		return
+	}
+	rawLines, lines := strings.Split(raw, "\n"), strings.Split(text, "\n")
+	if len(rawLines) != len(lines) {
+		t.Literal(text, pos)
+		return
+	}
+	for k, line := range lines {
+		p := pos
+		if k > 0 {
+			p = policy.Pos{File: pos.File, Line: pos.Line + k, Col: 1}
+		}
+		if k > 0 || pos.Col == 1 {
+			lead := len(rawLines[k]) - len(strings.TrimLeft(rawLines[k], " \t"))
+			litLead := len(line) - len(strings.TrimLeft(line, " \t"))
+			if lead > litLead {
+				p.Col += lead - litLead
+			}
+		}
+		if k < len(lines)-1 {
+			line += "\n"
+		}
+		t.Literal(line, p)
+	}
+}
+
+// templateFilePolicy reads templatefile(path, vars) keeping unknown
+// variables as unknown values inside the document.
+func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value, error) {
+	l := s.m.l
+	pos := rangePos(e.Range())
+	p, ok := asString(s.eval(e.Args[0]))
+	if !ok {
+		return iacdoc.Unk(s.m.exprText(e), pos), nil
+	}
+	tmpl, err := l.parseTemplateFile(p)
+	if err != nil {
+		l.note(e.Range().Filename, fmt.Sprintf("%s: %s: %v; the policy is read as unknown", pos, s.m.exprText(e), err))
+		return iacdoc.Unk(s.m.exprText(e), pos), nil
+	}
+	vars := s.eval(e.Args[1])
+	if !vars.IsKnown() {
+		return iacdoc.Unk(s.m.exprText(e), pos), nil
+	}
+	ctx, err := l.templateContext(vars)
+	if err != nil {
+		return nil, &policy.Error{Pos: pos, Msg: err.Error()}
+	}
+	// Say where each template variable comes from in the caller.
+	origin := map[string]string{}
+	if oc, ok := e.Args[1].(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range oc.Items {
+			if k := hcl.ExprAsKeyword(item.KeyExpr); k != "" {
+				origin[k] = s.m.exprText(item.ValueExpr)
+			} else if kv, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && kv.Type() == cty.String && kv.IsKnown() && !kv.IsNull() {
+				origin[kv.AsString()] = s.m.exprText(item.ValueExpr)
+			}
+		}
+	}
+	t := &iacdoc.JSONText{}
+	eval := func(x hclsyntax.Expression) (cty.Value, string) {
+		desc := "${" + s.m.srcText(x.Range()) + "}"
+		for _, tr := range x.Variables() {
+			if o, ok := origin[tr.RootName()]; ok {
+				desc += " (" + tr.RootName() + " = " + o + ")"
+				break
+			}
+		}
+		if !l.enter() {
+			l.leave()
+			return cty.DynamicVal, desc
+		}
+		defer l.leave()
+		v, diags := x.Value(ctx)
+		if diags.HasErrors() {
+			return cty.DynamicVal, desc
+		}
+		return v, desc
+	}
+	switch te := tmpl.(type) {
+	case *hclsyntax.TemplateExpr:
+		s.templateText(t, te, eval)
+	case *hclsyntax.TemplateWrapExpr:
+		s.templateText(t, &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{te.Wrapped}, SrcRange: te.SrcRange}, eval)
+	default:
+		v, desc := eval(tmpl)
+		if str, ok := asString(v); ok {
+			t.Fixed(str, rangePos(tmpl.Range()))
+		} else {
+			t.Unknown(desc, rangePos(tmpl.Range()))
+		}
+	}
+	return t.Parse()
+}
+
+// structure evaluates expr as a JSON value, keeping the positions of the
+// object and tuple constructors it is written with (and following local
+// values, variables and outputs to the expressions that define them).
+func (s *scope) structure(expr hcl.Expression) *iacdoc.Value {
+	l := s.m.l
+	pos := rangePos(expr.Range())
+	if !l.enter() {
+		l.leave()
+		return iacdoc.Unk(s.m.exprText(expr), pos)
+	}
+	defer l.leave()
+	switch e := expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		v := &iacdoc.Value{Kind: iacdoc.Object, Pos: pos}
+		for _, item := range e.Items {
+			kpos := rangePos(item.KeyExpr.Range())
+			var key string
+			if ke, ok := item.KeyExpr.(*hclsyntax.ObjectConsKeyExpr); ok && !ke.ForceNonLiteral && hcl.ExprAsKeyword(ke.Wrapped) != "" {
+				key = hcl.ExprAsKeyword(ke.Wrapped)
+			} else {
+				kv := s.eval(item.KeyExpr)
+				str, ok := asString(kv)
+				switch {
+				case ok:
+					key = str
+				case kv.IsKnown():
+					// A null or non-string key is an error in Terraform.
+					return iacdoc.Unk(s.m.exprText(expr), pos)
+				default:
+					key = iacdoc.UnknownKey(s.m.exprText(item.KeyExpr))
+				}
+			}
+			v.Members = append(v.Members, iacdoc.Member{Key: key, KeyPos: kpos, Value: s.structure(item.ValueExpr)})
+		}
+		return v
+	case *hclsyntax.TupleConsExpr:
+		v := &iacdoc.Value{Kind: iacdoc.Array, Pos: pos}
+		for _, x := range e.Exprs {
+			v.Elems = append(v.Elems, s.structure(x))
+		}
+		return v
+	case *hclsyntax.ParenthesesExpr:
+		return s.structure(e.Expression)
+	case *hclsyntax.TemplateWrapExpr:
+		return s.structure(e.Wrapped)
+	case *hclsyntax.ConditionalExpr:
+		if b, ok := knownBool(s.eval(e.Condition)); ok {
+			if b {
+				return s.structure(e.TrueResult)
+			}
+			return s.structure(e.FalseResult)
+		}
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "jsondecode" && len(e.Args) == 1 && !e.ExpandFinal {
+			if v, err := s.policyValue(e.Args[0]); err == nil && v != nil {
+				return v
+			}
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		if x, sc, _, ok := s.follow(e.Traversal); ok && x != nil {
+			return sc.structure(x)
+		}
+	}
+	return fromCty(s.eval(expr), pos, s.m.exprText(expr), new(int))
+}
+
+// fromCty converts a value, placing every part at pos; unknown parts are
+// described as desc (with the index or key that leads to them).
+func fromCty(v cty.Value, pos policy.Pos, desc string, budget *int) *iacdoc.Value {
+	*budget++
+	if *budget > maxValueElements {
+		return iacdoc.Unk(desc+" (too large to read)", pos)
+	}
+	if !v.IsKnown() {
+		return iacdoc.Unk(desc, pos)
+	}
+	if v.IsNull() {
+		return &iacdoc.Value{Kind: iacdoc.Null, Pos: pos}
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return iacdoc.Str(v.AsString(), pos)
+	case t == cty.Number:
+		return &iacdoc.Value{Kind: iacdoc.Number, Pos: pos, Text: renderNumber(v.AsBigFloat())}
+	case t == cty.Bool:
+		return &iacdoc.Value{Kind: iacdoc.Bool, Pos: pos, Text: strconv.FormatBool(v.True())}
+	case t.IsListType() || t.IsSetType() || t.IsTupleType():
+		out := &iacdoc.Value{Kind: iacdoc.Array, Pos: pos}
+		i := 0
+		for it := v.ElementIterator(); it.Next(); i++ {
+			_, e := it.Element()
+			out.Elems = append(out.Elems, fromCty(e, pos, desc+"["+strconv.Itoa(i)+"]", budget))
+		}
+		return out
+	case t.IsMapType() || t.IsObjectType():
+		out := &iacdoc.Value{Kind: iacdoc.Object, Pos: pos}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			key := k.AsString()
+			out.Members = append(out.Members, iacdoc.Member{Key: key, KeyPos: pos, Value: fromCty(e, pos, desc+"."+key, budget)})
+		}
+		return out
+	}
+	return iacdoc.Unk(desc, pos)
+}
+
+// cliText is a -var value, which has no expression.
+type cliText struct {
+	text string
+	pos  policy.Pos
+}
+
+// follow resolves a reference to the expression that defines its value:
+// local.X, var.X (its default, .tfvars entry or the calling module's
+// argument), an attribute written in a resource block, or a child module's
+// output. A -var value has no expression: it is returned as text.
+func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool) {
+	m := s.m
+	root := tr.RootName()
+	if _, shadow := s.iter[root]; shadow {
+		return nil, nil, cliText{}, false
+	}
+	name, ok := attrName(tr, 1)
+	if !ok {
+		return nil, nil, cliText{}, false
+	}
+	switch root {
+	case "local":
+		if lv := m.locals[name]; lv != nil && len(tr) == 2 {
+			return lv.attr.Expr, &scope{m: m}, cliText{}, true
+		}
+	case "var":
+		v := m.vars[name]
+		if v == nil || len(tr) != 2 {
+			break
+		}
+		m.varValue(name)
+		switch {
+		case v.from.expr != nil && v.from.sc != nil:
+			return v.from.expr, v.from.sc, cliText{}, true
+		case v.from.expr == nil && v.from.text != "":
+			return nil, nil, cliText{text: v.from.text, pos: rangePos(v.block.TypeRange)}, true
+		}
+	case "module":
+		out, ok := attrName(tr, 2)
+		if !ok || len(tr) != 3 {
+			break
+		}
+		if child := m.child(name); child != nil {
+			if a := child.outputs[out]; a != nil {
+				return a.Expr, &scope{m: child}, cliText{}, true
+			}
+		}
+	case "data", "count", "each", "path", "terraform", "self":
+	default:
+		in, rest := s.instanceRef(root+"."+name, tr, 2)
+		if in == nil || len(rest) != 1 {
+			break
+		}
+		attr, ok := attrName(rest, 0)
+		if !ok {
+			break
+		}
+		if a := in.r.block.Body.Attributes[attr]; a != nil && !metaArgs[attr] {
+			return a.Expr, in.sc, cliText{}, true
+		}
+	}
+	return nil, nil, cliText{}, false
+}
+
+// instanceRef finds the resource instance a traversal names (with key at
+// tr[at] for count/for_each resources) and returns the remaining steps.
+func (s *scope) instanceRef(key string, tr hcl.Traversal, at int) (*instance, hcl.Traversal) {
+	r := s.m.resources[key]
+	if r == nil {
+		return nil, nil
+	}
+	insts := r.instances()
+	if !r.keyed() {
+		if at > len(tr) {
+			return nil, nil
+		}
+		return insts[0], tr[at:]
+	}
+	if at >= len(tr) || r.unknownKeys {
+		return nil, nil
+	}
+	var k cty.Value
+	switch st := tr[at].(type) {
+	case hcl.TraverseIndex:
+		k = st.Key
+	default:
+		return nil, nil
+	}
+	for _, in := range insts {
+		if in.key.IsKnown() && k.IsKnown() && !k.IsNull() {
+			ks, ok1 := asString(k)
+			is, ok2 := asString(in.key)
+			if ok1 && ok2 && ks == is {
+				return in, tr[at+1:]
+			}
+		}
+	}
+	return nil, nil
+}
+
+// policyDocRef returns the aws_iam_policy_document instance whose json (or
+// minified_json) tr refers to.
+func (s *scope) policyDocRef(tr hcl.Traversal) *instance {
+	if tr.RootName() != "data" {
+		return nil
+	}
+	typ, ok1 := attrName(tr, 1)
+	name, ok2 := attrName(tr, 2)
+	if !ok1 || !ok2 || typ != "aws_iam_policy_document" {
+		return nil
+	}
+	in, rest := s.instanceRef("data."+typ+"."+name, tr, 3)
+	if in == nil || len(rest) != 1 {
+		return nil
+	}
+	if attr, ok := attrName(rest, 0); ok && (attr == "json" || attr == "minified_json") {
+		return in
+	}
+	return nil
+}

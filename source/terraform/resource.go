@@ -1,0 +1,490 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+)
+
+type expansion uint8
+
+const (
+	expandNone expansion = iota
+	expandCount
+	expandForEach
+)
+
+// resource is a resource or data block.
+type resource struct {
+	m     *module
+	data  bool
+	typ   string
+	name  string
+	key   string // "aws_x.y" or "data.aws_x.y"
+	block *hclsyntax.Block
+
+	mode     expansion
+	expanded bool
+	// unknownKeys: count or for_each is not known; one instance with an
+	// unknown key stands for all of them.
+	unknownKeys bool
+	insts       []*instance
+}
+
+// instance is one instance of a resource (one element of count/for_each).
+type instance struct {
+	r    *resource
+	key  cty.Value // cty.NilVal without count/for_each
+	each cty.Value // each.value
+	addr string
+	sc   *scope
+
+	attrs map[string]*attrVal
+	// doc memoizes an aws_iam_policy_document's rendering.
+	doc     *iacdoc.Value
+	docErr  error
+	docDone bool
+	docBusy bool
+}
+
+type attrVal struct {
+	state evalState
+	val   cty.Value
+}
+
+// metaArgs are the meta-arguments of resource blocks, not attributes.
+var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+
+// keyed reports whether instances are addressed with a key.
+func (r *resource) keyed() bool {
+	r.expand()
+	return r.mode != expandNone
+}
+
+// instances returns the resource's instances, expanding count/for_each.
+func (r *resource) instances() []*instance {
+	r.expand()
+	return r.insts
+}
+
+func (r *resource) addr() string { return r.m.prefix + r.key }
+
+func (r *resource) expand() {
+	if r.expanded {
+		return
+	}
+	r.expanded = true
+	body := r.block.Body
+	modScope := &scope{m: r.m}
+	file := r.block.TypeRange.Filename
+	where := rangePos(r.block.TypeRange)
+	add := func(key, each cty.Value) {
+		in := &instance{r: r, key: key, each: each, attrs: map[string]*attrVal{}}
+		in.addr = r.addr() + indexKey(key)
+		in.sc = &scope{m: r.m, inst: in}
+		r.insts = append(r.insts, in)
+	}
+	switch {
+	case body.Attributes["count"] != nil:
+		r.mode = expandCount
+		v := modScope.eval(body.Attributes["count"].Expr)
+		n, ok := countOf(v)
+		if !ok {
+			r.unknownKeys = true
+			r.m.l.note(file, fmt.Sprintf("%s: the count of %s (%s) is not known; one instance stands for all", where, r.addr(), r.m.exprText(body.Attributes["count"].Expr)))
+			add(cty.UnknownVal(cty.Number), cty.DynamicVal)
+			return
+		}
+		if n > maxInstances {
+			r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", r.addr(), n, maxInstances)})
+			n = maxInstances
+		}
+		for i := 0; i < n; i++ {
+			add(cty.NumberIntVal(int64(i)), cty.DynamicVal)
+		}
+	case body.Attributes["for_each"] != nil:
+		r.mode = expandForEach
+		v := modScope.eval(body.Attributes["for_each"].Expr)
+		if !v.IsWhollyKnown() || v.IsNull() || !(v.CanIterateElements()) {
+			r.unknownKeys = true
+			r.m.l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, r.addr(), r.m.exprText(body.Attributes["for_each"].Expr)))
+			add(cty.UnknownVal(cty.String), cty.DynamicVal)
+			return
+		}
+		n := 0
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if v.Type().IsSetType() {
+				k = e
+			}
+			if k.Type() != cty.String {
+				ks, ok := asString(k)
+				if !ok {
+					continue
+				}
+				k = cty.StringVal(ks)
+			}
+			if n++; n > maxInstances {
+				r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", r.addr(), maxInstances, maxInstances)})
+				break
+			}
+			add(k, e)
+		}
+	default:
+		add(cty.NilVal, cty.DynamicVal)
+	}
+}
+
+func countOf(v cty.Value) (int, bool) {
+	if !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+		return 0, false
+	}
+	bf := v.AsBigFloat()
+	i, _ := bf.Int64()
+	if i < 0 || !bf.IsInt() {
+		return 0, false
+	}
+	return int(min(i, int64(maxInstances+1))), true
+}
+
+// value is what a reference to the resource evaluates to: an instance's
+// object, a tuple of them (count) or an object of them (for_each). attrs
+// limits the attributes built (nil: all).
+func (r *resource) value(attrs map[string]bool) cty.Value {
+	insts := r.instances()
+	if r.unknownKeys {
+		return cty.DynamicVal
+	}
+	switch r.mode {
+	case expandCount:
+		vals := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			vals[i] = in.object(attrs)
+		}
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case expandForEach:
+		obj := map[string]cty.Value{}
+		for _, in := range insts {
+			obj[in.key.AsString()] = in.object(attrs)
+		}
+		return cty.ObjectVal(obj)
+	}
+	return insts[0].object(attrs)
+}
+
+// object builds the instance's value with attrs (nil: every attribute and
+// block written, plus the computed attributes ecrguard knows).
+func (in *instance) object(attrs map[string]bool) cty.Value {
+	obj := map[string]cty.Value{}
+	if attrs == nil {
+		attrs = map[string]bool{}
+		for name := range in.r.block.Body.Attributes {
+			if !metaArgs[name] {
+				attrs[name] = true
+			}
+		}
+		for _, b := range in.r.block.Body.Blocks {
+			name := b.Type
+			if name == "dynamic" && len(b.Labels) == 1 {
+				name = b.Labels[0]
+			}
+			if name != "lifecycle" && name != "provisioner" && name != "connection" {
+				attrs[name] = true
+			}
+		}
+		for _, name := range computedAttrs(in.r) {
+			attrs[name] = true
+		}
+	}
+	for name := range attrs {
+		obj[name] = in.attr(name)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// attr returns an attribute's value: as written, as computed from what is
+// written (an ARN from a name), or unknown.
+func (in *instance) attr(name string) cty.Value {
+	a := in.attrs[name]
+	if a == nil {
+		a = &attrVal{}
+		in.attrs[name] = a
+	}
+	switch a.state {
+	case evaluating:
+		return cty.DynamicVal
+	case evaluated:
+		return a.val
+	}
+	a.state = evaluating
+	a.val = in.computeAttr(name)
+	a.state = evaluated
+	return a.val
+}
+
+func (in *instance) computeAttr(name string) cty.Value {
+	body := in.r.block.Body
+	if a := body.Attributes[name]; a != nil && !metaArgs[name] {
+		return in.sc.eval(a.Expr)
+	}
+	if bl, known := in.sc.blocks(body, name); len(bl) > 0 || !known {
+		if !known {
+			return cty.DynamicVal
+		}
+		vals := make([]cty.Value, len(bl))
+		for i, b := range bl {
+			vals[i] = b.value()
+		}
+		return cty.TupleVal(vals)
+	}
+	if v, ok := in.computed(name); ok {
+		return v
+	}
+	return cty.DynamicVal
+}
+
+// block is one nested block, with the scope its expressions are evaluated
+// in (a dynamic block's iterator included).
+type block struct {
+	b  *hclsyntax.Block // the block as written (the content block of a dynamic block)
+	sc *scope
+}
+
+// blocks returns the nested blocks of type typ in body, with dynamic blocks
+// expanded. known is false when a dynamic block's for_each is not known.
+func (s *scope) blocks(body *hclsyntax.Body, typ string) (out []block, known bool) {
+	known = true
+	for _, b := range body.Blocks {
+		switch {
+		case b.Type == typ:
+			out = append(out, block{b: b, sc: s})
+		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == typ:
+			var content *hclsyntax.Block
+			for _, c := range b.Body.Blocks {
+				if c.Type == "content" {
+					content = c
+				}
+			}
+			fe := b.Body.Attributes["for_each"]
+			if content == nil || fe == nil {
+				continue
+			}
+			iter := typ
+			if a := b.Body.Attributes["iterator"]; a != nil {
+				if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
+					iter = kw
+				}
+			}
+			v := s.eval(fe.Expr)
+			if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+				known = false
+				continue
+			}
+			n := 0
+			for it := v.ElementIterator(); it.Next(); {
+				if n++; n > maxInstances {
+					break
+				}
+				k, e := it.Element()
+				if v.Type().IsSetType() {
+					k = e
+				}
+				out = append(out, block{b: content, sc: s.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": e}))})
+			}
+		}
+	}
+	return out, known
+}
+
+// value is the block's object value: its attributes and nested blocks.
+func (b block) value() cty.Value {
+	obj := map[string]cty.Value{}
+	for name, a := range b.b.Body.Attributes {
+		obj[name] = b.sc.eval(a.Expr)
+	}
+	types := map[string]bool{}
+	for _, nb := range b.b.Body.Blocks {
+		t := nb.Type
+		if t == "dynamic" && len(nb.Labels) == 1 {
+			t = nb.Labels[0]
+		}
+		types[t] = true
+	}
+	for t := range types {
+		bl, known := b.sc.blocks(b.b.Body, t)
+		if !known {
+			obj[t] = cty.DynamicVal
+			continue
+		}
+		vals := make([]cty.Value, len(bl))
+		for i, x := range bl {
+			vals[i] = x.value()
+		}
+		obj[t] = cty.TupleVal(vals)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// Computed attributes that ecrguard derives from what is written.
+
+func computedAttrs(r *resource) []string {
+	switch r.kind() {
+	case "aws_ecr_repository", "data.aws_ecr_repository":
+		return []string{"arn", "id", "registry_id", "repository_url"}
+	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
+		return []string{"arn", "id", "name", "path"}
+	case "data.aws_caller_identity":
+		return []string{"account_id", "id"}
+	case "data.aws_region":
+		return []string{"name", "region", "id"}
+	case "data.aws_partition":
+		return []string{"partition", "dns_suffix", "reverse_dns_prefix", "id"}
+	case "data.aws_iam_policy_document":
+		return []string{"json", "minified_json"}
+	}
+	return nil
+}
+
+// kind is the resource type, prefixed "data." for data sources.
+func (r *resource) kind() string {
+	if r.data {
+		return "data." + r.typ
+	}
+	return r.typ
+}
+
+func (in *instance) str(name string) (string, bool) {
+	return asString(in.attr(name))
+}
+
+// account returns the account the configuration deploys to.
+func (in *instance) account() (string, bool) {
+	a := in.r.m.l.account
+	return a, a != ""
+}
+
+func (in *instance) region() string { return in.r.m.regionOf(in.r.block) }
+
+func (in *instance) computed(name string) (cty.Value, bool) {
+	acct, acctOK := in.account()
+	switch in.r.kind() {
+	case "aws_ecr_repository", "data.aws_ecr_repository":
+		repo, ok := in.str("name")
+		switch name {
+		case "id":
+			if ok {
+				return cty.StringVal(repo), true
+			}
+		case "registry_id":
+			if acctOK {
+				return cty.StringVal(acct), true
+			}
+		case "arn":
+			if ok && acctOK {
+				return cty.StringVal(estate.RepositoryARN(in.region(), acct, repo)), true
+			}
+		case "repository_url":
+			if ok && acctOK {
+				return cty.StringVal(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, in.region(), repo)), true
+			}
+		}
+	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
+		n, ok := in.iamName()
+		p := in.iamPath()
+		switch name {
+		case "name":
+			if ok {
+				return cty.StringVal(n), true
+			}
+		case "path":
+			if p != "" {
+				return cty.StringVal(p), true
+			}
+		case "id":
+			if in.r.typ == "aws_iam_policy" {
+				return in.computed("arn")
+			}
+			if ok {
+				return cty.StringVal(n), true
+			}
+		case "arn":
+			if ok && acctOK && p != "" {
+				return cty.StringVal(iamARN(acct, strings.TrimPrefix(in.r.typ, "aws_iam_"), p, n)), true
+			}
+		}
+	case "data.aws_caller_identity":
+		if (name == "account_id" || name == "id") && acctOK {
+			return cty.StringVal(acct), true
+		}
+	case "data.aws_region":
+		if name == "name" || name == "region" || name == "id" {
+			return cty.StringVal(in.region()), true
+		}
+	case "data.aws_partition":
+		switch name {
+		case "partition", "id":
+			return cty.StringVal("aws"), true
+		case "dns_suffix":
+			return cty.StringVal("amazonaws.com"), true
+		case "reverse_dns_prefix":
+			return cty.StringVal("com.amazonaws"), true
+		}
+	case "data.aws_iam_policy_document":
+		if name == "json" || name == "minified_json" {
+			v, err := in.policyDocument()
+			if err != nil || v == nil || !v.IsWhollyKnown() {
+				return cty.UnknownVal(cty.String), true
+			}
+			return cty.StringVal(renderJSON(v)), true
+		}
+	}
+	return cty.NilVal, false
+}
+
+// iamName returns an IAM entity's name: as written, or, when name is not
+// written (Terraform generates one), a stand-in: the resource address. A
+// name_prefix or an unknown name is not known.
+func (in *instance) iamName() (string, bool) {
+	body := in.r.block.Body
+	if body.Attributes["name"] != nil {
+		return in.nameAttr("name")
+	}
+	if body.Attributes["name_prefix"] != nil {
+		return "", false
+	}
+	return in.addr, true
+}
+
+func (in *instance) nameAttr(attr string) (string, bool) {
+	v := in.attr(attr)
+	return asString(v)
+}
+
+// iamPath returns the entity's path ("/" by default), or "" when unknown.
+func (in *instance) iamPath() string {
+	if in.r.block.Body.Attributes["path"] == nil {
+		return "/"
+	}
+	p, ok := asString(in.attr("path"))
+	if !ok {
+		return ""
+	}
+	return p
+}
+
+// iamARN builds arn:aws:iam::ACCOUNT:KIND PATH NAME.
+func iamARN(account, kind, path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "arn:aws:iam::" + account + ":" + kind + path + name
+}
