@@ -144,7 +144,8 @@ type Catalog struct {
 	Actions []*Action
 	// Source says where the data came from.
 	Source  string
-	byName  map[string]*Action
+	byName  map[string]*Action // by lower-case name
+	byFull  map[string]*Action // by name as the catalog spells it
 	keys    map[string]KeyInfo
 	tagKeys map[string]KeyInfo // prefixes such as "aws:principaltag/"
 	managed map[string]*ManagedPolicy
@@ -194,6 +195,7 @@ func load(actions, managed []byte) (*Catalog, error) {
 	c := &Catalog{
 		Source:  raw.Source,
 		byName:  map[string]*Action{},
+		byFull:  map[string]*Action{},
 		keys:    map[string]KeyInfo{},
 		tagKeys: map[string]KeyInfo{},
 		managed: map[string]*ManagedPolicy{},
@@ -217,6 +219,7 @@ func load(actions, managed []byte) (*Catalog, error) {
 		a.Index = i
 		a.lower = strings.ToLower(a.full)
 		c.byName[a.lower] = a
+		c.byFull[a.full] = a
 		if a.OnRepository() {
 			c.repo = append(c.repo, a)
 		}
@@ -247,6 +250,9 @@ func load(actions, managed []byte) (*Catalog, error) {
 
 // Lookup finds an action by its full name, ignoring case.
 func (c *Catalog) Lookup(fullName string) *Action {
+	if a := c.byFull[fullName]; a != nil {
+		return a // as the catalog spells it: no lower-casing
+	}
 	return c.byName[strings.ToLower(fullName)]
 }
 

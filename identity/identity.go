@@ -76,7 +76,6 @@ type Repository struct {
 	named    map[string]bool // principal ARNs its policy names
 	everyone bool            // its policy names everyone or uses NotPrincipal
 	index    int             // place in Model.Repositories, or -1
-	facts    map[int]polFact // per action index, what its policy reads
 }
 
 // Model is one account's identities and repositories, ready to query.
@@ -94,6 +93,23 @@ type Model struct {
 	Notes   []estate.Note
 
 	memo *memo
+}
+
+// Fork returns a model of the same account with its own memo, for another
+// goroutine: a Model is not safe for concurrent use, its forks are, each on
+// one goroutine. Searches record gaps on the fork; Join takes them back.
+func (m *Model) Fork() *Model {
+	f := *m
+	f.Gaps, f.Notes = nil, nil
+	f.memo = newMemo()
+	f.memo.off = m.memo.off
+	return &f
+}
+
+// Join takes back the gaps and notes a fork recorded.
+func (m *Model) Join(f *Model) {
+	m.Gaps = append(m.Gaps, f.Gaps...)
+	m.Notes = append(m.Notes, f.Notes...)
 }
 
 // Build prepares the account for queries. orgID is the organization the

@@ -47,8 +47,6 @@ type stmtFacts struct {
 	allTags bool
 }
 
-func (f *stmtFacts) principalSensitive() bool { return f.allPrincipal || len(f.principalKeys) > 0 }
-func (f *stmtFacts) tagSensitive() bool       { return f.allTags || len(f.tagKeys) > 0 }
 
 type stmtRef struct {
 	pol *eval.Policy
@@ -107,6 +105,7 @@ type memo struct {
 	vectors        map[vectorKey]Answers
 	resources      map[resourceKey]*eval.Witness
 	policyRepos    map[int][]int
+	repoFacts      map[repoFactKey]polFact
 	// off disables the memo (tests compare answers with and without it).
 	off bool
 }
@@ -127,6 +126,7 @@ func newMemo() *memo {
 		ids: map[*eval.Policy]int{}, allow: map[*eval.Policy]catalog.ActionSet{}, actions: map[string]*catalog.Action{},
 		principalAllow: map[*Principal]catalog.ActionSet{},
 		vectors:        map[vectorKey]Answers{}, resources: map[resourceKey]*eval.Witness{}, policyRepos: map[int][]int{},
+		repoFacts: map[repoFactKey]polFact{},
 	}
 }
 
@@ -329,10 +329,17 @@ type polFact struct {
 	tagKeys       []string
 }
 
+// repoFactKey identifies a repository policy's facts for one action.
+type repoFactKey struct {
+	repo   *Repository
+	action int
+}
+
 // repoPolicyFacts tells whether the repository policy has statements for
 // the action and what they read of the principal and of resource tags.
 func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
-	if pf, ok := repo.facts[act.Index]; ok {
+	fk := repoFactKey{repo, act.Index}
+	if pf, ok := m.memo.repoFacts[fk]; ok {
 		return pf
 	}
 	var pf polFact
@@ -349,10 +356,7 @@ func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
 		pf.allTags = pf.allTags || f.allTags
 		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
 	}
-	if repo.facts == nil {
-		repo.facts = map[int]polFact{}
-	}
-	repo.facts[act.Index] = pf
+	m.memo.repoFacts[fk] = pf
 	return pf
 }
 

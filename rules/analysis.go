@@ -171,6 +171,63 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	return a
 }
 
+// principalChunks is how many runs of principals the identity rules split
+// a model into. It is fixed, not the number of cores: which of several
+// valid proofs a memoised answer carries depends on the questions asked
+// before it on the same memo, so the split must not depend on the machine
+// for the report to be the same bytes everywhere.
+const principalChunks = 4
+
+// principalFindings runs the per-principal rules over every principal of
+// every identity model: the principals are split into principalChunks
+// contiguous runs, each judged on its own fork of the model (its own memo)
+// by a pool of one goroutine per core; findings keep principal order.
+func (a *Analysis) principalFindings(rs []Rule) map[string][]Finding {
+	out := map[string][]Finding{}
+	if len(rs) == 0 {
+		return out
+	}
+	for _, m := range a.Identities {
+		slots := make([][]*Finding, len(rs))
+		for ri := range slots {
+			slots[ri] = make([]*Finding, len(m.Principals))
+		}
+		n := min(principalChunks, len(m.Principals))
+		forks := make([]*identity.Model, n)
+		chunks := make(chan int)
+		var wg sync.WaitGroup
+		for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+			wg.Go(func() {
+				for c := range chunks {
+					forks[c] = m.Fork()
+					lo, hi := c*len(m.Principals)/n, (c+1)*len(m.Principals)/n
+					for i := lo; i < hi; i++ {
+						for ri, r := range rs {
+							slots[ri][i] = r.principal(r, a, forks[c], m.Principals[i])
+						}
+					}
+				}
+			})
+		}
+		for c := range n {
+			chunks <- c
+		}
+		close(chunks)
+		wg.Wait()
+		for _, f := range forks {
+			m.Join(f)
+		}
+		for ri, r := range rs {
+			for _, f := range slots[ri] {
+				if f != nil {
+					out[r.ID] = append(out[r.ID], *f)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // addExposure queues a target; analyzeExposure runs the queue.
 func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
 	a.Exposure = append(a.Exposure, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
@@ -265,24 +322,20 @@ func (a *Analysis) Run() *Result {
 	all := All()
 	found := make([][]Finding, len(all))
 	var wg sync.WaitGroup
-	var identityRules []int
+	var perPrincipal []Rule
 	for i, r := range all {
 		switch {
-		case r.check == nil:
-		case r.Scope == ScopeIdentity:
-			identityRules = append(identityRules, i)
-		default:
+		case r.principal != nil:
+			perPrincipal = append(perPrincipal, r)
+		case r.check != nil:
 			wg.Go(func() { found[i] = r.check(r, a) })
 		}
 	}
-	wg.Go(func() {
-		for _, i := range identityRules {
-			found[i] = all[i].check(all[i], a)
-		}
-	})
 	wg.Wait()
-	for _, f := range found {
-		res.Findings = append(res.Findings, f...)
+	byRule := a.principalFindings(perPrincipal)
+	for i, r := range all {
+		res.Findings = append(res.Findings, found[i]...)
+		res.Findings = append(res.Findings, byRule[r.ID]...)
 	}
 	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
 	res.Notes = append(res.Notes, a.Estate.Notes...)

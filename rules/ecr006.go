@@ -15,24 +15,19 @@ var ecr006 = Rule{
 	Description: `Deleting images or repositories breaks every deployment that pulls them. IAM-ECR-1 asks that only authorized principals can delete, or that deletes need MFA or a resource tag.`,
 	Frameworks:  map[string][]string{"guardrails": []string{"IAM-ECR-1"}},
 	Remediation: `Remove the delete actions from the principal, require MFA (Bool aws:MultiFactorAuthPresent true) or a resource tag condition, or list the principal in authorized.delete.`,
-	check:       checkECR006,
+	principal:   checkECR006,
 }
 
-func checkECR006(r Rule, a *Analysis) []Finding {
-	var out []Finding
-	for _, m := range a.Identities {
-		for _, p := range m.Principals {
-			if authorized(a.Settings.AuthorizedDelete, p.ARN) {
-				continue
-			}
-			ac := repositoryQuestions(m, p, []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository"}, identity.NoMFA)
-			if ac == nil {
-				continue
-			}
-			out = append(out, identityFinding(r, m, p, ac,
-				"can delete, without MFA and without a resource-tag condition, in",
-				fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add it to authorized.delete in .ecrguard.yaml.", p.Label(), p.ARN)))
-		}
+func checkECR006(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+	if authorized(a.Settings.AuthorizedDelete, p.ARN) {
+		return nil
 	}
-	return out
+	ac := repositoryQuestions(m, p, []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository"}, identity.NoMFA)
+	if ac == nil {
+		return nil
+	}
+	f := identityFinding(r, m, p, ac,
+		"can delete, without MFA and without a resource-tag condition, in",
+		fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add it to authorized.delete in .ecrguard.yaml.", p.Label(), p.ARN))
+	return &f
 }

@@ -15,24 +15,19 @@ var ecr007 = Rule{
 	Description: `A registry login token is the first step of every pull and push. IAM-ECR-2 asks that only authorized principals get one.`,
 	Frameworks:  map[string][]string{"guardrails": []string{"IAM-ECR-2"}},
 	Remediation: `Grant ecr:GetAuthorizationToken only to the principals that need it (or restrict it with aws:PrincipalOrgPaths), or list them in authorized.auth_token.`,
-	check:       checkECR007,
+	principal:   checkECR007,
 }
 
-func checkECR007(r Rule, a *Analysis) []Finding {
-	var out []Finding
-	for _, m := range a.Identities {
-		for _, p := range m.Principals {
-			if authorized(a.Settings.AuthorizedAuthToken, p.ARN) {
-				continue
-			}
-			w := m.Can(p, "ecr:GetAuthorizationToken", nil, identity.Free)
-			if w == nil {
-				continue
-			}
-			ac := &access{}
-			ac.add("ecr:GetAuthorizationToken", "", w)
-			out = append(out, identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN)))
-		}
+func checkECR007(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+	if authorized(a.Settings.AuthorizedAuthToken, p.ARN) {
+		return nil
 	}
-	return out
+	w := m.Can(p, "ecr:GetAuthorizationToken", nil, identity.Free)
+	if w == nil {
+		return nil
+	}
+	ac := &access{}
+	ac.add("ecr:GetAuthorizationToken", "", w)
+	f := identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN))
+	return &f
 }

@@ -15,32 +15,27 @@ var ecr008 = Rule{
 	Description: `These actions decide who else can use the registry; Endgame uses them to expose repositories to the world.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository", "ecr-registry"}},
 	Remediation: `Remove the policy-management actions from the principal, or list it in authorized.policy_management.`,
-	check:       checkECR008,
+	principal:   checkECR008,
 }
 
-func checkECR008(r Rule, a *Analysis) []Finding {
-	var out []Finding
-	for _, m := range a.Identities {
-		for _, p := range m.Principals {
-			if authorized(a.Settings.AuthorizedPolicyManagement, p.ARN) {
-				continue
-			}
-			ac := repositoryQuestions(m, p, []string{"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"}, identity.Free)
-			for _, act := range []string{"ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy"} {
-				if w := m.Can(p, act, nil, identity.Free); w != nil {
-					if ac == nil {
-						ac = &access{}
-					}
-					ac.add(act, "", w)
-				}
-			}
+func checkECR008(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+	if authorized(a.Settings.AuthorizedPolicyManagement, p.ARN) {
+		return nil
+	}
+	ac := repositoryQuestions(m, p, []string{"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"}, identity.Free)
+	for _, act := range []string{"ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy"} {
+		if w := m.Can(p, act, nil, identity.Free); w != nil {
 			if ac == nil {
-				continue
+				ac = &access{}
 			}
-			out = append(out, identityFinding(r, m, p, ac,
-				"can change who has access (repository or registry policies) to",
-				fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s manages access, add it to authorized.policy_management in .ecrguard.yaml.", p.Label(), p.ARN)))
+			ac.add(act, "", w)
 		}
 	}
-	return out
+	if ac == nil {
+		return nil
+	}
+	f := identityFinding(r, m, p, ac,
+		"can change who has access (repository or registry policies) to",
+		fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s manages access, add it to authorized.policy_management in .ecrguard.yaml.", p.Label(), p.ARN))
+	return &f
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/identity"
@@ -16,13 +17,13 @@ var ecr009 = Rule{
 	Description: `A principal that can push to, delete from or re-configure every repository can replace any image the cluster runs (CIS EKS 5.1.2).`,
 	Frameworks:  map[string][]string{"cis-eks-1.2.0": []string{"5.1.2"}, "kubescape": []string{"C-0222"}},
 	Remediation: `Scope write access to the repositories the principal needs (Resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME), prefer roles over IAM users, or list the principal in authorized.write.`,
-	check:       checkECR009,
+	principal:   checkECR009,
 }
 
 // writeActions are ECR009's "write": every ecr repository action of access
 // level Write or Permissions management, except the three SPEC section 1
 // leaves out.
-func writeActions() []string {
+var writeActions = sync.OnceValue(func() []string {
 	var out []string
 	for _, act := range catalog.Default().RepositoryActions() {
 		switch act.FullName() {
@@ -34,32 +35,26 @@ func writeActions() []string {
 		}
 	}
 	return out
-}
+})
 
-func checkECR009(r Rule, a *Analysis) []Finding {
-	var out []Finding
-	writes := writeActions()
-	for _, m := range a.Identities {
-		for _, p := range m.Principals {
-			if authorized(a.Settings.AuthorizedWrite, p.ARN) {
-				continue
-			}
-			ac := &access{}
-			for _, act := range writes {
-				if w := m.CanEvery(p, act, identity.Free); w != nil {
-					ac.add(act, "", w)
-				}
-			}
-			if ac.actions.Empty() {
-				continue
-			}
-			what := "can write to"
-			remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
-			if p.Kind == identity.User {
-				remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
-			}
-			out = append(out, identityFinding(r, m, p, ac, what, upperFirst(remedy)))
+func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+	if authorized(a.Settings.AuthorizedWrite, p.ARN) {
+		return nil
+	}
+	ac := &access{}
+	for _, act := range writeActions() {
+		if w := m.CanEvery(p, act, identity.Free); w != nil {
+			ac.add(act, "", w)
 		}
 	}
-	return out
+	if ac.actions.Empty() {
+		return nil
+	}
+	what := "can write to"
+	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
+	if p.Kind == identity.User {
+		remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
+	}
+	f := identityFinding(r, m, p, ac, what, upperFirst(remedy))
+	return &f
 }

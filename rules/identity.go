@@ -83,9 +83,15 @@ func identityFinding(r Rule, m *identity.Model, p *identity.Principal, ac *acces
 // identityFindingOn is identityFinding with the place named by the caller
 // ("" names the repositories of ac).
 func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *access, what, where, remedy string) Finding {
-	ws := make([]*eval.Witness, len(ac.witnesses))
-	for i, w := range ac.witnesses {
-		ws[i] = m.Explain(p, w)
+	// Repositories alike to a principal's statements share one witness:
+	// explain each distinct witness once (Explain depends on nothing else).
+	ws := make([]*eval.Witness, 0, len(ac.witnesses))
+	explained := map[*eval.Witness]bool{}
+	for _, w := range ac.witnesses {
+		if !explained[w] {
+			explained[w] = true
+			ws = append(ws, m.Explain(p, w))
+		}
 	}
 	ms, stmts := grantingStatements(ws)
 	f := r.finding()

@@ -1,6 +1,10 @@
 package rules
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/ecrguard/ecrguard/identity"
+)
 
 // Scope says what a rule judges.
 type Scope string
@@ -34,6 +38,10 @@ type Rule struct {
 	// check finds the rule's findings; it gets the rule itself so that
 	// findings carry its metadata.
 	check func(Rule, *Analysis) []Finding
+	// principal, for identity rules, judges one principal of a model: at
+	// most one finding per principal and rule. Analysis.Run spreads the
+	// principals over the cores.
+	principal func(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding
 }
 
 // HelpURI is the rule's documentation page, relative to the repository root.
@@ -69,4 +77,4 @@ func (r Rule) finding() Finding {
 }
 
 // HasCheck reports whether the rule has its check.
-func (r Rule) HasCheck() bool { return r.check != nil }
+func (r Rule) HasCheck() bool { return r.check != nil || r.principal != nil }
