@@ -47,7 +47,6 @@ type stmtFacts struct {
 	allTags bool
 }
 
-
 type stmtRef struct {
 	pol *eval.Policy
 	idx int
