@@ -1,0 +1,60 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden (review the diff by eye)")
+
+// TestDemoGolden renders the bundled example estate (examples/, what
+// 'ecrguard demo' scans) in every report format and compares the bytes with
+// testdata/golden/demo.*. Run 'go test ./cmd/ecrguard -run TestDemoGolden
+// -update' after an intended change and read the diff.
+func TestDemoGolden(t *testing.T) {
+	for _, tc := range []struct{ format, ext string }{
+		{"table", "txt"}, {"json", "json"}, {"sarif", "sarif"}, {"junit", "xml"}, {"markdown", "md"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "demo", "--fail-on", "none", "--no-color", "--format", tc.format)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			// The same input gives the same bytes.
+			if _, again, _ := runCLI(t, "demo", "--fail-on", "none", "--no-color", "--format", tc.format); again != out {
+				t.Fatal("two runs over the same input differ")
+			}
+			golden := filepath.Join("testdata", "golden", "demo."+tc.ext)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if out != string(want) {
+				t.Errorf("demo --format %s differs from %s; first difference at line %d (run with -update after an intended change)",
+					tc.format, golden, firstDiffLine(out, string(want)))
+			}
+		})
+	}
+}
+
+func firstDiffLine(a, b string) int {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return i + 1
+		}
+	}
+	return min(len(al), len(bl)) + 1
+}
