@@ -339,6 +339,14 @@ func (a *Analysis) Run() *Result {
 	}
 	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
 	res.Notes = append(res.Notes, a.Estate.Notes...)
+	for _, acct := range a.Estate.Accounts() {
+		if n := len(acct.Public); n > 0 {
+			// Said out loud, so that no one reads their absence from the
+			// findings as a clean bill.
+			res.Notes = append(res.Notes, estate.Note{Source: "account " + acct.ID, Message: fmt.Sprintf(
+				"%d ECR Public repositories were read but not judged: the rule catalog covers Amazon ECR (ecr:) repositories and registries; ECR Public repositories are public for pull by design, and their policies (ecr-public:) are kept in the snapshot for review", n)})
+		}
+	}
 	for _, m := range a.Identities {
 		// Read after the rules ran: their searches may add gaps.
 		res.Gaps = append(res.Gaps, m.Gaps...)

@@ -1,0 +1,25 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// TestPublicRepositoriesNoted checks that ECR Public repositories, which
+// the rule catalog does not judge, are named in the report's notes rather
+// than silently left out.
+func TestPublicRepositoriesNoted(t *testing.T) {
+	est := estate.New()
+	acct := est.Account("111122223333")
+	acct.Public = append(acct.Public, &estate.PublicRepository{Name: "tools", Account: "111122223333", ARN: "arn:aws:ecr-public::111122223333:repository/tools"})
+	res := rules.Run(est, rules.Settings{})
+	for _, n := range res.Notes {
+		if strings.Contains(n.Message, "1 ECR Public repositories were read but not judged") {
+			return
+		}
+	}
+	t.Errorf("no note about the ECR Public repository; notes: %v", res.Notes)
+}
