@@ -2,10 +2,12 @@ package identity
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // Answers are one principal's answers for one action over the model's
@@ -46,7 +48,12 @@ func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
 	}
 	for _, ri := range m.policyRepos(act) {
 		repo := m.Repositories[ri]
-		if !rel.hasDeny && rel.scpAllows && !m.repoPolicyDenies(repo, act) {
+		decided, denied := m.repoDenyDecided(p, repo, act, mode)
+		if denied {
+			res.Repos[ri] = nil // an explicit Deny whatever the request
+			continue
+		}
+		if !rel.hasDeny && rel.scpAllows && (decided || !m.repoPolicyDenies(repo, act)) {
 			if res.Repos[ri] == nil && m.may(p, action, repo) {
 				res.Repos[ri] = m.resourceSide(p, act, repo, mode)
 			}
@@ -177,6 +184,86 @@ func (m *Model) repoPolicyDenies(repo *Repository, act *catalog.Action) bool {
 		}
 	}
 	return false
+}
+
+// denyKey identifies whether a repository policy's Deny statements apply
+// to a principal (see repoDenyDecided).
+type denyKey struct {
+	pol    *eval.Policy
+	action int
+	mode   Mode
+	ptype  eval.PrincipalType
+	who    string
+	facet  string
+}
+
+type denyDecision struct{ decided, denied bool }
+
+// repoDenyDecided tells whether the repository policy's Deny statements for
+// the action read only what the principal and the repository fix (principal
+// and resource keys, no policy variables): then whether they deny does not
+// depend on the request, and one evaluation decides it for every request.
+// decided is false when a Deny reads something the caller chooses; then
+// the sides must be judged together.
+func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Action, mode Mode) (decided, denied bool) {
+	pol := repo.Policy
+	var keys []string
+	principalSensitive := false
+	for i := 0; i < pol.Statements(); i++ {
+		st := pol.StatementAt(i)
+		if st.Effect != policy.Deny || !pol.StatementActions(i).Has(act.Index) {
+			continue
+		}
+		if st.NotPrincipal != nil || (st.Principal != nil && !st.Principal.IsEveryone()) {
+			principalSensitive = true
+		}
+		for _, vs := range [][]policy.Value{st.Resource, st.NotResource} {
+			for _, v := range vs {
+				if v.Unknown || strings.Contains(v.Text, "${") {
+					return false, false
+				}
+			}
+		}
+		for _, c := range st.Conditions {
+			lower := strings.ToLower(c.Key)
+			if !fixedKey(lower) {
+				return false, false
+			}
+			for _, v := range c.Values {
+				if v.Unknown || strings.Contains(v.Text, "${") {
+					return false, false
+				}
+			}
+			if !isResourceTag(lower) {
+				keys = append(keys, lower)
+			}
+		}
+	}
+	k := denyKey{pol: pol, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys)}
+	if principalSensitive {
+		k.who = p.ARN
+	}
+	if d, ok := m.memo.denies[k]; ok {
+		return d.decided, d.denied
+	}
+	ctx := p.base.Clone()
+	if mode == Free {
+		for tk, v := range repo.Tags {
+			ctx.Set("ecr:ResourceTag/"+tk, v)
+			ctx.Set("aws:ResourceTag/"+tk, v)
+		}
+	}
+	ctx.Set("aws:ResourceAccount", repo.Account)
+	ps := &eval.PolicySet{Resource: pol, ResourceAccount: m.Account, CallerAllowsAll: true}
+	d := eval.Evaluate(ps, &eval.Request{Principal: p.caller, Action: act.FullName(), Resource: repo.ARN, Context: ctx})
+	out := denyDecision{decided: true, denied: d.Result == eval.ExplicitDeny}
+	for _, a := range d.Assumptions {
+		if !a.Applied {
+			out = denyDecision{} // a Deny with an unknown value: judge jointly
+		}
+	}
+	m.memo.denies[k] = out
+	return out.decided, out.denied
 }
 
 // resourceKey identifies a repository-policy-side question.

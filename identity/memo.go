@@ -105,6 +105,7 @@ type memo struct {
 	resources      map[resourceKey]*eval.Witness
 	policyRepos    map[int][]int
 	repoFacts      map[repoFactKey]polFact
+	denies         map[denyKey]denyDecision
 	// off disables the memo (tests compare answers with and without it).
 	off bool
 }
@@ -125,7 +126,7 @@ func newMemo() *memo {
 		ids: map[*eval.Policy]int{}, allow: map[*eval.Policy]catalog.ActionSet{}, actions: map[string]*catalog.Action{},
 		principalAllow: map[*Principal]catalog.ActionSet{},
 		vectors:        map[vectorKey]Answers{}, resources: map[resourceKey]*eval.Witness{}, policyRepos: map[int][]int{},
-		repoFacts: map[repoFactKey]polFact{},
+		repoFacts: map[repoFactKey]polFact{}, denies: map[denyKey]denyDecision{},
 	}
 }
 
