@@ -301,9 +301,12 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	var est *estate.Estate
 	if o.live {
 		est, err = collectLive(contextOrBackground(ctx), &o.aws, stderr)
-		if err != nil {
+		switch {
+		case err != nil && est != nil:
 			// An interrupted collection holds only part of the account: no
 			// report, rather than one that reads like a finished scan.
+			return inputError(fmt.Errorf("%w; no report written, as it would cover only part of the account ('ecrguard collect' keeps what it read)", err))
+		case err != nil:
 			return err
 		}
 	} else {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -359,5 +362,31 @@ func TestScanAWSUsage(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "scan", "--account", "111122223333", "--region", "eu-west-1", "--format", "json", "web.json")
 	if code != rules.ExitFindings || !parseReport(t, stdout).hasFinding("ECR001", "arn:aws:ecr:eu-west-1:111122223333:repository/web") {
 		t.Errorf("exit %d, stderr %q, report %s", code, stderr, stdout)
+	}
+}
+
+// TestScanAWSInterrupted: an interrupted live scan (Ctrl-C cancels the
+// context) writes no report, which would read like a finished scan of
+// part of the account, and exits with 2.
+func TestScanAWSInterrupted(t *testing.T) {
+	srv := livetest.NewServer(t, fakeAccount())
+	srv.AddFault(livetest.Fault{API: "ecr:GetRepositoryPolicy", Resource: "partner", Delay: 10 * time.Second})
+	awsEnv(t, srv)
+	inTempDir(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	root := newRootCommand(&stdout, &stderr)
+	root.SetArgs([]string{"scan", "--aws", "--region", "us-east-1", "--format", "json"})
+	err := root.ExecuteContext(ctx)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != rules.ExitIncomplete || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want exit 2 for the interruption", err)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("an interrupted scan wrote a report:\n%s", stdout.String())
+	}
+	if !strings.Contains(err.Error(), "interrupted") || !strings.Contains(err.Error(), "no report written") {
+		t.Errorf("err = %v", err)
 	}
 }
