@@ -3,6 +3,7 @@ package estate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -553,14 +554,16 @@ func Diff(a, b *Estate) string {
 }
 
 // ReadSnapshot reads a snapshot written by WriteSnapshot. file names the
-// input in errors, which say file:line:col and what was expected. Policies
+// input in errors, which say file:line:col and what was expected; an error
+// about a place in the data is a *policy.Error carrying that position. Policies
 // are parsed from their text, positioned as Policy.Source says, so they are
 // the documents that were written.
 func ReadSnapshot(data []byte, file string) (*Estate, SnapshotMeta, error) {
 	root, err := jsonpos.Parse(data)
 	if err != nil {
-		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, SnapshotMeta{}, fmt.Errorf("%s:%d:%d: invalid JSON: %s", file, se.Line, se.Col, se.Msg)
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			return nil, SnapshotMeta{}, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: "invalid JSON: " + se.Msg}
 		}
 		return nil, SnapshotMeta{}, fmt.Errorf("%s: %w", file, err)
 	}
@@ -577,10 +580,11 @@ type snapReader struct {
 	lines *jsonpos.Lines
 }
 
-// snapError is a problem at a place in the snapshot.
+// errorf is a problem at a place in the snapshot: a *policy.Error, so that
+// readers of many files can keep its position apart from its message.
 func (r *snapReader) errorf(off int, format string, args ...any) error {
 	l, c := r.lines.Position(off)
-	return fmt.Errorf("%s:%d:%d: %s", r.file, l, c, fmt.Sprintf(format, args...))
+	return &policy.Error{Pos: policy.Pos{File: r.file, Line: l, Col: c}, Msg: fmt.Sprintf(format, args...)}
 }
 
 // object checks that n is an object with only the keys allowed, each at most

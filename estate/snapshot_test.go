@@ -2,6 +2,7 @@ package estate
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -307,6 +308,11 @@ func TestReadSnapshotErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q\ndoes not contain %q", err, tt.want)
+			}
+			// Readers of many files (source/file) keep the position apart.
+			var pe *policy.Error
+			if !errors.As(err, &pe) || pe.Pos.File != "x.json" || !pe.Pos.IsValid() {
+				t.Errorf("error %q is not a *policy.Error with a position in x.json", err)
 			}
 		})
 	}

@@ -35,8 +35,13 @@ type awsOptions struct {
 	verbose     bool
 }
 
+// awsFlagAnnotation marks the flags addAWSFlags declares, so that scan can
+// tell a file scan given AWS flags that they do nothing there.
+const awsFlagAnnotation = "ecrguard_aws_flag"
+
 // addAWSFlags declares the AWS flags on fs.
-func addAWSFlags(fs *pflag.FlagSet, o *awsOptions) {
+func addAWSFlags(dst *pflag.FlagSet, o *awsOptions) {
+	fs := pflag.NewFlagSet("aws", pflag.ContinueOnError)
 	fs.StringVar(&o.profile, "profile", "", "the AWS profile to use (default: AWS_PROFILE or the default profile; credentials as the AWS CLI finds them)")
 	fs.StringSliceVar(&o.regions, "region", nil, "a region to read (repeatable, or comma-separated; default: the profile's region)")
 	fs.BoolVar(&o.allRegions, "all-regions", false, "read every ECR region of the partition (regions not enabled for the account are reported as gaps)")
@@ -48,6 +53,8 @@ func addAWSFlags(fs *pflag.FlagSet, o *awsOptions) {
 	fs.DurationVar(&o.callTimeout, "call-timeout", live.DefaultCallTimeout, "time one AWS call may take, retries included, before it is reported as a gap")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "log every AWS call on stderr")
+	fs.VisitAll(func(f *pflag.Flag) { f.Annotations = map[string][]string{awsFlagAnnotation: {"true"}} })
+	dst.AddFlagSet(fs)
 }
 
 // validate checks the flags against each other.
@@ -91,8 +98,6 @@ func (o *awsOptions) validate() error {
 // 'scan --aws'. Gaps are in the estate; the error is for nothing read, or
 // an interruption (then the estate holds what was read). Errors carry
 // their exit code (usageError, inputError).
-//
-//lint:ignore U1000 the entry point of 'scan --aws', which the scan command wires in.
 func collectLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*estate.Estate, error) {
 	c, err := runLive(ctx, o, stderr)
 	if c == nil {
@@ -130,7 +135,10 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 	opts := live.Options{
 		Regions: o.regions, AllRegions: o.allRegions, RoleARN: o.roleARN, ExternalID: o.externalID,
 		RoleName: o.roleName, Concurrency: o.concurrency, CallTimeout: o.callTimeout,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		// max_attempts in the profile or AWS_MAX_ATTEMPTS, as the AWS CLI
+		// honours them; otherwise live.DefaultMaxAttempts.
+		MaxAttempts: cfg.RetryMaxAttempts,
+		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if len(o.accounts) == 1 && o.accounts[0] == "all" {
 		opts.AllAccounts = true

@@ -6,10 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/ecrguard/ecrguard/config"
@@ -26,11 +29,15 @@ type inputOptions struct {
 	region     string
 }
 
-func (o *inputOptions) addFlags(c *cobra.Command) {
+// addFlags declares --config and --account, and --region unless region is
+// false (scan declares a --region of its own that also serves --aws).
+func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
 	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
 	f.StringVar(&o.account, "account", "", "the account that owns raw policy files which name none (overrides the config's account)")
-	f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
+	if region {
+		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
+	}
 }
 
 // loadConfig reads --config, or .ecrguard.yaml of the current folder.
@@ -185,40 +192,98 @@ func writeFixes(dir string, res *rules.Result) error {
 type scanOptions struct {
 	inputOptions
 	outputOptions
+	// live reads AWS (--aws) instead of files.
+	live bool
+	aws  awsOptions
+	// awsOnly are the AWS flags given on the command line, which mean
+	// nothing without --aws.
+	awsOnly []string
 }
+
+// scanRegionUsage is the help of scan's --region, which serves both modes.
+const scanRegionUsage = `with --aws: a region to read (repeatable, or comma-separated; default: the profile's region); ` +
+	`without --aws: the region of inputs that name none (overrides the config's region; default us-east-1)`
 
 func newScanCommand() *cobra.Command {
 	var o scanOptions
 	c := &cobra.Command{
-		Use:   "scan [PATH...]",
+		Use:   "scan [PATH... | --aws]",
 		Short: "Find who outside (and inside) the account can use each ECR repository",
 		Long: `scan reads repository policies, the registry policy, IAM authorization details
 and SCPs from files and folders (AWS CLI JSON outputs or raw policy documents,
-detected by content), evaluates them as AWS would, and reports findings
-against the rule catalog (ecrguard rules).
+detected by content), or with --aws from the AWS account itself, evaluates
+them as AWS would, and reports findings against the rule catalog (ecrguard
+rules).
 
-With no PATH it scans the current folder. Inputs:
+With no PATH and no --aws it scans the current folder. Inputs:
   aws ecr get-repository-policy / get-registry-policy outputs, raw policy
   documents (file name = repository name; --account names the owner),
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
   NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
-  organizations describe-policy (SCPs) or raw SCPs in a folder scps/.
+  organizations describe-policy (SCPs) or raw SCPs in a folder scps/, and
+  ecrguard snapshots (written by 'ecrguard collect').
 
-A file that cannot be read is reported (with file, line and column) and never
-counts as "no findings".
+With --aws it reads the account with the credentials the AWS CLI would use
+(environment, --profile, SSO, instance or container role), after asking
+sts:GetCallerIdentity who they are (the report's notes say): in each --region
+(repeatable; default the profile's region) or --all-regions, the ECR
+repositories with their policies and tags, the registry policy, scope and
+replication; the ECR Public repositories; IAM users, groups, roles and
+policies; and, where the credentials may, the SCPs over the account.
+--role-arn assumes a role first; --accounts with --role-name reads other
+accounts of the organization. It only reads; the permissions it needs are in
+docs/PERMISSIONS.md. 'ecrguard collect' writes the same reading to a
+snapshot file that 'ecrguard scan FILE' reports on with the same result.
+--aws takes no PATH, and --account does not apply to it.
+
+A file that cannot be read is reported (with file, line and column), and so
+is an AWS call that failed (access denied, a region not enabled, throttling
+beyond retries, a timeout, a policy that does not parse: API, account,
+region, resource and AWS error code); neither ever counts as "no findings".
+Progress is shown on stderr when it is a terminal; --quiet silences it,
+--verbose logs every AWS call.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage or input error, or something could not be assessed.`,
 		Example: `  ecrguard scan policies/
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
-  ecrguard scan --fix-dir fixes/ exports/     # write proven fixes`,
+  ecrguard scan --fix-dir fixes/ exports/     # write proven fixes
+
+  # The account of the AWS CLI's credentials, live
+  ecrguard scan --aws --region us-east-1
+  ecrguard scan --aws --profile prod --region us-east-1 --region eu-west-1
+  ecrguard scan --aws --all-regions --accounts all --role-name ecrguard-read
+
+  # Or collect once, scan offline as often as you like
+  ecrguard collect --region us-east-1 --output snapshot.json
+  ecrguard scan snapshot.json`,
 		RunE: func(c *cobra.Command, args []string) error {
-			return runScan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args)
+			o.awsOnly = nil
+			c.Flags().Visit(func(f *pflag.Flag) {
+				if f.Name != "region" && f.Annotations[awsFlagAnnotation] != nil {
+					o.awsOnly = append(o.awsOnly, "--"+f.Name)
+				}
+			})
+			ctx := c.Context()
+			if o.live {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(contextOrBackground(ctx), os.Interrupt)
+				defer stop()
+			}
+			return runScan(ctx, c.OutOrStdout(), c.ErrOrStderr(), &o, args)
 		},
 	}
-	o.inputOptions.addFlags(c)
+	o.inputOptions.addFlags(c, false)
 	o.outputOptions.addFlags(c, true)
+	c.Flags().BoolVar(&o.live, "aws", false, "read the AWS account instead of files (see the AWS flags; needs AWS credentials)")
+	addAWSFlags(c.Flags(), &o.aws)
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Annotations[awsFlagAnnotation] != nil {
+			f.Usage = "with --aws: " + f.Usage
+		}
+	})
+	c.Flags().Lookup("region").Usage = scanRegionUsage
 	return c
 }
 
@@ -226,17 +291,70 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	if _, _, _, err := o.check(); err != nil {
 		return err
 	}
+	if err := o.checkMode(paths); err != nil {
+		return err
+	}
 	cfg, err := o.loadConfig(stderr)
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	est, err := readPaths(ctx, paths, cfg)
-	if err != nil {
-		return err
+	var est *estate.Estate
+	if o.live {
+		est, err = collectLive(contextOrBackground(ctx), &o.aws, stderr)
+		switch {
+		case err != nil && est != nil:
+			// An interrupted collection holds only part of the account: no
+			// report, rather than one that reads like a finished scan.
+			return inputError(fmt.Errorf("%w; no report written, as it would cover only part of the account ('ecrguard collect' keeps what it read)", err))
+		case err != nil:
+			return err
+		}
+	} else {
+		if len(paths) == 0 {
+			paths = []string{"."}
+		}
+		if est, err = readPaths(ctx, paths, cfg); err != nil {
+			return err
+		}
 	}
 	res := rules.Run(est, settings(cfg))
 	return o.finish(stdout, res, cfg)
+}
+
+// checkMode checks the flags of one mode (files, or --aws) against the
+// other's, before anything is read.
+func (o *scanOptions) checkMode(paths []string) error {
+	if o.live {
+		switch {
+		case len(paths) > 0:
+			return usageError("--aws reads the AWS account and takes no PATH (got %s); scan files and folders without --aws, or a snapshot written by 'ecrguard collect'", strings.Join(paths, " "))
+		case o.account != "":
+			return usageError("--account names the owner of raw policy files and does not apply to --aws, which reads the account of the credentials; to read other accounts, use --accounts with --role-name")
+		}
+		return o.aws.validate()
+	}
+	if len(o.awsOnly) > 0 {
+		verb := "applies"
+		if len(o.awsOnly) > 1 {
+			verb = "apply"
+		}
+		return usageError("%s only %s to --aws (reading the AWS account); add --aws, or leave it out to scan files", strings.Join(o.awsOnly, ", "), verb)
+	}
+	switch len(o.aws.regions) {
+	case 0:
+	case 1:
+		o.region = o.aws.regions[0]
+	default:
+		return usageError("--region given %d times: without --aws it is the one region of inputs that name none; several regions are for --aws", len(o.aws.regions))
+	}
+	return nil
+}
+
+// contextOrBackground is ctx, or the background context when a test calls
+// a command function without one.
+func contextOrBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }

@@ -46,7 +46,7 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 			return runWhoCan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args[0], args[1:])
 		},
 	}
-	o.inputOptions.addFlags(c)
+	o.inputOptions.addFlags(c, true)
 	c.Flags().StringVar(&o.resource, "resource", "", "the repository ARN (or * for actions without a resource type)")
 	c.Flags().StringVar(&o.format, "format", "table", "output format: table or json")
 	return c

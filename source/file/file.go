@@ -418,10 +418,23 @@ func isAuthorizationDetails(obj *jsonpos.Node) bool {
 	return false
 }
 
-// snapshot reads an ecrguard snapshot.
+// snapshot reads an ecrguard snapshot (docs/snapshot.md) and merges its
+// estate, gaps and notes included: what the collection could not read stays
+// not assessed. A snapshot that does not read is one gap at its position;
+// nothing of it is used, since a half-read snapshot could hide what it
+// holds.
 func (l *loader) snapshot(in *input) {
-	// estate.ReadSnapshot is being written elsewhere; the lead wires it here.
-	l.note(in.name, "ecrguard snapshot: snapshot support is wired by the lead; this file was not read")
+	e, _, err := estate.ReadSnapshot(in.data, in.name)
+	if err != nil {
+		g := estate.Gap{Source: in.name, Code: CodeInvalid, Message: "ecrguard snapshot: " + err.Error()}
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			g.Pos, g.Message = pe.Pos, "ecrguard snapshot: "+pe.Msg
+		}
+		l.gap(g)
+		return
+	}
+	l.est.Merge(e)
 }
 
 func (l *loader) gap(g estate.Gap) { l.est.AddGap(g) }

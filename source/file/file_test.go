@@ -320,10 +320,16 @@ func TestShapes(t *testing.T) {
 			note: "ecrguard does not model RCPs yet",
 		},
 		{
-			name: "snapshot",
+			name: "snapshot missing keys",
 			file: "snap.json",
 			data: `{"ecrguard_snapshot": 1}`,
-			note: "snapshot support is wired by the lead",
+			gap:  `snap.json:1:1: invalid-input: ecrguard snapshot: snapshot: missing key "ecrguard_version"`,
+		},
+		{
+			name: "snapshot of a newer format",
+			file: "snap.json",
+			data: `{"ecrguard_snapshot": 2}`,
+			gap:  "snap.json:1:23: invalid-input: ecrguard snapshot: snapshot format 2 is newer than this ecrguard reads (1); upgrade ecrguard",
 		},
 		{
 			name: "terraform plan",

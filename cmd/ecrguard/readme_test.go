@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// TestReadmeExample runs the command of the README's example report against
+// the example account and checks that the example is an excerpt of the
+// real output: its runs of lines between "…" lines appear, whole and in
+// order.
+func TestReadmeExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(data), "<!-- Checked by TestReadmeExample")
+	if !ok {
+		t.Fatal("README.md has no example checked by TestReadmeExample")
+	}
+	_, after, _ = strings.Cut(after, "```text\n")
+	block, _, ok := strings.Cut(after, "\n```")
+	if !ok {
+		t.Fatal("the README's example block does not end")
+	}
+	lines := strings.Split(block, "\n")
+	cmd, ok := strings.CutPrefix(lines[0], "$ ecrguard ")
+	if !ok {
+		t.Fatalf("the example starts with %q, want the command: $ ecrguard ...", lines[0])
+	}
+	exampleServer(t)
+	inTempDir(t)
+	code, out, stderr := runCLI(t, strings.Fields(cmd)...)
+	if code != rules.ExitIncomplete {
+		t.Fatalf("exit %d, want 2\n%s", code, stderr)
+	}
+	got := strings.Split(out, "\n")
+	var runs [][]string
+	run := []string{}
+	for _, l := range lines[1:] {
+		if strings.TrimSpace(l) == "…" {
+			runs = append(runs, run)
+			run = []string{}
+			continue
+		}
+		run = append(run, l)
+	}
+	runs = append(runs, run)
+	at := 0
+	for _, r := range runs {
+		i := indexRun(got[at:], r)
+		if i < 0 {
+			t.Fatalf("README.md's example report is not in the output of %q (from line %d on):\n%s\n--- output:\n%s", cmd, at+1, strings.Join(r, "\n"), out)
+		}
+		at += i + len(r)
+	}
+}
+
+// indexRun returns where run starts in lines, or -1.
+func indexRun(lines, run []string) int {
+	for i := 0; i+len(run) <= len(lines); i++ {
+		if slices.Equal(lines[i:i+len(run)], run) {
+			return i
+		}
+	}
+	return -1
+}
