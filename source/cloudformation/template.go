@@ -180,7 +180,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, err
 	}
 	if root.kind != mapNode {
-		return nil, fmt.Errorf("%s: expected a template (a mapping with Resources)", root.pos)
+		return nil, &policy.Error{Pos: root.pos, Msg: "expected a template (a mapping with Resources)"}
 	}
 	t := &tmpl{
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
@@ -199,18 +199,18 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	t.conditions = root.get("Conditions")
 	rs := root.get("Resources")
 	if rs == nil || rs.kind != mapNode {
-		return nil, fmt.Errorf("%s: the template has no Resources mapping", root.pos)
+		return nil, &policy.Error{Pos: root.pos, Msg: "the template has no Resources mapping"}
 	}
 	if tr := root.get("Transform"); tr != nil {
 		t.note(tr.pos, "the template has a Transform (SAM or a macro); resources it would generate are not read")
 	}
 	for _, m := range rs.members {
 		if m.value.kind != mapNode {
-			return nil, fmt.Errorf("%s: resource %s: expected a mapping with Type and Properties", m.value.pos, m.key)
+			return nil, &policy.Error{Pos: m.value.pos, Msg: fmt.Sprintf("resource %s: expected a mapping with Type and Properties", m.key)}
 		}
 		typ, ok := m.value.get("Type").str()
 		if !ok {
-			return nil, fmt.Errorf("%s: resource %s: expected a Type such as AWS::ECR::Repository", m.value.pos, m.key)
+			return nil, &policy.Error{Pos: m.value.pos, Msg: fmt.Sprintf("resource %s: expected a Type such as AWS::ECR::Repository", m.key)}
 		}
 		r := &resource{id: m.key, typ: typ, props: m.value.get("Properties"), pos: m.keyPos}
 		if r.props == nil {

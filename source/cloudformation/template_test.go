@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -439,6 +440,11 @@ func TestErrors(t *testing.T) {
 			_, err := LoadTemplate([]byte(tc.src), "t.yaml", Options{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
+			}
+			// The position is data, not only text: callers report it as such.
+			var pe *policy.Error
+			if !errors.As(err, &pe) || pe.Pos.File != "t.yaml" || pe.Pos.Line == 0 {
+				t.Errorf("error %#v, want a *policy.Error in t.yaml", err)
 			}
 		})
 	}

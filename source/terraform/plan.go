@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -46,15 +47,21 @@ func LoadPlan(data []byte, file string, opts Options) (est *estate.Estate, err e
 	root, err := jsonpos.Parse(data)
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, fmt.Errorf("%s:%d:%d: %s", file, se.Line, se.Col, se.Msg)
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: se.Msg}
 		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if root.Kind != jsonpos.Object {
-		return nil, fmt.Errorf("%s:1:1: expected a Terraform plan (a JSON object), got %s", file, root.Kind)
+		return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: fmt.Sprintf("expected a Terraform plan (a JSON object), got %s", root.Kind)}
 	}
 	var plan tfjson.Plan
 	if err := json.Unmarshal(data, &plan); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// The offset is just past the value of the wrong type.
+			pos := policy.FileLocator(data, file)(max(0, int(te.Offset)-1))
+			return nil, &policy.Error{Pos: pos, Msg: fmt.Sprintf("not a Terraform plan: %s is %s, expected %s", te.Field, te.Value, te.Type)}
+		}
 		return nil, fmt.Errorf("%s: not a Terraform plan: %w", file, err)
 	}
 	est = estate.New()
