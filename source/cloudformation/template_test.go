@@ -87,7 +87,7 @@ func principals(s *policy.Statement) []policy.Value {
 // same as their raw JSON form.
 func TestEquivalence(t *testing.T) {
 	refs := iacdoctest.References(t, "../..")
-	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		t.Run(f, func(t *testing.T) {
 			est := loadFile(t, f, Options{Account: acct})
 			iacdoctest.Equivalent(t, est, refs)
@@ -112,9 +112,9 @@ func TestEquivalence(t *testing.T) {
 }
 
 func TestPositions(t *testing.T) {
-	yml := loadFile(t, "testdata/equivalence/template.yaml", Options{Account: acct})
-	jsn := loadFile(t, "testdata/equivalence/template.json", Options{Account: acct})
-	const y, j = "testdata/equivalence/template.yaml:", "testdata/equivalence/template.json:"
+	yml := loadFile(t, "../../testdata/iac/cloudformation/template.yaml", Options{Account: acct})
+	jsn := loadFile(t, "../../testdata/iac/cloudformation/template.json", Options{Account: acct})
+	const y, j = "../../testdata/iac/cloudformation/template.yaml:", "../../testdata/iac/cloudformation/template.json:"
 	tests := []struct {
 		est       *estate.Estate
 		repo, sid string
@@ -153,7 +153,7 @@ func TestPositions(t *testing.T) {
 // A parameter without a default used as a principal is an unknown value,
 // described as written.
 func TestUnknownParameter(t *testing.T) {
-	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		est := loadFile(t, f, Options{Account: acct})
 		p := principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
 		if len(p) != 1 || !p[0].Unknown || p[0].Text != "!Ref PartnerArn" {
@@ -171,7 +171,7 @@ func TestUnknownParameter(t *testing.T) {
 // Without the account, AWS::AccountId is unknown: a principal built from it
 // is unknown (the worst case), never guessed.
 func TestUnknownAccount(t *testing.T) {
-	est := loadFile(t, "testdata/equivalence/template.yaml", Options{})
+	est := loadFile(t, "../../testdata/iac/cloudformation/template.yaml", Options{})
 	var repo *estate.Repository
 	for _, r := range est.Account("").Region("us-east-1").Repositories() {
 		if r.Name == "invalid" {
