@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -322,7 +323,33 @@ func (o *planObject) configured(name string) bool {
 	return set
 }
 
-func (o *planObject) desc(name string) string { return o.addr + "." + name + " (known after apply)" }
+// desc describes an unknown argument: its address, and the references
+// of the configuration it is computed from, so that a reader of the report
+// knows which value to look at.
+func (o *planObject) desc(name string) string {
+	s := o.addr + "." + name + " (known after apply"
+	if !o.nested {
+		// References list a.b.c and its prefixes a.b: name the longest.
+		refs := o.pl.refs[o.base][name]
+		var from []string
+		for _, r := range refs {
+			covered := false
+			for _, q := range refs {
+				if q != r && strings.HasPrefix(q, r+".") {
+					covered = true
+				}
+			}
+			if !covered && !slices.Contains(from, r) {
+				from = append(from, r)
+			}
+		}
+		if len(from) > 0 {
+			sort.Strings(from)
+			s += ", computed from " + strings.Join(from, ", ")
+		}
+	}
+	return s + ")"
+}
 
 func scalar(v any) (string, bool) {
 	switch x := v.(type) {
