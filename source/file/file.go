@@ -35,13 +35,18 @@ type Options struct {
 	// Region is the region of inputs that name none (config `region`,
 	// --region); "" means estate.DefaultRegion.
 	Region string
-	// Other, when set, is offered each file of the walk that is not the
-	// file reader's: a file that is not JSON by its name, and a JSON file
-	// whose content is a Terraform plan or a CloudFormation template. It
-	// returns whether it took the file; a file it does not take is noted
-	// as skipped. cmd/ecrguard sets it to hand infrastructure as code to
-	// its readers during this one walk (a source package does not import
-	// another), so that every file goes to exactly one reader.
+	// Other, when set, is offered the files of the walk before the file
+	// reader takes them, and returns whether it takes a file itself. It
+	// is offered, in this order: each file that is not JSON by its name,
+	// as the walk finds it; once every root is walked, each JSON file
+	// before it is read; and each JSON file whose content is a Terraform
+	// plan or a CloudFormation template. A file it takes is not read or
+	// noted by the file reader; a file that is not JSON and that it does
+	// not take is noted as skipped. cmd/ecrguard sets it to hand
+	// infrastructure as code to its readers during this one walk (a source
+	// package does not import another), so that every file goes to
+	// exactly one reader: a JSON policy that a Terraform module reads with
+	// file() is the module's, not a raw repository policy.
 	Other func(OtherFile) bool
 }
 
@@ -67,6 +72,8 @@ const (
 	// NotJSON: a file whose name does not end in .json, or ends in
 	// .tf.json or .tfvars.json; the file reader did not read it.
 	NotJSON OtherKind = iota
+	// JSON: a .json file, not read yet.
+	JSON
 	// TerraformPlan: JSON with format_version and planned_values or
 	// resource_changes (`terraform show -json`).
 	TerraformPlan
@@ -124,6 +131,7 @@ func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estat
 			return nil, err
 		}
 	}
+	l.readQueued()
 	return l.finish()
 }
 
@@ -155,6 +163,7 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 			return nil, err
 		}
 	}
+	l.readQueued()
 	return l.finish()
 }
 
@@ -164,7 +173,10 @@ type loader struct {
 	est  *estate.Estate
 	// seen holds the files read, so that overlapping roots read each once.
 	seen map[string]bool
-	iam  map[string]*iamAccount
+	// queue holds the JSON files the walks found, read once every root is
+	// walked (Options.Other has then seen every other file).
+	queue []queued
+	iam   map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
 }
@@ -195,7 +207,11 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		return nil
 	}
 	if !info.IsDir() {
-		l.file(fsys, root, display(root), path.Base(root))
+		if isJSONName(root) {
+			l.queue = append(l.queue, queued{fsys, root, display(root), path.Base(root)})
+		} else {
+			l.file(fsys, root, display(root), path.Base(root))
+		}
 		return nil
 	}
 	// Skipped files are summed up per folder and kind: a source tree holds
@@ -257,7 +273,7 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			skipped[k] = append(skipped[k], name)
 			return nil
 		}
-		l.file(fsys, p, display(p), rel)
+		l.queue = append(l.queue, queued{fsys, p, display(p), rel})
 		return nil
 	})
 	keys := make([]skip, 0, len(skipped))
@@ -346,15 +362,35 @@ func (in *input) errorf(off int, format string, args ...any) error {
 	return &policy.Error{Pos: in.pos(off), Msg: fmt.Sprintf(format, args...)}
 }
 
+// queued is a JSON file found by a walk: its path in fsys, its name as
+// users know it, and its path below the walk's root.
+type queued struct {
+	fsys            fs.FS
+	path, name, rel string
+}
+
+// readQueued reads the JSON files the walks found.
+func (l *loader) readQueued() {
+	for _, q := range l.queue {
+		if l.ctx.Err() != nil {
+			return
+		}
+		l.file(q.fsys, q.path, q.name, q.rel)
+	}
+	l.queue = nil
+}
+
 // file reads one file. Its problems become Gaps.
 func (l *loader) file(fsys fs.FS, p, name, rel string) {
 	if l.seen[name] {
 		return
 	}
+	kind := JSON
 	if !isJSONName(p) {
-		if l.offer(OtherFile{FS: fsys, Path: p, Name: name, Kind: NotJSON}) {
-			return
-		}
+		kind = NotJSON
+	}
+	if l.offer(OtherFile{FS: fsys, Path: p, Name: name, Kind: kind}) {
+		return
 	}
 	l.seen[name] = true
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > MaxFileSize {
