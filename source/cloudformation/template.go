@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -99,7 +100,10 @@ func (t *tmpl) gap(pos policy.Pos, resource, code, msg string) {
 
 // IsTemplate reports whether data, read from a file called name, is a
 // CloudFormation template: YAML or JSON with AWSTemplateFormatVersion, or
-// with Resources whose entries have a Type starting with AWS::.
+// with Resources whose entries have a Type starting with AWS::. Data that
+// does not parse is a template when its text has those marks (a
+// top-level AWSTemplateFormatVersion key, or a Type of AWS::), so that a
+// broken template is reported where it breaks rather than skipped.
 func IsTemplate(name string, data []byte) bool {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yaml", ".yml", ".json", ".template", ".cfn", ".txt", "":
@@ -108,7 +112,10 @@ func IsTemplate(name string, data []byte) bool {
 	}
 	if isJSON(data) {
 		n, err := jsonpos.Parse(data)
-		if err != nil || n.Kind != jsonpos.Object {
+		if err != nil {
+			return brokenTemplate.Match(data)
+		}
+		if n.Kind != jsonpos.Object {
 			return false
 		}
 		if n.Get("AWSTemplateFormatVersion") != nil {
@@ -126,7 +133,10 @@ func IsTemplate(name string, data []byte) bool {
 		return false
 	}
 	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return brokenTemplate.Match(data)
+	}
+	if len(doc.Content) == 0 {
 		return false
 	}
 	root := doc.Content[0]
@@ -157,6 +167,11 @@ func IsTemplate(name string, data []byte) bool {
 	}
 	return false
 }
+
+// brokenTemplate matches the marks of a template in text that does not
+// parse: AWSTemplateFormatVersion as a top-level key, or a resource Type of
+// AWS:: (YAML or JSON).
+var brokenTemplate = regexp.MustCompile(`(?m)^'?AWSTemplateFormatVersion'?\s*:|"AWSTemplateFormatVersion"\s*:|^\s+["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::`)
 
 // LoadTemplate reads a CloudFormation template (YAML or JSON) from data,
 // read from file. A template that does not parse, or is not a mapping with

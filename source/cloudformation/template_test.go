@@ -463,6 +463,12 @@ func TestIsTemplate(t *testing.T) {
 		{"t.yaml", "Resources:\n  R:\n    Type: Custom::Thing\n", false},
 		{"main.tf", "AWSTemplateFormatVersion: '2010-09-09'\n", false},
 		{"t.yaml", ": : :", false},
+		// Broken, but with a template's marks: its reader says where.
+		{"t.yaml", "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: [\n", true},
+		{"t.yaml", "Resources:\n  A:\n    Type: AWS::ECR::Repository\n    Properties: [\n", true},
+		{"t.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\",\n \"Resources\": {\n", true},
+		{"t.yaml", "kind: Pod\nspec: [\n", false},
+		{"t.yaml", "# AWSTemplateFormatVersion: is not a key here\nspec: [\n", false},
 	} {
 		if got := IsTemplate(tc.name, []byte(tc.src)); got != tc.want {
 			t.Errorf("IsTemplate(%s, %q) = %v", tc.name, tc.src, got)
