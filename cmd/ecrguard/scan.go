@@ -75,7 +75,9 @@ func settings(cfg *config.Config) rules.Settings {
 
 // readPaths reads files and folders given on the command line.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := file.LoadPaths(ctx, paths, file.Options{Account: cfg.Account, Region: cfg.Region})
+	est, err := loadInputs(ctx, newOSNames(paths), iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+		return file.LoadPaths(ctx, paths, opts)
+	})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -84,7 +86,9 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := file.Load(ctx, fsys, roots, file.Options{Account: cfg.Account, Region: cfg.Region})
+	est, err := loadInputs(ctx, fsys, iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+		return file.Load(ctx, fsys, roots, opts)
+	})
 	if err != nil {
 		return nil, inputError(err)
 	}
