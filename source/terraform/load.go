@@ -13,6 +13,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -223,7 +224,8 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
+		if err != nil || !bytes.Contains(data, []byte("module")) {
+			// No module block without the word: most files need no parse.
 			continue
 		}
 		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)
