@@ -29,7 +29,7 @@ type inputOptions struct {
 func (o *inputOptions) addFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
-	f.StringVar(&o.account, "account", "", "the account that owns raw policy files which name none (overrides the config's account)")
+	f.StringVar(&o.account, "account", "", "the account that owns inputs which name none: raw policy files, Terraform and CloudFormation (overrides the config's account)")
 	f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 }
 
@@ -207,6 +207,12 @@ With no PATH it scans the current folder. Inputs:
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
   NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
   organizations describe-policy (SCPs) or raw SCPs in a folder scps/.
+Infrastructure as code, in the same walk:
+  Terraform modules (.tf, with variable defaults, terraform.tfvars and
+  *.auto.tfvars; local child modules; files read by file() and
+  templatefile()), Terraform plans (terraform show -json), CloudFormation
+  templates (YAML or JSON). Each finding names the file and line to change;
+  a value not known until deployment is taken at its worst and named.
 
 A file that cannot be read is reported (with file, line and column) and never
 counts as "no findings".
@@ -214,6 +220,8 @@ counts as "no findings".
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage or input error, or something could not be assessed.`,
 		Example: `  ecrguard scan policies/
+  ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
+  terraform show -json plan.out > plan.json && ecrguard scan plan.json
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
   ecrguard scan --fix-dir fixes/ exports/     # write proven fixes`,
