@@ -80,7 +80,16 @@ func Compile(name string, doc *policy.Document) *Policy {
 			cs.notPrincipal = true
 		}
 		if cs.principal != nil && cs.principal.unknown {
-			cs.unknowns = append(cs.unknowns, "principal")
+			pr := s.Principal
+			if pr == nil {
+				pr = s.NotPrincipal
+			}
+			for _, e := range pr.Entries {
+				if e.Value.Unknown {
+					// Text says where the value comes from (var.partner_arn).
+					cs.unknowns = append(cs.unknowns, "principal "+e.Kind+" "+e.Value.Text)
+				}
+			}
 		}
 		for i := range s.Conditions {
 			c := &s.Conditions[i]

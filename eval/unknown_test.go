@@ -86,7 +86,7 @@ func TestUnknownValues(t *testing.T) {
 			principal: roleCI, want: eval.ExplicitDeny, applied: []bool{true}},
 		{name: "resource policy Allow to an unknown principal applies",
 			resource: repoPolicy(`{"Effect": "Allow", "Principal": {"AWS": "aws_iam_role.ci.arn"}, "Action": "ecr:*"}`), rmark: unknownPrincipal,
-			principal: userDev, want: eval.Allow, applied: []bool{true}, unknown: "principal"},
+			principal: userDev, want: eval.Allow, applied: []bool{true}, unknown: "principal AWS aws_iam_role.ci.arn"},
 		{name: "resource policy Deny to an unknown principal does not apply",
 			identity: allowECR, mark: none,
 			resource: repoPolicy(`{"Effect": "Deny", "Principal": {"AWS": "aws_iam_role.ci.arn"}, "Action": "ecr:*"}`), rmark: unknownPrincipal,

@@ -34,7 +34,7 @@ type inputOptions struct {
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
 	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
-	f.StringVar(&o.account, "account", "", "the account that owns raw policy files which name none (overrides the config's account)")
+	f.StringVar(&o.account, "account", "", "the account that owns inputs which name none: raw policy files, Terraform and CloudFormation (overrides the config's account)")
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 	}
@@ -82,7 +82,9 @@ func settings(cfg *config.Config) rules.Settings {
 
 // readPaths reads files and folders given on the command line.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := file.LoadPaths(ctx, paths, file.Options{Account: cfg.Account, Region: cfg.Region})
+	est, err := loadInputs(ctx, newOSNames(paths), iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+		return file.LoadPaths(ctx, paths, opts)
+	})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -91,7 +93,9 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := file.Load(ctx, fsys, roots, file.Options{Account: cfg.Account, Region: cfg.Region})
+	est, err := loadInputs(ctx, fsys, iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+		return file.Load(ctx, fsys, roots, opts)
+	})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -222,6 +226,12 @@ With no PATH and no --aws it scans the current folder. Inputs:
   NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
   organizations describe-policy (SCPs) or raw SCPs in a folder scps/, and
   ecrguard snapshots (written by 'ecrguard collect').
+Infrastructure as code, in the same walk:
+  Terraform modules (.tf, with variable defaults, terraform.tfvars and
+  *.auto.tfvars; local child modules; files read by file() and
+  templatefile()), Terraform plans (terraform show -json), CloudFormation
+  templates (YAML or JSON). Each finding names the file and line to change;
+  a value not known until deployment is taken at its worst and named.
 
 With --aws it reads the account with the credentials the AWS CLI would use
 (environment, --profile, SSO, instance or container role), after asking
@@ -246,6 +256,8 @@ Progress is shown on stderr when it is a terminal; --quiet silences it,
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage or input error, or something could not be assessed.`,
 		Example: `  ecrguard scan policies/
+  ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
+  terraform show -json plan.out > plan.json && ecrguard scan plan.json
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
   ecrguard scan --fix-dir fixes/ exports/     # write proven fixes

@@ -13,7 +13,7 @@ import (
 //
 //	go test -run='^$' -fuzz=FuzzLoadTemplate -fuzztime=5m ./source/cloudformation/
 func FuzzLoadTemplate(f *testing.F) {
-	for _, s := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+	for _, s := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		data, err := os.ReadFile(s)
 		if err != nil {
 			f.Fatal(err)

@@ -93,7 +93,7 @@ func parseJSON(data []byte, file string) (*node, error) {
 	if err != nil {
 		var se *jsonpos.SyntaxError
 		if errors.As(err, &se) {
-			return nil, fmt.Errorf("%s:%d:%d: %s", file, se.Line, se.Col, se.Msg)
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: se.Msg}
 		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -154,10 +154,11 @@ func parseYAML(data []byte, file string) (n *node, err error) {
 	if err := dec.Decode(&doc); err != nil {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			return nil, fmt.Errorf("%s:%s:1: %s", file, m[1], m[2])
+			line, _ := strconv.Atoi(m[1])
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
 		}
 		if msg == "EOF" {
-			return nil, fmt.Errorf("%s:1:1: empty template: expected a mapping with Resources", file)
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
 		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
 	}
@@ -166,7 +167,7 @@ func parseYAML(data []byte, file string) (n *node, err error) {
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
-			return nil, fmt.Errorf("%s:1:1: empty template: expected a mapping with Resources", file)
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
 		root = root.Content[0]
 	}
@@ -190,11 +191,11 @@ func (c *yamlConv) pos(y *yaml.Node) policy.Pos {
 func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 	c.count++
 	if c.count > maxNodes || depth > 512 {
-		return nil, fmt.Errorf("%s: the template is too large or nests too deep (after YAML aliases are expanded)", c.pos(y))
+		return nil, &policy.Error{Pos: c.pos(y), Msg: "the template is too large or nests too deep (after YAML aliases are expanded)"}
 	}
 	if y.Kind == yaml.AliasNode {
 		if y.Alias == nil {
-			return nil, fmt.Errorf("%s: unresolved alias", c.pos(y))
+			return nil, &policy.Error{Pos: c.pos(y), Msg: "unresolved alias"}
 		}
 		return c.conv(y.Alias, depth+1)
 	}
@@ -236,7 +237,7 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 				continue
 			}
 			if k.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("%s: a mapping key must be a string", c.pos(k))
+				return nil, &policy.Error{Pos: c.pos(k), Msg: "a mapping key must be a string"}
 			}
 			val, err := c.conv(v, depth+1)
 			if err != nil {
@@ -245,7 +246,7 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 			out.members = append(out.members, member{key: k.Value, keyPos: c.pos(k), value: val})
 		}
 	default:
-		return nil, fmt.Errorf("%s: unexpected YAML node", c.pos(y))
+		return nil, &policy.Error{Pos: c.pos(y), Msg: "unexpected YAML node"}
 	}
 	if tag := y.Tag; strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") && tag != "!" {
 		name := tag[1:]
@@ -280,7 +281,7 @@ func (c *yamlConv) merge(out *node, v *yaml.Node, depth int) error {
 			return err
 		}
 		if m.kind != mapNode {
-			return fmt.Errorf("%s: a merge key needs a mapping", c.pos(v))
+			return &policy.Error{Pos: c.pos(v), Msg: "a merge key needs a mapping"}
 		}
 		for _, mm := range m.members {
 			if out.get(mm.key) == nil {

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -99,7 +100,10 @@ func (t *tmpl) gap(pos policy.Pos, resource, code, msg string) {
 
 // IsTemplate reports whether data, read from a file called name, is a
 // CloudFormation template: YAML or JSON with AWSTemplateFormatVersion, or
-// with Resources whose entries have a Type starting with AWS::.
+// with Resources whose entries have a Type starting with AWS::. Data that
+// does not parse is a template when its text has those marks (a
+// top-level AWSTemplateFormatVersion key, or a Type of AWS::), so that a
+// broken template is reported where it breaks rather than skipped.
 func IsTemplate(name string, data []byte) bool {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yaml", ".yml", ".json", ".template", ".cfn", ".txt", "":
@@ -108,7 +112,10 @@ func IsTemplate(name string, data []byte) bool {
 	}
 	if isJSON(data) {
 		n, err := jsonpos.Parse(data)
-		if err != nil || n.Kind != jsonpos.Object {
+		if err != nil {
+			return brokenTemplate.Match(data)
+		}
+		if n.Kind != jsonpos.Object {
 			return false
 		}
 		if n.Get("AWSTemplateFormatVersion") != nil {
@@ -126,7 +133,10 @@ func IsTemplate(name string, data []byte) bool {
 		return false
 	}
 	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return brokenTemplate.Match(data)
+	}
+	if len(doc.Content) == 0 {
 		return false
 	}
 	root := doc.Content[0]
@@ -158,6 +168,11 @@ func IsTemplate(name string, data []byte) bool {
 	return false
 }
 
+// brokenTemplate matches the marks of a template in text that does not
+// parse: AWSTemplateFormatVersion as a top-level key, or a resource Type of
+// AWS:: (YAML or JSON).
+var brokenTemplate = regexp.MustCompile(`(?m)^'?AWSTemplateFormatVersion'?\s*:|"AWSTemplateFormatVersion"\s*:|^\s+["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::`)
+
 // LoadTemplate reads a CloudFormation template (YAML or JSON) from data,
 // read from file. A template that does not parse, or is not a mapping with
 // Resources, is an error naming file:line:column; everything else that
@@ -180,7 +195,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, err
 	}
 	if root.kind != mapNode {
-		return nil, fmt.Errorf("%s: expected a template (a mapping with Resources)", root.pos)
+		return nil, &policy.Error{Pos: root.pos, Msg: "expected a template (a mapping with Resources)"}
 	}
 	t := &tmpl{
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
@@ -199,18 +214,18 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	t.conditions = root.get("Conditions")
 	rs := root.get("Resources")
 	if rs == nil || rs.kind != mapNode {
-		return nil, fmt.Errorf("%s: the template has no Resources mapping", root.pos)
+		return nil, &policy.Error{Pos: root.pos, Msg: "the template has no Resources mapping"}
 	}
 	if tr := root.get("Transform"); tr != nil {
 		t.note(tr.pos, "the template has a Transform (SAM or a macro); resources it would generate are not read")
 	}
 	for _, m := range rs.members {
 		if m.value.kind != mapNode {
-			return nil, fmt.Errorf("%s: resource %s: expected a mapping with Type and Properties", m.value.pos, m.key)
+			return nil, &policy.Error{Pos: m.value.pos, Msg: fmt.Sprintf("resource %s: expected a mapping with Type and Properties", m.key)}
 		}
 		typ, ok := m.value.get("Type").str()
 		if !ok {
-			return nil, fmt.Errorf("%s: resource %s: expected a Type such as AWS::ECR::Repository", m.value.pos, m.key)
+			return nil, &policy.Error{Pos: m.value.pos, Msg: fmt.Sprintf("resource %s: expected a Type such as AWS::ECR::Repository", m.key)}
 		}
 		r := &resource{id: m.key, typ: typ, props: m.value.get("Properties"), pos: m.keyPos}
 		if r.props == nil {

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ func principals(s *policy.Statement) []policy.Value {
 // same as their raw JSON form.
 func TestEquivalence(t *testing.T) {
 	refs := iacdoctest.References(t, "../..")
-	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		t.Run(f, func(t *testing.T) {
 			est := loadFile(t, f, Options{Account: acct})
 			iacdoctest.Equivalent(t, est, refs)
@@ -111,9 +112,9 @@ func TestEquivalence(t *testing.T) {
 }
 
 func TestPositions(t *testing.T) {
-	yml := loadFile(t, "testdata/equivalence/template.yaml", Options{Account: acct})
-	jsn := loadFile(t, "testdata/equivalence/template.json", Options{Account: acct})
-	const y, j = "testdata/equivalence/template.yaml:", "testdata/equivalence/template.json:"
+	yml := loadFile(t, "../../testdata/iac/cloudformation/template.yaml", Options{Account: acct})
+	jsn := loadFile(t, "../../testdata/iac/cloudformation/template.json", Options{Account: acct})
+	const y, j = "../../testdata/iac/cloudformation/template.yaml:", "../../testdata/iac/cloudformation/template.json:"
 	tests := []struct {
 		est       *estate.Estate
 		repo, sid string
@@ -152,7 +153,7 @@ func TestPositions(t *testing.T) {
 // A parameter without a default used as a principal is an unknown value,
 // described as written.
 func TestUnknownParameter(t *testing.T) {
-	for _, f := range []string{"testdata/equivalence/template.yaml", "testdata/equivalence/template.json"} {
+	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		est := loadFile(t, f, Options{Account: acct})
 		p := principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
 		if len(p) != 1 || !p[0].Unknown || p[0].Text != "!Ref PartnerArn" {
@@ -170,7 +171,7 @@ func TestUnknownParameter(t *testing.T) {
 // Without the account, AWS::AccountId is unknown: a principal built from it
 // is unknown (the worst case), never guessed.
 func TestUnknownAccount(t *testing.T) {
-	est := loadFile(t, "testdata/equivalence/template.yaml", Options{})
+	est := loadFile(t, "../../testdata/iac/cloudformation/template.yaml", Options{})
 	var repo *estate.Repository
 	for _, r := range est.Account("").Region("us-east-1").Repositories() {
 		if r.Name == "invalid" {
@@ -440,6 +441,11 @@ func TestErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
+			// The position is data, not only text: callers report it as such.
+			var pe *policy.Error
+			if !errors.As(err, &pe) || pe.Pos.File != "t.yaml" || pe.Pos.Line == 0 {
+				t.Errorf("error %#v, want a *policy.Error in t.yaml", err)
+			}
 		})
 	}
 }
@@ -457,6 +463,12 @@ func TestIsTemplate(t *testing.T) {
 		{"t.yaml", "Resources:\n  R:\n    Type: Custom::Thing\n", false},
 		{"main.tf", "AWSTemplateFormatVersion: '2010-09-09'\n", false},
 		{"t.yaml", ": : :", false},
+		// Broken, but with a template's marks: its reader says where.
+		{"t.yaml", "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: [\n", true},
+		{"t.yaml", "Resources:\n  A:\n    Type: AWS::ECR::Repository\n    Properties: [\n", true},
+		{"t.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\",\n \"Resources\": {\n", true},
+		{"t.yaml", "kind: Pod\nspec: [\n", false},
+		{"t.yaml", "# AWSTemplateFormatVersion: is not a key here\nspec: [\n", false},
 	} {
 		if got := IsTemplate(tc.name, []byte(tc.src)); got != tc.want {
 			t.Errorf("IsTemplate(%s, %q) = %v", tc.name, tc.src, got)

@@ -35,7 +35,52 @@ type Options struct {
 	// Region is the region of inputs that name none (config `region`,
 	// --region); "" means estate.DefaultRegion.
 	Region string
+	// Other, when set, is offered the files of the walk before the file
+	// reader takes them, and returns whether it takes a file itself. It
+	// is offered, in this order: each file that is not JSON by its name,
+	// as the walk finds it; once every root is walked, each JSON file
+	// before it is read; and each JSON file whose content is a Terraform
+	// plan or a CloudFormation template. A file it takes is not read or
+	// noted by the file reader; a file that is not JSON and that it does
+	// not take is noted as skipped. cmd/ecrguard sets it to hand
+	// infrastructure as code to its readers during this one walk (a source
+	// package does not import another), so that every file goes to
+	// exactly one reader: a JSON policy that a Terraform module reads with
+	// file() is the module's, not a raw repository policy.
+	Other func(OtherFile) bool
 }
+
+// OtherFile is a file the walk found that is not the file reader's.
+type OtherFile struct {
+	// FS and Path locate the file; Name is the file as users know it,
+	// for positions and messages (Path prefixed with the folder given to
+	// LoadPaths).
+	FS   fs.FS
+	Path string
+	Name string
+	Kind OtherKind
+	// Data is the file's content when the file reader read it (the JSON
+	// kinds), else nil.
+	Data []byte
+}
+
+// OtherKind says what the file reader saw of a file that is not its own.
+type OtherKind uint8
+
+// Kinds of OtherFile.
+const (
+	// NotJSON: a file whose name does not end in .json, or ends in
+	// .tf.json or .tfvars.json; the file reader did not read it.
+	NotJSON OtherKind = iota
+	// JSON: a .json file, not read yet.
+	JSON
+	// TerraformPlan: JSON with format_version and planned_values or
+	// resource_changes (`terraform show -json`).
+	TerraformPlan
+	// CloudFormationJSON: JSON with AWSTemplateFormatVersion, or with
+	// Resources whose entries have a Type starting with AWS::.
+	CloudFormationJSON
+)
 
 func (o Options) region() string {
 	if o.Region == "" {
@@ -86,6 +131,7 @@ func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estat
 			return nil, err
 		}
 	}
+	l.readQueued()
 	return l.finish()
 }
 
@@ -117,6 +163,7 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 			return nil, err
 		}
 	}
+	l.readQueued()
 	return l.finish()
 }
 
@@ -126,7 +173,10 @@ type loader struct {
 	est  *estate.Estate
 	// seen holds the files read, so that overlapping roots read each once.
 	seen map[string]bool
-	iam  map[string]*iamAccount
+	// queue holds the JSON files the walks found, read once every root is
+	// walked (Options.Other has then seen every other file).
+	queue []queued
+	iam   map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
 }
@@ -157,7 +207,11 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		return nil
 	}
 	if !info.IsDir() {
-		l.file(fsys, root, display(root), path.Base(root))
+		if isJSONName(root) {
+			l.queue = append(l.queue, queued{fsys, root, display(root), path.Base(root)})
+		} else {
+			l.file(fsys, root, display(root), path.Base(root))
+		}
 		return nil
 	}
 	// Skipped files are summed up per folder and kind: a source tree holds
@@ -204,12 +258,22 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		if root != "." {
 			rel = strings.TrimPrefix(p, root+"/")
 		}
-		if kind := iacKind(name); kind != "" || !strings.EqualFold(path.Ext(name), ".json") {
-			k := skip{path.Dir(p), kind}
+		if !isJSONName(name) {
+			if l.seen[display(p)] {
+				return nil
+			}
+			if l.offer(OtherFile{FS: fsys, Path: p, Name: display(p), Kind: NotJSON}) {
+				return nil
+			}
+			k := skip{path.Dir(p), iacKind(name)}
+			if l.opts.Other != nil {
+				// Other saw the file and did not want it: one note.
+				k.kind = ""
+			}
 			skipped[k] = append(skipped[k], name)
 			return nil
 		}
-		l.file(fsys, p, display(p), rel)
+		l.queue = append(l.queue, queued{fsys, p, display(p), rel})
 		return nil
 	})
 	keys := make([]skip, 0, len(skipped))
@@ -224,7 +288,9 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 	})
 	for _, k := range keys {
 		names := skipped[k]
-		if k.kind == "" {
+		if l.opts.Other != nil {
+			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not inputs ecrguard reads (%s): inputs are JSON policies and AWS CLI outputs, Terraform and CloudFormation", len(names), listSome(names, 5)))
+		} else if k.kind == "" {
 			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
 		} else {
 			l.note(display(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
@@ -244,9 +310,20 @@ func unwrapPath(err error) string {
 	return err.Error()
 }
 
+// isJSONName reports whether a file's name makes it a candidate for the
+// file reader: it ends in .json, and not in Terraform's .tf.json or
+// .tfvars.json.
+func isJSONName(name string) bool {
+	return strings.EqualFold(path.Ext(name), ".json") && iacKind(name) == ""
+}
+
 // iacKind names the infrastructure-as-code language of a file name, or "".
 func iacKind(name string) string {
-	switch strings.ToLower(path.Ext(name)) {
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".tf.json") || strings.HasSuffix(lower, ".tfvars.json") {
+		return "Terraform/HCL"
+	}
+	switch path.Ext(lower) {
 	case ".tf", ".tfvars", ".hcl":
 		return "Terraform/HCL"
 	case ".yaml", ".yml", ".template":
@@ -269,6 +346,9 @@ type input struct {
 	name string
 	rel  string
 	data []byte
+	// fsys and path locate the file, for Options.Other.
+	fsys fs.FS
+	path string
 	root *jsonpos.Node
 	li   *lineIndex
 	loc  policy.Locator
@@ -282,9 +362,34 @@ func (in *input) errorf(off int, format string, args ...any) error {
 	return &policy.Error{Pos: in.pos(off), Msg: fmt.Sprintf(format, args...)}
 }
 
+// queued is a JSON file found by a walk: its path in fsys, its name as
+// users know it, and its path below the walk's root.
+type queued struct {
+	fsys            fs.FS
+	path, name, rel string
+}
+
+// readQueued reads the JSON files the walks found.
+func (l *loader) readQueued() {
+	for _, q := range l.queue {
+		if l.ctx.Err() != nil {
+			return
+		}
+		l.file(q.fsys, q.path, q.name, q.rel)
+	}
+	l.queue = nil
+}
+
 // file reads one file. Its problems become Gaps.
 func (l *loader) file(fsys fs.FS, p, name, rel string) {
 	if l.seen[name] {
+		return
+	}
+	kind := JSON
+	if !isJSONName(p) {
+		kind = NotJSON
+	}
+	if l.offer(OtherFile{FS: fsys, Path: p, Name: name, Kind: kind}) {
 		return
 	}
 	l.seen[name] = true
@@ -297,15 +402,17 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 		l.gap(estate.Gap{Source: name, Code: CodeRead, Message: "cannot read: " + unwrapPath(err)})
 		return
 	}
-	if !strings.EqualFold(path.Ext(p), ".json") {
-		if kind := iacKind(p); kind != "" {
+	if !isJSONName(p) {
+		if l.opts.Other != nil {
+			l.note(name, "skipped: not an input ecrguard reads (inputs are JSON policies and AWS CLI outputs, Terraform and CloudFormation)")
+		} else if kind := iacKind(p); kind != "" {
 			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
 		} else {
 			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
 		}
 		return
 	}
-	in := &input{name: name, rel: rel, data: data}
+	in := &input{name: name, rel: rel, data: data, fsys: fsys, path: p}
 	in.li = newLineIndex(data)
 	in.loc = in.li.locator(name)
 	root, err := jsonpos.Parse(data)
@@ -334,9 +441,13 @@ func (l *loader) classify(in *input) {
 	case has("ecrguard_snapshot"):
 		l.snapshot(in)
 	case has("format_version") && (has("planned_values") || has("resource_changes")):
-		l.note(in.name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+		if !l.offer(OtherFile{FS: in.fsys, Path: in.path, Name: in.name, Kind: TerraformPlan, Data: in.data}) {
+			l.note(in.name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+		}
 	case isCloudFormation(obj):
-		l.note(in.name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+		if !l.offer(OtherFile{FS: in.fsys, Path: in.path, Name: in.name, Kind: CloudFormationJSON, Data: in.data}) {
+			l.note(in.name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+		}
 	case has("policyText"):
 		l.ecrPolicyOutput(in)
 	case isDescribePolicy(obj):
@@ -438,6 +549,16 @@ func (l *loader) snapshot(in *input) {
 }
 
 func (l *loader) gap(g estate.Gap) { l.est.AddGap(g) }
+
+// offer gives f to Options.Other and reports whether it took it. A file
+// taken is marked read, so that overlapping roots offer it once.
+func (l *loader) offer(f OtherFile) bool {
+	if l.opts.Other == nil || !l.opts.Other(f) {
+		return false
+	}
+	l.seen[f.Name] = true
+	return true
+}
 
 func (l *loader) note(source, msg string) {
 	l.est.AddNote(estate.Note{Source: source, Message: msg})

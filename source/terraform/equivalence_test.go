@@ -11,7 +11,7 @@ import (
 
 func loadEquivalence(t *testing.T) *estate.Estate {
 	t.Helper()
-	est, err := LoadModule(os.DirFS("testdata"), "equivalence", Options{Account: iacdoctest.Account})
+	est, err := LoadModule(os.DirFS("../../testdata/iac"), "terraform", Options{Account: iacdoctest.Account})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,11 +20,11 @@ func loadEquivalence(t *testing.T) *estate.Estate {
 
 func loadPlan(t *testing.T, opts Options) *estate.Estate {
 	t.Helper()
-	data, err := os.ReadFile("testdata/plan/plan.json")
+	data, err := os.ReadFile("../../testdata/iac/plan/plan.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	est, err := LoadPlan(data, "testdata/plan/plan.json", opts)
+	est, err := LoadPlan(data, "../../testdata/iac/plan/plan.json", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,24 +82,24 @@ func TestModulePositions(t *testing.T) {
 		want      string
 	}{
 		// jsonencode: the statement object's line.
-		{"public-app", "PublicPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies.tf:7:7"},
+		{"public-app", "PublicPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies.tf:7:7"},
 		// aws_iam_policy_document: the statement block and its attributes.
-		{"secure-transport", "AnyoneOverTLS", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies.tf:19:3"},
-		{"secure-transport", "AnyoneOverTLS", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "equivalence/policies.tf:24:22"},
-		{"secure-transport", "AnyoneOverTLS", "condition key", func(s *policy.Statement) policy.Pos { return s.Conditions[0].Pos }, "equivalence/policies.tf:28:18"},
+		{"secure-transport", "AnyoneOverTLS", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies.tf:19:3"},
+		{"secure-transport", "AnyoneOverTLS", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "terraform/policies.tf:24:22"},
+		{"secure-transport", "AnyoneOverTLS", "condition key", func(s *policy.Statement) policy.Pos { return s.Conditions[0].Pos }, "terraform/policies.tf:28:18"},
 		// A flush heredoc: lines and columns of the source.
-		{"partner", "PartnerPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies.tf:46:9"},
-		{"partner", "PartnerPull", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "equivalence/policies.tf:49:32"},
-		{"partner", "PartnerPull", "third action", func(s *policy.Statement) policy.Pos { return s.Action[2].Pos }, "equivalence/policies.tf:53:13"},
+		{"partner", "PartnerPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies.tf:46:9"},
+		{"partner", "PartnerPull", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "terraform/policies.tf:49:32"},
+		{"partner", "PartnerPull", "third action", func(s *policy.Statement) policy.Pos { return s.Action[2].Pos }, "terraform/policies.tf:53:13"},
 		// file() and templatefile(): positions in the file read.
-		{"policy-admin", "PartnerManagesPolicy", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies/policy-admin.json:4:5"},
-		{"service", "CodeBuildPull", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "equivalence/policies/service.json.tpl:7:32"},
+		{"policy-admin", "PartnerManagesPolicy", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies/policy-admin.json:4:5"},
+		{"service", "CodeBuildPull", "principal", func(s *policy.Statement) policy.Pos { return s.Principal.Entries[0].Value.Pos }, "terraform/policies/service.json.tpl:7:32"},
 		// A statement merged from a source_policy_documents document keeps
 		// the position of its own block.
-		{"not-principal", "AccountUse", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies.tf:102:3"},
-		{"not-principal", "OnlyAdminDeletes", "second NotPrincipal", func(s *policy.Statement) policy.Pos { return s.NotPrincipal.Entries[1].Value.Pos }, "equivalence/policies.tf:122:9"},
-		{"invalid", "AllowNotPrincipal", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "equivalence/policies.tf:85:3"},
-		{"invalid", "Typo", "action", func(s *policy.Statement) policy.Pos { return s.Action[0].Pos }, "equivalence/policies.tf:79:16"},
+		{"not-principal", "AccountUse", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies.tf:102:3"},
+		{"not-principal", "OnlyAdminDeletes", "second NotPrincipal", func(s *policy.Statement) policy.Pos { return s.NotPrincipal.Entries[1].Value.Pos }, "terraform/policies.tf:122:9"},
+		{"invalid", "AllowNotPrincipal", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, "terraform/policies.tf:85:3"},
+		{"invalid", "Typo", "action", func(s *policy.Statement) policy.Pos { return s.Action[0].Pos }, "terraform/policies.tf:79:16"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.repo+"/"+tc.sid+"/"+tc.what, func(t *testing.T) {
@@ -108,8 +108,8 @@ func TestModulePositions(t *testing.T) {
 			}
 		})
 	}
-	if got := repo(t, est, "partner").Source.String(); got != "equivalence/repositories.tf:12:1" {
-		t.Errorf("repository partner defined at %s, want equivalence/repositories.tf:12:1", got)
+	if got := repo(t, est, "partner").Source.String(); got != "terraform/repositories.tf:12:1" {
+		t.Errorf("repository partner defined at %s, want terraform/repositories.tf:12:1", got)
 	}
 }
 
@@ -117,8 +117,8 @@ func TestModulePositions(t *testing.T) {
 func TestPlanPositions(t *testing.T) {
 	est := loadPlan(t, Options{})
 	s := stmt(t, repo(t, est, "partner"), "PartnerPull")
-	if s.Pos.File != "testdata/plan/plan.json" || s.Pos.Line != 222 || s.Pos.Col != 83 {
-		t.Errorf("statement at %s, want testdata/plan/plan.json:222:83 (the statement inside the policy string)", s.Pos)
+	if s.Pos.File != "../../testdata/iac/plan/plan.json" || s.Pos.Line != 222 || s.Pos.Col != 83 {
+		t.Errorf("statement at %s, want ../../testdata/iac/plan/plan.json:222:83 (the statement inside the policy string)", s.Pos)
 	}
 	if got := repo(t, est, "partner").Policy.Name; got != "aws_ecr_repository_policy.partner" {
 		t.Errorf("policy named %q, want the resource address", got)

@@ -351,7 +351,10 @@ func (l *loader) resolvePath(p string) (string, error) {
 		return "", fmt.Errorf("absolute path %q is outside the scanned folder", p)
 	}
 	name := path.Join(l.root, p)
-	if !fs.ValidPath(name) {
+	// A root that is not a valid fs path ("../infra", "/src/infra") comes
+	// from a file system that names files as users see them; that file
+	// system keeps reads inside the scanned folders itself.
+	if fs.ValidPath(l.root) && !fs.ValidPath(name) {
 		return "", fmt.Errorf("path %q is outside the scanned folder", p)
 	}
 	return name, nil

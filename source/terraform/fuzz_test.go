@@ -16,7 +16,7 @@ import (
 //
 //	go test -run='^$' -fuzz=FuzzLoadModule -fuzztime=5m ./source/terraform/
 func FuzzLoadModule(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/equivalence/*.tf")
+	seeds, _ := filepath.Glob("../../testdata/iac/terraform/*.tf")
 	for _, s := range seeds {
 		data, err := os.ReadFile(s)
 		if err != nil {
@@ -87,7 +87,7 @@ output "o" { value = module.m.o }`,
 
 // FuzzLoadPlan feeds plan JSON to LoadPlan.
 func FuzzLoadPlan(f *testing.F) {
-	data, err := os.ReadFile("testdata/plan/plan.json")
+	data, err := os.ReadFile("../../testdata/iac/plan/plan.json")
 	if err != nil {
 		f.Fatal(err)
 	}

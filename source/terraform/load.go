@@ -13,6 +13,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -158,7 +159,7 @@ func sortFindings(est *estate.Estate) {
 // directories (downloaded modules and providers) and hidden directories
 // are skipped.
 func FindModules(fsys fs.FS, roots []string) []string {
-	dirs := map[string]bool{}
+	var dirs []string
 	for _, root := range roots {
 		root = path.Clean(root)
 		_ = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
@@ -172,13 +173,27 @@ func FindModules(fsys fs.FS, roots []string) []string {
 				return nil
 			}
 			if strings.HasSuffix(d.Name(), ".tf") {
-				dirs[path.Dir(p)] = true
+				dirs = append(dirs, path.Dir(p))
 			}
 			return nil
 		})
 	}
+	return RootModules(fsys, dirs)
+}
+
+// RootModules lists, sorted and without repeats, the directories of dirs
+// (paths in fsys of directories that hold .tf files, as a walk that has
+// already found them gives them) that no other directory of dirs calls as
+// a local child module: the root modules to pass to LoadModule. A module
+// called by another is read as that module's child, with the values its
+// caller passes.
+func RootModules(fsys fs.FS, dirs []string) []string {
+	set := map[string]bool{}
+	for _, d := range dirs {
+		set[path.Clean(d)] = true
+	}
 	called := map[string]bool{}
-	for dir := range dirs {
+	for dir := range set {
 		for _, src := range localModuleSources(fsys, dir) {
 			child := path.Join(dir, src)
 			if child != dir {
@@ -187,7 +202,7 @@ func FindModules(fsys fs.FS, roots []string) []string {
 		}
 	}
 	var out []string
-	for dir := range dirs {
+	for dir := range set {
 		if !called[dir] {
 			out = append(out, dir)
 		}
@@ -209,7 +224,8 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
+		if err != nil || !bytes.Contains(data, []byte("module")) {
+			// No module block without the word: most files need no parse.
 			continue
 		}
 		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)

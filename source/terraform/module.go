@@ -146,7 +146,7 @@ func diagError(diags hcl.Diagnostics) error {
 			msg += ": " + d.Detail
 		}
 		if d.Subject != nil {
-			return fmt.Errorf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+			return &policy.Error{Pos: rangePos(*d.Subject), Msg: msg}
 		}
 		return fmt.Errorf("%s", msg)
 	}
@@ -170,7 +170,7 @@ func (m *module) parseFile(file string, data []byte) error {
 		}
 	}
 	if first != nil {
-		return fmt.Errorf("%s: unexpected argument %q at the top level of a Terraform file; expected blocks such as resource, data, variable, locals", posOf(first.NameRange.Start, file), first.Name)
+		return &policy.Error{Pos: posOf(first.NameRange.Start, file), Msg: fmt.Sprintf("unexpected argument %q at the top level of a Terraform file; expected blocks such as resource, data, variable, locals", first.Name)}
 	}
 	for _, b := range body.Blocks {
 		if err := m.parseBlock(file, b); err != nil {
@@ -190,7 +190,7 @@ func rangePos(r hcl.Range) policy.Pos {
 
 func labels(b *hclsyntax.Block, n int) error {
 	if len(b.Labels) != n {
-		return fmt.Errorf("%s: a %s block takes %d label(s), got %d", rangePos(b.TypeRange), b.Type, n, len(b.Labels))
+		return &policy.Error{Pos: rangePos(b.TypeRange), Msg: fmt.Sprintf("a %s block takes %d label(s), got %d", b.Type, n, len(b.Labels))}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -610,6 +611,27 @@ func TestParseErrorNamesTheLine(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "main.tf:2:") {
 		t.Errorf("error %v, want one at main.tf:2", err)
 	}
+	// The position is data, not only text: callers report it as such.
+	var pe *policy.Error
+	if !errors.As(err, &pe) || pe.Pos.File != "main.tf" || pe.Pos.Line != 2 || pe.Pos.Col == 0 {
+		t.Errorf("error %#v, want a *policy.Error at main.tf:2", err)
+	}
+}
+
+func TestPlanErrorsNameTheLine(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"syntax", "{\"format_version\": \"1.2\",\n \"planned_values\": }", "p.json:2:20"},
+		{"not an object", "[1]", "p.json:1:1"},
+		{"wrong type", "{\"format_version\": \"1.2\",\n \"planned_values\": 3}", "p.json:2:20"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadPlan([]byte(tc.src), "p.json", Options{})
+			var pe *policy.Error
+			if !errors.As(err, &pe) || pe.Pos.String() != tc.want {
+				t.Errorf("error %v, want a *policy.Error at %s", err, tc.want)
+			}
+		})
+	}
 }
 
 func TestFindModules(t *testing.T) {
@@ -624,6 +646,11 @@ func TestFindModules(t *testing.T) {
 	got := strings.Join(FindModules(fsys, []string{"."}), " ")
 	if want := "envs/dev envs/prod modules/unused"; got != want {
 		t.Errorf("FindModules = %q, want %q", got, want)
+	}
+	// The directories a walk found, repeats and all.
+	got = strings.Join(RootModules(fsys, []string{"modules/x", "envs/prod", "modules/x/", "envs/dev"}), " ")
+	if want := "envs/dev envs/prod"; got != want {
+		t.Errorf("RootModules = %q, want %q", got, want)
 	}
 }
 

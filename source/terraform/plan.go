@@ -3,7 +3,9 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,15 +48,21 @@ func LoadPlan(data []byte, file string, opts Options) (est *estate.Estate, err e
 	root, err := jsonpos.Parse(data)
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, fmt.Errorf("%s:%d:%d: %s", file, se.Line, se.Col, se.Msg)
+			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: se.Msg}
 		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if root.Kind != jsonpos.Object {
-		return nil, fmt.Errorf("%s:1:1: expected a Terraform plan (a JSON object), got %s", file, root.Kind)
+		return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: fmt.Sprintf("expected a Terraform plan (a JSON object), got %s", root.Kind)}
 	}
 	var plan tfjson.Plan
 	if err := json.Unmarshal(data, &plan); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// The offset is just past the value of the wrong type.
+			pos := policy.FileLocator(data, file)(max(0, int(te.Offset)-1))
+			return nil, &policy.Error{Pos: pos, Msg: fmt.Sprintf("not a Terraform plan: %s is %s, expected %s", te.Field, te.Value, te.Type)}
+		}
 		return nil, fmt.Errorf("%s: not a Terraform plan: %w", file, err)
 	}
 	est = estate.New()
@@ -315,7 +323,33 @@ func (o *planObject) configured(name string) bool {
 	return set
 }
 
-func (o *planObject) desc(name string) string { return o.addr + "." + name + " (known after apply)" }
+// desc describes an unknown argument: its address, and the references
+// of the configuration it is computed from, so that a reader of the report
+// knows which value to look at.
+func (o *planObject) desc(name string) string {
+	s := o.addr + "." + name + " (known after apply"
+	if !o.nested {
+		// References list a.b.c and its prefixes a.b: name the longest.
+		refs := o.pl.refs[o.base][name]
+		var from []string
+		for _, r := range refs {
+			covered := false
+			for _, q := range refs {
+				if q != r && strings.HasPrefix(q, r+".") {
+					covered = true
+				}
+			}
+			if !covered && !slices.Contains(from, r) {
+				from = append(from, r)
+			}
+		}
+		if len(from) > 0 {
+			sort.Strings(from)
+			s += ", computed from " + strings.Join(from, ", ")
+		}
+	}
+	return s + ")"
+}
 
 func scalar(v any) (string, bool) {
 	switch x := v.(type) {
