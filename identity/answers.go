@@ -363,9 +363,6 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 	if !p.ServiceLinked {
 		ps.SCPs = m.SCPs
 	}
-	if r := m.Repository(w.Request.Resource); r != nil {
-		ps.Resource = r.Policy
-	}
 	ctx := p.base.Clone()
 	for _, k := range w.Request.Context.Keys() {
 		if isResourceTag(k) || k == "aws:resourceaccount" {
@@ -381,7 +378,14 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 		}
 	}
 	req := eval.Request{Principal: p.caller, Action: w.Request.Action, Resource: w.Request.Resource, Context: ctx}
+	// The principal's own policies first: when they grant it, the proof
+	// does not cite the policy of whichever repository the shared answer
+	// happened to be asked about.
 	d := eval.Evaluate(ps, &req)
+	if r := m.Repository(w.Request.Resource); d.Result != eval.Allow && r != nil && r.Policy != nil {
+		ps.Resource = r.Policy
+		d = eval.Evaluate(ps, &req)
+	}
 	if d.Result != eval.Allow {
 		// Cannot happen when the statements are equal; keep the shared
 		// proof rather than none.
