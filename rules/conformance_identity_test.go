@@ -61,12 +61,12 @@ func TestConformanceIdentity(t *testing.T) {
 
 		a := rules.Analyze(est, caseSettings(t, c.Config))
 		for _, q := range c.Expect.WhoCan {
-			entries, err := a.WhoCan(q.Action, q.Resource)
+			ans, err := a.WhoCan(q.Action, q.Resource)
 			if err != nil {
 				t.Fatalf("who-can %s %s: %v", q.Action, q.Resource, err)
 			}
 			var got []string
-			for _, e := range entries {
+			for _, e := range ans.Entries {
 				got = append(got, e.Principal)
 			}
 			want := append([]string(nil), q.Principals...)

@@ -3,8 +3,10 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/identity"
@@ -27,28 +29,29 @@ type WhoCanEntry struct {
 // (SPEC section 3, "Who can"), plus "*" when the action is public and the
 // external principals a repository policy lets in, as the policy names them.
 // The account root is never listed.
-func (a *Analysis) WhoCan(action, resource string) ([]WhoCanEntry, error) {
+func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 	act := catalog.Default().Lookup(action)
 	if act == nil {
 		if s := catalog.Default().Suggest(action); s != "" {
-			return nil, fmt.Errorf("unknown action %q (did you mean %s?)", action, s)
+			return WhoCanAnswer{}, fmt.Errorf("unknown action %q (did you mean %s?)", action, s)
 		}
-		return nil, fmt.Errorf("unknown action %q: expected an ECR action such as ecr:BatchGetImage", action)
+		return WhoCanAnswer{}, fmt.Errorf("unknown action %q: expected an ECR action such as ecr:BatchGetImage", action)
 	}
 	account := ""
 	if resource != "*" {
 		arn, ok := policy.ParseARN(resource)
 		if !ok {
-			return nil, fmt.Errorf("resource %q: expected a repository ARN such as arn:aws:ecr:us-east-1:111122223333:repository/app, or *", resource)
+			return WhoCanAnswer{}, fmt.Errorf("resource %q: expected a repository ARN such as arn:aws:ecr:us-east-1:111122223333:repository/app, or *", resource)
 		}
 		if !act.HasResourceType() {
-			return nil, fmt.Errorf("%s has no resource type: ask with --resource '*'", action)
+			return WhoCanAnswer{}, fmt.Errorf("%s has no resource type: ask with --resource '*'", action)
 		}
 		account = arn.Account
 	} else if act.HasResourceType() {
-		return nil, fmt.Errorf("%s acts on repositories: give --resource with a repository ARN", action)
+		return WhoCanAnswer{}, fmt.Errorf("%s acts on repositories: give --resource with a repository ARN", action)
 	}
 	var out []WhoCanEntry
+	gaps := a.whoCanGaps(account, resource)
 	for _, m := range a.Identities {
 		if account != "" && m.Account != account {
 			continue
@@ -57,7 +60,8 @@ func (a *Analysis) WhoCan(action, resource string) ([]WhoCanEntry, error) {
 		if resource != "*" {
 			repo = m.Repository(resource)
 			if repo == nil {
-				// A repository the inputs do not describe: no policy, no tags.
+				// A repository the inputs do not describe: its policy and
+				// tags are unknown, so the answer is the identity side's.
 				repo = m.Transient(resource)
 			}
 		}
@@ -66,13 +70,25 @@ func (a *Analysis) WhoCan(action, resource string) ([]WhoCanEntry, error) {
 		}
 	}
 	for _, x := range a.Exposure {
-		if x.Target.ARN != resource || !x.Universe.Has(act.Index) {
+		if !x.Universe.Has(act.Index) {
 			continue
 		}
-		if x.Public.Actions.Has(act.Index) {
-			out = append(out, entryOf("*", witnessesFor(x.Public.Proofs, act.Index)))
+		res := x.Result
+		switch {
+		case x.Target.ARN == resource:
+		case x.Target.Kind == exposure.Registry && resource != "*" && x.Target.Account == account && x.Target.Region == regionOf(resource):
+			// The registry policy governs the repository too (SPEC
+			// section 1): judge it for this repository.
+			t := x.Target
+			t.Kind, t.ARN, t.Repository = exposure.Repository, resource, repositoryName(resource)
+			res = exposure.Analyze(t, x.Zone)
+		default:
+			continue
 		}
-		for _, bucket := range []map[string]*exposure.Access{x.Trusted, x.Accounts, x.Orgs} {
+		if res.Public.Actions.Has(act.Index) {
+			out = append(out, entryOf("*", witnessesFor(res.Public.Proofs, act.Index)))
+		}
+		for _, bucket := range []map[string]*exposure.Access{res.Trusted, res.Accounts, res.Orgs, res.Deputies} {
 			for _, k := range sortedKeys(bucket) {
 				acc := bucket[k]
 				for _, name := range acc.PrincipalNames() {
@@ -84,7 +100,69 @@ func (a *Analysis) WhoCan(action, resource string) ([]WhoCanEntry, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Principal < out[j].Principal })
-	return dedupeEntries(out), nil
+	return WhoCanAnswer{Entries: dedupeEntries(out), Gaps: gaps}, nil
+}
+
+// whoCanGaps says what a who-can answer cannot cover: a repository whose
+// policy the inputs do not give (read or known to be absent), and an
+// account whose users and roles the inputs do not give.
+func (a *Analysis) whoCanGaps(account, resource string) []estate.Gap {
+	var gaps []estate.Gap
+	if resource != "*" {
+		known := false
+		if acct := a.Estate.Lookup(account); acct != nil {
+			for _, r := range acct.Regions() {
+				for _, repo := range r.Repositories() {
+					if repo.ARN == resource && repo.PolicyState != estate.Unread {
+						known = true
+					}
+				}
+			}
+		}
+		if !known {
+			gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: "not-in-inputs",
+				Message: "the inputs do not give this repository's policy (or say it has none): who it lets in is unknown"})
+		}
+	}
+	identities := false
+	for _, m := range a.Identities {
+		if account == "" || m.Account == account {
+			identities = true
+		}
+	}
+	if !identities {
+		what := "account " + account
+		if account == "" {
+			what = "any account"
+		}
+		gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: "no-identities",
+			Message: "the inputs hold no IAM users or roles of " + what + " (aws iam get-account-authorization-details): they were not asked"})
+	}
+	return gaps
+}
+
+// WhoCanAnswer is who-can's answer and what it could not assess.
+type WhoCanAnswer struct {
+	Entries []WhoCanEntry
+	// Gaps say what the answer could not cover (a repository or account
+	// the inputs do not describe); an answer with gaps is incomplete.
+	Gaps []estate.Gap
+}
+
+// regionOf returns an ARN's region, or "".
+func regionOf(arn string) string {
+	if a, ok := policy.ParseARN(arn); ok {
+		return a.Region
+	}
+	return ""
+}
+
+// repositoryName returns the name in a repository ARN.
+func repositoryName(arn string) string {
+	if _, name, ok := strings.Cut(arn, ":repository/"); ok {
+		return name
+	}
+	return ""
 }
 
 func entryOf(principal string, ws []*eval.Witness) WhoCanEntry {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -82,23 +83,25 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 		return err
 	}
 	a := rules.Analyze(est, settings(cfg))
-	entries, err := a.WhoCan(action, o.resource)
+	ans, err := a.WhoCan(action, o.resource)
 	if err != nil {
 		return usageError("%v", err)
 	}
+	entries := ans.Entries
 	res := a.Run()
-	for _, g := range res.Gaps {
+	gaps := append(append([]estate.Gap(nil), res.Gaps...), ans.Gaps...)
+	for _, g := range gaps {
 		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
 	}
 	if o.format == "json" {
 		err = writeWhoCanJSON(stdout, action, o.resource, entries)
 	} else {
-		err = writeWhoCanTable(stdout, action, o.resource, entries)
+		err = writeWhoCanTable(stdout, action, o.resource, entries, len(gaps) > 0)
 	}
 	if err != nil {
 		return err
 	}
-	if len(res.Gaps) > 0 {
+	if len(gaps) > 0 {
 		return exitWith(rules.ExitIncomplete)
 	}
 	return nil
@@ -131,9 +134,18 @@ func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCa
 	return enc.Encode(out)
 }
 
-func writeWhoCanTable(w io.Writer, action, resource string, entries []rules.WhoCanEntry) error {
+func writeWhoCanTable(w io.Writer, action, resource string, entries []rules.WhoCanEntry, incomplete bool) error {
 	fmt.Fprintf(w, "Who can %s on %s\n\n", action, resource)
+	defer func() {
+		if incomplete {
+			fmt.Fprintln(w, "\nINCOMPLETE: some of what decides this was not read (see the errors above); the list may be missing principals.")
+		}
+	}()
 	if len(entries) == 0 {
+		if incomplete {
+			fmt.Fprintln(w, "Nobody, among what was read.")
+			return nil
+		}
 		fmt.Fprintln(w, "Nobody (besides the account's root user).")
 		return nil
 	}
