@@ -454,6 +454,10 @@ var (
 	accountRE = regexp.MustCompile(`^[0-9*?]+$`)
 )
 
+// ValidRegion reports whether s has the shape of an AWS region name
+// (us-east-1, eu-central-2, us-gov-west-1).
+func ValidRegion(s string) bool { return regionRE.MatchString(s) }
+
 // account reads a 12-digit account id, quoted or as a number. A number
 // that lost its leading zeros (JSON 12345678901) is padded, with a warning.
 func (p *parser) account(n *yaml.Node, where string) (string, bool) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ecrguard/ecrguard/config"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
@@ -42,6 +43,12 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 
 // loadConfig reads --config, or .ecrguard.yaml of the current folder.
 func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
+	if o.account != "" && !policy.IsAccountID(o.account) {
+		return nil, usageError("--account %q: expected a 12-digit account id such as 111122223333 (no dashes)", o.account)
+	}
+	if o.region != "" && !config.ValidRegion(o.region) {
+		return nil, usageError("--region %q: expected a region name such as us-east-1", o.region)
+	}
 	now := time.Now()
 	var cfg *config.Config
 	var err error

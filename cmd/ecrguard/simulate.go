@@ -43,7 +43,9 @@ given. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
 
-Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error.`,
+Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error,
+or a decision that depends on a statement ecrguard cannot evaluate (an
+unknown condition operator, a value unknown at scan time).`,
 		Example: `  # Can a partner role pull from our repository?
   ecrguard simulate --principal arn:aws:iam::444455556666:role/puller \
     --action ecr:BatchGetImage \
@@ -174,6 +176,12 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		}
 	} else {
 		writeSimulateTable(w, req, full, d)
+	}
+	if len(d.Assumptions) > 0 {
+		// The decision rests on statements ecrguard could not evaluate
+		// (an unknown condition operator, a value unknown at scan time): it
+		// is not an answer to rely on (SPEC section 10).
+		return inputError(fmt.Errorf("the decision depends on %d statement(s) that could not be evaluated (see the notes); it is not assessed", len(d.Assumptions)))
 	}
 	if d.Result != eval.Allow {
 		return exitWith(1)
