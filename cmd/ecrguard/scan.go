@@ -16,8 +16,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ecrguard/ecrguard/config"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source/file"
