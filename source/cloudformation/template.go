@@ -83,6 +83,8 @@ type tmpl struct {
 	noted      map[string]bool
 	memo       map[*node]*memoEntry
 	sizes      map[*iacdoc.Value]int
+	// dupSeen: the duplicate keys the policy decoder reported (ECR011).
+	dupSeen map[policy.Pos]bool
 }
 
 func (t *tmpl) note(pos policy.Pos, msg string) {
@@ -186,10 +188,11 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		}
 	}()
 	var root *node
+	var dups []dupKey
 	if isJSON(data) {
-		root, err = parseJSON(data, file)
+		root, dups, err = parseJSON(data, file)
 	} else {
-		root, err = parseYAML(data, file)
+		root, dups, err = parseYAML(data, file)
 	}
 	if err != nil {
 		return nil, err
@@ -201,6 +204,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
 		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{},
 		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
+		dupSeen: map[policy.Pos]bool{},
 	}
 	if t.region == "" {
 		t.region = estate.DefaultRegion
@@ -232,16 +236,18 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 			r.props = &node{kind: mapNode, pos: m.value.pos}
 		}
 		r.cond, _ = m.value.get("Condition").str()
-		if _, dup := t.resources[r.id]; dup {
-			t.note(m.keyPos, fmt.Sprintf("resource %s is defined twice; the last definition is used", r.id))
-		}
 		t.resources[r.id] = r
 	}
 	for _, r := range t.resources {
 		t.order = append(t.order, r)
 	}
 	sort.Slice(t.order, func(i, j int) bool { return t.order[i].id < t.order[j].id })
+	inPolicy := t.policyMappings()
+	if err := duplicateError(dups, inPolicy); err != nil {
+		return nil, err
+	}
 	t.build()
+	t.unreportedDuplicates(dups, inPolicy)
 	est = t.est
 	sort.SliceStable(est.Gaps, func(i, j int) bool {
 		if est.Gaps[i].Pos.Line != est.Gaps[j].Pos.Line {
@@ -251,6 +257,101 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	})
 	sort.SliceStable(est.Notes, func(i, j int) bool { return est.Notes[i].Message < est.Notes[j].Message })
 	return est, nil
+}
+
+// duplicateError is the error for the first key written twice outside a
+// policy document. CloudFormation rejects a template with duplicate keys
+// (YAML mapping keys must be unique, and so must a JSON template's), so
+// no reading of it is what AWS would deploy: its resources are not judged
+// from a guess of which key wins.
+func duplicateError(dups []dupKey, inPolicy map[*node]*resource) error {
+	var first *dupKey
+	for i := range dups {
+		d := &dups[i]
+		if inPolicy[d.in] != nil {
+			continue
+		}
+		if first == nil || d.pos.Line < first.pos.Line || d.pos.Line == first.pos.Line && d.pos.Col < first.pos.Col {
+			first = d
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return &policy.Error{Pos: first.pos, Msg: fmt.Sprintf("the key %q is written twice in one mapping (also at %s): CloudFormation rejects a template with duplicate keys, so its resources are not judged", first.key, first.first)}
+}
+
+// unreportedDuplicates makes a gap of each duplicate key in a policy
+// document that the policy decoder did not report as ECR011 (a duplicate
+// inside an intrinsic function's arguments, or in a document not read).
+func (t *tmpl) unreportedDuplicates(dups []dupKey, inPolicy map[*node]*resource) {
+	done := map[policy.Pos]bool{}
+	for _, d := range dups {
+		r := inPolicy[d.in]
+		if r == nil || t.dupSeen[d.pos] || done[d.pos] {
+			continue
+		}
+		done[d.pos] = true
+		t.gap(d.pos, "", CodeParse, fmt.Sprintf("a policy of %s has the key %q twice in one mapping (also at %s): CloudFormation rejects the template, and which one would take effect is not known", r.id, d.key, d.first))
+	}
+}
+
+// policyMappings returns the mappings inside the policy documents of the
+// template's resources, each with its resource: a duplicate key there is
+// a policy problem (ECR011, as in a JSON policy), not a template error.
+func (t *tmpl) policyMappings() map[*node]*resource {
+	out := map[*node]*resource{}
+	var walk func(n *node, r *resource, depth int)
+	walk = func(n *node, r *resource, depth int) {
+		if n == nil || depth > 512 {
+			return
+		}
+		switch n.kind {
+		case mapNode:
+			if out[n] != nil {
+				return
+			}
+			out[n] = r
+			for _, m := range n.members {
+				walk(m.value, r, depth+1)
+			}
+		case seqNode:
+			for _, e := range n.elems {
+				walk(e, r, depth+1)
+			}
+		}
+	}
+	for _, r := range t.order {
+		for _, p := range policyProps(r) {
+			walk(p, r, 0)
+		}
+	}
+	return out
+}
+
+// policyProps returns the policy document properties of r that build reads.
+func policyProps(r *resource) []*node {
+	var out []*node
+	switch r.typ {
+	case "AWS::ECR::Repository":
+		out = append(out, r.props.get("RepositoryPolicyText"))
+	case "AWS::ECR::RegistryPolicy":
+		out = append(out, r.props.get("PolicyText"))
+	case "AWS::ECR::RepositoryCreationTemplate":
+		out = append(out, r.props.get("RepositoryPolicy"))
+	case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+		out = append(out, r.props.get("PolicyDocument"))
+	case "AWS::Organizations::Policy":
+		out = append(out, r.props.get("Content"))
+	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+		out = append(out, r.props.get("AssumeRolePolicyDocument"))
+		if ps := r.props.get("Policies"); ps != nil && ps.kind == seqNode {
+			for _, e := range ps.elems {
+				out = append(out, e.get("PolicyDocument"))
+			}
+		}
+	}
+	return out
 }
 
 // policyValue reads a policy document property: an object, or a JSON
@@ -374,6 +475,11 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 	}
 	for _, is := range issues {
 		t.note(is.Pos, fmt.Sprintf("%s of %s: %s", name, r.id, is.Message))
+	}
+	for _, p := range doc.Problems {
+		if p.Code == "duplicate-key" {
+			t.dupSeen[p.Pos] = true
+		}
 	}
 	src := doc.Pos
 	if !src.IsValid() {

@@ -490,3 +490,87 @@ func TestAliasBomb(t *testing.T) {
 		t.Errorf("error %v, want too large", err)
 	}
 }
+
+// CloudFormation rejects a template with duplicate keys: outside a policy
+// document the template is an error at the later key; inside one the
+// policy decoder reports it (ECR011), as for a JSON policy.
+func TestDuplicateKeys(t *testing.T) {
+	const policy1 = `      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+`
+	for _, tc := range []struct{ name, src, want string }{
+		{"property", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n" + policy1 +
+			"      RepositoryPolicyText: {Version: \"2012-10-17\", Statement: []}\n",
+			`t.yaml:11:7: the key "RepositoryPolicyText" is written twice in one mapping (also at t.yaml:5:7)`},
+		{"resource", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n  Repo:\n    Type: AWS::ECR::Repository\n",
+			`t.yaml:4:3: the key "Repo" is written twice`},
+		{"json", `{"Resources": {"Repo": {"Type": "AWS::ECR::Repository",
+"Properties": {"RepositoryName": "a", "RepositoryName": "b"}}}}`,
+			`t.yaml:2:39: the key "RepositoryName" is written twice in one mapping (also at t.yaml:2:16)`},
+		{"top level", "Resources: {}\nResources:\n  R: {Type: AWS::ECR::Repository}\n", `t.yaml:2:1: the key "Resources"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadTemplate([]byte(tc.src), "t.yaml", Options{Account: acct})
+			var pe *policy.Error
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want a *policy.Error with %q", err, tc.want)
+			}
+		})
+	}
+
+	// Inside a policy document: ECR011 from the decoder, no template error.
+	est := load(t, "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: app\n"+policy1+
+		"        Statement: []\n", Options{Account: acct})
+	r := findRepo(t, est, "app")
+	if r.Policy == nil || len(r.Policy.Doc.Problems) != 1 || r.Policy.Doc.Problems[0].Code != "duplicate-key" || r.Policy.Doc.Problems[0].Pos.Line != 12 {
+		t.Errorf("policy %+v", r.Policy)
+	}
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+
+	// Inside an intrinsic function's arguments in a policy, the decoder
+	// does not see it: a gap.
+	est = load(t, `
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !Sub
+        - '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${P}"}, "Action": "ecr:BatchGetImage"}]}'
+        - P: "*"
+          P: "arn:aws:iam::111122223333:root"
+`, Options{Account: acct})
+	if len(est.Gaps) != 1 || est.Gaps[0].Pos.Line != 10 || !strings.Contains(est.Gaps[0].Message, `has the key "P" twice`) {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}
+
+// YAML merge keys are not duplicates: an explicit key wins over a merged
+// one wherever the merge key stands.
+func TestMergeKeyIsNotADuplicate(t *testing.T) {
+	est := load(t, `
+x: &base {RepositoryName: base, ImageTagMutability: IMMUTABLE}
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: mine
+      <<: *base
+  Repo2:
+    Type: AWS::ECR::Repository
+    Properties:
+      <<: *base
+      RepositoryName: second
+`, Options{Account: acct})
+	for _, name := range []string{"mine", "second"} {
+		if r := findRepo(t, est, name); r.ImageTagMutability != "IMMUTABLE" {
+			t.Errorf("repository %+v", r)
+		}
+	}
+}
