@@ -126,6 +126,8 @@ func (t *tmpl) build() {
 		switch r.typ {
 		case "AWS::ECR::Repository":
 			b.repository(r)
+		case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+			b.nestedStack(r)
 		case "AWS::ECR::RegistryPolicy":
 			b.registryPolicy(r)
 		case "AWS::ECR::ReplicationConfiguration":
@@ -216,6 +218,26 @@ func (b *cfnBuilder) repository(r *resource) {
 		return
 	}
 	repo.SetPolicy(pol)
+}
+
+// nestedStack reports that a nested stack's template is not read: the
+// repositories, policies and roles it may create are not assessed.
+func (b *cfnBuilder) nestedStack(r *resource) {
+	t := b.t
+	loc := r.props.get("TemplateURL")
+	if r.typ == "AWS::Serverless::Application" {
+		loc = r.props.get("Location")
+		if loc != nil && loc.kind == mapNode {
+			loc = loc.get("ApplicationId")
+		}
+	}
+	from := ""
+	if s := t.str(loc); s.known {
+		from = " (" + s.text + ")"
+	} else if s.set {
+		from = " (" + s.text + ", not known until deployment)"
+	}
+	t.gap(r.pos, "", CodeNestedStack, fmt.Sprintf("%s is a nested stack (%s) whose template%s is not read: the repositories, policies and roles it may create are not assessed; scan that template too", r.id, r.typ, from))
 }
 
 func (b *cfnBuilder) registryPolicy(r *resource) {

@@ -51,6 +51,11 @@ const (
 	CodeUnknown = "unknown-until-deploy"
 	// CodeParse: a policy does not parse as a document AWS would accept.
 	CodeParse = "parse-error"
+	// CodeNestedStack: a nested stack's template is not read.
+	CodeNestedStack = "nested-stack"
+	// CodeTransform: the template has a Transform, which CloudFormation
+	// runs before deploying and which can add or rewrite resources.
+	CodeTransform = "transform"
 )
 
 type param struct {
@@ -221,7 +226,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, &policy.Error{Pos: root.pos, Msg: "the template has no Resources mapping"}
 	}
 	if tr := root.get("Transform"); tr != nil {
-		t.note(tr.pos, "the template has a Transform (SAM or a macro); resources it would generate are not read")
+		t.gap(tr.pos, "", CodeTransform, fmt.Sprintf("the template has a Transform (%s): CloudFormation runs it before deploying, and it can add or rewrite resources and policies; the resources are judged as written, and what the transform generates is not assessed", transformNames(tr)))
 	}
 	for _, m := range rs.members {
 		if m.value.kind != mapNode {
@@ -257,6 +262,30 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	})
 	sort.SliceStable(est.Notes, func(i, j int) bool { return est.Notes[i].Message < est.Notes[j].Message })
 	return est, nil
+}
+
+// transformNames lists a Transform's macros: AWS::Serverless-2016-10-31, or
+// a list of names and {Name, Parameters} mappings.
+func transformNames(tr *node) string {
+	var names []string
+	add := func(n *node) {
+		if s, ok := n.str(); ok {
+			names = append(names, s)
+		} else if s, ok := n.get("Name").str(); ok {
+			names = append(names, s)
+		}
+	}
+	if tr.kind == seqNode {
+		for _, e := range tr.elems {
+			add(e)
+		}
+	} else {
+		add(tr)
+	}
+	if len(names) == 0 {
+		return "a macro"
+	}
+	return strings.Join(names, ", ")
 }
 
 // duplicateError is the error for the first key written twice outside a
@@ -450,7 +479,8 @@ func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) 
 }
 
 // document reads a policy property into an estate policy; an unknown or
-// invalid document is a gap (and nil, false).
+// invalid document is a gap (and nil, false). name says which policy of
+// which resource it is.
 func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
 	v, err := t.policyValue(n, 0)
 	if err == nil && v == nil {
@@ -464,17 +494,17 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 	switch e := err.(type) {
 	case nil:
 	case *iacdoc.UnknownError:
-		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s of %s is not known until deployment (unknown: %s); it is not assessed", name, r.id, e.What))
+		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s is not known until deployment (unknown: %s); it is not assessed", name, e.What))
 		return nil, false
 	case *policy.Error:
-		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", name, r.id, e.Msg))
+		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg))
 		return nil, false
 	default:
-		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s of %s: %v", name, r.id, err))
+		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s: %v", name, err))
 		return nil, false
 	}
 	for _, is := range issues {
-		t.note(is.Pos, fmt.Sprintf("%s of %s: %s", name, r.id, is.Message))
+		t.note(is.Pos, fmt.Sprintf("%s: %s", name, is.Message))
 	}
 	for _, p := range doc.Problems {
 		if p.Code == "duplicate-key" {

@@ -574,3 +574,43 @@ Resources:
 		}
 	}
 }
+
+// What CloudFormation adds at deployment is not read: a nested stack's
+// template and a Transform's output are gaps, so the exit code says the
+// scan is incomplete.
+func TestNestedStackAndTransformAreGaps(t *testing.T) {
+	est := load(t, `
+Transform: [AWS::Serverless-2016-10-31, {Name: AWS::Include, Parameters: {Location: s3://b/k}}]
+Resources:
+  Nested:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/ecr.yaml
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/x, SemanticVersion: 1.0.0}
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+`, Options{Account: acct})
+	findRepo(t, est, "app") // still judged as written
+	want := []struct {
+		code, text string
+		line       int
+	}{
+		{CodeTransform, "Transform (AWS::Serverless-2016-10-31, AWS::Include)", 2},
+		{CodeNestedStack, "Nested is a nested stack (AWS::CloudFormation::Stack) whose template (https://s3.amazonaws.com/bucket/ecr.yaml) is not read", 4},
+		{CodeNestedStack, "App is a nested stack (AWS::Serverless::Application) whose template (arn:aws:serverlessrepo:us-east-1:123456789012:applications/x) is not read", 8},
+	}
+	if len(est.Gaps) != len(want) {
+		t.Fatalf("gaps %v", est.Gaps)
+	}
+	for i, w := range want {
+		g := est.Gaps[i]
+		if g.Code != w.code || g.Pos.Line != w.line || !strings.Contains(g.Message, w.text) {
+			t.Errorf("gap %d: %+v, want %s at line %d with %q", i, g, w.code, w.line, w.text)
+		}
+	}
+}
