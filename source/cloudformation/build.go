@@ -90,7 +90,8 @@ func (t *tmpl) tags(n *node) (map[string]string, bool) {
 }
 
 // active says whether a resource is created: its Condition is true, or not
-// known (then it is read, the worst case, with a note).
+// known (then it is read as created, the worst case, with a note; a
+// service control policy, which only takes away, is then not applied).
 func (t *tmpl) active(r *resource) bool {
 	if r.cond == "" {
 		return true
@@ -100,7 +101,11 @@ func (t *tmpl) active(r *resource) bool {
 		t.note(r.pos, fmt.Sprintf("%s is not created (condition %s is false)", r.id, r.cond))
 		return false
 	case triUnknown:
-		t.note(r.pos, fmt.Sprintf("whether %s is created depends on condition %s, which is not known; it is read as created", r.id, r.cond))
+		if r.typ == "AWS::Organizations::Policy" {
+			t.note(r.pos, fmt.Sprintf("whether %s is created is not known (%s); it is not applied, the worst case", r.id, t.whyUnknown(r.cond)))
+			return false
+		}
+		t.note(r.pos, fmt.Sprintf("whether %s is created is not known (%s); it is judged as created, the worst case", r.id, t.whyUnknown(r.cond)))
 	}
 	return true
 }

@@ -83,11 +83,15 @@ type tmpl struct {
 	mappings   *node
 	conditions *node
 	condVal    map[string]tri
-	resources  map[string]*resource
-	order      []*resource
-	noted      map[string]bool
-	memo       map[*node]*memoEntry
-	sizes      map[*iacdoc.Value]int
+	condWhy    map[string]string
+	// env: the assumptions a condition is being evaluated under (nil
+	// outside conditions).
+	env       *condEnv
+	resources map[string]*resource
+	order     []*resource
+	noted     map[string]bool
+	memo      map[*node]*memoEntry
+	sizes     map[*iacdoc.Value]int
 	// dupSeen: the duplicate keys the policy decoder reported (ECR011).
 	dupSeen map[policy.Pos]bool
 }
@@ -207,7 +211,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	}
 	t := &tmpl{
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
-		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{},
+		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{}, condWhy: map[string]string{},
 		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
 		dupSeen: map[policy.Pos]bool{},
 	}
@@ -442,6 +446,7 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 				case triFalse:
 					return t.policyValue(arg.elems[2], depth+1)
 				}
+				return t.eitherPolicy(n, cond, arg.elems[1], arg.elems[2], depth)
 			}
 		}
 		v, rm := t.resolve(n, depth+1)
@@ -457,6 +462,105 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 	}
 	v, _ := t.resolve(n, depth+1)
 	return v, nil
+}
+
+// eitherPolicy reads !If [cond, a, b] as a policy document when cond is
+// not known: both branches are judged at once, the worst case of both.
+// The document holds the statements of both branches, except a Deny that
+// only one branch has (it would take away what the other branch grants);
+// a branch that is AWS::NoValue has no statements. A branch whose
+// statements are not known makes the whole document unknown.
+func (t *tmpl) eitherPolicy(n *node, cond string, an, bn *node, depth int) (*iacdoc.Value, error) {
+	a, err := t.policyValue(an, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.policyValue(bn, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil && b == nil {
+		return nil, nil
+	}
+	unk := iacdoc.Unk("!If ["+cond+", ...] ("+t.whyUnknown(cond)+")", n.pos)
+	sa, okA := statementsOf(a)
+	sb, okB := statementsOf(b)
+	if !okA || !okB {
+		return unk, nil
+	}
+	out := &iacdoc.Value{Kind: iacdoc.Object, Pos: n.pos}
+	base := a
+	if base == nil {
+		base = b
+	}
+	for _, m := range base.Members {
+		if m.Key != "Statement" {
+			out.Members = append(out.Members, m)
+		}
+	}
+	var stmts []*iacdoc.Value
+	seen := map[string]bool{}
+	dropped := 0
+	keep := func(s *iacdoc.Value, other []*iacdoc.Value) {
+		j := s.JSON()
+		if seen[j] {
+			return
+		}
+		if e := s.Get("Effect"); e != nil && e.Kind == iacdoc.String && e.Text == "Deny" && !hasStatement(other, j) {
+			dropped++
+			return
+		}
+		seen[j] = true
+		stmts = append(stmts, s)
+	}
+	for _, s := range sa {
+		keep(s, sb)
+	}
+	for _, s := range sb {
+		keep(s, sa)
+	}
+	out.Members = append(out.Members, iacdoc.Member{Key: "Statement", KeyPos: n.pos, Value: &iacdoc.Value{Kind: iacdoc.Array, Pos: n.pos, Elems: stmts}})
+	msg := fmt.Sprintf("!If [%s, ...]: %s; the policy is judged with the statements of both branches, the worst case", cond, t.whyUnknown(cond))
+	if dropped > 0 {
+		msg += fmt.Sprintf(" (%d Deny statement(s) that only one branch has are left out)", dropped)
+	}
+	t.note(n.pos, msg)
+	return out, nil
+}
+
+// statementsOf returns a document's statements (none for no document);
+// ok is false when they are not known or the document is not an object.
+func statementsOf(v *iacdoc.Value) ([]*iacdoc.Value, bool) {
+	if v == nil {
+		return nil, true
+	}
+	if v.Kind != iacdoc.Object {
+		return nil, false
+	}
+	s := v.Get("Statement")
+	switch {
+	case s == nil:
+		return nil, true
+	case s.Kind == iacdoc.Array:
+		for _, e := range s.Elems {
+			if e.Kind != iacdoc.Object {
+				return nil, false
+			}
+		}
+		return s.Elems, true
+	case s.Kind == iacdoc.Object:
+		return []*iacdoc.Value{s}, true
+	}
+	return nil, false
+}
+
+func hasStatement(l []*iacdoc.Value, j string) bool {
+	for _, s := range l {
+		if s.JSON() == j {
+			return true
+		}
+	}
+	return false
 }
 
 // appendScalar appends text, the part of scalar n's text starting at off,

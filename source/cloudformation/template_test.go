@@ -89,7 +89,9 @@ func TestEquivalence(t *testing.T) {
 	refs := iacdoctest.References(t, "../..")
 	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		t.Run(f, func(t *testing.T) {
-			est := loadFile(t, f, Options{Account: acct})
+			// Env's Default decides the template's conditions only when
+			// it is given: a default can be overridden at deployment.
+			est := loadFile(t, f, Options{Account: acct, Parameters: map[string]string{"Env": "prod"}})
 			iacdoctest.Equivalent(t, est, refs)
 			if len(est.Gaps) != 0 {
 				t.Errorf("gaps: %v", est.Gaps)
@@ -292,7 +294,7 @@ Resources:
     Properties:
       Path: /ci/
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
-`, Options{Account: acct, Region: "eu-west-1"})
+`, Options{Account: acct, Region: "eu-west-1", Parameters: map[string]string{"Env": "dev"}})
 	for _, n := range []string{"b", "x-y", "either", "444455556666-eu-west-1-${Literal}", "same", "R7", "R8"} {
 		findRepo(t, est, n)
 	}
@@ -612,5 +614,119 @@ Resources:
 		if g.Code != w.code || g.Pos.Line != w.line || !strings.Contains(g.Message, w.text) {
 			t.Errorf("gap %d: %+v, want %s at line %d with %q", i, g, w.code, w.line, w.text)
 		}
+	}
+}
+
+// A condition is decided only by what the scan fixes: a parameter's
+// Default is only what deployment uses when no value is given, and
+// AWS::Region is the scan's default region unless one was given. An
+// undecided Condition creates the resource (the worst case) and an
+// undecided !If judges a policy with the statements of both branches.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html
+func TestConditionsOnDeployTimeInputs(t *testing.T) {
+	const src = `
+Parameters:
+  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+  Only: {Type: String, Default: prod, AllowedValues: [prod]}
+  Free: {Type: String, Default: dev}
+Conditions:
+  InEU: !Equals [!Ref "AWS::Region", eu-west-1]
+  IsProd: !Equals [!Ref Env, prod]
+  AnyEnv: !Or [!Equals [!Ref Env, dev], !Equals [!Ref Env, prod]]
+  OnlyProd: !Equals [!Ref Only, prod]
+  FreeDev: !Equals [!Sub "${Free}", dev]
+Resources:
+  InEURepo:
+    Type: AWS::ECR::Repository
+    Condition: InEU
+    Properties:
+      RepositoryName: in-eu
+  AnyEnvRepo:
+    Type: AWS::ECR::Repository
+    Condition: AnyEnv
+    Properties: {RepositoryName: any-env}
+  FreeRepo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !If [FreeDev, free-dev, free-other]
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !If
+        - IsProd
+        - Version: "2012-10-17"
+          Statement:
+            - Sid: Public
+              Effect: Allow
+              Principal: "*"
+              Action: ecr:BatchGetImage
+            - Sid: Guard
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:*
+              Condition: {Bool: {aws:SecureTransport: "false"}}
+        - Version: "2012-10-17"
+          Statement:
+            - Sid: Guard
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:*
+              Condition: {Bool: {aws:SecureTransport: "false"}}
+            - Sid: OnlyDev
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:DeleteRepository
+  Repo2:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app2
+      RepositoryPolicyText: !If
+        - OnlyProd
+        - !Ref AWS::NoValue
+        - Version: "2012-10-17"
+          Statement: [{Sid: Public, Effect: Allow, Principal: "*", Action: ecr:BatchGetImage}]
+`
+	est := load(t, src, Options{Account: acct})
+	findRepo(t, est, "in-eu")   // AWS::Region not given: judged as created
+	findRepo(t, est, "any-env") // true for every allowed value
+	findRepo(t, est, "FreeRepo")
+	repo := findRepo(t, est, "app")
+	stmt(t, repo, "Public")
+	stmt(t, repo, "Guard")
+	if len(repo.Policy.Doc.Statements) != 2 {
+		t.Errorf("statements %d, want Public and Guard (OnlyDev is a Deny of one branch only)", len(repo.Policy.Doc.Statements))
+	}
+	// OnlyProd is true for the one allowed value: the NoValue branch.
+	if r := findRepo(t, est, "app2"); r.PolicyState != estate.NoPolicy {
+		t.Errorf("app2: state %d, want NoPolicy", r.PolicyState)
+	}
+	msgs := ""
+	for _, n := range est.Notes {
+		msgs += n.Message + "\n"
+	}
+	for _, want := range []string{
+		"whether InEURepo is created is not known (condition InEU is not known: it depends on AWS::Region, and no region was given",
+		"!If [IsProd, ...]: condition IsProd is not known: it depends on parameter Env (default dev, allowed dev, prod), which can be set at deployment; the policy is judged with the statements of both branches, the worst case (1 Deny statement(s) that only one branch has are left out)",
+		"the RepositoryName of FreeRepo is not known",
+	} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("no note %q in\n%s", want, msgs)
+		}
+	}
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+
+	// Given the region and the parameters, the conditions are decided.
+	est = load(t, src, Options{Account: acct, Region: "us-east-1", Parameters: map[string]string{"Env": "dev", "Free": "dev"}})
+	for _, r := range est.Account(acct).Region("us-east-1").Repositories() {
+		if r.Name == "in-eu" {
+			t.Error("in-eu is created outside eu-west-1")
+		}
+	}
+	findRepo(t, est, "free-dev")
+	if r := findRepo(t, est, "app"); len(r.Policy.Doc.Statements) != 2 || r.Policy.Doc.Statements[1].Sid != "OnlyDev" {
+		t.Errorf("app: %+v", r.Policy.Doc.Statements)
 	}
 }
