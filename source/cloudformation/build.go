@@ -90,7 +90,8 @@ func (t *tmpl) tags(n *node) (map[string]string, bool) {
 }
 
 // active says whether a resource is created: its Condition is true, or not
-// known (then it is read, the worst case, with a note).
+// known (then it is read as created, the worst case, with a note; a
+// service control policy, which only takes away, is then not applied).
 func (t *tmpl) active(r *resource) bool {
 	if r.cond == "" {
 		return true
@@ -100,7 +101,11 @@ func (t *tmpl) active(r *resource) bool {
 		t.note(r.pos, fmt.Sprintf("%s is not created (condition %s is false)", r.id, r.cond))
 		return false
 	case triUnknown:
-		t.note(r.pos, fmt.Sprintf("whether %s is created depends on condition %s, which is not known; it is read as created", r.id, r.cond))
+		if r.typ == "AWS::Organizations::Policy" {
+			t.note(r.pos, fmt.Sprintf("whether %s is created is not known (%s); it is not applied, the worst case", r.id, t.whyUnknown(r.cond)))
+			return false
+		}
+		t.note(r.pos, fmt.Sprintf("whether %s is created is not known (%s); it is judged as created, the worst case", r.id, t.whyUnknown(r.cond)))
 	}
 	return true
 }
@@ -126,6 +131,8 @@ func (t *tmpl) build() {
 		switch r.typ {
 		case "AWS::ECR::Repository":
 			b.repository(r)
+		case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+			b.nestedStack(r)
 		case "AWS::ECR::RegistryPolicy":
 			b.registryPolicy(r)
 		case "AWS::ECR::ReplicationConfiguration":
@@ -216,6 +223,26 @@ func (b *cfnBuilder) repository(r *resource) {
 		return
 	}
 	repo.SetPolicy(pol)
+}
+
+// nestedStack reports that a nested stack's template is not read: the
+// repositories, policies and roles it may create are not assessed.
+func (b *cfnBuilder) nestedStack(r *resource) {
+	t := b.t
+	loc := r.props.get("TemplateURL")
+	if r.typ == "AWS::Serverless::Application" {
+		loc = r.props.get("Location")
+		if loc != nil && loc.kind == mapNode {
+			loc = loc.get("ApplicationId")
+		}
+	}
+	from := ""
+	if s := t.str(loc); s.known {
+		from = " (" + s.text + ")"
+	} else if s.set {
+		from = " (" + s.text + ", not known until deployment)"
+	}
+	t.gap(r.pos, "", CodeNestedStack, fmt.Sprintf("%s is a nested stack (%s) whose template%s is not read: the repositories, policies and roles it may create are not assessed; scan that template too", r.id, r.typ, from))
 }
 
 func (b *cfnBuilder) registryPolicy(r *resource) {

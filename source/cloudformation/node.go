@@ -60,6 +60,15 @@ type member struct {
 	value  *node
 }
 
+// dupKey is a key written twice in one mapping. CloudFormation rejects such
+// a template; ecrguard reports it where it stands (see checkDuplicates).
+type dupKey struct {
+	in    *node // the mapping
+	key   string
+	pos   policy.Pos // the later key
+	first policy.Pos // the earlier one
+}
+
 // get returns the value of key, or nil.
 func (n *node) get(key string) *node {
 	if n == nil || n.kind != mapNode {
@@ -87,15 +96,16 @@ func isJSON(data []byte) bool {
 	return len(d) > 0 && d[0] == '{'
 }
 
-// parseJSON reads a JSON template.
-func parseJSON(data []byte, file string) (*node, error) {
+// parseJSON reads a JSON template; dups are the keys written twice in one
+// object (all members are kept, in order).
+func parseJSON(data []byte, file string) (root *node, dups []dupKey, err error) {
 	n, err := jsonpos.Parse(data)
 	if err != nil {
 		var se *jsonpos.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: se.Msg}
+			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: se.Line, Col: se.Col}, Msg: se.Msg}
 		}
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
 	loc := policy.FileLocator(data, file)
 	var conv func(j *jsonpos.Node) *node
@@ -118,13 +128,19 @@ func parseJSON(data []byte, file string) (*node, error) {
 			}
 		case jsonpos.Object:
 			out.kind = mapNode
+			seen := map[string]policy.Pos{}
 			for _, m := range j.Members {
-				out.members = append(out.members, member{key: m.Key, keyPos: loc(m.KeyOff), value: conv(m.Value)})
+				kp := loc(m.KeyOff)
+				if first, dup := seen[m.Key]; dup {
+					dups = append(dups, dupKey{in: out, key: m.Key, pos: kp, first: first})
+				}
+				seen[m.Key] = kp
+				out.members = append(out.members, member{key: m.Key, keyPos: kp, value: conv(m.Value)})
 			}
 		}
 		return out
 	}
-	return conv(n), nil
+	return conv(n), dups, nil
 }
 
 // stringLoc maps offsets of the text of the JSON string literal at off to
@@ -147,41 +163,45 @@ func stringLoc(data []byte, off int, loc policy.Locator) func(int) policy.Pos {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// parseYAML reads a YAML template, its short-form tags included.
-func parseYAML(data []byte, file string) (n *node, err error) {
+// parseYAML reads a YAML template, its short-form tags included; dups are
+// the keys written twice in one mapping (all members are kept, in order).
+func parseYAML(data []byte, file string) (n *node, dups []dupKey, err error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
+			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
 		}
 		if msg == "EOF" {
-			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
+			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
-		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
+		return nil, nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
 	}
 	lines := bytes.Split(data, []byte("\n"))
 	c := &yamlConv{file: file, lines: lines}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
-			return nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
+			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
 		root = root.Content[0]
 	}
 	out, err := c.conv(root, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, c.dups, nil
 }
 
 type yamlConv struct {
 	file  string
 	lines [][]byte
 	count int
+	// dups: a mapping reached through several aliases is converted, and
+	// its duplicates recorded, once for each.
+	dups []dupKey
 }
 
 func (c *yamlConv) pos(y *yaml.Node) policy.Pos {
@@ -228,6 +248,10 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 		}
 	case yaml.MappingNode:
 		out = &node{kind: mapNode, pos: c.pos(y), jsonOff: -1}
+		// explicit: the keys written in this mapping (not merged in), for
+		// duplicates; an explicit key overrides a merged one wherever the
+		// merge key stands.
+		explicit := map[string]policy.Pos{}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
@@ -243,7 +267,22 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			out.members = append(out.members, member{key: k.Value, keyPos: c.pos(k), value: val})
+			m := member{key: k.Value, keyPos: c.pos(k), value: val}
+			first, dup := explicit[k.Value]
+			explicit[k.Value] = m.keyPos
+			switch {
+			case dup:
+				c.dups = append(c.dups, dupKey{in: out, key: k.Value, pos: m.keyPos, first: first})
+			case out.get(k.Value) != nil:
+				// Merged in before: the explicit key wins.
+				for j := range out.members {
+					if out.members[j].key == k.Value {
+						out.members[j] = m
+					}
+				}
+				continue
+			}
+			out.members = append(out.members, m)
 		}
 	default:
 		return nil, &policy.Error{Pos: c.pos(y), Msg: "unexpected YAML node"}

@@ -272,7 +272,7 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 		if ra == rb && (ra || a.IsWhollyKnown() && b.IsWhollyKnown() && a.JSON() == b.JSON()) {
 			return a, ra
 		}
-		return iacdoc.Unk("!If ["+cond+", ...] (condition "+cond+" is not known)", n.pos), false
+		return iacdoc.Unk("!If ["+cond+", ...] ("+t.whyUnknown(cond)+")", n.pos), false
 	case "Fn::FindInMap":
 		if arg.kind != seqNode || len(arg.elems) < 3 {
 			return unk()
@@ -321,6 +321,11 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 // ref resolves Ref: a pseudo parameter, a parameter, or a resource's
 // physical id.
 func (t *tmpl) ref(name string, pos policy.Pos, depth int) (*iacdoc.Value, bool) {
+	if t.env != nil && t.env.unknown[name] {
+		// In a condition: a parameter's Default is only what deployment
+		// uses when no value is given, and the region was not given.
+		return iacdoc.Unk("!Ref "+name, pos), false
+	}
 	switch name {
 	case "AWS::NoValue":
 		return nil, true
@@ -375,6 +380,11 @@ func (t *tmpl) param(p *param, pos policy.Pos, depth int) (*iacdoc.Value, bool) 
 	}
 	if s, ok := t.opts.Parameters[p.name]; ok {
 		return mk(s, pos), false
+	}
+	if t.env != nil {
+		if s, ok := t.env.values[p.name]; ok {
+			return mk(s, pos), false
+		}
 	}
 	if d := p.node.get("Default"); d != nil {
 		if s, ok := d.str(); ok {
@@ -583,21 +593,6 @@ func (t *tmpl) sub(arg *node, depth int) (string, bool) {
 		}
 	}
 	return b.String(), true
-}
-
-// condition evaluates a named condition (memoized).
-func (t *tmpl) condition(name string, depth int) tri {
-	if v, ok := t.condVal[name]; ok {
-		return v
-	}
-	n := t.conditions.get(name)
-	if n == nil || depth > maxResolveDepth {
-		return triUnknown
-	}
-	t.condVal[name] = triUnknown // a condition that refers to itself is unknown
-	v := t.evalCond(n, depth+1)
-	t.condVal[name] = v
-	return v
 }
 
 func (t *tmpl) evalCond(n *node, depth int) tri {

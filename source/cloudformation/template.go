@@ -51,6 +51,11 @@ const (
 	CodeUnknown = "unknown-until-deploy"
 	// CodeParse: a policy does not parse as a document AWS would accept.
 	CodeParse = "parse-error"
+	// CodeNestedStack: a nested stack's template is not read.
+	CodeNestedStack = "nested-stack"
+	// CodeTransform: the template has a Transform, which CloudFormation
+	// runs before deploying and which can add or rewrite resources.
+	CodeTransform = "transform"
 )
 
 type param struct {
@@ -78,11 +83,17 @@ type tmpl struct {
 	mappings   *node
 	conditions *node
 	condVal    map[string]tri
-	resources  map[string]*resource
-	order      []*resource
-	noted      map[string]bool
-	memo       map[*node]*memoEntry
-	sizes      map[*iacdoc.Value]int
+	condWhy    map[string]string
+	// env: the assumptions a condition is being evaluated under (nil
+	// outside conditions).
+	env       *condEnv
+	resources map[string]*resource
+	order     []*resource
+	noted     map[string]bool
+	memo      map[*node]*memoEntry
+	sizes     map[*iacdoc.Value]int
+	// dupSeen: the duplicate keys the policy decoder reported (ECR011).
+	dupSeen map[policy.Pos]bool
 }
 
 func (t *tmpl) note(pos policy.Pos, msg string) {
@@ -186,10 +197,11 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		}
 	}()
 	var root *node
+	var dups []dupKey
 	if isJSON(data) {
-		root, err = parseJSON(data, file)
+		root, dups, err = parseJSON(data, file)
 	} else {
-		root, err = parseYAML(data, file)
+		root, dups, err = parseYAML(data, file)
 	}
 	if err != nil {
 		return nil, err
@@ -199,8 +211,9 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	}
 	t := &tmpl{
 		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
-		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{},
+		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{}, condWhy: map[string]string{},
 		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
+		dupSeen: map[policy.Pos]bool{},
 	}
 	if t.region == "" {
 		t.region = estate.DefaultRegion
@@ -217,7 +230,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, &policy.Error{Pos: root.pos, Msg: "the template has no Resources mapping"}
 	}
 	if tr := root.get("Transform"); tr != nil {
-		t.note(tr.pos, "the template has a Transform (SAM or a macro); resources it would generate are not read")
+		t.gap(tr.pos, "", CodeTransform, fmt.Sprintf("the template has a Transform (%s): CloudFormation runs it before deploying, and it can add or rewrite resources and policies; the resources are judged as written, and what the transform generates is not assessed", transformNames(tr)))
 	}
 	for _, m := range rs.members {
 		if m.value.kind != mapNode {
@@ -232,16 +245,18 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 			r.props = &node{kind: mapNode, pos: m.value.pos}
 		}
 		r.cond, _ = m.value.get("Condition").str()
-		if _, dup := t.resources[r.id]; dup {
-			t.note(m.keyPos, fmt.Sprintf("resource %s is defined twice; the last definition is used", r.id))
-		}
 		t.resources[r.id] = r
 	}
 	for _, r := range t.resources {
 		t.order = append(t.order, r)
 	}
 	sort.Slice(t.order, func(i, j int) bool { return t.order[i].id < t.order[j].id })
+	inPolicy := t.policyMappings()
+	if err := duplicateError(dups, inPolicy); err != nil {
+		return nil, err
+	}
 	t.build()
+	t.unreportedDuplicates(dups, inPolicy)
 	est = t.est
 	sort.SliceStable(est.Gaps, func(i, j int) bool {
 		if est.Gaps[i].Pos.Line != est.Gaps[j].Pos.Line {
@@ -251,6 +266,125 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	})
 	sort.SliceStable(est.Notes, func(i, j int) bool { return est.Notes[i].Message < est.Notes[j].Message })
 	return est, nil
+}
+
+// transformNames lists a Transform's macros: AWS::Serverless-2016-10-31, or
+// a list of names and {Name, Parameters} mappings.
+func transformNames(tr *node) string {
+	var names []string
+	add := func(n *node) {
+		if s, ok := n.str(); ok {
+			names = append(names, s)
+		} else if s, ok := n.get("Name").str(); ok {
+			names = append(names, s)
+		}
+	}
+	if tr.kind == seqNode {
+		for _, e := range tr.elems {
+			add(e)
+		}
+	} else {
+		add(tr)
+	}
+	if len(names) == 0 {
+		return "a macro"
+	}
+	return strings.Join(names, ", ")
+}
+
+// duplicateError is the error for the first key written twice outside a
+// policy document. CloudFormation rejects a template with duplicate keys
+// (YAML mapping keys must be unique, and so must a JSON template's), so
+// no reading of it is what AWS would deploy: its resources are not judged
+// from a guess of which key wins.
+func duplicateError(dups []dupKey, inPolicy map[*node]*resource) error {
+	var first *dupKey
+	for i := range dups {
+		d := &dups[i]
+		if inPolicy[d.in] != nil {
+			continue
+		}
+		if first == nil || d.pos.Line < first.pos.Line || d.pos.Line == first.pos.Line && d.pos.Col < first.pos.Col {
+			first = d
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return &policy.Error{Pos: first.pos, Msg: fmt.Sprintf("the key %q is written twice in one mapping (also at %s): CloudFormation rejects a template with duplicate keys, so its resources are not judged", first.key, first.first)}
+}
+
+// unreportedDuplicates makes a gap of each duplicate key in a policy
+// document that the policy decoder did not report as ECR011 (a duplicate
+// inside an intrinsic function's arguments, or in a document not read).
+func (t *tmpl) unreportedDuplicates(dups []dupKey, inPolicy map[*node]*resource) {
+	done := map[policy.Pos]bool{}
+	for _, d := range dups {
+		r := inPolicy[d.in]
+		if r == nil || t.dupSeen[d.pos] || done[d.pos] {
+			continue
+		}
+		done[d.pos] = true
+		t.gap(d.pos, "", CodeParse, fmt.Sprintf("a policy of %s has the key %q twice in one mapping (also at %s): CloudFormation rejects the template, and which one would take effect is not known", r.id, d.key, d.first))
+	}
+}
+
+// policyMappings returns the mappings inside the policy documents of the
+// template's resources, each with its resource: a duplicate key there is
+// a policy problem (ECR011, as in a JSON policy), not a template error.
+func (t *tmpl) policyMappings() map[*node]*resource {
+	out := map[*node]*resource{}
+	var walk func(n *node, r *resource, depth int)
+	walk = func(n *node, r *resource, depth int) {
+		if n == nil || depth > 512 {
+			return
+		}
+		switch n.kind {
+		case mapNode:
+			if out[n] != nil {
+				return
+			}
+			out[n] = r
+			for _, m := range n.members {
+				walk(m.value, r, depth+1)
+			}
+		case seqNode:
+			for _, e := range n.elems {
+				walk(e, r, depth+1)
+			}
+		}
+	}
+	for _, r := range t.order {
+		for _, p := range policyProps(r) {
+			walk(p, r, 0)
+		}
+	}
+	return out
+}
+
+// policyProps returns the policy document properties of r that build reads.
+func policyProps(r *resource) []*node {
+	var out []*node
+	switch r.typ {
+	case "AWS::ECR::Repository":
+		out = append(out, r.props.get("RepositoryPolicyText"))
+	case "AWS::ECR::RegistryPolicy":
+		out = append(out, r.props.get("PolicyText"))
+	case "AWS::ECR::RepositoryCreationTemplate":
+		out = append(out, r.props.get("RepositoryPolicy"))
+	case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+		out = append(out, r.props.get("PolicyDocument"))
+	case "AWS::Organizations::Policy":
+		out = append(out, r.props.get("Content"))
+	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+		out = append(out, r.props.get("AssumeRolePolicyDocument"))
+		if ps := r.props.get("Policies"); ps != nil && ps.kind == seqNode {
+			for _, e := range ps.elems {
+				out = append(out, e.get("PolicyDocument"))
+			}
+		}
+	}
+	return out
 }
 
 // policyValue reads a policy document property: an object, or a JSON
@@ -312,6 +446,7 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 				case triFalse:
 					return t.policyValue(arg.elems[2], depth+1)
 				}
+				return t.eitherPolicy(n, cond, arg.elems[1], arg.elems[2], depth)
 			}
 		}
 		v, rm := t.resolve(n, depth+1)
@@ -327,6 +462,105 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 	}
 	v, _ := t.resolve(n, depth+1)
 	return v, nil
+}
+
+// eitherPolicy reads !If [cond, a, b] as a policy document when cond is
+// not known: both branches are judged at once, the worst case of both.
+// The document holds the statements of both branches, except a Deny that
+// only one branch has (it would take away what the other branch grants);
+// a branch that is AWS::NoValue has no statements. A branch whose
+// statements are not known makes the whole document unknown.
+func (t *tmpl) eitherPolicy(n *node, cond string, an, bn *node, depth int) (*iacdoc.Value, error) {
+	a, err := t.policyValue(an, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.policyValue(bn, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil && b == nil {
+		return nil, nil
+	}
+	unk := iacdoc.Unk("!If ["+cond+", ...] ("+t.whyUnknown(cond)+")", n.pos)
+	sa, okA := statementsOf(a)
+	sb, okB := statementsOf(b)
+	if !okA || !okB {
+		return unk, nil
+	}
+	out := &iacdoc.Value{Kind: iacdoc.Object, Pos: n.pos}
+	base := a
+	if base == nil {
+		base = b
+	}
+	for _, m := range base.Members {
+		if m.Key != "Statement" {
+			out.Members = append(out.Members, m)
+		}
+	}
+	var stmts []*iacdoc.Value
+	seen := map[string]bool{}
+	dropped := 0
+	keep := func(s *iacdoc.Value, other []*iacdoc.Value) {
+		j := s.JSON()
+		if seen[j] {
+			return
+		}
+		if e := s.Get("Effect"); e != nil && e.Kind == iacdoc.String && e.Text == "Deny" && !hasStatement(other, j) {
+			dropped++
+			return
+		}
+		seen[j] = true
+		stmts = append(stmts, s)
+	}
+	for _, s := range sa {
+		keep(s, sb)
+	}
+	for _, s := range sb {
+		keep(s, sa)
+	}
+	out.Members = append(out.Members, iacdoc.Member{Key: "Statement", KeyPos: n.pos, Value: &iacdoc.Value{Kind: iacdoc.Array, Pos: n.pos, Elems: stmts}})
+	msg := fmt.Sprintf("!If [%s, ...]: %s; the policy is judged with the statements of both branches, the worst case", cond, t.whyUnknown(cond))
+	if dropped > 0 {
+		msg += fmt.Sprintf(" (%d Deny statement(s) that only one branch has are left out)", dropped)
+	}
+	t.note(n.pos, msg)
+	return out, nil
+}
+
+// statementsOf returns a document's statements (none for no document);
+// ok is false when they are not known or the document is not an object.
+func statementsOf(v *iacdoc.Value) ([]*iacdoc.Value, bool) {
+	if v == nil {
+		return nil, true
+	}
+	if v.Kind != iacdoc.Object {
+		return nil, false
+	}
+	s := v.Get("Statement")
+	switch {
+	case s == nil:
+		return nil, true
+	case s.Kind == iacdoc.Array:
+		for _, e := range s.Elems {
+			if e.Kind != iacdoc.Object {
+				return nil, false
+			}
+		}
+		return s.Elems, true
+	case s.Kind == iacdoc.Object:
+		return []*iacdoc.Value{s}, true
+	}
+	return nil, false
+}
+
+func hasStatement(l []*iacdoc.Value, j string) bool {
+	for _, s := range l {
+		if s.JSON() == j {
+			return true
+		}
+	}
+	return false
 }
 
 // appendScalar appends text, the part of scalar n's text starting at off,
@@ -349,7 +583,8 @@ func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) 
 }
 
 // document reads a policy property into an estate policy; an unknown or
-// invalid document is a gap (and nil, false).
+// invalid document is a gap (and nil, false). name says which policy of
+// which resource it is.
 func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
 	v, err := t.policyValue(n, 0)
 	if err == nil && v == nil {
@@ -363,17 +598,22 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 	switch e := err.(type) {
 	case nil:
 	case *iacdoc.UnknownError:
-		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s of %s is not known until deployment (unknown: %s); it is not assessed", name, r.id, e.What))
+		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s is not known until deployment (unknown: %s); it is not assessed", name, e.What))
 		return nil, false
 	case *policy.Error:
-		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", name, r.id, e.Msg))
+		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg))
 		return nil, false
 	default:
-		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s of %s: %v", name, r.id, err))
+		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s: %v", name, err))
 		return nil, false
 	}
 	for _, is := range issues {
-		t.note(is.Pos, fmt.Sprintf("%s of %s: %s", name, r.id, is.Message))
+		t.note(is.Pos, fmt.Sprintf("%s: %s", name, is.Message))
+	}
+	for _, p := range doc.Problems {
+		if p.Code == "duplicate-key" {
+			t.dupSeen[p.Pos] = true
+		}
 	}
 	src := doc.Pos
 	if !src.IsValid() {

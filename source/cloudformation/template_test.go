@@ -89,7 +89,9 @@ func TestEquivalence(t *testing.T) {
 	refs := iacdoctest.References(t, "../..")
 	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		t.Run(f, func(t *testing.T) {
-			est := loadFile(t, f, Options{Account: acct})
+			// Env's Default decides the template's conditions only when
+			// it is given: a default can be overridden at deployment.
+			est := loadFile(t, f, Options{Account: acct, Parameters: map[string]string{"Env": "prod"}})
 			iacdoctest.Equivalent(t, est, refs)
 			if len(est.Gaps) != 0 {
 				t.Errorf("gaps: %v", est.Gaps)
@@ -292,7 +294,7 @@ Resources:
     Properties:
       Path: /ci/
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
-`, Options{Account: acct, Region: "eu-west-1"})
+`, Options{Account: acct, Region: "eu-west-1", Parameters: map[string]string{"Env": "dev"}})
 	for _, n := range []string{"b", "x-y", "either", "444455556666-eu-west-1-${Literal}", "same", "R7", "R8"} {
 		findRepo(t, est, n)
 	}
@@ -488,5 +490,243 @@ func TestAliasBomb(t *testing.T) {
 	src += "Resources: {R: {Type: AWS::ECR::Repository, Properties: {Tags: *" + prev + "}}}\n"
 	if _, err := LoadTemplate([]byte(src), "t.yaml", Options{}); err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("error %v, want too large", err)
+	}
+}
+
+// CloudFormation rejects a template with duplicate keys: outside a policy
+// document the template is an error at the later key; inside one the
+// policy decoder reports it (ECR011), as for a JSON policy.
+func TestDuplicateKeys(t *testing.T) {
+	const policy1 = `      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+`
+	for _, tc := range []struct{ name, src, want string }{
+		{"property", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n" + policy1 +
+			"      RepositoryPolicyText: {Version: \"2012-10-17\", Statement: []}\n",
+			`t.yaml:11:7: the key "RepositoryPolicyText" is written twice in one mapping (also at t.yaml:5:7)`},
+		{"resource", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n  Repo:\n    Type: AWS::ECR::Repository\n",
+			`t.yaml:4:3: the key "Repo" is written twice`},
+		{"json", `{"Resources": {"Repo": {"Type": "AWS::ECR::Repository",
+"Properties": {"RepositoryName": "a", "RepositoryName": "b"}}}}`,
+			`t.yaml:2:39: the key "RepositoryName" is written twice in one mapping (also at t.yaml:2:16)`},
+		{"top level", "Resources: {}\nResources:\n  R: {Type: AWS::ECR::Repository}\n", `t.yaml:2:1: the key "Resources"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadTemplate([]byte(tc.src), "t.yaml", Options{Account: acct})
+			var pe *policy.Error
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want a *policy.Error with %q", err, tc.want)
+			}
+		})
+	}
+
+	// Inside a policy document: ECR011 from the decoder, no template error.
+	est := load(t, "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: app\n"+policy1+
+		"        Statement: []\n", Options{Account: acct})
+	r := findRepo(t, est, "app")
+	if r.Policy == nil || len(r.Policy.Doc.Problems) != 1 || r.Policy.Doc.Problems[0].Code != "duplicate-key" || r.Policy.Doc.Problems[0].Pos.Line != 12 {
+		t.Errorf("policy %+v", r.Policy)
+	}
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+
+	// Inside an intrinsic function's arguments in a policy, the decoder
+	// does not see it: a gap.
+	est = load(t, `
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !Sub
+        - '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${P}"}, "Action": "ecr:BatchGetImage"}]}'
+        - P: "*"
+          P: "arn:aws:iam::111122223333:root"
+`, Options{Account: acct})
+	if len(est.Gaps) != 1 || est.Gaps[0].Pos.Line != 10 || !strings.Contains(est.Gaps[0].Message, `has the key "P" twice`) {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}
+
+// YAML merge keys are not duplicates: an explicit key wins over a merged
+// one wherever the merge key stands.
+func TestMergeKeyIsNotADuplicate(t *testing.T) {
+	est := load(t, `
+x: &base {RepositoryName: base, ImageTagMutability: IMMUTABLE}
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: mine
+      <<: *base
+  Repo2:
+    Type: AWS::ECR::Repository
+    Properties:
+      <<: *base
+      RepositoryName: second
+`, Options{Account: acct})
+	for _, name := range []string{"mine", "second"} {
+		if r := findRepo(t, est, name); r.ImageTagMutability != "IMMUTABLE" {
+			t.Errorf("repository %+v", r)
+		}
+	}
+}
+
+// What CloudFormation adds at deployment is not read: a nested stack's
+// template and a Transform's output are gaps, so the exit code says the
+// scan is incomplete.
+func TestNestedStackAndTransformAreGaps(t *testing.T) {
+	est := load(t, `
+Transform: [AWS::Serverless-2016-10-31, {Name: AWS::Include, Parameters: {Location: s3://b/k}}]
+Resources:
+  Nested:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/ecr.yaml
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/x, SemanticVersion: 1.0.0}
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+`, Options{Account: acct})
+	findRepo(t, est, "app") // still judged as written
+	want := []struct {
+		code, text string
+		line       int
+	}{
+		{CodeTransform, "Transform (AWS::Serverless-2016-10-31, AWS::Include)", 2},
+		{CodeNestedStack, "Nested is a nested stack (AWS::CloudFormation::Stack) whose template (https://s3.amazonaws.com/bucket/ecr.yaml) is not read", 4},
+		{CodeNestedStack, "App is a nested stack (AWS::Serverless::Application) whose template (arn:aws:serverlessrepo:us-east-1:123456789012:applications/x) is not read", 8},
+	}
+	if len(est.Gaps) != len(want) {
+		t.Fatalf("gaps %v", est.Gaps)
+	}
+	for i, w := range want {
+		g := est.Gaps[i]
+		if g.Code != w.code || g.Pos.Line != w.line || !strings.Contains(g.Message, w.text) {
+			t.Errorf("gap %d: %+v, want %s at line %d with %q", i, g, w.code, w.line, w.text)
+		}
+	}
+}
+
+// A condition is decided only by what the scan fixes: a parameter's
+// Default is only what deployment uses when no value is given, and
+// AWS::Region is the scan's default region unless one was given. An
+// undecided Condition creates the resource (the worst case) and an
+// undecided !If judges a policy with the statements of both branches.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html
+func TestConditionsOnDeployTimeInputs(t *testing.T) {
+	const src = `
+Parameters:
+  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+  Only: {Type: String, Default: prod, AllowedValues: [prod]}
+  Free: {Type: String, Default: dev}
+Conditions:
+  InEU: !Equals [!Ref "AWS::Region", eu-west-1]
+  IsProd: !Equals [!Ref Env, prod]
+  AnyEnv: !Or [!Equals [!Ref Env, dev], !Equals [!Ref Env, prod]]
+  OnlyProd: !Equals [!Ref Only, prod]
+  FreeDev: !Equals [!Sub "${Free}", dev]
+Resources:
+  InEURepo:
+    Type: AWS::ECR::Repository
+    Condition: InEU
+    Properties:
+      RepositoryName: in-eu
+  AnyEnvRepo:
+    Type: AWS::ECR::Repository
+    Condition: AnyEnv
+    Properties: {RepositoryName: any-env}
+  FreeRepo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !If [FreeDev, free-dev, free-other]
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !If
+        - IsProd
+        - Version: "2012-10-17"
+          Statement:
+            - Sid: Public
+              Effect: Allow
+              Principal: "*"
+              Action: ecr:BatchGetImage
+            - Sid: Guard
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:*
+              Condition: {Bool: {aws:SecureTransport: "false"}}
+        - Version: "2012-10-17"
+          Statement:
+            - Sid: Guard
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:*
+              Condition: {Bool: {aws:SecureTransport: "false"}}
+            - Sid: OnlyDev
+              Effect: Deny
+              Principal: "*"
+              Action: ecr:DeleteRepository
+  Repo2:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app2
+      RepositoryPolicyText: !If
+        - OnlyProd
+        - !Ref AWS::NoValue
+        - Version: "2012-10-17"
+          Statement: [{Sid: Public, Effect: Allow, Principal: "*", Action: ecr:BatchGetImage}]
+`
+	est := load(t, src, Options{Account: acct})
+	findRepo(t, est, "in-eu")   // AWS::Region not given: judged as created
+	findRepo(t, est, "any-env") // true for every allowed value
+	findRepo(t, est, "FreeRepo")
+	repo := findRepo(t, est, "app")
+	stmt(t, repo, "Public")
+	stmt(t, repo, "Guard")
+	if len(repo.Policy.Doc.Statements) != 2 {
+		t.Errorf("statements %d, want Public and Guard (OnlyDev is a Deny of one branch only)", len(repo.Policy.Doc.Statements))
+	}
+	// OnlyProd is true for the one allowed value: the NoValue branch.
+	if r := findRepo(t, est, "app2"); r.PolicyState != estate.NoPolicy {
+		t.Errorf("app2: state %d, want NoPolicy", r.PolicyState)
+	}
+	msgs := ""
+	for _, n := range est.Notes {
+		msgs += n.Message + "\n"
+	}
+	for _, want := range []string{
+		"whether InEURepo is created is not known (condition InEU is not known: it depends on AWS::Region, and no region was given",
+		"!If [IsProd, ...]: condition IsProd is not known: it depends on parameter Env (default dev, allowed dev, prod), which can be set at deployment; the policy is judged with the statements of both branches, the worst case (1 Deny statement(s) that only one branch has are left out)",
+		"the RepositoryName of FreeRepo is not known",
+	} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("no note %q in\n%s", want, msgs)
+		}
+	}
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+
+	// Given the region and the parameters, the conditions are decided.
+	est = load(t, src, Options{Account: acct, Region: "us-east-1", Parameters: map[string]string{"Env": "dev", "Free": "dev"}})
+	for _, r := range est.Account(acct).Region("us-east-1").Repositories() {
+		if r.Name == "in-eu" {
+			t.Error("in-eu is created outside eu-west-1")
+		}
+	}
+	findRepo(t, est, "free-dev")
+	if r := findRepo(t, est, "app"); len(r.Policy.Doc.Statements) != 2 || r.Policy.Doc.Statements[1].Sid != "OnlyDev" {
+		t.Errorf("app: %+v", r.Policy.Doc.Statements)
 	}
 }
