@@ -108,8 +108,10 @@ const (
 	// CodeMissing: something the input refers to is not in it (an attached
 	// managed policy, a group).
 	CodeMissing = "missing"
-	// CodeDuplicate: two inputs define the same thing; the first one read is
-	// used and the other is not assessed.
+	// CodeDuplicate: authorization details describe one user, group, role
+	// or managed policy twice; the first one read is used and the other is
+	// not assessed. (Two inputs that disagree about a repository's or a
+	// registry's policy, or a repository's tags, are estate.CodeConflict.)
 	CodeDuplicate = "duplicate"
 	// CodeTruncated: a paginated output holds only some of its pages.
 	CodeTruncated = "truncated"
