@@ -146,6 +146,10 @@ func (l *loader) describeRepositories(in *input) {
 		l.gapFor(in, CodeInvalid, top.err, "", "", "")
 		return
 	}
+	if m, ok := pageMarker(in.root); ok {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(m.KeyOff), Code: CodeTruncated, Region: l.opts.region(),
+			Message: fmt.Sprintf("describe-repositories output is truncated (%s): the file holds only the first page, and the repositories on the other pages were not assessed; run aws ecr describe-repositories without --max-items", describeMarker(m))})
+	}
 	for i, e := range elems {
 		o := in.objectAt(e, fmt.Sprintf("repositories[%d]", i))
 		name := o.str("repositoryName", true)

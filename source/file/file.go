@@ -522,7 +522,7 @@ func isAuthorizationDetails(obj *jsonpos.Node) bool {
 	if pols == nil {
 		return false
 	}
-	if obj.Get("IsTruncated") != nil {
+	if obj.Get("IsTruncated") != nil || obj.Get("Marker") != nil || obj.Get("NextToken") != nil {
 		return true
 	}
 	if pols.Kind == jsonpos.Array && len(pols.Elems) > 0 && pols.Elems[0].Get("PolicyVersionList") != nil {
