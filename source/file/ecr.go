@@ -1,6 +1,7 @@
 package file
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -23,6 +24,30 @@ func (l *loader) rawPolicy(in *input) {
 		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
 		return
 	}
+	l.rawPolicyDoc(in, doc)
+}
+
+// encodedPolicy reads a file whose top-level value is a JSON string: a
+// policy document written as a string, as `aws ecr get-repository-policy
+// --query policyText` (or get-registry-policy, describe-policy --query
+// Policy.Content) writes it. Its content is read as the raw policy document
+// it is, positioned in the file; content that is not a policy document is a
+// Gap, since the file most likely holds one that could not be read.
+func (l *loader) encodedPolicy(in *input) {
+	doc, err := embedded(in.data, in.root.Off, in.loc, false)
+	if err != nil {
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			err = &policy.Error{Pos: pe.Pos, Msg: "the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: " + pe.Msg}
+		}
+		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		return
+	}
+	l.rawPolicyDoc(in, doc)
+}
+
+// rawPolicyDoc files doc, the policy document of a raw policy file.
+func (l *loader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {

@@ -434,8 +434,12 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 // classify detects the file's kind by its content and reads it.
 func (l *loader) classify(in *input) {
 	obj := in.root
+	if obj.Kind == jsonpos.String {
+		l.encodedPolicy(in)
+		return
+	}
 	if obj.Kind != jsonpos.Object {
-		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object", article(obj.Kind), obj.Kind))
+		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object (or a policy document written as a JSON string)", article(obj.Kind), obj.Kind))
 		return
 	}
 	has := func(key string) bool { return obj.Get(key) != nil }

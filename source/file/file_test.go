@@ -198,6 +198,31 @@ func TestShapes(t *testing.T) {
 			gap:  "repos.json:2:1: truncated: describe-repositories output is truncated (it has a NextToken)",
 		},
 		{
+			// aws ecr get-repository-policy --query policyText: the policy
+			// as a JSON string, positioned in the file.
+			name: "policy as a JSON string",
+			file: "app.json",
+			data: `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"ecr:*\"}]}"`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("").Repository("app")
+				if repo.PolicyState != estate.HasPolicy {
+					t.Fatalf("repository = %+v", repo)
+				}
+				// The statement's '{' is at column 45 (escapes count in the file).
+				if p, s := repo.Policy.Source.String(), repo.Policy.Doc.Statements[0].Pos.String(); p != "app.json:1:2" || s != "app.json:1:45" {
+					t.Errorf("positions: document %s, statement %s; want app.json:1:2 and app.json:1:45", p, s)
+				}
+			},
+		},
+		{
+			name: "JSON string that is not a policy",
+			file: "x.json",
+			data: `"{\"Statement\": 7}"`,
+			opts: Options{Account: "111122223333"},
+			gap:  "x.json:1:18: parse-error: the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: ",
+		},
+		{
 			name: "statement missing",
 			file: "p.json",
 			data: "{\n  \"Version\": \"2012-10-17\"\n}",
