@@ -232,19 +232,21 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			return nil
 		}
 		name := d.Name()
-		if p != root && strings.HasPrefix(name, ".") {
-			// Hidden folders (.git, .terraform) and files (.ecrguard.yaml) are
-			// not inputs.
-			if d.IsDir() {
+		if d.IsDir() {
+			if p == root {
+				return nil
+			}
+			if vcsDirs[name] {
+				return fs.SkipDir
+			}
+			if what, ok := toolDirs[name]; ok {
+				l.note(display(p), "skipped: "+name+" holds "+what+", not ecrguard inputs (scan it as a root to read it)")
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() {
-			if name == "node_modules" && p != root {
-				l.note(display(p), "skipped: node_modules holds JavaScript packages, not ecrguard inputs (scan it as a root to read it)")
-				return fs.SkipDir
-			}
+		if p != root && configFiles[name] {
+			// The config (cmd/ecrguard reads it), not an input.
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -303,6 +305,25 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 	}
 	return nil
 }
+
+// vcsDirs are version control folders: a walk skips them without a word.
+var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true, ".jj": true}
+
+// toolDirs are folders of tools' downloads and caches, which hold no
+// inputs but may hold files that look like them (a downloaded Terraform
+// module's .tf files): a walk skips them with a note. Other folders,
+// hidden ones (.ecr) included, are read.
+var toolDirs = map[string]string{
+	"node_modules":      "JavaScript packages",
+	".terraform":        "Terraform's downloaded modules and providers",
+	".terragrunt-cache": "Terragrunt's copies of modules",
+	".venv":             "a Python environment",
+	".idea":             "editor settings",
+	".vscode":           "editor settings",
+}
+
+// configFiles are the names of ecrguard's config file (config.FileName).
+var configFiles = map[string]bool{".ecrguard.yaml": true}
 
 func unwrapPath(err error) string {
 	var pe *fs.PathError
