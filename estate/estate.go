@@ -64,8 +64,13 @@ func (e *Estate) AddGap(g Gap) { e.Gaps = append(e.Gaps, g) }
 func (e *Estate) AddNote(n Note) { e.Notes = append(e.Notes, n) }
 
 // Merge adds everything of o to e. Repositories, registries and IAM data of
-// the same account and region are merged; where both define the same thing
-// (a repository's policy, say), o's definition wins and a note says so.
+// the same account and region are merged. Where both say the same thing
+// about a resource (a snapshot and a CLI export of one policy, a Terraform
+// module and its plan) they merge quietly; where they disagree (two
+// different policies of one repository, a policy and "no policy") neither
+// is dropped silently: a Gap with code CodeConflict names both inputs, and
+// the analysis judges the reading that can grant the most (see
+// resolvePolicy).
 func (e *Estate) Merge(o *Estate) {
 	for _, oa := range o.Accounts() {
 		a := e.Account(oa.ID)
@@ -120,14 +125,9 @@ func (a *Account) merge(o *Account, e *Estate) {
 	for _, or := range o.Regions() {
 		r := a.Region(or.Name)
 		for _, orepo := range or.Repositories() {
-			r.Repository(orepo.Name).merge(orepo)
+			r.Repository(orepo.Name).merge(orepo, e)
 		}
-		if or.Registry.Policy != nil || or.Registry.PolicyState != Unread {
-			r.Registry.Policy, r.Registry.PolicyState = or.Registry.Policy, or.Registry.PolicyState
-		}
-		if or.Registry.Scope != "" {
-			r.Registry.Scope = or.Registry.Scope
-		}
+		r.Registry.merge(&or.Registry, r, e)
 		r.Registry.Replication = append(r.Registry.Replication, or.Registry.Replication...)
 	}
 	if o.IAM != nil {
@@ -230,22 +230,6 @@ func (r *Repository) SetPolicy(p *Policy) {
 		r.PolicyState = NoPolicy
 	} else {
 		r.PolicyState = HasPolicy
-	}
-}
-
-func (r *Repository) merge(o *Repository) {
-	if o.PolicyState != Unread {
-		r.Policy, r.PolicyState = o.Policy, o.PolicyState
-	}
-	if o.TagsKnown {
-		r.Tags, r.TagsKnown = o.Tags, true
-	}
-	if o.InInventory {
-		r.InInventory = true
-		r.ImageTagMutability, r.ScanOnPush, r.EncryptionType, r.CreatedAt = o.ImageTagMutability, o.ScanOnPush, o.EncryptionType, o.CreatedAt
-	}
-	if !r.Source.IsValid() || o.Source.IsValid() && r.Source.File == "" {
-		r.Source = o.Source
 	}
 }
 

@@ -64,8 +64,8 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 			var what string
 			if g.Resource != "" {
 				what = mdCode(g.Resource)
-			} else if g.Account != "" || g.Region != "" {
-				what = mdEscape(strings.TrimSpace("account " + g.Account + " " + g.Region))
+			} else if scope := gapScope(g); scope != "" {
+				what = mdEscape(scope)
 			}
 			switch {
 			case what != "" && len(parts) > 0:

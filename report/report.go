@@ -249,3 +249,16 @@ func frameworkList(fw map[string][]string) []string {
 	}
 	return out
 }
+
+// gapScope names what a gap without a resource left unassessed: "account
+// 111122223333 us-east-1", "account 111122223333", or "region us-east-1"
+// when only the region is known.
+func gapScope(g estate.Gap) string {
+	switch {
+	case g.Account != "":
+		return strings.TrimSpace("account " + g.Account + " " + g.Region)
+	case g.Region != "":
+		return "region " + g.Region
+	}
+	return ""
+}

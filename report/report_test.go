@@ -15,6 +15,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -426,5 +428,20 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	}
 	if got := printable("tab\there\nnewline"); got != "tab here\nnewline" {
 		t.Errorf("printable = %q", got)
+	}
+}
+
+// A gap that knows only its region is labelled by its region, never as
+// an account.
+func TestGapScopeLabel(t *testing.T) {
+	r := &rules.Result{Gaps: []estate.Gap{
+		{Source: "repos.json", Pos: policy.Pos{File: "repos.json", Line: 1, Col: 9}, Region: "eu-west-1", Code: "truncated", Message: "first page only"},
+		{Source: "authz.json", Account: "111122223333", Code: "truncated", Message: "first page only"},
+	}}
+	for _, f := range []Format{Table, Markdown} {
+		out := string(write(t, f, r, Options{}))
+		if strings.Contains(out, "account eu-west-1") || !strings.Contains(out, "region eu-west-1") || !strings.Contains(out, "account 111122223333") {
+			t.Errorf("%s: gap labels wrong:\n%s", f, out)
+		}
 	}
 }

@@ -235,8 +235,8 @@ func (t *tableWriter) gap(g estate.Gap) {
 	}
 	if g.Resource != "" {
 		head = append(head, g.Resource)
-	} else if g.Account != "" || g.Region != "" {
-		head = append(head, strings.TrimSpace("account "+g.Account+" "+g.Region))
+	} else if scope := gapScope(g); scope != "" {
+		head = append(head, scope)
 	}
 	why := g.Message
 	if g.Code != "" {

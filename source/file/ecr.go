@@ -1,7 +1,9 @@
 package file
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"strconv"
 	"strings"
@@ -22,6 +24,30 @@ func (l *loader) rawPolicy(in *input) {
 		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
 		return
 	}
+	l.rawPolicyDoc(in, doc)
+}
+
+// encodedPolicy reads a file whose top-level value is a JSON string: a
+// policy document written as a string, as `aws ecr get-repository-policy
+// --query policyText` (or get-registry-policy, describe-policy --query
+// Policy.Content) writes it. Its content is read as the raw policy document
+// it is, positioned in the file; content that is not a policy document is a
+// Gap, since the file most likely holds one that could not be read.
+func (l *loader) encodedPolicy(in *input) {
+	doc, err := embedded(in.data, in.root.Off, in.loc, false)
+	if err != nil {
+		var pe *policy.Error
+		if errors.As(err, &pe) {
+			err = &policy.Error{Pos: pe.Pos, Msg: "the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: " + pe.Msg}
+		}
+		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		return
+	}
+	l.rawPolicyDoc(in, doc)
+}
+
+// rawPolicyDoc files doc, the policy document of a raw policy file.
+func (l *loader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {
@@ -80,16 +106,16 @@ func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
 	acct.SCPsKnown = true
 }
 
+// setRepositoryPolicy records a repository policy read from in. A
+// repository whose policy another input already gave is merged as
+// estate.Estate.Merge merges two inputs: the same policy quietly, a
+// different one (or "no policy") as a conflict Gap.
 func (l *loader) setRepositoryPolicy(in *input, repo *estate.Repository, doc *policy.Document) {
-	if repo.PolicyState != estate.Unread {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeDuplicate, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
-			Message: fmt.Sprintf("a policy of repository %s was already read from %s; this one was not assessed", repo.Name, policySource(repo.Policy))})
-		return
-	}
-	repo.SetPolicy(&estate.Policy{Name: "repository policy of " + repo.Name, Doc: doc, Source: doc.Pos})
-	if !repo.Source.IsValid() {
-		repo.Source = doc.Pos
-	}
+	one := estate.New()
+	r := one.Account(repo.Account).Region(repo.Region).Repository(repo.Name)
+	r.SetPolicy(&estate.Policy{Name: "repository policy of " + repo.Name, Doc: doc, Source: doc.Pos})
+	r.Source = doc.Pos
+	l.est.Merge(one)
 }
 
 // ecrPolicyOutput reads the output of aws ecr get-repository-policy or
@@ -128,12 +154,11 @@ func (l *loader) ecrPolicyOutput(in *input) {
 		l.setRepositoryPolicy(in, reg.Repository(repoName), doc)
 		return
 	}
-	if reg.Registry.PolicyState != estate.Unread {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeDuplicate, Account: acct, Region: region, Resource: resource,
-			Message: fmt.Sprintf("the registry policy of %s in %s was already read from %s; this one was not assessed", acct, region, policySource(reg.Registry.Policy))})
-		return
-	}
-	reg.Registry.SetPolicy(&estate.Policy{Name: fmt.Sprintf("registry policy of %s in %s", acct, region), Doc: doc, Source: doc.Pos})
+	// As for a repository: a registry policy given twice merges as two
+	// inputs do.
+	one := estate.New()
+	one.Account(acct).Region(region).Registry.SetPolicy(&estate.Policy{Name: fmt.Sprintf("registry policy of %s in %s", acct, region), Doc: doc, Source: doc.Pos})
+	l.est.Merge(one)
 }
 
 // describeRepositories reads the output of aws ecr describe-repositories.
@@ -145,6 +170,10 @@ func (l *loader) describeRepositories(in *input) {
 	if top.err != nil {
 		l.gapFor(in, CodeInvalid, top.err, "", "", "")
 		return
+	}
+	if m, ok := pageMarker(in.root); ok {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(m.KeyOff), Code: CodeTruncated, Region: l.opts.region(),
+			Message: fmt.Sprintf("describe-repositories output is truncated (%s): the file holds only the first page, and the repositories on the other pages were not assessed; run aws ecr describe-repositories without --max-items", describeMarker(m))})
 	}
 	for i, e := range elems {
 		o := in.objectAt(e, fmt.Sprintf("repositories[%d]", i))
@@ -274,16 +303,20 @@ func (l *loader) tags(in *input) {
 			Message: fmt.Sprintf("tags of repository %q name no account: %s", name, needAccount)})
 		return
 	}
+	if tags == nil {
+		tags = map[string]string{}
+	}
 	repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(name)
 	if repo.TagsKnown {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeDuplicate, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
-			Message: fmt.Sprintf("tags of repository %s were already read; these were not used", name)})
+		// As estate.Estate.Merge does with two inputs: the same tags
+		// quietly, different ones as a conflict (the first read is used).
+		if !maps.Equal(repo.Tags, tags) {
+			l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.CodeConflict, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
+				Message: fmt.Sprintf("inputs disagree about the tags of repository %s: %v here, but %v read before; the analysis uses the first and not these; make the inputs agree to assess it", name, tags, repo.Tags)})
+		}
 		return
 	}
 	repo.Tags, repo.TagsKnown = tags, true
-	if repo.Tags == nil {
-		repo.Tags = map[string]string{}
-	}
 }
 
 // describePolicy reads the output of aws organizations describe-policy.
@@ -336,11 +369,4 @@ func (l *loader) describePolicy(in *input) {
 		name += " " + in.name
 	}
 	l.addSCP(in, doc, name)
-}
-
-func policySource(p *estate.Policy) string {
-	if p == nil || p.Source.String() == "" {
-		return "another input"
-	}
-	return p.Source.String()
 }

@@ -191,3 +191,33 @@ func labelled(label string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", label, err)
 }
+
+// pageMarker returns the member of obj, the top-level object of an AWS CLI
+// output, that says the output is one page of several: IsTruncated true (the
+// API's marker), or a non-empty Marker, NextToken or nextToken (what the
+// AWS CLI writes with --max-items, where it drops IsTruncated). ok is false
+// when the output says it is complete.
+func pageMarker(obj *jsonpos.Node) (m jsonpos.Member, ok bool) {
+	for _, m := range obj.Members {
+		v := m.Value
+		switch m.Key {
+		case "IsTruncated":
+			if v.Kind == jsonpos.Bool && v.Text == "true" {
+				return m, true
+			}
+		case "Marker", "NextToken", "nextToken":
+			if v.Kind != jsonpos.Null && !(v.Kind == jsonpos.String && v.Text == "") {
+				return m, true
+			}
+		}
+	}
+	return jsonpos.Member{}, false
+}
+
+// describeMarker says what m, a pageMarker, holds, for messages.
+func describeMarker(m jsonpos.Member) string {
+	if m.Key == "IsTruncated" {
+		return "IsTruncated is true"
+	}
+	return "it has a " + m.Key
+}

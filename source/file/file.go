@@ -108,8 +108,10 @@ const (
 	// CodeMissing: something the input refers to is not in it (an attached
 	// managed policy, a group).
 	CodeMissing = "missing"
-	// CodeDuplicate: two inputs define the same thing; the first one read is
-	// used and the other is not assessed.
+	// CodeDuplicate: authorization details describe one user, group, role
+	// or managed policy twice; the first one read is used and the other is
+	// not assessed. (Two inputs that disagree about a repository's or a
+	// registry's policy, or a repository's tags, are estate.CodeConflict.)
 	CodeDuplicate = "duplicate"
 	// CodeTruncated: a paginated output holds only some of its pages.
 	CodeTruncated = "truncated"
@@ -230,19 +232,21 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			return nil
 		}
 		name := d.Name()
-		if p != root && strings.HasPrefix(name, ".") {
-			// Hidden folders (.git, .terraform) and files (.ecrguard.yaml) are
-			// not inputs.
-			if d.IsDir() {
+		if d.IsDir() {
+			if p == root {
+				return nil
+			}
+			if vcsDirs[name] {
+				return fs.SkipDir
+			}
+			if what, ok := toolDirs[name]; ok {
+				l.note(display(p), "skipped: "+name+" holds "+what+", not ecrguard inputs (scan it as a root to read it)")
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() {
-			if name == "node_modules" && p != root {
-				l.note(display(p), "skipped: node_modules holds JavaScript packages, not ecrguard inputs (scan it as a root to read it)")
-				return fs.SkipDir
-			}
+		if p != root && configFiles[name] {
+			// The config (cmd/ecrguard reads it), not an input.
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -301,6 +305,25 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 	}
 	return nil
 }
+
+// vcsDirs are version control folders: a walk skips them without a word.
+var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true, ".jj": true}
+
+// toolDirs are folders of tools' downloads and caches, which hold no
+// inputs but may hold files that look like them (a downloaded Terraform
+// module's .tf files): a walk skips them with a note. Other folders,
+// hidden ones (.ecr) included, are read.
+var toolDirs = map[string]string{
+	"node_modules":      "JavaScript packages",
+	".terraform":        "Terraform's downloaded modules and providers",
+	".terragrunt-cache": "Terragrunt's copies of modules",
+	".venv":             "a Python environment",
+	".idea":             "editor settings",
+	".vscode":           "editor settings",
+}
+
+// configFiles are the names of ecrguard's config file (config.FileName).
+var configFiles = map[string]bool{".ecrguard.yaml": true}
 
 func unwrapPath(err error) string {
 	var pe *fs.PathError
@@ -432,8 +455,12 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 // classify detects the file's kind by its content and reads it.
 func (l *loader) classify(in *input) {
 	obj := in.root
+	if obj.Kind == jsonpos.String {
+		l.encodedPolicy(in)
+		return
+	}
 	if obj.Kind != jsonpos.Object {
-		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object", article(obj.Kind), obj.Kind))
+		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object (or a policy document written as a JSON string)", article(obj.Kind), obj.Kind))
 		return
 	}
 	has := func(key string) bool { return obj.Get(key) != nil }
@@ -520,7 +547,7 @@ func isAuthorizationDetails(obj *jsonpos.Node) bool {
 	if pols == nil {
 		return false
 	}
-	if obj.Get("IsTruncated") != nil {
+	if obj.Get("IsTruncated") != nil || obj.Get("Marker") != nil || obj.Get("NextToken") != nil {
 		return true
 	}
 	if pols.Kind == jsonpos.Array && len(pols.Elems) > 0 && pols.Elems[0].Get("PolicyVersionList") != nil {

@@ -161,6 +161,68 @@ func TestShapes(t *testing.T) {
 			gap:  `scps/x.json:2:13: parse-error: SCP scps/x.json: Statement[0]: an SCP cannot have Principal or NotPrincipal`,
 		},
 		{
+			// The AWS CLI with --max-items drops IsTruncated and writes
+			// NextToken.
+			name: "authorization details with NextToken",
+			file: "authz.json",
+			data: "{\"UserDetailList\": [{\"UserName\": \"u\", \"Arn\": \"arn:aws:iam::111122223333:user/u\"}],\n  \"NextToken\": \"eyJNYXJrZXIiOiBudWxsfQ==\"}",
+			gap:  "authz.json:2:3: truncated: authorization details of account 111122223333 are truncated (it has a NextToken; read from authz.json)",
+		},
+		{
+			name: "authorization details with Marker",
+			file: "authz.json",
+			data: "{\"Policies\": [],\n \"Marker\": \"AAA\"}",
+			opts: Options{Account: "111122223333"},
+			gap:  "authz.json:2:2: truncated: authorization details of account 111122223333 are truncated (it has a Marker;",
+		},
+		{
+			name: "authorization details, last page",
+			file: "authz.json",
+			data: `{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111122223333:user/u"}], "IsTruncated": false, "Marker": null, "NextToken": ""}`,
+		},
+		{
+			name: "describe-repositories with nextToken",
+			file: "repos.json",
+			data: "{\"repositories\": [{\"repositoryName\": \"app\", \"repositoryArn\": \"arn:aws:ecr:us-east-1:111122223333:repository/app\"}],\n\"nextToken\": \"abc\"}",
+			gap:  "repos.json:2:1: truncated: describe-repositories output is truncated (it has a nextToken): the file holds only the first page",
+			check: func(t *testing.T, e *estate.Estate) {
+				if r := e.Lookup("111122223333").Region("").Repository("app"); !r.InInventory {
+					t.Errorf("the first page was not read: %+v", r)
+				}
+			},
+		},
+		{
+			name: "describe-repositories with NextToken",
+			file: "repos.json",
+			data: "{\"repositories\": [],\n\"NextToken\": \"abc\"}",
+			gap:  "repos.json:2:1: truncated: describe-repositories output is truncated (it has a NextToken)",
+		},
+		{
+			// aws ecr get-repository-policy --query policyText: the policy
+			// as a JSON string, positioned in the file.
+			name: "policy as a JSON string",
+			file: "app.json",
+			data: `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"ecr:*\"}]}"`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				repo := e.Lookup("111122223333").Region("").Repository("app")
+				if repo.PolicyState != estate.HasPolicy {
+					t.Fatalf("repository = %+v", repo)
+				}
+				// The statement's '{' is at column 45 (escapes count in the file).
+				if p, s := repo.Policy.Source.String(), repo.Policy.Doc.Statements[0].Pos.String(); p != "app.json:1:2" || s != "app.json:1:45" {
+					t.Errorf("positions: document %s, statement %s; want app.json:1:2 and app.json:1:45", p, s)
+				}
+			},
+		},
+		{
+			name: "JSON string that is not a policy",
+			file: "x.json",
+			data: `"{\"Statement\": 7}"`,
+			opts: Options{Account: "111122223333"},
+			gap:  "x.json:1:18: parse-error: the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: ",
+		},
+		{
 			name: "statement missing",
 			file: "p.json",
 			data: "{\n  \"Version\": \"2012-10-17\"\n}",

@@ -17,7 +17,11 @@ import (
 type iamAccount struct {
 	iam      *estate.IAM
 	files    []string
-	complete bool // some page had IsTruncated false
+	complete bool // some page says it is the last (no IsTruncated true, Marker or NextToken)
+	// truncatedAt is the first page marker read, and truncatedBy what it
+	// says ("IsTruncated is true", "it has a NextToken").
+	truncatedAt policy.Pos
+	truncatedBy string
 
 	users, roles map[string]bool
 	groups       map[string]*estate.Group // by ARN
@@ -79,11 +83,12 @@ func (l *loader) authorizationDetails(in *input) {
 			top.err = nil
 		}
 	}
-	truncated, _ := top.boolean("IsTruncated")
+	top.boolean("IsTruncated")
 	if top.err != nil {
 		l.gapFor(in, CodeInvalid, top.err, "", "", "")
 		top.err = nil
 	}
+	marker, truncated := pageMarker(in.root)
 	for i, e := range lists["UserDetailList"] {
 		d.user(i, e)
 	}
@@ -112,6 +117,8 @@ func (l *loader) authorizationDetails(in *input) {
 		a.files = append(a.files, in.name)
 		if !truncated {
 			a.complete = true
+		} else if !a.truncatedAt.IsValid() {
+			a.truncatedAt, a.truncatedBy = in.pos(marker.KeyOff), describeMarker(marker)
 		}
 		for _, mp := range awsManaged {
 			if _, dup := a.policies[mp.ARN]; dup {
@@ -436,8 +443,8 @@ func (l *loader) finishIAM() {
 		a := l.iam[id]
 		a.iam.Source = strings.Join(a.files, ", ")
 		if len(a.files) > 0 && !a.complete {
-			l.gap(estate.Gap{Source: a.files[0], Code: CodeTruncated, Account: id,
-				Message: fmt.Sprintf("authorization details of account %s are truncated (IsTruncated is true in %s): identities and policies on the missing pages were not assessed; give every page, or run aws iam get-account-authorization-details without --max-items", id, strings.Join(a.files, ", "))})
+			l.gap(estate.Gap{Source: a.truncatedAt.File, Pos: a.truncatedAt, Code: CodeTruncated, Account: id,
+				Message: fmt.Sprintf("authorization details of account %s are truncated (%s; read from %s): the files hold only the first page(s), and identities and policies on the missing pages were not assessed; give every page, or run aws iam get-account-authorization-details without --max-items", id, a.truncatedBy, strings.Join(a.files, ", "))})
 		}
 		for _, g := range sortedKeys(a.members) {
 			if a.groupByName[g] != nil {

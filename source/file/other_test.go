@@ -81,8 +81,53 @@ func TestOther(t *testing.T) {
 	for _, n := range e.Notes {
 		notes = append(notes, n.Source+": "+n.Message)
 	}
-	wantNote := "iac: skipped 2 file(s) that are not inputs ecrguard reads (README.md, k8s.yml)"
-	if len(notes) != 1 || !strings.HasPrefix(notes[0], wantNote) {
-		t.Errorf("notes %q, want one starting %q", notes, wantNote)
+	wantNotes := []string{
+		// Terraform's downloads are not read, and a note says so.
+		"iac/.terraform: skipped: .terraform holds Terraform's downloaded modules and providers",
+		"iac: skipped 2 file(s) that are not inputs ecrguard reads (README.md, k8s.yml)",
+	}
+	if len(notes) != len(wantNotes) {
+		t.Fatalf("notes %q, want %q", notes, wantNotes)
+	}
+	for i, w := range wantNotes {
+		if !strings.HasPrefix(notes[i], w) {
+			t.Errorf("note %q, want one starting %q", notes[i], w)
+		}
+	}
+}
+
+// Hidden files and folders are inputs like any other; version control
+// folders are skipped quietly, tools' folders with a note, and the config
+// file is not an input.
+func TestHidden(t *testing.T) {
+	raw := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`
+	fsys := fstest.MapFS{
+		"scan/.ecr/app.json":           {Data: []byte(raw)},
+		"scan/.hidden.json":            {Data: []byte(raw)},
+		"scan/.git/objects/x.json":     {Data: []byte(raw)},
+		"scan/.ecrguard.yaml":          {Data: []byte("account: \"111122223333\"\n")},
+		"scan/node_modules/p/pkg.json": {Data: []byte(raw)},
+		"scan/.vscode/settings.json":   {Data: []byte(raw)},
+	}
+	e, err := Load(context.Background(), fsys, []string{"scan"}, Options{Account: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var repos []string
+	for _, r := range e.Lookup("111122223333").Region("").Repositories() {
+		repos = append(repos, r.Name+" "+r.Policy.Source.File)
+	}
+	if want := []string{".hidden scan/.hidden.json", "app scan/.ecr/app.json"}; !slices.Equal(repos, want) {
+		t.Errorf("repositories %q, want %q", repos, want)
+	}
+	var notes []string
+	for _, n := range e.Notes {
+		notes = append(notes, n.Source)
+	}
+	if want := []string{"scan/.vscode", "scan/node_modules"}; !slices.Equal(notes, want) {
+		t.Errorf("notes on %q, want %q (%v)", notes, want, e.Notes)
+	}
+	if len(e.Gaps) != 0 {
+		t.Errorf("gaps %v", e.Gaps)
 	}
 }

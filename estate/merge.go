@@ -1,0 +1,187 @@
+package estate
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// CodeConflict is the Gap code of two inputs that say different things
+// about one resource: two different policies of a repository, a policy and
+// "no policy", two sets of tags, two registry policy scopes.
+const CodeConflict = "conflicting-inputs"
+
+// policyClaim is what one input says about a resource's policy.
+type policyClaim struct {
+	state PolicyState
+	p     *Policy
+	// def is where the input defines the resource, for a claim of no
+	// policy (which has no position of its own).
+	def policy.Pos
+}
+
+// where is the claim's position: its policy's, else the resource's.
+func (c policyClaim) where() policy.Pos {
+	if c.state == HasPolicy && c.p != nil && c.p.Source.IsValid() {
+		return c.p.Source
+	}
+	return c.def
+}
+
+func (c policyClaim) String() string {
+	at := c.where().String()
+	if at == "" {
+		at = "an input that names no position"
+	}
+	if c.state == HasPolicy {
+		return "the policy at " + at
+	}
+	return "no policy (" + at + ")"
+}
+
+// samePolicy reports whether two known claims say the same thing: both no
+// policy, or policies of the same canonical text (policy.Marshal: element
+// order, spacing and one-value lists do not matter; positions do not).
+func samePolicy(a, b policyClaim) bool {
+	if a.state != b.state {
+		return false
+	}
+	if a.state != HasPolicy || a.p == b.p {
+		return true
+	}
+	if a.p == nil || b.p == nil || a.p.Doc == nil || b.p.Doc == nil {
+		return false
+	}
+	ta, errA := policy.Marshal(a.p.Doc)
+	tb, errB := policy.Marshal(b.p.Doc)
+	return errA == nil && errB == nil && bytes.Equal(ta, tb)
+}
+
+// resolvePolicy decides between what e already holds about a resource's
+// policy (cur) and what a further input says (in). An input that did not
+// read the policy says nothing. Two that say the same thing merge quietly,
+// keeping cur. Otherwise they conflict, and the kept claim is the one that
+// can grant more:
+//
+//   - a policy over no policy: a resource policy is what opens a repository
+//     or registry to other accounts and to the public, so judging "no
+//     policy" could hide exactly what ecrguard looks for;
+//   - of two different policies, the one read first (cur), as the file
+//     reader does with two files of one policy. Neither is safely the more
+//     open one without evaluating them, and a document built from both
+//     would be one nobody wrote (its Sids clash, its Versions may differ,
+//     the Deny of one would silence the Allow of the other). The conflict
+//     Gap says the other was not judged, so the scan is incomplete (exit
+//     code 2) until the inputs agree.
+func resolvePolicy(cur, in policyClaim) (keep, other policyClaim, conflict bool) {
+	switch {
+	case in.state == Unread:
+		return cur, in, false
+	case cur.state == Unread:
+		return in, cur, false
+	case samePolicy(cur, in):
+		return cur, in, false
+	case cur.state == NoPolicy && in.state == HasPolicy:
+		return in, cur, true
+	}
+	return cur, in, true
+}
+
+// conflictGap is the Gap of a conflict about what: kept is judged, other
+// is not.
+func conflictGap(account, region, resource, what string, kept, other policyClaim) Gap {
+	at := other.where()
+	if !at.IsValid() {
+		at = kept.where()
+	}
+	judged := "the analysis judges " + kept.String() + " and not the other"
+	if kept.state == HasPolicy && other.state == NoPolicy {
+		judged = "the analysis judges " + kept.String() + ", the reading that can open it wider"
+	}
+	return Gap{Source: at.File, Pos: at, Account: account, Region: region, Resource: resource, Code: CodeConflict,
+		Message: fmt.Sprintf("inputs disagree about %s: %s, but %s; %s; make the inputs agree (or scan them apart) to assess it", what, other, kept, judged)}
+}
+
+func (r *Repository) merge(o *Repository, e *Estate) {
+	keep, other, conflict := resolvePolicy(
+		policyClaim{r.PolicyState, r.Policy, r.Source},
+		policyClaim{o.PolicyState, o.Policy, o.Source})
+	if conflict {
+		e.AddGap(conflictGap(r.Account, r.Region, r.ARN, "the policy of repository "+r.Name, keep, other))
+	}
+	r.Policy, r.PolicyState = keep.p, keep.state
+	switch {
+	case !o.TagsKnown:
+	case !r.TagsKnown:
+		r.Tags, r.TagsKnown = o.Tags, true
+	case !maps.Equal(r.Tags, o.Tags):
+		// Tags are matched by conditions (aws:ResourceTag): no set of them
+		// is the more open one. The first read is kept.
+		at := o.Source
+		if !at.IsValid() {
+			at = r.Source
+		}
+		e.AddGap(Gap{Source: at.File, Pos: at, Account: r.Account, Region: r.Region, Resource: r.ARN, Code: CodeConflict,
+			Message: fmt.Sprintf("inputs disagree about the tags of repository %s: %v (%s), but %v (%s); the analysis uses the first and not the other; make the inputs agree to assess it", r.Name, o.Tags, posOrInput(o.Source), r.Tags, posOrInput(r.Source))})
+	}
+	if o.InInventory {
+		// Inventory settings are reported, not judged: fill what is missing.
+		if !r.InInventory {
+			r.ImageTagMutability, r.ScanOnPush, r.EncryptionType, r.CreatedAt = o.ImageTagMutability, o.ScanOnPush, o.EncryptionType, o.CreatedAt
+		} else {
+			fill(&r.ImageTagMutability, o.ImageTagMutability)
+			fill(&r.EncryptionType, o.EncryptionType)
+			fill(&r.CreatedAt, o.CreatedAt)
+			if r.ScanOnPush == nil {
+				r.ScanOnPush = o.ScanOnPush
+			}
+		}
+		r.InInventory = true
+	}
+	if !r.Source.IsValid() || o.Source.IsValid() && r.Source.File == "" {
+		r.Source = o.Source
+	}
+}
+
+func fill(dst *string, v string) {
+	if *dst == "" {
+		*dst = v
+	}
+}
+
+func posOrInput(p policy.Pos) string {
+	if s := p.String(); s != "" {
+		return s
+	}
+	return "an input that names no position"
+}
+
+// merge merges o, the registry of region r in another estate, into g.
+func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
+	arn := RegistryARN(r.Name, r.Account)
+	keep, other, conflict := resolvePolicy(
+		policyClaim{state: g.PolicyState, p: g.Policy},
+		policyClaim{state: o.PolicyState, p: o.Policy})
+	if conflict {
+		e.AddGap(conflictGap(r.Account, r.Name, arn, fmt.Sprintf("the registry policy of %s in %s", r.Account, r.Name), keep, other))
+	}
+	g.Policy, g.PolicyState = keep.p, keep.state
+	switch {
+	case o.Scope == "" || o.Scope == g.Scope:
+	case g.Scope == "":
+		g.Scope = o.Scope
+	default:
+		// V2 is the reading that can grant more: the registry policy then
+		// governs every ECR action, not only replication.
+		at, src := policyClaim{state: g.PolicyState, p: g.Policy}.where(), "REGISTRY_POLICY_SCOPE"
+		if at.IsValid() {
+			src = at.File
+		}
+		e.AddGap(Gap{Source: src, Pos: at, Account: r.Account, Region: r.Name, Resource: arn, Code: CodeConflict,
+			Message: fmt.Sprintf("inputs disagree about REGISTRY_POLICY_SCOPE of %s in %s: %s and %s; the analysis uses %s, under which the registry policy governs every ECR action", r.Account, r.Name, g.Scope, o.Scope, ScopeV2)})
+		g.Scope = ScopeV2
+	}
+	g.Replication = append(g.Replication, o.Replication...)
+}

@@ -1,0 +1,152 @@
+package estate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+const mergeAccount = "111122223333"
+
+// repoInput is an estate of one input that says what it knows of
+// repository app: state, the policy text (for HasPolicy) and the file.
+func repoInput(t *testing.T, state PolicyState, text, file string) *Estate {
+	t.Helper()
+	e := New()
+	r := e.Account(mergeAccount).Region("").Repository("app")
+	r.Source = policy.Pos{File: file, Line: 1, Col: 1}
+	switch state {
+	case HasPolicy:
+		doc, err := policy.ParseWith([]byte(text), TextLocator([]byte(text), policy.Pos{File: file, Line: 2, Col: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.SetPolicy(&Policy{Name: "repository policy of app", Doc: doc, Source: doc.Pos})
+	case NoPolicy:
+		r.SetPolicy(nil)
+	}
+	return e
+}
+
+const (
+	publicPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`
+	// The same document, written otherwise.
+	publicPolicy2 = `{"Statement": {"Action": ["ecr:BatchGetImage"],
+	   "Principal": "*", "Effect": "Allow"}, "Version": "2012-10-17"}`
+	partnerPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "ecr:BatchGetImage"}]}`
+)
+
+// Two inputs about one repository: the same thing merges quietly; a
+// disagreement is a conflict gap naming both, and the analysis keeps the
+// reading that can grant more (a policy over none) or the first read.
+func TestMergeRepositoryPolicy(t *testing.T) {
+	type in struct {
+		state PolicyState
+		text  string
+	}
+	cases := []struct {
+		name      string
+		a, b      in
+		wantState PolicyState
+		wantFile  string // the kept policy's file, for HasPolicy
+		wantGap   []string
+	}{
+		{"unread then policy", in{Unread, ""}, in{HasPolicy, publicPolicy}, HasPolicy, "b.json", nil},
+		{"policy then unread", in{HasPolicy, publicPolicy}, in{Unread, ""}, HasPolicy, "a.json", nil},
+		{"same policy, other text", in{HasPolicy, publicPolicy}, in{HasPolicy, publicPolicy2}, HasPolicy, "a.json", nil},
+		{"both none", in{NoPolicy, ""}, in{NoPolicy, ""}, NoPolicy, "", nil},
+		{"policy then none", in{HasPolicy, publicPolicy}, in{NoPolicy, ""}, HasPolicy, "a.json",
+			[]string{"b.json:1:1 (arn:aws:ecr:us-east-1:111122223333:repository/app): conflicting-inputs: ", "no policy (b.json:1:1), but the policy at a.json:2:1", "judges the policy at a.json:2:1"}},
+		{"none then policy", in{NoPolicy, ""}, in{HasPolicy, publicPolicy}, HasPolicy, "b.json",
+			[]string{"a.json:1:1 (", "no policy (a.json:1:1), but the policy at b.json:2:1", "judges the policy at b.json:2:1"}},
+		{"different policies", in{HasPolicy, publicPolicy}, in{HasPolicy, partnerPolicy}, HasPolicy, "a.json",
+			[]string{"b.json:2:1 (", "the policy at b.json:2:1, but the policy at a.json:2:1", "judges the policy at a.json:2:1 and not the other"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := repoInput(t, c.a.state, c.a.text, "a.json")
+			e.Merge(repoInput(t, c.b.state, c.b.text, "b.json"))
+			r := e.Lookup(mergeAccount).Region("").Repository("app")
+			if r.PolicyState != c.wantState {
+				t.Errorf("state %d, want %d", r.PolicyState, c.wantState)
+			}
+			if c.wantState == HasPolicy && r.Policy.Source.File != c.wantFile {
+				t.Errorf("kept the policy of %s, want %s", r.Policy.Source, c.wantFile)
+			}
+			if c.wantGap == nil {
+				if len(e.Gaps) != 0 {
+					t.Errorf("gaps %v, want none", e.Gaps)
+				}
+				return
+			}
+			if len(e.Gaps) != 1 {
+				t.Fatalf("gaps %v, want one conflict", e.Gaps)
+			}
+			g := e.Gaps[0]
+			if g.Code != CodeConflict || g.Account != mergeAccount || g.Region != DefaultRegion || !g.Pos.IsValid() || g.Source != g.Pos.File {
+				t.Errorf("gap %+v", g)
+			}
+			for _, w := range c.wantGap {
+				if !strings.Contains(g.String(), w) {
+					t.Errorf("gap %q lacks %q", g, w)
+				}
+			}
+		})
+	}
+}
+
+// The registry policy and scope, and tags, merge by the same rules.
+func TestMergeRegistryAndTags(t *testing.T) {
+	e := New()
+	reg := &e.Account(mergeAccount).Region("").Registry
+	reg.SetPolicy(nil)
+	reg.Scope = ScopeV1
+	repo := e.Account(mergeAccount).Region("").Repository("app")
+	repo.Tags, repo.TagsKnown = map[string]string{"team": "a"}, true
+
+	o := repoInput(t, Unread, "", "b.json")
+	doc, err := policy.Parse([]byte(publicPolicy), "registry.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oreg := &o.Account(mergeAccount).Region("").Registry
+	oreg.SetPolicy(&Policy{Name: "registry policy", Doc: doc, Source: doc.Pos})
+	oreg.Scope = ScopeV2
+	orepo := o.Account(mergeAccount).Region("").Repository("app")
+	orepo.Tags, orepo.TagsKnown = map[string]string{"team": "b"}, true
+
+	e.Merge(o)
+	if reg.PolicyState != HasPolicy || reg.Scope != ScopeV2 || repo.Tags["team"] != "a" {
+		t.Errorf("registry %+v, tags %v: want the policy, V2 and the first tags", reg, repo.Tags)
+	}
+	var got []string
+	for _, g := range e.Gaps {
+		if g.Code != CodeConflict {
+			t.Errorf("gap %v, want %s", g, CodeConflict)
+		}
+		got = append(got, g.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, w := range []string{"the registry policy of 111122223333 in us-east-1", "REGISTRY_POLICY_SCOPE", "tags of repository app"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("gaps\n%s\nlack %q", all, w)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d gaps, want 3", len(got))
+	}
+
+	// The same again is quiet.
+	n := len(e.Gaps)
+	same := New()
+	sreg := &same.Account(mergeAccount).Region("").Registry
+	sreg.SetPolicy(&Policy{Doc: doc, Source: doc.Pos})
+	sreg.Scope = ScopeV2
+	srepo := same.Account(mergeAccount).Region("").Repository("app")
+	srepo.Tags, srepo.TagsKnown = map[string]string{"team": "a"}, true
+	e.Merge(same)
+	if len(e.Gaps) != n {
+		t.Errorf("merging the same again added gaps: %v", e.Gaps[n:])
+	}
+}
