@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,11 +11,13 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // Limits that keep hostile or pathological configurations from exhausting
@@ -451,6 +454,10 @@ func (m *module) computeVar(v *variable) cty.Value {
 			return conv(sc.eval(a.Expr))
 		}
 	} else if src, ok := m.l.rootVars[v.name]; ok {
+		if src.unknownFrom != "" {
+			// rootVarSources noted the file.
+			return cty.UnknownVal(v.typ)
+		}
 		v.from = src
 		if src.expr == nil {
 			return m.cliVar(v, src.text)
@@ -656,63 +663,130 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // rootVarSources gathers the root module's variable values from
-// terraform.tfvars, *.auto.tfvars, Options.VarFiles and Options.Vars, in
-// Terraform's order of precedence (later wins).
+// terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and
+// *.auto.tfvars.json (in that order, the auto files by name),
+// Options.VarFiles and Options.Vars, in Terraform's order of precedence
+// (later wins).
+//
+// Another variable file in the root module's folder (prod.tfvars) is read
+// by Terraform only when it is named with -var-file, as it may well be at
+// deploy time: every variable it sets is unknown (unless Options.Vars sets
+// it), taken at its worst, and a note names the file.
 func (l *loader) rootVarSources() (map[string]valueSource, error) {
 	out := map[string]valueSource{}
-	var files []string
 	entries, err := fs.ReadDir(l.fsys, l.root)
 	if err != nil {
 		return nil, err
 	}
-	var auto []string
+	named := map[string]bool{}
+	for _, f := range l.opts.VarFiles {
+		named[l.varFilePath(f)] = true
+	}
+	var files, auto, other []string
 	for _, e := range entries {
 		n := e.Name()
 		if e.IsDir() {
 			continue
 		}
+		p := path.Join(l.root, n)
 		switch {
-		case n == "terraform.tfvars":
-			files = append(files, path.Join(l.root, n))
-		case strings.HasSuffix(n, ".auto.tfvars"):
-			auto = append(auto, path.Join(l.root, n))
-		case n == "terraform.tfvars.json" || strings.HasSuffix(n, ".auto.tfvars.json"):
-			l.note(path.Join(l.root, n), "JSON variable files are not read; use .tfvars or Options.Vars")
+		case n == "terraform.tfvars" || n == "terraform.tfvars.json":
+			files = append(files, p)
+		case strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json"):
+			auto = append(auto, p)
+		case (strings.HasSuffix(n, ".tfvars") || strings.HasSuffix(n, ".tfvars.json")) && !named[p]:
+			other = append(other, p)
 		}
 	}
+	sort.Strings(files) // terraform.tfvars before terraform.tfvars.json
 	sort.Strings(auto)
+	sort.Strings(other)
 	files = append(files, auto...)
 	for _, f := range l.opts.VarFiles {
-		name := path.Clean(f)
-		if _, err := fs.Stat(l.fsys, name); err != nil {
-			if alt := path.Join(l.root, f); alt != name {
-				if _, err2 := fs.Stat(l.fsys, alt); err2 == nil {
-					name = alt
-				}
-			}
-		}
-		files = append(files, name)
+		files = append(files, l.varFilePath(f))
 	}
 	for _, f := range files {
-		data, err := fs.ReadFile(l.fsys, f)
+		attrs, err := l.readVarFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
-		}
-		hf, diags := hclsyntax.ParseConfig(data, f, hcl.InitialPos)
-		if diags.HasErrors() {
-			return nil, diagError(diags)
-		}
-		l.src[f] = data
-		attrs, diags := hf.Body.JustAttributes()
-		if diags.HasErrors() {
-			return nil, diagError(diags)
+			return nil, err
 		}
 		for name, a := range attrs {
 			out[name] = valueSource{expr: a.Expr, pos: rangePos(a.Range)}
+		}
+	}
+	for _, f := range other {
+		attrs, err := l.readVarFile(f)
+		if err != nil {
+			var pe *policy.Error
+			if !errors.As(err, &pe) {
+				pe = &policy.Error{Pos: policy.Pos{File: f, Line: 1, Col: 1}, Msg: err.Error()}
+			}
+			l.gap(estate.Gap{Source: f, Pos: pe.Pos, Code: CodeParse, Message: fmt.Sprintf("%s; Terraform reads this variable file with -var-file, and the variables it would set are not known", pe.Msg)})
+			continue
+		}
+		var names []string
+		for _, name := range sortedKeys(attrs) {
+			if _, cli := l.opts.Vars[name]; !cli {
+				out[name] = valueSource{unknownFrom: f, pos: rangePos(attrs[name].Range)}
+				names = append(names, name)
+			}
+		}
+		if len(names) > 0 {
+			l.note(f, fmt.Sprintf("Terraform reads this variable file only when it is named with -var-file; the variables it sets (%s) are read as unknown, and taken at their worst", strings.Join(names, ", ")))
 		}
 	}
 	for _, name := range sortedKeys(l.opts.Vars) {
 		out[name] = valueSource{text: l.opts.Vars[name]}
 	}
 	return out, nil
+}
+
+// varFilePath finds a -var-file path: in the file system, else relative to
+// the root module's directory.
+func (l *loader) varFilePath(f string) string {
+	name := path.Clean(f)
+	if _, err := fs.Stat(l.fsys, name); err != nil {
+		if alt := path.Join(l.root, f); alt != name {
+			if _, err2 := fs.Stat(l.fsys, alt); err2 == nil {
+				name = alt
+			}
+		}
+	}
+	return name
+}
+
+// readVarFile reads the attributes of a variable file: HCL, or JSON when
+// its name ends in .json. A JSON file's values are literal, as Terraform
+// reads them (a "${...}" in a string is text, not a reference).
+func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
+	data, err := fs.ReadFile(l.fsys, f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
+	}
+	var hf *hcl.File
+	var diags hcl.Diagnostics
+	isJSON := strings.HasSuffix(f, ".json")
+	if isJSON {
+		hf, diags = hcljson.Parse(data, f)
+	} else {
+		hf, diags = hclsyntax.ParseConfig(data, f, hcl.InitialPos)
+	}
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	l.src[f] = data
+	attrs, diags := hf.Body.JustAttributes()
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	if isJSON {
+		for _, a := range attrs {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				return nil, diagError(diags)
+			}
+			a.Expr = hcl.StaticExpr(v, a.Expr.Range())
+		}
+	}
+	return attrs, nil
 }

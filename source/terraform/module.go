@@ -58,6 +58,9 @@ type valueSource struct {
 	// text is a command-line value (-var), which has no expression.
 	text string
 	pos  policy.Pos
+	// unknownFrom is a variable file Terraform reads only with -var-file
+	// that sets the variable: its value is unknown.
+	unknownFrom string
 }
 
 type local struct {
