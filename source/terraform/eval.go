@@ -492,6 +492,10 @@ func (m *module) cliVar(v *variable, text string) cty.Value {
 		}
 		return c
 	}
+	if err := checkSource([]byte(text), "-var "+v.name, syntaxHCL); err != nil {
+		m.l.note("-var", fmt.Sprintf("-var %s: %v; read as unknown", v.name, err))
+		return cty.UnknownVal(v.typ)
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(text), "-var "+v.name, hcl.InitialPos)
 	if diags.HasErrors() {
 		m.l.note("-var", fmt.Sprintf("-var %s: %s; read as unknown", v.name, diagError(diags)))
@@ -766,6 +770,13 @@ func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
 	var hf *hcl.File
 	var diags hcl.Diagnostics
 	isJSON := strings.HasSuffix(f, ".json")
+	kind := syntaxHCL
+	if isJSON {
+		kind = syntaxJSON
+	}
+	if err := checkSource(data, f, kind); err != nil {
+		return nil, err
+	}
 	if isJSON {
 		hf, diags = hcljson.Parse(data, f)
 	} else {

@@ -1,11 +1,13 @@
 package terraform
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // gapWith returns the first gap whose message contains s, or nil.
@@ -112,5 +114,57 @@ resource "aws_ecr_repository_policy" "k" {
 	repo = findRepo(t, est, acct, "kept")
 	if ps := principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || !ps[0].Unknown {
 		t.Errorf("with -var-file prod.tfvars: principal %+v, want unknown", ps)
+	}
+}
+
+func TestCheckSource(t *testing.T) {
+	deep := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + strings.Repeat(close, n)
+	}
+	tests := []struct {
+		name string
+		src  string
+		kind syntax
+		want string // the error's position, "" for none
+	}{
+		{"shallow", "locals { x = " + deep("[", "]", 200) + " }\n", syntaxHCL, ""},
+		{"brackets", "locals {\n  x = " + deep("[", "]", 100_000) + "\n}\n", syntaxHCL, "f:2:262"},
+		{"parentheses", "locals { x = " + deep("(", ")", 300) + " }", syntaxHCL, "f:1:269"},
+		{"in interpolations", `locals { x = "` + deep("${\"", "\"}", 200) + `" }`, syntaxHCL, "f:1:396"},
+		{"in a heredoc", "locals {\n  x = <<EOT\n" + deep("${[", "]}", 200) + "\nEOT\n}\n", syntaxHCL, "f:3:383"},
+		{"text is not counted", `locals { x = "` + strings.Repeat("[", 1000) + `" } # ` + strings.Repeat("{", 1000) + "\n/* " + strings.Repeat("(", 1000) + " */\n", syntaxHCL, ""},
+		{"escapes are text", `locals { x = "\"` + strings.Repeat("$${[", 1000) + `" }`, syntaxHCL, ""},
+		{"heredoc text", "locals {\n  x = <<-EOT\n    " + strings.Repeat("]", 1000) + "\n    EOT\n  y = " + deep("[", "]", 300) + "\n}\n", syntaxHCL, "f:5:262"},
+		{"json", `{"x": "` + strings.Repeat("${[", 1000) + `", "y": ` + deep("[", "]", 300) + `}`, syntaxJSON, "f:1:3271"},
+		{"template", deep("${[", "]}", 200), syntaxTemplate, "f:1:384"},
+		{"too large", strings.Repeat("#\n", maxSourceSize/2+1), syntaxHCL, "f:1:1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkSource([]byte(tt.src), "f", tt.kind)
+			var got string
+			if err != nil {
+				got = err.(*policy.Error).Pos.String()
+			}
+			if got != tt.want {
+				t.Errorf("checkSource = %v, want an error at %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A file nested too deep to parse is an error at its position, not a
+// stack overflow, and finding the root modules skips it.
+func TestDeepFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"m/main.tf": {Data: []byte("module \"x\" { source = \"./x\" }\nlocals {\n  x = " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n}\n")},
+	}
+	if got := FindModules(fsys, []string{"."}); len(got) != 1 || got[0] != "m" {
+		t.Errorf("FindModules = %v", got)
+	}
+	_, err := LoadModule(fsys, "m", Options{Account: acct})
+	var pe *policy.Error
+	if !errors.As(err, &pe) || pe.Pos.String() != "m/main.tf:3:262" {
+		t.Fatalf("LoadModule: %v, want an error at m/main.tf:3:261", err)
 	}
 }

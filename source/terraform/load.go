@@ -224,8 +224,9 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil || !bytes.Contains(data, []byte("module")) {
+		if err != nil || !bytes.Contains(data, []byte("module")) || checkSource(data, e.Name(), syntaxHCL) != nil {
 			// No module block without the word: most files need no parse.
+			// (A file too deep to parse is LoadModule's to report.)
 			continue
 		}
 		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)

@@ -160,6 +160,9 @@ func diagError(diags hcl.Diagnostics) error {
 }
 
 func (m *module) parseFile(file string, data []byte) error {
+	if err := checkSource(data, file, syntaxHCL); err != nil {
+		return err
+	}
 	f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
 	if diags.HasErrors() {
 		return diagError(diags)
