@@ -28,6 +28,8 @@ const (
 	maxEvalDepth     = 120
 	maxInstances     = 256
 	maxValueElements = 100_000
+	// maxValueBytes bounds the string bytes of one named value.
+	maxValueBytes = 4 * maxStringLen
 )
 
 // loader holds the state of one LoadModule call.
@@ -89,6 +91,46 @@ func (l *loader) enter() bool {
 }
 
 func (l *loader) leave() { l.depth-- }
+
+// bounded returns v, the value of what (local.x, var.x, an output or a
+// resource attribute), written at rng; or, when v holds more than
+// maxValueElements elements or maxValueBytes bytes of strings, unknown and
+// a gap. Values share their parts, so a few lines of locals that each
+// repeat the previous one ten times build a value of billions of elements
+// cheaply, but nothing can walk it: the bound stops it where it is named.
+func (l *loader) bounded(v cty.Value, what string, rng hcl.Range) cty.Value {
+	elems, bytes := maxValueElements, maxValueBytes
+	if measure(v, &elems, &bytes) {
+		return v
+	}
+	l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: "too-complex", Message: fmt.Sprintf("the value of %s is too large to evaluate (more than %d elements or %d bytes of strings); it is read as unknown", what, maxValueElements, maxValueBytes)})
+	return cty.DynamicVal
+}
+
+// measure counts v's elements and string bytes against the budgets; it
+// reports false, having stopped early, when one is exhausted.
+func measure(v cty.Value, elems, bytes *int) bool {
+	if *elems--; *elems < 0 {
+		return false
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return true
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		*bytes -= len(v.AsString())
+		return *bytes >= 0
+	case t.IsListType() || t.IsSetType() || t.IsTupleType() || t.IsMapType() || t.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if !measure(e, elems, bytes) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // scope is where an expression is evaluated: a module, and within it
 // perhaps a resource instance (count.index, each.key) and iterators of
@@ -430,7 +472,7 @@ func (m *module) varValue(name string) cty.Value {
 		return v.val
 	}
 	v.state = evaluating
-	v.val = m.computeVar(v)
+	v.val = m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
 	v.state = evaluated
 	return v.val
 }
@@ -525,7 +567,7 @@ func (m *module) localValue(name string) cty.Value {
 		return lv.val
 	}
 	lv.state = evaluating
-	lv.val = (&scope{m: m}).eval(lv.attr.Expr)
+	lv.val = m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
 	lv.state = evaluated
 	return lv.val
 }
@@ -541,7 +583,7 @@ func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
 		if outs != nil && !outs[name] {
 			continue
 		}
-		obj[name] = (&scope{m: child}).eval(a.Expr)
+		obj[name] = m.l.bounded((&scope{m: child}).eval(a.Expr), child.prefix+"output."+name, a.NameRange)
 	}
 	for name := range outs {
 		if _, ok := obj[name]; !ok {

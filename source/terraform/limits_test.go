@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -166,5 +167,62 @@ func TestDeepFile(t *testing.T) {
 	var pe *policy.Error
 	if !errors.As(err, &pe) || pe.Pos.String() != "m/main.tf:3:262" {
 		t.Fatalf("LoadModule: %v, want an error at m/main.tf:3:261", err)
+	}
+}
+
+// bomb is a module of n levels of locals, each a list of ten references to
+// the previous: the last holds 10^n elements.
+func bomb(n int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  l0 = [\"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\"]\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "  l%d = [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("local.l%d,", i-1), 10), ","))
+	}
+	fmt.Fprintf(&b, `}
+resource "aws_ecr_repository" "app" { name = "app" }
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage", Resource = flatten(local.l%d) }]
+  })
+}
+`, n-1)
+	return b.String()
+}
+
+// A value too large to evaluate is unknown and a gap where it is named;
+// what uses it is taken at its worst. (Values share their parts, so nine
+// levels cost no more to build than five: only walking them would.)
+func TestValueBudget(t *testing.T) {
+	for _, n := range []int{5, 9} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			est := load(t, map[string]string{"main.tf": bomb(n)}, Options{Account: acct})
+			g := gapWith(est, "the value of local.l4 is too large to evaluate")
+			if g == nil || g.Pos.String() != "main.tf:6:3" || g.Code != "too-complex" {
+				t.Fatalf("gap %v; gaps %v", g, est.Gaps)
+			}
+			repo := findRepo(t, est, acct, "app")
+			st := repo.Policy.Doc.Statements[0]
+			if len(st.Resource) != 1 || !st.Resource[0].Unknown {
+				t.Errorf("Resource %+v, want unknown", st.Resource)
+			}
+		})
+	}
+	// Four levels (10,000 elements) are within the budget.
+	est := load(t, map[string]string{"main.tf": bomb(4)}, Options{Account: acct})
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+	// Strings that repeat the previous ten times.
+	var b strings.Builder
+	b.WriteString("locals {\n  s0 = \"aaaaaaaaaa\"\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  s%d = \"%s\"\n", i, strings.Repeat(fmt.Sprintf("${local.s%d}", i-1), 10))
+	}
+	b.WriteString("}\nresource \"aws_ecr_repository\" \"r\" { name = local.s9 }\n")
+	est = load(t, map[string]string{"main.tf": b.String()}, Options{Account: acct})
+	if g := gapWith(est, "the value of local.s6 is too large"); g == nil {
+		t.Errorf("no gap for local.s6: %v", est.Gaps)
 	}
 }
