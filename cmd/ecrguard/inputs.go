@@ -75,6 +75,8 @@ type iacReader struct {
 	others []string
 	// notes are about files taken but not read.
 	notes []estate.Note
+	// varFiles are the Terraform variable files taken.
+	varFiles []string
 
 	// Set by loadModules: the modules' estates, and every file they read.
 	loaded  bool
@@ -110,15 +112,16 @@ func (r *iacReader) take(f file.OtherFile) bool {
 	}
 	base := path.Base(f.Name)
 	switch ext := strings.ToLower(path.Ext(base)); {
-	case ext == ".tf":
+	case ext == ".tf" || strings.HasSuffix(base, ".tf.json"):
+		// A module reads its .tf files, and makes a gap of each .tf.json
+		// file (Terraform JSON syntax is not read).
 		r.modules = append(r.modules, path.Dir(f.Name))
 		return true
-	case ext == ".tfvars":
-		// The module of the folder reads terraform.tfvars and
-		// *.auto.tfvars itself, as Terraform does.
-		if base != "terraform.tfvars" && !strings.HasSuffix(base, ".auto.tfvars") {
-			r.notes = append(r.notes, estate.Note{Source: f.Name, Message: "not read: Terraform reads a variable file other than terraform.tfvars and *.auto.tfvars only with -var-file; the variables it would set are unknown, and taken at their worst"})
-		}
+	case ext == ".tfvars" || strings.HasSuffix(base, ".tfvars.json"):
+		// The root module of the folder reads its variable files itself
+		// (those Terraform reads only with -var-file make the variables
+		// they set unknown); read notes those no module read.
+		r.varFiles = append(r.varFiles, f.Name)
 		return true
 	case ext == ".yaml" || ext == ".yml" || ext == ".template" || ext == ".cfn":
 		data, err := readBounded(f.FS, f.Path, maxTemplateSize)
@@ -194,6 +197,11 @@ func (r *iacReader) read() []*estate.Estate {
 	out := append(r.modEsts, runAll(r.ctx, tasks, sources)...)
 	notes := estate.New()
 	notes.Notes = append(r.notes, r.skipped()...)
+	for _, name := range r.varFiles {
+		if !r.tfRead[name] {
+			notes.AddNote(estate.Note{Source: name, Message: "not read: Terraform reads variable files only in the folder of a root module, and there is none here"})
+		}
+	}
 	return append(out, notes)
 }
 

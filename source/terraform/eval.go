@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,11 +11,13 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // Limits that keep hostile or pathological configurations from exhausting
@@ -25,6 +28,8 @@ const (
 	maxEvalDepth     = 120
 	maxInstances     = 256
 	maxValueElements = 100_000
+	// maxValueBytes bounds the string bytes of one named value.
+	maxValueBytes = 4 * maxStringLen
 )
 
 // loader holds the state of one LoadModule call.
@@ -86,6 +91,46 @@ func (l *loader) enter() bool {
 }
 
 func (l *loader) leave() { l.depth-- }
+
+// bounded returns v, the value of what (local.x, var.x, an output or a
+// resource attribute), written at rng; or, when v holds more than
+// maxValueElements elements or maxValueBytes bytes of strings, unknown and
+// a gap. Values share their parts, so a few lines of locals that each
+// repeat the previous one ten times build a value of billions of elements
+// cheaply, but nothing can walk it: the bound stops it where it is named.
+func (l *loader) bounded(v cty.Value, what string, rng hcl.Range) cty.Value {
+	elems, bytes := maxValueElements, maxValueBytes
+	if measure(v, &elems, &bytes) {
+		return v
+	}
+	l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: "too-complex", Message: fmt.Sprintf("the value of %s is too large to evaluate (more than %d elements or %d bytes of strings); it is read as unknown", what, maxValueElements, maxValueBytes)})
+	return cty.DynamicVal
+}
+
+// measure counts v's elements and string bytes against the budgets; it
+// reports false, having stopped early, when one is exhausted.
+func measure(v cty.Value, elems, bytes *int) bool {
+	if *elems--; *elems < 0 {
+		return false
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return true
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		*bytes -= len(v.AsString())
+		return *bytes >= 0
+	case t.IsListType() || t.IsSetType() || t.IsTupleType() || t.IsMapType() || t.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if !measure(e, elems, bytes) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // scope is where an expression is evaluated: a module, and within it
 // perhaps a resource instance (count.index, each.key) and iterators of
@@ -427,7 +472,7 @@ func (m *module) varValue(name string) cty.Value {
 		return v.val
 	}
 	v.state = evaluating
-	v.val = m.computeVar(v)
+	v.val = m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
 	v.state = evaluated
 	return v.val
 }
@@ -451,6 +496,10 @@ func (m *module) computeVar(v *variable) cty.Value {
 			return conv(sc.eval(a.Expr))
 		}
 	} else if src, ok := m.l.rootVars[v.name]; ok {
+		if src.unknownFrom != "" {
+			// rootVarSources noted the file.
+			return cty.UnknownVal(v.typ)
+		}
 		v.from = src
 		if src.expr == nil {
 			return m.cliVar(v, src.text)
@@ -485,6 +534,10 @@ func (m *module) cliVar(v *variable, text string) cty.Value {
 		}
 		return c
 	}
+	if err := checkSource([]byte(text), "-var "+v.name, syntaxHCL); err != nil {
+		m.l.note("-var", fmt.Sprintf("-var %s: %v; read as unknown", v.name, err))
+		return cty.UnknownVal(v.typ)
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(text), "-var "+v.name, hcl.InitialPos)
 	if diags.HasErrors() {
 		m.l.note("-var", fmt.Sprintf("-var %s: %s; read as unknown", v.name, diagError(diags)))
@@ -514,7 +567,7 @@ func (m *module) localValue(name string) cty.Value {
 		return lv.val
 	}
 	lv.state = evaluating
-	lv.val = (&scope{m: m}).eval(lv.attr.Expr)
+	lv.val = m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
 	lv.state = evaluated
 	return lv.val
 }
@@ -530,7 +583,7 @@ func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
 		if outs != nil && !outs[name] {
 			continue
 		}
-		obj[name] = (&scope{m: child}).eval(a.Expr)
+		obj[name] = m.l.bounded((&scope{m: child}).eval(a.Expr), child.prefix+"output."+name, a.NameRange)
 	}
 	for name := range outs {
 		if _, ok := obj[name]; !ok {
@@ -656,63 +709,137 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // rootVarSources gathers the root module's variable values from
-// terraform.tfvars, *.auto.tfvars, Options.VarFiles and Options.Vars, in
-// Terraform's order of precedence (later wins).
+// terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and
+// *.auto.tfvars.json (in that order, the auto files by name),
+// Options.VarFiles and Options.Vars, in Terraform's order of precedence
+// (later wins).
+//
+// Another variable file in the root module's folder (prod.tfvars) is read
+// by Terraform only when it is named with -var-file, as it may well be at
+// deploy time: every variable it sets is unknown (unless Options.Vars sets
+// it), taken at its worst, and a note names the file.
 func (l *loader) rootVarSources() (map[string]valueSource, error) {
 	out := map[string]valueSource{}
-	var files []string
 	entries, err := fs.ReadDir(l.fsys, l.root)
 	if err != nil {
 		return nil, err
 	}
-	var auto []string
+	named := map[string]bool{}
+	for _, f := range l.opts.VarFiles {
+		named[l.varFilePath(f)] = true
+	}
+	var files, auto, other []string
 	for _, e := range entries {
 		n := e.Name()
 		if e.IsDir() {
 			continue
 		}
+		p := path.Join(l.root, n)
 		switch {
-		case n == "terraform.tfvars":
-			files = append(files, path.Join(l.root, n))
-		case strings.HasSuffix(n, ".auto.tfvars"):
-			auto = append(auto, path.Join(l.root, n))
-		case n == "terraform.tfvars.json" || strings.HasSuffix(n, ".auto.tfvars.json"):
-			l.note(path.Join(l.root, n), "JSON variable files are not read; use .tfvars or Options.Vars")
+		case n == "terraform.tfvars" || n == "terraform.tfvars.json":
+			files = append(files, p)
+		case strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json"):
+			auto = append(auto, p)
+		case (strings.HasSuffix(n, ".tfvars") || strings.HasSuffix(n, ".tfvars.json")) && !named[p]:
+			other = append(other, p)
 		}
 	}
+	sort.Strings(files) // terraform.tfvars before terraform.tfvars.json
 	sort.Strings(auto)
+	sort.Strings(other)
 	files = append(files, auto...)
 	for _, f := range l.opts.VarFiles {
-		name := path.Clean(f)
-		if _, err := fs.Stat(l.fsys, name); err != nil {
-			if alt := path.Join(l.root, f); alt != name {
-				if _, err2 := fs.Stat(l.fsys, alt); err2 == nil {
-					name = alt
-				}
-			}
-		}
-		files = append(files, name)
+		files = append(files, l.varFilePath(f))
 	}
 	for _, f := range files {
-		data, err := fs.ReadFile(l.fsys, f)
+		attrs, err := l.readVarFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
-		}
-		hf, diags := hclsyntax.ParseConfig(data, f, hcl.InitialPos)
-		if diags.HasErrors() {
-			return nil, diagError(diags)
-		}
-		l.src[f] = data
-		attrs, diags := hf.Body.JustAttributes()
-		if diags.HasErrors() {
-			return nil, diagError(diags)
+			return nil, err
 		}
 		for name, a := range attrs {
 			out[name] = valueSource{expr: a.Expr, pos: rangePos(a.Range)}
+		}
+	}
+	for _, f := range other {
+		attrs, err := l.readVarFile(f)
+		if err != nil {
+			var pe *policy.Error
+			if !errors.As(err, &pe) {
+				pe = &policy.Error{Pos: policy.Pos{File: f, Line: 1, Col: 1}, Msg: err.Error()}
+			}
+			l.gap(estate.Gap{Source: f, Pos: pe.Pos, Code: CodeParse, Message: fmt.Sprintf("%s; Terraform reads this variable file with -var-file, and the variables it would set are not known", pe.Msg)})
+			continue
+		}
+		var names []string
+		for _, name := range sortedKeys(attrs) {
+			if _, cli := l.opts.Vars[name]; !cli {
+				out[name] = valueSource{unknownFrom: f, pos: rangePos(attrs[name].Range)}
+				names = append(names, name)
+			}
+		}
+		if len(names) > 0 {
+			l.note(f, fmt.Sprintf("Terraform reads this variable file only when it is named with -var-file; the variables it sets (%s) are read as unknown, and taken at their worst", strings.Join(names, ", ")))
 		}
 	}
 	for _, name := range sortedKeys(l.opts.Vars) {
 		out[name] = valueSource{text: l.opts.Vars[name]}
 	}
 	return out, nil
+}
+
+// varFilePath finds a -var-file path: in the file system, else relative to
+// the root module's directory.
+func (l *loader) varFilePath(f string) string {
+	name := path.Clean(f)
+	if _, err := fs.Stat(l.fsys, name); err != nil {
+		if alt := path.Join(l.root, f); alt != name {
+			if _, err2 := fs.Stat(l.fsys, alt); err2 == nil {
+				name = alt
+			}
+		}
+	}
+	return name
+}
+
+// readVarFile reads the attributes of a variable file: HCL, or JSON when
+// its name ends in .json. A JSON file's values are literal, as Terraform
+// reads them (a "${...}" in a string is text, not a reference).
+func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
+	data, err := fs.ReadFile(l.fsys, f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
+	}
+	var hf *hcl.File
+	var diags hcl.Diagnostics
+	isJSON := strings.HasSuffix(f, ".json")
+	kind := syntaxHCL
+	if isJSON {
+		kind = syntaxJSON
+	}
+	if err := checkSource(data, f, kind); err != nil {
+		return nil, err
+	}
+	if isJSON {
+		hf, diags = hcljson.Parse(data, f)
+	} else {
+		hf, diags = hclsyntax.ParseConfig(data, f, hcl.InitialPos)
+	}
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	l.src[f] = data
+	attrs, diags := hf.Body.JustAttributes()
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	if isJSON {
+		for _, a := range attrs {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				return nil, diagError(diags)
+			}
+			a.Expr = hcl.StaticExpr(v, a.Expr.Range())
+		}
+	}
+	return attrs, nil
 }

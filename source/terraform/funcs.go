@@ -449,6 +449,9 @@ func (l *loader) parseTemplateFile(p string) (hclsyntax.Expression, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSource(data, name, syntaxTemplate); err != nil {
+		return nil, err
+	}
 	expr, diags := hclsyntax.ParseTemplate(data, name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diagError(diags)

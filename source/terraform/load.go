@@ -154,8 +154,8 @@ func sortFindings(est *estate.Estate) {
 }
 
 // FindModules lists, sorted, the directories under roots (paths in fsys)
-// that hold .tf files and that no other listed directory calls as a local
-// child module: the root modules to pass to LoadModule. .terraform
+// that hold .tf (or .tf.json) files and that no other listed directory
+// calls as a local child module: the root modules to pass to LoadModule. .terraform
 // directories (downloaded modules and providers) and hidden directories
 // are skipped.
 func FindModules(fsys fs.FS, roots []string) []string {
@@ -172,7 +172,7 @@ func FindModules(fsys fs.FS, roots []string) []string {
 				}
 				return nil
 			}
-			if strings.HasSuffix(d.Name(), ".tf") {
+			if strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), ".tf.json") {
 				dirs = append(dirs, path.Dir(p))
 			}
 			return nil
@@ -224,8 +224,9 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil || !bytes.Contains(data, []byte("module")) {
+		if err != nil || !bytes.Contains(data, []byte("module")) || checkSource(data, e.Name(), syntaxHCL) != nil {
 			// No module block without the word: most files need no parse.
+			// (A file too deep to parse is LoadModule's to report.)
 			continue
 		}
 		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)

@@ -58,6 +58,9 @@ type valueSource struct {
 	// text is a command-line value (-var), which has no expression.
 	text string
 	pos  policy.Pos
+	// unknownFrom is a variable file Terraform reads only with -var-file
+	// that sets the variable: its value is unknown.
+	unknownFrom string
 }
 
 type local struct {
@@ -112,7 +115,10 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 		switch {
 		case e.IsDir():
 		case strings.HasSuffix(n, ".tf.json"):
-			l.note(path.Join(dir, n), "Terraform JSON configuration files (.tf.json) are not read; convert to .tf or scan a plan")
+			// Not read: what it defines (a repository policy perhaps) is
+			// not assessed, so the module is not either, in full.
+			file := path.Join(dir, n)
+			l.gap(estate.Gap{Source: file, Pos: policy.Pos{File: file, Line: 1, Col: 1}, Code: CodeUnsupported, Message: "Terraform JSON configuration (.tf.json) is not read: the resources and policies it defines are not assessed; write it as .tf, or scan the plan (terraform show -json)"})
 		case strings.HasSuffix(n, ".tf"):
 			if strings.HasSuffix(n, "_override.tf") || n == "override.tf" {
 				l.note(path.Join(dir, n), "override files are read as ordinary files, not merged into the blocks they override")
@@ -154,6 +160,9 @@ func diagError(diags hcl.Diagnostics) error {
 }
 
 func (m *module) parseFile(file string, data []byte) error {
+	if err := checkSource(data, file, syntaxHCL); err != nil {
+		return err
+	}
 	f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
 	if diags.HasErrors() {
 		return diagError(diags)

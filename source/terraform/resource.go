@@ -226,7 +226,7 @@ func (in *instance) attr(name string) cty.Value {
 		return a.val
 	}
 	a.state = evaluating
-	a.val = in.computeAttr(name)
+	a.val = in.r.m.l.bounded(in.computeAttr(name), in.addr+"."+name, in.r.block.TypeRange)
 	a.state = evaluated
 	return a.val
 }

@@ -1,0 +1,228 @@
+package terraform
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// gapWith returns the first gap whose message contains s, or nil.
+func gapWith(est *estate.Estate, s string) *estate.Gap {
+	for i, g := range est.Gaps {
+		if strings.Contains(g.Message, s) {
+			return &est.Gaps[i]
+		}
+	}
+	return nil
+}
+
+func TestTerraformJSONIsAGap(t *testing.T) {
+	files := map[string]string{
+		"main.tf":        `resource "aws_ecr_repository" "app" { name = "app" }`,
+		"policy.tf.json": `{"resource": {"aws_ecr_repository_policy": {"app": {"repository": "app", "policy": "{}"}}}}`,
+	}
+	est := load(t, files, Options{Account: acct})
+	g := gapWith(est, ".tf.json")
+	if g == nil {
+		t.Fatalf("no gap for policy.tf.json; gaps %v, notes %v", est.Gaps, est.Notes)
+	}
+	if g.Pos.String() != "policy.tf.json:1:1" || g.Code != CodeUnsupported {
+		t.Errorf("gap %v: want at policy.tf.json:1:1, code %s", g, CodeUnsupported)
+	}
+	for _, n := range est.Notes {
+		if strings.Contains(n.Message, ".tf.json") {
+			t.Errorf("note %q beside the gap", n.Message)
+		}
+	}
+
+	fsys := fstest.MapFS{"only/main.tf.json": {Data: []byte(`{}`)}}
+	if got := FindModules(fsys, []string{"."}); len(got) != 1 || got[0] != "only" {
+		t.Errorf("FindModules = %v, want [only]", got)
+	}
+}
+
+func TestJSONVariableFiles(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+variable "a" { default = "x" }
+variable "b" { default = "x" }
+variable "c" { default = "x" }
+resource "aws_ecr_repository" "a" { name = var.a }
+resource "aws_ecr_repository" "b" { name = var.b }
+resource "aws_ecr_repository" "c" { name = var.c }
+`,
+		"terraform.tfvars":          `a = "overridden"`,
+		"terraform.tfvars.json":     `{"a": "from-tfvars-json", "b": "overridden"}`,
+		"z.auto.tfvars.json":        `{"b": "from-auto-json"}`,
+		"literal.auto.tfvars.json":  `{"c": "lit-${var.a}"}`,
+		"ignored/other.tfvars.json": `{"a": "no"}`,
+	}
+	est := load(t, files, Options{Account: acct})
+	for _, n := range []string{"from-tfvars-json", "from-auto-json", "lit-${var.a}"} {
+		findRepo(t, est, acct, n)
+	}
+}
+
+func TestOtherVariableFilesAreUnknown(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+variable "reader" { default = "arn:aws:iam::111122223333:root" }
+variable "kept" { default = "kept" }
+variable "cli" { default = "x" }
+resource "aws_ecr_repository" "k" { name = var.kept }
+resource "aws_ecr_repository" "c" { name = var.cli }
+resource "aws_ecr_repository_policy" "k" {
+  repository = "kept"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = var.reader }, Action = "ecr:BatchGetImage" }]
+  })
+}
+`,
+		"prod.tfvars":       `reader = "*"` + "\n" + `cli = "no"`,
+		"stage.tfvars.json": `{"reader": "*"}`,
+	}
+	est := load(t, files, Options{Account: acct, Vars: map[string]string{"cli": "from-cli"}})
+	findRepo(t, est, acct, "from-cli")
+	repo := findRepo(t, est, acct, "kept")
+	if repo.Policy == nil || len(repo.Policy.Doc.Statements) != 1 {
+		t.Fatalf("policy %+v", repo.Policy)
+	}
+	ps := principals(repo.Policy.Doc.Statements[0])
+	if len(ps) != 1 || !ps[0].Unknown || !strings.Contains(ps[0].Text, "var.reader") {
+		t.Errorf("principal %+v, want unknown var.reader", ps)
+	}
+	for _, f := range []string{"prod.tfvars", "stage.tfvars.json"} {
+		found := false
+		for _, n := range est.Notes {
+			if n.Source == f && strings.Contains(n.Message, "-var-file") && strings.Contains(n.Message, "(reader") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no note names %s; notes %v", f, est.Notes)
+		}
+	}
+	// Named with -var-file, the file is read; stage.tfvars.json, not
+	// named, still makes var.reader unknown.
+	est = load(t, files, Options{Account: acct, VarFiles: []string{"prod.tfvars"}})
+	findRepo(t, est, acct, "no")
+	repo = findRepo(t, est, acct, "kept")
+	if ps := principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || !ps[0].Unknown {
+		t.Errorf("with -var-file prod.tfvars: principal %+v, want unknown", ps)
+	}
+}
+
+func TestCheckSource(t *testing.T) {
+	deep := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + strings.Repeat(close, n)
+	}
+	tests := []struct {
+		name string
+		src  string
+		kind syntax
+		want string // the error's position, "" for none
+	}{
+		{"shallow", "locals { x = " + deep("[", "]", 200) + " }\n", syntaxHCL, ""},
+		{"brackets", "locals {\n  x = " + deep("[", "]", 100_000) + "\n}\n", syntaxHCL, "f:2:262"},
+		{"parentheses", "locals { x = " + deep("(", ")", 300) + " }", syntaxHCL, "f:1:269"},
+		{"in interpolations", `locals { x = "` + deep("${\"", "\"}", 200) + `" }`, syntaxHCL, "f:1:396"},
+		{"in a heredoc", "locals {\n  x = <<EOT\n" + deep("${[", "]}", 200) + "\nEOT\n}\n", syntaxHCL, "f:3:383"},
+		{"text is not counted", `locals { x = "` + strings.Repeat("[", 1000) + `" } # ` + strings.Repeat("{", 1000) + "\n/* " + strings.Repeat("(", 1000) + " */\n", syntaxHCL, ""},
+		{"escapes are text", `locals { x = "\"` + strings.Repeat("$${[", 1000) + `" }`, syntaxHCL, ""},
+		{"heredoc text", "locals {\n  x = <<-EOT\n    " + strings.Repeat("]", 1000) + "\n    EOT\n  y = " + deep("[", "]", 300) + "\n}\n", syntaxHCL, "f:5:262"},
+		{"json", `{"x": "` + strings.Repeat("${[", 1000) + `", "y": ` + deep("[", "]", 300) + `}`, syntaxJSON, "f:1:3271"},
+		{"template", deep("${[", "]}", 200), syntaxTemplate, "f:1:384"},
+		{"too large", strings.Repeat("#\n", maxSourceSize/2+1), syntaxHCL, "f:1:1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkSource([]byte(tt.src), "f", tt.kind)
+			var got string
+			if err != nil {
+				got = err.(*policy.Error).Pos.String()
+			}
+			if got != tt.want {
+				t.Errorf("checkSource = %v, want an error at %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A file nested too deep to parse is an error at its position, not a
+// stack overflow, and finding the root modules skips it.
+func TestDeepFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"m/main.tf": {Data: []byte("module \"x\" { source = \"./x\" }\nlocals {\n  x = " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n}\n")},
+	}
+	if got := FindModules(fsys, []string{"."}); len(got) != 1 || got[0] != "m" {
+		t.Errorf("FindModules = %v", got)
+	}
+	_, err := LoadModule(fsys, "m", Options{Account: acct})
+	var pe *policy.Error
+	if !errors.As(err, &pe) || pe.Pos.String() != "m/main.tf:3:262" {
+		t.Fatalf("LoadModule: %v, want an error at m/main.tf:3:261", err)
+	}
+}
+
+// bomb is a module of n levels of locals, each a list of ten references to
+// the previous: the last holds 10^n elements.
+func bomb(n int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  l0 = [\"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\", \"a\"]\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "  l%d = [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("local.l%d,", i-1), 10), ","))
+	}
+	fmt.Fprintf(&b, `}
+resource "aws_ecr_repository" "app" { name = "app" }
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage", Resource = flatten(local.l%d) }]
+  })
+}
+`, n-1)
+	return b.String()
+}
+
+// A value too large to evaluate is unknown and a gap where it is named;
+// what uses it is taken at its worst. (Values share their parts, so nine
+// levels cost no more to build than five: only walking them would.)
+func TestValueBudget(t *testing.T) {
+	for _, n := range []int{5, 9} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			est := load(t, map[string]string{"main.tf": bomb(n)}, Options{Account: acct})
+			g := gapWith(est, "the value of local.l4 is too large to evaluate")
+			if g == nil || g.Pos.String() != "main.tf:6:3" || g.Code != "too-complex" {
+				t.Fatalf("gap %v; gaps %v", g, est.Gaps)
+			}
+			repo := findRepo(t, est, acct, "app")
+			st := repo.Policy.Doc.Statements[0]
+			if len(st.Resource) != 1 || !st.Resource[0].Unknown {
+				t.Errorf("Resource %+v, want unknown", st.Resource)
+			}
+		})
+	}
+	// Four levels (10,000 elements) are within the budget.
+	est := load(t, map[string]string{"main.tf": bomb(4)}, Options{Account: acct})
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+	// Strings that repeat the previous ten times.
+	var b strings.Builder
+	b.WriteString("locals {\n  s0 = \"aaaaaaaaaa\"\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  s%d = \"%s\"\n", i, strings.Repeat(fmt.Sprintf("${local.s%d}", i-1), 10))
+	}
+	b.WriteString("}\nresource \"aws_ecr_repository\" \"r\" { name = local.s9 }\n")
+	est = load(t, map[string]string{"main.tf": b.String()}, Options{Account: acct})
+	if g := gapWith(est, "the value of local.s6 is too large"); g == nil {
+		t.Errorf("no gap for local.s6: %v", est.Gaps)
+	}
+}
