@@ -141,8 +141,23 @@ func (kc *keyCands) values(restrictNetwork bool) []string {
 		out = append(out, OutsideAddress(prefixes, false).String(), OutsideAddress(prefixes, true).String())
 	} else {
 		out = append(out, FreshValue)
+		if v, ok := outsiderNetwork[kc.lower]; ok && restrictNetwork {
+			out = append(out, v)
+		}
 	}
 	return dedupeStrings(out)
+}
+
+// outsiderNetwork are network values an outsider has of its own: the ids
+// of a VPC and endpoint it creates, its account and organization. A
+// pattern that matches them ("vpce-*") restricts nothing.
+var outsiderNetwork = map[string]string{
+	"aws:sourcevpce":   "vpce-0ec9a4d0000000000",
+	"aws:sourcevpc":    "vpc-0ec9a4d0000000000",
+	"aws:sourcevpcarn": "arn:aws:ec2:us-east-1:777766665555:vpc/vpc-0ec9a4d0000000000",
+	"aws:vpceaccount":  "777766665555",
+	"aws:vpceorgid":    "o-ecrguard0000",
+	"aws:vpceorgpaths": "o-ecrguard0000/r-ecrg/ou-ecrg-00000000/",
 }
 
 // Addresses an outsider is likely to call from, tried first so that proofs

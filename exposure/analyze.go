@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -445,7 +446,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if a.res.Deputies[svc] == nil {
 				a.res.Deputies[svc] = &Access{}
 			}
-			a.res.Deputies[svc].add("service:"+svc, g.set, w)
+			a.res.Deputies[svc].add(serviceName(svc), g.set, w)
 		}
 		for _, acct := range a.named.accountList() {
 			if acct == a.t.Account {
@@ -467,10 +468,21 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if bucket[acct] == nil {
 				bucket[acct] = &Access{}
 			}
-			bucket[acct].add("service:"+svc, g.set, w)
+			bucket[acct].add(serviceName(svc), g.set, w)
 			bucket[acct].add("arn:aws:iam::"+acct+":root", g.set, w)
 		}
 	}
+}
+
+var principalAccountVar = regexp.MustCompile(`(?i)\$\{aws:principalaccount\}`)
+
+// serviceName is how a report names a service principal: service:NAME, or
+// service:* for any service (the policy names none in particular).
+func serviceName(svc string) string {
+	if svc == freshService {
+		return "service:*"
+	}
+	return "service:" + svc
 }
 
 // callerContext is the base context of an IAM caller: not an AWS service.
@@ -528,6 +540,9 @@ func (a *analyzer) principalsIn(acct string, k *keys, named bool) []eval.Princip
 		}
 	}
 	for _, v := range k.principalARNPatterns() {
+		// ${aws:PrincipalAccount} in the pattern is whichever account
+		// calls.
+		v = principalAccountVar.ReplaceAllLiteralString(v, acct)
 		arn, ok := policy.ParseARN(v)
 		if !ok || !policy.Match(arn.Account, acct) {
 			continue

@@ -56,24 +56,30 @@ func collectNames(doc *policy.Document) *names {
 				t := v.Text
 				switch key {
 				case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
-					if policy.IsAccountID(t) {
-						n.accounts[t] = true
+					for _, acct := range accountInstances(t) {
+						n.accounts[acct] = true
 					}
 				case "aws:principalarn":
 					n.addPrincipal(t)
 				case "aws:sourcearn":
-					if a, ok := policy.ParseARN(t); ok && policy.IsAccountID(a.Account) {
-						n.accounts[a.Account] = true
+					if a, ok := policy.ParseARN(t); ok {
+						for _, acct := range accountInstances(a.Account) {
+							n.accounts[acct] = true
+						}
 					}
 				case "aws:principalorgid", "aws:sourceorgid":
-					if orgIDPattern.MatchString(t) {
-						n.orgs[t] = true
+					// A pattern (o-abc*) names the organizations it matches:
+					// one instance stands for them.
+					if org := instance(t); orgIDPattern.MatchString(org) {
+						n.orgs[org] = true
 					}
 				case "aws:principalorgpaths", "aws:sourceorgpaths":
 					org, _, _ := strings.Cut(t, "/")
 					if orgIDPattern.MatchString(org) {
 						n.orgs[org] = true
 						n.paths[t] = true
+					} else if org := instance(org); orgIDPattern.MatchString(org) {
+						n.orgs[org] = true
 					}
 				case "aws:principalservicename":
 					if !policy.HasWildcard(t) {
@@ -97,7 +103,15 @@ func (n *names) addPrincipal(t string) {
 		n.accounts[t] = true
 	default:
 		a, ok := policy.ParseARN(t)
-		if !ok || !policy.IsAccountID(a.Account) {
+		if !ok {
+			return
+		}
+		if !policy.IsAccountID(a.Account) {
+			// A pattern over accounts (arn:aws:iam::9999*:role/x) names
+			// the accounts it matches: instances stand for them.
+			for _, acct := range accountInstances(a.Account) {
+				n.accounts[acct] = true
+			}
 			return
 		}
 		n.accounts[a.Account] = true
@@ -107,6 +121,46 @@ func (n *names) addPrincipal(t string) {
 			}
 		}
 	}
+}
+
+// accountInstances returns the account ids that stand for what an account
+// pattern matches: the id itself, or for a pattern with wildcards
+// (9999888877?7, 99998888*) two instances with different filler digits,
+// so that an instance outside the zone of trust is tried when the pattern
+// reaches past the accounts it trusts. "*" and variables name no account in
+// particular: the public search covers them.
+func accountInstances(p string) []string {
+	if policy.IsAccountID(p) {
+		return []string{p}
+	}
+	if p == "*" || !policy.HasWildcard(p) || strings.Contains(p, "${") {
+		return nil
+	}
+	var out []string
+	for _, fill := range []byte{'0', '7'} {
+		literal := len(p) - strings.Count(p, "*")
+		var b strings.Builder
+		starDone := false
+		for i := 0; i < len(p); i++ {
+			switch c := p[i]; c {
+			case '?':
+				b.WriteByte(fill)
+			case '*':
+				if !starDone {
+					for range max(0, 12-literal) {
+						b.WriteByte(fill)
+					}
+					starDone = true
+				}
+			default:
+				b.WriteByte(c)
+			}
+		}
+		if s := b.String(); policy.IsAccountID(s) && (len(out) == 0 || out[0] != s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func sortedKeys(m map[string]bool) []string {

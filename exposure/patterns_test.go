@@ -1,0 +1,51 @@
+package exposure
+
+import "testing"
+
+// TestPatternsOverWhoReachOutsiders checks conditions whose values are
+// patterns over accounts, organizations, ARNs or network ids: a pattern
+// that reaches past the zone of trust lets outsiders in, and the analysis
+// must find them (a string matcher, and an analysis that only instantiates
+// exact ids, report nothing). IAM User Guide, "IAM JSON policy elements:
+// Condition operators" (StringLike, ArnLike: * and ? wildcards), "AWS global
+// condition context keys" (aws:PrincipalAccount, aws:PrincipalOrgID,
+// aws:SourceVpce), and "IAM policy elements: Variables and tags".
+func TestPatternsOverWhoReachOutsiders(t *testing.T) {
+	zone := Zone{Account: "111122223333", Accounts: []string{"444455556666"}}
+	allow := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":` + cond + `}]}`
+	}
+	tests := []struct {
+		name, policy string
+		public       bool // else: some untrusted account or organization
+	}{
+		{"account pattern with ?", allow(`{"StringLike":{"aws:PrincipalAccount":"9999888877?7"}}`), false},
+		{"account pattern in a principal ARN", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::99998888*:role/x"}}`), false},
+		{"pattern next to a trusted account", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::44445555666?:role/x"}}`), false},
+		{"organization pattern", allow(`{"StringLike":{"aws:PrincipalOrgID":"o-abc*"}}`), false},
+		{"any endpoint id", allow(`{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
+		{"any VPC id", allow(`{"StringLike":{"aws:SourceVpc":"vpc-*"}}`), true},
+		{"the caller's own account as a variable", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/x"}}`), true},
+		{"deny unless a pattern of accounts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
+			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotLike":{"aws:PrincipalAccount":"99998888*"}}}]}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Analyze(target(t, tt.policy), zone)
+			if tt.public {
+				if r.Public.Actions.Empty() {
+					t.Fatalf("not public; accounts %v orgs %v", r.Accounts, r.Orgs)
+				}
+				return
+			}
+			if r.Outsiders().Empty() {
+				t.Fatalf("no outsider gets in; trusted %v", r.Trusted)
+			}
+		})
+	}
+	// A specific endpoint id restricts: only who uses that endpoint gets in.
+	r := Analyze(target(t, allow(`{"StringLike":{"aws:SourceVpce":"vpce-0a1b2c3d*"}}`)), zone)
+	if !r.Public.Actions.Empty() {
+		t.Error("a specific endpoint pattern was judged public")
+	}
+}
