@@ -154,7 +154,7 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 		WithMessage(sarif.NewTextMessage(text))
 
 	loc := sarif.NewLocation()
-	if f.Source.File != "" {
+	if isFile(f.Source.File) {
 		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.Source.File)))
 		if f.Source.Line > 0 {
 			region := sarif.NewRegion().WithStartLine(f.Source.Line)
@@ -196,6 +196,14 @@ func fingerprint(f rules.Finding) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// isFile reports whether a source names a file. Findings from a live scan
+// or a snapshot are located at the resource's ARN (and managed policies at
+// their ARN and version): those are not files code scanning could open,
+// so they go in the logical location only.
+func isFile(source string) bool {
+	return source != "" && !strings.HasPrefix(source, "arn:") && !strings.Contains(source, "://")
+}
+
 // fileURI writes a file path as a relative (or absolute) URI reference:
 // slashes for separators, reserved characters escaped.
 func fileURI(file string) string {
@@ -210,7 +218,7 @@ func gapNotification(g estate.Gap) *sarif.Notification {
 	if g.Code != "" {
 		n.WithDescriptor(sarif.NewReportingDescriptorReference().WithID(g.Code))
 	}
-	if g.Pos.File != "" {
+	if isFile(g.Pos.File) {
 		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(g.Pos.File)))
 		if g.Pos.Line > 0 {
 			region := sarif.NewRegion().WithStartLine(g.Pos.Line)

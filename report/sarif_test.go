@@ -7,6 +7,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -261,5 +262,33 @@ func TestRuleNameAndHelpURI(t *testing.T) {
 	}
 	if got := fileURI(`policies\my app.json`); got != "policies/my%20app.json" {
 		t.Errorf("fileURI = %q", got)
+	}
+}
+
+// TestSARIFLiveSourcesAreNotFiles checks that a finding located at an ARN
+// (a live scan or a snapshot has no files) gets no physicalLocation, which
+// code scanning would try to open as a file in the repository, and keeps its
+// logical location.
+func TestSARIFLiveSourcesAreNotFiles(t *testing.T) {
+	r := sampleResult()
+	r.Findings[0].Source = policy.Pos{File: "arn:aws:ecr:us-east-1:111122223333:repository/app", Line: 4, Col: 5}
+	out := string(write(t, SARIF, r, Options{Version: "1.2.3"}))
+	if bytes.Contains([]byte(out), []byte(`"uri": "arn:`)) || bytes.Contains([]byte(out), []byte(`"uri": "./arn:`)) {
+		t.Errorf("an ARN was written as an artifact location:\n%s", out)
+	}
+	var doc sarif.Report
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range doc.Runs[0].Results {
+		for _, loc := range res.Locations {
+			if loc.PhysicalLocation != nil && loc.PhysicalLocation.ArtifactLocation != nil && loc.PhysicalLocation.ArtifactLocation.URI != nil &&
+				bytes.HasPrefix([]byte(*loc.PhysicalLocation.ArtifactLocation.URI), []byte("arn")) {
+				t.Errorf("physical location %s", *loc.PhysicalLocation.ArtifactLocation.URI)
+			}
+		}
+	}
+	if !bytes.Contains([]byte(out), []byte(`"fullyQualifiedName": "arn:aws:ecr:us-east-1:111122223333:repository/app"`)) {
+		t.Error("the logical location was lost")
 	}
 }

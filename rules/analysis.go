@@ -340,6 +340,9 @@ func (a *Analysis) Run() *Result {
 	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
 	res.Notes = append(res.Notes, a.Estate.Notes...)
 	for _, acct := range a.Estate.Accounts() {
+		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
+			res.Notes = append(res.Notes, estate.Note{Source: "account " + acct.ID, Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
+		}
 		if n := len(acct.Public); n > 0 {
 			// Said out loud, so that no one reads their absence from the
 			// findings as a clean bill.
@@ -359,4 +362,15 @@ func (a *Analysis) Run() *Result {
 	}
 	res.Sort()
 	return res
+}
+
+// hasResources reports whether the account has a repository or a registry
+// policy among the inputs.
+func hasResources(acct *estate.Account) bool {
+	for _, r := range acct.Regions() {
+		if len(r.Repositories()) > 0 || r.Registry.PolicyState != estate.Unread {
+			return true
+		}
+	}
+	return false
 }

@@ -23,3 +23,18 @@ func TestPublicRepositoriesNoted(t *testing.T) {
 	}
 	t.Errorf("no note about the ECR Public repository; notes: %v", res.Notes)
 }
+
+// TestNoIdentitiesNoted checks that a scan without IAM authorization
+// details says that the identity rules were not run, rather than letting
+// "no findings" read as a clean bill for the account's users and roles.
+func TestNoIdentitiesNoted(t *testing.T) {
+	est := estate.New()
+	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(nil)
+	res := rules.Run(est, rules.Settings{})
+	for _, n := range res.Notes {
+		if strings.Contains(n.Message, "ECR006-ECR009, which judge them, were not run") {
+			return
+		}
+	}
+	t.Errorf("no note about the missing identities; notes: %v", res.Notes)
+}
