@@ -54,7 +54,7 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 
 	if len(v.gaps) > 0 {
 		b.WriteString("### Not assessed\n\n")
-		b.WriteString("These inputs could not be read or evaluated. Nothing in them was checked, so they may hide findings.\n\n")
+		b.WriteString("These inputs could not be read or fully evaluated, so they may hide findings: this report covers only what could be read and evaluated.\n\n")
 		for _, g := range v.gaps {
 			b.WriteString("- ")
 			var parts []string

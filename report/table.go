@@ -201,7 +201,7 @@ func writeTable(w io.Writer, v *view, o Options) error {
 		for _, l := range wrap(fmt.Sprintf("INCOMPLETE: %s could not be assessed.", plural(n, "input", "inputs")), t.width-2) {
 			t.line("  " + t.style(ansiRed, l))
 		}
-		t.para("Nothing in them was checked: this report covers only what was read.", 2)
+		t.para("They were not (fully) assessed: this report covers only what could be read and evaluated.", 2)
 		for _, g := range v.gaps {
 			t.gap(g)
 		}
