@@ -294,6 +294,13 @@ func (a *analyzer) run() {
 			a.services(g, k, res)
 		}
 	}
+	// A path inside an organization that is let in whole adds nothing.
+	for label, acc := range a.res.Orgs {
+		org, _, isPath := strings.Cut(label, "/")
+		if whole := a.res.Orgs[org]; isPath && whole != nil && acc.Actions.Minus(whole.Actions).Empty() {
+			delete(a.res.Orgs, label)
+		}
+	}
 	// What services get only as deputies is the confused-deputy risk;
 	// what is public anyway is ECR001's business.
 	for s, acc := range a.res.Deputies {

@@ -44,10 +44,43 @@ func newKeys(mentions []eval.Mention, _ *names) *keys { return &keys{mentions: m
 // and endpoint the policy names, unless namedCaller (a principal the policy
 // names may well be on the network the policy names).
 func (k *keys) free(namedCaller bool) []eval.Dimension {
-	return eval.Space{
+	dims := eval.Space{
 		Skip:    func(l string) bool { return callerKeys[l] || sourceKeys[l] },
 		Outside: func(l string) bool { return !namedCaller && isNetworkKey(l) },
 	}.Dimensions(k.mentions)
+	if d := k.userIDs(); d != nil {
+		dims = append(dims, d)
+	}
+	return dims
+}
+
+// outsiderUserID is the aws:userid of an outsider's role session: a role id
+// ecrguard made up, and a session name of the outsider's choosing.
+const outsiderUserID = "AROAECRGUARDOUTSIDER0:" + freshName
+
+// userIDs is the aws:userid dimension when the policy tests the key. Every
+// IAM caller has one; the outsider's is its own (never an id the policy
+// names), but it chooses the session name after the colon, so a pattern
+// whose id part is a wildcard ("*:alice") matches an outsider's session.
+func (k *keys) userIDs() eval.Dimension {
+	var d eval.Dimension
+	for _, m := range k.mentions {
+		if !strings.EqualFold(m.Key, "aws:userid") {
+			continue
+		}
+		if d == nil {
+			d = eval.Dimension{{{Key: "aws:userid", Values: []string{outsiderUserID}}}}
+		}
+		for _, t := range m.Tests {
+			for _, v := range t.Values {
+				id, _, _ := strings.Cut(v, ":")
+				if policy.HasWildcard(id) && !strings.Contains(v, "${") {
+					d = append(d, eval.Option{{Key: "aws:userid", Values: []string{instance(v)}}})
+				}
+			}
+		}
+	}
+	return d
 }
 
 // principalARNPatterns returns the aws:PrincipalArn values the policy tests.

@@ -26,6 +26,7 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 		{"any endpoint id", allow(`{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
 		{"any VPC id", allow(`{"StringLike":{"aws:SourceVpc":"vpc-*"}}`), true},
 		{"the caller's own account as a variable", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/x"}}`), true},
+		{"any account's session named alice", allow(`{"StringLike":{"aws:userid":"*:alice"}}`), true},
 		{"deny unless a pattern of accounts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
 			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotLike":{"aws:PrincipalAccount":"99998888*"}}}]}`, false},
 	}
@@ -42,6 +43,15 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 				t.Fatalf("no outsider gets in; trusted %v", r.Trusted)
 			}
 		})
+	}
+	// A specific user id is nobody an outsider can be.
+	if r := Analyze(target(t, allow(`{"StringEquals":{"aws:userid":"AIDAEXAMPLEUSERID"}}`)), zone); !r.Public.Actions.Empty() {
+		t.Error("a specific aws:userid was judged public")
+	}
+	// An organization let in whole is one grant, not one per path.
+	r0 := Analyze(target(t, allow(`{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abc123defg/*"}}`)), zone)
+	if len(r0.Orgs) != 1 || r0.Orgs["o-abc123defg"] == nil {
+		t.Errorf("organizations = %v, want o-abc123defg alone", r0.Orgs)
 	}
 	// A specific endpoint id restricts: only who uses that endpoint gets in.
 	r := Analyze(target(t, allow(`{"StringLike":{"aws:SourceVpce":"vpce-0a1b2c3d*"}}`)), zone)
