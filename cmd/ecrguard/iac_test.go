@@ -452,7 +452,7 @@ func TestIaCPaths(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			est, err := readPaths(context.Background(), []string{tc.path}, cfg)
+			est, err := readPaths(context.Background(), []string{tc.path}, cfg, tfInputs{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,6 +31,10 @@ import (
 type iacOptions struct {
 	account string
 	region  string
+	// vars and varFiles are Terraform's -var and -var-file, for every root
+	// module.
+	vars     map[string]string
+	varFiles []string
 }
 
 // loadInputs walks roots with the file reader, reads the infrastructure as
@@ -162,7 +166,7 @@ func (r *iacReader) loadModules() {
 	}
 	r.loaded = true
 	rec := &recordingFS{fsys: r.names, opened: map[string]bool{}}
-	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region}
+	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region, Vars: r.opts.vars, VarFiles: r.opts.varFiles}
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
 	for _, dir := range terraform.RootModules(r.names, r.modules) {
@@ -179,7 +183,7 @@ func (r *iacReader) loadModules() {
 func (r *iacReader) read() []*estate.Estate {
 	r.loadModules()
 	cfo := cloudformation.Options{Account: r.opts.account, Region: r.opts.region}
-	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region}
+	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region, Vars: r.opts.vars, VarFiles: r.opts.varFiles}
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
 	for _, j := range r.jobs {

@@ -28,6 +28,31 @@ type inputOptions struct {
 	configFile string
 	account    string
 	region     string
+	// tfVars and tfVarFiles are --var NAME=VALUE and --var-file FILE.
+	tfVars     []string
+	tfVarFiles []string
+}
+
+// tfInputs are the Terraform variables given on the command line.
+type tfInputs struct {
+	vars     map[string]string
+	varFiles []string
+}
+
+// terraform returns --var and --var-file as the Terraform reader takes them.
+func (o *inputOptions) terraform() (tfInputs, error) {
+	in := tfInputs{varFiles: o.tfVarFiles}
+	for _, kv := range o.tfVars {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return tfInputs{}, usageError("--var %q: expected NAME=VALUE, as terraform plan -var takes it", kv)
+		}
+		if in.vars == nil {
+			in.vars = map[string]string{}
+		}
+		in.vars[name] = value
+	}
+	return in, nil
 }
 
 // addFlags declares --config and --account, and --region unless region is
@@ -39,6 +64,8 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 	}
+	f.StringArrayVar(&o.tfVars, "var", nil, "Terraform: set a root module variable, NAME=VALUE as terraform plan -var takes it (repeatable)")
+	f.StringArrayVar(&o.tfVarFiles, "var-file", nil, "Terraform: read variables from a .tfvars file, as terraform plan -var-file (repeatable; a relative path is looked up in the scanned folders, then in each root module's folder)")
 }
 
 // loadConfig reads --config, or .ecrguard.yaml of the current folder.
@@ -88,8 +115,9 @@ func settings(cfg *config.Config) rules.Settings {
 }
 
 // readPaths reads files and folders given on the command line.
-func readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := loadInputs(ctx, newOSNames(paths), iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInputs) (*estate.Estate, error) {
+	iac := iacOptions{account: cfg.Account, region: cfg.Region, vars: tf.vars, varFiles: tf.varFiles}
+	est, err := loadInputs(ctx, newOSNames(paths), iac, func(opts file.Options) (*estate.Estate, error) {
 		return file.LoadPaths(ctx, paths, opts)
 	})
 	if err != nil {
@@ -264,6 +292,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage or input error, or something could not be assessed.`,
 		Example: `  ecrguard scan policies/
   ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
+  ecrguard scan --account 111122223333 --var-file prod.tfvars infra/   # as terraform plan -var-file
   terraform show -json plan.out > plan.json && ecrguard scan plan.json
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
@@ -332,7 +361,11 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 		if len(paths) == 0 {
 			paths = []string{"."}
 		}
-		if est, err = readPaths(ctx, paths, cfg); err != nil {
+		tf, err := o.terraform()
+		if err != nil {
+			return err
+		}
+		if est, err = readPaths(ctx, paths, cfg, tf); err != nil {
 			return err
 		}
 	}
@@ -349,6 +382,8 @@ func (o *scanOptions) checkMode(paths []string) error {
 			return usageError("--aws reads the AWS account and takes no PATH (got %s); scan files and folders without --aws, or a snapshot written by 'ecrguard collect'", strings.Join(paths, " "))
 		case o.account != "":
 			return usageError("--account names the owner of raw policy files and does not apply to --aws, which reads the account of the credentials; to read other accounts, use --accounts with --role-name")
+		case len(o.tfVars) > 0 || len(o.tfVarFiles) > 0:
+			return usageError("--var and --var-file set Terraform variables and do not apply to --aws")
 		}
 		return o.aws.validate()
 	}

@@ -78,7 +78,11 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	est, err := readPaths(ctx, paths, cfg)
+	tf, err := o.terraform()
+	if err != nil {
+		return err
+	}
+	est, err := readPaths(ctx, paths, cfg, tf)
 	if err != nil {
 		return err
 	}

@@ -717,7 +717,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // Another variable file in the root module's folder (prod.tfvars) is read
 // by Terraform only when it is named with -var-file, as it may well be at
 // deploy time: every variable it sets is unknown (unless Options.Vars sets
-// it), taken at its worst, and a note names the file.
+// it), taken at its worst, and a note names the file; unless
+// Options.VarFiles names the files of the deployment, when the others are
+// only noted.
 func (l *loader) rootVarSources() (map[string]valueSource, error) {
 	out := map[string]valueSource{}
 	entries, err := fs.ReadDir(l.fsys, l.root)
@@ -747,6 +749,14 @@ func (l *loader) rootVarSources() (map[string]valueSource, error) {
 	sort.Strings(files) // terraform.tfvars before terraform.tfvars.json
 	sort.Strings(auto)
 	sort.Strings(other)
+	if len(l.opts.VarFiles) > 0 {
+		// The user named the variable files of this deployment: the others
+		// belong to other deployments.
+		for _, f := range other {
+			l.note(f, "not read: -var-file names the variable files of the deployment scanned, and this is not one of them")
+		}
+		other = nil
+	}
 	files = append(files, auto...)
 	for _, f := range l.opts.VarFiles {
 		files = append(files, l.varFilePath(f))

@@ -108,13 +108,23 @@ resource "aws_ecr_repository_policy" "k" {
 			t.Errorf("no note names %s; notes %v", f, est.Notes)
 		}
 	}
-	// Named with -var-file, the file is read; stage.tfvars.json, not
-	// named, still makes var.reader unknown.
+	// Named with -var-file, the file is read and its value taken;
+	// stage.tfvars.json, not named, belongs to another deployment: noted,
+	// not read.
 	est = load(t, files, Options{Account: acct, VarFiles: []string{"prod.tfvars"}})
 	findRepo(t, est, acct, "no")
 	repo = findRepo(t, est, acct, "kept")
-	if ps := principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || !ps[0].Unknown {
-		t.Errorf("with -var-file prod.tfvars: principal %+v, want unknown", ps)
+	if ps := principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || ps[0].Unknown || ps[0].Text != "*" {
+		t.Errorf("with -var-file prod.tfvars: principal %+v, want prod.tfvars' \"*\"", ps)
+	}
+	noted := false
+	for _, n := range est.Notes {
+		if n.Source == "stage.tfvars.json" && strings.Contains(n.Message, "not read") {
+			noted = true
+		}
+	}
+	if !noted {
+		t.Errorf("stage.tfvars.json is not noted as not read; notes %v", est.Notes)
 	}
 }
 
