@@ -377,7 +377,8 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			if w == nil {
 				continue
 			}
-			name := "arn:aws:iam::" + acct + ":root"
+			label := a.named.accountLabel(acct)
+			name := "arn:aws:iam::" + label + ":root"
 			if a.named.arns[p.ARN] {
 				name = p.ARN
 			}
@@ -385,10 +386,10 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			if trusted {
 				bucket = a.res.Trusted
 			}
-			if bucket[acct] == nil {
-				bucket[acct] = &Access{}
+			if bucket[label] == nil {
+				bucket[label] = &Access{}
 			}
-			bucket[acct].add(name, g.set, w)
+			bucket[label].add(name, g.set, w)
 		}
 	}
 }
@@ -468,15 +469,16 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if w == nil {
 				continue
 			}
+			label := a.named.accountLabel(acct)
 			bucket := a.res.Accounts
 			if trusted {
 				bucket = a.res.Trusted
 			}
-			if bucket[acct] == nil {
-				bucket[acct] = &Access{}
+			if bucket[label] == nil {
+				bucket[label] = &Access{}
 			}
-			bucket[acct].add(serviceName(svc), g.set, w)
-			bucket[acct].add("arn:aws:iam::"+acct+":root", g.set, w)
+			bucket[label].add(serviceName(svc), g.set, w)
+			bucket[label].add("arn:aws:iam::"+label+":root", g.set, w)
 		}
 	}
 }

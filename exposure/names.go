@@ -18,6 +18,31 @@ type names struct {
 	orgs     map[string]bool
 	paths    map[string]bool
 	services map[string]bool
+	// patternOf maps an account id that stands for an account pattern
+	// (9999888877?7) to the pattern, which reports name instead.
+	patternOf map[string]string
+}
+
+// addAccounts records the accounts a value names: the id, or instances
+// standing for a pattern.
+func (n *names) addAccounts(p string) {
+	for _, acct := range accountInstances(p) {
+		n.accounts[acct] = true
+		if acct != p {
+			if _, ok := n.patternOf[acct]; !ok {
+				n.patternOf[acct] = p
+			}
+		}
+	}
+}
+
+// accountLabel is how reports name an account the policy names: its id,
+// or the pattern it stands for.
+func (n *names) accountLabel(acct string) string {
+	if p, ok := n.patternOf[acct]; ok {
+		return p
+	}
+	return acct
 }
 
 var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{4,32}$`)
@@ -25,7 +50,7 @@ var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{4,32}$`)
 func collectNames(doc *policy.Document) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
-		paths: map[string]bool{}, services: map[string]bool{},
+		paths: map[string]bool{}, services: map[string]bool{}, patternOf: map[string]string{},
 	}
 	for _, s := range doc.Statements {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
@@ -56,16 +81,12 @@ func collectNames(doc *policy.Document) *names {
 				t := v.Text
 				switch key {
 				case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
-					for _, acct := range accountInstances(t) {
-						n.accounts[acct] = true
-					}
+					n.addAccounts(t)
 				case "aws:principalarn":
 					n.addPrincipal(t)
 				case "aws:sourcearn":
 					if a, ok := policy.ParseARN(t); ok {
-						for _, acct := range accountInstances(a.Account) {
-							n.accounts[acct] = true
-						}
+						n.addAccounts(a.Account)
 					}
 				case "aws:principalorgid", "aws:sourceorgid":
 					// A pattern (o-abc*) names the organizations it matches:
@@ -109,9 +130,7 @@ func (n *names) addPrincipal(t string) {
 		if !policy.IsAccountID(a.Account) {
 			// A pattern over accounts (arn:aws:iam::9999*:role/x) names
 			// the accounts it matches: instances stand for them.
-			for _, acct := range accountInstances(a.Account) {
-				n.accounts[acct] = true
-			}
+			n.addAccounts(a.Account)
 			return
 		}
 		n.accounts[a.Account] = true
