@@ -140,6 +140,10 @@ func (c *checker) principals(p *policy.Principal) {
 		switch e.Kind {
 		case policy.KindAWS:
 			c.awsPrincipal(v, el)
+		case policy.KindFederated, policy.KindCanonicalUser:
+			if c.kind.resourceBased() {
+				c.add(v.Pos, "dead-principal", el, "a %s principal never calls Amazon ECR (federated identities act through the roles they assume; canonical users are Amazon S3's): it gets nothing from this policy", e.Kind)
+			}
 		case policy.KindService:
 			if strings.ContainsAny(v.Text, "*?") {
 				c.add(v.Pos, "wildcard-principal", el, "service principal %q contains a wildcard, which IAM does not allow in principals", v.Text)
@@ -238,6 +242,10 @@ func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
 	}
 	if _, ok := policy.ParseARN(t); !ok && !strings.HasPrefix(t, "${") {
 		c.add(v.Pos, "malformed-resource", el, "resource %q is malformed: expected \"*\" or an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/name", t)
+		return
+	}
+	if c.kind == RepositoryPolicy && not && c.resource != "" && !strings.Contains(t, "${") && policy.MatchARN(t, c.resource) {
+		c.add(v.Pos, "dead-resource", "Not"+el, "NotResource %q matches the repository this policy is attached to (%s): the statement never applies", t, c.resource)
 		return
 	}
 	if c.kind == RepositoryPolicy && !not && c.resource != "" && !strings.Contains(t, "${") && !policy.MatchARN(t, c.resource) {
