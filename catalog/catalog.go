@@ -397,7 +397,7 @@ func (c *Catalog) suggestUncached(name string) string {
 		if !strings.EqualFold(a.Service, svc) {
 			continue
 		}
-		d := editDistance(ln, strings.ToLower(a.full))
+		d := EditDistance(ln, strings.ToLower(a.full))
 		if d < bestD {
 			best, bestD = a.full, d
 		}
@@ -408,7 +408,9 @@ func (c *Catalog) suggestUncached(name string) string {
 	return best
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b, the measure of
+// ecrguard's "did you mean" suggestions.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

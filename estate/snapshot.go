@@ -455,12 +455,8 @@ func sortPolicies(ps []*Policy) {
 		switch {
 		case a.Name != b.Name:
 			return a.Name < b.Name
-		case a.Source.File != b.Source.File:
-			return a.Source.File < b.Source.File
-		case a.Source.Line != b.Source.Line:
-			return a.Source.Line < b.Source.Line
-		case a.Source.Col != b.Source.Col:
-			return a.Source.Col < b.Source.Col
+		case a.Source != b.Source:
+			return a.Source.Compare(b.Source) < 0
 		}
 		return a.Text < b.Text
 	})

@@ -377,19 +377,12 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			if w == nil {
 				continue
 			}
-			label := a.named.accountLabel(acct)
+			acc, label := a.accountAccess(acct, trusted)
 			name := "arn:aws:iam::" + label + ":root"
 			if a.named.arns[p.ARN] {
 				name = p.ARN
 			}
-			bucket := a.res.Accounts
-			if trusted {
-				bucket = a.res.Trusted
-			}
-			if bucket[label] == nil {
-				bucket[label] = &Access{}
-			}
-			bucket[label].add(name, g.set, w)
+			acc.add(name, g.set, w)
 		}
 	}
 }
@@ -469,21 +462,29 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if w == nil {
 				continue
 			}
-			label := a.named.accountLabel(acct)
-			bucket := a.res.Accounts
-			if trusted {
-				bucket = a.res.Trusted
-			}
-			if bucket[label] == nil {
-				bucket[label] = &Access{}
-			}
-			bucket[label].add(serviceName(svc), g.set, w)
-			bucket[label].add("arn:aws:iam::"+label+":root", g.set, w)
+			acc, label := a.accountAccess(acct, trusted)
+			acc.add(serviceName(svc), g.set, w)
+			acc.add("arn:aws:iam::"+label+":root", g.set, w)
 		}
 	}
 }
 
 var principalAccountVar = regexp.MustCompile(`(?i)\$\{aws:principalaccount\}`)
+
+// accountAccess returns the access record of a named account (in Trusted
+// or Accounts), and the label reports name it by: its id, or the pattern it
+// stands for.
+func (a *analyzer) accountAccess(acct string, trusted bool) (*Access, string) {
+	label := a.named.accountLabel(acct)
+	bucket := a.res.Accounts
+	if trusted {
+		bucket = a.res.Trusted
+	}
+	if bucket[label] == nil {
+		bucket[label] = &Access{}
+	}
+	return bucket[label], label
+}
 
 // serviceName is how a report names a service principal: service:NAME, or
 // service:* for any service (the policy names none in particular).

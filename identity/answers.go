@@ -113,13 +113,7 @@ func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant,
 		seen := map[group]*eval.Witness{}
 		for ri, r := range m.Repositories {
 			g := group{bits: bits[ri]}
-			if mode == Free && (rel.allTags || len(rel.tagKeys) > 0) {
-				keys := rel.tagKeys
-				if rel.allTags {
-					keys = nil
-				}
-				g.tags = canonicalTags(r.Tags, keys)
-			}
+			g.tags = tagsKey(r, mode, rel.allTags, rel.tagKeys)
 			w, ok := seen[g]
 			if !ok {
 				w = m.askIdentity(p, act, r, mode)
@@ -246,14 +240,7 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 	if d, ok := m.memo.denies[k]; ok {
 		return d.decided, d.denied
 	}
-	ctx := p.base.Clone()
-	if mode == Free {
-		for tk, v := range repo.Tags {
-			ctx.Set("ecr:ResourceTag/"+tk, v)
-			ctx.Set("aws:ResourceTag/"+tk, v)
-		}
-	}
-	ctx.Set("aws:ResourceAccount", repo.Account)
+	ctx := requestContext(p, repo, mode)
 	ps := &eval.PolicySet{Resource: pol, ResourceAccount: m.Account, CallerAllowsAll: true}
 	d := eval.Evaluate(ps, &eval.Request{Principal: p.caller, Action: act.FullName(), Resource: repo.ARN, Context: ctx})
 	out := denyDecision{decided: true, denied: d.Result == eval.ExplicitDeny}
@@ -301,14 +288,7 @@ func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository
 	case len(pkeys) > 0:
 		k.facet = m.facet(p, pkeys)
 	}
-	if mode == Free {
-		switch {
-		case allTags:
-			k.tags = canonicalTags(repo.Tags, nil)
-		case len(tkeys) > 0:
-			k.tags = canonicalTags(repo.Tags, tkeys)
-		}
-	}
+	k.tags = tagsKey(repo, mode, allTags, tkeys)
 	if w, ok := m.memo.resources[k]; ok {
 		return w
 	}
@@ -323,16 +303,7 @@ func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository
 
 // searchSet evaluates one question against a given policy set.
 func (m *Model) searchSet(p *Principal, action, resource string, repo *Repository, mode Mode, ps *eval.PolicySet) *eval.Witness {
-	ctx := p.base.Clone()
-	if repo != nil && mode == Free {
-		for k, v := range repo.Tags {
-			ctx.Set("ecr:ResourceTag/"+k, v)
-			ctx.Set("aws:ResourceTag/"+k, v)
-		}
-	}
-	if repo != nil {
-		ctx.Set("aws:ResourceAccount", repo.Account)
-	}
+	ctx := requestContext(p, repo, mode)
 	all := append(append([]*eval.Policy{ps.Resource, ps.Boundary}, ps.Identity...), ps.SCPs...)
 	keep := func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) }
 	if act := m.action(action); act != nil {
@@ -348,6 +319,24 @@ func (m *Model) searchSet(p *Principal, action, resource string, repo *Repositor
 			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})
 	}
 	return r.Witness
+}
+
+// requestContext is what p's requests on repo (nil for "*") carry before
+// anything is searched: who p is, and in mode Free the repository's tags;
+// the repository's account.
+func requestContext(p *Principal, repo *Repository, mode Mode) *eval.Context {
+	ctx := p.base.Clone()
+	if repo == nil {
+		return ctx
+	}
+	if mode == Free {
+		for k, v := range repo.Tags {
+			ctx.Set("ecr:ResourceTag/"+k, v)
+			ctx.Set("aws:ResourceTag/"+k, v)
+		}
+	}
+	ctx.Set("aws:ResourceAccount", repo.Account)
+	return ctx
 }
 
 // Explain re-derives a proof for p: answers are shared between principals

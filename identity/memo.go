@@ -412,14 +412,7 @@ func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, mode Mo
 				tkeys = append(tkeys, pf.tagKeys...)
 			}
 		}
-		if mode == Free {
-			switch {
-			case allTags:
-				k.tags = canonicalTags(repo.Tags, nil)
-			case len(tkeys) > 0:
-				k.tags = canonicalTags(repo.Tags, tkeys)
-			}
-		}
+		k.tags = tagsKey(repo, mode, allTags, tkeys)
 	}
 	switch {
 	case allPrincipal:
@@ -459,6 +452,21 @@ func uniqueSorted(in []string) []string {
 		}
 	}
 	return out[:n]
+}
+
+// tagsKey is the part of a memo key that the repository's tags make: in
+// mode Free, the tags the statements read (all of them when all); in NoMFA
+// the tags are absent, and nothing.
+func tagsKey(repo *Repository, mode Mode, all bool, keys []string) string {
+	switch {
+	case mode != Free:
+		return ""
+	case all:
+		return canonicalTags(repo.Tags, nil)
+	case len(keys) > 0:
+		return canonicalTags(repo.Tags, keys)
+	}
+	return ""
 }
 
 // canonicalTags renders the repository's tags that matter: those named in

@@ -12,6 +12,7 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -26,6 +27,11 @@ type Pos struct {
 
 // IsValid reports whether p names a line.
 func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Compare orders positions by file, then line, then column.
+func (p Pos) Compare(o Pos) int {
+	return cmp.Or(strings.Compare(p.File, o.File), cmp.Compare(p.Line, o.Line), cmp.Compare(p.Col, o.Col))
+}
 
 // String formats p as file:line:col, omitting what is unknown.
 func (p Pos) String() string {

@@ -11,6 +11,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -154,15 +155,7 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 		WithMessage(sarif.NewTextMessage(text))
 
 	loc := sarif.NewLocation()
-	if isFile(f.Source.File) {
-		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.Source.File)))
-		if f.Source.Line > 0 {
-			region := sarif.NewRegion().WithStartLine(f.Source.Line)
-			if f.Source.Col > 0 {
-				region.WithStartColumn(f.Source.Col)
-			}
-			phys.WithRegion(region)
-		}
+	if phys := physicalLocation(f.Source); phys != nil {
 		loc.WithPhysicalLocation(phys)
 	}
 	if f.Resource != "" {
@@ -204,6 +197,23 @@ func isFile(source string) bool {
 	return source != "" && !strings.HasPrefix(source, "arn:") && !strings.Contains(source, "://")
 }
 
+// physicalLocation is the file, line and column of pos, or nil when pos is
+// not in a file.
+func physicalLocation(pos policy.Pos) *sarif.PhysicalLocation {
+	if !isFile(pos.File) {
+		return nil
+	}
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(pos.File)))
+	if pos.Line > 0 {
+		region := sarif.NewRegion().WithStartLine(pos.Line)
+		if pos.Col > 0 {
+			region.WithStartColumn(pos.Col)
+		}
+		phys.WithRegion(region)
+	}
+	return phys
+}
+
 // fileURI writes a file path as a relative (or absolute) URI reference:
 // slashes for separators, reserved characters escaped.
 func fileURI(file string) string {
@@ -218,15 +228,7 @@ func gapNotification(g estate.Gap) *sarif.Notification {
 	if g.Code != "" {
 		n.WithDescriptor(sarif.NewReportingDescriptorReference().WithID(g.Code))
 	}
-	if isFile(g.Pos.File) {
-		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(g.Pos.File)))
-		if g.Pos.Line > 0 {
-			region := sarif.NewRegion().WithStartLine(g.Pos.Line)
-			if g.Pos.Col > 0 {
-				region.WithStartColumn(g.Pos.Col)
-			}
-			phys.WithRegion(region)
-		}
+	if phys := physicalLocation(g.Pos); phys != nil {
 		n.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)})
 	}
 	return n

@@ -111,12 +111,8 @@ func (r *Result) Sort() {
 			return a.RuleID < b.RuleID
 		case a.Resource != b.Resource:
 			return a.Resource < b.Resource
-		case a.Source.File != b.Source.File:
-			return a.Source.File < b.Source.File
-		case a.Source.Line != b.Source.Line:
-			return a.Source.Line < b.Source.Line
-		case a.Source.Col != b.Source.Col:
-			return a.Source.Col < b.Source.Col
+		case a.Source != b.Source:
+			return a.Source.Compare(b.Source) < 0
 		}
 		return a.Message < b.Message
 	})
