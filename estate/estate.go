@@ -204,8 +204,7 @@ type Repository struct {
 	Region  string
 	ARN     string
 
-	Policy      *Policy
-	PolicyState PolicyState
+	PolicySlot
 
 	// Tags are the repository's tags; TagsKnown is false when they were not
 	// read (the analyses then treat them as absent, SPEC section 3).
@@ -223,16 +222,6 @@ type Repository struct {
 	Source policy.Pos
 }
 
-// SetPolicy records the repository's policy (nil: it has none).
-func (r *Repository) SetPolicy(p *Policy) {
-	r.Policy = p
-	if p == nil {
-		r.PolicyState = NoPolicy
-	} else {
-		r.PolicyState = HasPolicy
-	}
-}
-
 // PublicRepository is one ECR Public repository. ECR Public has one
 // registry per account, served from us-east-1; its policies govern the
 // ecr-public actions (anyone may pull a public repository's images).
@@ -241,18 +230,7 @@ type PublicRepository struct {
 	Account string
 	ARN     string
 
-	Policy      *Policy
-	PolicyState PolicyState
-}
-
-// SetPolicy records the repository's policy (nil: it has none).
-func (r *PublicRepository) SetPolicy(p *Policy) {
-	r.Policy = p
-	if p == nil {
-		r.PolicyState = NoPolicy
-	} else {
-		r.PolicyState = HasPolicy
-	}
+	PolicySlot
 }
 
 // Registry scope values (aws ecr get-account-setting --name
@@ -264,8 +242,7 @@ const (
 
 // Registry is a private registry's own settings.
 type Registry struct {
-	Policy      *Policy
-	PolicyState PolicyState
+	PolicySlot
 	// Scope is REGISTRY_POLICY_SCOPE, or "" when unknown (which means V2).
 	Scope string
 	// Replication lists replication destinations (account, region), when
@@ -281,13 +258,20 @@ func (r *Registry) EffectiveScope() string {
 	return ScopeV2
 }
 
-// SetPolicy records the registry's policy (nil: it has none).
-func (r *Registry) SetPolicy(p *Policy) {
-	r.Policy = p
+// PolicySlot is a resource's policy and what is known of it; repositories
+// and registries embed it.
+type PolicySlot struct {
+	Policy      *Policy
+	PolicyState PolicyState
+}
+
+// SetPolicy records the resource's policy (nil: it has none).
+func (s *PolicySlot) SetPolicy(p *Policy) {
+	s.Policy = p
 	if p == nil {
-		r.PolicyState = NoPolicy
+		s.PolicyState = NoPolicy
 	} else {
-		r.PolicyState = HasPolicy
+		s.PolicyState = HasPolicy
 	}
 }
 

@@ -508,14 +508,8 @@ func (b *cfnBuilder) managedPolicy(r *resource) {
 		iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: name, ARN: arn, Default: p, VersionID: "v1"})
 	}
 	b.attachments(r, nil, func(role *estate.Role, u *estate.User, g *estate.Group) {
-		switch {
-		case role != nil:
-			role.Attached = append(role.Attached, arn)
-		case u != nil:
-			u.Attached = append(u.Attached, arn)
-		case g != nil:
-			g.Attached = append(g.Attached, arn)
-		}
+		_, attached := policyLists(role, u, g)
+		*attached = append(*attached, arn)
 	})
 }
 
@@ -531,14 +525,8 @@ func (b *cfnBuilder) policy(r *resource) {
 		return
 	}
 	b.attachments(r, p, func(role *estate.Role, u *estate.User, g *estate.Group) {
-		switch {
-		case role != nil:
-			role.Inline = append(role.Inline, p)
-		case u != nil:
-			u.Inline = append(u.Inline, p)
-		case g != nil:
-			g.Inline = append(g.Inline, p)
-		}
+		inline, _ := policyLists(role, u, g)
+		*inline = append(*inline, p)
 	})
 }
 
@@ -568,15 +556,20 @@ func (b *cfnBuilder) singlePolicy(r *resource) {
 		a.Detached = append(a.Detached, p)
 		return
 	}
-	role, u, g := b.target(kind, who, r.id)
+	inline, _ := policyLists(b.target(kind, who, r.id))
+	*inline = append(*inline, p)
+}
+
+// policyLists returns the inline policies and attached policy ARNs of
+// whichever of role, u and g is set (target returns one of them).
+func policyLists(role *estate.Role, u *estate.User, g *estate.Group) (*[]*estate.Policy, *[]string) {
 	switch {
 	case role != nil:
-		role.Inline = append(role.Inline, p)
+		return &role.Inline, &role.Attached
 	case u != nil:
-		u.Inline = append(u.Inline, p)
-	case g != nil:
-		g.Inline = append(g.Inline, p)
+		return &u.Inline, &u.Attached
 	}
+	return &g.Inline, &g.Attached
 }
 
 func (b *cfnBuilder) userToGroup(r *resource) {
