@@ -578,6 +578,16 @@ type snapReader struct {
 
 // errorf is a problem at a place in the snapshot: a *policy.Error, so that
 // readers of many files can keep its position apart from its message.
+// policyLists reads an identity's inline policies and attached policy ARNs.
+func (r *snapReader) policyLists(m map[string]*jsonpos.Node, arn string) ([]*Policy, []string, error) {
+	inline, err := r.policies(m["inline"], "inline policies of "+arn)
+	if err != nil {
+		return nil, nil, err
+	}
+	attached, err := r.strings(m["attached"], "attached policies of "+arn)
+	return inline, attached, err
+}
+
 func (r *snapReader) errorf(off int, format string, args ...any) error {
 	l, c := r.lines.Position(off)
 	return &policy.Error{Pos: policy.Pos{File: r.file, Line: l, Col: c}, Msg: fmt.Sprintf(format, args...)}
@@ -1123,10 +1133,7 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 		if err := r.strFields(um, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}); err != nil {
 			return nil, err
 		}
-		if u.Inline, err = r.policies(um["inline"], "inline policies of "+u.ARN); err != nil {
-			return nil, err
-		}
-		if u.Attached, err = r.strings(um["attached"], "attached policies of "+u.ARN); err != nil {
+		if u.Inline, u.Attached, err = r.policyLists(um, u.ARN); err != nil {
 			return nil, err
 		}
 		if u.Groups, err = r.strings(um["groups"], "groups of "+u.ARN); err != nil {
@@ -1150,10 +1157,7 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 		if err := r.strFields(gm, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}); err != nil {
 			return nil, err
 		}
-		if g.Inline, err = r.policies(gm["inline"], "inline policies of "+g.ARN); err != nil {
-			return nil, err
-		}
-		if g.Attached, err = r.strings(gm["attached"], "attached policies of "+g.ARN); err != nil {
+		if g.Inline, g.Attached, err = r.policyLists(gm, g.ARN); err != nil {
 			return nil, err
 		}
 		out.Groups = append(out.Groups, g)
@@ -1171,10 +1175,7 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 		if err := r.strFields(rm, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}); err != nil {
 			return nil, err
 		}
-		if ro.Inline, err = r.policies(rm["inline"], "inline policies of "+ro.ARN); err != nil {
-			return nil, err
-		}
-		if ro.Attached, err = r.strings(rm["attached"], "attached policies of "+ro.ARN); err != nil {
+		if ro.Inline, ro.Attached, err = r.policyLists(rm, ro.ARN); err != nil {
 			return nil, err
 		}
 		if ro.Tags, err = r.strMap(rm["tags"], "tags of "+ro.ARN); err != nil {
