@@ -25,35 +25,27 @@ import (
 // Kind is the type of a Value.
 type Kind uint8
 
-// Value kinds. Unknown is a value not known when the input is read.
+// Value kinds: the JSON types (numbered as jsonpos numbers them), and
+// Unknown, a value not known when the input is read.
 const (
-	Null Kind = iota
-	Bool
-	Number
-	String
-	Array
-	Object
-	Unknown
+	Null    = Kind(jsonpos.Null)
+	Bool    = Kind(jsonpos.Bool)
+	Number  = Kind(jsonpos.Number)
+	String  = Kind(jsonpos.String)
+	Array   = Kind(jsonpos.Array)
+	Object  = Kind(jsonpos.Object)
+	Unknown = Object + 1
 )
 
+// String names the kind the way error messages say it.
 func (k Kind) String() string {
-	switch k {
-	case Null:
-		return "null"
-	case Bool:
-		return "boolean"
-	case Number:
-		return "number"
-	case String:
-		return "string"
-	case Array:
-		return "array"
-	case Object:
-		return "object"
-	case Unknown:
+	if k == Unknown {
 		return "unknown value"
 	}
-	return "invalid"
+	if k > Unknown {
+		return "invalid"
+	}
+	return jsonpos.Kind(k).String()
 }
 
 // Value is one JSON-like value with its position.
