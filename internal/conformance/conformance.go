@@ -90,7 +90,10 @@ type ExposureCase struct {
 	Config           Config          `json:"config"`
 	RepositoryPolicy json.RawMessage `json:"repository_policy"`
 	RegistryPolicy   json.RawMessage `json:"registry_policy"`
-	Expect           struct {
+	// RCPs are the resource control policies over the account, one
+	// document per level from the root down (optional).
+	RCPs   []json.RawMessage `json:"rcps"`
+	Expect struct {
 		PublicActions     []string            `json:"public_actions"`
 		UntrustedAccounts map[string][]string `json:"untrusted_accounts"`
 		Rules             []string            `json:"rules"`
@@ -114,7 +117,10 @@ type IdentityCase struct {
 	RepositoryPolicies   map[string]json.RawMessage `json:"repository_policies"`
 	RepositoryTags       map[string]json.RawMessage `json:"repository_tags"`
 	SCPs                 []json.RawMessage          `json:"scps"`
-	Expect               struct {
+	// RegistryPolicy is the account's registry policy in us-east-1
+	// (optional), with unknown scope.
+	RegistryPolicy json.RawMessage `json:"registry_policy"`
+	Expect         struct {
 		WhoCan []WhoCan            `json:"who_can"`
 		Rules  map[string][]string `json:"rules"`
 	} `json:"expect"`
@@ -172,8 +178,23 @@ func Decode(f File, v any) error {
 // "folder/name" -> reason. A case is listed by a line "- `folder/name`: reason".
 func Disputed(t testing.TB) map[string]string {
 	t.Helper()
+	return listed(t, "DISPUTED.md")
+}
+
+// Pending returns the cases listed in testdata/conformance/PENDING.md, in the
+// same form as DISPUTED.md: cases that wait for an open issue's capability,
+// the reason naming the issue.
+func Pending(t testing.TB) map[string]string {
+	t.Helper()
+	return listed(t, "PENDING.md")
+}
+
+// listed reads a list of cases ("- `folder/name`: reason") from a file of
+// testdata/conformance; a missing file lists none.
+func listed(t testing.TB, name string) map[string]string {
+	t.Helper()
 	out := map[string]string{}
-	f, err := os.Open(filepath.Join(Dir(), "DISPUTED.md"))
+	f, err := os.Open(filepath.Join(Dir(), name))
 	if os.IsNotExist(err) {
 		return out
 	}
@@ -200,11 +221,14 @@ func Disputed(t testing.TB) map[string]string {
 // Run runs f as a subtest per case of folder, skipping disputed cases (and
 // saying so) and printing the case's about text when it fails.
 func Run(t *testing.T, folder string, f func(t *testing.T, file File)) {
-	disputed := Disputed(t)
+	disputed, pending := Disputed(t), Pending(t)
 	for _, file := range Files(t, folder) {
 		t.Run(file.Name, func(t *testing.T) {
 			if reason, ok := disputed[folder+"/"+file.Name]; ok {
 				t.Skipf("disputed (testdata/conformance/DISPUTED.md): %s", reason)
+			}
+			if reason, ok := pending[folder+"/"+file.Name]; ok {
+				t.Skipf("pending (testdata/conformance/PENDING.md): %s", reason)
 			}
 			f(t, file)
 		})
