@@ -30,6 +30,7 @@ type cstmt struct {
 	resAbsent   bool
 	notResource bool
 	res         []tmpl
+	resVars     bool // a Resource value reads a policy variable
 
 	principal    *cprincipal
 	notPrincipal bool
@@ -67,6 +68,7 @@ func Compile(name string, doc *policy.Document) *Policy {
 		cs.resAbsent = res == nil
 		for _, r := range res {
 			t := newTmpl(r, vars)
+			cs.resVars = cs.resVars || len(t.vars) > 0
 			if t.unknown {
 				cs.unknowns = append(cs.unknowns, "resource "+r.Text)
 			}
@@ -147,7 +149,11 @@ func (s *cstmt) matchResource(r *prepared, resourcePolicy bool) tri {
 	for i := range s.res {
 		t := &s.res[i]
 		if t.unknown {
-			hit = maybe
+			hit = or(hit, maybe)
+			continue
+		}
+		if r.ctx.anyOpen(t.vars) {
+			hit = or(hit, pending)
 			continue
 		}
 		if t.matchARN(r.ctx, r.Resource) {

@@ -10,31 +10,38 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// tri is a three-valued truth: an element whose value is unknown (an IaC
-// value known only after apply, an operator IAM does not define) is maybe.
+// tri is a truth value with two kinds of "not known": an element whose
+// value is unknown (an IaC value known only after apply, an operator IAM does
+// not define) is maybe, and stays so; an element that reads a key a search
+// has not chosen yet is pending, and becomes yes or no once it is chosen.
 type tri uint8
 
 const (
 	no tri = iota
 	yes
 	maybe
+	pending
 )
 
 func and(a, b tri) tri {
-	if a == no || b == no {
+	switch {
+	case a == no || b == no:
 		return no
-	}
-	if a == maybe || b == maybe {
+	case a == pending || b == pending:
+		return pending
+	case a == maybe || b == maybe:
 		return maybe
 	}
 	return yes
 }
 
 func or(a, b tri) tri {
-	if a == yes || b == yes {
+	switch {
+	case a == yes || b == yes:
 		return yes
-	}
-	if a == maybe || b == maybe {
+	case a == pending || b == pending:
+		return pending
+	case a == maybe || b == maybe:
 		return maybe
 	}
 	return no
@@ -47,7 +54,7 @@ func not(a tri) tri {
 	case no:
 		return yes
 	}
-	return maybe
+	return a
 }
 
 func of(b bool) tri {
@@ -63,6 +70,8 @@ type ccond struct {
 	key  string // lower-cased
 	op   policy.Operator
 	vals []cval
+	// vars are the keys its values read as policy variables (lower-cased).
+	vars []string
 }
 
 // cval is one policy value, pre-parsed for its operator family.
@@ -82,6 +91,7 @@ func compileCondition(c *policy.Condition, vars bool) ccond {
 	useVars := vars && (c.Op.Family == policy.FamilyString || c.Op.Family == policy.FamilyARN)
 	for _, v := range c.Values {
 		cv := cval{t: newTmpl(v, useVars)}
+		cc.vars = appendNew(cc.vars, cv.t.vars...)
 		cv.lower = strings.ToLower(v.Text)
 		switch c.Op.Family {
 		case policy.FamilyNumeric:
@@ -109,7 +119,10 @@ func (c *ccond) eval(ctx *Context) tri {
 	if !c.op.Known {
 		return maybe
 	}
-	vals, present := ctx.get(c.key)
+	vals, present, open := ctx.lookup(c.key)
+	if open || ctx.anyOpen(c.vars) {
+		return pending
+	}
 	if c.op.Family == policy.FamilyNull {
 		// Null "true": the key is absent (or null); "false": it is present.
 		isNull := !present || len(vals) == 0
@@ -263,4 +276,21 @@ func parsePrefix(s string) (netip.Prefix, bool) { return policy.ParseCIDR(s) }
 func parseBinary(s string) ([]byte, bool) {
 	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 	return b, err == nil
+}
+
+// appendNew appends the strings of add that list does not hold yet.
+func appendNew(list []string, add ...string) []string {
+	for _, a := range add {
+		found := false
+		for _, l := range list {
+			if l == a {
+				found = true
+				break
+			}
+		}
+		if !found {
+			list = append(list, a)
+		}
+	}
+	return list
 }

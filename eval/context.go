@@ -15,12 +15,18 @@ import (
 type Context struct {
 	base map[string][]string
 	over []override
+	// opens counts the open overrides, so that contexts outside a search
+	// skip looking for them.
+	opens int
 }
 
 type override struct {
 	key    string
 	absent bool
-	vals   []string
+	// open marks a key a search has yet to choose: conditions on it are
+	// pending.
+	open bool
+	vals []string
 }
 
 // NewContext returns an empty context.
@@ -61,18 +67,38 @@ func (c *Context) Has(key string) bool {
 // Get returns key's values and whether it is present.
 func (c *Context) Get(key string) ([]string, bool) { return c.get(strings.ToLower(key)) }
 
-// get looks up an already lower-cased key.
+// get looks up an already lower-cased key; an open key reads as absent.
 func (c *Context) get(lower string) ([]string, bool) {
+	v, ok, _ := c.lookup(lower)
+	return v, ok
+}
+
+// lookup is get that also says whether the key is open (not chosen yet by
+// a search).
+func (c *Context) lookup(lower string) (vals []string, present, open bool) {
 	for i := len(c.over) - 1; i >= 0; i-- {
-		if c.over[i].key == lower {
-			if c.over[i].absent {
-				return nil, false
+		if o := &c.over[i]; o.key == lower {
+			if o.absent || o.open {
+				return nil, false, o.open
 			}
-			return c.over[i].vals, true
+			return o.vals, true, false
 		}
 	}
 	v, ok := c.base[lower]
-	return v, ok
+	return v, ok, false
+}
+
+// anyOpen reports whether one of the keys is open.
+func (c *Context) anyOpen(keys []string) bool {
+	if c.opens == 0 {
+		return false
+	}
+	for _, k := range keys {
+		if _, _, open := c.lookup(k); open {
+			return true
+		}
+	}
+	return false
 }
 
 // Clone returns an independent copy with overrides folded in.
@@ -82,7 +108,7 @@ func (c *Context) Clone() *Context {
 		out.base[k] = v
 	}
 	for _, o := range c.over {
-		if o.absent {
+		if o.absent || o.open {
 			delete(out.base, o.key)
 		} else {
 			out.base[o.key] = o.vals
@@ -98,7 +124,7 @@ func (c *Context) Keys() []string {
 		seen[k] = true
 	}
 	for _, o := range c.over {
-		seen[o.key] = !o.absent
+		seen[o.key] = !o.absent && !o.open
 	}
 	out := make([]string, 0, len(seen))
 	for k, present := range seen {
@@ -116,7 +142,20 @@ func (c *Context) push(key string, absent bool, vals []string) int {
 	return len(c.over) - 1
 }
 
-func (c *Context) truncate(n int) { c.over = c.over[:n] }
+// open adds an open override: the key is to be chosen by a search.
+func (c *Context) openKey(key string) {
+	c.over = append(c.over, override{key: key, open: true})
+	c.opens++
+}
+
+func (c *Context) truncate(n int) {
+	for _, o := range c.over[n:] {
+		if o.open {
+			c.opens--
+		}
+	}
+	c.over = c.over[:n]
+}
 
 // reserve makes room for n overrides in all.
 func (c *Context) reserve(n int) {

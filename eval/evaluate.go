@@ -127,6 +127,13 @@ type prepared struct {
 	// terse skips building the Reason of decisions that are not Allow: a
 	// search discards them.
 	terse bool
+	// pessimistic resolves pending statements (ones that read a key a
+	// search has not chosen) against the request: an Allow does not apply,
+	// a Deny does. By default they resolve in its favour, so the decision
+	// bounds every way the open keys can be chosen.
+	pessimistic bool
+	// sawPending is set when a pending statement was met.
+	sawPending bool
 }
 
 // Evaluate decides one request.
@@ -177,27 +184,7 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		g := grantDirect
 		if resourcePolicy {
 			var pt tri
-			switch {
-			case s.principal == nil:
-				// A resource-policy statement without Principal is invalid
-				// and names nobody.
-				pt = no
-			case s.notPrincipal:
-				ex := s.principal.exempt(r.Principal)
-				// A NotPrincipal Deny always denies an IAM user or role
-				// that has a permissions boundary, whatever it lists (IAM
-				// User Guide, "AWS JSON policy elements: NotPrincipal").
-				if s.effect == policy.Deny && ps.Boundary != nil && (r.Principal.Type == User || r.Principal.Type == Role || r.Principal.Type == AssumedRole) {
-					ex = no
-				}
-				pt = not(ex)
-				g = grantDirect
-				if r.Principal.Type == Role {
-					g = grantRole
-				}
-			default:
-				pt, g = s.principal.matches(r.Principal)
-			}
+			pt, g = s.matchPrincipal(ps, r)
 			if t = and(t, pt); t == no {
 				continue
 			}
@@ -211,6 +198,12 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 			continue
 		}
 		m := Match{Policy: p.Name, Kind: kind, Statement: s.src}
+		if t == pending {
+			r.sawPending = true
+			if (s.effect == policy.Allow) == r.pessimistic {
+				continue
+			}
+		}
 		if t == maybe {
 			d.Assumptions = append(d.Assumptions, Assumption{Match: m, Unknown: s.unknowns, Applied: s.effect == policy.Allow})
 			if s.effect == policy.Deny {
@@ -225,6 +218,30 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		}
 	}
 	return out
+}
+
+// matchPrincipal says whether a resource-policy statement's Principal or
+// NotPrincipal names the caller, and how.
+func (s *cstmt) matchPrincipal(ps *PolicySet, r *prepared) (tri, grant) {
+	switch {
+	case s.principal == nil:
+		// A resource-policy statement without Principal is invalid and
+		// names nobody.
+		return no, grantNone
+	case s.notPrincipal:
+		ex := s.principal.exempt(r.Principal)
+		// A NotPrincipal Deny always denies an IAM user or role that has a
+		// permissions boundary, whatever it lists (IAM User Guide, "AWS
+		// JSON policy elements: NotPrincipal").
+		if s.effect == policy.Deny && ps.Boundary != nil && (r.Principal.Type == User || r.Principal.Type == Role || r.Principal.Type == AssumedRole) {
+			ex = no
+		}
+		if r.Principal.Type == Role {
+			return not(ex), grantRole
+		}
+		return not(ex), grantDirect
+	}
+	return s.principal.matches(r.Principal)
 }
 
 func evaluate(ps *PolicySet, r *prepared) Decision {

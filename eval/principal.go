@@ -131,6 +131,7 @@ func Derive(ctx *Context, p Principal) {
 	case Service:
 		setIfAbsent("aws:PrincipalIsAWSService", "true")
 		setIfAbsent("aws:PrincipalServiceName", p.Service)
+		setIfAbsent("aws:PrincipalServiceNamesList", p.Service)
 		return
 	case Anonymous:
 		return

@@ -85,7 +85,7 @@ func TestDerive(t *testing.T) {
 		{ciSession, kv{"aws:principalarn": v(roleCI), "aws:principalaccount": v(account), "aws:principaltype": v("AssumedRole"), "aws:principalisawsservice": v("false")}},
 		{fedUser, kv{"aws:principalarn": v(fedUser), "aws:principalaccount": v(account), "aws:principaltype": v("FederatedUser"), "aws:principalisawsservice": v("false")}},
 		{account, kv{"aws:principalarn": v("arn:aws:iam::111122223333:root"), "aws:principalaccount": v(account), "aws:principaltype": v("Account"), "aws:principalisawsservice": v("false")}},
-		{"service:ecr.amazonaws.com", kv{"aws:principalisawsservice": v("true"), "aws:principalservicename": v("ecr.amazonaws.com")}},
+		{"service:ecr.amazonaws.com", kv{"aws:principalisawsservice": v("true"), "aws:principalservicename": v("ecr.amazonaws.com"), "aws:principalservicenameslist": v("ecr.amazonaws.com")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.principal, func(t *testing.T) {

@@ -45,99 +45,501 @@ type Witness struct {
 
 // SearchResult is the outcome of a search.
 type SearchResult struct {
-	// Witness is the first allowed request found, or nil.
+	// Witness is an allowed request, or nil when no request is allowed.
 	Witness *Witness
-	// Tried counts the requests evaluated.
+	// Tried counts the evaluations.
 	Tried int
-	// Truncated is true when the combinations exceeded the limit and not all
-	// were tried: the answer "not allowed" is then not proven.
+	// Truncated is true when the search was bounded before it finished
+	// (Space.Limit, or a key with more regions than it splits): the
+	// answer "not allowed" is then not proven.
 	Truncated bool
 }
 
-// DefaultLimit bounds the combinations one search tries.
-const DefaultLimit = 1 << 14
+// DefaultLimit bounds the evaluations of one search.
+const DefaultLimit = 1 << 17
 
-// Search evaluates r under every combination of dims (one Option of each,
-// applied over r.Context) until one is allowed. limit bounds the
-// combinations (0: DefaultLimit).
-func Search(ps *PolicySet, r *Request, dims []Dimension, limit int) SearchResult {
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
+// Search looks for an allowed request: r, with its context completed by one
+// option of every dimension of sp and a value for every key sp frees that
+// the policies read. It is exact: when it finds none, no choice of those
+// keys is allowed (unless Truncated).
+//
+// It searches key by key. A key not chosen yet is open: a statement that
+// reads it is pending, and an evaluation that lets every pending Allow apply
+// and no pending Deny bounds what any choice of the open keys can give (more
+// Allow statements and fewer Deny statements never turn an allow into a
+// deny, in every part of AWS's evaluation logic). When that bound is not an
+// allow, no choice is, and the branch is dropped; when the opposite bound
+// (pending Allow statements do not apply, pending Deny statements do) is an
+// allow, every choice is, and the search stops. Only statements that can
+// apply to the request's action, resource and principal take part.
+func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 	pr := prepare(ps, r)
+	pr.terse = true
+	rps := relevantSet(ps, &pr)
 	ctx := pr.ctx
 	base := len(ctx.over)
 	defer ctx.truncate(base)
 
-	pr.terse = true
-	need := len(ctx.over)
-	for _, d := range dims {
-		most := 0
-		for _, opt := range d {
-			most = max(most, len(opt))
-		}
-		need += most
+	s := &searcher{ps: rps, pr: &pr, sp: &sp, limit: sp.Limit, base: base}
+	if s.limit <= 0 {
+		s.limit = DefaultLimit
 	}
-	ctx.reserve(need)
-
+	s.plan()
+	ctx.reserve(base + len(s.forced) + 2*len(s.dims) + 8)
+	for _, k := range s.forced {
+		ctx.push(k, true, nil)
+	}
+	for _, d := range s.dims {
+		for _, k := range d.keys {
+			ctx.openKey(k)
+		}
+	}
 	var res SearchResult
-	total := 1
-	for _, d := range dims {
-		if len(d) == 0 {
-			continue
-		}
-		total *= len(d)
-		if total > limit {
-			res.Truncated = true
-			break
-		}
+	if s.run(0) {
+		res.Witness = s.witness
 	}
-	idx := make([]int, len(dims))
-	for {
-		ctx.truncate(base)
-		for di, d := range dims {
-			if len(d) == 0 {
+	res.Tried = s.evals
+	res.Truncated = s.truncated && res.Witness == nil
+	return res
+}
+
+// relevantSet returns ps restricted to the statements that can apply to the
+// request's action, and for the resource policy to its principal; those
+// whose Resource element reads no variable must also match the resource.
+func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
+	out := *ps
+	keep := func(p *Policy, kind Kind) *Policy {
+		if p == nil {
+			return nil
+		}
+		var kept []*cstmt
+		for _, s := range p.stmts {
+			if s.matchAction(pr) == no {
 				continue
 			}
-			for _, a := range d[idx[di]] {
-				ctx.push(lowerKey(a.Key), a.Absent, a.Values)
+			if !s.resVars && s.matchResource(pr, kind == KindResource) == no {
+				continue
 			}
-		}
-		res.Tried++
-		d := evaluate(ps, &pr)
-		if d.Result == Allow {
-			pr.terse = false
-			d = evaluate(ps, &pr) // again, with its reasons
-			var chosen []Assignment
-			for di, dim := range dims {
-				if len(dim) > 0 {
-					chosen = append(chosen, dim[idx[di]]...)
+			if kind == KindResource {
+				if t, _ := s.matchPrincipal(ps, pr); t == no {
+					continue
 				}
 			}
-			w := &Witness{Request: *r, Chosen: chosen, Decision: d}
-			w.Request.Context = ctx.Clone()
-			res.Witness = w
-			return res
+			kept = append(kept, s)
 		}
-		if res.Tried >= limit {
-			return res
+		return &Policy{Name: p.Name, Doc: p.Doc, stmts: kept}
+	}
+	out.Identity = make([]*Policy, len(ps.Identity))
+	for i, p := range ps.Identity {
+		out.Identity[i] = keep(p, KindIdentity)
+	}
+	out.SCPs = make([]*Policy, len(ps.SCPs))
+	for i, p := range ps.SCPs {
+		out.SCPs[i] = keep(p, KindSCP)
+	}
+	out.Resource = keep(ps.Resource, KindResource)
+	out.Boundary = keep(ps.Boundary, KindBoundary)
+	out.Session = keep(ps.Session, KindSession)
+	return &out
+}
+
+// dim is one choice of the search: a static dimension, a name, or a key.
+type dim struct {
+	keys []string // lower-cased keys it sets
+	// static options, or nil: computed when the search reaches the dim.
+	static Dimension
+	name   *Name
+	key    string // the key as written (key dims)
+	conds  []*ccond
+	multi  bool
+	// dynamic: the options depend on keys chosen before (variables).
+	dynamic bool
+	cached  Dimension
+}
+
+type searcher struct {
+	ps    *PolicySet
+	pr    *prepared
+	sp    *Space
+	limit int
+	base  int
+
+	dims   []*dim
+	forced []string // keys AWS does not define: absent
+	byKey  map[string][]*ccond
+	// users maps a key to the conditions and resource templates that read
+	// it as a variable.
+	users map[string][]varUse
+
+	evals     int
+	truncated bool
+	chosen    []Option
+	witness   *Witness
+}
+
+// varUse is a place that reads a key as a variable: a condition value on
+// another key, or a Resource element.
+type varUse struct {
+	c *ccond // nil for a resource
+	t *tmpl
+}
+
+func (s *searcher) policies() []*Policy {
+	all := append([]*Policy{s.ps.Resource, s.ps.Boundary, s.ps.Session}, s.ps.Identity...)
+	return append(all, s.ps.SCPs...)
+}
+
+// plan lists the keys the relevant statements read and builds the dims.
+func (s *searcher) plan() {
+	s.byKey = map[string][]*ccond{}
+	s.users = map[string][]varUse{}
+	read := map[string]bool{}
+	for _, p := range s.policies() {
+		if p == nil {
+			continue
 		}
-		// Advance the odometer.
-		k := len(dims) - 1
-		for ; k >= 0; k-- {
-			if len(dims[k]) == 0 {
-				continue
+		for _, st := range p.stmts {
+			for i := range st.conds {
+				c := &st.conds[i]
+				s.byKey[c.key] = append(s.byKey[c.key], c)
+				read[c.key] = true
+				for j := range c.vals {
+					for _, v := range c.vals[j].t.vars {
+						read[v] = true
+						s.users[v] = append(s.users[v], varUse{c: c, t: &c.vals[j].t})
+					}
+				}
 			}
-			idx[k]++
-			if idx[k] < len(dims[k]) {
-				break
+			for i := range st.res {
+				for _, v := range st.res[i].vars {
+					read[v] = true
+					s.users[v] = append(s.users[v], varUse{t: &st.res[i]})
+				}
 			}
-			idx[k] = 0
-		}
-		if k < 0 {
-			return res
 		}
 	}
+	taken := map[string]bool{}
+	readsAny := func(opts Dimension) ([]string, bool) {
+		var keys []string
+		any := false
+		for _, o := range opts {
+			for _, a := range o {
+				k := lowerKey(a.Key)
+				keys = appendNew(keys, k)
+				any = any || read[k]
+			}
+		}
+		return keys, any
+	}
+	for _, d := range s.sp.Dimensions {
+		if keys, ok := readsAny(d); ok && len(d) > 0 {
+			s.dims = append(s.dims, &dim{keys: keys, static: d})
+			for _, k := range keys {
+				taken[k] = true
+			}
+		}
+	}
+	for i := range s.sp.Names {
+		n := &s.sp.Names[i]
+		var keys []string
+		any := false
+		for _, nk := range n.Keys {
+			k := lowerKey(nk.Key)
+			keys = append(keys, k)
+			any = any || read[k]
+		}
+		if any {
+			s.dims = append(s.dims, &dim{keys: keys, name: n, dynamic: true})
+			for _, k := range keys {
+				taken[k] = true
+			}
+		}
+	}
+	var free []string
+	for k := range read {
+		if taken[k] {
+			continue
+		}
+		if !Defined(k) {
+			s.forced = append(s.forced, k)
+			continue
+		}
+		if d, ok := s.sp.Fixed[k]; ok {
+			s.dims = append(s.dims, &dim{keys: []string{k}, static: d})
+			continue
+		}
+		if s.sp.Free != nil && s.sp.Free(k) {
+			free = append(free, k)
+		}
+	}
+	sort.Strings(s.forced)
+	// Keys other values read as variables first, so that the values that
+	// read them are known when their own keys are split; then the keys
+	// most statements test.
+	sort.Slice(free, func(i, j int) bool {
+		a, b := free[i], free[j]
+		if ua, ub := len(s.users[a]) > 0, len(s.users[b]) > 0; ua != ub {
+			return ua
+		}
+		if na, nb := len(s.byKey[a]), len(s.byKey[b]); na != nb {
+			return na > nb
+		}
+		return a < b
+	})
+	cat := catalog.Default()
+	for _, k := range free {
+		conds := s.byKey[k]
+		d := &dim{keys: []string{k}, key: k, conds: conds}
+		if len(conds) > 0 {
+			d.key = conds[0].src.Key
+		}
+		if info, ok := cat.Key(k); ok {
+			d.multi = info.MultiValued()
+		} else {
+			for _, c := range conds {
+				if c.op.Set != policy.SetNone {
+					d.multi = true
+				}
+			}
+		}
+		for _, c := range conds {
+			if len(c.vars) > 0 {
+				d.dynamic = true
+			}
+		}
+		s.dims = append(s.dims, d)
+	}
+}
+
+// options returns the options of a dim in the current context.
+func (s *searcher) options(d *dim) Dimension {
+	if d.static != nil {
+		return d.static
+	}
+	if d.cached != nil {
+		return d.cached
+	}
+	var opts Dimension
+	if d.name != nil {
+		opts = s.nameOptions(d.name)
+	} else {
+		var complete bool
+		opts, complete = s.sp.regions(d.key, d.keys[0], d.conds, s.solved(d.keys[0]), d.multi, s.pr.ctx)
+		if !complete {
+			s.truncated = true
+		}
+	}
+	if !d.dynamic {
+		d.cached = opts
+	}
+	return opts
+}
+
+// solved returns values of key that make a variable use match the value it
+// is compared with, where that value is already known.
+func (s *searcher) solved(key string) []string {
+	var out []string
+	for _, u := range s.users[key] {
+		var targets []string
+		if u.c == nil {
+			targets = []string{s.pr.Resource}
+		} else {
+			vals, present, open := s.pr.ctx.lookup(u.c.key)
+			switch {
+			case open:
+				// The other key is chosen later: it can take any value
+				// its own tests name, so the variable may need to match
+				// each of them.
+				for _, c := range s.byKey[u.c.key] {
+					for i := range c.vals {
+						if t := &c.vals[i].t; !t.unknown && t.segs == nil {
+							targets = append(targets, t.raw, Instance(t.raw))
+						}
+					}
+				}
+			case present:
+				targets = vals
+			}
+		}
+		for _, t := range targets {
+			out = append(out, solveVar(u.t, key, t, s.pr.ctx)...)
+		}
+	}
+	return out
+}
+
+// nameOptions returns one option per region of a name: the values the
+// tests on its keys (and the variables that read them) tell apart.
+func (s *searcher) nameOptions(n *Name) Dimension {
+	ctx := s.pr.ctx
+	cands := []string{n.Fresh}
+	solved := map[string]bool{}
+	var groups [][]gpat
+	type test struct {
+		c  *ccond
+		nk NameKey
+	}
+	var tests []test
+	for _, nk := range n.Keys {
+		lower := lowerKey(nk.Key)
+		for _, c := range s.byKey[lower] {
+			tests = append(tests, test{c, nk})
+			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
+				continue
+			}
+			arn := c.op.Family == policy.FamilyARN
+			like := c.op.Like || arn
+			for i := range c.vals {
+				v := &c.vals[i]
+				if v.t.unknown {
+					continue
+				}
+				var p string
+				var ok bool
+				if like {
+					p, ok = v.t.pattern(ctx)
+				} else {
+					p, ok = v.t.plain(ctx)
+					p = escapeAll(p)
+				}
+				if !ok {
+					continue
+				}
+				g := globPattern(p, like, c.op.IgnoreCase, arn)
+				var alts []gpat
+				if nk.Base {
+					alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+				} else {
+					alts = g.derive(nk.Prefix)
+				}
+				for _, a := range alts {
+					cands = append(cands, a.instance())
+				}
+				if len(alts) > 0 {
+					groups = append(groups, alts)
+				}
+			}
+		}
+		for _, x := range s.solved(lower) {
+			switch {
+			case nk.Base:
+				cands = append(cands, x)
+				solved[x] = true
+			case strings.HasPrefix(x, nk.Prefix):
+				cands = append(cands, x[len(nk.Prefix):])
+				solved[x[len(nk.Prefix):]] = true
+			}
+		}
+	}
+	if more, ok := globRegions(groups); ok {
+		cands = append(cands, more...)
+	} else {
+		cands = append(cands, more...)
+		s.truncated = true
+	}
+	var opts Dimension
+	seen := map[string]bool{}
+	var sig strings.Builder
+	for _, v := range dedupeStrings(cands) {
+		if v == "" {
+			continue
+		}
+		sig.Reset()
+		for _, t := range tests {
+			sig.WriteByte(byte('0' + t.c.matchOne(ctx, t.nk.value(v))))
+		}
+		if solved[v] {
+			sig.WriteString("=" + v) // see Space.regions
+		}
+		if seen[sig.String()] {
+			continue
+		}
+		seen[sig.String()] = true
+		opts = append(opts, n.option(v))
+	}
+	return opts
+}
+
+// run searches from dim i on; true when a witness was found.
+func (s *searcher) run(i int) bool {
+	if s.evals >= s.limit {
+		s.truncated = true
+		return false
+	}
+	pr := s.pr
+	pr.pessimistic, pr.sawPending = false, false
+	s.evals++
+	if evaluate(s.ps, pr).Result != Allow {
+		return false
+	}
+	if !pr.sawPending {
+		return s.complete(i)
+	}
+	pr.pessimistic, pr.sawPending = true, false
+	s.evals++
+	d := evaluate(s.ps, pr)
+	pr.pessimistic = false
+	if d.Result == Allow {
+		return s.complete(i)
+	}
+	if i >= len(s.dims) {
+		return false
+	}
+	ctx := pr.ctx
+	for _, opt := range s.options(s.dims[i]) {
+		mark := len(ctx.over)
+		for _, a := range opt {
+			ctx.push(lowerKey(a.Key), a.Absent, a.Values)
+		}
+		s.chosen = append(s.chosen, opt)
+		if s.run(i + 1) {
+			return true
+		}
+		s.chosen = s.chosen[:len(s.chosen)-1]
+		ctx.truncate(mark)
+		if s.evals >= s.limit {
+			s.truncated = true
+			return false
+		}
+	}
+	return false
+}
+
+// complete chooses the first option of every dim from i on (the decision
+// no longer depends on them) and records the witness.
+func (s *searcher) complete(i int) bool {
+	ctx := s.pr.ctx
+	mark, nchosen := len(ctx.over), len(s.chosen)
+	undo := func() bool {
+		ctx.truncate(mark)
+		s.chosen = s.chosen[:nchosen]
+		return false
+	}
+	for ; i < len(s.dims); i++ {
+		opts := s.options(s.dims[i])
+		if len(opts) == 0 {
+			return undo()
+		}
+		for _, a := range opts[0] {
+			ctx.push(lowerKey(a.Key), a.Absent, a.Values)
+		}
+		s.chosen = append(s.chosen, opts[0])
+	}
+	s.pr.terse = false
+	s.evals++
+	d := evaluate(s.ps, s.pr)
+	s.pr.terse = true
+	if d.Result != Allow {
+		return undo() // cannot happen: the bound said every choice allows
+	}
+	var chosen []Assignment
+	for _, o := range s.chosen {
+		chosen = append(chosen, o...)
+	}
+	w := &Witness{Request: s.pr.Request, Chosen: chosen, Decision: d}
+	w.Request.Context = ctx.Clone()
+	s.witness = w
+	return true
 }
 
 // Mention is a condition key a set of policies tests, with the operators and

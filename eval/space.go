@@ -2,7 +2,9 @@ package eval
 
 import (
 	"encoding/binary"
+	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,143 +23,88 @@ func Instance(p string) string {
 	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
 }
 
-// Space builds the dimensions of a search from the keys policies test.
+// Space says which keys of a request a search chooses, and how. The search
+// splits the values of every key the policies test into regions, where each
+// test on the key has one outcome, and tries one value per region
+// (SPEC section 3, "The answers are exact, not sampled").
 type Space struct {
-	// Skip reports keys the caller fixes itself; they get no dimension.
-	Skip func(lowerKey string) bool
-	// Outside reports keys whose named values the caller cannot take, such
-	// as the network of an outsider: it gets only values that match none of
-	// them (an address outside every range), or the key absent.
-	Outside func(lowerKey string) bool
-	// Fixed replaces the options of a key (lower-cased).
+	// Free reports whether the caller chooses a key (lower-cased). A key
+	// that is not free keeps the value of the request's context, or stays
+	// absent.
+	Free func(lower string) bool
+	// Outside reports free keys whose named values the caller cannot take
+	// (the network of an outsider): a literal the policies name, an
+	// address inside a range they name (unless the ranges cover a whole
+	// address family). Wildcard patterns it can match with values of its own.
+	Outside func(lower string) bool
+	// Always reports free keys every request carries: never absent.
+	Always func(lower string) bool
+	// Fixed replaces the regions of a key with the options given.
 	Fixed map[string]Dimension
+	// Dimensions are chosen before the keys; each sets keys together (an
+	// organization id with its paths, a service's source account with its
+	// ARN).
+	Dimensions []Dimension
+	// Names are strings the caller picks that set keys through templates
+	// (its user name sets aws:username and aws:PrincipalArn).
+	Names []Name
+	// Limit bounds the evaluations of one search (0: DefaultLimit).
+	Limit int
 }
 
-// Dimensions returns one Dimension per tested key: the key absent, for each
-// value a policy compares it with one that matches and its neighbours where
-// order matters, a fresh value, and for multivalued keys the empty set and
-// all candidates together.
-func (sp Space) Dimensions(mentions []Mention) []Dimension {
-	cat := catalog.Default()
-	var dims []Dimension
-	for _, m := range mentions {
-		lower := strings.ToLower(m.Key)
-		if sp.Skip != nil && sp.Skip(lower) {
-			continue
-		}
-		if d, ok := sp.Fixed[lower]; ok {
-			dims = append(dims, d)
-			continue
-		}
-		kc := keyCands{key: m.Key, lower: lower, tests: m.Tests}
-		if info, ok := cat.Key(lower); ok && info.MultiValued() {
-			kc.multi = true
-		}
-		for _, t := range m.Tests {
-			if strings.HasPrefix(t.Operator, "ForAllValues:") || strings.HasPrefix(t.Operator, "ForAnyValue:") {
-				kc.multi = true
-			}
-		}
-		dims = append(dims, kc.options(sp.Outside != nil && sp.Outside(lower)))
-	}
-	return dims
+// Name is a string the caller picks, such as a user name, that sets keys
+// through fixed templates.
+type Name struct {
+	// Fresh is the value tried first: one the policies do not name.
+	Fresh string
+	Keys  []NameKey
 }
 
-type keyCands struct {
-	key   string
-	lower string
-	multi bool
-	tests []KeyTest
+// NameKey is one key a Name sets: Prefix followed by the name, or with Base
+// only its last "/"-separated segment (a user's aws:username, when the
+// name carries a path).
+type NameKey struct {
+	Key    string
+	Prefix string
+	Base   bool
 }
 
-// options lists the ways a key can be: absent, each candidate value, and for
-// multivalued keys the empty set and all candidates together.
-func (kc *keyCands) options(restrictNetwork bool) Dimension {
-	vals := kc.values(restrictNetwork)
-	opts := Dimension{{{Key: kc.key, Absent: true}}}
-	for _, v := range vals {
-		opts = append(opts, Option{{Key: kc.key, Values: []string{v}}})
+func (nk NameKey) value(n string) string {
+	if nk.Base {
+		return n[strings.LastIndexByte(n, '/')+1:]
 	}
-	if kc.multi {
-		opts = append(opts, Option{{Key: kc.key, Values: []string{}}})
-		if len(vals) > 1 {
-			opts = append(opts, Option{{Key: kc.key, Values: vals}})
-		}
-	}
-	return opts
+	return nk.Prefix + n
 }
 
-// values returns representative values of the key: for each value the
-// policy compares it with, one that matches and its neighbours where order
-// matters, plus a fresh value that matches no literal.
-func (kc *keyCands) values(restrictNetwork bool) []string {
-	var out []string
-	var prefixes []netip.Prefix
-	isIP := false
-	for _, t := range kc.tests {
-		op := policy.ParseOperator(t.Operator)
-		for _, v := range t.Values {
-			switch op.Family {
-			case policy.FamilyIP:
-				isIP = true
-				if p, ok := policy.ParseCIDR(v); ok {
-					prefixes = append(prefixes, p)
-				}
-			case policy.FamilyBool, policy.FamilyNull:
-				out = append(out, "true", "false")
-			case policy.FamilyNumeric:
-				if f, ok := policy.ParseNumber(v); ok {
-					for _, d := range []float64{-1, 0, 1} {
-						out = append(out, strconv.FormatFloat(f+d, 'f', -1, 64))
-					}
-				}
-			case policy.FamilyDate:
-				if t, ok := policy.ParseDate(v); ok {
-					for _, d := range []time.Duration{-time.Second, 0, time.Second} {
-						out = append(out, t.Add(d).UTC().Format(time.RFC3339))
-					}
-				}
-			default:
-				if strings.Contains(v, "${") {
-					continue // a variable: the fresh value serves
-				}
-				if restrictNetwork {
-					continue // the caller's network is not the one named
-				}
-				if op.Like {
-					out = append(out, Instance(v))
-				} else {
-					out = append(out, v)
-				}
-			}
-		}
+// option is the assignments the name n makes.
+func (n *Name) option(v string) Option {
+	opt := make(Option, len(n.Keys))
+	for i, k := range n.Keys {
+		opt[i] = Assignment{Key: k.Key, Values: []string{k.value(v)}}
 	}
-	if isIP || kc.lower == "aws:sourceip" || kc.lower == "aws:vpcsourceip" {
-		if !restrictNetwork {
-			for _, p := range prefixes {
-				out = append(out, p.Addr().String())
-			}
-		}
-		out = append(out, OutsideAddress(prefixes, false).String(), OutsideAddress(prefixes, true).String())
-	} else {
-		out = append(out, FreshValue)
-		if v, ok := outsiderNetwork[kc.lower]; ok && restrictNetwork {
-			out = append(out, v)
-		}
-	}
-	return dedupeStrings(out)
+	return opt
+}
+
+// Defined reports whether AWS defines a condition key for ECR requests: a
+// global key or a key of the ecr service. A key it does not define (a typo
+// such as aws:PrincipleOrgID, a key of another service) is absent from
+// every ECR request (SPEC section 3).
+func Defined(lower string) bool {
+	_, ok := catalog.Default().Key(lower)
+	return ok
 }
 
 // outsiderNetwork are network values an outsider has of its own: the ids
 // of a VPC and endpoint it creates, its account and organization. A
 // pattern that matches them ("vpce-*") restricts nothing.
 var outsiderNetwork = map[string]string{
-	"aws:sourcevpce":   "vpce-0ec9a4d0000000000",
-	"aws:sourcevpc":    "vpc-0ec9a4d0000000000",
-	"aws:sourcevpcarn": "arn:aws:ec2:us-east-1:777766665555:vpc/vpc-0ec9a4d0000000000",
-	"aws:vpceaccount":  "777766665555",
-	"aws:vpceorgid":    "o-ecrguard0000",
-	"aws:vpceorgpaths": "o-ecrguard0000/r-ecrg/ou-ecrg-00000000/",
+	"aws:sourcevpce":           "vpce-0ec9a4d0000000000",
+	"aws:sourcevpc":            "vpc-0ec9a4d0000000000",
+	"aws:ec2instancesourcevpc": "vpc-0ec9a4d0000000000",
+	"aws:sourcevpcarn":         "arn:aws:ec2:us-east-1:777766665555:vpc/vpc-0ec9a4d0000000000",
+	"aws:vpceaccount":          "777766665555",
+	"aws:vpceorgid":            "o-ecrguard0000",
+	"aws:vpceorgpaths":         "o-ecrguard0000/r-ecrg/ou-ecrg-00000000/",
 }
 
 // Addresses an outsider is likely to call from, tried first so that proofs
@@ -166,6 +113,343 @@ var (
 	preferredV4 = netip.MustParseAddr("198.51.100.7")
 	preferredV6 = netip.MustParseAddr("2001:db8:ec9::7")
 )
+
+// region is one value of a key and the outcome of each test on it.
+type region struct {
+	v   string
+	sig []tri
+}
+
+// regions computes the options of one key in the context ctx: absent
+// (unless always present), one value per region of the single values, and
+// for a multivalued key the empty set and one set per combination of
+// regions that the tests can tell apart. complete is false when the work
+// was bounded and some region may be missing.
+func (sp *Space) regions(key string, lower string, conds []*ccond, solved []string, multi bool, ctx *Context) (opts Dimension, complete bool) {
+	outside := sp.Outside != nil && sp.Outside(lower)
+	cands, complete := candidates(lower, conds, solved, outside, ctx)
+	// One value per signature: the outcome of every test on the value.
+	var regs []region
+	seen := map[string]bool{}
+	var sigKey strings.Builder
+	for _, v := range cands {
+		sig := make([]tri, len(conds))
+		sigKey.Reset()
+		for i, c := range conds {
+			sig[i] = c.matchOne(ctx, v)
+			sigKey.WriteByte(byte('0' + sig[i]))
+		}
+		if slices.Contains(solved, v) {
+			// A value that makes a variable use match is a region of its
+			// own: the tests on the key do not see the uses.
+			sigKey.WriteString("=" + v)
+		}
+		if seen[sigKey.String()] {
+			continue
+		}
+		seen[sigKey.String()] = true
+		regs = append(regs, region{v, sig})
+	}
+	if outside {
+		regs = outsideRegions(lower, regs, conds)
+	}
+	if sp.Always == nil || !sp.Always(lower) {
+		opts = append(opts, Option{{Key: key, Absent: true}})
+	}
+	if !multi {
+		for _, r := range regs {
+			opts = append(opts, Option{{Key: key, Values: []string{r.v}}})
+		}
+		return opts, complete
+	}
+	// A set of values is told apart by which tests some value matches and
+	// which some value does not match.
+	opts = append(opts, Option{{Key: key, Values: []string{}}})
+	type class struct {
+		in, out uint64
+		vals    []string
+	}
+	if len(conds) > 32 {
+		complete = false
+	}
+	feat := func(sig []tri) (in, out uint64) {
+		for i := 0; i < len(sig) && i < 32; i++ {
+			if sig[i] == yes || sig[i] == maybe {
+				in |= 1 << uint(i)
+			}
+			if sig[i] == no || sig[i] == maybe {
+				out |= 1 << uint(i)
+			}
+		}
+		return
+	}
+	classes := map[[2]uint64]*class{}
+	var order [][2]uint64
+	for _, r := range regs {
+		in, out := feat(r.sig)
+		var add []*class
+		add = append(add, &class{in: in, out: out, vals: []string{r.v}})
+		for _, k := range order {
+			c := classes[k]
+			add = append(add, &class{in: c.in | in, out: c.out | out, vals: append(append([]string(nil), c.vals...), r.v)})
+		}
+		for _, c := range add {
+			k := [2]uint64{c.in, c.out}
+			if classes[k] == nil {
+				if len(order) >= maxSetClasses {
+					complete = false
+					continue
+				}
+				classes[k] = c
+				order = append(order, k)
+			}
+		}
+	}
+	for _, k := range order {
+		opts = append(opts, Option{{Key: key, Values: classes[k].vals}})
+	}
+	return opts, complete
+}
+
+// maxSetClasses bounds the sets of values tried for a multivalued key.
+const maxSetClasses = 256
+
+// outsideRegions keeps the regions a caller outside the named network can
+// be in: for addresses, those inside no named range of their family unless
+// the ranges cover the family; for other values, those equal to no literal.
+func outsideRegions(lower string, regs []region, conds []*ccond) []region {
+	isIP := false
+	for _, c := range conds {
+		if c.op.Family == policy.FamilyIP {
+			isIP = true
+		}
+	}
+	type reg = region
+	var out []reg
+	if isIP || lower == "aws:sourceip" {
+		for _, v6 := range []bool{false, true} {
+			var fam, free []reg
+			for _, r := range regs {
+				a, err := netip.ParseAddr(r.v)
+				if err != nil || a.Is6() != v6 {
+					continue
+				}
+				fam = append(fam, r)
+				inside := false
+				for i, c := range conds {
+					if c.op.Family == policy.FamilyIP && r.sig[i] == yes {
+						inside = true
+					}
+				}
+				if !inside {
+					free = append(free, r)
+				}
+			}
+			if len(free) == 0 {
+				free = fam // the ranges cover the whole family
+			}
+			out = append(out, free...)
+		}
+		return out
+	}
+	for _, r := range regs {
+		named := false
+		for i, c := range conds {
+			if r.sig[i] != yes {
+				continue
+			}
+			for _, v := range c.vals {
+				if !v.t.unknown && v.t.segs == nil && !policy.HasWildcard(v.t.raw) && (v.t.raw == r.v || c.op.IgnoreCase && strings.EqualFold(v.t.raw, r.v)) {
+					named = true
+				}
+			}
+		}
+		if !named {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// candidates lists values of a key, at least one in every region of the
+// tests on it: for strings and ARNs the regions of their patterns, numbers
+// and dates below, at and between and above the values named, addresses
+// in every interval the ranges cut, booleans, binary values.
+func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx *Context) ([]string, bool) {
+	complete := true
+	var out []string
+	var nums []float64
+	var dates []time.Time
+	var prefixes []netip.Prefix
+	var globs, lits [][]gpat
+	isIP := lower == "aws:sourceip" || lower == "aws:vpcsourceip"
+	info, known := catalog.Default().Key(lower)
+	boolKey := known && strings.Contains(info.Type, "Bool")
+	if v, ok := outsiderNetwork[lower]; ok && outside {
+		out = append(out, v)
+	}
+	for _, c := range conds {
+		for i := range c.vals {
+			v := &c.vals[i]
+			if v.t.unknown {
+				continue
+			}
+			switch c.op.Family {
+			case policy.FamilyNumeric:
+				if v.ok {
+					nums = append(nums, v.num)
+				}
+			case policy.FamilyDate:
+				if v.ok {
+					dates = append(dates, v.tm)
+				}
+			case policy.FamilyIP:
+				isIP = true
+				if v.ok {
+					prefixes = append(prefixes, v.pfx)
+				}
+			case policy.FamilyBool, policy.FamilyNull:
+				out = append(out, "true", "false")
+			case policy.FamilyBinary:
+				out = append(out, v.t.raw)
+			case policy.FamilyString, policy.FamilyARN:
+				arn := c.op.Family == policy.FamilyARN
+				like := c.op.Like || arn
+				var p string
+				var ok bool
+				if like {
+					p, ok = v.t.pattern(ctx)
+				} else {
+					p, ok = v.t.plain(ctx)
+					p = escapeAll(p)
+				}
+				if !ok {
+					continue
+				}
+				g := globPattern(p, like, c.op.IgnoreCase, arn)
+				if lit, isLit := g.literal(); isLit {
+					if !outside {
+						out = append(out, lit)
+					}
+					lits = append(lits, []gpat{g})
+					continue
+				}
+				if !outside {
+					out = append(out, g.instance())
+				}
+				globs = append(globs, []gpat{g})
+			}
+		}
+	}
+	out = append(out, solved...)
+	if isIP {
+		out = append(out, addresses(prefixes)...)
+	} else if boolKey {
+		out = append(out, "true", "false")
+	} else {
+		out = append([]string{FreshValue}, out...)
+		if !outside && len(globs) > 0 {
+			// The literals take part: a region of the patterns may hold
+			// only strings a literal names, or strings besides them.
+			more, ok := globRegions(append(globs, lits...))
+			out = append(out, more...)
+			complete = complete && ok
+		}
+		out = append(out, numbers(nums)...)
+		out = append(out, dateValues(dates)...)
+	}
+	return dedupeStrings(out), complete
+}
+
+// escapeAll marks every byte of s literal for a gpat.
+func escapeAll(s string) string {
+	if !strings.ContainsAny(s, "*?\x00") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '*' || c == '?' || c == policy.Escape {
+			b.WriteByte(policy.Escape)
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// numbers returns a number in every interval the values cut: below the
+// least, each value, between each two, above the greatest.
+func numbers(ns []float64) []string {
+	if len(ns) == 0 {
+		return nil
+	}
+	sort.Float64s(ns)
+	ns = slices.Compact(ns)
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	out := []string{f(ns[0] - 1)}
+	for i, n := range ns {
+		out = append(out, f(n))
+		if i+1 < len(ns) && ns[i+1] > n {
+			mid := n + (ns[i+1]-n)/2
+			if mid > n && mid < ns[i+1] {
+				out = append(out, f(mid))
+			}
+		}
+	}
+	last := ns[len(ns)-1]
+	if !math.IsInf(last+1, 0) {
+		out = append(out, f(last+1))
+	}
+	return out
+}
+
+// dateValues is numbers for dates.
+func dateValues(ts []time.Time) []string {
+	if len(ts) == 0 {
+		return nil
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	ts = slices.CompactFunc(ts, time.Time.Equal)
+	f := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	out := []string{f(ts[0].Add(-time.Second))}
+	for i, t := range ts {
+		out = append(out, f(t))
+		if i+1 < len(ts) && ts[i+1].After(t) {
+			mid := t.Add(ts[i+1].Sub(t) / 2)
+			if mid.After(t) && mid.Before(ts[i+1]) {
+				out = append(out, f(mid))
+			}
+		}
+	}
+	return append(out, f(ts[len(ts)-1].Add(time.Second)))
+}
+
+// addresses returns an address in every interval the ranges cut the two
+// address spaces into, the preferred ones first.
+func addresses(prefixes []netip.Prefix) []string {
+	out := []string{preferredV4.String(), preferredV6.String()}
+	for _, v6 := range []bool{false, true} {
+		var cuts [][2]uint64
+		cuts = append(cuts, [2]uint64{0, 0})
+		for _, p := range prefixes {
+			if p.Addr().Is6() != v6 {
+				continue
+			}
+			lo, hi := bounds(p)
+			cuts = append(cuts, lo)
+			if next, overflow := inc(hi); !overflow && (v6 || next[1] <= 0xFFFFFFFF) {
+				cuts = append(cuts, next)
+			}
+		}
+		sort.Slice(cuts, func(i, j int) bool { return less(cuts[i], cuts[j]) })
+		for i, c := range cuts {
+			if i > 0 && c == cuts[i-1] {
+				continue
+			}
+			out = append(out, fromWords(c, v6).String())
+		}
+	}
+	return out
+}
 
 // OutsideAddress returns an address of the family not covered by any of the
 // prefixes. When their union covers the whole address space (0.0.0.0/0, or
@@ -185,37 +469,13 @@ func OutsideAddress(prefixes []netip.Prefix, v6 bool) netip.Addr {
 		}
 		return false
 	}
-	if !covered(pref) {
-		return pref
-	}
-	// Sweep the ranges in order for the lowest uncovered address.
-	type span struct{ lo, hi [2]uint64 }
-	var spans []span
-	for _, p := range prefixes {
-		if p.Addr().Is6() != v6 {
-			continue
-		}
-		lo, hi := bounds(p)
-		spans = append(spans, span{lo, hi})
-	}
-	sort.Slice(spans, func(i, j int) bool { return less(spans[i].lo, spans[j].lo) })
-	var cur [2]uint64
-	if !v6 {
-		cur = [2]uint64{0, 0}
-	}
-	for _, s := range spans {
-		if less(cur, s.lo) {
-			break
-		}
-		if !less(s.hi, cur) {
-			next, overflow := inc(s.hi)
-			if overflow || (!v6 && next[1] > 0xFFFFFFFF) {
-				return pref // the whole space is covered
-			}
-			cur = next
+	for _, s := range addresses(prefixes) {
+		a := netip.MustParseAddr(s)
+		if a.Is6() == v6 && !covered(a) {
+			return a
 		}
 	}
-	return fromWords(cur, v6)
+	return pref
 }
 
 func bounds(p netip.Prefix) (lo, hi [2]uint64) {

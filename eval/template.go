@@ -13,6 +13,8 @@ type tmpl struct {
 	raw     string
 	segs    []seg // nil: no variables, raw is the value
 	unknown bool
+	// vars are the keys the variables read, lower-cased.
+	vars []string
 }
 
 type seg struct {
@@ -54,6 +56,7 @@ func newTmpl(v policy.Value, vars bool) tmpl {
 				continue
 			}
 			sg.key, sg.def, sg.hasDef = strings.ToLower(name), def, hasDef
+			t.vars = appendNew(t.vars, sg.key)
 		}
 		if i > 0 {
 			segs = append(segs, seg{lit: s[:i]})
@@ -121,6 +124,10 @@ func (t *tmpl) pattern(ctx *Context) (string, bool) {
 	if t.segs == nil {
 		return t.raw, true
 	}
+	return segsPattern(t.segs, ctx)
+}
+
+func segsPattern(segs []seg, ctx *Context) (string, bool) {
 	var b strings.Builder
 	escape := func(s string, all bool) {
 		for i := 0; i < len(s); i++ {
@@ -131,7 +138,7 @@ func (t *tmpl) pattern(ctx *Context) (string, bool) {
 			b.WriteByte(c)
 		}
 	}
-	for _, sg := range t.segs {
+	for _, sg := range segs {
 		switch {
 		case sg.esc != 0:
 			b.WriteByte(policy.Escape)
@@ -147,6 +154,52 @@ func (t *tmpl) pattern(ctx *Context) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// maxSolutions bounds the values solveVar returns.
+const maxSolutions = 6
+
+// solveVar returns values of the variable key that make the template match
+// s, when the template reads key once: s with what the text before and after
+// the variable matches cut off (the shortest and the longest such values).
+func solveVar(t *tmpl, key, s string, ctx *Context) []string {
+	at := -1
+	for i, sg := range t.segs {
+		if sg.key == key {
+			if at >= 0 {
+				return nil
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	pre, ok1 := segsPattern(t.segs[:at], ctx)
+	post, ok2 := segsPattern(t.segs[at+1:], ctx)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	var starts, ends []int
+	for i := 0; i <= len(s); i++ {
+		if policy.MatchEscaped(pre, s[:i]) {
+			starts = append(starts, i)
+		}
+	}
+	for j := len(s); j >= 0; j-- {
+		if policy.MatchEscaped(post, s[j:]) {
+			ends = append(ends, j)
+		}
+	}
+	var out []string
+	for _, i := range starts {
+		for _, j := range ends {
+			if j >= i && len(out) < maxSolutions {
+				out = append(out, s[i:j])
+			}
+		}
+	}
+	return out
 }
 
 func lookupVar(ctx *Context, sg seg) (string, bool) {

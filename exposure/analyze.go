@@ -1,9 +1,9 @@
 package exposure
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -39,6 +39,13 @@ type Target struct {
 	Policy     *eval.Policy
 	// Scope is the registry policy scope, V1 or V2 (Kind Registry).
 	Scope string
+	// OrgID and OrgPaths are the owner's organization, when known
+	// (aws:ResourceOrgID, aws:ResourceOrgPaths).
+	OrgID    string
+	OrgPaths []string
+	// At is the time of the requests judged (aws:CurrentTime); zero is
+	// now.
+	At time.Time
 }
 
 // Proof is an allowed request that demonstrates an access, and the actions
@@ -286,7 +293,7 @@ func (a *analyzer) run() {
 			continue
 		}
 		mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
-		k := newKeys(mentions, a.named)
+		k := &keys{mentions: mentions}
 		for _, res := range a.resources(g) {
 			a.public(g, k, res)
 			a.accounts(g, k, res)
@@ -311,23 +318,74 @@ func (a *analyzer) run() {
 	}
 }
 
-// search runs one search and records truncation.
-func (a *analyzer) search(p eval.Principal, act, res string, base func() *eval.Context, dims []eval.Dimension) *eval.Witness {
-	key := p.String()
+// search asks whether caller c can perform act on res, choosing what it
+// may (sp, completed with its names and MFA), and records truncation.
+func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dimension) *eval.Witness {
+	key := c.p.String()
 	ctx := a.contexts[key]
 	if ctx == nil {
-		ctx = base()
-		eval.Derive(ctx, p)
+		ctx = a.callerContext(c)
 		if a.contexts == nil {
 			a.contexts = map[string]*eval.Context{}
 		}
 		a.contexts[key] = ctx
 	}
-	r := eval.Search(a.ps, &eval.Request{Principal: p, Action: act, Resource: res, Context: ctx}, dims, 0)
-	if r.Truncated && r.Witness == nil {
+	sp := a.space(named, dims, c.names, c.mfa)
+	r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
+	if r.Truncated {
 		a.res.Truncated = true
 	}
-	return r.Witness
+	if r.Witness == nil {
+		return nil
+	}
+	return a.personalize(r.Witness)
+}
+
+// personalize makes a witness name the caller its chosen names describe:
+// the user, role session or federated user whose ARN and unique id the
+// proof carries, when the decision stays the same.
+func (a *analyzer) personalize(w *eval.Witness) *eval.Witness {
+	p := w.Request.Principal
+	var arn, uid []string
+	for _, c := range w.Chosen {
+		switch strings.ToLower(c.Key) {
+		case "aws:principalarn":
+			arn = c.Values
+		case "aws:userid":
+			uid = c.Values
+		}
+	}
+	np := p
+	switch p.Type {
+	case eval.User, eval.FederatedUser:
+		if len(arn) == 1 {
+			np.ARN = arn[0]
+		}
+	case eval.Role:
+		if len(arn) == 1 {
+			np.ARN = arn[0]
+		}
+		if len(uid) == 1 {
+			if _, session, ok := strings.Cut(uid[0], ":"); ok && session != "" {
+				if len(arn) != 1 {
+					arn = []string{p.ARN}
+				}
+				role := arn[0][strings.LastIndexByte(arn[0], '/')+1:]
+				np = eval.Principal{Type: eval.AssumedRole, Account: p.Account, RoleARN: arn[0],
+					ARN: "arn:aws:sts::" + p.Account + ":assumed-role/" + role + "/" + session}
+			}
+		}
+	}
+	if np == p {
+		return w
+	}
+	req := w.Request
+	req.Principal = np
+	d := eval.Evaluate(a.ps, &req)
+	if d.Result != eval.Allow {
+		return w
+	}
+	return &eval.Witness{Request: req, Chosen: w.Chosen, Decision: d}
 }
 
 // public asks whether a principal the policy does not name, in an account
@@ -340,9 +398,9 @@ func (a *analyzer) public(g group, k *keys, res string) {
 	if !a.zone.TrustsOrg(freshOrg, []string{freshOrg + freshOrgPath}) && !a.named.orgs[freshOrg] {
 		orgs = append(orgs, orgOption(freshOrg, freshOrg+freshOrgPath))
 	}
-	dims := append(k.free(false), eval.Dimension(orgs))
-	for _, p := range a.principalsIn(a.freshAccount, k, false) {
-		if w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims); w != nil {
+	dims := []eval.Dimension{orgs}
+	for _, c := range a.callersIn(a.freshAccount, false) {
+		if w := a.search(c, g.rep, res, false, dims); w != nil {
 			a.res.Public.add("*", g.set, w)
 			return
 		}
@@ -371,16 +429,16 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 				}
 			}
 		}
-		dims := append(k.free(true), eval.Dimension(orgs))
-		for _, p := range a.principalsIn(acct, k, true) {
-			w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims)
+		dims := []eval.Dimension{orgs}
+		for _, c := range a.callersIn(acct, true) {
+			w := a.search(c, g.rep, res, true, dims)
 			if w == nil {
 				continue
 			}
 			acc, label := a.accountAccess(acct, trusted)
 			name := "arn:aws:iam::" + label + ":root"
-			if a.named.arns[p.ARN] {
-				name = p.ARN
+			if a.named.arns[c.p.ARN] {
+				name = c.p.ARN
 			}
 			acc.add(name, g.set, w)
 		}
@@ -413,9 +471,9 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 			if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
 				continue
 			}
-			dims := append(k.free(false), eval.Dimension{orgOption(o, path)})
-			for _, p := range a.principalsIn(a.freshAccount, k, false) {
-				if w := a.search(p, g.rep, res, func() *eval.Context { return callerContext(p) }, dims); w != nil {
+			dims := []eval.Dimension{{orgOption(o, path)}}
+			for _, c := range a.callersIn(a.freshAccount, false) {
+				if w := a.search(c, g.rep, res, false, dims); w != nil {
 					if a.res.Orgs[label] == nil {
 						a.res.Orgs[label] = &Access{}
 					}
@@ -429,11 +487,10 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 
 // services asks what AWS services can do: acting for no account, for an
 // account the policy does not name (a confused deputy), or for each named
-// account.
+// account, and for each named organization outside the zone.
 func (a *analyzer) services(g group, k *keys, res string) {
 	for _, svc := range a.named.serviceList() {
-		p := eval.Principal{Type: eval.Service, Service: svc}
-		dims := k.free(false)
+		c := caller{p: eval.Principal{Type: eval.Service, Service: svc}}
 		// Acting for nobody in particular, or for an account nobody named.
 		var anon []eval.Option
 		anon = append(anon, eval.Option{
@@ -441,9 +498,9 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			{Key: "aws:SourceOwner", Absent: true}, {Key: "aws:SourceOrgID", Absent: true}, {Key: "aws:SourceOrgPaths", Absent: true},
 		})
 		if a.freshAccount != "" {
-			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false)...)
+			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false, false)...)
 		}
-		if w := a.search(p, g.rep, res, eval.NewContext, append(dims, eval.Dimension(anon))); w != nil {
+		if w := a.search(c, g.rep, res, false, []eval.Dimension{anon}); w != nil {
 			if a.res.Deputies[svc] == nil {
 				a.res.Deputies[svc] = &Access{}
 			}
@@ -457,8 +514,8 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if trusted && a.outsidersOnly {
 				continue
 			}
-			opts := k.sourceOptions(acct, a.named, a.zone, trusted)
-			w := a.search(p, g.rep, res, eval.NewContext, append(dims, eval.Dimension(opts)))
+			opts := k.sourceOptions(acct, a.named, a.zone, trusted, true)
+			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 			if w == nil {
 				continue
 			}
@@ -466,10 +523,40 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			acc.add(serviceName(svc), g.set, w)
 			acc.add("arn:aws:iam::"+label+":root", g.set, w)
 		}
+		// Acting for an account the policy does not name, in a named
+		// organization or OU outside the zone.
+		if a.freshAccount == "" {
+			continue
+		}
+		for _, o := range a.named.orgList() {
+			for _, path := range a.orgPaths(o) {
+				if a.zone.Contains(a.freshAccount, o, []string{path}) {
+					continue
+				}
+				label := o
+				if path != o+freshOrgPath {
+					label = path
+					for _, np := range a.named.pathList() {
+						if policy.Match(np, path) {
+							label = np
+							break
+						}
+					}
+				}
+				opts := k.orgSourceOptions(a.freshAccount, o, path)
+				w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
+				if w == nil {
+					continue
+				}
+				if a.res.Orgs[label] == nil {
+					a.res.Orgs[label] = &Access{}
+				}
+				a.res.Orgs[label].add(serviceName(svc), g.set, w)
+				a.res.Orgs[label].add(label, g.set, w)
+			}
+		}
 	}
 }
-
-var principalAccountVar = regexp.MustCompile(`(?i)\$\{aws:principalaccount\}`)
 
 // accountAccess returns the access record of a named account (in Trusted
 // or Accounts), and the label reports name it by: its id, or the pattern it
@@ -493,20 +580,6 @@ func serviceName(svc string) string {
 		return "service:*"
 	}
 	return "service:" + svc
-}
-
-// callerContext is the base context of an IAM caller: not an AWS service.
-func callerContext(p eval.Principal) *eval.Context {
-	ctx := eval.NewContext()
-	switch p.Type {
-	case eval.User:
-		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER")
-	case eval.Role, eval.AssumedRole:
-		ctx.Set("aws:userid", "AROAECRGUARDOUTSIDER:"+eval.FreshValue)
-	case eval.Root:
-		ctx.Set("aws:userid", p.Account)
-	}
-	return ctx
 }
 
 func noOrg() eval.Option {
@@ -533,42 +606,19 @@ func (a *analyzer) orgPaths(org string) []string {
 	return dedupe(out)
 }
 
-// principalsIn returns the callers to try in an account: its root, a role
-// and a user the policy does not name, every principal the policy names in
-// it, and an instance of every aws:PrincipalArn pattern that can be in it.
-func (a *analyzer) principalsIn(acct string, k *keys, named bool) []eval.Principal {
-	cands := []string{
-		"arn:aws:iam::" + acct + ":role/" + freshName,
-		"arn:aws:iam::" + acct + ":user/" + freshName,
-		"arn:aws:iam::" + acct + ":root",
-	}
+// callersIn returns the callers to try in an account: every kind of caller
+// the policy does not name (with the names it picks), and with named every
+// principal the policy names in it.
+func (a *analyzer) callersIn(acct string, named bool) []caller {
+	out := callers(acct)
 	if named {
 		for _, arn := range a.named.arnList() {
-			if acct == accountOf(arn) {
-				cands = append(cands, arn)
+			if acct != accountOf(arn) {
+				continue
 			}
-		}
-	}
-	for _, v := range k.principalARNPatterns() {
-		// ${aws:PrincipalAccount} in the pattern is whichever account
-		// calls.
-		v = principalAccountVar.ReplaceAllLiteralString(v, acct)
-		arn, ok := policy.ParseARN(v)
-		if !ok || !policy.Match(arn.Account, acct) {
-			continue
-		}
-		arn.Account = acct
-		cands = append(cands, instance(arn.String()))
-	}
-	var out []eval.Principal
-	seen := map[string]bool{}
-	for _, c := range cands {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		if p, err := eval.ParsePrincipal(c); err == nil && p.Type != eval.Service {
-			out = append(out, p)
+			if p, err := eval.ParsePrincipal(arn); err == nil && p.Type != eval.Service {
+				out = append(out, namedCaller(p))
+			}
 		}
 	}
 	return out

@@ -1,7 +1,9 @@
 package exposure
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -9,7 +11,8 @@ import (
 )
 
 // Keys fixed by who the caller is (SPEC section 3): an outsider cannot
-// choose them; each scenario sets them.
+// choose them; each kind of caller sets them, and its names (user name,
+// role name, session name) are searched as such.
 var callerKeys = map[string]bool{
 	"aws:principalarn": true, "aws:principalaccount": true, "aws:principalorgid": true,
 	"aws:principalorgpaths": true, "aws:userid": true, "aws:username": true,
@@ -24,63 +27,174 @@ var sourceKeys = map[string]bool{
 }
 
 // isNetworkKey reports whether a key says where a request comes from.
+// aws:VpcSourceIp is not one: alone it restricts nothing, since an outsider
+// calls from its own VPC with any private addressing (SPEC section 3).
 func isNetworkKey(lower string) bool {
+	if lower == "aws:vpcsourceip" {
+		return false
+	}
 	if k, ok := catalog.Default().Key(lower); ok && k.Category == "network" {
 		return true
 	}
 	return false
 }
 
-// keys builds the request-context dimensions of a search from what the
-// policy's statements test.
-type keys struct {
-	mentions []eval.Mention
+// worldKey reports the keys the world fixes for every request to the
+// target (SPEC section 3, "Keys fixed by the world"); the search never
+// chooses them. The owner's organization is searched when unknown: taken at
+// its worst.
+func (a *analyzer) worldKey(lower string) bool {
+	switch lower {
+	case "aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:securetransport":
+		return true
+	case "aws:resourceorgid", "aws:resourceorgpaths":
+		return a.t.OrgID != ""
+	}
+	return false
 }
 
-func newKeys(mentions []eval.Mention, _ *names) *keys { return &keys{mentions: mentions} }
-
-// free returns one Dimension per key the caller chooses: every key but the
-// caller and source keys. Network keys take only values outside every range
-// and endpoint the policy names, unless namedCaller (a principal the policy
-// names may well be on the network the policy names).
-func (k *keys) free(namedCaller bool) []eval.Dimension {
-	dims := eval.Space{
-		Skip:    func(l string) bool { return callerKeys[l] || sourceKeys[l] },
-		Outside: func(l string) bool { return !namedCaller && isNetworkKey(l) },
-	}.Dimensions(k.mentions)
-	if d := k.userIDs(); d != nil {
-		dims = append(dims, d)
+// setWorld adds the world's keys to a request context.
+func (a *analyzer) setWorld(ctx *eval.Context) {
+	at := a.t.At
+	if at.IsZero() {
+		at = time.Now()
 	}
-	return dims
+	if a.t.Account != "" {
+		ctx.Set("aws:ResourceAccount", a.t.Account)
+	}
+	if a.t.OrgID != "" {
+		ctx.Set("aws:ResourceOrgID", a.t.OrgID)
+		if len(a.t.OrgPaths) > 0 {
+			ctx.Set("aws:ResourceOrgPaths", a.t.OrgPaths...)
+		}
+	}
+	region := a.t.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	ctx.Set("aws:RequestedRegion", region)
+	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
+	ctx.Set("aws:EpochTime", strconv.FormatInt(at.Unix(), 10))
+	ctx.Set("aws:SecureTransport", "true")
 }
 
-// outsiderUserID is the aws:userid of an outsider's role session: a role id
-// ecrguard made up, and a session name of the outsider's choosing.
-const outsiderUserID = "AROAECRGUARDOUTSIDER0:" + freshName
-
-// userIDs is the aws:userid dimension when the policy tests the key. Every
-// IAM caller has one; the outsider's is its own (never an id the policy
-// names), but it chooses the session name after the colon, so a pattern
-// whose id part is a wildcard ("*:alice") matches an outsider's session.
-func (k *keys) userIDs() eval.Dimension {
-	var d eval.Dimension
-	for _, m := range k.mentions {
-		if !strings.EqualFold(m.Key, "aws:userid") {
-			continue
-		}
-		if d == nil {
-			d = eval.Dimension{{{Key: "aws:userid", Values: []string{outsiderUserID}}}}
-		}
-		for _, t := range m.Tests {
-			for _, v := range t.Values {
-				id, _, _ := strings.Cut(v, ":")
-				if policy.HasWildcard(id) && !strings.Contains(v, "${") {
-					d = append(d, eval.Option{{Key: "aws:userid", Values: []string{instance(v)}}})
-				}
-			}
-		}
+// space is the search space of a caller: every key but the caller's, the
+// source and the world's is free; network keys take only values outside
+// what the policy names unless namedCaller (a principal the policy names
+// may well be on the network it names).
+func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
+	sp := eval.Space{
+		Free:       func(l string) bool { return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l) },
+		Outside:    func(l string) bool { return !namedCaller && isNetworkKey(l) },
+		Dimensions: dims,
+		Names:      names,
 	}
-	return d
+	if mfa != nil {
+		sp.Fixed = map[string]eval.Dimension{"aws:multifactorauthpresent": mfa}
+	}
+	return sp
+}
+
+// MFA: temporary credentials (role and federated sessions) always carry
+// aws:MultiFactorAuthPresent; long-term keys (a user's or the root's) do
+// not, and their temporary credentials do (SPEC section 3).
+var (
+	mfaTemporary = eval.Dimension{
+		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
+		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
+	}
+	mfaAny = append(eval.Dimension{{{Key: "aws:MultiFactorAuthPresent", Absent: true}}}, mfaTemporary...)
+)
+
+// caller is one kind of caller in an account, with its context and the
+// names it picks.
+type caller struct {
+	p     eval.Principal
+	names []eval.Name
+	mfa   eval.Dimension
+	// roleID is the unique id of a role caller; its session name follows
+	// the colon in aws:userid.
+	roleID string
+}
+
+// outsiderRoleID is the unique id of an outsider's role: one ecrguard made
+// up; an outsider cannot pick it, but picks the session name after the
+// colon.
+const outsiderRoleID = "AROAECRGUARDOUTSIDER0"
+
+// Session names and federated user names an outsider picks.
+const freshSession = "ecrguard-session"
+
+// callers returns every kind of caller AWS has in acct (SPEC section 3):
+// an IAM user, a role session, a federated user (GetFederationToken) and
+// the root, each with the names it chooses.
+func callers(acct string) []caller {
+	partition := "aws"
+	user := "arn:" + partition + ":iam::" + acct + ":user/"
+	role := "arn:" + partition + ":iam::" + acct + ":role/"
+	fed := "arn:" + partition + ":sts::" + acct + ":federated-user/"
+	return []caller{
+		{
+			p: eval.Principal{Type: eval.Role, ARN: role + freshName, Account: acct},
+			names: []eval.Name{
+				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: role}}},
+				{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: outsiderRoleID + ":"}}},
+			},
+			mfa:    mfaTemporary,
+			roleID: outsiderRoleID,
+		},
+		{
+			p: eval.Principal{Type: eval.User, ARN: user + freshName, Account: acct},
+			names: []eval.Name{
+				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: user}, {Key: "aws:username", Base: true}}},
+			},
+			mfa: mfaAny,
+		},
+		{
+			p: eval.Principal{Type: eval.FederatedUser, ARN: fed + freshName, Account: acct},
+			names: []eval.Name{
+				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: fed}, {Key: "aws:userid", Prefix: acct + ":"}}},
+			},
+			mfa: mfaTemporary,
+		},
+		{p: eval.Principal{Type: eval.Root, ARN: "arn:" + partition + ":iam::" + acct + ":root", Account: acct}, mfa: mfaAny},
+	}
+}
+
+// namedCaller is a principal the policy names: its ARN is fixed; a role's
+// sessions still pick their names.
+func namedCaller(p eval.Principal) caller {
+	c := caller{p: p, mfa: mfaAny}
+	switch p.Type {
+	case eval.Role:
+		c.roleID = "AROAECRGUARDNAMEDROLE"
+		c.names = []eval.Name{{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: c.roleID + ":"}}}}
+		c.mfa = mfaTemporary
+	case eval.AssumedRole, eval.FederatedUser:
+		c.mfa = mfaTemporary
+	}
+	return c
+}
+
+// context is the base context of a caller: who it is, and the world.
+func (a *analyzer) callerContext(c caller) *eval.Context {
+	ctx := eval.NewContext()
+	switch c.p.Type {
+	case eval.User:
+		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER0")
+	case eval.Role:
+		ctx.Set("aws:userid", c.roleID+":"+freshSession)
+	case eval.AssumedRole:
+		ctx.Set("aws:userid", "AROAECRGUARDNAMEDROLE:"+c.p.Name())
+	case eval.FederatedUser:
+		ctx.Set("aws:userid", c.p.Account+":"+c.p.Name())
+		ctx.Set("aws:PrincipalArn", c.p.ARN)
+	case eval.Root:
+		ctx.Set("aws:userid", c.p.Account)
+	}
+	eval.Derive(ctx, c.p)
+	a.setWorld(ctx)
+	return ctx
 }
 
 // principalARNPatterns returns the aws:PrincipalArn values the policy tests.
@@ -96,10 +210,45 @@ func (k *keys) principalARNPatterns() []string {
 	return dedupe(out)
 }
 
+// keys is what the statements of one action group test.
+type keys struct {
+	mentions []eval.Mention
+}
+
 // sourceOptions are the ways an AWS service acting for account acct can
 // call: its source account, the source ARNs the policy tests instantiated in
-// that account (or one it does not name), and the account's organization.
-func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted bool) []eval.Option {
+// that account (or one it does not name), and the account's organization:
+// none, one the policy does not name, and with namedOrgs each it names
+// (an account it does not name, in an organization it names, is that
+// organization's business: see orgSourceOptions).
+func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs bool) []eval.Option {
+	var orgs []string
+	if namedOrgs {
+		orgs = n.orgList()
+	}
+	return k.sourceOptionsIn(acct, n, z, trusted, orgs)
+}
+
+// orgSourceOptions are the ways an AWS service acting for account acct, a
+// member of org at path, can call.
+func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
+	var out []eval.Option
+	for _, arn := range k.sourceARNs(acct) {
+		out = append(out, eval.Option{
+			{Key: "aws:SourceAccount", Values: []string{acct}},
+			{Key: "aws:SourceOwner", Values: []string{acct}},
+			{Key: "aws:SourceArn", Values: []string{arn}},
+			{Key: "aws:SourceOrgID", Values: []string{org}},
+			{Key: "aws:SourceOrgPaths", Values: []string{path}},
+		})
+	}
+	return out
+}
+
+// sourceARNs are the source ARNs to try for a service acting for acct: one
+// the policy does not name, and an instance of each it tests that can be
+// in acct.
+func (k *keys) sourceARNs(acct string) []string {
 	arns := []string{"arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue}
 	for _, m := range k.mentions {
 		if !strings.EqualFold(m.Key, "aws:sourcearn") {
@@ -114,10 +263,14 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted bool) []eval
 			}
 		}
 	}
-	arns = dedupe(arns)
+	return dedupe(arns)
+}
+
+func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, named []string) []eval.Option {
+	arns := k.sourceARNs(acct)
 	type org struct{ id, path string }
 	orgs := []org{{}}
-	for _, o := range append([]string{freshOrg}, n.orgList()...) {
+	for _, o := range append([]string{freshOrg}, named...) {
 		path := o + freshOrgPath
 		if trusted || !z.TrustsOrg(o, []string{path}) {
 			orgs = append(orgs, org{o, path})

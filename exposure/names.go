@@ -106,7 +106,12 @@ func collectNames(doc *policy.Document) *names {
 					if !policy.HasWildcard(t) {
 						n.services[strings.ToLower(t)] = true
 					}
-				case "aws:principalisawsservice", "aws:principalservicenameslist":
+				case "aws:principalservicenameslist":
+					n.services[freshService] = true
+					if !policy.HasWildcard(t) && !strings.Contains(t, "${") {
+						n.services[strings.ToLower(t)] = true
+					}
+				case "aws:principalisawsservice":
 					n.services[freshService] = true
 				}
 			}

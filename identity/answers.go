@@ -304,16 +304,11 @@ func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository
 // searchSet evaluates one question against a given policy set.
 func (m *Model) searchSet(p *Principal, action, resource string, repo *Repository, mode Mode, ps *eval.PolicySet) *eval.Witness {
 	ctx := requestContext(p, repo, mode)
-	all := append(append([]*eval.Policy{ps.Resource, ps.Boundary}, ps.Identity...), ps.SCPs...)
-	keep := func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) }
-	if act := m.action(action); act != nil {
-		keep = func(pol *eval.Policy, si int) bool { return pol.StatementActions(si).Has(act.Index) }
-	}
-	sp := eval.Space{Skip: fixedKey}
+	sp := eval.Space{Free: func(l string) bool { return !fixedKey(l) }}
 	if mode == NoMFA {
 		sp.Fixed = noMFA
 	}
-	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp.Dimensions(eval.Mentions(all, keep)), 0)
+	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
 	if r.Truncated && r.Witness == nil {
 		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
 			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})

@@ -1,0 +1,341 @@
+package eval
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// This file finds, for a set of string patterns, one string in every region
+// of the strings they split: two strings are in one region when every
+// pattern matches both or neither. It walks the product automaton of the
+// patterns breadth first, so each region it reaches is represented by its
+// shortest string. Strings over the characters the patterns name plus one
+// character they do not are enough: a character no pattern names can only
+// be matched by '?' or '*', and any other such character behaves the same.
+
+// gtok is one token of a compiled pattern.
+type gtok struct {
+	kind byte // 'c' a character, '?' one character, '*' a run
+	c    byte
+	fold bool // the character matches either case
+	// confined: the wildcard does not match ':' (an ARN pattern's first
+	// five components).
+	confined bool
+}
+
+// gpat is a compiled pattern: matched against the whole string.
+type gpat []gtok
+
+// globPattern compiles a policy pattern: like (wildcards active), fold
+// (case-insensitive), arn (ARN matching, wildcards confined to their
+// component), with Escape marks for literal characters.
+func globPattern(p string, like, fold, arn bool) gpat {
+	if arn && p == "*" {
+		return gpat{{kind: '*'}}
+	}
+	confine := arn && strings.Count(stripEscapes(p), ":") >= 5
+	colons := 0
+	var out gpat
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == policy.Escape && i+1 < len(p) {
+			i++
+			out = append(out, gtok{kind: 'c', c: p[i], fold: fold})
+			continue
+		}
+		inComp := confine && colons < 5
+		switch {
+		case (like || arn) && c == '*':
+			out = append(out, gtok{kind: '*', confined: inComp})
+		case (like || arn) && c == '?':
+			out = append(out, gtok{kind: '?', confined: inComp})
+		default:
+			if c == ':' {
+				colons++
+			}
+			out = append(out, gtok{kind: 'c', c: c, fold: fold})
+		}
+	}
+	return out
+}
+
+func stripEscapes(p string) string {
+	if !strings.ContainsRune(p, policy.Escape) {
+		return p
+	}
+	return strings.ReplaceAll(p, string(policy.Escape), "")
+}
+
+// literal returns the pattern's text when it has no wildcard.
+func (p gpat) literal() (string, bool) {
+	b := make([]byte, 0, len(p))
+	for _, t := range p {
+		if t.kind != 'c' || t.fold {
+			return "", false
+		}
+		b = append(b, t.c)
+	}
+	return string(b), true
+}
+
+// instance is a string the pattern matches: wildcards become "x" (or
+// nothing for '*' where "x" is not allowed... it always is).
+func (p gpat) instance() string {
+	b := make([]byte, 0, len(p))
+	for _, t := range p {
+		switch t.kind {
+		case 'c':
+			b = append(b, t.c)
+		default:
+			b = append(b, 'x')
+		}
+	}
+	return string(b)
+}
+
+// derive returns the patterns that match s where p matches prefix+s.
+func (p gpat) derive(prefix string) []gpat {
+	cur := []gpat{p}
+	for i := 0; i < len(prefix) && len(cur) > 0; i++ {
+		c := prefix[i]
+		var next []gpat
+		for _, q := range cur {
+			next = append(next, q.step(c)...)
+		}
+		cur = dedupePats(next)
+	}
+	return cur
+}
+
+// step is the derivative of p by one character.
+func (p gpat) step(c byte) []gpat {
+	if len(p) == 0 {
+		return nil
+	}
+	t := p[0]
+	switch t.kind {
+	case '*':
+		var out []gpat
+		if !(t.confined && c == ':') {
+			out = append(out, p) // the run goes on
+		}
+		return append(out, p[1:].step(c)...) // the run is empty
+	case '?':
+		if t.confined && c == ':' {
+			return nil
+		}
+		return []gpat{p[1:]}
+	}
+	if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
+		return []gpat{p[1:]}
+	}
+	return nil
+}
+
+func dedupePats(ps []gpat) []gpat {
+	if len(ps) < 2 {
+		return ps
+	}
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		k := p.key()
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (p gpat) key() string {
+	var b strings.Builder
+	for _, t := range p {
+		b.WriteByte(t.kind)
+		b.WriteByte(t.c)
+		if t.fold {
+			b.WriteByte('f')
+		}
+		if t.confined {
+			b.WriteByte('k')
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// maxGlobStates bounds the automaton a region search walks.
+const maxGlobStates = 1 << 12
+
+// globRegions returns one string per region of the patterns' matches
+// (groups: a region is decided by which groups have a pattern that
+// matches; a group is a set of alternatives, as a derivative yields). ok is
+// false when the automaton grew past maxGlobStates: the strings found are
+// then some of the regions, not all.
+func globRegions(groups [][]gpat) (out []string, ok bool) {
+	var pats []gpat
+	var owner []int
+	alpha := map[byte]bool{}
+	for gi, g := range groups {
+		for _, p := range g {
+			pats = append(pats, p)
+			owner = append(owner, gi)
+			for _, t := range p {
+				if t.kind == 'c' {
+					alpha[t.c] = true
+					if t.fold {
+						alpha[lowerByte(t.c)] = true
+						if t.c >= 'a' && t.c <= 'z' {
+							alpha[t.c-'a'+'A'] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(pats) == 0 {
+		return nil, true
+	}
+	// The character no pattern names goes first, so representatives avoid
+	// the names the policy uses.
+	chars := []byte{}
+	for _, c := range []byte("xzq0_-~") {
+		if !alpha[c] {
+			chars = append(chars, c)
+			break
+		}
+	}
+	var named []byte
+	for c := range alpha {
+		named = append(named, c)
+	}
+	sort.Slice(named, func(i, j int) bool { return named[i] < named[j] })
+	chars = append(chars, named...)
+
+	type state struct {
+		pos [][]int // per pattern, the positions reached (sorted)
+		s   string
+	}
+	closure := func(p gpat, set []int) []int {
+		// Add positions after runs that may be empty.
+		seen := map[int]bool{}
+		var out []int
+		var add func(i int)
+		add = func(i int) {
+			if seen[i] {
+				return
+			}
+			seen[i] = true
+			out = append(out, i)
+			if i < len(p) && p[i].kind == '*' {
+				add(i + 1)
+			}
+		}
+		for _, i := range set {
+			add(i)
+		}
+		sort.Ints(out)
+		return out
+	}
+	keyOf := func(pos [][]int) string {
+		var b strings.Builder
+		for _, ps := range pos {
+			for _, i := range ps {
+				b.WriteByte(byte(i))
+				b.WriteByte(byte(i >> 8))
+			}
+			b.WriteByte(0xff)
+			b.WriteByte(0xff)
+		}
+		return b.String()
+	}
+	start := state{pos: make([][]int, len(pats))}
+	for i, p := range pats {
+		start.pos[i] = closure(p, []int{0})
+	}
+	sigOf := func(st state) string {
+		sig := make([]byte, len(groups))
+		for i := range sig {
+			sig[i] = '0'
+		}
+		for i, p := range pats {
+			ps := st.pos[i]
+			if len(ps) > 0 && ps[len(ps)-1] == len(p) {
+				sig[owner[i]] = '1'
+			}
+		}
+		return string(sig)
+	}
+	seenState := map[string]bool{keyOf(start.pos): true}
+	seenSig := map[string]bool{}
+	queue := []state{start}
+	ok = true
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		if sig := sigOf(st); !seenSig[sig] {
+			seenSig[sig] = true
+			out = append(out, st.s)
+		}
+		for _, c := range chars {
+			next := state{pos: make([][]int, len(pats)), s: st.s + string(c)}
+			alive := false
+			for i, p := range pats {
+				var moved []int
+				for _, at := range st.pos[i] {
+					if at >= len(p) {
+						continue
+					}
+					t := p[at]
+					switch t.kind {
+					case '*':
+						if !(t.confined && c == ':') {
+							moved = append(moved, at)
+						}
+					case '?':
+						if !(t.confined && c == ':') {
+							moved = append(moved, at+1)
+						}
+					default:
+						if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
+							moved = append(moved, at+1)
+						}
+					}
+				}
+				next.pos[i] = closure(p, moved)
+				if len(next.pos[i]) > 0 {
+					alive = true
+				}
+			}
+			k := keyOf(next.pos)
+			if seenState[k] {
+				continue
+			}
+			if len(seenState) >= maxGlobStates {
+				ok = false
+				continue
+			}
+			seenState[k] = true
+			if !alive {
+				// Dead in every pattern: matches none from here on; one
+				// string stands for the region.
+				if sig := sigOf(next); !seenSig[sig] {
+					seenSig[sig] = true
+					out = append(out, next.s)
+				}
+				continue
+			}
+			queue = append(queue, next)
+		}
+	}
+	return out, ok
+}
