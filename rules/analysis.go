@@ -150,7 +150,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
 					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(),
 				}, reg.Policy, zone)
-				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, ""), arn, reg.Policy)
+				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
 		}
 		for _, p := range acct.SCPs {
