@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr011 = Rule{
@@ -64,6 +66,9 @@ func remediationFor(code string) string {
 		return "Name the principal by its ARN in the repository's partition (arn:aws:iam::ACCOUNT:root for the aws partition), or remove it: an account of another partition cannot call the repository."
 	case "impossible-org-id":
 		return "Write the organization's real id (aws organizations describe-organization shows it, o- followed by 10 to 32 lower-case letters or digits)."
+	case policy.CodeInvalidJSON, policy.CodeUnknownVersion, policy.CodeUnknownElement, policy.CodeMissingElement,
+		policy.CodeInvalidEffect, policy.CodeInvalidValue, "invalid-policy", "principal-in-scp":
+		return "Correct the policy so that it parses (the message says what was expected where); until then AWS rejects it and nothing in it is assessed."
 	case "duplicate-key":
 		return "Merge the duplicated keys: only the last one takes effect, the others are silently ignored."
 	}
