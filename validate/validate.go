@@ -324,22 +324,26 @@ func (c *checker) conditionKey(cd *policy.Condition, el string) {
 	if !c.kind.resourceBased() && prefix != "aws" && prefix != "ecr" {
 		return
 	}
-	what := "not a global condition key and not a key of the ecr service"
-	switch {
-	case prefix == "aws":
-		what = "not a global condition key"
-	case prefix == "ecr":
-		what = "not a key of the ecr service"
-	}
 	hint := ""
 	if s := c.cat.SuggestKey(key); s != "" {
 		hint = fmt.Sprintf(" (did you mean %s?)", s)
+	} else if _, ok := c.cat.ECRKey("aws:" + key); ok && !strings.Contains(key, ":") {
+		hint = fmt.Sprintf(" (did you mean aws:%s?)", key)
 	}
-	where := "ECR request"
-	if !c.kind.resourceBased() {
-		where = "request"
+	where := "request"
+	if c.kind.resourceBased() {
+		where = "ECR request"
 	}
-	c.add(cd.Pos, "unknown-condition-key", el, "condition key %q is %s%s: AWS does not define it, so it is absent from every %s and %s", key, what, hint, where, absentOutcome(cd.Op))
+	var msg string
+	switch prefix {
+	case "aws":
+		msg = "is not a global condition key%s: AWS does not define it, so it is absent from every %s"
+	case "ecr":
+		msg = "is not a key of the ecr service%s: AWS does not define it, so it is absent from every %s"
+	default:
+		msg = "is not a global condition key and not a key of the ecr service%s: it is absent from every %s"
+	}
+	c.add(cd.Pos, "unknown-condition-key", el, "condition key %q "+msg+", and %s", key, hint, where, absentOutcome(cd.Op))
 }
 
 // absentOutcome says what a condition evaluates to when its key is absent

@@ -107,6 +107,8 @@ func TestUnknownConditionKeys(t *testing.T) {
 			[]string{"not a key of the ecr service", "did you mean ecr:ResourceTag/team?"}},
 		{"another service's key in a repository policy", repoCondition("Allow", `{"StringLike":{"s3:prefix":"home/"}}`), RepositoryPolicy,
 			[]string{`"s3:prefix"`, "not a global condition key and not a key of the ecr service", "absent from every ECR request"}},
+		{"global key without its prefix", repoCondition("Allow", `{"StringEquals":{"PrincipalOrgID":"o-a1b2c3d4e5"}}`), RepositoryPolicy,
+			[]string{"did you mean aws:PrincipalOrgID?", "absent from every ECR request"}},
 		{"another service's key in a registry policy", repoCondition("Allow", `{"StringEquals":{"sts:ExternalId":"x"}}`), RegistryPolicy,
 			[]string{`"sts:ExternalId"`}},
 		{"global key, other case", repoCondition("Allow", `{"StringEquals":{"AWS:principalorgid":"o-a1b2c3d4e5"}}`), RepositoryPolicy, nil},
