@@ -148,9 +148,13 @@ type Catalog struct {
 	byFull  map[string]*Action // by name as the catalog spells it
 	keys    map[string]KeyInfo
 	tagKeys map[string]KeyInfo // prefixes such as "aws:principaltag/"
-	managed map[string]*ManagedPolicy
-	repo    []*Action
-	suggest sync.Map // name -> suggestion, memoised: typos repeat
+	// ecrKeys and ecrTagKeys are the condition keys of the ecr service
+	// that are not global keys ("ecr:accountsetting", "ecr:resourcetag/").
+	ecrKeys    map[string]KeyInfo
+	ecrTagKeys map[string]KeyInfo
+	managed    map[string]*ManagedPolicy
+	repo       []*Action
+	suggest    sync.Map // name -> suggestion, memoised: typos repeat
 	// matched memoises MatchSet for wildcard patterns, which repeat across
 	// policies ("ecr:*", "ecr:Batch*"); bounded by matchedCount.
 	matched      sync.Map // lower-case pattern -> ActionSet
@@ -182,7 +186,10 @@ func load(actions, managed []byte) (*Catalog, error) {
 	var raw struct {
 		Source   string `json:"source"`
 		Services map[string]struct {
-			Actions map[string]rawAction `json:"actions"`
+			Actions       map[string]rawAction `json:"actions"`
+			ConditionKeys map[string]struct {
+				Type string `json:"type"`
+			} `json:"condition_keys"`
 		} `json:"services"`
 		GlobalConditionKeys map[string]struct {
 			Type     string `json:"type"`
@@ -199,6 +206,9 @@ func load(actions, managed []byte) (*Catalog, error) {
 		keys:    map[string]KeyInfo{},
 		tagKeys: map[string]KeyInfo{},
 		managed: map[string]*ManagedPolicy{},
+
+		ecrKeys:    map[string]KeyInfo{},
+		ecrTagKeys: map[string]KeyInfo{},
 	}
 	for svc, s := range raw.Services {
 		for name, a := range s.Actions {
@@ -231,6 +241,19 @@ func load(actions, managed []byte) (*Catalog, error) {
 			continue
 		}
 		c.keys[strings.ToLower(name)] = info
+	}
+	for name, k := range raw.Services["ecr"].ConditionKeys {
+		lower := strings.ToLower(name)
+		if !strings.HasPrefix(lower, "ecr:") {
+			continue // aws:RequestTag/${TagKey} and the like are global keys
+		}
+		info := KeyInfo{Name: name, Type: k.Type, Category: "service"}
+		if prefix, ok := strings.CutSuffix(name, "/${TagKey}"); ok {
+			info.Name = prefix + "/tag-key"
+			c.ecrTagKeys[strings.ToLower(prefix)+"/"] = info
+			continue
+		}
+		c.ecrKeys[lower] = info
 	}
 	var rawManaged struct {
 		Policies map[string]struct {
@@ -367,6 +390,65 @@ func (c *Catalog) Key(name string) (KeyInfo, bool) {
 		}
 	}
 	return KeyInfo{}, false
+}
+
+// ECRKey describes a condition key an Amazon ECR request can carry: a global
+// condition key or a key of the ecr service (IAM User Guide, "AWS global
+// condition context keys"; Service Authorization Reference, "Condition keys
+// for Amazon Elastic Container Registry"). Names are case-insensitive; a tag
+// key (aws:PrincipalTag/x, aws:RequestTag/x, aws:ResourceTag/x,
+// ecr:ResourceTag/x) is defined for any non-empty tag name. A key it does not
+// know is absent from every ECR request.
+func (c *Catalog) ECRKey(name string) (KeyInfo, bool) {
+	lower := strings.ToLower(name)
+	if k, ok := c.keys[lower]; ok {
+		return k, true
+	}
+	if k, ok := c.ecrKeys[lower]; ok {
+		return k, true
+	}
+	if i := strings.IndexByte(lower, '/'); i > 0 && i < len(lower)-1 {
+		if k, ok := c.tagKeys[lower[:i+1]]; ok {
+			return k, true
+		}
+		if k, ok := c.ecrTagKeys[lower[:i+1]]; ok {
+			return k, true
+		}
+	}
+	return KeyInfo{}, false
+}
+
+// SuggestKey returns the global or ecr condition key nearest to name by edit
+// distance (ignoring case), or "" when none is close: aws:PrincipleOrgID
+// gives aws:PrincipalOrgID, aws:PrincipleTag/team gives aws:PrincipalTag/team.
+func (c *Catalog) SuggestKey(name string) string {
+	lower := strings.ToLower(name)
+	best, bestD := "", 1<<30
+	consider := func(cand string, d int) {
+		if d < bestD || d == bestD && cand < best {
+			best, bestD = cand, d
+		}
+	}
+	if prefix, tag, ok := strings.Cut(name, "/"); ok {
+		// A tag key: compare the family, keep the tag name as written.
+		lp := strings.ToLower(prefix)
+		for _, m := range []map[string]KeyInfo{c.tagKeys, c.ecrTagKeys} {
+			for _, k := range m {
+				fam, _, _ := strings.Cut(k.Name, "/")
+				consider(fam+"/"+tag, EditDistance(lp, strings.ToLower(fam)))
+			}
+		}
+	} else {
+		for _, m := range []map[string]KeyInfo{c.keys, c.ecrKeys} {
+			for l, k := range m {
+				consider(k.Name, EditDistance(lower, l))
+			}
+		}
+	}
+	if best == "" || bestD == 0 || bestD > max(2, len(name)/5) {
+		return ""
+	}
+	return best
 }
 
 // ManagedPolicy returns an AWS managed policy known to the catalog by ARN.

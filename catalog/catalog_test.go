@@ -84,3 +84,46 @@ func TestKeys(t *testing.T) {
 		t.Errorf("managed policy PowerUser missing: %+v", p)
 	}
 }
+
+// TestECRKey follows the IAM User Guide, "AWS global condition context
+// keys" (global keys; aws:PrincipalTag/, aws:RequestTag/ and
+// aws:ResourceTag/ take any tag name; names are case-insensitive) and the
+// Service Authorization Reference, "Condition keys for Amazon Elastic
+// Container Registry" (ecr:AccountSetting, ecr:ResourceTag/${TagKey}).
+func TestECRKey(t *testing.T) {
+	c := Default()
+	tests := []struct {
+		key     string
+		known   bool
+		suggest string
+	}{
+		{"aws:PrincipalOrgID", true, ""},
+		{"AWS:PRINCIPALORGID", true, ""},
+		{"aws:PrincipalTag/team", true, ""},
+		{"aws:RequestTag/x", true, ""},
+		{"aws:ResourceTag/x", true, ""},
+		{"ecr:ResourceTag/x", true, ""},
+		{"ecr:AccountSetting", true, ""},
+		{"aws:TagKeys", true, ""},
+		{"ec2:SourceInstanceArn", true, ""},
+		{"aws:PrincipleOrgID", false, "aws:PrincipalOrgID"},
+		{"aws:PrincipleTag/team", false, "aws:PrincipalTag/team"},
+		{"aws:PrincipalTag/", false, ""},
+		{"ecr:ResourceTags/team", false, "ecr:ResourceTag/team"},
+		{"ecr-public:ResourceTag/x", false, ""},
+		{"s3:prefix", false, ""},
+		{"ecr:RepositoryName", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			if _, ok := c.ECRKey(tt.key); ok != tt.known {
+				t.Errorf("ECRKey(%q) known = %v, want %v", tt.key, ok, tt.known)
+			}
+			if !tt.known {
+				if got := c.SuggestKey(tt.key); got != tt.suggest {
+					t.Errorf("SuggestKey(%q) = %q, want %q", tt.key, got, tt.suggest)
+				}
+			}
+		})
+	}
+}

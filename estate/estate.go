@@ -308,6 +308,10 @@ type Gap struct {
 	// (AccessDenied, ThrottlingException), "parse-error", "unknown-operator".
 	Code    string
 	Message string
+	// Problems are, for a policy that does not decode, each of its problems
+	// at its position (policy.Error.Problems): the validation rule names
+	// every one, not only the first, which Pos and Message give.
+	Problems []policy.Problem
 }
 
 func (g Gap) String() string {

@@ -193,6 +193,14 @@ type snapGap struct {
 	Resource string   `json:"resource"`
 	Code     string   `json:"code"`
 	Message  string   `json:"message"`
+	// Problems are those of a policy that does not decode (Gap.Problems).
+	Problems []snapProblem `json:"problems,omitempty"`
+}
+
+type snapProblem struct {
+	Pos     *snapPos `json:"pos,omitempty"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
 }
 
 type snapNote struct {
@@ -242,8 +250,12 @@ func snapshotOf(e *Estate, meta SnapshotMeta) (*snapFile, error) {
 	gaps := append([]Gap(nil), e.Gaps...)
 	sortGaps(gaps)
 	for _, g := range gaps {
-		f.Gaps = append(f.Gaps, snapGap{Source: g.Source, Pos: snapPosOf(g.Pos), Account: g.Account, Region: g.Region,
-			Resource: g.Resource, Code: g.Code, Message: g.Message})
+		sg := snapGap{Source: g.Source, Pos: snapPosOf(g.Pos), Account: g.Account, Region: g.Region,
+			Resource: g.Resource, Code: g.Code, Message: g.Message}
+		for _, p := range g.Problems {
+			sg.Problems = append(sg.Problems, snapProblem{Pos: snapPosOf(p.Pos), Code: p.Code, Message: p.Message})
+		}
+		f.Gaps = append(f.Gaps, sg)
 	}
 	notes := append([]Note(nil), e.Notes...)
 	sortNotes(notes)
@@ -789,7 +801,7 @@ func kindIfNotNumber(n *jsonpos.Node) string {
 
 func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
 	var g Gap
-	m, err := r.object(n, "gap", []string{"source", "account", "region", "resource", "code", "message"}, "pos")
+	m, err := r.object(n, "gap", []string{"source", "account", "region", "resource", "code", "message"}, "pos", "problems")
 	if err != nil {
 		return g, err
 	}
@@ -804,6 +816,31 @@ func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
 	if pn := m["pos"]; pn != nil {
 		if g.Pos, err = r.pos(pn, "gap pos"); err != nil {
 			return g, err
+		}
+	}
+	if pn := m["problems"]; pn != nil {
+		ps, err := r.array(pn, "gap problems")
+		if err != nil {
+			return g, err
+		}
+		for _, n := range ps {
+			pm, err := r.object(n, "gap problem", []string{"code", "message"}, "pos")
+			if err != nil {
+				return g, err
+			}
+			var p policy.Problem
+			if p.Code, err = r.str(pm["code"], "gap problem code"); err != nil {
+				return g, err
+			}
+			if p.Message, err = r.str(pm["message"], "gap problem message"); err != nil {
+				return g, err
+			}
+			if pp := pm["pos"]; pp != nil {
+				if p.Pos, err = r.pos(pp, "gap problem pos"); err != nil {
+					return g, err
+				}
+			}
+			g.Problems = append(g.Problems, p)
 		}
 	}
 	return g, nil

@@ -186,8 +186,12 @@ const (
 
 // cprincipal is a compiled Principal or NotPrincipal element.
 type cprincipal struct {
-	everyone  bool
+	everyone bool
+	// accounts holds bare account ids, which name the account in the
+	// caller's partition; roots holds the "partition:account" of root
+	// ARNs, which name the account in that partition only.
 	accounts  map[string]bool
+	roots     map[string]bool
 	arns      map[string]bool
 	services  map[string]bool
 	federated map[string]bool
@@ -197,7 +201,7 @@ type cprincipal struct {
 
 func compilePrincipal(p *policy.Principal) *cprincipal {
 	c := &cprincipal{
-		everyone: p.Wildcard, accounts: map[string]bool{}, arns: map[string]bool{},
+		everyone: p.Wildcard, accounts: map[string]bool{}, roots: map[string]bool{}, arns: map[string]bool{},
 		services: map[string]bool{}, federated: map[string]bool{}, sessions: map[string]bool{},
 	}
 	for _, e := range p.Entries {
@@ -215,7 +219,7 @@ func compilePrincipal(p *policy.Principal) *cprincipal {
 				c.accounts[v.Text] = true
 			default:
 				if a, ok := policy.ParseARN(v.Text); ok && a.Service == "iam" && a.Resource == "root" {
-					c.accounts[a.Account] = true
+					c.roots[a.Partition+":"+a.Account] = true
 					continue
 				}
 				c.arns[v.Text] = true
@@ -230,6 +234,27 @@ func compilePrincipal(p *policy.Principal) *cprincipal {
 		}
 	}
 	return c
+}
+
+// hasAccount says whether the element names p's account: by a bare account
+// id, or by a root ARN of p's partition. Each account is scoped to one
+// partition (IAM User Guide, "Identify AWS resources with Amazon Resource
+// Names"): arn:aws-cn:iam::444455556666:root is not the aws account
+// 444455556666.
+func (c *cprincipal) hasAccount(p Principal) bool {
+	if c.accounts[p.Account] {
+		return true
+	}
+	if len(c.roots) == 0 {
+		return false
+	}
+	partition := "aws"
+	if rest, ok := strings.CutPrefix(p.ARN, "arn:"); ok {
+		if i := strings.IndexByte(rest, ':'); i > 0 {
+			partition = rest[:i]
+		}
+	}
+	return c.roots[partition+":"+p.Account]
 }
 
 // matches says whether a Principal element names p, and how.
@@ -249,21 +274,21 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 			return yes, grantDirect
 		}
 	case Root:
-		if c.accounts[p.Account] {
+		if c.hasAccount(p) {
 			return yes, grantDirect
 		}
 	case User, FederatedUser:
 		if c.arns[p.ARN] {
 			return yes, grantDirect
 		}
-		if c.accounts[p.Account] {
+		if c.hasAccount(p) {
 			return yes, grantAccount
 		}
 	case Role:
 		if c.arns[p.ARN] {
 			return yes, grantRole
 		}
-		if c.accounts[p.Account] {
+		if c.hasAccount(p) {
 			return yes, grantAccount
 		}
 	case AssumedRole:
@@ -273,7 +298,7 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 		if c.arns[p.RoleARN] {
 			return yes, grantRole
 		}
-		if c.accounts[p.Account] {
+		if c.hasAccount(p) {
 			return yes, grantAccount
 		}
 	}
@@ -296,15 +321,15 @@ func (c *cprincipal) exempt(p Principal) tri {
 	case Service:
 		r = c.services[strings.ToLower(p.Service)]
 	case Root:
-		r = c.accounts[p.Account]
+		r = c.hasAccount(p)
 	case User, FederatedUser:
-		r = c.arns[p.ARN] && c.accounts[p.Account]
+		r = c.arns[p.ARN] && c.hasAccount(p)
 	case Role:
 		// A role's caller picks its session name, so it can be the listed
 		// session when one is.
-		r = c.sessions[p.ARN] && c.arns[p.ARN] && c.accounts[p.Account]
+		r = c.sessions[p.ARN] && c.arns[p.ARN] && c.hasAccount(p)
 	case AssumedRole:
-		r = c.arns[p.ARN] && c.arns[p.RoleARN] && c.accounts[p.Account]
+		r = c.arns[p.ARN] && c.arns[p.RoleARN] && c.hasAccount(p)
 	}
 	if !r && c.unknown {
 		return maybe

@@ -461,3 +461,22 @@ func TestPolicySetOptions(t *testing.T) {
 		})
 	}
 }
+
+// IAM User Guide, "Identify AWS resources with Amazon Resource Names
+// (ARNs)": each AWS account is scoped to one partition, so
+// arn:aws-cn:iam::444455556666:root is not the aws account 444455556666;
+// "AWS JSON policy elements: Principal": a bare account id names the
+// account (in the caller's partition).
+func TestPrincipalPartition(t *testing.T) {
+	pull := func(principal string) string {
+		return repoPolicy(grant("Allow", `"Principal": {"AWS": "`+principal+`"}`, "ecr:BatchGetImage"))
+	}
+	runEvalCases(t, []evalCase{
+		{name: "root ARN of another partition", identity: []string{allowPull}, resource: pull("arn:aws-cn:iam::444455556666:root"), principal: partnerRole, want: eval.ImplicitDeny},
+		{name: "root ARN of another partition, the root user", resource: pull("arn:aws-us-gov:iam::444455556666:root"), principal: partnerRoot, want: eval.ImplicitDeny},
+		{name: "root ARN of the caller's partition", identity: []string{allowPull}, resource: pull("arn:aws-cn:iam::444455556666:root"), principal: "arn:aws-cn:iam::444455556666:role/deployer", want: eval.Allow},
+		{name: "role ARN of another partition", identity: []string{allowPull}, resource: pull("arn:aws-cn:iam::444455556666:role/deployer"), principal: partnerRole, want: eval.ImplicitDeny},
+		{name: "bare account id", identity: []string{allowPull}, resource: pull(partner), principal: partnerRole, want: eval.Allow},
+		{name: "root ARN of the aws partition", identity: []string{allowPull}, resource: pull(partnerRoot), principal: partnerSession, want: eval.Allow},
+	})
+}

@@ -45,7 +45,42 @@ func (n *names) accountLabel(acct string) string {
 	return acct
 }
 
-var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{4,32}$`)
+// orgIDPattern is the form of an organization id (AWS Organizations API
+// Reference, "Organization"): a value of another form names no organization
+// that can exist, so it names no outsider (ECR011 reports it).
+var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+
+// orgInstance returns the organization id that stands for what an
+// organization id or pattern (o-abc*) matches, or "" when it matches no id
+// that can exist. The first "*" is filled to the shortest id's length.
+func orgInstance(p string) string {
+	if !policy.HasWildcard(p) {
+		if orgIDPattern.MatchString(p) {
+			return p
+		}
+		return ""
+	}
+	literal := len(p) - strings.Count(p, "*")
+	var b strings.Builder
+	starDone := false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '?':
+			b.WriteByte('x')
+		case '*':
+			if !starDone {
+				b.WriteString(strings.Repeat("x", max(0, len("o-")+10-literal)))
+				starDone = true
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if s := b.String(); orgIDPattern.MatchString(s) {
+		return s
+	}
+	return ""
+}
 
 func collectNames(doc *policy.Document) *names {
 	n := &names{
@@ -91,7 +126,7 @@ func collectNames(doc *policy.Document) *names {
 				case "aws:principalorgid", "aws:sourceorgid":
 					// A pattern (o-abc*) names the organizations it matches:
 					// one instance stands for them.
-					if org := instance(t); orgIDPattern.MatchString(org) {
+					if org := orgInstance(t); org != "" {
 						n.orgs[org] = true
 					}
 				case "aws:principalorgpaths", "aws:sourceorgpaths":
@@ -99,7 +134,7 @@ func collectNames(doc *policy.Document) *names {
 					if orgIDPattern.MatchString(org) {
 						n.orgs[org] = true
 						n.paths[t] = true
-					} else if org := instance(org); orgIDPattern.MatchString(org) {
+					} else if org := orgInstance(org); org != "" {
 						n.orgs[org] = true
 					}
 				case "aws:principalservicename":

@@ -59,3 +59,32 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 		t.Error("a specific endpoint pattern was judged public")
 	}
 }
+
+// TestOrganizationIDsThatCannotExist follows the AWS Organizations API
+// Reference, "Organization" (Id pattern ^o-[a-z0-9]{10,32}$): a value that
+// no organization id can be names no organization, so no untrusted
+// organization (ECR003) is reported for it; a pattern names an instance of
+// the ids it matches.
+func TestOrganizationIDsThatCannotExist(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"o-a1b2c3d4e5", "o-a1b2c3d4e5"},
+		{"o-abc", ""},
+		{"o-A1B2C3D4E5", ""},
+		{"o-abc*", "o-abcxxxxxxx"},
+		{"o-*", "o-xxxxxxxxxx"},
+		{"o-ab??", ""},
+		{"x-*", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := orgInstance(tt.in); got != tt.want {
+				t.Errorf("orgInstance(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	zone := Zone{Account: "111122223333"}
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}`
+	if r := Analyze(target(t, policy), zone); len(r.Orgs) != 0 || !r.Public.Actions.Empty() {
+		t.Errorf("an impossible organization id: organizations %v, public %v", r.Orgs, !r.Public.Actions.Empty())
+	}
+}

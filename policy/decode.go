@@ -36,9 +36,9 @@ func ParseWith(data []byte, loc Locator) (*Document, error) {
 	n, err := jsonpos.Parse(data)
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, &Error{Pos: loc(se.Off), Msg: "invalid JSON: " + se.Msg}
+			return nil, newError(loc(se.Off), CodeInvalidJSON, "invalid JSON: "+se.Msg)
 		}
-		return nil, &Error{Pos: loc(0), Msg: err.Error()}
+		return nil, newError(loc(0), CodeInvalidJSON, err.Error())
 	}
 	return decodeNode(n, loc)
 }
@@ -73,10 +73,14 @@ func DecodeNode(n *jsonpos.Node, loc Locator) (*Document, error) {
 type decoder struct {
 	loc      Locator
 	problems []Problem
+	// errs are the problems that make the document one AWS rejects. The
+	// decoder records each and goes on, so that every one is named.
+	errs []Problem
 }
 
-func (d *decoder) errorf(off int, format string, args ...any) error {
-	return &Error{Pos: d.loc(off), Msg: fmt.Sprintf(format, args...)}
+// fail records a problem that makes the document invalid.
+func (d *decoder) fail(off int, code, format string, args ...any) {
+	d.errs = append(d.errs, Problem{Pos: d.loc(off), Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) problem(off int, code, format string, args ...any) {
@@ -104,62 +108,62 @@ func (d *decoder) members(n *jsonpos.Node, what string) []jsonpos.Member {
 
 func decodeNode(n *jsonpos.Node, loc Locator) (*Document, error) {
 	d := &decoder{loc: loc}
-	doc, err := d.document(n)
-	if err != nil {
-		return nil, err
+	doc := d.document(n)
+	if len(d.errs) > 0 {
+		return nil, &Error{Pos: d.errs[0].Pos, Msg: d.errs[0].Message, Problems: d.errs}
 	}
 	doc.Problems = d.problems
 	return doc, nil
 }
 
-func (d *decoder) document(n *jsonpos.Node) (*Document, error) {
-	if n.Kind != jsonpos.Object {
-		return nil, d.errorf(n.Off, "policy document: expected an object, got %s", n.Kind)
-	}
+func (d *decoder) document(n *jsonpos.Node) *Document {
 	doc := &Document{Pos: d.loc(n.Off)}
+	if n.Kind != jsonpos.Object {
+		d.fail(n.Off, CodeInvalidValue, "policy document: expected an object, got %s", n.Kind)
+		return doc
+	}
 	var stmts *jsonpos.Node
 	for _, m := range d.members(n, "the policy document") {
 		switch m.Key {
 		case "Version":
-			if m.Value.Kind != jsonpos.String {
-				return nil, d.errorf(m.Value.Off, "Version: expected the string %q, got %s", Version2012, m.Value.Kind)
+			switch {
+			case m.Value.Kind != jsonpos.String:
+				d.fail(m.Value.Off, CodeUnknownVersion, "Version: expected the string %q, got %s", Version2012, m.Value.Kind)
+			case m.Value.Text != Version2012 && m.Value.Text != Version2008:
+				d.fail(m.Value.Off, CodeUnknownVersion, "Version: expected %q or %q, got %q", Version2012, Version2008, m.Value.Text)
+			default:
+				doc.Version = m.Value.Text
 			}
-			if m.Value.Text != Version2012 && m.Value.Text != Version2008 {
-				return nil, d.errorf(m.Value.Off, "Version: expected %q or %q, got %q", Version2012, Version2008, m.Value.Text)
-			}
-			doc.Version = m.Value.Text
 		case "Id":
 			if m.Value.Kind != jsonpos.String {
-				return nil, d.errorf(m.Value.Off, "Id: expected a string, got %s", m.Value.Kind)
+				d.fail(m.Value.Off, CodeInvalidValue, "Id: expected a string, got %s", m.Value.Kind)
+				continue
 			}
 			doc.ID = m.Value.Text
 		case "Statement":
 			stmts = m.Value
 		default:
-			return nil, d.errorf(m.KeyOff, "policy document: unknown element %q%s; expected Version, Id or Statement", m.Key, suggest(m.Key, "Version", "Id", "Statement"))
+			d.fail(m.KeyOff, CodeUnknownElement, "policy document: unknown element %q%s; expected Version, Id or Statement", m.Key, suggest(m.Key, "Version", "Id", "Statement"))
 		}
 	}
 	if stmts == nil {
-		return nil, d.errorf(n.Off, "policy document: missing the Statement element")
+		d.fail(n.Off, CodeMissingElement, "policy document: missing the Statement element")
+		return doc
 	}
 	switch stmts.Kind {
 	case jsonpos.Object:
-		s, err := d.statement(stmts, 0)
-		if err != nil {
-			return nil, err
+		if s := d.statement(stmts, 0); s != nil {
+			doc.Statements = []*Statement{s}
 		}
-		doc.Statements = []*Statement{s}
 	case jsonpos.Array:
 		doc.Statements = make([]*Statement, 0, len(stmts.Elems))
 		for i, e := range stmts.Elems {
-			s, err := d.statement(e, i)
-			if err != nil {
-				return nil, err
+			if s := d.statement(e, i); s != nil {
+				doc.Statements = append(doc.Statements, s)
 			}
-			doc.Statements = append(doc.Statements, s)
 		}
 	default:
-		return nil, d.errorf(stmts.Off, "Statement: expected an array of statements or one statement object, got %s", stmts.Kind)
+		d.fail(stmts.Off, CodeInvalidValue, "Statement: expected an array of statements or one statement object, got %s", stmts.Kind)
 	}
 	seen := map[string]*Statement{}
 	for _, s := range doc.Statements {
@@ -171,24 +175,28 @@ func (d *decoder) document(n *jsonpos.Node) (*Document, error) {
 		}
 		seen[s.Sid] = s
 	}
-	return doc, nil
+	return doc
 }
 
 var statementKeys = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
-func (d *decoder) statement(n *jsonpos.Node, index int) (*Statement, error) {
+func (d *decoder) statement(n *jsonpos.Node, index int) *Statement {
 	if n.Kind != jsonpos.Object {
-		return nil, d.errorf(n.Off, "Statement[%d]: expected an object, got %s", index, n.Kind)
+		d.fail(n.Off, CodeInvalidValue, "Statement[%d]: expected an object, got %s", index, n.Kind)
+		return nil
 	}
 	s := &Statement{Pos: d.loc(n.Off), Index: index}
-	haveEffect := false
-	var err error
+	// has records the elements present, valid or not, so that an invalid
+	// Action is not reported a second time as a missing one.
+	has := map[string]bool{}
 	for _, m := range d.members(n, fmt.Sprintf("Statement[%d]", index)) {
 		v := m.Value
+		has[m.Key] = true
 		switch m.Key {
 		case "Sid":
 			if v.Kind != jsonpos.String {
-				return nil, d.errorf(v.Off, "Sid: expected a string, got %s", v.Kind)
+				d.fail(v.Off, CodeInvalidValue, "Sid: expected a string, got %s", v.Kind)
+				continue
 			}
 			s.Sid = v.Text
 		case "Effect":
@@ -197,109 +205,95 @@ func (d *decoder) statement(n *jsonpos.Node, index int) (*Statement, error) {
 				if v.Kind == jsonpos.String {
 					got = fmt.Sprintf("%q", v.Text)
 				}
-				return nil, d.errorf(v.Off, "Effect: expected \"Allow\" or \"Deny\" (case-sensitive), got %s", got)
+				d.fail(v.Off, CodeInvalidEffect, "Effect: expected \"Allow\" or \"Deny\" (case-sensitive), got %s", got)
+				continue
 			}
-			haveEffect = true
 			if v.Text == "Deny" {
 				s.Effect = Deny
 			}
 		case "Principal":
-			if s.Principal, err = d.principal(v, "Principal"); err != nil {
-				return nil, err
-			}
+			s.Principal = d.principal(v, "Principal")
 		case "NotPrincipal":
-			if s.NotPrincipal, err = d.principal(v, "NotPrincipal"); err != nil {
-				return nil, err
-			}
+			s.NotPrincipal = d.principal(v, "NotPrincipal")
 		case "Action":
-			if s.Action, err = d.stringList(v, "Action", false); err != nil {
-				return nil, err
-			}
+			s.Action = d.stringList(v, "Action", false)
 		case "NotAction":
-			if s.NotAction, err = d.stringList(v, "NotAction", false); err != nil {
-				return nil, err
-			}
+			s.NotAction = d.stringList(v, "NotAction", false)
 		case "Resource":
-			if s.Resource, err = d.stringList(v, "Resource", false); err != nil {
-				return nil, err
-			}
+			s.Resource = d.stringList(v, "Resource", false)
 		case "NotResource":
-			if s.NotResource, err = d.stringList(v, "NotResource", false); err != nil {
-				return nil, err
-			}
+			s.NotResource = d.stringList(v, "NotResource", false)
 		case "Condition":
-			if s.Conditions, err = d.conditions(v); err != nil {
-				return nil, err
-			}
+			s.Conditions = d.conditions(v)
 		default:
-			return nil, d.errorf(m.KeyOff, "Statement[%d]: unknown element %q%s; expected one of %s", index, m.Key, suggest(m.Key, statementKeys...), strings.Join(statementKeys, ", "))
+			d.fail(m.KeyOff, CodeUnknownElement, "Statement[%d]: unknown element %q%s; expected one of %s", index, m.Key, suggest(m.Key, statementKeys...), strings.Join(statementKeys, ", "))
 		}
 	}
-	switch {
-	case !haveEffect:
-		return nil, d.errorf(n.Off, "Statement[%d]: missing the Effect element (\"Allow\" or \"Deny\")", index)
-	case s.Action == nil && s.NotAction == nil:
-		return nil, d.errorf(n.Off, "Statement[%d]: missing Action or NotAction", index)
-	case s.Action != nil && s.NotAction != nil:
-		return nil, d.errorf(n.Off, "Statement[%d]: has both Action and NotAction; use one", index)
-	case s.Resource != nil && s.NotResource != nil:
-		return nil, d.errorf(n.Off, "Statement[%d]: has both Resource and NotResource; use one", index)
-	case s.Principal != nil && s.NotPrincipal != nil:
-		return nil, d.errorf(n.Off, "Statement[%d]: has both Principal and NotPrincipal; use one", index)
+	if !has["Effect"] {
+		d.fail(n.Off, CodeMissingElement, "Statement[%d]: missing the Effect element (\"Allow\" or \"Deny\")", index)
 	}
-	return s, nil
+	if !has["Action"] && !has["NotAction"] {
+		d.fail(n.Off, CodeMissingElement, "Statement[%d]: missing Action or NotAction", index)
+	}
+	for _, pair := range [][2]string{{"Action", "NotAction"}, {"Resource", "NotResource"}, {"Principal", "NotPrincipal"}} {
+		if has[pair[0]] && has[pair[1]] {
+			d.fail(n.Off, CodeInvalidValue, "Statement[%d]: has both %s and %s; use one", index, pair[0], pair[1])
+		}
+	}
+	return s
 }
 
 // stringList decodes the string-or-list form of Action, Resource and the
 // principal values. Numbers are accepted where AWS accepts them (account ids
 // in principals) when allowNumbers is set.
-func (d *decoder) stringList(n *jsonpos.Node, what string, allowNumbers bool) ([]Value, error) {
-	one := func(e *jsonpos.Node) (Value, error) {
+func (d *decoder) stringList(n *jsonpos.Node, what string, allowNumbers bool) []Value {
+	one := func(e *jsonpos.Node) (Value, bool) {
 		switch {
 		case e.Kind == jsonpos.String:
-			return Value{Text: e.Text, Pos: d.loc(e.Off)}, nil
+			return Value{Text: e.Text, Pos: d.loc(e.Off)}, true
 		case e.Kind == jsonpos.Number && allowNumbers:
 			d.problem(e.Off, "numeric-principal", "%s: the account id %s is written as a number; write it as a string so that leading zeros survive", what, e.Text)
-			return Value{Text: e.Text, Pos: d.loc(e.Off)}, nil
+			return Value{Text: e.Text, Pos: d.loc(e.Off)}, true
 		}
-		return Value{}, d.errorf(e.Off, "%s: expected a string or an array of strings, got %s", what, e.Kind)
+		d.fail(e.Off, CodeInvalidValue, "%s: expected a string or an array of strings, got %s", what, e.Kind)
+		return Value{}, false
 	}
 	if n.Kind == jsonpos.Array {
 		out := make([]Value, 0, len(n.Elems))
 		for _, e := range n.Elems {
-			v, err := one(e)
-			if err != nil {
-				return nil, err
+			if v, ok := one(e); ok {
+				out = append(out, v)
 			}
-			out = append(out, v)
 		}
-		if len(out) == 0 {
+		if len(n.Elems) == 0 {
 			d.problem(n.Off, "empty-list", "%s is an empty list: it matches nothing", what)
 		}
-		return out, nil
+		return out
 	}
-	v, err := one(n)
-	if err != nil {
-		return nil, err
+	if v, ok := one(n); ok {
+		return []Value{v}
 	}
-	return []Value{v}, nil
+	return nil
 }
 
 var principalKinds = []string{KindAWS, KindService, KindFederated, KindCanonicalUser}
 
-func (d *decoder) principal(n *jsonpos.Node, what string) (*Principal, error) {
+func (d *decoder) principal(n *jsonpos.Node, what string) *Principal {
 	p := &Principal{Pos: d.loc(n.Off)}
 	switch n.Kind {
 	case jsonpos.String:
 		if n.Text != "*" {
-			return nil, d.errorf(n.Off, "%s: expected \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}, got the string %q", what, n.Text)
+			d.fail(n.Off, CodeInvalidValue, "%s: expected \"*\" or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}, got the string %q", what, n.Text)
+			return nil
 		}
 		p.Wildcard = true
-		return p, nil
+		return p
 	case jsonpos.Object:
 	default:
-		return nil, d.errorf(n.Off, "%s: expected \"*\" or an object of principal kinds, got %s", what, n.Kind)
+		d.fail(n.Off, CodeInvalidValue, "%s: expected \"*\" or an object of principal kinds, got %s", what, n.Kind)
+		return nil
 	}
+	before := len(d.errs)
 	for _, m := range d.members(n, what) {
 		kind := ""
 		for _, k := range principalKinds {
@@ -308,30 +302,29 @@ func (d *decoder) principal(n *jsonpos.Node, what string) (*Principal, error) {
 			}
 		}
 		if kind == "" {
-			return nil, d.errorf(m.KeyOff, "%s: unknown principal kind %q%s; expected AWS, Service, Federated or CanonicalUser", what, m.Key, suggest(m.Key, principalKinds...))
+			d.fail(m.KeyOff, CodeUnknownElement, "%s: unknown principal kind %q%s; expected AWS, Service, Federated or CanonicalUser", what, m.Key, suggest(m.Key, principalKinds...))
+			continue
 		}
-		vals, err := d.stringList(m.Value, what+"."+kind, kind == KindAWS)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range vals {
+		for _, v := range d.stringList(m.Value, what+"."+kind, kind == KindAWS) {
 			p.Entries = append(p.Entries, PrincipalEntry{Kind: kind, Value: v})
 		}
 	}
-	if len(p.Entries) == 0 {
+	if len(p.Entries) == 0 && len(d.errs) == before {
 		d.problem(n.Off, "empty-principal", "%s names no principal: the statement matches nobody", what)
 	}
-	return p, nil
+	return p
 }
 
-func (d *decoder) conditions(n *jsonpos.Node) ([]Condition, error) {
+func (d *decoder) conditions(n *jsonpos.Node) []Condition {
 	if n.Kind != jsonpos.Object {
-		return nil, d.errorf(n.Off, "Condition: expected an object of operators, got %s", n.Kind)
+		d.fail(n.Off, CodeInvalidValue, "Condition: expected an object of operators, got %s", n.Kind)
+		return nil
 	}
 	var out []Condition
 	for _, om := range d.members(n, "Condition") {
 		if om.Value.Kind != jsonpos.Object {
-			return nil, d.errorf(om.Value.Off, "Condition.%s: expected an object of condition keys, got %s", om.Key, om.Value.Kind)
+			d.fail(om.Value.Off, CodeInvalidValue, "Condition.%s: expected an object of condition keys, got %s", om.Key, om.Value.Kind)
+			continue
 		}
 		op := ParseOperator(om.Key)
 		keys := d.members(om.Value, "Condition."+om.Key)
@@ -339,46 +332,40 @@ func (d *decoder) conditions(n *jsonpos.Node) ([]Condition, error) {
 			d.problem(om.KeyOff, "empty-condition", "Condition.%s has no condition keys", om.Key)
 		}
 		for _, km := range keys {
-			vals, err := d.conditionValues(km.Value, "Condition."+om.Key+"."+km.Key)
-			if err != nil {
-				return nil, err
-			}
 			out = append(out, Condition{
 				Operator: om.Key, Op: op, OpPos: d.loc(om.KeyOff),
-				Key: km.Key, Pos: d.loc(km.KeyOff), Values: vals,
+				Key: km.Key, Pos: d.loc(km.KeyOff), Values: d.conditionValues(km.Value, "Condition."+om.Key+"."+km.Key),
 			})
 		}
 	}
-	return out, nil
+	return out
 }
 
-func (d *decoder) conditionValues(n *jsonpos.Node, what string) ([]Value, error) {
-	one := func(e *jsonpos.Node) (Value, error) {
+func (d *decoder) conditionValues(n *jsonpos.Node, what string) []Value {
+	one := func(e *jsonpos.Node) (Value, bool) {
 		switch e.Kind {
 		case jsonpos.String, jsonpos.Number, jsonpos.Bool:
-			return Value{Text: e.Text, Pos: d.loc(e.Off)}, nil
+			return Value{Text: e.Text, Pos: d.loc(e.Off)}, true
 		}
-		return Value{}, d.errorf(e.Off, "%s: expected a string, number or boolean, or an array of them, got %s", what, e.Kind)
+		d.fail(e.Off, CodeInvalidValue, "%s: expected a string, number or boolean, or an array of them, got %s", what, e.Kind)
+		return Value{}, false
 	}
 	if n.Kind == jsonpos.Array {
 		out := make([]Value, 0, len(n.Elems))
 		for _, e := range n.Elems {
-			v, err := one(e)
-			if err != nil {
-				return nil, err
+			if v, ok := one(e); ok {
+				out = append(out, v)
 			}
-			out = append(out, v)
 		}
-		if len(out) == 0 {
+		if len(n.Elems) == 0 {
 			d.problem(n.Off, "empty-list", "%s is an empty list: no value can match it", what)
 		}
-		return out, nil
+		return out
 	}
-	v, err := one(n)
-	if err != nil {
-		return nil, err
+	if v, ok := one(n); ok {
+		return []Value{v}
 	}
-	return []Value{v}, nil
+	return nil
 }
 
 // suggest returns `, did you mean "X"?` when key differs from a known name

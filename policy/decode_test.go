@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -562,5 +563,52 @@ func TestFixedLocator(t *testing.T) {
 	var pe *policy.Error
 	if !errors.As(err, &pe) || pe.Pos != pos {
 		t.Errorf("err = %v, want an error at %s", err, pos)
+	}
+}
+
+// IAM User Guide, "IAM JSON policy element reference" ("Version",
+// "Effect", "Statement") and SPEC section 1: a document with several
+// problems names every one, each at its position, not only the first (the
+// first stays the error's Pos and Msg).
+func TestParseNamesEveryProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		// want are the codes and line:col of the problems, in order.
+		want []string
+	}{
+		{"unknown Version, missing Effect, misspelled elements",
+			"{\n \"Version\": \"2012-10-18\",\n \"Statement\": [\n  {\"Actions\": \"ecr:*\", \"Princpal\": \"*\"},\n  {\"Effect\": \"allow\", \"Action\": \"ecr:*\"}\n ]\n}",
+			[]string{"unknown-version 2:13", "unknown-element 4:4", "unknown-element 4:24", "missing-element 4:3", "missing-element 4:3", "invalid-effect 5:14"}},
+		{"an invalid Action is not also a missing one", `{"Statement": {"Effect": "Allow", "Action": 3}}`, []string{"invalid-value 1:45"}},
+		{"bad values in lists, the rest kept", `{"Statement": {"Effect": "Allow", "Action": ["ecr:*", 1, 2]}}`, []string{"invalid-value 1:55", "invalid-value 1:58"}},
+		{"bad principal kind and condition", `{"Statement": {"Effect": "Allow", "Action": "*", "Principal": {"User": "*"}, "Condition": {"Bool": "x"}}}`, []string{"unknown-element 1:64", "invalid-value 1:100"}},
+		{"one statement not an object", `{"Statement": ["x", {"Effect": "Deny"}]}`, []string{"invalid-value 1:16", "missing-element 1:21"}},
+		{"invalid JSON is one problem", `{"Statement": [}`, []string{"invalid-json 1:16"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := policy.Parse([]byte(tt.in), "p.json")
+			var pe *policy.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v, want a *policy.Error", err)
+			}
+			var got []string
+			for _, p := range pe.All() {
+				got = append(got, fmt.Sprintf("%s %d:%d", p.Code, p.Pos.Line, p.Pos.Col))
+				if p.Pos.File != "p.json" || p.Message == "" {
+					t.Errorf("problem %+v has no file or message", p)
+				}
+			}
+			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
+				t.Errorf("problems\n got %v\nwant %v", got, tt.want)
+			}
+			if first := pe.All()[0]; first.Pos != pe.Pos || first.Message != pe.Msg {
+				t.Errorf("the first problem %+v is not the error's %s %q", first, pe.Pos, pe.Msg)
+			}
+			if ps := policy.ProblemsOf(fmt.Errorf("wrapped: %w", err)); len(ps) != len(tt.want) {
+				t.Errorf("ProblemsOf a wrapped error = %d problems, want %d", len(ps), len(tt.want))
+			}
+		})
 	}
 }

@@ -72,6 +72,18 @@ func checkError(t *testing.T, data []byte, err error) {
 	if pe.Msg == "" || !strings.HasPrefix(err.Error(), pe.Pos.String()+": ") {
 		t.Fatalf("error %q does not start with its position", err)
 	}
+	// Every problem is named, each at a position in the file; the first
+	// is the error's own.
+	all := pe.All()
+	if len(all) == 0 || all[0].Pos != pe.Pos || all[0].Message != pe.Msg {
+		t.Fatalf("problems %+v do not start with the error %s %q", all, pe.Pos, pe.Msg)
+	}
+	for _, p := range all {
+		checkPos(t, data, p.Pos, "f.json")
+		if p.Code == "" || p.Message == "" {
+			t.Fatalf("problem without code or message: %+v", p)
+		}
+	}
 }
 
 // checkPos verifies that pos names a character of data, or the end of it.

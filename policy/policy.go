@@ -13,6 +13,7 @@ package policy
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -203,9 +204,59 @@ func (p Problem) String() string {
 }
 
 // Error is a decoding error: the document is not one AWS would accept.
+// Pos and Msg are the first problem; Problems names every one the decoder
+// found, in document order (a missing Effect, an unknown Version and a
+// misspelled element of one document are three).
 type Error struct {
 	Pos Pos
 	Msg string
+	// Problems are the document's problems, the first of which is Pos and
+	// Msg; nil when the error was made elsewhere with only Pos and Msg.
+	Problems []Problem
+}
+
+// Codes of the problems that make a document invalid (Error.Problems).
+const (
+	CodeInvalidJSON    = "invalid-json"
+	CodeUnknownVersion = "unknown-version"
+	CodeUnknownElement = "unknown-element"
+	CodeMissingElement = "missing-element"
+	CodeInvalidEffect  = "invalid-effect"
+	CodeInvalidValue   = "invalid-value"
+)
+
+func newError(pos Pos, code, msg string) *Error {
+	return &Error{Pos: pos, Msg: msg, Problems: []Problem{{Pos: pos, Code: code, Message: msg}}}
+}
+
+// All returns every problem of the error: Problems, or the one problem Pos
+// and Msg describe.
+func (e *Error) All() []Problem {
+	if len(e.Problems) > 0 {
+		return e.Problems
+	}
+	return []Problem{{Pos: e.Pos, Code: "invalid-policy", Message: e.Msg}}
+}
+
+// Prefixed returns e with prefix before its message and every problem's,
+// keeping positions: for readers that say which policy of a file it is.
+func (e *Error) Prefixed(prefix string) *Error {
+	out := &Error{Pos: e.Pos, Msg: prefix + e.Msg}
+	for _, p := range e.Problems {
+		p.Message = prefix + p.Message
+		out.Problems = append(out.Problems, p)
+	}
+	return out
+}
+
+// ProblemsOf returns the problems of a decoding error (see Error.All), or
+// nil when err is not one.
+func ProblemsOf(err error) []Problem {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.All()
+	}
+	return nil
 }
 
 func (e *Error) Error() string {

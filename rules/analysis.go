@@ -119,6 +119,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		if g.Resource != "" {
 			gapFor[g.Resource] = true
 		}
+		a.addParseProblems(g)
 	}
 	for _, acct := range e.Accounts() {
 		zone := s.Zone(acct.ID)
@@ -150,7 +151,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
 					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(),
 				}, reg.Policy, zone)
-				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, ""), arn, reg.Policy)
+				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
 		}
 		for _, p := range acct.SCPs {
@@ -276,6 +277,26 @@ func (a *Analysis) addProblems(ps []validate.Problem, resource string, p *estate
 				Message: pr.Message,
 			})
 		}
+	}
+}
+
+// addParseProblems names each problem of a policy that does not decode
+// (SPEC section 1: such a policy is an ECR011 finding at the line of each
+// problem as well as a coverage gap, which g already is).
+func (a *Analysis) addParseProblems(g estate.Gap) {
+	resource := g.Resource
+	if resource == "" {
+		resource = g.Source
+	}
+	for _, p := range g.Problems {
+		pos := p.Pos
+		if !pos.IsValid() {
+			pos = g.Pos
+		}
+		a.Problems = append(a.Problems, ProblemItem{Resource: resource, Problem: validate.Problem{
+			Pos: pos, Code: p.Code, Element: "policy document",
+			Message: p.Message + ": the policy does not parse, so AWS rejects it and ecrguard did not assess it",
+		}})
 	}
 }
 

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr011 = Rule{
@@ -10,7 +12,7 @@ var ecr011 = Rule{
 	Title:       "Invalid or dead policy element",
 	Severity:    High,
 	Scope:       ScopeValidation,
-	FiresWhen:   `a policy does not parse or does not validate: unknown ECR action names, malformed principals, wildcards inside principal ARNs, Allow with NotPrincipal, unknown condition operators, ForAllValues on a single-valued key, elements that can never match`,
+	FiresWhen:   `a policy does not parse or does not validate: unknown ECR action names, malformed principals, wildcards inside principal ARNs, Allow with NotPrincipal, unknown condition operators, condition keys AWS does not define, principals of another partition, organization ids that cannot exist (^o-[a-z0-9]{10,32}$), ForAllValues on a single-valued key, elements that can never match; a policy that does not parse is named at each of its problems`,
 	Description: `An element that does not mean what its author thinks is either a hole or a broken control; IAM rejects some of them outright.`,
 	Frameworks:  map[string][]string{"parliament": []string{"policy-validation"}, "access-analyzer": []string{"validate-policy"}},
 	Remediation: `Fix the element named in the finding; the message says what was expected.`,
@@ -58,6 +60,15 @@ func remediationFor(code string) string {
 		return "Use a condition operator IAM defines (the message suggests the spelling); IAM rejects the policy as it is."
 	case "forallvalues-single-valued-key":
 		return "Drop the ForAllValues prefix for single-valued keys: the plain operator fails when the key is absent."
+	case "unknown-condition-key":
+		return "Correct the condition key (the message suggests the nearest defined one): a key AWS does not define is absent from every request, so the condition does not restrict what its author meant it to."
+	case "other-partition":
+		return "Name the principal by its ARN in the repository's partition (arn:aws:iam::ACCOUNT:root for the aws partition), or remove it: an account of another partition cannot call the repository."
+	case "impossible-org-id":
+		return "Write the organization's real id (aws organizations describe-organization shows it, o- followed by 10 to 32 lower-case letters or digits)."
+	case policy.CodeInvalidJSON, policy.CodeUnknownVersion, policy.CodeUnknownElement, policy.CodeMissingElement,
+		policy.CodeInvalidEffect, policy.CodeInvalidValue, "invalid-policy", "principal-in-scp":
+		return "Correct the policy so that it parses (the message says what was expected where); until then AWS rejects it and nothing in it is assessed."
 	case "duplicate-key":
 		return "Merge the duplicated keys: only the last one takes effect, the others are silently ignored."
 	}

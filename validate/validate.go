@@ -28,6 +28,14 @@ const (
 
 func (k Kind) resourceBased() bool { return k == RepositoryPolicy || k == RegistryPolicy }
 
+// noun names what a resource-based policy governs.
+func (k Kind) noun() string {
+	if k == RegistryPolicy {
+		return "registry"
+	}
+	return "repository"
+}
+
 // Problem is one invalid or dead element.
 type Problem struct {
 	Pos policy.Pos
@@ -52,7 +60,10 @@ func (p Problem) String() string {
 // Check validates doc as a policy of kind. resource is the ARN of the
 // repository a repository policy is attached to ("" when unknown).
 func Check(doc *policy.Document, kind Kind, resource string) []Problem {
-	c := checker{cat: catalog.Default(), kind: kind, resource: resource}
+	c := checker{cat: catalog.Default(), kind: kind, resource: resource, partition: "aws"}
+	if a, ok := policy.ParseARN(resource); ok {
+		c.partition = a.Partition
+	}
 	for _, p := range doc.Problems {
 		if p.Code == "numeric-principal" {
 			continue // valid; the decoder's note is advice, not a defect
@@ -70,7 +81,9 @@ type checker struct {
 	cat      *catalog.Catalog
 	kind     Kind
 	resource string
-	out      []Problem
+	// partition is the resource's partition ("aws" when unknown).
+	partition string
+	out       []Problem
 }
 
 func (c *checker) add(pos policy.Pos, code, element, format string, args ...any) {
@@ -184,6 +197,8 @@ func (c *checker) awsPrincipal(v policy.Value, el string) {
 		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: expected an IAM root, user or role ARN, or an STS assumed-role or federated-user ARN", t)
 	case a.Region != "":
 		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: IAM ARNs have no region", t)
+	case c.kind.resourceBased() && a.Partition != c.partition:
+		c.add(v.Pos, "other-partition", el, "principal %q is in partition %s, but the %s is in partition %s: each account is scoped to one partition, so this names another account, which can never call the %s: naming it has no effect", t, a.Partition, c.kind.noun(), c.partition, c.kind.noun())
 	}
 }
 
@@ -270,6 +285,7 @@ func (c *checker) condition(cd *policy.Condition, vars bool) {
 			Message: msg + ": IAM rejects it; ecrguard could not evaluate the condition and assumed the worst case"})
 		return
 	}
+	c.conditionKey(cd, el)
 	if cd.Op.Set == policy.ForAllValues {
 		if k, ok := c.cat.Key(cd.Key); ok && !k.MultiValued() {
 			c.add(cd.Pos, "forallvalues-single-valued-key", el, "ForAllValues with the single-valued key %s is true when the key is absent, so the condition lets in callers that do not carry it; use %s without ForAllValues", cd.Key, cd.Op.Base)
@@ -281,8 +297,174 @@ func (c *checker) condition(cd *policy.Condition, vars bool) {
 		}
 		if msg := badValue(cd.Op, v.Text, vars); msg != "" {
 			c.add(v.Pos, "invalid-condition-value", el, "%s %s value %q %s", cd.Operator, cd.Key, v.Text, msg)
+			continue
+		}
+		if msg := impossibleOrg(cd, v.Text); msg != "" {
+			c.add(v.Pos, "impossible-org-id", el, "%s %s value %q %s", cd.Operator, cd.Key, v.Text, msg)
 		}
 	}
+}
+
+// conditionKey names a condition key AWS does not define for the requests
+// the policy judges (IAM User Guide, "AWS global condition context keys";
+// Service Authorization Reference for Amazon ECR). A resource policy sees
+// only ECR requests, which carry the global keys and the ecr keys: any
+// other key is absent from all of them. Identity policies, boundaries and
+// SCPs also govern other services, so only aws: and ecr: keys are judged
+// there.
+func (c *checker) conditionKey(cd *policy.Condition, el string) {
+	key := cd.Key
+	if strings.Contains(key, "${") {
+		return // not known when the policy is read
+	}
+	if _, ok := c.cat.ECRKey(key); ok {
+		return
+	}
+	prefix, _, _ := strings.Cut(strings.ToLower(key), ":")
+	if !c.kind.resourceBased() && prefix != "aws" && prefix != "ecr" {
+		return
+	}
+	hint := ""
+	if s := c.cat.SuggestKey(key); s != "" {
+		hint = fmt.Sprintf(" (did you mean %s?)", s)
+	} else if _, ok := c.cat.ECRKey("aws:" + key); ok && !strings.Contains(key, ":") {
+		hint = fmt.Sprintf(" (did you mean aws:%s?)", key)
+	}
+	where := "request"
+	if c.kind.resourceBased() {
+		where = "ECR request"
+	}
+	var msg string
+	switch prefix {
+	case "aws":
+		msg = "is not a global condition key%s: AWS does not define it, so it is absent from every %s"
+	case "ecr":
+		msg = "is not a key of the ecr service%s: AWS does not define it, so it is absent from every %s"
+	default:
+		msg = "is not a global condition key and not a key of the ecr service%s: it is absent from every %s"
+	}
+	c.add(cd.Pos, "unknown-condition-key", el, "condition key %q "+msg+", and %s", key, hint, where, absentOutcome(cd.Op))
+}
+
+// absentOutcome says what a condition evaluates to when its key is absent
+// (IAM User Guide, "IAM JSON policy elements: Condition operators" and
+// "Single-valued vs. multivalued context keys").
+func absentOutcome(op policy.Operator) string {
+	switch {
+	case op.Set == policy.ForAnyValue:
+		return "the ForAnyValue condition is always false"
+	case op.Set == policy.ForAllValues:
+		return "the ForAllValues condition is always true"
+	case op.IfExists:
+		return "the ...IfExists condition is always true"
+	case op.Family == policy.FamilyNull:
+		return "the Null condition is true for the value \"true\" and false for \"false\""
+	case op.Negated:
+		return "the negated condition is always true"
+	}
+	return "the condition is always false"
+}
+
+// orgKeys are the condition keys whose values are organization ids, and
+// those whose values are organization paths (o-id/r-root/ou-.../).
+var (
+	orgIDKeys   = map[string]bool{"aws:principalorgid": true, "aws:resourceorgid": true, "aws:sourceorgid": true, "aws:vpceorgid": true}
+	orgPathKeys = map[string]bool{"aws:principalorgpaths": true, "aws:resourceorgpaths": true, "aws:sourceorgpaths": true, "aws:vpceorgpaths": true}
+)
+
+// impossibleOrg says why a value of an organization key names an
+// organization that cannot exist, or "". AWS Organizations API Reference,
+// "Organization": Id matches ^o-[a-z0-9]{10,32}$. A pattern (o-*) is judged
+// by whether it can match such an id.
+func impossibleOrg(cd *policy.Condition, v string) string {
+	if cd.Op.Family != policy.FamilyString || strings.Contains(v, "${") {
+		return ""
+	}
+	key := strings.ToLower(cd.Key)
+	org := v
+	switch {
+	case orgIDKeys[key]:
+	case orgPathKeys[key]:
+		org, _, _ = strings.Cut(v, "/")
+	default:
+		return ""
+	}
+	if cd.Op.IgnoreCase {
+		org = strings.ToLower(org)
+	}
+	// A value with * or ? is read as a pattern under every operator: under
+	// StringEquals it is a literal no caller carries, but that is another
+	// mistake than an impossible id; only its literal text is judged.
+	wild := policy.HasWildcard(org)
+	if wild && strings.Contains(org, "*") && org != v {
+		// A "*" may reach past the first "/": judge what comes before it.
+		org = org[:strings.IndexByte(org, '*')+1]
+	}
+	if orgIDCanMatch(org, wild) {
+		return ""
+	}
+	const rule = "(organization ids match ^o-[a-z0-9]{10,32}$)"
+	switch {
+	case wild && orgPathKeys[key]:
+		return fmt.Sprintf("starts with %q, a pattern that matches no organization id that can exist %s, so the value never matches", org, rule)
+	case wild:
+		return "is a pattern that matches no organization id that can exist " + rule + ", so the value never matches"
+	case orgPathKeys[key]:
+		return fmt.Sprintf("starts with %q, which is not an organization id that can exist %s: no organization has it, so the value never matches", org, rule)
+	}
+	return "is not an organization id that can exist " + rule + ": no organization has it, so the value never matches"
+}
+
+// orgIDCanMatch reports whether some id matching ^o-[a-z0-9]{10,32}$ is s
+// (glob false) or matches the IAM pattern s (glob true: * and ?). It runs
+// the pattern over the id's automaton: state 0 expects "o", 1 expects "-",
+// 2+k has read k of the id's characters.
+func orgIDCanMatch(s string, glob bool) bool {
+	const states = 2 + 33
+	step := func(st int, ch byte) int {
+		switch {
+		case st == 0 && ch == 'o':
+			return 1
+		case st == 1 && ch == '-':
+			return 2
+		case st >= 2 && st < states-1 && (ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9'):
+			return st + 1
+		}
+		return -1
+	}
+	var cur [states]bool
+	cur[0] = true
+	for i := 0; i < len(s); i++ {
+		var next [states]bool
+		ch := s[i]
+		for st, on := range cur {
+			if !on {
+				continue
+			}
+			switch {
+			case glob && ch == '*':
+				// Any run of characters: every state reachable from st.
+				for r := st; r < states; r++ {
+					next[r] = true
+				}
+			case glob && ch == '?':
+				if st < states-1 {
+					next[st+1] = true
+				}
+			default:
+				if n := step(st, ch); n >= 0 {
+					next[n] = true
+				}
+			}
+		}
+		cur = next
+	}
+	for st := 2 + 10; st < states; st++ {
+		if cur[st] {
+			return true
+		}
+	}
+	return false
 }
 
 // badValue says why a value can never match under its operator, or "".

@@ -55,7 +55,12 @@ func Document(v *Value) (*policy.Document, []Issue, error) {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
 			msg, _ := b.marks.replace(pe.Msg)
-			return nil, nil, &policy.Error{Pos: pe.Pos, Msg: msg}
+			out := &policy.Error{Pos: pe.Pos, Msg: msg}
+			for _, p := range pe.Problems {
+				p.Message, _ = b.marks.replace(p.Message)
+				out.Problems = append(out.Problems, p)
+			}
+			return nil, nil, out
 		}
 		return nil, nil, err
 	}

@@ -601,7 +601,9 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s is not known until deployment (unknown: %s); it is not assessed", name, e.What))
 		return nil, false
 	case *policy.Error:
-		t.gap(e.Pos, resource, CodeParse, fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg))
+		// ECR011 names each of the document's problems.
+		t.est.AddGap(estate.Gap{Source: t.file, Pos: e.Pos, Account: t.account, Region: t.region, Resource: resource, Code: CodeParse,
+			Message: fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg), Problems: e.All()})
 		return nil, false
 	default:
 		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s: %v", name, err))

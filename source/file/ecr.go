@@ -38,7 +38,7 @@ func (l *loader) encodedPolicy(in *input) {
 	if err != nil {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
-			err = &policy.Error{Pos: pe.Pos, Msg: "the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: " + pe.Msg}
+			err = &policy.Error{Pos: pe.Pos, Msg: "the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: " + pe.Msg, Problems: pe.Problems}
 		}
 		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
 		return
@@ -85,16 +85,22 @@ func inSCPFolder(name string) bool {
 
 // addSCP adds one level of the SCP hierarchy to the scanned account.
 func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
+	var problems []policy.Problem
 	for _, s := range doc.Statements {
 		p := s.Principal
 		if p == nil {
 			p = s.NotPrincipal
 		}
 		if p != nil {
-			l.gap(estate.Gap{Source: in.name, Pos: p.Pos, Code: CodeParse, Account: l.opts.Account,
+			problems = append(problems, policy.Problem{Pos: p.Pos, Code: "principal-in-scp",
 				Message: fmt.Sprintf("%s: Statement[%d]: an SCP cannot have Principal or NotPrincipal (AWS Organizations rejects it)", name, s.Index)})
-			return
 		}
+	}
+	if len(problems) > 0 {
+		// One gap for the policy; ECR011 names each statement.
+		l.gap(estate.Gap{Source: in.name, Pos: problems[0].Pos, Code: CodeParse, Account: l.opts.Account,
+			Message: problems[0].Message, Problems: problems})
+		return
 	}
 	if l.opts.Account == "" {
 		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount,

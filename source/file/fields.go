@@ -187,7 +187,7 @@ func (in *input) document(n *jsonpos.Node, what string) (*policy.Document, error
 func labelled(label string, err error) error {
 	var pe *policy.Error
 	if errors.As(err, &pe) {
-		return &policy.Error{Pos: pe.Pos, Msg: label + ": " + pe.Msg}
+		return pe.Prefixed(label + ": ")
 	}
 	return fmt.Errorf("%s: %w", label, err)
 }

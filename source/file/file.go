@@ -594,6 +594,10 @@ func (l *loader) note(source, msg string) {
 // gapFor records err, an error about in, as a Gap.
 func (l *loader) gapFor(in *input, code string, err error, account, region, resource string) {
 	g := estate.Gap{Source: in.name, Code: code, Account: account, Region: region, Resource: resource}
+	if code == CodeParse {
+		// A policy that does not decode: ECR011 names each of its problems.
+		g.Problems = policy.ProblemsOf(err)
+	}
 	var pe *policy.Error
 	if errors.As(err, &pe) {
 		g.Pos, g.Message = pe.Pos, pe.Msg

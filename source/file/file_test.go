@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -496,6 +497,46 @@ func TestShapes(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, e)
+			}
+		})
+	}
+}
+
+// TestParseGapNamesEveryProblem follows SPEC section 1 (a policy that does
+// not parse is a coverage gap, and every problem in it is named) and the IAM
+// User Guide, "IAM JSON policy element reference": the gap of a policy that
+// does not decode carries each of its problems, positioned in the file the
+// user has, also when the policy is the policyText string of
+// `aws ecr get-repository-policy` output or an inline policy of
+// authorization details.
+func TestParseGapNamesEveryProblem(t *testing.T) {
+	tests := []struct {
+		name, file, data string
+		opts             Options
+		want             []string
+	}{
+		{"raw policy", "p.json", "{\"Version\": \"2012-10-18\",\n \"Statement\": {\"Princpal\": \"*\", \"Action\": \"ecr:*\"}}", Options{Account: "111122223333"},
+			[]string{"p.json:1:13 unknown-version", "p.json:2:16 unknown-element", "p.json:2:15 missing-element"}},
+		{"policyText", "r.json", "{\"registryId\": \"111122223333\", \"repositoryName\": \"app\",\n  \"policyText\": \"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Alow\\\"}]}\"}", Options{},
+			[]string{"r.json:2:73 invalid-effect", "r.json:2:61 missing-element"}},
+		{"scp with principals", "scps/x.json", "{\"Statement\":[{\"Effect\":\"Deny\",\n\"Principal\":\"*\",\"Action\":\"ecr:*\",\"Resource\":\"*\"},\n{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"111122223333\"},\"Action\":\"ecr:*\",\"Resource\":\"*\"}]}", Options{Account: "111122223333"},
+			[]string{"scps/x.json:2:13 principal-in-scp", "scps/x.json:3:33 principal-in-scp"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := Load(context.Background(), fstest.MapFS{tt.file: {Data: []byte(tt.data)}}, []string{"."}, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(e.Gaps) != 1 || e.Gaps[0].Code != CodeParse {
+				t.Fatalf("gaps = %v, want one %s", e.Gaps, CodeParse)
+			}
+			var got []string
+			for _, p := range e.Gaps[0].Problems {
+				got = append(got, fmt.Sprintf("%s %s", p.Pos, p.Code))
+			}
+			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
+				t.Errorf("problems\n got %v\nwant %v", got, tt.want)
 			}
 		})
 	}

@@ -315,6 +315,13 @@ func (c *collector) gap(api, account, region, resource, why string, err error) {
 		msg = why + ": " + msg
 	}
 	g := estate.Gap{Source: api, Account: account, Region: region, Resource: resource, Code: code, Message: c.rd.Clean(msg)}
+	if code == CodeParse {
+		// A policy that does not decode: ECR011 names each of its problems.
+		for _, p := range policy.ProblemsOf(err) {
+			p.Message = c.rd.Clean(p.Message)
+			g.Problems = append(g.Problems, p)
+		}
+	}
 	c.log.Info("not assessed", "api", api, "account", account, "region", region, "resource", resource, "code", code, "error", g.Message)
 	c.mu.Lock()
 	c.est.AddGap(g)

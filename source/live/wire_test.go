@@ -8,6 +8,7 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -196,7 +197,7 @@ func TestSnapshotEquivalence(t *testing.T) {
 	if live.Pos != snap.Pos || live.Action[1].Pos != snap.Action[1].Pos {
 		t.Errorf("positions differ: %v/%v vs %v/%v", live.Pos, live.Action[1].Pos, snap.Pos, snap.Action[1].Pos)
 	}
-	if len(back.Gaps) != len(c.Estate.Gaps) || back.Gaps[0] != c.Estate.Gaps[0] {
+	if !reflect.DeepEqual(back.Gaps, c.Estate.Gaps) {
 		t.Errorf("gaps: %v vs %v", back.Gaps, c.Estate.Gaps)
 	}
 }

@@ -111,6 +111,18 @@ func (b *builder) build(rs []rsrc) {
 	}
 }
 
+// problemsAt returns the problems of a document that does not decode, placed
+// at where when the document gave them no position.
+func problemsAt(pe *policy.Error, where policy.Pos) []policy.Problem {
+	ps := append([]policy.Problem(nil), pe.All()...)
+	for i := range ps {
+		if !ps[i].Pos.IsValid() {
+			ps[i].Pos = where
+		}
+	}
+	return ps
+}
+
 // document reads a policy argument. A document not known until apply, or
 // one that does not parse, is a gap (and nil).
 func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy, bool) {
@@ -137,7 +149,13 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 		gap(CodeUnknown, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
 		return nil, false
 	case errors.As(err, &pe):
-		gap(CodeParse, fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), pe.Pos)
+		pos := pe.Pos
+		if !pos.IsValid() {
+			pos = where
+		}
+		// ECR011 names each of the document's problems.
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: CodeParse,
+			Message: fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), Problems: problemsAt(pe, where)})
 		return nil, false
 	case err != nil:
 		gap(CodeParse, fmt.Sprintf("%s of %s: %v", attr, r.addr, err), where)
