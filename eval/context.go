@@ -55,6 +55,23 @@ func (c *Context) setLower(lower string, values []string) {
 	c.base[lower] = values
 }
 
+// Merge sets every key of o in c (o's overrides included).
+func (c *Context) Merge(o *Context) {
+	if c.base == nil {
+		c.base = make(map[string][]string, len(o.base))
+	}
+	for k, v := range o.base {
+		c.base[k] = v
+	}
+	for _, ov := range o.over {
+		if ov.absent || ov.open {
+			delete(c.base, ov.key)
+		} else {
+			c.base[ov.key] = ov.vals
+		}
+	}
+}
+
 // Delete makes key absent.
 func (c *Context) Delete(key string) { delete(c.base, strings.ToLower(key)) }
 

@@ -191,6 +191,21 @@ func (s *searcher) policies() []*Policy {
 
 // plan lists the keys the relevant statements read and builds the dims.
 func (s *searcher) plan() {
+	// Most statements read no key: then there is nothing to choose.
+	any := false
+	for _, p := range s.policies() {
+		if p == nil {
+			continue
+		}
+		for _, st := range p.stmts {
+			if len(st.conds) > 0 || st.resVars {
+				any = true
+			}
+		}
+	}
+	if !any {
+		return
+	}
 	s.byKey = map[string][]*ccond{}
 	s.users = map[string][]varUse{}
 	read := map[string]bool{}

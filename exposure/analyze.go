@@ -184,6 +184,12 @@ type analyzer struct {
 	only          catalog.ActionSet
 	// contexts caches each caller's base context (its derived keys).
 	contexts map[string]*eval.Context
+	// world holds the keys the world fixes, once.
+	world *eval.Context
+	// callers caches the kinds of caller of each account.
+	callers map[string][]caller
+	// free, outside and outsideNamed are the search spaces' key tests.
+	free, outside, outsideNamed func(string) bool
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
@@ -287,13 +293,54 @@ func (a *analyzer) resources(g group) []string {
 	return out
 }
 
+// kindSensitive reports whether the group's statements can tell kinds of
+// caller apart (user, role session, federated user, root): by a key only
+// some kinds carry or set differently, by a variable, or by a principal
+// element naming more than accounts.
+func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
+	for _, m := range mentions {
+		switch strings.ToLower(m.Key) {
+		case "aws:principalarn", "aws:username", "aws:userid", "aws:principaltype",
+			"aws:multifactorauthpresent", "aws:multifactorauthage":
+			return true
+		}
+		for _, t := range m.Tests {
+			for _, v := range t.Values {
+				if strings.Contains(v, "${") {
+					return true
+				}
+			}
+		}
+	}
+	for si := range g.stmts {
+		st := a.t.Policy.StatementAt(si)
+		if st.NotPrincipal != nil {
+			return true
+		}
+		for _, r := range append(append([]policy.Value(nil), st.Resource...), st.NotResource...) {
+			if strings.Contains(r.Text, "${") {
+				return true
+			}
+		}
+		if st.Principal == nil {
+			continue
+		}
+		for _, e := range st.Principal.Entries {
+			if e.Kind == policy.KindAWS && e.Value.Text != "*" && !policy.IsAccountID(e.Value.Text) && !strings.HasSuffix(e.Value.Text, ":root") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (a *analyzer) run() {
 	for _, g := range a.groups {
 		if a.outsidersOnly && g.set.Intersect(a.only).Empty() {
 			continue
 		}
 		mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
-		k := &keys{mentions: mentions}
+		k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions)}
 		for _, res := range a.resources(g) {
 			a.public(g, k, res)
 			a.accounts(g, k, res)
@@ -399,7 +446,7 @@ func (a *analyzer) public(g group, k *keys, res string) {
 		orgs = append(orgs, orgOption(freshOrg, freshOrg+freshOrgPath))
 	}
 	dims := []eval.Dimension{orgs}
-	for _, c := range a.callersIn(a.freshAccount, false) {
+	for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
 		if w := a.search(c, g.rep, res, false, dims); w != nil {
 			a.res.Public.add("*", g.set, w)
 			return
@@ -430,7 +477,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			}
 		}
 		dims := []eval.Dimension{orgs}
-		for _, c := range a.callersIn(acct, true) {
+		for _, c := range a.callersIn(acct, true, k.kinds) {
 			w := a.search(c, g.rep, res, true, dims)
 			if w == nil {
 				continue
@@ -472,7 +519,7 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 				continue
 			}
 			dims := []eval.Dimension{{orgOption(o, path)}}
-			for _, c := range a.callersIn(a.freshAccount, false) {
+			for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
 				if w := a.search(c, g.rep, res, false, dims); w != nil {
 					if a.res.Orgs[label] == nil {
 						a.res.Orgs[label] = &Access{}
@@ -609,8 +656,20 @@ func (a *analyzer) orgPaths(org string) []string {
 // callersIn returns the callers to try in an account: every kind of caller
 // the policy does not name (with the names it picks), and with named every
 // principal the policy names in it.
-func (a *analyzer) callersIn(acct string, named bool) []caller {
-	out := callers(acct)
+func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
+	if a.callers == nil {
+		a.callers = map[string][]caller{}
+	}
+	out := a.callers[acct]
+	if out == nil {
+		out = callers(acct)
+		a.callers[acct] = out
+	}
+	if !kinds {
+		// The statements cannot tell the kinds of caller apart: one
+		// stands for all.
+		out = out[:1]
+	}
 	if named {
 		for _, arn := range a.named.arnList() {
 			if acct != accountOf(arn) {

@@ -55,27 +55,32 @@ func (a *analyzer) worldKey(lower string) bool {
 
 // setWorld adds the world's keys to a request context.
 func (a *analyzer) setWorld(ctx *eval.Context) {
-	at := a.t.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	if a.t.Account != "" {
-		ctx.Set("aws:ResourceAccount", a.t.Account)
-	}
-	if a.t.OrgID != "" {
-		ctx.Set("aws:ResourceOrgID", a.t.OrgID)
-		if len(a.t.OrgPaths) > 0 {
-			ctx.Set("aws:ResourceOrgPaths", a.t.OrgPaths...)
+	if a.world == nil {
+		at := a.t.At
+		if at.IsZero() {
+			at = time.Now()
 		}
+		region := a.t.Region
+		if region == "" {
+			region = "us-east-1"
+		}
+		w := eval.NewContext()
+		if a.t.Account != "" {
+			w.Set("aws:ResourceAccount", a.t.Account)
+		}
+		if a.t.OrgID != "" {
+			w.Set("aws:ResourceOrgID", a.t.OrgID)
+			if len(a.t.OrgPaths) > 0 {
+				w.Set("aws:ResourceOrgPaths", a.t.OrgPaths...)
+			}
+		}
+		w.Set("aws:RequestedRegion", region)
+		w.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
+		w.Set("aws:EpochTime", strconv.FormatInt(at.Unix(), 10))
+		w.Set("aws:SecureTransport", "true")
+		a.world = w
 	}
-	region := a.t.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	ctx.Set("aws:RequestedRegion", region)
-	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(at.Unix(), 10))
-	ctx.Set("aws:SecureTransport", "true")
+	ctx.Merge(a.world)
 }
 
 // space is the search space of a caller: every key but the caller's, the
@@ -83,11 +88,14 @@ func (a *analyzer) setWorld(ctx *eval.Context) {
 // what the policy names unless namedCaller (a principal the policy names
 // may well be on the network it names).
 func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
-	sp := eval.Space{
-		Free:       func(l string) bool { return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l) },
-		Outside:    func(l string) bool { return !namedCaller && isNetworkKey(l) },
-		Dimensions: dims,
-		Names:      names,
+	if a.free == nil {
+		a.free = func(l string) bool { return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l) }
+		a.outside = isNetworkKey
+		a.outsideNamed = func(string) bool { return false }
+	}
+	sp := eval.Space{Free: a.free, Outside: a.outside, Dimensions: dims, Names: names}
+	if namedCaller {
+		sp.Outside = a.outsideNamed
 	}
 	if mfa != nil {
 		sp.Fixed = map[string]eval.Dimension{"aws:multifactorauthpresent": mfa}
@@ -213,6 +221,9 @@ func (k *keys) principalARNPatterns() []string {
 // keys is what the statements of one action group test.
 type keys struct {
 	mentions []eval.Mention
+	// kinds: the statements can tell kinds of caller apart, so each kind
+	// is tried.
+	kinds bool
 }
 
 // sourceOptions are the ways an AWS service acting for account acct can
