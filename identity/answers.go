@@ -375,7 +375,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		fixed = noMFA
 	}
 	if m.needsWorldDimensions(mentions, unread) {
-		fixed, skip = m.worldDimensions(mentions, unread, fixed)
+		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
 	sp := eval.Space{Fixed: fixed, Skip: func(lower string) bool {
 		if skip[lower] {
@@ -420,8 +420,10 @@ func (m *Model) needsWorldDimensions(mentions []eval.Mention, unread bool) bool 
 //   - with unread tags, each resource tag the statements read: one
 //     dimension per tag name setting ecr:ResourceTag/NAME and
 //     aws:ResourceTag/NAME together (they are the same tag), the second key
-//     returned in skip.
-func (m *Model) worldDimensions(mentions []eval.Mention, unread bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
+//     returned in skip. A value with policy variables that p fixes
+//     (ecr:ResourceTag/team = ${aws:PrincipalTag/team}) is tried as p's
+//     requests resolve it.
+func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
 	fixed = map[string]eval.Dimension{}
 	for k, v := range base {
 		fixed[k] = v
@@ -458,6 +460,17 @@ func (m *Model) worldDimensions(mentions []eval.Mention, unread bool, base map[s
 				skip[lower] = true
 			}
 			t.tests = append(t.tests, mn.Tests...)
+			for _, kt := range mn.Tests {
+				var vals []string
+				for _, v := range kt.Values {
+					if r, ok := resolveVariables(v, p.base); ok && r != v {
+						vals = append(vals, r)
+					}
+				}
+				if len(vals) > 0 {
+					t.tests = append(t.tests, eval.KeyTest{Operator: kt.Operator, Family: kt.Family, Values: vals})
+				}
+			}
 		}
 	}
 	for _, name := range order {
@@ -474,6 +487,44 @@ func (m *Model) worldDimensions(mentions []eval.Mention, unread bool, base map[s
 		fixed[t.first] = both
 	}
 	return fixed, skip
+}
+
+// resolveVariables substitutes the policy variables of text that ctx holds
+// one value for (IAM User Guide, "IAM policy elements: Variables and
+// tags"): ${*}, ${?} and ${$} are the literal characters, a variable ctx
+// does not hold takes its default (${key, 'default'}) when it has one. ok is
+// false when a variable stays unresolved.
+func resolveVariables(text string, ctx *eval.Context) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "${")
+		if i < 0 {
+			b.WriteString(text)
+			return b.String(), true
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			return "", false
+		}
+		b.WriteString(text[:i])
+		name, def, hasDef := strings.Cut(text[i+2:i+j], ",")
+		name = strings.TrimSpace(name)
+		switch name {
+		case "*", "?", "$":
+			b.WriteString(name)
+		default:
+			vals, ok := ctx.Get(name)
+			switch {
+			case ok && len(vals) == 1:
+				b.WriteString(vals[0])
+			case hasDef:
+				b.WriteString(strings.Trim(strings.TrimSpace(def), "'"))
+			default:
+				return "", false
+			}
+		}
+		text = text[i+j+1:]
+	}
 }
 
 // requestContext is what p's requests on repo (nil for "*") in region

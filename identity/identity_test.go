@@ -435,6 +435,24 @@ func TestCanUnreadTags(t *testing.T) {
 		{who: "role/ops", action: "ecr:DeleteRepository", repo: "none", want: true},
 	}}})
 
+	// IAM User Guide, "IAM policy elements: Variables and tags": a tag
+	// condition tied to the principal's own tag holds where the repository
+	// carries the principal's value.
+	team := identityWith("ecr:PutImage", `{"StringEquals":{"ecr:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)
+	g := fixture{
+		roles: []who{{name: "payments", inline: []string{team}, tags: map[string]string{"team": "payments"}}, {name: "untagged", inline: []string{team}}},
+		repos: []repoSpec{{name: "unread"}, {name: "web", tags: map[string]string{"team": "web"}, tagsKnown: true}},
+	}
+	runCanCases(t, []canCase{{"a tag condition tied to a principal tag", g, []question{
+		{who: "role/payments", action: "ecr:PutImage", repo: "unread", want: true},
+		{who: "role/payments", action: "ecr:PutImage", repo: "web"},
+		{who: "role/untagged", action: "ecr:PutImage", repo: "unread"},
+	}}})
+	gm := g.build(t)
+	if w := gm.Can(gm.principal(t, "role/payments"), "ecr:PutImage", gm.repository(t, "unread"), Free); strings.Join(UnreadTags(w), "|") != "ecr:ResourceTag/team = payments" {
+		t.Errorf("UnreadTags = %q, want the principal's team", UnreadTags(w))
+	}
+
 	m := f.build(t)
 	for _, c := range []struct {
 		repo string
