@@ -288,6 +288,13 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 		if c.arns[p.ARN] {
 			return yes, grantRole
 		}
+		// A Role caller is some session of the role, whose name it
+		// chooses: a listed session of the role names it directly (IAM
+		// User Guide, "AWS JSON policy elements: Principal", role session
+		// principals).
+		if c.sessions[sessionRole(p.ARN)] {
+			return yes, grantDirect
+		}
 		if c.hasAccount(p) {
 			return yes, grantAccount
 		}
@@ -306,6 +313,19 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 		return maybe, viaEveryone()
 	}
 	return no, grantNone
+}
+
+// sessionRole returns the role ARN as a session ARN names it: a session
+// ARN (arn:aws:sts::A:assumed-role/NAME/SESSION) carries the role's name
+// but not its path, so a role arn:aws:iam::A:role/PATH/NAME is keyed as
+// arn:aws:iam::A:role/NAME.
+func sessionRole(roleARN string) string {
+	i := strings.Index(roleARN, ":role/")
+	if i < 0 {
+		return roleARN
+	}
+	j := strings.LastIndexByte(roleARN, '/')
+	return roleARN[:i+len(":role/")] + roleARN[j+1:]
 }
 
 // exempt says whether a NotPrincipal element exempts p. IAM User Guide,
@@ -327,7 +347,7 @@ func (c *cprincipal) exempt(p Principal) tri {
 	case Role:
 		// A role's caller picks its session name, so it can be the listed
 		// session when one is.
-		r = c.sessions[p.ARN] && c.arns[p.ARN] && c.hasAccount(p)
+		r = c.sessions[sessionRole(p.ARN)] && c.arns[p.ARN] && c.hasAccount(p)
 	case AssumedRole:
 		r = c.arns[p.ARN] && c.arns[p.RoleARN] && c.hasAccount(p)
 	}

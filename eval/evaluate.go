@@ -47,6 +47,12 @@ type PolicySet struct {
 	Identity []*Policy
 	// Resource is the resource-based policy of the requested resource.
 	Resource *Policy
+	// Registry is a second resource-based policy of the same owner: the
+	// registry policy of the repository's registry, where the registry's
+	// scope covers the action (SPEC section 1). It is judged with Resource
+	// as one: either may grant, a Deny in either denies (IAM User Guide,
+	// "Policy evaluation logic").
+	Registry *Policy
 	// ResourceAccount owns the resource; when empty it is read from the
 	// request's resource ARN.
 	ResourceAccount string
@@ -269,6 +275,12 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		denies = append(denies, ses.denies...)
 	}
 	res := ps.check(ps.Resource, KindResource, r, &d)
+	if ps.Registry != nil {
+		reg := ps.check(ps.Registry, KindResource, r, &d)
+		res.allows = append(res.allows, reg.allows...)
+		res.grants = append(res.grants, reg.grants...)
+		res.denies = append(res.denies, reg.denies...)
+	}
 	denies = append(denies, res.denies...)
 
 	if len(denies) > 0 {

@@ -39,6 +39,7 @@ type evalCase struct {
 	name      string
 	identity  []string
 	resource  string
+	registry  string
 	boundary  string
 	session   string
 	scps      []string
@@ -56,6 +57,7 @@ func runEvalCases(t *testing.T, tests []evalCase) {
 			ps := &eval.PolicySet{
 				Identity: compileAll(t, "identity", tt.identity),
 				Resource: maybe(t, "resource", tt.resource),
+				Registry: maybe(t, "registry", tt.registry),
 				Boundary: maybe(t, "boundary", tt.boundary),
 				Session:  maybe(t, "session", tt.session),
 				SCPs:     compileAll(t, "scp", tt.scps),
@@ -163,6 +165,10 @@ func TestPermissionsBoundary(t *testing.T) {
 		{name: "resource grant to the role ARN, session caller", resource: pushGrant(roleCI), boundary: allowPull, principal: ciSession, action: "ecr:PutImage", want: eval.ImplicitDeny},
 		{name: "resource grant to the role ARN, within the boundary", resource: pushGrant(roleCI), boundary: allowECR, principal: roleCI, action: "ecr:PutImage", want: eval.Allow},
 		{name: "resource grant to the session ARN", resource: pushGrant(ciSession), boundary: allowPull, principal: ciSession, action: "ecr:PutImage", want: eval.Allow},
+		// A Role caller stands for its sessions and picks the session name.
+		{name: "resource grant to a session ARN, role caller", resource: pushGrant(ciSession), boundary: allowPull, principal: roleCI, action: "ecr:PutImage", want: eval.Allow},
+		{name: "resource grant to a session ARN, role with a path", resource: pushGrant(ciSession), principal: "arn:aws:iam::111122223333:role/build/ci", action: "ecr:PutImage", want: eval.Allow},
+		{name: "resource grant to another role's session", resource: pushGrant("arn:aws:sts::111122223333:assumed-role/deploy/ci"), principal: roleCI, action: "ecr:PutImage", want: eval.ImplicitDeny},
 		{name: "resource grant to the account, identity allows, boundary does not", resource: pushGrant("arn:aws:iam::111122223333:root"), identity: []string{allowECR}, boundary: allowPull, principal: userDev, action: "ecr:PutImage", want: eval.ImplicitDeny},
 		{name: "resource grant to the account, within the boundary", resource: pushGrant("arn:aws:iam::111122223333:root"), identity: []string{allowECR}, boundary: allowECR, principal: userDev, action: "ecr:PutImage", want: eval.Allow},
 		{name: "cross-account: the boundary limits the caller", identity: []string{allowECR}, boundary: allowPull, resource: pushGrant(partnerRole), principal: partnerRole, action: "ecr:PutImage", want: eval.ImplicitDeny},
@@ -478,5 +484,24 @@ func TestPrincipalPartition(t *testing.T) {
 		{name: "role ARN of another partition", identity: []string{allowPull}, resource: pull("arn:aws-cn:iam::444455556666:role/deployer"), principal: partnerRole, want: eval.ImplicitDeny},
 		{name: "bare account id", identity: []string{allowPull}, resource: pull(partner), principal: partnerRole, want: eval.Allow},
 		{name: "root ARN of the aws partition", identity: []string{allowPull}, resource: pull(partnerRoot), principal: partnerSession, want: eval.Allow},
+	})
+}
+
+// ECR User Guide, "Private registry permissions in Amazon ECR" and IAM User
+// Guide, "Policy evaluation logic": the registry policy is a second
+// resource-based policy of the repository's owner; within one account
+// either resource policy may grant, and a Deny in either denies.
+func TestRegistryPolicy(t *testing.T) {
+	registryGrant := func(effect, who string) string {
+		return `{"Version": "2012-10-17", "Statement": [{"Effect": "` + effect + `", "Principal": {"AWS": "` + who + `"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`
+	}
+	runEvalCases(t, []evalCase{
+		{name: "registry policy grants the role", registry: registryGrant("Allow", roleCI), principal: roleCI, want: eval.Allow},
+		{name: "registry policy grants another role", registry: registryGrant("Allow", "arn:aws:iam::111122223333:role/other"), principal: roleCI, want: eval.ImplicitDeny},
+		{name: "registry policy resource does not match", registry: registryGrant("Allow", roleCI), principal: roleCI, target: "arn:aws:ecr:eu-west-1:111122223333:repository/app", want: eval.ImplicitDeny},
+		{name: "registry deny beats identity allow", identity: []string{allowECR}, registry: registryGrant("Deny", roleCI), principal: roleCI, want: eval.ExplicitDeny},
+		{name: "repository deny beats registry allow", registry: registryGrant("Allow", roleCI), resource: repoPolicy(grant("Deny", `"Principal": "*"`, "ecr:BatchGetImage")), principal: roleCI, want: eval.ExplicitDeny},
+		{name: "registry deny beats repository allow", registry: registryGrant("Deny", roleCI), resource: repoPolicy(grant("Allow", `"Principal": {"AWS": "`+roleCI+`"}`, "ecr:BatchGetImage")), principal: roleCI, want: eval.ExplicitDeny},
+		{name: "a registry grant to a role is limited by its boundary", registry: registryGrant("Allow", roleCI), boundary: `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"}]}`, principal: roleCI, want: eval.ImplicitDeny},
 	})
 }

@@ -138,6 +138,7 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 		out.SCPs[i] = keep(p, KindSCP)
 	}
 	out.Resource = keep(ps.Resource, KindResource)
+	out.Registry = keep(ps.Registry, KindResource)
 	out.Boundary = keep(ps.Boundary, KindBoundary)
 	out.Session = keep(ps.Session, KindSession)
 	return &out
@@ -185,7 +186,7 @@ type varUse struct {
 }
 
 func (s *searcher) policies() []*Policy {
-	all := append([]*Policy{s.ps.Resource, s.ps.Boundary, s.ps.Session}, s.ps.Identity...)
+	all := append([]*Policy{s.ps.Resource, s.ps.Registry, s.ps.Boundary, s.ps.Session}, s.ps.Identity...)
 	return append(all, s.ps.SCPs...)
 }
 

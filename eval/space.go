@@ -114,6 +114,34 @@ var (
 	preferredV6 = netip.MustParseAddr("2001:db8:ec9::7")
 )
 
+// KeyOptions returns, for each mention, the options of its key as a search
+// splits it: absent, and one value (or set of values) per region of the
+// tests. Variables in the tests are taken literally.
+func (sp Space) KeyOptions(mentions []Mention) []Dimension {
+	cat := catalog.Default()
+	ctx := NewContext()
+	var out []Dimension
+	for _, m := range mentions {
+		lower := strings.ToLower(m.Key)
+		var conds []*ccond
+		multi := false
+		if info, ok := cat.Key(lower); ok {
+			multi = info.MultiValued()
+		}
+		for _, t := range m.Tests {
+			c := &policy.Condition{Operator: t.Operator, Op: policy.ParseOperator(t.Operator), Key: m.Key}
+			for _, v := range t.Values {
+				c.Values = append(c.Values, policy.Value{Text: v})
+			}
+			cc := compileCondition(c, false)
+			conds = append(conds, &cc)
+		}
+		opts, _ := sp.regions(m.Key, lower, conds, nil, multi, ctx)
+		out = append(out, opts)
+	}
+	return out
+}
+
 // region is one value of a key and the outcome of each test on it.
 type region struct {
 	v   string

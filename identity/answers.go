@@ -2,7 +2,9 @@ package identity
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
@@ -46,6 +48,11 @@ func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
 		res.Every = vec.Every
 		copy(res.Repos, vec.Repos)
 	}
+	if m.registryGoverns(act) {
+		// A registry policy governs every repository, a fresh one too: the
+		// identity side alone does not answer "every repository".
+		res.Every = m.CanEvery(p, action, mode)
+	}
 	for _, ri := range m.policyRepos(act) {
 		repo := m.Repositories[ri]
 		decided, denied := m.repoDenyDecided(p, repo, act, mode)
@@ -60,7 +67,7 @@ func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
 			continue
 		}
 		// A Deny or a conditional SCP ties the sides: judge them together.
-		res.Repos[ri] = m.ask(p, action, repo.ARN, repo, mode)
+		res.Repos[ri] = m.ask(p, action, repo, repo.Region, mode)
 	}
 	return res
 }
@@ -107,12 +114,13 @@ func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant,
 			}
 		}
 		type group struct {
-			bits uint64
-			tags string
+			bits            uint64
+			tags            string
+			region, account string
 		}
 		seen := map[group]*eval.Witness{}
 		for ri, r := range m.Repositories {
-			g := group{bits: bits[ri]}
+			g := group{bits: bits[ri], region: r.Region, account: r.Account}
 			g.tags = tagsKey(r, mode, rel.allTags, rel.tagKeys)
 			w, ok := seen[g]
 			if !ok {
@@ -131,12 +139,12 @@ func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant,
 // out.
 func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
 	bare := *repo
-	bare.Policy = nil
-	k := m.key(p, act, &bare, mode)
+	bare.Policy, bare.registry = nil, nil
+	k := m.key(p, act, &bare, repo.Region, mode)
 	if w, ok := m.memo.answers[k]; ok {
 		return w
 	}
-	w := m.search(p, act.FullName(), repo.ARN, &bare, mode)
+	w := m.search(p, act.FullName(), &bare, repo.Region, mode)
 	m.memo.answers[k] = w
 	return w
 }
@@ -144,23 +152,33 @@ func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository,
 func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) *eval.Witness {
 	var w *eval.Witness
 	for _, r := range m.Regions {
-		arn := estate.RepositoryARN(r, m.Account, eval.FreshValue)
-		if w = m.askIdentity(p, act, &Repository{ARN: arn, Account: m.Account, Region: r, index: -1}, mode); w == nil {
+		if w = m.askIdentity(p, act, m.fresh(r), mode); w == nil {
 			return nil
 		}
 	}
 	return w
 }
 
-// policyRepos lists the repositories whose policy has statements for the
-// action.
+// registryGoverns reports whether some region's registry policy has
+// statements for the action and its scope covers it.
+func (m *Model) registryGoverns(act *catalog.Action) bool {
+	for _, g := range m.registries {
+		if g.covers(act.FullName(), act) && m.memo.polFacts(g.policy, act).relevant {
+			return true
+		}
+	}
+	return false
+}
+
+// policyRepos lists the repositories whose policy, or the registry policy
+// that governs them, has statements for the action.
 func (m *Model) policyRepos(act *catalog.Action) []int {
 	if list, ok := m.memo.policyRepos[act.Index]; ok {
 		return list
 	}
 	var list []int
 	for i, r := range m.Repositories {
-		if r.Policy != nil && m.repoPolicyFacts(r, act).relevant {
+		if m.repoPolicyFacts(r, act).relevant {
 			list = append(list, i)
 		}
 	}
@@ -168,27 +186,34 @@ func (m *Model) policyRepos(act *catalog.Action) []int {
 	return list
 }
 
-// repoPolicyDenies reports whether the repository policy has a Deny
-// statement for the action.
+// repoPolicyDenies reports whether the repository's resource policies have
+// a Deny statement for the action.
 func (m *Model) repoPolicyDenies(repo *Repository, act *catalog.Action) bool {
-	pol := repo.Policy
-	for i := 0; i < pol.Statements(); i++ {
-		if pol.StatementActions(i).Has(act.Index) && pol.StatementAt(i).Effect.String() == "Deny" {
-			return true
+	own, reg := m.resourcePolicies(repo, act.FullName(), act)
+	for _, pol := range []*eval.Policy{own, reg} {
+		if pol == nil {
+			continue
+		}
+		for i := 0; i < pol.Statements(); i++ {
+			if pol.StatementActions(i).Has(act.Index) && pol.StatementAt(i).Effect == policy.Deny {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// denyKey identifies whether a repository policy's Deny statements apply
-// to a principal (see repoDenyDecided).
+// denyKey identifies whether a repository's resource policies' Deny
+// statements apply to a principal (see repoDenyDecided).
 type denyKey struct {
-	pol    *eval.Policy
-	action int
-	mode   Mode
-	ptype  eval.PrincipalType
-	who    string
-	facet  string
+	pol, reg        *eval.Policy
+	action          int
+	mode            Mode
+	ptype           eval.PrincipalType
+	who             string
+	facet           string
+	region, account string
+	tags            string
 }
 
 type denyDecision struct{ decided, denied bool }
@@ -200,14 +225,23 @@ type denyDecision struct{ decided, denied bool }
 // decided is false when a Deny reads something the caller chooses; then
 // the sides must be judged together.
 func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Action, mode Mode) (decided, denied bool) {
-	pol := repo.Policy
+	own, reg := m.resourcePolicies(repo, act.FullName(), act)
 	var keys []string
 	principalSensitive := false
-	for i := 0; i < pol.Statements(); i++ {
-		st := pol.StatementAt(i)
-		if st.Effect != policy.Deny || !pol.StatementActions(i).Has(act.Index) {
+	var stmts []*policy.Statement
+	for _, pol := range []*eval.Policy{own, reg} {
+		if pol == nil {
 			continue
 		}
+		for i := 0; i < pol.Statements(); i++ {
+			if st := pol.StatementAt(i); st.Effect == policy.Deny && pol.StatementActions(i).Has(act.Index) {
+				stmts = append(stmts, st)
+			}
+		}
+	}
+	unread := mode == Free && !repo.TagsKnown
+	world, readsTags := false, false
+	for _, st := range stmts {
 		if st.NotPrincipal != nil || (st.Principal != nil && !st.Principal.IsEveryone()) {
 			principalSensitive = true
 		}
@@ -220,7 +254,7 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 		}
 		for _, c := range st.Conditions {
 			lower := strings.ToLower(c.Key)
-			if !fixedKey(lower) {
+			if !m.fixedKey(lower) || (unread && isResourceTag(lower)) {
 				return false, false
 			}
 			for _, v := range c.Values {
@@ -228,20 +262,30 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 					return false, false
 				}
 			}
-			if !isResourceTag(lower) {
+			switch {
+			case isResourceTag(lower):
+				readsTags = true
+			case worldKeys[lower]:
+				world = true
+			default:
 				keys = append(keys, lower)
 			}
 		}
 	}
-	k := denyKey{pol: pol, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys)}
+	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account}
+	if readsTags {
+		// The registry policy is shared by every repository of its region:
+		// a Deny of it that reads tags decides per set of tags.
+		k.tags = tagsKey(repo, mode, true, nil)
+	}
 	if principalSensitive {
 		k.who = p.ARN
 	}
 	if d, ok := m.memo.denies[k]; ok {
 		return d.decided, d.denied
 	}
-	ctx := requestContext(p, repo, mode)
-	ps := &eval.PolicySet{Resource: pol, ResourceAccount: m.Account, CallerAllowsAll: true}
+	ctx := m.requestContext(p, repo, repo.Region, mode, world)
+	ps := &eval.PolicySet{Resource: own, Registry: reg, ResourceAccount: m.Account, CallerAllowsAll: true}
 	d := eval.Evaluate(ps, &eval.Request{Principal: p.caller, Action: act.FullName(), Resource: repo.ARN, Context: ctx})
 	out := denyDecision{decided: true, denied: d.Result == eval.ExplicitDeny}
 	for _, a := range d.Assumptions {
@@ -253,25 +297,27 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 	return out.decided, out.denied
 }
 
-// resourceKey identifies a repository-policy-side question.
+// resourceKey identifies a resource-policy-side question.
 type resourceKey struct {
-	pol      *eval.Policy
-	action   int
-	ptype    eval.PrincipalType
-	who      *Principal
-	facet    string
-	boundary *eval.Policy
-	tags     string
-	mode     Mode
+	pol, reg        *eval.Policy
+	region, account string
+	action          int
+	ptype           eval.PrincipalType
+	who             *Principal
+	facet           string
+	boundary        *eval.Policy
+	tags            string
+	mode            Mode
 }
 
-// resourceSide answers whether the repository policy alone grants p the
-// action (with p's boundary, which limits grants to roles), once per class
-// of principal.
+// resourceSide answers whether the repository's resource policies (its own
+// and the registry's) alone grant p the action (with p's boundary, which
+// limits grants to roles), once per class of principal.
 func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
 	pf := m.repoPolicyFacts(repo, act)
-	k := resourceKey{pol: repo.Policy, action: act.Index, ptype: p.caller.Type, mode: mode}
-	allPrincipal, pkeys := pf.allPrincipal || repo.named[p.ARN], pf.principalKeys
+	own, reg := m.resourcePolicies(repo, act.FullName(), act)
+	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode}
+	allPrincipal, pkeys := pf.allPrincipal || m.namedBy(p, repo, own, reg), pf.principalKeys
 	allTags, tkeys := pf.allTags, pf.tagKeys
 	if p.caller.Type == eval.Role && p.Boundary != nil {
 		// The boundary limits grants to roles: what it reads counts too.
@@ -292,22 +338,54 @@ func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository
 	if w, ok := m.memo.resources[k]; ok {
 		return w
 	}
-	ps := &eval.PolicySet{Resource: repo.Policy, ResourceAccount: m.Account}
+	ps := &eval.PolicySet{Resource: own, Registry: reg, ResourceAccount: m.Account}
 	if p.caller.Type == eval.Role {
 		ps.Boundary = p.Boundary
 	}
-	w := m.searchSet(p, act.FullName(), repo.ARN, repo, mode, ps)
+	w := m.searchSet(p, act.FullName(), repo, repo.Region, mode, ps)
 	m.memo.resources[k] = w
 	return w
 }
 
+// namedBy reports whether one of the repository's resource policies (own,
+// reg) names p by name (not as everyone).
+func (m *Model) namedBy(p *Principal, repo *Repository, own, reg *eval.Policy) bool {
+	return own != nil && repo.who.namesByName(p) || reg != nil && repo.registry.who.namesByName(p)
+}
+
 // searchSet evaluates one question against a given policy set.
-func (m *Model) searchSet(p *Principal, action, resource string, repo *Repository, mode Mode, ps *eval.PolicySet) *eval.Witness {
-	ctx := requestContext(p, repo, mode)
-	sp := eval.Space{Free: func(l string) bool { return !fixedKey(l) }}
-	if mode == NoMFA {
-		sp.Fixed = noMFA
+func (m *Model) searchSet(p *Principal, action string, repo *Repository, region string, mode Mode, ps *eval.PolicySet) *eval.Witness {
+	resource := "*"
+	if repo != nil {
+		resource = repo.ARN
 	}
+	all := append(append([]*eval.Policy{ps.Resource, ps.Registry, ps.Boundary}, ps.Identity...), ps.SCPs...)
+	keep := func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) }
+	if act := m.action(action); act != nil {
+		keep = func(pol *eval.Policy, si int) bool { return pol.StatementActions(si).Has(act.Index) }
+	}
+	mentions := eval.Mentions(all, keep)
+	ctx := m.requestContext(p, repo, region, mode, m.readsWorld(mentions, all))
+	// Tags that were not read are unknown, not absent (SPEC section 3): in
+	// mode Free the search chooses them. NoMFA takes them as absent.
+	unread := mode == Free && repo != nil && !repo.TagsKnown
+	var fixed map[string]eval.Dimension
+	var skip map[string]bool
+	if mode == NoMFA {
+		fixed = noMFA
+	}
+	if m.needsWorldDimensions(mentions, unread) {
+		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
+	}
+	sp := eval.Space{Fixed: fixed, Free: func(lower string) bool {
+		if skip[lower] {
+			return false
+		}
+		if unread && isResourceTag(lower) {
+			return true
+		}
+		return !m.fixedKey(lower)
+	}}
 	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
 	if r.Truncated && r.Witness == nil {
 		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
@@ -316,22 +394,209 @@ func (m *Model) searchSet(p *Principal, action, resource string, repo *Repositor
 	return r.Witness
 }
 
-// requestContext is what p's requests on repo (nil for "*") carry before
-// anything is searched: who p is, and in mode Free the repository's tags;
-// the repository's account.
-func requestContext(p *Principal, repo *Repository, mode Mode) *eval.Context {
-	ctx := p.base.Clone()
-	if repo == nil {
-		return ctx
-	}
-	if mode == Free {
-		for k, v := range repo.Tags {
-			ctx.Set("ecr:ResourceTag/"+k, v)
-			ctx.Set("aws:ResourceTag/"+k, v)
+// freshOrgPath is a path in the organization that no policy names: the
+// account's place in its organization is not known.
+const freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
+
+// needsWorldDimensions reports whether worldDimensions has work: a
+// condition on aws:ResourceOrgPaths with the organization known, or on a
+// resource tag that was not read.
+func (m *Model) needsWorldDimensions(mentions []eval.Mention, unread bool) bool {
+	for _, mn := range mentions {
+		lower := strings.ToLower(mn.Key)
+		if lower == "aws:resourceorgpaths" && m.OrgID != "" || unread && isResourceTag(lower) {
+			return true
 		}
 	}
-	ctx.Set("aws:ResourceAccount", repo.Account)
+	return false
+}
+
+// worldDimensions adds to fixed (copied, never changed) the options of the
+// keys the world fixes but the inputs do not say:
+//
+//   - aws:ResourceOrgPaths, when the organization is known: one path
+//     inside it, each a policy names or a fresh one (its place in the
+//     organization is not known);
+//   - with unread tags, each resource tag the statements read: one
+//     dimension per tag name setting ecr:ResourceTag/NAME and
+//     aws:ResourceTag/NAME together (they are the same tag), the second key
+//     returned in skip. A value with policy variables that p fixes
+//     (ecr:ResourceTag/team = ${aws:PrincipalTag/team}) is tried as p's
+//     requests resolve it.
+func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
+	fixed = map[string]eval.Dimension{}
+	for k, v := range base {
+		fixed[k] = v
+	}
+	skip = map[string]bool{}
+	type tag struct {
+		first string // the lower-case key that carries the dimension
+		name  string // the tag name as first written
+		tests []eval.KeyTest
+	}
+	tags := map[string]*tag{}
+	var order []string
+	for _, mn := range mentions {
+		lower := strings.ToLower(mn.Key)
+		switch {
+		case lower == "aws:resourceorgpaths" && m.OrgID != "":
+			d := eval.Space{}.KeyOptions([]eval.Mention{mn})
+			prefix := strings.ToLower(m.OrgID) + "/"
+			var opts eval.Dimension
+			for _, opt := range d[0] {
+				if a := opt[0]; len(opt) == 1 && !a.Absent && len(a.Values) == 1 && strings.HasPrefix(strings.ToLower(a.Values[0]), prefix) {
+					opts = append(opts, opt)
+				}
+			}
+			fixed[lower] = append(opts, eval.Option{{Key: mn.Key, Values: []string{m.OrgID + freshOrgPath}}})
+		case unread && isResourceTag(lower):
+			name := lower[strings.IndexByte(lower, '/')+1:]
+			t := tags[name]
+			if t == nil {
+				t = &tag{first: lower, name: mn.Key[strings.IndexByte(mn.Key, '/')+1:]}
+				tags[name] = t
+				order = append(order, name)
+			} else {
+				skip[lower] = true
+			}
+			t.tests = append(t.tests, mn.Tests...)
+			for _, kt := range mn.Tests {
+				var vals []string
+				for _, v := range kt.Values {
+					if r, ok := resolveVariables(v, p.base); ok && r != v {
+						vals = append(vals, r)
+					}
+				}
+				if len(vals) > 0 {
+					t.tests = append(t.tests, eval.KeyTest{Operator: kt.Operator, Family: kt.Family, Values: vals})
+				}
+			}
+		}
+	}
+	for _, name := range order {
+		t := tags[name]
+		d := eval.Space{}.KeyOptions([]eval.Mention{{Key: "ecr:ResourceTag/" + t.name, Tests: t.tests}})
+		var both eval.Dimension
+		for _, opt := range d[0] {
+			var o eval.Option
+			for _, a := range opt {
+				o = append(o, a, eval.Assignment{Key: "aws:ResourceTag/" + t.name, Absent: a.Absent, Values: a.Values})
+			}
+			both = append(both, o)
+		}
+		fixed[t.first] = both
+	}
+	return fixed, skip
+}
+
+// resolveVariables substitutes the policy variables of text that ctx holds
+// one value for (IAM User Guide, "IAM policy elements: Variables and
+// tags"): ${*}, ${?} and ${$} are the literal characters, a variable ctx
+// does not hold takes its default (${key, 'default'}) when it has one. ok is
+// false when a variable stays unresolved.
+func resolveVariables(text string, ctx *eval.Context) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "${")
+		if i < 0 {
+			b.WriteString(text)
+			return b.String(), true
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			return "", false
+		}
+		b.WriteString(text[:i])
+		name, def, hasDef := strings.Cut(text[i+2:i+j], ",")
+		name = strings.TrimSpace(name)
+		switch name {
+		case "*", "?", "$":
+			b.WriteString(name)
+		default:
+			vals, ok := ctx.Get(name)
+			switch {
+			case ok && len(vals) == 1:
+				b.WriteString(vals[0])
+			case hasDef:
+				b.WriteString(strings.Trim(strings.TrimSpace(def), "'"))
+			default:
+				return "", false
+			}
+		}
+		text = text[i+j+1:]
+	}
+}
+
+// requestContext is what p's requests on repo (nil for "*") in region
+// carry before anything is searched: who p is (p's base context), in mode
+// Free the repository's tags when they were read, and when world is true
+// the keys the world fixes (SPEC section 3, "Keys fixed by the world"):
+// the time of the scan (aws:CurrentTime, aws:EpochTime), the region
+// (aws:RequestedRegion), the resource's owner (aws:ResourceAccount; for
+// "*", the caller's own registry) and its organization when known. Every
+// request carries those (IAM User Guide, "AWS global condition context
+// keys"); they are left out when no statement reads them, only to keep the
+// proofs, which the memo holds by the thousand, small.
+func (m *Model) requestContext(p *Principal, repo *Repository, region string, mode Mode, world bool) *eval.Context {
+	ctx := p.base.Clone()
+	owner := p.Account
+	if repo != nil {
+		owner = repo.Account
+		if mode == Free {
+			for k, v := range repo.Tags {
+				ctx.Set("ecr:ResourceTag/"+k, v)
+				ctx.Set("aws:ResourceTag/"+k, v)
+			}
+		}
+	}
+	if !world {
+		return ctx
+	}
+	ctx.Set("aws:CurrentTime", m.At.UTC().Format(time.RFC3339))
+	ctx.Set("aws:EpochTime", strconv.FormatInt(m.At.Unix(), 10))
+	ctx.Set("aws:RequestedRegion", region)
+	ctx.Set("aws:ResourceAccount", owner)
+	if m.OrgID != "" && owner == m.Account {
+		ctx.Set("aws:ResourceOrgID", m.OrgID)
+	}
 	return ctx
+}
+
+// readsWorld reports whether the statements can read a key the world
+// fixes: a condition on one, or a policy variable naming one.
+func (m *Model) readsWorld(mentions []eval.Mention, pols []*eval.Policy) bool {
+	for _, mn := range mentions {
+		if worldKeys[strings.ToLower(mn.Key)] {
+			return true
+		}
+	}
+	for _, pol := range pols {
+		if pol != nil && m.memo.worldVariables(pol) {
+			return true
+		}
+	}
+	return false
+}
+
+// worldKeys are the keys of a proof's request that the repository and the
+// world fixed (besides tags), carried over when it is explained.
+var worldKeys = map[string]bool{"aws:resourceaccount": true, "aws:requestedregion": true, "aws:resourceorgid": true,
+	"aws:currenttime": true, "aws:epochtime": true}
+
+// UnreadTags returns the repository tags a proof assumed because they were
+// not read (as "ecr:ResourceTag/NAME = VALUE" or "... absent"): the grant
+// depends on them. It is empty when the proof depends on no unread tag.
+func UnreadTags(w *eval.Witness) []string {
+	if w == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range w.Chosen {
+		if strings.HasPrefix(strings.ToLower(a.Key), "ecr:resourcetag/") {
+			out = append(out, a.String())
+		}
+	}
+	return out
 }
 
 // Explain re-derives a proof for p: answers are shared between principals
@@ -349,7 +614,7 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 	}
 	ctx := p.base.Clone()
 	for _, k := range w.Request.Context.Keys() {
-		if isResourceTag(k) || k == "aws:resourceaccount" {
+		if isResourceTag(k) || worldKeys[k] {
 			v, _ := w.Request.Context.Get(k)
 			ctx.Set(k, v...)
 		}
@@ -366,9 +631,15 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 	// does not cite the policy of whichever repository the shared answer
 	// happened to be asked about.
 	d := eval.Evaluate(ps, &req)
-	if r := m.Repository(w.Request.Resource); d.Result != eval.Allow && r != nil && r.Policy != nil {
-		ps.Resource = r.Policy
-		d = eval.Evaluate(ps, &req)
+	if d.Result != eval.Allow && w.Request.Resource != "*" {
+		r := m.Repository(w.Request.Resource)
+		if r == nil {
+			r = m.Transient(w.Request.Resource)
+		}
+		ps.Resource, ps.Registry = m.resourcePolicies(r, w.Request.Action, m.action(w.Request.Action))
+		if ps.Resource != nil || ps.Registry != nil {
+			d = eval.Evaluate(ps, &req)
+		}
 	}
 	if d.Result != eval.Allow {
 		// Cannot happen when the statements are equal; keep the shared

@@ -5,16 +5,19 @@
 // policy, combined with AWS's same-account rules.
 //
 // "Can" means: some request context the principal can produce is allowed.
-// Who the principal is (ARN, account, unique id, tags, organization) and
-// the repository (ARN, tags) are fixed; everything else (MFA, source IP,
-// time, request tags) is free and searched, with the same evaluator and the
-// same search as the exposure analysis.
+// Who the principal is (ARN, account, unique id, tags, organization), the
+// repository (ARN, region, owner, tags when they were read) and the world
+// (the time of the scan) are fixed; everything else (MFA, source IP,
+// request tags) is free and searched, with the same evaluator and the same
+// search as the exposure analysis.
 package identity
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
@@ -48,8 +51,9 @@ type Principal struct {
 	Boundary      *eval.Policy
 	ServiceLinked bool
 
-	caller eval.Principal
-	base   *eval.Context
+	caller     eval.Principal
+	base       *eval.Context
+	sessionKey string // for a role, the key of its sessions in grantees
 }
 
 // Label names the principal in messages: "role/ci-build", "user/alice".
@@ -69,19 +73,87 @@ type Repository struct {
 	ARN     string
 	Account string
 	Region  string
-	// Tags are nil when the repository has none or they are unknown.
-	Tags   map[string]string
-	Policy *eval.Policy
+	// Tags are nil when the repository has none or they are unknown;
+	// TagsKnown says which (SPEC section 3: tags that were not read are
+	// unknown, not absent).
+	Tags      map[string]string
+	TagsKnown bool
+	Policy    *eval.Policy
 
-	named    map[string]bool // principal ARNs its policy names
-	everyone bool            // its policy names everyone or uses NotPrincipal
-	index    int             // place in Model.Repositories, or -1
+	who      grantees  // whom its policy names
+	registry *registry // the registry policy of its region, or nil
+	index    int       // place in Model.Repositories, or -1
+}
+
+// registry is the registry policy of one region, as the analysis sees it.
+type registry struct {
+	policy *eval.Policy
+	// v1: the registry's scope is V1 (SPEC section 1): the policy governs
+	// only ReplicateImage, BatchImportUpstreamImage and CreateRepository.
+	// Otherwise (V2, or unknown) it governs every repository action.
+	v1  bool
+	who grantees
+}
+
+// v1Actions are the actions a registry policy of scope V1 governs (ECR User
+// Guide, "Private registry permissions in Amazon ECR").
+var v1Actions = map[string]bool{"ecr:replicateimage": true, "ecr:batchimportupstreamimage": true, "ecr:createrepository": true}
+
+// covers reports whether the registry policy takes part in a request for
+// action on a repository: under V1 only for the three V1 actions, under V2
+// for every repository action.
+func (g *registry) covers(action string, act *catalog.Action) bool {
+	if g == nil {
+		return false
+	}
+	if g.v1 {
+		return v1Actions[strings.ToLower(action)]
+	}
+	return act == nil || repositoryActions().Has(act.Index)
+}
+
+// repositoryActions are the ecr actions on repositories (SPEC section 2).
+var repositoryActions = sync.OnceValue(func() catalog.ActionSet { return catalog.Default().RepositorySet() })
+
+// grantees is whom a resource policy's Principal elements name: a quick
+// filter before evaluations.
+type grantees struct {
+	// named holds the principal ARNs it names; a role session
+	// (arn:aws:sts::A:assumed-role/ROLE/SESSION) counts for its role, under
+	// sessionKey.
+	named map[string]bool
+	// everyone: it names everyone, uses NotPrincipal or an unknown value.
+	everyone bool
+}
+
+// sessionKey keys the sessions of role name in account: a session ARN names
+// the role by name, without its path.
+func sessionKey(account, role string) string {
+	return "session:" + account + ":" + role
+}
+
+// names reports whether the policy may name p: by name (see namesByName)
+// or as everyone.
+func (g *grantees) names(p *Principal) bool {
+	return g.everyone || g.namesByName(p)
+}
+
+// namesByName reports whether the policy names p by its ARN or, when p is a
+// role, one of its sessions (a role's caller picks its session name): its
+// answers are then p's own, not its class's.
+func (g *grantees) namesByName(p *Principal) bool {
+	return g.named[p.ARN] || (p.Kind == Role && g.named[p.sessionKey])
 }
 
 // Model is one account's identities and repositories, ready to query.
 type Model struct {
-	Account      string
-	OrgID        string
+	Account string
+	// OrgID is the organization of the account (config trusted.org_ids[0]),
+	// or "" when unknown.
+	OrgID string
+	// At is the time of the scan: requests carry it as aws:CurrentTime and
+	// aws:EpochTime.
+	At           time.Time
 	Principals   []*Principal
 	Repositories []*Repository
 	// Regions are the regions whose repositories are considered; "every
@@ -92,7 +164,8 @@ type Model struct {
 	Gaps    []estate.Gap
 	Notes   []estate.Note
 
-	memo *memo
+	registries map[string]*registry // by region
+	memo       *memo
 }
 
 // Fork returns a model of the same account with its own memo, for another
@@ -113,22 +186,32 @@ func (m *Model) Join(f *Model) {
 }
 
 // Build prepares the account for queries. orgID is the organization the
-// account's principals belong to (config trusted.org_ids[0]), or "".
-func Build(acct *estate.Account, orgID, defaultRegion string) *Model {
-	m := &Model{Account: acct.ID, OrgID: orgID, memo: newMemo()}
+// account's principals belong to (config trusted.org_ids[0]), or "". at is
+// the time of the scan; the zero time means now.
+func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Model {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	m := &Model{Account: acct.ID, OrgID: orgID, At: at, memo: newMemo(), registries: map[string]*registry{}}
 	for _, p := range acct.SCPs {
 		m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
 	}
 	for _, r := range acct.Regions() {
 		m.Regions = append(m.Regions, r.Name)
+		if r.Registry.PolicyState == estate.HasPolicy && r.Registry.Policy.Doc != nil {
+			g := &registry{policy: eval.Compile(r.Registry.Policy.Name, r.Registry.Policy.Doc), v1: r.Registry.EffectiveScope() == estate.ScopeV1}
+			g.who.scan(r.Registry.Policy.Doc)
+			m.registries[r.Name] = g
+		}
 		for _, repo := range r.Repositories() {
-			ir := &Repository{Name: repo.Name, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, named: map[string]bool{}, index: len(m.Repositories)}
+			ir := &Repository{Name: repo.Name, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, TagsKnown: repo.TagsKnown,
+				registry: m.registries[repo.Region], index: len(m.Repositories)}
 			if repo.TagsKnown && len(repo.Tags) > 0 {
 				ir.Tags = repo.Tags
 			}
 			if repo.PolicyState == estate.HasPolicy {
 				ir.Policy = eval.Compile(repo.Policy.Name, repo.Policy.Doc)
-				ir.scanPrincipals(repo.Policy.Doc)
+				ir.who.scan(repo.Policy.Doc)
 			}
 			m.Repositories = append(m.Repositories, ir)
 		}
@@ -154,26 +237,35 @@ func Build(acct *estate.Account, orgID, defaultRegion string) *Model {
 	}
 	for _, p := range m.Principals {
 		p.base = m.baseContext(p)
+		if p.Kind == Role {
+			p.sessionKey = sessionKey(p.Account, p.Name)
+		}
 	}
 	sort.SliceStable(m.Principals, func(i, j int) bool { return m.Principals[i].ARN < m.Principals[j].ARN })
 	return m
 }
 
-func (r *Repository) scanPrincipals(doc *policy.Document) {
+func (g *grantees) scan(doc *policy.Document) {
+	if g.named == nil {
+		g.named = map[string]bool{}
+	}
 	for _, s := range doc.Statements {
 		if s.NotPrincipal != nil || s.Principal.IsEveryone() {
-			r.everyone = true
+			g.everyone = true
 		}
 		if s.Principal == nil {
 			continue
 		}
 		for _, e := range s.Principal.Entries {
 			if e.Value.Unknown {
-				r.everyone = true
+				g.everyone = true
 				continue
 			}
 			if e.Kind == policy.KindAWS {
-				r.named[e.Value.Text] = true
+				g.named[e.Value.Text] = true
+				if sp, err := eval.ParsePrincipal(e.Value.Text); err == nil && sp.Type == eval.AssumedRole {
+					g.named[sessionKey(sp.Account, sp.Name())] = true
+				}
 			}
 		}
 	}
@@ -283,15 +375,24 @@ func (m *Model) baseContext(p *Principal) *eval.Context {
 	return ctx
 }
 
-// fixedKeys are decided by the principal or the repository, never searched.
-func fixedKey(lower string) bool {
+// fixedKey reports the keys decided by the principal, the repository or the
+// world (SPEC section 3, "Keys fixed by the world"), never searched.
+// aws:ResourceOrgID is fixed only when the organization is known; unknown,
+// it is left to the search, which tries every value it can take (absent
+// included): an unknown value taken at its worst. aws:ResourceOrgPaths is
+// never fixed outright: the account's place in the organization is not
+// known, so the search tries the paths inside the organization (see
+// worldDimensions).
+func (m *Model) fixedKey(lower string) bool {
 	switch lower {
 	case "aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths",
 		"aws:userid", "aws:username", "aws:principaltype", "aws:principalisawsservice",
 		"aws:principalservicename", "aws:principalservicenameslist",
 		"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-		"aws:resourceaccount":
+		"aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime":
 		return true
+	case "aws:resourceorgid":
+		return m.OrgID != ""
 	}
 	return strings.HasPrefix(lower, "aws:principaltag/") || isResourceTag(lower)
 }
@@ -324,13 +425,19 @@ var noMFA = map[string]eval.Dimension{
 }
 
 // Can asks whether p can perform action on repo (nil: resource "*" for
-// actions without a resource type) and returns the proof, or nil.
+// actions without a resource type) and returns the proof, or nil. An
+// action on "*" is asked in each region of the model (aws:RequestedRegion):
+// the principal can call it in any of them, so it can when it can in one.
 func (m *Model) Can(p *Principal, action string, repo *Repository, mode Mode) *eval.Witness {
-	resource := "*"
 	if repo != nil {
-		resource = repo.ARN
+		return m.ask(p, action, repo, repo.Region, mode)
 	}
-	return m.ask(p, action, resource, repo, mode)
+	for _, r := range m.Regions {
+		if w := m.ask(p, action, nil, r, mode); w != nil {
+			return w
+		}
+	}
+	return nil
 }
 
 // CanEvery asks whether p can perform action on every repository of the
@@ -340,8 +447,7 @@ func (m *Model) Can(p *Principal, action string, repo *Repository, mode Mode) *e
 func (m *Model) CanEvery(p *Principal, action string, mode Mode) *eval.Witness {
 	var w *eval.Witness
 	for _, r := range m.Regions {
-		arn := estate.RepositoryARN(r, m.Account, eval.FreshValue)
-		w = m.ask(p, action, arn, &Repository{ARN: arn, Account: m.Account, Region: r, index: -1}, mode)
+		w = m.ask(p, action, m.fresh(r), r, mode)
 		if w == nil {
 			return nil
 		}
@@ -349,55 +455,77 @@ func (m *Model) CanEvery(p *Principal, action string, mode Mode) *eval.Witness {
 	return w
 }
 
-func (m *Model) ask(p *Principal, action, resource string, repo *Repository, mode Mode) *eval.Witness {
+// fresh returns a repository the account does not name, in region: tags
+// absent (read, and none), no policy of its own, the region's registry
+// policy.
+func (m *Model) fresh(region string) *Repository {
+	arn := estate.RepositoryARN(region, m.Account, eval.FreshValue)
+	return &Repository{ARN: arn, Account: m.Account, Region: region, TagsKnown: true, registry: m.registries[region], index: -1}
+}
+
+// ask answers one question on repo (nil: resource "*") in region.
+func (m *Model) ask(p *Principal, action string, repo *Repository, region string, mode Mode) *eval.Witness {
 	if !m.may(p, action, repo) {
 		return nil
 	}
 	act := m.action(action)
 	if act == nil || m.memo.off {
-		return m.search(p, action, resource, repo, mode)
+		return m.search(p, action, repo, region, mode)
 	}
-	k := m.key(p, act, repo, mode)
+	k := m.key(p, act, repo, region, mode)
 	if w, ok := m.memo.answers[k]; ok {
 		return w
 	}
-	w := m.search(p, action, resource, repo, mode)
+	w := m.search(p, action, repo, region, mode)
 	m.memo.answers[k] = w
 	return w
 }
 
 // search evaluates one question with the search over free keys.
-func (m *Model) search(p *Principal, action, resource string, repo *Repository, mode Mode) *eval.Witness {
+func (m *Model) search(p *Principal, action string, repo *Repository, region string, mode Mode) *eval.Witness {
 	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
 	if !p.ServiceLinked {
 		ps.SCPs = m.SCPs
 	}
-	if repo != nil && repo.Policy != nil {
-		ps.Resource = repo.Policy
+	ps.Resource, ps.Registry = m.resourcePolicies(repo, action, m.action(action))
+	return m.searchSet(p, action, repo, region, mode, ps)
+}
+
+// resourcePolicies returns the resource-based policies that govern action
+// on repo: its own policy, and the registry policy of its region where the
+// registry's scope covers the action (SPEC section 1, "Registry policy
+// scope"). Both are the owner's: within the account either may grant, and a
+// Deny in either denies.
+func (m *Model) resourcePolicies(repo *Repository, action string, act *catalog.Action) (own, reg *eval.Policy) {
+	if repo == nil {
+		return nil, nil
 	}
-	return m.searchSet(p, action, resource, repo, mode, ps)
+	if repo.registry.covers(action, act) {
+		reg = repo.registry.policy
+	}
+	return repo.Policy, reg
 }
 
 // may is a quick test: can any policy possibly allow the action? Without an
-// identity Allow for it, only a repository policy naming the principal (or
-// everyone) can grant it in its own account.
+// identity Allow for it, only a repository or registry policy naming the
+// principal (or everyone) can grant it in its own account.
 func (m *Model) may(p *Principal, action string, repo *Repository) bool {
 	act := m.action(action)
+	own, reg := m.resourcePolicies(repo, action, act)
 	if act == nil {
 		for _, pol := range p.Identity {
 			if pol.MayAllow(action) {
 				return true
 			}
 		}
-		return repo != nil && repo.Policy != nil && (repo.everyone || repo.named[p.ARN]) && repo.Policy.MayAllow(action)
+		return own != nil && repo.who.names(p) && own.MayAllow(action) ||
+			reg != nil && repo.registry.who.names(p) && reg.MayAllow(action)
 	}
 	if m.identityAllows(p).Has(act.Index) {
 		return true
 	}
-	if repo == nil || repo.Policy == nil {
-		return false
-	}
-	return (repo.everyone || repo.named[p.ARN]) && m.memo.allowActions(repo.Policy).Has(act.Index)
+	return own != nil && repo.who.names(p) && m.memo.allowActions(own).Has(act.Index) ||
+		reg != nil && repo.registry.who.names(p) && m.memo.allowActions(reg).Has(act.Index)
 }
 
 // identityAllows is the union of what the principal's identity policies
@@ -442,11 +570,16 @@ func (m *Model) WhoCan(action string, repo *Repository) []Grant {
 	return out
 }
 
-// Transient returns a repository the inputs do not describe (no policy, no
-// tags), for questions about it.
+// Transient returns a repository the inputs do not describe (no policy,
+// tags unknown; the registry policy of its region when the inputs give it),
+// for questions about it.
 func (m *Model) Transient(arn string) *Repository {
 	a, _ := policy.ParseARN(arn)
-	return &Repository{Name: strings.TrimPrefix(a.Resource, "repository/"), ARN: arn, Account: a.Account, Region: a.Region, named: map[string]bool{}, index: -1}
+	r := &Repository{Name: strings.TrimPrefix(a.Resource, "repository/"), ARN: arn, Account: a.Account, Region: a.Region, index: -1}
+	if a.Account == m.Account {
+		r.registry = m.registries[a.Region]
+	}
+	return r
 }
 
 // Repository returns the repository with ARN arn, or nil.

@@ -83,10 +83,12 @@ type memoKey struct {
 	bits          uint64
 	repoARN       string
 	tags          string
-	pol           *eval.Policy
+	pol, reg      *eval.Policy
 	star          bool
-	mode          Mode
-	action        int
+	// region and account are aws:RequestedRegion and aws:ResourceAccount.
+	region, account string
+	mode            Mode
+	action          int
 }
 
 type memo struct {
@@ -105,7 +107,9 @@ type memo struct {
 	resources      map[resourceKey]*eval.Witness
 	policyRepos    map[int][]int
 	repoFacts      map[repoFactKey]polFact
+	polFactsOf     map[repoFactKey]polFact
 	denies         map[denyKey]denyDecision
+	variables      map[*eval.Policy]bool
 	// off disables the memo (tests compare answers with and without it).
 	off bool
 }
@@ -119,6 +123,51 @@ func (mm *memo) allowActions(p *eval.Policy) catalog.ActionSet {
 	return s
 }
 
+// worldVariables reports whether a policy has a policy variable that names
+// a key the world fixes (${aws:RequestedRegion}, …) anywhere values are
+// resolved (Resource, NotResource, condition values).
+func (mm *memo) worldVariables(p *eval.Policy) bool {
+	if v, ok := mm.variables[p]; ok {
+		return v
+	}
+	has := false
+	check := func(text string) {
+		for !has {
+			i := strings.Index(text, "${")
+			if i < 0 {
+				return
+			}
+			j := strings.IndexByte(text[i:], '}')
+			if j < 0 {
+				return
+			}
+			name := strings.ToLower(strings.TrimSpace(text[i+2 : i+j]))
+			if k := strings.IndexByte(name, ','); k >= 0 {
+				name = strings.TrimSpace(name[:k])
+			}
+			has = worldKeys[name]
+			text = text[i+j+1:]
+		}
+	}
+	if p.Doc.VariablesEnabled() {
+		for i := 0; i < p.Statements() && !has; i++ {
+			st := p.StatementAt(i)
+			for _, vs := range [][]policy.Value{st.Resource, st.NotResource} {
+				for _, v := range vs {
+					check(v.Text)
+				}
+			}
+			for _, c := range st.Conditions {
+				for _, v := range c.Values {
+					check(v.Text)
+				}
+			}
+		}
+	}
+	mm.variables[p] = has
+	return has
+}
+
 func newMemo() *memo {
 	return &memo{
 		facts: map[stmtRef]*stmtFacts{}, sigs: map[string]int{}, rel: map[*Principal]map[int]*relevant{},
@@ -126,7 +175,8 @@ func newMemo() *memo {
 		ids: map[*eval.Policy]int{}, allow: map[*eval.Policy]catalog.ActionSet{}, actions: map[string]*catalog.Action{},
 		principalAllow: map[*Principal]catalog.ActionSet{},
 		vectors:        map[vectorKey]Answers{}, resources: map[resourceKey]*eval.Witness{}, policyRepos: map[int][]int{},
-		repoFacts: map[repoFactKey]polFact{}, denies: map[denyKey]denyDecision{},
+		repoFacts: map[repoFactKey]polFact{}, polFactsOf: map[repoFactKey]polFact{}, denies: map[denyKey]denyDecision{},
+		variables: map[*eval.Policy]bool{},
 	}
 }
 
@@ -329,29 +379,55 @@ type polFact struct {
 	tagKeys       []string
 }
 
-// repoFactKey identifies a repository policy's facts for one action.
+// repoFactKey identifies a policy's facts for one action: of one resource
+// policy (pol), or of a repository's resource policies together (repo).
 type repoFactKey struct {
 	repo   *Repository
+	pol    *eval.Policy
 	action int
 }
 
-// repoPolicyFacts tells whether the repository policy has statements for
-// the action and what they read of the principal and of resource tags.
-func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
-	fk := repoFactKey{repo, act.Index}
-	if pf, ok := m.memo.repoFacts[fk]; ok {
+// polFacts tells whether a resource policy has statements for the action
+// and what they read of the principal and of resource tags.
+func (mm *memo) polFacts(pol *eval.Policy, act *catalog.Action) polFact {
+	fk := repoFactKey{pol: pol, action: act.Index}
+	if pf, ok := mm.polFactsOf[fk]; ok {
 		return pf
 	}
 	var pf polFact
-	pol := repo.Policy
 	for i := 0; i < pol.Statements(); i++ {
 		if !pol.StatementActions(i).Has(act.Index) {
 			continue
 		}
 		pf.relevant = true
-		f := m.memo.facts1(pol, i)
+		f := mm.facts1(pol, i)
 		// NotPrincipal exempts by ARN: the answer depends on who asks.
 		pf.allPrincipal = pf.allPrincipal || f.allPrincipal || pol.StatementAt(i).NotPrincipal != nil
+		pf.principalKeys = append(pf.principalKeys, f.principalKeys...)
+		pf.allTags = pf.allTags || f.allTags
+		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
+	}
+	mm.polFactsOf[fk] = pf
+	return pf
+}
+
+// repoPolicyFacts tells whether the repository's resource policies (its own
+// and the registry policy that governs the action) have statements for the
+// action and what they read of the principal and of resource tags.
+func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
+	fk := repoFactKey{repo: repo, action: act.Index}
+	if pf, ok := m.memo.repoFacts[fk]; ok {
+		return pf
+	}
+	var pf polFact
+	own, reg := m.resourcePolicies(repo, act.FullName(), act)
+	for _, pol := range []*eval.Policy{own, reg} {
+		if pol == nil {
+			continue
+		}
+		f := m.memo.polFacts(pol, act)
+		pf.relevant = pf.relevant || f.relevant
+		pf.allPrincipal = pf.allPrincipal || f.allPrincipal
 		pf.principalKeys = append(pf.principalKeys, f.principalKeys...)
 		pf.allTags = pf.allTags || f.allTags
 		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
@@ -383,15 +459,16 @@ func (m *Model) patternTable(pattern string) []bool {
 	return bits
 }
 
-// key builds the memo key of a question.
-func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, mode Mode) memoKey {
+// key builds the memo key of a question on repo (nil: "*") in region.
+func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, region string, mode Mode) memoKey {
 	rel := m.relevantFor(p, act)
-	k := memoKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
+	k := memoKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index, region: region, account: p.Account}
 	allPrincipal, pkeys := rel.allPrincipal, rel.principalKeys
 	allTags, tkeys := rel.allTags, rel.tagKeys
 	if repo == nil {
 		k.star = true
 	} else {
+		k.account = repo.Account
 		if rel.opaque || len(rel.patterns) > 64 {
 			k.repoARN = repo.ARN
 		} else {
@@ -401,10 +478,10 @@ func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, mode Mo
 				}
 			}
 		}
-		if repo.Policy != nil {
+		if own, reg := m.resourcePolicies(repo, act.FullName(), act); own != nil || reg != nil {
 			if pf := m.repoPolicyFacts(repo, act); pf.relevant {
-				k.pol = repo.Policy
-				if pf.allPrincipal || repo.named[p.ARN] {
+				k.pol, k.reg = own, reg
+				if pf.allPrincipal || m.namedBy(p, repo, own, reg) {
 					allPrincipal = true
 				}
 				pkeys = append(pkeys, pf.principalKeys...)
@@ -455,12 +532,14 @@ func uniqueSorted(in []string) []string {
 }
 
 // tagsKey is the part of a memo key that the repository's tags make: in
-// mode Free, the tags the statements read (all of them when all); in NoMFA
-// the tags are absent, and nothing.
+// mode Free, the tags the statements read (all of them when all), or that
+// they were not read; in NoMFA the tags are absent, and nothing.
 func tagsKey(repo *Repository, mode Mode, all bool, keys []string) string {
 	switch {
 	case mode != Free:
 		return ""
+	case !repo.TagsKnown && (all || len(keys) > 0):
+		return "\x00unread"
 	case all:
 		return canonicalTags(repo.Tags, nil)
 	case len(keys) > 0:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/gen"
@@ -41,8 +42,8 @@ func generated(t testing.TB, roles, repos int) *estate.Account {
 // saves work.
 func TestMemoChangesNoAnswer(t *testing.T) {
 	acct := generated(t, 300, 60)
-	with := Build(acct, gen.OrgID, "")
-	without := Build(acct, gen.OrgID, "")
+	with := Build(acct, gen.OrgID, "", time.Time{})
+	without := Build(acct, gen.OrgID, "", time.Time{})
 	without.memo.off = true
 	actions := []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy", "ecr:PutImage", "ecr:BatchGetImage"}
 	asked, allowed := 0, 0

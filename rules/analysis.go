@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
@@ -26,6 +27,9 @@ type Settings struct {
 	AuthorizedWrite            []string
 	// Region is the region of inputs that name none.
 	Region string
+	// At is the time of the scan (`--at`): requests carry it as
+	// aws:CurrentTime and aws:EpochTime. The zero time means now.
+	At time.Time
 }
 
 // OrgID is the organization the scanned accounts belong to, for the
@@ -164,7 +168,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 			a.validateIAM(acct.IAM)
 		}
 		if acct.IAM != nil || len(acct.Detached) > 0 {
-			m := identity.Build(acct, s.OrgID(), s.Region)
+			m := identity.Build(acct, s.OrgID(), s.Region, s.At)
 			a.Identities = append(a.Identities, m)
 		}
 	}

@@ -38,6 +38,12 @@ func TestConformanceIdentity(t *testing.T) {
 		for name, tags := range c.RepositoryTags {
 			fsys[name+".tags.json"] = &fstest.MapFile{Data: tags}
 		}
+		if len(c.RegistryPolicy) > 0 {
+			// As `aws ecr get-registry-policy` prints it; no
+			// REGISTRY_POLICY_SCOPE is given, so the scope is unknown (V2).
+			out, _ := json.Marshal(map[string]string{"registryId": c.Account, "policyText": string(c.RegistryPolicy)})
+			fsys["registry-policy.json"] = &fstest.MapFile{Data: out}
+		}
 		for i, scp := range c.SCPs {
 			fsys[fmt.Sprintf("scps/%d.json", i)] = &fstest.MapFile{Data: scp}
 		}

@@ -116,6 +116,9 @@ func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *acc
 		who = "Any principal with " + p.Name + " attached"
 	}
 	f.Message = fmt.Sprintf("%s %s %s (%s) through %s.", who, what, where, strings.Join(f.Actions, ", "), joinAnd(viaPolicies(ms)))
+	if tags := unreadTags(ac.witnesses); len(tags) > 0 {
+		f.Message += " Where a repository's tags were not read, this assumes " + joinAnd(tags) + ": add the output of aws ecr list-tags-for-resource (NAME.tags.json) to know."
+	}
 	if p.Kind == identity.User {
 		f.Message += " IAM users sign in with long-term credentials; CIS EKS 5.1.2 prefers roles for ECR access."
 	}
@@ -159,4 +162,20 @@ func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []str
 		return nil
 	}
 	return ac
+}
+
+// unreadTags lists, once each in order, the repository tags the proofs
+// assumed because they were not read.
+func unreadTags(ws []*eval.Witness) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range ws {
+		for _, t := range identity.UnreadTags(w) {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }

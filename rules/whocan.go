@@ -22,6 +22,11 @@ type WhoCanEntry struct {
 	Via []string
 	// Conditions are the conditions of the granting statements.
 	Conditions []string
+	// UnreadTags are the repository tags the grant depends on that were not
+	// read, as the proof assumed them ("ecr:ResourceTag/team = platform"):
+	// the grant holds only if the repository has them (SPEC section 3,
+	// "Who can": tags that were not read are unknown, not absent).
+	UnreadTags []string
 }
 
 // WhoCan lists who can perform action on resource (a repository ARN, or "*"
@@ -66,7 +71,9 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 			}
 		}
 		for _, g := range m.WhoCan(action, repo) {
-			out = append(out, entryOf(g.Principal.ARN, []*eval.Witness{m.Explain(g.Principal, g.Witness)}))
+			e := entryOf(g.Principal.ARN, []*eval.Witness{m.Explain(g.Principal, g.Witness)})
+			e.UnreadTags = identity.UnreadTags(g.Witness)
+			out = append(out, e)
 		}
 	}
 	for _, x := range a.Exposure {

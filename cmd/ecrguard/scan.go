@@ -31,6 +31,28 @@ type inputOptions struct {
 	// tfVars and tfVarFiles are --var NAME=VALUE and --var-file FILE.
 	tfVars     []string
 	tfVarFiles []string
+	// at is --at: the time of the scan, RFC 3339 ("" = now).
+	at string
+}
+
+// atUsage is the help of --at.
+const atUsage = "judge as of this time, RFC 3339 (2026-06-30T12:00:00Z): requests carry it as aws:CurrentTime and aws:EpochTime (default: now)"
+
+// addAtFlag declares --at.
+func (o *inputOptions) addAtFlag(c *cobra.Command) {
+	c.Flags().StringVar(&o.at, "at", "", atUsage)
+}
+
+// scanTime returns --at, or the zero time (now) when it is not given.
+func (o *inputOptions) scanTime() (time.Time, error) {
+	if o.at == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, o.at)
+	if err != nil {
+		return time.Time{}, usageError("--at %q: expected an RFC 3339 time such as 2026-06-30T12:00:00Z (a date, 'T', a time and a zone: Z or +02:00)", o.at)
+	}
+	return t, nil
 }
 
 // tfInputs are the Terraform variables given on the command line.
@@ -323,6 +345,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 		},
 	}
 	o.inputOptions.addFlags(c, false)
+	o.inputOptions.addAtFlag(c)
 	o.outputOptions.addFlags(c, true)
 	c.Flags().BoolVar(&o.live, "aws", false, "read the AWS account instead of files (see the AWS flags; needs AWS credentials)")
 	addAWSFlags(c.Flags(), &o.aws)
@@ -340,6 +363,10 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 		return err
 	}
 	if err := o.checkMode(paths); err != nil {
+		return err
+	}
+	at, err := o.scanTime()
+	if err != nil {
 		return err
 	}
 	cfg, err := o.loadConfig(stderr)
@@ -369,7 +396,9 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 			return err
 		}
 	}
-	res := rules.Run(est, settings(cfg))
+	s := settings(cfg)
+	s.At = at
+	res := rules.Run(est, s)
 	return o.finish(stdout, res, cfg)
 }
 

@@ -34,8 +34,11 @@ when the action is public), as the policy names them. The account's root user
 is never listed.
 
 A principal can perform an action when some request it can make is allowed:
-who it is and the repository's tags are fixed, everything else (MFA, source
-IP, time, request tags) is free. Each principal comes with the policies that
+who it is, the repository (its region, owner and tags) and the time (--at,
+default now) are fixed, everything else (MFA, source IP, request tags) is
+free. A repository whose tags were not read (no NAME.tags.json) may have any:
+a grant that depends on a tag is listed with the tag it needs, marked as
+depending on tags that were not read ("unread_tags" in JSON). Each principal comes with the policies that
 grant it and the conditions it depends on.
 
 Actions without a resource type (ecr:GetAuthorizationToken,
@@ -48,6 +51,7 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 		},
 	}
 	o.inputOptions.addFlags(c, true)
+	o.inputOptions.addAtFlag(c)
 	c.Flags().StringVar(&o.resource, "resource", "", "the repository ARN (or * for actions without a resource type)")
 	c.Flags().StringVar(&o.format, "format", "table", "output format: table or json")
 	return c
@@ -71,6 +75,10 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 		}
 		o.resource = "*"
 	}
+	at, err := o.scanTime()
+	if err != nil {
+		return err
+	}
 	cfg, err := o.loadConfig(stderr)
 	if err != nil {
 		return err
@@ -86,7 +94,9 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if err != nil {
 		return err
 	}
-	a := rules.Analyze(est, settings(cfg))
+	s := settings(cfg)
+	s.At = at
+	a := rules.Analyze(est, s)
 	ans, err := a.WhoCan(action, o.resource)
 	if err != nil {
 		return usageError("%v", err)
@@ -116,6 +126,9 @@ func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCa
 		ARN        string   `json:"arn"`
 		Via        []string `json:"via"`
 		Conditions []string `json:"conditions"`
+		// UnreadTags: the grant depends on these repository tags, which
+		// were not read.
+		UnreadTags []string `json:"unread_tags,omitempty"`
 	}
 	out := struct {
 		Action     string      `json:"action"`
@@ -123,7 +136,7 @@ func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCa
 		Principals []principal `json:"principals"`
 	}{Action: action, Resource: resource, Principals: []principal{}}
 	for _, e := range entries {
-		p := principal{ARN: e.Principal, Via: e.Via, Conditions: e.Conditions}
+		p := principal{ARN: e.Principal, Via: e.Via, Conditions: e.Conditions, UnreadTags: e.UnreadTags}
 		if p.Via == nil {
 			p.Via = []string{}
 		}
@@ -159,6 +172,9 @@ func writeWhoCanTable(w io.Writer, action, resource string, entries []rules.WhoC
 		cond := "-"
 		if len(e.Conditions) > 0 {
 			cond = strings.Join(e.Conditions, "; ")
+		}
+		if len(e.UnreadTags) > 0 {
+			cond += " (depends on tags that were not read: " + strings.Join(e.UnreadTags, "; ") + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Principal, strings.Join(e.Via, ", "), cond)
 	}

@@ -1,0 +1,475 @@
+package identity
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+const (
+	owner   = "111122223333"
+	orgMine = "o-a1b2c3d4e5"
+)
+
+// who is a user or role of a fixture.
+type who struct {
+	name     string
+	path     string // role path, "/" when empty
+	inline   []string
+	boundary string
+	tags     map[string]string
+	linked   bool // a service-linked role
+}
+
+// repoSpec is a repository of a fixture.
+type repoSpec struct {
+	name, region string // region "" is us-east-1
+	policy       string // "" is none
+	tags         map[string]string
+	tagsKnown    bool
+}
+
+// fixture is an account: its users, roles, SCPs, repositories and registry
+// policy.
+type fixture struct {
+	users, roles []who
+	scps         []string
+	repos        []repoSpec
+	// registry is the registry policy of registryRegion (default us-east-1),
+	// of scope scope ("" unknown, which means V2).
+	registry, registryRegion, scope string
+	// regions are more regions of the account, with no repository.
+	regions []string
+	orgID   string
+	at      time.Time
+}
+
+func parsed(t *testing.T, name, src string) *estate.Policy {
+	t.Helper()
+	d, err := policy.Parse([]byte(src), name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return &estate.Policy{Name: name, Doc: d}
+}
+
+func (f fixture) build(t *testing.T) *Model {
+	t.Helper()
+	e := estate.New()
+	a := e.Account(owner)
+	iam := &estate.IAM{}
+	inline := func(label string, srcs []string) []*estate.Policy {
+		var out []*estate.Policy
+		for i, s := range srcs {
+			out = append(out, parsed(t, fmt.Sprintf("inline policy %d of %s", i, label), s))
+		}
+		return out
+	}
+	boundary := func(name, src string) string {
+		if src == "" {
+			return ""
+		}
+		arn := "arn:aws:iam::" + owner + ":policy/boundary-" + name
+		iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: "boundary-" + name, ARN: arn, VersionID: "v1", Default: parsed(t, arn, src)})
+		return arn
+	}
+	for _, u := range f.users {
+		iam.Users = append(iam.Users, &estate.User{Name: u.name, ARN: "arn:aws:iam::" + owner + ":user/" + u.name, ID: "AIDA" + strings.ToUpper(u.name),
+			Inline: inline("user/"+u.name, u.inline), Boundary: boundary(u.name, u.boundary), Tags: u.tags})
+	}
+	for _, r := range f.roles {
+		path := r.path
+		if path == "" {
+			path = "/"
+		}
+		iam.Roles = append(iam.Roles, &estate.Role{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: "AROA" + strings.ToUpper(r.name),
+			Inline: inline("role/"+r.name, r.inline), Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked})
+	}
+	a.IAM = iam
+	for i, s := range f.scps {
+		a.SCPs = append(a.SCPs, parsed(t, fmt.Sprintf("scp-%d", i), s))
+	}
+	a.SCPsKnown = len(f.scps) > 0
+	for _, r := range f.repos {
+		repo := a.Region(r.region).Repository(r.name)
+		if r.policy != "" {
+			repo.SetPolicy(parsed(t, "repository policy of "+r.name, r.policy))
+		} else {
+			repo.SetPolicy(nil)
+		}
+		repo.Tags, repo.TagsKnown = r.tags, r.tagsKnown
+	}
+	if f.registry != "" {
+		reg := &a.Region(f.registryRegion).Registry
+		reg.SetPolicy(parsed(t, "registry policy", f.registry))
+		reg.Scope = f.scope
+	}
+	for _, r := range f.regions {
+		a.Region(r)
+	}
+	return Build(a, f.orgID, "", f.at)
+}
+
+// question is one Can question and its answer.
+type question struct {
+	who    string // "role/NAME" or "user/NAME"
+	action string
+	repo   string // "REGION/NAME", "NAME" (us-east-1), or "" for "*"
+	mode   Mode
+	want   bool
+}
+
+func (m *Model) principal(t *testing.T, label string) *Principal {
+	t.Helper()
+	for _, p := range m.Principals {
+		if p.Label() == label {
+			return p
+		}
+	}
+	t.Fatalf("no principal %s", label)
+	return nil
+}
+
+func (m *Model) repository(t *testing.T, spec string) *Repository {
+	t.Helper()
+	if spec == "" {
+		return nil
+	}
+	region, name, ok := strings.Cut(spec, "/")
+	if !ok {
+		region, name = estate.DefaultRegion, spec
+	}
+	arn := estate.RepositoryARN(region, owner, name)
+	if r := m.Repository(arn); r != nil {
+		return r
+	}
+	return m.Transient(arn)
+}
+
+// ask answers q through Can, through Answer (for the model's own
+// repositories) and without the memo, and fails when they differ.
+func ask(t *testing.T, f fixture, q question) {
+	t.Helper()
+	m := f.build(t)
+	p, repo := m.principal(t, q.who), m.repository(t, q.repo)
+	w := m.Can(p, q.action, repo, q.mode)
+	if got := w != nil; got != q.want {
+		reason := ""
+		if w != nil {
+			reason = w.Decision.Reason
+		}
+		t.Fatalf("%s %s on %q (mode %d) = %v, want %v %s", q.who, q.action, q.repo, q.mode, got, q.want, reason)
+	}
+	if w != nil {
+		// Every proof replays: the evaluator allows its request.
+		if e := m.Explain(p, w); e.Decision.Result != eval.Allow {
+			t.Fatalf("the proof does not replay: %v", e.Decision.Reason)
+		}
+	}
+	if repo != nil && repo.index >= 0 {
+		if got := m.Answer(p, q.action, q.mode).Repos[repo.index] != nil; got != q.want {
+			t.Fatalf("Answer says %v, Can says %v", got, q.want)
+		}
+	}
+	off := f.build(t)
+	off.memo.off = true
+	if got := off.Can(off.principal(t, q.who), q.action, off.repository(t, q.repo), q.mode) != nil; got != q.want {
+		t.Fatalf("without the memo: %v, with it: %v", got, q.want)
+	}
+}
+
+type canCase struct {
+	name string
+	f    fixture
+	qs   []question
+}
+
+func runCanCases(t *testing.T, cases []canCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, q := range c.qs {
+				ask(t, c.f, q)
+			}
+		})
+	}
+}
+
+// Policies used by the tables.
+const (
+	allowECR   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`
+	allowPull  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}`
+	allowAll   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	allowLogin = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}`
+)
+
+func repoGrant(principal, action string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"` + action + `"}]}`
+}
+
+func identityWith(action, condition string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + action + `","Resource":"*","Condition":` + condition + `}]}`
+}
+
+func roleARN(name string) string { return "arn:aws:iam::" + owner + ":role/" + name }
+func userARN(name string) string { return "arn:aws:iam::" + owner + ":user/" + name }
+
+// IAM User Guide, "Permissions boundaries for IAM entities": the effective
+// permissions are the intersection of the identity policies and the
+// boundary; a same-account resource-based policy that names an IAM user
+// is not limited by the user's boundary, one that names a role is.
+func TestCanBoundary(t *testing.T) {
+	app := []repoSpec{{name: "app", policy: repoGrant(userARN("dev"), "ecr:PutImage")}, {name: "web", policy: repoGrant(roleARN("ci"), "ecr:PutImage")}}
+	f := fixture{
+		users: []who{{name: "dev", boundary: allowPull}},
+		roles: []who{{name: "ci", inline: []string{allowECR}, boundary: allowPull}, {name: "free"}},
+		repos: app,
+	}
+	runCanCases(t, []canCase{
+		{"inside both", f, []question{{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true}}},
+		{"outside the boundary", f, []question{{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"}}},
+		{"repository policy names the user: not limited", f, []question{{who: "user/dev", action: "ecr:PutImage", repo: "app", want: true}}},
+		{"repository policy names the role: limited", f, []question{{who: "role/ci", action: "ecr:PutImage", repo: "web"}}},
+		{"repository policy names another principal", f, []question{{who: "user/dev", action: "ecr:PutImage", repo: "web"}}},
+		{"no policy at all", f, []question{{who: "role/free", action: "ecr:BatchGetImage", repo: "app"}}},
+	})
+	g := f
+	g.roles = []who{{name: "ci"}}
+	runCanCases(t, []canCase{{"repository policy names a role without boundary", g, []question{{who: "role/ci", action: "ecr:PutImage", repo: "web", want: true}}}})
+}
+
+// AWS Organizations User Guide, "Service control policies (SCPs)" and IAM
+// User Guide, "Policy evaluation logic": every SCP level must allow, a Deny
+// in one denies; SCPs do not restrict service-linked roles.
+func TestCanSCP(t *testing.T) {
+	denyDelete := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"ecr:DeleteRepository","Resource":"*"}]}`
+	pullOnly := allowPull
+	repos := []repoSpec{{name: "app", policy: repoGrant(roleARN("ci"), "ecr:DeleteRepository")}}
+	roles := []who{{name: "ci", inline: []string{allowECR}}, {name: "AWSServiceRoleForECR", path: "/aws-service-role/ecr.amazonaws.com/", inline: []string{allowECR}, linked: true}}
+	runCanCases(t, []canCase{
+		{"SCP deny beats identity and repository allows", fixture{roles: roles, repos: repos, scps: []string{denyDelete}}, []question{
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"an SCP that does not allow the action", fixture{roles: roles, repos: repos, scps: []string{allowAll, pullOnly}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
+		}},
+		{"service-linked roles are outside SCPs", fixture{roles: roles, repos: repos, scps: []string{denyDelete}}, []question{
+			{who: "role/AWSServiceRoleForECR", action: "ecr:DeleteRepository", repo: "app", want: true},
+		}},
+	})
+}
+
+// ECR User Guide, "Private registry permissions in Amazon ECR": under scope
+// V2 (the default) the registry policy governs every ECR action on every
+// repository of the registry; under V1 only ReplicateImage,
+// BatchImportUpstreamImage and CreateRepository. IAM User Guide, "Policy
+// evaluation logic": within one account a resource-based grant needs no
+// identity policy, and a Deny in any policy denies. SPEC section 1,
+// "Registry policy scope".
+func TestCanRegistryPolicy(t *testing.T) {
+	grant := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + roleARN("scanner") + `"},"Action":["ecr:BatchGetImage","ecr:CreateRepository"],"Resource":"arn:aws:ecr:us-east-1:` + owner + `:repository/*"}]}`
+	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:DeleteRepository","Resource":"*"}]}`
+	roles := []who{{name: "scanner"}, {name: "idle"}, {name: "admin", inline: []string{allowECR}}}
+	repos := []repoSpec{{name: "app"}, {name: "app", region: "eu-west-1"}}
+	v2 := fixture{roles: roles, repos: repos, registry: grant}
+	v1 := fixture{roles: roles, repos: repos, registry: grant, scope: estate.ScopeV1}
+	runCanCases(t, []canCase{
+		{"V2 grants the named role", v2, []question{
+			{who: "role/scanner", action: "ecr:BatchGetImage", repo: "app", want: true},
+			{who: "role/scanner", action: "ecr:BatchGetImage", repo: "not-in-inputs", want: true},
+			{who: "role/scanner", action: "ecr:PutImage", repo: "app"},
+			{who: "role/idle", action: "ecr:BatchGetImage", repo: "app"},
+		}},
+		{"the registry policy of another region does not apply", v2, []question{{who: "role/scanner", action: "ecr:BatchGetImage", repo: "eu-west-1/app"}}},
+		{"V1 governs only its three actions", v1, []question{
+			{who: "role/scanner", action: "ecr:BatchGetImage", repo: "app"},
+			{who: "role/scanner", action: "ecr:CreateRepository", repo: "app", want: true},
+		}},
+		{"a registry Deny beats identity allows", fixture{roles: roles, repos: repos, registry: deny}, []question{
+			{who: "role/admin", action: "ecr:DeleteRepository", repo: "app"},
+			{who: "role/admin", action: "ecr:DeleteRepository", repo: "eu-west-1/app", want: true},
+			{who: "role/admin", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"a registry Deny under V1 does not govern deletes", fixture{roles: roles, repos: repos, registry: deny, scope: estate.ScopeV1}, []question{
+			{who: "role/admin", action: "ecr:DeleteRepository", repo: "app", want: true},
+		}},
+	})
+	// "Every repository" (ECR009) sees the registry grant too.
+	one := v2
+	one.repos = repos[:1]
+	m := one.build(t)
+	if m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free) == nil {
+		t.Error("a V2 registry grant on repository/* in the account's only region is not 'every repository'")
+	}
+	if m.Answer(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free).Every == nil {
+		t.Error("Answer's Every misses the registry grant")
+	}
+	// With a second region whose registry grants nothing, it is not.
+	m = v2.build(t)
+	if m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free) != nil || m.Answer(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free).Every != nil {
+		t.Error("a registry grant in us-east-1 counts as 'every repository' of an account in two regions")
+	}
+}
+
+// IAM User Guide, "AWS JSON policy elements: Principal" (role session
+// principals): arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION names the
+// sessions of ROLE with that name; whoever assumes the role picks the name,
+// so the role can act as that session. The session ARN has no role path.
+func TestCanRoleSession(t *testing.T) {
+	session := "arn:aws:sts::" + owner + ":assumed-role/ci/deploy"
+	f := fixture{
+		roles: []who{{name: "ci"}, {name: "deploy"}},
+		repos: []repoSpec{{name: "app", policy: repoGrant(session, "ecr:PutImage")}, {name: "web"}},
+	}
+	withPath := fixture{roles: []who{{name: "ci", path: "/build/", boundary: allowPull}}, repos: f.repos}
+	runCanCases(t, []canCase{
+		{"the role of the session", f, []question{{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true}}},
+		{"a role named like the session", f, []question{{who: "role/deploy", action: "ecr:PutImage", repo: "app"}}},
+		{"another repository", f, []question{{who: "role/ci", action: "ecr:PutImage", repo: "web"}}},
+		// A grant to the session directly is not limited by the boundary.
+		{"a role with a path and a boundary", withPath, []question{{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true}}},
+	})
+	m := f.build(t)
+	got := m.WhoCan("ecr:PutImage", m.repository(t, "app"))
+	if len(got) != 1 || got[0].Principal.ARN != roleARN("ci") {
+		t.Errorf("WhoCan = %v, want role/ci only", got)
+	}
+}
+
+// SPEC section 3, "Keys fixed by the world": aws:RequestedRegion is the
+// repository's region (for actions without a resource type, each region in
+// scope), aws:ResourceAccount its owner (the caller's account for those),
+// aws:ResourceOrgID/aws:ResourceOrgPaths the owner's organization,
+// aws:CurrentTime/aws:EpochTime the time of the scan. IAM User Guide, "AWS
+// global condition context keys"; AWS Organizations User Guide, "SCP
+// examples" (deny access based on the requested Region).
+func TestCanWorldKeys(t *testing.T) {
+	regionSCP := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1"]}}}]}`
+	perimeterSCP := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:ResourceAccount":["` + owner + `"]}}}]}`
+	role := func(policies ...string) []who { return []who{{name: "ci", inline: policies}} }
+	repos := []repoSpec{{name: "app"}, {name: "app", region: "eu-west-1"}}
+	jan2026 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	runCanCases(t, []canCase{
+		{"aws:RequestedRegion is the repository's region", fixture{roles: role(allowECR, allowLogin), repos: repos, scps: []string{regionSCP}}, []question{
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", want: true},
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "eu-west-1/app"},
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "eu-west-1/app", mode: NoMFA},
+			// "*": the role can log in to some region of the model.
+			{who: "role/ci", action: "ecr:GetAuthorizationToken", want: true},
+		}},
+		{"aws:RequestedRegion for '*' when no region in scope is allowed", fixture{roles: role(allowLogin), repos: []repoSpec{{name: "app", region: "eu-west-1"}}, scps: []string{regionSCP}}, []question{
+			{who: "role/ci", action: "ecr:GetAuthorizationToken"},
+		}},
+		{"aws:ResourceAccount: the owner, and the caller's account for '*'", fixture{roles: role(allowECR), repos: repos, scps: []string{perimeterSCP}}, []question{
+			{who: "role/ci", action: "ecr:GetAuthorizationToken", want: true},
+			{who: "role/ci", action: "ecr:PutRegistryPolicy", want: true},
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
+		}},
+		{"aws:ResourceAccount naming another account never applies", fixture{roles: role(identityWith("ecr:*", `{"StringEquals":{"aws:ResourceAccount":"444455556666"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app"},
+			{who: "role/ci", action: "ecr:GetAuthorizationToken"},
+		}},
+		{"aws:ResourceOrgID known", fixture{orgID: orgMine, roles: role(identityWith("ecr:*", `{"StringEquals":{"aws:ResourceOrgID":"`+orgMine+`"}}`), identityWith("ecr:PutImage", `{"StringEquals":{"aws:ResourceOrgID":"o-9z8y7x6w5v"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
+		}},
+		{"aws:ResourceOrgID of another organization", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"StringEquals":{"aws:ResourceOrgID":"o-9z8y7x6w5v"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+		}},
+		{"aws:ResourceOrgID unknown is left to the search", fixture{roles: role(identityWith("ecr:PutImage", `{"StringEquals":{"aws:ResourceOrgID":"o-9z8y7x6w5v"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"aws:ResourceOrgPaths inside the known organization", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"`+orgMine+`/*"}}`), identityWith("ecr:DeleteRepository", `{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"o-9z8y7x6w5v/*"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+		}},
+		{"aws:CurrentTime before the window closes", fixture{at: jan2026.Add(-time.Hour), roles: role(identityWith("ecr:*", `{"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
+			{who: "role/ci", action: "ecr:GetAuthorizationToken", want: true},
+		}},
+		{"aws:CurrentTime after the window closed", fixture{at: jan2026.Add(time.Hour), roles: role(identityWith("ecr:*", `{"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app"},
+			{who: "role/ci", action: "ecr:GetAuthorizationToken"},
+		}},
+		{"aws:EpochTime is the scan time in seconds", fixture{at: jan2026, roles: role(identityWith("ecr:*", fmt.Sprintf(`{"NumericGreaterThanEquals":{"aws:EpochTime":"%d"}}`, jan2026.Unix()))), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
+		}},
+		{"aws:EpochTime before the window opens", fixture{at: jan2026, roles: role(identityWith("ecr:*", fmt.Sprintf(`{"NumericGreaterThan":{"aws:EpochTime":"%d"}}`, jan2026.Unix()))), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app"},
+		}},
+	})
+}
+
+// SPEC section 3, "Who can": tags that were not read are unknown, not
+// absent; a grant that depends on one is listed, marked. ECR006's question
+// (NoMFA) takes them as absent. Service Authorization Reference for Amazon
+// ECR (ecr:ResourceTag/${TagKey}).
+func TestCanUnreadTags(t *testing.T) {
+	tagged := identityWith("ecr:DeleteRepository", `{"StringEquals":{"ecr:ResourceTag/team":"platform"}}`)
+	untagged := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:DeleteRepository","Resource":"*"},{"Effect":"Deny","Action":"ecr:DeleteRepository","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}}]}`
+	f := fixture{
+		roles: []who{{name: "ci", inline: []string{tagged}}, {name: "ops", inline: []string{untagged}}},
+		repos: []repoSpec{
+			{name: "unread"},
+			{name: "platform", tags: map[string]string{"team": "platform"}, tagsKnown: true},
+			{name: "web", tags: map[string]string{"team": "web"}, tagsKnown: true},
+			{name: "none", tagsKnown: true},
+			{name: "protected", tags: map[string]string{"protected": "true"}, tagsKnown: true},
+		},
+	}
+	runCanCases(t, []canCase{{"tag conditions", f, []question{
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "unread", want: true},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "not-in-inputs", want: true},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "platform", want: true},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "web"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "none"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "unread", mode: NoMFA},
+		{who: "role/ops", action: "ecr:DeleteRepository", repo: "unread", want: true},
+		{who: "role/ops", action: "ecr:DeleteRepository", repo: "protected"},
+		{who: "role/ops", action: "ecr:DeleteRepository", repo: "none", want: true},
+	}}})
+
+	// IAM User Guide, "IAM policy elements: Variables and tags": a tag
+	// condition tied to the principal's own tag holds where the repository
+	// carries the principal's value.
+	team := identityWith("ecr:PutImage", `{"StringEquals":{"ecr:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)
+	g := fixture{
+		roles: []who{{name: "payments", inline: []string{team}, tags: map[string]string{"team": "payments"}}, {name: "untagged", inline: []string{team}}},
+		repos: []repoSpec{{name: "unread"}, {name: "web", tags: map[string]string{"team": "web"}, tagsKnown: true}},
+	}
+	runCanCases(t, []canCase{{"a tag condition tied to a principal tag", g, []question{
+		{who: "role/payments", action: "ecr:PutImage", repo: "unread", want: true},
+		{who: "role/payments", action: "ecr:PutImage", repo: "web"},
+		{who: "role/untagged", action: "ecr:PutImage", repo: "unread"},
+	}}})
+	gm := g.build(t)
+	if w := gm.Can(gm.principal(t, "role/payments"), "ecr:PutImage", gm.repository(t, "unread"), Free); strings.Join(UnreadTags(w), "|") != "ecr:ResourceTag/team = payments" {
+		t.Errorf("UnreadTags = %q, want the principal's team", UnreadTags(w))
+	}
+
+	m := f.build(t)
+	for _, c := range []struct {
+		repo string
+		want []string
+	}{
+		{"unread", []string{"ecr:ResourceTag/team = platform"}},
+		{"platform", nil},
+	} {
+		grants := m.WhoCan("ecr:DeleteRepository", m.repository(t, c.repo))
+		var got []string
+		for _, g := range grants {
+			if g.Principal.Name == "ci" {
+				got = UnreadTags(g.Witness)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%s: UnreadTags = %q, want %q", c.repo, got, c.want)
+		}
+	}
+}
