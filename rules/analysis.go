@@ -235,6 +235,8 @@ func (a *Analysis) principalFindings(rs []Rule) map[string][]Finding {
 
 // addExposure queues a target; analyzeExposure runs the queue.
 func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
+	// The world fixes the owner's organization (when known) and the time.
+	t.OrgID, t.At = a.Settings.OrgID(), a.Settings.At
 	a.Exposure = append(a.Exposure, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
 }
 
