@@ -18,6 +18,16 @@ type Context struct {
 	// opens counts the open overrides, so that contexts outside a search
 	// skip looking for them.
 	opens int
+	// layered: base is shared with another context and never written;
+	// keys set here are overrides.
+	layered bool
+}
+
+// Layer returns a context that reads c's keys and sets its own on top of
+// them, leaving c unchanged: cheap to make for many variants of one
+// context. c must not change while the layer is in use.
+func (c *Context) Layer() *Context {
+	return &Context{base: c.base, over: append([]override(nil), c.over...), opens: c.opens, layered: true}
 }
 
 type override struct {
@@ -38,6 +48,10 @@ func (c *Context) Set(key string, values ...string) {
 	if values == nil {
 		values = []string{}
 	}
+	if c.layered {
+		c.push(strings.ToLower(key), false, values)
+		return
+	}
 	if c.base == nil {
 		c.base = map[string][]string{}
 	}
@@ -49,6 +63,10 @@ func (c *Context) setLower(lower string, values []string) {
 	if values == nil {
 		values = []string{}
 	}
+	if c.layered {
+		c.push(lower, false, values)
+		return
+	}
 	if c.base == nil {
 		c.base = map[string][]string{}
 	}
@@ -57,6 +75,13 @@ func (c *Context) setLower(lower string, values []string) {
 
 // Merge sets every key of o in c (o's overrides included).
 func (c *Context) Merge(o *Context) {
+	if c.layered {
+		for k, v := range o.base {
+			c.push(k, false, v)
+		}
+		c.over = append(c.over, o.over...)
+		return
+	}
 	if c.base == nil {
 		c.base = make(map[string][]string, len(o.base))
 	}
@@ -73,7 +98,13 @@ func (c *Context) Merge(o *Context) {
 }
 
 // Delete makes key absent.
-func (c *Context) Delete(key string) { delete(c.base, strings.ToLower(key)) }
+func (c *Context) Delete(key string) {
+	if c.layered {
+		c.push(strings.ToLower(key), true, nil)
+		return
+	}
+	delete(c.base, strings.ToLower(key))
+}
 
 // Has reports whether key is present (with or without values).
 func (c *Context) Has(key string) bool {

@@ -121,37 +121,38 @@ func (p Principal) Name() string {
 // aws:PrincipalServiceName. (IAM User Guide, "AWS global condition context
 // keys".)
 func Derive(ctx *Context, p Principal) {
-	setIfAbsent := func(k string, v ...string) {
-		lower := strings.ToLower(k)
+	// Keys are written in lower case: Derive runs for every caller of a
+	// search.
+	setIfAbsent := func(lower string, v ...string) {
 		if _, ok := ctx.get(lower); !ok {
 			ctx.setLower(lower, v)
 		}
 	}
 	switch p.Type {
 	case Service:
-		setIfAbsent("aws:PrincipalIsAWSService", "true")
-		setIfAbsent("aws:PrincipalServiceName", p.Service)
-		setIfAbsent("aws:PrincipalServiceNamesList", p.Service)
+		setIfAbsent("aws:principalisawsservice", "true")
+		setIfAbsent("aws:principalservicename", p.Service)
+		setIfAbsent("aws:principalservicenameslist", p.Service)
 		return
 	case Anonymous:
 		return
 	}
-	setIfAbsent("aws:PrincipalIsAWSService", "false")
+	setIfAbsent("aws:principalisawsservice", "false")
 	arn := p.ARN
 	if p.Type == AssumedRole {
 		arn = p.RoleARN
 	}
-	setIfAbsent("aws:PrincipalArn", arn)
-	setIfAbsent("aws:PrincipalAccount", p.Account)
+	setIfAbsent("aws:principalarn", arn)
+	setIfAbsent("aws:principalaccount", p.Account)
 	switch p.Type {
 	case User:
-		setIfAbsent("aws:PrincipalType", "User")
+		setIfAbsent("aws:principaltype", "User")
 		setIfAbsent("aws:username", p.Name())
 	case Role, AssumedRole:
-		setIfAbsent("aws:PrincipalType", "AssumedRole")
+		setIfAbsent("aws:principaltype", "AssumedRole")
 	case Root:
-		setIfAbsent("aws:PrincipalType", "Account")
+		setIfAbsent("aws:principaltype", "Account")
 	case FederatedUser:
-		setIfAbsent("aws:PrincipalType", "FederatedUser")
+		setIfAbsent("aws:principaltype", "FederatedUser")
 	}
 }

@@ -388,6 +388,14 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 	return a.personalize(r.Witness)
 }
 
+// searchIf is search for an unnamed caller with one dimension, when ok.
+func (a *analyzer) searchIf(ok bool, c caller, act, res string, dim eval.Dimension) *eval.Witness {
+	if !ok {
+		return nil
+	}
+	return a.search(c, act, res, false, []eval.Dimension{dim})
+}
+
 // personalize makes a witness name the caller its chosen names describe:
 // the user, role session or federated user whose ARN and unique id the
 // proof carries, when the decision stays the same.
@@ -547,7 +555,11 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		if a.freshAccount != "" {
 			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false, false)...)
 		}
-		if w := a.search(c, g.rep, res, false, []eval.Dimension{anon}); w != nil {
+		// What is public anyway is no deputy's (see run).
+		if svc == freshService && g.set.Minus(a.res.Public.Actions).Empty() {
+			anon = nil
+		}
+		if w := a.searchIf(anon != nil, c, g.rep, res, anon); w != nil {
 			if a.res.Deputies[svc] == nil {
 				a.res.Deputies[svc] = &Access{}
 			}
@@ -660,15 +672,16 @@ func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
 	if a.callers == nil {
 		a.callers = map[string][]caller{}
 	}
-	out := a.callers[acct]
-	if out == nil {
-		out = callers(acct)
-		a.callers[acct] = out
-	}
+	// When the statements cannot tell the kinds of caller apart, one
+	// stands for all.
+	key := acct
 	if !kinds {
-		// The statements cannot tell the kinds of caller apart: one
-		// stands for all.
-		out = out[:1]
+		key += "/one"
+	}
+	out := a.callers[key]
+	if out == nil {
+		out = callers(acct, kinds)
+		a.callers[key] = out
 	}
 	if named {
 		for _, arn := range a.named.arnList() {

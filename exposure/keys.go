@@ -53,7 +53,8 @@ func (a *analyzer) worldKey(lower string) bool {
 	return false
 }
 
-// setWorld adds the world's keys to a request context.
+// setWorld adds the world's keys to a request context (nil: only make
+// them).
 func (a *analyzer) setWorld(ctx *eval.Context) {
 	if a.world == nil {
 		at := a.t.At
@@ -80,7 +81,9 @@ func (a *analyzer) setWorld(ctx *eval.Context) {
 		w.Set("aws:SecureTransport", "true")
 		a.world = w
 	}
-	ctx.Merge(a.world)
+	if ctx != nil {
+		ctx.Merge(a.world)
+	}
 }
 
 // space is the search space of a caller: every key but the caller's, the
@@ -134,14 +137,12 @@ const outsiderRoleID = "AROAECRGUARDOUTSIDER0"
 const freshSession = "ecrguard-session"
 
 // callers returns every kind of caller AWS has in acct (SPEC section 3):
-// an IAM user, a role session, a federated user (GetFederationToken) and
-// the root, each with the names it chooses.
-func callers(acct string) []caller {
+// a role session, an IAM user, a federated user (GetFederationToken) and
+// the root, each with the names it chooses; without all, only the first.
+func callers(acct string, all bool) []caller {
 	partition := "aws"
-	user := "arn:" + partition + ":iam::" + acct + ":user/"
 	role := "arn:" + partition + ":iam::" + acct + ":role/"
-	fed := "arn:" + partition + ":sts::" + acct + ":federated-user/"
-	return []caller{
+	out := []caller{
 		{
 			p: eval.Principal{Type: eval.Role, ARN: role + freshName, Account: acct},
 			names: []eval.Name{
@@ -151,6 +152,13 @@ func callers(acct string) []caller {
 			mfa:    mfaTemporary,
 			roleID: outsiderRoleID,
 		},
+	}
+	if !all {
+		return out
+	}
+	user := "arn:" + partition + ":iam::" + acct + ":user/"
+	fed := "arn:" + partition + ":sts::" + acct + ":federated-user/"
+	return append(out, []caller{
 		{
 			p: eval.Principal{Type: eval.User, ARN: user + freshName, Account: acct},
 			names: []eval.Name{
@@ -166,7 +174,7 @@ func callers(acct string) []caller {
 			mfa: mfaTemporary,
 		},
 		{p: eval.Principal{Type: eval.Root, ARN: "arn:" + partition + ":iam::" + acct + ":root", Account: acct}, mfa: mfaAny},
-	}
+	}...)
 }
 
 // namedCaller is a principal the policy names: its ARN is fixed; a role's
@@ -186,7 +194,8 @@ func namedCaller(p eval.Principal) caller {
 
 // context is the base context of a caller: who it is, and the world.
 func (a *analyzer) callerContext(c caller) *eval.Context {
-	ctx := eval.NewContext()
+	a.setWorld(nil)
+	ctx := a.world.Layer()
 	switch c.p.Type {
 	case eval.User:
 		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER0")
@@ -201,7 +210,6 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 		ctx.Set("aws:userid", c.p.Account)
 	}
 	eval.Derive(ctx, c.p)
-	a.setWorld(ctx)
 	return ctx
 }
 
