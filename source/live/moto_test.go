@@ -122,7 +122,7 @@ func TestMotoEndToEnd(t *testing.T) {
 
 	start := time.Now()
 	c, err := live.Run(context.Background(), cfg, live.Options{Regions: []string{"us-east-1", "eu-west-1"},
-		MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond, CallTimeout: time.Minute})
+		MaxAttempts: 2, Retryer: livetest.Retryer, CallTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func TestMotoOrganization(t *testing.T) {
 	must("CreateRepository in the member account", err)
 
 	c, err := live.Run(ctx, cfg, live.Options{Regions: []string{"us-east-1"}, Accounts: []string{motoAccount, member},
-		RoleName: "OrganizationAccountAccessRole", MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond})
+		RoleName: "OrganizationAccountAccessRole", MaxAttempts: 2, Retryer: livetest.Retryer})
 	if err != nil {
 		t.Fatal(err)
 	}
