@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -33,6 +34,9 @@ type awsOptions struct {
 	callTimeout time.Duration
 	quiet       bool
 	verbose     bool
+	// retryer is live.Options.Retryer (nil: the collector's default); it
+	// is no flag, tests set it to retry without waiting.
+	retryer func() aws.Retryer
 }
 
 // awsFlagAnnotation marks the flags addAWSFlags declares, so that scan can
@@ -138,6 +142,7 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 		// max_attempts in the profile or AWS_MAX_ATTEMPTS, as the AWS CLI
 		// honours them; otherwise live.DefaultMaxAttempts.
 		MaxAttempts: cfg.RetryMaxAttempts,
+		Retryer:     o.retryer,
 		Logger:      slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if len(o.accounts) == 1 && o.accounts[0] == "all" {

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -20,8 +21,8 @@ type collectOptions struct {
 	output string
 }
 
-func newCollectCommand() *cobra.Command {
-	var o collectOptions
+func newCollectCommand(retryer func() aws.Retryer) *cobra.Command {
+	o := collectOptions{aws: awsOptions{retryer: retryer}}
 	c := &cobra.Command{
 		Use:   "collect [--output FILE] [AWS flags]",
 		Short: "Read an AWS account into a snapshot file, for scanning offline",

@@ -39,10 +39,13 @@ func awsEnv(t *testing.T, srv *livetest.Server) {
 	}
 }
 
+// runCLI runs the command line as run does, except that AWS calls retry
+// without waiting (livetest.Retryer), and returns the exit code and
+// output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = execute(newRootCommand(&out, &errb, livetest.Retryer), args, &errb)
 	return code, out.String(), errb.String()
 }
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/rules"
@@ -49,7 +50,10 @@ func inputError(err error) error {
 // exitWith ends a command with a code and no message.
 func exitWith(code int) error { return &exitError{code: code} }
 
-func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+// newRootCommand builds the command line. retryer, when not nil, builds
+// the SDK retryers of the commands that read AWS (live.Options.Retryer);
+// main passes nil, the collector's default.
+func newRootCommand(stdout, stderr io.Writer, retryer func() aws.Retryer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ecrguard",
 		Short: "Who can read, replace, delete or re-share your Amazon ECR repositories",
@@ -70,12 +74,12 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
 	root.AddCommand(
-		newScanCommand(),
+		newScanCommand(retryer),
 		newWhoCanCommand(),
 		newSimulateCommand(),
 		newRulesCommand(),
 		newDemoCommand(),
-		newCollectCommand(),
+		newCollectCommand(retryer),
 	)
 	return root
 }
@@ -86,7 +90,11 @@ func main() {
 
 // run executes the command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRootCommand(stdout, stderr)
+	return execute(newRootCommand(stdout, stderr, nil), args, stderr)
+}
+
+// execute runs root with args and returns the exit code.
+func execute(root *cobra.Command, args []string, stderr io.Writer) int {
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -265,8 +266,8 @@ type scanOptions struct {
 const scanRegionUsage = `with --aws: a region to read (repeatable, or comma-separated; default: the profile's region); ` +
 	`without --aws: the region of inputs that name none (overrides the config's region; default us-east-1)`
 
-func newScanCommand() *cobra.Command {
-	var o scanOptions
+func newScanCommand(retryer func() aws.Retryer) *cobra.Command {
+	o := scanOptions{aws: awsOptions{retryer: retryer}}
 	c := &cobra.Command{
 		Use:   "scan [PATH... | --aws]",
 		Short: "Find who outside (and inside) the account can use each ECR repository",

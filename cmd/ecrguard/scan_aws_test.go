@@ -196,8 +196,8 @@ func TestLiveAndSnapshotReportsAreIdentical(t *testing.T) {
 // what could be read is still reported. How the collector classifies each
 // failure, and more failures (IAM pages, Organizations, GetAccountSetting),
 // are tested in source/live (wire_test.go); this is the exit code. The
-// throttling cases take seconds: after a throttle, the SDK's adaptive retry
-// mode slows the client down, as it should.
+// calls retry without waiting (runCLI): the production default, adaptive
+// mode, would sleep for seconds after each throttle.
 func TestScanAWSFaults(t *testing.T) {
 	tests := []struct {
 		name string
@@ -376,7 +376,7 @@ func TestScanAWSInterrupted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	root := newRootCommand(&stdout, &stderr)
+	root := newRootCommand(&stdout, &stderr, livetest.Retryer)
 	root.SetArgs([]string{"scan", "--aws", "--region", "us-east-1", "--format", "json"})
 	err := root.ExecuteContext(ctx)
 	var ee *exitError

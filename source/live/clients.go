@@ -40,6 +40,8 @@ type Clients struct {
 // with the SDK's adaptive mode (client-side rate limiting after throttles)
 // and without a retry quota, so that a long scan waits out throttling
 // instead of giving up; opts.MaxAttempts and opts.MaxBackoff bound it.
+// opts.Retryer, when set, replaces that mode (opts.MaxAttempts still
+// bounds it).
 // Credentials are wrapped so that the secrets they hold are known to the
 // redactor (rd may be nil).
 func NewClients(cfg aws.Config, opts Options, rd *Redactor) *Clients {
@@ -48,15 +50,7 @@ func NewClients(cfg aws.Config, opts Options, rd *Redactor) *Clients {
 	if cfg.Credentials != nil && rd != nil {
 		cfg.Credentials = aws.NewCredentialsCache(recordingProvider{inner: cfg.Credentials, rd: rd})
 	}
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-				so.MaxAttempts = opts.MaxAttempts
-				so.MaxBackoff = opts.MaxBackoff
-				so.RateLimiter = ratelimit.None
-			})
-		})
-	}
+	cfg.Retryer = opts.retryer()
 	if cfg.HTTPClient == nil {
 		// The SDK's default client has no overall timeout; the per-call
 		// context deadline bounds each call instead.
@@ -79,6 +73,23 @@ func NewClients(cfg aws.Config, opts Options, rd *Redactor) *Clients {
 		return NewClients(ac, opts, rd)
 	}
 	return c
+}
+
+// retryer returns the constructor of the clients' retryers (o has its
+// defaults).
+func (o Options) retryer() func() aws.Retryer {
+	if o.Retryer != nil {
+		return func() aws.Retryer { return retry.AddWithMaxAttempts(o.Retryer(), o.MaxAttempts) }
+	}
+	return func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = o.MaxAttempts
+				so.MaxBackoff = o.MaxBackoff
+				so.RateLimiter = ratelimit.None
+			})
+		})
+	}
 }
 
 // assumeRoleProvider returns cached credentials of a session of roleARN.

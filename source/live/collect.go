@@ -64,10 +64,19 @@ type Options struct {
 	Concurrency int
 	// CallTimeout bounds one call, retries included (DefaultCallTimeout).
 	CallTimeout time.Duration
-	// MaxAttempts and MaxBackoff bound the SDK's adaptive retries of one
-	// call (DefaultMaxAttempts, DefaultMaxBackoff).
+	// MaxAttempts bounds the attempts of one call, whichever retryer makes
+	// them (DefaultMaxAttempts). MaxBackoff bounds the delay between two
+	// attempts of the default retryer (DefaultMaxBackoff).
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// Retryer, when set, builds the retryer of each SDK client instead of
+	// the production default: the SDK's adaptive mode without a retry
+	// quota, bounded by MaxAttempts and MaxBackoff (see NewClients).
+	// MaxAttempts still applies; the delays are the retryer's own. Tests
+	// set the standard mode without delays, since adaptive mode's
+	// client-side rate limiter sleeps for seconds after a throttle whatever
+	// MaxBackoff says.
+	Retryer func() aws.Retryer
 	// Logger receives diagnostics (nil: none). Messages are redacted.
 	Logger *slog.Logger
 	// Progress, when set, is called (from one goroutine at a time) whenever

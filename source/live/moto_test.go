@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,31 +29,15 @@ import (
 
 const motoAccount = "123456789012" // moto's default account
 
-// sharedMoto is the moto server the tests of this package share: started
-// on first use (moto takes seconds to load AWS's managed policies) and
-// stopped by TestMain. Tests keep to their own names, so that they can
-// share it, as they share ECRGUARD_MOTO_URL when CI gives one.
-var sharedMoto struct {
-	once sync.Once
-	srv  *livetest.MotoServer
-	err  error
-}
-
-func motoURL(t *testing.T) string {
-	t.Helper()
-	if os.Getenv(livetest.EnvMotoURL) != "" {
-		return livetest.Moto(t)
-	}
-	sharedMoto.once.Do(func() { sharedMoto.srv, sharedMoto.err = livetest.StartMoto() })
-	if sharedMoto.err != nil {
-		livetest.Unavailable(t, sharedMoto.err)
-	}
-	return sharedMoto.srv.URL
-}
+// moto is the moto server of this test binary. The moto tests do not run
+// in parallel; each keeps to names of its own (seedMoto's prefix, the
+// organization's new member account), so that they can share a server with
+// other runs.
+var moto livetest.SharedMoto
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	sharedMoto.srv.Stop()
+	moto.Stop()
 	os.Exit(code)
 }
 
@@ -115,14 +98,14 @@ func seedMoto(t *testing.T, cfg aws.Config, prefix string) {
 }
 
 func TestMotoEndToEnd(t *testing.T) {
-	url := motoURL(t)
+	url := moto.URL(t)
 	cfg := livetest.Config(t, url, "us-east-1")
 	prefix := fmt.Sprintf("e2e%d", time.Now().UnixNano()%1e9)
 	seedMoto(t, cfg, prefix)
 
 	start := time.Now()
 	c, err := live.Run(context.Background(), cfg, live.Options{Regions: []string{"us-east-1", "eu-west-1"},
-		MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond, CallTimeout: time.Minute})
+		MaxAttempts: 2, Retryer: livetest.Retryer, CallTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +212,7 @@ func TestMotoEndToEnd(t *testing.T) {
 // management account and a member reached through a role, whose SCPs (root,
 // OU, account) are read with the starting credentials.
 func TestMotoOrganization(t *testing.T) {
-	url := motoURL(t)
+	url := moto.URL(t)
 	cfg := livetest.Config(t, url, "us-east-1")
 	ctx := context.Background()
 	must := func(what string, err error) {
@@ -269,7 +252,7 @@ func TestMotoOrganization(t *testing.T) {
 	must("CreateRepository in the member account", err)
 
 	c, err := live.Run(ctx, cfg, live.Options{Regions: []string{"us-east-1"}, Accounts: []string{motoAccount, member},
-		RoleName: "OrganizationAccountAccessRole", MaxAttempts: 2, MaxBackoff: 10 * time.Millisecond})
+		RoleName: "OrganizationAccountAccessRole", MaxAttempts: 2, Retryer: livetest.Retryer})
 	if err != nil {
 		t.Fatal(err)
 	}

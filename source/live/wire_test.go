@@ -18,10 +18,11 @@ import (
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
 
-// fastOptions retries quickly so that "throttled forever" ends in
-// milliseconds.
+// fastOptions retries without waiting (standard mode, no delay: adaptive
+// mode would sleep for seconds after a throttle) so that "throttled
+// forever" ends in milliseconds.
 func fastOptions(regions ...string) live.Options {
-	return live.Options{Regions: regions, Concurrency: 4, MaxAttempts: 3, MaxBackoff: 5 * time.Millisecond, CallTimeout: time.Minute}
+	return live.Options{Regions: regions, Concurrency: 4, MaxAttempts: 3, Retryer: livetest.Retryer, CallTimeout: time.Minute}
 }
 
 func collect(t *testing.T, srv *livetest.Server, opts live.Options) *live.Collection {

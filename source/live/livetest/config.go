@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -24,6 +27,19 @@ func Config(t testing.TB, endpoint, region string) aws.Config {
 		Credentials:  credentials.NewStaticCredentialsProvider(HomeAccessKey, HomeSecretKey, HomeSessionToken),
 		HTTPClient:   LoopbackClient(),
 	}
+}
+
+// Retryer is the retryer tests give live.Options.Retryer: the SDK's
+// standard mode with no delay between attempts and no retry quota, so that
+// a throttled call succeeds or fails in milliseconds. (The production
+// default, adaptive mode, sleeps for seconds after a throttle in its
+// client-side rate limiter.) Which errors are retried is the SDK's, as in
+// production.
+func Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		o.RateLimiter = ratelimit.None
+	})
 }
 
 // GuardEndpoint fails the test unless endpoint is an http URL on the

@@ -100,22 +100,53 @@ func Unavailable(t testing.TB, err error) {
 		err, EnvMotoURL, EnvRequireMoto)
 }
 
-// Moto returns the endpoint of a moto server for one test: EnvMotoURL when
-// set, or else a server started for the test and stopped when it ends.
-// Without moto the test is skipped, unless EnvRequireMoto is 1.
-func Moto(t testing.TB) string {
-	t.Helper()
-	if u := os.Getenv(EnvMotoURL); u != "" {
-		GuardEndpoint(t, u)
-		return strings.TrimRight(u, "/")
-	}
-	s, err := StartMoto()
-	if err != nil {
-		Unavailable(t, err)
-	}
-	t.Cleanup(s.Stop)
-	return s.URL
+// SharedMoto is the moto server of one test binary, shared by its tests:
+// EnvMotoURL when set (CI starts one server for every package), or else a
+// server started on first use (moto takes a second or more to start) and
+// stopped by the binary's TestMain:
+//
+//	var moto livetest.SharedMoto
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		moto.Stop()
+//		os.Exit(code)
+//	}
+//
+// Tests never reset the server (POST /moto-api/reset): with EnvMotoURL
+// the test binaries of `go test ./...` share it and run in parallel, so a
+// reset would wipe the resources another is reading. Each test keeps to
+// names of its own instead.
+type SharedMoto struct {
+	once sync.Once
+	url  string
+	srv  *MotoServer
+	err  error
 }
+
+// URL returns the server's endpoint. Without moto the test is skipped,
+// unless EnvRequireMoto is 1.
+func (s *SharedMoto) URL(t testing.TB) string {
+	t.Helper()
+	s.once.Do(func() {
+		if u := os.Getenv(EnvMotoURL); u != "" {
+			s.url = strings.TrimRight(u, "/")
+			return
+		}
+		s.srv, s.err = StartMoto()
+		if s.err == nil {
+			s.url = s.srv.URL
+		}
+	})
+	if s.err != nil {
+		Unavailable(t, s.err)
+	}
+	GuardEndpoint(t, s.url)
+	return s.url
+}
+
+// Stop stops the server URL started, if it started one.
+func (s *SharedMoto) Stop() { s.srv.Stop() }
 
 // syncBuffer collects the server's output, written from exec's goroutines.
 type syncBuffer struct {
