@@ -49,13 +49,13 @@ func (c *Context) Set(key string, values ...string) {
 		values = []string{}
 	}
 	if c.layered {
-		c.push(strings.ToLower(key), false, values)
+		c.push(lowerKey(key), false, values)
 		return
 	}
 	if c.base == nil {
 		c.base = map[string][]string{}
 	}
-	c.base[strings.ToLower(key)] = values
+	c.base[lowerKey(key)] = values
 }
 
 // setLower is Set for a key already in lower case.

@@ -18,7 +18,6 @@ package eval
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/policy"
@@ -149,7 +148,7 @@ func Evaluate(ps *PolicySet, r *Request) Decision {
 }
 
 func prepare(ps *PolicySet, r *Request) prepared {
-	pr := prepared{Request: *r, ctx: r.Context, actIndex: -1, actLower: strings.ToLower(r.Action)}
+	pr := prepared{Request: *r, ctx: r.Context, actIndex: -1, actLower: lowerKey(r.Action)}
 	if pr.ctx == nil {
 		pr.ctx = NewContext()
 	}

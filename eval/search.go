@@ -167,15 +167,57 @@ type searcher struct {
 
 	dims   []*dim
 	forced []string // keys AWS does not define: absent
-	byKey  map[string][]*ccond
-	// users maps a key to the conditions and resource templates that read
-	// it as a variable.
-	users map[string][]varUse
+	// keys are the keys the statements read, directly or as variables.
+	keys []keyInfo
 
 	evals     int
 	truncated bool
 	chosen    []Option
 	witness   *Witness
+}
+
+// keyInfo is what the statements read of one key: the conditions on it,
+// and the places that read it as a variable.
+type keyInfo struct {
+	key   string
+	conds []*ccond
+	users []varUse
+	taken bool // a dimension or a name sets it
+}
+
+// find returns the key's info, or nil.
+func (s *searcher) find(key string) *keyInfo {
+	for i := range s.keys {
+		if s.keys[i].key == key {
+			return &s.keys[i]
+		}
+	}
+	return nil
+}
+
+// info returns the key's info, adding it when new.
+func (s *searcher) info(key string) *keyInfo {
+	if ki := s.find(key); ki != nil {
+		return ki
+	}
+	s.keys = append(s.keys, keyInfo{key: key})
+	return &s.keys[len(s.keys)-1]
+}
+
+// condsOf returns the conditions on a key.
+func (s *searcher) condsOf(key string) []*ccond {
+	if ki := s.find(key); ki != nil {
+		return ki.conds
+	}
+	return nil
+}
+
+// usersOf returns the places that read a key as a variable.
+func (s *searcher) usersOf(key string) []varUse {
+	if ki := s.find(key); ki != nil {
+		return ki.users
+	}
+	return nil
 }
 
 // varUse is a place that reads a key as a variable: a condition value on
@@ -207,9 +249,6 @@ func (s *searcher) plan() {
 	if !any {
 		return
 	}
-	s.byKey = map[string][]*ccond{}
-	s.users = map[string][]varUse{}
-	read := map[string]bool{}
 	for _, p := range s.policies() {
 		if p == nil {
 			continue
@@ -217,24 +256,36 @@ func (s *searcher) plan() {
 		for _, st := range p.stmts {
 			for i := range st.conds {
 				c := &st.conds[i]
-				s.byKey[c.key] = append(s.byKey[c.key], c)
-				read[c.key] = true
+				ki := s.info(c.key)
+				ki.conds = append(ki.conds, c)
 				for j := range c.vals {
 					for _, v := range c.vals[j].t.vars {
-						read[v] = true
-						s.users[v] = append(s.users[v], varUse{c: c, t: &c.vals[j].t})
+						u := s.info(v)
+						u.users = append(u.users, varUse{c: c, t: &c.vals[j].t})
 					}
 				}
 			}
 			for i := range st.res {
 				for _, v := range st.res[i].vars {
-					read[v] = true
-					s.users[v] = append(s.users[v], varUse{t: &st.res[i]})
+					u := s.info(v)
+					u.users = append(u.users, varUse{t: &st.res[i]})
 				}
 			}
 		}
 	}
-	taken := map[string]bool{}
+	read := func(k string) bool {
+		for i := range s.keys {
+			if s.keys[i].key == k {
+				return true
+			}
+		}
+		return false
+	}
+	taken := func(k string) {
+		if ki := s.find(k); ki != nil {
+			ki.taken = true
+		}
+	}
 	readsAny := func(opts Dimension) ([]string, bool) {
 		var keys []string
 		any := false
@@ -242,7 +293,7 @@ func (s *searcher) plan() {
 			for _, a := range o {
 				k := lowerKey(a.Key)
 				keys = appendNew(keys, k)
-				any = any || read[k]
+				any = any || read(k)
 			}
 		}
 		return keys, any
@@ -251,7 +302,7 @@ func (s *searcher) plan() {
 		if keys, ok := readsAny(d); ok && len(d) > 0 {
 			s.dims = append(s.dims, &dim{keys: keys, static: d})
 			for _, k := range keys {
-				taken[k] = true
+				taken(k)
 			}
 		}
 	}
@@ -262,18 +313,20 @@ func (s *searcher) plan() {
 		for _, nk := range n.Keys {
 			k := lowerKey(nk.Key)
 			keys = append(keys, k)
-			any = any || read[k]
+			any = any || read(k)
 		}
 		if any {
 			s.dims = append(s.dims, &dim{keys: keys, name: n, dynamic: true})
 			for _, k := range keys {
-				taken[k] = true
+				taken(k)
 			}
 		}
 	}
-	var free []string
-	for k := range read {
-		if taken[k] {
+	var free []*keyInfo
+	for i := range s.keys {
+		ki := &s.keys[i]
+		k := ki.key
+		if ki.taken {
 			continue
 		}
 		if !Defined(k) {
@@ -285,7 +338,7 @@ func (s *searcher) plan() {
 			continue
 		}
 		if s.sp.Free != nil && s.sp.Free(k) {
-			free = append(free, k)
+			free = append(free, ki)
 		}
 	}
 	sort.Strings(s.forced)
@@ -294,17 +347,17 @@ func (s *searcher) plan() {
 	// most statements test.
 	sort.Slice(free, func(i, j int) bool {
 		a, b := free[i], free[j]
-		if ua, ub := len(s.users[a]) > 0, len(s.users[b]) > 0; ua != ub {
+		if ua, ub := len(a.users) > 0, len(b.users) > 0; ua != ub {
 			return ua
 		}
-		if na, nb := len(s.byKey[a]), len(s.byKey[b]); na != nb {
+		if na, nb := len(a.conds), len(b.conds); na != nb {
 			return na > nb
 		}
-		return a < b
+		return a.key < b.key
 	})
 	cat := catalog.Default()
-	for _, k := range free {
-		conds := s.byKey[k]
+	for _, ki := range free {
+		k, conds := ki.key, ki.conds
 		d := &dim{keys: []string{k}, key: k, conds: conds}
 		if len(conds) > 0 {
 			d.key = conds[0].src.Key
@@ -355,7 +408,7 @@ func (s *searcher) options(d *dim) Dimension {
 // is compared with, where that value is already known.
 func (s *searcher) solved(key string) []string {
 	var out []string
-	for _, u := range s.users[key] {
+	for _, u := range s.usersOf(key) {
 		var targets []string
 		if u.c == nil {
 			targets = []string{s.pr.Resource}
@@ -366,7 +419,7 @@ func (s *searcher) solved(key string) []string {
 				// The other key is chosen later: it can take any value
 				// its own tests name, so the variable may need to match
 				// each of them.
-				for _, c := range s.byKey[u.c.key] {
+				for _, c := range s.condsOf(u.c.key) {
 					for i := range c.vals {
 						if t := &c.vals[i].t; !t.unknown && t.segs == nil {
 							targets = append(targets, t.raw, Instance(t.raw))
@@ -398,7 +451,7 @@ func (s *searcher) nameOptions(n *Name) Dimension {
 	var tests []test
 	for _, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
-		for _, c := range s.byKey[lower] {
+		for _, c := range s.condsOf(lower) {
 			tests = append(tests, test{c, nk})
 			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
 				continue

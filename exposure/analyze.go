@@ -293,16 +293,19 @@ func (a *analyzer) resources(g group) []string {
 	return out
 }
 
+// kindKeys are the keys kinds of caller carry or set differently.
+var kindKeys = []string{"aws:PrincipalArn", "aws:username", "aws:userid", "aws:PrincipalType", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"}
+
 // kindSensitive reports whether the group's statements can tell kinds of
 // caller apart (user, role session, federated user, root): by a key only
 // some kinds carry or set differently, by a variable, or by a principal
 // element naming more than accounts.
 func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 	for _, m := range mentions {
-		switch strings.ToLower(m.Key) {
-		case "aws:principalarn", "aws:username", "aws:userid", "aws:principaltype",
-			"aws:multifactorauthpresent", "aws:multifactorauthage":
-			return true
+		for _, k := range kindKeys {
+			if strings.EqualFold(m.Key, k) {
+				return true
+			}
 		}
 		for _, t := range m.Tests {
 			for _, v := range t.Values {

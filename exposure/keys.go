@@ -100,8 +100,11 @@ func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.N
 	if namedCaller {
 		sp.Outside = a.outsideNamed
 	}
-	if mfa != nil {
-		sp.Fixed = map[string]eval.Dimension{"aws:multifactorauthpresent": mfa}
+	switch {
+	case len(mfa) == len(mfaAny):
+		sp.Fixed = fixedMFAAny
+	case mfa != nil:
+		sp.Fixed = fixedMFATemporary
 	}
 	return sp
 }
@@ -115,6 +118,10 @@ var (
 		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
 	}
 	mfaAny = append(eval.Dimension{{{Key: "aws:MultiFactorAuthPresent", Absent: true}}}, mfaTemporary...)
+
+	// The spaces' fixed keys; read-only.
+	fixedMFATemporary = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary}
+	fixedMFAAny       = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaAny}
 )
 
 // caller is one kind of caller in an account, with its context and the
@@ -232,6 +239,8 @@ type keys struct {
 	// kinds: the statements can tell kinds of caller apart, so each kind
 	// is tried.
 	kinds bool
+	// sources caches sourceOptions.
+	sources map[sourceKey][]eval.Option
 }
 
 // sourceOptions are the ways an AWS service acting for account acct can
@@ -241,11 +250,25 @@ type keys struct {
 // (an account it does not name, in an organization it names, is that
 // organization's business: see orgSourceOptions).
 func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs bool) []eval.Option {
+	key := sourceKey{acct, trusted, namedOrgs}
+	if opts, ok := k.sources[key]; ok {
+		return opts
+	}
 	var orgs []string
 	if namedOrgs {
 		orgs = n.orgList()
 	}
-	return k.sourceOptionsIn(acct, n, z, trusted, orgs)
+	opts := k.sourceOptionsIn(acct, n, z, trusted, orgs)
+	if k.sources == nil {
+		k.sources = map[sourceKey][]eval.Option{}
+	}
+	k.sources[key] = opts
+	return opts
+}
+
+type sourceKey struct {
+	acct               string
+	trusted, namedOrgs bool
 }
 
 // orgSourceOptions are the ways an AWS service acting for account acct, a
