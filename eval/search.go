@@ -107,6 +107,17 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 // request's action, and for the resource policy to its principal; those
 // whose Resource element reads no variable must also match the resource.
 func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
+	// Small sets are searched whole (plan skips what cannot apply): the
+	// copy would cost more than the statements it saves.
+	n := 0
+	for _, p := range ps.all() {
+		if p != nil {
+			n += len(p.stmts)
+		}
+	}
+	if n <= smallSet {
+		return ps
+	}
 	out := *ps
 	keep := func(p *Policy, kind Kind) *Policy {
 		if p == nil {
@@ -114,18 +125,9 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 		}
 		var kept []*cstmt
 		for _, s := range p.stmts {
-			if s.matchAction(pr) == no {
-				continue
+			if s.relevant(ps, pr, kind) {
+				kept = append(kept, s)
 			}
-			if !s.resVars && s.matchResource(pr, kind == KindResource) == no {
-				continue
-			}
-			if kind == KindResource {
-				if t, _ := s.matchPrincipal(ps, pr); t == no {
-					continue
-				}
-			}
-			kept = append(kept, s)
 		}
 		return &Policy{Name: p.Name, Doc: p.Doc, stmts: kept}
 	}
@@ -142,6 +144,52 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 	out.Boundary = keep(ps.Boundary, KindBoundary)
 	out.Session = keep(ps.Session, KindSession)
 	return &out
+}
+
+// smallSet is the number of statements up to which a search does not copy
+// the relevant ones out.
+const smallSet = 24
+
+// all lists the set's policies (nil where absent).
+func (ps *PolicySet) all() []*Policy {
+	all := append([]*Policy{ps.Resource, ps.Registry, ps.Boundary, ps.Session}, ps.Identity...)
+	return append(all, ps.SCPs...)
+}
+
+// kindOf says what role p plays in ps.
+func (ps *PolicySet) kindOf(p *Policy) Kind {
+	switch p {
+	case ps.Resource, ps.Registry:
+		return KindResource
+	case ps.Boundary:
+		return KindBoundary
+	case ps.Session:
+		return KindSession
+	}
+	for _, q := range ps.SCPs {
+		if q == p {
+			return KindSCP
+		}
+	}
+	return KindIdentity
+}
+
+// relevant reports whether the statement can apply to the request: its
+// action, and in a resource policy its principal, and its resource unless
+// that reads a variable.
+func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
+	if s.matchAction(pr) == no {
+		return false
+	}
+	if !s.resVars && s.matchResource(pr, kind == KindResource) == no {
+		return false
+	}
+	if kind == KindResource {
+		if t, _ := s.matchPrincipal(ps, pr); t == no {
+			return false
+		}
+	}
+	return true
 }
 
 // dim is one choice of the search: a static dimension, a name, or a key.
@@ -227,9 +275,22 @@ type varUse struct {
 	t *tmpl
 }
 
-func (s *searcher) policies() []*Policy {
-	all := append([]*Policy{s.ps.Resource, s.ps.Registry, s.ps.Boundary, s.ps.Session}, s.ps.Identity...)
-	return append(all, s.ps.SCPs...)
+func (s *searcher) policies() []*Policy { return s.ps.all() }
+
+// statements calls f with every statement of the set that can apply to the
+// request.
+func (s *searcher) statements(f func(*cstmt)) {
+	for _, p := range s.policies() {
+		if p == nil {
+			continue
+		}
+		kind := s.ps.kindOf(p)
+		for _, st := range p.stmts {
+			if st.relevant(s.ps, s.pr, kind) {
+				f(st)
+			}
+		}
+	}
 }
 
 // plan lists the keys the relevant statements read and builds the dims.
@@ -249,11 +310,8 @@ func (s *searcher) plan() {
 	if !any {
 		return
 	}
-	for _, p := range s.policies() {
-		if p == nil {
-			continue
-		}
-		for _, st := range p.stmts {
+	s.statements(func(st *cstmt) {
+		{
 			for i := range st.conds {
 				c := &st.conds[i]
 				ki := s.info(c.key)
@@ -272,7 +330,7 @@ func (s *searcher) plan() {
 				}
 			}
 		}
-	}
+	})
 	read := func(k string) bool {
 		for i := range s.keys {
 			if s.keys[i].key == k {
