@@ -27,7 +27,9 @@ type Context struct {
 // them, leaving c unchanged: cheap to make for many variants of one
 // context. c must not change while the layer is in use.
 func (c *Context) Layer() *Context {
-	return &Context{base: c.base, over: append([]override(nil), c.over...), opens: c.opens, layered: true}
+	over := make([]override, len(c.over), len(c.over)+24)
+	copy(over, c.over)
+	return &Context{base: c.base, over: over, opens: c.opens, layered: true}
 }
 
 type override struct {

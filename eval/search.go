@@ -310,6 +310,7 @@ func (s *searcher) plan() {
 	if !any {
 		return
 	}
+	s.keys = make([]keyInfo, 0, 8)
 	s.statements(func(st *cstmt) {
 		{
 			for i := range st.conds {

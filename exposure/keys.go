@@ -254,6 +254,15 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 	if opts, ok := k.sources[key]; ok {
 		return opts
 	}
+	if !k.readsSource() {
+		// No statement reads a source key: one option stands for all.
+		opts := []eval.Option{{{Key: "aws:SourceAccount", Values: []string{acct}}}}
+		if k.sources == nil {
+			k.sources = map[sourceKey][]eval.Option{}
+		}
+		k.sources[key] = opts
+		return opts
+	}
 	var orgs []string
 	if namedOrgs {
 		orgs = n.orgList()
@@ -264,6 +273,17 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 	}
 	k.sources[key] = opts
 	return opts
+}
+
+// readsSource reports whether the statements test a key only services
+// carry.
+func (k *keys) readsSource() bool {
+	for _, m := range k.mentions {
+		if sourceKeys[strings.ToLower(m.Key)] {
+			return true
+		}
+	}
+	return false
 }
 
 type sourceKey struct {
