@@ -451,10 +451,36 @@ func (s *searcher) options(d *dim) Dimension {
 	if d.name != nil {
 		opts = s.nameOptions(d.name)
 	} else {
+		solved := s.solved(d.keys[0])
+		var ck string
+		rc := s.sp.Cache
+		if rc != nil && !d.dynamic {
+			what := d.key
+			if d.multi {
+				what += "/multi"
+			}
+			if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
+				what += "/outside"
+			}
+			if s.sp.Always != nil && s.sp.Always(d.keys[0]) {
+				what += "/always"
+			}
+			ck = rc.key(what, d.conds, solved)
+			if c, ok := rc.opts[ck]; ok {
+				if !c.complete {
+					s.truncated = true
+				}
+				d.cached = c.opts
+				return c.opts
+			}
+		}
 		var complete bool
-		opts, complete = s.sp.regions(d.key, d.keys[0], d.conds, s.solved(d.keys[0]), d.multi, s.pr.ctx)
+		opts, complete = s.sp.regions(d.key, d.keys[0], d.conds, solved, d.multi, s.pr.ctx)
 		if !complete {
 			s.truncated = true
+		}
+		if ck != "" {
+			rc.opts[ck] = cachedRegions{opts, complete}
 		}
 	}
 	if !d.dynamic {
@@ -559,7 +585,7 @@ func (s *searcher) nameOptions(n *Name) Dimension {
 			}
 		}
 	}
-	if more, ok := globRegions(groups); ok {
+	if more, ok := s.sp.Cache.globRegions(groups); ok {
 		cands = append(cands, more...)
 	} else {
 		cands = append(cands, more...)

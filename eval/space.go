@@ -50,6 +50,75 @@ type Space struct {
 	Names []Name
 	// Limit bounds the evaluations of one search (0: DefaultLimit).
 	Limit int
+	// Cache keeps the regions computed for one set of tests, for the
+	// searches of one analysis over the same policies (nil: none).
+	Cache *RegionCache
+}
+
+// RegionCache keeps the regions searches compute, keyed by the tests they
+// split, so that searches over the same statements split each key once.
+// It is not safe for concurrent use.
+type RegionCache struct {
+	ids   map[*ccond]int
+	opts  map[string]cachedRegions
+	globs map[string]cachedGlobs
+}
+
+type cachedGlobs struct {
+	out []string
+	ok  bool
+}
+
+// globRegions is globRegions, remembered by the patterns.
+func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
+	if rc == nil {
+		return globRegions(groups)
+	}
+	var b strings.Builder
+	for _, g := range groups {
+		for _, p := range g {
+			b.WriteString(p.key())
+			b.WriteByte(1)
+		}
+		b.WriteByte(2)
+	}
+	k := b.String()
+	if c, ok := rc.globs[k]; ok {
+		return c.out, c.ok
+	}
+	out, ok := globRegions(groups)
+	rc.globs[k] = cachedGlobs{out, ok}
+	return out, ok
+}
+
+type cachedRegions struct {
+	opts     Dimension
+	complete bool
+}
+
+// NewRegionCache returns an empty cache.
+func NewRegionCache() *RegionCache {
+	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}}
+}
+
+// key identifies a split: what is split (a key, or a name's templates),
+// how, and by which tests.
+func (rc *RegionCache) key(what string, conds []*ccond, extra []string) string {
+	b := make([]byte, 0, len(what)+8*len(conds)+16)
+	b = append(b, what...)
+	for _, c := range conds {
+		id, ok := rc.ids[c]
+		if !ok {
+			id = len(rc.ids) + 1
+			rc.ids[c] = id
+		}
+		b = append(b, 0, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+	}
+	for _, e := range extra {
+		b = append(b, 1)
+		b = append(b, e...)
+	}
+	return string(b)
 }
 
 // Name is a string the caller picks, such as a user name, that sets keys
@@ -155,7 +224,7 @@ type region struct {
 // was bounded and some region may be missing.
 func (sp *Space) regions(key string, lower string, conds []*ccond, solved []string, multi bool, ctx *Context) (opts Dimension, complete bool) {
 	outside := sp.Outside != nil && sp.Outside(lower)
-	cands, complete := candidates(lower, conds, solved, outside, ctx)
+	cands, complete := candidates(lower, conds, solved, outside, ctx, sp.Cache)
 	// One value per signature: the outcome of every test on the value.
 	var regs []region
 	seen := map[string]bool{}
@@ -303,7 +372,7 @@ func outsideRegions(lower string, regs []region, conds []*ccond) []region {
 // tests on it: for strings and ARNs the regions of their patterns, numbers
 // and dates below, at and between and above the values named, addresses
 // in every interval the ranges cut, booleans, binary values.
-func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx *Context) ([]string, bool) {
+func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx *Context, rc *RegionCache) ([]string, bool) {
 	complete := true
 	var out []string
 	var nums []float64
@@ -379,7 +448,7 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 		if !outside && len(globs) > 0 {
 			// The literals take part: a region of the patterns may hold
 			// only strings a literal names, or strings besides them.
-			more, ok := globRegions(append(globs, lits...))
+			more, ok := rc.globRegions(append(globs, lits...))
 			out = append(out, more...)
 			complete = complete && ok
 		}

@@ -188,6 +188,8 @@ type analyzer struct {
 	world *eval.Context
 	// callers caches the kinds of caller of each account.
 	callers map[string][]caller
+	// regions caches the regions the searches split keys into.
+	regions *eval.RegionCache
 	// free, outside and outsideNamed are the search spaces' key tests.
 	free, outside, outsideNamed func(string) bool
 }

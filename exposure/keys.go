@@ -96,7 +96,10 @@ func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.N
 		a.outside = isNetworkKey
 		a.outsideNamed = func(string) bool { return false }
 	}
-	sp := eval.Space{Free: a.free, Outside: a.outside, Dimensions: dims, Names: names}
+	if a.regions == nil {
+		a.regions = eval.NewRegionCache()
+	}
+	sp := eval.Space{Free: a.free, Outside: a.outside, Dimensions: dims, Names: names, Cache: a.regions}
 	if namedCaller {
 		sp.Outside = a.outsideNamed
 	}
