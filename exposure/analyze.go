@@ -290,7 +290,7 @@ func (a *analyzer) resources(g group) []string {
 			if r.Unknown || !strings.Contains(r.Text, ":repository/") {
 				continue
 			}
-			inst := instance(r.Text)
+			inst := instance(ownerResolved(r.Text, a.t.Account))
 			if arn, ok := policy.ParseARN(inst); ok {
 				arn.Region, arn.Account = a.t.Region, a.t.Account
 				inst = arn.String()

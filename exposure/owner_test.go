@@ -180,3 +180,29 @@ func TestFixThatDeniesOwnerIsUnproven(t *testing.T) {
 		})
 	}
 }
+
+// TestFixUnknownOwnerRegistry checks the registry policy's fix under an
+// unknown owner: the guard's Resource names the owner's repositories as
+// arn:aws:ecr:REGION:${aws:ResourceAccount}:repository/*, which closes what
+// outsiders could do and spares the owner.
+func TestFixUnknownOwnerRegistry(t *testing.T) {
+	tg := unknownOwnerTarget(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["ecr:CreateRepository","ecr:ReplicateImage","ecr:BatchGetImage"],"Resource":"*"}]}`)
+	tg.Kind, tg.ARN, tg.Repository = Registry, "arn:aws:ecr:us-east-1::registry", ""
+	fix, err := ProposeFix(Analyze(tg, Zone{}), Zone{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fix == nil || !fix.Proven() {
+		t.Fatalf("want a proven fix, got %+v", fix)
+	}
+	if !strings.Contains(string(fix.JSON), `"Resource": "arn:aws:ecr:us-east-1:${aws:ResourceAccount}:repository/*"`) {
+		t.Errorf("the guard's Resource does not name the owner's repositories:\n%s", fix.JSON)
+	}
+	res := "arn:aws:ecr:us-east-1:111122223333:repository/app"
+	if d := simulateFix(t, fix, "arn:aws:iam::111122223333:role/admin", "ecr:BatchGetImage", res); d.Result != eval.Allow {
+		t.Errorf("the owner's admin: %v (%s)", d.Result, d.Reason)
+	}
+	if d := simulateFix(t, fix, "arn:aws:iam::444455556666:role/puller", "ecr:BatchGetImage", res); d.Result != eval.ExplicitDeny {
+		t.Errorf("the untrusted partner: %v (%s)", d.Result, d.Reason)
+	}
+}

@@ -98,3 +98,14 @@ func withAccount(arn, acct string) string {
 	}
 	return arn
 }
+
+// ownerResolved returns a Resource value with the owner variable (which
+// every request to the owner's repositories resolves to the owner) replaced
+// by owner, so that its instance is a repository ARN of the owner's.
+func ownerResolved(v, owner string) string {
+	i := strings.Index(strings.ToLower(v), strings.ToLower(OwnerVariable))
+	if i < 0 {
+		return v
+	}
+	return v[:i] + owner + ownerResolved(v[i+len(OwnerVariable):], owner)
+}
