@@ -406,7 +406,8 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 }
 
 // Simulate is Evaluate after adding to the request's context the keys its
-// principal always carries (Derive). `ecrguard simulate` answers with it.
+// principal always carries (Derive) and the resource's owner
+// (DeriveResource). `ecrguard simulate` answers with it.
 func Simulate(ps *PolicySet, r *Request) Decision {
 	req := *r
 	if req.Context == nil {
@@ -415,5 +416,6 @@ func Simulate(ps *PolicySet, r *Request) Decision {
 		req.Context = req.Context.Clone()
 	}
 	Derive(req.Context, req.Principal)
+	DeriveResource(req.Context, ps, req.Resource)
 	return Evaluate(ps, &req)
 }

@@ -196,9 +196,21 @@ type analyzer struct {
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
 	cat := catalog.Default()
+	// The owner is one fixed account even when unknown (UnknownOwner),
+	// never "": eval takes a resource of no account as every caller's own.
+	// The requests are made to the owner's resource; the result names the
+	// target as given.
+	in := t
+	if in.Account == "" {
+		in.Account = UnknownOwner
+		in.ARN = withAccount(in.ARN, UnknownOwner)
+	}
+	if zone.Account == "" {
+		zone.Account = in.Account
+	}
 	a := &analyzer{
-		t: t, zone: zone, cat: cat,
-		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: t.Account, CallerAllowsAll: true},
+		t: in, zone: zone, cat: cat,
+		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: in.Account, CallerAllowsAll: true},
 		res: &Result{
 			Target:   t,
 			Accounts: map[string]*Access{},
@@ -280,7 +292,7 @@ func (a *analyzer) resources(g group) []string {
 			if r.Unknown || !strings.Contains(r.Text, ":repository/") {
 				continue
 			}
-			inst := instance(r.Text)
+			inst := instance(ownerResolved(r.Text, a.t.Account))
 			if arn, ok := policy.ParseARN(inst); ok {
 				arn.Region, arn.Account = a.t.Region, a.t.Account
 				inst = arn.String()

@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -10,7 +11,9 @@ import (
 )
 
 // Fix is a change to a resource policy that closes what principals outside
-// the zone of trust can do, proven by analysing the changed policy.
+// the zone of trust can do, proven by analysing the changed policy: for
+// outsiders, nothing is left open (Closed); for the owner account's own
+// principals, nothing they could do is lost (Unproven is empty).
 type Fix struct {
 	// Doc is the fixed policy; JSON its text, ready for
 	// aws ecr set-repository-policy / put-registry-policy.
@@ -22,10 +25,18 @@ type Fix struct {
 	// accounts and organizations, and services acting for anyone) can
 	// perform without and with the fix.
 	Before, After catalog.ActionSet
+	// Unproven says why the fix is not proven safe for the owner account
+	// (a guard would deny the owner's own principals, or the search could
+	// not finish); empty when it is. Such a fix must not be applied.
+	Unproven string
 }
 
 // Closed reports whether the fix leaves outsiders nothing.
 func (f *Fix) Closed() bool { return f.After.Empty() }
+
+// Proven reports whether the fix is ready to apply: it leaves outsiders
+// nothing and takes nothing from the owner account.
+func (f *Fix) Proven() bool { return f.Closed() && f.Unproven == "" }
 
 // Guard statement ids.
 const (
@@ -43,8 +54,14 @@ func outsiderActions(r *Result) catalog.ActionSet {
 
 // ProposeFix appends to the policy a Deny statement for every principal
 // outside the zone (and, when AWS services act for outsiders, one for
-// services acting for accounts outside it), then analyses the result. It
-// returns nil when outsiders can do nothing already.
+// services acting for accounts outside it), then analyses the result: for
+// outsiders, what is left open (After), and for the owner account, whether
+// a guard denies any request its own principals or AWS services acting for
+// it can make (Unproven says which). It returns nil when outsiders can do
+// nothing already.
+//
+// An owner the inputs do not name is written as OwnerVariable
+// (${aws:ResourceAccount}), never as "".
 //
 // A Deny guard is the change that keeps every intended grant inside the
 // zone working whatever the Allow statements say, which is why ecrguard
@@ -72,11 +89,22 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 		used[s] = true
 		return s
 	}
-	accounts := append([]string{zone.Account}, zone.Accounts...)
+	owner := zone.Account
+	if owner == "" {
+		owner = r.Target.Account
+	}
+	if owner == "" {
+		owner = OwnerVariable
+	}
+	accounts := append([]string{owner}, zone.Accounts...)
 	sort.Strings(accounts[1:])
 	var resource []policy.Value
 	if r.Target.Kind == Registry {
-		resource = values("arn:aws:ecr:" + r.Target.Region + ":" + r.Target.Account + ":repository/*")
+		acct := r.Target.Account
+		if acct == "" {
+			acct = OwnerVariable
+		}
+		resource = values("arn:aws:ecr:" + r.Target.Region + ":" + acct + ":repository/*")
 	}
 	guard := &policy.Statement{
 		Sid: sid(GuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
@@ -98,6 +126,7 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 	}
 	doc.Statements = append(doc.Statements, guard)
 	added := []string{guard.Sid}
+	guards := []*policy.Statement{guard}
 	serviceGuard := &policy.Statement{
 		Sid: sid(ServiceGuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
 		Action: values("ecr:*"), Resource: resource,
@@ -115,6 +144,7 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 		// The first guard alone cannot close this: add both at once.
 		doc.Statements = append(doc.Statements, serviceGuard)
 		added = append(added, serviceGuard.Sid)
+		guards = append(guards, serviceGuard)
 		serviceAdded = true
 	}
 	for {
@@ -131,7 +161,18 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 		}
 		doc.Statements = append(doc.Statements, serviceGuard)
 		added = append(added, serviceGuard.Sid)
+		guards = append(guards, serviceGuard)
 		serviceAdded = true
+	}
+	unproven := ""
+	if d, complete := ownerDenied(r.Target, zone, &doc, guards); d != nil {
+		unproven = d.describe(r.Target)
+		if owner == OwnerVariable && !doc.VariablesEnabled() {
+			unproven += fmt.Sprintf(" (the fix names the unknown owner as %s, a policy variable, which takes effect only in a policy of Version %s; this policy's is %s)",
+				OwnerVariable, policy.Version2012, versionName(doc.Version))
+		}
+	} else if !complete {
+		unproven = "the owner account's requests combine into more contexts than ecrguard tries, so it could not prove that the guards deny none of them"
 	}
 	// The analysis ran on the document itself; its encoding decodes to the
 	// same document (TestFixJSONDecodesToTheVerifiedPolicy).
@@ -139,7 +180,14 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: outsiderActions(after)}, nil
+	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: outsiderActions(after), Unproven: unproven}, nil
+}
+
+func versionName(v string) string {
+	if v == "" {
+		return "absent (" + policy.Version2008 + ")"
+	}
+	return v
 }
 
 func servicesActForOutsiders(r *Result) bool {

@@ -62,3 +62,50 @@ func (z *Zone) TrustsOrg(org string, paths []string) bool {
 func (z *Zone) Contains(account, org string, paths []string) bool {
 	return z.TrustsAccount(account) || z.TrustsOrg(org, paths)
 }
+
+// UnknownOwner stands for the account that owns a resource when the inputs
+// do not say which (a raw policy, or Terraform without --account): one fixed
+// account, as SPEC section 3 ("The owner account") asks, never "every
+// account". It is not a 12-digit account id, so no principal a policy names
+// and no outsider ecrguard makes up can have it: an account named by its id
+// is always another account, and an unknown owner never makes a repository
+// public by itself. It never appears in reports (they say "the owner
+// account") nor in fixes (they say OwnerVariable).
+const UnknownOwner = "ecrguard-owner"
+
+// OwnerVariable is how a fix names an owner account it does not know: the
+// policy variable ${aws:ResourceAccount}, which in a request to the
+// repository holds the account that owns it.
+//
+// IAM User Guide, "IAM policy elements: Variables and tags": variables can
+// be used in resource-based policies, in the Resource element and in
+// condition values, and global condition context keys can be used as
+// variables in requests across AWS services; "AWS global condition context
+// keys": aws:ResourceAccount is a global key, the account of the resource
+// the request is made to. AWS's own policy examples compare
+// "aws:PrincipalAccount" with "${aws:ResourceAccount}" in the same way.
+// Variables take effect only in policies of Version 2012-10-17: a fix of an
+// older policy that needs the variable denies the owner, and the owner check
+// (ProposeFix) refuses it.
+const OwnerVariable = "${aws:ResourceAccount}"
+
+// withAccount returns arn with an empty account field set to acct.
+func withAccount(arn, acct string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && parts[4] == "" {
+		parts[4] = acct
+		return strings.Join(parts, ":")
+	}
+	return arn
+}
+
+// ownerResolved returns a Resource value with the owner variable (which
+// every request to the owner's repositories resolves to the owner) replaced
+// by owner, so that its instance is a repository ARN of the owner's.
+func ownerResolved(v, owner string) string {
+	i := strings.Index(strings.ToLower(v), strings.ToLower(OwnerVariable))
+	if i < 0 {
+		return v
+	}
+	return v[:i] + owner + ownerResolved(v[i+len(OwnerVariable):], owner)
+}

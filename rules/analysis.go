@@ -69,7 +69,8 @@ type ExposureItem struct {
 	*exposure.Result
 	Policy *estate.Policy
 	Zone   exposure.Zone
-	// Fix is the proven fix for what outsiders can do, or nil.
+	// Fix is the fix for what outsiders can do, or nil; only a Proven one
+	// is written.
 	Fix *exposure.Fix
 	// Alone maps the index of each Allow statement for everyone behind a
 	// condition to the exposure of that statement on its own (ECR002 says
@@ -368,12 +369,12 @@ func (a *Analysis) Run() *Result {
 	res.Notes = append(res.Notes, a.Estate.Notes...)
 	for _, acct := range a.Estate.Accounts() {
 		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
-			res.Notes = append(res.Notes, estate.Note{Source: "account " + acct.ID, Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
+			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
 		}
 		if n := len(acct.Public); n > 0 {
 			// Said out loud, so that no one reads their absence from the
 			// findings as a clean bill.
-			res.Notes = append(res.Notes, estate.Note{Source: "account " + acct.ID, Message: fmt.Sprintf(
+			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: fmt.Sprintf(
 				"%d ECR Public repositories were read but not judged: the rule catalog covers Amazon ECR (ecr:) repositories and registries; ECR Public repositories are public for pull by design, and their policies (ecr-public:) are kept in the snapshot for review", n)})
 		}
 	}
@@ -383,7 +384,7 @@ func (a *Analysis) Run() *Result {
 		res.Notes = append(res.Notes, m.Notes...)
 	}
 	for _, x := range a.Exposure {
-		if x.Fix != nil && x.Fix.Closed() {
+		if x.Fix != nil && x.Fix.Proven() {
 			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
 		}
 	}

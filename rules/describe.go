@@ -207,12 +207,37 @@ func describeProof(w *eval.Witness, action string) string {
 	return s
 }
 
-// fixFileName is the file a fixed policy of t is written to.
-func fixFileName(t exposure.Target) string {
-	if t.Kind == exposure.Registry {
-		return fmt.Sprintf("registry-%s-%s-policy.json", t.Account, t.Region)
+// accountName names an account in prose: "account ID", or "the owner
+// account" when the inputs do not say which account owns the resources
+// (SPEC section 3, "The owner account"); never an empty string.
+func accountName(id string) string {
+	if id == "" {
+		return "the owner account"
 	}
-	return fmt.Sprintf("%s-%s-%s-policy.json", t.Account, t.Region, strings.ReplaceAll(t.Repository, "/", "-"))
+	return "account " + id
+}
+
+// ownerValue is the owner's account as a policy value: its id, or when
+// unknown the policy variable that holds it in every request to its
+// resources.
+func ownerValue(id string) string {
+	if id == "" {
+		return exposure.OwnerVariable
+	}
+	return id
+}
+
+// fixFileName is the file a fixed policy of t is written to; "owner"
+// stands for an account the inputs do not name.
+func fixFileName(t exposure.Target) string {
+	acct := t.Account
+	if acct == "" {
+		acct = "owner"
+	}
+	if t.Kind == exposure.Registry {
+		return fmt.Sprintf("registry-%s-%s-policy.json", acct, t.Region)
+	}
+	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, strings.ReplaceAll(t.Repository, "/", "-"))
 }
 
 // applyCommand is the AWS CLI command that installs a fixed policy.
@@ -228,11 +253,15 @@ func provenFix(x *ExposureItem) string {
 	if x.Fix == nil {
 		return ""
 	}
+	if x.Fix.Unproven != "" {
+		return fmt.Sprintf(" ecrguard wrote no fix: the guard that closes this (%s) is not proven safe for %s: %s; change the statements by hand.",
+			joinAnd(quoteAll(x.Fix.Added)), accountName(x.Target.Account), x.Fix.Unproven)
+	}
 	if !x.Fix.Closed() {
 		return fmt.Sprintf(" ecrguard could not build a guard that closes everything (still open: %s); change the statements by hand.", describeActions(x.Fix.After, catalog.ActionSet{}))
 	}
-	return fmt.Sprintf(" Proven fix: append %s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy and nothing is open to outsiders (`--fix-dir DIR` writes it to DIR/%s).",
-		joinAnd(quoteAll(x.Fix.Added)), fixFileName(x.Target))
+	return fmt.Sprintf(" Proven fix: append %s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy: nothing is open to outsiders and nothing is taken from %s (`--fix-dir DIR` writes it to DIR/%s).",
+		joinAnd(quoteAll(x.Fix.Added)), accountName(x.Target.Account), fixFileName(x.Target))
 }
 
 func quoteAll(ss []string) []string {
@@ -246,7 +275,7 @@ func quoteAll(ss []string) []string {
 // targetName names the target in messages.
 func targetName(t exposure.Target) string {
 	if t.Kind == exposure.Registry {
-		return fmt.Sprintf("the registry of %s in %s (through its registry policy)", t.Account, t.Region)
+		return fmt.Sprintf("the registry of %s in %s (through its registry policy)", accountName(t.Account), t.Region)
 	}
 	return "repository " + t.Repository
 }

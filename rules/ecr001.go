@@ -52,7 +52,7 @@ func zoneCondition(z exposure.Zone) string {
 	if len(z.OrgIDs) > 0 {
 		return fmt.Sprintf(`"StringEquals": {"aws:PrincipalOrgID": %q}`, z.OrgIDs[0])
 	}
-	accts := append([]string{z.Account}, z.Accounts...)
+	accts := append([]string{ownerValue(z.Account)}, z.Accounts...)
 	q := make([]string, len(accts))
 	for i, a := range accts {
 		q[i] = fmt.Sprintf("%q", a)

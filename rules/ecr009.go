@@ -51,10 +51,19 @@ func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) 
 		return nil
 	}
 	what := "can write to"
-	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), m.Account)
+	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), accountOrPlaceholder(m.Account))
 	if p.Kind == identity.User {
 		remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
 	}
 	f := identityFinding(r, m, p, ac, what, upperFirst(remedy))
 	return &f
+}
+
+// accountOrPlaceholder is an account id for an ARN in prose, or ACCOUNT
+// when the inputs do not say which account it is.
+func accountOrPlaceholder(id string) string {
+	if id == "" {
+		return "ACCOUNT"
+	}
+	return id
 }

@@ -85,7 +85,8 @@ type Result struct {
 	// Resources counts the repositories and registries assessed.
 	Resources int
 	// Fixes are fixed resource policies that ecrguard proved close what
-	// outsiders can do, in resource order.
+	// outsiders can do and take nothing from the owner account, in
+	// resource order.
 	Fixes []FixFile
 }
 

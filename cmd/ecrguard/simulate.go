@@ -169,6 +169,7 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	d := eval.Simulate(&ps, req)
 	full := ctx.Clone()
 	eval.Derive(full, p)
+	eval.DeriveResource(full, &ps, o.resource)
 
 	if o.format == "json" {
 		if err := writeSimulateJSON(w, d); err != nil {
