@@ -139,6 +139,8 @@ type prepared struct {
 	pessimistic bool
 	// sawPending is set when a pending statement was met.
 	sawPending bool
+	// pend collects the pending statements met, when not nil.
+	pend *[]*cstmt
 }
 
 // Evaluate decides one request.
@@ -205,6 +207,9 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		m := Match{Policy: p.Name, Kind: kind, Statement: s.src}
 		if t == pending {
 			r.sawPending = true
+			if r.pend != nil {
+				*r.pend = append(*r.pend, s)
+			}
 			if (s.effect == policy.Allow) == r.pessimistic {
 				continue
 			}

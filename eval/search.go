@@ -94,8 +94,10 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 			ctx.openKey(k)
 		}
 	}
+	s.set = make([]bool, len(s.dims))
+	s.deps = s.dependencies()
 	var res SearchResult
-	if s.run(0) {
+	if s.run(len(s.dims)) {
 		res.Witness = s.witness
 	}
 	res.Tried = s.evals
@@ -217,6 +219,13 @@ type searcher struct {
 	forced []string // keys AWS does not define: absent
 	// keys are the keys the statements read, directly or as variables.
 	keys []keyInfo
+
+	// set marks the dims chosen on the current branch; deps lists, per
+	// dim, the dims that set the keys its tests read as variables.
+	set  []bool
+	deps [][]int
+	// pending are the statements the last bound left pending.
+	pending []*cstmt
 
 	evals     int
 	truncated bool
@@ -449,8 +458,43 @@ func (s *searcher) options(d *dim) Dimension {
 	}
 	var opts Dimension
 	if d.name != nil {
-		opts = s.nameOptions(d.name)
-	} else {
+		// A name's split is kept when no test on its keys reads a
+		// variable: then it depends only on the tests and what solves
+		// the variable uses of its keys.
+		rc := s.sp.Cache
+		var ck string
+		if rc != nil && !s.nameReadsVariables(d.name) {
+			var solved []string
+			what := "name:" + d.name.Fresh
+			for _, nk := range d.name.Keys {
+				what += "/" + nk.Key + "=" + nk.Prefix
+				if nk.Base {
+					what += "/base"
+				}
+				solved = append(solved, s.solved(lowerKey(nk.Key))...)
+			}
+			var conds []*ccond
+			for _, nk := range d.name.Keys {
+				conds = append(conds, s.condsOf(lowerKey(nk.Key))...)
+			}
+			ck = rc.key(what, conds, solved)
+			if c, ok := rc.opts[ck]; ok {
+				if !c.complete {
+					s.truncated = true
+				}
+				return c.opts
+			}
+		}
+		opts, complete := s.nameOptions(d.name)
+		if !complete {
+			s.truncated = true
+		}
+		if ck != "" {
+			rc.opts[ck] = cachedRegions{opts, complete}
+		}
+		return opts
+	}
+	{
 		solved := s.solved(d.keys[0])
 		var ck string
 		rc := s.sp.Cache
@@ -522,9 +566,22 @@ func (s *searcher) solved(key string) []string {
 	return out
 }
 
+// nameReadsVariables reports whether a test on one of the name's keys
+// reads a policy variable.
+func (s *searcher) nameReadsVariables(n *Name) bool {
+	for _, nk := range n.Keys {
+		for _, c := range s.condsOf(lowerKey(nk.Key)) {
+			if len(c.vars) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // nameOptions returns one option per region of a name: the values the
 // tests on its keys (and the variables that read them) tell apart.
-func (s *searcher) nameOptions(n *Name) Dimension {
+func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	ctx := s.pr.ctx
 	cands := []string{n.Fresh}
 	solved := map[string]bool{}
@@ -585,12 +642,8 @@ func (s *searcher) nameOptions(n *Name) Dimension {
 			}
 		}
 	}
-	if more, ok := s.sp.Cache.globRegions(groups); ok {
-		cands = append(cands, more...)
-	} else {
-		cands = append(cands, more...)
-		s.truncated = true
-	}
+	more, complete := s.sp.Cache.globRegions(groups)
+	cands = append(cands, more...)
 	var opts Dimension
 	seen := map[string]bool{}
 	var sig strings.Builder
@@ -611,42 +664,50 @@ func (s *searcher) nameOptions(n *Name) Dimension {
 		seen[sig.String()] = true
 		opts = append(opts, n.option(v))
 	}
-	return opts
+	return opts, complete
 }
 
-// run searches from dim i on; true when a witness was found.
-func (s *searcher) run(i int) bool {
+// run searches the dims not chosen yet (left of them); true when a witness
+// was found.
+func (s *searcher) run(left int) bool {
 	if s.evals >= s.limit {
 		s.truncated = true
 		return false
 	}
 	pr := s.pr
 	pr.pessimistic, pr.sawPending = false, false
+	s.pending = s.pending[:0]
+	pr.pend = &s.pending
 	s.evals++
-	if evaluate(s.ps, pr).Result != Allow {
+	res := evaluate(s.ps, pr).Result
+	pr.pend = nil
+	if res != Allow {
 		return false
 	}
 	if !pr.sawPending {
-		return s.complete(i)
+		return s.complete()
 	}
 	pr.pessimistic, pr.sawPending = true, false
 	s.evals++
 	d := evaluate(s.ps, pr)
 	pr.pessimistic = false
 	if d.Result == Allow {
-		return s.complete(i)
+		return s.complete()
 	}
-	if i >= len(s.dims) {
+	if left == 0 {
 		return false
 	}
+	di := s.pick()
+	s.set[di] = true
+	defer func() { s.set[di] = false }()
 	ctx := pr.ctx
-	for _, opt := range s.options(s.dims[i]) {
+	for _, opt := range s.options(s.dims[di]) {
 		mark := len(ctx.over)
 		for _, a := range opt {
 			ctx.push(lowerKey(a.Key), a.Absent, a.Values)
 		}
 		s.chosen = append(s.chosen, opt)
-		if s.run(i + 1) {
+		if s.run(left - 1) {
 			return true
 		}
 		s.chosen = s.chosen[:len(s.chosen)-1]
@@ -659,9 +720,99 @@ func (s *searcher) run(i int) bool {
 	return false
 }
 
+// dependencies lists, per dim, the other dims that set a key its tests
+// read as a variable.
+func (s *searcher) dependencies() [][]int {
+	setter := map[string]int{}
+	for di, d := range s.dims {
+		for _, k := range d.keys {
+			setter[k] = di
+		}
+	}
+	deps := make([][]int, len(s.dims))
+	for di, d := range s.dims {
+		var conds []*ccond
+		if d.name != nil {
+			for _, k := range d.keys {
+				conds = append(conds, s.condsOf(k)...)
+			}
+		} else {
+			conds = d.conds
+		}
+		for _, c := range conds {
+			for _, v := range c.vars {
+				if dep, ok := setter[v]; ok && dep != di {
+					deps[di] = append(deps[di], dep)
+				}
+			}
+		}
+	}
+	return deps
+}
+
+// pick chooses the dim to split next: of those whose variables are known,
+// the one the pending statements read most (the most constrained first),
+// the earliest on a tie.
+func (s *searcher) pick() int {
+	best, bestScore := -1, -1
+	for di, d := range s.dims {
+		if s.set[di] || !s.ready(di) {
+			continue
+		}
+		score := 0
+		for _, st := range s.pending {
+			if st.reads(d.keys) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = di, score
+		}
+	}
+	if best < 0 {
+		// Only dims waiting on variables are left: take the first.
+		for di := range s.dims {
+			if !s.set[di] {
+				return di
+			}
+		}
+	}
+	return best
+}
+
+// ready reports whether the keys a dim's tests read as variables are
+// chosen (or not chosen by any dim).
+func (s *searcher) ready(di int) bool {
+	for _, dep := range s.deps[di] {
+		if !s.set[dep] {
+			return false
+		}
+	}
+	return true
+}
+
+// reads reports whether the statement reads one of the keys, directly or
+// as a variable.
+func (st *cstmt) reads(keys []string) bool {
+	for i := range st.conds {
+		c := &st.conds[i]
+		for _, k := range keys {
+			if c.key == k {
+				return true
+			}
+			for _, v := range c.vars {
+				if v == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // complete chooses the first option of every dim from i on (the decision
 // no longer depends on them) and records the witness.
-func (s *searcher) complete(i int) bool {
+func (s *searcher) complete() bool {
 	ctx := s.pr.ctx
 	mark, nchosen := len(ctx.over), len(s.chosen)
 	undo := func() bool {
@@ -669,7 +820,10 @@ func (s *searcher) complete(i int) bool {
 		s.chosen = s.chosen[:nchosen]
 		return false
 	}
-	for ; i < len(s.dims); i++ {
+	for i := range s.dims {
+		if s.set[i] {
+			continue
+		}
 		opts := s.options(s.dims[i])
 		if len(opts) == 0 {
 			return undo()

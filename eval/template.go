@@ -15,6 +15,8 @@ type tmpl struct {
 	unknown bool
 	// vars are the keys the variables read, lower-cased.
 	vars []string
+	// arn is raw as an ARN pattern, split once (no variables).
+	arn *policy.ARNPattern
 }
 
 type seg struct {
@@ -29,6 +31,10 @@ type seg struct {
 func newTmpl(v policy.Value, vars bool) tmpl {
 	t := tmpl{raw: v.Text, unknown: v.Unknown}
 	if !vars || v.Unknown || !strings.Contains(v.Text, "${") {
+		if !v.Unknown {
+			p := policy.CompileARN(v.Text)
+			t.arn = &p
+		}
 		return t
 	}
 	s := v.Text
@@ -225,6 +231,9 @@ func (t *tmpl) matchLike(ctx *Context, s string) bool {
 // matchARN matches s against the template as an ARN pattern.
 func (t *tmpl) matchARN(ctx *Context, s string) bool {
 	if t.segs == nil {
+		if t.arn != nil {
+			return t.arn.Match(s)
+		}
 		return policy.MatchARN(t.raw, s)
 	}
 	p, ok := t.pattern(ctx)

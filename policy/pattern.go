@@ -96,6 +96,40 @@ func MatchARN(pattern, arn string) bool { return matchARN(pattern, arn, false) }
 // MatchARNEscaped is MatchARN for a pattern with Escape marks.
 func MatchARNEscaped(pattern, arn string) bool { return matchARN(pattern, arn, true) }
 
+// ARNPattern is an ARN pattern split once, for matching many ARNs.
+type ARNPattern struct {
+	raw   string
+	parts [6]string
+	split bool
+}
+
+// CompileARN splits an ARN pattern for MatchARN's matching.
+func CompileARN(pattern string) ARNPattern {
+	p := ARNPattern{raw: pattern}
+	p.split = pattern != "*" && splitARN(pattern, &p.parts)
+	return p
+}
+
+// Match is MatchARN(pattern, arn) for the compiled pattern.
+func (p *ARNPattern) Match(arn string) bool {
+	if p.raw == "*" {
+		return true
+	}
+	if !p.split {
+		return match(p.raw, arn, false)
+	}
+	var ap [6]string
+	if !splitARN(arn, &ap) {
+		return false
+	}
+	for k := 0; k < 6; k++ {
+		if !match(p.parts[k], ap[k], false) {
+			return false
+		}
+	}
+	return true
+}
+
 func matchARN(pattern, arn string, esc bool) bool {
 	if pattern == "*" {
 		return true
