@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -221,6 +222,16 @@ func globRegions(groups [][]gpat) (out []string, ok bool) {
 	sort.Slice(named, func(i, j int) bool { return named[i] < named[j] })
 	chars = append(chars, named...)
 
+	// Positions as bit sets when every pattern is short enough.
+	short := true
+	for _, p := range pats {
+		if len(p) >= 64 {
+			short = false
+		}
+	}
+	if short {
+		return globRegionsBits(pats, owner, len(groups), chars)
+	}
 	type state struct {
 		pos [][]int // per pattern, the positions reached (sorted)
 		s   string
@@ -335,6 +346,124 @@ func globRegions(groups [][]gpat) (out []string, ok bool) {
 				continue
 			}
 			queue = append(queue, next)
+		}
+	}
+	return out, ok
+}
+
+// globRegionsBits is globRegions for patterns of fewer than 64 tokens, with
+// the positions reached in each pattern as a bit set.
+func globRegionsBits(pats []gpat, owner []int, groups int, chars []byte) (out []string, ok bool) {
+	// star[i] has bit k set when token k of pattern i is a run.
+	star := make([]uint64, len(pats))
+	for i, p := range pats {
+		for k, t := range p {
+			if t.kind == '*' {
+				star[i] |= 1 << uint(k)
+			}
+		}
+	}
+	closure := func(i int, set uint64) uint64 {
+		// A run may be empty: the position after it is reached too.
+		for {
+			next := set | (set&star[i])<<1
+			if next == set {
+				return set
+			}
+			set = next
+		}
+	}
+	type state struct {
+		pos []uint64
+		s   string
+	}
+	keyOf := func(pos []uint64) string {
+		b := make([]byte, 8*len(pos))
+		for i, v := range pos {
+			for k := 0; k < 8; k++ {
+				b[8*i+k] = byte(v >> (8 * uint(k)))
+			}
+		}
+		return string(b)
+	}
+	sigOf := func(pos []uint64) string {
+		sig := make([]byte, groups)
+		for i := range sig {
+			sig[i] = '0'
+		}
+		for i, p := range pats {
+			if pos[i]&(1<<uint(len(p))) != 0 {
+				sig[owner[i]] = '1'
+			}
+		}
+		return string(sig)
+	}
+	start := state{pos: make([]uint64, len(pats))}
+	for i := range pats {
+		start.pos[i] = closure(i, 1)
+	}
+	seenState := map[string]bool{keyOf(start.pos): true}
+	seenSig := map[string]bool{}
+	queue := []state{start}
+	ok = true
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		if sig := sigOf(st.pos); !seenSig[sig] {
+			seenSig[sig] = true
+			out = append(out, st.s)
+		}
+		for _, c := range chars {
+			next := make([]uint64, len(pats))
+			alive := false
+			for i, p := range pats {
+				cur := st.pos[i]
+				var moved uint64
+				for cur != 0 {
+					k := bits.TrailingZeros64(cur)
+					cur &= cur - 1
+					if k >= len(p) {
+						continue
+					}
+					t := p[k]
+					switch t.kind {
+					case '*':
+						if !(t.confined && c == ':') {
+							moved |= 1 << uint(k)
+						}
+					case '?':
+						if !(t.confined && c == ':') {
+							moved |= 1 << uint(k+1)
+						}
+					default:
+						if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
+							moved |= 1 << uint(k+1)
+						}
+					}
+				}
+				next[i] = closure(i, moved)
+				if next[i] != 0 {
+					alive = true
+				}
+			}
+			k := keyOf(next)
+			if seenState[k] {
+				continue
+			}
+			if len(seenState) >= maxGlobStates {
+				ok = false
+				continue
+			}
+			seenState[k] = true
+			ns := st.s + string(c)
+			if !alive {
+				if sig := sigOf(next); !seenSig[sig] {
+					seenSig[sig] = true
+					out = append(out, ns)
+				}
+				continue
+			}
+			queue = append(queue, state{pos: next, s: ns})
 		}
 	}
 	return out, ok

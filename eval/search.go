@@ -589,12 +589,13 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	type test struct {
 		c  *ccond
 		nk NameKey
+		k  int // the key's index in n.Keys
 	}
 	var tests []test
-	for _, nk := range n.Keys {
+	for ki, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
 		for _, c := range s.condsOf(lower) {
-			tests = append(tests, test{c, nk})
+			tests = append(tests, test{c, nk, ki})
 			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
 				continue
 			}
@@ -652,8 +653,12 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			continue
 		}
 		sig.Reset()
+		last, lastVal := -1, ""
 		for _, t := range tests {
-			sig.WriteByte(byte('0' + t.c.matchOne(ctx, t.nk.value(v))))
+			if t.k != last {
+				last, lastVal = t.k, t.nk.value(v)
+			}
+			sig.WriteByte(byte('0' + t.c.matchOne(ctx, lastVal)))
 		}
 		if solved[v] {
 			sig.WriteString("=" + v) // see Space.regions

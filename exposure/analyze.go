@@ -1,8 +1,10 @@
 package exposure
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
@@ -352,17 +354,43 @@ func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 }
 
 func (a *analyzer) run() {
+	var todo []group
 	for _, g := range a.groups {
 		if a.outsidersOnly && g.set.Intersect(a.only).Empty() {
 			continue
 		}
-		mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
-		k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions)}
-		for _, res := range a.resources(g) {
-			a.public(g, k, res)
-			a.accounts(g, k, res)
-			a.orgs(g, k, res)
-			a.services(g, k, res)
+		todo = append(todo, g)
+	}
+	if a.t.Policy.Statements() < parallelStatements || len(todo) < 2 {
+		for _, g := range todo {
+			a.runGroup(g)
+		}
+	} else {
+		// A large policy: its groups (disjoint sets of actions) are
+		// judged apart on every core, each by an analyzer of its own, and
+		// merged in group order, so output does not depend on scheduling.
+		parts := make([]*Result, len(todo))
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range min(len(todo), runtime.GOMAXPROCS(0)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					b := newAnalyzer(a.t, a.zone)
+					b.outsidersOnly, b.only = a.outsidersOnly, a.only
+					b.runGroup(todo[i])
+					parts[i] = b.res
+				}
+			}()
+		}
+		for i := range todo {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		for _, p := range parts {
+			a.res.merge(p)
 		}
 	}
 	// A path inside an organization that is let in whole adds nothing.
@@ -380,6 +408,64 @@ func (a *analyzer) run() {
 			delete(a.res.Deputies, s)
 		}
 	}
+}
+
+// parallelStatements is the size from which a policy's groups are judged
+// in parallel.
+const parallelStatements = 64
+
+// runGroup judges one group of actions.
+func (a *analyzer) runGroup(g group) {
+	mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
+	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions)}
+	for _, res := range a.resources(g) {
+		a.public(g, k, res)
+		a.accounts(g, k, res)
+		a.orgs(g, k, res)
+		a.services(g, k, res)
+	}
+}
+
+// merge adds what another result of the same target found.
+func (r *Result) merge(o *Result) {
+	r.Public.merge(&o.Public)
+	for _, pair := range []struct{ to, from map[string]*Access }{
+		{r.Accounts, o.Accounts}, {r.Orgs, o.Orgs}, {r.Trusted, o.Trusted}, {r.Deputies, o.Deputies},
+	} {
+		for _, k := range sortedAccessKeys(pair.from) {
+			if pair.to[k] == nil {
+				pair.to[k] = &Access{}
+			}
+			pair.to[k].merge(pair.from[k])
+		}
+	}
+	r.Truncated = r.Truncated || o.Truncated
+}
+
+func sortedAccessKeys(m map[string]*Access) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// merge adds another access record's principals and proofs.
+func (a *Access) merge(o *Access) {
+	for p, acts := range o.Principals {
+		if a.Principals == nil {
+			a.Principals = map[string]catalog.ActionSet{}
+		}
+		a.Principals[p] = a.Principals[p].Union(acts)
+	}
+	for _, pr := range o.Proofs {
+		if fresh := pr.Actions.Minus(a.Actions); !fresh.Empty() {
+			a.Proofs = append(a.Proofs, Proof{Actions: fresh, Witness: pr.Witness})
+			a.Actions = a.Actions.Union(fresh)
+		}
+	}
+	a.Actions = a.Actions.Union(o.Actions)
 }
 
 // search asks whether caller c can perform act on res, choosing what it
