@@ -458,39 +458,9 @@ func (s *searcher) options(d *dim) Dimension {
 	}
 	var opts Dimension
 	if d.name != nil {
-		// A name's split is kept when no test on its keys reads a
-		// variable: then it depends only on the tests and what solves
-		// the variable uses of its keys.
-		rc := s.sp.Cache
-		var ck string
-		if rc != nil && !s.nameReadsVariables(d.name) {
-			var solved []string
-			what := "name:" + d.name.Fresh
-			for _, nk := range d.name.Keys {
-				what += "/" + nk.Key + "=" + nk.Prefix
-				if nk.Base {
-					what += "/base"
-				}
-				solved = append(solved, s.solved(lowerKey(nk.Key))...)
-			}
-			var conds []*ccond
-			for _, nk := range d.name.Keys {
-				conds = append(conds, s.condsOf(lowerKey(nk.Key))...)
-			}
-			ck = rc.key(what, conds, solved)
-			if c, ok := rc.opts[ck]; ok {
-				if !c.complete {
-					s.truncated = true
-				}
-				return c.opts
-			}
-		}
 		opts, complete := s.nameOptions(d.name)
 		if !complete {
 			s.truncated = true
-		}
-		if ck != "" {
-			rc.opts[ck] = cachedRegions{opts, complete}
 		}
 		return opts
 	}
@@ -643,11 +613,57 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 		}
 	}
-	more, complete := s.sp.Cache.globRegions(groups)
+	// The values chosen depend only on the tests as they read the name
+	// (the patterns derived past each key's prefix) and on the values that
+	// solve variable uses: callers of other accounts with the same
+	// derived patterns share them.
+	rc := s.sp.Cache
+	var ck string
+	if rc != nil && !s.nameReadsVariables(n) {
+		var conds []*ccond
+		for _, t := range tests {
+			conds = append(conds, t.c)
+		}
+		var b strings.Builder
+		b.WriteString("name:" + n.Fresh)
+		for _, nk := range n.Keys {
+			b.WriteString("/" + nk.Key)
+			if nk.Base {
+				b.WriteString("/base")
+			}
+		}
+		for _, g := range groups {
+			for _, p := range g {
+				b.WriteString(p.key())
+				b.WriteByte(1)
+			}
+			b.WriteByte(2)
+		}
+		var solvedList []string
+		for v := range solved {
+			solvedList = append(solvedList, v)
+		}
+		sort.Strings(solvedList)
+		ck = rc.key(b.String(), conds, solvedList)
+		if c, ok := rc.names[ck]; ok {
+			opts := make(Dimension, 0, len(c.out))
+			for _, v := range c.out {
+				opts = append(opts, n.option(v))
+			}
+			return opts, c.ok
+		}
+	}
+	more, complete := rc.globRegions(groups)
 	cands = append(cands, more...)
 	var opts Dimension
+	var chosen []string
 	seen := map[string]bool{}
 	var sig strings.Builder
+	defer func() {
+		if ck != "" {
+			rc.names[ck] = cachedGlobs{chosen, complete}
+		}
+	}()
 	for _, v := range dedupeStrings(cands) {
 		if v == "" {
 			continue
@@ -668,6 +684,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		}
 		seen[sig.String()] = true
 		opts = append(opts, n.option(v))
+		chosen = append(chosen, v)
 	}
 	return opts, complete
 }

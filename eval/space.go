@@ -62,6 +62,7 @@ type RegionCache struct {
 	ids   map[*ccond]int
 	opts  map[string]cachedRegions
 	globs map[string]cachedGlobs
+	names map[string]cachedGlobs // the values a name takes
 }
 
 type cachedGlobs struct {
@@ -98,7 +99,7 @@ type cachedRegions struct {
 
 // NewRegionCache returns an empty cache.
 func NewRegionCache() *RegionCache {
-	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}}
+	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}, names: map[string]cachedGlobs{}}
 }
 
 // key identifies a split: what is split (a key, or a name's templates),
