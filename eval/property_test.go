@@ -391,6 +391,9 @@ func grid(ps *eval.PolicySet, p eval.Principal, action string, doc *policy.Docum
 	for _, st := range doc.Statements {
 		for _, c := range st.Conditions {
 			k := c.Key
+			if !eval.Defined(strings.ToLower(k)) {
+				continue // absent from every request (SPEC section 3)
+			}
 			if _, ok := byKey[k]; !ok {
 				keys = append(keys, k)
 			}

@@ -3,6 +3,7 @@ package exposure
 import (
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -116,6 +117,9 @@ type Result struct {
 	// Truncated is set when a search had more combinations than it could
 	// try: "not allowed" is then not proven (a coverage gap).
 	Truncated bool
+	// Opens maps the public actions that are open only in a time window
+	// that opens after the scan (aws:CurrentTime) to the moment it opens.
+	Opens map[int]time.Time
 }
 
 // Outsiders returns the actions anyone outside the zone can do: public or
@@ -209,6 +213,11 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	}
 	if zone.Account == "" {
 		zone.Account = in.Account
+	}
+	// The owner's organization is the first trusted one when the target
+	// does not say (SPEC section 3, "Keys fixed by the world").
+	if in.OrgID == "" && len(zone.OrgIDs) > 0 {
+		in.OrgID = zone.OrgIDs[0]
 	}
 	a := &analyzer{
 		t: in, zone: zone, cat: cat,
@@ -440,6 +449,12 @@ func (r *Result) merge(o *Result) {
 		}
 	}
 	r.Truncated = r.Truncated || o.Truncated
+	for i, t := range o.Opens {
+		if r.Opens == nil {
+			r.Opens = map[int]time.Time{}
+		}
+		r.Opens[i] = t
+	}
 }
 
 func sortedAccessKeys(m map[string]*Access) []string {
@@ -563,6 +578,86 @@ func (a *analyzer) public(g group, k *keys, res string) {
 			return
 		}
 	}
+	// A time window that opens after the scan is reported as open, with
+	// the moment it opens (SPEC section 3).
+	later := a.laterMoments(k)
+	if len(later) == 0 {
+		return
+	}
+	for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
+		if w := a.search(c, g.rep, res, false, []eval.Dimension{later, orgs}); w != nil {
+			a.res.Public.add("*", g.set, w)
+			at := momentOf(w)
+			if a.res.Opens == nil {
+				a.res.Opens = map[int]time.Time{}
+			}
+			g.set.Each(func(i int) { a.res.Opens[i] = at })
+			return
+		}
+	}
+}
+
+// laterMoments are the moments after the scan at which the statements'
+// tests of aws:CurrentTime and aws:EpochTime can change outcome: each
+// value they name, a second before and after it, and between each two, in
+// time order. Each sets both keys.
+func (a *analyzer) laterMoments(k *keys) eval.Dimension {
+	now := a.t.At
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var ts []time.Time
+	for _, m := range k.mentions {
+		switch strings.ToLower(m.Key) {
+		case "aws:currenttime", "aws:epochtime":
+		default:
+			continue
+		}
+		for _, t := range m.Tests {
+			for _, v := range t.Values {
+				if tm, ok := policy.ParseDate(v); ok {
+					ts = append(ts, tm)
+				}
+			}
+		}
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	var cands []time.Time
+	for i, t := range ts {
+		cands = append(cands, t.Add(-time.Second), t, t.Add(time.Second))
+		if i+1 < len(ts) {
+			cands = append(cands, t.Add(ts[i+1].Sub(t)/2))
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].Before(cands[j]) })
+	var out eval.Dimension
+	seen := map[int64]bool{}
+	for _, t := range cands {
+		t = t.Truncate(time.Second)
+		if !t.After(now) || seen[t.Unix()] {
+			continue
+		}
+		seen[t.Unix()] = true
+		out = append(out, eval.Option{
+			{Key: "aws:CurrentTime", Values: []string{t.UTC().Format(time.RFC3339)}},
+			{Key: "aws:EpochTime", Values: []string{strconv.FormatInt(t.Unix(), 10)}},
+		})
+	}
+	return out
+}
+
+// momentOf is the aws:CurrentTime a witness carries.
+func momentOf(w *eval.Witness) time.Time {
+	v, _ := w.Request.Context.Get("aws:CurrentTime")
+	if len(v) == 1 {
+		if t, ok := policy.ParseDate(v[0]); ok {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // accounts asks, for every account the policy names other than the owner,

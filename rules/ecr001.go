@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
@@ -36,7 +37,9 @@ func checkECR001(r Rule, a *Analysis) []Finding {
 		f.Conditions = describeConditions(stmts)
 		f.Message = fmt.Sprintf("Anyone with an AWS account can perform %s on %s: %s let in principals outside the zone of trust.%s",
 			describeActions(pub.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(pub.Proofs, pub.Actions))
-		if len(f.Conditions) > 0 {
+		if opens := opensAt(x.Result); !opens.IsZero() {
+			f.Message += fmt.Sprintf(" The access opens on %s, after the time of the scan, in a time window (aws:CurrentTime) the policy sets.", opens.UTC().Format(time.RFC3339))
+		} else if len(f.Conditions) > 0 {
 			f.Message += " The conditions restrict nothing an outsider cannot satisfy."
 		}
 		f.Remediation = fmt.Sprintf("In %s, name only the accounts or roles that need access (instead of \"*\" or NotPrincipal), or add a condition that must hold such as %s; then apply it with `%s`.",
@@ -45,6 +48,18 @@ func checkECR001(r Rule, a *Analysis) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// opensAt is the earliest moment at which public access that is closed at
+// the time of the scan opens, or zero.
+func opensAt(r *exposure.Result) time.Time {
+	var first time.Time
+	for _, t := range r.Opens {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first
 }
 
 // zoneCondition suggests the condition that limits a statement to the zone.

@@ -1,0 +1,148 @@
+package exposure
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// analyzeDoc judges a repository policy written in a test, owned by
+// 111122223333 in us-east-1, at the given time (zero: now).
+func analyzeDoc(t *testing.T, src string, zone Zone, at time.Time) *Result {
+	t.Helper()
+	doc, err := policy.Parse([]byte(src), "policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zone.Account == "" {
+		zone.Account = "111122223333"
+	}
+	return Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
+		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), At: at}, zone)
+}
+
+func pullPolicy(statements string) string {
+	return `{"Version": "2012-10-17", "Statement": [` + statements + `]}`
+}
+
+// The answers are exact (SPEC section 3): each case is a request some
+// outsider can make that a sampled search misses, or one no outsider can
+// make that a sampled search takes as made.
+func TestExactAnswers(t *testing.T) {
+	pull := catalog.Default().MatchSet("ecr:BatchGetImage")
+	scan := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		policy string
+		zone   Zone
+		public bool
+		// deputy: a service principal gets in, acting for anyone.
+		deputy string
+		opens  string
+	}{
+		// IAM User Guide, "AWS global condition context keys"
+		// (aws:username: any IAM user has a name of its account's
+		// choosing, not unique across accounts).
+		{name: "deny unless the user is called admin", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotEquals": {"aws:username": "admin"}}}`)},
+		// GetFederationToken: any IAM user of any account can make a
+		// federated user session (aws:PrincipalType FederatedUser).
+		{name: "federated users only", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "FederatedUser"}}}`)},
+		// IAM User Guide, "IAM policy elements: Variables and tags": the
+		// outsider tags its own role to match.
+		{name: "a principal tag read only as a variable", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"ecr:ResourceTag/team": "${aws:PrincipalTag/team}"}}}`)},
+		// A role session name is the caller's choice: "*:alice" matches.
+		{name: "a session name pattern", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:userid": "*:alice"}}}`)},
+		// Keys fixed by the world (SPEC section 3).
+		{name: "another resource account", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceAccount": "999988887777"}}}`)},
+		{name: "the owner's resource account restricts nothing", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceAccount": "111122223333"}}}`)},
+		{name: "another region", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}`)},
+		{name: "the owner's organization, when known", zone: Zone{OrgIDs: []string{"o-a1b2c3d4e5"}}, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v"}}}`)},
+		{name: "a window that has closed", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}`)},
+		{name: "a window that opens later", public: true, opens: "2027-03-01T00:00:01Z", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2027-03-01T00:00:00Z"}}}`)},
+		{name: "an epoch window that is open", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"NumericGreaterThan": {"aws:EpochTime": "1700000000"}}}`)},
+		{name: "TLS only restricts nothing", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}`)},
+		{name: "plain HTTP only grants nothing", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`)},
+		// SPEC section 3: a key AWS does not define is absent.
+		{name: "a misspelled key in an Allow grants nothing", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}`)},
+		{name: "a misspelled key in a Deny denies everyone", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}`)},
+		// aws:VpcSourceIp alone: the outsider's own VPC.
+		{name: "a private range of aws:VpcSourceIp", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}}}`)},
+		{name: "a specific VPC endpoint", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}`)},
+		// Services (aws:PrincipalServiceNamesList): a confused deputy.
+		{name: "a service names list", deputy: "codebuild.amazonaws.com", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalServiceNamesList": "codebuild.amazonaws.com"}}}`)},
+		{name: "an address in the gap of two ranges", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"]}}}`)},
+		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := analyzeDoc(t, tt.policy, tt.zone, scan)
+			if r.Truncated {
+				t.Fatal("truncated")
+			}
+			if got := !r.Public.Actions.Intersect(pull).Empty(); got != tt.public {
+				t.Fatalf("public = %v, want %v (public actions %v)", got, tt.public, catalog.Default().Names(r.Public.Actions))
+			}
+			for _, p := range r.Public.Proofs {
+				// Every proof replays to Allow through the evaluator.
+				ps := &eval.PolicySet{Resource: r.Target.Policy, ResourceAccount: "111122223333", CallerAllowsAll: true}
+				if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
+					t.Errorf("the proof %v replays to %v", p.Witness.Chosen, d.Result)
+				}
+			}
+			if tt.deputy != "" && r.Deputies[tt.deputy] == nil {
+				t.Errorf("no deputy %s: %v", tt.deputy, r.Deputies)
+			}
+			if tt.opens != "" {
+				var got time.Time
+				for _, at := range r.Opens {
+					got = at
+				}
+				if got.UTC().Format(time.RFC3339) != tt.opens {
+					t.Errorf("opens = %v, want %s", got, tt.opens)
+				}
+			} else if len(r.Opens) > 0 {
+				t.Errorf("opens = %v, want none", r.Opens)
+			}
+		})
+	}
+}
+
+// --at moves the moment the world fixes: a window open at one time is
+// closed at another.
+func TestAt(t *testing.T) {
+	src := pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}}`)
+	pull := catalog.Default().MatchSet("ecr:BatchGetImage")
+	if r := analyzeDoc(t, src, Zone{}, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)); r.Public.Actions.Intersect(pull).Empty() {
+		t.Error("before the window closes, pull is public")
+	}
+	if r := analyzeDoc(t, src, Zone{}, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)); !r.Public.Actions.Empty() {
+		t.Error("after the window closes, nothing is public")
+	}
+}
