@@ -479,6 +479,13 @@ func (s *searcher) options(d *dim) Dimension {
 			if s.sp.Always != nil && s.sp.Always(d.keys[0]) {
 				what += "/always"
 			}
+			if s.sp.Covered != nil {
+				for _, v6 := range []bool{false, true} {
+					if s.sp.Covered(d.keys[0], v6) {
+						what += "/covered"
+					}
+				}
+			}
 			ck = rc.key(what, d.conds, solved)
 			if c, ok := rc.opts[ck]; ok {
 				if !c.complete {

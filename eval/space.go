@@ -37,6 +37,10 @@ type Space struct {
 	// address inside a range they name (unless the ranges cover a whole
 	// address family). Wildcard patterns it can match with values of its own.
 	Outside func(lower string) bool
+	// Covered reports, for an Outside key, whether the ranges the policies
+	// name anywhere (not only in the statements at hand) cover the whole
+	// address family: then the caller may be anywhere in it.
+	Covered func(lower string, v6 bool) bool
 	// Always reports free keys every request carries: never absent.
 	Always func(lower string) bool
 	// Fixed replaces the regions of a key with the options given.
@@ -242,6 +246,11 @@ func (sp *Space) regions(key string, lower string, conds []*ccond, solved []stri
 			// own: the tests on the key do not see the uses.
 			sigKey.WriteString("=" + v)
 		}
+		if outside && strings.Contains(v, ":") {
+			// Address families are told apart: a range may cover one
+			// whole family and not the other.
+			sigKey.WriteString("/6")
+		}
 		if seen[sigKey.String()] {
 			continue
 		}
@@ -249,7 +258,7 @@ func (sp *Space) regions(key string, lower string, conds []*ccond, solved []stri
 		regs = append(regs, region{v, sig})
 	}
 	if outside {
-		regs = outsideRegions(lower, regs, conds)
+		regs = outsideRegions(lower, regs, conds, sp.Covered)
 	}
 	if sp.Always == nil || !sp.Always(lower) {
 		opts = append(opts, Option{{Key: key, Absent: true}})
@@ -315,7 +324,7 @@ const maxSetClasses = 256
 // outsideRegions keeps the regions a caller outside the named network can
 // be in: for addresses, those inside no named range of their family unless
 // the ranges cover the family; for other values, those equal to no literal.
-func outsideRegions(lower string, regs []region, conds []*ccond) []region {
+func outsideRegions(lower string, regs []region, conds []*ccond, covered func(string, bool) bool) []region {
 	isIP := false
 	for _, c := range conds {
 		if c.op.Family == policy.FamilyIP {
@@ -343,7 +352,7 @@ func outsideRegions(lower string, regs []region, conds []*ccond) []region {
 					free = append(free, r)
 				}
 			}
-			if len(free) == 0 {
+			if len(free) == 0 || covered != nil && covered(lower, v6) {
 				free = fam // the ranges cover the whole family
 			}
 			out = append(out, free...)

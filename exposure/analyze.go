@@ -194,6 +194,8 @@ type analyzer struct {
 	world *eval.Context
 	// callers caches the kinds of caller of each account.
 	callers map[string][]caller
+	// coverage caches covered, per key: IPv4 and IPv6.
+	coverage map[string][2]bool
 	// regions caches the regions the searches split keys into.
 	regions *eval.RegionCache
 	// free, outside and outsideNamed are the search spaces' key tests.

@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.N
 	if a.regions == nil {
 		a.regions = eval.NewRegionCache()
 	}
-	sp := eval.Space{Free: a.free, Outside: a.outside, Dimensions: dims, Names: names, Cache: a.regions}
+	sp := eval.Space{Free: a.free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
 	if namedCaller {
 		sp.Outside = a.outsideNamed
 	}
@@ -110,6 +111,44 @@ func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.N
 		sp.Fixed = fixedMFATemporary
 	}
 	return sp
+}
+
+// covered reports whether the address ranges the policy names for a key,
+// in any statement, cover the whole family: an outsider may then call from
+// anywhere in it (SPEC section 3: values that cover all of IPv4 or all of
+// IPv6 restrict nothing).
+func (a *analyzer) covered(lower string, v6 bool) bool {
+	if a.coverage == nil {
+		a.coverage = map[string][2]bool{}
+	}
+	c, ok := a.coverage[lower]
+	if !ok {
+		var ranges []netip.Prefix
+		for _, st := range a.t.Policy.Doc.Statements {
+			for _, cd := range st.Conditions {
+				if strings.EqualFold(cd.Key, lower) && cd.Op.Family == policy.FamilyIP {
+					for _, v := range cd.Values {
+						if p, ok := policy.ParseCIDR(v.Text); ok && !v.Unknown {
+							ranges = append(ranges, p)
+						}
+					}
+				}
+			}
+		}
+		for i, fam := range []bool{false, true} {
+			out := eval.OutsideAddress(ranges, fam)
+			for _, p := range ranges {
+				if p.Contains(out) {
+					c[i] = true
+				}
+			}
+		}
+		a.coverage[lower] = c
+	}
+	if v6 {
+		return c[1]
+	}
+	return c[0]
 }
 
 // MFA: temporary credentials (role and federated sessions) always carry

@@ -1,0 +1,230 @@
+package exposure
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// The exposure property test holds the analysis to the evaluator for
+// every kind of outsider (SPEC section 3, "The answers are exact, not
+// sampled"): for generated repository policies, no random request of an
+// IAM user, a role session, a federated user or an account root of an
+// account the policy does not name is allowed for an action the analysis
+// does not call public, and every proof it reports replays to Allow.
+
+// propConds are the condition snippets the generator draws from: caller
+// keys, keys the caller chooses, keys the world fixes.
+var propConds = []struct{ op, key string }{
+	{"StringEquals", "aws:username"}, {"StringNotEquals", "aws:username"}, {"StringLike", "aws:username"},
+	{"StringEquals", "aws:PrincipalType"}, {"StringNotEquals", "aws:PrincipalType"},
+	{"ArnLike", "aws:PrincipalArn"}, {"ArnNotLike", "aws:PrincipalArn"}, {"StringLike", "aws:PrincipalArn"},
+	{"StringLike", "aws:userid"}, {"StringNotLike", "aws:userid"},
+	{"StringEquals", "aws:PrincipalAccount"}, {"StringNotEquals", "aws:PrincipalAccount"},
+	{"StringEquals", "aws:PrincipalOrgID"}, {"StringNotEquals", "aws:PrincipalOrgID"},
+	{"Bool", "aws:MultiFactorAuthPresent"}, {"BoolIfExists", "aws:MultiFactorAuthPresent"}, {"Null", "aws:MultiFactorAuthPresent"},
+	{"StringEquals", "aws:PrincipalTag/team"}, {"StringNotEquals", "ecr:ResourceTag/team"},
+	{"StringLike", "aws:UserAgent"}, {"IpAddress", "aws:SourceIp"}, {"NotIpAddress", "aws:SourceIp"},
+	{"StringEquals", "aws:ResourceAccount"}, {"StringEquals", "aws:RequestedRegion"},
+	{"DateLessThan", "aws:CurrentTime"}, {"DateGreaterThan", "aws:CurrentTime"},
+	{"Bool", "aws:SecureTransport"},
+}
+
+var propValues = map[string][]string{
+	"aws:username":               {"admin", "ad*", "alice", "ci-*", "${aws:PrincipalTag/team}"},
+	"aws:PrincipalType":          {"User", "AssumedRole", "FederatedUser", "Account"},
+	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*"},
+	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
+	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
+	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5"},
+	"aws:MultiFactorAuthPresent": {"true", "false"},
+	"aws:PrincipalTag/team":      {"blue", "admin"},
+	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue"},
+	"aws:UserAgent":              {"aws-cli/*", "*terraform*"},
+	"aws:SourceIp":               {"0.0.0.0/1", "128.0.0.0/1", "203.0.113.0/24", "::/0"},
+	"aws:ResourceAccount":        {"111122223333", "999988887777"},
+	"aws:RequestedRegion":        {"us-east-1", "eu-west-1"},
+	"aws:CurrentTime":            {"2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z"},
+	"aws:SecureTransport":        {"true", "false"},
+}
+
+var propPrincipals = []any{"*", "*", "*", map[string]any{"AWS": "*"}, map[string]any{"AWS": "arn:aws:iam::444455556666:root"}}
+
+func genRepoPolicy(r *rand.Rand) string {
+	var stmts []map[string]any
+	for n := 1 + r.IntN(4); n > 0; n-- {
+		st := map[string]any{
+			"Effect": []string{"Allow", "Allow", "Deny"}[r.IntN(3)],
+			"Action": []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"}[r.IntN(4)],
+		}
+		if r.IntN(8) == 0 && st["Effect"] == "Deny" {
+			st["NotPrincipal"] = map[string]any{"AWS": "arn:aws:iam::111122223333:root"}
+		} else {
+			st["Principal"] = propPrincipals[r.IntN(len(propPrincipals))]
+		}
+		cond := map[string]map[string]any{}
+		for c := r.IntN(3); c > 0; c-- {
+			pc := propConds[r.IntN(len(propConds))]
+			vals := propValues[pc.key]
+			var vs []string
+			for m := 1 + r.IntN(2); m > 0; m-- {
+				vs = append(vs, vals[r.IntN(len(vals))])
+			}
+			if pc.op == "Null" {
+				vs = []string{[]string{"true", "false"}[r.IntN(2)]}
+			}
+			if cond[pc.op] == nil {
+				cond[pc.op] = map[string]any{}
+			}
+			cond[pc.op][pc.key] = vs
+		}
+		if len(cond) > 0 {
+			st["Condition"] = cond
+		}
+		stmts = append(stmts, st)
+	}
+	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	return string(b)
+}
+
+// outsiderRequest draws a request some outsider can make: a random kind of
+// caller in an account the policies never name, with names and values of
+// its choosing, and the world's keys as the analysis fixes them.
+func outsiderRequest(r *rand.Rand, at time.Time) (eval.Principal, *eval.Context) {
+	acct := []string{"123456789012", "210987654321"}[r.IntN(2)]
+	names := []string{"admin", "alice", "ci-deploy", "ops/admin", "x", "blue"}
+	name := names[r.IntN(len(names))]
+	ctx := eval.NewContext()
+	var p eval.Principal
+	mfa := []string{"", "true", "false"}[r.IntN(3)]
+	switch r.IntN(4) {
+	case 0:
+		p = eval.Principal{Type: eval.User, ARN: "arn:aws:iam::" + acct + ":user/" + name, Account: acct}
+		ctx.Set("aws:userid", "AIDARANDOMUSER"+fmt.Sprint(r.IntN(9)))
+	case 1:
+		role := strings.ReplaceAll(name, "/", "-")
+		session := names[r.IntN(len(names))]
+		session = strings.ReplaceAll(session, "/", "-")
+		p = eval.Principal{Type: eval.AssumedRole, ARN: "arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session,
+			RoleARN: "arn:aws:iam::" + acct + ":role/" + role, Account: acct}
+		ctx.Set("aws:userid", "AROARANDOMROLE:"+session)
+		if mfa == "" {
+			mfa = "false"
+		}
+	case 2:
+		fed := strings.ReplaceAll(name, "/", "-")
+		p = eval.Principal{Type: eval.FederatedUser, ARN: "arn:aws:sts::" + acct + ":federated-user/" + fed, Account: acct}
+		ctx.Set("aws:userid", acct+":"+fed)
+		ctx.Set("aws:PrincipalArn", p.ARN)
+		if mfa == "" {
+			mfa = "true"
+		}
+	default:
+		p = eval.Principal{Type: eval.Root, ARN: "arn:aws:iam::" + acct + ":root", Account: acct}
+		ctx.Set("aws:userid", acct)
+	}
+	if mfa != "" {
+		ctx.Set("aws:MultiFactorAuthPresent", mfa)
+	}
+	if r.IntN(2) == 0 {
+		ctx.Set("aws:PrincipalOrgID", "o-zzzzzzzzzz")
+		ctx.Set("aws:PrincipalOrgPaths", "o-zzzzzzzzzz/r-zzzz/")
+	}
+	if r.IntN(2) == 0 {
+		ctx.Set("aws:PrincipalTag/team", []string{"blue", "admin", "red"}[r.IntN(3)])
+	}
+	if r.IntN(2) == 0 {
+		ctx.Set("ecr:ResourceTag/team", []string{"blue", "admin", "red"}[r.IntN(3)])
+	}
+	if r.IntN(2) == 0 {
+		ctx.Set("aws:UserAgent", []string{"aws-cli/2", "terraform/1", "curl"}[r.IntN(3)])
+	}
+	ctx.Set("aws:SourceIp", []string{"198.51.100.7", "203.0.113.9", "2001:db8::1", "10.0.0.1"}[r.IntN(4)])
+	eval.Derive(ctx, p)
+	// The world's keys.
+	ctx.Set("aws:ResourceAccount", "111122223333")
+	ctx.Set("aws:RequestedRegion", "us-east-1")
+	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
+	ctx.Set("aws:EpochTime", fmt.Sprint(at.Unix()))
+	ctx.Set("aws:SecureTransport", "true")
+	return p, ctx
+}
+
+func TestExposureProperty(t *testing.T) {
+	policies, requests := 300, 150
+	if testing.Short() {
+		policies, requests = 60, 40
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	cat := catalog.Default()
+	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
+	for i := 0; i < policies; i++ {
+		src := genRepoPolicy(r)
+		doc, err := policy.Parse([]byte(src), "generated.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := analyzeDoc(t, src, Zone{}, at)
+		if res.Truncated {
+			continue
+		}
+		ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true}
+		for _, p := range res.Public.Proofs {
+			if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
+				t.Fatalf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
+			}
+		}
+		// SPEC section 3: an outsider is not on a network the policy names,
+		// unless the ranges cover a whole address family.
+		var ranges []netip.Prefix
+		for _, st := range doc.Statements {
+			for _, c := range st.Conditions {
+				if strings.EqualFold(c.Key, "aws:SourceIp") {
+					for _, v := range c.Values {
+						if pfx, ok := policy.ParseCIDR(v.Text); ok {
+							ranges = append(ranges, pfx)
+						}
+					}
+				}
+			}
+		}
+		inside := func(a netip.Addr) bool {
+			for _, pfx := range ranges {
+				if pfx.Contains(a) {
+					return true
+				}
+			}
+			return false
+		}
+		for j := 0; j < requests; j++ {
+			p, ctx := outsiderRequest(r, at)
+			ip, _ := ctx.Get("aws:SourceIp")
+			a := netip.MustParseAddr(ip[0])
+			if inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
+				continue
+			}
+			act := actions[r.IntN(len(actions))]
+			if res.Public.Actions.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
+				continue
+			}
+			req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
+			if d := eval.Evaluate(ps, req); d.Result == eval.Allow {
+				var kv []string
+				for _, k := range ctx.Keys() {
+					v, _ := ctx.Get(k)
+					kv = append(kv, k+"="+strings.Join(v, "|"))
+				}
+				t.Fatalf("%s by %s is allowed, but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, strings.Join(kv, " "), src)
+			}
+		}
+	}
+}
