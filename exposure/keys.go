@@ -262,18 +262,6 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 	return ctx
 }
 
-// principalARNPatterns returns the aws:PrincipalArn values the policy tests.
-func (k *keys) principalARNPatterns() []string {
-	var out []string
-	for _, m := range k.mentions {
-		if strings.EqualFold(m.Key, "aws:principalarn") {
-			for _, t := range m.Tests {
-				out = append(out, t.Values...)
-			}
-		}
-	}
-	return dedupe(out)
-}
 
 // keys is what the statements of one action group test.
 type keys struct {

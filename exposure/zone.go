@@ -3,13 +3,15 @@
 // accounts, organizations or OUs, and AWS services acting for anyone (the
 // confused deputy). SPEC section 3.
 //
-// It does not pattern-match policies. For each repository action it asks the
-// evaluator whether some request an outsider can produce is allowed, trying
-// a finite set of representative request contexts built from what the policy
-// mentions (every literal and pattern instance per key, a fresh value, the
-// key absent) and from what the outsider controls and what it cannot choose
-// (who it is, where it calls from, which service it is). The first allowed
-// request found is kept as the proof of the access.
+// It does not pattern-match policies. For each repository action it asks
+// the evaluator, through eval.Search, whether some request an outsider can
+// produce is allowed: every kind of caller (IAM user, role session,
+// federated user, account root, AWS service) in an account outside the
+// zone, with the names it picks and every value of the keys it chooses,
+// split into the regions where the policy's tests have one outcome; the
+// keys the world fixes (owner, organization, region, time) set as the
+// world sets them. The answer is exact: the first allowed request found is
+// kept as the proof of the access, and when none is found none exists.
 package exposure
 
 import "strings"
