@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -68,6 +70,57 @@ func outsiderActions(r *Result) catalog.ActionSet {
 // proposes it rather than rewriting statements; the finding still names the
 // Allow statements to narrow.
 func ProposeFix(r *Result, zone Zone) (*Fix, error) {
+	return ProposeFixCached(r, zone, nil)
+}
+
+// FixCache remembers what proving fixes for the owner found: the guards a
+// fix appends depend on the zone, not on the repository, so one proof
+// serves every repository of an account. It is safe for concurrent use.
+type FixCache struct {
+	mu    sync.Mutex
+	owner map[string]ownerMemo
+}
+
+type ownerMemo struct {
+	denial   *ownerDenial
+	complete bool
+}
+
+// NewFixCache returns an empty cache.
+func NewFixCache() *FixCache { return &FixCache{owner: map[string]ownerMemo{}} }
+
+// ownerDenied is the package's ownerDenied, remembered: the answer depends
+// on the target's kind, owner, region, organization and time, the
+// services its policy names, the policy version and the guards.
+func (c *FixCache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
+	if c == nil {
+		return ownerDenied(t, zone, doc, guards)
+	}
+	g, err := policy.Marshal(&policy.Document{Version: doc.Version, Statements: guards})
+	if err != nil {
+		return ownerDenied(t, zone, doc, guards)
+	}
+	key := fmt.Sprintf("%d|%s|%s|%s|%v|%s|%v|%s|%v|%v", t.Kind, t.Account, t.Region, t.OrgID, t.OrgPaths, t.At.Format(time.RFC3339Nano),
+		collectNames(t.Policy.Doc).serviceList(), g, zone.OrgIDs, zone.OrgPaths)
+	if t.Kind == Registry {
+		key += "|" + t.ARN
+	}
+	c.mu.Lock()
+	m, ok := c.owner[key]
+	c.mu.Unlock()
+	if ok {
+		return m.denial, m.complete
+	}
+	d, complete := ownerDenied(t, zone, doc, guards)
+	c.mu.Lock()
+	c.owner[key] = ownerMemo{d, complete}
+	c.mu.Unlock()
+	return d, complete
+}
+
+// ProposeFixCached is ProposeFix with a cache shared by the fixes of one
+// scan (nil: none).
+func ProposeFixCached(r *Result, zone Zone, cache *FixCache) (*Fix, error) {
 	before := outsiderActions(r)
 	if before.Empty() {
 		return nil, nil
@@ -165,7 +218,7 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 		serviceAdded = true
 	}
 	unproven := ""
-	if d, complete := ownerDenied(r.Target, zone, &doc, guards); d != nil {
+	if d, complete := cache.ownerDenied(r.Target, zone, &doc, guards); d != nil {
 		unproven = d.describe(r.Target)
 		if owner == OwnerVariable && !doc.VariablesEnabled() {
 			unproven += fmt.Sprintf(" (the fix names the unknown owner as %s, a policy variable, which takes effect only in a policy of Version %s; this policy's is %s)",

@@ -246,6 +246,7 @@ func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposur
 func (a *Analysis) analyzeExposure() {
 	work := make(chan *ExposureItem)
 	var wg sync.WaitGroup
+	fixes := exposure.NewFixCache()
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
@@ -254,7 +255,7 @@ func (a *Analysis) analyzeExposure() {
 				x.Result = exposure.Analyze(x.Target, x.Zone)
 				// A fix that cannot be built is no finding's business: the
 				// findings stand, with the general remediation.
-				x.Fix, _ = exposure.ProposeFix(x.Result, x.Zone)
+				x.Fix, _ = exposure.ProposeFixCached(x.Result, x.Zone, fixes)
 				x.analyzeAlone()
 			}
 		}()
