@@ -344,22 +344,27 @@ func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 	}
 	for si := range g.stmts {
 		st := a.t.Policy.StatementAt(si)
-		if st.NotPrincipal != nil {
-			return true
+		// NotPrincipal exempts kinds differently (an account ARN only its
+		// root), but only for accounts it lists; the owner's callers are
+		// not the outsiders judged here.
+		if np := st.NotPrincipal; np != nil {
+			if np.Wildcard {
+				return true
+			}
+			for _, e := range np.Entries {
+				if e.Value.Unknown || e.Kind == policy.KindAWS && accountOf(e.Value.Text) != a.t.Account && e.Value.Text != a.t.Account {
+					return true
+				}
+			}
 		}
 		for _, r := range append(append([]policy.Value(nil), st.Resource...), st.NotResource...) {
 			if strings.Contains(r.Text, "${") {
 				return true
 			}
 		}
-		if st.Principal == nil {
-			continue
-		}
-		for _, e := range st.Principal.Entries {
-			if e.Kind == policy.KindAWS && e.Value.Text != "*" && !policy.IsAccountID(e.Value.Text) && !strings.HasSuffix(e.Value.Text, ":root") {
-				return true
-			}
-		}
+		// A Principal that names users or roles names them in their own
+		// accounts: those principals are tried as themselves (callersIn),
+		// and the kinds of everyone else do not matter to it.
 	}
 	return false
 }

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -96,12 +95,19 @@ func (c *FixCache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards
 	if c == nil {
 		return ownerDenied(t, zone, doc, guards)
 	}
-	g, err := policy.Marshal(&policy.Document{Version: doc.Version, Statements: guards})
-	if err != nil {
-		return ownerDenied(t, zone, doc, guards)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%s|%s|%s|%v|%d|%v|%s|%v|%v", t.Kind, t.Account, t.Region, t.OrgID, t.OrgPaths, t.At.UnixNano(),
+		collectNames(t.Policy.Doc).serviceList(), doc.Version, zone.OrgIDs, zone.OrgPaths)
+	for _, g := range guards {
+		fmt.Fprintf(&b, "|%s %v %v %v", g.Effect, g.Action, g.Resource, g.Principal != nil && g.Principal.Wildcard)
+		for _, c := range g.Conditions {
+			b.WriteString(" " + c.Operator + " " + c.Key)
+			for _, v := range c.Values {
+				b.WriteString("=" + v.Text)
+			}
+		}
 	}
-	key := fmt.Sprintf("%d|%s|%s|%s|%v|%s|%v|%s|%v|%v", t.Kind, t.Account, t.Region, t.OrgID, t.OrgPaths, t.At.Format(time.RFC3339Nano),
-		collectNames(t.Policy.Doc).serviceList(), g, zone.OrgIDs, zone.OrgPaths)
+	key := b.String()
 	if t.Kind == Registry {
 		key += "|" + t.ARN
 	}
