@@ -94,8 +94,10 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 			ctx.openKey(k)
 		}
 	}
-	s.set = make([]bool, len(s.dims))
-	s.deps = s.dependencies()
+	if len(s.dims) > 0 {
+		s.set = make([]bool, len(s.dims))
+		s.deps = s.dependencies()
+	}
 	var res SearchResult
 	if s.run(len(s.dims)) {
 		res.Witness = s.witness
@@ -319,7 +321,7 @@ func (s *searcher) plan() {
 	if !any {
 		return
 	}
-	s.keys = make([]keyInfo, 0, 8)
+	s.keys = make([]keyInfo, 0, 3)
 	s.statements(func(st *cstmt) {
 		{
 			for i := range st.conds {
@@ -409,10 +411,22 @@ func (s *searcher) plan() {
 			free = append(free, ki)
 		}
 	}
-	sort.Strings(s.forced)
+	if len(s.forced) > 1 {
+		sort.Strings(s.forced)
+	}
 	// Keys other values read as variables first, so that the values that
 	// read them are known when their own keys are split; then the keys
 	// most statements test.
+	sortFree(free)
+	s.addFree(free)
+}
+
+// sortFree orders the free keys: keys other values read as variables
+// first, then the keys most statements test.
+func sortFree(free []*keyInfo) {
+	if len(free) < 2 {
+		return
+	}
 	sort.Slice(free, func(i, j int) bool {
 		a, b := free[i], free[j]
 		if ua, ub := len(a.users) > 0, len(b.users) > 0; ua != ub {
@@ -423,6 +437,10 @@ func (s *searcher) plan() {
 		}
 		return a.key < b.key
 	})
+}
+
+// addFree adds a dim per free key.
+func (s *searcher) addFree(free []*keyInfo) {
 	cat := catalog.Default()
 	for _, ki := range free {
 		k, conds := ki.key, ki.conds
