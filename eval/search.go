@@ -505,7 +505,7 @@ func (s *searcher) options(d *dim) Dimension {
 				}
 			}
 			ck = rc.key(what, d.conds, solved)
-			if c, ok := rc.opts[ck]; ok {
+			if c, ok := rc.get(ck); ok {
 				if !c.complete {
 					s.truncated = true
 				}
@@ -519,7 +519,7 @@ func (s *searcher) options(d *dim) Dimension {
 			s.truncated = true
 		}
 		if ck != "" {
-			rc.opts[ck] = cachedRegions{opts, complete}
+			rc.put(ck, cachedRegions{opts, complete})
 		}
 	}
 	if !d.dynamic {
@@ -670,7 +670,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		}
 		sort.Strings(solvedList)
 		ck = rc.key(b.String(), conds, solvedList)
-		if c, ok := rc.names[ck]; ok {
+		if c, ok := rc.getName(ck); ok {
 			opts := make(Dimension, 0, len(c.out))
 			for _, v := range c.out {
 				opts = append(opts, n.option(v))
@@ -686,7 +686,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	var sig strings.Builder
 	defer func() {
 		if ck != "" {
-			rc.names[ck] = cachedGlobs{chosen, complete}
+			rc.putName(ck, cachedGlobs{chosen, complete})
 		}
 	}()
 	for _, v := range dedupeStrings(cands) {

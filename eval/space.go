@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
@@ -61,8 +62,9 @@ type Space struct {
 
 // RegionCache keeps the regions searches compute, keyed by the tests they
 // split, so that searches over the same statements split each key once.
-// It is not safe for concurrent use.
+// It is safe for concurrent use; what it hands out must not be changed.
 type RegionCache struct {
+	mu    sync.Mutex
 	ids   map[*ccond]int
 	opts  map[string]cachedRegions
 	globs map[string]cachedGlobs
@@ -88,12 +90,45 @@ func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
 		b.WriteByte(2)
 	}
 	k := b.String()
-	if c, ok := rc.globs[k]; ok {
+	rc.mu.Lock()
+	c, found := rc.globs[k]
+	rc.mu.Unlock()
+	if found {
 		return c.out, c.ok
 	}
 	out, ok := globRegions(groups)
+	rc.mu.Lock()
 	rc.globs[k] = cachedGlobs{out, ok}
+	rc.mu.Unlock()
 	return out, ok
+}
+
+// get and put read and write the cache of regions.
+func (rc *RegionCache) get(k string) (cachedRegions, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	c, ok := rc.opts[k]
+	return c, ok
+}
+
+func (rc *RegionCache) put(k string, c cachedRegions) {
+	rc.mu.Lock()
+	rc.opts[k] = c
+	rc.mu.Unlock()
+}
+
+// getName and putName read and write the cache of names' values.
+func (rc *RegionCache) getName(k string) (cachedGlobs, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	c, ok := rc.names[k]
+	return c, ok
+}
+
+func (rc *RegionCache) putName(k string, c cachedGlobs) {
+	rc.mu.Lock()
+	rc.names[k] = c
+	rc.mu.Unlock()
 }
 
 type cachedRegions struct {
@@ -111,6 +146,8 @@ func NewRegionCache() *RegionCache {
 func (rc *RegionCache) key(what string, conds []*ccond, extra []string) string {
 	b := make([]byte, 0, len(what)+8*len(conds)+16)
 	b = append(b, what...)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
 	for _, c := range conds {
 		id, ok := rc.ids[c]
 		if !ok {

@@ -386,6 +386,7 @@ func (a *analyzer) run() {
 		// judged apart on every core, each by an analyzer of its own, and
 		// merged in group order, so output does not depend on scheduling.
 		parts := make([]*Result, len(todo))
+		regions := eval.NewRegionCache()
 		work := make(chan int)
 		var wg sync.WaitGroup
 		for range min(len(todo), runtime.GOMAXPROCS(0)) {
@@ -395,6 +396,7 @@ func (a *analyzer) run() {
 				for i := range work {
 					b := newAnalyzer(a.t, a.zone)
 					b.outsidersOnly, b.only = a.outsidersOnly, a.only
+					b.regions = regions
 					b.runGroup(todo[i])
 					parts[i] = b.res
 				}
