@@ -222,185 +222,62 @@ func globRegions(groups [][]gpat) (out []string, ok bool) {
 	sort.Slice(named, func(i, j int) bool { return named[i] < named[j] })
 	chars = append(chars, named...)
 
-	// Positions as bit sets when every pattern is short enough.
-	short := true
+	return walkGlobs(pats, owner, len(groups), chars)
+}
+
+// posSet is the set of positions reached in each pattern: words words of
+// bits per pattern, bit k for "k tokens matched".
+type posSet []uint64
+
+// walkGlobs walks the product automaton of the patterns breadth first and
+// returns the first string that reaches each signature (which groups
+// match).
+func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string, ok bool) {
+	words := 1
 	for _, p := range pats {
-		if len(p) >= 64 {
-			short = false
-		}
+		words = max(words, (len(p)+1+63)/64)
 	}
-	if short {
-		return globRegionsBits(pats, owner, len(groups), chars)
-	}
-	type state struct {
-		pos [][]int // per pattern, the positions reached (sorted)
-		s   string
-	}
-	closure := func(p gpat, set []int) []int {
-		// Add positions after runs that may be empty.
-		seen := map[int]bool{}
-		var out []int
-		var add func(i int)
-		add = func(i int) {
-			if seen[i] {
-				return
-			}
-			seen[i] = true
-			out = append(out, i)
-			if i < len(p) && p[i].kind == '*' {
-				add(i + 1)
+	bit := func(set posSet, i, k int) bool { return set[i*words+k/64]&(1<<uint(k%64)) != 0 }
+	setBit := func(set posSet, i, k int) { set[i*words+k/64] |= 1 << uint(k%64) }
+	// closure adds to pattern i's positions the one after each run: a run
+	// may be empty.
+	closure := func(set posSet, i int) {
+		p := pats[i]
+		for k := 0; k < len(p); k++ {
+			if p[k].kind == '*' && bit(set, i, k) {
+				setBit(set, i, k+1)
 			}
 		}
-		for _, i := range set {
-			add(i)
-		}
-		sort.Ints(out)
-		return out
 	}
-	keyOf := func(pos [][]int) string {
-		var b strings.Builder
-		for _, ps := range pos {
-			for _, i := range ps {
-				b.WriteByte(byte(i))
-				b.WriteByte(byte(i >> 8))
-			}
-			b.WriteByte(0xff)
-			b.WriteByte(0xff)
-		}
-		return b.String()
-	}
-	start := state{pos: make([][]int, len(pats))}
-	for i, p := range pats {
-		start.pos[i] = closure(p, []int{0})
-	}
-	sigOf := func(st state) string {
-		sig := make([]byte, len(groups))
+	sigOf := func(set posSet) string {
+		sig := make([]byte, groups)
 		for i := range sig {
 			sig[i] = '0'
 		}
 		for i, p := range pats {
-			ps := st.pos[i]
-			if len(ps) > 0 && ps[len(ps)-1] == len(p) {
+			if bit(set, i, len(p)) {
 				sig[owner[i]] = '1'
 			}
 		}
 		return string(sig)
 	}
-	seenState := map[string]bool{keyOf(start.pos): true}
-	seenSig := map[string]bool{}
-	queue := []state{start}
-	ok = true
-	for len(queue) > 0 {
-		st := queue[0]
-		queue = queue[1:]
-		if sig := sigOf(st); !seenSig[sig] {
-			seenSig[sig] = true
-			out = append(out, st.s)
-		}
-		for _, c := range chars {
-			next := state{pos: make([][]int, len(pats)), s: st.s + string(c)}
-			alive := false
-			for i, p := range pats {
-				var moved []int
-				for _, at := range st.pos[i] {
-					if at >= len(p) {
-						continue
-					}
-					t := p[at]
-					switch t.kind {
-					case '*':
-						if !(t.confined && c == ':') {
-							moved = append(moved, at)
-						}
-					case '?':
-						if !(t.confined && c == ':') {
-							moved = append(moved, at+1)
-						}
-					default:
-						if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
-							moved = append(moved, at+1)
-						}
-					}
-				}
-				next.pos[i] = closure(p, moved)
-				if len(next.pos[i]) > 0 {
-					alive = true
-				}
-			}
-			k := keyOf(next.pos)
-			if seenState[k] {
-				continue
-			}
-			if len(seenState) >= maxGlobStates {
-				ok = false
-				continue
-			}
-			seenState[k] = true
-			if !alive {
-				// Dead in every pattern: matches none from here on; one
-				// string stands for the region.
-				if sig := sigOf(next); !seenSig[sig] {
-					seenSig[sig] = true
-					out = append(out, next.s)
-				}
-				continue
-			}
-			queue = append(queue, next)
-		}
-	}
-	return out, ok
-}
-
-// globRegionsBits is globRegions for patterns of fewer than 64 tokens, with
-// the positions reached in each pattern as a bit set.
-func globRegionsBits(pats []gpat, owner []int, groups int, chars []byte) (out []string, ok bool) {
-	// star[i] has bit k set when token k of pattern i is a run.
-	star := make([]uint64, len(pats))
-	for i, p := range pats {
-		for k, t := range p {
-			if t.kind == '*' {
-				star[i] |= 1 << uint(k)
-			}
-		}
-	}
-	closure := func(i int, set uint64) uint64 {
-		// A run may be empty: the position after it is reached too.
-		for {
-			next := set | (set&star[i])<<1
-			if next == set {
-				return set
-			}
-			set = next
-		}
-	}
-	type state struct {
-		pos []uint64
-		s   string
-	}
-	keyOf := func(pos []uint64) string {
-		b := make([]byte, 8*len(pos))
-		for i, v := range pos {
+	keyOf := func(set posSet) string {
+		b := make([]byte, 8*len(set))
+		for i, v := range set {
 			for k := 0; k < 8; k++ {
 				b[8*i+k] = byte(v >> (8 * uint(k)))
 			}
 		}
 		return string(b)
 	}
-	sigOf := func(pos []uint64) string {
-		sig := make([]byte, groups)
-		for i := range sig {
-			sig[i] = '0'
-		}
-		for i, p := range pats {
-			if pos[i]&(1<<uint(len(p))) != 0 {
-				sig[owner[i]] = '1'
-			}
-		}
-		return string(sig)
+	type state struct {
+		pos posSet
+		s   string
 	}
-	start := state{pos: make([]uint64, len(pats))}
+	start := state{pos: make(posSet, len(pats)*words)}
 	for i := range pats {
-		start.pos[i] = closure(i, 1)
+		setBit(start.pos, i, 0)
+		closure(start.pos, i)
 	}
 	seenState := map[string]bool{keyOf(start.pos): true}
 	seenSig := map[string]bool{}
@@ -414,36 +291,40 @@ func globRegionsBits(pats []gpat, owner []int, groups int, chars []byte) (out []
 			out = append(out, st.s)
 		}
 		for _, c := range chars {
-			next := make([]uint64, len(pats))
+			next := make(posSet, len(st.pos))
 			alive := false
 			for i, p := range pats {
-				cur := st.pos[i]
-				var moved uint64
-				for cur != 0 {
-					k := bits.TrailingZeros64(cur)
-					cur &= cur - 1
-					if k >= len(p) {
-						continue
-					}
-					t := p[k]
-					switch t.kind {
-					case '*':
-						if !(t.confined && c == ':') {
-							moved |= 1 << uint(k)
+				for w := 0; w < words; w++ {
+					cur := st.pos[i*words+w]
+					for cur != 0 {
+						k := w*64 + bits.TrailingZeros64(cur)
+						cur &= cur - 1
+						if k >= len(p) {
+							continue
 						}
-					case '?':
-						if !(t.confined && c == ':') {
-							moved |= 1 << uint(k+1)
-						}
-					default:
-						if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
-							moved |= 1 << uint(k+1)
+						t := p[k]
+						switch t.kind {
+						case '*':
+							if !(t.confined && c == ':') {
+								setBit(next, i, k)
+							}
+						case '?':
+							if !(t.confined && c == ':') {
+								setBit(next, i, k+1)
+							}
+						default:
+							if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
+								setBit(next, i, k+1)
+							}
 						}
 					}
 				}
-				next[i] = closure(i, moved)
-				if next[i] != 0 {
+				closure(next, i)
+			}
+			for _, v := range next {
+				if v != 0 {
 					alive = true
+					break
 				}
 			}
 			k := keyOf(next)
@@ -457,6 +338,8 @@ func globRegionsBits(pats []gpat, owner []int, groups int, chars []byte) (out []
 			seenState[k] = true
 			ns := st.s + string(c)
 			if !alive {
+				// Dead in every pattern: matches none from here on; one
+				// string stands for the region.
 				if sig := sigOf(next); !seenSig[sig] {
 					seenSig[sig] = true
 					out = append(out, ns)

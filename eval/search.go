@@ -594,25 +594,15 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
 				continue
 			}
-			arn := c.op.Family == policy.FamilyARN
-			like := c.op.Like || arn
 			for i := range c.vals {
 				v := &c.vals[i]
 				if v.t.unknown {
 					continue
 				}
-				var p string
-				var ok bool
-				if like {
-					p, ok = v.t.pattern(ctx)
-				} else {
-					p, ok = v.t.plain(ctx)
-					p = escapeAll(p)
-				}
+				g, ok := c.glob(v, ctx)
 				if !ok {
 					continue
 				}
-				g := globPattern(p, like, c.op.IgnoreCase, arn)
 				var alts []gpat
 				if nk.Base {
 					alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}

@@ -117,6 +117,8 @@ func TestSearchRegions(t *testing.T) {
 		{"a key read only as a variable", `[{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}]`, true, ""},
 		{"a variable against a named value", `[{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:UserAgent": "team-${aws:PrincipalTag/team}"}}},
 			{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "blue"}}}]`, true, "aws:UserAgent = team-blue"},
+		{"patterns longer than a machine word", `[{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringLike": {"aws:UserAgent": "` + strings.Repeat("ab", 40) + `*"}}},
+			{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringNotLike": {"aws:UserAgent": "*` + strings.Repeat("ba", 40) + `"}}}]`, true, ""},
 		{"a key AWS does not define is absent", `[{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}]`, false, ""},
 		{"a negated test on an undefined key is true", `[{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}]`, true, ""},
 	}

@@ -457,20 +457,10 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 			case policy.FamilyBinary:
 				out = append(out, v.t.raw)
 			case policy.FamilyString, policy.FamilyARN:
-				arn := c.op.Family == policy.FamilyARN
-				like := c.op.Like || arn
-				var p string
-				var ok bool
-				if like {
-					p, ok = v.t.pattern(ctx)
-				} else {
-					p, ok = v.t.plain(ctx)
-					p = escapeAll(p)
-				}
+				g, ok := c.glob(v, ctx)
 				if !ok {
 					continue
 				}
-				g := globPattern(p, like, c.op.IgnoreCase, arn)
 				if lit, isLit := g.literal(); isLit {
 					if !outside {
 						out = append(out, lit)
@@ -503,6 +493,26 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 		out = append(out, dateValues(dates)...)
 	}
 	return dedupeStrings(out), complete
+}
+
+// glob compiles a value of a String or Arn condition, its variables
+// substituted from ctx, as the pattern the operator matches it as. ok is
+// false when a variable has no value.
+func (c *ccond) glob(v *cval, ctx *Context) (gpat, bool) {
+	arn := c.op.Family == policy.FamilyARN
+	like := c.op.Like || arn
+	var p string
+	var ok bool
+	if like {
+		p, ok = v.t.pattern(ctx)
+	} else {
+		p, ok = v.t.plain(ctx)
+		p = escapeAll(p)
+	}
+	if !ok {
+		return nil, false
+	}
+	return globPattern(p, like, c.op.IgnoreCase, arn), true
 }
 
 // escapeAll marks every byte of s literal for a gpat.

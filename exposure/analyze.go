@@ -707,6 +707,21 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 	}
 }
 
+// orgLabel is how reports name the members of org at path: a path the
+// policy does not name lets in the whole organization; otherwise the path
+// pattern that matched.
+func (a *analyzer) orgLabel(org, path string) string {
+	if path == org+freshOrgPath {
+		return org
+	}
+	for _, np := range a.named.pathList() {
+		if policy.Match(np, path) {
+			return np
+		}
+	}
+	return path
+}
+
 // orgs asks, for every organization or OU the policy names that is outside
 // the zone, what an account in it that the policy does not name can do.
 func (a *analyzer) orgs(g group, k *keys, res string) {
@@ -718,18 +733,7 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 			if a.zone.Contains(a.freshAccount, o, []string{path}) {
 				continue
 			}
-			// A path the policy does not name lets in the whole
-			// organization; otherwise name the path pattern that matched.
-			label := o
-			if path != o+freshOrgPath {
-				label = path
-				for _, np := range a.named.pathList() {
-					if policy.Match(np, path) {
-						label = np
-						break
-					}
-				}
-			}
+			label := a.orgLabel(o, path)
 			if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
 				continue
 			}
@@ -799,16 +803,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 				if a.zone.Contains(a.freshAccount, o, []string{path}) {
 					continue
 				}
-				label := o
-				if path != o+freshOrgPath {
-					label = path
-					for _, np := range a.named.pathList() {
-						if policy.Match(np, path) {
-							label = np
-							break
-						}
-					}
-				}
+				label := a.orgLabel(o, path)
 				opts := k.orgSourceOptions(a.freshAccount, o, path)
 				w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 				if w == nil {

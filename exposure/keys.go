@@ -262,7 +262,6 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 	return ctx
 }
 
-
 // keys is what the statements of one action group test.
 type keys struct {
 	mentions []eval.Mention
