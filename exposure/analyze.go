@@ -672,12 +672,24 @@ func momentOf(w *eval.Witness) time.Time {
 // accounts asks, for every account the policy names other than the owner,
 // what its principals can do.
 func (a *analyzer) accounts(g group, k *keys, res string) {
+	// An account the group's statements do not name is, to them, any
+	// outsider's: when the public search found nothing for the group, its
+	// principals get nothing either, unless the statements read keys on
+	// which a named account's callers differ (networks, organizations).
+	var inGroup *names
+	skipUnnamed := a.freshAccount != "" && g.set.Intersect(a.res.Public.Actions).Empty() && !k.readsNetworkOrOrg()
+	if skipUnnamed {
+		inGroup = a.groupNames(g)
+	}
 	for _, acct := range a.named.accountList() {
 		if acct == a.t.Account {
 			continue
 		}
 		trusted := a.zone.TrustsAccount(acct)
 		if trusted && a.outsidersOnly {
+			continue
+		}
+		if skipUnnamed && !inGroup.accounts[acct] && !inGroup.names(acct) {
 			continue
 		}
 		var orgs []eval.Option
@@ -705,6 +717,15 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 			acc.add(name, g.set, w)
 		}
 	}
+}
+
+// groupNames is what the group's statements name.
+func (a *analyzer) groupNames(g group) *names {
+	doc := &policy.Document{Version: a.t.Policy.Doc.Version}
+	for si := range g.stmts {
+		doc.Statements = append(doc.Statements, a.t.Policy.StatementAt(si))
+	}
+	return collectNames(doc)
 }
 
 // orgLabel is how reports name the members of org at path: a path the

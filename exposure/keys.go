@@ -304,6 +304,27 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 	return opts
 }
 
+// readsNetworkOrOrg reports whether the statements test a network key or
+// a caller's organization: keys on which a named account's callers are
+// searched differently from an unnamed outsider's.
+func (k *keys) readsNetworkOrOrg() bool {
+	for _, m := range k.mentions {
+		l := strings.ToLower(m.Key)
+		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || strings.Contains(strings.Join(testValues(m), " "), "${") {
+			return true
+		}
+	}
+	return false
+}
+
+func testValues(m eval.Mention) []string {
+	var out []string
+	for _, t := range m.Tests {
+		out = append(out, t.Values...)
+	}
+	return out
+}
+
 // readsSource reports whether the statements test a key only services
 // carry.
 func (k *keys) readsSource() bool {

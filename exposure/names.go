@@ -232,6 +232,17 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func (n *names) accountList() []string { return sortedKeys(n.accounts) }
+
+// names reports whether acct is an instance standing for an account
+// pattern the statements name.
+func (n *names) names(acct string) bool {
+	for inst, p := range n.patternOf {
+		if inst == acct || policy.Match(p, acct) {
+			return true
+		}
+	}
+	return false
+}
 func (n *names) arnList() []string     { return sortedKeys(n.arns) }
 func (n *names) orgList() []string     { return sortedKeys(n.orgs) }
 func (n *names) pathList() []string    { return sortedKeys(n.paths) }
