@@ -207,9 +207,3 @@ func (c *Context) truncate(n int) {
 	c.over = c.over[:n]
 }
 
-// reserve makes room for n overrides in all.
-func (c *Context) reserve(n int) {
-	if cap(c.over) < n {
-		c.over = append(make([]override, 0, n), c.over...)
-	}
-}

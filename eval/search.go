@@ -33,7 +33,9 @@ func (a Assignment) String() string {
 type Option []Assignment
 
 // Dimension is a set of alternative Options; a search tries every
-// combination of one Option per Dimension.
+// combination of one Option per Dimension. Every option sets the same keys
+// (an option that leaves a key out of the request sets it absent), or the
+// first sets them all.
 type Dimension []Option
 
 // Witness is a request that a search found allowed: the proof of an access.
@@ -85,7 +87,6 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 		s.limit = DefaultLimit
 	}
 	s.plan()
-	ctx.reserve(base + len(s.forced) + 2*len(s.dims) + 8)
 	for _, k := range s.forced {
 		ctx.push(k, true, nil)
 	}
@@ -356,10 +357,15 @@ func (s *searcher) plan() {
 			ki.taken = true
 		}
 	}
+	// The options of a dimension set the same keys (see Dimension): the
+	// first and the last say which.
 	readsAny := func(opts Dimension) ([]string, bool) {
+		if len(opts) == 0 {
+			return nil, false
+		}
 		var keys []string
 		any := false
-		for _, o := range opts {
+		for _, o := range []Option{opts[0], opts[len(opts)-1]} {
 			for _, a := range o {
 				k := lowerKey(a.Key)
 				keys = appendNew(keys, k)
