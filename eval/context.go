@@ -75,6 +75,31 @@ func (c *Context) setLower(lower string, values []string) {
 	c.base[lower] = values
 }
 
+// snapshot returns an independent copy of c's current keys: a layer over
+// the same base when the base is shared and never written (cheap), else a
+// Clone.
+func (c *Context) snapshot() *Context {
+	if !c.layered {
+		return c.Clone()
+	}
+	over := make([]override, 0, len(c.over))
+	for _, o := range c.over {
+		if o.open {
+			continue // superseded by what the search chose, or absent
+		}
+		over = append(over, o)
+	}
+	// A key left open was never chosen: it is absent in the request.
+	for _, o := range c.over {
+		if o.open {
+			if _, _, open := c.lookup(o.key); open {
+				over = append(over, override{key: o.key, absent: true})
+			}
+		}
+	}
+	return &Context{base: c.base, over: over, layered: true}
+}
+
 // Merge sets every key of o in c (o's overrides included).
 func (c *Context) Merge(o *Context) {
 	if c.layered {

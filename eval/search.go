@@ -888,7 +888,7 @@ func (s *searcher) complete() bool {
 		chosen = append(chosen, o...)
 	}
 	w := &Witness{Request: s.pr.Request, Chosen: chosen, Decision: d}
-	w.Request.Context = ctx.Clone()
+	w.Request.Context = ctx.snapshot()
 	s.witness = w
 	return true
 }
