@@ -118,6 +118,10 @@ type ProblemItem struct {
 // Analyze runs the analyses over an estate: exposure of every resource
 // policy and validation of every policy.
 func Analyze(e *estate.Estate, s Settings) *Analysis {
+	if s.At.IsZero() {
+		// One moment for the whole scan: every request carries it.
+		s.At = time.Now()
+	}
 	a := &Analysis{Estate: e, Settings: s}
 	gapFor := map[string]bool{}
 	for _, g := range e.Gaps {
