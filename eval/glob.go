@@ -261,14 +261,16 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 		}
 		return string(sig)
 	}
-	keyOf := func(set posSet) string {
-		b := make([]byte, 8*len(set))
-		for i, v := range set {
+	keyBuf := make([]byte, 0, 8*len(pats)*words)
+	keyOf := func(set posSet) []byte {
+		b := keyBuf[:0]
+		for _, v := range set {
 			for k := 0; k < 8; k++ {
-				b[8*i+k] = byte(v >> (8 * uint(k)))
+				b = append(b, byte(v>>(8*uint(k))))
 			}
 		}
-		return string(b)
+		keyBuf = b
+		return b
 	}
 	type state struct {
 		pos posSet
@@ -279,7 +281,8 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 		setBit(start.pos, i, 0)
 		closure(start.pos, i)
 	}
-	seenState := map[string]bool{keyOf(start.pos): true}
+	seenState := map[string]bool{string(keyOf(start.pos)): true}
+	scratch := make(posSet, len(start.pos))
 	seenSig := map[string]bool{}
 	queue := []state{start}
 	ok = true
@@ -291,7 +294,8 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 			out = append(out, st.s)
 		}
 		for _, c := range chars {
-			next := make(posSet, len(st.pos))
+			next := scratch
+			clear(next)
 			alive := false
 			for i, p := range pats {
 				for w := 0; w < words; w++ {
@@ -328,14 +332,14 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 				}
 			}
 			k := keyOf(next)
-			if seenState[k] {
+			if seenState[string(k)] {
 				continue
 			}
 			if len(seenState) >= maxGlobStates {
 				ok = false
 				continue
 			}
-			seenState[k] = true
+			seenState[string(k)] = true
 			ns := st.s + string(c)
 			if !alive {
 				// Dead in every pattern: matches none from here on; one
@@ -346,7 +350,7 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 				}
 				continue
 			}
-			queue = append(queue, state{pos: next, s: ns})
+			queue = append(queue, state{pos: append(posSet(nil), next...), s: ns})
 		}
 	}
 	return out, ok
