@@ -82,7 +82,7 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 	base := len(ctx.over)
 	defer ctx.truncate(base)
 
-	s := &searcher{ps: rps, pr: &pr, sp: &sp, limit: sp.Limit, base: base}
+	s := &searcher{ps: rps, full: ps, pr: &pr, sp: &sp, limit: sp.Limit, base: base}
 	if s.limit <= 0 {
 		s.limit = DefaultLimit
 	}
@@ -212,7 +212,9 @@ type dim struct {
 }
 
 type searcher struct {
-	ps    *PolicySet
+	ps *PolicySet
+	// full is the set before statements that cannot apply were dropped.
+	full  *PolicySet
 	pr    *prepared
 	sp    *Space
 	limit int
@@ -567,11 +569,35 @@ func (s *searcher) solved(key string) []string {
 	return out
 }
 
+// actionConds returns the conditions on a key of every statement that can
+// apply to the request's action, whatever its principal: a name is split
+// by them, so that callers of every account share the split (more regions
+// than one caller's statements tell apart are still exact).
+func (s *searcher) actionConds(key string) []*ccond {
+	var out []*ccond
+	for _, p := range s.full.all() {
+		if p == nil {
+			continue
+		}
+		for _, st := range p.stmts {
+			if st.matchAction(s.pr) == no {
+				continue
+			}
+			for i := range st.conds {
+				if st.conds[i].key == key {
+					out = append(out, &st.conds[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
 // nameReadsVariables reports whether a test on one of the name's keys
 // reads a policy variable.
 func (s *searcher) nameReadsVariables(n *Name) bool {
 	for _, nk := range n.Keys {
-		for _, c := range s.condsOf(lowerKey(nk.Key)) {
+		for _, c := range s.actionConds(lowerKey(nk.Key)) {
 			if len(c.vars) > 0 {
 				return true
 			}
@@ -595,7 +621,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	var tests []test
 	for ki, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
-		for _, c := range s.condsOf(lower) {
+		for _, c := range s.actionConds(lower) {
 			tests = append(tests, test{c, nk, ki})
 			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
 				continue
