@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -93,6 +94,16 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 	for _, d := range s.dims {
 		for _, k := range d.keys {
 			ctx.openKey(k)
+		}
+	}
+	if rps != ps {
+		// A copied set: drop the statements whose conditions fail on the
+		// keys the search does not choose (the caller's account, the
+		// world's keys): no choice makes them apply.
+		for _, p := range rps.all() {
+			if p != nil {
+				p.stmts = slices.DeleteFunc(p.stmts, func(st *cstmt) bool { return st.condsFail(ctx) })
+			}
 		}
 	}
 	if len(s.dims) > 0 {
@@ -195,6 +206,17 @@ func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
 		}
 	}
 	return true
+}
+
+// condsFail reports whether one of the statement's conditions is false
+// whatever the keys the search chooses.
+func (st *cstmt) condsFail(ctx *Context) bool {
+	for i := range st.conds {
+		if st.conds[i].eval(ctx) == no {
+			return true
+		}
+	}
+	return false
 }
 
 // dim is one choice of the search: a static dimension, a name, or a key.
