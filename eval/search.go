@@ -778,6 +778,18 @@ func (s *searcher) run(left int) bool {
 	if !pr.sawPending {
 		return s.complete()
 	}
+	// The opposite bound applies the pending Deny statements: with one, it
+	// is an explicit deny, and no evaluation is needed to know it.
+	pendingDeny := false
+	for _, st := range s.pending {
+		if st.effect == policy.Deny {
+			pendingDeny = true
+			break
+		}
+	}
+	if pendingDeny {
+		return s.branch(left)
+	}
 	pr.pessimistic, pr.sawPending = true, false
 	s.evals++
 	d := evaluate(s.ps, pr)
@@ -785,9 +797,15 @@ func (s *searcher) run(left int) bool {
 	if d.Result == Allow {
 		return s.complete()
 	}
+	return s.branch(left)
+}
+
+// branch splits the dim pick chooses and searches each of its options.
+func (s *searcher) branch(left int) bool {
 	if left == 0 {
 		return false
 	}
+	pr := s.pr
 	di := s.pick()
 	s.set[di] = true
 	defer func() { s.set[di] = false }()
