@@ -231,4 +231,3 @@ func (c *Context) truncate(n int) {
 	}
 	c.over = c.over[:n]
 }
-

@@ -632,44 +632,18 @@ func (s *searcher) nameReadsVariables(n *Name) bool {
 // tests on its keys (and the variables that read them) tell apart.
 func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	ctx := s.pr.ctx
-	cands := []string{n.Fresh}
-	solved := map[string]bool{}
-	var groups [][]gpat
 	type test struct {
 		c  *ccond
 		nk NameKey
 		k  int // the key's index in n.Keys
 	}
 	var tests []test
+	solved := map[string]bool{}
+	var cands []string
 	for ki, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
 		for _, c := range s.actionConds(lower) {
 			tests = append(tests, test{c, nk, ki})
-			if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
-				continue
-			}
-			for i := range c.vals {
-				v := &c.vals[i]
-				if v.t.unknown {
-					continue
-				}
-				g, ok := c.glob(v, ctx)
-				if !ok {
-					continue
-				}
-				var alts []gpat
-				if nk.Base {
-					alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
-				} else {
-					alts = g.derive(nk.Prefix)
-				}
-				for _, a := range alts {
-					cands = append(cands, a.instance())
-				}
-				if len(alts) > 0 {
-					groups = append(groups, alts)
-				}
-			}
 		}
 		for _, x := range s.solved(lower) {
 			switch {
@@ -682,10 +656,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 		}
 	}
-	// The values chosen depend only on the tests as they read the name
-	// (the patterns derived past each key's prefix) and on the values that
-	// solve variable uses: callers of other accounts with the same
-	// derived patterns share them.
+	// The values chosen depend only on the tests, the name's templates and
+	// the values that solve variable uses (when no test reads a variable):
+	// searches of the same caller share them.
 	rc := s.sp.Cache
 	var ck string
 	if rc != nil && !s.nameReadsVariables(n) {
@@ -696,17 +669,10 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		var b strings.Builder
 		b.WriteString("name:" + n.Fresh)
 		for _, nk := range n.Keys {
-			b.WriteString("/" + nk.Key)
+			b.WriteString("/" + nk.Key + "=" + nk.Prefix)
 			if nk.Base {
 				b.WriteString("/base")
 			}
-		}
-		for _, g := range groups {
-			for _, p := range g {
-				b.WriteString(p.key())
-				b.WriteByte(1)
-			}
-			b.WriteByte(2)
 		}
 		var solvedList []string
 		for v := range solved {
@@ -722,17 +688,42 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			return opts, c.ok
 		}
 	}
+	cands = append([]string{n.Fresh}, cands...)
+	var groups [][]gpat
+	for _, t := range tests {
+		c, nk := t.c, t.nk
+		if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
+			continue
+		}
+		for i := range c.vals {
+			v := &c.vals[i]
+			if v.t.unknown {
+				continue
+			}
+			g, ok := c.glob(v, ctx)
+			if !ok {
+				continue
+			}
+			var alts []gpat
+			if nk.Base {
+				alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+			} else {
+				alts = g.derive(nk.Prefix)
+			}
+			for _, a := range alts {
+				cands = append(cands, a.instance())
+			}
+			if len(alts) > 0 {
+				groups = append(groups, alts)
+			}
+		}
+	}
 	more, complete := rc.globRegions(groups)
 	cands = append(cands, more...)
 	var opts Dimension
 	var chosen []string
 	seen := map[string]bool{}
 	var sig strings.Builder
-	defer func() {
-		if ck != "" {
-			rc.putName(ck, cachedGlobs{chosen, complete})
-		}
-	}()
 	for _, v := range dedupeStrings(cands) {
 		if v == "" {
 			continue
@@ -754,6 +745,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		seen[sig.String()] = true
 		opts = append(opts, n.option(v))
 		chosen = append(chosen, v)
+	}
+	if ck != "" {
+		rc.putName(ck, cachedGlobs{chosen, complete})
 	}
 	return opts, complete
 }
