@@ -15,6 +15,17 @@ type Policy struct {
 	Name  string
 	Doc   *policy.Document
 	stmts []*cstmt
+	// fixed holds, for a copy a search made for one request, what each
+	// statement's Action, Resource and Principal elements say of it (they
+	// do not change while the search chooses keys); nil elsewhere.
+	fixed []fixedMatch
+}
+
+// fixedMatch is what a statement's Action, Resource and Principal say of
+// one request.
+type fixedMatch struct {
+	t tri
+	g grant
 }
 
 // cstmt is a compiled statement.

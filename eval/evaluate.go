@@ -179,20 +179,20 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		return out
 	}
 	resourcePolicy := kind == KindResource
-	for _, s := range p.stmts {
-		t := s.matchAction(r)
+	for si, s := range p.stmts {
+		var t tri
+		var g grant
+		if p.fixed != nil {
+			t, g = p.fixed[si].t, p.fixed[si].g
+		} else {
+			t, g = s.matchFixed(ps, r, resourcePolicy)
+		}
 		if t == no {
 			continue
 		}
-		t = and(t, s.matchResource(r, resourcePolicy))
-		if t == no {
-			continue
-		}
-		g := grantDirect
-		if resourcePolicy {
-			var pt tri
-			pt, g = s.matchPrincipal(ps, r)
-			if t = and(t, pt); t == no {
+		if s.resVars {
+			// A Resource that reads a variable: read it now.
+			if t = and(t, s.matchResource(r, resourcePolicy)); t == no {
 				continue
 			}
 		}
@@ -228,6 +228,28 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		}
 	}
 	return out
+}
+
+// matchFixed says what the statement's Action, Resource (unless it reads
+// a variable: see check) and, in a resource policy, Principal say of the
+// request, and how the Principal names the caller.
+func (s *cstmt) matchFixed(ps *PolicySet, r *prepared, resourcePolicy bool) (tri, grant) {
+	t := s.matchAction(r)
+	if t == no {
+		return no, grantNone
+	}
+	if !s.resVars {
+		if t = and(t, s.matchResource(r, resourcePolicy)); t == no {
+			return no, grantNone
+		}
+	}
+	g := grantDirect
+	if resourcePolicy {
+		var pt tri
+		pt, g = s.matchPrincipal(ps, r)
+		t = and(t, pt)
+	}
+	return t, g
 }
 
 // matchPrincipal says whether a resource-policy statement's Principal or

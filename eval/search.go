@@ -99,10 +99,18 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 	if rps != ps {
 		// A copied set: drop the statements whose conditions fail on the
 		// keys the search does not choose (the caller's account, the
-		// world's keys): no choice makes them apply.
+		// world's keys): no choice makes them apply. Then note what the
+		// fixed elements of the rest say, once.
 		for _, p := range rps.all() {
-			if p != nil {
-				p.stmts = slices.DeleteFunc(p.stmts, func(st *cstmt) bool { return st.condsFail(ctx) })
+			if p == nil {
+				continue
+			}
+			p.stmts = slices.DeleteFunc(p.stmts, func(st *cstmt) bool { return st.condsFail(ctx) })
+			kind := rps.kindOf(p)
+			p.fixed = make([]fixedMatch, len(p.stmts))
+			for i, st := range p.stmts {
+				t, g := st.matchFixed(rps, &pr, kind == KindResource)
+				p.fixed[i] = fixedMatch{t, g}
 			}
 		}
 	}
