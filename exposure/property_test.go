@@ -168,7 +168,9 @@ func TestExposureProperty(t *testing.T) {
 	cat := catalog.Default()
 	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
 	checked, proofs := 0, 0
-	defer func() { t.Logf("%d policies; %d proofs replayed; %d outsider requests evaluated", policies, proofs, checked) }()
+	defer func() {
+		t.Logf("%d policies; %d proofs replayed; %d outsider requests evaluated", policies, proofs, checked)
+	}()
 	for i := 0; i < policies; i++ {
 		src := genRepoPolicy(r)
 		doc, err := policy.Parse([]byte(src), "generated.json")
