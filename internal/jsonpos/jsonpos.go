@@ -430,17 +430,26 @@ func (p *parser) object(depth int) (*Node, error) {
 type Lines struct {
 	data   []byte
 	starts []int
+	// ascii marks the lines that hold only ASCII: a column there is a byte
+	// count, found at once (a minified policy is one long line, and
+	// counting its runes for every position would be quadratic).
+	ascii []bool
 }
 
 // NewLines indexes the line starts of data.
 func NewLines(data []byte) *Lines {
 	starts := []int{0}
+	ascii := []bool{true}
 	for i, c := range data {
-		if c == '\n' {
+		switch {
+		case c == '\n':
 			starts = append(starts, i+1)
+			ascii = append(ascii, true)
+		case c >= 0x80:
+			ascii[len(ascii)-1] = false
 		}
 	}
-	return &Lines{data: data, starts: starts}
+	return &Lines{data: data, starts: starts, ascii: ascii}
 }
 
 // Position returns the 1-based line and column of offset off.
@@ -452,6 +461,9 @@ func (l *Lines) Position(off int) (line, col int) {
 		off = len(l.data)
 	}
 	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
+	if l.ascii[i] {
+		return i + 1, off - l.starts[i] + 1
+	}
 	return i + 1, utf8.RuneCount(l.data[l.starts[i]:off]) + 1
 }
 

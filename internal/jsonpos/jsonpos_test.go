@@ -352,3 +352,22 @@ func TestStringWithOffsetsLoneSurrogates(t *testing.T) {
 		})
 	}
 }
+
+// Columns count characters on lines with and without non-ASCII text, and a
+// long single line (a minified policy) answers at once.
+func TestLinesColumns(t *testing.T) {
+	data := []byte("{\"a\": 1,\n \"é\": \"x\", \"b\": 2}\n" + strings.Repeat(" ", 100000) + "x")
+	l := jsonpos.NewLines(data)
+	tests := []struct {
+		off, line, col int
+	}{
+		{0, 1, 1}, {5, 1, 6}, {9, 2, 1},
+		{strings.IndexByte(string(data), 'x'), 2, 8}, // after é (two bytes, one character)
+		{len(data) - 1, 3, 100001},
+	}
+	for _, tt := range tests {
+		if line, col := l.Position(tt.off); line != tt.line || col != tt.col {
+			t.Errorf("Position(%d) = %d:%d, want %d:%d", tt.off, line, col, tt.line, tt.col)
+		}
+	}
+}
