@@ -19,6 +19,14 @@ type Policy struct {
 	// statement's Action, Resource and Principal elements say of it (they
 	// do not change while the search chooses keys); nil elsewhere.
 	fixed []fixedMatch
+	// conds remembers, in such a copy, each statement's conditions while
+	// the keys they read keep their values.
+	conds []condMemo
+}
+
+type condMemo struct {
+	t     tri
+	valid bool
 }
 
 // fixedMatch is what a statement's Action, Resource and Principal say of

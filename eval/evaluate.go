@@ -196,10 +196,16 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 				continue
 			}
 		}
-		for i := range s.conds {
-			if t = and(t, s.conds[i].eval(r.ctx)); t == no {
-				break
+		if p.conds != nil {
+			// A search's copy remembers each statement's conditions until
+			// a key they read changes.
+			c := &p.conds[si]
+			if !c.valid {
+				c.t, c.valid = s.evalConds(r.ctx), true
 			}
+			t = and(t, c.t)
+		} else {
+			t = and(t, s.evalConds(r.ctx))
 		}
 		if t == no {
 			continue
@@ -228,6 +234,17 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 		}
 	}
 	return out
+}
+
+// evalConds is the conjunction of the statement's conditions.
+func (s *cstmt) evalConds(ctx *Context) tri {
+	t := yes
+	for i := range s.conds {
+		if t = and(t, s.conds[i].eval(ctx)); t == no {
+			return no
+		}
+	}
+	return t
 }
 
 // matchFixed says what the statement's Action, Resource (unless it reads

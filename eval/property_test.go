@@ -293,6 +293,24 @@ func TestSearchPropertyOneKey(t *testing.T) {
 	t.Logf("%d policies; %d requests evaluated against the answer \"none\"", policies, checkedRequests.Load()-before)
 }
 
+// TestSearchPropertyLarge runs the property on policies of more statements
+// than a search searches whole (smallSet): those it copies, prunes and
+// remembers the conditions of.
+func TestSearchPropertyLarge(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	policies := 60
+	if testing.Short() {
+		policies = 15
+	}
+	before := checkedRequests.Load()
+	for i := 0; i < policies; i++ {
+		if err := checkProperty(t, genPolicy(r, 25+r.IntN(30)), r, 40); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d policies of 25 to 54 statements; %d requests evaluated against the answer \"none\"", policies, checkedRequests.Load()-before)
+}
+
 // FuzzSearch holds the search to the evaluator for the fuzzer's policies:
 // the policy text is the fuzzer's, the random requests come from the seed.
 func FuzzSearch(f *testing.F) {

@@ -108,9 +108,18 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 			p.stmts = slices.DeleteFunc(p.stmts, func(st *cstmt) bool { return st.condsFail(ctx) })
 			kind := rps.kindOf(p)
 			p.fixed = make([]fixedMatch, len(p.stmts))
+			p.conds = make([]condMemo, len(p.stmts))
 			for i, st := range p.stmts {
 				t, g := st.matchFixed(rps, &pr, kind == KindResource)
 				p.fixed[i] = fixedMatch{t, g}
+				for _, c := range st.conds {
+					for _, k := range append([]string{c.key}, c.vars...) {
+						if s.readers == nil {
+							s.readers = map[string][]*condMemo{}
+						}
+						s.readers[k] = append(s.readers[k], &p.conds[i])
+					}
+				}
 			}
 		}
 	}
@@ -261,6 +270,9 @@ type searcher struct {
 	deps [][]int
 	// pending are the statements the last bound left pending.
 	pending []*cstmt
+	// readers maps a key to the remembered conditions that read it, in a
+	// copied set (see Policy.conds).
+	readers map[string][]*condMemo
 
 	evals     int
 	truncated bool
@@ -817,12 +829,14 @@ func (s *searcher) branch(left int) bool {
 		for _, a := range opt {
 			ctx.push(lowerKey(a.Key), a.Absent, a.Values)
 		}
+		s.forget(s.dims[di].keys)
 		s.chosen = append(s.chosen, opt)
 		if s.run(left - 1) {
 			return true
 		}
 		s.chosen = s.chosen[:len(s.chosen)-1]
 		ctx.truncate(mark)
+		s.forget(s.dims[di].keys)
 		if s.evals >= s.limit {
 			s.truncated = true
 			return false
@@ -859,6 +873,19 @@ func (s *searcher) dependencies() [][]int {
 		}
 	}
 	return deps
+}
+
+// forget drops the remembered conditions that read the keys: their
+// values changed.
+func (s *searcher) forget(keys []string) {
+	if s.readers == nil {
+		return
+	}
+	for _, k := range keys {
+		for _, m := range s.readers[k] {
+			m.valid = false
+		}
+	}
 }
 
 // pick chooses the dim to split next: of those whose variables are known,
@@ -929,6 +956,11 @@ func (s *searcher) complete() bool {
 	undo := func() bool {
 		ctx.truncate(mark)
 		s.chosen = s.chosen[:nchosen]
+		for i := range s.dims {
+			if !s.set[i] {
+				s.forget(s.dims[i].keys)
+			}
+		}
 		return false
 	}
 	for i := range s.dims {
@@ -942,6 +974,7 @@ func (s *searcher) complete() bool {
 		for _, a := range opts[0] {
 			ctx.push(lowerKey(a.Key), a.Absent, a.Values)
 		}
+		s.forget(s.dims[i].keys)
 		s.chosen = append(s.chosen, opts[0])
 	}
 	s.pr.terse = false
