@@ -355,3 +355,50 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 	}
 	return out, ok
 }
+
+// match reports whether the pattern matches s.
+func (p gpat) match(s string) bool {
+	// Positions reached, as in the automaton walk, over the bytes of s.
+	cur := make([]bool, len(p)+1)
+	next := make([]bool, len(p)+1)
+	cur[0] = true
+	closure := func(set []bool) {
+		for k := 0; k < len(p); k++ {
+			if set[k] && p[k].kind == '*' {
+				set[k+1] = true
+			}
+		}
+	}
+	closure(cur)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		clear(next)
+		any := false
+		for k := 0; k < len(p); k++ {
+			if !cur[k] {
+				continue
+			}
+			t := p[k]
+			switch t.kind {
+			case '*':
+				if !(t.confined && c == ':') {
+					next[k], any = true, true
+				}
+			case '?':
+				if !(t.confined && c == ':') {
+					next[k+1], any = true, true
+				}
+			default:
+				if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
+					next[k+1], any = true, true
+				}
+			}
+		}
+		if !any {
+			return false
+		}
+		closure(next)
+		cur, next = next, cur
+	}
+	return cur[len(p)]
+}

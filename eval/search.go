@@ -3,6 +3,7 @@ package eval
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -656,14 +657,45 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		c  *ccond
 		nk NameKey
 		k  int // the key's index in n.Keys
+		// alts are, per value of a String or Arn test, the patterns a name
+		// matches exactly when the value matches the key's template.
+		alts [][]gpat
+		// opaque: a value is unknown or reads a variable with no value.
+		opaque bool
 	}
 	var tests []test
 	solved := map[string]bool{}
-	var cands []string
+	cands := []string{n.Fresh}
+	var groups [][]gpat
 	for ki, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
 		for _, c := range s.actionConds(lower) {
-			tests = append(tests, test{c, nk, ki})
+			t := test{c: c, nk: nk, k: ki}
+			if c.op.Family == policy.FamilyString || c.op.Family == policy.FamilyARN {
+				for i := range c.vals {
+					v := &c.vals[i]
+					if v.t.unknown {
+						t.opaque = true
+						continue
+					}
+					g, ok := c.glob(v, ctx)
+					if !ok {
+						t.opaque = true
+						continue
+					}
+					var alts []gpat
+					if nk.Base {
+						alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+					} else {
+						alts = s.sp.Cache.derive(g, nk.Prefix)
+					}
+					t.alts = append(t.alts, alts)
+					if len(alts) > 0 {
+						groups = append(groups, alts)
+					}
+				}
+			}
+			tests = append(tests, t)
 		}
 		for _, x := range s.solved(lower) {
 			switch {
@@ -676,22 +708,35 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 		}
 	}
-	// The values chosen depend only on the tests, the name's templates and
-	// the values that solve variable uses (when no test reads a variable):
-	// searches of the same caller share them.
+	// Without variables, what a test says of a name is what its derived
+	// patterns say (the key's prefix taken off), so the values chosen
+	// depend only on them: callers of every account whose derived
+	// patterns agree share the split.
+	plain := !s.nameReadsVariables(n)
+	for _, t := range tests {
+		if t.c.op.Family != policy.FamilyString && t.c.op.Family != policy.FamilyARN || !t.c.op.Known || t.opaque {
+			plain = false
+		}
+	}
 	rc := s.sp.Cache
 	var ck string
-	if rc != nil && !s.nameReadsVariables(n) {
-		var conds []*ccond
-		for _, t := range tests {
-			conds = append(conds, t.c)
-		}
+	if rc != nil && plain {
 		var b strings.Builder
 		b.WriteString("name:" + n.Fresh)
 		for _, nk := range n.Keys {
-			b.WriteString("/" + nk.Key + "=" + nk.Prefix)
+			b.WriteString("/" + nk.Key)
 			if nk.Base {
 				b.WriteString("/base")
+			}
+		}
+		for _, t := range tests {
+			b.WriteString("|" + strconv.Itoa(t.k))
+			for _, alts := range t.alts {
+				b.WriteByte(3)
+				for _, a := range alts {
+					b.WriteString(a.key())
+					b.WriteByte(1)
+				}
 			}
 		}
 		var solvedList []string
@@ -699,7 +744,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			solvedList = append(solvedList, v)
 		}
 		sort.Strings(solvedList)
-		ck = rc.key(b.String(), conds, solvedList)
+		ck = rc.key(b.String(), nil, solvedList)
 		if c, ok := rc.getName(ck); ok {
 			opts := make(Dimension, 0, len(c.out))
 			for _, v := range c.out {
@@ -708,34 +753,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			return opts, c.ok
 		}
 	}
-	cands = append([]string{n.Fresh}, cands...)
-	var groups [][]gpat
-	for _, t := range tests {
-		c, nk := t.c, t.nk
-		if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
-			continue
-		}
-		for i := range c.vals {
-			v := &c.vals[i]
-			if v.t.unknown {
-				continue
-			}
-			g, ok := c.glob(v, ctx)
-			if !ok {
-				continue
-			}
-			var alts []gpat
-			if nk.Base {
-				alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
-			} else {
-				alts = g.derive(nk.Prefix)
-			}
-			for _, a := range alts {
-				cands = append(cands, a.instance())
-			}
-			if len(alts) > 0 {
-				groups = append(groups, alts)
-			}
+	for _, g := range groups {
+		for _, a := range g {
+			cands = append(cands, a.instance())
 		}
 	}
 	more, complete := rc.globRegions(groups)
@@ -751,6 +771,24 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		sig.Reset()
 		last, lastVal := -1, ""
 		for _, t := range tests {
+			if plain && !t.nk.Base {
+				// The positive match of the test: some value's patterns,
+				// derived past the key's prefix, match the name.
+				m := byte('0')
+				for _, alts := range t.alts {
+					for _, a := range alts {
+						if a.match(v) {
+							m = '1'
+							break
+						}
+					}
+					if m == '1' {
+						break
+					}
+				}
+				sig.WriteByte(m)
+				continue
+			}
 			if t.k != last {
 				last, lastVal = t.k, t.nk.value(v)
 			}

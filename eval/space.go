@@ -69,6 +69,8 @@ type RegionCache struct {
 	opts  map[string]cachedRegions
 	globs map[string]cachedGlobs
 	names map[string]cachedGlobs // the values a name takes
+	// derived remembers the patterns derived past a prefix.
+	derived map[string][]gpat
 }
 
 type cachedGlobs struct {
@@ -101,6 +103,25 @@ func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
 	rc.globs[k] = cachedGlobs{out, ok}
 	rc.mu.Unlock()
 	return out, ok
+}
+
+// derive is gpat.derive, remembered by pattern and prefix.
+func (rc *RegionCache) derive(g gpat, prefix string) []gpat {
+	if rc == nil {
+		return g.derive(prefix)
+	}
+	k := g.key() + "\x00" + prefix
+	rc.mu.Lock()
+	d, ok := rc.derived[k]
+	rc.mu.Unlock()
+	if ok {
+		return d
+	}
+	d = g.derive(prefix)
+	rc.mu.Lock()
+	rc.derived[k] = d
+	rc.mu.Unlock()
+	return d
 }
 
 // get and put read and write the cache of regions.
@@ -138,7 +159,7 @@ type cachedRegions struct {
 
 // NewRegionCache returns an empty cache.
 func NewRegionCache() *RegionCache {
-	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}, names: map[string]cachedGlobs{}}
+	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}, names: map[string]cachedGlobs{}, derived: map[string][]gpat{}}
 }
 
 // key identifies a split: what is split (a key, or a name's templates),
