@@ -166,11 +166,25 @@ func prepare(ps *PolicySet, r *Request) prepared {
 	return pr
 }
 
-// polResult is what one policy says about a request.
+// polResult is what one policy says about a request: how many statements
+// allow and deny (and, of a resource policy's allows, how many name the
+// caller directly or its role), and unless the evaluation is terse which.
 type polResult struct {
 	allows []Match
 	grants []grant // parallel to allows, for resource policies
 	denies []Match
+
+	nAllow, nDeny, nDirect, nRole int
+}
+
+func (p *polResult) add(o polResult) {
+	p.allows = append(p.allows, o.allows...)
+	p.grants = append(p.grants, o.grants...)
+	p.denies = append(p.denies, o.denies...)
+	p.nAllow += o.nAllow
+	p.nDeny += o.nDeny
+	p.nDirect += o.nDirect
+	p.nRole += o.nRole
 }
 
 func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polResult {
@@ -227,8 +241,20 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 			}
 		}
 		if s.effect == policy.Deny {
-			out.denies = append(out.denies, m)
-		} else {
+			out.nDeny++
+			if !r.terse {
+				out.denies = append(out.denies, m)
+			}
+			continue
+		}
+		out.nAllow++
+		switch g {
+		case grantDirect:
+			out.nDirect++
+		case grantRole:
+			out.nRole++
+		}
+		if !r.terse {
 			out.allows = append(out.allows, m)
 			out.grants = append(out.grants, g)
 		}
@@ -297,45 +323,40 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	var d Decision
 	iamCaller := r.Principal.Type != Service && r.Principal.Type != Anonymous
 
+	// The SCP levels, and every policy's denies and identity allows.
 	var scps []polResult
-	var ids []polResult
-	var bnd, ses polResult
-	var denies []Match
+	var ids, bnd, ses, all polResult
 	if iamCaller {
 		for _, p := range ps.SCPs {
 			res := ps.check(p, KindSCP, r, &d)
 			scps = append(scps, res)
-			denies = append(denies, res.denies...)
+			all.add(polResult{denies: res.denies, nDeny: res.nDeny})
 		}
 		for _, p := range ps.Identity {
-			res := ps.check(p, KindIdentity, r, &d)
-			ids = append(ids, res)
-			denies = append(denies, res.denies...)
+			ids.add(ps.check(p, KindIdentity, r, &d))
 		}
+		all.add(polResult{denies: ids.denies, nDeny: ids.nDeny})
 		bnd = ps.check(ps.Boundary, KindBoundary, r, &d)
-		denies = append(denies, bnd.denies...)
+		all.add(polResult{denies: bnd.denies, nDeny: bnd.nDeny})
 		ses = ps.check(ps.Session, KindSession, r, &d)
-		denies = append(denies, ses.denies...)
+		all.add(polResult{denies: ses.denies, nDeny: ses.nDeny})
 	}
 	res := ps.check(ps.Resource, KindResource, r, &d)
 	if ps.Registry != nil {
-		reg := ps.check(ps.Registry, KindResource, r, &d)
-		res.allows = append(res.allows, reg.allows...)
-		res.grants = append(res.grants, reg.grants...)
-		res.denies = append(res.denies, reg.denies...)
+		res.add(ps.check(ps.Registry, KindResource, r, &d))
 	}
-	denies = append(denies, res.denies...)
+	all.add(polResult{denies: res.denies, nDeny: res.nDeny})
 
-	if len(denies) > 0 {
+	if all.nDeny > 0 {
 		d.Result = ExplicitDeny
-		d.Matched = denies
+		d.Matched = all.denies
 		if !r.terse {
-			d.Reason = "explicitly denied by " + denies[0].String()
+			d.Reason = "explicitly denied by " + all.denies[0].String()
 		}
 		return d
 	}
 	for i, s := range scps {
-		if len(s.allows) == 0 {
+		if s.nAllow == 0 {
 			d.Result = ImplicitDeny
 			if !r.terse {
 				d.Reason = fmt.Sprintf("no statement of service control policy %s allows %s", ps.SCPs[i].Name, r.Action)
@@ -344,20 +365,17 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		}
 	}
 
-	var idAllows []Match
-	for _, s := range ids {
-		idAllows = append(idAllows, s.allows...)
-	}
-	identityAllows := len(idAllows) > 0 || ps.CallerAllowsAll || r.Principal.Type == Root
-	boundaryAllows := ps.Boundary == nil || len(bnd.allows) > 0 || r.Principal.Type == Root
+	idAllows := ids.allows
+	identityAllows := ids.nAllow > 0 || ps.CallerAllowsAll || r.Principal.Type == Root
+	boundaryAllows := ps.Boundary == nil || bnd.nAllow > 0 || r.Principal.Type == Root
 	// Session policies limit role sessions and the federated user sessions
 	// of GetFederationToken; other callers have none.
-	sessionAllows := ps.Session == nil || len(ses.allows) > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole && r.Principal.Type != FederatedUser)
+	sessionAllows := ps.Session == nil || ses.nAllow > 0 || (r.Principal.Type != Role && r.Principal.Type != AssumedRole && r.Principal.Type != FederatedUser)
 	identitySide := identityAllows && boundaryAllows && sessionAllows
 
-	var direct, role, any []Match
+	any := res.allows
+	var direct, role []Match
 	for i, m := range res.allows {
-		any = append(any, m)
 		switch res.grants[i] {
 		case grantDirect:
 			direct = append(direct, m)
@@ -375,7 +393,7 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	}
 
 	if !iamCaller {
-		if len(any) > 0 {
+		if res.nAllow > 0 {
 			d.Reason = "allowed by the resource policy"
 			return allow(any)
 		}
@@ -390,13 +408,13 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	sameAccount := r.resAcct == "" || r.resAcct == r.Principal.Account
 	if sameAccount {
 		switch {
-		case len(direct) > 0:
+		case res.nDirect > 0:
 			d.Reason = "allowed by the resource policy, which names the caller directly (not limited by a permissions boundary)"
 			return allow(direct)
-		case len(role) > 0 && boundaryAllows && sessionAllows:
+		case res.nRole > 0 && boundaryAllows && sessionAllows:
 			d.Reason = "allowed by the resource policy, which names the caller's role"
 			return allow(role)
-		case identitySide && len(idAllows) > 0:
+		case identitySide && ids.nAllow > 0:
 			d.Reason = "allowed by the caller's identity policies"
 			return allow(idAllows)
 		case identitySide:
@@ -405,7 +423,7 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		}
 		d.Result = ImplicitDeny
 		switch {
-		case !identityAllows && len(role) == 0:
+		case !identityAllows && res.nRole == 0:
 			if !r.terse {
 				d.Reason = "no identity policy or resource policy statement allows " + r.Action
 			}
@@ -423,11 +441,11 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 
 	// Cross-account: both sides must allow.
 	switch {
-	case len(any) == 0 && !identitySide:
+	case res.nAllow == 0 && !identitySide:
 		if !r.terse {
 			d.Reason = "cross-account: neither the caller's identity policies nor the resource policy allow " + r.Action
 		}
-	case len(any) == 0:
+	case res.nAllow == 0:
 		d.Reason = "cross-account: the resource policy does not allow this caller"
 	case !identityAllows:
 		if !r.terse {
