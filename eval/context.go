@@ -27,7 +27,7 @@ type Context struct {
 // them, leaving c unchanged: cheap to make for many variants of one
 // context. c must not change while the layer is in use.
 func (c *Context) Layer() *Context {
-	over := make([]override, len(c.over), len(c.over)+12)
+	over := make([]override, len(c.over), len(c.over)+8)
 	copy(over, c.over)
 	return &Context{base: c.base, over: over, opens: c.opens, layered: true}
 }

@@ -77,14 +77,19 @@ const DefaultLimit = 1 << 17
 // allow, every choice is, and the search stops. Only statements that can
 // apply to the request's action, resource and principal take part.
 func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
-	pr := prepare(ps, r)
+	// One allocation holds the searcher and its prepared request.
+	s := &searcher{full: ps, sp: &sp, limit: sp.Limit}
+	s.prv = prepare(ps, r)
+	s.pr = &s.prv
+	pr := s.pr
 	pr.terse = true
-	rps := relevantSet(ps, &pr)
+	rps := relevantSet(ps, pr)
+	s.ps = rps
 	ctx := pr.ctx
 	base := len(ctx.over)
+	s.base = base
 	defer ctx.truncate(base)
 
-	s := &searcher{ps: rps, full: ps, pr: &pr, sp: &sp, limit: sp.Limit, base: base}
 	if s.limit <= 0 {
 		s.limit = DefaultLimit
 	}
@@ -111,7 +116,7 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 			p.fixed = make([]fixedMatch, len(p.stmts))
 			p.conds = make([]condMemo, len(p.stmts))
 			for i, st := range p.stmts {
-				t, g := st.matchFixed(rps, &pr, kind == KindResource)
+				t, g := st.matchFixed(rps, pr, kind == KindResource)
 				p.fixed[i] = fixedMatch{t, g}
 				for _, c := range st.conds {
 					for _, k := range append([]string{c.key}, c.vars...) {
@@ -252,7 +257,8 @@ type dim struct {
 }
 
 type searcher struct {
-	ps *PolicySet
+	prv prepared
+	ps  *PolicySet
 	// full is the set before statements that cannot apply were dropped.
 	full  *PolicySet
 	pr    *prepared
