@@ -151,7 +151,14 @@ var v1Actions = []string{"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "
 
 // Analyze judges one target.
 func Analyze(t Target, zone Zone) *Result {
+	return AnalyzeCached(t, zone, nil)
+}
+
+// AnalyzeCached is Analyze with a cache shared by the analyses of one scan
+// (nil: none).
+func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
 	a := newAnalyzer(t, zone)
+	a.cache = c
 	a.run()
 	return a.res
 }
@@ -161,8 +168,9 @@ func Analyze(t Target, zone Zone) *Result {
 // the actions in only; trusted access is left out. It serves the fix's
 // verification: a fix appends Deny statements, which only ever remove
 // access, so actions outsiders could not do before need no second look.
-func analyzeOutsiders(t Target, zone Zone, only catalog.ActionSet) *Result {
+func analyzeOutsiders(t Target, zone Zone, only catalog.ActionSet, c *Cache) *Result {
 	a := newAnalyzer(t, zone)
+	a.cache = c
 	a.outsidersOnly, a.only = true, only
 	a.run()
 	return a.res
@@ -194,6 +202,8 @@ type analyzer struct {
 	world *eval.Context
 	// callers caches the kinds of caller of each account.
 	callers map[string][]caller
+	// cache is shared by the analyses of one scan, or nil.
+	cache *Cache
 	// coverage caches covered, per key: IPv4 and IPv6.
 	coverage map[string][2]bool
 	// regions caches the regions the searches split keys into.
@@ -395,7 +405,7 @@ func (a *analyzer) run() {
 				defer wg.Done()
 				for i := range work {
 					b := newAnalyzer(a.t, a.zone)
-					b.outsidersOnly, b.only = a.outsidersOnly, a.only
+					b.outsidersOnly, b.only, b.cache = a.outsidersOnly, a.only, a.cache
 					b.regions = regions
 					b.runGroup(todo[i])
 					parts[i] = b.res
@@ -903,7 +913,7 @@ func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
 	}
 	out := a.callers[key]
 	if out == nil {
-		out = callers(acct, kinds)
+		out = a.cache.callersOf(acct, kinds)
 		a.callers[key] = out
 	}
 	if named {

@@ -72,12 +72,15 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 	return ProposeFixCached(r, zone, nil)
 }
 
-// FixCache remembers what proving fixes for the owner found: the guards a
-// fix appends depend on the zone, not on the repository, so one proof
-// serves every repository of an account. It is safe for concurrent use.
-type FixCache struct {
-	mu    sync.Mutex
-	owner map[string]ownerMemo
+// Cache is what the analyses of one scan share: the kinds of caller of
+// each account (built once, read-only), and what proving fixes for the
+// owner found (the guards a fix appends depend on the zone, not on the
+// repository, so one proof serves every repository of an account). It is
+// safe for concurrent use.
+type Cache struct {
+	mu      sync.Mutex
+	owner   map[string]ownerMemo
+	callers map[string][]caller
 }
 
 type ownerMemo struct {
@@ -85,13 +88,37 @@ type ownerMemo struct {
 	complete bool
 }
 
-// NewFixCache returns an empty cache.
-func NewFixCache() *FixCache { return &FixCache{owner: map[string]ownerMemo{}} }
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}}
+}
+
+// callersOf is callers(acct, all), built once per account.
+func (c *Cache) callersOf(acct string, all bool) []caller {
+	if c == nil {
+		return callers(acct, all)
+	}
+	key := acct
+	if all {
+		key += "/all"
+	}
+	c.mu.Lock()
+	out, ok := c.callers[key]
+	c.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = callers(acct, all)
+	c.mu.Lock()
+	c.callers[key] = out
+	c.mu.Unlock()
+	return out
+}
 
 // ownerDenied is the package's ownerDenied, remembered: the answer depends
 // on the target's kind, owner, region, organization and time, the
 // services its policy names, the policy version and the guards.
-func (c *FixCache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
+func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
 	if c == nil {
 		return ownerDenied(t, zone, doc, guards)
 	}
@@ -124,9 +151,9 @@ func (c *FixCache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards
 	return d, complete
 }
 
-// ProposeFixCached is ProposeFix with a cache shared by the fixes of one
-// scan (nil: none).
-func ProposeFixCached(r *Result, zone Zone, cache *FixCache) (*Fix, error) {
+// ProposeFixCached is ProposeFix with a cache shared by the analyses of
+// one scan (nil: none).
+func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	before := outsiderActions(r)
 	if before.Empty() {
 		return nil, nil
@@ -214,7 +241,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *FixCache) (*Fix, error) {
 		}
 		t := r.Target
 		t.Policy = eval.Compile(r.Target.Policy.Name+" (fixed)", &doc)
-		after = analyzeOutsiders(t, zone, before)
+		after = analyzeOutsiders(t, zone, before, cache)
 		if outsiderActions(after).Empty() || serviceAdded {
 			break
 		}

@@ -250,16 +250,16 @@ func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposur
 func (a *Analysis) analyzeExposure() {
 	work := make(chan *ExposureItem)
 	var wg sync.WaitGroup
-	fixes := exposure.NewFixCache()
+	cache := exposure.NewCache()
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for x := range work {
-				x.Result = exposure.Analyze(x.Target, x.Zone)
+				x.Result = exposure.AnalyzeCached(x.Target, x.Zone, cache)
 				// A fix that cannot be built is no finding's business: the
 				// findings stand, with the general remediation.
-				x.Fix, _ = exposure.ProposeFixCached(x.Result, x.Zone, fixes)
+				x.Fix, _ = exposure.ProposeFixCached(x.Result, x.Zone, cache)
 				x.analyzeAlone()
 			}
 		}()
