@@ -117,6 +117,8 @@ type Result struct {
 	// Truncated is set when a search had more combinations than it could
 	// try: "not allowed" is then not proven (a coverage gap).
 	Truncated bool
+	// named is what the policy names, as the analysis read it.
+	named *names
 	// Opens maps the public actions that are open only in a time window
 	// that opens after the scan (aws:CurrentTime) to the moment it opens.
 	Opens map[int]time.Time
@@ -160,6 +162,7 @@ func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
 	a := newAnalyzer(t, zone)
 	a.cache = c
 	a.run()
+	a.res.named = a.named
 	return a.res
 }
 

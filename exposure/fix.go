@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -118,19 +119,34 @@ func (c *Cache) callersOf(acct string, all bool) []caller {
 // ownerDenied is the package's ownerDenied, remembered: the answer depends
 // on the target's kind, owner, region, organization and time, the
 // services its policy names, the policy version and the guards.
-func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
+func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement, services []string) (*ownerDenial, bool) {
 	if c == nil {
 		return ownerDenied(t, zone, doc, guards)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%s|%s|%v|%d|%v|%s|%v|%v", t.Kind, t.Account, t.Region, t.OrgID, t.OrgPaths, t.At.UnixNano(),
-		collectNames(t.Policy.Doc).serviceList(), doc.Version, zone.OrgIDs, zone.OrgPaths)
+	w := func(ss ...string) {
+		for _, s := range ss {
+			b.WriteString(s)
+			b.WriteByte(0)
+		}
+	}
+	w(strconv.Itoa(int(t.Kind)), t.Account, t.Region, t.OrgID, strconv.FormatInt(t.At.UnixNano(), 10), doc.Version)
+	w(t.OrgPaths...)
+	w(services...)
+	w(zone.OrgIDs...)
+	w(zone.OrgPaths...)
 	for _, g := range guards {
-		fmt.Fprintf(&b, "|%s %v %v %v", g.Effect, g.Action, g.Resource, g.Principal != nil && g.Principal.Wildcard)
+		w("|", g.Effect.String(), strconv.FormatBool(g.Principal != nil && g.Principal.Wildcard))
+		for _, v := range g.Action {
+			w(v.Text)
+		}
+		for _, v := range g.Resource {
+			w(v.Text)
+		}
 		for _, c := range g.Conditions {
-			b.WriteString(" " + c.Operator + " " + c.Key)
+			w(c.Operator, c.Key)
 			for _, v := range c.Values {
-				b.WriteString("=" + v.Text)
+				w(v.Text)
 			}
 		}
 	}
@@ -251,7 +267,15 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 		serviceAdded = true
 	}
 	unproven := ""
-	if d, complete := cache.ownerDenied(r.Target, zone, &doc, guards); d != nil {
+	var services []string
+	if cache != nil {
+		if r.named != nil {
+			services = r.named.serviceList()
+		} else {
+			services = collectNames(r.Target.Policy.Doc).serviceList()
+		}
+	}
+	if d, complete := cache.ownerDenied(r.Target, zone, &doc, guards, services); d != nil {
 		unproven = d.describe(r.Target)
 		if owner == OwnerVariable && !doc.VariablesEnabled() {
 			unproven += fmt.Sprintf(" (the fix names the unknown owner as %s, a policy variable, which takes effect only in a policy of Version %s; this policy's is %s)",
