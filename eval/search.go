@@ -562,7 +562,7 @@ func (s *searcher) options(d *dim) Dimension {
 				}
 			}
 			ck = rc.key(what, d.conds, solved)
-			if c, ok := rc.get(ck); ok {
+			if c, ok := rc.opts.get(ck); ok {
 				if !c.complete {
 					s.truncated = true
 				}
@@ -576,7 +576,7 @@ func (s *searcher) options(d *dim) Dimension {
 			s.truncated = true
 		}
 		if ck != "" {
-			rc.put(ck, cachedRegions{opts, complete})
+			rc.opts.put(ck, cachedRegions{opts, complete})
 		}
 	}
 	if !d.dynamic {
@@ -751,7 +751,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		}
 		sort.Strings(solvedList)
 		ck = rc.key(b.String(), nil, solvedList)
-		if c, ok := rc.getName(ck); ok {
+		if c, ok := rc.names.get(ck); ok {
 			opts := make(Dimension, 0, len(c.out))
 			for _, v := range c.out {
 				opts = append(opts, n.option(v))
@@ -811,7 +811,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		chosen = append(chosen, v)
 	}
 	if ck != "" {
-		rc.putName(ck, cachedGlobs{chosen, complete})
+		rc.names.put(ck, cachedGlobs{chosen, complete})
 	}
 	return opts, complete
 }

@@ -64,13 +64,36 @@ type Space struct {
 // split, so that searches over the same statements split each key once.
 // It is safe for concurrent use; what it hands out must not be changed.
 type RegionCache struct {
-	mu    sync.Mutex
-	ids   map[*ccond]int
-	opts  map[string]cachedRegions
-	globs map[string]cachedGlobs
-	names map[string]cachedGlobs // the values a name takes
-	// derived remembers the patterns derived past a prefix.
-	derived map[string][]gpat
+	mu  sync.Mutex
+	ids map[*ccond]int
+	// opts are keys' regions; globs automata walks; names the values a
+	// name takes; derived the patterns derived past a prefix.
+	opts    memo[cachedRegions]
+	globs   memo[cachedGlobs]
+	names   memo[cachedGlobs]
+	derived memo[[]gpat]
+}
+
+// memo is a map safe for concurrent use.
+type memo[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
+}
+
+func (m *memo[V]) get(k string) (V, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[k]
+	return v, ok
+}
+
+func (m *memo[V]) put(k string, v V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]V{}
+	}
+	m.m[k] = v
 }
 
 type cachedGlobs struct {
@@ -92,16 +115,11 @@ func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
 		b.WriteByte(2)
 	}
 	k := b.String()
-	rc.mu.Lock()
-	c, found := rc.globs[k]
-	rc.mu.Unlock()
-	if found {
+	if c, found := rc.globs.get(k); found {
 		return c.out, c.ok
 	}
 	out, ok := globRegions(groups)
-	rc.mu.Lock()
-	rc.globs[k] = cachedGlobs{out, ok}
-	rc.mu.Unlock()
+	rc.globs.put(k, cachedGlobs{out, ok})
 	return out, ok
 }
 
@@ -111,45 +129,12 @@ func (rc *RegionCache) derive(g gpat, prefix string) []gpat {
 		return g.derive(prefix)
 	}
 	k := g.key() + "\x00" + prefix
-	rc.mu.Lock()
-	d, ok := rc.derived[k]
-	rc.mu.Unlock()
-	if ok {
+	if d, ok := rc.derived.get(k); ok {
 		return d
 	}
-	d = g.derive(prefix)
-	rc.mu.Lock()
-	rc.derived[k] = d
-	rc.mu.Unlock()
+	d := g.derive(prefix)
+	rc.derived.put(k, d)
 	return d
-}
-
-// get and put read and write the cache of regions.
-func (rc *RegionCache) get(k string) (cachedRegions, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	c, ok := rc.opts[k]
-	return c, ok
-}
-
-func (rc *RegionCache) put(k string, c cachedRegions) {
-	rc.mu.Lock()
-	rc.opts[k] = c
-	rc.mu.Unlock()
-}
-
-// getName and putName read and write the cache of names' values.
-func (rc *RegionCache) getName(k string) (cachedGlobs, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	c, ok := rc.names[k]
-	return c, ok
-}
-
-func (rc *RegionCache) putName(k string, c cachedGlobs) {
-	rc.mu.Lock()
-	rc.names[k] = c
-	rc.mu.Unlock()
 }
 
 type cachedRegions struct {
@@ -159,7 +144,7 @@ type cachedRegions struct {
 
 // NewRegionCache returns an empty cache.
 func NewRegionCache() *RegionCache {
-	return &RegionCache{ids: map[*ccond]int{}, opts: map[string]cachedRegions{}, globs: map[string]cachedGlobs{}, names: map[string]cachedGlobs{}, derived: map[string][]gpat{}}
+	return &RegionCache{ids: map[*ccond]int{}}
 }
 
 // key identifies a split: what is split (a key, or a name's templates),
