@@ -62,10 +62,34 @@ type cstmt struct {
 
 // Compile prepares doc for evaluation under a name used in decisions.
 func Compile(name string, doc *policy.Document) *Policy {
-	cat := catalog.Default()
 	p := &Policy{Name: name, Doc: doc}
 	vars := doc.VariablesEnabled()
 	for _, s := range doc.Statements {
+		p.stmts = append(p.stmts, compileStatement(s, vars))
+	}
+	return p
+}
+
+// Extend returns p with doc's statements from index len(p's statements)
+// on compiled and appended: doc is p's document with statements added at
+// its end (the statements before keep p's compilation).
+func Extend(p *Policy, name string, doc *policy.Document) *Policy {
+	q := &Policy{Name: name, Doc: doc, stmts: append([]*cstmt(nil), p.stmts...)}
+	vars := doc.VariablesEnabled()
+	if vars != p.Doc.VariablesEnabled() || len(doc.Statements) < len(p.stmts) {
+		return Compile(name, doc)
+	}
+	for _, s := range doc.Statements[len(p.stmts):] {
+		q.stmts = append(q.stmts, compileStatement(s, vars))
+	}
+	return q
+}
+
+// compileStatement compiles one statement; vars says whether its document
+// enables policy variables.
+func compileStatement(s *policy.Statement, vars bool) *cstmt {
+	cat := catalog.Default()
+	{
 		cs := &cstmt{src: s, effect: s.Effect}
 		acts := s.Action
 		if s.NotAction != nil {
@@ -125,9 +149,8 @@ func Compile(name string, doc *policy.Document) *Policy {
 			}
 			cs.conds = append(cs.conds, cc)
 		}
-		p.stmts = append(p.stmts, cs)
+		return cs
 	}
-	return p
 }
 
 // matchAction reports whether the statement's Action/NotAction applies to

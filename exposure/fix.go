@@ -256,7 +256,9 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 			doc.Statements[i] = &c
 		}
 		t := r.Target
-		t.Policy = eval.Compile(r.Target.Policy.Name+" (fixed)", &doc)
+		// The statements before the guards are the policy's own, already
+		// compiled.
+		t.Policy = eval.Extend(r.Target.Policy, r.Target.Policy.Name+" (fixed)", &doc)
 		after = analyzeOutsiders(t, zone, before, cache)
 		if outsiderActions(after).Empty() || serviceAdded {
 			break
