@@ -179,16 +179,7 @@ func (c *Context) anyOpen(keys []string) bool {
 // Clone returns an independent copy with overrides folded in.
 func (c *Context) Clone() *Context {
 	out := NewContext()
-	for k, v := range c.base {
-		out.base[k] = v
-	}
-	for _, o := range c.over {
-		if o.absent || o.open {
-			delete(out.base, o.key)
-		} else {
-			out.base[o.key] = o.vals
-		}
-	}
+	out.Merge(c)
 	return out
 }
 

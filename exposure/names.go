@@ -60,26 +60,35 @@ func orgInstance(p string) string {
 		}
 		return ""
 	}
+	if s := fillPattern(p, 'x', len("o-")+10); orgIDPattern.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// fillPattern instantiates a pattern with fill: each '?' is one fill
+// character, the first '*' as many as make the string width long, any
+// other '*' none.
+func fillPattern(p string, fill byte, width int) string {
 	literal := len(p) - strings.Count(p, "*")
 	var b strings.Builder
 	starDone := false
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; c {
 		case '?':
-			b.WriteByte('x')
+			b.WriteByte(fill)
 		case '*':
 			if !starDone {
-				b.WriteString(strings.Repeat("x", max(0, len("o-")+10-literal)))
+				for range max(0, width-literal) {
+					b.WriteByte(fill)
+				}
 				starDone = true
 			}
 		default:
 			b.WriteByte(c)
 		}
 	}
-	if s := b.String(); orgIDPattern.MatchString(s) {
-		return s
-	}
-	return ""
+	return b.String()
 }
 
 func collectNames(doc *policy.Document) *names {
@@ -197,25 +206,7 @@ func accountInstances(p string) []string {
 	}
 	var out []string
 	for _, fill := range []byte{'0', '7'} {
-		literal := len(p) - strings.Count(p, "*")
-		var b strings.Builder
-		starDone := false
-		for i := 0; i < len(p); i++ {
-			switch c := p[i]; c {
-			case '?':
-				b.WriteByte(fill)
-			case '*':
-				if !starDone {
-					for range max(0, 12-literal) {
-						b.WriteByte(fill)
-					}
-					starDone = true
-				}
-			default:
-				b.WriteByte(c)
-			}
-		}
-		if s := b.String(); policy.IsAccountID(s) && (len(out) == 0 || out[0] != s) {
+		if s := fillPattern(p, fill, 12); policy.IsAccountID(s) && (len(out) == 0 || out[0] != s) {
 			out = append(out, s)
 		}
 	}

@@ -132,21 +132,8 @@ func (mm *memo) worldVariables(p *eval.Policy) bool {
 	}
 	has := false
 	check := func(text string) {
-		for !has {
-			i := strings.Index(text, "${")
-			if i < 0 {
-				return
-			}
-			j := strings.IndexByte(text[i:], '}')
-			if j < 0 {
-				return
-			}
-			name := strings.ToLower(strings.TrimSpace(text[i+2 : i+j]))
-			if k := strings.IndexByte(name, ','); k >= 0 {
-				name = strings.TrimSpace(name[:k])
-			}
-			has = worldKeys[name]
-			text = text[i+j+1:]
+		for _, name := range variableNames(text) {
+			has = has || worldKeys[name]
 		}
 	}
 	if p.Doc.VariablesEnabled() {
@@ -230,19 +217,7 @@ func factsOf(s *policy.Statement, vars bool) *stmtFacts {
 
 // readVariables records what the policy variables of a value read.
 func (f *stmtFacts) readVariables(text string) {
-	for {
-		i := strings.Index(text, "${")
-		if i < 0 {
-			return
-		}
-		j := strings.IndexByte(text[i:], '}')
-		if j < 0 {
-			return
-		}
-		name := strings.ToLower(strings.TrimSpace(text[i+2 : i+j]))
-		if k := strings.IndexByte(name, ','); k >= 0 {
-			name = strings.TrimSpace(name[:k])
-		}
+	for _, name := range variableNames(text) {
 		switch {
 		case name == "*" || name == "?" || name == "$":
 		case principalKeys[name] || strings.HasPrefix(name, "aws:principal"):
@@ -254,6 +229,28 @@ func (f *stmtFacts) readVariables(text string) {
 			// do not share the answer.
 			f.allPrincipal, f.allTags = true, true
 		}
+	}
+}
+
+// variableNames returns the keys the policy variables of a value name,
+// lower-cased, defaults dropped (${aws:PrincipalTag/team, 'x'} names
+// aws:principaltag/team; ${*} names "*").
+func variableNames(text string) []string {
+	var out []string
+	for {
+		i := strings.Index(text, "${")
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			return out
+		}
+		name := strings.ToLower(strings.TrimSpace(text[i+2 : i+j]))
+		if k := strings.IndexByte(name, ','); k >= 0 {
+			name = strings.TrimSpace(name[:k])
+		}
+		out = append(out, name)
 		text = text[i+j+1:]
 	}
 }
