@@ -642,19 +642,6 @@ func (s *searcher) actionConds(key string) []*ccond {
 	return out
 }
 
-// nameReadsVariables reports whether a test on one of the name's keys
-// reads a policy variable.
-func (s *searcher) nameReadsVariables(n *Name) bool {
-	for _, nk := range n.Keys {
-		for _, c := range s.actionConds(lowerKey(nk.Key)) {
-			if len(c.vars) > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // nameOptions returns one option per region of a name: the values the
 // tests on its keys (and the variables that read them) tell apart.
 func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
@@ -718,9 +705,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	// patterns say (the key's prefix taken off), so the values chosen
 	// depend only on them: callers of every account whose derived
 	// patterns agree share the split.
-	plain := !s.nameReadsVariables(n)
+	plain := true
 	for _, t := range tests {
-		if t.c.op.Family != policy.FamilyString && t.c.op.Family != policy.FamilyARN || !t.c.op.Known || t.opaque {
+		if t.c.op.Family != policy.FamilyString && t.c.op.Family != policy.FamilyARN || !t.c.op.Known || t.opaque || len(t.c.vars) > 0 {
 			plain = false
 		}
 	}

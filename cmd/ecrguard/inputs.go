@@ -51,7 +51,7 @@ func loadInputs(ctx context.Context, names fs.FS, o iacOptions, walk func(file.O
 		est.Merge(e)
 	}
 	if est.Lookup("") != nil {
-		est.AddNote(estate.Note{Message: "the account that some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or account in a plan's state): the report calls it \"the owner account\", one account that every account a policy names by its id is outside of (so an unknown owner makes nothing public by itself), and every value built from the account (data.aws_caller_identity, AWS::AccountId, the account's own principals) is unknown and taken at its worst; set --account to judge them as deployed"})
+		est.AddNote(estate.Note{Message: "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\", apart from every account a policy names, and values built from it are taken at their worst; set --account to judge them as deployed"})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
