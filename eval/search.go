@@ -551,9 +551,6 @@ func (s *searcher) options(d *dim) Dimension {
 			if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
 				what += "/outside"
 			}
-			if s.sp.Always != nil && s.sp.Always(d.keys[0]) {
-				what += "/always"
-			}
 			if s.sp.Covered != nil {
 				for _, v6 := range []bool{false, true} {
 					if s.sp.Covered(d.keys[0], v6) {

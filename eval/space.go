@@ -42,8 +42,6 @@ type Space struct {
 	// name anywhere (not only in the statements at hand) cover the whole
 	// address family: then the caller may be anywhere in it.
 	Covered func(lower string, v6 bool) bool
-	// Always reports free keys every request carries: never absent.
-	Always func(lower string) bool
 	// Fixed replaces the regions of a key with the options given.
 	Fixed map[string]Dimension
 	// Dimensions are chosen before the keys; each sets keys together (an
@@ -265,8 +263,7 @@ type region struct {
 	sig []tri
 }
 
-// regions computes the options of one key in the context ctx: absent
-// (unless always present), one value per region of the single values, and
+// regions computes the options of one key in the context ctx: absent, one value per region of the single values, and
 // for a multivalued key the empty set and one set per combination of
 // regions that the tests can tell apart. complete is false when the work
 // was bounded and some region may be missing.
@@ -303,9 +300,7 @@ func (sp *Space) regions(key string, lower string, conds []*ccond, solved []stri
 	if outside {
 		regs = outsideRegions(lower, regs, conds, sp.Covered)
 	}
-	if sp.Always == nil || !sp.Always(lower) {
-		opts = append(opts, Option{{Key: key, Absent: true}})
-	}
+	opts = append(opts, Option{{Key: key, Absent: true}})
 	if !multi {
 		for _, r := range regs {
 			opts = append(opts, Option{{Key: key, Values: []string{r.v}}})

@@ -528,14 +528,6 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 	return a.personalize(r.Witness)
 }
 
-// searchIf is search for an unnamed caller with one dimension, when ok.
-func (a *analyzer) searchIf(ok bool, c caller, act, res string, dim eval.Dimension) *eval.Witness {
-	if !ok {
-		return nil
-	}
-	return a.search(c, act, res, false, []eval.Dimension{dim})
-}
-
 // personalize makes a witness name the caller its chosen names describe:
 // the user, role session or federated user whose ARN and unique id the
 // proof carries, when the decision stays the same.
@@ -801,14 +793,13 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false, false)...)
 		}
 		// What is public anyway is no deputy's (see run).
-		if svc == freshService && g.set.Minus(a.res.Public.Actions).Empty() {
-			anon = nil
-		}
-		if w := a.searchIf(anon != nil, c, g.rep, res, anon); w != nil {
-			if a.res.Deputies[svc] == nil {
-				a.res.Deputies[svc] = &Access{}
+		if svc != freshService || !g.set.Minus(a.res.Public.Actions).Empty() {
+			if w := a.search(c, g.rep, res, false, []eval.Dimension{anon}); w != nil {
+				if a.res.Deputies[svc] == nil {
+					a.res.Deputies[svc] = &Access{}
+				}
+				a.res.Deputies[svc].add(serviceName(svc), g.set, w)
 			}
-			a.res.Deputies[svc].add(serviceName(svc), g.set, w)
 		}
 		for _, acct := range a.named.accountList() {
 			if acct == a.t.Account {
