@@ -263,9 +263,10 @@ type region struct {
 	sig []tri
 }
 
-// regions computes the options of one key in the context ctx: absent, one value per region of the single values, and
-// for a multivalued key the empty set and one set per combination of
-// regions that the tests can tell apart. complete is false when the work
+// regions computes the options of one key in the context ctx: absent, one
+// value per region of the single values, and for a multivalued key the
+// empty set and one set per combination of regions that the tests can tell
+// apart. complete is false when the work
 // was bounded and some region may be missing.
 func (sp *Space) regions(key string, lower string, conds []*ccond, solved []string, multi bool, ctx *Context) (opts Dimension, complete bool) {
 	outside := sp.Outside != nil && sp.Outside(lower)
