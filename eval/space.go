@@ -266,8 +266,8 @@ type region struct {
 // regions computes the options of one key in the context ctx: absent, one
 // value per region of the single values, and for a multivalued key the
 // empty set and one set per combination of regions that the tests can tell
-// apart. complete is false when the work
-// was bounded and some region may be missing.
+// apart. complete is false when the work was bounded and some region may
+// be missing.
 func (sp *Space) regions(key string, lower string, conds []*ccond, solved []string, multi bool, ctx *Context) (opts Dimension, complete bool) {
 	outside := sp.Outside != nil && sp.Outside(lower)
 	cands, complete := candidates(lower, conds, solved, outside, ctx, sp.Cache)
