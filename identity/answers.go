@@ -20,6 +20,38 @@ type Answers struct {
 	Every *eval.Witness
 	// Repos has one proof (or nil) per Model.Repositories entry.
 	Repos []*eval.Witness
+	// Gaps say which nil proofs are not proven noes: a search behind them
+	// stopped at its limit. They depend on the question alone.
+	Gaps []estate.Gap
+}
+
+// vector is the answers to one action over the model's repositories, as
+// the memo keeps them.
+type vector struct {
+	every found
+	repos []found
+}
+
+// answers turns a vector into the principal's Answers with their gaps.
+func (v vector) answers(p *Principal, action string, repos []*Repository) Answers {
+	res := Answers{Every: v.every.w, Repos: make([]*eval.Witness, len(v.repos))}
+	res.Gaps = gapsOf(v.every, p, action, everyRepository)
+	var cut []string
+	for i, f := range v.repos {
+		res.Repos[i] = f.w
+		if f.w == nil && f.cut {
+			cut = append(cut, repos[i].ARN)
+		}
+	}
+	switch {
+	case len(cut) == 1:
+		res.Gaps = append(res.Gaps, limitGap(p, action, cut[0]))
+	case len(cut) > 3:
+		res.Gaps = append(res.Gaps, limitGap(p, action, fmt.Sprintf("%d repositories (%s, …)", len(cut), strings.Join(cut[:3], ", "))))
+	case len(cut) > 1:
+		res.Gaps = append(res.Gaps, limitGap(p, action, fmt.Sprintf("%d repositories (%s)", len(cut), strings.Join(cut, ", "))))
+	}
+	return res
 }
 
 // Answer asks the action for p on every repository at once. It gives the
@@ -30,12 +62,16 @@ type Answers struct {
 // and no conditional SCP ties the two sides together, each side is
 // evaluated once per class and the answers are combined.
 func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
-	res := Answers{Repos: make([]*eval.Witness, len(m.Repositories))}
+	return m.answer(p, action, mode).answers(p, action, m.Repositories)
+}
+
+func (m *Model) answer(p *Principal, action string, mode Mode) vector {
+	res := vector{repos: make([]found, len(m.Repositories))}
 	act := m.action(action)
 	if act == nil || m.memo.off {
-		res.Every = m.CanEvery(p, action, mode)
+		res.every = m.canEvery(p, action, mode)
 		for i, r := range m.Repositories {
-			res.Repos[i] = m.Can(p, action, r, mode)
+			res.repos[i] = m.can(p, action, r, mode)
 		}
 		return res
 	}
@@ -45,29 +81,29 @@ func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
 	}
 	if m.identityAllows(p).Has(act.Index) {
 		vec := m.identityVector(p, act, rel, mode)
-		res.Every = vec.Every
-		copy(res.Repos, vec.Repos)
+		res.every = vec.every
+		copy(res.repos, vec.repos)
 	}
 	if m.registryGoverns(act) {
 		// A registry policy governs every repository, a fresh one too: the
 		// identity side alone does not answer "every repository".
-		res.Every = m.CanEvery(p, action, mode)
+		res.every = m.canEvery(p, action, mode)
 	}
 	for _, ri := range m.policyRepos(act) {
 		repo := m.Repositories[ri]
 		decided, denied := m.repoDenyDecided(p, repo, act, mode)
 		if denied {
-			res.Repos[ri] = nil // an explicit Deny whatever the request
+			res.repos[ri] = found{} // an explicit Deny whatever the request
 			continue
 		}
 		if !rel.hasDeny && rel.scpAllows && (decided || !m.repoPolicyDenies(repo, act)) {
-			if res.Repos[ri] == nil && m.may(p, action, repo) {
-				res.Repos[ri] = m.resourceSide(p, act, repo, mode)
+			if res.repos[ri].w == nil && m.may(p, action, repo) {
+				res.repos[ri] = either(res.repos[ri], m.resourceSide(p, act, repo, mode))
 			}
 			continue
 		}
 		// A Deny or a conditional SCP ties the sides: judge them together.
-		res.Repos[ri] = m.ask(p, action, repo, repo.Region, mode)
+		res.repos[ri] = m.ask(p, action, repo, repo.Region, mode)
 	}
 	return res
 }
@@ -86,7 +122,7 @@ type vectorKey struct {
 // identityVector answers the identity side (identity policies, boundary,
 // SCPs; the repositories' policies left out) for every repository, once per
 // class of principal.
-func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant, mode Mode) Answers {
+func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant, mode Mode) vector {
 	k := vectorKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
 	switch {
 	case rel.allPrincipal:
@@ -97,10 +133,10 @@ func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant,
 	if v, ok := m.memo.vectors[k]; ok {
 		return v
 	}
-	v := Answers{Repos: make([]*eval.Witness, len(m.Repositories))}
+	v := vector{repos: make([]found, len(m.Repositories))}
 	if rel.opaque || len(rel.patterns) > 64 {
 		for i, r := range m.Repositories {
-			v.Repos[i] = m.askIdentity(p, act, r, mode)
+			v.repos[i] = m.askIdentity(p, act, r, mode)
 		}
 	} else {
 		// Repositories alike to these statements (same matching patterns,
@@ -118,45 +154,50 @@ func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant,
 			tags            string
 			region, account string
 		}
-		seen := map[group]*eval.Witness{}
+		seen := map[group]found{}
 		for ri, r := range m.Repositories {
 			g := group{bits: bits[ri], region: r.Region, account: r.Account}
 			g.tags = tagsKey(r, mode, rel.allTags, rel.tagKeys)
-			w, ok := seen[g]
+			f, ok := seen[g]
 			if !ok {
-				w = m.askIdentity(p, act, r, mode)
-				seen[g] = w
+				f = m.askIdentity(p, act, r, mode)
+				seen[g] = f
 			}
-			v.Repos[ri] = w
+			v.repos[ri] = f
 		}
 	}
-	v.Every = m.everyIdentity(p, act, mode)
+	v.every = m.everyIdentity(p, act, mode)
 	m.memo.vectors[k] = v
 	return v
 }
 
 // askIdentity answers the identity side for one repository, its policy left
 // out.
-func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
+func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository, mode Mode) found {
 	bare := *repo
 	bare.Policy, bare.registry = nil, nil
 	k := m.key(p, act, &bare, repo.Region, mode)
-	if w, ok := m.memo.answers[k]; ok {
-		return w
+	if f, ok := m.memo.answers[k]; ok {
+		return f
 	}
-	w := m.search(p, act.FullName(), &bare, repo.Region, mode)
-	m.memo.answers[k] = w
-	return w
+	f := m.search(p, act.FullName(), &bare, repo.Region, mode)
+	m.memo.answers[k] = f
+	return f
 }
 
-func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) *eval.Witness {
-	var w *eval.Witness
-	for _, r := range m.Regions {
-		if w = m.askIdentity(p, act, m.fresh(r), mode); w == nil {
-			return nil
+func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) found {
+	var out found
+	for i, r := range m.Regions {
+		if f := m.askIdentity(p, act, m.fresh(r), mode); i == 0 {
+			out = f
+		} else {
+			out = both(out, f)
+		}
+		if out.w == nil && !out.cut {
+			break // a proven no in one region
 		}
 	}
-	return w
+	return out
 }
 
 // registryGoverns reports whether some region's registry policy has
@@ -313,7 +354,7 @@ type resourceKey struct {
 // resourceSide answers whether the repository's resource policies (its own
 // and the registry's) alone grant p the action (with p's boundary, which
 // limits grants to roles), once per class of principal.
-func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) *eval.Witness {
+func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) found {
 	pf := m.repoPolicyFacts(repo, act)
 	own, reg := m.resourcePolicies(repo, act.FullName(), act)
 	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode}
@@ -335,16 +376,16 @@ func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository
 		k.facet = m.facet(p, pkeys)
 	}
 	k.tags = tagsKey(repo, mode, allTags, tkeys)
-	if w, ok := m.memo.resources[k]; ok {
-		return w
+	if f, ok := m.memo.resources[k]; ok {
+		return f
 	}
 	ps := &eval.PolicySet{Resource: own, Registry: reg, ResourceAccount: m.Account}
 	if p.caller.Type == eval.Role {
 		ps.Boundary = p.Boundary
 	}
-	w := m.searchSet(p, act.FullName(), repo, repo.Region, mode, ps)
-	m.memo.resources[k] = w
-	return w
+	f := m.searchSet(p, act.FullName(), repo, repo.Region, mode, ps)
+	m.memo.resources[k] = f
+	return f
 }
 
 // namedBy reports whether one of the repository's resource policies (own,
@@ -353,8 +394,9 @@ func (m *Model) namedBy(p *Principal, repo *Repository, own, reg *eval.Policy) b
 	return own != nil && repo.who.namesByName(p) || reg != nil && repo.registry.who.namesByName(p)
 }
 
-// searchSet evaluates one question against a given policy set.
-func (m *Model) searchSet(p *Principal, action string, repo *Repository, region string, mode Mode, ps *eval.PolicySet) *eval.Witness {
+// searchSet evaluates one question against a given policy set. It changes
+// nothing: a search that stops at its limit says so in its answer.
+func (m *Model) searchSet(p *Principal, action string, repo *Repository, region string, mode Mode, ps *eval.PolicySet) found {
 	resource := "*"
 	if repo != nil {
 		resource = repo.ARN
@@ -387,11 +429,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		return !m.fixedKey(lower)
 	}}
 	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
-	if r.Truncated && r.Witness == nil {
-		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
-			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})
-	}
-	return r.Witness
+	return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
 }
 
 // freshOrgPath is a path in the organization that no policy names: the

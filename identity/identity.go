@@ -161,8 +161,12 @@ type Model struct {
 	// each.
 	Regions []string
 	SCPs    []*eval.Policy
-	Gaps    []estate.Gap
-	Notes   []estate.Note
+	// Gaps and Notes are what Build found the inputs lack for the account
+	// (managed policies or groups the authorization details do not hold,
+	// embedded copies used instead). They are fixed once the model is
+	// built: what a question could not settle comes back with its answer.
+	Gaps  []estate.Gap
+	Notes []estate.Note
 
 	registries map[string]*registry // by region
 	memo       *memo
@@ -170,19 +174,13 @@ type Model struct {
 
 // Fork returns a model of the same account with its own memo, for another
 // goroutine: a Model is not safe for concurrent use, its forks are, each on
-// one goroutine. Searches record gaps on the fork; Join takes them back.
+// one goroutine. Questions change nothing but the memo, so a fork has
+// nothing to give back.
 func (m *Model) Fork() *Model {
 	f := *m
-	f.Gaps, f.Notes = nil, nil
 	f.memo = newMemo()
 	f.memo.off = m.memo.off
 	return &f
-}
-
-// Join takes back the gaps and notes a fork recorded.
-func (m *Model) Join(f *Model) {
-	m.Gaps = append(m.Gaps, f.Gaps...)
-	m.Notes = append(m.Notes, f.Notes...)
 }
 
 // Build prepares the account for queries. orgID is the organization the
@@ -424,35 +422,107 @@ var noMFA = map[string]eval.Dimension{
 	"aws:multifactorauthage": {{{Key: "aws:MultiFactorAuthAge", Absent: true}}},
 }
 
+// found is the answer to one question: its proof, or nil; cut reports that
+// a search behind a nil proof stopped at its limit of request contexts, so
+// the no is not proven.
+type found struct {
+	w   *eval.Witness
+	cut bool
+}
+
+// either is the answer of a question that holds when one of its parts
+// does: the first proof, else a no that is cut when one of the parts was.
+func either(a, b found) found {
+	if a.w != nil {
+		return found{w: a.w}
+	}
+	if b.w != nil {
+		return found{w: b.w}
+	}
+	return found{cut: a.cut || b.cut}
+}
+
+// both is the answer of a question that holds when every part does (b
+// after a): the last proof, else a no that is cut only when no part is a
+// proven no.
+func both(a, b found) found {
+	switch {
+	case a.w == nil && !a.cut, b.w == nil && !b.cut:
+		return found{}
+	case a.cut || b.cut:
+		return found{cut: true}
+	}
+	return found{w: b.w}
+}
+
+// limitGap is the gap of p's questions on action that stopped at the
+// search's limit without a proof: where names what they were about.
+func limitGap(p *Principal, action, where string) estate.Gap {
+	return estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
+		Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, where)}
+}
+
+// gapsOf returns the gap of an answer whose no is not proven, or nil.
+func gapsOf(f found, p *Principal, action, where string) []estate.Gap {
+	if f.w != nil || !f.cut {
+		return nil
+	}
+	return []estate.Gap{limitGap(p, action, where)}
+}
+
+// everyRepository names the question of CanEvery in gaps.
+const everyRepository = "every repository of the account"
+
 // Can asks whether p can perform action on repo (nil: resource "*" for
 // actions without a resource type) and returns the proof, or nil. An
 // action on "*" is asked in each region of the model (aws:RequestedRegion):
 // the principal can call it in any of them, so it can when it can in one.
-func (m *Model) Can(p *Principal, action string, repo *Repository, mode Mode) *eval.Witness {
+// The gap says when a nil proof is not a proven no (a search stopped at its
+// limit); it depends on the question alone.
+func (m *Model) Can(p *Principal, action string, repo *Repository, mode Mode) (*eval.Witness, []estate.Gap) {
+	f := m.can(p, action, repo, mode)
+	where := "*"
+	if repo != nil {
+		where = repo.ARN
+	}
+	return f.w, gapsOf(f, p, action, where)
+}
+
+func (m *Model) can(p *Principal, action string, repo *Repository, mode Mode) found {
 	if repo != nil {
 		return m.ask(p, action, repo, repo.Region, mode)
 	}
+	var out found
 	for _, r := range m.Regions {
-		if w := m.ask(p, action, nil, r, mode); w != nil {
-			return w
+		if out = either(out, m.ask(p, action, nil, r, mode)); out.w != nil {
+			return out
 		}
 	}
-	return nil
+	return out
 }
 
 // CanEvery asks whether p can perform action on every repository of the
 // account: on a repository the account does not name, in each region, with
 // tags absent (a write that depends on a resource tag is not "every
-// repository"; one that needs MFA is, so MFA stays free).
-func (m *Model) CanEvery(p *Principal, action string, mode Mode) *eval.Witness {
-	var w *eval.Witness
-	for _, r := range m.Regions {
-		w = m.ask(p, action, m.fresh(r), r, mode)
-		if w == nil {
-			return nil
+// repository"; one that needs MFA is, so MFA stays free). Its gap is Can's.
+func (m *Model) CanEvery(p *Principal, action string, mode Mode) (*eval.Witness, []estate.Gap) {
+	f := m.canEvery(p, action, mode)
+	return f.w, gapsOf(f, p, action, everyRepository)
+}
+
+func (m *Model) canEvery(p *Principal, action string, mode Mode) found {
+	var out found
+	for i, r := range m.Regions {
+		if f := m.ask(p, action, m.fresh(r), r, mode); i == 0 {
+			out = f
+		} else {
+			out = both(out, f)
+		}
+		if out.w == nil && !out.cut {
+			break // a proven no in one region
 		}
 	}
-	return w
+	return out
 }
 
 // fresh returns a repository the account does not name, in region: tags
@@ -464,25 +534,25 @@ func (m *Model) fresh(region string) *Repository {
 }
 
 // ask answers one question on repo (nil: resource "*") in region.
-func (m *Model) ask(p *Principal, action string, repo *Repository, region string, mode Mode) *eval.Witness {
+func (m *Model) ask(p *Principal, action string, repo *Repository, region string, mode Mode) found {
 	if !m.may(p, action, repo) {
-		return nil
+		return found{}
 	}
 	act := m.action(action)
 	if act == nil || m.memo.off {
 		return m.search(p, action, repo, region, mode)
 	}
 	k := m.key(p, act, repo, region, mode)
-	if w, ok := m.memo.answers[k]; ok {
-		return w
+	if f, ok := m.memo.answers[k]; ok {
+		return f
 	}
-	w := m.search(p, action, repo, region, mode)
-	m.memo.answers[k] = w
-	return w
+	f := m.search(p, action, repo, region, mode)
+	m.memo.answers[k] = f
+	return f
 }
 
 // search evaluates one question with the search over free keys.
-func (m *Model) search(p *Principal, action string, repo *Repository, region string, mode Mode) *eval.Witness {
+func (m *Model) search(p *Principal, action string, repo *Repository, region string, mode Mode) found {
 	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
 	if !p.ServiceLinked {
 		ps.SCPs = m.SCPs
@@ -559,15 +629,19 @@ type Grant struct {
 }
 
 // WhoCan lists the account's principals that can perform action on repo
-// (nil: resource "*"), with their proofs, in ARN order.
-func (m *Model) WhoCan(action string, repo *Repository) []Grant {
+// (nil: resource "*"), with their proofs, in ARN order, and the gaps of the
+// principals whose no is not proven (see Can).
+func (m *Model) WhoCan(action string, repo *Repository) ([]Grant, []estate.Gap) {
 	var out []Grant
+	var gaps []estate.Gap
 	for _, p := range m.Principals {
-		if w := m.Can(p, action, repo, Free); w != nil {
+		w, g := m.Can(p, action, repo, Free)
+		if w != nil {
 			out = append(out, Grant{Principal: p, Witness: w})
 		}
+		gaps = append(gaps, g...)
 	}
-	return out
+	return out, gaps
 }
 
 // Transient returns a repository the inputs do not describe (no policy,

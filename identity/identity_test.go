@@ -157,7 +157,7 @@ func ask(t *testing.T, f fixture, q question) {
 	t.Helper()
 	m := f.build(t)
 	p, repo := m.principal(t, q.who), m.repository(t, q.repo)
-	w := m.Can(p, q.action, repo, q.mode)
+	w, _ := m.Can(p, q.action, repo, q.mode)
 	if got := w != nil; got != q.want {
 		reason := ""
 		if w != nil {
@@ -178,7 +178,7 @@ func ask(t *testing.T, f fixture, q question) {
 	}
 	off := f.build(t)
 	off.memo.off = true
-	if got := off.Can(off.principal(t, q.who), q.action, off.repository(t, q.repo), q.mode) != nil; got != q.want {
+	if got, _ := off.Can(off.principal(t, q.who), q.action, off.repository(t, q.repo), q.mode); (got != nil) != q.want {
 		t.Fatalf("without the memo: %v, with it: %v", got, q.want)
 	}
 }
@@ -305,7 +305,7 @@ func TestCanRegistryPolicy(t *testing.T) {
 	one := v2
 	one.repos = repos[:1]
 	m := one.build(t)
-	if m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free) == nil {
+	if w, _ := m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free); w == nil {
 		t.Error("a V2 registry grant on repository/* in the account's only region is not 'every repository'")
 	}
 	if m.Answer(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free).Every == nil {
@@ -313,7 +313,7 @@ func TestCanRegistryPolicy(t *testing.T) {
 	}
 	// With a second region whose registry grants nothing, it is not.
 	m = v2.build(t)
-	if m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free) != nil || m.Answer(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free).Every != nil {
+	if w, _ := m.CanEvery(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free); w != nil || m.Answer(m.principal(t, "role/scanner"), "ecr:BatchGetImage", Free).Every != nil {
 		t.Error("a registry grant in us-east-1 counts as 'every repository' of an account in two regions")
 	}
 }
@@ -337,7 +337,7 @@ func TestCanRoleSession(t *testing.T) {
 		{"a role with a path and a boundary", withPath, []question{{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true}}},
 	})
 	m := f.build(t)
-	got := m.WhoCan("ecr:PutImage", m.repository(t, "app"))
+	got, _ := m.WhoCan("ecr:PutImage", m.repository(t, "app"))
 	if len(got) != 1 || got[0].Principal.ARN != roleARN("ci") {
 		t.Errorf("WhoCan = %v, want role/ci only", got)
 	}
@@ -449,7 +449,7 @@ func TestCanUnreadTags(t *testing.T) {
 		{who: "role/untagged", action: "ecr:PutImage", repo: "unread"},
 	}}})
 	gm := g.build(t)
-	if w := gm.Can(gm.principal(t, "role/payments"), "ecr:PutImage", gm.repository(t, "unread"), Free); strings.Join(UnreadTags(w), "|") != "ecr:ResourceTag/team = payments" {
+	if w, _ := gm.Can(gm.principal(t, "role/payments"), "ecr:PutImage", gm.repository(t, "unread"), Free); strings.Join(UnreadTags(w), "|") != "ecr:ResourceTag/team = payments" {
 		t.Errorf("UnreadTags = %q, want the principal's team", UnreadTags(w))
 	}
 
@@ -461,7 +461,7 @@ func TestCanUnreadTags(t *testing.T) {
 		{"unread", []string{"ecr:ResourceTag/team = platform"}},
 		{"platform", nil},
 	} {
-		grants := m.WhoCan("ecr:DeleteRepository", m.repository(t, c.repo))
+		grants, _ := m.WhoCan("ecr:DeleteRepository", m.repository(t, c.repo))
 		var got []string
 		for _, g := range grants {
 			if g.Principal.Name == "ci" {

@@ -96,15 +96,15 @@ type memo struct {
 	sigs        map[string]int
 	rel         map[*Principal]map[int]*relevant
 	patternBits map[string][]bool
-	answers     map[memoKey]*eval.Witness
+	answers     map[memoKey]found
 	ids         map[*eval.Policy]int
 	allow       map[*eval.Policy]catalog.ActionSet
 	actions     map[string]*catalog.Action
 	// principalAllow caches, per principal, what its identity policies can
 	// allow.
 	principalAllow map[*Principal]catalog.ActionSet
-	vectors        map[vectorKey]Answers
-	resources      map[resourceKey]*eval.Witness
+	vectors        map[vectorKey]vector
+	resources      map[resourceKey]found
 	policyRepos    map[int][]int
 	repoFacts      map[repoFactKey]polFact
 	polFactsOf     map[repoFactKey]polFact
@@ -158,10 +158,10 @@ func (mm *memo) worldVariables(p *eval.Policy) bool {
 func newMemo() *memo {
 	return &memo{
 		facts: map[stmtRef]*stmtFacts{}, sigs: map[string]int{}, rel: map[*Principal]map[int]*relevant{},
-		patternBits: map[string][]bool{}, answers: map[memoKey]*eval.Witness{},
+		patternBits: map[string][]bool{}, answers: map[memoKey]found{},
 		ids: map[*eval.Policy]int{}, allow: map[*eval.Policy]catalog.ActionSet{}, actions: map[string]*catalog.Action{},
 		principalAllow: map[*Principal]catalog.ActionSet{},
-		vectors:        map[vectorKey]Answers{}, resources: map[resourceKey]*eval.Witness{}, policyRepos: map[int][]int{},
+		vectors:        map[vectorKey]vector{}, resources: map[resourceKey]found{}, policyRepos: map[int][]int{},
 		repoFacts: map[repoFactKey]polFact{}, polFactsOf: map[repoFactKey]polFact{}, denies: map[denyKey]denyDecision{},
 		variables: map[*eval.Policy]bool{},
 	}

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"runtime"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -191,29 +193,32 @@ const principalChunks = 4
 // principalFindings runs the per-principal rules over every principal of
 // every identity model: the principals are split into principalChunks
 // contiguous runs, each judged on its own fork of the model (its own memo)
-// by a pool of one goroutine per core; findings keep principal order.
-func (a *Analysis) principalFindings(rs []Rule) map[string][]Finding {
+// by a pool of one goroutine per core; findings keep principal order. It
+// returns the findings by rule and the gaps of the questions asked.
+func (a *Analysis) principalFindings(rs []Rule) (map[string][]Finding, []estate.Gap) {
 	out := map[string][]Finding{}
+	var gaps []estate.Gap
 	if len(rs) == 0 {
-		return out
+		return out, nil
 	}
 	for _, m := range a.Identities {
 		slots := make([][]*Finding, len(rs))
+		gapSlots := make([][][]estate.Gap, len(rs))
 		for ri := range slots {
 			slots[ri] = make([]*Finding, len(m.Principals))
+			gapSlots[ri] = make([][]estate.Gap, len(m.Principals))
 		}
 		n := min(principalChunks, len(m.Principals))
-		forks := make([]*identity.Model, n)
 		chunks := make(chan int)
 		var wg sync.WaitGroup
 		for range max(1, min(runtime.GOMAXPROCS(0), n)) {
 			wg.Go(func() {
 				for c := range chunks {
-					forks[c] = m.Fork()
+					fork := m.Fork()
 					lo, hi := c*len(m.Principals)/n, (c+1)*len(m.Principals)/n
 					for i := lo; i < hi; i++ {
 						for ri, r := range rs {
-							slots[ri][i] = r.principal(r, a, forks[c], m.Principals[i])
+							slots[ri][i], gapSlots[ri][i] = r.principal(r, a, fork, m.Principals[i])
 						}
 					}
 				}
@@ -224,18 +229,16 @@ func (a *Analysis) principalFindings(rs []Rule) map[string][]Finding {
 		}
 		close(chunks)
 		wg.Wait()
-		for _, f := range forks {
-			m.Join(f)
-		}
 		for ri, r := range rs {
-			for _, f := range slots[ri] {
+			for i, f := range slots[ri] {
 				if f != nil {
 					out[r.ID] = append(out[r.ID], *f)
 				}
+				gaps = append(gaps, gapSlots[ri][i]...)
 			}
 		}
 	}
-	return out
+	return out, gaps
 }
 
 // addExposure queues a target; analyzeExposure runs the queue.
@@ -365,7 +368,7 @@ func (a *Analysis) Run() *Result {
 		}
 	}
 	wg.Wait()
-	byRule := a.principalFindings(perPrincipal)
+	byRule, searchGaps := a.principalFindings(perPrincipal)
 	for i, r := range all {
 		res.Findings = append(res.Findings, found[i]...)
 		res.Findings = append(res.Findings, byRule[r.ID]...)
@@ -384,10 +387,12 @@ func (a *Analysis) Run() *Result {
 		}
 	}
 	for _, m := range a.Identities {
-		// Read after the rules ran: their searches may add gaps.
 		res.Gaps = append(res.Gaps, m.Gaps...)
 		res.Notes = append(res.Notes, m.Notes...)
 	}
+	// Rules may ask the same question (ECR008 and ECR009 both ask who can
+	// set a repository policy everywhere): its gap is said once.
+	res.Gaps = append(res.Gaps, distinctGaps(searchGaps)...)
 	for _, x := range a.Exposure {
 		if x.Fix != nil && x.Fix.Proven() {
 			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
@@ -395,6 +400,12 @@ func (a *Analysis) Run() *Result {
 	}
 	res.Sort()
 	return res
+}
+
+// distinctGaps returns gaps sorted, each once.
+func distinctGaps(gaps []estate.Gap) []estate.Gap {
+	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].String() < gaps[j].String() })
+	return slices.CompactFunc(gaps, func(a, b estate.Gap) bool { return a.String() == b.String() })
 }
 
 // hasResources reports whether the account has a repository or a registry

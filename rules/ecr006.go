@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
 
@@ -18,16 +19,16 @@ var ecr006 = Rule{
 	principal:   checkECR006,
 }
 
-func checkECR006(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+func checkECR006(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedDelete, p.ARN) {
-		return nil
+		return nil, nil
 	}
-	ac := repositoryQuestions(m, p, []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository"}, identity.NoMFA)
+	ac, gaps := repositoryQuestions(m, p, []string{"ecr:BatchDeleteImage", "ecr:DeleteRepository"}, identity.NoMFA)
 	if ac == nil {
-		return nil
+		return nil, gaps
 	}
 	f := identityFinding(r, m, p, ac,
 		"can delete, without MFA and without a resource-tag condition, in",
 		fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add it to authorized.delete in .ecrguard.yaml.", p.Label(), p.ARN))
-	return &f
+	return &f, gaps
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
 
@@ -18,16 +19,16 @@ var ecr007 = Rule{
 	principal:   checkECR007,
 }
 
-func checkECR007(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+func checkECR007(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedAuthToken, p.ARN) {
-		return nil
+		return nil, nil
 	}
-	w := m.Can(p, "ecr:GetAuthorizationToken", nil, identity.Free)
+	w, gaps := m.Can(p, "ecr:GetAuthorizationToken", nil, identity.Free)
 	if w == nil {
-		return nil
+		return nil, gaps
 	}
 	ac := &access{}
 	ac.add("ecr:GetAuthorizationToken", "", w)
 	f := identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN))
-	return &f
+	return &f, nil
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
 
@@ -18,13 +19,15 @@ var ecr008 = Rule{
 	principal:   checkECR008,
 }
 
-func checkECR008(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+func checkECR008(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedPolicyManagement, p.ARN) {
-		return nil
+		return nil, nil
 	}
-	ac := repositoryQuestions(m, p, []string{"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"}, identity.Free)
+	ac, gaps := repositoryQuestions(m, p, []string{"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy"}, identity.Free)
 	for _, act := range []string{"ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy"} {
-		if w := m.Can(p, act, nil, identity.Free); w != nil {
+		w, g := m.Can(p, act, nil, identity.Free)
+		gaps = append(gaps, g...)
+		if w != nil {
 			if ac == nil {
 				ac = &access{}
 			}
@@ -32,10 +35,10 @@ func checkECR008(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) 
 		}
 	}
 	if ac == nil {
-		return nil
+		return nil, gaps
 	}
 	f := identityFinding(r, m, p, ac,
 		"can change who has access (repository or registry policies) to",
 		fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s manages access, add it to authorized.policy_management in .ecrguard.yaml.", p.Label(), p.ARN))
-	return &f
+	return &f, gaps
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
 
@@ -37,18 +38,21 @@ var writeActions = sync.OnceValue(func() []string {
 	return out
 })
 
-func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding {
+func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedWrite, p.ARN) {
-		return nil
+		return nil, nil
 	}
 	ac := &access{}
+	var gaps []estate.Gap
 	for _, act := range writeActions() {
-		if w := m.CanEvery(p, act, identity.Free); w != nil {
+		w, g := m.CanEvery(p, act, identity.Free)
+		gaps = append(gaps, g...)
+		if w != nil {
 			ac.add(act, "", w)
 		}
 	}
 	if ac.actions.Empty() {
-		return nil
+		return nil, gaps
 	}
 	what := "can write to"
 	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), accountOrPlaceholder(m.Account))
@@ -56,7 +60,7 @@ func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) 
 		remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
 	}
 	f := identityFinding(r, m, p, ac, what, upperFirst(remedy))
-	return &f
+	return &f, gaps
 }
 
 // accountOrPlaceholder is an account id for an ARN in prose, or ACCOUNT

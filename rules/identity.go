@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/identity"
 	"github.com/ecrguard/ecrguard/policy"
@@ -144,11 +145,14 @@ func describeRepos(ac *access) string {
 }
 
 // repositoryQuestions asks, per principal, an action on every known
-// repository and on every repository of the account, in mode.
-func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []string, mode identity.Mode) *access {
+// repository and on every repository of the account, in mode, and returns
+// what it found (nil for nothing) and the gaps of the answers.
+func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []string, mode identity.Mode) (*access, []estate.Gap) {
 	ac := &access{}
+	var gaps []estate.Gap
 	for _, act := range actions {
 		ans := m.Answer(p, act, mode)
+		gaps = append(gaps, ans.Gaps...)
 		if ans.Every != nil {
 			ac.add(act, "", ans.Every)
 		}
@@ -159,9 +163,9 @@ func repositoryQuestions(m *identity.Model, p *identity.Principal, actions []str
 		}
 	}
 	if ac.actions.Empty() {
-		return nil
+		return nil, gaps
 	}
-	return ac
+	return ac, gaps
 }
 
 // unreadTags lists, once each in order, the repository tags the proofs

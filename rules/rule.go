@@ -3,6 +3,7 @@ package rules
 import (
 	"sort"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
 
@@ -39,9 +40,10 @@ type Rule struct {
 	// findings carry its metadata.
 	check func(Rule, *Analysis) []Finding
 	// principal, for identity rules, judges one principal of a model: at
-	// most one finding per principal and rule. Analysis.Run spreads the
-	// principals over the cores.
-	principal func(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) *Finding
+	// most one finding per principal and rule, and the gaps of the
+	// questions it asked. Analysis.Run spreads the principals over the
+	// cores.
+	principal func(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap)
 }
 
 // HelpURI is the rule's documentation page, relative to the repository root.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +34,9 @@ type WhoCanEntry struct {
 // for actions without a resource type): the scanned accounts' users and roles
 // (SPEC section 3, "Who can"), plus "*" when the action is public and the
 // external principals a repository policy lets in, as the policy names them.
-// The account root is never listed.
+// The account root is never listed. It asks this one question, changes
+// nothing, and answers with the gaps that bear on it: the same inputs and
+// question give the same answer and gaps whatever was asked before.
 func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 	act := catalog.Default().Lookup(action)
 	if act == nil {
@@ -56,11 +59,12 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 		return WhoCanAnswer{}, fmt.Errorf("%s acts on repositories: give --resource with a repository ARN", action)
 	}
 	var out []WhoCanEntry
-	gaps := a.whoCanGaps(account, resource)
+	gaps := a.gapsBearingOn(account, resource)
 	for _, m := range a.Identities {
 		if account != "" && m.Account != account {
 			continue
 		}
+		gaps = append(gaps, m.Gaps...)
 		var repo *identity.Repository
 		if resource != "*" {
 			repo = m.Repository(resource)
@@ -70,7 +74,9 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 				repo = m.Transient(resource)
 			}
 		}
-		for _, g := range m.WhoCan(action, repo) {
+		grants, searchGaps := m.WhoCan(action, repo)
+		gaps = append(gaps, searchGaps...)
+		for _, g := range grants {
 			e := entryOf(g.Principal.ARN, []*eval.Witness{m.Explain(g.Principal, g.Witness)})
 			e.UnreadTags = identity.UnreadTags(g.Witness)
 			out = append(out, e)
@@ -107,7 +113,32 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Principal < out[j].Principal })
+	gaps = append(distinctGaps(gaps), a.whoCanGaps(account, resource)...)
 	return WhoCanAnswer{Entries: dedupeEntries(out), Gaps: gaps}, nil
+}
+
+// gapsBearingOn returns the gaps of the inputs and of the resource-policy
+// analysis that can bear on who can act on resource (a repository ARN, or
+// "*") in account ("" for every account): all but those of another account,
+// another repository, or a registry that does not govern the resource.
+func (a *Analysis) gapsBearingOn(account, resource string) []estate.Gap {
+	var out []estate.Gap
+	for _, g := range slices.Concat(a.Estate.Gaps, a.Gaps) {
+		if account != "" && g.Account != "" && g.Account != account {
+			continue
+		}
+		arn, ok := policy.ParseARN(g.Resource)
+		if ok && arn.Service == "ecr" {
+			switch {
+			case strings.HasPrefix(arn.Resource, "repository/") && g.Resource != resource:
+				continue
+			case arn.Resource == "registry" && (resource == "*" || g.Resource != estate.RegistryARN(regionOf(resource), account)):
+				continue
+			}
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // whoCanGaps says what a who-can answer cannot cover: a repository whose

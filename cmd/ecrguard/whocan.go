@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -101,9 +100,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if err != nil {
 		return usageError("%v", err)
 	}
-	entries := ans.Entries
-	res := a.Run()
-	gaps := append(append([]estate.Gap(nil), res.Gaps...), ans.Gaps...)
+	entries, gaps := ans.Entries, ans.Gaps
 	for _, g := range gaps {
 		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
 	}
