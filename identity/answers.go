@@ -419,7 +419,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
-	sp := eval.Space{Fixed: fixed, Free: func(lower string) bool {
+	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
 		if skip[lower] {
 			return false
 		}

@@ -179,7 +179,7 @@ type Model struct {
 func (m *Model) Fork() *Model {
 	f := *m
 	f.memo = newMemo()
-	f.memo.off = m.memo.off
+	f.memo.off, f.memo.limit = m.memo.off, m.memo.limit
 	return &f
 }
 

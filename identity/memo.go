@@ -112,6 +112,9 @@ type memo struct {
 	variables      map[*eval.Policy]bool
 	// off disables the memo (tests compare answers with and without it).
 	off bool
+	// limit bounds the evaluations of one search (0: eval.DefaultLimit);
+	// tests lower it to reach the limit with small policies.
+	limit int
 }
 
 func (mm *memo) allowActions(p *eval.Policy) catalog.ActionSet {

@@ -1,0 +1,112 @@
+package rules_test
+
+import (
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+const whoCanOwner = "111122223333"
+
+// whoCanEstate is one account with a reader role, a user in a group the
+// inputs do not hold, repository app (its policy read) and web (its policy
+// not read), and gaps of the inputs: one of another account, one of a
+// registry of another region, and a file that did not parse.
+func whoCanEstate(t *testing.T) *estate.Estate {
+	t.Helper()
+	parse := func(name, text string) *estate.Policy {
+		doc, err := policy.Parse([]byte(text), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &estate.Policy{Name: name, Doc: doc}
+	}
+	est := estate.New()
+	acct := est.Account(whoCanOwner)
+	acct.IAM = &estate.IAM{Source: "iam.json",
+		Roles: []*estate.Role{{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader",
+			Inline: []*estate.Policy{parse("Pull", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetAuthorizationToken"],"Resource":"*"}]}`)}}},
+		Users: []*estate.User{{Name: "dev", ARN: "arn:aws:iam::" + whoCanOwner + ":user/dev", Groups: []string{"missing"}}},
+	}
+	region := acct.Region("us-east-1")
+	region.Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
+	region.Repository("web")
+	est.Gaps = append(est.Gaps,
+		estate.Gap{Source: "ecr:GetRepositoryPolicy", Account: "999999999999", Resource: "arn:aws:ecr:us-east-1:999999999999:repository/app", Code: "AccessDenied", Message: "denied"},
+		estate.Gap{Source: "ecr:GetRegistryPolicy", Account: whoCanOwner, Resource: estate.RegistryARN("eu-west-1", whoCanOwner), Code: "AccessDenied", Message: "denied"},
+		estate.Gap{Source: "broken.json", Code: "parse-error", Message: "unexpected end of JSON input"},
+	)
+	return est
+}
+
+func gapCodes(gaps []estate.Gap) []string {
+	var out []string
+	for _, g := range gaps {
+		out = append(out, g.Code+" "+g.Resource)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestWhoCanGapsBearOnTheQuestion: who-can reports the gaps that can change
+// its answer (a file that did not parse, the account's IAM inputs, the
+// repository asked), not those of another account, repository or registry.
+func TestWhoCanGapsBearOnTheQuestion(t *testing.T) {
+	a := rules.Analyze(whoCanEstate(t), rules.Settings{})
+	app, web := "arn:aws:ecr:us-east-1:"+whoCanOwner+":repository/app", "arn:aws:ecr:us-east-1:"+whoCanOwner+":repository/web"
+	user := "arn:aws:iam::" + whoCanOwner + ":user/dev"
+	for _, c := range []struct {
+		action, resource string
+		want             []string
+	}{
+		{"ecr:BatchGetImage", app, []string{"group-not-found " + user, "parse-error "}},
+		{"ecr:BatchGetImage", web, []string{"group-not-found " + user, "not-in-inputs " + web, "parse-error ", "policy-not-read " + web}},
+		{"ecr:GetAuthorizationToken", "*", []string{"group-not-found " + user, "parse-error "}},
+	} {
+		ans, err := a.WhoCan(c.action, c.resource)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := gapCodes(ans.Gaps); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s on %s: gaps\n%q\nwant\n%q", c.action, c.resource, got, c.want)
+		}
+		if len(ans.Entries) == 0 {
+			t.Errorf("%s on %s: nobody; the reader role can", c.action, c.resource)
+		}
+	}
+}
+
+// TestQuestionsHaveNoSideEffects: asking who-can, or running the rules,
+// changes nothing a later question sees: the same question gives the same
+// answer and gaps asked alone, after others or after the rules ran, and
+// the rules give the same result twice.
+func TestQuestionsHaveNoSideEffects(t *testing.T) {
+	app, web := "arn:aws:ecr:us-east-1:"+whoCanOwner+":repository/app", "arn:aws:ecr:us-east-1:"+whoCanOwner+":repository/web"
+	ask := func(a *rules.Analysis, resource string) rules.WhoCanAnswer {
+		t.Helper()
+		ans, err := a.WhoCan("ecr:BatchGetImage", resource)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	alone := ask(rules.Analyze(whoCanEstate(t), rules.Settings{}), app)
+
+	a := rules.Analyze(whoCanEstate(t), rules.Settings{})
+	ask(a, web)
+	first := a.Run()
+	if after := ask(a, app); !reflect.DeepEqual(after, alone) {
+		t.Errorf("who-can after another question and the rules:\n%+v\nasked alone:\n%+v", after, alone)
+	}
+	second := a.Run()
+	if !reflect.DeepEqual(first.Gaps, second.Gaps) || !reflect.DeepEqual(first.Findings, second.Findings) {
+		t.Errorf("the rules run twice differ: gaps %v then %v", first.Gaps, second.Gaps)
+	}
+	if fresh := rules.Run(whoCanEstate(t), rules.Settings{}); !reflect.DeepEqual(fresh.Gaps, first.Gaps) {
+		t.Errorf("the rules after who-can: gaps %v; on their own: %v", first.Gaps, fresh.Gaps)
+	}
+}
