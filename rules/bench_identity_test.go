@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/internal/gen"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source/file"
@@ -45,7 +46,7 @@ func identityFS(b *testing.B) fstest.MapFS {
 // 5 s and 1 GiB).
 func BenchmarkIdentity(b *testing.B) {
 	fsys := identityFS(b)
-	settings := rules.Settings{TrustedOrgIDs: []string{gen.OrgID}, AuthorizedDelete: []string{"arn:aws:iam::111122223333:role/role-00*"}}
+	settings := analysis.Settings{TrustedOrgIDs: []string{gen.OrgID}, AuthorizedDelete: []string{"arn:aws:iam::111122223333:role/role-00*"}}
 	b.ResetTimer()
 	for b.Loop() {
 		est, err := file.Load(context.Background(), fsys, []string{"."}, file.Options{Account: gen.Owner})

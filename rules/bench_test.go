@@ -5,6 +5,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/gen"
 	"github.com/ecrguard/ecrguard/policy"
@@ -28,7 +29,7 @@ func BenchmarkScanRepositories(b *testing.B) {
 		}
 		parsed[n] = d
 	}
-	settings := rules.Settings{TrustedOrgIDs: []string{gen.OrgID}}
+	settings := analysis.Settings{TrustedOrgIDs: []string{gen.OrgID}}
 	b.ResetTimer()
 	for b.Loop() {
 		est := estate.New()

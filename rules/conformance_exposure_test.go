@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/conformance"
@@ -14,7 +15,7 @@ import (
 )
 
 // caseSettings reads the config section of a case into rules settings.
-func caseSettings(t *testing.T, raw json.RawMessage) rules.Settings {
+func caseSettings(t *testing.T, raw json.RawMessage) analysis.Settings {
 	t.Helper()
 	var c struct {
 		Trusted struct {
@@ -34,7 +35,7 @@ func caseSettings(t *testing.T, raw json.RawMessage) rules.Settings {
 	if err := dec.Decode(&c); err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	return rules.Settings{
+	return analysis.Settings{
 		TrustedAccounts: c.Trusted.Accounts, TrustedOrgIDs: c.Trusted.OrgIDs, TrustedOrgPaths: c.Trusted.OrgPaths,
 		AuthorizedDelete: c.Authorized.Delete, AuthorizedAuthToken: c.Authorized.AuthToken,
 		AuthorizedPolicyManagement: c.Authorized.PolicyManagement, AuthorizedWrite: c.Authorized.Write,
@@ -60,7 +61,7 @@ func expand(patterns []string) []string {
 var exposureRules = map[string]bool{"ECR001": true, "ECR002": true, "ECR003": true, "ECR004": true, "ECR005": true, "ECR010": true, "ECR011": true}
 
 // TestConformanceExposure runs every case of testdata/conformance/exposure
-// through the analysis `ecrguard scan` uses (rules.Analyze and the rules).
+// through the analysis `ecrguard scan` uses (analysis.Analyze and the rules).
 func TestConformanceExposure(t *testing.T) {
 	cat := catalog.Default()
 	conformance.Run(t, "exposure", func(t *testing.T, f conformance.File) {
@@ -87,8 +88,8 @@ func TestConformanceExposure(t *testing.T) {
 			region.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc})
 			arn = estate.RegistryARN(c.Region, c.Account)
 		}
-		a := rules.Analyze(est, caseSettings(t, c.Config))
-		res := a.Run()
+		a := analysis.Analyze(est, caseSettings(t, c.Config))
+		res := rules.Check(a)
 		if len(res.Gaps) > 0 {
 			t.Errorf("unexpected gaps: %v", res.Gaps)
 		}

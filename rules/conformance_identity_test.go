@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/conformance"
 	"github.com/ecrguard/ecrguard/policy"
@@ -65,7 +66,7 @@ func TestConformanceIdentity(t *testing.T) {
 			}
 		}
 
-		a := rules.Analyze(est, caseSettings(t, c.Config))
+		a := analysis.Analyze(est, caseSettings(t, c.Config))
 		for _, q := range c.Expect.WhoCan {
 			ans, err := a.WhoCan(q.Action, q.Resource)
 			if err != nil {
@@ -82,7 +83,7 @@ func TestConformanceIdentity(t *testing.T) {
 				t.Errorf("who-can %s on %s\n got %v\nwant %v\ncase: %s", q.Action, q.Resource, got, want, c.About)
 			}
 		}
-		res := a.Run()
+		res := rules.Check(a)
 		if len(res.Gaps) > 0 {
 			t.Errorf("unexpected gaps: %v", res.Gaps)
 		}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
@@ -58,38 +59,6 @@ func resourceStatements(proofs []exposure.Proof) []*policy.Statement {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
-	return out
-}
-
-// positiveOps read naturally as "key value".
-var positiveOps = map[string]bool{
-	"StringEquals": true, "StringLike": true, "ArnEquals": true, "ArnLike": true,
-	"IpAddress": true, "Bool": true, "NumericEquals": true, "DateEquals": true, "BinaryEquals": true,
-}
-
-// describeConditions formats the conditions of statements: "aws:SourceIp
-// 203.0.113.0/24", or with the operator when it is not a plain match.
-func describeConditions(stmts []*policy.Statement) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range stmts {
-		for _, c := range s.Conditions {
-			vals := make([]string, 0, len(c.Values))
-			for _, v := range c.Values {
-				vals = append(vals, v.Text)
-			}
-			var line string
-			if positiveOps[c.Operator] {
-				line = fmt.Sprintf("%s %s", c.Key, strings.Join(vals, ", "))
-			} else {
-				line = fmt.Sprintf("%s (%s) %s", c.Key, c.Operator, strings.Join(vals, ", "))
-			}
-			if !seen[line] {
-				seen[line] = true
-				out = append(out, line)
-			}
-		}
-	}
 	return out
 }
 
@@ -249,7 +218,7 @@ func applyCommand(t exposure.Target) string {
 }
 
 // provenFix describes the fix ecrguard built and verified for an item.
-func provenFix(x *ExposureItem) string {
+func provenFix(x *analysis.ExposureItem) string {
 	if x.Fix == nil {
 		return ""
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
 )
@@ -21,7 +22,7 @@ var ecr001 = Rule{
 	check:       checkECR001,
 }
 
-func checkECR001(r Rule, a *Analysis) []Finding {
+func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		pub := x.Public
@@ -34,7 +35,7 @@ func checkECR001(r Rule, a *Analysis) []Finding {
 		f.Source = firstSource(stmts, x.Policy)
 		f.Principals = []string{"*"}
 		f.Actions = catalog.Default().Names(pub.Actions)
-		f.Conditions = describeConditions(stmts)
+		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Anyone with an AWS account can perform %s on %s: %s let in principals outside the zone of trust.%s",
 			describeActions(pub.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(pub.Proofs, pub.Actions))
 		if opens := opensAt(x.Result); !opens.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/policy"
@@ -21,22 +22,23 @@ var ecr002 = Rule{
 	check:       checkECR002,
 }
 
-func checkECR002(r Rule, a *Analysis) []Finding {
+func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		doc := x.Target.Policy.Doc
 		for i, s := range doc.Statements {
-			if !wildcardBehindCondition(s) {
+			// Judged alone: what does its condition leave open? Alone holds
+			// the statements that allow everyone behind a condition.
+			res, behindCondition := x.Alone[i]
+			if !behindCondition {
 				continue
 			}
-			// Judged alone: what does its condition leave open?
-			res := x.Alone[i]
 
 			f := r.finding()
 			f.Resource = x.Target.ARN
 			f.Source = s.Pos
 			f.Principals = []string{"*"}
-			f.Conditions = describeConditions([]*policy.Statement{s})
+			f.Conditions = analysis.Conditions([]*policy.Statement{s})
 			granted := catalog.ActionSet{}
 			for _, act := range s.Action {
 				granted = granted.Union(catalog.Default().MatchSet(act.Text))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
 )
@@ -21,7 +22,7 @@ var ecr003 = Rule{
 	check:       checkECR003,
 }
 
-func checkECR003(r Rule, a *Analysis) []Finding {
+func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		emit := func(who string, acc *exposure.Access, kind string) {
@@ -31,7 +32,7 @@ func checkECR003(r Rule, a *Analysis) []Finding {
 			f.Source = firstSource(stmts, x.Policy)
 			f.Principals = acc.PrincipalNames()
 			f.Actions = catalog.Default().Names(acc.Actions)
-			f.Conditions = describeConditions(stmts)
+			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
 				kind, who, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
 			trust := "trusted.accounts"

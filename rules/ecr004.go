@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
 )
@@ -20,7 +21,7 @@ var ecr004 = Rule{
 	check:       checkECR004,
 }
 
-func checkECR004(r Rule, a *Analysis) []Finding {
+func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 	cat := catalog.Default()
 	pm := cat.ClassSet(catalog.ClassPermissionsManagement)
 	var out []Finding
@@ -65,7 +66,7 @@ func checkECR004(r Rule, a *Analysis) []Finding {
 		f.Source = firstSource(stmts, x.Policy)
 		f.Principals = dedupeSorted(who)
 		f.Actions = cat.Names(acts)
-		f.Conditions = describeConditions(stmts)
+		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
 			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts))
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
 )
@@ -20,7 +21,7 @@ var ecr005 = Rule{
 	check:       checkECR005,
 }
 
-func checkECR005(r Rule, a *Analysis) []Finding {
+func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		if x.Target.Kind != exposure.Registry {
@@ -50,7 +51,7 @@ func checkECR005(r Rule, a *Analysis) []Finding {
 		f.Source = firstSource(stmts, x.Policy)
 		f.Principals = dedupeSorted(who)
 		f.Actions = catalog.Default().Names(acts)
-		f.Conditions = describeConditions(stmts)
+		f.Conditions = analysis.Conditions(stmts)
 		scope := "With registry policy scope V2 (the default, and what ecrguard assumes when the scope is unknown) the grant applies to every repository of the registry and every ECR action it names."
 		if x.Target.Scope == "V1" {
 			scope = "With registry policy scope V1 only ReplicateImage, BatchImportUpstreamImage and CreateRepository are governed by it."

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
@@ -19,7 +20,7 @@ var ecr006 = Rule{
 	principal:   checkECR006,
 }
 
-func checkECR006(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
+func checkECR006(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedDelete, p.ARN) {
 		return nil, nil
 	}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
@@ -19,7 +20,7 @@ var ecr008 = Rule{
 	principal:   checkECR008,
 }
 
-func checkECR008(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
+func checkECR008(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedPolicyManagement, p.ARN) {
 		return nil, nil
 	}

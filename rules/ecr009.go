@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
@@ -38,7 +39,7 @@ var writeActions = sync.OnceValue(func() []string {
 	return out
 })
 
-func checkECR009(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
+func checkECR009(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {
 	if authorized(a.Settings.AuthorizedWrite, p.ARN) {
 		return nil, nil
 	}

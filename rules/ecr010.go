@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 )
 
@@ -18,7 +19,7 @@ var ecr010 = Rule{
 	check:       checkECR010,
 }
 
-func checkECR010(r Rule, a *Analysis) []Finding {
+func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
 		for _, svc := range sortedKeys(x.Deputies) {
@@ -35,7 +36,7 @@ func checkECR010(r Rule, a *Analysis) []Finding {
 				f.Principals = []string{"service:" + svc}
 			}
 			f.Actions = catalog.Default().Names(acc.Actions)
-			f.Conditions = describeConditions(stmts)
+			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("%s can perform %s on %s through %s acting for any account, because no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition limits whom it acts for (confused deputy).%s",
 				name, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
 			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then apply the policy with `%s`.",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -19,7 +20,7 @@ var ecr011 = Rule{
 	check:       checkECR011,
 }
 
-func checkECR011(r Rule, a *Analysis) []Finding {
+func checkECR011(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, p := range a.Problems {
 		f := r.finding()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -39,7 +40,7 @@ func TestECR011NamesEveryParseProblem(t *testing.T) {
 			est := estate.New()
 			est.AddGap(estate.Gap{Source: "app.json", Pos: pe.Pos, Account: "111122223333", Region: "us-east-1", Resource: arn,
 				Code: "parse-error", Message: pe.Msg, Problems: policy.ProblemsOf(err)})
-			res := rules.Run(est, rules.Settings{})
+			res := rules.Run(est, analysis.Settings{})
 			if len(res.Gaps) != 1 || res.Gaps[0].Code != "parse-error" {
 				t.Errorf("gaps = %v, want the one parse-error gap (exit code 2)", res.Gaps)
 			}

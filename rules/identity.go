@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
@@ -45,37 +46,6 @@ func (ac *access) add(action string, repo string, w *eval.Witness) {
 	ac.witnesses = append(ac.witnesses, w)
 }
 
-// grantingStatements are the Allow statements the witnesses relied on.
-func grantingStatements(ws []*eval.Witness) ([]eval.Match, []*policy.Statement) {
-	seen := map[*policy.Statement]bool{}
-	var ms []eval.Match
-	var stmts []*policy.Statement
-	for _, w := range ws {
-		for _, m := range w.Decision.Matched {
-			if !seen[m.Statement] {
-				seen[m.Statement] = true
-				ms = append(ms, m)
-				stmts = append(stmts, m.Statement)
-			}
-		}
-	}
-	return ms, stmts
-}
-
-// viaPolicies names the policies of matches, in order, once each.
-func viaPolicies(ms []eval.Match) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range ms {
-		name := m.Policy
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
 // identityFinding builds the finding of one principal for an identity rule.
 func identityFinding(r Rule, m *identity.Model, p *identity.Principal, ac *access, what, remedy string) Finding {
 	return identityFindingOn(r, m, p, ac, what, "", remedy)
@@ -94,12 +64,12 @@ func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *acc
 			ws = append(ws, m.Explain(p, w))
 		}
 	}
-	ms, stmts := grantingStatements(ws)
+	ms, stmts := analysis.Granting(ws)
 	f := r.finding()
 	f.Resource = p.ARN
 	f.Principals = []string{p.ARN}
 	f.Actions = catalog.Default().Names(ac.actions)
-	f.Conditions = describeConditions(stmts)
+	f.Conditions = analysis.Conditions(stmts)
 	for _, s := range stmts {
 		if s.Pos.IsValid() {
 			f.Source = s.Pos
@@ -116,7 +86,7 @@ func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *acc
 	case identity.Attached:
 		who = "Any principal with " + p.Name + " attached"
 	}
-	f.Message = fmt.Sprintf("%s %s %s (%s) through %s.", who, what, where, strings.Join(f.Actions, ", "), joinAnd(viaPolicies(ms)))
+	f.Message = fmt.Sprintf("%s %s %s (%s) through %s.", who, what, where, strings.Join(f.Actions, ", "), joinAnd(analysis.Via(ms)))
 	if tags := unreadTags(ac.witnesses); len(tags) > 0 {
 		f.Message += " Where a repository's tags were not read, this assumes " + joinAnd(tags) + ": add the output of aws ecr list-tags-for-resource (NAME.tags.json) to know."
 	}

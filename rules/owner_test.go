@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -29,7 +30,7 @@ func ownerlessEstate(t *testing.T, text string) *estate.Estate {
 // is called "the owner account" (never an empty string); and the fix names
 // the owner as ${aws:ResourceAccount} in a file named for "owner".
 func TestUnknownOwnerReport(t *testing.T) {
-	res := rules.Run(ownerlessEstate(t, `{"Version":"2012-10-17","Statement":[{"Sid":"PartnerPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`), rules.Settings{})
+	res := rules.Run(ownerlessEstate(t, `{"Version":"2012-10-17","Statement":[{"Sid":"PartnerPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`), analysis.Settings{})
 	var ids []string
 	for _, f := range res.Findings {
 		ids = append(ids, f.RuleID)
@@ -64,7 +65,7 @@ func TestUnknownOwnerReport(t *testing.T) {
 // in a policy of Version 2008-10-17, where the guard's
 // ${aws:ResourceAccount} would be literal text and deny the owner itself.
 func TestFixThatDeniesOwnerNotWritten(t *testing.T) {
-	res := rules.Run(ownerlessEstate(t, `{"Version":"2008-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`), rules.Settings{})
+	res := rules.Run(ownerlessEstate(t, `{"Version":"2008-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`), analysis.Settings{})
 	if len(res.Fixes) != 0 {
 		t.Errorf("a fix that denies the owner was written: %s", res.Fixes[0].JSON)
 	}

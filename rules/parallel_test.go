@@ -8,17 +8,18 @@ import (
 	"runtime"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/gen"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source/file"
 )
 
-// TestParallelSameFindings checks that spreading the work over cores (the
-// exposure queue, the rules, and the principals over forks of the identity
-// model) changes nothing in the result: same findings, same order, same
-// gaps, whatever GOMAXPROCS is.
-func TestParallelSameFindings(t *testing.T) {
+// generatedInputs are the inputs of a generated account: 300 roles, 40
+// users, 60 repositories, half with a policy, all with tags.
+func generatedInputs() fstest.MapFS {
 	fsys := fstest.MapFS{"iam.json": {Data: gen.AuthorizationDetails(gen.Sizes{Roles: 300, Policies: 120, Users: 40, Groups: 8}, 3)}}
 	docs := gen.RepositoryPolicies(30, 4)
 	for i, name := range gen.RepositoryNames(60) {
@@ -31,14 +32,32 @@ func TestParallelSameFindings(t *testing.T) {
 		tags, _ := json.Marshal(map[string]any{"tags": []map[string]string{{"Key": "team", "Value": fmt.Sprintf("team-%d", i%7)}}})
 		fsys[name+".tags.json"] = &fstest.MapFile{Data: tags}
 	}
-	settings := rules.Settings{TrustedOrgIDs: []string{gen.OrgID}, AuthorizedDelete: []string{"arn:aws:iam::111122223333:role/role-00*"}}
+	return fsys
+}
+
+// generatedSettings trust the generated organization and authorize some
+// deletes, at a fixed time.
+var generatedSettings = analysis.Settings{TrustedOrgIDs: []string{gen.OrgID}, AuthorizedDelete: []string{"arn:aws:iam::111122223333:role/role-00*"},
+	At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+
+func loadGenerated(t *testing.T, fsys fstest.MapFS) *estate.Estate {
+	t.Helper()
+	est, err := file.Load(context.Background(), fsys, []string{"."}, file.Options{Account: gen.Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return est
+}
+
+// TestParallelSameFindings checks that spreading the work over cores (the
+// exposure queue, the rules, and the principals over forks of the identity
+// model) changes nothing in the result: same findings, same order, same
+// gaps, whatever GOMAXPROCS is.
+func TestParallelSameFindings(t *testing.T) {
+	fsys := generatedInputs()
 	run := func(procs int) *rules.Result {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		est, err := file.Load(context.Background(), fsys, []string{"."}, file.Options{Account: gen.Owner})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rules.Run(est, settings)
+		return rules.Run(loadGenerated(t, fsys), generatedSettings)
 	}
 	one, four := run(1), run(4)
 	if len(one.Findings) < 50 {
@@ -54,5 +73,36 @@ func TestParallelSameFindings(t *testing.T) {
 	}
 	if !reflect.DeepEqual(one.Gaps, four.Gaps) {
 		t.Errorf("gaps differ: %v vs %v", one.Gaps, four.Gaps)
+	}
+}
+
+// TestCheckHasNoSideEffects: the rules change nothing in the analysis they
+// judge: run twice, after who-can questions, they give what they give on a
+// fresh analysis of the same inputs, and who-can's answer is the same
+// before and after them.
+func TestCheckHasNoSideEffects(t *testing.T) {
+	fsys := generatedInputs()
+	fresh := rules.Run(loadGenerated(t, fsys), generatedSettings)
+	a := analysis.Analyze(loadGenerated(t, fsys), generatedSettings)
+	ask := func() []analysis.WhoCanAnswer {
+		var out []analysis.WhoCanAnswer
+		for _, q := range [][2]string{{"ecr:DeleteRepository", "arn:aws:ecr:us-east-1:" + gen.Owner + ":repository/repo-00001"}, {"ecr:GetAuthorizationToken", "*"}} {
+			ans, err := a.WhoCan(q[0], q[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, ans)
+		}
+		return out
+	}
+	before := ask()
+	for i := range 2 {
+		res := rules.Check(a)
+		if !reflect.DeepEqual(res.Findings, fresh.Findings) || !reflect.DeepEqual(res.Gaps, fresh.Gaps) || !reflect.DeepEqual(res.Notes, fresh.Notes) {
+			t.Fatalf("check %d after who-can differs from a fresh run: %d findings, gaps %v; fresh: %d findings, gaps %v", i+1, len(res.Findings), res.Gaps, len(fresh.Findings), fresh.Gaps)
+		}
+	}
+	if after := ask(); !reflect.DeepEqual(after, before) {
+		t.Errorf("who-can after the rules:\n%+v\nbefore:\n%+v", after, before)
 	}
 }

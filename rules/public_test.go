@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -15,7 +16,7 @@ func TestPublicRepositoriesNoted(t *testing.T) {
 	est := estate.New()
 	acct := est.Account("111122223333")
 	acct.Public = append(acct.Public, &estate.PublicRepository{Name: "tools", Account: "111122223333", ARN: "arn:aws:ecr-public::111122223333:repository/tools"})
-	res := rules.Run(est, rules.Settings{})
+	res := rules.Run(est, analysis.Settings{})
 	for _, n := range res.Notes {
 		if strings.Contains(n.Message, "1 ECR Public repositories were read but not judged") {
 			return
@@ -30,7 +31,7 @@ func TestPublicRepositoriesNoted(t *testing.T) {
 func TestNoIdentitiesNoted(t *testing.T) {
 	est := estate.New()
 	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(nil)
-	res := rules.Run(est, rules.Settings{})
+	res := rules.Run(est, analysis.Settings{})
 	for _, n := range res.Notes {
 		if strings.Contains(n.Message, "ECR006-ECR009, which judge them, were not run") {
 			return

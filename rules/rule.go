@@ -3,6 +3,7 @@ package rules
 import (
 	"sort"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/identity"
 )
@@ -38,12 +39,12 @@ type Rule struct {
 	Remediation string
 	// check finds the rule's findings; it gets the rule itself so that
 	// findings carry its metadata.
-	check func(Rule, *Analysis) []Finding
+	check func(Rule, *analysis.Analysis) []Finding
 	// principal, for identity rules, judges one principal of a model: at
 	// most one finding per principal and rule, and the gaps of the
 	// questions it asked. Analysis.Run spreads the principals over the
 	// cores.
-	principal func(r Rule, a *Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap)
+	principal func(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap)
 }
 
 // HelpURI is the rule's documentation page, relative to the repository root.

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
@@ -128,8 +129,8 @@ func (o *inputOptions) apply(cfg *config.Config) {
 }
 
 // settings turns the configuration into what the rules need.
-func settings(cfg *config.Config) rules.Settings {
-	return rules.Settings{
+func settings(cfg *config.Config) analysis.Settings {
+	return analysis.Settings{
 		TrustedAccounts: cfg.Trusted.Accounts, TrustedOrgIDs: cfg.Trusted.OrgIDs, TrustedOrgPaths: cfg.Trusted.OrgPaths,
 		AuthorizedDelete: cfg.Authorized.Delete, AuthorizedAuthToken: cfg.Authorized.AuthToken,
 		AuthorizedPolicyManagement: cfg.Authorized.PolicyManagement, AuthorizedWrite: cfg.Authorized.Write,

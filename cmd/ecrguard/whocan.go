@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -95,7 +96,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	}
 	s := settings(cfg)
 	s.At = at
-	a := rules.Analyze(est, s)
+	a := analysis.Analyze(est, s)
 	ans, err := a.WhoCan(action, o.resource)
 	if err != nil {
 		return usageError("%v", err)
@@ -118,7 +119,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	return nil
 }
 
-func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCanEntry) error {
+func writeWhoCanJSON(w io.Writer, action, resource string, entries []analysis.WhoCanEntry) error {
 	type principal struct {
 		ARN        string   `json:"arn"`
 		Via        []string `json:"via"`
@@ -148,7 +149,7 @@ func writeWhoCanJSON(w io.Writer, action, resource string, entries []rules.WhoCa
 	return enc.Encode(out)
 }
 
-func writeWhoCanTable(w io.Writer, action, resource string, entries []rules.WhoCanEntry, incomplete bool) error {
+func writeWhoCanTable(w io.Writer, action, resource string, entries []analysis.WhoCanEntry, incomplete bool) error {
 	fmt.Fprintf(w, "Who can %s on %s\n\n", action, resource)
 	defer func() {
 		if incomplete {

@@ -34,6 +34,7 @@ var layers = []struct {
 	{"source/live", 2, []string{"github.com/aws/"}},
 	{"source/terraform", 2, []string{"github.com/hashicorp/", "github.com/zclconf/", "github.com/apparentlymart/", "github.com/agext/", "github.com/mitchellh/", "golang.org/x/text", "github.com/google/go-cmp"}},
 	{"source/cloudformation", 2, []string{"go.yaml.in/yaml/v3"}},
+	{"analysis", 3, nil},
 	{"rules", 3, nil},
 	{"report", 4, []string{"github.com/owenrumney/go-sarif", "github.com/xeipuuv/"}},
 	{"config", 4, []string{"go.yaml.in/yaml/v3"}},

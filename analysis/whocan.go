@@ -1,7 +1,8 @@
-package rules
+package analysis
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -102,7 +103,7 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 			out = append(out, entryOf("*", witnessesFor(res.Public.Proofs, act.Index)))
 		}
 		for _, bucket := range []map[string]*exposure.Access{res.Trusted, res.Accounts, res.Orgs, res.Deputies} {
-			for _, k := range sortedKeys(bucket) {
+			for _, k := range slices.Sorted(maps.Keys(bucket)) {
 				acc := bucket[k]
 				for _, name := range acc.PrincipalNames() {
 					if acc.Principals[name].Has(act.Index) {
@@ -113,7 +114,7 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Principal < out[j].Principal })
-	gaps = append(distinctGaps(gaps), a.whoCanGaps(account, resource)...)
+	gaps = append(DistinctGaps(gaps), a.whoCanGaps(account, resource)...)
 	return WhoCanAnswer{Entries: dedupeEntries(out), Gaps: gaps}, nil
 }
 
@@ -204,8 +205,8 @@ func repositoryName(arn string) string {
 }
 
 func entryOf(principal string, ws []*eval.Witness) WhoCanEntry {
-	ms, stmts := grantingStatements(ws)
-	return WhoCanEntry{Principal: principal, Via: viaPolicies(ms), Conditions: describeConditions(stmts)}
+	ms, stmts := Granting(ws)
+	return WhoCanEntry{Principal: principal, Via: Via(ms), Conditions: Conditions(stmts)}
 }
 
 func dedupeEntries(in []WhoCanEntry) []WhoCanEntry {

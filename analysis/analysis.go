@@ -1,4 +1,10 @@
-package rules
+// Package analysis works out what an estate allows, once, for the rules and
+// the questions asked of it: the exposure of every resource policy to
+// principals outside the zone of trust, the validation problems of every
+// policy, and the identity model of each account, which answers who among
+// its users and roles can do what. The analyses change nothing once built:
+// a question returns its answer with the gaps that bear on it.
+package analysis
 
 import (
 	"fmt"
@@ -16,8 +22,8 @@ import (
 	"github.com/ecrguard/ecrguard/validate"
 )
 
-// Settings are the parts of the configuration the rules need (SPEC section
-// 6): the zone of trust and the authorized sets.
+// Settings are the parts of the configuration (.ecrguard.yaml) the
+// analyses and the rules need: the zone of trust and the authorized sets.
 type Settings struct {
 	TrustedAccounts []string
 	TrustedOrgIDs   []string
@@ -48,7 +54,8 @@ func (s Settings) Zone(account string) exposure.Zone {
 	return exposure.Zone{Account: account, Accounts: s.TrustedAccounts, OrgIDs: s.TrustedOrgIDs, OrgPaths: s.TrustedOrgPaths}
 }
 
-// Analysis is what the rules judge: the estate and the analyses of it.
+// Analysis is an estate and the analyses of it: what the rules judge and
+// who-can asks.
 type Analysis struct {
 	Estate   *estate.Estate
 	Settings Settings
@@ -183,64 +190,6 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	return a
 }
 
-// principalChunks is how many runs of principals the identity rules split
-// a model into. It is fixed, not the number of cores: which of several
-// valid proofs a memoised answer carries depends on the questions asked
-// before it on the same memo, so the split must not depend on the machine
-// for the report to be the same bytes everywhere.
-const principalChunks = 4
-
-// principalFindings runs the per-principal rules over every principal of
-// every identity model: the principals are split into principalChunks
-// contiguous runs, each judged on its own fork of the model (its own memo)
-// by a pool of one goroutine per core; findings keep principal order. It
-// returns the findings by rule and the gaps of the questions asked.
-func (a *Analysis) principalFindings(rs []Rule) (map[string][]Finding, []estate.Gap) {
-	out := map[string][]Finding{}
-	var gaps []estate.Gap
-	if len(rs) == 0 {
-		return out, nil
-	}
-	for _, m := range a.Identities {
-		slots := make([][]*Finding, len(rs))
-		gapSlots := make([][][]estate.Gap, len(rs))
-		for ri := range slots {
-			slots[ri] = make([]*Finding, len(m.Principals))
-			gapSlots[ri] = make([][]estate.Gap, len(m.Principals))
-		}
-		n := min(principalChunks, len(m.Principals))
-		chunks := make(chan int)
-		var wg sync.WaitGroup
-		for range max(1, min(runtime.GOMAXPROCS(0), n)) {
-			wg.Go(func() {
-				for c := range chunks {
-					fork := m.Fork()
-					lo, hi := c*len(m.Principals)/n, (c+1)*len(m.Principals)/n
-					for i := lo; i < hi; i++ {
-						for ri, r := range rs {
-							slots[ri][i], gapSlots[ri][i] = r.principal(r, a, fork, m.Principals[i])
-						}
-					}
-				}
-			})
-		}
-		for c := range n {
-			chunks <- c
-		}
-		close(chunks)
-		wg.Wait()
-		for ri, r := range rs {
-			for i, f := range slots[ri] {
-				if f != nil {
-					out[r.ID] = append(out[r.ID], *f)
-				}
-				gaps = append(gaps, gapSlots[ri][i]...)
-			}
-		}
-	}
-	return out, gaps
-}
-
 // addExposure queues a target; analyzeExposure runs the queue.
 func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
 	// The world fixes the owner's organization (when known) and the time.
@@ -343,78 +292,8 @@ func (a *Analysis) validateIAM(m *estate.IAM) {
 	}
 }
 
-// Run analyses the estate and runs every rule.
-func Run(e *estate.Estate, s Settings) *Result {
-	a := Analyze(e, s)
-	return a.Run()
-}
-
-// Run runs every rule over the analysis.
-func (a *Analysis) Run() *Result {
-	res := &Result{Resources: a.Resources}
-	// Exposure and validation rules only read the analysis: each runs on
-	// its own goroutine. Identity rules share the identity models' memo
-	// and run one after another on one more.
-	all := All()
-	found := make([][]Finding, len(all))
-	var wg sync.WaitGroup
-	var perPrincipal []Rule
-	for i, r := range all {
-		switch {
-		case r.principal != nil:
-			perPrincipal = append(perPrincipal, r)
-		case r.check != nil:
-			wg.Go(func() { found[i] = r.check(r, a) })
-		}
-	}
-	wg.Wait()
-	byRule, searchGaps := a.principalFindings(perPrincipal)
-	for i, r := range all {
-		res.Findings = append(res.Findings, found[i]...)
-		res.Findings = append(res.Findings, byRule[r.ID]...)
-	}
-	res.Gaps = append(append(res.Gaps, a.Estate.Gaps...), a.Gaps...)
-	res.Notes = append(res.Notes, a.Estate.Notes...)
-	for _, acct := range a.Estate.Accounts() {
-		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
-			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
-		}
-		if n := len(acct.Public); n > 0 {
-			// Said out loud, so that no one reads their absence from the
-			// findings as a clean bill.
-			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: fmt.Sprintf(
-				"%d ECR Public repositories were read but not judged: the rule catalog covers Amazon ECR (ecr:) repositories and registries; ECR Public repositories are public for pull by design, and their policies (ecr-public:) are kept in the snapshot for review", n)})
-		}
-	}
-	for _, m := range a.Identities {
-		res.Gaps = append(res.Gaps, m.Gaps...)
-		res.Notes = append(res.Notes, m.Notes...)
-	}
-	// Rules may ask the same question (ECR008 and ECR009 both ask who can
-	// set a repository policy everywhere): its gap is said once.
-	res.Gaps = append(res.Gaps, distinctGaps(searchGaps)...)
-	for _, x := range a.Exposure {
-		if x.Fix != nil && x.Fix.Proven() {
-			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
-		}
-	}
-	res.Sort()
-	return res
-}
-
-// distinctGaps returns gaps sorted, each once.
-func distinctGaps(gaps []estate.Gap) []estate.Gap {
+// DistinctGaps returns gaps sorted, each once (it sorts gaps in place).
+func DistinctGaps(gaps []estate.Gap) []estate.Gap {
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].String() < gaps[j].String() })
 	return slices.CompactFunc(gaps, func(a, b estate.Gap) bool { return a.String() == b.String() })
-}
-
-// hasResources reports whether the account has a repository or a registry
-// policy among the inputs.
-func hasResources(acct *estate.Account) bool {
-	for _, r := range acct.Regions() {
-		if len(r.Repositories()) > 0 || r.Registry.PolicyState != estate.Unread {
-			return true
-		}
-	}
-	return false
 }
