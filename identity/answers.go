@@ -186,18 +186,7 @@ func (m *Model) askIdentity(p *Principal, act *catalog.Action, repo *Repository,
 }
 
 func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) found {
-	var out found
-	for i, r := range m.Regions {
-		if f := m.askIdentity(p, act, m.fresh(r), mode); i == 0 {
-			out = f
-		} else {
-			out = both(out, f)
-		}
-		if out.w == nil && !out.cut {
-			break // a proven no in one region
-		}
-	}
-	return out
+	return m.inEveryRegion(func(r string) found { return m.askIdentity(p, act, m.fresh(r), mode) })
 }
 
 // registryGoverns reports whether some region's registry policy has

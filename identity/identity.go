@@ -511,15 +511,21 @@ func (m *Model) CanEvery(p *Principal, action string, mode Mode) (*eval.Witness,
 }
 
 func (m *Model) canEvery(p *Principal, action string, mode Mode) found {
+	return m.inEveryRegion(func(r string) found { return m.ask(p, action, m.fresh(r), r, mode) })
+}
+
+// inEveryRegion answers a question that holds when it holds in each region
+// of the model, asked by ask; it stops at the first proven no.
+func (m *Model) inEveryRegion(ask func(region string) found) found {
 	var out found
 	for i, r := range m.Regions {
-		if f := m.ask(p, action, m.fresh(r), r, mode); i == 0 {
+		if f := ask(r); i == 0 {
 			out = f
 		} else {
 			out = both(out, f)
 		}
 		if out.w == nil && !out.cut {
-			break // a proven no in one region
+			break
 		}
 	}
 	return out
