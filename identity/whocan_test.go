@@ -175,7 +175,7 @@ func TestWhoCanNamedPrincipals(t *testing.T) {
 }
 
 // Service Authorization Reference for Amazon ECR (ecr:ResourceTag/${TagKey})
-// and the project's who-can contract (docs/report-json.md, unread_tags):
+// and what `ecrguard who-can --help` promises ("unread_tags" in its JSON):
 // a grant that depends on a tag that was not read is listed, with the tag
 // it assumes; one that depends on a tag that was read follows it.
 func TestWhoCanUnreadTags(t *testing.T) {
