@@ -58,6 +58,7 @@ func CatalogMarkdown() string {
 	for _, r := range All() {
 		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Title, r.Severity, r.Scope)
 	}
+	b.WriteString("\nEach rule's page shows examples on which it fires and on which it stays quiet; `go test ./rules` runs them.\n")
 	b.WriteString("\nSeverities can be changed per rule with the `severity` key of `.ecrguard.yaml`.\n")
 	return b.String()
 }
