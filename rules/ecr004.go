@@ -20,11 +20,11 @@ var ecr004 = Rule{
 	Examples: []Example{
 		{About: `an untrusted account may set the repository policy`, Fires: true, Others: []string{"ECR003"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:SetRepositoryPolicy"]}]}`},
-		{About: `ecr:* for Principal "*" includes the policy actions`, Fires: true, Others: []string{"ECR001"},
+		{About: `Principal "*" with ecr:* includes the policy actions`, Fires: true, Others: []string{"ECR001"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`},
 		{About: `a registry policy that grants an untrusted account ecr:* includes PutRegistryPolicy`, Fires: true, Others: []string{"ECR003", "ECR005"},
 			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"*"}]}`},
-		{About: `ecr:* for Principal "*" with a Deny of the policy actions for everyone`, Others: []string{"ECR001"},
+		{About: `Principal "*" with ecr:* and a Deny of the policy actions for everyone`, Others: []string{"ECR001"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Sid":"NoPolicyChanges","Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"]}]}`},
 		{About: `an untrusted account that may only pull`, Others: []string{"ECR003"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},

@@ -30,7 +30,7 @@ var ecr011 = Rule{
 		{About: `a valid grant to a trusted account`,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`,
 			Settings:         Settings{TrustedAccounts: []string{"444455556666"}}},
-		{About: `ecr:* and NotAction in a repository policy stay live`,
+		{About: `Action ecr:* and NotAction in a repository policy stay live`,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Us","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:*"},{"Sid":"NoDeletes","Effect":"Deny","Principal":"*","NotAction":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:PutImage"],"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`},
 	},
 	check: checkECR011,
