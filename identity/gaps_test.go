@@ -19,11 +19,11 @@ var limitFixture = fixture{
 	// Two roles with the same statements share their answers in the memo;
 	// "pusher" can push, "idle" cannot and needs no search to know it.
 	roles: []who{{name: "boxed", inline: []string{boxed}}, {name: "boxed-too", inline: []string{boxed}},
-		{name: "pusher", inline: []string{allowPush}}, {name: "idle"}},
+		{name: "pusher", inline: []string{pushAnywhere}}, {name: "idle"}},
 	repos: []repoSpec{{name: "app"}, {name: "web", region: "eu-west-1"}},
 }
 
-const allowPush = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"}]}`
+const pushAnywhere = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*"}]}`
 
 // limited builds limitFixture with a search limit low enough to cut the
 // boxed roles' searches.

@@ -24,6 +24,16 @@ type who struct {
 	boundary string
 	tags     map[string]string
 	linked   bool // a service-linked role
+	// groups are a user's groups; attached are ARNs of managed policies
+	// (a name alone is one of fixture.managed).
+	groups, attached []string
+}
+
+// groupSpec is a group of a fixture.
+type groupSpec struct {
+	name     string
+	inline   []string
+	attached []string
 }
 
 // repoSpec is a repository of a fixture.
@@ -47,6 +57,9 @@ type fixture struct {
 	regions []string
 	orgID   string
 	at      time.Time
+	groups  []groupSpec
+	// managed are the account's managed policies by name.
+	managed map[string]string
 }
 
 func parsed(t *testing.T, name, src string) *estate.Policy {
@@ -78,9 +91,28 @@ func (f fixture) build(t *testing.T) *Model {
 		iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: "boundary-" + name, ARN: arn, VersionID: "v1", Default: parsed(t, arn, src)})
 		return arn
 	}
+	for name, src := range f.managed {
+		arn := managedARN(name)
+		iam.Policies = append(iam.Policies, &estate.ManagedPolicy{Name: name, ARN: arn, VersionID: "v1", Default: parsed(t, arn, src)})
+	}
+	attached := func(names []string) []string {
+		var out []string
+		for _, n := range names {
+			if !strings.HasPrefix(n, "arn:") {
+				n = managedARN(n)
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	for _, g := range f.groups {
+		iam.Groups = append(iam.Groups, &estate.Group{Name: g.name, ARN: "arn:aws:iam::" + owner + ":group/" + g.name,
+			Inline: inline("group/"+g.name, g.inline), Attached: attached(g.attached)})
+	}
 	for _, u := range f.users {
 		iam.Users = append(iam.Users, &estate.User{Name: u.name, ARN: "arn:aws:iam::" + owner + ":user/" + u.name, ID: "AIDA" + strings.ToUpper(u.name),
-			Inline: inline("user/"+u.name, u.inline), Boundary: boundary(u.name, u.boundary), Tags: u.tags})
+			Inline: inline("user/"+u.name, u.inline), Boundary: boundary(u.name, u.boundary), Tags: u.tags,
+			Groups: u.groups, Attached: attached(u.attached)})
 	}
 	for _, r := range f.roles {
 		path := r.path
@@ -88,7 +120,8 @@ func (f fixture) build(t *testing.T) *Model {
 			path = "/"
 		}
 		iam.Roles = append(iam.Roles, &estate.Role{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: "AROA" + strings.ToUpper(r.name),
-			Inline: inline("role/"+r.name, r.inline), Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked})
+			Inline: inline("role/"+r.name, r.inline), Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked,
+			Attached: attached(r.attached)})
 	}
 	a.IAM = iam
 	for i, s := range f.scps {
@@ -216,8 +249,9 @@ func identityWith(action, condition string) string {
 	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + action + `","Resource":"*","Condition":` + condition + `}]}`
 }
 
-func roleARN(name string) string { return "arn:aws:iam::" + owner + ":role/" + name }
-func userARN(name string) string { return "arn:aws:iam::" + owner + ":user/" + name }
+func roleARN(name string) string    { return "arn:aws:iam::" + owner + ":role/" + name }
+func managedARN(name string) string { return "arn:aws:iam::" + owner + ":policy/" + name }
+func userARN(name string) string    { return "arn:aws:iam::" + owner + ":user/" + name }
 
 // IAM User Guide, "Permissions boundaries for IAM entities": the effective
 // permissions are the intersection of the identity policies and the

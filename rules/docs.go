@@ -1,9 +1,13 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/ecrguard/ecrguard/analysis"
 )
 
 // Markdown renders the rule's documentation page (docs/rules/ID.md). The
@@ -33,6 +37,7 @@ func (r Rule) Markdown() string {
 	default:
 		b.WriteString("\nEvery finding names the element (file, line and column) and what was expected.\n")
 	}
+	b.WriteString(examplesMarkdown(r))
 	fmt.Fprintf(&b, "\nTo suppress a finding you accept, add to `.ecrguard.yaml`:\n\n```yaml\nsuppress:\n  - rule: %s\n    resource: %q\n    reason: \"why this is accepted\"\n    expires: 2027-06-30\n```\n", r.ID, resource)
 	return b.String()
 }
@@ -55,6 +60,7 @@ func CatalogMarkdown() string {
 	for _, r := range All() {
 		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Title, r.Severity, r.Scope)
 	}
+	b.WriteString("\nEach rule's page shows examples on which it fires and on which it stays quiet; `go test ./rules` runs them.\n")
 	b.WriteString("\nSeverities can be changed per rule with the `severity` key of `.ecrguard.yaml`.\n")
 	return b.String()
 }
@@ -73,4 +79,77 @@ func ExitCodesMarkdown() string {
 
 `+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error.
 `, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)
+}
+
+// examplesMarkdown renders the rule's examples, or "" when it has none.
+func examplesMarkdown(r Rule) string {
+	if len(r.Examples) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## Examples\n\nEach example is a scan of account %s, region %s, whose repository is `%s`; an identity policy or boundary belongs to the account's `%s` unless the example names another identity. `go test ./rules` runs every example through the rules and checks that %s fires or stays quiet, and that the other rules named (and no others) fire, as shown.\n",
+		ExampleAccount, ExampleRegion, ExampleRepository, ExampleIdentity, r.ID)
+	for _, x := range r.Examples {
+		verdict := "Stays quiet"
+		if x.Fires {
+			verdict = "Fires"
+		}
+		fmt.Fprintf(&b, "\n### %s: %s\n", verdict, upperFirst(x.About))
+		if len(x.Others) > 0 {
+			fmt.Fprintf(&b, "\nOther rules that fire: %s.\n", strings.Join(x.Others, ", "))
+		}
+		for _, p := range []struct{ what, text string }{
+			{"Repository policy of `" + ExampleRepository + "`", x.RepositoryPolicy},
+			{"Registry policy", x.RegistryPolicy},
+			{"Identity policy of `" + x.Holder() + "`", x.IdentityPolicy},
+			{"Permissions boundary of `" + x.Holder() + "`", x.Boundary},
+			{"Service control policy", x.SCP},
+		} {
+			if p.text != "" {
+				fmt.Fprintf(&b, "\n%s:\n\n```json\n%s\n```\n", p.what, indentJSON(p.text))
+			}
+		}
+		if y := settingsYAML(x.Settings); y != "" {
+			fmt.Fprintf(&b, "\nWith `.ecrguard.yaml`:\n\n```yaml\n%s```\n", y)
+		}
+	}
+	return b.String()
+}
+
+// indentJSON lays out a policy for reading; text that is not JSON (an
+// example of a policy that does not parse) is shown as written.
+func indentJSON(text string) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(text), "", "  "); err != nil {
+		return text
+	}
+	return b.String()
+}
+
+// settingsYAML renders the parts of s that examples set as .ecrguard.yaml,
+// or "" when they set none. TestExamples reads it back with the config
+// package.
+func settingsYAML(s analysis.Settings) string {
+	var b strings.Builder
+	section := func(name string, keys []string, values ...[]string) {
+		head := false
+		for i, v := range values {
+			if len(v) == 0 {
+				continue
+			}
+			if !head {
+				b.WriteString(name + ":\n")
+				head = true
+			}
+			q := make([]string, len(v))
+			for j, e := range v {
+				q[j] = fmt.Sprintf("%q", e)
+			}
+			fmt.Fprintf(&b, "  %s: [%s]\n", keys[i], strings.Join(q, ", "))
+		}
+	}
+	section("trusted", []string{"accounts", "org_ids", "org_paths"}, s.TrustedAccounts, s.TrustedOrgIDs, s.TrustedOrgPaths)
+	section("authorized", []string{"delete", "auth_token", "policy_management", "write"},
+		s.AuthorizedDelete, s.AuthorizedAuthToken, s.AuthorizedPolicyManagement, s.AuthorizedWrite)
+	return b.String()
 }

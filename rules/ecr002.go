@@ -19,7 +19,21 @@ var ecr002 = Rule{
 	Description: `A statement that lets in everyone and relies on a condition to narrow it down is one edit away from being public, and many conditions restrict nothing (aws:SecureTransport, IfExists forms, ForAllValues on an absent key).`,
 	Frameworks:  map[string][]string{"cloudguard": []string{"D9.AWS.IAM.103"}},
 	Remediation: `Name the principals explicitly instead of "*" and keep the condition as a second guard.`,
-	check:       checkECR002,
+	Examples: []Example{
+		{About: `Principal "*" behind aws:PrincipalOrgID is reported even though the condition holds the organization to the zone of trust`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OrgPull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`,
+			Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}},
+		{About: `Principal {"AWS": "*"} behind a condition that restricts nothing`, Fires: true, Others: []string{"ECR001"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`},
+		{About: `Principal "*" with no condition at all is ECR001's, not ECR002's`, Others: []string{"ECR001"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"PublicPull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`},
+		{About: `a named principal with a condition`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`,
+			Settings:         analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
+		{About: `a Deny for everyone behind a condition narrows access instead of granting it`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Us","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:*"},{"Sid":"NoPlainHttp","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`},
+	},
+	check: checkECR002,
 }
 
 func checkECR002(r Rule, a *analysis.Analysis) []Finding {

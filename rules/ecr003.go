@@ -19,7 +19,22 @@ var ecr003 = Rule{
 	Description: `An account outside your zone of trust can use the repository. If that is intended, add it to trusted.accounts in the config; if not, remove the grant.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository"}, "access-analyzer": []string{"cross-account-access"}},
 	Remediation: `Remove the external principal from the policy, or add the account to trusted.accounts (or its organization to trusted.org_ids) if it is a partner you trust.`,
-	check:       checkECR003,
+	Examples: []Example{
+		{About: `an account outside the zone of trust named in the Principal`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
+		{About: `Principal "*" limited by aws:PrincipalOrgID to an organization that is not trusted`, Fires: true, Others: []string{"ECR002"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OtherOrg","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-9z8y7x6w5v"}}}]}`},
+		{About: `a service acting for an account that is not trusted (aws:SourceAccount)`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Build","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}]}`},
+		{About: `the same account once it is in trusted.accounts`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`,
+			Settings:         analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
+		{About: `a role of the scanned account itself`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}`},
+		{About: `a grant to an untrusted account that a Deny takes back`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"},{"Sid":"OnlyUs","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`},
+	},
+	check: checkECR003,
 }
 
 func checkECR003(r Rule, a *analysis.Analysis) []Finding {

@@ -18,7 +18,22 @@ var ecr004 = Rule{
 	Description: `Whoever can rewrite the repository policy can grant themselves (or the world) every other action: this is full control of the repository.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository"}},
 	Remediation: `Remove ecr:SetRepositoryPolicy and ecr:DeleteRepositoryPolicy (and wildcards such as ecr:* or ecr:Set*) from every statement that outsiders match.`,
-	check:       checkECR004,
+	Examples: []Example{
+		{About: `an untrusted account may set the repository policy`, Fires: true, Others: []string{"ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:SetRepositoryPolicy"]}]}`},
+		{About: `Principal "*" with ecr:* includes the policy actions`, Fires: true, Others: []string{"ECR001"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`},
+		{About: `a registry policy that grants an untrusted account ecr:* includes PutRegistryPolicy`, Fires: true, Others: []string{"ECR003", "ECR005"},
+			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"*"}]}`},
+		{About: `Principal "*" with ecr:* and a Deny of the policy actions for everyone`, Others: []string{"ECR001"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Sid":"NoPolicyChanges","Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"]}]}`},
+		{About: `an untrusted account that may only pull`, Others: []string{"ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
+		{About: `a trusted account may set the policy`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Platform","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:SetRepositoryPolicy"}]}`,
+			Settings:         analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
+	},
+	check: checkECR004,
 }
 
 func checkECR004(r Rule, a *analysis.Analysis) []Finding {

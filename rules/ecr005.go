@@ -18,7 +18,18 @@ var ecr005 = Rule{
 	Description: `The registry policy applies to every repository in the registry (with scope V2, to every ECR action), so a grant there shares far more than one repository.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-registry"}},
 	Remediation: `Limit the registry policy to trusted accounts, or remove it with aws ecr delete-registry-policy.`,
-	check:       checkECR005,
+	Examples: []Example{
+		{About: `the registry policy lets an untrusted account replicate into the registry`, Fires: true, Others: []string{"ECR003"},
+			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Replication","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`},
+		{About: `the registry policy lets every account pull from every repository`, Fires: true, Others: []string{"ECR001"},
+			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`},
+		{About: `replication from an account in trusted.accounts`,
+			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Replication","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`,
+			Settings:       analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
+		{About: `a repository policy that shares with an untrusted account is ECR003's, not a registry grant`, Others: []string{"ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
+	},
+	check: checkECR005,
 }
 
 func checkECR005(r Rule, a *analysis.Analysis) []Finding {

@@ -17,7 +17,26 @@ var ecr006 = Rule{
 	Description: `Deleting images or repositories breaks every deployment that pulls them. IAM-ECR-1 asks that only authorized principals can delete, or that deletes need MFA or a resource tag.`,
 	Frameworks:  map[string][]string{"guardrails": []string{"IAM-ECR-1"}},
 	Remediation: `Remove the delete actions from the principal, require MFA (Bool aws:MultiFactorAuthPresent true) or a resource tag condition, or list the principal in authorized.delete.`,
-	principal:   checkECR006,
+	Examples: []Example{
+		{About: `a role may delete images in every repository`, Fires: true, Others: []string{"ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchDeleteImage","Resource":"arn:aws:ecr:*:111122223333:repository/*"}]}`},
+		{About: `a wildcard action (ecr:Delete*) reaches DeleteRepository`, Fires: true, Others: []string{"ECR008", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:Delete*","Resource":"*"}]}`},
+		{About: `deletes that need MFA`, Others: []string{"ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchDeleteImage","ecr:DeleteRepository"],"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`},
+		{About: `deletes limited to repositories with a resource tag`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchDeleteImage","ecr:DeleteRepository"],"Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/env":"sandbox"}}}]}`},
+		{About: `a role listed in authorized.delete`, Others: []string{"ECR007", "ECR008", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			Settings:       analysis.Settings{AuthorizedDelete: []string{"arn:aws:iam::111122223333:role/dev"}}},
+		{About: `a permissions boundary that allows only pulls takes the identity policy's deletes away`, Others: []string{"ECR007"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			Boundary:       `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}`},
+		{About: `an SCP that denies deletes beats the identity policy`, Others: []string{"ECR007", "ECR008", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			SCP:            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["ecr:BatchDeleteImage","ecr:DeleteRepository"],"Resource":"*"}]}`},
+	},
+	principal: checkECR006,
 }
 
 func checkECR006(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {

@@ -17,7 +17,20 @@ var ecr007 = Rule{
 	Description: `A registry login token is the first step of every pull and push. IAM-ECR-2 asks that only authorized principals get one.`,
 	Frameworks:  map[string][]string{"guardrails": []string{"IAM-ECR-2"}},
 	Remediation: `Grant ecr:GetAuthorizationToken only to the principals that need it (or restrict it with aws:PrincipalOrgPaths), or list them in authorized.auth_token.`,
-	principal:   checkECR007,
+	Examples: []Example{
+		{About: `a role may get a registry login token`, Fires: true,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}`},
+		{About: `a wildcard action (ecr:Get*) includes GetAuthorizationToken`, Fires: true,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:Get*","Resource":"*"}]}`},
+		{About: `a role listed in authorized.auth_token`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}`,
+			Settings:       analysis.Settings{AuthorizedAuthToken: []string{"arn:aws:iam::111122223333:role/*"}}},
+		{About: `NotAction that leaves GetAuthorizationToken out`, Others: []string{"ECR006", "ECR008", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"ecr:GetAuthorizationToken","Resource":"arn:aws:ecr:*:111122223333:repository/*"}]}`},
+		{About: `an explicit Deny in the same identity policy`, Others: []string{"ECR006", "ECR008", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},{"Effect":"Deny","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}`},
+	},
+	principal: checkECR007,
 }
 
 func checkECR007(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {

@@ -17,7 +17,21 @@ var ecr008 = Rule{
 	Description: `These actions decide who else can use the registry; Endgame uses them to expose repositories to the world.`,
 	Frameworks:  map[string][]string{"endgame": []string{"ecr-repository", "ecr-registry"}},
 	Remediation: `Remove the policy-management actions from the principal, or list it in authorized.policy_management.`,
-	principal:   checkECR008,
+	Examples: []Example{
+		{About: `a role may set the policy of one repository`, Fires: true,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:SetRepositoryPolicy","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}]}`},
+		{About: `a user may put the registry policy`, Fires: true, Identity: "user/alice",
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:PutRegistryPolicy","Resource":"*"}]}`},
+		{About: `reading a policy is not changing it`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetRepositoryPolicy","ecr:GetRegistryPolicy"],"Resource":"*"}]}`},
+		{About: `a role listed in authorized.policy_management`, Others: []string{"ECR006", "ECR007", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			Settings:       analysis.Settings{AuthorizedPolicyManagement: []string{"arn:aws:iam::111122223333:role/dev"}}},
+		{About: `an SCP that denies the policy actions beats the identity policy`, Others: []string{"ECR006", "ECR007", "ECR009"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			SCP:            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy","ecr:PutRegistryPolicy","ecr:DeleteRegistryPolicy"],"Resource":"*"}]}`},
+	},
+	principal: checkECR008,
 }
 
 func checkECR008(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Principal) (*Finding, []estate.Gap) {

@@ -19,7 +19,24 @@ var ecr009 = Rule{
 	Description: `A principal that can push to, delete from or re-configure every repository can replace any image the cluster runs (CIS EKS 5.1.2).`,
 	Frameworks:  map[string][]string{"cis-eks-1.2.0": []string{"5.1.2"}, "kubescape": []string{"C-0222"}},
 	Remediation: `Scope write access to the repositories the principal needs (Resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME), prefer roles over IAM users, or list the principal in authorized.write.`,
-	principal:   checkECR009,
+	Examples: []Example{
+		{About: `Action ecr:* on every resource`, Fires: true, Others: []string{"ECR006", "ECR007", "ECR008"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`},
+		{About: `push to every repository of the account, even behind MFA`, Fires: true,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:PutImage","ecr:InitiateLayerUpload","ecr:UploadLayerPart","ecr:CompleteLayerUpload"],"Resource":"arn:aws:ecr:*:111122223333:repository/*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`},
+		{About: `an IAM user with push on every repository, named as a user`, Fires: true, Identity: "user/alice",
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:PutImage","Resource":"*"}]}`},
+		{About: `push to one repository`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:PutImage","ecr:InitiateLayerUpload","ecr:UploadLayerPart","ecr:CompleteLayerUpload"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}]}`},
+		{About: `Action ecr:* limited by a resource tag is not every repository`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/team":"payments"}}}]}`},
+		{About: `read access to every repository`,
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:Describe*","ecr:List*","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}`},
+		{About: `a role listed in authorized.write`, Others: []string{"ECR006", "ECR007", "ECR008"},
+			IdentityPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`,
+			Settings:       analysis.Settings{AuthorizedWrite: []string{"arn:aws:iam::111122223333:role/dev"}}},
+	},
+	principal: checkECR009,
 }
 
 // writeActions are ECR009's "write": every ecr repository action of access

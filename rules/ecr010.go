@@ -16,7 +16,17 @@ var ecr010 = Rule{
 	Description: `An AWS service acting for any customer can be made to use the repository: the confused-deputy problem.`,
 	Frameworks:  map[string][]string{"aws": []string{"confused-deputy"}},
 	Remediation: `Add StringEquals aws:SourceAccount (and ArnLike aws:SourceArn) naming the account and resource the service acts for.`,
-	check:       checkECR010,
+	Examples: []Example{
+		{About: `a service principal with no source condition`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
+		{About: `Principal "*" reached only by AWS services (aws:PrincipalIsAWSService)`, Fires: true, Others: []string{"ECR002"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Services","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:PrincipalIsAWSService":"true"}}}]}`},
+		{About: `a service principal acting only for functions of the scanned account (aws:SourceArn)`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Condition":{"StringLike":{"aws:SourceArn":"arn:aws:lambda:us-east-1:111122223333:function:*"}}}]}`},
+		{About: `a source condition naming an untrusted account is ECR003's`, Others: []string{"ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Build","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}]}`},
+	},
+	check: checkECR010,
 }
 
 func checkECR010(r Rule, a *analysis.Analysis) []Finding {

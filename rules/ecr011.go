@@ -17,7 +17,24 @@ var ecr011 = Rule{
 	Description: `An element that does not mean what its author thinks is either a hole or a broken control; IAM rejects some of them outright.`,
 	Frameworks:  map[string][]string{"parliament": []string{"policy-validation"}, "access-analyzer": []string{"validate-policy"}},
 	Remediation: `Fix the element named in the finding; the message says what was expected.`,
-	check:       checkECR011,
+	Examples: []Example{
+		{About: `a misspelled action name (ecr:BatchGetImages)`, Fires: true, Others: []string{"ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImages","ecr:GetDownloadUrlForLayer"]}]}`},
+		{About: `an action with no resource type in a repository policy is dead`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Login","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage"]}]}`},
+		{About: `a misspelled element: the policy does not parse, and each problem is named`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Actions":"ecr:BatchGetImage"}]}`},
+		{About: `ForAllValues on a single-valued key (aws:PrincipalOrgID)`, Fires: true, Others: []string{"ECR001", "ECR002", "ECR003"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`},
+		{About: `an organization id that cannot exist`, Fires: true, Others: []string{"ECR002"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}}]}`},
+		{About: `a valid grant to a trusted account`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`,
+			Settings:         analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
+		{About: `Action ecr:* and NotAction in a repository policy stay live`,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Us","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:*"},{"Sid":"NoDeletes","Effect":"Deny","Principal":"*","NotAction":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:PutImage"],"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`},
+	},
+	check: checkECR011,
 }
 
 func checkECR011(r Rule, a *analysis.Analysis) []Finding {

@@ -37,6 +37,9 @@ type Rule struct {
 	Frameworks map[string][]string
 	// Remediation is the general fix; findings carry the concrete one.
 	Remediation string
+	// Examples are estates the rule must fire on and must stay quiet on,
+	// shown on its page and run by the tests.
+	Examples []Example
 	// check finds the rule's findings; it gets the rule itself so that
 	// findings carry its metadata.
 	check func(Rule, *analysis.Analysis) []Finding
