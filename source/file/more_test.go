@@ -190,7 +190,7 @@ func TestPagesAndDuplicates(t *testing.T) {
 	for _, g := range e.Gaps {
 		gaps = append(gaps, g.String())
 	}
-	if len(gaps) != 1 || !strings.Contains(gaps[0], "policies/raw/app.json:1:1 ") || !strings.Contains(gaps[0], estate.CodeConflict) || !strings.Contains(gaps[0], "the analysis judges the policy at policies/app.json:1:72 and not the other") {
+	if len(gaps) != 1 || !strings.Contains(gaps[0], "policies/raw/app.json:1:1 ") || !strings.Contains(gaps[0], string(estate.GapConflictingInputs)) || !strings.Contains(gaps[0], "the analysis judges the policy at policies/app.json:1:72 and not the other") {
 		t.Errorf("gaps = %q, want one conflict for policies/raw/app.json", gaps)
 	}
 	m := e.Lookup("111122223333").IAM
