@@ -286,13 +286,11 @@ func (m *Model) addIAM(iam *estate.IAM) {
 			compiled[arn] = p
 			return p
 		}
-		if mp, ok := catalog.Default().ManagedPolicy(arn); ok {
-			if doc, err := policy.Parse(mp.Document, "catalog:"+mp.Name); err == nil {
-				p := eval.Compile(arn, doc)
-				compiled[arn] = p
-				m.Notes = append(m.Notes, estate.Note{Source: iam.Source, Message: fmt.Sprintf("the AWS managed policy %s (attached to %s) is not in the authorization details; ecrguard used its embedded copy of version %s", arn, usedBy, mp.VersionID)})
-				return p
-			}
+		if mp, ok, err := estate.AWSManagedPolicy(arn, policy.Pos{}); ok && err == nil {
+			p := eval.Compile(arn, mp.Default.Doc)
+			compiled[arn] = p
+			m.Notes = append(m.Notes, estate.Note{Source: iam.Source, Message: fmt.Sprintf("the AWS managed policy %s (attached to %s) is not in the authorization details; ecrguard used its embedded copy of version %s", arn, usedBy, mp.VersionID)})
+			return p
 		}
 		if !missing[arn] {
 			missing[arn] = true

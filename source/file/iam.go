@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
@@ -438,7 +437,6 @@ func (d *details) addRefs(a *iamAccount, arns []string, refs []ref) {
 // groups and managed policies referred to but not described (AWS managed
 // policies the catalog embeds are filled in from it, with a Note).
 func (l *loader) finishIAM() {
-	cat := catalog.Default()
 	for _, id := range sortedKeys(l.iam) {
 		a := l.iam[id]
 		a.iam.Source = strings.Join(a.files, ", ")
@@ -460,12 +458,17 @@ func (l *loader) finishIAM() {
 				continue
 			}
 			refs := a.refs[arn]
-			if mp, ok := cat.ManagedPolicy(arn); ok {
-				if p := l.catalogPolicy(mp, refs[0], id); p != nil {
-					a.policies[arn] = p
-					a.iam.Policies = append(a.iam.Policies, p)
-					l.note(refs[0].file, fmt.Sprintf("AWS managed policy %s (attached to %s) is not in the authorization details: used the copy of its default version %s embedded in ecrguard", arn, who(refs), mp.VersionID))
+			// The elements of an embedded copy are placed at the reference,
+			// the only place the user's files show it.
+			if mp, ok, err := estate.AWSManagedPolicy(arn, refs[0].pos); ok {
+				if err != nil {
+					l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: estate.GapParseError, Account: id, Resource: arn,
+						Message: fmt.Sprintf("embedded copy of %s does not decode: %v", arn, err)})
+					continue
 				}
+				a.policies[arn] = mp
+				a.iam.Policies = append(a.iam.Policies, mp)
+				l.note(refs[0].file, fmt.Sprintf("AWS managed policy %s (attached to %s) is not in the authorization details: used the copy of its default version %s embedded in ecrguard", arn, who(refs), mp.VersionID))
 				continue
 			}
 			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: estate.GapMissing, Account: id, Resource: arn,
@@ -473,24 +476,6 @@ func (l *loader) finishIAM() {
 		}
 		a.iam.Sort()
 	}
-}
-
-// catalogPolicy decodes an AWS managed policy from the embedded catalog. Its
-// elements are placed at the reference, the only place the user's files
-// show it.
-func (l *loader) catalogPolicy(mp *catalog.ManagedPolicy, r ref, account string) *estate.ManagedPolicy {
-	n, err := jsonpos.Parse(mp.Document)
-	var doc *policy.Document
-	if err == nil {
-		doc, err = policy.DecodeNode(n, policy.FixedLocator(r.pos))
-	}
-	if err != nil {
-		l.gap(estate.Gap{Source: r.file, Pos: r.pos, Code: estate.GapParseError, Account: account, Resource: mp.ARN,
-			Message: fmt.Sprintf("embedded copy of %s does not decode: %v", mp.ARN, err)})
-		return nil
-	}
-	return &estate.ManagedPolicy{Name: mp.Name, ARN: mp.ARN, VersionID: mp.VersionID,
-		Default: &estate.Policy{Name: mp.ARN, Doc: doc, Source: r.pos}}
 }
 
 // who lists the referrers for a message.
