@@ -34,7 +34,7 @@ func (l *loader) rawPolicy(in *input) {
 // it is, positioned in the file; content that is not a policy document is a
 // Gap, since the file most likely holds one that could not be read.
 func (l *loader) encodedPolicy(in *input) {
-	doc, err := embedded(in.data, in.root.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, in.root.Off, in.loc, false)
 	if err != nil {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
@@ -150,7 +150,7 @@ func (l *loader) ecrPolicyOutput(in *input) {
 		l.gapFor(in, estate.GapInvalidInput, o.err, acct, region, resource)
 		return
 	}
-	doc, err := embedded(in.data, text.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, text.Off, in.loc, false)
 	if err != nil {
 		l.gapFor(in, estate.GapParseError, err, acct, region, resource)
 		return
@@ -359,7 +359,7 @@ func (l *loader) describePolicy(in *input) {
 		l.note(in.name, fmt.Sprintf("organizations policy of type %s skipped: only SERVICE_CONTROL_POLICY limits ECR access", typ))
 		return
 	}
-	doc, err := embedded(in.data, content.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, content.Off, in.loc, false)
 	if err != nil {
 		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
 		return
