@@ -388,7 +388,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	}}
 	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
 	if r.Truncated && r.Witness == nil {
-		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
+		m.Gaps = append(m.Gaps, estate.Gap{Resource: p.ARN, Code: estate.GapTooManyCombinations,
 			Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, resource)})
 	}
 	return r.Witness
