@@ -51,7 +51,7 @@ func runWhoCan(t *testing.T, cases []whoCanCase) {
 			}
 			var codes []string
 			for _, g := range m.Gaps {
-				codes = append(codes, g.Code)
+				codes = append(codes, string(g.Code))
 			}
 			if !slices.Equal(codes, c.gaps) {
 				t.Errorf("gaps %v, want %v (%v)", codes, c.gaps, m.Gaps)
