@@ -149,7 +149,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 					if !gapFor[repo.ARN] {
 						a.Gaps = append(a.Gaps, estate.Gap{
 							Source: repo.Source.File, Pos: repo.Source, Account: repo.Account, Region: repo.Region,
-							Resource: repo.ARN, Code: "policy-not-read",
+							Resource: repo.ARN, Code: estate.GapPolicyNotRead,
 							Message: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
 						})
 					}
@@ -225,7 +225,7 @@ func (a *Analysis) analyzeExposure() {
 		if x.Truncated {
 			t := x.Target
 			a.Gaps = append(a.Gaps, estate.Gap{
-				Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: "too-many-combinations",
+				Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: estate.GapTooManyCombinations,
 				Message: "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven",
 			})
 		}
@@ -237,7 +237,8 @@ func (a *Analysis) addProblems(ps []validate.Problem, resource string, p *estate
 		a.Problems = append(a.Problems, ProblemItem{Problem: pr, Resource: resource, Policy: p})
 		if pr.Unevaluable {
 			a.Gaps = append(a.Gaps, estate.Gap{
-				Source: pr.Pos.File, Pos: pr.Pos, Resource: resource, Code: pr.Code,
+				// An unevaluable problem's code is a gap code (estate.GapUnknownOperator).
+				Source: pr.Pos.File, Pos: pr.Pos, Resource: resource, Code: estate.GapCode(pr.Code),
 				Message: pr.Message,
 			})
 		}

@@ -159,7 +159,7 @@ func (a *Analysis) whoCanGaps(account, resource string) []estate.Gap {
 			}
 		}
 		if !known {
-			gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: "not-in-inputs",
+			gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: estate.GapNotInInputs,
 				Message: "the inputs do not give this repository's policy (or say it has none): who it lets in is unknown"})
 		}
 	}
@@ -174,7 +174,7 @@ func (a *Analysis) whoCanGaps(account, resource string) []estate.Gap {
 		if account == "" {
 			what = "any account"
 		}
-		gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: "no-identities",
+		gaps = append(gaps, estate.Gap{Source: "who-can", Account: account, Resource: resource, Code: estate.GapNoIdentities,
 			Message: "the inputs hold no IAM users or roles of " + what + " (aws iam get-account-authorization-details): they were not asked"})
 	}
 	return gaps

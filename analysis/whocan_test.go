@@ -46,7 +46,7 @@ func whoCanEstate(t *testing.T) *estate.Estate {
 func gapCodes(gaps []estate.Gap) []string {
 	var out []string
 	for _, g := range gaps {
-		out = append(out, g.Code+" "+g.Resource)
+		out = append(out, string(g.Code)+" "+g.Resource)
 	}
 	sort.Strings(out)
 	return out

@@ -99,25 +99,6 @@ func (s Suppression) Matches(f rules.Finding) bool {
 	return s.Rule == f.RuleID && policy.MatchARN(s.Resource, f.Resource)
 }
 
-// Error is a problem in a config file, at a position.
-type Error struct {
-	Pos policy.Pos
-	Msg string
-}
-
-// Error formats the problem as file:line:col: message (file:line when the
-// column is unknown, as in YAML syntax errors).
-func (e *Error) Error() string {
-	where := e.Pos.String()
-	if e.Pos.Line > 0 && e.Pos.Col == 0 {
-		where = strings.TrimPrefix(fmt.Sprintf("%s:%d", e.Pos.File, e.Pos.Line), ":")
-	}
-	if where == "" {
-		return e.Msg
-	}
-	return where + ": " + e.Msg
-}
-
 // Load reads the config file at path, which must exist. now decides which
 // suppressions have expired.
 func Load(path string, now time.Time) (*Config, error) {
@@ -144,7 +125,7 @@ func Default(dir string, now time.Time) (*Config, error) {
 
 // Parse reads a config from data (YAML, or JSON, which is YAML), naming it
 // file in messages. Every problem found is returned, joined; each is an
-// *Error.
+// *policy.Error.
 func Parse(data []byte, file string, now time.Time) (*Config, error) {
 	p := &parser{file: file, now: now, c: &Config{File: file}}
 	doc, err := p.decode(data)
@@ -193,7 +174,7 @@ type parser struct {
 	file string
 	now  time.Time
 	c    *Config
-	errs []*Error
+	errs []*policy.Error
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -204,7 +185,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
 		// The YAML library is third-party code on user input: a panic there
 		// must still be an error naming the file.
 		if r := recover(); r != nil {
-			root, err = nil, &Error{Pos: policy.Pos{File: p.file}, Msg: fmt.Sprintf("invalid YAML: %v", r)}
+			root, err = nil, &policy.Error{Pos: policy.Pos{File: p.file}, Msg: fmt.Sprintf("invalid YAML: %v", r)}
 		}
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -220,7 +201,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
 		if err != nil {
 			return nil, p.yamlError(err)
 		}
-		return nil, &Error{Pos: p.pos(&extra), Msg: "a second YAML document: the config is one document"}
+		return nil, &policy.Error{Pos: p.pos(&extra), Msg: "a second YAML document: the config is one document"}
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		return doc.Content[0], nil
@@ -234,9 +215,9 @@ func (p *parser) yamlError(err error) error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line := 0
 		fmt.Sscan(m[1], &line)
-		return &Error{Pos: policy.Pos{File: p.file, Line: line}, Msg: "invalid YAML: " + m[2]}
+		return &policy.Error{Pos: policy.Pos{File: p.file, Line: line}, Msg: "invalid YAML: " + m[2]}
 	}
-	return &Error{Pos: policy.Pos{File: p.file}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &policy.Error{Pos: policy.Pos{File: p.file}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
 func (p *parser) pos(n *yaml.Node) policy.Pos {
@@ -244,11 +225,11 @@ func (p *parser) pos(n *yaml.Node) policy.Pos {
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, &Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &policy.Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)})
 }
 
 func (p *parser) warnf(n *yaml.Node, format string, args ...any) {
-	p.c.Warnings = append(p.c.Warnings, (&Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)}).Error())
+	p.c.Warnings = append(p.c.Warnings, (&policy.Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)}).Error())
 }
 
 // resolve follows aliases (*anchor) to the node they name.

@@ -179,9 +179,9 @@ func TestParseErrors(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
-			var ce *Error
+			var ce *policy.Error
 			if !errors.As(err, &ce) {
-				t.Errorf("error %T is not a *config.Error", err)
+				t.Errorf("error %T is not a *policy.Error", err)
 			}
 		})
 	}

@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// FuzzParse: no input panics; every error is a *Error that names the file;
+// FuzzParse: no input panics; every error is a *policy.Error that names the file;
 // a config that parses applies without panicking.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("account: \"111122223333\"\nregion: us-east-1\n"))
@@ -17,9 +18,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, "f.yaml", now)
 		if err != nil {
-			var ce *Error
+			var ce *policy.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %T is not a *config.Error: %v", err, err)
+				t.Fatalf("error %T is not a *policy.Error: %v", err, err)
 			}
 			for _, line := range strings.Split(err.Error(), "\n") {
 				if !strings.HasPrefix(line, "f.yaml") {

@@ -68,7 +68,7 @@ func (e *Estate) AddNote(n Note) { e.Notes = append(e.Notes, n) }
 // about a resource (a snapshot and a CLI export of one policy, a Terraform
 // module and its plan) they merge quietly; where they disagree (two
 // different policies of one repository, a policy and "no policy") neither
-// is dropped silently: a Gap with code CodeConflict names both inputs, and
+// is dropped silently: a Gap with code GapConflictingInputs names both inputs, and
 // the analysis judges the reading that can grant the most (see
 // resolvePolicy).
 func (e *Estate) Merge(o *Estate) {
@@ -305,8 +305,8 @@ type Gap struct {
 	Region   string
 	Resource string
 	// Code is a short machine-readable reason: an AWS error code
-	// (AccessDenied, ThrottlingException), "parse-error", "unknown-operator".
-	Code    string
+	// (AccessDenied, ThrottlingException) or one of ecrguard's (GapCode).
+	Code    GapCode
 	Message string
 	// Problems are, for a policy that does not decode, each of its problems
 	// at its position (policy.Error.Problems): the validation rule names
@@ -327,7 +327,7 @@ func (g Gap) String() string {
 		s += ": "
 	}
 	if g.Code != "" {
-		s += g.Code + ": "
+		s += string(g.Code) + ": "
 	}
 	return s + g.Message
 }

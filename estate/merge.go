@@ -8,11 +8,6 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// CodeConflict is the Gap code of two inputs that say different things
-// about one resource: two different policies of a repository, a policy and
-// "no policy", two sets of tags, two registry policy scopes.
-const CodeConflict = "conflicting-inputs"
-
 // policyClaim is what one input says about a resource's policy.
 type policyClaim struct {
 	state PolicyState
@@ -100,7 +95,7 @@ func conflictGap(account, region, resource, what string, kept, other policyClaim
 	if kept.state == HasPolicy && other.state == NoPolicy {
 		judged = "the analysis judges " + kept.String() + ", the reading that can open it wider"
 	}
-	return Gap{Source: at.File, Pos: at, Account: account, Region: region, Resource: resource, Code: CodeConflict,
+	return Gap{Source: at.File, Pos: at, Account: account, Region: region, Resource: resource, Code: GapConflictingInputs,
 		Message: fmt.Sprintf("inputs disagree about %s: %s, but %s; %s; make the inputs agree (or scan them apart) to assess it", what, other, kept, judged)}
 }
 
@@ -123,7 +118,7 @@ func (r *Repository) merge(o *Repository, e *Estate) {
 		if !at.IsValid() {
 			at = r.Source
 		}
-		e.AddGap(Gap{Source: at.File, Pos: at, Account: r.Account, Region: r.Region, Resource: r.ARN, Code: CodeConflict,
+		e.AddGap(Gap{Source: at.File, Pos: at, Account: r.Account, Region: r.Region, Resource: r.ARN, Code: GapConflictingInputs,
 			Message: fmt.Sprintf("inputs disagree about the tags of repository %s: %v (%s), but %v (%s); the analysis uses the first and not the other; make the inputs agree to assess it", r.Name, o.Tags, posOrInput(o.Source), r.Tags, posOrInput(r.Source))})
 	}
 	if o.InInventory {
@@ -179,7 +174,7 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 		if at.IsValid() {
 			src = at.File
 		}
-		e.AddGap(Gap{Source: src, Pos: at, Account: r.Account, Region: r.Name, Resource: arn, Code: CodeConflict,
+		e.AddGap(Gap{Source: src, Pos: at, Account: r.Account, Region: r.Name, Resource: arn, Code: GapConflictingInputs,
 			Message: fmt.Sprintf("inputs disagree about REGISTRY_POLICY_SCOPE of %s in %s: %s and %s; the analysis uses %s, under which the registry policy governs every ECR action", r.Account, r.Name, g.Scope, o.Scope, ScopeV2)})
 		g.Scope = ScopeV2
 	}

@@ -84,7 +84,7 @@ func TestMergeRepositoryPolicy(t *testing.T) {
 				t.Fatalf("gaps %v, want one conflict", e.Gaps)
 			}
 			g := e.Gaps[0]
-			if g.Code != CodeConflict || g.Account != mergeAccount || g.Region != DefaultRegion || !g.Pos.IsValid() || g.Source != g.Pos.File {
+			if g.Code != GapConflictingInputs || g.Account != mergeAccount || g.Region != DefaultRegion || !g.Pos.IsValid() || g.Source != g.Pos.File {
 				t.Errorf("gap %+v", g)
 			}
 			for _, w := range c.wantGap {
@@ -122,8 +122,8 @@ func TestMergeRegistryAndTags(t *testing.T) {
 	}
 	var got []string
 	for _, g := range e.Gaps {
-		if g.Code != CodeConflict {
-			t.Errorf("gap %v, want %s", g, CodeConflict)
+		if g.Code != GapConflictingInputs {
+			t.Errorf("gap %v, want %s", g, GapConflictingInputs)
 		}
 		got = append(got, g.String())
 	}

@@ -191,7 +191,7 @@ type snapGap struct {
 	Account  string   `json:"account"`
 	Region   string   `json:"region"`
 	Resource string   `json:"resource"`
-	Code     string   `json:"code"`
+	Code     GapCode  `json:"code"`
 	Message  string   `json:"message"`
 	// Problems are those of a policy that does not decode (Gap.Problems).
 	Problems []snapProblem `json:"problems,omitempty"`
@@ -478,7 +478,7 @@ func sortGaps(gs []Gap) {
 	sort.SliceStable(gs, func(i, j int) bool {
 		a, b := gs[i], gs[j]
 		for _, c := range [...][2]string{{a.Account, b.Account}, {a.Region, b.Region}, {a.Source, b.Source},
-			{a.Resource, b.Resource}, {a.Code, b.Code}, {a.Message, b.Message}, {a.Pos.File, b.Pos.File}} {
+			{a.Resource, b.Resource}, {string(a.Code), string(b.Code)}, {a.Message, b.Message}, {a.Pos.File, b.Pos.File}} {
 			if c[0] != c[1] {
 				return c[0] < c[1]
 			}
@@ -805,14 +805,16 @@ func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
 	if err != nil {
 		return g, err
 	}
+	var code string
 	for _, f := range []struct {
 		key string
 		dst *string
-	}{{"source", &g.Source}, {"account", &g.Account}, {"region", &g.Region}, {"resource", &g.Resource}, {"code", &g.Code}, {"message", &g.Message}} {
+	}{{"source", &g.Source}, {"account", &g.Account}, {"region", &g.Region}, {"resource", &g.Resource}, {"code", &code}, {"message", &g.Message}} {
 		if *f.dst, err = r.str(m[f.key], "gap "+f.key); err != nil {
 			return g, err
 		}
 	}
+	g.Code = GapCode(code)
 	if pn := m["pos"]; pn != nil {
 		if g.Pos, err = r.pos(pn, "gap pos"); err != nil {
 			return g, err

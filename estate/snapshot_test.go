@@ -93,7 +93,7 @@ func sampleEstate(t testing.TB) *Estate {
 
 	e.AddGap(Gap{Source: "ecr:GetRepositoryPolicy", Account: a.ID, Region: "us-east-1", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/unread",
 		Code: "AccessDeniedException", Message: "not authorized"})
-	e.AddGap(Gap{Source: "policies/x.json", Pos: policy.Pos{File: "policies/x.json", Line: 3, Col: 9}, Code: "parse-error", Message: "bad",
+	e.AddGap(Gap{Source: "policies/x.json", Pos: policy.Pos{File: "policies/x.json", Line: 3, Col: 9}, Code: GapParseError, Message: "bad",
 		Problems: []policy.Problem{{Pos: policy.Pos{File: "policies/x.json", Line: 3, Col: 9}, Code: "missing-element", Message: "bad"},
 			{Pos: policy.Pos{File: "policies/x.json", Line: 5, Col: 7}, Code: "unknown-element", Message: "worse"}}})
 	e.AddNote(Note{Source: "sts:GetCallerIdentity", Message: "account 111122223333 read as arn:aws:iam::111122223333:user/alice"})

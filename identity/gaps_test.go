@@ -74,7 +74,7 @@ func TestGapsComeWithAnswers(t *testing.T) {
 	built := append([]estate.Gap(nil), m.Gaps...)
 	app := m.Repository("arn:aws:ecr:us-east-1:" + owner + ":repository/app")
 	w, gaps := m.Can(m.principal(t, "role/boxed"), "ecr:PutImage", app, Free)
-	if w != nil || len(gaps) != 1 || gaps[0].Code != "too-many-combinations" || gaps[0].Resource != roleARN("boxed") ||
+	if w != nil || len(gaps) != 1 || gaps[0].Code != estate.GapTooManyCombinations || gaps[0].Resource != roleARN("boxed") ||
 		!strings.Contains(gaps[0].Message, "role/boxed's policies") || !strings.Contains(gaps[0].Message, "ecr:PutImage on "+app.ARN) {
 		t.Fatalf("Can = %v, %v; want no proof and one too-many-combinations gap for role/boxed", w, gaps)
 	}

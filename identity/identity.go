@@ -284,17 +284,15 @@ func (m *Model) addIAM(iam *estate.IAM) {
 			compiled[arn] = p
 			return p
 		}
-		if mp, ok := catalog.Default().ManagedPolicy(arn); ok {
-			if doc, err := policy.Parse(mp.Document, "catalog:"+mp.Name); err == nil {
-				p := eval.Compile(arn, doc)
-				compiled[arn] = p
-				m.Notes = append(m.Notes, estate.Note{Source: iam.Source, Message: fmt.Sprintf("the AWS managed policy %s (attached to %s) is not in the authorization details; ecrguard used its embedded copy of version %s", arn, usedBy, mp.VersionID)})
-				return p
-			}
+		if mp, ok, err := estate.AWSManagedPolicy(arn, policy.Pos{}); ok && err == nil {
+			p := eval.Compile(arn, mp.Default.Doc)
+			compiled[arn] = p
+			m.Notes = append(m.Notes, estate.Note{Source: iam.Source, Message: fmt.Sprintf("the AWS managed policy %s (attached to %s) is not in the authorization details; ecrguard used its embedded copy of version %s", arn, usedBy, mp.VersionID)})
+			return p
 		}
 		if !missing[arn] {
 			missing[arn] = true
-			m.Gaps = append(m.Gaps, estate.Gap{Source: iam.Source, Account: m.Account, Resource: arn, Code: "policy-not-found",
+			m.Gaps = append(m.Gaps, estate.Gap{Source: iam.Source, Account: m.Account, Resource: arn, Code: estate.GapPolicyNotFound,
 				Message: fmt.Sprintf("the managed policy %s, attached to %s, is not in the authorization details, so what it grants is not assessed", arn, usedBy)})
 		}
 		compiled[arn] = nil
@@ -325,7 +323,7 @@ func (m *Model) addIAM(iam *estate.IAM) {
 		for _, gn := range u.Groups {
 			g := groups[gn]
 			if g == nil {
-				m.Gaps = append(m.Gaps, estate.Gap{Source: iam.Source, Account: m.Account, Resource: u.ARN, Code: "group-not-found",
+				m.Gaps = append(m.Gaps, estate.Gap{Source: iam.Source, Account: m.Account, Resource: u.ARN, Code: estate.GapGroupNotFound,
 					Message: fmt.Sprintf("%s is in group %s, which is not in the authorization details, so the group's policies are not assessed", label, gn)})
 				continue
 			}
@@ -458,7 +456,7 @@ func both(a, b found) found {
 // limitGap is the gap of p's questions on action that stopped at the
 // search's limit without a proof: where names what they were about.
 func limitGap(p *Principal, action, where string) estate.Gap {
-	return estate.Gap{Resource: p.ARN, Code: "too-many-combinations",
+	return estate.Gap{Resource: p.ARN, Code: estate.GapTooManyCombinations,
 		Message: fmt.Sprintf("the conditions of %s's policies combine into more request contexts than ecrguard tries for %s on %s", p.Label(), action, where)}
 }
 

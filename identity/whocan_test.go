@@ -52,7 +52,7 @@ func runWhoCan(t *testing.T, cases []whoCanCase) {
 			var codes []string
 			gaps := slices.Concat(m.Gaps, answerGaps)
 			for _, g := range gaps {
-				codes = append(codes, g.Code)
+				codes = append(codes, string(g.Code))
 			}
 			if !slices.Equal(codes, c.gaps) {
 				t.Errorf("gaps %v, want %v (%v)", codes, c.gaps, gaps)

@@ -43,27 +43,6 @@ func ParseWith(data []byte, loc Locator) (*Document, error) {
 	return decodeNode(n, loc)
 }
 
-// ParseEmbedded decodes the policy document held, as JSON text, in the JSON
-// string literal that starts at byte strOff of outer (the policyText of
-// `aws ecr get-repository-policy` output, the PolicyDocument string of
-// CloudFormation JSON). Positions are reported in outer's lines and columns.
-func ParseEmbedded(outer []byte, strOff int, file string) (*Document, error) {
-	text, raw, err := jsonpos.StringWithOffsets(outer, strOff)
-	if err != nil {
-		return nil, &Error{Pos: FileLocator(outer, file)(strOff), Msg: err.Error()}
-	}
-	outerLoc := FileLocator(outer, file)
-	return ParseWith([]byte(text), func(off int) Pos {
-		if off >= len(raw) {
-			off = len(raw) - 1
-		}
-		if off < 0 {
-			return outerLoc(strOff)
-		}
-		return outerLoc(raw[off])
-	})
-}
-
 // DecodeNode decodes an already parsed JSON value. It exists for readers of
 // larger JSON files (such as authorization details) that embed documents.
 func DecodeNode(n *jsonpos.Node, loc Locator) (*Document, error) {

@@ -464,7 +464,7 @@ func TestParseEmbedded(t *testing.T) {
 	if off < 0 {
 		t.Fatal("fixture has no policyText")
 	}
-	doc, err := policy.ParseEmbedded(outer, off, "repo.json")
+	doc, err := policy.ParseEmbedded(outer, off, policy.FileLocator(outer, "repo.json"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,17 +509,17 @@ func TestParseEmbeddedErrors(t *testing.T) {
 		msg  string
 	}{
 		{"bad Effect after escapes", `{"registryId": "111122223333", "policyText": "{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Sid\":\"\u00e9\",\"Effect\":‸\"allow\",\"Action\":\"*\"}]}"}`, `Effect: expected "Allow" or "Deny" (case-sensitive), got "allow"`},
-		{"syntax error inside", `{"policyText": "{\"Statement\": [‸}"}`, "invalid JSON: unexpected '}', expected a value"},
-		{"end of the inner text is the closing quote", `{"policyText": "{\"Statement\": ‸"}`, "invalid JSON: unexpected end of input, expected a value"},
+		{"syntax error inside", `{"policyText": "{\"Statement\": [‸}"}`, "invalid JSON in the embedded policy document: unexpected '}', expected a value"},
+		{"end of the inner text is the closing quote", `{"policyText": "{\"Statement\": ‸"}`, "invalid JSON in the embedded policy document: unexpected end of input, expected a value"},
 		{"unknown element on a later outer line", "{\n  \"policyText\": \"{\\\"Statement\\\": [],\\n ‸\\\"Versionn\\\": 1}\"\n}", `unknown element "Versionn"`},
-		{"empty inner text", `{"policyText": "‸"}`, "invalid JSON: unexpected end of input"},
+		{"empty inner text", `{"policyText": "‸"}`, "invalid JSON in the embedded policy document: unexpected end of input"},
 		{"not a string literal", `{"policyText": ‸{}}`, "expected a string literal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data, line, col := at(t, tt.in)
 			off := strings.Index(string(data), `"policyText": `) + len(`"policyText": `)
-			_, err := policy.ParseEmbedded(data, off, "repo.json")
+			_, err := policy.ParseEmbedded(data, off, policy.FileLocator(data, "repo.json"), false)
 			var pe *policy.Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want a *policy.Error", err)

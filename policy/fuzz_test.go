@@ -36,14 +36,16 @@ func FuzzParse(f *testing.F) {
 		quoted, _ := json.Marshal(string(data))
 		outer := append([]byte(`{"policyText": `), quoted...)
 		outer = append(outer, '}')
-		edoc, eerr := policy.ParseEmbedded(outer, len(`{"policyText": `), "o.json")
+		edoc, eerr := policy.ParseEmbedded(outer, len(`{"policyText": `), policy.FileLocator(outer, "o.json"), false)
 		if (err == nil) != (eerr == nil) {
 			t.Fatalf("Parse error %v, ParseEmbedded error %v", err, eerr)
 		}
 		if err != nil {
 			var pe, epe *policy.Error
 			errors.As(err, &pe)
-			if !errors.As(eerr, &epe) || epe.Msg != pe.Msg {
+			// Invalid JSON inside the string says it is the embedded document's.
+			want := strings.Replace(pe.Msg, "invalid JSON: ", "invalid JSON in the embedded policy document: ", 1)
+			if !errors.As(eerr, &epe) || epe.Msg != want {
 				t.Fatalf("ParseEmbedded error %v, Parse error %v", eerr, err)
 			}
 			checkPos(t, outer, epe.Pos, "o.json")

@@ -203,15 +203,19 @@ func (p Problem) String() string {
 	return p.Message
 }
 
-// Error is a decoding error: the document is not one AWS would accept.
-// Pos and Msg are the first problem; Problems names every one the decoder
-// found, in document order (a missing Effect, an unknown Version and a
-// misspelled element of one document are three).
+// Error is a problem at a position in an input: a policy document AWS
+// would not accept, and every other input ecrguard reads with positions (an
+// AWS CLI output, a snapshot, a Terraform or CloudFormation file, the
+// config). Match it with errors.As, and read Pos rather than the message.
+//
+// For a policy document, Pos and Msg are the first problem and Problems names
+// every one the decoder found, in document order (a missing Effect, an
+// unknown Version and a misspelled element of one document are three).
 type Error struct {
 	Pos Pos
 	Msg string
 	// Problems are the document's problems, the first of which is Pos and
-	// Msg; nil when the error was made elsewhere with only Pos and Msg.
+	// Msg; nil when the error is not about a policy document's content.
 	Problems []Problem
 }
 
@@ -259,11 +263,17 @@ func ProblemsOf(err error) []Problem {
 	return nil
 }
 
+// Error formats the problem as file:line:col: message, leaving out what is
+// unknown (file:line when only the line is, as in YAML syntax errors).
 func (e *Error) Error() string {
-	if s := e.Pos.String(); s != "" {
-		return s + ": " + e.Msg
+	where := e.Pos.String()
+	if e.Pos.IsValid() && e.Pos.Col == 0 {
+		where = strings.TrimSuffix(where, ":0")
 	}
-	return e.Msg
+	if where == "" {
+		return e.Msg
+	}
+	return where + ": " + e.Msg
 }
 
 // HasWildcard reports whether s contains an IAM wildcard (* or ?).

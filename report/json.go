@@ -156,7 +156,7 @@ func toJSONGap(g estate.Gap) jsonGap {
 		Account:  g.Account,
 		Region:   g.Region,
 		Resource: g.Resource,
-		Code:     g.Code,
+		Code:     string(g.Code),
 		Message:  g.Message,
 	}
 }

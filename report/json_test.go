@@ -243,7 +243,7 @@ func docExampleResult() *rules.Result {
 			Message: "not authorized to perform ecr:GetRepositoryPolicy; the policy was not read",
 		}, {
 			Source: "policies/broken.json", Pos: policy.Pos{File: "policies/broken.json", Line: 3, Col: 14},
-			Code: "parse-error", Message: `Statement[0].Principal: expected "*", an object or a string, got number`,
+			Code: estate.GapParseError, Message: `Statement[0].Principal: expected "*", an object or a string, got number`,
 		}},
 		Notes:     []estate.Note{{Source: "README.md", Message: "skipped: not a policy, AWS CLI output or snapshot"}},
 		Resources: 3,

@@ -159,7 +159,7 @@ func writeJUnit(w io.Writer, v *view, o Options) error {
 		cov.Cases = append(cov.Cases, junitCase{
 			Name:      name,
 			Classname: "ecrguard.coverage",
-			Error:     &junitProblem{Message: "not assessed: " + g.Message, Type: g.Code, Text: xmlText(gapDetails(g))},
+			Error:     &junitProblem{Message: "not assessed: " + g.Message, Type: string(g.Code), Text: xmlText(gapDetails(g))},
 		})
 		cov.Errors++
 	}
@@ -245,7 +245,7 @@ func gapDetails(g estate.Gap) string {
 	line("Account", g.Account)
 	line("Region", g.Region)
 	line("Resource", g.Resource)
-	line("Code", g.Code)
+	line("Code", string(g.Code))
 	line("Message", g.Message)
 	return b.String()
 }

@@ -77,7 +77,7 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 				b.WriteString(strings.Join(parts, " ") + ": ")
 			}
 			if g.Code != "" {
-				b.WriteString("**" + mdEscape(g.Code) + ":** ")
+				b.WriteString("**" + mdEscape(string(g.Code)) + ":** ")
 			}
 			b.WriteString(mdEscape(g.Message) + "\n")
 		}

@@ -179,7 +179,7 @@ func findingKey(f rules.Finding) string {
 }
 
 func gapKey(g estate.Gap) string {
-	return strings.Join([]string{g.String(), g.Source, g.Pos.String(), g.Account, g.Region, g.Resource, g.Code, g.Message}, "\x00")
+	return strings.Join([]string{g.String(), g.Source, g.Pos.String(), g.Account, g.Region, g.Resource, string(g.Code), g.Message}, "\x00")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -152,7 +152,7 @@ func sampleResult() *rules.Result {
 		Gaps: []estate.Gap{
 			{
 				Source: "policies/broken.json", Pos: policy.Pos{File: "policies/broken.json", Line: 3, Col: 14},
-				Code: "parse-error", Message: `Statement[0].Principal: expected "*", an object or a string, got number`,
+				Code: estate.GapParseError, Message: `Statement[0].Principal: expected "*", an object or a string, got number`,
 			},
 			{
 				Source: "ecr:GetRepositoryPolicy", Account: acct, Region: "eu-west-1",
@@ -161,7 +161,7 @@ func sampleResult() *rules.Result {
 			},
 			{
 				Source: "policies/app.json", Pos: policy.Pos{File: "policies/app.json", Line: 22, Col: 11},
-				Resource: repoARN("app"), Code: "unknown-operator",
+				Resource: repoARN("app"), Code: estate.GapUnknownOperator,
 				Message: `condition operator "StringEqualsIgnoreCaseIfExist" is not known; the condition was taken at its worst for each rule`,
 			},
 		},

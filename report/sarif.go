@@ -226,7 +226,7 @@ func gapNotification(g estate.Gap) *sarif.Notification {
 	text := g.String()
 	n := sarif.NewNotification().WithLevel(sarif.LevelError).WithMessage(sarif.NewTextMessage(text))
 	if g.Code != "" {
-		n.WithDescriptor(sarif.NewReportingDescriptorReference().WithID(g.Code))
+		n.WithDescriptor(sarif.NewReportingDescriptorReference().WithID(string(g.Code)))
 	}
 	if phys := physicalLocation(g.Pos); phys != nil {
 		n.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)})

@@ -240,7 +240,7 @@ func (t *tableWriter) gap(g estate.Gap) {
 	}
 	why := g.Message
 	if g.Code != "" {
-		why = g.Code + ": " + why
+		why = string(g.Code) + ": " + why
 	}
 	if len(head) == 0 {
 		t.bullet(why)

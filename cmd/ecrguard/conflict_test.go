@@ -47,8 +47,8 @@ func TestConflictingInputs(t *testing.T) {
 			if !public {
 				t.Errorf("no ECR001 on app: %v", res.Findings)
 			}
-			if len(res.Gaps) != 1 || res.Gaps[0].Code != estate.CodeConflict || res.Gaps[0].Pos.String() != c.gap {
-				t.Errorf("gaps %v, want one %s at %s", res.Gaps, estate.CodeConflict, c.gap)
+			if len(res.Gaps) != 1 || res.Gaps[0].Code != estate.GapConflictingInputs || res.Gaps[0].Pos.String() != c.gap {
+				t.Errorf("gaps %v, want one %s at %s", res.Gaps, estate.GapConflictingInputs, c.gap)
 			}
 		})
 	}
@@ -73,7 +73,7 @@ func TestConflictingInputs(t *testing.T) {
 		res := scanIaC(t, fsys, ".")
 		planRead := false
 		for _, g := range res.Gaps {
-			if g.Code == estate.CodeConflict {
+			if g.Code == estate.GapConflictingInputs {
 				t.Errorf("module and plan conflict: %v", g)
 			}
 			planRead = planRead || g.Pos.File == "plan/plan.json"

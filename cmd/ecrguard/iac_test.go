@@ -162,7 +162,7 @@ func TestIaCFindingPositions(t *testing.T) {
 				lines = append(lines, line{f.Source, f.RuleID + " " + strings.TrimPrefix(f.Resource, "arn:aws:")})
 			}
 			for _, g := range res.Gaps {
-				lines = append(lines, line{g.Pos, "gap " + g.Code})
+				lines = append(lines, line{g.Pos, "gap " + string(g.Code)})
 			}
 			slices.SortFunc(lines, func(a, b line) int {
 				return cmp.Or(cmp.Compare(a.pos.File, b.pos.File), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Col, b.pos.Col), cmp.Compare(a.text, b.text))
@@ -387,7 +387,7 @@ Resources:
 	}
 	var gaps []string
 	for _, g := range res.Gaps {
-		gaps = append(gaps, g.Pos.String()+" "+g.Code)
+		gaps = append(gaps, g.Pos.String()+" "+string(g.Code))
 	}
 	slices.Sort(gaps)
 	wantGaps := []string{

@@ -290,17 +290,17 @@ func (r *recordingFS) Open(name string) (fs.File, error) {
 // readError is the gap of an input that could not be read: at the error's
 // position when it has one.
 func readError(source string, err error) estate.Gap {
-	g := estate.Gap{Source: source, Code: file.CodeInvalid, Message: err.Error()}
+	g := estate.Gap{Source: source, Code: estate.GapInvalidInput, Message: err.Error()}
 	var pe *policy.Error
 	var fe *fs.PathError
 	switch {
 	case errors.As(err, &pe):
-		g.Code, g.Pos, g.Message = file.CodeParse, pe.Pos, pe.Msg
+		g.Code, g.Pos, g.Message = estate.GapParseError, pe.Pos, pe.Msg
 		if pe.Pos.File != "" {
 			g.Source = pe.Pos.File
 		}
 	case errors.As(err, &fe):
-		g.Code = file.CodeRead
+		g.Code = estate.GapReadError
 	}
 	return g
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
-	"github.com/ecrguard/ecrguard/source/live"
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
 
@@ -282,7 +282,7 @@ func TestScanAWSFaults(t *testing.T) {
 			exit:     rules.ExitIncomplete,
 			api:      "ecr:GetRepositoryPolicy",
 			resource: "repository/partner",
-			code:     live.CodeTimeout,
+			code:     string(estate.GapTimeout),
 			finding:  [2]string{"ECR001", arnApp},
 		},
 	}

@@ -242,7 +242,7 @@ func (b *cfnBuilder) nestedStack(r *resource) {
 	} else if s.set {
 		from = " (" + s.text + ", not known until deployment)"
 	}
-	t.gap(r.pos, "", CodeNestedStack, fmt.Sprintf("%s is a nested stack (%s) whose template%s is not read: the repositories, policies and roles it may create are not assessed; scan that template too", r.id, r.typ, from))
+	t.gap(r.pos, "", estate.GapNestedStack, fmt.Sprintf("%s is a nested stack (%s) whose template%s is not read: the repositories, policies and roles it may create are not assessed; scan that template too", r.id, r.typ, from))
 }
 
 func (b *cfnBuilder) registryPolicy(r *resource) {
@@ -262,7 +262,7 @@ func (b *cfnBuilder) replication(r *resource) {
 	rules, _ := t.resolve(r.props.get("ReplicationConfiguration").get("Rules"), 0)
 	if rules == nil || rules.Kind != iacdoc.Array {
 		if rules != nil && rules.Kind == iacdoc.Unknown {
-			t.gap(rules.Pos, "", CodeUnknown, fmt.Sprintf("the replication rules of %s are not known until deployment", r.id))
+			t.gap(rules.Pos, "", estate.GapUnknownUntilDeploy, fmt.Sprintf("the replication rules of %s are not known until deployment", r.id))
 		}
 		return
 	}
@@ -332,7 +332,7 @@ func (b *cfnBuilder) inline(r *resource, arn string) []*estate.Policy {
 	if n.kind != seqNode {
 		v, _ := t.resolve(n, 0)
 		if v.Kind == iacdoc.Unknown {
-			t.gap(n.pos, arn, CodeUnknown, fmt.Sprintf("the inline policies of %s are not known until deployment", r.id))
+			t.gap(n.pos, arn, estate.GapUnknownUntilDeploy, fmt.Sprintf("the inline policies of %s are not known until deployment", r.id))
 		}
 		return nil
 	}
@@ -355,7 +355,7 @@ func (b *cfnBuilder) arns(r *resource, prop string) []string {
 	var out []string
 	for _, s := range b.t.strs(r.props.get(prop)) {
 		if !s.known {
-			b.t.gap(s.pos, "", CodeUnknown, fmt.Sprintf("a managed policy attached by %s (%s) is not known until deployment; what it grants is not assessed", r.id, s.text))
+			b.t.gap(s.pos, "", estate.GapUnknownUntilDeploy, fmt.Sprintf("a managed policy attached by %s (%s) is not known until deployment; what it grants is not assessed", r.id, s.text))
 			continue
 		}
 		out = append(out, s.text)
@@ -416,7 +416,7 @@ func (b *cfnBuilder) user(r *resource) {
 		if g.known {
 			u.Groups = append(u.Groups, g.text)
 		} else {
-			t.gap(g.pos, u.ARN, CodeUnknown, fmt.Sprintf("a group of %s (%s) is not known until deployment", r.id, g.text))
+			t.gap(g.pos, u.ARN, estate.GapUnknownUntilDeploy, fmt.Sprintf("a group of %s (%s) is not known until deployment", r.id, g.text))
 		}
 	}
 	iam := b.iamData()
@@ -576,13 +576,13 @@ func (b *cfnBuilder) userToGroup(r *resource) {
 	t := b.t
 	gs := t.str(r.props.get("GroupName"))
 	if !gs.known {
-		t.gap(gs.pos, "", CodeUnknown, fmt.Sprintf("the group of %s (%s) is not known until deployment", r.id, gs.text))
+		t.gap(gs.pos, "", estate.GapUnknownUntilDeploy, fmt.Sprintf("the group of %s (%s) is not known until deployment", r.id, gs.text))
 		return
 	}
 	_, _, g := b.target("group", gs, r.id)
 	for _, s := range t.strs(r.props.get("Users")) {
 		if !s.known {
-			t.gap(s.pos, "", CodeUnknown, fmt.Sprintf("a member of %s (%s) is not known until deployment", r.id, s.text))
+			t.gap(s.pos, "", estate.GapUnknownUntilDeploy, fmt.Sprintf("a member of %s (%s) is not known until deployment", r.id, s.text))
 			continue
 		}
 		_, u, _ := b.target("user", s, r.id)

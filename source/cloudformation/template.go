@@ -44,20 +44,6 @@ type Options struct {
 	Parameters map[string]string
 }
 
-// Gap codes of the CloudFormation reader.
-const (
-	// CodeUnknown: a value that decides what is assessed (a whole policy,
-	// a statement) is not known until deployment.
-	CodeUnknown = "unknown-until-deploy"
-	// CodeParse: a policy does not parse as a document AWS would accept.
-	CodeParse = "parse-error"
-	// CodeNestedStack: a nested stack's template is not read.
-	CodeNestedStack = "nested-stack"
-	// CodeTransform: the template has a Transform, which CloudFormation
-	// runs before deploying and which can add or rewrite resources.
-	CodeTransform = "transform"
-)
-
 type param struct {
 	name string
 	node *node
@@ -105,7 +91,7 @@ func (t *tmpl) note(pos policy.Pos, msg string) {
 	t.est.AddNote(estate.Note{Source: t.file, Message: pos.String() + ": " + msg})
 }
 
-func (t *tmpl) gap(pos policy.Pos, resource, code, msg string) {
+func (t *tmpl) gap(pos policy.Pos, resource string, code estate.GapCode, msg string) {
 	t.est.AddGap(estate.Gap{Source: t.file, Pos: pos, Account: t.account, Region: t.region, Resource: resource, Code: code, Message: msg})
 }
 
@@ -230,7 +216,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, &policy.Error{Pos: root.pos, Msg: "the template has no Resources mapping"}
 	}
 	if tr := root.get("Transform"); tr != nil {
-		t.gap(tr.pos, "", CodeTransform, fmt.Sprintf("the template has a Transform (%s): CloudFormation runs it before deploying, and it can add or rewrite resources and policies; the resources are judged as written, and what the transform generates is not assessed", transformNames(tr)))
+		t.gap(tr.pos, "", estate.GapTransform, fmt.Sprintf("the template has a Transform (%s): CloudFormation runs it before deploying, and it can add or rewrite resources and policies; the resources are judged as written, and what the transform generates is not assessed", transformNames(tr)))
 	}
 	for _, m := range rs.members {
 		if m.value.kind != mapNode {
@@ -325,7 +311,7 @@ func (t *tmpl) unreportedDuplicates(dups []dupKey, inPolicy map[*node]*resource)
 			continue
 		}
 		done[d.pos] = true
-		t.gap(d.pos, "", CodeParse, fmt.Sprintf("a policy of %s has the key %q twice in one mapping (also at %s): CloudFormation rejects the template, and which one would take effect is not known", r.id, d.key, d.first))
+		t.gap(d.pos, "", estate.GapParseError, fmt.Sprintf("a policy of %s has the key %q twice in one mapping (also at %s): CloudFormation rejects the template, and which one would take effect is not known", r.id, d.key, d.first))
 	}
 }
 
@@ -598,15 +584,15 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 	switch e := err.(type) {
 	case nil:
 	case *iacdoc.UnknownError:
-		t.gap(e.Pos, resource, CodeUnknown, fmt.Sprintf("%s is not known until deployment (unknown: %s); it is not assessed", name, e.What))
+		t.gap(e.Pos, resource, estate.GapUnknownUntilDeploy, fmt.Sprintf("%s is not known until deployment (unknown: %s); it is not assessed", name, e.What))
 		return nil, false
 	case *policy.Error:
 		// ECR011 names each of the document's problems.
-		t.est.AddGap(estate.Gap{Source: t.file, Pos: e.Pos, Account: t.account, Region: t.region, Resource: resource, Code: CodeParse,
+		t.est.AddGap(estate.Gap{Source: t.file, Pos: e.Pos, Account: t.account, Region: t.region, Resource: resource, Code: estate.GapParseError,
 			Message: fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg), Problems: e.All()})
 		return nil, false
 	default:
-		t.gap(n.pos, resource, CodeParse, fmt.Sprintf("%s: %v", name, err))
+		t.gap(n.pos, resource, estate.GapParseError, fmt.Sprintf("%s: %v", name, err))
 		return nil, false
 	}
 	for _, is := range issues {

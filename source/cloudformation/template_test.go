@@ -222,7 +222,7 @@ Resources:
 			if r.PolicyState != estate.Unread {
 				t.Errorf("state %d, want Unread", r.PolicyState)
 			}
-			if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeUnknown || est.Gaps[0].Resource != r.ARN || est.Gaps[0].Pos.Line != 13 {
+			if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapUnknownUntilDeploy || est.Gaps[0].Resource != r.ARN || est.Gaps[0].Pos.Line != 13 {
 				t.Errorf("gaps %v", est.Gaps)
 			}
 		})
@@ -425,7 +425,7 @@ Resources:
 	if r := findRepo(t, est, "app"); r.PolicyState != estate.Unread {
 		t.Errorf("state %d", r.PolicyState)
 	}
-	if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeParse || est.Gaps[0].Pos.Line != 10 {
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 10 {
 		t.Errorf("gaps %v", est.Gaps)
 	}
 	// SPEC section 1: ECR011 names each problem of the policy.
@@ -603,12 +603,13 @@ Resources:
 `, Options{Account: acct})
 	findRepo(t, est, "app") // still judged as written
 	want := []struct {
-		code, text string
-		line       int
+		code estate.GapCode
+		text string
+		line int
 	}{
-		{CodeTransform, "Transform (AWS::Serverless-2016-10-31, AWS::Include)", 2},
-		{CodeNestedStack, "Nested is a nested stack (AWS::CloudFormation::Stack) whose template (https://s3.amazonaws.com/bucket/ecr.yaml) is not read", 4},
-		{CodeNestedStack, "App is a nested stack (AWS::Serverless::Application) whose template (arn:aws:serverlessrepo:us-east-1:123456789012:applications/x) is not read", 8},
+		{estate.GapTransform, "Transform (AWS::Serverless-2016-10-31, AWS::Include)", 2},
+		{estate.GapNestedStack, "Nested is a nested stack (AWS::CloudFormation::Stack) whose template (https://s3.amazonaws.com/bucket/ecr.yaml) is not read", 4},
+		{estate.GapNestedStack, "App is a nested stack (AWS::Serverless::Application) whose template (arn:aws:serverlessrepo:us-east-1:123456789012:applications/x) is not read", 8},
 	}
 	if len(est.Gaps) != len(want) {
 		t.Fatalf("gaps %v", est.Gaps)

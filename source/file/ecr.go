@@ -21,7 +21,7 @@ const needAccount = "set --account or the config key `account`"
 func (l *loader) rawPolicy(in *input) {
 	doc, err := policy.DecodeNode(in.root, in.loc)
 	if err != nil {
-		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
 		return
 	}
 	l.rawPolicyDoc(in, doc)
@@ -34,13 +34,13 @@ func (l *loader) rawPolicy(in *input) {
 // it is, positioned in the file; content that is not a policy document is a
 // Gap, since the file most likely holds one that could not be read.
 func (l *loader) encodedPolicy(in *input) {
-	doc, err := embedded(in.data, in.root.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, in.root.Off, in.loc, false)
 	if err != nil {
 		var pe *policy.Error
 		if errors.As(err, &pe) {
 			err = &policy.Error{Pos: pe.Pos, Msg: "the file holds a JSON string (as aws ecr get-repository-policy --query policyText writes a policy), but its content is not a policy document: " + pe.Msg, Problems: pe.Problems}
 		}
-		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
 		return
 	}
 	l.rawPolicyDoc(in, doc)
@@ -55,7 +55,7 @@ func (l *loader) rawPolicyDoc(in *input, doc *policy.Document) {
 		l.addSCP(in, doc, "SCP "+in.name)
 	case doc.HasPrincipals():
 		if l.opts.Account == "" {
-			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount, Region: l.opts.region(),
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
 				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", stem, needAccount)})
 			return
 		}
@@ -63,7 +63,7 @@ func (l *loader) rawPolicyDoc(in *input, doc *policy.Document) {
 		l.setRepositoryPolicy(in, repo, doc)
 	default:
 		if l.opts.Account == "" {
-			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount,
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
 				Message: "raw identity policy names no account: " + needAccount})
 			return
 		}
@@ -98,12 +98,12 @@ func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
 	}
 	if len(problems) > 0 {
 		// One gap for the policy; ECR011 names each statement.
-		l.gap(estate.Gap{Source: in.name, Pos: problems[0].Pos, Code: CodeParse, Account: l.opts.Account,
+		l.gap(estate.Gap{Source: in.name, Pos: problems[0].Pos, Code: estate.GapParseError, Account: l.opts.Account,
 			Message: problems[0].Message, Problems: problems})
 		return
 	}
 	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: CodeNoAccount,
+		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
 			Message: name + " applies to no known account: " + needAccount})
 		return
 	}
@@ -147,12 +147,12 @@ func (l *loader) ecrPolicyOutput(in *input) {
 		}
 	}
 	if o.err != nil {
-		l.gapFor(in, CodeInvalid, o.err, acct, region, resource)
+		l.gapFor(in, estate.GapInvalidInput, o.err, acct, region, resource)
 		return
 	}
-	doc, err := embedded(in.data, text.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, text.Off, in.loc, false)
 	if err != nil {
-		l.gapFor(in, CodeParse, err, acct, region, resource)
+		l.gapFor(in, estate.GapParseError, err, acct, region, resource)
 		return
 	}
 	reg := l.est.Account(acct).Region(region)
@@ -174,11 +174,11 @@ func (l *loader) describeRepositories(in *input) {
 	top := in.objectAt(in.root, "")
 	elems := top.array("repositories", true)
 	if top.err != nil {
-		l.gapFor(in, CodeInvalid, top.err, "", "", "")
+		l.gapFor(in, estate.GapInvalidInput, top.err, "", "", "")
 		return
 	}
 	if m, ok := pageMarker(in.root); ok {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(m.KeyOff), Code: CodeTruncated, Region: l.opts.region(),
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(m.KeyOff), Code: estate.GapTruncated, Region: l.opts.region(),
 			Message: fmt.Sprintf("describe-repositories output is truncated (%s): the file holds only the first page, and the repositories on the other pages were not assessed; run aws ecr describe-repositories without --max-items", describeMarker(m))})
 	}
 	for i, e := range elems {
@@ -234,7 +234,7 @@ func (l *loader) describeRepositories(in *input) {
 			}
 		}
 		if o.err != nil {
-			l.gapFor(in, CodeInvalid, o.err, acct, region, "")
+			l.gapFor(in, estate.GapInvalidInput, o.err, acct, region, "")
 			continue
 		}
 		repo := l.est.Account(acct).Region(region).Repository(name)
@@ -255,7 +255,7 @@ func (l *loader) accountSetting(in *input) {
 	name := o.str("name", true)
 	value := o.str("value", true)
 	if o.err != nil {
-		l.gapFor(in, CodeInvalid, o.err, l.opts.Account, l.opts.region(), "")
+		l.gapFor(in, estate.GapInvalidInput, o.err, l.opts.Account, l.opts.region(), "")
 		return
 	}
 	if name != "REGISTRY_POLICY_SCOPE" {
@@ -263,11 +263,11 @@ func (l *loader) accountSetting(in *input) {
 		return
 	}
 	if value != estate.ScopeV1 && value != estate.ScopeV2 {
-		l.gapFor(in, CodeInvalid, in.errorf(in.root.Get("value").Off, "value: expected %q or %q for REGISTRY_POLICY_SCOPE, got %q", estate.ScopeV1, estate.ScopeV2, value), l.opts.Account, l.opts.region(), "")
+		l.gapFor(in, estate.GapInvalidInput, in.errorf(in.root.Get("value").Off, "value: expected %q or %q for REGISTRY_POLICY_SCOPE, got %q", estate.ScopeV1, estate.ScopeV2, value), l.opts.Account, l.opts.region(), "")
 		return
 	}
 	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeNoAccount, Region: l.opts.region(),
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapNoAccount, Region: l.opts.region(),
 			Message: "REGISTRY_POLICY_SCOPE setting names no account: " + needAccount})
 		return
 	}
@@ -280,7 +280,7 @@ func (l *loader) tags(in *input) {
 	o := in.objectAt(in.root, "")
 	elems := o.array("tags", true)
 	if o.err != nil {
-		l.gapFor(in, CodeInvalid, o.err, "", "", "")
+		l.gapFor(in, estate.GapInvalidInput, o.err, "", "", "")
 		return
 	}
 	// {"tags": [...]} is a common shape; only Key/Value lists are tag lists.
@@ -295,17 +295,17 @@ func (l *loader) tags(in *input) {
 	}
 	name, ok := strings.CutSuffix(in.rel, ".tags.json")
 	if !ok || name == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeInvalid,
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapInvalidInput,
 			Message: "list-tags-for-resource output must be in a file named REPOSITORY.tags.json (alice/tools.tags.json for repository alice/tools): the output does not name its repository"})
 		return
 	}
 	tags := o.tagList("tags")
 	if o.err != nil {
-		l.gapFor(in, CodeInvalid, o.err, l.opts.Account, l.opts.region(), "")
+		l.gapFor(in, estate.GapInvalidInput, o.err, l.opts.Account, l.opts.region(), "")
 		return
 	}
 	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeNoAccount, Region: l.opts.region(),
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapNoAccount, Region: l.opts.region(),
 			Message: fmt.Sprintf("tags of repository %q name no account: %s", name, needAccount)})
 		return
 	}
@@ -317,7 +317,7 @@ func (l *loader) tags(in *input) {
 		// As estate.Estate.Merge does with two inputs: the same tags
 		// quietly, different ones as a conflict (the first read is used).
 		if !maps.Equal(repo.Tags, tags) {
-			l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.CodeConflict, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
+			l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapConflictingInputs, Account: repo.Account, Region: repo.Region, Resource: repo.ARN,
 				Message: fmt.Sprintf("inputs disagree about the tags of repository %s: %v here, but %v read before; the analysis uses the first and not these; make the inputs agree to assess it", name, tags, repo.Tags)})
 		}
 		return
@@ -347,7 +347,7 @@ func (l *loader) describePolicy(in *input) {
 		top.take(p)
 	}
 	if top.err != nil {
-		l.gapFor(in, CodeInvalid, top.err, l.opts.Account, "", "")
+		l.gapFor(in, estate.GapInvalidInput, top.err, l.opts.Account, "", "")
 		return
 	}
 	switch typ {
@@ -359,9 +359,9 @@ func (l *loader) describePolicy(in *input) {
 		l.note(in.name, fmt.Sprintf("organizations policy of type %s skipped: only SERVICE_CONTROL_POLICY limits ECR access", typ))
 		return
 	}
-	doc, err := embedded(in.data, content.Off, in.loc, false)
+	doc, err := policy.ParseEmbedded(in.data, content.Off, in.loc, false)
 	if err != nil {
-		l.gapFor(in, CodeParse, err, l.opts.Account, "", "")
+		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
 		return
 	}
 	name := "SCP"

@@ -178,7 +178,7 @@ func (in *input) document(n *jsonpos.Node, what string) (*policy.Document, error
 		return policy.DecodeNode(n, in.loc)
 	case jsonpos.String:
 		text := strings.TrimLeft(n.Text, " \t\r\n")
-		return embedded(in.data, n.Off, in.loc, !strings.HasPrefix(text, "{"))
+		return policy.ParseEmbedded(in.data, n.Off, in.loc, !strings.HasPrefix(text, "{"))
 	}
 	return nil, in.errorf(n.Off, "%s: expected a policy document (an object, or a string holding it as JSON, possibly URL-encoded), got %s", what, describe(n))
 }

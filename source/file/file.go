@@ -94,31 +94,6 @@ func (o Options) region() string {
 // is about 50 MB).
 const MaxFileSize = 512 << 20
 
-// Gap codes of this package.
-const (
-	// CodeParse: the file is not valid JSON, or a policy in it does not
-	// decode.
-	CodeParse = "parse-error"
-	// CodeInvalid: the file has a known shape but a field is missing or of
-	// the wrong type.
-	CodeInvalid = "invalid-input"
-	// CodeNoAccount: the input names no account and Options.Account is
-	// empty.
-	CodeNoAccount = "no-account"
-	// CodeMissing: something the input refers to is not in it (an attached
-	// managed policy, a group).
-	CodeMissing = "missing"
-	// CodeDuplicate: authorization details describe one user, group, role
-	// or managed policy twice; the first one read is used and the other is
-	// not assessed. (Two inputs that disagree about a repository's or a
-	// registry's policy, or a repository's tags, are estate.CodeConflict.)
-	CodeDuplicate = "duplicate"
-	// CodeTruncated: a paginated output holds only some of its pages.
-	CodeTruncated = "truncated"
-	// CodeRead: the file or folder could not be read.
-	CodeRead = "read-error"
-)
-
 // Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
 // "." is the whole of fsys) in lexical order and returns what it read.
 // Problems with individual files never abort the walk: they become estate
@@ -205,7 +180,7 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s: %w", display(root), fs.ErrNotExist)
 		}
-		l.gap(estate.Gap{Source: display(root), Code: CodeRead, Message: err.Error()})
+		l.gap(estate.Gap{Source: display(root), Code: estate.GapReadError, Message: err.Error()})
 		return nil
 	}
 	if !info.IsDir() {
@@ -225,7 +200,7 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			return ctxErr
 		}
 		if err != nil {
-			l.gap(estate.Gap{Source: display(p), Code: CodeRead, Message: "cannot read: " + unwrapPath(err)})
+			l.gap(estate.Gap{Source: display(p), Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -417,12 +392,12 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 	}
 	l.seen[name] = true
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > MaxFileSize {
-		l.gap(estate.Gap{Source: name, Code: CodeRead, Message: fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads", info.Size(), MaxFileSize)})
+		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads", info.Size(), MaxFileSize)})
 		return
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		l.gap(estate.Gap{Source: name, Code: CodeRead, Message: "cannot read: " + unwrapPath(err)})
+		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
 		return
 	}
 	if !isJSONName(p) {
@@ -442,9 +417,9 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 	if err != nil {
 		var se *jsonpos.SyntaxError
 		if errors.As(err, &se) {
-			l.gap(estate.Gap{Source: name, Pos: policy.Pos{File: name, Line: se.Line, Col: se.Col}, Code: CodeParse, Message: "invalid JSON: " + se.Msg})
+			l.gap(estate.Gap{Source: name, Pos: policy.Pos{File: name, Line: se.Line, Col: se.Col}, Code: estate.GapParseError, Message: "invalid JSON: " + se.Msg})
 		} else {
-			l.gap(estate.Gap{Source: name, Code: CodeParse, Message: "invalid JSON: " + err.Error()})
+			l.gap(estate.Gap{Source: name, Code: estate.GapParseError, Message: "invalid JSON: " + err.Error()})
 		}
 		return
 	}
@@ -564,7 +539,7 @@ func isAuthorizationDetails(obj *jsonpos.Node) bool {
 func (l *loader) snapshot(in *input) {
 	e, _, err := estate.ReadSnapshot(in.data, in.name)
 	if err != nil {
-		g := estate.Gap{Source: in.name, Code: CodeInvalid, Message: "ecrguard snapshot: " + err.Error()}
+		g := estate.Gap{Source: in.name, Code: estate.GapInvalidInput, Message: "ecrguard snapshot: " + err.Error()}
 		var pe *policy.Error
 		if errors.As(err, &pe) {
 			g.Pos, g.Message = pe.Pos, "ecrguard snapshot: "+pe.Msg
@@ -592,9 +567,9 @@ func (l *loader) note(source, msg string) {
 }
 
 // gapFor records err, an error about in, as a Gap.
-func (l *loader) gapFor(in *input, code string, err error, account, region, resource string) {
+func (l *loader) gapFor(in *input, code estate.GapCode, err error, account, region, resource string) {
 	g := estate.Gap{Source: in.name, Code: code, Account: account, Region: region, Resource: resource}
-	if code == CodeParse {
+	if code == estate.GapParseError {
 		// A policy that does not decode: ECR011 names each of its problems.
 		g.Problems = policy.ProblemsOf(err)
 	}

@@ -528,8 +528,8 @@ func TestParseGapNamesEveryProblem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(e.Gaps) != 1 || e.Gaps[0].Code != CodeParse {
-				t.Fatalf("gaps = %v, want one %s", e.Gaps, CodeParse)
+			if len(e.Gaps) != 1 || e.Gaps[0].Code != estate.GapParseError {
+				t.Fatalf("gaps = %v, want one %s", e.Gaps, estate.GapParseError)
 			}
 			var got []string
 			for _, p := range e.Gaps[0].Problems {

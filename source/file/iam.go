@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
@@ -79,13 +78,13 @@ func (l *loader) authorizationDetails(in *input) {
 	for _, key := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"} {
 		lists[key] = top.array(key, false)
 		if top.err != nil {
-			l.gapFor(in, CodeInvalid, top.err, "", "", "")
+			l.gapFor(in, estate.GapInvalidInput, top.err, "", "", "")
 			top.err = nil
 		}
 	}
 	top.boolean("IsTruncated")
 	if top.err != nil {
-		l.gapFor(in, CodeInvalid, top.err, "", "", "")
+		l.gapFor(in, estate.GapInvalidInput, top.err, "", "", "")
 		top.err = nil
 	}
 	marker, truncated := pageMarker(in.root)
@@ -106,7 +105,7 @@ func (l *loader) authorizationDetails(in *input) {
 	}
 	if len(d.accounts) == 0 {
 		if l.opts.Account == "" {
-			l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: CodeNoAccount,
+			l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapNoAccount,
 				Message: "authorization details with no user, group, role or customer managed policy name no account: " + needAccount})
 			return
 		}
@@ -177,7 +176,7 @@ func (d *details) inline(o *object, key, owner, account, arn string) []*estate.P
 		label := "inline policy " + name + " of " + owner
 		doc, err := d.in.document(docNode, "PolicyDocument")
 		if err != nil {
-			d.l.gapFor(d.in, CodeParse, labelled(label, err), account, "", arn)
+			d.l.gapFor(d.in, estate.GapParseError, labelled(label, err), account, "", arn)
 			continue
 		}
 		out = append(out, &estate.Policy{Name: label, Doc: doc, Source: doc.Pos})
@@ -219,7 +218,7 @@ func (d *details) boundary(o *object, who string) (string, []ref) {
 
 // entityGap records an entity that could not be read.
 func (d *details) entityGap(o *object, account, arn string) {
-	d.l.gapFor(d.in, CodeInvalid, o.err, account, "", arn)
+	d.l.gapFor(d.in, estate.GapInvalidInput, o.err, account, "", arn)
 }
 
 func (d *details) user(i int, e *jsonpos.Node) {
@@ -299,7 +298,7 @@ func (d *details) role(i int, e *jsonpos.Node) {
 	if t := o.get("AssumeRolePolicyDocument", false); t != nil {
 		label := "trust policy of " + who
 		if doc, err := d.in.document(t, "AssumeRolePolicyDocument"); err != nil {
-			d.l.gapFor(d.in, CodeParse, labelled(label, err), account, "", arn)
+			d.l.gapFor(d.in, estate.GapParseError, labelled(label, err), account, "", arn)
 		} else {
 			r.Trust = &estate.Policy{Name: label, Doc: doc, Source: doc.Pos}
 		}
@@ -381,7 +380,7 @@ func (d *details) managed(i int, e *jsonpos.Node) (*estate.ManagedPolicy, string
 	}
 	doc, err := d.in.document(docNode, "Document")
 	if err != nil {
-		d.l.gapFor(d.in, CodeParse, labelled(fmt.Sprintf("managed policy %s (version %s)", arn, mp.VersionID), err), account, "", arn)
+		d.l.gapFor(d.in, estate.GapParseError, labelled(fmt.Sprintf("managed policy %s (version %s)", arn, mp.VersionID), err), account, "", arn)
 		d.markBroken(account, arn)
 		return nil, ""
 	}
@@ -424,7 +423,7 @@ func (l *loader) brokenAWS(arn string) {
 }
 
 func (d *details) duplicate(o *object, account, arn string) {
-	d.l.gap(estate.Gap{Source: d.in.name, Pos: d.in.pos(o.n.Off), Code: CodeDuplicate, Account: account, Resource: arn,
+	d.l.gap(estate.Gap{Source: d.in.name, Pos: d.in.pos(o.n.Off), Code: estate.GapDuplicate, Account: account, Resource: arn,
 		Message: fmt.Sprintf("%s: %s is described twice; the first description read is used", o.what, arn)})
 }
 
@@ -438,12 +437,11 @@ func (d *details) addRefs(a *iamAccount, arns []string, refs []ref) {
 // groups and managed policies referred to but not described (AWS managed
 // policies the catalog embeds are filled in from it, with a Note).
 func (l *loader) finishIAM() {
-	cat := catalog.Default()
 	for _, id := range sortedKeys(l.iam) {
 		a := l.iam[id]
 		a.iam.Source = strings.Join(a.files, ", ")
 		if len(a.files) > 0 && !a.complete {
-			l.gap(estate.Gap{Source: a.truncatedAt.File, Pos: a.truncatedAt, Code: CodeTruncated, Account: id,
+			l.gap(estate.Gap{Source: a.truncatedAt.File, Pos: a.truncatedAt, Code: estate.GapTruncated, Account: id,
 				Message: fmt.Sprintf("authorization details of account %s are truncated (%s; read from %s): the files hold only the first page(s), and identities and policies on the missing pages were not assessed; give every page, or run aws iam get-account-authorization-details without --max-items", id, a.truncatedBy, strings.Join(a.files, ", "))})
 		}
 		for _, g := range sortedKeys(a.members) {
@@ -451,7 +449,7 @@ func (l *loader) finishIAM() {
 				continue
 			}
 			refs := a.members[g]
-			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: CodeMissing, Account: id,
+			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: estate.GapMissing, Account: id,
 				Resource: "arn:aws:iam::" + id + ":group/" + g,
 				Message:  fmt.Sprintf("group %s (member: %s) is not described in the authorization details: the permissions it gives its members were not assessed", g, who(refs))})
 		}
@@ -460,37 +458,24 @@ func (l *loader) finishIAM() {
 				continue
 			}
 			refs := a.refs[arn]
-			if mp, ok := cat.ManagedPolicy(arn); ok {
-				if p := l.catalogPolicy(mp, refs[0], id); p != nil {
-					a.policies[arn] = p
-					a.iam.Policies = append(a.iam.Policies, p)
-					l.note(refs[0].file, fmt.Sprintf("AWS managed policy %s (attached to %s) is not in the authorization details: used the copy of its default version %s embedded in ecrguard", arn, who(refs), mp.VersionID))
+			// The elements of an embedded copy are placed at the reference,
+			// the only place the user's files show it.
+			if mp, ok, err := estate.AWSManagedPolicy(arn, refs[0].pos); ok {
+				if err != nil {
+					l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: estate.GapParseError, Account: id, Resource: arn,
+						Message: fmt.Sprintf("embedded copy of %s does not decode: %v", arn, err)})
+					continue
 				}
+				a.policies[arn] = mp
+				a.iam.Policies = append(a.iam.Policies, mp)
+				l.note(refs[0].file, fmt.Sprintf("AWS managed policy %s (attached to %s) is not in the authorization details: used the copy of its default version %s embedded in ecrguard", arn, who(refs), mp.VersionID))
 				continue
 			}
-			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: CodeMissing, Account: id, Resource: arn,
+			l.gap(estate.Gap{Source: refs[0].file, Pos: refs[0].pos, Code: estate.GapMissing, Account: id, Resource: arn,
 				Message: fmt.Sprintf("managed policy %s (attached to %s) is not in the authorization details, and is not an AWS managed policy ecrguard embeds: the permissions it gives were not assessed; run aws iam get-account-authorization-details without --filter", arn, who(refs))})
 		}
 		a.iam.Sort()
 	}
-}
-
-// catalogPolicy decodes an AWS managed policy from the embedded catalog. Its
-// elements are placed at the reference, the only place the user's files
-// show it.
-func (l *loader) catalogPolicy(mp *catalog.ManagedPolicy, r ref, account string) *estate.ManagedPolicy {
-	n, err := jsonpos.Parse(mp.Document)
-	var doc *policy.Document
-	if err == nil {
-		doc, err = policy.DecodeNode(n, policy.FixedLocator(r.pos))
-	}
-	if err != nil {
-		l.gap(estate.Gap{Source: r.file, Pos: r.pos, Code: CodeParse, Account: account, Resource: mp.ARN,
-			Message: fmt.Sprintf("embedded copy of %s does not decode: %v", mp.ARN, err)})
-		return nil
-	}
-	return &estate.ManagedPolicy{Name: mp.Name, ARN: mp.ARN, VersionID: mp.VersionID,
-		Default: &estate.Policy{Name: mp.ARN, Doc: doc, Source: r.pos}}
 }
 
 // who lists the referrers for a message.

@@ -3,7 +3,6 @@ package file
 import (
 	"sort"
 
-	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -80,80 +79,4 @@ func (li *lineIndex) locator(file string) policy.Locator {
 		l, c := li.position(off)
 		return policy.Pos{File: file, Line: l, Col: c}
 	}
-}
-
-// embedded decodes the policy document held as JSON text in the JSON string
-// literal at byte strOff of the file, with positions in the file: what
-// policy.ParseEmbedded does, with the file's shared line index. When
-// urlEncoded is set, the text is first URL-decoded (url.QueryUnescape's
-// rules), as the IAM API returns documents.
-func embedded(data []byte, strOff int, loc policy.Locator, urlEncoded bool) (*policy.Document, error) {
-	text, raw, err := jsonpos.StringWithOffsets(data, strOff)
-	if err != nil {
-		return nil, &policy.Error{Pos: loc(strOff), Msg: err.Error()}
-	}
-	body := []byte(text)
-	if urlEncoded {
-		var bad int
-		body, raw, bad = queryUnescape(text, raw)
-		if bad >= 0 {
-			return nil, &policy.Error{Pos: loc(raw[bad]), Msg: "invalid URL encoding: expected %XX with two hexadecimal digits"}
-		}
-	}
-	inner := func(off int) policy.Pos {
-		off = max(0, min(off, len(raw)-1))
-		return loc(raw[off])
-	}
-	n, err := jsonpos.Parse(body)
-	if err != nil {
-		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, &policy.Error{Pos: inner(se.Off), Msg: "invalid JSON in the embedded policy document: " + se.Msg}
-		}
-		return nil, &policy.Error{Pos: loc(strOff), Msg: err.Error()}
-	}
-	return policy.DecodeNode(n, inner)
-}
-
-// queryUnescape decodes s as url.QueryUnescape does ('+' is a space, %XX a
-// byte) and carries the source offsets along: raw has an entry per byte of s
-// plus one; the result has one per byte of the output plus one. On an
-// invalid escape it returns the index in s (bad >= 0) of the '%'.
-func queryUnescape(s string, raw []int) (out []byte, outRaw []int, bad int) {
-	out = make([]byte, 0, len(s))
-	outRaw = make([]int, 0, len(s)+1)
-	for i := 0; i < len(s); {
-		switch c := s[i]; c {
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return nil, raw, i
-			}
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
-			outRaw = append(outRaw, raw[i])
-			i += 3
-		case '+':
-			out = append(out, ' ')
-			outRaw = append(outRaw, raw[i])
-			i++
-		default:
-			out = append(out, c)
-			outRaw = append(outRaw, raw[i])
-			i++
-		}
-	}
-	outRaw = append(outRaw, raw[len(s)])
-	return out, outRaw, -1
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,10 +74,9 @@ func TestConformanceAuthorizationDetails(t *testing.T) {
 	})
 }
 
-// TestEmbeddedMatchesParseEmbedded: the reader's own embedded decoding (with
-// the file's shared line index) places elements where policy.ParseEmbedded
-// does.
-func TestEmbeddedMatchesParseEmbedded(t *testing.T) {
+// TestEmbeddedLineIndex: embedded documents decoded with the reader's shared
+// line index are placed where the file's own locator places them.
+func TestEmbeddedLineIndex(t *testing.T) {
 	for _, name := range []string{"ecr/get-repository-policy.json", "ecr/get-registry-policy.json", "ecr/broken-policytext.json", "orgs/describe-policy-scp.json"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
@@ -92,21 +90,21 @@ func TestEmbeddedMatchesParseEmbedded(t *testing.T) {
 		if str == nil {
 			str = root.Get("Policy").Get("Content")
 		}
-		want, wantErr := policy.ParseEmbedded(data, str.Off, name)
-		got, gotErr := embedded(data, str.Off, newLineIndex(data).locator(name), false)
+		want, wantErr := policy.ParseEmbedded(data, str.Off, policy.FileLocator(data, name), false)
+		got, gotErr := policy.ParseEmbedded(data, str.Off, newLineIndex(data).locator(name), false)
 		if (wantErr == nil) != (gotErr == nil) {
 			t.Fatalf("%s: errors differ: %v / %v", name, gotErr, wantErr)
 		}
 		if wantErr != nil {
 			if g, w := gotErr.(*policy.Error).Pos, wantErr.(*policy.Error).Pos; g != w {
-				t.Errorf("%s: error at %s, ParseEmbedded says %s", name, g, w)
+				t.Errorf("%s: error at %s, FileLocator says %s", name, g, w)
 			}
 			continue
 		}
 		for i, s := range want.Statements {
 			g := got.Statements[i]
 			if g.Pos != s.Pos || len(g.Action) != len(s.Action) || g.Action[0].Pos != s.Action[0].Pos {
-				t.Errorf("%s: statement %d at %s/%s, ParseEmbedded says %s/%s", name, i, g.Pos, g.Action[0].Pos, s.Pos, s.Action[0].Pos)
+				t.Errorf("%s: statement %d at %s/%s, FileLocator says %s/%s", name, i, g.Pos, g.Action[0].Pos, s.Pos, s.Action[0].Pos)
 			}
 		}
 	}
@@ -190,7 +188,7 @@ func TestPagesAndDuplicates(t *testing.T) {
 	for _, g := range e.Gaps {
 		gaps = append(gaps, g.String())
 	}
-	if len(gaps) != 1 || !strings.Contains(gaps[0], "policies/raw/app.json:1:1 ") || !strings.Contains(gaps[0], estate.CodeConflict) || !strings.Contains(gaps[0], "the analysis judges the policy at policies/app.json:1:72 and not the other") {
+	if len(gaps) != 1 || !strings.Contains(gaps[0], "policies/raw/app.json:1:1 ") || !strings.Contains(gaps[0], string(estate.GapConflictingInputs)) || !strings.Contains(gaps[0], "the analysis judges the policy at policies/app.json:1:72 and not the other") {
 		t.Errorf("gaps = %q, want one conflict for policies/raw/app.json", gaps)
 	}
 	m := e.Lookup("111122223333").IAM
@@ -201,33 +199,4 @@ func TestPagesAndDuplicates(t *testing.T) {
 		t.Errorf("repository policy from %s, want the first read", repo.Policy.Source)
 	}
 	_ = estate.DefaultRegion
-}
-
-// TestQueryUnescape: the offset-keeping decoder decodes as url.QueryUnescape
-// does, and fails where it fails.
-func TestQueryUnescape(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"a", "%7B", "%22", "+", "%2B", "%", "%4", "%zz", "é", " ", "%C3%A9", "%e2%82%ac"}
-	for n := 0; n < 2000; n++ {
-		var b strings.Builder
-		for k := r.IntN(8); k >= 0; k-- {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		s := b.String()
-		raw := make([]int, len(s)+1)
-		for i := range raw {
-			raw[i] = 100 + i
-		}
-		got, gotRaw, bad := queryUnescape(s, raw)
-		want, err := url.QueryUnescape(s)
-		if (err != nil) != (bad >= 0) {
-			t.Fatalf("%q: bad=%d, url.QueryUnescape error %v", s, bad, err)
-		}
-		if err != nil {
-			continue
-		}
-		if string(got) != want || len(gotRaw) != len(got)+1 || gotRaw[len(got)] != 100+len(s) {
-			t.Fatalf("%q: got %q (offsets %v), want %q", s, got, gotRaw, want)
-		}
-	}
 }

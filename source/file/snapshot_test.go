@@ -88,7 +88,7 @@ func TestBrokenSnapshot(t *testing.T) {
 		t.Fatalf("gaps = %q", gaps)
 	}
 	g := e.Gaps[0]
-	if g.Pos.File != "broken.json" || g.Pos.Line != line || g.Pos.Col == 0 || g.Code != CodeInvalid {
+	if g.Pos.File != "broken.json" || g.Pos.Line != line || g.Pos.Col == 0 || g.Code != estate.GapInvalidInput {
 		t.Errorf("gap = %+v, want at broken.json:%d", g, line)
 	}
 	if !strings.Contains(gaps[0], "ecrguard snapshot: ") || !strings.Contains(gaps[0], "expected a string, got number") {

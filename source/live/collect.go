@@ -324,7 +324,7 @@ func (c *collector) gap(api, account, region, resource, why string, err error) {
 		msg = why + ": " + msg
 	}
 	g := estate.Gap{Source: api, Account: account, Region: region, Resource: resource, Code: code, Message: c.rd.Clean(msg)}
-	if code == CodeParse {
+	if code == estate.GapParseError {
 		// A policy that does not decode: ECR011 names each of its problems.
 		for _, p := range policy.ProblemsOf(err) {
 			p.Message = c.rd.Clean(p.Message)

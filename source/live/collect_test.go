@@ -170,7 +170,7 @@ func TestPaginationEdges(t *testing.T) {
 	if n := g.calls[apiDescribeRepositories]; n != 2 {
 		t.Errorf("repeating token: %d calls, want 2", n)
 	}
-	if gaps := gc.Estate.Gaps; len(gaps) != 1 || gaps[0].Code != CodePaginationLoop || len(gc.Estate.Lookup("111122223333").Region("us-east-1").Repositories()) != 1 {
+	if gaps := gc.Estate.Gaps; len(gaps) != 1 || gaps[0].Code != estate.GapPaginationLoop || len(gc.Estate.Lookup("111122223333").Region("us-east-1").Repositories()) != 1 {
 		t.Errorf("repeating token: gaps %v", gaps)
 	}
 
@@ -310,7 +310,7 @@ func TestIAMDocumentProblems(t *testing.T) {
 	c := run(t, f, Options{})
 	var codes []string
 	for _, g := range c.Estate.Gaps {
-		codes = append(codes, g.Code+" "+g.Resource)
+		codes = append(codes, string(g.Code)+" "+g.Resource)
 	}
 	sort.Strings(codes)
 	want := []string{"missing-document arn:aws:iam::111122223333:policy/noversion", "parse-error arn:aws:iam::111122223333:user/u"}
@@ -355,7 +355,7 @@ func TestCanceled(t *testing.T) {
 		t.Error("an interrupted scan has no gaps")
 	}
 	for _, g := range c.Estate.Gaps {
-		if g.Code != CodeCanceled {
+		if g.Code != estate.GapCanceled {
 			t.Errorf("gap %v", g)
 		}
 	}
@@ -439,14 +439,14 @@ func TestRegionsMatchSDK(t *testing.T) {
 func TestGapFromErrors(t *testing.T) {
 	for _, tt := range []struct {
 		err  error
-		code string
+		code estate.GapCode
 	}{
 		{apiErr("AccessDeniedException", "no"), "AccessDeniedException"},
-		{&timeoutError{api: "x", after: "1s", err: context.DeadlineExceeded}, CodeTimeout},
-		{context.Canceled, CodeCanceled},
-		{&parseError{what: "p", err: errors.New("bad")}, CodeParse},
-		{&missingError{"none"}, CodeMissing},
-		{errors.New("plain"), CodeUnknown},
+		{&timeoutError{api: "x", after: "1s", err: context.DeadlineExceeded}, estate.GapTimeout},
+		{context.Canceled, estate.GapCanceled},
+		{&parseError{what: "p", err: errors.New("bad")}, estate.GapParseError},
+		{&missingError{"none"}, estate.GapMissingDocument},
+		{errors.New("plain"), estate.GapError},
 	} {
 		if code, _ := classify(tt.err); code != tt.code {
 			t.Errorf("classify(%v) = %s, want %s", tt.err, code, tt.code)

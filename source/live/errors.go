@@ -11,33 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-)
 
-// Codes of gaps that are not AWS error codes.
-const (
-	// CodeTimeout: the call did not finish within Options.CallTimeout.
-	CodeTimeout = "Timeout"
-	// CodeNetwork: the request could not be sent (DNS, connection refused).
-	CodeNetwork = "NetworkError"
-	// CodeCanceled: the scan was interrupted.
-	CodeCanceled = "Canceled"
-	// CodeParse: AWS answered, but a policy document in the answer does not
-	// parse.
-	CodeParse = "parse-error"
-	// CodeMissing: a document the analysis needs was not in the answer and
-	// could not be fetched.
-	CodeMissing = "missing-document"
-	// CodePaginationLoop: a paginated answer handed back a token it had
-	// handed out before; what was listed up to there is kept.
-	CodePaginationLoop = "pagination-loop"
-	// CodeUnknown: an error without an AWS error code.
-	CodeUnknown = "Error"
+	"github.com/ecrguard/ecrguard/estate"
 )
 
 // classify returns the error code and a message for err, without the
 // SDK's request details. Error codes come from the AWS answer (the last one,
 // when retries ran out).
-func classify(err error) (code, msg string) {
+func classify(err error) (code estate.GapCode, msg string) {
 	if err == nil {
 		return "", ""
 	}
@@ -48,19 +29,19 @@ func classify(err error) (code, msg string) {
 	var pe *parseError
 	switch {
 	case errors.As(err, &pe):
-		return CodeParse, pe.Error()
+		return estate.GapParseError, pe.Error()
 	case errors.As(err, &le):
-		return CodePaginationLoop, le.Error()
+		return estate.GapPaginationLoop, le.Error()
 	case errors.As(err, &me):
-		return CodeMissing, me.Error()
+		return estate.GapMissingDocument, me.Error()
 	case errors.As(err, &to):
-		return CodeTimeout, to.Error()
+		return estate.GapTimeout, to.Error()
 	case errors.Is(err, context.Canceled):
-		return CodeCanceled, "the scan was interrupted"
+		return estate.GapCanceled, "the scan was interrupted"
 	case errors.As(err, &ae):
-		code, msg = ae.ErrorCode(), ae.ErrorMessage()
+		code, msg = estate.GapCode(ae.ErrorCode()), ae.ErrorMessage()
 		if code == "" {
-			code = CodeUnknown
+			code = estate.GapError
 		}
 		if msg == "" {
 			msg = ae.Error()
@@ -75,23 +56,23 @@ func classify(err error) (code, msg string) {
 		}
 		return code, msg
 	case errors.Is(err, context.DeadlineExceeded):
-		return CodeTimeout, "the call did not finish in time"
+		return estate.GapTimeout, "the call did not finish in time"
 	}
 	var se *smithyhttp.RequestSendError
 	if errors.As(err, &se) {
-		return CodeNetwork, se.Error()
+		return estate.GapNetworkError, se.Error()
 	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
-		return fmt.Sprintf("HTTP%d", re.HTTPStatusCode()), re.Error()
+		return estate.GapCode(fmt.Sprintf("HTTP%d", re.HTTPStatusCode())), re.Error()
 	}
-	return CodeUnknown, err.Error()
+	return estate.GapError, err.Error()
 }
 
 // errorCode is classify's code.
 func errorCode(err error) string {
 	code, _ := classify(err)
-	return code
+	return string(code)
 }
 
 // regionLevel reports whether err means the whole region cannot be read with
@@ -101,7 +82,7 @@ func errorCode(err error) string {
 func regionLevel(err error) bool {
 	switch errorCode(err) {
 	case "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "AuthFailure",
-		"OptInRequired", "InvalidToken", CodeNetwork:
+		"OptInRequired", "InvalidToken", string(estate.GapNetworkError):
 		return true
 	}
 	return false

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
-	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // decodeIAMDocument undoes the URL encoding IAM applies to policy documents
@@ -270,15 +270,12 @@ func (r *iamReader) resolveAttached(ctx context.Context) {
 			r.out.Policies = append(r.out.Policies, m)
 			continue
 		}
-		if cp, ok := catalog.Default().ManagedPolicy(arn); ok {
-			p, perr := parsePolicy(arn, arn+"#"+cp.VersionID, string(cp.Document))
-			if perr == nil {
-				code, _ := classify(err)
-				r.c.note(api, fmt.Sprintf("%s was attached but neither in the authorization details nor readable (%s); used ecrguard's embedded copy of version %s",
-					arn, code, cp.VersionID))
-				r.out.Policies = append(r.out.Policies, &estate.ManagedPolicy{Name: cp.Name, ARN: arn, VersionID: cp.VersionID, Default: p})
-				continue
-			}
+		if mp, ok, perr := estate.AWSManagedPolicy(arn, policy.Pos{}); ok && perr == nil {
+			code, _ := classify(err)
+			r.c.note(api, fmt.Sprintf("%s was attached but neither in the authorization details nor readable (%s); used ecrguard's embedded copy of version %s",
+				arn, code, mp.VersionID))
+			r.out.Policies = append(r.out.Policies, mp)
+			continue
 		}
 		r.c.gap(api, r.account, "", arn, "attached managed policy not read: the permissions of the principals it is attached to are not assessed", err)
 	}

@@ -65,7 +65,7 @@ func TestCollectSampleAccount(t *testing.T) {
 	}
 	// The one gap: the malformed policy, naming the repository.
 	gaps := gapsOf(e, "")
-	if len(gaps) != 1 || gaps[0].Source != "ecr:GetRepositoryPolicy" || gaps[0].Code != live.CodeParse ||
+	if len(gaps) != 1 || gaps[0].Source != "ecr:GetRepositoryPolicy" || gaps[0].Code != estate.GapParseError ||
 		gaps[0].Resource != "arn:aws:ecr:us-east-1:111122223333:repository/broken" || gaps[0].Region != "us-east-1" {
 		t.Fatalf("gaps = %v", gaps)
 	}
@@ -275,7 +275,7 @@ func TestFaults(t *testing.T) {
 			opts:   func(o *live.Options) { o.CallTimeout = 300 * time.Millisecond },
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
 				g := gapsOf(e, "ecr:ListTagsForResource")
-				if len(g) != 1 || g[0].Code != live.CodeTimeout || !strings.HasSuffix(g[0].Resource, "repository/svc") {
+				if len(g) != 1 || g[0].Code != estate.GapTimeout || !strings.HasSuffix(g[0].Resource, "repository/svc") {
 					t.Fatalf("gaps = %v", g)
 				}
 				if svc := repo(t, e, "us-east-1", "svc"); svc.TagsKnown || svc.PolicyState != estate.NoPolicy {

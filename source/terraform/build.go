@@ -11,17 +11,6 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// Gap codes of the Terraform readers.
-const (
-	// CodeUnknown: a value that decides what is assessed (a whole policy, a
-	// statement list) is not known until apply.
-	CodeUnknown = "unknown-until-apply"
-	// CodeParse: a policy does not parse as a document AWS would accept.
-	CodeParse = "parse-error"
-	// CodeUnsupported: a construct ecrguard does not read (a remote module).
-	CodeUnsupported = "unsupported"
-)
-
 // builder fills an estate from resource instances, whichever reader
 // produced them.
 type builder struct {
@@ -127,7 +116,7 @@ func problemsAt(pe *policy.Error, where policy.Pos) []policy.Problem {
 // one that does not parse, is a gap (and nil).
 func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy, bool) {
 	where := r.obj.attrPos(attr)
-	gap := func(code, msg string, pos policy.Pos) {
+	gap := func(code estate.GapCode, msg string, pos policy.Pos) {
 		if !pos.IsValid() {
 			pos = where
 		}
@@ -146,7 +135,7 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 	var pe *policy.Error
 	switch {
 	case errors.As(err, &ue):
-		gap(CodeUnknown, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
+		gap(estate.GapUnknownUntilApply, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
 		return nil, false
 	case errors.As(err, &pe):
 		pos := pe.Pos
@@ -154,11 +143,11 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 			pos = where
 		}
 		// ECR011 names each of the document's problems.
-		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: CodeParse,
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: estate.GapParseError,
 			Message: fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), Problems: problemsAt(pe, where)})
 		return nil, false
 	case err != nil:
-		gap(CodeParse, fmt.Sprintf("%s of %s: %v", attr, r.addr, err), where)
+		gap(estate.GapParseError, fmt.Sprintf("%s of %s: %v", attr, r.addr, err), where)
 		return nil, false
 	}
 	for _, is := range issues {
@@ -279,13 +268,13 @@ func (b *builder) replication(r rsrc) {
 	reg := &b.region(r).Registry
 	confs, known := r.obj.blocks("replication_configuration")
 	if !known {
-		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Region: r.region, Code: CodeUnknown, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
+		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Region: r.region, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
 		return
 	}
 	for _, c := range confs {
 		rules, known := c.blocks("rule")
 		if !known {
-			b.gapf(estate.Gap{Source: c.pos().File, Pos: c.pos(), Account: b.account, Region: r.region, Code: CodeUnknown, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
+			b.gapf(estate.Gap{Source: c.pos().File, Pos: c.pos(), Account: b.account, Region: r.region, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("the replication rules of %s are not known until apply", r.addr)})
 			continue
 		}
 		for _, rule := range rules {
@@ -350,7 +339,7 @@ func (b *builder) role(r rsrc) {
 	}
 	inl, known := r.obj.blocks("inline_policy")
 	if !known {
-		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Resource: role.ARN, Code: CodeUnknown, Message: fmt.Sprintf("the inline policies of %s are not known until apply", r.addr)})
+		b.gapf(estate.Gap{Source: r.obj.pos().File, Pos: r.obj.pos(), Account: b.account, Resource: role.ARN, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("the inline policies of %s are not known until apply", r.addr)})
 	}
 	for _, ip := range inl {
 		pn := ip.str("name")
@@ -421,7 +410,7 @@ func (b *builder) policyARN(r rsrc, s sval, attr string) (string, bool) {
 	if attr == "permissions_boundary" {
 		return "", false
 	}
-	b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a managed policy attached by %s (%s) is not known until apply; what it grants is not assessed", r.addr, s.text)})
+	b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("a managed policy attached by %s (%s) is not known until apply; what it grants is not assessed", r.addr, s.text)})
 	return "", false
 }
 
@@ -597,7 +586,7 @@ func (b *builder) attachment(r rsrc) {
 	who := r.obj.str(attr)
 	t, ok := b.target(r, kind, attr, who)
 	if !ok {
-		b.gapf(estate.Gap{Source: who.pos.File, Pos: who.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("the %s %s attaches %s to (%s) is not known until apply", attr, r.addr, arn, who.text)})
+		b.gapf(estate.Gap{Source: who.pos.File, Pos: who.pos, Account: b.account, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("the %s %s attaches %s to (%s) is not known until apply", attr, r.addr, arn, who.text)})
 		return
 	}
 	b.attach(t, arn)
@@ -616,7 +605,7 @@ func (b *builder) policyAttachment(r rsrc) {
 		for _, s := range r.obj.strs(l.attr) {
 			t, ok := b.target(r, l.kind, "", s)
 			if !ok {
-				b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("one of the %s %s attaches %s to (%s) is not known until apply", l.attr, r.addr, arn, s.text)})
+				b.gapf(estate.Gap{Source: s.pos.File, Pos: s.pos, Account: b.account, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("one of the %s %s attaches %s to (%s) is not known until apply", l.attr, r.addr, arn, s.text)})
 				continue
 			}
 			b.attach(t, arn)
@@ -627,12 +616,12 @@ func (b *builder) policyAttachment(r rsrc) {
 func (b *builder) addToGroup(r rsrc, user, group sval, userAttr string) {
 	gt, ok := b.target(r, kindGroup, "group", group)
 	if !ok {
-		b.gapf(estate.Gap{Source: group.pos.File, Pos: group.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a group of %s (%s) is not known until apply", r.addr, group.text)})
+		b.gapf(estate.Gap{Source: group.pos.File, Pos: group.pos, Account: b.account, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("a group of %s (%s) is not known until apply", r.addr, group.text)})
 		return
 	}
 	ut, ok := b.target(r, kindUser, userAttr, user)
 	if !ok {
-		b.gapf(estate.Gap{Source: user.pos.File, Pos: user.pos, Account: b.account, Code: CodeUnknown, Message: fmt.Sprintf("a member of %s (%s) is not known until apply", r.addr, user.text)})
+		b.gapf(estate.Gap{Source: user.pos.File, Pos: user.pos, Account: b.account, Code: estate.GapUnknownUntilApply, Message: fmt.Sprintf("a member of %s (%s) is not known until apply", r.addr, user.text)})
 		return
 	}
 	for _, g := range ut.user.Groups {

@@ -22,7 +22,7 @@ resource "aws_ecr_repository_policy" "app" {
 	if r.Policy == nil {
 		var msgs []string
 		for _, g := range est.Gaps {
-			msgs = append(msgs, g.Code+": "+g.Message)
+			msgs = append(msgs, string(g.Code)+": "+g.Message)
 		}
 		return "GAP " + strings.Join(msgs, "; ")
 	}

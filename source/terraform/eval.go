@@ -80,11 +80,11 @@ func (l *loader) enter() bool {
 	l.steps++
 	l.depth++
 	if l.steps > maxEvalSteps {
-		l.gap(estate.Gap{Source: l.root, Code: "too-complex", Message: fmt.Sprintf("the configuration needs more than %d evaluation steps; the rest is read as unknown", maxEvalSteps)})
+		l.gap(estate.Gap{Source: l.root, Code: estate.GapTooComplex, Message: fmt.Sprintf("the configuration needs more than %d evaluation steps; the rest is read as unknown", maxEvalSteps)})
 		return false
 	}
 	if l.depth > maxEvalDepth {
-		l.gap(estate.Gap{Source: l.root, Code: "too-complex", Message: fmt.Sprintf("references nest deeper than %d levels; deeper values are read as unknown", maxEvalDepth)})
+		l.gap(estate.Gap{Source: l.root, Code: estate.GapTooComplex, Message: fmt.Sprintf("references nest deeper than %d levels; deeper values are read as unknown", maxEvalDepth)})
 		return false
 	}
 	return true
@@ -103,7 +103,7 @@ func (l *loader) bounded(v cty.Value, what string, rng hcl.Range) cty.Value {
 	if measure(v, &elems, &bytes) {
 		return v
 	}
-	l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: "too-complex", Message: fmt.Sprintf("the value of %s is too large to evaluate (more than %d elements or %d bytes of strings); it is read as unknown", what, maxValueElements, maxValueBytes)})
+	l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: estate.GapTooComplex, Message: fmt.Sprintf("the value of %s is too large to evaluate (more than %d elements or %d bytes of strings); it is read as unknown", what, maxValueElements, maxValueBytes)})
 	return cty.DynamicVal
 }
 
@@ -166,7 +166,7 @@ func (s *scope) eval(expr hcl.Expression) (v cty.Value) {
 	defer func() {
 		if r := recover(); r != nil {
 			rng := expr.Range()
-			l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: "internal-error", Message: fmt.Sprintf("evaluating %s failed (%v); read as unknown", s.m.exprText(expr), r)})
+			l.gap(estate.Gap{Source: rng.Filename, Pos: rangePos(rng), Code: estate.GapInternalError, Message: fmt.Sprintf("evaluating %s failed (%v); read as unknown", s.m.exprText(expr), r)})
 			v = cty.DynamicVal
 		}
 	}()
@@ -617,11 +617,11 @@ func (m *module) child(name string) *module {
 	}
 	c.source = sv.AsString()
 	if !strings.HasPrefix(c.source, "./") && !strings.HasPrefix(c.source, "../") {
-		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "unsupported", Message: fmt.Sprintf("module %q comes from %q, which is not a local path; its resources are not read and its outputs are unknown", name, c.source)})
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapUnsupported, Message: fmt.Sprintf("module %q comes from %q, which is not a local path; its resources are not read and its outputs are unknown", name, c.source)})
 		return nil
 	}
 	if m.depth+1 > maxModuleDepth {
-		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("module %q nests more than %d modules deep (a module that calls itself?); not read", name, maxModuleDepth)})
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("module %q nests more than %d modules deep (a module that calls itself?); not read", name, maxModuleDepth)})
 		return nil
 	}
 	for _, meta := range []string{"count", "for_each"} {
@@ -644,7 +644,7 @@ func (m *module) child(name string) *module {
 	dir := path.Join(m.dir, c.source)
 	child, err := m.l.loadModule(dir, m.prefix+"module."+name+".", m, c, m.depth+1)
 	if err != nil {
-		m.l.gap(estate.Gap{Source: file, Pos: where, Code: "parse-error", Message: fmt.Sprintf("module %q: %v", name, err)})
+		m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapParseError, Message: fmt.Sprintf("module %q: %v", name, err)})
 		return nil
 	}
 	c.child = child
@@ -777,7 +777,7 @@ func (l *loader) rootVarSources() (map[string]valueSource, error) {
 			if !errors.As(err, &pe) {
 				pe = &policy.Error{Pos: policy.Pos{File: f, Line: 1, Col: 1}, Msg: err.Error()}
 			}
-			l.gap(estate.Gap{Source: f, Pos: pe.Pos, Code: CodeParse, Message: fmt.Sprintf("%s; Terraform reads this variable file with -var-file, and the variables it would set are not known", pe.Msg)})
+			l.gap(estate.Gap{Source: f, Pos: pe.Pos, Code: estate.GapParseError, Message: fmt.Sprintf("%s; Terraform reads this variable file with -var-file, and the variables it would set are not known", pe.Msg)})
 			continue
 		}
 		var names []string

@@ -31,8 +31,8 @@ func TestTerraformJSONIsAGap(t *testing.T) {
 	if g == nil {
 		t.Fatalf("no gap for policy.tf.json; gaps %v, notes %v", est.Gaps, est.Notes)
 	}
-	if g.Pos.String() != "policy.tf.json:1:1" || g.Code != CodeUnsupported {
-		t.Errorf("gap %v: want at policy.tf.json:1:1, code %s", g, CodeUnsupported)
+	if g.Pos.String() != "policy.tf.json:1:1" || g.Code != estate.GapUnsupported {
+		t.Errorf("gap %v: want at policy.tf.json:1:1, code %s", g, estate.GapUnsupported)
 	}
 	for _, n := range est.Notes {
 		if strings.Contains(n.Message, ".tf.json") {
@@ -209,7 +209,7 @@ func TestValueBudget(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			est := load(t, map[string]string{"main.tf": bomb(n)}, Options{Account: acct})
 			g := gapWith(est, "the value of local.l4 is too large to evaluate")
-			if g == nil || g.Pos.String() != "main.tf:6:3" || g.Code != "too-complex" {
+			if g == nil || g.Pos.String() != "main.tf:6:3" || g.Code != estate.GapTooComplex {
 				t.Fatalf("gap %v; gaps %v", g, est.Gaps)
 			}
 			repo := findRepo(t, est, acct, "app")

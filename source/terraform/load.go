@@ -62,7 +62,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 		// A last resort: a panic in a library on hostile input becomes a
 		// gap, never a crash.
 		if r := recover(); r != nil {
-			est.AddGap(estate.Gap{Source: dir, Code: "internal-error", Message: fmt.Sprintf("reading the module failed: %v", r)})
+			est.AddGap(estate.Gap{Source: dir, Code: estate.GapInternalError, Message: fmt.Sprintf("reading the module failed: %v", r)})
 			err = nil
 		}
 	}()

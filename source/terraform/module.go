@@ -118,7 +118,7 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 			// Not read: what it defines (a repository policy perhaps) is
 			// not assessed, so the module is not either, in full.
 			file := path.Join(dir, n)
-			l.gap(estate.Gap{Source: file, Pos: policy.Pos{File: file, Line: 1, Col: 1}, Code: CodeUnsupported, Message: "Terraform JSON configuration (.tf.json) is not read: the resources and policies it defines are not assessed; write it as .tf, or scan the plan (terraform show -json)"})
+			l.gap(estate.Gap{Source: file, Pos: policy.Pos{File: file, Line: 1, Col: 1}, Code: estate.GapUnsupported, Message: "Terraform JSON configuration (.tf.json) is not read: the resources and policies it defines are not assessed; write it as .tf, or scan the plan (terraform show -json)"})
 		case strings.HasSuffix(n, ".tf"):
 			if strings.HasSuffix(n, "_override.tf") || n == "override.tf" {
 				l.note(path.Join(dir, n), "override files are read as ordinary files, not merged into the blocks they override")

@@ -62,7 +62,7 @@ func principals(s *policy.Statement) []policy.Value {
 	return out
 }
 
-func hasGap(est *estate.Estate, code, substr string) bool {
+func hasGap(est *estate.Estate, code estate.GapCode, substr string) bool {
 	for _, g := range est.Gaps {
 		if g.Code == code && strings.Contains(g.Message, substr) {
 			return true
@@ -172,11 +172,11 @@ resource "aws_ecr_repository_policy" "app" {
 			if r.PolicyState != estate.Unread || r.Policy != nil {
 				t.Errorf("policy state %d, want Unread", r.PolicyState)
 			}
-			if !hasGap(est, CodeUnknown, "aws_ecr_repository_policy.app is not known until apply") {
+			if !hasGap(est, estate.GapUnknownUntilApply, "aws_ecr_repository_policy.app is not known until apply") {
 				t.Errorf("no gap for the unknown policy: %v", est.Gaps)
 			}
 			for _, g := range est.Gaps {
-				if g.Code == CodeUnknown && (g.Resource != "arn:aws:ecr:us-east-1:111122223333:repository/app" || g.Pos.Line != 10) {
+				if g.Code == estate.GapUnknownUntilApply && (g.Resource != "arn:aws:ecr:us-east-1:111122223333:repository/app" || g.Pos.Line != 10) {
 					t.Errorf("gap %+v: want the repository ARN and line 10 (the policy argument)", g)
 				}
 			}
@@ -198,7 +198,7 @@ EOF
 	if r.PolicyState != estate.Unread {
 		t.Errorf("state %d, want Unread", r.PolicyState)
 	}
-	if len(est.Gaps) != 1 || est.Gaps[0].Code != CodeParse || est.Gaps[0].Pos.Line != 10 {
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 10 {
 		t.Errorf("gaps %v, want one parse error on line 10", est.Gaps)
 	}
 	// SPEC section 1: ECR011 names each problem of the policy.
@@ -356,7 +356,7 @@ output "name" { value = aws_ecr_repository.this.name }
 	if !hasNote(est, "both set the policy of repository payments") {
 		t.Errorf("notes %v", est.Notes)
 	}
-	if !hasGap(est, CodeUnsupported, `module "remote" comes from "terraform-aws-modules/ecr/aws"`) {
+	if !hasGap(est, estate.GapUnsupported, `module "remote" comes from "terraform-aws-modules/ecr/aws"`) {
 		t.Errorf("gaps %v", est.Gaps)
 	}
 }

@@ -68,7 +68,7 @@ func LoadPlan(data []byte, file string, opts Options) (est *estate.Estate, err e
 	est = estate.New()
 	defer func() {
 		if r := recover(); r != nil {
-			est.AddGap(estate.Gap{Source: file, Code: "internal-error", Message: fmt.Sprintf("reading the plan failed: %v", r)})
+			est.AddGap(estate.Gap{Source: file, Code: estate.GapInternalError, Message: fmt.Sprintf("reading the plan failed: %v", r)})
 			err = nil
 		}
 	}()

@@ -102,7 +102,7 @@ func (r *resource) expand() {
 			return
 		}
 		if n > maxInstances {
-			r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", r.addr(), n, maxInstances)})
+			r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", r.addr(), n, maxInstances)})
 			n = maxInstances
 		}
 		for i := 0; i < n; i++ {
@@ -131,7 +131,7 @@ func (r *resource) expand() {
 				k = cty.StringVal(ks)
 			}
 			if n++; n > maxInstances {
-				r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: "too-complex", Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", r.addr(), maxInstances, maxInstances)})
+				r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", r.addr(), maxInstances, maxInstances)})
 				break
 			}
 			add(k, e)

@@ -1,0 +1,37 @@
+package policy
+
+import (
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestQueryUnescape: the offset-keeping decoder decodes as url.QueryUnescape
+// does, and fails where it fails.
+func TestQueryUnescape(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "%7B", "%22", "+", "%2B", "%", "%4", "%zz", "é", " ", "%C3%A9", "%e2%82%ac"}
+	for n := 0; n < 2000; n++ {
+		var b strings.Builder
+		for k := r.IntN(8); k >= 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		raw := make([]int, len(s)+1)
+		for i := range raw {
+			raw[i] = 100 + i
+		}
+		got, gotRaw, bad := queryUnescape(s, raw)
+		want, err := url.QueryUnescape(s)
+		if (err != nil) != (bad >= 0) {
+			t.Fatalf("%q: bad=%d, url.QueryUnescape error %v", s, bad, err)
+		}
+		if err != nil {
+			continue
+		}
+		if string(got) != want || len(gotRaw) != len(got)+1 || gotRaw[len(got)] != 100+len(s) {
+			t.Fatalf("%q: got %q (offsets %v), want %q", s, got, gotRaw, want)
+		}
+	}
+}
