@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/eval"
-	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 )
@@ -143,7 +142,11 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 
 	ctx := eval.NewContext()
 	if o.contextFile != "" {
-		if err := readContextFile(o.contextFile, ctx); err != nil {
+		data, err := os.ReadFile(o.contextFile)
+		if err != nil {
+			return inputError(err)
+		}
+		if err := ctx.SetJSON(data, o.contextFile); err != nil {
 			return inputError(err)
 		}
 	}
@@ -186,44 +189,6 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	}
 	if d.Result != eval.Allow {
 		return exitWith(1)
-	}
-	return nil
-}
-
-// readContextFile reads a JSON object of key -> string | [string...].
-func readContextFile(file string, ctx *eval.Context) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	n, err := jsonpos.Parse(data)
-	if err != nil {
-		return fmt.Errorf("%s:%v", file, err)
-	}
-	lines := jsonpos.NewLines(data)
-	at := func(off int) string {
-		l, c := lines.Position(off)
-		return fmt.Sprintf("%s:%d:%d", file, l, c)
-	}
-	if n.Kind != jsonpos.Object {
-		return fmt.Errorf("%s: expected a JSON object of context keys, got %s", at(n.Off), n.Kind)
-	}
-	for _, m := range n.Members {
-		switch m.Value.Kind {
-		case jsonpos.String, jsonpos.Number, jsonpos.Bool:
-			ctx.Set(m.Key, m.Value.Text)
-		case jsonpos.Array:
-			vals := []string{}
-			for _, e := range m.Value.Elems {
-				if e.Kind != jsonpos.String && e.Kind != jsonpos.Number && e.Kind != jsonpos.Bool {
-					return fmt.Errorf("%s: context key %q: expected strings in the list, got %s", at(e.Off), m.Key, e.Kind)
-				}
-				vals = append(vals, e.Text)
-			}
-			ctx.Set(m.Key, vals...)
-		default:
-			return fmt.Errorf("%s: context key %q: expected a string or a list of strings, got %s", at(m.Value.Off), m.Key, m.Value.Kind)
-		}
 	}
 	return nil
 }
