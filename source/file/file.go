@@ -8,6 +8,12 @@
 // Problems with one file never stop the others from being read: they become
 // estate Gaps naming the file, line and column, and the files that are fine
 // still produce findings.
+//
+// Load and LoadPaths walk roots and read every JSON file in them. A Reader
+// does the same a step at a time (Walk a root, Read a file) for a caller
+// that shares the files among several readers, as package source does:
+// Read returns the Terraform plans and CloudFormation templates it finds
+// instead of reading them.
 package file
 
 import (
