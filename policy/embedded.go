@@ -7,8 +7,10 @@ import "github.com/ecrguard/ecrguard/internal/jsonpos"
 // get-repository-policy` output, the Content of `aws organizations
 // describe-policy`, a PolicyDocument string of authorization details. loc locates offsets of outer (FileLocator(outer,
 // file) for a whole file), so positions are the ones the user sees in outer.
-// When urlEncoded is set, the text is first URL-decoded (url.QueryUnescape's
-// rules: %XX is a byte, '+' a space), as the IAM API returns documents.
+// When urlEncoded is set, the text is first URL-decoded as the IAM API
+// returns documents ("URL-encoded compliant with RFC 3986"): %XX is a byte
+// and '+' stays '+', as the AWS CLI (Python's unquote) and url.PathUnescape
+// decode them.
 //
 // An error is a *Error; invalid JSON inside the string says it is the
 // embedded document's.
@@ -20,7 +22,7 @@ func ParseEmbedded(outer []byte, strOff int, loc Locator, urlEncoded bool) (*Doc
 	body := []byte(text)
 	if urlEncoded {
 		var bad int
-		body, raw, bad = queryUnescape(text, raw)
+		body, raw, bad = unescape(text, raw)
 		if bad >= 0 {
 			return nil, &Error{Pos: loc(raw[bad]), Msg: "invalid URL encoding: expected %XX with two hexadecimal digits"}
 		}
@@ -39,11 +41,11 @@ func ParseEmbedded(outer []byte, strOff int, loc Locator, urlEncoded bool) (*Doc
 	return decodeNode(n, inner)
 }
 
-// queryUnescape decodes s as url.QueryUnescape does ('+' is a space, %XX a
-// byte) and carries the source offsets along: raw has an entry per byte of s
+// unescape decodes s as url.PathUnescape does (%XX is a byte, everything
+// else stands for itself) and carries the source offsets along: raw has an entry per byte of s
 // plus one; the result has one per byte of the output plus one. On an
 // invalid escape it returns the index in s (bad >= 0) of the '%'.
-func queryUnescape(s string, raw []int) (out []byte, outRaw []int, bad int) {
+func unescape(s string, raw []int) (out []byte, outRaw []int, bad int) {
 	out = make([]byte, 0, len(s))
 	outRaw = make([]int, 0, len(s)+1)
 	for i := 0; i < len(s); {
@@ -55,10 +57,6 @@ func queryUnescape(s string, raw []int) (out []byte, outRaw []int, bad int) {
 			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
 			outRaw = append(outRaw, raw[i])
 			i += 3
-		case '+':
-			out = append(out, ' ')
-			outRaw = append(outRaw, raw[i])
-			i++
 		default:
 			out = append(out, c)
 			outRaw = append(outRaw, raw[i])

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestQueryUnescape: the offset-keeping decoder decodes as url.QueryUnescape
+// TestUnescape: the offset-keeping decoder decodes as url.PathUnescape
 // does, and fails where it fails.
-func TestQueryUnescape(t *testing.T) {
+func TestUnescape(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	pieces := []string{"a", "%7B", "%22", "+", "%2B", "%", "%4", "%zz", "é", " ", "%C3%A9", "%e2%82%ac"}
 	for n := 0; n < 2000; n++ {
@@ -22,10 +22,10 @@ func TestQueryUnescape(t *testing.T) {
 		for i := range raw {
 			raw[i] = 100 + i
 		}
-		got, gotRaw, bad := queryUnescape(s, raw)
-		want, err := url.QueryUnescape(s)
+		got, gotRaw, bad := unescape(s, raw)
+		want, err := url.PathUnescape(s)
 		if (err != nil) != (bad >= 0) {
-			t.Fatalf("%q: bad=%d, url.QueryUnescape error %v", s, bad, err)
+			t.Fatalf("%q: bad=%d, url.PathUnescape error %v", s, bad, err)
 		}
 		if err != nil {
 			continue

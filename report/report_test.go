@@ -66,6 +66,29 @@ func write(t *testing.T, f Format, r *rules.Result, o Options) []byte {
 	return buf.Bytes()
 }
 
+// checkGolden compares got with testdata/golden/name (go test -update
+// rewrites it).
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (run go test ./report -update and review the diff):\n%s", path, firstDiff(want, got))
+	}
+}
+
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases() {
 		formats := c.formats
@@ -74,24 +97,7 @@ func TestGolden(t *testing.T) {
 		}
 		for _, f := range formats {
 			t.Run(c.name+"/"+string(f), func(t *testing.T) {
-				got := write(t, f, c.result(), c.opts)
-				path := filepath.Join("testdata", "golden", c.name+"."+extension(f))
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./report -update to create it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from the output (run go test ./report -update and review the diff):\n%s", path, firstDiff(want, got))
-				}
+				checkGolden(t, c.name+"."+extension(f), write(t, f, c.result(), c.opts))
 			})
 		}
 	}

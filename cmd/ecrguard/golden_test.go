@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files (testdata/golden, testdata/iac/findings); review the diff by eye")
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden; review the diff by eye")
 
 // TestDemoGolden renders the bundled example estate (examples/, what
 // 'ecrguard demo' scans) in every report format and compares the bytes with

@@ -22,7 +22,7 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
-	"github.com/ecrguard/ecrguard/source/file"
+	"github.com/ecrguard/ecrguard/source"
 )
 
 // inputOptions are the flags every command that reads an estate shares.
@@ -140,10 +140,7 @@ func settings(cfg *config.Config) analysis.Settings {
 
 // readPaths reads files and folders given on the command line.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInputs) (*estate.Estate, error) {
-	iac := iacOptions{account: cfg.Account, region: cfg.Region, vars: tf.vars, varFiles: tf.varFiles}
-	est, err := loadInputs(ctx, newOSNames(paths), iac, func(opts file.Options) (*estate.Estate, error) {
-		return file.LoadPaths(ctx, paths, opts)
-	})
+	est, err := source.LoadPaths(ctx, paths, source.Options{Account: cfg.Account, Region: cfg.Region, Vars: tf.vars, VarFiles: tf.varFiles})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -152,9 +149,7 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInp
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := loadInputs(ctx, fsys, iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
-		return file.Load(ctx, fsys, roots, opts)
-	})
+	est, err := source.Load(ctx, fsys, roots, source.Options{Account: cfg.Account, Region: cfg.Region})
 	if err != nil {
 		return nil, inputError(err)
 	}

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/eval"
-	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/report"
 )
 
 type simulateOptions struct {
@@ -144,7 +142,11 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 
 	ctx := eval.NewContext()
 	if o.contextFile != "" {
-		if err := readContextFile(o.contextFile, ctx); err != nil {
+		data, err := os.ReadFile(o.contextFile)
+		if err != nil {
+			return inputError(err)
+		}
+		if err := ctx.SetJSON(data, o.contextFile); err != nil {
 			return inputError(err)
 		}
 	}
@@ -172,11 +174,12 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	eval.DeriveResource(full, &ps, o.resource)
 
 	if o.format == "json" {
-		if err := writeSimulateJSON(w, d); err != nil {
-			return err
-		}
+		err = report.WriteDecisionJSON(w, d)
 	} else {
-		writeSimulateTable(w, req, full, d)
+		err = report.WriteDecisionTable(w, req, full, d)
+	}
+	if err != nil {
+		return err
 	}
 	if len(d.Assumptions) > 0 {
 		// The decision rests on statements ecrguard could not evaluate
@@ -188,132 +191,4 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		return exitWith(1)
 	}
 	return nil
-}
-
-// readContextFile reads a JSON object of key -> string | [string...].
-func readContextFile(file string, ctx *eval.Context) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	n, err := jsonpos.Parse(data)
-	if err != nil {
-		return fmt.Errorf("%s:%v", file, err)
-	}
-	lines := jsonpos.NewLines(data)
-	at := func(off int) string {
-		l, c := lines.Position(off)
-		return fmt.Sprintf("%s:%d:%d", file, l, c)
-	}
-	if n.Kind != jsonpos.Object {
-		return fmt.Errorf("%s: expected a JSON object of context keys, got %s", at(n.Off), n.Kind)
-	}
-	for _, m := range n.Members {
-		switch m.Value.Kind {
-		case jsonpos.String, jsonpos.Number, jsonpos.Bool:
-			ctx.Set(m.Key, m.Value.Text)
-		case jsonpos.Array:
-			vals := []string{}
-			for _, e := range m.Value.Elems {
-				if e.Kind != jsonpos.String && e.Kind != jsonpos.Number && e.Kind != jsonpos.Bool {
-					return fmt.Errorf("%s: context key %q: expected strings in the list, got %s", at(e.Off), m.Key, e.Kind)
-				}
-				vals = append(vals, e.Text)
-			}
-			ctx.Set(m.Key, vals...)
-		default:
-			return fmt.Errorf("%s: context key %q: expected a string or a list of strings, got %s", at(m.Value.Off), m.Key, m.Value.Kind)
-		}
-	}
-	return nil
-}
-
-type matchedJSON struct {
-	Policy    string `json:"policy"`
-	Kind      string `json:"kind"`
-	Sid       string `json:"sid,omitempty"`
-	Statement int    `json:"statement"`
-	Effect    string `json:"effect"`
-	File      string `json:"file,omitempty"`
-	Line      int    `json:"line,omitempty"`
-	Column    int    `json:"column,omitempty"`
-}
-
-func matchedOf(ms []eval.Match) []matchedJSON {
-	out := []matchedJSON{}
-	for _, m := range ms {
-		out = append(out, matchedJSON{
-			Policy: m.Policy, Kind: m.Kind.String(), Sid: m.Statement.Sid, Statement: m.Statement.Index + 1,
-			Effect: m.Statement.Effect.String(), File: m.Statement.Pos.File, Line: m.Statement.Pos.Line, Column: m.Statement.Pos.Col,
-		})
-	}
-	return out
-}
-
-func writeSimulateJSON(w io.Writer, d eval.Decision) error {
-	type assumption struct {
-		matchedJSON
-		Unknown []string `json:"unknown"`
-		Applied bool     `json:"applied"`
-	}
-	out := struct {
-		Decision    string        `json:"decision"`
-		Matched     []matchedJSON `json:"matched"`
-		Reason      string        `json:"reason"`
-		Assumptions []assumption  `json:"assumptions,omitempty"`
-	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason}
-	for _, a := range d.Assumptions {
-		out.Assumptions = append(out.Assumptions, assumption{matchedJSON: matchedOf([]eval.Match{a.Match})[0], Unknown: a.Unknown, Applied: a.Applied})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-func writeSimulateTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Decision:\t%s\n", strings.ToUpper(d.Result.String()))
-	fmt.Fprintf(tw, "Reason:\t%s\n", d.Reason)
-	fmt.Fprintf(tw, "Request:\t%s %s on %s\n", r.Principal, r.Action, r.Resource)
-	tw.Flush()
-	if keys := ctx.Keys(); len(keys) > 0 {
-		fmt.Fprintln(w, "Context:")
-		for _, k := range keys {
-			v, _ := ctx.Get(k)
-			fmt.Fprintf(w, "  %s = %s\n", k, formatValues(v))
-		}
-	}
-	if len(d.Matched) > 0 {
-		fmt.Fprintln(w, "Decided by:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, m := range matchedOf(d.Matched) {
-			where := m.File
-			if m.Line > 0 {
-				where = fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Column)
-			}
-			label := fmt.Sprintf("statement %d", m.Statement)
-			if m.Sid != "" {
-				label = fmt.Sprintf("%q", m.Sid)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Effect, m.Kind, label, where)
-		}
-		tw.Flush()
-	}
-	for _, a := range d.Assumptions {
-		verb := "assumed to apply"
-		if !a.Applied {
-			verb = "assumed not to apply"
-		}
-		fmt.Fprintf(w, "Note: %s is %s because it has unknown elements: %s\n", a.Match, verb, strings.Join(a.Unknown, "; "))
-	}
-}
-
-func formatValues(v []string) string {
-	switch len(v) {
-	case 0:
-		return "[] (present, no values)"
-	case 1:
-		return v[0]
-	}
-	return "[" + strings.Join(v, ", ") + "]"
 }

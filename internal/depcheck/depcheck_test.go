@@ -30,6 +30,9 @@ var layers = []struct {
 	{"exposure", 2, nil},
 	{"identity", 2, nil},
 	{"validate", 2, nil},
+	// source routes files to the readers below it: the one package that
+	// imports them together.
+	{"source", 2, nil},
 	{"source/file", 2, nil},
 	{"source/live", 2, []string{"github.com/aws/"}},
 	{"source/terraform", 2, []string{"github.com/hashicorp/", "github.com/zclconf/", "github.com/apparentlymart/", "github.com/agext/", "github.com/mitchellh/", "golang.org/x/text", "github.com/google/go-cmp"}},

@@ -18,7 +18,7 @@ const needAccount = "set --account or the config key `account`"
 
 // rawPolicy reads a policy document file: a repository policy when it names
 // principals, an identity policy when it does not, an SCP in a scps/ folder.
-func (l *loader) rawPolicy(in *input) {
+func (l *Reader) rawPolicy(in *input) {
 	doc, err := policy.DecodeNode(in.root, in.loc)
 	if err != nil {
 		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
@@ -33,7 +33,7 @@ func (l *loader) rawPolicy(in *input) {
 // Policy.Content) writes it. Its content is read as the raw policy document
 // it is, positioned in the file; content that is not a policy document is a
 // Gap, since the file most likely holds one that could not be read.
-func (l *loader) encodedPolicy(in *input) {
+func (l *Reader) encodedPolicy(in *input) {
 	doc, err := policy.ParseEmbedded(in.data, in.root.Off, in.loc, false)
 	if err != nil {
 		var pe *policy.Error
@@ -47,7 +47,7 @@ func (l *loader) encodedPolicy(in *input) {
 }
 
 // rawPolicyDoc files doc, the policy document of a raw policy file.
-func (l *loader) rawPolicyDoc(in *input, doc *policy.Document) {
+func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {
@@ -84,7 +84,7 @@ func inSCPFolder(name string) bool {
 }
 
 // addSCP adds one level of the SCP hierarchy to the scanned account.
-func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
+func (l *Reader) addSCP(in *input, doc *policy.Document, name string) {
 	var problems []policy.Problem
 	for _, s := range doc.Statements {
 		p := s.Principal
@@ -116,7 +116,7 @@ func (l *loader) addSCP(in *input, doc *policy.Document, name string) {
 // repository whose policy another input already gave is merged as
 // estate.Estate.Merge merges two inputs: the same policy quietly, a
 // different one (or "no policy") as a conflict Gap.
-func (l *loader) setRepositoryPolicy(in *input, repo *estate.Repository, doc *policy.Document) {
+func (l *Reader) setRepositoryPolicy(in *input, repo *estate.Repository, doc *policy.Document) {
 	one := estate.New()
 	r := one.Account(repo.Account).Region(repo.Region).Repository(repo.Name)
 	r.SetPolicy(&estate.Policy{Name: "repository policy of " + repo.Name, Doc: doc, Source: doc.Pos})
@@ -126,7 +126,7 @@ func (l *loader) setRepositoryPolicy(in *input, repo *estate.Repository, doc *po
 
 // ecrPolicyOutput reads the output of aws ecr get-repository-policy or
 // get-registry-policy.
-func (l *loader) ecrPolicyOutput(in *input) {
+func (l *Reader) ecrPolicyOutput(in *input) {
 	o := in.objectAt(in.root, "")
 	acct := o.account("registryId", true)
 	repoName := ""
@@ -170,7 +170,7 @@ func (l *loader) ecrPolicyOutput(in *input) {
 // describeRepositories reads the output of aws ecr describe-repositories.
 // Repositories whose policy is not given stay Unread: the analysis reports
 // them as not assessed, never as clean.
-func (l *loader) describeRepositories(in *input) {
+func (l *Reader) describeRepositories(in *input) {
 	top := in.objectAt(in.root, "")
 	elems := top.array("repositories", true)
 	if top.err != nil {
@@ -250,7 +250,7 @@ func (l *loader) describeRepositories(in *input) {
 }
 
 // accountSetting reads the output of aws ecr get-account-setting.
-func (l *loader) accountSetting(in *input) {
+func (l *Reader) accountSetting(in *input) {
 	o := in.objectAt(in.root, "")
 	name := o.str("name", true)
 	value := o.str("value", true)
@@ -276,7 +276,7 @@ func (l *loader) accountSetting(in *input) {
 
 // tags reads the output of aws ecr list-tags-for-resource in a file named
 // NAME.tags.json, NAME being the repository's path below the scanned folder.
-func (l *loader) tags(in *input) {
+func (l *Reader) tags(in *input) {
 	o := in.objectAt(in.root, "")
 	elems := o.array("tags", true)
 	if o.err != nil {
@@ -326,7 +326,7 @@ func (l *loader) tags(in *input) {
 }
 
 // describePolicy reads the output of aws organizations describe-policy.
-func (l *loader) describePolicy(in *input) {
+func (l *Reader) describePolicy(in *input) {
 	top := in.objectAt(in.root, "")
 	p := top.sub("Policy", true)
 	var sum *object

@@ -8,6 +8,12 @@
 // Problems with one file never stop the others from being read: they become
 // estate Gaps naming the file, line and column, and the files that are fine
 // still produce findings.
+//
+// Load and LoadPaths walk roots and read every JSON file in them. A Reader
+// does the same a step at a time (Walk a root, Read a file) for a caller
+// that shares the files among several readers, as package source does:
+// Read returns the Terraform plans and CloudFormation templates it finds
+// instead of reading them.
 package file
 
 import (
@@ -35,50 +41,22 @@ type Options struct {
 	// Region is the region of inputs that name none (config `region`,
 	// --region); "" means estate.DefaultRegion.
 	Region string
-	// Other, when set, is offered the files of the walk before the file
-	// reader takes them, and returns whether it takes a file itself. It
-	// is offered, in this order: each file that is not JSON by its name,
-	// as the walk finds it; once every root is walked, each JSON file
-	// before it is read; and each JSON file whose content is a Terraform
-	// plan or a CloudFormation template. A file it takes is not read or
-	// noted by the file reader; a file that is not JSON and that it does
-	// not take is noted as skipped. cmd/ecrguard sets it to hand
-	// infrastructure as code to its readers during this one walk (a source
-	// package does not import another), so that every file goes to
-	// exactly one reader: a JSON policy that a Terraform module reads with
-	// file() is the module's, not a raw repository policy.
-	Other func(OtherFile) bool
 }
 
-// OtherFile is a file the walk found that is not the file reader's.
-type OtherFile struct {
-	// FS and Path locate the file; Name is the file as users know it,
-	// for positions and messages (Path prefixed with the folder given to
-	// LoadPaths).
-	FS   fs.FS
-	Path string
-	Name string
-	Kind OtherKind
-	// Data is the file's content when the file reader read it (the JSON
-	// kinds), else nil.
-	Data []byte
-}
+// Kind says whose a JSON file is, by its content.
+type Kind uint8
 
-// OtherKind says what the file reader saw of a file that is not its own.
-type OtherKind uint8
-
-// Kinds of OtherFile.
+// Kinds of JSON file.
 const (
-	// NotJSON: a file whose name does not end in .json, or ends in
-	// .tf.json or .tfvars.json; the file reader did not read it.
-	NotJSON OtherKind = iota
-	// JSON: a .json file, not read yet.
-	JSON
+	// Input: the file reader's (read, or noted or a gap when it is not an
+	// ecrguard input).
+	Input Kind = iota
 	// TerraformPlan: JSON with format_version and planned_values or
-	// resource_changes (`terraform show -json`).
+	// resource_changes (`terraform show -json`), for the Terraform reader.
 	TerraformPlan
 	// CloudFormationJSON: JSON with AWSTemplateFormatVersion, or with
-	// Resources whose entries have a Type starting with AWS::.
+	// Resources whose entries have a Type starting with AWS::, for the
+	// CloudFormation reader.
 	CloudFormationJSON
 )
 
@@ -102,21 +80,95 @@ const MaxFileSize = 512 << 20
 // root that does not exist (or is not a valid path) and a cancelled ctx are
 // returned errors.
 func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
-	l := newLoader(ctx, opts)
-	for _, root := range roots {
-		if err := l.root(fsys, root, func(p string) string { return p }); err != nil {
-			return nil, err
-		}
-	}
-	l.readQueued()
-	return l.finish()
+	return load(ctx, FSRoots(fsys, roots), opts)
 }
 
 // LoadPaths is Load for paths of the operating system, as a user types them:
 // file names in positions and messages keep the form of the path given
 // ("../policies/app.json:3:5").
 func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
-	l := newLoader(ctx, opts)
+	roots, err := PathRoots(paths)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, roots, opts)
+}
+
+// load walks roots, reads their JSON files once every root is walked, and
+// notes the other files as not the file reader's.
+func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, error) {
+	r := NewReader(ctx, opts)
+	var queue []File
+	for _, root := range roots {
+		files, err := r.Walk(root)
+		if err != nil {
+			return nil, err
+		}
+		var skipped []File
+		for _, f := range files {
+			switch {
+			case f.JSON():
+				queue = append(queue, f)
+			case f.Path == root.Path:
+				// A root that is not JSON is named in its own note.
+				r.Read(f)
+			default:
+				skipped = append(skipped, f)
+			}
+		}
+		r.noteSkipped(root, skipped)
+	}
+	for _, f := range queue {
+		if ctx.Err() != nil {
+			break
+		}
+		switch kind, _ := r.Read(f); kind {
+		case TerraformPlan:
+			r.note(f.Name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+		case CloudFormationJSON:
+			r.note(f.Name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+		}
+	}
+	return r.Estate()
+}
+
+// A Root is a file or folder to walk: Path in FS, in fs.ValidPath form
+// ("." is the whole of FS).
+type Root struct {
+	FS   fs.FS
+	Path string
+	// Dir is the folder FS stands for, as users name it: the names in
+	// positions and messages are paths of FS joined to Dir ("." leaves
+	// them as they are).
+	Dir string
+}
+
+// name returns the name users see of p, a path of r.FS.
+func (r Root) name(p string) string {
+	switch {
+	case r.Dir == "" || r.Dir == ".":
+		return p
+	case p == ".":
+		return r.Dir
+	}
+	return path.Join(r.Dir, p)
+}
+
+// FSRoots returns the roots of fsys named by their paths.
+func FSRoots(fsys fs.FS, paths []string) []Root {
+	roots := make([]Root, len(paths))
+	for i, p := range paths {
+		roots[i] = Root{FS: fsys, Path: p, Dir: "."}
+	}
+	return roots
+}
+
+// PathRoots returns the roots of paths of the operating system, as a user
+// types them ("../infra", "/src/policies/app.json"): each walks the
+// folder, or the file in its folder, and names files with the path given.
+// A path that does not exist is an error.
+func PathRoots(paths []string) ([]Root, error) {
+	var roots []Root
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -126,43 +178,51 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 		if !info.IsDir() {
 			dir, root = filepath.Dir(p), filepath.Base(p)
 		}
-		prefix := filepath.ToSlash(filepath.Clean(dir))
-		display := func(fp string) string {
-			if prefix == "." {
-				return fp
-			}
-			if fp == "." {
-				return prefix
-			}
-			return path.Join(prefix, fp)
-		}
-		if err := l.root(os.DirFS(dir), root, display); err != nil {
-			return nil, err
-		}
+		roots = append(roots, Root{FS: os.DirFS(dir), Path: root, Dir: filepath.ToSlash(filepath.Clean(dir))})
 	}
-	l.readQueued()
-	return l.finish()
+	return roots, nil
 }
 
-type loader struct {
+// File is a file a walk found.
+type File struct {
+	// FS and Path locate the file.
+	FS   fs.FS
+	Path string
+	// Name is the file as users know it, for positions and messages.
+	Name string
+	// Rel is its path below the folder walked, or its base name when it
+	// was a root itself: raw repository policies and tags are named after
+	// it, and raw SCPs are found by its scps/ folder.
+	Rel string
+}
+
+// JSON reports whether the file is a candidate for the file reader: its
+// name ends in .json, and not in Terraform's .tf.json or .tfvars.json.
+func (f File) JSON() bool { return isJSONName(f.Path) }
+
+// A Reader walks folders and reads files into one estate. Its methods are
+// called from one goroutine.
+type Reader struct {
 	ctx  context.Context
 	opts Options
 	est  *estate.Estate
-	// seen holds the files read, so that overlapping roots read each once.
-	seen map[string]bool
-	// queue holds the JSON files the walks found, read once every root is
-	// walked (Options.Other has then seen every other file).
-	queue []queued
+	// found holds the files walks found, and seen the files read, so that
+	// overlapping roots give and read each file once.
+	found map[string]bool
+	seen  map[string]bool
 	iam   map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
 }
 
-func newLoader(ctx context.Context, opts Options) *loader {
-	return &loader{ctx: ctx, opts: opts, est: estate.New(), seen: map[string]bool{}, iam: map[string]*iamAccount{}}
+// NewReader returns a reader of files into an empty estate.
+func NewReader(ctx context.Context, opts Options) *Reader {
+	return &Reader{ctx: ctx, opts: opts, est: estate.New(), found: map[string]bool{}, seen: map[string]bool{}, iam: map[string]*iamAccount{}}
 }
 
-func (l *loader) finish() (*estate.Estate, error) {
+// Estate returns what was read, or ctx's error when it was cancelled.
+// The reader is done with then.
+func (l *Reader) Estate() (*estate.Estate, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -170,37 +230,43 @@ func (l *loader) finish() (*estate.Estate, error) {
 	return l.est, nil
 }
 
-// root walks one root. display turns a path of fsys into the name users see.
-func (l *loader) root(fsys fs.FS, root string, display func(string) string) error {
-	if !fs.ValidPath(root) {
-		return fmt.Errorf("%s: not a valid path (want a slash-separated path relative to the scanned file system)", root)
+// Walk walks root in lexical order and returns the regular files (and
+// links to files) it holds that no earlier walk found. It skips version
+// control folders quietly, and tools' folders, links to folders and
+// ecrguard's config file with a note; a folder or file it cannot read is a
+// Gap. Only a root that does not exist (or is not a valid path) and a
+// cancelled ctx are errors.
+func (l *Reader) Walk(root Root) ([]File, error) {
+	if !fs.ValidPath(root.Path) {
+		return nil, fmt.Errorf("%s: not a valid path (want a slash-separated path relative to the scanned file system)", root.Path)
 	}
-	info, err := fs.Stat(fsys, root)
+	fsys := root.FS
+	info, err := fs.Stat(fsys, root.Path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: %w", display(root), fs.ErrNotExist)
+			return nil, fmt.Errorf("%s: %w", root.name(root.Path), fs.ErrNotExist)
 		}
-		l.gap(estate.Gap{Source: display(root), Code: estate.GapReadError, Message: err.Error()})
-		return nil
+		l.gap(estate.Gap{Source: root.name(root.Path), Code: estate.GapReadError, Message: err.Error()})
+		return nil, nil
+	}
+	var files []File
+	add := func(p, rel string) {
+		name := root.name(p)
+		if !l.found[name] {
+			l.found[name] = true
+			files = append(files, File{FS: fsys, Path: p, Name: name, Rel: rel})
+		}
 	}
 	if !info.IsDir() {
-		if isJSONName(root) {
-			l.queue = append(l.queue, queued{fsys, root, display(root), path.Base(root)})
-		} else {
-			l.file(fsys, root, display(root), path.Base(root))
-		}
-		return nil
+		add(root.Path, path.Base(root.Path))
+		return files, nil
 	}
-	// Skipped files are summed up per folder and kind: a source tree holds
-	// many. The kind "" is "not JSON".
-	type skip struct{ dir, kind string }
-	skipped := map[skip][]string{}
-	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, root.Path, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := l.ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
 		if err != nil {
-			l.gap(estate.Gap{Source: display(p), Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
+			l.gap(estate.Gap{Source: root.name(p), Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -208,25 +274,25 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if p == root {
+			if p == root.Path {
 				return nil
 			}
 			if vcsDirs[name] {
 				return fs.SkipDir
 			}
 			if what, ok := toolDirs[name]; ok {
-				l.note(display(p), "skipped: "+name+" holds "+what+", not ecrguard inputs (scan it as a root to read it)")
+				l.note(root.name(p), "skipped: "+name+" holds "+what+", not ecrguard inputs (scan it as a root to read it)")
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if p != root && configFiles[name] {
+		if p != root.Path && configFiles[name] {
 			// The config (cmd/ecrguard reads it), not an input.
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			if st, err := fs.Stat(fsys, p); err == nil && st.IsDir() {
-				l.note(display(p), "symbolic link to a folder, not followed; scan its target to read it")
+				l.note(root.name(p), "symbolic link to a folder, not followed; scan its target to read it")
 				return nil
 			}
 		}
@@ -234,27 +300,27 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 			return nil
 		}
 		rel := p
-		if root != "." {
-			rel = strings.TrimPrefix(p, root+"/")
+		if root.Path != "." {
+			rel = strings.TrimPrefix(p, root.Path+"/")
 		}
-		if !isJSONName(name) {
-			if l.seen[display(p)] {
-				return nil
-			}
-			if l.offer(OtherFile{FS: fsys, Path: p, Name: display(p), Kind: NotJSON}) {
-				return nil
-			}
-			k := skip{path.Dir(p), iacKind(name)}
-			if l.opts.Other != nil {
-				// Other saw the file and did not want it: one note.
-				k.kind = ""
-			}
-			skipped[k] = append(skipped[k], name)
-			return nil
-		}
-		l.queue = append(l.queue, queued{fsys, p, display(p), rel})
+		add(p, rel)
 		return nil
 	})
+	if err != nil && l.ctx.Err() != nil {
+		return nil, l.ctx.Err()
+	}
+	return files, nil
+}
+
+// noteSkipped notes the files of a walk of root that are not JSON, summed
+// up per folder and kind: a source tree holds many.
+func (l *Reader) noteSkipped(root Root, files []File) {
+	type skip struct{ dir, kind string }
+	skipped := map[skip][]string{}
+	for _, f := range files {
+		k := skip{path.Dir(f.Path), iacKind(f.Path)}
+		skipped[k] = append(skipped[k], path.Base(f.Path))
+	}
 	keys := make([]skip, 0, len(skipped))
 	for k := range skipped {
 		keys = append(keys, k)
@@ -267,18 +333,12 @@ func (l *loader) root(fsys fs.FS, root string, display func(string) string) erro
 	})
 	for _, k := range keys {
 		names := skipped[k]
-		if l.opts.Other != nil {
-			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not inputs ecrguard reads (%s): inputs are JSON policies and AWS CLI outputs, Terraform and CloudFormation", len(names), listSome(names, 5)))
-		} else if k.kind == "" {
-			l.note(display(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
+		if k.kind == "" {
+			l.note(root.name(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
 		} else {
-			l.note(display(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
+			l.note(root.name(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
 		}
 	}
-	if err != nil && l.ctx.Err() != nil {
-		return l.ctx.Err()
-	}
-	return nil
 }
 
 // vcsDirs are version control folders: a walk skips them without a word.
@@ -344,9 +404,6 @@ type input struct {
 	name string
 	rel  string
 	data []byte
-	// fsys and path locate the file, for Options.Other.
-	fsys fs.FS
-	path string
 	root *jsonpos.Node
 	li   *lineIndex
 	loc  policy.Locator
@@ -360,57 +417,34 @@ func (in *input) errorf(off int, format string, args ...any) error {
 	return &policy.Error{Pos: in.pos(off), Msg: fmt.Sprintf(format, args...)}
 }
 
-// queued is a JSON file found by a walk: its path in fsys, its name as
-// users know it, and its path below the walk's root.
-type queued struct {
-	fsys            fs.FS
-	path, name, rel string
-}
-
-// readQueued reads the JSON files the walks found.
-func (l *loader) readQueued() {
-	for _, q := range l.queue {
-		if l.ctx.Err() != nil {
-			return
-		}
-		l.file(q.fsys, q.path, q.name, q.rel)
-	}
-	l.queue = nil
-}
-
-// file reads one file. Its problems become Gaps.
-func (l *loader) file(fsys fs.FS, p, name, rel string) {
+// Read reads one file into the estate, once. Its problems become Gaps, and
+// a file that is not an ecrguard input a Note. A file whose content is a
+// Terraform plan or a CloudFormation template is not read: Read returns
+// its kind and content, for the reader of that kind.
+func (l *Reader) Read(f File) (Kind, []byte) {
+	name := f.Name
 	if l.seen[name] {
-		return
-	}
-	kind := JSON
-	if !isJSONName(p) {
-		kind = NotJSON
-	}
-	if l.offer(OtherFile{FS: fsys, Path: p, Name: name, Kind: kind}) {
-		return
+		return Input, nil
 	}
 	l.seen[name] = true
-	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > MaxFileSize {
+	if info, err := fs.Stat(f.FS, f.Path); err == nil && info.Size() > MaxFileSize {
 		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads", info.Size(), MaxFileSize)})
-		return
+		return Input, nil
 	}
-	data, err := fs.ReadFile(fsys, p)
+	data, err := fs.ReadFile(f.FS, f.Path)
 	if err != nil {
 		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
-		return
+		return Input, nil
 	}
-	if !isJSONName(p) {
-		if l.opts.Other != nil {
-			l.note(name, "skipped: not an input ecrguard reads (inputs are JSON policies and AWS CLI outputs, Terraform and CloudFormation)")
-		} else if kind := iacKind(p); kind != "" {
+	if !f.JSON() {
+		if kind := iacKind(f.Path); kind != "" {
 			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
 		} else {
 			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
 		}
-		return
+		return Input, nil
 	}
-	in := &input{name: name, rel: rel, data: data, fsys: fsys, path: p}
+	in := &input{name: name, rel: f.Rel, data: data}
 	in.li = newLineIndex(data)
 	in.loc = in.li.locator(name)
 	root, err := jsonpos.Parse(data)
@@ -421,35 +455,35 @@ func (l *loader) file(fsys fs.FS, p, name, rel string) {
 		} else {
 			l.gap(estate.Gap{Source: name, Code: estate.GapParseError, Message: "invalid JSON: " + err.Error()})
 		}
-		return
+		return Input, nil
 	}
 	in.root = root
-	l.classify(in)
+	if kind := l.classify(in); kind != Input {
+		return kind, data
+	}
+	return Input, nil
 }
 
-// classify detects the file's kind by its content and reads it.
-func (l *loader) classify(in *input) {
+// classify detects the file's kind by its content and reads it, unless it
+// is another reader's: then it returns the kind.
+func (l *Reader) classify(in *input) Kind {
 	obj := in.root
 	if obj.Kind == jsonpos.String {
 		l.encodedPolicy(in)
-		return
+		return Input
 	}
 	if obj.Kind != jsonpos.Object {
 		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object (or a policy document written as a JSON string)", article(obj.Kind), obj.Kind))
-		return
+		return Input
 	}
 	has := func(key string) bool { return obj.Get(key) != nil }
 	switch {
 	case has("ecrguard_snapshot"):
 		l.snapshot(in)
 	case has("format_version") && (has("planned_values") || has("resource_changes")):
-		if !l.offer(OtherFile{FS: in.fsys, Path: in.path, Name: in.name, Kind: TerraformPlan, Data: in.data}) {
-			l.note(in.name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
-		}
+		return TerraformPlan
 	case isCloudFormation(obj):
-		if !l.offer(OtherFile{FS: in.fsys, Path: in.path, Name: in.name, Kind: CloudFormationJSON, Data: in.data}) {
-			l.note(in.name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
-		}
+		return CloudFormationJSON
 	case has("policyText"):
 		l.ecrPolicyOutput(in)
 	case isDescribePolicy(obj):
@@ -467,6 +501,7 @@ func (l *loader) classify(in *input) {
 	default:
 		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details or aws organizations describe-policy)")
 	}
+	return Input
 }
 
 func article(k jsonpos.Kind) string {
@@ -536,7 +571,7 @@ func isAuthorizationDetails(obj *jsonpos.Node) bool {
 // not assessed. A snapshot that does not read is one gap at its position;
 // nothing of it is used, since a half-read snapshot could hide what it
 // holds.
-func (l *loader) snapshot(in *input) {
+func (l *Reader) snapshot(in *input) {
 	e, _, err := estate.ReadSnapshot(in.data, in.name)
 	if err != nil {
 		g := estate.Gap{Source: in.name, Code: estate.GapInvalidInput, Message: "ecrguard snapshot: " + err.Error()}
@@ -550,24 +585,14 @@ func (l *loader) snapshot(in *input) {
 	l.est.Merge(e)
 }
 
-func (l *loader) gap(g estate.Gap) { l.est.AddGap(g) }
+func (l *Reader) gap(g estate.Gap) { l.est.AddGap(g) }
 
-// offer gives f to Options.Other and reports whether it took it. A file
-// taken is marked read, so that overlapping roots offer it once.
-func (l *loader) offer(f OtherFile) bool {
-	if l.opts.Other == nil || !l.opts.Other(f) {
-		return false
-	}
-	l.seen[f.Name] = true
-	return true
-}
-
-func (l *loader) note(source, msg string) {
+func (l *Reader) note(source, msg string) {
 	l.est.AddNote(estate.Note{Source: source, Message: msg})
 }
 
 // gapFor records err, an error about in, as a Gap.
-func (l *loader) gapFor(in *input, code estate.GapCode, err error, account, region, resource string) {
+func (l *Reader) gapFor(in *input, code estate.GapCode, err error, account, region, resource string) {
 	g := estate.Gap{Source: in.name, Code: code, Account: account, Region: region, Resource: resource}
 	if code == estate.GapParseError {
 		// A policy that does not decode: ECR011 names each of its problems.

@@ -42,7 +42,7 @@ type ref struct {
 	pos  policy.Pos
 }
 
-func (l *loader) iamAccount(id string) *iamAccount {
+func (l *Reader) iamAccount(id string) *iamAccount {
 	a := l.iam[id]
 	if a == nil {
 		acct := l.est.Account(id)
@@ -63,7 +63,7 @@ func (l *loader) iamAccount(id string) *iamAccount {
 
 // details reads one authorization-details file.
 type details struct {
-	l  *loader
+	l  *Reader
 	in *input
 	// accounts are the accounts the file's identities belong to.
 	accounts map[string]bool
@@ -71,7 +71,7 @@ type details struct {
 
 // authorizationDetails reads the output of aws iam
 // get-account-authorization-details (one page, or all of them).
-func (l *loader) authorizationDetails(in *input) {
+func (l *Reader) authorizationDetails(in *input) {
 	d := &details{l: l, in: in, accounts: map[string]bool{}}
 	lists := map[string][]*jsonpos.Node{}
 	top := in.objectAt(in.root, "")
@@ -415,7 +415,7 @@ func (d *details) markBroken(account, arn string) {
 	d.l.brokenAWS(arn)
 }
 
-func (l *loader) brokenAWS(arn string) {
+func (l *Reader) brokenAWS(arn string) {
 	if l.brokenManaged == nil {
 		l.brokenManaged = map[string]bool{}
 	}
@@ -436,7 +436,7 @@ func (d *details) addRefs(a *iamAccount, arns []string, refs []ref) {
 // finishIAM runs the checks that need every file read: pages missing,
 // groups and managed policies referred to but not described (AWS managed
 // policies the catalog embeds are filled in from it, with a Note).
-func (l *loader) finishIAM() {
+func (l *Reader) finishIAM() {
 	for _, id := range sortedKeys(l.iam) {
 		a := l.iam[id]
 		a.iam.Source = strings.Join(a.files, ", ")

@@ -9,90 +9,79 @@ import (
 	"testing/fstest"
 )
 
-// Options.Other is offered every file once the way its doc says: files that
-// are not JSON first, then JSON files before they are read, then plans and
-// templates with their content. A file it declines is noted or read; a
-// file it takes is neither read nor noted.
-func TestOther(t *testing.T) {
+// A Reader's walks give every file once, in lexical order, whatever its
+// kind; Read reads the file reader's own and returns the plans and
+// templates, with their content, for their readers.
+func TestWalkAndRead(t *testing.T) {
 	raw := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`
 	fsys := fstest.MapFS{
-		"iac/main.tf":                         {Data: []byte(`resource "aws_ecr_repository" "app" {}`)},
-		"iac/prod.tfvars":                     {Data: []byte(`x = 1`)},
-		"iac/stack.yaml":                      {Data: []byte("Resources: {}\n")},
-		"iac/k8s.yml":                         {Data: []byte("kind: Pod\n")},
-		"iac/main.tf.json":                    {Data: []byte(`{"resource": {}}`)},
-		"iac/plan.json":                       {Data: []byte(`{"format_version": "1.2", "planned_values": {}}`)},
-		"iac/template.json":                   {Data: []byte(`{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}`)},
-		"iac/app.json":                        {Data: []byte(raw)},
-		"iac/policies/used-by-terraform.json": {Data: []byte(raw)},
-		"iac/.terraform/x.tf":                 {Data: []byte(``)},
-		"iac/README.md":                       {Data: []byte(`# hi`)},
-		"iac/sub/terraform.tf":                {Data: []byte(``)},
+		"iac/main.tf":         {Data: []byte(`resource "aws_ecr_repository" "app" {}`)},
+		"iac/stack.yaml":      {Data: []byte("Resources: {}\n")},
+		"iac/main.tf.json":    {Data: []byte(`{"resource": {}}`)},
+		"iac/plan.json":       {Data: []byte(`{"format_version": "1.2", "planned_values": {}}`)},
+		"iac/template.json":   {Data: []byte(`{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}`)},
+		"iac/app.json":        {Data: []byte(raw)},
+		"iac/.terraform/x.tf": {Data: []byte(``)},
+		"iac/.ecrguard.yaml":  {Data: []byte(``)},
+		"iac/README.md":       {Data: []byte(`# hi`)},
+		"iac/sub/a.json":      {Data: []byte(raw)},
 	}
-	var offered []string
-	jsonSeen := false
-	other := func(f OtherFile) bool {
-		offered = append(offered, fmt.Sprintf("%s %d %d", f.Name, f.Kind, len(f.Data)))
-		if f.Path != f.Name || f.FS == nil {
-			t.Errorf("%s: path %q, FS %v", f.Name, f.Path, f.FS)
+	r := NewReader(context.Background(), Options{Account: "111122223333"})
+	var walked, read []string
+	// The second and third roots overlap the first: their files are not
+	// given again.
+	for _, root := range FSRoots(fsys, []string{"iac", "iac/stack.yaml", "iac/sub"}) {
+		files, err := r.Walk(root)
+		if err != nil {
+			t.Fatal(err)
 		}
-		switch f.Kind {
-		case NotJSON:
-			if jsonSeen {
-				t.Errorf("%s offered after a JSON file", f.Name)
+		for _, f := range files {
+			walked = append(walked, fmt.Sprintf("%s rel=%s json=%v", f.Name, f.Rel, f.JSON()))
+			if f.Path != f.Name || f.FS == nil {
+				t.Errorf("%s: path %q, FS %v", f.Name, f.Path, f.FS)
 			}
-			return !strings.HasSuffix(f.Name, ".yml") && !strings.HasSuffix(f.Name, ".md")
-		case JSON:
-			jsonSeen = true
-			return f.Name == "iac/policies/used-by-terraform.json"
+			if f.JSON() {
+				kind, data := r.Read(f)
+				read = append(read, fmt.Sprintf("%s %d %d", f.Name, kind, len(data)))
+				// A second Read of a file reads nothing.
+				if kind, data := r.Read(f); kind != Input || data != nil {
+					t.Errorf("%s read twice: %d %q", f.Name, kind, data)
+				}
+			}
 		}
-		return true
 	}
-	// The second root overlaps the first: each file is offered once.
-	e, err := Load(context.Background(), fsys, []string{"iac", "iac/stack.yaml", "iac/plan.json"}, Options{Account: "111122223333", Other: other})
+	wantWalked := []string{
+		"iac/README.md rel=README.md json=false",
+		"iac/app.json rel=app.json json=true",
+		"iac/main.tf rel=main.tf json=false",
+		"iac/main.tf.json rel=main.tf.json json=false",
+		"iac/plan.json rel=plan.json json=true",
+		"iac/stack.yaml rel=stack.yaml json=false",
+		"iac/sub/a.json rel=sub/a.json json=true",
+		"iac/template.json rel=template.json json=true",
+	}
+	if !slices.Equal(walked, wantWalked) {
+		t.Errorf("walked\n%s\nwant\n%s", strings.Join(walked, "\n"), strings.Join(wantWalked, "\n"))
+	}
+	wantRead := []string{"iac/app.json 0 0", "iac/plan.json 1 47", "iac/sub/a.json 0 0", "iac/template.json 2 59"}
+	if !slices.Equal(read, wantRead) {
+		t.Errorf("read %q, want %q", read, wantRead)
+	}
+	e, err := r.Estate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		// Every file that is not JSON, as the walk finds it.
-		"iac/README.md 0 0",
-		"iac/k8s.yml 0 0",
-		"iac/main.tf 0 0",
-		"iac/main.tf.json 0 0",
-		"iac/prod.tfvars 0 0",
-		"iac/stack.yaml 0 0",
-		"iac/sub/terraform.tf 0 0",
-		// Then each JSON file before it is read, and again with its
-		// content when it is a plan or a template.
-		"iac/app.json 1 0",
-		"iac/plan.json 1 0",
-		"iac/plan.json 2 47",
-		"iac/policies/used-by-terraform.json 1 0",
-		"iac/template.json 1 0",
-		"iac/template.json 3 59",
-	}
-	if !slices.Equal(offered, want) {
-		t.Errorf("offered\n%s\nwant\n%s", strings.Join(offered, "\n"), strings.Join(want, "\n"))
-	}
-	if got := len(e.Lookup("111122223333").Region("").Repositories()); got != 1 {
-		t.Errorf("%d repositories, want app only", got)
+	if got := len(e.Lookup("111122223333").Region("").Repositories()); got != 2 {
+		t.Errorf("%d repositories, want app and a", got)
 	}
 	var notes []string
 	for _, n := range e.Notes {
 		notes = append(notes, n.Source+": "+n.Message)
 	}
-	wantNotes := []string{
-		// Terraform's downloads are not read, and a note says so.
-		"iac/.terraform: skipped: .terraform holds Terraform's downloaded modules and providers",
-		"iac: skipped 2 file(s) that are not inputs ecrguard reads (README.md, k8s.yml)",
-	}
-	if len(notes) != len(wantNotes) {
-		t.Fatalf("notes %q, want %q", notes, wantNotes)
-	}
-	for i, w := range wantNotes {
-		if !strings.HasPrefix(notes[i], w) {
-			t.Errorf("note %q, want one starting %q", notes[i], w)
-		}
+	// Terraform's downloads are not walked, and a note says so; the rest
+	// is the caller's to note.
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "iac/.terraform: skipped: .terraform holds Terraform's downloaded modules and providers") {
+		t.Errorf("notes %q, want one on iac/.terraform", notes)
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 // compliant with RFC 3986", GetAccountAuthorizationDetails in the IAM API
 // Reference). The AWS CLI decodes them with Python's unquote, which leaves
 // '+' alone; url.PathUnescape does the same (QueryUnescape would turn a
-// literal '+' into a space).
+// literal '+' into a space), as does policy.ParseEmbedded for files.
 func decodeIAMDocument(s string) (string, error) {
 	out, err := url.PathUnescape(s)
 	if err != nil {

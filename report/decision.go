@@ -1,0 +1,117 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ecrguard/ecrguard/eval"
+)
+
+// matchedJSON is a statement that made a decision, in JSON.
+type matchedJSON struct {
+	Policy    string `json:"policy"`
+	Kind      string `json:"kind"`
+	Sid       string `json:"sid,omitempty"`
+	Statement int    `json:"statement"`
+	Effect    string `json:"effect"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+}
+
+// matchedOf returns the statements ms in JSON.
+func matchedOf(ms []eval.Match) []matchedJSON {
+	out := []matchedJSON{}
+	for _, m := range ms {
+		out = append(out, matchedJSON{
+			Policy: m.Policy, Kind: m.Kind.String(), Sid: m.Statement.Sid, Statement: m.Statement.Index + 1,
+			Effect: m.Statement.Effect.String(), File: m.Statement.Pos.File, Line: m.Statement.Pos.Line, Column: m.Statement.Pos.Col,
+		})
+	}
+	return out
+}
+
+// WriteDecisionJSON writes the decision of `ecrguard simulate` as JSON:
+// the decision, the statements that made it, and the statements it
+// assumed to apply or not because they have elements that could not be
+// evaluated.
+func WriteDecisionJSON(w io.Writer, d eval.Decision) error {
+	type assumption struct {
+		matchedJSON
+		Unknown []string `json:"unknown"`
+		Applied bool     `json:"applied"`
+	}
+	out := struct {
+		Decision    string        `json:"decision"`
+		Matched     []matchedJSON `json:"matched"`
+		Reason      string        `json:"reason"`
+		Assumptions []assumption  `json:"assumptions,omitempty"`
+	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason}
+	for _, a := range d.Assumptions {
+		out.Assumptions = append(out.Assumptions, assumption{matchedJSON: matchedOf([]eval.Match{a.Match})[0], Unknown: a.Unknown, Applied: a.Applied})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteDecisionTable writes the decision of `ecrguard simulate` on r as
+// text: the decision and its reason, the request, ctx (the request's
+// context with the keys AWS adds), the statements that decided it, and a
+// note on each assumption.
+func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Decision:\t%s\n", strings.ToUpper(d.Result.String()))
+	fmt.Fprintf(tw, "Reason:\t%s\n", d.Reason)
+	fmt.Fprintf(tw, "Request:\t%s %s on %s\n", r.Principal, r.Action, r.Resource)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if keys := ctx.Keys(); len(keys) > 0 {
+		fmt.Fprintln(w, "Context:")
+		for _, k := range keys {
+			v, _ := ctx.Get(k)
+			fmt.Fprintf(w, "  %s = %s\n", k, formatValues(v))
+		}
+	}
+	if len(d.Matched) > 0 {
+		fmt.Fprintln(w, "Decided by:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, m := range matchedOf(d.Matched) {
+			where := m.File
+			if m.Line > 0 {
+				where = fmt.Sprintf("%s:%d:%d", m.File, m.Line, m.Column)
+			}
+			label := fmt.Sprintf("statement %d", m.Statement)
+			if m.Sid != "" {
+				label = fmt.Sprintf("%q", m.Sid)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Effect, m.Kind, label, where)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, a := range d.Assumptions {
+		verb := "assumed to apply"
+		if !a.Applied {
+			verb = "assumed not to apply"
+		}
+		fmt.Fprintf(w, "Note: %s is %s because it has unknown elements: %s\n", a.Match, verb, strings.Join(a.Unknown, "; "))
+	}
+	return nil
+}
+
+// formatValues writes a context key's values.
+func formatValues(v []string) string {
+	switch len(v) {
+	case 0:
+		return "[] (present, no values)"
+	case 1:
+		return v[0]
+	}
+	return "[" + strings.Join(v, ", ") + "]"
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// WriteRulesTable writes the rule catalog rs as a table: id, severity,
+// what each judges and its title (`ecrguard rules`).
+func WriteRulesTable(w io.Writer, rs []rules.Rule) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tJUDGES\tTITLE")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Scope, r.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nEach rule is explained in docs/rules/<ID>.md; 'ecrguard rules --format json' gives the full metadata.")
+	return nil
+}
+
+// WriteRulesJSON writes the rule catalog rs with all its metadata as JSON
+// (`ecrguard rules --format json`).
+func WriteRulesJSON(w io.Writer, rs []rules.Rule) error {
+	type ruleJSON struct {
+		ID          string              `json:"id"`
+		Title       string              `json:"title"`
+		Severity    string              `json:"severity"`
+		Scope       string              `json:"scope"`
+		FiresWhen   string              `json:"fires_when"`
+		Description string              `json:"description"`
+		Frameworks  map[string][]string `json:"frameworks"`
+		Remediation string              `json:"remediation"`
+		Help        string              `json:"help"`
+	}
+	var out []ruleJSON
+	for _, r := range rs {
+		fw := map[string][]string{}
+		for k, v := range r.Frameworks {
+			vv := append([]string(nil), v...)
+			sort.Strings(vv)
+			fw[k] = vv
+		}
+		out = append(out, ruleJSON{
+			ID: r.ID, Title: r.Title, Severity: r.Severity.String(), Scope: string(r.Scope),
+			FiresWhen: r.FiresWhen, Description: r.Description, Frameworks: fw,
+			Remediation: r.Remediation, Help: r.HelpURI(),
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

@@ -1,0 +1,344 @@
+// Package source reads ecrguard's file inputs, whatever their language,
+// into one estate. It walks the roots once and gives each file to the one
+// reader it belongs to: Terraform modules (.tf) and plans to
+// source/terraform, CloudFormation templates to source/cloudformation,
+// and JSON policies, AWS CLI outputs and snapshots to source/file. The
+// readers do not import each other: this package is where they meet.
+//
+// Terraform modules are read first, because a JSON file that a module
+// reads with file() or templatefile() is the module's: it is not also a
+// raw repository policy named after the file.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/source/cloudformation"
+	"github.com/ecrguard/ecrguard/source/file"
+	"github.com/ecrguard/ecrguard/source/terraform"
+)
+
+// Options say what the files cannot: where the inputs deploy to, and the
+// Terraform variables of a deployment.
+type Options struct {
+	// Account owns the inputs that name no account: raw policy files,
+	// Terraform and CloudFormation resources (config `account`,
+	// --account). When it is empty, raw policies are gaps and IaC
+	// resources belong to "the owner account", noted as unknown.
+	Account string
+	// Region is the region of inputs that name none; "" means
+	// estate.DefaultRegion.
+	Region string
+	// Vars and VarFiles are Terraform's -var and -var-file, for every
+	// root module.
+	Vars     map[string]string
+	VarFiles []string
+}
+
+// Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
+// "." is the whole of fsys) in lexical order, reads every input it finds
+// with its reader, and returns what they read, merged. Problems with
+// individual files are estate Gaps, and files that are not inputs are
+// noted; only a root that does not exist (or is not a valid path) and a
+// cancelled ctx are returned errors.
+func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
+	return load(ctx, fsys, file.FSRoots(fsys, roots), opts)
+}
+
+// LoadPaths is Load for paths of the operating system, as a user types
+// them: file names in positions and messages keep the form of the path
+// given ("../infra/main.tf:3:5"). Terraform's file() reads only inside the
+// paths given.
+func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
+	roots, err := file.PathRoots(paths)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, newOSNames(paths), roots, opts)
+}
+
+// ownerNote is the note of an estate where some IaC resources deploy to an
+// account that is not known.
+const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\", apart from every account a policy names, and values built from it are taken at their worst; set --account to judge them as deployed"
+
+// load reads roots; names is the file system in which the names users see
+// (file.File.Name) are paths, for Terraform modules.
+func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*estate.Estate, error) {
+	reader := file.NewReader(ctx, file.Options{Account: opts.Account, Region: opts.Region})
+	var r router
+	var jsonFiles []file.File
+	for _, root := range roots {
+		files, err := reader.Walk(root)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.JSON() {
+				jsonFiles = append(jsonFiles, f)
+			} else {
+				r.route(f)
+			}
+		}
+	}
+	modules, tfRead := r.loadModules(ctx, names, opts)
+	for _, f := range jsonFiles {
+		if ctx.Err() != nil {
+			break
+		}
+		if tfRead[f.Name] {
+			continue
+		}
+		switch kind, data := reader.Read(f); kind {
+		case file.TerraformPlan:
+			r.jobs = append(r.jobs, job{name: f.Name, data: data})
+		case file.CloudFormationJSON:
+			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
+		}
+	}
+	est, err := reader.Estate()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range modules {
+		est.Merge(e)
+	}
+	for _, e := range r.readJobs(ctx, opts) {
+		est.Merge(e)
+	}
+	est.Merge(r.notes(tfRead))
+	if est.Lookup("") != nil {
+		est.AddNote(estate.Note{Message: ownerNote})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return est, nil
+}
+
+// maxTemplateSize bounds a YAML file read to see whether it is a
+// CloudFormation template (CloudFormation itself takes 1 MB).
+const maxTemplateSize = 16 << 20
+
+// router collects, during the walk, the files that are not JSON by their
+// name: Terraform modules and variable files, templates, and the rest.
+type router struct {
+	// modules are the directories holding .tf files, as users name them.
+	modules []string
+	// varFiles are the Terraform variable files found.
+	varFiles []string
+	// jobs are plans and templates, in the walk's order (the files that
+	// are not JSON first).
+	jobs []job
+	// others are the files kept in case a Terraform module reads them
+	// (with file() or templatefile()); those it does not read are noted
+	// as skipped.
+	others []string
+}
+
+// job is one plan or template to read.
+type job struct {
+	name     string
+	data     []byte
+	template bool
+	// err is a problem found while reading the file to classify it.
+	err error
+}
+
+// route classifies f, a file that is not JSON by its name.
+func (r *router) route(f file.File) {
+	base := path.Base(f.Name)
+	switch ext := strings.ToLower(path.Ext(base)); {
+	case ext == ".tf" || strings.HasSuffix(base, ".tf.json"):
+		// A module reads its .tf files, and makes a gap of each .tf.json
+		// file (Terraform JSON syntax is not read).
+		r.modules = append(r.modules, path.Dir(f.Name))
+		return
+	case ext == ".tfvars" || strings.HasSuffix(base, ".tfvars.json"):
+		// The root module of the folder reads its variable files itself
+		// (those Terraform reads only with -var-file make the variables
+		// they set unknown); notes names those no module read.
+		r.varFiles = append(r.varFiles, f.Name)
+		return
+	case ext == ".yaml" || ext == ".yml" || ext == ".template" || ext == ".cfn":
+		data, err := readBounded(f.FS, f.Path, maxTemplateSize)
+		if err != nil {
+			r.jobs = append(r.jobs, job{name: f.Name, template: true, err: err})
+			return
+		}
+		if cloudformation.IsTemplate(base, data) {
+			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
+			return
+		}
+	}
+	r.others = append(r.others, f.Name)
+}
+
+// readBounded reads a file of at most max bytes.
+func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
+	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > max {
+		return nil, fmt.Errorf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max)
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read: %w", err)
+	}
+	return data, nil
+}
+
+// loadModules reads the root modules among the directories holding .tf
+// files (a module another one calls is read as its child), and returns
+// their estates by directory and the names of every file they read.
+func (r *router) loadModules(ctx context.Context, names fs.FS, opts Options) ([]*estate.Estate, map[string]bool) {
+	rec := &recordingFS{fsys: names, opened: map[string]bool{}}
+	tfo := terraformOptions(opts)
+	var tasks []func() (*estate.Estate, error)
+	var sources []string
+	for _, dir := range terraform.RootModules(names, r.modules) {
+		tasks = append(tasks, func() (*estate.Estate, error) { return terraform.LoadModule(rec, dir, tfo) })
+		sources = append(sources, dir)
+	}
+	return runAll(ctx, tasks, sources), rec.opened
+}
+
+func terraformOptions(opts Options) terraform.Options {
+	return terraform.Options{Account: opts.Account, Region: opts.Region, Vars: opts.Vars, VarFiles: opts.VarFiles}
+}
+
+// readJobs reads the plans and templates, and returns their estates in
+// the walk's order.
+func (r *router) readJobs(ctx context.Context, opts Options) []*estate.Estate {
+	cfo := cloudformation.Options{Account: opts.Account, Region: opts.Region}
+	tfo := terraformOptions(opts)
+	var tasks []func() (*estate.Estate, error)
+	var sources []string
+	for _, j := range r.jobs {
+		tasks = append(tasks, func() (*estate.Estate, error) {
+			switch {
+			case j.err != nil:
+				return nil, j.err
+			case j.template:
+				return cloudformation.LoadTemplate(j.data, j.name, cfo)
+			}
+			return terraform.LoadPlan(j.data, j.name, tfo)
+		})
+		sources = append(sources, j.name)
+	}
+	return runAll(ctx, tasks, sources)
+}
+
+// notes returns an estate of the notes on files that no reader read:
+// per folder, the files kept in case a module reads them; and each
+// variable file outside a root module's folder. tfRead are the files the
+// modules read.
+func (r *router) notes(tfRead map[string]bool) *estate.Estate {
+	notes := estate.New()
+	byDir := map[string][]string{}
+	var dirs []string
+	for _, name := range r.others {
+		if tfRead[name] {
+			continue
+		}
+		dir := path.Dir(name)
+		if byDir[dir] == nil {
+			dirs = append(dirs, dir)
+		}
+		byDir[dir] = append(byDir[dir], path.Base(name))
+	}
+	slices.Sort(dirs)
+	for _, dir := range dirs {
+		names := byDir[dir]
+		shown := names
+		if len(shown) > 5 {
+			shown = shown[:5]
+		}
+		list := strings.Join(shown, ", ")
+		if len(names) > len(shown) {
+			list += fmt.Sprintf(" and %d more", len(names)-len(shown))
+		}
+		notes.AddNote(estate.Note{Source: dir, Message: fmt.Sprintf("skipped %d file(s) that are not inputs ecrguard reads (%s): inputs are JSON policies and AWS CLI outputs, Terraform (.tf and plan JSON) and CloudFormation templates", len(names), list)})
+	}
+	for _, name := range r.varFiles {
+		if !tfRead[name] {
+			notes.AddNote(estate.Note{Source: name, Message: "not read: Terraform reads variable files only in the folder of a root module, and there is none here"})
+		}
+	}
+	return notes
+}
+
+// runAll runs tasks concurrently, as many at a time as there are CPUs,
+// and returns their estates in order; a task's error becomes a gap of its
+// source.
+func runAll(ctx context.Context, tasks []func() (*estate.Estate, error), sources []string) []*estate.Estate {
+	out := make([]*estate.Estate, len(tasks))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, t := range tasks {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				out[i] = estate.New()
+				return
+			}
+			est, err := t()
+			if err != nil {
+				est = estate.New()
+				est.AddGap(readError(sources[i], err))
+			}
+			out[i] = est
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// recordingFS remembers the files opened through it: the files a
+// Terraform module read.
+type recordingFS struct {
+	fsys   fs.FS
+	mu     sync.Mutex
+	opened map[string]bool
+}
+
+// Open implements fs.FS.
+func (r *recordingFS) Open(name string) (fs.File, error) {
+	f, err := r.fsys.Open(name)
+	if err == nil {
+		r.mu.Lock()
+		r.opened[path.Clean(name)] = true
+		r.mu.Unlock()
+	}
+	return f, err
+}
+
+// readError is the gap of an input that could not be read: at the error's
+// position when it has one.
+func readError(source string, err error) estate.Gap {
+	g := estate.Gap{Source: source, Code: estate.GapInvalidInput, Message: err.Error()}
+	var pe *policy.Error
+	var fe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		g.Code, g.Pos, g.Message = estate.GapParseError, pe.Pos, pe.Msg
+		if pe.Pos.File != "" {
+			g.Source = pe.Pos.File
+		}
+	case errors.As(err, &fe):
+		g.Code = estate.GapReadError
+	}
+	return g
+}

@@ -1,0 +1,520 @@
+package source
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of ../testdata/iac/findings; review the diff by eye")
+
+// iacAccount is the account of testdata/iac.
+const iacAccount = "111122223333"
+
+// iacForms are the forms of testdata/iac's policies that are read as
+// infrastructure as code, as roots of ../testdata/iac.
+var iacForms = []string{"terraform", "plan/plan.json", "cloudformation/template.yaml", "cloudformation/template.json"}
+
+// iacOptions are the options of the scans of testdata/iac.
+var iacOptions = Options{Account: iacAccount, Region: "us-east-1"}
+
+// scanIaC loads roots of ../testdata/iac (or of fsys) and runs the rules
+// on them, as `ecrguard scan` does with no configuration but the account.
+func scanIaC(t *testing.T, fsys fs.FS, roots ...string) *rules.Result {
+	t.Helper()
+	est, err := Load(context.Background(), fsys, roots, iacOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rules.Run(est, analysis.Settings{Region: iacOptions.Region})
+}
+
+// rawForm is testdata/iac/raw as AWS CLI outputs: the repository
+// policies as raw files named after their repository, the registry policy
+// as get-registry-policy output, and the identity policies as inline
+// policies of their roles in get-account-authorization-details output.
+func rawForm(t *testing.T) fstest.MapFS {
+	t.Helper()
+	const dir = "../testdata/iac/raw"
+	fsys := fstest.MapFS{}
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	repos, err := filepath.Glob(filepath.Join(dir, "repositories", "*.json"))
+	if err != nil || len(repos) == 0 {
+		t.Fatalf("no repository policies in %s (%v)", dir, err)
+	}
+	for _, p := range repos {
+		name := "repositories/" + filepath.Base(p)
+		fsys["raw/"+name] = &fstest.MapFile{Data: read(name)}
+	}
+	reg, _ := json.Marshal(map[string]string{"registryId": iacAccount, "policyText": string(read("registry.json"))})
+	fsys["raw/registry.json"] = &fstest.MapFile{Data: reg}
+	ids, err := filepath.Glob(filepath.Join(dir, "identity", "*.json"))
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("no identity policies in %s (%v)", dir, err)
+	}
+	var roles []any
+	for i, p := range ids {
+		role := strings.TrimSuffix(filepath.Base(p), ".json")
+		roles = append(roles, map[string]any{
+			"Path": "/", "RoleName": role, "RoleId": fmt.Sprintf("AROAEXAMPLE%09d", i),
+			"Arn":                      "arn:aws:iam::" + iacAccount + ":role/" + role,
+			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{}},
+			"RolePolicyList":           []any{map[string]any{"PolicyName": role, "PolicyDocument": json.RawMessage(read("identity/" + filepath.Base(p)))}},
+			"AttachedManagedPolicies":  []any{}, "Tags": []any{},
+		})
+	}
+	iam, _ := json.Marshal(map[string]any{"UserDetailList": []any{}, "GroupDetailList": []any{}, "RoleDetailList": roles, "Policies": []any{}, "IsTruncated": false})
+	fsys["raw/iam.json"] = &fstest.MapFile{Data: iam}
+	return fsys
+}
+
+// findingKey is what must be the same whatever the form: the rule, the
+// resource, the principals and the actions.
+func findingKey(f rules.Finding) string {
+	return fmt.Sprintf("%s %s principals=%s actions=%s", f.RuleID, f.Resource, strings.Join(f.Principals, ","), strings.Join(f.Actions, ","))
+}
+
+func findingKeys(res *rules.Result, skip func(rules.Finding) bool) []string {
+	var out []string
+	for _, f := range res.Findings {
+		if skip == nil || !skip(f) {
+			out = append(out, findingKey(f))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// iacOnly are the resources only the IaC forms have (raw JSON cannot say
+// "not known until apply"); TestIaCUnknownIsNotSafe judges them.
+func iacOnly(f rules.Finding) bool {
+	return strings.HasSuffix(f.Resource, ":repository/unknown-principal")
+}
+
+// The policies of testdata/iac in Terraform (.tf and plan) and
+// CloudFormation (YAML and JSON) give the same findings as their raw JSON
+// form: same rules, resources, principals and actions. Every rule that
+// IaC can fire fires.
+func TestIaCFindings(t *testing.T) {
+	raw := scanIaC(t, rawForm(t), "raw")
+	if len(raw.Gaps) != 0 {
+		t.Fatalf("raw form: gaps %v", raw.Gaps)
+	}
+	want := findingKeys(raw, nil)
+	fired := map[string]bool{}
+	for _, f := range raw.Findings {
+		fired[f.RuleID] = true
+	}
+	for _, r := range rules.All() {
+		if !fired[r.ID] {
+			t.Errorf("raw form: %s does not fire; testdata/iac should exercise every rule", r.ID)
+		}
+	}
+	fsys := os.DirFS("../testdata/iac")
+	for _, form := range iacForms {
+		t.Run(form, func(t *testing.T) {
+			res := scanIaC(t, fsys, form)
+			got := findingKeys(res, iacOnly)
+			if !slices.Equal(got, want) {
+				t.Errorf("findings differ from the raw form's\n--- %s\n%s\n--- raw\n%s", form, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for _, f := range res.Findings {
+				if dir := strings.SplitN(f.Source.File, "/", 2)[0]; !strings.HasPrefix(form, dir) || f.Source.Line == 0 {
+					t.Errorf("%s on %s: source %q, want a line of %s", f.RuleID, f.Resource, f.Source, form)
+				}
+			}
+		})
+	}
+}
+
+// Each finding points at the line to change: the statement (or the
+// attribute that holds the policy) in the IaC file, as listed in
+// testdata/iac/findings/FORM.txt (go test -update rewrites them; review
+// the diff against the files).
+func TestIaCFindingPositions(t *testing.T) {
+	fsys := os.DirFS("../testdata/iac")
+	for _, form := range iacForms {
+		t.Run(form, func(t *testing.T) {
+			res := scanIaC(t, fsys, form)
+			type line struct {
+				pos  policy.Pos
+				text string
+			}
+			var lines []line
+			for _, f := range res.Findings {
+				lines = append(lines, line{f.Source, f.RuleID + " " + strings.TrimPrefix(f.Resource, "arn:aws:")})
+			}
+			for _, g := range res.Gaps {
+				lines = append(lines, line{g.Pos, "gap " + string(g.Code)})
+			}
+			slices.SortFunc(lines, func(a, b line) int {
+				return cmp.Or(cmp.Compare(a.pos.File, b.pos.File), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Col, b.pos.Col), cmp.Compare(a.text, b.text))
+			})
+			var sb strings.Builder
+			for _, l := range lines {
+				fmt.Fprintf(&sb, "%s %s\n", l.pos, l.text)
+			}
+			got := sb.String()
+			golden := filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (go test -update writes it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("positions differ from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// Unknown is not safe: a principal not known until deployment is taken
+// at its worst (anyone: ECR001), and the finding names the value; in a
+// plan, where Terraform marks the whole policy unknown, the repository is a
+// coverage gap that names what it is computed from (exit code 2), never "no
+// findings".
+func TestIaCUnknownIsNotSafe(t *testing.T) {
+	fsys := os.DirFS("../testdata/iac")
+	const repo = "arn:aws:ecr:us-east-1:111122223333:repository/unknown-principal"
+	for _, tc := range []struct {
+		form, unknown string
+	}{
+		{"terraform", "principal AWS var.partner_arn"},
+		{"cloudformation/template.yaml", "principal AWS !Ref PartnerArn"},
+		{"cloudformation/template.json", "principal AWS !Ref PartnerArn"},
+	} {
+		t.Run(tc.form, func(t *testing.T) {
+			res := scanIaC(t, fsys, tc.form)
+			var msgs []string
+			for _, f := range res.Findings {
+				if f.Resource == repo {
+					msgs = append(msgs, f.RuleID+": "+f.Message)
+				}
+			}
+			if len(msgs) != 1 || !strings.HasPrefix(msgs[0], "ECR001: ") || !strings.Contains(msgs[0], "assuming the worst for values unknown at scan time: "+tc.unknown) {
+				t.Errorf("findings on unknown-principal: %q, want ECR001 assuming the worst for %q", msgs, tc.unknown)
+			}
+		})
+	}
+	t.Run("plan", func(t *testing.T) {
+		res := scanIaC(t, fsys, "plan/plan.json")
+		for _, f := range res.Findings {
+			if f.Resource == repo {
+				t.Errorf("finding %s on a repository whose policy is unknown: %s", f.RuleID, f.Message)
+			}
+		}
+		var gaps []string
+		for _, g := range res.Gaps {
+			if g.Resource == repo {
+				gaps = append(gaps, g.String())
+			}
+		}
+		if len(gaps) != 1 || !strings.Contains(gaps[0], "computed from data.aws_iam_policy_document.unknown_principal.json") {
+			t.Errorf("gaps on unknown-principal: %q, want one naming the data source it is computed from", gaps)
+		}
+		if code := res.ExitCode(rules.Critical, false); code != rules.ExitIncomplete {
+			t.Errorf("exit code %d, want %d", code, rules.ExitIncomplete)
+		}
+	})
+}
+
+// One walk gives each file to one reader: a folder holding every form
+// reads the raw policies, the Terraform module (its child module and
+// .tfvars included), the plan and the templates; nothing is read twice,
+// and a broken file is a gap at its line while the others still give
+// findings.
+func TestIaCDispatch(t *testing.T) {
+	fsys := fstest.MapFS{}
+	add := func(name, data string) { fsys[name] = &fstest.MapFile{Data: []byte(data)} }
+	add("raw/web.json", `{"Version": "2012-10-17", "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`)
+	add("tf/main.tf", `
+variable "reader" { type = string }
+module "repo" {
+  source = "./modules/repo"
+  name   = "tf-app"
+  reader = var.reader
+}
+`)
+	add("tf/terraform.tfvars", `reader = "arn:aws:iam::999988887777:root"`)
+	add("tf/prod.tfvars", `reader = "*"`)
+	add("tf/modules/repo/main.tf", `
+variable "name" { type = string }
+variable "reader" { type = string }
+resource "aws_ecr_repository" "this" { name = var.name }
+resource "aws_ecr_repository_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Sid = "Reader", Effect = "Allow", Principal = { AWS = var.reader }, Action = "ecr:BatchGetImage" }]
+  })
+}
+`)
+	// A JSON policy a module reads with file() is the module's: it is not
+	// also a raw policy of a repository called "pull".
+	add("tf2/main.tf", `
+resource "aws_ecr_repository" "app" { name = "tf2-app" }
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy     = file("${path.module}/policies/pull.json")
+}
+`)
+	add("tf2/policies/pull.json", `{"Version": "2012-10-17",
+  "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`)
+	add("tf2/notes.txt", "not an input")
+	add("tf/broken/main.tf", "resource \"aws_ecr_repository\" \"x\" {\n  name = \n}\n")
+	add("cfn/stack.yml", `
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: cfn-app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Public
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+`)
+	add("cfn/broken.yaml", "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: [\n")
+	add("cfn/k8s.yaml", "apiVersion: v1\nkind: Pod\n")
+	add("cfn/template.json", `{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "cfn-json"}}}}`)
+	plan, err := os.ReadFile("../testdata/iac/plan/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["plan/plan.json"] = &fstest.MapFile{Data: plan}
+
+	res := scanIaC(t, fsys, ".", "cfn/stack.yml")
+	var got []string
+	for _, f := range res.Findings {
+		if f.RuleID == "ECR001" || f.RuleID == "ECR003" {
+			name := f.Resource[strings.LastIndexAny(f.Resource, ":/")+1:]
+			got = append(got, fmt.Sprintf("%s %s %s:%d", f.RuleID, name, f.Source.File, f.Source.Line))
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		"ECR001 cfn-app cfn/stack.yml:10",
+		"ECR001 invalid plan/plan.json:261",
+		"ECR001 public-app plan/plan.json:196",
+		"ECR001 secure-transport plan/plan.json:209",
+		// The child module's statement: prod.tfvars, which a deployment
+		// may name with -var-file, sets its principal, so the principal
+		// is unknown and taken at its worst.
+		"ECR001 tf-app tf/modules/repo/main.tf:9",
+		"ECR001 tf2-app tf2/policies/pull.json:2",
+		"ECR001 web raw/web.json:1",
+		"ECR003 partner plan/plan.json:222",
+		"ECR003 policy-admin plan/plan.json:235",
+		"ECR003 registry plan/plan.json:298",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var gaps []string
+	for _, g := range res.Gaps {
+		gaps = append(gaps, g.Pos.String()+" "+string(g.Code))
+	}
+	slices.Sort(gaps)
+	wantGaps := []string{
+		"cfn/broken.yaml:3:1 parse-error",
+		"plan/plan.json:278:9 unknown-until-apply",
+		"tf/broken/main.tf:2:10 parse-error",
+	}
+	if !slices.Equal(gaps, wantGaps) {
+		t.Errorf("gaps %q, want %q", gaps, wantGaps)
+	}
+	notes := map[string]string{}
+	for _, n := range res.Notes {
+		notes[n.Source] += n.Message
+	}
+	if !strings.Contains(notes["tf/prod.tfvars"], "only when it is named with -var-file") {
+		t.Errorf("no note on tf/prod.tfvars: %q", notes)
+	}
+	if !strings.Contains(notes["cfn"], "k8s.yaml") {
+		t.Errorf("no note on cfn/k8s.yaml: %q", notes)
+	}
+	if !strings.Contains(notes["tf2"], "notes.txt") || strings.Contains(notes["tf2/policies"], "pull.json") {
+		t.Errorf("notes on tf2: %q, want one on notes.txt and none on pull.json", notes)
+	}
+	for _, f := range res.Findings {
+		if strings.HasSuffix(f.Resource, "/pull") {
+			t.Errorf("tf2/policies/pull.json read as a raw policy too: %s on %s", f.RuleID, f.Resource)
+		}
+	}
+	// The CloudFormation JSON template is read once, by its reader: a
+	// repository with no policy is "no policy", not unread.
+	est, err := Load(context.Background(), fsys, []string{"cfn"}, Options{Account: iacAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := est.Lookup(iacAccount).Region("us-east-1").Repository("cfn-json")
+	if r.PolicyState != estate.NoPolicy {
+		t.Errorf("cfn-json: policy state %d, want NoPolicy", r.PolicyState)
+	}
+}
+
+// Paths on the command line name Terraform files as the other readers
+// name theirs, ".." and all, and file() reads inside the scanned folders.
+func TestIaCPaths(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"../testdata/iac/terraform", []string{
+			"ECR001 public-app ../testdata/iac/terraform/policies.tf:7",
+			"ECR004 policy-admin ../testdata/iac/terraform/policies/policy-admin.json:4",
+			"ECR010 service ../testdata/iac/terraform/policies/service.json.tpl:4",
+			"ECR005 registry ../testdata/iac/terraform/registry.tf:2",
+			"ECR009 ci-admin ../testdata/iac/terraform/iam.tf:15",
+		}},
+		{"../testdata/iac/cloudformation/template.yaml", []string{
+			"ECR001 public-app ../testdata/iac/cloudformation/template.yaml:33",
+			"ECR009 ci-admin ../testdata/iac/cloudformation/template.yaml:209",
+		}},
+		{"../testdata/iac/plan/", []string{
+			"ECR001 public-app ../testdata/iac/plan/plan.json:196",
+		}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			est, err := LoadPaths(context.Background(), []string{tc.path}, iacOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := rules.Run(est, analysis.Settings{Region: iacOptions.Region})
+			have := map[string]bool{}
+			for _, f := range res.Findings {
+				name := f.Resource[strings.LastIndexAny(f.Resource, ":/")+1:]
+				have[fmt.Sprintf("%s %s %s:%d", f.RuleID, name, f.Source.File, f.Source.Line)] = true
+			}
+			for _, w := range tc.want {
+				if !have[w] {
+					t.Errorf("no finding %s in %v", w, have)
+				}
+			}
+		})
+	}
+}
+
+func TestOSNames(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "infra", "mod"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"secret", "infra/mod/p.json"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root := filepath.ToSlash(filepath.Join(dir, "infra"))
+	o := newOSNames([]string{filepath.Join(dir, "infra"), "."})
+	for name, ok := range map[string]bool{
+		root + "/mod/p.json":        true,
+		root + "/mod/../mod/p.json": true,
+		root:                        true,
+		root + "/../secret":         false,
+		path.Dir(root) + "/secret":  false,
+		root + "x/secret":           false,
+		"load_test.go":              true,
+		"../testdata/iac/README.md": false,
+	} {
+		f, err := o.Open(name)
+		if (err == nil) != ok {
+			t.Errorf("Open(%q): %v, want allowed %v", name, err, ok)
+		}
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// What Load says about the files it routes: the owner account when
+// Terraform names none, variable files outside a root module's folder,
+// files no reader wants, and the errors that stop it.
+func TestLoadNotesAndErrors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"tf/main.tf":        {Data: []byte(`resource "aws_ecr_repository" "app" { name = "app" }`)},
+		"vars/prod.tfvars":  {Data: []byte(`x = 1`)},
+		"vars/prod.auto.sh": {Data: []byte(`echo`)},
+		"raw/app.json":      {Data: []byte(`{"Version": "2012-10-17", "Statement": []}`)},
+	}
+	notesOf := func(e *estate.Estate) []string {
+		var out []string
+		for _, n := range e.Notes {
+			out = append(out, n.Source+": "+n.Message)
+		}
+		return out
+	}
+	est, err := Load(context.Background(), fsys, []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := notesOf(est)
+	want := []string{
+		"vars: skipped 1 file(s) that are not inputs ecrguard reads (prod.auto.sh): inputs are JSON policies and AWS CLI outputs, Terraform (.tf and plan JSON) and CloudFormation templates",
+		"vars/prod.tfvars: not read: Terraform reads variable files only in the folder of a root module, and there is none here",
+		": " + ownerNote,
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes\n%s\nwant\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+	// The raw policy names no account, and none is given: a gap.
+	if len(est.Gaps) != 1 || est.Gaps[0].Source != "raw/app.json" {
+		t.Errorf("gaps %v, want one on raw/app.json (no account)", est.Gaps)
+	}
+	// With the account known, the module's resources are that account's:
+	// no owner note.
+	est, err = Load(context.Background(), fsys, []string{"tf"}, Options{Account: iacAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := notesOf(est); len(notes) != 0 {
+		t.Errorf("notes %q, want none", notes)
+	}
+	if est.Lookup(iacAccount).Region("us-east-1").Repository("app") == nil {
+		t.Error("tf/main.tf's repository not read")
+	}
+
+	if _, err := Load(context.Background(), fsys, []string{"missing"}, Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing root: %v, want fs.ErrNotExist", err)
+	}
+	if _, err := LoadPaths(context.Background(), []string{filepath.Join(t.TempDir(), "missing")}, Options{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing path: %v, want fs.ErrNotExist", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, fsys, []string{"."}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+}

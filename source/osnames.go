@@ -1,0 +1,56 @@
+package source
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// osNames is the operating system's files named as users typed them
+// ("infra/main.tf", "../infra/main.tf", "/src/infra/main.tf"), so that
+// positions in Terraform modules read as the file reader's do. It opens
+// only what lies inside the folders given on the command line: a module
+// that reads ../../secrets through file() gets nothing.
+type osNames struct {
+	// roots are cleaned slash-separated folders; "." is the current one.
+	roots []string
+}
+
+// newOSNames returns the file system of the command-line paths: each
+// folder, or a file's folder.
+func newOSNames(paths []string) osNames {
+	var o osNames
+	for _, p := range paths {
+		dir := p
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			dir = filepath.Dir(p)
+		}
+		o.roots = append(o.roots, filepath.ToSlash(filepath.Clean(dir)))
+	}
+	return o
+}
+
+func (o osNames) inside(name string) bool {
+	name = path.Clean(name)
+	for _, r := range o.roots {
+		switch {
+		case r == ".":
+			if fs.ValidPath(name) {
+				return true
+			}
+		case name == r, strings.HasPrefix(name, strings.TrimSuffix(r, "/")+"/"):
+			return true
+		}
+	}
+	return false
+}
+
+// Open implements fs.FS.
+func (o osNames) Open(name string) (fs.File, error) {
+	if !o.inside(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return os.Open(filepath.FromSlash(path.Clean(name)))
+}
