@@ -246,7 +246,7 @@ func (a *Analysis) addProblems(ps []validate.Problem, resource string, p *estate
 }
 
 // addParseProblems names each problem of a policy that does not decode
-// (SPEC section 1: such a policy is an ECR011 finding at the line of each
+// (docs/rules: such a policy is an ECR011 finding at the line of each
 // problem as well as a coverage gap, which g already is).
 func (a *Analysis) addParseProblems(g estate.Gap) {
 	resource := g.Resource

@@ -26,14 +26,14 @@ type WhoCanEntry struct {
 	Conditions []string
 	// UnreadTags are the repository tags the grant depends on that were not
 	// read, as the proof assumed them ("ecr:ResourceTag/team = platform"):
-	// the grant holds only if the repository has them (SPEC section 3,
+	// the grant holds only if the repository has them (docs/semantics.md,
 	// "Who can": tags that were not read are unknown, not absent).
 	UnreadTags []string
 }
 
 // WhoCan lists who can perform action on resource (a repository ARN, or "*"
 // for actions without a resource type): the scanned accounts' users and roles
-// (SPEC section 3, "Who can"), plus "*" when the action is public and the
+// (docs/semantics.md, "Who can"), plus "*" when the action is public and the
 // external principals a repository policy lets in, as the policy names them.
 // The account root is never listed. It asks this one question, changes
 // nothing, and answers with the gaps that bear on it: the same inputs and
@@ -91,8 +91,8 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 		switch {
 		case x.Target.ARN == resource:
 		case x.Target.Kind == exposure.Registry && resource != "*" && x.Target.Account == account && x.Target.Region == regionOf(resource):
-			// The registry policy governs the repository too (SPEC
-			// section 1): judge it for this repository.
+			// The registry policy governs the repository too (docs/rules/ECR005.md):
+			// judge it for this repository.
 			t := x.Target
 			t.Kind, t.ARN, t.Repository = exposure.Repository, resource, repositoryName(resource)
 			res = exposure.Analyze(t, x.Zone)

@@ -37,7 +37,7 @@ const (
 	Tagging               AccessLevel = "Tagging"
 )
 
-// Class is the action class rules and messages speak of (SPEC section 2).
+// Class is the action class rules and messages speak of (docs/semantics.md, "Action classes").
 type Class string
 
 // Action classes.
@@ -320,7 +320,7 @@ func (c *Catalog) MatchSet(pattern string) ActionSet {
 	return s
 }
 
-// RepositoryActions returns the repository actions (SPEC section 2) in
+// RepositoryActions returns the repository actions (docs/semantics.md, "Action classes") in
 // catalog order.
 func (c *Catalog) RepositoryActions() []*Action { return c.repo }
 

@@ -1,4 +1,4 @@
-// Package config reads .ecrguard.yaml (SPEC section 6): the scanned
+// Package config reads .ecrguard.yaml (the README's "Configuration"): the scanned
 // account and region, the zone of trust, the principals authorized per
 // action class, suppressions and severity overrides.
 //
@@ -54,7 +54,7 @@ type Config struct {
 	Warnings []string
 }
 
-// Trusted is the config's zone of trust (SPEC section 3).
+// Trusted is the config's zone of trust (docs/semantics.md).
 type Trusted struct {
 	// Accounts are 12-digit account ids.
 	Accounts []string

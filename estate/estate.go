@@ -178,7 +178,7 @@ func RepositoryARN(region, account, name string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, account, name)
 }
 
-// RegistryARN names a private registry in reports (SPEC section 1).
+// RegistryARN names a private registry in reports (docs/rules).
 func RegistryARN(region, account string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:registry", region, account)
 }
@@ -207,7 +207,7 @@ type Repository struct {
 	PolicySlot
 
 	// Tags are the repository's tags; TagsKnown is false when they were not
-	// read (the analyses then treat them as absent, SPEC section 3).
+	// read (the analyses then treat them as absent, docs/semantics.md).
 	Tags      map[string]string
 	TagsKnown bool
 

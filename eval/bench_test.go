@@ -87,7 +87,7 @@ func benchRequests(tb testing.TB) []eval.Request {
 }
 
 // BenchmarkEvaluate measures the engine on a realistic mix and reports
-// statement evaluations per second (SPEC section 9: at least 2 million per
+// statement evaluations per second (the README's performance targets: at least 2 million per
 // core; run with -cpu=1).
 func BenchmarkEvaluate(b *testing.B) {
 	ps := benchSet(b)

@@ -48,7 +48,7 @@ type PolicySet struct {
 	Resource *Policy
 	// Registry is a second resource-based policy of the same owner: the
 	// registry policy of the repository's registry, where the registry's
-	// scope covers the action (SPEC section 1). It is judged with Resource
+	// scope covers the action (docs/rules). It is judged with Resource
 	// as one: either may grant, a Deny in either denies (IAM User Guide,
 	// "Policy evaluation logic").
 	Registry *Policy

@@ -313,7 +313,7 @@ func TestNotPrincipalServices(t *testing.T) {
 
 // IAM User Guide, "AWS JSON policy elements: NotPrincipal" (NotPrincipal
 // with Allow): the statement allows every principal except those listed,
-// anonymous ones included. SPEC section 1 keeps this meaning for a
+// anonymous ones included. docs/rules keeps this meaning for a
 // statement it also reports as invalid.
 func TestNotPrincipalWithAllow(t *testing.T) {
 	resource := repoPolicy(grant("Allow", `"NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:user/bob", "arn:aws:iam::111122223333:root"]}`, "ecr:BatchGetImage"))
@@ -424,7 +424,7 @@ func TestRootUser(t *testing.T) {
 
 // Actions without a resource type (ecr:GetAuthorizationToken) are
 // requested against "*" (Service Authorization Reference, Amazon ECR: no
-// resource type; SPEC section 3: asked with resource "*"). Such a request
+// resource type; docs/semantics.md: asked with resource "*"). Such a request
 // is made in the caller's own account, where there is no resource policy,
 // so the caller's identity policies decide (IAM User Guide, "Policy
 // evaluation for requests within a single account").

@@ -16,8 +16,8 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The property tests hold the search to the evaluator (SPEC section 3, "The
-// answers are exact, not sampled"): for generated policies over every
+// The property tests hold the search to the evaluator (docs/semantics.md,
+// "Public, and what an outsider controls"): for generated policies over every
 // operator family and key kind, no random request is allowed where the
 // search says none is, and every witness the search reports is allowed
 // when replayed.
@@ -419,7 +419,7 @@ func grid(ps *eval.PolicySet, p eval.Principal, action string, doc *policy.Docum
 		for _, c := range st.Conditions {
 			k := c.Key
 			if !eval.Defined(strings.ToLower(k)) {
-				continue // absent from every request (SPEC section 3)
+				continue // absent from every request (docs/semantics.md)
 			}
 			if _, ok := byKey[k]; !ok {
 				keys = append(keys, k)

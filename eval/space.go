@@ -27,7 +27,7 @@ func Instance(p string) string {
 // Space says which keys of a request a search chooses, and how. The search
 // splits the values of every key the policies test into regions, where each
 // test on the key has one outcome, and tries one value per region
-// (SPEC section 3, "The answers are exact, not sampled").
+// (docs/semantics.md: every request, not a sample).
 type Space struct {
 	// Free reports whether the caller chooses a key (lower-cased). A key
 	// that is not free keeps the value of the request's context, or stays
@@ -203,7 +203,7 @@ func (n *Name) option(v string) Option {
 // Defined reports whether AWS defines a condition key for ECR requests: a
 // global key or a key of the ecr service. A key it does not define (a typo
 // such as aws:PrincipleOrgID, a key of another service) is absent from
-// every ECR request (SPEC section 3).
+// every ECR request (docs/semantics.md).
 func Defined(lower string) bool {
 	_, ok := catalog.Default().Key(lower)
 	return ok

@@ -12,8 +12,8 @@ import (
 // Unknown values (a Terraform value known only after apply, an unresolved
 // CloudFormation reference) and condition operators IAM does not define
 // resolve to the worst case for the question asked: an Allow statement
-// applies, a Deny statement does not (SPEC section 10: "the condition is
-// taken at its worst"; the package documentation of eval). Each resolution
+// applies, a Deny statement does not (docs/exit-codes.md: such a condition
+// is a coverage gap, taken at its worst; the package documentation of eval). Each resolution
 // is recorded in Decision.Assumptions with what was unknown. A known
 // mismatch elsewhere in the statement still decides: no assumption is made
 // for a statement that cannot apply anyway.

@@ -230,7 +230,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		zone.Account = in.Account
 	}
 	// The owner's organization is the first trusted one when the target
-	// does not say (SPEC section 3, "Keys fixed by the world").
+	// does not say (docs/semantics.md, "Keys fixed by the world").
 	if in.OrgID == "" && len(zone.OrgIDs) > 0 {
 		in.OrgID = zone.OrgIDs[0]
 	}
@@ -593,7 +593,7 @@ func (a *analyzer) public(g group, k *keys, res string) {
 		}
 	}
 	// A time window that opens after the scan is reported as open, with
-	// the moment it opens (SPEC section 3).
+	// the moment it opens (docs/semantics.md).
 	later := a.laterMoments(k)
 	if len(later) == 0 {
 		return

@@ -28,7 +28,7 @@ func pullPolicy(statements string) string {
 	return `{"Version": "2012-10-17", "Statement": [` + statements + `]}`
 }
 
-// The answers are exact (SPEC section 3): each case is a request some
+// The answers are exact (docs/semantics.md): each case is a request some
 // outsider can make that a sampled search misses, or one no outsider can
 // make that a sampled search takes as made.
 func TestExactAnswers(t *testing.T) {
@@ -60,7 +60,7 @@ func TestExactAnswers(t *testing.T) {
 		// A role session name is the caller's choice: "*:alice" matches.
 		{name: "a session name pattern", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:userid": "*:alice"}}}`)},
-		// Keys fixed by the world (SPEC section 3).
+		// Keys fixed by the world (docs/semantics.md).
 		{name: "another resource account", policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceAccount": "999988887777"}}}`)},
 		{name: "the owner's resource account restricts nothing", public: true, policy: pullPolicy(
@@ -79,7 +79,7 @@ func TestExactAnswers(t *testing.T) {
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}`)},
 		{name: "plain HTTP only grants nothing", policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`)},
-		// SPEC section 3: a key AWS does not define is absent.
+		// docs/semantics.md: a key AWS does not define is absent.
 		{name: "a misspelled key in an Allow grants nothing", policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}`)},
 		{name: "a misspelled key in a Deny denies everyone", policy: pullPolicy(

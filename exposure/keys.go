@@ -11,7 +11,7 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// Keys fixed by who the caller is (SPEC section 3): an outsider cannot
+// Keys fixed by who the caller is (docs/semantics.md): an outsider cannot
 // choose them; each kind of caller sets them, and its names (user name,
 // role name, session name) are searched as such.
 var callerKeys = map[string]bool{
@@ -29,7 +29,7 @@ var sourceKeys = map[string]bool{
 
 // isNetworkKey reports whether a key says where a request comes from.
 // aws:VpcSourceIp is not one: alone it restricts nothing, since an outsider
-// calls from its own VPC with any private addressing (SPEC section 3).
+// calls from its own VPC with any private addressing (docs/semantics.md).
 func isNetworkKey(lower string) bool {
 	if lower == "aws:vpcsourceip" {
 		return false
@@ -41,7 +41,7 @@ func isNetworkKey(lower string) bool {
 }
 
 // worldKey reports the keys the world fixes for every request to the
-// target (SPEC section 3, "Keys fixed by the world"); the search never
+// target (docs/semantics.md, "Keys fixed by the world"); the search never
 // chooses them. The owner's organization is searched when unknown: taken at
 // its worst.
 func (a *analyzer) worldKey(lower string) bool {
@@ -115,7 +115,7 @@ func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.N
 
 // covered reports whether the address ranges the policy names for a key,
 // in any statement, cover the whole family: an outsider may then call from
-// anywhere in it (SPEC section 3: values that cover all of IPv4 or all of
+// anywhere in it (docs/semantics.md: values that cover all of IPv4 or all of
 // IPv6 restrict nothing).
 func (a *analyzer) covered(lower string, v6 bool) bool {
 	if a.coverage == nil {
@@ -153,7 +153,7 @@ func (a *analyzer) covered(lower string, v6 bool) bool {
 
 // MFA: temporary credentials (role and federated sessions) always carry
 // aws:MultiFactorAuthPresent; long-term keys (a user's or the root's) do
-// not, and their temporary credentials do (SPEC section 3).
+// not, and their temporary credentials do (docs/semantics.md).
 var (
 	mfaTemporary = eval.Dimension{
 		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
@@ -185,7 +185,7 @@ const outsiderRoleID = "AROAECRGUARDOUTSIDER0"
 // Session names and federated user names an outsider picks.
 const freshSession = "ecrguard-session"
 
-// callers returns every kind of caller AWS has in acct (SPEC section 3):
+// callers returns every kind of caller AWS has in acct (docs/semantics.md):
 // a role session, an IAM user, a federated user (GetFederationToken) and
 // the root, each with the names it chooses; without all, only the first.
 func callers(acct string, all bool) []caller {

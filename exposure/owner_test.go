@@ -20,7 +20,7 @@ func unknownOwnerTarget(t *testing.T, text string) Target {
 
 const partnerPull = `{"Version":"2012-10-17","Statement":[{"Sid":"PartnerPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`
 
-// TestUnknownOwnerIsOneAccount follows SPEC section 3, "The owner account":
+// TestUnknownOwnerIsOneAccount follows docs/semantics.md, "The owner account":
 // an owner the inputs do not name is one fixed account, so an account the
 // policy names by its id is outside it, and the unknown owner makes nothing
 // public by itself.

@@ -15,8 +15,8 @@ import (
 )
 
 // The exposure property test holds the analysis to the evaluator for
-// every kind of outsider (SPEC section 3, "The answers are exact, not
-// sampled"): for generated repository policies, no random request of an
+// every kind of outsider (docs/semantics.md: every request, not a
+// sample): for generated repository policies, no random request of an
 // IAM user, a role session, a federated user or an account root of an
 // account the policy does not name is allowed for an action the analysis
 // does not call public, and every proof it reports replays to Allow.
@@ -188,7 +188,7 @@ func TestExposureProperty(t *testing.T) {
 				t.Fatalf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
 			}
 		}
-		// SPEC section 3: an outsider is not on a network the policy names,
+		// docs/semantics.md: an outsider is not on a network the policy names,
 		// unless the ranges cover a whole address family.
 		var ranges []netip.Prefix
 		for _, st := range doc.Statements {

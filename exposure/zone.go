@@ -1,7 +1,7 @@
 // Package exposure answers, per resource policy and per action, who outside
 // the zone of trust can act: any principal at all (public), named untrusted
 // accounts, organizations or OUs, and AWS services acting for anyone (the
-// confused deputy). SPEC section 3.
+// confused deputy). docs/semantics.md.
 //
 // It does not pattern-match policies. For each repository action it asks
 // the evaluator, through eval.Search, whether some request an outsider can
@@ -67,7 +67,7 @@ func (z *Zone) Contains(account, org string, paths []string) bool {
 
 // UnknownOwner stands for the account that owns a resource when the inputs
 // do not say which (a raw policy, or Terraform without --account): one fixed
-// account, as SPEC section 3 ("The owner account") asks, never "every
+// account, as docs/semantics.md ("The owner account") asks, never "every
 // account". It is not a 12-digit account id, so no principal a policy names
 // and no outsider ecrguard makes up can have it: an account named by its id
 // is always another account, and an unknown owner never makes a repository

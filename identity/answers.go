@@ -397,7 +397,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	}
 	mentions := eval.Mentions(all, keep)
 	ctx := m.requestContext(p, repo, region, mode, m.readsWorld(mentions, all))
-	// Tags that were not read are unknown, not absent (SPEC section 3): in
+	// Tags that were not read are unknown, not absent (docs/semantics.md): in
 	// mode Free the search chooses them. NoMFA takes them as absent.
 	unread := mode == Free && repo != nil && !repo.TagsKnown
 	var fixed map[string]eval.Dimension
@@ -557,7 +557,7 @@ func resolveVariables(text string, ctx *eval.Context) (string, bool) {
 // requestContext is what p's requests on repo (nil for "*") in region
 // carry before anything is searched: who p is (p's base context), in mode
 // Free the repository's tags when they were read, and when world is true
-// the keys the world fixes (SPEC section 3, "Keys fixed by the world"):
+// the keys the world fixes (docs/semantics.md, "Keys fixed by the world"):
 // the time of the scan (aws:CurrentTime, aws:EpochTime), the region
 // (aws:RequestedRegion), the resource's owner (aws:ResourceAccount; for
 // "*", the caller's own registry) and its organization when known. Every

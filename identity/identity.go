@@ -1,5 +1,5 @@
 // Package identity answers, for the scanned account's own users and roles,
-// which ECR actions they can perform on which repositories (SPEC section 3,
+// which ECR actions they can perform on which repositories (docs/semantics.md,
 // "Who can"): their identity policies (inline, attached managed, and their
 // groups' for users), permissions boundary, the SCPs and each repository's
 // policy, combined with AWS's same-account rules.
@@ -74,7 +74,7 @@ type Repository struct {
 	Account string
 	Region  string
 	// Tags are nil when the repository has none or they are unknown;
-	// TagsKnown says which (SPEC section 3: tags that were not read are
+	// TagsKnown says which (docs/semantics.md: tags that were not read are
 	// unknown, not absent).
 	Tags      map[string]string
 	TagsKnown bool
@@ -88,7 +88,7 @@ type Repository struct {
 // registry is the registry policy of one region, as the analysis sees it.
 type registry struct {
 	policy *eval.Policy
-	// v1: the registry's scope is V1 (SPEC section 1): the policy governs
+	// v1: the registry's scope is V1 (docs/rules): the policy governs
 	// only ReplicateImage, BatchImportUpstreamImage and CreateRepository.
 	// Otherwise (V2, or unknown) it governs every repository action.
 	v1  bool
@@ -112,7 +112,7 @@ func (g *registry) covers(action string, act *catalog.Action) bool {
 	return act == nil || repositoryActions().Has(act.Index)
 }
 
-// repositoryActions are the ecr actions on repositories (SPEC section 2).
+// repositoryActions are the ecr actions on repositories (docs/semantics.md, "Action classes").
 var repositoryActions = sync.OnceValue(func() catalog.ActionSet { return catalog.Default().RepositorySet() })
 
 // grantees is whom a resource policy's Principal elements name: a quick
@@ -372,7 +372,7 @@ func (m *Model) baseContext(p *Principal) *eval.Context {
 }
 
 // fixedKey reports the keys decided by the principal, the repository or the
-// world (SPEC section 3, "Keys fixed by the world"), never searched.
+// world (docs/semantics.md, "Keys fixed by the world"), never searched.
 // aws:ResourceOrgID is fixed only when the organization is known; unknown,
 // it is left to the search, which tries every value it can take (absent
 // included): an unknown value taken at its worst. aws:ResourceOrgPaths is
@@ -567,8 +567,8 @@ func (m *Model) search(p *Principal, action string, repo *Repository, region str
 
 // resourcePolicies returns the resource-based policies that govern action
 // on repo: its own policy, and the registry policy of its region where the
-// registry's scope covers the action (SPEC section 1, "Registry policy
-// scope"). Both are the owner's: within the account either may grant, and a
+// registry's scope covers the action (docs/rules/ECR005.md, the
+// registry policy scope). Both are the owner's: within the account either may grant, and a
 // Deny in either denies.
 func (m *Model) resourcePolicies(repo *Repository, action string, act *catalog.Action) (own, reg *eval.Policy) {
 	if repo == nil {

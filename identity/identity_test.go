@@ -305,7 +305,7 @@ func TestCanSCP(t *testing.T) {
 // repository of the registry; under V1 only ReplicateImage,
 // BatchImportUpstreamImage and CreateRepository. IAM User Guide, "Policy
 // evaluation logic": within one account a resource-based grant needs no
-// identity policy, and a Deny in any policy denies. SPEC section 1,
+// identity policy, and a Deny in any policy denies. docs/rules,
 // "Registry policy scope".
 func TestCanRegistryPolicy(t *testing.T) {
 	grant := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + roleARN("scanner") + `"},"Action":["ecr:BatchGetImage","ecr:CreateRepository"],"Resource":"arn:aws:ecr:us-east-1:` + owner + `:repository/*"}]}`
@@ -377,7 +377,7 @@ func TestCanRoleSession(t *testing.T) {
 	}
 }
 
-// SPEC section 3, "Keys fixed by the world": aws:RequestedRegion is the
+// docs/semantics.md, "Keys fixed by the world": aws:RequestedRegion is the
 // repository's region (for actions without a resource type, each region in
 // scope), aws:ResourceAccount its owner (the caller's account for those),
 // aws:ResourceOrgID/aws:ResourceOrgPaths the owner's organization,
@@ -440,7 +440,7 @@ func TestCanWorldKeys(t *testing.T) {
 	})
 }
 
-// SPEC section 3, "Who can": tags that were not read are unknown, not
+// docs/semantics.md, "Who can": tags that were not read are unknown, not
 // absent; a grant that depends on one is listed, marked. ECR006's question
 // (NoMFA) takes them as absent. Service Authorization Reference for Amazon
 // ECR (ecr:ResourceTag/${TagKey}).

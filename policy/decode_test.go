@@ -567,7 +567,7 @@ func TestFixedLocator(t *testing.T) {
 }
 
 // IAM User Guide, "IAM JSON policy element reference" ("Version",
-// "Effect", "Statement") and SPEC section 1: a document with several
+// "Effect", "Statement") and docs/rules: a document with several
 // problems names every one, each at its position, not only the first (the
 // first stays the error's Pos and Msg).
 func TestParseNamesEveryProblem(t *testing.T) {

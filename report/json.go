@@ -8,7 +8,7 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// SchemaVersion is the version of the JSON report's schema (SPEC section 7,
+// SchemaVersion is the version of the JSON report's schema (docs/report-json.md,
 // docs/report-json.md). Keys may be added within a version; none is removed
 // or renamed.
 const SchemaVersion = 1

@@ -14,7 +14,7 @@ import (
 )
 
 // TestJSONContract decodes the JSON report generically and checks every key
-// and type SPEC section 7 fixes (schema_version 1), plus the keys this
+// and type docs/report-json.md fixes (schema_version 1), plus the keys this
 // package adds (docs/report-json.md).
 func TestJSONContract(t *testing.T) {
 	for _, tc := range []struct {

@@ -1,5 +1,5 @@
 // Package report writes a scan's rules.Result for people and for machines:
-// a terminal table, the JSON report of SPEC section 7, SARIF 2.1.0 for code
+// a terminal table, the JSON report of docs/report-json.md, SARIF 2.1.0 for code
 // scanning, JUnit XML for CI test tabs, and Markdown for pull-request
 // comments and CI summaries.
 //
@@ -36,7 +36,7 @@ type Format string
 const (
 	// Table is the default terminal report.
 	Table Format = "table"
-	// JSON is the machine-readable report of SPEC section 7 (schema_version
+	// JSON is the machine-readable report of docs/report-json.md (schema_version
 	// 1), documented in docs/report-json.md.
 	JSON Format = "json"
 	// SARIF is SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.

@@ -19,7 +19,7 @@ func classOrder() []catalog.Class {
 }
 
 // namedClass reports whether a class is defined by a fixed list of actions
-// (SPEC section 2), so that a summary says when only some are granted.
+// (docs/semantics.md, "Action classes"), so that a summary says when only some are granted.
 func namedClass(c catalog.Class) bool {
 	return c == catalog.ClassPull || c == catalog.ClassPush || c == catalog.ClassDelete
 }

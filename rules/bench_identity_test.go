@@ -14,7 +14,7 @@ import (
 	"github.com/ecrguard/ecrguard/source/file"
 )
 
-// identityEstate generates an account of SPEC section 9's size: 5,000
+// identityEstate generates an account of the size the README's performance targets name: 5,000
 // roles, 2,000 managed policies, 500 users, and 500 repositories (a fifth of
 // them with a policy, all tagged).
 func identityFS(b *testing.B) fstest.MapFS {
@@ -42,7 +42,7 @@ func identityFS(b *testing.B) fstest.MapFS {
 }
 
 // BenchmarkIdentity reads and fully analyses the account: every rule,
-// ECR006-ECR009 over every principal and repository (SPEC section 9: under
+// ECR006-ECR009 over every principal and repository (the README's performance targets: under
 // 5 s and 1 GiB).
 func BenchmarkIdentity(b *testing.B) {
 	fsys := identityFS(b)

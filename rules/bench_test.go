@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkScanRepositories analyses 10,000 generated repository policies
-// (SPEC section 9: under 1 s on 2 cores), the exposure rules included.
+// (the README's performance targets: under 1 s on 2 cores), the exposure rules included.
 func BenchmarkScanRepositories(b *testing.B) {
 	docs := gen.RepositoryPolicies(10000, 1)
 	names := make([]string, 0, len(docs))

@@ -178,7 +178,7 @@ func describeProof(w *eval.Witness, action string) string {
 
 // accountName names an account in prose: "account ID", or "the owner
 // account" when the inputs do not say which account owns the resources
-// (SPEC section 3, "The owner account"); never an empty string.
+// (docs/semantics.md, "The owner account"); never an empty string.
 func accountName(id string) string {
 	if id == "" {
 		return "the owner account"

@@ -52,7 +52,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("%s has no check", r.ID)
 		}
 	}
-	// SPEC section 1 (contract): ids and default severities.
+	// docs/rules (contract): ids and default severities.
 	want := map[string]rules.Severity{
 		"ECR001": rules.Critical, "ECR002": rules.Medium, "ECR003": rules.High, "ECR004": rules.Critical,
 		"ECR005": rules.High, "ECR006": rules.High, "ECR007": rules.Medium, "ECR008": rules.High,
@@ -61,10 +61,10 @@ func TestCatalog(t *testing.T) {
 	for id, sev := range want {
 		r, ok := rules.Lookup(id)
 		if !ok || r.Severity != sev {
-			t.Errorf("%s: severity %v, want %v (SPEC section 1)", id, r.Severity, sev)
+			t.Errorf("%s: severity %v, want %v (docs/rules)", id, r.Severity, sev)
 		}
 	}
 	if len(rules.All()) != len(want) {
-		t.Errorf("catalog has %d rules, SPEC section 1 has %d", len(rules.All()), len(want))
+		t.Errorf("catalog has %d rules, want %d", len(rules.All()), len(want))
 	}
 }

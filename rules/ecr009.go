@@ -40,7 +40,7 @@ var ecr009 = Rule{
 }
 
 // writeActions are ECR009's "write": every ecr repository action of access
-// level Write or Permissions management, except the three SPEC section 1
+// level Write or Permissions management, except the three docs/rules
 // leaves out.
 var writeActions = sync.OnceValue(func() []string {
 	var out []string

@@ -12,7 +12,7 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// TestECR011NamesEveryParseProblem follows SPEC section 1 (ECR011: a policy
+// TestECR011NamesEveryParseProblem follows docs/rules (ECR011: a policy
 // that does not parse or validate is an ECR011 finding at its line as well
 // as a coverage gap, and every problem in it is named) and the IAM User
 // Guide, "IAM JSON policy element reference" (Version, Effect and the

@@ -1,5 +1,5 @@
-// Package rules holds ecrguard's rule catalog, ECR001 to ECR011 (SPEC
-// section 1), one file per rule with its metadata beside its check, and the
+// Package rules holds ecrguard's rule catalog, ECR001 to ECR011
+// (docs/rules), one file per rule with its metadata beside its check, and the
 // Finding and Result types every report is written from.
 package rules
 
@@ -149,7 +149,7 @@ func (r *Result) Active() []Finding {
 	return out
 }
 
-// Exit codes (SPEC section 5), documented in docs/exit-codes.md.
+// Exit codes (docs/exit-codes.md), documented in docs/exit-codes.md.
 const (
 	// ExitOK: no finding at or above the --fail-on threshold, everything
 	// assessed.

@@ -11,7 +11,7 @@ import (
 )
 
 // ownerlessEstate holds one repository whose owner the inputs do not name,
-// as Terraform without --account reads it (SPEC section 3, "The owner
+// as Terraform without --account reads it (docs/semantics.md, "The owner
 // account").
 func ownerlessEstate(t *testing.T, text string) *estate.Estate {
 	t.Helper()

@@ -29,7 +29,7 @@ type Rule struct {
 	Title    string
 	Severity Severity
 	Scope    Scope
-	// FiresWhen is the contract sentence of SPEC section 1.
+	// FiresWhen is the contract sentence of docs/rules.
 	FiresWhen string
 	// Description explains the risk to a reader of the report.
 	Description string

@@ -63,7 +63,7 @@ func inTempDir(t *testing.T) string {
 	return dir
 }
 
-// jsonReport is the part of the JSON report (SPEC section 7) the tests read.
+// jsonReport is the part of the JSON report (docs/report-json.md) the tests read.
 type jsonReport struct {
 	Findings []struct {
 		RuleID   string `json:"rule_id"`

@@ -184,7 +184,7 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	if len(d.Assumptions) > 0 {
 		// The decision rests on statements ecrguard could not evaluate
 		// (an unknown condition operator, a value unknown at scan time): it
-		// is not an answer to rely on (SPEC section 10).
+		// is not an answer to rely on (docs/exit-codes.md).
 		return inputError(fmt.Errorf("the decision depends on %d statement(s) that could not be evaluated (see the notes); it is not assessed", len(d.Assumptions)))
 	}
 	if d.Result != eval.Allow {

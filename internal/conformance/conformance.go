@@ -1,5 +1,6 @@
 // Package conformance loads the conformance corpus in testdata/conformance
-// (a copy of the workplace's shared/conformance, SPEC section 8) for tests.
+// (cases written from AWS's documentation, in the format its README.md
+// describes) for tests.
 //
 // Cases are decoded strictly: an unknown field is an error, so a change in
 // the corpus format cannot pass unnoticed.
@@ -24,8 +25,8 @@ func Dir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "conformance")
 }
 
-// SharedDir returns the workplace's shared/conformance folder, which the
-// project's copy must equal when it exists.
+// SharedDir returns ../shared/conformance beside the repository, where the
+// corpus is maintained; the project's copy must equal it when it exists.
 func SharedDir() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "conformance")
@@ -76,7 +77,7 @@ type EvalCase struct {
 	Expect string `json:"expect"`
 }
 
-// Config is the config section of a case (SPEC section 6), kept raw so the
+// Config is the config section of a case (the README's "Configuration"), kept raw so the
 // project's own config decoder reads it.
 type Config = json.RawMessage
 

@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// TestCopyFollowsShared fails when testdata/conformance differs from the
-// workplace's shared/conformance: the copy must follow every update.
+// TestCopyFollowsShared fails when testdata/conformance differs from
+// ../shared/conformance, where the corpus is maintained: the copy must
+// follow every update.
 func TestCopyFollowsShared(t *testing.T) {
 	shared := SharedDir()
 	if _, err := os.Stat(shared); err != nil {

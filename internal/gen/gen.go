@@ -1,7 +1,7 @@
 // Package gen generates realistic inputs for benchmarks: repository
 // policies in the shapes of the conformance corpus, and authorization
 // details of a large account. It is deterministic for a seed, and its output
-// is never committed (SPEC section 9: benchmarks on generated inputs).
+// is never committed (the README's performance targets: benchmarks on generated inputs).
 package gen
 
 import (

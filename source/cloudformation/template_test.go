@@ -428,7 +428,7 @@ Resources:
 	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 10 {
 		t.Errorf("gaps %v", est.Gaps)
 	}
-	// SPEC section 1: ECR011 names each problem of the policy.
+	// docs/rules: ECR011 names each problem of the policy.
 	if len(est.Gaps) == 1 && (len(est.Gaps[0].Problems) != 1 || est.Gaps[0].Problems[0].Code != "invalid-effect") {
 		t.Errorf("problems %v, want the invalid Effect", est.Gaps[0].Problems)
 	}

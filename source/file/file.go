@@ -1,6 +1,6 @@
 // Package file reads ecrguard's file inputs (raw policy documents and the
 // JSON output of the AWS CLI) into an estate. Each file's kind is detected by
-// its content (SPEC section 4), never by its name, except for the two places
+// its content (the README's "Scan your files"), never by its name, except for the two places
 // where the name carries what the content cannot: the repository a raw
 // repository policy or a tags file describes, and the scps/ folder of raw
 // SCPs.

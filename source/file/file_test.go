@@ -502,7 +502,7 @@ func TestShapes(t *testing.T) {
 	}
 }
 
-// TestParseGapNamesEveryProblem follows SPEC section 1 (a policy that does
+// TestParseGapNamesEveryProblem follows docs/rules (a policy that does
 // not parse is a coverage gap, and every problem in it is named) and the IAM
 // User Guide, "IAM JSON policy element reference": the gap of a policy that
 // does not decode carries each of its problems, positioned in the file the

@@ -128,7 +128,7 @@ func TestGeneratedAuthorizationDetails(t *testing.T) {
 }
 
 // BenchmarkLoadAuthorizationDetails reads a generated authorization-details
-// file of 5,000 roles, 2,000 managed policies and 500 users (SPEC section 9).
+// file of 5,000 roles, 2,000 managed policies and 500 users (the README's performance targets).
 func BenchmarkLoadAuthorizationDetails(b *testing.B) {
 	data := genAuthorizationDetails(5000, 2000, 500)
 	fsys := fstest.MapFS{"authz.json": {Data: data}}

@@ -201,7 +201,7 @@ EOF
 	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 10 {
 		t.Errorf("gaps %v, want one parse error on line 10", est.Gaps)
 	}
-	// SPEC section 1: ECR011 names each problem of the policy.
+	// docs/rules: ECR011 names each problem of the policy.
 	if len(est.Gaps) == 1 && (len(est.Gaps[0].Problems) != 1 || est.Gaps[0].Problems[0].Pos.Line != 10) {
 		t.Errorf("problems %v, want the syntax error on line 10", est.Gaps[0].Problems)
 	}
