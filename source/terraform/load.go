@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ecrguard/ecrguard/estate"
 )
@@ -220,21 +219,17 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil || !bytes.Contains(data, []byte("module")) || checkSource(data, e.Name(), syntaxHCL) != nil {
+		if err != nil || !bytes.Contains(data, []byte("module")) {
 			// No module block without the word: most files need no parse.
-			// (A file too deep to parse is LoadModule's to report.)
 			continue
 		}
-		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)
-		if diags.HasErrors() {
-			continue
-		}
-		body, ok := f.Body.(*hclsyntax.Body)
-		if !ok {
+		body, err := parseConfig(data, e.Name())
+		if err != nil {
+			// LoadModule reports it.
 			continue
 		}
 		for _, b := range body.Blocks {
