@@ -47,7 +47,11 @@ func loadInputs(ctx context.Context, names fs.FS, o iacOptions, walk func(file.O
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range r.read() {
+	ests := r.read()
+	if r.err != nil {
+		return nil, usageError("%v", r.err)
+	}
+	for _, e := range ests {
 		est.Merge(e)
 	}
 	if est.Lookup("") != nil {
@@ -82,7 +86,9 @@ type iacReader struct {
 	// varFiles are the Terraform variable files taken.
 	varFiles []string
 
-	// Set by loadModules: the modules' estates, and every file they read.
+	// Set by loadModules: the modules' estates, every file they read, and
+	// a -var no root module declares.
+	err     error
 	loaded  bool
 	modEsts []*estate.Estate
 	tfRead  map[string]bool
@@ -165,10 +171,12 @@ func (r *iacReader) loadModules() {
 	}
 	r.loaded = true
 	rec := &recordingFS{fsys: r.names, opened: map[string]bool{}}
-	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region, Vars: r.opts.vars, VarFiles: r.opts.varFiles}
+	tfo := r.opts.terraform()
+	roots := terraform.RootModules(r.names, r.modules)
+	r.err = terraform.CheckVars(r.names, roots, r.opts.vars)
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
-	for _, dir := range terraform.RootModules(r.names, r.modules) {
+	for _, dir := range roots {
 		tasks = append(tasks, func() (*estate.Estate, error) { return terraform.LoadModule(rec, dir, tfo) })
 		sources = append(sources, dir)
 	}
@@ -182,7 +190,7 @@ func (r *iacReader) loadModules() {
 func (r *iacReader) read() []*estate.Estate {
 	r.loadModules()
 	cfo := cloudformation.Options{Account: r.opts.account, Region: r.opts.region}
-	tfo := terraform.Options{Account: r.opts.account, Region: r.opts.region, Vars: r.opts.vars, VarFiles: r.opts.varFiles}
+	tfo := r.opts.terraform()
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
 	for _, j := range r.jobs {
