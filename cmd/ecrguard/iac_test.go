@@ -452,7 +452,7 @@ func TestIaCPaths(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			est, err := readPaths(context.Background(), []string{tc.path}, cfg, tfInputs{})
+			est, err := readPaths(context.Background(), []string{tc.path}, cfg, iacInputs{})
 			if err != nil {
 				t.Fatal(err)
 			}

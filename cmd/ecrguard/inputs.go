@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
@@ -31,17 +32,31 @@ import (
 type iacOptions struct {
 	account string
 	region  string
-	// vars and varFiles are Terraform's -var and -var-file, for every root
-	// module.
-	vars     map[string]string
-	varFiles []string
+	iacInputs
+}
+
+// terraformOptions are the Terraform reader's Options: --var and
+// --var-file are for every root module.
+func (o iacOptions) terraformOptions() terraform.Options {
+	tfo := o.terraform
+	tfo.Account, tfo.Region = o.account, o.region
+	return tfo
+}
+
+// cloudformationOptions are the CloudFormation reader's Options:
+// --parameter values are for every template.
+func (o iacOptions) cloudformationOptions() cloudformation.Options {
+	cfo := o.cloudformation
+	cfo.Account, cfo.Region = o.account, o.region
+	return cfo
 }
 
 // loadInputs walks roots with the file reader, reads the infrastructure as
 // code it finds, and returns everything merged. walk runs the file reader
 // with the Options it is given; names is the file system in which the
 // names users see (file.OtherFile.Name) are paths.
-func loadInputs(ctx context.Context, names fs.FS, o iacOptions, walk func(file.Options) (*estate.Estate, error)) (*estate.Estate, error) {
+func loadInputs(ctx context.Context, names fs.FS, cfg *config.Config, in iacInputs, walk func(file.Options) (*estate.Estate, error)) (*estate.Estate, error) {
+	o := iacOptions{account: cfg.Account, region: cfg.Region, iacInputs: in}
 	r := &iacReader{ctx: ctx, names: names, opts: o}
 	est, err := walk(file.Options{Account: o.account, Region: o.region, Other: r.take})
 	if err != nil {
@@ -171,9 +186,9 @@ func (r *iacReader) loadModules() {
 	}
 	r.loaded = true
 	rec := &recordingFS{fsys: r.names, opened: map[string]bool{}}
-	tfo := r.opts.terraform()
+	tfo := r.opts.terraformOptions()
 	roots := terraform.RootModules(r.names, r.modules)
-	r.err = terraform.CheckVars(r.names, roots, r.opts.vars)
+	r.err = terraform.CheckVars(r.names, roots, tfo.Vars)
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
 	for _, dir := range roots {
@@ -189,8 +204,8 @@ func (r *iacReader) loadModules() {
 // order, then the notes on files taken but not read.
 func (r *iacReader) read() []*estate.Estate {
 	r.loadModules()
-	cfo := cloudformation.Options{Account: r.opts.account, Region: r.opts.region}
-	tfo := r.opts.terraform()
+	cfo := r.opts.cloudformationOptions()
+	tfo := r.opts.terraformOptions()
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
 	for _, j := range r.jobs {

@@ -29,9 +29,8 @@ type inputOptions struct {
 	configFile string
 	account    string
 	region     string
-	// tfVars and tfVarFiles are --var NAME=VALUE and --var-file FILE.
-	tfVars     []string
-	tfVarFiles []string
+	// iac are the flags of the deployment of Terraform and CloudFormation.
+	iac iacFlags
 	// at is --at: the time of the scan, RFC 3339 ("" = now).
 	at string
 }
@@ -56,28 +55,6 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 	return t, nil
 }
 
-// tfInputs are the Terraform variables given on the command line.
-type tfInputs struct {
-	vars     map[string]string
-	varFiles []string
-}
-
-// terraform returns --var and --var-file as the Terraform reader takes them.
-func (o *inputOptions) terraform() (tfInputs, error) {
-	in := tfInputs{varFiles: o.tfVarFiles}
-	for _, kv := range o.tfVars {
-		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return tfInputs{}, usageError("--var %q: expected NAME=VALUE, as terraform plan -var takes it", kv)
-		}
-		if in.vars == nil {
-			in.vars = map[string]string{}
-		}
-		in.vars[name] = value
-	}
-	return in, nil
-}
-
 // addFlags declares --config and --account, and --region unless region is
 // false (scan declares a --region of its own that also serves --aws).
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
@@ -87,8 +64,7 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 	}
-	f.StringArrayVar(&o.tfVars, "var", nil, "Terraform: set a root module variable, NAME=VALUE as terraform plan -var takes it (repeatable)")
-	f.StringArrayVar(&o.tfVarFiles, "var-file", nil, "Terraform: read variables from a .tfvars file, as terraform plan -var-file (repeatable; a relative path is looked up in the scanned folders, then in each root module's folder)")
+	o.iac.add(f)
 }
 
 // loadConfig reads --config, or .ecrguard.yaml of the current folder.
@@ -138,9 +114,8 @@ func settings(cfg *config.Config) rules.Settings {
 }
 
 // readPaths reads files and folders given on the command line.
-func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInputs) (*estate.Estate, error) {
-	iac := iacOptions{account: cfg.Account, region: cfg.Region, vars: tf.vars, varFiles: tf.varFiles}
-	est, err := loadInputs(ctx, newOSNames(paths), iac, func(opts file.Options) (*estate.Estate, error) {
+func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
+	est, err := loadInputs(ctx, newOSNames(paths), cfg, iac, func(opts file.Options) (*estate.Estate, error) {
 		return file.LoadPaths(ctx, paths, opts)
 	})
 	if err != nil {
@@ -151,7 +126,7 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInp
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := loadInputs(ctx, fsys, iacOptions{account: cfg.Account, region: cfg.Region}, func(opts file.Options) (*estate.Estate, error) {
+	est, err := loadInputs(ctx, fsys, cfg, iacInputs{}, func(opts file.Options) (*estate.Estate, error) {
 		return file.Load(ctx, fsys, roots, opts)
 	})
 	if err != nil {
@@ -389,11 +364,11 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 		if len(paths) == 0 {
 			paths = []string{"."}
 		}
-		tf, err := o.terraform()
+		iac, err := o.iac.inputs()
 		if err != nil {
 			return err
 		}
-		if est, err = readPaths(ctx, paths, cfg, tf); err != nil {
+		if est, err = readPaths(ctx, paths, cfg, iac); err != nil {
 			return err
 		}
 	}
@@ -412,8 +387,8 @@ func (o *scanOptions) checkMode(paths []string) error {
 			return usageError("--aws reads the AWS account and takes no PATH (got %s); scan files and folders without --aws, or a snapshot written by 'ecrguard collect'", strings.Join(paths, " "))
 		case o.account != "":
 			return usageError("--account names the owner of raw policy files and does not apply to --aws, which reads the account of the credentials; to read other accounts, use --accounts with --role-name")
-		case len(o.tfVars) > 0 || len(o.tfVarFiles) > 0:
-			return usageError("--var and --var-file set Terraform variables and do not apply to --aws")
+		case len(o.iac.given()) > 0:
+			return usageError("%s: settings of Terraform or CloudFormation, which do not apply to --aws", strings.Join(o.iac.given(), ", "))
 		}
 		return o.aws.validate()
 	}

@@ -180,3 +180,69 @@ func TestTerraformJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+// terraform.workspace is what `terraform workspace select` chose: unknown
+// unless Options.Workspace names it.
+func TestWorkspace(t *testing.T) {
+	files := map[string]string{"main.tf": `
+resource "aws_ecr_repository" "app" { name = "app-${terraform.workspace}" }
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Action = "ecr:BatchGetImage",
+    Principal = { AWS = terraform.workspace == "prod" ? "arn:aws:iam::444455556666:root" : "*" }
+  }] })
+}
+`}
+	est := load(t, files, Options{Account: acct, Workspace: "prod"})
+	r := findRepo(t, est, acct, "app-prod")
+	if p := principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+		t.Errorf("principals %+v", p)
+	}
+	if hasNote(est, "terraform.workspace") {
+		t.Errorf("notes %v", est.Notes)
+	}
+
+	est = load(t, files, Options{Account: acct})
+	if !hasNote(est, "terraform.workspace is not known (no --workspace)") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	for _, a := range est.Accounts() {
+		for _, reg := range a.Regions() {
+			for _, repo := range reg.Repositories() {
+				if repo.Name == "app-default" {
+					t.Errorf("repository %s: the workspace was taken as default", repo.Name)
+				}
+				if repo.Policy != nil {
+					if p := principals(repo.Policy.Doc.Statements[0]); len(p) != 1 || !p[0].Unknown {
+						t.Errorf("principal %+v, want unknown", p)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestCheckVars(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a/main.tf":           {Data: []byte(`variable "partner_account" {}`)},
+		"b/variables.tf.json": {Data: []byte(`{"variable": {"region_name": {}}}`)},
+		"broken/main.tf":      {Data: []byte(`variable "x" {`)},
+	}
+	vars := map[string]string{"partner_account": "1", "region_name": "x"}
+	if err := CheckVars(fsys, []string{"a", "b"}, vars); err != nil {
+		t.Errorf("declared in one of the modules: %v", err)
+	}
+	err := CheckVars(fsys, []string{"a"}, map[string]string{"partner_acount": "1", "zzz": "2"})
+	want := `--var partner_acount: the root module a does not declare it; did you mean "partner_account"?` + "\n" +
+		`--var zzz: the root module a does not declare it`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	if err := CheckVars(fsys, []string{"a", "broken"}, map[string]string{"x": "1"}); err != nil {
+		t.Errorf("a module that does not parse: %v (LoadModule reports it)", err)
+	}
+	if err := CheckVars(fsys, nil, map[string]string{"x": "1"}); err == nil || !strings.Contains(err.Error(), "no Terraform module among the inputs declares it") {
+		t.Errorf("no module: %v", err)
+	}
+}
