@@ -108,6 +108,23 @@ type Value struct {
 	// reference). Text then describes where it comes from. The evaluator
 	// resolves unknowns to the worst case.
 	Unknown bool
+	// AccountUnknown marks a principal ARN whose account alone is not
+	// known when the policy is read (arn:aws:iam::${var.partner}:root in
+	// Terraform): Text holds the ARN with UnknownAccount of the expression
+	// in the account field. It names one account, which could be any, the
+	// owner or a trusted one included.
+	AccountUnknown bool
+}
+
+// UnknownAccount is the account field of a principal ARN whose account is
+// given by expr, an expression not known when the policy is read: the
+// expression in angle brackets (<var.partner_account>). It is never a
+// 12-digit account id, so no other principal has it.
+func UnknownAccount(expr string) string { return "<" + expr + ">" }
+
+// IsUnknownAccount reports whether account is an UnknownAccount.
+func IsUnknownAccount(account string) bool {
+	return len(account) > 2 && account[0] == '<' && account[len(account)-1] == '>'
 }
 
 // Statement is one element of the Statement list.

@@ -56,3 +56,52 @@ func TestParseParametersErrors(t *testing.T) {
 		})
 	}
 }
+
+// A principal ARN whose account alone comes from a parameter without a
+// value names one account (AccountUnknown), not everyone; a given value
+// makes it known.
+func TestUnknownAccountPrincipal(t *testing.T) {
+	src := `
+Parameters:
+  PartnerAccount: {Type: String}
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Partner
+            Effect: Allow
+            Principal:
+              AWS:
+                - !Sub arn:aws:iam::${PartnerAccount}:role/puller
+                - !Sub "arn:aws:iam::${PartnerAccount}:root"
+                - !Sub arn:aws:iam::${PartnerAccount}:${AWS::Region}
+            Action: ecr:BatchGetImage
+`
+	s := stmt(t, findRepo(t, load(t, src, Options{Account: acct}), "app"), "Partner")
+	var got []policy.Value
+	for _, e := range s.Principal.Entries {
+		got = append(got, policy.Value{Text: e.Value.Text, Unknown: e.Value.Unknown, AccountUnknown: e.Value.AccountUnknown})
+	}
+	want := []policy.Value{
+		{Text: "arn:aws:iam::<PartnerAccount>:role/puller", AccountUnknown: true},
+		{Text: "arn:aws:iam::<PartnerAccount>:root", AccountUnknown: true},
+		// More than the account is unknown: taken at its worst.
+		{Text: `!Sub "arn:aws:iam::${PartnerAccount}:${AWS::Region}"`, Unknown: true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("principals %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("principal %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	s = stmt(t, findRepo(t, load(t, src, Options{Account: acct, Region: "us-east-1", Parameters: map[string]string{"PartnerAccount": "444455556666"}}), "app"), "Partner")
+	if e := s.Principal.Entries[1].Value; e.Text != "arn:aws:iam::444455556666:root" || e.Unknown || e.AccountUnknown {
+		t.Errorf("with the parameter: %+v", e)
+	}
+}
