@@ -110,21 +110,22 @@ type Value struct {
 	Unknown bool
 	// AccountUnknown marks a principal ARN whose account alone is not
 	// known when the policy is read (arn:aws:iam::${var.partner}:root in
-	// Terraform): Text holds the ARN with UnknownAccount of the expression
+	// Terraform): Text holds the ARN with the Placeholder of the expression
 	// in the account field. It names one account, which could be any, the
 	// owner or a trusted one included.
 	AccountUnknown bool
 }
 
-// UnknownAccount is the account field of a principal ARN whose account is
-// given by expr, an expression not known when the policy is read: the
-// expression in angle brackets (<var.partner_account>). It is never a
-// 12-digit account id, so no other principal has it.
-func UnknownAccount(expr string) string { return "<" + expr + ">" }
+// Placeholder is how a value not known when an input is read is written
+// where an account id or a name goes: the expression that gives it, in
+// angle brackets (<var.partner_account>, <aws_ecr_repository.app.name>).
+// It is never a 12-digit account id nor a valid repository or IAM name, so
+// it names nothing else.
+func Placeholder(expr string) string { return "<" + expr + ">" }
 
-// IsUnknownAccount reports whether account is an UnknownAccount.
-func IsUnknownAccount(account string) bool {
-	return len(account) > 2 && account[0] == '<' && account[len(account)-1] == '>'
+// IsPlaceholder reports whether s is a Placeholder.
+func IsPlaceholder(s string) bool {
+	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>'
 }
 
 // Statement is one element of the Statement list.

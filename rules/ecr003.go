@@ -41,7 +41,7 @@ func checkECR003(r Rule, a *Analysis) []Finding {
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
 				who, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
-			if policy.IsUnknownAccount(who) {
+			if policy.IsPlaceholder(who) {
 				// One account, given by a value not known at scan time: it
 				// could be any, a trusted one or the owner included; the
 				// worst is one account nobody vetted.

@@ -388,7 +388,7 @@ var unknownAccountARN = regexp.MustCompile(`^(?:!Sub "|!Sub )?arn:(aws|aws-cn|aw
 
 // accountStandIn returns the principal an unknown principal desc stands
 // for when only its account is not known: the ARN with
-// policy.UnknownAccount in the account field. Such a principal names one
+// policy.Placeholder in the account field. Such a principal names one
 // account (which could be any), not everyone.
 func accountStandIn(desc string) (string, bool) {
 	m := unknownAccountARN.FindStringSubmatch(desc)
@@ -396,5 +396,5 @@ func accountStandIn(desc string) (string, bool) {
 		return "", false
 	}
 	expr := strings.TrimSpace(m[3])
-	return "arn:" + m[1] + ":" + m[2] + "::" + policy.UnknownAccount(expr) + ":" + m[4], true
+	return "arn:" + m[1] + ":" + m[2] + "::" + policy.Placeholder(expr) + ":" + m[4], true
 }

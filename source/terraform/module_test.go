@@ -377,9 +377,9 @@ resource "aws_ecr_repository_policy" "elsewhere" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:*" }] })
 }
 `}, Options{Account: acct})
-	// A name not known until apply: the repository is reported under its
-	// address, and the policy linked to it by reference.
-	r := findRepo(t, est, acct, "aws_ecr_repository.unknown")
+	// A name not known until apply: the repository is reported under the
+	// expression that gives it, and the policy linked to it by reference.
+	r := findRepo(t, est, acct, "<aws_ecr_repository.unknown.name>")
 	if r.Policy == nil || r.Policy.Name != "aws_ecr_repository_policy.unknown" {
 		t.Errorf("policy %+v", r.Policy)
 	}
