@@ -291,6 +291,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 		Example: `  ecrguard scan policies/
   ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
   ecrguard scan --account 111122223333 --var-file prod.tfvars infra/   # as terraform plan -var-file
+  ecrguard scan --account 111122223333 --parameters-file params.json cdk.out/   # CloudFormation parameters
   terraform show -json plan.out > plan.json && ecrguard scan plan.json
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
