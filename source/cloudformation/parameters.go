@@ -51,6 +51,10 @@ func ParseParameters(data []byte, file string) (map[string]string, error) {
 			return nil, fail(n, `expected a list of parameters or {"Parameters": {"Key": "Value", ...}} (a CodePipeline template configuration)`)
 		}
 		for _, m := range ps.Members {
+			if m.Key == "" {
+				line, col := lines.Position(m.KeyOff)
+				return nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: "Parameters: a parameter without a name"}
+			}
 			v, ok := scalar(m.Value)
 			if !ok {
 				return nil, fail(m.Value, "Parameters.%s: expected a string, got %s", m.Key, m.Value.Kind)
