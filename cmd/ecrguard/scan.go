@@ -260,11 +260,13 @@ With no PATH and no --aws it scans the current folder. Inputs:
   organizations describe-policy (SCPs) or raw SCPs in a folder scps/, and
   ecrguard snapshots (written by 'ecrguard collect').
 Infrastructure as code, in the same walk:
-  Terraform modules (.tf, with variable defaults, terraform.tfvars and
-  *.auto.tfvars; local child modules; files read by file() and
-  templatefile()), Terraform plans (terraform show -json), CloudFormation
-  templates (YAML or JSON). Each finding names the file and line to change;
-  a value not known until deployment is taken at its worst and named.
+  Terraform modules (.tf and .tf.json, with variable defaults,
+  terraform.tfvars and *.auto.tfvars; local child modules; files read by
+  file() and templatefile()), Terraform plans (terraform show -json),
+  CloudFormation templates (YAML or JSON). Each finding names the file and
+  line to change; a value not known until deployment is taken at its worst
+  and named. --var, --var-file and --workspace describe the Terraform
+  deployment, --parameter and --parameters-file the CloudFormation one.
 
 With --aws it reads the account with the credentials the AWS CLI would use
 (environment, --profile, SSO, instance or container role), after asking
