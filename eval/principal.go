@@ -72,7 +72,7 @@ func ParsePrincipal(s string) (Principal, error) {
 	if !ok {
 		return Principal{}, fmt.Errorf("principal %q: expected an IAM user or role ARN such as arn:aws:iam::111122223333:role/name, an account id, or service:NAME", s)
 	}
-	if !policy.IsAccountID(a.Account) {
+	if !policy.IsAccountID(a.Account) && !policy.IsPlaceholder(a.Account) {
 		return Principal{}, fmt.Errorf("principal %q: the account field %q is not a 12-digit account id", s, a.Account)
 	}
 	p := Principal{ARN: s, Account: a.Account}

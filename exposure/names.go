@@ -108,10 +108,12 @@ func collectNames(doc *policy.Document) *names {
 				if e.Value.Unknown {
 					continue
 				}
-				switch e.Kind {
-				case policy.KindAWS:
+				switch {
+				case e.Kind == policy.KindAWS && e.Value.AccountUnknown:
+					n.addUnknownAccount(e.Value.Text)
+				case e.Kind == policy.KindAWS:
 					n.addPrincipal(e.Value.Text)
-				case policy.KindService:
+				case e.Kind == policy.KindService:
 					n.services[strings.ToLower(e.Value.Text)] = true
 				}
 			}
@@ -188,6 +190,21 @@ func (n *names) addPrincipal(t string) {
 				n.arns[t] = true
 			}
 		}
+	}
+}
+
+// addUnknownAccount records a principal ARN whose account is not known
+// (policy.Value.AccountUnknown): one account, which could be any and is
+// not in the zone of trust by its stand-in id; its callers are tried as
+// any named account's.
+func (n *names) addUnknownAccount(t string) {
+	a, ok := policy.ParseARN(t)
+	if !ok {
+		return
+	}
+	n.accounts[a.Account] = true
+	if a.Resource != "root" {
+		n.arns[t] = true
 	}
 }
 

@@ -108,6 +108,24 @@ type Value struct {
 	// reference). Text then describes where it comes from. The evaluator
 	// resolves unknowns to the worst case.
 	Unknown bool
+	// AccountUnknown marks a principal ARN whose account alone is not
+	// known when the policy is read (arn:aws:iam::${var.partner}:root in
+	// Terraform): Text holds the ARN with the Placeholder of the expression
+	// in the account field. It names one account, which could be any, the
+	// owner or a trusted one included.
+	AccountUnknown bool
+}
+
+// Placeholder is how a value not known when an input is read is written
+// where an account id or a name goes: the expression that gives it, in
+// angle brackets (<var.partner_account>, <aws_ecr_repository.app.name>).
+// It is never a 12-digit account id nor a valid repository or IAM name, so
+// it names nothing else.
+func Placeholder(expr string) string { return "<" + expr + ">" }
+
+// IsPlaceholder reports whether s is a Placeholder.
+func IsPlaceholder(s string) bool {
+	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>'
 }
 
 // Statement is one element of the Statement list.

@@ -206,7 +206,16 @@ func fixFileName(t exposure.Target) string {
 	if t.Kind == exposure.Registry {
 		return fmt.Sprintf("registry-%s-%s-policy.json", acct, t.Region)
 	}
-	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, strings.ReplaceAll(t.Repository, "/", "-"))
+	name := t.Repository
+	if policy.IsPlaceholder(name) {
+		// A name not known at scan time (<aws_ecr_repository.app.name>,
+		// <!Ref Repo>): the expression, in characters every file system
+		// takes.
+		name = strings.Join(strings.FieldsFunc(name, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
+		}), "-")
+	}
+	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, strings.ReplaceAll(name, "/", "-"))
 }
 
 // applyCommand is the AWS CLI command that installs a fixed policy.

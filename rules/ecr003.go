@@ -8,6 +8,7 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr003 = Rule{
@@ -56,6 +57,16 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
 				who, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+			if policy.IsPlaceholder(who) {
+				// One account, given by a value not known at scan time: it
+				// could be any, a trusted one or the owner included; the
+				// worst is one account nobody vetted.
+				expr := strings.TrimSuffix(strings.TrimPrefix(who, "<"), ">")
+				f.Message = fmt.Sprintf("An account not known at scan time (%s), which could be any account and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
+					expr, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise remove %s from %s.",
+					expr, strings.Join(f.Principals, ", "), labels(stmts))
+			}
 			f.Remediation += provenFix(x)
 			out = append(out, f)
 		}

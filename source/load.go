@@ -39,10 +39,12 @@ type Options struct {
 	// Region is the region of inputs that name none; "" means
 	// estate.DefaultRegion.
 	Region string
-	// Vars and VarFiles are Terraform's -var and -var-file, for every
-	// root module.
-	Vars     map[string]string
-	VarFiles []string
+	// Terraform and CloudFormation describe the deployment of the
+	// infrastructure as code (-var, -var-file and the workspace for every
+	// root module; parameters for every template). Their Account and
+	// Region are the ones above.
+	Terraform      terraform.Options
+	CloudFormation cloudformation.Options
 }
 
 // Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
@@ -90,7 +92,10 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 			}
 		}
 	}
-	modules, tfRead := r.loadModules(ctx, names, opts)
+	modules, tfRead, err := r.loadModules(ctx, names, opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range jsonFiles {
 		if ctx.Err() != nil {
 			break
@@ -202,26 +207,40 @@ func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 // loadModules reads the root modules among the directories holding .tf
 // files (a module another one calls is read as its child), and returns
 // their estates by directory and the names of every file they read.
-func (r *router) loadModules(ctx context.Context, names fs.FS, opts Options) ([]*estate.Estate, map[string]bool) {
+//
+// A -var that no root module declares is an error, as in Terraform.
+func (r *router) loadModules(ctx context.Context, names fs.FS, opts Options) ([]*estate.Estate, map[string]bool, error) {
 	rec := &recordingFS{fsys: names, opened: map[string]bool{}}
 	tfo := terraformOptions(opts)
+	roots := terraform.RootModules(names, r.modules)
+	if err := terraform.CheckVars(names, roots, tfo.Vars); err != nil {
+		return nil, nil, err
+	}
 	var tasks []func() (*estate.Estate, error)
 	var sources []string
-	for _, dir := range terraform.RootModules(names, r.modules) {
+	for _, dir := range roots {
 		tasks = append(tasks, func() (*estate.Estate, error) { return terraform.LoadModule(rec, dir, tfo) })
 		sources = append(sources, dir)
 	}
-	return runAll(ctx, tasks, sources), rec.opened
+	return runAll(ctx, tasks, sources), rec.opened, nil
 }
 
 func terraformOptions(opts Options) terraform.Options {
-	return terraform.Options{Account: opts.Account, Region: opts.Region, Vars: opts.Vars, VarFiles: opts.VarFiles}
+	tfo := opts.Terraform
+	tfo.Account, tfo.Region = opts.Account, opts.Region
+	return tfo
+}
+
+func cloudformationOptions(opts Options) cloudformation.Options {
+	cfo := opts.CloudFormation
+	cfo.Account, cfo.Region = opts.Account, opts.Region
+	return cfo
 }
 
 // readJobs reads the plans and templates, and returns their estates in
 // the walk's order.
 func (r *router) readJobs(ctx context.Context, opts Options) []*estate.Estate {
-	cfo := cloudformation.Options{Account: opts.Account, Region: opts.Region}
+	cfo := cloudformationOptions(opts)
 	tfo := terraformOptions(opts)
 	var tasks []func() (*estate.Estate, error)
 	var sources []string

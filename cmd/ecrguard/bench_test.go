@@ -73,7 +73,7 @@ func BenchmarkScanTerraform(b *testing.B) {
 	var load, analyze time.Duration
 	for b.Loop() {
 		start := time.Now()
-		est, err := readPaths(ctx, []string{dir}, cfg, tfInputs{})
+		est, err := readPaths(ctx, []string{dir}, cfg, iacInputs{})
 		if err != nil {
 			b.Fatal(err)
 		}

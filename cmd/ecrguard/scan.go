@@ -30,9 +30,8 @@ type inputOptions struct {
 	configFile string
 	account    string
 	region     string
-	// tfVars and tfVarFiles are --var NAME=VALUE and --var-file FILE.
-	tfVars     []string
-	tfVarFiles []string
+	// iac are the flags of the deployment of Terraform and CloudFormation.
+	iac iacFlags
 	// at is --at: the time of the scan, RFC 3339 ("" = now).
 	at string
 }
@@ -57,28 +56,6 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 	return t, nil
 }
 
-// tfInputs are the Terraform variables given on the command line.
-type tfInputs struct {
-	vars     map[string]string
-	varFiles []string
-}
-
-// terraform returns --var and --var-file as the Terraform reader takes them.
-func (o *inputOptions) terraform() (tfInputs, error) {
-	in := tfInputs{varFiles: o.tfVarFiles}
-	for _, kv := range o.tfVars {
-		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return tfInputs{}, usageError("--var %q: expected NAME=VALUE, as terraform plan -var takes it", kv)
-		}
-		if in.vars == nil {
-			in.vars = map[string]string{}
-		}
-		in.vars[name] = value
-	}
-	return in, nil
-}
-
 // addFlags declares --config and --account, and --region unless region is
 // false (scan declares a --region of its own that also serves --aws).
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
@@ -88,8 +65,7 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 	}
-	f.StringArrayVar(&o.tfVars, "var", nil, "Terraform: set a root module variable, NAME=VALUE as terraform plan -var takes it (repeatable)")
-	f.StringArrayVar(&o.tfVarFiles, "var-file", nil, "Terraform: read variables from a .tfvars file, as terraform plan -var-file (repeatable; a relative path is looked up in the scanned folders, then in each root module's folder)")
+	o.iac.add(f)
 }
 
 // loadConfig reads --config, or .ecrguard.yaml of the current folder.
@@ -139,8 +115,8 @@ func settings(cfg *config.Config) analysis.Settings {
 }
 
 // readPaths reads files and folders given on the command line.
-func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInputs) (*estate.Estate, error) {
-	est, err := source.LoadPaths(ctx, paths, source.Options{Account: cfg.Account, Region: cfg.Region, Vars: tf.vars, VarFiles: tf.varFiles})
+func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
+	est, err := source.LoadPaths(ctx, paths, sourceOptions(cfg, iac))
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -149,7 +125,7 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config, tf tfInp
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := source.Load(ctx, fsys, roots, source.Options{Account: cfg.Account, Region: cfg.Region})
+	est, err := source.Load(ctx, fsys, roots, sourceOptions(cfg, iacInputs{}))
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -281,11 +257,13 @@ With no PATH and no --aws it scans the current folder. Inputs:
   organizations describe-policy (SCPs) or raw SCPs in a folder scps/, and
   ecrguard snapshots (written by 'ecrguard collect').
 Infrastructure as code, in the same walk:
-  Terraform modules (.tf, with variable defaults, terraform.tfvars and
-  *.auto.tfvars; local child modules; files read by file() and
-  templatefile()), Terraform plans (terraform show -json), CloudFormation
-  templates (YAML or JSON). Each finding names the file and line to change;
-  a value not known until deployment is taken at its worst and named.
+  Terraform modules (.tf and .tf.json, with variable defaults,
+  terraform.tfvars and *.auto.tfvars; local child modules; files read by
+  file() and templatefile()), Terraform plans (terraform show -json),
+  CloudFormation templates (YAML or JSON). Each finding names the file and
+  line to change; a value not known until deployment is taken at its worst
+  and named. --var, --var-file and --workspace describe the Terraform
+  deployment, --parameter and --parameters-file the CloudFormation one.
 
 With --aws it reads the account with the credentials the AWS CLI would use
 (environment, --profile, SSO, instance or container role), after asking
@@ -312,6 +290,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 		Example: `  ecrguard scan policies/
   ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
   ecrguard scan --account 111122223333 --var-file prod.tfvars infra/   # as terraform plan -var-file
+  ecrguard scan --account 111122223333 --parameters-file params.json cdk.out/   # CloudFormation parameters
   terraform show -json plan.out > plan.json && ecrguard scan plan.json
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
@@ -385,11 +364,11 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 		if len(paths) == 0 {
 			paths = []string{"."}
 		}
-		tf, err := o.terraform()
+		iac, err := o.iac.inputs()
 		if err != nil {
 			return err
 		}
-		if est, err = readPaths(ctx, paths, cfg, tf); err != nil {
+		if est, err = readPaths(ctx, paths, cfg, iac); err != nil {
 			return err
 		}
 	}
@@ -408,8 +387,8 @@ func (o *scanOptions) checkMode(paths []string) error {
 			return usageError("--aws reads the AWS account and takes no PATH (got %s); scan files and folders without --aws, or a snapshot written by 'ecrguard collect'", strings.Join(paths, " "))
 		case o.account != "":
 			return usageError("--account names the owner of raw policy files and does not apply to --aws, which reads the account of the credentials; to read other accounts, use --accounts with --role-name")
-		case len(o.tfVars) > 0 || len(o.tfVarFiles) > 0:
-			return usageError("--var and --var-file set Terraform variables and do not apply to --aws")
+		case len(o.iac.given()) > 0:
+			return usageError("%s: settings of Terraform or CloudFormation, which do not apply to --aws", strings.Join(o.iac.given(), ", "))
 		}
 		return o.aws.validate()
 	}

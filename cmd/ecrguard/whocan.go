@@ -84,11 +84,11 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	tf, err := o.terraform()
+	iac, err := o.iac.inputs()
 	if err != nil {
 		return err
 	}
-	est, err := readPaths(ctx, paths, cfg, tf)
+	est, err := readPaths(ctx, paths, cfg, iac)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package iacdoc
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -287,6 +288,11 @@ func (b *builder) resolve(doc *policy.Document) {
 				e := &p.Entries[i]
 				if desc, ok := b.marks.replace(e.Value.Text); ok {
 					e.Value.Text, e.Value.Unknown = desc, true
+					if e.Kind == policy.KindAWS {
+						if arn, ok := accountStandIn(desc); ok {
+							e.Value.Text, e.Value.Unknown, e.Value.AccountUnknown = arn, false, true
+						}
+					}
 				}
 			}
 		}
@@ -372,4 +378,23 @@ func Canonical(doc *policy.Document) string {
 		b.WriteString(strings.Join(conds, ""))
 	}
 	return b.String()
+}
+
+// unknownAccountARN matches a principal ARN written with one interpolation
+// in its account field and none elsewhere: Terraform's
+// arn:aws:iam::${var.partner}:root, CloudFormation's
+// !Sub "arn:aws:iam::${Partner}:root" (as the reader describes it).
+var unknownAccountARN = regexp.MustCompile(`^(?:!Sub "|!Sub )?arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\$\{([^{}:*?<>"]+)\}:([^${}*?"]+)"?$`)
+
+// accountStandIn returns the principal an unknown principal desc stands
+// for when only its account is not known: the ARN with
+// policy.Placeholder in the account field. Such a principal names one
+// account (which could be any), not everyone.
+func accountStandIn(desc string) (string, bool) {
+	m := unknownAccountARN.FindStringSubmatch(desc)
+	if m == nil {
+		return "", false
+	}
+	expr := strings.TrimSpace(m[3])
+	return "arn:" + m[1] + ":" + m[2] + "::" + policy.Placeholder(expr) + ":" + m[4], true
 }

@@ -180,16 +180,16 @@ func (b *cfnBuilder) iamData() *estate.IAM {
 	return b.iam
 }
 
-// name returns a resource's name property, or its logical id standing for
-// the name CloudFormation generates or that is not known.
+// name returns a resource's name property, or a placeholder for the name
+// CloudFormation generates or that is not known (see nameOf).
 func (b *cfnBuilder) name(r *resource, prop string) string {
 	n := r.props.get(prop)
 	name, known := b.t.nameOf(r, prop)
 	switch {
 	case n == nil:
-		b.t.note(r.pos, fmt.Sprintf("%s has no %s: CloudFormation generates one; it is reported as %q", r.id, prop, r.id))
+		b.t.note(r.pos, fmt.Sprintf("%s has no %s: CloudFormation generates one; it is reported as %s", r.id, prop, name))
 	case !known:
-		b.t.note(n.pos, fmt.Sprintf("the %s of %s is not known until deployment; it is reported as %q", prop, r.id, r.id))
+		b.t.note(n.pos, fmt.Sprintf("the %s of %s is not known until deployment; it is reported as %s", prop, r.id, name))
 	}
 	return name
 }

@@ -40,3 +40,20 @@ func FuzzLoadTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseParameters feeds a parameters file to ParseParameters: values
+// or an error, never a panic.
+func FuzzParseParameters(f *testing.F) {
+	for _, s := range []string{`[{"ParameterKey": "A", "ParameterValue": "b"}]`, `["A=b"]`, `{"Parameters": {"A": "b"}}`, "A=b C=d\n# x\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := ParseParameters(data, "p.json")
+		if err != nil && !strings.HasPrefix(err.Error(), "p.json:") {
+			t.Errorf("error without a position: %v", err)
+		}
+		if _, empty := ps[""]; empty {
+			t.Errorf("a parameter without a name from %q", data)
+		}
+	})
+}

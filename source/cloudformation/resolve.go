@@ -396,19 +396,20 @@ func (t *tmpl) param(p *param, pos policy.Pos, depth int) (*iacdoc.Value, bool) 
 	return iacdoc.Unk("!Ref "+p.name, pos), false
 }
 
-// nameOf returns a resource's name property, or its logical id standing for
-// the name CloudFormation generates. known is false when the property is
-// written but not known.
+// nameOf returns a resource's name property, or a placeholder for the name
+// CloudFormation generates or that is not known (<!Ref LogicalId>, the
+// expression that gives it), which no real name can equal. known is false
+// when the property is written but not known.
 func (t *tmpl) nameOf(r *resource, prop string) (name string, known bool) {
 	n := r.props.get(prop)
 	if n == nil {
-		return r.id, true
+		return policy.Placeholder("!Ref " + r.id), true
 	}
 	v, _ := t.resolve(n, 1)
 	if v.Kind == iacdoc.String && v.Text != "" {
 		return v.Text, true
 	}
-	return r.id, false
+	return policy.Placeholder("!Ref " + r.id), false
 }
 
 func (t *tmpl) pathOf(r *resource) string {

@@ -295,7 +295,7 @@ Resources:
       Path: /ci/
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
 `, Options{Account: acct, Region: "eu-west-1", Parameters: map[string]string{"Env": "dev"}})
-	for _, n := range []string{"b", "x-y", "either", "444455556666-eu-west-1-${Literal}", "same", "R7", "R8"} {
+	for _, n := range []string{"b", "x-y", "either", "444455556666-eu-west-1-${Literal}", "same", "<!Ref R7>", "<!Ref R8>"} {
 		findRepo(t, est, n)
 	}
 	for _, r := range est.Account(acct).Region("eu-west-1").Repositories() {
@@ -304,11 +304,12 @@ Resources:
 		}
 	}
 	s := findRepo(t, est, "uri").Policy.Doc.Statements[0]
-	// A role without RoleName: its logical id stands for the generated name.
-	if p := principals(s); p[0].Unknown || p[0].Text != "arn:aws:iam::111122223333:role/ci/Role" {
+	// A role without RoleName: the expression that gives the generated
+	// name (!Ref Role) stands for it, as a placeholder no real name equals.
+	if p := principals(s); p[0].Unknown || p[0].Text != "arn:aws:iam::111122223333:role/ci/<!Ref Role>" {
 		t.Errorf("principal %+v", p)
 	}
-	if s.Resource[0].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/uri" || s.Resource[1].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/R8" {
+	if s.Resource[0].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/uri" || s.Resource[1].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/<!Ref R8>" {
 		t.Errorf("resources %+v", s.Resource)
 	}
 	msgs := ""
@@ -695,7 +696,7 @@ Resources:
 	est := load(t, src, Options{Account: acct})
 	findRepo(t, est, "in-eu")   // AWS::Region not given: judged as created
 	findRepo(t, est, "any-env") // true for every allowed value
-	findRepo(t, est, "FreeRepo")
+	findRepo(t, est, "<!Ref FreeRepo>")
 	repo := findRepo(t, est, "app")
 	stmt(t, repo, "Public")
 	stmt(t, repo, "Guard")

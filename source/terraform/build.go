@@ -160,17 +160,19 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 	return &estate.Policy{Name: name, Doc: doc, Source: src}, true
 }
 
-// name returns an entity's name, or a stand-in (its address) when the name
-// is not known until apply.
+// name returns an entity's name, or when the name is not known until
+// apply, the expression that gives it as a placeholder
+// (<aws_ecr_repository.app.name>), which no real name can equal.
 func (b *builder) name(r rsrc, attr string) string {
 	s := r.obj.str(attr)
 	if s.known && s.text != "" {
 		return s.text
 	}
+	name := policy.Placeholder(r.addr + "." + attr)
 	if s.set && !s.known {
-		b.note(s.pos, fmt.Sprintf("the %s of %s (%s) is not known until apply; it is reported as %q", attr, r.addr, s.text, r.addr))
+		b.note(s.pos, fmt.Sprintf("the %s of %s (%s) is not known until apply; it is reported as %s", attr, r.addr, s.text, name))
 	}
-	return r.addr
+	return name
 }
 
 // repository reads aws_ecr_repository.

@@ -309,7 +309,14 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 				"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 			})
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			ws := cty.UnknownVal(cty.String)
+			if m.l.opts.Workspace != "" {
+				ws = cty.StringVal(m.l.opts.Workspace)
+			} else {
+				rg := tr.SourceRange()
+				m.l.note(rg.Filename, fmt.Sprintf("%s: terraform.workspace is not known (no --workspace): every value built from it is unknown, taken at its worst", rangePos(rg)))
+			}
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": ws})
 		case "count":
 			idx := cty.UnknownVal(cty.Number)
 			if s.inst != nil && s.inst.r.mode == expandCount && s.inst.key != cty.NilVal {

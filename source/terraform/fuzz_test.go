@@ -105,3 +105,36 @@ func FuzzLoadPlan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoadModuleJSON feeds one .tf.json file to LoadModule: an estate or
+// an error with a position, never a panic.
+//
+//	go test -run='^$' -fuzz=FuzzLoadModuleJSON -fuzztime=5m ./source/terraform/
+func FuzzLoadModuleJSON(f *testing.F) {
+	for _, s := range []string{
+		cdkJSON,
+		`{"data": {"aws_iam_policy_document": {"d": {"dynamic": {"statement": {"for_each": "${[1]}", "content": [{"actions": ["ecr:*"]}]}}}}}}`,
+		`{"variable": {"v": {"type": "map(string)", "default": {"a": "${x}"}}}, "locals": [{"a": "${var.v}"}, {"b": null}]}`,
+		`{"module": {"m": {"source": "./", "providers": {"aws": "aws.x"}}}, "provider": {"aws": {"alias": "x", "default_tags": [{"tags": {"a": "b"}}]}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		est, err := LoadModule(fstest.MapFS{"main.tf.json": {Data: data}}, ".", Options{Account: acct})
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("LoadModule took %s", d)
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "main.tf.json") {
+				t.Errorf("error without a position: %v", err)
+			}
+			return
+		}
+		for _, g := range est.Gaps {
+			if g.Code == "internal-error" {
+				t.Fatalf("recovered panic: %s", g.Message)
+			}
+		}
+	})
+}

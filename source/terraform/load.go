@@ -14,14 +14,15 @@ package terraform
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ecrguard/ecrguard/estate"
 )
@@ -44,6 +45,9 @@ type Options struct {
 	// LoadModule (a path not found there is looked up relative to the
 	// module's directory).
 	VarFiles []string
+	// Workspace is the value of terraform.workspace (terraform workspace
+	// select); when empty, terraform.workspace is unknown.
+	Workspace string
 }
 
 // LoadModule reads the Terraform module in directory dir of fsys (its .tf
@@ -220,21 +224,17 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil || !bytes.Contains(data, []byte("module")) || checkSource(data, e.Name(), syntaxHCL) != nil {
+		if err != nil || !bytes.Contains(data, []byte("module")) {
 			// No module block without the word: most files need no parse.
-			// (A file too deep to parse is LoadModule's to report.)
 			continue
 		}
-		f, diags := hclsyntax.ParseConfig(data, e.Name(), hcl.InitialPos)
-		if diags.HasErrors() {
-			continue
-		}
-		body, ok := f.Body.(*hclsyntax.Body)
-		if !ok {
+		body, err := parseConfig(data, e.Name())
+		if err != nil {
+			// LoadModule reports it.
 			continue
 		}
 		for _, b := range body.Blocks {
@@ -252,4 +252,85 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 		}
 	}
 	return out
+}
+
+// CheckVars returns an error for each name of vars (-var values) that no
+// root module of dirs declares, with the nearest declared name, as
+// Terraform refuses "a variable named X was assigned on the command line,
+// but the root module does not declare a variable of that name". A module
+// whose files do not parse is taken to declare every name (LoadModule
+// reports the parse error).
+func CheckVars(fsys fs.FS, dirs []string, vars map[string]string) error {
+	declared := map[string]bool{}
+	for _, dir := range dirs {
+		names, ok := declaredVars(fsys, dir)
+		if !ok {
+			return nil
+		}
+		for _, n := range names {
+			declared[n] = true
+		}
+	}
+	known := sortedKeys(declared)
+	var errs []error
+	for _, name := range sortedKeys(vars) {
+		if declared[name] {
+			continue
+		}
+		where := "no Terraform module among the inputs declares it"
+		if len(dirs) == 1 {
+			where = "the root module " + dirs[0] + " does not declare it"
+		} else if len(dirs) > 1 {
+			where = "no root module among the inputs (" + strings.Join(dirs, ", ") + ") declares it"
+		}
+		errs = append(errs, fmt.Errorf("--var %s: %s%s", name, where, nameSuggestion(name, known)))
+	}
+	return errors.Join(errs...)
+}
+
+// declaredVars lists the variables the .tf and .tf.json files of dir
+// declare; ok is false when a file cannot be read or parsed.
+func declaredVars(fsys fs.FS, dir string) (names []string, ok bool) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, false
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, false
+		}
+		if !bytes.Contains(data, []byte("variable")) {
+			continue
+		}
+		body, err := parseConfig(data, e.Name())
+		if err != nil {
+			return nil, false
+		}
+		for _, b := range body.Blocks {
+			if b.Type == "variable" && len(b.Labels) == 1 {
+				names = append(names, b.Labels[0])
+			}
+		}
+	}
+	return names, true
+}
+
+// nameSuggestion returns `; did you mean "X"?` for the known name nearest
+// to name, when one is as near as Terraform's own suggestions ask (an edit
+// distance under 3).
+func nameSuggestion(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := levenshtein.Distance(name, k, nil); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
 }

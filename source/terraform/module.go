@@ -114,13 +114,8 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 		n := e.Name()
 		switch {
 		case e.IsDir():
-		case strings.HasSuffix(n, ".tf.json"):
-			// Not read: what it defines (a repository policy perhaps) is
-			// not assessed, so the module is not either, in full.
-			file := path.Join(dir, n)
-			l.gap(estate.Gap{Source: file, Pos: policy.Pos{File: file, Line: 1, Col: 1}, Code: estate.GapUnsupported, Message: "Terraform JSON configuration (.tf.json) is not read: the resources and policies it defines are not assessed; write it as .tf, or scan the plan (terraform show -json)"})
-		case strings.HasSuffix(n, ".tf"):
-			if strings.HasSuffix(n, "_override.tf") || n == "override.tf" {
+		case strings.HasSuffix(n, ".tf"), strings.HasSuffix(n, ".tf.json"):
+			if base := strings.TrimSuffix(strings.TrimSuffix(n, ".json"), ".tf"); strings.HasSuffix(base, "_override") || base == "override" {
 				l.note(path.Join(dir, n), "override files are read as ordinary files, not merged into the blocks they override")
 			}
 			names = append(names, n)
@@ -160,18 +155,11 @@ func diagError(diags hcl.Diagnostics) error {
 }
 
 func (m *module) parseFile(file string, data []byte) error {
-	if err := checkSource(data, file, syntaxHCL); err != nil {
+	body, err := parseConfig(data, file)
+	if err != nil {
 		return err
 	}
-	f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
-	if diags.HasErrors() {
-		return diagError(diags)
-	}
 	m.l.src[file] = data
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return fmt.Errorf("%s: expected native HCL syntax", file)
-	}
 	var first *hclsyntax.Attribute
 	for _, a := range body.Attributes {
 		if first == nil || a.NameRange.Start.Byte < first.NameRange.Start.Byte {
@@ -187,6 +175,26 @@ func (m *module) parseFile(file string, data []byte) error {
 		}
 	}
 	return nil
+}
+
+// parseConfig parses a configuration file: native syntax (.tf) or JSON
+// (.tf.json).
+func parseConfig(data []byte, file string) (*hclsyntax.Body, error) {
+	if strings.HasSuffix(file, ".tf.json") {
+		return parseJSONConfig(data, file)
+	}
+	if err := checkSource(data, file, syntaxHCL); err != nil {
+		return nil, err
+	}
+	f, diags := hclsyntax.ParseConfig(data, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected native HCL syntax", file)
+	}
+	return body, nil
 }
 
 func posOf(p hcl.Pos, file string) policy.Pos {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 type expansion uint8
@@ -451,8 +452,9 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 }
 
 // iamName returns an IAM entity's name: as written, or, when name is not
-// written (Terraform generates one), a stand-in: the resource address. A
-// name_prefix or an unknown name is not known.
+// written (Terraform generates one), a placeholder: the expression that
+// gives it (<aws_iam_role.ci.name>). A name_prefix or an unknown name is
+// not known.
 func (in *instance) iamName() (string, bool) {
 	body := in.r.block.Body
 	if body.Attributes["name"] != nil {
@@ -461,7 +463,7 @@ func (in *instance) iamName() (string, bool) {
 	if body.Attributes["name_prefix"] != nil {
 		return "", false
 	}
-	return in.addr, true
+	return policy.Placeholder(in.addr + ".name"), true
 }
 
 func (in *instance) nameAttr(attr string) (string, bool) {
