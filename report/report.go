@@ -22,6 +22,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -172,7 +173,7 @@ func findingKey(f rules.Finding) string {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
-	for _, k := range sortedKeys(f.Frameworks) {
+	for _, k := range slices.Sorted(maps.Keys(f.Frameworks)) {
 		b.WriteString(k + "\x02" + strings.Join(f.Frameworks[k], "\x01") + "\x00")
 	}
 	return b.String()
@@ -180,15 +181,6 @@ func findingKey(f rules.Finding) string {
 
 func gapKey(g estate.Gap) string {
 	return strings.Join([]string{g.String(), g.Source, g.Pos.String(), g.Account, g.Region, g.Resource, string(g.Code), g.Message}, "\x00")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // total is the number of unsuppressed findings.
@@ -242,7 +234,7 @@ func gapWhere(g estate.Gap) string {
 // trivy AVD-AWS-0032", frameworks sorted.
 func frameworkList(fw map[string][]string) []string {
 	var out []string
-	for _, k := range sortedKeys(fw) {
+	for _, k := range slices.Sorted(maps.Keys(fw)) {
 		for _, id := range fw[k] {
 			out = append(out, k+" "+id)
 		}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -66,10 +68,10 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 			}
 		}
 		collect("*", &x.Public)
-		for _, k := range sortedKeys(x.Accounts) {
+		for _, k := range slices.Sorted(maps.Keys(x.Accounts)) {
 			collect(k, x.Accounts[k])
 		}
-		for _, k := range sortedKeys(x.Orgs) {
+		for _, k := range slices.Sorted(maps.Keys(x.Orgs)) {
 			collect(k, x.Orgs[k])
 		}
 		if acts.Empty() {
@@ -97,5 +99,5 @@ func dedupeSorted(in []string) []string {
 	for _, s := range in {
 		seen[s] = true
 	}
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
 }

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -102,7 +104,7 @@ func describeRepos(ac *access) string {
 	if ac.every {
 		return "every repository"
 	}
-	names := sortedKeys(ac.repos)
+	names := slices.Sorted(maps.Keys(ac.repos))
 	switch {
 	case len(names) > 5:
 		return fmt.Sprintf("%d repositories (%s, …)", len(names), strings.Join(names[:5], ", "))
