@@ -447,6 +447,9 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	in := &input{name: name, rel: f.Rel, data: data}
 	in.li = newLineIndex(data)
 	in.loc = in.li.locator(name)
+	if l.cliError(in) {
+		return Input, nil
+	}
 	root, err := jsonpos.Parse(data)
 	if err != nil {
 		var se *jsonpos.SyntaxError

@@ -1,0 +1,95 @@
+package file
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ecrguard/ecrguard/estate"
+)
+
+// loadMap loads the files of a MapFS from its root.
+func loadMap(t *testing.T, files map[string]string, opts Options) *estate.Estate {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	e, err := Load(context.Background(), fsys, []string{"."}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestCLIErrors reads what the AWS CLI prints when get-repository-policy
+// and get-registry-policy fail, saved with 2>&1 (the messages are ECR's, as
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetRepositoryPolicy.html
+// lists the errors).
+func TestCLIErrors(t *testing.T) {
+	const (
+		noRepoPolicy = "\nAn error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'team/app' in the registry with id '111122223333'\n"
+		noRegPolicy  = "\nAn error occurred (RegistryPolicyNotFoundException) when calling the GetRegistryPolicy operation: Registry policy does not exist in the registry with id '111122223333'\n"
+		denied       = "\naws: [ERROR]: An error occurred (AccessDeniedException) when calling the GetRepositoryPolicy operation: User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: ecr:GetRepositoryPolicy on resource: arn:aws:ecr:us-east-1:111122223333:repository/web because no identity-based policy allows the ecr:GetRepositoryPolicy action\n"
+	)
+	tests := []struct {
+		name  string
+		data  string
+		opts  Options
+		gap   string
+		check func(t *testing.T, e *estate.Estate)
+	}{
+		{name: "repository has no policy", data: noRepoPolicy, check: func(t *testing.T, e *estate.Estate) {
+			repo := e.Lookup("111122223333").Region("us-east-1").Repository("team/app")
+			if repo.PolicyState != estate.NoPolicy || repo.Source.String() != "policy.json:2:166" {
+				t.Errorf("repository team/app: state %d at %s, want no policy at policy.json:2:166", repo.PolicyState, repo.Source)
+			}
+		}},
+		{name: "newer CLI prefix, no registry id", data: "aws: [ERROR]: An error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'app'",
+			opts: Options{Account: "444455556666", Region: "eu-west-1"}, check: func(t *testing.T, e *estate.Estate) {
+				if repo := e.Lookup("444455556666").Region("eu-west-1").Repository("app"); repo.PolicyState != estate.NoPolicy {
+					t.Errorf("repository app: state %d, want no policy", repo.PolicyState)
+				}
+			}},
+		{name: "no registry id and no account", data: "An error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'app'",
+			gap: "no-account"},
+		{name: "registry has no policy", data: noRegPolicy, check: func(t *testing.T, e *estate.Estate) {
+			if reg := e.Lookup("111122223333").Region("us-east-1").Registry; reg.PolicyState != estate.NoPolicy {
+				t.Errorf("registry: state %d, want no policy", reg.PolicyState)
+			}
+		}},
+		{name: "access denied is a gap naming the code and resource", data: denied,
+			gap: "(arn:aws:ecr:us-east-1:111122223333:repository/web): AccessDeniedException: the AWS CLI's GetRepositoryPolicy call failed with AccessDeniedException"},
+		{name: "throttled after retries", data: "An error occurred (ThrottlingException) when calling the GetRegistryPolicy operation (reached max retries: 4): Rate exceeded",
+			opts: Options{Account: "111122223333"}, gap: "ThrottlingException"},
+		{name: "other text stays a parse error", data: "Unable to locate credentials. You can configure credentials by running \"aws configure\".\n", gap: "parse-error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := loadMap(t, map[string]string{"policy.json": tt.data}, tt.opts)
+			gaps := gapsOf(e, "policy.json")
+			switch {
+			case tt.gap == "" && len(gaps) > 0:
+				t.Fatalf("gaps %q, want none", gaps)
+			case tt.gap != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], tt.gap)):
+				t.Fatalf("gaps %q, want one with %q", gaps, tt.gap)
+			}
+			if tt.check != nil {
+				tt.check(t, e)
+			}
+		})
+	}
+}
+
+// TestCLIErrorAgainstPolicy: a file that says "no policy" and another that
+// gives one disagree, as two inputs do.
+func TestCLIErrorAgainstPolicy(t *testing.T) {
+	e := loadMap(t, map[string]string{
+		"a.json": "An error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'app' in the registry with id '111122223333'",
+		"b.json": `{"registryId":"111122223333","repositoryName":"app","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"ecr:BatchGetImage\"}]}"}`,
+	}, Options{})
+	if len(e.Gaps) != 1 || e.Gaps[0].Code != estate.GapConflictingInputs {
+		t.Fatalf("gaps %v, want one conflict", e.Gaps)
+	}
+}
