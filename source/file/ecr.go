@@ -53,7 +53,17 @@ func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	switch {
 	case inSCPFolder(in.name):
 		l.addSCP(in, doc, "SCP "+in.name)
+	case isRegistryPolicyName(base):
+		if l.opts.Account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
+				Message: fmt.Sprintf("raw registry policy (%s) names no account: %s (or give the output of aws ecr get-registry-policy, which names it)", base, needAccount)})
+			return
+		}
+		l.setRegistryPolicy(l.opts.Account, l.opts.region(), doc)
 	case doc.HasPrincipals():
+		if s := registryOnly(doc); s != "" {
+			l.note(in.name, fmt.Sprintf("read as the policy of repository %q, but %s makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json (or NAME.registry-policy.json)", stem, s))
+		}
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
 				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", stem, needAccount)})
@@ -160,11 +170,52 @@ func (l *Reader) ecrPolicyOutput(in *input) {
 		l.setRepositoryPolicy(in, reg.Repository(repoName), doc)
 		return
 	}
-	// As for a repository: a registry policy given twice merges as two
-	// inputs do.
+	l.setRegistryPolicy(acct, region, doc)
+}
+
+// setRegistryPolicy records the registry policy of an account's region. As
+// for a repository, a registry policy given twice merges as two inputs do.
+func (l *Reader) setRegistryPolicy(acct, region string, doc *policy.Document) {
 	one := estate.New()
 	one.Account(acct).Region(region).Registry.SetPolicy(&estate.Policy{Name: fmt.Sprintf("registry policy of %s in %s", acct, region), Doc: doc, Source: doc.Pos})
 	l.est.Merge(one)
+}
+
+// isRegistryPolicyName reports whether a file's base name says it holds the
+// registry policy: registry-policy.json, or NAME.registry-policy.json
+// (prod.registry-policy.json) for one of several registries.
+func isRegistryPolicyName(base string) bool {
+	lower := strings.ToLower(base)
+	return lower == "registry-policy.json" || strings.HasSuffix(lower, ".registry-policy.json")
+}
+
+// registryActions are actions that a registry policy grants and a
+// repository policy cannot use: creating repositories (by replication or
+// a pull through cache), replicating into the registry, importing from an
+// upstream registry.
+var registryActions = map[string]bool{
+	"ecr:createrepository":         true,
+	"ecr:replicateimage":           true,
+	"ecr:batchimportupstreamimage": true,
+}
+
+// registryOnly describes the first element of doc that makes sense only
+// in a registry policy (an action of registryActions, a Resource of every
+// repository), or returns "".
+func registryOnly(doc *policy.Document) string {
+	for _, st := range doc.Statements {
+		for _, a := range st.Action {
+			if registryActions[strings.ToLower(a.Text)] {
+				return fmt.Sprintf("%s (%s, at %s)", a.Text, st.Label(), a.Pos)
+			}
+		}
+		for _, r := range st.Resource {
+			if strings.HasSuffix(r.Text, ":repository/*") {
+				return fmt.Sprintf("the Resource %s (%s, at %s)", r.Text, st.Label(), r.Pos)
+			}
+		}
+	}
+	return ""
 }
 
 // describeRepositories reads the output of aws ecr describe-repositories.

@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -92,4 +93,52 @@ func TestCLIErrorAgainstPolicy(t *testing.T) {
 	if len(e.Gaps) != 1 || e.Gaps[0].Code != estate.GapConflictingInputs {
 		t.Fatalf("gaps %v, want one conflict", e.Gaps)
 	}
+}
+
+// TestRegistryPolicyByName: a raw registry policy is named by its file
+// (AWS's replication example, from
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html),
+// and a raw policy that only a registry can use, named otherwise, is noted.
+func TestRegistryPolicyByName(t *testing.T) {
+	const replication = `{"Version":"2012-10-17","Statement":[{"Sid":"ReplicationAccessCrossAccount","Effect":"Allow",
+"Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],
+"Resource":"arn:aws:ecr:us-west-2:111122223333:repository/*"}]}`
+	acct := Options{Account: "111122223333", Region: "us-west-2"}
+	for _, name := range []string{"registry-policy.json", "prod.registry-policy.json", "sub/Registry-Policy.json"} {
+		t.Run(name, func(t *testing.T) {
+			e := loadMap(t, map[string]string{name: replication}, acct)
+			r := e.Lookup("111122223333").Region("us-west-2")
+			if r.Registry.PolicyState != estate.HasPolicy || len(r.Repositories()) != 0 {
+				t.Errorf("registry policy state %d, repositories %v; want the registry policy and no repository", r.Registry.PolicyState, r.Repositories())
+			}
+			if len(e.Gaps)+len(e.Notes) != 0 {
+				t.Errorf("gaps %v, notes %v", e.Gaps, e.Notes)
+			}
+		})
+	}
+	t.Run("as a JSON string", func(t *testing.T) {
+		q, _ := json.Marshal(replication)
+		e := loadMap(t, map[string]string{"registry-policy.json": string(q)}, acct)
+		if st := e.Lookup("111122223333").Region("us-west-2").Registry.PolicyState; st != estate.HasPolicy {
+			t.Errorf("registry policy state %d", st)
+		}
+	})
+	t.Run("no account", func(t *testing.T) {
+		e := loadMap(t, map[string]string{"registry-policy.json": replication}, Options{})
+		if g := gapsOf(e, "registry-policy.json"); len(g) != 1 || !strings.Contains(g[0], "raw registry policy (registry-policy.json) names no account") {
+			t.Errorf("gaps %q", g)
+		}
+	})
+	t.Run("other name is noted", func(t *testing.T) {
+		e := loadMap(t, map[string]string{"replication.json": replication}, acct)
+		if len(e.Notes) != 1 || !strings.Contains(e.Notes[0].Message, `ecr:CreateRepository (ReplicationAccessCrossAccount, at replication.json:2:64) makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json`) {
+			t.Errorf("notes %v", e.Notes)
+		}
+	})
+	t.Run("a repository policy is not noted", func(t *testing.T) {
+		e := loadMap(t, map[string]string{"app.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`}, acct)
+		if len(e.Notes) != 0 {
+			t.Errorf("notes %v", e.Notes)
+		}
+	})
 }
