@@ -213,6 +213,9 @@ type Reader struct {
 	iam   map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
+	// owned are the inline policies of IAM CLI outputs, filed once every
+	// file is read.
+	owned []ownedPolicy
 }
 
 // NewReader returns a reader of files into an empty estate.
@@ -227,6 +230,7 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 		return nil, err
 	}
 	l.finishIAM()
+	l.finishOwned()
 	return l.est, nil
 }
 
@@ -495,6 +499,10 @@ func (l *Reader) classify(in *input) Kind {
 		l.describeRepositories(in)
 	case isAuthorizationDetails(obj):
 		l.authorizationDetails(in)
+	case isInlinePolicyOutput(obj):
+		l.inlinePolicy(in)
+	case isPolicyVersionOutput(obj):
+		l.policyVersion(in)
 	case isAccountSetting(obj):
 		l.accountSetting(in)
 	case has("tags"):
@@ -502,7 +510,7 @@ func (l *Reader) classify(in *input) Kind {
 	case has("Statement") || isPolicyVersion(obj.Get("Version")):
 		l.rawPolicy(in)
 	default:
-		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details or aws organizations describe-policy)")
+		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy)")
 	}
 	return Input
 }

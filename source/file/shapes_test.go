@@ -142,3 +142,78 @@ func TestRegistryPolicyByName(t *testing.T) {
 		}
 	})
 }
+
+// TestIAMCLIOutputs reads the outputs of aws iam get-role-policy,
+// get-user-policy, get-group-policy and get-policy-version, as
+// https://docs.aws.amazon.com/cli/latest/reference/iam/get-role-policy.html
+// and get-policy-version.html show them (the CLI decodes PolicyDocument and
+// Document into objects).
+func TestIAMCLIOutputs(t *testing.T) {
+	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`
+	acct := Options{Account: "111122223333"}
+	tests := []struct {
+		name, file, data string
+		opts             Options
+		// detached are the names of the account's identity policies.
+		detached []string
+		gap      string
+		note     string
+	}{
+		{name: "get-role-policy", file: "ci.json", data: `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":` + doc + `}`, opts: acct,
+			detached: []string{"inline policy EcrAll of role/ci"}},
+		{name: "get-user-policy", file: "u.json", data: `{"UserName":"erin","PolicyName":"EcrAll","PolicyDocument":` + doc + `}`, opts: acct,
+			detached: []string{"inline policy EcrAll of user/erin"}},
+		{name: "get-group-policy", file: "g.json", data: `{"GroupName":"devs","PolicyName":"EcrAll","PolicyDocument":` + doc + `}`, opts: acct,
+			detached: []string{"inline policy EcrAll of group/devs"}},
+		{name: "document as an encoded string", file: "ci.json", data: `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22ecr%3A%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}`, opts: acct,
+			detached: []string{"inline policy EcrAll of role/ci"}},
+		{name: "no account", file: "ci.json", data: `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":` + doc + `}`,
+			gap: "inline policy EcrAll of role/ci (aws iam get-role-policy output) names no account"},
+		{name: "bad document", file: "ci.json", data: `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":3}]}}`, opts: acct,
+			gap: "parse-error: inline policy EcrAll of role/ci: "},
+		{name: "get-policy-version", file: "ECRPush.json", data: `{"PolicyVersion":{"Document":` + doc + `,"VersionId":"v2","IsDefaultVersion":true,"CreateDate":"2025-01-10T12:00:00Z"}}`, opts: acct,
+			detached: []string{"managed policy ECRPush (version v2)"}, note: "does not name its policy: read as managed policy ECRPush (version v2), after the file's name"},
+		{name: "a version not in force", file: "ECRPush.json", data: `{"PolicyVersion":{"Document":` + doc + `,"VersionId":"v1","IsDefaultVersion":false}}`, opts: acct,
+			note: "not the policy's default version (IsDefaultVersion is false): not in force, so not judged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := loadMap(t, map[string]string{tt.file: tt.data}, tt.opts)
+			gaps := gapsOf(e, tt.file)
+			switch {
+			case tt.gap == "" && len(gaps) > 0:
+				t.Fatalf("gaps %q, want none", gaps)
+			case tt.gap != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], tt.gap)):
+				t.Fatalf("gaps %q, want one with %q", gaps, tt.gap)
+			}
+			var detached []string
+			if a := e.Lookup("111122223333"); a != nil {
+				for _, p := range a.Detached {
+					detached = append(detached, p.Name)
+				}
+			}
+			if strings.Join(detached, "|") != strings.Join(tt.detached, "|") {
+				t.Errorf("identity policies %q, want %q", detached, tt.detached)
+			}
+			var notes []string
+			for _, n := range e.Notes {
+				notes = append(notes, n.Message)
+			}
+			if got := strings.Join(notes, "|"); tt.note != "" && !strings.Contains(got, tt.note) || tt.note == "" && got != "" {
+				t.Errorf("notes %q, want %q", notes, tt.note)
+			}
+		})
+	}
+}
+
+// TestInlinePolicyInDetails: an inline policy the authorization details
+// hold too is theirs, and noted.
+func TestInlinePolicyInDetails(t *testing.T) {
+	e := loadMap(t, map[string]string{
+		"ci.json":      `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}}`,
+		"details.json": `{"RoleDetailList":[{"RoleName":"ci","Arn":"arn:aws:iam::111122223333:role/ci","RolePolicyList":[{"PolicyName":"EcrAll","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}}]}]}`,
+	}, Options{Account: "111122223333"})
+	if a := e.Lookup("111122223333"); len(a.Detached) != 0 || len(e.Notes) != 1 || !strings.Contains(e.Notes[0].Message, "inline policy EcrAll of role/ci is also in the authorization details") {
+		t.Errorf("identity policies %v, notes %v", a.Detached, e.Notes)
+	}
+}
