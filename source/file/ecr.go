@@ -49,7 +49,6 @@ func (l *Reader) encodedPolicy(in *input) {
 // rawPolicyDoc files doc, the policy document of a raw policy file.
 func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
-	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {
 	case inSCPFolder(in.name):
 		l.addSCP(in, doc, "SCP "+in.name)
@@ -61,16 +60,16 @@ func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 		}
 		l.setRegistryPolicy(l.opts.Account, l.opts.region(), doc)
 	case doc.HasPrincipals():
+		name := strings.TrimSuffix(in.rel, path.Ext(in.rel))
 		if s := registryOnly(doc); s != "" {
-			l.note(in.name, fmt.Sprintf("read as the policy of repository %q, but %s makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json (or NAME.registry-policy.json)", stem, s))
+			l.note(in.name, fmt.Sprintf("read as a repository policy, but %s makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json (or NAME.registry-policy.json)", s))
 		}
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
-				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", stem, needAccount)})
+				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", name, needAccount)})
 			return
 		}
-		repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(stem)
-		l.setRepositoryPolicy(in, repo, doc)
+		l.named = append(l.named, namedInput{in: in, path: name, doc: doc})
 	default:
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
@@ -326,7 +325,8 @@ func (l *Reader) accountSetting(in *input) {
 }
 
 // tags reads the output of aws ecr list-tags-for-resource in a file named
-// NAME.tags.json, NAME being the repository's path below the scanned folder.
+// NAME.tags.json, NAME naming the repository by the one naming rule of
+// finishNamed.
 func (l *Reader) tags(in *input) {
 	o := in.objectAt(in.root, "")
 	elems := o.array("tags", true)
@@ -363,7 +363,12 @@ func (l *Reader) tags(in *input) {
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(name)
+	l.named = append(l.named, namedInput{in: in, path: name, tags: tags})
+}
+
+// setTags records the tags of a repository read from in.
+func (l *Reader) setTags(in *input, repo *estate.Repository, tags map[string]string) {
+	name := repo.Name
 	if repo.TagsKnown {
 		// As estate.Estate.Merge does with two inputs: the same tags
 		// quietly, different ones as a conflict (the first read is used).

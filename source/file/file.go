@@ -216,6 +216,9 @@ type Reader struct {
 	// owned are the inline policies of IAM CLI outputs, filed once every
 	// file is read.
 	owned []ownedPolicy
+	// named are the inputs named by their file, filed once every file is
+	// read.
+	named []namedInput
 }
 
 // NewReader returns a reader of files into an empty estate.
@@ -229,6 +232,7 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
+	l.finishNamed()
 	l.finishIAM()
 	l.finishOwned()
 	return l.est, nil
@@ -291,7 +295,12 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 			return nil
 		}
 		if p != root.Path && configFiles[name] {
-			// The config (cmd/ecrguard reads it), not an input.
+			// The config (cmd/ecrguard reads it, and notes the one at
+			// the top of a scanned folder when it does not), not an
+			// input. One in a folder below is never read.
+			if path.Dir(p) != root.Path {
+				l.note(root.name(p), "configuration not used: ecrguard reads --config, or the .ecrguard.yaml of the folder scanned (or above it) when it is the only PATH, never one in a folder below; scan its folder, or give it with --config, to use it")
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

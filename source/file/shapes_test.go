@@ -217,3 +217,51 @@ func TestInlinePolicyInDetails(t *testing.T) {
 		t.Errorf("identity policies %v, notes %v", a.Detached, e.Notes)
 	}
 }
+
+// TestNamingRule: raw repository policies and tags files name their
+// repository by one rule: the path below the scanned folder, or its
+// longest tail that another input names.
+func TestNamingRule(t *testing.T) {
+	const raw = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`
+	const tags = `{"tags":[{"Key":"team","Value":"payments"}]}`
+	cliPolicy := func(name string) string {
+		return `{"registryId":"111122223333","repositoryName":"` + name + `","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}`
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		// want is each repository with what the named files gave it.
+		want []string
+	}{
+		{"top of the folder", map[string]string{"app.json": raw, "app.tags.json": tags}, []string{"app policy tags"}},
+		{"folders are part of the name", map[string]string{"alice/tools.json": raw, "alice/tools.tags.json": tags}, []string{"alice/tools policy tags"}},
+		{"a tail another input names", map[string]string{"estate/payments.json": cliPolicy("payments"), "estate/payments.tags.json": tags},
+			[]string{"payments policy tags"}},
+		{"the longest known tail", map[string]string{"x/alice/tools.tags.json": tags, "a.json": cliPolicy("alice/tools"), "b.json": cliPolicy("tools")},
+			[]string{"alice/tools policy tags", "tools policy"}},
+		{"raw policies too", map[string]string{"policies/app.json": raw, "inventory.json": `{"repositories":[{"repositoryName":"app","repositoryArn":"arn:aws:ecr:us-east-1:111122223333:repository/app"}]}`},
+			[]string{"app policy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := loadMap(t, tt.files, Options{Account: "111122223333"})
+			if len(e.Gaps) != 0 {
+				t.Fatalf("gaps %v", e.Gaps)
+			}
+			var got []string
+			for _, r := range e.Lookup("111122223333").Region("us-east-1").Repositories() {
+				s := r.Name
+				if r.PolicyState == estate.HasPolicy {
+					s += " policy"
+				}
+				if r.TagsKnown {
+					s += " tags"
+				}
+				got = append(got, s)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("repositories %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
