@@ -1,9 +1,11 @@
 // Package file reads ecrguard's file inputs (raw policy documents and the
-// JSON output of the AWS CLI) into an estate. Each file's kind is detected by
-// its content (the README's "Scan your files"), never by its name, except for the two places
-// where the name carries what the content cannot: the repository a raw
-// repository policy or a tags file describes, and the scps/ folder of raw
-// SCPs.
+// JSON output of the AWS CLI, its error messages included) into an estate.
+// Each file's kind is detected by its content (the README's "Scan your
+// files"), never by its name, except where the name carries what the
+// content cannot: the repository a raw repository policy or a tags file
+// describes (one naming rule, finishNamed), a raw registry policy
+// (registry-policy.json), the managed policy of a get-policy-version
+// output, and the scps/ folder of raw SCPs.
 //
 // Problems with one file never stop the others from being read: they become
 // estate Gaps naming the file, line and column, and the files that are fine
