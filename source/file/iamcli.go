@@ -52,9 +52,10 @@ type ownedPolicy struct {
 // inlinePolicy reads the output of aws iam get-role-policy,
 // get-user-policy or get-group-policy: an inline policy of the role, user
 // or group it names. The output names no account and no path: the policy
-// is reported under its owner's name (as "inline policy NAME of
-// role/OWNER"), as one identity policy of that owner; the owner's other
-// policies are what authorization details give.
+// is "inline policy NAME of role/OWNER", and a role or user is judged by
+// it (arn:aws:iam::ACCOUNT:role/OWNER, at the root path) with whatever
+// policies of theirs the authorization details give; a group's stands for
+// its members ("any principal with … attached").
 func (l *Reader) inlinePolicy(in *input) {
 	o := in.objectAt(in.root, "")
 	kind, owner := "", ""
@@ -81,8 +82,12 @@ func (l *Reader) inlinePolicy(in *input) {
 			Message: fmt.Sprintf("%s (aws iam get-%s-policy output) names no account: %s", label, kind, needAccount)})
 		return
 	}
-	l.owned = append(l.owned, ownedPolicy{account: l.opts.Account, kind: kind, owner: owner, name: name,
-		p: &estate.Policy{Name: label, Doc: doc, Source: doc.Pos}})
+	p := &estate.Policy{Name: label, Doc: doc, Source: doc.Pos}
+	if kind != "group" {
+		// The output has no path: the identity is taken at the root path.
+		p.Owner = fmt.Sprintf("arn:aws:iam::%s:%s/%s", l.opts.Account, kind, owner)
+	}
+	l.owned = append(l.owned, ownedPolicy{account: l.opts.Account, kind: kind, owner: owner, name: name, p: p})
 }
 
 // policyVersion reads the output of aws iam get-policy-version: one
