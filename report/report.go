@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -214,28 +215,72 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// location formats a finding's source as file:line, or "" when unknown.
-func location(f rules.Finding) string {
-	switch {
-	case f.Source.File == "" && f.Source.Line <= 0:
-		return ""
-	case f.Source.Line <= 0:
-		return f.Source.File
-	case f.Source.File == "":
-		return fmt.Sprintf("line %d", f.Source.Line)
-	}
-	return fmt.Sprintf("%s:%d", f.Source.File, f.Source.Line)
-}
+// location formats a finding's source for a person (sourceText), or ""
+// when unknown.
+func location(f rules.Finding) string { return sourceText(f.Source, false) }
 
 // gapWhere formats where a gap is: its position, else its source.
 func gapWhere(g estate.Gap) string {
 	if g.Pos.File != "" || g.Pos.IsValid() {
-		if g.Pos.File == "" && g.Source != "" {
-			return g.Source + ":" + g.Pos.String()
+		pos := g.Pos
+		if pos.File == "" && g.Source != "" {
+			pos.File = g.Source
 		}
-		return g.Pos.String()
+		return sourceText(pos, true)
 	}
 	return g.Source
+}
+
+// sourceText formats a position for a person: file:line (file:line:col
+// with col) for a file, and for a policy read from AWS, whose position
+// is in a document named by a label (docs/snapshot.md, "Policy sources"),
+// the ARN and where in the policy: "ARN (policy line 4)", "ROLE-ARN
+// (inline policy NAME, line 4)", "POLICY-ARN (version v3, policy line 1)".
+// "" when pos is unknown.
+func sourceText(pos policy.Pos, col bool) string {
+	line := ""
+	if pos.Line > 0 {
+		line = fmt.Sprintf("line %d", pos.Line)
+		if col && pos.Col > 0 {
+			line += fmt.Sprintf(", column %d", pos.Col)
+		}
+	}
+	switch {
+	case pos.File == "" && line == "":
+		return ""
+	case pos.File == "":
+		return line
+	case isFile(pos.File) && !strings.HasPrefix(pos.File, "scp:"):
+		if line == "" {
+			return pos.File
+		}
+		if col && pos.Col > 0 {
+			return fmt.Sprintf("%s:%d:%d", pos.File, pos.Line, pos.Col)
+		}
+		return fmt.Sprintf("%s:%d", pos.File, pos.Line)
+	}
+	doc, where := "policy", ""
+	name, frag, _ := strings.Cut(pos.File, "#")
+	switch {
+	case strings.HasPrefix(name, "scp:"):
+		name = "the SCPs on " + strings.TrimPrefix(name, "scp:")
+	case frag == "trust":
+		doc = "trust policy"
+	case strings.HasPrefix(frag, "inline/"):
+		doc, where = "", "inline policy "+strings.TrimPrefix(frag, "inline/")
+	case frag != "":
+		where = "version " + frag
+	}
+	if line != "" {
+		if doc != "" {
+			line = doc + " " + line
+		}
+		where = strings.TrimPrefix(where+", "+line, ", ")
+	}
+	if where == "" {
+		return name
+	}
+	return name + " (" + where + ")"
 }
 
 // frameworkList formats frameworks as "cloudguard D9.AWS.IAM.102,

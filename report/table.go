@@ -269,7 +269,13 @@ func (t *tableWriter) finding(f rules.Finding) {
 	}
 	t.field("resource", f.Resource)
 	if loc := location(f); loc != "" {
-		t.field("source", loc)
+		// "ARN (policy line 4)" breaks before the parenthesis only.
+		name, where, ok := strings.Cut(loc, " (")
+		if !ok {
+			t.field("source", loc)
+		} else {
+			t.fieldParts("source", []string{name, "(" + where}, " ")
+		}
 	} else {
 		t.field("source", "unknown")
 	}

@@ -1,0 +1,41 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// TestSourceText checks how a position reads: file:line for a file, and the
+// ARN and the line in the policy for a document read from AWS, whose
+// position names it by a label (docs/snapshot.md, "Policy sources").
+func TestSourceText(t *testing.T) {
+	for _, tc := range []struct {
+		pos  policy.Pos
+		col  bool
+		want string
+	}{
+		{policy.Pos{}, false, ""},
+		{policy.Pos{File: "estate/app.json", Line: 4, Col: 5}, false, "estate/app.json:4"},
+		{policy.Pos{File: "estate/app.json", Line: 4, Col: 5}, true, "estate/app.json:4:5"},
+		{policy.Pos{File: "estate/app.json"}, false, "estate/app.json"},
+		{policy.Pos{Line: 4, Col: 5}, false, "line 4"},
+		{policy.Pos{File: "arn:aws:ecr:us-east-1:111122223333:repository/app", Line: 4, Col: 5}, false,
+			"arn:aws:ecr:us-east-1:111122223333:repository/app (policy line 4)"},
+		{policy.Pos{File: "arn:aws:ecr:us-east-1:111122223333:repository/broken", Line: 1, Col: 37}, true,
+			"arn:aws:ecr:us-east-1:111122223333:repository/broken (policy line 1, column 37)"},
+		{policy.Pos{File: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly#v3", Line: 1, Col: 1}, false,
+			"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly (version v3, policy line 1)"},
+		{policy.Pos{File: "arn:aws:iam::111122223333:role/ci#inline/Push", Line: 6, Col: 1}, false,
+			"arn:aws:iam::111122223333:role/ci (inline policy Push, line 6)"},
+		{policy.Pos{File: "arn:aws:iam::111122223333:role/ci#trust", Line: 3, Col: 1}, false,
+			"arn:aws:iam::111122223333:role/ci (trust policy line 3)"},
+		{policy.Pos{File: "scp:ou-ab12-11111111", Line: 2, Col: 1}, false, "the SCPs on ou-ab12-11111111 (policy line 2)"},
+		{policy.Pos{File: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly#v3"}, false,
+			"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly (version v3)"},
+	} {
+		if got := sourceText(tc.pos, tc.col); got != tc.want {
+			t.Errorf("sourceText(%+v, %v) = %q, want %q", tc.pos, tc.col, got, tc.want)
+		}
+	}
+}
