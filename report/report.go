@@ -113,6 +113,9 @@ type view struct {
 	gaps       []estate.Gap
 	notes      []estate.Note
 	resources  int
+	// detached counts the identity policies, read without the principals
+	// they are attached to, that active findings are about.
+	detached int
 	// counts are the unsuppressed findings per severity.
 	counts map[rules.Severity]int
 }
@@ -145,13 +148,18 @@ func prepare(r *rules.Result) *view {
 	c.Sort()
 
 	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, counts: c.Counts()}
+	detached := map[string]bool{}
 	for _, f := range c.Findings {
+		if _, ok := rules.DetachedPolicy(f.Resource); ok && f.Suppressed == "" {
+			detached[f.Resource] = true
+		}
 		if f.Suppressed != "" {
 			v.suppressed = append(v.suppressed, f)
 		} else {
 			v.active = append(v.active, f)
 		}
 	}
+	v.detached = len(detached)
 	return v
 }
 
@@ -213,6 +221,46 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// resourceText names what a finding is about, for a person: its resource,
+// or an identity policy read without the principals it is attached to as
+// such (a raw identity policy file by its file).
+func resourceText(f rules.Finding) string {
+	name, ok := rules.DetachedPolicy(f.Resource)
+	if !ok {
+		return f.Resource
+	}
+	if rest, ok := strings.CutPrefix(name, "identity policy "); ok && f.Source.File != "" && strings.HasSuffix(f.Source.File, rest) {
+		return f.Source.File + " (an identity policy file; ecrguard does not know what it is attached to)"
+	}
+	return name + " (ecrguard does not know what it is attached to)"
+}
+
+// principalText names a finding's principal for a person.
+func principalText(p string) string {
+	switch _, detached := rules.DetachedPolicy(p); {
+	case p == "*":
+		return "* (anyone)"
+	case detached:
+		return "any principal it is attached to"
+	}
+	return p
+}
+
+// scope says what the findings are in: the resources assessed, and the
+// identity policies read without the principals they are attached to
+// ("13 resources", "2 identity policies", "3 resources and 1 identity
+// policy").
+func (v *view) scope() string {
+	res := plural(v.resources, "resource", "resources")
+	switch {
+	case v.detached == 0:
+		return res
+	case v.resources == 0:
+		return plural(v.detached, "identity policy", "identity policies")
+	}
+	return res + " and " + plural(v.detached, "identity policy", "identity policies")
 }
 
 // location formats a finding's source for a person (sourceText), or ""

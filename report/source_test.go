@@ -1,9 +1,11 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
 )
 
 // TestSourceText checks how a position reads: file:line for a file, and the
@@ -36,6 +38,47 @@ func TestSourceText(t *testing.T) {
 	} {
 		if got := sourceText(tc.pos, tc.col); got != tc.want {
 			t.Errorf("sourceText(%+v, %v) = %q, want %q", tc.pos, tc.col, got, tc.want)
+		}
+	}
+}
+
+// TestDetachedPolicyText checks that a finding on an identity policy read
+// without the principals it is attached to names the policy's file, not
+// the stand-in "policy:…", and that the summary counts it as an identity
+// policy rather than a resource.
+func TestDetachedPolicyText(t *testing.T) {
+	r := &rules.Result{Findings: []rules.Finding{{
+		RuleID: "ECR006", Severity: rules.High, Title: "Unrestricted delete", Message: "m", Remediation: "fix",
+		Resource: "policy:identity policy idp.json", Principals: []string{"policy:identity policy idp.json"},
+		Source: policy.Pos{File: "idp.json", Line: 4, Col: 5}, Actions: []string{"ecr:BatchDeleteImage"},
+	}}}
+	for _, tc := range []struct {
+		format Format
+		want   []string
+	}{
+		{Table, []string{
+			"ecrguard: 1 finding in 1 identity policy: 1 high",
+			"resource  idp.json (an identity policy file; ecrguard does not know what",
+			"who       any principal it is attached to",
+			"1 finding (1 high) in 1 identity policy.",
+		}},
+		{Markdown, []string{
+			"in 1 identity policy: 1 high.",
+			"**Resource:** idp.json (an identity policy file; ecrguard does not know what it is attached to)",
+			"**Principals:** any principal it is attached to",
+		}},
+	} {
+		var b strings.Builder
+		if err := Write(&b, tc.format, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s report lacks %q:\n%s", tc.format, w, b.String())
+			}
+		}
+		if strings.Contains(b.String(), "policy:identity") || strings.Contains(b.String(), "0 resources") {
+			t.Errorf("%s report names the stand-in or counts 0 resources:\n%s", tc.format, b.String())
 		}
 	}
 }

@@ -114,3 +114,42 @@ func TestProofsExplainStandIns(t *testing.T) {
 		}
 	})
 }
+
+// TestDetachedPolicyWords checks that an identity policy read from a raw
+// file, attached to nobody ecrguard knows, is named as the file, and that
+// its fix does not ask to authorize the policy's own name (no ARN matches
+// it).
+func TestDetachedPolicyWords(t *testing.T) {
+	doc, err := policy.Parse([]byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:BatchDeleteImage", "Resource": "*"}]}`), "policies/idp.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := estate.New()
+	acct := est.Account("111122223333")
+	acct.Detached = append(acct.Detached, &estate.Policy{Name: "identity policy policies/idp.json", Doc: doc, Source: doc.Pos})
+	var got *rules.Finding
+	for _, f := range rules.Run(est, analysis.Settings{}).Findings {
+		if f.RuleID == "ECR006" {
+			got = &f
+		}
+	}
+	if got == nil {
+		t.Fatal("ECR006 did not fire")
+	}
+	if name, ok := rules.DetachedPolicy(got.Resource); !ok || name != "identity policy policies/idp.json" {
+		t.Errorf("DetachedPolicy(%q) = %q, %v", got.Resource, name, ok)
+	}
+	for _, want := range []string{"Any principal that the identity policy file policies/idp.json is attached to can delete"} {
+		if !strings.Contains(got.Message, want) {
+			t.Errorf("message %q\nlacks %q", got.Message, want)
+		}
+	}
+	for _, want := range []string{"from the identity policy file policies/idp.json", "if the principals it is attached to should delete, add their ARNs to authorized.delete"} {
+		if !strings.Contains(got.Remediation, want) {
+			t.Errorf("fix %q\nlacks %q", got.Remediation, want)
+		}
+	}
+	if strings.Contains(got.Remediation, "policy:") {
+		t.Errorf("fix names the policy as a principal: %s", got.Remediation)
+	}
+}
