@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -80,5 +81,26 @@ func TestDetachedPolicyText(t *testing.T) {
 		if strings.Contains(b.String(), "policy:identity") || strings.Contains(b.String(), "0 resources") {
 			t.Errorf("%s report names the stand-in or counts 0 resources:\n%s", tc.format, b.String())
 		}
+	}
+}
+
+// TestWhoCanDetachedPolicy checks that who-can's table names the holders of
+// a detached identity policy in words; its JSON keeps the principal as the
+// analysis names it.
+func TestWhoCanDetachedPolicy(t *testing.T) {
+	entries := []analysis.WhoCanEntry{{Principal: "policy:identity policy idp.json", Via: []string{"identity policy idp.json"}}}
+	var b strings.Builder
+	if err := WriteWhoCanTable(&b, "ecr:BatchDeleteImage", "arn:aws:ecr:us-east-1:111122223333:repository/app", entries, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "whoever identity policy idp.json is attached to") || strings.Contains(b.String(), "policy:") {
+		t.Errorf("who-can table:\n%s", b.String())
+	}
+	b.Reset()
+	if err := WriteWhoCanJSON(&b, "ecr:BatchDeleteImage", "arn:aws:ecr:us-east-1:111122223333:repository/app", entries); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"arn": "policy:identity policy idp.json"`) {
+		t.Errorf("who-can JSON:\n%s", b.String())
 	}
 }
