@@ -83,25 +83,7 @@ var madeUpCited = regexp.MustCompile(`ecrguard-outsider|ecrguard-fresh|ecrguard-
 func TestProofsExplainStandIns(t *testing.T) {
 	standIn := regexp.MustCompile(`77776666555[5-8]`)
 	conformance.Run(t, "exposure", func(t *testing.T, f conformance.File) {
-		var c conformance.ExposureCase
-		if err := conformance.Decode(f, &c); err != nil {
-			t.Fatal(err)
-		}
-		est := estate.New()
-		region := est.Account(c.Account).Region(c.Region)
-		if c.Repository != nil {
-			doc, err := policy.Parse(c.RepositoryPolicy, f.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			region.Repository(*c.Repository).SetPolicy(&estate.Policy{Name: "repository policy of " + *c.Repository, Doc: doc})
-		} else {
-			doc, err := policy.Parse(c.RegistryPolicy, f.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			region.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc})
-		}
+		c, est, _ := exposureCase(t, f)
 		for _, fd := range rules.Check(analysis.Analyze(est, caseSettings(t, c.Config))).Findings {
 			if m := madeUpCited.FindString(fd.Message); m != "" {
 				t.Errorf("%s cites %s: %s", fd.RuleID, m, fd.Message)
