@@ -139,27 +139,29 @@ func proofFor(proofs []exposure.Proof, want catalog.ActionSet) (*eval.Witness, s
 	return nil, ""
 }
 
-// proofText explains the proof of an access to want.
-func proofText(proofs []exposure.Proof, want catalog.ActionSet) string {
+// proofText explains the proof of an access to want. patterns are the
+// account patterns the finding names accounts by (99998888*): a caller in
+// an account that stands for one is said to be in an account matching it.
+func proofText(proofs []exposure.Proof, want catalog.ActionSet, patterns ...string) string {
 	w, action := proofFor(proofs, want)
 	if w == nil {
 		return ""
 	}
-	return " Proof: " + describeProof(w, action) + "."
+	return " Proof: " + describeProof(w, action, patterns...) + "."
 }
 
 // describeProof explains a witness: who asked what, in which context. The
 // values ecrguard made up for the request (an outsider's account and name,
 // an organization, the resource a service acts for) are said in words, with
 // the value as the example, so that a reader never takes them for real ones.
-func describeProof(w *eval.Witness, action string) string {
+func describeProof(w *eval.Witness, action string, patterns ...string) string {
 	p := w.Request.Principal
 	chosen := map[string]eval.Assignment{}
 	for _, a := range w.Chosen {
 		chosen[strings.ToLower(a.Key)] = a
 	}
 	skip := map[string]bool{}
-	who := describeCaller(p)
+	who := describeCaller(p, patterns)
 	if p.Type == eval.Service {
 		if acting := actingFor(w, chosen, skip); acting != "" {
 			who += ", " + acting + ","
@@ -198,7 +200,7 @@ const outsideZone = "outside your zone of trust"
 // example ("any role in an account outside your zone of trust — ecrguard
 // used arn:aws:iam::777766665555:role/… as the example —"); a caller the
 // policy names is its ARN.
-func describeCaller(p eval.Principal) string {
+func describeCaller(p eval.Principal, patterns []string) string {
 	switch p.Type {
 	case eval.Service:
 		if exposure.AnyService(p.Service) {
@@ -212,6 +214,13 @@ func describeCaller(p eval.Principal) string {
 	where := "account " + p.Account
 	if outsider {
 		where = "an account " + outsideZone
+	}
+	for _, pat := range patterns {
+		if policy.HasWildcard(pat) && policy.Match(pat, p.Account) {
+			// The account is an instance ecrguard made of the pattern.
+			where, outsider = "an account matching "+pat, true
+			break
+		}
 	}
 	if p.Type == eval.Root {
 		if !outsider {

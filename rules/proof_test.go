@@ -53,6 +53,8 @@ func TestProofWords(t *testing.T) {
 			"any role in an account outside your zone of trust — ecrguard used arn:aws:iam::777766665555:role/… as the example — calling ecr:BatchGetImage is allowed."},
 		{"named account", "ECR003", stmt(`{"AWS": "999988887777"}`, ""), analysis.Settings{},
 			"any role in account 999988887777 — ecrguard used arn:aws:iam::999988887777:role/… as the example — calling ecr:BatchGetImage is allowed."},
+		{"account pattern", "ECR003", stmt(`"*"`, `{"StringLike": {"aws:PrincipalAccount": "99998888*"}}`), analysis.Settings{},
+			"any role in an account matching 99998888* — ecrguard used arn:aws:iam::999988880000:role/… as the example — calling ecr:BatchGetImage is allowed."},
 		{"named role", "ECR003", stmt(`{"AWS": "arn:aws:iam::999988887777:role/deployer"}`, ""), analysis.Settings{},
 			"arn:aws:iam::999988887777:role/deployer calling ecr:BatchGetImage is allowed."},
 		{"role name picked by the outsider", "ECR001", stmt(`"*"`, `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci-*"}}`), analysis.Settings{},
