@@ -148,7 +148,12 @@ func mdFinding(b *strings.Builder, f rules.Finding) {
 		item("Resource", mdCodeOrEmpty(f.Resource))
 	}
 	if loc := location(f); loc != "" {
-		item("Source", mdCode(loc))
+		// "ARN (policy line 4)": the ARN is code, where in it is prose.
+		if name, where, ok := strings.Cut(loc, " ("); ok {
+			item("Source", mdCode(name)+" "+mdEscape("("+where))
+		} else {
+			item("Source", mdCode(loc))
+		}
 	} else {
 		item("Source", "unknown")
 	}

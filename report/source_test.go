@@ -104,3 +104,20 @@ func TestWhoCanDetachedPolicy(t *testing.T) {
 		t.Errorf("who-can JSON:\n%s", b.String())
 	}
 }
+
+// TestMarkdownSourceOfAWSDocument checks that Markdown sets the ARN of a
+// document read from AWS as code and where in it as prose.
+func TestMarkdownSourceOfAWSDocument(t *testing.T) {
+	r := &rules.Result{Findings: []rules.Finding{{
+		RuleID: "ECR001", Severity: rules.Critical, Title: "Repository is public", Message: "m",
+		Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Principals: []string{"*"},
+		Source: policy.Pos{File: "arn:aws:ecr:us-east-1:111122223333:repository/app", Line: 4, Col: 5},
+	}}}
+	var b strings.Builder
+	if err := Write(&b, Markdown, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "**Source:** `arn:aws:ecr:us-east-1:111122223333:repository/app` (policy line 4)"; !strings.Contains(b.String(), want) {
+		t.Errorf("Markdown lacks %q:\n%s", want, b.String())
+	}
+}
