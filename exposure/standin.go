@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // A proof is a request ecrguard found allowed. Where the policy leaves a
@@ -41,10 +42,17 @@ func OutsiderName(name string) bool {
 	return name == freshName || name == freshSession || name == eval.FreshValue
 }
 
+// sourceStandIn is the aws:SourceArn that stands for a resource of acct
+// that the policy does not name, on whose behalf a service calls.
+func sourceStandIn(acct string) string {
+	return "arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue
+}
+
 // SourceStandIn reports whether arn is the aws:SourceArn that stands for a
 // resource the policy does not name, of the account a service acts for.
 func SourceStandIn(arn string) bool {
-	return strings.HasPrefix(arn, "arn:aws:ecrguard:") && strings.HasSuffix(arn, ":source/"+eval.FreshValue)
+	a, ok := policy.ParseARN(arn)
+	return ok && arn == sourceStandIn(a.Account)
 }
 
 // MadeUp reports whether a value of a proof's request holds anything
