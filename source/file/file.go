@@ -211,7 +211,7 @@ type Reader struct {
 	// skipped are the files found that are not inputs, with the reason
 	// (Skip); Cover reports them.
 	skipped map[string]string
-	iam   map[string]*iamAccount
+	iam     map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
 }

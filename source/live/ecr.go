@@ -45,6 +45,13 @@ func (c *collector) region(ctx context.Context, cl ECRAPI, account, region strin
 
 	repos, err := c.describeRepositories(ctx, cl, account, region)
 	if err != nil {
+		if c.opts.AllRegions && notEnabled(region, err) {
+			// --all-regions asks every region, enabled or not; one the
+			// account has not enabled holds nothing anyone can use, so it
+			// cannot change an answer.
+			c.note(apiDescribeRepositories, fmt.Sprintf("region %s is not enabled for account %s (it answered %s): an account has no repositories it or anyone else can use in a region it has not enabled, so there is nothing to assess there", region, account, errorCode(err)))
+			return
+		}
 		if regionLevel(err) {
 			why := "region not read"
 			if optInRegions[region] {
