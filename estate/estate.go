@@ -250,6 +250,11 @@ type Registry struct {
 	Replication []ReplicationDestination
 }
 
+// ScopeAPI is the AWS call that reads the registry policy scope
+// (GetAccountSetting REGISTRY_POLICY_SCOPE). A Gap with this Source and a
+// registry's Account and Region says that registry's scope is unknown.
+const ScopeAPI = "ecr:GetAccountSetting"
+
 // EffectiveScope is the scope the analysis uses: V2 unless V1 is known.
 func (r *Registry) EffectiveScope() string {
 	if r.Scope == ScopeV1 {
