@@ -553,7 +553,7 @@ func TestCoverageOfRoots(t *testing.T) {
 		{"variable file named", []string{"prod.tfvars"},
 			[]string{"prod.tfvars not-an-input: not an input ecrguard reads (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)"}, nil},
 		{"empty folder", []string{"empty"},
-			[]string{"empty nothing-to-read: nothing to read: the folder holds no file"}, nil},
+			[]string{"empty nothing-to-read: nothing to read: the folder holds no file ecrguard could read (version control folders and the config file are not inputs)"}, nil},
 		{"folder of files that are not inputs", []string{"docs"},
 			[]string{"docs nothing-to-read: nothing to read: none of its 2 file(s) is an input ecrguard reads (the note on it lists each with its reason)"},
 			[]string{"docs: skipped 2 file(s) that are not ecrguard inputs: README.md (not JSON, Terraform or a CloudFormation template); package.json (JSON with none of the shapes ecrguard reads: "}},

@@ -69,7 +69,7 @@ func (l *Reader) Cover(roots []Root, walked [][]File) {
 			l.note(rootName, skippedNote(skipped, l.skipped))
 		}
 		if !holdsInput(rootName, all, l.skipped) {
-			msg := "nothing to read: the folder holds no file"
+			msg := "nothing to read: the folder holds no file ecrguard could read (version control folders and the config file are not inputs)"
 			if len(skipped) > 0 {
 				msg = fmt.Sprintf("nothing to read: none of its %d file(s) is an input ecrguard reads (the note on it lists each with its reason)", len(skipped))
 			}
