@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -21,49 +20,32 @@ import (
 // its own; identity findings may depend on any of them, so they must be
 // the same throughout.
 func settleScopes(e *estate.Estate, s analysis.Settings, res *Result) {
-	type where struct{ account, region string }
-	unknown := map[where]*estate.Registry{}
-	for _, g := range res.Gaps {
-		if g.Source != estate.ScopeAPI {
-			continue
-		}
-		acct := e.Lookup(g.Account)
-		if acct == nil {
-			continue
-		}
-		for _, r := range acct.Regions() {
-			if r.Name == g.Region && r.Registry.Scope == "" {
-				unknown[where{g.Account, g.Region}] = &r.Registry
-			}
-		}
-	}
+	unknown := e.UnknownScopes(res.Gaps)
 	if len(unknown) == 0 {
 		return
 	}
-	for _, reg := range unknown {
-		reg.Scope = estate.ScopeV1
-	}
+	estate.SetScopes(unknown, estate.ScopeV1)
 	v1 := Check(analysis.Analyze(e, s))
-	for _, reg := range unknown {
-		reg.Scope = ""
-	}
+	estate.SetScopes(unknown, "")
+	type where struct{ account, region string }
+	same := map[where]bool{}
 	identitySame := slices.Equal(findingKeys(res.Findings, isIdentityFinding), findingKeys(v1.Findings, isIdentityFinding))
+	for _, u := range unknown {
+		inRegion := func(f Finding) bool { return inRegistry(f.Resource, u.Account, u.Region) }
+		same[where{u.Account, u.Region}] = identitySame && slices.Equal(findingKeys(res.Findings, inRegion), findingKeys(v1.Findings, inRegion))
+	}
 	var gaps []estate.Gap
 	for _, g := range res.Gaps {
-		w := where{g.Account, g.Region}
-		if g.Source != estate.ScopeAPI || unknown[w] == nil {
+		settled, ok := same[where{g.Account, g.Region}]
+		switch {
+		case g.Source != estate.ScopeAPI || !ok:
 			gaps = append(gaps, g)
-			continue
+		case settled:
+			res.Notes = append(res.Notes, estate.ScopeNote(g, "the findings are"))
+		default:
+			g.Message += "; the findings differ under V1 and V2, and this report shows V2's"
+			gaps = append(gaps, g)
 		}
-		inRegion := func(f Finding) bool { return inRegistry(f.Resource, w.account, w.region) }
-		if identitySame && slices.Equal(findingKeys(res.Findings, inRegion), findingKeys(v1.Findings, inRegion)) {
-			res.Notes = append(res.Notes, estate.Note{Source: g.Source, Message: fmt.Sprintf(
-				"the registry policy scope of %s %s is not known (%s: %s); judged under both V1 and V2 the findings are the same, so it cannot change this report",
-				w.account, w.region, g.Code, g.Message)})
-			continue
-		}
-		g.Message += "; the findings differ under V1 and V2, and this report shows V2's"
-		gaps = append(gaps, g)
 	}
 	res.Gaps = gaps
 }
