@@ -18,7 +18,7 @@ import (
 func TestUnknownScopeJudgedBothWays(t *testing.T) {
 	const account, region = "111122223333", "us-east-1"
 	scopeGap := estate.Gap{Source: estate.ScopeAPI, Account: account, Region: region, Resource: estate.RegistryARN(region, account),
-		Code: "AccessDeniedException", Message: "registry policy scope not read (judged as V2, the default, under which the registry policy governs every repository): not authorized"}
+		Code: "AccessDeniedException", Message: "registry policy scope not read (judged under both V1 and V2: a gap only if they differ): not authorized"}
 	tests := []struct {
 		name     string
 		registry string // the registry policy, "" for none

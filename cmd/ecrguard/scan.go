@@ -302,9 +302,11 @@ snapshot file that 'ecrguard scan FILE' reports on with the same result.
 --aws takes no PATH, and --account does not apply to it.
 
 A file that cannot be read is reported (with file, line and column), and so
-is an AWS call that failed (access denied, a region not enabled, throttling
-beyond retries, a timeout, a policy that does not parse: API, account,
-region, resource and AWS error code); neither ever counts as "no findings".
+are a PATH that is not an input, a folder with nothing to read, and an AWS
+call that failed (access denied, a region named with --region that is not
+enabled, throttling beyond retries, a timeout, a policy that does not parse:
+API, account, region, resource and AWS error code); none ever counts as "no
+findings". Files of a folder that are not inputs are listed in a note.
 Progress is shown on stderr when it is a terminal; --quiet silences it,
 --verbose logs every AWS call.
 

@@ -235,7 +235,7 @@ func (c *collector) scope(ctx context.Context, cl ECRAPI, account, region string
 	})
 	if err != nil {
 		c.gap(apiGetAccountSetting, account, region, estate.RegistryARN(region, account),
-			"registry policy scope not read (judged as V2, the default, under which the registry policy governs every repository)", err)
+			"registry policy scope not read (judged under both V1 and V2: a gap only if they differ)", err)
 		return
 	}
 	switch v := aws.ToString(out.Value); v {
@@ -243,7 +243,7 @@ func (c *collector) scope(ctx context.Context, cl ECRAPI, account, region string
 		reg.Scope = v
 	default:
 		c.gap(apiGetAccountSetting, account, region, estate.RegistryARN(region, account), "",
-			fmt.Errorf("REGISTRY_POLICY_SCOPE is %q, expected V1 or V2 (judged as V2)", v))
+			fmt.Errorf("REGISTRY_POLICY_SCOPE is %q, expected V1 or V2 (judged under both V1 and V2: a gap only if they differ)", v))
 	}
 }
 

@@ -346,7 +346,7 @@ func TestFaults(t *testing.T) {
 			faults: []livetest.Fault{{API: "ecr:GetAccountSetting", Region: "us-east-1", Code: "InternalFailure", Status: 500}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
 				g := gapsOf(e, "ecr:GetAccountSetting")
-				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged as V2") {
+				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged under both V1 and V2") {
 					t.Fatalf("gaps = %v", g)
 				}
 				if s := e.Lookup(livetest.SampleAccount).Region("us-east-1").Registry.Scope; s != "" {
