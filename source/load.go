@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
 	"github.com/ecrguard/ecrguard/source/file"
@@ -188,7 +189,8 @@ func (r *router) route(f file.File) {
 	r.others = append(r.others, f.Name)
 }
 
-// readBounded reads a file of at most max bytes.
+// readBounded reads a file of at most max bytes, decoded to UTF-8
+// (textenc).
 func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > max {
 		return nil, fmt.Errorf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max)
@@ -201,7 +203,7 @@ func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("cannot read: %w", err)
 	}
-	return data, nil
+	return textenc.Decode(data)
 }
 
 // loadModules reads the root modules among the directories holding .tf

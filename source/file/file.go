@@ -29,6 +29,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -442,6 +443,12 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 		} else {
 			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
 		}
+		return Input, nil
+	}
+	// A byte-order mark or UTF-16 (PowerShell's `>`) is decoded: positions
+	// are those of the decoded text.
+	if data, err = textenc.Decode(data); err != nil {
+		l.gap(estate.Gap{Source: name, Code: estate.GapParseError, Message: err.Error()})
 		return Input, nil
 	}
 	in := &input{name: name, rel: f.Rel, data: data}

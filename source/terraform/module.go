@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -125,6 +126,10 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 	for _, n := range names {
 		file := path.Join(dir, n)
 		data, err := fs.ReadFile(l.fsys, file)
+		if err == nil {
+			// A byte-order mark or UTF-16 is decoded (textenc).
+			data, err = textenc.Decode(data)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
