@@ -11,7 +11,7 @@ type GapCode string
 // Gap codes written by ecrguard. Each comment says when the code is used;
 // the values are a contract of the reports and never change.
 const (
-	// GapReadError: a file or folder could not be read (permissions, too large).
+	// GapReadError: a file or folder could not be read (permissions, too large, a path given that does not exist).
 	GapReadError GapCode = "read-error"
 	// GapParseError: a file is not valid JSON, YAML or HCL, or a policy in it does not decode as a document AWS would accept.
 	GapParseError GapCode = "parse-error"

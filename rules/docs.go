@@ -75,7 +75,7 @@ func ExitCodesMarkdown() string {
 | --- | --- |
 | %d | No finding at or above the `+"`--fail-on`"+` threshold (default high), and everything was assessed. |
 | %d | At least one unsuppressed finding at or above the threshold. |
-| %d | A usage or input error (bad flag, unreadable or invalid file), or something was not assessed: a coverage gap such as an unreadable file, an AccessDenied answer, throttling beyond retries, a policy that was not read, or a condition operator ecrguard cannot evaluate. A partial result is never a pass. |
+| %d | A usage or input error (bad flag, unreadable or invalid file), or something was not assessed: a coverage gap such as an unreadable file or a path that does not exist, an AccessDenied answer, throttling beyond retries, a policy that was not read, or a condition operator ecrguard cannot evaluate. A partial result is never a pass. |
 
 `+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error.
 `, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)

@@ -52,8 +52,8 @@ type Options struct {
 // "." is the whole of fsys) in lexical order, reads every input it finds
 // with its reader, and returns what they read, merged. Problems with
 // individual files are estate Gaps, and files that are not inputs are
-// noted; only a root that does not exist (or is not a valid path) and a
-// cancelled ctx are returned errors.
+// noted; a root that does not exist is a Gap too. Only a root that is not
+// a valid path and a cancelled ctx are returned errors.
 func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
 	return load(ctx, fsys, file.FSRoots(fsys, roots), opts)
 }
