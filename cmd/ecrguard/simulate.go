@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/source/file"
@@ -158,6 +159,9 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	reqCtx := eval.NewContext()
 	if o.contextFile != "" {
 		data, err := os.ReadFile(o.contextFile)
+		if err == nil {
+			data, err = textenc.Decode(data)
+		}
 		if err != nil {
 			return inputError(err)
 		}

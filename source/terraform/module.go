@@ -13,7 +13,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -125,11 +124,7 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 	sort.Strings(names)
 	for _, n := range names {
 		file := path.Join(dir, n)
-		data, err := fs.ReadFile(l.fsys, file)
-		if err == nil {
-			// A byte-order mark or UTF-16 is decoded (textenc).
-			data, err = textenc.Decode(data)
-		}
+		data, err := readText(l.fsys, file)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
