@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -157,6 +158,8 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	}
 
 	reqCtx := eval.NewContext()
+	// The keys as the user wrote them, so that the answer names them so.
+	var written []string
 	if o.contextFile != "" {
 		data, err := os.ReadFile(o.contextFile)
 		if err == nil {
@@ -167,6 +170,12 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		}
 		if err := reqCtx.SetJSON(data, o.contextFile); err != nil {
 			return inputError(err)
+		}
+		var keys map[string]json.RawMessage
+		if json.Unmarshal(data, &keys) == nil {
+			for k := range keys {
+				written = append(written, k)
+			}
 		}
 	}
 	multi := map[string][]string{}
@@ -185,6 +194,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	for _, k := range order {
 		reqCtx.Set(k, multi[strings.ToLower(k)]...)
 	}
+	written = append(written, order...)
 
 	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: reqCtx}
 	d := eval.Simulate(&ps, req)
@@ -199,7 +209,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	if o.format == "json" {
 		err = report.WriteDecisionJSON(w, d, notes...)
 	} else {
-		err = report.WriteDecisionTable(w, req, full, d)
+		err = report.WriteDecisionTable(w, req, full, d, written)
 	}
 	if err != nil {
 		return err
