@@ -43,6 +43,7 @@ decision and the statements that decided it.
 Each policy flag takes a file in any shape scan reads that holds one policy:
 a raw document, one written as a JSON string (--query policyText), or the
 AWS CLI's output (aws ecr get-repository-policy for --resource-policy, aws
+iam get-role-policy or get-policy-version for --identity-policy, aws
 organizations describe-policy for --scp, ...). --action is checked against
 the ECR actions, as who-can checks it. A cross-account request with no
 --identity-policy gets a note: the caller's own identity policies must allow
