@@ -485,7 +485,23 @@ func (c *Catalog) suggestUncached(name string) string {
 		}
 	}
 	if bestD > max(3, len(name)/4) {
+		return c.completion(ln)
+	}
+	return best
+}
+
+// completion returns the shortest known action whose name starts with
+// lower, a lower-case action name cut short ("ecr:deleterepo" is
+// ecr:DeleteRepository), or "".
+func (c *Catalog) completion(lower string) string {
+	if _, op, _ := strings.Cut(lower, ":"); len(op) < 4 {
 		return ""
+	}
+	best := ""
+	for _, a := range c.Actions {
+		if strings.HasPrefix(strings.ToLower(a.full), lower) && (best == "" || len(a.full) < len(best)) {
+			best = a.full
+		}
 	}
 	return best
 }

@@ -58,6 +58,9 @@ func TestSuggest(t *testing.T) {
 		"ecr:PutImages":              "ecr:PutImage",
 		"ecr:GetAuthorisationToken":  "ecr:GetAuthorizationToken",
 		"ecr:Zzzzzzzzzzzzzzzzzzzzzz": "",
+		// A name cut short is completed, to the shortest action.
+		"ecr:DeleteRepo": "ecr:DeleteRepository",
+		"ecr:Del":        "",
 	} {
 		if got := c.Suggest(in); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)

@@ -11,7 +11,7 @@ type GapCode string
 // Gap codes written by ecrguard. Each comment says when the code is used;
 // the values are a contract of the reports and never change.
 const (
-	// GapReadError: a file or folder could not be read (permissions, too large).
+	// GapReadError: a file or folder could not be read (permissions, too large, a path given that does not exist).
 	GapReadError GapCode = "read-error"
 	// GapNotAnInput: a file given as a PATH to scan is not an input ecrguard reads (not JSON, Terraform or CloudFormation, or JSON of no known shape).
 	GapNotAnInput GapCode = "not-an-input"

@@ -38,8 +38,8 @@ func matchedOf(ms []eval.Match) []matchedJSON {
 // WriteDecisionJSON writes the decision of `ecrguard simulate` as JSON:
 // the decision, the statements that made it, and the statements it
 // assumed to apply or not because they have elements that could not be
-// evaluated.
-func WriteDecisionJSON(w io.Writer, d eval.Decision) error {
+// evaluated, and notes on the request (what the inputs leave out).
+func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 	type assumption struct {
 		matchedJSON
 		Unknown []string `json:"unknown"`
@@ -50,7 +50,8 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision) error {
 		Matched     []matchedJSON `json:"matched"`
 		Reason      string        `json:"reason"`
 		Assumptions []assumption  `json:"assumptions,omitempty"`
-	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason}
+		Notes       []string      `json:"notes,omitempty"`
+	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason, Notes: notes}
 	for _, a := range d.Assumptions {
 		out.Assumptions = append(out.Assumptions, assumption{matchedJSON: matchedOf([]eval.Match{a.Match})[0], Unknown: a.Unknown, Applied: a.Applied})
 	}

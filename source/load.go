@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
 	"github.com/ecrguard/ecrguard/source/file"
@@ -50,8 +51,8 @@ type Options struct {
 // "." is the whole of fsys) in lexical order, reads every input it finds
 // with its reader, and returns what they read, merged. Problems with
 // individual files are estate Gaps, and files that are not inputs are
-// noted; only a root that does not exist (or is not a valid path) and a
-// cancelled ctx are returned errors.
+// noted; a root that does not exist is a Gap too. Only a root that is not
+// a valid path and a cancelled ctx are returned errors.
 func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
 	return load(ctx, fsys, file.FSRoots(fsys, roots), opts)
 }
@@ -190,7 +191,8 @@ func (r *router) route(f file.File) {
 	r.others = append(r.others, f.Name)
 }
 
-// readBounded reads a file of at most max bytes.
+// readBounded reads a file of at most max bytes, decoded to UTF-8
+// (textenc).
 func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > max {
 		return nil, fmt.Errorf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max)
@@ -203,7 +205,7 @@ func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("cannot read: %w", err)
 	}
-	return data, nil
+	return textenc.Decode(data)
 }
 
 // loadModules reads the root modules among the directories holding .tf

@@ -507,11 +507,21 @@ func TestLoadNotesAndErrors(t *testing.T) {
 		t.Error("tf/main.tf's repository not read")
 	}
 
-	if _, err := Load(context.Background(), fsys, []string{"missing"}, Options{}); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("missing root: %v, want fs.ErrNotExist", err)
-	}
-	if _, err := LoadPaths(context.Background(), []string{filepath.Join(t.TempDir(), "missing")}, Options{}); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("missing path: %v, want fs.ErrNotExist", err)
+	// A root that does not exist is a gap, not the end of the scan.
+	missing := filepath.Join(t.TempDir(), "missing")
+	for name, load := range map[string]func() (*estate.Estate, error){
+		"missing": func() (*estate.Estate, error) {
+			return Load(context.Background(), fsys, []string{"missing"}, Options{})
+		},
+		missing: func() (*estate.Estate, error) { return LoadPaths(context.Background(), []string{missing}, Options{}) },
+	} {
+		est, err := load()
+		if err != nil {
+			t.Fatalf("missing root %s: %v, want a gap", name, err)
+		}
+		if len(est.Gaps) != 1 || est.Gaps[0].Source != filepath.ToSlash(name) || est.Gaps[0].Code != estate.GapReadError {
+			t.Errorf("missing root %s: gaps %v, want one read-error", name, est.Gaps)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

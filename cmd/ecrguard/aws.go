@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -122,12 +124,22 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 	if len(o.regions) > 0 {
 		loadOpts = append(loadOpts, config.WithRegion(o.regions[0]))
 	}
+	// The SDK falls back on an instance or container role when neither
+	// the environment nor the profile gives credentials: then it is known
+	// at once whether there are any.
+	instanceRoleOnly := false
+	loadOpts = append(loadOpts, config.WithEC2RoleCredentialOptions(func(*ec2rolecreds.Options) { instanceRoleOnly = true }))
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("loading the AWS configuration: %w", err))
 	}
 	if len(o.regions) == 0 && !o.allRegions && cfg.Region == "" {
 		return nil, usageError("no region: give --region (repeatable) or --all-regions, or set a region in the AWS profile or AWS_REGION")
+	}
+	if instanceRoleOnly {
+		if err := instanceCredentials(ctx, cfg); err != nil {
+			return nil, err
+		}
 	}
 	level := slog.LevelWarn
 	switch {
@@ -164,6 +176,36 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 		return c, inputError(err)
 	}
 	return c, nil
+}
+
+// instanceRoleWait bounds the wait for the instance metadata service when
+// it is the only place left to find credentials: off EC2 nothing answers,
+// and the SDK's own retries would take the first AWS call's time.
+const instanceRoleWait = 5 * time.Second
+
+// errNoCredentials says where credentials can come from.
+var errNoCredentials = errors.New("no AWS credentials found: give them as environment variables " +
+	"(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, with AWS_SESSION_TOKEN for temporary ones), " +
+	"as a profile of ~/.aws/config or ~/.aws/credentials (AWS_PROFILE or --profile; `aws configure` writes one), " +
+	"or through SSO (`aws configure sso`, then `aws sso login`) or an instance or container role where ecrguard runs in AWS")
+
+// instanceCredentials asks for the instance role's credentials when the
+// SDK found no others, and says that there are none when the metadata
+// service does not give them in time. The SDK caches what it got for the
+// calls that follow.
+func instanceCredentials(ctx context.Context, cfg aws.Config) error {
+	if cfg.Credentials == nil {
+		return inputError(errNoCredentials)
+	}
+	wait, cancel := context.WithTimeout(ctx, instanceRoleWait)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(wait); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return inputError(errNoCredentials)
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal (progress is shown only

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ecrguard/ecrguard/config"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/source"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
 	"github.com/ecrguard/ecrguard/source/terraform"
@@ -63,6 +64,9 @@ func (o *iacFlags) inputs() (iacInputs, error) {
 	params := map[string]string{}
 	for _, name := range o.paramFiles {
 		data, err := os.ReadFile(name)
+		if err == nil {
+			data, err = textenc.Decode(data)
+		}
 		if err != nil {
 			return iacInputs{}, usageError("--parameters-file: %v", err)
 		}

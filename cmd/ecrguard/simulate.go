@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,9 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
+	"github.com/ecrguard/ecrguard/source/file"
 )
 
 type simulateOptions struct {
@@ -36,6 +40,15 @@ identity policies, a resource policy, a permissions boundary, SCPs and a
 session policy, with AWS's documented evaluation logic, and prints the
 decision and the statements that decided it.
 
+Each policy flag takes a file in any shape scan reads that holds one policy:
+a raw document, one written as a JSON string (--query policyText), or the
+AWS CLI's output (aws ecr get-repository-policy for --resource-policy, aws
+iam get-role-policy or get-policy-version for --identity-policy, aws
+organizations describe-policy for --scp, ...). --action is checked against
+the ECR actions, as who-can checks it. A cross-account request with no
+--identity-policy gets a note: the caller's own identity policies must allow
+it too.
+
 The principal's own keys (aws:PrincipalArn, aws:PrincipalAccount,
 aws:PrincipalType, aws:username for users) are added to the context unless
 given. A --context key given twice is multi-valued. --context-file takes a JSON
@@ -57,7 +70,9 @@ unknown condition operator, a value unknown at scan time).`,
     --resource arn:aws:ecr:us-east-1:111122223333:repository/app \
     --identity-policy admin.json --context aws:MultiFactorAuthPresent=true`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runSimulate(c.OutOrStdout(), &o) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runSimulate(contextOrBackground(c.Context()), c.OutOrStdout(), c.ErrOrStderr(), &o)
+		},
 	}
 	f := c.Flags()
 	f.StringVar(&o.action, "action", "", "the action, such as ecr:BatchGetImage (required)")
@@ -74,7 +89,7 @@ unknown condition operator, a value unknown at scan time).`,
 	return c
 }
 
-func runSimulate(w io.Writer, o *simulateOptions) error {
+func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) error {
 	var missing []string
 	for name, v := range map[string]string{"--action": o.action, "--resource": o.resource, "--principal": o.principal} {
 		if v == "" {
@@ -100,17 +115,19 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	if !strings.Contains(o.action, ":") || policy.HasWildcard(o.action) {
 		return usageError("--action %q: expected one action such as ecr:BatchGetImage (no wildcards)", o.action)
 	}
+	action, err := checkAction(o.action)
+	if err != nil {
+		return err
+	}
+	o.action = action
 
-	load := func(file string) (*eval.Policy, error) {
-		data, err := os.ReadFile(file)
+	// The policy files are read as scan reads them (file.ReadDocument).
+	load := func(name string) (*eval.Policy, error) {
+		doc, err := file.ReadDocument(ctx, name)
 		if err != nil {
 			return nil, inputError(err)
 		}
-		doc, err := policy.Parse(data, file)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		return eval.Compile(file, doc), nil
+		return eval.Compile(name, doc), nil
 	}
 	var ps eval.PolicySet
 	for _, f := range o.identity {
@@ -141,15 +158,18 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		*slot.dst = pol
 	}
 
-	ctx := eval.NewContext()
+	reqCtx := eval.NewContext()
 	// The keys as the user wrote them, so that the answer names them so.
 	var written []string
 	if o.contextFile != "" {
 		data, err := os.ReadFile(o.contextFile)
+		if err == nil {
+			data, err = textenc.Decode(data)
+		}
 		if err != nil {
 			return inputError(err)
 		}
-		if err := ctx.SetJSON(data, o.contextFile); err != nil {
+		if err := reqCtx.SetJSON(data, o.contextFile); err != nil {
 			return inputError(err)
 		}
 		var keys map[string]json.RawMessage
@@ -173,18 +193,22 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		multi[lk] = append(multi[lk], v)
 	}
 	for _, k := range order {
-		ctx.Set(k, multi[strings.ToLower(k)]...)
+		reqCtx.Set(k, multi[strings.ToLower(k)]...)
 	}
 	written = append(written, order...)
 
-	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: ctx}
+	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: reqCtx}
 	d := eval.Simulate(&ps, req)
-	full := ctx.Clone()
+	full := reqCtx.Clone()
 	eval.Derive(full, p)
 	eval.DeriveResource(full, &ps, o.resource)
 
+	notes := simulateNotes(o, p)
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n)
+	}
 	if o.format == "json" {
-		err = report.WriteDecisionJSON(w, d)
+		err = report.WriteDecisionJSON(w, d, notes...)
 	} else {
 		err = report.WriteDecisionTable(w, req, full, d, written)
 	}
@@ -201,4 +225,41 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		return exitWith(1)
 	}
 	return nil
+}
+
+// checkAction returns action as the catalog spells it when its service is
+// one the catalog knows (ecr, ecr-public), and a usage error with the
+// nearest action when it is not one of them, as who-can does. Actions of
+// other services are evaluated as given.
+func checkAction(action string) (string, error) {
+	cat := catalog.Default()
+	svc, _, _ := strings.Cut(action, ":")
+	if cat.ServiceSet(strings.ToLower(svc)).Empty() {
+		return action, nil
+	}
+	if act := cat.Lookup(action); act != nil {
+		return act.FullName(), nil
+	}
+	if s := cat.Suggest(action); s != "" {
+		return "", usageError("--action: unknown action %q (did you mean %s?)", action, s)
+	}
+	return "", usageError("--action: unknown action %q: expected an ECR action such as ecr:BatchGetImage", action)
+}
+
+// simulateNotes are what the request's inputs leave out: a cross-account
+// request needs the caller's own identity policies to allow it too, and
+// without --identity-policy none allows it.
+func simulateNotes(o *simulateOptions, p eval.Principal) []string {
+	res, ok := policy.ParseARN(o.resource)
+	if !ok || res.Account == "" || p.Account == "" || res.Account == p.Account || len(o.identity) > 0 {
+		return nil
+	}
+	switch p.Type {
+	case eval.User, eval.Role, eval.AssumedRole, eval.FederatedUser:
+	default:
+		return nil
+	}
+	return []string{fmt.Sprintf("cross-account request (%s in account %s, the resource in account %s) and no --identity-policy: "+
+		"the caller's own identity policies must allow it too, and none was given, so no identity policy allows it; "+
+		"give the caller's policies with --identity-policy to judge both sides", p, p.Account, res.Account)}
 }

@@ -21,6 +21,7 @@ var layers = []struct {
 	outside []string
 }{
 	{"internal/jsonpos", 0, nil},
+	{"internal/textenc", 0, nil},
 	{"policy", 0, nil},
 	{"catalog", 1, nil},
 	{"eval", 1, nil},

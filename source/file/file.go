@@ -30,6 +30,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -77,9 +78,9 @@ const MaxFileSize = 512 << 20
 // "." is the whole of fsys) in lexical order and returns what it read.
 // Problems with individual files never abort the walk: they become estate
 // Gaps with the file, line, column and reason, and informational messages
-// (a file skipped because it is not an ecrguard input) become Notes. Only a
-// root that does not exist (or is not a valid path) and a cancelled ctx are
-// returned errors.
+// (a file skipped because it is not an ecrguard input) become Notes; a
+// root that does not exist is a Gap too. Only a root that is not a valid
+// path and a cancelled ctx are returned errors.
 func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estate.Estate, error) {
 	return load(ctx, FSRoots(fsys, roots), opts)
 }
@@ -166,17 +167,14 @@ func FSRoots(fsys fs.FS, paths []string) []Root {
 // PathRoots returns the roots of paths of the operating system, as a user
 // types them ("../infra", "/src/policies/app.json"): each walks the
 // folder, or the file in its folder, and names files with the path given.
-// A path that does not exist is an error.
+// A path that does not exist is a root all the same: its walk makes it a
+// Gap.
 func PathRoots(paths []string) ([]Root, error) {
 	var roots []Root
 	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
 		dir, root := p, "."
-		if !info.IsDir() {
-			dir, root = filepath.Dir(p), filepath.Base(p)
+		if info, err := os.Stat(p); err != nil || !info.IsDir() {
+			dir, root = filepath.Dir(filepath.Clean(p)), filepath.Base(filepath.Clean(p))
 		}
 		roots = append(roots, Root{FS: os.DirFS(dir), Path: root, Dir: filepath.ToSlash(filepath.Clean(dir))})
 	}
@@ -245,8 +243,8 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 // links to files) it holds that no earlier walk found. It skips version
 // control folders quietly, and tools' folders, links to folders and
 // ecrguard's config file with a note; a folder or file it cannot read is a
-// Gap. Only a root that does not exist (or is not a valid path) and a
-// cancelled ctx are errors.
+// Gap, and so is a root that does not exist. Only a root that is not a
+// valid path and a cancelled ctx are errors.
 func (l *Reader) Walk(root Root) ([]File, error) {
 	if !fs.ValidPath(root.Path) {
 		return nil, fmt.Errorf("%s: not a valid path (want a slash-separated path relative to the scanned file system)", root.Path)
@@ -254,10 +252,7 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 	fsys := root.FS
 	info, err := fs.Stat(fsys, root.Path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", root.name(root.Path), fs.ErrNotExist)
-		}
-		l.gap(estate.Gap{Source: root.name(root.Path), Code: estate.GapReadError, Message: err.Error()})
+		l.unreadableRoot(root, err)
 		return nil, nil
 	}
 	var files []File
@@ -326,6 +321,18 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 		return nil, l.ctx.Err()
 	}
 	return files, nil
+}
+
+// unreadableRoot records a root that could not be read, a path that does
+// not exist included, as a Gap: one mistyped path does not stop the other
+// inputs from being read, and the gap keeps the scan from counting as
+// complete.
+func (l *Reader) unreadableRoot(root Root, err error) {
+	msg := "cannot read: " + unwrapPath(err)
+	if errors.Is(err, fs.ErrNotExist) {
+		msg = "no such file or folder: nothing was read from this path"
+	}
+	l.gap(estate.Gap{Source: root.name(root.Path), Code: estate.GapReadError, Message: msg})
 }
 
 // vcsDirs are version control folders: a walk skips them without a word.
@@ -429,6 +436,12 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 		} else {
 			l.Skip(name, "not a .json file: the file reader reads JSON")
 		}
+		return Input, nil
+	}
+	// A byte-order mark or UTF-16 (PowerShell's `>`) is decoded: positions
+	// are those of the decoded text.
+	if data, err = textenc.Decode(data); err != nil {
+		l.gap(estate.Gap{Source: name, Code: estate.GapParseError, Message: err.Error()})
 		return Input, nil
 	}
 	in := &input{name: name, rel: f.Rel, data: data}

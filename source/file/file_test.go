@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,10 +77,17 @@ func TestGolden(t *testing.T) {
 
 func TestRootErrors(t *testing.T) {
 	fsys := fstest.MapFS{"a.json": {Data: []byte(`{}`)}}
+	// A root that does not exist is a gap; the other roots are read.
 	for _, root := range []string{"missing", "missing/x.json"} {
-		_, err := Load(context.Background(), fsys, []string{root}, Options{})
-		if !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("Load(%q) = %v, want fs.ErrNotExist", root, err)
+		e, err := Load(context.Background(), fsys, []string{root, "a.json"}, Options{})
+		if err != nil {
+			t.Fatalf("Load(%q) = %v, want a gap", root, err)
+		}
+		if g := gapsOf(e, root); len(g) != 1 || !strings.Contains(g[0], "no such file or folder") {
+			t.Errorf("Load(%q): gaps %q, want one that says it does not exist", root, g)
+		}
+		if len(e.Notes) == 0 {
+			t.Errorf("Load(%q): a.json was not read (no note on it)", root)
 		}
 	}
 	if _, err := Load(context.Background(), fsys, []string{"/abs"}, Options{}); err == nil {

@@ -162,8 +162,15 @@ func TestLoadPaths(t *testing.T) {
 	if d := e.Lookup("111122223333").Detached; len(d) != 1 || d[0].Source.File != filepath.ToSlash(filepath.Join(dir, "single.json")) {
 		t.Errorf("detached = %+v", d)
 	}
-	if _, err := LoadPaths(context.Background(), []string{filepath.Join(dir, "nope")}, Options{}); !os.IsNotExist(err) && !strings.Contains(err.Error(), "no such file") {
-		t.Errorf("missing path: %v", err)
+	// A missing path is a gap named as typed; the other paths are read.
+	nope := filepath.Join(dir, "nope")
+	e, err = LoadPaths(context.Background(), []string{nope, filepath.Join(dir, "single.json")}, Options{Account: "111122223333"})
+	must(err)
+	if g := gapsOf(e, filepath.ToSlash(nope)); len(g) != 1 || !strings.Contains(g[0], "read-error") || !strings.Contains(g[0], "no such file or folder") {
+		t.Errorf("gaps of a missing path = %q (all: %v)", g, e.Gaps)
+	}
+	if d := e.Lookup("111122223333").Detached; len(d) != 1 {
+		t.Errorf("the path after a missing one was not read: detached = %+v", d)
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 )
 
 // Options say what the configuration's context is.
@@ -229,7 +230,7 @@ func localModuleSources(fsys fs.FS, dir string) []string {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		data, err := readText(fsys, path.Join(dir, e.Name()))
 		if err != nil || !bytes.Contains(data, []byte("module")) {
 			// No module block without the word: most files need no parse.
 			continue
@@ -301,7 +302,7 @@ func declaredVars(fsys fs.FS, dir string) (names []string, ok bool) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		data, err := readText(fsys, path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, false
 		}
@@ -335,4 +336,14 @@ func nameSuggestion(name string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// readText reads a file of a module as UTF-8: a byte-order mark or UTF-16
+// is decoded (textenc), as when the module is loaded.
+func readText(fsys fs.FS, name string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return textenc.Decode(data)
 }

@@ -124,7 +124,7 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 	sort.Strings(names)
 	for _, n := range names {
 		file := path.Join(dir, n)
-		data, err := fs.ReadFile(l.fsys, file)
+		data, err := readText(l.fsys, file)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}

@@ -1,0 +1,63 @@
+// Package textenc turns the text files people save on any system into
+// UTF-8: a UTF-8 byte-order mark is dropped, and UTF-16 (what Windows
+// PowerShell's `>` writes: little-endian with a byte-order mark) is
+// decoded. Readers decode first and parse the result, so the lines and
+// columns they report are those of the decoded text.
+package textenc
+
+import (
+	"bytes"
+	"errors"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// ErrOddLength is the error of UTF-16 text with an odd number of bytes: a
+// file cut short, or not UTF-16 at all.
+var ErrOddLength = errors.New("UTF-16 text with an odd number of bytes (a file cut short?)")
+
+// Decode returns data as UTF-8 without a byte-order mark. Data without a
+// byte-order mark is UTF-16 when its first two bytes hold one NUL (text
+// files in the formats ecrguard reads start with a character below
+// U+0100, and UTF-8 text never holds NUL); otherwise it is returned as it
+// is, the same slice. Unpaired surrogates become U+FFFD.
+func Decode(data []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		return data[len(bomUTF8):], nil
+	case bytes.HasPrefix(data, bomUTF16LE):
+		return decodeUTF16(data[2:], false)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		return decodeUTF16(data[2:], true)
+	case len(data) >= 2 && data[0] != 0 && data[1] == 0:
+		return decodeUTF16(data, false)
+	case len(data) >= 2 && data[0] == 0 && data[1] != 0:
+		return decodeUTF16(data, true)
+	}
+	return data, nil
+}
+
+func decodeUTF16(data []byte, bigEndian bool) ([]byte, error) {
+	if len(data)%2 != 0 {
+		return nil, ErrOddLength
+	}
+	units := make([]uint16, len(data)/2)
+	for i := range units {
+		hi, lo := data[2*i+1], data[2*i]
+		if bigEndian {
+			hi, lo = lo, hi
+		}
+		units[i] = uint16(hi)<<8 | uint16(lo)
+	}
+	out := make([]byte, 0, len(units))
+	for _, r := range utf16.Decode(units) {
+		out = utf8.AppendRune(out, r)
+	}
+	return out, nil
+}

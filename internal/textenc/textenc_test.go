@@ -1,0 +1,73 @@
+package textenc
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"unicode/utf16"
+)
+
+// utf16Bytes encodes s as UTF-16, with a byte-order mark when bom is set.
+func utf16Bytes(s string, bigEndian, bom bool) []byte {
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xFEFF}, units...)
+	}
+	var out []byte
+	for _, u := range units {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
+}
+
+func TestDecode(t *testing.T) {
+	const text = "{\r\n  \"Sid\": \"Zürich 🐳\"\r\n}\r\n"
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"UTF-8", []byte(text)},
+		{"UTF-8 with BOM", append([]byte{0xEF, 0xBB, 0xBF}, text...)},
+		{"UTF-16LE with BOM (PowerShell)", utf16Bytes(text, false, true)},
+		{"UTF-16BE with BOM", utf16Bytes(text, true, true)},
+		{"UTF-16LE without BOM", utf16Bytes(text, false, false)},
+		{"UTF-16BE without BOM", utf16Bytes(text, true, false)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Decode(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != text {
+				t.Errorf("Decode = %q, want %q", got, text)
+			}
+		})
+	}
+}
+
+func TestDecodeKeepsUTF8(t *testing.T) {
+	in := []byte(`{"a": 1}`)
+	got, err := Decode(in)
+	if err != nil || &got[0] != &in[0] {
+		t.Errorf("Decode of UTF-8 = %q, %v; want the same slice", got, err)
+	}
+	if got, err := Decode(nil); err != nil || len(got) != 0 {
+		t.Errorf("Decode(nil) = %q, %v", got, err)
+	}
+}
+
+func TestDecodeOddLength(t *testing.T) {
+	in := append(utf16Bytes(`{"a": 1}`, false, true), '}')
+	if _, err := Decode(in); !errors.Is(err, ErrOddLength) {
+		t.Errorf("Decode of odd UTF-16 = %v, want ErrOddLength", err)
+	}
+	// An unpaired surrogate is U+FFFD, not an error.
+	got, err := Decode([]byte{0xFF, 0xFE, 0x00, 0xD8, 'a', 0})
+	if err != nil || !bytes.Equal(got, []byte("\uFFFDa")) {
+		t.Errorf("Decode of an unpaired surrogate = %q, %v", got, err)
+	}
+}
