@@ -204,6 +204,7 @@ func TestSnapshotEquivalence(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel() // each case has a server of its own; one waits out a timeout
 	tests := []struct {
 		name   string
 		faults []livetest.Fault
@@ -412,6 +413,7 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := livetest.NewServer(t, livetest.Sample())
 			for _, f := range tt.faults {
 				srv.AddFault(f)
