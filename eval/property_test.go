@@ -246,9 +246,9 @@ func describe(ctx *eval.Context) string {
 	return strings.Join(parts, " ")
 }
 
-// TestSearchProperty runs 400 generated policies (2,000 with -long... no:
-// the count below) with 200 random requests per action the search answers
-// "none" for.
+// TestSearchProperty runs 800 generated policies (60 with -short); for each
+// action the search answers "none" for, it evaluates the boundary grid and
+// 30 random requests (50 with -short).
 func TestSearchProperty(t *testing.T) {
 	policies, requests := 800, 30
 	if testing.Short() {
