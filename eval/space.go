@@ -20,9 +20,11 @@ import (
 const FreshValue = "ecrguard-fresh"
 
 // Instance turns an IAM wildcard pattern into one string it matches.
-func Instance(p string) string {
-	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
-}
+func Instance(p string) string { return fillWildcards.Replace(p) }
+
+// fillWildcards is built once: building a Replacer costs more than the
+// replacements it makes. A Replacer is safe for concurrent use.
+var fillWildcards = strings.NewReplacer("*", "x", "?", "x")
 
 // Space says which keys of a request a search chooses, and how. The search
 // splits the values of every key the policies test into regions, where each

@@ -190,6 +190,7 @@ func TestPaginationEdges(t *testing.T) {
 }
 
 func TestConcurrencyIsBounded(t *testing.T) {
+	t.Parallel() // it waits on its fake's delays, not on the CPU
 	f := newFake()
 	f.delay = 5 * time.Millisecond
 	var repos []ecrtypes.Repository

@@ -29,10 +29,11 @@ import (
 
 const motoAccount = "123456789012" // moto's default account
 
-// moto is the moto server of this test binary. The moto tests do not run
-// in parallel; each keeps to names of its own (seedMoto's prefix, the
-// organization's new member account), so that they can share a server with
-// other runs.
+// moto is the moto server of this test binary. The moto tests run in
+// parallel with each other and with the other tests that wait (moto's time
+// is most of this package's): each keeps to names of its own (seedMoto's
+// prefix, the organization's new member account), so that they can share a
+// server with each other and with other runs.
 var moto livetest.SharedMoto
 
 func TestMain(m *testing.M) {
@@ -98,6 +99,7 @@ func seedMoto(t *testing.T, cfg aws.Config, prefix string) {
 }
 
 func TestMotoEndToEnd(t *testing.T) {
+	t.Parallel()
 	url := moto.URL(t)
 	cfg := livetest.Config(t, url, "us-east-1")
 	prefix := fmt.Sprintf("e2e%d", time.Now().UnixNano()%1e9)
@@ -190,8 +192,19 @@ func TestMotoEndToEnd(t *testing.T) {
 	if n := len(a.IAM.Policies); n > 50 {
 		t.Errorf("%d managed policies kept: the unattached AWS managed ones must be left out", n)
 	}
+	// Outside an organization, or as the management account of the one
+	// TestMotoOrganization creates (on a shared server it may exist
+	// already), no SCP applies, and the collector says which.
 	if !a.SCPsKnown || len(a.SCPs) != 0 {
-		t.Errorf("outside an organization SCPs are known to be none: %v %d", a.SCPsKnown, len(a.SCPs))
+		t.Errorf("SCPs of an account outside an organization or managing one are known to be none: %v %d", a.SCPsKnown, len(a.SCPs))
+	}
+	why := false
+	for _, n := range e.Notes {
+		m := n.Message
+		why = why || strings.HasPrefix(m, "account "+motoAccount+": not in an organization") || strings.HasPrefix(m, "account "+motoAccount+": the management account of organization")
+	}
+	if !why {
+		t.Errorf("no note says why no SCP applies to %s: %v", motoAccount, e.Notes)
 	}
 
 	// The snapshot of a moto account reads back the same.
@@ -212,6 +225,7 @@ func TestMotoEndToEnd(t *testing.T) {
 // management account and a member reached through a role, whose SCPs (root,
 // OU, account) are read with the starting credentials.
 func TestMotoOrganization(t *testing.T) {
+	t.Parallel()
 	url := moto.URL(t)
 	cfg := livetest.Config(t, url, "us-east-1")
 	ctx := context.Background()

@@ -205,6 +205,7 @@ func TestSnapshotEquivalence(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel() // beside the moto tests: one case waits out a timeout
 	tests := []struct {
 		name   string
 		faults []livetest.Fault
@@ -450,6 +451,9 @@ func TestFaults(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
+		// The cases run one after another: under a per-call timeout of
+		// 300 ms, a dozen collections at once on a busy machine could time
+		// out calls the case does not delay.
 		t.Run(tt.name, func(t *testing.T) {
 			srv := livetest.NewServer(t, livetest.Sample())
 			for _, f := range tt.faults {
