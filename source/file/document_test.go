@@ -40,7 +40,7 @@ func TestReadDocument(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"two.json":     "holds 2 policy documents",
-		"other.json":   "not an ecrguard input",
+		"other.json":   "not an input ecrguard reads",
 		"missing.json": "no such file or folder",
 	} {
 		if _, err := ReadDocument(context.Background(), filepath.Join(dir, name)); err == nil || !strings.Contains(err.Error(), want) {
