@@ -95,7 +95,9 @@ func Group(findings []rules.Finding) []Entry {
 	var order []key
 	byKey := map[key][]rules.Finding{}
 	for _, f := range fs {
-		k := key{kind: ByStatement, resource: f.Resource, source: f.Source}
+		// A statement is its file and line: rules may point at different
+		// columns of it.
+		k := key{kind: ByStatement, resource: f.Resource, source: policy.Pos{File: f.Source.File, Line: f.Source.Line}}
 		if r, ok := rules.Lookup(f.RuleID); ok && r.Scope == rules.ScopeIdentity {
 			k = key{kind: ByPrincipal, resource: f.Resource}
 		}

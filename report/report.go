@@ -79,6 +79,10 @@ type Options struct {
 	// ShowSuppressed lists suppressed findings (marked, with their reason)
 	// instead of only counting them.
 	ShowSuppressed bool
+	// Detail makes the table show, for every problem, each finding's proof
+	// and full fix; without it the table is compact: one short block per
+	// problem. The other formats ignore it.
+	Detail bool
 }
 
 // Write writes r to w in format f. It does not modify r.
@@ -114,6 +118,11 @@ type view struct {
 	resources  int
 	// counts are the unsuppressed findings per severity.
 	counts map[rules.Severity]int
+	// entries are the active findings grouped into problems.
+	entries []Entry
+	// suppressedEntries are the suppressed findings grouped into problems,
+	// numbered after entries.
+	suppressedEntries []Entry
 }
 
 // prepare copies r, sorts every list (findings' own lists included) and
@@ -151,7 +160,93 @@ func prepare(r *rules.Result) *view {
 			v.active = append(v.active, f)
 		}
 	}
+	v.entries = Group(v.active)
+	v.suppressedEntries = Group(v.suppressed)
+	for i := range v.suppressedEntries {
+		v.suppressedEntries[i].ID += len(v.entries)
+	}
 	return v
+}
+
+// entryCounts are the problems per severity.
+func (v *view) entryCounts() map[rules.Severity]int {
+	out := map[rules.Severity]int{}
+	for _, e := range v.entries {
+		out[e.Severity]++
+	}
+	return out
+}
+
+// problemsText reads "3 critical, 7 high, 4 medium", counting problems.
+func (v *view) problemsText() string {
+	counts := v.entryCounts()
+	var parts []string
+	for _, s := range rules.Severities() {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// subject names what an entry is about, in the singular and plural:
+// repositories, registries, templates' resources or principals.
+func subject(e Entry) (one, many string) {
+	r := e.Resource
+	switch {
+	case e.Kind != ByStatement, strings.HasPrefix(r, "arn:aws:iam::"):
+		return "principal", "principals"
+	case strings.HasPrefix(r, "arn:") && strings.Contains(r, ":repository/"):
+		return "repository", "repositories"
+	case strings.HasPrefix(r, "arn:") && strings.HasSuffix(r, ":registry"):
+		return "registry", "registries"
+	case strings.HasPrefix(r, "policy:"):
+		return "identity policy", "identity policies"
+	}
+	return "other resource", "other resources"
+}
+
+// subjectsText says what the problems are about: "7 repositories, 1
+// registry and 6 principals", counting each resource or principal once.
+func (v *view) subjectsText() string {
+	type noun struct{ one, many string }
+	seen := map[string]bool{}
+	counts := map[noun]int{}
+	var order []noun
+	for _, e := range v.entries {
+		one, many := subject(e)
+		n := noun{one, many}
+		names := []string{e.Resource}
+		if e.Kind != ByStatement {
+			names = e.Principals
+		}
+		for _, name := range names {
+			if seen[one+"\x00"+name] {
+				continue
+			}
+			seen[one+"\x00"+name] = true
+			if counts[n] == 0 {
+				order = append(order, n)
+			}
+			counts[n]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b noun) int { return cmp.Compare(nounOrder(a.one), nounOrder(b.one)) })
+	var parts []string
+	for _, n := range order {
+		parts = append(parts, plural(counts[n], n.one, n.many))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func nounOrder(one string) int {
+	return slices.Index([]string{"repository", "registry", "other resource", "identity policy", "principal"}, one)
 }
 
 func sortedCopy(s []string) []string {
@@ -214,9 +309,12 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// location formats a finding's source as file:line, or "" when unknown.
+// location formats a finding's source as file:line, a policy read from AWS
+// as "ARN (policy line N)", or "" when unknown.
 func location(f rules.Finding) string {
 	switch {
+	case strings.HasPrefix(f.Source.File, "arn:") && f.Source.Line > 0:
+		return fmt.Sprintf("%s (policy line %d)", f.Source.File, f.Source.Line)
 	case f.Source.File == "" && f.Source.Line <= 0:
 		return ""
 	case f.Source.Line <= 0:

@@ -140,6 +140,7 @@ type outputOptions struct {
 	fixDir         string
 	showSuppressed bool
 	noColor        bool
+	detail         bool
 }
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
@@ -149,6 +150,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
+	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
 	if fix {
 		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder")
 	}
@@ -196,7 +198,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 			width = cols
 		}
 	}
-	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed}); err != nil {
+	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
