@@ -193,10 +193,8 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		color = true
 	}
 	width := 80
-	if fd, ok := stdout.(*os.File); ok && o.output == "" {
-		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
-			width = cols
-		}
+	if o.output == "" {
+		width = terminalWidth(stdout)
 	}
 	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail}); err != nil {
 		return inputError(err)
@@ -210,6 +208,17 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		return exitWith(code)
 	}
 	return nil
+}
+
+// terminalWidth is the width of the terminal w writes to, or 80 when w is
+// not a terminal (or one narrower than 40 columns).
+func terminalWidth(w io.Writer) int {
+	if fd, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
+			return cols
+		}
+	}
+	return 80
 }
 
 // writeFixes writes every proven fix into dir.
