@@ -131,10 +131,11 @@ func TestDecisionGolden(t *testing.T) {
 			}
 			checkGolden(t, "decision-"+tc.name+".json", b.Bytes())
 			b.Reset()
-			if err := WriteDecisionTable(&b, req, full, d); err != nil {
+			if err := WriteDecisionTable(&b, req, full, d, 0); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "decision-"+tc.name+".txt", b.Bytes())
+			checkWidth(t, b.Bytes(), 0)
 		})
 	}
 }

@@ -10,7 +10,7 @@ import (
 // to before the table is written as blocks instead.
 const minLastColumn = 24
 
-// writeColumns writes rows under a header, aligned in columns two spaces
+// writeColumns writes rows under a header (none when nil), aligned in columns two spaces
 // apart, within width columns (0 or less means 80). When the rows do not
 // fit, the last column is wrapped under itself; when even that leaves it
 // less than minLastColumn columns, every row becomes a block: its first
@@ -23,9 +23,16 @@ func writeColumns(w io.Writer, header []string, rows [][]string, width int) erro
 		width = defaultWidth
 	}
 	width = max(width, minWidth)
-	n := len(header)
+	all := rows
+	if header != nil {
+		all = append([][]string{header}, rows...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	n := len(all[0])
 	widths := make([]int, n)
-	for _, r := range append([][]string{header}, rows...) {
+	for _, r := range all {
 		for i, c := range r {
 			widths[i] = max(widths[i], utf8.RuneCountInString(printable(c)))
 		}
@@ -38,7 +45,7 @@ func writeColumns(w io.Writer, header []string, rows [][]string, width int) erro
 	line := func(s string) { b.WriteString(strings.TrimRight(s, " ") + "\n") }
 	switch room := width - prefix; {
 	case room >= widths[n-1] || room >= minLastColumn:
-		for _, r := range append([][]string{header}, rows...) {
+		for _, r := range all {
 			var head strings.Builder
 			for i, c := range r[:n-1] {
 				c = printable(c)
@@ -54,7 +61,7 @@ func writeColumns(w io.Writer, header []string, rows [][]string, width int) erro
 		}
 	default:
 		label := 0
-		for _, h := range header[1:] {
+		for _, h := range header {
 			label = max(label, utf8.RuneCountInString(h))
 		}
 		indent := 2 + label + 2
@@ -69,7 +76,10 @@ func writeColumns(w io.Writer, header []string, rows [][]string, width int) erro
 				if c == "" || c == "-" {
 					continue
 				}
-				name := strings.ToLower(header[j+1])
+				name := ""
+				if header != nil {
+					name = strings.ToLower(header[j+1])
+				}
 				for k, l := range wrap(c, width-indent) {
 					if k == 0 {
 						line("  " + name + strings.Repeat(" ", indent-2-utf8.RuneCountInString(name)) + l)

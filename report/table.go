@@ -220,6 +220,20 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	return err
 }
 
+// hanging writes prefix and text wrapped to the width, the lines after the
+// first indented by indent.
+func (t *tableWriter) hanging(prefix, text string, indent int) {
+	first := utf8.RuneCountInString(prefix)
+	lines := wrap(text, t.width-max(first, indent))
+	for i, l := range lines {
+		if i == 0 {
+			t.line(prefix + l)
+		} else {
+			t.line(strings.Repeat(" ", indent) + l)
+		}
+	}
+}
+
 // bullet writes "  - text" with the text wrapped under itself.
 func (t *tableWriter) bullet(text string) {
 	for i, l := range wrap(text, t.width-4) {

@@ -176,7 +176,7 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	if o.format == "json" {
 		err = report.WriteDecisionJSON(w, d)
 	} else {
-		err = report.WriteDecisionTable(w, req, full, d)
+		err = report.WriteDecisionTable(w, req, full, d, terminalWidth(w))
 	}
 	if err != nil {
 		return err
