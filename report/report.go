@@ -128,27 +128,15 @@ type view struct {
 // prepare copies r, sorts every list (findings' own lists included) and
 // splits suppressed findings from active ones.
 func prepare(r *rules.Result) *view {
+	// sortFindings sorts each finding's lists, then the findings in a total
+	// order (Result.Sort leaves ties in input order), so that the output
+	// does not depend on the input order.
 	c := rules.Result{
-		Findings:  make([]rules.Finding, len(r.Findings)),
+		Findings:  sortFindings(r.Findings),
 		Gaps:      slices.Clone(r.Gaps),
 		Notes:     slices.Clone(r.Notes),
 		Resources: r.Resources,
 	}
-	for i, f := range r.Findings {
-		f.Principals = sortedCopy(f.Principals)
-		f.Actions = sortedCopy(f.Actions)
-		f.Conditions = sortedCopy(f.Conditions)
-		fw := make(map[string][]string, len(f.Frameworks))
-		for k, ids := range f.Frameworks {
-			fw[k] = sortedCopy(ids)
-		}
-		f.Frameworks = fw
-		c.Findings[i] = f
-	}
-	// Result.Sort is stable and leaves ties (findings that differ only in
-	// principals, say) in input order; a total order first makes the output
-	// independent of the input order.
-	slices.SortFunc(c.Findings, func(a, b rules.Finding) int { return cmp.Compare(findingKey(a), findingKey(b)) })
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
