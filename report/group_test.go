@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -183,5 +184,50 @@ func TestGroupEntryFields(t *testing.T) {
 	e.Findings = nil
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("entry:\n got %+v\nwant %+v", e, want)
+	}
+}
+
+// Many principals breaking one identity rule are one short block in the
+// table and Markdown, naming the first few and counting the rest; the JSON
+// keeps a finding per principal, all in that group.
+func TestManyPrincipalsOneEntry(t *testing.T) {
+	var fs []rules.Finding
+	for i := range 40 {
+		name := role(fmt.Sprintf("app-%02d", i))
+		f := at("ECR007", name, "iam.json", 100+i, name)
+		f.Actions = []string{"ecr:GetAuthorizationToken"}
+		fs = append(fs, f)
+	}
+	r := &rules.Result{Findings: fs, Resources: 1}
+	table := string(write(t, Table, r, Options{}))
+	for _, want := range []string{"ECR007  Unrestricted registry login: 40 principals", role("app-00"), "and 37 more", "where iam.json who", "1 problem (1 medium) on 40 principals, from 40 findings"} {
+		if !strings.Contains(strings.Join(strings.Fields(table), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("table does not say %q:\n%s", want, table)
+		}
+	}
+	if n := strings.Count(table, "\n"); n > 20 {
+		t.Errorf("table of one problem has %d lines:\n%s", n, table)
+	}
+	md := string(write(t, Markdown, r, Options{}))
+	for _, want := range []string{"#### ECR007 Unrestricted registry login: 40 principals", "- **Sources:** `iam.json`\n", "and 35 more (in the JSON report)", "39 more findings of this rule"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown does not say %q:\n%s", want, md)
+		}
+	}
+	var rep struct {
+		Findings []struct {
+			Group int `json:"group"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(write(t, JSON, r, Options{}), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 40 {
+		t.Fatalf("JSON has %d findings, want 40", len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		if f.Group != 1 {
+			t.Errorf("finding in group %d, want 1", f.Group)
+		}
 	}
 }

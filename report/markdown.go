@@ -154,7 +154,9 @@ func mdEntry(b *strings.Builder, e Entry) {
 	if e.Kind == ByStatement {
 		item("Resource", mdCodeOrEmpty(e.Resource))
 	}
-	if loc := location(e.Findings[0]); loc != "" {
+	if e.Kind == ByRule {
+		item("Sources", mdCodeList(ruleFiles(e)))
+	} else if loc := location(e.Findings[0]); loc != "" {
 		item("Source", mdCode(loc))
 	} else {
 		item("Source", "unknown")

@@ -303,6 +303,8 @@ func (t *tableWriter) entry(e Entry, detail bool) {
 	// "(policy line 4)" stays on one line.
 	loc = strings.ReplaceAll(loc, " (policy line ", " (policy"+string(glue)+"line"+string(glue))
 	switch {
+	case e.Kind == ByRule:
+		t.fieldParts("where", ruleFiles(e), ", ")
 	case e.Kind == ByStatement && e.Findings[0].Source.File != e.Resource:
 		// A policy read from AWS is located at its resource's ARN: said once.
 		t.fieldParts("where", []string{e.Resource, loc}, " ")
@@ -350,6 +352,22 @@ func (t *tableWriter) entry(e Entry, detail bool) {
 		t.para(fmt.Sprintf("%s of this rule, one per principal, are in the JSON report.", plural(n, "more finding", "more findings")), 4)
 	}
 	t.line("")
+}
+
+// ruleFiles are the files (or policies) the findings of an entry come
+// from, each once, in order: a ByRule entry's principals are granted in
+// many places.
+func ruleFiles(e Entry) []string {
+	var files []string
+	for _, f := range e.Findings {
+		if f.Source.File != "" && !slices.Contains(files, f.Source.File) {
+			files = append(files, f.Source.File)
+		}
+	}
+	if len(files) == 0 {
+		return []string{"source unknown"}
+	}
+	return files
 }
 
 // compactPrincipals is how many principals the compact table names before
