@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
 )
 
@@ -60,8 +61,11 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision) error {
 // WriteDecisionTable writes the decision of `ecrguard simulate` on r as
 // text that fits width columns (0 or less means 80): the decision and its
 // reason, the request, ctx (the request's context with the keys AWS adds),
-// the statements that decided it, and a note on each assumption.
-func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, width int) error {
+// the statements that decided it, and a note on each assumption. Context
+// keys are named as AWS spells them (aws:PrincipalOrgID); written are the
+// keys as the user gave them, which name a tag key's tag and a key AWS does
+// not define.
+func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string, width int) error {
 	t := &tableWriter{width: width}
 	if t.width <= 0 {
 		t.width = defaultWidth
@@ -83,9 +87,13 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 	field("Request:", fmt.Sprintf("%s %s on %s", r.Principal, r.Action, r.Resource))
 	if keys := ctx.Keys(); len(keys) > 0 {
 		t.line("Context:")
+		spelled := map[string]string{}
+		for _, k := range written {
+			spelled[strings.ToLower(k)] = k
+		}
 		for _, k := range keys {
 			v, _ := ctx.Get(k)
-			t.hanging("  ", fmt.Sprintf("%s = %s", k, formatValues(v)), 4)
+			t.hanging("  ", fmt.Sprintf("%s = %s", keyName(k, spelled[k]), formatValues(v)), 4)
 		}
 	}
 	if len(d.Matched) > 0 {
@@ -123,6 +131,33 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 	}
 	_, err := io.WriteString(w, t.b.String())
 	return err
+}
+
+// keyName spells a context key (lower-cased in the context) as AWS does:
+// aws:PrincipalOrgID, aws:PrincipalTag/ and the tag as written; a key AWS
+// does not define as written, or lower-cased when it was not written.
+func keyName(lower, written string) string {
+	cat := catalog.Default()
+	if prefix, tag, ok := strings.Cut(lower, "/"); ok {
+		if len(written) == len(lower) && strings.EqualFold(written, lower) {
+			tag = written[len(prefix)+1:]
+		}
+		// The catalog knows ecr:ResourceTag/ only by the name it is asked.
+		if prefix == "ecr:resourcetag" {
+			return "ecr:ResourceTag/" + tag
+		}
+		if info, ok := cat.Key(prefix + "/tag-key"); ok {
+			if p, _, ok := strings.Cut(info.Name, "/"); ok && strings.EqualFold(p, prefix) {
+				return p + "/" + tag
+			}
+		}
+	} else if info, ok := cat.Key(lower); ok && strings.EqualFold(info.Name, lower) {
+		return info.Name
+	}
+	if written != "" {
+		return written
+	}
+	return lower
 }
 
 // formatValues writes a context key's values.

@@ -33,7 +33,7 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 	default:
 		fmt.Fprintf(&b, "**%s** (%s) on %s, from %s (%s); %s assessed.\n\n",
 			plural(len(v.entries), "problem", "problems"), v.problemsText(), mdEscape(v.subjectsText()),
-			plural(v.total(), "finding", "findings"), v.countsText(), plural(v.resources, "resource", "resources"))
+			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {
@@ -151,24 +151,42 @@ func mdEntry(b *strings.Builder, e Entry) {
 		item("Suppressed", mdEscape(e.Suppressed))
 	}
 	item("Severity", e.Severity.String())
-	if e.Kind == ByStatement {
-		item("Resource", mdCodeOrEmpty(e.Resource))
+	if e.Kind == ByStatement || isDetached(e.Resource) {
+		if _, detached := rules.DetachedPolicy(e.Resource); detached {
+			item("Resource", mdEscape(resourceText(e.Findings[0])))
+		} else {
+			item("Resource", mdCodeOrEmpty(e.Resource))
+		}
 	}
 	if e.Kind == ByRule {
 		item("Sources", mdCodeList(ruleFiles(e)))
 	} else if loc := location(e.Findings[0]); loc != "" {
-		item("Source", mdCode(loc))
+		// "ARN (policy line 4)": the ARN is code, where in it is prose.
+		if name, where, ok := strings.Cut(loc, " ("); ok {
+			item("Source", mdCode(name)+" "+mdEscape("("+where))
+		} else {
+			item("Source", mdCode(loc))
+		}
 	} else {
 		item("Source", "unknown")
 	}
-	who := e.Principals
+	var who []string
+	for i, p := range e.Principals {
+		if i == maxPrincipals {
+			break
+		}
+		if _, detached := rules.DetachedPolicy(p); detached {
+			who = append(who, mdEscape(principalText(p)))
+		} else {
+			who = append(who, mdCode(p))
+		}
+	}
 	more := ""
-	if len(who) > maxPrincipals {
-		more = fmt.Sprintf(" and %d more (in the JSON report)", len(who)-maxPrincipals)
-		who = who[:maxPrincipals]
+	if len(e.Principals) > maxPrincipals {
+		more = fmt.Sprintf(" and %d more (in the JSON report)", len(e.Principals)-maxPrincipals)
 	}
 	if len(who) > 0 {
-		item("Who", mdCodeList(who)+more)
+		item("Who", strings.Join(who, ", ")+more)
 	}
 	if len(e.Actions) <= mdInlineActions {
 		item("Can", mdCodeList(e.Actions))

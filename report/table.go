@@ -300,14 +300,19 @@ func (t *tableWriter) entry(e Entry, detail bool) {
 	if loc == "" {
 		loc = "source unknown"
 	}
-	// "(policy line 4)" stays on one line.
-	loc = strings.ReplaceAll(loc, " (policy line ", " (policy"+string(glue)+"line"+string(glue))
+	// "ARN (policy line 4)" breaks before the parenthesis only.
+	if name, where, ok := strings.Cut(loc, " ("); ok {
+		loc = name + " (" + strings.ReplaceAll(where, " ", string(glue))
+	}
 	switch {
 	case e.Kind == ByRule:
 		t.fieldParts("where", ruleFiles(e), ", ")
+	case e.Kind == ByPrincipal && isDetached(e.Resource):
+		// An identity policy read without its principals: named as such.
+		t.fieldParts("where", []string{resourceText(e.Findings[0]), loc}, " ")
 	case e.Kind == ByStatement && e.Findings[0].Source.File != e.Resource:
 		// A policy read from AWS is located at its resource's ARN: said once.
-		t.fieldParts("where", []string{e.Resource, loc}, " ")
+		t.fieldParts("where", []string{resourceText(e.Findings[0]), loc}, " ")
 	default:
 		t.field("where", loc)
 	}
@@ -383,10 +388,7 @@ func principalList(principals []string, few int) []string {
 			who = append(who, fmt.Sprintf("and %d more", len(principals)-few))
 			break
 		}
-		if p == "*" {
-			p = "* (anyone)"
-		}
-		who = append(who, p)
+		who = append(who, principalText(p))
 	}
 	return who
 }
@@ -433,7 +435,7 @@ func (t *tableWriter) summary(v *view, o Options) {
 	default:
 		s = fmt.Sprintf("%s (%s) on %s, from %s (%s); %s assessed.",
 			plural(len(v.entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
-			plural(v.total(), "finding", "findings"), v.countsText(), plural(v.resources, "resource", "resources"))
+			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 		if !o.Detail {
 			s += " --detail shows each proof and full fix; --format json lists every finding."
 		}

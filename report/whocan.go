@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/rules"
 )
 
 // WriteWhoCanJSON writes the answer of `ecrguard who-can` as JSON: the
@@ -76,7 +77,11 @@ func WriteWhoCanTable(w io.Writer, action, resource string, entries []analysis.W
 		if cond == "" {
 			cond = "-"
 		}
-		rows = append(rows, []string{e.Principal, strings.Join(e.Via, ", "), cond})
+		who := e.Principal
+		if name, ok := rules.DetachedPolicy(who); ok {
+			who = "whoever " + name + " is attached to"
+		}
+		rows = append(rows, []string{who, strings.Join(e.Via, ", "), cond})
 	}
 	return writeColumns(w, []string{"PRINCIPAL", "VIA", "CONDITIONS"}, rows, width)
 }

@@ -60,7 +60,7 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 // false (scan declares a --region of its own that also serves --aws).
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
-	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
+	f.StringVar(&o.configFile, "config", "", "configuration file (default: with one PATH, the nearest .ecrguard.yaml in its folder or above it up to the current folder; else .ecrguard.yaml in the current folder, if any)")
 	f.StringVar(&o.account, "account", "", "the account that owns inputs which name none: raw policy files, Terraform and CloudFormation (overrides the config's account)")
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
@@ -68,8 +68,10 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	o.iac.add(f)
 }
 
-// loadConfig reads --config, or .ecrguard.yaml of the current folder.
-func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
+// loadConfig reads --config; else, when one PATH is given, the nearest
+// .ecrguard.yaml of its folder or a folder above it up to the current
+// folder; else .ecrguard.yaml of the current folder.
+func (o *inputOptions) loadConfig(stderr io.Writer, paths []string) (*config.Config, error) {
 	if o.account != "" && !policy.IsAccountID(o.account) {
 		return nil, usageError("--account %q: expected a 12-digit account id such as 111122223333 (no dashes)", o.account)
 	}
@@ -79,9 +81,12 @@ func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
 	now := time.Now()
 	var cfg *config.Config
 	var err error
-	if o.configFile != "" {
+	switch found := pathConfig(paths); {
+	case o.configFile != "":
 		cfg, err = config.Load(o.configFile, now)
-	} else {
+	case found != "":
+		cfg, err = config.Load(found, now)
+	default:
 		cfg, err = config.Default(".", now)
 	}
 	if err != nil {
@@ -114,13 +119,79 @@ func settings(cfg *config.Config) analysis.Settings {
 	}
 }
 
-// readPaths reads files and folders given on the command line.
+// readPaths reads files and folders given on the command line, and notes
+// the configuration files of the folders that this scan does not use.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
 	est, err := source.LoadPaths(ctx, paths, sourceOptions(cfg, iac))
 	if err != nil {
 		return nil, inputError(err)
 	}
+	for _, n := range unusedConfigs(paths, cfg.File) {
+		est.AddNote(n)
+	}
 	return est, nil
+}
+
+// pathConfig returns the configuration file that goes with paths when
+// they are one file or folder: the nearest .ecrguard.yaml in its folder or
+// a folder above it, up to the current folder (only its own folder when
+// it is outside the current one), or "". A folder of exports and the
+// configuration that says whom they trust travel together (as examples/
+// does); several folders could each carry one, and mixing them would be
+// guessing, so then none is used and each is named in a note.
+func pathConfig(paths []string) string {
+	if len(paths) != 1 {
+		return ""
+	}
+	info, err := os.Stat(paths[0])
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Clean(paths[0])
+	if !info.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	abs, errA := filepath.Abs(dir)
+	cwd, errW := os.Getwd()
+	if errA != nil || errW != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(cwd, abs)
+	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	for {
+		p := filepath.Join(dir, config.FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+		if !inside || abs == cwd {
+			return ""
+		}
+		abs, dir = filepath.Dir(abs), filepath.Dir(dir)
+	}
+}
+
+// unusedConfigs notes the .ecrguard.yaml of each folder in paths that is
+// not used, the configuration file in use.
+func unusedConfigs(paths []string, used string) []estate.Note {
+	usedInfo, err := os.Stat(used)
+	if used == "" || err != nil {
+		usedInfo = nil
+	}
+	inUse := "no configuration file"
+	if usedInfo != nil {
+		inUse = used
+	}
+	var notes []estate.Note
+	for _, p := range paths {
+		c := filepath.Join(p, config.FileName)
+		info, err := os.Stat(c)
+		if err != nil || !info.Mode().IsRegular() || usedInfo != nil && os.SameFile(info, usedInfo) {
+			continue
+		}
+		notes = append(notes, estate.Note{Source: filepath.ToSlash(c), Message: fmt.Sprintf(
+			"configuration not used (this scan uses %s): the .ecrguard.yaml of a scanned folder is used only when that folder is the only PATH and --config is not given, since the configurations of several folders could disagree on whom to trust; give it with --config to use it", inUse)})
+	}
+	return notes
 }
 
 // readFS reads roots of a file system (the embedded examples).
@@ -134,9 +205,12 @@ func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config)
 
 // outputOptions are the flags of commands that write a report.
 type outputOptions struct {
-	format         string
-	output         string
-	failOn         string
+	format string
+	output string
+	failOn string
+	// gapsExitCode is --gaps-exit-code: the exit code of a result with
+	// coverage gaps (0: the findings alone decide).
+	gapsExitCode   int
 	fixDir         string
 	showSuppressed bool
 	noColor        bool
@@ -148,6 +222,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit or markdown")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	addGapsExitCodeFlag(f, &o.gapsExitCode)
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
@@ -161,6 +236,9 @@ func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
 	format, err := report.ParseFormat(o.format)
 	if err != nil {
 		return "", 0, false, usageError("--format: %v", err)
+	}
+	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
+		return "", 0, false, err
 	}
 	if o.failOn == "none" {
 		return format, 0, true, nil
@@ -204,7 +282,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 			return inputError(err)
 		}
 	}
-	if code := res.ExitCode(failOn, none); code != rules.ExitOK {
+	if code := res.ExitCodeWithGaps(failOn, none, o.gapsExitCode); code != rules.ExitOK {
 		return exitWith(code)
 	}
 	return nil
@@ -219,6 +297,22 @@ func terminalWidth(w io.Writer) int {
 		}
 	}
 	return 80
+}
+
+// gapsExitCodeUsage is the help of --gaps-exit-code.
+const gapsExitCodeUsage = "exit code when something could not be assessed (coverage gaps); 0 lets the findings and --fail-on alone decide, the report still lists every gap"
+
+// addGapsExitCodeFlag declares --gaps-exit-code.
+func addGapsExitCodeFlag(f *pflag.FlagSet, code *int) {
+	f.IntVar(code, "gaps-exit-code", rules.ExitIncomplete, gapsExitCodeUsage)
+}
+
+// checkGapsExitCode checks --gaps-exit-code: an exit status a shell keeps.
+func checkGapsExitCode(code int) error {
+	if code < 0 || code > 125 {
+		return usageError("--gaps-exit-code %d: expected an exit code from 0 to 125 (0: gaps do not change the exit code)", code)
+	}
+	return nil
 }
 
 // writeFixes writes every proven fix into dir.
@@ -290,14 +384,18 @@ snapshot file that 'ecrguard scan FILE' reports on with the same result.
 --aws takes no PATH, and --account does not apply to it.
 
 A file that cannot be read is reported (with file, line and column), and so
-is an AWS call that failed (access denied, a region not enabled, throttling
-beyond retries, a timeout, a policy that does not parse: API, account,
-region, resource and AWS error code); neither ever counts as "no findings".
+are a PATH that is not an input, a folder with nothing to read, and an AWS
+call that failed (access denied, a region named with --region that is not
+enabled, throttling beyond retries, a timeout, a policy that does not parse:
+API, account, region, resource and AWS error code); none ever counts as "no
+findings". Files of a folder that are not inputs are listed in a note.
 Progress is shown on stderr when it is a terminal; --quiet silences it,
 --verbose logs every AWS call.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage or input error, or something could not be assessed.`,
+2 usage or input error, or something could not be assessed
+(--gaps-exit-code N changes the code of the latter; 0 lets findings alone
+decide).`,
 		Example: `  ecrguard scan policies/
   ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
   ecrguard scan --account 111122223333 --var-file prod.tfvars infra/   # as terraform plan -var-file
@@ -356,7 +454,7 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	if err != nil {
 		return err
 	}
-	cfg, err := o.loadConfig(stderr)
+	cfg, err := o.loadConfig(stderr, paths)
 	if err != nil {
 		return err
 	}

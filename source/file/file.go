@@ -1,9 +1,11 @@
 // Package file reads ecrguard's file inputs (raw policy documents and the
-// JSON output of the AWS CLI) into an estate. Each file's kind is detected by
-// its content (the README's "Scan your files"), never by its name, except for the two places
-// where the name carries what the content cannot: the repository a raw
-// repository policy or a tags file describes, and the scps/ folder of raw
-// SCPs.
+// JSON output of the AWS CLI, its error messages included) into an estate.
+// Each file's kind is detected by its content (the README's "Scan your
+// files"), never by its name, except where the name carries what the
+// content cannot: the repository a raw repository policy or a tags file
+// describes (one naming rule, finishNamed), a raw registry policy
+// (registry-policy.json), the managed policy of a get-policy-version
+// output, and the scps/ folder of raw SCPs.
 //
 // Problems with one file never stop the others from being read: they become
 // estate Gaps naming the file, line and column, and the files that are fine
@@ -24,7 +26,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -99,24 +100,22 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, error) {
 	r := NewReader(ctx, opts)
 	var queue []File
-	for _, root := range roots {
+	walked := make([][]File, len(roots))
+	for i, root := range roots {
 		files, err := r.Walk(root)
 		if err != nil {
 			return nil, err
 		}
-		var skipped []File
+		walked[i] = files
 		for _, f := range files {
-			switch {
-			case f.JSON():
+			if f.JSON() {
 				queue = append(queue, f)
-			case f.Path == root.Path:
-				// A root that is not JSON is named in its own note.
-				r.Read(f)
-			default:
-				skipped = append(skipped, f)
+			} else if kind := iacKind(f.Path); kind != "" {
+				r.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
+			} else {
+				r.Skip(f.Name, "not a .json file: the file reader reads JSON")
 			}
 		}
-		r.noteSkipped(root, skipped)
 	}
 	for _, f := range queue {
 		if ctx.Err() != nil {
@@ -124,11 +123,12 @@ func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, erro
 		}
 		switch kind, _ := r.Read(f); kind {
 		case TerraformPlan:
-			r.note(f.Name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+			r.Skip(f.Name, "a Terraform plan, read by the Terraform reader")
 		case CloudFormationJSON:
-			r.note(f.Name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+			r.Skip(f.Name, "a CloudFormation template, read by the CloudFormation reader")
 		}
 	}
+	r.Cover(roots, walked)
 	return r.Estate()
 }
 
@@ -210,14 +210,23 @@ type Reader struct {
 	// overlapping roots give and read each file once.
 	found map[string]bool
 	seen  map[string]bool
-	iam   map[string]*iamAccount
+	// skipped are the files found that are not inputs, with the reason
+	// (Skip); Cover reports them.
+	skipped map[string]string
+	iam     map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
+	// owned are the inline policies of IAM CLI outputs, filed once every
+	// file is read.
+	owned []ownedPolicy
+	// named are the inputs named by their file, filed once every file is
+	// read.
+	named []namedInput
 }
 
 // NewReader returns a reader of files into an empty estate.
 func NewReader(ctx context.Context, opts Options) *Reader {
-	return &Reader{ctx: ctx, opts: opts, est: estate.New(), found: map[string]bool{}, seen: map[string]bool{}, iam: map[string]*iamAccount{}}
+	return &Reader{ctx: ctx, opts: opts, est: estate.New(), found: map[string]bool{}, seen: map[string]bool{}, skipped: map[string]string{}, iam: map[string]*iamAccount{}}
 }
 
 // Estate returns what was read, or ctx's error when it was cancelled.
@@ -226,7 +235,9 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
+	l.finishNamed()
 	l.finishIAM()
+	l.finishOwned()
 	return l.est, nil
 }
 
@@ -287,7 +298,12 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 			return nil
 		}
 		if p != root.Path && configFiles[name] {
-			// The config (cmd/ecrguard reads it), not an input.
+			// The config (cmd/ecrguard reads it, and notes the one at
+			// the top of a scanned folder when it does not), not an
+			// input. One in a folder below is never read.
+			if path.Dir(p) != root.Path {
+				l.note(root.name(p), "configuration not used: ecrguard reads --config, or the .ecrguard.yaml of the folder scanned (or above it) when it is the only PATH, never one in a folder below; scan its folder, or give it with --config, to use it")
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -310,35 +326,6 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 		return nil, l.ctx.Err()
 	}
 	return files, nil
-}
-
-// noteSkipped notes the files of a walk of root that are not JSON, summed
-// up per folder and kind: a source tree holds many.
-func (l *Reader) noteSkipped(root Root, files []File) {
-	type skip struct{ dir, kind string }
-	skipped := map[skip][]string{}
-	for _, f := range files {
-		k := skip{path.Dir(f.Path), iacKind(f.Path)}
-		skipped[k] = append(skipped[k], path.Base(f.Path))
-	}
-	keys := make([]skip, 0, len(skipped))
-	for k := range skipped {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].dir != keys[j].dir {
-			return keys[i].dir < keys[j].dir
-		}
-		return keys[i].kind < keys[j].kind
-	})
-	for _, k := range keys {
-		names := skipped[k]
-		if k.kind == "" {
-			l.note(root.name(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
-		} else {
-			l.note(root.name(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
-		}
-	}
 }
 
 // vcsDirs are version control folders: a walk skips them without a word.
@@ -438,15 +425,18 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	}
 	if !f.JSON() {
 		if kind := iacKind(f.Path); kind != "" {
-			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
+			l.Skip(name, "a "+kind+" file, read by the IaC readers and not the file reader")
 		} else {
-			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
+			l.Skip(name, "not a .json file: the file reader reads JSON")
 		}
 		return Input, nil
 	}
 	in := &input{name: name, rel: f.Rel, data: data}
 	in.li = newLineIndex(data)
 	in.loc = in.li.locator(name)
+	if l.cliError(in) {
+		return Input, nil
+	}
 	root, err := jsonpos.Parse(data)
 	if err != nil {
 		var se *jsonpos.SyntaxError
@@ -473,7 +463,7 @@ func (l *Reader) classify(in *input) Kind {
 		return Input
 	}
 	if obj.Kind != jsonpos.Object {
-		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object (or a policy document written as a JSON string)", article(obj.Kind), obj.Kind))
+		l.Skip(in.name, fmt.Sprintf("JSON whose top-level value is %s %s: every input is a JSON object, or a policy document written as a JSON string", article(obj.Kind), obj.Kind))
 		return Input
 	}
 	has := func(key string) bool { return obj.Get(key) != nil }
@@ -492,6 +482,10 @@ func (l *Reader) classify(in *input) Kind {
 		l.describeRepositories(in)
 	case isAuthorizationDetails(obj):
 		l.authorizationDetails(in)
+	case isInlinePolicyOutput(obj):
+		l.inlinePolicy(in)
+	case isPolicyVersionOutput(obj):
+		l.policyVersion(in)
 	case isAccountSetting(obj):
 		l.accountSetting(in)
 	case has("tags"):
@@ -499,7 +493,7 @@ func (l *Reader) classify(in *input) Kind {
 	case has("Statement") || isPolicyVersion(obj.Get("Version")):
 		l.rawPolicy(in)
 	default:
-		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details or aws organizations describe-policy)")
+		l.Skip(in.name, ReasonNoShape)
 	}
 	return Input
 }
