@@ -2,11 +2,13 @@ package report
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
 )
 
 // The answers of who-can, in both formats: principals with and without
@@ -27,10 +29,13 @@ func TestWhoCanGolden(t *testing.T) {
 		// JSON escapes no HTML, and lists are never null.
 		{"whocan.json", func(b *bytes.Buffer) error { return WriteWhoCanJSON(b, "ecr:BatchGetImage", repo, entries) }},
 		{"whocan-empty.json", func(b *bytes.Buffer) error { return WriteWhoCanJSON(b, "ecr:GetAuthorizationToken", "*", nil) }},
-		{"whocan.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:BatchGetImage", repo, entries, false) }},
-		{"whocan-incomplete.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:BatchGetImage", repo, entries, true) }},
-		{"whocan-nobody.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:DeleteRepository", repo, nil, false) }},
-		{"whocan-nobody-incomplete.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:DeleteRepository", repo, nil, true) }},
+		{"whocan.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:BatchGetImage", repo, entries, false, 0) }},
+		{"whocan-incomplete.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:BatchGetImage", repo, entries, true, 0) }},
+		{"whocan-wide.txt", func(b *bytes.Buffer) error {
+			return WriteWhoCanTable(b, "ecr:BatchGetImage", repo, entries, false, 160)
+		}},
+		{"whocan-nobody.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:DeleteRepository", repo, nil, false, 0) }},
+		{"whocan-nobody-incomplete.txt", func(b *bytes.Buffer) error { return WriteWhoCanTable(b, "ecr:DeleteRepository", repo, nil, true, 0) }},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var b bytes.Buffer
@@ -39,6 +44,39 @@ func TestWhoCanGolden(t *testing.T) {
 			}
 			checkGolden(t, tc.golden, b.Bytes())
 		})
+	}
+}
+
+// Who-can and rules tables fit every width: in columns when they fit,
+// wrapped or in blocks when they do not.
+func TestAnswerTablesFitTheWidth(t *testing.T) {
+	const repo = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+	entries := []analysis.WhoCanEntry{
+		{Principal: "arn:aws:iam::111122223333:role/platform/ci/a-rather-long-role-name", Via: []string{"identity policy EcrPush of role/platform/ci/a-rather-long-role-name", "group devs"},
+			Conditions: []string{"aws:SourceIp = 10.0.0.0/8", "aws:PrincipalOrgID = o-abc"}, UnreadTags: []string{"ecr:ResourceTag/team = platform"}},
+		{Principal: "*", Via: []string{"repository policy of app"}},
+	}
+	for _, width := range []int{0, 40, 60, 80, 100, 132, 200} {
+		var b bytes.Buffer
+		if err := WriteWhoCanTable(&b, "ecr:BatchGetImage", repo, entries, true, width); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{entries[0].Principal, "group devs", "o-abc", "ecr:ResourceTag/team = platform", "INCOMPLETE"} {
+			if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), p) {
+				t.Errorf("width %d: who-can does not say %q:\n%s", width, p, b.String())
+			}
+		}
+		checkWidth(t, b.Bytes(), width)
+		b.Reset()
+		if err := WriteRulesTable(&b, rules.All(), width); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rules.All() {
+			if text := strings.Join(strings.Fields(b.String()), " "); !strings.Contains(text, r.ID) || !strings.Contains(text, r.Title) {
+				t.Errorf("width %d: rules does not list %s:\n%s", width, r.ID, b.String())
+			}
+		}
+		checkWidth(t, b.Bytes(), width)
 	}
 }
 
@@ -95,10 +133,11 @@ func TestDecisionGolden(t *testing.T) {
 			}
 			checkGolden(t, "decision-"+tc.name+".json", b.Bytes())
 			b.Reset()
-			if err := WriteDecisionTable(&b, req, full, d, written); err != nil {
+			if err := WriteDecisionTable(&b, req, full, d, written, 0); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "decision-"+tc.name+".txt", b.Bytes())
+			checkWidth(t, b.Bytes(), 0)
 		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -61,33 +60,46 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 }
 
 // WriteDecisionTable writes the decision of `ecrguard simulate` on r as
-// text: the decision and its reason, the request, ctx (the request's
-// context with the keys AWS adds), the statements that decided it, and a
-// note on each assumption. Context keys are named as AWS spells them
-// (aws:PrincipalOrgID); written are the keys as the user gave them, which
-// name a tag key's tag and a key AWS does not define.
-func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Decision:\t%s\n", strings.ToUpper(d.Result.String()))
-	fmt.Fprintf(tw, "Reason:\t%s\n", d.Reason)
-	fmt.Fprintf(tw, "Request:\t%s %s on %s\n", r.Principal, r.Action, r.Resource)
-	if err := tw.Flush(); err != nil {
-		return err
+// text that fits width columns (0 or less means 80): the decision and its
+// reason, the request, ctx (the request's context with the keys AWS adds),
+// the statements that decided it, and a note on each assumption. Context
+// keys are named as AWS spells them (aws:PrincipalOrgID); written are the
+// keys as the user gave them, which name a tag key's tag and a key AWS does
+// not define.
+func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string, width int) error {
+	t := &tableWriter{width: width}
+	if t.width <= 0 {
+		t.width = defaultWidth
 	}
+	t.width = max(t.width, minWidth)
+	// "Decision:  ALLOW", the values under one another.
+	const indent = 11
+	field := func(label, value string) {
+		for i, l := range wrap(value, t.width-indent) {
+			if i == 0 {
+				t.line(fmt.Sprintf("%-*s%s", indent, label, l))
+			} else {
+				t.line(strings.Repeat(" ", indent) + l)
+			}
+		}
+	}
+	field("Decision:", strings.ToUpper(d.Result.String()))
+	field("Reason:", d.Reason)
+	field("Request:", fmt.Sprintf("%s %s on %s", r.Principal, r.Action, r.Resource))
 	if keys := ctx.Keys(); len(keys) > 0 {
-		fmt.Fprintln(w, "Context:")
+		t.line("Context:")
 		spelled := map[string]string{}
 		for _, k := range written {
 			spelled[strings.ToLower(k)] = k
 		}
 		for _, k := range keys {
 			v, _ := ctx.Get(k)
-			fmt.Fprintf(w, "  %s = %s\n", keyName(k, spelled[k]), formatValues(v))
+			t.hanging("  ", fmt.Sprintf("%s = %s", keyName(k, spelled[k]), formatValues(v)), 4)
 		}
 	}
 	if len(d.Matched) > 0 {
-		fmt.Fprintln(w, "Decided by:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		t.line("Decided by:")
+		var rows [][]string
 		for _, m := range matchedOf(d.Matched) {
 			where := m.File
 			if m.Line > 0 {
@@ -97,10 +109,18 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 			if m.Sid != "" {
 				label = fmt.Sprintf("%q", m.Sid)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Effect, m.Kind, label, where)
+			rows = append(rows, []string{m.Effect, m.Kind, label, where})
 		}
-		if err := tw.Flush(); err != nil {
+		var b strings.Builder
+		if err := writeColumns(&b, nil, rows, t.width-2); err != nil {
 			return err
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+			if l == "" {
+				t.line("")
+			} else {
+				t.line("  " + l)
+			}
 		}
 	}
 	for _, a := range d.Assumptions {
@@ -108,9 +128,10 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 		if !a.Applied {
 			verb = "assumed not to apply"
 		}
-		fmt.Fprintf(w, "Note: %s is %s because it has unknown elements: %s\n", a.Match, verb, strings.Join(a.Unknown, "; "))
+		t.hanging("", fmt.Sprintf("Note: %s is %s because it has unknown elements: %s", a.Match, verb, strings.Join(a.Unknown, "; ")), 2)
 	}
-	return nil
+	_, err := io.WriteString(w, t.b.String())
+	return err
 }
 
 // keyName spells a context key (lower-cased in the context) as AWS does:

@@ -42,6 +42,9 @@ type jsonFinding struct {
 	Conditions  []string            `json:"conditions"`
 	Frameworks  map[string][]string `json:"frameworks"`
 	Remediation string              `json:"remediation"`
+	// Group is the number of the problem (the report entry) the finding
+	// belongs to: findings with the same group are one problem.
+	Group int `json:"group"`
 	// Reason is set only on suppressed findings.
 	Reason *string `json:"suppressed_reason,omitempty"`
 }
@@ -56,6 +59,8 @@ type jsonSummary struct {
 	Resources  int            `json:"resources"`
 	Findings   jsonSeverities `json:"findings"`
 	Suppressed int            `json:"suppressed"`
+	// Problems counts the groups of the unsuppressed findings.
+	Problems int `json:"problems"`
 }
 
 type jsonSeverities struct {
@@ -98,17 +103,22 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 				Info:     v.counts[rules.Info],
 			},
 			Suppressed: len(v.suppressed),
+			Problems:   len(v.entries),
 		},
 		Errors:     make([]jsonGap, 0, len(v.gaps)),
 		Notes:      make([]jsonNote, 0, len(v.notes)),
 		Suppressed: []jsonFinding{},
 	}
+	groups := groupIDs(v.entries, v.suppressedEntries)
 	for _, f := range v.active {
-		rep.Findings = append(rep.Findings, toJSONFinding(f))
+		jf := toJSONFinding(f)
+		jf.Group = groups[findingKey(f)]
+		rep.Findings = append(rep.Findings, jf)
 	}
 	if o.ShowSuppressed {
 		for _, f := range v.suppressed {
 			jf := toJSONFinding(f)
+			jf.Group = groups[findingKey(f)]
 			reason := f.Suppressed
 			jf.Reason = &reason
 			rep.Suppressed = append(rep.Suppressed, jf)
@@ -125,6 +135,20 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 	// Messages quote policies ("<", "&" in conditions): keep them readable.
 	enc.SetEscapeHTML(false)
 	return enc.Encode(rep)
+}
+
+// groupIDs maps every finding of the entries (by findingKey) to its
+// entry's ID. Identical findings have the same key and the same entry.
+func groupIDs(entries ...[]Entry) map[string]int {
+	out := map[string]int{}
+	for _, es := range entries {
+		for _, e := range es {
+			for _, f := range e.Findings {
+				out[findingKey(f)] = e.ID
+			}
+		}
+	}
+	return out
 }
 
 func toJSONFinding(f rules.Finding) jsonFinding {

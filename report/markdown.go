@@ -31,8 +31,9 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 	case v.total() == 0:
 		fmt.Fprintf(&b, "**No findings in what could be assessed** (%s).\n\n", plural(v.resources, "resource", "resources"))
 	default:
-		fmt.Fprintf(&b, "**%s** in %s: %s.\n\n", plural(v.total(), "finding", "findings"),
-			v.scope(), v.countsText())
+		fmt.Fprintf(&b, "**%s** (%s) on %s, from %s (%s); %s assessed.\n\n",
+			plural(len(v.entries), "problem", "problems"), v.problemsText(), mdEscape(v.subjectsText()),
+			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {
@@ -42,13 +43,14 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 		}
 	}
 
-	b.WriteString("| Severity | Findings |\n| --- | ---: |\n")
+	problems := v.entryCounts()
+	b.WriteString("| Severity | Problems | Findings |\n| --- | ---: | ---: |\n")
 	for _, s := range rules.Severities() {
-		fmt.Fprintf(&b, "| %s | %d |\n", capitalize(s.String()), v.counts[s])
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", capitalize(s.String()), problems[s], v.counts[s])
 	}
-	fmt.Fprintf(&b, "| **Total** | **%d** |\n", v.total())
+	fmt.Fprintf(&b, "| **Total** | **%d** | **%d** |\n", len(v.entries), v.total())
 	if len(v.gaps) > 0 {
-		fmt.Fprintf(&b, "| **Not assessed** | **%d** |\n", len(v.gaps))
+		fmt.Fprintf(&b, "| **Not assessed** | | **%d** |\n", len(v.gaps))
 	}
 	b.WriteString("\n")
 
@@ -79,31 +81,31 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 			if g.Code != "" {
 				b.WriteString("**" + mdEscape(string(g.Code)) + ":** ")
 			}
-			b.WriteString(mdEscape(g.Message) + "\n")
+			b.WriteString(mdText(g.Message) + "\n")
 		}
 		b.WriteString("\n")
 	}
 
 	for _, s := range rules.Severities() {
-		var group []rules.Finding
-		for _, f := range v.active {
-			if f.Severity == s {
-				group = append(group, f)
+		var group []Entry
+		for _, e := range v.entries {
+			if e.Severity == s {
+				group = append(group, e)
 			}
 		}
 		if len(group) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "### %s (%d)\n\n", capitalize(s.String()), len(group))
-		for _, f := range group {
-			mdFinding(&b, f)
+		fmt.Fprintf(&b, "### %s (%s)\n\n", capitalize(s.String()), plural(len(group), "problem", "problems"))
+		for _, e := range group {
+			mdEntry(&b, e)
 		}
 	}
 
 	if o.ShowSuppressed && len(v.suppressed) > 0 {
 		fmt.Fprintf(&b, "### Suppressed (%d)\n\n", len(v.suppressed))
-		for _, f := range v.suppressed {
-			mdFinding(&b, f)
+		for _, e := range v.suppressedEntries {
+			mdEntry(&b, e)
 		}
 	}
 
@@ -114,7 +116,7 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 			if n.Source != "" {
 				b.WriteString(mdCode(n.Source) + ": ")
 			}
-			b.WriteString(mdEscape(n.Message) + "\n")
+			b.WriteString(mdText(n.Message) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -128,26 +130,37 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 	return err
 }
 
-func mdFinding(b *strings.Builder, f rules.Finding) {
-	fmt.Fprintf(b, "#### %s %s\n\n", f.RuleID, mdEscape(f.Title))
-	if f.Message != "" {
-		b.WriteString(mdEscape(f.Message) + "\n\n")
+// mdEntry writes one problem: its rules, where, who, what, and each rule's
+// proof and fix (an entry of many principals shows its first finding; the
+// JSON report lists the others).
+func mdEntry(b *strings.Builder, e Entry) {
+	title := e.Rules[0] + " " + mdEscape(e.Title)
+	switch {
+	case e.Kind == ByRule:
+		title += ": " + plural(len(e.Principals), "principal", "principals")
+	case len(e.Rules) > 1:
+		title += " (and " + strings.Join(e.Rules[1:], ", ") + ")"
 	}
+	fmt.Fprintf(b, "#### %s\n\n", title)
 	item := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(b, "- **%s:** %s\n", label, value)
 		}
 	}
-	if f.Suppressed != "" {
-		item("Suppressed", mdEscape(f.Suppressed))
+	if e.Suppressed != "" {
+		item("Suppressed", mdEscape(e.Suppressed))
 	}
-	item("Severity", f.Severity.String())
-	if _, detached := rules.DetachedPolicy(f.Resource); detached {
-		item("Resource", mdEscape(resourceText(f)))
-	} else {
-		item("Resource", mdCodeOrEmpty(f.Resource))
+	item("Severity", e.Severity.String())
+	if e.Kind == ByStatement || isDetached(e.Resource) {
+		if _, detached := rules.DetachedPolicy(e.Resource); detached {
+			item("Resource", mdEscape(resourceText(e.Findings[0])))
+		} else {
+			item("Resource", mdCodeOrEmpty(e.Resource))
+		}
 	}
-	if loc := location(f); loc != "" {
+	if e.Kind == ByRule {
+		item("Sources", mdCodeList(ruleFiles(e)))
+	} else if loc := location(e.Findings[0]); loc != "" {
 		// "ARN (policy line 4)": the ARN is code, where in it is prose.
 		if name, where, ok := strings.Cut(loc, " ("); ok {
 			item("Source", mdCode(name)+" "+mdEscape("("+where))
@@ -157,31 +170,94 @@ func mdFinding(b *strings.Builder, f rules.Finding) {
 	} else {
 		item("Source", "unknown")
 	}
-	who := make([]string, len(f.Principals))
-	for i, p := range f.Principals {
+	var who []string
+	for i, p := range e.Principals {
+		if i == maxPrincipals {
+			break
+		}
 		if _, detached := rules.DetachedPolicy(p); detached {
-			who[i] = mdEscape(principalText(p))
+			who = append(who, mdEscape(principalText(p)))
 		} else {
-			who[i] = mdCode(p)
+			who = append(who, mdCode(p))
 		}
 	}
-	item("Principals", strings.Join(who, ", "))
-	if len(f.Actions) <= mdInlineActions {
-		item("Actions", mdCodeList(f.Actions))
-	} else {
-		item("Actions", mdEscape(summarizeActions(f.Actions)))
+	more := ""
+	if len(e.Principals) > maxPrincipals {
+		more = fmt.Sprintf(" and %d more (in the JSON report)", len(e.Principals)-maxPrincipals)
 	}
-	item("Conditions", mdCodeList(f.Conditions))
+	if len(who) > 0 {
+		item("Who", strings.Join(who, ", ")+more)
+	}
+	if len(e.Actions) <= mdInlineActions {
+		item("Can", mdCodeList(e.Actions))
+	} else {
+		item("Can", mdEscape(summarizeActions(e.Actions)))
+	}
+	item("Conditions", mdCodeList(e.Conditions))
+	fws := map[string][]string{}
+	for _, f := range e.Findings {
+		for k, ids := range f.Frameworks {
+			fws[k] = append(fws[k], ids...)
+		}
+	}
+	for k := range fws {
+		fws[k] = sortedSet(fws[k])
+	}
 	var fw []string
-	for _, s := range frameworkList(f.Frameworks) {
+	for _, s := range frameworkList(fws) {
 		fw = append(fw, mdEscape(s))
 	}
 	item("Frameworks", strings.Join(fw, ", "))
-	item("Fix", mdEscape(f.Remediation))
 	b.WriteString("\n")
-	if len(f.Actions) > mdInlineActions {
-		fmt.Fprintf(b, "<details><summary>All %d actions</summary>\n\n%s\n\n</details>\n\n", len(f.Actions), mdCodeList(f.Actions))
+
+	shown := e.Findings
+	if e.Kind == ByRule {
+		shown = shown[:1]
 	}
+	seen := map[string]bool{}
+	for _, f := range shown {
+		text := ""
+		if !seen[f.RuleID] {
+			text = "**" + f.RuleID + " " + mdEscape(f.Title) + ".** "
+		}
+		seen[f.RuleID] = true
+		if f.Message != "" && !seen["\x00"+f.Message] {
+			text += mdText(f.Message)
+			seen["\x00"+f.Message] = true
+		}
+		if strings.TrimSpace(text) != "" {
+			b.WriteString(strings.TrimSpace(text) + "\n\n")
+		}
+		if f.Remediation != "" && !seen["\x01"+f.Remediation] {
+			b.WriteString("**Fix:** " + mdText(f.Remediation) + "\n\n")
+			seen["\x01"+f.Remediation] = true
+		}
+	}
+	if n := len(e.Findings) - len(shown); n > 0 {
+		fmt.Fprintf(b, "%s of this rule, one per principal, are in the JSON report.\n\n", plural(n, "more finding", "more findings"))
+	}
+	if len(e.Actions) > mdInlineActions {
+		fmt.Fprintf(b, "<details><summary>All %d actions</summary>\n\n%s\n\n</details>\n\n", len(e.Actions), mdCodeList(e.Actions))
+	}
+}
+
+// mdText is text from a message or a fix: the commands and names it quotes
+// between backticks become code spans, the rest is escaped. Text with an
+// unpaired backtick is escaped whole.
+func mdText(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		return mdEscape(s)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString(mdCode(p))
+		} else {
+			b.WriteString(mdEscape(p))
+		}
+	}
+	return b.String()
 }
 
 func capitalize(s string) string {

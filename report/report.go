@@ -81,6 +81,10 @@ type Options struct {
 	// ShowSuppressed lists suppressed findings (marked, with their reason)
 	// instead of only counting them.
 	ShowSuppressed bool
+	// Detail makes the table show, for every problem, each finding's proof
+	// and full fix; without it the table is compact: one short block per
+	// problem. The other formats ignore it.
+	Detail bool
 }
 
 // Write writes r to w in format f. It does not modify r.
@@ -119,32 +123,25 @@ type view struct {
 	detached int
 	// counts are the unsuppressed findings per severity.
 	counts map[rules.Severity]int
+	// entries are the active findings grouped into problems.
+	entries []Entry
+	// suppressedEntries are the suppressed findings grouped into problems,
+	// numbered after entries.
+	suppressedEntries []Entry
 }
 
 // prepare copies r, sorts every list (findings' own lists included) and
 // splits suppressed findings from active ones.
 func prepare(r *rules.Result) *view {
+	// sortFindings sorts each finding's lists, then the findings in a total
+	// order (Result.Sort leaves ties in input order), so that the output
+	// does not depend on the input order.
 	c := rules.Result{
-		Findings:  make([]rules.Finding, len(r.Findings)),
+		Findings:  sortFindings(r.Findings),
 		Gaps:      slices.Clone(r.Gaps),
 		Notes:     slices.Clone(r.Notes),
 		Resources: r.Resources,
 	}
-	for i, f := range r.Findings {
-		f.Principals = sortedCopy(f.Principals)
-		f.Actions = sortedCopy(f.Actions)
-		f.Conditions = sortedCopy(f.Conditions)
-		fw := make(map[string][]string, len(f.Frameworks))
-		for k, ids := range f.Frameworks {
-			fw[k] = sortedCopy(ids)
-		}
-		f.Frameworks = fw
-		c.Findings[i] = f
-	}
-	// Result.Sort is stable and leaves ties (findings that differ only in
-	// principals, say) in input order; a total order first makes the output
-	// independent of the input order.
-	slices.SortFunc(c.Findings, func(a, b rules.Finding) int { return cmp.Compare(findingKey(a), findingKey(b)) })
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
@@ -160,8 +157,99 @@ func prepare(r *rules.Result) *view {
 			v.active = append(v.active, f)
 		}
 	}
+	v.entries = Group(v.active)
+	v.suppressedEntries = Group(v.suppressed)
+	for i := range v.suppressedEntries {
+		v.suppressedEntries[i].ID += len(v.entries)
+	}
 	v.detached = len(detached)
 	return v
+}
+
+// entryCounts are the problems per severity.
+func (v *view) entryCounts() map[rules.Severity]int {
+	out := map[rules.Severity]int{}
+	for _, e := range v.entries {
+		out[e.Severity]++
+	}
+	return out
+}
+
+// problemsText reads "3 critical, 7 high, 4 medium", counting problems.
+func (v *view) problemsText() string {
+	counts := v.entryCounts()
+	var parts []string
+	for _, s := range rules.Severities() {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// subject names what an entry is about, in the singular and plural:
+// repositories, registries, templates' resources or principals.
+func subject(e Entry) (one, many string) {
+	r := e.Resource
+	switch {
+	case isDetached(r):
+		return "identity policy", "identity policies"
+	case e.Kind != ByStatement, strings.HasPrefix(r, "arn:aws:iam::"):
+		return "principal", "principals"
+	case strings.HasPrefix(r, "arn:") && strings.Contains(r, ":repository/"):
+		return "repository", "repositories"
+	case strings.HasPrefix(r, "arn:") && strings.HasSuffix(r, ":registry"):
+		return "registry", "registries"
+	}
+	return "other resource", "other resources"
+}
+
+func isDetached(resource string) bool {
+	_, ok := rules.DetachedPolicy(resource)
+	return ok
+}
+
+// subjectsText says what the problems are about: "7 repositories, 1
+// registry and 6 principals", counting each resource or principal once.
+func (v *view) subjectsText() string {
+	type noun struct{ one, many string }
+	seen := map[string]bool{}
+	counts := map[noun]int{}
+	var order []noun
+	for _, e := range v.entries {
+		one, many := subject(e)
+		n := noun{one, many}
+		names := []string{e.Resource}
+		if e.Kind != ByStatement {
+			names = e.Principals
+		}
+		for _, name := range names {
+			if seen[one+"\x00"+name] {
+				continue
+			}
+			seen[one+"\x00"+name] = true
+			if counts[n] == 0 {
+				order = append(order, n)
+			}
+			counts[n]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b noun) int { return cmp.Compare(nounOrder(a.one), nounOrder(b.one)) })
+	var parts []string
+	for _, n := range order {
+		parts = append(parts, plural(counts[n], n.one, n.many))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func nounOrder(one string) int {
+	return slices.Index([]string{"repository", "registry", "other resource", "identity policy", "principal"}, one)
 }
 
 func sortedCopy(s []string) []string {

@@ -39,6 +39,7 @@ func goldenCases() []goldenCase {
 		{name: "sample-show-suppressed", result: sampleResult, opts: Options{Version: v, ShowSuppressed: true}},
 		{name: "sample-color", result: sampleResult, opts: Options{Version: v, Color: true}, formats: []Format{Table}},
 		{name: "sample-width-60", result: sampleResult, opts: Options{Version: v, Width: 60}, formats: []Format{Table}},
+		{name: "sample-detail", result: sampleResult, opts: Options{Version: v, Detail: true, ShowSuppressed: true}, formats: []Format{Table}},
 		{name: "clean", result: cleanResult, opts: Options{Version: v}},
 		{name: "partial", result: partialResult, opts: Options{Version: v}},
 	}
@@ -223,7 +224,7 @@ func allowedOverflow(line string) bool {
 	case 1:
 		return true
 	case 2:
-		return slices.Contains([]string{"resource", "source", "who", "what", "when", "fix", "reason", "-"}, fields[0])
+		return slices.Contains([]string{"resource", "source", "where", "who", "what", "can", "when", "fix", "reason", "-"}, fields[0])
 	}
 	return false
 }
@@ -231,19 +232,27 @@ func allowedOverflow(line string) bool {
 func TestTableWidth(t *testing.T) {
 	for _, width := range []int{0, 40, 60, 80, 100, 132} {
 		for _, r := range []*rules.Result{sampleResult(), cleanResult(), partialResult()} {
-			out := write(t, Table, r, Options{Version: "1.2.3", Width: width, ShowSuppressed: true})
-			limit := width
-			if limit == 0 {
-				limit = 80
+			for _, detail := range []bool{false, true} {
+				checkWidth(t, write(t, Table, r, Options{Version: "1.2.3", Width: width, ShowSuppressed: true, Detail: detail}), width)
 			}
-			for i, line := range strings.Split(string(out), "\n") {
-				if n := utf8.RuneCountInString(line); n > limit && !allowedOverflow(line) {
-					t.Errorf("width %d: line %d has %d columns: %q", width, i+1, n, line)
-				}
-				if strings.HasSuffix(line, " ") {
-					t.Errorf("width %d: line %d has trailing spaces: %q", width, i+1, line)
-				}
-			}
+		}
+	}
+}
+
+// checkWidth fails when a line of out is wider than width (0: 80), unless
+// it holds a single word too long to break, or ends in spaces.
+func checkWidth(t *testing.T, out []byte, width int) {
+	t.Helper()
+	limit := width
+	if limit == 0 {
+		limit = 80
+	}
+	for i, line := range strings.Split(string(out), "\n") {
+		if n := utf8.RuneCountInString(line); n > limit && !allowedOverflow(line) {
+			t.Errorf("width %d: line %d has %d columns: %q", width, i+1, n, line)
+		}
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("width %d: line %d has trailing spaces: %q", width, i+1, line)
 		}
 	}
 }
@@ -422,7 +431,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	r.Findings[0].Resource = "arn:aws:ecr:us-east-1:111122223333:repository/\x1b[31mred"
 	r.Gaps[0].Message = "bad \x9b byte \xff"
 	for _, f := range []Format{Table, Markdown} {
-		out := write(t, f, r, Options{Color: false})
+		out := write(t, f, r, Options{Color: false, Detail: true})
 		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\x9b", "\xff"} {
 			if bytes.Contains(out, []byte(bad)) {
 				t.Errorf("%s: output contains %q", f, bad)

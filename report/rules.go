@@ -5,24 +5,23 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"text/tabwriter"
 
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// WriteRulesTable writes the rule catalog rs as a table: id, severity,
-// what each judges and its title (`ecrguard rules`).
-func WriteRulesTable(w io.Writer, rs []rules.Rule) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tJUDGES\tTITLE")
+// WriteRulesTable writes the rule catalog rs as a table that fits width
+// columns (0 or less means 80): id, severity, what each judges and its
+// title (`ecrguard rules`).
+func WriteRulesTable(w io.Writer, rs []rules.Rule, width int) error {
+	var rows [][]string
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Scope, r.Title)
+		rows = append(rows, []string{r.ID, r.Severity.String(), string(r.Scope), r.Title})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := writeColumns(w, []string{"ID", "SEVERITY", "JUDGES", "TITLE"}, rows, width); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nEach rule is explained in docs/rules/<ID>.md; 'ecrguard rules --format json' gives the full metadata.")
-	return nil
+	fmt.Fprintln(w)
+	return writeWrapped(w, "Each rule is explained in docs/rules/<ID>.md; 'ecrguard rules --format json' gives the full metadata.", width)
 }
 
 // WriteRulesJSON writes the rule catalog rs with all its metadata as JSON

@@ -20,7 +20,7 @@ func TestWriteRules(t *testing.T) {
 		{ID: "ECR101", Title: "Second", Severity: rules.Low, Scope: "principal"},
 	}
 	var b bytes.Buffer
-	if err := WriteRulesTable(&b, rs); err != nil {
+	if err := WriteRulesTable(&b, rs, 0); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(b.String(), "\n")

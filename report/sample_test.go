@@ -50,7 +50,7 @@ func sampleResult() *rules.Result {
 	public.Source = policy.Pos{File: "policies/app.json", Line: 5, Col: 5}
 	public.Principals = []string{"*"}
 	public.Actions = append(append([]string{}, pull...), push...)
-	public.Remediation = `Replace Principal "*" in statement "PublicReadWrite" with the accounts that pull from app, or add "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123defg"}}.`
+	public.Remediation = `Replace Principal "*" in statement "PublicReadWrite" with the accounts that pull from app, or add "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123defg"}}; then apply it with ` + "`aws ecr set-repository-policy --repository-name app --policy-text file://app-policy.json`" + `.`
 
 	reshare := finding("ECR004")
 	reshare.Message = `Account 999988887777 can call SetRepositoryPolicy and DeleteRepositoryPolicy on shared/base, so it can grant itself or anyone else any access.`

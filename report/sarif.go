@@ -1,10 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -56,20 +59,103 @@ func securitySeverity(s rules.Severity) string {
 }
 
 func writeSARIF(w io.Writer, v *view, o Options) error {
-	rep := buildSARIF(v, o)
-	if err := rep.PrettyWrite(w); err != nil {
+	raw, err := json.Marshal(buildSARIF(v, o))
+	if err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	out, err := cleanSARIF(raw)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
 	return err
+}
+
+// cleanSARIF rewrites the SARIF library's JSON without its placeholders
+// (pruneSARIF), indented, keys sorted, ending with a newline. The SARIF
+// library writes every property of its structs: -1 for unset indexes and
+// offsets, [] for unset lists; both mean "absent" in SARIF.
+func cleanSARIF(raw []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(pruneSARIF(doc)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// pruneSARIF removes, recursively, the placeholders the SARIF library
+// writes for unset properties: the number -1 (SARIF's default for indexes,
+// offsets and rank), null, and empty lists and objects. A run's results list is
+// kept even when empty: it says the run found nothing, where an absent
+// list would say results were not computed.
+func pruneSARIF(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			x = pruneSARIF(x)
+			if k != "results" && isPlaceholder(x) {
+				delete(v, k)
+				continue
+			}
+			v[k] = x
+		}
+		return v
+	case []any:
+		for i, x := range v {
+			v[i] = pruneSARIF(x)
+		}
+		return v
+	}
+	return v
+}
+
+func isPlaceholder(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case json.Number:
+		return v.String() == "-1"
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// semverPattern is a semantic version (semver.org 2.0.0), without a
+// leading "v".
+var semverPattern = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+
+// UnknownVersion is the semantic version reports give a build whose
+// version is not known (built from a checkout rather than a release).
+const UnknownVersion = "0.0.0-dev"
+
+// SemanticVersion is version as a semantic version: "v1.2.3" becomes
+// "1.2.3" (a Go module pseudo-version stays what it is, without the v);
+// anything else ("dev", "") is UnknownVersion.
+func SemanticVersion(version string) string {
+	v := strings.TrimPrefix(strings.TrimSpace(version), "v")
+	if semverPattern.MatchString(v) {
+		return v
+	}
+	return UnknownVersion
 }
 
 func buildSARIF(v *view, o Options) *sarif.Report {
 	rep := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("ecrguard", ProjectURL)
-	if o.Version != "" {
-		run.Tool.Driver.WithVersion(o.Version)
-	}
+	version := SemanticVersion(o.Version)
+	run.Tool.Driver.WithVersion(version).WithSemanticVersion(version)
 	for _, r := range rules.All() {
 		addSARIFRule(run, r)
 	}

@@ -58,15 +58,15 @@ func TestDetachedPolicyText(t *testing.T) {
 		want   []string
 	}{
 		{Table, []string{
-			"ecrguard: 1 finding in 1 identity policy: 1 high",
-			"resource  idp.json (an identity policy file; ecrguard does not know what",
+			"ecrguard: 1 problem: 1 high (1 finding)",
+			"where     idp.json (an identity policy file; ecrguard does not know what",
 			"who       any principal it is attached to",
-			"1 finding (1 high) in 1 identity policy.",
+			"1 problem (1 high) on 1 identity policy, from 1 finding (1 high); 1 identity",
 		}},
 		{Markdown, []string{
-			"in 1 identity policy: 1 high.",
+			"on 1 identity policy, from 1 finding (1 high); 1 identity policy assessed.",
 			"**Resource:** idp.json (an identity policy file; ecrguard does not know what it is attached to)",
-			"**Principals:** any principal it is attached to",
+			"**Who:** any principal it is attached to",
 		}},
 	} {
 		var b strings.Builder
@@ -90,7 +90,7 @@ func TestDetachedPolicyText(t *testing.T) {
 func TestWhoCanDetachedPolicy(t *testing.T) {
 	entries := []analysis.WhoCanEntry{{Principal: "policy:identity policy idp.json", Via: []string{"identity policy idp.json"}}}
 	var b strings.Builder
-	if err := WriteWhoCanTable(&b, "ecr:BatchDeleteImage", "arn:aws:ecr:us-east-1:111122223333:repository/app", entries, false); err != nil {
+	if err := WriteWhoCanTable(&b, "ecr:BatchDeleteImage", "arn:aws:ecr:us-east-1:111122223333:repository/app", entries, false, 0); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "whoever identity policy idp.json is attached to") || strings.Contains(b.String(), "policy:") {

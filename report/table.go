@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -62,7 +64,9 @@ func (t *tableWriter) style(code, s string) string {
 	return code + s + ansiReset
 }
 
-func (t *tableWriter) line(s string) { t.b.WriteString(strings.TrimRight(s, " ") + "\n") }
+func (t *tableWriter) line(s string) {
+	t.b.WriteString(strings.TrimRight(strings.ReplaceAll(s, string(glue), " "), " ") + "\n")
+}
 
 // para writes text wrapped to the width, every line indented.
 func (t *tableWriter) para(text string, indent int) {
@@ -135,12 +139,13 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	if o.Version != "" {
 		name += " " + o.Version
 	}
-	// The counts that occur, highest severity first. A count ("2 high") is
-	// kept on one line by joining it with a private-use rune while wrapping,
-	// so that colour can then be applied to whole counts.
+	// The problems per severity that occur, highest first. A count ("2
+	// high") is kept on one line by joining it with a private-use rune while
+	// wrapping, so that colour can then be applied to whole counts.
+	problems := v.entryCounts()
 	var counts []string
 	for _, s := range rules.Severities() {
-		if n := v.counts[s]; n > 0 {
+		if n := problems[s]; n > 0 {
 			counts = append(counts, fmt.Sprintf("%d%c%s", n, glue, s))
 		}
 	}
@@ -148,8 +153,8 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	if len(counts) == 0 {
 		header = fmt.Sprintf("%s: no findings in %s", name, plural(v.resources, "resource", "resources"))
 	} else {
-		header = fmt.Sprintf("%s: %s in %s: %s", name, plural(v.total(), "finding", "findings"),
-			v.scope(), strings.Join(counts, ", "))
+		header = fmt.Sprintf("%s: %s: %s (%s)", name, plural(len(v.entries), "problem", "problems"),
+			strings.Join(counts, ", "), plural(v.total(), "finding", "findings"))
 	}
 	for i, l := range wrap(header, t.width) {
 		if t.color {
@@ -157,7 +162,7 @@ func writeTable(w io.Writer, v *view, o Options) error {
 				l = t.style(ansiBold, name) + strings.TrimPrefix(l, name)
 			}
 			for _, s := range rules.Severities() {
-				if n := v.counts[s]; n > 0 {
+				if n := problems[s]; n > 0 {
 					c := fmt.Sprintf("%d%c%s", n, glue, s)
 					l = strings.Replace(l, c, t.style(severityStyle(s), c), 1)
 				}
@@ -172,15 +177,15 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	}
 	t.line("")
 
-	for _, f := range v.active {
-		t.finding(f)
+	for _, e := range v.entries {
+		t.entry(e, o.Detail)
 	}
 
 	if len(v.suppressed) > 0 && o.ShowSuppressed {
 		t.line(t.style(ansiBold, fmt.Sprintf("Suppressed (%d)", len(v.suppressed))))
 		t.line("")
-		for _, f := range v.suppressed {
-			t.finding(f)
+		for _, e := range v.suppressedEntries {
+			t.entry(e, o.Detail)
 		}
 	}
 
@@ -213,6 +218,20 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	t.summary(v, o)
 	_, err := io.WriteString(w, t.b.String())
 	return err
+}
+
+// hanging writes prefix and text wrapped to the width, the lines after the
+// first indented by indent.
+func (t *tableWriter) hanging(prefix, text string, indent int) {
+	first := utf8.RuneCountInString(prefix)
+	lines := wrap(text, t.width-max(first, indent))
+	for i, l := range lines {
+		if i == 0 {
+			t.line(prefix + l)
+		} else {
+			t.line(strings.Repeat(" ", indent) + l)
+		}
+	}
 }
 
 // bullet writes "  - text" with the text wrapped under itself.
@@ -253,48 +272,154 @@ func (t *tableWriter) gap(g estate.Gap) {
 	t.para(why, 4)
 }
 
-func (t *tableWriter) finding(f rules.Finding) {
-	badge := strings.ToUpper(f.Severity.String())
+// entry writes one problem. The compact block (the default) says what
+// rules it breaks, where, who, what they can do and the first sentence of
+// the fix, in at most two lines; with detail it adds the conditions, each
+// finding's proof and every full fix.
+func (t *tableWriter) entry(e Entry, detail bool) {
+	badge := strings.ToUpper(e.Severity.String())
 	pad := strings.Repeat(" ", max(8-len(badge), 0))
-	titleLines := wrap(f.RuleID+"  "+f.Title, t.width-9)
-	for i, l := range titleLines {
+	title := e.Rules[0] + "  " + e.Title
+	switch {
+	case e.Kind == ByRule:
+		title += ": " + plural(len(e.Principals), "principal", "principals")
+	case len(e.Rules) > 1:
+		title += " (and " + strings.Join(e.Rules[1:], ", ") + ")"
+	}
+	for i, l := range wrap(title, t.width-9) {
 		if i == 0 {
-			t.line(t.style(severityStyle(f.Severity), badge) + pad + " " + t.style(ansiBold, l))
+			t.line(t.style(severityStyle(e.Severity), badge) + pad + " " + t.style(ansiBold, l))
 		} else {
 			t.line(strings.Repeat(" ", 9) + t.style(ansiBold, l))
 		}
 	}
-	if f.Suppressed != "" {
-		t.field("reason", "suppressed: "+f.Suppressed)
+	if e.Suppressed != "" {
+		t.field("reason", "suppressed: "+e.Suppressed)
 	}
-	t.field("resource", resourceText(f))
-	if loc := location(f); loc != "" {
-		// "ARN (policy line 4)" breaks before the parenthesis only.
-		name, where, ok := strings.Cut(loc, " (")
-		if !ok {
-			t.field("source", loc)
-		} else {
-			t.fieldParts("source", []string{name, "(" + where}, " ")
+	loc := location(e.Findings[0])
+	if loc == "" {
+		loc = "source unknown"
+	}
+	// "ARN (policy line 4)" breaks before the parenthesis only.
+	if name, where, ok := strings.Cut(loc, " ("); ok {
+		loc = name + " (" + strings.ReplaceAll(where, " ", string(glue))
+	}
+	switch {
+	case e.Kind == ByRule:
+		t.fieldParts("where", ruleFiles(e), ", ")
+	case e.Kind == ByPrincipal && isDetached(e.Resource):
+		// An identity policy read without its principals: named as such.
+		t.fieldParts("where", []string{resourceText(e.Findings[0]), loc}, " ")
+	case e.Kind == ByStatement && e.Findings[0].Source.File != e.Resource:
+		// A policy read from AWS is located at its resource's ARN: said once.
+		t.fieldParts("where", []string{resourceText(e.Findings[0]), loc}, " ")
+	default:
+		t.field("where", loc)
+	}
+	few := maxPrincipals
+	if !detail {
+		few = compactPrincipals
+	}
+	t.fieldParts("who", principalList(e.Principals, few), ", ")
+	parts, sep := actionParts(e.Actions)
+	if !detail && utf8.RuneCountInString(strings.Join(parts, sep)) > t.width-fieldIndent {
+		parts, sep = classParts(e.Actions)
+	}
+	t.fieldParts("can", parts, sep)
+	if !detail {
+		t.fieldLines("fix", shorten(wrap(firstSentence(e.Fix), t.width-fieldIndent-2), 2))
+		t.line("")
+		return
+	}
+	t.field("when", strings.Join(e.Conditions, "; "))
+	// Each finding's proof and fix, the same text said once; an entry of
+	// many principals shows its first finding and points to the JSON.
+	shown := e.Findings
+	if e.Kind == ByRule {
+		shown = shown[:1]
+	}
+	seen := map[string]bool{}
+	for _, f := range shown {
+		if len(e.Rules) > 1 && !seen[f.RuleID] {
+			t.para(f.RuleID+" "+f.Title, 2)
 		}
-	} else {
-		t.field("source", "unknown")
+		seen[f.RuleID] = true
+		if f.Message != "" && !seen["\x00"+f.Message] {
+			t.para(f.Message, 4)
+			seen["\x00"+f.Message] = true
+		}
+		if f.Remediation != "" && !seen["\x01"+f.Remediation] {
+			t.fieldLines("  fix", wrap(f.Remediation, t.width-fieldIndent))
+			seen["\x01"+f.Remediation] = true
+		}
 	}
-	who := make([]string, len(f.Principals))
-	for i, p := range f.Principals {
-		who[i] = principalText(p)
+	if n := len(e.Findings) - len(shown); n > 0 {
+		t.para(fmt.Sprintf("%s of this rule, one per principal, are in the JSON report.", plural(n, "more finding", "more findings")), 4)
 	}
-	if len(who) > maxPrincipals {
-		who = append(who[:maxPrincipals], fmt.Sprintf("and %d more", len(who)-maxPrincipals))
-	}
-	t.fieldParts("who", who, ", ")
-	parts, sep := actionParts(f.Actions)
-	t.fieldParts("what", parts, sep)
-	t.field("when", strings.Join(f.Conditions, "; "))
-	if f.Message != "" {
-		t.para(f.Message, 2)
-	}
-	t.field("fix", f.Remediation)
 	t.line("")
+}
+
+// ruleFiles are the files (or policies) the findings of an entry come
+// from, each once, in order: a ByRule entry's principals are granted in
+// many places.
+func ruleFiles(e Entry) []string {
+	var files []string
+	for _, f := range e.Findings {
+		if f.Source.File != "" && !slices.Contains(files, f.Source.File) {
+			files = append(files, f.Source.File)
+		}
+	}
+	if len(files) == 0 {
+		return []string{"source unknown"}
+	}
+	return files
+}
+
+// compactPrincipals is how many principals the compact table names before
+// counting the rest.
+const compactPrincipals = 3
+
+// principalList names the first few principals ("*" as "* (anyone)") and
+// counts the rest.
+func principalList(principals []string, few int) []string {
+	who := make([]string, 0, min(len(principals), few)+1)
+	for i, p := range principals {
+		if i == few {
+			who = append(who, fmt.Sprintf("and %d more", len(principals)-few))
+			break
+		}
+		who = append(who, principalText(p))
+	}
+	return who
+}
+
+// firstSentence is text up to the end of its first sentence: a full stop
+// followed by a space and a capital letter, outside quotes and code. The
+// rest of a fix (how to apply it, the proven fix) is for --detail.
+func firstSentence(text string) string {
+	quote, code := false, false
+	rs := []rune(text)
+	for i, r := range rs {
+		switch {
+		case r == '"' && !code:
+			quote = !quote
+		case r == '`':
+			code = !code
+		case r == '.' && !quote && !code && i+2 < len(rs) && rs[i+1] == ' ' && unicode.IsUpper(rs[i+2]):
+			return string(rs[:i+1])
+		}
+	}
+	return text
+}
+
+// shorten keeps the first n lines, marking a cut with an ellipsis.
+func shorten(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	out := slices.Clone(lines[:n])
+	out[n-1] += " …"
+	return out
 }
 
 // summary is the closing line: the verdict in one sentence.
@@ -308,7 +433,12 @@ func (t *tableWriter) summary(v *view, o Options) {
 	case v.total() == 0:
 		s = "No findings in what could be assessed."
 	default:
-		s = fmt.Sprintf("%s (%s) in %s.", plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
+		s = fmt.Sprintf("%s (%s) on %s, from %s (%s); %s assessed.",
+			plural(len(v.entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
+			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
+		if !o.Detail {
+			s += " --detail shows each proof and full fix; --format json lists every finding."
+		}
 	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {

@@ -40,6 +40,12 @@ func actionParts(actions []string) (parts []string, sep string) {
 	if len(actions) <= 3 {
 		return actions, ", "
 	}
+	return classParts(actions)
+}
+
+// classParts counts actions by class, as actionParts does for more than
+// three: "pull (3 actions)".
+func classParts(actions []string) (parts []string, sep string) {
 	cat := catalog.Default()
 	have := map[string]bool{}
 	for _, a := range actions {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/rules"
@@ -45,14 +44,20 @@ func WriteWhoCanJSON(w io.Writer, action, resource string, entries []analysis.Wh
 	return enc.Encode(out)
 }
 
-// WriteWhoCanTable writes the answer of `ecrguard who-can` as a table.
-// incomplete says that some of what decides the answer was not read: the
-// table ends by saying the list may be missing principals.
-func WriteWhoCanTable(w io.Writer, action, resource string, entries []analysis.WhoCanEntry, incomplete bool) error {
-	fmt.Fprintf(w, "Who can %s on %s\n\n", action, resource)
+// WriteWhoCanTable writes the answer of `ecrguard who-can` as a table that
+// fits width columns (0 or less means 80): a row per principal when the
+// columns fit, a block per principal when they do not. incomplete says
+// that some of what decides the answer was not read: the table ends by
+// saying the list may be missing principals.
+func WriteWhoCanTable(w io.Writer, action, resource string, entries []analysis.WhoCanEntry, incomplete bool, width int) error {
+	if err := writeWrapped(w, fmt.Sprintf("Who can %s on %s", action, resource), width); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
 	defer func() {
 		if incomplete {
-			fmt.Fprintln(w, "\nINCOMPLETE: some of what decides this was not read (see the errors above); the list may be missing principals.")
+			fmt.Fprintln(w)
+			_ = writeWrapped(w, "INCOMPLETE: some of what decides this was not read (see the errors above); the list may be missing principals.", width)
 		}
 	}()
 	if len(entries) == 0 {
@@ -63,21 +68,20 @@ func WriteWhoCanTable(w io.Writer, action, resource string, entries []analysis.W
 		fmt.Fprintln(w, "Nobody (besides the account's root user).")
 		return nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PRINCIPAL\tVIA\tCONDITIONS")
+	var rows [][]string
 	for _, e := range entries {
-		cond := "-"
-		if len(e.Conditions) > 0 {
-			cond = strings.Join(e.Conditions, "; ")
-		}
+		cond := strings.Join(e.Conditions, "; ")
 		if len(e.UnreadTags) > 0 {
-			cond += " (depends on tags that were not read: " + strings.Join(e.UnreadTags, "; ") + ")"
+			cond = strings.TrimSpace(cond + " (depends on tags that were not read: " + strings.Join(e.UnreadTags, "; ") + ")")
+		}
+		if cond == "" {
+			cond = "-"
 		}
 		who := e.Principal
 		if name, ok := rules.DetachedPolicy(who); ok {
 			who = "whoever " + name + " is attached to"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", who, strings.Join(e.Via, ", "), cond)
+		rows = append(rows, []string{who, strings.Join(e.Via, ", "), cond})
 	}
-	return tw.Flush()
+	return writeColumns(w, []string{"PRINCIPAL", "VIA", "CONDITIONS"}, rows, width)
 }

@@ -15,16 +15,21 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/go
 // testdata/golden/demo.*. Run 'go test ./cmd/ecrguard -run TestDemoGolden
 // -update' after an intended change and read the diff.
 func TestDemoGolden(t *testing.T) {
-	for _, tc := range []struct{ format, ext string }{
-		{"table", "txt"}, {"json", "json"}, {"sarif", "sarif"}, {"junit", "xml"}, {"markdown", "md"},
+	for _, tc := range []struct {
+		format, ext string
+		flags       []string
+	}{
+		{"table", "txt", nil}, {"table", "detail.txt", []string{"--detail"}},
+		{"json", "json", nil}, {"sarif", "sarif", nil}, {"junit", "xml", nil}, {"markdown", "md", nil},
 	} {
-		t.Run(tc.format, func(t *testing.T) {
-			code, out, errOut := runCLI(t, "demo", "--fail-on", "none", "--no-color", "--format", tc.format)
+		t.Run(tc.ext, func(t *testing.T) {
+			args := append([]string{"demo", "--fail-on", "none", "--no-color", "--format", tc.format}, tc.flags...)
+			code, out, errOut := runCLI(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			// The same input gives the same bytes.
-			if _, again, _ := runCLI(t, "demo", "--fail-on", "none", "--no-color", "--format", tc.format); again != out {
+			if _, again, _ := runCLI(t, args...); again != out {
 				t.Fatal("two runs over the same input differ")
 			}
 			golden := filepath.Join("testdata", "golden", "demo."+tc.ext)

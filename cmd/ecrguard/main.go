@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -19,8 +20,25 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; a
+// binary installed with `go install ...@vX.Y.Z` takes the module version
+// from its build info instead. SARIF reports write it as a semantic
+// version: "0.0.0-dev" when it is unknown (report.SemanticVersion).
 var version = "dev"
+
+func init() { version = buildVersion(version, debug.ReadBuildInfo) }
+
+// buildVersion is set unless it is the default "dev" and the build info
+// names a module version (a local build's is "(devel)").
+func buildVersion(set string, info func() (*debug.BuildInfo, bool)) string {
+	if set != "dev" {
+		return set
+	}
+	if bi, ok := info(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return set
+}
 
 // exitError carries a documented exit code out of a command.
 type exitError struct {

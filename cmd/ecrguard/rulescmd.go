@@ -19,7 +19,7 @@ Each rule is documented in docs/rules/ID.md.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			switch format {
 			case "table":
-				return report.WriteRulesTable(c.OutOrStdout(), rules.All())
+				return report.WriteRulesTable(c.OutOrStdout(), rules.All(), terminalWidth(c.OutOrStdout()))
 			case "json":
 				return report.WriteRulesJSON(c.OutOrStdout(), rules.All())
 			}

@@ -214,6 +214,7 @@ type outputOptions struct {
 	fixDir         string
 	showSuppressed bool
 	noColor        bool
+	detail         bool
 }
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
@@ -224,6 +225,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	addGapsExitCodeFlag(f, &o.gapsExitCode)
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
+	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
 	if fix {
 		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder")
 	}
@@ -269,12 +271,10 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		color = true
 	}
 	width := 80
-	if fd, ok := stdout.(*os.File); ok && o.output == "" {
-		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
-			width = cols
-		}
+	if o.output == "" {
+		width = terminalWidth(stdout)
 	}
-	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed}); err != nil {
+	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
@@ -286,6 +286,17 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		return exitWith(code)
 	}
 	return nil
+}
+
+// terminalWidth is the width of the terminal w writes to, or 80 when w is
+// not a terminal (or one narrower than 40 columns).
+func terminalWidth(w io.Writer) int {
+	if fd, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
+			return cols
+		}
+	}
+	return 80
 }
 
 // gapsExitCodeUsage is the help of --gaps-exit-code.

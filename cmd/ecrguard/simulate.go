@@ -210,7 +210,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	if o.format == "json" {
 		err = report.WriteDecisionJSON(w, d, notes...)
 	} else {
-		err = report.WriteDecisionTable(w, req, full, d, written)
+		err = report.WriteDecisionTable(w, req, full, d, written, terminalWidth(w))
 	}
 	if err != nil {
 		return err

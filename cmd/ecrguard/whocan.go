@@ -108,7 +108,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if o.format == "json" {
 		err = report.WriteWhoCanJSON(stdout, action, o.resource, entries)
 	} else {
-		err = report.WriteWhoCanTable(stdout, action, o.resource, entries, len(gaps) > 0)
+		err = report.WriteWhoCanTable(stdout, action, o.resource, entries, len(gaps) > 0, terminalWidth(stdout))
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,239 @@
+package report
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// EntryKind says what an entry gathers findings by.
+type EntryKind string
+
+// Entry kinds.
+const (
+	// ByStatement gathers the findings of one statement of one resource
+	// policy (a repository, a registry, a template's resource): the rules
+	// that statement breaks, ECR001 and ECR002 together, say.
+	ByStatement EntryKind = "statement"
+	// ByPrincipal gathers the identity findings of one principal: every
+	// identity rule it breaks.
+	ByPrincipal EntryKind = "principal"
+	// ByRule gathers the principals that break one identity rule and no
+	// other, when there are more than ManyPrincipals of them: an account
+	// of 3,000 roles that can log in is one entry, not 3,000.
+	ByRule EntryKind = "rule"
+)
+
+// ManyPrincipals is how many principals breaking a single identity rule (and
+// no other) are listed as entries of their own; more are gathered into one
+// ByRule entry.
+const ManyPrincipals = 5
+
+// Entry is one problem: the findings that one fix addresses, reported
+// once. The table, Markdown and HTML reports show entries; the JSON report
+// keeps one finding per rule, resource and principal set and ties each to
+// its entry by ID.
+type Entry struct {
+	// ID numbers the entries of a report from 1, in report order.
+	ID int
+	// Kind says what the entry gathers findings by.
+	Kind EntryKind
+	// Severity is the highest severity of its findings.
+	Severity rules.Severity
+	// Rules are the rule ids the entry breaks, highest severity first,
+	// then by id.
+	Rules []string
+	// Title is the lead finding's title: the rule that says most.
+	Title string
+	// Resource is where the problem is: the repository, registry or
+	// template resource for ByStatement, the principal's ARN for
+	// ByPrincipal, and "" for ByRule (its principals say who).
+	Resource string
+	// Source is the statement or policy that causes it, as the lead finding
+	// cites it.
+	Source policy.Pos
+	// Principals are who gets in or holds the access, every one of them,
+	// sorted ("*" for anyone).
+	Principals []string
+	// Actions are what they can do: the union of the findings' actions,
+	// sorted.
+	Actions []string
+	// Conditions are the conditions the access depends on, the union,
+	// sorted.
+	Conditions []string
+	// Proof is the lead finding's message: who can do what, and the
+	// request ecrguard evaluated to prove it.
+	Proof string
+	// Fix is the lead finding's remediation.
+	Fix string
+	// Suppressed is the suppression reason when every finding of the entry
+	// is suppressed (entries do not mix suppressed and active findings
+	// when the writers group them apart).
+	Suppressed string
+	// Findings are the findings the entry stands for, in Result.Sort
+	// order; the first is the lead.
+	Findings []rules.Finding
+}
+
+// Group gathers findings into entries: exposure and validation findings by
+// resource, then by statement; identity findings by principal; and the
+// principals that break only one identity rule, when there are more than
+// ManyPrincipals of them, into one entry for that rule. Entries are ordered
+// by severity (highest first), then the lead rule, resource and source,
+// and numbered from 1. The result is the same whatever the order of
+// findings, which Group does not modify.
+func Group(findings []rules.Finding) []Entry {
+	fs := sortFindings(findings)
+
+	type key struct {
+		kind     EntryKind
+		resource string
+		source   policy.Pos
+	}
+	var order []key
+	byKey := map[key][]rules.Finding{}
+	for _, f := range fs {
+		// A statement is its file and line: rules may point at different
+		// columns of it.
+		k := key{kind: ByStatement, resource: f.Resource, source: policy.Pos{File: f.Source.File, Line: f.Source.Line}}
+		if r, ok := rules.Lookup(f.RuleID); ok && r.Scope == rules.ScopeIdentity {
+			k = key{kind: ByPrincipal, resource: f.Resource}
+		}
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], f)
+	}
+
+	// Principals breaking one identity rule and no other, per rule.
+	single := map[string][]key{}
+	for _, k := range order {
+		if k.kind != ByPrincipal {
+			continue
+		}
+		if ids := ruleIDs(byKey[k]); len(ids) == 1 {
+			single[ids[0]] = append(single[ids[0]], k)
+		}
+	}
+	merged := map[key]bool{}
+	var entries []Entry
+	for _, id := range slices.Sorted(maps.Keys(single)) {
+		ks := single[id]
+		if len(ks) <= ManyPrincipals {
+			continue
+		}
+		var group []rules.Finding
+		for _, k := range ks {
+			merged[k] = true
+			group = append(group, byKey[k]...)
+		}
+		entries = append(entries, newEntry(ByRule, group))
+	}
+	for _, k := range order {
+		if !merged[k] {
+			entries = append(entries, newEntry(k.kind, byKey[k]))
+		}
+	}
+
+	slices.SortStableFunc(entries, func(a, b Entry) int {
+		return cmp.Or(
+			-cmp.Compare(a.Severity, b.Severity),
+			cmp.Compare(a.Rules[0], b.Rules[0]),
+			cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)),
+			cmp.Compare(a.Resource, b.Resource),
+			a.Source.Compare(b.Source),
+			cmp.Compare(findingKey(a.Findings[0]), findingKey(b.Findings[0])),
+		)
+	})
+	for i := range entries {
+		entries[i].ID = i + 1
+	}
+	return entries
+}
+
+func kindOrder(k EntryKind) int {
+	switch k {
+	case ByStatement:
+		return 0
+	case ByPrincipal:
+		return 1
+	}
+	return 2
+}
+
+// sortFindings returns a copy of findings, their own lists sorted, in
+// Result.Sort order made total (ties broken by every field), so that the
+// order does not depend on the input's.
+func sortFindings(findings []rules.Finding) []rules.Finding {
+	c := rules.Result{Findings: make([]rules.Finding, len(findings))}
+	for i, f := range findings {
+		f.Principals = sortedCopy(f.Principals)
+		f.Actions = sortedCopy(f.Actions)
+		f.Conditions = sortedCopy(f.Conditions)
+		fw := make(map[string][]string, len(f.Frameworks))
+		for k, ids := range f.Frameworks {
+			fw[k] = sortedCopy(ids)
+		}
+		f.Frameworks = fw
+		c.Findings[i] = f
+	}
+	slices.SortFunc(c.Findings, func(a, b rules.Finding) int { return cmp.Compare(findingKey(a), findingKey(b)) })
+	c.Sort()
+	return c.Findings
+}
+
+// ruleIDs lists the distinct rule ids of findings in the order they occur.
+func ruleIDs(fs []rules.Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		if !slices.Contains(ids, f.RuleID) {
+			ids = append(ids, f.RuleID)
+		}
+	}
+	return ids
+}
+
+// newEntry builds an entry from findings in Result.Sort order (highest
+// severity first), the first being the lead.
+func newEntry(kind EntryKind, fs []rules.Finding) Entry {
+	lead := fs[0]
+	e := Entry{
+		Kind:     kind,
+		Severity: lead.Severity,
+		Rules:    ruleIDs(fs),
+		Title:    lead.Title,
+		Resource: lead.Resource,
+		Source:   lead.Source,
+		Proof:    lead.Message,
+		Fix:      lead.Remediation,
+		Findings: fs,
+	}
+	if kind == ByRule {
+		e.Resource = ""
+	}
+	var principals, actions, conditions []string
+	suppressed := true
+	for _, f := range fs {
+		principals = append(principals, f.Principals...)
+		actions = append(actions, f.Actions...)
+		conditions = append(conditions, f.Conditions...)
+		if f.Suppressed == "" {
+			suppressed = false
+		}
+	}
+	e.Principals = sortedSet(principals)
+	e.Actions = sortedSet(actions)
+	e.Conditions = sortedSet(conditions)
+	if suppressed {
+		e.Suppressed = lead.Suppressed
+	}
+	return e
+}
+
+func sortedSet(s []string) []string {
+	out := sortedCopy(s)
+	return slices.Compact(out)
+}
