@@ -73,7 +73,8 @@ type htmlEntry struct {
 	Fix        string
 	Suppressed string
 	Frameworks []string
-	// Search is the lowercased text the text filter matches.
+	// Search is what the text filter matches besides the entry's text:
+	// the full resource name and every principal, lowercased.
 	Search string
 }
 
@@ -214,10 +215,8 @@ func newHTMLEntry(prefix string, e Entry) htmlEntry {
 		h.What = strings.Join(ordered, ", ")
 		h.Actions = strings.Join(e.Actions, ", ")
 	}
-	h.Search = strings.ToLower(strings.Join(append([]string{
-		strings.Join(e.Rules, " "), e.Severity.String(), e.Title, e.Resource, h.Source,
-		strings.Join(e.Principals, " "), h.Actions, e.Proof, e.Fix,
-	}, e.Conditions...), " "))
+	// The page's text holds the rest.
+	h.Search = strings.ToLower(strings.Join(append([]string{e.Resource}, e.Principals...), " "))
 	return h
 }
 
