@@ -23,8 +23,6 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join":     strings.Join,
 	"codeText": codeText,
 	"sev":      func(s rules.Severity) string { return s.String() },
-	"upper":    strings.ToUpper,
-	"inc":      func(i int) int { return i + 1 },
 	"entryIDs": entryIDs,
 	"cellText": cellText,
 }).Parse(htmlSource))

@@ -112,7 +112,7 @@ func TestHTMLSelfContained(t *testing.T) {
 		}
 	}
 	// Every entry is on the page once, with its rules for the filter.
-	entries := regexp.MustCompile(`<article class="entry sev-(\w+)" id="e(\d+)" data-id="\d+" data-rules="([^"]*)"`).FindAllStringSubmatch(out, -1)
+	entries := regexp.MustCompile(`<article class="entry entry-(\w+)" id="e(\d+)" data-id="\d+" data-rules="([^"]*)"`).FindAllStringSubmatch(out, -1)
 	if len(entries) != len(Group(r.Findings)) {
 		t.Fatalf("%d entries on the page, want %d", len(entries), len(Group(r.Findings)))
 	}

@@ -1,7 +1,8 @@
 // Package report writes a scan's rules.Result for people and for machines:
 // a terminal table, the JSON report of docs/report-json.md, SARIF 2.1.0 for code
-// scanning, JUnit XML for CI test tabs, and Markdown for pull-request
-// comments and CI summaries.
+// scanning, JUnit XML for CI test tabs, Markdown for pull-request
+// comments and CI summaries, and a self-contained HTML page with an access
+// map.
 //
 // Every writer produces deterministic bytes: the same result gives the same
 // output whatever the order of its findings, gaps and notes, and nothing
