@@ -220,20 +220,17 @@ func rowOrder(kind string) int {
 
 // accountOf returns the account of an ARN (arn:aws:SERVICE:REGION:ACCOUNT:…),
 // or "".
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[4]
-}
+func accountOf(arn string) string { return arnField(arn, 4) }
 
-func regionOf(arn string) string {
+// regionOf returns the region of an ARN, or "".
+func regionOf(arn string) string { return arnField(arn, 3) }
+
+func arnField(arn string, i int) string {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return ""
 	}
-	return parts[3]
+	return parts[i]
 }
 
 // actionClass returns the map class of a catalog action name.
