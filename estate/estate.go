@@ -289,6 +289,11 @@ type Policy struct {
 	Doc  *policy.Document
 	// Source is where the document is (file and line of its start).
 	Source policy.Pos
+	// Owner is, for a detached identity policy whose owner an input names
+	// (aws iam get-role-policy, get-user-policy), the ARN of that role or
+	// user ("arn:aws:iam::111122223333:role/ci"); "" otherwise. Snapshots
+	// do not carry it: collect reads identities whole, into IAM.
+	Owner string
 	// Text is the document as read (JSON), when the source kept it.
 	// Snapshots store it, so that a policy read back from a snapshot parses
 	// to the same Doc, positions included.

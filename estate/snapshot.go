@@ -676,6 +676,25 @@ func (r *snapReader) array(n *jsonpos.Node, what string) ([]*jsonpos.Node, error
 	return n.Elems, nil
 }
 
+// objects reads the array n (named list), each element an object what
+// with the fields required, and gives each to fn in order.
+func (r *snapReader) objects(n *jsonpos.Node, list, what string, required []string, fn func(map[string]*jsonpos.Node) error) error {
+	elems, err := r.array(n, list)
+	if err != nil {
+		return err
+	}
+	for _, e := range elems {
+		m, err := r.object(e, what, required)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *snapReader) strings(n *jsonpos.Node, what string) ([]string, error) {
 	elems, err := r.array(n, what)
 	if err != nil {
@@ -771,23 +790,16 @@ func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
 		}
 		e.Gaps = append(e.Gaps, g)
 	}
-	notes, err := r.array(m["notes"], "notes")
-	if err != nil {
-		return nil, meta, err
-	}
-	for _, nn := range notes {
-		nm, err := r.object(nn, "note", []string{"source", "message"})
-		if err != nil {
-			return nil, meta, err
-		}
+	err = r.objects(m["notes"], "notes", "note", []string{"source", "message"}, func(nm map[string]*jsonpos.Node) error {
 		var n Note
-		if n.Source, err = r.str(nm["source"], "note source"); err != nil {
-			return nil, meta, err
-		}
-		if n.Message, err = r.str(nm["message"], "note message"); err != nil {
-			return nil, meta, err
+		if err := r.strFields(nm, "note", map[string]*string{"source": &n.Source, "message": &n.Message}); err != nil {
+			return err
 		}
 		e.Notes = append(e.Notes, n)
+		return nil
+	})
+	if err != nil {
+		return nil, meta, err
 	}
 	return e, meta, nil
 }
@@ -969,23 +981,16 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 			return r.errorf(sn.Off, "registry scope: expected V1, V2 or null (unknown), got an empty string")
 		}
 	}
-	dests, err := r.array(rm["replication"], "replication")
-	if err != nil {
-		return err
-	}
-	for _, dn := range dests {
-		dm, err := r.object(dn, "replication destination", []string{"account", "region"})
-		if err != nil {
-			return err
-		}
+	err = r.objects(rm["replication"], "replication", "replication destination", []string{"account", "region"}, func(dm map[string]*jsonpos.Node) error {
 		var d ReplicationDestination
-		if d.Account, err = r.str(dm["account"], "replication account"); err != nil {
-			return err
-		}
-		if d.Region, err = r.str(dm["region"], "replication region"); err != nil {
+		if err := r.strFields(dm, "replication", map[string]*string{"account": &d.Account, "region": &d.Region}); err != nil {
 			return err
 		}
 		reg.Registry.Replication = append(reg.Registry.Replication, d)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	repos, err := r.array(m["repositories"], "repositories")
 	if err != nil {
@@ -1159,96 +1164,84 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 	if out.Source, err = r.str(m["source"], "iam source"); err != nil {
 		return nil, err
 	}
-	users, err := r.array(m["users"], "users")
-	if err != nil {
-		return nil, err
-	}
-	for _, un := range users {
-		um, err := r.object(un, "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"})
-		if err != nil {
-			return nil, err
-		}
+	err = r.objects(m["users"], "users", "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"}, func(um map[string]*jsonpos.Node) error {
 		u := &User{}
-		if err := r.strFields(um, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}); err != nil {
-			return nil, err
+		var err error
+		if err = r.strFields(um, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}); err != nil {
+			return err
 		}
 		if u.Inline, u.Attached, err = r.policyLists(um, u.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		if u.Groups, err = r.strings(um["groups"], "groups of "+u.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		if u.Tags, err = r.strMap(um["tags"], "tags of "+u.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		out.Users = append(out.Users, u)
-	}
-	groups, err := r.array(m["groups"], "groups")
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, gn := range groups {
-		gm, err := r.object(gn, "group", []string{"name", "arn", "id", "path", "inline", "attached"})
-		if err != nil {
-			return nil, err
-		}
+	err = r.objects(m["groups"], "groups", "group", []string{"name", "arn", "id", "path", "inline", "attached"}, func(gm map[string]*jsonpos.Node) error {
 		g := &Group{}
-		if err := r.strFields(gm, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}); err != nil {
-			return nil, err
+		var err error
+		if err = r.strFields(gm, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}); err != nil {
+			return err
 		}
 		if g.Inline, g.Attached, err = r.policyLists(gm, g.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		out.Groups = append(out.Groups, g)
-	}
-	roles, err := r.array(m["roles"], "roles")
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, rn := range roles {
-		rm, err := r.object(rn, "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"})
-		if err != nil {
-			return nil, err
-		}
+	err = r.objects(m["roles"], "roles", "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"}, func(rm map[string]*jsonpos.Node) error {
 		ro := &Role{}
-		if err := r.strFields(rm, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}); err != nil {
-			return nil, err
+		var err error
+		if err = r.strFields(rm, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}); err != nil {
+			return err
 		}
 		if ro.Inline, ro.Attached, err = r.policyLists(rm, ro.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		if ro.Tags, err = r.strMap(rm["tags"], "tags of "+ro.ARN); err != nil {
-			return nil, err
+			return err
 		}
 		if tn := rm["trust"]; tn.Kind != jsonpos.Null {
 			if ro.Trust, err = r.policy(tn, "trust policy of "+ro.ARN); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if ro.ServiceLinked, err = r.boolean(rm["service_linked"], "service_linked"); err != nil {
-			return nil, err
+			return err
 		}
 		out.Roles = append(out.Roles, ro)
-	}
-	pols, err := r.array(m["policies"], "policies")
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, pn := range pols {
-		pm, err := r.object(pn, "managed policy", []string{"name", "arn", "id", "version_id", "default"})
-		if err != nil {
-			return nil, err
-		}
+	err = r.objects(m["policies"], "policies", "managed policy", []string{"name", "arn", "id", "version_id", "default"}, func(pm map[string]*jsonpos.Node) error {
 		p := &ManagedPolicy{}
 		if err := r.strFields(pm, "managed policy", map[string]*string{"name": &p.Name, "arn": &p.ARN, "id": &p.ID, "version_id": &p.VersionID}); err != nil {
-			return nil, err
+			return err
 		}
 		if dn := pm["default"]; dn.Kind != jsonpos.Null {
+			var err error
 			if p.Default, err = r.policy(dn, "default version of "+p.ARN); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		out.Policies = append(out.Policies, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

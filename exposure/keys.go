@@ -361,7 +361,7 @@ func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
 // the policy does not name, and an instance of each it tests that can be
 // in acct.
 func (k *keys) sourceARNs(acct string) []string {
-	arns := []string{"arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue}
+	arns := []string{sourceStandIn(acct)}
 	for _, m := range k.mentions {
 		if !strings.EqualFold(m.Key, "aws:sourcearn") {
 			continue

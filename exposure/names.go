@@ -1,8 +1,9 @@
 package exposure
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/eval"
@@ -230,16 +231,7 @@ func accountInstances(p string) []string {
 	return out
 }
 
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (n *names) accountList() []string { return sortedKeys(n.accounts) }
+func (n *names) accountList() []string { return slices.Sorted(maps.Keys(n.accounts)) }
 
 // names reports whether acct is an instance standing for an account
 // pattern the statements name.
@@ -251,7 +243,7 @@ func (n *names) names(acct string) bool {
 	}
 	return false
 }
-func (n *names) arnList() []string     { return sortedKeys(n.arns) }
-func (n *names) orgList() []string     { return sortedKeys(n.orgs) }
-func (n *names) pathList() []string    { return sortedKeys(n.paths) }
-func (n *names) serviceList() []string { return sortedKeys(n.services) }
+func (n *names) arnList() []string     { return slices.Sorted(maps.Keys(n.arns)) }
+func (n *names) orgList() []string     { return slices.Sorted(maps.Keys(n.orgs)) }
+func (n *names) pathList() []string    { return slices.Sorted(maps.Keys(n.paths)) }
+func (n *names) serviceList() []string { return slices.Sorted(maps.Keys(n.services)) }

@@ -224,6 +224,9 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 		m.addIAM(acct.IAM)
 	}
 	for _, p := range acct.Detached {
+		if m.addOwned(p) {
+			continue
+		}
 		pr := &Principal{
 			ARN: "policy:" + p.Name, Name: p.Name, Kind: Attached, Account: acct.ID,
 			Identity: []*eval.Policy{eval.Compile(p.Name, p.Doc)},
@@ -668,4 +671,35 @@ func (m *Model) Repository(arn string) *Repository {
 		}
 	}
 	return nil
+}
+
+// addOwned adds p, a detached identity policy whose owner is a known role
+// or user, to that principal (made when the authorization details do not
+// describe it: what else it may do is not known), and reports whether it
+// did.
+func (m *Model) addOwned(p *estate.Policy) bool {
+	a, ok := policy.ParseARN(p.Owner)
+	if !ok || a.Service != "iam" {
+		return false
+	}
+	kind, typ, name := Role, eval.Role, strings.TrimPrefix(a.Resource, "role/")
+	if rest, isUser := strings.CutPrefix(a.Resource, "user/"); isUser {
+		kind, typ, name = User, eval.User, rest
+	} else if name == a.Resource {
+		return false
+	}
+	compiled := eval.Compile(p.Name, p.Doc)
+	for _, pr := range m.Principals {
+		if pr.ARN == p.Owner {
+			pr.Identity = append(pr.Identity, compiled)
+			return true
+		}
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	pr := &Principal{ARN: p.Owner, Name: name, Kind: kind, Account: m.Account, Identity: []*eval.Policy{compiled}}
+	pr.caller = eval.Principal{Type: typ, ARN: p.Owner, Account: m.Account}
+	m.Principals = append(m.Principals, pr)
+	return true
 }

@@ -237,6 +237,12 @@ func (d *decoder) stringList(n *jsonpos.Node, what string, allowNumbers bool) []
 		d.fail(e.Off, CodeInvalidValue, "%s: expected a string or an array of strings, got %s", what, e.Kind)
 		return Value{}, false
 	}
+	return d.values(n, one, what+" is an empty list: it matches nothing")
+}
+
+// values decodes a value or an array of values with one; empty is the
+// problem of an empty array.
+func (d *decoder) values(n *jsonpos.Node, one func(*jsonpos.Node) (Value, bool), empty string) []Value {
 	if n.Kind == jsonpos.Array {
 		out := make([]Value, 0, len(n.Elems))
 		for _, e := range n.Elems {
@@ -245,7 +251,7 @@ func (d *decoder) stringList(n *jsonpos.Node, what string, allowNumbers bool) []
 			}
 		}
 		if len(n.Elems) == 0 {
-			d.problem(n.Off, "empty-list", "%s is an empty list: it matches nothing", what)
+			d.problem(n.Off, "empty-list", "%s", empty)
 		}
 		return out
 	}
@@ -329,22 +335,7 @@ func (d *decoder) conditionValues(n *jsonpos.Node, what string) []Value {
 		d.fail(e.Off, CodeInvalidValue, "%s: expected a string, number or boolean, or an array of them, got %s", what, e.Kind)
 		return Value{}, false
 	}
-	if n.Kind == jsonpos.Array {
-		out := make([]Value, 0, len(n.Elems))
-		for _, e := range n.Elems {
-			if v, ok := one(e); ok {
-				out = append(out, v)
-			}
-		}
-		if len(n.Elems) == 0 {
-			d.problem(n.Off, "empty-list", "%s is an empty list: no value can match it", what)
-		}
-		return out
-	}
-	if v, ok := one(n); ok {
-		return []Value{v}
-	}
-	return nil
+	return d.values(n, one, what+" is an empty list: no value can match it")
 }
 
 // suggest returns `, did you mean "X"?` when key differs from a known name

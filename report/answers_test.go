@@ -63,7 +63,7 @@ func TestDecisionGolden(t *testing.T) {
 		{"allow", "arn:aws:iam::444455556666:role/puller", "ecr:BatchGetImage", &eval.PolicySet{
 			Identity: []*eval.Policy{compile("puller.json", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:BatchGetImage", "Resource": "*"}]}`)},
 			Resource: compile("app.json", `{"Version": "2012-10-17", "Statement": [{"Sid": "PartnerPull", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": ["ecr:BatchGetImage"]}]}`),
-		}, map[string][]string{"aws:TagKeys": {}, "aws:SourceIp": {"10.0.0.1", "10.0.0.2"}}},
+		}, map[string][]string{"aws:TagKeys": {}, "aws:SourceIp": {"10.0.0.1", "10.0.0.2"}, "aws:requesttag/Team": {"x"}, "my:OwnKey": {"1"}}},
 		{"deny", "arn:aws:iam::111122223333:role/admin", "ecr:DeleteRepository", &eval.PolicySet{
 			Identity: []*eval.Policy{compile("admin.json", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}`)},
 			SCPs:     []*eval.Policy{compile("scp.json", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Sid": "NoDelete", "Effect": "Deny", "Action": "ecr:DeleteRepository", "Resource": "*"}]}`)},
@@ -79,8 +79,10 @@ func TestDecisionGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := eval.NewContext()
+			var written []string
 			for k, v := range tc.context {
 				ctx.Set(k, v...)
+				written = append(written, k)
 			}
 			req := &eval.Request{Principal: p, Action: tc.action, Resource: repo, Context: ctx}
 			d := eval.Simulate(tc.ps, req)
@@ -93,7 +95,7 @@ func TestDecisionGolden(t *testing.T) {
 			}
 			checkGolden(t, "decision-"+tc.name+".json", b.Bytes())
 			b.Reset()
-			if err := WriteDecisionTable(&b, req, full, d); err != nil {
+			if err := WriteDecisionTable(&b, req, full, d, written); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "decision-"+tc.name+".txt", b.Bytes())

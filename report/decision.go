@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
 )
 
@@ -61,8 +62,10 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision) error {
 // WriteDecisionTable writes the decision of `ecrguard simulate` on r as
 // text: the decision and its reason, the request, ctx (the request's
 // context with the keys AWS adds), the statements that decided it, and a
-// note on each assumption.
-func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision) error {
+// note on each assumption. Context keys are named as AWS spells them
+// (aws:PrincipalOrgID); written are the keys as the user gave them, which
+// name a tag key's tag and a key AWS does not define.
+func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Decision:\t%s\n", strings.ToUpper(d.Result.String()))
 	fmt.Fprintf(tw, "Reason:\t%s\n", d.Reason)
@@ -72,9 +75,13 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 	}
 	if keys := ctx.Keys(); len(keys) > 0 {
 		fmt.Fprintln(w, "Context:")
+		spelled := map[string]string{}
+		for _, k := range written {
+			spelled[strings.ToLower(k)] = k
+		}
 		for _, k := range keys {
 			v, _ := ctx.Get(k)
-			fmt.Fprintf(w, "  %s = %s\n", k, formatValues(v))
+			fmt.Fprintf(w, "  %s = %s\n", keyName(k, spelled[k]), formatValues(v))
 		}
 	}
 	if len(d.Matched) > 0 {
@@ -103,6 +110,33 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 		fmt.Fprintf(w, "Note: %s is %s because it has unknown elements: %s\n", a.Match, verb, strings.Join(a.Unknown, "; "))
 	}
 	return nil
+}
+
+// keyName spells a context key (lower-cased in the context) as AWS does:
+// aws:PrincipalOrgID, aws:PrincipalTag/ and the tag as written; a key AWS
+// does not define as written, or lower-cased when it was not written.
+func keyName(lower, written string) string {
+	cat := catalog.Default()
+	if prefix, tag, ok := strings.Cut(lower, "/"); ok {
+		if len(written) == len(lower) && strings.EqualFold(written, lower) {
+			tag = written[len(prefix)+1:]
+		}
+		// The catalog knows ecr:ResourceTag/ only by the name it is asked.
+		if prefix == "ecr:resourcetag" {
+			return "ecr:ResourceTag/" + tag
+		}
+		if info, ok := cat.Key(prefix + "/tag-key"); ok {
+			if p, _, ok := strings.Cut(info.Name, "/"); ok && strings.EqualFold(p, prefix) {
+				return p + "/" + tag
+			}
+		}
+	} else if info, ok := cat.Key(lower); ok && strings.EqualFold(info.Name, lower) {
+		return info.Name
+	}
+	if written != "" {
+		return written
+	}
+	return lower
 }
 
 // formatValues writes a context key's values.

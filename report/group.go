@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/ecrguard/ecrguard/policy"
@@ -117,7 +118,7 @@ func Group(findings []rules.Finding) []Entry {
 	}
 	merged := map[key]bool{}
 	var entries []Entry
-	for _, id := range sortedKeys(single) {
+	for _, id := range slices.Sorted(maps.Keys(single)) {
 		ks := single[id]
 		if len(ks) <= ManyPrincipals {
 			continue

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -93,13 +95,13 @@ func writeJUnit(w io.Writer, v *view, o Options) error {
 		known[r.ID] = true
 	}
 	// A finding of a rule the catalog does not list still gets a suite.
-	for _, id := range sortedKeys(byRule) {
+	for _, id := range slices.Sorted(maps.Keys(byRule)) {
 		if !known[id] {
 			known[id] = true
 			all = append(all, rules.Rule{ID: id, Title: byRule[id][0].Title, Severity: byRule[id][0].Severity})
 		}
 	}
-	for _, id := range sortedKeys(suppressed) {
+	for _, id := range slices.Sorted(maps.Keys(suppressed)) {
 		if !known[id] {
 			known[id] = true
 			all = append(all, rules.Rule{ID: id, Title: suppressed[id][0].Title, Severity: suppressed[id][0].Severity})

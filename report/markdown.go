@@ -32,7 +32,7 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 		fmt.Fprintf(&b, "**No findings in what could be assessed** (%s).\n\n", plural(v.resources, "resource", "resources"))
 	default:
 		fmt.Fprintf(&b, "**%s** in %s: %s.\n\n", plural(v.total(), "finding", "findings"),
-			plural(v.resources, "resource", "resources"), v.countsText())
+			v.scope(), v.countsText())
 	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {
@@ -142,13 +142,30 @@ func mdFinding(b *strings.Builder, f rules.Finding) {
 		item("Suppressed", mdEscape(f.Suppressed))
 	}
 	item("Severity", f.Severity.String())
-	item("Resource", mdCodeOrEmpty(f.Resource))
+	if _, detached := rules.DetachedPolicy(f.Resource); detached {
+		item("Resource", mdEscape(resourceText(f)))
+	} else {
+		item("Resource", mdCodeOrEmpty(f.Resource))
+	}
 	if loc := location(f); loc != "" {
-		item("Source", mdCode(loc))
+		// "ARN (policy line 4)": the ARN is code, where in it is prose.
+		if name, where, ok := strings.Cut(loc, " ("); ok {
+			item("Source", mdCode(name)+" "+mdEscape("("+where))
+		} else {
+			item("Source", mdCode(loc))
+		}
 	} else {
 		item("Source", "unknown")
 	}
-	item("Principals", mdCodeList(f.Principals))
+	who := make([]string, len(f.Principals))
+	for i, p := range f.Principals {
+		if _, detached := rules.DetachedPolicy(p); detached {
+			who[i] = mdEscape(principalText(p))
+		} else {
+			who[i] = mdCode(p)
+		}
+	}
+	item("Principals", strings.Join(who, ", "))
 	if len(f.Actions) <= mdInlineActions {
 		item("Actions", mdCodeList(f.Actions))
 	} else {

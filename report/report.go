@@ -23,10 +23,12 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -131,6 +133,9 @@ type view struct {
 	gaps       []estate.Gap
 	notes      []estate.Note
 	resources  int
+	// detached counts the identity policies, read without the principals
+	// they are attached to, that active findings are about.
+	detached int
 	// counts are the unsuppressed findings per severity.
 	counts map[rules.Severity]int
 }
@@ -163,13 +168,18 @@ func prepare(r *rules.Result) *view {
 	c.Sort()
 
 	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, counts: c.Counts()}
+	detached := map[string]bool{}
 	for _, f := range c.Findings {
+		if _, ok := rules.DetachedPolicy(f.Resource); ok && f.Suppressed == "" {
+			detached[f.Resource] = true
+		}
 		if f.Suppressed != "" {
 			v.suppressed = append(v.suppressed, f)
 		} else {
 			v.active = append(v.active, f)
 		}
 	}
+	v.detached = len(detached)
 	return v
 }
 
@@ -191,7 +201,7 @@ func findingKey(f rules.Finding) string {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
-	for _, k := range sortedKeys(f.Frameworks) {
+	for _, k := range slices.Sorted(maps.Keys(f.Frameworks)) {
 		b.WriteString(k + "\x02" + strings.Join(f.Frameworks[k], "\x01") + "\x00")
 	}
 	return b.String()
@@ -199,15 +209,6 @@ func findingKey(f rules.Finding) string {
 
 func gapKey(g estate.Gap) string {
 	return strings.Join([]string{g.String(), g.Source, g.Pos.String(), g.Account, g.Region, g.Resource, string(g.Code), g.Message}, "\x00")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // total is the number of unsuppressed findings.
@@ -233,35 +234,119 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// location formats a finding's source as file:line, or "" when unknown.
-func location(f rules.Finding) string {
-	switch {
-	case f.Source.File == "" && f.Source.Line <= 0:
-		return ""
-	case f.Source.Line <= 0:
-		return f.Source.File
-	case f.Source.File == "":
-		return fmt.Sprintf("line %d", f.Source.Line)
+// resourceText names what a finding is about, for a person: its resource,
+// or an identity policy read without the principals it is attached to as
+// such (a raw identity policy file by its file).
+func resourceText(f rules.Finding) string {
+	name, ok := rules.DetachedPolicy(f.Resource)
+	if !ok {
+		return f.Resource
 	}
-	return fmt.Sprintf("%s:%d", f.Source.File, f.Source.Line)
+	if rest, ok := strings.CutPrefix(name, "identity policy "); ok && f.Source.File != "" && strings.HasSuffix(f.Source.File, rest) {
+		return f.Source.File + " (an identity policy file; ecrguard does not know what it is attached to)"
+	}
+	return name + " (ecrguard does not know what it is attached to)"
 }
+
+// principalText names a finding's principal for a person.
+func principalText(p string) string {
+	switch _, detached := rules.DetachedPolicy(p); {
+	case p == "*":
+		return "* (anyone)"
+	case detached:
+		return "any principal it is attached to"
+	}
+	return p
+}
+
+// scope says what the findings are in: the resources assessed, and the
+// identity policies read without the principals they are attached to
+// ("13 resources", "2 identity policies", "3 resources and 1 identity
+// policy").
+func (v *view) scope() string {
+	res := plural(v.resources, "resource", "resources")
+	switch {
+	case v.detached == 0:
+		return res
+	case v.resources == 0:
+		return plural(v.detached, "identity policy", "identity policies")
+	}
+	return res + " and " + plural(v.detached, "identity policy", "identity policies")
+}
+
+// location formats a finding's source for a person (sourceText), or ""
+// when unknown.
+func location(f rules.Finding) string { return sourceText(f.Source, false) }
 
 // gapWhere formats where a gap is: its position, else its source.
 func gapWhere(g estate.Gap) string {
 	if g.Pos.File != "" || g.Pos.IsValid() {
-		if g.Pos.File == "" && g.Source != "" {
-			return g.Source + ":" + g.Pos.String()
+		pos := g.Pos
+		if pos.File == "" && g.Source != "" {
+			pos.File = g.Source
 		}
-		return g.Pos.String()
+		return sourceText(pos, true)
 	}
 	return g.Source
+}
+
+// sourceText formats a position for a person: file:line (file:line:col
+// with col) for a file, and for a policy read from AWS, whose position
+// is in a document named by a label (docs/snapshot.md, "Policy sources"),
+// the ARN and where in the policy: "ARN (policy line 4)", "ROLE-ARN
+// (inline policy NAME, line 4)", "POLICY-ARN (version v3, policy line 1)".
+// "" when pos is unknown.
+func sourceText(pos policy.Pos, col bool) string {
+	line := ""
+	if pos.Line > 0 {
+		line = fmt.Sprintf("line %d", pos.Line)
+		if col && pos.Col > 0 {
+			line += fmt.Sprintf(", column %d", pos.Col)
+		}
+	}
+	switch {
+	case pos.File == "" && line == "":
+		return ""
+	case pos.File == "":
+		return line
+	case isFile(pos.File) && !strings.HasPrefix(pos.File, "scp:"):
+		if line == "" {
+			return pos.File
+		}
+		if col && pos.Col > 0 {
+			return fmt.Sprintf("%s:%d:%d", pos.File, pos.Line, pos.Col)
+		}
+		return fmt.Sprintf("%s:%d", pos.File, pos.Line)
+	}
+	doc, where := "policy", ""
+	name, frag, _ := strings.Cut(pos.File, "#")
+	switch {
+	case strings.HasPrefix(name, "scp:"):
+		name = "the SCPs on " + strings.TrimPrefix(name, "scp:")
+	case frag == "trust":
+		doc = "trust policy"
+	case strings.HasPrefix(frag, "inline/"):
+		doc, where = "", "inline policy "+strings.TrimPrefix(frag, "inline/")
+	case frag != "":
+		where = "version " + frag
+	}
+	if line != "" {
+		if doc != "" {
+			line = doc + " " + line
+		}
+		where = strings.TrimPrefix(where+", "+line, ", ")
+	}
+	if where == "" {
+		return name
+	}
+	return name + " (" + where + ")"
 }
 
 // frameworkList formats frameworks as "cloudguard D9.AWS.IAM.102,
 // trivy AVD-AWS-0032", frameworks sorted.
 func frameworkList(fw map[string][]string) []string {
 	var out []string
-	for _, k := range sortedKeys(fw) {
+	for _, k := range slices.Sorted(maps.Keys(fw)) {
 		for _, id := range fw[k] {
 			out = append(out, k+" "+id)
 		}

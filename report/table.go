@@ -149,7 +149,7 @@ func writeTable(w io.Writer, v *view, o Options) error {
 		header = fmt.Sprintf("%s: no findings in %s", name, plural(v.resources, "resource", "resources"))
 	} else {
 		header = fmt.Sprintf("%s: %s in %s: %s", name, plural(v.total(), "finding", "findings"),
-			plural(v.resources, "resource", "resources"), strings.Join(counts, ", "))
+			v.scope(), strings.Join(counts, ", "))
 	}
 	for i, l := range wrap(header, t.width) {
 		if t.color {
@@ -267,18 +267,21 @@ func (t *tableWriter) finding(f rules.Finding) {
 	if f.Suppressed != "" {
 		t.field("reason", "suppressed: "+f.Suppressed)
 	}
-	t.field("resource", f.Resource)
+	t.field("resource", resourceText(f))
 	if loc := location(f); loc != "" {
-		t.field("source", loc)
+		// "ARN (policy line 4)" breaks before the parenthesis only.
+		name, where, ok := strings.Cut(loc, " (")
+		if !ok {
+			t.field("source", loc)
+		} else {
+			t.fieldParts("source", []string{name, "(" + where}, " ")
+		}
 	} else {
 		t.field("source", "unknown")
 	}
 	who := make([]string, len(f.Principals))
 	for i, p := range f.Principals {
-		if p == "*" {
-			p = "* (anyone)"
-		}
-		who[i] = p
+		who[i] = principalText(p)
 	}
 	if len(who) > maxPrincipals {
 		who = append(who[:maxPrincipals], fmt.Sprintf("and %d more", len(who)-maxPrincipals))
@@ -305,7 +308,7 @@ func (t *tableWriter) summary(v *view, o Options) {
 	case v.total() == 0:
 		s = "No findings in what could be assessed."
 	default:
-		s = fmt.Sprintf("%s (%s) in %s.", plural(v.total(), "finding", "findings"), v.countsText(), plural(v.resources, "resource", "resources"))
+		s = fmt.Sprintf("%s (%s) in %s.", plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {

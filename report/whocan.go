@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/rules"
 )
 
 // WriteWhoCanJSON writes the answer of `ecrguard who-can` as JSON: the
@@ -72,7 +73,11 @@ func WriteWhoCanTable(w io.Writer, action, resource string, entries []analysis.W
 		if len(e.UnreadTags) > 0 {
 			cond += " (depends on tags that were not read: " + strings.Join(e.UnreadTags, "; ") + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Principal, strings.Join(e.Via, ", "), cond)
+		who := e.Principal
+		if name, ok := rules.DetachedPolicy(who); ok {
+			who = "whoever " + name + " is attached to"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", who, strings.Join(e.Via, ", "), cond)
 	}
 	return tw.Flush()
 }

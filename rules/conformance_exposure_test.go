@@ -60,34 +60,40 @@ func expand(patterns []string) []string {
 
 var exposureRules = map[string]bool{"ECR001": true, "ECR002": true, "ECR003": true, "ECR004": true, "ECR005": true, "ECR010": true, "ECR011": true}
 
+// exposureCase reads an exposure case into an estate of its one
+// repository or registry policy, and returns the case, the estate and the
+// ARN of the repository or registry.
+func exposureCase(t *testing.T, f conformance.File) (conformance.ExposureCase, *estate.Estate, string) {
+	t.Helper()
+	var c conformance.ExposureCase
+	if err := conformance.Decode(f, &c); err != nil {
+		t.Fatal(err)
+	}
+	est := estate.New()
+	region := est.Account(c.Account).Region(c.Region)
+	if c.Repository != nil {
+		doc, err := policy.Parse(c.RepositoryPolicy, f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo := region.Repository(*c.Repository)
+		repo.SetPolicy(&estate.Policy{Name: "repository policy of " + *c.Repository, Doc: doc})
+		return c, est, repo.ARN
+	}
+	doc, err := policy.Parse(c.RegistryPolicy, f.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	region.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc})
+	return c, est, estate.RegistryARN(c.Region, c.Account)
+}
+
 // TestConformanceExposure runs every case of testdata/conformance/exposure
 // through the analysis `ecrguard scan` uses (analysis.Analyze and the rules).
 func TestConformanceExposure(t *testing.T) {
 	cat := catalog.Default()
 	conformance.Run(t, "exposure", func(t *testing.T, f conformance.File) {
-		var c conformance.ExposureCase
-		if err := conformance.Decode(f, &c); err != nil {
-			t.Fatal(err)
-		}
-		est := estate.New()
-		region := est.Account(c.Account).Region(c.Region)
-		var arn string
-		if c.Repository != nil {
-			doc, err := policy.Parse(c.RepositoryPolicy, f.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			repo := region.Repository(*c.Repository)
-			repo.SetPolicy(&estate.Policy{Name: "repository policy of " + *c.Repository, Doc: doc})
-			arn = repo.ARN
-		} else {
-			doc, err := policy.Parse(c.RegistryPolicy, f.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			region.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc})
-			arn = estate.RegistryARN(c.Region, c.Account)
-		}
+		c, est, arn := exposureCase(t, f)
 		a := analysis.Analyze(est, caseSettings(t, c.Config))
 		res := rules.Check(a)
 		if len(res.Gaps) > 0 {

@@ -139,27 +139,42 @@ func proofFor(proofs []exposure.Proof, want catalog.ActionSet) (*eval.Witness, s
 	return nil, ""
 }
 
-// proofText explains the proof of an access to want.
-func proofText(proofs []exposure.Proof, want catalog.ActionSet) string {
+// proofText explains the proof of an access to want. patterns are the
+// account patterns the finding names accounts by (99998888*): a caller in
+// an account that stands for one is said to be in an account matching it.
+func proofText(proofs []exposure.Proof, want catalog.ActionSet, patterns ...string) string {
 	w, action := proofFor(proofs, want)
 	if w == nil {
 		return ""
 	}
-	return " Proof: " + describeProof(w, action) + "."
+	return " Proof: " + describeProof(w, action, patterns...) + "."
 }
 
-// describeProof explains a witness: who asked what, in which context.
-func describeProof(w *eval.Witness, action string) string {
+// describeProof explains a witness: who asked what, in which context. The
+// values ecrguard made up for the request (an outsider's account and name,
+// an organization, the resource a service acts for) are said in words, with
+// the value as the example, so that a reader never takes them for real ones.
+func describeProof(w *eval.Witness, action string, patterns ...string) string {
+	p := w.Request.Principal
+	chosen := map[string]eval.Assignment{}
+	for _, a := range w.Chosen {
+		chosen[strings.ToLower(a.Key)] = a
+	}
+	skip := map[string]bool{}
+	who := describeCaller(p, patterns)
+	if p.Type == eval.Service {
+		if acting := actingFor(w, chosen, skip); acting != "" {
+			who += ", " + acting + ","
+		}
+	}
 	var ctx []string
 	for _, a := range w.Chosen {
-		if a.Absent {
+		if a.Absent || skip[strings.ToLower(a.Key)] {
 			continue
 		}
-		ctx = append(ctx, a.String())
-	}
-	who := w.Request.Principal.String()
-	if w.Request.Principal.Service == "ecrguard-any-service.amazonaws.com" {
-		who = "any AWS service principal"
+		if c := describeAssignment(p, a, chosen); c != "" {
+			ctx = append(ctx, c)
+		}
 	}
 	s := fmt.Sprintf("%s calling %s", who, action)
 	if len(ctx) > 0 {
@@ -172,6 +187,172 @@ func describeProof(w *eval.Witness, action string) string {
 			unk = append(unk, as.Unknown...)
 		}
 		s += fmt.Sprintf(" (assuming the worst for values unknown at scan time: %s)", strings.Join(unk, "; "))
+	}
+	return s
+}
+
+// outsideZone is how a proof names an account or organization ecrguard
+// made up to stand for any outsider the policy does not name.
+const outsideZone = "outside your zone of trust"
+
+// describeCaller names a proof's caller. A caller whose account or name
+// ecrguard made up is said as the callers it stands for, with its ARN as the
+// example ("any role in an account outside your zone of trust — ecrguard
+// used arn:aws:iam::777766665555:role/… as the example —"); a caller the
+// policy names is its ARN.
+func describeCaller(p eval.Principal, patterns []string) string {
+	switch p.Type {
+	case eval.Service:
+		if exposure.AnyService(p.Service) {
+			return "any AWS service"
+		}
+		return "the AWS service " + p.Service
+	case eval.Anonymous:
+		return "an anonymous caller"
+	}
+	outsider := exposure.OutsiderAccount(p.Account)
+	where := "account " + p.Account
+	if outsider {
+		where = "an account " + outsideZone
+	}
+	for _, pat := range patterns {
+		if policy.HasWildcard(pat) && policy.Match(pat, p.Account) {
+			// The account is an instance ecrguard made of the pattern.
+			where, outsider = "an account matching "+pat, true
+			break
+		}
+	}
+	if p.Type == eval.Root {
+		if !outsider {
+			return p.ARN
+		}
+		return "the root user of " + where + " — ecrguard used " + p.ARN + " as the example —"
+	}
+	a, ok := policy.ParseARN(p.ARN)
+	if !ok {
+		return p.String()
+	}
+	// The resource is TYPE/NAME (TYPE/ROLE/SESSION for a session): made-up
+	// names become "…" in the example.
+	parts := strings.Split(a.Resource, "/")
+	madeUp := false
+	for i := 1; i < len(parts); i++ {
+		if exposure.OutsiderName(parts[i]) {
+			parts[i] = "…"
+			madeUp = true
+		}
+	}
+	if !madeUp && !outsider {
+		return p.ARN
+	}
+	a.Resource = strings.Join(parts, "/")
+	example := a.String()
+	name := parts[len(parts)-1]
+	var kind string
+	switch p.Type {
+	case eval.User:
+		kind = "IAM user"
+	case eval.FederatedUser:
+		kind = "federated user"
+	case eval.AssumedRole:
+		kind = "role session"
+		if len(parts) == 3 && parts[1] != "…" {
+			name = parts[1]
+			kind = "session of the role"
+		}
+	default:
+		kind = "role"
+	}
+	var who string
+	switch {
+	case name == "…":
+		who = "any " + kind
+	case p.Type == eval.AssumedRole:
+		who = "any " + kind + " " + name
+	case kind == "IAM user":
+		who = "an " + kind + " named " + name
+	default:
+		who = "a " + kind + " named " + name
+	}
+	return who + " in " + where + " — ecrguard used " + example + " as the example —"
+}
+
+// actingFor says whom a service acts for in a proof, from the source keys
+// its request carries, and marks in skip the keys it has said.
+func actingFor(w *eval.Witness, chosen map[string]eval.Assignment, skip map[string]bool) string {
+	acct, ok := chosen["aws:sourceaccount"]
+	if !ok {
+		// The search did not choose it: the request carries what it was
+		// given.
+		if w.Request.Context == nil {
+			return ""
+		}
+		acct = eval.Assignment{Key: "aws:SourceAccount", Absent: true}
+		if v, has := w.Request.Context.Get("aws:SourceAccount"); has {
+			acct = eval.Assignment{Key: "aws:SourceAccount", Values: v}
+		}
+	}
+	skip["aws:sourceaccount"] = true
+	if acct.Absent || len(acct.Values) != 1 {
+		if arn, ok := chosen["aws:sourcearn"]; ok && !arn.Absent {
+			return ""
+		}
+		return "acting for any account (the request names none: no aws:SourceAccount or aws:SourceArn)"
+	}
+	id := acct.Values[0]
+	if o, ok := chosen["aws:sourceowner"]; ok && !o.Absent && len(o.Values) == 1 && o.Values[0] == id {
+		skip["aws:sourceowner"] = true
+	}
+	if arn, ok := chosen["aws:sourcearn"]; ok && !arn.Absent && len(arn.Values) == 1 && exposure.SourceStandIn(arn.Values[0]) {
+		skip["aws:sourcearn"] = true
+	}
+	if exposure.OutsiderAccount(id) {
+		return "acting for an account " + outsideZone + " (ecrguard used " + id + " as the example)"
+	}
+	return "acting for account " + id
+}
+
+// describeAssignment says one key of a proof's request: "" for a key that
+// only restates the caller, the key and its value otherwise, a made-up value
+// said for what it stands for.
+func describeAssignment(p eval.Principal, a eval.Assignment, chosen map[string]eval.Assignment) string {
+	one := ""
+	if len(a.Values) == 1 {
+		one = a.Values[0]
+	}
+	switch strings.ToLower(a.Key) {
+	case "aws:principalarn":
+		if one != "" && (one == p.ARN || one == p.RoleARN) {
+			return ""
+		}
+	case "aws:username":
+		if one != "" && one == p.Name() {
+			return ""
+		}
+	case "aws:principalorgid", "aws:sourceorgid":
+		if exposure.OutsiderOrg(one) {
+			return a.Key + " = an organization " + outsideZone + " (ecrguard used " + one + " as the example)"
+		}
+	case "aws:principalorgpaths", "aws:sourceorgpaths":
+		// A path the policy does not name, in the organization the proof
+		// names: the organization says it all.
+		org, ok := exposure.UnnamedOUPath(one)
+		idKey := "aws:principalorgid"
+		if strings.HasPrefix(strings.ToLower(a.Key), "aws:source") {
+			idKey = "aws:sourceorgid"
+		}
+		if id, has := chosen[idKey]; ok && has && len(id.Values) == 1 && id.Values[0] == org {
+			return ""
+		}
+	}
+	if one == eval.FreshValue {
+		return a.Key + " = any value the policy does not name"
+	}
+	s := a.String()
+	for _, v := range a.Values {
+		if exposure.MadeUp(v) {
+			return s + " (an example ecrguard made up)"
+		}
 	}
 	return s
 }

@@ -2,7 +2,8 @@ package rules
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -50,7 +51,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
-				kind, who, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+				kind, who, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
 			trust := "trusted.accounts"
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"
@@ -70,10 +71,10 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Remediation += provenFix(x)
 			out = append(out, f)
 		}
-		for _, acct := range sortedKeys(x.Accounts) {
+		for _, acct := range slices.Sorted(maps.Keys(x.Accounts)) {
 			emit(acct, x.Accounts[acct], "account")
 		}
-		for _, org := range sortedKeys(x.Orgs) {
+		for _, org := range slices.Sorted(maps.Keys(x.Orgs)) {
 			kind := "organization"
 			if strings.Contains(org, "/") {
 				kind = "organizational unit"
@@ -81,14 +82,5 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			emit(org, x.Orgs[org], kind)
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

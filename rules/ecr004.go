@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -66,10 +68,11 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 			}
 		}
 		collect("*", &x.Public)
-		for _, k := range sortedKeys(x.Accounts) {
+		accounts := slices.Sorted(maps.Keys(x.Accounts))
+		for _, k := range accounts {
 			collect(k, x.Accounts[k])
 		}
-		for _, k := range sortedKeys(x.Orgs) {
+		for _, k := range slices.Sorted(maps.Keys(x.Orgs)) {
 			collect(k, x.Orgs[k])
 		}
 		if acts.Empty() {
@@ -83,7 +86,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		f.Actions = cat.Names(acts)
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
-			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts))
+			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
 			strings.Join(f.Actions, " and "), labels(stmts), applyCommand(x.Target))
 		f.Remediation += provenFix(x)
@@ -97,5 +100,5 @@ func dedupeSorted(in []string) []string {
 	for _, s := range in {
 		seen[s] = true
 	}
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
 }

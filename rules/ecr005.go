@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -48,11 +50,11 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 			who = append(who, "*")
 			proofs = append(proofs, x.Public.Proofs...)
 		}
-		for _, k := range sortedKeys(x.Accounts) {
+		for _, k := range slices.Sorted(maps.Keys(x.Accounts)) {
 			who = append(who, x.Accounts[k].PrincipalNames()...)
 			proofs = append(proofs, x.Accounts[k].Proofs...)
 		}
-		for _, k := range sortedKeys(x.Orgs) {
+		for _, k := range slices.Sorted(maps.Keys(x.Orgs)) {
 			who = append(who, k)
 			proofs = append(proofs, x.Orgs[k].Proofs...)
 		}

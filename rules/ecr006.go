@@ -49,6 +49,6 @@ func checkECR006(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Pr
 	}
 	f := identityFinding(r, m, p, ac,
 		"can delete, without MFA and without a resource-tag condition, in",
-		fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add it to authorized.delete in .ecrguard.yaml.", p.Label(), p.ARN))
+		fmt.Sprintf("Remove the delete actions from %s, or narrow the granting statements with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"} or an ecr:ResourceTag condition (IAM-ECR-1); if %s should delete, add %s to authorized.delete in .ecrguard.yaml.", principalLabel(p), whoARN(p), itsARN(p)))
 	return &f, gaps
 }

@@ -43,6 +43,6 @@ func checkECR007(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Pr
 	}
 	ac := &access{}
 	ac.add("ecr:GetAuthorizationToken", "", w)
-	f := identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add it (or a pattern) to authorized.auth_token (IAM-ECR-2).", p.Label(), p.ARN))
+	f := identityFindingOn(r, m, p, ac, "can get login tokens for", "the registry", fmt.Sprintf("Grant ecr:GetAuthorizationToken only to principals that pull or push (or limit it with aws:PrincipalOrgPaths), and remove it from %s if it needs none; if %s should log in, add %s (or a pattern) to authorized.auth_token (IAM-ECR-2).", principalLabel(p), whoARN(p), itsARN(p)))
 	return &f, nil
 }

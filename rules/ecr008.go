@@ -54,6 +54,6 @@ func checkECR008(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Pr
 	}
 	f := identityFinding(r, m, p, ac,
 		"can change who has access (repository or registry policies) to",
-		fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s manages access, add it to authorized.policy_management in .ecrguard.yaml.", p.Label(), p.ARN))
+		fmt.Sprintf("Remove ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy, ecr:PutRegistryPolicy and ecr:DeleteRegistryPolicy (and wildcards covering them) from %s; if %s %s access, add %s to authorized.policy_management in .ecrguard.yaml.", principalLabel(p), whoARN(p), manage(p), itsARN(p)))
 	return &f, gaps
 }

@@ -73,7 +73,10 @@ func checkECR009(r Rule, a *analysis.Analysis, m *identity.Model, p *identity.Pr
 		return nil, gaps
 	}
 	what := "can write to"
-	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add it to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), accountOrPlaceholder(m.Account))
+	remedy := fmt.Sprintf("scope %s's ECR write access to the repositories it needs (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add %s to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", p.Label(), accountOrPlaceholder(m.Account), itsARN(p))
+	if p.Kind == identity.Attached {
+		remedy = fmt.Sprintf("scope the ECR write access %s grants to the repositories its principals need (Resource arn:aws:ecr:REGION:%s:repository/NAME), or add %s to authorized.write in .ecrguard.yaml (CIS EKS 5.1.2).", detachedName(p), accountOrPlaceholder(m.Account), itsARN(p))
+	}
 	if p.Kind == identity.User {
 		remedy = "Move ECR write access from the IAM user to a role its workload assumes, and " + remedy
 	}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
@@ -32,7 +34,7 @@ var ecr010 = Rule{
 func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
-		for _, svc := range sortedKeys(x.Deputies) {
+		for _, svc := range slices.Sorted(maps.Keys(x.Deputies)) {
 			acc := x.Deputies[svc]
 			stmts := resourceStatements(acc.Proofs)
 			f := r.finding()

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -84,7 +86,7 @@ func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *acc
 	case identity.User:
 		who = "The IAM user " + p.Name
 	case identity.Attached:
-		who = "Any principal with " + p.Name + " attached"
+		who = "Any principal that " + detachedName(p) + " is attached to"
 	}
 	f.Message = fmt.Sprintf("%s %s %s (%s) through %s.", who, what, where, strings.Join(f.Actions, ", "), joinAnd(analysis.Via(ms)))
 	if tags := unreadTags(ac.witnesses); len(tags) > 0 {
@@ -102,7 +104,7 @@ func describeRepos(ac *access) string {
 	if ac.every {
 		return "every repository"
 	}
-	names := sortedKeys(ac.repos)
+	names := slices.Sorted(maps.Keys(ac.repos))
 	switch {
 	case len(names) > 5:
 		return fmt.Sprintf("%d repositories (%s, …)", len(names), strings.Join(names[:5], ", "))
@@ -152,4 +154,64 @@ func unreadTags(ws []*eval.Witness) []string {
 		}
 	}
 	return out
+}
+
+// detachedPrefix begins the ARN of an identity.Attached principal: it
+// stands for whoever a detached identity policy is attached to.
+const detachedPrefix = "policy:"
+
+// DetachedPolicy returns, when a finding's resource or principal stands for
+// an identity policy read without the principals it is attached to (a raw
+// identity policy file, or an IaC policy whose principal is not known), the
+// policy's name ("identity policy idp.json"), and true.
+func DetachedPolicy(arn string) (string, bool) {
+	return strings.CutPrefix(arn, detachedPrefix)
+}
+
+// detachedName names a detached identity policy in prose: a raw identity
+// policy file as the file ("the identity policy file idp.json"), any other
+// by its name.
+func detachedName(p *identity.Principal) string {
+	if len(p.Identity) > 0 && p.Identity[0].Doc != nil {
+		file := p.Identity[0].Doc.Pos.File
+		if rest, ok := strings.CutPrefix(p.Name, "identity policy "); ok && file != "" && strings.HasSuffix(file, rest) {
+			return "the identity policy file " + file
+		}
+	}
+	return "the " + p.Name
+}
+
+// principalLabel names a principal in a fix: role/NAME, user/NAME, or a
+// detached policy.
+func principalLabel(p *identity.Principal) string {
+	if p.Kind == identity.Attached {
+		return detachedName(p)
+	}
+	return p.Label()
+}
+
+// whoARN names, in a fix's "if … should", the principal by its ARN, or for
+// a detached policy the principals it is attached to.
+func whoARN(p *identity.Principal) string {
+	if p.Kind == identity.Attached {
+		return "the principals it is attached to"
+	}
+	return p.ARN
+}
+
+// itsARN is what to add to an authorized list: the principal ("it"), or
+// the ARNs of a detached policy's principals (its own name matches no ARN).
+func itsARN(p *identity.Principal) string {
+	if p.Kind == identity.Attached {
+		return "their ARNs"
+	}
+	return "it"
+}
+
+// manage agrees "manage access" with whoARN.
+func manage(p *identity.Principal) string {
+	if p.Kind == identity.Attached {
+		return "manage"
+	}
+	return "manages"
 }

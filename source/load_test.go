@@ -65,8 +65,9 @@ func rawForm(t *testing.T) fstest.MapFS {
 		t.Fatalf("no repository policies in %s (%v)", dir, err)
 	}
 	for _, p := range repos {
-		name := "repositories/" + filepath.Base(p)
-		fsys["raw/"+name] = &fstest.MapFile{Data: read(name)}
+		// Named after their repository: at the top of the scanned folder,
+		// since folders below it are part of a repository's name.
+		fsys["raw/"+filepath.Base(p)] = &fstest.MapFile{Data: read("repositories/" + filepath.Base(p))}
 	}
 	reg, _ := json.Marshal(map[string]string{"registryId": iacAccount, "policyText": string(read("registry.json"))})
 	fsys["raw/registry.json"] = &fstest.MapFile{Data: reg}

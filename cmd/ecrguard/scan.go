@@ -60,7 +60,7 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 // false (scan declares a --region of its own that also serves --aws).
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
-	f.StringVar(&o.configFile, "config", "", "configuration file (default: .ecrguard.yaml in the current folder, if any)")
+	f.StringVar(&o.configFile, "config", "", "configuration file (default: with one PATH, the nearest .ecrguard.yaml in its folder or above it up to the current folder; else .ecrguard.yaml in the current folder, if any)")
 	f.StringVar(&o.account, "account", "", "the account that owns inputs which name none: raw policy files, Terraform and CloudFormation (overrides the config's account)")
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
@@ -68,8 +68,10 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	o.iac.add(f)
 }
 
-// loadConfig reads --config, or .ecrguard.yaml of the current folder.
-func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
+// loadConfig reads --config; else, when one PATH is given, the nearest
+// .ecrguard.yaml of its folder or a folder above it up to the current
+// folder; else .ecrguard.yaml of the current folder.
+func (o *inputOptions) loadConfig(stderr io.Writer, paths []string) (*config.Config, error) {
 	if o.account != "" && !policy.IsAccountID(o.account) {
 		return nil, usageError("--account %q: expected a 12-digit account id such as 111122223333 (no dashes)", o.account)
 	}
@@ -79,9 +81,12 @@ func (o *inputOptions) loadConfig(stderr io.Writer) (*config.Config, error) {
 	now := time.Now()
 	var cfg *config.Config
 	var err error
-	if o.configFile != "" {
+	switch found := pathConfig(paths); {
+	case o.configFile != "":
 		cfg, err = config.Load(o.configFile, now)
-	} else {
+	case found != "":
+		cfg, err = config.Load(found, now)
+	default:
 		cfg, err = config.Default(".", now)
 	}
 	if err != nil {
@@ -114,13 +119,79 @@ func settings(cfg *config.Config) analysis.Settings {
 	}
 }
 
-// readPaths reads files and folders given on the command line.
+// readPaths reads files and folders given on the command line, and notes
+// the configuration files of the folders that this scan does not use.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
 	est, err := source.LoadPaths(ctx, paths, sourceOptions(cfg, iac))
 	if err != nil {
 		return nil, inputError(err)
 	}
+	for _, n := range unusedConfigs(paths, cfg.File) {
+		est.AddNote(n)
+	}
 	return est, nil
+}
+
+// pathConfig returns the configuration file that goes with paths when
+// they are one file or folder: the nearest .ecrguard.yaml in its folder or
+// a folder above it, up to the current folder (only its own folder when
+// it is outside the current one), or "". A folder of exports and the
+// configuration that says whom they trust travel together (as examples/
+// does); several folders could each carry one, and mixing them would be
+// guessing, so then none is used and each is named in a note.
+func pathConfig(paths []string) string {
+	if len(paths) != 1 {
+		return ""
+	}
+	info, err := os.Stat(paths[0])
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Clean(paths[0])
+	if !info.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	abs, errA := filepath.Abs(dir)
+	cwd, errW := os.Getwd()
+	if errA != nil || errW != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(cwd, abs)
+	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	for {
+		p := filepath.Join(dir, config.FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+		if !inside || abs == cwd {
+			return ""
+		}
+		abs, dir = filepath.Dir(abs), filepath.Dir(dir)
+	}
+}
+
+// unusedConfigs notes the .ecrguard.yaml of each folder in paths that is
+// not used, the configuration file in use.
+func unusedConfigs(paths []string, used string) []estate.Note {
+	usedInfo, err := os.Stat(used)
+	if used == "" || err != nil {
+		usedInfo = nil
+	}
+	inUse := "no configuration file"
+	if usedInfo != nil {
+		inUse = used
+	}
+	var notes []estate.Note
+	for _, p := range paths {
+		c := filepath.Join(p, config.FileName)
+		info, err := os.Stat(c)
+		if err != nil || !info.Mode().IsRegular() || usedInfo != nil && os.SameFile(info, usedInfo) {
+			continue
+		}
+		notes = append(notes, estate.Note{Source: filepath.ToSlash(c), Message: fmt.Sprintf(
+			"configuration not used (this scan uses %s): the .ecrguard.yaml of a scanned folder is used only when that folder is the only PATH and --config is not given, since the configurations of several folders could disagree on whom to trust; give it with --config to use it", inUse)})
+	}
+	return notes
 }
 
 // readFS reads roots of a file system (the embedded examples).
@@ -353,7 +424,7 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	if err != nil {
 		return err
 	}
-	cfg, err := o.loadConfig(stderr)
+	cfg, err := o.loadConfig(stderr, paths)
 	if err != nil {
 		return err
 	}

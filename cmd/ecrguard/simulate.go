@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -141,6 +142,8 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	}
 
 	ctx := eval.NewContext()
+	// The keys as the user wrote them, so that the answer names them so.
+	var written []string
 	if o.contextFile != "" {
 		data, err := os.ReadFile(o.contextFile)
 		if err != nil {
@@ -148,6 +151,12 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 		}
 		if err := ctx.SetJSON(data, o.contextFile); err != nil {
 			return inputError(err)
+		}
+		var keys map[string]json.RawMessage
+		if json.Unmarshal(data, &keys) == nil {
+			for k := range keys {
+				written = append(written, k)
+			}
 		}
 	}
 	multi := map[string][]string{}
@@ -166,6 +175,7 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	for _, k := range order {
 		ctx.Set(k, multi[strings.ToLower(k)]...)
 	}
+	written = append(written, order...)
 
 	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: ctx}
 	d := eval.Simulate(&ps, req)
@@ -176,7 +186,7 @@ func runSimulate(w io.Writer, o *simulateOptions) error {
 	if o.format == "json" {
 		err = report.WriteDecisionJSON(w, d)
 	} else {
-		err = report.WriteDecisionTable(w, req, full, d)
+		err = report.WriteDecisionTable(w, req, full, d, written)
 	}
 	if err != nil {
 		return err

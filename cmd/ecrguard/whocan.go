@@ -77,7 +77,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if err != nil {
 		return err
 	}
-	cfg, err := o.loadConfig(stderr)
+	cfg, err := o.loadConfig(stderr, paths)
 	if err != nil {
 		return err
 	}

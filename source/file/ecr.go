@@ -49,18 +49,27 @@ func (l *Reader) encodedPolicy(in *input) {
 // rawPolicyDoc files doc, the policy document of a raw policy file.
 func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
-	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {
 	case inSCPFolder(in.name):
 		l.addSCP(in, doc, "SCP "+in.name)
-	case doc.HasPrincipals():
+	case isRegistryPolicyName(base):
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
-				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", stem, needAccount)})
+				Message: fmt.Sprintf("raw registry policy (%s) names no account: %s (or give the output of aws ecr get-registry-policy, which names it)", base, needAccount)})
 			return
 		}
-		repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(stem)
-		l.setRepositoryPolicy(in, repo, doc)
+		l.setRegistryPolicy(l.opts.Account, l.opts.region(), doc)
+	case doc.HasPrincipals():
+		name := strings.TrimSuffix(in.rel, path.Ext(in.rel))
+		if s := registryOnly(doc); s != "" {
+			l.note(in.name, fmt.Sprintf("read as a repository policy, but %s makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json (or NAME.registry-policy.json)", s))
+		}
+		if l.opts.Account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
+				Message: fmt.Sprintf("raw repository policy for repository %q names no account: %s (or give the output of aws ecr get-repository-policy, which names it)", name, needAccount)})
+			return
+		}
+		l.named = append(l.named, namedInput{in: in, path: name, doc: doc})
 	default:
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
@@ -160,11 +169,52 @@ func (l *Reader) ecrPolicyOutput(in *input) {
 		l.setRepositoryPolicy(in, reg.Repository(repoName), doc)
 		return
 	}
-	// As for a repository: a registry policy given twice merges as two
-	// inputs do.
+	l.setRegistryPolicy(acct, region, doc)
+}
+
+// setRegistryPolicy records the registry policy of an account's region. As
+// for a repository, a registry policy given twice merges as two inputs do.
+func (l *Reader) setRegistryPolicy(acct, region string, doc *policy.Document) {
 	one := estate.New()
 	one.Account(acct).Region(region).Registry.SetPolicy(&estate.Policy{Name: fmt.Sprintf("registry policy of %s in %s", acct, region), Doc: doc, Source: doc.Pos})
 	l.est.Merge(one)
+}
+
+// isRegistryPolicyName reports whether a file's base name says it holds the
+// registry policy: registry-policy.json, or NAME.registry-policy.json
+// (prod.registry-policy.json) for one of several registries.
+func isRegistryPolicyName(base string) bool {
+	lower := strings.ToLower(base)
+	return lower == "registry-policy.json" || strings.HasSuffix(lower, ".registry-policy.json")
+}
+
+// registryActions are actions that a registry policy grants and a
+// repository policy cannot use: creating repositories (by replication or
+// a pull through cache), replicating into the registry, importing from an
+// upstream registry.
+var registryActions = map[string]bool{
+	"ecr:createrepository":         true,
+	"ecr:replicateimage":           true,
+	"ecr:batchimportupstreamimage": true,
+}
+
+// registryOnly describes the first element of doc that makes sense only
+// in a registry policy (an action of registryActions, a Resource of every
+// repository), or returns "".
+func registryOnly(doc *policy.Document) string {
+	for _, st := range doc.Statements {
+		for _, a := range st.Action {
+			if registryActions[strings.ToLower(a.Text)] {
+				return fmt.Sprintf("%s (%s, at %s)", a.Text, st.Label(), a.Pos)
+			}
+		}
+		for _, r := range st.Resource {
+			if strings.HasSuffix(r.Text, ":repository/*") {
+				return fmt.Sprintf("the Resource %s (%s, at %s)", r.Text, st.Label(), r.Pos)
+			}
+		}
+	}
+	return ""
 }
 
 // describeRepositories reads the output of aws ecr describe-repositories.
@@ -275,7 +325,8 @@ func (l *Reader) accountSetting(in *input) {
 }
 
 // tags reads the output of aws ecr list-tags-for-resource in a file named
-// NAME.tags.json, NAME being the repository's path below the scanned folder.
+// NAME.tags.json, NAME naming the repository by the one naming rule of
+// finishNamed.
 func (l *Reader) tags(in *input) {
 	o := in.objectAt(in.root, "")
 	elems := o.array("tags", true)
@@ -312,7 +363,12 @@ func (l *Reader) tags(in *input) {
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	repo := l.est.Account(l.opts.Account).Region(l.opts.region()).Repository(name)
+	l.named = append(l.named, namedInput{in: in, path: name, tags: tags})
+}
+
+// setTags records the tags of a repository read from in.
+func (l *Reader) setTags(in *input, repo *estate.Repository, tags map[string]string) {
+	name := repo.Name
 	if repo.TagsKnown {
 		// As estate.Estate.Merge does with two inputs: the same tags
 		// quietly, different ones as a conflict (the first read is used).

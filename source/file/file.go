@@ -1,9 +1,11 @@
 // Package file reads ecrguard's file inputs (raw policy documents and the
-// JSON output of the AWS CLI) into an estate. Each file's kind is detected by
-// its content (the README's "Scan your files"), never by its name, except for the two places
-// where the name carries what the content cannot: the repository a raw
-// repository policy or a tags file describes, and the scps/ folder of raw
-// SCPs.
+// JSON output of the AWS CLI, its error messages included) into an estate.
+// Each file's kind is detected by its content (the README's "Scan your
+// files"), never by its name, except where the name carries what the
+// content cannot: the repository a raw repository policy or a tags file
+// describes (one naming rule, finishNamed), a raw registry policy
+// (registry-policy.json), the managed policy of a get-policy-version
+// output, and the scps/ folder of raw SCPs.
 //
 // Problems with one file never stop the others from being read: they become
 // estate Gaps naming the file, line and column, and the files that are fine
@@ -213,6 +215,12 @@ type Reader struct {
 	iam   map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
+	// owned are the inline policies of IAM CLI outputs, filed once every
+	// file is read.
+	owned []ownedPolicy
+	// named are the inputs named by their file, filed once every file is
+	// read.
+	named []namedInput
 }
 
 // NewReader returns a reader of files into an empty estate.
@@ -226,7 +234,9 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 	if err := l.ctx.Err(); err != nil {
 		return nil, err
 	}
+	l.finishNamed()
 	l.finishIAM()
+	l.finishOwned()
 	return l.est, nil
 }
 
@@ -287,7 +297,12 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 			return nil
 		}
 		if p != root.Path && configFiles[name] {
-			// The config (cmd/ecrguard reads it), not an input.
+			// The config (cmd/ecrguard reads it, and notes the one at
+			// the top of a scanned folder when it does not), not an
+			// input. One in a folder below is never read.
+			if path.Dir(p) != root.Path {
+				l.note(root.name(p), "configuration not used: ecrguard reads --config, or the .ecrguard.yaml of the folder scanned (or above it) when it is the only PATH, never one in a folder below; scan its folder, or give it with --config, to use it")
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -447,6 +462,9 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	in := &input{name: name, rel: f.Rel, data: data}
 	in.li = newLineIndex(data)
 	in.loc = in.li.locator(name)
+	if l.cliError(in) {
+		return Input, nil
+	}
 	root, err := jsonpos.Parse(data)
 	if err != nil {
 		var se *jsonpos.SyntaxError
@@ -492,6 +510,10 @@ func (l *Reader) classify(in *input) Kind {
 		l.describeRepositories(in)
 	case isAuthorizationDetails(obj):
 		l.authorizationDetails(in)
+	case isInlinePolicyOutput(obj):
+		l.inlinePolicy(in)
+	case isPolicyVersionOutput(obj):
+		l.policyVersion(in)
 	case isAccountSetting(obj):
 		l.accountSetting(in)
 	case has("tags"):
@@ -499,7 +521,7 @@ func (l *Reader) classify(in *input) Kind {
 	case has("Statement") || isPolicyVersion(obj.Get("Version")):
 		l.rawPolicy(in)
 	default:
-		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details or aws organizations describe-policy)")
+		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy)")
 	}
 	return Input
 }

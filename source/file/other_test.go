@@ -106,7 +106,7 @@ func TestHidden(t *testing.T) {
 	for _, r := range e.Lookup("111122223333").Region("").Repositories() {
 		repos = append(repos, r.Name+" "+r.Policy.Source.File)
 	}
-	if want := []string{".hidden scan/.hidden.json", "app scan/.ecr/app.json"}; !slices.Equal(repos, want) {
+	if want := []string{".ecr/app scan/.ecr/app.json", ".hidden scan/.hidden.json"}; !slices.Equal(repos, want) {
 		t.Errorf("repositories %q, want %q", repos, want)
 	}
 	var notes []string

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -705,16 +707,6 @@ func indexKey(k cty.Value) string {
 	return "[?]"
 }
 
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // rootVarSources gathers the root module's variable values from
 // terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and
 // *.auto.tfvars.json (in that order, the auto files by name),
@@ -788,7 +780,7 @@ func (l *loader) rootVarSources() (map[string]valueSource, error) {
 			continue
 		}
 		var names []string
-		for _, name := range sortedKeys(attrs) {
+		for _, name := range slices.Sorted(maps.Keys(attrs)) {
 			if _, cli := l.opts.Vars[name]; !cli {
 				out[name] = valueSource{unknownFrom: f, pos: rangePos(attrs[name].Range)}
 				names = append(names, name)
@@ -798,7 +790,7 @@ func (l *loader) rootVarSources() (map[string]valueSource, error) {
 			l.note(f, fmt.Sprintf("Terraform reads this variable file only when it is named with -var-file; the variables it sets (%s) are read as unknown, and taken at their worst", strings.Join(names, ", ")))
 		}
 	}
-	for _, name := range sortedKeys(l.opts.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
 		out[name] = valueSource{text: l.opts.Vars[name]}
 	}
 	return out, nil

@@ -17,7 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,7 +87,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	if l.account == "" {
 		l.account = l.accountFromProvider(root)
 	}
-	for _, name := range sortedKeys(l.opts.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
 		if root.vars[name] == nil {
 			l.note(dir, fmt.Sprintf("-var %s: the module declares no such variable", name))
 		}
@@ -93,7 +95,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	// Load child modules (breadth first), then read every resource.
 	for i := 0; i < len(l.modules); i++ {
 		m := l.modules[i]
-		for _, name := range sortedKeys(m.calls) {
+		for _, name := range slices.Sorted(maps.Keys(m.calls)) {
 			m.child(name)
 		}
 	}
@@ -271,9 +273,9 @@ func CheckVars(fsys fs.FS, dirs []string, vars map[string]string) error {
 			declared[n] = true
 		}
 	}
-	known := sortedKeys(declared)
+	known := slices.Sorted(maps.Keys(declared))
 	var errs []error
-	for _, name := range sortedKeys(vars) {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		if declared[name] {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -182,7 +183,7 @@ func (pl *planLoader) indexConfig(m *tfjson.ConfigModule, prefix string) {
 		pl.refs[addr] = refs
 		pl.providerKey[addr] = r.ProviderConfigKey
 	}
-	for _, name := range sortedKeys(m.ModuleCalls) {
+	for _, name := range slices.Sorted(maps.Keys(m.ModuleCalls)) {
 		if c := m.ModuleCalls[name]; c != nil && c.Module != nil {
 			pl.indexConfig(c.Module, prefix+"module."+name+".")
 		}

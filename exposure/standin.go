@@ -1,0 +1,71 @@
+package exposure
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// A proof is a request ecrguard found allowed. Where the policy leaves a
+// choice to the caller (who it is, its organization, the resource a service
+// acts for), the request holds a value ecrguard made up: a stand-in for
+// every value the policy does not name, any of which would be allowed as
+// well. The functions below tell reports which values are stand-ins, so that
+// a proof says what they stand for instead of citing them as if they were
+// real.
+
+// OutsiderAccount reports whether acct is an account id that stands for an
+// account outside the zone of trust that the policy does not name.
+func OutsiderAccount(acct string) bool { return slices.Contains(freshAccounts, acct) }
+
+// AnyService reports whether svc is the service principal name that stands
+// for any AWS service (the policy lets in every service, or names none in
+// particular).
+func AnyService(svc string) bool { return svc == freshService }
+
+// OutsiderOrg reports whether org is the organization id that stands for an
+// organization outside the zone of trust that the policy does not name.
+func OutsiderOrg(org string) bool { return org == freshOrg }
+
+// UnnamedOUPath reports whether path is the OU path that stands for an
+// account in an OU of org that the policy does not name, and returns org.
+func UnnamedOUPath(path string) (org string, ok bool) {
+	org, ok = strings.CutSuffix(path, freshOrgPath)
+	return org, ok && org != ""
+}
+
+// OutsiderName reports whether name (the last part of a principal ARN, or
+// a role session's name) stands for any name the caller picks.
+func OutsiderName(name string) bool {
+	return name == freshName || name == freshSession || name == eval.FreshValue
+}
+
+// sourceStandIn is the aws:SourceArn that stands for a resource of acct
+// that the policy does not name, on whose behalf a service calls.
+func sourceStandIn(acct string) string {
+	return "arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue
+}
+
+// SourceStandIn reports whether arn is the aws:SourceArn that stands for a
+// resource the policy does not name, of the account a service acts for.
+func SourceStandIn(arn string) bool {
+	a, ok := policy.ParseARN(arn)
+	return ok && arn == sourceStandIn(a.Account)
+}
+
+// MadeUp reports whether a value of a proof's request holds anything
+// ecrguard made up (an outsider's account, name, id, organization or
+// network, or a value the policy does not name).
+func MadeUp(v string) bool {
+	if strings.Contains(strings.ToLower(v), "ecrg") || strings.Contains(v, "0ec9a4d0000000000") {
+		return true
+	}
+	for _, a := range freshAccounts {
+		if strings.Contains(v, a) {
+			return true
+		}
+	}
+	return false
+}
