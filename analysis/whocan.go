@@ -3,9 +3,11 @@ package analysis
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
@@ -186,6 +188,48 @@ type WhoCanAnswer struct {
 	// Gaps say what the answer could not cover (a repository or account
 	// the inputs do not describe); an answer with gaps is incomplete.
 	Gaps []estate.Gap
+	// Notes say what was not known but cannot change the answer
+	// (WhoCanSettled).
+	Notes []estate.Note
+}
+
+// WhoCanSettled is Analyze(e, s).WhoCan(action, resource), with every
+// registry policy scope that a gap of the answer says is unknown judged
+// under V1 as well as V2 (the default): when the answer is the same, those
+// gaps become notes. The estate is as it was when it returns.
+func WhoCanSettled(e *estate.Estate, s Settings, action, resource string) (WhoCanAnswer, error) {
+	if s.At.IsZero() {
+		s.At = time.Now()
+	}
+	ans, err := Analyze(e, s).WhoCan(action, resource)
+	if err != nil {
+		return ans, err
+	}
+	unknown := e.UnknownScopes(ans.Gaps)
+	if len(unknown) == 0 {
+		return ans, nil
+	}
+	estate.SetScopes(unknown, estate.ScopeV1)
+	v1, err := Analyze(e, s).WhoCan(action, resource)
+	estate.SetScopes(unknown, "")
+	if err != nil {
+		return ans, err
+	}
+	same := reflect.DeepEqual(ans.Entries, v1.Entries)
+	var gaps []estate.Gap
+	for _, g := range ans.Gaps {
+		switch {
+		case g.Source != estate.ScopeAPI:
+			gaps = append(gaps, g)
+		case same:
+			ans.Notes = append(ans.Notes, estate.ScopeNote(g, "the answer is"))
+		default:
+			g.Message += "; the answer differs under V1 and V2, and this one is V2's"
+			gaps = append(gaps, g)
+		}
+	}
+	ans.Gaps = gaps
+	return ans, nil
 }
 
 // regionOf returns an ARN's region, or "".

@@ -102,3 +102,56 @@ func TestWhoCanHasNoSideEffects(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoCanSettledScope follows the Amazon ECR User Guide, "Private
+// registry permissions": under scope V1 the registry policy governs only
+// ReplicateImage, BatchImportUpstreamImage and CreateRepository. A scope
+// that could not be read is judged both ways; it is a gap of the answer
+// only when the two answers differ.
+func TestWhoCanSettledScope(t *testing.T) {
+	const region = "us-east-1"
+	repoARN := "arn:aws:ecr:us-east-1:" + whoCanOwner + ":repository/app"
+	scopeGap := estate.Gap{Source: estate.ScopeAPI, Account: whoCanOwner, Region: region, Resource: estate.RegistryARN(region, whoCanOwner),
+		Code: "AccessDeniedException", Message: "registry policy scope not read"}
+	for _, tt := range []struct {
+		name, registry, action string
+		wantGap                bool
+	}{
+		{"pulls, which only V2 governs", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Resource":"*"}]}`, "ecr:BatchGetImage", true},
+		{"replication, which both govern", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:ReplicateImage","Resource":"*"}]}`, "ecr:BatchGetImage", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			est := estate.New()
+			r := est.Account(whoCanOwner).Region(region)
+			r.Repository("app").SetPolicy(nil)
+			doc, err := policy.Parse([]byte(tt.registry), "registry.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc, Source: doc.Pos})
+			est.AddGap(scopeGap)
+			ans, err := analysis.WhoCanSettled(est, analysis.Settings{}, tt.action, repoARN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Registry.Scope != "" {
+				t.Errorf("scope %q after the answer, want it unknown as read", r.Registry.Scope)
+			}
+			var scopeGaps int
+			for _, g := range ans.Gaps {
+				if g.Source == estate.ScopeAPI {
+					scopeGaps++
+				}
+			}
+			if tt.wantGap {
+				if scopeGaps != 1 || len(ans.Notes) != 0 || len(ans.Entries) == 0 || ans.Entries[0].Principal != "arn:aws:iam::444455556666:root" {
+					t.Errorf("gaps %v, notes %v, entries %v; want the scope gap and V2's answer (the partner)", ans.Gaps, ans.Notes, ans.Entries)
+				}
+				return
+			}
+			if scopeGaps != 0 || len(ans.Notes) != 1 {
+				t.Errorf("gaps %v, notes %v; want the scope as a note", ans.Gaps, ans.Notes)
+			}
+		})
+	}
+}

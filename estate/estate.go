@@ -250,6 +250,59 @@ type Registry struct {
 	Replication []ReplicationDestination
 }
 
+// ScopeAPI is the AWS call that reads the registry policy scope
+// (GetAccountSetting REGISTRY_POLICY_SCOPE). A Gap with this Source and a
+// registry's Account and Region says that registry's scope is unknown.
+const ScopeAPI = "ecr:GetAccountSetting"
+
+// UnknownScope is a registry whose policy scope a gap says is unknown.
+type UnknownScope struct {
+	Account, Region string
+	Registry        *Registry
+	// Gap is the gap that says so (Source ScopeAPI).
+	Gap Gap
+}
+
+// UnknownScopes returns the registries of e whose scope is unknown ("")
+// and which one of gaps says could not be read, each once.
+func (e *Estate) UnknownScopes(gaps []Gap) []UnknownScope {
+	var out []UnknownScope
+	seen := map[*Registry]bool{}
+	for _, g := range gaps {
+		if g.Source != ScopeAPI {
+			continue
+		}
+		acct := e.Lookup(g.Account)
+		if acct == nil {
+			continue
+		}
+		for _, r := range acct.Regions() {
+			if r.Name == g.Region && r.Registry.Scope == "" && !seen[&r.Registry] {
+				seen[&r.Registry] = true
+				out = append(out, UnknownScope{Account: g.Account, Region: g.Region, Registry: &r.Registry, Gap: g})
+			}
+		}
+	}
+	return out
+}
+
+// ScopeNote is the note that replaces g, a gap of a registry policy scope,
+// when judging under V1 and V2 gives the same result: what names it ("the
+// findings are", "the answer is").
+func ScopeNote(g Gap, what string) Note {
+	return Note{Source: g.Source, Message: fmt.Sprintf(
+		"the registry policy scope of %s %s is not known (%s: %s); judged under both V1 and V2 %s the same, so it cannot change the result",
+		g.Account, g.Region, g.Code, g.Message, what)}
+}
+
+// SetScopes sets the scope of each registry of us to scope ("" for
+// unknown again).
+func SetScopes(us []UnknownScope, scope string) {
+	for _, u := range us {
+		u.Registry.Scope = scope
+	}
+}
+
 // EffectiveScope is the scope the analysis uses: V2 unless V1 is known.
 func (r *Registry) EffectiveScope() string {
 	if r.Scope == ScopeV1 {

@@ -13,6 +13,10 @@ type GapCode string
 const (
 	// GapReadError: a file or folder could not be read (permissions, too large).
 	GapReadError GapCode = "read-error"
+	// GapNotAnInput: a file given as a PATH to scan is not an input ecrguard reads (not JSON, Terraform or CloudFormation, or JSON of no known shape).
+	GapNotAnInput GapCode = "not-an-input"
+	// GapNothingToRead: a folder given as a PATH to scan holds no input ecrguard reads.
+	GapNothingToRead GapCode = "nothing-to-read"
 	// GapParseError: a file is not valid JSON, YAML or HCL, or a policy in it does not decode as a document AWS would accept.
 	GapParseError GapCode = "parse-error"
 	// GapInvalidInput: an input has a known shape but a field is missing or of the wrong type.

@@ -77,8 +77,10 @@ func ExitCodesMarkdown() string {
 | %d | At least one unsuppressed finding at or above the threshold. |
 | %d | A usage or input error (bad flag, unreadable or invalid file), or something was not assessed: a coverage gap such as an unreadable file, an AccessDenied answer, throttling beyond retries, a policy that was not read, or a condition operator ecrguard cannot evaluate. A partial result is never a pass. |
 
+`+"`--gaps-exit-code N`"+` (scan, demo and collect; default %d) changes the code of a result with coverage gaps, for teams that gate on findings alone: with `+"`--gaps-exit-code 0`"+` gaps no longer change the exit code, so it is %d or %d by the findings (`+"`--fail-on`"+`) and the report still lists every gap. Usage and input errors (a bad flag, a config that does not read) still exit %d.
+
 `+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error.
-`, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)
+`, ExitOK, ExitFindings, ExitIncomplete, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)
 }
 
 // examplesMarkdown renders the rule's examples, or "" when it has none.

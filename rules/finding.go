@@ -165,8 +165,15 @@ const (
 // ExitCode maps a result to the documented exit code. failOn is the lowest
 // severity that fails; none disables failing on findings.
 func (r *Result) ExitCode(failOn Severity, none bool) int {
-	if len(r.Gaps) > 0 {
-		return ExitIncomplete
+	return r.ExitCodeWithGaps(failOn, none, ExitIncomplete)
+}
+
+// ExitCodeWithGaps is ExitCode with gaps, the code of a result with
+// coverage gaps (--gaps-exit-code). A gaps of 0 lets the findings alone
+// decide: a result with gaps then exits as one without them.
+func (r *Result) ExitCodeWithGaps(failOn Severity, none bool, gaps int) int {
+	if len(r.Gaps) > 0 && gaps != ExitOK {
+		return gaps
 	}
 	if none {
 		return ExitOK

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
@@ -67,9 +68,17 @@ func principalFindings(a *analysis.Analysis, rs []Rule) (map[string][]Finding, [
 	return out, gaps
 }
 
-// Run analyses the estate and runs every rule.
+// Run analyses the estate and runs every rule. A registry policy scope
+// that is not known is judged under both values (settleScopes); the
+// estate is as it was when Run returns.
 func Run(e *estate.Estate, s analysis.Settings) *Result {
-	return Check(analysis.Analyze(e, s))
+	if s.At.IsZero() {
+		// One moment for every analysis of the scan.
+		s.At = time.Now()
+	}
+	res := Check(analysis.Analyze(e, s))
+	settleScopes(e, s, res)
+	return res
 }
 
 // Check runs every rule over the analysis. It changes nothing in it: the

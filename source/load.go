@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -79,11 +78,13 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 	reader := file.NewReader(ctx, file.Options{Account: opts.Account, Region: opts.Region})
 	var r router
 	var jsonFiles []file.File
-	for _, root := range roots {
+	walked := make([][]file.File, len(roots))
+	for i, root := range roots {
 		files, err := reader.Walk(root)
 		if err != nil {
 			return nil, err
 		}
+		walked[i] = files
 		for _, f := range files {
 			if f.JSON() {
 				jsonFiles = append(jsonFiles, f)
@@ -110,6 +111,8 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
 		}
 	}
+	r.skip(reader, tfRead)
+	reader.Cover(roots, walked)
 	est, err := reader.Estate()
 	if err != nil {
 		return nil, err
@@ -120,7 +123,6 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 	for _, e := range r.readJobs(ctx, opts) {
 		est.Merge(e)
 	}
-	est.Merge(r.notes(tfRead))
 	if est.Lookup("") != nil {
 		est.AddNote(estate.Note{Message: ownerNote})
 	}
@@ -259,43 +261,21 @@ func (r *router) readJobs(ctx context.Context, opts Options) []*estate.Estate {
 	return runAll(ctx, tasks, sources)
 }
 
-// notes returns an estate of the notes on files that no reader read:
-// per folder, the files kept in case a module reads them; and each
-// variable file outside a root module's folder. tfRead are the files the
-// modules read.
-func (r *router) notes(tfRead map[string]bool) *estate.Estate {
-	notes := estate.New()
-	byDir := map[string][]string{}
-	var dirs []string
+// skip tells reader the files no reader read, for its note on their
+// folder: the files kept in case a module reads them, and the variable
+// files outside a root module's folder. tfRead are the files the modules
+// read.
+func (r *router) skip(reader *file.Reader, tfRead map[string]bool) {
 	for _, name := range r.others {
-		if tfRead[name] {
-			continue
+		if !tfRead[name] {
+			reader.Skip(name, file.ReasonNotInput)
 		}
-		dir := path.Dir(name)
-		if byDir[dir] == nil {
-			dirs = append(dirs, dir)
-		}
-		byDir[dir] = append(byDir[dir], path.Base(name))
-	}
-	slices.Sort(dirs)
-	for _, dir := range dirs {
-		names := byDir[dir]
-		shown := names
-		if len(shown) > 5 {
-			shown = shown[:5]
-		}
-		list := strings.Join(shown, ", ")
-		if len(names) > len(shown) {
-			list += fmt.Sprintf(" and %d more", len(names)-len(shown))
-		}
-		notes.AddNote(estate.Note{Source: dir, Message: fmt.Sprintf("skipped %d file(s) that are not inputs ecrguard reads (%s): inputs are JSON policies and AWS CLI outputs, Terraform (.tf and plan JSON) and CloudFormation templates", len(names), list)})
 	}
 	for _, name := range r.varFiles {
 		if !tfRead[name] {
-			notes.AddNote(estate.Note{Source: name, Message: "not read: Terraform reads variable files only in the folder of a root module, and there is none here"})
+			reader.Skip(name, "a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file")
 		}
 	}
-	return notes
 }
 
 // runAll runs tasks concurrently, as many at a time as there are CPUs,

@@ -363,11 +363,12 @@ Resources:
 	if !strings.Contains(notes["tf/prod.tfvars"], "only when it is named with -var-file") {
 		t.Errorf("no note on tf/prod.tfvars: %q", notes)
 	}
-	if !strings.Contains(notes["cfn"], "k8s.yaml") {
-		t.Errorf("no note on cfn/k8s.yaml: %q", notes)
+	// One note on the folder scanned lists every file skipped in it.
+	if !strings.Contains(notes["."], "cfn/k8s.yaml, tf2/notes.txt (not JSON, Terraform or a CloudFormation template)") {
+		t.Errorf("no note on cfn/k8s.yaml and tf2/notes.txt: %q", notes)
 	}
-	if !strings.Contains(notes["tf2"], "notes.txt") || strings.Contains(notes["tf2/policies"], "pull.json") {
-		t.Errorf("notes on tf2: %q, want one on notes.txt and none on pull.json", notes)
+	if strings.Contains(notes["."], "pull.json") {
+		t.Errorf("notes: %q, want none on tf2/policies/pull.json (a module reads it)", notes)
 	}
 	for _, f := range res.Findings {
 		if strings.HasSuffix(f.Resource, "/pull") {
@@ -483,8 +484,7 @@ func TestLoadNotesAndErrors(t *testing.T) {
 	}
 	notes := notesOf(est)
 	want := []string{
-		"vars: skipped 1 file(s) that are not inputs ecrguard reads (prod.auto.sh): inputs are JSON policies and AWS CLI outputs, Terraform (.tf and plan JSON) and CloudFormation templates",
-		"vars/prod.tfvars: not read: Terraform reads variable files only in the folder of a root module, and there is none here",
+		".: skipped 2 file(s) that are not ecrguard inputs: vars/prod.auto.sh (not JSON, Terraform or a CloudFormation template); vars/prod.tfvars (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)",
 		": " + ownerNote,
 	}
 	if !slices.Equal(notes, want) {
@@ -517,5 +517,88 @@ func TestLoadNotesAndErrors(t *testing.T) {
 	cancel()
 	if _, err := Load(ctx, fsys, []string{"."}, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+}
+
+// TestCoverageOfRoots: a PATH given that ecrguard cannot use, and a folder
+// with nothing to read, are gaps; the files skipped in a folder are one
+// note on it, each with its reason.
+func TestCoverageOfRoots(t *testing.T) {
+	fsys := fstest.MapFS{
+		"empty":                    {Mode: fs.ModeDir | 0o755},
+		"docs/README.md":           {Data: []byte("# notes\n")},
+		"docs/package.json":        {Data: []byte(`{"name": "x"}`)},
+		"notes.txt":                {Data: []byte("hello\n")},
+		"package.json":             {Data: []byte(`{"name": "x"}`)},
+		"list.json":                {Data: []byte(`[1, 2]`)},
+		"k8s.yaml":                 {Data: []byte("apiVersion: v1\nkind: Pod\n")},
+		"prod.tfvars":              {Data: []byte("a = 1\n")},
+		"policies/app.json":        {Data: []byte(`{"Version": "2012-10-17", "Statement": []}`)},
+		"policies/CHANGELOG.md":    {Data: []byte("- one\n")},
+		"policies/broken/bad.json": {Data: []byte(`{"Version": `)},
+	}
+	tests := []struct {
+		name  string
+		roots []string
+		gaps  []string
+		notes []string
+	}{
+		{"non-JSON file named", []string{"notes.txt"},
+			[]string{"notes.txt not-an-input: not an input ecrguard reads (not JSON, Terraform or a CloudFormation template), so nothing in it is assessed"}, nil},
+		{"JSON of no known shape named", []string{"package.json"},
+			[]string{"package.json not-an-input: not an input ecrguard reads (JSON with none of the shapes ecrguard reads: "}, nil},
+		{"JSON array named", []string{"list.json"},
+			[]string{"list.json not-an-input: not an input ecrguard reads (JSON whose top-level value is an array"}, nil},
+		{"YAML that is no template named", []string{"k8s.yaml"},
+			[]string{"k8s.yaml not-an-input: not an input ecrguard reads (not JSON, Terraform or a CloudFormation template)"}, nil},
+		{"variable file named", []string{"prod.tfvars"},
+			[]string{"prod.tfvars not-an-input: not an input ecrguard reads (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)"}, nil},
+		{"empty folder", []string{"empty"},
+			[]string{"empty nothing-to-read: nothing to read: the folder holds no file ecrguard could read (version control folders and the config file are not inputs)"}, nil},
+		{"folder of files that are not inputs", []string{"docs"},
+			[]string{"docs nothing-to-read: nothing to read: none of its 2 file(s) is an input ecrguard reads (the note on it lists each with its reason)"},
+			[]string{"docs: skipped 2 file(s) that are not ecrguard inputs: README.md (not JSON, Terraform or a CloudFormation template); package.json (JSON with none of the shapes ecrguard reads: "}},
+		// A folder with an input, or with a file that is one but does not
+		// read (a gap of its own), has something to read.
+		{"folder with an input", []string{"policies"},
+			[]string{"policies/broken/bad.json parse-error: invalid JSON"},
+			[]string{"policies: skipped 1 file(s) that are not ecrguard inputs: CHANGELOG.md (not JSON, Terraform or a CloudFormation template)"}},
+		{"folder with a broken input only", []string{"policies/broken"},
+			[]string{"policies/broken/bad.json parse-error: invalid JSON"}, nil},
+		// Overlapping roots: the second walk finds nothing new, and the
+		// folder is not empty for that.
+		{"overlapping roots", []string{"policies", "policies/broken"},
+			[]string{"policies/broken/bad.json parse-error: invalid JSON"},
+			[]string{"policies: skipped 1 file(s)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			est, err := Load(context.Background(), fsys, tt.roots, Options{Account: "111122223333"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gaps, notes []string
+			for _, g := range est.Gaps {
+				gaps = append(gaps, g.Source+" "+string(g.Code)+": "+g.Message)
+			}
+			for _, n := range est.Notes {
+				notes = append(notes, n.Source+": "+n.Message)
+			}
+			matchPrefixes(t, "gaps", gaps, tt.gaps)
+			matchPrefixes(t, "notes", notes, tt.notes)
+		})
+	}
+}
+
+// matchPrefixes checks that got holds one line starting with each of want,
+// in order, and nothing else.
+func matchPrefixes(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(want); i++ {
+		ok = strings.HasPrefix(got[i], want[i])
+	}
+	if !ok {
+		t.Errorf("%s\n%s\nwant lines starting with\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

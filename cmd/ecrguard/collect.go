@@ -19,6 +19,9 @@ import (
 type collectOptions struct {
 	aws    awsOptions
 	output string
+	// gapsExitCode is --gaps-exit-code: the exit code when something was
+	// not read.
+	gapsExitCode int
 }
 
 func newCollectCommand(retryer func() aws.Retryer) *cobra.Command {
@@ -39,8 +42,8 @@ naming the API, region, resource and AWS error code; the snapshot is still
 written, and the exit code is 2. The permissions it needs are in
 docs/PERMISSIONS.md.
 
-Exit codes: 0 everything read, 2 something not read (gaps), or a usage or
-input error.`,
+Exit codes: 0 everything read, 2 something not read (gaps; --gaps-exit-code
+N changes it, 0 for none), or a usage or input error.`,
 		Example: `  # The account of the default profile, in two regions
   ecrguard collect --region us-east-1 --region eu-west-1 --output snapshot.json
 
@@ -55,12 +58,16 @@ input error.`,
 	}
 	addAWSFlags(c.Flags(), &o.aws)
 	c.Flags().StringVarP(&o.output, "output", "o", "", "write the snapshot to FILE (default: standard output)")
+	addGapsExitCodeFlag(c.Flags(), &o.gapsExitCode)
 	return c
 }
 
 func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
+		return err
 	}
 	col, err := runLive(ctx, &o.aws, stderr)
 	if col == nil {
@@ -105,8 +112,8 @@ func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions
 	if interrupted != nil {
 		return interrupted
 	}
-	if len(e.Gaps) > 0 {
-		return exitWith(rules.ExitIncomplete)
+	if len(e.Gaps) > 0 && o.gapsExitCode != rules.ExitOK {
+		return exitWith(o.gapsExitCode)
 	}
 	return nil
 }

@@ -95,6 +95,26 @@ func TestCollectWritesSnapshot(t *testing.T) {
 	}
 }
 
+// TestCollectGapsExitCode: --gaps-exit-code changes the code of a
+// collection with gaps (the sample's malformed policy), and 0 lets it pass.
+func TestCollectGapsExitCode(t *testing.T) {
+	srv := livetest.NewServer(t, livetest.Sample())
+	awsEnv(t, srv)
+	for _, tt := range []struct {
+		code string
+		want int
+	}{{"0", rules.ExitOK}, {"7", 7}} {
+		file := filepath.Join(t.TempDir(), "snap.json")
+		code, _, stderr := runCLI(t, "collect", "--region", "us-east-1", "--output", file, "--gaps-exit-code", tt.code)
+		if code != tt.want {
+			t.Errorf("--gaps-exit-code %s: exit %d, want %d\n%s", tt.code, code, tt.want, stderr)
+		}
+		if !strings.Contains(stderr, "1 things could not be read") {
+			t.Errorf("--gaps-exit-code %s: the gap is not reported:\n%s", tt.code, stderr)
+		}
+	}
+}
+
 func TestCollectToStdoutComplete(t *testing.T) {
 	acct := livetest.Sample()
 	us := acct.Regions["us-east-1"]
@@ -173,6 +193,7 @@ func TestCollectUsageErrors(t *testing.T) {
 		{[]string{"collect", "--region", "us-east-1", "--concurrency", "0"}, "--concurrency 0"},
 		{[]string{"collect", "--region", "us-east-1", "--profile", "nosuchprofile"}, "nosuchprofile"},
 		{[]string{"collect", "extra"}, "unknown command"},
+		{[]string{"collect", "--region", "us-east-1", "--gaps-exit-code", "-1"}, "--gaps-exit-code -1"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.args...)

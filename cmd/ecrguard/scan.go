@@ -205,9 +205,12 @@ func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config)
 
 // outputOptions are the flags of commands that write a report.
 type outputOptions struct {
-	format         string
-	output         string
-	failOn         string
+	format string
+	output string
+	failOn string
+	// gapsExitCode is --gaps-exit-code: the exit code of a result with
+	// coverage gaps (0: the findings alone decide).
+	gapsExitCode   int
 	fixDir         string
 	showSuppressed bool
 	noColor        bool
@@ -218,6 +221,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit, markdown or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	addGapsExitCodeFlag(f, &o.gapsExitCode)
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	if fix {
@@ -230,6 +234,9 @@ func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
 	format, err := report.ParseFormat(o.format)
 	if err != nil {
 		return "", 0, false, usageError("--format: %v", err)
+	}
+	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
+		return "", 0, false, err
 	}
 	if o.failOn == "none" {
 		return format, 0, true, nil
@@ -275,7 +282,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 			return inputError(err)
 		}
 	}
-	if code := res.ExitCode(failOn, none); code != rules.ExitOK {
+	if code := res.ExitCodeWithGaps(failOn, none, o.gapsExitCode); code != rules.ExitOK {
 		return exitWith(code)
 	}
 	return nil
@@ -287,6 +294,22 @@ func trust(cfg *config.Config) report.Trust {
 		return report.Trust{}
 	}
 	return report.Trust{Account: cfg.Account, Accounts: cfg.Trusted.Accounts, OrgIDs: cfg.Trusted.OrgIDs, OrgPaths: cfg.Trusted.OrgPaths}
+}
+
+// gapsExitCodeUsage is the help of --gaps-exit-code.
+const gapsExitCodeUsage = "exit code when something could not be assessed (coverage gaps); 0 lets the findings and --fail-on alone decide, the report still lists every gap"
+
+// addGapsExitCodeFlag declares --gaps-exit-code.
+func addGapsExitCodeFlag(f *pflag.FlagSet, code *int) {
+	f.IntVar(code, "gaps-exit-code", rules.ExitIncomplete, gapsExitCodeUsage)
+}
+
+// checkGapsExitCode checks --gaps-exit-code: an exit status a shell keeps.
+func checkGapsExitCode(code int) error {
+	if code < 0 || code > 125 {
+		return usageError("--gaps-exit-code %d: expected an exit code from 0 to 125 (0: gaps do not change the exit code)", code)
+	}
+	return nil
 }
 
 // writeFixes writes every proven fix into dir.
@@ -358,14 +381,18 @@ snapshot file that 'ecrguard scan FILE' reports on with the same result.
 --aws takes no PATH, and --account does not apply to it.
 
 A file that cannot be read is reported (with file, line and column), and so
-is an AWS call that failed (access denied, a region not enabled, throttling
-beyond retries, a timeout, a policy that does not parse: API, account,
-region, resource and AWS error code); neither ever counts as "no findings".
+are a PATH that is not an input, a folder with nothing to read, and an AWS
+call that failed (access denied, a region named with --region that is not
+enabled, throttling beyond retries, a timeout, a policy that does not parse:
+API, account, region, resource and AWS error code); none ever counts as "no
+findings". Files of a folder that are not inputs are listed in a note.
 Progress is shown on stderr when it is a terminal; --quiet silences it,
 --verbose logs every AWS call.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage or input error, or something could not be assessed.`,
+2 usage or input error, or something could not be assessed
+(--gaps-exit-code N changes the code of the latter; 0 lets findings alone
+decide).`,
 		Example: `  ecrguard scan policies/
   ecrguard scan --account 111122223333 infra/    # Terraform and CloudFormation
   ecrguard scan --account 111122223333 --var-file prod.tfvars infra/   # as terraform plan -var-file

@@ -213,6 +213,8 @@ func TestScanAWSFaults(t *testing.T) {
 		api, resource, code string
 		msg                 string
 		finding             [2]string
+		// note is in a note of the report, when not "".
+		note string
 	}{
 		{
 			name:    "everything read",
@@ -276,6 +278,15 @@ func TestScanAWSFaults(t *testing.T) {
 			finding: [2]string{"ECR001", arnApp},
 		},
 		{
+			// SecurityAudit cannot read the scope; the account's registry
+			// policy judges the same under V1 and V2, so it is a note.
+			name:    "the registry policy scope not readable",
+			faults:  []livetest.Fault{{API: "ecr:GetAccountSetting", Code: "AccessDeniedException"}},
+			exit:    rules.ExitFindings,
+			finding: [2]string{"ECR001", arnApp},
+			note:    "judged under both V1 and V2 the findings are the same",
+		},
+		{
 			name:     "a call that times out",
 			faults:   []livetest.Fault{{API: "ecr:GetRepositoryPolicy", Resource: "partner", Delay: 10 * time.Second}},
 			args:     []string{"--call-timeout", "300ms"},
@@ -320,6 +331,9 @@ func TestScanAWSFaults(t *testing.T) {
 			}
 			if !r.hasFinding(tt.finding[0], tt.finding[1]) {
 				t.Errorf("no %s finding on %s: what was read must still be reported; findings %+v", tt.finding[0], tt.finding[1], r.Findings)
+			}
+			if tt.note != "" && !strings.Contains(stdout, tt.note) {
+				t.Errorf("no note saying %q; notes %+v", tt.note, r.Notes)
 			}
 		})
 	}

@@ -94,12 +94,14 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	}
 	s := settings(cfg)
 	s.At = at
-	a := analysis.Analyze(est, s)
-	ans, err := a.WhoCan(action, o.resource)
+	ans, err := analysis.WhoCanSettled(est, s, action, o.resource)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	entries, gaps := ans.Entries, ans.Gaps
+	for _, n := range ans.Notes {
+		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n.Message)
+	}
 	for _, g := range gaps {
 		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
 	}

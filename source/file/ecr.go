@@ -338,7 +338,7 @@ func (l *Reader) tags(in *input) {
 	for _, e := range elems {
 		if e.Kind != jsonpos.Object || e.Get("Key") == nil {
 			if !strings.HasSuffix(in.rel, ".tags.json") {
-				l.note(in.name, "not an ecrguard input: its tags are not a list of {\"Key\", \"Value\"}")
+				l.Skip(in.name, "JSON with tags that are not a list of {\"Key\", \"Value\"}, so not the output of list-tags-for-resource")
 				return
 			}
 			break

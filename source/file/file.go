@@ -26,7 +26,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -101,24 +100,22 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, error) {
 	r := NewReader(ctx, opts)
 	var queue []File
-	for _, root := range roots {
+	walked := make([][]File, len(roots))
+	for i, root := range roots {
 		files, err := r.Walk(root)
 		if err != nil {
 			return nil, err
 		}
-		var skipped []File
+		walked[i] = files
 		for _, f := range files {
-			switch {
-			case f.JSON():
+			if f.JSON() {
 				queue = append(queue, f)
-			case f.Path == root.Path:
-				// A root that is not JSON is named in its own note.
-				r.Read(f)
-			default:
-				skipped = append(skipped, f)
+			} else if kind := iacKind(f.Path); kind != "" {
+				r.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
+			} else {
+				r.Skip(f.Name, "not a .json file: the file reader reads JSON")
 			}
 		}
-		r.noteSkipped(root, skipped)
 	}
 	for _, f := range queue {
 		if ctx.Err() != nil {
@@ -126,11 +123,12 @@ func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, erro
 		}
 		switch kind, _ := r.Read(f); kind {
 		case TerraformPlan:
-			r.note(f.Name, "skipped: a Terraform plan (format_version, planned_values/resource_changes) is read by the Terraform reader")
+			r.Skip(f.Name, "a Terraform plan, read by the Terraform reader")
 		case CloudFormationJSON:
-			r.note(f.Name, "skipped: a CloudFormation template (Resources of type AWS::…) is read by the CloudFormation reader")
+			r.Skip(f.Name, "a CloudFormation template, read by the CloudFormation reader")
 		}
 	}
+	r.Cover(roots, walked)
 	return r.Estate()
 }
 
@@ -212,7 +210,10 @@ type Reader struct {
 	// overlapping roots give and read each file once.
 	found map[string]bool
 	seen  map[string]bool
-	iam   map[string]*iamAccount
+	// skipped are the files found that are not inputs, with the reason
+	// (Skip); Cover reports them.
+	skipped map[string]string
+	iam     map[string]*iamAccount
 	// brokenManaged are AWS managed policies given in a file but unreadable.
 	brokenManaged map[string]bool
 	// owned are the inline policies of IAM CLI outputs, filed once every
@@ -225,7 +226,7 @@ type Reader struct {
 
 // NewReader returns a reader of files into an empty estate.
 func NewReader(ctx context.Context, opts Options) *Reader {
-	return &Reader{ctx: ctx, opts: opts, est: estate.New(), found: map[string]bool{}, seen: map[string]bool{}, iam: map[string]*iamAccount{}}
+	return &Reader{ctx: ctx, opts: opts, est: estate.New(), found: map[string]bool{}, seen: map[string]bool{}, skipped: map[string]string{}, iam: map[string]*iamAccount{}}
 }
 
 // Estate returns what was read, or ctx's error when it was cancelled.
@@ -327,35 +328,6 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 	return files, nil
 }
 
-// noteSkipped notes the files of a walk of root that are not JSON, summed
-// up per folder and kind: a source tree holds many.
-func (l *Reader) noteSkipped(root Root, files []File) {
-	type skip struct{ dir, kind string }
-	skipped := map[skip][]string{}
-	for _, f := range files {
-		k := skip{path.Dir(f.Path), iacKind(f.Path)}
-		skipped[k] = append(skipped[k], path.Base(f.Path))
-	}
-	keys := make([]skip, 0, len(skipped))
-	for k := range skipped {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].dir != keys[j].dir {
-			return keys[i].dir < keys[j].dir
-		}
-		return keys[i].kind < keys[j].kind
-	})
-	for _, k := range keys {
-		names := skipped[k]
-		if k.kind == "" {
-			l.note(root.name(k.dir), fmt.Sprintf("skipped %d file(s) that are not JSON (%s): only .json files are inputs", len(names), listSome(names, 5)))
-		} else {
-			l.note(root.name(k.dir), fmt.Sprintf("skipped %d %s file(s) (%s): the IaC readers read them, not the file reader", len(names), k.kind, listSome(names, 5)))
-		}
-	}
-}
-
 // vcsDirs are version control folders: a walk skips them without a word.
 var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true, ".jj": true}
 
@@ -453,9 +425,9 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	}
 	if !f.JSON() {
 		if kind := iacKind(f.Path); kind != "" {
-			l.note(name, "skipped: "+kind+" files are read by the IaC readers, not the file reader")
+			l.Skip(name, "a "+kind+" file, read by the IaC readers and not the file reader")
 		} else {
-			l.note(name, "skipped: not a .json file; ecrguard's file inputs are JSON")
+			l.Skip(name, "not a .json file: the file reader reads JSON")
 		}
 		return Input, nil
 	}
@@ -491,7 +463,7 @@ func (l *Reader) classify(in *input) Kind {
 		return Input
 	}
 	if obj.Kind != jsonpos.Object {
-		l.note(in.name, fmt.Sprintf("not an ecrguard input: the top-level value is %s %s, and every input is a JSON object (or a policy document written as a JSON string)", article(obj.Kind), obj.Kind))
+		l.Skip(in.name, fmt.Sprintf("JSON whose top-level value is %s %s: every input is a JSON object, or a policy document written as a JSON string", article(obj.Kind), obj.Kind))
 		return Input
 	}
 	has := func(key string) bool { return obj.Get(key) != nil }
@@ -521,7 +493,7 @@ func (l *Reader) classify(in *input) Kind {
 	case has("Statement") || isPolicyVersion(obj.Get("Version")):
 		l.rawPolicy(in)
 	default:
-		l.note(in.name, "not an ecrguard input: a JSON object with none of the shapes ecrguard reads (a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, get-account-setting, list-tags-for-resource, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy)")
+		l.Skip(in.name, ReasonNoShape)
 	}
 	return Input
 }

@@ -337,7 +337,7 @@ func TestShapes(t *testing.T) {
 			name: "tags of another shape",
 			file: "tags.json",
 			data: `{"tags": ["a", "b"]}`,
-			note: "not an ecrguard input: its tags are not a list",
+			note: "tags.json (JSON with tags that are not a list",
 		},
 		{
 			name: "malformed tag",
@@ -410,7 +410,7 @@ func TestShapes(t *testing.T) {
 			name: "unrelated JSON",
 			file: "package.json",
 			data: `{"name": "x", "version": "1.0.0"}`,
-			note: "not an ecrguard input",
+			note: "package.json (JSON with none of the shapes ecrguard reads",
 		},
 		{
 			name: "authorization details without account",

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/ecrguard/ecrguard/estate"
 )
 
 // Call is one AWS API operation the collector invokes, with the IAM action
@@ -44,7 +46,7 @@ const (
 	apiListTagsForResource            = "ecr:ListTagsForResource"
 	apiGetRegistryPolicy              = "ecr:GetRegistryPolicy"
 	apiDescribeRegistry               = "ecr:DescribeRegistry"
-	apiGetAccountSetting              = "ecr:GetAccountSetting"
+	apiGetAccountSetting              = estate.ScopeAPI
 	apiPublicDescribeRepositories     = "ecr-public:DescribeRepositories"
 	apiPublicGetRepositoryPolicy      = "ecr-public:GetRepositoryPolicy"
 	apiDescribeOrganization           = "organizations:DescribeOrganization"

@@ -45,6 +45,13 @@ func (c *collector) region(ctx context.Context, cl ECRAPI, account, region strin
 
 	repos, err := c.describeRepositories(ctx, cl, account, region)
 	if err != nil {
+		if c.opts.AllRegions && notEnabled(region, err) {
+			// --all-regions asks every region, enabled or not; one the
+			// account has not enabled holds nothing anyone can use, so it
+			// cannot change an answer.
+			c.note(apiDescribeRepositories, fmt.Sprintf("region %s is not enabled for account %s (it answered %s): an account has no repositories it or anyone else can use in a region it has not enabled, so there is nothing to assess there", region, account, errorCode(err)))
+			return
+		}
 		if regionLevel(err) {
 			why := "region not read"
 			if optInRegions[region] {
@@ -228,7 +235,7 @@ func (c *collector) scope(ctx context.Context, cl ECRAPI, account, region string
 	})
 	if err != nil {
 		c.gap(apiGetAccountSetting, account, region, estate.RegistryARN(region, account),
-			"registry policy scope not read (judged as V2, the default, under which the registry policy governs every repository)", err)
+			"registry policy scope not read (judged under both V1 and V2: a gap only if they differ)", err)
 		return
 	}
 	switch v := aws.ToString(out.Value); v {
@@ -236,7 +243,7 @@ func (c *collector) scope(ctx context.Context, cl ECRAPI, account, region string
 		reg.Scope = v
 	default:
 		c.gap(apiGetAccountSetting, account, region, estate.RegistryARN(region, account), "",
-			fmt.Errorf("REGISTRY_POLICY_SCOPE is %q, expected V1 or V2 (judged as V2)", v))
+			fmt.Errorf("REGISTRY_POLICY_SCOPE is %q, expected V1 or V2 (judged under both V1 and V2: a gap only if they differ)", v))
 	}
 }
 

@@ -88,6 +88,21 @@ func regionLevel(err error) bool {
 	return false
 }
 
+// notEnabled reports whether err is how a region the account has not
+// enabled answers: only an opt-in region can be that (AWS General
+// Reference, "Enable or disable AWS Regions"), and it does not know the
+// caller's token. Elsewhere the same codes mean bad credentials.
+func notEnabled(region string, err error) bool {
+	if !optInRegions[region] {
+		return false
+	}
+	switch errorCode(err) {
+	case "UnrecognizedClientException", "InvalidClientTokenId", "OptInRequired":
+		return true
+	}
+	return false
+}
+
 // notFound reports whether err is AWS saying "there is none" for one of the
 // codes.
 func notFound(err error, codes ...string) bool {

@@ -97,7 +97,9 @@ proves that the collector's AWS clients can call nothing else.
 Attach this policy to the user or role whose credentials ` + "`ecrguard scan --aws`" + ` or
 ` + "`ecrguard collect`" + ` uses (with ` + "`--accounts`" + `, to the role named by ` + "`--role-name`" + ` in every
 account). Of the AWS managed policies, ` + "`ReadOnlyAccess`" + ` grants every ECR action below (and much
-more); ` + "`SecurityAudit`" + ` lacks ` + "`ecr:GetAccountSetting`" + `, so with it the registry policy scope is a gap.
+more); ` + "`SecurityAudit`" + ` lacks ` + "`ecr:GetAccountSetting`" + `, so with it the registry policy scope is not
+known: the scan judges each registry under both scopes (V1 and V2), and the scope is a gap only where
+they give different findings, a note otherwise.
 
 ` + "```json\n" + ReadPolicy() + "\n```" + `
 

@@ -11,8 +11,9 @@ import (
 // approved SDK modules cannot ask an account which regions it has enabled
 // (that is ec2:DescribeRegions or account:ListRegions), so --all-regions
 // means every region of the caller's partition, and a region that is not
-// enabled answers UnrecognizedClientException: a coverage gap that names
-// the region.
+// enabled answers UnrecognizedClientException: a note that names the
+// region when it is an opt-in region (it can hold nothing anyone uses),
+// and a coverage gap otherwise.
 var ecrRegions = map[string][]string{
 	"aws": {
 		"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,11 +304,49 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
+			// --all-regions asks every region: an opt-in region the account
+			// has not enabled holds nothing anyone can use, a note; the same
+			// answer from a region every account has is still a gap.
+			name: "regions not enabled, under --all-regions",
+			faults: []livetest.Fault{
+				{Region: "ap-east-1", Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."},
+				{Region: "me-south-1", Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."},
+				{Region: "us-west-2", Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."},
+			},
+			opts: func(o *live.Options) { o.Regions, o.AllRegions = nil, true },
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				byRegion := map[string][]string{}
+				for _, g := range e.Gaps {
+					byRegion[g.Region] = append(byRegion[g.Region], string(g.Code))
+				}
+				if len(byRegion["ap-east-1"]) != 0 || len(byRegion["me-south-1"]) != 0 {
+					t.Errorf("gaps in regions not enabled: %v", byRegion)
+				}
+				if got := byRegion["us-west-2"]; len(got) != 1 || got[0] != "UnrecognizedClientException" {
+					t.Errorf("gaps in us-west-2 = %v, want one UnrecognizedClientException", got)
+				}
+				var notes []string
+				for _, n := range e.Notes {
+					if strings.Contains(n.Message, "is not enabled for account") {
+						notes = append(notes, n.Message)
+					}
+				}
+				slices.Sort(notes)
+				if len(notes) != 2 || !strings.HasPrefix(notes[0], "region ap-east-1 is not enabled for account "+livetest.SampleAccount+" (it answered UnrecognizedClientException)") ||
+					!strings.HasPrefix(notes[1], "region me-south-1 ") {
+					t.Errorf("notes on regions not enabled = %q", notes)
+				}
+				if len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()) != 4 {
+					t.Error("us-east-1 lost repositories")
+				}
+			},
+		},
+		{
 			name:   "GetAccountSetting answers 500",
 			faults: []livetest.Fault{{API: "ecr:GetAccountSetting", Region: "us-east-1", Code: "InternalFailure", Status: 500}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
 				g := gapsOf(e, "ecr:GetAccountSetting")
-				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged as V2") {
+				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged under both V1 and V2") {
 					t.Fatalf("gaps = %v", g)
 				}
 				if s := e.Lookup(livetest.SampleAccount).Region("us-east-1").Registry.Scope; s != "" {

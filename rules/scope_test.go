@@ -1,0 +1,75 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// TestUnknownScopeJudgedBothWays follows the Amazon ECR User Guide,
+// "Private registry permissions" (REGISTRY_POLICY_SCOPE): under V1 the
+// registry policy governs only ReplicateImage, BatchImportUpstreamImage
+// and CreateRepository; under V2 every ECR action. A scope that could not
+// be read is judged under both: a gap only when the findings differ.
+func TestUnknownScopeJudgedBothWays(t *testing.T) {
+	const account, region = "111122223333", "us-east-1"
+	scopeGap := estate.Gap{Source: estate.ScopeAPI, Account: account, Region: region, Resource: estate.RegistryARN(region, account),
+		Code: "AccessDeniedException", Message: "registry policy scope not read (judged under both V1 and V2: a gap only if they differ): not authorized"}
+	tests := []struct {
+		name     string
+		registry string // the registry policy, "" for none
+		wantGap  bool
+	}{
+		{"no registry policy", "", false},
+		{"a grant of replication only, governed under both", `{"Version":"2012-10-17","Statement":[{"Sid":"Replicate","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:ReplicateImage","ecr:CreateRepository"],"Resource":"*"}]}`, false},
+		{"a grant of pulls, governed only under V2", `{"Version":"2012-10-17","Statement":[{"Sid":"PartnerPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			est := estate.New()
+			reg := est.Account(account).Region(region)
+			reg.Repository("app").SetPolicy(nil)
+			if tt.registry != "" {
+				doc, err := policy.Parse([]byte(tt.registry), "registry.json")
+				if err != nil {
+					t.Fatal(err)
+				}
+				reg.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc, Source: doc.Pos})
+			}
+			est.AddGap(scopeGap)
+			res := rules.Run(est, analysis.Settings{})
+			if tt.registry != "" && len(res.Findings) == 0 {
+				t.Error("no finding on the registry policy's grant to another account")
+			}
+			if reg.Registry.Scope != "" {
+				t.Errorf("the estate's scope is %q after the scan, want it unknown as read", reg.Registry.Scope)
+			}
+			var gaps, notes []string
+			for _, g := range res.Gaps {
+				gaps = append(gaps, g.Message)
+			}
+			for _, n := range res.Notes {
+				if n.Source == estate.ScopeAPI {
+					notes = append(notes, n.Message)
+				}
+			}
+			if tt.wantGap {
+				if len(gaps) != 1 || !strings.Contains(gaps[0], "the findings differ under V1 and V2") || len(notes) != 0 {
+					t.Errorf("gaps %q, notes %q; want the scope gap, saying the findings differ", gaps, notes)
+				}
+				return
+			}
+			if len(gaps) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "judged under both V1 and V2 the findings are the same") ||
+				!strings.Contains(notes[0], "AccessDeniedException") {
+				t.Errorf("gaps %q, notes %q; want no gap and one note on the scope", gaps, notes)
+			}
+			if res.ExitCode(rules.High, false) == rules.ExitIncomplete {
+				t.Error("exit code 2 for a scope that cannot change the answer")
+			}
+		})
+	}
+}
