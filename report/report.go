@@ -1,7 +1,8 @@
 // Package report writes a scan's rules.Result for people and for machines:
 // a terminal table, the JSON report of docs/report-json.md, SARIF 2.1.0 for code
-// scanning, JUnit XML for CI test tabs, and Markdown for pull-request
-// comments and CI summaries.
+// scanning, JUnit XML for CI test tabs, Markdown for pull-request
+// comments and CI summaries, and a self-contained HTML page with an access
+// map.
 //
 // Every writer produces deterministic bytes: the same result gives the same
 // output whatever the order of its findings, gaps and notes, and nothing
@@ -47,10 +48,14 @@ const (
 	JUnit Format = "junit"
 	// Markdown is a report for pull-request comments and CI job summaries.
 	Markdown Format = "markdown"
+	// HTML is one self-contained page for people: the zone of trust and
+	// coverage, an access map, filters, and every entry with its proof and
+	// fix.
+	HTML Format = "html"
 )
 
 // Formats lists every format, the default first.
-func Formats() []Format { return []Format{Table, JSON, SARIF, JUnit, Markdown} }
+func Formats() []Format { return []Format{Table, JSON, SARIF, JUnit, Markdown, HTML} }
 
 // ParseFormat reads a format name, ignoring case.
 func ParseFormat(s string) (Format, error) {
@@ -85,6 +90,18 @@ type Options struct {
 	// and full fix; without it the table is compact: one short block per
 	// problem. The other formats ignore it.
 	Detail bool
+	// Trust is the zone of trust the findings were judged against; the
+	// HTML report shows it in its header. The other formats ignore it.
+	Trust Trust
+}
+
+// Trust describes the zone of trust: the account that owns the inputs and
+// the accounts and organizations trusted besides it.
+type Trust struct {
+	Account  string
+	Accounts []string
+	OrgIDs   []string
+	OrgPaths []string
 }
 
 // Write writes r to w in format f. It does not modify r.
@@ -104,6 +121,8 @@ func Write(w io.Writer, f Format, r *rules.Result, o Options) error {
 		return writeJUnit(w, v, o)
 	case Markdown:
 		return writeMarkdown(w, v, o)
+	case HTML:
+		return writeHTML(w, v, o)
 	}
 	_, err := ParseFormat(string(f))
 	return err

@@ -15,7 +15,7 @@ import (
 func newDemoCommand() *cobra.Command {
 	var o outputOptions
 	c := &cobra.Command{
-		Use:   "demo [--format table|json|sarif|junit|markdown]",
+		Use:   "demo [--format table|json|sarif|junit|markdown|html]",
 		Short: "Scan the example estate built into ecrguard (no AWS account needed)",
 		Long: `demo scans the example estate embedded in the binary (the project's
 examples/ folder): twelve repository policies, a registry policy, IAM

@@ -219,7 +219,7 @@ type outputOptions struct {
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit or markdown")
+	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit, markdown or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	addGapsExitCodeFlag(f, &o.gapsExitCode)
@@ -274,7 +274,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 	if o.output == "" {
 		width = terminalWidth(stdout)
 	}
-	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail}); err != nil {
+	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: trust(cfg)}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
@@ -297,6 +297,14 @@ func terminalWidth(w io.Writer) int {
 		}
 	}
 	return 80
+}
+
+// trust describes the config's zone of trust for the reports that show it.
+func trust(cfg *config.Config) report.Trust {
+	if cfg == nil {
+		return report.Trust{}
+	}
+	return report.Trust{Account: cfg.Account, Accounts: cfg.Trusted.Accounts, OrgIDs: cfg.Trusted.OrgIDs, OrgPaths: cfg.Trusted.OrgPaths}
 }
 
 // gapsExitCodeUsage is the help of --gaps-exit-code.

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The HTML report is checked in a real browser: headless Chromium loads the
+// demo's page, runs its script, and dumps the DOM the script left (or takes
+// a screenshot). The page's first script writes any error or console.error
+// into <pre id="console-errors">, and its last marks <body data-ready="yes">,
+// so the DOM says whether the page ran cleanly.
+
+// demoHTML renders the demo as HTML.
+func demoHTML(t *testing.T) string {
+	t.Helper()
+	code, out, errOut := runCLI(t, "demo", "--fail-on", "none", "--format", "html")
+	if code != 0 {
+		t.Fatalf("demo --format html: exit %d: %s", code, errOut)
+	}
+	return out
+}
+
+// TestExampleReport keeps docs/example-report.html, the HTML report of the
+// demo the README shows, current: 'go test ./cmd/ecrguard -run
+// TestExampleReport -update' rewrites it (and TestHTMLReportInBrowser's
+// -update rewrites its screenshot).
+func TestExampleReport(t *testing.T) {
+	out := demoHTML(t)
+	path := filepath.Join("..", "..", "docs", "example-report.html")
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("demo --format html differs from %s; first difference at line %d (run with -update after an intended change)",
+			path, firstDiffLine(out, string(want)))
+	}
+}
+
+// chromiumPath finds headless Chromium, or skips the test (fails it when
+// ECRGUARD_REQUIRE_CHROMIUM is set, as .ci/run does).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ECRGUARD_REQUIRE_CHROMIUM") != "" {
+		t.Fatal("ECRGUARD_REQUIRE_CHROMIUM is set and Chromium is not installed")
+	}
+	t.Skip("Chromium is not installed (Debian: apt-get install -y chromium): the HTML report is not checked in a browser")
+	return ""
+}
+
+// chromium runs headless Chromium on url with extra flags and returns its
+// standard output.
+func chromium(t *testing.T, bin, url string, flags ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := append([]string{
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+		"--disable-extensions", "--user-data-dir=" + t.TempDir(), "--virtual-time-budget=3000",
+	}, flags...)
+	cmd := exec.CommandContext(ctx, bin, append(args, url)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %s: %v\n%s", strings.Join(flags, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// writePage writes html to a temporary file and returns its file: URL.
+func writePage(t *testing.T, html string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + path
+}
+
+var (
+	consoleErrors = regexp.MustCompile(`(?s)<pre id="console-errors" role="alert">(.*?)</pre>`)
+	mapRowRE      = regexp.MustCompile(`(?s)<tr data-row="([^"]+)">(.*?)</tr>`)
+	mapCellRE     = regexp.MustCompile(`<td class="cell cell-(\w+)( dim)?" data-column="([^"]+)" data-classes="([^"]*)"`)
+	articleRE     = regexp.MustCompile(`<article class="entry[^"]*" id="e(\d+)" [^>]*data-rules="([^"]*)" data-severity="(\w+)"[^>]*>`)
+)
+
+// loaded checks that the page's script ran to its end with no error.
+func loaded(t *testing.T, dom string) {
+	t.Helper()
+	if !strings.Contains(dom, `<body data-ready="yes">`) {
+		t.Error("the page's script did not run to its end")
+	}
+	m := consoleErrors.FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatal("the page has no console-error capture")
+	}
+	if m[1] != "" {
+		t.Errorf("console errors:\n%s", m[1])
+	}
+}
+
+// mapCells reads the access map's non-empty cells: "row | column" to
+// "severity classes", and which of them the filters dimmed.
+func mapCells(dom string) (cells map[string]string, dimmed []string) {
+	cells = map[string]string{}
+	for _, row := range mapRowRE.FindAllStringSubmatch(dom, -1) {
+		name := row[1]
+		if _, after, ok := strings.Cut(name, ":repository/"); ok {
+			name = after
+		}
+		for _, c := range mapCellRE.FindAllStringSubmatch(row[2], -1) {
+			k := name + " | " + c[3]
+			cells[k] = c[1] + " " + c[4]
+			if c[2] != "" {
+				dimmed = append(dimmed, k)
+			}
+		}
+	}
+	slices.Sort(dimmed)
+	return cells, dimmed
+}
+
+// shownEntries lists the entries the filters left visible, as "ID rules".
+func shownEntries(dom string) (shown []string, total int) {
+	for _, m := range articleRE.FindAllStringSubmatch(dom, -1) {
+		total++
+		if !strings.Contains(m[0], ` hidden=""`) {
+			shown = append(shown, m[1]+" "+m[2])
+		}
+	}
+	return shown, total
+}
+
+func TestHTMLReportInBrowser(t *testing.T) {
+	bin := chromiumPath(t)
+	html := demoHTML(t)
+	url := writePage(t, html)
+
+	t.Run("map", func(t *testing.T) {
+		dom := chromium(t, bin, url, "--dump-dom")
+		loaded(t, dom)
+		cells, dimmed := mapCells(dom)
+		want := map[string]string{
+			"analytics | anyone":                 "critical pull",
+			"legacy | anyone":                    "critical pull",
+			"web | anyone":                       "critical pull",
+			"tools | account:999988887777":       "critical permissions other",
+			"vendor-sync | account:999988887777": "high pull push",
+			"arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777": "high other",
+			"builds | service":            "medium pull",
+			"identity:111122223333 | own": "high push delete permissions other",
+		}
+		for k, v := range want {
+			if cells[k] != v {
+				t.Errorf("cell %s = %q, want %q", k, cells[k], v)
+			}
+		}
+		for k, v := range cells {
+			if _, ok := want[k]; !ok {
+				t.Errorf("unexpected cell %s = %q", k, v)
+			}
+		}
+		if len(dimmed) > 0 {
+			t.Errorf("with no filter, cells are dimmed: %q", dimmed)
+		}
+		if shown, total := shownEntries(dom); len(shown) != total || total == 0 {
+			t.Errorf("with no filter, %d of %d entries shown", len(shown), total)
+		}
+	})
+
+	t.Run("filter by rule", func(t *testing.T) {
+		dom := chromium(t, bin, url+"#filter=ECR001", "--dump-dom")
+		loaded(t, dom)
+		shown, total := shownEntries(dom)
+		if len(shown) != 3 || total < 10 {
+			t.Fatalf("#filter=ECR001 shows %q of %d entries, want the 3 ECR001 entries", shown, total)
+		}
+		for _, s := range shown {
+			if !strings.Contains(s, "ECR001") {
+				t.Errorf("#filter=ECR001 shows entry %s", s)
+			}
+		}
+		_, dimmed := mapCells(dom)
+		wantDimmed := []string{
+			"arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777", "builds | service",
+			"identity:111122223333 | own", "tools | account:999988887777", "vendor-sync | account:999988887777",
+		}
+		if !slices.Equal(dimmed, wantDimmed) {
+			t.Errorf("#filter=ECR001 dims %q, want %q", dimmed, wantDimmed)
+		}
+		if !strings.Contains(dom, "Showing 3 of ") {
+			t.Error("the page does not say how many entries the filter shows")
+		}
+	})
+
+	t.Run("filter by severity and text", func(t *testing.T) {
+		dom := chromium(t, bin, url+"#severity=critical&q=legacy", "--dump-dom")
+		loaded(t, dom)
+		if shown, _ := shownEntries(dom); len(shown) != 1 || shown[0] != "2 ECR001 ECR002" {
+			t.Errorf("#severity=critical&q=legacy shows %q, want the one entry of legacy's statement", shown)
+		}
+	})
+
+	t.Run("errors are caught", func(t *testing.T) {
+		// The capture is what the other subtests trust: a page whose script
+		// fails must show it.
+		broken := strings.Replace(html, "</body>", "<script>notAFunction();</script></body>", 1)
+		dom := chromium(t, bin, writePage(t, broken), "--dump-dom")
+		if m := consoleErrors.FindStringSubmatch(dom); m == nil || !strings.Contains(m[1], "notAFunction") {
+			t.Errorf("a script error is not written into the page: %q", m)
+		}
+	})
+
+	t.Run("screenshot", func(t *testing.T) {
+		// For a person to look at: testdata/html/demo-report.png (not
+		// committed); -update also refreshes docs/example-report.png, the
+		// README's picture.
+		png := filepath.Join("testdata", "html", "demo-report.png")
+		if err := os.MkdirAll(filepath.Dir(png), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		abs, err := filepath.Abs(png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chromium(t, bin, url, "--hide-scrollbars", "--window-size=1280,1500", "--screenshot="+abs)
+		data, err := os.ReadFile(png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) || len(data) < 10_000 {
+			t.Fatalf("%s is not a screenshot (%d bytes)", png, len(data))
+		}
+		t.Logf("screenshot of the demo report: %s", abs)
+		if *update {
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "example-report.png"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,248 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// The HTML report is one self-contained page: styles and script inline, no
+// network (its Content-Security-Policy forbids any), written with
+// html/template so that every name from the inputs is escaped.
+
+//go:embed html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join":     strings.Join,
+	"codeText": codeText,
+	"sev":      func(s rules.Severity) string { return s.String() },
+	"entryIDs": entryIDs,
+	"cellText": cellText,
+}).Parse(htmlSource))
+
+// htmlPage is what the template renders.
+type htmlPage struct {
+	Version    string
+	Trust      []string
+	Resources  int
+	Summary    string
+	Counts     []htmlCount
+	Incomplete string
+	Gaps       []htmlGap
+	Notes      []string
+	Map        accessMap
+	Rules      []string
+	Severities []string
+	Entries    []htmlEntry
+	Suppressed []htmlEntry
+	// Hidden counts suppressed findings not listed.
+	Hidden int
+}
+
+type htmlCount struct {
+	Severity string
+	N        int
+}
+
+type htmlGap struct{ Where, What, Code, Message string }
+
+type htmlEntry struct {
+	Anchor     string
+	ID         int
+	Severity   string
+	Rules      []string
+	Title      string
+	Where      string
+	WhereTitle string
+	Source     string
+	Who        []string
+	WhoMore    int
+	What       string
+	Actions    string
+	Conditions []string
+	Proof      string
+	Fix        string
+	Suppressed string
+	Frameworks []string
+	// Search is what the text filter matches besides the entry's text:
+	// the full resource name and every principal, lowercased.
+	Search string
+}
+
+func writeHTML(w io.Writer, v *view, o Options) error {
+	entries := Group(v.active)
+	p := htmlPage{
+		Version:   o.Version,
+		Trust:     trustText(o.Trust),
+		Resources: v.resources,
+		Map:       buildAccessMap(entries),
+	}
+	if p.Version == "" {
+		p.Version = "dev"
+	}
+	for _, s := range rules.Severities() {
+		if n := v.counts[s]; n > 0 {
+			p.Counts = append(p.Counts, htmlCount{s.String(), n})
+		}
+		p.Severities = append(p.Severities, s.String())
+	}
+	switch {
+	case v.total() == 0 && v.resources == 0:
+		p.Summary = "No findings. No repositories or registries were among the inputs."
+	case v.total() == 0:
+		p.Summary = fmt.Sprintf("No findings: %s assessed.", plural(v.resources, "resource", "resources"))
+	default:
+		p.Summary = fmt.Sprintf("%s (%s) from %s in %s.", plural(len(entries), "problem", "problems"),
+			v.countsText(), plural(v.total(), "finding", "findings"), plural(v.resources, "resource", "resources"))
+	}
+	if n := len(v.gaps); n > 0 {
+		p.Incomplete = fmt.Sprintf("INCOMPLETE: %s could not be assessed. This report covers only what could be read and evaluated; "+
+			"what the gaps hide may be open.", plural(n, "input", "inputs"))
+	}
+	for _, g := range v.gaps {
+		what := g.Resource
+		if what == "" {
+			what = gapScope(g)
+		}
+		p.Gaps = append(p.Gaps, htmlGap{Where: gapWhere(g), What: what, Code: string(g.Code), Message: g.Message})
+	}
+	for _, n := range v.notes {
+		p.Notes = append(p.Notes, noteText(n))
+	}
+	for _, e := range entries {
+		p.Entries = append(p.Entries, newHTMLEntry("e", e))
+		for _, id := range e.Rules {
+			if !slices.Contains(p.Rules, id) {
+				p.Rules = append(p.Rules, id)
+			}
+		}
+	}
+	slices.Sort(p.Rules)
+	if o.ShowSuppressed {
+		for _, e := range Group(v.suppressed) {
+			p.Suppressed = append(p.Suppressed, newHTMLEntry("s", e))
+		}
+	} else {
+		p.Hidden = len(v.suppressed)
+	}
+	return htmlTemplate.Execute(w, p)
+}
+
+func noteText(n estate.Note) string {
+	if n.Source != "" {
+		return n.Source + ": " + n.Message
+	}
+	return n.Message
+}
+
+// trustText describes the zone of trust in a few phrases.
+func trustText(t Trust) []string {
+	var out []string
+	if t.Account != "" {
+		out = append(out, "account "+t.Account+" (the owner of the inputs)")
+	}
+	for _, a := range t.Accounts {
+		out = append(out, "account "+a)
+	}
+	for _, o := range t.OrgIDs {
+		out = append(out, "organization "+o)
+	}
+	for _, o := range t.OrgPaths {
+		out = append(out, "organization path "+o)
+	}
+	return out
+}
+
+func newHTMLEntry(prefix string, e Entry) htmlEntry {
+	h := htmlEntry{
+		Anchor:     fmt.Sprintf("%s%d", prefix, e.ID),
+		ID:         e.ID,
+		Severity:   e.Severity.String(),
+		Rules:      e.Rules,
+		Title:      e.Title,
+		Where:      e.Resource,
+		WhereTitle: e.Resource,
+		Source:     location(e.Findings[0]),
+		Conditions: e.Conditions,
+		Proof:      e.Proof,
+		Fix:        e.Fix,
+		Suppressed: e.Suppressed,
+		Frameworks: frameworkList(e.Findings[0].Frameworks),
+	}
+	if r := rowFor(e, e.Findings[0]); e.Kind == ByStatement && r.Kind != rowOther {
+		h.Where = r.Kind + " " + r.Label
+		if r.Kind == rowRegistry {
+			h.Where = r.Label
+		}
+	}
+	if e.Kind == ByRule {
+		h.Where = plural(len(e.Principals), "principal", "principals")
+	}
+	who := e.Principals
+	for i, p := range who {
+		if p == "*" {
+			who = slices.Clone(who)
+			who[i] = "anyone (*)"
+		}
+	}
+	if len(who) > maxPrincipals {
+		h.WhoMore = len(who) - maxPrincipals
+		who = who[:maxPrincipals]
+	}
+	h.Who = who
+	var classes []string
+	for _, a := range e.Actions {
+		if c := actionClass(a); !slices.Contains(classes, c) {
+			classes = append(classes, c)
+		}
+	}
+	var ordered []string
+	for _, c := range mapClasses {
+		if slices.Contains(classes, c) {
+			ordered = append(ordered, c)
+		}
+	}
+	if len(e.Actions) > 0 {
+		h.What = strings.Join(ordered, ", ")
+		h.Actions = strings.Join(e.Actions, ", ")
+	}
+	// The page's text holds the rest.
+	h.Search = strings.ToLower(strings.Join(append([]string{e.Resource}, e.Principals...), " "))
+	return h
+}
+
+// codeText turns text whose commands are in backticks into HTML: the
+// commands as code, everything escaped.
+func codeText(s string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(s, "`") {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(part))
+		}
+	}
+	return template.HTML(b.String())
+}
+
+// entryIDs reads "1 2" for the data attribute of a cell.
+func entryIDs(ids []int) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = fmt.Sprint(id)
+	}
+	return strings.Join(s, " ")
+}
+
+// cellText is a cell's accessible description: who can do what, how bad.
+func cellText(col mapColumn, row mapRow, c mapCell) string {
+	return fmt.Sprintf("%s: %s on %s (%s; %s)", col.Title, strings.Join(c.Classes, ", "), row.Label,
+		c.Severity, strings.Join(c.Rules, ", "))
+}
