@@ -24,6 +24,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -127,6 +128,12 @@ func Default(dir string, now time.Time) (*Config, error) {
 // file in messages. Every problem found is returned, joined; each is an
 // *policy.Error.
 func Parse(data []byte, file string, now time.Time) (*Config, error) {
+	// A byte-order mark or UTF-16 (what Windows PowerShell writes) is
+	// decoded, as every input is.
+	data, err := textenc.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	p := &parser{file: file, now: now, c: &Config{File: file}}
 	doc, err := p.decode(data)
 	if err != nil {

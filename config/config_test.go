@@ -312,3 +312,29 @@ func TestCheckPrincipalPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestParseEncodings: a config that Windows PowerShell wrote (UTF-16LE
+// with a byte-order mark), or one with a UTF-8 byte-order mark, reads as
+// its text; UTF-16 cut in the middle of a character is an error naming the
+// file.
+func TestParseEncodings(t *testing.T) {
+	text := "account: \"111122223333\"\n"
+	utf16le := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		utf16le = append(utf16le, byte(r), byte(r>>8))
+	}
+	for name, data := range map[string][]byte{
+		"utf-16le":  utf16le,
+		"utf-8 bom": append([]byte("\uFEFF"), text...),
+	} {
+		c, err := Parse(data, ".ecrguard.yaml", time.Now())
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if c.Account != "111122223333" {
+			t.Errorf("%s: account %q, want 111122223333", name, c.Account)
+		}
+	}
+	if _, err := Parse(utf16le[:len(utf16le)-1], ".ecrguard.yaml", time.Now()); err == nil || !strings.Contains(err.Error(), ".ecrguard.yaml") {
+		t.Errorf("odd UTF-16: error %v, want one naming the file", err)
+	}
+}

@@ -814,7 +814,7 @@ func (l *loader) varFilePath(f string) string {
 // its name ends in .json. A JSON file's values are literal, as Terraform
 // reads them (a "${...}" in a string is text, not a reference).
 func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
-	data, err := fs.ReadFile(l.fsys, f)
+	data, err := readText(l.fsys, f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
 	}

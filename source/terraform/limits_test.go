@@ -211,3 +211,28 @@ func TestValueBudget(t *testing.T) {
 		t.Errorf("no gap for local.s6: %v", est.Gaps)
 	}
 }
+
+// TestVariableFileEncodings: a terraform.tfvars that Windows PowerShell
+// wrote (UTF-16LE with a byte-order mark), or one with a UTF-8 byte-order
+// mark, is read as its text, as the module's own files are.
+func TestVariableFileEncodings(t *testing.T) {
+	utf16le := func(s string) string {
+		b := []byte{0xFF, 0xFE}
+		for _, r := range s {
+			b = append(b, byte(r), byte(r>>8))
+		}
+		return string(b)
+	}
+	for name, tfvars := range map[string]string{
+		"utf-16le": utf16le("a = \"from-powershell\"\r\n"),
+		"utf-8 bom": "\uFEFFa = \"from-powershell\"\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			est := load(t, map[string]string{
+				"main.tf":          "variable \"a\" { default = \"x\" }\nresource \"aws_ecr_repository\" \"a\" { name = var.a }\n",
+				"terraform.tfvars": tfvars,
+			}, Options{Account: acct})
+			findRepo(t, est, acct, "from-powershell")
+		})
+	}
+}
