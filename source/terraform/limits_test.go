@@ -224,7 +224,7 @@ func TestVariableFileEncodings(t *testing.T) {
 		return string(b)
 	}
 	for name, tfvars := range map[string]string{
-		"utf-16le": utf16le("a = \"from-powershell\"\r\n"),
+		"utf-16le":  utf16le("a = \"from-powershell\"\r\n"),
 		"utf-8 bom": "\uFEFFa = \"from-powershell\"\n",
 	} {
 		t.Run(name, func(t *testing.T) {
