@@ -87,8 +87,9 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 	if p.Version == "" {
 		p.Version = "dev"
 	}
+	problems := v.entryCounts()
 	for _, s := range rules.Severities() {
-		if n := v.counts[s]; n > 0 {
+		if n := problems[s]; n > 0 {
 			p.Counts = append(p.Counts, htmlCount{s.String(), n})
 		}
 		p.Severities = append(p.Severities, s.String())
@@ -99,8 +100,9 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 	case v.total() == 0:
 		p.Summary = fmt.Sprintf("No findings: %s assessed.", plural(v.resources, "resource", "resources"))
 	default:
-		p.Summary = fmt.Sprintf("%s (%s) from %s in %s.", plural(len(entries), "problem", "problems"),
-			v.countsText(), plural(v.total(), "finding", "findings"), plural(v.resources, "resource", "resources"))
+		p.Summary = fmt.Sprintf("%s (%s) on %s, from %s (%s); %s assessed.",
+			plural(len(entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
+			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
 	if n := len(v.gaps); n > 0 {
 		p.Incomplete = fmt.Sprintf("INCOMPLETE: %s could not be assessed. This report covers only what could be read and evaluated; "+
