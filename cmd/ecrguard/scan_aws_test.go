@@ -387,7 +387,7 @@ func TestScanAWSInterrupted(t *testing.T) {
 	srv.AddFault(livetest.Fault{API: "ecr:GetRepositoryPolicy", Resource: "partner", Delay: 10 * time.Second})
 	awsEnv(t, srv)
 	inTempDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	root := newRootCommand(&stdout, &stderr, livetest.Retryer)
