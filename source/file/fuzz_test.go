@@ -14,7 +14,13 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`))
 	f.Add([]byte(`{"registryId":"111122223333","repositoryName":"app","policyText":"{\"Statement\":[]}"}`))
 	f.Add([]byte(`{"tags":[{"Key":"a","Value":"b"}]}`))
-	names := []string{"x.json", "scps/x.json", "app.tags.json"}
+	// What the AWS CLI prints when a repository has no policy, an inline
+	// policy of aws iam get-role-policy, and a policy as Windows PowerShell
+	// writes it (UTF-16LE with a byte-order mark).
+	f.Add([]byte("\nAn error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'app' in the registry with id '111122223333'\n"))
+	f.Add([]byte(`{"RoleName":"ci","PolicyName":"ecr","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}}`))
+	f.Add([]byte("\xff\xfe{\x00}\x00"))
+	names := []string{"x.json", "scps/x.json", "app.tags.json", "registry-policy.json"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, name := range names {
 			for _, opts := range []Options{{}, {Account: "111122223333", Region: "eu-west-1"}} {
