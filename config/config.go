@@ -132,7 +132,7 @@ func Parse(data []byte, file string, now time.Time) (*Config, error) {
 	// decoded, as every input is.
 	data, err := textenc.Decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, &policy.Error{Pos: policy.Pos{File: file}, Msg: err.Error()}
 	}
 	p := &parser{file: file, now: now, c: &Config{File: file}}
 	doc, err := p.decode(data)
