@@ -431,7 +431,7 @@ func snapPolicyOf(p *Policy) (*snapPolicy, error) {
 		if p.Doc == nil {
 			return nil, fmt.Errorf("snapshot: policy %q has neither text nor a document", p.Name)
 		}
-		b, err := encodeDocument(p.Doc)
+		b, err := policy.Encode(p.Doc, policy.EncodeOptions{Exact: true})
 		if err != nil {
 			return nil, fmt.Errorf("snapshot: policy %q: %w", p.Name, err)
 		}

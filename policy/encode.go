@@ -13,10 +13,24 @@ import (
 // string, as AWS itself returns them. Unknown values are written as their
 // description. The output is deterministic.
 func Marshal(doc *Document) ([]byte, error) {
+	return Encode(doc, EncodeOptions{})
+}
+
+// EncodeOptions say how Encode writes a document.
+type EncodeOptions struct {
+	// Exact writes the document as it is, to be read back the same:
+	// every list as a list, principal kinds in their order, an empty
+	// Condition kept; a value not known until deployment has no JSON form
+	// and is an error.
+	Exact bool
+}
+
+// Encode encodes doc as Marshal does, or exactly (EncodeOptions.Exact).
+func Encode(doc *Document, o EncodeOptions) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("{\n")
 	first := true
-	field := func(indent, key string, v any) error {
+	field := func(indent, key string, v any) {
 		if !first {
 			b.WriteString(",\n")
 		}
@@ -25,34 +39,31 @@ func Marshal(doc *Document) ([]byte, error) {
 		writeString(&b, key)
 		b.WriteString(": ")
 		writeIndented(&b, v, indent)
-		return nil
 	}
 	if doc.Version != "" {
-		if err := field("  ", "Version", doc.Version); err != nil {
-			return nil, err
-		}
+		field("  ", "Version", doc.Version)
 	}
 	if doc.ID != "" {
-		if err := field("  ", "Id", doc.ID); err != nil {
-			return nil, err
-		}
+		field("  ", "Id", doc.ID)
 	}
 	if !first {
 		b.WriteString(",\n")
 	}
 	b.WriteString("  \"Statement\": [")
+	e := encoder{exact: o.Exact}
 	for i, s := range doc.Statements {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n    {\n")
 		first = true
-		for _, kv := range statementFields(s) {
-			if err := field("      ", kv.key, kv.value); err != nil {
-				return nil, err
-			}
+		for _, kv := range e.statementFields(s) {
+			field("      ", kv.key, kv.value)
 		}
 		b.WriteString("\n    }")
+	}
+	if e.err != nil {
+		return nil, e.err
 	}
 	if len(doc.Statements) > 0 {
 		b.WriteString("\n  ")
@@ -61,23 +72,33 @@ func Marshal(doc *Document) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// encoder turns statements into ordered values, and keeps the first
+// value that an exact encoding cannot write.
+type encoder struct {
+	exact bool
+	err   error
+}
+
 type keyValue struct {
 	key   string
 	value any
 }
 
-func stringOrList(vs []Value) any {
-	if len(vs) == 1 {
+func (e *encoder) stringOrList(vs []Value) any {
+	if len(vs) == 1 && !e.exact {
 		return vs[0].Text
 	}
 	out := make([]string, len(vs))
 	for i, v := range vs {
+		if v.Unknown && e.exact && e.err == nil {
+			e.err = fmt.Errorf("%s: the value %q is not known until apply and cannot be written as JSON", v.Pos, v.Text)
+		}
 		out[i] = v.Text
 	}
 	return out
 }
 
-func principalValue(p *Principal) any {
+func (e *encoder) principalValue(p *Principal) any {
 	if p.Wildcard {
 		return "*"
 	}
@@ -89,35 +110,37 @@ func principalValue(p *Principal) any {
 		}
 		byKind[e.Kind] = append(byKind[e.Kind], e.Value)
 	}
-	sort.Strings(kinds)
+	if !e.exact {
+		sort.Strings(kinds)
+	}
 	out := orderedObject{}
 	for _, k := range kinds {
-		out = append(out, keyValue{k, stringOrList(byKind[k])})
+		out = append(out, keyValue{k, e.stringOrList(byKind[k])})
 	}
 	return out
 }
 
-func statementFields(s *Statement) []keyValue {
+func (e *encoder) statementFields(s *Statement) []keyValue {
 	var out []keyValue
 	if s.Sid != "" {
 		out = append(out, keyValue{"Sid", s.Sid})
 	}
 	out = append(out, keyValue{"Effect", s.Effect.String()})
 	if s.Principal != nil {
-		out = append(out, keyValue{"Principal", principalValue(s.Principal)})
+		out = append(out, keyValue{"Principal", e.principalValue(s.Principal)})
 	}
 	if s.NotPrincipal != nil {
-		out = append(out, keyValue{"NotPrincipal", principalValue(s.NotPrincipal)})
+		out = append(out, keyValue{"NotPrincipal", e.principalValue(s.NotPrincipal)})
 	}
-	for _, e := range []struct {
+	for _, l := range []struct {
 		key string
 		vs  []Value
 	}{{"Action", s.Action}, {"NotAction", s.NotAction}, {"Resource", s.Resource}, {"NotResource", s.NotResource}} {
-		if e.vs != nil {
-			out = append(out, keyValue{e.key, stringOrList(e.vs)})
+		if l.vs != nil {
+			out = append(out, keyValue{l.key, e.stringOrList(l.vs)})
 		}
 	}
-	if len(s.Conditions) > 0 {
+	if len(s.Conditions) > 0 || (e.exact && s.Conditions != nil) {
 		ops := orderedObject{}
 		index := map[string]int{}
 		for _, c := range s.Conditions {
@@ -128,7 +151,7 @@ func statementFields(s *Statement) []keyValue {
 				ops = append(ops, keyValue{c.Operator, orderedObject{}})
 			}
 			keys := ops[i].value.(orderedObject)
-			ops[i].value = append(keys, keyValue{c.Key, stringOrList(c.Values)})
+			ops[i].value = append(keys, keyValue{c.Key, e.stringOrList(c.Values)})
 		}
 		out = append(out, keyValue{"Condition", ops})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -122,7 +123,7 @@ func TestWriteIndentedMatchesEncodingJSON(t *testing.T) {
 				continue
 			}
 			for _, s := range doc.Statements {
-				for _, kv := range statementFields(s) {
+				for _, kv := range (&encoder{}).statementFields(s) {
 					values = append(values, kv.value)
 				}
 			}
@@ -140,5 +141,49 @@ func TestWriteIndentedMatchesEncodingJSON(t *testing.T) {
 				t.Errorf("writeIndented(%#v, %q):\n%s\nwant\n%s", v, indent, b.String(), want)
 			}
 		}
+	}
+}
+
+// TestEncodeExact: an exact encoding reads back as the same document (one-
+// value lists stay lists, principal kinds keep their order, an empty
+// Condition stays), where Marshal writes AWS's shorter form; an unknown
+// value is an error.
+func TestEncodeExact(t *testing.T) {
+	src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["ecr.amazonaws.com"],"AWS":["arn:aws:iam::111122223333:root"]},"Action":["ecr:BatchGetImage"],"Resource":["*"]}]}`
+	doc, err := Parse([]byte(src), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, err := Encode(doc, EncodeOptions{Exact: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal(exact, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(src), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("exact encoding\n%s\nreads as %v, want %v", exact, got, want)
+	}
+	if i, j := bytes.Index(exact, []byte(`"Service"`)), bytes.Index(exact, []byte(`"AWS"`)); i < 0 || j < i {
+		t.Errorf("exact encoding reorders the principal kinds:\n%s", exact)
+	}
+	short, err := Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(short, []byte(`"Action": "ecr:BatchGetImage"`)) || bytes.Contains(short, []byte(`"Condition"`)) {
+		t.Errorf("Marshal is not AWS's short form:\n%s", short)
+	}
+	doc.Statements[0].Conditions = []Condition{}
+	if exact, _ := Encode(doc, EncodeOptions{Exact: true}); !bytes.Contains(exact, []byte(`"Condition": {}`)) {
+		t.Errorf("an empty Condition is not kept:\n%s", exact)
+	}
+	doc.Statements[0].Action[0].Unknown = true
+	if _, err := Encode(doc, EncodeOptions{Exact: true}); err == nil {
+		t.Error("an unknown value encodes exactly")
 	}
 }
