@@ -474,16 +474,9 @@ func (m *module) varValue(name string) cty.Value {
 		m.l.note(m.dir, fmt.Sprintf("var.%s is not declared in %s; read as unknown", name, m.dir))
 		return cty.DynamicVal
 	}
-	switch v.state {
-	case evaluating:
-		return cty.DynamicVal
-	case evaluated:
-		return v.val
-	}
-	v.state = evaluating
-	v.val = m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
-	v.state = evaluated
-	return v.val
+	return v.value.get(func() cty.Value {
+		return m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
+	})
 }
 
 func (m *module) computeVar(v *variable) cty.Value {
@@ -569,16 +562,9 @@ func (m *module) localValue(name string) cty.Value {
 		m.l.note(m.dir, fmt.Sprintf("local.%s is not defined in %s; read as unknown", name, m.dir))
 		return cty.DynamicVal
 	}
-	switch lv.state {
-	case evaluating:
-		return cty.DynamicVal
-	case evaluated:
-		return lv.val
-	}
-	lv.state = evaluating
-	lv.val = m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
-	lv.state = evaluated
-	return lv.val
+	return lv.value.get(func() cty.Value {
+		return m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
+	})
 }
 
 // moduleValue returns a module call's outputs (only outs, or all when nil).
