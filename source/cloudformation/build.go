@@ -438,37 +438,35 @@ func (b *cfnBuilder) group(r *resource) {
 // target finds (or, for one the template does not define, creates) the
 // role, user or group named s.
 func (b *cfnBuilder) target(kind string, s strVal, by string) (*estate.Role, *estate.User, *estate.Group) {
-	t := b.t
 	iam := b.iamData()
-	name := s.text
 	switch kind {
 	case "role":
-		if x := b.roles[name]; x != nil {
-			return x, nil, nil
-		}
-		x := &estate.Role{Name: name, Path: "/", ARN: iamARN(t.account, "role", "/", name)}
-		t.note(s.pos, fmt.Sprintf("role %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-		iam.Roles = append(iam.Roles, x)
-		b.roles[name] = x
-		return x, nil, nil
+		return findOrAdd(b, b.roles, &iam.Roles, kind, s, by, func(arn string) *estate.Role {
+			return &estate.Role{Name: s.text, Path: "/", ARN: arn}
+		}), nil, nil
 	case "user":
-		if x := b.users[name]; x != nil {
-			return nil, x, nil
-		}
-		x := &estate.User{Name: name, Path: "/", ARN: iamARN(t.account, "user", "/", name)}
-		t.note(s.pos, fmt.Sprintf("user %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-		iam.Users = append(iam.Users, x)
-		b.users[name] = x
-		return nil, x, nil
+		return nil, findOrAdd(b, b.users, &iam.Users, kind, s, by, func(arn string) *estate.User {
+			return &estate.User{Name: s.text, Path: "/", ARN: arn}
+		}), nil
 	}
-	if x := b.groups[name]; x != nil {
-		return nil, nil, x
+	return nil, nil, findOrAdd(b, b.groups, &iam.Groups, kind, s, by, func(arn string) *estate.Group {
+		return &estate.Group{Name: s.text, Path: "/", ARN: arn}
+	})
+}
+
+// findOrAdd returns the principal of byName named s, or makes one (with
+// path /) from its ARN, adds it to list and byName, and notes that only
+// what by gives it is known.
+func findOrAdd[T any](b *cfnBuilder, byName map[string]*T, list *[]*T, kind string, s strVal, by string, create func(arn string) *T) *T {
+	name := s.text
+	if x := byName[name]; x != nil {
+		return x
 	}
-	x := &estate.Group{Name: name, Path: "/", ARN: iamARN(t.account, "group", "/", name)}
-	t.note(s.pos, fmt.Sprintf("group %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-	iam.Groups = append(iam.Groups, x)
-	b.groups[name] = x
-	return nil, nil, x
+	x := create(iamARN(b.t.account, kind, "/", name))
+	b.t.note(s.pos, fmt.Sprintf("%s %s is not defined in this template; only what %s gives it is known (its path is taken as /)", kind, name, by))
+	*list = append(*list, x)
+	byName[name] = x
+	return x
 }
 
 // attachments applies fn to each role, user and group a policy resource
@@ -482,8 +480,7 @@ func (b *cfnBuilder) attachments(r *resource, p *estate.Policy, fn func(*estate.
 			if !s.known {
 				t.note(s.pos, fmt.Sprintf("one of the %s of %s (%s) is not known until deployment", strings.ToLower(l.prop), r.id, s.text))
 				if p != nil && !detached {
-					a := t.est.Account(t.account)
-					a.Detached = append(a.Detached, p)
+					b.detach(p)
 					detached = true
 				}
 				continue
@@ -513,7 +510,17 @@ func (b *cfnBuilder) managedPolicy(r *resource) {
 	})
 }
 
-func (b *cfnBuilder) policy(r *resource) {
+// detach records p as attached to a principal that is not known until
+// deployment.
+func (b *cfnBuilder) detach(p *estate.Policy) {
+	a := b.t.est.Account(b.t.account)
+	a.Detached = append(a.Detached, p)
+}
+
+// inlinePolicy reads the PolicyDocument of an inline policy resource (nil
+// when there is none or it is a gap), named by its PolicyName or, when that
+// is not known, its logical id.
+func (b *cfnBuilder) inlinePolicy(r *resource) *estate.Policy {
 	t := b.t
 	pname := t.str(r.props.get("PolicyName"))
 	label := pname.text
@@ -521,7 +528,15 @@ func (b *cfnBuilder) policy(r *resource) {
 		label = r.id
 	}
 	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
-	if !ok || p == nil {
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func (b *cfnBuilder) policy(r *resource) {
+	p := b.inlinePolicy(r)
+	if p == nil {
 		return
 	}
 	b.attachments(r, p, func(role *estate.Role, u *estate.User, g *estate.Group) {
@@ -540,20 +555,14 @@ func (b *cfnBuilder) singlePolicy(r *resource) {
 	case "AWS::IAM::GroupPolicy":
 		kind, prop = "group", "GroupName"
 	}
-	pname := t.str(r.props.get("PolicyName"))
-	label := pname.text
-	if !pname.known {
-		label = r.id
-	}
-	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
-	if !ok || p == nil {
+	p := b.inlinePolicy(r)
+	if p == nil {
 		return
 	}
 	who := t.str(r.props.get(prop))
 	if !who.known {
 		t.note(who.pos, fmt.Sprintf("the %s of %s (%s) is not known until deployment; the policy is analysed as attached to an unknown principal", prop, r.id, who.text))
-		a := t.est.Account(t.account)
-		a.Detached = append(a.Detached, p)
+		b.detach(p)
 		return
 	}
 	inline, _ := policyLists(b.target(kind, who, r.id))

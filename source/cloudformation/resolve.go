@@ -426,25 +426,19 @@ func (t *tmpl) pathOf(r *resource) string {
 
 // physicalID is what Ref of a resource returns, where ecrguard knows it.
 func (t *tmpl) physicalID(r *resource, pos policy.Pos) *iacdoc.Value {
+	var prop string
 	switch r.typ {
 	case "AWS::ECR::Repository":
-		if name, ok := t.nameOf(r, "RepositoryName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::Role":
-		if name, ok := t.nameOf(r, "RoleName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::User":
-		if name, ok := t.nameOf(r, "UserName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::Group":
-		if name, ok := t.nameOf(r, "GroupName"); ok {
-			return iacdoc.Str(name, pos)
-		}
+		prop = "RepositoryName"
+	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+		_, prop = iamKind(r.typ)
 	case "AWS::IAM::ManagedPolicy":
 		return t.getAtt(r.id, "PolicyArn", pos)
+	default:
+		return nil
+	}
+	if name, ok := t.nameOf(r, prop); ok {
+		return iacdoc.Str(name, pos)
 	}
 	return nil
 }
