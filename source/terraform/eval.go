@@ -243,6 +243,18 @@ type needs struct {
 	modAll map[string]bool
 }
 
+// addNames adds to set the name tr reads (var.NAME, local.NAME), or every
+// name of all when tr does not say which (var[each.key]).
+func addNames[T any](set map[string]bool, tr hcl.Traversal, all map[string]T) {
+	if name, ok := attrName(tr, 1); ok {
+		set[name] = true
+		return
+	}
+	for name := range all {
+		set[name] = true
+	}
+}
+
 func attrName(tr hcl.Traversal, i int) (string, bool) {
 	if i >= len(tr) {
 		return "", false
@@ -290,21 +302,9 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 		}
 		switch root {
 		case "var":
-			if name, ok := attrName(tr, 1); ok {
-				n.vars[name] = true
-			} else {
-				for name := range m.vars {
-					n.vars[name] = true
-				}
-			}
+			addNames(n.vars, tr, m.vars)
 		case "local":
-			if name, ok := attrName(tr, 1); ok {
-				n.locals[name] = true
-			} else {
-				for name := range m.locals {
-					n.locals[name] = true
-				}
-			}
+			addNames(n.locals, tr, m.locals)
 		case "path":
 			mod := relPath(m.l.root, m.dir)
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
