@@ -397,9 +397,7 @@ func (b *cfnBuilder) role(r *resource) {
 	role.Inline = b.inline(r, role.ARN)
 	role.Attached = b.arns(r, "ManagedPolicyArns")
 	role.Boundary = b.boundary(r)
-	iam := b.iamData()
-	iam.Roles = append(iam.Roles, role)
-	b.roles[name] = role
+	register(&b.iamData().Roles, b.roles, name, role)
 }
 
 func (b *cfnBuilder) user(r *resource) {
@@ -419,9 +417,7 @@ func (b *cfnBuilder) user(r *resource) {
 			t.gap(g.pos, u.ARN, estate.GapUnknownUntilDeploy, fmt.Sprintf("a group of %s (%s) is not known until deployment", r.id, g.text))
 		}
 	}
-	iam := b.iamData()
-	iam.Users = append(iam.Users, u)
-	b.users[name] = u
+	register(&b.iamData().Users, b.users, name, u)
 }
 
 func (b *cfnBuilder) group(r *resource) {
@@ -430,9 +426,7 @@ func (b *cfnBuilder) group(r *resource) {
 	g := &estate.Group{Name: name, Path: path, ARN: iamARN(t.account, "group", path, name)}
 	g.Inline = b.inline(r, g.ARN)
 	g.Attached = b.arns(r, "ManagedPolicyArns")
-	iam := b.iamData()
-	iam.Groups = append(iam.Groups, g)
-	b.groups[name] = g
+	register(&b.iamData().Groups, b.groups, name, g)
 }
 
 // target finds (or, for one the template does not define, creates) the
@@ -464,9 +458,14 @@ func findOrAdd[T any](b *cfnBuilder, byName map[string]*T, list *[]*T, kind stri
 	}
 	x := create(iamARN(b.t.account, kind, "/", name))
 	b.t.note(s.pos, fmt.Sprintf("%s %s is not defined in this template; only what %s gives it is known (its path is taken as /)", kind, name, by))
+	register(list, byName, name, x)
+	return x
+}
+
+// register adds x to list and to byName under name.
+func register[T any](list *[]*T, byName map[string]*T, name string, x *T) {
 	*list = append(*list, x)
 	byName[name] = x
-	return x
 }
 
 // attachments applies fn to each role, user and group a policy resource
