@@ -560,25 +560,29 @@ func (b *builder) inlinePolicy(r rsrc) {
 		b.detach(r, p, who)
 		return
 	}
-	switch {
-	case t.role != nil:
-		t.role.Inline = append(t.role.Inline, p)
-	case t.user != nil:
-		t.user.Inline = append(t.user.Inline, p)
-	case t.group != nil:
-		t.group.Inline = append(t.group.Inline, p)
+	if inline, _ := t.lists(); inline != nil {
+		*inline = append(*inline, p)
 	}
 }
 
 func (b *builder) attach(t target, arn string) {
+	if _, attached := t.lists(); attached != nil {
+		*attached = append(*attached, arn)
+	}
+}
+
+// lists returns the inline policies and the attached policy ARNs of t's
+// principal (nil, nil for none).
+func (t target) lists() (inline *[]*estate.Policy, attached *[]string) {
 	switch {
 	case t.role != nil:
-		t.role.Attached = append(t.role.Attached, arn)
+		return &t.role.Inline, &t.role.Attached
 	case t.user != nil:
-		t.user.Attached = append(t.user.Attached, arn)
+		return &t.user.Inline, &t.user.Attached
 	case t.group != nil:
-		t.group.Attached = append(t.group.Attached, arn)
+		return &t.group.Inline, &t.group.Attached
 	}
+	return nil, nil
 }
 
 func (b *builder) attachment(r rsrc) {
