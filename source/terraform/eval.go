@@ -56,13 +56,16 @@ type loader struct {
 }
 
 // note records an informational message once.
-func (l *loader) note(source, msg string) {
+func (l *loader) note(source, msg string) { addNoteOnce(l.est, l.noted, source, msg) }
+
+// addNoteOnce adds a note to est unless noted says it was added before.
+func addNoteOnce(est *estate.Estate, noted map[string]bool, source, msg string) {
 	k := source + "\x00" + msg
-	if l.noted[k] {
+	if noted[k] {
 		return
 	}
-	l.noted[k] = true
-	l.est.AddNote(estate.Note{Source: source, Message: msg})
+	noted[k] = true
+	est.AddNote(estate.Note{Source: source, Message: msg})
 }
 
 // gap records something that could not be assessed, once per position and
