@@ -373,13 +373,8 @@ func (o *planObject) str(name string) sval {
 	if !ok || v == nil {
 		return out
 	}
-	out.set = true
-	if s, ok := scalar(v); ok {
-		out.text, out.known = s, true
-		return out
-	}
-	out.text = name + " (not a string)"
-	return out
+	s, ok := scalar(v)
+	return out.setTo(name, s, ok)
 }
 
 func (o *planObject) strs(name string) []sval {
