@@ -259,12 +259,9 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 		if arg.kind != seqNode || len(arg.elems) != 3 {
 			return unk()
 		}
-		cond, _ := arg.elems[0].str()
-		switch t.condition(cond, depth+1) {
-		case triTrue:
-			return t.resolve(arg.elems[1], depth+1)
-		case triFalse:
-			return t.resolve(arg.elems[2], depth+1)
+		cond, taken := t.ifBranch(arg, depth)
+		if taken != nil {
+			return t.resolve(taken, depth+1)
 		}
 		// Both branches are possible: known only if they agree.
 		a, ra := t.resolve(arg.elems[1], depth+1)
@@ -422,6 +419,19 @@ func (t *tmpl) pathOf(r *resource) string {
 		return v.Text
 	}
 	return ""
+}
+
+// ifBranch returns the condition of an Fn::If's [condition, then, else]
+// and the branch it takes, or nil when either is possible.
+func (t *tmpl) ifBranch(arg *node, depth int) (cond string, taken *node) {
+	cond, _ = arg.elems[0].str()
+	switch t.condition(cond, depth+1) {
+	case triTrue:
+		return cond, arg.elems[1]
+	case triFalse:
+		return cond, arg.elems[2]
+	}
+	return cond, nil
 }
 
 // physicalID is what Ref of a resource returns, where ecrguard knows it.
