@@ -212,12 +212,18 @@ func (b *cfnBuilder) repository(r *resource) {
 		repo.EncryptionType = s.text
 	}
 	repo.Tags, repo.TagsKnown = t.tags(r.props.get("Tags"))
-	pn := r.props.get("RepositoryPolicyText")
+	b.repoPolicy(r, repo, "RepositoryPolicyText", "RepositoryPolicyText of "+r.id)
+}
+
+// repoPolicy sets repo's policy from the property prop of r: none when it
+// is absent, unread when it is a gap.
+func (b *cfnBuilder) repoPolicy(r *resource, repo *estate.Repository, prop, name string) {
+	pn := r.props.get(prop)
 	if pn == nil {
 		repo.SetPolicy(nil)
 		return
 	}
-	pol, ok := t.document(r, pn, "RepositoryPolicyText of "+r.id, repo.ARN)
+	pol, ok := b.t.document(r, pn, name, repo.ARN)
 	if !ok {
 		repo.Policy, repo.PolicyState = nil, estate.Unread
 		return
@@ -309,17 +315,7 @@ func (b *cfnBuilder) creationTemplate(r *resource) {
 	repo := b.region.Repository(name)
 	repo.Source = r.pos
 	repo.Tags, repo.TagsKnown = t.tags(r.props.get("ResourceTags"))
-	pn := r.props.get("RepositoryPolicy")
-	if pn == nil {
-		repo.SetPolicy(nil)
-		return
-	}
-	pol, ok := t.document(r, pn, "RepositoryPolicy of "+r.id+" (repositories created under "+name+")", repo.ARN)
-	if !ok {
-		repo.Policy, repo.PolicyState = nil, estate.Unread
-		return
-	}
-	repo.SetPolicy(pol)
+	b.repoPolicy(r, repo, "RepositoryPolicy", "RepositoryPolicy of "+r.id+" (repositories created under "+name+")")
 }
 
 // inline reads a Policies list ([{PolicyName, PolicyDocument}]).
