@@ -212,12 +212,18 @@ func (b *cfnBuilder) repository(r *resource) {
 		repo.EncryptionType = s.text
 	}
 	repo.Tags, repo.TagsKnown = t.tags(r.props.get("Tags"))
-	pn := r.props.get("RepositoryPolicyText")
+	b.repoPolicy(r, repo, "RepositoryPolicyText", "RepositoryPolicyText of "+r.id)
+}
+
+// repoPolicy sets repo's policy from the property prop of r: none when it
+// is absent, unread when it is a gap.
+func (b *cfnBuilder) repoPolicy(r *resource, repo *estate.Repository, prop, name string) {
+	pn := r.props.get(prop)
 	if pn == nil {
 		repo.SetPolicy(nil)
 		return
 	}
-	pol, ok := t.document(r, pn, "RepositoryPolicyText of "+r.id, repo.ARN)
+	pol, ok := b.t.document(r, pn, name, repo.ARN)
 	if !ok {
 		repo.Policy, repo.PolicyState = nil, estate.Unread
 		return
@@ -309,17 +315,7 @@ func (b *cfnBuilder) creationTemplate(r *resource) {
 	repo := b.region.Repository(name)
 	repo.Source = r.pos
 	repo.Tags, repo.TagsKnown = t.tags(r.props.get("ResourceTags"))
-	pn := r.props.get("RepositoryPolicy")
-	if pn == nil {
-		repo.SetPolicy(nil)
-		return
-	}
-	pol, ok := t.document(r, pn, "RepositoryPolicy of "+r.id+" (repositories created under "+name+")", repo.ARN)
-	if !ok {
-		repo.Policy, repo.PolicyState = nil, estate.Unread
-		return
-	}
-	repo.SetPolicy(pol)
+	b.repoPolicy(r, repo, "RepositoryPolicy", "RepositoryPolicy of "+r.id+" (repositories created under "+name+")")
 }
 
 // inline reads a Policies list ([{PolicyName, PolicyDocument}]).
@@ -397,9 +393,7 @@ func (b *cfnBuilder) role(r *resource) {
 	role.Inline = b.inline(r, role.ARN)
 	role.Attached = b.arns(r, "ManagedPolicyArns")
 	role.Boundary = b.boundary(r)
-	iam := b.iamData()
-	iam.Roles = append(iam.Roles, role)
-	b.roles[name] = role
+	register(&b.iamData().Roles, b.roles, name, role)
 }
 
 func (b *cfnBuilder) user(r *resource) {
@@ -419,9 +413,7 @@ func (b *cfnBuilder) user(r *resource) {
 			t.gap(g.pos, u.ARN, estate.GapUnknownUntilDeploy, fmt.Sprintf("a group of %s (%s) is not known until deployment", r.id, g.text))
 		}
 	}
-	iam := b.iamData()
-	iam.Users = append(iam.Users, u)
-	b.users[name] = u
+	register(&b.iamData().Users, b.users, name, u)
 }
 
 func (b *cfnBuilder) group(r *resource) {
@@ -430,45 +422,46 @@ func (b *cfnBuilder) group(r *resource) {
 	g := &estate.Group{Name: name, Path: path, ARN: iamARN(t.account, "group", path, name)}
 	g.Inline = b.inline(r, g.ARN)
 	g.Attached = b.arns(r, "ManagedPolicyArns")
-	iam := b.iamData()
-	iam.Groups = append(iam.Groups, g)
-	b.groups[name] = g
+	register(&b.iamData().Groups, b.groups, name, g)
 }
 
 // target finds (or, for one the template does not define, creates) the
 // role, user or group named s.
 func (b *cfnBuilder) target(kind string, s strVal, by string) (*estate.Role, *estate.User, *estate.Group) {
-	t := b.t
 	iam := b.iamData()
-	name := s.text
 	switch kind {
 	case "role":
-		if x := b.roles[name]; x != nil {
-			return x, nil, nil
-		}
-		x := &estate.Role{Name: name, Path: "/", ARN: iamARN(t.account, "role", "/", name)}
-		t.note(s.pos, fmt.Sprintf("role %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-		iam.Roles = append(iam.Roles, x)
-		b.roles[name] = x
-		return x, nil, nil
+		return findOrAdd(b, b.roles, &iam.Roles, kind, s, by, func(arn string) *estate.Role {
+			return &estate.Role{Name: s.text, Path: "/", ARN: arn}
+		}), nil, nil
 	case "user":
-		if x := b.users[name]; x != nil {
-			return nil, x, nil
-		}
-		x := &estate.User{Name: name, Path: "/", ARN: iamARN(t.account, "user", "/", name)}
-		t.note(s.pos, fmt.Sprintf("user %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-		iam.Users = append(iam.Users, x)
-		b.users[name] = x
-		return nil, x, nil
+		return nil, findOrAdd(b, b.users, &iam.Users, kind, s, by, func(arn string) *estate.User {
+			return &estate.User{Name: s.text, Path: "/", ARN: arn}
+		}), nil
 	}
-	if x := b.groups[name]; x != nil {
-		return nil, nil, x
+	return nil, nil, findOrAdd(b, b.groups, &iam.Groups, kind, s, by, func(arn string) *estate.Group {
+		return &estate.Group{Name: s.text, Path: "/", ARN: arn}
+	})
+}
+
+// findOrAdd returns the principal of byName named s, or makes one (with
+// path /) from its ARN, adds it to list and byName, and notes that only
+// what by gives it is known.
+func findOrAdd[T any](b *cfnBuilder, byName map[string]*T, list *[]*T, kind string, s strVal, by string, create func(arn string) *T) *T {
+	name := s.text
+	if x := byName[name]; x != nil {
+		return x
 	}
-	x := &estate.Group{Name: name, Path: "/", ARN: iamARN(t.account, "group", "/", name)}
-	t.note(s.pos, fmt.Sprintf("group %s is not defined in this template; only what %s gives it is known (its path is taken as /)", name, by))
-	iam.Groups = append(iam.Groups, x)
-	b.groups[name] = x
-	return nil, nil, x
+	x := create(iamARN(b.t.account, kind, "/", name))
+	b.t.note(s.pos, fmt.Sprintf("%s %s is not defined in this template; only what %s gives it is known (its path is taken as /)", kind, name, by))
+	register(list, byName, name, x)
+	return x
+}
+
+// register adds x to list and to byName under name.
+func register[T any](list *[]*T, byName map[string]*T, name string, x *T) {
+	*list = append(*list, x)
+	byName[name] = x
 }
 
 // attachments applies fn to each role, user and group a policy resource
@@ -482,8 +475,7 @@ func (b *cfnBuilder) attachments(r *resource, p *estate.Policy, fn func(*estate.
 			if !s.known {
 				t.note(s.pos, fmt.Sprintf("one of the %s of %s (%s) is not known until deployment", strings.ToLower(l.prop), r.id, s.text))
 				if p != nil && !detached {
-					a := t.est.Account(t.account)
-					a.Detached = append(a.Detached, p)
+					b.detach(p)
 					detached = true
 				}
 				continue
@@ -513,7 +505,17 @@ func (b *cfnBuilder) managedPolicy(r *resource) {
 	})
 }
 
-func (b *cfnBuilder) policy(r *resource) {
+// detach records p as attached to a principal that is not known until
+// deployment.
+func (b *cfnBuilder) detach(p *estate.Policy) {
+	a := b.t.est.Account(b.t.account)
+	a.Detached = append(a.Detached, p)
+}
+
+// inlinePolicy reads the PolicyDocument of an inline policy resource (nil
+// when there is none or it is a gap), named by its PolicyName or, when that
+// is not known, its logical id.
+func (b *cfnBuilder) inlinePolicy(r *resource) *estate.Policy {
 	t := b.t
 	pname := t.str(r.props.get("PolicyName"))
 	label := pname.text
@@ -521,7 +523,15 @@ func (b *cfnBuilder) policy(r *resource) {
 		label = r.id
 	}
 	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
-	if !ok || p == nil {
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func (b *cfnBuilder) policy(r *resource) {
+	p := b.inlinePolicy(r)
+	if p == nil {
 		return
 	}
 	b.attachments(r, p, func(role *estate.Role, u *estate.User, g *estate.Group) {
@@ -540,20 +550,14 @@ func (b *cfnBuilder) singlePolicy(r *resource) {
 	case "AWS::IAM::GroupPolicy":
 		kind, prop = "group", "GroupName"
 	}
-	pname := t.str(r.props.get("PolicyName"))
-	label := pname.text
-	if !pname.known {
-		label = r.id
-	}
-	p, ok := t.document(r, r.props.get("PolicyDocument"), "inline policy "+label+" ("+r.id+")", "")
-	if !ok || p == nil {
+	p := b.inlinePolicy(r)
+	if p == nil {
 		return
 	}
 	who := t.str(r.props.get(prop))
 	if !who.known {
 		t.note(who.pos, fmt.Sprintf("the %s of %s (%s) is not known until deployment; the policy is analysed as attached to an unknown principal", prop, r.id, who.text))
-		a := t.est.Account(t.account)
-		a.Detached = append(a.Detached, p)
+		b.detach(p)
 		return
 	}
 	inline, _ := policyLists(b.target(kind, who, r.id))

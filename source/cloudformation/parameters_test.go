@@ -5,6 +5,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -81,7 +82,7 @@ Resources:
                 - !Sub arn:aws:iam::${PartnerAccount}:${AWS::Region}
             Action: ecr:BatchGetImage
 `
-	s := stmt(t, findRepo(t, load(t, src, Options{Account: acct}), "app"), "Partner")
+	s := iacdoctest.Statement(t, findRepo(t, load(t, src, Options{Account: acct}), "app"), "Partner")
 	var got []policy.Value
 	for _, e := range s.Principal.Entries {
 		got = append(got, policy.Value{Text: e.Value.Text, Unknown: e.Value.Unknown, AccountUnknown: e.Value.AccountUnknown})
@@ -100,7 +101,7 @@ Resources:
 			t.Errorf("principal %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	s = stmt(t, findRepo(t, load(t, src, Options{Account: acct, Region: "us-east-1", Parameters: map[string]string{"PartnerAccount": "444455556666"}}), "app"), "Partner")
+	s = iacdoctest.Statement(t, findRepo(t, load(t, src, Options{Account: acct, Region: "us-east-1", Parameters: map[string]string{"PartnerAccount": "444455556666"}}), "app"), "Partner")
 	if e := s.Principal.Entries[1].Value; e.Text != "arn:aws:iam::444455556666:root" || e.Unknown || e.AccountUnknown {
 		t.Errorf("with the parameter: %+v", e)
 	}

@@ -259,12 +259,9 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 		if arg.kind != seqNode || len(arg.elems) != 3 {
 			return unk()
 		}
-		cond, _ := arg.elems[0].str()
-		switch t.condition(cond, depth+1) {
-		case triTrue:
-			return t.resolve(arg.elems[1], depth+1)
-		case triFalse:
-			return t.resolve(arg.elems[2], depth+1)
+		cond, taken := t.ifBranch(arg, depth)
+		if taken != nil {
+			return t.resolve(taken, depth+1)
 		}
 		// Both branches are possible: known only if they agree.
 		a, ra := t.resolve(arg.elems[1], depth+1)
@@ -424,27 +421,34 @@ func (t *tmpl) pathOf(r *resource) string {
 	return ""
 }
 
+// ifBranch returns the condition of an Fn::If's [condition, then, else]
+// and the branch it takes, or nil when either is possible.
+func (t *tmpl) ifBranch(arg *node, depth int) (cond string, taken *node) {
+	cond, _ = arg.elems[0].str()
+	switch t.condition(cond, depth+1) {
+	case triTrue:
+		return cond, arg.elems[1]
+	case triFalse:
+		return cond, arg.elems[2]
+	}
+	return cond, nil
+}
+
 // physicalID is what Ref of a resource returns, where ecrguard knows it.
 func (t *tmpl) physicalID(r *resource, pos policy.Pos) *iacdoc.Value {
+	var prop string
 	switch r.typ {
 	case "AWS::ECR::Repository":
-		if name, ok := t.nameOf(r, "RepositoryName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::Role":
-		if name, ok := t.nameOf(r, "RoleName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::User":
-		if name, ok := t.nameOf(r, "UserName"); ok {
-			return iacdoc.Str(name, pos)
-		}
-	case "AWS::IAM::Group":
-		if name, ok := t.nameOf(r, "GroupName"); ok {
-			return iacdoc.Str(name, pos)
-		}
+		prop = "RepositoryName"
+	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+		_, prop = iamKind(r.typ)
 	case "AWS::IAM::ManagedPolicy":
 		return t.getAtt(r.id, "PolicyArn", pos)
+	default:
+		return nil
+	}
+	if name, ok := t.nameOf(r, prop); ok {
+		return iacdoc.Str(name, pos)
 	}
 	return nil
 }

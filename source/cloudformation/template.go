@@ -425,12 +425,9 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 			return v, nil
 		case "Fn::If":
 			if arg.kind == seqNode && len(arg.elems) == 3 {
-				cond, _ := arg.elems[0].str()
-				switch t.condition(cond, depth+1) {
-				case triTrue:
-					return t.policyValue(arg.elems[1], depth+1)
-				case triFalse:
-					return t.policyValue(arg.elems[2], depth+1)
+				cond, taken := t.ifBranch(arg, depth)
+				if taken != nil {
+					return t.policyValue(taken, depth+1)
 				}
 				return t.eitherPolicy(n, cond, arg.elems[1], arg.elems[2], depth)
 			}

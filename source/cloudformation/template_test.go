@@ -55,32 +55,6 @@ func findRepo(t *testing.T, est *estate.Estate, name string) *estate.Repository 
 	return nil
 }
 
-func stmt(t *testing.T, r *estate.Repository, sid string) *policy.Statement {
-	t.Helper()
-	if r.Policy == nil {
-		t.Fatalf("repository %s has no policy (state %d)", r.Name, r.PolicyState)
-	}
-	for _, s := range r.Policy.Doc.Statements {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	t.Fatalf("repository %s: no statement %q", r.Name, sid)
-	return nil
-}
-
-func principals(s *policy.Statement) []policy.Value {
-	p := s.Principal
-	if p == nil {
-		p = s.NotPrincipal
-	}
-	var out []policy.Value
-	for _, e := range p.Entries {
-		out = append(out, e.Value)
-	}
-	return out
-}
-
 // The policies of testdata/iac/raw, written in a YAML template (short-form
 // tags, objects, JSON strings in literal blocks, !Sub bodies, !Join,
 // !FindInMap, !If) and in a JSON template (long-form intrinsics), read the
@@ -129,10 +103,10 @@ func TestPositions(t *testing.T) {
 		// A JSON string in a literal block: the lines of the block.
 		{yml, "secure-transport", "AnyoneOverTLS", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "52:13"},
 		{yml, "secure-transport", "AnyoneOverTLS", "condition key", func(s *policy.Statement) policy.Pos { return s.Conditions[0].Pos }, y + "57:38"},
-		{yml, "partner", "PartnerPull", "principal (!Sub)", func(s *policy.Statement) policy.Pos { return principals(s)[0].Pos }, y + "75:20"},
+		{yml, "partner", "PartnerPull", "principal (!Sub)", func(s *policy.Statement) policy.Pos { return iacdoctest.Principals(s)[0].Pos }, y + "75:20"},
 		// A !Sub body: the lines of the block, substitutions at theirs.
 		{yml, "not-principal", "OnlyAdminDeletes", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "140:13"},
-		{yml, "not-principal", "OnlyAdminDeletes", "second NotPrincipal", func(s *policy.Statement) policy.Pos { return principals(s)[1].Pos }, y + "145:17"},
+		{yml, "not-principal", "OnlyAdminDeletes", "second NotPrincipal", func(s *policy.Statement) policy.Pos { return iacdoctest.Principals(s)[1].Pos }, y + "145:17"},
 		{yml, "invalid", "Typo", "action", func(s *policy.Statement) policy.Pos { return s.Action[0].Pos }, y + "119:21"},
 		{yml, "invalid", "AllowNotPrincipal", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, y + "120:13"},
 		{jsn, "public-app", "PublicPull", "statement", func(s *policy.Statement) policy.Pos { return s.Pos }, j + "49:13"},
@@ -142,7 +116,7 @@ func TestPositions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.repo+"/"+tc.sid+"/"+tc.what, func(t *testing.T) {
-			if got := tc.got(stmt(t, findRepo(t, tc.est, tc.repo), tc.sid)).String(); got != tc.want {
+			if got := tc.got(iacdoctest.Statement(t, findRepo(t, tc.est, tc.repo), tc.sid)).String(); got != tc.want {
 				t.Errorf("%s at %s, want %s", tc.what, got, tc.want)
 			}
 		})
@@ -157,13 +131,13 @@ func TestPositions(t *testing.T) {
 func TestUnknownParameter(t *testing.T) {
 	for _, f := range []string{"../../testdata/iac/cloudformation/template.yaml", "../../testdata/iac/cloudformation/template.json"} {
 		est := loadFile(t, f, Options{Account: acct})
-		p := principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
+		p := iacdoctest.Principals(iacdoctest.Statement(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
 		if len(p) != 1 || !p[0].Unknown || p[0].Text != "!Ref PartnerArn" {
 			t.Errorf("%s: principal %+v, want unknown !Ref PartnerArn", f, p)
 		}
 		// Given a value, it is known.
 		est = loadFile(t, f, Options{Account: acct, Parameters: map[string]string{"PartnerArn": "arn:aws:iam::444455556666:root"}})
-		p = principals(stmt(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
+		p = iacdoctest.Principals(iacdoctest.Statement(t, findRepo(t, est, "unknown-principal"), "PartnerPull"))
 		if p[0].Unknown || p[0].Text != "arn:aws:iam::444455556666:root" {
 			t.Errorf("%s: principal %+v with the parameter given", f, p)
 		}
@@ -180,14 +154,14 @@ func TestUnknownAccount(t *testing.T) {
 			repo = r
 		}
 	}
-	p := principals(repo.Policy.Doc.Statements[0])
+	p := iacdoctest.Principals(repo.Policy.Doc.Statements[0])
 	if !p[0].Unknown || p[0].Text != `!Sub "arn:aws:iam::${AWS::AccountId}:root"` {
 		t.Errorf("principal %+v", p)
 	}
 	// Inside a !Sub body, the unknown is the variable, within its string.
 	for _, r := range est.Account("").Region("us-east-1").Repositories() {
 		if r.Name == "not-principal" {
-			p := principals(r.Policy.Doc.Statements[0])
+			p := iacdoctest.Principals(r.Policy.Doc.Statements[0])
 			if !p[0].Unknown || p[0].Text != "arn:aws:iam::${AWS::AccountId}:root" {
 				t.Errorf("principal %+v", p)
 			}
@@ -306,7 +280,7 @@ Resources:
 	s := findRepo(t, est, "uri").Policy.Doc.Statements[0]
 	// A role without RoleName: the expression that gives the generated
 	// name (!Ref Role) stands for it, as a placeholder no real name equals.
-	if p := principals(s); p[0].Unknown || p[0].Text != "arn:aws:iam::111122223333:role/ci/<!Ref Role>" {
+	if p := iacdoctest.Principals(s); p[0].Unknown || p[0].Text != "arn:aws:iam::111122223333:role/ci/<!Ref Role>" {
 		t.Errorf("principal %+v", p)
 	}
 	if s.Resource[0].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/uri" || s.Resource[1].Text != "arn:aws:ecr:eu-west-1:111122223333:repository/<!Ref R8>" {
@@ -404,7 +378,7 @@ Resources:
       RepositoryPolicy: '{"Version": "2012-10-17", "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}'
 `, Options{Account: acct})
 	r := findRepo(t, est, "prod/*")
-	if s := stmt(t, r, "Public"); s.Pos.String() != "t.yaml:8:66" {
+	if s := iacdoctest.Statement(t, r, "Public"); s.Pos.String() != "t.yaml:8:66" {
 		t.Errorf("statement at %s", s.Pos)
 	}
 }
@@ -698,8 +672,8 @@ Resources:
 	findRepo(t, est, "any-env") // true for every allowed value
 	findRepo(t, est, "<!Ref FreeRepo>")
 	repo := findRepo(t, est, "app")
-	stmt(t, repo, "Public")
-	stmt(t, repo, "Guard")
+	iacdoctest.Statement(t, repo, "Public")
+	iacdoctest.Statement(t, repo, "Guard")
 	if len(repo.Policy.Doc.Statements) != 2 {
 		t.Errorf("statements %d, want Public and Guard (OnlyDev is a Deny of one branch only)", len(repo.Policy.Doc.Statements))
 	}

@@ -374,10 +374,16 @@ func (b *builder) addRole(addr string, role *estate.Role) {
 	if prev := b.roles[role.Name]; prev != nil && addr != "" {
 		b.notef("", fmt.Sprintf("two resources define role %s; %s is used", role.Name, addr))
 	}
-	iam.Roles = append(iam.Roles, role)
-	b.roles[role.Name] = role
+	register(&iam.Roles, b.roles, b.roleAddr, role.Name, addr, role)
+}
+
+// register adds x to list, to byName under name and, for a resource (addr
+// not ""), to byAddr under addr.
+func register[T any](list *[]*T, byName, byAddr map[string]*T, name, addr string, x *T) {
+	*list = append(*list, x)
+	byName[name] = x
 	if addr != "" {
-		b.roleAddr[addr] = role
+		byAddr[addr] = x
 	}
 }
 
@@ -423,19 +429,13 @@ func (b *builder) user(r rsrc) {
 		u.Tags = tags
 	}
 	u.Boundary = b.boundary(r, u.ARN)
-	iam := b.iamData()
-	iam.Users = append(iam.Users, u)
-	b.users[name] = u
-	b.userAddr[r.addr] = u
+	register(&b.iamData().Users, b.users, b.userAddr, name, r.addr, u)
 }
 
 func (b *builder) group(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
 	g := &estate.Group{Name: name, Path: path, ARN: iamARN(b.account, "group", path, name)}
-	iam := b.iamData()
-	iam.Groups = append(iam.Groups, g)
-	b.groups[name] = g
-	b.groupAddr[r.addr] = g
+	register(&b.iamData().Groups, b.groups, b.groupAddr, name, r.addr, g)
 }
 
 func (b *builder) managedPolicy(r rsrc) {
@@ -502,35 +502,37 @@ func (b *builder) target(r rsrc, kind principalKind, attr string, s sval) (targe
 	if i := strings.LastIndexByte(name, '/'); strings.HasPrefix(name, "arn:") && i >= 0 {
 		name = name[i+1:]
 	}
-	iam := b.iamData()
 	switch kind {
 	case kindRole:
-		if x := b.roles[name]; x != nil {
-			return target{role: x}, true
-		}
-		x := &estate.Role{Name: name, Path: "/", ARN: iamARN(b.account, "role", "/", name)}
-		b.note(s.pos, fmt.Sprintf("role %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
-		b.addRole("", x)
-		return target{role: x}, true
+		return target{role: findOrAdd(b, b.roles, "role", name, s.pos, r.addr, func(arn string) *estate.Role {
+			x := &estate.Role{Name: name, Path: "/", ARN: arn}
+			b.addRole("", x)
+			return x
+		})}, true
 	case kindUser:
-		if x := b.users[name]; x != nil {
-			return target{user: x}, true
-		}
-		x := &estate.User{Name: name, Path: "/", ARN: iamARN(b.account, "user", "/", name)}
-		b.note(s.pos, fmt.Sprintf("user %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
-		iam.Users = append(iam.Users, x)
-		b.users[name] = x
-		return target{user: x}, true
+		return target{user: findOrAdd(b, b.users, "user", name, s.pos, r.addr, func(arn string) *estate.User {
+			x := &estate.User{Name: name, Path: "/", ARN: arn}
+			register(&b.iamData().Users, b.users, nil, name, "", x)
+			return x
+		})}, true
 	default:
-		if x := b.groups[name]; x != nil {
-			return target{group: x}, true
-		}
-		x := &estate.Group{Name: name, Path: "/", ARN: iamARN(b.account, "group", "/", name)}
-		b.note(s.pos, fmt.Sprintf("group %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", name, r.addr))
-		iam.Groups = append(iam.Groups, x)
-		b.groups[name] = x
-		return target{group: x}, true
+		return target{group: findOrAdd(b, b.groups, "group", name, s.pos, r.addr, func(arn string) *estate.Group {
+			x := &estate.Group{Name: name, Path: "/", ARN: arn}
+			register(&b.iamData().Groups, b.groups, nil, name, "", x)
+			return x
+		})}, true
 	}
+}
+
+// findOrAdd returns the principal of byName named name, or, for one the
+// configuration does not define, the one create makes (with path /) from
+// its ARN and adds, noting that only what by gives it is known.
+func findOrAdd[T any](b *builder, byName map[string]*T, kind, name string, pos policy.Pos, by string, create func(arn string) *T) *T {
+	if x := byName[name]; x != nil {
+		return x
+	}
+	b.note(pos, fmt.Sprintf("%s %s is not defined in this configuration; only what %s gives it is known (its path is taken as /)", kind, name, by))
+	return create(iamARN(b.account, kind, "/", name))
 }
 
 // detach records an identity policy whose principal is not known: it is
@@ -558,25 +560,29 @@ func (b *builder) inlinePolicy(r rsrc) {
 		b.detach(r, p, who)
 		return
 	}
-	switch {
-	case t.role != nil:
-		t.role.Inline = append(t.role.Inline, p)
-	case t.user != nil:
-		t.user.Inline = append(t.user.Inline, p)
-	case t.group != nil:
-		t.group.Inline = append(t.group.Inline, p)
+	if inline, _ := t.lists(); inline != nil {
+		*inline = append(*inline, p)
 	}
 }
 
 func (b *builder) attach(t target, arn string) {
+	if _, attached := t.lists(); attached != nil {
+		*attached = append(*attached, arn)
+	}
+}
+
+// lists returns the inline policies and the attached policy ARNs of t's
+// principal (nil, nil for none).
+func (t target) lists() (inline *[]*estate.Policy, attached *[]string) {
 	switch {
 	case t.role != nil:
-		t.role.Attached = append(t.role.Attached, arn)
+		return &t.role.Inline, &t.role.Attached
 	case t.user != nil:
-		t.user.Attached = append(t.user.Attached, arn)
+		return &t.user.Inline, &t.user.Attached
 	case t.group != nil:
-		t.group.Attached = append(t.group.Attached, arn)
+		return &t.group.Inline, &t.group.Attached
 	}
+	return nil, nil
 }
 
 func (b *builder) attachment(r rsrc) {

@@ -56,20 +56,6 @@ func repo(t *testing.T, est *estate.Estate, name string) *estate.Repository {
 	return nil
 }
 
-func stmt(t *testing.T, r *estate.Repository, sid string) *policy.Statement {
-	t.Helper()
-	if r.Policy == nil {
-		t.Fatalf("repository %s has no policy", r.Name)
-	}
-	for _, s := range r.Policy.Doc.Statements {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	t.Fatalf("repository %s: no statement %q", r.Name, sid)
-	return nil
-}
-
 // Positions point at the HCL a developer must change: the statement object
 // (or block), and each element's own line, whatever form the policy is
 // written in.
@@ -103,7 +89,7 @@ func TestModulePositions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.repo+"/"+tc.sid+"/"+tc.what, func(t *testing.T) {
-			if got := tc.got(stmt(t, repo(t, est, tc.repo), tc.sid)).String(); got != tc.want {
+			if got := tc.got(iacdoctest.Statement(t, repo(t, est, tc.repo), tc.sid)).String(); got != tc.want {
 				t.Errorf("%s at %s, want %s", tc.what, got, tc.want)
 			}
 		})
@@ -116,7 +102,7 @@ func TestModulePositions(t *testing.T) {
 // Positions in a plan point into the plan file.
 func TestPlanPositions(t *testing.T) {
 	est := loadPlan(t, Options{})
-	s := stmt(t, repo(t, est, "partner"), "PartnerPull")
+	s := iacdoctest.Statement(t, repo(t, est, "partner"), "PartnerPull")
 	if s.Pos.File != "../../testdata/iac/plan/plan.json" || s.Pos.Line != 222 || s.Pos.Col != 83 {
 		t.Errorf("statement at %s, want ../../testdata/iac/plan/plan.json:222:83 (the statement inside the policy string)", s.Pos)
 	}

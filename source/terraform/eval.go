@@ -56,13 +56,16 @@ type loader struct {
 }
 
 // note records an informational message once.
-func (l *loader) note(source, msg string) {
+func (l *loader) note(source, msg string) { addNoteOnce(l.est, l.noted, source, msg) }
+
+// addNoteOnce adds a note to est unless noted says it was added before.
+func addNoteOnce(est *estate.Estate, noted map[string]bool, source, msg string) {
 	k := source + "\x00" + msg
-	if l.noted[k] {
+	if noted[k] {
 		return
 	}
-	l.noted[k] = true
-	l.est.AddNote(estate.Note{Source: source, Message: msg})
+	noted[k] = true
+	est.AddNote(estate.Note{Source: source, Message: msg})
 }
 
 // gap records something that could not be assessed, once per position and
@@ -243,6 +246,18 @@ type needs struct {
 	modAll map[string]bool
 }
 
+// addNames adds to set the name tr reads (var.NAME, local.NAME), or every
+// name of all when tr does not say which (var[each.key]).
+func addNames[T any](set map[string]bool, tr hcl.Traversal, all map[string]T) {
+	if name, ok := attrName(tr, 1); ok {
+		set[name] = true
+		return
+	}
+	for name := range all {
+		set[name] = true
+	}
+}
+
 func attrName(tr hcl.Traversal, i int) (string, bool) {
 	if i >= len(tr) {
 		return "", false
@@ -290,21 +305,9 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 		}
 		switch root {
 		case "var":
-			if name, ok := attrName(tr, 1); ok {
-				n.vars[name] = true
-			} else {
-				for name := range m.vars {
-					n.vars[name] = true
-				}
-			}
+			addNames(n.vars, tr, m.vars)
 		case "local":
-			if name, ok := attrName(tr, 1); ok {
-				n.locals[name] = true
-			} else {
-				for name := range m.locals {
-					n.locals[name] = true
-				}
-			}
+			addNames(n.locals, tr, m.locals)
 		case "path":
 			mod := relPath(m.l.root, m.dir)
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
@@ -474,16 +477,9 @@ func (m *module) varValue(name string) cty.Value {
 		m.l.note(m.dir, fmt.Sprintf("var.%s is not declared in %s; read as unknown", name, m.dir))
 		return cty.DynamicVal
 	}
-	switch v.state {
-	case evaluating:
-		return cty.DynamicVal
-	case evaluated:
-		return v.val
-	}
-	v.state = evaluating
-	v.val = m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
-	v.state = evaluated
-	return v.val
+	return v.value.get(func() cty.Value {
+		return m.l.bounded(m.computeVar(v), "var."+v.name, v.block.TypeRange)
+	})
 }
 
 func (m *module) computeVar(v *variable) cty.Value {
@@ -569,16 +565,9 @@ func (m *module) localValue(name string) cty.Value {
 		m.l.note(m.dir, fmt.Sprintf("local.%s is not defined in %s; read as unknown", name, m.dir))
 		return cty.DynamicVal
 	}
-	switch lv.state {
-	case evaluating:
-		return cty.DynamicVal
-	case evaluated:
-		return lv.val
-	}
-	lv.state = evaluating
-	lv.val = m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
-	lv.state = evaluated
-	return lv.val
+	return lv.value.get(func() cty.Value {
+		return m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
+	})
 }
 
 // moduleValue returns a module call's outputs (only outs, or all when nil).

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -68,7 +69,7 @@ resource "aws_ecr_repository_policy" "k" {
 	if repo.Policy == nil || len(repo.Policy.Doc.Statements) != 1 {
 		t.Fatalf("policy %+v", repo.Policy)
 	}
-	ps := principals(repo.Policy.Doc.Statements[0])
+	ps := iacdoctest.Principals(repo.Policy.Doc.Statements[0])
 	if len(ps) != 1 || !ps[0].Unknown || !strings.Contains(ps[0].Text, "var.reader") {
 		t.Errorf("principal %+v, want unknown var.reader", ps)
 	}
@@ -89,7 +90,7 @@ resource "aws_ecr_repository_policy" "k" {
 	est = load(t, files, Options{Account: acct, VarFiles: []string{"prod.tfvars"}})
 	findRepo(t, est, acct, "no")
 	repo = findRepo(t, est, acct, "kept")
-	if ps := principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || ps[0].Unknown || ps[0].Text != "*" {
+	if ps := iacdoctest.Principals(repo.Policy.Doc.Statements[0]); len(ps) != 1 || ps[0].Unknown || ps[0].Text != "*" {
 		t.Errorf("with -var-file prod.tfvars: principal %+v, want prod.tfvars' \"*\"", ps)
 	}
 	noted := false

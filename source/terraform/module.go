@@ -43,8 +43,7 @@ type variable struct {
 	block *hclsyntax.Block
 	def   *hclsyntax.Attribute
 	typ   cty.Type
-	state evalState
-	val   cty.Value
+	value lazy
 	// from says where the value came from, for positions of policies held
 	// in variables.
 	from valueSource
@@ -65,6 +64,12 @@ type valueSource struct {
 
 type local struct {
 	attr  *hclsyntax.Attribute
+	value lazy
+}
+
+// lazy is a value computed on first use and then kept. A value that needs
+// itself (a cycle) reads as unknown while it is being computed.
+type lazy struct {
 	state evalState
 	val   cty.Value
 }
@@ -76,6 +81,20 @@ const (
 	evaluating
 	evaluated
 )
+
+// get returns the value, computing it the first time.
+func (z *lazy) get(compute func() cty.Value) cty.Value {
+	switch z.state {
+	case evaluating:
+		return cty.DynamicVal
+	case evaluated:
+		return z.val
+	}
+	z.state = evaluating
+	z.val = compute()
+	z.state = evaluated
+	return z.val
+}
 
 type moduleCall struct {
 	name   string

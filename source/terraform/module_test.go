@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -48,18 +49,6 @@ func findRepo(t *testing.T, est *estate.Estate, account, name string) *estate.Re
 	}
 	t.Fatalf("no repository %q (have %v)", name, names)
 	return nil
-}
-
-func principals(s *policy.Statement) []policy.Value {
-	p := s.Principal
-	if p == nil {
-		p = s.NotPrincipal
-	}
-	var out []policy.Value
-	for _, e := range p.Entries {
-		out = append(out, e.Value)
-	}
-	return out
 }
 
 func hasGap(est *estate.Estate, code estate.GapCode, substr string) bool {
@@ -142,7 +131,7 @@ resource "aws_ecr_repository_policy" "app" {
 			if r.PolicyState != estate.HasPolicy {
 				t.Fatalf("policy state %d, gaps %v", r.PolicyState, est.Gaps)
 			}
-			ps := principals(r.Policy.Doc.Statements[0])
+			ps := iacdoctest.Principals(r.Policy.Doc.Statements[0])
 			oneAccount := strings.Contains(tc.want, "<")
 			if len(ps) != 1 || ps[0].Unknown == oneAccount || ps[0].AccountUnknown != oneAccount || ps[0].Text != tc.want {
 				t.Errorf("principal %+v, want %q (an unknown account: %v)", ps, tc.want, oneAccount)
@@ -297,7 +286,7 @@ resource "aws_ecr_repository_policy" "n1" {
 	}
 	findRepo(t, est, acct, "n0")
 	r := findRepo(t, est, acct, "n1")
-	if p := principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != acct || p[0].Unknown {
+	if p := iacdoctest.Principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != acct || p[0].Unknown {
 		t.Errorf("principal %+v, want the account (registry_id)", p)
 	}
 }
@@ -353,7 +342,7 @@ output "name" { value = aws_ecr_repository.this.name }
 	if s.Pos.String() != "modules/repo/main.tf:6:3" {
 		t.Errorf("statement at %s", s.Pos)
 	}
-	if p := principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+	if p := iacdoctest.Principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
 		t.Errorf("principals %+v", p)
 	}
 	if !hasNote(est, "both set the policy of repository payments") {
@@ -580,7 +569,7 @@ resource "aws_ecr_repository_policy" "app" {
   })
 }
 `}, Options{Account: acct})
-	p := principals(findRepo(t, est, acct, "app").Policy.Doc.Statements[0])
+	p := iacdoctest.Principals(findRepo(t, est, acct, "app").Policy.Doc.Statements[0])
 	if len(p) != 1 || !p[0].Unknown || p[0].Text != `cidrhost("10.0.0.0/8", 1)` {
 		t.Errorf("principal %+v", p)
 	}

@@ -70,19 +70,20 @@ func checkSource(data []byte, file string, kind syntax) error {
 		}
 		return stack[len(stack)-1].kind
 	}
-	// interp handles ${ and %{ (and their escapes $${ and %%{) in text.
-	interp := func(i int) (int, bool, error) {
+	// interp handles ${ and %{ (and their escapes $${ and %%{) in text:
+	// it returns the index of the last byte it took (i when there is none).
+	interp := func(i int) (int, error) {
 		c := data[i]
 		if c != '$' && c != '%' || i+1 >= len(data) {
-			return i, false, nil
+			return i, nil
 		}
 		if data[i+1] == c && i+2 < len(data) && data[i+2] == '{' {
-			return i + 2, true, nil // escaped: literal text
+			return i + 2, nil // escaped: literal text
 		}
 		if data[i+1] == '{' {
-			return i + 1, true, push(frame{kind: frameInterp}, i)
+			return i + 1, push(frame{kind: frameInterp}, i)
 		}
-		return i, false, nil
+		return i, nil
 	}
 	for i := 0; i < len(data); i++ {
 		c := data[i]
@@ -108,22 +109,16 @@ func checkSource(data []byte, file string, kind syntax) error {
 			case c == '"':
 				stack = stack[:len(stack)-1]
 			case kind != syntaxJSON:
-				j, ok, err := interp(i)
-				if err != nil {
+				var err error
+				if i, err = interp(i); err != nil {
 					return err
-				}
-				if ok {
-					i = j
 				}
 			}
 			continue
 		case frameHeredoc, frameTemplate:
-			j, ok, err := interp(i)
-			if err != nil {
+			var err error
+			if i, err = interp(i); err != nil {
 				return err
-			}
-			if ok {
-				i = j
 			}
 			continue
 		}

@@ -93,12 +93,19 @@ func (o hclObject) str(name string) sval {
 		}
 		return out
 	}
+	s, ok := asString(v)
+	return out.setTo(name, s, ok)
+}
+
+// setTo returns out for an argument that is set: to text when it is a
+// string (ok), else described as not a string.
+func (out sval) setTo(name, text string, ok bool) sval {
 	out.set = true
-	if s, ok := asString(v); ok {
-		out.text, out.known = s, true
-		return out
+	if ok {
+		out.text, out.known = text, true
+	} else {
+		out.text = name + " (not a string)"
 	}
-	out.text = name + " (not a string)"
 	return out
 }
 

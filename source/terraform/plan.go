@@ -126,14 +126,8 @@ type planLoader struct {
 	values map[string]*tfjson.StateResource
 }
 
-func (pl *planLoader) note(source, msg string) {
-	k := source + "\x00" + msg
-	if pl.noted[k] {
-		return
-	}
-	pl.noted[k] = true
-	pl.est.AddNote(estate.Note{Source: source, Message: msg})
-}
+// note records an informational message once.
+func (pl *planLoader) note(source, msg string) { addNoteOnce(pl.est, pl.noted, source, msg) }
 
 func (pl *planLoader) loc(off int) policy.Pos {
 	return policy.FileLocator(pl.data, pl.file)(off)
@@ -379,13 +373,8 @@ func (o *planObject) str(name string) sval {
 	if !ok || v == nil {
 		return out
 	}
-	out.set = true
-	if s, ok := scalar(v); ok {
-		out.text, out.known = s, true
-		return out
-	}
-	out.text = name + " (not a string)"
-	return out
+	s, ok := scalar(v)
+	return out.setTo(name, s, ok)
 }
 
 func (o *planObject) strs(name string) []sval {

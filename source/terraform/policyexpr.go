@@ -58,11 +58,8 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 		})
 		return t.Parse()
 	case *hclsyntax.ConditionalExpr:
-		if b, ok := knownBool(s.eval(e.Condition)); ok {
-			if b {
-				return s.policyValue(e.TrueResult)
-			}
-			return s.policyValue(e.FalseResult)
+		if x, ok := s.branch(e); ok {
+			return s.policyValue(x)
 		}
 	case *hclsyntax.ScopeTraversalExpr:
 		if in := s.policyDocRef(e.Traversal); in != nil {
@@ -235,6 +232,19 @@ func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value
 	return t.Parse()
 }
 
+// branch returns the result a conditional gives when its condition is
+// known.
+func (s *scope) branch(e *hclsyntax.ConditionalExpr) (hclsyntax.Expression, bool) {
+	b, ok := knownBool(s.eval(e.Condition))
+	if !ok {
+		return nil, false
+	}
+	if b {
+		return e.TrueResult, true
+	}
+	return e.FalseResult, true
+}
+
 // structure evaluates expr as a JSON value, keeping the positions of the
 // object and tuple constructors it is written with (and following local
 // values, variables and outputs to the expressions that define them).
@@ -281,11 +291,8 @@ func (s *scope) structure(expr hcl.Expression) *iacdoc.Value {
 	case *hclsyntax.TemplateWrapExpr:
 		return s.structure(e.Wrapped)
 	case *hclsyntax.ConditionalExpr:
-		if b, ok := knownBool(s.eval(e.Condition)); ok {
-			if b {
-				return s.structure(e.TrueResult)
-			}
-			return s.structure(e.FalseResult)
+		if x, ok := s.branch(e); ok {
+			return s.structure(x)
 		}
 	case *hclsyntax.FunctionCallExpr:
 		if e.Name == "jsondecode" && len(e.Args) == 1 && !e.ExpandFinal {

@@ -46,17 +46,12 @@ type instance struct {
 	addr string
 	sc   *scope
 
-	attrs map[string]*attrVal
+	attrs map[string]*lazy
 	// doc memoizes an aws_iam_policy_document's rendering.
 	doc     *iacdoc.Value
 	docErr  error
 	docDone bool
 	docBusy bool
-}
-
-type attrVal struct {
-	state evalState
-	val   cty.Value
 }
 
 // metaArgs are the meta-arguments of resource blocks, not attributes.
@@ -86,7 +81,7 @@ func (r *resource) expand() {
 	file := r.block.TypeRange.Filename
 	where := rangePos(r.block.TypeRange)
 	add := func(key, each cty.Value) {
-		in := &instance{r: r, key: key, each: each, attrs: map[string]*attrVal{}}
+		in := &instance{r: r, key: key, each: each, attrs: map[string]*lazy{}}
 		in.addr = r.addr() + indexKey(key)
 		in.sc = &scope{m: r.m, inst: in}
 		r.insts = append(r.insts, in)
@@ -217,19 +212,12 @@ func (in *instance) object(attrs map[string]bool) cty.Value {
 func (in *instance) attr(name string) cty.Value {
 	a := in.attrs[name]
 	if a == nil {
-		a = &attrVal{}
+		a = &lazy{}
 		in.attrs[name] = a
 	}
-	switch a.state {
-	case evaluating:
-		return cty.DynamicVal
-	case evaluated:
-		return a.val
-	}
-	a.state = evaluating
-	a.val = in.r.m.l.bounded(in.computeAttr(name), in.addr+"."+name, in.r.block.TypeRange)
-	a.state = evaluated
-	return a.val
+	return a.get(func() cty.Value {
+		return in.r.m.l.bounded(in.computeAttr(name), in.addr+"."+name, in.r.block.TypeRange)
+	})
 }
 
 func (in *instance) computeAttr(name string) cty.Value {

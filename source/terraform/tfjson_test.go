@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -85,7 +86,7 @@ func TestTerraformJSON(t *testing.T) {
 	if s.Sid != "Partner" || s.Pos.String() != "cdk.tf.json:18:11" {
 		t.Errorf("statement %q at %s, want Partner at cdk.tf.json:18:11", s.Sid, s.Pos)
 	}
-	if p := principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" || p[0].Unknown {
+	if p := iacdoctest.Principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" || p[0].Unknown {
 		t.Errorf("principals %+v", p)
 	}
 	if c := r.Policy.Doc.Statements[1].Conditions; len(c) != 1 || c[0].Key != "aws:PrincipalOrgID" || c[0].Values[0].Text != "o-abcdefghij" {
@@ -153,7 +154,7 @@ module "repos" {
 		t.Fatalf("policy %+v", r.Policy)
 	}
 	s := r.Policy.Doc.Statements[0]
-	if p := principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+	if p := iacdoctest.Principals(s); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
 		t.Errorf("principals %+v", p)
 	}
 	if s.Pos.File != "modules/repo/main.tf.json" || s.Pos.Line != 12 {
@@ -196,7 +197,7 @@ resource "aws_ecr_repository_policy" "app" {
 `}
 	est := load(t, files, Options{Account: acct, Workspace: "prod"})
 	r := findRepo(t, est, acct, "app-prod")
-	if p := principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+	if p := iacdoctest.Principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
 		t.Errorf("principals %+v", p)
 	}
 	if hasNote(est, "terraform.workspace") {
@@ -214,7 +215,7 @@ resource "aws_ecr_repository_policy" "app" {
 					t.Errorf("repository %s: the workspace was taken as default", repo.Name)
 				}
 				if repo.Policy != nil {
-					if p := principals(repo.Policy.Doc.Statements[0]); len(p) != 1 || !p[0].Unknown {
+					if p := iacdoctest.Principals(repo.Policy.Doc.Statements[0]); len(p) != 1 || !p[0].Unknown {
 						t.Errorf("principal %+v, want unknown", p)
 					}
 				}

@@ -143,3 +143,33 @@ func Equivalent(t *testing.T, est *estate.Estate, refs []Reference) {
 		})
 	}
 }
+
+// Statement returns the statement of r's policy with the given Sid, and
+// fails the test when r has no policy or no such statement.
+func Statement(t testing.TB, r *estate.Repository, sid string) *policy.Statement {
+	t.Helper()
+	if r.Policy == nil {
+		t.Fatalf("repository %s has no policy (state %d)", r.Name, r.PolicyState)
+	}
+	for _, s := range r.Policy.Doc.Statements {
+		if s.Sid == sid {
+			return s
+		}
+	}
+	t.Fatalf("repository %s: no statement %q", r.Name, sid)
+	return nil
+}
+
+// Principals returns the values of s's Principal, or of its NotPrincipal
+// when it has none.
+func Principals(s *policy.Statement) []policy.Value {
+	p := s.Principal
+	if p == nil {
+		p = s.NotPrincipal
+	}
+	var out []policy.Value
+	for _, e := range p.Entries {
+		out = append(out, e.Value)
+	}
+	return out
+}
