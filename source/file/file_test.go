@@ -112,6 +112,22 @@ func gapsOf(e *estate.Estate, file string) []string {
 	return out
 }
 
+// checkGaps reports whether file has no gap (want "") or exactly one, which
+// contains want; when not, the test fails.
+func checkGaps(t *testing.T, e *estate.Estate, file, want string) bool {
+	t.Helper()
+	gaps := gapsOf(e, file)
+	switch {
+	case want == "" && len(gaps) > 0:
+		t.Errorf("unexpected gaps: %q", gaps)
+	case want != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], want)):
+		t.Errorf("gaps = %q, want one containing %q", gaps, want)
+	default:
+		return true
+	}
+	return false
+}
+
 // TestShapes checks each shape's detection and the position and message of
 // each malformed variant.
 func TestShapes(t *testing.T) {
@@ -481,18 +497,8 @@ func TestShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{tt.file: {Data: []byte(tt.data)}}
-			e, err := Load(context.Background(), fsys, []string{"."}, tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gaps := gapsOf(e, tt.file)
-			switch {
-			case tt.gap == "" && len(gaps) > 0:
-				t.Errorf("unexpected gaps: %q", gaps)
-			case tt.gap != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], tt.gap)):
-				t.Errorf("gaps = %q, want one containing %q", gaps, tt.gap)
-			}
+			e := loadMap(t, map[string]string{tt.file: tt.data}, tt.opts)
+			checkGaps(t, e, tt.file, tt.gap)
 			if tt.note != "" {
 				found := false
 				for _, n := range e.Notes {
