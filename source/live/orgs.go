@@ -70,7 +70,9 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 	}
 
 	roots, err := orgPages(ctx, c, apiListRoots, organizations.NewListRootsPaginator(orgs, &organizations.ListRootsInput{}),
-		func(page *organizations.ListRootsOutput) (*string, []orgtypes.Root) { return page.NextToken, page.Roots })
+		func(page *organizations.ListRootsOutput) (*string, []orgtypes.Root) {
+			return page.NextToken, page.Roots
+		})
 	if err != nil {
 		return nil, apiListRoots, err
 	}
@@ -92,7 +94,9 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 	chain := []target{{account, "account"}}
 	for id := account; len(chain) <= maxOrgDepth; {
 		parents, err := orgPages(ctx, c, apiListParents, organizations.NewListParentsPaginator(orgs, &organizations.ListParentsInput{ChildId: aws.String(id)}),
-			func(page *organizations.ListParentsOutput) (*string, []orgtypes.Parent) { return page.NextToken, page.Parents })
+			func(page *organizations.ListParentsOutput) (*string, []orgtypes.Parent) {
+				return page.NextToken, page.Parents
+			})
 		if err != nil {
 			return nil, apiListParents, err
 		}
@@ -128,7 +132,9 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 func (c *collector) scpLevel(ctx context.Context, orgs OrganizationsAPI, targetID, kind string) (*estate.Policy, string, error) {
 	summaries, err := orgPages(ctx, c, apiListPoliciesForTarget, organizations.NewListPoliciesForTargetPaginator(orgs, &organizations.ListPoliciesForTargetInput{
 		TargetId: aws.String(targetID), Filter: orgtypes.PolicyTypeServiceControlPolicy}),
-		func(page *organizations.ListPoliciesForTargetOutput) (*string, []orgtypes.PolicySummary) { return page.NextToken, page.Policies })
+		func(page *organizations.ListPoliciesForTargetOutput) (*string, []orgtypes.PolicySummary) {
+			return page.NextToken, page.Policies
+		})
 	if err != nil {
 		return nil, apiListPoliciesForTarget, err
 	}
