@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -57,19 +58,13 @@ func TestGolden(t *testing.T) {
 			if again := dump(e2); again != got {
 				t.Fatalf("two loads differ:\n%s\n---\n%s", got, again)
 			}
-			golden := filepath.Join("testdata", "golden", tt.name+".txt")
+			path := filepath.Join("testdata", "golden", tt.name+".txt")
 			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				golden.Write(t, path, []byte(got))
 				return
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("estate differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			if want := golden.Read(t, path); got != want {
+				t.Errorf("estate differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
 			}
 		})
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -100,15 +101,9 @@ func TestPermissionsDoc(t *testing.T) {
 	path := filepath.Join("..", "..", "docs", "PERMISSIONS.md")
 	got := PermissionsDoc()
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		golden.Write(t, path, []byte(got))
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (generate it: go test ./source/live -run TestPermissionsDoc -update)", err)
-	}
-	if string(want) != got {
+	if want := golden.Read(t, path); want != got {
 		t.Errorf("%s is out of date with calls.go: run go test ./source/live -run TestPermissionsDoc -update", path)
 	}
 	// The policies in it are valid, and name only real ECR actions.
