@@ -179,14 +179,7 @@ func TestIaCFindingPositions(t *testing.T) {
 				fmt.Fprintf(&sb, "%s %s\n", l.pos, l.text)
 			}
 			got := sb.String()
-			path := filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt")
-			if *update {
-				golden.Write(t, path, []byte(got))
-				return
-			}
-			if want := golden.Read(t, path); got != want {
-				t.Errorf("positions differ from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt"), got, *update)
 		})
 	}
 }

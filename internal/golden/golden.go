@@ -31,3 +31,16 @@ func Read(t testing.TB, path string) string {
 	}
 	return string(want)
 }
+
+// Check compares got with the golden file path and fails the test, showing
+// both, when they differ; with update it rewrites the file instead.
+func Check(t testing.TB, path, got string, update bool) {
+	t.Helper()
+	if update {
+		Write(t, path, []byte(got))
+		return
+	}
+	if want := Read(t, path); got != want {
+		t.Errorf("differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}

@@ -58,14 +58,7 @@ func TestGolden(t *testing.T) {
 			if again := dump(e2); again != got {
 				t.Fatalf("two loads differ:\n%s\n---\n%s", got, again)
 			}
-			path := filepath.Join("testdata", "golden", tt.name+".txt")
-			if *update {
-				golden.Write(t, path, []byte(got))
-				return
-			}
-			if want := golden.Read(t, path); got != want {
-				t.Errorf("estate differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got, *update)
 		})
 	}
 }
