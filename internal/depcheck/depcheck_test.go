@@ -44,7 +44,6 @@ type row struct {
 var table = []row{
 	{path: "internal/jsonpos", layer: 0},
 	{path: "internal/textenc", layer: 0},
-	{path: "internal/golden", layer: 0},
 	{path: "policy", layer: 0},
 	{path: "catalog", layer: 1},
 	{path: "eval", layer: 1},
@@ -68,6 +67,7 @@ var table = []row{
 	{path: "examples", layer: 4},
 	{path: "internal/gen", layer: 4},
 	{path: "internal/conformance", layer: 4},
+	{path: "internal/golden", layer: 4},
 	{path: "internal/iacdoc/iacdoctest", layer: 4},
 	{path: "cmd/ecrguard", layer: 5, router: true, outside: []string{"github.com/spf13/", "golang.org/x/term", "golang.org/x/sys", "github.com/aws/"}},
 	{path: "internal/depcheck", layer: 5},
