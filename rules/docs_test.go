@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -23,12 +24,7 @@ func TestGeneratedDocs(t *testing.T) {
 	}
 	for path, content := range want {
 		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			golden.Write(t, path, []byte(content))
 			continue
 		}
 		got, err := os.ReadFile(path)

@@ -78,21 +78,9 @@ const ownerNote = "the account some Terraform or CloudFormation resources deploy
 func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*estate.Estate, error) {
 	reader := file.NewReader(ctx, file.Options{Account: opts.Account, Region: opts.Region})
 	var r router
-	var jsonFiles []file.File
-	walked := make([][]file.File, len(roots))
-	for i, root := range roots {
-		files, err := reader.Walk(root)
-		if err != nil {
-			return nil, err
-		}
-		walked[i] = files
-		for _, f := range files {
-			if f.JSON() {
-				jsonFiles = append(jsonFiles, f)
-			} else {
-				r.route(f)
-			}
-		}
+	jsonFiles, walked, err := reader.WalkAll(roots, r.route)
+	if err != nil {
+		return nil, err
 	}
 	modules, tfRead, err := r.loadModules(ctx, names, opts)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -178,23 +179,7 @@ func TestIaCFindingPositions(t *testing.T) {
 				fmt.Fprintf(&sb, "%s %s\n", l.pos, l.text)
 			}
 			got := sb.String()
-			golden := filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("positions differ from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt"), got, *update)
 		})
 	}
 }

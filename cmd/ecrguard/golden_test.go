@@ -2,10 +2,11 @@ package main
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden; review the diff by eye")
@@ -32,23 +33,14 @@ func TestDemoGolden(t *testing.T) {
 			if _, again, _ := runCLI(t, args...); again != out {
 				t.Fatal("two runs over the same input differ")
 			}
-			golden := filepath.Join("testdata", "golden", "demo."+tc.ext)
+			path := filepath.Join("testdata", "golden", "demo."+tc.ext)
 			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				golden.Write(t, path, []byte(out))
 				return
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if out != string(want) {
+			if want := golden.Read(t, path); out != want {
 				t.Errorf("demo --format %s differs from %s; first difference at line %d (run with -update after an intended change)",
-					tc.format, golden, firstDiffLine(out, string(want)))
+					tc.format, path, firstDiffLine(out, want))
 			}
 		})
 	}

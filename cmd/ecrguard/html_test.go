@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 // The HTML report is checked in a real browser: headless Chromium loads the
@@ -40,18 +42,12 @@ func TestExampleReport(t *testing.T) {
 	out := demoHTML(t)
 	path := filepath.Join("..", "..", "docs", "example-report.html")
 	if *update {
-		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		golden.Write(t, path, []byte(out))
 		return
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if out != string(want) {
+	if want := golden.Read(t, path); out != want {
 		t.Errorf("demo --format html differs from %s; first difference at line %d (run with -update after an intended change)",
-			path, firstDiffLine(out, string(want)))
+			path, firstDiffLine(out, want))
 	}
 }
 

@@ -217,14 +217,25 @@ func registryOnly(doc *policy.Document) string {
 	return ""
 }
 
+// topArray reads the file's top-level object and the elements of its
+// array member key. When either is missing or malformed, the file is a gap
+// and the object nil.
+func (l *Reader) topArray(in *input, key string) (*object, []*jsonpos.Node) {
+	o := in.objectAt(in.root, "")
+	elems := o.array(key, true)
+	if o.err != nil {
+		l.gapFor(in, estate.GapInvalidInput, o.err, "", "", "")
+		return nil, nil
+	}
+	return o, elems
+}
+
 // describeRepositories reads the output of aws ecr describe-repositories.
 // Repositories whose policy is not given stay Unread: the analysis reports
 // them as not assessed, never as clean.
 func (l *Reader) describeRepositories(in *input) {
-	top := in.objectAt(in.root, "")
-	elems := top.array("repositories", true)
-	if top.err != nil {
-		l.gapFor(in, estate.GapInvalidInput, top.err, "", "", "")
+	top, elems := l.topArray(in, "repositories")
+	if top == nil {
 		return
 	}
 	if m, ok := pageMarker(in.root); ok {
@@ -328,10 +339,8 @@ func (l *Reader) accountSetting(in *input) {
 // NAME.tags.json, NAME naming the repository by the one naming rule of
 // finishNamed.
 func (l *Reader) tags(in *input) {
-	o := in.objectAt(in.root, "")
-	elems := o.array("tags", true)
-	if o.err != nil {
-		l.gapFor(in, estate.GapInvalidInput, o.err, "", "", "")
+	o, elems := l.topArray(in, "tags")
+	if o == nil {
 		return
 	}
 	// {"tags": [...]} is a common shape; only Key/Value lists are tag lists.

@@ -58,14 +58,24 @@ func (o *object) get(key string, required bool) *jsonpos.Node {
 	return v
 }
 
-// str returns the string member key ("" when absent and not required).
-func (o *object) str(key string, required bool) string {
+// typed returns the member key when it is of kind, or nil: when absent, or
+// of another kind (an error that says it expected want).
+func (o *object) typed(key string, required bool, kind jsonpos.Kind, want string) *jsonpos.Node {
 	v := o.get(key, required)
 	if v == nil {
-		return ""
+		return nil
 	}
-	if v.Kind != jsonpos.String {
-		o.fail(v.Off, "%s: expected a string, got %s", o.field(key), v.Kind)
+	if v.Kind != kind {
+		o.fail(v.Off, "%s: expected %s, got %s", o.field(key), want, v.Kind)
+		return nil
+	}
+	return v
+}
+
+// str returns the string member key ("" when absent and not required).
+func (o *object) str(key string, required bool) string {
+	v := o.typed(key, required, jsonpos.String, "a string")
+	if v == nil {
 		return ""
 	}
 	if required && v.Text == "" {
@@ -102,25 +112,16 @@ func (o *object) boolean(key string) (value, ok bool) {
 
 // array returns the elements of the array member key (nil when absent).
 func (o *object) array(key string, required bool) []*jsonpos.Node {
-	v := o.get(key, required)
-	if v == nil {
-		return nil
+	if v := o.typed(key, required, jsonpos.Array, "an array"); v != nil {
+		return v.Elems
 	}
-	if v.Kind != jsonpos.Array {
-		o.fail(v.Off, "%s: expected an array, got %s", o.field(key), v.Kind)
-		return nil
-	}
-	return v.Elems
+	return nil
 }
 
 // sub returns the object member key (nil when absent or not an object).
 func (o *object) sub(key string, required bool) *object {
-	v := o.get(key, required)
+	v := o.typed(key, required, jsonpos.Object, "an object")
 	if v == nil {
-		return nil
-	}
-	if v.Kind != jsonpos.Object {
-		o.fail(v.Off, "%s: expected an object, got %s", o.field(key), v.Kind)
 		return nil
 	}
 	return &object{in: o.in, n: v, what: o.field(key)}

@@ -100,23 +100,15 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 // notes the other files as not the file reader's.
 func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, error) {
 	r := NewReader(ctx, opts)
-	var queue []File
-	walked := make([][]File, len(roots))
-	for i, root := range roots {
-		files, err := r.Walk(root)
-		if err != nil {
-			return nil, err
+	queue, walked, err := r.WalkAll(roots, func(f File) {
+		if kind := iacKind(f.Path); kind != "" {
+			r.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
+		} else {
+			r.Skip(f.Name, "not a .json file: the file reader reads JSON")
 		}
-		walked[i] = files
-		for _, f := range files {
-			if f.JSON() {
-				queue = append(queue, f)
-			} else if kind := iacKind(f.Path); kind != "" {
-				r.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
-			} else {
-				r.Skip(f.Name, "not a .json file: the file reader reads JSON")
-			}
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range queue {
 		if ctx.Err() != nil {
@@ -237,6 +229,28 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 	l.finishIAM()
 	l.finishOwned()
 	return l.est, nil
+}
+
+// WalkAll walks each of roots in turn (see Walk) and returns the JSON files
+// of all of them, in order; it hands every other file to other as the walk
+// finds it. walked[i] are the files of roots[i], for Cover.
+func (l *Reader) WalkAll(roots []Root, other func(File)) (jsonFiles []File, walked [][]File, err error) {
+	walked = make([][]File, len(roots))
+	for i, root := range roots {
+		files, err := l.Walk(root)
+		if err != nil {
+			return nil, nil, err
+		}
+		walked[i] = files
+		for _, f := range files {
+			if f.JSON() {
+				jsonFiles = append(jsonFiles, f)
+			} else {
+				other(f)
+			}
+		}
+	}
+	return jsonFiles, walked, nil
 }
 
 // Walk walks root in lexical order and returns the regular files (and

@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -57,20 +58,7 @@ func TestGolden(t *testing.T) {
 			if again := dump(e2); again != got {
 				t.Fatalf("two loads differ:\n%s\n---\n%s", got, again)
 			}
-			golden := filepath.Join("testdata", "golden", tt.name+".txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("estate differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got, *update)
 		})
 	}
 }
@@ -110,6 +98,22 @@ func gapsOf(e *estate.Estate, file string) []string {
 		}
 	}
 	return out
+}
+
+// checkGaps reports whether file has no gap (want "") or exactly one, which
+// contains want; when not, the test fails.
+func checkGaps(t *testing.T, e *estate.Estate, file, want string) bool {
+	t.Helper()
+	gaps := gapsOf(e, file)
+	switch {
+	case want == "" && len(gaps) > 0:
+		t.Errorf("unexpected gaps: %q", gaps)
+	case want != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], want)):
+		t.Errorf("gaps = %q, want one containing %q", gaps, want)
+	default:
+		return true
+	}
+	return false
 }
 
 // TestShapes checks each shape's detection and the position and message of
@@ -481,18 +485,8 @@ func TestShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{tt.file: {Data: []byte(tt.data)}}
-			e, err := Load(context.Background(), fsys, []string{"."}, tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gaps := gapsOf(e, tt.file)
-			switch {
-			case tt.gap == "" && len(gaps) > 0:
-				t.Errorf("unexpected gaps: %q", gaps)
-			case tt.gap != "" && (len(gaps) != 1 || !strings.Contains(gaps[0], tt.gap)):
-				t.Errorf("gaps = %q, want one containing %q", gaps, tt.gap)
-			}
+			e := loadMap(t, map[string]string{tt.file: tt.data}, tt.opts)
+			checkGaps(t, e, tt.file, tt.gap)
 			if tt.note != "" {
 				found := false
 				for _, n := range e.Notes {

@@ -221,17 +221,75 @@ func (d *details) entityGap(o *object, account, arn string) {
 	d.l.gapFor(d.in, estate.GapInvalidInput, o.err, account, "", arn)
 }
 
+// attachments are the managed policies an entity attaches and its
+// permissions boundary, with where the file names each.
+type attachments struct {
+	arns        []string
+	refs, brefs []ref
+	boundary    string
+}
+
+// attachments reads AttachedManagedPolicies and, when withBoundary,
+// PermissionsBoundary.
+func (d *details) attachments(o *object, who string, withBoundary bool) attachments {
+	var at attachments
+	at.arns, at.refs = d.attached(o, who)
+	if withBoundary {
+		at.boundary, at.brefs = d.boundary(o, who)
+	}
+	return at
+}
+
+// claim returns the IAM account an entity read from o belongs to, with the
+// references of its attachments recorded, or nil when o failed (a gap) or
+// seen says the account already has it (a duplicate: the first description
+// read is used).
+func (d *details) claim(o *object, account, arn string, at attachments, seen func(*iamAccount) bool) *iamAccount {
+	if o.err != nil {
+		d.entityGap(o, account, arn)
+		return nil
+	}
+	a := d.l.iamAccount(account)
+	if seen(a) {
+		d.duplicate(o, account, arn)
+		return nil
+	}
+	d.accounts[account] = true
+	d.add(a, at)
+	return a
+}
+
+// add records the references of an entity's attachments.
+func (d *details) add(a *iamAccount, at attachments) {
+	d.addRefs(a, at.arns, at.refs)
+	if at.boundary != "" {
+		d.addRefs(a, []string{at.boundary}, at.brefs)
+	}
+}
+
+// entity is what a user, group or role of the file says about itself.
+type entity struct {
+	o                            *object
+	name, id, path, account, arn string
+	who                          string // "user/NAME"
+}
+
+// entity reads element i of list (a user, group or role: kind) with its
+// KEYName, KEYId, Path and Arn.
+func (d *details) entity(e *jsonpos.Node, list string, i int, kind, key string) entity {
+	o := d.in.objectAt(e, fmt.Sprintf("%s[%d]", list, i))
+	en := entity{o: o, name: o.str(key+"Name", true), id: o.str(key+"Id", false), path: o.str("Path", false)}
+	en.account, en.arn = d.entityAccount(o, kind)
+	en.who = kind + "/" + en.name
+	return en
+}
+
 func (d *details) user(i int, e *jsonpos.Node) {
-	o := d.in.objectAt(e, fmt.Sprintf("UserDetailList[%d]", i))
-	u := &estate.User{Name: o.str("UserName", true), ID: o.str("UserId", false), Path: o.str("Path", false)}
-	account, arn := d.entityAccount(o, "user")
-	u.ARN = arn
-	who := "user/" + u.Name
-	u.Inline = d.inline(o, "UserPolicyList", who, account, arn)
-	attached, refs := d.attached(o, who)
-	u.Attached = attached
-	boundary, brefs := d.boundary(o, who)
-	u.Boundary = boundary
+	en := d.entity(e, "UserDetailList", i, "user", "User")
+	o, account, arn, who := en.o, en.account, en.arn, en.who
+	u := &estate.User{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "UserPolicyList", who, account, arn)}
+	at := d.attachments(o, who, true)
+	u.Attached, u.Boundary = at.arns, at.boundary
 	var groups []ref
 	for j, g := range o.array("GroupList", false) {
 		if g.Kind != jsonpos.String {
@@ -242,59 +300,37 @@ func (d *details) user(i int, e *jsonpos.Node) {
 		groups = append(groups, ref{who: who, file: d.in.name, pos: d.in.pos(g.Off)})
 	}
 	u.Tags = o.tagList("Tags")
-	if o.err != nil {
-		d.entityGap(o, account, arn)
+	a := d.claim(o, account, arn, at, func(a *iamAccount) bool { return a.users[arn] })
+	if a == nil {
 		return
 	}
-	a := d.l.iamAccount(account)
-	if a.users[arn] {
-		d.duplicate(o, account, arn)
-		return
-	}
-	d.accounts[account] = true
 	a.users[arn] = true
 	a.iam.Users = append(a.iam.Users, u)
-	d.addRefs(a, attached, refs)
-	if boundary != "" {
-		d.addRefs(a, []string{boundary}, brefs)
-	}
 	for k, g := range u.Groups {
 		a.members[g] = append(a.members[g], groups[k])
 	}
 }
 
 func (d *details) group(i int, e *jsonpos.Node) {
-	o := d.in.objectAt(e, fmt.Sprintf("GroupDetailList[%d]", i))
-	g := &estate.Group{Name: o.str("GroupName", true), ID: o.str("GroupId", false), Path: o.str("Path", false)}
-	account, arn := d.entityAccount(o, "group")
-	g.ARN = arn
-	who := "group/" + g.Name
-	g.Inline = d.inline(o, "GroupPolicyList", who, account, arn)
-	attached, refs := d.attached(o, who)
-	g.Attached = attached
-	if o.err != nil {
-		d.entityGap(o, account, arn)
+	en := d.entity(e, "GroupDetailList", i, "group", "Group")
+	o, account, arn, who := en.o, en.account, en.arn, en.who
+	g := &estate.Group{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "GroupPolicyList", who, account, arn)}
+	at := d.attachments(o, who, false)
+	g.Attached = at.arns
+	a := d.claim(o, account, arn, at, func(a *iamAccount) bool { return a.groups[arn] != nil || a.groupByName[g.Name] != nil })
+	if a == nil {
 		return
 	}
-	a := d.l.iamAccount(account)
-	if a.groups[arn] != nil || a.groupByName[g.Name] != nil {
-		d.duplicate(o, account, arn)
-		return
-	}
-	d.accounts[account] = true
 	a.groups[arn] = g
 	a.groupByName[g.Name] = g
 	a.iam.Groups = append(a.iam.Groups, g)
-	d.addRefs(a, attached, refs)
 }
 
 func (d *details) role(i int, e *jsonpos.Node) {
-	o := d.in.objectAt(e, fmt.Sprintf("RoleDetailList[%d]", i))
-	r := &estate.Role{Name: o.str("RoleName", true), ID: o.str("RoleId", false), Path: o.str("Path", false)}
-	account, arn := d.entityAccount(o, "role")
-	r.ARN = arn
+	en := d.entity(e, "RoleDetailList", i, "role", "Role")
+	o, account, arn, who := en.o, en.account, en.arn, en.who
+	r := &estate.Role{Name: en.name, ID: en.id, Path: en.path, ARN: arn}
 	r.ServiceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
-	who := "role/" + r.Name
 	if t := o.get("AssumeRolePolicyDocument", false); t != nil {
 		label := "trust policy of " + who
 		if doc, err := d.in.document(t, "AssumeRolePolicyDocument"); err != nil {
@@ -304,26 +340,12 @@ func (d *details) role(i int, e *jsonpos.Node) {
 		}
 	}
 	r.Inline = d.inline(o, "RolePolicyList", who, account, arn)
-	attached, refs := d.attached(o, who)
-	r.Attached = attached
-	boundary, brefs := d.boundary(o, who)
-	r.Boundary = boundary
+	at := d.attachments(o, who, true)
+	r.Attached, r.Boundary = at.arns, at.boundary
 	r.Tags = o.tagList("Tags")
-	if o.err != nil {
-		d.entityGap(o, account, arn)
-		return
-	}
-	a := d.l.iamAccount(account)
-	if a.roles[arn] {
-		d.duplicate(o, account, arn)
-		return
-	}
-	d.accounts[account] = true
-	a.roles[arn] = true
-	a.iam.Roles = append(a.iam.Roles, r)
-	d.addRefs(a, attached, refs)
-	if boundary != "" {
-		d.addRefs(a, []string{boundary}, brefs)
+	if a := d.claim(o, account, arn, at, func(a *iamAccount) bool { return a.roles[arn] }); a != nil {
+		a.roles[arn] = true
+		a.iam.Roles = append(a.iam.Roles, r)
 	}
 }
 

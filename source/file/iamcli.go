@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // inlineOwners are the owner keys of the outputs of aws iam
@@ -72,14 +73,8 @@ func (l *Reader) inlinePolicy(in *input) {
 		return
 	}
 	label := fmt.Sprintf("inline policy %s of %s/%s", name, kind, owner)
-	doc, err := in.document(docNode, "PolicyDocument")
-	if err != nil {
-		l.gapFor(in, estate.GapParseError, labelled(label, err), l.opts.Account, "", "")
-		return
-	}
-	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
-			Message: fmt.Sprintf("%s (aws iam get-%s-policy output) names no account: %s", label, kind, needAccount)})
+	doc := l.accountDocument(in, docNode, "PolicyDocument", label, "aws iam get-"+kind+"-policy")
+	if doc == nil {
 		return
 	}
 	p := &estate.Policy{Name: label, Doc: doc, Source: doc.Pos}
@@ -121,19 +116,31 @@ func (l *Reader) policyVersion(in *input) {
 		l.note(in.name, fmt.Sprintf("%s is not the policy's default version (IsDefaultVersion is false): not in force, so not judged", label))
 		return
 	}
-	doc, err := in.document(docNode, "PolicyVersion.Document")
-	if err != nil {
-		l.gapFor(in, estate.GapParseError, labelled(label, err), l.opts.Account, "", "")
-		return
-	}
-	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
-			Message: fmt.Sprintf("%s (aws iam get-policy-version output) names no account: %s", label, needAccount)})
+	doc := l.accountDocument(in, docNode, "PolicyVersion.Document", label, "aws iam get-policy-version")
+	if doc == nil {
 		return
 	}
 	l.note(in.name, fmt.Sprintf("aws iam get-policy-version output does not name its policy: read as %s, after the file's name, and judged as \"any principal it is attached to\" (authorization details say who that is)", label))
 	acct := l.est.Account(l.opts.Account)
 	acct.Detached = append(acct.Detached, &estate.Policy{Name: label, Doc: doc, Source: doc.Pos})
+}
+
+// accountDocument decodes the policy document of an IAM CLI output (the
+// output of command), which the account of Options must place. It returns
+// nil after recording a gap when the document does not decode or there is
+// no account.
+func (l *Reader) accountDocument(in *input, docNode *jsonpos.Node, field, label, command string) *policy.Document {
+	doc, err := in.document(docNode, field)
+	if err != nil {
+		l.gapFor(in, estate.GapParseError, labelled(label, err), l.opts.Account, "", "")
+		return nil
+	}
+	if l.opts.Account == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
+			Message: fmt.Sprintf("%s (%s output) names no account: %s", label, command, needAccount)})
+		return nil
+	}
+	return doc
 }
 
 // finishOwned files the inline policies read from IAM CLI outputs: each

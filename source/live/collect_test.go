@@ -5,11 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +28,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -66,19 +69,10 @@ func tableAPIs() map[string]bool {
 	return out
 }
 
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // TestCallsTableIsComplete: the table lists exactly the operations of the
 // client interfaces, and the collector invokes every one of them.
 func TestCallsTableIsComplete(t *testing.T) {
-	if got, want := keys(interfaceAPIs()), keys(tableAPIs()); !reflect.DeepEqual(got, want) {
+	if got, want := slices.Sorted(maps.Keys(interfaceAPIs())), slices.Sorted(maps.Keys(tableAPIs())); !reflect.DeepEqual(got, want) {
 		t.Fatalf("client interfaces and the table differ:\ninterfaces %v\ntable      %v", got, want)
 	}
 	for _, c := range Calls() {
@@ -98,7 +92,7 @@ func TestCallsTableIsComplete(t *testing.T) {
 	for api := range f.calls {
 		invoked[api] = true
 	}
-	if got, want := keys(invoked), keys(tableAPIs()); !reflect.DeepEqual(got, want) {
+	if got, want := slices.Sorted(maps.Keys(invoked)), slices.Sorted(maps.Keys(tableAPIs())); !reflect.DeepEqual(got, want) {
 		t.Errorf("invoked and table differ:\ninvoked %v\ntable   %v", got, want)
 	}
 }
@@ -107,15 +101,9 @@ func TestPermissionsDoc(t *testing.T) {
 	path := filepath.Join("..", "..", "docs", "PERMISSIONS.md")
 	got := PermissionsDoc()
 	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		golden.Write(t, path, []byte(got))
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (generate it: go test ./source/live -run TestPermissionsDoc -update)", err)
-	}
-	if string(want) != got {
+	if want := golden.Read(t, path); want != got {
 		t.Errorf("%s is out of date with calls.go: run go test ./source/live -run TestPermissionsDoc -update", path)
 	}
 	// The policies in it are valid, and name only real ECR actions.

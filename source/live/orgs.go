@@ -69,18 +69,12 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 		return nil, fmt.Sprintf("the management account of organization %s: SCPs do not apply to it", aws.ToString(org.Id)), nil
 	}
 
-	var roots []orgtypes.Root
-	rootTokens := tokens{}
-	rp := organizations.NewListRootsPaginator(orgs, &organizations.ListRootsInput{})
-	for rp.HasMorePages() {
-		page, err := call(ctx, c, apiListRoots, func(ctx context.Context) (*organizations.ListRootsOutput, error) { return rp.NextPage(ctx) })
-		if err == nil {
-			err = rootTokens.check(page.NextToken)
-		}
-		if err != nil {
-			return nil, apiListRoots, err
-		}
-		roots = append(roots, page.Roots...)
+	roots, err := orgPages(ctx, c, apiListRoots, organizations.NewListRootsPaginator(orgs, &organizations.ListRootsInput{}),
+		func(page *organizations.ListRootsOutput) (*string, []orgtypes.Root) {
+			return page.NextToken, page.Roots
+		})
+	if err != nil {
+		return nil, apiListRoots, err
 	}
 	if len(roots) == 0 {
 		return nil, apiListRoots, &missingError{"organizations:ListRoots answered no root"}
@@ -99,18 +93,12 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 	type target struct{ id, kind string }
 	chain := []target{{account, "account"}}
 	for id := account; len(chain) <= maxOrgDepth; {
-		var parents []orgtypes.Parent
-		parentTokens := tokens{}
-		pp := organizations.NewListParentsPaginator(orgs, &organizations.ListParentsInput{ChildId: aws.String(id)})
-		for pp.HasMorePages() {
-			page, err := call(ctx, c, apiListParents, func(ctx context.Context) (*organizations.ListParentsOutput, error) { return pp.NextPage(ctx) })
-			if err == nil {
-				err = parentTokens.check(page.NextToken)
-			}
-			if err != nil {
-				return nil, apiListParents, err
-			}
-			parents = append(parents, page.Parents...)
+		parents, err := orgPages(ctx, c, apiListParents, organizations.NewListParentsPaginator(orgs, &organizations.ListParentsInput{ChildId: aws.String(id)}),
+			func(page *organizations.ListParentsOutput) (*string, []orgtypes.Parent) {
+				return page.NextToken, page.Parents
+			})
+		if err != nil {
+			return nil, apiListParents, err
 		}
 		if len(parents) != 1 {
 			return nil, apiListParents, &missingError{fmt.Sprintf("organizations:ListParents answered %d parents of %s, expected 1", len(parents), id)}
@@ -142,19 +130,13 @@ func (c *collector) readSCPs(ctx context.Context, orgs OrganizationsAPI, account
 // scpLevel reads the SCPs attached to one target and makes them one
 // document. api names the call that failed.
 func (c *collector) scpLevel(ctx context.Context, orgs OrganizationsAPI, targetID, kind string) (*estate.Policy, string, error) {
-	var summaries []orgtypes.PolicySummary
-	lp := organizations.NewListPoliciesForTargetPaginator(orgs, &organizations.ListPoliciesForTargetInput{
-		TargetId: aws.String(targetID), Filter: orgtypes.PolicyTypeServiceControlPolicy})
-	policyTokens := tokens{}
-	for lp.HasMorePages() {
-		page, err := call(ctx, c, apiListPoliciesForTarget, func(ctx context.Context) (*organizations.ListPoliciesForTargetOutput, error) { return lp.NextPage(ctx) })
-		if err == nil {
-			err = policyTokens.check(page.NextToken)
-		}
-		if err != nil {
-			return nil, apiListPoliciesForTarget, err
-		}
-		summaries = append(summaries, page.Policies...)
+	summaries, err := orgPages(ctx, c, apiListPoliciesForTarget, organizations.NewListPoliciesForTargetPaginator(orgs, &organizations.ListPoliciesForTargetInput{
+		TargetId: aws.String(targetID), Filter: orgtypes.PolicyTypeServiceControlPolicy}),
+		func(page *organizations.ListPoliciesForTargetOutput) (*string, []orgtypes.PolicySummary) {
+			return page.NextToken, page.Policies
+		})
+	if err != nil {
+		return nil, apiListPoliciesForTarget, err
 	}
 	sort.Slice(summaries, func(i, j int) bool { return aws.ToString(summaries[i].Id) < aws.ToString(summaries[j].Id) })
 	type scp struct{ id, name, arn, text string }
@@ -228,6 +210,32 @@ func rawStatements(text string) ([]string, error) {
 	out := make([]string, 0, len(list))
 	for _, s := range list {
 		out = append(out, "\n    "+string(s))
+	}
+	return out, nil
+}
+
+// orgPager is what orgPages uses of the SDK's Organizations paginators.
+type orgPager[O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*organizations.Options)) (*O, error)
+}
+
+// orgPages reads every page of an Organizations listing (api) and returns
+// the items of all of them; of returns a page's next token and items. A
+// token seen twice is an error, as is any failed call.
+func orgPages[O, T any](ctx context.Context, c *collector, api string, p orgPager[O], of func(*O) (*string, []T)) ([]T, error) {
+	var out []T
+	seen := tokens{}
+	for p.HasMorePages() {
+		page, err := call(ctx, c, api, func(ctx context.Context) (*O, error) { return p.NextPage(ctx) })
+		if err != nil {
+			return nil, err
+		}
+		next, items := of(page)
+		if err := seen.check(next); err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
 	}
 	return out, nil
 }

@@ -5,10 +5,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,12 +384,7 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 			return
 		}
 		tags := []map[string]string{}
-		keys := make([]string, 0, len(rp.Tags))
-		for k := range rp.Tags {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(rp.Tags)) {
 			tags = append(tags, map[string]string{"Key": k, "Value": rp.Tags[k]})
 		}
 		writeJSON(w, map[string]any{"tags": tags})
@@ -695,13 +691,8 @@ type getPolicyVersionResponse struct {
 }
 
 func inlineList(m map[string]string) []xmlPolicyDetail {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var out []xmlPolicyDetail
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, xmlPolicyDetail{PolicyName: n, PolicyDocument: Escape(m[n])})
 	}
 	return out
@@ -716,13 +707,8 @@ func attachedList(arns []string) []xmlAttached {
 }
 
 func tagList(m map[string]string) []xmlTag {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var out []xmlTag
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, xmlTag{Key: k, Value: m[k]})
 	}
 	return out
