@@ -687,14 +687,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 	if skipUnnamed {
 		inGroup = a.groupNames(g)
 	}
-	for _, acct := range a.named.accountList() {
-		if acct == a.t.Account {
-			continue
-		}
-		trusted := a.zone.TrustsAccount(acct)
-		if trusted && a.outsidersOnly {
-			continue
-		}
+	for acct, trusted := range a.otherAccounts() {
 		if skipUnnamed && !inGroup.accounts[acct] && !inGroup.names(acct) {
 			continue
 		}
@@ -770,6 +763,25 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 	}
 }
 
+// otherAccounts yields every account the policy names but the owner, and
+// whether the zone trusts it; with outsidersOnly, only the untrusted ones.
+func (a *analyzer) otherAccounts() iter.Seq2[string, bool] {
+	return func(yield func(acct string, trusted bool) bool) {
+		for _, acct := range a.named.accountList() {
+			if acct == a.t.Account {
+				continue
+			}
+			trusted := a.zone.TrustsAccount(acct)
+			if trusted && a.outsidersOnly {
+				continue
+			}
+			if !yield(acct, trusted) {
+				return
+			}
+		}
+	}
+}
+
 // outsideOrgPaths yields every organization the policy names with each OU
 // path to try in it (orgPaths) where an account the policy does not name
 // is outside the zone.
@@ -821,14 +833,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 				a.res.Deputies[svc].add(serviceName(svc), g.set, w)
 			}
 		}
-		for _, acct := range a.named.accountList() {
-			if acct == a.t.Account {
-				continue
-			}
-			trusted := a.zone.TrustsAccount(acct)
-			if trusted && a.outsidersOnly {
-				continue
-			}
+		for acct, trusted := range a.otherAccounts() {
 			opts := k.sourceOptions(acct, a.named, a.zone, trusted, true)
 			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 			if w == nil {
