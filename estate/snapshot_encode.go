@@ -123,42 +123,20 @@ func (w *docWriter) principal(p *policy.Principal) {
 		w.str("*")
 		return
 	}
-	var kinds []string
-	byKind := map[string][]policy.Value{}
-	for _, e := range p.Entries {
-		if _, ok := byKind[e.Kind]; !ok {
-			kinds = append(kinds, e.Kind)
+	kinds, byKind := groupInOrder(p.Entries, func(e policy.PrincipalEntry) string { return e.Kind })
+	w.object(kinds, func(k string) {
+		var vs []policy.Value
+		for _, e := range byKind[k] {
+			vs = append(vs, e.Value)
 		}
-		byKind[e.Kind] = append(byKind[e.Kind], e.Value)
-	}
-	w.b.WriteString("{")
-	for i, k := range kinds {
-		if i > 0 {
-			w.b.WriteString(", ")
-		}
-		w.str(k)
-		w.b.WriteString(": ")
-		w.values(byKind[k])
-	}
-	w.b.WriteString("}")
+		w.values(vs)
+	})
 }
 
 func (w *docWriter) conditions(cs []policy.Condition) {
-	var ops []string
-	byOp := map[string][]policy.Condition{}
-	for _, c := range cs {
-		if _, ok := byOp[c.Operator]; !ok {
-			ops = append(ops, c.Operator)
-		}
-		byOp[c.Operator] = append(byOp[c.Operator], c)
-	}
-	w.b.WriteString("{")
-	for i, op := range ops {
-		if i > 0 {
-			w.b.WriteString(", ")
-		}
-		w.str(op)
-		w.b.WriteString(": {")
+	ops, byOp := groupInOrder(cs, func(c policy.Condition) string { return c.Operator })
+	w.object(ops, func(op string) {
+		w.b.WriteString("{")
 		for j, c := range byOp[op] {
 			if j > 0 {
 				w.b.WriteString(", ")
@@ -168,6 +146,33 @@ func (w *docWriter) conditions(cs []policy.Condition) {
 			w.values(c.Values)
 		}
 		w.b.WriteString("}")
+	})
+}
+
+// object writes a JSON object with the keys in order, each value by value.
+func (w *docWriter) object(keys []string, value func(k string)) {
+	w.b.WriteString("{")
+	for i, k := range keys {
+		if i > 0 {
+			w.b.WriteString(", ")
+		}
+		w.str(k)
+		w.b.WriteString(": ")
+		value(k)
 	}
 	w.b.WriteString("}")
+}
+
+// groupInOrder groups xs by key, the keys in the order they first appear.
+func groupInOrder[T any](xs []T, key func(T) string) ([]string, map[string][]T) {
+	var keys []string
+	by := map[string][]T{}
+	for _, x := range xs {
+		k := key(x)
+		if _, ok := by[k]; !ok {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], x)
+	}
+	return keys, by
 }
