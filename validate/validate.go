@@ -50,11 +50,10 @@ type Problem struct {
 	Unevaluable bool
 }
 
+// String is the problem as the decoder's problems read: its position, then
+// its message.
 func (p Problem) String() string {
-	if s := p.Pos.String(); s != "" {
-		return s + ": " + p.Message
-	}
-	return p.Message
+	return policy.Problem{Pos: p.Pos, Code: p.Code, Message: p.Message}.String()
 }
 
 // Check validates doc as a policy of kind. resource is the ARN of the
