@@ -347,11 +347,8 @@ func (p *parser) hex4(off int) (rune, error) {
 }
 
 func (p *parser) array(depth int) (*Node, error) {
-	n := &Node{Kind: Array, Off: p.pos}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
+	n, empty := p.open(Array, ']')
+	if empty {
 		return n, nil
 	}
 	for {
@@ -361,28 +358,15 @@ func (p *parser) array(depth int) (*Node, error) {
 			return nil, err
 		}
 		n.Elems = append(n.Elems, v)
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated array: expected ']'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return n, nil
-		default:
-			return nil, p.errorf(p.pos, "unexpected %s in array, expected ',' or ']'", p.describe(p.pos))
+		if done, err := p.next(n.Off, "array", ']'); done || err != nil {
+			return orNil(n, err)
 		}
 	}
 }
 
 func (p *parser) object(depth int) (*Node, error) {
-	n := &Node{Kind: Object, Off: p.pos}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
+	n, empty := p.open(Object, '}')
+	if empty {
 		return n, nil
 	}
 	for {
@@ -409,20 +393,49 @@ func (p *parser) object(depth int) (*Node, error) {
 			return nil, err
 		}
 		n.Members = append(n.Members, Member{Key: key, KeyOff: keyOff, Value: v})
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated object: expected '}'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return n, nil
-		default:
-			return nil, p.errorf(p.pos, "unexpected %s in object, expected ',' or '}'", p.describe(p.pos))
+		if done, err := p.next(n.Off, "object", '}'); done || err != nil {
+			return orNil(n, err)
 		}
 	}
+}
+
+// open starts an array or object at the opening bracket; empty says it
+// closed at once (with close).
+func (p *parser) open(kind Kind, close byte) (n *Node, empty bool) {
+	n = &Node{Kind: kind, Off: p.pos}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == close {
+		p.pos++
+		return n, true
+	}
+	return n, false
+}
+
+// next reads what follows an element of the array or object (what) that
+// opened at off: a comma, or close, which ends it (done).
+func (p *parser) next(off int, what string, close byte) (done bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		return false, p.errorf(off, "unterminated %s: expected '%c'", what, close)
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case close:
+		p.pos++
+		return true, nil
+	}
+	return false, p.errorf(p.pos, "unexpected %s in %s, expected ',' or '%c'", p.describe(p.pos), what, close)
+}
+
+// orNil returns n, or nil and err when there is one.
+func orNil(n *Node, err error) (*Node, error) {
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // Lines converts byte offsets of one input into 1-based line and column
