@@ -279,26 +279,11 @@ func (p *parser) str() (string, error) {
 				return "", p.errorf(start, "unterminated string")
 			}
 			esc := p.data[p.pos+1]
-			switch esc {
-			case '"', '\\', '/':
-				b.WriteByte(esc)
+			switch i := strings.IndexByte(shortEscapes, esc); {
+			case i >= 0:
+				b.WriteByte(shortEscaped[i])
 				p.pos += 2
-			case 'b':
-				b.WriteByte('\b')
-				p.pos += 2
-			case 'f':
-				b.WriteByte('\f')
-				p.pos += 2
-			case 'n':
-				b.WriteByte('\n')
-				p.pos += 2
-			case 'r':
-				b.WriteByte('\r')
-				p.pos += 2
-			case 't':
-				b.WriteByte('\t')
-				p.pos += 2
-			case 'u':
+			case esc == 'u':
 				r, err := p.hex4(p.pos + 2)
 				if err != nil {
 					return "", err
@@ -345,6 +330,13 @@ func (p *parser) hex4(off int) (rune, error) {
 	}
 	return rune(v), nil
 }
+
+// The escapes of one character after the backslash (shortEscapes) and the
+// bytes they stand for (shortEscaped, in the same order).
+const (
+	shortEscapes = `"\/bfnrt`
+	shortEscaped = "\"\\/\b\f\n\r\t"
+)
 
 func (p *parser) array(depth int) (*Node, error) {
 	n, empty := p.open(Array, ']')
