@@ -339,69 +339,68 @@ const (
 )
 
 func (p *parser) array(depth int) (*Node, error) {
-	n, empty := p.open(Array, ']')
-	if empty {
-		return n, nil
-	}
-	for {
-		p.skipSpace()
+	return p.container(Array, ']', func(n *Node) error {
 		v, err := p.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.Elems = append(n.Elems, v)
-		if done, err := p.next(n.Off, "array", ']'); done || err != nil {
-			return orNil(n, err)
-		}
-	}
+		return nil
+	})
 }
 
 func (p *parser) object(depth int) (*Node, error) {
-	n, empty := p.open(Object, '}')
-	if empty {
-		return n, nil
-	}
-	for {
-		p.skipSpace()
+	return p.container(Object, '}', func(n *Node) error {
 		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated object: expected '}'")
+			return p.errorf(n.Off, "unterminated object: expected '}'")
 		}
 		if p.data[p.pos] != '"' {
-			return nil, p.errorf(p.pos, "unexpected %s in object, expected a quoted key", p.describe(p.pos))
+			return p.errorf(p.pos, "unexpected %s in object, expected a quoted key", p.describe(p.pos))
 		}
 		keyOff := p.pos
 		key, err := p.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, p.errorf(p.pos, "unexpected %s after object key %q, expected ':'", p.describe(p.pos), key)
+			return p.errorf(p.pos, "unexpected %s after object key %q, expected ':'", p.describe(p.pos), key)
 		}
 		p.pos++
 		p.skipSpace()
 		v, err := p.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.Members = append(n.Members, Member{Key: key, KeyOff: keyOff, Value: v})
-		if done, err := p.next(n.Off, "object", '}'); done || err != nil {
-			return orNil(n, err)
-		}
-	}
+		return nil
+	})
 }
 
-// open starts an array or object at the opening bracket; empty says it
-// closed at once (with close).
-func (p *parser) open(kind Kind, close byte) (n *Node, empty bool) {
-	n = &Node{Kind: kind, Off: p.pos}
+// container reads an array or object (kind) from its opening bracket to
+// close; elem reads each element into n, from its first character after
+// white space.
+func (p *parser) container(kind Kind, close byte, elem func(n *Node) error) (*Node, error) {
+	n := &Node{Kind: kind, Off: p.pos}
 	p.pos++
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == close {
 		p.pos++
-		return n, true
+		return n, nil
 	}
-	return n, false
+	for {
+		p.skipSpace()
+		if err := elem(n); err != nil {
+			return nil, err
+		}
+		done, err := p.next(n.Off, kind.String(), close)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return n, nil
+		}
+	}
 }
 
 // next reads what follows an element of the array or object (what) that
@@ -420,14 +419,6 @@ func (p *parser) next(off int, what string, close byte) (done bool, err error) {
 		return true, nil
 	}
 	return false, p.errorf(p.pos, "unexpected %s in %s, expected ',' or '%c'", p.describe(p.pos), what, close)
-}
-
-// orNil returns n, or nil and err when there is one.
-func orNil(n *Node, err error) (*Node, error) {
-	if err != nil {
-		return nil, err
-	}
-	return n, nil
 }
 
 // Lines converts byte offsets of one input into 1-based line and column
