@@ -216,19 +216,10 @@ func WhoCanSettled(e *estate.Estate, s Settings, action, resource string) (WhoCa
 		return ans, err
 	}
 	same := reflect.DeepEqual(ans.Entries, v1.Entries)
-	var gaps []estate.Gap
-	for _, g := range ans.Gaps {
-		switch {
-		case g.Source != estate.ScopeAPI:
-			gaps = append(gaps, g)
-		case same:
-			ans.Notes = append(ans.Notes, estate.ScopeNote(g, "the answer is"))
-		default:
-			g.Message += "; the answer differs under V1 and V2, and this one is V2's"
-			gaps = append(gaps, g)
-		}
-	}
+	gaps, notes := estate.SettleScopeGaps(ans.Gaps, func(estate.Gap) (bool, bool) { return same, true },
+		"the answer is", "; the answer differs under V1 and V2, and this one is V2's")
 	ans.Gaps = gaps
+	ans.Notes = append(ans.Notes, notes...)
 	return ans, nil
 }
 

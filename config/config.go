@@ -482,18 +482,26 @@ func (p *parser) trusted(n *yaml.Node) {
 				}
 			})
 		case "org_paths":
-			p.list(v, where, func(i int, e *yaml.Node) {
-				s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
-				if !ok {
-					return
-				}
-				if msg := checkOrgPath(s); msg != "" {
-					p.errorf(e, "%s[%d]: %q is not an organization path: %s; expected o-ORG/r-ROOT/ou-…/ such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/", where, i, s, msg)
-					return
-				}
-				p.c.Trusted.OrgPaths = append(p.c.Trusted.OrgPaths, s)
-			})
+			p.checkedList(v, where, &p.c.Trusted.OrgPaths, checkOrgPath,
+				"an organization path", "o-ORG/r-ROOT/ou-…/ such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/")
 		}
+	})
+}
+
+// checkedList appends to dst each string of the list v that check finds
+// right (it returns ""); each other one is an error that says it is not
+// what, check's reason, and what was expected.
+func (p *parser) checkedList(v *yaml.Node, where string, dst *[]string, check func(string) string, what, expected string) {
+	p.list(v, where, func(i int, e *yaml.Node) {
+		s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
+		if !ok {
+			return
+		}
+		if msg := check(s); msg != "" {
+			p.errorf(e, "%s[%d]: %q is not %s: %s; expected %s", where, i, s, what, msg, expected)
+			return
+		}
+		*dst = append(*dst, s)
 	})
 }
 
@@ -539,17 +547,8 @@ func (p *parser) authorized(n *yaml.Node) {
 		case "write":
 			dst = &p.c.Authorized.Write
 		}
-		p.list(v, where, func(i int, e *yaml.Node) {
-			s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
-			if !ok {
-				return
-			}
-			if msg := checkPrincipalPattern(s); msg != "" {
-				p.errorf(e, "%s[%d]: %q is not an IAM principal ARN pattern: %s; expected arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:user/NAME (* and ? wildcards allowed), or * for everyone", where, i, s, msg)
-				return
-			}
-			*dst = append(*dst, s)
-		})
+		p.checkedList(v, where, dst, checkPrincipalPattern, "an IAM principal ARN pattern",
+			"arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:user/NAME (* and ? wildcards allowed), or * for everyone")
 	})
 }
 

@@ -295,6 +295,33 @@ func ScopeNote(g Gap, what string) Note {
 		g.Account, g.Region, g.Code, g.Message, what)}
 }
 
+// SettleScopeGaps sorts gaps after a second judgement under V1 of the
+// registries whose registry policy scope is unknown: a gap of such a scope
+// (Source ScopeAPI) for which settled says (true, true) the result is the
+// same under V1 and V2 becomes its ScopeNote (what names the result); one
+// it says differs gets differs added to its message; every other gap stays
+// as it is.
+func SettleScopeGaps(gaps []Gap, settled func(Gap) (same, ok bool), what, differs string) ([]Gap, []Note) {
+	var kept []Gap
+	var notes []Note
+	for _, g := range gaps {
+		same, ok := false, false
+		if g.Source == ScopeAPI {
+			same, ok = settled(g)
+		}
+		switch {
+		case !ok:
+			kept = append(kept, g)
+		case same:
+			notes = append(notes, ScopeNote(g, what))
+		default:
+			g.Message += differs
+			kept = append(kept, g)
+		}
+	}
+	return kept, notes
+}
+
 // SetScopes sets the scope of each registry of us to scope ("" for
 // unknown again).
 func SetScopes(us []UnknownScope, scope string) {

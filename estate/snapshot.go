@@ -588,18 +588,23 @@ type snapReader struct {
 	lines *jsonpos.Lines
 }
 
-// errorf is a problem at a place in the snapshot: a *policy.Error, so that
-// readers of many files can keep its position apart from its message.
-// policyLists reads an identity's inline policies and attached policy ARNs.
-func (r *snapReader) policyLists(m map[string]*jsonpos.Node, arn string) ([]*Policy, []string, error) {
-	inline, err := r.policies(m["inline"], "inline policies of "+arn)
-	if err != nil {
-		return nil, nil, err
+// identity reads what users, groups and roles share: the string members in
+// fields (arn among them), the inline policies and attached policy ARNs.
+func (r *snapReader) identity(m map[string]*jsonpos.Node, what string, fields map[string]*string, inline *[]*Policy, attached *[]string) error {
+	if err := r.strFields(m, what, fields); err != nil {
+		return err
 	}
-	attached, err := r.strings(m["attached"], "attached policies of "+arn)
-	return inline, attached, err
+	arn := *fields["arn"]
+	var err error
+	if *inline, err = r.policies(m["inline"], "inline policies of "+arn); err != nil {
+		return err
+	}
+	*attached, err = r.strings(m["attached"], "attached policies of "+arn)
+	return err
 }
 
+// errorf is a problem at a place in the snapshot: a *policy.Error, so that
+// readers of many files can keep its position apart from its message.
 func (r *snapReader) errorf(off int, format string, args ...any) error {
 	l, c := r.lines.Position(off)
 	return &policy.Error{Pos: policy.Pos{File: r.file, Line: l, Col: c}, Msg: fmt.Sprintf(format, args...)}
@@ -1164,86 +1169,94 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 	if out.Source, err = r.str(m["source"], "iam source"); err != nil {
 		return nil, err
 	}
-	err = r.objects(m["users"], "users", "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"}, func(um map[string]*jsonpos.Node) error {
-		u := &User{}
-		var err error
-		if err = r.strFields(um, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}); err != nil {
-			return err
-		}
-		if u.Inline, u.Attached, err = r.policyLists(um, u.ARN); err != nil {
-			return err
-		}
-		if u.Groups, err = r.strings(um["groups"], "groups of "+u.ARN); err != nil {
-			return err
-		}
-		if u.Tags, err = r.strMap(um["tags"], "tags of "+u.ARN); err != nil {
-			return err
-		}
-		out.Users = append(out.Users, u)
-		return nil
-	})
-	if err != nil {
+	if out.Users, err = objectList(r, m["users"], "users", "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"}, r.user); err != nil {
 		return nil, err
 	}
-	err = r.objects(m["groups"], "groups", "group", []string{"name", "arn", "id", "path", "inline", "attached"}, func(gm map[string]*jsonpos.Node) error {
-		g := &Group{}
-		var err error
-		if err = r.strFields(gm, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}); err != nil {
-			return err
-		}
-		if g.Inline, g.Attached, err = r.policyLists(gm, g.ARN); err != nil {
-			return err
-		}
-		out.Groups = append(out.Groups, g)
-		return nil
-	})
-	if err != nil {
+	if out.Groups, err = objectList(r, m["groups"], "groups", "group", []string{"name", "arn", "id", "path", "inline", "attached"}, r.group); err != nil {
 		return nil, err
 	}
-	err = r.objects(m["roles"], "roles", "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"}, func(rm map[string]*jsonpos.Node) error {
-		ro := &Role{}
-		var err error
-		if err = r.strFields(rm, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}); err != nil {
-			return err
-		}
-		if ro.Inline, ro.Attached, err = r.policyLists(rm, ro.ARN); err != nil {
-			return err
-		}
-		if ro.Tags, err = r.strMap(rm["tags"], "tags of "+ro.ARN); err != nil {
-			return err
-		}
-		if tn := rm["trust"]; tn.Kind != jsonpos.Null {
-			if ro.Trust, err = r.policy(tn, "trust policy of "+ro.ARN); err != nil {
-				return err
-			}
-		}
-		if ro.ServiceLinked, err = r.boolean(rm["service_linked"], "service_linked"); err != nil {
-			return err
-		}
-		out.Roles = append(out.Roles, ro)
-		return nil
-	})
-	if err != nil {
+	if out.Roles, err = objectList(r, m["roles"], "roles", "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"}, r.role); err != nil {
 		return nil, err
 	}
-	err = r.objects(m["policies"], "policies", "managed policy", []string{"name", "arn", "id", "version_id", "default"}, func(pm map[string]*jsonpos.Node) error {
-		p := &ManagedPolicy{}
-		if err := r.strFields(pm, "managed policy", map[string]*string{"name": &p.Name, "arn": &p.ARN, "id": &p.ID, "version_id": &p.VersionID}); err != nil {
+	if out.Policies, err = objectList(r, m["policies"], "policies", "managed policy", []string{"name", "arn", "id", "version_id", "default"}, r.managedPolicy); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// objectList reads the array n (named list) of objects what with the
+// fields required, each with read; an empty array is nil.
+func objectList[T any](r *snapReader, n *jsonpos.Node, list, what string, required []string, read func(map[string]*jsonpos.Node) (T, error)) ([]T, error) {
+	var out []T
+	err := r.objects(n, list, what, required, func(m map[string]*jsonpos.Node) error {
+		v, err := read(m)
+		if err != nil {
 			return err
 		}
-		if dn := pm["default"]; dn.Kind != jsonpos.Null {
-			var err error
-			if p.Default, err = r.policy(dn, "default version of "+p.ARN); err != nil {
-				return err
-			}
-		}
-		out.Policies = append(out.Policies, p)
+		out = append(out, v)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+func (r *snapReader) user(m map[string]*jsonpos.Node) (*User, error) {
+	u := &User{}
+	if err := r.identity(m, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}, &u.Inline, &u.Attached); err != nil {
+		return nil, err
+	}
+	var err error
+	if u.Groups, err = r.strings(m["groups"], "groups of "+u.ARN); err != nil {
+		return nil, err
+	}
+	if u.Tags, err = r.strMap(m["tags"], "tags of "+u.ARN); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (r *snapReader) group(m map[string]*jsonpos.Node) (*Group, error) {
+	g := &Group{}
+	if err := r.identity(m, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}, &g.Inline, &g.Attached); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func (r *snapReader) role(m map[string]*jsonpos.Node) (*Role, error) {
+	ro := &Role{}
+	if err := r.identity(m, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}, &ro.Inline, &ro.Attached); err != nil {
+		return nil, err
+	}
+	var err error
+	if ro.Tags, err = r.strMap(m["tags"], "tags of "+ro.ARN); err != nil {
+		return nil, err
+	}
+	if tn := m["trust"]; tn.Kind != jsonpos.Null {
+		if ro.Trust, err = r.policy(tn, "trust policy of "+ro.ARN); err != nil {
+			return nil, err
+		}
+	}
+	if ro.ServiceLinked, err = r.boolean(m["service_linked"], "service_linked"); err != nil {
+		return nil, err
+	}
+	return ro, nil
+}
+
+func (r *snapReader) managedPolicy(m map[string]*jsonpos.Node) (*ManagedPolicy, error) {
+	p := &ManagedPolicy{}
+	if err := r.strFields(m, "managed policy", map[string]*string{"name": &p.Name, "arn": &p.ARN, "id": &p.ID, "version_id": &p.VersionID}); err != nil {
+		return nil, err
+	}
+	if dn := m["default"]; dn.Kind != jsonpos.Null {
+		var err error
+		if p.Default, err = r.policy(dn, "default version of "+p.ARN); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // strFields reads string members into fields, in a fixed order so that the

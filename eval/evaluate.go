@@ -319,6 +319,14 @@ func (s *cstmt) matchPrincipal(ps *PolicySet, r *prepared) (tri, grant) {
 	return s.principal.matches(r.Principal)
 }
 
+// explain gives d the reason why, followed by the action, unless the
+// request is terse (the reason is then never read).
+func (r *prepared) explain(d *Decision, why string) {
+	if !r.terse {
+		d.Reason = why + r.Action
+	}
+}
+
 func evaluate(ps *PolicySet, r *prepared) Decision {
 	var d Decision
 	iamCaller := r.Principal.Type != Service && r.Principal.Type != Anonymous
@@ -424,17 +432,11 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		d.Result = ImplicitDeny
 		switch {
 		case !identityAllows && res.nRole == 0:
-			if !r.terse {
-				d.Reason = "no identity policy or resource policy statement allows " + r.Action
-			}
+			r.explain(&d, "no identity policy or resource policy statement allows ")
 		case !boundaryAllows:
-			if !r.terse {
-				d.Reason = "the permissions boundary does not allow " + r.Action
-			}
+			r.explain(&d, "the permissions boundary does not allow ")
 		default:
-			if !r.terse {
-				d.Reason = "the session policy does not allow " + r.Action
-			}
+			r.explain(&d, "the session policy does not allow ")
 		}
 		return d
 	}
@@ -442,23 +444,15 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	// Cross-account: both sides must allow.
 	switch {
 	case res.nAllow == 0 && !identitySide:
-		if !r.terse {
-			d.Reason = "cross-account: neither the caller's identity policies nor the resource policy allow " + r.Action
-		}
+		r.explain(&d, "cross-account: neither the caller's identity policies nor the resource policy allow ")
 	case res.nAllow == 0:
 		d.Reason = "cross-account: the resource policy does not allow this caller"
 	case !identityAllows:
-		if !r.terse {
-			d.Reason = "cross-account: the caller's identity policies do not allow " + r.Action
-		}
+		r.explain(&d, "cross-account: the caller's identity policies do not allow ")
 	case !boundaryAllows:
-		if !r.terse {
-			d.Reason = "cross-account: the caller's permissions boundary does not allow " + r.Action
-		}
+		r.explain(&d, "cross-account: the caller's permissions boundary does not allow ")
 	case !sessionAllows:
-		if !r.terse {
-			d.Reason = "cross-account: the caller's session policy does not allow " + r.Action
-		}
+		r.explain(&d, "cross-account: the caller's session policy does not allow ")
 	default:
 		d.Reason = "cross-account: allowed by both the caller's identity policies and the resource policy"
 		return allow(idAllows, any)

@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"iter"
 	"runtime"
 	"sort"
 	"strconv"
@@ -686,14 +687,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 	if skipUnnamed {
 		inGroup = a.groupNames(g)
 	}
-	for _, acct := range a.named.accountList() {
-		if acct == a.t.Account {
-			continue
-		}
-		trusted := a.zone.TrustsAccount(acct)
-		if trusted && a.outsidersOnly {
-			continue
-		}
+	for acct, trusted := range a.otherAccounts() {
 		if skipUnnamed && !inGroup.accounts[acct] && !inGroup.names(acct) {
 			continue
 		}
@@ -754,27 +748,65 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 	if a.freshAccount == "" {
 		return
 	}
-	for _, o := range a.named.orgList() {
-		for _, path := range a.orgPaths(o) {
-			if a.zone.Contains(a.freshAccount, o, []string{path}) {
+	for o, path := range a.outsideOrgPaths() {
+		label := a.orgLabel(o, path)
+		if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
+			continue
+		}
+		dims := []eval.Dimension{{orgOption(o, path)}}
+		for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
+			if w := a.search(c, g.rep, res, false, dims); w != nil {
+				a.orgAccess(label).add(label, g.set, w)
+				break
+			}
+		}
+	}
+}
+
+// otherAccounts yields every account the policy names but the owner, and
+// whether the zone trusts it; with outsidersOnly, only the untrusted ones.
+func (a *analyzer) otherAccounts() iter.Seq2[string, bool] {
+	return func(yield func(acct string, trusted bool) bool) {
+		for _, acct := range a.named.accountList() {
+			if acct == a.t.Account {
 				continue
 			}
-			label := a.orgLabel(o, path)
-			if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
+			trusted := a.zone.TrustsAccount(acct)
+			if trusted && a.outsidersOnly {
 				continue
 			}
-			dims := []eval.Dimension{{orgOption(o, path)}}
-			for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
-				if w := a.search(c, g.rep, res, false, dims); w != nil {
-					if a.res.Orgs[label] == nil {
-						a.res.Orgs[label] = &Access{}
-					}
-					a.res.Orgs[label].add(label, g.set, w)
-					break
+			if !yield(acct, trusted) {
+				return
+			}
+		}
+	}
+}
+
+// outsideOrgPaths yields every organization the policy names with each OU
+// path to try in it (orgPaths) where an account the policy does not name
+// is outside the zone.
+func (a *analyzer) outsideOrgPaths() iter.Seq2[string, string] {
+	return func(yield func(org, path string) bool) {
+		for _, o := range a.named.orgList() {
+			for _, path := range a.orgPaths(o) {
+				if a.zone.Contains(a.freshAccount, o, []string{path}) {
+					continue
+				}
+				if !yield(o, path) {
+					return
 				}
 			}
 		}
 	}
+}
+
+// orgAccess returns the access record of the members of an organization
+// or OU, by the label reports name them by, creating it.
+func (a *analyzer) orgAccess(label string) *Access {
+	if a.res.Orgs[label] == nil {
+		a.res.Orgs[label] = &Access{}
+	}
+	return a.res.Orgs[label]
 }
 
 // services asks what AWS services can do: acting for no account, for an
@@ -801,14 +833,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 				a.res.Deputies[svc].add(serviceName(svc), g.set, w)
 			}
 		}
-		for _, acct := range a.named.accountList() {
-			if acct == a.t.Account {
-				continue
-			}
-			trusted := a.zone.TrustsAccount(acct)
-			if trusted && a.outsidersOnly {
-				continue
-			}
+		for acct, trusted := range a.otherAccounts() {
 			opts := k.sourceOptions(acct, a.named, a.zone, trusted, true)
 			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 			if w == nil {
@@ -823,23 +848,16 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		if a.freshAccount == "" {
 			continue
 		}
-		for _, o := range a.named.orgList() {
-			for _, path := range a.orgPaths(o) {
-				if a.zone.Contains(a.freshAccount, o, []string{path}) {
-					continue
-				}
-				label := a.orgLabel(o, path)
-				opts := k.orgSourceOptions(a.freshAccount, o, path)
-				w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
-				if w == nil {
-					continue
-				}
-				if a.res.Orgs[label] == nil {
-					a.res.Orgs[label] = &Access{}
-				}
-				a.res.Orgs[label].add(serviceName(svc), g.set, w)
-				a.res.Orgs[label].add(label, g.set, w)
+		for o, path := range a.outsideOrgPaths() {
+			opts := k.orgSourceOptions(a.freshAccount, o, path)
+			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
+			if w == nil {
+				continue
 			}
+			label := a.orgLabel(o, path)
+			acc := a.orgAccess(label)
+			acc.add(serviceName(svc), g.set, w)
+			acc.add(label, g.set, w)
 		}
 	}
 }

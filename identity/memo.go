@@ -31,20 +31,40 @@ type stmtFacts struct {
 	content string
 	// denyAll: an unconditional Deny on every resource.
 	denyAll bool
-	// patterns are the Resource/NotResource patterns; nil when the statement
-	// applies to every resource.
+	reads
+}
+
+// reads is what of the resource and the principal statements read.
+type reads struct {
+	// patterns are the Resource/NotResource patterns; nil when the
+	// statements apply to every resource.
 	patterns []string
 	// opaque: the resource match depends on more than the ARN (unknown
 	// values, policy variables).
 	opaque bool
-	// principalKeys are the principal's keys the statement reads (lower
-	// case); allPrincipal when it depends on the principal in other ways.
+	// principalKeys are the principal's keys the statements read (lower
+	// case); allPrincipal when they depend on the principal in other ways.
 	principalKeys []string
 	allPrincipal  bool
-	// tagKeys are the repository tag names its conditions read (lower
-	// case); allTags when it may read any.
+	// tagKeys are the repository tag names their conditions read (lower
+	// case); allTags when they may read any.
 	tagKeys []string
 	allTags bool
+}
+
+// add adds what o reads to r; seenPat holds r's patterns.
+func (r *reads) add(o reads, seenPat map[string]bool) {
+	r.opaque = r.opaque || o.opaque
+	r.allPrincipal = r.allPrincipal || o.allPrincipal
+	r.allTags = r.allTags || o.allTags
+	r.principalKeys = append(r.principalKeys, o.principalKeys...)
+	r.tagKeys = append(r.tagKeys, o.tagKeys...)
+	for _, pat := range o.patterns {
+		if !seenPat[pat] {
+			seenPat[pat] = true
+			r.patterns = append(r.patterns, pat)
+		}
+	}
 }
 
 type stmtRef struct {
@@ -63,14 +83,10 @@ type relevant struct {
 	scpAllows bool
 	// denyAll: an unconditional Deny of the action on every resource: the
 	// answer is no, whatever else.
-	denyAll       bool
-	sig           int
-	patterns      []string
-	opaque        bool
-	principalKeys []string
-	allPrincipal  bool
-	tagKeys       []string
-	allTags       bool
+	denyAll bool
+	sig     int
+	// reads is what the statements read together.
+	reads
 }
 
 // memoKey identifies a question up to what its answer depends on.
@@ -312,17 +328,7 @@ func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
 				r.denyAll = r.denyAll || f.denyAll
 			}
 			refs = append(refs, tag+f.content)
-			r.opaque = r.opaque || f.opaque
-			r.allPrincipal = r.allPrincipal || f.allPrincipal
-			r.allTags = r.allTags || f.allTags
-			r.principalKeys = append(r.principalKeys, f.principalKeys...)
-			r.tagKeys = append(r.tagKeys, f.tagKeys...)
-			for _, pat := range f.patterns {
-				if !seenPat[pat] {
-					seenPat[pat] = true
-					r.patterns = append(r.patterns, pat)
-				}
-			}
+			r.reads.add(f.reads, seenPat)
 		}
 	}
 	for _, pol := range p.Identity {

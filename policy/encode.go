@@ -176,43 +176,41 @@ func writeString(b *bytes.Buffer, s string) {
 // json.MarshalIndent(v, indent, "  ") would, without its round trip through
 // compact JSON.
 func writeIndented(b *bytes.Buffer, v any, indent string) {
-	inner := indent + "  "
 	switch v := v.(type) {
 	case string:
 		writeString(b, v)
 	case []string:
-		if len(v) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[")
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("\n" + inner)
-			writeString(b, e)
-		}
-		b.WriteString("\n" + indent + "]")
+		writeIndentedList(b, v, "[", "]", indent, func(e string, _ string) { writeString(b, e) })
 	case orderedObject:
-		if len(v) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{")
-		for i, kv := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("\n" + inner)
+		writeIndentedList(b, v, "{", "}", indent, func(kv keyValue, inner string) {
 			writeString(b, kv.key)
 			b.WriteString(": ")
 			writeIndented(b, kv.value, inner)
-		}
-		b.WriteString("\n" + indent + "}")
+		})
 	default:
 		panic(fmt.Sprintf("policy: cannot encode %T", v))
 	}
+}
+
+// writeIndentedList writes the elements of an array or object between open
+// and close, one a line at indent plus two spaces, as json.MarshalIndent
+// does; an empty one is open and close alone. write writes an element, given
+// the indentation of its line.
+func writeIndentedList[E any](b *bytes.Buffer, elems []E, open, close, indent string, write func(e E, inner string)) {
+	if len(elems) == 0 {
+		b.WriteString(open + close)
+		return
+	}
+	inner := indent + "  "
+	b.WriteString(open)
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n" + inner)
+		write(e, inner)
+	}
+	b.WriteString("\n" + indent + close)
 }
 
 // orderedObject is a JSON object that keeps its key order.

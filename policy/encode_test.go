@@ -14,51 +14,66 @@ import (
 // checks that decoding the output gives the same encoding again and keeps
 // every statement's elements.
 func TestMarshalRoundTrip(t *testing.T) {
+	docs := conformanceDocs(t)
+	for _, d := range docs {
+		f, doc := d.file, d.doc
+		out, err := Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc2, err := Parse(out, f+"(encoded)")
+		if err != nil {
+			t.Fatalf("%s: re-decoding the encoding failed: %v\n%s", f, err, out)
+		}
+		out2, _ := Marshal(doc2)
+		if string(out) != string(out2) {
+			t.Errorf("%s: encoding is not stable:\n%s\n---\n%s", f, out, out2)
+		}
+		if len(doc.Statements) != len(doc2.Statements) {
+			t.Errorf("%s: statements lost", f)
+		}
+		for i := range doc.Statements {
+			a, b := doc.Statements[i], doc2.Statements[i]
+			if len(a.Action) != len(b.Action) || len(a.NotAction) != len(b.NotAction) || len(a.Conditions) != len(b.Conditions) ||
+				(a.Principal == nil) != (b.Principal == nil) || a.Effect != b.Effect || a.Sid != b.Sid {
+				t.Errorf("%s: statement %d changed", f, i)
+			}
+		}
+	}
+	if len(docs) < 100 {
+		t.Errorf("only %d documents round-tripped", len(docs))
+	}
+}
+
+// conformanceDoc is a policy of the conformance corpus and its file.
+type conformanceDoc struct {
+	file string
+	doc  *Document
+}
+
+// conformanceDocs parses every policy of the conformance corpus that
+// decodes (the corpus also holds policies that must not).
+func conformanceDocs(t *testing.T) []conformanceDoc {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "conformance", "*", "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no conformance files")
 	}
-	n := 0
+	var out []conformanceDoc
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var docs []json.RawMessage
-		collectDocs(data, &docs)
-		for _, raw := range docs {
-			doc, err := Parse(raw, f)
-			if err != nil {
-				continue
-			}
-			n++
-			out, err := Marshal(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc2, err := Parse(out, f+"(encoded)")
-			if err != nil {
-				t.Fatalf("%s: re-decoding the encoding failed: %v\n%s", f, err, out)
-			}
-			out2, _ := Marshal(doc2)
-			if string(out) != string(out2) {
-				t.Errorf("%s: encoding is not stable:\n%s\n---\n%s", f, out, out2)
-			}
-			if len(doc.Statements) != len(doc2.Statements) {
-				t.Errorf("%s: statements lost", f)
-			}
-			for i := range doc.Statements {
-				a, b := doc.Statements[i], doc2.Statements[i]
-				if len(a.Action) != len(b.Action) || len(a.NotAction) != len(b.NotAction) || len(a.Conditions) != len(b.Conditions) ||
-					(a.Principal == nil) != (b.Principal == nil) || a.Effect != b.Effect || a.Sid != b.Sid {
-					t.Errorf("%s: statement %d changed", f, i)
-				}
+		var raws []json.RawMessage
+		collectDocs(data, &raws)
+		for _, raw := range raws {
+			if doc, err := Parse(raw, f); err == nil {
+				out = append(out, conformanceDoc{f, doc})
 			}
 		}
 	}
-	if n < 100 {
-		t.Errorf("only %d documents round-tripped", n)
-	}
+	return out
 }
 
 // collectDocs finds every JSON object with a Statement key.
@@ -107,25 +122,12 @@ func TestMarshalShape(t *testing.T) {
 // (and for HTML-sensitive and non-ASCII text), so encodings stay
 // byte-identical to what earlier versions wrote.
 func TestWriteIndentedMatchesEncodingJSON(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "conformance", "*", "*.json"))
 	values := []any{"a<b>&c", "é\u2028", []string{}, []string{"x", "<y>"}, orderedObject{},
 		orderedObject{{"k", orderedObject{{"in", []string{"1", "2"}}}}, {"s", "v"}}}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var docs []json.RawMessage
-		collectDocs(data, &docs)
-		for _, raw := range docs {
-			doc, err := Parse(raw, f)
-			if err != nil {
-				continue
-			}
-			for _, s := range doc.Statements {
-				for _, kv := range (&encoder{}).statementFields(s) {
-					values = append(values, kv.value)
-				}
+	for _, d := range conformanceDocs(t) {
+		for _, s := range d.doc.Statements {
+			for _, kv := range (&encoder{}).statementFields(s) {
+				values = append(values, kv.value)
 			}
 		}
 	}

@@ -40,22 +40,23 @@ func mapFindings() []rules.Finding {
 	}
 }
 
+// mapped is f of every element of xs.
+func mapped[T any](xs []T, f func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
 func TestAccessMap(t *testing.T) {
 	m := buildAccessMap(Group(mapFindings()))
-	var cols []string
-	for _, c := range m.Columns {
-		cols = append(cols, c.Key)
-	}
-	wantCols := []string{"anyone", "account:999988887777", "org:o-abc123defg", "service", "own"}
-	if !slices.Equal(cols, wantCols) {
+	cols := mapped(m.Columns, func(c mapColumn) string { return c.Key })
+	if wantCols := []string{"anyone", "account:999988887777", "org:o-abc123defg", "service", "own"}; !slices.Equal(cols, wantCols) {
 		t.Fatalf("columns = %q, want %q", cols, wantCols)
 	}
-	var rows []string
-	for _, r := range m.Rows {
-		rows = append(rows, r.Label)
-	}
-	wantRows := []string{"app", "lib", "odd", "registry 111122223333 us-east-1", "identity policies of account 111122223333"}
-	if !slices.Equal(rows, wantRows) {
+	rows := mapped(m.Rows, func(r mapRow) string { return r.Label })
+	if wantRows := []string{"app", "lib", "odd", "registry 111122223333 us-east-1", "identity policies of account 111122223333"}; !slices.Equal(rows, wantRows) {
 		t.Fatalf("rows = %q, want %q", rows, wantRows)
 	}
 	// cell reads "classes severity rules" ("" for an empty cell).

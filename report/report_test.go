@@ -91,17 +91,54 @@ func checkGolden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	for _, c := range goldenCases() {
+	cases := goldenCases()
+	for _, c := range cases {
 		formats := c.formats
 		if formats == nil {
 			formats = Formats()
 		}
 		for _, f := range formats {
 			t.Run(c.name+"/"+string(f), func(t *testing.T) {
-				checkGolden(t, c.name+"."+extension(f), write(t, f, c.result(), c.opts))
+				got := write(t, f, c.result(), c.opts)
+				if f == HTML && c.name != cases[0].name {
+					got = htmlFilled(t, got, write(t, HTML, cases[0].result(), cases[0].opts))
+				}
+				checkGolden(t, c.name+"."+extension(f), got)
 			})
 		}
 	}
+}
+
+// The HTML page is a fixed frame (the head with its styles, the script that
+// records errors, the title; the filter script at the end) around the part
+// the result fills in, from the <p class="meta"> line to </main>. The first
+// golden case's .html file holds the whole page; the others hold only the
+// filled-in part, below htmlFilledNote, so the frame is pinned once.
+const (
+	htmlFilledStart = `<p class="meta">`
+	htmlFilledEnd   = "</main>\n"
+	htmlFilledNote  = "<!-- Only the part of the page the result fills in: report_test.go checks the frame around it against sample.html. -->\n"
+)
+
+// htmlFilled checks that page has the same frame as full (the first golden
+// case's page) and returns the part the result fills in, with
+// htmlFilledNote before it.
+func htmlFilled(t *testing.T, page, full []byte) []byte {
+	t.Helper()
+	split := func(b []byte) (frame, filled []byte) {
+		i := bytes.Index(b, []byte(htmlFilledStart))
+		j := bytes.LastIndex(b, []byte(htmlFilledEnd))
+		if i < 0 || j < i {
+			t.Fatalf("the HTML page has no %q ... %q part:\n%s", htmlFilledStart, htmlFilledEnd, b)
+		}
+		j += len(htmlFilledEnd)
+		return slices.Concat(b[:i], b[j:]), b[i:j]
+	}
+	frame, filled := split(page)
+	if want, _ := split(full); !bytes.Equal(frame, want) {
+		t.Errorf("the frame of the HTML page differs from the first golden case's:\n%s", firstDiff(want, frame))
+	}
+	return slices.Concat([]byte(htmlFilledNote), filled)
 }
 
 // firstDiff shows the first line where two outputs differ.

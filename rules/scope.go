@@ -34,20 +34,12 @@ func settleScopes(e *estate.Estate, s analysis.Settings, res *Result) {
 		inRegion := func(f Finding) bool { return inRegistry(f.Resource, u.Account, u.Region) }
 		same[where{u.Account, u.Region}] = identitySame && slices.Equal(findingKeys(res.Findings, inRegion), findingKeys(v1.Findings, inRegion))
 	}
-	var gaps []estate.Gap
-	for _, g := range res.Gaps {
+	gaps, notes := estate.SettleScopeGaps(res.Gaps, func(g estate.Gap) (bool, bool) {
 		settled, ok := same[where{g.Account, g.Region}]
-		switch {
-		case g.Source != estate.ScopeAPI || !ok:
-			gaps = append(gaps, g)
-		case settled:
-			res.Notes = append(res.Notes, estate.ScopeNote(g, "the findings are"))
-		default:
-			g.Message += "; the findings differ under V1 and V2, and this report shows V2's"
-			gaps = append(gaps, g)
-		}
-	}
+		return settled, ok
+	}, "the findings are", "; the findings differ under V1 and V2, and this report shows V2's")
 	res.Gaps = gaps
+	res.Notes = append(res.Notes, notes...)
 }
 
 // isIdentityFinding reports whether f is about a principal rather than a

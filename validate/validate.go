@@ -50,11 +50,10 @@ type Problem struct {
 	Unevaluable bool
 }
 
+// String is the problem as the decoder's problems read: its position, then
+// its message.
 func (p Problem) String() string {
-	if s := p.Pos.String(); s != "" {
-		return s + ": " + p.Message
-	}
-	return p.Message
+	return policy.Problem{Pos: p.Pos, Code: p.Code, Message: p.Message}.String()
 }
 
 // Check validates doc as a policy of kind. resource is the ARN of the
@@ -202,13 +201,19 @@ func (c *checker) awsPrincipal(v policy.Value, el string) {
 	}
 }
 
-func (c *checker) action(v policy.Value, not bool) {
-	if v.Unknown {
-		return
+// literal returns the text of an action or resource value and how messages
+// name it (element, then the text quoted), or false when there is nothing to
+// check: the value is unknown until apply, or "*".
+func literal(v policy.Value, element string) (t, el string, ok bool) {
+	if v.Unknown || v.Text == "*" {
+		return "", "", false
 	}
-	t := v.Text
-	el := fmt.Sprintf("Action %q", t)
-	if t == "*" {
+	return v.Text, fmt.Sprintf("%s %q", element, v.Text), true
+}
+
+func (c *checker) action(v policy.Value, not bool) {
+	t, el, ok := literal(v, "Action")
+	if !ok {
 		return
 	}
 	svc, name, ok := strings.Cut(t, ":")
@@ -247,12 +252,8 @@ func (c *checker) action(v policy.Value, not bool) {
 }
 
 func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
-	if v.Unknown {
-		return
-	}
-	t := v.Text
-	el := fmt.Sprintf("Resource %q", t)
-	if t == "*" {
+	t, el, ok := literal(v, "Resource")
+	if !ok {
 		return
 	}
 	if _, ok := policy.ParseARN(t); !ok && !strings.HasPrefix(t, "${") {

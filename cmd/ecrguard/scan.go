@@ -58,6 +58,17 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 
 // addFlags declares --config and --account, and --region unless region is
 // false (scan declares a --region of its own that also serves --aws).
+// timeAndConfig reads --at and loads the configuration, what every command
+// that reads inputs does first.
+func (o *inputOptions) timeAndConfig(stderr io.Writer, paths []string) (time.Time, *config.Config, error) {
+	at, err := o.scanTime()
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	cfg, err := o.loadConfig(stderr, paths)
+	return at, cfg, err
+}
+
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
 	f.StringVar(&o.configFile, "config", "", "configuration file (default: with one PATH, the nearest .ecrguard.yaml in its folder or above it up to the current folder; else .ecrguard.yaml in the current folder, if any)")
@@ -458,11 +469,7 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	if err := o.checkMode(paths); err != nil {
 		return err
 	}
-	at, err := o.scanTime()
-	if err != nil {
-		return err
-	}
-	cfg, err := o.loadConfig(stderr, paths)
+	at, cfg, err := o.timeAndConfig(stderr, paths)
 	if err != nil {
 		return err
 	}

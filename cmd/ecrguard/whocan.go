@@ -73,11 +73,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 		}
 		o.resource = "*"
 	}
-	at, err := o.scanTime()
-	if err != nil {
-		return err
-	}
-	cfg, err := o.loadConfig(stderr, paths)
+	at, cfg, err := o.timeAndConfig(stderr, paths)
 	if err != nil {
 		return err
 	}

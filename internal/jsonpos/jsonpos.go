@@ -279,26 +279,11 @@ func (p *parser) str() (string, error) {
 				return "", p.errorf(start, "unterminated string")
 			}
 			esc := p.data[p.pos+1]
-			switch esc {
-			case '"', '\\', '/':
-				b.WriteByte(esc)
+			switch i := strings.IndexByte(shortEscapes, esc); {
+			case i >= 0:
+				b.WriteByte(shortEscaped[i])
 				p.pos += 2
-			case 'b':
-				b.WriteByte('\b')
-				p.pos += 2
-			case 'f':
-				b.WriteByte('\f')
-				p.pos += 2
-			case 'n':
-				b.WriteByte('\n')
-				p.pos += 2
-			case 'r':
-				b.WriteByte('\r')
-				p.pos += 2
-			case 't':
-				b.WriteByte('\t')
-				p.pos += 2
-			case 'u':
+			case esc == 'u':
 				r, err := p.hex4(p.pos + 2)
 				if err != nil {
 					return "", err
@@ -346,83 +331,94 @@ func (p *parser) hex4(off int) (rune, error) {
 	return rune(v), nil
 }
 
+// The escapes of one character after the backslash (shortEscapes) and the
+// bytes they stand for (shortEscaped, in the same order).
+const (
+	shortEscapes = `"\/bfnrt`
+	shortEscaped = "\"\\/\b\f\n\r\t"
+)
+
 func (p *parser) array(depth int) (*Node, error) {
-	n := &Node{Kind: Array, Off: p.pos}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		return n, nil
-	}
-	for {
-		p.skipSpace()
+	return p.container(Array, ']', func(n *Node) error {
 		v, err := p.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.Elems = append(n.Elems, v)
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated array: expected ']'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return n, nil
-		default:
-			return nil, p.errorf(p.pos, "unexpected %s in array, expected ',' or ']'", p.describe(p.pos))
-		}
-	}
+		return nil
+	})
 }
 
 func (p *parser) object(depth int) (*Node, error) {
-	n := &Node{Kind: Object, Off: p.pos}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		return n, nil
-	}
-	for {
-		p.skipSpace()
+	return p.container(Object, '}', func(n *Node) error {
 		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated object: expected '}'")
+			return p.errorf(n.Off, "unterminated object: expected '}'")
 		}
 		if p.data[p.pos] != '"' {
-			return nil, p.errorf(p.pos, "unexpected %s in object, expected a quoted key", p.describe(p.pos))
+			return p.errorf(p.pos, "unexpected %s in object, expected a quoted key", p.describe(p.pos))
 		}
 		keyOff := p.pos
 		key, err := p.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, p.errorf(p.pos, "unexpected %s after object key %q, expected ':'", p.describe(p.pos), key)
+			return p.errorf(p.pos, "unexpected %s after object key %q, expected ':'", p.describe(p.pos), key)
 		}
 		p.pos++
 		p.skipSpace()
 		v, err := p.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.Members = append(n.Members, Member{Key: key, KeyOff: keyOff, Value: v})
+		return nil
+	})
+}
+
+// container reads an array or object (kind) from its opening bracket to
+// close; elem reads each element into n, from its first character after
+// white space.
+func (p *parser) container(kind Kind, close byte, elem func(n *Node) error) (*Node, error) {
+	n := &Node{Kind: kind, Off: p.pos}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == close {
+		p.pos++
+		return n, nil
+	}
+	for {
 		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.errorf(n.Off, "unterminated object: expected '}'")
+		if err := elem(n); err != nil {
+			return nil, err
 		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		done, err := p.next(n.Off, kind.String(), close)
+		if err != nil {
+			return nil, err
+		}
+		if done {
 			return n, nil
-		default:
-			return nil, p.errorf(p.pos, "unexpected %s in object, expected ',' or '}'", p.describe(p.pos))
 		}
 	}
+}
+
+// next reads what follows an element of the array or object (what) that
+// opened at off: a comma, or close, which ends it (done).
+func (p *parser) next(off int, what string, close byte) (done bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		return false, p.errorf(off, "unterminated %s: expected '%c'", what, close)
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case close:
+		p.pos++
+		return true, nil
+	}
+	return false, p.errorf(p.pos, "unexpected %s in %s, expected ',' or '%c'", p.describe(p.pos), what, close)
 }
 
 // Lines converts byte offsets of one input into 1-based line and column
