@@ -62,11 +62,7 @@ func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estat
 // given ("../infra/main.tf:3:5"). Terraform's file() reads only inside the
 // paths given.
 func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
-	roots, err := file.PathRoots(paths)
-	if err != nil {
-		return nil, err
-	}
-	return load(ctx, newOSNames(paths), roots, opts)
+	return load(ctx, newOSNames(paths), file.PathRoots(paths), opts)
 }
 
 // ownerNote is the note of an estate where some IaC resources deploy to an

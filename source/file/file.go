@@ -89,11 +89,7 @@ func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estat
 // file names in positions and messages keep the form of the path given
 // ("../policies/app.json:3:5").
 func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
-	roots, err := PathRoots(paths)
-	if err != nil {
-		return nil, err
-	}
-	return load(ctx, roots, opts)
+	return load(ctx, PathRoots(paths), opts)
 }
 
 // load walks roots, reads their JSON files once every root is walked, and
@@ -161,7 +157,7 @@ func FSRoots(fsys fs.FS, paths []string) []Root {
 // folder, or the file in its folder, and names files with the path given.
 // A path that does not exist is a root all the same: its walk makes it a
 // Gap.
-func PathRoots(paths []string) ([]Root, error) {
+func PathRoots(paths []string) []Root {
 	var roots []Root
 	for _, p := range paths {
 		dir, root := p, "."
@@ -170,7 +166,7 @@ func PathRoots(paths []string) ([]Root, error) {
 		}
 		roots = append(roots, Root{FS: os.DirFS(dir), Path: root, Dir: filepath.ToSlash(filepath.Clean(dir))})
 	}
-	return roots, nil
+	return roots
 }
 
 // File is a file a walk found.
