@@ -96,13 +96,7 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 // notes the other files as not the file reader's.
 func load(ctx context.Context, roots []Root, opts Options) (*estate.Estate, error) {
 	r := NewReader(ctx, opts)
-	queue, walked, err := r.WalkAll(roots, func(f File) {
-		if kind := iacKind(f.Path); kind != "" {
-			r.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
-		} else {
-			r.Skip(f.Name, "not a .json file: the file reader reads JSON")
-		}
-	})
+	queue, walked, err := r.WalkAll(roots, r.skipNotJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -333,6 +327,16 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 	return files, nil
 }
 
+// skipNotJSON records f, a file that is not JSON by its name, as not the
+// file reader's.
+func (l *Reader) skipNotJSON(f File) {
+	if kind := iacKind(f.Path); kind != "" {
+		l.Skip(f.Name, "a "+kind+" file, read by the IaC readers and not the file reader")
+	} else {
+		l.Skip(f.Name, "not a .json file: the file reader reads JSON")
+	}
+}
+
 // unreadableRoot records a root that could not be read, a path that does
 // not exist included, as a Gap: one mistyped path does not stop the other
 // inputs from being read, and the gap keeps the scan from counting as
@@ -431,6 +435,10 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 		return Input, nil
 	}
 	l.seen[name] = true
+	if !f.JSON() {
+		l.skipNotJSON(f)
+		return Input, nil
+	}
 	if info, err := fs.Stat(f.FS, f.Path); err == nil && info.Size() > MaxFileSize {
 		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads", info.Size(), MaxFileSize)})
 		return Input, nil
@@ -438,14 +446,6 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	data, err := fs.ReadFile(f.FS, f.Path)
 	if err != nil {
 		l.gap(estate.Gap{Source: name, Code: estate.GapReadError, Message: "cannot read: " + unwrapPath(err)})
-		return Input, nil
-	}
-	if !f.JSON() {
-		if kind := iacKind(f.Path); kind != "" {
-			l.Skip(name, "a "+kind+" file, read by the IaC readers and not the file reader")
-		} else {
-			l.Skip(name, "not a .json file: the file reader reads JSON")
-		}
 		return Input, nil
 	}
 	// A byte-order mark or UTF-16 (PowerShell's `>`) is decoded: positions
