@@ -25,6 +25,7 @@ import (
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/textenc"
@@ -179,7 +180,7 @@ func FindModules(fsys fs.FS, roots []string) []string {
 				}
 				return nil
 			}
-			if strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), ".tf.json") {
+			if isConfigFile(d.Name()) {
 				dirs = append(dirs, path.Dir(p))
 			}
 			return nil
@@ -221,40 +222,62 @@ func RootModules(fsys fs.FS, dirs []string) []string {
 // localModuleSources returns the local sources of a directory's module
 // calls (files that do not parse are skipped: LoadModule reports them).
 func localModuleSources(fsys fs.FS, dir string) []string {
-	entries, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil
-	}
 	var out []string
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
-			continue
-		}
-		data, err := readText(fsys, path.Join(dir, e.Name()))
-		if err != nil || !bytes.Contains(data, []byte("module")) {
-			// No module block without the word: most files need no parse.
-			continue
-		}
-		body, err := parseConfig(data, e.Name())
-		if err != nil {
-			// LoadModule reports it.
-			continue
-		}
-		for _, b := range body.Blocks {
-			if b.Type != "module" {
-				continue
-			}
-			if a := b.Body.Attributes["source"]; a != nil {
-				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type().FriendlyName() == "string" {
-					s := v.AsString()
-					if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
-						out = append(out, s)
-					}
+	_ = eachBlock(fsys, dir, "module", func(b *hclsyntax.Block) {
+		if a := b.Body.Attributes["source"]; a != nil {
+			if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type().FriendlyName() == "string" {
+				s := v.AsString()
+				if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
+					out = append(out, s)
 				}
 			}
 		}
-	}
+	})
 	return out
+}
+
+// isConfigFile reports whether a file name is that of a Terraform
+// configuration file: .tf, or .tf.json (JSON syntax).
+func isConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// eachBlock calls fn for each block of type typ in the configuration files
+// of dir. A file without the word typ holds no such block and is not
+// parsed. It returns the first error of reading dir or one of its files or
+// parsing it; the files that read are used all the same.
+func eachBlock(fsys fs.FS, dir, typ string, fn func(*hclsyntax.Block)) error {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, e := range entries {
+		if e.IsDir() || !isConfigFile(e.Name()) {
+			continue
+		}
+		data, err := readText(fsys, path.Join(dir, e.Name()))
+		if err == nil && !bytes.Contains(data, []byte(typ)) {
+			// No such block without the word: most files need no parse.
+			continue
+		}
+		var body *hclsyntax.Body
+		if err == nil {
+			body, err = parseConfig(data, e.Name())
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		for _, b := range body.Blocks {
+			if b.Type == typ {
+				fn(b)
+			}
+		}
+	}
+	return first
 }
 
 // CheckVars returns an error for each name of vars (-var values) that no
@@ -294,30 +317,13 @@ func CheckVars(fsys fs.FS, dirs []string, vars map[string]string) error {
 // declaredVars lists the variables the .tf and .tf.json files of dir
 // declare; ok is false when a file cannot be read or parsed.
 func declaredVars(fsys fs.FS, dir string) (names []string, ok bool) {
-	entries, err := fs.ReadDir(fsys, dir)
+	err := eachBlock(fsys, dir, "variable", func(b *hclsyntax.Block) {
+		if len(b.Labels) == 1 {
+			names = append(names, b.Labels[0])
+		}
+	})
 	if err != nil {
 		return nil, false
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tf.json") {
-			continue
-		}
-		data, err := readText(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, false
-		}
-		if !bytes.Contains(data, []byte("variable")) {
-			continue
-		}
-		body, err := parseConfig(data, e.Name())
-		if err != nil {
-			return nil, false
-		}
-		for _, b := range body.Blocks {
-			if b.Type == "variable" && len(b.Labels) == 1 {
-				names = append(names, b.Labels[0])
-			}
-		}
 	}
 	return names, true
 }

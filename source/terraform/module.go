@@ -133,7 +133,7 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 		n := e.Name()
 		switch {
 		case e.IsDir():
-		case strings.HasSuffix(n, ".tf"), strings.HasSuffix(n, ".tf.json"):
+		case isConfigFile(n):
 			if base := strings.TrimSuffix(strings.TrimSuffix(n, ".json"), ".tf"); strings.HasSuffix(base, "_override") || base == "override" {
 				l.note(path.Join(dir, n), "override files are read as ordinary files, not merged into the blocks they override")
 			}
