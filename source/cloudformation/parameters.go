@@ -39,10 +39,9 @@ func ParseParameters(data []byte, file string) (map[string]string, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	lines := jsonpos.NewLines(data)
+	loc := policy.FileLocator(data, file)
 	fail := func(at *jsonpos.Node, format string, args ...any) error {
-		line, col := lines.Position(at.Off)
-		return &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)}
+		return &policy.Error{Pos: loc(at.Off), Msg: fmt.Sprintf(format, args...)}
 	}
 	out := map[string]string{}
 	if n.Kind == jsonpos.Object {
@@ -52,8 +51,7 @@ func ParseParameters(data []byte, file string) (map[string]string, error) {
 		}
 		for _, m := range ps.Members {
 			if m.Key == "" {
-				line, col := lines.Position(m.KeyOff)
-				return nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: "Parameters: a parameter without a name"}
+				return nil, &policy.Error{Pos: loc(m.KeyOff), Msg: "Parameters: a parameter without a name"}
 			}
 			v, ok := scalar(m.Value)
 			if !ok {
