@@ -44,10 +44,11 @@ func isPolicyVersionOutput(obj *jsonpos.Node) bool {
 // that describe the same owner hold it already.
 type ownedPolicy struct {
 	account string
-	// kind and owner name the identity ("role", "ci"); name is the inline
-	// policy's name.
-	kind, owner, name string
-	p                 *estate.Policy
+	// kind and owner name the identity ("role", "ci").
+	kind, owner string
+	// p is named as the authorization details name an inline policy
+	// ("inline policy NAME of role/ci").
+	p *estate.Policy
 }
 
 // inlinePolicy reads the output of aws iam get-role-policy,
@@ -82,7 +83,7 @@ func (l *Reader) inlinePolicy(in *input) {
 		// The output has no path: the identity is taken at the root path.
 		p.Owner = fmt.Sprintf("arn:aws:iam::%s:%s/%s", l.opts.Account, kind, owner)
 	}
-	l.owned = append(l.owned, ownedPolicy{account: l.opts.Account, kind: kind, owner: owner, name: name, p: p})
+	l.owned = append(l.owned, ownedPolicy{account: l.opts.Account, kind: kind, owner: owner, p: p})
 }
 
 // policyVersion reads the output of aws iam get-policy-version: one
@@ -181,9 +182,8 @@ func describedInline(m *estate.IAM, op ownedPolicy) bool {
 			inline = g.Inline
 		}
 	}
-	want := fmt.Sprintf("inline policy %s of %s/%s", op.name, op.kind, op.owner)
 	for _, p := range inline {
-		if p.Name == want {
+		if p.Name == op.p.Name {
 			return true
 		}
 	}
