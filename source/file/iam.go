@@ -2,7 +2,8 @@ package file
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -111,7 +112,7 @@ func (l *Reader) authorizationDetails(in *input) {
 		}
 		d.accounts[l.opts.Account] = true
 	}
-	for _, id := range sortedKeys(d.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(d.accounts)) {
 		a := l.iamAccount(id)
 		a.files = append(a.files, in.name)
 		if !truncated {
@@ -127,15 +128,6 @@ func (l *Reader) authorizationDetails(in *input) {
 			a.iam.Policies = append(a.iam.Policies, mp)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // entityAccount checks that arn is an IAM ARN of kind ("user", "role", …)
@@ -459,14 +451,14 @@ func (d *details) addRefs(a *iamAccount, arns []string, refs []ref) {
 // groups and managed policies referred to but not described (AWS managed
 // policies the catalog embeds are filled in from it, with a Note).
 func (l *Reader) finishIAM() {
-	for _, id := range sortedKeys(l.iam) {
+	for _, id := range slices.Sorted(maps.Keys(l.iam)) {
 		a := l.iam[id]
 		a.iam.Source = strings.Join(a.files, ", ")
 		if len(a.files) > 0 && !a.complete {
 			l.gap(estate.Gap{Source: a.truncatedAt.File, Pos: a.truncatedAt, Code: estate.GapTruncated, Account: id,
 				Message: fmt.Sprintf("authorization details of account %s are truncated (%s; read from %s): the files hold only the first page(s), and identities and policies on the missing pages were not assessed; give every page, or run aws iam get-account-authorization-details without --max-items", id, a.truncatedBy, strings.Join(a.files, ", "))})
 		}
-		for _, g := range sortedKeys(a.members) {
+		for _, g := range slices.Sorted(maps.Keys(a.members)) {
 			if a.groupByName[g] != nil {
 				continue
 			}
@@ -475,7 +467,7 @@ func (l *Reader) finishIAM() {
 				Resource: "arn:aws:iam::" + id + ":group/" + g,
 				Message:  fmt.Sprintf("group %s (member: %s) is not described in the authorization details: the permissions it gives its members were not assessed", g, who(refs))})
 		}
-		for _, arn := range sortedKeys(a.refs) {
+		for _, arn := range slices.Sorted(maps.Keys(a.refs)) {
 			if a.policies[arn] != nil || a.broken[arn] || l.brokenManaged[arn] {
 				continue
 			}
