@@ -116,11 +116,11 @@ func problemsAt(pe *policy.Error, where policy.Pos) []policy.Problem {
 // one that does not parse, is a gap (and nil).
 func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy, bool) {
 	where := r.obj.attrPos(attr)
-	gap := func(code estate.GapCode, msg string, pos policy.Pos) {
+	gap := func(code estate.GapCode, msg string, pos policy.Pos, problems ...policy.Problem) {
 		if !pos.IsValid() {
 			pos = where
 		}
-		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: code, Message: msg})
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: code, Message: msg, Problems: problems})
 	}
 	v, err := r.obj.doc(attr)
 	if err == nil && v == nil {
@@ -138,13 +138,8 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 		gap(estate.GapUnknownUntilApply, fmt.Sprintf("%s of %s is not known until apply (unknown: %s); it is not assessed", attr, r.addr, ue.What), ue.Pos)
 		return nil, false
 	case errors.As(err, &pe):
-		pos := pe.Pos
-		if !pos.IsValid() {
-			pos = where
-		}
 		// ECR011 names each of the document's problems.
-		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: estate.GapParseError,
-			Message: fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), Problems: problemsAt(pe, where)})
+		gap(estate.GapParseError, fmt.Sprintf("%s of %s is not a valid policy document: %s", attr, r.addr, pe.Msg), pe.Pos, problemsAt(pe, where)...)
 		return nil, false
 	case err != nil:
 		gap(estate.GapParseError, fmt.Sprintf("%s of %s: %v", attr, r.addr, err), where)
