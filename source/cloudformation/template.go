@@ -91,8 +91,8 @@ func (t *tmpl) note(pos policy.Pos, msg string) {
 	t.est.AddNote(estate.Note{Source: t.file, Message: pos.String() + ": " + msg})
 }
 
-func (t *tmpl) gap(pos policy.Pos, resource string, code estate.GapCode, msg string) {
-	t.est.AddGap(estate.Gap{Source: t.file, Pos: pos, Account: t.account, Region: t.region, Resource: resource, Code: code, Message: msg})
+func (t *tmpl) gap(pos policy.Pos, resource string, code estate.GapCode, msg string, problems ...policy.Problem) {
+	t.est.AddGap(estate.Gap{Source: t.file, Pos: pos, Account: t.account, Region: t.region, Resource: resource, Code: code, Message: msg, Problems: problems})
 }
 
 // IsTemplate reports whether data, read from a file called name, is a
@@ -585,8 +585,7 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 		return nil, false
 	case *policy.Error:
 		// ECR011 names each of the document's problems.
-		t.est.AddGap(estate.Gap{Source: t.file, Pos: e.Pos, Account: t.account, Region: t.region, Resource: resource, Code: estate.GapParseError,
-			Message: fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg), Problems: e.All()})
+		t.gap(e.Pos, resource, estate.GapParseError, fmt.Sprintf("%s is not a valid policy document: %s", name, e.Msg), e.All()...)
 		return nil, false
 	default:
 		t.gap(n.pos, resource, estate.GapParseError, fmt.Sprintf("%s: %v", name, err))
