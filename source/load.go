@@ -176,10 +176,10 @@ func (r *router) route(f file.File) {
 }
 
 // readBounded reads a file of at most max bytes, decoded to UTF-8
-// (textenc).
+// (textenc). A file it cannot read, or one too large, is an unreadable.
 func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > max {
-		return nil, fmt.Errorf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max)
+		return nil, unreadable(fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max))
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
@@ -187,10 +187,16 @@ func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("cannot read: %w", err)
+		return nil, unreadable("cannot read: " + err.Error())
 	}
 	return textenc.Decode(data)
 }
+
+// unreadable is the error of a file that could not be read: its gap is a
+// read-error, as the file reader's are.
+type unreadable string
+
+func (u unreadable) Error() string { return string(u) }
 
 // loadModules reads the root modules among the directories holding .tf
 // files (a module another one calls is read as its child), and returns
@@ -316,13 +322,14 @@ func readError(source string, err error) estate.Gap {
 	g := estate.Gap{Source: source, Code: estate.GapInvalidInput, Message: err.Error()}
 	var pe *policy.Error
 	var fe *fs.PathError
+	var ue unreadable
 	switch {
 	case errors.As(err, &pe):
 		g.Code, g.Pos, g.Message = estate.GapParseError, pe.Pos, pe.Msg
 		if pe.Pos.File != "" {
 			g.Source = pe.Pos.File
 		}
-	case errors.As(err, &fe):
+	case errors.As(err, &fe), errors.As(err, &ue):
 		g.Code = estate.GapReadError
 	}
 	return g

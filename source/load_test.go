@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -595,5 +596,18 @@ func matchPrefixes(t *testing.T, what string, got, want []string) {
 	}
 	if !ok {
 		t.Errorf("%s\n%s\nwant lines starting with\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestUnreadableTemplateIsAReadError: a YAML file too large to be read as a
+// template is a read-error gap, as the file reader's unreadable files are.
+func TestUnreadableTemplateIsAReadError(t *testing.T) {
+	fsys := fstest.MapFS{"big.yaml": {Data: bytes.Repeat([]byte("a"), maxTemplateSize+1)}}
+	est, err := Load(context.Background(), fsys, []string{"."}, Options{Account: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapReadError || est.Gaps[0].Source != "big.yaml" {
+		t.Errorf("gaps %+v, want one read-error on big.yaml", est.Gaps)
 	}
 }
