@@ -67,11 +67,7 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 // keys as the user gave them, which name a tag key's tag and a key AWS does
 // not define.
 func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string, width int) error {
-	t := &tableWriter{width: width}
-	if t.width <= 0 {
-		t.width = defaultWidth
-	}
-	t.width = max(t.width, minWidth)
+	t := &tableWriter{width: fitWidth(width)}
 	// "Decision:  ALLOW", the values under one another.
 	const indent = 11
 	field := func(label, value string) {

@@ -128,11 +128,7 @@ func (t *tableWriter) fieldLines(label string, lines []string) {
 }
 
 func writeTable(w io.Writer, v *view, o Options) error {
-	t := &tableWriter{width: o.Width, color: o.Color}
-	if t.width <= 0 {
-		t.width = defaultWidth
-	}
-	t.width = max(t.width, minWidth)
+	t := &tableWriter{width: fitWidth(o.Width), color: o.Color}
 
 	// Header: the version, what was scanned, and the counts.
 	name := "ecrguard"
