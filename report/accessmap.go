@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -218,19 +219,16 @@ func rowOrder(kind string) int {
 	return slices.Index([]string{rowRepo, rowRegistry, rowOther, rowIdentity}, kind)
 }
 
-// accountOf returns the account of an ARN (arn:aws:SERVICE:REGION:ACCOUNT:…),
-// or "".
-func accountOf(arn string) string { return arnField(arn, 4) }
+// accountOf returns the account of an ARN, or "".
+func accountOf(arn string) string {
+	a, _ := policy.ParseARN(arn)
+	return a.Account
+}
 
 // regionOf returns the region of an ARN, or "".
-func regionOf(arn string) string { return arnField(arn, 3) }
-
-func arnField(arn string, i int) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[i]
+func regionOf(arn string) string {
+	a, _ := policy.ParseARN(arn)
+	return a.Region
 }
 
 // actionClass returns the map class of a catalog action name.
