@@ -39,8 +39,8 @@ type Format string
 const (
 	// Table is the default terminal report.
 	Table Format = "table"
-	// JSON is the machine-readable report of docs/report-json.md (schema_version
-	// 1), documented in docs/report-json.md.
+	// JSON is the machine-readable report (schema_version 1), documented in
+	// docs/report-json.md.
 	JSON Format = "json"
 	// SARIF is SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 	SARIF Format = "sarif"
