@@ -70,15 +70,7 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 	t := &tableWriter{width: fitWidth(width)}
 	// "Decision:  ALLOW", the values under one another.
 	const indent = 11
-	field := func(label, value string) {
-		for i, l := range wrap(value, t.width-indent) {
-			if i == 0 {
-				t.line(fmt.Sprintf("%-*s%s", indent, label, l))
-			} else {
-				t.line(strings.Repeat(" ", indent) + l)
-			}
-		}
-	}
+	field := func(label, value string) { t.hanging(fmt.Sprintf("%-*s", indent, label), value, indent) }
 	field("Decision:", strings.ToUpper(d.Result.String()))
 	field("Reason:", d.Reason)
 	field("Request:", fmt.Sprintf("%s %s on %s", r.Principal, r.Action, r.Resource))

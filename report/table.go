@@ -231,15 +231,7 @@ func (t *tableWriter) hanging(prefix, text string, indent int) {
 }
 
 // bullet writes "  - text" with the text wrapped under itself.
-func (t *tableWriter) bullet(text string) {
-	for i, l := range wrap(text, t.width-4) {
-		if i == 0 {
-			t.line("  - " + l)
-		} else {
-			t.line("    " + l)
-		}
-	}
-}
+func (t *tableWriter) bullet(text string) { t.hanging("  - ", text, 4) }
 
 // gap writes one coverage gap: where (the file position or API), what (the
 // resource, or the account and region), and why.
