@@ -187,12 +187,15 @@ func rowFor(e Entry, f rules.Finding) mapRow {
 	return mapRow{Key: res, Kind: rowOther, Label: res, Title: res}
 }
 
+// ownColumn holds the principals of the resource's own account.
+var ownColumn = mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+
 // columnFor names the column of principal p on a resource of account owner;
 // identity entries' principals are the account's own.
 func columnFor(p, owner string, identity bool) mapColumn {
 	switch {
 	case identity:
-		return mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+		return ownColumn
 	case p == "*":
 		return mapColumn{Key: colAnyone, Kind: colAnyone, Label: "anyone", Title: "anyone with an AWS account"}
 	case strings.HasPrefix(p, "service:"):
@@ -204,7 +207,7 @@ func columnFor(p, owner string, identity bool) mapColumn {
 	}
 	if a := accountOf(p); a != "" {
 		if a == owner {
-			return mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+			return ownColumn
 		}
 		return mapColumn{Key: "account:" + a, Kind: colAccount, Label: "account " + a, Title: "principals of account " + a + ", outside the zone of trust"}
 	}
