@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -186,12 +187,15 @@ func rowFor(e Entry, f rules.Finding) mapRow {
 	return mapRow{Key: res, Kind: rowOther, Label: res, Title: res}
 }
 
+// ownColumn holds the principals of the resource's own account.
+var ownColumn = mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+
 // columnFor names the column of principal p on a resource of account owner;
 // identity entries' principals are the account's own.
 func columnFor(p, owner string, identity bool) mapColumn {
 	switch {
 	case identity:
-		return mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+		return ownColumn
 	case p == "*":
 		return mapColumn{Key: colAnyone, Kind: colAnyone, Label: "anyone", Title: "anyone with an AWS account"}
 	case strings.HasPrefix(p, "service:"):
@@ -203,7 +207,7 @@ func columnFor(p, owner string, identity bool) mapColumn {
 	}
 	if a := accountOf(p); a != "" {
 		if a == owner {
-			return mapColumn{Key: colOwn, Kind: colOwn, Label: "own principals", Title: "the account's own users and roles"}
+			return ownColumn
 		}
 		return mapColumn{Key: "account:" + a, Kind: colAccount, Label: "account " + a, Title: "principals of account " + a + ", outside the zone of trust"}
 	}
@@ -218,19 +222,16 @@ func rowOrder(kind string) int {
 	return slices.Index([]string{rowRepo, rowRegistry, rowOther, rowIdentity}, kind)
 }
 
-// accountOf returns the account of an ARN (arn:aws:SERVICE:REGION:ACCOUNT:…),
-// or "".
-func accountOf(arn string) string { return arnField(arn, 4) }
+// accountOf returns the account of an ARN, or "".
+func accountOf(arn string) string {
+	a, _ := policy.ParseARN(arn)
+	return a.Account
+}
 
 // regionOf returns the region of an ARN, or "".
-func regionOf(arn string) string { return arnField(arn, 3) }
-
-func arnField(arn string, i int) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[i]
+func regionOf(arn string) string {
+	a, _ := policy.ParseARN(arn)
+	return a.Region
 }
 
 // actionClass returns the map class of a catalog action name.

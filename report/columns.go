@@ -19,10 +19,7 @@ const minLastColumn = 24
 // printable; a word longer than the room it has overflows rather than
 // being broken.
 func writeColumns(w io.Writer, header []string, rows [][]string, width int) error {
-	if width <= 0 {
-		width = defaultWidth
-	}
-	width = max(width, minWidth)
+	width = fitWidth(width)
 	all := rows
 	if header != nil {
 		all = append([][]string{header}, rows...)
@@ -96,14 +93,20 @@ func writeColumns(w io.Writer, header []string, rows [][]string, width int) erro
 
 // writeWrapped writes text wrapped to width (0 or less means 80).
 func writeWrapped(w io.Writer, text string, width int) error {
-	if width <= 0 {
-		width = defaultWidth
-	}
-	width = max(width, minWidth)
+	width = fitWidth(width)
 	var b strings.Builder
 	for _, l := range wrap(text, width) {
 		b.WriteString(l + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// fitWidth returns the width a text report is laid out to: width, 80 when
+// it is 0 or less, and never less than minWidth.
+func fitWidth(width int) int {
+	if width <= 0 {
+		width = defaultWidth
+	}
+	return max(width, minWidth)
 }

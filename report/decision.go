@@ -67,22 +67,10 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 // keys as the user gave them, which name a tag key's tag and a key AWS does
 // not define.
 func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.Decision, written []string, width int) error {
-	t := &tableWriter{width: width}
-	if t.width <= 0 {
-		t.width = defaultWidth
-	}
-	t.width = max(t.width, minWidth)
+	t := &tableWriter{width: fitWidth(width)}
 	// "Decision:  ALLOW", the values under one another.
 	const indent = 11
-	field := func(label, value string) {
-		for i, l := range wrap(value, t.width-indent) {
-			if i == 0 {
-				t.line(fmt.Sprintf("%-*s%s", indent, label, l))
-			} else {
-				t.line(strings.Repeat(" ", indent) + l)
-			}
-		}
-	}
+	field := func(label, value string) { t.hanging(fmt.Sprintf("%-*s", indent, label), value, indent) }
 	field("Decision:", strings.ToUpper(d.Result.String()))
 	field("Reason:", d.Reason)
 	field("Request:", fmt.Sprintf("%s %s on %s", r.Principal, r.Action, r.Resource))

@@ -77,7 +77,7 @@ type htmlEntry struct {
 }
 
 func writeHTML(w io.Writer, v *view, o Options) error {
-	entries := Group(v.active)
+	entries := v.entries
 	p := htmlPage{
 		Version:   o.Version,
 		Trust:     trustText(o.Trust),

@@ -8,9 +8,9 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// SchemaVersion is the version of the JSON report's schema (docs/report-json.md,
-// docs/report-json.md). Keys may be added within a version; none is removed
-// or renamed.
+// SchemaVersion is the version of the JSON report's schema
+// (docs/report-json.md). Keys may be added within a version; none is
+// removed or renamed.
 const SchemaVersion = 1
 
 // The JSON report's shape. Field order is output order; every list is

@@ -151,12 +151,11 @@ func mdEntry(b *strings.Builder, e Entry) {
 		item("Suppressed", mdEscape(e.Suppressed))
 	}
 	item("Severity", e.Severity.String())
-	if e.Kind == ByStatement || isDetached(e.Resource) {
-		if _, detached := rules.DetachedPolicy(e.Resource); detached {
-			item("Resource", mdEscape(resourceText(e.Findings[0])))
-		} else {
-			item("Resource", mdCodeOrEmpty(e.Resource))
-		}
+	switch {
+	case isDetached(e.Resource):
+		item("Resource", mdEscape(resourceText(e.Findings[0])))
+	case e.Kind == ByStatement:
+		item("Resource", mdCodeOrEmpty(e.Resource))
 	}
 	if e.Kind == ByRule {
 		item("Sources", mdCodeList(ruleFiles(e)))

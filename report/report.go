@@ -39,8 +39,8 @@ type Format string
 const (
 	// Table is the default terminal report.
 	Table Format = "table"
-	// JSON is the machine-readable report of docs/report-json.md (schema_version
-	// 1), documented in docs/report-json.md.
+	// JSON is the machine-readable report (schema_version 1), documented in
+	// docs/report-json.md.
 	JSON Format = "json"
 	// SARIF is SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 	SARIF Format = "sarif"
@@ -195,16 +195,7 @@ func (v *view) entryCounts() map[rules.Severity]int {
 }
 
 // problemsText reads "3 critical, 7 high, 4 medium", counting problems.
-func (v *view) problemsText() string {
-	counts := v.entryCounts()
-	var parts []string
-	for _, s := range rules.Severities() {
-		if n := counts[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
+func (v *view) problemsText() string { return severityText(v.entryCounts()) }
 
 // subject names what an entry is about, in the singular and plural:
 // repositories, registries, templates' resources or principals.
@@ -302,12 +293,15 @@ func gapKey(g estate.Gap) string {
 // total is the number of unsuppressed findings.
 func (v *view) total() int { return len(v.active) }
 
-// countsText reads "1 critical, 2 high, 1 medium", naming only the
-// severities that occur, highest first.
-func (v *view) countsText() string {
+// countsText reads "1 critical, 2 high, 1 medium", counting findings.
+func (v *view) countsText() string { return severityText(v.counts) }
+
+// severityText reads counts as "1 critical, 2 high, 1 medium", naming only
+// the severities that occur, highest first.
+func severityText(counts map[rules.Severity]int) string {
 	var parts []string
 	for _, s := range rules.Severities() {
-		if n := v.counts[s]; n > 0 {
+		if n := counts[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}

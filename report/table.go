@@ -128,11 +128,7 @@ func (t *tableWriter) fieldLines(label string, lines []string) {
 }
 
 func writeTable(w io.Writer, v *view, o Options) error {
-	t := &tableWriter{width: o.Width, color: o.Color}
-	if t.width <= 0 {
-		t.width = defaultWidth
-	}
-	t.width = max(t.width, minWidth)
+	t := &tableWriter{width: fitWidth(o.Width), color: o.Color}
 
 	// Header: the version, what was scanned, and the counts.
 	name := "ecrguard"
@@ -235,15 +231,7 @@ func (t *tableWriter) hanging(prefix, text string, indent int) {
 }
 
 // bullet writes "  - text" with the text wrapped under itself.
-func (t *tableWriter) bullet(text string) {
-	for i, l := range wrap(text, t.width-4) {
-		if i == 0 {
-			t.line("  - " + l)
-		} else {
-			t.line("    " + l)
-		}
-	}
-}
+func (t *tableWriter) bullet(text string) { t.hanging("  - ", text, 4) }
 
 // gap writes one coverage gap: where (the file position or API), what (the
 // resource, or the account and region), and why.

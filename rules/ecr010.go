@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/exposure"
 )
 
 var ecr010 = Rule{
@@ -41,7 +42,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Resource = x.Target.ARN
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
-			if svc == "ecrguard-any-service.amazonaws.com" {
+			if exposure.AnyService(svc) {
 				name = "any AWS service"
 				f.Principals = []string{"service:*"}
 			} else {

@@ -149,7 +149,7 @@ func (r *Result) Active() []Finding {
 	return out
 }
 
-// Exit codes (docs/exit-codes.md), documented in docs/exit-codes.md.
+// Exit codes, documented in docs/exit-codes.md.
 const (
 	// ExitOK: no finding at or above the --fail-on threshold, everything
 	// assessed.

@@ -43,6 +43,9 @@ func TestUnknownOwnerReport(t *testing.T) {
 		if f.RuleID == "ECR003" && !strings.Contains(f.Principals[0], "444455556666") {
 			t.Errorf("ECR003 names %v, not the partner", f.Principals)
 		}
+		if !strings.Contains(text, "the owner account") {
+			t.Errorf("%s does not call the owner \"the owner account\":\n%s", f.RuleID, text)
+		}
 	}
 	if strings.Join(ids, ",") != "ECR003" {
 		t.Errorf("findings %v, want ECR003 only", ids)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // settleScopes judges again under scope V1 the registries whose registry
@@ -45,15 +46,15 @@ func settleScopes(e *estate.Estate, s analysis.Settings, res *Result) {
 // isIdentityFinding reports whether f is about a principal rather than a
 // repository or registry.
 func isIdentityFinding(f Finding) bool {
-	parts := strings.SplitN(f.Resource, ":", 4)
-	return len(parts) < 3 || parts[2] != "ecr"
+	a, ok := policy.ParseARN(f.Resource)
+	return !ok || a.Service != "ecr"
 }
 
 // inRegistry reports whether arn is the registry or a repository of account
 // in region.
 func inRegistry(arn, account, region string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "ecr" && parts[3] == region && parts[4] == account
+	a, ok := policy.ParseARN(arn)
+	return ok && a.Service == "ecr" && a.Region == region && a.Account == account
 }
 
 // findingKeys returns what tells findings apart, for those keep selects,

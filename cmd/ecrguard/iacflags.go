@@ -63,10 +63,7 @@ func (o *iacFlags) inputs() (iacInputs, error) {
 	}
 	params := map[string]string{}
 	for _, name := range o.paramFiles {
-		data, err := os.ReadFile(name)
-		if err == nil {
-			data, err = textenc.Decode(data)
-		}
+		data, err := readText(name)
 		if err != nil {
 			return iacInputs{}, usageError("--parameters-file: %v", err)
 		}
@@ -89,6 +86,16 @@ func (o *iacFlags) inputs() (iacInputs, error) {
 		in.cloudformation.Parameters = params
 	}
 	return in, nil
+}
+
+// readText reads a file named on the command line as UTF-8: a byte-order
+// mark or UTF-16 is decoded (textenc), as in every input.
+func readText(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return textenc.Decode(data)
 }
 
 // keyValues parses KEY=VALUE flags; nil when there are none.

@@ -126,4 +126,13 @@ func TestReadmeRecipe(t *testing.T) {
 	if len(r.Errors) != 0 {
 		t.Errorf("errors %+v, want none", r.Errors)
 	}
+	// Read as such, not skipped: a file that is no input would be named
+	// in a note.
+	for _, n := range r.Notes {
+		for _, f := range []string{"policy-team_web.json", "registry-policy.json"} {
+			if strings.Contains(n.Source+" "+n.Message, f) {
+				t.Errorf("note %s: %s; want %s read as an input", n.Source, n.Message, f)
+			}
+		}
+	}
 }

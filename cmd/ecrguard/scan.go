@@ -56,8 +56,6 @@ func (o *inputOptions) scanTime() (time.Time, error) {
 	return t, nil
 }
 
-// addFlags declares --config and --account, and --region unless region is
-// false (scan declares a --region of its own that also serves --aws).
 // timeAndConfig reads --at and loads the configuration, what every command
 // that reads inputs does first.
 func (o *inputOptions) timeAndConfig(stderr io.Writer, paths []string) (time.Time, *config.Config, error) {
@@ -69,6 +67,8 @@ func (o *inputOptions) timeAndConfig(stderr io.Writer, paths []string) (time.Tim
 	return at, cfg, err
 }
 
+// addFlags declares --config and --account, and --region unless region is
+// false (scan declares a --region of its own that also serves --aws).
 func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	f := c.Flags()
 	f.StringVar(&o.configFile, "config", "", "configuration file (default: with one PATH, the nearest .ecrguard.yaml in its folder or above it up to the current folder; else .ecrguard.yaml in the current folder, if any)")

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
-	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/source/file"
@@ -162,10 +160,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	// The keys as the user wrote them, so that the answer names them so.
 	var written []string
 	if o.contextFile != "" {
-		data, err := os.ReadFile(o.contextFile)
-		if err == nil {
-			data, err = textenc.Decode(data)
-		}
+		data, err := readText(o.contextFile)
 		if err != nil {
 			return inputError(err)
 		}
