@@ -128,7 +128,7 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 	}
 	slices.Sort(p.Rules)
 	if o.ShowSuppressed {
-		for _, e := range Group(v.suppressed) {
+		for _, e := range v.suppressedEntries {
 			p.Suppressed = append(p.Suppressed, newHTMLEntry("s", e))
 		}
 	} else {
