@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -135,13 +134,6 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 		p.Hidden = len(v.suppressed)
 	}
 	return htmlTemplate.Execute(w, p)
-}
-
-func noteText(n estate.Note) string {
-	if n.Source != "" {
-		return n.Source + ": " + n.Message
-	}
-	return n.Message
 }
 
 // trustText describes the zone of trust in a few phrases.

@@ -172,10 +172,7 @@ func writeJUnit(w io.Writer, v *view, o Options) error {
 	if len(v.notes) > 0 {
 		var b strings.Builder
 		for _, n := range v.notes {
-			if n.Source != "" {
-				b.WriteString(n.Source + ": ")
-			}
-			b.WriteString(n.Message + "\n")
+			b.WriteString(noteText(n) + "\n")
 		}
 		cov.SystemOut = &junitCharData{Text: xmlText(b.String())}
 	}

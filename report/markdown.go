@@ -113,8 +113,8 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 		b.WriteString("### Notes\n\n")
 		for _, n := range v.notes {
 			b.WriteString("- ")
-			if n.Source != "" {
-				b.WriteString(mdCode(n.Source) + ": ")
+			if s := noteSource(n); s != "" {
+				b.WriteString(mdCode(s) + ": ")
 			}
 			b.WriteString(mdText(n.Message) + "\n")
 		}

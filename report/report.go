@@ -448,3 +448,20 @@ func gapScope(g estate.Gap) string {
 	}
 	return ""
 }
+
+// noteSource is the source a note is shown with: none when its message
+// starts with it already (a position in that file: "main.tf:14:1: …").
+func noteSource(n estate.Note) string {
+	if n.Source == "" || strings.HasPrefix(n.Message, n.Source+":") {
+		return ""
+	}
+	return n.Source
+}
+
+// noteText is a note as one line: its source, then its message.
+func noteText(n estate.Note) string {
+	if s := noteSource(n); s != "" {
+		return s + ": " + n.Message
+	}
+	return n.Message
+}

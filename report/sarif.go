@@ -176,10 +176,7 @@ func buildSARIF(v *view, o Options) *sarif.Report {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, gapNotification(g))
 	}
 	for _, n := range v.notes {
-		text := n.Message
-		if n.Source != "" {
-			text = n.Source + ": " + text
-		}
+		text := noteText(n)
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(text)))
 	}

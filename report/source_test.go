@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -119,5 +120,23 @@ func TestMarkdownSourceOfAWSDocument(t *testing.T) {
 	}
 	if want := "**Source:** `arn:aws:ecr:us-east-1:111122223333:repository/app` (policy line 4)"; !strings.Contains(b.String(), want) {
 		t.Errorf("Markdown lacks %q:\n%s", want, b.String())
+	}
+}
+
+// TestNoteTextNamesItsSourceOnce: a note whose message starts with a
+// position in its source file ("main.tf:14:1: …") is shown without the
+// file again in front; other notes are shown as "SOURCE: message".
+func TestNoteTextNamesItsSourceOnce(t *testing.T) {
+	for _, c := range []struct {
+		n    estate.Note
+		want string
+	}{
+		{estate.Note{Source: "infra/main.tf", Message: "infra/main.tf:14:1: var.x has no value"}, "infra/main.tf:14:1: var.x has no value"},
+		{estate.Note{Source: "infra", Message: "skipped 2 files"}, "infra: skipped 2 files"},
+		{estate.Note{Message: "no source"}, "no source"},
+	} {
+		if got := noteText(c.n); got != c.want {
+			t.Errorf("noteText(%+v) = %q, want %q", c.n, got, c.want)
+		}
 	}
 }

@@ -188,11 +188,7 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	if len(v.notes) > 0 {
 		t.line(t.style(ansiBold, "Notes"))
 		for _, n := range v.notes {
-			text := n.Message
-			if n.Source != "" {
-				text = n.Source + ": " + text
-			}
-			t.bullet(text)
+			t.bullet(noteText(n))
 		}
 		t.line("")
 	}
