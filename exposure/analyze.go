@@ -2,7 +2,9 @@ package exposure
 
 import (
 	"iter"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -464,7 +466,7 @@ func (r *Result) merge(o *Result) {
 	for _, pair := range []struct{ to, from map[string]*Access }{
 		{r.Accounts, o.Accounts}, {r.Orgs, o.Orgs}, {r.Trusted, o.Trusted}, {r.Deputies, o.Deputies},
 	} {
-		for _, k := range sortedAccessKeys(pair.from) {
+		for _, k := range slices.Sorted(maps.Keys(pair.from)) {
 			if pair.to[k] == nil {
 				pair.to[k] = &Access{}
 			}
@@ -478,15 +480,6 @@ func (r *Result) merge(o *Result) {
 		}
 		r.Opens[i] = t
 	}
-}
-
-func sortedAccessKeys(m map[string]*Access) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // merge adds another access record's principals and proofs.
