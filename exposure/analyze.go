@@ -921,6 +921,9 @@ func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
 		out = a.cache.callersOf(acct, kinds)
 		a.callers[key] = out
 	}
+	// out is shared (a.callers, and the scan's Cache across goroutines):
+	// what is appended below goes to a copy.
+	out = out[:len(out):len(out)]
 	if named {
 		for _, arn := range a.named.arnList() {
 			if acct != accountOf(arn) {
