@@ -350,12 +350,8 @@ func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 				return true
 			}
 		}
-		for _, t := range m.Tests {
-			for _, v := range t.Values {
-				if strings.Contains(v, "${") {
-					return true
-				}
-			}
+		if readsVariable(m) {
+			return true
 		}
 	}
 	for si := range g.stmts {

@@ -310,19 +310,24 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 func (k *keys) readsNetworkOrOrg() bool {
 	for _, m := range k.mentions {
 		l := strings.ToLower(m.Key)
-		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || strings.Contains(strings.Join(testValues(m), " "), "${") {
+		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || readsVariable(m) {
 			return true
 		}
 	}
 	return false
 }
 
-func testValues(m eval.Mention) []string {
-	var out []string
+// readsVariable reports whether a value the key is tested against holds a
+// policy variable.
+func readsVariable(m eval.Mention) bool {
 	for _, t := range m.Tests {
-		out = append(out, t.Values...)
+		for _, v := range t.Values {
+			if strings.Contains(v, "${") {
+				return true
+			}
+		}
 	}
-	return out
+	return false
 }
 
 // readsSource reports whether the statements test a key only services
