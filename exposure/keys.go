@@ -283,20 +283,17 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 	if opts, ok := k.sources[key]; ok {
 		return opts
 	}
+	var opts []eval.Option
 	if !k.readsSource() {
 		// No statement reads a source key: one option stands for all.
-		opts := []eval.Option{{{Key: "aws:SourceAccount", Values: []string{acct}}}}
-		if k.sources == nil {
-			k.sources = map[sourceKey][]eval.Option{}
+		opts = []eval.Option{{{Key: "aws:SourceAccount", Values: []string{acct}}}}
+	} else {
+		var orgs []string
+		if namedOrgs {
+			orgs = n.orgList()
 		}
-		k.sources[key] = opts
-		return opts
+		opts = k.sourceOptionsIn(acct, n, z, trusted, orgs)
 	}
-	var orgs []string
-	if namedOrgs {
-		orgs = n.orgList()
-	}
-	opts := k.sourceOptionsIn(acct, n, z, trusted, orgs)
 	if k.sources == nil {
 		k.sources = map[sourceKey][]eval.Option{}
 	}
