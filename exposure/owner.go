@@ -29,8 +29,9 @@ type ownerDenial struct {
 // appends: Deny statements only take access away, so a fix loses the owner
 // nothing it had exactly when no owner request matches a guard. The search
 // is exact: it asks whether some request of the owner's is allowed by the
-// guards turned into Allow statements.
-func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
+// guards turned into Allow statements. named are the service principals
+// the policy names.
+func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement, named []string) (*ownerDenial, bool) {
 	flipped := &policy.Document{Version: doc.Version, ID: doc.ID}
 	for i, g := range guards {
 		s := *g
@@ -57,8 +58,8 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 		return &ownerDenial{Witness: w, Guard: sid}, true
 	}
 	// AWS services acting for the owner: any service, and each the policy
-	// names.
-	services := dedupe(append([]string{freshService}, collectNames(t.Policy.Doc).serviceList()...))
+	// names (named).
+	services := dedupe(append([]string{freshService}, named...))
 	for _, g := range a.groups {
 		mentions := eval.Mentions([]*eval.Policy{tt.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
 		k := &keys{mentions: mentions}
