@@ -215,20 +215,10 @@ func (ps *PolicySet) kindOf(p *Policy) Kind {
 
 // relevant reports whether the statement can apply to the request: its
 // action, and in a resource policy its principal, and its resource unless
-// that reads a variable.
+// that reads a variable (matchFixed).
 func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
-	if s.matchAction(pr) == no {
-		return false
-	}
-	if !s.resVars && s.matchResource(pr, kind == KindResource) == no {
-		return false
-	}
-	if kind == KindResource {
-		if t, _ := s.matchPrincipal(ps, pr); t == no {
-			return false
-		}
-	}
-	return true
+	t, _ := s.matchFixed(ps, pr, kind == KindResource)
+	return t != no
 }
 
 // condsFail reports whether one of the statement's conditions is false
