@@ -542,10 +542,11 @@ func (s *searcher) options(d *dim) Dimension {
 				what += "/outside"
 			}
 			if s.sp.Covered != nil {
-				for _, v6 := range []bool{false, true} {
-					if s.sp.Covered(d.keys[0], v6) {
-						what += "/covered"
-					}
+				if s.sp.Covered(d.keys[0], false) {
+					what += "/covered4"
+				}
+				if s.sp.Covered(d.keys[0], true) {
+					what += "/covered6"
 				}
 			}
 			ck = rc.key(what, d.conds, solved)
