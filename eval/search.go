@@ -521,7 +521,6 @@ func (s *searcher) options(d *dim) Dimension {
 	if d.cached != nil {
 		return d.cached
 	}
-	var opts Dimension
 	if d.name != nil {
 		opts, complete := s.nameOptions(d.name)
 		if !complete {
@@ -529,43 +528,40 @@ func (s *searcher) options(d *dim) Dimension {
 		}
 		return opts
 	}
-	{
-		solved := s.solved(d.keys[0])
-		var ck string
-		rc := s.sp.Cache
-		if rc != nil && !d.dynamic {
-			what := d.key
-			if d.multi {
-				what += "/multi"
+	solved := s.solved(d.keys[0])
+	var ck string
+	rc := s.sp.Cache
+	if rc != nil && !d.dynamic {
+		what := d.key
+		if d.multi {
+			what += "/multi"
+		}
+		if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
+			what += "/outside"
+		}
+		if s.sp.Covered != nil {
+			if s.sp.Covered(d.keys[0], false) {
+				what += "/covered4"
 			}
-			if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
-				what += "/outside"
-			}
-			if s.sp.Covered != nil {
-				if s.sp.Covered(d.keys[0], false) {
-					what += "/covered4"
-				}
-				if s.sp.Covered(d.keys[0], true) {
-					what += "/covered6"
-				}
-			}
-			ck = rc.key(what, d.conds, solved)
-			if c, ok := rc.opts.get(ck); ok {
-				if !c.complete {
-					s.truncated = true
-				}
-				d.cached = c.opts
-				return c.opts
+			if s.sp.Covered(d.keys[0], true) {
+				what += "/covered6"
 			}
 		}
-		var complete bool
-		opts, complete = s.sp.regions(d.key, d.keys[0], d.conds, solved, d.multi, s.pr.ctx)
-		if !complete {
-			s.truncated = true
+		ck = rc.key(what, d.conds, solved)
+		if c, ok := rc.opts.get(ck); ok {
+			if !c.complete {
+				s.truncated = true
+			}
+			d.cached = c.opts
+			return c.opts
 		}
-		if ck != "" {
-			rc.opts.put(ck, cachedRegions{opts, complete})
-		}
+	}
+	opts, complete := s.sp.regions(d.key, d.keys[0], d.conds, solved, d.multi, s.pr.ctx)
+	if !complete {
+		s.truncated = true
+	}
+	if ck != "" {
+		rc.opts.put(ck, cachedRegions{opts, complete})
 	}
 	if !d.dynamic {
 		d.cached = opts
