@@ -74,11 +74,11 @@ func Compile(name string, doc *policy.Document) *Policy {
 // on compiled and appended: doc is p's document with statements added at
 // its end (the statements before keep p's compilation).
 func Extend(p *Policy, name string, doc *policy.Document) *Policy {
-	q := &Policy{Name: name, Doc: doc, stmts: append([]*cstmt(nil), p.stmts...)}
 	vars := doc.VariablesEnabled()
 	if vars != p.Doc.VariablesEnabled() || len(doc.Statements) < len(p.stmts) {
 		return Compile(name, doc)
 	}
+	q := &Policy{Name: name, Doc: doc, stmts: append([]*cstmt(nil), p.stmts...)}
 	for _, s := range doc.Statements[len(p.stmts):] {
 		q.stmts = append(q.stmts, compileStatement(s, vars))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -281,14 +282,7 @@ func parseBinary(s string) ([]byte, bool) {
 // appendNew appends the strings of add that list does not hold yet.
 func appendNew(list []string, add ...string) []string {
 	for _, a := range add {
-		found := false
-		for _, l := range list {
-			if l == a {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(list, a) {
 			list = append(list, a)
 		}
 	}

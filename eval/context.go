@@ -46,19 +46,7 @@ func NewContext() *Context { return &Context{base: map[string][]string{}} }
 
 // Set makes key present with values; with no values it is present and
 // empty.
-func (c *Context) Set(key string, values ...string) {
-	if values == nil {
-		values = []string{}
-	}
-	if c.layered {
-		c.push(lowerKey(key), false, values)
-		return
-	}
-	if c.base == nil {
-		c.base = map[string][]string{}
-	}
-	c.base[lowerKey(key)] = values
-}
+func (c *Context) Set(key string, values ...string) { c.setLower(lowerKey(key), values) }
 
 // setLower is Set for a key already in lower case.
 func (c *Context) setLower(lower string, values []string) {

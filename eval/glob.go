@@ -81,8 +81,8 @@ func (p gpat) literal() (string, bool) {
 	return string(b), true
 }
 
-// instance is a string the pattern matches: wildcards become "x" (or
-// nothing for '*' where "x" is not allowed... it always is).
+// instance is a string the pattern matches: each wildcard becomes "x"
+// (which no confined wildcard excludes).
 func (p gpat) instance() string {
 	b := make([]byte, 0, len(p))
 	for _, t := range p {

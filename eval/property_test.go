@@ -265,6 +265,7 @@ func TestSearchProperty(t *testing.T) {
 		checked++
 	}
 	t.Logf("%d policies; %d requests evaluated against the answer \"none\" (random and boundary grid)", checked, checkedRequests.Load()-before)
+	requireChecked(t, before)
 }
 
 // TestSearchPropertyOneKey generates policies whose conditions all test one
@@ -291,6 +292,7 @@ func TestSearchPropertyOneKey(t *testing.T) {
 		}
 	}
 	t.Logf("%d policies; %d requests evaluated against the answer \"none\"", policies, checkedRequests.Load()-before)
+	requireChecked(t, before)
 }
 
 // TestSearchPropertyLarge runs the property on policies of more statements
@@ -309,6 +311,17 @@ func TestSearchPropertyLarge(t *testing.T) {
 		}
 	}
 	t.Logf("%d policies of 25 to 54 statements; %d requests evaluated against the answer \"none\"", policies, checkedRequests.Load()-before)
+	requireChecked(t, before)
+}
+
+// requireChecked fails a property test that evaluated no request against
+// an answer "none" since checkedRequests was before: checkProperty skips
+// truncated searches, so a search that gave up every time would pass.
+func requireChecked(t *testing.T, before int64) {
+	t.Helper()
+	if checkedRequests.Load() == before {
+		t.Error("no request was checked against an answer \"none\": the property was not tested")
+	}
 }
 
 // FuzzSearch holds the search to the evaluator for the fuzzer's policies:

@@ -215,20 +215,10 @@ func (ps *PolicySet) kindOf(p *Policy) Kind {
 
 // relevant reports whether the statement can apply to the request: its
 // action, and in a resource policy its principal, and its resource unless
-// that reads a variable.
+// that reads a variable (matchFixed).
 func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
-	if s.matchAction(pr) == no {
-		return false
-	}
-	if !s.resVars && s.matchResource(pr, kind == KindResource) == no {
-		return false
-	}
-	if kind == KindResource {
-		if t, _ := s.matchPrincipal(ps, pr); t == no {
-			return false
-		}
-	}
-	return true
+	t, _ := s.matchFixed(ps, pr, kind == KindResource)
+	return t != no
 }
 
 // condsFail reports whether one of the statement's conditions is false
@@ -531,7 +521,6 @@ func (s *searcher) options(d *dim) Dimension {
 	if d.cached != nil {
 		return d.cached
 	}
-	var opts Dimension
 	if d.name != nil {
 		opts, complete := s.nameOptions(d.name)
 		if !complete {
@@ -539,42 +528,40 @@ func (s *searcher) options(d *dim) Dimension {
 		}
 		return opts
 	}
-	{
-		solved := s.solved(d.keys[0])
-		var ck string
-		rc := s.sp.Cache
-		if rc != nil && !d.dynamic {
-			what := d.key
-			if d.multi {
-				what += "/multi"
+	solved := s.solved(d.keys[0])
+	var ck string
+	rc := s.sp.Cache
+	if rc != nil && !d.dynamic {
+		what := d.key
+		if d.multi {
+			what += "/multi"
+		}
+		if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
+			what += "/outside"
+		}
+		if s.sp.Covered != nil {
+			if s.sp.Covered(d.keys[0], false) {
+				what += "/covered4"
 			}
-			if s.sp.Outside != nil && s.sp.Outside(d.keys[0]) {
-				what += "/outside"
-			}
-			if s.sp.Covered != nil {
-				for _, v6 := range []bool{false, true} {
-					if s.sp.Covered(d.keys[0], v6) {
-						what += "/covered"
-					}
-				}
-			}
-			ck = rc.key(what, d.conds, solved)
-			if c, ok := rc.opts.get(ck); ok {
-				if !c.complete {
-					s.truncated = true
-				}
-				d.cached = c.opts
-				return c.opts
+			if s.sp.Covered(d.keys[0], true) {
+				what += "/covered6"
 			}
 		}
-		var complete bool
-		opts, complete = s.sp.regions(d.key, d.keys[0], d.conds, solved, d.multi, s.pr.ctx)
-		if !complete {
-			s.truncated = true
+		ck = rc.key(what, d.conds, solved)
+		if c, ok := rc.opts.get(ck); ok {
+			if !c.complete {
+				s.truncated = true
+			}
+			d.cached = c.opts
+			return c.opts
 		}
-		if ck != "" {
-			rc.opts.put(ck, cachedRegions{opts, complete})
-		}
+	}
+	opts, complete := s.sp.regions(d.key, d.keys[0], d.conds, solved, d.multi, s.pr.ctx)
+	if !complete {
+		s.truncated = true
+	}
+	if ck != "" {
+		rc.opts.put(ck, cachedRegions{opts, complete})
 	}
 	if !d.dynamic {
 		d.cached = opts

@@ -2,7 +2,9 @@ package exposure
 
 import (
 	"iter"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -348,12 +350,8 @@ func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 				return true
 			}
 		}
-		for _, t := range m.Tests {
-			for _, v := range t.Values {
-				if strings.Contains(v, "${") {
-					return true
-				}
-			}
+		if readsVariable(m) {
+			return true
 		}
 	}
 	for si := range g.stmts {
@@ -464,7 +462,7 @@ func (r *Result) merge(o *Result) {
 	for _, pair := range []struct{ to, from map[string]*Access }{
 		{r.Accounts, o.Accounts}, {r.Orgs, o.Orgs}, {r.Trusted, o.Trusted}, {r.Deputies, o.Deputies},
 	} {
-		for _, k := range sortedAccessKeys(pair.from) {
+		for _, k := range slices.Sorted(maps.Keys(pair.from)) {
 			if pair.to[k] == nil {
 				pair.to[k] = &Access{}
 			}
@@ -478,15 +476,6 @@ func (r *Result) merge(o *Result) {
 		}
 		r.Opens[i] = t
 	}
-}
-
-func sortedAccessKeys(m map[string]*Access) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // merge adds another access record's principals and proofs.
@@ -928,6 +917,9 @@ func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
 		out = a.cache.callersOf(acct, kinds)
 		a.callers[key] = out
 	}
+	// out is shared (a.callers, and the scan's Cache across goroutines):
+	// what is appended below goes to a copy.
+	out = out[:len(out):len(out)]
 	if named {
 		for _, arn := range a.named.arnList() {
 			if acct != accountOf(arn) {

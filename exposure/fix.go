@@ -121,7 +121,7 @@ func (c *Cache) callersOf(acct string, all bool) []caller {
 // services its policy names, the policy version and the guards.
 func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement, services []string) (*ownerDenial, bool) {
 	if c == nil {
-		return ownerDenied(t, zone, doc, guards)
+		return ownerDenied(t, zone, doc, guards, services)
 	}
 	var b strings.Builder
 	w := func(ss ...string) {
@@ -160,7 +160,7 @@ func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []
 	if ok {
 		return m.denial, m.complete
 	}
-	d, complete := ownerDenied(t, zone, doc, guards)
+	d, complete := ownerDenied(t, zone, doc, guards, services)
 	c.mu.Lock()
 	c.owner[key] = ownerMemo{d, complete}
 	c.mu.Unlock()
@@ -269,13 +269,13 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 		serviceAdded = true
 	}
 	unproven := ""
+	// The services the policy names: AWS services acting for the owner
+	// that the owner check tries, and part of its cache key.
 	var services []string
-	if cache != nil {
-		if r.named != nil {
-			services = r.named.serviceList()
-		} else {
-			services = collectNames(r.Target.Policy.Doc).serviceList()
-		}
+	if r.named != nil {
+		services = r.named.serviceList()
+	} else {
+		services = collectNames(r.Target.Policy.Doc).serviceList()
 	}
 	if d, complete := cache.ownerDenied(r.Target, zone, &doc, guards, services); d != nil {
 		unproven = d.describe(r.Target)

@@ -283,20 +283,17 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 	if opts, ok := k.sources[key]; ok {
 		return opts
 	}
+	var opts []eval.Option
 	if !k.readsSource() {
 		// No statement reads a source key: one option stands for all.
-		opts := []eval.Option{{{Key: "aws:SourceAccount", Values: []string{acct}}}}
-		if k.sources == nil {
-			k.sources = map[sourceKey][]eval.Option{}
+		opts = []eval.Option{{{Key: "aws:SourceAccount", Values: []string{acct}}}}
+	} else {
+		var orgs []string
+		if namedOrgs {
+			orgs = n.orgList()
 		}
-		k.sources[key] = opts
-		return opts
+		opts = k.sourceOptionsIn(acct, n, z, trusted, orgs)
 	}
-	var orgs []string
-	if namedOrgs {
-		orgs = n.orgList()
-	}
-	opts := k.sourceOptionsIn(acct, n, z, trusted, orgs)
 	if k.sources == nil {
 		k.sources = map[sourceKey][]eval.Option{}
 	}
@@ -310,19 +307,24 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 func (k *keys) readsNetworkOrOrg() bool {
 	for _, m := range k.mentions {
 		l := strings.ToLower(m.Key)
-		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || strings.Contains(strings.Join(testValues(m), " "), "${") {
+		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || readsVariable(m) {
 			return true
 		}
 	}
 	return false
 }
 
-func testValues(m eval.Mention) []string {
-	var out []string
+// readsVariable reports whether a value the key is tested against holds a
+// policy variable.
+func readsVariable(m eval.Mention) bool {
 	for _, t := range m.Tests {
-		out = append(out, t.Values...)
+		for _, v := range t.Values {
+			if strings.Contains(v, "${") {
+				return true
+			}
+		}
 	}
-	return out
+	return false
 }
 
 // readsSource reports whether the statements test a key only services

@@ -29,8 +29,9 @@ type ownerDenial struct {
 // appends: Deny statements only take access away, so a fix loses the owner
 // nothing it had exactly when no owner request matches a guard. The search
 // is exact: it asks whether some request of the owner's is allowed by the
-// guards turned into Allow statements.
-func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement) (*ownerDenial, bool) {
+// guards turned into Allow statements. named are the service principals
+// the policy names.
+func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Statement, named []string) (*ownerDenial, bool) {
 	flipped := &policy.Document{Version: doc.Version, ID: doc.ID}
 	for i, g := range guards {
 		s := *g
@@ -56,9 +57,13 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 		}
 		return &ownerDenial{Witness: w, Guard: sid}, true
 	}
+	// AWS services acting for the owner: any service, and each the policy
+	// names (named).
+	services := dedupe(append([]string{freshService}, named...))
 	for _, g := range a.groups {
 		mentions := eval.Mentions([]*eval.Policy{tt.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
 		k := &keys{mentions: mentions}
+		opts := k.sourceOptions(owner, a.named, a.zone, true, true)
 		for _, res := range a.resources(g) {
 			for _, c := range callers(owner, true) {
 				// The owner's principals may well be on the networks the
@@ -67,10 +72,8 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 					return found(w)
 				}
 			}
-			services := append([]string{freshService}, collectNames(t.Policy.Doc).serviceList()...)
-			for _, svc := range dedupe(services) {
+			for _, svc := range services {
 				c := caller{p: eval.Principal{Type: eval.Service, Service: svc}}
-				opts := k.sourceOptions(owner, a.named, a.zone, true, true)
 				if w := a.search(c, g.rep, res, false, []eval.Dimension{opts}); w != nil {
 					return found(w)
 				}

@@ -497,10 +497,14 @@ func TestCanUnreadTags(t *testing.T) {
 	} {
 		grants, _ := m.WhoCan("ecr:DeleteRepository", m.repository(t, c.repo))
 		var got []string
+		listed := false
 		for _, g := range grants {
 			if g.Principal.Name == "ci" {
-				got = UnreadTags(g.Witness)
+				got, listed = UnreadTags(g.Witness), true
 			}
+		}
+		if !listed {
+			t.Errorf("%s: role/ci is not listed; it can delete the repository", c.repo)
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%s: UnreadTags = %q, want %q", c.repo, got, c.want)
