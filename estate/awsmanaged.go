@@ -2,7 +2,6 @@ package estate
 
 import (
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -22,17 +21,13 @@ func AWSManagedPolicy(arn string, at policy.Pos) (mp *ManagedPolicy, ok bool, er
 		return nil, false, nil
 	}
 	p := &Policy{Name: cp.ARN, Source: at}
-	if at.IsValid() {
-		var n *jsonpos.Node
-		if n, err = jsonpos.Parse(cp.Document); err == nil {
-			p.Doc, err = policy.DecodeNode(n, policy.FixedLocator(at))
-		}
-	} else {
+	loc := policy.FixedLocator(at)
+	if !at.IsValid() {
 		p.Text = string(cp.Document)
 		p.Source = policy.Pos{File: cp.ARN + "#" + cp.VersionID, Line: 1, Col: 1}
-		p.Doc, err = policy.ParseWith(cp.Document, TextLocator(cp.Document, p.Source))
+		loc = policy.FileLocator(cp.Document, p.Source.File)
 	}
-	if err != nil {
+	if p.Doc, err = policy.ParseWith(cp.Document, loc); err != nil {
 		return nil, true, err
 	}
 	return &ManagedPolicy{Name: cp.Name, ARN: cp.ARN, VersionID: cp.VersionID, Default: p}, true, nil

@@ -286,10 +286,10 @@ func (e *Estate) UnknownScopes(gaps []Gap) []UnknownScope {
 	return out
 }
 
-// ScopeNote is the note that replaces g, a gap of a registry policy scope,
+// scopeNote is the note that replaces g, a gap of a registry policy scope,
 // when judging under V1 and V2 gives the same result: what names it ("the
 // findings are", "the answer is").
-func ScopeNote(g Gap, what string) Note {
+func scopeNote(g Gap, what string) Note {
 	return Note{Source: g.Source, Message: fmt.Sprintf(
 		"the registry policy scope of %s %s is not known (%s: %s); judged under both V1 and V2 %s the same, so it cannot change the result",
 		g.Account, g.Region, g.Code, g.Message, what)}
@@ -298,7 +298,7 @@ func ScopeNote(g Gap, what string) Note {
 // SettleScopeGaps sorts gaps after a second judgement under V1 of the
 // registries whose registry policy scope is unknown: a gap of such a scope
 // (Source ScopeAPI) for which settled says (true, true) the result is the
-// same under V1 and V2 becomes its ScopeNote (what names the result); one
+// same under V1 and V2 becomes its scopeNote (what names the result); one
 // it says differs gets differs added to its message; every other gap stays
 // as it is.
 func SettleScopeGaps(gaps []Gap, settled func(Gap) (same, ok bool), what, differs string) ([]Gap, []Note) {
@@ -313,7 +313,7 @@ func SettleScopeGaps(gaps []Gap, settled func(Gap) (same, ok bool), what, differ
 		case !ok:
 			kept = append(kept, g)
 		case same:
-			notes = append(notes, ScopeNote(g, what))
+			notes = append(notes, scopeNote(g, what))
 		default:
 			g.Message += differs
 			kept = append(kept, g)

@@ -35,7 +35,7 @@ const (
 	GapUnknownUntilApply GapCode = "unknown-until-apply"
 	// GapUnknownUntilDeploy: a CloudFormation value that decides what is assessed is not known until deployment.
 	GapUnknownUntilDeploy GapCode = "unknown-until-deploy"
-	// GapUnsupported: a construct ecrguard does not read (a remote Terraform module, a .tf.json file).
+	// GapUnsupported: a construct ecrguard does not read (a Terraform module whose source is not a local path).
 	GapUnsupported GapCode = "unsupported"
 	// GapTooComplex: a Terraform configuration exceeds a limit of evaluation (steps, depth, value size, module nesting, instances); the rest is read as unknown.
 	GapTooComplex GapCode = "too-complex"

@@ -682,14 +682,15 @@ func (r *snapReader) array(n *jsonpos.Node, what string) ([]*jsonpos.Node, error
 }
 
 // objects reads the array n (named list), each element an object what
-// with the fields required, and gives each to fn in order.
-func (r *snapReader) objects(n *jsonpos.Node, list, what string, required []string, fn func(map[string]*jsonpos.Node) error) error {
+// with the fields required (and those optional), and gives each to fn in
+// order.
+func (r *snapReader) objects(n *jsonpos.Node, list, what string, required []string, fn func(map[string]*jsonpos.Node) error, optional ...string) error {
 	elems, err := r.array(n, list)
 	if err != nil {
 		return err
 	}
 	for _, e := range elems {
-		m, err := r.object(e, what, required)
+		m, err := r.object(e, what, required, optional...)
 		if err != nil {
 			return err
 		}
@@ -838,31 +839,26 @@ func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
 		}
 	}
 	if pn := m["problems"]; pn != nil {
-		ps, err := r.array(pn, "gap problems")
-		if err != nil {
+		if g.Problems, err = objectList(r, pn, "gap problems", "gap problem", []string{"code", "message"}, r.problem, "pos"); err != nil {
 			return g, err
-		}
-		for _, n := range ps {
-			pm, err := r.object(n, "gap problem", []string{"code", "message"}, "pos")
-			if err != nil {
-				return g, err
-			}
-			var p policy.Problem
-			if p.Code, err = r.str(pm["code"], "gap problem code"); err != nil {
-				return g, err
-			}
-			if p.Message, err = r.str(pm["message"], "gap problem message"); err != nil {
-				return g, err
-			}
-			if pp := pm["pos"]; pp != nil {
-				if p.Pos, err = r.pos(pp, "gap problem pos"); err != nil {
-					return g, err
-				}
-			}
-			g.Problems = append(g.Problems, p)
 		}
 	}
 	return g, nil
+}
+
+// problem reads one problem of a gap's policy (Gap.Problems).
+func (r *snapReader) problem(m map[string]*jsonpos.Node) (policy.Problem, error) {
+	var p policy.Problem
+	if err := r.strFields(m, "gap problem", map[string]*string{"code": &p.Code, "message": &p.Message}); err != nil {
+		return p, err
+	}
+	if pn := m["pos"]; pn != nil {
+		var err error
+		if p.Pos, err = r.pos(pn, "gap problem pos"); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 func (r *snapReader) pos(n *jsonpos.Node, what string) (policy.Pos, error) {
@@ -1185,8 +1181,9 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 }
 
 // objectList reads the array n (named list) of objects what with the
-// fields required, each with read; an empty array is nil.
-func objectList[T any](r *snapReader, n *jsonpos.Node, list, what string, required []string, read func(map[string]*jsonpos.Node) (T, error)) ([]T, error) {
+// fields required (and those optional), each with read; an empty array is
+// nil.
+func objectList[T any](r *snapReader, n *jsonpos.Node, list, what string, required []string, read func(map[string]*jsonpos.Node) (T, error), optional ...string) ([]T, error) {
 	var out []T
 	err := r.objects(n, list, what, required, func(m map[string]*jsonpos.Node) error {
 		v, err := read(m)
@@ -1195,7 +1192,7 @@ func objectList[T any](r *snapReader, n *jsonpos.Node, list, what string, requir
 		}
 		out = append(out, v)
 		return nil
-	})
+	}, optional...)
 	if err != nil {
 		return nil, err
 	}

@@ -33,5 +33,19 @@ func TestUnescape(t *testing.T) {
 		if string(got) != want || len(gotRaw) != len(got)+1 || gotRaw[len(got)] != 100+len(s) {
 			t.Fatalf("%q: got %q (offsets %v), want %q", s, got, gotRaw, want)
 		}
+		// Each output byte is placed where its source starts: the byte
+		// itself, or the '%' of the escape that gives it.
+		for k := range got {
+			i := gotRaw[k] - 100
+			if k > 0 && i <= gotRaw[k-1]-100 {
+				t.Fatalf("%q: offsets %v do not increase", s, gotRaw)
+			}
+			if s[i] == got[k] && s[i] != '%' {
+				continue
+			}
+			if dec, err := url.PathUnescape(s[i:min(i+3, len(s))]); s[i] != '%' || err != nil || dec != string(got[k:k+1]) {
+				t.Fatalf("%q: output byte %d (%q) placed at %d, which is not its source", s, k, got[k], i)
+			}
+		}
 	}
 }

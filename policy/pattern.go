@@ -101,11 +101,14 @@ type ARNPattern struct {
 	raw   string
 	parts [6]string
 	split bool
+	esc   bool
 }
 
 // CompileARN splits an ARN pattern for MatchARN's matching.
-func CompileARN(pattern string) ARNPattern {
-	p := ARNPattern{raw: pattern}
+func CompileARN(pattern string) ARNPattern { return compileARN(pattern, false) }
+
+func compileARN(pattern string, esc bool) ARNPattern {
+	p := ARNPattern{raw: pattern, esc: esc}
 	p.split = pattern != "*" && splitARN(pattern, &p.parts)
 	return p
 }
@@ -116,14 +119,14 @@ func (p *ARNPattern) Match(arn string) bool {
 		return true
 	}
 	if !p.split {
-		return match(p.raw, arn, false)
+		return match(p.raw, arn, p.esc)
 	}
 	var ap [6]string
 	if !splitARN(arn, &ap) {
 		return false
 	}
 	for k := 0; k < 6; k++ {
-		if !match(p.parts[k], ap[k], false) {
+		if !match(p.parts[k], ap[k], p.esc) {
 			return false
 		}
 	}
@@ -131,22 +134,8 @@ func (p *ARNPattern) Match(arn string) bool {
 }
 
 func matchARN(pattern, arn string, esc bool) bool {
-	if pattern == "*" {
-		return true
-	}
-	var pp, ap [6]string
-	if !splitARN(pattern, &pp) {
-		return match(pattern, arn, esc)
-	}
-	if !splitARN(arn, &ap) {
-		return false
-	}
-	for k := 0; k < 6; k++ {
-		if !match(pp[k], ap[k], esc) {
-			return false
-		}
-	}
-	return true
+	p := compileARN(pattern, esc)
+	return p.Match(arn)
 }
 
 func splitARN(s string, out *[6]string) bool {
