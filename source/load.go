@@ -151,8 +151,7 @@ func (r *router) route(f file.File) {
 	base := path.Base(f.Name)
 	switch ext := strings.ToLower(path.Ext(base)); {
 	case ext == ".tf" || strings.HasSuffix(base, ".tf.json"):
-		// A module reads its .tf files, and makes a gap of each .tf.json
-		// file (Terraform JSON syntax is not read).
+		// A module reads its .tf and .tf.json files.
 		r.modules = append(r.modules, path.Dir(f.Name))
 		return
 	case ext == ".tfvars" || strings.HasSuffix(base, ".tfvars.json"):
