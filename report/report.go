@@ -322,7 +322,7 @@ func plural(n int, one, many string) string {
 func resourceText(f rules.Finding) string {
 	name, ok := rules.DetachedPolicy(f.Resource)
 	if !ok {
-		return f.Resource
+		return ownerShown(f.Resource)
 	}
 	if rest, ok := strings.CutPrefix(name, "identity policy "); ok && f.Source.File != "" && strings.HasSuffix(f.Source.File, rest) {
 		return f.Source.File + " (an identity policy file; ecrguard does not know what it is attached to)"
@@ -338,7 +338,20 @@ func principalText(p string) string {
 	case detached:
 		return "any principal it is attached to"
 	}
-	return p
+	return ownerShown(p)
+}
+
+// ownerShown writes the account of an ECR or IAM ARN that belongs to the
+// owner account when the inputs do not say which account that is (IaC read
+// without --account: "arn:aws:ecr:us-east-1::repository/app") as what it
+// is, "<owner account>", as the report's note names it.
+func ownerShown(arn string) string {
+	a, ok := policy.ParseARN(arn)
+	if !ok || a.Account != "" || (a.Service != "ecr" && a.Service != "iam") {
+		return arn
+	}
+	a.Account = "<owner account>"
+	return a.String()
 }
 
 // scope says what the findings are in: the resources assessed, and the

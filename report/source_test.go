@@ -140,3 +140,23 @@ func TestNoteTextNamesItsSourceOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownOwnerIsNamed: an ARN of the owner account when the inputs do
+// not say which account that is (Terraform without --account) reads
+// "<owner account>", as the report's note calls it, not an empty field;
+// other ARNs are shown as they are.
+func TestUnknownOwnerIsNamed(t *testing.T) {
+	if got := resourceText(rules.Finding{Resource: "arn:aws:ecr:us-east-1::repository/app"}); got != "arn:aws:ecr:us-east-1:<owner account>:repository/app" {
+		t.Errorf("resourceText = %q", got)
+	}
+	for p, want := range map[string]string{
+		"arn:aws:iam:::role/ci":             "arn:aws:iam::<owner account>:role/ci",
+		"arn:aws:iam::111122223333:role/ci": "arn:aws:iam::111122223333:role/ci",
+		"service:codebuild.amazonaws.com":   "service:codebuild.amazonaws.com",
+		"arn:aws:s3:::bucket":               "arn:aws:s3:::bucket",
+	} {
+		if got := principalText(p); got != want {
+			t.Errorf("principalText(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
