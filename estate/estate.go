@@ -91,6 +91,17 @@ type Account struct {
 	// is false when they were not read (the analysis then assumes none).
 	SCPs      []*Policy
 	SCPsKnown bool
+	// RCPs are the resource control policies over the account, one
+	// document per level of the organization hierarchy (root first, the
+	// account last). RCPFullAWSAccess sits at every level and cannot be
+	// detached, so only their Deny statements change an answer
+	// (docs/semantics.md). RCPsKnown is false when they were not read: the
+	// analysis then assumes none, and a note says which conclusions rest
+	// on that. Management is true when the account is the organization's
+	// management account, whose resources RCPs do not govern.
+	RCPs       []*Policy
+	RCPsKnown  bool
+	Management bool
 	// Detached are identity policies read without knowing who they are
 	// attached to (a raw policy file): "any principal it is attached to".
 	Detached []*Policy
@@ -128,6 +139,9 @@ func (a *Account) merge(o *Account, e *Estate) {
 			r.Repository(orepo.Name).merge(orepo, e)
 		}
 		r.Registry.merge(&or.Registry, r, e)
+		for _, ot := range or.Templates() {
+			r.Template(ot.Prefix).merge(ot, e)
+		}
 		r.Registry.Replication = append(r.Registry.Replication, or.Registry.Replication...)
 	}
 	if o.IAM != nil {
@@ -141,16 +155,47 @@ func (a *Account) merge(o *Account, e *Estate) {
 		a.SCPs = append(a.SCPs, o.SCPs...)
 		a.SCPsKnown = true
 	}
+	if o.RCPsKnown {
+		a.RCPs = append(a.RCPs, o.RCPs...)
+		a.RCPsKnown = true
+	}
+	a.Management = a.Management || o.Management
 	a.Detached = append(a.Detached, o.Detached...)
 	a.Public = append(a.Public, o.Public...)
 }
 
 // Region is one ECR registry: an account's repositories in one region.
 type Region struct {
-	Name     string
-	Account  string
-	repos    map[string]*Repository
-	Registry Registry
+	Name      string
+	Account   string
+	repos     map[string]*Repository
+	templates map[string]*CreationTemplate
+	Registry  Registry
+}
+
+// Template returns the repository creation template of prefix, creating
+// it.
+func (r *Region) Template(prefix string) *CreationTemplate {
+	if r.templates == nil {
+		r.templates = map[string]*CreationTemplate{}
+	}
+	t := r.templates[prefix]
+	if t == nil {
+		t = &CreationTemplate{Prefix: prefix, Account: r.Account, Region: r.Name, ARN: TemplateARN(r.Name, r.Account, prefix)}
+		r.templates[prefix] = t
+	}
+	return t
+}
+
+// Templates returns the region's repository creation templates sorted by
+// prefix.
+func (r *Region) Templates() []*CreationTemplate {
+	out := make([]*CreationTemplate, 0, len(r.templates))
+	for _, t := range r.templates {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
+	return out
 }
 
 // Repository returns the repository named name, creating it.
@@ -176,6 +221,13 @@ func (r *Region) Repositories() []*Repository {
 // RepositoryARN builds a private repository's ARN.
 func RepositoryARN(region, account, name string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, account, name)
+}
+
+// TemplateARN names a repository creation template in reports (the ARN
+// AWS gives it: repository-creation-template/PREFIX, ROOT for the default
+// template).
+func TemplateARN(region, account, prefix string) string {
+	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository-creation-template/%s", region, account, prefix)
 }
 
 // RegistryARN names a private registry in reports (docs/rules).
@@ -231,6 +283,40 @@ type PublicRepository struct {
 	ARN     string
 
 	PolicySlot
+
+	// Source is where the repository was defined or described.
+	Source policy.Pos
+}
+
+// RootPrefix is the prefix of the default creation template, which
+// applies to every repository no other template's prefix matches.
+const RootPrefix = "ROOT"
+
+// Creation template uses (appliedFor in the ECR API).
+const (
+	ForPullThroughCache = "PULL_THROUGH_CACHE"
+	ForReplication      = "REPLICATION"
+	ForCreateOnPush     = "CREATE_ON_PUSH"
+)
+
+// CreationTemplate is a repository creation template: the settings, policy
+// included, that ECR gives every repository it creates under Prefix (by
+// pull through cache, replication or create on push, as AppliedFor says).
+// Its policy becomes each such repository's policy, so the exposure rules
+// judge it as one (docs/semantics.md).
+type CreationTemplate struct {
+	Prefix  string
+	Account string
+	Region  string
+	ARN     string
+	// AppliedFor lists the ways of creating a repository the template
+	// serves (ForPullThroughCache, ForReplication, ForCreateOnPush).
+	AppliedFor []string
+
+	PolicySlot
+
+	// Source is where the template was defined or described.
+	Source policy.Pos
 }
 
 // Registry scope values (aws ecr get-account-setting --name

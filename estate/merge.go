@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -179,4 +180,23 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 		g.Scope = ScopeV2
 	}
 	g.Replication = append(g.Replication, o.Replication...)
+}
+
+func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
+	keep, other, conflict := resolvePolicy(
+		policyClaim{t.PolicyState, t.Policy, t.Source},
+		policyClaim{o.PolicyState, o.Policy, o.Source})
+	if conflict {
+		e.AddGap(conflictGap(t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix, keep, other))
+	}
+	t.Policy, t.PolicyState = keep.p, keep.state
+	for _, f := range o.AppliedFor {
+		if !slices.Contains(t.AppliedFor, f) {
+			t.AppliedFor = append(t.AppliedFor, f)
+		}
+	}
+	slices.Sort(t.AppliedFor)
+	if !t.Source.IsValid() {
+		t.Source = o.Source
+	}
 }
