@@ -46,7 +46,7 @@ func TestGeneratedTerraform(t *testing.T) {
 	if a.IAM == nil || len(a.IAM.Roles) != 9 || len(a.IAM.Policies) != 9 {
 		t.Fatalf("IAM: %+v", a.IAM)
 	}
-	res := rules.Run(est, settings(cfg))
+	res := rules.Run(est, cfg.Settings())
 	if len(res.Findings) == 0 || len(res.Gaps) != 0 {
 		t.Errorf("%d findings, gaps %v", len(res.Findings), res.Gaps)
 	}
@@ -78,7 +78,7 @@ func BenchmarkScanTerraform(b *testing.B) {
 			b.Fatal(err)
 		}
 		read := time.Now()
-		res := rules.Run(est, settings(cfg))
+		res := rules.Run(est, cfg.Settings())
 		load, analyze = load+read.Sub(start), analyze+time.Since(read)
 		if len(res.Gaps) != 0 || len(res.Findings) == 0 {
 			b.Fatalf("%d findings, gaps %v", len(res.Findings), res.Gaps)

@@ -48,5 +48,5 @@ func runDemo(ctx context.Context, stdout io.Writer, o *outputOptions) error {
 	if err != nil {
 		return err
 	}
-	return o.finish(stdout, rules.Run(est, settings(cfg)), cfg)
+	return o.finish(stdout, rules.Run(est, cfg.Settings()), cfg)
 }

@@ -23,7 +23,7 @@ func scanIaC(t *testing.T, fsys fs.FS, roots ...string) *rules.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rules.Run(est, settings(cfg))
+	return rules.Run(est, cfg.Settings())
 }
 
 // SARIF carries an IaC finding's file and line, for code scanning to

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
@@ -89,17 +88,7 @@ func (o *inputOptions) loadConfig(stderr io.Writer, paths []string) (*config.Con
 	if o.region != "" && !config.ValidRegion(o.region) {
 		return nil, usageError("--region %q: expected a region name such as us-east-1", o.region)
 	}
-	now := time.Now()
-	var cfg *config.Config
-	var err error
-	switch found := pathConfig(paths); {
-	case o.configFile != "":
-		cfg, err = config.Load(o.configFile, now)
-	case found != "":
-		cfg, err = config.Load(found, now)
-	default:
-		cfg, err = config.Default(".", now)
-	}
+	cfg, err := config.ForPaths(o.configFile, paths, time.Now())
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -120,16 +109,6 @@ func (o *inputOptions) apply(cfg *config.Config) {
 	}
 }
 
-// settings turns the configuration into what the rules need.
-func settings(cfg *config.Config) analysis.Settings {
-	return analysis.Settings{
-		TrustedAccounts: cfg.Trusted.Accounts, TrustedOrgIDs: cfg.Trusted.OrgIDs, TrustedOrgPaths: cfg.Trusted.OrgPaths,
-		AuthorizedDelete: cfg.Authorized.Delete, AuthorizedAuthToken: cfg.Authorized.AuthToken,
-		AuthorizedPolicyManagement: cfg.Authorized.PolicyManagement, AuthorizedWrite: cfg.Authorized.Write,
-		Region: cfg.Region,
-	}
-}
-
 // readPaths reads files and folders given on the command line, and notes
 // the configuration files of the folders that this scan does not use.
 func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
@@ -137,72 +116,10 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacI
 	if err != nil {
 		return nil, inputError(err)
 	}
-	for _, n := range unusedConfigs(paths, cfg.File) {
-		est.AddNote(n)
+	for _, u := range config.Unused(paths, cfg.File) {
+		est.AddNote(estate.Note{Source: u.File, Message: u.Message})
 	}
 	return est, nil
-}
-
-// pathConfig returns the configuration file that goes with paths when
-// they are one file or folder: the nearest .ecrguard.yaml in its folder or
-// a folder above it, up to the current folder (only its own folder when
-// it is outside the current one), or "". A folder of exports and the
-// configuration that says whom they trust travel together (as examples/
-// does); several folders could each carry one, and mixing them would be
-// guessing, so then none is used and each is named in a note.
-func pathConfig(paths []string) string {
-	if len(paths) != 1 {
-		return ""
-	}
-	info, err := os.Stat(paths[0])
-	if err != nil {
-		return ""
-	}
-	dir := filepath.Clean(paths[0])
-	if !info.IsDir() {
-		dir = filepath.Dir(dir)
-	}
-	abs, errA := filepath.Abs(dir)
-	cwd, errW := os.Getwd()
-	if errA != nil || errW != nil {
-		return ""
-	}
-	rel, err := filepath.Rel(cwd, abs)
-	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-	for {
-		p := filepath.Join(dir, config.FileName)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p
-		}
-		if !inside || abs == cwd {
-			return ""
-		}
-		abs, dir = filepath.Dir(abs), filepath.Dir(dir)
-	}
-}
-
-// unusedConfigs notes the .ecrguard.yaml of each folder in paths that is
-// not used, the configuration file in use.
-func unusedConfigs(paths []string, used string) []estate.Note {
-	usedInfo, err := os.Stat(used)
-	if used == "" || err != nil {
-		usedInfo = nil
-	}
-	inUse := "no configuration file"
-	if usedInfo != nil {
-		inUse = used
-	}
-	var notes []estate.Note
-	for _, p := range paths {
-		c := filepath.Join(p, config.FileName)
-		info, err := os.Stat(c)
-		if err != nil || !info.Mode().IsRegular() || usedInfo != nil && os.SameFile(info, usedInfo) {
-			continue
-		}
-		notes = append(notes, estate.Note{Source: filepath.ToSlash(c), Message: fmt.Sprintf(
-			"configuration not used (this scan uses %s): the .ecrguard.yaml of a scanned folder is used only when that folder is the only PATH and --config is not given, since the configurations of several folders could disagree on whom to trust; give it with --config to use it", inUse)})
-	}
-	return notes
 }
 
 // readFS reads roots of a file system (the embedded examples).
@@ -496,7 +413,7 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 			return err
 		}
 	}
-	s := settings(cfg)
+	s := cfg.Settings()
 	s.At = at
 	res := rules.Run(est, s)
 	return o.finish(stdout, res, cfg)

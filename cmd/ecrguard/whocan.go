@@ -88,7 +88,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if err != nil {
 		return err
 	}
-	s := settings(cfg)
+	s := cfg.Settings()
 	s.At = at
 	ans, err := analysis.WhoCanSettled(est, s, action, o.resource)
 	if err != nil {
