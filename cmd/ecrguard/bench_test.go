@@ -73,7 +73,7 @@ func BenchmarkScanTerraform(b *testing.B) {
 	var load, analyze time.Duration
 	for b.Loop() {
 		start := time.Now()
-		est, err := readPaths(ctx, []string{dir}, cfg, iacInputs{})
+		est, err := (&inputOptions{}).readPaths(ctx, []string{dir}, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -29,8 +29,9 @@ type inputOptions struct {
 	configFile string
 	account    string
 	region     string
-	// iac are the flags of the deployment of Terraform and CloudFormation.
-	iac iacFlags
+	// deploy are the flags of the deployment of Terraform and
+	// CloudFormation.
+	deploy source.Deployment
 	// at is --at: the time of the scan, RFC 3339 ("" = now).
 	at string
 }
@@ -75,7 +76,7 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	if region {
 		f.StringVar(&o.region, "region", "", "the region of inputs that name none (overrides the config's region; default us-east-1)")
 	}
-	o.iac.add(f)
+	addDeploymentFlags(f, &o.deploy)
 }
 
 // loadConfig reads --config; else, when one PATH is given, the nearest
@@ -111,8 +112,12 @@ func (o *inputOptions) apply(cfg *config.Config) {
 
 // readPaths reads files and folders given on the command line, and notes
 // the configuration files of the folders that this scan does not use.
-func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacInputs) (*estate.Estate, error) {
-	est, err := source.LoadPaths(ctx, paths, sourceOptions(cfg, iac))
+func (o *inputOptions) readPaths(ctx context.Context, paths []string, cfg *config.Config) (*estate.Estate, error) {
+	opts, err := o.deploy.Options(cfg.Account, cfg.Region)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	est, err := source.LoadPaths(ctx, paths, opts)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -124,7 +129,7 @@ func readPaths(ctx context.Context, paths []string, cfg *config.Config, iac iacI
 
 // readFS reads roots of a file system (the embedded examples).
 func readFS(ctx context.Context, fsys fs.FS, roots []string, cfg *config.Config) (*estate.Estate, error) {
-	est, err := source.Load(ctx, fsys, roots, sourceOptions(cfg, iacInputs{}))
+	est, err := source.Load(ctx, fsys, roots, source.Options{Account: cfg.Account, Region: cfg.Region})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -405,11 +410,7 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 		if len(paths) == 0 {
 			paths = []string{"."}
 		}
-		iac, err := o.iac.inputs()
-		if err != nil {
-			return err
-		}
-		if est, err = readPaths(ctx, paths, cfg, iac); err != nil {
+		if est, err = o.readPaths(ctx, paths, cfg); err != nil {
 			return err
 		}
 	}
@@ -428,8 +429,8 @@ func (o *scanOptions) checkMode(paths []string) error {
 			return usageError("--aws reads the AWS account and takes no PATH (got %s); scan files and folders without --aws, or a snapshot written by 'ecrguard collect'", strings.Join(paths, " "))
 		case o.account != "":
 			return usageError("--account names the owner of raw policy files and does not apply to --aws, which reads the account of the credentials; to read other accounts, use --accounts with --role-name")
-		case len(o.iac.given()) > 0:
-			return usageError("%s: settings of Terraform or CloudFormation, which do not apply to --aws", strings.Join(o.iac.given(), ", "))
+		case len(o.deploy.Given()) > 0:
+			return usageError("%s: settings of Terraform or CloudFormation, which do not apply to --aws", strings.Join(o.deploy.Given(), ", "))
 		}
 		return o.aws.validate()
 	}

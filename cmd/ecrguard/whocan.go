@@ -80,11 +80,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	iac, err := o.iac.inputs()
-	if err != nil {
-		return err
-	}
-	est, err := readPaths(ctx, paths, cfg, iac)
+	est, err := o.readPaths(ctx, paths, cfg)
 	if err != nil {
 		return err
 	}
