@@ -527,3 +527,21 @@ func EditDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Check looks up an action named on the command line. It returns the
+// action when its service is one the catalog knows (ecr, ecr-public), nil
+// for an action of another service, and an error naming the nearest known
+// action when name is not one of its service's actions.
+func (c *Catalog) Check(name string) (*Action, error) {
+	if a := c.Lookup(name); a != nil {
+		return a, nil
+	}
+	svc, _, _ := strings.Cut(name, ":")
+	if c.ServiceSet(strings.ToLower(svc)).Empty() {
+		return nil, nil
+	}
+	if s := c.Suggest(name); s != "" {
+		return nil, fmt.Errorf("unknown action %q (did you mean %s?)", name, s)
+	}
+	return nil, fmt.Errorf("unknown action %q: expected an ECR action such as ecr:BatchGetImage", name)
+}

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/eval"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/source/file"
 )
@@ -88,59 +84,31 @@ unknown condition operator, a value unknown at scan time).`,
 }
 
 func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) error {
-	var missing []string
-	for name, v := range map[string]string{"--action": o.action, "--resource": o.resource, "--principal": o.principal} {
-		if v == "" {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return usageError("simulate needs %s; see 'ecrguard simulate --help'", strings.Join(missing, ", "))
+	req, p, err := analysis.Request{Principal: o.principal, Action: o.action, Resource: o.resource, Context: o.context}.Parse()
+	if err != nil {
+		return usageError("%v", err)
 	}
 	if o.format != "table" && o.format != "json" {
 		return usageError("--format %q: expected table or json", o.format)
 	}
-	p, err := eval.ParsePrincipal(o.principal)
-	if err != nil {
-		return usageError("--principal: %v", err)
-	}
-	if o.resource != "*" {
-		if _, ok := policy.ParseARN(o.resource); !ok {
-			return usageError("--resource %q: expected an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/app, or *", o.resource)
-		}
-	}
-	if !strings.Contains(o.action, ":") || policy.HasWildcard(o.action) {
-		return usageError("--action %q: expected one action such as ecr:BatchGetImage (no wildcards)", o.action)
-	}
-	action, err := checkAction(o.action)
-	if err != nil {
-		return err
-	}
-	o.action = action
-
 	// The policy files are read as scan reads them (file.ReadDocument).
-	load := func(name string) (*eval.Policy, error) {
-		doc, err := file.ReadDocument(ctx, name)
-		if err != nil {
-			return nil, inputError(err)
+	load := func(names ...string) ([]*eval.Policy, error) {
+		var out []*eval.Policy
+		for _, name := range names {
+			doc, err := file.ReadDocument(ctx, name)
+			if err != nil {
+				return nil, inputError(err)
+			}
+			out = append(out, eval.Compile(name, doc))
 		}
-		return eval.Compile(name, doc), nil
+		return out, nil
 	}
 	var ps eval.PolicySet
-	for _, f := range o.identity {
-		pol, err := load(f)
-		if err != nil {
-			return err
-		}
-		ps.Identity = append(ps.Identity, pol)
+	if ps.Identity, err = load(o.identity...); err != nil {
+		return err
 	}
-	for _, f := range o.scps {
-		pol, err := load(f)
-		if err != nil {
-			return err
-		}
-		ps.SCPs = append(ps.SCPs, pol)
+	if ps.SCPs, err = load(o.scps...); err != nil {
+		return err
 	}
 	for _, slot := range []struct {
 		file string
@@ -153,108 +121,37 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		if err != nil {
 			return err
 		}
-		*slot.dst = pol
+		*slot.dst = pol[0]
 	}
-
-	reqCtx := eval.NewContext()
-	// The keys as the user wrote them, so that the answer names them so.
-	var written []string
 	if o.contextFile != "" {
-		data, err := readText(o.contextFile)
-		if err != nil {
+		if req.ContextJSON, err = readText(o.contextFile); err != nil {
 			return inputError(err)
 		}
-		if err := reqCtx.SetJSON(data, o.contextFile); err != nil {
-			return inputError(err)
-		}
-		var keys map[string]json.RawMessage
-		if json.Unmarshal(data, &keys) == nil {
-			for k := range keys {
-				written = append(written, k)
-			}
-		}
+		req.ContextFile = o.contextFile
 	}
-	multi := map[string][]string{}
-	var order []string
-	for _, kv := range o.context {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return usageError("--context %q: expected KEY=VALUE", kv)
-		}
-		lk := strings.ToLower(k)
-		if _, seen := multi[lk]; !seen {
-			order = append(order, k)
-		}
-		multi[lk] = append(multi[lk], v)
+	sim, err := analysis.Simulate(&ps, req, p)
+	if err != nil {
+		return inputError(err)
 	}
-	for _, k := range order {
-		reqCtx.Set(k, multi[strings.ToLower(k)]...)
-	}
-	written = append(written, order...)
-
-	req := &eval.Request{Principal: p, Action: o.action, Resource: o.resource, Context: reqCtx}
-	d := eval.Simulate(&ps, req)
-	full := reqCtx.Clone()
-	eval.Derive(full, p)
-	eval.DeriveResource(full, &ps, o.resource)
-
-	notes := simulateNotes(o, p)
-	for _, n := range notes {
+	for _, n := range sim.Notes {
 		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n)
 	}
 	if o.format == "json" {
-		err = report.WriteDecisionJSON(w, d, notes...)
+		err = report.WriteDecisionJSON(w, sim.Decision, sim.Notes...)
 	} else {
-		err = report.WriteDecisionTable(w, req, full, d, written, terminalWidth(w))
+		err = report.WriteDecisionTable(w, sim.Request, sim.Context, sim.Decision, sim.Written, terminalWidth(w))
 	}
 	if err != nil {
 		return err
 	}
-	if len(d.Assumptions) > 0 {
+	if len(sim.Decision.Assumptions) > 0 {
 		// The decision rests on statements ecrguard could not evaluate
 		// (an unknown condition operator, a value unknown at scan time): it
 		// is not an answer to rely on (docs/exit-codes.md).
-		return inputError(fmt.Errorf("the decision depends on %d statement(s) that could not be evaluated (see the notes); it is not assessed", len(d.Assumptions)))
+		return inputError(fmt.Errorf("the decision depends on %d statement(s) that could not be evaluated (see the notes); it is not assessed", len(sim.Decision.Assumptions)))
 	}
-	if d.Result != eval.Allow {
+	if sim.Decision.Result != eval.Allow {
 		return exitWith(1)
 	}
 	return nil
-}
-
-// checkAction returns action as the catalog spells it when its service is
-// one the catalog knows (ecr, ecr-public), and a usage error with the
-// nearest action when it is not one of them, as who-can does. Actions of
-// other services are evaluated as given.
-func checkAction(action string) (string, error) {
-	cat := catalog.Default()
-	svc, _, _ := strings.Cut(action, ":")
-	if cat.ServiceSet(strings.ToLower(svc)).Empty() {
-		return action, nil
-	}
-	if act := cat.Lookup(action); act != nil {
-		return act.FullName(), nil
-	}
-	if s := cat.Suggest(action); s != "" {
-		return "", usageError("--action: unknown action %q (did you mean %s?)", action, s)
-	}
-	return "", usageError("--action: unknown action %q: expected an ECR action such as ecr:BatchGetImage", action)
-}
-
-// simulateNotes are what the request's inputs leave out: a cross-account
-// request needs the caller's own identity policies to allow it too, and
-// without --identity-policy none allows it.
-func simulateNotes(o *simulateOptions, p eval.Principal) []string {
-	res, ok := policy.ParseARN(o.resource)
-	if !ok || res.Account == "" || p.Account == "" || res.Account == p.Account || len(o.identity) > 0 {
-		return nil
-	}
-	switch p.Type {
-	case eval.User, eval.Role, eval.AssumedRole, eval.FederatedUser:
-	default:
-		return nil
-	}
-	return []string{fmt.Sprintf("cross-account request (%s in account %s, the resource in account %s) and no --identity-policy: "+
-		"the caller's own identity policies must allow it too, and none was given, so no identity policy allows it; "+
-		"give the caller's policies with --identity-policy to judge both sides", p, p.Account, res.Account)}
 }

@@ -59,11 +59,11 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	if o.format != "table" && o.format != "json" {
 		return usageError("--format %q: expected table or json", o.format)
 	}
-	act := catalog.Default().Lookup(action)
+	act, err := catalog.Default().Check(action)
+	if err != nil {
+		return usageError("%v", err)
+	}
 	if act == nil {
-		if s := catalog.Default().Suggest(action); s != "" {
-			return usageError("unknown action %q (did you mean %s?)", action, s)
-		}
 		return usageError("unknown action %q: expected an ECR action such as ecr:DeleteRepository", action)
 	}
 	action = act.FullName()

@@ -1,0 +1,138 @@
+package analysis
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Request is one request as a user writes it for simulate: the strings of
+// its principal, action and resource, and its context as KEY=VALUE pairs
+// (a key given twice is multi-valued) and a JSON object of keys.
+type Request struct {
+	Principal, Action, Resource string
+	// Context are KEY=VALUE pairs.
+	Context []string
+	// ContextJSON is a JSON object of context keys to a string or a list
+	// of strings, read from ContextFile (named in its errors).
+	ContextJSON []byte
+	ContextFile string
+}
+
+// Simulation is the answer to one simulated request.
+type Simulation struct {
+	Request  *eval.Request
+	Decision eval.Decision
+	// Context is the request's context with the keys derived from its
+	// principal and resource.
+	Context *eval.Context
+	// Written are the context keys as the user wrote them, so that an
+	// answer names them so.
+	Written []string
+	// Notes say what the inputs leave out.
+	Notes []string
+}
+
+// Parse checks the request's principal, action and resource and returns
+// it with the action as the catalog spells it. Its errors are the user's
+// to fix and name the field ("--action: ...").
+func (r Request) Parse() (Request, eval.Principal, error) {
+	var missing []string
+	for name, v := range map[string]string{"--action": r.Action, "--resource": r.Resource, "--principal": r.Principal} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return r, eval.Principal{}, fmt.Errorf("simulate needs %s; see 'ecrguard simulate --help'", strings.Join(missing, ", "))
+	}
+	p, err := eval.ParsePrincipal(r.Principal)
+	if err != nil {
+		return r, p, fmt.Errorf("--principal: %w", err)
+	}
+	if r.Resource != "*" {
+		if _, ok := policy.ParseARN(r.Resource); !ok {
+			return r, p, fmt.Errorf("--resource %q: expected an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/app, or *", r.Resource)
+		}
+	}
+	if !strings.Contains(r.Action, ":") || policy.HasWildcard(r.Action) {
+		return r, p, fmt.Errorf("--action %q: expected one action such as ecr:BatchGetImage (no wildcards)", r.Action)
+	}
+	act, err := catalog.Default().Check(r.Action)
+	if err != nil {
+		return r, p, fmt.Errorf("--action: %w", err)
+	}
+	if act != nil {
+		r.Action = act.FullName()
+	}
+	for _, kv := range r.Context {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return r, p, fmt.Errorf("--context %q: expected KEY=VALUE", kv)
+		}
+	}
+	return r, p, nil
+}
+
+// Simulate evaluates r, which Parse has checked, against ps with the one
+// evaluator every analysis uses (eval.Simulate). An error is a context
+// file that does not decode.
+func Simulate(ps *eval.PolicySet, r Request, p eval.Principal) (*Simulation, error) {
+	ctx := eval.NewContext()
+	var written []string
+	if r.ContextJSON != nil {
+		if err := ctx.SetJSON(r.ContextJSON, r.ContextFile); err != nil {
+			return nil, err
+		}
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(r.ContextJSON, &keys) // SetJSON has read it
+		for k := range keys {
+			written = append(written, k)
+		}
+		sort.Strings(written)
+	}
+	multi := map[string][]string{}
+	var order []string
+	for _, kv := range r.Context {
+		k, v, _ := strings.Cut(kv, "=")
+		lk := strings.ToLower(k)
+		if _, seen := multi[lk]; !seen {
+			order = append(order, k)
+		}
+		multi[lk] = append(multi[lk], v)
+	}
+	for _, k := range order {
+		ctx.Set(k, multi[strings.ToLower(k)]...)
+	}
+	written = append(written, order...)
+
+	req := &eval.Request{Principal: p, Action: r.Action, Resource: r.Resource, Context: ctx}
+	s := &Simulation{Request: req, Decision: eval.Simulate(ps, req), Context: ctx.Clone(), Written: written,
+		Notes: simulateNotes(ps, r.Resource, p)}
+	eval.Derive(s.Context, p)
+	eval.DeriveResource(s.Context, ps, r.Resource)
+	return s, nil
+}
+
+// simulateNotes are what the request's inputs leave out: a cross-account
+// request needs the caller's own identity policies to allow it too, and
+// with none given none allows it.
+func simulateNotes(ps *eval.PolicySet, resource string, p eval.Principal) []string {
+	res, ok := policy.ParseARN(resource)
+	if !ok || res.Account == "" || p.Account == "" || res.Account == p.Account || len(ps.Identity) > 0 {
+		return nil
+	}
+	switch p.Type {
+	case eval.User, eval.Role, eval.AssumedRole, eval.FederatedUser:
+	default:
+		return nil
+	}
+	return []string{fmt.Sprintf("cross-account request (%s in account %s, the resource in account %s) and no --identity-policy: "+
+		"the caller's own identity policies must allow it too, and none was given, so no identity policy allows it; "+
+		"give the caller's policies with --identity-policy to judge both sides", p, p.Account, res.Account)}
+}
