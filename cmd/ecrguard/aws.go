@@ -2,18 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -117,29 +112,19 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	var loadOpts []func(*config.LoadOptions) error
-	if o.profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.profile))
-	}
+	region := ""
 	if len(o.regions) > 0 {
-		loadOpts = append(loadOpts, config.WithRegion(o.regions[0]))
+		region = o.regions[0]
 	}
-	// The SDK falls back on an instance or container role when neither
-	// the environment nor the profile gives credentials: then it is known
-	// at once whether there are any.
-	instanceRoleOnly := false
-	loadOpts = append(loadOpts, config.WithEC2RoleCredentialOptions(func(*ec2rolecreds.Options) { instanceRoleOnly = true }))
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := live.LoadConfig(ctx, o.profile, region)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("loading the AWS configuration: %w", err))
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, inputError(err)
 	}
 	if len(o.regions) == 0 && !o.allRegions && cfg.Region == "" {
 		return nil, usageError("no region: give --region (repeatable) or --all-regions, or set a region in the AWS profile or AWS_REGION")
-	}
-	if instanceRoleOnly {
-		if err := instanceCredentials(ctx, cfg); err != nil {
-			return nil, err
-		}
 	}
 	level := slog.LevelWarn
 	switch {
@@ -162,13 +147,13 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 	} else {
 		opts.Accounts = o.accounts
 	}
-	var bar *progressLine
+	var bar *live.ProgressLine
 	if !o.quiet && !o.verbose && isTerminal(stderr) {
-		bar = &progressLine{w: stderr}
-		opts.Progress = bar.update
+		bar = &live.ProgressLine{W: stderr}
+		opts.Progress = bar.Update
 	}
 	c, err := live.Run(ctx, cfg, opts)
-	bar.done()
+	bar.Done()
 	switch {
 	case c == nil && err != nil:
 		return nil, inputError(err)
@@ -178,73 +163,9 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 	return c, nil
 }
 
-// instanceRoleWait bounds the wait for the instance metadata service when
-// it is the only place left to find credentials: off EC2 nothing answers,
-// and the SDK's own retries would take the first AWS call's time.
-const instanceRoleWait = 5 * time.Second
-
-// errNoCredentials says where credentials can come from.
-var errNoCredentials = errors.New("no AWS credentials found: give them as environment variables " +
-	"(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, with AWS_SESSION_TOKEN for temporary ones), " +
-	"as a profile of ~/.aws/config or ~/.aws/credentials (AWS_PROFILE or --profile; `aws configure` writes one), " +
-	"or through SSO (`aws configure sso`, then `aws sso login`) or an instance or container role where ecrguard runs in AWS")
-
-// instanceCredentials asks for the instance role's credentials when the
-// SDK found no others, and says that there are none when the metadata
-// service does not give them in time. The SDK caches what it got for the
-// calls that follow.
-func instanceCredentials(ctx context.Context, cfg aws.Config) error {
-	if cfg.Credentials == nil {
-		return inputError(errNoCredentials)
-	}
-	wait, cancel := context.WithTimeout(ctx, instanceRoleWait)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(wait); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return inputError(errNoCredentials)
-	}
-	return nil
-}
-
 // isTerminal reports whether w is a terminal (progress is shown only
 // there).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// progressLine keeps one status line up to date on a terminal.
-type progressLine struct {
-	w     io.Writer
-	mu    sync.Mutex
-	last  time.Time
-	shown bool
-}
-
-func (p *progressLine) update(pr live.Progress) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
-		p.shown = true
-		acct := ""
-		if pr.Accounts > 1 {
-			acct = fmt.Sprintf("accounts %d/%d · ", pr.AccountsDone, pr.Accounts)
-		}
-		fmt.Fprintf(p.w, "\r\033[Kecrguard: %sregions %d/%d · repositories %d/%d · API calls %d · API errors %d",
-			acct, pr.RegionsDone, pr.Regions, pr.RepositoriesDone, pr.Repositories, pr.Calls, pr.Errors)
-	}
-}
-
-func (p *progressLine) done() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
