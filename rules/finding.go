@@ -5,6 +5,8 @@ package rules
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -184,4 +186,18 @@ func (r *Result) ExitCodeWithGaps(failOn Severity, none bool, gaps int) int {
 		}
 	}
 	return ExitOK
+}
+
+// WriteFixes writes every fix of r into dir, creating it, each as its
+// FixFile.Name.
+func (r *Result) WriteFixes(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range r.Fixes {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -74,38 +72,28 @@ func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions
 		return err
 	}
 	interrupted := err
-	var buf bytes.Buffer
 	meta := estate.SnapshotMeta{Version: version, CollectedAt: col.Started, Caller: col.Caller}
-	if err := estate.WriteSnapshot(&buf, col.Estate, meta); err != nil {
-		return inputError(err)
-	}
 	if o.output == "" {
-		if _, err := stdout.Write(buf.Bytes()); err != nil {
-			return inputError(fmt.Errorf("writing the snapshot: %w", err))
-		}
-	} else if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
-		return inputError(err)
+		err = estate.WriteSnapshot(stdout, col.Estate, meta)
+	} else {
+		err = estate.WriteSnapshotFile(o.output, col.Estate, meta)
+	}
+	if err != nil {
+		return inputError(fmt.Errorf("writing the snapshot: %w", err))
 	}
 	e := col.Estate
 	if !o.aws.quiet {
-		repos := 0
-		regions := 0
-		for _, a := range e.Accounts() {
-			for _, r := range a.Regions() {
-				regions++
-				repos += len(r.Repositories())
-			}
-		}
+		accounts, regions, repos := e.Size()
 		where := "standard output"
 		if o.output != "" {
 			where = o.output
 		}
 		fmt.Fprintf(stderr, "ecrguard: read %d account(s), %d region(s), %d repositories as %s; snapshot written to %s\n",
-			len(e.Accounts()), regions, repos, col.Caller.ARN, where)
+			accounts, regions, repos, col.Caller.ARN, where)
 		if len(e.Gaps) > 0 {
 			fmt.Fprintf(stderr, "ecrguard: %d things could not be read; the scan of this snapshot is incomplete:\n", len(e.Gaps))
 			for _, g := range e.Gaps {
-				fmt.Fprintf(stderr, "  %s\n", gapLine(g))
+				fmt.Fprintf(stderr, "  %s\n", g.Placed())
 			}
 		}
 	}
@@ -118,39 +106,3 @@ func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions
 	return nil
 }
 
-// gapLine formats a gap with where it is.
-func gapLine(g estate.Gap) string {
-	where := g.Account
-	if g.Region != "" {
-		where += " " + g.Region
-	}
-	if where != "" {
-		where = "[" + where + "] "
-	}
-	return where + g.String()
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it, so that an interrupted write never leaves half a snapshot.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".ecrguard-snapshot-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}

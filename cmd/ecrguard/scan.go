@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -211,7 +210,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		return inputError(err)
 	}
 	if o.fixDir != "" {
-		if err := writeFixes(o.fixDir, res); err != nil {
+		if err := res.WriteFixes(o.fixDir); err != nil {
 			return inputError(err)
 		}
 	}
@@ -252,19 +251,6 @@ func addGapsExitCodeFlag(f *pflag.FlagSet, code *int) {
 func checkGapsExitCode(code int) error {
 	if code < 0 || code > 125 {
 		return usageError("--gaps-exit-code %d: expected an exit code from 0 to 125 (0: gaps do not change the exit code)", code)
-	}
-	return nil
-}
-
-// writeFixes writes every proven fix into dir.
-func writeFixes(dir string, res *rules.Result) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range res.Fixes {
-		if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
-			return err
-		}
 	}
 	return nil
 }
