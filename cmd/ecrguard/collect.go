@@ -105,4 +105,3 @@ func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions
 	}
 	return nil
 }
-
