@@ -244,13 +244,33 @@ func entryOf(principal string, ws []*eval.Witness) WhoCanEntry {
 	return WhoCanEntry{Principal: principal, Via: Via(ms), Conditions: Conditions(stmts)}
 }
 
+// dedupeEntries merges the entries of one principal (in is sorted by
+// principal) that grant under the same conditions and unread tags: their
+// Via lists join. Grants under different conditions stay apart, each a
+// way in of its own: joining their conditions would read as needing all
+// of them.
 func dedupeEntries(in []WhoCanEntry) []WhoCanEntry {
 	var out []WhoCanEntry
+	first := 0 // the first entry of out with the current principal
 	for _, e := range in {
-		if n := len(out); n > 0 && out[n-1].Principal == e.Principal {
-			continue
+		if len(out) == 0 || out[len(out)-1].Principal != e.Principal {
+			first = len(out)
 		}
-		out = append(out, e)
+		merged := false
+		for i := first; i < len(out); i++ {
+			if slices.Equal(out[i].Conditions, e.Conditions) && slices.Equal(out[i].UnreadTags, e.UnreadTags) {
+				for _, v := range e.Via {
+					if !slices.Contains(out[i].Via, v) {
+						out[i].Via = append(out[i].Via, v)
+					}
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, e)
+		}
 	}
 	return out
 }
