@@ -530,6 +530,12 @@ func TestParseEmbeddedErrors(t *testing.T) {
 			if !strings.Contains(pe.Msg, tt.msg) {
 				t.Errorf("message %q, want it to contain %q", pe.Msg, tt.msg)
 			}
+			// A syntax error has the code a plain file's gets.
+			if strings.Contains(tt.msg, "JSON") || strings.Contains(tt.msg, "string literal") {
+				if all := pe.All(); len(all) != 1 || all[0].Code != policy.CodeInvalidJSON {
+					t.Errorf("problems %+v, want one %s", all, policy.CodeInvalidJSON)
+				}
+			}
 		})
 	}
 }

@@ -17,14 +17,14 @@ import "github.com/ecrguard/ecrguard/internal/jsonpos"
 func ParseEmbedded(outer []byte, strOff int, loc Locator, urlEncoded bool) (*Document, error) {
 	text, raw, err := jsonpos.StringWithOffsets(outer, strOff)
 	if err != nil {
-		return nil, &Error{Pos: loc(strOff), Msg: err.Error()}
+		return nil, newError(loc(strOff), CodeInvalidJSON, err.Error())
 	}
 	body := []byte(text)
 	if urlEncoded {
 		var bad int
 		body, raw, bad = unescape(text, raw)
 		if bad >= 0 {
-			return nil, &Error{Pos: loc(raw[bad]), Msg: "invalid URL encoding: expected %XX with two hexadecimal digits"}
+			return nil, newError(loc(raw[bad]), CodeInvalidJSON, "invalid URL encoding: expected %XX with two hexadecimal digits")
 		}
 	}
 	inner := func(off int) Pos {
@@ -34,9 +34,9 @@ func ParseEmbedded(outer []byte, strOff int, loc Locator, urlEncoded bool) (*Doc
 	n, err := jsonpos.Parse(body)
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, &Error{Pos: inner(se.Off), Msg: "invalid JSON in the embedded policy document: " + se.Msg}
+			return nil, newError(inner(se.Off), CodeInvalidJSON, "invalid JSON in the embedded policy document: "+se.Msg)
 		}
-		return nil, &Error{Pos: loc(strOff), Msg: err.Error()}
+		return nil, newError(loc(strOff), CodeInvalidJSON, err.Error())
 	}
 	return decodeNode(n, inner)
 }
