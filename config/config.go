@@ -417,7 +417,6 @@ func (p *parser) top(n *yaml.Node) {
 
 var (
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
-	orgIDRE   = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	rootIDRE  = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
 	ouIDRE    = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
 	digitsRE  = regexp.MustCompile(`^[0-9]+$`)
@@ -475,7 +474,7 @@ func (p *parser) trusted(n *yaml.Node) {
 				s, ok := p.str(e, fmt.Sprintf("%s[%d]", where, i))
 				switch {
 				case !ok:
-				case !orgIDRE.MatchString(s):
+				case !policy.IsOrgID(s):
 					p.errorf(e, "%s[%d]: expected an organization id (o- and 10 to 32 lowercase letters or digits, such as o-a1b2c3d4e5), got %q", where, i, s)
 				default:
 					p.c.Trusted.OrgIDs = append(p.c.Trusted.OrgIDs, s)
@@ -517,7 +516,7 @@ func checkOrgPath(s string) string {
 	if len(parts) < 2 {
 		return "it must name the organization and its root"
 	}
-	if !orgIDRE.MatchString(parts[0]) {
+	if !policy.IsOrgID(parts[0]) {
 		return fmt.Sprintf("%q is not an organization id", parts[0])
 	}
 	if !rootIDRE.MatchString(parts[1]) {

@@ -2,7 +2,6 @@ package exposure
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -46,22 +45,17 @@ func (n *names) accountLabel(acct string) string {
 	return acct
 }
 
-// orgIDPattern is the form of an organization id (AWS Organizations API
-// Reference, "Organization"): a value of another form names no organization
-// that can exist, so it names no outsider (ECR011 reports it).
-var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-
 // orgInstance returns the organization id that stands for what an
 // organization id or pattern (o-abc*) matches, or "" when it matches no id
 // that can exist. The first "*" is filled to the shortest id's length.
 func orgInstance(p string) string {
 	if !policy.HasWildcard(p) {
-		if orgIDPattern.MatchString(p) {
+		if policy.IsOrgID(p) {
 			return p
 		}
 		return ""
 	}
-	if s := fillPattern(p, 'x', len("o-")+10); orgIDPattern.MatchString(s) {
+	if s := fillPattern(p, 'x', len("o-")+10); policy.IsOrgID(s) {
 		return s
 	}
 	return ""
@@ -143,7 +137,7 @@ func collectNames(doc *policy.Document) *names {
 					}
 				case "aws:principalorgpaths", "aws:sourceorgpaths":
 					org, _, _ := strings.Cut(t, "/")
-					if orgIDPattern.MatchString(org) {
+					if policy.IsOrgID(org) {
 						n.orgs[org] = true
 						n.paths[t] = true
 					} else if org := orgInstance(org); org != "" {

@@ -185,3 +185,18 @@ func IsAccountID(s string) bool {
 	}
 	return true
 }
+
+// IsOrgID reports whether s is an organization id that can exist: o-
+// followed by 10 to 32 lower-case letters or digits (Organizations API
+// Reference, "Organization": Id, pattern ^o-[a-z0-9]{10,32}$).
+func IsOrgID(s string) bool {
+	if len(s) < 12 || len(s) > 34 || !strings.HasPrefix(s, "o-") {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // IAM User Guide, "IAM JSON policy elements: Action" and "Condition operators"
 // (StringLike): '*' matches any run of characters, '?' exactly one.
@@ -65,6 +68,19 @@ func TestMatchARN(t *testing.T) {
 	for _, tt := range tests {
 		if got := MatchARN(tt.pattern, tt.arn); got != tt.want {
 			t.Errorf("MatchARN(%q, %q) = %v, want %v", tt.pattern, tt.arn, got, tt.want)
+		}
+	}
+}
+
+// Organizations API Reference, "Organization": Id matches ^o-[a-z0-9]{10,32}$.
+func TestIsOrgID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"o-a1b2c3d4e5": true, "o-" + strings.Repeat("z", 32): true,
+		"o-a1b2c3d4e": false, "o-" + strings.Repeat("z", 33): false, "o-A1B2C3D4E5": false,
+		"O-a1b2c3d4e5": false, "o_a1b2c3d4e5": false, "": false, "o-a1b2c3d4e*": false,
+	} {
+		if got := IsOrgID(s); got != want {
+			t.Errorf("IsOrgID(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
