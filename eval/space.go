@@ -211,14 +211,18 @@ func Defined(lower string) bool {
 	return ok
 }
 
+// OutsiderVPCSuffix ends the ids of the VPC and VPC endpoint that stand for
+// an outsider's own (outsiderNetwork): a value holding it is made up.
+const OutsiderVPCSuffix = "0ec9a4d0000000000"
+
 // outsiderNetwork are network values an outsider has of its own: the ids
 // of a VPC and endpoint it creates, its account and organization. A
 // pattern that matches them ("vpce-*") restricts nothing.
 var outsiderNetwork = map[string]string{
-	"aws:sourcevpce":           "vpce-0ec9a4d0000000000",
-	"aws:sourcevpc":            "vpc-0ec9a4d0000000000",
-	"aws:ec2instancesourcevpc": "vpc-0ec9a4d0000000000",
-	"aws:sourcevpcarn":         "arn:aws:ec2:us-east-1:777766665555:vpc/vpc-0ec9a4d0000000000",
+	"aws:sourcevpce":           "vpce-" + OutsiderVPCSuffix,
+	"aws:sourcevpc":            "vpc-" + OutsiderVPCSuffix,
+	"aws:ec2instancesourcevpc": "vpc-" + OutsiderVPCSuffix,
+	"aws:sourcevpcarn":         "arn:aws:ec2:us-east-1:777766665555:vpc/vpc-" + OutsiderVPCSuffix,
 	"aws:vpceaccount":          "777766665555",
 	"aws:vpceorgid":            "o-ecrguard0000",
 	"aws:vpceorgpaths":         "o-ecrguard0000/r-ecrg/ou-ecrg-00000000/",

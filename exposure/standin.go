@@ -59,7 +59,7 @@ func SourceStandIn(arn string) bool {
 // ecrguard made up (an outsider's account, name, id, organization or
 // network, or a value the policy does not name).
 func MadeUp(v string) bool {
-	if strings.Contains(strings.ToLower(v), "ecrg") || strings.Contains(v, "0ec9a4d0000000000") {
+	if strings.Contains(strings.ToLower(v), "ecrg") || strings.Contains(v, eval.OutsiderVPCSuffix) {
 		return true
 	}
 	for _, a := range freshAccounts {
