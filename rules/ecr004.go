@@ -87,8 +87,12 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
 			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
-		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
-			strings.Join(f.Actions, " and "), labels(stmts), applyCommand(x.Target))
+		them := "them"
+		if len(f.Actions) == 1 {
+			them = "it"
+		}
+		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover %s, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
+			strings.Join(f.Actions, " and "), them, labels(stmts), applyCommand(x.Target))
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}
