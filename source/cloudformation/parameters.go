@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
@@ -110,11 +111,14 @@ func parseParameterWords(data []byte, file string) (map[string]string, error) {
 		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		col := 1
+		at := 0 // the byte offset in line after the words read
 		for _, w := range strings.Fields(line) {
-			col = strings.Index(line, w) + 1
+			start := at + strings.Index(line[at:], w)
+			at = start + len(w)
 			k, v, ok := strings.Cut(w, "=")
 			if !ok || k == "" {
+				// Columns count characters.
+				col := utf8.RuneCountInString(line[:start]) + 1
 				return nil, &policy.Error{Pos: policy.Pos{File: file, Line: i + 1, Col: col}, Msg: fmt.Sprintf("expected Key=Value, got %q (a JSON list, or Key=Value words)", w)}
 			}
 			out[k] = v

@@ -46,6 +46,9 @@ func TestParseParametersErrors(t *testing.T) {
 		{"object", `{"Env": "prod"}`, "params.json:1:1"},
 		{"value", `{"Parameters": {"Env": ["a"]}}`, "params.json:1:24"},
 		{"word", "Env=prod\n  prod", "params.json:2:3"},
+		// A word that also occurs earlier on its line is found where it
+		// is, and columns count characters (é is two bytes).
+		{"repeated word", "Team=é prod=1 prod", "params.json:1:15"},
 		{"empty", "\n", "params.json:1:1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
