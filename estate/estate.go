@@ -9,7 +9,8 @@ package estate
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -31,6 +32,15 @@ type Estate struct {
 // New returns an empty estate.
 func New() *Estate { return &Estate{accounts: map[string]*Account{}} }
 
+// byKey returns the values of m in the order of their keys.
+func byKey[V any](m map[string]V) []V {
+	out := make([]V, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
 // Account returns the account with id, creating it.
 func (e *Estate) Account(id string) *Account {
 	if e.accounts == nil {
@@ -49,12 +59,7 @@ func (e *Estate) Lookup(id string) *Account { return e.accounts[id] }
 
 // Accounts returns the accounts sorted by id.
 func (e *Estate) Accounts() []*Account {
-	out := make([]*Account, 0, len(e.accounts))
-	for _, a := range e.accounts {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return byKey(e.accounts)
 }
 
 // AddGap records something that could not be read or evaluated.
@@ -124,12 +129,7 @@ func (a *Account) Region(name string) *Region {
 
 // Regions returns the account's regions sorted by name.
 func (a *Account) Regions() []*Region {
-	out := make([]*Region, 0, len(a.regions))
-	for _, r := range a.regions {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return byKey(a.regions)
 }
 
 func (a *Account) merge(o *Account, e *Estate) {
@@ -190,12 +190,7 @@ func (r *Region) Template(prefix string) *CreationTemplate {
 // Templates returns the region's repository creation templates sorted by
 // prefix.
 func (r *Region) Templates() []*CreationTemplate {
-	out := make([]*CreationTemplate, 0, len(r.templates))
-	for _, t := range r.templates {
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
-	return out
+	return byKey(r.templates)
 }
 
 // Repository returns the repository named name, creating it.
@@ -210,12 +205,7 @@ func (r *Region) Repository(name string) *Repository {
 
 // Repositories returns the region's repositories sorted by name.
 func (r *Region) Repositories() []*Repository {
-	out := make([]*Repository, 0, len(r.repos))
-	for _, repo := range r.repos {
-		out = append(out, repo)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return byKey(r.repos)
 }
 
 // RepositoryARN builds a private repository's ARN.

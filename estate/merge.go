@@ -100,14 +100,19 @@ func conflictGap(account, region, resource, what string, kept, other policyClaim
 		Message: fmt.Sprintf("inputs disagree about %s: %s, but %s; %s; make the inputs agree (or scan them apart) to assess it", what, other, kept, judged)}
 }
 
-func (r *Repository) merge(o *Repository, e *Estate) {
-	keep, other, conflict := resolvePolicy(
-		policyClaim{r.PolicyState, r.Policy, r.Source},
-		policyClaim{o.PolicyState, o.Policy, o.Source})
+// mergeSlot keeps in s the policy resolvePolicy keeps of s's (defined at
+// at) and o's (defined at oAt), and records a conflict as a gap about the
+// resource of arn, named what.
+func (s *PolicySlot) mergeSlot(at policy.Pos, o PolicySlot, oAt policy.Pos, e *Estate, account, region, arn, what string) {
+	keep, other, conflict := resolvePolicy(policyClaim{s.PolicyState, s.Policy, at}, policyClaim{o.PolicyState, o.Policy, oAt})
 	if conflict {
-		e.AddGap(conflictGap(r.Account, r.Region, r.ARN, "the policy of repository "+r.Name, keep, other))
+		e.AddGap(conflictGap(account, region, arn, what, keep, other))
 	}
-	r.Policy, r.PolicyState = keep.p, keep.state
+	s.Policy, s.PolicyState = keep.p, keep.state
+}
+
+func (r *Repository) merge(o *Repository, e *Estate) {
+	r.mergeSlot(r.Source, o.PolicySlot, o.Source, e, r.Account, r.Region, r.ARN, "the policy of repository "+r.Name)
 	switch {
 	case !o.TagsKnown:
 	case !r.TagsKnown:
@@ -157,13 +162,7 @@ func posOrInput(p policy.Pos) string {
 // merge merges o, the registry of region r in another estate, into g.
 func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 	arn := RegistryARN(r.Name, r.Account)
-	keep, other, conflict := resolvePolicy(
-		policyClaim{state: g.PolicyState, p: g.Policy},
-		policyClaim{state: o.PolicyState, p: o.Policy})
-	if conflict {
-		e.AddGap(conflictGap(r.Account, r.Name, arn, fmt.Sprintf("the registry policy of %s in %s", r.Account, r.Name), keep, other))
-	}
-	g.Policy, g.PolicyState = keep.p, keep.state
+	g.mergeSlot(policy.Pos{}, o.PolicySlot, policy.Pos{}, e, r.Account, r.Name, arn, fmt.Sprintf("the registry policy of %s in %s", r.Account, r.Name))
 	switch {
 	case o.Scope == "" || o.Scope == g.Scope:
 	case g.Scope == "":
@@ -183,13 +182,7 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 }
 
 func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
-	keep, other, conflict := resolvePolicy(
-		policyClaim{t.PolicyState, t.Policy, t.Source},
-		policyClaim{o.PolicyState, o.Policy, o.Source})
-	if conflict {
-		e.AddGap(conflictGap(t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix, keep, other))
-	}
-	t.Policy, t.PolicyState = keep.p, keep.state
+	t.mergeSlot(t.Source, o.PolicySlot, o.Source, e, t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix)
 	for _, f := range o.AppliedFor {
 		if !slices.Contains(t.AppliedFor, f) {
 			t.AppliedFor = append(t.AppliedFor, f)
