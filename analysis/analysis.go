@@ -167,10 +167,11 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		for _, region := range acct.Regions() {
 			for _, repo := range region.Repositories() {
 				a.Counts.Repositories++
-				a.judgeRepositoryPolicy(exposure.Target{
-					Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name,
-				}, nil, &repo.PolicySlot, repo.Source, gapFor, zone,
-					fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name))
+				a.judge(policyOf{
+					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name},
+					slot:   &repo.PolicySlot, source: repo.Source,
+					unread: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
+				}, gapFor, zone)
 			}
 			a.addTemplates(region, gapFor, zone)
 			reg := &region.Registry
@@ -204,33 +205,48 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	return a
 }
 
-// judgeRepositoryPolicy judges the policy in slot as the policy of the
-// repositories t stands for (a repository, or those a creation template
-// will create): it queues its exposure and validates it. A policy that was
-// not read is a gap (unread says which, unless an input's gap already
-// does); a resource with no policy grants outsiders nothing. tpl is the
-// template t stands for, or nil.
-func (a *Analysis) judgeRepositoryPolicy(t exposure.Target, tpl *estate.CreationTemplate, slot *estate.PolicySlot, src policy.Pos, gapFor map[string]bool, zone exposure.Zone, unread string) {
-	switch slot.PolicyState {
+// policyOf is a resource whose policy is judged as a repository policy: a
+// repository, a creation template (for the repositories it will create) or
+// an ECR Public repository.
+type policyOf struct {
+	// target is the exposure target, without its Policy.
+	target exposure.Target
+	slot   *estate.PolicySlot
+	// source is where the resource was defined or described.
+	source policy.Pos
+	// template is the creation template target stands for, or nil.
+	template *estate.CreationTemplate
+	// unread is the message of the gap when its policy was not read.
+	unread string
+}
+
+// judge judges r's policy: it queues its exposure and validates it. A
+// policy that was not read is a gap (unless an input's gap already names
+// the resource); a resource with no policy grants outsiders nothing.
+func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone) {
+	t := r.target
+	switch r.slot.PolicyState {
 	case estate.Unread:
 		if !gapFor[t.ARN] {
 			a.Gaps = append(a.Gaps, estate.Gap{
-				Source: src.File, Pos: src, Account: t.Account, Region: t.Region,
-				Resource: t.ARN, Code: estate.GapPolicyNotRead, Message: unread,
+				Source: r.source.File, Pos: r.source, Account: t.Account, Region: t.Region,
+				Resource: t.ARN, Code: estate.GapPolicyNotRead, Message: r.unread,
 			})
 		}
 	case estate.HasPolicy:
-		p := slot.Policy
+		p := r.slot.Policy
 		t.Policy = eval.Compile(p.Name, p.Doc)
-		a.addExposure(t, p, zone)
-		a.Exposure[len(a.Exposure)-1].Template = tpl
+		a.addExposure(t, p, zone).Template = r.template
 		// A repository's own ARN tells which Resource values are dead; a
 		// template's repositories are many.
-		attached := t.ARN
-		if t.Kind == exposure.Template {
+		kind, attached := validate.RepositoryPolicy, t.ARN
+		switch t.Kind {
+		case exposure.Template:
 			attached = ""
+		case exposure.Public:
+			kind = validate.PublicRepositoryPolicy
 		}
-		a.addProblems(validate.Check(p.Doc, validate.RepositoryPolicy, attached), t.ARN, p)
+		a.addProblems(validate.Check(p.Doc, kind, attached), t.ARN, p)
 	}
 }
 
@@ -241,11 +257,14 @@ func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, z
 	templates := region.Templates()
 	for _, tpl := range templates {
 		a.Counts.Templates++
-		a.judgeRepositoryPolicy(exposure.Target{
-			Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
-			Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates),
-		}, tpl, &tpl.PolicySlot, tpl.Source, gapFor, zone,
-			fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix))
+		a.judge(policyOf{
+			target: exposure.Target{
+				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
+				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates),
+			},
+			slot: &tpl.PolicySlot, source: tpl.Source, template: tpl,
+			unread: fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix),
+		}, gapFor, zone)
 	}
 }
 
@@ -275,27 +294,11 @@ func (a *Analysis) addPublic(acct *estate.Account, gapFor map[string]bool, zone 
 		if arn == "" {
 			arn = "arn:aws:ecr-public::" + acct.ID + ":repository/" + repo.Name
 		}
-		switch repo.PolicyState {
-		case estate.Unread:
-			if !gapFor[arn] {
-				a.Gaps = append(a.Gaps, estate.Gap{
-					Source: repo.Source.File, Pos: repo.Source, Account: acct.ID, Region: PublicRegion,
-					Resource: arn, Code: estate.GapPolicyNotRead,
-					Message: fmt.Sprintf("the repository policy of the ECR Public repository %s was not read, so who outside can change it is not assessed (give the output of `aws ecr-public get-repository-policy --region %s --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, PublicRegion, repo.Name),
-				})
-			}
-		case estate.HasPolicy:
-			p := repo.Policy
-			t := exposure.Target{
-				Kind: exposure.Public, ARN: arn, Account: acct.ID, Region: PublicRegion, Repository: repo.Name,
-				Policy: eval.Compile(p.Name, p.Doc), OrgID: a.Settings.OrgID(), At: a.Settings.At,
-			}
-			// Resource control policies are not applied: ECR Public is not
-			// among the services the Organizations User Guide lists them
-			// as governing, and leaving them out can only report more.
-			a.Public = append(a.Public, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
-			a.addProblems(validate.Check(p.Doc, validate.PublicRepositoryPolicy, arn), arn, p)
-		}
+		a.judge(policyOf{
+			target: exposure.Target{Kind: exposure.Public, ARN: arn, Account: acct.ID, Region: PublicRegion, Repository: repo.Name},
+			slot:   &repo.PolicySlot, source: repo.Source,
+			unread: fmt.Sprintf("the repository policy of the ECR Public repository %s was not read, so who outside can change it is not assessed (give the output of `aws ecr-public get-repository-policy --region %s --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, PublicRegion, repo.Name),
+		}, gapFor, zone)
 	}
 }
 
@@ -303,11 +306,21 @@ func (a *Analysis) addPublic(acct *estate.Account, gapFor map[string]bool, zone 
 // request to a public repository names.
 const PublicRegion = "us-east-1"
 
-// addExposure queues a target; analyzeExposure runs the queue.
-func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
+// addExposure queues a target (a public repository's in Public, every
+// other in Exposure); analyzeExposure runs the queue.
+func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) *ExposureItem {
 	// The world fixes the owner's organization (when known) and the time.
 	t.OrgID, t.At = a.Settings.OrgID(), a.Settings.At
-	a.Exposure = append(a.Exposure, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
+	x := &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone}
+	if t.Kind == exposure.Public {
+		// Resource control policies are not applied to ECR Public: it is
+		// not among the services the Organizations User Guide lists them
+		// as governing, and leaving them out can only report more.
+		a.Public = append(a.Public, x)
+	} else {
+		a.Exposure = append(a.Exposure, x)
+	}
+	return x
 }
 
 // analyzeExposure analyses every queued target, on every core; results keep
