@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,8 +60,12 @@ func (s Settings) Zone(account string) exposure.Zone {
 type Analysis struct {
 	Estate   *estate.Estate
 	Settings Settings
-	// Exposure holds one result per resource policy (repository or registry).
+	// Exposure holds one result per resource policy of Amazon ECR: each
+	// repository, registry and repository creation template with a policy.
 	Exposure []*ExposureItem
+	// Public holds one result per ECR Public repository with a policy
+	// (ECR012 judges it; anyone may pull, by design).
+	Public []*ExposureItem
 	// Identities holds the identity model of each account with IAM data or
 	// detached identity policies.
 	Identities []*identity.Model
@@ -69,9 +74,24 @@ type Analysis struct {
 	// Gaps found while analysing (adds to the estate's; the identity
 	// models keep their own).
 	Gaps []estate.Gap
-	// Resources counts the repositories and registries assessed.
+	// Resources counts the resources assessed: repositories, registries,
+	// creation templates and ECR Public repositories.
 	Resources int
+	// Counts breaks Resources down by kind.
+	Counts ResourceCounts
 }
+
+// ResourceCounts are the resources assessed, by kind.
+type ResourceCounts struct {
+	// Repositories are private repositories (every one the inputs name,
+	// with a policy or not), Registries the registries with a registry
+	// policy, Templates the repository creation templates, Public the ECR
+	// Public repositories.
+	Repositories, Registries, Templates, Public int
+}
+
+// Total is the number of resources of every kind.
+func (c ResourceCounts) Total() int { return c.Repositories + c.Registries + c.Templates + c.Public }
 
 // ExposureItem is the exposure of one resource policy and where it came from.
 type ExposureItem struct {
@@ -81,6 +101,9 @@ type ExposureItem struct {
 	// Fix is the fix for what outsiders can do, or nil; only a Proven one
 	// is written.
 	Fix *exposure.Fix
+	// Template is the repository creation template the policy is of
+	// (Kind Template), nil otherwise.
+	Template *estate.CreationTemplate
 	// Alone maps the index of each Allow statement for everyone behind a
 	// condition to the exposure of that statement on its own (ECR002 says
 	// what its condition restricts); a one-statement policy's is Result.
@@ -143,27 +166,17 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		zone := s.Zone(acct.ID)
 		for _, region := range acct.Regions() {
 			for _, repo := range region.Repositories() {
-				a.Resources++
-				switch repo.PolicyState {
-				case estate.Unread:
-					if !gapFor[repo.ARN] {
-						a.Gaps = append(a.Gaps, estate.Gap{
-							Source: repo.Source.File, Pos: repo.Source, Account: repo.Account, Region: repo.Region,
-							Resource: repo.ARN, Code: estate.GapPolicyNotRead,
-							Message: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
-						})
-					}
-				case estate.HasPolicy:
-					a.addExposure(exposure.Target{
-						Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region,
-						Repository: repo.Name, Policy: eval.Compile(repo.Policy.Name, repo.Policy.Doc),
-					}, repo.Policy, zone)
-					a.addProblems(validate.Check(repo.Policy.Doc, validate.RepositoryPolicy, repo.ARN), repo.ARN, repo.Policy)
-				}
+				a.Counts.Repositories++
+				a.judge(policyOf{
+					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name},
+					slot:   &repo.PolicySlot, source: repo.Source,
+					unread: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
+				}, gapFor, zone)
 			}
+			a.addTemplates(region, gapFor, zone)
 			reg := &region.Registry
 			if reg.PolicyState == estate.HasPolicy {
-				a.Resources++
+				a.Counts.Registries++
 				arn := estate.RegistryARN(region.Name, acct.ID)
 				a.addExposure(exposure.Target{
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
@@ -172,6 +185,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
 		}
+		a.addPublic(acct, gapFor, zone)
 		for _, p := range acct.SCPs {
 			a.addProblems(validate.Check(p.Doc, validate.SCP, ""), "arn:aws:organizations::"+acct.ID+":scp", p)
 		}
@@ -186,15 +200,127 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 			a.Identities = append(a.Identities, m)
 		}
 	}
+	a.Resources = a.Counts.Total()
 	a.analyzeExposure()
 	return a
 }
 
-// addExposure queues a target; analyzeExposure runs the queue.
-func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) {
+// policyOf is a resource whose policy is judged as a repository policy: a
+// repository, a creation template (for the repositories it will create) or
+// an ECR Public repository.
+type policyOf struct {
+	// target is the exposure target, without its Policy.
+	target exposure.Target
+	slot   *estate.PolicySlot
+	// source is where the resource was defined or described.
+	source policy.Pos
+	// template is the creation template target stands for, or nil.
+	template *estate.CreationTemplate
+	// unread is the message of the gap when its policy was not read.
+	unread string
+}
+
+// judge judges r's policy: it queues its exposure and validates it. A
+// policy that was not read is a gap (unless an input's gap already names
+// the resource); a resource with no policy grants outsiders nothing.
+func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone) {
+	t := r.target
+	switch r.slot.PolicyState {
+	case estate.Unread:
+		if !gapFor[t.ARN] {
+			a.Gaps = append(a.Gaps, estate.Gap{
+				Source: r.source.File, Pos: r.source, Account: t.Account, Region: t.Region,
+				Resource: t.ARN, Code: estate.GapPolicyNotRead, Message: r.unread,
+			})
+		}
+	case estate.HasPolicy:
+		p := r.slot.Policy
+		t.Policy = eval.Compile(p.Name, p.Doc)
+		a.addExposure(t, p, zone).Template = r.template
+		// A repository's own ARN tells which Resource values are dead; a
+		// template's repositories are many.
+		kind, attached := validate.RepositoryPolicy, t.ARN
+		switch t.Kind {
+		case exposure.Template:
+			attached = ""
+		case exposure.Public:
+			kind = validate.PublicRepositoryPolicy
+		}
+		a.addProblems(validate.Check(p.Doc, kind, attached), t.ARN, p)
+	}
+}
+
+// addTemplates judges the repository creation templates of a region: each
+// one's policy is the policy of every repository it will create
+// (docs/semantics.md, "Creation templates and ECR Public").
+func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone) {
+	templates := region.Templates()
+	for _, tpl := range templates {
+		a.Counts.Templates++
+		a.judge(policyOf{
+			target: exposure.Target{
+				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
+				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates),
+			},
+			slot: &tpl.PolicySlot, source: tpl.Source, template: tpl,
+			unread: fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix),
+		}, gapFor, zone)
+	}
+}
+
+// claimedPrefixes are the prefixes of the templates that take, from the
+// template of prefix, repositories under it: for ROOT, which serves only
+// names no other template's prefix matches, every other one; for another
+// prefix, the more specific ones under it.
+func claimedPrefixes(prefix string, templates []*estate.CreationTemplate) []string {
+	var out []string
+	for _, t := range templates {
+		switch {
+		case t.Prefix == prefix || t.Prefix == estate.RootPrefix:
+		case prefix == estate.RootPrefix, strings.HasPrefix(t.Prefix, prefix+"/"):
+			out = append(out, t.Prefix)
+		}
+	}
+	return out
+}
+
+// addPublic judges the account's ECR Public repositories: what outsiders
+// can do through each one's policy (ECR012). ECR Public is served from
+// us-east-1, the region its requests name.
+func (a *Analysis) addPublic(acct *estate.Account, gapFor map[string]bool, zone exposure.Zone) {
+	for _, repo := range acct.Public {
+		a.Counts.Public++
+		arn := repo.ARN
+		if arn == "" {
+			arn = "arn:aws:ecr-public::" + acct.ID + ":repository/" + repo.Name
+		}
+		a.judge(policyOf{
+			target: exposure.Target{Kind: exposure.Public, ARN: arn, Account: acct.ID, Region: PublicRegion, Repository: repo.Name},
+			slot:   &repo.PolicySlot, source: repo.Source,
+			unread: fmt.Sprintf("the repository policy of the ECR Public repository %s was not read, so who outside can change it is not assessed (give the output of `aws ecr-public get-repository-policy --region %s --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, PublicRegion, repo.Name),
+		}, gapFor, zone)
+	}
+}
+
+// PublicRegion is the region of Amazon ECR Public's API, which every
+// request to a public repository names.
+const PublicRegion = "us-east-1"
+
+// addExposure queues a target (a public repository's in Public, every
+// other in Exposure); analyzeExposure runs the queue.
+func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) *ExposureItem {
 	// The world fixes the owner's organization (when known) and the time.
 	t.OrgID, t.At = a.Settings.OrgID(), a.Settings.At
-	a.Exposure = append(a.Exposure, &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone})
+	x := &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone}
+	if t.Kind == exposure.Public {
+		// Resource control policies are not applied to ECR Public: it is
+		// not among the services the Organizations User Guide lists them
+		// as governing, and leaving them out can only report more.
+		a.Public = append(a.Public, x)
+	} else {
+		a.Exposure = append(a.Exposure, x)
+	}
+	return x
 }
 
 // analyzeExposure analyses every queued target, on every core; results keep
@@ -212,16 +338,21 @@ func (a *Analysis) analyzeExposure() {
 				// A fix that cannot be built is no finding's business: the
 				// findings stand, with the general remediation.
 				x.Fix, _ = exposure.ProposeFixCached(x.Result, x.Zone, cache)
-				x.analyzeAlone()
+				if x.Target.Kind != exposure.Public {
+					// ECR002's question; anyone may pull a public
+					// repository anyway.
+					x.analyzeAlone()
+				}
 			}
 		}()
 	}
-	for _, x := range a.Exposure {
+	all := slices.Concat(a.Exposure, a.Public)
+	for _, x := range all {
 		work <- x
 	}
 	close(work)
 	wg.Wait()
-	for _, x := range a.Exposure {
+	for _, x := range all {
 		if x.Truncated {
 			t := x.Target
 			a.Gaps = append(a.Gaps, estate.Gap{

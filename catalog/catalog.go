@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,12 @@ type Action struct {
 // FullName is the action as policies write it: "ecr:BatchGetImage".
 func (a *Action) FullName() string { return a.full }
 
+// OnPublicRepository reports whether this is an ECR Public repository
+// action: an ecr-public action whose resource types include repository.
+func (a *Action) OnPublicRepository() bool {
+	return a.Service == "ecr-public" && slices.Contains(a.ResourceTypes, "repository")
+}
+
 // OnRepository reports whether this is a repository action: an ecr (not
 // ecr-public) action whose resource types include repository.
 func (a *Action) OnRepository() bool {
@@ -99,6 +106,14 @@ var classByName = map[string]Class{
 	"ecr:CompleteLayerUpload":         ClassPush,
 	"ecr:BatchDeleteImage":            ClassDelete,
 	"ecr:DeleteRepository":            ClassDelete,
+	// ECR Public's push and delete (pull from ECR Public is anonymous and
+	// has no action).
+	"ecr-public:PutImage":            ClassPush,
+	"ecr-public:InitiateLayerUpload": ClassPush,
+	"ecr-public:UploadLayerPart":     ClassPush,
+	"ecr-public:CompleteLayerUpload": ClassPush,
+	"ecr-public:BatchDeleteImage":    ClassDelete,
+	"ecr-public:DeleteRepository":    ClassDelete,
 }
 
 // Class returns the action's class: pull, push and delete by name, the rest
@@ -152,9 +167,13 @@ type Catalog struct {
 	// that are not global keys ("ecr:accountsetting", "ecr:resourcetag/").
 	ecrKeys    map[string]KeyInfo
 	ecrTagKeys map[string]KeyInfo
-	managed    map[string]*ManagedPolicy
-	repo       []*Action
-	suggest    sync.Map // name -> suggestion, memoised: typos repeat
+	// publicKeys and publicTagKeys are those of the ecr-public service.
+	publicKeys    map[string]KeyInfo
+	publicTagKeys map[string]KeyInfo
+	managed       map[string]*ManagedPolicy
+	repo          []*Action
+	publicRepo    ActionSet
+	suggest       sync.Map // name -> suggestion, memoised: typos repeat
 	// matched memoises MatchSet for wildcard patterns, which repeat across
 	// policies ("ecr:*", "ecr:Batch*"); bounded by matchedCount.
 	matched      sync.Map // lower-case pattern -> ActionSet
@@ -206,9 +225,6 @@ func load(actions, managed []byte) (*Catalog, error) {
 		keys:    map[string]KeyInfo{},
 		tagKeys: map[string]KeyInfo{},
 		managed: map[string]*ManagedPolicy{},
-
-		ecrKeys:    map[string]KeyInfo{},
-		ecrTagKeys: map[string]KeyInfo{},
 	}
 	for svc, s := range raw.Services {
 		for name, a := range s.Actions {
@@ -233,6 +249,9 @@ func load(actions, managed []byte) (*Catalog, error) {
 		if a.OnRepository() {
 			c.repo = append(c.repo, a)
 		}
+		if a.OnPublicRepository() {
+			c.publicRepo.Add(a.Index)
+		}
 	}
 	for name, k := range raw.GlobalConditionKeys {
 		info := KeyInfo{Name: name, Type: k.Type, Category: k.Category}
@@ -242,19 +261,8 @@ func load(actions, managed []byte) (*Catalog, error) {
 		}
 		c.keys[strings.ToLower(name)] = info
 	}
-	for name, k := range raw.Services["ecr"].ConditionKeys {
-		lower := strings.ToLower(name)
-		if !strings.HasPrefix(lower, "ecr:") {
-			continue // aws:RequestTag/${TagKey} and the like are global keys
-		}
-		info := KeyInfo{Name: name, Type: k.Type, Category: "service"}
-		if prefix, ok := strings.CutSuffix(name, "/${TagKey}"); ok {
-			info.Name = prefix + "/tag-key"
-			c.ecrTagKeys[strings.ToLower(prefix)+"/"] = info
-			continue
-		}
-		c.ecrKeys[lower] = info
-	}
+	c.ecrKeys, c.ecrTagKeys = serviceKeys("ecr", raw.Services["ecr"].ConditionKeys)
+	c.publicKeys, c.publicTagKeys = serviceKeys("ecr-public", raw.Services["ecr-public"].ConditionKeys)
 	var rawManaged struct {
 		Policies map[string]struct {
 			ARN              string          `json:"arn"`
@@ -269,6 +277,29 @@ func load(actions, managed []byte) (*Catalog, error) {
 		c.managed[p.ARN] = &ManagedPolicy{Name: name, ARN: p.ARN, VersionID: p.DefaultVersionID, Document: p.Document}
 	}
 	return c, nil
+}
+
+// serviceKeys returns the condition keys of service svc that are not
+// global keys ("ecr:accountsetting"), and its tag key families by prefix
+// ("ecr:resourcetag/"), from the catalog's condition_keys of svc.
+func serviceKeys(svc string, raw map[string]struct {
+	Type string `json:"type"`
+}) (keys, tagKeys map[string]KeyInfo) {
+	keys, tagKeys = map[string]KeyInfo{}, map[string]KeyInfo{}
+	for name, k := range raw {
+		lower := strings.ToLower(name)
+		if !strings.HasPrefix(lower, svc+":") {
+			continue // aws:RequestTag/${TagKey} and the like are global keys
+		}
+		info := KeyInfo{Name: name, Type: k.Type, Category: "service"}
+		if prefix, ok := strings.CutSuffix(name, "/${TagKey}"); ok {
+			info.Name = prefix + "/tag-key"
+			tagKeys[strings.ToLower(prefix)+"/"] = info
+			continue
+		}
+		keys[lower] = info
+	}
+	return keys, tagKeys
 }
 
 // Lookup finds an action by its full name, ignoring case.
@@ -332,6 +363,10 @@ func (c *Catalog) RepositorySet() ActionSet {
 	}
 	return s
 }
+
+// PublicRepositorySet returns the ECR Public repository actions: what an
+// ECR Public repository policy can grant.
+func (c *Catalog) PublicRepositorySet() ActionSet { return c.publicRepo }
 
 // ServiceSet returns every action of one service ("ecr").
 func (c *Catalog) ServiceSet(service string) ActionSet {
@@ -400,18 +435,31 @@ func (c *Catalog) Key(name string) (KeyInfo, bool) {
 // ecr:ResourceTag/x) is defined for any non-empty tag name. A key it does not
 // know is absent from every ECR request.
 func (c *Catalog) ECRKey(name string) (KeyInfo, bool) {
+	return c.requestKey(name, c.ecrKeys, c.ecrTagKeys)
+}
+
+// PublicKey is ECRKey for an Amazon ECR Public request: a global condition
+// key or a key of the ecr-public service (Service Authorization Reference,
+// "Condition keys for Amazon Elastic Container Registry Public").
+func (c *Catalog) PublicKey(name string) (KeyInfo, bool) {
+	return c.requestKey(name, c.publicKeys, c.publicTagKeys)
+}
+
+// requestKey describes a key a request of one service can carry: a global
+// key, or one of the service's keys and tag key families.
+func (c *Catalog) requestKey(name string, svcKeys, svcTagKeys map[string]KeyInfo) (KeyInfo, bool) {
 	lower := strings.ToLower(name)
 	if k, ok := c.keys[lower]; ok {
 		return k, true
 	}
-	if k, ok := c.ecrKeys[lower]; ok {
+	if k, ok := svcKeys[lower]; ok {
 		return k, true
 	}
 	if i := strings.IndexByte(lower, '/'); i > 0 && i < len(lower)-1 {
 		if k, ok := c.tagKeys[lower[:i+1]]; ok {
 			return k, true
 		}
-		if k, ok := c.ecrTagKeys[lower[:i+1]]; ok {
+		if k, ok := svcTagKeys[lower[:i+1]]; ok {
 			return k, true
 		}
 	}

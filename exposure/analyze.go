@@ -23,11 +23,22 @@ type Kind uint8
 const (
 	Repository Kind = iota
 	Registry
+	// Template is a repository creation template: its policy is judged
+	// as the policy of the repositories it will create.
+	Template
+	// Public is an ECR Public repository: its policy governs the
+	// ecr-public actions.
+	Public
 )
 
 func (k Kind) String() string {
-	if k == Registry {
+	switch k {
+	case Registry:
 		return "registry"
+	case Template:
+		return "repository creation template"
+	case Public:
+		return "public repository"
 	}
 	return "repository"
 }
@@ -35,14 +46,23 @@ func (k Kind) String() string {
 // Target is one resource policy to judge.
 type Target struct {
 	Kind Kind
-	// ARN is the repository ARN, or the registry's
-	// arn:aws:ecr:REGION:ACCOUNT:registry.
+	// ARN is the repository ARN, the registry's
+	// arn:aws:ecr:REGION:ACCOUNT:registry, the template's
+	// arn:aws:ecr:REGION:ACCOUNT:repository-creation-template/PREFIX, or
+	// the public repository's arn:aws:ecr-public::ACCOUNT:repository/NAME.
 	ARN     string
 	Account string
 	Region  string
-	// Repository is the repository's name (Kind Repository).
+	// Repository is the repository's name (Kind Repository and Public).
 	Repository string
-	Policy     *eval.Policy
+	// Prefix is a template's prefix, "ROOT" for the default template;
+	// Claimed are the prefixes of the other templates that take
+	// repositories under it (the more specific ones; for ROOT, all): the
+	// template creates the repositories under Prefix/ that none of them
+	// claims (Kind Template).
+	Prefix  string
+	Claimed []string
+	Policy  *eval.Policy
 	// Scope is the registry policy scope, V1 or V2 (Kind Registry).
 	Scope string
 	// OrgID and OrgPaths are the owner's organization, when known
@@ -248,11 +268,14 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 			Deputies: map[string]*Access{},
 		},
 	}
-	if t.Kind == Registry && t.Scope == "V1" {
+	switch {
+	case t.Kind == Registry && t.Scope == "V1":
 		for _, n := range v1Actions {
 			a.res.Universe.Add(cat.Lookup(n).Index)
 		}
-	} else {
+	case t.Kind == Public:
+		a.res.Universe = cat.PublicRepositorySet()
+	default:
 		a.res.Universe = cat.RepositorySet()
 	}
 	a.named = collectNames(t.Policy.Doc)
@@ -307,8 +330,11 @@ func (a *analyzer) groupActions() {
 
 // resources returns the resources to ask about for a group.
 func (a *analyzer) resources(g group) []string {
-	if a.t.Kind == Repository {
+	switch a.t.Kind {
+	case Repository, Public:
 		return []string{a.t.ARN}
+	case Template:
+		return a.createdRepositories(g)
 	}
 	// A registry policy governs every repository of the registry: ask about
 	// a repository the policy does not name, and about one instance of every
@@ -335,6 +361,55 @@ func (a *analyzer) resources(g group) []string {
 	sort.Strings(out[1:])
 	return out
 }
+
+// createdRepositories returns the repositories to ask about for a
+// template's group: one under its prefix that the policy does not name,
+// and one for each way the group's Resource elements can treat the names
+// the template creates (names under the prefix that no other template
+// claims; for ROOT, names under no other template's prefix).
+func (a *analyzer) createdRepositories(g group) []string {
+	base := "arn:aws:ecr:" + a.t.Region + ":" + a.t.Account + ":repository/"
+	within, fresh := "?*", eval.FreshValue
+	if a.t.Prefix != RootPrefix {
+		within, fresh = a.t.Prefix+"/?*", a.t.Prefix+"/"+eval.FreshValue
+	}
+	var claimed []string
+	for _, c := range a.t.Claimed {
+		claimed = append(claimed, c+"/*")
+	}
+	var named []string
+	for si := range g.stmts {
+		s := a.t.Policy.StatementAt(si)
+		for _, r := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
+			if r.Unknown || strings.Contains(r.Text, "${") {
+				continue
+			}
+			if _, name, ok := strings.Cut(ownerResolved(r.Text, a.t.Account), ":repository/"); ok {
+				named = append(named, name)
+			}
+		}
+	}
+	sort.Strings(named)
+	names, complete := eval.Instances(within, claimed, named)
+	if !complete {
+		a.res.Truncated = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range append([]string{fresh}, names...) {
+		if n == fresh && slices.ContainsFunc(a.t.Claimed, func(c string) bool { return strings.HasPrefix(fresh, c+"/") }) {
+			continue
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, base+n)
+		}
+	}
+	return out
+}
+
+// RootPrefix is the prefix of the default repository creation template.
+const RootPrefix = "ROOT"
 
 // kindKeys are the keys kinds of caller carry or set differently.
 var kindKeys = []string{"aws:PrincipalArn", "aws:username", "aws:userid", "aws:PrincipalType", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"}

@@ -18,7 +18,9 @@ import (
 // principals, nothing they could do is lost (Unproven is empty).
 type Fix struct {
 	// Doc is the fixed policy; JSON its text, ready for
-	// aws ecr set-repository-policy / put-registry-policy.
+	// aws ecr set-repository-policy / put-registry-policy /
+	// update-repository-creation-template, or aws ecr-public
+	// set-repository-policy.
 	Doc  *policy.Document
 	JSON []byte
 	// Added are the statements the fix appends.
@@ -200,6 +202,11 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	}
 	accounts := append([]string{owner}, zone.Accounts...)
 	sort.Strings(accounts[1:])
+	// An ECR Public repository's policy governs the ecr-public actions.
+	actions := values("ecr:*")
+	if r.Target.Kind == Public {
+		actions = values("ecr-public:*")
+	}
 	var resource []policy.Value
 	if r.Target.Kind == Registry {
 		acct := r.Target.Account
@@ -210,7 +217,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	}
 	guard := &policy.Statement{
 		Sid: sid(GuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
-		Action: values("ecr:*"), Resource: resource,
+		Action: actions, Resource: resource,
 		Conditions: []policy.Condition{
 			cond("StringNotEquals", "aws:PrincipalAccount", accounts...),
 			cond("BoolIfExists", "aws:PrincipalIsAWSService", "false"),
@@ -231,7 +238,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	guards := []*policy.Statement{guard}
 	serviceGuard := &policy.Statement{
 		Sid: sid(ServiceGuardSid), Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
-		Action: values("ecr:*"), Resource: resource,
+		Action: actions, Resource: resource,
 		Conditions: []policy.Condition{
 			cond("Bool", "aws:PrincipalIsAWSService", "true"),
 			cond("StringNotEqualsIfExists", "aws:SourceAccount", accounts...),

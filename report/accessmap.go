@@ -22,6 +22,8 @@ const (
 	colOwn      = "own"
 	rowRepo     = "repository"
 	rowRegistry = "registry"
+	rowTemplate = "template"
+	rowPublic   = "public"
 	rowIdentity = "identity"
 	rowOther    = "resource"
 )
@@ -77,8 +79,8 @@ type mapCell struct {
 func (c mapCell) Empty() bool { return len(c.Classes) == 0 }
 
 // buildAccessMap derives the map from entries: a row per resource of a
-// statement entry (repositories first, then registries, then any other
-// resource) and a row per account whose identity policies break a rule; a
+// statement entry (repositories first, then registries, creation
+// templates, ECR Public repositories, then any other resource) and a row per account whose identity policies break a rule; a
 // column per kind of principal. Entries without principals or actions (a
 // policy ecrguard could not evaluate, say) have a row but no cells.
 func buildAccessMap(entries []Entry) accessMap {
@@ -171,7 +173,12 @@ func rowFor(e Entry, f rules.Finding) mapRow {
 			Title: "what the account's own principals can do on its repositories through identity policies"}
 	}
 	res := f.Resource
+	if _, prefix, ok := strings.Cut(res, ":repository-creation-template/"); ok {
+		return mapRow{Key: res, Kind: rowTemplate, Label: "template " + prefix, Title: res}
+	}
 	switch _, after, _ := strings.Cut(res, ":repository/"); {
+	case after != "" && strings.Contains(res, ":ecr-public:"):
+		return mapRow{Key: res, Kind: rowPublic, Label: "public " + after, Title: res}
 	case after != "":
 		return mapRow{Key: res, Kind: rowRepo, Label: after, Title: res}
 	case strings.HasSuffix(res, ":registry"):
@@ -219,7 +226,7 @@ func columnOrder(kind string) int {
 }
 
 func rowOrder(kind string) int {
-	return slices.Index([]string{rowRepo, rowRegistry, rowOther, rowIdentity}, kind)
+	return slices.Index([]string{rowRepo, rowRegistry, rowTemplate, rowPublic, rowOther, rowIdentity}, kind)
 }
 
 // accountOf returns the account of an ARN, or "".

@@ -97,7 +97,7 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 	case v.total() == 0 && v.resources == 0:
 		p.Summary = "No findings. No repositories or registries were among the inputs."
 	case v.total() == 0:
-		p.Summary = fmt.Sprintf("No findings: %s assessed.", plural(v.resources, "resource", "resources"))
+		p.Summary = fmt.Sprintf("No findings: %s assessed.", v.resourcesText())
 	default:
 		p.Summary = fmt.Sprintf("%s (%s) on %s, from %s (%s); %s assessed.",
 			plural(len(entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
@@ -172,8 +172,8 @@ func newHTMLEntry(prefix string, e Entry) htmlEntry {
 	}
 	if r := rowFor(e, e.Findings[0]); e.Kind == ByStatement && r.Kind != rowOther {
 		h.Where = r.Kind + " " + r.Label
-		if r.Kind == rowRegistry {
-			h.Where = r.Label
+		if r.Kind == rowRegistry || r.Kind == rowTemplate || r.Kind == rowPublic {
+			h.Where = r.Label // the label names the kind
 		}
 	}
 	if e.Kind == ByRule {

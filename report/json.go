@@ -56,9 +56,13 @@ type jsonSource struct {
 }
 
 type jsonSummary struct {
-	Resources  int            `json:"resources"`
-	Findings   jsonSeverities `json:"findings"`
-	Suppressed int            `json:"suppressed"`
+	Resources int `json:"resources"`
+	// Templates and PublicRepositories count the creation templates and
+	// ECR Public repositories among Resources, when there are any.
+	Templates          int            `json:"templates,omitempty"`
+	PublicRepositories int            `json:"public_repositories,omitempty"`
+	Findings           jsonSeverities `json:"findings"`
+	Suppressed         int            `json:"suppressed"`
 	// Problems counts the groups of the unsuppressed findings.
 	Problems int `json:"problems"`
 }
@@ -94,7 +98,9 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 		Tool:          jsonTool{Name: "ecrguard", Version: o.Version},
 		Findings:      make([]jsonFinding, 0, len(v.active)),
 		Summary: jsonSummary{
-			Resources: v.resources,
+			Resources:          v.resources,
+			Templates:          v.assessed.Templates,
+			PublicRepositories: v.assessed.Public,
 			Findings: jsonSeverities{
 				Critical: v.counts[rules.Critical],
 				High:     v.counts[rules.High],

@@ -27,9 +27,9 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 	case v.total() == 0 && len(v.gaps) == 0 && v.resources == 0:
 		b.WriteString("**No findings.** No repositories or registries were among the inputs.\n\n")
 	case v.total() == 0 && len(v.gaps) == 0:
-		fmt.Fprintf(&b, "**No findings.** Every input was assessed (%s).\n\n", plural(v.resources, "resource", "resources"))
+		fmt.Fprintf(&b, "**No findings.** Every input was assessed (%s).\n\n", v.resourcesText())
 	case v.total() == 0:
-		fmt.Fprintf(&b, "**No findings in what could be assessed** (%s).\n\n", plural(v.resources, "resource", "resources"))
+		fmt.Fprintf(&b, "**No findings in what could be assessed** (%s).\n\n", v.resourcesText())
 	default:
 		fmt.Fprintf(&b, "**%s** (%s) on %s, from %s (%s); %s assessed.\n\n",
 			plural(len(v.entries), "problem", "problems"), v.problemsText(), mdEscape(v.subjectsText()),

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -137,6 +138,8 @@ type view struct {
 	gaps       []estate.Gap
 	notes      []estate.Note
 	resources  int
+	// assessed breaks resources down by kind.
+	assessed analysis.ResourceCounts
 	// detached counts the identity policies, read without the principals
 	// they are attached to, that active findings are about.
 	detached int
@@ -160,11 +163,12 @@ func prepare(r *rules.Result) *view {
 		Gaps:      slices.Clone(r.Gaps),
 		Notes:     slices.Clone(r.Notes),
 		Resources: r.Resources,
+		Assessed:  r.Assessed,
 	}
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
-	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, counts: c.Counts()}
+	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts()}
 	detached := map[string]bool{}
 	for _, f := range c.Findings {
 		if _, ok := rules.DetachedPolicy(f.Resource); ok && f.Suppressed == "" {
@@ -206,6 +210,10 @@ func subject(e Entry) (one, many string) {
 		return "identity policy", "identity policies"
 	case e.Kind != ByStatement, strings.HasPrefix(r, "arn:aws:iam::"):
 		return "principal", "principals"
+	case strings.HasPrefix(r, "arn:") && strings.Contains(r, ":ecr-public:"):
+		return "public repository", "public repositories"
+	case strings.HasPrefix(r, "arn:") && strings.Contains(r, ":repository-creation-template/"):
+		return "creation template", "creation templates"
 	case strings.HasPrefix(r, "arn:") && strings.Contains(r, ":repository/"):
 		return "repository", "repositories"
 	case strings.HasPrefix(r, "arn:") && strings.HasSuffix(r, ":registry"):
@@ -259,7 +267,7 @@ func (v *view) subjectsText() string {
 }
 
 func nounOrder(one string) int {
-	return slices.Index([]string{"repository", "registry", "other resource", "identity policy", "principal"}, one)
+	return slices.Index([]string{"repository", "registry", "creation template", "public repository", "other resource", "identity policy", "principal"}, one)
 }
 
 func sortedCopy(s []string) []string {
@@ -347,7 +355,7 @@ func principalText(p string) string {
 // is, "<owner account>", as the report's note names it.
 func ownerShown(arn string) string {
 	a, ok := policy.ParseARN(arn)
-	if !ok || a.Account != "" || (a.Service != "ecr" && a.Service != "iam") {
+	if !ok || a.Account != "" || (a.Service != "ecr" && a.Service != "ecr-public" && a.Service != "iam") {
 		return arn
 	}
 	a.Account = "<owner account>"
@@ -359,7 +367,7 @@ func ownerShown(arn string) string {
 // ("13 resources", "2 identity policies", "3 resources and 1 identity
 // policy").
 func (v *view) scope() string {
-	res := plural(v.resources, "resource", "resources")
+	res := v.resourcesText()
 	switch {
 	case v.detached == 0:
 		return res
@@ -367,6 +375,33 @@ func (v *view) scope() string {
 		return plural(v.detached, "identity policy", "identity policies")
 	}
 	return res + " and " + plural(v.detached, "identity policy", "identity policies")
+}
+
+// resourcesText counts the resources assessed: "13 resources", and when
+// creation templates or ECR Public repositories are among them, by kind
+// ("13 resources (10 repositories, 1 registry, 1 creation template, 1
+// public repository)").
+func (v *view) resourcesText() string {
+	s := plural(v.resources, "resource", "resources")
+	c := v.assessed
+	if c.Templates == 0 && c.Public == 0 {
+		return s
+	}
+	var parts []string
+	for _, k := range []struct {
+		n         int
+		one, many string
+	}{
+		{c.Repositories, "repository", "repositories"},
+		{c.Registries, "registry", "registries"},
+		{c.Templates, "creation template", "creation templates"},
+		{c.Public, "public repository", "public repositories"},
+	} {
+		if k.n > 0 {
+			parts = append(parts, plural(k.n, k.one, k.many))
+		}
+	}
+	return s + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // location formats a finding's source for a person (sourceText), or ""

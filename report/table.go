@@ -147,7 +147,7 @@ func writeTable(w io.Writer, v *view, o Options) error {
 	}
 	var header string
 	if len(counts) == 0 {
-		header = fmt.Sprintf("%s: no findings in %s", name, plural(v.resources, "resource", "resources"))
+		header = fmt.Sprintf("%s: no findings in %s", name, v.resourcesText())
 	} else {
 		header = fmt.Sprintf("%s: %s: %s (%s)", name, plural(len(v.entries), "problem", "problems"),
 			strings.Join(counts, ", "), plural(v.total(), "finding", "findings"))
@@ -413,7 +413,7 @@ func (t *tableWriter) summary(v *view, o Options) {
 	case v.total() == 0 && len(v.gaps) == 0 && v.resources == 0:
 		s = "No findings. No repositories or registries were among the inputs."
 	case v.total() == 0 && len(v.gaps) == 0:
-		s = fmt.Sprintf("No findings: %s assessed, nothing found.", plural(v.resources, "resource", "resources"))
+		s = fmt.Sprintf("No findings: %s assessed, nothing found.", v.resourcesText())
 	case v.total() == 0:
 		s = "No findings in what could be assessed."
 	default:

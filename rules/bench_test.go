@@ -47,5 +47,5 @@ func BenchmarkScanRepositories(b *testing.B) {
 
 func ExampleRun() {
 	fmt.Println(len(rules.All()))
-	// Output: 11
+	// Output: 12
 }

@@ -110,6 +110,7 @@ func joinAnd(parts []string) string {
 var proofActionOrder = []string{
 	"ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:DeleteRepository", "ecr:BatchDeleteImage",
 	"ecr:PutImage", "ecr:BatchGetImage", "ecr:ReplicateImage", "ecr:CreateRepository",
+	"ecr-public:SetRepositoryPolicy", "ecr-public:DeleteRepository", "ecr-public:BatchDeleteImage", "ecr-public:PutImage",
 }
 
 // proofFor picks, among proofs, one that covers an action of want, and the
@@ -384,25 +385,39 @@ func fixFileName(t exposure.Target) string {
 	if acct == "" {
 		acct = "owner"
 	}
-	if t.Kind == exposure.Registry {
+	switch t.Kind {
+	case exposure.Registry:
 		return fmt.Sprintf("registry-%s-%s-policy.json", acct, t.Region)
+	case exposure.Template:
+		return fmt.Sprintf("template-%s-%s-%s-policy.json", acct, t.Region, fileSafe(t.Prefix))
+	case exposure.Public:
+		return fmt.Sprintf("public-%s-%s-policy.json", acct, fileSafe(t.Repository))
 	}
-	name := t.Repository
+	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, fileSafe(t.Repository))
+}
+
+// fileSafe is a repository name or template prefix in a file name: "/"
+// becomes "-", and a name not known at scan time
+// (<aws_ecr_repository.app.name>, <!Ref Repo>) its expression, in
+// characters every file system takes.
+func fileSafe(name string) string {
 	if policy.IsPlaceholder(name) {
-		// A name not known at scan time (<aws_ecr_repository.app.name>,
-		// <!Ref Repo>): the expression, in characters every file system
-		// takes.
 		name = strings.Join(strings.FieldsFunc(name, func(r rune) bool {
 			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
 		}), "-")
 	}
-	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, strings.ReplaceAll(name, "/", "-"))
+	return strings.ReplaceAll(name, "/", "-")
 }
 
 // applyCommand is the AWS CLI command that installs a fixed policy.
 func applyCommand(t exposure.Target) string {
-	if t.Kind == exposure.Registry {
+	switch t.Kind {
+	case exposure.Registry:
 		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text file://%s", t.Region, fixFileName(t))
+	case exposure.Template:
+		return fmt.Sprintf("aws ecr update-repository-creation-template --region %s --prefix %s --repository-policy file://%s", t.Region, t.Prefix, fixFileName(t))
+	case exposure.Public:
+		return fmt.Sprintf("aws ecr-public set-repository-policy --region %s --repository-name %s --policy-text file://%s", t.Region, t.Repository, fixFileName(t))
 	}
 	return fmt.Sprintf("aws ecr set-repository-policy --region %s --repository-name %s --policy-text file://%s", t.Region, t.Repository, fixFileName(t))
 }
@@ -432,9 +447,46 @@ func quoteAll(ss []string) []string {
 }
 
 // targetName names the target in messages.
-func targetName(t exposure.Target) string {
-	if t.Kind == exposure.Registry {
+func targetName(x *analysis.ExposureItem) string {
+	t := x.Target
+	switch t.Kind {
+	case exposure.Registry:
 		return fmt.Sprintf("the registry of %s in %s (through its registry policy)", accountName(t.Account), t.Region)
+	case exposure.Template:
+		var appliedFor []string
+		if x.Template != nil {
+			appliedFor = x.Template.AppliedFor
+		}
+		return fmt.Sprintf("every repository the creation template %s will create (%s)", t.Prefix, createdBy(t.Prefix, appliedFor))
+	case exposure.Public:
+		return "ECR Public repository " + t.Repository
 	}
 	return "repository " + t.Repository
+}
+
+// createdBy says which repositories a creation template of prefix creates,
+// and how (appliedFor): "repositories created under prefix team-a/ by pull
+// through cache and replication".
+func createdBy(prefix string, appliedFor []string) string {
+	s := "repositories created under prefix " + prefix + "/"
+	if prefix == estate.RootPrefix {
+		s = "repositories created under a name no other template's prefix matches"
+	}
+	var how []string
+	for _, u := range appliedFor {
+		switch u {
+		case estate.ForPullThroughCache:
+			how = append(how, "pull through cache")
+		case estate.ForReplication:
+			how = append(how, "replication")
+		case estate.ForCreateOnPush:
+			how = append(how, "create on push")
+		default:
+			how = append(how, u)
+		}
+	}
+	if len(how) > 0 {
+		s += " by " + joinAnd(how)
+	}
+	return s
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +29,9 @@ func (r Rule) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\n## Fires when\n\n%s.\n\n## Why it matters\n\n%s\n\n## How to fix\n\n%s\n", upperFirst(r.FiresWhen), r.Description, r.Remediation)
 	resource := "arn:aws:ecr:*:111122223333:repository/NAME"
+	if r.ID == "ECR012" {
+		resource = "arn:aws:ecr-public::111122223333:repository/NAME"
+	}
 	switch r.Scope {
 	case ScopeExposure:
 		b.WriteString("\nEvery finding names the statement to change (file and line), the principals and actions concerned, a proof (a request ecrguard found allowed), and the AWS CLI command that applies the fixed policy.\n")
@@ -45,7 +49,7 @@ func (r Rule) Markdown() string {
 func scopeText(s Scope) string {
 	switch s {
 	case ScopeExposure:
-		return "resource policies (repository and registry): who outside the zone of trust can act"
+		return "resource policies (repository, registry, creation template, ECR Public repository): who outside the zone of trust can act"
 	case ScopeIdentity:
 		return "the scanned account's users and roles"
 	}
@@ -89,8 +93,15 @@ func examplesMarkdown(r Rule) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n## Examples\n\nEach example is a scan of account %s, region %s, whose repository is `%s`; an identity policy or boundary belongs to the account's `%s` unless the example names another identity. `go test ./rules` runs every example through the rules and checks that %s fires or stays quiet, and that the other rules named (and no others) fire, as shown.\n",
-		ExampleAccount, ExampleRegion, ExampleRepository, ExampleIdentity, r.ID)
+	more := ""
+	if slices.ContainsFunc(r.Examples, func(x Example) bool { return x.TemplatePolicy != "" }) {
+		more += fmt.Sprintf(" A creation template's policy is that of the account's template `%s`, which serves pull through cache.", ExampleTemplatePrefix)
+	}
+	if slices.ContainsFunc(r.Examples, func(x Example) bool { return x.PublicRepositoryPolicy != "" }) {
+		more += fmt.Sprintf(" An ECR Public repository's policy is that of the account's public repository `%s`.", ExamplePublicRepository)
+	}
+	fmt.Fprintf(&b, "\n## Examples\n\nEach example is a scan of account %s, region %s, whose repository is `%s`; an identity policy or boundary belongs to the account's `%s` unless the example names another identity.%s `go test ./rules` runs every example through the rules and checks that %s fires or stays quiet, and that the other rules named (and no others) fire, as shown.\n",
+		ExampleAccount, ExampleRegion, ExampleRepository, ExampleIdentity, more, r.ID)
 	for _, x := range r.Examples {
 		verdict := "Stays quiet"
 		if x.Fires {
@@ -103,6 +114,8 @@ func examplesMarkdown(r Rule) string {
 		for _, p := range []struct{ what, text string }{
 			{"Repository policy of `" + ExampleRepository + "`", x.RepositoryPolicy},
 			{"Registry policy", x.RegistryPolicy},
+			{"Repository policy of the creation template `" + ExampleTemplatePrefix + "`", x.TemplatePolicy},
+			{"Repository policy of the ECR Public repository `" + ExamplePublicRepository + "`", x.PublicRepositoryPolicy},
 			{"Identity policy of `" + x.Holder() + "`", x.IdentityPolicy},
 			{"Permissions boundary of `" + x.Holder() + "`", x.Boundary},
 			{"Service control policy", x.SCP},

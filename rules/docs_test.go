@@ -52,7 +52,7 @@ func TestCatalog(t *testing.T) {
 	want := map[string]rules.Severity{
 		"ECR001": rules.Critical, "ECR002": rules.Medium, "ECR003": rules.High, "ECR004": rules.Critical,
 		"ECR005": rules.High, "ECR006": rules.High, "ECR007": rules.Medium, "ECR008": rules.High,
-		"ECR009": rules.Medium, "ECR010": rules.Medium, "ECR011": rules.High,
+		"ECR009": rules.Medium, "ECR010": rules.Medium, "ECR011": rules.High, "ECR012": rules.Critical,
 	}
 	for id, sev := range want {
 		r, ok := rules.Lookup(id)

@@ -29,6 +29,8 @@ var ecr001 = Rule{
 			Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}},
 		{About: `Allow with NotPrincipal lets in everyone it does not list`, Fires: true, Others: []string{"ECR003", "ECR011"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"AllButPartner","Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
+		{About: `a creation template whose policy lets everyone pull: every repository it creates is public from the start`, Fires: true,
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"PublicPull","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `Principal "*" with aws:PrincipalOrgID naming the trusted organization`, Others: []string{"ECR002"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OrgPull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`,
 			Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}},
@@ -39,6 +41,9 @@ var ecr001 = Rule{
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Office","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}`},
 		{About: `an account named in the Principal is not "any account"`, Others: []string{"ECR003"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
+		{About: `a creation template whose policy names only the organization`, Others: []string{"ECR002"},
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OrgPull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`,
+			Settings:       analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}},
 	},
 	check: checkECR001,
 }
@@ -58,7 +63,7 @@ func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 		f.Actions = catalog.Default().Names(pub.Actions)
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Anyone with an AWS account can perform %s on %s: %s let in principals outside the zone of trust.%s",
-			describeActions(pub.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(pub.Proofs, pub.Actions))
+			describeActions(pub.Actions, x.Universe), targetName(x), labels(stmts), proofText(pub.Proofs, pub.Actions))
 		if opens := opensAt(x.Result); !opens.IsZero() {
 			f.Message += fmt.Sprintf(" The access opens on %s, after the time of the scan, in a time window (aws:CurrentTime) the policy sets.", opens.UTC().Format(time.RFC3339))
 		} else if len(f.Conditions) > 0 {

@@ -72,7 +72,7 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 				restricts = conditionScope(s, res)
 			}
 			f.Message = fmt.Sprintf("Statement %s of %s allows Principal \"*\" behind a condition (%s). The condition restricts %s.",
-				labels([]*policy.Statement{s}), targetName(x.Target), strings.Join(f.Conditions, "; "), restricts)
+				labels([]*policy.Statement{s}), targetName(x), strings.Join(f.Conditions, "; "), restricts)
 			f.Remediation = fmt.Sprintf("Name the principals that need access in the Principal element instead of \"*\" and keep the condition as a second guard; then apply the policy with `%s`.", applyCommand(x.Target))
 			out = append(out, f)
 		}

@@ -28,6 +28,8 @@ var ecr003 = Rule{
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OtherOrg","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-9z8y7x6w5v"}}}]}`},
 		{About: `a service acting for an account that is not trusted (aws:SourceAccount)`, Fires: true,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Build","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}]}`},
+		{About: `a creation template that lets an untrusted account pull from every repository it creates`, Fires: true,
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `the same account once it is in trusted.accounts`,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`,
 			Settings:         analysis.Settings{TrustedAccounts: []string{"444455556666"}}},
@@ -51,7 +53,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
-				kind, who, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
+				kind, who, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
 			trust := "trusted.accounts"
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"
@@ -64,7 +66,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				// worst is one account nobody vetted.
 				expr := strings.TrimSuffix(strings.TrimPrefix(who, "<"), ">")
 				f.Message = fmt.Sprintf("An account not known at scan time (%s), which could be any account and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
-					expr, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+					expr, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions))
 				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise remove %s from %s.",
 					expr, strings.Join(f.Principals, ", "), labels(stmts))
 			}

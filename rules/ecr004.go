@@ -27,6 +27,8 @@ var ecr004 = Rule{
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`},
 		{About: `a registry policy that grants an untrusted account ecr:* includes PutRegistryPolicy`, Fires: true, Others: []string{"ECR003", "ECR005"},
 			RegistryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"*"}]}`},
+		{About: `a creation template that lets an untrusted account set the policy of every repository it creates`, Fires: true, Others: []string{"ECR003"},
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:SetRepositoryPolicy"}]}`},
 		{About: `Principal "*" with ecr:* and a Deny of the policy actions for everyone`, Others: []string{"ECR001"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Sid":"NoPolicyChanges","Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"]}]}`},
 		{About: `an untrusted account that may only pull`, Others: []string{"ECR003"},
@@ -86,7 +88,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		f.Actions = cat.Names(acts)
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
-			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
+			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
 		them := "them"
 		if len(f.Actions) == 1 {
 			them = "it"

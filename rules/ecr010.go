@@ -20,6 +20,8 @@ var ecr010 = Rule{
 	Frameworks:  map[string][]string{"aws": []string{"confused-deputy"}},
 	Remediation: `Add StringEquals aws:SourceAccount (and ArnLike aws:SourceArn) naming the account and resource the service acts for.`,
 	Examples: []Example{
+		{About: `a creation template that lets a service act for any account on every repository it creates`, Fires: true,
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `a service principal with no source condition`, Fires: true,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `Principal "*" reached only by AWS services (aws:PrincipalIsAWSService)`, Fires: true, Others: []string{"ECR002"},
@@ -51,7 +53,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("%s can perform %s on %s through %s acting for any account, because no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition limits whom it acts for (confused deputy).%s",
-				name, describeActions(acc.Actions, x.Universe), targetName(x.Target), labels(stmts), proofText(acc.Proofs, acc.Actions))
+				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions))
 			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then apply the policy with `%s`.",
 				labels(stmts), ownerValue(x.Target.Account), applyCommand(x.Target))
 			f.Remediation += provenFix(x)

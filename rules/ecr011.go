@@ -18,6 +18,10 @@ var ecr011 = Rule{
 	Frameworks:  map[string][]string{"parliament": []string{"policy-validation"}, "access-analyzer": []string{"validate-policy"}},
 	Remediation: `Fix the element named in the finding; the message says what was expected.`,
 	Examples: []Example{
+		{About: `a private ECR action in an ECR Public repository policy is dead`, Fires: true,
+			PublicRepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":["ecr:PutImage","ecr-public:PutImage"]}]}`},
+		{About: `a misspelled action in a creation template's policy`, Fires: true,
+			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"ecr:BatchGetImages"}]}`},
 		{About: `a misspelled action name (ecr:BatchGetImages)`, Fires: true, Others: []string{"ECR003"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImages","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `an action with no resource type in a repository policy is dead`, Fires: true,
@@ -70,6 +74,8 @@ func remediationFor(code string) string {
 		return "Correct the action name (the message suggests the nearest known one) or remove it; an unknown action grants nothing, so whatever it was meant to allow or deny does not happen."
 	case "dead-action", "dead-resource":
 		return "Remove the element, or move the grant to an identity policy: actions without a resource type (such as ecr:GetAuthorizationToken) must be granted there."
+	case "other-ecr-service":
+		return "Write the action with the prefix of the service the repository belongs to (ecr: for Amazon ECR, ecr-public: for ECR Public), or remove it: an action of the other service grants nothing here."
 	case "allow-notprincipal":
 		return "Replace NotPrincipal with a Principal element naming who should have access."
 	case "wildcard-principal":

@@ -12,6 +12,12 @@ const (
 	// ExampleIdentity holds an example's identity policy and boundary
 	// unless the example names another.
 	ExampleIdentity = "role/dev"
+	// ExampleTemplatePrefix is the prefix of an example's repository
+	// creation template, which serves pull through cache.
+	ExampleTemplatePrefix = "team-a"
+	// ExamplePublicRepository is the name of an example's ECR Public
+	// repository.
+	ExamplePublicRepository = "tools"
 )
 
 // Example is a small estate on which a rule must fire, or must stay quiet:
@@ -31,6 +37,12 @@ type Example struct {
 	// RegistryPolicy is the registry policy of ExampleRegion ("": none;
 	// its scope is not given, so V2).
 	RegistryPolicy string
+	// TemplatePolicy is the repository policy of the creation template
+	// ExampleTemplatePrefix ("": no template).
+	TemplatePolicy string
+	// PublicRepositoryPolicy is the policy of the ECR Public repository
+	// ExamplePublicRepository ("": no public repository).
+	PublicRepositoryPolicy string
 	// IdentityPolicy is an inline policy of Identity.
 	IdentityPolicy string
 	// Boundary is the permissions boundary of Identity, a managed policy.

@@ -103,6 +103,21 @@ func exampleEstate(t *testing.T, x rules.Example) (est *estate.Estate, parseGaps
 			region.Registry.SetPolicy(p)
 		}
 	}
+	if x.TemplatePolicy != "" {
+		tpl := region.Template(rules.ExampleTemplatePrefix)
+		tpl.AppliedFor = []string{estate.ForPullThroughCache}
+		if p := parse("template-policy.json", x.TemplatePolicy, tpl.ARN); p != nil {
+			tpl.SetPolicy(p)
+		}
+	}
+	if x.PublicRepositoryPolicy != "" {
+		pub := &estate.PublicRepository{Name: rules.ExamplePublicRepository, Account: rules.ExampleAccount,
+			ARN: "arn:aws:ecr-public::" + rules.ExampleAccount + ":repository/" + rules.ExamplePublicRepository}
+		if p := parse("public-repository-policy.json", x.PublicRepositoryPolicy, pub.ARN); p != nil {
+			pub.SetPolicy(p)
+		}
+		acct.Public = append(acct.Public, pub)
+	}
 	if x.SCP != "" {
 		if p := parse("scp.json", x.SCP, ""); p != nil {
 			acct.SCPs = append(acct.SCPs, p)

@@ -1,4 +1,4 @@
-// Package rules holds ecrguard's rule catalog, ECR001 to ECR011
+// Package rules holds ecrguard's rule catalog, ECR001 to ECR012
 // (docs/rules), one file per rule with its metadata beside its check, and the
 // Finding and Result types every report is written from.
 package rules
@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -84,8 +85,11 @@ type Result struct {
 	Gaps []estate.Gap
 	// Notes are informational messages about the inputs.
 	Notes []estate.Note
-	// Resources counts the repositories and registries assessed.
+	// Resources counts the resources assessed: repositories, registries,
+	// creation templates and ECR Public repositories; Assessed breaks it
+	// down by kind.
 	Resources int
+	Assessed  analysis.ResourceCounts
 	// Fixes are fixed resource policies that ecrguard proved close what
 	// outsiders can do and take nothing from the owner account, in
 	// resource order.

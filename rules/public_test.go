@@ -9,20 +9,28 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// TestPublicRepositoriesNoted checks that ECR Public repositories, which
-// the rule catalog does not judge, are named in the report's notes rather
-// than silently left out.
-func TestPublicRepositoriesNoted(t *testing.T) {
+// TestPublicRepositoryUnreadIsAGap checks that an ECR Public repository
+// whose policy was not read is a coverage gap naming it, never a quiet
+// pass, and that one read with no policy is clean.
+func TestPublicRepositoryUnreadIsAGap(t *testing.T) {
 	est := estate.New()
 	acct := est.Account("111122223333")
-	acct.Public = append(acct.Public, &estate.PublicRepository{Name: "tools", Account: "111122223333", ARN: "arn:aws:ecr-public::111122223333:repository/tools"})
+	arn := "arn:aws:ecr-public::111122223333:repository/tools"
+	acct.Public = append(acct.Public, &estate.PublicRepository{Name: "tools", Account: "111122223333", ARN: arn})
+	clean := &estate.PublicRepository{Name: "docs", Account: "111122223333", ARN: "arn:aws:ecr-public::111122223333:repository/docs"}
+	clean.SetPolicy(nil)
+	acct.Public = append(acct.Public, clean)
 	res := rules.Run(est, analysis.Settings{})
-	for _, n := range res.Notes {
-		if strings.Contains(n.Message, "1 ECR Public repositories were read but not judged") {
-			return
-		}
+	if len(res.Gaps) != 1 || res.Gaps[0].Resource != arn || res.Gaps[0].Code != estate.GapPolicyNotRead ||
+		!strings.Contains(res.Gaps[0].Message, "aws ecr-public get-repository-policy --region us-east-1 --repository-name tools") {
+		t.Errorf("gaps = %v, want one policy-not-read gap for %s", res.Gaps, arn)
 	}
-	t.Errorf("no note about the ECR Public repository; notes: %v", res.Notes)
+	if len(res.Findings) != 0 {
+		t.Errorf("findings = %v, want none", res.Findings)
+	}
+	if res.Assessed.Public != 2 || res.Resources != 2 {
+		t.Errorf("assessed %+v of %d resources, want 2 public repositories", res.Assessed, res.Resources)
+	}
 }
 
 // TestNoIdentitiesNoted checks that a scan without IAM authorization

@@ -14,7 +14,7 @@ type Scope string
 // Rule scopes.
 const (
 	// ScopeExposure rules judge resource policies: who outside the zone of
-	// trust can act (ECR001-ECR005, ECR010).
+	// trust can act (ECR001-ECR005, ECR010, ECR012).
 	ScopeExposure Scope = "exposure"
 	// ScopeIdentity rules judge the scanned account's own users and roles
 	// (ECR006-ECR009).
@@ -57,7 +57,7 @@ func (r Rule) HelpURI() string { return "docs/rules/" + r.ID + ".md" }
 func All() []Rule {
 	out := []Rule{
 		ecr001, ecr002, ecr003, ecr004, ecr005, ecr006,
-		ecr007, ecr008, ecr009, ecr010, ecr011,
+		ecr007, ecr008, ecr009, ecr010, ecr011, ecr012,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

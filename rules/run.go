@@ -1,8 +1,8 @@
 package rules
 
 import (
-	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -84,7 +84,7 @@ func Run(e *estate.Estate, s analysis.Settings) *Result {
 // Check runs every rule over the analysis. It changes nothing in it: the
 // same analysis gives the same result every time.
 func Check(a *analysis.Analysis) *Result {
-	res := &Result{Resources: a.Resources}
+	res := &Result{Resources: a.Resources, Assessed: a.Counts}
 	// Exposure and validation rules only read the analysis: each runs on
 	// its own goroutine. Identity rules share the identity models' memo
 	// and run one after another on one more.
@@ -112,12 +112,6 @@ func Check(a *analysis.Analysis) *Result {
 		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
 			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
 		}
-		if n := len(acct.Public); n > 0 {
-			// Said out loud, so that no one reads their absence from the
-			// findings as a clean bill.
-			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: fmt.Sprintf(
-				"%d ECR Public repositories were read but not judged: the rule catalog covers Amazon ECR (ecr:) repositories and registries; ECR Public repositories are public for pull by design, and their policies (ecr-public:) are kept in the snapshot for review", n)})
-		}
 	}
 	for _, m := range a.Identities {
 		res.Gaps = append(res.Gaps, m.Gaps...)
@@ -126,7 +120,7 @@ func Check(a *analysis.Analysis) *Result {
 	// Rules may ask the same question (ECR008 and ECR009 both ask who can
 	// set a repository policy everywhere): its gap is said once.
 	res.Gaps = append(res.Gaps, analysis.DistinctGaps(searchGaps)...)
-	for _, x := range a.Exposure {
+	for _, x := range slices.Concat(a.Exposure, a.Public) {
 		if x.Fix != nil && x.Fix.Proven() {
 			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
 		}
@@ -135,11 +129,15 @@ func Check(a *analysis.Analysis) *Result {
 	return res
 }
 
-// hasResources reports whether the account has a repository or a registry
-// policy among the inputs.
+// hasResources reports whether the account has a repository, a registry
+// policy, a creation template or an ECR Public repository among the
+// inputs.
 func hasResources(acct *estate.Account) bool {
+	if len(acct.Public) > 0 {
+		return true
+	}
 	for _, r := range acct.Regions() {
-		if len(r.Repositories()) > 0 || r.Registry.PolicyState != estate.Unread {
+		if len(r.Repositories()) > 0 || r.Registry.PolicyState != estate.Unread || len(r.Templates()) > 0 {
 			return true
 		}
 	}

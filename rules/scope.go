@@ -44,10 +44,11 @@ func settleScopes(e *estate.Estate, s analysis.Settings, res *Result) {
 }
 
 // isIdentityFinding reports whether f is about a principal rather than a
-// repository or registry.
+// resource: a repository, registry, creation template or ECR Public
+// repository.
 func isIdentityFinding(f Finding) bool {
 	a, ok := policy.ParseARN(f.Resource)
-	return !ok || a.Service != "ecr"
+	return !ok || a.Service != "ecr" && a.Service != "ecr-public"
 }
 
 // inRegistry reports whether arn is the registry or a repository of account

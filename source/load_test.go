@@ -116,6 +116,11 @@ func iacOnly(f rules.Finding) bool {
 	return strings.HasSuffix(f.Resource, ":repository/unknown-principal")
 }
 
+// notYetInIaC are the rules testdata/iac cannot exercise yet, and why.
+var notYetInIaC = map[string]string{
+	"ECR012": "ECR Public repositories are not read from files or IaC yet (the readers of aws ecr-public output, aws_ecrpublic_repository_policy and AWS::ECR::PublicRepository are being written); rules.TestECR012 and the rule's examples judge it on estates built directly",
+}
+
 // The policies of testdata/iac in Terraform (.tf and plan) and
 // CloudFormation (YAML and JSON) give the same findings as their raw JSON
 // form: same rules, resources, principals and actions. Every rule that
@@ -131,8 +136,14 @@ func TestIaCFindings(t *testing.T) {
 		fired[f.RuleID] = true
 	}
 	for _, r := range rules.All() {
-		if !fired[r.ID] {
+		why, pending := notYetInIaC[r.ID]
+		switch {
+		case !fired[r.ID] && pending:
+			t.Logf("raw form: %s does not fire: %s", r.ID, why)
+		case !fired[r.ID]:
 			t.Errorf("raw form: %s does not fire; testdata/iac should exercise every rule", r.ID)
+		case pending:
+			t.Errorf("raw form: %s fires now: remove it from notYetInIaC", r.ID)
 		}
 	}
 	fsys := os.DirFS("../testdata/iac")

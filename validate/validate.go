@@ -24,14 +24,26 @@ const (
 	IdentityPolicy
 	BoundaryPolicy
 	SCP
+	// PublicRepositoryPolicy is the policy of an ECR Public repository: it
+	// governs ecr-public actions.
+	PublicRepositoryPolicy
 )
 
-func (k Kind) resourceBased() bool { return k == RepositoryPolicy || k == RegistryPolicy }
+func (k Kind) resourceBased() bool {
+	return k == RepositoryPolicy || k == RegistryPolicy || k == PublicRepositoryPolicy
+}
+
+// onRepository reports whether the policy is attached to one repository,
+// private or public.
+func (k Kind) onRepository() bool { return k == RepositoryPolicy || k == PublicRepositoryPolicy }
 
 // noun names what a resource-based policy governs.
 func (k Kind) noun() string {
-	if k == RegistryPolicy {
+	switch k {
+	case RegistryPolicy:
 		return "registry"
+	case PublicRepositoryPolicy:
+		return "public repository"
 	}
 	return "repository"
 }
@@ -235,19 +247,29 @@ func (c *checker) action(v policy.Value, not bool) {
 			}
 			return
 		}
-		if c.kind == RepositoryPolicy && !not && !policy.HasWildcard(t) {
-			a := c.cat.Lookup(t)
-			switch {
-			case a.Service != "ecr":
-				c.add(v.Pos, "dead-action", el, "%s is an ECR Public action: it has no effect in a private repository policy", a.FullName())
-			case !a.HasResourceType():
-				c.add(v.Pos, "dead-action", el, "%s has no resource type, so a repository policy cannot grant it: it has no effect here (grant it in an identity policy)", a.FullName())
-			}
+		if c.kind.onRepository() && !not && !policy.HasWildcard(t) {
+			c.deadAction(v, el, c.cat.Lookup(t))
 		}
 		return
 	}
-	if c.kind == RepositoryPolicy && !not && !policy.HasWildcard(svc) {
+	if c.kind.onRepository() && !not && !policy.HasWildcard(svc) {
 		c.add(v.Pos, "dead-action", el, "%s is not an ECR action: it has no effect in a repository policy", t)
+	}
+}
+
+// deadAction reports a, named in a repository policy without a wildcard,
+// when it has no effect there: an action of the other ECR service, or one
+// that does not act on a repository.
+func (c *checker) deadAction(v policy.Value, el string, a *catalog.Action) {
+	switch {
+	case c.kind == RepositoryPolicy && a.Service != "ecr":
+		c.add(v.Pos, "other-ecr-service", el, "%s is an ECR Public action: it has no effect in a private repository policy", a.FullName())
+	case c.kind == PublicRepositoryPolicy && a.Service != "ecr-public":
+		c.add(v.Pos, "other-ecr-service", el, "%s is an action of private Amazon ECR: it has no effect in an ECR Public repository policy (ECR Public's actions are ecr-public:)", a.FullName())
+	case !a.HasResourceType():
+		c.add(v.Pos, "dead-action", el, "%s has no resource type, so a repository policy cannot grant it: it has no effect here (grant it in an identity policy)", a.FullName())
+	case c.kind == PublicRepositoryPolicy && !a.OnPublicRepository():
+		c.add(v.Pos, "dead-action", el, "%s acts on the public registry, not on a repository, so a repository policy cannot grant it: it has no effect here (grant it in an identity policy)", a.FullName())
 	}
 }
 
@@ -260,11 +282,11 @@ func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
 		c.add(v.Pos, "malformed-resource", el, "resource %q is malformed: expected \"*\" or an ARN such as arn:aws:ecr:us-east-1:111122223333:repository/name", t)
 		return
 	}
-	if c.kind == RepositoryPolicy && not && c.resource != "" && !strings.Contains(t, "${") && policy.MatchARN(t, c.resource) {
+	if c.kind.onRepository() && not && c.resource != "" && !strings.Contains(t, "${") && policy.MatchARN(t, c.resource) {
 		c.add(v.Pos, "dead-resource", "Not"+el, "NotResource %q matches the repository this policy is attached to (%s): the statement never applies", t, c.resource)
 		return
 	}
-	if c.kind == RepositoryPolicy && !not && c.resource != "" && !strings.Contains(t, "${") && !policy.MatchARN(t, c.resource) {
+	if c.kind.onRepository() && !not && c.resource != "" && !strings.Contains(t, "${") && !policy.MatchARN(t, c.resource) {
 		// Only dead if no value of the statement matches.
 		for _, r := range s.Resource {
 			if r.Unknown || policy.MatchARN(r.Text, c.resource) {
@@ -318,7 +340,11 @@ func (c *checker) conditionKey(cd *policy.Condition, el string) {
 	if strings.Contains(key, "${") {
 		return // not known when the policy is read
 	}
-	if _, ok := c.cat.ECRKey(key); ok {
+	defined, service := c.cat.ECRKey, "ecr"
+	if c.kind == PublicRepositoryPolicy {
+		defined, service = c.cat.PublicKey, "ecr-public"
+	}
+	if _, ok := defined(key); ok {
 		return
 	}
 	prefix, _, _ := strings.Cut(strings.ToLower(key), ":")
@@ -328,21 +354,24 @@ func (c *checker) conditionKey(cd *policy.Condition, el string) {
 	hint := ""
 	if s := c.cat.SuggestKey(key); s != "" {
 		hint = fmt.Sprintf(" (did you mean %s?)", s)
-	} else if _, ok := c.cat.ECRKey("aws:" + key); ok && !strings.Contains(key, ":") {
+	} else if _, ok := defined("aws:" + key); ok && !strings.Contains(key, ":") {
 		hint = fmt.Sprintf(" (did you mean aws:%s?)", key)
 	}
 	where := "request"
-	if c.kind.resourceBased() {
+	switch {
+	case c.kind == PublicRepositoryPolicy:
+		where = "ECR Public request"
+	case c.kind.resourceBased():
 		where = "ECR request"
 	}
 	var msg string
 	switch prefix {
 	case "aws":
 		msg = "is not a global condition key%s: AWS does not define it, so it is absent from every %s"
-	case "ecr":
-		msg = "is not a key of the ecr service%s: AWS does not define it, so it is absent from every %s"
+	case service:
+		msg = "is not a key of the " + service + " service%s: AWS does not define it, so it is absent from every %s"
 	default:
-		msg = "is not a global condition key and not a key of the ecr service%s: it is absent from every %s"
+		msg = "is not a global condition key and not a key of the " + service + " service%s: it is absent from every %s"
 	}
 	c.add(cd.Pos, "unknown-condition-key", el, "condition key %q "+msg+", and %s", key, hint, where, absentOutcome(cd.Op))
 }

@@ -234,3 +234,50 @@ func TestImpossibleOrganizationIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestPublicRepositoryPolicy checks the policy of an ECR Public
+// repository: it governs ecr-public actions on the repository (Service
+// Authorization Reference, "Actions, resources, and condition keys for
+// Amazon Elastic Container Registry Public": PutRegistryCatalogData acts on
+// the registry, GetAuthorizationToken on no resource), and its requests
+// carry the global keys and ecr-public:ResourceTag/${TagKey}, not the keys
+// of private ECR.
+func TestPublicRepositoryPolicy(t *testing.T) {
+	const pub = "arn:aws:ecr-public::111122223333:repository/tools"
+	stmt := func(actions, condition string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":` + actions + condition + `}]}`
+	}
+	tests := []struct {
+		name, policy string
+		want         map[string]int
+	}{
+		{"push", stmt(`["ecr-public:PutImage","ecr-public:InitiateLayerUpload"]`, ``), map[string]int{}},
+		{"wildcard", stmt(`"ecr-public:*"`, ``), map[string]int{}},
+		{"private ECR action", stmt(`["ecr:PutImage","ecr-public:PutImage"]`, ``), map[string]int{"other-ecr-service": 1}},
+		{"registry action", stmt(`"ecr-public:PutRegistryCatalogData"`, ``), map[string]int{"dead-action": 1}},
+		{"no resource type", stmt(`"ecr-public:GetAuthorizationToken"`, ``), map[string]int{"dead-action": 1}},
+		{"typo", stmt(`"ecr-public:PutImages"`, ``), map[string]int{"unknown-action": 1}},
+		{"ecr-public tag key", stmt(`"ecr-public:PutImage"`, `,"Condition":{"StringEquals":{"ecr-public:ResourceTag/team":"a","aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`), map[string]int{}},
+		{"private ECR key", stmt(`"ecr-public:PutImage"`, `,"Condition":{"StringEquals":{"ecr:ResourceTag/team":"a"}}`), map[string]int{"unknown-condition-key": 1}},
+		{"another repository", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr-public:PutImage","Resource":"arn:aws:ecr-public::111122223333:repository/other"}]}`, map[string]int{"dead-resource": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]int{}
+			for _, p := range problems(t, tt.policy, PublicRepositoryPolicy, pub) {
+				got[p.Code]++
+				if p.Code == "unknown-condition-key" && !strings.Contains(p.Message, "ecr-public service") {
+					t.Errorf("message does not name the ecr-public service: %s", p.Message)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("problems %v, want %v", got, tt.want)
+			}
+			for code, n := range tt.want {
+				if got[code] != n {
+					t.Errorf("problems %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}

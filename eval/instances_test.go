@@ -1,0 +1,61 @@
+package eval
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestInstances checks that Instances finds a name in every region the
+// patterns split the names within its bounds into, and none outside them.
+func TestInstances(t *testing.T) {
+	tests := []struct {
+		name     string
+		within   string
+		without  []string
+		patterns []string
+		// want is the number of regions: of sets of patterns that match.
+		want int
+	}{
+		{"no patterns", "team-a/?*", nil, nil, 1},
+		{"a pattern under the prefix", "team-a/?*", nil, []string{"team-a/public-*"}, 2},
+		{"a pattern from the end", "team-a/?*", nil, []string{"*-public"}, 2},
+		{"a pattern outside the prefix", "team-a/?*", nil, []string{"team-b/*"}, 1},
+		{"a claimed subtree", "team-a/?*", []string{"team-a/internal/*"}, []string{"team-a/internal/*"}, 1},
+		{"ROOT beside other prefixes", "?*", []string{"team-a/*", "team-b/*"}, []string{"*"}, 1},
+		{"two overlapping patterns", "?*", nil, []string{"a*", "*b"}, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Instances(tt.within, tt.without, tt.patterns)
+			if !ok {
+				t.Fatal("not complete")
+			}
+			seen := map[string]bool{}
+			for _, s := range got {
+				if s == "" || !matchCase(tt.within, s) {
+					t.Errorf("%q is not within %s", s, tt.within)
+				}
+				if slices.ContainsFunc(tt.without, func(w string) bool { return matchCase(w, s) }) {
+					t.Errorf("%q is claimed", s)
+				}
+				sig := ""
+				for _, p := range tt.patterns {
+					if matchCase(p, s) {
+						sig += "1"
+					} else {
+						sig += "0"
+					}
+				}
+				if seen[sig] {
+					t.Errorf("two strings of region %s: %v", sig, got)
+				}
+				seen[sig] = true
+			}
+			if len(seen) != tt.want {
+				t.Errorf("%d regions (%v), want %d", len(seen), got, tt.want)
+			}
+		})
+	}
+}
+
+func matchCase(pattern, s string) bool { return globPattern(pattern, true, false, false).match(s) }
