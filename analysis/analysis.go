@@ -141,6 +141,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	}
 	for _, acct := range e.Accounts() {
 		zone := s.Zone(acct.ID)
+		rcps := governingRCPs(acct)
 		for _, region := range acct.Regions() {
 			for _, repo := range region.Repositories() {
 				a.Resources++
@@ -156,7 +157,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 				case estate.HasPolicy:
 					a.addExposure(exposure.Target{
 						Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region,
-						Repository: repo.Name, Policy: eval.Compile(repo.Policy.Name, repo.Policy.Doc),
+						Repository: repo.Name, Policy: eval.Compile(repo.Policy.Name, repo.Policy.Doc), RCPs: rcps,
 					}, repo.Policy, zone)
 					a.addProblems(validate.Check(repo.Policy.Doc, validate.RepositoryPolicy, repo.ARN), repo.ARN, repo.Policy)
 				}
@@ -167,7 +168,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 				arn := estate.RegistryARN(region.Name, acct.ID)
 				a.addExposure(exposure.Target{
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
-					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(),
+					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(), RCPs: rcps,
 				}, reg.Policy, zone)
 				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
@@ -297,4 +298,19 @@ func (a *Analysis) validateIAM(m *estate.IAM) {
 func DistinctGaps(gaps []estate.Gap) []estate.Gap {
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].String() < gaps[j].String() })
 	return slices.CompactFunc(gaps, func(a, b estate.Gap) bool { return a.String() == b.String() })
+}
+
+// governingRCPs compiles the RCPs that govern the account's resources:
+// none for the management account (AWS Organizations User Guide, "Resource
+// control policies (RCPs)": RCPs do not affect resources in the management
+// account).
+func governingRCPs(acct *estate.Account) []*eval.Policy {
+	if acct.Management {
+		return nil
+	}
+	var out []*eval.Policy
+	for _, p := range acct.RCPs {
+		out = append(out, eval.Compile(p.Name, p.Doc))
+	}
+	return out
 }

@@ -1187,3 +1187,22 @@ func lowerKey(k string) string {
 	}
 	return lo
 }
+
+// Unmet says whether the Action, Resource and Principal elements of the
+// statement at index i (of a policy of the given kind) match the request
+// without doubt, and which of its conditions the request's context does not
+// satisfy: why the statement does or does not apply to it.
+func (p *Policy) Unmet(i int, kind Kind, r *Request) (matches bool, unmet []*policy.Condition) {
+	pr := prepare(&PolicySet{}, r)
+	s := p.stmts[i]
+	t, _ := s.matchFixed(&PolicySet{}, &pr, kind.resourceLike())
+	if s.resVars {
+		t = and(t, s.matchResource(&pr, kind.resourceLike()))
+	}
+	for j := range s.conds {
+		if s.conds[j].eval(pr.ctx) == no {
+			unmet = append(unmet, s.conds[j].src)
+		}
+	}
+	return t == yes, unmet
+}
