@@ -176,6 +176,9 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		for _, p := range acct.SCPs {
 			a.addProblems(validate.Check(p.Doc, validate.SCP, ""), "arn:aws:organizations::"+acct.ID+":scp", p)
 		}
+		for _, p := range acct.RCPs {
+			a.addProblems(validate.Check(p.Doc, validate.RCP, ""), "arn:aws:organizations::"+acct.ID+":rcp", p)
+		}
 		for _, p := range acct.Detached {
 			a.addProblems(validate.Check(p.Doc, validate.IdentityPolicy, ""), p.Name, p)
 		}

@@ -35,6 +35,26 @@ type Guardrail struct {
 	Why    string
 }
 
+// PublicClass is the Class of a guardrail over what anyone outside the zone
+// of trust can do (Result.Public).
+const PublicClass = "public"
+
+// DeputyClass is the Class of a guardrail over what a service principal
+// (a key of Result.Deputies) can do acting for any account.
+func DeputyClass(svc string) string { return serviceName(svc) }
+
+// Holes returns the guardrails that mention some of actions for class but
+// leave them open.
+func (r *Result) Holes(class string, actions catalog.ActionSet) []Guardrail {
+	var out []Guardrail
+	for _, g := range r.Guardrails {
+		if !g.Closed && g.Class == class && !g.Actions.Intersect(actions).Empty() {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // Label names the statement: the RCP, its Sid and position.
 func (g Guardrail) Label() string { return eval.RCPStatementLabel(g.Policy, g.Statement) }
 
@@ -76,7 +96,7 @@ func (a *analyzer) groupStatements(g group) []*policy.Statement {
 
 // classes lists a result's outsider classes and their access records.
 func (r *Result) classes() map[string]*Access {
-	out := map[string]*Access{"public": &r.Public}
+	out := map[string]*Access{PublicClass: &r.Public}
 	for _, m := range []map[string]*Access{r.Accounts, r.Orgs} {
 		for k, acc := range m {
 			out[k] = acc

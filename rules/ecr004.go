@@ -87,6 +87,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
 			strings.Join(f.Principals, ", "), targetName(x.Target), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
+		f.Message += rcpHolesOutsiders(x, acts)
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
 			strings.Join(f.Actions, " and "), labels(stmts), applyCommand(x.Target))
 		f.Remediation += provenFix(x)

@@ -70,6 +70,8 @@ func remediationFor(code string) string {
 		return "Correct the action name (the message suggests the nearest known one) or remove it; an unknown action grants nothing, so whatever it was meant to allow or deny does not happen."
 	case "dead-action", "dead-resource":
 		return "Remove the element, or move the grant to an identity policy: actions without a resource type (such as ecr:GetAuthorizationToken) must be granted there."
+	case "rcp-allow":
+		return "Remove the Allow from the resource control policy, or turn it into a Deny of what must not happen: AWS Organizations accepts an Allow only in RCPFullAWSAccess, which already sits at every level, and an RCP's Allow grants nothing."
 	case "allow-notprincipal":
 		return "Replace NotPrincipal with a Principal element naming who should have access."
 	case "wildcard-principal":

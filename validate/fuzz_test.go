@@ -17,7 +17,7 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, kind := range []Kind{RepositoryPolicy, RegistryPolicy, IdentityPolicy, BoundaryPolicy, SCP} {
+		for _, kind := range []Kind{RepositoryPolicy, RegistryPolicy, IdentityPolicy, BoundaryPolicy, SCP, RCP} {
 			for _, res := range []string{"", repoARN, "arn:aws-cn:ecr:cn-north-1:111122223333:repository/app", "not an arn"} {
 				for _, p := range Check(doc, kind, res) {
 					if p.Code == "" || p.Message == "" {
