@@ -22,7 +22,7 @@ type simulateOptions struct {
 	identity                    []string
 	resourcePolicy, boundary    string
 	session                     string
-	scps                        []string
+	scps, rcps                  []string
 	context                     []string
 	contextFile                 string
 	format                      string
@@ -34,8 +34,8 @@ func newSimulateCommand() *cobra.Command {
 		Use:   "simulate --action A --resource ARN --principal ARN [policy flags]",
 		Short: "Evaluate one request against policies, as AWS would",
 		Long: `simulate evaluates one request (principal, action, resource, context) against
-identity policies, a resource policy, a permissions boundary, SCPs and a
-session policy, with AWS's documented evaluation logic, and prints the
+identity policies, a resource policy, a permissions boundary, SCPs, RCPs and
+a session policy, with AWS's documented evaluation logic, and prints the
 decision and the statements that decided it.
 
 Each policy flag takes a file in any shape scan reads that holds one policy:
@@ -52,6 +52,14 @@ aws:PrincipalType, aws:username for users) are added to the context unless
 given. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
+
+--rcp gives the resource control policies over the resource's account, one
+file per level of the organization (root first, the account last). A Deny
+statement of any level that matches the request denies it, whoever makes it
+(the account's own principals, other accounts', AWS services), except a
+service-linked role; RCP Allow statements grant nothing and none is required
+(RCPFullAWSAccess sits at every level). Leave --rcp out for a resource of
+the organization's management account: RCPs do not govern it.
 
 Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error,
 or a decision that depends on a statement ecrguard cannot evaluate (an
@@ -81,6 +89,7 @@ unknown condition operator, a value unknown at scan time).`,
 	f.StringVar(&o.boundary, "boundary", "", "the caller's permissions boundary file")
 	f.StringVar(&o.session, "session-policy", "", "a session policy file of the caller's role session")
 	f.StringArrayVar(&o.scps, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
+	f.StringArrayVar(&o.rcps, "rcp", nil, "an RCP file over the resource's account, one per level of the hierarchy, root first (repeatable; a Deny in any denies)")
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
@@ -128,19 +137,17 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		return eval.Compile(name, doc), nil
 	}
 	var ps eval.PolicySet
-	for _, f := range o.identity {
-		pol, err := load(f)
-		if err != nil {
-			return err
+	for _, list := range []struct {
+		files []string
+		dst   *[]*eval.Policy
+	}{{o.identity, &ps.Identity}, {o.scps, &ps.SCPs}, {o.rcps, &ps.RCPs}} {
+		for _, f := range list.files {
+			pol, err := load(f)
+			if err != nil {
+				return err
+			}
+			*list.dst = append(*list.dst, pol)
 		}
-		ps.Identity = append(ps.Identity, pol)
-	}
-	for _, f := range o.scps {
-		pol, err := load(f)
-		if err != nil {
-			return err
-		}
-		ps.SCPs = append(ps.SCPs, pol)
 	}
 	for _, slot := range []struct {
 		file string
