@@ -93,7 +93,8 @@ func wildcardBehindCondition(s *policy.Statement) bool {
 	return s.Effect == policy.Allow && s.Principal.IsEveryone() && len(s.Conditions) > 0
 }
 
-// analyzeAlone fills x.Alone.
+// analyzeAlone fills x.Alone. A statement is judged without the RCPs:
+// ECR002 says what its own condition restricts.
 func (x *ExposureItem) analyzeAlone() {
 	doc := x.Target.Policy.Doc
 	for i, s := range doc.Statements {
@@ -103,7 +104,7 @@ func (x *ExposureItem) analyzeAlone() {
 		if x.Alone == nil {
 			x.Alone = map[int]*exposure.Result{}
 		}
-		if len(doc.Statements) == 1 {
+		if len(doc.Statements) == 1 && len(x.Target.RCPs) == 0 {
 			x.Alone[i] = x.Result
 			continue
 		}
@@ -111,6 +112,7 @@ func (x *ExposureItem) analyzeAlone() {
 		alone.Statements = []*policy.Statement{s}
 		t := x.Target
 		t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
+		t.RCPs = nil
 		x.Alone[i] = exposure.Analyze(t, x.Zone)
 	}
 }

@@ -85,6 +85,13 @@ func TestRCPFindingsAndNotes(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ECR002 says the RCP, not the condition, keeps outsiders out", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, false, `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, rcpPerimeter), s)
+		f := fired(res, "ECR002")
+		if len(f) != 1 || !strings.Contains(f[0].Message, "only the organization's resource control policies keep outsiders out") {
+			t.Errorf("ECR002 findings %+v", f)
+		}
+	})
 	t.Run("a hole", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, false, rcpPublicPull, rcpPlainHTTP), s)
 		f := fired(res, "ECR001")
