@@ -147,3 +147,28 @@ func TestRCPExposure(t *testing.T) {
 		})
 	}
 }
+
+// A policy large enough to be judged group by group in parallel
+// (parallelStatements) is judged under its RCPs as a small one is.
+func TestRCPExposureLargePolicy(t *testing.T) {
+	cat := catalog.Default()
+	var stmts []string
+	var acts []string
+	for i, a := range cat.Names(cat.RepositorySet()) {
+		acts = append(acts, a)
+		stmts = append(stmts, `{"Sid": "S`+string(rune('A'+i%26))+string(rune('a'+i/26))+`", "Effect": "Allow", "Principal": "*", "Action": "`+a+`"}`)
+	}
+	for len(stmts) < parallelStatements+2 {
+		stmts = append(stmts, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "`+acts[len(stmts)%len(acts)]+`"}`)
+	}
+	src := `{"Version": "2012-10-17", "Statement": [` + strings.Join(stmts, ", ") + `]}`
+	rcp := rcpDoc(`{"Sid": "NoPush", "Effect": "Deny", "Principal": "*", "Action": ["ecr:PutImage", "ecr:InitiateLayerUpload"], "Resource": "*"}`)
+	r := analyzeUnder(t, src, Zone{}, rcp)
+	want := cat.RepositorySet().Minus(cat.MatchSet("ecr:PutImage")).Minus(cat.MatchSet("ecr:InitiateLayerUpload"))
+	if r.Public.Actions != want {
+		t.Errorf("public %v, want %v", cat.Names(r.Public.Actions), cat.Names(want))
+	}
+	if len(r.Guardrails) != 1 || !r.Guardrails[0].Closed || r.Guardrails[0].Actions != cat.MatchSet("ecr:PutImage").Union(cat.MatchSet("ecr:InitiateLayerUpload")) {
+		t.Errorf("guardrails %+v", r.Guardrails)
+	}
+}
