@@ -71,8 +71,10 @@ type PolicySet struct {
 	SCPs []*Policy
 	// RCPs are the resource control policies over the resource's account,
 	// one per level of the organization hierarchy (root first). A Deny
-	// statement of any level that matches the request denies it, whoever
-	// makes it, except a service-linked role; their Allow statements
+	// statement of any level that matches a request to the resource denies
+	// it, whoever makes it, except a service-linked role (a request for
+	// "*", an action without a resource type, is to no resource of the
+	// account's and is not governed); their Allow statements
 	// neither grant nor are required (AWS Organizations User Guide,
 	// "Resource control policies (RCPs)"). Leave them out for a resource of
 	// the management account, which RCPs do not govern.
@@ -384,7 +386,7 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		ses = ps.check(ps.Session, KindSession, r, &d)
 		all.add(polResult{denies: ses.denies, nDeny: ses.nDeny})
 	}
-	if !serviceLinked(r.Principal) {
+	if rcpGoverns(r) {
 		for _, p := range ps.RCPs {
 			rcp := ps.check(p, KindRCP, r, &d)
 			all.add(polResult{denies: rcp.denies, nDeny: rcp.nDeny})
@@ -500,6 +502,14 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	}
 	d.Result = ImplicitDeny
 	return d
+}
+
+// rcpGoverns reports whether RCPs govern the request: one to a resource
+// (not "*", the resource of actions without a resource type such as
+// ecr:GetAuthorizationToken, which is no resource of the account's), by a
+// caller other than a service-linked role.
+func rcpGoverns(r *prepared) bool {
+	return r.Resource != "*" && !serviceLinked(r.Principal)
 }
 
 // serviceLinked reports whether p is a service-linked role or one of its

@@ -47,6 +47,8 @@ func TestRCPs(t *testing.T) {
 		{name: "an RCP deny limits the account's root user", rcps: []string{rcpDenyPull}, principal: "arn:aws:iam::111122223333:root", want: eval.ExplicitDeny},
 		{name: "an RCP deny limits a public grant", resource: publicPull, rcps: []string{rcpDenyPull}, principal: "arn:aws:iam::999988887777:user/mallory", want: eval.ExplicitDeny},
 		{name: "an RCP deny limits AWS service principals", resource: codebuild, rcps: []string{rcpDenyPull}, principal: "service:codebuild.amazonaws.com", want: eval.ExplicitDeny},
+		{name: "an action without a resource type is not governed", identity: []string{allowECR}, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*",
+			rcps: []string{`{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "*"}]}`}, want: eval.Allow},
 		{name: "service-linked roles are not governed", identity: []string{allowECR}, rcps: []string{rcpDenyPull}, principal: slr, want: eval.Allow},
 		{name: "an RCP without RCPFullAWSAccess is not required to allow", identity: []string{allowECR}, resource: partnerPull,
 			rcps: []string{`{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ecr:PutImage", "Resource": "*"}]}`}, principal: partnerRole, want: eval.Allow},

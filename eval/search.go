@@ -227,7 +227,7 @@ func (ps *PolicySet) kindOf(p *Policy) Kind {
 // action, and in a resource policy its principal, and its resource unless
 // that reads a variable (matchFixed).
 func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
-	if kind == KindRCP && (s.effect != policy.Deny || serviceLinked(pr.Principal)) {
+	if kind == KindRCP && (s.effect != policy.Deny || !rcpGoverns(pr)) {
 		return false // see evaluate
 	}
 	t, _ := s.matchFixed(ps, pr, kind.resourceLike())

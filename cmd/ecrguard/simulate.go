@@ -58,8 +58,9 @@ file per level of the organization (root first, the account last). A Deny
 statement of any level that matches the request denies it, whoever makes it
 (the account's own principals, other accounts', AWS services), except a
 service-linked role; RCP Allow statements grant nothing and none is required
-(RCPFullAWSAccess sits at every level). Leave --rcp out for a resource of
-the organization's management account: RCPs do not govern it.
+(RCPFullAWSAccess sits at every level). A request for --resource '*' is to
+no resource and is not governed. Leave --rcp out for a resource of the
+organization's management account: RCPs do not govern it.
 
 Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error,
 or a decision that depends on a statement ecrguard cannot evaluate (an
