@@ -116,7 +116,8 @@ func wildcardBehindCondition(s *policy.Statement) bool {
 	return s.Effect == policy.Allow && s.Principal.IsEveryone() && len(s.Conditions) > 0
 }
 
-// analyzeAlone fills x.Alone.
+// analyzeAlone fills x.Alone. A statement is judged without the RCPs:
+// ECR002 says what its own condition restricts.
 func (x *ExposureItem) analyzeAlone() {
 	doc := x.Target.Policy.Doc
 	for i, s := range doc.Statements {
@@ -126,7 +127,7 @@ func (x *ExposureItem) analyzeAlone() {
 		if x.Alone == nil {
 			x.Alone = map[int]*exposure.Result{}
 		}
-		if len(doc.Statements) == 1 {
+		if len(doc.Statements) == 1 && len(x.Target.RCPs) == 0 {
 			x.Alone[i] = x.Result
 			continue
 		}
@@ -134,6 +135,7 @@ func (x *ExposureItem) analyzeAlone() {
 		alone.Statements = []*policy.Statement{s}
 		t := x.Target
 		t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
+		t.RCPs = nil
 		x.Alone[i] = exposure.Analyze(t, x.Zone)
 	}
 }
@@ -164,23 +166,24 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	}
 	for _, acct := range e.Accounts() {
 		zone := s.Zone(acct.ID)
+		rcps := governingRCPs(acct)
 		for _, region := range acct.Regions() {
 			for _, repo := range region.Repositories() {
 				a.Counts.Repositories++
 				a.judge(policyOf{
-					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name},
+					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name, RCPs: rcps},
 					slot:   &repo.PolicySlot, source: repo.Source,
 					unread: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
 				}, gapFor, zone)
 			}
-			a.addTemplates(region, gapFor, zone)
+			a.addTemplates(region, gapFor, zone, rcps)
 			reg := &region.Registry
 			if reg.PolicyState == estate.HasPolicy {
 				a.Counts.Registries++
 				arn := estate.RegistryARN(region.Name, acct.ID)
 				a.addExposure(exposure.Target{
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
-					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(),
+					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(), RCPs: rcps,
 				}, reg.Policy, zone)
 				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
@@ -188,6 +191,9 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		a.addPublic(acct, gapFor, zone)
 		for _, p := range acct.SCPs {
 			a.addProblems(validate.Check(p.Doc, validate.SCP, ""), "arn:aws:organizations::"+acct.ID+":scp", p)
+		}
+		for _, p := range acct.RCPs {
+			a.addProblems(validate.Check(p.Doc, validate.RCP, ""), "arn:aws:organizations::"+acct.ID+":rcp", p)
 		}
 		for _, p := range acct.Detached {
 			a.addProblems(validate.Check(p.Doc, validate.IdentityPolicy, ""), p.Name, p)
@@ -253,14 +259,14 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 // addTemplates judges the repository creation templates of a region: each
 // one's policy is the policy of every repository it will create
 // (docs/semantics.md, "Creation templates and ECR Public").
-func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone) {
+func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone, rcps []*eval.Policy) {
 	templates := region.Templates()
 	for _, tpl := range templates {
 		a.Counts.Templates++
 		a.judge(policyOf{
 			target: exposure.Target{
 				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
-				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates),
+				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates), RCPs: rcps,
 			},
 			slot: &tpl.PolicySlot, source: tpl.Source, template: tpl,
 			unread: fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix),
@@ -428,4 +434,19 @@ func (a *Analysis) validateIAM(m *estate.IAM) {
 func DistinctGaps(gaps []estate.Gap) []estate.Gap {
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].String() < gaps[j].String() })
 	return slices.CompactFunc(gaps, func(a, b estate.Gap) bool { return a.String() == b.String() })
+}
+
+// governingRCPs compiles the RCPs that govern the account's resources:
+// none for the management account (AWS Organizations User Guide, "Resource
+// control policies (RCPs)": RCPs do not affect resources in the management
+// account).
+func governingRCPs(acct *estate.Account) []*eval.Policy {
+	if acct.Management {
+		return nil
+	}
+	var out []*eval.Policy
+	for _, p := range acct.RCPs {
+		out = append(out, eval.Compile(p.Name, p.Doc))
+	}
+	return out
 }

@@ -157,3 +157,60 @@ func TestWhoCanSettledScope(t *testing.T) {
 		})
 	}
 }
+
+// AWS Organizations User Guide, "Resource control policies (RCPs)": an RCP
+// limits the account's own principals' requests to its repositories too,
+// and outsiders' through the repository policy; service-linked roles are
+// not governed, nor are the management account's resources. who-can
+// answers under them exactly.
+func TestWhoCanUnderRCPs(t *testing.T) {
+	parse := func(name, text string) *estate.Policy {
+		doc, err := policy.Parse([]byte(text), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &estate.Policy{Name: name, Doc: doc}
+	}
+	pull := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"*"}]}`
+	build := func(management bool) *estate.Estate {
+		est := estate.New()
+		acct := est.Account(whoCanOwner)
+		acct.Management = management
+		acct.IAM = &estate.IAM{Source: "iam.json", Roles: []*estate.Role{
+			{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader", Inline: []*estate.Policy{parse("Pull", pull)}},
+			{Name: "admin", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/admin", Inline: []*estate.Policy{parse("Pull", pull)}},
+			{Name: "AWSServiceRoleForECRReplication", Path: "/aws-service-role/replication.ecr.amazonaws.com/", ServiceLinked: true,
+				ARN: "arn:aws:iam::" + whoCanOwner + ":role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", Inline: []*estate.Policy{parse("Pull", pull)}},
+		}}
+		acct.RCPs = []*estate.Policy{parse("rcp.json", `{"Version":"2012-10-17","Statement":[
+			{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+			{"Sid":"OnlyAdminPulls","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*","Condition":{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::`+whoCanOwner+`:role/admin"}}}]}`)}
+		acct.RCPsKnown = true
+		acct.Region("us-east-1").Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
+		return est
+	}
+	app := "arn:aws:ecr:us-east-1:" + whoCanOwner + ":repository/app"
+	slr := "arn:aws:iam::" + whoCanOwner + ":role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication"
+	for _, c := range []struct {
+		management bool
+		action     string
+		resource   string
+		want       []string
+	}{
+		{false, "ecr:BatchGetImage", app, []string{"arn:aws:iam::" + whoCanOwner + ":role/admin", slr}},
+		{true, "ecr:BatchGetImage", app, []string{"arn:aws:iam::" + whoCanOwner + ":role/admin", slr, "arn:aws:iam::" + whoCanOwner + ":role/reader", "arn:aws:iam::444455556666:root"}},
+	} {
+		a := analysis.Analyze(build(c.management), analysis.Settings{})
+		ans, err := a.WhoCan(c.action, c.resource)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range ans.Entries {
+			got = append(got, e.Principal)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("management %v: %s on %s\n got %q\nwant %q", c.management, c.action, c.resource, got, c.want)
+		}
+	}
+}

@@ -18,6 +18,7 @@ package eval
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/policy"
@@ -33,11 +34,20 @@ const (
 	KindBoundary
 	KindSCP
 	KindSession
+	// KindRCP is a resource control policy: only its Deny statements count
+	// (RCPFullAWSAccess allows everything at every level, and a custom RCP
+	// may hold no Allow: AWS Organizations User Guide, "RCP syntax").
+	KindRCP
 )
 
 func (k Kind) String() string {
-	return [...]string{"identity", "resource", "boundary", "scp", "session"}[k]
+	return [...]string{"identity", "resource", "boundary", "scp", "session", "rcp"}[k]
 }
+
+// resourceLike reports whether statements of the kind carry a Principal
+// element and apply to the requested resource when they have no Resource
+// element: resource policies and RCPs.
+func (k Kind) resourceLike() bool { return k == KindResource || k == KindRCP }
 
 // PolicySet is every policy that governs a request.
 type PolicySet struct {
@@ -58,7 +68,17 @@ type PolicySet struct {
 	Boundary        *Policy
 	// SCPs are the service control policies over the caller's account, one
 	// per level of the organization hierarchy: each must allow.
-	SCPs    []*Policy
+	SCPs []*Policy
+	// RCPs are the resource control policies over the resource's account,
+	// one per level of the organization hierarchy (root first). A Deny
+	// statement of any level that matches a request to the resource denies
+	// it, whoever makes it, except a service-linked role (a request for
+	// "*", an action without a resource type, is to no resource of the
+	// account's and is not governed); their Allow statements
+	// neither grant nor are required (AWS Organizations User Guide,
+	// "Resource control policies (RCPs)"). Leave them out for a resource of
+	// the management account, which RCPs do not govern.
+	RCPs    []*Policy
 	Session *Policy
 	// CallerAllowsAll stands for a caller whose own account's policies are
 	// outside the analysis and under the caller's control (an outsider):
@@ -98,7 +118,20 @@ type Match struct {
 }
 
 func (m Match) String() string {
+	if m.Kind == KindRCP {
+		return "resource control policy " + RCPStatementLabel(m.Policy, m.Statement)
+	}
 	return fmt.Sprintf("%s policy %s, %s", m.Kind, m.Policy, m.Statement.Label())
+}
+
+// RCPStatementLabel names a statement of a resource control policy: the
+// policy, the statement's Sid and its position in the document.
+func RCPStatementLabel(policyName string, s *policy.Statement) string {
+	pos := fmt.Sprintf("statement #%d", s.Index+1)
+	if s.Sid != "" {
+		return fmt.Sprintf("%s, %s (%s)", policyName, s.Sid, pos)
+	}
+	return policyName + ", " + pos
 }
 
 // Assumption records an unknown element resolved to the worst case.
@@ -192,8 +225,12 @@ func (ps *PolicySet) check(p *Policy, kind Kind, r *prepared, d *Decision) polRe
 	if p == nil {
 		return out
 	}
-	resourcePolicy := kind == KindResource
+	resourcePolicy := kind.resourceLike()
 	for si, s := range p.stmts {
+		if kind == KindRCP && s.effect != policy.Deny {
+			// An RCP's Allow neither grants nor is required.
+			continue
+		}
 		var t tri
 		var g grant
 		if p.fixed != nil {
@@ -349,6 +386,12 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		ses = ps.check(ps.Session, KindSession, r, &d)
 		all.add(polResult{denies: ses.denies, nDeny: ses.nDeny})
 	}
+	if rcpGoverns(r) {
+		for _, p := range ps.RCPs {
+			rcp := ps.check(p, KindRCP, r, &d)
+			all.add(polResult{denies: rcp.denies, nDeny: rcp.nDeny})
+		}
+	}
 	res := ps.check(ps.Resource, KindResource, r, &d)
 	if ps.Registry != nil {
 		res.add(ps.check(ps.Registry, KindResource, r, &d))
@@ -459,6 +502,30 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	}
 	d.Result = ImplicitDeny
 	return d
+}
+
+// rcpGoverns reports whether RCPs govern the request: one to a resource
+// (not "*", the resource of actions without a resource type such as
+// ecr:GetAuthorizationToken, which is no resource of the account's), by a
+// caller other than a service-linked role.
+func rcpGoverns(r *prepared) bool {
+	return r.Resource != "*" && !serviceLinked(r.Principal)
+}
+
+// serviceLinked reports whether p is a service-linked role or one of its
+// sessions (role path /aws-service-role/), which RCPs do not govern (AWS
+// Organizations User Guide, "Resource control policies (RCPs)", resources
+// and entities not restricted by RCPs). A session ARN does not carry the
+// role's path: a session is one when its RoleARN does.
+func serviceLinked(p Principal) bool {
+	const path = ":role/aws-service-role/"
+	switch p.Type {
+	case Role:
+		return strings.Contains(p.ARN, path)
+	case AssumedRole:
+		return strings.Contains(p.RoleARN, path)
+	}
+	return false
 }
 
 // Simulate is Evaluate after adding to the request's context the keys its

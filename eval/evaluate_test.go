@@ -43,6 +43,7 @@ type evalCase struct {
 	boundary  string
 	session   string
 	scps      []string
+	rcps      []string
 	principal string
 	action    string // default ecr:BatchGetImage
 	target    string // default the app repository
@@ -61,6 +62,7 @@ func runEvalCases(t *testing.T, tests []evalCase) {
 				Boundary: maybe(t, "boundary", tt.boundary),
 				Session:  maybe(t, "session", tt.session),
 				SCPs:     compileAll(t, "scp", tt.scps),
+				RCPs:     compileAll(t, "rcp", tt.rcps),
 			}
 			action, target := tt.action, tt.target
 			if action == "" {

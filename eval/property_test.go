@@ -75,6 +75,21 @@ func genPolicy(r *rand.Rand, n int) string {
 	return genPolicyOver(r, n, []propKey{propKeys[r.IntN(len(propKeys))], propKeys[r.IntN(len(propKeys))], propKeys[r.IntN(len(propKeys))]})
 }
 
+// genRCP writes a random resource control policy of n statements: a
+// generated policy whose statements all name Principal "*", as RCP
+// statements must (AWS Organizations User Guide, "RCP syntax").
+func genRCP(r *rand.Rand, n int) string {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(genPolicy(r, n)), &doc); err != nil {
+		panic(err)
+	}
+	for _, st := range doc["Statement"].([]any) {
+		st.(map[string]any)["Principal"] = "*"
+	}
+	b, _ := json.Marshal(doc)
+	return string(b)
+}
+
 // genPolicyOver writes a random policy whose conditions test the keys given.
 func genPolicyOver(r *rand.Rand, n int, keys []propKey) string {
 	var stmts []map[string]any
@@ -204,11 +219,30 @@ var checkedRequests atomic.Int64
 // checkProperty searches one policy and tries requests against the
 // answer; it returns the first disagreement.
 func checkProperty(t testing.TB, src string, r *rand.Rand, requests int) error {
+	return checkPropertyRCP(t, src, "", r, requests)
+}
+
+// checkPropertyRCP is checkProperty with rcp, when not "", as the one
+// level of resource control policy over the repository: its Deny
+// statements take part in the search and the evaluations.
+func checkPropertyRCP(t testing.TB, src, rcp string, r *rand.Rand, requests int) error {
 	doc, err := policy.Parse([]byte(src), "generated.json")
 	if err != nil {
 		return nil // not a policy; the fuzzer's business elsewhere
 	}
 	ps := &eval.PolicySet{Identity: []*eval.Policy{eval.Compile("generated", doc)}}
+	if rcp != "" {
+		rdoc, err := policy.Parse([]byte(rcp), "rcp.json")
+		if err != nil {
+			return nil
+		}
+		ps.RCPs = []*eval.Policy{eval.Compile("rcp", rdoc)}
+		// The grid draws its values from both documents.
+		both := *doc
+		both.Statements = append(append([]*policy.Statement(nil), doc.Statements...), rdoc.Statements...)
+		doc = &both
+		src += "\nrcp: " + rcp
+	}
 	p := eval.Principal{Type: eval.Role, ARN: roleCI, Account: account}
 	for _, action := range []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"} {
 		req := &eval.Request{Principal: p, Action: action, Resource: repoApp, Context: eval.NewContext()}
@@ -246,8 +280,9 @@ func describe(ctx *eval.Context) string {
 	return strings.Join(parts, " ")
 }
 
-// TestSearchProperty runs 800 generated policies (60 with -short); for each
-// action the search answers "none" for, it evaluates the boundary grid and
+// TestSearchProperty runs 800 generated policies (60 with -short), every
+// other one under a generated RCP; for each action the search answers
+// "none" for, it evaluates the boundary grid and
 // 30 random requests (50 with -short).
 func TestSearchProperty(t *testing.T) {
 	policies, requests := 800, 30
@@ -259,7 +294,11 @@ func TestSearchProperty(t *testing.T) {
 	before := checkedRequests.Load()
 	for i := 0; i < policies; i++ {
 		src := genPolicy(r, 1+r.IntN(6))
-		if err := checkProperty(t, src, r, requests); err != nil {
+		rcp := ""
+		if i%2 == 1 {
+			rcp = genRCP(r, 1+r.IntN(3))
+		}
+		if err := checkPropertyRCP(t, src, rcp, r, requests); err != nil {
 			t.Fatal(err)
 		}
 		checked++
@@ -306,7 +345,12 @@ func TestSearchPropertyLarge(t *testing.T) {
 	}
 	before := checkedRequests.Load()
 	for i := 0; i < policies; i++ {
-		if err := checkProperty(t, genPolicy(r, 25+r.IntN(30)), r, 40); err != nil {
+		src := genPolicy(r, 25+r.IntN(30))
+		rcp := ""
+		if i%2 == 1 {
+			rcp = genRCP(r, 1+r.IntN(4))
+		}
+		if err := checkPropertyRCP(t, src, rcp, r, 40); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -335,7 +379,13 @@ func FuzzSearch(f *testing.F) {
 		if len(src) > 4096 {
 			return
 		}
-		if err := checkProperty(t, src, rand.New(rand.NewPCG(seed, 7)), 64); err != nil {
+		r := rand.New(rand.NewPCG(seed, 7))
+		// Odd seeds put a generated RCP over the repository.
+		rcp := ""
+		if seed%2 == 1 {
+			rcp = genRCP(r, 1+r.IntN(3))
+		}
+		if err := checkPropertyRCP(t, src, rcp, r, 64); err != nil {
 			t.Fatal(err)
 		}
 	})

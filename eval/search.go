@@ -116,7 +116,7 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 			p.fixed = make([]fixedMatch, len(p.stmts))
 			p.conds = make([]condMemo, len(p.stmts))
 			for i, st := range p.stmts {
-				t, g := st.matchFixed(rps, pr, kind == KindResource)
+				t, g := st.matchFixed(rps, pr, kind.resourceLike())
 				p.fixed[i] = fixedMatch{t, g}
 				for _, c := range st.conds {
 					for _, k := range append([]string{c.key}, c.vars...) {
@@ -178,6 +178,10 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 	for i, p := range ps.SCPs {
 		out.SCPs[i] = keep(p, KindSCP)
 	}
+	out.RCPs = make([]*Policy, len(ps.RCPs))
+	for i, p := range ps.RCPs {
+		out.RCPs[i] = keep(p, KindRCP)
+	}
 	out.Resource = keep(ps.Resource, KindResource)
 	out.Registry = keep(ps.Registry, KindResource)
 	out.Boundary = keep(ps.Boundary, KindBoundary)
@@ -192,7 +196,8 @@ const smallSet = 24
 // all lists the set's policies (nil where absent).
 func (ps *PolicySet) all() []*Policy {
 	all := append([]*Policy{ps.Resource, ps.Registry, ps.Boundary, ps.Session}, ps.Identity...)
-	return append(all, ps.SCPs...)
+	all = append(all, ps.SCPs...)
+	return append(all, ps.RCPs...)
 }
 
 // kindOf says what role p plays in ps.
@@ -210,6 +215,11 @@ func (ps *PolicySet) kindOf(p *Policy) Kind {
 			return KindSCP
 		}
 	}
+	for _, q := range ps.RCPs {
+		if q == p {
+			return KindRCP
+		}
+	}
 	return KindIdentity
 }
 
@@ -217,7 +227,10 @@ func (ps *PolicySet) kindOf(p *Policy) Kind {
 // action, and in a resource policy its principal, and its resource unless
 // that reads a variable (matchFixed).
 func (s *cstmt) relevant(ps *PolicySet, pr *prepared, kind Kind) bool {
-	t, _ := s.matchFixed(ps, pr, kind == KindResource)
+	if kind == KindRCP && (s.effect != policy.Deny || !rcpGoverns(pr)) {
+		return false // see evaluate
+	}
+	t, _ := s.matchFixed(ps, pr, kind.resourceLike())
 	return t != no
 }
 
@@ -1173,4 +1186,23 @@ func lowerKey(k string) string {
 		}
 	}
 	return lo
+}
+
+// Unmet says whether the Action, Resource and Principal elements of the
+// statement at index i (of a policy of the given kind) match the request
+// without doubt, and which of its conditions the request's context does not
+// satisfy: why the statement does or does not apply to it.
+func (p *Policy) Unmet(i int, kind Kind, r *Request) (matches bool, unmet []*policy.Condition) {
+	pr := prepare(&PolicySet{}, r)
+	s := p.stmts[i]
+	t, _ := s.matchFixed(&PolicySet{}, &pr, kind.resourceLike())
+	if s.resVars {
+		t = and(t, s.matchResource(&pr, kind.resourceLike()))
+	}
+	for j := range s.conds {
+		if s.conds[j].eval(pr.ctx) == no {
+			unmet = append(unmet, s.conds[j].src)
+		}
+	}
+	return t == yes, unmet
 }

@@ -72,6 +72,11 @@ type Target struct {
 	// At is the time of the requests judged (aws:CurrentTime); zero is
 	// now.
 	At time.Time
+	// RCPs are the resource control policies over the owner's account, one
+	// per level (root first); none for the management account, whose
+	// resources RCPs do not govern. Their Deny statements limit every
+	// request judged (eval.PolicySet.RCPs).
+	RCPs []*eval.Policy
 }
 
 // Proof is an allowed request that demonstrates an access, and the actions
@@ -145,6 +150,10 @@ type Result struct {
 	// Opens maps the public actions that are open only in a time window
 	// that opens after the scan (aws:CurrentTime) to the moment it opens.
 	Opens map[int]time.Time
+	// Guardrails are what the target's RCP Deny statements do to outsiders'
+	// access: what they close that the resource policy alone opens, and
+	// what stays open although they mention it (see guardrails).
+	Guardrails []Guardrail
 }
 
 // Outsiders returns the actions anyone outside the zone can do: public or
@@ -186,6 +195,9 @@ func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
 	a.cache = c
 	a.run()
 	a.res.named = a.named
+	if hasRCPDeny(t.RCPs) {
+		a.guardrails()
+	}
 	return a.res
 }
 
@@ -206,7 +218,14 @@ type group struct {
 	rep   string
 	set   catalog.ActionSet
 	stmts map[int]bool
+	// rcps holds the RCP Deny statements whose Action applies to the
+	// group's actions, by level and index.
+	rcps map[rcpStmt]bool
 }
+
+// rcpStmt is the place of a statement among the RCPs: its level and its
+// index in that level's document.
+type rcpStmt struct{ level, index int }
 
 type analyzer struct {
 	t     Target
@@ -259,7 +278,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	}
 	a := &analyzer{
 		t: in, zone: zone, cat: cat,
-		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: in.Account, CallerAllowsAll: true},
+		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: in.Account, CallerAllowsAll: true, RCPs: t.RCPs},
 		res: &Result{
 			Target:   t,
 			Accounts: map[string]*Access{},
@@ -278,7 +297,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	default:
 		a.res.Universe = cat.RepositorySet()
 	}
-	a.named = collectNames(t.Policy.Doc)
+	a.named = collectNames(t.Policy.Doc, rcpDenies(t.RCPs)...)
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] {
 			a.freshAccount = f
@@ -290,7 +309,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 }
 
 // groupActions partitions the universe by which statements' Action elements
-// apply: actions in one group are indistinguishable to the policy.
+// apply, the policy's and the RCPs' Deny statements': actions in one group
+// are indistinguishable to them.
 func (a *analyzer) groupActions() {
 	p := a.t.Policy
 	n := p.Statements()
@@ -298,28 +318,41 @@ func (a *analyzer) groupActions() {
 	for s := range sets {
 		sets[s] = p.StatementActions(s)
 	}
+	var places []rcpStmt
+	for l, rp := range a.t.RCPs {
+		for si := range rp.Statements() {
+			if rp.StatementAt(si).Effect == policy.Deny {
+				places = append(places, rcpStmt{l, si})
+				sets = append(sets, rp.StatementActions(si))
+			}
+		}
+	}
 	bySig := map[string]int{}
-	sig := make([]byte, n)
+	sig := make([]byte, len(sets))
 	a.res.Universe.Each(func(i int) {
 		some := false
 		for s := range sets {
 			sig[s] = '0'
 			if sets[s].Has(i) {
 				sig[s] = '1'
-				some = true
+				some = some || s < n
 			}
 		}
 		if !some {
-			return // no statement mentions it: nobody gets it
+			return // no statement of the policy mentions it: nobody gets it
 		}
 		if gi, ok := bySig[string(sig)]; ok {
 			a.groups[gi].set.Add(i)
 			return
 		}
-		g := group{rep: a.cat.Actions[i].FullName(), stmts: map[int]bool{}}
+		g := group{rep: a.cat.Actions[i].FullName(), stmts: map[int]bool{}, rcps: map[rcpStmt]bool{}}
 		for s := range sets {
-			if sig[s] == '1' {
+			switch {
+			case sig[s] != '1':
+			case s < n:
 				g.stmts[s] = true
+			default:
+				g.rcps[places[s-n]] = true
 			}
 		}
 		g.set.Add(i)
@@ -341,8 +374,7 @@ func (a *analyzer) resources(g group) []string {
 	// repository pattern it names.
 	out := []string{"arn:aws:ecr:" + a.t.Region + ":" + a.t.Account + ":repository/" + eval.FreshValue}
 	seen := map[string]bool{out[0]: true}
-	for si := range g.stmts {
-		s := a.t.Policy.StatementAt(si)
+	for _, s := range a.groupStatements(g) {
 		for _, r := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
 			if r.Unknown || !strings.Contains(r.Text, ":repository/") {
 				continue
@@ -429,8 +461,7 @@ func (a *analyzer) kindSensitive(g group, mentions []eval.Mention) bool {
 			return true
 		}
 	}
-	for si := range g.stmts {
-		st := a.t.Policy.StatementAt(si)
+	for _, st := range a.groupStatements(g) {
 		// NotPrincipal exempts kinds differently (an account ARN only its
 		// root), but only for accounts it lists; the owner's callers are
 		// not the outsiders judged here.
@@ -521,7 +552,12 @@ const parallelStatements = 64
 
 // runGroup judges one group of actions.
 func (a *analyzer) runGroup(g group) {
-	mentions := eval.Mentions([]*eval.Policy{a.t.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
+	mentions := eval.Mentions(append([]*eval.Policy{a.t.Policy}, a.t.RCPs...), func(p *eval.Policy, si int) bool {
+		if p == a.t.Policy {
+			return g.stmts[si]
+		}
+		return g.rcps[rcpStmt{slices.Index(a.t.RCPs, p), si}]
+	})
 	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions)}
 	for _, res := range a.resources(g) {
 		a.public(g, k, res)
@@ -784,11 +820,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 
 // groupNames is what the group's statements name.
 func (a *analyzer) groupNames(g group) *names {
-	doc := &policy.Document{Version: a.t.Policy.Doc.Version}
-	for si := range g.stmts {
-		doc.Statements = append(doc.Statements, a.t.Policy.StatementAt(si))
-	}
-	return collectNames(doc)
+	return collectNames(&policy.Document{Version: a.t.Policy.Doc.Version}, a.groupStatements(g)...)
 }
 
 // orgLabel is how reports name the members of org at path: a path the

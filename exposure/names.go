@@ -86,12 +86,15 @@ func fillPattern(p string, fill byte, width int) string {
 	return b.String()
 }
 
-func collectNames(doc *policy.Document) *names {
+// collectNames returns what doc names, and with it what the extra
+// statements name (the RCP Deny statements over the target: an outsider an
+// RCP exempts is not the public).
+func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
 		paths: map[string]bool{}, services: map[string]bool{}, patternOf: map[string]string{},
 	}
-	for _, s := range doc.Statements {
+	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
 			if pr == nil {
 				continue

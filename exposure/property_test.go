@@ -16,7 +16,8 @@ import (
 
 // The exposure property test holds the analysis to the evaluator for
 // every kind of outsider (docs/semantics.md: every request, not a
-// sample): for generated repository policies, no random request of an
+// sample): for generated repository policies, half of them under a
+// generated RCP, no random request of an
 // IAM user, a role session, a federated user or an account root of an
 // account the policy does not name is allowed for an action the analysis
 // does not call public, and every proof it reports replays to Allow.
@@ -95,6 +96,40 @@ func genRepoPolicy(r *rand.Rand) string {
 	return string(b)
 }
 
+// genRCPPolicy writes a random RCP: RCPFullAWSAccess and one or two Deny
+// statements for everyone, with conditions drawn as the repository
+// policy's, and the perimeter's aws:PrincipalIsAWSService test.
+func genRCPPolicy(r *rand.Rand) string {
+	stmts := []map[string]any{{"Sid": "RCPFullAWSAccess", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}
+	for n := 1 + r.IntN(2); n > 0; n-- {
+		st := map[string]any{
+			"Effect": "Deny", "Principal": "*", "Resource": "*",
+			"Action": []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"}[r.IntN(4)],
+		}
+		cond := map[string]map[string]any{}
+		for c := r.IntN(3); c > 0; c-- {
+			pc := propConds[r.IntN(len(propConds))]
+			vs := []string{propValues[pc.key][r.IntN(len(propValues[pc.key]))]}
+			if pc.op == "Null" {
+				vs = []string{[]string{"true", "false"}[r.IntN(2)]}
+			}
+			if cond[pc.op] == nil {
+				cond[pc.op] = map[string]any{}
+			}
+			cond[pc.op][pc.key] = vs
+		}
+		if r.IntN(3) == 0 {
+			cond["BoolIfExists"] = map[string]any{"aws:PrincipalIsAWSService": "false"}
+		}
+		if len(cond) > 0 {
+			st["Condition"] = cond
+		}
+		stmts = append(stmts, st)
+	}
+	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	return string(b)
+}
+
 // outsiderRequest draws a request some outsider can make: a random kind of
 // caller in an account the policies never name, with names and values of
 // its choosing, and the world's keys as the analysis fixes them.
@@ -158,6 +193,100 @@ func outsiderRequest(r *rand.Rand, at time.Time) (eval.Principal, *eval.Context)
 	return p, ctx
 }
 
+// propertyStats counts what checkExposure checked.
+type propertyStats struct {
+	checked, proofs, truncated, closed int
+}
+
+// checkExposure analyzes one repository policy (under rcp when not "")
+// and holds the answer to the evaluator: every public proof replays to
+// Allow, and none of requests random outsider requests is allowed for an
+// action the analysis does not call public. It returns the first
+// disagreement.
+func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
+	cat := catalog.Default()
+	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
+	doc, err := policy.Parse([]byte(src), "generated.json")
+	if err != nil {
+		return nil // not a policy; the parser's fuzz test's business
+	}
+	var rcps []*eval.Policy
+	stmts := doc.Statements
+	if rcp != "" {
+		rcpDoc, err := policy.Parse([]byte(rcp), "rcp.json")
+		if err != nil {
+			return nil
+		}
+		rcps = []*eval.Policy{eval.Compile("rcp", rcpDoc)}
+		stmts = append(append([]*policy.Statement(nil), stmts...), rcpDoc.Statements...)
+		src += "\nrcp: " + rcp
+	}
+	res := Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
+		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), RCPs: rcps, At: at}, Zone{Account: "111122223333"})
+	if res.Truncated {
+		st.truncated++
+		return nil
+	}
+	for _, g := range res.Guardrails {
+		if g.Closed {
+			st.closed++
+			break
+		}
+	}
+	ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
+	for _, p := range res.Public.Proofs {
+		st.proofs++
+		if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
+			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
+		}
+	}
+	// docs/semantics.md: an outsider is not on a network the policies
+	// name, unless the ranges cover a whole address family.
+	var ranges []netip.Prefix
+	for _, st := range stmts {
+		for _, c := range st.Conditions {
+			if strings.EqualFold(c.Key, "aws:SourceIp") {
+				for _, v := range c.Values {
+					if pfx, ok := policy.ParseCIDR(v.Text); ok {
+						ranges = append(ranges, pfx)
+					}
+				}
+			}
+		}
+	}
+	inside := func(a netip.Addr) bool {
+		for _, pfx := range ranges {
+			if pfx.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	for j := 0; j < requests; j++ {
+		p, ctx := outsiderRequest(r, at)
+		ip, _ := ctx.Get("aws:SourceIp")
+		a := netip.MustParseAddr(ip[0])
+		if inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
+			continue
+		}
+		act := actions[r.IntN(len(actions))]
+		if res.Public.Actions.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
+			continue
+		}
+		req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
+		st.checked++
+		if d := eval.Evaluate(ps, req); d.Result == eval.Allow {
+			var kv []string
+			for _, k := range ctx.Keys() {
+				v, _ := ctx.Get(k)
+				kv = append(kv, k+"="+strings.Join(v, "|"))
+			}
+			return fmt.Errorf("%s by %s is allowed, but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, strings.Join(kv, " "), src)
+		}
+	}
+	return nil
+}
+
 func TestExposureProperty(t *testing.T) {
 	policies, requests := 1000, 150
 	if testing.Short() {
@@ -165,78 +294,49 @@ func TestExposureProperty(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(11, 12))
 	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	cat := catalog.Default()
-	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
-	checked, proofs, truncated := 0, 0, 0
+	var st propertyStats
 	defer func() {
-		t.Logf("%d policies (%d truncated); %d proofs replayed; %d outsider requests evaluated", policies, truncated, proofs, checked)
+		t.Logf("%d policies (%d truncated); %d proofs replayed; %d outsider requests evaluated; %d with an RCP that closed something", policies, st.truncated, st.proofs, st.checked, st.closed)
 	}()
 	for i := 0; i < policies; i++ {
 		src := genRepoPolicy(r)
-		doc, err := policy.Parse([]byte(src), "generated.json")
-		if err != nil {
+		// Every other policy is judged under a generated RCP.
+		rcp := ""
+		if i%2 == 1 {
+			rcp = genRCPPolicy(r)
+		}
+		if err := checkExposure(src, rcp, r, at, requests, &st); err != nil {
 			t.Fatal(err)
-		}
-		res := analyzeDoc(t, src, Zone{}, at)
-		if res.Truncated {
-			truncated++
-			continue
-		}
-		ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true}
-		for _, p := range res.Public.Proofs {
-			proofs++
-			if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
-				t.Fatalf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
-			}
-		}
-		// docs/semantics.md: an outsider is not on a network the policy names,
-		// unless the ranges cover a whole address family.
-		var ranges []netip.Prefix
-		for _, st := range doc.Statements {
-			for _, c := range st.Conditions {
-				if strings.EqualFold(c.Key, "aws:SourceIp") {
-					for _, v := range c.Values {
-						if pfx, ok := policy.ParseCIDR(v.Text); ok {
-							ranges = append(ranges, pfx)
-						}
-					}
-				}
-			}
-		}
-		inside := func(a netip.Addr) bool {
-			for _, pfx := range ranges {
-				if pfx.Contains(a) {
-					return true
-				}
-			}
-			return false
-		}
-		for j := 0; j < requests; j++ {
-			p, ctx := outsiderRequest(r, at)
-			ip, _ := ctx.Get("aws:SourceIp")
-			a := netip.MustParseAddr(ip[0])
-			if inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
-				continue
-			}
-			act := actions[r.IntN(len(actions))]
-			if res.Public.Actions.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
-				continue
-			}
-			req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
-			checked++
-			if d := eval.Evaluate(ps, req); d.Result == eval.Allow {
-				var kv []string
-				for _, k := range ctx.Keys() {
-					v, _ := ctx.Get(k)
-					kv = append(kv, k+"="+strings.Join(v, "|"))
-				}
-				t.Fatalf("%s by %s is allowed, but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, strings.Join(kv, " "), src)
-			}
 		}
 	}
 	// The property is checked only where the analysis answered: it must
-	// answer for most policies, and both ways.
-	if truncated > policies/10 || proofs == 0 || checked == 0 {
-		t.Errorf("%d of %d policies truncated, %d proofs, %d requests checked: the property was hardly tested", truncated, policies, proofs, checked)
+	// answer for most policies, and both ways, and RCPs must close
+	// something now and then.
+	if st.truncated > policies/10 || st.proofs == 0 || st.checked == 0 || st.closed == 0 {
+		t.Errorf("%d of %d policies truncated, %d proofs, %d requests checked, %d closed by an RCP: the property was hardly tested", st.truncated, policies, st.proofs, st.checked, st.closed)
 	}
+}
+
+// FuzzExposure holds the analysis to the evaluator for the fuzzer's
+// repository policies and RCPs (an empty RCP text: none); the outsider
+// requests come from the seed.
+func FuzzExposure(f *testing.F) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 8; i++ {
+		rcp := ""
+		if i%2 == 1 {
+			rcp = genRCPPolicy(r)
+		}
+		f.Add(genRepoPolicy(r), rcp, uint64(i))
+	}
+	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, src, rcp string, seed uint64) {
+		if len(src)+len(rcp) > 4096 {
+			return
+		}
+		var st propertyStats
+		if err := checkExposure(src, rcp, rand.New(rand.NewPCG(seed, 15)), at, 64, &st); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

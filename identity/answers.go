@@ -391,6 +391,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		resource = repo.ARN
 	}
 	all := append(append([]*eval.Policy{ps.Resource, ps.Registry, ps.Boundary}, ps.Identity...), ps.SCPs...)
+	all = append(all, ps.RCPs...)
 	keep := func(pol *eval.Policy, si int) bool { return pol.ActionApplies(si, action) }
 	if act := m.action(action); act != nil {
 		keep = func(pol *eval.Policy, si int) bool { return pol.StatementActions(si).Has(act.Index) }
@@ -635,10 +636,11 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 	if w == nil || w.Request.Principal == p.caller {
 		return w
 	}
-	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
-	if !p.ServiceLinked {
-		ps.SCPs = m.SCPs
+	owner := ""
+	if a, ok := policy.ParseARN(w.Request.Resource); ok {
+		owner = a.Account
 	}
+	ps := m.identitySet(p, owner == m.Account)
 	ctx := p.base.Clone()
 	for _, k := range w.Request.Context.Keys() {
 		if isResourceTag(k) || worldKeys[k] {

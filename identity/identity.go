@@ -161,6 +161,12 @@ type Model struct {
 	// each.
 	Regions []string
 	SCPs    []*eval.Policy
+	// RCPs are the resource control policies over the account's
+	// repositories (none for the management account's): their Deny
+	// statements limit every request to a repository, the account's own
+	// principals' too, service-linked roles excepted (AWS Organizations User
+	// Guide, "Resource control policies (RCPs)").
+	RCPs []*eval.Policy
 	// Gaps and Notes are what Build found the inputs lack for the account
 	// (managed policies or groups the authorization details do not hold,
 	// embedded copies used instead). They are fixed once the model is
@@ -193,6 +199,11 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 	m := &Model{Account: acct.ID, OrgID: orgID, At: at, memo: newMemo(), registries: map[string]*registry{}}
 	for _, p := range acct.SCPs {
 		m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
+	}
+	if !acct.Management {
+		for _, p := range acct.RCPs {
+			m.RCPs = append(m.RCPs, eval.Compile(p.Name, p.Doc))
+		}
 	}
 	for _, r := range acct.Regions() {
 		m.Regions = append(m.Regions, r.Name)
@@ -560,12 +571,26 @@ func (m *Model) ask(p *Principal, action string, repo *Repository, region string
 
 // search evaluates one question with the search over free keys.
 func (m *Model) search(p *Principal, action string, repo *Repository, region string, mode Mode) found {
+	ps := m.identitySet(p, repo != nil && repo.Account == m.Account)
+	ps.Resource, ps.Registry = m.resourcePolicies(repo, action, m.action(action))
+	return m.searchSet(p, action, repo, region, mode, ps)
+}
+
+// identitySet is the policy set of p's requests without the resource
+// policies: its identity policies, boundary and SCPs, and for a request to
+// a repository of the account (ownRepo) the account's RCPs (another
+// account's repositories are governed by that account's RCPs, which the
+// model does not hold: none is assumed). A service-linked role is
+// subject to neither SCPs nor RCPs.
+func (m *Model) identitySet(p *Principal, ownRepo bool) *eval.PolicySet {
 	ps := &eval.PolicySet{Identity: p.Identity, Boundary: p.Boundary, ResourceAccount: m.Account}
 	if !p.ServiceLinked {
 		ps.SCPs = m.SCPs
+		if ownRepo {
+			ps.RCPs = m.RCPs
+		}
 	}
-	ps.Resource, ps.Registry = m.resourcePolicies(repo, action, m.action(action))
-	return m.searchSet(p, action, repo, region, mode, ps)
+	return ps
 }
 
 // resourcePolicies returns the resource-based policies that govern action

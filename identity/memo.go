@@ -314,7 +314,9 @@ func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
 	r := &relevant{}
 	var refs []string
 	seenPat := map[string]bool{}
-	add := func(pol *eval.Policy, tag string) {
+	// addStatements adds the policy's statements for the action (with
+	// denyOnly, its Deny statements only).
+	addStatements := func(pol *eval.Policy, tag string, denyOnly bool) {
 		if pol == nil {
 			return
 		}
@@ -322,8 +324,12 @@ func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
 			if !pol.StatementActions(i).Has(act.Index) {
 				continue
 			}
+			deny := pol.StatementAt(i).Effect == policy.Deny
+			if denyOnly && !deny {
+				continue
+			}
 			f := mm.facts1(pol, i)
-			if pol.StatementAt(i).Effect == policy.Deny {
+			if deny {
 				r.hasDeny = true
 				r.denyAll = r.denyAll || f.denyAll
 			}
@@ -331,6 +337,8 @@ func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
 			r.reads.add(f.reads, seenPat)
 		}
 	}
+	add := func(pol *eval.Policy, tag string) { addStatements(pol, tag, false) }
+	addDenies := func(pol *eval.Policy, tag string) { addStatements(pol, tag, true) }
 	for _, pol := range p.Identity {
 		add(pol, "i:")
 	}
@@ -346,6 +354,15 @@ func (m *Model) relevantFor(p *Principal, act *catalog.Action) *relevant {
 			add(pol, "s:")
 			if !allowsUnconditionally(pol, act) {
 				r.scpAllows = false
+			}
+		}
+		if catalog.Default().RepositorySet().Has(act.Index) {
+			// The RCPs' Deny statements govern every request to a
+			// repository: they tie the identity side to the resource side
+			// as an identity Deny does (hasDeny). Their Allow statements
+			// count for nothing (eval.PolicySet.RCPs).
+			for _, pol := range m.RCPs {
+				addDenies(pol, "r:")
 			}
 		}
 	}

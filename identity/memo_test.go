@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/gen"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/file"
 )
 
@@ -41,7 +42,29 @@ func generated(t testing.TB, roles, repos int) *estate.Account {
 // with and without the memo, and requires the same answers: the memo only
 // saves work.
 func TestMemoChangesNoAnswer(t *testing.T) {
-	acct := generated(t, 300, 60)
+	checkMemo(t, generated(t, 300, 60))
+}
+
+// TestMemoChangesNoAnswerUnderRCPs is TestMemoChangesNoAnswer with RCPs
+// over the account whose Deny statements read the repository's tags and
+// the caller's ARN: they tie the identity side to the resource side.
+func TestMemoChangesNoAnswerUnderRCPs(t *testing.T) {
+	acct := generated(t, 200, 40)
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+		{"Sid":"PullOnlyTeamOne","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*","Condition":{"StringNotEquals":{"ecr:ResourceTag/team":"team-1"}}},
+		{"Sid":"DeleteOnlyAdmins","Effect":"Deny","Principal":"*","Action":["ecr:DeleteRepository","ecr:PutImage"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*1*"}}}]}`), "rcp.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct.RCPs, acct.RCPsKnown = []*estate.Policy{{Name: "rcp.json", Doc: doc}}, true
+	checkMemo(t, acct)
+}
+
+// checkMemo asks every question of the identity rules about acct twice,
+// with and without the memo, and requires the same answers.
+func checkMemo(t *testing.T, acct *estate.Account) {
+	t.Helper()
 	with := Build(acct, gen.OrgID, "", time.Time{})
 	without := Build(acct, gen.OrgID, "", time.Time{})
 	without.memo.off = true

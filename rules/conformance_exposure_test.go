@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/internal/conformance"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -70,7 +72,18 @@ func exposureCase(t *testing.T, f conformance.File) (conformance.ExposureCase, *
 		t.Fatal(err)
 	}
 	est := estate.New()
-	region := est.Account(c.Account).Region(c.Region)
+	acct := est.Account(c.Account)
+	// The account is a member account under the case's RCPs, one document
+	// per level (testdata/conformance/README.md, "rcps").
+	for i, raw := range c.RCPs {
+		doc, err := policy.Parse(raw, f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acct.RCPs = append(acct.RCPs, &estate.Policy{Name: fmt.Sprintf("rcp level %d", i+1), Doc: doc})
+	}
+	acct.RCPsKnown = c.RCPs != nil
+	region := acct.Region(c.Region)
 	if c.Repository != nil {
 		doc, err := policy.Parse(c.RepositoryPolicy, f.Path)
 		if err != nil {
@@ -165,4 +178,41 @@ func equalMaps(a, b map[string][]string) bool {
 		}
 	}
 	return true
+}
+
+// TestDisputedRCPPerimeterLeavesServices holds the disputed case
+// exposure/rcp-identity-perimeter-closes-public-policy to ecrguard's reading
+// (testdata/conformance/DISPUTED.md): the identity-perimeter RCP closes
+// everything public, and any AWS service, which it exempts, still pulls for
+// any customer (ECR010) besides ECR002.
+func TestDisputedRCPPerimeterLeavesServices(t *testing.T) {
+	var f conformance.File
+	for _, file := range conformance.Files(t, "exposure") {
+		if file.Name == "rcp-identity-perimeter-closes-public-policy" {
+			f = file
+		}
+	}
+	c, est, _ := exposureCase(t, f)
+	a := analysis.Analyze(est, caseSettings(t, c.Config))
+	res := rules.Check(a)
+	x := a.Exposure[0]
+	if !x.Public.Actions.Empty() || len(x.Accounts) != 0 {
+		t.Errorf("public %v, accounts %v: want nothing", catalog.Default().Names(x.Public.Actions), x.Accounts)
+	}
+	fired := map[string]bool{}
+	for _, fd := range res.Findings {
+		if exposureRules[fd.RuleID] {
+			fired[fd.RuleID] = true
+		}
+	}
+	if !fired["ECR002"] || !fired["ECR010"] || len(fired) != 2 {
+		t.Errorf("rules %v, want ECR002 and ECR010", fired)
+	}
+	anyService := false
+	for svc, acc := range x.Deputies {
+		anyService = anyService || exposure.AnyService(svc) && !acc.Actions.Empty()
+	}
+	if !anyService {
+		t.Errorf("deputies %v: want any AWS service", x.Deputies)
+	}
 }

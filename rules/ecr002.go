@@ -66,6 +66,8 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(granted.Intersect(x.Universe))
 			var restricts string
 			switch {
+			case !res.Public.Actions.Empty() && x.Public.Actions.Intersect(res.Public.Actions).Empty():
+				restricts = "nothing an outsider cannot satisfy; only the organization's resource control policies keep outsiders out (see the notes)"
 			case !res.Public.Actions.Empty():
 				restricts = "nothing an outsider cannot satisfy, so the statement is public (see ECR001)"
 			default:

@@ -54,6 +54,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
 				kind, who, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
+			f.Message += rcpHoles(x, who, acc.Actions)
 			trust := "trusted.accounts"
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"

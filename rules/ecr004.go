@@ -89,6 +89,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
 			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
+		f.Message += rcpHolesOutsiders(x, acts)
 		them := "them"
 		if len(f.Actions) == 1 {
 			them = "it"

@@ -13,7 +13,7 @@ var ecr011 = Rule{
 	Title:       "Invalid or dead policy element",
 	Severity:    High,
 	Scope:       ScopeValidation,
-	FiresWhen:   `a policy does not parse or does not validate: unknown ECR action names, malformed principals, wildcards inside principal ARNs, Allow with NotPrincipal, unknown condition operators, condition keys AWS does not define, principals of another partition, organization ids that cannot exist (^o-[a-z0-9]{10,32}$), ForAllValues on a single-valued key, elements that can never match; a policy that does not parse is named at each of its problems`,
+	FiresWhen:   `a policy does not parse or does not validate: unknown ECR action names, malformed principals, wildcards inside principal ARNs, Allow with NotPrincipal, unknown condition operators, condition keys AWS does not define, principals of another partition, organization ids that cannot exist (^o-[a-z0-9]{10,32}$), ForAllValues on a single-valued key, elements that can never match, an Allow in a custom resource control policy (only RCPFullAWSAccess may allow); a policy that does not parse is named at each of its problems`,
 	Description: `An element that does not mean what its author thinks is either a hole or a broken control; IAM rejects some of them outright.`,
 	Frameworks:  map[string][]string{"parliament": []string{"policy-validation"}, "access-analyzer": []string{"validate-policy"}},
 	Remediation: `Fix the element named in the finding; the message says what was expected.`,
@@ -76,6 +76,8 @@ func remediationFor(code string) string {
 		return "Remove the element, or move the grant to an identity policy: actions without a resource type (such as ecr:GetAuthorizationToken) must be granted there."
 	case "other-ecr-service":
 		return "Write the action with the prefix of the service the repository belongs to (ecr: for Amazon ECR, ecr-public: for ECR Public), or remove it: an action of the other service grants nothing here."
+	case "rcp-allow":
+		return "Remove the Allow from the resource control policy, or turn it into a Deny of what must not happen: AWS Organizations accepts an Allow only in RCPFullAWSAccess, which already sits at every level, and an RCP's Allow grants nothing."
 	case "allow-notprincipal":
 		return "Replace NotPrincipal with a Principal element naming who should have access."
 	case "wildcard-principal":

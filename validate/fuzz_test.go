@@ -18,7 +18,7 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, kind := range []Kind{RepositoryPolicy, RegistryPolicy, IdentityPolicy, BoundaryPolicy, SCP, PublicRepositoryPolicy} {
+		for _, kind := range []Kind{RepositoryPolicy, RegistryPolicy, IdentityPolicy, BoundaryPolicy, SCP, PublicRepositoryPolicy, RCP} {
 			for _, res := range []string{"", repoARN, "arn:aws-cn:ecr:cn-north-1:111122223333:repository/app", "arn:aws:ecr-public::111122223333:repository/tools", "not an arn"} {
 				for _, p := range Check(doc, kind, res) {
 					if p.Code == "" || p.Message == "" {

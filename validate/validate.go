@@ -27,6 +27,11 @@ const (
 	// PublicRepositoryPolicy is the policy of an ECR Public repository: it
 	// governs ecr-public actions.
 	PublicRepositoryPolicy
+	// RCP is a resource control policy: like a resource-based policy it
+	// names Principal "*", and like an SCP it governs many services and
+	// needs a Resource; a custom RCP may hold only Deny statements (AWS
+	// Organizations User Guide, "RCP syntax").
+	RCP
 )
 
 func (k Kind) resourceBased() bool {
@@ -46,6 +51,41 @@ func (k Kind) noun() string {
 		return "public repository"
 	}
 	return "repository"
+}
+
+// article names the kind with its article, for messages.
+func (k Kind) article() string {
+	switch k {
+	case SCP:
+		return "a service control policy"
+	case RCP:
+		return "a resource control policy"
+	case BoundaryPolicy:
+		return "a permissions boundary"
+	}
+	return "an identity policy"
+}
+
+// rcpEffect reports an Allow in an RCP that is not RCPFullAWSAccess's
+// Allow of every action on every resource to Principal "*", without
+// condition: AWS Organizations User Guide, "RCP syntax" (the effect Allow
+// is only supported for the RCPFullAWSAccess policy). ecrguard evaluates it
+// as AWS would treat an RCP's Allow: it grants nothing.
+func (c *checker) rcpEffect(s *policy.Statement, label string) {
+	if s.Effect != policy.Allow || isRCPFullAWSAccess(s) {
+		return
+	}
+	c.add(s.Pos, "rcp-allow", label, "%s is an Allow in a resource control policy: only RCPFullAWSAccess (Allow of \"*\" on \"*\" to Principal \"*\") may allow, a custom RCP may hold only Deny statements (AWS Organizations rejects it), and an RCP's Allow grants nothing", label)
+}
+
+// isRCPFullAWSAccess reports whether s is RCPFullAWSAccess's statement:
+// Allow, Principal "*", Action "*", Resource "*", nothing else.
+func isRCPFullAWSAccess(s *policy.Statement) bool {
+	star := func(vs []policy.Value) bool { return len(vs) == 1 && vs[0].Text == "*" && !vs[0].Unknown }
+	p := s.Principal
+	everyone := p != nil && (p.Wildcard || len(p.Entries) == 1 && p.Entries[0].Kind == policy.KindAWS && star([]policy.Value{p.Entries[0].Value}))
+	return s.Effect == policy.Allow && everyone && s.NotPrincipal == nil &&
+		star(s.Action) && s.NotAction == nil && star(s.Resource) && s.NotResource == nil && len(s.Conditions) == 0
 }
 
 // Problem is one invalid or dead element.
@@ -103,7 +143,9 @@ func (c *checker) add(pos policy.Pos, code, element, format string, args ...any)
 
 func (c *checker) statement(s *policy.Statement, vars bool) {
 	label := s.Label()
-	if c.kind.resourceBased() {
+	if c.kind == RCP {
+		c.rcpEffect(s, label)
+	} else if c.kind.resourceBased() {
 		if s.Principal == nil && s.NotPrincipal == nil {
 			c.add(s.Pos, "missing-principal", label, "%s has no Principal: a statement of a resource-based policy must name who it applies to, so this one matches nobody", label)
 		}
@@ -137,7 +179,7 @@ func (c *checker) statement(s *policy.Statement, vars bool) {
 		res = s.NotResource
 	}
 	if res == nil && !c.kind.resourceBased() {
-		c.add(s.Pos, "missing-resource", label, "%s has no Resource or NotResource, which an identity policy requires (IAM rejects it); ecrguard assumed it applies to every resource", label)
+		c.add(s.Pos, "missing-resource", label, "%s has no Resource or NotResource, which %s requires (AWS rejects it); ecrguard assumed it applies to every resource", label, c.kind.article())
 	}
 	for _, r := range res {
 		c.resourceValue(s, r, s.NotResource != nil)

@@ -18,7 +18,7 @@ type simulateOptions struct {
 	identity                    []string
 	resourcePolicy, boundary    string
 	session                     string
-	scps                        []string
+	scps, rcps                  []string
 	context                     []string
 	contextFile                 string
 	format                      string
@@ -30,8 +30,8 @@ func newSimulateCommand() *cobra.Command {
 		Use:   "simulate --action A --resource ARN --principal ARN [policy flags]",
 		Short: "Evaluate one request against policies, as AWS would",
 		Long: `simulate evaluates one request (principal, action, resource, context) against
-identity policies, a resource policy, a permissions boundary, SCPs and a
-session policy, with AWS's documented evaluation logic, and prints the
+identity policies, a resource policy, a permissions boundary, SCPs, RCPs and
+a session policy, with AWS's documented evaluation logic, and prints the
 decision and the statements that decided it.
 
 Each policy flag takes a file in any shape scan reads that holds one policy:
@@ -48,6 +48,15 @@ aws:PrincipalType, aws:username for users) are added to the context unless
 given. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
+
+--rcp gives the resource control policies over the resource's account, one
+file per level of the organization (root first, the account last). A Deny
+statement of any level that matches the request denies it, whoever makes it
+(the account's own principals, other accounts', AWS services), except a
+service-linked role; RCP Allow statements grant nothing and none is required
+(RCPFullAWSAccess sits at every level). A request for --resource '*' is to
+no resource and is not governed. Leave --rcp out for a resource of the
+organization's management account: RCPs do not govern it.
 
 Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error,
 or a decision that depends on a statement ecrguard cannot evaluate (an
@@ -77,6 +86,7 @@ unknown condition operator, a value unknown at scan time).`,
 	f.StringVar(&o.boundary, "boundary", "", "the caller's permissions boundary file")
 	f.StringVar(&o.session, "session-policy", "", "a session policy file of the caller's role session")
 	f.StringArrayVar(&o.scps, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
+	f.StringArrayVar(&o.rcps, "rcp", nil, "an RCP file over the resource's account, one per level of the hierarchy, root first (repeatable; a Deny in any denies)")
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
@@ -108,6 +118,9 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		return err
 	}
 	if ps.SCPs, err = load(o.scps...); err != nil {
+		return err
+	}
+	if ps.RCPs, err = load(o.rcps...); err != nil {
 		return err
 	}
 	for _, slot := range []struct {

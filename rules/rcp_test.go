@@ -1,0 +1,137 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+const (
+	rcpPublicPull = `{"Version":"2012-10-17","Statement":[{"Sid":"AnyonePulls","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`
+	rcpPerimeter  = `{"Version":"2012-10-17","Statement":[
+		{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+		{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*",
+		 "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}},
+		{"Sid":"EnforceConfusedDeputy","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*",
+		 "Condition":{"StringNotEqualsIfExists":{"aws:SourceOrgID":"o-a1b2c3d4e5"},"Bool":{"aws:PrincipalIsAWSService":"true"}}}]}`
+	rcpPlainHTTP = `{"Version":"2012-10-17","Statement":[
+		{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+		{"Sid":"DenyPlainHttp","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+)
+
+// rcpEstate is one account with a repository app under the RCPs given.
+func rcpEstate(t *testing.T, management bool, repoPolicy string, rcps ...string) *estate.Estate {
+	t.Helper()
+	est := estate.New()
+	acct := est.Account("111122223333")
+	acct.Management = management
+	for _, src := range rcps {
+		doc, err := policy.Parse([]byte(src), "rcp.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		acct.RCPs = append(acct.RCPs, &estate.Policy{Name: "rcp.json", Doc: doc})
+	}
+	acct.RCPsKnown = true
+	doc, err := policy.Parse([]byte(repoPolicy), "app.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct.Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc})
+	return est
+}
+
+func fired(res *rules.Result, id string) []rules.Finding {
+	var out []rules.Finding
+	for _, f := range res.Findings {
+		if f.RuleID == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// SPEC section 3, "Organization guardrails": an RCP Deny closes what the
+// repository policy opens, and the report names the RCP statement that
+// closed it; an RCP that leaves a hole is named in the finding. AWS
+// Organizations User Guide, "Resource control policies (RCPs)": RCPs do
+// not affect resources in the management account.
+func TestRCPFindingsAndNotes(t *testing.T) {
+	s := analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}
+	t.Run("closed", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, false, rcpPublicPull, rcpPerimeter), s)
+		if f := fired(res, "ECR001"); len(f) != 0 {
+			t.Errorf("ECR001 fired under the perimeter: %v", f[0].Message)
+		}
+		// What the perimeter exempts (AWS services) the confused-deputy
+		// statement denies.
+		if f := fired(res, "ECR010"); len(f) != 0 {
+			t.Errorf("ECR010 fired under the confused-deputy statement: %v", f[0].Message)
+		}
+		var notes []string
+		for _, n := range res.Notes {
+			notes = append(notes, n.Message)
+		}
+		all := strings.Join(notes, "\n")
+		for _, want := range []string{
+			"resource control policy rcp.json, EnforceOrgIdentities (statement #2) denies anyone outside the zone of trust pull",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("no note %q; notes:\n%s", want, all)
+			}
+		}
+	})
+	t.Run("ECR002 says the RCP, not the condition, keeps outsiders out", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, false, `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, rcpPerimeter), s)
+		f := fired(res, "ECR002")
+		if len(f) != 1 || !strings.Contains(f[0].Message, "only the organization's resource control policies keep outsiders out") {
+			t.Errorf("ECR002 findings %+v", f)
+		}
+	})
+	t.Run("a hole", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, false, rcpPublicPull, rcpPlainHTTP), s)
+		f := fired(res, "ECR001")
+		if len(f) != 1 {
+			t.Fatalf("ECR001 fired %d times", len(f))
+		}
+		want := "The resource control policy statement rcp.json, DenyPlainHttp (statement #2) mentions pull (BatchGetImage, GetDownloadUrlForLayer) but does not close it: its condition Bool aws:SecureTransport false does not hold for the outsider's request (aws:SecureTransport: true)."
+		if !strings.Contains(f[0].Message, want) {
+			t.Errorf("message %q\nwant it to contain %q", f[0].Message, want)
+		}
+	})
+	t.Run("management account", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, true, rcpPublicPull, rcpPerimeter), s)
+		if f := fired(res, "ECR001"); len(f) != 1 {
+			t.Errorf("ECR001 fired %d times for the management account's repository, which RCPs do not govern", len(f))
+		}
+	})
+	t.Run("an Allow in a custom RCP", func(t *testing.T) {
+		res := rules.Run(rcpEstate(t, false, rcpPublicPull, `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEcr","Effect":"Allow","Principal":"*","Action":"ecr:*","Resource":"*"}]}`), s)
+		f := fired(res, "ECR011")
+		if len(f) != 1 || f[0].Resource != "arn:aws:organizations::111122223333:rcp" || !strings.Contains(f[0].Message, "AllowEcr is an Allow in a resource control policy") {
+			t.Errorf("ECR011 findings %+v", f)
+		}
+		if len(fired(res, "ECR001")) != 1 {
+			t.Error("an RCP's Allow closed or changed what is public")
+		}
+	})
+}
+
+// An account whose RCPs could not be read says which conclusions assume
+// none.
+func TestUnknownRCPsNoted(t *testing.T) {
+	est := rcpEstate(t, false, rcpPublicPull)
+	est.Account("111122223333").RCPsKnown = false
+	est.Gaps = append(est.Gaps, estate.Gap{Source: "organizations:ListPoliciesForTarget", Account: "111122223333", Code: "AccessDeniedException", Message: "not authorized"})
+	res := rules.Run(est, analysis.Settings{})
+	for _, n := range res.Notes {
+		if strings.Contains(n.Message, "the exposure found on arn:aws:ecr:us-east-1:111122223333:repository/app assumes no RCP") {
+			return
+		}
+	}
+	t.Errorf("no note naming the conclusions that assume no RCP; notes: %v", res.Notes)
+}
