@@ -114,6 +114,19 @@ type Account struct {
 	Public []*PublicRepository
 }
 
+// PublicRepository returns the account's ECR Public repository named name,
+// creating it.
+func (a *Account) PublicRepository(name string) *PublicRepository {
+	for _, p := range a.Public {
+		if p.Name == name {
+			return p
+		}
+	}
+	p := &PublicRepository{Name: name, Account: a.ID, ARN: PublicRepositoryARN(a.ID, name)}
+	a.Public = append(a.Public, p)
+	return p
+}
+
 // Region returns the account's region name, creating it.
 func (a *Account) Region(name string) *Region {
 	if name == "" {
@@ -161,7 +174,9 @@ func (a *Account) merge(o *Account, e *Estate) {
 	}
 	a.Management = a.Management || o.Management
 	a.Detached = append(a.Detached, o.Detached...)
-	a.Public = append(a.Public, o.Public...)
+	for _, op := range o.Public {
+		a.PublicRepository(op.Name).merge(op, e)
+	}
 }
 
 // Region is one ECR registry: an account's repositories in one region.
@@ -211,6 +226,12 @@ func (r *Region) Repositories() []*Repository {
 // RepositoryARN builds a private repository's ARN.
 func RepositoryARN(region, account, name string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, account, name)
+}
+
+// PublicRepositoryARN builds an ECR Public repository's ARN, which names
+// no region.
+func PublicRepositoryARN(account, name string) string {
+	return "arn:aws:ecr-public::" + account + ":repository/" + name
 }
 
 // TemplateARN names a repository creation template in reports (the ARN
