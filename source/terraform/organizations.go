@@ -1,0 +1,105 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// Organization policy types that limit ECR access.
+const (
+	typeSCP = "SERVICE_CONTROL_POLICY"
+	typeRCP = "RESOURCE_CONTROL_POLICY"
+)
+
+// orgAttachment applies the aws_organizations_policy that r, an
+// aws_organizations_policy_attachment, attaches, when it is an SCP or an
+// RCP attached to the scanned account or to the organization root: each
+// such attachment is one level of the hierarchy. An SCP level gets AWS's
+// default FullAWSAccess beside it, so that only its Deny statements take
+// effect; an RCP is kept as written (RCPFullAWSAccess sits at every level,
+// so only its Deny statements change an answer). A policy attached to an
+// OU, to another account or to a target not known until apply is not
+// applied, with a note: both kinds only take access away, so leaving one
+// out is the worst case.
+func (b *builder) orgAttachment(r rsrc) {
+	pid := r.obj.str("policy_id")
+	var pr rsrc
+	found := false
+	if addr := r.obj.ref("policy_id"); addr != "" {
+		pr, found = b.orgPolicy[addr]
+	}
+	if !found {
+		b.note(pid.pos, fmt.Sprintf("%s attaches a policy (%s) this configuration does not define; not applied", r.addr, pid.text))
+		return
+	}
+	typ := pr.obj.str("type")
+	switch {
+	case !typ.set:
+		// The provider's default type.
+		typ.text = typeSCP
+	case !typ.known:
+		b.note(r.obj.pos(), fmt.Sprintf("%s attaches %s, whose type (%s) is not known until apply; not applied (an SCP or an RCP only takes access away)", r.addr, pr.addr, typ.text))
+		return
+	case typ.text != typeSCP && typ.text != typeRCP:
+		return
+	}
+	label := "SCP"
+	if typ.text == typeRCP {
+		label = "RCP"
+	}
+	if !b.attachedHere(r) {
+		tg := r.obj.str("target_id")
+		why := "which is not the scanned account or the organization root"
+		switch {
+		case strings.HasPrefix(tg.text, "ou-") || strings.Contains(r.obj.ref("target_id"), "aws_organizations_organizational_unit."):
+			why = "an organizational unit, which the configuration does not show to be above the scanned account"
+		case !tg.known:
+			why = "a target not known until apply"
+		}
+		b.note(tg.pos, fmt.Sprintf("%s attaches %s %s to %s, %s; not applied", r.addr, label, pr.addr, tg.text, why))
+		return
+	}
+	p, ok := b.document(pr, "content", pr.addr+" via "+r.addr, "")
+	if !ok || p == nil {
+		return
+	}
+	a := b.est.Account(b.account)
+	if typ.text == typeRCP {
+		a.RCPs = append(a.RCPs, p)
+		a.RCPsKnown = true
+		return
+	}
+	a.SCPs = append(a.SCPs, withFullAWSAccess(p, r.obj.pos()))
+	a.SCPsKnown = true
+}
+
+// attachedHere reports whether the attachment r targets the scanned
+// account or the organization root.
+func (b *builder) attachedHere(r rsrc) bool {
+	tg := r.obj.str("target_id")
+	switch {
+	case tg.known && b.account != "" && tg.text == b.account:
+		return true
+	case tg.known && strings.HasPrefix(tg.text, "r-"):
+		return true
+	case !tg.known:
+		return strings.Contains(r.obj.ref("target_id"), "aws_organizations_organization.")
+	}
+	return false
+}
+
+// withFullAWSAccess returns p, one SCP level, with AWS's FullAWSAccess
+// (Allow * on *) assumed attached beside it, placed at.
+func withFullAWSAccess(p *estate.Policy, at policy.Pos) *estate.Policy {
+	doc := *p.Doc
+	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
+		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
+		Action:   []policy.Value{{Text: "*", Pos: at}},
+		Resource: []policy.Value{{Text: "*", Pos: at}},
+		Pos:      at, Index: len(p.Doc.Statements),
+	})
+	return &estate.Policy{Name: p.Name + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source}
+}
