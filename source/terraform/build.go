@@ -32,6 +32,9 @@ type builder struct {
 	groupAddr  map[string]*estate.Group
 	policyAddr map[string]string // aws_iam_policy address → ARN
 	orgPolicy  map[string]rsrc
+	// orgNodes are the organization's accounts and OUs the configuration
+	// defines, for the OUs above the scanned account.
+	orgNodes []rsrc
 }
 
 func newBuilder(est *estate.Estate, account string, gapf func(estate.Gap), notef func(string, string)) *builder {
@@ -76,6 +79,8 @@ func (b *builder) build(rs []rsrc) {
 			b.managedPolicy(r)
 		case "aws_organizations_policy":
 			b.orgPolicy[r.addr] = r
+		case "aws_organizations_account", "aws_organizations_organizational_unit":
+			b.orgNodes = append(b.orgNodes, r)
 		case "aws_ecrpublic_repository":
 			b.publicRepository(r)
 		}

@@ -170,3 +170,55 @@ func TestTerraformJSONNewResources(t *testing.T) {
 		t.Errorf("public repositories %+v", a.Public)
 	}
 }
+
+// ouPlan is a plan of an existing organization: account 111122223333 in
+// OU ou-ab12-prod, below OU ou-ab12-work, below the root; an RCP attached
+// to ou-ab12-work (above the account) and one to ou-ab12-dev (not above).
+const ouPlan = `{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_organizations_account.app", "mode": "managed", "type": "aws_organizations_account", "name": "app",
+     "values": {"id": "111122223333", "name": "app", "email": "aws+app@example.com", "parent_id": "ou-ab12-prod"}},
+    {"address": "aws_organizations_organizational_unit.prod", "mode": "managed", "type": "aws_organizations_organizational_unit", "name": "prod",
+     "values": {"id": "ou-ab12-prod", "name": "prod", "parent_id": "ou-ab12-work"}},
+    {"address": "aws_organizations_organizational_unit.work", "mode": "managed", "type": "aws_organizations_organizational_unit", "name": "work",
+     "values": {"id": "ou-ab12-work", "name": "workloads", "parent_id": "r-ab12"}},
+    {"address": "aws_organizations_organizational_unit.dev", "mode": "managed", "type": "aws_organizations_organizational_unit", "name": "dev",
+     "values": {"id": "ou-ab12-dev", "name": "dev", "parent_id": "ou-ab12-work"}},
+    {"address": "aws_organizations_policy.deny", "mode": "managed", "type": "aws_organizations_policy", "name": "deny",
+     "values": {"id": "p-deny1", "name": "deny", "type": "RESOURCE_CONTROL_POLICY",
+       "content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"ecr:DeleteRepository\",\"Resource\":\"*\"}]}"}},
+    {"address": "aws_organizations_policy_attachment.work", "mode": "managed", "type": "aws_organizations_policy_attachment", "name": "work",
+     "values": {"id": "ou-ab12-work:p-deny1", "policy_id": "p-deny1", "target_id": "ou-ab12-work"}},
+    {"address": "aws_organizations_policy_attachment.dev", "mode": "managed", "type": "aws_organizations_policy_attachment", "name": "dev",
+     "values": {"id": "ou-ab12-dev:p-deny1", "policy_id": "p-deny1", "target_id": "ou-ab12-dev"}}
+  ]}},
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_organizations_policy_attachment.work", "mode": "managed", "type": "aws_organizations_policy_attachment", "name": "work",
+     "expressions": {"policy_id": {"references": ["aws_organizations_policy.deny.id", "aws_organizations_policy.deny"]}, "target_id": {"references": ["aws_organizations_organizational_unit.work.id", "aws_organizations_organizational_unit.work"]}}},
+    {"address": "aws_organizations_policy_attachment.dev", "mode": "managed", "type": "aws_organizations_policy_attachment", "name": "dev",
+     "expressions": {"policy_id": {"references": ["aws_organizations_policy.deny.id", "aws_organizations_policy.deny"]}, "target_id": {"references": ["aws_organizations_organizational_unit.dev.id", "aws_organizations_organizational_unit.dev"]}}}
+  ]}}
+}`
+
+// TestPlanOUAboveTheAccount: a plan that knows the account's place in the
+// organization applies a policy attached to an OU above it, and only that
+// one (Organizations User Guide, "RCP evaluation": any RCP from the root
+// through each OU in the direct path to the account can deny).
+func TestPlanOUAboveTheAccount(t *testing.T) {
+	est, err := LoadPlan([]byte(ouPlan), "plan.json", Options{Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := est.Account(acct)
+	if len(a.RCPs) != 1 || !strings.Contains(a.RCPs[0].Name, "aws_organizations_policy_attachment.work") {
+		t.Fatalf("RCP levels %+v, want the one on ou-ab12-work", a.RCPs)
+	}
+	found := false
+	for _, n := range est.Notes {
+		found = found || strings.Contains(n.Message, "aws_organizations_policy_attachment.dev attaches RCP aws_organizations_policy.deny to ou-ab12-dev, an organizational unit, which the configuration does not show to be above the scanned account")
+	}
+	if !found {
+		t.Errorf("notes %v", est.Notes)
+	}
+}
