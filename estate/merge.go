@@ -184,13 +184,7 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 // merge merges o, the same ECR Public repository read from another input,
 // into p, as two inputs of a private repository merge.
 func (p *PublicRepository) merge(o *PublicRepository, e *Estate) {
-	keep, other, conflict := resolvePolicy(
-		policyClaim{p.PolicyState, p.Policy, p.Source},
-		policyClaim{o.PolicyState, o.Policy, o.Source})
-	if conflict {
-		e.AddGap(conflictGap(p.Account, "", p.ARN, "the policy of ECR Public repository "+p.Name, keep, other))
-	}
-	p.Policy, p.PolicyState = keep.p, keep.state
+	p.mergeSlot(p.Source, o.PolicySlot, o.Source, e, p.Account, "", p.ARN, "the policy of ECR Public repository "+p.Name)
 	if !p.Source.IsValid() {
 		p.Source = o.Source
 	}
