@@ -246,6 +246,22 @@ func RegistryARN(region, account string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:registry", region, account)
 }
 
+// WithFullAWSAccess returns p, the policies of one SCP level, with AWS's
+// FullAWSAccess (Allow * on *) assumed attached beside them, placed at at.
+// AWS attaches FullAWSAccess at every level by default; a level read
+// without any Allow would otherwise deny every request and hide every
+// finding (docs/semantics.md). The sources add it where an input shows a
+// level's Deny statements but not its Allow ones, and say so.
+func WithFullAWSAccess(p *Policy, at policy.Pos) *Policy {
+	doc := *p.Doc
+	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
+		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
+		Action: []policy.Value{{Text: "*", Pos: at}}, Resource: []policy.Value{{Text: "*", Pos: at}},
+		Pos: at, Index: len(p.Doc.Statements),
+	})
+	return &Policy{Name: p.Name + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source}
+}
+
 // PolicyState says what is known about a resource's policy.
 type PolicyState uint8
 

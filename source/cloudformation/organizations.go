@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 )
 
 // orgPolicy applies an AWS::Organizations::Policy of type
@@ -52,12 +51,6 @@ func (b *cfnBuilder) orgPolicy(r *resource) {
 		a.RCPsKnown = true
 		return
 	}
-	doc := *p.Doc
-	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
-		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
-		Action: []policy.Value{{Text: "*", Pos: r.pos}}, Resource: []policy.Value{{Text: "*", Pos: r.pos}},
-		Pos: r.pos, Index: len(p.Doc.Statements),
-	})
-	a.SCPs = append(a.SCPs, &estate.Policy{Name: r.id + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source})
+	a.SCPs = append(a.SCPs, estate.WithFullAWSAccess(p, r.pos))
 	a.SCPsKnown = true
 }

@@ -192,7 +192,7 @@ func (l *Reader) finishOrgs() {
 			continue
 		}
 		if !hasAllow(p.Doc) {
-			p = withFullAWSAccess(p)
+			p = estate.WithFullAWSAccess(p, p.Source)
 			l.note(docs[0].file, fmt.Sprintf("no SCP at %s allows anything: ecrguard assumes AWS's FullAWSAccess is attached there, as AWS attaches it by default (without an Allow at a level every request is denied); give the level's Allow SCPs to judge it as it is", where))
 		}
 		acct.SCPs = append(acct.SCPs, p)
@@ -301,19 +301,6 @@ func hasAllow(doc *policy.Document) bool {
 		}
 	}
 	return false
-}
-
-// withFullAWSAccess returns p with AWS's FullAWSAccess statement (Allow *
-// on *) added, placed at p's start, as the IaC readers add it.
-func withFullAWSAccess(p *estate.Policy) *estate.Policy {
-	doc := *p.Doc
-	at := p.Source
-	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
-		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
-		Action: []policy.Value{{Text: "*", Pos: at}}, Resource: []policy.Value{{Text: "*", Pos: at}},
-		Pos: at, Index: len(p.Doc.Statements),
-	})
-	return &estate.Policy{Name: p.Name + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source}
 }
 
 // describePolicy reads the output of aws organizations describe-policy:

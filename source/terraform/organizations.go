@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 )
 
 // Organization policy types that limit ECR access.
@@ -74,7 +73,7 @@ func (b *builder) orgAttachment(r rsrc) {
 		a.RCPsKnown = true
 		return
 	}
-	a.SCPs = append(a.SCPs, withFullAWSAccess(p, r.obj.pos()))
+	a.SCPs = append(a.SCPs, estate.WithFullAWSAccess(p, r.obj.pos()))
 	a.SCPsKnown = true
 }
 
@@ -133,17 +132,4 @@ func (b *builder) above() map[string]bool {
 		}
 	}
 	return out
-}
-
-// withFullAWSAccess returns p, one SCP level, with AWS's FullAWSAccess
-// (Allow * on *) assumed attached beside it, placed at.
-func withFullAWSAccess(p *estate.Policy, at policy.Pos) *estate.Policy {
-	doc := *p.Doc
-	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
-		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
-		Action:   []policy.Value{{Text: "*", Pos: at}},
-		Resource: []policy.Value{{Text: "*", Pos: at}},
-		Pos:      at, Index: len(p.Doc.Statements),
-	})
-	return &estate.Policy{Name: p.Name + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source}
 }
