@@ -114,6 +114,19 @@ type Account struct {
 	Public []*PublicRepository
 }
 
+// PublicRepository returns the account's ECR Public repository named name,
+// creating it.
+func (a *Account) PublicRepository(name string) *PublicRepository {
+	for _, p := range a.Public {
+		if p.Name == name {
+			return p
+		}
+	}
+	p := &PublicRepository{Name: name, Account: a.ID, ARN: PublicRepositoryARN(a.ID, name)}
+	a.Public = append(a.Public, p)
+	return p
+}
+
 // Region returns the account's region name, creating it.
 func (a *Account) Region(name string) *Region {
 	if name == "" {
@@ -161,7 +174,9 @@ func (a *Account) merge(o *Account, e *Estate) {
 	}
 	a.Management = a.Management || o.Management
 	a.Detached = append(a.Detached, o.Detached...)
-	a.Public = append(a.Public, o.Public...)
+	for _, op := range o.Public {
+		a.PublicRepository(op.Name).merge(op, e)
+	}
 }
 
 // Region is one ECR registry: an account's repositories in one region.
@@ -213,6 +228,12 @@ func RepositoryARN(region, account, name string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", region, account, name)
 }
 
+// PublicRepositoryARN builds an ECR Public repository's ARN, which names
+// no region.
+func PublicRepositoryARN(account, name string) string {
+	return "arn:aws:ecr-public::" + account + ":repository/" + name
+}
+
 // TemplateARN names a repository creation template in reports (the ARN
 // AWS gives it: repository-creation-template/PREFIX, ROOT for the default
 // template).
@@ -223,6 +244,22 @@ func TemplateARN(region, account, prefix string) string {
 // RegistryARN names a private registry in reports (docs/rules).
 func RegistryARN(region, account string) string {
 	return fmt.Sprintf("arn:aws:ecr:%s:%s:registry", region, account)
+}
+
+// WithFullAWSAccess returns p, the policies of one SCP level, with AWS's
+// FullAWSAccess (Allow * on *) assumed attached beside them, placed at at.
+// AWS attaches FullAWSAccess at every level by default; a level read
+// without any Allow would otherwise deny every request and hide every
+// finding (docs/semantics.md). The sources add it where an input shows a
+// level's Deny statements but not its Allow ones, and say so.
+func WithFullAWSAccess(p *Policy, at policy.Pos) *Policy {
+	doc := *p.Doc
+	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
+		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
+		Action: []policy.Value{{Text: "*", Pos: at}}, Resource: []policy.Value{{Text: "*", Pos: at}},
+		Pos: at, Index: len(p.Doc.Statements),
+	})
+	return &Policy{Name: p.Name + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source}
 }
 
 // PolicyState says what is known about a resource's policy.

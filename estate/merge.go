@@ -181,6 +181,15 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 	g.Replication = append(g.Replication, o.Replication...)
 }
 
+// merge merges o, the same ECR Public repository read from another input,
+// into p, as two inputs of a private repository merge.
+func (p *PublicRepository) merge(o *PublicRepository, e *Estate) {
+	p.mergeSlot(p.Source, o.PolicySlot, o.Source, e, p.Account, "", p.ARN, "the policy of ECR Public repository "+p.Name)
+	if !p.Source.IsValid() {
+		p.Source = o.Source
+	}
+}
+
 func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
 	t.mergeSlot(t.Source, o.PolicySlot, o.Source, e, t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix)
 	for _, f := range o.AppliedFor {

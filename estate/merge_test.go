@@ -150,3 +150,37 @@ func TestMergeRegistryAndTags(t *testing.T) {
 		t.Errorf("merging the same again added gaps: %v", e.Gaps[n:])
 	}
 }
+
+// TestMergePublicRepositories: an ECR Public repository read by two inputs
+// is one repository, merged as a private one is.
+func TestMergePublicRepositories(t *testing.T) {
+	doc := func(action string) *policy.Document {
+		d, err := policy.Parse([]byte(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"`+action+`"}]}`), "p.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one := func(d *policy.Document) *Estate {
+		e := New()
+		p := e.Account("111122223333").PublicRepository("tools")
+		if d != nil {
+			p.SetPolicy(&Policy{Name: "public tools", Doc: d})
+		}
+		return e
+	}
+	e := one(nil)
+	e.Merge(one(doc("ecr-public:PutImage")))
+	e.Merge(one(doc("ecr-public:PutImage")))
+	a := e.Lookup("111122223333")
+	if len(a.Public) != 1 || a.Public[0].PolicyState != HasPolicy || len(e.Gaps) != 0 {
+		t.Fatalf("public %+v, gaps %v: want one repository with its policy, no gap", a.Public, e.Gaps)
+	}
+	if a.Public[0].ARN != "arn:aws:ecr-public::111122223333:repository/tools" {
+		t.Errorf("ARN %s", a.Public[0].ARN)
+	}
+	e.Merge(one(doc("ecr-public:DeleteRepository")))
+	if len(a.Public) != 1 || len(e.Gaps) != 1 || e.Gaps[0].Code != GapConflictingInputs {
+		t.Errorf("different policies: public %d, gaps %v; want one conflict", len(a.Public), e.Gaps)
+	}
+}

@@ -286,8 +286,12 @@ With no PATH and no --aws it scans the current folder. Inputs:
   documents (file name = repository name; --account names the owner),
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
   NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
-  organizations describe-policy (SCPs) or raw SCPs in a folder scps/, and
-  ecrguard snapshots (written by 'ecrguard collect').
+  organizations describe-policy (SCPs and RCPs) or raw ones in folders
+  scps/ and rcps/ (numbered folders in them are levels from the root down:
+  scps/1-root/, scps/2-ou-prod/), describe-repository-creation-templates,
+  ecr-public describe-repositories and get-repository-policy (saved as
+  NAME.public-policy.json or in a folder ecr-public/), and ecrguard
+  snapshots (written by 'ecrguard collect').
 Infrastructure as code, in the same walk:
   Terraform modules (.tf and .tf.json, with variable defaults,
   terraform.tfvars and *.auto.tfvars; local child modules; files read by

@@ -139,6 +139,8 @@ func (t *tmpl) build() {
 			b.replication(r)
 		case "AWS::ECR::RepositoryCreationTemplate":
 			b.creationTemplate(r)
+		case "AWS::ECR::PublicRepository":
+			b.publicRepository(r)
 		case "AWS::IAM::Role":
 			b.role(r)
 		case "AWS::IAM::User":
@@ -161,7 +163,7 @@ func (t *tmpl) build() {
 		case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
 			b.singlePolicy(r)
 		case "AWS::Organizations::Policy":
-			b.scp(r)
+			b.orgPolicy(r)
 		}
 	}
 	if b.iam != nil {
@@ -212,23 +214,7 @@ func (b *cfnBuilder) repository(r *resource) {
 		repo.EncryptionType = s.text
 	}
 	repo.Tags, repo.TagsKnown = t.tags(r.props.get("Tags"))
-	b.repoPolicy(r, repo, "RepositoryPolicyText", "RepositoryPolicyText of "+r.id)
-}
-
-// repoPolicy sets repo's policy from the property prop of r: none when it
-// is absent, unread when it is a gap.
-func (b *cfnBuilder) repoPolicy(r *resource, repo *estate.Repository, prop, name string) {
-	pn := r.props.get(prop)
-	if pn == nil {
-		repo.SetPolicy(nil)
-		return
-	}
-	pol, ok := b.t.document(r, pn, name, repo.ARN)
-	if !ok {
-		repo.Policy, repo.PolicyState = nil, estate.Unread
-		return
-	}
-	repo.SetPolicy(pol)
+	b.setPolicy(&repo.PolicySlot, r, "RepositoryPolicyText", "RepositoryPolicyText of "+r.id, repo.ARN)
 }
 
 // nestedStack reports that a nested stack's template is not read: the
@@ -296,26 +282,6 @@ func (b *cfnBuilder) replication(r *resource) {
 			b.region.Registry.Replication = append(b.region.Registry.Replication, rd)
 		}
 	}
-}
-
-// creationTemplate reports a repository creation template's policy on a
-// repository named PREFIX/* (or * for ROOT).
-func (b *cfnBuilder) creationTemplate(r *resource) {
-	t := b.t
-	p := t.str(r.props.get("Prefix"))
-	name := r.id + "/*"
-	switch {
-	case p.known && p.text == "ROOT":
-		name = "*"
-	case p.known:
-		name = strings.TrimSuffix(p.text, "/") + "/*"
-	default:
-		t.note(r.pos, fmt.Sprintf("the prefix of %s is not known; its policy is reported on %q", r.id, name))
-	}
-	repo := b.region.Repository(name)
-	repo.Source = r.pos
-	repo.Tags, repo.TagsKnown = t.tags(r.props.get("ResourceTags"))
-	b.repoPolicy(r, repo, "RepositoryPolicy", "RepositoryPolicy of "+r.id+" (repositories created under "+name+")")
 }
 
 // inline reads a Policies list ([{PolicyName, PolicyDocument}]).
@@ -603,42 +569,4 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// scp applies an AWS::Organizations::Policy of type SERVICE_CONTROL_POLICY
-// whose TargetIds include the scanned account or a root (r-...). As in the
-// Terraform reader, AWS's FullAWSAccess is assumed attached at its level,
-// so that only its Deny statements take effect; SCPs on OUs or other
-// accounts are not applied (the worst case: SCPs only take away).
-func (b *cfnBuilder) scp(r *resource) {
-	t := b.t
-	if typ := t.str(r.props.get("Type")); !typ.known || typ.text != "SERVICE_CONTROL_POLICY" {
-		if typ.known && typ.text == "RESOURCE_CONTROL_POLICY" {
-			t.note(r.pos, fmt.Sprintf("%s is a resource control policy, which ecrguard does not model", r.id))
-		}
-		return
-	}
-	applies := false
-	for _, s := range t.strs(r.props.get("TargetIds")) {
-		if s.known && (strings.HasPrefix(s.text, "r-") || (t.account != "" && s.text == t.account)) {
-			applies = true
-		}
-	}
-	if !applies {
-		t.note(r.pos, fmt.Sprintf("%s is not attached to the scanned account or the organization root; not applied", r.id))
-		return
-	}
-	p, ok := t.document(r, r.props.get("Content"), r.id, "")
-	if !ok || p == nil {
-		return
-	}
-	doc := *p.Doc
-	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
-		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
-		Action: []policy.Value{{Text: "*", Pos: r.pos}}, Resource: []policy.Value{{Text: "*", Pos: r.pos}},
-		Pos: r.pos, Index: len(p.Doc.Statements),
-	})
-	a := t.est.Account(t.account)
-	a.SCPs = append(a.SCPs, &estate.Policy{Name: r.id + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source})
-	a.SCPsKnown = true
 }

@@ -26,6 +26,8 @@ func FuzzLoadTemplate(f *testing.F) {
 		"Mappings: {M: {a: {b: [1, 2]}}}\nResources:\n  R: {Type: AWS::ECR::Repository, Properties: {RepositoryName: !Select [0, !FindInMap [M, a, b]]}}\n",
 		"x: &a {Type: AWS::IAM::User}\nResources:\n  U:\n    <<: *a\n    Properties: {Groups: [!GetAtt G.Arn]}\n",
 		`{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Fn::Sub": ["{\"Statement\": ${S}}", {"S": "[]"}]}}}}}`,
+		// An RCP, a creation template and an ECR Public repository.
+		"Parameters: {T: {Type: String}}\nResources:\n  P:\n    Type: AWS::Organizations::Policy\n    Properties: {Type: !Ref T, TargetIds: [r-ab12], Content: {Statement: [{Effect: Deny, Principal: '*', Action: 'ecr:*', Resource: '*'}]}}\n  C:\n    Type: AWS::ECR::RepositoryCreationTemplate\n    Properties: {Prefix: !Ref T, AppliedFor: [REPLICATION, !Ref T], RepositoryPolicy: '{\"Statement\": []}'}\n  R:\n    Type: AWS::ECR::PublicRepository\n    Properties: {RepositoryPolicyText: !Sub '{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"${T}\", \"Action\": \"ecr-public:*\"}]}'}\n",
 	} {
 		f.Add([]byte(s))
 	}

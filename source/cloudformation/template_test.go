@@ -367,19 +367,123 @@ Resources:
 	}
 }
 
+// TestCreationTemplate reads AWS::ECR::RepositoryCreationTemplate into the
+// template of its Prefix (CloudFormation Template Reference,
+// "AWS::ECR::RepositoryCreationTemplate": RepositoryPolicy is a string).
 func TestCreationTemplate(t *testing.T) {
 	est := load(t, `
+Parameters:
+  Use: {Type: String}
 Resources:
   Tmpl:
     Type: AWS::ECR::RepositoryCreationTemplate
     Properties:
       Prefix: prod
-      AppliedFor: [PULL_THROUGH_CACHE]
+      AppliedFor: [PULL_THROUGH_CACHE, !Ref Use, CREATE_ON_PUSH]
       RepositoryPolicy: '{"Version": "2012-10-17", "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}'
+  Root:
+    Type: AWS::ECR::RepositoryCreationTemplate
+    Properties:
+      Prefix: ROOT
+      AppliedFor: [REPLICATION]
+`, Options{Account: acct, Region: "eu-west-1"})
+	reg := est.Account(acct).Region("eu-west-1")
+	if len(reg.Repositories()) != 0 {
+		t.Errorf("templates read as repositories: %v", reg.Repositories())
+	}
+	tp := reg.Template("prod")
+	if tp.PolicyState != estate.HasPolicy || tp.Policy.Doc.Statements[0].Pos.String() != "t.yaml:10:66" || tp.Source.String() != "t.yaml:5:3" {
+		t.Fatalf("template prod: state %d at %s, policy %+v", tp.PolicyState, tp.Source, tp.Policy)
+	}
+	if strings.Join(tp.AppliedFor, ",") != "CREATE_ON_PUSH,PULL_THROUGH_CACHE" || tp.ARN != "arn:aws:ecr:eu-west-1:111122223333:repository-creation-template/prod" {
+		t.Errorf("template prod: appliedFor %v, %s", tp.AppliedFor, tp.ARN)
+	}
+	if !hasNote(est, "a use of Tmpl in AppliedFor") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	if st := reg.Template(estate.RootPrefix).PolicyState; st != estate.NoPolicy {
+		t.Errorf("ROOT: state %d, want no policy", st)
+	}
+}
+
+// TestPublicRepository reads AWS::ECR::PublicRepository and its
+// RepositoryPolicyText (an object or a JSON string).
+func TestPublicRepository(t *testing.T) {
+	est := load(t, `{
+  "Resources": {
+    "Tools": {
+      "Type": "AWS::ECR::PublicRepository",
+      "Properties": {
+        "RepositoryName": "tools",
+        "RepositoryPolicyText": {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "Push", "Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/ci"}}, "Action": ["ecr-public:PutImage"]}
+          ]
+        }
+      }
+    },
+    "Site": {"Type": "AWS::ECR::PublicRepository"}
+  }
+}`, Options{Account: acct})
+	a := est.Account(acct)
+	if len(a.Public) != 2 || len(est.Gaps) != 0 {
+		t.Fatalf("public %+v, gaps %v", a.Public, est.Gaps)
+	}
+	tools, site := a.Public[0], a.Public[1]
+	if tools.Name != "tools" {
+		tools, site = site, tools
+	}
+	if tools.Name != "tools" || tools.PolicyState != estate.HasPolicy || tools.Source.String() != "t.yaml:3:5" || tools.Policy.Doc.Statements[0].Pos.String() != "t.yaml:10:13" {
+		t.Errorf("tools: %+v at %s", tools, tools.Source)
+	}
+	if p := iacdoctest.Principals(tools.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != "arn:aws:iam::111122223333:role/ci" {
+		t.Errorf("principals %+v", p)
+	}
+	if site.PolicyState != estate.NoPolicy || !strings.HasPrefix(site.Name, "<") || !hasNote(est, "Site has no RepositoryName") {
+		t.Errorf("site: %+v, notes %v", site, est.Notes)
+	}
+}
+
+// TestRCP: an AWS::Organizations::Policy of type RESOURCE_CONTROL_POLICY on
+// the account or the root is one level, as written (Organizations User
+// Guide, "RCP syntax": only RCPFullAWSAccess allows); one on an OU only
+// is not applied.
+func TestRCP(t *testing.T) {
+	est := load(t, `
+Resources:
+  Perimeter:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Name: identity-perimeter
+      Type: RESOURCE_CONTROL_POLICY
+      TargetIds: [r-ab12, "111122223333"]
+      Content:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: EnforceOrgIdentities
+            Effect: Deny
+            Principal: "*"
+            Action: "ecr:*"
+            Resource: "*"
+            Condition: {StringNotEqualsIfExists: {"aws:PrincipalOrgID": o-exampleorgid}}
+  OnlyOU:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Name: ou-only
+      Type: RESOURCE_CONTROL_POLICY
+      TargetIds: [ou-ab12-11111111]
+      Content: {Version: "2012-10-17", Statement: [{Effect: Deny, Principal: "*", Action: "ecr:*", Resource: "*"}]}
 `, Options{Account: acct})
-	r := findRepo(t, est, "prod/*")
-	if s := iacdoctest.Statement(t, r, "Public"); s.Pos.String() != "t.yaml:8:66" {
-		t.Errorf("statement at %s", s.Pos)
+	a := est.Account(acct)
+	if !a.RCPsKnown || len(a.RCPs) != 1 || a.SCPsKnown {
+		t.Fatalf("RCPs %+v (known %v), SCPs known %v", a.RCPs, a.RCPsKnown, a.SCPsKnown)
+	}
+	if d := a.RCPs[0].Doc; len(d.Statements) != 1 || d.Statements[0].Sid != "EnforceOrgIdentities" || d.Statements[0].Pos.String() != "t.yaml:12:13" {
+		t.Errorf("RCP %s at %s", a.RCPs[0].Name, d.Statements[0].Pos)
+	}
+	if !hasNote(est, "OnlyOU (RCP) is not attached to the scanned account or the organization root; not applied") {
+		t.Errorf("notes %v", est.Notes)
 	}
 }
 
@@ -709,4 +813,14 @@ Resources:
 	if r := findRepo(t, est, "app"); len(r.Policy.Doc.Statements) != 2 || r.Policy.Doc.Statements[1].Sid != "OnlyDev" {
 		t.Errorf("app: %+v", r.Policy.Doc.Statements)
 	}
+}
+
+// hasNote reports whether a note of est contains substr.
+func hasNote(est *estate.Estate, substr string) bool {
+	for _, n := range est.Notes {
+		if strings.Contains(n.Message, substr) {
+			return true
+		}
+	}
+	return false
 }

@@ -32,7 +32,8 @@ var (
 // get-repository-policy and get-registry-policy are what they say: the
 // repository or registry was read, and has no policy (as `ecrguard
 // collect` records them). Any other error is a Gap naming the AWS error
-// code: what the call would have read was not.
+// code: what the call would have read was not. In a file of ECR Public
+// policies (isPublicPolicyFile) "no policy" is an ECR Public repository's.
 func (l *Reader) cliError(in *input) bool {
 	text := bytes.TrimSpace(in.data)
 	if len(text) == 0 || bytes.ContainsAny(text, "\r\n") {
@@ -56,6 +57,19 @@ func (l *Reader) cliError(in *input) bool {
 	}
 	region := l.opts.region()
 	switch {
+	case code == "RepositoryPolicyNotFoundException" && isPublicPolicyFile(in.name):
+		// aws ecr-public get-repository-policy says it in the same words;
+		// the file's name says which repository when the message does not.
+		name, nameAt := publicNameOf(in), at(nil)
+		if sub := cliRepositoryName.FindStringSubmatchIndex(msg); sub != nil {
+			name, nameAt = msg[sub[2]:sub[3]], at(sub)
+		}
+		if account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: nameAt, Code: estate.GapNoAccount,
+				Message: fmt.Sprintf("the AWS CLI's answer that ECR Public repository %q has no policy names no account: %s", name, needAccount)})
+			return true
+		}
+		l.setPublicPolicy(account, name, nil, nameAt)
 	case code == "RepositoryPolicyNotFoundException":
 		sub := cliRepositoryName.FindStringSubmatchIndex(msg)
 		if sub == nil {
@@ -92,6 +106,9 @@ func (l *Reader) cliError(in *input) bool {
 			}
 		} else if sub := cliRepositoryName.FindStringSubmatch(msg); sub != nil && account != "" {
 			g.Resource = estate.RepositoryARN(region, account, sub[1])
+			if isPublicPolicyFile(in.name) {
+				g.Region, g.Resource = "", estate.PublicRepositoryARN(account, sub[1])
+			}
 		}
 		l.gap(g)
 	}

@@ -51,8 +51,9 @@ func ReadDocument(ctx context.Context, path string) (*policy.Document, error) {
 	return nil, errors.New(path + ": " + strings.TrimPrefix(why, "skipped: "))
 }
 
-// documentsOf lists every policy of est that governs requests: resource,
-// registry, identity, managed and organization policies (not trust
+// documentsOf lists every policy of est that governs requests: resource
+// (creation templates' included), registry, identity, managed and
+// organization policies (not trust
 // policies, which govern only sts:AssumeRole).
 func documentsOf(est *estate.Estate) []*estate.Policy {
 	var out []*estate.Policy
@@ -69,11 +70,15 @@ func documentsOf(est *estate.Estate) []*estate.Policy {
 			for _, repo := range r.Repositories() {
 				add(repo.Policy)
 			}
+			for _, t := range r.Templates() {
+				add(t.Policy)
+			}
 		}
 		for _, p := range a.Public {
 			add(p.Policy)
 		}
 		add(a.SCPs...)
+		add(a.RCPs...)
 		add(a.Detached...)
 		if a.IAM == nil {
 			continue

@@ -35,13 +35,13 @@ func dump(e *estate.Estate) string {
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
+	states := [...]string{"unread", "no-policy", "has-policy"}
 	for _, a := range e.Accounts() {
 		p(0, "account %s", a.ID)
 		for _, r := range a.Regions() {
 			p(1, "region %s", r.Name)
 			for _, repo := range r.Repositories() {
 				p(2, "repository %s arn=%s source=%s", repo.Name, repo.ARN, repo.Source)
-				states := [...]string{"unread", "no-policy", "has-policy"}
 				p(3, "policy %s %s", states[repo.PolicyState], pol(repo.Policy))
 				if repo.TagsKnown {
 					p(3, "tags %s", tags(repo.Tags))
@@ -58,10 +58,23 @@ func dump(e *estate.Estate) string {
 			if reg.PolicyState != estate.Unread || reg.Scope != "" {
 				p(2, "registry scope=%q policy=%s", reg.Scope, pol(reg.Policy))
 			}
+			for _, t := range r.Templates() {
+				p(2, "template %s arn=%s appliedFor=%v source=%s", t.Prefix, t.ARN, t.AppliedFor, t.Source)
+				p(3, "policy %s %s", states[t.PolicyState], pol(t.Policy))
+			}
+		}
+		for _, pr := range a.Public {
+			p(1, "public %s arn=%s source=%s", pr.Name, pr.ARN, pr.Source)
+			p(2, "policy %s %s", states[pr.PolicyState], pol(pr.Policy))
 		}
 		if a.SCPsKnown {
 			for _, s := range a.SCPs {
 				p(1, "scp %s", pol(s))
+			}
+		}
+		if a.RCPsKnown {
+			for _, s := range a.RCPs {
+				p(1, "rcp %s", pol(s))
 			}
 		}
 		for _, d := range a.Detached {

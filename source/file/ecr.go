@@ -17,7 +17,8 @@ import (
 const needAccount = "set --account or the config key `account`"
 
 // rawPolicy reads a policy document file: a repository policy when it names
-// principals, an identity policy when it does not, an SCP in a scps/ folder.
+// principals, an identity policy when it does not, an SCP in a scps/ folder
+// and an RCP in a rcps/ folder.
 func (l *Reader) rawPolicy(in *input) {
 	doc, err := policy.DecodeNode(in.root, in.loc)
 	if err != nil {
@@ -50,8 +51,9 @@ func (l *Reader) encodedPolicy(in *input) {
 func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
 	switch {
-	case inSCPFolder(in.name):
-		l.addSCP(in, doc, "SCP "+in.name)
+	case orgFolderOf(in.name) != nil:
+		k := orgFolderOf(in.name)
+		l.addOrgPolicy(in, k, doc, k.label+" "+in.name)
 	case isRegistryPolicyName(base):
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),
@@ -59,8 +61,17 @@ func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 			return
 		}
 		l.setRegistryPolicy(l.opts.Account, l.opts.region(), doc)
+	case isPublicPolicyFile(in.name):
+		name := publicNameOf(in)
+		if l.opts.Account == "" {
+			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
+				Message: fmt.Sprintf("raw policy of ECR Public repository %q names no account: %s (or give the output of aws ecr-public get-repository-policy, which names it)", name, needAccount)})
+			return
+		}
+		l.named = append(l.named, namedInput{in: in, path: name, doc: doc, public: true})
 	case doc.HasPrincipals():
 		name := strings.TrimSuffix(in.rel, path.Ext(in.rel))
+		l.notePublicOnly(in, doc)
 		if s := registryOnly(doc); s != "" {
 			l.note(in.name, fmt.Sprintf("read as a repository policy, but %s makes sense only in a registry policy: if this is the registry policy, name the file registry-policy.json (or NAME.registry-policy.json)", s))
 		}
@@ -79,46 +90,6 @@ func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 		acct := l.est.Account(l.opts.Account)
 		acct.Detached = append(acct.Detached, &estate.Policy{Name: "identity policy " + in.name, Doc: doc, Source: doc.Pos})
 	}
-}
-
-// inSCPFolder reports whether a folder on the way to the file is named scps.
-func inSCPFolder(name string) bool {
-	dirs := strings.Split(path.Dir(name), "/")
-	for _, d := range dirs {
-		if d == "scps" {
-			return true
-		}
-	}
-	return false
-}
-
-// addSCP adds one level of the SCP hierarchy to the scanned account.
-func (l *Reader) addSCP(in *input, doc *policy.Document, name string) {
-	var problems []policy.Problem
-	for _, s := range doc.Statements {
-		p := s.Principal
-		if p == nil {
-			p = s.NotPrincipal
-		}
-		if p != nil {
-			problems = append(problems, policy.Problem{Pos: p.Pos, Code: "principal-in-scp",
-				Message: fmt.Sprintf("%s: Statement[%d]: an SCP cannot have Principal or NotPrincipal (AWS Organizations rejects it)", name, s.Index)})
-		}
-	}
-	if len(problems) > 0 {
-		// One gap for the policy; ECR011 names each statement.
-		l.gap(estate.Gap{Source: in.name, Pos: problems[0].Pos, Code: estate.GapParseError, Account: l.opts.Account,
-			Message: problems[0].Message, Problems: problems})
-		return
-	}
-	if l.opts.Account == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount,
-			Message: name + " applies to no known account: " + needAccount})
-		return
-	}
-	acct := l.est.Account(l.opts.Account)
-	acct.SCPs = append(acct.SCPs, &estate.Policy{Name: name, Doc: doc, Source: doc.Pos})
-	acct.SCPsKnown = true
 }
 
 // setRepositoryPolicy records a repository policy read from in. A
@@ -147,6 +118,10 @@ func (l *Reader) ecrPolicyOutput(in *input) {
 	if text != nil && text.Kind != jsonpos.String {
 		o.fail(text.Off, "policyText: expected the policy document as a JSON string, got %s", text.Kind)
 	}
+	if isPublicPolicyFile(in.name) && o.err == nil {
+		l.publicPolicyOutput(in, o, acct, text)
+		return
+	}
 	region := l.opts.region()
 	resource := ""
 	if o.err == nil {
@@ -166,6 +141,7 @@ func (l *Reader) ecrPolicyOutput(in *input) {
 	}
 	reg := l.est.Account(acct).Region(region)
 	if isRepo {
+		l.notePublicOnly(in, doc)
 		l.setRepositoryPolicy(in, reg.Repository(repoName), doc)
 		return
 	}
@@ -230,7 +206,8 @@ func (l *Reader) topArray(in *input, key string) (*object, []*jsonpos.Node) {
 	return o, elems
 }
 
-// describeRepositories reads the output of aws ecr describe-repositories.
+// describeRepositories reads the output of aws ecr describe-repositories
+// and of aws ecr-public describe-repositories (publicRepositoryElem).
 // Repositories whose policy is not given stay Unread: the analysis reports
 // them as not assessed, never as clean.
 func (l *Reader) describeRepositories(in *input) {
@@ -244,6 +221,10 @@ func (l *Reader) describeRepositories(in *input) {
 	}
 	for i, e := range elems {
 		o := in.objectAt(e, fmt.Sprintf("repositories[%d]", i))
+		if isPublicRepositoryElem(e) {
+			l.publicRepositoryElem(in, o)
+			continue
+		}
 		name := o.str("repositoryName", true)
 		arn := o.str("repositoryArn", false)
 		acct := o.account("registryId", false)
@@ -388,56 +369,4 @@ func (l *Reader) setTags(in *input, repo *estate.Repository, tags map[string]str
 		return
 	}
 	repo.Tags, repo.TagsKnown = tags, true
-}
-
-// describePolicy reads the output of aws organizations describe-policy.
-func (l *Reader) describePolicy(in *input) {
-	top := in.objectAt(in.root, "")
-	p := top.sub("Policy", true)
-	var sum *object
-	typ, id, pname := "", "", ""
-	var content *jsonpos.Node
-	if p != nil {
-		sum = p.sub("PolicySummary", true)
-		if sum != nil {
-			typ = sum.str("Type", true)
-			id = sum.str("Id", false)
-			pname = sum.str("Name", false)
-			p.take(sum)
-		}
-		content = p.get("Content", true)
-		if content != nil && content.Kind != jsonpos.String {
-			p.fail(content.Off, "Policy.Content: expected the policy document as a JSON string, got %s", content.Kind)
-		}
-		top.take(p)
-	}
-	if top.err != nil {
-		l.gapFor(in, estate.GapInvalidInput, top.err, l.opts.Account, "", "")
-		return
-	}
-	switch typ {
-	case "SERVICE_CONTROL_POLICY":
-	case "RESOURCE_CONTROL_POLICY":
-		l.note(in.name, "resource control policy not applied: ecrguard does not model RCPs yet (an RCP can only narrow access, so findings may include access it denies)")
-		return
-	default:
-		l.note(in.name, fmt.Sprintf("organizations policy of type %s skipped: only SERVICE_CONTROL_POLICY limits ECR access", typ))
-		return
-	}
-	doc, err := policy.ParseEmbedded(in.data, content.Off, in.loc, false)
-	if err != nil {
-		l.gapFor(in, estate.GapParseError, err, l.opts.Account, "", "")
-		return
-	}
-	name := "SCP"
-	if id != "" {
-		name += " " + id
-	}
-	if pname != "" {
-		name += " (" + pname + ")"
-	}
-	if name == "SCP" {
-		name += " " + in.name
-	}
-	l.addSCP(in, doc, name)
 }

@@ -202,6 +202,9 @@ type Reader struct {
 	// named are the inputs named by their file, filed once every file is
 	// read.
 	named []namedInput
+	// orgs are the SCPs and RCPs read, filed by level once every file is
+	// read.
+	orgs []orgDoc
 }
 
 // NewReader returns a reader of files into an empty estate.
@@ -216,6 +219,7 @@ func (l *Reader) Estate() (*estate.Estate, error) {
 		return nil, err
 	}
 	l.finishNamed()
+	l.finishOrgs()
 	l.finishIAM()
 	l.finishOwned()
 	return l.est, nil
@@ -501,6 +505,8 @@ func (l *Reader) classify(in *input) Kind {
 		l.ecrPolicyOutput(in)
 	case isDescribePolicy(obj):
 		l.describePolicy(in)
+	case has("repositoryCreationTemplates"):
+		l.creationTemplates(in)
 	case has("repositories"):
 		l.describeRepositories(in)
 	case isAuthorizationDetails(obj):

@@ -39,6 +39,15 @@ func TestGolden(t *testing.T) {
 		{"truncated", []string{"iam/truncated.json"}, Options{}},
 		{"organizations", []string{"orgs"}, acct},
 		{"organizations-no-account", []string{"orgs/describe-policy-scp.json"}, Options{}},
+		// scps/ and rcps/ folders: numbered folders are levels from the
+		// root down; the documents of a level are one policy; an SCP
+		// level with no Allow gets FullAWSAccess, with a note.
+		{"levels", []string{"levels"}, acct},
+		// Folders laid out two ways, a folder that is not a level, and
+		// documents of one level whose Versions read variables apart.
+		{"levels-bad", []string{"levels-bad"}, acct},
+		{"templates", []string{"templates"}, Options{Account: "111122223333", Region: "eu-west-1"}},
+		{"public", []string{"public"}, acct},
 		{"other-readers", []string{"iac"}, acct},
 		// A root that is not JSON is named in its note.
 		{"non-json-roots", []string{"mixed/main.tf", "mixed/README.md"}, acct},
@@ -390,8 +399,20 @@ func TestShapes(t *testing.T) {
 		{
 			name: "resource control policy",
 			file: "rcp.json",
-			data: `{"Policy": {"PolicySummary": {"Type": "RESOURCE_CONTROL_POLICY"}, "Content": "{}"}}`,
-			note: "ecrguard does not model RCPs yet",
+			data: `{"Policy": {"PolicySummary": {"Id": "p-rcp1", "Type": "RESOURCE_CONTROL_POLICY"}, "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"ecr:*\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}"}}`,
+			opts: Options{Account: "111122223333"},
+			check: func(t *testing.T, e *estate.Estate) {
+				a := e.Lookup("111122223333")
+				if !a.RCPsKnown || len(a.RCPs) != 1 || a.RCPs[0].Name != "RCP p-rcp1" || len(a.RCPs[0].Doc.Statements) != 1 {
+					t.Errorf("RCPs = %v %+v, want RCP p-rcp1 as written", a.RCPsKnown, a.RCPs)
+				}
+			},
+		},
+		{
+			name: "resource control policy with no account",
+			file: "rcp.json",
+			data: `{"Policy": {"PolicySummary": {"Type": "RESOURCE_CONTROL_POLICY"}, "Content": "{\"Statement\":[]}"}}`,
+			gap:  "rcp.json:1:79: no-account: RCP rcp.json applies to no known account",
 		},
 		{
 			name: "snapshot missing keys",

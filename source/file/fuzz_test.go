@@ -7,8 +7,8 @@ import (
 )
 
 // FuzzLoad feeds one file's bytes to the reader under the names that change
-// how it is read (a plain file, a raw SCP, a tags file), with and without an
-// account. Nothing may panic, and every problem must be a gap that names
+// how it is read (a plain file, a raw SCP or RCP, a tags file, an ECR Public
+// policy), with and without an account. Nothing may panic, and every problem must be a gap that names
 // its file.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}`))
@@ -20,7 +20,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("\nAn error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'app' in the registry with id '111122223333'\n"))
 	f.Add([]byte(`{"RoleName":"ci","PolicyName":"ecr","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}}`))
 	f.Add([]byte("\xff\xfe{\x00}\x00"))
-	names := []string{"x.json", "scps/x.json", "app.tags.json", "registry-policy.json"}
+	// Organization policies, creation templates and ECR Public.
+	f.Add([]byte(`{"Policy":{"PolicySummary":{"Id":"p-1","Type":"RESOURCE_CONTROL_POLICY"},"Content":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"ecr:*\",\"Resource\":\"*\"}]}"}}`))
+	f.Add([]byte(`{"registryId":"111122223333","repositoryCreationTemplates":[{"prefix":"ROOT","appliedFor":["REPLICATION"],"repositoryPolicy":"{\"Statement\":[]}"}],"nextToken":"x"}`))
+	f.Add([]byte(`{"repositories":[{"repositoryArn":"arn:aws:ecr-public::111122223333:repository/tools","registryId":"111122223333","repositoryName":"tools","repositoryUri":"public.ecr.aws/a1b2c3d4/tools"}]}`))
+	names := []string{"x.json", "scps/x.json", "app.tags.json", "registry-policy.json", "org/rcps/2-ou/x.json", "tools.public-policy.json", "ecr-public/x.json"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, name := range names {
 			for _, opts := range []Options{{}, {Account: "111122223333", Region: "eu-west-1"}} {

@@ -18,9 +18,12 @@ type namedInput struct {
 	// doc is a repository policy; tags are a repository's tags otherwise.
 	doc  *policy.Document
 	tags map[string]string
+	// public: doc is the policy of an ECR Public repository.
+	public bool
 }
 
-// finishNamed files the inputs named by their files, each under the name
+// finishNamed files the inputs named by their files (ECR Public repository
+// policies under the names of ECR Public repositories), each under the name
 // the one naming rule gives (the README's "Scan your files"): the file's
 // path below the scanned folder, folders included (alice/tools.tags.json
 // is repository alice/tools), unless the inputs that name their
@@ -31,7 +34,7 @@ type namedInput struct {
 // names payments). The longest such name is the repository.
 func (l *Reader) finishNamed() {
 	region := l.opts.region()
-	known := map[string]bool{}
+	known, knownPublic := map[string]bool{}, map[string]bool{}
 	if a := l.est.Lookup(l.opts.Account); a != nil {
 		for _, r := range a.Regions() {
 			if r.Name != region {
@@ -41,8 +44,15 @@ func (l *Reader) finishNamed() {
 				known[repo.Name] = true
 			}
 		}
+		for _, p := range a.Public {
+			knownPublic[p.Name] = true
+		}
 	}
 	for _, n := range l.named {
+		if n.public {
+			l.setPublicPolicy(l.opts.Account, repositoryName(n.path, knownPublic), n.doc, n.doc.Pos)
+			continue
+		}
 		name := repositoryName(n.path, known)
 		repo := l.est.Account(l.opts.Account).Region(region).Repository(name)
 		if n.doc != nil {

@@ -21,6 +21,7 @@ type builder struct {
 
 	repoByAddr map[string]*estate.Repository
 	repoPolicy map[*estate.Repository]string // address of the policy resource that set it
+	publicAddr map[string]*estate.PublicRepository
 
 	iam        *estate.IAM
 	roles      map[string]*estate.Role
@@ -31,12 +32,15 @@ type builder struct {
 	groupAddr  map[string]*estate.Group
 	policyAddr map[string]string // aws_iam_policy address → ARN
 	orgPolicy  map[string]rsrc
+	// orgNodes are the organization's accounts and OUs the configuration
+	// defines, for the OUs above the scanned account.
+	orgNodes []rsrc
 }
 
 func newBuilder(est *estate.Estate, account string, gapf func(estate.Gap), notef func(string, string)) *builder {
 	return &builder{
 		est: est, account: account, gapf: gapf, notef: notef,
-		repoByAddr: map[string]*estate.Repository{}, repoPolicy: map[*estate.Repository]string{},
+		repoByAddr: map[string]*estate.Repository{}, repoPolicy: map[*estate.Repository]string{}, publicAddr: map[string]*estate.PublicRepository{},
 		roles: map[string]*estate.Role{}, users: map[string]*estate.User{}, groups: map[string]*estate.Group{},
 		roleAddr: map[string]*estate.Role{}, userAddr: map[string]*estate.User{}, groupAddr: map[string]*estate.Group{},
 		policyAddr: map[string]string{}, orgPolicy: map[string]rsrc{},
@@ -75,6 +79,10 @@ func (b *builder) build(rs []rsrc) {
 			b.managedPolicy(r)
 		case "aws_organizations_policy":
 			b.orgPolicy[r.addr] = r
+		case "aws_organizations_account", "aws_organizations_organizational_unit":
+			b.orgNodes = append(b.orgNodes, r)
+		case "aws_ecrpublic_repository":
+			b.publicRepository(r)
 		}
 	}
 	for _, r := range rs {
@@ -92,7 +100,9 @@ func (b *builder) build(rs []rsrc) {
 		case "aws_iam_group_membership":
 			b.groupMembers(r)
 		case "aws_organizations_policy_attachment":
-			b.scpAttachment(r)
+			b.orgAttachment(r)
+		case "aws_ecrpublic_repository_policy":
+			b.publicPolicy(r)
 		}
 	}
 	if b.iam != nil {
@@ -215,33 +225,6 @@ func (b *builder) repoTags(r rsrc, repo *estate.Repository, attrs ...string) {
 			repo.Tags, repo.TagsKnown = tags, true
 			return
 		}
-	}
-}
-
-// creationTemplate reads aws_ecr_repository_creation_template: its
-// repository policy applies to every repository created under its prefix,
-// so it is reported on a repository named PREFIX/* (or * for ROOT).
-func (b *builder) creationTemplate(r rsrc) {
-	p := r.obj.str("prefix")
-	name := r.addr + "/*"
-	switch {
-	case p.known && p.text == "ROOT":
-		name = "*"
-	case p.known:
-		name = strings.TrimSuffix(p.text, "/") + "/*"
-	case p.set:
-		b.note(p.pos, fmt.Sprintf("the prefix of %s (%s) is not known until apply; its policy is reported on %q", r.addr, p.text, name))
-	}
-	repo := b.region(r).Repository(name)
-	repo.Source = r.obj.pos()
-	b.repoByAddr[r.addr] = repo
-	b.repoTags(r, repo, "resource_tags")
-	pol, ok := b.document(r, "repository_policy", "repository_policy of "+r.addr+" (repositories created under "+name+")", repo.ARN)
-	switch {
-	case !ok:
-		repo.Policy, repo.PolicyState = nil, estate.Unread
-	default:
-		repo.SetPolicy(pol)
 	}
 }
 
@@ -685,59 +668,4 @@ func (b *builder) repositoryPolicy(r rsrc) {
 	default:
 		repo.SetPolicy(pol)
 	}
-}
-
-// scpAttachment applies an aws_organizations_policy of type
-// SERVICE_CONTROL_POLICY attached to the scanned account or to the root.
-// An SCP attached to an OU or another account is not applied (SCPs only
-// take permissions away, so leaving one out is the worst case). Each applied
-// SCP is one level of the hierarchy, with AWS's default FullAWSAccess
-// assumed attached beside it: only its Deny statements take effect.
-func (b *builder) scpAttachment(r rsrc) {
-	pid := r.obj.str("policy_id")
-	var pr rsrc
-	found := false
-	if addr := r.obj.ref("policy_id"); addr != "" {
-		pr, found = b.orgPolicy[addr]
-	}
-	if !found {
-		b.note(pid.pos, fmt.Sprintf("%s attaches a policy (%s) this configuration does not define; not applied", r.addr, pid.text))
-		return
-	}
-	if t := pr.obj.str("type"); t.set && (!t.known || t.text != "SERVICE_CONTROL_POLICY") {
-		if !t.known || t.text == "RESOURCE_CONTROL_POLICY" {
-			b.note(r.obj.pos(), fmt.Sprintf("%s attaches %s of type %s, which ecrguard does not model", r.addr, pr.addr, t.text))
-		}
-		return
-	}
-	tg := r.obj.str("target_id")
-	applies := false
-	switch {
-	case tg.known && b.account != "" && tg.text == b.account:
-		applies = true
-	case tg.known && strings.HasPrefix(tg.text, "r-"):
-		applies = true
-	case !tg.known:
-		if addr := r.obj.ref("target_id"); strings.Contains(addr, "aws_organizations_organization.") {
-			applies = true
-		}
-	}
-	if !applies {
-		b.note(tg.pos, fmt.Sprintf("%s attaches %s to %s, which is not the scanned account or the organization root; not applied", r.addr, pr.addr, tg.text))
-		return
-	}
-	p, ok := b.document(pr, "content", pr.addr, "")
-	if !ok || p == nil {
-		return
-	}
-	doc := *p.Doc
-	doc.Statements = append(append([]*policy.Statement{}, p.Doc.Statements...), &policy.Statement{
-		Sid: "FullAWSAccess (assumed attached at this level)", Effect: policy.Allow,
-		Action:   []policy.Value{{Text: "*", Pos: r.obj.pos()}},
-		Resource: []policy.Value{{Text: "*", Pos: r.obj.pos()}},
-		Pos:      r.obj.pos(), Index: len(p.Doc.Statements),
-	})
-	a := b.est.Account(b.account)
-	a.SCPs = append(a.SCPs, &estate.Policy{Name: pr.addr + " via " + r.addr + " (with FullAWSAccess assumed at its level)", Doc: &doc, Source: p.Source})
-	a.SCPsKnown = true
 }

@@ -57,6 +57,28 @@ resource "aws_ecr_registry_policy" "r" { policy = data.aws_iam_policy_document.d
   source = "./"
 }
 output "o" { value = module.m.o }`,
+		// An RCP on the root, a creation template, ECR Public.
+		`resource "aws_organizations_organization" "org" {}
+resource "aws_organizations_policy" "p" {
+  type    = "RESOURCE_CONTROL_POLICY"
+  content = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "ecr:*", Resource = "*" }] })
+}
+resource "aws_organizations_policy_attachment" "a" {
+  policy_id = aws_organizations_policy.p.id
+  target_id = aws_organizations_organization.org.roots[0].id
+}
+resource "aws_ecr_repository_creation_template" "t" {
+  prefix            = var.prefix
+  applied_for       = ["PULL_THROUGH_CACHE", var.use]
+  repository_policy = file("p.json")
+}
+resource "aws_ecrpublic_repository" "r" { repository_name = "tools" }
+resource "aws_ecrpublic_repository_policy" "r" {
+  repository_name = aws_ecrpublic_repository.r.id
+  policy          = file("p.json")
+}
+variable "prefix" {}
+variable "use" {}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -93,6 +115,7 @@ func FuzzLoadPlan(f *testing.F) {
 	}
 	f.Add(data)
 	f.Add([]byte(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_ecr_repository_policy.p", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "p", "values": {"repository": "r", "policy": "{}"}}]}}}`))
+	f.Add([]byte(newResourcesPlan))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		est, err := LoadPlan(data, "plan.json", Options{})
 		if err != nil {

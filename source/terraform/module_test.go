@@ -407,11 +407,14 @@ resource "aws_ecr_repository" "b" {
 	}
 }
 
+// TestCreationTemplateAndRegistry reads aws_ecr_repository_creation_template
+// into the template of its prefix (ECR User Guide, "Repository creation
+// templates"): its policy, applied_for and position.
 func TestCreationTemplateAndRegistry(t *testing.T) {
 	est := load(t, map[string]string{"main.tf": `
 resource "aws_ecr_repository_creation_template" "prod" {
   prefix      = "prod"
-  applied_for = ["PULL_THROUGH_CACHE"]
+  applied_for = ["PULL_THROUGH_CACHE", "CREATE_ON_PUSH"]
   repository_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Sid = "Public", Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }]
@@ -421,20 +424,81 @@ resource "aws_ecr_repository_creation_template" "root" {
   prefix      = "ROOT"
   applied_for = ["REPLICATION"]
 }
+variable "prefix" {}
+resource "aws_ecr_repository_creation_template" "unknown" {
+  prefix      = var.prefix
+  applied_for = ["PULL_THROUGH_CACHE"]
+}
 resource "aws_ecr_account_setting" "scope" {
   name  = "REGISTRY_POLICY_SCOPE"
   value = "V1"
 }
 `}, Options{Account: acct})
-	r := findRepo(t, est, acct, "prod/*")
-	if r.Policy == nil || r.Policy.Doc.Statements[0].Sid != "Public" || !strings.Contains(r.Policy.Name, "repositories created under prod/*") {
-		t.Errorf("template policy %+v", r.Policy)
+	reg := est.Account(acct).Region("us-east-1")
+	if len(reg.Repositories()) != 0 {
+		t.Errorf("templates read as repositories: %v", reg.Repositories())
 	}
-	if r := findRepo(t, est, acct, "*"); r.PolicyState != estate.NoPolicy {
-		t.Errorf("ROOT template state %d", r.PolicyState)
+	prod := reg.Template("prod")
+	if prod.Policy == nil || prod.Policy.Doc.Statements[0].Sid != "Public" || prod.Policy.Doc.Statements[0].Pos.String() != "main.tf:7:18" {
+		t.Errorf("template prod policy %+v", prod.Policy)
 	}
-	if s := est.Account(acct).Region("us-east-1").Registry.Scope; s != "V1" {
+	if strings.Join(prod.AppliedFor, ",") != "CREATE_ON_PUSH,PULL_THROUGH_CACHE" || prod.Source.String() != "main.tf:2:1" || prod.ARN != "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/prod" {
+		t.Errorf("template prod: appliedFor %v at %s, %s", prod.AppliedFor, prod.Source, prod.ARN)
+	}
+	if root := reg.Template(estate.RootPrefix); root.PolicyState != estate.NoPolicy {
+		t.Errorf("ROOT template state %d", root.PolicyState)
+	}
+	if u := reg.Template("<aws_ecr_repository_creation_template.unknown.prefix>"); !u.Source.IsValid() || !hasNote(est, "the prefix of aws_ecr_repository_creation_template.unknown (var.prefix) is not known until apply") {
+		t.Errorf("template of an unknown prefix: %+v, notes %v", u, est.Notes)
+	}
+	if s := reg.Registry.Scope; s != "V1" {
 		t.Errorf("scope %q", s)
+	}
+}
+
+// TestPublicRepositories reads aws_ecrpublic_repository and
+// aws_ecrpublic_repository_policy, linked by name or by reference.
+func TestPublicRepositories(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+resource "aws_ecrpublic_repository" "tools" {
+  repository_name = "tools"
+}
+resource "aws_ecrpublic_repository_policy" "tools" {
+  repository_name = aws_ecrpublic_repository.tools.repository_name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Push", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = ["ecr-public:PutImage"] }]
+  })
+}
+resource "aws_ecrpublic_repository" "site" {
+  repository_name = "site"
+}
+variable "name" {}
+resource "aws_ecrpublic_repository" "later" {
+  repository_name = var.name
+}
+resource "aws_ecrpublic_repository_policy" "later" {
+  repository_name = aws_ecrpublic_repository.later.id
+  policy          = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"ecr-public:*\"}]}"
+}
+`}, Options{Account: acct})
+	a := est.Account(acct)
+	got := map[string]*estate.PublicRepository{}
+	for _, p := range a.Public {
+		got[p.Name] = p
+	}
+	if len(got) != 3 || len(est.Gaps) != 0 {
+		t.Fatalf("public repositories %v, gaps %v", got, est.Gaps)
+	}
+	tools := got["tools"]
+	if tools.PolicyState != estate.HasPolicy || tools.Policy.Doc.Statements[0].Pos.String() != "main.tf:9:18" || tools.Source.String() != "main.tf:2:1" || tools.ARN != "arn:aws:ecr-public::111122223333:repository/tools" {
+		t.Errorf("tools: %+v", tools)
+	}
+	if got["site"].PolicyState != estate.NoPolicy {
+		t.Errorf("site: state %d, want no policy (defined without one)", got["site"].PolicyState)
+	}
+	if later := got["<aws_ecrpublic_repository.later.repository_name>"]; later == nil || later.PolicyState != estate.HasPolicy {
+		t.Errorf("the repository of an unknown name, linked by reference: %+v", later)
 	}
 }
 
@@ -554,7 +618,72 @@ resource "aws_organizations_policy_attachment" "account" {
 	if len(d.Statements) != 2 || d.Statements[0].Effect != policy.Deny || d.Statements[1].Action[0].Text != "*" {
 		t.Errorf("SCP level: %s", iacdoc.Canonical(d))
 	}
-	if !hasNote(est, "which is not the scanned account or the organization root; not applied") {
+	if !hasNote(est, "an organizational unit, which the configuration does not show to be above the scanned account; not applied") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	if a.RCPsKnown {
+		t.Errorf("RCPs read from a configuration of SCPs only")
+	}
+}
+
+// TestRCPs: an aws_organizations_policy of type RESOURCE_CONTROL_POLICY
+// attached to the account or the root is a level each, as written (only
+// its Deny statements matter: Organizations User Guide, "RCP syntax");
+// one on another account or of an unknown type is not applied.
+func TestRCPs(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+resource "aws_organizations_organization" "org" {}
+resource "aws_organizations_policy" "perimeter" {
+  name    = "identity-perimeter"
+  type    = "RESOURCE_CONTROL_POLICY"
+  content = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EnforceOrgIdentities"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "ecr:*"
+      Resource  = "*"
+      Condition = { StringNotEqualsIfExists = { "aws:PrincipalOrgID" = "o-exampleorgid" }, BoolIfExists = { "aws:PrincipalIsAWSService" = "false" } }
+    }]
+  })
+}
+resource "aws_organizations_policy_attachment" "root" {
+  policy_id = aws_organizations_policy.perimeter.id
+  target_id = aws_organizations_organization.org.roots[0].id
+}
+resource "aws_organizations_policy_attachment" "account" {
+  policy_id = aws_organizations_policy.perimeter.id
+  target_id = "111122223333"
+}
+resource "aws_organizations_policy_attachment" "other" {
+  policy_id = aws_organizations_policy.perimeter.id
+  target_id = "444455556666"
+}
+variable "type" {}
+resource "aws_organizations_policy" "unknown" {
+  name    = "unknown"
+  type    = var.type
+  content = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "ecr:*", Resource = "*" }] })
+}
+resource "aws_organizations_policy_attachment" "unknown" {
+  policy_id = aws_organizations_policy.unknown.id
+  target_id = "111122223333"
+}
+`}, Options{Account: acct})
+	a := est.Account(acct)
+	if !a.RCPsKnown || len(a.RCPs) != 2 || a.SCPsKnown {
+		t.Fatalf("RCPs %v (known %v), SCPs known %v", a.RCPs, a.RCPsKnown, a.SCPsKnown)
+	}
+	for _, p := range a.RCPs {
+		if len(p.Doc.Statements) != 1 || p.Doc.Statements[0].Sid != "EnforceOrgIdentities" || p.Doc.Statements[0].Pos.Line != 8 {
+			t.Errorf("RCP level %s: %s at %s", p.Name, iacdoc.Canonical(p.Doc), p.Doc.Statements[0].Pos)
+		}
+	}
+	if !hasNote(est, "attaches RCP aws_organizations_policy.perimeter to 444455556666, which is not the scanned account or the organization root; not applied") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	if !hasNote(est, "whose type (var.type) is not known until apply; not applied") {
 		t.Errorf("notes %v", est.Notes)
 	}
 }

@@ -329,6 +329,8 @@ func computedAttrs(r *resource) []string {
 	switch r.kind() {
 	case "aws_ecr_repository", "data.aws_ecr_repository":
 		return []string{"arn", "id", "registry_id", "repository_url"}
+	case "aws_ecrpublic_repository":
+		return []string{"arn", "id", "registry_id"}
 	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
 		return []string{"arn", "id", "name", "path"}
 	case "data.aws_caller_identity":
@@ -409,6 +411,16 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 			if ok && acctOK && p != "" {
 				return cty.StringVal(iamARN(acct, strings.TrimPrefix(in.r.typ, "aws_iam_"), p, n)), true
 			}
+		}
+	case "aws_ecrpublic_repository":
+		repo, ok := in.str("repository_name")
+		switch {
+		case name == "id" && ok:
+			return cty.StringVal(repo), true
+		case name == "registry_id" && acctOK:
+			return cty.StringVal(acct), true
+		case name == "arn" && ok && acctOK:
+			return cty.StringVal(estate.PublicRepositoryARN(acct, repo)), true
 		}
 	case "data.aws_caller_identity":
 		if (name == "account_id" || name == "id") && acctOK {
