@@ -52,6 +52,9 @@ func (s Settings) OrgID() string {
 
 // Zone returns the zone of trust of one scanned account.
 func (s Settings) Zone(account string) exposure.Zone {
+	if account == policy.OwnerAccount {
+		account = "" // the owner exposure stands in for (addExposure)
+	}
 	return exposure.Zone{Account: account, Accounts: s.TrustedAccounts, OrgIDs: s.TrustedOrgIDs, OrgPaths: s.TrustedOrgPaths}
 }
 
@@ -317,6 +320,12 @@ const PublicRegion = "us-east-1"
 func (a *Analysis) addExposure(t exposure.Target, p *estate.Policy, zone exposure.Zone) *ExposureItem {
 	// The world fixes the owner's organization (when known) and the time.
 	t.OrgID, t.At = a.Settings.OrgID(), a.Settings.At
+	if t.Account == policy.OwnerAccount {
+		// The account the inputs do not name: judged as the owner
+		// exposure stands in for (exposure.UnknownOwner), named in
+		// findings and fixes as the owner account.
+		t.Account = ""
+	}
 	x := &ExposureItem{Result: &exposure.Result{Target: t}, Policy: p, Zone: zone}
 	if t.Kind == exposure.Public {
 		// Resource control policies are not applied to ECR Public: it is

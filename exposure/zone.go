@@ -14,7 +14,11 @@
 // kept as the proof of the access, and when none is found none exists.
 package exposure
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ecrguard/ecrguard/policy"
+)
 
 // Zone is the zone of trust: the scanned account plus trusted accounts,
 // organizations and organizational-unit paths (a path covers its OU and
@@ -66,14 +70,14 @@ func (z *Zone) Contains(account, org string, paths []string) bool {
 }
 
 // UnknownOwner stands for the account that owns a resource when the inputs
-// do not say which (a raw policy, or Terraform without --account): one fixed
-// account, as docs/semantics.md ("The owner account") asks, never "every
-// account". It is not a 12-digit account id, so no principal a policy names
-// and no outsider ecrguard makes up can have it: an account named by its id
-// is always another account, and an unknown owner never makes a repository
-// public by itself. It never appears in reports (they say "the owner
-// account") nor in fixes (they say OwnerVariable).
-const UnknownOwner = "ecrguard-owner"
+// do not say which (policy.OwnerAccount; a target with no account is
+// judged as its): one fixed account, as docs/semantics.md ("The owner
+// account") asks, never "every account". It is not a 12-digit account id,
+// so no principal a policy names by id and no outsider ecrguard makes up
+// can have it: an account named by its id is always another account, and
+// an unknown owner never makes a repository public by itself. Fixes never
+// write it (they say OwnerVariable).
+const UnknownOwner = policy.OwnerAccount
 
 // OwnerVariable is how a fix names an owner account it does not know: the
 // policy variable ${aws:ResourceAccount}, which in a request to the

@@ -123,6 +123,17 @@ type Value struct {
 // it names nothing else.
 func Placeholder(expr string) string { return "<" + expr + ">" }
 
+// OwnerAccount is the account id of the owner account when the inputs do
+// not say which account that is (Terraform or CloudFormation without
+// --account): one fixed account, as docs/semantics.md ("The owner
+// account") asks, never "every account". Readers build every value that
+// depends on it (data.aws_caller_identity's account_id, AWS::AccountId,
+// ARNs) with it, so that a principal the template builds from the deploying
+// account is the owner's and the reports name it "<owner account>". As a
+// Placeholder it is never a 12-digit id: an account a policy names by its id
+// is always another account.
+const OwnerAccount = "<owner account>"
+
 // IsPlaceholder reports whether s is a Placeholder.
 func IsPlaceholder(s string) bool {
 	return len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>'

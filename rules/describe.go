@@ -362,7 +362,7 @@ func describeAssignment(p eval.Principal, a eval.Assignment, chosen map[string]e
 // account" when the inputs do not say which account owns the resources
 // (docs/semantics.md, "The owner account"); never an empty string.
 func accountName(id string) string {
-	if id == "" {
+	if id == "" || id == policy.OwnerAccount {
 		return "the owner account"
 	}
 	return "account " + id

@@ -67,7 +67,7 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 
 // ownerNote is the note of an estate where some IaC resources deploy to an
 // account that is not known.
-const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\", apart from every account a policy names, and values built from it are taken at their worst; set --account to judge them as deployed"
+const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\" (<owner account> in ARNs), apart from every account a policy names by id, and values built from the deploying account (data.aws_caller_identity, AWS::AccountId) stand for it; set --account to judge them as deployed"
 
 // load reads roots; names is the file system in which the names users see
 // (file.File.Name) are paths, for Terraform modules.
@@ -108,7 +108,7 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 	for _, e := range r.readJobs(ctx, opts) {
 		est.Merge(e)
 	}
-	if est.Lookup("") != nil {
+	if est.Lookup(policy.OwnerAccount) != nil || est.Lookup("") != nil {
 		est.AddNote(estate.Note{Message: ownerNote})
 	}
 	if err := ctx.Err(); err != nil {

@@ -244,7 +244,7 @@ func (c *checker) awsPrincipal(v policy.Value, el string) {
 		valid = strings.HasPrefix(a.Resource, "assumed-role/") || strings.HasPrefix(a.Resource, "federated-user/")
 	}
 	switch {
-	case !policy.IsAccountID(a.Account) && !(v.AccountUnknown && policy.IsPlaceholder(a.Account)):
+	case !policy.IsAccountID(a.Account) && a.Account != policy.OwnerAccount && !(v.AccountUnknown && policy.IsPlaceholder(a.Account)):
 		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: the account field %q is not a 12-digit account id", t, a.Account)
 	case !valid:
 		c.add(v.Pos, "malformed-principal", el, "principal %q is malformed: expected an IAM root, user or role ARN, or an STS assumed-role or federated-user ARN", t)

@@ -15,6 +15,7 @@ package cloudformation
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"path"
 	"regexp"
@@ -32,8 +33,9 @@ import (
 // Options say what the template's deployment context is.
 type Options struct {
 	// Account is the account the stack deploys to (AWS::AccountId). When
-	// empty, AWS::AccountId and the ARNs built from it are unknown, and the
-	// estate holds the resources under the account id "".
+	// empty, it is the owner account the inputs do not name
+	// (policy.OwnerAccount): AWS::AccountId and the ARNs built from it hold
+	// that stand-in, and the estate holds the resources under it.
 	Account string
 	// Region is AWS::Region (default us-east-1).
 	Region string
@@ -196,7 +198,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		return nil, &policy.Error{Pos: root.pos, Msg: "expected a template (a mapping with Resources)"}
 	}
 	t := &tmpl{
-		file: file, data: data, opts: opts, account: opts.Account, region: opts.Region,
+		file: file, data: data, opts: opts, account: cmp.Or(opts.Account, policy.OwnerAccount), region: opts.Region,
 		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{}, condWhy: map[string]string{},
 		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
 		dupSeen: map[policy.Pos]bool{},

@@ -144,28 +144,35 @@ func TestUnknownParameter(t *testing.T) {
 	}
 }
 
-// Without the account, AWS::AccountId is unknown: a principal built from it
-// is unknown (the worst case), never guessed.
+// Without the account, the stack deploys to the owner account the inputs
+// do not name (docs/semantics.md, "The owner account"): AWS::AccountId is
+// that one account, policy.OwnerAccount, so a principal built from it is
+// the owner's, neither anyone nor another account.
 func TestUnknownAccount(t *testing.T) {
 	est := loadFile(t, "../../testdata/iac/cloudformation/template.yaml", Options{})
-	var repo *estate.Repository
-	for _, r := range est.Account("").Region("us-east-1").Repositories() {
-		if r.Name == "invalid" {
-			repo = r
+	if est.Lookup("") != nil {
+		t.Error(`resources under the account ""`)
+	}
+	owner := est.Lookup(policy.OwnerAccount)
+	if owner == nil {
+		t.Fatalf("no account %s; accounts %v", policy.OwnerAccount, est.Accounts())
+	}
+	want := map[string]string{"invalid": "arn:aws:iam::<owner account>:root", "not-principal": "arn:aws:iam::<owner account>:root"}
+	for _, r := range owner.Region("us-east-1").Repositories() {
+		w, ok := want[r.Name]
+		if !ok {
+			continue
+		}
+		delete(want, r.Name)
+		if r.ARN != "arn:aws:ecr:us-east-1:<owner account>:repository/"+r.Name {
+			t.Errorf("%s: ARN %s", r.Name, r.ARN)
+		}
+		if p := iacdoctest.Principals(r.Policy.Doc.Statements[0]); p[0].Unknown || p[0].Text != w {
+			t.Errorf("%s: principal %+v, want %s", r.Name, p[0], w)
 		}
 	}
-	p := iacdoctest.Principals(repo.Policy.Doc.Statements[0])
-	if !p[0].Unknown || p[0].Text != `!Sub "arn:aws:iam::${AWS::AccountId}:root"` {
-		t.Errorf("principal %+v", p)
-	}
-	// Inside a !Sub body, the unknown is the variable, within its string.
-	for _, r := range est.Account("").Region("us-east-1").Repositories() {
-		if r.Name == "not-principal" {
-			p := iacdoctest.Principals(r.Policy.Doc.Statements[0])
-			if !p[0].Unknown || p[0].Text != "arn:aws:iam::${AWS::AccountId}:root" {
-				t.Errorf("principal %+v", p)
-			}
-		}
+	if len(want) > 0 {
+		t.Errorf("repositories not read: %v", want)
 	}
 }
 

@@ -29,14 +29,16 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/textenc"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // Options say what the configuration's context is.
 type Options struct {
-	// Account is the AWS account the configuration deploys to. When empty,
-	// account-dependent values (data.aws_caller_identity, constructed ARNs)
-	// are unknown, and the estate holds the resources under the account id
-	// "" (LoadPlan first looks for the account in the plan's state).
+	// Account is the AWS account the configuration deploys to. When empty
+	// (and the provider's allowed_account_ids or a plan's state do not name
+	// it), it is the owner account the inputs do not name,
+	// policy.OwnerAccount: data.aws_caller_identity and the ARNs built from
+	// the account hold it, and the estate holds the resources under it.
 	Account string
 	// Region is the region of resources whose provider names none (default
 	// us-east-1).
@@ -88,6 +90,9 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	l.modules = append(l.modules, root)
 	if l.account == "" {
 		l.account = l.accountFromProvider(root)
+	}
+	if l.account == "" {
+		l.account = policy.OwnerAccount
 	}
 	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
 		if root.vars[name] == nil {

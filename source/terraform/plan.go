@@ -81,6 +81,9 @@ func LoadPlan(data []byte, file string, opts Options) (est *estate.Estate, err e
 	if pl.account == "" {
 		pl.account = pl.accountFromState()
 	}
+	if pl.account == "" {
+		pl.account = policy.OwnerAccount
+	}
 	if plan.Config != nil && plan.Config.RootModule != nil {
 		pl.indexConfig(plan.Config.RootModule, "")
 	}
