@@ -1,7 +1,11 @@
 // Package examples embeds the example estate that `ecrguard demo` scans: a
-// dozen repositories, a registry policy, IAM authorization details and an
-// SCP of one account, in AWS CLI output shapes, with the configuration that
-// goes with them. Every rule fires on it and some repositories are clean.
+// dozen repositories, a registry policy, a repository creation template
+// (creation-templates.json), an ECR Public repository
+// (public-repositories.json, ecr-public/), IAM authorization details, an SCP
+// (scps/) and an RCP (rcps/) of one account, in AWS CLI output shapes, with
+// the configuration that goes with them. Every rule fires on it, some
+// repositories are clean, and the RCP closes what vendor-sync's policy opens
+// to an untrusted account (a note instead of a finding).
 package examples
 
 import "embed"

@@ -18,9 +18,11 @@ func newDemoCommand() *cobra.Command {
 		Use:   "demo [--format table|json|sarif|junit|markdown|html]",
 		Short: "Scan the example estate built into ecrguard (no AWS account needed)",
 		Long: `demo scans the example estate embedded in the binary (the project's
-examples/ folder): twelve repository policies, a registry policy, IAM
-authorization details and an SCP of one account, with the configuration that
-goes with them. Every rule fires on it, and some repositories are clean.
+examples/ folder): twelve repository policies, a registry policy, a repository
+creation template, an ECR Public repository, IAM authorization details, an SCP
+and an RCP of one account, with the configuration that goes with them. Every
+rule fires on it, some repositories are clean, and the RCP closes what one
+repository policy opens to an untrusted account.
 
 It exits like scan: 1 because the estate has findings at or above high.`,
 		Args: cobra.NoArgs,

@@ -236,12 +236,13 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		loaded(t, dom)
 		cells, dimmed := mapCells(dom)
 		want := map[string]string{
-			"analytics | anyone":                 "critical pull",
-			"legacy | anyone":                    "critical pull",
-			"web | anyone":                       "critical pull",
-			"tools | account:999988887777":       "critical permissions other",
-			"vendor-sync | account:999988887777": "high pull push",
-			"arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777": "high other",
+			"analytics | anyone":           "critical pull",
+			"legacy | anyone":              "critical pull",
+			"web | anyone":                 "critical pull",
+			"tools | account:999988887777": "critical permissions other",
+			"agent | account:999988887777": "critical push",
+			"arn:aws:ecr:us-east-1:111122223333:repository-creation-template/quay | anyone": "critical pull",
+			"arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777":            "high other",
 			"builds | service":            "medium pull",
 			"identity:111122223333 | own": "high push delete permissions other",
 		}
@@ -283,8 +284,8 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		dom := doms["rule"]
 		loaded(t, dom)
 		shown, total := shownEntries(dom)
-		if len(shown) != 3 || total < 10 {
-			t.Fatalf("#filter=ECR001 shows %q of %d entries, want the 3 ECR001 entries", shown, total)
+		if len(shown) != 4 || total < 10 {
+			t.Fatalf("#filter=ECR001 shows %q of %d entries, want the 4 ECR001 entries", shown, total)
 		}
 		for _, s := range shown {
 			if !strings.Contains(s, "ECR001") {
@@ -293,13 +294,13 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		}
 		_, dimmed := mapCells(dom)
 		wantDimmed := []string{
-			"arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777", "builds | service",
-			"identity:111122223333 | own", "tools | account:999988887777", "vendor-sync | account:999988887777",
+			"agent | account:999988887777", "arn:aws:ecr:us-east-1:111122223333:registry | account:999988887777",
+			"builds | service", "identity:111122223333 | own", "tools | account:999988887777",
 		}
 		if !slices.Equal(dimmed, wantDimmed) {
 			t.Errorf("#filter=ECR001 dims %q, want %q", dimmed, wantDimmed)
 		}
-		if !strings.Contains(dom, "Showing 3 of ") {
+		if !strings.Contains(dom, "Showing 4 of ") {
 			t.Error("the page does not say how many entries the filter shows")
 		}
 	})
@@ -307,7 +308,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	t.Run("filter by severity and text", func(t *testing.T) {
 		dom := doms["severity"]
 		loaded(t, dom)
-		if shown, _ := shownEntries(dom); len(shown) != 1 || shown[0] != "2 ECR001 ECR002" {
+		if shown, _ := shownEntries(dom); len(shown) != 1 || shown[0] != "3 ECR001 ECR002" {
 			t.Errorf("#severity=critical&q=legacy shows %q, want the one entry of legacy's statement", shown)
 		}
 	})

@@ -15,13 +15,15 @@ import (
 // would and compares the problems it states with the JSON report's: the
 // same problems (the rules each breaks, its severity, the resource or
 // principal it is about and who gets in), none missing, none added. And
-// the table stays under 120 lines.
+// the table stays under 130 lines (120 until issue 11 added to the demo a
+// public creation template, an ECR Public repository and an RCP's note,
+// blocks of up to eight lines each that the demo is there to show).
 func TestDemoTableSaysWhatJSONSays(t *testing.T) {
 	_, table, _ := runCLI(t, "demo", "--fail-on", "none", "--no-color")
 	_, js, _ := runCLI(t, "demo", "--fail-on", "none", "--format", "json")
 
-	if n := strings.Count(table, "\n"); n >= 120 {
-		t.Errorf("the demo table has %d lines, want fewer than 120", n)
+	if n := strings.Count(table, "\n"); n >= 130 {
+		t.Errorf("the demo table has %d lines, want fewer than 130", n)
 	}
 	for i, l := range strings.Split(table, "\n") {
 		if n := len([]rune(l)); n > 80 {
@@ -92,7 +94,7 @@ func tableProblems(t *testing.T, table string) []string {
 			}
 		}
 		subject := strings.Fields(fields["where"])[0]
-		if !strings.HasPrefix(subject, "arn:aws:ecr:") {
+		if !strings.HasPrefix(subject, "arn:aws:ecr:") && !strings.HasPrefix(subject, "arn:aws:ecr-public:") {
 			// An identity problem: it is about its principals.
 			subject = strings.Join(who, ", ")
 		}

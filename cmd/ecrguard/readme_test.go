@@ -39,10 +39,47 @@ func TestReadmeExample(t *testing.T) {
 	if code != rules.ExitIncomplete {
 		t.Fatalf("exit %d, want 2\n%s", code, stderr)
 	}
+	checkExcerpt(t, cmd, lines[1:], out)
+}
+
+// TestReadmeDemoExcerpts checks the README's excerpts of the demo: every
+// fenced block that starts with "$ ecrguard demo" is an excerpt of that
+// command's real output, as TestReadmeExample checks its own block.
+func TestReadmeDemoExcerpts(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	fences := strings.Split(string(data), "```")
+	for i := 1; i < len(fences); i += 2 {
+		_, block, _ := strings.Cut(fences[i], "\n") // after the info string
+		lines := strings.Split(strings.TrimSuffix(block, "\n"), "\n")
+		cmd, ok := strings.CutPrefix(lines[0], "$ ecrguard ")
+		if !ok || !strings.HasPrefix(cmd, "demo") {
+			continue
+		}
+		n++
+		code, out, stderr := runCLI(t, strings.Fields(cmd)...)
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1 (the demo has findings)\n%s", cmd, code, stderr)
+		}
+		checkExcerpt(t, cmd, lines[1:], out)
+	}
+	if n < 2 {
+		t.Errorf("README.md has %d excerpts of the demo, want 2 (the proof of legacy, the demo's issue-11 inputs)", n)
+	}
+}
+
+// checkExcerpt fails t unless excerpt, lines of the output of cmd with "…"
+// lines for what is left out, is an excerpt of out: its runs of lines
+// between "…" lines appear, whole and in order.
+func checkExcerpt(t *testing.T, cmd string, excerpt []string, out string) {
+	t.Helper()
 	got := strings.Split(out, "\n")
 	var runs [][]string
 	run := []string{}
-	for _, l := range lines[1:] {
+	for _, l := range excerpt {
 		if strings.TrimSpace(l) == "…" {
 			runs = append(runs, run)
 			run = []string{}
@@ -55,7 +92,7 @@ func TestReadmeExample(t *testing.T) {
 	for _, r := range runs {
 		i := indexRun(got[at:], r)
 		if i < 0 {
-			t.Fatalf("README.md's example report is not in the output of %q (from line %d on):\n%s\n--- output:\n%s", cmd, at+1, strings.Join(r, "\n"), out)
+			t.Fatalf("README.md's excerpt is not in the output of %q (from line %d on):\n%s\n--- output:\n%s", cmd, at+1, strings.Join(r, "\n"), out)
 		}
 		at += i + len(r)
 	}
