@@ -24,9 +24,15 @@ func guardrailNotes(a *analysis.Analysis) []estate.Note {
 			if !g.Closed {
 				continue
 			}
+			// The note's source names the resource; readers name an RCP
+			// "RCP ID (NAME)" where they know it is one.
+			label := g.Label()
+			if !strings.HasPrefix(label, "RCP ") {
+				label = "resource control policy " + label
+			}
 			out = append(out, estate.Note{Source: x.Target.ARN, Message: fmt.Sprintf(
-				"resource control policy %s denies %s %s on %s, which %s alone allows: no finding for it",
-				g.Label(), className(g.Class), describeActions(g.Actions, x.Universe), targetName(x), x.Policy.Name)})
+				"%s denies %s %s, which the resource's policy alone allows: no finding",
+				label, className(g.Class), describeActions(g.Actions, x.Universe))})
 		}
 	}
 	return out
