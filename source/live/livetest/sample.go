@@ -40,14 +40,26 @@ const (
     }
   ]
 }`
-	DenyDeleteSCP = `{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Action":["ecr:DeleteRepository","ecr:BatchDeleteImage"],"Resource":"*"}]}`
+	// RCPFullAWSAccess is the AWS managed RCP attached to every root, OU
+	// and account once RCPs are enabled (Organizations User Guide,
+	// "Resource control policies (RCPs)": it cannot be detached).
+	RCPFullAWSAccess = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
+	// DenyOutsideOrgRCP denies requests to ECR from principals outside the
+	// organization, but not AWS services (Organizations User Guide, "RCP
+	// examples").
+	DenyOutsideOrgRCP = `{"Version":"2012-10-17","Statement":[{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc123defg"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`
+	// TeamTemplatePolicy is a creation template's repository policy that
+	// lets anyone pull.
+	TeamTemplatePolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"TemplatePull","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`
+	DenyDeleteSCP      = `{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Action":["ecr:DeleteRepository","ecr:BatchDeleteImage"],"Resource":"*"}]}`
 )
 
 // Sample returns a rich fake account: two regions, paginated inventory,
 // policies of every kind (one malformed), tags, a registry policy with
 // replication, ECR Public, IAM across pages (URL-encoded documents, a
 // managed policy only GetPolicy serves, an AWS managed policy only the
-// embedded catalog knows) and SCPs at three levels of an organization.
+// embedded catalog knows), repository creation templates across pages,
+// and SCPs and RCPs at three levels of an organization.
 func Sample() *Account {
 	return &Account{
 		ID:        SampleAccount,
@@ -65,6 +77,11 @@ func Sample() *Account {
 				Replication:    []Destination{{Account: SampleMember, Region: "eu-west-1"}},
 				PageSize:       2,
 				EmptyLastPage:  true,
+				Templates: []Template{
+					{Prefix: "ROOT", AppliedFor: []string{"PULL_THROUGH_CACHE"}},
+					{Prefix: "team-a", AppliedFor: []string{"REPLICATION", "CREATE_ON_PUSH"}, Policy: TeamTemplatePolicy},
+				},
+				TemplatePageSize: 1,
 			},
 			"eu-west-1": {
 				Repos: []Repo{{Name: "eu-app", Policy: OrgPushPolicy}},
@@ -95,7 +112,7 @@ func Sample() *Account {
 			},
 		},
 		Org: &Org{
-			ID: "o-abc123defg", ManagementID: SampleManagement, SCPEnabled: true, RootID: "r-root",
+			ID: "o-abc123defg", ManagementID: SampleManagement, SCPEnabled: true, RCPEnabled: true, RootID: "r-root",
 			OUs: []string{"ou-root-prod"},
 			AttachedSCPs: map[string][]SCP{
 				"r-root":         {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
@@ -103,6 +120,13 @@ func Sample() *Account {
 				SampleAccount:    {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
 				SampleMember:     {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
 				SampleManagement: {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+			},
+			AttachedRCPs: map[string][]SCP{
+				"r-root":         {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				"ou-root-prod":   {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}, {ID: "p-orgonly", Name: "OrgOnly", Content: DenyOutsideOrgRCP}},
+				SampleAccount:    {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				SampleMember:     {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				SampleManagement: {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
 			},
 			MemberAccounts:  []string{SampleAccount, SampleMember},
 			SuspendedMember: []string{"777777777777"},

@@ -35,6 +35,10 @@ type Server struct {
 	// URL is the endpoint to give the SDK (http://127.0.0.1:PORT).
 	URL string
 
+	// Latency, when set before the first call, holds every answer back
+	// that long (an API's round trip, for benchmarks).
+	Latency time.Duration
+
 	mu       sync.Mutex
 	home     string
 	accounts map[string]*Account
@@ -149,6 +153,13 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	if acct == nil {
 		s.fail(w, r, 403, "UnrecognizedClientException", "no such fake account "+r.account)
 		return
+	}
+	if s.Latency > 0 {
+		select {
+		case <-time.After(s.Latency):
+		case <-hr.Context().Done():
+			return
+		}
 	}
 	if f := s.fault(api, r); f != nil {
 		if f.Delay > 0 {
@@ -404,6 +415,28 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 			rules = append(rules, map[string]any{"destinations": dests})
 		}
 		writeJSON(w, map[string]any{"registryId": a.ID, "replicationConfiguration": map[string]any{"rules": rules}})
+	case "DescribeRepositoryCreationTemplates":
+		size := reg.TemplatePageSize
+		if size <= 0 {
+			size = 50
+		}
+		page := r.page()
+		start := (page - 1) * size
+		list := []map[string]any{}
+		for i := start; i < start+size && i < len(reg.Templates); i++ {
+			t := reg.Templates[i]
+			m := map[string]any{"prefix": t.Prefix, "appliedFor": t.AppliedFor, "imageTagMutability": "MUTABLE",
+				"encryptionConfiguration": map[string]any{"encryptionType": "AES256"}, "createdAt": epoch(time.Time{}), "updatedAt": epoch(time.Time{})}
+			if t.Policy != "" {
+				m["repositoryPolicy"] = t.Policy
+			}
+			list = append(list, m)
+		}
+		out := map[string]any{"registryId": a.ID, "repositoryCreationTemplates": list}
+		if start+size < len(reg.Templates) {
+			out["nextToken"] = fmt.Sprintf("page-%d", page+1)
+		}
+		writeJSON(w, out)
 	case "GetAccountSetting":
 		scope := reg.Scope
 		if scope == "" {
@@ -466,6 +499,9 @@ func (s *Server) orgs(w http.ResponseWriter, r *request, a *Account) {
 		if org.SCPEnabled {
 			types = append(types, map[string]string{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"})
 		}
+		if org.RCPEnabled {
+			types = append(types, map[string]string{"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"})
+		}
 		writeJSON(w, map[string]any{"Roots": []any{map[string]any{"Id": org.RootID, "Name": "Root", "Arn": "arn:aws:organizations::" + org.ManagementID + ":root/" + org.ID + "/" + org.RootID, "PolicyTypes": types}}})
 	case "ListParents":
 		child := r.str("ChildId")
@@ -490,13 +526,21 @@ func (s *Server) orgs(w http.ResponseWriter, r *request, a *Account) {
 		writeJSON(w, map[string]any{"Parents": []any{map[string]string{"Id": parent, "Type": kind}}})
 	case "ListPoliciesForTarget":
 		list := []any{}
-		for _, p := range org.AttachedSCPs[r.str("TargetId")] {
-			list = append(list, map[string]any{"Id": p.ID, "Name": p.Name, "Arn": "arn:aws:organizations::" + org.ManagementID + ":policy/" + org.ID + "/service_control_policy/" + p.ID,
-				"Type": "SERVICE_CONTROL_POLICY", "AwsManaged": p.ID == "p-FullAWSAccess"})
+		filter := r.str("Filter")
+		attached := org.AttachedSCPs
+		if filter == "RESOURCE_CONTROL_POLICY" {
+			attached = org.AttachedRCPs
+		} else if filter != "SERVICE_CONTROL_POLICY" {
+			writeJSONError(w, 400, "InvalidInputException", "unsupported Filter "+filter)
+			return
+		}
+		for _, p := range attached[r.str("TargetId")] {
+			list = append(list, map[string]any{"Id": p.ID, "Name": p.Name, "Arn": "arn:aws:organizations::" + org.ManagementID + ":policy/" + org.ID + "/" + strings.ToLower(filter) + "/" + p.ID,
+				"Type": filter, "AwsManaged": p.ID == "p-FullAWSAccess" || p.ID == "p-RCPFullAWSAccess"})
 		}
 		writeJSON(w, map[string]any{"Policies": list})
 	case "DescribePolicy":
-		for _, ps := range org.AttachedSCPs {
+		for _, ps := range slices.Concat(slices.Collect(maps.Values(org.AttachedSCPs)), slices.Collect(maps.Values(org.AttachedRCPs))) {
 			for _, p := range ps {
 				if p.ID == r.str("PolicyId") {
 					writeJSON(w, map[string]any{"Policy": map[string]any{"PolicySummary": map[string]any{"Id": p.ID, "Name": p.Name}, "Content": p.Content}})
