@@ -38,19 +38,37 @@ type Server struct {
 	// Latency, when set before the first call, holds every answer back
 	// that long (an API's round trip, for benchmarks).
 	Latency time.Duration
+	// ThrottleFirst, when set before the first call, answers each distinct
+	// request (API, account, region, resource, page) ThrottlingException
+	// that many times before answering it: throttling everywhere, which
+	// retries must absorb.
+	ThrottleFirst int
 
 	mu       sync.Mutex
 	home     string
 	accounts map[string]*Account
 	faults   []*Fault
 	calls    map[string]int
+	// asked counts the times each distinct request was asked
+	// (ThrottleFirst).
+	asked map[string]int
+	// inFlight is the number of requests being answered; maxInFlight its
+	// highest.
+	inFlight, maxInFlight int
+}
+
+// MaxInFlight returns the most requests the server was answering at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
 }
 
 // NewServer serves home (whose credentials are HomeAccessKey) and others
 // (reached by assuming a role in them) until the test ends.
 func NewServer(t testing.TB, home *Account, others ...*Account) *Server {
 	t.Helper()
-	s := &Server{home: home.ID, accounts: map[string]*Account{}, calls: map[string]int{}}
+	s := &Server{home: home.ID, accounts: map[string]*Account{}, calls: map[string]int{}, asked: map[string]int{}}
 	for _, a := range append([]*Account{home}, others...) {
 		s.accounts[a.ID] = a
 	}
@@ -148,8 +166,15 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	api := r.service + ":" + r.op
 	s.mu.Lock()
 	s.calls[api]++
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	acct := s.accounts[r.account]
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	if acct == nil {
 		s.fail(w, r, 403, "UnrecognizedClientException", "no such fake account "+r.account)
 		return
@@ -160,6 +185,10 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 		case <-hr.Context().Done():
 			return
 		}
+	}
+	if s.throttled(api, r) {
+		s.fail(w, r, 400, "ThrottlingException", "Rate exceeded")
+		return
 	}
 	if f := s.fault(api, r); f != nil {
 		if f.Delay > 0 {
@@ -246,6 +275,18 @@ func (s *Server) fault(api string, r *request) *Fault {
 		return f
 	}
 	return nil
+}
+
+// throttled says whether to answer r ThrottlingException (ThrottleFirst).
+func (s *Server) throttled(api string, r *request) bool {
+	if s.ThrottleFirst <= 0 {
+		return false
+	}
+	key := fmt.Sprintf("%s|%s|%s|%s|%d", api, r.account, r.region, r.resource(), r.page())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked[key]++
+	return s.asked[key] <= s.ThrottleFirst
 }
 
 func accountOfARN(arn string) string {
