@@ -58,7 +58,7 @@ func repo(t *testing.T, e *estate.Estate, region, name string) *estate.Repositor
 }
 
 func TestCollectSampleAccount(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
 	e := c.Estate
 	if c.Caller.ARN != "arn:aws:iam::111122223333:user/auditor" || c.Caller.Account != livetest.SampleAccount {
@@ -206,7 +206,7 @@ func TestCollectSampleAccount(t *testing.T) {
 // TestSnapshotEquivalence: what the live path collects and what a snapshot
 // of it reads back are the same estate.
 func TestSnapshotEquivalence(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
 	var buf bytes.Buffer
 	meta := estate.SnapshotMeta{Version: "test", CollectedAt: c.Started, Caller: c.Caller}
@@ -567,7 +567,7 @@ func TestFaults(t *testing.T) {
 		// 300 ms, a dozen collections at once on a busy machine could time
 		// out calls the case does not delay.
 		t.Run(tt.name, func(t *testing.T) {
-			srv := livetest.NewServer(t, livetest.Sample())
+			srv := livetest.NewServer(t, livetest.SampleGuardrails())
 			for _, f := range tt.faults {
 				srv.AddFault(f)
 			}
@@ -582,7 +582,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestMultiAccount(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails(), livetest.SampleMemberAccount())
 	opts := fastOptions("us-east-1")
 	opts.AllAccounts, opts.RoleName = true, "ecrguard-reader"
 	c := collect(t, srv, opts)
@@ -627,7 +627,7 @@ func TestMultiAccount(t *testing.T) {
 }
 
 func TestMultiAccountRoleRefused(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails(), livetest.SampleMemberAccount())
 	srv.AddFault(livetest.Fault{API: "sts:AssumeRole", Account: livetest.SampleMember, Code: "AccessDenied",
 		Message: "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: sts:AssumeRole"})
 	opts := fastOptions("us-east-1")
@@ -643,7 +643,7 @@ func TestMultiAccountRoleRefused(t *testing.T) {
 }
 
 func TestCallerIdentityRefused(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	srv.AddFault(livetest.Fault{API: "sts:GetCallerIdentity", Code: "InvalidClientTokenId", Status: 403,
 		Message: "The security token " + livetest.HomeSessionToken + " is invalid"})
 	cfg := livetest.Config(t, srv.URL, "us-east-1")

@@ -58,8 +58,8 @@ const (
 // policies of every kind (one malformed), tags, a registry policy with
 // replication, ECR Public, IAM across pages (URL-encoded documents, a
 // managed policy only GetPolicy serves, an AWS managed policy only the
-// embedded catalog knows), repository creation templates across pages,
-// and SCPs and RCPs at three levels of an organization.
+// embedded catalog knows) and SCPs and RCPs at three levels of an
+// organization (the RCPs only RCPFullAWSAccess, which changes no answer).
 func Sample() *Account {
 	return &Account{
 		ID:        SampleAccount,
@@ -77,11 +77,6 @@ func Sample() *Account {
 				Replication:    []Destination{{Account: SampleMember, Region: "eu-west-1"}},
 				PageSize:       2,
 				EmptyLastPage:  true,
-				Templates: []Template{
-					{Prefix: "ROOT", AppliedFor: []string{"PULL_THROUGH_CACHE"}},
-					{Prefix: "team-a", AppliedFor: []string{"REPLICATION", "CREATE_ON_PUSH"}, Policy: TeamTemplatePolicy},
-				},
-				TemplatePageSize: 1,
 			},
 			"eu-west-1": {
 				Repos: []Repo{{Name: "eu-app", Policy: OrgPushPolicy}},
@@ -123,7 +118,7 @@ func Sample() *Account {
 			},
 			AttachedRCPs: map[string][]SCP{
 				"r-root":         {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
-				"ou-root-prod":   {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}, {ID: "p-orgonly", Name: "OrgOnly", Content: DenyOutsideOrgRCP}},
+				"ou-root-prod":   {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
 				SampleAccount:    {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
 				SampleMember:     {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
 				SampleManagement: {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
@@ -143,4 +138,21 @@ func SampleMemberAccount() *Account {
 		},
 		IAM: IAM{Roles: []Role{{Name: "ecrguard-reader", Trust: TrustEC2}}},
 	}
+}
+
+// SampleGuardrails is Sample with what changes answers beyond it: a custom
+// RCP at the OU (OrgOnly, which closes the public repository app to
+// principals outside the organization) and, in us-east-1, repository
+// creation templates across pages (ROOT without a policy, team-a with one
+// that lets anyone pull).
+func SampleGuardrails() *Account {
+	a := Sample()
+	a.Org.AttachedRCPs["ou-root-prod"] = append(a.Org.AttachedRCPs["ou-root-prod"], SCP{ID: "p-orgonly", Name: "OrgOnly", Content: DenyOutsideOrgRCP})
+	us := a.Regions["us-east-1"]
+	us.Templates = []Template{
+		{Prefix: "ROOT", AppliedFor: []string{"PULL_THROUGH_CACHE"}},
+		{Prefix: "team-a", AppliedFor: []string{"REPLICATION", "CREATE_ON_PUSH"}, Policy: TeamTemplatePolicy},
+	}
+	us.TemplatePageSize = 1
+	return a
 }
