@@ -20,8 +20,10 @@ import (
 const (
 	// SnapshotMarker is the top-level key that marks a snapshot.
 	SnapshotMarker = "ecrguard_snapshot"
-	// SnapshotFormat is the format version this package writes and reads.
-	SnapshotFormat = 1
+	// SnapshotFormat is the format version this package writes. It reads
+	// it and every older version down to 1 (docs/snapshot.md says what
+	// each adds).
+	SnapshotFormat = 2
 )
 
 // SnapshotMeta describes a snapshot: who collected it, when, and with which
@@ -64,23 +66,35 @@ type snapCaller struct {
 }
 
 type snapAccount struct {
-	ID       string        `json:"id"`
-	Regions  []snapRegion  `json:"regions"`
-	Public   []snapPublic  `json:"public_repositories"`
-	IAM      *snapIAM      `json:"iam"`
-	SCPs     snapSCPs      `json:"scps"`
-	Detached []*snapPolicy `json:"detached_policies"`
+	ID         string        `json:"id"`
+	Regions    []snapRegion  `json:"regions"`
+	Public     []snapPublic  `json:"public_repositories"`
+	IAM        *snapIAM      `json:"iam"`
+	SCPs       snapLevels    `json:"scps"`
+	RCPs       snapLevels    `json:"rcps"`
+	Management bool          `json:"management"`
+	Detached   []*snapPolicy `json:"detached_policies"`
 }
 
-type snapSCPs struct {
+// snapLevels are the SCPs or the RCPs over an account.
+type snapLevels struct {
 	Known  bool          `json:"known"`
 	Levels []*snapPolicy `json:"levels"`
 }
 
 type snapRegion struct {
-	Name         string       `json:"name"`
-	Registry     snapRegistry `json:"registry"`
-	Repositories []snapRepo   `json:"repositories"`
+	Name         string         `json:"name"`
+	Registry     snapRegistry   `json:"registry"`
+	Repositories []snapRepo     `json:"repositories"`
+	Templates    []snapTemplate `json:"templates"`
+}
+
+type snapTemplate struct {
+	Prefix     string        `json:"prefix"`
+	ARN        string        `json:"arn"`
+	AppliedFor []string      `json:"applied_for"`
+	Policy     snapPolicyRef `json:"policy"`
+	Source     *snapPos      `json:"source,omitempty"`
 }
 
 type snapRegistry struct {
@@ -114,6 +128,7 @@ type snapPublic struct {
 	Name   string        `json:"name"`
 	ARN    string        `json:"arn"`
 	Policy snapPolicyRef `json:"policy"`
+	Source *snapPos      `json:"source,omitempty"`
 }
 
 // snapPolicyRef is a resource's policy: its state and, when present, the
@@ -266,10 +281,17 @@ func snapshotOf(e *Estate, meta SnapshotMeta) (*snapFile, error) {
 }
 
 func snapAccountOf(a *Account) (snapAccount, error) {
-	sa := snapAccount{ID: a.ID, Regions: []snapRegion{}, Public: []snapPublic{}, Detached: []*snapPolicy{},
-		SCPs: snapSCPs{Known: a.SCPsKnown, Levels: []*snapPolicy{}}}
+	sa := snapAccount{ID: a.ID, Regions: []snapRegion{}, Public: []snapPublic{}, Detached: []*snapPolicy{}, Management: a.Management}
+	var err error
+	// Levels keep their order: the organization hierarchy, root first.
+	if sa.SCPs, err = snapLevelsOf(a.SCPsKnown, a.SCPs); err != nil {
+		return sa, err
+	}
+	if sa.RCPs, err = snapLevelsOf(a.RCPsKnown, a.RCPs); err != nil {
+		return sa, err
+	}
 	for _, r := range a.Regions() {
-		sr := snapRegion{Name: r.Name, Repositories: []snapRepo{}}
+		sr := snapRegion{Name: r.Name, Repositories: []snapRepo{}, Templates: []snapTemplate{}}
 		ref, err := snapRefOf(r.Registry.PolicyState, r.Registry.Policy, "registry policy of "+RegistryARN(r.Name, a.ID))
 		if err != nil {
 			return sa, err
@@ -302,6 +324,14 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 			}
 			sr.Repositories = append(sr.Repositories, sp)
 		}
+		for _, t := range r.Templates() {
+			ref, err := snapRefOf(t.PolicyState, t.Policy, "repository policy of "+t.ARN)
+			if err != nil {
+				return sa, err
+			}
+			sr.Templates = append(sr.Templates, snapTemplate{Prefix: t.Prefix, ARN: t.ARN, AppliedFor: sortedStrings(t.AppliedFor),
+				Policy: ref, Source: snapPosOf(t.Source)})
+		}
 		sa.Regions = append(sa.Regions, sr)
 	}
 	public := append([]*PublicRepository(nil), a.Public...)
@@ -311,7 +341,7 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 		if err != nil {
 			return sa, err
 		}
-		sa.Public = append(sa.Public, snapPublic{Name: p.Name, ARN: p.ARN, Policy: ref})
+		sa.Public = append(sa.Public, snapPublic{Name: p.Name, ARN: p.ARN, Policy: ref, Source: snapPosOf(p.Source)})
 	}
 	if a.IAM != nil {
 		si, err := snapIAMOf(a.IAM)
@@ -319,14 +349,6 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 			return sa, err
 		}
 		sa.IAM = si
-	}
-	// SCP levels keep their order: the organization hierarchy, root first.
-	for _, p := range a.SCPs {
-		sp, err := snapPolicyOf(p)
-		if err != nil {
-			return sa, err
-		}
-		sa.SCPs.Levels = append(sa.SCPs.Levels, sp)
 	}
 	detached := append([]*Policy(nil), a.Detached...)
 	sortPolicies(detached)
@@ -338,6 +360,20 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 		sa.Detached = append(sa.Detached, sp)
 	}
 	return sa, nil
+}
+
+// snapLevelsOf writes the SCP or RCP levels over an account, in their
+// order.
+func snapLevelsOf(known bool, levels []*Policy) (snapLevels, error) {
+	out := snapLevels{Known: known, Levels: []*snapPolicy{}}
+	for _, p := range levels {
+		sp, err := snapPolicyOf(p)
+		if err != nil {
+			return out, err
+		}
+		out.Levels = append(out.Levels, sp)
+	}
+	return out, nil
 }
 
 func snapIAMOf(m *IAM) (*snapIAM, error) {
@@ -561,7 +597,8 @@ func Diff(a, b *Estate) string {
 	return "snapshots differ"
 }
 
-// ReadSnapshot reads a snapshot written by WriteSnapshot. file names the
+// ReadSnapshot reads a snapshot written by WriteSnapshot, of this format
+// or an older one (a note says what an older format lacks). file names the
 // input in errors, which say file:line:col and what was expected; an error
 // about a place in the data is a *policy.Error carrying that position. Policies
 // are parsed from their text, positioned as Policy.Source says, so they are
@@ -586,7 +623,13 @@ func ReadSnapshot(data []byte, file string) (*Estate, SnapshotMeta, error) {
 type snapReader struct {
 	file  string
 	lines *jsonpos.Lines
+	// version is the format of the snapshot being read (1 or 2).
+	version int
 }
+
+// Format 2 added the RCPs and management flag of accounts, the creation
+// templates of regions and the source of ECR Public repositories.
+const snapRCPsFormat = 2
 
 // identity reads what users, groups and roles share: the string members in
 // fields (arn among them), the inline policies and attached policy ARNs.
@@ -740,15 +783,18 @@ func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
 	if root.Kind != jsonpos.Object {
 		return nil, meta, r.errorf(root.Off, "snapshot: expected an object, got %s", root.Kind)
 	}
-	if mk := root.Get(SnapshotMarker); mk == nil {
+	mk := root.Get(SnapshotMarker)
+	if mk == nil {
 		return nil, meta, r.errorf(root.Off, "not an ecrguard snapshot: no %q key", SnapshotMarker)
-	} else if mk.Kind != jsonpos.Number || mk.Text != fmt.Sprint(SnapshotFormat) {
-		v, err := r.integer(mk, SnapshotMarker)
-		if err == nil && v > SnapshotFormat {
-			return nil, meta, r.errorf(mk.Off, "snapshot format %d is newer than this ecrguard reads (%d); upgrade ecrguard", v, SnapshotFormat)
-		}
-		return nil, meta, r.errorf(mk.Off, "%s: expected %d, got %s", SnapshotMarker, SnapshotFormat, strings.TrimSpace(mk.Text+" "+kindIfNotNumber(mk)))
 	}
+	v, err := r.integer(mk, SnapshotMarker)
+	switch {
+	case err == nil && v > SnapshotFormat:
+		return nil, meta, r.errorf(mk.Off, "snapshot format %d is newer than this ecrguard reads (%d); upgrade ecrguard", v, SnapshotFormat)
+	case err != nil || v < 1:
+		return nil, meta, r.errorf(mk.Off, "%s: expected a format version from 1 to %d, got %s", SnapshotMarker, SnapshotFormat, strings.TrimSpace(mk.Text+" "+kindIfNotNumber(mk)))
+	}
+	r.version = v
 	m, err := r.object(root, "snapshot", []string{SnapshotMarker, "ecrguard_version", "collected_at", "caller", "accounts", "gaps", "notes"})
 	if err != nil {
 		return nil, meta, err
@@ -806,6 +852,10 @@ func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
 	})
 	if err != nil {
 		return nil, meta, err
+	}
+	if r.version < snapRCPsFormat {
+		e.Notes = append(e.Notes, Note{Source: r.file, Message: fmt.Sprintf(
+			"snapshot format %d holds no resource control policies nor repository creation templates: the analysis assumes no RCP restricts its accounts, and judges no template (collect again with this ecrguard to read them)", r.version)})
 	}
 	return e, meta, nil
 }
@@ -883,7 +933,11 @@ func (r *snapReader) pos(n *jsonpos.Node, what string) (policy.Pos, error) {
 }
 
 func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
-	m, err := r.object(n, "account", []string{"id", "regions", "public_repositories", "iam", "scps", "detached_policies"})
+	keys := []string{"id", "regions", "public_repositories", "iam", "scps", "detached_policies"}
+	if r.version >= snapRCPsFormat {
+		keys = append(keys, "rcps", "management")
+	}
+	m, err := r.object(n, "account", keys)
 	if err != nil {
 		return err
 	}
@@ -910,7 +964,7 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 	}
 	seen := map[string]bool{}
 	for _, pn := range public {
-		pm, err := r.object(pn, "public repository", []string{"name", "arn", "policy"})
+		pm, err := r.object(pn, "public repository", []string{"name", "arn", "policy"}, r.since(snapRCPsFormat, "source")...)
 		if err != nil {
 			return err
 		}
@@ -928,6 +982,11 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 		if p.PolicyState, p.Policy, err = r.policyRef(pm["policy"], "policy of public repository "+p.Name); err != nil {
 			return err
 		}
+		if sn := pm["source"]; sn != nil {
+			if p.Source, err = r.pos(sn, "public repository source"); err != nil {
+				return err
+			}
+		}
 		a.Public = append(a.Public, p)
 	}
 	if in := m["iam"]; in.Kind != jsonpos.Null {
@@ -935,15 +994,16 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 			return err
 		}
 	}
-	sm, err := r.object(m["scps"], "scps", []string{"known", "levels"})
-	if err != nil {
+	if a.SCPsKnown, a.SCPs, err = r.levels(m["scps"], "scps"); err != nil {
 		return err
 	}
-	if a.SCPsKnown, err = r.boolean(sm["known"], "scps known"); err != nil {
-		return err
-	}
-	if a.SCPs, err = r.policies(sm["levels"], "scps levels"); err != nil {
-		return err
+	if r.version >= snapRCPsFormat {
+		if a.RCPsKnown, a.RCPs, err = r.levels(m["rcps"], "rcps"); err != nil {
+			return err
+		}
+		if a.Management, err = r.boolean(m["management"], "management"); err != nil {
+			return err
+		}
 	}
 	if a.Detached, err = r.policies(m["detached_policies"], "detached_policies"); err != nil {
 		return err
@@ -951,8 +1011,36 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 	return nil
 }
 
+// since returns keys when the snapshot is of format version or later.
+func (r *snapReader) since(version int, keys ...string) []string {
+	if r.version >= version {
+		return keys
+	}
+	return nil
+}
+
+// levels reads the SCPs or RCPs over an account (what names them).
+func (r *snapReader) levels(n *jsonpos.Node, what string) (bool, []*Policy, error) {
+	m, err := r.object(n, what, []string{"known", "levels"})
+	if err != nil {
+		return false, nil, err
+	}
+	known, err := r.boolean(m["known"], what+" known")
+	if err != nil {
+		return false, nil, err
+	}
+	levels, err := r.policies(m["levels"], what+" levels")
+	if err != nil {
+		return false, nil, err
+	}
+	if !known && len(levels) > 0 {
+		return false, nil, r.errorf(m["levels"].Off, "%s levels: expected none when known is false, got %d", what, len(levels))
+	}
+	return known, levels, nil
+}
+
 func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
-	m, err := r.object(n, "region", []string{"name", "registry", "repositories"})
+	m, err := r.object(n, "region", append([]string{"name", "registry", "repositories"}, r.since(snapRCPsFormat, "templates")...))
 	if err != nil {
 		return err
 	}
@@ -999,6 +1087,41 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 	}
 	for _, pn := range repos {
 		if err := r.repository(reg, pn); err != nil {
+			return err
+		}
+	}
+	if tn := m["templates"]; tn != nil {
+		return r.objects(tn, "templates", "creation template", []string{"prefix", "arn", "applied_for", "policy"}, func(tm map[string]*jsonpos.Node) error {
+			return r.template(reg, tm)
+		}, "source")
+	}
+	return nil
+}
+
+// template reads one repository creation template of reg.
+func (r *snapReader) template(reg *Region, m map[string]*jsonpos.Node) error {
+	prefix, err := r.str(m["prefix"], "creation template prefix")
+	if err != nil {
+		return err
+	}
+	if prefix == "" {
+		return r.errorf(m["prefix"].Off, "creation template prefix: expected a prefix such as team-a or ROOT, got an empty string")
+	}
+	if _, dup := reg.templates[prefix]; dup {
+		return r.errorf(m["prefix"].Off, "creation template %q of %s listed twice", prefix, reg.Name)
+	}
+	t := reg.Template(prefix)
+	if t.ARN, err = r.str(m["arn"], "creation template arn"); err != nil {
+		return err
+	}
+	if t.AppliedFor, err = r.strings(m["applied_for"], "applied_for of creation template "+prefix); err != nil {
+		return err
+	}
+	if t.PolicyState, t.Policy, err = r.policyRef(m["policy"], "policy of creation template "+prefix); err != nil {
+		return err
+	}
+	if sn := m["source"]; sn != nil {
+		if t.Source, err = r.pos(sn, "creation template source"); err != nil {
 			return err
 		}
 	}

@@ -47,6 +47,47 @@ const (
 
 // sampleEstate has one of everything a snapshot records.
 func sampleEstate(t testing.TB) *Estate {
+	e := sampleEstateV1(t)
+	addFormat2(t, e)
+	e.Normalize()
+	return e
+}
+
+// rcpDeny is a custom RCP (Organizations User Guide, "RCP syntax": Deny
+// statements only, Principal "*").
+const rcpDeny = `{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`
+
+// addFormat2 adds to e what snapshot format 2 records beyond format 1:
+// RCP levels, the management flag, creation templates and the source of
+// an ECR Public repository.
+func addFormat2(t testing.TB, e *Estate) {
+	a := e.Lookup("111122223333")
+	a.RCPs = []*Policy{livePolicy(t, "RCP RCPFullAWSAccess on root r-root", "arn:aws:organizations::999988887777:policy/o-abc123defg/resource_control_policy/p-RCPFullAWSAccess",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`),
+		livePolicy(t, "RCPs on account 111122223333 (RCPFullAWSAccess, TLS)", "rcp:111122223333", rcpDeny)}
+	a.RCPsKnown = true
+	r := a.Region("us-east-1")
+	team := r.Template("team-a")
+	team.AppliedFor = []string{ForReplication, ForPullThroughCache}
+	team.SetPolicy(livePolicy(t, "repository policy of creation template team-a", team.ARN, repoPolicy))
+	root := r.Template(RootPrefix)
+	root.AppliedFor = []string{ForCreateOnPush}
+	root.SetPolicy(nil)
+	unread := a.Region("eu-west-1").Template("unread")
+	unread.AppliedFor = []string{ForPullThroughCache}
+	unread.Source = policy.Pos{File: "main.tf", Line: 12, Col: 3}
+	for _, p := range a.Public {
+		if p.Name == "tools" {
+			p.Source = policy.Pos{File: "public.tf", Line: 4, Col: 1}
+		}
+	}
+	b := e.Lookup("444455556666")
+	b.Management, b.RCPsKnown = true, true
+}
+
+// sampleEstateV1 is what testdata/snapshot/v1-sample.json, a snapshot of
+// format 1, holds.
+func sampleEstateV1(t testing.TB) *Estate {
 	e := New()
 	a := e.Account("111122223333")
 	r := a.Region("us-east-1")
@@ -161,6 +202,62 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(e1.Gaps, e2.Gaps) || !reflect.DeepEqual(e1.Notes, e2.Notes) {
 		t.Errorf("gaps or notes differ:\n%v\n%v", e1.Gaps, e2.Gaps)
 	}
+	// Format 2: RCPs, the management flag, templates, public sources.
+	if !a2.RCPsKnown || len(a2.RCPs) != 2 || a2.RCPs[1].Doc.Statements[0].Sid != "TLS" || a2.Management {
+		t.Errorf("RCPs: known %v, %d levels, management %v", a2.RCPsKnown, len(a2.RCPs), a2.Management)
+	}
+	if b := e2.Lookup("444455556666"); !b.Management || !b.RCPsKnown || len(b.RCPs) != 0 {
+		t.Errorf("management account: %v %v %d", b.Management, b.RCPsKnown, len(b.RCPs))
+	}
+	ts := r2.Templates()
+	if len(ts) != 2 || ts[0].Prefix != RootPrefix || ts[0].PolicyState != NoPolicy || ts[1].Prefix != "team-a" || ts[1].PolicyState != HasPolicy ||
+		!reflect.DeepEqual(ts[1].AppliedFor, []string{ForPullThroughCache, ForReplication}) || ts[1].ARN != TemplateARN("us-east-1", "111122223333", "team-a") {
+		t.Errorf("templates = %+v", ts)
+	}
+	if u := a2.Region("eu-west-1").Templates(); len(u) != 1 || u[0].PolicyState != Unread || u[0].Source != (policy.Pos{File: "main.tf", Line: 12, Col: 3}) {
+		t.Errorf("eu-west-1 templates = %+v", u)
+	}
+	if p := a2.Public[1]; p.Name != "tools" || p.Source.File != "public.tf" {
+		t.Errorf("public = %+v", p)
+	}
+}
+
+// TestSnapshotV1 reads a committed snapshot of format 1 (written before
+// RCPs and creation templates): the estate is the same, RCPs are not
+// known, and a note says what format 1 lacks.
+func TestSnapshotV1(t *testing.T) {
+	path := filepath.Join("testdata", "snapshot", "v1-sample.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`"ecrguard_snapshot": 1,`)) {
+		t.Fatalf("%s is not of format 1", path)
+	}
+	e, meta, err := ReadSnapshot(data, "v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta != sampleMeta {
+		t.Errorf("meta = %+v", meta)
+	}
+	want := sampleEstateV1(t)
+	want.AddNote(Note{Source: "v1.json", Message: "snapshot format 1 holds no resource control policies nor repository creation templates: the analysis assumes no RCP restricts its accounts, and judges no template (collect again with this ecrguard to read them)"})
+	want.Normalize()
+	if d := Diff(want, e); d != "" {
+		t.Fatal(d)
+	}
+	for _, a := range e.Accounts() {
+		if a.RCPsKnown || a.Management {
+			t.Errorf("account %s: RCPs known %v, management %v", a.ID, a.RCPsKnown, a.Management)
+		}
+	}
+	// Keys of format 2 are unknown in format 1: a file is never half
+	// understood.
+	bad := bytes.Replace(data, []byte(`"detached_policies"`), []byte(`"management": false, "detached_policies"`), 1)
+	if _, _, err := ReadSnapshot(bad, "v1.json"); err == nil || !strings.Contains(err.Error(), `unknown key "management"`) {
+		t.Errorf("format 2 key in a format 1 snapshot: err = %v", err)
+	}
 }
 
 // allPolicies lists every policy of e in snapshot order.
@@ -201,7 +298,15 @@ func allPolicies(e *Estate) []*Policy {
 				}
 			}
 		}
+		for _, r := range a.Regions() {
+			for _, t := range r.Templates() {
+				if t.Policy != nil {
+					out = append(out, t.Policy)
+				}
+			}
+		}
 		out = append(out, a.SCPs...)
+		out = append(out, a.RCPs...)
 		out = append(out, a.Detached...)
 	}
 	return out
@@ -294,13 +399,33 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"not json", `{"ecrguard_snapshot": 1,`, "x.json:1:1: invalid JSON: unterminated object"},
 		{"not an object", `[1]`, "x.json:1:1: snapshot: expected an object, got array"},
 		{"no marker", `{"Version": "2012-10-17"}`, `x.json:1:1: not an ecrguard snapshot: no "ecrguard_snapshot" key`},
-		{"newer", `{"ecrguard_snapshot": 2}`, "x.json:1:23: snapshot format 2 is newer than this ecrguard reads (1); upgrade ecrguard"},
-		{"marker string", `{"ecrguard_snapshot": "1"}`, "x.json:1:23: ecrguard_snapshot: expected 1, got 1 string"},
+		{"newer", `{"ecrguard_snapshot": 3}`, "x.json:1:23: snapshot format 3 is newer than this ecrguard reads (2); upgrade ecrguard"},
+		{"marker string", `{"ecrguard_snapshot": "2"}`, "x.json:1:23: ecrguard_snapshot: expected a format version from 1 to 2, got 2 string"},
+		{"marker zero", `{"ecrguard_snapshot": 0}`, "x.json:1:23: ecrguard_snapshot: expected a format version from 1 to 2, got 0"},
+		{"no rcps", strings.Replace(valid, `"rcps": {`, `"rcpz": {`, 1), `unknown key "rcpz"`},
+		{"rcps known false with levels", strings.Replace(valid, `"rcps": {
+        "known": true`, `"rcps": {
+        "known": false`, 1), `rcps levels: expected none when known is false, got 2`},
+		{"management type", strings.Replace(valid, `"management": false`, `"management": "no"`, 1), `management: expected true or false, got string`},
+		{"template prefix", strings.Replace(valid, `"prefix": "team-a"`, `"prefix": ""`, 1), `creation template prefix: expected a prefix such as team-a or ROOT, got an empty string`},
+		{"duplicate template", strings.Replace(valid, `"prefix": "team-a"`, `"prefix": "ROOT"`, 1), `creation template "ROOT" of us-east-1 listed twice`},
+		{"applied_for type", strings.Replace(valid, `"applied_for": [
+                "CREATE_ON_PUSH"
+              ]`, `"applied_for": "CREATE_ON_PUSH"`, 1), `applied_for of creation template ROOT: expected a list, got string`},
+		{"template state", strings.Replace(valid, `"state": "none"
+              }
+            },
+            {
+              "prefix": "team-a"`, `"state": "maybe"
+              }
+            },
+            {
+              "prefix": "team-a"`, 1), `x.json:115:26: policy of creation template ROOT state: expected "unread", "none" or "present", got "maybe"`},
 		{"unknown key", strings.Replace(valid, `"ecrguard_version"`, `"ecrguard_versio"`, 1), `x.json:3:3: snapshot: unknown key "ecrguard_versio"`},
 		{"missing key", strings.Replace(valid, `"notes": [`, `"notez": [`, 1), `unknown key "notez"`},
 		{"bad time", strings.Replace(valid, `2026-11-23T10:00:00Z`, `yesterday`, 1), `x.json:4:19: collected_at: expected an RFC 3339 time`},
 		{"bad state", strings.Replace(valid, `"state": "unread"`, `"state": "maybe"`, 1), `state: expected "unread", "none" or "present", got "maybe"`},
-		{"policy text", strings.Replace(valid, `\"Effect\": \"Allow\"`, `\"Effect\": \"Allow\"]`, 1), `x.json:35:23: registry policy "registry policy": the policy text does not parse: arn:aws:ecr:us-east-1:111122223333:registry:6:24: invalid JSON`},
+		{"policy text", strings.Replace(valid, `\"Effect\": \"Allow\"`, `\"Effect\": \"Allow\"]`, 1), `x.json:52:23: registry policy "registry policy": the policy text does not parse: arn:aws:ecr:us-east-1:111122223333:registry:6:24: invalid JSON`},
 		{"tags type", strings.Replace(valid, `"env": "prod"`, `"env": 7`, 1), `repository tags env: expected a string, got number`},
 		{"duplicate repo", strings.Replace(valid, `"name": "team/none"`, `"name": "app"`, 1), `repository "app" of us-east-1 listed twice`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
@@ -325,6 +450,9 @@ func TestReadSnapshotErrors(t *testing.T) {
 
 func FuzzReadSnapshot(f *testing.F) {
 	f.Add(writeSnap(f, sampleEstate(f), sampleMeta))
+	if v1, err := os.ReadFile(filepath.Join("testdata", "snapshot", "v1-sample.json")); err == nil {
+		f.Add(v1)
+	}
 	f.Add([]byte(`{"ecrguard_snapshot":1,"ecrguard_version":"","collected_at":"2026-01-01T00:00:00Z","caller":{"account":"","arn":""},"accounts":[],"gaps":[],"notes":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, meta, err := ReadSnapshot(data, "fuzz.json")

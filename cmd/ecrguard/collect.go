@@ -28,9 +28,10 @@ func newCollectCommand(retryer func() aws.Retryer) *cobra.Command {
 		Use:   "collect [--output FILE] [AWS flags]",
 		Short: "Read an AWS account into a snapshot file, for scanning offline",
 		Long: `collect reads ECR repositories, their policies and tags, the registry policy,
-scope and replication, ECR Public repositories, IAM users, groups, roles and
-policies, and the SCPs over the account, with the credentials the AWS CLI
-would use, and writes them to a snapshot: a versioned JSON file
+scope, replication and repository creation templates, ECR Public repositories,
+IAM users, groups, roles and policies, and the SCPs and RCPs over the account,
+with the credentials the AWS CLI would use, and writes them to a snapshot: a
+versioned JSON file
 (docs/snapshot.md) that 'ecrguard scan FILE' analyses offline with the same
 result as a live scan.
 

@@ -305,9 +305,10 @@ With --aws it reads the account with the credentials the AWS CLI would use
 (environment, --profile, SSO, instance or container role), after asking
 sts:GetCallerIdentity who they are (the report's notes say): in each --region
 (repeatable; default the profile's region) or --all-regions, the ECR
-repositories with their policies and tags, the registry policy, scope and
-replication; the ECR Public repositories; IAM users, groups, roles and
-policies; and, where the credentials may, the SCPs over the account.
+repositories with their policies and tags, the registry policy, scope,
+replication and repository creation templates; the ECR Public repositories;
+IAM users, groups, roles and policies; and, where the credentials may, the
+SCPs and RCPs over the account.
 --role-arn assumes a role first; --accounts with --role-name reads other
 accounts of the organization. It only reads; the permissions it needs are in
 docs/PERMISSIONS.md. 'ecrguard collect' writes the same reading to a

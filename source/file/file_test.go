@@ -423,8 +423,8 @@ func TestShapes(t *testing.T) {
 		{
 			name: "snapshot of a newer format",
 			file: "snap.json",
-			data: `{"ecrguard_snapshot": 2}`,
-			gap:  "snap.json:1:23: invalid-input: ecrguard snapshot: snapshot format 2 is newer than this ecrguard reads (1); upgrade ecrguard",
+			data: `{"ecrguard_snapshot": 3}`,
+			gap:  "snap.json:1:23: invalid-input: ecrguard snapshot: snapshot format 3 is newer than this ecrguard reads (2); upgrade ecrguard",
 		},
 		{
 			name: "terraform plan",

@@ -27,8 +27,11 @@ type Call struct {
 	// roles) or "organization" (the identity that can read the
 	// organization, usually in its management account).
 	Who string
-	// BestEffort calls end in a note rather than a gap when they fail,
-	// because not having their answer cannot make a result look cleaner.
+	// BestEffort calls (Organizations) read the guardrails over an
+	// account. Not having their answer cannot make a result look cleaner:
+	// SCPs not read end in a note; RCPs not read end in a gap whose message
+	// says the analysis assumes none, so that the report can name the
+	// conclusions resting on that.
 	BestEffort bool
 	// Purpose says what the answer is used for.
 	Purpose string
@@ -47,6 +50,7 @@ const (
 	apiGetRegistryPolicy              = "ecr:GetRegistryPolicy"
 	apiDescribeRegistry               = "ecr:DescribeRegistry"
 	apiGetAccountSetting              = estate.ScopeAPI
+	apiDescribeCreationTemplates      = "ecr:DescribeRepositoryCreationTemplates"
 	apiPublicDescribeRepositories     = "ecr-public:DescribeRepositories"
 	apiPublicGetRepositoryPolicy      = "ecr-public:GetRepositoryPolicy"
 	apiDescribeOrganization           = "organizations:DescribeOrganization"
@@ -75,6 +79,8 @@ var calls = []Call{
 		Purpose: "each region's replication configuration"},
 	{API: apiGetAccountSetting, Action: "ecr:GetAccountSetting", Who: "scanned",
 		Purpose: "REGISTRY_POLICY_SCOPE: which actions the registry policy governs"},
+	{API: apiDescribeCreationTemplates, Action: "ecr:DescribeRepositoryCreationTemplates", Who: "scanned",
+		Purpose: "each region's repository creation templates (paginated), with the repository policy each gives the repositories ECR creates from it"},
 	{API: apiPublicDescribeRepositories, Action: "ecr-public:DescribeRepositories", Who: "scanned",
 		Purpose: "the account's ECR Public repositories (us-east-1, paginated)"},
 	{API: apiPublicGetRepositoryPolicy, Action: "ecr-public:GetRepositoryPolicy", Who: "scanned",
@@ -88,13 +94,13 @@ var calls = []Call{
 	{API: apiDescribeOrganization, Action: "organizations:DescribeOrganization", Who: "organization", BestEffort: true,
 		Purpose: "whether the account is in an organization, and which is its management account"},
 	{API: apiListRoots, Action: "organizations:ListRoots", Who: "organization", BestEffort: true,
-		Purpose: "whether service control policies are enabled"},
+		Purpose: "whether service control policies and resource control policies are enabled"},
 	{API: apiListParents, Action: "organizations:ListParents", Who: "organization", BestEffort: true,
 		Purpose: "the organizational units above the account"},
 	{API: apiListPoliciesForTarget, Action: "organizations:ListPoliciesForTarget", Who: "organization", BestEffort: true,
-		Purpose: "the SCPs attached to the account, each OU above it and the root"},
+		Purpose: "the SCPs and the RCPs attached to the account, each OU above it and the root"},
 	{API: apiDescribePolicy, Action: "organizations:DescribePolicy", Who: "organization", BestEffort: true,
-		Purpose: "each SCP's document"},
+		Purpose: "each SCP's and RCP's document"},
 	{API: apiListAccounts, Action: "organizations:ListAccounts", Who: "organization",
 		Purpose: "only with --accounts all: the organization's accounts"},
 }
@@ -132,6 +138,7 @@ type IAMAPI interface {
 // ECRAPI is the part of a regional ECR client the collector uses.
 type ECRAPI interface {
 	ecr.DescribeRepositoriesAPIClient
+	ecr.DescribeRepositoryCreationTemplatesAPIClient
 	GetRepositoryPolicy(ctx context.Context, in *ecr.GetRepositoryPolicyInput, optFns ...func(*ecr.Options)) (*ecr.GetRepositoryPolicyOutput, error)
 	ListTagsForResource(ctx context.Context, in *ecr.ListTagsForResourceInput, optFns ...func(*ecr.Options)) (*ecr.ListTagsForResourceOutput, error)
 	GetRegistryPolicy(ctx context.Context, in *ecr.GetRegistryPolicyInput, optFns ...func(*ecr.Options)) (*ecr.GetRegistryPolicyOutput, error)

@@ -1,8 +1,9 @@
 // Package live reads an AWS account (or several accounts of an
 // organization) through the AWS SDK for Go v2 into an estate: ECR
 // repositories with their policies, tags and settings in each region, the
-// registry policy, scope and replication, ECR Public repositories, IAM
-// users, groups, roles and policies, and the SCPs over the account.
+// registry policy, scope, replication and repository creation templates,
+// ECR Public repositories, IAM users, groups, roles and policies, and the
+// SCPs and RCPs over the account.
 //
 // What it could not read becomes an estate.Gap that names the API, account,
 // region, resource and AWS error code; a resource whose policy was not read
@@ -278,6 +279,34 @@ type collector struct {
 	mu   sync.Mutex
 	est  *estate.Estate
 	prog Progress
+	memo map[string]*memo
+}
+
+// memo is the answer of a read that once makes at most once per run.
+type memo struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// once runs f the first time key is asked for in this run and gives every
+// caller its answer (error included): what the accounts of an organization
+// share (the organization, its root, the OUs and their policies) is read
+// once, however many accounts sit below it.
+func once[T any](c *collector, key string, f func() (T, error)) (T, error) {
+	c.mu.Lock()
+	if c.memo == nil {
+		c.memo = map[string]*memo{}
+	}
+	m := c.memo[key]
+	if m == nil {
+		m = &memo{}
+		c.memo[key] = m
+	}
+	c.mu.Unlock()
+	m.once.Do(func() { m.v, m.err = f() })
+	v, _ := m.v.(T)
+	return v, m.err
 }
 
 // call runs one AWS call under the concurrency bound and the per-call
@@ -413,7 +442,7 @@ func (c *collector) listAccounts(ctx context.Context, cl *Clients) ([]string, er
 	return dedupe(ids), nil
 }
 
-// account reads one account: its regions, ECR Public, IAM and SCPs, all at
+// account reads one account: its regions, ECR Public, IAM, SCPs and RCPs, all at
 // once (the semaphore bounds the calls).
 func (c *collector) account(ctx context.Context, cl *Clients, orgs OrganizationsAPI, account, partition string, regions []string) {
 	c.mu.Lock()
@@ -432,6 +461,6 @@ func (c *collector) account(ctx context.Context, cl *Clients, orgs Organizations
 		c.note(apiPublicDescribeRepositories, fmt.Sprintf("account %s: ECR Public is not read: it exists only in the aws partition, not %s", account, partition))
 	}
 	wg.Go(func() { c.iam(ctx, cl.IAM, account, partition) })
-	wg.Go(func() { c.scps(ctx, orgs, account) })
+	wg.Go(func() { c.guardrails(ctx, orgs, account) })
 	wg.Wait()
 }

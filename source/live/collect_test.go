@@ -286,6 +286,107 @@ func TestSCPCases(t *testing.T) {
 	}
 }
 
+// rcpsEnabled makes the fake's root enable RCPs (and SCPs when scps), and
+// answer for each target an RCP level of RCPFullAWSAccess, with a Deny at
+// the account.
+func rcpsEnabled(f *fake, scps bool) {
+	f.on[apiListRoots] = func(any) (any, error) {
+		types := []orgtypes.PolicyTypeSummary{{Type: orgtypes.PolicyTypeResourceControlPolicy, Status: orgtypes.PolicyTypeStatusEnabled}}
+		if scps {
+			types = append(types, orgtypes.PolicyTypeSummary{Type: orgtypes.PolicyTypeServiceControlPolicy, Status: orgtypes.PolicyTypeStatusEnabled})
+		}
+		return &organizations.ListRootsOutput{Roots: []orgtypes.Root{{Id: aws.String("r-1"), PolicyTypes: types}}}, nil
+	}
+	f.on[apiListPoliciesForTarget] = func(in any) (any, error) {
+		lin := in.(*organizations.ListPoliciesForTargetInput)
+		if lin.Filter == orgtypes.PolicyTypeServiceControlPolicy {
+			return &organizations.ListPoliciesForTargetOutput{Policies: []orgtypes.PolicySummary{{Id: aws.String("p-full"), Name: aws.String("FullAWSAccess")}}}, nil
+		}
+		out := &organizations.ListPoliciesForTargetOutput{Policies: []orgtypes.PolicySummary{{Id: aws.String("p-RCPFullAWSAccess"), Name: aws.String("RCPFullAWSAccess")}}}
+		if aws.ToString(lin.TargetId) == "111122223333" {
+			out.Policies = append(out.Policies, orgtypes.PolicySummary{Id: aws.String("p-tls"), Name: aws.String("TLSOnly")})
+		}
+		return out, nil
+	}
+	f.on[apiDescribePolicy+"|p-RCPFullAWSAccess"] = func(any) (any, error) {
+		return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)}}, nil
+	}
+	f.on[apiDescribePolicy+"|p-tls"] = func(any) (any, error) {
+		return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`)}}, nil
+	}
+}
+
+// TestRCPCases: the RCPs over an account (Organizations User Guide,
+// "Resource control policies (RCPs)": they apply to member accounts'
+// resources, not to the management account's).
+func TestRCPCases(t *testing.T) {
+	tests := []struct {
+		name              string
+		setup             func(f *fake)
+		known, management bool
+		levels            int
+		gap               string // the Source of the one gap expected
+		note              string
+	}{
+		{"not in an organization", func(f *fake) {
+			f.on[apiDescribeOrganization] = func(any) (any, error) { return nil, apiErr("AWSOrganizationsNotInUseException", "no") }
+		}, true, false, 0, "", "no SCP or RCP applies"},
+		{"management account", func(f *fake) {
+			rcpsEnabled(f, true)
+			f.on[apiDescribeOrganization] = func(any) (any, error) {
+				return &organizations.DescribeOrganizationOutput{Organization: &orgtypes.Organization{Id: aws.String("o-1"), MasterAccountId: aws.String("111122223333")}}, nil
+			}
+		}, true, true, 0, "", "nor RCPs to its resources"},
+		{"RCPs not enabled", func(*fake) {}, true, false, 0, "", "resource control policies are not enabled"},
+		{"member account", func(f *fake) { rcpsEnabled(f, true) }, true, false, 2, "", ""},
+		{"RCPs enabled, SCPs not", func(f *fake) { rcpsEnabled(f, false) }, true, false, 2, "", "service control policies are not enabled"},
+		{"DescribeOrganization refused", func(f *fake) {
+			f.on[apiDescribeOrganization] = func(any) (any, error) { return nil, apiErr("AccessDeniedException", "no") }
+		}, false, false, 0, apiDescribeOrganization, "service control policies not read (AccessDeniedException"},
+		{"ListRoots refused", func(f *fake) {
+			f.on[apiListRoots] = func(any) (any, error) { return nil, apiErr("AccessDeniedException", "no") }
+		}, false, false, 0, apiListRoots, ""},
+		{"an RCP that does not parse", func(f *fake) {
+			rcpsEnabled(f, true)
+			f.on[apiDescribePolicy+"|p-tls"] = func(any) (any, error) {
+				return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Statement": 1}`)}}, nil
+			}
+		}, false, false, 0, apiDescribePolicy, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			tt.setup(f)
+			c := run(t, f, Options{})
+			a := c.Estate.Lookup("111122223333")
+			if a.RCPsKnown != tt.known || len(a.RCPs) != tt.levels || a.Management != tt.management {
+				t.Errorf("known %v, %d levels, management %v", a.RCPsKnown, len(a.RCPs), a.Management)
+			}
+			var notes []string
+			for _, n := range c.Estate.Notes {
+				notes = append(notes, n.Message)
+			}
+			if tt.note != "" && !strings.Contains(strings.Join(notes, "\n"), tt.note) {
+				t.Errorf("notes lack %q: %v", tt.note, notes)
+			}
+			switch g := c.Estate.Gaps; {
+			case tt.gap == "" && len(g) != 0:
+				t.Errorf("gaps = %v", g)
+			case tt.gap != "" && (len(g) != 1 || g[0].Source != tt.gap || g[0].Account != "111122223333" || !strings.Contains(g[0].Message, "assumes no RCP")):
+				t.Errorf("gaps = %v, want one of %s saying the analysis assumes no RCP", g, tt.gap)
+			}
+		})
+	}
+	// The levels: root first, the account's Deny last, each named.
+	f := newFake()
+	rcpsEnabled(f, true)
+	a := run(t, f, Options{}).Estate.Lookup("111122223333")
+	if len(a.RCPs) != 2 || a.RCPs[0].Name != "RCP RCPFullAWSAccess on root r-1" ||
+		a.RCPs[1].Name != "RCPs on account 111122223333 (RCPFullAWSAccess, TLSOnly)" || a.RCPs[1].Doc.Statements[1].Sid != "TLS" {
+		t.Errorf("levels = %s, %s", a.RCPs[0].Name, a.RCPs[1].Name)
+	}
+}
+
 func TestIAMDocumentProblems(t *testing.T) {
 	f := newFake()
 	f.on[apiGetAccountAuthorizationDetails] = func(any) (any, error) {

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -69,7 +70,9 @@ func (c *collector) region(ctx context.Context, cl ECRAPI, account, region strin
 	c.progress(func(p *Progress) { p.Repositories += len(repos) })
 
 	var registry estate.Registry
+	var templates []*estate.CreationTemplate
 	var wg sync.WaitGroup
+	wg.Go(func() { templates = c.templates(ctx, cl, account, region) })
 	wg.Go(func() { c.registryPolicy(ctx, cl, account, region, &registry) })
 	wg.Go(func() { c.replication(ctx, cl, account, region, &registry) })
 	wg.Go(func() { c.scope(ctx, cl, account, region, &registry) })
@@ -88,6 +91,10 @@ func (c *collector) region(ctx context.Context, cl ECRAPI, account, region strin
 	defer c.mu.Unlock()
 	reg := c.est.Account(account).Region(region)
 	reg.Registry = registry
+	for _, t := range templates {
+		rt := reg.Template(t.Prefix)
+		rt.AppliedFor, rt.PolicySlot = t.AppliedFor, t.PolicySlot
+	}
 	for _, r := range repos {
 		if r.goneP || r.goneT {
 			c.est.AddNote(estate.Note{Source: apiGetRepositoryPolicy, Message: fmt.Sprintf("%s was deleted during the scan; left out", r.arn)})
@@ -188,6 +195,63 @@ func (c *collector) repositoryTags(ctx context.Context, cl ECRAPI, account, regi
 	default:
 		c.gap(apiListTagsForResource, account, region, r.arn, "tags not read (conditions on resource tags are judged without them)", err)
 	}
+}
+
+// templates reads the region's repository creation templates, page by
+// page, with the repository policy each gives the repositories ECR creates
+// from it. On an error it returns those read so far (their policies read),
+// and a gap says the list is incomplete.
+func (c *collector) templates(ctx context.Context, cl ECRAPI, account, region string) []*estate.CreationTemplate {
+	var out []*estate.CreationTemplate
+	seen := map[string]bool{}
+	seenTokens := tokens{}
+	p := ecr.NewDescribeRepositoryCreationTemplatesPaginator(cl, &ecr.DescribeRepositoryCreationTemplatesInput{})
+	for p.HasMorePages() {
+		page, err := call(ctx, c, apiDescribeCreationTemplates, func(ctx context.Context) (*ecr.DescribeRepositoryCreationTemplatesOutput, error) {
+			return p.NextPage(ctx)
+		})
+		if err == nil {
+			for _, t := range page.RepositoryCreationTemplates {
+				if prefix := aws.ToString(t.Prefix); prefix != "" && !seen[prefix] {
+					seen[prefix] = true
+					out = append(out, c.template(account, region, t))
+				}
+			}
+			err = seenTokens.check(page.NextToken)
+		}
+		if err != nil {
+			why := "repository creation templates not read"
+			if len(out) > 0 {
+				why = fmt.Sprintf("repository creation templates read only in part (%d read before the error)", len(out))
+			}
+			c.gap(apiDescribeCreationTemplates, account, region, estate.RegistryARN(region, account), why, err)
+			break
+		}
+	}
+	return out
+}
+
+// template makes one template of an answer; its policy comes with it (an
+// empty repositoryPolicy: the template gives none).
+func (c *collector) template(account, region string, t ecrtypes.RepositoryCreationTemplate) *estate.CreationTemplate {
+	prefix := aws.ToString(t.Prefix)
+	out := &estate.CreationTemplate{Prefix: prefix, Account: account, Region: region, ARN: estate.TemplateARN(region, account, prefix)}
+	for _, a := range t.AppliedFor {
+		out.AppliedFor = append(out.AppliedFor, string(a))
+	}
+	sort.Strings(out.AppliedFor)
+	text := aws.ToString(t.RepositoryPolicy)
+	if text == "" {
+		out.SetPolicy(nil)
+		return out
+	}
+	p, err := parsePolicy("repository policy of creation template "+prefix, out.ARN, text)
+	if err != nil {
+		c.gap(apiDescribeCreationTemplates, account, region, out.ARN, "", err)
+		return out
+	}
+	out.SetPolicy(p)
+	return out
 }
 
 func (c *collector) registryPolicy(ctx context.Context, cl ECRAPI, account, region string, reg *estate.Registry) {

@@ -154,6 +154,12 @@ func (e fakeECR) GetAccountSetting(ctx context.Context, in *ecr.GetAccountSettin
 	})
 }
 
+func (e fakeECR) DescribeRepositoryCreationTemplates(ctx context.Context, in *ecr.DescribeRepositoryCreationTemplatesInput, _ ...func(*ecr.Options)) (*ecr.DescribeRepositoryCreationTemplatesOutput, error) {
+	return do(ctx, e.f, apiDescribeCreationTemplates, e.region, in, func() (*ecr.DescribeRepositoryCreationTemplatesOutput, error) {
+		return &ecr.DescribeRepositoryCreationTemplatesOutput{}, nil
+	})
+}
+
 type fakePublic struct{ f *fake }
 
 func (p fakePublic) DescribeRepositories(ctx context.Context, in *ecrpublic.DescribeRepositoriesInput, _ ...func(*ecrpublic.Options)) (*ecrpublic.DescribeRepositoriesOutput, error) {

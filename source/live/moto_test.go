@@ -29,6 +29,14 @@ import (
 
 const motoAccount = "123456789012" // moto's default account
 
+// motoUnimplemented are the calls moto 5.2.1 does not implement (it
+// answers HTTP 500): each is a gap, as any failed read is.
+var motoUnimplemented = map[string]bool{
+	"ecr:GetAccountSetting":                   true,
+	"ecr:DescribeRepositoryCreationTemplates": true,
+	"ecr-public:DescribeRepositories":         true,
+}
+
 // moto is the moto server of this test binary. The moto tests run in
 // parallel with each other and with the other tests that wait (moto's time
 // is most of this package's): each keeps to names of its own (seedMoto's
@@ -155,8 +163,13 @@ func TestMotoEndToEnd(t *testing.T) {
 	if g := gapsBy["ecr-public:DescribeRepositories"]; len(g) != 1 {
 		t.Errorf("ECR Public gaps = %v", g)
 	}
+	// Nor repository creation templates: a gap per region, and none read
+	// (the fake server's tests read them: wire_test.go).
+	if g := gapsBy["ecr:DescribeRepositoryCreationTemplates"]; len(g) != 2 {
+		t.Errorf("creation template gaps = %v, want one per region", g)
+	}
 	for src, gs := range gapsBy {
-		if src != "ecr:GetAccountSetting" && src != "ecr-public:DescribeRepositories" {
+		if !motoUnimplemented[src] {
 			t.Errorf("unexpected gaps from %s: %v", src, gs)
 		}
 	}
@@ -197,6 +210,9 @@ func TestMotoEndToEnd(t *testing.T) {
 	// already), no SCP applies, and the collector says which.
 	if !a.SCPsKnown || len(a.SCPs) != 0 {
 		t.Errorf("SCPs of an account outside an organization or managing one are known to be none: %v %d", a.SCPsKnown, len(a.SCPs))
+	}
+	if !a.RCPsKnown || len(a.RCPs) != 0 {
+		t.Errorf("RCPs of an account outside an organization or managing one are known to be none: %v %d", a.RCPsKnown, len(a.RCPs))
 	}
 	why := false
 	for _, n := range e.Notes {
@@ -259,6 +275,15 @@ func TestMotoOrganization(t *testing.T) {
 	must("CreatePolicy", err)
 	_, err = oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: scp.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
 	must("AttachPolicy", err)
+	if _, err := oc.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeResourceControlPolicy}); err != nil &&
+		!strings.Contains(err.Error(), "PolicyTypeAlreadyEnabled") {
+		must("EnablePolicyType RCP", err)
+	}
+	rcp, err := oc.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("orgonly-" + member), Description: aws.String("org identities only"),
+		Type: orgtypes.PolicyTypeResourceControlPolicy, Content: aws.String(livetest.DenyOutsideOrgRCP)})
+	must("CreatePolicy RCP", err)
+	_, err = oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: rcp.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
+	must("AttachPolicy RCP", err)
 	// A repository in the member account, created through the role.
 	mcfg := cfg.Copy()
 	mcfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), "arn:aws:iam::"+member+":role/OrganizationAccountAccessRole"))
@@ -294,8 +319,25 @@ func TestMotoOrganization(t *testing.T) {
 	if mgmt := e.Lookup(motoAccount); !mgmt.SCPsKnown || len(mgmt.SCPs) != 0 {
 		t.Errorf("management account: SCPs known %v, %d levels (SCPs do not apply to it)", mgmt.SCPsKnown, len(mgmt.SCPs))
 	}
+	// RCPs: RCPFullAWSAccess at the root, the OU and the account (moto
+	// attaches it to each, as Organizations does), and the custom Deny at
+	// the OU. The management account's resources are not governed by RCPs
+	// (Organizations User Guide, "Resource control policies (RCPs)").
+	if !m.RCPsKnown || len(m.RCPs) != 3 || m.Management {
+		t.Fatalf("member RCPs: known %v, %d levels, management %v; gaps %v", m.RCPsKnown, len(m.RCPs), m.Management, e.Gaps)
+	}
+	rcpSids := map[string]bool{}
+	for _, s := range m.RCPs[1].Doc.Statements {
+		rcpSids[s.Sid] = true
+	}
+	if len(m.RCPs[1].Doc.Statements) != 2 || !rcpSids["EnforceOrgIdentities"] || !strings.HasPrefix(m.RCPs[1].Source.File, "rcp:ou-") {
+		t.Errorf("OU RCP level = %s: %d statements, sids %v", m.RCPs[1].Name, len(m.RCPs[1].Doc.Statements), rcpSids)
+	}
+	if mgmt := e.Lookup(motoAccount); !mgmt.Management || !mgmt.RCPsKnown || len(mgmt.RCPs) != 0 {
+		t.Errorf("management account: management %v, RCPs known %v, %d levels", mgmt.Management, mgmt.RCPsKnown, len(mgmt.RCPs))
+	}
 	for _, g := range e.Gaps {
-		if g.Source != "ecr:GetAccountSetting" && g.Source != "ecr-public:DescribeRepositories" {
+		if !motoUnimplemented[g.Source] {
 			t.Errorf("unexpected gap %s", g)
 		}
 	}

@@ -103,10 +103,13 @@ they give different findings, a note otherwise.
 
 ` + "```json\n" + ReadPolicy() + "\n```" + `
 
-The Organizations actions are best-effort: only the organization's management account (or a
-delegated administrator) may read the SCPs above an account. Where they are refused, the report
-carries a note that SCPs were not read, and the analysis assumes no SCP restricts the account —
-which can show more access than there is, never less.
+The Organizations actions read the guardrails over each account: the service control policies (SCPs)
+and resource control policies (RCPs) attached to the root, each OU above the account and the account.
+Only the organization's management account (or a delegated administrator) may read them. Where they
+are refused, the analysis assumes no SCP and no RCP restricts the account — which can show more access
+than there is, never less. SCPs not read are a note; RCPs not read are a coverage gap whose message
+says so, and the report names the findings that rest on it. The management account's resources are
+not governed by RCPs, so its RCPs are not read.
 
 ## The policy for the starting identity (only with --role-arn or --accounts)
 
@@ -132,7 +135,7 @@ you pass ` + "`--external-id`" + `).
 		refused := "coverage gap (exit code 2)"
 		switch {
 		case c.BestEffort:
-			refused = "note; SCPs taken as unknown"
+			refused = "SCPs: note, taken as none; RCPs: coverage gap, taken as none (the report names the findings that rest on it)"
 		case c.API == apiGetCallerIdentity || c.API == apiListAccounts:
 			refused = "error: nothing is read"
 		case c.API == apiAssumeRole:

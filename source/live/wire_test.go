@@ -58,7 +58,7 @@ func repo(t *testing.T, e *estate.Estate, region, name string) *estate.Repositor
 }
 
 func TestCollectSampleAccount(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
 	e := c.Estate
 	if c.Caller.ARN != "arn:aws:iam::111122223333:user/auditor" || c.Caller.Account != livetest.SampleAccount {
@@ -170,12 +170,43 @@ func TestCollectSampleAccount(t *testing.T) {
 	if ou := a.SCPs[1]; len(ou.Doc.Statements) != 2 || ou.Doc.Statements[1].Sid != "NoDelete" || !strings.Contains(ou.Name, "FullAWSAccess, DenyDelete") {
 		t.Errorf("OU level = %s %+v", ou.Name, ou.Doc)
 	}
+	// RCPs likewise (ListPoliciesForTarget with the RESOURCE_CONTROL_POLICY
+	// filter): root, OU (RCPFullAWSAccess and the custom Deny), account.
+	if !a.RCPsKnown || len(a.RCPs) != 3 || a.Management {
+		t.Fatalf("rcps: known %v, %d levels, management %v", a.RCPsKnown, len(a.RCPs), a.Management)
+	}
+	if ou := a.RCPs[1]; len(ou.Doc.Statements) != 2 || ou.Doc.Statements[1].Sid != "EnforceOrgIdentities" ||
+		ou.Name != "RCPs on organizational unit ou-root-prod (RCPFullAWSAccess, OrgOnly)" || ou.Source.File != "rcp:ou-root-prod" {
+		t.Errorf("OU level = %s at %v: %+v", ou.Name, ou.Source, ou.Doc)
+	}
+	if root := a.RCPs[0]; root.Name != "RCP RCPFullAWSAccess on root r-root" || root.Text != livetest.RCPFullAWSAccess {
+		t.Errorf("root level = %s %q", root.Name, root.Text)
+	}
+
+	// Creation templates, across pages: ROOT without a policy, team-a with
+	// one (docs: ECR API Reference, DescribeRepositoryCreationTemplates).
+	ts := a.Region("us-east-1").Templates()
+	if len(ts) != 2 || ts[0].Prefix != "ROOT" || ts[0].PolicyState != estate.NoPolicy || ts[0].AppliedFor[0] != estate.ForPullThroughCache {
+		t.Fatalf("templates = %+v", ts)
+	}
+	team := ts[1]
+	if team.Prefix != "team-a" || team.ARN != "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/team-a" ||
+		!slices.Equal(team.AppliedFor, []string{estate.ForCreateOnPush, estate.ForReplication}) ||
+		team.PolicyState != estate.HasPolicy || team.Policy.Doc.Statements[0].Sid != "TemplatePull" || team.Policy.Source.File != team.ARN {
+		t.Errorf("team-a = %+v", team)
+	}
+	if n := srv.Calls()["ecr:DescribeRepositoryCreationTemplates"]; n != 3 { // 2 pages in us-east-1, 1 in eu-west-1
+		t.Errorf("DescribeRepositoryCreationTemplates called %d times, want 3", n)
+	}
+	if n := len(a.Region("eu-west-1").Templates()); n != 0 {
+		t.Errorf("eu-west-1 has %d templates", n)
+	}
 }
 
 // TestSnapshotEquivalence: what the live path collects and what a snapshot
 // of it reads back are the same estate.
 func TestSnapshotEquivalence(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	c := collect(t, srv, fastOptions("us-east-1", "eu-west-1"))
 	var buf bytes.Buffer
 	meta := estate.SnapshotMeta{Version: "test", CollectedAt: c.Started, Caller: c.Caller}
@@ -410,15 +441,14 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
-			name:   "Organizations refused is a note, not a gap",
+			// SCPs not read are a note; RCPs not read a gap of the call
+			// that failed, saying the analysis assumes none (SPEC §10).
+			name:   "Organizations refused: SCPs a note, RCPs a gap",
 			faults: []livetest.Fault{{API: "organizations:ListParents", Code: "AccessDeniedException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				if len(e.Gaps) != 1 {
-					t.Errorf("gaps = %v", e.Gaps)
-				}
 				a := e.Lookup(livetest.SampleAccount)
-				if a.SCPsKnown || len(a.SCPs) != 0 {
-					t.Errorf("SCPs known %v with %d levels", a.SCPsKnown, len(a.SCPs))
+				if a.SCPsKnown || len(a.SCPs) != 0 || a.RCPsKnown || len(a.RCPs) != 0 || a.Management {
+					t.Errorf("SCPs known %v with %d levels, RCPs known %v with %d levels, management %v", a.SCPsKnown, len(a.SCPs), a.RCPsKnown, len(a.RCPs), a.Management)
 				}
 				var noted bool
 				for _, n := range e.Notes {
@@ -426,6 +456,88 @@ func TestFaults(t *testing.T) {
 				}
 				if !noted {
 					t.Errorf("no note: %v", e.Notes)
+				}
+				g := gapsOf(e, "organizations:ListParents")
+				if len(g) != 1 || g[0].Account != livetest.SampleAccount || g[0].Code != "AccessDeniedException" ||
+					!strings.Contains(g[0].Message, "assumes no RCP") || len(e.Gaps) != 2 { // and "broken"
+					t.Errorf("gaps = %v", e.Gaps)
+				}
+			},
+		},
+		{
+			name:   "an RCP that cannot be read leaves the SCPs read",
+			faults: []livetest.Fault{{API: "organizations:DescribePolicy", Resource: "p-orgonly", Code: "AccessDeniedException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				a := e.Lookup(livetest.SampleAccount)
+				if !a.SCPsKnown || len(a.SCPs) != 3 || a.RCPsKnown {
+					t.Errorf("SCPs known %v with %d levels, RCPs known %v", a.SCPsKnown, len(a.SCPs), a.RCPsKnown)
+				}
+				if g := gapsOf(e, "organizations:DescribePolicy"); len(g) != 1 || !strings.Contains(g[0].Message, "resource control policies not read") {
+					t.Errorf("gaps = %v", e.Gaps)
+				}
+			},
+		},
+		{
+			name:   "RCP throttling that succeeds after retries",
+			faults: []livetest.Fault{{API: "organizations:ListPoliciesForTarget", Resource: "ou-root-prod", Code: "TooManyRequestsException", Times: 2}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				a := e.Lookup(livetest.SampleAccount)
+				if !a.RCPsKnown || len(a.RCPs) != 3 || !a.SCPsKnown || len(a.SCPs) != 3 || len(e.Gaps) != 1 {
+					t.Errorf("RCPs known %v with %d levels, SCPs known %v with %d; gaps %v", a.RCPsKnown, len(a.RCPs), a.SCPsKnown, len(a.SCPs), e.Gaps)
+				}
+			},
+		},
+		{
+			name:   "creation templates refused in one region",
+			faults: []livetest.Fault{{API: "ecr:DescribeRepositoryCreationTemplates", Region: "us-east-1", Code: "AccessDeniedException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:DescribeRepositoryCreationTemplates")
+				if len(g) != 1 || g[0].Region != "us-east-1" || g[0].Resource != "arn:aws:ecr:us-east-1:111122223333:registry" ||
+					!strings.Contains(g[0].Message, "repository creation templates not read") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Templates()); n != 0 {
+					t.Errorf("%d templates", n)
+				}
+			},
+		},
+		{
+			name:   "creation templates: the second page refused",
+			faults: []livetest.Fault{{API: "ecr:DescribeRepositoryCreationTemplates", Page: 2, Code: "ThrottlingException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr:DescribeRepositoryCreationTemplates")
+				if len(g) != 1 || g[0].Code != "ThrottlingException" || !strings.Contains(g[0].Message, "read only in part (1 read before the error)") {
+					t.Fatalf("gaps = %v", g)
+				}
+				if ts := e.Lookup(livetest.SampleAccount).Region("us-east-1").Templates(); len(ts) != 1 || ts[0].Prefix != "ROOT" {
+					t.Errorf("templates = %+v", ts)
+				}
+			},
+		},
+		{
+			name:   "creation templates throttled, then answered",
+			faults: []livetest.Fault{{API: "ecr:DescribeRepositoryCreationTemplates", Code: "ThrottlingException", Times: 2}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				if g := gapsOf(e, "ecr:DescribeRepositoryCreationTemplates"); len(g) != 0 {
+					t.Fatalf("gaps = %v", g)
+				}
+				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Templates()); n != 2 {
+					t.Errorf("%d templates, want 2", n)
+				}
+			},
+		},
+		{
+			name:   "ECR Public refused",
+			faults: []livetest.Fault{{API: "ecr-public:GetRepositoryPolicy", Resource: "pub-tools", Code: "AccessDeniedException"}},
+			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
+				g := gapsOf(e, "ecr-public:GetRepositoryPolicy")
+				if len(g) != 1 || g[0].Resource != "arn:aws:ecr-public::111122223333:repository/pub-tools" || g[0].Region != "us-east-1" {
+					t.Fatalf("gaps = %v", g)
+				}
+				for _, p := range e.Lookup(livetest.SampleAccount).Public {
+					if p.Name == "pub-tools" && p.PolicyState != estate.Unread {
+						t.Errorf("pub-tools policy state = %v, want unread", p.PolicyState)
+					}
 				}
 			},
 		},
@@ -455,7 +567,7 @@ func TestFaults(t *testing.T) {
 		// 300 ms, a dozen collections at once on a busy machine could time
 		// out calls the case does not delay.
 		t.Run(tt.name, func(t *testing.T) {
-			srv := livetest.NewServer(t, livetest.Sample())
+			srv := livetest.NewServer(t, livetest.SampleGuardrails())
 			for _, f := range tt.faults {
 				srv.AddFault(f)
 			}
@@ -470,7 +582,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestMultiAccount(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails(), livetest.SampleMemberAccount())
 	opts := fastOptions("us-east-1")
 	opts.AllAccounts, opts.RoleName = true, "ecrguard-reader"
 	c := collect(t, srv, opts)
@@ -491,6 +603,17 @@ func TestMultiAccount(t *testing.T) {
 	if !m.SCPsKnown || len(m.SCPs) != 3 {
 		t.Errorf("member SCPs: known %v, %d levels", m.SCPsKnown, len(m.SCPs))
 	}
+	if !m.RCPsKnown || len(m.RCPs) != 3 || m.RCPs[1].Doc.Statements[1].Sid != "EnforceOrgIdentities" {
+		t.Errorf("member RCPs: known %v, %d levels", m.RCPsKnown, len(m.RCPs))
+	}
+	// What the two accounts share is read once: the organization, its
+	// root, and the policies of the root and the OU; each account's own
+	// level is read for itself (2 types × (root, OU, 2 accounts)).
+	calls := srv.Calls()
+	if calls["organizations:DescribeOrganization"] != 1 || calls["organizations:ListRoots"] != 1 || calls["organizations:ListPoliciesForTarget"] != 8 ||
+		calls["organizations:ListParents"] != 3 {
+		t.Errorf("Organizations calls = %v", calls)
+	}
 	if n := srv.Calls()["sts:AssumeRole"]; n != 1 {
 		t.Errorf("AssumeRole called %d times, want 1 (the starting account is read with the starting credentials)", n)
 	}
@@ -504,7 +627,7 @@ func TestMultiAccount(t *testing.T) {
 }
 
 func TestMultiAccountRoleRefused(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails(), livetest.SampleMemberAccount())
 	srv.AddFault(livetest.Fault{API: "sts:AssumeRole", Account: livetest.SampleMember, Code: "AccessDenied",
 		Message: "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: sts:AssumeRole"})
 	opts := fastOptions("us-east-1")
@@ -520,7 +643,7 @@ func TestMultiAccountRoleRefused(t *testing.T) {
 }
 
 func TestCallerIdentityRefused(t *testing.T) {
-	srv := livetest.NewServer(t, livetest.Sample())
+	srv := livetest.NewServer(t, livetest.SampleGuardrails())
 	srv.AddFault(livetest.Fault{API: "sts:GetCallerIdentity", Code: "InvalidClientTokenId", Status: 403,
 		Message: "The security token " + livetest.HomeSessionToken + " is invalid"})
 	cfg := livetest.Config(t, srv.URL, "us-east-1")

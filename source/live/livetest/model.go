@@ -41,6 +41,19 @@ type Region struct {
 	// EmptyLastPage adds a last page with no repositories and no token,
 	// reached through a token on the last real page.
 	EmptyLastPage bool
+	// Templates are the repository creation templates;
+	// TemplatePageSize splits DescribeRepositoryCreationTemplates into
+	// pages (default 50).
+	Templates        []Template
+	TemplatePageSize int
+}
+
+// Template is a repository creation template.
+type Template struct {
+	Prefix     string
+	AppliedFor []string
+	// Policy is the repository policy it gives ("": none).
+	Policy string
 }
 
 // Repo is a repository.
@@ -112,17 +125,21 @@ type ManagedPolicy struct {
 
 // Org is the organization around an account.
 type Org struct {
-	ID              string
-	ManagementID    string
-	SCPEnabled      bool
-	RootID          string
-	OUs             []string // from the root down to the account's parent
-	AttachedSCPs    map[string][]SCP
+	ID           string
+	ManagementID string
+	SCPEnabled   bool
+	RCPEnabled   bool
+	RootID       string
+	OUs          []string // from the root down to the account's parent
+	AttachedSCPs map[string][]SCP
+	// AttachedRCPs are the resource control policies by target.
+	AttachedRCPs    map[string][]SCP
 	MemberAccounts  []string
 	SuspendedMember []string
 }
 
-// SCP is a service control policy.
+// SCP is an organization policy: a service control policy, or in
+// Org.AttachedRCPs a resource control policy.
 type SCP struct {
 	ID, Name, Content string
 }

@@ -40,14 +40,26 @@ const (
     }
   ]
 }`
-	DenyDeleteSCP = `{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Action":["ecr:DeleteRepository","ecr:BatchDeleteImage"],"Resource":"*"}]}`
+	// RCPFullAWSAccess is the AWS managed RCP attached to every root, OU
+	// and account once RCPs are enabled (Organizations User Guide,
+	// "Resource control policies (RCPs)": it cannot be detached).
+	RCPFullAWSAccess = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`
+	// DenyOutsideOrgRCP denies requests to ECR from principals outside the
+	// organization, but not AWS services (Organizations User Guide, "RCP
+	// examples").
+	DenyOutsideOrgRCP = `{"Version":"2012-10-17","Statement":[{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc123defg"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`
+	// TeamTemplatePolicy is a creation template's repository policy that
+	// lets anyone pull.
+	TeamTemplatePolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"TemplatePull","Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`
+	DenyDeleteSCP      = `{"Version":"2012-10-17","Statement":[{"Sid":"NoDelete","Effect":"Deny","Action":["ecr:DeleteRepository","ecr:BatchDeleteImage"],"Resource":"*"}]}`
 )
 
 // Sample returns a rich fake account: two regions, paginated inventory,
 // policies of every kind (one malformed), tags, a registry policy with
 // replication, ECR Public, IAM across pages (URL-encoded documents, a
 // managed policy only GetPolicy serves, an AWS managed policy only the
-// embedded catalog knows) and SCPs at three levels of an organization.
+// embedded catalog knows) and SCPs and RCPs at three levels of an
+// organization (the RCPs only RCPFullAWSAccess, which changes no answer).
 func Sample() *Account {
 	return &Account{
 		ID:        SampleAccount,
@@ -95,7 +107,7 @@ func Sample() *Account {
 			},
 		},
 		Org: &Org{
-			ID: "o-abc123defg", ManagementID: SampleManagement, SCPEnabled: true, RootID: "r-root",
+			ID: "o-abc123defg", ManagementID: SampleManagement, SCPEnabled: true, RCPEnabled: true, RootID: "r-root",
 			OUs: []string{"ou-root-prod"},
 			AttachedSCPs: map[string][]SCP{
 				"r-root":         {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
@@ -103,6 +115,13 @@ func Sample() *Account {
 				SampleAccount:    {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
 				SampleMember:     {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
 				SampleManagement: {{ID: "p-FullAWSAccess", Name: "FullAWSAccess", Content: FullAWSAccess}},
+			},
+			AttachedRCPs: map[string][]SCP{
+				"r-root":         {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				"ou-root-prod":   {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				SampleAccount:    {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				SampleMember:     {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
+				SampleManagement: {{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Content: RCPFullAWSAccess}},
 			},
 			MemberAccounts:  []string{SampleAccount, SampleMember},
 			SuspendedMember: []string{"777777777777"},
@@ -119,4 +138,21 @@ func SampleMemberAccount() *Account {
 		},
 		IAM: IAM{Roles: []Role{{Name: "ecrguard-reader", Trust: TrustEC2}}},
 	}
+}
+
+// SampleGuardrails is Sample with what changes answers beyond it: a custom
+// RCP at the OU (OrgOnly, which closes the public repository app to
+// principals outside the organization) and, in us-east-1, repository
+// creation templates across pages (ROOT without a policy, team-a with one
+// that lets anyone pull).
+func SampleGuardrails() *Account {
+	a := Sample()
+	a.Org.AttachedRCPs["ou-root-prod"] = append(a.Org.AttachedRCPs["ou-root-prod"], SCP{ID: "p-orgonly", Name: "OrgOnly", Content: DenyOutsideOrgRCP})
+	us := a.Regions["us-east-1"]
+	us.Templates = []Template{
+		{Prefix: "ROOT", AppliedFor: []string{"PULL_THROUGH_CACHE"}},
+		{Prefix: "team-a", AppliedFor: []string{"REPLICATION", "CREATE_ON_PUSH"}, Policy: TeamTemplatePolicy},
+	}
+	us.TemplatePageSize = 1
+	return a
 }

@@ -35,18 +35,40 @@ type Server struct {
 	// URL is the endpoint to give the SDK (http://127.0.0.1:PORT).
 	URL string
 
+	// Latency, when set before the first call, holds every answer back
+	// that long (an API's round trip, for benchmarks).
+	Latency time.Duration
+	// ThrottleFirst, when set before the first call, answers each distinct
+	// request (API, account, region, resource, page) ThrottlingException
+	// that many times before answering it: throttling everywhere, which
+	// retries must absorb.
+	ThrottleFirst int
+
 	mu       sync.Mutex
 	home     string
 	accounts map[string]*Account
 	faults   []*Fault
 	calls    map[string]int
+	// asked counts the times each distinct request was asked
+	// (ThrottleFirst).
+	asked map[string]int
+	// inFlight is the number of requests being answered; maxInFlight its
+	// highest.
+	inFlight, maxInFlight int
+}
+
+// MaxInFlight returns the most requests the server was answering at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
 }
 
 // NewServer serves home (whose credentials are HomeAccessKey) and others
 // (reached by assuming a role in them) until the test ends.
 func NewServer(t testing.TB, home *Account, others ...*Account) *Server {
 	t.Helper()
-	s := &Server{home: home.ID, accounts: map[string]*Account{}, calls: map[string]int{}}
+	s := &Server{home: home.ID, accounts: map[string]*Account{}, calls: map[string]int{}, asked: map[string]int{}}
 	for _, a := range append([]*Account{home}, others...) {
 		s.accounts[a.ID] = a
 	}
@@ -144,10 +166,28 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request) {
 	api := r.service + ":" + r.op
 	s.mu.Lock()
 	s.calls[api]++
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	acct := s.accounts[r.account]
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	if acct == nil {
 		s.fail(w, r, 403, "UnrecognizedClientException", "no such fake account "+r.account)
+		return
+	}
+	if s.Latency > 0 {
+		select {
+		case <-time.After(s.Latency):
+		case <-hr.Context().Done():
+			return
+		}
+	}
+	if s.throttled(api, r) {
+		s.fail(w, r, 400, "ThrottlingException", "Rate exceeded")
 		return
 	}
 	if f := s.fault(api, r); f != nil {
@@ -235,6 +275,18 @@ func (s *Server) fault(api string, r *request) *Fault {
 		return f
 	}
 	return nil
+}
+
+// throttled says whether to answer r ThrottlingException (ThrottleFirst).
+func (s *Server) throttled(api string, r *request) bool {
+	if s.ThrottleFirst <= 0 {
+		return false
+	}
+	key := fmt.Sprintf("%s|%s|%s|%s|%d", api, r.account, r.region, r.resource(), r.page())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked[key]++
+	return s.asked[key] <= s.ThrottleFirst
 }
 
 func accountOfARN(arn string) string {
@@ -404,6 +456,28 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 			rules = append(rules, map[string]any{"destinations": dests})
 		}
 		writeJSON(w, map[string]any{"registryId": a.ID, "replicationConfiguration": map[string]any{"rules": rules}})
+	case "DescribeRepositoryCreationTemplates":
+		size := reg.TemplatePageSize
+		if size <= 0 {
+			size = 50
+		}
+		page := r.page()
+		start := (page - 1) * size
+		list := []map[string]any{}
+		for i := start; i < start+size && i < len(reg.Templates); i++ {
+			t := reg.Templates[i]
+			m := map[string]any{"prefix": t.Prefix, "appliedFor": t.AppliedFor, "imageTagMutability": "MUTABLE",
+				"encryptionConfiguration": map[string]any{"encryptionType": "AES256"}, "createdAt": epoch(time.Time{}), "updatedAt": epoch(time.Time{})}
+			if t.Policy != "" {
+				m["repositoryPolicy"] = t.Policy
+			}
+			list = append(list, m)
+		}
+		out := map[string]any{"registryId": a.ID, "repositoryCreationTemplates": list}
+		if start+size < len(reg.Templates) {
+			out["nextToken"] = fmt.Sprintf("page-%d", page+1)
+		}
+		writeJSON(w, out)
 	case "GetAccountSetting":
 		scope := reg.Scope
 		if scope == "" {
@@ -466,6 +540,9 @@ func (s *Server) orgs(w http.ResponseWriter, r *request, a *Account) {
 		if org.SCPEnabled {
 			types = append(types, map[string]string{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"})
 		}
+		if org.RCPEnabled {
+			types = append(types, map[string]string{"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"})
+		}
 		writeJSON(w, map[string]any{"Roots": []any{map[string]any{"Id": org.RootID, "Name": "Root", "Arn": "arn:aws:organizations::" + org.ManagementID + ":root/" + org.ID + "/" + org.RootID, "PolicyTypes": types}}})
 	case "ListParents":
 		child := r.str("ChildId")
@@ -490,13 +567,21 @@ func (s *Server) orgs(w http.ResponseWriter, r *request, a *Account) {
 		writeJSON(w, map[string]any{"Parents": []any{map[string]string{"Id": parent, "Type": kind}}})
 	case "ListPoliciesForTarget":
 		list := []any{}
-		for _, p := range org.AttachedSCPs[r.str("TargetId")] {
-			list = append(list, map[string]any{"Id": p.ID, "Name": p.Name, "Arn": "arn:aws:organizations::" + org.ManagementID + ":policy/" + org.ID + "/service_control_policy/" + p.ID,
-				"Type": "SERVICE_CONTROL_POLICY", "AwsManaged": p.ID == "p-FullAWSAccess"})
+		filter := r.str("Filter")
+		attached := org.AttachedSCPs
+		if filter == "RESOURCE_CONTROL_POLICY" {
+			attached = org.AttachedRCPs
+		} else if filter != "SERVICE_CONTROL_POLICY" {
+			writeJSONError(w, 400, "InvalidInputException", "unsupported Filter "+filter)
+			return
+		}
+		for _, p := range attached[r.str("TargetId")] {
+			list = append(list, map[string]any{"Id": p.ID, "Name": p.Name, "Arn": "arn:aws:organizations::" + org.ManagementID + ":policy/" + org.ID + "/" + strings.ToLower(filter) + "/" + p.ID,
+				"Type": filter, "AwsManaged": p.ID == "p-FullAWSAccess" || p.ID == "p-RCPFullAWSAccess"})
 		}
 		writeJSON(w, map[string]any{"Policies": list})
 	case "DescribePolicy":
-		for _, ps := range org.AttachedSCPs {
+		for _, ps := range slices.Concat(slices.Collect(maps.Values(org.AttachedSCPs)), slices.Collect(maps.Values(org.AttachedRCPs))) {
 			for _, p := range ps {
 				if p.ID == r.str("PolicyId") {
 					writeJSON(w, map[string]any{"Policy": map[string]any{"PolicySummary": map[string]any{"Id": p.ID, "Name": p.Name}, "Content": p.Content}})
