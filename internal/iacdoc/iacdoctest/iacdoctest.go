@@ -5,6 +5,7 @@
 package iacdoctest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,8 +28,10 @@ type Reference struct {
 	// Name is the file below testdata/iac/raw.
 	Name string
 	Doc  *policy.Document
-	// Kind is "repository", "registry" or "identity"; Target names the
-	// repository or role.
+	// Kind is "repository", "registry", "identity", "public" (an ECR
+	// Public repository's policy), "template" (a repository creation
+	// template's repository policy) or "rcp"; Target names the
+	// repository, role, public repository or template prefix.
 	Kind, Target string
 }
 
@@ -59,6 +62,12 @@ func References(t testing.TB, root string) []Reference {
 			r.Kind, r.Target = "repository", base
 		case strings.HasPrefix(rel, "identity/"):
 			r.Kind, r.Target = "identity", base
+		case strings.HasPrefix(rel, "public-repositories/"):
+			r.Kind, r.Target = "public", base
+		case strings.HasPrefix(rel, "creation-templates/"):
+			r.Kind, r.Target = "template", base
+		case strings.HasPrefix(rel, "rcps/"):
+			r.Kind = "rcp"
 		default:
 			r.Kind = "registry"
 		}
@@ -76,8 +85,10 @@ func References(t testing.TB, root string) []Reference {
 }
 
 // Find returns the document of est that corresponds to r: a repository's
-// policy, the registry policy, or the one identity policy of role r.Target
-// (inline or attached managed) whose statements have r's Sids.
+// policy, the registry policy, an ECR Public repository's policy, a
+// creation template's repository policy, the RCP level or the one identity
+// policy of role r.Target (inline or attached managed) whose first
+// statement has r's first Sid.
 func Find(est *estate.Estate, r Reference) (*policy.Document, string) {
 	a := est.Lookup(Account)
 	if a == nil {
@@ -85,6 +96,29 @@ func Find(est *estate.Estate, r Reference) (*policy.Document, string) {
 	}
 	reg := a.Region(Region)
 	switch r.Kind {
+	case "public":
+		for _, p := range a.Public {
+			if p.Name == r.Target {
+				return slotDoc(p.PolicySlot, "ECR Public repository "+r.Target)
+			}
+		}
+		return nil, "no ECR Public repository " + r.Target
+	case "template":
+		for _, t := range reg.Templates() {
+			if t.Prefix == r.Target {
+				return slotDoc(t.PolicySlot, "creation template "+r.Target)
+			}
+		}
+		return nil, "no creation template " + r.Target
+	case "rcp":
+		var docs []*policy.Document
+		for _, p := range a.RCPs {
+			docs = append(docs, p.Doc)
+		}
+		if d := withFirstSid(docs, r.Doc); d != nil {
+			return d, ""
+		}
+		return nil, fmt.Sprintf("no RCP level with Sid %s among %d (known %v)", r.Doc.Statements[0].Sid, len(a.RCPs), a.RCPsKnown)
 	case "repository":
 		for _, repo := range reg.Repositories() {
 			if repo.Name == r.Target {
@@ -118,14 +152,31 @@ func Find(est *estate.Estate, r Reference) (*policy.Document, string) {
 				docs = append(docs, mp.Default.Doc)
 			}
 		}
-		for _, d := range docs {
-			if len(d.Statements) > 0 && len(r.Doc.Statements) > 0 && d.Statements[0].Sid == r.Doc.Statements[0].Sid {
-				return d, ""
-			}
+		if d := withFirstSid(docs, r.Doc); d != nil {
+			return d, ""
 		}
 		return nil, "role " + r.Target + " has no policy with Sid " + r.Doc.Statements[0].Sid
 	}
 	return nil, "no role " + r.Target
+}
+
+// slotDoc returns the document of a policy slot, or why there is none.
+func slotDoc(s estate.PolicySlot, what string) (*policy.Document, string) {
+	if s.Policy == nil {
+		return nil, fmt.Sprintf("%s has no policy (state %d)", what, s.PolicyState)
+	}
+	return s.Policy.Doc, ""
+}
+
+// withFirstSid returns the document of docs whose first statement has the
+// Sid of want's first statement, or nil.
+func withFirstSid(docs []*policy.Document, want *policy.Document) *policy.Document {
+	for _, d := range docs {
+		if len(d.Statements) > 0 && len(want.Statements) > 0 && d.Statements[0].Sid == want.Statements[0].Sid {
+			return d
+		}
+	}
+	return nil
 }
 
 // Equivalent checks that est holds every reference policy, saying the same.
