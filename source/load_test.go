@@ -36,21 +36,32 @@ var iacForms = []string{"terraform", "plan/plan.json", "cloudformation/template.
 // iacOptions are the options of the scans of testdata/iac.
 var iacOptions = Options{Account: iacAccount, Region: "us-east-1"}
 
-// scanIaC loads roots of ../testdata/iac (or of fsys) and runs the rules
-// on them, as `ecrguard scan` does with no configuration but the account.
-func scanIaC(t *testing.T, fsys fs.FS, roots ...string) *rules.Result {
+// loadIaC loads roots of ../testdata/iac (or of fsys) with the options of
+// its scans.
+func loadIaC(t *testing.T, fsys fs.FS, roots ...string) *estate.Estate {
 	t.Helper()
 	est, err := Load(context.Background(), fsys, roots, iacOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rules.Run(est, analysis.Settings{Region: iacOptions.Region})
+	return est
+}
+
+// scanIaC loads roots of ../testdata/iac (or of fsys) and runs the rules
+// on them, as `ecrguard scan` does with no configuration but the account.
+func scanIaC(t *testing.T, fsys fs.FS, roots ...string) *rules.Result {
+	t.Helper()
+	return rules.Run(loadIaC(t, fsys, roots...), analysis.Settings{Region: iacOptions.Region})
 }
 
 // rawForm is testdata/iac/raw as AWS CLI outputs: the repository
 // policies as raw files named after their repository, the registry policy
-// as get-registry-policy output, and the identity policies as inline
-// policies of their roles in get-account-authorization-details output.
+// as get-registry-policy output, the identity policies as inline policies
+// of their roles in get-account-authorization-details output, the ECR
+// Public repository policies as raw files in a folder ecr-public/, the
+// repository creation templates as describe-repository-creation-templates
+// output, and the RCPs as raw files in a folder rcps/ (one level, over the
+// account).
 func rawForm(t *testing.T) fstest.MapFS {
 	t.Helper()
 	const dir = "../testdata/iac/raw"
@@ -62,36 +73,59 @@ func rawForm(t *testing.T) fstest.MapFS {
 		}
 		return data
 	}
-	repos, err := filepath.Glob(filepath.Join(dir, "repositories", "*.json"))
-	if err != nil || len(repos) == 0 {
-		t.Fatalf("no repository policies in %s (%v)", dir, err)
+	// names lists the policies of a folder of raw/, by file name.
+	names := func(sub string) []string {
+		paths, err := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		if err != nil || len(paths) == 0 {
+			t.Fatalf("no policies in %s/%s (%v)", dir, sub, err)
+		}
+		for i, p := range paths {
+			paths[i] = filepath.Base(p)
+		}
+		return paths
 	}
-	for _, p := range repos {
+	for _, name := range names("repositories") {
 		// Named after their repository: at the top of the scanned folder,
 		// since folders below it are part of a repository's name.
-		fsys["raw/"+filepath.Base(p)] = &fstest.MapFile{Data: read("repositories/" + filepath.Base(p))}
+		fsys["raw/"+name] = &fstest.MapFile{Data: read("repositories/" + name)}
 	}
 	reg, _ := json.Marshal(map[string]string{"registryId": iacAccount, "policyText": string(read("registry.json"))})
 	fsys["raw/registry.json"] = &fstest.MapFile{Data: reg}
-	ids, err := filepath.Glob(filepath.Join(dir, "identity", "*.json"))
-	if err != nil || len(ids) == 0 {
-		t.Fatalf("no identity policies in %s (%v)", dir, err)
-	}
 	var roles []any
-	for i, p := range ids {
-		role := strings.TrimSuffix(filepath.Base(p), ".json")
+	for i, name := range names("identity") {
+		role := strings.TrimSuffix(name, ".json")
 		roles = append(roles, map[string]any{
 			"Path": "/", "RoleName": role, "RoleId": fmt.Sprintf("AROAEXAMPLE%09d", i),
 			"Arn":                      "arn:aws:iam::" + iacAccount + ":role/" + role,
 			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{}},
-			"RolePolicyList":           []any{map[string]any{"PolicyName": role, "PolicyDocument": json.RawMessage(read("identity/" + filepath.Base(p)))}},
+			"RolePolicyList":           []any{map[string]any{"PolicyName": role, "PolicyDocument": json.RawMessage(read("identity/" + name))}},
 			"AttachedManagedPolicies":  []any{}, "Tags": []any{},
 		})
 	}
 	iam, _ := json.Marshal(map[string]any{"UserDetailList": []any{}, "GroupDetailList": []any{}, "RoleDetailList": roles, "Policies": []any{}, "IsTruncated": false})
 	fsys["raw/iam.json"] = &fstest.MapFile{Data: iam}
+	for _, name := range names("public-repositories") {
+		fsys["raw/ecr-public/"+name] = &fstest.MapFile{Data: read("public-repositories/" + name)}
+	}
+	var templates []any
+	for _, name := range names("creation-templates") {
+		templates = append(templates, map[string]any{
+			"prefix": strings.TrimSuffix(name, ".json"), "appliedFor": iacTemplateUses,
+			"repositoryPolicy": string(read("creation-templates/" + name)), "imageTagMutability": "MUTABLE",
+		})
+	}
+	tpl, _ := json.Marshal(map[string]any{"registryId": iacAccount, "repositoryCreationTemplates": templates})
+	fsys["raw/creation-templates.json"] = &fstest.MapFile{Data: tpl}
+	for _, name := range names("rcps") {
+		fsys["raw/rcps/"+name] = &fstest.MapFile{Data: read("rcps/" + name)}
+	}
 	return fsys
 }
+
+// iacTemplateUses is what the creation templates of testdata/iac are
+// applied for, in every form (raw/creation-templates holds only their
+// policies).
+var iacTemplateUses = []string{estate.ForPullThroughCache}
 
 // findingKey is what must be the same whatever the form: the rule, the
 // resource, the principals and the actions.
@@ -116,15 +150,9 @@ func iacOnly(f rules.Finding) bool {
 	return strings.HasSuffix(f.Resource, ":repository/unknown-principal")
 }
 
-// notYetInIaC are the rules testdata/iac cannot exercise yet, and why.
-var notYetInIaC = map[string]string{
-	"ECR012": "ECR Public repositories are not read from files or IaC yet (the readers of aws ecr-public output, aws_ecrpublic_repository_policy and AWS::ECR::PublicRepository are being written); rules.TestECR012 and the rule's examples judge it on estates built directly",
-}
-
 // The policies of testdata/iac in Terraform (.tf and plan) and
 // CloudFormation (YAML and JSON) give the same findings as their raw JSON
-// form: same rules, resources, principals and actions. Every rule that
-// IaC can fire fires.
+// form: same rules, resources, principals and actions. Every rule fires.
 func TestIaCFindings(t *testing.T) {
 	raw := scanIaC(t, rawForm(t), "raw")
 	if len(raw.Gaps) != 0 {
@@ -136,14 +164,8 @@ func TestIaCFindings(t *testing.T) {
 		fired[f.RuleID] = true
 	}
 	for _, r := range rules.All() {
-		why, pending := notYetInIaC[r.ID]
-		switch {
-		case !fired[r.ID] && pending:
-			t.Logf("raw form: %s does not fire: %s", r.ID, why)
-		case !fired[r.ID]:
+		if !fired[r.ID] {
 			t.Errorf("raw form: %s does not fire; testdata/iac should exercise every rule", r.ID)
-		case pending:
-			t.Errorf("raw form: %s fires now: remove it from notYetInIaC", r.ID)
 		}
 	}
 	fsys := os.DirFS("../testdata/iac")
@@ -158,6 +180,61 @@ func TestIaCFindings(t *testing.T) {
 				if dir := strings.SplitN(f.Source.File, "/", 2)[0]; !strings.HasPrefix(form, dir) || f.Source.Line == 0 {
 					t.Errorf("%s on %s: source %q, want a line of %s", f.RuleID, f.Resource, f.Source, form)
 				}
+			}
+		})
+	}
+}
+
+// The RCP of testdata/iac, attached to the account in every form, is one
+// level over the account, its statement at its line in the form; it
+// closes the partner account's pull of repository partner, which that
+// repository's policy alone allows: no finding, and a note names the RCP
+// statement (docs/semantics.md, "Resource control policies"; Organizations
+// User Guide, "RCP evaluation": a Deny at any level denies the request).
+// The creation template is applied for what every form says.
+func TestIaCGuardrail(t *testing.T) {
+	const partner = "arn:aws:ecr:us-east-1:" + iacAccount + ":repository/partner"
+	forms := []struct {
+		form string
+		fsys fs.FS
+		// stmt is where the RCP statement is.
+		stmt string
+	}{
+		{"raw", rawForm(t), "raw/rcps/ecr-perimeter.json:4:5"},
+		{"terraform", os.DirFS("../testdata/iac"), "terraform/organizations.tf:6:3"},
+		{"plan/plan.json", os.DirFS("../testdata/iac"), "plan/plan.json:458:84"},
+		{"cloudformation/template.yaml", os.DirFS("../testdata/iac"), "cloudformation/template.yaml:289:13"},
+		{"cloudformation/template.json", os.DirFS("../testdata/iac"), "cloudformation/template.json:421:13"},
+	}
+	for _, tc := range forms {
+		t.Run(tc.form, func(t *testing.T) {
+			est := loadIaC(t, tc.fsys, tc.form)
+			a := est.Account(iacAccount)
+			if !a.RCPsKnown || len(a.RCPs) != 1 || len(a.RCPs[0].Doc.Statements) != 1 {
+				t.Fatalf("RCP levels %+v (known %v), want one of one statement", a.RCPs, a.RCPsKnown)
+			}
+			st := a.RCPs[0].Doc.Statements[0]
+			if st.Sid != "PartnerOwnAccountOnly" || st.Pos.String() != tc.stmt {
+				t.Errorf("RCP statement %q at %s, want PartnerOwnAccountOnly at %s", st.Sid, st.Pos, tc.stmt)
+			}
+			if tp := a.Region(iacOptions.Region).Template("cache"); !slices.Equal(tp.AppliedFor, iacTemplateUses) {
+				t.Errorf("creation template cache applied for %v, want %v", tp.AppliedFor, iacTemplateUses)
+			}
+			res := rules.Run(est, analysis.Settings{Region: iacOptions.Region})
+			for _, f := range res.Findings {
+				if f.Resource == partner {
+					t.Errorf("%s on partner, which the RCP closes: %s", f.RuleID, f.Message)
+				}
+			}
+			want := a.RCPs[0].Name + ", PartnerOwnAccountOnly (statement #1) denies the account 999988887777 pull (3 actions) on repository partner"
+			var notes []string
+			for _, n := range res.Notes {
+				if n.Source == partner {
+					notes = append(notes, n.Message)
+				}
+			}
+			if len(notes) != 1 || !strings.Contains(notes[0], want) {
+				t.Errorf("notes on partner %q, want one saying %q", notes, want)
 			}
 		})
 	}
@@ -323,6 +400,8 @@ Resources:
 	}
 	slices.Sort(got)
 	want := []string{
+		// The plan's creation template, public for pull.
+		"ECR001 cache plan/plan.json:439",
 		"ECR001 cfn-app cfn/stack.yml:10",
 		"ECR001 invalid plan/plan.json:261",
 		"ECR001 public-app plan/plan.json:196",
@@ -333,7 +412,8 @@ Resources:
 		"ECR001 tf-app tf/modules/repo/main.tf:9",
 		"ECR001 tf2-app tf2/policies/pull.json:2",
 		"ECR001 web raw/web.json:1",
-		"ECR003 partner plan/plan.json:222",
+		// No ECR003 on the plan's partner: the plan's RCP, attached to
+		// the account, closes it (TestIaCGuardrail).
 		"ECR003 policy-admin plan/plan.json:235",
 		"ECR003 registry plan/plan.json:298",
 	}
