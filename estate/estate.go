@@ -165,11 +165,11 @@ func (a *Account) merge(o *Account, e *Estate) {
 		}
 	}
 	if o.SCPsKnown {
-		a.SCPs = append(a.SCPs, o.SCPs...)
+		a.SCPs = mergeLevels(a.SCPs, o.SCPs, e, a.ID, "SCP")
 		a.SCPsKnown = true
 	}
 	if o.RCPsKnown {
-		a.RCPs = append(a.RCPs, o.RCPs...)
+		a.RCPs = mergeLevels(a.RCPs, o.RCPs, e, a.ID, "RCP")
 		a.RCPsKnown = true
 	}
 	a.Management = a.Management || o.Management

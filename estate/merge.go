@@ -190,6 +190,31 @@ func (p *PublicRepository) merge(o *PublicRepository, e *Estate) {
 	}
 }
 
+// mergeLevels adds the organization policy levels (SCPs or RCPs, kind)
+// another input read to cur, the levels of acct read before. A level that
+// input names as one of cur is named (a Terraform module and its plan
+// name an attachment alike) is the same level read twice: saying the same,
+// it merges quietly; saying something else, it is a conflict, and the
+// level read first is kept, as for two policies of a repository (applying
+// both would take away what either alone allows). The input's other
+// levels are levels of their own; a policy attached at two levels is two
+// levels of one name within one input, and stays so.
+func mergeLevels(cur, in []*Policy, e *Estate, acct, kind string) []*Policy {
+	before := len(cur)
+	for _, p := range in {
+		i := slices.IndexFunc(cur[:before], func(c *Policy) bool { return c.Name == p.Name })
+		if i < 0 {
+			cur = append(cur, p)
+			continue
+		}
+		kept, other := policyClaim{state: HasPolicy, p: cur[i]}, policyClaim{state: HasPolicy, p: p}
+		if !samePolicy(kept, other) {
+			e.AddGap(conflictGap(acct, "", "", "the "+kind+" level "+p.Name, kept, other))
+		}
+	}
+	return cur
+}
+
 func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
 	t.mergeSlot(t.Source, o.PolicySlot, o.Source, e, t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix)
 	for _, f := range o.AppliedFor {

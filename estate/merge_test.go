@@ -184,3 +184,70 @@ func TestMergePublicRepositories(t *testing.T) {
 		t.Errorf("different policies: public %d, gaps %v; want one conflict", len(a.Public), e.Gaps)
 	}
 }
+
+// rcpInput is an estate of one input that read RCP levels of the given
+// names and texts, in file.
+func rcpInput(t *testing.T, file string, levels ...[2]string) *Estate {
+	t.Helper()
+	e := New()
+	a := e.Account(mergeAccount)
+	for i, l := range levels {
+		doc, err := policy.ParseWith([]byte(l[1]), TextLocator([]byte(l[1]), policy.Pos{File: file, Line: i + 1, Col: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.RCPs = append(a.RCPs, &Policy{Name: l[0], Doc: doc, Source: doc.Pos})
+	}
+	a.RCPsKnown = true
+	return e
+}
+
+// Organization policy levels read by two inputs: a level both name alike
+// (a Terraform module and its plan) is one level, and a conflict gap when
+// they disagree (applying both would take away what either alone allows);
+// levels of other names are levels of their own, and one input's two
+// levels of one name (a policy attached at two levels) stay two.
+func TestMergeOrganizationLevels(t *testing.T) {
+	const (
+		attach     = "aws_organizations_policy.perimeter via aws_organizations_policy_attachment.account"
+		denyApp    = `{"Version": "2012-10-17", "Statement": [{"Sid": "D", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/app"}]}`
+		denyApp2   = `{"Statement": {"Resource": "arn:aws:ecr:us-east-1:111122223333:repository/app", "Action": ["ecr:*"], "Principal": "*", "Effect": "Deny", "Sid": "D"}, "Version": "2012-10-17"}`
+		denyOther  = `{"Version": "2012-10-17", "Statement": [{"Sid": "D", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/other"}]}`
+		otherLevel = "RCP rcps/root.json"
+	)
+	cases := []struct {
+		name       string
+		a, b       *Estate
+		wantLevels []string // the kept levels' files
+		wantGap    []string
+	}{
+		{"same level, same policy", rcpInput(t, "main.tf", [2]string{attach, denyApp}), rcpInput(t, "plan.json", [2]string{attach, denyApp2}),
+			[]string{"main.tf"}, nil},
+		{"same level, other policy", rcpInput(t, "main.tf", [2]string{attach, denyApp}), rcpInput(t, "plan.json", [2]string{attach, denyOther}),
+			[]string{"main.tf"}, []string{"plan.json:1:1: conflicting-inputs: inputs disagree about the RCP level " + attach + ": the policy at plan.json:1:1, but the policy at main.tf:1:1; the analysis judges the policy at main.tf:1:1 and not the other; make the inputs agree (or scan them apart) to assess it"}},
+		{"other levels", rcpInput(t, "main.tf", [2]string{attach, denyApp}), rcpInput(t, "root.json", [2]string{otherLevel, denyOther}),
+			[]string{"main.tf", "root.json"}, nil},
+		{"one input, one name at two levels", New(), rcpInput(t, "p.json", [2]string{otherLevel, denyApp}, [2]string{otherLevel, denyApp}),
+			[]string{"p.json", "p.json"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New()
+			e.Merge(tc.a)
+			e.Merge(tc.b)
+			var files, gaps []string
+			for _, p := range e.Account(mergeAccount).RCPs {
+				files = append(files, p.Source.File)
+			}
+			for _, g := range e.Gaps {
+				gaps = append(gaps, g.String())
+			}
+			if strings.Join(files, ",") != strings.Join(tc.wantLevels, ",") {
+				t.Errorf("levels from %v, want %v", files, tc.wantLevels)
+			}
+			if strings.Join(gaps, "\n") != strings.Join(tc.wantGap, "\n") {
+				t.Errorf("gaps\n%s\nwant\n%s", strings.Join(gaps, "\n"), strings.Join(tc.wantGap, "\n"))
+			}
+		})
+	}
+}

@@ -240,6 +240,63 @@ func TestIaCGuardrail(t *testing.T) {
 	}
 }
 
+// A module and its plan scanned together read the RCP attachment twice:
+// one level when they agree; when they disagree, a conflicting-inputs gap
+// and the module's level (the first read), not both levels, which would
+// take away what either alone allows (docs/iac.md, Limits).
+func TestIaCModuleAndPlanRCP(t *testing.T) {
+	src := os.DirFS("../testdata/iac")
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasPrefix(p, "terraform/") || strings.HasPrefix(p, "plan/")) {
+			return err
+		}
+		data, err := fs.ReadFile(src, p)
+		fsys[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflicts := func(est *estate.Estate) []string {
+		var out []string
+		for _, g := range est.Gaps {
+			if g.Code == estate.GapConflictingInputs {
+				out = append(out, g.String())
+			}
+		}
+		return out
+	}
+	est := loadIaC(t, fsys, ".")
+	if n, c := len(est.Account(iacAccount).RCPs), conflicts(est); n != 1 || len(c) != 0 {
+		t.Errorf("agreeing module and plan: %d RCP levels, conflicts %q; want one level and none", n, c)
+	}
+	// The plan's RCP denies on policy-admin instead of partner.
+	plan := string(fsys["plan/plan.json"].Data)
+	const from, to = `repository/partner\",\n      \"Principal`, `repository/policy-admin\",\n      \"Principal`
+	if strings.Count(plan, from) != 2 {
+		t.Fatalf("plan: %d copies of the RCP's Resource, want 2 (planned values and changes)", strings.Count(plan, from))
+	}
+	fsys["plan/plan.json"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(plan, from, to))}
+	est = loadIaC(t, fsys, ".")
+	rcps := est.Account(iacAccount).RCPs
+	if c := conflicts(est); len(rcps) != 1 || rcps[0].Source.File != "terraform/organizations.tf" || len(c) != 1 || !strings.Contains(c[0], "inputs disagree about the RCP level aws_organizations_policy.perimeter via aws_organizations_policy_attachment.account") {
+		var at []string
+		for _, p := range rcps {
+			at = append(at, p.Source.String())
+		}
+		t.Errorf("disagreeing module and plan: RCP levels at %q, conflicts %q; want the module's level and one conflict", at, c)
+	}
+	res := rules.Run(est, analysis.Settings{Region: iacOptions.Region})
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.RuleID == "ECR004" && strings.HasSuffix(f.Resource, "repository/policy-admin")
+	}
+	if !found {
+		t.Error("no ECR004 on policy-admin: the plan's RCP, which the module does not have, closed it")
+	}
+}
+
 // Each finding points at the line to change: the statement (or the
 // attribute that holds the policy) in the IaC file, as listed in
 // testdata/iac/findings/FORM.txt (go test -update rewrites them; review
