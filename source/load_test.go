@@ -226,7 +226,7 @@ func TestIaCGuardrail(t *testing.T) {
 					t.Errorf("%s on partner, which the RCP closes: %s", f.RuleID, f.Message)
 				}
 			}
-			want := a.RCPs[0].Name + ", PartnerOwnAccountOnly (statement #1) denies the account 999988887777 pull (3 actions) on repository partner"
+			want := a.RCPs[0].Name + ", PartnerOwnAccountOnly (statement #1) denies the account 999988887777 pull (3 actions)"
 			var notes []string
 			for _, n := range res.Notes {
 				if n.Source == partner {
