@@ -536,6 +536,20 @@ func (a *analyzer) run() {
 			delete(a.res.Orgs, label)
 		}
 	}
+	// An account or organization that only an RCP names (its condition
+	// exempts it, say) and that gets nothing the public does not is no
+	// grant of the resource policy's: ECR001 covers it. One the RCPs let
+	// in where they close the rest keeps its entry.
+	if len(a.t.RCPs) > 0 {
+		own := collectNames(a.t.Policy.Doc)
+		for _, m := range []map[string]*Access{a.res.Accounts, a.res.Orgs} {
+			for label, acc := range m {
+				if !own.holds(label) && acc.Actions.Minus(a.res.Public.Actions).Empty() {
+					delete(m, label)
+				}
+			}
+		}
+	}
 	// What services get only as deputies is the confused-deputy risk;
 	// what is public anyway is ECR001's business.
 	for s, acc := range a.res.Deputies {

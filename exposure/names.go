@@ -23,6 +23,21 @@ type names struct {
 	patternOf map[string]string
 }
 
+// holds reports whether label, an account or organization as results
+// name it (an id, an account pattern, an org id or OU path), is one the
+// names hold.
+func (n *names) holds(label string) bool {
+	if n.accounts[label] || n.orgs[label] || n.paths[label] {
+		return true
+	}
+	for _, p := range n.patternOf {
+		if p == label {
+			return true
+		}
+	}
+	return false
+}
+
 // addAccounts records the accounts a value names: the id, or instances
 // standing for a pattern.
 func (n *names) addAccounts(p string) {

@@ -172,3 +172,28 @@ func TestRCPExposureLargePolicy(t *testing.T) {
 		t.Errorf("guardrails %+v", r.Guardrails)
 	}
 }
+
+// An organization that only an RCP names is no grant of the repository
+// policy's: where the RCP does not apply (its Resource is another
+// repository) a public repository is ECR001's alone, with no entry for
+// that organization. Where the RCP closes the repository to everyone but
+// that organization, the organization is what stays open, and keeps its
+// entry.
+func TestRCPNamesAreNotGrants(t *testing.T) {
+	publicPull := `{"Version": "2012-10-17", "Statement": [{"Sid": "AnyonePulls", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}`
+	deny := func(resource string) string {
+		return `{"Sid": "OnlyPartnerOrg", "Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "` + resource + `",
+			"Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-zzzzzzzzzz"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}`
+	}
+	elsewhere := analyzeUnder(t, publicPull, Zone{}, rcpDoc(deny("arn:aws:ecr:*:*:repository/partner")))
+	if elsewhere.Public.Actions.Empty() || len(elsewhere.Orgs) != 0 || len(elsewhere.Accounts) != 0 {
+		t.Errorf("an RCP of another repository: public %v, orgs %v, accounts %v", elsewhere.Public.Actions, elsewhere.Orgs, elsewhere.Accounts)
+	}
+	here := analyzeUnder(t, publicPull, Zone{}, rcpDoc(deny("*")))
+	if !here.Public.Actions.Empty() {
+		t.Errorf("the RCP closes the repository to the public, yet public %v", here.Public.Actions)
+	}
+	if acc := here.Orgs["o-zzzzzzzzzz"]; acc == nil || acc.Actions.Empty() {
+		t.Errorf("the organization the RCP exempts can still pull, yet orgs %v", here.Orgs)
+	}
+}
