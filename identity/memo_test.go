@@ -42,14 +42,14 @@ func generated(t testing.TB, roles, repos int) *estate.Account {
 // with and without the memo, and requires the same answers: the memo only
 // saves work.
 func TestMemoChangesNoAnswer(t *testing.T) {
-	checkMemo(t, generated(t, 300, 60))
+	checkMemo(t, generated(t, 150, 40))
 }
 
 // TestMemoChangesNoAnswerUnderRCPs is TestMemoChangesNoAnswer with RCPs
 // over the account whose Deny statements read the repository's tags and
 // the caller's ARN: they tie the identity side to the resource side.
 func TestMemoChangesNoAnswerUnderRCPs(t *testing.T) {
-	acct := generated(t, 200, 40)
+	acct := generated(t, 100, 30)
 	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
 		{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
 		{"Sid":"PullOnlyTeamOne","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*","Condition":{"StringNotEquals":{"ecr:ResourceTag/team":"team-1"}}},

@@ -51,14 +51,22 @@ func TestExampleReport(t *testing.T) {
 	}
 }
 
-// chromiumPath finds headless Chromium, or skips the test (fails it when
-// ECRGUARD_REQUIRE_CHROMIUM is set, as .ci/run does).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
+// findChromium returns the path of headless Chromium, or "".
+func findChromium() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
+	}
+	return ""
+}
+
+// chromiumPath finds headless Chromium, or skips the test (fails it when
+// ECRGUARD_REQUIRE_CHROMIUM is set, as .ci/run does).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := findChromium(); p != "" {
+		return p
 	}
 	if os.Getenv("ECRGUARD_REQUIRE_CHROMIUM") != "" {
 		t.Fatal("ECRGUARD_REQUIRE_CHROMIUM is set and Chromium is not installed")
@@ -67,33 +75,32 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// chromium runs headless Chromium on url with extra flags and returns its
-// standard output.
-func chromium(t *testing.T, bin, url string, flags ...string) string {
-	t.Helper()
+// chromium runs headless Chromium on url with extra flags, its profile in
+// dir, and returns its standard output.
+func chromium(bin, dir, url string, flags ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	args := append([]string{
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-		"--disable-extensions", "--user-data-dir=" + t.TempDir(), "--virtual-time-budget=3000",
+		"--disable-extensions", "--user-data-dir=" + filepath.Join(dir, "profile"), "--virtual-time-budget=3000",
 	}, flags...)
 	cmd := exec.CommandContext(ctx, bin, append(args, url)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v\n%s", strings.Join(flags, " "), err, stderr.String())
+		return "", fmt.Errorf("chromium %s: %v\n%s", strings.Join(flags, " "), err, stderr.String())
 	}
-	return stdout.String()
+	return stdout.String(), nil
 }
 
-// writePage writes html to a temporary file and returns its file: URL.
-func writePage(t *testing.T, html string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "report.html")
+// writePage writes html to a file named name in dir and returns its
+// file: URL.
+func writePage(dir, name, html string) (string, error) {
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, []byte(html), 0o644); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return "file://" + path
+	return "file://" + path, nil
 }
 
 var (
@@ -159,8 +166,7 @@ func shownEntries(dom string) (shown []string, total int) {
 // The frame of front fills the window, over the others, so that a
 // screenshot (a --screenshot flag) shows that page as a window of its own
 // would.
-func framed(t *testing.T, bin string, urls map[string]string, front string, flags ...string) map[string]string {
-	t.Helper()
+func framed(bin, dir string, urls map[string]string, front string, flags ...string) (map[string]string, error) {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html><html><head><style>
 html, body { margin: 0; overflow: hidden; }
@@ -188,48 +194,111 @@ window.addEventListener("load", () => {
   }
 });
 </script></body></html>`)
-	dom := chromium(t, bin, writePage(t, b.String()), append(flags, "--allow-file-access-from-files", "--dump-dom")...)
+	harness, err := writePage(dir, "frames.html", b.String())
+	if err != nil {
+		return nil, err
+	}
+	dom, err := chromium(bin, dir, harness, append(flags, "--allow-file-access-from-files", "--dump-dom")...)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, m := range framedRE.FindAllStringSubmatch(dom, -1) {
 		out[m[1]] = html.UnescapeString(m[2])
 	}
 	for _, name := range names {
 		if out[name] == "" {
-			t.Fatalf("the frame of %s was not read (%s):\n%s", name, urls[name], dom)
+			return nil, fmt.Errorf("the frame of %s was not read (%s):\n%s", name, urls[name], dom)
 		}
 	}
-	return out
+	return out, nil
 }
 
 var framedRE = regexp.MustCompile(`(?s)<pre class="framed" data-name="([^"]+)">(.*?)</pre>`)
 
-func TestHTMLReportInBrowser(t *testing.T) {
-	t.Parallel()
-	bin := chromiumPath(t)
-	page := demoHTML(t)
-	url := writePage(t, page)
+// browser is the Chromium run TestHTMLReportInBrowser checks. TestMain
+// starts it (startBrowser) before the other tests, for a browser's start is
+// most of its cost and they run meanwhile.
+var browser struct {
+	done chan struct{}
+	doms map[string]string
+	png  string
+	err  error
+}
 
-	// One Chromium, for its start is most of the cost: the report, under
-	// its filters, and a page whose script fails (the error capture the
-	// other checks trust must show it), each in a frame of one page; the
-	// report's frame fills the window, for a screenshot a person can look
-	// at: testdata/html/demo-report.png (not committed; -update also
-	// refreshes docs/example-report.png, the README's picture).
+// startBrowser starts Chromium on the demo report, under its filters, and
+// on a page whose script fails (the error capture the other checks trust
+// must show it), each in a frame of one page (framed); the report's frame
+// fills the window, for a screenshot a person can look at:
+// testdata/html/demo-report.png (not committed; -update also refreshes
+// docs/example-report.png, the README's picture). It does nothing when
+// Chromium is not installed or the browser test is not to run; it returns
+// a function that removes its files.
+func startBrowser(run string) (cleanup func()) {
+	bin := findChromium()
+	// -run's top-level part decides whether the browser test runs.
+	if top, _, _ := strings.Cut(run, "/"); bin == "" || top != "" && !regexp.MustCompile(top).MatchString("TestHTMLReportInBrowser") {
+		return func() {}
+	}
+	dir, err := os.MkdirTemp("", "ecrguard-browser-")
+	if err != nil {
+		browser.err = err
+		return func() {}
+	}
+	// Paths are made absolute here: in-process scripts change the working
+	// directory while the browser runs.
 	png := filepath.Join("testdata", "html", "demo-report.png")
 	if err := os.MkdirAll(filepath.Dir(png), 0o755); err != nil {
-		t.Fatal(err)
+		browser.err = err
+		return func() {}
 	}
-	abs, err := filepath.Abs(png)
-	if err != nil {
-		t.Fatal(err)
+	if browser.png, err = filepath.Abs(png); err != nil {
+		browser.err = err
+		return func() {}
 	}
-	broken := strings.Replace(page, "</body>", "<script>notAFunction();</script></body>", 1)
-	doms := framed(t, bin, map[string]string{
-		"report":   url,
-		"rule":     url + "#filter=ECR001",
-		"severity": url + "#severity=critical&q=legacy",
-		"broken":   writePage(t, broken),
-	}, "report", "--hide-scrollbars", "--window-size=1280,1500", "--screenshot="+abs)
+	browser.done = make(chan struct{})
+	go func() {
+		defer close(browser.done)
+		var out, errb bytes.Buffer
+		if code := execute(newRootCommand(&out, &errb, nil), []string{"demo", "--fail-on", "none", "--format", "html"}, &errb); code != 0 {
+			browser.err = fmt.Errorf("demo --format html: exit %d: %s", code, errb.String())
+			return
+		}
+		page := out.String()
+		url, err := writePage(dir, "report.html", page)
+		if err != nil {
+			browser.err = err
+			return
+		}
+		broken, err := writePage(dir, "broken.html", strings.Replace(page, "</body>", "<script>notAFunction();</script></body>", 1))
+		if err != nil {
+			browser.err = err
+			return
+		}
+		browser.doms, browser.err = framed(bin, dir, map[string]string{
+			"report":   url,
+			"rule":     url + "#filter=ECR001",
+			"severity": url + "#severity=critical&q=legacy",
+			"broken":   broken,
+		}, "report", "--hide-scrollbars", "--window-size=1280,1500", "--screenshot="+browser.png)
+	}()
+	return func() {
+		<-browser.done
+		os.RemoveAll(dir)
+	}
+}
+
+func TestHTMLReportInBrowser(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	if browser.done == nil {
+		t.Fatalf("TestMain did not start the browser: %v", browser.err)
+	}
+	<-browser.done
+	if browser.err != nil {
+		t.Fatal(browser.err)
+	}
+	doms, png, abs := browser.doms, browser.png, browser.png
 	dom := doms["report"]
 
 	t.Run("map", func(t *testing.T) {
