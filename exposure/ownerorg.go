@@ -40,6 +40,10 @@ func OwnerOrgPath(path string) bool { return strings.HasPrefix(path, ownerOrg+"/
 // that stands for it.
 const OwnerOrgLabel = "the owner's organization"
 
+// worldOrg is one way the world may set the owner's organization: its id
+// and the owner's OU path, or id "" for none.
+type worldOrg struct{ id, path string }
+
 // label is how a result names the members of w's organization.
 func (w worldOrg) label() string {
 	if w.id == ownerOrg {
@@ -47,10 +51,6 @@ func (w worldOrg) label() string {
 	}
 	return w.id
 }
-
-// worldOrg is one way the world may set the owner's organization: its id
-// and the owner's OU path, or id "" for none.
-type worldOrg struct{ id, path string }
 
 // assignments are the world's keys as w sets them.
 func (w worldOrg) assignments() eval.Option {
@@ -199,7 +199,8 @@ func (a *analyzer) ownerOrgMembers(worlds []worldOrg) iter.Seq2[worldOrg, string
 // inOwnerOrg asks what an account the policy does not name can do as a
 // member of the owner's organization, where the world may set it to one
 // the policy does not name (ownerOrgMembers): what the public cannot do is
-// that organization's (Result.Orgs, labelled by its id).
+// that organization's (Result.Orgs, under OwnerOrgLabel for the stand-in,
+// otherwise its id).
 func (a *analyzer) inOwnerOrg(g group, k *keys, res string) {
 	if g.set.Minus(a.res.Public.Actions).Empty() {
 		return
