@@ -572,11 +572,12 @@ func (a *analyzer) runGroup(g group) {
 		}
 		return g.rcps[rcpStmt{slices.Index(a.t.RCPs, p), si}]
 	})
-	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions)}
+	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g))}
 	for _, res := range a.resources(g) {
 		a.public(g, k, res)
 		a.accounts(g, k, res)
 		a.orgs(g, k, res)
+		a.inOwnerOrg(g, k, res)
 		a.services(g, k, res)
 	}
 }
@@ -700,7 +701,9 @@ func (a *analyzer) public(g group, k *keys, res string) {
 	if !a.zone.TrustsOrg(freshOrg, []string{freshOrg + freshOrgPath}) && !a.named.orgs[freshOrg] {
 		orgs = append(orgs, orgOption(freshOrg, freshOrg+freshOrgPath))
 	}
-	dims := []eval.Dimension{orgs}
+	// The public is outside the owner's organization (see inOwnerOrg).
+	orgDim := inWorld(k.worlds, func(worldOrg) []eval.Option { return orgs })
+	dims := []eval.Dimension{orgDim}
 	for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
 		if w := a.search(c, g.rep, res, false, dims); w != nil {
 			a.res.Public.add("*", g.set, w)
@@ -714,7 +717,7 @@ func (a *analyzer) public(g group, k *keys, res string) {
 		return
 	}
 	for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
-		if w := a.search(c, g.rep, res, false, []eval.Dimension{later, orgs}); w != nil {
+		if w := a.search(c, g.rep, res, false, []eval.Dimension{later, orgDim}); w != nil {
 			a.res.Public.add("*", g.set, w)
 			at := momentOf(w)
 			if a.res.Opens == nil {
@@ -816,7 +819,17 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 				}
 			}
 		}
-		dims := []eval.Dimension{orgs}
+		// It may be a member of the owner's organization, when the inputs
+		// do not name it (ownerorg.go).
+		dims := []eval.Dimension{inWorld(k.worlds, func(w worldOrg) []eval.Option {
+			out := slices.Clip(orgs)
+			for _, path := range a.unsearchedPaths(w) {
+				if trusted || !a.zone.TrustsOrg(w.id, []string{path}) {
+					out = append(out, orgOption(w.id, path))
+				}
+			}
+			return out
+		})}
 		for _, c := range a.callersIn(acct, true, k.kinds) {
 			w := a.search(c, g.rep, res, true, dims)
 			if w == nil {
@@ -863,7 +876,7 @@ func (a *analyzer) orgs(g group, k *keys, res string) {
 		if acc := a.res.Orgs[label]; acc != nil && g.set.Minus(acc.Actions).Empty() {
 			continue
 		}
-		dims := []eval.Dimension{{orgOption(o, path)}}
+		dims := []eval.Dimension{inWorld(k.worlds, func(worldOrg) []eval.Option { return []eval.Option{orgOption(o, path)} })}
 		for _, c := range a.callersIn(a.freshAccount, false, k.kinds) {
 			if w := a.search(c, g.rep, res, false, dims); w != nil {
 				a.orgAccess(label).add(label, g.set, w)
@@ -936,7 +949,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		}
 		// What is public anyway is no deputy's (see run).
 		if svc != freshService || !g.set.Minus(a.res.Public.Actions).Empty() {
-			if w := a.search(c, g.rep, res, false, []eval.Dimension{anon}); w != nil {
+			if w := a.search(c, g.rep, res, false, []eval.Dimension{inWorld(k.worlds, func(worldOrg) []eval.Option { return anon })}); w != nil {
 				if a.res.Deputies[svc] == nil {
 					a.res.Deputies[svc] = &Access{}
 				}
@@ -944,7 +957,19 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			}
 		}
 		for acct, trusted := range a.otherAccounts() {
-			opts := k.sourceOptions(acct, a.named, a.zone, trusted, true)
+			opts := inWorld(k.worlds, func(w worldOrg) []eval.Option {
+				opts := k.sourceOptions(acct, a.named, a.zone, trusted, true)
+				if !k.readsSource() {
+					return opts
+				}
+				opts = slices.Clip(opts)
+				for _, path := range a.unsearchedPaths(w) {
+					if trusted || !a.zone.TrustsOrg(w.id, []string{path}) {
+						opts = append(opts, k.orgSourceOptions(acct, w.id, path)...)
+					}
+				}
+				return opts
+			})
 			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 			if w == nil {
 				continue
@@ -959,17 +984,31 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			continue
 		}
 		for o, path := range a.outsideOrgPaths() {
-			opts := k.orgSourceOptions(a.freshAccount, o, path)
-			w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
-			if w == nil {
-				continue
-			}
-			label := a.orgLabel(o, path)
-			acc := a.orgAccess(label)
-			acc.add(serviceName(svc), g.set, w)
-			acc.add(label, g.set, w)
+			opts := inWorld(k.worlds, func(worldOrg) []eval.Option { return k.orgSourceOptions(a.freshAccount, o, path) })
+			a.serviceForOrg(c, g, res, opts, a.orgLabel(o, path))
+		}
+		// Acting for an account the policy does not name, in the owner's
+		// organization where the inputs do not name it (ownerorg.go).
+		if !k.readsSource() {
+			continue
+		}
+		for w, path := range a.ownerOrgMembers(k.worlds) {
+			opts := inWorld([]worldOrg{w}, func(worldOrg) []eval.Option { return k.orgSourceOptions(a.freshAccount, w.id, path) })
+			a.serviceForOrg(c, g, res, opts, w.label())
 		}
 	}
+}
+
+// serviceForOrg asks what service caller c can do acting for an account of
+// an organization or OU, choosing among opts, and records it under label.
+func (a *analyzer) serviceForOrg(c caller, g group, res string, opts eval.Dimension, label string) {
+	w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
+	if w == nil {
+		return
+	}
+	acc := a.orgAccess(label)
+	acc.add(serviceName(c.p.Service), g.set, w)
+	acc.add(label, g.set, w)
 }
 
 // accountAccess returns the access record of a named account (in Trusted

@@ -43,14 +43,14 @@ func isNetworkKey(lower string) bool {
 
 // worldKey reports the keys the world fixes for every request to the
 // target (docs/semantics.md, "Keys fixed by the world"); the search never
-// chooses them. The owner's organization is searched when unknown: taken at
-// its worst.
+// chooses them freely. The owner's organization, when the inputs do not
+// name it, is one of the few the world may set (worldOrgs), tied to the
+// callers' organizations.
 func (a *analyzer) worldKey(lower string) bool {
 	switch lower {
-	case "aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:securetransport":
+	case "aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:securetransport",
+		"aws:resourceorgid", "aws:resourceorgpaths":
 		return true
-	case "aws:resourceorgid", "aws:resourceorgpaths":
-		return a.t.OrgID != ""
 	}
 	return false
 }
@@ -271,6 +271,10 @@ type keys struct {
 	kinds bool
 	// sources caches sourceOptions.
 	sources map[sourceKey][]eval.Option
+	// worlds are the ways the world may set the owner's organization
+	// when the inputs do not name it and the statements read it (nil:
+	// as setWorld sets it; see worldOrgs).
+	worlds []worldOrg
 }
 
 // sourceOptions are the ways an AWS service acting for account acct can

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,9 @@ var propConds = []struct{ op, key string }{
 	{"StringEquals", "aws:ResourceAccount"}, {"StringEquals", "aws:RequestedRegion"},
 	{"DateLessThan", "aws:CurrentTime"}, {"DateGreaterThan", "aws:CurrentTime"},
 	{"Bool", "aws:SecureTransport"},
+	// The owner's organization, which the inputs do not name.
+	{"StringEquals", "aws:ResourceOrgID"}, {"Null", "aws:ResourceOrgID"}, {"StringLike", "aws:ResourceOrgPaths"},
+	{"StringNotEqualsIfExists", "aws:PrincipalOrgID"}, {"StringNotLike", "aws:PrincipalOrgPaths"},
 }
 
 var propValues = map[string][]string{
@@ -45,7 +49,10 @@ var propValues = map[string][]string{
 	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*"},
 	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
 	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
-	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5"},
+	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5", "${aws:ResourceOrgID}"},
+	"aws:PrincipalOrgPaths":      {"${aws:ResourceOrgPaths}*", "${aws:ResourceOrgID}/*"},
+	"aws:ResourceOrgID":          {"o-a1b2c3d4e5", "${aws:PrincipalOrgID}"},
+	"aws:ResourceOrgPaths":       {"o-a1b2c3d4e5/*", "*/ou-x/*"},
 	"aws:MultiFactorAuthPresent": {"true", "false"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
 	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue"},
@@ -132,13 +139,14 @@ func genRCPPolicy(r *rand.Rand) string {
 
 // outsiderRequest draws a request some outsider can make: a random kind of
 // caller in an account the policies never name, with names and values of
-// its choosing, and the world's keys as the analysis fixes them.
-func outsiderRequest(r *rand.Rand, at time.Time) (eval.Principal, *eval.Context) {
+// its choosing, and the world's keys as the analysis fixes them; the
+// owner's organization, which the inputs do not name, is none or one at
+// random. inOwnerOrg: the caller is a member of it.
+func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Context, inOwnerOrg bool) {
 	acct := []string{"123456789012", "210987654321"}[r.IntN(2)]
 	names := []string{"admin", "alice", "ci-deploy", "ops/admin", "x", "blue"}
 	name := names[r.IntN(len(names))]
-	ctx := eval.NewContext()
-	var p eval.Principal
+	ctx = eval.NewContext()
 	mfa := []string{"", "true", "false"}[r.IntN(3)]
 	switch r.IntN(4) {
 	case 0:
@@ -169,9 +177,16 @@ func outsiderRequest(r *rand.Rand, at time.Time) (eval.Principal, *eval.Context)
 	if mfa != "" {
 		ctx.Set("aws:MultiFactorAuthPresent", mfa)
 	}
+	owner := []string{"", "o-yyyyyyyyyy", "o-zzzzzzzzzz", "o-a1b2c3d4e5"}[r.IntN(4)]
+	ownerPath := owner + []string{"/r-zzzz/", "/r-zzzz/ou-x/"}[r.IntN(2)]
+	if owner != "" {
+		ctx.Set("aws:ResourceOrgID", owner)
+		ctx.Set("aws:ResourceOrgPaths", ownerPath)
+	}
 	if r.IntN(2) == 0 {
 		ctx.Set("aws:PrincipalOrgID", "o-zzzzzzzzzz")
-		ctx.Set("aws:PrincipalOrgPaths", "o-zzzzzzzzzz/r-zzzz/")
+		ctx.Set("aws:PrincipalOrgPaths", "o-zzzzzzzzzz/r-zzzz/"+[]string{"", "ou-x/"}[r.IntN(2)])
+		inOwnerOrg = owner == "o-zzzzzzzzzz"
 	}
 	if r.IntN(2) == 0 {
 		ctx.Set("aws:PrincipalTag/team", []string{"blue", "admin", "red"}[r.IntN(3)])
@@ -190,7 +205,7 @@ func outsiderRequest(r *rand.Rand, at time.Time) (eval.Principal, *eval.Context)
 	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(at.Unix()))
 	ctx.Set("aws:SecureTransport", "true")
-	return p, ctx
+	return p, ctx, inOwnerOrg
 }
 
 // propertyStats counts what checkExposure checked.
@@ -234,7 +249,15 @@ func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st
 		}
 	}
 	ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
-	for _, p := range res.Public.Proofs {
+	// The proofs replay with the world's keys as they set them (the
+	// owner's organization among them).
+	proofs := res.Public.Proofs
+	var inOrgs catalog.ActionSet
+	for _, acc := range res.Orgs {
+		proofs = append(slices.Clip(proofs), acc.Proofs...)
+		inOrgs = inOrgs.Union(acc.Actions)
+	}
+	for _, p := range proofs {
 		st.proofs++
 		if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
@@ -263,14 +286,20 @@ func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st
 		return false
 	}
 	for j := 0; j < requests; j++ {
-		p, ctx := outsiderRequest(r, at)
+		p, ctx, inOwnerOrg := outsiderRequest(r, at)
 		ip, _ := ctx.Get("aws:SourceIp")
 		a := netip.MustParseAddr(ip[0])
 		if inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
 			continue
 		}
 		act := actions[r.IntN(len(actions))]
-		if res.Public.Actions.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
+		// A member of the owner's organization may do what the analysis
+		// reports for an organization too.
+		open := res.Public.Actions
+		if inOwnerOrg {
+			open = open.Union(inOrgs)
+		}
+		if open.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
 			continue
 		}
 		req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
@@ -281,7 +310,7 @@ func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st
 				v, _ := ctx.Get(k)
 				kv = append(kv, k+"="+strings.Join(v, "|"))
 			}
-			return fmt.Errorf("%s by %s is allowed, but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, strings.Join(kv, " "), src)
+			return fmt.Errorf("%s by %s is allowed (in the owner's organization: %v), but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, inOwnerOrg, strings.Join(kv, " "), src)
 		}
 	}
 	return nil

@@ -330,11 +330,20 @@ func describeAssignment(p eval.Principal, a eval.Assignment, chosen map[string]e
 		if one != "" && one == p.Name() {
 			return ""
 		}
-	case "aws:principalorgid", "aws:sourceorgid":
+	case "aws:principalorgid", "aws:sourceorgid", "aws:resourceorgid":
 		if exposure.OutsiderOrg(one) {
 			return a.Key + " = an organization " + outsideZone + " (ecrguard used " + one + " as the example)"
 		}
-	case "aws:principalorgpaths", "aws:sourceorgpaths":
+		if exposure.OwnerOrg(one) {
+			return a.Key + " = the owner's organization"
+		}
+	case "aws:principalorgpaths", "aws:sourceorgpaths", "aws:resourceorgpaths":
+		if exposure.OwnerOrgPath(one) {
+			if rp, ok := chosen["aws:resourceorgpaths"]; ok && len(rp.Values) == 1 && rp.Values[0] == one && !strings.EqualFold(a.Key, rp.Key) {
+				return a.Key + " = the owner's OU path"
+			}
+			return a.Key + " = an OU path in the owner's organization"
+		}
 		// A path the policy does not name, in the organization the proof
 		// names: the organization says it all.
 		org, ok := exposure.UnnamedOUPath(one)
@@ -366,6 +375,20 @@ func accountName(id string) string {
 		return "the owner account"
 	}
 	return "account " + id
+}
+
+// orgName names an organization or organizational unit as a result labels
+// it, in prose: "the organization ID", "the organizational unit PATH", or
+// "the owner's organization" when the inputs do not say which organization
+// the owner is in (exposure.OwnerOrgLabel).
+func orgName(label string) string {
+	switch {
+	case label == exposure.OwnerOrgLabel:
+		return label
+	case strings.Contains(label, "/"):
+		return "the organizational unit " + label
+	}
+	return "the organization " + label
 }
 
 // ownerValue is the owner's account as a policy value: its id, or when

@@ -52,15 +52,25 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Principals = acc.PrincipalNames()
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
-			f.Message = fmt.Sprintf("The %s %s, which is not in the zone of trust, can perform %s on %s through %s.%s",
-				kind, who, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
+			subject, partner := "The "+kind+" "+who, who
+			if who == exposure.OwnerOrgLabel {
+				// The inputs do not say which organization the owner is
+				// in: its members are outsiders until trusted by id.
+				subject, partner = "The owner's organization (the inputs do not say which it is, and trusted.org_ids names none)", who
+			}
+			f.Message = fmt.Sprintf("%s, which is not in the zone of trust, can perform %s on %s through %s.%s",
+				subject, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
 			f.Message += rcpHoles(x, who, acc.Actions)
 			trust := "trusted.accounts"
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
-				who, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+			if who == exposure.OwnerOrgLabel {
+				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and apply the policy with `%s`.",
+					labels(stmts), applyCommand(x.Target))
+			}
 			if policy.IsPlaceholder(who) {
 				// One account, given by a value not known at scan time: it
 				// could be any, a trusted one or the owner included; the

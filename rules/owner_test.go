@@ -91,3 +91,26 @@ func TestFixThatDeniesOwnerNotWritten(t *testing.T) {
 		t.Error("Principal * is not ECR001 under an unknown owner")
 	}
 }
+
+// TestUnknownOwnerOrgReport: with no trusted.org_ids, Principal "*" held to
+// the owner's organization (aws:PrincipalOrgID against ${aws:ResourceOrgID})
+// is ECR003 for "the owner's organization", never public and never the id
+// ecrguard made up for it (docs/semantics.md, "Keys fixed by the world").
+func TestUnknownOwnerOrgReport(t *testing.T) {
+	res := rules.Run(ownerlessEstate(t, `{"Version":"2012-10-17","Statement":[{"Sid":"AnyPull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},`+
+		`{"Sid":"SameOrgOnly","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"${aws:ResourceOrgID}"}}}]}`), analysis.Settings{})
+	var ids []string
+	for _, f := range res.Findings {
+		ids = append(ids, f.RuleID)
+		text := f.Message + " " + f.Remediation + " " + strings.Join(f.Principals, " ")
+		if strings.Contains(text, "ecrgowner") {
+			t.Errorf("%s names the made-up organization id:\n%s", f.RuleID, text)
+		}
+		if f.RuleID == "ECR003" && (!strings.HasPrefix(f.Message, "The owner's organization") || strings.Join(f.Principals, ",") != "the owner's organization") {
+			t.Errorf("ECR003 does not name the owner's organization: %v\n%s", f.Principals, f.Message)
+		}
+	}
+	if strings.Join(ids, ",") != "ECR003" {
+		t.Errorf("findings %v, want ECR003 only", ids)
+	}
+}

@@ -47,10 +47,8 @@ func className(class string) string {
 		return "any AWS service acting for any account"
 	case strings.HasPrefix(class, "service:"):
 		return "the service " + strings.TrimPrefix(class, "service:") + " acting for any account"
-	case strings.HasPrefix(class, "o-") && strings.Contains(class, "/"):
-		return "the organizational unit " + class
-	case strings.HasPrefix(class, "o-"):
-		return "the organization " + class
+	case strings.HasPrefix(class, "o-") || class == exposure.OwnerOrgLabel:
+		return orgName(class)
 	}
 	return "the account " + class
 }
