@@ -346,6 +346,17 @@ type CreationTemplate struct {
 	Source policy.Pos
 }
 
+// AddAppliedFor adds each of uses that AppliedFor does not list yet, and
+// keeps AppliedFor sorted.
+func (t *CreationTemplate) AddAppliedFor(uses ...string) {
+	for _, u := range uses {
+		if !slices.Contains(t.AppliedFor, u) {
+			t.AppliedFor = append(t.AppliedFor, u)
+		}
+	}
+	slices.Sort(t.AppliedFor)
+}
+
 // Registry scope values (aws ecr get-account-setting --name
 // REGISTRY_POLICY_SCOPE).
 const (

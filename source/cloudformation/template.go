@@ -571,14 +571,9 @@ func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) 
 // invalid document is a gap (and nil, false). name says which policy of
 // which resource it is.
 func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
-	v, err := t.policyValue(n, 0)
-	if err == nil && v == nil {
+	doc, issues, err := iacdoc.Read(t.policyValue(n, 0))
+	if err == nil && doc == nil {
 		return nil, true
-	}
-	var doc *policy.Document
-	var issues []iacdoc.Issue
-	if err == nil {
-		doc, issues, err = iacdoc.Document(v)
 	}
 	switch e := err.(type) {
 	case nil:
