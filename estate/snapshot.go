@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/internal/linediff"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -571,20 +572,9 @@ func Diff(a, b *Estate) string {
 	if bytes.Equal(ba.Bytes(), bb.Bytes()) {
 		return ""
 	}
-	la, lb := strings.Split(ba.String(), "\n"), strings.Split(bb.String(), "\n")
-	for i := 0; i < len(la) || i < len(lb); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			from := max(0, i-3)
-			return fmt.Sprintf("snapshots differ at line %d:\n  context: %s\n  first:  %s\n  second: %s",
-				i+1, strings.Join(la[from:i], "\n           "), x, y)
-		}
+	if d, ok := linediff.First(ba.String(), bb.String()); ok {
+		return fmt.Sprintf("snapshots differ at line %d:\n  context: %s\n  first:  %s\n  second: %s",
+			d.Line, strings.Join(d.Before[max(0, len(d.Before)-3):], "\n           "), d.A, d.B)
 	}
 	return "snapshots differ"
 }
