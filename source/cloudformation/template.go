@@ -114,22 +114,7 @@ func IsTemplate(name string, data []byte) bool {
 		if err != nil {
 			return brokenTemplate.Match(data)
 		}
-		if n.Kind != jsonpos.Object {
-			return false
-		}
-		if n.Get("AWSTemplateFormatVersion") != nil {
-			return true
-		}
-		rs := n.Get("Resources")
-		if rs == nil || rs.Kind != jsonpos.Object {
-			return false
-		}
-		for _, m := range rs.Members {
-			if t := m.Value.Get("Type"); t != nil && t.Kind == jsonpos.String && strings.HasPrefix(t.Text, "AWS::") {
-				return true
-			}
-		}
-		return false
+		return iacdoc.IsCloudFormationJSON(n)
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
