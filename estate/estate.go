@@ -41,17 +41,23 @@ func byKey[V any](m map[string]V) []V {
 	return out
 }
 
+// entry returns the value of key in *m, making the map when it is nil and
+// the value with create when there is none.
+func entry[V any](m *map[string]*V, key string, create func() *V) *V {
+	if *m == nil {
+		*m = map[string]*V{}
+	}
+	v := (*m)[key]
+	if v == nil {
+		v = create()
+		(*m)[key] = v
+	}
+	return v
+}
+
 // Account returns the account with id, creating it.
 func (e *Estate) Account(id string) *Account {
-	if e.accounts == nil {
-		e.accounts = map[string]*Account{}
-	}
-	a := e.accounts[id]
-	if a == nil {
-		a = &Account{ID: id, regions: map[string]*Region{}}
-		e.accounts[id] = a
-	}
-	return a
+	return entry(&e.accounts, id, func() *Account { return &Account{ID: id, regions: map[string]*Region{}} })
 }
 
 // Lookup returns the account with id, or nil.
@@ -132,12 +138,7 @@ func (a *Account) Region(name string) *Region {
 	if name == "" {
 		name = DefaultRegion
 	}
-	r := a.regions[name]
-	if r == nil {
-		r = &Region{Name: name, Account: a.ID, repos: map[string]*Repository{}}
-		a.regions[name] = r
-	}
-	return r
+	return entry(&a.regions, name, func() *Region { return &Region{Name: name, Account: a.ID, repos: map[string]*Repository{}} })
 }
 
 // Regions returns the account's regions sorted by name.
@@ -191,15 +192,9 @@ type Region struct {
 // Template returns the repository creation template of prefix, creating
 // it.
 func (r *Region) Template(prefix string) *CreationTemplate {
-	if r.templates == nil {
-		r.templates = map[string]*CreationTemplate{}
-	}
-	t := r.templates[prefix]
-	if t == nil {
-		t = &CreationTemplate{Prefix: prefix, Account: r.Account, Region: r.Name, ARN: TemplateARN(r.Name, r.Account, prefix)}
-		r.templates[prefix] = t
-	}
-	return t
+	return entry(&r.templates, prefix, func() *CreationTemplate {
+		return &CreationTemplate{Prefix: prefix, Account: r.Account, Region: r.Name, ARN: TemplateARN(r.Name, r.Account, prefix)}
+	})
 }
 
 // Templates returns the region's repository creation templates sorted by
@@ -210,12 +205,9 @@ func (r *Region) Templates() []*CreationTemplate {
 
 // Repository returns the repository named name, creating it.
 func (r *Region) Repository(name string) *Repository {
-	repo := r.repos[name]
-	if repo == nil {
-		repo = &Repository{Name: name, Account: r.Account, Region: r.Name, ARN: RepositoryARN(r.Name, r.Account, name)}
-		r.repos[name] = repo
-	}
-	return repo
+	return entry(&r.repos, name, func() *Repository {
+		return &Repository{Name: name, Account: r.Account, Region: r.Name, ARN: RepositoryARN(r.Name, r.Account, name)}
+	})
 }
 
 // Repositories returns the region's repositories sorted by name.
@@ -344,6 +336,17 @@ type CreationTemplate struct {
 
 	// Source is where the template was defined or described.
 	Source policy.Pos
+}
+
+// AddAppliedFor adds each of uses that AppliedFor does not list yet, and
+// keeps AppliedFor sorted.
+func (t *CreationTemplate) AddAppliedFor(uses ...string) {
+	for _, u := range uses {
+		if !slices.Contains(t.AppliedFor, u) {
+			t.AppliedFor = append(t.AppliedFor, u)
+		}
+	}
+	slices.Sort(t.AppliedFor)
 }
 
 // Registry scope values (aws ecr get-account-setting --name

@@ -217,12 +217,7 @@ func mergeLevels(cur, in []*Policy, e *Estate, acct, kind string) []*Policy {
 
 func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
 	t.mergeSlot(t.Source, o.PolicySlot, o.Source, e, t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix)
-	for _, f := range o.AppliedFor {
-		if !slices.Contains(t.AppliedFor, f) {
-			t.AppliedFor = append(t.AppliedFor, f)
-		}
-	}
-	slices.Sort(t.AppliedFor)
+	t.AddAppliedFor(o.AppliedFor...)
 	if !t.Source.IsValid() {
 		t.Source = o.Source
 	}

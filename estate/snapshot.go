@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/internal/linediff"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -350,14 +351,8 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 		}
 		sa.IAM = si
 	}
-	detached := append([]*Policy(nil), a.Detached...)
-	sortPolicies(detached)
-	for _, p := range detached {
-		sp, err := snapPolicyOf(p)
-		if err != nil {
-			return sa, err
-		}
-		sa.Detached = append(sa.Detached, sp)
+	if sa.Detached, err = snapPoliciesOf(a.Detached); err != nil {
+		return sa, err
 	}
 	return sa, nil
 }
@@ -365,15 +360,8 @@ func snapAccountOf(a *Account) (snapAccount, error) {
 // snapLevelsOf writes the SCP or RCP levels over an account, in their
 // order.
 func snapLevelsOf(known bool, levels []*Policy) (snapLevels, error) {
-	out := snapLevels{Known: known, Levels: []*snapPolicy{}}
-	for _, p := range levels {
-		sp, err := snapPolicyOf(p)
-		if err != nil {
-			return out, err
-		}
-		out.Levels = append(out.Levels, sp)
-	}
-	return out, nil
+	sl, err := snapListOf(levels)
+	return snapLevels{Known: known, Levels: sl}, err
 }
 
 func snapIAMOf(m *IAM) (*snapIAM, error) {
@@ -428,8 +416,13 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 func snapPoliciesOf(ps []*Policy) ([]*snapPolicy, error) {
 	sorted := append([]*Policy(nil), ps...)
 	sortPolicies(sorted)
+	return snapListOf(sorted)
+}
+
+// snapListOf writes policies in their order; none is an empty list.
+func snapListOf(ps []*Policy) ([]*snapPolicy, error) {
 	out := []*snapPolicy{}
-	for _, p := range sorted {
+	for _, p := range ps {
 		sp, err := snapPolicyOf(p)
 		if err != nil {
 			return nil, err
@@ -579,20 +572,9 @@ func Diff(a, b *Estate) string {
 	if bytes.Equal(ba.Bytes(), bb.Bytes()) {
 		return ""
 	}
-	la, lb := strings.Split(ba.String(), "\n"), strings.Split(bb.String(), "\n")
-	for i := 0; i < len(la) || i < len(lb); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			from := max(0, i-3)
-			return fmt.Sprintf("snapshots differ at line %d:\n  context: %s\n  first:  %s\n  second: %s",
-				i+1, strings.Join(la[from:i], "\n           "), x, y)
-		}
+	if d, ok := linediff.First(ba.String(), bb.String()); ok {
+		return fmt.Sprintf("snapshots differ at line %d:\n  context: %s\n  first:  %s\n  second: %s",
+			d.Line, strings.Join(d.Before[max(0, len(d.Before)-3):], "\n           "), d.A, d.B)
 	}
 	return "snapshots differ"
 }
@@ -717,6 +699,16 @@ func (r *snapReader) integer(n *jsonpos.Node, what string) (int, error) {
 	return v, nil
 }
 
+// nonEmpty reads the string n (what), which must not be empty; example
+// says what one looks like ("a region such as us-east-1").
+func (r *snapReader) nonEmpty(n *jsonpos.Node, what, example string) (string, error) {
+	s, err := r.str(n, what)
+	if err == nil && s == "" {
+		err = r.errorf(n.Off, "%s: expected %s, got an empty string", what, example)
+	}
+	return s, err
+}
+
 func (r *snapReader) array(n *jsonpos.Node, what string) ([]*jsonpos.Node, error) {
 	if n.Kind != jsonpos.Array {
 		return nil, r.errorf(n.Off, "%s: expected a list, got %s", what, n.Kind)
@@ -728,36 +720,46 @@ func (r *snapReader) array(n *jsonpos.Node, what string) ([]*jsonpos.Node, error
 // with the fields required (and those optional), and gives each to fn in
 // order.
 func (r *snapReader) objects(n *jsonpos.Node, list, what string, required []string, fn func(map[string]*jsonpos.Node) error, optional ...string) error {
-	elems, err := r.array(n, list)
-	if err != nil {
-		return err
-	}
-	for _, e := range elems {
+	return r.each(n, list, func(e *jsonpos.Node) error {
 		m, err := r.object(e, what, required, optional...)
 		if err != nil {
 			return err
 		}
-		if err := fn(m); err != nil {
+		return fn(m)
+	})
+}
+
+// each gives each element of the array n (what) to fn, in order, and stops
+// at the first error.
+func (r *snapReader) each(n *jsonpos.Node, what string, fn func(*jsonpos.Node) error) error {
+	elems, err := r.array(n, what)
+	if err != nil {
+		return err
+	}
+	for _, el := range elems {
+		if err := fn(el); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *snapReader) strings(n *jsonpos.Node, what string) ([]string, error) {
-	elems, err := r.array(n, what)
+// listOf reads the array n (what), each element with read, appending to
+// out (which says what an empty array gives: nil or an empty list).
+func listOf[T any](r *snapReader, n *jsonpos.Node, what string, out []T, read func(*jsonpos.Node, string) (T, error)) ([]T, error) {
+	err := r.each(n, what, func(el *jsonpos.Node) error {
+		v, err := read(el, what)
+		out = append(out, v)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(elems))
-	for _, el := range elems {
-		s, err := r.str(el, what)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
 	return out, nil
+}
+
+func (r *snapReader) strings(n *jsonpos.Node, what string) ([]string, error) {
+	return listOf(r, n, what, []string{}, r.str)
 }
 
 func (r *snapReader) strMap(n *jsonpos.Node, what string) (map[string]string, error) {
@@ -883,10 +885,8 @@ func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {
 		}
 	}
 	g.Code = GapCode(code)
-	if pn := m["pos"]; pn != nil {
-		if g.Pos, err = r.pos(pn, "gap pos"); err != nil {
-			return g, err
-		}
+	if g.Pos, err = r.optPos(m["pos"], "gap pos"); err != nil {
+		return g, err
 	}
 	if pn := m["problems"]; pn != nil {
 		if g.Problems, err = objectList(r, pn, "gap problems", "gap problem", []string{"code", "message"}, r.problem, "pos"); err != nil {
@@ -902,13 +902,18 @@ func (r *snapReader) problem(m map[string]*jsonpos.Node) (policy.Problem, error)
 	if err := r.strFields(m, "gap problem", map[string]*string{"code": &p.Code, "message": &p.Message}); err != nil {
 		return p, err
 	}
-	if pn := m["pos"]; pn != nil {
-		var err error
-		if p.Pos, err = r.pos(pn, "gap problem pos"); err != nil {
-			return p, err
-		}
+	var err error
+	p.Pos, err = r.optPos(m["pos"], "gap problem pos")
+	return p, err
+}
+
+// optPos reads the position n when there is one (nil is the zero
+// position).
+func (r *snapReader) optPos(n *jsonpos.Node, what string) (policy.Pos, error) {
+	if n == nil {
+		return policy.Pos{}, nil
 	}
-	return p, nil
+	return r.pos(n, what)
 }
 
 func (r *snapReader) pos(n *jsonpos.Node, what string) (policy.Pos, error) {
@@ -949,14 +954,9 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 		return r.errorf(m["id"].Off, "account %q listed twice", id)
 	}
 	a := e.Account(id)
-	regions, err := r.array(m["regions"], "regions")
+	err = r.each(m["regions"], "regions", func(rn *jsonpos.Node) error { return r.region(a, rn) })
 	if err != nil {
 		return err
-	}
-	for _, rn := range regions {
-		if err := r.region(a, rn); err != nil {
-			return err
-		}
 	}
 	public, err := r.array(m["public_repositories"], "public_repositories")
 	if err != nil {
@@ -982,10 +982,8 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 		if p.PolicyState, p.Policy, err = r.policyRef(pm["policy"], "policy of public repository "+p.Name); err != nil {
 			return err
 		}
-		if sn := pm["source"]; sn != nil {
-			if p.Source, err = r.pos(sn, "public repository source"); err != nil {
-				return err
-			}
+		if p.Source, err = r.optPos(pm["source"], "public repository source"); err != nil {
+			return err
 		}
 		a.Public = append(a.Public, p)
 	}
@@ -1044,12 +1042,9 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 	if err != nil {
 		return err
 	}
-	name, err := r.str(m["name"], "region name")
+	name, err := r.nonEmpty(m["name"], "region name", "a region such as us-east-1")
 	if err != nil {
 		return err
-	}
-	if name == "" {
-		return r.errorf(m["name"].Off, "region name: expected a region such as us-east-1, got an empty string")
 	}
 	if _, dup := a.regions[name]; dup {
 		return r.errorf(m["name"].Off, "region %q of account %s listed twice", name, a.ID)
@@ -1081,14 +1076,9 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 	if err != nil {
 		return err
 	}
-	repos, err := r.array(m["repositories"], "repositories")
+	err = r.each(m["repositories"], "repositories", func(pn *jsonpos.Node) error { return r.repository(reg, pn) })
 	if err != nil {
 		return err
-	}
-	for _, pn := range repos {
-		if err := r.repository(reg, pn); err != nil {
-			return err
-		}
 	}
 	if tn := m["templates"]; tn != nil {
 		return r.objects(tn, "templates", "creation template", []string{"prefix", "arn", "applied_for", "policy"}, func(tm map[string]*jsonpos.Node) error {
@@ -1100,12 +1090,9 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 
 // template reads one repository creation template of reg.
 func (r *snapReader) template(reg *Region, m map[string]*jsonpos.Node) error {
-	prefix, err := r.str(m["prefix"], "creation template prefix")
+	prefix, err := r.nonEmpty(m["prefix"], "creation template prefix", "a prefix such as team-a or ROOT")
 	if err != nil {
 		return err
-	}
-	if prefix == "" {
-		return r.errorf(m["prefix"].Off, "creation template prefix: expected a prefix such as team-a or ROOT, got an empty string")
 	}
 	if _, dup := reg.templates[prefix]; dup {
 		return r.errorf(m["prefix"].Off, "creation template %q of %s listed twice", prefix, reg.Name)
@@ -1120,10 +1107,8 @@ func (r *snapReader) template(reg *Region, m map[string]*jsonpos.Node) error {
 	if t.PolicyState, t.Policy, err = r.policyRef(m["policy"], "policy of creation template "+prefix); err != nil {
 		return err
 	}
-	if sn := m["source"]; sn != nil {
-		if t.Source, err = r.pos(sn, "creation template source"); err != nil {
-			return err
-		}
+	if t.Source, err = r.optPos(m["source"], "creation template source"); err != nil {
+		return err
 	}
 	return nil
 }
@@ -1176,10 +1161,8 @@ func (r *snapReader) repository(reg *Region, n *jsonpos.Node) error {
 			return err
 		}
 	}
-	if sn := m["source"]; sn != nil {
-		if repo.Source, err = r.pos(sn, "repository source"); err != nil {
-			return err
-		}
+	if repo.Source, err = r.optPos(m["source"], "repository source"); err != nil {
+		return err
 	}
 	return nil
 }
@@ -1216,19 +1199,7 @@ func (r *snapReader) policyRef(n *jsonpos.Node, what string) (PolicyState, *Poli
 }
 
 func (r *snapReader) policies(n *jsonpos.Node, what string) ([]*Policy, error) {
-	elems, err := r.array(n, what)
-	if err != nil {
-		return nil, err
-	}
-	var out []*Policy
-	for _, el := range elems {
-		p, err := r.policy(el, what)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return listOf[*Policy](r, n, what, nil, r.policy)
 }
 
 func (r *snapReader) policy(n *jsonpos.Node, what string) (*Policy, error) {
@@ -1247,10 +1218,8 @@ func (r *snapReader) policyWith(n *jsonpos.Node, what string, extra ...string) (
 	if p.Text, err = r.str(m["text"], what+" text"); err != nil {
 		return nil, err
 	}
-	if sn := m["source"]; sn != nil {
-		if p.Source, err = r.pos(sn, what+" source"); err != nil {
-			return nil, err
-		}
+	if p.Source, err = r.optPos(m["source"], what+" source"); err != nil {
+		return nil, err
 	}
 	doc, err := policy.ParseWith([]byte(p.Text), TextLocator([]byte(p.Text), p.Source))
 	if err != nil {

@@ -155,40 +155,33 @@ func (c *ccond) eval(ctx *Context) tri {
 	}
 	switch c.op.Set {
 	case policy.ForAllValues:
-		r := yes
-		for _, s := range vals {
-			m := c.matchOne(ctx, s)
-			if c.op.Negated {
-				m = not(m)
-			}
-			if r = and(r, m); r == no {
-				return no
-			}
-		}
-		return r
+		return c.overValues(ctx, vals, yes, and, c.op.Negated)
 	case policy.ForAnyValue:
-		r := no
-		for _, s := range vals {
-			m := c.matchOne(ctx, s)
-			if c.op.Negated {
-				m = not(m)
-			}
-			if r = or(r, m); r == yes {
-				return yes
-			}
-		}
-		return r
+		return c.overValues(ctx, vals, no, or, c.op.Negated)
 	}
 	// No set operator: the positive match over all request values, negated
 	// as a whole for the Not operators (several policy values are then a NOR).
-	r := no
-	for _, s := range vals {
-		if r = or(r, c.matchOne(ctx, s)); r == yes {
-			break
-		}
-	}
+	r := c.overValues(ctx, vals, no, or, false)
 	if c.op.Negated {
 		return not(r)
+	}
+	return r
+}
+
+// overValues combines, from start, the match of each request value of
+// vals (negated first when negate is set) with combine: and from yes, or
+// from no. It stops once the result cannot change (no for and, yes for
+// or).
+func (c *ccond) overValues(ctx *Context, vals []string, start tri, combine func(a, b tri) tri, negate bool) tri {
+	r, stop := start, not(start)
+	for _, s := range vals {
+		m := c.matchOne(ctx, s)
+		if negate {
+			m = not(m)
+		}
+		if r = combine(r, m); r == stop {
+			return r
+		}
 	}
 	return r
 }

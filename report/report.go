@@ -110,23 +110,21 @@ func Write(w io.Writer, f Format, r *rules.Result, o Options) error {
 	if r == nil {
 		r = &rules.Result{}
 	}
-	v := prepare(r)
-	switch f {
-	case Table:
-		return writeTable(w, v, o)
-	case JSON:
-		return writeJSON(w, v, o)
-	case SARIF:
-		return writeSARIF(w, v, o)
-	case JUnit:
-		return writeJUnit(w, v, o)
-	case Markdown:
-		return writeMarkdown(w, v, o)
-	case HTML:
-		return writeHTML(w, v, o)
+	if write := writers[f]; write != nil {
+		return write(w, prepare(r), o)
 	}
 	_, err := ParseFormat(string(f))
 	return err
+}
+
+// writers are the writers of each format.
+var writers = map[Format]func(io.Writer, *view, Options) error{
+	Table:    writeTable,
+	JSON:     writeJSON,
+	SARIF:    writeSARIF,
+	JUnit:    writeJUnit,
+	Markdown: writeMarkdown,
+	HTML:     writeHTML,
 }
 
 // view is a sorted copy of a result, split the way every writer needs it.

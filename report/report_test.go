@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/linediff"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -143,18 +144,8 @@ func htmlFilled(t *testing.T, page, full []byte) []byte {
 
 // firstDiff shows the first line where two outputs differ.
 func firstDiff(want, got []byte) string {
-	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d:\n  want: %q\n  got:  %q", i+1, wl, gl)
-		}
+	if d, ok := linediff.First(string(want), string(got)); ok {
+		return fmt.Sprintf("line %d:\n  want: %q\n  got:  %q", d.Line, d.A, d.B)
 	}
 	return "(same lines; different line endings?)"
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/exposure"
 )
 
 var ecr004 = Rule{
@@ -41,55 +40,17 @@ var ecr004 = Rule{
 }
 
 func checkECR004(r Rule, a *analysis.Analysis) []Finding {
-	cat := catalog.Default()
-	pm := cat.ClassSet(catalog.ClassPermissionsManagement)
+	pm := catalog.Default().ClassSet(catalog.ClassPermissionsManagement)
 	var out []Finding
 	for _, x := range a.Exposure {
-		var who []string
-		var proofs []exposure.Proof
-		var acts catalog.ActionSet
-		collect := func(name string, acc *exposure.Access) {
-			got := acc.Actions.Intersect(pm)
-			if got.Empty() {
-				return
-			}
-			acts = acts.Union(got)
-			if name == "*" {
-				who = append(who, "*")
-			} else {
-				for _, p := range acc.PrincipalNames() {
-					if !acc.Principals[p].Intersect(pm).Empty() {
-						who = append(who, p)
-					}
-				}
-			}
-			for _, p := range acc.Proofs {
-				if !p.Actions.Intersect(pm).Empty() {
-					proofs = append(proofs, p)
-				}
-			}
-		}
-		collect("*", &x.Public)
-		accounts := slices.Sorted(maps.Keys(x.Accounts))
-		for _, k := range accounts {
-			collect(k, x.Accounts[k])
-		}
-		for _, k := range slices.Sorted(maps.Keys(x.Orgs)) {
-			collect(k, x.Orgs[k])
-		}
-		if acts.Empty() {
+		g := grantsOf(x.Result, pm, x.Orgs)
+		if g.acts.Empty() {
 			continue
 		}
-		stmts := resourceStatements(proofs)
-		f := r.finding()
-		f.Resource = x.Target.ARN
-		f.Source = firstSource(stmts, x.Policy)
-		f.Principals = dedupeSorted(who)
-		f.Actions = cat.Names(acts)
-		f.Conditions = analysis.Conditions(stmts)
+		f, stmts := outsiderFinding(r, x, g.who, g.proofs, g.acts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
-			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(proofs, acts, accounts...))
-		f.Message += rcpHolesOutsiders(x, acts)
+			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(g.proofs, g.acts, g.accounts...))
+		f.Message += rcpHolesOutsiders(x, g.acts)
 		them := "them"
 		if len(f.Actions) == 1 {
 			them = "it"

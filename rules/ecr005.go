@@ -58,13 +58,7 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 			who = append(who, k)
 			proofs = append(proofs, x.Orgs[k].Proofs...)
 		}
-		stmts := resourceStatements(proofs)
-		f := r.finding()
-		f.Resource = x.Target.ARN
-		f.Source = firstSource(stmts, x.Policy)
-		f.Principals = dedupeSorted(who)
-		f.Actions = catalog.Default().Names(acts)
-		f.Conditions = analysis.Conditions(stmts)
+		f, stmts := outsiderFinding(r, x, who, proofs, acts)
 		scope := "With registry policy scope V2 (the default, and what ecrguard assumes when the scope is unknown) the grant applies to every repository of the registry and every ECR action it names."
 		if x.Target.Scope == "V1" {
 			scope = "With registry policy scope V1 only ReplicateImage, BatchImportUpstreamImage and CreateRepository are governed by it."

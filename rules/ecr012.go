@@ -2,13 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/exposure"
 )
 
 var ecr012 = Rule{
@@ -53,58 +50,18 @@ func publicChanges() catalog.ActionSet {
 }
 
 func checkECR012(r Rule, a *analysis.Analysis) []Finding {
-	cat := catalog.Default()
 	changes := publicChanges()
 	var out []Finding
 	for _, x := range a.Public {
-		var who []string
-		var proofs []exposure.Proof
-		var acts catalog.ActionSet
-		collect := func(acc *exposure.Access, public bool) {
-			got := acc.Actions.Intersect(changes)
-			if got.Empty() {
-				return
-			}
-			acts = acts.Union(got)
-			if public {
-				who = append(who, "*")
-			} else {
-				for _, p := range acc.PrincipalNames() {
-					if !acc.Principals[p].Intersect(changes).Empty() {
-						who = append(who, p)
-					}
-				}
-			}
-			for _, p := range acc.Proofs {
-				if !p.Actions.Intersect(changes).Empty() {
-					proofs = append(proofs, p)
-				}
-			}
-		}
-		collect(&x.Public, true)
-		accounts := slices.Sorted(maps.Keys(x.Accounts))
-		for _, k := range accounts {
-			collect(x.Accounts[k], false)
-		}
 		// Organizations outside the zone, and AWS services acting for any
 		// account (a confused deputy pushes for whoever asks).
-		for _, bucket := range []map[string]*exposure.Access{x.Orgs, x.Deputies} {
-			for _, k := range slices.Sorted(maps.Keys(bucket)) {
-				collect(bucket[k], false)
-			}
-		}
-		if acts.Empty() {
+		g := grantsOf(x.Result, changes, x.Orgs, x.Deputies)
+		if g.acts.Empty() {
 			continue
 		}
-		stmts := resourceStatements(proofs)
-		f := r.finding()
-		f.Resource = x.Target.ARN
-		f.Source = firstSource(stmts, x.Policy)
-		f.Principals = dedupeSorted(who)
-		f.Actions = cat.Names(acts)
-		f.Conditions = analysis.Conditions(stmts)
+		f, stmts := outsiderFinding(r, x, g.who, g.proofs, g.acts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change %s: they can perform %s through %s. Anyone may pull it by design; these actions let outsiders replace or remove what everyone pulls.%s",
-			strings.Join(f.Principals, ", "), targetName(x), describeActions(acts, catalog.ActionSet{}), labels(stmts), proofText(proofs, acts, accounts...))
+			strings.Join(f.Principals, ", "), targetName(x), describeActions(g.acts, catalog.ActionSet{}), labels(stmts), proofText(g.proofs, g.acts, g.accounts...))
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr-public:*) from %s, or name only principals of the zone of trust; then apply the policy with `%s`.",
 			joinAnd(f.Actions), labels(stmts), applyCommand(x.Target))
 		f.Remediation += provenFix(x)

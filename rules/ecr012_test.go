@@ -57,17 +57,10 @@ func TestECR012(t *testing.T) {
 			if len(res.Gaps) > 0 {
 				t.Fatalf("gaps: %v", res.Gaps)
 			}
-			got := findingsOf(res, "ECR012")
-			if tc.principals == nil {
-				if len(got) > 0 {
-					t.Errorf("ECR012 fired: %v", got)
-				}
+			f, ok := firedOnce(t, res, "ECR012", tc.principals != nil)
+			if !ok {
 				return
 			}
-			if len(got) != 1 {
-				t.Fatalf("ECR012 fired %d times, want once: %v", len(got), res.Findings)
-			}
-			f := got[0]
 			if f.Resource != "arn:aws:ecr-public::111122223333:repository/tools" || f.Severity != rules.Critical {
 				t.Errorf("resource %s, severity %v", f.Resource, f.Severity)
 			}

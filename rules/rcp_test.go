@@ -45,16 +45,6 @@ func rcpEstate(t *testing.T, management bool, repoPolicy string, rcps ...string)
 	return est
 }
 
-func fired(res *rules.Result, id string) []rules.Finding {
-	var out []rules.Finding
-	for _, f := range res.Findings {
-		if f.RuleID == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // SPEC section 3, "Organization guardrails": an RCP Deny closes what the
 // repository policy opens, and the report names the RCP statement that
 // closed it; an RCP that leaves a hole is named in the finding. AWS
@@ -64,12 +54,12 @@ func TestRCPFindingsAndNotes(t *testing.T) {
 	s := analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}
 	t.Run("closed", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, false, rcpPublicPull, rcpPerimeter), s)
-		if f := fired(res, "ECR001"); len(f) != 0 {
+		if f := findingsOf(res, "ECR001"); len(f) != 0 {
 			t.Errorf("ECR001 fired under the perimeter: %v", f[0].Message)
 		}
 		// What the perimeter exempts (AWS services) the confused-deputy
 		// statement denies.
-		if f := fired(res, "ECR010"); len(f) != 0 {
+		if f := findingsOf(res, "ECR010"); len(f) != 0 {
 			t.Errorf("ECR010 fired under the confused-deputy statement: %v", f[0].Message)
 		}
 		var notes []string
@@ -87,14 +77,14 @@ func TestRCPFindingsAndNotes(t *testing.T) {
 	})
 	t.Run("ECR002 says the RCP, not the condition, keeps outsiders out", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, false, `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, rcpPerimeter), s)
-		f := fired(res, "ECR002")
+		f := findingsOf(res, "ECR002")
 		if len(f) != 1 || !strings.Contains(f[0].Message, "only the organization's resource control policies keep outsiders out") {
 			t.Errorf("ECR002 findings %+v", f)
 		}
 	})
 	t.Run("a hole", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, false, rcpPublicPull, rcpPlainHTTP), s)
-		f := fired(res, "ECR001")
+		f := findingsOf(res, "ECR001")
 		if len(f) != 1 {
 			t.Fatalf("ECR001 fired %d times", len(f))
 		}
@@ -105,17 +95,17 @@ func TestRCPFindingsAndNotes(t *testing.T) {
 	})
 	t.Run("management account", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, true, rcpPublicPull, rcpPerimeter), s)
-		if f := fired(res, "ECR001"); len(f) != 1 {
+		if f := findingsOf(res, "ECR001"); len(f) != 1 {
 			t.Errorf("ECR001 fired %d times for the management account's repository, which RCPs do not govern", len(f))
 		}
 	})
 	t.Run("an Allow in a custom RCP", func(t *testing.T) {
 		res := rules.Run(rcpEstate(t, false, rcpPublicPull, `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEcr","Effect":"Allow","Principal":"*","Action":"ecr:*","Resource":"*"}]}`), s)
-		f := fired(res, "ECR011")
+		f := findingsOf(res, "ECR011")
 		if len(f) != 1 || f[0].Resource != "arn:aws:organizations::111122223333:rcp" || !strings.Contains(f[0].Message, "AllowEcr is an Allow in a resource control policy") {
 			t.Errorf("ECR011 findings %+v", f)
 		}
-		if len(fired(res, "ECR001")) != 1 {
+		if len(findingsOf(res, "ECR001")) != 1 {
 			t.Error("an RCP's Allow closed or changed what is public")
 		}
 	})

@@ -48,6 +48,24 @@ func findingsOf(res *rules.Result, id string) []rules.Finding {
 	return out
 }
 
+// firedOnce returns the one finding of rule id in res when want is set (and
+// fails the test when there is not exactly one), and checks that the rule
+// did not fire when want is not set (the finding is then not ok).
+func firedOnce(t *testing.T, res *rules.Result, id string, want bool) (f rules.Finding, ok bool) {
+	t.Helper()
+	got := findingsOf(res, id)
+	if !want {
+		if len(got) > 0 {
+			t.Errorf("%s fired: %v", id, got)
+		}
+		return f, false
+	}
+	if len(got) != 1 {
+		t.Fatalf("%s fired %d times, want once: %v", id, len(got), res.Findings)
+	}
+	return got[0], true
+}
+
 // TestTemplateJudgedAsRepositoryPolicy checks that a creation template's
 // policy is judged as the policy of the repositories it creates, reported
 // on the template and saying which repositories those are (ECR User Guide,
@@ -80,17 +98,10 @@ func TestTemplateJudgedAsRepositoryPolicy(t *testing.T) {
 			if res.Assessed.Templates != len(tc.policies) {
 				t.Errorf("assessed %d templates, want %d", res.Assessed.Templates, len(tc.policies))
 			}
-			got := findingsOf(res, "ECR001")
-			if tc.public == "" {
-				if len(got) > 0 {
-					t.Errorf("ECR001 fired: %v", got)
-				}
+			f, ok := firedOnce(t, res, "ECR001", tc.public != "")
+			if !ok {
 				return
 			}
-			if len(got) != 1 {
-				t.Fatalf("ECR001 fired %d times, want once: %v", len(got), res.Findings)
-			}
-			f := got[0]
 			if want := estate.TemplateARN("us-east-1", "111122223333", tc.public); f.Resource != want {
 				t.Errorf("resource = %s, want %s", f.Resource, want)
 			}

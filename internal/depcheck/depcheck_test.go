@@ -44,6 +44,7 @@ type row struct {
 var table = []row{
 	{path: "internal/jsonpos", layer: 0},
 	{path: "internal/textenc", layer: 0},
+	{path: "internal/linediff", layer: 0},
 	{path: "policy", layer: 0},
 	{path: "catalog", layer: 1},
 	{path: "eval", layer: 1},

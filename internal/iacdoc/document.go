@@ -69,6 +69,19 @@ func Document(v *Value) (*policy.Document, []Issue, error) {
 	return doc, b.issues, nil
 }
 
+// Read decodes the policy value v that a reader gave, with the error err
+// it gave: err when reading failed, no document and no error when there is
+// no policy (v is nil), else Document(v).
+func Read(v *Value, err error) (*policy.Document, []Issue, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	if v == nil {
+		return nil, nil, nil
+	}
+	return Document(v)
+}
+
 type builder struct {
 	pos    []policy.Pos
 	marks  markers

@@ -114,22 +114,7 @@ func IsTemplate(name string, data []byte) bool {
 		if err != nil {
 			return brokenTemplate.Match(data)
 		}
-		if n.Kind != jsonpos.Object {
-			return false
-		}
-		if n.Get("AWSTemplateFormatVersion") != nil {
-			return true
-		}
-		rs := n.Get("Resources")
-		if rs == nil || rs.Kind != jsonpos.Object {
-			return false
-		}
-		for _, m := range rs.Members {
-			if t := m.Value.Get("Type"); t != nil && t.Kind == jsonpos.String && strings.HasPrefix(t.Text, "AWS::") {
-				return true
-			}
-		}
-		return false
+		return iacdoc.IsCloudFormationJSON(n)
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
@@ -571,14 +556,9 @@ func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) 
 // invalid document is a gap (and nil, false). name says which policy of
 // which resource it is.
 func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
-	v, err := t.policyValue(n, 0)
-	if err == nil && v == nil {
+	doc, issues, err := iacdoc.Read(t.policyValue(n, 0))
+	if err == nil && doc == nil {
 		return nil, true
-	}
-	var doc *policy.Document
-	var issues []iacdoc.Issue
-	if err == nil {
-		doc, issues, err = iacdoc.Document(v)
 	}
 	switch e := err.(type) {
 	case nil:

@@ -2,7 +2,6 @@ package cloudformation
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/ecrguard/ecrguard/estate"
 )
@@ -17,14 +16,12 @@ func (b *cfnBuilder) creationTemplate(r *resource) {
 	tp.Source = r.pos
 	tp.AppliedFor = nil
 	for _, s := range t.strs(r.props.get("AppliedFor")) {
-		switch {
-		case !s.known:
+		if !s.known {
 			t.note(s.pos, fmt.Sprintf("a use of %s in AppliedFor (%s) is not known until deployment; the template is reported with the uses that are known", r.id, s.text))
-		case !slices.Contains(tp.AppliedFor, s.text):
-			tp.AppliedFor = append(tp.AppliedFor, s.text)
+			continue
 		}
+		tp.AddAppliedFor(s.text)
 	}
-	slices.Sort(tp.AppliedFor)
 	b.setPolicy(&tp.PolicySlot, r, "RepositoryPolicy", "RepositoryPolicy of "+r.id, tp.ARN)
 }
 

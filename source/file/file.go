@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
@@ -499,7 +500,7 @@ func (l *Reader) classify(in *input) Kind {
 		l.snapshot(in)
 	case has("format_version") && (has("planned_values") || has("resource_changes")):
 		return TerraformPlan
-	case isCloudFormation(obj):
+	case iacdoc.IsCloudFormationJSON(obj):
 		return CloudFormationJSON
 	case has("policyText"):
 		l.ecrPolicyOutput(in)
@@ -536,22 +537,6 @@ func article(k jsonpos.Kind) string {
 
 func isPolicyVersion(n *jsonpos.Node) bool {
 	return n != nil && n.Kind == jsonpos.String && (n.Text == policy.Version2012 || n.Text == policy.Version2008)
-}
-
-func isCloudFormation(obj *jsonpos.Node) bool {
-	if obj.Get("AWSTemplateFormatVersion") != nil {
-		return true
-	}
-	res := obj.Get("Resources")
-	if res == nil || res.Kind != jsonpos.Object {
-		return false
-	}
-	for _, m := range res.Members {
-		if t := m.Value.Get("Type"); t != nil && t.Kind == jsonpos.String && strings.HasPrefix(t.Text, "AWS::") {
-			return true
-		}
-	}
-	return false
 }
 
 // isAccountSetting matches the {"name": …, "value": …} of aws ecr

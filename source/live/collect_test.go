@@ -251,27 +251,17 @@ func TestSCPCases(t *testing.T) {
 			f.on[apiDescribePolicy] = func(any) (any, error) { return nil, apiErr("AccessDeniedException", "no") }
 		}, false, 0, "service control policies not read (AccessDeniedException"},
 		{"an SCP that does not parse", func(f *fake) {
-			f.on[apiDescribePolicy] = func(any) (any, error) {
-				return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Statement": 1}`)}}, nil
-			}
+			f.on[apiDescribePolicy] = unparsablePolicy
 		}, false, 0, "parse-error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			tt.setup(f)
-			c := run(t, f, Options{})
+			c := runSetup(t, tt.setup)
 			a := c.Estate.Lookup("111122223333")
 			if a.SCPsKnown != tt.known || len(a.SCPs) != tt.levels {
 				t.Errorf("known %v, %d levels", a.SCPsKnown, len(a.SCPs))
 			}
-			var notes []string
-			for _, n := range c.Estate.Notes {
-				notes = append(notes, n.Message)
-			}
-			if tt.note != "" && !strings.Contains(strings.Join(notes, "\n"), tt.note) {
-				t.Errorf("notes lack %q: %v", tt.note, notes)
-			}
+			checkNote(t, c.Estate, tt.note)
 			if len(c.Estate.Gaps) != 0 {
 				t.Errorf("SCP trouble must not be a gap: %v", c.Estate.Gaps)
 			}
@@ -283,6 +273,36 @@ func TestSCPCases(t *testing.T) {
 	a := run(t, f, Options{}).Estate.Lookup("111122223333")
 	if last := a.SCPs[len(a.SCPs)-1]; len(last.Doc.Statements) != 0 || !strings.Contains(last.Name, "nothing is allowed") {
 		t.Errorf("empty level = %s %+v", last.Name, last.Doc)
+	}
+}
+
+// runSetup collects from a fake that setup prepares, with the default
+// options.
+func runSetup(t *testing.T, setup func(*fake)) *Collection {
+	t.Helper()
+	f := newFake()
+	setup(f)
+	return run(t, f, Options{})
+}
+
+// unparsablePolicy answers DescribePolicy with a policy that does not
+// parse.
+func unparsablePolicy(any) (any, error) {
+	return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Statement": 1}`)}}, nil
+}
+
+// checkNote fails t when want is set and no note of e contains it.
+func checkNote(t *testing.T, e *estate.Estate, want string) {
+	t.Helper()
+	if want == "" {
+		return
+	}
+	var notes []string
+	for _, n := range e.Notes {
+		notes = append(notes, n.Message)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), want) {
+		t.Errorf("notes lack %q: %v", want, notes)
 	}
 }
 
@@ -348,27 +368,17 @@ func TestRCPCases(t *testing.T) {
 		}, false, false, 0, apiListRoots, ""},
 		{"an RCP that does not parse", func(f *fake) {
 			rcpsEnabled(f, true)
-			f.on[apiDescribePolicy+"|p-tls"] = func(any) (any, error) {
-				return &organizations.DescribePolicyOutput{Policy: &orgtypes.Policy{Content: aws.String(`{"Statement": 1}`)}}, nil
-			}
+			f.on[apiDescribePolicy+"|p-tls"] = unparsablePolicy
 		}, false, false, 0, apiDescribePolicy, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			tt.setup(f)
-			c := run(t, f, Options{})
+			c := runSetup(t, tt.setup)
 			a := c.Estate.Lookup("111122223333")
 			if a.RCPsKnown != tt.known || len(a.RCPs) != tt.levels || a.Management != tt.management {
 				t.Errorf("known %v, %d levels, management %v", a.RCPsKnown, len(a.RCPs), a.Management)
 			}
-			var notes []string
-			for _, n := range c.Estate.Notes {
-				notes = append(notes, n.Message)
-			}
-			if tt.note != "" && !strings.Contains(strings.Join(notes, "\n"), tt.note) {
-				t.Errorf("notes lack %q: %v", tt.note, notes)
-			}
+			checkNote(t, c.Estate, tt.note)
 			switch g := c.Estate.Gaps; {
 			case tt.gap == "" && len(g) != 0:
 				t.Errorf("gaps = %v", g)

@@ -270,20 +270,22 @@ func TestMotoOrganization(t *testing.T) {
 	must("CreateOrganizationalUnit", err)
 	_, err = oc.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: aws.String(member), SourceParentId: aws.String(root), DestinationParentId: ou.OrganizationalUnit.Id})
 	must("MoveAccount", err)
-	scp, err := oc.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("nodelete-" + member), Description: aws.String("no delete"),
-		Type: orgtypes.PolicyTypeServiceControlPolicy, Content: aws.String(livetest.DenyDeleteSCP)})
-	must("CreatePolicy", err)
-	_, err = oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: scp.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
-	must("AttachPolicy", err)
+	// attach creates a policy of typ and attaches it to the OU; what
+	// names it in errors.
+	attach := func(what, name, description string, typ orgtypes.PolicyType, content string) {
+		t.Helper()
+		p, err := oc.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String(name), Description: aws.String(description),
+			Type: typ, Content: aws.String(content)})
+		must("CreatePolicy"+what, err)
+		_, err = oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: p.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
+		must("AttachPolicy"+what, err)
+	}
+	attach("", "nodelete-"+member, "no delete", orgtypes.PolicyTypeServiceControlPolicy, livetest.DenyDeleteSCP)
 	if _, err := oc.EnablePolicyType(ctx, &organizations.EnablePolicyTypeInput{RootId: aws.String(root), PolicyType: orgtypes.PolicyTypeResourceControlPolicy}); err != nil &&
 		!strings.Contains(err.Error(), "PolicyTypeAlreadyEnabled") {
 		must("EnablePolicyType RCP", err)
 	}
-	rcp, err := oc.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("orgonly-" + member), Description: aws.String("org identities only"),
-		Type: orgtypes.PolicyTypeResourceControlPolicy, Content: aws.String(livetest.DenyOutsideOrgRCP)})
-	must("CreatePolicy RCP", err)
-	_, err = oc.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: rcp.Policy.PolicySummary.Id, TargetId: ou.OrganizationalUnit.Id})
-	must("AttachPolicy RCP", err)
+	attach(" RCP", "orgonly-"+member, "org identities only", orgtypes.PolicyTypeResourceControlPolicy, livetest.DenyOutsideOrgRCP)
 	// A repository in the member account, created through the role.
 	mcfg := cfg.Copy()
 	mcfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), "arn:aws:iam::"+member+":role/OrganizationAccountAccessRole"))

@@ -132,14 +132,9 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 		}
 		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Resource: resource, Code: code, Message: msg, Problems: problems})
 	}
-	v, err := r.obj.doc(attr)
-	if err == nil && v == nil {
+	doc, issues, err := iacdoc.Read(r.obj.doc(attr))
+	if err == nil && doc == nil {
 		return nil, true
-	}
-	var doc *policy.Document
-	var issues []iacdoc.Issue
-	if err == nil {
-		doc, issues, err = iacdoc.Document(v)
 	}
 	var ue *iacdoc.UnknownError
 	var pe *policy.Error

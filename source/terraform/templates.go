@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/ecrguard/ecrguard/estate"
 )
@@ -16,14 +15,12 @@ func (b *builder) creationTemplate(r rsrc) {
 	t.Source = r.obj.pos()
 	t.AppliedFor = nil
 	for _, s := range r.obj.strs("applied_for") {
-		switch {
-		case !s.known:
+		if !s.known {
 			b.note(s.pos, fmt.Sprintf("a use of %s in applied_for (%s) is not known until apply; the template is reported with the uses that are known", r.addr, s.text))
-		case !slices.Contains(t.AppliedFor, s.text):
-			t.AppliedFor = append(t.AppliedFor, s.text)
+			continue
 		}
+		t.AddAppliedFor(s.text)
 	}
-	slices.Sort(t.AppliedFor)
 	pol, ok := b.document(r, "repository_policy", "repository_policy of "+r.addr, t.ARN)
 	if !ok {
 		t.Policy, t.PolicyState = nil, estate.Unread

@@ -256,6 +256,24 @@ func (r *request) page() int {
 	return 1
 }
 
+// span is the part of a list of n items that the page r asks for holds:
+// items start to end (exclusive), size items to a page (fallback when size
+// is not above 0). next is the token of the following page, "" on the last
+// one; with emptyLast the last page that holds items names one more, empty,
+// page (as AWS sometimes answers).
+func (r *request) span(n, size, fallback int, emptyLast bool) (start, end int, next string) {
+	if size <= 0 {
+		size = fallback
+	}
+	page := r.page()
+	start = (page - 1) * size
+	end = min(start+size, n)
+	if start+size < n || emptyLast && start < n {
+		next = fmt.Sprintf("page-%d", page+1)
+	}
+	return start, end, next
+}
+
 func (s *Server) fault(api string, r *request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -393,14 +411,9 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 	}
 	switch r.op {
 	case "DescribeRepositories":
-		size := reg.PageSize
-		if size <= 0 {
-			size = 1000
-		}
-		page := r.page()
-		start := (page - 1) * size
+		start, end, next := r.span(len(reg.Repos), reg.PageSize, 1000, reg.EmptyLastPage)
 		var list []map[string]any
-		for i := start; i < start+size && i < len(reg.Repos); i++ {
+		for i := start; i < end; i++ {
 			rp := reg.Repos[i]
 			list = append(list, map[string]any{
 				"repositoryArn": repoARN(rp.Name), "registryId": a.ID, "repositoryName": rp.Name,
@@ -415,8 +428,8 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 		if list == nil {
 			out["repositories"] = []any{}
 		}
-		if start+size < len(reg.Repos) || reg.EmptyLastPage && start < len(reg.Repos) {
-			out["nextToken"] = fmt.Sprintf("page-%d", page+1)
+		if next != "" {
+			out["nextToken"] = next
 		}
 		writeJSON(w, out)
 	case "GetRepositoryPolicy":
@@ -457,14 +470,9 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 		}
 		writeJSON(w, map[string]any{"registryId": a.ID, "replicationConfiguration": map[string]any{"rules": rules}})
 	case "DescribeRepositoryCreationTemplates":
-		size := reg.TemplatePageSize
-		if size <= 0 {
-			size = 50
-		}
-		page := r.page()
-		start := (page - 1) * size
+		start, end, next := r.span(len(reg.Templates), reg.TemplatePageSize, 50, false)
 		list := []map[string]any{}
-		for i := start; i < start+size && i < len(reg.Templates); i++ {
+		for i := start; i < end; i++ {
 			t := reg.Templates[i]
 			m := map[string]any{"prefix": t.Prefix, "appliedFor": t.AppliedFor, "imageTagMutability": "MUTABLE",
 				"encryptionConfiguration": map[string]any{"encryptionType": "AES256"}, "createdAt": epoch(time.Time{}), "updatedAt": epoch(time.Time{})}
@@ -474,8 +482,8 @@ func (s *Server) ecr(w http.ResponseWriter, r *request, a *Account) {
 			list = append(list, m)
 		}
 		out := map[string]any{"registryId": a.ID, "repositoryCreationTemplates": list}
-		if start+size < len(reg.Templates) {
-			out["nextToken"] = fmt.Sprintf("page-%d", page+1)
+		if next != "" {
+			out["nextToken"] = next
 		}
 		writeJSON(w, out)
 	case "GetAccountSetting":
@@ -851,14 +859,9 @@ func (s *Server) iam(w http.ResponseWriter, r *request, a *Account) {
 			m := managedOf(p)
 			all = append(all, entity{p: &m})
 		}
-		size := a.IAM.PageSize
-		if size <= 0 {
-			size = len(all) + 1
-		}
-		page := r.page()
-		start := (page - 1) * size
+		start, end, next := r.span(len(all), a.IAM.PageSize, len(all)+1, false)
 		out := authDetailsResponse{ReqID: "fake-request"}
-		for i := start; i < start+size && i < len(all); i++ {
+		for i := start; i < end; i++ {
 			e := all[i]
 			switch {
 			case e.u != nil:
@@ -871,8 +874,8 @@ func (s *Server) iam(w http.ResponseWriter, r *request, a *Account) {
 				out.Policies = append(out.Policies, *e.p)
 			}
 		}
-		if start+size < len(all) {
-			out.IsTruncated, out.Marker = true, fmt.Sprintf("page-%d", page+1)
+		if next != "" {
+			out.IsTruncated, out.Marker = true, next
 		}
 		writeXML(w, out)
 	case "GetPolicy", "GetPolicyVersion":
