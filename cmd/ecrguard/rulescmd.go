@@ -12,7 +12,7 @@ func newRulesCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "rules [--format table|json]",
 		Short: "List the rule catalog",
-		Long: `rules lists ecrguard's rules (ECR001-ECR011) with their default severity,
+		Long: `rules lists ecrguard's rules (ECR001-ECR012) with their default severity,
 what they judge, and the controls of other tools and frameworks they map to.
 Each rule is documented in docs/rules/ID.md.`,
 		Args: cobra.NoArgs,
