@@ -7,7 +7,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -17,10 +16,7 @@ func publicEstate(t *testing.T, text string) *estate.Estate {
 	t.Helper()
 	est := estate.New()
 	repo := &estate.PublicRepository{Name: "tools", Account: "111122223333", ARN: "arn:aws:ecr-public::111122223333:repository/tools"}
-	doc, err := policy.Parse([]byte(text), "tools.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := mustParse(t, text, "tools.json")
 	repo.SetPolicy(&estate.Policy{Name: "repository policy of public repository tools", Doc: doc, Source: doc.Pos})
 	est.Account("111122223333").Public = []*estate.PublicRepository{repo}
 	return est

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -15,10 +14,7 @@ import (
 // account").
 func ownerlessEstate(t *testing.T, text string) *estate.Estate {
 	t.Helper()
-	doc, err := policy.Parse([]byte(text), "main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := mustParse(t, text, "main.tf")
 	est := estate.New()
 	r := est.Account("").Region("us-east-1").Repository("app")
 	r.SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc, Source: doc.Pos})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -30,17 +29,11 @@ func rcpEstate(t *testing.T, management bool, repoPolicy string, rcps ...string)
 	acct := est.Account("111122223333")
 	acct.Management = management
 	for _, src := range rcps {
-		doc, err := policy.Parse([]byte(src), "rcp.json")
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc := mustParse(t, src, "rcp.json")
 		acct.RCPs = append(acct.RCPs, &estate.Policy{Name: "rcp.json", Doc: doc})
 	}
 	acct.RCPsKnown = true
-	doc, err := policy.Parse([]byte(repoPolicy), "app.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := mustParse(t, repoPolicy, "app.json")
 	acct.Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc})
 	return est
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -34,10 +33,7 @@ func TestUnknownScopeJudgedBothWays(t *testing.T) {
 			reg := est.Account(account).Region(region)
 			reg.Repository("app").SetPolicy(nil)
 			if tt.registry != "" {
-				doc, err := policy.Parse([]byte(tt.registry), "registry.json")
-				if err != nil {
-					t.Fatal(err)
-				}
+				doc := mustParse(t, tt.registry, "registry.json")
 				reg.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc, Source: doc.Pos})
 			}
 			est.AddGap(scopeGap)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -24,10 +23,7 @@ func templateEstate(t *testing.T, policies map[string]string) *estate.Estate {
 			tpl.SetPolicy(nil)
 			continue
 		}
-		doc, err := policy.Parse([]byte(text), prefix+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc := mustParse(t, text, prefix+".json")
 		tpl.SetPolicy(&estate.Policy{Name: "repository policy of template " + prefix, Doc: doc, Source: doc.Pos})
 	}
 	return est
