@@ -17,14 +17,14 @@ import (
 	"github.com/ecrguard/ecrguard/source/file"
 )
 
-// generatedInputs are the inputs of a generated account: 300 roles, 40
-// users, 60 repositories, half with a policy, all with tags.
+// generatedInputs are the inputs of a generated account: 160 roles, 20
+// users, 40 repositories, half with a policy, all with tags.
 func generatedInputs() fstest.MapFS {
-	fsys := fstest.MapFS{"iam.json": {Data: gen.AuthorizationDetails(gen.Sizes{Roles: 300, Policies: 120, Users: 40, Groups: 8}, 3)}}
-	docs := gen.RepositoryPolicies(30, 4)
-	for i, name := range gen.RepositoryNames(60) {
+	fsys := fstest.MapFS{"iam.json": {Data: gen.AuthorizationDetails(gen.Sizes{Roles: 160, Policies: 64, Users: 20, Groups: 8}, 3)}}
+	docs := gen.RepositoryPolicies(20, 4)
+	for i, name := range gen.RepositoryNames(40) {
 		text := `{"Version":"2012-10-17","Statement":[]}`
-		if i < 30 {
+		if i < 20 {
 			text = string(docs[fmt.Sprintf("repo-%05d", i)])
 		}
 		out, _ := json.Marshal(map[string]string{"registryId": gen.Owner, "repositoryName": name, "policyText": text})

@@ -7,6 +7,7 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -45,6 +46,16 @@ var motoUnimplemented = map[string]bool{
 var moto livetest.SharedMoto
 
 func TestMain(m *testing.M) {
+	// The parallel tests of this package mostly wait (on moto, on the fake
+	// server's latency and time-outs): unless -parallel says otherwise,
+	// more of them run at once than the default of one per core, so that
+	// the moto tests do not hold back the others.
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		_ = flag.Set("test.parallel", "8")
+	}
 	code := m.Run()
 	moto.Stop()
 	os.Exit(code)
