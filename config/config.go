@@ -24,6 +24,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -93,11 +94,33 @@ type Suppression struct {
 	Expired bool
 	// Pos is where the suppression is written.
 	Pos policy.Pos
+	// Fingerprint, when set, makes this an .ecrguardignore entry: it
+	// matches the finding with that fingerprint (Rule and Resource are
+	// unused).
+	Fingerprint string
+	// Inline, when set, makes this an inline ignore: it matches the
+	// findings of Rule whose source lies in the lines it covers (Resource
+	// is unused).
+	Inline *estate.Ignore
 }
 
 // Matches reports whether s applies to f (expired or not).
 func (s Suppression) Matches(f rules.Finding) bool {
+	switch {
+	case s.Fingerprint != "":
+		return f.Fingerprint() == s.Fingerprint
+	case s.Inline != nil:
+		in := s.Inline
+		return s.Rule == f.RuleID && f.Source.File == in.File && f.Source.Line >= in.From && f.Source.Line <= in.To
+	}
 	return s.Rule == f.RuleID && policy.MatchARN(s.Resource, f.Resource)
+}
+
+// stale reports whether s is an ignore (inline or by fingerprint) that
+// should have matched a finding: these are written for findings seen, so
+// one that matches none is out of date.
+func (s Suppression) stale() bool {
+	return s.Fingerprint != "" || s.Inline != nil
 }
 
 // Load reads the config file at path, which must exist. now decides which
@@ -158,23 +181,43 @@ func Parse(data []byte, file string, now time.Time) (*Config, error) {
 // Apply applies c to a scan's result: severity overrides first, then
 // suppressions (a finding matched by an active suppression gets its reason
 // in Suppressed). The findings are sorted again, as severities may change.
-func (c *Config) Apply(r *rules.Result) {
+//
+// It returns a warning for each inline ignore and .ecrguardignore entry that
+// matched no finding (a stale ignore), as "file:line:col: message".
+func (c *Config) Apply(r *rules.Result) []string {
 	if c == nil || r == nil {
-		return
+		return nil
 	}
+	used := make([]bool, len(c.Suppress))
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if s, ok := c.Severity[f.RuleID]; ok {
 			f.Severity = s
 		}
-		for _, s := range c.Suppress {
+		for j, s := range c.Suppress {
 			if !s.Expired && s.Matches(*f) {
-				f.Suppressed = s.Reason
-				break
+				used[j] = true
+				if f.Suppressed == "" {
+					f.Suppressed = s.Reason
+					f.SuppressedInSource = s.Inline != nil
+				}
 			}
 		}
 	}
 	r.Sort()
+	var warnings []string
+	for j, s := range c.Suppress {
+		if used[j] || !s.stale() {
+			continue
+		}
+		what := "ignore of " + s.Rule
+		if s.Fingerprint != "" {
+			what = "ignore of the finding " + s.Fingerprint
+		}
+		warnings = append(warnings, (&policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"}).Error())
+	}
+	sort.Strings(warnings)
+	return warnings
 }
 
 type parser struct {

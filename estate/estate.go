@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -27,6 +28,42 @@ type Estate struct {
 	// Notes are informational messages about inputs (a file skipped because
 	// it is not ours, a managed policy resolved from the embedded catalog).
 	Notes []Note
+	// Ignores are the inline ignores written in the inputs read.
+	Ignores []Ignore
+}
+
+// Ignore is an inline ignore written in an input: a comment
+// "# ecrguard:ignore ECR001 reason" in Terraform or YAML, or an entry of a
+// CloudFormation resource's Metadata ecrguard ignore list. It silences the
+// findings of Rule whose source line lies in File between From and To: the
+// statement, block or resource it stands on or above.
+type Ignore struct {
+	Rule   string
+	Reason string
+	// Pos is where the ignore is written.
+	Pos      policy.Pos
+	File     string
+	From, To int
+}
+
+// IgnoreDirective is the word that starts an inline ignore comment.
+const IgnoreDirective = "ecrguard:ignore"
+
+// ParseIgnoreComment reads a comment's text (without its # or //) as an
+// inline ignore, "ecrguard:ignore RULE reason": ok is false when the
+// comment is not one. rule or reason is "" when the comment leaves it out
+// (the caller reports it).
+func ParseIgnoreComment(text string) (rule, reason string, ok bool) {
+	rest, found := strings.CutPrefix(strings.TrimSpace(text), IgnoreDirective)
+	if !found || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+		return "", "", false
+	}
+	fields := strings.Fields(rest)
+	if len(fields) == 0 {
+		return "", "", true
+	}
+	reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), fields[0]))
+	return fields[0], reason, true
 }
 
 // New returns an empty estate.
@@ -89,6 +126,7 @@ func (e *Estate) Merge(o *Estate) {
 	}
 	e.Gaps = append(e.Gaps, o.Gaps...)
 	e.Notes = append(e.Notes, o.Notes...)
+	e.Ignores = append(e.Ignores, o.Ignores...)
 }
 
 // Account is one AWS account.

@@ -42,6 +42,9 @@ type jsonFinding struct {
 	Conditions  []string            `json:"conditions"`
 	Frameworks  map[string][]string `json:"frameworks"`
 	Remediation string              `json:"remediation"`
+	// Fingerprint identifies the finding across scans: the line to write
+	// in .ecrguardignore to accept it as it is.
+	Fingerprint string `json:"fingerprint"`
 	// Group is the number of the problem (the report entry) the finding
 	// belongs to: findings with the same group are one problem.
 	Group int `json:"group"`
@@ -174,6 +177,7 @@ func toJSONFinding(f rules.Finding) jsonFinding {
 		Conditions:  nonNil(f.Conditions),
 		Frameworks:  fw,
 		Remediation: f.Remediation,
+		Fingerprint: f.Fingerprint(),
 	}
 }
 

@@ -2,8 +2,6 @@ package report
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -25,9 +23,10 @@ const ProjectURL = "https://github.com/ecrguard/ecrguard"
 // docsBase is where the repository's files are browsed.
 const docsBase = ProjectURL + "/blob/main/"
 
-// fingerprintKey names ecrguard's partial fingerprint; the /v1 changes if
-// what is hashed ever changes.
-const fingerprintKey = "ecrguardFinding/v1"
+// fingerprintKey names ecrguard's partial fingerprint, the finding's
+// rules.Finding.Fingerprint (what .ecrguardignore lists); the /v2 changes if
+// what is hashed ever changes (v1 hashed the file and message).
+const fingerprintKey = "ecrguardFinding/v2"
 
 // sarifLevel maps a severity to a SARIF level: critical and high are errors,
 // medium a warning, low and info notes.
@@ -165,8 +164,14 @@ func buildSARIF(v *view, o Options) *sarif.Report {
 	if o.ShowSuppressed {
 		for _, f := range v.suppressed {
 			res := addSARIFResult(run, f)
+			// SARIF's kinds: inSource for an ignore written in the input,
+			// external for the config and .ecrguardignore.
+			kind := "external"
+			if f.SuppressedInSource {
+				kind = "inSource"
+			}
 			res.WithSuppressions([]*sarif.Suppression{
-				sarif.NewSuppression().WithKind("external").WithStatus("accepted").WithJustification(f.Suppressed),
+				sarif.NewSuppression().WithKind(kind).WithStatus("accepted").WithJustification(f.Suppressed),
 			})
 		}
 	}
@@ -250,7 +255,7 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 		res.AddLocation(loc)
 	}
 
-	res.WithPartialFingerprints(map[string]string{fingerprintKey: fingerprint(f)})
+	res.WithPartialFingerprints(map[string]string{fingerprintKey: f.Fingerprint()})
 	props := sarif.NewPropertyBag()
 	props.Add("severity", f.Severity.String())
 	props.Add("resource", f.Resource)
@@ -259,17 +264,6 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 	props.Add("conditions", nonNil(f.Conditions))
 	res.WithProperties(props)
 	return res
-}
-
-// fingerprint identifies a finding across runs: its rule, resource, file and
-// message, not its line (which moves when the file is edited above it).
-func fingerprint(f rules.Finding) string {
-	h := sha256.New()
-	for _, s := range []string{f.RuleID, f.Resource, f.Source.File, f.Message} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // isFile reports whether a source names a file. Findings from a live scan

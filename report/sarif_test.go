@@ -252,11 +252,11 @@ func TestFingerprintIgnoresLine(t *testing.T) {
 	f := sampleResult().Findings[0]
 	g := f
 	g.Source.Line += 10
-	if fingerprint(f) != fingerprint(g) {
+	if f.Fingerprint() != g.Fingerprint() {
 		t.Error("fingerprint changes with the line")
 	}
 	g.Resource += "-other"
-	if fingerprint(f) == fingerprint(g) {
+	if f.Fingerprint() == g.Fingerprint() {
 		t.Error("fingerprint ignores the resource")
 	}
 }

@@ -4,10 +4,14 @@
 package rules
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -73,9 +77,40 @@ type Finding struct {
 	Frameworks map[string][]string
 	// Remediation names the concrete change.
 	Remediation string
-	// Suppressed is the reason a config suppression gave, when it matched.
+	// Suppressed is the reason a suppression gave, when one matched: a
+	// config suppression, an inline ignore or an .ecrguardignore entry.
 	Suppressed string
+	// SuppressedInSource is set when the suppression that matched is
+	// written in the input itself (an inline ignore).
+	SuppressedInSource bool
 }
+
+// Fingerprint identifies a finding across scans, for .ecrguardignore: 16
+// hex digits of a SHA-256 of the rule, the resource, the principals, the
+// actions and the conditions. It leaves out the file and line, which move
+// when unrelated lines change, and the message and severity, which are
+// wording; a change to who can do what under which condition is a new
+// finding with a new fingerprint.
+func (f Finding) Fingerprint() string {
+	h := sha256.New()
+	field := func(s string) {
+		// Length-prefixed, so no two lists of fields hash alike.
+		fmt.Fprintf(h, "%d:%s;", len(s), s)
+	}
+	field(f.RuleID)
+	field(f.Resource)
+	for _, list := range [][]string{f.Principals, f.Actions, f.Conditions} {
+		sorted := slices.Sorted(slices.Values(list))
+		field(strconv.Itoa(len(sorted)))
+		for _, s := range sorted {
+			field(s)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:FingerprintLen]
+}
+
+// FingerprintLen is the length of a finding's fingerprint.
+const FingerprintLen = 16
 
 // Result is everything a scan produced: findings and coverage gaps.
 type Result struct {

@@ -27,14 +27,14 @@ repository policy opens to an untrusted account.
 It exits like scan: 1 because the estate has findings at or above high.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runDemo(c.Context(), c.OutOrStdout(), &o)
+			return runDemo(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o)
 		},
 	}
 	o.addFlags(c, true)
 	return c
 }
 
-func runDemo(ctx context.Context, stdout io.Writer, o *outputOptions) error {
+func runDemo(ctx context.Context, stdout, stderr io.Writer, o *outputOptions) error {
 	if _, _, _, err := o.check(); err != nil {
 		return err
 	}
@@ -50,5 +50,5 @@ func runDemo(ctx context.Context, stdout io.Writer, o *outputOptions) error {
 	if err != nil {
 		return err
 	}
-	return o.finish(stdout, rules.Run(est, cfg.Settings()), cfg)
+	return o.finish(stdout, stderr, rules.Run(est, cfg.Settings()), cfg)
 }

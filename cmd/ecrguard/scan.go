@@ -155,7 +155,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	addGapsExitCodeFlag(f, &o.gapsExitCode)
-	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
+	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression silences (the config, an inline ecrguard:ignore or .ecrguardignore), with its reason")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
 	if fix {
@@ -184,12 +184,15 @@ func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
 
 // finish applies the config to the result, writes the report and the
 // fixes, and returns the documented exit code.
-func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.Config) error {
+// Stale ignores are warned about on stderr.
+func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg *config.Config) error {
 	format, failOn, none, err := o.check()
 	if err != nil {
 		return err
 	}
-	cfg.Apply(res)
+	for _, w := range cfg.Apply(res) {
+		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
+	}
 	w := stdout
 	color := false
 	if o.output != "" {
@@ -260,6 +263,9 @@ type scanOptions struct {
 	outputOptions
 	// live reads AWS (--aws) instead of files.
 	live bool
+	// ignoreFile is --ignore-file: the .ecrguardignore to use instead of
+	// those of the folders scanned.
+	ignoreFile string
 	aws  awsOptions
 	// awsOnly are the AWS flags given on the command line, which mean
 	// nothing without --aws.
@@ -364,6 +370,7 @@ decide).`,
 	o.inputOptions.addFlags(c, false)
 	o.inputOptions.addAtFlag(c)
 	o.outputOptions.addFlags(c, true)
+	c.Flags().StringVar(&o.ignoreFile, "ignore-file", "", "accepted findings, one 'FINGERPRINT reason' a line (default: the .ecrguardignore of each folder scanned)")
 	c.Flags().BoolVar(&o.live, "aws", false, "read the AWS account instead of files (see the AWS flags; needs AWS credentials)")
 	addAWSFlags(c.Flags(), &o.aws)
 	c.Flags().VisitAll(func(f *pflag.Flag) {
@@ -405,10 +412,13 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 			return err
 		}
 	}
+	if err := cfg.AddIgnores(o.ignoreFile, paths, est.Ignores); err != nil {
+		return inputError(err)
+	}
 	s := cfg.Settings()
 	s.At = at
 	res := rules.Run(est, s)
-	return o.finish(stdout, res, cfg)
+	return o.finish(stdout, stderr, res, cfg)
 }
 
 // checkMode checks the flags of one mode (files, or --aws) against the

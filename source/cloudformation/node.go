@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -165,34 +166,36 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML reads a YAML template, its short-form tags included; dups are
 // the keys written twice in one mapping (all members are kept, in order).
-func parseYAML(data []byte, file string) (n *node, dups []dupKey, err error) {
+//
+// ignores are the template's "# ecrguard:ignore" comments.
+func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []estate.Ignore, err error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
+			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
 		}
 		if msg == "EOF" {
-			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
+			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
-		return nil, nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
+		return nil, nil, nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
 	}
 	lines := bytes.Split(data, []byte("\n"))
 	c := &yamlConv{file: file, lines: lines}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
-			return nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
+			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
 		root = root.Content[0]
 	}
 	out, err := c.conv(root, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return out, c.dups, nil
+	return out, c.dups, yamlIgnores(root, lines, file), nil
 }
 
 type yamlConv struct {

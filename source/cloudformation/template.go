@@ -171,10 +171,11 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	}()
 	var root *node
 	var dups []dupKey
+	var ignores []estate.Ignore
 	if isJSON(data) {
 		root, dups, err = parseJSON(data, file)
 	} else {
-		root, dups, err = parseYAML(data, file)
+		root, dups, ignores, err = parseYAML(data, file)
 	}
 	if err != nil {
 		return nil, err
@@ -218,6 +219,13 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 			r.props = &node{kind: mapNode, pos: m.value.pos}
 		}
 		r.cond, _ = m.value.get("Condition").str()
+		if md := m.value.get("Metadata"); md != nil {
+			igs, err := metadataIgnores(r, md, nodeLastLine(m.value))
+			if err != nil {
+				return nil, err
+			}
+			ignores = append(ignores, igs...)
+		}
 		t.resources[r.id] = r
 	}
 	for _, r := range t.resources {
@@ -231,6 +239,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 	t.build()
 	t.unreportedDuplicates(dups, inPolicy)
 	est = t.est
+	est.Ignores = ignores
 	sort.SliceStable(est.Gaps, func(i, j int) bool {
 		if est.Gaps[i].Pos.Line != est.Gaps[j].Pos.Line {
 			return est.Gaps[i].Pos.Line < est.Gaps[j].Pos.Line

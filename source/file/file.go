@@ -305,7 +305,9 @@ func (l *Reader) Walk(root Root) ([]File, error) {
 			// The config (cmd/ecrguard reads it, and notes the one at
 			// the top of a scanned folder when it does not), not an
 			// input. One in a folder below is never read.
-			if path.Dir(p) != root.Path {
+			if path.Dir(p) != root.Path && name == ".ecrguardignore" {
+				l.note(root.name(p), "ignore file not used: ecrguard reads --ignore-file, or the .ecrguardignore of each folder scanned, never one in a folder below")
+			} else if path.Dir(p) != root.Path {
 				l.note(root.name(p), "configuration not used: ecrguard reads --config, or the .ecrguard.yaml of the folder scanned (or above it) when it is the only PATH, never one in a folder below; scan its folder, or give it with --config, to use it")
 			}
 			return nil
@@ -370,8 +372,9 @@ var toolDirs = map[string]string{
 	".vscode":           "editor settings",
 }
 
-// configFiles are the names of ecrguard's config file (config.FileName).
-var configFiles = map[string]bool{".ecrguard.yaml": true}
+// configFiles are the names of ecrguard's config file (config.FileName)
+// and ignore file (config.IgnoreFileName).
+var configFiles = map[string]bool{".ecrguard.yaml": true, ".ecrguardignore": true}
 
 func unwrapPath(err error) string {
 	var pe *fs.PathError

@@ -178,6 +178,9 @@ func (m *module) parseFile(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if !strings.HasSuffix(file, ".tf.json") {
+		m.l.est.Ignores = append(m.l.est.Ignores, inlineIgnores(data, file)...)
+	}
 	m.l.src[file] = data
 	var first *hclsyntax.Attribute
 	for _, a := range body.Attributes {

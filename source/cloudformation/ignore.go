@@ -1,0 +1,154 @@
+package cloudformation
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// yamlIgnores finds the "# ecrguard:ignore RULE reason" comments of a YAML
+// template (yaml.v3 keeps them as a node's HeadComment, the lines above
+// it, or LineComment, the end of its line). A comment on or above a key
+// covers the key and its value; one on or above a list item covers the
+// item (a policy statement, say).
+func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
+	var out []estate.Ignore
+	add := func(n *yaml.Node, from, to int) {
+		for _, c := range []struct {
+			text string
+			head bool
+		}{{n.HeadComment, true}, {n.LineComment, false}} {
+			for _, l := range strings.Split(c.text, "\n") {
+				rule, reason, ok := estate.ParseIgnoreComment(strings.TrimPrefix(strings.TrimSpace(l), "#"))
+				if !ok {
+					continue
+				}
+				line := n.Line
+				if c.head {
+					line = commentLine(lines, n.Line, strings.TrimSpace(l))
+				}
+				out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: policy.Pos{File: file, Line: line, Col: 1}, File: file, From: from, To: to})
+			}
+		}
+	}
+	seen := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c)
+			}
+		case yaml.SequenceNode:
+			for _, e := range n.Content {
+				add(e, e.Line, lastLine(e))
+				walk(e)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				to := max(k.Line, lastLine(v))
+				add(k, k.Line, to)
+				if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode {
+					// "Key: value # ecrguard:ignore …" is the value's comment.
+					add(v, k.Line, to)
+				}
+				walk(v)
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+// lastLine is the last line a node's subtree starts a value on.
+func lastLine(n *yaml.Node) int {
+	line := n.Line
+	if n.Kind == yaml.AliasNode {
+		return line
+	}
+	for _, c := range n.Content {
+		line = max(line, lastLine(c))
+	}
+	return line
+}
+
+// commentLine finds the line above line (1-based) whose text is the head
+// comment line text; line - 1 when it is not found.
+func commentLine(lines [][]byte, line int, text string) int {
+	for l := line - 1; l >= 1 && l <= len(lines); l-- {
+		if string(bytes.TrimSpace(lines[l-1])) == text {
+			return l
+		}
+	}
+	return max(line-1, 1)
+}
+
+// metadataIgnores reads a resource's Metadata ecrguard ignore list:
+//
+//	Metadata:
+//	  ecrguard:
+//	    ignore:
+//	      - rule: ECR001
+//	        reason: public base images
+//
+// Each entry covers the whole resource, from its logical id to lastLine.
+// Anything else under Metadata ecrguard is an error naming file:line.
+func metadataIgnores(r *resource, md *node, lastLine int) ([]estate.Ignore, error) {
+	eg := md.get("ecrguard")
+	if eg == nil {
+		return nil, nil
+	}
+	if eg.kind != mapNode {
+		return nil, &policy.Error{Pos: eg.pos, Msg: fmt.Sprintf("resource %s: Metadata ecrguard: expected a mapping with ignore", r.id)}
+	}
+	for _, m := range eg.members {
+		if m.key != "ignore" {
+			return nil, &policy.Error{Pos: m.keyPos, Msg: fmt.Sprintf("resource %s: Metadata ecrguard: unknown key %q; expected ignore", r.id, m.key)}
+		}
+	}
+	list := eg.get("ignore")
+	if list == nil {
+		return nil, nil
+	}
+	if list.kind != seqNode {
+		return nil, &policy.Error{Pos: list.pos, Msg: fmt.Sprintf("resource %s: Metadata ecrguard ignore: expected a list of {rule, reason}", r.id)}
+	}
+	var out []estate.Ignore
+	for i, e := range list.elems {
+		where := fmt.Sprintf("resource %s: Metadata ecrguard ignore[%d]", r.id, i)
+		if e.kind != mapNode {
+			return nil, &policy.Error{Pos: e.pos, Msg: where + ": expected a mapping with rule and reason"}
+		}
+		for _, m := range e.members {
+			if m.key != "rule" && m.key != "reason" {
+				return nil, &policy.Error{Pos: m.keyPos, Msg: fmt.Sprintf("%s: unknown key %q; expected rule and reason", where, m.key)}
+			}
+		}
+		rule, _ := e.get("rule").str()
+		reason, _ := e.get("reason").str()
+		out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: e.pos, File: e.pos.File, From: r.pos.Line, To: lastLine})
+	}
+	return out, nil
+}
+
+// nodeLastLine is the last line a value of n's subtree starts on.
+func nodeLastLine(n *node) int {
+	line := n.pos.Line
+	for _, e := range n.elems {
+		line = max(line, nodeLastLine(e))
+	}
+	for _, m := range n.members {
+		line = max(line, m.keyPos.Line, nodeLastLine(m.value))
+	}
+	return line
+}
