@@ -266,7 +266,7 @@ type scanOptions struct {
 	// ignoreFile is --ignore-file: the .ecrguardignore to use instead of
 	// those of the folders scanned.
 	ignoreFile string
-	aws  awsOptions
+	aws        awsOptions
 	// awsOnly are the AWS flags given on the command line, which mean
 	// nothing without --aws.
 	awsOnly []string
