@@ -1,0 +1,99 @@
+package cloudformation
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// The comments' positions and the lines they cover: a key and its value,
+// or a list item (a statement).
+func TestYAMLIgnores(t *testing.T) {
+	src := `Resources:
+  # ecrguard:ignore ECR005 no tags on purpose
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          # ecrguard:ignore ECR001 public base images
+          - Sid: Public
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+          - Sid: Partner # ecrguard:ignore ECR003 partner, contract 42
+            Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::444455556666:root
+            Action: ecr:BatchGetImage
+          - Sid: Text
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+            Condition: {StringEquals: {"aws:PrincipalOrgID": "# ecrguard:ignore ECR001 a string, not a comment"}}
+  Other:
+    Type: AWS::ECR::Repository
+    Metadata:
+      ecrguard:
+        ignore:
+          - rule: ECR005
+            reason: created by another team
+    Properties:
+      RepositoryName: other
+`
+	est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []estate.Ignore{
+		{Rule: "ECR005", Reason: "no tags on purpose", Pos: policy.Pos{File: "t.yaml", Line: 2, Col: 1}, From: 3, To: 24},
+		{Rule: "ECR001", Reason: "public base images", Pos: policy.Pos{File: "t.yaml", Line: 10, Col: 1}, From: 11, To: 14},
+		{Rule: "ECR003", Reason: "partner, contract 42", Pos: policy.Pos{File: "t.yaml", Line: 15, Col: 1}, From: 15, To: 15},
+		{Rule: "ECR005", Reason: "created by another team", Pos: policy.Pos{File: "t.yaml", Line: 30, Col: 13}, From: 25, To: 33},
+	}
+	got := est.Ignores
+	if len(got) != len(want) {
+		t.Fatalf("got %d ignores, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		w.File = "t.yaml"
+		if got[i] != w {
+			t.Errorf("ignore %d: got %+v, want %+v", i, got[i], w)
+		}
+	}
+}
+
+// A Metadata ecrguard entry of another shape is an error naming where.
+func TestMetadataIgnoreErrors(t *testing.T) {
+	for _, tc := range []struct{ md, want string }{
+		{"ecrguard: yes", "t.yaml:5:17: resource Repo: Metadata ecrguard: expected a mapping with ignore"},
+		{"ecrguard: {skip: []}", "t.yaml:5:18: resource Repo: Metadata ecrguard: unknown key \"skip\"; expected ignore"},
+		{"ecrguard: {ignore: ECR001}", "t.yaml:5:26: resource Repo: Metadata ecrguard ignore: expected a list of {rule, reason}"},
+		{"ecrguard: {ignore: [ECR001]}", "t.yaml:5:27: resource Repo: Metadata ecrguard ignore[0]: expected a mapping with rule and reason"},
+		{"ecrguard: {ignore: [{rule: ECR001, why: x}]}", "t.yaml:5:42: resource Repo: Metadata ecrguard ignore[0]: unknown key \"why\"; expected rule and reason"},
+	} {
+		src := "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Metadata:\n      " + tc.md + "\n"
+		_, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %s", tc.md, err, tc.want)
+		}
+	}
+}
+
+// JSON templates have no comments, but Metadata works there too.
+func TestMetadataIgnoreJSON(t *testing.T) {
+	src := `{"Resources": {"Repo": {"Type": "AWS::ECR::Repository",
+  "Metadata": {"ecrguard": {"ignore": [{"rule": "ECR005", "reason": "r"}]}},
+  "Properties": {"RepositoryName": "app"}}}}`
+	est, err := LoadTemplate([]byte(src), "t.json", Options{Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(est.Ignores) != 1 || est.Ignores[0].Rule != "ECR005" || est.Ignores[0].From != 1 || est.Ignores[0].To != 3 || est.Ignores[0].Pos.Line != 2 {
+		t.Errorf("got %+v", est.Ignores)
+	}
+}
