@@ -205,7 +205,7 @@ func (c *Config) Apply(r *rules.Result) []string {
 		}
 	}
 	r.Sort()
-	var warnings []string
+	var stale []*policy.Error
 	for j, s := range c.Suppress {
 		if used[j] || !s.stale() {
 			continue
@@ -214,9 +214,13 @@ func (c *Config) Apply(r *rules.Result) []string {
 		if s.Fingerprint != "" {
 			what = "ignore of the finding " + s.Fingerprint
 		}
-		warnings = append(warnings, (&policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"}).Error())
+		stale = append(stale, &policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"})
 	}
-	sort.Strings(warnings)
+	sort.SliceStable(stale, func(i, j int) bool { return stale[i].Pos.Compare(stale[j].Pos) < 0 })
+	var warnings []string
+	for _, e := range stale {
+		warnings = append(warnings, e.Error())
+	}
 	return warnings
 }
 

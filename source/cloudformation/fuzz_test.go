@@ -21,6 +21,9 @@ func FuzzLoadTemplate(f *testing.F) {
 		f.Add(data)
 	}
 	for _, s := range []string{
+		// Inline ignores: comments, and Metadata of good and bad shapes.
+		"Resources:\n  # ecrguard:ignore ECR005 r\n  R:\n    Type: AWS::ECR::Repository # ecrguard:ignore\n    Metadata: {ecrguard: {ignore: [{rule: ECR001, reason: x}, {rule: [1]}]}}\n    Properties:\n      Tags:\n        # ecrguard:ignore ECR002 y\n        - {Key: a, Value: b}\n",
+		"Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Metadata: {ecrguard: [1]}\n",
 		"Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText: !Sub |\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"${A}\"}, \"Action\": \"ecr:*\"}]}\n",
 		"Conditions:\n  C: !Or [!Condition C, !Not [!Equals [a, !Ref P]]]\nResources:\n  R: {Type: AWS::IAM::Role, Condition: C, Properties: {RoleName: !If [C, a, !Ref AWS::NoValue]}}\n",
 		"Mappings: {M: {a: {b: [1, 2]}}}\nResources:\n  R: {Type: AWS::ECR::Repository, Properties: {RepositoryName: !Select [0, !FindInMap [M, a, b]]}}\n",

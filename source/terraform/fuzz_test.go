@@ -26,6 +26,8 @@ func FuzzLoadModule(f *testing.F) {
 	}
 	for _, s := range []string{
 		repoTF,
+		// Inline ignores: above a block, after code, in a list, unclosed.
+		"# ecrguard:ignore ECR001 r\nresource \"aws_ecr_repository\" \"r\" { # ecrguard:ignore ECR005\n  tags = [{ a = \"${x}\" }, # ecrguard:ignore\n]\n}\n// ecrguard:ignore ECR002 x\n/* ecrguard:ignore ECR003 y */ locals { a = (\n",
 		`variable "x" { default = { a = ["b"] } }
 locals { y = [for k, v in var.x : "${k}-${v[0]}"] }
 resource "aws_ecr_repository" "r" {
