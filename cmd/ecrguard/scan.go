@@ -147,7 +147,22 @@ type outputOptions struct {
 	showSuppressed bool
 	noColor        bool
 	detail         bool
+	// severity, rule and skipRule are --severity, --rule and --skip-rule,
+	// read by check into selection.
+	severity, rule, skipRule string
+	selection                rules.Selection
 }
+
+// selectionHelp explains --severity, --rule and --skip-rule in the help of
+// the commands that write a report.
+const selectionHelp = `--severity, --rule and --skip-rule choose the findings reported: a finding
+is reported when its severity is in --severity (after the config's severity
+overrides), its rule is in --rule and not in --skip-rule; a flag not given
+keeps everything. --rule and --skip-rule cannot be combined (--rule already
+names every rule reported); either combines with --severity. --fail-on then applies to the findings reported only: a finding left
+out never changes the exit code (--severity medium --fail-on high exits 0
+whatever the scan finds). Every format says that the report was filtered and
+how many findings were left out (JSON: summary.filter).`
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f := c.Flags()
@@ -158,6 +173,9 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
+	f.StringVar(&o.severity, "severity", "", "report only findings at these severities, comma-separated: critical, high, medium, low, info (after the config's severity overrides)")
+	f.StringVar(&o.rule, "rule", "", "report only findings of these rules, comma-separated rule ids (ECR001,ECR002)")
+	f.StringVar(&o.skipRule, "skip-rule", "", "do not report findings of these rules, comma-separated rule ids")
 	if fix {
 		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder")
 	}
@@ -171,6 +189,9 @@ func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
 	}
 	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
 		return "", 0, false, err
+	}
+	if o.selection, err = rules.ParseSelection(o.severity, o.rule, o.skipRule); err != nil {
+		return "", 0, false, usageError("%v", err)
 	}
 	if o.failOn == "none" {
 		return format, 0, true, nil
@@ -190,6 +211,7 @@ func (o *outputOptions) finish(stdout io.Writer, res *rules.Result, cfg *config.
 		return err
 	}
 	cfg.Apply(res)
+	res.Select(o.selection)
 	w := stdout
 	color := false
 	if o.output != "" {
@@ -324,8 +346,10 @@ findings". Files of a folder that are not inputs are listed in a note.
 Progress is shown on stderr when it is a terminal; --quiet silences it,
 --verbose logs every AWS call.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage or input error, or something could not be assessed
+` + selectionHelp + `
+
+Exit codes: 0 nothing reported at or above --fail-on; 1 findings at or above
+it; 2 usage or input error, or something could not be assessed
 (--gaps-exit-code N changes the code of the latter; 0 lets findings alone
 decide).`,
 		Example: `  ecrguard scan policies/
@@ -336,6 +360,7 @@ decide).`,
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
   ecrguard scan --fix-dir fixes/ exports/     # write proven fixes
+  ecrguard scan --severity critical,high --skip-rule ECR005 exports/
 
   # The account of the AWS CLI's credentials, live
   ecrguard scan --aws --region us-east-1
