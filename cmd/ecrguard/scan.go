@@ -343,8 +343,9 @@ call that failed (access denied, a region named with --region that is not
 enabled, throttling beyond retries, a timeout, a policy that does not parse:
 API, account, region, resource and AWS error code); none ever counts as "no
 findings". Files of a folder that are not inputs are listed in a note.
-Progress is shown on stderr when it is a terminal; --quiet silences it,
---verbose logs every AWS call.
+Progress is shown on stderr when it is a terminal; --quiet (-q) silences it
+and every warning, --verbose logs every AWS call (it has no short form: -v
+is 'ecrguard --version').
 
 ` + selectionHelp + `
 
@@ -377,13 +378,14 @@ decide).`,
 					o.awsOnly = append(o.awsOnly, "--"+f.Name)
 				}
 			})
+			o.aws.quiet = quietFlag(c)
 			ctx := c.Context()
 			if o.live {
 				var stop context.CancelFunc
 				ctx, stop = signal.NotifyContext(contextOrBackground(ctx), os.Interrupt)
 				defer stop()
 			}
-			return runScan(ctx, c.OutOrStdout(), c.ErrOrStderr(), &o, args)
+			return runScan(ctx, c.OutOrStdout(), diagnostics(c), &o, args)
 		},
 	}
 	o.inputOptions.addFlags(c, false)

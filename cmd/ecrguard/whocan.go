@@ -45,7 +45,7 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
   ecrguard who-can ecr:GetAuthorizationToken exports/iam.json --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runWhoCan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args[0], args[1:])
+			return runWhoCan(c.Context(), c.OutOrStdout(), diagnostics(c), c.ErrOrStderr(), &o, args[0], args[1:])
 		},
 	}
 	o.inputOptions.addFlags(c, true)
@@ -55,7 +55,9 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 	return c
 }
 
-func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
+// runWhoCan writes the answer on stdout, warnings and notes on diag, and
+// what could not be assessed on stderr.
+func runWhoCan(ctx context.Context, stdout, diag, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
 	if o.format != "table" && o.format != "json" {
 		return usageError("--format %q: expected table or json", o.format)
 	}
@@ -73,7 +75,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 		}
 		o.resource = "*"
 	}
-	at, cfg, err := o.timeAndConfig(stderr, paths)
+	at, cfg, err := o.timeAndConfig(diag, paths)
 	if err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	}
 	entries, gaps := ans.Entries, ans.Gaps
 	for _, n := range ans.Notes {
-		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n.Message)
+		fmt.Fprintf(diag, "ecrguard: note: %s\n", n.Message)
 	}
 	for _, g := range gaps {
 		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
