@@ -33,6 +33,8 @@ type inputOptions struct {
 	deploy source.Deployment
 	// at is --at: the time of the scan, RFC 3339 ("" = now).
 	at string
+	// stdin is what the PATH "-" reads (the command's standard input).
+	stdin io.Reader
 }
 
 // atUsage is the help of --at.
@@ -116,6 +118,7 @@ func (o *inputOptions) readPaths(ctx context.Context, paths []string, cfg *confi
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
+	opts.Stdin = o.stdin
 	est, err := source.LoadPaths(ctx, paths, opts)
 	if err != nil {
 		return nil, inputError(err)
@@ -303,7 +306,10 @@ detected by content), or with --aws from the AWS account itself, evaluates
 them as AWS would, and reports findings against the rule catalog (ecrguard
 rules).
 
-With no PATH and no --aws it scans the current folder. Inputs:
+With no PATH and no --aws it scans the current folder. The PATH - reads one
+input from standard input, recognised by its content: JSON (any of the JSON
+inputs below; a raw repository policy names the repository "stdin") or a
+CloudFormation YAML template; positions read <stdin>:LINE:COL. Inputs:
   aws ecr get-repository-policy / get-registry-policy outputs, raw policy
   documents (file name = repository name; --account names the owner),
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
@@ -379,6 +385,7 @@ decide).`,
 				}
 			})
 			o.aws.quiet = quietFlag(c)
+			o.stdin = c.InOrStdin()
 			ctx := c.Context()
 			if o.live {
 				var stop context.CancelFunc

@@ -39,12 +39,15 @@ a grant that depends on a tag is listed with the tag it needs, marked as
 depending on tags that were not read ("unread_tags" in JSON). Each principal comes with the policies that
 grant it and the conditions it depends on.
 
+The PATH - reads one input from standard input, as scan does.
+
 Actions without a resource type (ecr:GetAuthorizationToken,
 ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 		Example: `  ecrguard who-can ecr:DeleteRepository --resource arn:aws:ecr:us-east-1:111122223333:repository/app exports/
   ecrguard who-can ecr:GetAuthorizationToken exports/iam.json --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			o.stdin = c.InOrStdin()
 			return runWhoCan(c.Context(), c.OutOrStdout(), diagnostics(c), c.ErrOrStderr(), &o, args[0], args[1:])
 		},
 	}
