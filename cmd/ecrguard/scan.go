@@ -162,16 +162,17 @@ const selectionHelp = `--severity, --rule and --skip-rule choose the findings re
 is reported when its severity is in --severity (after the config's severity
 overrides), its rule is in --rule and not in --skip-rule; a flag not given
 keeps everything. --rule and --skip-rule cannot be combined (--rule already
-names every rule reported); either combines with --severity. --fail-on then applies to the findings reported only: a finding left
-out never changes the exit code (--severity medium --fail-on high exits 0
-whatever the scan finds). Every format says that the report was filtered and
-how many findings were left out (JSON: summary.filter).`
+names every rule reported); either combines with --severity. --fail-on then
+applies to the findings reported only: a finding left out never changes the
+exit code (--severity medium --fail-on high never exits 1). Every format says
+that the report was filtered and how many findings were left out (JSON:
+summary.filter).`
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f := c.Flags()
 	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit, markdown or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding reported is at or above this severity: critical, high, medium, low or none")
 	addGapsExitCodeFlag(f, &o.gapsExitCode)
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression in the config silences")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
