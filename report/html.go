@@ -103,6 +103,9 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 			plural(len(entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
 			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
+	if f := v.filterText(); f != "" {
+		p.Summary += " " + f
+	}
 	if n := len(v.gaps); n > 0 {
 		p.Incomplete = fmt.Sprintf("INCOMPLETE: %s could not be assessed. This report covers only what could be read and evaluated; "+
 			"what the gaps hide may be open.", plural(n, "input", "inputs"))

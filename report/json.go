@@ -68,6 +68,30 @@ type jsonSummary struct {
 	Suppressed         int            `json:"suppressed"`
 	// Problems counts the groups of the unsuppressed findings.
 	Problems int `json:"problems"`
+	// Filter is the selection of --severity, --rule and --skip-rule,
+	// present only when one was applied.
+	Filter *jsonFilter `json:"filter,omitempty"`
+}
+
+// jsonFilter is summary.filter: what a selection kept and how many findings
+// it left out (docs/report-json.md).
+type jsonFilter struct {
+	Severities []string `json:"severities"`
+	Rules      []string `json:"rules"`
+	SkipRules  []string `json:"skip_rules"`
+	LeftOut    int      `json:"left_out"`
+}
+
+// newJSONFilter is f as JSON lists (empty, never null), nil for no filter.
+func newJSONFilter(f *rules.Filter) *jsonFilter {
+	if f == nil {
+		return nil
+	}
+	j := &jsonFilter{Severities: []string{}, Rules: nonNil(f.Rules), SkipRules: nonNil(f.Skip), LeftOut: f.Removed}
+	for _, s := range f.Severities {
+		j.Severities = append(j.Severities, s.String())
+	}
+	return j
 }
 
 type jsonSeverities struct {
@@ -113,6 +137,7 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 			},
 			Suppressed: len(v.suppressed),
 			Problems:   len(v.entries),
+			Filter:     newJSONFilter(v.filter),
 		},
 		Errors:     make([]jsonGap, 0, len(v.gaps)),
 		Notes:      make([]jsonNote, 0, len(v.notes)),

@@ -169,8 +169,11 @@ func writeJUnit(w io.Writer, v *view, o Options) error {
 		cov.Cases = append(cov.Cases, junitCase{Name: "every input assessed", Classname: "ecrguard.coverage"})
 	}
 	cov.Tests = len(cov.Cases)
-	if len(v.notes) > 0 {
+	if len(v.notes) > 0 || v.filter != nil {
 		var b strings.Builder
+		if f := v.filterText(); f != "" {
+			b.WriteString(f + "\n")
+		}
 		for _, n := range v.notes {
 			b.WriteString(noteText(n) + "\n")
 		}

@@ -35,6 +35,9 @@ func writeMarkdown(w io.Writer, v *view, o Options) error {
 			plural(len(v.entries), "problem", "problems"), v.problemsText(), mdEscape(v.subjectsText()),
 			plural(v.total(), "finding", "findings"), v.countsText(), v.scope())
 	}
+	if f := v.filterText(); f != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(f))
+	}
 	if n := len(v.suppressed); n > 0 {
 		if o.ShowSuppressed {
 			fmt.Fprintf(&b, "%s listed under [Suppressed](#suppressed).\n\n", plural(n, "suppressed finding is", "suppressed findings are"))

@@ -13,6 +13,11 @@
 // elements that could not be assessed) are reported prominently, so that a
 // partial result never reads like a clean one.
 //
+// A result filtered by a selection (rules.Result.Select: --severity,
+// --rule, --skip-rule) says so in every format: the JSON summary's
+// "filter", a SARIF notification and run property, a line in the table,
+// Markdown and HTML summaries and in the JUnit coverage suite's output.
+//
 // Suppressed findings (a config suppression matched) are left out of the
 // findings and counted separately; with Options.ShowSuppressed the table,
 // Markdown, SARIF and JUnit reports also list them, marked as suppressed
@@ -148,6 +153,18 @@ type view struct {
 	// suppressedEntries are the suppressed findings grouped into problems,
 	// numbered after entries.
 	suppressedEntries []Entry
+	// filter is the selection the findings went through (nil: none).
+	filter *rules.Filter
+}
+
+// filterText is the sentence every format prints when a selection left
+// findings out of the report ("" when none was applied), so that a filtered
+// report is never read as a whole scan.
+func (v *view) filterText() string {
+	if v.filter == nil {
+		return ""
+	}
+	return capitalize(v.filter.Summary()) + " (not reported, not counted in the exit code)."
 }
 
 // prepare copies r, sorts every list (findings' own lists included) and
@@ -166,7 +183,7 @@ func prepare(r *rules.Result) *view {
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
-	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts()}
+	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts(), filter: r.Filter}
 	detached := map[string]bool{}
 	for _, f := range c.Findings {
 		if _, ok := rules.DetachedPolicy(f.Resource); ok && f.Suppressed == "" {

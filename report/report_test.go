@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -486,5 +487,43 @@ func TestGapScopeLabel(t *testing.T) {
 		if strings.Contains(out, "account eu-west-1") || !strings.Contains(out, "region eu-west-1") || !strings.Contains(out, "account 111122223333") {
 			t.Errorf("%s: gap labels wrong:\n%s", f, out)
 		}
+	}
+}
+
+// TestFilterIsNeverSilent: a result filtered by a selection says so in
+// every format, clean or not, so that it is never read as a whole scan.
+func TestFilterIsNeverSilent(t *testing.T) {
+	r := cleanResult()
+	r.Filter = &rules.Filter{Selection: rules.Selection{Severities: []rules.Severity{rules.Critical}, Skip: []string{"ECR005"}}, Removed: 2}
+	const line = "Filtered (severity critical; skipped rules ECR005): 2 findings left out"
+	for _, f := range Formats() {
+		if f == JSON {
+			continue // summary.filter, below
+		}
+		out := string(write(t, f, r, Options{Width: 500}))
+		if !strings.Contains(out, line) {
+			t.Errorf("%s: a filtered result does not say so:\n%s", f, out)
+		}
+	}
+	var rep struct {
+		Summary struct {
+			Filter *struct {
+				Severities []string `json:"severities"`
+				Rules      []string `json:"rules"`
+				SkipRules  []string `json:"skip_rules"`
+				LeftOut    int      `json:"left_out"`
+			} `json:"filter"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(write(t, JSON, r, Options{}), &rep); err != nil {
+		t.Fatal(err)
+	}
+	fl := rep.Summary.Filter
+	if fl == nil || !slices.Equal(fl.Severities, []string{"critical"}) || fl.Rules == nil || len(fl.Rules) != 0 ||
+		!slices.Equal(fl.SkipRules, []string{"ECR005"}) || fl.LeftOut != 2 {
+		t.Errorf("summary.filter = %+v", fl)
+	}
+	if strings.Contains(string(write(t, JSON, cleanResult(), Options{})), `"filter"`) {
+		t.Error("an unfiltered JSON report has summary.filter")
 	}
 }

@@ -185,6 +185,11 @@ func buildSARIF(v *view, o Options) *sarif.Report {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(text)))
 	}
+	if f := v.filterText(); f != "" {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(f)))
+		run.WithProperties(filterProperties(v.filter))
+	}
 	run.AddInvocation(inv)
 	rep.AddRun(run)
 	return rep
@@ -309,4 +314,12 @@ func gapNotification(g estate.Gap) *sarif.Notification {
 		n.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(phys)})
 	}
 	return n
+}
+
+// filterProperties are the run's properties of a filtered result: "filter"
+// holds the selection as the JSON report's summary.filter does.
+func filterProperties(f *rules.Filter) *sarif.PropertyBag {
+	props := sarif.NewPropertyBag()
+	props.Add("filter", newJSONFilter(f))
+	return props
 }

@@ -32,6 +32,7 @@ func TestSARIFSchema(t *testing.T) {
 		{"clean", cleanResult(), Options{}},
 		{"partial", partialResult(), Options{Version: "1.2.3"}},
 		{"empty", &rules.Result{}, Options{}},
+		{"filtered", filteredResult(), Options{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := write(t, SARIF, tc.result, tc.opts)
@@ -366,4 +367,12 @@ func TestSemanticVersion(t *testing.T) {
 			t.Errorf("SemanticVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// filteredResult is the sample after --severity critical: a filtered
+// result, whose SARIF carries the filter as a run property.
+func filteredResult() *rules.Result {
+	r := sampleResult()
+	r.Select(rules.Selection{Severities: []rules.Severity{rules.Critical}})
+	return r
 }

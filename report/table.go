@@ -152,6 +152,9 @@ func writeTable(w io.Writer, v *view, o Options) error {
 		header = fmt.Sprintf("%s: %s: %s (%s)", name, plural(len(v.entries), "problem", "problems"),
 			strings.Join(counts, ", "), plural(v.total(), "finding", "findings"))
 	}
+	if v.filter != nil {
+		header += fmt.Sprintf(" (filtered: %d left out)", v.filter.Removed)
+	}
 	for i, l := range wrap(header, t.width) {
 		if t.color {
 			if i == 0 {
@@ -433,6 +436,9 @@ func (t *tableWriter) summary(v *view, o Options) {
 	}
 	if n := len(v.gaps); n > 0 {
 		s += fmt.Sprintf(" INCOMPLETE: %s not assessed.", plural(n, "input", "inputs"))
+	}
+	if f := v.filterText(); f != "" {
+		s += " " + f
 	}
 	lines := wrap(s, t.width)
 	for _, l := range lines {

@@ -83,6 +83,8 @@ func ExitCodesMarkdown() string {
 
 `+"`--gaps-exit-code N`"+` (scan, demo and collect; default %d) changes the code of a result with coverage gaps, for teams that gate on findings alone: with `+"`--gaps-exit-code 0`"+` gaps no longer change the exit code, so it is %d or %d by the findings (`+"`--fail-on`"+`) and the report still lists every gap. Usage and input errors (a bad flag, a config that does not read) still exit %d.
 
+`+"`--severity`"+`, `+"`--rule`"+` and `+"`--skip-rule`"+` (scan, demo) choose the findings reported, after the config's severity overrides; `+"`--fail-on`"+` applies to those only, so a finding they leave out never changes the exit code. The report says it was filtered and how many findings were left out.
+
 `+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error.
 `, ExitOK, ExitFindings, ExitIncomplete, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)
 }

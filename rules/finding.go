@@ -129,6 +129,9 @@ type Result struct {
 	// outsiders can do and take nothing from the owner account, in
 	// resource order.
 	Fixes []FixFile
+	// Filter is the selection (--severity, --rule, --skip-rule) the
+	// findings went through, nil when none was applied (Result.Select).
+	Filter *Filter
 }
 
 // FixFile is a fixed resource policy, ready to apply.

@@ -14,9 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -45,6 +47,8 @@ type Options struct {
 	// Region are the ones above.
 	Terraform      terraform.Options
 	CloudFormation cloudformation.Options
+	// Stdin is what the path "-" reads (LoadPaths); nil reads nothing.
+	Stdin io.Reader
 }
 
 // Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
@@ -61,8 +65,30 @@ func Load(ctx context.Context, fsys fs.FS, roots []string, opts Options) (*estat
 // them: file names in positions and messages keep the form of the path
 // given ("../infra/main.tf:3:5"). Terraform's file() reads only inside the
 // paths given.
+//
+// The path "-" (Stdin) reads one input from opts.Stdin (see stdinRoot).
 func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estate, error) {
-	return load(ctx, newOSNames(paths), file.PathRoots(paths), opts)
+	var files []string
+	stdin := -1
+	for i, p := range paths {
+		switch {
+		case p != Stdin:
+			files = append(files, p)
+		case stdin >= 0:
+			return nil, fmt.Errorf("%q is given twice: standard input holds one input", Stdin)
+		default:
+			stdin = i
+		}
+	}
+	roots := file.PathRoots(files)
+	if stdin >= 0 {
+		root, err := stdinRoot(opts.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		roots = slices.Insert(roots, stdin, root)
+	}
+	return load(ctx, newOSNames(files), roots, opts)
 }
 
 // ownerNote is the note of an estate where some IaC resources deploy to an
@@ -148,7 +174,7 @@ type job struct {
 
 // route classifies f, a file that is not JSON by its name.
 func (r *router) route(f file.File) {
-	base := path.Base(f.Name)
+	base := path.Base(f.Path) // f.Name may be <stdin>
 	switch ext := strings.ToLower(path.Ext(base)); {
 	case ext == ".tf" || strings.HasSuffix(base, ".tf.json"):
 		// A module reads its .tf and .tf.json files.

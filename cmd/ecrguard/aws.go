@@ -29,8 +29,9 @@ type awsOptions struct {
 	roleName    string
 	concurrency int
 	callTimeout time.Duration
-	quiet       bool
-	verbose     bool
+	// quiet is the root's --quiet (quietFlag), set by the commands.
+	quiet   bool
+	verbose bool
 	// retryer is live.Options.Retryer (nil: the collector's default); it
 	// is no flag, tests set it to retry without waiting.
 	retryer func() aws.Retryer
@@ -52,8 +53,7 @@ func addAWSFlags(dst *pflag.FlagSet, o *awsOptions) {
 	fs.StringVar(&o.roleName, "role-name", "", "the role to assume in each account of --accounts")
 	fs.IntVar(&o.concurrency, "concurrency", live.DefaultConcurrency, "AWS calls in flight at most")
 	fs.DurationVar(&o.callTimeout, "call-timeout", live.DefaultCallTimeout, "time one AWS call may take, retries included, before it is reported as a gap")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "log every AWS call on stderr")
+	fs.BoolVar(&o.verbose, "verbose", false, "log every AWS call on stderr (no short form: -v is ecrguard --version)")
 	fs.VisitAll(func(f *pflag.Flag) { f.Annotations = map[string][]string{awsFlagAnnotation: {"true"}} })
 	dst.AddFlagSet(fs)
 }

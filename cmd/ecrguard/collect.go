@@ -52,6 +52,7 @@ N changes it, 0 for none), or a usage or input error.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
 			defer stop()
+			o.aws.quiet = quietFlag(c)
 			return runCollect(ctx, c.OutOrStdout(), c.ErrOrStderr(), &o)
 		},
 	}
@@ -91,11 +92,13 @@ func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions
 		}
 		fmt.Fprintf(stderr, "ecrguard: read %d account(s), %d region(s), %d repositories as %s; snapshot written to %s\n",
 			accounts, regions, repos, col.Caller.ARN, where)
-		if len(e.Gaps) > 0 {
-			fmt.Fprintf(stderr, "ecrguard: %d things could not be read; the scan of this snapshot is incomplete:\n", len(e.Gaps))
-			for _, g := range e.Gaps {
-				fmt.Fprintf(stderr, "  %s\n", g.Placed())
-			}
+	}
+	// What could not be read is an error of the snapshot: said even with
+	// --quiet.
+	if len(e.Gaps) > 0 {
+		fmt.Fprintf(stderr, "ecrguard: %d things could not be read; the scan of this snapshot is incomplete:\n", len(e.Gaps))
+		for _, g := range e.Gaps {
+			fmt.Fprintf(stderr, "  %s\n", g.Placed())
 		}
 	}
 	if interrupted != nil {

@@ -27,7 +27,7 @@ repository policy opens to an untrusted account.
 It exits like scan: 1 because the estate has findings at or above high.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runDemo(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o)
+			return runDemo(c.Context(), c.OutOrStdout(), diagnostics(c), &o)
 		},
 	}
 	o.addFlags(c, true)

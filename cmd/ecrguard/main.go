@@ -22,22 +22,31 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=..."; a
 // binary installed with `go install ...@vX.Y.Z` takes the module version
-// from its build info instead. SARIF reports write it as a semantic
+// from its build info instead (readBuild). Reports write it as a semantic
 // version: "0.0.0-dev" when it is unknown (report.SemanticVersion).
 var version = "dev"
 
-func init() { version = buildVersion(version, debug.ReadBuildInfo) }
+// build is what the build info says of this binary: `ecrguard version`.
+var build buildInfo
 
-// buildVersion is set unless it is the default "dev" and the build info
-// names a module version (a local build's is "(devel)").
-func buildVersion(set string, info func() (*debug.BuildInfo, bool)) string {
-	if set != "dev" {
-		return set
+func init() {
+	build = readBuild(version, debug.ReadBuildInfo)
+	version = build.Version
+}
+
+// quietFlag is --quiet (-q), a flag of every command.
+func quietFlag(c *cobra.Command) bool {
+	q, _ := c.Flags().GetBool("quiet")
+	return q
+}
+
+// diagnostics is where c writes what is not an error (warnings, notes,
+// progress, summaries): its stderr, or nowhere with --quiet.
+func diagnostics(c *cobra.Command) io.Writer {
+	if quietFlag(c) {
+		return io.Discard
 	}
-	if bi, ok := info(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return set
+	return c.ErrOrStderr()
 }
 
 // exitError carries a documented exit code out of a command.
@@ -88,6 +97,8 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.SetVersionTemplate(build.String())
+	root.PersistentFlags().BoolP("quiet", "q", false, "print nothing on stderr but errors (and what could not be assessed, which is an error of the result)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
@@ -98,6 +109,7 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 		newRulesCommand(),
 		newDemoCommand(),
 		newCollectCommand(retryer),
+		newVersionCommand(),
 	)
 	return root
 }

@@ -33,6 +33,8 @@ type inputOptions struct {
 	deploy source.Deployment
 	// at is --at: the time of the scan, RFC 3339 ("" = now).
 	at string
+	// stdin is what the PATH "-" reads (the command's standard input).
+	stdin io.Reader
 }
 
 // atUsage is the help of --at.
@@ -116,6 +118,7 @@ func (o *inputOptions) readPaths(ctx context.Context, paths []string, cfg *confi
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
+	opts.Stdin = o.stdin
 	est, err := source.LoadPaths(ctx, paths, opts)
 	if err != nil {
 		return nil, inputError(err)
@@ -147,17 +150,36 @@ type outputOptions struct {
 	showSuppressed bool
 	noColor        bool
 	detail         bool
+	// severity, rule and skipRule are --severity, --rule and --skip-rule,
+	// read by check into selection.
+	severity, rule, skipRule string
+	selection                rules.Selection
 }
+
+// selectionHelp explains --severity, --rule and --skip-rule in the help of
+// the commands that write a report.
+const selectionHelp = `--severity, --rule and --skip-rule choose the findings reported: a finding
+is reported when its severity is in --severity (after the config's severity
+overrides), its rule is in --rule and not in --skip-rule; a flag not given
+keeps everything. --rule and --skip-rule cannot be combined (--rule already
+names every rule reported); either combines with --severity. --fail-on then
+applies to the findings reported only: a finding left out never changes the
+exit code (--severity medium --fail-on high never exits 1). Every format says
+that the report was filtered and how many findings were left out (JSON:
+summary.filter).`
 
 func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f := c.Flags()
 	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit, markdown or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding reported is at or above this severity: critical, high, medium, low or none")
 	addGapsExitCodeFlag(f, &o.gapsExitCode)
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression silences (the config, an inline ecrguard:ignore or .ecrguardignore), with its reason")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
+	f.StringVar(&o.severity, "severity", "", "report only findings at these severities, comma-separated: critical, high, medium, low, info (after the config's severity overrides)")
+	f.StringVar(&o.rule, "rule", "", "report only findings of these rules, comma-separated rule ids (ECR001,ECR002)")
+	f.StringVar(&o.skipRule, "skip-rule", "", "do not report findings of these rules, comma-separated rule ids")
 	if fix {
 		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder")
 	}
@@ -171,6 +193,9 @@ func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
 	}
 	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
 		return "", 0, false, err
+	}
+	if o.selection, err = rules.ParseSelection(o.severity, o.rule, o.skipRule); err != nil {
+		return "", 0, false, usageError("%v", err)
 	}
 	if o.failOn == "none" {
 		return format, 0, true, nil
@@ -193,6 +218,7 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	for _, w := range cfg.Apply(res) {
 		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
 	}
+	res.Select(o.selection)
 	w := stdout
 	color := false
 	if o.output != "" {
@@ -287,7 +313,10 @@ detected by content), or with --aws from the AWS account itself, evaluates
 them as AWS would, and reports findings against the rule catalog (ecrguard
 rules).
 
-With no PATH and no --aws it scans the current folder. Inputs:
+With no PATH and no --aws it scans the current folder. The PATH - reads one
+input from standard input, recognised by its content: JSON (any of the JSON
+inputs below; a raw repository policy names the repository "stdin") or a
+CloudFormation YAML template; positions read <stdin>:LINE:COL. Inputs:
   aws ecr get-repository-policy / get-registry-policy outputs, raw policy
   documents (file name = repository name; --account names the owner),
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
@@ -327,11 +356,14 @@ call that failed (access denied, a region named with --region that is not
 enabled, throttling beyond retries, a timeout, a policy that does not parse:
 API, account, region, resource and AWS error code); none ever counts as "no
 findings". Files of a folder that are not inputs are listed in a note.
-Progress is shown on stderr when it is a terminal; --quiet silences it,
---verbose logs every AWS call.
+Progress is shown on stderr when it is a terminal; --quiet (-q) silences it
+and every warning, --verbose logs every AWS call (it has no short form: -v
+is 'ecrguard --version').
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage or input error, or something could not be assessed
+` + selectionHelp + `
+
+Exit codes: 0 nothing reported at or above --fail-on; 1 findings at or above
+it; 2 usage or input error, or something could not be assessed
 (--gaps-exit-code N changes the code of the latter; 0 lets findings alone
 decide).`,
 		Example: `  ecrguard scan policies/
@@ -342,6 +374,7 @@ decide).`,
   ecrguard scan --format sarif --output ecrguard.sarif .
   ecrguard scan --config prod.ecrguard.yaml --fail-on critical exports/
   ecrguard scan --fix-dir fixes/ exports/     # write proven fixes
+  ecrguard scan --severity critical,high --skip-rule ECR005 exports/
 
   # The account of the AWS CLI's credentials, live
   ecrguard scan --aws --region us-east-1
@@ -358,13 +391,15 @@ decide).`,
 					o.awsOnly = append(o.awsOnly, "--"+f.Name)
 				}
 			})
+			o.aws.quiet = quietFlag(c)
+			o.stdin = c.InOrStdin()
 			ctx := c.Context()
 			if o.live {
 				var stop context.CancelFunc
 				ctx, stop = signal.NotifyContext(contextOrBackground(ctx), os.Interrupt)
 				defer stop()
 			}
-			return runScan(ctx, c.OutOrStdout(), c.ErrOrStderr(), &o, args)
+			return runScan(ctx, c.OutOrStdout(), diagnostics(c), &o, args)
 		},
 	}
 	o.inputOptions.addFlags(c, false)

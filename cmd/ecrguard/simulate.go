@@ -74,7 +74,7 @@ unknown condition operator, a value unknown at scan time).`,
     --identity-policy admin.json --context aws:MultiFactorAuthPresent=true`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runSimulate(contextOrBackground(c.Context()), c.OutOrStdout(), c.ErrOrStderr(), &o)
+			return runSimulate(contextOrBackground(c.Context()), c.OutOrStdout(), diagnostics(c), &o)
 		},
 	}
 	f := c.Flags()

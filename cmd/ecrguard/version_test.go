@@ -1,31 +1,70 @@
 package main
 
 import (
+	"bytes"
 	"runtime/debug"
 	"testing"
 )
 
-func TestBuildVersion(t *testing.T) {
-	info := func(v string, ok bool) func() (*debug.BuildInfo, bool) {
-		return func() (*debug.BuildInfo, bool) {
-			return &debug.BuildInfo{Main: debug.Module{Path: "github.com/ecrguard/ecrguard/cmd/ecrguard", Version: v}}, ok
+// fakeBuild returns a debug.ReadBuildInfo that reports a module version
+// and VCS settings (key, value pairs).
+func fakeBuild(module string, ok bool, settings ...string) func() (*debug.BuildInfo, bool) {
+	return func() (*debug.BuildInfo, bool) {
+		bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/ecrguard/ecrguard", Version: module}}
+		for i := 0; i+1 < len(settings); i += 2 {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
 		}
+		return bi, ok
 	}
+}
+
+func TestReadBuild(t *testing.T) {
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	vcs := []string{"vcs", "git", "vcs.revision", rev, "vcs.time", "2026-12-06T09:44:00Z", "vcs.modified", "true"}
 	tests := []struct {
-		set, module string
-		ok          bool
-		want        string
+		name       string
+		set        string
+		info       func() (*debug.BuildInfo, bool)
+		want       string
+		wantCommit string
+		dirty      bool
 	}{
-		{"1.4.0", "v1.3.0", true, "1.4.0"}, // -ldflags wins
-		{"dev", "v1.3.0", true, "v1.3.0"},  // go install ...@v1.3.0
-		{"dev", "(devel)", true, "dev"},    // a local build
-		{"dev", "", true, "dev"},           // no module version
-		{"dev", "v1.3.0", false, "dev"},    // no build info
-		{"dev", "v0.0.0-20261206094400-abcdef012345", true, "v0.0.0-20261206094400-abcdef012345"}, // a pseudo-version
+		{"ldflags win", "1.4.0", fakeBuild("v1.3.0", true), "1.4.0", "", false},
+		{"go install @tag", "dev", fakeBuild("v1.3.0", true), "v1.3.0", "", false},
+		{"go install @commit", "dev", fakeBuild("v0.0.0-20261206094400-abcdef012345", true), "v0.0.0-20261206094400-abcdef012345", "", false},
+		{"stamped in a checkout", "dev", fakeBuild("v1.3.1-0.20261206094400-0123456789ab+dirty", true, vcs...), "v1.3.1-0.20261206094400-0123456789ab+dirty", rev, true},
+		{"unstamped checkout", "dev", fakeBuild("(devel)", true, vcs...), "v0.0.0-20261206094400-0123456789ab", rev, true},
+		{"clean checkout", "dev", fakeBuild("(devel)", true, "vcs.revision", rev, "vcs.time", "2026-12-06T09:44:00Z", "vcs.modified", "false"), "v0.0.0-20261206094400-0123456789ab", rev, false},
+		{"no VCS", "dev", fakeBuild("(devel)", true), "dev", "", false},
+		{"no build info", "dev", fakeBuild("v1.3.0", false), "dev", "", false},
 	}
 	for _, tt := range tests {
-		if got := buildVersion(tt.set, info(tt.module, tt.ok)); got != tt.want {
-			t.Errorf("buildVersion(%q, %q, %v) = %q, want %q", tt.set, tt.module, tt.ok, got, tt.want)
+		b := readBuild(tt.set, tt.info)
+		if b.Version != tt.want || b.Commit != tt.wantCommit || b.Dirty != tt.dirty {
+			t.Errorf("%s: readBuild = %+v, want version %q, commit %q, dirty %v", tt.name, b, tt.want, tt.wantCommit, tt.dirty)
+		}
+	}
+	if b := readBuild("dev", fakeBuild("v1.3.0", true)); b.Go != "go1.26.8" {
+		t.Errorf("Go = %q, want the build info's go1.26.8", b.Go)
+	}
+}
+
+func TestVersionText(t *testing.T) {
+	b := readBuild("dev", fakeBuild("v1.3.0", true, "vcs.revision", "0123456789abcdef", "vcs.modified", "true"))
+	want := "ecrguard v1.3.0\ncommit:   0123456789abcdef\ndirty:    true\ngo:       go1.26.8\n"
+	if got := b.String(); got != want {
+		t.Errorf("String() =\n%s\nwant\n%s", got, want)
+	}
+	b = readBuild("dev", fakeBuild("v1.3.0", true))
+	want = "ecrguard v1.3.0\ncommit:   unknown (not built in a git checkout)\ngo:       go1.26.8\n"
+	if got := b.String(); got != want {
+		t.Errorf("String() without VCS =\n%s\nwant\n%s", got, want)
+	}
+	// `ecrguard version`, --version and -v print the build of this binary.
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-v"}} {
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != 0 || out.String() != build.String() || errOut.Len() > 0 {
+			t.Errorf("ecrguard %v: exit %d, stdout %q (want %q), stderr %q", args, code, out.String(), build.String(), errOut.String())
 		}
 	}
 }

@@ -39,13 +39,16 @@ a grant that depends on a tag is listed with the tag it needs, marked as
 depending on tags that were not read ("unread_tags" in JSON). Each principal comes with the policies that
 grant it and the conditions it depends on.
 
+The PATH - reads one input from standard input, as scan does.
+
 Actions without a resource type (ecr:GetAuthorizationToken,
 ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 		Example: `  ecrguard who-can ecr:DeleteRepository --resource arn:aws:ecr:us-east-1:111122223333:repository/app exports/
   ecrguard who-can ecr:GetAuthorizationToken exports/iam.json --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runWhoCan(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), &o, args[0], args[1:])
+			o.stdin = c.InOrStdin()
+			return runWhoCan(c.Context(), c.OutOrStdout(), diagnostics(c), c.ErrOrStderr(), &o, args[0], args[1:])
 		},
 	}
 	o.inputOptions.addFlags(c, true)
@@ -55,7 +58,9 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 	return c
 }
 
-func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
+// runWhoCan writes the answer on stdout, warnings and notes on diag, and
+// what could not be assessed on stderr.
+func runWhoCan(ctx context.Context, stdout, diag, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
 	if o.format != "table" && o.format != "json" {
 		return usageError("--format %q: expected table or json", o.format)
 	}
@@ -73,7 +78,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 		}
 		o.resource = "*"
 	}
-	at, cfg, err := o.timeAndConfig(stderr, paths)
+	at, cfg, err := o.timeAndConfig(diag, paths)
 	if err != nil {
 		return err
 	}
@@ -92,7 +97,7 @@ func runWhoCan(ctx context.Context, stdout, stderr io.Writer, o *whoCanOptions, 
 	}
 	entries, gaps := ans.Entries, ans.Gaps
 	for _, n := range ans.Notes {
-		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n.Message)
+		fmt.Fprintf(diag, "ecrguard: note: %s\n", n.Message)
 	}
 	for _, g := range gaps {
 		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)

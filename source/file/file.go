@@ -125,11 +125,16 @@ type Root struct {
 	// positions and messages are paths of FS joined to Dir ("." leaves
 	// them as they are).
 	Dir string
+	// Name, when set, is the name users see of the root itself, a file
+	// that is not in a folder of theirs ("<stdin>").
+	Name string
 }
 
 // name returns the name users see of p, a path of r.FS.
 func (r Root) name(p string) string {
 	switch {
+	case r.Name != "" && p == r.Path:
+		return r.Name
 	case r.Dir == "" || r.Dir == ".":
 		return p
 	case p == ".":
