@@ -202,11 +202,12 @@ func (s dockerStage) find(cmd string) []dockerInstruction {
 // go build command, its output, its ARG defaults and ENV, and the final
 // image's path of the binary.
 type dockerBuild struct {
-	Run    string            // the RUN that builds ecrguard
-	Out    string            // its -o
-	Env    map[string]string // the builder's ARG defaults and ENV
-	Binary string            // where the final stage has it
-	Images []string          // the stages' base images
+	Run     string            // the RUN that builds ecrguard
+	Out     string            // its -o
+	Env     map[string]string // the builder's ARG defaults and ENV
+	Binary  string            // where the final stage has it
+	Images  []string          // the stages' base images
+	Workdir string            // the final stage's, where to mount the files to scan
 }
 
 // checkDockerfile checks the Dockerfile's shape: a golang builder at
@@ -282,8 +283,10 @@ func checkDockerfile(t *testing.T) dockerBuild {
 	} else if u, _, _ := strings.Cut(users[len(users)-1].Args, ":"); u == "root" || u == "0" {
 		t.Errorf("Dockerfile:%d: USER %s, want a non-root user", users[len(users)-1].Line, users[len(users)-1].Args)
 	}
-	if len(final.find("WORKDIR")) == 0 {
+	if wd := final.find("WORKDIR"); len(wd) == 0 {
 		t.Error("final stage: no WORKDIR for the mounted folder")
+	} else {
+		b.Workdir = wd[len(wd)-1].Args
 	}
 	var entry []string
 	if eps := final.find("ENTRYPOINT"); len(eps) != 1 {
@@ -774,18 +777,23 @@ func TestActionRuns(t *testing.T) {
 	scan := findStep(t, a, func(s actionStep) bool { return s.ID == "scan" })
 	last := a.Runs.Steps[len(a.Runs.Steps)-1]
 	for _, tc := range []struct {
-		failOn, format string
-		code           int
-		log            string
+		name, failOn, format string
+		code                 int
+		log                  string
+		noTemp               bool // RUNNER_TEMP does not exist: the SARIF report cannot be written
 	}{
-		{"high", "table", rules.ExitFindings, "ECR001"},
-		{"none", "markdown", rules.ExitOK, "#### ECR001"},
-		{"severe", "table", rules.ExitIncomplete, "--fail-on"},
+		{"findings", "high", "table", rules.ExitFindings, "ECR001", false},
+		{"pass", "none", "markdown", rules.ExitOK, "#### ECR001", false},
+		{"bad-flag", "severe", "table", rules.ExitIncomplete, "--fail-on", false},
+		{"sarif-unwritable", "none", "table", rules.ExitIncomplete, "ecrguard.sarif", true},
 	} {
-		t.Run(tc.failOn+"-"+tc.format, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			temp := t.TempDir()
 			outputs := filepath.Join(temp, "github-output")
+			if tc.noTemp {
+				temp = filepath.Join(temp, "missing")
+			}
 			inputs := map[string]string{"inputs.paths": "estate/legacy.json\n  estate/web.json", "inputs.fail-on": tc.failOn, "inputs.format": tc.format}
 			cmd := exec.Command(bash, "-e", "-c", scan.Run)
 			cmd.Dir = examples
@@ -897,7 +905,8 @@ func TestPreCommitHook(t *testing.T) {
 // TestReadmeInstall checks the README's "Install" section against the
 // files it names: `go install` of this module's command, the release
 // archives' names as GoReleaser writes them, the image built from the
-// Dockerfile, the action's owner and repository, and the pre-commit hook's
+// Dockerfile with the folder to scan mounted at its WORKDIR, the action's
+// owner, repository and inputs with their defaults, and the pre-commit hook's
 // repository and id.
 func TestReadmeInstall(t *testing.T) {
 	t.Parallel()
@@ -924,12 +933,19 @@ func TestReadmeInstall(t *testing.T) {
 		archiveName(t, cfg, "OS", "ARCH") + ".tar.gz",
 		cfg.Checksum.NameTemplate,
 		"docker build -t ecrguard .",
-		`docker run --rm -v "$PWD:/work" ecrguard scan .`,
+		`docker run --rm -v "$PWD:` + checkDockerfile(t).Workdir + `" ecrguard scan .`,
 		"uses: " + repo + "@",
 		"repo: https://" + module,
 	} {
 		if !strings.Contains(section, want) {
 			t.Errorf("the Install section lacks %q", want)
+		}
+	}
+	var action actionFile
+	decodeRootYAML(t, "action.yml", &action)
+	for name, in := range action.Inputs {
+		if !strings.Contains(section, "`"+name+"`") || (in.Default != "" && in.Default != "." && !strings.Contains(section, "default `"+in.Default+"`")) {
+			t.Errorf("the Install section does not name the action's input `%s` with its default `%s`", name, in.Default)
 		}
 	}
 	var hooks []preCommitHook
