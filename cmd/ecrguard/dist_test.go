@@ -91,6 +91,9 @@ type dockerInstruction struct {
 	Args string
 }
 
+// keyword is a Dockerfile instruction's keyword.
+var keyword = regexp.MustCompile(`^[A-Za-z]+$`)
+
 // parseDockerfile splits a Dockerfile into its instructions: comment
 // lines (parser directives included) are skipped, and a line ending in a
 // backslash continues on the next. It fails on a line that starts no
@@ -110,7 +113,7 @@ func parseDockerfile(data string) ([]dockerInstruction, error) {
 		trimmed = strings.TrimSpace(strings.TrimSuffix(trimmed, `\`))
 		if cur == nil {
 			cmd, args, _ := strings.Cut(trimmed, " ")
-			if !regexp.MustCompile(`^[A-Za-z]+$`).MatchString(cmd) {
+			if !keyword.MatchString(cmd) {
 				return nil, fmt.Errorf("line %d: not an instruction: %s", i+1, trimmed)
 			}
 			cur = &dockerInstruction{Line: i + 1, Cmd: strings.ToUpper(cmd), Args: strings.TrimSpace(args)}
@@ -155,6 +158,27 @@ func TestParseDockerfile(t *testing.T) {
 			t.Errorf("%q parses", bad)
 		}
 	}
+}
+
+// FuzzParseDockerfile holds parseDockerfile to its contract on any text:
+// no panic, and instructions with a keyword of letters, in order of line.
+func FuzzParseDockerfile(f *testing.F) {
+	if data, err := os.ReadFile(filepath.Join(repoRoot, "Dockerfile")); err == nil {
+		f.Add(string(data))
+	}
+	f.Add("FROM a AS b\nRUN x \\\n  # c\n  y\n")
+	f.Add("RUN \\")
+	f.Fuzz(func(t *testing.T, data string) {
+		insts, err := parseDockerfile(data)
+		if err != nil {
+			return
+		}
+		for i, in := range insts {
+			if !regexp.MustCompile(`^[A-Z]+$`).MatchString(in.Cmd) || (i > 0 && in.Line <= insts[i-1].Line) {
+				t.Fatalf("instruction %d: %+v", i, in)
+			}
+		}
+	})
 }
 
 // dockerStage is one stage of a Dockerfile: its FROM and what follows.
