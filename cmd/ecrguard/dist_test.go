@@ -332,8 +332,10 @@ var ldflagsVersion = regexp.MustCompile(`-X[= ]main\.version=(\S+?)["']?(\s|$)`)
 // for linux/amd64 in a copy of the build context that .dockerignore leaves,
 // then the binary it built; and, when a docker daemon answers and already
 // has the base images (the test downloads nothing), docker builds the
-// image and runs it on the examples. -short keeps the static checks alone
-// (the build is mostly a link, 1 to 3 s).
+// image and runs it on the examples. The build (mostly a link, 1 to 3 s of
+// a 2-core machine) runs when ECRGUARD_DIST=1, as .ci/run sets it, or where
+// a docker daemon answers; otherwise, and under -short, the static checks
+// stand alone.
 func TestDockerfile(t *testing.T) {
 	t.Parallel()
 	b := checkDockerfile(t)
@@ -344,9 +346,14 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("the builder's go build (%q) does not set main.version", b.Run)
 	}
 	const version = "v9.8.7-disttest"
-	if docker, err := exec.LookPath("docker"); err == nil && exec.Command(docker, "info").Run() == nil &&
-		exec.Command(docker, append([]string{"image", "inspect"}, b.Images...)...).Run() == nil {
+	docker, err := exec.LookPath("docker")
+	dockerUp := err == nil && exec.Command(docker, "info").Run() == nil
+	if dockerUp && exec.Command(docker, append([]string{"image", "inspect"}, b.Images...)...).Run() == nil {
 		dockerBuildAndRun(t, docker, version)
+	}
+	if !dockerUp && os.Getenv("ECRGUARD_DIST") != "1" {
+		t.Log("the Dockerfile's go build is run when ECRGUARD_DIST=1 (CI sets it) or where a docker daemon answers")
+		return
 	}
 
 	ctx := copyBuildContext(t)
