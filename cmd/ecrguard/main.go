@@ -17,20 +17,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
+	"github.com/ecrguard/ecrguard/internal/buildinfo"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; a
 // binary installed with `go install ...@vX.Y.Z` takes the module version
-// from its build info instead (readBuild). Reports write it as a semantic
+// from its build info instead (buildinfo.Read). Reports write it as a semantic
 // version: "0.0.0-dev" when it is unknown (report.SemanticVersion).
 var version = "dev"
 
 // build is what the build info says of this binary: `ecrguard version`.
-var build buildInfo
+var build buildinfo.Info
 
 func init() {
-	build = readBuild(version, debug.ReadBuildInfo)
+	build = buildinfo.Read(version, debug.ReadBuildInfo)
 	version = build.Version
 }
 
