@@ -93,7 +93,7 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 
 // ownerNote is the note of an estate where some IaC resources deploy to an
 // account that is not known.
-const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\" (<owner account> in ARNs), apart from every account a policy names by id, and values built from the deploying account (data.aws_caller_identity, AWS::AccountId) stand for it; set --account to judge them as deployed"
+const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\" (<owner account> in ARNs), and an account a policy names by id is another one; set --account to judge them as deployed"
 
 // load reads roots; names is the file system in which the names users see
 // (file.File.Name) are paths, for Terraform modules.
