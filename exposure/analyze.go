@@ -410,8 +410,9 @@ func (a *analyzer) createdRepositories(g group) []string {
 		claimed = append(claimed, c+"/*")
 	}
 	var named []string
-	for si := range g.stmts {
-		s := a.t.Policy.StatementAt(si)
+	// The RCPs' Deny statements split the names too (a Deny with
+	// NotResource team-a/public-* leaves those open).
+	for _, s := range a.groupStatements(g) {
 		for _, r := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
 			if r.Unknown || strings.Contains(r.Text, "${") {
 				continue

@@ -197,3 +197,26 @@ func TestRCPNamesAreNotGrants(t *testing.T) {
 		t.Errorf("the organization the RCP exempts can still pull, yet orgs %v", here.Orgs)
 	}
 }
+
+// A creation template is judged for every repository it will create, and
+// an RCP's Resource patterns split those names as the template policy's
+// own do: an RCP that denies outsiders everything but team-a/public-*
+// leaves those repositories public (AWS Organizations User Guide, "RCP
+// syntax": NotResource).
+func TestTemplateUnderRCPResourcePatterns(t *testing.T) {
+	doc, err := policy.Parse([]byte(`{"Version": "2012-10-17", "Statement": [{"Sid": "AnyonePulls", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}`), "template.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdoc, err := policy.Parse([]byte(rcpDoc(`{"Sid": "OnlyPublicNames", "Effect": "Deny", "Principal": "*", "Action": "ecr:*",
+		"NotResource": "arn:aws:ecr:*:*:repository/team-a/public-*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}`)), "rcp.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Analyze(Target{Kind: Template, ARN: "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/team-a",
+		Account: "111122223333", Region: "us-east-1", Prefix: "team-a", Policy: eval.Compile("template", doc),
+		RCPs: []*eval.Policy{eval.Compile("rcp", rdoc)}, At: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}, Zone{Account: "111122223333", OrgIDs: []string{"o-a1b2c3d4e5"}})
+	if res.Public.Actions.Empty() {
+		t.Fatal("team-a/public-* repositories the template creates are public, yet the template's result says nothing is")
+	}
+}
