@@ -169,7 +169,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 	}
 	for _, acct := range e.Accounts() {
 		zone := s.Zone(acct.ID)
-		rcps := governingRCPs(acct)
+		rcps := identity.GoverningRCPs(acct)
 		for _, region := range acct.Regions() {
 			for _, repo := range region.Repositories() {
 				a.Counts.Repositories++
@@ -443,19 +443,4 @@ func (a *Analysis) validateIAM(m *estate.IAM) {
 func DistinctGaps(gaps []estate.Gap) []estate.Gap {
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].String() < gaps[j].String() })
 	return slices.CompactFunc(gaps, func(a, b estate.Gap) bool { return a.String() == b.String() })
-}
-
-// governingRCPs compiles the RCPs that govern the account's resources:
-// none for the management account (AWS Organizations User Guide, "Resource
-// control policies (RCPs)": RCPs do not affect resources in the management
-// account).
-func governingRCPs(acct *estate.Account) []*eval.Policy {
-	if acct.Management {
-		return nil
-	}
-	var out []*eval.Policy
-	for _, p := range acct.RCPs {
-		out = append(out, eval.Compile(p.Name, p.Doc))
-	}
-	return out
 }

@@ -143,7 +143,6 @@ func InlineIgnores(ignores []estate.Ignore) ([]Suppression, error) {
 			errs = append(errs, &policy.Error{Pos: ig.Pos, Msg: fmt.Sprintf("ecrguard:ignore %s has no reason; write why the finding is accepted after the rule id", ig.Rule)})
 			continue
 		}
-		ig := ig
 		out = append(out, Suppression{Rule: ig.Rule, Reason: strings.TrimSpace(ig.Reason), Pos: ig.Pos, Inline: &ig})
 	}
 	if len(errs) > 0 {

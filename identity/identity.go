@@ -200,11 +200,7 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 	for _, p := range acct.SCPs {
 		m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
 	}
-	if !acct.Management {
-		for _, p := range acct.RCPs {
-			m.RCPs = append(m.RCPs, eval.Compile(p.Name, p.Doc))
-		}
-	}
+	m.RCPs = GoverningRCPs(acct)
 	for _, r := range acct.Regions() {
 		m.Regions = append(m.Regions, r.Name)
 		if r.Registry.PolicyState == estate.HasPolicy && r.Registry.Policy.Doc != nil {
@@ -727,4 +723,19 @@ func (m *Model) addOwned(p *estate.Policy) bool {
 	pr.caller = eval.Principal{Type: typ, ARN: p.Owner, Account: m.Account}
 	m.Principals = append(m.Principals, pr)
 	return true
+}
+
+// GoverningRCPs returns the RCPs over acct's resources, compiled, one per
+// level: none for the organization's management account (AWS Organizations
+// User Guide, "Resource control policies (RCPs)": RCPs do not affect
+// resources in the management account).
+func GoverningRCPs(acct *estate.Account) []*eval.Policy {
+	if acct.Management {
+		return nil
+	}
+	var out []*eval.Policy
+	for _, p := range acct.RCPs {
+		out = append(out, eval.Compile(p.Name, p.Doc))
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package source
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/internal/textenc"
@@ -53,10 +52,7 @@ func (d Deployment) Options(account, region string) (Options, error) {
 	}
 	params := map[string]string{}
 	for _, name := range d.ParamFiles {
-		data, err := os.ReadFile(name)
-		if err == nil {
-			data, err = textenc.Decode(data)
-		}
+		data, err := textenc.ReadFile(name)
 		if err != nil {
 			return Options{}, fmt.Errorf("--parameters-file: %w", err)
 		}

@@ -788,12 +788,6 @@ func stepEnv(t *testing.T, s actionStep, values map[string]string, extra ...stri
 	return append(env, extra...)
 }
 
-// TestActionRuns runs the action's scan step in bash as GitHub Actions
-// would, with ecrguard on the PATH, on two files of the examples (given on
-// two lines), then its last step with the exit code the scan step wrote:
-// the log gets the report in the format asked, the SARIF file is written
-// where the upload step reads it, and the job fails by ecrguard's exit
-// code.
 // distRuns reports whether the distribution tests run what they check
 // (the action's steps, the hook, the Dockerfile's build): when
 // ECRGUARD_DIST=1, as .ci/run sets it. Each run starts processes of the
@@ -808,6 +802,12 @@ func distRuns(t *testing.T) bool {
 	return true
 }
 
+// TestActionRuns runs the action's scan step in bash as GitHub Actions
+// would, with ecrguard on the PATH, on two files of the examples (given on
+// two lines), then its last step with the exit code the scan step wrote:
+// the log gets the report in the format asked, the SARIF file is written
+// where the upload step reads it, and the job fails by ecrguard's exit
+// code.
 func TestActionRuns(t *testing.T) {
 	t.Parallel()
 	if !distRuns(t) {

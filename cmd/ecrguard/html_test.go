@@ -310,7 +310,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if browser.err != nil {
 		t.Fatal(browser.err)
 	}
-	doms, png, abs := browser.doms, browser.png, browser.png
+	doms, png := browser.doms, browser.png
 	dom := doms["report"]
 
 	t.Run("map", func(t *testing.T) {
@@ -353,7 +353,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) || len(data) < 10_000 {
 			t.Fatalf("%s is not a screenshot (%d bytes)", png, len(data))
 		}
-		t.Logf("screenshot of the demo report: %s", abs)
+		t.Logf("screenshot of the demo report: %s", png)
 		if *update {
 			if err := os.WriteFile(filepath.Join("..", "..", "docs", "example-report.png"), data, 0o644); err != nil {
 				t.Fatal(err)

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/pflag"
 
-	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/source"
 )
 
@@ -17,14 +14,4 @@ func addDeploymentFlags(f *pflag.FlagSet, d *source.Deployment) {
 	f.StringVar(&d.Workspace, "workspace", "", "Terraform: the workspace deployed to, the value of terraform.workspace (default: unknown)")
 	f.StringArrayVar(&d.Params, "parameter", nil, "CloudFormation: set a template parameter, KEY=VALUE (repeatable; wins over --parameters-file)")
 	f.StringArrayVar(&d.ParamFiles, "parameters-file", nil, "CloudFormation: read parameter values from a file as aws cloudformation deploy --parameter-overrides or create-stack --parameters take it (repeatable)")
-}
-
-// readText reads a file named on the command line as UTF-8: a byte-order
-// mark or UTF-16 is decoded (textenc), as in every input.
-func readText(name string) ([]byte, error) {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	return textenc.Decode(data)
 }

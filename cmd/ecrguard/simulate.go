@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/source/file"
 )
@@ -137,7 +138,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		*slot.dst = pol[0]
 	}
 	if o.contextFile != "" {
-		if req.ContextJSON, err = readText(o.contextFile); err != nil {
+		if req.ContextJSON, err = textenc.ReadFile(o.contextFile); err != nil {
 			return inputError(err)
 		}
 		req.ContextFile = o.contextFile

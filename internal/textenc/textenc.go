@@ -8,6 +8,7 @@ package textenc
 import (
 	"bytes"
 	"errors"
+	"os"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -60,4 +61,14 @@ func decodeUTF16(data []byte, bigEndian bool) ([]byte, error) {
 		out = utf8.AppendRune(out, r)
 	}
 	return out, nil
+}
+
+// ReadFile reads the file name as UTF-8 text: a byte-order mark or UTF-16
+// is decoded (Decode), as in every input ecrguard reads.
+func ReadFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(data)
 }

@@ -2,7 +2,6 @@ package file
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -55,19 +54,17 @@ func (l *Reader) creationTemplate(in *input, o *object, acct, region string) {
 			o.fail(a.Off, "%s.appliedFor[%d]: expected a string (%s, %s or %s), got %s", o.what, j, estate.ForPullThroughCache, estate.ForReplication, estate.ForCreateOnPush, describe(a))
 			break
 		}
-		if !slices.Contains(applied, a.Text) {
-			applied = append(applied, a.Text)
-		}
+		applied = append(applied, a.Text)
 	}
 	text := o.typed("repositoryPolicy", false, jsonpos.String, "the policy document as a JSON string")
 	if o.err != nil {
 		l.gapFor(in, estate.GapInvalidInput, o.err, acct, region, "")
 		return
 	}
-	slices.Sort(applied)
 	one := estate.New()
 	t := one.Account(acct).Region(region).Template(prefix)
-	t.AppliedFor, t.Source = applied, in.pos(o.n.Off)
+	t.AddAppliedFor(applied...)
+	t.Source = in.pos(o.n.Off)
 	switch {
 	case text == nil || strings.TrimSpace(text.Text) == "":
 		// The template gives the repositories it creates no policy.
