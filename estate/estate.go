@@ -171,6 +171,20 @@ func (a *Account) PublicRepository(name string) *PublicRepository {
 	return p
 }
 
+// AddSCPLevel records p as the next level of SCPs over the account, and
+// that they were read.
+func (a *Account) AddSCPLevel(p *Policy) {
+	a.SCPs = append(a.SCPs, p)
+	a.SCPsKnown = true
+}
+
+// AddRCPLevel records p as the next level of RCPs over the account, and
+// that they were read.
+func (a *Account) AddRCPLevel(p *Policy) {
+	a.RCPs = append(a.RCPs, p)
+	a.RCPsKnown = true
+}
+
 // Region returns the account's region name, creating it.
 func (a *Account) Region(name string) *Region {
 	if name == "" {

@@ -47,10 +47,8 @@ func (b *cfnBuilder) orgPolicy(r *resource) {
 	}
 	a := t.est.Account(t.account)
 	if label == "RCP" {
-		a.RCPs = append(a.RCPs, p)
-		a.RCPsKnown = true
+		a.AddRCPLevel(p)
 		return
 	}
-	a.SCPs = append(a.SCPs, estate.WithFullAWSAccess(p, r.pos))
-	a.SCPsKnown = true
+	a.AddSCPLevel(estate.WithFullAWSAccess(p, r.pos))
 }

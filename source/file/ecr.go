@@ -50,10 +50,11 @@ func (l *Reader) encodedPolicy(in *input) {
 // rawPolicyDoc files doc, the policy document of a raw policy file.
 func (l *Reader) rawPolicyDoc(in *input, doc *policy.Document) {
 	base := path.Base(in.name)
-	switch {
-	case orgFolderOf(in.name) != nil:
-		k := orgFolderOf(in.name)
+	if k := orgFolderOf(in.name); k != nil {
 		l.addOrgPolicy(in, k, doc, k.label+" "+in.name)
+		return
+	}
+	switch {
 	case isRegistryPolicyName(base):
 		if l.opts.Account == "" {
 			l.gap(estate.Gap{Source: in.name, Pos: doc.Pos, Code: estate.GapNoAccount, Region: l.opts.region(),

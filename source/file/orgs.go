@@ -187,16 +187,14 @@ func (l *Reader) finishOrgs() {
 		}
 		acct := l.est.Account(l.opts.Account)
 		if k == rcpKind {
-			acct.RCPs = append(acct.RCPs, p)
-			acct.RCPsKnown = true
+			acct.AddRCPLevel(p)
 			continue
 		}
 		if !hasAllow(p.Doc) {
 			p = estate.WithFullAWSAccess(p, p.Source)
 			l.note(docs[0].file, fmt.Sprintf("no SCP at %s allows anything: ecrguard assumes AWS's FullAWSAccess is attached there, as AWS attaches it by default (without an Allow at a level every request is denied); give the level's Allow SCPs to judge it as it is", where))
 		}
-		acct.SCPs = append(acct.SCPs, p)
-		acct.SCPsKnown = true
+		acct.AddSCPLevel(p)
 	}
 	l.orgs = nil
 }

@@ -69,12 +69,10 @@ func (b *builder) orgAttachment(r rsrc) {
 	}
 	a := b.est.Account(b.account)
 	if typ.text == typeRCP {
-		a.RCPs = append(a.RCPs, p)
-		a.RCPsKnown = true
+		a.AddRCPLevel(p)
 		return
 	}
-	a.SCPs = append(a.SCPs, estate.WithFullAWSAccess(p, r.obj.pos()))
-	a.SCPsKnown = true
+	a.AddSCPLevel(estate.WithFullAWSAccess(p, r.obj.pos()))
 }
 
 // attachedHere reports whether the attachment r targets the scanned
