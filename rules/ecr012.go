@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
@@ -38,7 +39,7 @@ var ecr012 = Rule{
 
 // publicChanges are the ecr-public repository actions that change a
 // public repository: access level Write or Permissions management.
-func publicChanges() catalog.ActionSet {
+var publicChanges = sync.OnceValue(func() catalog.ActionSet {
 	cat := catalog.Default()
 	var s catalog.ActionSet
 	cat.PublicRepositorySet().Each(func(i int) {
@@ -47,7 +48,7 @@ func publicChanges() catalog.ActionSet {
 		}
 	})
 	return s
-}
+})
 
 func checkECR012(r Rule, a *analysis.Analysis) []Finding {
 	changes := publicChanges()

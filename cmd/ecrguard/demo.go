@@ -35,7 +35,7 @@ It exits like scan: 1 because the estate has findings at or above high.`,
 }
 
 func runDemo(ctx context.Context, stdout, stderr io.Writer, o *outputOptions) error {
-	if _, _, _, err := o.check(); err != nil {
+	if _, err := o.check(); err != nil {
 		return err
 	}
 	data, err := examples.FS.ReadFile(examples.Config)

@@ -150,10 +150,8 @@ type outputOptions struct {
 	showSuppressed bool
 	noColor        bool
 	detail         bool
-	// severity, rule and skipRule are --severity, --rule and --skip-rule,
-	// read by check into selection.
+	// severity, rule and skipRule are --severity, --rule and --skip-rule.
 	severity, rule, skipRule string
-	selection                rules.Selection
 }
 
 // selectionHelp explains --severity, --rule and --skip-rule in the help of
@@ -185,40 +183,50 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	}
 }
 
+// checked are the output flags, parsed.
+type checked struct {
+	format report.Format
+	// failOn is --fail-on; none is --fail-on none.
+	failOn    rules.Severity
+	none      bool
+	selection rules.Selection
+}
+
 // check validates the output flags before any work is done.
-func (o *outputOptions) check() (report.Format, rules.Severity, bool, error) {
-	format, err := report.ParseFormat(o.format)
-	if err != nil {
-		return "", 0, false, usageError("--format: %v", err)
+func (o *outputOptions) check() (checked, error) {
+	var c checked
+	var err error
+	if c.format, err = report.ParseFormat(o.format); err != nil {
+		return c, usageError("--format: %v", err)
 	}
 	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
-		return "", 0, false, err
+		return c, err
 	}
-	if o.selection, err = rules.ParseSelection(o.severity, o.rule, o.skipRule); err != nil {
-		return "", 0, false, usageError("%v", err)
+	if c.selection, err = rules.ParseSelection(o.severity, o.rule, o.skipRule); err != nil {
+		return c, usageError("%v", err)
 	}
 	if o.failOn == "none" {
-		return format, 0, true, nil
+		c.none = true
+		return c, nil
 	}
-	sev, err := rules.ParseSeverity(o.failOn)
-	if err != nil {
-		return "", 0, false, usageError("--fail-on: %v (or none)", err)
+	if c.failOn, err = rules.ParseSeverity(o.failOn); err != nil {
+		return c, usageError("--fail-on: %v (or none)", err)
 	}
-	return format, sev, false, nil
+	return c, nil
 }
 
 // finish applies the config to the result, writes the report and the
 // fixes, and returns the documented exit code.
 // Stale ignores are warned about on stderr.
 func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg *config.Config) error {
-	format, failOn, none, err := o.check()
+	c, err := o.check()
 	if err != nil {
 		return err
 	}
 	for _, w := range cfg.Apply(res) {
 		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
 	}
-	res.Select(o.selection)
+	res.Select(c.selection)
 	w := stdout
 	color := false
 	if o.output != "" {
@@ -235,7 +243,7 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	if o.output == "" {
 		width = terminalWidth(stdout)
 	}
-	if err := report.Write(w, format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: trust(cfg)}); err != nil {
+	if err := report.Write(w, c.format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: trust(cfg)}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
@@ -243,7 +251,7 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 			return inputError(err)
 		}
 	}
-	if code := res.ExitCodeWithGaps(failOn, none, o.gapsExitCode); code != rules.ExitOK {
+	if code := res.ExitCodeWithGaps(c.failOn, c.none, o.gapsExitCode); code != rules.ExitOK {
 		return exitWith(code)
 	}
 	return nil
@@ -418,7 +426,7 @@ decide).`,
 }
 
 func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, paths []string) error {
-	if _, _, _, err := o.check(); err != nil {
+	if _, err := o.check(); err != nil {
 		return err
 	}
 	if err := o.checkMode(paths); err != nil {
