@@ -3,6 +3,7 @@ package livetest
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net"
@@ -35,9 +36,15 @@ type MotoServer struct {
 	logs *syncBuffer
 }
 
-// StartMoto starts `python3 -m moto.server` on a free loopback port, with
-// AWS managed policies loaded (MOTO_IAM_LOAD_MANAGED_POLICIES=true), and
-// waits until it answers. An error wrapping ErrNoMoto means python3 or moto
+// motoServerPy runs moto.server with AWS managed policies in the default
+// account only (see its doc string); .ci/run starts it too.
+//
+//go:embed motoserver.py
+var motoServerPy string
+
+// StartMoto starts moto's server (motoserver.py) on a free loopback port,
+// with AWS managed policies loaded into the default account, and waits
+// until it answers. An error wrapping ErrNoMoto means python3 or moto
 // is missing.
 func StartMoto() (*MotoServer, error) {
 	python, err := exec.LookPath("python3")
@@ -52,8 +59,7 @@ func StartMoto() (*MotoServer, error) {
 		return nil, fmt.Errorf("no free port: %w", err)
 	}
 	s := &MotoServer{URL: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &syncBuffer{}}
-	s.cmd = exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	s.cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	s.cmd = exec.Command(python, "-c", motoServerPy, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: cannot start moto: %v", ErrNoMoto, err)
