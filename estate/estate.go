@@ -546,6 +546,25 @@ type Policy struct {
 	// Snapshots store it, so that a policy read back from a snapshot parses
 	// to the same Doc, positions included.
 	Text string
+	// Insert is where statements can be added to the policy in the file
+	// that defines it (Terraform, CloudFormation), so that a fix is shown
+	// and written as an edit of that file; nil when the reader cannot say
+	// (raw and AWS CLI files, snapshots, plans, a policy the file builds
+	// from parts).
+	Insert *StatementInsert
+}
+
+// StatementInsert is a place in an input file where statements can be
+// added to a policy's Statement list, and how to write them there.
+type StatementInsert struct {
+	// File is the file, named as in policy.Pos.File; Offset is the byte
+	// offset in it where the text goes.
+	File   string
+	Offset int
+	// Render writes statements as the text to insert at Offset: in the
+	// file's syntax (JSON, YAML, HCL), indented as the statements around
+	// it, with any separator the list needs.
+	Render func(stmts []*policy.Statement) (string, error)
 }
 
 // Gap is something that could not be read or evaluated.
