@@ -293,6 +293,9 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	} else if !complete {
 		unproven = "the owner account's requests combine into more contexts than ecrguard tries, so it could not prove that the guards deny none of them"
 	}
+	if unproven == "" {
+		unproven = UnsupportedAllow(doc.Statements)
+	}
 	// The analysis ran on the document itself; its encoding decodes to the
 	// same document (TestFixJSONDecodesToTheVerifiedPolicy).
 	text, err := policy.Marshal(&doc)
@@ -300,6 +303,24 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 		return nil, err
 	}
 	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: outsiderActions(after), Unproven: unproven}, nil
+}
+
+// UnsupportedAllow says why a fix that keeps the statements cannot be
+// applied when one of them combines Allow with NotPrincipal (IAM User
+// Guide, "AWS JSON policy elements: NotPrincipal": "NotPrincipal must be
+// used with "Effect":"Deny". Using it with "Effect":"Allow" is not
+// supported"): the fixed policy would be reported again, as ECR011. Its
+// rewrite, the Principal "*" with an aws:PrincipalArn condition the same
+// page recommends, is a wildcard behind a condition (ECR002), and naming
+// the principals it should allow is the owner's choice: ecrguard leaves it
+// to them. "" when no statement does.
+func UnsupportedAllow(stmts []*policy.Statement) string {
+	for _, s := range stmts {
+		if s.Effect == policy.Allow && s.NotPrincipal != nil {
+			return fmt.Sprintf("statement %q combines Allow with NotPrincipal, which IAM does not support, and a fix that keeps it would be reported again (ECR011); replace NotPrincipal with a Principal naming who should have access, then scan again", s.Label())
+		}
+	}
+	return ""
 }
 
 func versionName(v string) string {

@@ -72,6 +72,20 @@ func Encode(doc *Document, o EncodeOptions) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// EncodeStatement encodes one statement as Marshal writes it inside a
+// document, its lines after the first indented by indent: what a fix adds
+// to a policy written in a file (JSON, or YAML read from it).
+func EncodeStatement(s *Statement, indent string) ([]byte, error) {
+	var b bytes.Buffer
+	e := encoder{}
+	fields := orderedObject(e.statementFields(s))
+	if e.err != nil {
+		return nil, e.err
+	}
+	writeIndented(&b, fields, indent)
+	return b.Bytes(), nil
+}
+
 // encoder turns statements into ordered values, and keeps the first
 // value that an exact encoding cannot write.
 type encoder struct {

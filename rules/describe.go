@@ -432,23 +432,50 @@ func fileSafe(name string) string {
 	return strings.ReplaceAll(name, "/", "-")
 }
 
-// applyCommand is the AWS CLI command that installs a fixed policy.
+// applyCommand is the AWS CLI command that installs a fixed policy, each
+// argument quoted for a POSIX shell where it needs to be.
 func applyCommand(t exposure.Target) string {
+	q := ShellQuote
+	file := q("file://" + fixFileName(t))
 	switch t.Kind {
 	case exposure.Registry:
-		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text file://%s", t.Region, fixFileName(t))
+		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text %s", q(t.Region), file)
 	case exposure.Template:
-		return fmt.Sprintf("aws ecr update-repository-creation-template --region %s --prefix %s --repository-policy file://%s", t.Region, t.Prefix, fixFileName(t))
+		return fmt.Sprintf("aws ecr update-repository-creation-template --region %s --prefix %s --repository-policy %s", q(t.Region), q(t.Prefix), file)
 	case exposure.Public:
-		return fmt.Sprintf("aws ecr-public set-repository-policy --region %s --repository-name %s --policy-text file://%s", t.Region, t.Repository, fixFileName(t))
+		return fmt.Sprintf("aws ecr-public set-repository-policy --region %s --repository-name %s --policy-text %s", q(t.Region), q(t.Repository), file)
 	}
-	return fmt.Sprintf("aws ecr set-repository-policy --region %s --repository-name %s --policy-text file://%s", t.Region, t.Repository, fixFileName(t))
+	return fmt.Sprintf("aws ecr set-repository-policy --region %s --repository-name %s --policy-text %s", q(t.Region), q(t.Repository), file)
+}
+
+// ShellQuote quotes s as one word of a POSIX shell: as it is when every
+// character is one no shell treats specially, else in single quotes, a
+// single quote in it written '\''.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// applyPhrase says how to put a changed policy of x in place: "apply it
+// with `aws ecr ...`", or, for a policy an input file defines in a place
+// ecrguard can edit (Terraform, CloudFormation), "change it in FILE and
+// deploy it".
+func applyPhrase(x *analysis.ExposureItem) string {
+	if x.Policy != nil && x.Policy.Insert != nil {
+		return "change it in " + x.Policy.Insert.File + " and deploy it"
+	}
+	return "apply it with `" + applyCommand(x.Target) + "`"
 }
 
 // provenFix describes the fix ecrguard built and verified for an item.
 func provenFix(x *analysis.ExposureItem) string {
 	if x.Fix == nil {
 		return ""
+	}
+	if u := x.Fix.Unproven; u != "" && u == exposure.UnsupportedAllow(x.Fix.Doc.Statements) {
+		return " ecrguard wrote no fix: " + u + "."
 	}
 	if x.Fix.Unproven != "" {
 		return fmt.Sprintf(" ecrguard wrote no fix: the guard that closes this (%s) is not proven safe for %s: %s; change the statements by hand.",
@@ -457,7 +484,11 @@ func provenFix(x *analysis.ExposureItem) string {
 	if !x.Fix.Closed() {
 		return fmt.Sprintf(" ecrguard could not build a guard that closes everything (still open: %s); change the statements by hand.", describeActions(x.Fix.After, catalog.ActionSet{}))
 	}
-	return fmt.Sprintf(" Proven fix: append %s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy: nothing is open to outsiders and nothing is taken from %s (`--fix-dir DIR` writes it to DIR/%s).",
+	if x.Policy != nil && x.Policy.Insert != nil {
+		return fmt.Sprintf(provenMark+"%s, a Deny for whoever is outside the zone of trust, to the policy in %s; ecrguard analysed the fixed policy: nothing is open to outsiders and nothing is taken from %s.",
+			joinAnd(quoteAll(x.Fix.Added)), x.Policy.Insert.File, accountName(x.Target.Account))
+	}
+	return fmt.Sprintf(provenMark+"%s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy: nothing is open to outsiders and nothing is taken from %s (`--fix-dir DIR` writes it to DIR/%s).",
 		joinAnd(quoteAll(x.Fix.Added)), accountName(x.Target.Account), fixFileName(x.Target))
 }
 

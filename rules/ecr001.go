@@ -70,8 +70,8 @@ func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 		} else if len(f.Conditions) > 0 {
 			f.Message += " The conditions restrict nothing an outsider cannot satisfy."
 		}
-		f.Remediation = fmt.Sprintf("In %s, name only the accounts or roles that need access (instead of \"*\" or NotPrincipal), or add a condition that must hold such as %s; then apply it with `%s`.",
-			labels(stmts), zoneCondition(x.Zone), applyCommand(x.Target))
+		f.Remediation = fmt.Sprintf("In %s, name only the accounts or roles that need access (instead of \"*\" or NotPrincipal), or add a condition that must hold such as %s; then %s.",
+			labels(stmts), zoneCondition(x.Zone), applyPhrase(x))
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

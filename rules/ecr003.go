@@ -65,11 +65,11 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"
 			}
-			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and apply the policy with `%s`.",
-				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyCommand(x.Target))
+			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and %s.",
+				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyPhrase(x))
 			if who == exposure.OwnerOrgLabel {
-				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and apply the policy with `%s`.",
-					labels(stmts), applyCommand(x.Target))
+				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and %s.",
+					labels(stmts), applyPhrase(x))
 			}
 			if policy.IsPlaceholder(who) {
 				// One account, given by a value not known at scan time: it

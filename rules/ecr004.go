@@ -55,8 +55,8 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		if len(f.Actions) == 1 {
 			them = "it"
 		}
-		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover %s, such as ecr:* or ecr:*Policy) from %s, and apply the policy with `%s`.",
-			strings.Join(f.Actions, " and "), them, labels(stmts), applyCommand(x.Target))
+		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover %s, such as ecr:* or ecr:*Policy) from %s, and %s.",
+			strings.Join(f.Actions, " and "), them, labels(stmts), applyPhrase(x))
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

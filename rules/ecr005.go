@@ -66,8 +66,8 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 		f.Message = fmt.Sprintf("The registry policy in %s shares %s with principals outside the zone of trust (%s) through %s. %s",
 			x.Target.Region, describeActions(acts, catalog.ActionSet{}), strings.Join(f.Principals, ", "), labels(stmts), scope)
 		f.Message += rcpHolesOutsiders(x, acts)
-		f.Remediation = fmt.Sprintf("Limit %s to trusted accounts (or add them to trusted.accounts if they are partners), then apply it with `%s`; or remove the registry policy with `aws ecr delete-registry-policy --region %s`.",
-			labels(stmts), applyCommand(x.Target), x.Target.Region)
+		f.Remediation = fmt.Sprintf("Limit %s to trusted accounts (or add them to trusted.accounts if they are partners), then %s; or remove the registry policy with `aws ecr delete-registry-policy --region %s`.",
+			labels(stmts), applyPhrase(x), x.Target.Region)
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

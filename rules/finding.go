@@ -140,9 +140,27 @@ type FixFile struct {
 	// Name is the file name the fix is written to (app-policy.json).
 	Name string
 	JSON []byte
-	// Command applies it with the AWS CLI.
+	// Command applies it with the AWS CLI, its arguments quoted for a
+	// POSIX shell; "" for a policy a Terraform or CloudFormation file
+	// defines, which is fixed in that file (Edit).
 	Command string
+	// Edit is, for a policy an input file defines (estate.Policy.Insert),
+	// the fix as an edit of that file, proven by ProveEdits; nil until
+	// then, or when NoEdit says why there is none.
+	Edit   *Edit
+	NoEdit string
+	// insert and added are the place in the file and the statements the
+	// fix adds, for ProveEdits.
+	insert *estate.StatementInsert
+	added  []*policy.Statement
+	// source is the file the edit was made to, as ProveEdits read it.
+	source []byte
 }
+
+// InFile reports whether the fix is one to make in the input file that
+// defines the policy (Terraform, CloudFormation) rather than with the AWS
+// CLI.
+func (f *FixFile) InFile() bool { return f.insert != nil }
 
 // Sort orders findings and gaps deterministically: by severity (highest
 // first), rule, resource, source, then message.
@@ -230,16 +248,26 @@ func (r *Result) ExitCodeWithGaps(failOn Severity, none bool, gaps int) int {
 	return ExitOK
 }
 
-// WriteFixes writes every fix of r into dir, creating it, each as its
-// FixFile.Name.
+// WriteFixes writes the fixes of r into dir, creating it: each fixed
+// policy of a raw or AWS CLI input as its FixFile.Name, and each input file
+// that proven edits change (ProveEdits), with all of them, at its
+// Edit.Path. A fix to make in a file that has no proven edit is not
+// written.
 func (r *Result) WriteFixes(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range r.Fixes {
-		if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
-			return err
+	var edits []*candidate
+	for i := range r.Fixes {
+		f := &r.Fixes[i]
+		switch {
+		case f.Edit != nil:
+			edits = append(edits, &candidate{fix: f})
+		case !f.InFile():
+			if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return writeEdits(dir, edits)
 }

@@ -124,7 +124,7 @@ func Check(a *analysis.Analysis) *Result {
 	res.Gaps = append(res.Gaps, analysis.DistinctGaps(searchGaps)...)
 	for _, x := range slices.Concat(a.Exposure, a.Public) {
 		if x.Fix != nil && x.Fix.Proven() {
-			res.Fixes = append(res.Fixes, FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON, Command: applyCommand(x.Target)})
+			res.Fixes = append(res.Fixes, newFixFile(x))
 		}
 	}
 	res.Sort()

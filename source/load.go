@@ -49,6 +49,10 @@ type Options struct {
 	CloudFormation cloudformation.Options
 	// Stdin is what the path "-" reads (LoadPaths); nil reads nothing.
 	Stdin io.Reader
+	// Overlay holds contents that replace those of input files, by the
+	// name positions give the file: a fix proven by reading the inputs
+	// again with the file it edits (rules.Result.ProveEdits).
+	Overlay map[string][]byte
 }
 
 // Load walks each root (a file or a folder of fsys, in fs.ValidPath form:
@@ -98,6 +102,7 @@ const ownerNote = "the account some Terraform or CloudFormation resources deploy
 // load reads roots; names is the file system in which the names users see
 // (file.File.Name) are paths, for Terraform modules.
 func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*estate.Estate, error) {
+	names, roots = overlaid(names, roots, opts.Overlay)
 	reader := file.NewReader(ctx, file.Options{Account: opts.Account, Region: opts.Region})
 	var r router
 	jsonFiles, walked, err := reader.WalkAll(roots, r.route)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
@@ -461,7 +463,28 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 	s := cfg.Settings()
 	s.At = at
 	res := rules.Run(est, s)
+	if !o.live {
+		res.ProveEdits(o.inputs(ctx, paths, cfg, s))
+	}
 	return o.finish(stdout, stderr, res, cfg)
+}
+
+// inputs are the inputs readPaths read, for proving fixes as edits of
+// them: read again with the same options, the edited files in place of
+// theirs. Standard input is not read twice.
+func (o *inputOptions) inputs(ctx context.Context, paths []string, cfg *config.Config, s analysis.Settings) rules.Inputs {
+	load := func(overlay map[string][]byte) (*estate.Estate, error) {
+		if slices.Contains(paths, source.Stdin) {
+			return nil, fmt.Errorf("standard input (%s) cannot be read a second time", source.Stdin)
+		}
+		opts, err := o.deploy.Options(cfg.Account, cfg.Region)
+		if err != nil {
+			return nil, err
+		}
+		opts.Overlay = overlay
+		return source.LoadPaths(ctx, paths, opts)
+	}
+	return rules.Inputs{ReadFile: os.ReadFile, Load: load, Settings: s}
 }
 
 // checkMode checks the flags of one mode (files, or --aws) against the

@@ -1,8 +1,12 @@
-// Package linediff finds the first line where two texts differ, for
-// messages that show a difference.
+// Package linediff compares texts line by line: the first line where two
+// differ, for messages that show a difference, and a unified diff, for
+// fixes shown as edits of a file.
 package linediff
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Diff is the first line where two texts differ.
 type Diff struct {
@@ -32,4 +36,58 @@ func First(a, b string) (d Diff, ok bool) {
 		}
 	}
 	return Diff{}, false
+}
+
+// Unified is the unified diff (diff -u) of a and b, two versions of the
+// file name: one hunk from the first line that differs to the last, with
+// context lines of the same text around it; "" when the texts have the
+// same lines. A final newline is not compared.
+func Unified(name, a, b string, context int) string {
+	la, lb := lines(a), lines(b)
+	pre := 0
+	for pre < len(la) && pre < len(lb) && la[pre] == lb[pre] {
+		pre++
+	}
+	if pre == len(la) && pre == len(lb) {
+		return ""
+	}
+	suf := 0
+	for suf < len(la)-pre && suf < len(lb)-pre && la[len(la)-1-suf] == lb[len(lb)-1-suf] {
+		suf++
+	}
+	start := max(0, pre-context)
+	endA, endB := min(len(la), len(la)-suf+context), min(len(lb), len(lb)-suf+context)
+	var s strings.Builder
+	s.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
+	s.WriteString("@@ -" + hunkRange(start, endA-start) + " +" + hunkRange(start, endB-start) + " @@\n")
+	for _, l := range la[start:pre] {
+		s.WriteString(" " + l + "\n")
+	}
+	for _, l := range la[pre : len(la)-suf] {
+		s.WriteString("-" + l + "\n")
+	}
+	for _, l := range lb[pre : len(lb)-suf] {
+		s.WriteString("+" + l + "\n")
+	}
+	for _, l := range la[len(la)-suf : endA] {
+		s.WriteString(" " + l + "\n")
+	}
+	return s.String()
+}
+
+// lines splits a text into its lines, without a final empty one.
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+// hunkRange is a hunk header's range of count lines from the 0-based
+// line start: "start+1,count", or "start,0" for no lines.
+func hunkRange(start, count int) string {
+	if count == 0 {
+		return strconv.Itoa(start) + ",0"
+	}
+	return strconv.Itoa(start+1) + "," + strconv.Itoa(count)
 }

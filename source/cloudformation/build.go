@@ -245,6 +245,7 @@ func (b *cfnBuilder) registryPolicy(r *resource) {
 		return
 	}
 	if pol != nil {
+		pol.Insert = b.t.statementInsert(r.props.get("PolicyText"))
 		reg.SetPolicy(pol)
 	}
 }

@@ -46,5 +46,8 @@ func (b *cfnBuilder) setPolicy(slot *estate.PolicySlot, r *resource, prop, name,
 		slot.Policy, slot.PolicyState = nil, estate.Unread
 		return
 	}
+	if pol != nil {
+		pol.Insert = b.t.statementInsert(pn)
+	}
 	slot.SetPolicy(pol)
 }

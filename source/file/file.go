@@ -143,6 +143,10 @@ func (r Root) name(p string) string {
 	return path.Join(r.Dir, p)
 }
 
+// NameOf returns the name users see of p, a path of r.FS: the name
+// positions give the file.
+func (r Root) NameOf(p string) string { return r.name(p) }
+
 // FSRoots returns the roots of fsys named by their paths.
 func FSRoots(fsys fs.FS, paths []string) []Root {
 	roots := make([]Root, len(paths))
