@@ -450,7 +450,7 @@ func applyCommand(t exposure.Target) string {
 
 // ShellQuote quotes s as one word of a POSIX shell: as it is when every
 // character is one no shell treats specially, else in single quotes, a
-// single quote in it written '\''.
+// single quote in it written '\”.
 func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") == "" {
 		return s
@@ -458,15 +458,15 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// applyPhrase says how to put a changed policy of x in place: "apply it
-// with `aws ecr ...`", or, for a policy an input file defines in a place
-// ecrguard can edit (Terraform, CloudFormation), "change it in FILE and
-// deploy it".
-func applyPhrase(x *analysis.ExposureItem) string {
+// applyPhrase says how to put the changed policy of x (what: "it", "the
+// policy") in place: "apply it with `aws ecr ...`", or, for a policy an
+// input file defines in a place ecrguard can edit (Terraform,
+// CloudFormation), "change it in FILE and deploy it".
+func applyPhrase(x *analysis.ExposureItem, what string) string {
 	if x.Policy != nil && x.Policy.Insert != nil {
-		return "change it in " + x.Policy.Insert.File + " and deploy it"
+		return "change " + what + " in " + x.Policy.Insert.File + " and deploy it"
 	}
-	return "apply it with `" + applyCommand(x.Target) + "`"
+	return "apply " + what + " with `" + applyCommand(x.Target) + "`"
 }
 
 // provenFix describes the fix ecrguard built and verified for an item.

@@ -71,7 +71,7 @@ func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 			f.Message += " The conditions restrict nothing an outsider cannot satisfy."
 		}
 		f.Remediation = fmt.Sprintf("In %s, name only the accounts or roles that need access (instead of \"*\" or NotPrincipal), or add a condition that must hold such as %s; then %s.",
-			labels(stmts), zoneCondition(x.Zone), applyPhrase(x))
+			labels(stmts), zoneCondition(x.Zone), applyPhrase(x, "it"))
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

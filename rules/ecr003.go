@@ -66,10 +66,10 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				trust = "trusted.org_ids or trusted.org_paths"
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and %s.",
-				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyPhrase(x))
+				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyPhrase(x, "the policy"))
 			if who == exposure.OwnerOrgLabel {
 				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and %s.",
-					labels(stmts), applyPhrase(x))
+					labels(stmts), applyPhrase(x, "the policy"))
 			}
 			if policy.IsPlaceholder(who) {
 				// One account, given by a value not known at scan time: it

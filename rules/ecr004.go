@@ -56,7 +56,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 			them = "it"
 		}
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover %s, such as ecr:* or ecr:*Policy) from %s, and %s.",
-			strings.Join(f.Actions, " and "), them, labels(stmts), applyPhrase(x))
+			strings.Join(f.Actions, " and "), them, labels(stmts), applyPhrase(x, "the policy"))
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

@@ -67,7 +67,7 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 			x.Target.Region, describeActions(acts, catalog.ActionSet{}), strings.Join(f.Principals, ", "), labels(stmts), scope)
 		f.Message += rcpHolesOutsiders(x, acts)
 		f.Remediation = fmt.Sprintf("Limit %s to trusted accounts (or add them to trusted.accounts if they are partners), then %s; or remove the registry policy with `aws ecr delete-registry-policy --region %s`.",
-			labels(stmts), applyPhrase(x), x.Target.Region)
+			labels(stmts), applyPhrase(x, "it"), x.Target.Region)
 		f.Remediation += provenFix(x)
 		out = append(out, f)
 	}

@@ -56,7 +56,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions))
 			f.Message += rcpHoles(x, exposure.DeputyClass(svc), acc.Actions)
 			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then %s.",
-				labels(stmts), ownerValue(x.Target.Account), applyPhrase(x))
+				labels(stmts), ownerValue(x.Target.Account), applyPhrase(x, "the policy"))
 			f.Remediation += provenFix(x)
 			out = append(out, f)
 		}
