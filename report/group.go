@@ -69,6 +69,10 @@ type Entry struct {
 	Proof string
 	// Fix is the lead finding's remediation.
 	Fix string
+	// Edit is the proven edit of the input file that fixes the resource
+	// (a Terraform or CloudFormation policy), shown as a diff; nil when
+	// there is none.
+	Edit *rules.Edit
 	// Suppressed is the suppression reason when every finding of the entry
 	// is suppressed (entries do not mix suppressed and active findings
 	// when the writers group them apart).

@@ -68,6 +68,8 @@ type htmlEntry struct {
 	Conditions []string
 	Proof      string
 	Fix        string
+	// Diff is the edit of the input file that fixes the resource.
+	Diff string
 	Suppressed string
 	Frameworks []string
 	// Search is what the text filter matches besides the entry's text:
@@ -171,6 +173,7 @@ func newHTMLEntry(prefix string, e Entry) htmlEntry {
 		Proof:      e.Proof,
 		Fix:        e.Fix,
 		Suppressed: e.Suppressed,
+		Diff:       editDiff(e.Edit),
 		Frameworks: frameworkList(e.Findings[0].Frameworks),
 	}
 	if r := rowFor(e, e.Findings[0]); e.Kind == ByStatement && r.Kind != rowOther {
@@ -242,4 +245,12 @@ func entryIDs(ids []int) string {
 func cellText(col mapColumn, row mapRow, c mapCell) string {
 	return fmt.Sprintf("%s: %s on %s (%s; %s)", col.Title, strings.Join(c.Classes, ", "), row.Label,
 		c.Severity, strings.Join(c.Rules, ", "))
+}
+
+// editDiff is an edit's diff, "" for none.
+func editDiff(e *rules.Edit) string {
+	if e == nil {
+		return ""
+	}
+	return e.Diff
 }

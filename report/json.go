@@ -50,6 +50,28 @@ type jsonFinding struct {
 	Group int `json:"group"`
 	// Reason is set only on suppressed findings.
 	Reason *string `json:"suppressed_reason,omitempty"`
+	// Edit is the proven edit of the input file that fixes the finding's
+	// resource, present only for a Terraform or CloudFormation policy.
+	Edit *jsonEdit `json:"edit,omitempty"`
+}
+
+// jsonEdit is a finding's edit (docs/report-json.md).
+type jsonEdit struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Insert string `json:"insert"`
+	Diff   string `json:"diff"`
+	// Path is where --fix-dir writes the edited file, below its folder.
+	Path string `json:"path"`
+}
+
+// newJSONEdit is e in the JSON report, nil for none.
+func newJSONEdit(e *rules.Edit) *jsonEdit {
+	if e == nil {
+		return nil
+	}
+	return &jsonEdit{File: e.File, Line: e.Line, Column: e.Column, Insert: e.Text, Diff: e.Diff, Path: e.Path}
 }
 
 type jsonSource struct {
@@ -147,12 +169,14 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 	for _, f := range v.active {
 		jf := toJSONFinding(f)
 		jf.Group = groups[findingKey(f)]
+		jf.Edit = newJSONEdit(v.edits[f.Resource])
 		rep.Findings = append(rep.Findings, jf)
 	}
 	if o.ShowSuppressed {
 		for _, f := range v.suppressed {
 			jf := toJSONFinding(f)
 			jf.Group = groups[findingKey(f)]
+			jf.Edit = newJSONEdit(v.edits[f.Resource])
 			reason := f.Suppressed
 			jf.Reason = &reason
 			rep.Suppressed = append(rep.Suppressed, jf)

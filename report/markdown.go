@@ -238,6 +238,9 @@ func mdEntry(b *strings.Builder, e Entry) {
 	if n := len(e.Findings) - len(shown); n > 0 {
 		fmt.Fprintf(b, "%s of this rule, one per principal, are in the JSON report.\n\n", plural(n, "more finding", "more findings"))
 	}
+	if e.Edit != nil {
+		b.WriteString("**Edit** of `" + e.Edit.File + "`:\n\n" + mdFence("diff", e.Edit.Diff) + "\n")
+	}
 	if len(e.Actions) > mdInlineActions {
 		fmt.Fprintf(b, "<details><summary>All %d actions</summary>\n\n%s\n\n</details>\n\n", len(e.Actions), mdCodeList(e.Actions))
 	}
@@ -326,4 +329,14 @@ func mdCodeList(items []string) string {
 		out[i] = mdCode(s)
 	}
 	return strings.Join(out, ", ")
+}
+
+// mdFence is text in a fenced code block of language lang, the fence
+// longer than any run of backticks in text.
+func mdFence(lang, text string) string {
+	fence := "```"
+	for strings.Contains(text, fence) {
+		fence += "`"
+	}
+	return fence + lang + "\n" + strings.TrimSuffix(text, "\n") + "\n" + fence + "\n"
 }

@@ -155,6 +155,9 @@ type view struct {
 	suppressedEntries []Entry
 	// filter is the selection the findings went through (nil: none).
 	filter *rules.Filter
+	// edits are the proven edits of input files that fix a resource, by
+	// the resource's ARN (rules.FixFile.Edit).
+	edits map[string]*rules.Edit
 }
 
 // filterText is the sentence every format prints when a selection left
@@ -183,7 +186,12 @@ func prepare(r *rules.Result) *view {
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
-	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts(), filter: r.Filter}
+	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts(), filter: r.Filter, edits: map[string]*rules.Edit{}}
+	for _, f := range r.Fixes {
+		if f.Edit != nil {
+			v.edits[f.Resource] = f.Edit
+		}
+	}
 	detached := map[string]bool{}
 	for _, f := range c.Findings {
 		if _, ok := rules.DetachedPolicy(f.Resource); ok && f.Suppressed == "" {
@@ -199,6 +207,13 @@ func prepare(r *rules.Result) *view {
 	v.suppressedEntries = Group(v.suppressed)
 	for i := range v.suppressedEntries {
 		v.suppressedEntries[i].ID += len(v.entries)
+	}
+	for _, es := range [][]Entry{v.entries, v.suppressedEntries} {
+		for i := range es {
+			if es[i].Resource != "" {
+				es[i].Edit = v.edits[es[i].Resource]
+			}
+		}
 	}
 	v.detached = len(detached)
 	return v

@@ -159,11 +159,12 @@ func buildSARIF(v *view, o Options) *sarif.Report {
 		addSARIFRule(run, r)
 	}
 	for _, f := range v.active {
-		addSARIFResult(run, f)
+		addSARIFFix(addSARIFResult(run, f), v.edits[f.Resource])
 	}
 	if o.ShowSuppressed {
 		for _, f := range v.suppressed {
 			res := addSARIFResult(run, f)
+			addSARIFFix(res, v.edits[f.Resource])
 			// SARIF's kinds: inSource for an ignore written in the input,
 			// external for the config and .ecrguardignore.
 			kind := "external"
@@ -236,6 +237,20 @@ func helpURI(p string) string {
 		return p
 	}
 	return docsBase + strings.TrimPrefix(p, "/")
+}
+
+// addSARIFFix gives res the edit that fixes its resource (none when e is
+// nil): one replacement that deletes nothing and inserts the statements at
+// their place.
+func addSARIFFix(res *sarif.Result, e *rules.Edit) {
+	if e == nil {
+		return
+	}
+	at := sarif.NewRegion().WithStartLine(e.Line).WithStartColumn(e.Column).WithEndLine(e.Line).WithEndColumn(e.Column)
+	change := sarif.NewArtifactChange().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(e.File))).
+		AddReplacement(sarif.NewReplacement().WithDeletedRegion(at).WithInsertedContent(sarif.NewArtifactContent().WithText(e.Text)))
+	res.AddFixe(sarif.NewFix().WithDescription(sarif.NewTextMessage("Add ecrguard's guard statements to the policy (proven by scanning the edited file again).")).AddArtifactChange(change))
 }
 
 func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {

@@ -343,7 +343,15 @@ func (t *tableWriter) entry(e Entry, detail bool) {
 	if n := len(e.Findings) - len(shown); n > 0 {
 		t.para(fmt.Sprintf("%s of this rule, one per principal, are in the JSON report.", plural(n, "more finding", "more findings")), 4)
 	}
+	if e.Edit != nil {
+		t.fieldLines("  edit", diffLines(e.Edit))
+	}
 	t.line("")
+}
+
+// diffLines are the lines of an edit's unified diff.
+func diffLines(e *rules.Edit) []string {
+	return strings.Split(strings.TrimSuffix(e.Diff, "\n"), "\n")
 }
 
 // ruleFiles are the files (or policies) the findings of an entry come
