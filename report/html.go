@@ -69,7 +69,7 @@ type htmlEntry struct {
 	Proof      string
 	Fix        string
 	// Diff is the edit of the input file that fixes the resource.
-	Diff string
+	Diff       string
 	Suppressed string
 	Frameworks []string
 	// Search is what the text filter matches besides the entry's text:
