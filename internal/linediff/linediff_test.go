@@ -25,3 +25,23 @@ func TestFirst(t *testing.T) {
 		})
 	}
 }
+
+func TestUnified(t *testing.T) {
+	for _, tc := range []struct {
+		name, a, b, want string
+	}{
+		{"same", "x\ny\n", "x\ny\n", ""},
+		{"insert in the middle", "1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nnew\n5\n6\n7\n8\n",
+			"--- a/f\n+++ b/f\n@@ -2,6 +2,7 @@\n 2\n 3\n 4\n+new\n 5\n 6\n 7\n"},
+		{"insert at the start", "a\nb\n", "new\na\nb\n", "--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n+new\n a\n b\n"},
+		{"append to an empty file", "", "x\n", "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+x\n"},
+		{"change a line", "a\nb\nc\n", "a\nB\nc\n", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"},
+		{"delete at the end", "a\nb\n", "a\n", "--- a/f\n+++ b/f\n@@ -1,2 +1,1 @@\n a\n-b\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Unified("f", tc.a, tc.b, 3); got != tc.want {
+				t.Errorf("Unified =\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
