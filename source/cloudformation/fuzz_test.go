@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // FuzzLoadTemplate feeds a YAML or JSON template to LoadTemplate: it must
@@ -59,6 +62,45 @@ func FuzzParseParameters(f *testing.F) {
 		}
 		if _, empty := ps[""]; empty {
 			t.Errorf("a parameter without a name from %q", data)
+		}
+	})
+}
+
+// FuzzStatementInsert reads a template and, for every resource policy
+// with an Insert, writes a statement there: the place is inside the
+// template, and the edited template reads back with the statement added
+// to that policy, never a panic. Seeds are in testdata/fuzz.
+//
+//	go test -run='^$' -fuzz=FuzzStatementInsert -fuzztime=30s ./source/cloudformation/
+func FuzzStatementInsert(f *testing.F) {
+	f.Add([]byte("Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText:\n        Statement:\n          - Sid: P\n            Effect: Allow\n            Principal: '*'\n            Action: ecr:BatchGetImage\n"))
+	f.Add([]byte(`{"Resources": {"R": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryPolicyText": {"Statement": [{"Sid": "P", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name := "t.yaml"
+		est, err := LoadTemplate(data, name, Options{Account: acct})
+		if err != nil || est.Lookup(acct) == nil {
+			return
+		}
+		for _, get := range []func(*estate.Estate) *estate.Policy{repoPolicy, registryPolicy, publicPolicy} {
+			p := get(est)
+			if p == nil || p.Insert == nil {
+				continue
+			}
+			if p.Insert.Offset < 0 || p.Insert.Offset > len(data) {
+				t.Fatalf("Insert.Offset %d outside the %d bytes", p.Insert.Offset, len(data))
+			}
+			text, err := p.Insert.Render([]*policy.Statement{guard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := string(data[:p.Insert.Offset]) + text + string(data[p.Insert.Offset:])
+			again, err := LoadTemplate([]byte(edited), name, Options{Account: acct})
+			if err != nil {
+				t.Fatalf("the edited template does not read: %v\n%s", err, edited)
+			}
+			if q := get(again); q == nil || len(q.Doc.Statements) != len(p.Doc.Statements)+1 {
+				t.Fatalf("the statement was not added to the policy:\n%s", edited)
+			}
 		}
 	})
 }
