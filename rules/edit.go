@@ -108,9 +108,9 @@ func place(src []byte, off int) (line, col int) {
 // candidate is a fix that can be shown as an edit, with what proving it
 // needs.
 type candidate struct {
-	fix    *FixFile
-	src    []byte
-	edited []byte
+	fix  *FixFile
+	src  []byte
+	edit *Edit
 }
 
 // ProveEdits turns every fix whose policy says where statements go in its
@@ -179,14 +179,14 @@ func newCandidate(f *FixFile, in Inputs) (*candidate, error) {
 	}
 	f.source = src
 	line, col := place(src, ins.Offset)
-	f.Edit = &Edit{File: ins.File, Path: EditPath(ins.File), Offset: ins.Offset, Line: line, Column: col, Text: text,
+	edit := &Edit{File: ins.File, Path: EditPath(ins.File), Offset: ins.Offset, Line: line, Column: col, Text: text,
 		Diff: linediff.Unified(ins.File, string(src), string(edited), 3)}
-	return &candidate{fix: f, src: src, edited: edited}, nil
+	return &candidate{fix: f, src: src, edit: edit}, nil
 }
 
 // prove reads the inputs with every candidate's edit applied, runs the
-// rules, and returns the candidates that fail, with their Edit removed and
-// NoEdit set; the others get NoEdit cleared.
+// rules, and returns the candidates that fail, their fix without Edit and
+// NoEdit saying why; the others' fixes get their Edit.
 func (r *Result) prove(cands []*candidate, in Inputs) []*candidate {
 	overlay, err := overlayOf(cands)
 	var a *analysis.Analysis
@@ -207,10 +207,10 @@ func (r *Result) prove(cands []*candidate, in Inputs) []*candidate {
 			why = r.verdict(c.fix, a, after)
 		}
 		if why == "" {
-			c.fix.NoEdit = ""
+			c.fix.Edit, c.fix.NoEdit = c.edit, ""
 			continue
 		}
-		c.fix.NoEdit = "ecrguard scanned the edited " + c.fix.insert.File + " again: " + why
+		c.fix.Edit, c.fix.NoEdit = nil, "ecrguard scanned the edited "+c.fix.insert.File+" again: "+why
 		failed = append(failed, c)
 	}
 	return failed
