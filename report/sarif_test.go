@@ -33,6 +33,7 @@ func TestSARIFSchema(t *testing.T) {
 		{"partial", partialResult(), Options{Version: "1.2.3"}},
 		{"empty", &rules.Result{}, Options{}},
 		{"filtered", filteredResult(), Options{}},
+		{"edit", editResult(), Options{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := write(t, SARIF, tc.result, tc.opts)
