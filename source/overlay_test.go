@@ -29,11 +29,11 @@ func TestOverlay(t *testing.T) {
 	fsys := fstest.MapFS{
 		"repositories/app.json": {Data: []byte(policy("Old"))},
 		"repositories/web.json": {Data: []byte(policy("Web"))},
-		"cfn/t.yaml":        {Data: []byte("Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: cfn\n      RepositoryPolicyText: {Statement: [{Sid: Old, Effect: Allow, Principal: '*', Action: 'ecr:BatchGetImage'}]}\n")},
+		"cfn/t.yaml":            {Data: []byte("Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: cfn\n      RepositoryPolicyText: {Statement: [{Sid: Old, Effect: Allow, Principal: '*', Action: 'ecr:BatchGetImage'}]}\n")},
 	}
 	overlay := map[string][]byte{
 		"repositories/app.json": []byte(policy("New")),
-		"cfn/t.yaml":        []byte("Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: cfn\n      RepositoryPolicyText: {Statement: [{Sid: New, Effect: Allow, Principal: '*', Action: 'ecr:BatchGetImage'}]}\n"),
+		"cfn/t.yaml":            []byte("Resources:\n  R:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: cfn\n      RepositoryPolicyText: {Statement: [{Sid: New, Effect: Allow, Principal: '*', Action: 'ecr:BatchGetImage'}]}\n"),
 	}
 	e, err := Load(context.Background(), fsys, []string{"."}, Options{Account: iacAccount, Overlay: overlay})
 	if err != nil {
