@@ -66,6 +66,9 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(granted.Intersect(x.Universe))
 			var restricts string
 			switch {
+			case !res.Public.Actions.Empty() && x.Public.Actions.Intersect(res.Public.Actions).Empty() && hasDeny(doc):
+				// A fix's guards, or Deny statements of the owner's own.
+				restricts = "nothing an outsider cannot satisfy; only the policy's Deny statements (and any resource control policies of the organization) keep outsiders out"
 			case !res.Public.Actions.Empty() && x.Public.Actions.Intersect(res.Public.Actions).Empty():
 				restricts = "nothing an outsider cannot satisfy; only the organization's resource control policies keep outsiders out (see the notes)"
 			case !res.Public.Actions.Empty():
@@ -127,4 +130,14 @@ func conditionScope(s *policy.Statement, res *exposure.Result) string {
 		s2 += ", some of which are outside the zone of trust (see ECR003)"
 	}
 	return s2
+}
+
+// hasDeny reports whether the policy has a Deny statement.
+func hasDeny(doc *policy.Document) bool {
+	for _, s := range doc.Statements {
+		if s.Effect == policy.Deny {
+			return true
+		}
+	}
+	return false
 }

@@ -207,3 +207,34 @@ func TestSpliceAndPaths(t *testing.T) {
 		t.Errorf("place = %d:%d, want 2:4 (€ one UTF-16 unit, 𝄞 two)", l, c)
 	}
 }
+
+// ECR002 judges a statement alone, so it stays on a fixed policy; it then
+// says that the policy's Deny statements (the fix's guards) keep outsiders
+// out, not resource control policies the inputs do not have.
+func TestECR002AfterTheFix(t *testing.T) {
+	est := estate.New()
+	repo := est.Account("111122223333").Region("us-east-1").Repository("app")
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+		{"Sid":"EcrguardDenyOutsideTrustZone","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`), "app.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.SetPolicy(&estate.Policy{Name: "app", Doc: doc, Source: doc.Pos})
+	res := Run(est, analysis.Settings{})
+	n := 0
+	for _, f := range res.Findings {
+		switch f.RuleID {
+		case "ECR002":
+			n++
+			if !strings.Contains(f.Message, "only the policy's Deny statements") || strings.Contains(f.Message, "see the notes") {
+				t.Errorf("ECR002 says %q", f.Message)
+			}
+		case "ECR001", "ECR003":
+			t.Errorf("the guard leaves %s: %s", f.RuleID, f.Message)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d ECR002 findings, want 1", n)
+	}
+}
