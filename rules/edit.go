@@ -351,7 +351,7 @@ func writeEdits(dir string, edits []*candidate) error {
 	for _, p := range paths {
 		cs := byPath[p]
 		for _, c := range cs {
-			c.src = cs[0].fix.source
+			c.src = c.fix.source
 		}
 		overlay, err := overlayOf(cs)
 		if err != nil {
