@@ -1,0 +1,345 @@
+package terraform
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/insert; review the diff by eye")
+
+// guardStatements are two Deny statements of the kind exposure.ProposeFix
+// appends: one for every principal outside an organization and the
+// owner's roles, naming the owner with the ${aws:ResourceAccount}
+// variable (which a template must escape), one for requests without a
+// principal account.
+func guardStatements() []*policy.Statement {
+	cond := func(op, key string, vals ...string) policy.Condition {
+		c := policy.Condition{Operator: op, Op: policy.ParseOperator(op), Key: key}
+		for _, v := range vals {
+			c.Values = append(c.Values, policy.Value{Text: v})
+		}
+		return c
+	}
+	return []*policy.Statement{
+		{
+			Sid: "EcrguardDenyOutsideTrustZone", Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
+			Action: []policy.Value{{Text: "ecr:*"}},
+			Conditions: []policy.Condition{
+				cond("StringNotEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+				cond("ArnNotLike", "aws:PrincipalArn", "arn:aws:iam::${aws:ResourceAccount}:role/ci-*", "arn:aws:iam::444455556666:root"),
+			},
+		},
+		{
+			Sid: "EcrguardDenyNoPrincipalAccount", Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
+			Action:     []policy.Value{{Text: "ecr:BatchGetImage"}, {Text: "ecr:GetDownloadUrlForLayer"}},
+			Conditions: []policy.Condition{cond("Null", "aws:PrincipalAccount", "true")},
+		},
+	}
+}
+
+func repoPolicy(name string) func(*estate.Estate) *estate.Policy {
+	return func(est *estate.Estate) *estate.Policy {
+		return est.Account(acct).Region("us-east-1").Repository(name).Policy
+	}
+}
+
+func registryPolicy(est *estate.Estate) *estate.Policy {
+	return est.Account(acct).Region("us-east-1").Registry.Policy
+}
+
+func templatePolicy(prefix string) func(*estate.Estate) *estate.Policy {
+	return func(est *estate.Estate) *estate.Policy {
+		return est.Account(acct).Region("us-east-1").Template(prefix).Policy
+	}
+}
+
+func publicPolicy(name string) func(*estate.Estate) *estate.Policy {
+	return func(est *estate.Estate) *estate.Policy {
+		return est.Account(acct).PublicRepository(name).Policy
+	}
+}
+
+// Each form of resource policy places the guards at the end of its
+// Statement list: rendered, spliced in and read again, the policy is the
+// original statements and the guards, with no gap; the edited file is a
+// golden file (testdata/insert/NAME.golden) laid out as terraform fmt
+// would.
+func TestStatementInsert(t *testing.T) {
+	const partner = `"arn:aws:iam::444455556666:root"`
+	for _, tc := range []struct {
+		name   string
+		files  map[string]string
+		policy func(*estate.Estate) *estate.Policy
+		edited string // the file the statements go into
+	}{
+		{"jsonencode", map[string]string{"main.tf": `resource "aws_ecr_repository" "app" {
+  name = "app"
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Pull"
+        Effect    = "Allow"
+        Principal = { AWS = ` + partner + ` }
+        Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      }
+    ]
+  })
+}
+`}, repoPolicy("app"), "main.tf"},
+		// A trailing comma and a comment after the last statement: the
+		// guards go on the lines after it, each with its comma.
+		{"jsonencode_trailing_comma", map[string]string{"main.tf": `resource "aws_ecr_registry_policy" "r" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Replicate"
+        Effect    = "Allow"
+        Principal = { AWS = ` + partner + ` }
+        Action    = ["ecr:ReplicateImage"]
+        Resource  = "arn:aws:ecr:us-east-1:111122223333:repository/*"
+      }, # the partner replicates into us
+    ]
+  })
+}
+`}, registryPolicy, "main.tf"},
+		// Written in a local value, the list hugging its statement.
+		{"jsonencode_local_hugging", map[string]string{"main.tf": `locals {
+  policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "ecr:BatchGetImage"
+    }]
+  }
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = jsonencode(local.policy)
+}
+`}, repoPolicy("app"), "main.tf"},
+		{"heredoc", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Pull",
+      "Effect": "Allow",
+      "Principal": {"AWS": ` + partner + `},
+      "Action": ["ecr:BatchGetImage"]
+    }
+  ]
+}
+EOF
+}
+`}, repoPolicy("app"), "main.tf"},
+		// A flush heredoc with four-space JSON hugging its statement, and
+		// an interpolation in a string.
+		{"heredoc_flush", map[string]string{"main.tf": `resource "aws_ecr_repository" "base" {
+  name = "base"
+}
+
+resource "aws_ecr_repository_creation_template" "team" {
+  prefix      = "team"
+  applied_for = ["PULL_THROUGH_CACHE"]
+  repository_policy = <<-EOT
+    {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "Pull",
+            "Effect": "Allow",
+            "Principal": {"AWS": ` + partner + `},
+            "Action": "ecr:BatchGetImage",
+            "Condition": {"StringEquals": {"aws:SourceArn": "${aws_ecr_repository.base.arn}"}}
+        }]
+    }
+  EOT
+}
+`}, templatePolicy("team"), "main.tf"},
+		{"quoted", map[string]string{"main.tf": `resource "aws_ecrpublic_repository" "tools" {
+  repository_name = "tools"
+}
+
+resource "aws_ecrpublic_repository_policy" "tools" {
+  repository_name = aws_ecrpublic_repository.tools.repository_name
+  policy          = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Pull\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"ecr-public:BatchCheckLayerAvailability\"}]}"
+}
+`}, publicPolicy("tools"), "main.tf"},
+		{"policy_document", map[string]string{"main.tf": `data "aws_iam_policy_document" "app" {
+  statement {
+    sid    = "Pull"
+    effect = "Allow"
+    principals {
+      type        = "AWS"
+      identifiers = [` + partner + `]
+    }
+    actions = ["ecr:BatchGetImage"]
+  }
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.app.json
+}
+`}, repoPolicy("app"), "main.tf"},
+		// file(): the statements go into the JSON file.
+		{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = file("policies/app.json")
+}
+`, "policies/app.json": `{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Pull",
+            "Effect": "Allow",
+            "Principal": {"AWS": ` + partner + `},
+            "Action": "ecr:BatchGetImage"
+        }
+    ]
+}
+`}, repoPolicy("app"), "policies/app.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, tc.files, Options{Account: acct})
+			pol := tc.policy(est)
+			if pol == nil || pol.Insert == nil {
+				t.Fatalf("policy %v: no Insert (gaps %v)", pol, est.Gaps)
+			}
+			if pol.Insert.File != tc.edited {
+				t.Fatalf("Insert.File = %q, want %q", pol.Insert.File, tc.edited)
+			}
+			edited := splice(t, tc.files[tc.edited], pol.Insert, guardStatements())
+			golden(t, filepath.Join("testdata", "insert", tc.name+".golden"), edited)
+			files := map[string]string{}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			files[tc.edited] = edited
+			checkAppended(t, pol, tc.policy, files, guardStatements())
+		})
+	}
+}
+
+// splice inserts stmts into src as ins says.
+func splice(t *testing.T, src string, ins *estate.StatementInsert, stmts []*policy.Statement) string {
+	t.Helper()
+	text, err := ins.Render(stmts)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	if ins.Offset < 0 || ins.Offset > len(src) {
+		t.Fatalf("Offset %d outside the file (%d bytes)", ins.Offset, len(src))
+	}
+	return src[:ins.Offset] + text + src[ins.Offset:]
+}
+
+// checkAppended reads files and checks that the policy is orig's
+// statements followed by added, with no gap.
+func checkAppended(t *testing.T, orig *estate.Policy, pick func(*estate.Estate) *estate.Policy, files map[string]string, added []*policy.Statement) {
+	t.Helper()
+	est := load(t, files, Options{Account: acct})
+	if len(est.Gaps) > 0 {
+		t.Fatalf("gaps after the edit: %v", est.Gaps)
+	}
+	got := pick(est)
+	if got == nil {
+		t.Fatal("no policy after the edit")
+	}
+	want := *orig.Doc
+	want.Statements = append(append([]*policy.Statement(nil), orig.Doc.Statements...), added...)
+	if g, w := iacdoc.Canonical(got.Doc), iacdoc.Canonical(&want); g != w {
+		t.Fatalf("after the edit the policy reads\n%s\nwant\n%s", g, w)
+	}
+	if got.Insert == nil {
+		t.Error("the edited policy has no Insert")
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update and review the diff):\n%s", path, got)
+	}
+}
+
+// A policy the reader cannot place exactly gets no Insert, never a wrong
+// one: a Statement list an expression builds, templatefile(), a data source
+// that merges other documents, a plan, JSON syntax, a decoded file.
+func TestStatementInsertNone(t *testing.T) {
+	const stmt = `{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }`
+	policyTF := func(policy string) string {
+		return "resource \"aws_ecr_repository_policy\" \"app\" {\n  repository = \"app\"\n  policy = " + policy + "\n}\n"
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+	}{
+		{"concat", map[string]string{"main.tf": policyTF(`jsonencode({ Version = "2012-10-17", Statement = concat([` + stmt + `], []) })`)}},
+		{"for", map[string]string{"main.tf": policyTF(`jsonencode({ Version = "2012-10-17", Statement = [for a in ["ecr:BatchGetImage"] : ` + strings.Replace(stmt, `"ecr:BatchGetImage"`, "a", 1) + `] })`)}},
+		{"reference", map[string]string{"main.tf": policyTF(`jsonencode({ Version = "2012-10-17", Statement = local.s })`) + "locals {\n  s = [" + stmt + "]\n}\n"}},
+		{"merge", map[string]string{"main.tf": policyTF(`jsonencode(merge({ Version = "2012-10-17" }, { Statement = [` + stmt + `] }))`)}},
+		{"one statement", map[string]string{"main.tf": policyTF(`jsonencode({ Version = "2012-10-17", Statement = ` + stmt + ` })`)}},
+		{"templatefile", map[string]string{"main.tf": policyTF(`templatefile("p.tpl", { a = "ecr:BatchGetImage" })`),
+			"p.tpl": `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "${a}"}]}`}},
+		{"interpolated list", map[string]string{"main.tf": policyTF("<<EOF\n{\"Version\": \"2012-10-17\", \"Statement\": ${jsonencode([" + stmt + "])}}\nEOF")}},
+		{"merged documents", map[string]string{"main.tf": policyTF(`data.aws_iam_policy_document.d.json`) + `data "aws_iam_policy_document" "d" {
+  source_policy_documents = [jsonencode({ Version = "2012-10-17", Statement = [` + stmt + `] })]
+}
+`}},
+		{"byte-order mark", map[string]string{"main.tf": "\ufeff" + policyTF(`jsonencode({ Version = "2012-10-17", Statement = [`+stmt+`] })`)}},
+		{"JSON syntax", map[string]string{"main.tf.json": `{"resource": {"aws_ecr_repository_policy": {"app": {"repository": "app",
+  "policy": "${jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = \"*\", Action = \"ecr:BatchGetImage\" }] })}"}}}}`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, tc.files, Options{Account: acct})
+			pol := repoPolicy("app")(est)
+			if pol == nil {
+				t.Fatalf("no policy (gaps %v)", est.Gaps)
+			}
+			if pol.Insert != nil {
+				t.Errorf("Insert = %+v, want none", pol.Insert)
+			}
+		})
+	}
+	t.Run("plan", func(t *testing.T) {
+		est, err := LoadPlan([]byte(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "aws_ecr_repository_policy.p", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "p",
+  "values": {"repository": "app", "policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"ecr:BatchGetImage\"}]}"}}]}}}`), "plan.json", Options{Account: acct})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pol := repoPolicy("app")(est); pol == nil || pol.Insert != nil {
+			t.Errorf("policy %+v: want one without Insert", pol)
+		}
+	})
+}
+
