@@ -258,26 +258,25 @@ func (in *instance) blockInsert() *estate.StatementInsert {
 	if !ok || end <= 0 || end >= len(src) || src[end] != '}' {
 		return nil
 	}
+	if !startsLine(src, end) {
+		// A block on one line holds no statement block.
+		return nil
+	}
 	indent := lineIndent(src, b.TypeRange.Start.Byte)
 	inner := indent + "  "
-	var lead, sep, tail string
-	offset := end
-	if startsLine(src, end) {
-		// On lines of their own, after a blank line.
-		offset = end - len(lineIndent(src, end))
-		if len(b.Body.Attributes)+len(b.Body.Blocks) > 0 {
-			lead = "\n"
-		}
-		lead, sep, tail = lead+inner, "\n\n"+inner, "\n"
-	} else {
-		lead, sep, tail = "\n"+inner, "\n\n"+inner, "\n"+indent
+	// On lines of their own before the closing brace, after a blank line.
+	offset := end - len(lineIndent(src, end))
+	lead := inner
+	if len(b.Body.Attributes)+len(b.Body.Blocks) > 0 {
+		lead = "\n" + inner
 	}
+	sep := "\n\n" + inner
 	return &estate.StatementInsert{File: file, Offset: offset, Render: func(stmts []*policy.Statement) (string, error) {
 		blocks, err := statementBlocks(stmts, inner)
 		if err != nil {
 			return "", err
 		}
-		return lead + strings.Join(blocks, sep) + tail, nil
+		return lead + strings.Join(blocks, sep) + "\n", nil
 	}}
 }
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
@@ -66,20 +68,19 @@ func publicPolicy(name string) func(*estate.Estate) *estate.Policy {
 	}
 }
 
-// Each form of resource policy places the guards at the end of its
-// Statement list: rendered, spliced in and read again, the policy is the
-// original statements and the guards, with no gap; the edited file is a
-// golden file (testdata/insert/NAME.golden) laid out as terraform fmt
-// would.
-func TestStatementInsert(t *testing.T) {
-	const partner = `"arn:aws:iam::444455556666:root"`
-	for _, tc := range []struct {
-		name   string
-		files  map[string]string
-		policy func(*estate.Estate) *estate.Policy
-		edited string // the file the statements go into
-	}{
-		{"jsonencode", map[string]string{"main.tf": `resource "aws_ecr_repository" "app" {
+const partner = `"arn:aws:iam::444455556666:root"`
+
+// insertForm is a module that writes a resource policy in one of the forms
+// the reader places statements in.
+type insertForm struct {
+	name   string
+	files  map[string]string
+	policy func(*estate.Estate) *estate.Policy
+	edited string // the file the statements go into
+}
+
+var insertForms = []insertForm{
+	{"jsonencode", map[string]string{"main.tf": `resource "aws_ecr_repository" "app" {
   name = "app"
 }
 
@@ -98,9 +99,9 @@ resource "aws_ecr_repository_policy" "app" {
   })
 }
 `}, repoPolicy("app"), "main.tf"},
-		// A trailing comma and a comment after the last statement: the
-		// guards go on the lines after it, each with its comma.
-		{"jsonencode_trailing_comma", map[string]string{"main.tf": `resource "aws_ecr_registry_policy" "r" {
+	// A trailing comma and a comment after the last statement: the
+	// guards go on the lines after it, each with its comma.
+	{"jsonencode_trailing_comma", map[string]string{"main.tf": `resource "aws_ecr_registry_policy" "r" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -115,8 +116,8 @@ resource "aws_ecr_repository_policy" "app" {
   })
 }
 `}, registryPolicy, "main.tf"},
-		// Written in a local value, the list hugging its statement.
-		{"jsonencode_local_hugging", map[string]string{"main.tf": `locals {
+	// Written in a local value, the list hugging its statement.
+	{"jsonencode_local_hugging", map[string]string{"main.tf": `locals {
   policy = {
     Version = "2012-10-17"
     Statement = [{
@@ -132,7 +133,7 @@ resource "aws_ecr_repository_policy" "app" {
   policy     = jsonencode(local.policy)
 }
 `}, repoPolicy("app"), "main.tf"},
-		{"heredoc", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+	{"heredoc", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
   policy     = <<EOF
 {
@@ -149,9 +150,9 @@ resource "aws_ecr_repository_policy" "app" {
 EOF
 }
 `}, repoPolicy("app"), "main.tf"},
-		// A flush heredoc with four-space JSON hugging its statement, and
-		// an interpolation in a string.
-		{"heredoc_flush", map[string]string{"main.tf": `resource "aws_ecr_repository" "base" {
+	// A flush heredoc with four-space JSON hugging its statement, and
+	// an interpolation in a string.
+	{"heredoc_flush", map[string]string{"main.tf": `resource "aws_ecr_repository" "base" {
   name = "base"
 }
 
@@ -172,7 +173,7 @@ resource "aws_ecr_repository_creation_template" "team" {
   EOT
 }
 `}, templatePolicy("team"), "main.tf"},
-		{"quoted", map[string]string{"main.tf": `resource "aws_ecrpublic_repository" "tools" {
+	{"quoted", map[string]string{"main.tf": `resource "aws_ecrpublic_repository" "tools" {
   repository_name = "tools"
 }
 
@@ -181,7 +182,7 @@ resource "aws_ecrpublic_repository_policy" "tools" {
   policy          = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Pull\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"ecr-public:BatchCheckLayerAvailability\"}]}"
 }
 `}, publicPolicy("tools"), "main.tf"},
-		{"policy_document", map[string]string{"main.tf": `data "aws_iam_policy_document" "app" {
+	{"policy_document", map[string]string{"main.tf": `data "aws_iam_policy_document" "app" {
   statement {
     sid    = "Pull"
     effect = "Allow"
@@ -198,8 +199,47 @@ resource "aws_ecr_repository_policy" "app" {
   policy     = data.aws_iam_policy_document.app.json
 }
 `}, repoPolicy("app"), "main.tf"},
-		// file(): the statements go into the JSON file.
-		{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+	// An empty list: the statements go on lines of their own.
+	{"jsonencode_empty", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+`}, repoPolicy("app"), "main.tf"},
+	// A dynamic statement block comes before the new blocks, in the
+	// order the data source reads them.
+	{"policy_document_dynamic", map[string]string{"main.tf": `data "aws_iam_policy_document" "app" {
+  dynamic "statement" {
+    for_each = toset(["ecr:BatchGetImage"])
+    content {
+      sid     = "Pull"
+      actions = [statement.value]
+      principals {
+        type        = "AWS"
+        identifiers = [` + partner + `]
+      }
+    }
+  }
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.app.json
+}
+`}, repoPolicy("app"), "main.tf"},
+	// A variable's default, in another file.
+	{"variable_default", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = var.policy
+}
+`, "variables.tf": `variable "policy" {
+  type    = string
+  default = <<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}
+EOF
+}
+`}, repoPolicy("app"), "variables.tf"},
+	// file(): the statements go into the JSON file.
+	{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
   policy     = file("policies/app.json")
 }
@@ -215,7 +255,15 @@ resource "aws_ecr_repository_policy" "app" {
     ]
 }
 `}, repoPolicy("app"), "policies/app.json"},
-	} {
+}
+
+// Each form of resource policy places the guards at the end of its
+// Statement list: rendered, spliced in and read again, the policy is the
+// original statements and the guards, with no gap; the edited file is a
+// golden file (testdata/insert/NAME.golden) laid out as terraform fmt
+// would.
+func TestStatementInsert(t *testing.T) {
+	for _, tc := range insertForms {
 		t.Run(tc.name, func(t *testing.T) {
 			est := load(t, tc.files, Options{Account: acct})
 			pol := tc.policy(est)
@@ -343,3 +391,63 @@ func TestStatementInsertNone(t *testing.T) {
 	})
 }
 
+// FuzzStatementInsert renders a statement of random strings into each form
+// and reads the module again: the policy must be the original statements
+// and the new one (when the new one is a valid statement at all), with no
+// gap and no parse error: escaping is right in every syntax.
+//
+//	go test -run='^$' -fuzz=FuzzStatementInsert -fuzztime=30s ./source/terraform/
+func FuzzStatementInsert(f *testing.F) {
+	f.Add(uint8(0), "Guard", "ecr:*", "", uint8(0), "aws:PrincipalOrgID", "o-a1b2c3d4e5")
+	f.Add(uint8(3), "x", "ecr:BatchGetImage", "arn:aws:ecr:us-east-1:${aws:ResourceAccount}:repository/*", uint8(1), "aws:PrincipalArn", "arn:aws:iam::${aws:ResourceAccount}:role/*")
+	f.Add(uint8(5), "", "ecr:*", "", uint8(2), "aws:PrincipalTag/team", "%{if x}\"quoted\" \\ back\nslash")
+	f.Add(uint8(6), "Sid", "ecr:*", "*", uint8(3), "aws:PrincipalAccount", "true")
+	f.Fuzz(func(t *testing.T, form uint8, sid, action, resource string, op uint8, key, value string) {
+		for _, s := range []string{sid, action, resource, key, value} {
+			if !utf8.ValidString(s) {
+				t.Skip("JSON writes invalid UTF-8 as U+FFFD")
+			}
+		}
+		tc := insertForms[int(form)%len(insertForms)]
+		operators := []string{"StringNotEquals", "ArnNotLike", "StringLike", "Null", "ForAllValues:StringNotLike"}
+		opName := operators[int(op)%len(operators)]
+		st := &policy.Statement{
+			Sid: "F" + strings.Map(func(r rune) rune {
+				if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+					return r
+				}
+				return -1
+			}, sid),
+			Effect: policy.Deny, Principal: &policy.Principal{Wildcard: true},
+			Action:     []policy.Value{{Text: action}},
+			Conditions: []policy.Condition{{Operator: opName, Op: policy.ParseOperator(opName), Key: key, Values: []policy.Value{{Text: value}}}},
+		}
+		if resource != "" {
+			st.Resource = []policy.Value{{Text: resource}}
+		}
+		est := load(t, tc.files, Options{Account: acct})
+		pol := tc.policy(est)
+		// Only a statement that is valid in a policy can be read back.
+		want := *pol.Doc
+		want.Statements = append(append([]*policy.Statement(nil), pol.Doc.Statements...), st)
+		text, err := policy.Marshal(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := policy.Parse(text, "want.json"); err != nil {
+			t.Skip("not a valid statement:", err)
+		}
+		if strings.Contains(tc.name, "policy_document") && strings.Contains(strings.Join([]string{action, resource, key, value}, "\x00"), "&{") {
+			if _, err := pol.Insert.Render([]*policy.Statement{st}); err == nil {
+				t.Fatal("Render wrote &{ into an aws_iam_policy_document")
+			}
+			return
+		}
+		files := map[string]string{}
+		for k, v := range tc.files {
+			files[k] = v
+		}
+		files[tc.edited] = splice(t, tc.files[tc.edited], pol.Insert, []*policy.Statement{st})
+		checkAppended(t, pol, tc.policy, files, []*policy.Statement{st})
+	})
+}

@@ -97,9 +97,14 @@ func hclQuote(s string) string {
 	return b.String()
 }
 
-// hclKey writes an object key: bare when it is an identifier, else quoted.
+// hclKey writes an object key: bare when it is an identifier that reads
+// as a name there, else quoted ({ for = ... } starts a for expression).
 func hclKey(k string) string {
-	if hclsyntax.ValidIdentifier(k) && k != "null" && k != "true" && k != "false" {
+	switch k {
+	case "null", "true", "false", "for", "in", "if":
+		return hclQuote(k)
+	}
+	if hclsyntax.ValidIdentifier(k) {
 		return k
 	}
 	return hclQuote(k)
