@@ -247,7 +247,9 @@ func withoutBlanks(s string) string {
 // statements come last, in the order written).
 func (in *instance) blockInsert() *estate.StatementInsert {
 	b := in.r.block
-	for _, attr := range []string{"source_policy_documents", "override_policy_documents"} {
+	// source_json and override_json, which provider versions before 4
+	// read, are merged as well.
+	for _, attr := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {
 		if b.Body.Attributes[attr] != nil {
 			return nil
 		}
@@ -271,12 +273,13 @@ func (in *instance) blockInsert() *estate.StatementInsert {
 		lead = "\n" + inner
 	}
 	sep := "\n\n" + inner
+	ends := lineEnds(src)
 	return &estate.StatementInsert{File: file, Offset: offset, Render: func(stmts []*policy.Statement) (string, error) {
 		blocks, err := statementBlocks(stmts, inner)
 		if err != nil {
 			return "", err
 		}
-		return lead + strings.Join(blocks, sep) + "\n", nil
+		return ends(lead + strings.Join(blocks, sep) + "\n"), nil
 	}}
 }
 
@@ -303,6 +306,7 @@ type placement struct {
 // insert returns the StatementInsert of the list in file.
 func (l listSpot) insert(file string, style insertStyle) *estate.StatementInsert {
 	p := l.place(style)
+	ends := lineEnds(l.src)
 	return &estate.StatementInsert{File: file, Offset: p.offset, Render: func(stmts []*policy.Statement) (string, error) {
 		var objs []string
 		var err error
@@ -314,7 +318,7 @@ func (l listSpot) insert(file string, style insertStyle) *estate.StatementInsert
 		if err != nil {
 			return "", err
 		}
-		text := p.lead + strings.Join(objs, p.sep) + p.tail
+		text := ends(p.lead + strings.Join(objs, p.sep) + p.tail)
 		switch style {
 		case styleHeredoc:
 			text = templateEscape(text)
@@ -363,6 +367,15 @@ func (l listSpot) place(style insertStyle) placement {
 	}
 	single := !bytes.Contains(src[last[0]:last[1]], []byte("\n"))
 	return placement{offset: last[1], lead: ", ", sep: ", ", indent: lineIndent(src, last[1]-1), unit: unit, compact: single && style != styleHCL}
+}
+
+// lineEnds returns text with the line ends of src: "\r\n" when its first
+// line ends so.
+func lineEnds(src []byte) func(string) string {
+	if nl := bytes.IndexByte(src, '\n'); nl > 0 && src[nl-1] == '\r' {
+		return func(text string) string { return strings.ReplaceAll(text, "\n", "\r\n") }
+	}
+	return func(text string) string { return text }
 }
 
 // lineStart returns the offset of the start of the line off is on.

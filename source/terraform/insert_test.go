@@ -238,6 +238,13 @@ resource "aws_ecr_repository_policy" "app" {
 EOF
 }
 `}, repoPolicy("app"), "variables.tf"},
+	// A list on one line, hugging its statement; a file with CRLF line
+	// ends.
+	{"jsonencode_one_line", map[string]string{"main.tf": strings.ReplaceAll(`resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }] })
+}
+`, "\n", "\r\n")}, repoPolicy("app"), "main.tf"},
 	// file(): the statements go into the JSON file.
 	{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
