@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode"
 	"unicode/utf8"
 
@@ -309,9 +310,16 @@ func splice(t *testing.T, src string, ins *estate.StatementInsert, stmts []*poli
 // statements followed by added, with no gap.
 func checkAppended(t *testing.T, orig *estate.Policy, pick func(*estate.Estate) *estate.Policy, files map[string]string, added []*policy.Statement) {
 	t.Helper()
+	checkAppendedGaps(t, orig, pick, files, added, 0)
+}
+
+// checkAppendedGaps is checkAppended for a module that had gaps before
+// the edit: it must have no more after it.
+func checkAppendedGaps(t *testing.T, orig *estate.Policy, pick func(*estate.Estate) *estate.Policy, files map[string]string, added []*policy.Statement, gaps int) {
+	t.Helper()
 	est := load(t, files, Options{Account: acct})
-	if len(est.Gaps) > 0 {
-		t.Fatalf("gaps after the edit: %v", est.Gaps)
+	if len(est.Gaps) > gaps {
+		t.Fatalf("gaps after the edit: %v\n%s", est.Gaps, files)
 	}
 	got := pick(est)
 	if got == nil {
@@ -320,7 +328,7 @@ func checkAppended(t *testing.T, orig *estate.Policy, pick func(*estate.Estate) 
 	want := *orig.Doc
 	want.Statements = append(append([]*policy.Statement(nil), orig.Doc.Statements...), added...)
 	if g, w := iacdoc.Canonical(got.Doc), iacdoc.Canonical(&want); g != w {
-		t.Fatalf("after the edit the policy reads\n%s\nwant\n%s", g, w)
+		t.Fatalf("after the edit the policy reads\n%s\nwant\n%s\n%s", g, w, files)
 	}
 	if got.Insert == nil {
 		t.Error("the edited policy has no Insert")
@@ -456,5 +464,77 @@ func FuzzStatementInsert(f *testing.F) {
 		}
 		files[tc.edited] = splice(t, tc.files[tc.edited], pol.Insert, []*policy.Statement{st})
 		checkAppended(t, pol, tc.policy, files, []*policy.Statement{st})
+	})
+}
+
+// resourcePolicies returns the resource policies of est by what they
+// govern.
+func resourcePolicies(est *estate.Estate) map[string]*estate.Policy {
+	out := map[string]*estate.Policy{}
+	for _, a := range est.Accounts() {
+		for _, r := range a.Regions() {
+			for _, repo := range r.Repositories() {
+				out["repository "+repo.ARN] = repo.Policy
+			}
+			for _, tp := range r.Templates() {
+				out["template "+tp.ARN] = tp.Policy
+			}
+			out["registry "+a.ID+" "+r.Name] = r.Registry.Policy
+		}
+		for _, p := range a.Public {
+			out["public "+p.ARN] = p.Policy
+		}
+	}
+	return out
+}
+
+// FuzzInsertPlacement feeds a .tf file and a JSON file it may read to the
+// reader: every resource policy it gives an Insert must read, once the
+// guards are written there, as its statements and the guards. A wrong
+// place fails to parse or reads otherwise.
+//
+//	go test -run='^$' -fuzz=FuzzInsertPlacement -fuzztime=30s ./source/terraform/
+func FuzzInsertPlacement(f *testing.F) {
+	for _, form := range insertForms {
+		src := form.files["main.tf"]
+		if form.edited != "main.tf" {
+			src = strings.ReplaceAll(src, form.edited, "p.json")
+		}
+		f.Add([]byte(src), []byte(form.files[form.edited]))
+	}
+	for _, src := range []string{
+		// Comments in and after the list, a block comment after a comma.
+		"resource \"aws_ecr_repository_policy\" \"a\" {\n  repository = \"a\"\n  policy = jsonencode({\n    Statement = [ # first\n      { Effect = \"Allow\", Principal = \"*\", Action = \"ecr:*\" }, /* c */\n      // last\n    ]\n  })\n}\n",
+		// Interpolations and a directive inside strings; escapes in a quoted string.
+		"resource \"aws_ecr_registry_policy\" \"r\" {\n  policy = <<EOF\n{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"ecr:%{if true}*%{endif}\", \"Resource\": \"${local.r}\"}]}\nEOF\n}\nlocals {\n  r = \"*\"\n}\n",
+		"resource \"aws_ecrpublic_repository_policy\" \"p\" {\n  repository_name = \"p\"\n  policy = \"{\\\"Statement\\\": [ {\\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"ecr-public:\\u002a\\\"} ] }\"\n}\n",
+		// A conditional, a module output, tabs.
+		"resource \"aws_ecr_repository_policy\" \"a\" {\n\trepository = \"a\"\n\tpolicy = true ? file(\"p.json\") : \"\"\n}\n",
+	} {
+		f.Add([]byte(src), []byte(`{"Statement": [ ]}`))
+	}
+	f.Fuzz(func(t *testing.T, tf, js []byte) {
+		files := map[string]string{"main.tf": string(tf), "p.json": string(js)}
+		fsys := fstest.MapFS{}
+		for name, src := range files {
+			fsys[name] = &fstest.MapFile{Data: []byte(src)}
+		}
+		est, err := LoadModule(fsys, ".", Options{Account: acct})
+		if err != nil {
+			return
+		}
+		for key, pol := range resourcePolicies(est) {
+			if pol == nil || pol.Insert == nil {
+				continue
+			}
+			edited := map[string]string{}
+			for k, v := range files {
+				edited[k] = v
+			}
+			ins := pol.Insert
+			edited[ins.File] = splice(t, files[ins.File], ins, guardStatements())
+			pick := func(e *estate.Estate) *estate.Policy { return resourcePolicies(e)[key] }
+			checkAppendedGaps(t, pol, pick, edited, guardStatements(), len(est.Gaps))
+		}
 	})
 }
