@@ -242,7 +242,10 @@ func (w *hclLines) jsonObject(dec *json.Decoder, head string) error {
 }
 
 // statementBlocks returns each statement as a statement block of an
-// aws_iam_policy_document. The data source turns &{ into ${ in resources,
+// aws_iam_policy_document. A policy variable is written "$${aws:X}", which
+// HCL reads as "${aws:X}" and the data source passes on as it is (its
+// documentation's "&{aws:X}" is the other spelling, refused in documents of
+// Version 2008-10-17). The data source turns &{ into ${ in resources,
 // identifiers and condition values, and writes no literal &{: a statement
 // that holds one cannot be written.
 func statementBlocks(stmts []*policy.Statement, indent string) ([]string, error) {
