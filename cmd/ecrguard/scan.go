@@ -21,6 +21,7 @@ import (
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source"
+	"github.com/ecrguard/ecrguard/source/live"
 )
 
 // inputOptions are the flags every command that reads an estate shares.
@@ -311,7 +312,7 @@ const scanRegionUsage = `with --aws: a region to read (repeatable, or comma-sepa
 	`without --aws: the region of inputs that name none (overrides the config's region; default us-east-1)`
 
 func newScanCommand(retryer func() aws.Retryer) *cobra.Command {
-	o := scanOptions{aws: awsOptions{retryer: retryer}}
+	o := scanOptions{aws: awsOptions{opts: live.Options{Retryer: retryer}}}
 	c := &cobra.Command{
 		Use:   "scan [PATH... | --aws]",
 		Short: "Find who outside (and inside) the account can use each ECR repository",
@@ -485,12 +486,12 @@ func (o *scanOptions) checkMode(paths []string) error {
 		}
 		return usageError("%s only %s to --aws (reading the AWS account); add --aws, or leave it out to scan files", strings.Join(o.awsOnly, ", "), verb)
 	}
-	switch len(o.aws.regions) {
+	switch len(o.aws.opts.Regions) {
 	case 0:
 	case 1:
-		o.region = o.aws.regions[0]
+		o.region = o.aws.opts.Regions[0]
 	default:
-		return usageError("--region given %d times: without --aws it is the one region of inputs that name none; several regions are for --aws", len(o.aws.regions))
+		return usageError("--region given %d times: without --aws it is the one region of inputs that name none; several regions are for --aws", len(o.aws.opts.Regions))
 	}
 	return nil
 }
