@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/source/live"
@@ -77,18 +75,11 @@ func runLive(ctx context.Context, o *awsOptions, stderr io.Writer) (*live.Collec
 		return nil, err
 	}
 	opts := o.opts
-	bar := live.Console{W: stderr, Terminal: isTerminal(stderr), Quiet: o.quiet, Verbose: o.verbose}.Attach(&opts)
+	bar := live.Console{W: stderr, Terminal: terminal(stderr).IsTerminal, Quiet: o.quiet, Verbose: o.verbose}.Attach(&opts)
 	c, err := live.RunProfile(ctx, o.profile, opts)
 	bar.Done()
 	if err != nil {
 		return c, inputError(err)
 	}
 	return c, nil
-}
-
-// isTerminal reports whether w is a terminal (progress is shown only
-// there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
