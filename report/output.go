@@ -36,14 +36,21 @@ type Destination struct {
 }
 
 // Write writes r in format f (Write) to the destination, with o's Color
-// and Width set for it: a file is plain and 80 columns wide; a terminal
-// is coloured unless NoColor, and as wide as Terminal.Width says.
-func (d Destination) Write(f Format, r *rules.Result, o Options) (err error) {
+// and Width set for it (WriteWith).
+func (d Destination) Write(f Format, r *rules.Result, o Options) error {
+	return d.WriteWith(o, func(w io.Writer, o Options) error { return Write(w, f, r, o) })
+}
+
+// WriteWith calls write with the destination's writer and o with Color
+// and Width set for it: a file is plain and 80 columns wide; a terminal is
+// coloured unless NoColor, and as wide as Terminal.Width says. A file is
+// created for write and closed after it.
+func (d Destination) WriteWith(o Options, write func(io.Writer, Options) error) (err error) {
 	o.Color, o.Width = false, defaultWidth
 	if d.Path == "" {
 		o.Color = d.Terminal.IsTerminal && !d.NoColor
 		o.Width = d.Terminal.Width()
-		return Write(d.Stdout, f, r, o)
+		return write(d.Stdout, o)
 	}
 	file, err := os.Create(d.Path)
 	if err != nil {
@@ -54,5 +61,5 @@ func (d Destination) Write(f Format, r *rules.Result, o Options) (err error) {
 			err = cerr
 		}
 	}()
-	return Write(file, f, r, o)
+	return write(file, o)
 }

@@ -21,7 +21,7 @@ Each rule is documented in docs/rules/ID.md.`,
 			if err != nil {
 				return usageError("--format %v", err)
 			}
-			return report.WriteRules(c.OutOrStdout(), f, rules.All(), terminal(c.OutOrStdout()).Width())
+			return report.WriteRules(c.OutOrStdout(), f, rules.All(), terminalWidth(c.OutOrStdout()))
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table or json")

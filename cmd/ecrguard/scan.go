@@ -212,8 +212,7 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	}
 	warn(stderr, cfg.Apply(res))
 	res.Select(c.selection)
-	dst := report.Destination{Path: o.output, Stdout: stdout, Terminal: terminal(stdout), NoColor: o.noColor || os.Getenv("NO_COLOR") != ""}
-	if err := dst.Write(c.format, res, report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: cfg.Trust()}); err != nil {
+	if err := o.destination(stdout).Write(c.format, res, report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: cfg.Trust()}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
@@ -227,6 +226,12 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	return nil
 }
 
+// destination is where the report goes: --output, or stdout in colour
+// unless --no-color or NO_COLOR say otherwise.
+func (o *outputOptions) destination(stdout io.Writer) report.Destination {
+	return report.Destination{Path: o.output, Stdout: stdout, Terminal: terminal(stdout), NoColor: o.noColor || os.Getenv("NO_COLOR") != ""}
+}
+
 // terminal says whether w is a terminal, and how wide.
 func terminal(w io.Writer) report.Terminal {
 	f, ok := w.(*os.File)
@@ -236,6 +241,10 @@ func terminal(w io.Writer) report.Terminal {
 	cols, _, _ := term.GetSize(int(f.Fd()))
 	return report.Terminal{IsTerminal: true, Columns: cols}
 }
+
+// terminalWidth is the width answers written to w are laid out to
+// (report.Terminal.Width).
+func terminalWidth(w io.Writer) int { return terminal(w).Width() }
 
 // gapsExitCodeUsage is the help of --gaps-exit-code.
 const gapsExitCodeUsage = "exit code when something could not be assessed (coverage gaps); 0 lets the findings and --fail-on alone decide, the report still lists every gap"

@@ -115,7 +115,7 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	if err != nil {
 		return inputError(err)
 	}
-	if err := report.WriteSimulation(w, stderr, f, sim, terminal(w).Width()); err != nil {
+	if err := report.WriteSimulation(w, stderr, f, sim, terminalWidth(w)); err != nil {
 		return err
 	}
 	if len(sim.Decision.Assumptions) > 0 {

@@ -83,7 +83,7 @@ func runWhoCan(ctx context.Context, stdout, diag, stderr io.Writer, o *whoCanOpt
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if err := report.WriteWhoCan(stdout, diag, stderr, f, action, o.resource, ans, terminal(stdout).Width()); err != nil {
+	if err := report.WriteWhoCan(stdout, diag, stderr, f, action, o.resource, ans, terminalWidth(stdout)); err != nil {
 		return err
 	}
 	if len(ans.Gaps) > 0 {
