@@ -33,6 +33,28 @@ type WhoCanEntry struct {
 	UnreadTags []string
 }
 
+// WhoCanQuestion checks a question as a user asks it of who-can: action
+// must be an ECR action and is returned as the catalog spells it;
+// resource "" means "*" for an action without a resource type, and is an
+// error for one with. Its errors are the user's to fix.
+func WhoCanQuestion(action, resource string) (string, string, error) {
+	act, err := catalog.Default().Check(action)
+	if err != nil {
+		return action, resource, err
+	}
+	if act == nil {
+		return action, resource, fmt.Errorf("unknown action %q: expected an ECR action such as ecr:DeleteRepository", action)
+	}
+	action = act.FullName()
+	if resource == "" {
+		if act.HasResourceType() {
+			return action, resource, fmt.Errorf("%s acts on repositories: give --resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME", action)
+		}
+		resource = "*"
+	}
+	return action, resource, nil
+}
+
 // WhoCan lists who can perform action on resource (a repository ARN, or "*"
 // for actions without a resource type): the scanned accounts' users and roles
 // (docs/semantics.md, "Who can"), plus "*" when the action is public and the

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -211,6 +212,35 @@ func TestWhoCanUnderRCPs(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("management %v: %s on %s\n got %q\nwant %q", c.management, c.action, c.resource, got, c.want)
+		}
+	}
+}
+
+// TestWhoCanQuestion: the action is checked against the catalog and
+// spelled as it spells it; "" is "*" for an action without a resource
+// type and an error for one with.
+func TestWhoCanQuestion(t *testing.T) {
+	const repo = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+	for _, tt := range []struct {
+		action, resource       string
+		wantAction, wantResult string
+		wantErr                string
+	}{
+		{"ECR:deleterepository", repo, "ecr:DeleteRepository", repo, ""},
+		{"ecr:GetAuthorizationToken", "", "ecr:GetAuthorizationToken", "*", ""},
+		{"ecr:GetAuthorizationToken", repo, "ecr:GetAuthorizationToken", repo, ""},
+		{"ecr:DeleteRepository", "", "", "", "ecr:DeleteRepository acts on repositories: give --resource"},
+		{"s3:GetObject", repo, "", "", `unknown action "s3:GetObject": expected an ECR action`},
+		{"ecr:DeleteRepositry", repo, "", "", "ecr:DeleteRepository"},
+	} {
+		action, resource, err := analysis.WhoCanQuestion(tt.action, tt.resource)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s %q: error %v, want %q", tt.action, tt.resource, err, tt.wantErr)
+			}
+		case err != nil || action != tt.wantAction || resource != tt.wantResult:
+			t.Errorf("%s %q: %s %q %v, want %s %q", tt.action, tt.resource, action, resource, err, tt.wantAction, tt.wantResult)
 		}
 	}
 }

@@ -731,23 +731,13 @@ func checkResourcePattern(s string) string {
 	return ""
 }
 
-// ruleIDs lists the rule ids for messages.
-func ruleIDs() []string {
-	var ids []string
-	for _, r := range rules.All() {
-		ids = append(ids, r.ID)
-	}
-	return ids
-}
-
 // ruleID checks that id names a rule.
 func (p *parser) ruleID(n *yaml.Node, where, id string) bool {
-	if _, ok := rules.Lookup(id); ok {
-		return true
+	if err := rules.CheckRuleID(id); err != nil {
+		p.errorf(n, "%s: %v", where, err)
+		return false
 	}
-	ids := ruleIDs()
-	p.errorf(n, "%s: unknown rule %q%s; expected one of %s to %s", where, id, suggestion(id, ids), ids[0], ids[len(ids)-1])
-	return false
+	return true
 }
 
 func (p *parser) severity(n *yaml.Node) {

@@ -134,9 +134,8 @@ func InlineIgnores(ignores []estate.Ignore) ([]Suppression, error) {
 			errs = append(errs, &policy.Error{Pos: ig.Pos, Msg: "ecrguard:ignore names no rule; expected ecrguard:ignore RULE reason, such as ecrguard:ignore ECR001 public base images"})
 			continue
 		}
-		if _, ok := rules.Lookup(ig.Rule); !ok {
-			ids := ruleIDs()
-			errs = append(errs, &policy.Error{Pos: ig.Pos, Msg: fmt.Sprintf("ecrguard:ignore: unknown rule %q%s; expected one of %s to %s", ig.Rule, suggestion(ig.Rule, ids), ids[0], ids[len(ids)-1])})
+		if err := rules.CheckRuleID(ig.Rule); err != nil {
+			errs = append(errs, &policy.Error{Pos: ig.Pos, Msg: "ecrguard:ignore: " + err.Error()})
 			continue
 		}
 		if strings.TrimSpace(ig.Reason) == "" {

@@ -8,21 +8,62 @@ import (
 	"time"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/report"
 )
 
-// ForPaths loads the configuration of a command that reads paths: file
-// when it is given; else, when paths are one file or folder, the nearest
-// FileName in its folder or a folder above it up to the current folder
-// (Nearest); else FileName of the current folder, if any.
-func ForPaths(file string, paths []string, now time.Time) (*Config, error) {
+// Overrides are what a command line says over the configuration file:
+// Account and Region, when set, win over the file's.
+type Overrides struct {
+	Account, Region string
+}
+
+// Check checks the overrides' shapes. Its errors name the flags (--account,
+// --region).
+func (o Overrides) Check() error {
+	if o.Account != "" && !policy.IsAccountID(o.Account) {
+		return fmt.Errorf("--account %q: expected a 12-digit account id such as 111122223333 (no dashes)", o.Account)
+	}
+	if o.Region != "" && !ValidRegion(o.Region) {
+		return fmt.Errorf("--region %q: expected a region name such as us-east-1", o.Region)
+	}
+	return nil
+}
+
+// apply sets c's account and region where o sets them.
+func (o Overrides) apply(c *Config) {
+	if o.Account != "" {
+		c.Account = o.Account
+	}
+	if o.Region != "" {
+		c.Region = o.Region
+	}
+}
+
+// ForPaths loads the configuration of a command that reads paths, with the
+// overrides checked (before anything is read) and applied: file when it is
+// given; else, when paths are one file or folder, the nearest FileName in
+// its folder or a folder above it up to the current folder (Nearest); else
+// FileName of the current folder, if any.
+func ForPaths(file string, paths []string, now time.Time, over Overrides) (*Config, error) {
+	if err := over.Check(); err != nil {
+		return nil, err
+	}
+	var c *Config
+	var err error
 	switch found := Nearest(paths); {
 	case file != "":
-		return Load(file, now)
+		c, err = Load(file, now)
 	case found != "":
-		return Load(found, now)
+		c, err = Load(found, now)
 	default:
-		return Default(".", now)
+		c, err = Default(".", now)
 	}
+	if err != nil {
+		return nil, err
+	}
+	over.apply(c)
+	return c, nil
 }
 
 // Nearest returns the configuration file that goes with paths when they
@@ -92,6 +133,14 @@ func Unused(paths []string, used string) []UnusedFile {
 			"configuration not used (this scan uses %s): the .ecrguard.yaml of a scanned folder is used only when that folder is the only PATH and --config is not given, since the configurations of several folders could disagree on whom to trust; give it with --config to use it", inUse)})
 	}
 	return out
+}
+
+// Trust is the zone of trust for the reports that show it (nil: none).
+func (c *Config) Trust() report.Trust {
+	if c == nil {
+		return report.Trust{}
+	}
+	return report.Trust{Account: c.Account, Accounts: c.Trusted.Accounts, OrgIDs: c.Trusted.OrgIDs, OrgPaths: c.Trusted.OrgPaths}
 }
 
 // Settings turns the configuration into what the analyses and rules need.

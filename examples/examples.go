@@ -8,7 +8,12 @@
 // to an untrusted account (a note instead of a finding).
 package examples
 
-import "embed"
+import (
+	"embed"
+	"time"
+
+	"github.com/ecrguard/ecrguard/config"
+)
 
 // FS holds estate/ (the inputs) and .ecrguard.yaml (the configuration).
 //
@@ -20,3 +25,14 @@ const (
 	Root   = "estate"
 	Config = ".ecrguard.yaml"
 )
+
+// LoadConfig parses the configuration that goes with the estate (Config),
+// named examples/.ecrguard.yaml in messages; now decides which
+// suppressions have expired.
+func LoadConfig(now time.Time) (*config.Config, error) {
+	data, err := FS.ReadFile(Config)
+	if err != nil {
+		return nil, err
+	}
+	return config.Parse(data, "examples/"+Config, now)
+}

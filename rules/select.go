@@ -108,7 +108,7 @@ func CheckRuleID(id string) error {
 	}
 	hint := ""
 	if best != "" {
-		hint = fmt.Sprintf(" (did you mean %s?)", best)
+		hint = fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return fmt.Errorf("unknown rule %q%s; expected one of %s to %s ('ecrguard rules' lists them)", id, hint, all[0].ID, all[len(all)-1].ID)
 }

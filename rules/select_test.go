@@ -18,8 +18,8 @@ func TestParseSelection(t *testing.T) {
 	}
 	for _, tt := range []struct{ severity, rule, skip, want string }{
 		{"hgh", "", "", `--severity: unknown severity "hgh"`},
-		{"", "ECR01", "", `--rule: unknown rule "ECR01" (did you mean ECR001?)`},
-		{"", "", "ECR0011", `--skip-rule: unknown rule "ECR0011" (did you mean ECR001?)`},
+		{"", "ECR01", "", `--rule: unknown rule "ECR01" (did you mean "ECR001"?)`},
+		{"", "", "ECR0011", `--skip-rule: unknown rule "ECR0011" (did you mean "ECR001"?)`},
 		{"", "", "nothing", `--skip-rule: unknown rule "NOTHING"; expected one of ECR001 to`},
 		{"", "ECR001", "ECR002", "--rule and --skip-rule cannot be combined"},
 	} {

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
-	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
+	"github.com/ecrguard/ecrguard/source/live"
 )
 
 type collectOptions struct {
@@ -23,7 +23,7 @@ type collectOptions struct {
 }
 
 func newCollectCommand(retryer func() aws.Retryer) *cobra.Command {
-	o := collectOptions{aws: awsOptions{retryer: retryer}}
+	o := collectOptions{aws: awsOptions{opts: live.Options{Retryer: retryer}}}
 	c := &cobra.Command{
 		Use:   "collect [--output FILE] [AWS flags]",
 		Short: "Read an AWS account into a snapshot file, for scanning offline",
@@ -63,48 +63,23 @@ N changes it, 0 for none), or a usage or input error.`,
 }
 
 func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
 		return err
 	}
-	col, err := runLive(ctx, &o.aws, stderr)
+	col, err := runLive(contextOrBackground(ctx), &o.aws, stderr)
 	if col == nil {
 		return err
 	}
 	interrupted := err
-	meta := estate.SnapshotMeta{Version: version, CollectedAt: col.Started, Caller: col.Caller}
-	if o.output == "" {
-		err = estate.WriteSnapshot(stdout, col.Estate, meta)
-	} else {
-		err = estate.WriteSnapshotFile(o.output, col.Estate, meta)
-	}
+	where, err := col.WriteSnapshot(o.output, stdout, version)
 	if err != nil {
 		return inputError(fmt.Errorf("writing the snapshot: %w", err))
 	}
-	e := col.Estate
-	if !o.aws.quiet {
-		accounts, regions, repos := e.Size()
-		where := "standard output"
-		if o.output != "" {
-			where = o.output
-		}
-		fmt.Fprintf(stderr, "ecrguard: read %d account(s), %d region(s), %d repositories as %s; snapshot written to %s\n",
-			accounts, regions, repos, col.Caller.ARN, where)
-	}
-	// What could not be read is an error of the snapshot: said even with
-	// --quiet.
-	if len(e.Gaps) > 0 {
-		fmt.Fprintf(stderr, "ecrguard: %d things could not be read; the scan of this snapshot is incomplete:\n", len(e.Gaps))
-		for _, g := range e.Gaps {
-			fmt.Fprintf(stderr, "  %s\n", g.Placed())
-		}
-	}
+	col.WriteSummary(stderr, where, o.aws.quiet)
 	if interrupted != nil {
 		return interrupted
 	}
-	if len(e.Gaps) > 0 && o.gapsExitCode != rules.ExitOK {
+	if len(col.Estate.Gaps) > 0 && o.gapsExitCode != rules.ExitOK {
 		return exitWith(o.gapsExitCode)
 	}
 	return nil

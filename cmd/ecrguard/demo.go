@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/examples"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -38,11 +37,7 @@ func runDemo(ctx context.Context, stdout, stderr io.Writer, o *outputOptions) er
 	if _, err := o.check(); err != nil {
 		return err
 	}
-	data, err := examples.FS.ReadFile(examples.Config)
-	if err != nil {
-		return inputError(err)
-	}
-	cfg, err := config.Parse(data, "examples/"+examples.Config, time.Now())
+	cfg, err := examples.LoadConfig(time.Now())
 	if err != nil {
 		return inputError(err)
 	}

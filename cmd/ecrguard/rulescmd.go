@@ -17,13 +17,11 @@ what they judge, and the controls of other tools and frameworks they map to.
 Each rule is documented in docs/rules/ID.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			switch format {
-			case "table":
-				return report.WriteRulesTable(c.OutOrStdout(), rules.All(), terminalWidth(c.OutOrStdout()))
-			case "json":
-				return report.WriteRulesJSON(c.OutOrStdout(), rules.All())
+			f, err := report.ParseAnswerFormat(format)
+			if err != nil {
+				return usageError("--format %v", err)
 			}
-			return usageError("--format %q: expected table or json", format)
+			return report.WriteRules(c.OutOrStdout(), f, rules.All(), terminalWidth(c.OutOrStdout()))
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table or json")

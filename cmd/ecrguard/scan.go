@@ -19,10 +19,10 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source"
+	"github.com/ecrguard/ecrguard/source/live"
 )
 
 // inputOptions are the flags every command that reads an estate shares.
@@ -82,34 +82,21 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 	addDeploymentFlags(f, &o.deploy)
 }
 
-// loadConfig reads --config; else, when one PATH is given, the nearest
-// .ecrguard.yaml of its folder or a folder above it up to the current
-// folder; else .ecrguard.yaml of the current folder.
+// loadConfig reads the configuration (config.ForPaths) with --account and
+// --region over it, and warns of its problems on stderr.
 func (o *inputOptions) loadConfig(stderr io.Writer, paths []string) (*config.Config, error) {
-	if o.account != "" && !policy.IsAccountID(o.account) {
-		return nil, usageError("--account %q: expected a 12-digit account id such as 111122223333 (no dashes)", o.account)
-	}
-	if o.region != "" && !config.ValidRegion(o.region) {
-		return nil, usageError("--region %q: expected a region name such as us-east-1", o.region)
-	}
-	cfg, err := config.ForPaths(o.configFile, paths, time.Now())
+	cfg, err := config.ForPaths(o.configFile, paths, time.Now(), config.Overrides{Account: o.account, Region: o.region})
 	if err != nil {
 		return nil, inputError(err)
 	}
-	o.apply(cfg)
-	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
-	}
+	warn(stderr, cfg.Warnings)
 	return cfg, nil
 }
 
-// apply lets flags win over the config file.
-func (o *inputOptions) apply(cfg *config.Config) {
-	if o.account != "" {
-		cfg.Account = o.account
-	}
-	if o.region != "" {
-		cfg.Region = o.region
+// warn writes each warning on stderr.
+func warn(stderr io.Writer, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
 	}
 }
 
@@ -225,27 +212,9 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	if err != nil {
 		return err
 	}
-	for _, w := range cfg.Apply(res) {
-		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
-	}
+	warn(stderr, cfg.Apply(res))
 	res.Select(c.selection)
-	w := stdout
-	color := false
-	if o.output != "" {
-		f, err := os.Create(o.output)
-		if err != nil {
-			return inputError(err)
-		}
-		defer f.Close()
-		w = f
-	} else if fd, ok := stdout.(*os.File); ok && term.IsTerminal(int(fd.Fd())) && !o.noColor && os.Getenv("NO_COLOR") == "" {
-		color = true
-	}
-	width := 80
-	if o.output == "" {
-		width = terminalWidth(stdout)
-	}
-	if err := report.Write(w, c.format, res, report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: trust(cfg)}); err != nil {
+	if err := o.destination(stdout).Write(c.format, res, report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: cfg.Trust()}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
@@ -259,24 +228,25 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	return nil
 }
 
-// terminalWidth is the width of the terminal w writes to, or 80 when w is
-// not a terminal (or one narrower than 40 columns).
-func terminalWidth(w io.Writer) int {
-	if fd, ok := w.(*os.File); ok {
-		if cols, _, err := term.GetSize(int(fd.Fd())); err == nil && cols > 40 {
-			return cols
-		}
-	}
-	return 80
+// destination is where the report goes: --output, or stdout in colour
+// unless --no-color or NO_COLOR say otherwise.
+func (o *outputOptions) destination(stdout io.Writer) report.Destination {
+	return report.Destination{Path: o.output, Stdout: stdout, Terminal: terminal(stdout), NoColor: o.noColor || os.Getenv("NO_COLOR") != ""}
 }
 
-// trust describes the config's zone of trust for the reports that show it.
-func trust(cfg *config.Config) report.Trust {
-	if cfg == nil {
-		return report.Trust{}
+// terminal says whether w is a terminal, and how wide.
+func terminal(w io.Writer) report.Terminal {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return report.Terminal{}
 	}
-	return report.Trust{Account: cfg.Account, Accounts: cfg.Trusted.Accounts, OrgIDs: cfg.Trusted.OrgIDs, OrgPaths: cfg.Trusted.OrgPaths}
+	cols, _, _ := term.GetSize(int(f.Fd()))
+	return report.Terminal{IsTerminal: true, Columns: cols}
 }
+
+// terminalWidth is the width answers written to w are laid out to
+// (report.Terminal.Width).
+func terminalWidth(w io.Writer) int { return terminal(w).Width() }
 
 // gapsExitCodeUsage is the help of --gaps-exit-code.
 const gapsExitCodeUsage = "exit code when something could not be assessed (coverage gaps); 0 lets the findings and --fail-on alone decide, the report still lists every gap"
@@ -313,7 +283,7 @@ const scanRegionUsage = `with --aws: a region to read (repeatable, or comma-sepa
 	`without --aws: the region of inputs that name none (overrides the config's region; default us-east-1)`
 
 func newScanCommand(retryer func() aws.Retryer) *cobra.Command {
-	o := scanOptions{aws: awsOptions{retryer: retryer}}
+	o := scanOptions{aws: awsOptions{opts: live.Options{Retryer: retryer}}}
 	c := &cobra.Command{
 		Use:   "scan [PATH... | --aws]",
 		Short: "Find who outside (and inside) the account can use each ECR repository",
@@ -508,12 +478,12 @@ func (o *scanOptions) checkMode(paths []string) error {
 		}
 		return usageError("%s only %s to --aws (reading the AWS account); add --aws, or leave it out to scan files", strings.Join(o.awsOnly, ", "), verb)
 	}
-	switch len(o.aws.regions) {
+	switch len(o.aws.opts.Regions) {
 	case 0:
 	case 1:
-		o.region = o.aws.regions[0]
+		o.region = o.aws.opts.Regions[0]
 	default:
-		return usageError("--region given %d times: without --aws it is the one region of inputs that name none; several regions are for --aws", len(o.aws.regions))
+		return usageError("--region given %d times: without --aws it is the one region of inputs that name none; several regions are for --aws", len(o.aws.opts.Regions))
 	}
 	return nil
 }

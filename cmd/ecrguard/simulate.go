@@ -16,10 +16,7 @@ import (
 
 type simulateOptions struct {
 	action, resource, principal string
-	identity                    []string
-	resourcePolicy, boundary    string
-	session                     string
-	scps, rcps                  []string
+	policies                    file.PolicyFiles
 	context                     []string
 	contextFile                 string
 	format                      string
@@ -82,12 +79,12 @@ unknown condition operator, a value unknown at scan time).`,
 	f.StringVar(&o.action, "action", "", "the action, such as ecr:BatchGetImage (required)")
 	f.StringVar(&o.resource, "resource", "", "the resource ARN, or * for actions without a resource type (required)")
 	f.StringVar(&o.principal, "principal", "", "the caller: an IAM user, role or assumed-role ARN, an account id, or service:NAME (required)")
-	f.StringArrayVar(&o.identity, "identity-policy", nil, "an identity policy file of the caller (repeatable)")
-	f.StringVar(&o.resourcePolicy, "resource-policy", "", "the resource's policy file (a repository policy)")
-	f.StringVar(&o.boundary, "boundary", "", "the caller's permissions boundary file")
-	f.StringVar(&o.session, "session-policy", "", "a session policy file of the caller's role session")
-	f.StringArrayVar(&o.scps, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
-	f.StringArrayVar(&o.rcps, "rcp", nil, "an RCP file over the resource's account, one per level of the hierarchy, root first (repeatable; a Deny in any denies)")
+	f.StringArrayVar(&o.policies.Identity, "identity-policy", nil, "an identity policy file of the caller (repeatable)")
+	f.StringVar(&o.policies.Resource, "resource-policy", "", "the resource's policy file (a repository policy)")
+	f.StringVar(&o.policies.Boundary, "boundary", "", "the caller's permissions boundary file")
+	f.StringVar(&o.policies.Session, "session-policy", "", "a session policy file of the caller's role session")
+	f.StringArrayVar(&o.policies.SCPs, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
+	f.StringArrayVar(&o.policies.RCPs, "rcp", nil, "an RCP file over the resource's account, one per level of the hierarchy, root first (repeatable; a Deny in any denies)")
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
@@ -99,43 +96,14 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if o.format != "table" && o.format != "json" {
-		return usageError("--format %q: expected table or json", o.format)
+	f, err := report.ParseAnswerFormat(o.format)
+	if err != nil {
+		return usageError("--format %v", err)
 	}
 	// The policy files are read as scan reads them (file.ReadDocument).
-	load := func(names ...string) ([]*eval.Policy, error) {
-		var out []*eval.Policy
-		for _, name := range names {
-			doc, err := file.ReadDocument(ctx, name)
-			if err != nil {
-				return nil, inputError(err)
-			}
-			out = append(out, eval.Compile(name, doc))
-		}
-		return out, nil
-	}
-	var ps eval.PolicySet
-	if ps.Identity, err = load(o.identity...); err != nil {
-		return err
-	}
-	if ps.SCPs, err = load(o.scps...); err != nil {
-		return err
-	}
-	if ps.RCPs, err = load(o.rcps...); err != nil {
-		return err
-	}
-	for _, slot := range []struct {
-		file string
-		dst  **eval.Policy
-	}{{o.resourcePolicy, &ps.Resource}, {o.boundary, &ps.Boundary}, {o.session, &ps.Session}} {
-		if slot.file == "" {
-			continue
-		}
-		pol, err := load(slot.file)
-		if err != nil {
-			return err
-		}
-		*slot.dst = pol[0]
+	ps, err := file.ReadPolicySet(ctx, o.policies)
+	if err != nil {
+		return inputError(err)
 	}
 	if o.contextFile != "" {
 		if req.ContextJSON, err = textenc.ReadFile(o.contextFile); err != nil {
@@ -143,19 +111,11 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 		}
 		req.ContextFile = o.contextFile
 	}
-	sim, err := analysis.Simulate(&ps, req, p)
+	sim, err := analysis.Simulate(ps, req, p)
 	if err != nil {
 		return inputError(err)
 	}
-	for _, n := range sim.Notes {
-		fmt.Fprintf(stderr, "ecrguard: note: %s\n", n)
-	}
-	if o.format == "json" {
-		err = report.WriteDecisionJSON(w, sim.Decision, sim.Notes...)
-	} else {
-		err = report.WriteDecisionTable(w, sim.Request, sim.Context, sim.Decision, sim.Written, terminalWidth(w))
-	}
-	if err != nil {
+	if err := report.WriteSimulation(w, stderr, f, sim, terminalWidth(w)); err != nil {
 		return err
 	}
 	if len(sim.Decision.Assumptions) > 0 {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecrguard/ecrguard/analysis"
-	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/report"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -61,22 +59,12 @@ ecr:PutRegistryPolicy) are asked with --resource '*', the default for them.`,
 // runWhoCan writes the answer on stdout, warnings and notes on diag, and
 // what could not be assessed on stderr.
 func runWhoCan(ctx context.Context, stdout, diag, stderr io.Writer, o *whoCanOptions, action string, paths []string) error {
-	if o.format != "table" && o.format != "json" {
-		return usageError("--format %q: expected table or json", o.format)
-	}
-	act, err := catalog.Default().Check(action)
+	f, err := report.ParseAnswerFormat(o.format)
 	if err != nil {
+		return usageError("--format %v", err)
+	}
+	if action, o.resource, err = analysis.WhoCanQuestion(action, o.resource); err != nil {
 		return usageError("%v", err)
-	}
-	if act == nil {
-		return usageError("unknown action %q: expected an ECR action such as ecr:DeleteRepository", action)
-	}
-	action = act.FullName()
-	if o.resource == "" {
-		if act.HasResourceType() {
-			return usageError("%s acts on repositories: give --resource arn:aws:ecr:REGION:ACCOUNT:repository/NAME", action)
-		}
-		o.resource = "*"
 	}
 	at, cfg, err := o.timeAndConfig(diag, paths)
 	if err != nil {
@@ -95,22 +83,10 @@ func runWhoCan(ctx context.Context, stdout, diag, stderr io.Writer, o *whoCanOpt
 	if err != nil {
 		return usageError("%v", err)
 	}
-	entries, gaps := ans.Entries, ans.Gaps
-	for _, n := range ans.Notes {
-		fmt.Fprintf(diag, "ecrguard: note: %s\n", n.Message)
-	}
-	for _, g := range gaps {
-		fmt.Fprintf(stderr, "ecrguard: not assessed: %s\n", g)
-	}
-	if o.format == "json" {
-		err = report.WriteWhoCanJSON(stdout, action, o.resource, entries)
-	} else {
-		err = report.WriteWhoCanTable(stdout, action, o.resource, entries, len(gaps) > 0, terminalWidth(stdout))
-	}
-	if err != nil {
+	if err := report.WriteWhoCan(stdout, diag, stderr, f, action, o.resource, ans, terminalWidth(stdout)); err != nil {
 		return err
 	}
-	if len(gaps) > 0 {
+	if len(ans.Gaps) > 0 {
 		return exitWith(rules.ExitIncomplete)
 	}
 	return nil

@@ -79,7 +79,7 @@ func (b Info) String() string {
 	fmt.Fprintf(&s, "ecrguard %s\n", b.Version)
 	commit := b.Commit
 	if commit == "" {
-		commit = "unknown (not built in a git checkout)"
+		commit = "unknown (built outside a git checkout, or with -buildvcs=false)"
 	}
 	fmt.Fprintf(&s, "commit:   %s\n", commit)
 	if b.Commit != "" {

@@ -55,7 +55,7 @@ func TestString(t *testing.T) {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
 	}
 	b = Read("dev", fakeBuild("v1.3.0", true))
-	want = "ecrguard v1.3.0\ncommit:   unknown (not built in a git checkout)\ngo:       go1.26.8\n"
+	want = "ecrguard v1.3.0\ncommit:   unknown (built outside a git checkout, or with -buildvcs=false)\ngo:       go1.26.8\n"
 	if got := b.String(); got != want {
 		t.Errorf("String() without VCS =\n%s\nwant\n%s", got, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/smithy-go/logging"
 )
 
 // ErrNoCredentials says where credentials can come from.
@@ -29,8 +30,12 @@ const instanceRoleWait = 5 * time.Second
 // it asks for that role's credentials at once and returns ErrNoCredentials
 // when none come in time, rather than on the first AWS call, after the
 // SDK's retries.
+//
+// The SDK's own log lines are dropped ("WARN falling back to IMDSv1" off
+// EC2, say): what a failed call means reaches the user as ecrguard's
+// error or coverage gap, in ecrguard's words.
 func LoadConfig(ctx context.Context, profile, region string) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}

@@ -142,7 +142,7 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*estate.Estate,
 func Run(ctx context.Context, cfg aws.Config, opts Options) (*Collection, error) {
 	if len(opts.Regions) == 0 && !opts.AllRegions {
 		if cfg.Region == "" {
-			return nil, errors.New("no region: give --region (or --all-regions), or set one in the AWS profile or AWS_REGION")
+			return nil, errors.New("no region: give --region (repeatable) or --all-regions, or set a region in the AWS profile or AWS_REGION")
 		}
 		opts.Regions = []string{cfg.Region}
 	}

@@ -160,6 +160,16 @@ func (b *builder) document(r rsrc, attr, name, resource string) (*estate.Policy,
 	return &estate.Policy{Name: name, Doc: doc, Source: src}, true
 }
 
+// resourcePolicy reads a resource policy argument as document does, with
+// where a fix's statements go in the file that writes it.
+func (b *builder) resourcePolicy(r rsrc, attr, name, resource string) (*estate.Policy, bool) {
+	p, ok := b.document(r, attr, name, resource)
+	if p != nil {
+		p.Insert = r.obj.insert(attr)
+	}
+	return p, ok
+}
+
 // name returns an entity's name, or when the name is not known until
 // apply, the expression that gives it as a placeholder
 // (<aws_ecr_repository.app.name>), which no real name can equal.
@@ -225,7 +235,7 @@ func (b *builder) repoTags(r rsrc, repo *estate.Repository, attrs ...string) {
 
 func (b *builder) registryPolicy(r rsrc) {
 	reg := &b.region(r).Registry
-	pol, ok := b.document(r, "policy", r.addr, estate.RegistryARN(r.region, b.account))
+	pol, ok := b.resourcePolicy(r, "policy", r.addr, estate.RegistryARN(r.region, b.account))
 	if !ok {
 		reg.Policy, reg.PolicyState = nil, estate.Unread
 		return
@@ -650,7 +660,7 @@ func (b *builder) repositoryPolicy(r rsrc) {
 			b.note(s.pos, fmt.Sprintf("the repository of %s (%s) is not known until apply; its policy is reported on %q", r.addr, s.text, r.addr))
 		}
 	}
-	pol, ok := b.document(r, "policy", r.addr, repo.ARN)
+	pol, ok := b.resourcePolicy(r, "policy", r.addr, repo.ARN)
 	if prev, dup := b.repoPolicy[repo]; dup {
 		b.note(r.obj.pos(), fmt.Sprintf("%s and %s both set the policy of repository %s; %s is read", prev, r.addr, repo.Name, r.addr))
 	}

@@ -43,6 +43,9 @@ type loader struct {
 	account string
 	est     *estate.Estate
 	src     map[string][]byte
+	// recoded are the files of src whose text is not their bytes (decoded
+	// from UTF-16, or without their byte-order mark).
+	recoded map[string]bool
 	funcs   map[string]function.Function
 	base    *hcl.EvalContext
 	steps   int
@@ -53,6 +56,16 @@ type loader struct {
 	// rootVars are the root module's variable values from the command line
 	// and variable files.
 	rootVars map[string]valueSource
+}
+
+// readSource reads a configuration or variable file as readText does,
+// recording whether its text differs from its bytes.
+func (l *loader) readSource(name string) ([]byte, error) {
+	data, recoded, err := readTextRecoded(l.fsys, name)
+	if recoded {
+		l.recoded[name] = true
+	}
+	return data, err
 }
 
 // note records an informational message once.
@@ -803,7 +816,7 @@ func (l *loader) varFilePath(f string) string {
 // its name ends in .json. A JSON file's values are literal, as Terraform
 // reads them (a "${...}" in a string is text, not a reference).
 func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
-	data, err := readText(l.fsys, f)
+	data, err := l.readSource(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
 	}

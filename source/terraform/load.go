@@ -66,7 +66,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	est = estate.New()
 	l := &loader{
 		fsys: fsys, root: dir, opts: opts, region: defaultRegion(opts), account: opts.Account,
-		est: est, src: map[string][]byte{}, noted: map[string]bool{}, gapped: map[string]bool{},
+		est: est, src: map[string][]byte{}, recoded: map[string]bool{}, noted: map[string]bool{}, gapped: map[string]bool{},
 	}
 	defer func() {
 		// A last resort: a panic in a library on hostile input becomes a
@@ -352,9 +352,19 @@ func nameSuggestion(name string, known []string) string {
 // readText reads a file of a module as UTF-8: a byte-order mark or UTF-16
 // is decoded (textenc), as when the module is loaded.
 func readText(fsys fs.FS, name string) ([]byte, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, _, err := readTextRecoded(fsys, name)
+	return data, err
+}
+
+// readTextRecoded is readText, and reports whether the text differs from
+// the file's bytes (decoded from UTF-16, or without its byte-order mark).
+func readTextRecoded(fsys fs.FS, name string) (data []byte, recoded bool, err error) {
+	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return textenc.Decode(data)
+	data, err = textenc.Decode(raw)
+	// Decode returns raw itself when it changes nothing.
+	recoded = len(data) != len(raw) || len(raw) > 0 && &data[0] != &raw[0]
+	return data, recoded, err
 }

@@ -143,7 +143,7 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 	sort.Strings(names)
 	for _, n := range names {
 		file := path.Join(dir, n)
-		data, err := readText(l.fsys, file)
+		data, err := l.readSource(file)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -22,6 +23,9 @@ type object interface {
 	strMap(name string) (m map[string]string, known bool)
 	// doc returns a policy argument: nil when absent or null.
 	doc(name string) (*iacdoc.Value, error)
+	// insert returns where statements can be added to the policy argument
+	// in the file that writes it; nil when that cannot be said exactly.
+	insert(name string) *estate.StatementInsert
 	// blocks returns nested blocks; known is false when they are not known.
 	blocks(name string) ([]object, bool)
 	// pos is where the object is written; attrPos where an argument is (or
@@ -136,6 +140,14 @@ func (o hclObject) doc(name string) (*iacdoc.Value, error) {
 		return nil, nil
 	}
 	return o.b.sc.policyValue(a.Expr)
+}
+
+func (o hclObject) insert(name string) *estate.StatementInsert {
+	a := o.body().Attributes[name]
+	if a == nil {
+		return nil
+	}
+	return o.b.sc.statementInsert(a.Expr, 0)
 }
 
 func (o hclObject) blocks(name string) ([]object, bool) {

@@ -432,6 +432,9 @@ func (o *planObject) strMap(name string) (map[string]string, bool) {
 	return out, true
 }
 
+// insert is nil: a plan holds values, not the text they are written in.
+func (o *planObject) insert(string) *estate.StatementInsert { return nil }
+
 func (o *planObject) doc(name string) (*iacdoc.Value, error) {
 	if o.isUnknown(name) {
 		return iacdoc.Unk(o.desc(name), o.attrPos(name)), nil

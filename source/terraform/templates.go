@@ -21,7 +21,7 @@ func (b *builder) creationTemplate(r rsrc) {
 		}
 		t.AddAppliedFor(s.text)
 	}
-	pol, ok := b.document(r, "repository_policy", "repository_policy of "+r.addr, t.ARN)
+	pol, ok := b.resourcePolicy(r, "repository_policy", "repository_policy of "+r.addr, t.ARN)
 	if !ok {
 		t.Policy, t.PolicyState = nil, estate.Unread
 		return
@@ -59,7 +59,7 @@ func (b *builder) publicPolicy(r rsrc) {
 	if !p.Source.IsValid() {
 		p.Source = r.obj.pos()
 	}
-	pol, ok := b.document(r, "policy", "policy of ECR Public repository "+p.Name+" ("+r.addr+")", p.ARN)
+	pol, ok := b.resourcePolicy(r, "policy", "policy of ECR Public repository "+p.Name+" ("+r.addr+")", p.ARN)
 	switch {
 	case !ok:
 		p.Policy, p.PolicyState = nil, estate.Unread
