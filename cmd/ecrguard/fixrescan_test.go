@@ -34,6 +34,7 @@ func TestFixesRescanClean(t *testing.T) {
 	}{
 		{"examples", []string{"../../examples/estate"}, inputOptions{configFile: "../../examples/.ecrguard.yaml"}, 6, 0},
 		{"iac", []string{"../../testdata/iac"}, inputOptions{account: "111122223333"}, 8, 0},
+		{"terraform", []string{"../../testdata/iac/terraform"}, inputOptions{account: "111122223333"}, 7, 7},
 		{"cloudformation yaml", []string{"../../testdata/iac/cloudformation/template.yaml"}, inputOptions{account: "111122223333"}, 6, 6},
 		{"cloudformation json", []string{"../../testdata/iac/cloudformation/template.json"}, inputOptions{account: "111122223333"}, 6, 6},
 	} {
@@ -73,8 +74,8 @@ func TestFixesRescanClean(t *testing.T) {
 				default:
 					file = sourceOf(t, res, f.Resource)
 					if !rawOrCLI(file) {
-						// A policy a template holds as a string, or one of
-						// Terraform (source/terraform fills no Insert yet).
+						// A policy a template holds as a string, or one
+						// Terraform builds with templatefile().
 						t.Logf("%s: %s is not a raw policy or AWS CLI output; its fix is not an edit", f.Resource, file)
 						continue
 					}
