@@ -119,9 +119,11 @@ type candidate struct {
 // again, and the edit is kept only when the file reads with no new coverage
 // gap, outsiders can no longer do anything to the resource, and no finding
 // on the resource is new (by fingerprint). A fix that fails gets no Edit
-// and says why (FixFile.NoEdit). The edits are first proven together, one
-// reading of the inputs for all; those that fail together are proven
-// alone, and the ones that pass are proven together again.
+// and says why (FixFile.NoEdit). The edits are proven together, one
+// reading of the inputs for all, as --fix-dir writes them; when some fail,
+// each of those is proven alone, those that fail alone are dropped (or,
+// when each holds alone, the last of them), and the rest are proven
+// together again.
 //
 // The findings on each resource say how its fix is shown: as the edit, or
 // why there is none.
@@ -142,24 +144,26 @@ func (r *Result) ProveEdits(in Inputs) {
 		}
 		cands = append(cands, c)
 	}
-	if len(cands) > 0 {
-		failed := r.prove(cands, in)
-		if len(failed) > 0 && len(cands) > 1 {
-			var passed []*candidate
-			for _, c := range failed {
-				if len(r.prove([]*candidate{c}, in)) == 0 {
-					passed = append(passed, c)
-				}
-			}
-			for _, c := range cands {
-				if !slices.Contains(failed, c) {
-					passed = append(passed, c)
-				}
-			}
-			if len(passed) != len(cands) {
-				r.prove(passed, in)
+	for set := cands; len(set) > 0; {
+		failed := r.prove(set, in)
+		if len(failed) == 0 || len(set) == 1 {
+			break
+		}
+		// Those that fail alone go; when each passes alone, the edits
+		// that fail only together do not hold together: the last gives
+		// way. The rest are proven together again.
+		var drop []*candidate
+		for _, c := range failed {
+			if len(r.prove([]*candidate{c}, in)) > 0 {
+				drop = append(drop, c)
 			}
 		}
+		if len(drop) == 0 {
+			c := failed[len(failed)-1]
+			c.fix.Edit, c.fix.NoEdit = nil, "its edit and the other edits of "+c.fix.insert.File+" do not hold together (scanned again with all of them, the file fails), though each holds alone"
+			drop = []*candidate{c}
+		}
+		set = slices.DeleteFunc(slices.Clone(set), func(c *candidate) bool { return slices.Contains(drop, c) })
 	}
 	for i := range r.Fixes {
 		r.describeEdit(&r.Fixes[i])
