@@ -64,6 +64,7 @@ var table = []row{
 	{path: "source/cloudformation", layer: 2, outside: []string{"go.yaml.in/yaml/v3"}},
 	{path: "analysis", layer: 3},
 	{path: "rules", layer: 3},
+	{path: "diff", layer: 3},
 	{path: "report", layer: 4, outside: []string{"github.com/owenrumney/go-sarif/v3", "github.com/xeipuuv/"}},
 	{path: "config", layer: 4, outside: []string{"go.yaml.in/yaml/v3"}},
 	{path: "examples", layer: 4},
@@ -329,6 +330,7 @@ func TestCheck(t *testing.T) {
 		{path: "source/yaml", layer: 2, outside: []string{"go.yaml.in/yaml/v3"}},
 		{path: "source", layer: 3, router: true},
 		{path: "rules", layer: 3},
+	{path: "diff", layer: 3},
 		{path: "cmd/...", layer: 5, router: true, outside: []string{"example.com/"}},
 		{path: "gone", layer: 4},
 	}

@@ -1,0 +1,357 @@
+// Package diff answers the question of a pull request: what access does
+// HEAD grant that BASE did not? Each side's analysis becomes an access
+// model, every grant it proves, one per subject (a repository, registry,
+// creation template, ECR Public repository, every repository of an
+// account, or an account's actions without a resource), principal and
+// action, with the statements that grant it and its proof. Compare keys
+// the grants of both sides and judges the rules' findings of HEAD by the
+// grants they carry (docs/diff.md).
+package diff
+
+import (
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/identity"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// Kind is what a grant's subject is.
+type Kind string
+
+// Subject kinds.
+const (
+	Repository Kind = "repository"
+	Registry   Kind = "registry"
+	Template   Kind = "creation template"
+	Public     Kind = "public repository"
+	// EveryRepository is every repository of an account, one it does not
+	// name included (identity.Answers.Every): a principal's grant on it
+	// stands for its grants on each repository.
+	EveryRepository Kind = "every repository"
+	// Account is an account's ECR actions that act on no resource
+	// (ecr:GetAuthorizationToken, ecr:PutRegistryPolicy).
+	Account Kind = "account"
+)
+
+// Class is the kind of principal a grant is to.
+type Class string
+
+// Principal classes.
+const (
+	Anyone         Class = "anyone"
+	Untrusted      Class = "untrusted account"
+	Trusted        Class = "trusted account"
+	Organization   Class = "organization"
+	Service        Class = "service"
+	OwnPrincipal Class = "own principal"
+)
+
+// Key identifies a grant on both sides of a comparison: a repository
+// renamed in Terraform (its address) or moved to another file keeps its
+// ARN, so it keeps its key.
+type Key struct {
+	Subject, Principal, Action string
+}
+
+// Statement is one statement that grants access.
+type Statement struct {
+	// Policy names the policy (as findings name it), Label the statement
+	// (its Sid, or "statement #N").
+	Policy, Label string
+	Pos           policy.Pos
+}
+
+// Grant is one principal's proven access to one subject for one action.
+type Grant struct {
+	Key
+	Kind Kind
+	// Account owns the subject.
+	Account string
+	Class   Class
+	// Statements are the statements the proof relied on, Conditions
+	// their conditions ("key value"), Proof the proof in words; Explain
+	// fills them (only the grants reported need them).
+	Statements []Statement
+	Conditions []string
+	Proof      string
+
+	witness *eval.Witness
+	// explain re-derives an own principal's witness as its own (shared
+	// answers may cite another principal's identical statements).
+	explain func() *eval.Witness
+}
+
+// Access is the access model of one side: every grant it proves, and the
+// gaps of the questions that could not be settled.
+type Access struct {
+	Grants []Grant
+	// Gaps are the searches cut short: a grant may exist that the model
+	// does not hold, so "no new access" is not proven where they bear.
+	Gaps  []estate.Gap
+	index map[Key]int
+	// every holds the principals' grants on every repository of an
+	// account, by account, principal and action.
+	every map[Key]bool
+}
+
+// Lookup returns the grant of k, or nil.
+func (m *Access) Lookup(k Key) *Grant {
+	if i, ok := m.index[k]; ok {
+		return &m.Grants[i]
+	}
+	return nil
+}
+
+// Covers reports whether the model grants k: the grant itself, or for a
+// repository, the principal's grant of the action on every repository of
+// its account.
+func (m *Access) Covers(k Key, kind Kind, account string) bool {
+	if _, ok := m.index[k]; ok {
+		return true
+	}
+	return kind == Repository && m.every[everyKey(account, k.Principal, k.Action)]
+}
+
+// everyKey keys a grant on every repository of account.
+func everyKey(account, principal, action string) Key {
+	return Key{Subject: EverySubject(account), Principal: principal, Action: action}
+}
+
+// EverySubject names every repository of an account as a subject.
+func EverySubject(account string) string { return "arn:aws:ecr:*:" + account + ":repository/*" }
+
+// AccountSubject names an account's actions without a resource.
+func AccountSubject(account string) string { return "arn:aws:ecr:*:" + account + ":*" }
+
+// Build collects the access model of an analysis: outsiders' grants from
+// the exposure of every resource policy, the account's own principals'
+// from the identity models, every ECR action asked of every principal
+// (repository actions over its repositories and every repository, the
+// others on no resource).
+func Build(a *analysis.Analysis) *Access {
+	m := &Access{}
+	for _, x := range slices.Concat(a.Exposure, a.Public) {
+		m.addExposure(x.Result)
+	}
+	for _, id := range a.Identities {
+		m.addIdentity(id)
+	}
+	m.finish()
+	return m
+}
+
+// kindOf maps an exposure target's kind.
+func kindOf(k exposure.Kind) Kind {
+	switch k {
+	case exposure.Registry:
+		return Registry
+	case exposure.Template:
+		return Template
+	case exposure.Public:
+		return Public
+	}
+	return Repository
+}
+
+// addExposure adds what outsiders and trusted accounts can do through one
+// resource policy.
+func (m *Access) addExposure(r *exposure.Result) {
+	t := r.Target
+	account := t.Account
+	if account == "" {
+		account = policy.OwnerAccount
+	}
+	add := func(principal string, class Class, actions catalog.ActionSet, proofs []exposure.Proof) {
+		cat := catalog.Default()
+		actions.Each(func(i int) {
+			m.Grants = append(m.Grants, Grant{
+				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Names(single(i))[0]},
+				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i),
+			})
+		})
+	}
+	add("*", Anyone, r.Public.Actions, r.Public.Proofs)
+	for _, group := range []struct {
+		class Class
+		m     map[string]*exposure.Access
+	}{{Untrusted, r.Accounts}, {Organization, r.Orgs}, {Service, r.Deputies}, {Trusted, r.Trusted}} {
+		for _, k := range slices.Sorted(maps.Keys(group.m)) {
+			acc := group.m[k]
+			for _, name := range acc.PrincipalNames() {
+				add(name, group.class, acc.Principals[name], acc.Proofs)
+			}
+		}
+	}
+}
+
+// single is the set of one action.
+func single(i int) catalog.ActionSet {
+	var s catalog.ActionSet
+	s.Add(i)
+	return s
+}
+
+// witnessFor returns the first proof's witness that covers action i.
+func witnessFor(proofs []exposure.Proof, i int) *eval.Witness {
+	for _, p := range proofs {
+		if p.Actions.Has(i) {
+			return p.Witness
+		}
+	}
+	return nil
+}
+
+// identityChunks is how many runs of principals a model is split into, a
+// fixed number (as the rules' principalChunks) so the proofs memoised
+// answers carry do not depend on the machine.
+const identityChunks = 4
+
+// ecrActions are the ECR actions asked of every principal: those on a
+// repository, and those on no resource.
+func ecrActions() (repo, none []string) {
+	cat := catalog.Default()
+	for _, name := range cat.Names(cat.ServiceSet("ecr")) {
+		a := cat.Lookup(name)
+		switch {
+		case a.OnRepository():
+			repo = append(repo, name)
+		case !a.HasResourceType():
+			none = append(none, name)
+		}
+	}
+	return repo, none
+}
+
+// addIdentity adds what the account's own principals can do: each
+// principal is asked every ECR action, on its forked model.
+func (m *Access) addIdentity(id *identity.Model) {
+	n := min(identityChunks, len(id.Principals))
+	perPrincipal := make([]Access, len(id.Principals))
+	repo, none := ecrActions()
+	chunks := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for c := range chunks {
+				fork := id.Fork()
+				lo, hi := c*len(id.Principals)/n, (c+1)*len(id.Principals)/n
+				for i := lo; i < hi; i++ {
+					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none)
+				}
+			}
+		})
+	}
+	for c := range n {
+		chunks <- c
+	}
+	close(chunks)
+	wg.Wait()
+	for _, p := range perPrincipal {
+		m.Grants = append(m.Grants, p.Grants...)
+		m.Gaps = append(m.Gaps, p.Gaps...)
+	}
+}
+
+// askPrincipal adds p's grants, asked of fork. A principal that can act on
+// every repository gets that one grant, which stands for the repositories
+// the model names.
+func (m *Access) askPrincipal(id, fork *identity.Model, p *identity.Principal, repo, none []string) {
+	grant := func(subject string, kind Kind, action string, w *eval.Witness) {
+		m.Grants = append(m.Grants, Grant{
+			Key:  Key{Subject: subject, Principal: p.ARN, Action: action},
+			Kind: kind, Account: id.Account, Class: OwnPrincipal, witness: w,
+			explain: func() *eval.Witness { return id.Explain(p, w) },
+		})
+	}
+	for _, action := range repo {
+		ans := fork.Answer(p, action, identity.Free)
+		m.Gaps = append(m.Gaps, ans.Gaps...)
+		if ans.Every != nil {
+			grant(EverySubject(id.Account), EveryRepository, action, ans.Every)
+			continue
+		}
+		for i, w := range ans.Repos {
+			if w != nil {
+				r := id.Repositories[i]
+				grant(r.ARN, Repository, action, w)
+			}
+		}
+	}
+	for _, action := range none {
+		w, gaps := fork.Can(p, action, nil, identity.Free)
+		m.Gaps = append(m.Gaps, gaps...)
+		if w != nil {
+			grant(AccountSubject(id.Account), Account, action, w)
+		}
+	}
+}
+
+// finish sorts the grants, keeps one per key (the first found: a
+// repository and a registry policy may both prove one) and indexes them.
+func (m *Access) finish() {
+	slices.SortStableFunc(m.Grants, func(a, b Grant) int { return compareKeys(a.Key, b.Key) })
+	m.Grants = slices.CompactFunc(m.Grants, func(a, b Grant) bool { return a.Key == b.Key })
+	m.index = make(map[Key]int, len(m.Grants))
+	m.every = map[Key]bool{}
+	for i, g := range m.Grants {
+		m.index[g.Key] = i
+		if g.Kind == EveryRepository {
+			m.every[everyKey(g.Account, g.Principal, g.Action)] = true
+		}
+	}
+	m.Gaps = analysis.DistinctGaps(m.Gaps)
+}
+
+// compareKeys orders keys by subject, principal, then action.
+func compareKeys(a, b Key) int {
+	if c := strings.Compare(a.Subject, b.Subject); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Principal, b.Principal); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Action, b.Action)
+}
+
+// Explain fills g's statements, conditions and proof from its witness.
+func (g *Grant) Explain() {
+	w := g.witness
+	if g.explain != nil {
+		w = g.explain()
+	}
+	if w == nil {
+		return
+	}
+	ms, stmts := analysis.Granting([]*eval.Witness{w})
+	g.Statements = g.Statements[:0]
+	for _, mt := range ms {
+		g.Statements = append(g.Statements, Statement{Policy: mt.Policy, Label: mt.Statement.Label(), Pos: mt.Statement.Pos})
+	}
+	g.Conditions = analysis.Conditions(stmts)
+	g.Proof = rules.DescribeProof(w, g.Action)
+}
+
+// Where is the position of the first granting statement with one.
+func (g *Grant) Where() policy.Pos {
+	for _, s := range g.Statements {
+		if s.Pos.IsValid() {
+			return s.Pos
+		}
+	}
+	for _, s := range g.Statements {
+		if s.Pos.File != "" {
+			return s.Pos
+		}
+	}
+	return policy.Pos{}
+}
