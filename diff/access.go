@@ -48,11 +48,11 @@ type Class string
 
 // Principal classes.
 const (
-	Anyone         Class = "anyone"
-	Untrusted      Class = "untrusted account"
-	Trusted        Class = "trusted account"
-	Organization   Class = "organization"
-	Service        Class = "service"
+	Anyone       Class = "anyone"
+	Untrusted    Class = "untrusted account"
+	Trusted      Class = "trusted account"
+	Organization Class = "organization"
+	Service      Class = "service"
 	OwnPrincipal Class = "own principal"
 )
 
