@@ -330,7 +330,6 @@ func TestCheck(t *testing.T) {
 		{path: "source/yaml", layer: 2, outside: []string{"go.yaml.in/yaml/v3"}},
 		{path: "source", layer: 3, router: true},
 		{path: "rules", layer: 3},
-		{path: "diff", layer: 3},
 		{path: "cmd/...", layer: 5, router: true, outside: []string{"example.com/"}},
 		{path: "gone", layer: 4},
 	}
