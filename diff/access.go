@@ -173,10 +173,15 @@ func (m *Access) addExposure(r *exposure.Result) {
 	}
 	add := func(principal string, class Class, actions catalog.ActionSet, proofs []exposure.Proof) {
 		cat := catalog.Default()
+		service := strings.HasPrefix(principal, "service:")
+		if service {
+			// A service acting for the account (or for anyone).
+			class = Service
+		}
 		actions.Each(func(i int) {
 			m.Grants = append(m.Grants, Grant{
 				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Names(single(i))[0]},
-				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i),
+				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i, service),
 			})
 		})
 	}
@@ -201,14 +206,23 @@ func single(i int) catalog.ActionSet {
 	return s
 }
 
-// witnessFor returns the first proof's witness that covers action i.
-func witnessFor(proofs []exposure.Proof, i int) *eval.Witness {
+// witnessFor returns the witness of a proof that covers action i: the
+// first whose caller is a service when service is set (the principal is
+// one), else the first.
+func witnessFor(proofs []exposure.Proof, i int, service bool) *eval.Witness {
+	var first *eval.Witness
 	for _, p := range proofs {
-		if p.Actions.Has(i) {
+		if !p.Actions.Has(i) {
+			continue
+		}
+		if (p.Witness.Request.Principal.Type == eval.Service) == service {
 			return p.Witness
 		}
+		if first == nil {
+			first = p.Witness
+		}
 	}
-	return nil
+	return first
 }
 
 // identityChunks is how many runs of principals a model is split into, a

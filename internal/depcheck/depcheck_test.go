@@ -46,6 +46,7 @@ var table = []row{
 	{path: "internal/textenc", layer: 0},
 	{path: "internal/linediff", layer: 0},
 	{path: "internal/buildinfo", layer: 0},
+	{path: "internal/gitref", layer: 0},
 	{path: "policy", layer: 0},
 	{path: "catalog", layer: 1},
 	{path: "eval", layer: 1},
