@@ -109,8 +109,7 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 	t.line(t.style(ansiBold, name))
 	t.para(diffSummary(d, v), 0)
 	if len(d.New) > 0 {
-		t.line("")
-		t.line(t.style(ansiBold, "New access"))
+		t.section("New access", ansiBold)
 		for _, g := range d.New {
 			t.bullet(fmt.Sprintf("%s: %s can %s", grantSubject(g), grantWho(g), g.Action))
 			if where := grantWhere(g); where != "" {
@@ -125,22 +124,19 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 		}
 	}
 	if len(d.Removed) > 0 {
-		t.line("")
-		t.line(t.style(ansiBold, "Removed access"))
+		t.section("Removed access", ansiBold)
 		for _, g := range d.Removed {
 			t.bullet(fmt.Sprintf("%s: %s, %s", grantSubject(g), grantWho(g), g.Action))
 		}
 	}
 	if len(v.entries) > 0 {
-		t.line("")
-		t.line(t.style(ansiBold, "New findings"))
+		t.section("New findings", ansiBold)
 		for _, e := range v.entries {
 			t.entry(e, o.Detail)
 		}
 	}
 	if o.ShowSuppressed && len(v.suppressedEntries) > 0 {
-		t.line("")
-		t.line(t.style(ansiBold, "Suppressed"))
+		t.section("Suppressed", ansiBold)
 		for _, e := range v.suppressedEntries {
 			t.entry(e, o.Detail)
 		}
@@ -152,14 +148,22 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 		if len(side.gaps) == 0 {
 			continue
 		}
-		t.line("")
-		t.line(t.style(ansiRed, "Not assessed in "+side.name))
+		t.section("Not assessed in "+side.name, ansiRed)
 		for _, g := range side.gaps {
 			t.gap(g)
 		}
 	}
 	_, err := io.WriteString(w, t.b.String())
 	return err
+}
+
+// section starts a section of the table: a blank line (unless the last
+// one is) and its bold title.
+func (t *tableWriter) section(title, style string) {
+	if !strings.HasSuffix(t.b.String(), "\n\n") {
+		t.line("")
+	}
+	t.line(t.style(style, title))
 }
 
 // The diff's JSON report (docs/diff-json.md). Field order is output order;
