@@ -84,17 +84,23 @@ func Open(ctx context.Context, dir, ref string) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	// git archive, run in a subfolder, archives only that subfolder of the
+	// tree it is given: run it at the top.
+	top, err := output(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp("", "ecrguard-git-")
 	if err != nil {
 		return nil, err
 	}
 	t := &Tree{FS: os.DirFS(tmp), Commit: commit, dir: tmp}
 	treeish := commit + ":" + strings.TrimSuffix(prefix, "/")
-	if err := git(ctx, dir, io.Discard, "cat-file", "-e", treeish); err != nil {
+	if err := git(ctx, top, io.Discard, "cat-file", "-e", treeish); err != nil {
 		return t, nil // the folder did not exist at the revision
 	}
 	var archive bytes.Buffer
-	if err := git(ctx, dir, &archive, "archive", "--format=tar", treeish); err != nil {
+	if err := git(ctx, top, &archive, "archive", "--format=tar", treeish); err != nil {
 		t.Close()
 		return nil, err
 	}
