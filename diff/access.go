@@ -86,9 +86,11 @@ type Grant struct {
 	Proof      string
 
 	witness *eval.Witness
-	// explain re-derives an own principal's witness as its own (shared
-	// answers may cite another principal's identical statements).
-	explain func() *eval.Witness
+	// model and principal are an own principal's, whose witness Explain
+	// re-derives as its own (shared answers may cite another principal's
+	// identical statements).
+	model     *identity.Model
+	principal *identity.Principal
 }
 
 // Access is the access model of one side: every grant it proves, and the
@@ -144,7 +146,7 @@ func Build(a *analysis.Analysis) *Access {
 		m.addExposure(x.Result)
 	}
 	for _, id := range a.Identities {
-		m.addIdentity(id)
+		m.addIdentity(id, sharedActionSets(a, id))
 	}
 	m.finish()
 	return m
@@ -248,7 +250,7 @@ func ecrActions() (repo, none []string) {
 
 // addIdentity adds what the account's own principals can do: each
 // principal is asked every ECR action, on its forked model.
-func (m *Access) addIdentity(id *identity.Model) {
+func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
 	n := min(identityChunks, len(id.Principals))
 	perPrincipal := make([]Access, len(id.Principals))
 	repo, none := ecrActions()
@@ -260,7 +262,7 @@ func (m *Access) addIdentity(id *identity.Model) {
 				fork := id.Fork()
 				lo, hi := c*len(id.Principals)/n, (c+1)*len(id.Principals)/n
 				for i := lo; i < hi; i++ {
-					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none)
+					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
 				}
 			}
 		})
@@ -278,36 +280,109 @@ func (m *Access) addIdentity(id *identity.Model) {
 
 // askPrincipal adds p's grants, asked of fork. A principal that can act on
 // every repository gets that one grant, which stands for the repositories
-// the model names.
-func (m *Access) askPrincipal(id, fork *identity.Model, p *identity.Principal, repo, none []string) {
-	grant := func(subject string, kind Kind, action string, w *eval.Witness) {
-		m.Grants = append(m.Grants, Grant{
-			Key:  Key{Subject: subject, Principal: p.ARN, Action: action},
-			Kind: kind, Account: id.Account, Class: OwnPrincipal, witness: w,
-			explain: func() *eval.Witness { return id.Explain(p, w) },
-		})
+// the model names. Actions no statement of p's requests tells apart
+// (actionClasses) are asked once: the answer holds for each.
+func (m *Access) askPrincipal(id, fork *identity.Model, p *identity.Principal, repo, none []string, shared []catalog.ActionSet) {
+	grant := func(subject string, kind Kind, actions []string, w *eval.Witness) {
+		for _, action := range actions {
+			m.Grants = append(m.Grants, Grant{
+				Key:  Key{Subject: subject, Principal: p.ARN, Action: action},
+				Kind: kind, Account: id.Account, Class: OwnPrincipal, witness: w, model: id, principal: p,
+			})
+		}
 	}
-	for _, action := range repo {
-		ans := fork.Answer(p, action, identity.Free)
+	sets := slices.Clone(shared)
+	for _, pol := range append(slices.Clone(p.Identity), p.Boundary) {
+		sets = append(sets, statementSets(pol)...)
+	}
+	for _, class := range actionClasses(repo, sets) {
+		ans := fork.Answer(p, class[0], identity.Free)
 		m.Gaps = append(m.Gaps, ans.Gaps...)
 		if ans.Every != nil {
-			grant(EverySubject(id.Account), EveryRepository, action, ans.Every)
+			grant(EverySubject(id.Account), EveryRepository, class, ans.Every)
 			continue
 		}
 		for i, w := range ans.Repos {
 			if w != nil {
-				r := id.Repositories[i]
-				grant(r.ARN, Repository, action, w)
+				grant(id.Repositories[i].ARN, Repository, class, w)
 			}
 		}
 	}
-	for _, action := range none {
-		w, gaps := fork.Can(p, action, nil, identity.Free)
+	for _, class := range actionClasses(none, sets) {
+		w, gaps := fork.Can(p, class[0], nil, identity.Free)
 		m.Gaps = append(m.Gaps, gaps...)
 		if w != nil {
-			grant(AccountSubject(id.Account), Account, action, w)
+			grant(AccountSubject(id.Account), Account, class, w)
 		}
 	}
+}
+
+// v1Actions are the actions a registry policy of scope V1 governs (ECR User
+// Guide, "Private registry permissions in Amazon ECR"): the registry
+// policy tells them from the others whatever its statements say.
+var v1Actions = []string{"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
+
+// sharedActionSets are the action sets of the statements every request of
+// the account's principals may meet besides their own policies: the SCPs,
+// the RCPs, the repository and registry policies, and the actions a V1
+// registry policy governs.
+func sharedActionSets(a *analysis.Analysis, id *identity.Model) []catalog.ActionSet {
+	var v1 catalog.ActionSet
+	for _, name := range v1Actions {
+		v1.Add(catalog.Default().Lookup(name).Index)
+	}
+	sets := []catalog.ActionSet{v1}
+	for _, pol := range slices.Concat(id.SCPs, id.RCPs) {
+		sets = append(sets, statementSets(pol)...)
+	}
+	for _, r := range id.Repositories {
+		sets = append(sets, statementSets(r.Policy)...)
+	}
+	for _, x := range a.Exposure {
+		if x.Target.Kind == exposure.Registry && x.Target.Account == id.Account {
+			sets = append(sets, statementSets(x.Target.Policy)...)
+		}
+	}
+	return sets
+}
+
+// statementSets are the actions each statement of pol (nil: none) applies to.
+func statementSets(pol *eval.Policy) []catalog.ActionSet {
+	if pol == nil {
+		return nil
+	}
+	out := make([]catalog.ActionSet, pol.Statements())
+	for i := range out {
+		out[i] = pol.StatementActions(i)
+	}
+	return out
+}
+
+// actionClasses partitions actions by the statements that apply to them
+// (sets): two actions every statement applies to alike are
+// indistinguishable to the evaluation (eval.Policy.ActionApplies), so one
+// answer serves both. Each class lists its actions in order.
+func actionClasses(actions []string, sets []catalog.ActionSet) [][]string {
+	cat := catalog.Default()
+	byKey := map[string]int{}
+	var out [][]string
+	sig := make([]byte, len(sets))
+	for _, name := range actions {
+		i := cat.Lookup(name).Index
+		for s := range sets {
+			sig[s] = '0'
+			if sets[s].Has(i) {
+				sig[s] = '1'
+			}
+		}
+		if c, ok := byKey[string(sig)]; ok {
+			out[c] = append(out[c], name)
+			continue
+		}
+		byKey[string(sig)] = len(out)
+		out = append(out, []string{name})
+	}
+	return out
 }
 
 // finish sorts the grants, keeps one per key (the first found: a
@@ -340,8 +415,8 @@ func compareKeys(a, b Key) int {
 // Explain fills g's statements, conditions and proof from its witness.
 func (g *Grant) Explain() {
 	w := g.witness
-	if g.explain != nil {
-		w = g.explain()
+	if g.model != nil {
+		w = g.model.Explain(g.principal, w)
 	}
 	if w == nil {
 		return
