@@ -99,8 +99,7 @@ type Access struct {
 	Grants []Grant
 	// Gaps are the searches cut short: a grant may exist that the model
 	// does not hold, so "no new access" is not proven where they bear.
-	Gaps  []estate.Gap
-	index map[Key]int
+	Gaps []estate.Gap
 	// every holds the principals' grants on every repository of an
 	// account, by account, principal and action.
 	every map[Key]bool
@@ -108,7 +107,7 @@ type Access struct {
 
 // Lookup returns the grant of k, or nil.
 func (m *Access) Lookup(k Key) *Grant {
-	if i, ok := m.index[k]; ok {
+	if i, ok := slices.BinarySearchFunc(m.Grants, k, func(g Grant, k Key) int { return compareKeys(g.Key, k) }); ok {
 		return &m.Grants[i]
 	}
 	return nil
@@ -118,7 +117,7 @@ func (m *Access) Lookup(k Key) *Grant {
 // repository, the principal's grant of the action on every repository of
 // its account.
 func (m *Access) Covers(k Key, kind Kind, account string) bool {
-	if _, ok := m.index[k]; ok {
+	if m.Lookup(k) != nil {
 		return true
 	}
 	return kind == Repository && m.every[everyKey(account, k.Principal, k.Action)]
@@ -272,6 +271,11 @@ func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
 	}
 	close(chunks)
 	wg.Wait()
+	n = len(m.Grants)
+	for _, p := range perPrincipal {
+		n += len(p.Grants)
+	}
+	m.Grants = slices.Grow(m.Grants, n-len(m.Grants))
 	for _, p := range perPrincipal {
 		m.Grants = append(m.Grants, p.Grants...)
 		m.Gaps = append(m.Gaps, p.Gaps...)
@@ -387,13 +391,29 @@ func actionClasses(actions []string, sets []catalog.ActionSet) [][]string {
 
 // finish sorts the grants, keeps one per key (the first found: a
 // repository and a registry policy may both prove one) and indexes them.
+// Grants are large: an order of indexes is sorted, and the grants are
+// copied once, into it.
 func (m *Access) finish() {
-	slices.SortStableFunc(m.Grants, func(a, b Grant) int { return compareKeys(a.Key, b.Key) })
-	m.Grants = slices.CompactFunc(m.Grants, func(a, b Grant) bool { return a.Key == b.Key })
-	m.index = make(map[Key]int, len(m.Grants))
+	order := make([]int32, len(m.Grants))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareKeys(m.Grants[a].Key, m.Grants[b].Key); c != 0 {
+			return c
+		}
+		return int(a) - int(b)
+	})
+	sorted := make([]Grant, 0, len(order))
+	for _, i := range order {
+		if n := len(sorted); n > 0 && sorted[n-1].Key == m.Grants[i].Key {
+			continue
+		}
+		sorted = append(sorted, m.Grants[i])
+	}
+	m.Grants = sorted
 	m.every = map[Key]bool{}
-	for i, g := range m.Grants {
-		m.index[g.Key] = i
+	for _, g := range m.Grants {
 		if g.Kind == EveryRepository {
 			m.every[everyKey(g.Account, g.Principal, g.Action)] = true
 		}
