@@ -157,3 +157,11 @@ func TestUnpack(t *testing.T) {
 		t.Error("../escape.json: no error")
 	}
 }
+
+// Without git on the PATH, Open says so.
+func TestOpenNoGit(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if _, err := Open(context.Background(), t.TempDir(), "main"); !errors.Is(err, ErrNoGit) {
+		t.Errorf("%v, want ErrNoGit", err)
+	}
+}
