@@ -34,7 +34,7 @@ type Result struct {
 	// made that HEAD does not (information), in key order, explained.
 	New, Removed []Grant
 	// Findings holds HEAD's findings that are new (see NewFindings), the
-	// gaps of both sides and HEAD's notes: suppressions, the selection
+	// gaps of both sides and the notes of both (BASE's said of it): suppressions, the selection
 	// and the exit code apply to it as to a scan's result.
 	Findings *rules.Result
 	// BaseGaps and HeadGaps are each side's gaps (both are in Findings.Gaps).
@@ -52,7 +52,7 @@ func Compare(base, head *Side) *Result {
 	res.Findings = &rules.Result{
 		Findings:  NewFindings(base.Result.Findings, head.Result.Findings, res.New),
 		Gaps:      analysis.DistinctGaps(slices.Concat(res.HeadGaps, res.BaseGaps)),
-		Notes:     head.Result.Notes,
+		Notes:     notes(base.Result.Notes, head.Result.Notes),
 		Resources: head.Result.Resources,
 		Assessed:  head.Result.Assessed,
 	}
@@ -137,4 +137,17 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// notes are HEAD's notes, then BASE's that HEAD does not have, said of
+// BASE.
+func notes(base, head []estate.Note) []estate.Note {
+	out := slices.Clone(head)
+	for _, n := range base {
+		if !slices.Contains(head, n) {
+			n.Message = "in BASE: " + n.Message
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -177,9 +180,22 @@ func (o *diffOptions) readBase(ctx context.Context, stderr io.Writer, base strin
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	est, err := source.LoadTree(ctx, tree.FS, head, opts)
+	// A PATH that did not exist at the revision held nothing then: all its
+	// access is new, none is a gap of BASE.
+	var present, absent []string
+	for _, p := range head {
+		if _, err := fs.Stat(tree.FS, path.Clean(filepath.ToSlash(p))); err != nil && errors.Is(err, fs.ErrNotExist) {
+			absent = append(absent, p)
+		} else {
+			present = append(present, p)
+		}
+	}
+	est, err := source.LoadTree(ctx, tree.FS, present, opts)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("--git %s: %w", o.git, err))
+	}
+	if len(absent) > 0 {
+		est.AddNote(estate.Note{Source: o.git, Message: "not in the revision, so BASE holds nothing of it: " + strings.Join(absent, ", ")})
 	}
 	if len(tree.Skipped) > 0 {
 		est.AddNote(estate.Note{Source: o.git, Message: "symbolic links at the revision are not followed: " + strings.Join(tree.Skipped, ", ")})
