@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/examples"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source"
 )
@@ -291,6 +292,45 @@ func TestNewFindings(t *testing.T) {
 	} {
 		if got := NewFindings(tc.base, tc.head, added); len(got) != tc.want {
 			t.Errorf("%s: %d new, want %d", tc.name, len(got), tc.want)
+		}
+	}
+}
+
+// The example estate against itself: every kind of subject and class of
+// principal, nothing new, nothing removed, no finding new; and the same
+// bytes of grants twice (deterministic proofs and statements).
+func TestExamplesAgainstThemselves(t *testing.T) {
+	s := analysis.Settings{Region: "us-east-1", At: at, TrustedAccounts: []string{"444455556666"}}
+	assess := func() *Side {
+		est, err := source.Load(context.Background(), examples.FS, []string{examples.Root}, source.Options{Account: owner, Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Assess(est, s)
+	}
+	a, b := assess(), assess()
+	res := Compare(a, b)
+	if len(res.New)+len(res.Removed)+len(res.Findings.Findings) != 0 {
+		t.Errorf("new %v, removed %v, findings %v", keys(res.New), keys(res.Removed), ruleIDs(res))
+	}
+	kinds, classes := map[Kind]bool{}, map[Class]bool{}
+	for i := range a.Access.Grants {
+		g, h := &a.Access.Grants[i], &b.Access.Grants[i]
+		kinds[g.Kind], classes[g.Class] = true, true
+		g.Explain()
+		h.Explain()
+		if g.Key != h.Key || g.Proof != h.Proof || !slices.Equal(g.Statements, h.Statements) {
+			t.Fatalf("two runs differ: %+v and %+v", g, h)
+		}
+	}
+	for _, k := range []Kind{Repository, Registry, Template, Public, EveryRepository, Account} {
+		if !kinds[k] {
+			t.Errorf("no grant on a %s", k)
+		}
+	}
+	for _, c := range []Class{Anyone, Untrusted, Service, OwnPrincipal} {
+		if !classes[c] {
+			t.Errorf("no grant to a principal of class %s", c)
 		}
 	}
 }
