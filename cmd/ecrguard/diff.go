@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/diff"
@@ -144,9 +143,7 @@ func runDiff(ctx context.Context, stdout, stderr io.Writer, o *diffOptions, args
 	// Severity overrides and suppressions apply to both sides; stale
 	// ignores are HEAD's business.
 	cfg.Apply(b.Result)
-	for _, w := range cfg.Apply(h.Result) {
-		fmt.Fprintf(stderr, "ecrguard: warning: %s\n", w)
-	}
+	warn(stderr, cfg.Apply(h.Result))
 	d := diff.Compare(b, h)
 	d.Findings.Select(checked.selection)
 	if err := o.writeDiff(stdout, checked.format, d); err != nil {
@@ -205,28 +202,12 @@ func (o *diffOptions) readBase(ctx context.Context, stderr io.Writer, base strin
 
 // writeDiff writes the report to --output or stdout.
 func (o *diffOptions) writeDiff(stdout io.Writer, f report.Format, d *diff.Result) error {
-	w, color, width := stdout, false, 80
-	if o.output != "" {
-		file, err := os.Create(o.output)
-		if err != nil {
-			return inputError(err)
-		}
-		defer file.Close()
-		w = file
-	} else {
-		color = colorOn(stdout, o.noColor)
-		width = terminalWidth(stdout)
-	}
-	opts := report.Options{Version: version, Color: color, Width: width, ShowSuppressed: o.showSuppressed, Detail: o.detail}
-	if err := report.WriteDiff(w, f, d, opts); err != nil {
+	opts := report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail}
+	err := o.destination(stdout).WriteWith(opts, func(w io.Writer, opts report.Options) error {
+		return report.WriteDiff(w, f, d, opts)
+	})
+	if err != nil {
 		return inputError(err)
 	}
 	return nil
-}
-
-// colorOn reports whether a report to w is coloured: w is a terminal and
-// neither --no-color nor NO_COLOR says otherwise.
-func colorOn(w io.Writer, noColor bool) bool {
-	fd, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(fd.Fd())) && !noColor && os.Getenv("NO_COLOR") == ""
 }
