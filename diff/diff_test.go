@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source"
@@ -333,6 +334,40 @@ func TestExamplesAgainstThemselves(t *testing.T) {
 	for _, c := range []Class{Anyone, Untrusted, Service, OwnPrincipal} {
 		if !classes[c] {
 			t.Errorf("no grant to a principal of class %s", c)
+		}
+	}
+}
+
+// Asking the actions no statement tells apart once gives the grants asking
+// each action gives, on the example estate and a role with wildcards.
+func TestActionClassesExact(t *testing.T) {
+	cat := catalog.Default()
+	var singletons []catalog.ActionSet
+	for _, name := range cat.Names(cat.ServiceSet("ecr")) {
+		singletons = append(singletons, single(cat.Lookup(name).Index))
+	}
+	wild := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"`,
+		`"Action":["ecr:Get*","ecr:Batch*","ecr:Put*"],"Resource":"arn:aws:ecr:*:111122223333:repository/a*"`, 1)
+	estates := map[string]*estate.Estate{"wildcards": load(t, map[string]string{"app.json": public, "iam.json": wild})}
+	ex, err := source.Load(context.Background(), os.DirFS("../examples"), []string{"estate"}, source.Options{Account: owner, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	estates["examples"] = ex
+	for name, est := range estates {
+		_, a := rules.RunAnalysis(est, analysis.Settings{Region: "us-east-1", At: at})
+		each := &Access{}
+		for _, id := range a.Identities {
+			each.addIdentity(id, append(sharedActionSets(a, id), singletons...))
+		}
+		each.finish()
+		classes := &Access{}
+		for _, id := range a.Identities {
+			classes.addIdentity(id, sharedActionSets(a, id))
+		}
+		classes.finish()
+		if got, want := keys(classes.Grants), keys(each.Grants); !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s: %d grants by class, %d action by action", name, len(got), len(want))
 		}
 	}
 }
