@@ -288,6 +288,11 @@ func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
 	return enc.Encode(rep)
 }
 
+// maxCommentRows is how many new grants the pull-request comment lists;
+// it counts the others (a comment stays short, and far below the size a
+// code host accepts).
+const maxCommentRows = 50
+
 // writeDiffMarkdown writes a pull-request comment: the summary line, one
 // table row per new access, the new findings in one line each, and what
 // could not be assessed.
@@ -297,10 +302,13 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v)))
 	if len(d.New) > 0 {
 		b.WriteString("| Resource | Principal | Action | Granted by |\n| --- | --- | --- | --- |\n")
-		for _, g := range d.New {
+		for _, g := range d.New[:min(len(d.New), maxCommentRows)] {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdCode(g.Action), mdEscape(grantWhere(g)))
 		}
 		b.WriteString("\n")
+		if n := len(d.New) - maxCommentRows; n > 0 {
+			fmt.Fprintf(&b, "… and %s (`--format json` lists every one).\n\n", plural(n, "more new grant", "more new grants"))
+		}
 	}
 	if len(v.active) > 0 {
 		b.WriteString("New findings:\n\n")

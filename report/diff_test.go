@@ -73,6 +73,17 @@ func TestDiffMarkdownShort(t *testing.T) {
 	if rows != len(d.New) {
 		t.Errorf("%d table rows, want %d (one per new access):\n%s", rows, len(d.New), out)
 	}
+	// Beyond maxCommentRows, the others are counted.
+	many := sampleDiff()
+	for i := range 60 {
+		g := many.New[0]
+		g.Action = fmt.Sprintf("ecr:Action%02d", i)
+		many.New = append(many.New, g)
+	}
+	long := string(writeDiff(t, Markdown, many))
+	if rows := strings.Count(long, "\n| ") - 2; rows != maxCommentRows || !strings.Contains(long, "… and 12 more new grants") {
+		t.Errorf("%d rows for %d new grants:\n%s", rows, len(many.New), long)
+	}
 	for _, l := range strings.Split(strings.TrimSpace(string(writeDiff(t, Table, d))), "\n") {
 		if len([]rune(l)) > 80 && strings.Contains(strings.TrimSpace(l), " ") {
 			t.Errorf("table line wider than 80 columns: %q", l)
