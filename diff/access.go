@@ -100,9 +100,6 @@ type Access struct {
 	// Gaps are the searches cut short: a grant may exist that the model
 	// does not hold, so "no new access" is not proven where they bear.
 	Gaps []estate.Gap
-	// every holds the principals' grants on every repository of an
-	// account, by account, principal and action.
-	every map[Key]bool
 }
 
 // Lookup returns the grant of k, or nil.
@@ -120,12 +117,7 @@ func (m *Access) Covers(k Key, kind Kind, account string) bool {
 	if m.Lookup(k) != nil {
 		return true
 	}
-	return kind == Repository && m.every[everyKey(account, k.Principal, k.Action)]
-}
-
-// everyKey keys a grant on every repository of account.
-func everyKey(account, principal, action string) Key {
-	return Key{Subject: EverySubject(account), Principal: principal, Action: action}
+	return kind == Repository && m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action}) != nil
 }
 
 // EverySubject names every repository of an account as a subject.
@@ -181,7 +173,7 @@ func (m *Access) addExposure(r *exposure.Result) {
 		}
 		actions.Each(func(i int) {
 			m.Grants = append(m.Grants, Grant{
-				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Names(single(i))[0]},
+				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Actions[i].FullName()},
 				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i, service),
 			})
 		})
@@ -412,12 +404,6 @@ func (m *Access) finish() {
 		sorted = append(sorted, m.Grants[i])
 	}
 	m.Grants = sorted
-	m.every = map[Key]bool{}
-	for _, g := range m.Grants {
-		if g.Kind == EveryRepository {
-			m.every[everyKey(g.Account, g.Principal, g.Action)] = true
-		}
-	}
 	m.Gaps = analysis.DistinctGaps(m.Gaps)
 }
 
