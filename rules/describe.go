@@ -151,6 +151,10 @@ func proofText(proofs []exposure.Proof, want catalog.ActionSet, patterns ...stri
 	return " Proof: " + describeProof(w, action, patterns...) + "."
 }
 
+// DescribeProof explains a witness of action in words, as findings do:
+// who asked what, in which context (ecrguard diff's proofs).
+func DescribeProof(w *eval.Witness, action string) string { return describeProof(w, action) }
+
 // describeProof explains a witness: who asked what, in which context. The
 // values ecrguard made up for the request (an outsider's account and name,
 // an organization, the resource a service acts for) are said in words, with

@@ -72,13 +72,22 @@ func principalFindings(a *analysis.Analysis, rs []Rule) (map[string][]Finding, [
 // that is not known is judged under both values (settleScopes); the
 // estate is as it was when Run returns.
 func Run(e *estate.Estate, s analysis.Settings) *Result {
+	res, _ := RunAnalysis(e, s)
+	return res
+}
+
+// RunAnalysis is Run that also returns the analysis the result was judged
+// from (under scope V2 where a registry's scope is unknown), for questions
+// beyond the rules' (ecrguard diff's access model).
+func RunAnalysis(e *estate.Estate, s analysis.Settings) (*Result, *analysis.Analysis) {
 	if s.At.IsZero() {
 		// One moment for every analysis of the scan.
 		s.At = time.Now()
 	}
-	res := Check(analysis.Analyze(e, s))
+	a := analysis.Analyze(e, s)
+	res := Check(a)
 	settleScopes(e, s, res)
-	return res
+	return res, a
 }
 
 // Check runs every rule over the analysis. It changes nothing in it: the

@@ -95,6 +95,18 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 	return load(ctx, newOSNames(files), roots, opts)
 }
 
+// LoadTree is LoadPaths for paths read from tree, a file system that
+// stands for the current folder (a git revision of it, for ecrguard diff
+// --git): files are named as LoadPaths names them in the current folder.
+// Every path must stay inside the current folder.
+func LoadTree(ctx context.Context, tree fs.FS, paths []string, opts Options) (*estate.Estate, error) {
+	roots, err := file.TreeRoots(tree, paths)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, tree, roots, opts)
+}
+
 // ownerNote is the note of an estate where some IaC resources deploy to an
 // account that is not known.
 const ownerNote = "the account some Terraform or CloudFormation resources deploy to is not known (no --account, config `account`, provider allowed_account_ids or plan state): the report calls it \"the owner account\" (<owner account> in ARNs), and an account a policy names by id is another one; set --account to judge them as deployed"

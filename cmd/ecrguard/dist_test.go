@@ -830,11 +830,18 @@ func TestActionRuns(t *testing.T) {
 		code                 int
 		log                  string
 		noTemp               bool // RUNNER_TEMP does not exist: the SARIF report cannot be written
+		// base is the pull request's base commit ("": a push), results
+		// whether the SARIF report holds results.
+		base    string
+		results bool
 	}{
-		{"findings", "high", "table", rules.ExitFindings, "ECR001", false},
-		{"pass", "none", "markdown", rules.ExitOK, "#### ECR001", false},
-		{"bad-flag", "severe", "table", rules.ExitIncomplete, "--fail-on", false},
-		{"sarif-unwritable", "none", "table", rules.ExitIncomplete, "ecrguard.sarif", true},
+		{"findings", "high", "table", rules.ExitFindings, "ECR001", false, "", true},
+		{"pass", "none", "markdown", rules.ExitOK, "#### ECR001", false, "", true},
+		{"bad-flag", "severe", "table", rules.ExitIncomplete, "--fail-on", false, "", true},
+		{"sarif-unwritable", "none", "table", rules.ExitIncomplete, "ecrguard.sarif", true, "", true},
+		// A pull request against the commit the examples are at: nothing
+		// is new, the findings of the examples are not the change's.
+		{"pull-request", "high", "markdown", rules.ExitOK, "## ecrguard diff", false, gitHead(t), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -843,7 +850,8 @@ func TestActionRuns(t *testing.T) {
 			if tc.noTemp {
 				temp = filepath.Join(temp, "missing")
 			}
-			inputs := map[string]string{"inputs.paths": "estate/legacy.json\n  estate/web.json", "inputs.fail-on": tc.failOn, "inputs.format": tc.format}
+			inputs := map[string]string{"inputs.paths": "estate/legacy.json\n  estate/web.json", "inputs.fail-on": tc.failOn, "inputs.format": tc.format,
+				"github.event.pull_request.base.sha": tc.base}
 			cmd := exec.Command(bash, "-e", "-c", scan.Run)
 			cmd.Dir = examples
 			cmd.Env = stepEnv(t, scan, inputs, "RUNNER_TEMP="+temp, "GITHUB_OUTPUT="+outputs)
@@ -877,8 +885,8 @@ func TestActionRuns(t *testing.T) {
 						Results []json.RawMessage `json:"results"`
 					} `json:"runs"`
 				}
-				if err := json.Unmarshal(sarif, &doc); err != nil || len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
-					t.Errorf("the SARIF file holds no results: %v", err)
+				if err := json.Unmarshal(sarif, &doc); err != nil || len(doc.Runs) != 1 || (len(doc.Runs[0].Results) > 0) != tc.results {
+					t.Errorf("the SARIF file: %v, results %v, want results %v", err, doc.Runs, tc.results)
 				}
 			}
 			exit := exec.Command(bash, "-e", "-c", last.Run)
@@ -888,6 +896,17 @@ func TestActionRuns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gitHead is the commit this repository's checkout is at, for the
+// action's pull-request mode; the test skips without git or a repository.
+func gitHead(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("git", "-C", repoRoot, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("the pull-request mode compares with a commit of this repository: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // ---- pre-commit ----

@@ -105,6 +105,7 @@ Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 	})
 	root.AddCommand(
 		newScanCommand(retryer),
+		newDiffCommand(),
 		newWhoCanCommand(),
 		newSimulateCommand(),
 		newRulesCommand(),

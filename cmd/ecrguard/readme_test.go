@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -106,4 +107,65 @@ func indexRun(lines, run []string) int {
 		}
 	}
 	return -1
+}
+
+// TestReadmeGate runs the README's second code block, the pull-request
+// gate, in a repository whose origin's main holds a private repository
+// policy and whose working tree makes it public: the gate fails (exit 1)
+// and the comment names the new access.
+func TestReadmeGate(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fences := strings.Split(string(data), "```")
+	if len(fences) < 4 {
+		t.Fatal("README.md has no second code block")
+	}
+	_, block, _ := strings.Cut(fences[3], "\n")
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("the gate is %d lines, want 3:\n%s", len(lines), block)
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := inTempDir(t)
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(dir))
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	private := `{"Version":"2012-10-17","Statement":[{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"}]}`
+	public := strings.Replace(private, `{"AWS":"arn:aws:iam::111122223333:root"}`, `"*"`, 1)
+	if err := os.WriteFile("app.json", []byte(private), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "app.json")
+	git("commit", "-q", "-m", "base")
+	git("remote", "add", "origin", dir)
+	if err := os.WriteFile("app.json", []byte(public), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		args := strings.Fields(l)
+		switch args[0] {
+		case "git":
+			git(args[1:]...)
+		case "ecrguard":
+			if code, _, stderr := runCLI(t, args[1:]...); code != rules.ExitFindings {
+				t.Fatalf("%s: exit %d, want 1 (the change makes app public)\n%s", l, code, stderr)
+			}
+		default:
+			t.Fatalf("%q: the gate runs git and ecrguard only", l)
+		}
+	}
+	comment, err := os.ReadFile("comment.md")
+	if err != nil || !strings.Contains(string(comment), "| repository app | anyone | `ecr:BatchGetImage` |") {
+		t.Errorf("comment.md: %v\n%s", err, comment)
+	}
 }

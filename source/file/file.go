@@ -173,6 +173,31 @@ func PathRoots(paths []string) []Root {
 	return roots
 }
 
+// TreeRoots is PathRoots for paths read from tree, a file system that
+// stands for the current folder (another revision of it): each root walks
+// tree's copy of the path and names files as PathRoots names the path's
+// files in the current folder. A path must be relative and stay inside the
+// current folder.
+func TreeRoots(tree fs.FS, paths []string) ([]Root, error) {
+	var roots []Root
+	for _, p := range paths {
+		clean := filepath.ToSlash(filepath.Clean(p))
+		if !fs.ValidPath(clean) {
+			return nil, fmt.Errorf("%s: expected a path inside the current folder", p)
+		}
+		dir, root := clean, "."
+		if info, err := fs.Stat(tree, clean); err != nil || !info.IsDir() {
+			dir, root = path.Dir(clean), path.Base(clean)
+		}
+		sub, err := fs.Sub(tree, dir)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, Root{FS: sub, Path: root, Dir: dir})
+	}
+	return roots, nil
+}
+
 // File is a file a walk found.
 type File struct {
 	// FS and Path locate the file.

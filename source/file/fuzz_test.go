@@ -2,6 +2,8 @@ package file
 
 import (
 	"context"
+	"io/fs"
+	"path"
 	"testing"
 	"testing/fstest"
 )
@@ -47,6 +49,34 @@ func FuzzLoad(f *testing.F) {
 						}
 					}
 				}
+			}
+		}
+	})
+}
+
+// FuzzTreeRoots: no path panics; a path out of the current folder is an
+// error; every root's file system holds what the tree holds at the path.
+// The seed corpus is testdata/fuzz/FuzzTreeRoots.
+func FuzzTreeRoots(f *testing.F) {
+	for _, p := range []string{".", "infra", "infra/app.json", "../x", "/abs", "a/../b", "missing/x.json", ""} {
+		f.Add(p)
+	}
+	tree := fstest.MapFS{"infra/app.json": {Data: []byte("{}")}, "b/c.json": {Data: []byte("{}")}}
+	f.Fuzz(func(t *testing.T, p string) {
+		roots, err := TreeRoots(tree, []string{p})
+		if err != nil {
+			return
+		}
+		if len(roots) != 1 {
+			t.Fatalf("%q: %d roots", p, len(roots))
+		}
+		r := roots[0]
+		if !fs.ValidPath(r.Path) || !fs.ValidPath(r.Dir) {
+			t.Fatalf("%q: root %q in %q", p, r.Path, r.Dir)
+		}
+		if _, err := fs.Stat(r.FS, r.Path); err == nil {
+			if _, err := fs.Stat(tree, path.Join(r.Dir, r.Path)); err != nil {
+				t.Fatalf("%q: %s/%s is in the root, not in the tree", p, r.Dir, r.Path)
 			}
 		}
 	})

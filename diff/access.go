@@ -1,0 +1,452 @@
+// Package diff answers the question of a pull request: what access does
+// HEAD grant that BASE did not? Each side's analysis becomes an access
+// model, every grant it proves, one per subject (a repository, registry,
+// creation template, ECR Public repository, every repository of an
+// account, or an account's actions without a resource), principal and
+// action, with the statements that grant it and its proof. Compare keys
+// the grants of both sides and judges the rules' findings of HEAD by the
+// grants they carry (docs/diff.md).
+package diff
+
+import (
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/identity"
+	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// Kind is what a grant's subject is.
+type Kind string
+
+// Subject kinds.
+const (
+	Repository Kind = "repository"
+	Registry   Kind = "registry"
+	Template   Kind = "creation template"
+	Public     Kind = "public repository"
+	// EveryRepository is every repository of an account, one it does not
+	// name included (identity.Answers.Every): a principal's grant on it
+	// stands for its grants on each repository.
+	EveryRepository Kind = "every repository"
+	// Account is an account's ECR actions that act on no resource
+	// (ecr:GetAuthorizationToken, ecr:PutRegistryPolicy).
+	Account Kind = "account"
+)
+
+// Class is the kind of principal a grant is to.
+type Class string
+
+// Principal classes.
+const (
+	Anyone       Class = "anyone"
+	Untrusted    Class = "untrusted account"
+	Trusted      Class = "trusted account"
+	Organization Class = "organization"
+	Service      Class = "service"
+	OwnPrincipal Class = "own principal"
+)
+
+// Key identifies a grant on both sides of a comparison: a repository
+// renamed in Terraform (its address) or moved to another file keeps its
+// ARN, so it keeps its key.
+type Key struct {
+	Subject, Principal, Action string
+}
+
+// Statement is one statement that grants access.
+type Statement struct {
+	// Policy names the policy (as findings name it), Label the statement
+	// (its Sid, or "statement #N").
+	Policy, Label string
+	Pos           policy.Pos
+}
+
+// Grant is one principal's proven access to one subject for one action.
+type Grant struct {
+	Key
+	Kind Kind
+	// Account owns the subject.
+	Account string
+	Class   Class
+	// Statements are the statements the proof relied on, Conditions
+	// their conditions ("key value"), Proof the proof in words; Explain
+	// fills them (only the grants reported need them).
+	Statements []Statement
+	Conditions []string
+	Proof      string
+
+	witness *eval.Witness
+	// model and principal are an own principal's, whose witness Explain
+	// re-derives as its own (shared answers may cite another principal's
+	// identical statements).
+	model     *identity.Model
+	principal *identity.Principal
+}
+
+// Access is the access model of one side: every grant it proves, and the
+// gaps of the questions that could not be settled.
+type Access struct {
+	Grants []Grant
+	// Gaps are the searches cut short: a grant may exist that the model
+	// does not hold, so "no new access" is not proven where they bear.
+	Gaps []estate.Gap
+}
+
+// Lookup returns the grant of k, or nil.
+func (m *Access) Lookup(k Key) *Grant {
+	if i, ok := slices.BinarySearchFunc(m.Grants, k, func(g Grant, k Key) int { return compareKeys(g.Key, k) }); ok {
+		return &m.Grants[i]
+	}
+	return nil
+}
+
+// Covers reports whether the model grants k: the grant itself, or for a
+// repository, the principal's grant of the action on every repository of
+// its account.
+func (m *Access) Covers(k Key, kind Kind, account string) bool {
+	if m.Lookup(k) != nil {
+		return true
+	}
+	return kind == Repository && m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action}) != nil
+}
+
+// EverySubject names every repository of an account as a subject.
+func EverySubject(account string) string { return "arn:aws:ecr:*:" + account + ":repository/*" }
+
+// AccountSubject names an account's actions without a resource.
+func AccountSubject(account string) string { return "arn:aws:ecr:*:" + account + ":*" }
+
+// Build collects the access model of an analysis: outsiders' grants from
+// the exposure of every resource policy, the account's own principals'
+// from the identity models, every ECR action asked of every principal
+// (repository actions over its repositories and every repository, the
+// others on no resource).
+func Build(a *analysis.Analysis) *Access {
+	m := &Access{}
+	for _, x := range slices.Concat(a.Exposure, a.Public) {
+		m.addExposure(x.Result)
+	}
+	for _, id := range a.Identities {
+		m.addIdentity(id, sharedActionSets(a, id))
+	}
+	m.finish()
+	return m
+}
+
+// kindOf maps an exposure target's kind.
+func kindOf(k exposure.Kind) Kind {
+	switch k {
+	case exposure.Registry:
+		return Registry
+	case exposure.Template:
+		return Template
+	case exposure.Public:
+		return Public
+	}
+	return Repository
+}
+
+// addExposure adds what outsiders and trusted accounts can do through one
+// resource policy.
+func (m *Access) addExposure(r *exposure.Result) {
+	t := r.Target
+	account := t.Account
+	if account == "" {
+		account = policy.OwnerAccount
+	}
+	add := func(principal string, class Class, actions catalog.ActionSet, proofs []exposure.Proof) {
+		cat := catalog.Default()
+		service := strings.HasPrefix(principal, "service:")
+		if service {
+			// A service acting for the account (or for anyone).
+			class = Service
+		}
+		actions.Each(func(i int) {
+			m.Grants = append(m.Grants, Grant{
+				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Actions[i].FullName()},
+				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i, service),
+			})
+		})
+	}
+	add("*", Anyone, r.Public.Actions, r.Public.Proofs)
+	for _, group := range []struct {
+		class Class
+		m     map[string]*exposure.Access
+	}{{Untrusted, r.Accounts}, {Organization, r.Orgs}, {Service, r.Deputies}, {Trusted, r.Trusted}} {
+		for _, k := range slices.Sorted(maps.Keys(group.m)) {
+			acc := group.m[k]
+			for _, name := range acc.PrincipalNames() {
+				add(name, group.class, acc.Principals[name], acc.Proofs)
+			}
+		}
+	}
+}
+
+// single is the set of one action.
+func single(i int) catalog.ActionSet {
+	var s catalog.ActionSet
+	s.Add(i)
+	return s
+}
+
+// witnessFor returns the witness of a proof that covers action i: the
+// first whose caller is a service when service is set (the principal is
+// one), else the first.
+func witnessFor(proofs []exposure.Proof, i int, service bool) *eval.Witness {
+	var first *eval.Witness
+	for _, p := range proofs {
+		if !p.Actions.Has(i) {
+			continue
+		}
+		if (p.Witness.Request.Principal.Type == eval.Service) == service {
+			return p.Witness
+		}
+		if first == nil {
+			first = p.Witness
+		}
+	}
+	return first
+}
+
+// identityChunks is how many runs of principals a model is split into, a
+// fixed number (as the rules' principalChunks) so the proofs memoised
+// answers carry do not depend on the machine.
+const identityChunks = 4
+
+// ecrActions are the ECR actions asked of every principal: those on a
+// repository, and those on no resource.
+func ecrActions() (repo, none []string) {
+	cat := catalog.Default()
+	for _, name := range cat.Names(cat.ServiceSet("ecr")) {
+		a := cat.Lookup(name)
+		switch {
+		case a.OnRepository():
+			repo = append(repo, name)
+		case !a.HasResourceType():
+			none = append(none, name)
+		}
+	}
+	return repo, none
+}
+
+// addIdentity adds what the account's own principals can do: each
+// principal is asked every ECR action, on its forked model.
+func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
+	n := min(identityChunks, len(id.Principals))
+	perPrincipal := make([]Access, len(id.Principals))
+	repo, none := ecrActions()
+	chunks := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for c := range chunks {
+				fork := id.Fork()
+				lo, hi := c*len(id.Principals)/n, (c+1)*len(id.Principals)/n
+				for i := lo; i < hi; i++ {
+					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
+				}
+			}
+		})
+	}
+	for c := range n {
+		chunks <- c
+	}
+	close(chunks)
+	wg.Wait()
+	n = len(m.Grants)
+	for _, p := range perPrincipal {
+		n += len(p.Grants)
+	}
+	m.Grants = slices.Grow(m.Grants, n-len(m.Grants))
+	for _, p := range perPrincipal {
+		m.Grants = append(m.Grants, p.Grants...)
+		m.Gaps = append(m.Gaps, p.Gaps...)
+	}
+}
+
+// askPrincipal adds p's grants, asked of fork. A principal that can act on
+// every repository gets that one grant, which stands for the repositories
+// the model names. Actions no statement of p's requests tells apart
+// (actionClasses) are asked once: the answer holds for each.
+func (m *Access) askPrincipal(id, fork *identity.Model, p *identity.Principal, repo, none []string, shared []catalog.ActionSet) {
+	grant := func(subject string, kind Kind, actions []string, w *eval.Witness) {
+		for _, action := range actions {
+			m.Grants = append(m.Grants, Grant{
+				Key:  Key{Subject: subject, Principal: p.ARN, Action: action},
+				Kind: kind, Account: id.Account, Class: OwnPrincipal, witness: w, model: id, principal: p,
+			})
+		}
+	}
+	sets := slices.Clone(shared)
+	for _, pol := range append(slices.Clone(p.Identity), p.Boundary) {
+		sets = append(sets, statementSets(pol)...)
+	}
+	for _, class := range actionClasses(repo, sets) {
+		ans := fork.Answer(p, class[0], identity.Free)
+		m.Gaps = append(m.Gaps, ans.Gaps...)
+		if ans.Every != nil {
+			grant(EverySubject(id.Account), EveryRepository, class, ans.Every)
+			continue
+		}
+		for i, w := range ans.Repos {
+			if w != nil {
+				grant(id.Repositories[i].ARN, Repository, class, w)
+			}
+		}
+	}
+	for _, class := range actionClasses(none, sets) {
+		w, gaps := fork.Can(p, class[0], nil, identity.Free)
+		m.Gaps = append(m.Gaps, gaps...)
+		if w != nil {
+			grant(AccountSubject(id.Account), Account, class, w)
+		}
+	}
+}
+
+// v1Actions are the actions a registry policy of scope V1 governs (ECR User
+// Guide, "Private registry permissions in Amazon ECR"): the registry
+// policy tells them from the others whatever its statements say.
+var v1Actions = []string{"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
+
+// sharedActionSets are the action sets of the statements every request of
+// the account's principals may meet besides their own policies: the SCPs,
+// the RCPs, the repository and registry policies, and the actions a V1
+// registry policy governs.
+func sharedActionSets(a *analysis.Analysis, id *identity.Model) []catalog.ActionSet {
+	var v1 catalog.ActionSet
+	for _, name := range v1Actions {
+		v1.Add(catalog.Default().Lookup(name).Index)
+	}
+	sets := []catalog.ActionSet{v1}
+	for _, pol := range slices.Concat(id.SCPs, id.RCPs) {
+		sets = append(sets, statementSets(pol)...)
+	}
+	for _, r := range id.Repositories {
+		sets = append(sets, statementSets(r.Policy)...)
+	}
+	for _, x := range a.Exposure {
+		if x.Target.Kind == exposure.Registry && x.Target.Account == id.Account {
+			sets = append(sets, statementSets(x.Target.Policy)...)
+		}
+	}
+	return sets
+}
+
+// statementSets are the actions each statement of pol (nil: none) applies to.
+func statementSets(pol *eval.Policy) []catalog.ActionSet {
+	if pol == nil {
+		return nil
+	}
+	out := make([]catalog.ActionSet, pol.Statements())
+	for i := range out {
+		out[i] = pol.StatementActions(i)
+	}
+	return out
+}
+
+// actionClasses partitions actions by the statements that apply to them
+// (sets): two actions every statement applies to alike are
+// indistinguishable to the evaluation (eval.Policy.ActionApplies), so one
+// answer serves both. Each class lists its actions in order.
+func actionClasses(actions []string, sets []catalog.ActionSet) [][]string {
+	cat := catalog.Default()
+	byKey := map[string]int{}
+	var out [][]string
+	sig := make([]byte, len(sets))
+	for _, name := range actions {
+		i := cat.Lookup(name).Index
+		for s := range sets {
+			sig[s] = '0'
+			if sets[s].Has(i) {
+				sig[s] = '1'
+			}
+		}
+		if c, ok := byKey[string(sig)]; ok {
+			out[c] = append(out[c], name)
+			continue
+		}
+		byKey[string(sig)] = len(out)
+		out = append(out, []string{name})
+	}
+	return out
+}
+
+// finish sorts the grants, keeps one per key (the first found: a
+// repository and a registry policy may both prove one) and indexes them.
+// Grants are large: an order of indexes is sorted, and the grants are
+// copied once, into it.
+func (m *Access) finish() {
+	order := make([]int32, len(m.Grants))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareKeys(m.Grants[a].Key, m.Grants[b].Key); c != 0 {
+			return c
+		}
+		return int(a) - int(b)
+	})
+	sorted := make([]Grant, 0, len(order))
+	for _, i := range order {
+		if n := len(sorted); n > 0 && sorted[n-1].Key == m.Grants[i].Key {
+			continue
+		}
+		sorted = append(sorted, m.Grants[i])
+	}
+	m.Grants = sorted
+	m.Gaps = analysis.DistinctGaps(m.Gaps)
+}
+
+// compareKeys orders keys by subject, principal, then action.
+func compareKeys(a, b Key) int {
+	if c := strings.Compare(a.Subject, b.Subject); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Principal, b.Principal); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Action, b.Action)
+}
+
+// Explain fills g's statements, conditions and proof from its witness.
+func (g *Grant) Explain() {
+	w := g.witness
+	if g.model != nil {
+		w = g.model.Explain(g.principal, w)
+	}
+	if w == nil {
+		return
+	}
+	ms, stmts := analysis.Granting([]*eval.Witness{w})
+	g.Statements = g.Statements[:0]
+	for _, mt := range ms {
+		g.Statements = append(g.Statements, Statement{Policy: mt.Policy, Label: mt.Statement.Label(), Pos: mt.Statement.Pos})
+	}
+	g.Conditions = analysis.Conditions(stmts)
+	g.Proof = rules.DescribeProof(w, g.Action)
+}
+
+// Where is the position of the first granting statement with one.
+func (g *Grant) Where() policy.Pos {
+	for _, s := range g.Statements {
+		if s.Pos.IsValid() {
+			return s.Pos
+		}
+	}
+	for _, s := range g.Statements {
+		if s.Pos.File != "" {
+			return s.Pos
+		}
+	}
+	return policy.Pos{}
+}

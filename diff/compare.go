@@ -1,0 +1,153 @@
+package diff
+
+import (
+	"slices"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// Side is one side of a comparison: the rules' result and the access
+// model of one estate, judged with the same settings as the other side.
+type Side struct {
+	Result *rules.Result
+	Access *Access
+}
+
+// Assess judges one side: the rules (rules.RunAnalysis) and the access
+// model of the same analysis.
+func Assess(e *estate.Estate, s analysis.Settings) *Side {
+	res, a := rules.RunAnalysis(e, s)
+	return &Side{Result: res, Access: Build(a)}
+}
+
+// Gaps are what the side could not assess: its inputs' and analyses' gaps
+// and its access model's cut searches, sorted, each once.
+func (s *Side) Gaps() []estate.Gap {
+	return analysis.DistinctGaps(slices.Concat(s.Result.Gaps, s.Access.Gaps))
+}
+
+// Result is what HEAD changes.
+type Result struct {
+	// New are the grants HEAD makes that BASE did not, Removed those BASE
+	// made that HEAD does not (information), in key order, explained.
+	New, Removed []Grant
+	// Findings holds HEAD's findings that are new (see NewFindings), the
+	// gaps of both sides and the notes of both (BASE's said of it): suppressions, the selection
+	// and the exit code apply to it as to a scan's result.
+	Findings *rules.Result
+	// BaseGaps and HeadGaps are each side's gaps (both are in Findings.Gaps).
+	BaseGaps, HeadGaps []estate.Gap
+	// BaseGrants and HeadGrants count each side's grants.
+	BaseGrants, HeadGrants int
+}
+
+// Compare compares two sides.
+func Compare(base, head *Side) *Result {
+	res := &Result{BaseGrants: len(base.Access.Grants), HeadGrants: len(head.Access.Grants)}
+	res.New = missing(head.Access, base.Access)
+	res.Removed = missing(base.Access, head.Access)
+	res.BaseGaps, res.HeadGaps = base.Gaps(), head.Gaps()
+	res.Findings = &rules.Result{
+		Findings:  NewFindings(base.Result.Findings, head.Result.Findings, res.New),
+		Gaps:      analysis.DistinctGaps(slices.Concat(res.HeadGaps, res.BaseGaps)),
+		Notes:     notes(base.Result.Notes, head.Result.Notes),
+		Resources: head.Result.Resources,
+		Assessed:  head.Result.Assessed,
+	}
+	res.Findings.Sort()
+	return res
+}
+
+// missing returns the grants of from that to does not cover, explained.
+func missing(from, to *Access) []Grant {
+	var out []Grant
+	for _, g := range from.Grants {
+		if !to.Covers(g.Key, g.Kind, g.Account) {
+			g.Explain()
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// NewFindings returns the findings of head that are new: those that carry
+// a new grant (their Resource, one of their Principals and one of their
+// Actions; for a finding on a principal, that principal and action on any
+// subject); and those that carry none when base had no finding of its rule on its resource
+// whose principals and actions include its own (a condition removed turns
+// ECR002 into ECR001 on the same grant); one without principals or actions
+// is new when its fingerprint is not among base's.
+func NewFindings(base, head []rules.Finding, added []Grant) []rules.Finding {
+	newKey := map[Key]bool{}
+	newPA := map[[2]string]bool{}
+	for _, g := range added {
+		newKey[g.Key] = true
+		newPA[[2]string{g.Principal, g.Action}] = true
+	}
+	prints := map[string]bool{}
+	for _, f := range base {
+		prints[f.Fingerprint()] = true
+	}
+	var out []rules.Finding
+	for _, f := range head {
+		if len(f.Principals) == 0 || len(f.Actions) == 0 {
+			if !prints[f.Fingerprint()] {
+				out = append(out, f)
+			}
+			continue
+		}
+		if carriesNew(f, newKey, newPA) || !coveredBy(f, base) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// carriesNew reports whether f carries a new grant.
+func carriesNew(f rules.Finding, newKey map[Key]bool, newPA map[[2]string]bool) bool {
+	onPrincipal := slices.Contains(f.Principals, f.Resource)
+	for _, p := range f.Principals {
+		for _, a := range f.Actions {
+			if onPrincipal && newPA[[2]string{p, a}] || newKey[Key{Subject: f.Resource, Principal: p, Action: a}] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// coveredBy reports whether base has a finding of f's rule on f's
+// resource whose principals and actions include f's.
+func coveredBy(f rules.Finding, base []rules.Finding) bool {
+	for _, b := range base {
+		if b.RuleID == f.RuleID && b.Resource == f.Resource && subset(f.Principals, b.Principals) && subset(f.Actions, b.Actions) {
+			return true
+		}
+	}
+	return false
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// notes are HEAD's notes, then BASE's that HEAD does not have, said of
+// BASE.
+func notes(base, head []estate.Note) []estate.Note {
+	out := slices.Clone(head)
+	for _, n := range base {
+		if !slices.Contains(head, n) {
+			n.Message = "in BASE: " + n.Message
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,373 @@
+package diff
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+	"github.com/ecrguard/ecrguard/source"
+)
+
+const owner = "111122223333"
+
+// at is the time every test judges at.
+var at = time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)
+
+// load reads files (name → content) as an estate of owner.
+func load(t *testing.T, files map[string]string) *estate.Estate {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	est, err := source.Load(context.Background(), fsys, []string{"."}, source.Options{Account: owner, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return est
+}
+
+// side judges files as one side of a comparison.
+func side(t *testing.T, files map[string]string) *Side {
+	t.Helper()
+	return Assess(load(t, files), analysis.Settings{Region: "us-east-1", At: at})
+}
+
+// compare compares two sides without gaps.
+func compare(t *testing.T, base, head map[string]string) *Result {
+	t.Helper()
+	res := Compare(side(t, base), side(t, head))
+	if len(res.BaseGaps)+len(res.HeadGaps) > 0 {
+		t.Fatalf("gaps: base %v, head %v", res.BaseGaps, res.HeadGaps)
+	}
+	return res
+}
+
+// keys returns the keys of grants, as "subject principal action".
+func keys(gs []Grant) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Subject+" "+g.Principal+" "+g.Action)
+	}
+	return out
+}
+
+// ruleIDs returns the rules of a result's findings.
+func ruleIDs(r *Result) []string {
+	var out []string
+	for _, f := range r.Findings.Findings {
+		out = append(out, f.RuleID)
+	}
+	return out
+}
+
+const appARN = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+
+const private = `{"Version":"2012-10-17","Statement":[{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"}]}`
+
+const public = `{"Version":"2012-10-17","Statement":[
+{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"},
+{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`
+
+const partner = `{"Version":"2012-10-17","Statement":[
+{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"},
+{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/puller"},"Action":"ecr:BatchGetImage"}]}`
+
+// A statement made public: anyone may pull, from line 3 of HEAD, proven;
+// ECR001 is new; nothing is removed.
+func TestRawMadePublic(t *testing.T) {
+	res := compare(t, map[string]string{"app.json": private}, map[string]string{"app.json": public})
+	if got, want := keys(res.New), []string{appARN + " * ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	g := res.New[0]
+	if g.Class != Anyone || g.Kind != Repository || g.Where().String() != "app.json:3:1" || g.Statements[0].Label != "Anyone" {
+		t.Errorf("grant %+v", g)
+	}
+	if !strings.Contains(g.Proof, "calling ecr:BatchGetImage is allowed") {
+		t.Errorf("proof %q", g.Proof)
+	}
+	if len(res.Removed) != 0 {
+		t.Errorf("removed %v", keys(res.Removed))
+	}
+	if got := ruleIDs(res); !slices.Equal(got, []string{"ECR001"}) {
+		t.Errorf("new findings %v, want ECR001", got)
+	}
+}
+
+// A principal added: the partner's role is new, an untrusted account's.
+func TestRawPrincipalAdded(t *testing.T) {
+	res := compare(t, map[string]string{"app.json": private}, map[string]string{"app.json": partner})
+	if got, want := keys(res.New), []string{appARN + " arn:aws:iam::444455556666:role/puller ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	if res.New[0].Class != Untrusted {
+		t.Errorf("class %s", res.New[0].Class)
+	}
+	if got := ruleIDs(res); !slices.Equal(got, []string{"ECR003"}) {
+		t.Errorf("new findings %v, want ECR003", got)
+	}
+}
+
+// Access removed: listed as removed, nothing new, no finding.
+func TestRawAccessRemoved(t *testing.T) {
+	res := compare(t, map[string]string{"app.json": public}, map[string]string{"app.json": private})
+	if len(res.New) != 0 || len(res.Findings.Findings) != 0 {
+		t.Fatalf("new %v, findings %v", keys(res.New), ruleIDs(res))
+	}
+	if got, want := keys(res.Removed), []string{appARN + " * ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Errorf("removed %v, want %v", got, want)
+	}
+}
+
+// A condition removed: a wildcard behind an aws:SourceIp condition lets
+// no outsider in as ecrguard judges it (ECR002 names it); without it anyone
+// may pull, a new grant, and ECR001 is new.
+func TestRawConditionRemoved(t *testing.T) {
+	conditional := `{"Version":"2012-10-17","Statement":[{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage",
+"Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}`
+	open := `{"Version":"2012-10-17","Statement":[{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`
+	res := compare(t, map[string]string{"app.json": conditional}, map[string]string{"app.json": open})
+	if got, want := keys(res.New), []string{appARN + " * ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Errorf("new %v, want %v", got, want)
+	}
+	if got := ruleIDs(res); !slices.Equal(got, []string{"ECR001"}) {
+		t.Errorf("new findings %v, want ECR001", got)
+	}
+}
+
+// The same policy is no change; a repository whose policy was not read is
+// a gap of its side.
+func TestSameAndGaps(t *testing.T) {
+	files := map[string]string{"app.json": public}
+	res := compare(t, files, files)
+	if len(res.New)+len(res.Removed)+len(res.Findings.Findings) != 0 {
+		t.Errorf("new %v, removed %v, findings %v", keys(res.New), keys(res.Removed), ruleIDs(res))
+	}
+	broken := Compare(side(t, files), side(t, map[string]string{"app.json": `{"Version":"2012-10-17","Statement":[`}))
+	if len(broken.HeadGaps) == 0 || len(broken.Findings.Gaps) == 0 {
+		t.Errorf("a policy that does not parse: no gap (%v)", broken.HeadGaps)
+	}
+}
+
+const iamBase = `{"UserDetailList":[],"GroupDetailList":[],"Policies":[],"RoleDetailList":[
+{"Path":"/","RoleName":"ci","RoleId":"AROACIEXAMPLE","Arn":"arn:aws:iam::111122223333:role/ci",
+"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[]},
+"RolePolicyList":[{"PolicyName":"Pull","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}]}}],
+"AttachedManagedPolicies":[],"Tags":[]}]}`
+
+// An own role given PutImage on every repository: one grant on every
+// repository (not one per repository), an own principal's.
+func TestIdentityWidened(t *testing.T) {
+	head := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"`,
+		`"Action":["ecr:BatchGetImage","ecr:PutImage"],"Resource":"*"`, 1)
+	res := compare(t, map[string]string{"app.json": private, "iam.json": iamBase}, map[string]string{"app.json": private, "iam.json": head})
+	want := []string{EverySubject(owner) + " arn:aws:iam::111122223333:role/ci ecr:BatchGetImage", EverySubject(owner) + " arn:aws:iam::111122223333:role/ci ecr:PutImage"}
+	if got := keys(res.New); !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	if g := res.New[1]; g.Class != OwnPrincipal || g.Kind != EveryRepository || g.Where().File != "iam.json" {
+		t.Errorf("grant %+v", g)
+	}
+	// Pull on app was granted before: every repository covers it, and it
+	// is not removed.
+	if len(res.Removed) != 0 {
+		t.Errorf("removed %v", keys(res.Removed))
+	}
+}
+
+const tfMain = `provider "aws" {
+  region = "us-east-1"
+}
+
+variable "reader" {
+  type = string
+}
+
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Read"
+      Effect    = "Allow"
+      Principal = { AWS = var.reader }
+      Action    = "ecr:BatchGetImage"
+    }]
+  })
+}
+`
+
+// A variable whose value changes in terraform.tfvars is a different HEAD:
+// the new reader is new access, at the statement's line.
+func TestTerraformVariableChanged(t *testing.T) {
+	base := map[string]string{"main.tf": tfMain, "terraform.tfvars": `reader = "arn:aws:iam::111122223333:root"` + "\n"}
+	head := map[string]string{"main.tf": tfMain, "terraform.tfvars": `reader = "*"` + "\n"}
+	res := compare(t, base, head)
+	if got, want := keys(res.New), []string{appARN + " * ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	if where := res.New[0].Where(); where.File != "main.tf" || where.Line != 17 {
+		t.Errorf("granted at %s, want main.tf:17", where)
+	}
+}
+
+// A repository moved to another file, and its resource address renamed,
+// is the same repository: no new access, none removed.
+func TestTerraformMovedAndRenamed(t *testing.T) {
+	vars := `reader = "*"` + "\n"
+	base := map[string]string{"main.tf": tfMain, "terraform.tfvars": vars}
+	moved := strings.Replace(tfMain, `resource "aws_ecr_repository_policy" "app" {`, `resource "aws_ecr_repository_policy" "application" {`, 1)
+	moved = strings.ReplaceAll(moved, "aws_ecr_repository.app", "aws_ecr_repository.application")
+	moved = strings.Replace(moved, `resource "aws_ecr_repository" "app" {`, `resource "aws_ecr_repository" "application" {`, 1)
+	i := strings.Index(moved, `resource "aws_ecr_repository_policy"`)
+	head := map[string]string{"main.tf": moved[:i], "policy.tf": moved[i:], "terraform.tfvars": vars}
+	res := compare(t, base, head)
+	if len(res.New)+len(res.Removed)+len(res.Findings.Findings) != 0 {
+		t.Errorf("new %v, removed %v, findings %v", keys(res.New), keys(res.Removed), ruleIDs(res))
+	}
+	if res.HeadGrants == 0 || res.HeadGrants != res.BaseGrants {
+		t.Errorf("grants: base %d, head %d", res.BaseGrants, res.HeadGrants)
+	}
+}
+
+// Two snapshots (the format of ecrguard collect): a repository made
+// public between them.
+func TestSnapshots(t *testing.T) {
+	snap := func(files map[string]string) string {
+		var b bytes.Buffer
+		meta := estate.SnapshotMeta{Version: "1.2.3", CollectedAt: at, Caller: estate.Caller{Account: owner, ARN: "arn:aws:iam::111122223333:role/audit"}}
+		if err := estate.WriteSnapshot(&b, load(t, files), meta); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	res := compare(t, map[string]string{"monday.json": snap(map[string]string{"app.json": private})},
+		map[string]string{"today.json": snap(map[string]string{"app.json": public})})
+	if got, want := keys(res.New), []string{appARN + " * ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	if got := ruleIDs(res); !slices.Equal(got, []string{"ECR001"}) {
+		t.Errorf("new findings %v, want ECR001", got)
+	}
+}
+
+// NewFindings: a finding is new when it carries a new grant (on a
+// principal: that principal and action anywhere), or when BASE had no
+// finding of its rule and resource covering its principals and actions;
+// one without principals or actions by its fingerprint.
+func TestNewFindings(t *testing.T) {
+	role := "arn:aws:iam::111122223333:role/ci"
+	pull := rules.Finding{RuleID: "ECR003", Resource: appARN, Principals: []string{"arn:aws:iam::444455556666:root"}, Actions: []string{"ecr:BatchGetImage"}}
+	pullPush := pull
+	pullPush.Actions = []string{"ecr:BatchGetImage", "ecr:PutImage"}
+	identity := rules.Finding{RuleID: "ECR009", Resource: role, Principals: []string{role}, Actions: []string{"ecr:PutImage"}}
+	problem := rules.Finding{RuleID: "ECR011", Resource: appARN, Message: "x", Conditions: []string{"aws:SourceIp 1"}}
+	problem2 := problem
+	problem2.Conditions = []string{"aws:SourceIp 2"}
+	added := []Grant{{Key: Key{Subject: EverySubject(owner), Principal: role, Action: "ecr:PutImage"}}}
+	for _, tc := range []struct {
+		name       string
+		base, head []rules.Finding
+		want       int
+	}{
+		{"same", []rules.Finding{pull}, []rules.Finding{pull}, 0},
+		{"fewer actions", []rules.Finding{pullPush}, []rules.Finding{pull}, 0},
+		{"more actions, no new grant in the model", []rules.Finding{pull}, []rules.Finding{pullPush}, 1},
+		{"a new grant of a principal", []rules.Finding{identity}, []rules.Finding{identity}, 1},
+		{"no principals, same fingerprint", []rules.Finding{problem}, []rules.Finding{problem}, 0},
+		{"no principals, new fingerprint", []rules.Finding{problem}, []rules.Finding{problem2}, 1},
+	} {
+		if got := NewFindings(tc.base, tc.head, added); len(got) != tc.want {
+			t.Errorf("%s: %d new, want %d", tc.name, len(got), tc.want)
+		}
+	}
+}
+
+// The example estate against itself: every kind of subject and class of
+// principal, nothing new, nothing removed, no finding new; and the same
+// bytes of grants twice (deterministic proofs and statements).
+func TestExamplesAgainstThemselves(t *testing.T) {
+	s := analysis.Settings{Region: "us-east-1", At: at, TrustedAccounts: []string{"444455556666"}}
+	assess := func() *Side {
+		// examples.FS on disk (package examples reaches report, which
+		// reaches this package).
+		est, err := source.Load(context.Background(), os.DirFS("../examples"), []string{"estate"}, source.Options{Account: owner, Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Assess(est, s)
+	}
+	a, b := assess(), assess()
+	res := Compare(a, b)
+	if len(res.New)+len(res.Removed)+len(res.Findings.Findings) != 0 {
+		t.Errorf("new %v, removed %v, findings %v", keys(res.New), keys(res.Removed), ruleIDs(res))
+	}
+	kinds, classes := map[Kind]bool{}, map[Class]bool{}
+	for i := range a.Access.Grants {
+		g, h := &a.Access.Grants[i], &b.Access.Grants[i]
+		kinds[g.Kind], classes[g.Class] = true, true
+		g.Explain()
+		h.Explain()
+		if g.Key != h.Key || g.Proof != h.Proof || !slices.Equal(g.Statements, h.Statements) {
+			t.Fatalf("two runs differ: %+v and %+v", g, h)
+		}
+	}
+	for _, k := range []Kind{Repository, Registry, Template, Public, EveryRepository, Account} {
+		if !kinds[k] {
+			t.Errorf("no grant on a %s", k)
+		}
+	}
+	for _, c := range []Class{Anyone, Untrusted, Service, OwnPrincipal} {
+		if !classes[c] {
+			t.Errorf("no grant to a principal of class %s", c)
+		}
+	}
+}
+
+// Asking the actions no statement tells apart once gives the grants asking
+// each action gives, on the example estate and a role with wildcards.
+func TestActionClassesExact(t *testing.T) {
+	cat := catalog.Default()
+	var singletons []catalog.ActionSet
+	for _, name := range cat.Names(cat.ServiceSet("ecr")) {
+		singletons = append(singletons, single(cat.Lookup(name).Index))
+	}
+	wild := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"`,
+		`"Action":["ecr:Get*","ecr:Batch*","ecr:Put*"],"Resource":"arn:aws:ecr:*:111122223333:repository/a*"`, 1)
+	estates := map[string]*estate.Estate{"wildcards": load(t, map[string]string{"app.json": public, "iam.json": wild})}
+	ex, err := source.Load(context.Background(), os.DirFS("../examples"), []string{"estate"}, source.Options{Account: owner, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	estates["examples"] = ex
+	for name, est := range estates {
+		_, a := rules.RunAnalysis(est, analysis.Settings{Region: "us-east-1", At: at})
+		each := &Access{}
+		for _, id := range a.Identities {
+			each.addIdentity(id, append(sharedActionSets(a, id), singletons...))
+		}
+		each.finish()
+		classes := &Access{}
+		for _, id := range a.Identities {
+			classes.addIdentity(id, sharedActionSets(a, id))
+		}
+		classes.finish()
+		if got, want := keys(classes.Grants), keys(each.Grants); !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s: %d grants by class, %d action by action", name, len(got), len(want))
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package gitref
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repo makes a repository in a temporary folder with one commit of files,
+// then writes work over the working tree; it skips without git.
+func repo(t *testing.T, files, work map[string]string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	write := func(m map[string]string) {
+		for name, data := range m {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(files)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write(work)
+	return dir
+}
+
+// Open reads the revision, not the working tree, from the top or a
+// subfolder (named from there); a folder new since the revision is empty.
+func TestOpen(t *testing.T) {
+	dir := repo(t, map[string]string{"infra/app.json": "base", "README": "r"}, map[string]string{"infra/app.json": "head", "new/x.json": "x"})
+	ctx := context.Background()
+	for _, tc := range []struct{ dir, file, want string }{
+		{dir, "infra/app.json", "base"},
+		{filepath.Join(dir, "infra"), "app.json", "base"},
+	} {
+		tree, err := Open(ctx, tc.dir, "main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fs.ReadFile(tree.FS, tc.file)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: %q, %v; want %q", tc.file, got, err, tc.want)
+		}
+		if len(tree.Commit) < 40 {
+			t.Errorf("commit %q", tree.Commit)
+		}
+		tree.Close()
+	}
+	tree, err := Open(ctx, filepath.Join(dir, "new"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	if entries, err := fs.ReadDir(tree.FS, "."); err != nil || len(entries) != 0 {
+		t.Errorf("a folder new since the revision: %v, %v", entries, err)
+	}
+}
+
+// The errors a caller tells apart: an unknown revision, an option given as
+// one, a folder outside any repository.
+func TestOpenErrors(t *testing.T) {
+	dir := repo(t, map[string]string{"a": "a"}, nil)
+	ctx := context.Background()
+	for _, ref := range []string{"no-such-branch", "--output=x"} {
+		if _, err := Open(ctx, dir, ref); !errors.Is(err, ErrNoCommit) || !strings.Contains(err.Error(), ref) {
+			t.Errorf("%s: %v, want ErrNoCommit naming it", ref, err)
+		}
+	}
+	plain := t.TempDir()
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(plain))
+	if _, err := Open(ctx, plain, "main"); !errors.Is(err, ErrNotRepo) {
+		t.Errorf("outside a repository: %v, want ErrNotRepo", err)
+	}
+}
+
+// tarOf builds a tar of entries (a name ending in / is a folder, "->" makes
+// a symbolic link).
+func tarOf(t testing.TB, entries ...string) []byte {
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	for _, e := range entries {
+		h := &tar.Header{Name: e, Mode: 0o644, Typeflag: tar.TypeReg, Size: int64(len(e))}
+		switch {
+		case strings.HasSuffix(e, "/"):
+			h.Typeflag, h.Size = tar.TypeDir, 0
+		case strings.Contains(e, "->"):
+			name, target, _ := strings.Cut(e, "->")
+			h.Name, h.Linkname, h.Typeflag, h.Size = name, target, tar.TypeSymlink, 0
+		}
+		if err := w.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Size > 0 {
+			w.Write([]byte(e))
+		}
+	}
+	w.Close()
+	return b.Bytes()
+}
+
+// FuzzUnpack: no archive panics, and nothing is written outside the
+// folder. The seed corpus is testdata/fuzz/FuzzUnpack.
+func FuzzUnpack(f *testing.F) {
+	f.Add(tarOf(f, "a/", "a/b.json", "link->../../etc/passwd"))
+	f.Add(tarOf(f, "../escape.json"))
+	f.Add([]byte("not a tar"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root := t.TempDir()
+		dir := filepath.Join(root, "tree")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tr := &Tree{dir: dir}
+		_ = tr.unpack(bytes.NewReader(data))
+		entries, err := os.ReadDir(root)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("written outside the folder: %v %v", entries, err)
+		}
+	})
+}
+
+// Symbolic links are listed, not followed; a path out of the folder is an
+// error.
+func TestUnpack(t *testing.T) {
+	tr := &Tree{dir: t.TempDir()}
+	if err := tr.unpack(bytes.NewReader(tarOf(t, "a/", "a/b.json", "link->../x"))); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(tr.dir, "a", "b.json")); err != nil || string(data) != "a/b.json" {
+		t.Errorf("a/b.json: %q, %v", data, err)
+	}
+	if len(tr.Skipped) != 1 || tr.Skipped[0] != "link" {
+		t.Errorf("skipped %v", tr.Skipped)
+	}
+	if err := (&Tree{dir: t.TempDir()}).unpack(bytes.NewReader(tarOf(t, "../escape.json"))); err == nil {
+		t.Error("../escape.json: no error")
+	}
+}
+
+// Without git on the PATH, Open says so.
+func TestOpenNoGit(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if _, err := Open(context.Background(), t.TempDir(), "main"); !errors.Is(err, ErrNoGit) {
+		t.Errorf("%v, want ErrNoGit", err)
+	}
+}

@@ -1,0 +1,350 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/diff"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// DiffFormats are the formats of `ecrguard diff`, the default first.
+func DiffFormats() []Format { return []Format{Table, JSON, SARIF, Markdown} }
+
+// DiffSchemaVersion is the version of the diff's JSON report
+// (docs/diff-json.md). Keys may be added within a version; none is removed
+// or renamed.
+const DiffSchemaVersion = 1
+
+// WriteDiff writes a comparison (ecrguard diff) in format f: table, json
+// (docs/diff-json.md), sarif (the new findings, at their HEAD lines) or
+// markdown (a pull-request comment). It does not modify d.
+func WriteDiff(w io.Writer, f Format, d *diff.Result, o Options) error {
+	v := prepare(d.Findings)
+	switch f {
+	case Table:
+		return writeDiffTable(w, d, v, o)
+	case JSON:
+		return writeDiffJSON(w, d, v, o)
+	case SARIF:
+		return writeSARIF(w, v, o)
+	case Markdown:
+		return writeDiffMarkdown(w, d, v)
+	}
+	return fmt.Errorf("diff writes no %s report: expected table, json, sarif or markdown", f)
+}
+
+// diffSummary is the one-line verdict every human format starts with.
+func diffSummary(d *diff.Result, v *view) string {
+	var s string
+	if len(d.New) == 0 {
+		s = "No new access"
+	} else {
+		s = plural(len(d.New), "new grant", "new grants") + " of access"
+	}
+	s += fmt.Sprintf(", %s; %s", plural(len(d.Removed), "removed", "removed"), plural(v.total(), "new finding", "new findings"))
+	if v.total() > 0 {
+		s += " (" + v.countsText() + ")"
+	}
+	s += "."
+	if n := len(d.BaseGaps) + len(d.HeadGaps); n > 0 {
+		s += fmt.Sprintf(" INCOMPLETE: %s not assessed (BASE %d, HEAD %d), so access may be new that is not listed.", plural(n, "input", "inputs"), len(d.BaseGaps), len(d.HeadGaps))
+	}
+	if f := v.filterText(); f != "" {
+		s += " " + f
+	}
+	return s
+}
+
+// grantSubject names a grant's subject for a person.
+func grantSubject(g diff.Grant) string {
+	switch g.Kind {
+	case diff.EveryRepository:
+		return "every repository of account " + g.Account
+	case diff.Account:
+		return "account " + g.Account + " (actions on no resource)"
+	}
+	name := g.Subject
+	if _, after, ok := strings.Cut(g.Subject, ":repository/"); ok {
+		name = after
+	} else if _, after, ok := strings.Cut(g.Subject, ":repository-creation-template/"); ok {
+		name = after
+	}
+	if strings.HasSuffix(g.Subject, ":registry") {
+		return "registry " + g.Subject
+	}
+	return string(g.Kind) + " " + name
+}
+
+// grantWho names a grant's principal with its class.
+func grantWho(g diff.Grant) string {
+	if g.Principal == "*" {
+		return "anyone"
+	}
+	return g.Principal + " (" + string(g.Class) + ")"
+}
+
+// grantWhere names the statements that grant it: "policy, label at file:line".
+func grantWhere(g diff.Grant) string {
+	var parts []string
+	for _, s := range g.Statements {
+		p := s.Policy + ", " + s.Label
+		if where := sourceText(s.Pos, false); where != "" {
+			p += " at " + where
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
+	t := &tableWriter{width: fitWidth(o.Width), color: o.Color}
+	name := "ecrguard diff"
+	if o.Version != "" {
+		name += " " + o.Version
+	}
+	t.line(t.style(ansiBold, name))
+	t.para(diffSummary(d, v), 0)
+	if len(d.New) > 0 {
+		t.section("New access", ansiBold)
+		for _, g := range d.New {
+			t.bullet(fmt.Sprintf("%s: %s can %s", grantSubject(g), grantWho(g), g.Action))
+			if where := grantWhere(g); where != "" {
+				t.para("granted by "+where, 4)
+			}
+			if len(g.Conditions) > 0 {
+				t.para("when "+strings.Join(g.Conditions, "; "), 4)
+			}
+			if g.Proof != "" {
+				t.para("proof: "+g.Proof, 4)
+			}
+		}
+	}
+	if len(d.Removed) > 0 {
+		t.section("Removed access", ansiBold)
+		for _, g := range d.Removed {
+			t.bullet(fmt.Sprintf("%s: %s, %s", grantSubject(g), grantWho(g), g.Action))
+		}
+	}
+	if len(v.entries) > 0 {
+		t.section("New findings", ansiBold)
+		for _, e := range v.entries {
+			t.entry(e, o.Detail)
+		}
+	}
+	if o.ShowSuppressed && len(v.suppressedEntries) > 0 {
+		t.section("Suppressed", ansiBold)
+		for _, e := range v.suppressedEntries {
+			t.entry(e, o.Detail)
+		}
+	}
+	for _, side := range []struct {
+		name string
+		gaps []estate.Gap
+	}{{"BASE", d.BaseGaps}, {"HEAD", d.HeadGaps}} {
+		if len(side.gaps) == 0 {
+			continue
+		}
+		t.section("Not assessed in "+side.name, ansiRed)
+		for _, g := range side.gaps {
+			t.gap(g)
+		}
+	}
+	_, err := io.WriteString(w, t.b.String())
+	return err
+}
+
+// section starts a section of the table: a blank line (unless the last
+// one is) and its bold title.
+func (t *tableWriter) section(title, style string) {
+	if !strings.HasSuffix(t.b.String(), "\n\n") {
+		t.line("")
+	}
+	t.line(t.style(style, title))
+}
+
+// The diff's JSON report (docs/diff-json.md). Field order is output order;
+// every list is non-nil.
+type jsonDiff struct {
+	SchemaVersion int             `json:"schema_version"`
+	Kind          string          `json:"kind"`
+	Tool          jsonTool        `json:"tool"`
+	Summary       jsonDiffSummary `json:"summary"`
+	NewAccess     []jsonGrant     `json:"new_access"`
+	Removed       []jsonGrant     `json:"removed_access"`
+	Findings      []jsonFinding   `json:"findings"`
+	Suppressed    []jsonFinding   `json:"suppressed"`
+	Errors        []jsonDiffGap   `json:"errors"`
+	Notes         []jsonNote      `json:"notes"`
+}
+
+type jsonDiffSummary struct {
+	NewAccess     int            `json:"new_access"`
+	RemovedAccess int            `json:"removed_access"`
+	BaseGrants    int            `json:"base_grants"`
+	HeadGrants    int            `json:"head_grants"`
+	Findings      jsonSeverities `json:"findings"`
+	Suppressed    int            `json:"suppressed"`
+	Complete      bool           `json:"complete"`
+	Filter        *jsonFilter    `json:"filter,omitempty"`
+}
+
+type jsonGrant struct {
+	Subject    string          `json:"subject"`
+	Kind       string          `json:"kind"`
+	Account    string          `json:"account"`
+	Principal  string          `json:"principal"`
+	Class      string          `json:"class"`
+	Action     string          `json:"action"`
+	Statements []jsonStatement `json:"statements"`
+	Conditions []string        `json:"conditions"`
+	Proof      string          `json:"proof"`
+}
+
+type jsonStatement struct {
+	Policy    string     `json:"policy"`
+	Statement string     `json:"statement"`
+	Source    jsonSource `json:"source"`
+}
+
+type jsonDiffGap struct {
+	Side string `json:"side"`
+	jsonGap
+}
+
+func toJSONGrant(g diff.Grant) jsonGrant {
+	out := jsonGrant{
+		Subject: g.Subject, Kind: string(g.Kind), Account: g.Account, Principal: g.Principal,
+		Class: string(g.Class), Action: g.Action, Statements: []jsonStatement{},
+		Conditions: nonNil(g.Conditions), Proof: g.Proof,
+	}
+	for _, s := range g.Statements {
+		out.Statements = append(out.Statements, jsonStatement{Policy: s.Policy, Statement: s.Label,
+			Source: jsonSource{File: s.Pos.File, Line: max(s.Pos.Line, 0), Column: max(s.Pos.Col, 0)}})
+	}
+	return out
+}
+
+func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
+	rep := jsonDiff{
+		SchemaVersion: DiffSchemaVersion,
+		Kind:          "ecrguard-diff",
+		Tool:          jsonTool{Name: "ecrguard", Version: o.Version},
+		Summary: jsonDiffSummary{
+			NewAccess: len(d.New), RemovedAccess: len(d.Removed), BaseGrants: d.BaseGrants, HeadGrants: d.HeadGrants,
+			Findings: jsonSeverities{
+				Critical: v.counts[rules.Critical], High: v.counts[rules.High], Medium: v.counts[rules.Medium],
+				Low: v.counts[rules.Low], Info: v.counts[rules.Info],
+			},
+			Suppressed: len(v.suppressed),
+			Complete:   len(d.BaseGaps)+len(d.HeadGaps) == 0,
+			Filter:     newJSONFilter(v.filter),
+		},
+		NewAccess:  []jsonGrant{},
+		Removed:    []jsonGrant{},
+		Findings:   []jsonFinding{},
+		Suppressed: []jsonFinding{},
+		Errors:     []jsonDiffGap{},
+		Notes:      []jsonNote{},
+	}
+	for _, g := range d.New {
+		rep.NewAccess = append(rep.NewAccess, toJSONGrant(g))
+	}
+	for _, g := range d.Removed {
+		rep.Removed = append(rep.Removed, toJSONGrant(g))
+	}
+	groups := groupIDs(v.entries, v.suppressedEntries)
+	for _, f := range v.active {
+		jf := toJSONFinding(f)
+		jf.Group = groups[findingKey(f)]
+		rep.Findings = append(rep.Findings, jf)
+	}
+	if o.ShowSuppressed {
+		for _, f := range v.suppressed {
+			jf := toJSONFinding(f)
+			jf.Group = groups[findingKey(f)]
+			reason := f.Suppressed
+			jf.Reason = &reason
+			rep.Suppressed = append(rep.Suppressed, jf)
+		}
+	}
+	for _, side := range []struct {
+		name string
+		gaps []estate.Gap
+	}{{"base", d.BaseGaps}, {"head", d.HeadGaps}} {
+		for _, g := range side.gaps {
+			rep.Errors = append(rep.Errors, jsonDiffGap{Side: side.name, jsonGap: toJSONGap(g)})
+		}
+	}
+	for _, n := range v.notes {
+		rep.Notes = append(rep.Notes, jsonNote(n))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}
+
+// maxCommentRows is how many new grants the pull-request comment lists;
+// it counts the others (a comment stays short, and far below the size a
+// code host accepts).
+const maxCommentRows = 50
+
+// writeDiffMarkdown writes a pull-request comment: the summary line, one
+// table row per new access, the new findings in one line each, and what
+// could not be assessed.
+func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
+	var b strings.Builder
+	b.WriteString("## ecrguard diff\n\n")
+	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v)))
+	if len(d.New) > 0 {
+		b.WriteString("| Resource | Principal | Action | Granted by |\n| --- | --- | --- | --- |\n")
+		for _, g := range d.New[:min(len(d.New), maxCommentRows)] {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdCode(g.Action), mdEscape(grantWhere(g)))
+		}
+		b.WriteString("\n")
+		if n := len(d.New) - maxCommentRows; n > 0 {
+			fmt.Fprintf(&b, "… and %s (`--format json` lists every one).\n\n", plural(n, "more new grant", "more new grants"))
+		}
+	}
+	if len(v.active) > 0 {
+		b.WriteString("New findings:\n\n")
+		for _, f := range v.active {
+			where := location(f)
+			if where != "" {
+				where = " at " + mdCode(where)
+			}
+			fmt.Fprintf(&b, "- **%s** %s %s%s\n", strings.ToUpper(f.Severity.String()), f.RuleID, mdEscape(f.Title), where)
+		}
+		b.WriteString("\n")
+	}
+	if n := len(d.BaseGaps) + len(d.HeadGaps); n > 0 {
+		b.WriteString("Not assessed:\n\n")
+		for _, side := range []struct {
+			name string
+			gaps []estate.Gap
+		}{{"BASE", d.BaseGaps}, {"HEAD", d.HeadGaps}} {
+			for _, g := range side.gaps {
+				fmt.Fprintf(&b, "- %s: %s\n", side.name, mdEscape(gapLine(g)))
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// gapLine is a gap on one line: where, then why.
+func gapLine(g estate.Gap) string {
+	why := g.Message
+	if g.Code != "" {
+		why = string(g.Code) + ": " + why
+	}
+	if where := gapWhere(g); where != "" {
+		return where + ": " + why
+	}
+	return why
+}
