@@ -37,15 +37,15 @@ func WriteDiff(w io.Writer, f Format, d *diff.Result, o Options) error {
 	return fmt.Errorf("diff writes no %s report: expected table, json, sarif or markdown", f)
 }
 
-// diffSummary is the one-line verdict every human format starts with.
+// diffSummary is the one-line verdict every human format starts with. It
+// counts accesses (grant groups: a subject, a principal, the statements
+// that grant it) and, for the new ones, their grants (one per action).
 func diffSummary(d *diff.Result, v *view) string {
-	var s string
-	if len(d.New) == 0 {
-		s = "No new access"
-	} else {
-		s = plural(len(d.New), "new grant", "new grants") + " of access"
+	s := "No new access"
+	if len(d.New) > 0 {
+		s = fmt.Sprintf("%s (%s)", plural(len(groupGrants(d.New)), "new access", "new accesses"), plural(len(d.New), "grant", "grants"))
 	}
-	s += fmt.Sprintf(", %s; %s", plural(len(d.Removed), "removed", "removed"), plural(v.total(), "new finding", "new findings"))
+	s += fmt.Sprintf(", %s; %s", plural(len(groupGrants(d.Removed)), "removed", "removed"), plural(v.total(), "new finding", "new findings"))
 	if v.total() > 0 {
 		s += " (" + v.countsText() + ")"
 	}
@@ -100,6 +100,33 @@ func grantWhere(g diff.Grant) string {
 	return strings.Join(parts, "; ")
 }
 
+// grantGroup is the grants of one subject and principal that the same
+// statements make under the same conditions: one entry of the table, one
+// row of the comment (a statement granting ecr:* is one access, not 60).
+type grantGroup struct {
+	// first is the group's first grant: its subject, principal,
+	// statements, conditions and proof stand for the group's.
+	first   diff.Grant
+	actions []string
+}
+
+// groupGrants groups grants (sorted by subject, principal and action), in
+// the order of each group's first grant.
+func groupGrants(gs []diff.Grant) []grantGroup {
+	index := map[string]int{}
+	var out []grantGroup
+	for _, g := range gs {
+		k := strings.Join(append([]string{g.Subject, g.Principal, grantWhere(g)}, g.Conditions...), "\x00")
+		if i, ok := index[k]; ok {
+			out[i].actions = append(out[i].actions, g.Action)
+			continue
+		}
+		index[k] = len(out)
+		out = append(out, grantGroup{first: g, actions: []string{g.Action}})
+	}
+	return out
+}
+
 func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 	t := &tableWriter{width: fitWidth(o.Width), color: o.Color}
 	name := "ecrguard diff"
@@ -110,8 +137,12 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 	t.para(diffSummary(d, v), 0)
 	if len(d.New) > 0 {
 		t.section("New access", ansiBold)
-		for _, g := range d.New {
-			t.bullet(fmt.Sprintf("%s: %s can %s", grantSubject(g), grantWho(g), g.Action))
+		for _, gg := range groupGrants(d.New) {
+			g := gg.first
+			t.bullet(fmt.Sprintf("%s: %s can %s", grantSubject(g), grantWho(g), summarizeActions(gg.actions)))
+			if len(gg.actions) > 3 && o.Detail {
+				t.para("actions: "+strings.Join(gg.actions, ", "), 4)
+			}
 			if where := grantWhere(g); where != "" {
 				t.para("granted by "+where, 4)
 			}
@@ -125,8 +156,8 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 	}
 	if len(d.Removed) > 0 {
 		t.section("Removed access", ansiBold)
-		for _, g := range d.Removed {
-			t.bullet(fmt.Sprintf("%s: %s, %s", grantSubject(g), grantWho(g), g.Action))
+		for _, gg := range groupGrants(d.Removed) {
+			t.bullet(fmt.Sprintf("%s: %s, %s", grantSubject(gg.first), grantWho(gg.first), summarizeActions(gg.actions)))
 		}
 	}
 	if len(v.entries) > 0 {
@@ -288,8 +319,8 @@ func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
 	return enc.Encode(rep)
 }
 
-// maxCommentRows is how many new grants the pull-request comment lists;
-// it counts the others (a comment stays short, and far below the size a
+// maxCommentRows is how many new accesses (grant groups) the pull-request
+// comment lists; it counts the others (a comment stays short, and far below the size a
 // code host accepts).
 const maxCommentRows = 50
 
@@ -300,14 +331,15 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 	var b strings.Builder
 	b.WriteString("## ecrguard diff\n\n")
 	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v)))
-	if len(d.New) > 0 {
-		b.WriteString("| Resource | Principal | Action | Granted by |\n| --- | --- | --- | --- |\n")
-		for _, g := range d.New[:min(len(d.New), maxCommentRows)] {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdCode(g.Action), mdEscape(grantWhere(g)))
+	if groups := groupGrants(d.New); len(groups) > 0 {
+		b.WriteString("| Resource | Principal | Actions | Granted by |\n| --- | --- | --- | --- |\n")
+		for _, gg := range groups[:min(len(groups), maxCommentRows)] {
+			g := gg.first
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdActions(gg.actions), mdEscape(grantWhere(g)))
 		}
 		b.WriteString("\n")
-		if n := len(d.New) - maxCommentRows; n > 0 {
-			fmt.Fprintf(&b, "… and %s (`--format json` lists every one).\n\n", plural(n, "more new grant", "more new grants"))
+		if n := len(groups) - maxCommentRows; n > 0 {
+			fmt.Fprintf(&b, "… and %s (`--format json` lists every grant).\n\n", plural(n, "more new access", "more new accesses"))
 		}
 	}
 	if len(v.active) > 0 {
@@ -335,6 +367,19 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mdActions is a comment's actions cell: up to three action names as code,
+// more summarised by class.
+func mdActions(actions []string) string {
+	if len(actions) > 3 {
+		return mdEscape(summarizeActions(actions))
+	}
+	var parts []string
+	for _, a := range actions {
+		parts = append(parts, mdCode(a))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // gapLine is a gap on one line: where, then why.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,16 +22,19 @@ import (
 func sampleDiff() *diff.Result {
 	app := "arn:aws:ecr:us-east-1:111122223333:repository/app"
 	role := "arn:aws:iam::111122223333:role/ci"
+	// One statement grants anyone four actions: one access, four grants.
+	var public []diff.Grant
+	for _, action := range []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload"} {
+		public = append(public, diff.Grant{Key: diff.Key{Subject: app, Principal: "*", Action: action}, Kind: diff.Repository, Account: "111122223333", Class: diff.Anyone,
+			Statements: []diff.Statement{{Policy: "repository policy of app", Label: "Anyone", Pos: policy.Pos{File: "infra/app.tf", Line: 12, Col: 7}}},
+			Proof:      "any role in an account outside your zone of trust calling " + action + " is allowed"})
+	}
 	return &diff.Result{
-		New: []diff.Grant{
-			{Key: diff.Key{Subject: app, Principal: "*", Action: "ecr:BatchGetImage"}, Kind: diff.Repository, Account: "111122223333", Class: diff.Anyone,
-				Statements: []diff.Statement{{Policy: "repository policy of app", Label: "Anyone", Pos: policy.Pos{File: "infra/app.tf", Line: 12, Col: 7}}},
-				Proof:      "any role in an account outside your zone of trust calling ecr:BatchGetImage is allowed"},
-			{Key: diff.Key{Subject: diff.EverySubject("111122223333"), Principal: role, Action: "ecr:PutImage"}, Kind: diff.EveryRepository, Account: "111122223333", Class: diff.OwnPrincipal,
+		New: append(public,
+			diff.Grant{Key: diff.Key{Subject: diff.EverySubject("111122223333"), Principal: role, Action: "ecr:PutImage"}, Kind: diff.EveryRepository, Account: "111122223333", Class: diff.OwnPrincipal,
 				Statements: []diff.Statement{{Policy: "inline policy Push of role/ci", Label: "statement #1", Pos: policy.Pos{File: "infra/iam.tf", Line: 30, Col: 5}}},
 				Conditions: []string{"aws:MultiFactorAuthPresent true"},
-				Proof:      role + " calling ecr:PutImage is allowed"},
-		},
+				Proof:      role + " calling ecr:PutImage is allowed"}),
 		Removed: []diff.Grant{
 			{Key: diff.Key{Subject: app, Principal: "arn:aws:iam::444455556666:root", Action: "ecr:BatchGetImage"}, Kind: diff.Repository, Account: "111122223333", Class: diff.Untrusted},
 		},
@@ -40,7 +44,7 @@ func sampleDiff() *diff.Result {
 			Actions: []string{"ecr:BatchGetImage"}, Remediation: "Name the accounts that need access.",
 		}}},
 		HeadGaps:   []estate.Gap{{Source: "infra/web.tf", Pos: policy.Pos{File: "infra/web.tf", Line: 3, Col: 1}, Code: estate.GapPolicyNotRead, Message: "the policy of web was not read"}},
-		BaseGrants: 3, HeadGrants: 4,
+		BaseGrants: 3, HeadGrants: 7,
 	}
 }
 
@@ -65,23 +69,38 @@ func TestDiffGolden(t *testing.T) {
 }
 
 // The Markdown comment is short: the summary line, one row per new access
+// (the grants of a subject and principal that the same statements make)
 // and one line per new finding.
 func TestDiffMarkdownShort(t *testing.T) {
 	d := sampleDiff()
 	out := string(writeDiff(t, Markdown, d))
 	rows := strings.Count(out, "\n| ") - 2 // the header and its separator
-	if rows != len(d.New) {
-		t.Errorf("%d table rows, want %d (one per new access):\n%s", rows, len(d.New), out)
+	if want := len(groupGrants(d.New)); rows != want {
+		t.Errorf("%d table rows, want %d (one per new access):\n%s", rows, want, out)
 	}
-	// Beyond maxCommentRows, the others are counted.
+	// Sixty more actions granted by the same statement are one row.
+	wide := sampleDiff()
+	for i := range 60 {
+		g := wide.New[0]
+		g.Action = fmt.Sprintf("ecr:Action%02d", i)
+		wide.New = append(wide.New, g)
+	}
+	slices.SortFunc(wide.New, func(a, b diff.Grant) int {
+		return cmp.Or(cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.Principal, b.Principal), cmp.Compare(a.Action, b.Action))
+	})
+	wideOut := string(writeDiff(t, Markdown, wide))
+	if got := strings.Count(wideOut, "\n| ") - 2; got != rows {
+		t.Errorf("%d rows for %d new grants, want %d:\n%s", got, len(wide.New), rows, wideOut)
+	}
+	// Beyond maxCommentRows accesses, the others are counted.
 	many := sampleDiff()
 	for i := range 60 {
 		g := many.New[0]
-		g.Action = fmt.Sprintf("ecr:Action%02d", i)
+		g.Subject = fmt.Sprintf("arn:aws:ecr:us-east-1:111122223333:repository/r%02d", i)
 		many.New = append(many.New, g)
 	}
 	long := string(writeDiff(t, Markdown, many))
-	if rows := strings.Count(long, "\n| ") - 2; rows != maxCommentRows || !strings.Contains(long, "… and 12 more new grants") {
+	if rows := strings.Count(long, "\n| ") - 2; rows != maxCommentRows || !strings.Contains(long, "… and 12 more new accesses") {
 		t.Errorf("%d rows for %d new grants:\n%s", rows, len(many.New), long)
 	}
 	for _, l := range strings.Split(strings.TrimSpace(string(writeDiff(t, Table, d))), "\n") {
