@@ -22,7 +22,10 @@ import (
 // statement that allows "*" behind a condition is ECR002's whatever else
 // the policy says. The edits of Terraform and CloudFormation files are the
 // files --fix-dir writes; a raw or AWS CLI input gets the fixed policy JSON
-// in place of the one it holds.
+// in place of the one it holds. Each form is scanned on its own (the
+// whole of testdata/iac would merge the forms' like-named repositories); a
+// Terraform plan's fix is a command for AWS, as a plan is generated, not
+// edited.
 func TestFixesRescanClean(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -33,7 +36,7 @@ func TestFixesRescanClean(t *testing.T) {
 		edits int
 	}{
 		{"examples", []string{"../../examples/estate"}, inputOptions{configFile: "../../examples/.ecrguard.yaml"}, 6, 0},
-		{"iac", []string{"../../testdata/iac"}, inputOptions{account: "111122223333"}, 8, 0},
+		{"raw", []string{"../../testdata/iac/raw"}, inputOptions{account: "111122223333"}, 7, 0},
 		{"terraform", []string{"../../testdata/iac/terraform"}, inputOptions{account: "111122223333"}, 7, 7},
 		{"cloudformation yaml", []string{"../../testdata/iac/cloudformation/template.yaml"}, inputOptions{account: "111122223333"}, 6, 6},
 		{"cloudformation json", []string{"../../testdata/iac/cloudformation/template.json"}, inputOptions{account: "111122223333"}, 6, 6},
