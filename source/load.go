@@ -17,12 +17,14 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/gitref"
 	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
@@ -95,16 +97,43 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 	return load(ctx, newOSNames(files), roots, opts)
 }
 
-// LoadTree is LoadPaths for paths read from tree, a file system that
-// stands for the current folder (a git revision of it, for ecrguard diff
-// --git): files are named as LoadPaths names them in the current folder.
-// Every path must stay inside the current folder.
-func LoadTree(ctx context.Context, tree fs.FS, paths []string, opts Options) (*estate.Estate, error) {
-	roots, err := file.TreeRoots(tree, paths)
+// LoadRevision is LoadPaths for paths as they were at the git revision
+// ref of the work tree holding dir (ecrguard diff --git), each path
+// relative to dir: files are named as LoadPaths names them in dir. Every
+// path must stay inside dir. A path the revision does not have held
+// nothing then (a note says so, not a gap); symbolic links at the revision
+// are not followed (a note). Errors from opening the revision wrap
+// gitref.ErrNoGit, ErrNotRepo or ErrNoCommit when they are the user's to
+// correct.
+func LoadRevision(ctx context.Context, dir, ref string, paths []string, opts Options) (*estate.Estate, error) {
+	tree, err := gitref.Open(ctx, dir, ref)
 	if err != nil {
 		return nil, err
 	}
-	return load(ctx, tree, roots, opts)
+	defer tree.Close()
+	var present, absent []string
+	for _, p := range paths {
+		if _, err := fs.Stat(tree.FS, path.Clean(filepath.ToSlash(p))); errors.Is(err, fs.ErrNotExist) {
+			absent = append(absent, p)
+		} else {
+			present = append(present, p)
+		}
+	}
+	roots, err := file.TreeRoots(tree.FS, present)
+	if err != nil {
+		return nil, err
+	}
+	est, err := load(ctx, tree.FS, roots, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ref, err)
+	}
+	if len(absent) > 0 {
+		est.AddNote(estate.Note{Source: ref, Message: "not in the revision, so BASE holds nothing of it: " + strings.Join(absent, ", ")})
+	}
+	if len(tree.Skipped) > 0 {
+		est.AddNote(estate.Note{Source: ref, Message: "symbolic links at the revision are not followed: " + strings.Join(tree.Skipped, ", ")})
+	}
+	return est, nil
 }
 
 // ownerNote is the note of an estate where some IaC resources deploy to an

@@ -5,12 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -165,37 +161,16 @@ func (o *diffOptions) readBase(ctx context.Context, stderr io.Writer, base strin
 	if err != nil {
 		return nil, inputError(err)
 	}
-	tree, err := gitref.Open(ctx, wd, o.git)
-	switch {
-	case errors.Is(err, gitref.ErrNoCommit), errors.Is(err, gitref.ErrNotRepo), errors.Is(err, gitref.ErrNoGit):
-		return nil, usageError("--git: %v", err)
-	case err != nil:
-		return nil, inputError(err)
-	}
-	defer tree.Close()
 	opts, err := o.deploy.Options(cfg.Account, cfg.Region)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	// A PATH that did not exist at the revision held nothing then: all its
-	// access is new, none is a gap of BASE.
-	var present, absent []string
-	for _, p := range head {
-		if _, err := fs.Stat(tree.FS, path.Clean(filepath.ToSlash(p))); err != nil && errors.Is(err, fs.ErrNotExist) {
-			absent = append(absent, p)
-		} else {
-			present = append(present, p)
-		}
-	}
-	est, err := source.LoadTree(ctx, tree.FS, present, opts)
-	if err != nil {
-		return nil, inputError(fmt.Errorf("--git %s: %w", o.git, err))
-	}
-	if len(absent) > 0 {
-		est.AddNote(estate.Note{Source: o.git, Message: "not in the revision, so BASE holds nothing of it: " + strings.Join(absent, ", ")})
-	}
-	if len(tree.Skipped) > 0 {
-		est.AddNote(estate.Note{Source: o.git, Message: "symbolic links at the revision are not followed: " + strings.Join(tree.Skipped, ", ")})
+	est, err := source.LoadRevision(ctx, wd, o.git, head, opts)
+	switch {
+	case errors.Is(err, gitref.ErrNoCommit), errors.Is(err, gitref.ErrNotRepo), errors.Is(err, gitref.ErrNoGit):
+		return nil, usageError("--git: %v", err)
+	case err != nil:
+		return nil, inputError(fmt.Errorf("--git %w", err))
 	}
 	return est, nil
 }
