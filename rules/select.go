@@ -149,20 +149,25 @@ func (s Selection) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// Select removes from r the findings s does not keep and records the
-// selection in r.Filter. A zero selection leaves r as it is (Filter nil).
+// Select removes from r the findings s does not keep, and the fixes of
+// resources none of the kept findings is on (--fix-dir writes what the
+// report shows), and records the selection in r.Filter. A zero selection
+// leaves r as it is (Filter nil).
 func (r *Result) Select(s Selection) {
 	if s.IsZero() {
 		return
 	}
 	kept := r.Findings[:0:0]
+	on := map[string]bool{}
 	for _, f := range r.Findings {
 		if s.Keeps(f) {
 			kept = append(kept, f)
+			on[f.Resource] = true
 		}
 	}
 	r.Filter = &Filter{Selection: s, Removed: len(r.Findings) - len(kept)}
 	r.Findings = kept
+	r.Fixes = slices.DeleteFunc(r.Fixes, func(x FixFile) bool { return !on[x.Resource] })
 }
 
 // Summary reads "filtered: severity high; 3 findings left out", the line

@@ -70,6 +70,16 @@ func TestResultSelect(t *testing.T) {
 	if code := r.ExitCode(Critical, false); code != ExitOK {
 		t.Errorf("exit code after filtering out the critical finding = %d, want %d", code, ExitOK)
 	}
+	// Fixes follow the findings kept: --fix-dir writes no fix for a
+	// resource whose findings were all left out.
+	r = &Result{
+		Findings: []Finding{{RuleID: "ECR001", Severity: Critical, Resource: "repo/a"}, {RuleID: "ECR010", Severity: Medium, Resource: "repo/b"}},
+		Fixes:    []FixFile{{Resource: "repo/a", Name: "a.json"}, {Resource: "repo/b", Name: "b.json"}},
+	}
+	r.Select(Selection{Rules: []string{"ECR010"}})
+	if len(r.Fixes) != 1 || r.Fixes[0].Resource != "repo/b" {
+		t.Errorf("fixes after --rule ECR010: %+v, want only repo/b's", r.Fixes)
+	}
 	// The zero selection changes nothing and records no filter.
 	r = &Result{Findings: findings()}
 	r.Select(Selection{})
