@@ -110,14 +110,48 @@ func (m *Access) Lookup(k Key) *Grant {
 	return nil
 }
 
-// Covers reports whether the model grants k: the grant itself, or for a
-// repository, the principal's grant of the action on every repository of
-// its account.
-func (m *Access) Covers(k Key, kind Kind, account string) bool {
-	if m.Lookup(k) != nil {
-		return true
+// Covering returns the grant of the model that grants k: the grant itself,
+// or for a repository, the principal's grant of the action on every
+// repository of its account; nil when there is none.
+func (m *Access) Covering(k Key, kind Kind, account string) *Grant {
+	if g := m.Lookup(k); g != nil {
+		return g
 	}
-	return kind == Repository && m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action}) != nil
+	if kind != Repository {
+		return nil
+	}
+	return m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action})
+}
+
+// Widens reports whether g, a grant of HEAD, may allow requests that b,
+// BASE's grant of its key, did not: b's proof had to choose a context value
+// (a condition of an Allow to meet, one of a Deny to avoid) that g's did not
+// choose alike. A condition removed or changed on an Allow, or a
+// conditional Deny removed, keeps the key but widens who may act (where
+// aws:PrincipalTag/team = x was needed, any role of the account may now
+// pull). The comparison is of one proof each, so it may call a
+// grant wider that is not (a condition changed to another of the same
+// reach); it never calls the same proof wider.
+func (g *Grant) Widens(b *Grant) bool {
+	if b.witness == nil {
+		return false
+	}
+	var head []eval.Assignment
+	if g.witness != nil {
+		head = g.witness.Chosen
+	}
+	for _, c := range b.witness.Chosen {
+		if !slices.ContainsFunc(head, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameAssignment reports whether two choices of a context key are alike
+// (keys are case-insensitive).
+func sameAssignment(a, b eval.Assignment) bool {
+	return strings.EqualFold(a.Key, b.Key) && a.Absent == b.Absent && slices.Equal(a.Values, b.Values)
 }
 
 // EverySubject names every repository of an account as a subject.

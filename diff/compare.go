@@ -46,8 +46,8 @@ type Result struct {
 // Compare compares two sides.
 func Compare(base, head *Side) *Result {
 	res := &Result{BaseGrants: len(base.Access.Grants), HeadGrants: len(head.Access.Grants)}
-	res.New = missing(head.Access, base.Access)
-	res.Removed = missing(base.Access, head.Access)
+	res.New = missing(head.Access, base.Access, true)
+	res.Removed = missing(base.Access, head.Access, false)
 	res.BaseGaps, res.HeadGaps = base.Gaps(), head.Gaps()
 	res.Findings = &rules.Result{
 		Findings:  NewFindings(base.Result.Findings, head.Result.Findings, res.New),
@@ -60,11 +60,13 @@ func Compare(base, head *Side) *Result {
 	return res
 }
 
-// missing returns the grants of from that to does not cover, explained.
-func missing(from, to *Access) []Grant {
+// missing returns the grants of from that to does not cover, explained;
+// with wider set, also those that widen the grant of to that covers them
+// (Grant.Widens).
+func missing(from, to *Access, wider bool) []Grant {
 	var out []Grant
 	for _, g := range from.Grants {
-		if !to.Covers(g.Key, g.Kind, g.Account) {
+		if c := to.Covering(g.Key, g.Kind, g.Account); c == nil || wider && g.Widens(c) {
 			g.Explain()
 			out = append(out, g)
 		}

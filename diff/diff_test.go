@@ -371,3 +371,40 @@ func TestActionClassesExact(t *testing.T) {
 		}
 	}
 }
+
+// A condition widened keeps the grant's key but not its reach: the
+// partner's roles tagged team=x could pull, now all of them can; a
+// conditional Deny removed lets requests from any VPC endpoint in. Both are
+// new access (and ECR003 is new); a condition added narrows, nothing is
+// new. IAM User Guide, "IAM JSON policy elements: Condition".
+func TestConditionWidened(t *testing.T) {
+	allow := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"` + cond + `}]}`
+	}
+	tagged := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}`)
+	otherTag := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}`)
+	open := allow("")
+	denied := strings.TrimSuffix(open, "]}") + `,{"Sid":"D","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`
+	partner := []string{appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"}
+	for _, tc := range []struct {
+		name, base, head string
+		want             []string
+	}{
+		{"condition removed", tagged, open, partner},
+		{"condition changed", tagged, otherTag, partner},
+		{"conditional Deny removed", denied, open, partner},
+		{"condition added", open, tagged, nil},
+		{"Deny added", open, denied, nil},
+	} {
+		res := compare(t, map[string]string{"app.json": tc.base}, map[string]string{"app.json": tc.head})
+		if got := keys(res.New); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: new %v, want %v", tc.name, got, tc.want)
+		}
+		if len(res.Removed) != 0 {
+			t.Errorf("%s: removed %v", tc.name, keys(res.Removed))
+		}
+		if wantFindings := len(tc.want) > 0; wantFindings != slices.Equal(ruleIDs(res), []string{"ECR003"}) {
+			t.Errorf("%s: new findings %v", tc.name, ruleIDs(res))
+		}
+	}
+}
