@@ -126,26 +126,79 @@ func (m *Access) Covering(k Key, kind Kind, account string) *Grant {
 // Widens reports whether g, a grant of HEAD, may allow requests that b,
 // BASE's grant of its key, did not: b's proof had to choose a context value
 // (a condition of an Allow to meet, one of a Deny to avoid) that g's did not
-// choose alike. A condition removed or changed on an Allow, or a
+// choose alike, or b's granting statements had a condition g's lack (values
+// added to a condition). A condition removed or changed on an Allow, or a
 // conditional Deny removed, keeps the key but widens who may act (where
 // aws:PrincipalTag/team = x was needed, any role of the account may now
-// pull). The comparison is of one proof each, so it may call a
-// grant wider that is not (a condition changed to another of the same
-// reach); it never calls the same proof wider.
+// pull). The comparison is of one proof each, so it may call a grant wider
+// that is not (a condition changed to another of the same reach, or
+// narrowed so that the proof chooses another value), and misses a second
+// statement granting the key under another condition; it never calls the
+// same proof wider.
 func (g *Grant) Widens(b *Grant) bool {
 	if b.witness == nil {
 		return false
 	}
-	var head []eval.Assignment
+	var chosen []eval.Assignment
 	if g.witness != nil {
-		head = g.witness.Chosen
+		chosen = g.witness.Chosen
 	}
 	for _, c := range b.witness.Chosen {
-		if !slices.ContainsFunc(head, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
+		if !slices.ContainsFunc(chosen, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
+			return true
+		}
+	}
+	head := witnessConditions(g.witness)
+	for _, c := range witnessConditions(b.witness) {
+		if !slices.ContainsFunc(head, func(h *policy.Condition) bool { return narrows(h, c) }) {
 			return true
 		}
 	}
 	return false
+}
+
+// witnessConditions are the conditions of the statements w matched (nil:
+// none).
+func witnessConditions(w *eval.Witness) []*policy.Condition {
+	if w == nil {
+		return nil
+	}
+	var out []*policy.Condition
+	_, stmts := analysis.Granting([]*eval.Witness{w})
+	for _, s := range stmts {
+		for i := range s.Conditions {
+			out = append(out, &s.Conditions[i])
+		}
+	}
+	return out
+}
+
+// narrows reports whether condition h holds only where b does: the same
+// key and operator, with fewer values to match (more to exclude, for a
+// negated operator); an operator that orders or tests a value needs the
+// same values.
+func narrows(h, b *policy.Condition) bool {
+	if !strings.EqualFold(h.Key, b.Key) || h.Operator != b.Operator {
+		return false
+	}
+	hv, bv := conditionValues(h), conditionValues(b)
+	switch {
+	case h.Op.Cmp != policy.CmpEq || h.Op.Family == policy.FamilyBool || h.Op.Family == policy.FamilyNull || !h.Op.Known:
+		return slices.Equal(hv, bv)
+	case h.Op.Negated:
+		return subset(bv, hv)
+	}
+	return subset(hv, bv)
+}
+
+// conditionValues are the values of c as written, sorted.
+func conditionValues(c *policy.Condition) []string {
+	out := make([]string, len(c.Values))
+	for i, v := range c.Values {
+		out[i] = v.Text
+	}
+	slices.Sort(out)
+	return out
 }
 
 // sameAssignment reports whether two choices of a context key are alike

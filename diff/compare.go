@@ -5,6 +5,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -65,8 +66,20 @@ func Compare(base, head *Side) *Result {
 // (Grant.Widens).
 func missing(from, to *Access, wider bool) []Grant {
 	var out []Grant
+	// Grants share witnesses (a class of actions, every repository a
+	// principal may act on): each pair is judged once.
+	widens := map[[2]*eval.Witness]bool{}
+	widened := func(g, c *Grant) bool {
+		k := [2]*eval.Witness{g.witness, c.witness}
+		w, ok := widens[k]
+		if !ok {
+			w = g.Widens(c)
+			widens[k] = w
+		}
+		return w
+	}
 	for _, g := range from.Grants {
-		if c := to.Covering(g.Key, g.Kind, g.Account); c == nil || wider && g.Widens(c) {
+		if c := to.Covering(g.Key, g.Kind, g.Account); c == nil || wider && widened(&g, c) {
 			g.Explain()
 			out = append(out, g)
 		}

@@ -375,14 +375,15 @@ func TestActionClassesExact(t *testing.T) {
 // A condition widened keeps the grant's key but not its reach: the
 // partner's roles tagged team=x could pull, now all of them can; a
 // conditional Deny removed lets requests from any VPC endpoint in. Both are
-// new access (and ECR003 is new); a condition added narrows, nothing is
-// new. IAM User Guide, "IAM JSON policy elements: Condition".
+// new access (and ECR003 is new), as is a value added to the condition;
+// a condition added narrows, nothing is new. IAM User Guide, "IAM JSON policy elements: Condition".
 func TestConditionWidened(t *testing.T) {
 	allow := func(cond string) string {
 		return `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"` + cond + `}]}`
 	}
 	tagged := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}`)
 	otherTag := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}`)
+	twoTags := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":["x","y"]}}`)
 	open := allow("")
 	denied := strings.TrimSuffix(open, "]}") + `,{"Sid":"D","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`
 	partner := []string{appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"}
@@ -392,6 +393,8 @@ func TestConditionWidened(t *testing.T) {
 	}{
 		{"condition removed", tagged, open, partner},
 		{"condition changed", tagged, otherTag, partner},
+		{"a value added to a condition", tagged, twoTags, partner},
+		{"a value removed from a condition", twoTags, tagged, nil},
 		{"conditional Deny removed", denied, open, partner},
 		{"condition added", open, tagged, nil},
 		{"Deny added", open, denied, nil},
