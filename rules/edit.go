@@ -221,7 +221,9 @@ func (r *Result) prove(cands []*candidate, in Inputs) []*candidate {
 }
 
 // overlayOf applies the candidates' insertions to their files, the last
-// place of a file first.
+// place of a file first. Policies that share their text (a local or a
+// file() two resources read, a resource with count or for_each) share
+// their place: the same text inserted there is inserted once.
 func overlayOf(cands []*candidate) (map[string][]byte, error) {
 	byFile := map[string][]*candidate{}
 	for _, c := range cands {
@@ -231,12 +233,20 @@ func overlayOf(cands []*candidate) (map[string][]byte, error) {
 	for file, cs := range byFile {
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].fix.insert.Offset > cs[j].fix.insert.Offset })
 		data := cs[0].src
+		inserted := map[int][]string{}
 		for _, c := range cs {
-			edited, _, err := Splice(data, c.fix.insert, c.fix.added)
+			ins := c.fix.insert
+			text, err := ins.Render(c.fix.added)
 			if err != nil {
 				return nil, err
 			}
-			data = edited
+			if slices.Contains(inserted[ins.Offset], text) {
+				continue
+			}
+			inserted[ins.Offset] = append(inserted[ins.Offset], text)
+			if data, _, err = Splice(data, ins, c.fix.added); err != nil {
+				return nil, err
+			}
 		}
 		out[file] = data
 	}
