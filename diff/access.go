@@ -10,10 +10,8 @@ package diff
 
 import (
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
@@ -305,11 +303,6 @@ func witnessFor(proofs []exposure.Proof, i int, service bool) *eval.Witness {
 	return first
 }
 
-// identityChunks is how many runs of principals a model is split into, a
-// fixed number (as the rules' principalChunks) so the proofs memoised
-// answers carry do not depend on the machine.
-const identityChunks = 4
-
 // ecrActions are the ECR actions asked of every principal: those on a
 // repository, and those on no resource.
 func ecrActions() (repo, none []string) {
@@ -327,29 +320,18 @@ func ecrActions() (repo, none []string) {
 }
 
 // addIdentity adds what the account's own principals can do: each
-// principal is asked every ECR action, on its forked model.
+// principal is asked every ECR action, a run of principals at a time on its
+// own fork of the model (identity.Model.EachChunk: the proofs do not
+// depend on the machine).
 func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
-	n := min(identityChunks, len(id.Principals))
 	perPrincipal := make([]Access, len(id.Principals))
 	repo, none := ecrActions()
-	chunks := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
-		wg.Go(func() {
-			for c := range chunks {
-				fork := id.Fork()
-				lo, hi := c*len(id.Principals)/n, (c+1)*len(id.Principals)/n
-				for i := lo; i < hi; i++ {
-					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
-				}
-			}
-		})
-	}
-	for c := range n {
-		chunks <- c
-	}
-	close(chunks)
-	wg.Wait()
+	id.EachChunk(func(fork *identity.Model, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
+		}
+	})
+	n := len(m.Grants)
 	n = len(m.Grants)
 	for _, p := range perPrincipal {
 		n += len(p.Grants)
