@@ -17,10 +17,44 @@ type Side struct {
 }
 
 // Assess judges one side: the rules (rules.RunAnalysis) and the access
-// model of the same analysis.
+// model of the same analysis. A registry whose policy scope is unknown is
+// judged as V2 (rules.RunAnalysis); the rules settle its gap when the
+// findings are the same under V1, but grants may differ where findings do
+// not (a trusted account's, an own role's without a rule): when the access
+// model under V1 differs, the scope stays a gap of the side.
 func Assess(e *estate.Estate, s analysis.Settings) *Side {
 	res, a := rules.RunAnalysis(e, s)
-	return &Side{Result: res, Access: Build(a)}
+	side := &Side{Result: res, Access: Build(a)}
+	side.Access.Gaps = append(side.Access.Gaps, scopeGaps(e, s, res.Gaps, side.Access)...)
+	return side
+}
+
+// scopeGaps are the gaps of the registries whose policy scope is unknown
+// and not already a gap of kept, when the access model under V1 (another
+// analysis, every unknown scope at V1) grants other than m does.
+func scopeGaps(e *estate.Estate, s analysis.Settings, kept []estate.Gap, m *Access) []estate.Gap {
+	unknown := e.UnknownScopes(e.Gaps)
+	unknown = slices.DeleteFunc(unknown, func(u estate.UnknownScope) bool {
+		return slices.ContainsFunc(kept, func(g estate.Gap) bool {
+			return g.Source == estate.ScopeAPI && g.Account == u.Account && g.Region == u.Region
+		})
+	})
+	if len(unknown) == 0 {
+		return nil
+	}
+	estate.SetScopes(unknown, estate.ScopeV1)
+	v1 := Build(analysis.Analyze(e, s))
+	estate.SetScopes(unknown, "")
+	if slices.EqualFunc(m.Grants, v1.Grants, func(a, b Grant) bool { return a.Key == b.Key }) {
+		return nil
+	}
+	var out []estate.Gap
+	for _, u := range unknown {
+		g := u.Gap
+		g.Message += "; the access differs under V1 and V2, and diff compares V2's"
+		out = append(out, g)
+	}
+	return out
 }
 
 // Gaps are what the side could not assess: its inputs' and analyses' gaps

@@ -411,3 +411,39 @@ func TestConditionWidened(t *testing.T) {
 		}
 	}
 }
+
+// A registry policy scope that could not be read (ECR User Guide, "Private
+// registry permissions": under V1 the registry policy governs only
+// replication, pull-through cache imports and CreateRepository). The
+// registry policy denies the role ci pulls: under V2 the pull HEAD gives it
+// is denied, under V1 it is not. No rule judges an own role's pulls, so the
+// findings are the same either way and the rules make the scope a note;
+// diff keeps it a gap, or "no new access" would hide the V1 grant.
+func TestUnknownScopeGrantsDiffer(t *testing.T) {
+	registry := `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoCIPulls\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/ci\"},\"Action\":\"ecr:BatchGetImage\",\"Resource\":\"*\"}]}"}`
+	noECR := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage"`, `"Action":"s3:GetObject"`, 1)
+	assess := func(files map[string]string, unknownScope bool) *Side {
+		est := load(t, files)
+		if unknownScope {
+			est.AddGap(estate.Gap{Source: estate.ScopeAPI, Account: owner, Region: "us-east-1", Resource: estate.RegistryARN("us-east-1", owner),
+				Code: "AccessDeniedException", Message: "registry policy scope not read"})
+		}
+		return Assess(est, analysis.Settings{Region: "us-east-1", At: at})
+	}
+	base := map[string]string{"app.json": private, "iam.json": noECR, "registry-policy.json": registry}
+	head := map[string]string{"app.json": private, "iam.json": iamBase, "registry-policy.json": registry}
+	res := Compare(assess(base, true), assess(head, true))
+	if len(res.New) != 0 || len(res.Findings.Findings) != 0 {
+		t.Fatalf("V2: new %v, findings %v", keys(res.New), ruleIDs(res))
+	}
+	if len(res.HeadGaps) != 1 || !strings.Contains(res.HeadGaps[0].Message, "the access differs under V1 and V2") {
+		t.Errorf("head gaps %v, want the scope's", res.HeadGaps)
+	}
+	if len(res.BaseGaps) != 0 {
+		t.Errorf("base gaps %v: its access is the same under V1 and V2", res.BaseGaps)
+	}
+	// With the scope known, nothing is a gap.
+	if res := Compare(assess(base, false), assess(head, false)); len(res.HeadGaps)+len(res.BaseGaps) != 0 {
+		t.Errorf("known scope: gaps %v %v", res.BaseGaps, res.HeadGaps)
+	}
+}
