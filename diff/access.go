@@ -277,13 +277,6 @@ func (m *Access) addExposure(r *exposure.Result) {
 	}
 }
 
-// single is the set of one action.
-func single(i int) catalog.ActionSet {
-	var s catalog.ActionSet
-	s.Add(i)
-	return s
-}
-
 // witnessFor returns the witness of a proof that covers action i: the
 // first whose caller is a service when service is set (the principal is
 // one), else the first.
@@ -331,12 +324,11 @@ func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
 			perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
 		}
 	})
-	n := len(m.Grants)
-	n = len(m.Grants)
+	n := 0
 	for _, p := range perPrincipal {
 		n += len(p.Grants)
 	}
-	m.Grants = slices.Grow(m.Grants, n-len(m.Grants))
+	m.Grants = slices.Grow(m.Grants, n)
 	for _, p := range perPrincipal {
 		m.Grants = append(m.Grants, p.Grants...)
 		m.Gaps = append(m.Gaps, p.Gaps...)

@@ -338,6 +338,13 @@ func TestExamplesAgainstThemselves(t *testing.T) {
 	}
 }
 
+// single is the set of one action.
+func single(i int) catalog.ActionSet {
+	var s catalog.ActionSet
+	s.Add(i)
+	return s
+}
+
 // Asking the actions no statement tells apart once gives the grants asking
 // each action gives, on the example estate and a role with wildcards.
 func TestActionClassesExact(t *testing.T) {
