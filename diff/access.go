@@ -108,17 +108,44 @@ func (m *Access) Lookup(k Key) *Grant {
 	return nil
 }
 
-// Covering returns the grant of the model that grants k: the grant itself,
-// or for a repository, the principal's grant of the action on every
-// repository of its account; nil when there is none.
-func (m *Access) Covering(k Key, kind Kind, account string) *Grant {
-	if g := m.Lookup(k); g != nil {
-		return g
+// Covering returns the grant of the model that includes g's: its own key's;
+// for a repository, the principal's grant of the action on every
+// repository of its account; for a principal outside the account, the
+// grant of its account's root or of anyone on the subject (both let that
+// principal in, as far as the resource policy decides). Nil when none.
+func (m *Access) Covering(g *Grant) *Grant {
+	keys := []Key{g.Key}
+	if g.Kind == Repository {
+		keys = append(keys, Key{Subject: EverySubject(g.Account), Principal: g.Principal, Action: g.Action})
 	}
-	if kind != Repository {
-		return nil
+	if g.Class != OwnPrincipal && g.Class != Service && g.Principal != "*" {
+		if root := accountRoot(g.Principal); root != "" && root != g.Principal {
+			keys = append(keys, Key{Subject: g.Subject, Principal: root, Action: g.Action})
+		}
+		keys = append(keys, Key{Subject: g.Subject, Principal: "*", Action: g.Action})
 	}
-	return m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action})
+	for _, k := range keys {
+		if c := m.Lookup(k); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// accountRoot is the root of the account of an IAM principal's ARN
+// ("arn:aws:iam::ACCOUNT:root"), or "" for a principal that is not one.
+func accountRoot(principal string) string {
+	a, ok := policy.ParseARN(principal)
+	if !ok || a.Service != "iam" && a.Service != "sts" || a.Account == "" {
+		return ""
+	}
+	return "arn:" + a.Partition + ":iam::" + a.Account + ":root"
+}
+
+// includesPrincipal reports whether b, a principal as findings and grants
+// name them, includes p: p itself, or the root of p's account.
+func includesPrincipal(b, p string) bool {
+	return b == p || b == accountRoot(p)
 }
 
 // Widens reports whether g, a grant of HEAD, may allow requests that b,

@@ -113,7 +113,7 @@ func missing(from, to *Access, wider bool) []Grant {
 		return w
 	}
 	for _, g := range from.Grants {
-		if c := to.Covering(g.Key, g.Kind, g.Account); c == nil || wider && widened(&g, c) {
+		if c := to.Covering(&g); c == nil || wider && widened(&g, c) {
 			g.Explain()
 			out = append(out, g)
 		}
@@ -168,14 +168,26 @@ func carriesNew(f rules.Finding, newKey map[Key]bool, newPA map[[2]string]bool) 
 }
 
 // coveredBy reports whether base has a finding of f's rule on f's
-// resource whose principals and actions include f's.
+// resource whose principals (a principal or its account's root) and
+// actions include f's.
 func coveredBy(f rules.Finding, base []rules.Finding) bool {
 	for _, b := range base {
-		if b.RuleID == f.RuleID && b.Resource == f.Resource && subset(f.Principals, b.Principals) && subset(f.Actions, b.Actions) {
+		if b.RuleID == f.RuleID && b.Resource == f.Resource && subset(f.Actions, b.Actions) && principalsIncluded(f.Principals, b.Principals) {
 			return true
 		}
 	}
 	return false
+}
+
+// principalsIncluded reports whether every principal of a is included in
+// one of b (includesPrincipal).
+func principalsIncluded(a, b []string) bool {
+	for _, p := range a {
+		if !slices.ContainsFunc(b, func(q string) bool { return includesPrincipal(q, p) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // subset reports whether every element of a is in b.

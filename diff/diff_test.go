@@ -454,3 +454,31 @@ func TestUnknownScopeGrantsDiffer(t *testing.T) {
 		t.Errorf("known scope: gaps %v %v", res.BaseGaps, res.HeadGaps)
 	}
 }
+
+// Narrowing a grant is no new access: an account's root to one of its
+// roles (the root let every principal of the account in, as far as the
+// repository policy decides; IAM User Guide, "AWS JSON policy elements:
+// Principal", AWS account principals), anyone to one account. ECR003 on
+// the role is no new finding: BASE's ECR003 named its account's root. The
+// other way round is new access.
+func TestNarrowedPrincipal(t *testing.T) {
+	root := strings.Replace(partner, "arn:aws:iam::444455556666:role/puller", "arn:aws:iam::444455556666:root", 1)
+	partnerOnly := strings.Replace(public, `"Principal":"*"`, `"Principal":{"AWS":"arn:aws:iam::444455556666:role/puller"}`, 1)
+	for _, tc := range []struct {
+		name, base, head string
+		newAccess        bool
+		findings         []string
+	}{
+		{"root to role", root, partner, false, nil},
+		{"anyone to a role", public, partnerOnly, false, []string{"ECR003"}},
+		{"role to root", partner, root, true, []string{"ECR003"}},
+	} {
+		res := compare(t, map[string]string{"app.json": tc.base}, map[string]string{"app.json": tc.head})
+		if got := len(res.New) > 0; got != tc.newAccess {
+			t.Errorf("%s: new %v", tc.name, keys(res.New))
+		}
+		if got := ruleIDs(res); !slices.Equal(got, tc.findings) {
+			t.Errorf("%s: new findings %v, want %v", tc.name, got, tc.findings)
+		}
+	}
+}
