@@ -313,3 +313,27 @@ func TestProveEditsSharedText(t *testing.T) {
 		t.Errorf("--fix-dir wrote %d guards, want 1:\n%s", n, got)
 	}
 }
+
+// Two input files whose edits --fix-dir would write to one path (a file
+// named from outside the current folder and one inside it) are an error,
+// not one edit silently lost.
+func TestWriteFixesPathCollision(t *testing.T) {
+	render := func([]*policy.Statement) (string, error) { return "x", nil }
+	fix := func(file string) FixFile {
+		return FixFile{Resource: file, Edit: &Edit{File: file, Path: EditPath(file)},
+			insert: &estate.StatementInsert{File: file, Offset: 1, Render: render}, source: []byte("ab")}
+	}
+	res := &Result{Fixes: []FixFile{fix("../infra/main.tf"), fix("infra/main.tf")}}
+	err := res.WriteFixes(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "../infra/main.tf and infra/main.tf would both be written to") {
+		t.Errorf("WriteFixes: %v", err)
+	}
+	one := &Result{Fixes: []FixFile{fix("infra/main.tf")}}
+	dir := t.TempDir()
+	if err := one.WriteFixes(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "infra", "main.tf")); string(got) != "axb" {
+		t.Errorf("wrote %q, want axb", got)
+	}
+}
