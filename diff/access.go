@@ -82,6 +82,9 @@ type Grant struct {
 	Statements []Statement
 	Conditions []string
 	Proof      string
+	// Wider is, for a new grant whose key BASE had too, what BASE's grant
+	// needed that this one does not (Widening); nil for a key BASE lacked.
+	Wider []string
 
 	witness *eval.Witness
 	// model and principal are an own principal's, whose witness Explain
@@ -148,11 +151,12 @@ func includesPrincipal(b, p string) bool {
 	return b == p || b == accountRoot(p)
 }
 
-// Widens reports whether g, a grant of HEAD, may allow requests that b,
-// BASE's grant of its key, did not: b's proof had to choose a context value
-// (a condition of an Allow to meet, one of a Deny to avoid) that g's did not
-// choose alike, or b's granting statements had a condition g's lack (values
-// added to a condition). A condition removed or changed on an Allow, or a
+// Widening returns what b, BASE's grant of g's key, needed that g, HEAD's,
+// does not: the context values b's proof had to choose (a condition of an
+// Allow to meet, one of a Deny to avoid) that g's did not choose alike
+// ("aws:PrincipalTag/team = x"), and the conditions of b's granting
+// statements that none of g's narrows (values added to a condition). Nil
+// when g needs all b did. A condition removed or changed on an Allow, or a
 // conditional Deny removed, keeps the key but widens who may act (where
 // aws:PrincipalTag/team = x was needed, any role of the account may now
 // pull). The comparison is of one proof each, so it may call a grant wider
@@ -160,26 +164,32 @@ func includesPrincipal(b, p string) bool {
 // narrowed so that the proof chooses another value), and misses a second
 // statement granting the key under another condition; it never calls the
 // same proof wider.
-func (g *Grant) Widens(b *Grant) bool {
+func (g *Grant) Widening(b *Grant) []string {
 	if b.witness == nil {
-		return false
+		return nil
+	}
+	var out []string
+	// A condition named is not named again by the value it made the proof
+	// choose.
+	named := map[string]bool{}
+	head := witnessConditions(g.witness)
+	for _, c := range witnessConditions(b.witness) {
+		if !slices.ContainsFunc(head, func(h *policy.Condition) bool { return narrows(h, c) }) {
+			out = append(out, c.Operator+" "+c.Key+" "+strings.Join(conditionValues(c), ", "))
+			named[strings.ToLower(c.Key)] = true
+		}
 	}
 	var chosen []eval.Assignment
 	if g.witness != nil {
 		chosen = g.witness.Chosen
 	}
 	for _, c := range b.witness.Chosen {
-		if !slices.ContainsFunc(chosen, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
-			return true
+		if !named[strings.ToLower(c.Key)] && !slices.ContainsFunc(chosen, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
+			out = append(out, c.String())
 		}
 	}
-	head := witnessConditions(g.witness)
-	for _, c := range witnessConditions(b.witness) {
-		if !slices.ContainsFunc(head, func(h *policy.Condition) bool { return narrows(h, c) }) {
-			return true
-		}
-	}
-	return false
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // witnessConditions are the conditions of the statements w matched (nil:

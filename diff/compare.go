@@ -96,24 +96,28 @@ func Compare(base, head *Side) *Result {
 }
 
 // missing returns the grants of from that to does not cover, explained;
-// with wider set, also those that widen the grant of to that covers them
-// (Grant.Widens).
+// with wider set, also those that need less than the grant of to that
+// covers them (Grant.Widening, kept in Wider).
 func missing(from, to *Access, wider bool) []Grant {
 	var out []Grant
 	// Grants share witnesses (a class of actions, every repository a
 	// principal may act on): each pair is judged once.
-	widens := map[[2]*eval.Witness]bool{}
-	widened := func(g, c *Grant) bool {
+	widenings := map[[2]*eval.Witness][]string{}
+	widening := func(g, c *Grant) []string {
 		k := [2]*eval.Witness{g.witness, c.witness}
-		w, ok := widens[k]
+		w, ok := widenings[k]
 		if !ok {
-			w = g.Widens(c)
-			widens[k] = w
+			w = g.Widening(c)
+			widenings[k] = w
 		}
 		return w
 	}
 	for _, g := range from.Grants {
-		if c := to.Covering(&g); c == nil || wider && widened(&g, c) {
+		c := to.Covering(&g)
+		if c != nil && wider {
+			g.Wider = widening(&g, c)
+		}
+		if c == nil || len(g.Wider) > 0 {
 			g.Explain()
 			out = append(out, g)
 		}

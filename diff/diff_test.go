@@ -410,6 +410,11 @@ func TestConditionWidened(t *testing.T) {
 		if got := keys(res.New); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: new %v, want %v", tc.name, got, tc.want)
 		}
+		for _, g := range res.New {
+			if len(g.Wider) == 0 {
+				t.Errorf("%s: a widened grant does not say what BASE needed", tc.name)
+			}
+		}
 		if len(res.Removed) != 0 {
 			t.Errorf("%s: removed %v", tc.name, keys(res.Removed))
 		}
@@ -480,5 +485,20 @@ func TestNarrowedPrincipal(t *testing.T) {
 		if got := ruleIDs(res); !slices.Equal(got, tc.findings) {
 			t.Errorf("%s: new findings %v, want %v", tc.name, got, tc.findings)
 		}
+	}
+}
+
+// Widening names what BASE's grant needed: the value its proof chose, or
+// the condition whose values HEAD's widened.
+func TestWidening(t *testing.T) {
+	allow := func(values string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":` + values + `}}}]}`
+	}
+	res := compare(t, map[string]string{"app.json": allow(`"x"`)}, map[string]string{"app.json": allow(`["x","y"]`)})
+	if len(res.New) != 1 || !slices.Equal(res.New[0].Wider, []string{"StringEquals aws:PrincipalTag/team x"}) {
+		t.Fatalf("new %v, wider %v", keys(res.New), res.New)
+	}
+	if !slices.Equal(res.New[0].Conditions, []string{"aws:PrincipalTag/team x, y"}) {
+		t.Errorf("conditions %v", res.New[0].Conditions)
 	}
 }
