@@ -117,22 +117,23 @@ func (m *Access) Lookup(k Key) *Grant {
 // grant of its account's root or of anyone on the subject (both let that
 // principal in, as far as the resource policy decides). Nil when none.
 func (m *Access) Covering(g *Grant) *Grant {
-	keys := []Key{g.Key}
+	if c := m.Lookup(g.Key); c != nil {
+		return c
+	}
 	if g.Kind == Repository {
-		keys = append(keys, Key{Subject: EverySubject(g.Account), Principal: g.Principal, Action: g.Action})
-	}
-	if g.Class != OwnPrincipal && g.Class != Service && g.Principal != "*" {
-		if root := accountRoot(g.Principal); root != "" && root != g.Principal {
-			keys = append(keys, Key{Subject: g.Subject, Principal: root, Action: g.Action})
-		}
-		keys = append(keys, Key{Subject: g.Subject, Principal: "*", Action: g.Action})
-	}
-	for _, k := range keys {
-		if c := m.Lookup(k); c != nil {
+		if c := m.Lookup(Key{Subject: EverySubject(g.Account), Principal: g.Principal, Action: g.Action}); c != nil {
 			return c
 		}
 	}
-	return nil
+	if g.Class == OwnPrincipal || g.Class == Service || g.Principal == "*" {
+		return nil
+	}
+	if root := accountRoot(g.Principal); root != "" && root != g.Principal {
+		if c := m.Lookup(Key{Subject: g.Subject, Principal: root, Action: g.Action}); c != nil {
+			return c
+		}
+	}
+	return m.Lookup(Key{Subject: g.Subject, Principal: "*", Action: g.Action})
 }
 
 // accountRoot is the root of the account of an IAM principal's ARN
