@@ -10,10 +10,8 @@ package diff
 
 import (
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
@@ -84,6 +82,9 @@ type Grant struct {
 	Statements []Statement
 	Conditions []string
 	Proof      string
+	// Wider is, for a new grant whose key BASE had too, what BASE's grant
+	// needed that this one does not (Widening); nil for a key BASE lacked.
+	Wider []string
 
 	witness *eval.Witness
 	// model and principal are an own principal's, whose witness Explain
@@ -110,14 +111,136 @@ func (m *Access) Lookup(k Key) *Grant {
 	return nil
 }
 
-// Covers reports whether the model grants k: the grant itself, or for a
-// repository, the principal's grant of the action on every repository of
-// its account.
-func (m *Access) Covers(k Key, kind Kind, account string) bool {
-	if m.Lookup(k) != nil {
-		return true
+// Covering returns the grant of the model that includes g's: its own key's;
+// for a repository, the principal's grant of the action on every
+// repository of its account; for a principal outside the account, the
+// grant of its account's root or of anyone on the subject (both let that
+// principal in, as far as the resource policy decides). Nil when none.
+func (m *Access) Covering(g *Grant) *Grant {
+	if c := m.Lookup(g.Key); c != nil {
+		return c
 	}
-	return kind == Repository && m.Lookup(Key{Subject: EverySubject(account), Principal: k.Principal, Action: k.Action}) != nil
+	if g.Kind == Repository {
+		if c := m.Lookup(Key{Subject: EverySubject(g.Account), Principal: g.Principal, Action: g.Action}); c != nil {
+			return c
+		}
+	}
+	if g.Class == OwnPrincipal || g.Class == Service || g.Principal == "*" {
+		return nil
+	}
+	if root := accountRoot(g.Principal); root != "" && root != g.Principal {
+		if c := m.Lookup(Key{Subject: g.Subject, Principal: root, Action: g.Action}); c != nil {
+			return c
+		}
+	}
+	return m.Lookup(Key{Subject: g.Subject, Principal: "*", Action: g.Action})
+}
+
+// accountRoot is the root of the account of an IAM principal's ARN
+// ("arn:aws:iam::ACCOUNT:root"), or "" for a principal that is not one.
+func accountRoot(principal string) string {
+	a, ok := policy.ParseARN(principal)
+	if !ok || a.Service != "iam" && a.Service != "sts" || a.Account == "" {
+		return ""
+	}
+	return "arn:" + a.Partition + ":iam::" + a.Account + ":root"
+}
+
+// includesPrincipal reports whether b, a principal as findings and grants
+// name them, includes p: p itself, or the root of p's account.
+func includesPrincipal(b, p string) bool {
+	return b == p || b == accountRoot(p)
+}
+
+// Widening returns what b, BASE's grant of g's key, needed that g, HEAD's,
+// does not: the context values b's proof had to choose (a condition of an
+// Allow to meet, one of a Deny to avoid) that g's did not choose alike
+// ("aws:PrincipalTag/team = x"), and the conditions of b's granting
+// statements that none of g's narrows (values added to a condition). Nil
+// when g needs all b did. A condition removed or changed on an Allow, or a
+// conditional Deny removed, keeps the key but widens who may act (where
+// aws:PrincipalTag/team = x was needed, any role of the account may now
+// pull). The comparison is of one proof each, so it may call a grant wider
+// that is not (a condition changed to another of the same reach, or
+// narrowed so that the proof chooses another value), and misses a second
+// statement granting the key under another condition; it never calls the
+// same proof wider.
+func (g *Grant) Widening(b *Grant) []string {
+	if b.witness == nil {
+		return nil
+	}
+	var out []string
+	// A condition named is not named again by the value it made the proof
+	// choose.
+	named := map[string]bool{}
+	head := witnessConditions(g.witness)
+	for _, c := range witnessConditions(b.witness) {
+		if !slices.ContainsFunc(head, func(h *policy.Condition) bool { return narrows(h, c) }) {
+			out = append(out, c.Operator+" "+c.Key+" "+strings.Join(conditionValues(c), ", "))
+			named[strings.ToLower(c.Key)] = true
+		}
+	}
+	var chosen []eval.Assignment
+	if g.witness != nil {
+		chosen = g.witness.Chosen
+	}
+	for _, c := range b.witness.Chosen {
+		if !named[strings.ToLower(c.Key)] && !slices.ContainsFunc(chosen, func(h eval.Assignment) bool { return sameAssignment(h, c) }) {
+			out = append(out, c.String())
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// witnessConditions are the conditions of the statements w matched (nil:
+// none).
+func witnessConditions(w *eval.Witness) []*policy.Condition {
+	if w == nil {
+		return nil
+	}
+	var out []*policy.Condition
+	_, stmts := analysis.Granting([]*eval.Witness{w})
+	for _, s := range stmts {
+		for i := range s.Conditions {
+			out = append(out, &s.Conditions[i])
+		}
+	}
+	return out
+}
+
+// narrows reports whether condition h holds only where b does: the same
+// key and operator, with fewer values to match (more to exclude, for a
+// negated operator); an operator that orders or tests a value needs the
+// same values.
+func narrows(h, b *policy.Condition) bool {
+	if !strings.EqualFold(h.Key, b.Key) || h.Operator != b.Operator {
+		return false
+	}
+	hv, bv := conditionValues(h), conditionValues(b)
+	switch {
+	case h.Op.Cmp != policy.CmpEq || h.Op.Family == policy.FamilyBool || h.Op.Family == policy.FamilyNull || !h.Op.Known:
+		return slices.Equal(hv, bv)
+	case h.Op.Negated:
+		return subset(bv, hv)
+	}
+	return subset(hv, bv)
+}
+
+// conditionValues are the values of c as written, sorted.
+func conditionValues(c *policy.Condition) []string {
+	out := make([]string, len(c.Values))
+	for i, v := range c.Values {
+		out[i] = v.Text
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameAssignment reports whether two choices of a context key are alike
+// (keys are case-insensitive).
+func sameAssignment(a, b eval.Assignment) bool {
+	return strings.EqualFold(a.Key, b.Key) && a.Absent == b.Absent && slices.Equal(a.Values, b.Values)
 }
 
 // EverySubject names every repository of an account as a subject.
@@ -192,13 +315,6 @@ func (m *Access) addExposure(r *exposure.Result) {
 	}
 }
 
-// single is the set of one action.
-func single(i int) catalog.ActionSet {
-	var s catalog.ActionSet
-	s.Add(i)
-	return s
-}
-
 // witnessFor returns the witness of a proof that covers action i: the
 // first whose caller is a service when service is set (the principal is
 // one), else the first.
@@ -218,11 +334,6 @@ func witnessFor(proofs []exposure.Proof, i int, service bool) *eval.Witness {
 	return first
 }
 
-// identityChunks is how many runs of principals a model is split into, a
-// fixed number (as the rules' principalChunks) so the proofs memoised
-// answers carry do not depend on the machine.
-const identityChunks = 4
-
 // ecrActions are the ECR actions asked of every principal: those on a
 // repository, and those on no resource.
 func ecrActions() (repo, none []string) {
@@ -240,34 +351,22 @@ func ecrActions() (repo, none []string) {
 }
 
 // addIdentity adds what the account's own principals can do: each
-// principal is asked every ECR action, on its forked model.
+// principal is asked every ECR action, a run of principals at a time on its
+// own fork of the model (identity.Model.EachChunk: the proofs do not
+// depend on the machine).
 func (m *Access) addIdentity(id *identity.Model, shared []catalog.ActionSet) {
-	n := min(identityChunks, len(id.Principals))
 	perPrincipal := make([]Access, len(id.Principals))
 	repo, none := ecrActions()
-	chunks := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
-		wg.Go(func() {
-			for c := range chunks {
-				fork := id.Fork()
-				lo, hi := c*len(id.Principals)/n, (c+1)*len(id.Principals)/n
-				for i := lo; i < hi; i++ {
-					perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
-				}
-			}
-		})
-	}
-	for c := range n {
-		chunks <- c
-	}
-	close(chunks)
-	wg.Wait()
-	n = len(m.Grants)
+	id.EachChunk(func(fork *identity.Model, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			perPrincipal[i].askPrincipal(id, fork, id.Principals[i], repo, none, shared)
+		}
+	})
+	n := 0
 	for _, p := range perPrincipal {
 		n += len(p.Grants)
 	}
-	m.Grants = slices.Grow(m.Grants, n-len(m.Grants))
+	m.Grants = slices.Grow(m.Grants, n)
 	for _, p := range perPrincipal {
 		m.Grants = append(m.Grants, p.Grants...)
 		m.Gaps = append(m.Gaps, p.Gaps...)

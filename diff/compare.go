@@ -5,6 +5,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -16,10 +17,44 @@ type Side struct {
 }
 
 // Assess judges one side: the rules (rules.RunAnalysis) and the access
-// model of the same analysis.
+// model of the same analysis. A registry whose policy scope is unknown is
+// judged as V2 (rules.RunAnalysis); the rules settle its gap when the
+// findings are the same under V1, but grants may differ where findings do
+// not (a trusted account's, an own role's without a rule): when the access
+// model under V1 differs, the scope stays a gap of the side.
 func Assess(e *estate.Estate, s analysis.Settings) *Side {
 	res, a := rules.RunAnalysis(e, s)
-	return &Side{Result: res, Access: Build(a)}
+	side := &Side{Result: res, Access: Build(a)}
+	side.Access.Gaps = append(side.Access.Gaps, scopeGaps(e, s, res.Gaps, side.Access)...)
+	return side
+}
+
+// scopeGaps are the gaps of the registries whose policy scope is unknown
+// and not already a gap of kept, when the access model under V1 (another
+// analysis, every unknown scope at V1) grants other than m does.
+func scopeGaps(e *estate.Estate, s analysis.Settings, kept []estate.Gap, m *Access) []estate.Gap {
+	unknown := e.UnknownScopes(e.Gaps)
+	unknown = slices.DeleteFunc(unknown, func(u estate.UnknownScope) bool {
+		return slices.ContainsFunc(kept, func(g estate.Gap) bool {
+			return g.Source == estate.ScopeAPI && g.Account == u.Account && g.Region == u.Region
+		})
+	})
+	if len(unknown) == 0 {
+		return nil
+	}
+	estate.SetScopes(unknown, estate.ScopeV1)
+	v1 := Build(analysis.Analyze(e, s))
+	estate.SetScopes(unknown, "")
+	if slices.EqualFunc(m.Grants, v1.Grants, func(a, b Grant) bool { return a.Key == b.Key }) {
+		return nil
+	}
+	var out []estate.Gap
+	for _, u := range unknown {
+		g := u.Gap
+		g.Message += "; the access differs under V1 and V2, and diff compares V2's"
+		out = append(out, g)
+	}
+	return out
 }
 
 // Gaps are what the side could not assess: its inputs' and analyses' gaps
@@ -46,8 +81,8 @@ type Result struct {
 // Compare compares two sides.
 func Compare(base, head *Side) *Result {
 	res := &Result{BaseGrants: len(base.Access.Grants), HeadGrants: len(head.Access.Grants)}
-	res.New = missing(head.Access, base.Access)
-	res.Removed = missing(base.Access, head.Access)
+	res.New = missing(head.Access, base.Access, true)
+	res.Removed = missing(base.Access, head.Access, false)
 	res.BaseGaps, res.HeadGaps = base.Gaps(), head.Gaps()
 	res.Findings = &rules.Result{
 		Findings:  NewFindings(base.Result.Findings, head.Result.Findings, res.New),
@@ -60,11 +95,29 @@ func Compare(base, head *Side) *Result {
 	return res
 }
 
-// missing returns the grants of from that to does not cover, explained.
-func missing(from, to *Access) []Grant {
+// missing returns the grants of from that to does not cover, explained;
+// with wider set, also those that need less than the grant of to that
+// covers them (Grant.Widening, kept in Wider).
+func missing(from, to *Access, wider bool) []Grant {
 	var out []Grant
+	// Grants share witnesses (a class of actions, every repository a
+	// principal may act on): each pair is judged once.
+	widenings := map[[2]*eval.Witness][]string{}
+	widening := func(g, c *Grant) []string {
+		k := [2]*eval.Witness{g.witness, c.witness}
+		w, ok := widenings[k]
+		if !ok {
+			w = g.Widening(c)
+			widenings[k] = w
+		}
+		return w
+	}
 	for _, g := range from.Grants {
-		if !to.Covers(g.Key, g.Kind, g.Account) {
+		c := to.Covering(&g)
+		if c != nil && wider {
+			g.Wider = widening(&g, c)
+		}
+		if c == nil || len(g.Wider) > 0 {
 			g.Explain()
 			out = append(out, g)
 		}
@@ -119,14 +172,26 @@ func carriesNew(f rules.Finding, newKey map[Key]bool, newPA map[[2]string]bool) 
 }
 
 // coveredBy reports whether base has a finding of f's rule on f's
-// resource whose principals and actions include f's.
+// resource whose principals (a principal or its account's root) and
+// actions include f's.
 func coveredBy(f rules.Finding, base []rules.Finding) bool {
 	for _, b := range base {
-		if b.RuleID == f.RuleID && b.Resource == f.Resource && subset(f.Principals, b.Principals) && subset(f.Actions, b.Actions) {
+		if b.RuleID == f.RuleID && b.Resource == f.Resource && subset(f.Actions, b.Actions) && principalsIncluded(f.Principals, b.Principals) {
 			return true
 		}
 	}
 	return false
+}
+
+// principalsIncluded reports whether every principal of a is included in
+// one of b (includesPrincipal).
+func principalsIncluded(a, b []string) bool {
+	for _, p := range a {
+		if !slices.ContainsFunc(b, func(q string) bool { return includesPrincipal(q, p) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // subset reports whether every element of a is in b.

@@ -338,6 +338,13 @@ func TestExamplesAgainstThemselves(t *testing.T) {
 	}
 }
 
+// single is the set of one action.
+func single(i int) catalog.ActionSet {
+	var s catalog.ActionSet
+	s.Add(i)
+	return s
+}
+
 // Asking the actions no statement tells apart once gives the grants asking
 // each action gives, on the example estate and a role with wildcards.
 func TestActionClassesExact(t *testing.T) {
@@ -369,5 +376,129 @@ func TestActionClassesExact(t *testing.T) {
 		if got, want := keys(classes.Grants), keys(each.Grants); !slices.Equal(got, want) || len(want) == 0 {
 			t.Errorf("%s: %d grants by class, %d action by action", name, len(got), len(want))
 		}
+	}
+}
+
+// A condition widened keeps the grant's key but not its reach: the
+// partner's roles tagged team=x could pull, now all of them can; a
+// conditional Deny removed lets requests from any VPC endpoint in. Both are
+// new access (and ECR003 is new), as is a value added to the condition;
+// a condition added narrows, nothing is new. IAM User Guide, "IAM JSON policy elements: Condition".
+func TestConditionWidened(t *testing.T) {
+	allow := func(cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"` + cond + `}]}`
+	}
+	tagged := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}`)
+	otherTag := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}`)
+	twoTags := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":["x","y"]}}`)
+	open := allow("")
+	denied := strings.TrimSuffix(open, "]}") + `,{"Sid":"D","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`
+	partner := []string{appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"}
+	for _, tc := range []struct {
+		name, base, head string
+		want             []string
+	}{
+		{"condition removed", tagged, open, partner},
+		{"condition changed", tagged, otherTag, partner},
+		{"a value added to a condition", tagged, twoTags, partner},
+		{"a value removed from a condition", twoTags, tagged, nil},
+		{"conditional Deny removed", denied, open, partner},
+		{"condition added", open, tagged, nil},
+		{"Deny added", open, denied, nil},
+	} {
+		res := compare(t, map[string]string{"app.json": tc.base}, map[string]string{"app.json": tc.head})
+		if got := keys(res.New); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: new %v, want %v", tc.name, got, tc.want)
+		}
+		for _, g := range res.New {
+			if len(g.Wider) == 0 {
+				t.Errorf("%s: a widened grant does not say what BASE needed", tc.name)
+			}
+		}
+		if len(res.Removed) != 0 {
+			t.Errorf("%s: removed %v", tc.name, keys(res.Removed))
+		}
+		if wantFindings := len(tc.want) > 0; wantFindings != slices.Equal(ruleIDs(res), []string{"ECR003"}) {
+			t.Errorf("%s: new findings %v", tc.name, ruleIDs(res))
+		}
+	}
+}
+
+// A registry policy scope that could not be read (ECR User Guide, "Private
+// registry permissions": under V1 the registry policy governs only
+// replication, pull-through cache imports and CreateRepository). The
+// registry policy denies the role ci pulls: under V2 the pull HEAD gives it
+// is denied, under V1 it is not. No rule judges an own role's pulls, so the
+// findings are the same either way and the rules make the scope a note;
+// diff keeps it a gap, or "no new access" would hide the V1 grant.
+func TestUnknownScopeGrantsDiffer(t *testing.T) {
+	registry := `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoCIPulls\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/ci\"},\"Action\":\"ecr:BatchGetImage\",\"Resource\":\"*\"}]}"}`
+	noECR := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage"`, `"Action":"s3:GetObject"`, 1)
+	assess := func(files map[string]string, unknownScope bool) *Side {
+		est := load(t, files)
+		if unknownScope {
+			est.AddGap(estate.Gap{Source: estate.ScopeAPI, Account: owner, Region: "us-east-1", Resource: estate.RegistryARN("us-east-1", owner),
+				Code: "AccessDeniedException", Message: "registry policy scope not read"})
+		}
+		return Assess(est, analysis.Settings{Region: "us-east-1", At: at})
+	}
+	base := map[string]string{"app.json": private, "iam.json": noECR, "registry-policy.json": registry}
+	head := map[string]string{"app.json": private, "iam.json": iamBase, "registry-policy.json": registry}
+	res := Compare(assess(base, true), assess(head, true))
+	if len(res.New) != 0 || len(res.Findings.Findings) != 0 {
+		t.Fatalf("V2: new %v, findings %v", keys(res.New), ruleIDs(res))
+	}
+	if len(res.HeadGaps) != 1 || !strings.Contains(res.HeadGaps[0].Message, "the access differs under V1 and V2") {
+		t.Errorf("head gaps %v, want the scope's", res.HeadGaps)
+	}
+	if len(res.BaseGaps) != 0 {
+		t.Errorf("base gaps %v: its access is the same under V1 and V2", res.BaseGaps)
+	}
+	// With the scope known, nothing is a gap.
+	if res := Compare(assess(base, false), assess(head, false)); len(res.HeadGaps)+len(res.BaseGaps) != 0 {
+		t.Errorf("known scope: gaps %v %v", res.BaseGaps, res.HeadGaps)
+	}
+}
+
+// Narrowing a grant is no new access: an account's root to one of its
+// roles (the root let every principal of the account in, as far as the
+// repository policy decides; IAM User Guide, "AWS JSON policy elements:
+// Principal", AWS account principals), anyone to one account. ECR003 on
+// the role is no new finding: BASE's ECR003 named its account's root. The
+// other way round is new access.
+func TestNarrowedPrincipal(t *testing.T) {
+	root := strings.Replace(partner, "arn:aws:iam::444455556666:role/puller", "arn:aws:iam::444455556666:root", 1)
+	partnerOnly := strings.Replace(public, `"Principal":"*"`, `"Principal":{"AWS":"arn:aws:iam::444455556666:role/puller"}`, 1)
+	for _, tc := range []struct {
+		name, base, head string
+		newAccess        bool
+		findings         []string
+	}{
+		{"root to role", root, partner, false, nil},
+		{"anyone to a role", public, partnerOnly, false, []string{"ECR003"}},
+		{"role to root", partner, root, true, []string{"ECR003"}},
+	} {
+		res := compare(t, map[string]string{"app.json": tc.base}, map[string]string{"app.json": tc.head})
+		if got := len(res.New) > 0; got != tc.newAccess {
+			t.Errorf("%s: new %v", tc.name, keys(res.New))
+		}
+		if got := ruleIDs(res); !slices.Equal(got, tc.findings) {
+			t.Errorf("%s: new findings %v, want %v", tc.name, got, tc.findings)
+		}
+	}
+}
+
+// Widening names what BASE's grant needed: the value its proof chose, or
+// the condition whose values HEAD's widened.
+func TestWidening(t *testing.T) {
+	allow := func(values string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":` + values + `}}}]}`
+	}
+	res := compare(t, map[string]string{"app.json": allow(`"x"`)}, map[string]string{"app.json": allow(`["x","y"]`)})
+	if len(res.New) != 1 || !slices.Equal(res.New[0].Wider, []string{"StringEquals aws:PrincipalTag/team x"}) {
+		t.Fatalf("new %v, wider %v", keys(res.New), res.New)
+	}
+	if !slices.Equal(res.New[0].Conditions, []string{"aws:PrincipalTag/team x, y"}) {
+		t.Errorf("conditions %v", res.New[0].Conditions)
 	}
 }

@@ -14,6 +14,7 @@ package identity
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -187,6 +188,36 @@ func (m *Model) Fork() *Model {
 	f.memo = newMemo()
 	f.memo.off, f.memo.limit = m.memo.off, m.memo.limit
 	return &f
+}
+
+// Chunks is how many runs of principals EachChunk splits a model into. It
+// is fixed, not the number of cores: which of several valid proofs a
+// memoised answer carries depends on the questions asked before it on the
+// same memo, so the split must not depend on the machine for a report to be
+// the same bytes everywhere.
+const Chunks = 4
+
+// EachChunk splits m's principals into Chunks contiguous runs (fewer when
+// there are fewer principals) and calls f on each, with the indexes of its
+// principals [lo, hi) and a fork of m of its own, from a pool of one
+// goroutine per core; it returns when every run is done. f writes only to
+// the slots of its own principals.
+func (m *Model) EachChunk(f func(fork *Model, lo, hi int)) {
+	n := min(Chunks, len(m.Principals))
+	chunks := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for c := range chunks {
+				f(m.Fork(), c*len(m.Principals)/n, (c+1)*len(m.Principals)/n)
+			}
+		})
+	}
+	for c := range n {
+		chunks <- c
+	}
+	close(chunks)
+	wg.Wait()
 }
 
 // Build prepares the account for queries. orgID is the organization the

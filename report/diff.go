@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/diff"
@@ -101,7 +102,7 @@ func grantWhere(g diff.Grant) string {
 }
 
 // grantGroup is the grants of one subject and principal that the same
-// statements make under the same conditions: one entry of the table, one
+// statements make under the same conditions (and widen alike): one entry of the table, one
 // row of the comment (a statement granting ecr:* is one access, not 60).
 type grantGroup struct {
 	// first is the group's first grant: its subject, principal,
@@ -116,7 +117,7 @@ func groupGrants(gs []diff.Grant) []grantGroup {
 	index := map[string]int{}
 	var out []grantGroup
 	for _, g := range gs {
-		k := strings.Join(append([]string{g.Subject, g.Principal, grantWhere(g)}, g.Conditions...), "\x00")
+		k := strings.Join(slices.Concat([]string{g.Subject, g.Principal, grantWhere(g)}, g.Conditions, []string{"\x01"}, g.Wider), "\x00")
 		if i, ok := index[k]; ok {
 			out[i].actions = append(out[i].actions, g.Action)
 			continue
@@ -148,6 +149,9 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 			}
 			if len(g.Conditions) > 0 {
 				t.para("when "+strings.Join(g.Conditions, "; "), 4)
+			}
+			if len(g.Wider) > 0 {
+				t.para("wider than in BASE, which needed "+strings.Join(g.Wider, "; "), 4)
 			}
 			if g.Proof != "" {
 				t.para("proof: "+g.Proof, 4)
@@ -233,6 +237,7 @@ type jsonGrant struct {
 	Statements []jsonStatement `json:"statements"`
 	Conditions []string        `json:"conditions"`
 	Proof      string          `json:"proof"`
+	Wider      []string        `json:"wider"`
 }
 
 type jsonStatement struct {
@@ -250,7 +255,7 @@ func toJSONGrant(g diff.Grant) jsonGrant {
 	out := jsonGrant{
 		Subject: g.Subject, Kind: string(g.Kind), Account: g.Account, Principal: g.Principal,
 		Class: string(g.Class), Action: g.Action, Statements: []jsonStatement{},
-		Conditions: nonNil(g.Conditions), Proof: g.Proof,
+		Conditions: nonNil(g.Conditions), Proof: g.Proof, Wider: nonNil(g.Wider),
 	}
 	for _, s := range g.Statements {
 		out.Statements = append(out.Statements, jsonStatement{Policy: s.Policy, Statement: s.Label,
@@ -335,7 +340,11 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 		b.WriteString("| Resource | Principal | Actions | Granted by |\n| --- | --- | --- | --- |\n")
 		for _, gg := range groups[:min(len(groups), maxCommentRows)] {
 			g := gg.first
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdActions(gg.actions), mdEscape(grantWhere(g)))
+			where := grantWhere(g)
+			if len(g.Wider) > 0 {
+				where += " (wider: BASE needed " + strings.Join(g.Wider, "; ") + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdActions(gg.actions), mdEscape(where))
 		}
 		b.WriteString("\n")
 		if n := len(groups) - maxCommentRows; n > 0 {

@@ -412,19 +412,22 @@ func fixFileName(t exposure.Target) string {
 	if acct == "" {
 		acct = "owner"
 	}
+	acct, region := fileSafe(acct), fileSafe(t.Region)
 	switch t.Kind {
 	case exposure.Registry:
-		return fmt.Sprintf("registry-%s-%s-policy.json", acct, t.Region)
+		return fmt.Sprintf("registry-%s-%s-policy.json", acct, region)
 	case exposure.Template:
-		return fmt.Sprintf("template-%s-%s-%s-policy.json", acct, t.Region, fileSafe(t.Prefix))
+		return fmt.Sprintf("template-%s-%s-%s-policy.json", acct, region, fileSafe(t.Prefix))
 	case exposure.Public:
 		return fmt.Sprintf("public-%s-%s-policy.json", acct, fileSafe(t.Repository))
 	}
-	return fmt.Sprintf("%s-%s-%s-policy.json", acct, t.Region, fileSafe(t.Repository))
+	return fmt.Sprintf("%s-%s-%s-policy.json", acct, region, fileSafe(t.Repository))
 }
 
-// fileSafe is a repository name or template prefix in a file name: "/"
-// becomes "-", and a name not known at scan time
+// fileSafe is a part of a file name that the inputs give (an account,
+// region, repository name or template prefix): "/" and "\" become "-", so
+// that the name stays in --fix-dir's folder whatever a Terraform provider's
+// region says, and a name not known at scan time
 // (<aws_ecr_repository.app.name>, <!Ref Repo>) its expression, in
 // characters every file system takes.
 func fileSafe(name string) string {
@@ -433,7 +436,7 @@ func fileSafe(name string) string {
 			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
 		}), "-")
 	}
-	return strings.ReplaceAll(name, "/", "-")
+	return strings.NewReplacer("/", "-", `\`, "-").Replace(name)
 }
 
 // applyCommand is the AWS CLI command that installs a fixed policy, each

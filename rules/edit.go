@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -105,11 +106,10 @@ func place(src []byte, off int) (line, col int) {
 	return line, col
 }
 
-// candidate is a fix that can be shown as an edit, with what proving it
-// needs.
+// candidate is a fix that can be shown as an edit, with the edit to prove
+// (the file it edits is fix.source).
 type candidate struct {
 	fix  *FixFile
-	src  []byte
 	edit *Edit
 }
 
@@ -185,7 +185,7 @@ func newCandidate(f *FixFile, in Inputs) (*candidate, error) {
 	line, col := place(src, ins.Offset)
 	edit := &Edit{File: ins.File, Path: EditPath(ins.File), Offset: ins.Offset, Line: line, Column: col, Text: text,
 		Diff: linediff.Unified(ins.File, string(src), string(edited), 3)}
-	return &candidate{fix: f, src: src, edit: edit}, nil
+	return &candidate{fix: f, edit: edit}, nil
 }
 
 // prove reads the inputs with every candidate's edit applied, runs the
@@ -221,7 +221,9 @@ func (r *Result) prove(cands []*candidate, in Inputs) []*candidate {
 }
 
 // overlayOf applies the candidates' insertions to their files, the last
-// place of a file first.
+// place of a file first. Policies that share their text (a local or a
+// file() two resources read, a resource with count or for_each) share
+// their place: the same text inserted there is inserted once.
 func overlayOf(cands []*candidate) (map[string][]byte, error) {
 	byFile := map[string][]*candidate{}
 	for _, c := range cands {
@@ -230,13 +232,21 @@ func overlayOf(cands []*candidate) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for file, cs := range byFile {
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].fix.insert.Offset > cs[j].fix.insert.Offset })
-		data := cs[0].src
+		data := cs[0].fix.source
+		inserted := map[int][]string{}
 		for _, c := range cs {
-			edited, _, err := Splice(data, c.fix.insert, c.fix.added)
+			ins := c.fix.insert
+			text, err := ins.Render(c.fix.added)
 			if err != nil {
 				return nil, err
 			}
-			data = edited
+			if slices.Contains(inserted[ins.Offset], text) {
+				continue
+			}
+			inserted[ins.Offset] = append(inserted[ins.Offset], text)
+			if data, _, err = Splice(data, ins, c.fix.added); err != nil {
+				return nil, err
+			}
 		}
 		out[file] = data
 	}
@@ -354,12 +364,14 @@ func writeEdits(dir string, edits []*candidate) error {
 	sort.Strings(paths)
 	for _, p := range paths {
 		cs := byPath[p]
-		for _, c := range cs {
-			c.src = c.fix.source
-		}
 		overlay, err := overlayOf(cs)
 		if err != nil {
 			return err
+		}
+		if len(overlay) > 1 {
+			// ../infra/main.tf and infra/main.tf, say: one would be lost.
+			files := slices.Sorted(maps.Keys(overlay))
+			return fmt.Errorf("the edits of %s and %s would both be written to %s", files[0], files[1], filepath.Join(dir, filepath.FromSlash(p)))
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {

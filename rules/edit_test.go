@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/source/cloudformation"
+	"github.com/ecrguard/ecrguard/source/terraform"
 )
 
 // twoRepos is a template of two public repositories: ProveEdits edits
@@ -236,5 +238,102 @@ func TestECR002AfterTheFix(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d ECR002 findings, want 1", n)
+	}
+}
+
+// sharedTF is a module whose two repositories read one policy file (with
+// for_each): both fixes insert the same statements at the same place.
+var sharedTF = map[string]string{
+	"main.tf": `resource "aws_ecr_repository" "r" {
+  for_each = toset(["app", "web"])
+  name     = each.key
+}
+
+resource "aws_ecr_repository_policy" "r" {
+  for_each   = aws_ecr_repository.r
+  repository = each.value.name
+  policy     = file("${path.module}/pull.json")
+}
+`,
+	"pull.json": `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "PublicPull", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}
+  ]
+}
+`,
+}
+
+// Policies that share their text (a file() or a local two resources read,
+// count, for_each) share their edit: it is inserted once, proven once for
+// both, offered to both, and --fix-dir writes the statements once. Before,
+// the second fix was refused ("do not hold together"), though the one
+// edit closes both.
+func TestProveEditsSharedText(t *testing.T) {
+	load := func(overlay map[string][]byte) (*estate.Estate, error) {
+		fsys := fstest.MapFS{}
+		for name, data := range sharedTF {
+			fsys[name] = &fstest.MapFile{Data: []byte(data)}
+		}
+		for name, data := range overlay {
+			fsys[name] = &fstest.MapFile{Data: data}
+		}
+		return terraform.LoadModule(fsys, ".", terraform.Options{Account: "111122223333"})
+	}
+	est, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := analysis.Settings{}
+	res := Run(est, s)
+	res.ProveEdits(Inputs{
+		ReadFile: func(name string) ([]byte, error) {
+			data, ok := sharedTF[name]
+			if !ok {
+				return nil, errors.New("no such file")
+			}
+			return []byte(data), nil
+		},
+		Load: load, Settings: s,
+	})
+	for _, arn := range []string{appARN, webARN} {
+		if f := fixOf(t, res, arn); f.Edit == nil || f.Edit.File != "pull.json" {
+			t.Errorf("%s: Edit %+v, NoEdit %q", arn, f.Edit, f.NoEdit)
+		}
+	}
+	dir := t.TempDir()
+	if err := res.WriteFixes(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "pull.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(got), "EcrguardDenyOutsideTrustZone"); n != 1 {
+		t.Errorf("--fix-dir wrote %d guards, want 1:\n%s", n, got)
+	}
+}
+
+// Two input files whose edits --fix-dir would write to one path (a file
+// named from outside the current folder and one inside it) are an error,
+// not one edit silently lost.
+func TestWriteFixesPathCollision(t *testing.T) {
+	render := func([]*policy.Statement) (string, error) { return "x", nil }
+	fix := func(file string) FixFile {
+		return FixFile{Resource: file, Edit: &Edit{File: file, Path: EditPath(file)},
+			insert: &estate.StatementInsert{File: file, Offset: 1, Render: render}, source: []byte("ab")}
+	}
+	res := &Result{Fixes: []FixFile{fix("../infra/main.tf"), fix("infra/main.tf")}}
+	err := res.WriteFixes(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "../infra/main.tf and infra/main.tf would both be written to") {
+		t.Errorf("WriteFixes: %v", err)
+	}
+	one := &Result{Fixes: []FixFile{fix("infra/main.tf")}}
+	dir := t.TempDir()
+	if err := one.WriteFixes(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "infra", "main.tf")); string(got) != "axb" {
+		t.Errorf("wrote %q, want axb", got)
 	}
 }

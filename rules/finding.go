@@ -264,6 +264,9 @@ func (r *Result) WriteFixes(dir string) error {
 		case f.Edit != nil:
 			edits = append(edits, &candidate{fix: f})
 		case !f.InFile():
+			if !filepath.IsLocal(f.Name) {
+				return fmt.Errorf("the fix of %s would be written outside %s, as %s", f.Resource, dir, f.Name)
+			}
 			if err := os.WriteFile(filepath.Join(dir, f.Name), f.JSON, 0o644); err != nil {
 				return err
 			}

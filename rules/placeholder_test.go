@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,6 +24,21 @@ func TestPlaceholderNames(t *testing.T) {
 		}
 		if cmd := applyCommand(tg); !strings.Contains(cmd, "--repository-name "+tc.arg+" ") {
 			t.Errorf("applyCommand(%s) = %s", tc.repo, cmd)
+		}
+	}
+}
+
+// The account and region of a fix file's name come from the inputs too (a
+// Terraform provider's region): whatever they say, the name is one file in
+// --fix-dir's folder.
+func TestFixFileNameStaysInFolder(t *testing.T) {
+	for _, tg := range []exposure.Target{
+		{Account: "111122223333", Region: "/../../../../tmp/escaped", Repository: "app"},
+		{Account: `..\..\x`, Region: "us-east-1", Kind: exposure.Registry},
+		{Account: "111122223333", Region: "../..", Prefix: "../x", Kind: exposure.Template},
+	} {
+		if name := fixFileName(tg); !filepath.IsLocal(name) || strings.ContainsAny(name, `/\`) {
+			t.Errorf("fixFileName(%+v) = %s, not one file in the folder", tg, name)
 		}
 	}
 }

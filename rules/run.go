@@ -1,26 +1,18 @@
 package rules
 
 import (
-	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/identity"
 )
 
-// principalChunks is how many runs of principals the identity rules split
-// a model into. It is fixed, not the number of cores: which of several
-// valid proofs a memoised answer carries depends on the questions asked
-// before it on the same memo, so the split must not depend on the machine
-// for the report to be the same bytes everywhere.
-const principalChunks = 4
-
 // principalFindings runs the per-principal rules over every principal of
-// every identity model: the principals are split into principalChunks
-// contiguous runs, each judged on its own fork of the model (its own memo)
-// by a pool of one goroutine per core; findings keep principal order. It
+// every identity model, a run of principals at a time on its own fork of
+// the model (identity.Model.EachChunk); findings keep principal order. It
 // returns the findings by rule and the gaps of the questions asked.
 func principalFindings(a *analysis.Analysis, rs []Rule) (map[string][]Finding, []estate.Gap) {
 	out := map[string][]Finding{}
@@ -35,27 +27,13 @@ func principalFindings(a *analysis.Analysis, rs []Rule) (map[string][]Finding, [
 			slots[ri] = make([]*Finding, len(m.Principals))
 			gapSlots[ri] = make([][]estate.Gap, len(m.Principals))
 		}
-		n := min(principalChunks, len(m.Principals))
-		chunks := make(chan int)
-		var wg sync.WaitGroup
-		for range max(1, min(runtime.GOMAXPROCS(0), n)) {
-			wg.Go(func() {
-				for c := range chunks {
-					fork := m.Fork()
-					lo, hi := c*len(m.Principals)/n, (c+1)*len(m.Principals)/n
-					for i := lo; i < hi; i++ {
-						for ri, r := range rs {
-							slots[ri][i], gapSlots[ri][i] = r.principal(r, a, fork, m.Principals[i])
-						}
-					}
+		m.EachChunk(func(fork *identity.Model, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for ri, r := range rs {
+					slots[ri][i], gapSlots[ri][i] = r.principal(r, a, fork, m.Principals[i])
 				}
-			})
-		}
-		for c := range n {
-			chunks <- c
-		}
-		close(chunks)
-		wg.Wait()
+			}
+		})
 		for ri, r := range rs {
 			for i, f := range slots[ri] {
 				if f != nil {

@@ -46,9 +46,10 @@ proves: per resource (repository, registry, creation template, ECR Public
 repository, every repository of an account), principal ("*" for anyone, an
 account, an organization, service:NAME acting for someone, or a user or role
 of the account) and action. A grant is the same on both sides when its
-resource ARN, principal and action are: a repository renamed in Terraform
-(its address) or moved to another file is the same repository; a variable
-whose value changes changes what HEAD grants.
+resource ARN, principal and action are, and HEAD's proof meets every
+condition BASE's had to: a repository renamed in Terraform (its address) or
+moved to another file is the same repository; a condition removed or
+widened, and a variable whose value changes, change what HEAD grants.
 
 The report lists each new grant with the statement and line in HEAD that
 grants it and its proof, the removed grants as information, and the rules'

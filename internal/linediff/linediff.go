@@ -40,40 +40,60 @@ func First(a, b string) (d Diff, ok bool) {
 
 // Unified is the unified diff (diff -u) of a and b, two versions of the
 // file name: one hunk from the first line that differs to the last, with
-// context lines of the same text around it; "" when the texts have the
-// same lines. A final newline is not compared.
+// context lines of the same text around it; "" when the texts are the
+// same. A last line without a newline is marked "\ No newline at end of
+// file", as diff and git do, so that patch and git apply take the diff.
 func Unified(name, a, b string, context int) string {
 	la, lb := lines(a), lines(b)
+	eolA, eolB := endsLine(a), endsLine(b)
+	// A last line without a newline is the same line only as the last of
+	// both texts (in the common suffix).
+	limA, limB := len(la), len(lb)
+	if !eolA {
+		limA--
+	}
+	if !eolB {
+		limB--
+	}
 	pre := 0
-	for pre < len(la) && pre < len(lb) && la[pre] == lb[pre] {
+	for pre < limA && pre < limB && la[pre] == lb[pre] {
 		pre++
 	}
-	if pre == len(la) && pre == len(lb) {
-		return ""
-	}
 	suf := 0
-	for suf < len(la)-pre && suf < len(lb)-pre && la[len(la)-1-suf] == lb[len(lb)-1-suf] {
+	for eolA == eolB && suf < len(la)-pre && suf < len(lb)-pre && la[len(la)-1-suf] == lb[len(lb)-1-suf] {
 		suf++
+	}
+	if pre+suf == len(la) && pre+suf == len(lb) {
+		return ""
 	}
 	start := max(0, pre-context)
 	endA, endB := min(len(la), len(la)-suf+context), min(len(lb), len(lb)-suf+context)
 	var s strings.Builder
 	s.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
 	s.WriteString("@@ -" + hunkRange(start, endA-start) + " +" + hunkRange(start, endB-start) + " @@\n")
-	for _, l := range la[start:pre] {
-		s.WriteString(" " + l + "\n")
+	line := func(prefix string, ls []string, i int, eol bool) {
+		s.WriteString(prefix + ls[i] + "\n")
+		if i == len(ls)-1 && !eol {
+			s.WriteString("\\ No newline at end of file\n")
+		}
 	}
-	for _, l := range la[pre : len(la)-suf] {
-		s.WriteString("-" + l + "\n")
+	for i := start; i < pre; i++ {
+		line(" ", la, i, eolA)
 	}
-	for _, l := range lb[pre : len(lb)-suf] {
-		s.WriteString("+" + l + "\n")
+	for i := pre; i < len(la)-suf; i++ {
+		line("-", la, i, eolA)
 	}
-	for _, l := range la[len(la)-suf : endA] {
-		s.WriteString(" " + l + "\n")
+	for i := pre; i < len(lb)-suf; i++ {
+		line("+", lb, i, eolB)
+	}
+	for i := len(la) - suf; i < endA; i++ {
+		line(" ", la, i, eolA)
 	}
 	return s.String()
 }
+
+// endsLine reports whether s is empty or ends with a newline.
+func endsLine(s string) bool { return s == "" || strings.HasSuffix(s, "\n") }
 
 // lines splits a text into its lines, without a final empty one.
 func lines(s string) []string {

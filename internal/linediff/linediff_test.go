@@ -37,6 +37,15 @@ func TestUnified(t *testing.T) {
 		{"append to an empty file", "", "x\n", "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+x\n"},
 		{"change a line", "a\nb\nc\n", "a\nB\nc\n", "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"},
 		{"delete at the end", "a\nb\n", "a\n", "--- a/f\n+++ b/f\n@@ -1,2 +1,1 @@\n a\n-b\n"},
+		// Files without a final newline (a policy.json as many editors
+		// save it): the mark lets git apply and patch take the diff.
+		{"one line without a newline", `{"S": [1]}`, `{"S": [1, 2]}`,
+			"--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-{\"S\": [1]}\n\\ No newline at end of file\n+{\"S\": [1, 2]}\n\\ No newline at end of file\n"},
+		{"insert before a last line without a newline", "a\nb", "a\nnew\nb",
+			"--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n a\n+new\n b\n\\ No newline at end of file\n"},
+		{"a line appended after one without a newline", "x", "x\ny",
+			"--- a/f\n+++ b/f\n@@ -1,1 +1,2 @@\n-x\n\\ No newline at end of file\n+x\n+y\n\\ No newline at end of file\n"},
+		{"a final newline added", "x", "x\n", "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-x\n\\ No newline at end of file\n+x\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Unified("f", tc.a, tc.b, 3); got != tc.want {

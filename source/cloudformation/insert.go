@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,13 +20,18 @@ import (
 // syntax: a JSON array in a JSON template, a block sequence ("- ...") in a
 // YAML one. A policy given as a string (JSON inside YAML), built by an
 // intrinsic function (Fn::Sub, Fn::Join), or whose Statement is one
-// object, a flow sequence ([...]) or an alias gets none.
+// object, a flow sequence ([...]) or an alias, or holds one, gets none.
 func (t *tmpl) statementInsert(n *node) *estate.StatementInsert {
 	if n == nil || n.kind != mapNode || n.fromTag {
 		return nil
 	}
 	s := n.get("Statement")
-	if s == nil || s.kind != seqNode || s.fromTag || len(s.elems) == 0 {
+	if s == nil || s.kind != seqNode || s.fromTag || s.alias || len(s.elems) == 0 {
+		return nil
+	}
+	// An alias's position is its anchor's: the place after the last
+	// statement is not known.
+	if slices.ContainsFunc(s.elems, func(e *node) bool { return e.alias }) {
 		return nil
 	}
 	lines := lineStarts(t.data)

@@ -202,3 +202,36 @@ func TestNoStatementInsert(t *testing.T) {
 		})
 	}
 }
+
+// A Statement list that holds a YAML alias (its last statement the anchor
+// of another policy's) gets no Insert: the alias's position is its
+// anchor's, so the statements went into the other policy; the policy that
+// defines the anchor keeps its Insert. Nor does a Statement that is itself
+// an alias of another policy's list (the anchored list, "&list", gets none
+// either).
+func TestNoStatementInsertAlias(t *testing.T) {
+	const anchored = "Resources:\n  App:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: app\n      RepositoryPolicyText:\n        Statement:\n          - &pull\n            Sid: PublicPull\n            Effect: Allow\n            Principal: '*'\n            Action: ecr:BatchGetImage\n"
+	for name, web := range map[string]string{
+		"an alias as the last statement": "        Statement:\n          - Sid: Team\n            Effect: Allow\n            Principal: {AWS: arn:aws:iam::111122223333:root}\n            Action: ecr:BatchGetImage\n          - *pull\n",
+		"the Statement an alias":         "        Statement: *list\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := anchored + "  Web:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: web\n      RepositoryPolicyText:\n" + web
+			if strings.Contains(web, "*list") {
+				src = strings.Replace(src, "        Statement:\n          - &pull", "        Statement: &list\n          - &pull", 1)
+			}
+			est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, repo := range est.Lookup(acct).Region("us-east-1").Repositories() {
+				switch got := repo.Policy.Insert != nil; {
+				case repo.Name == "web" && got:
+					t.Errorf("web: Insert at %d, in app's policy", repo.Policy.Insert.Offset)
+				case repo.Name == "app" && !got && !strings.Contains(src, "&list"):
+					t.Error("app: no Insert")
+				}
+			}
+		})
+	}
+}

@@ -47,6 +47,9 @@ type node struct {
 	members []member
 	// fromTag marks a mapping that came from a short-form tag.
 	fromTag bool
+	// alias marks a node written as a YAML alias (*name): its position is
+	// its anchor's, elsewhere in the template.
+	alias bool
 	// loc maps a byte offset of a scalar's text to its source position
 	// (nil: every byte is at pos).
 	loc func(off int) policy.Pos
@@ -220,7 +223,11 @@ func (c *yamlConv) conv(y *yaml.Node, depth int) (*node, error) {
 		if y.Alias == nil {
 			return nil, &policy.Error{Pos: c.pos(y), Msg: "unresolved alias"}
 		}
-		return c.conv(y.Alias, depth+1)
+		n, err := c.conv(y.Alias, depth+1)
+		if n != nil {
+			n.alias = true
+		}
+		return n, err
 	}
 	var out *node
 	switch y.Kind {
