@@ -163,8 +163,8 @@ func includesPrincipal(b, p string) bool {
 // pull). The comparison is of one proof each, so it may call a grant wider
 // that is not (a condition changed to another of the same reach, or
 // narrowed so that the proof chooses another value), and misses a second
-// statement granting the key under another condition; it never calls the
-// same proof wider.
+// statement granting the key under another condition (for outsiders,
+// beyondBase finds it); it never calls the same proof wider.
 func (g *Grant) Widening(b *Grant) []string {
 	if b.witness == nil {
 		return nil

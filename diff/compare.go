@@ -14,6 +14,8 @@ import (
 type Side struct {
 	Result *rules.Result
 	Access *Access
+	// items are the exposure analyses of the side's resource policies.
+	items []*analysis.ExposureItem
 }
 
 // Assess judges one side: the rules (rules.RunAnalysis) and the access
@@ -24,7 +26,7 @@ type Side struct {
 // model under V1 differs, the scope stays a gap of the side.
 func Assess(e *estate.Estate, s analysis.Settings) *Side {
 	res, a := rules.RunAnalysis(e, s)
-	side := &Side{Result: res, Access: Build(a)}
+	side := &Side{Result: res, Access: Build(a), items: slices.Concat(a.Exposure, a.Public)}
 	side.Access.Gaps = append(side.Access.Gaps, scopeGaps(e, s, res.Gaps, side.Access)...)
 	return side
 }
@@ -82,8 +84,10 @@ type Result struct {
 func Compare(base, head *Side) *Result {
 	res := &Result{BaseGrants: len(base.Access.Grants), HeadGrants: len(head.Access.Grants)}
 	res.New = missing(head.Access, base.Access, true)
+	beyond, gaps := beyondBase(base, head)
+	res.New = addBeyondBase(res.New, beyond)
 	res.Removed = missing(base.Access, head.Access, false)
-	res.BaseGaps, res.HeadGaps = base.Gaps(), head.Gaps()
+	res.BaseGaps, res.HeadGaps = base.Gaps(), analysis.DistinctGaps(slices.Concat(head.Gaps(), gaps))
 	res.Findings = &rules.Result{
 		Findings:  NewFindings(base.Result.Findings, head.Result.Findings, res.New),
 		Gaps:      analysis.DistinctGaps(slices.Concat(res.HeadGaps, res.BaseGaps)),
@@ -93,6 +97,29 @@ func Compare(base, head *Side) *Result {
 	}
 	res.Findings.Sort()
 	return res
+}
+
+// addBeyondBase adds to the new grants those of beyond (beyondBase, each
+// with its Wider reason) whose key is not new already, in key order.
+func addBeyondBase(news, beyond []Grant) []Grant {
+	have := map[Key]bool{}
+	for _, g := range news {
+		have[g.Key] = true
+	}
+	added := false
+	for _, g := range beyond {
+		if have[g.Key] {
+			continue
+		}
+		have[g.Key] = true
+		g.Explain()
+		news = append(news, g)
+		added = true
+	}
+	if added {
+		slices.SortFunc(news, func(a, b Grant) int { return compareKeys(a.Key, b.Key) })
+	}
+	return news
 }
 
 // missing returns the grants of from that to does not cover, explained;

@@ -393,6 +393,11 @@ func TestConditionWidened(t *testing.T) {
 	twoTags := allow(`,"Condition":{"StringEquals":{"aws:PrincipalTag/team":["x","y"]}}`)
 	open := allow("")
 	denied := strings.TrimSuffix(open, "]}") + `,{"Sid":"D","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`
+	// A second statement granting the same key under another condition,
+	// or under the same one.
+	second := func(team string) string {
+		return strings.TrimSuffix(tagged, "]}") + `,{"Sid":"Q","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"` + team + `"}}}]}`
+	}
 	partner := []string{appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"}
 	for _, tc := range []struct {
 		name, base, head string
@@ -405,6 +410,9 @@ func TestConditionWidened(t *testing.T) {
 		{"conditional Deny removed", denied, open, partner},
 		{"condition added", open, tagged, nil},
 		{"Deny added", open, denied, nil},
+		{"a second statement under another condition", tagged, second("y"), partner},
+		{"a second statement under the same condition", tagged, second("x"), nil},
+		{"the second statement removed", second("y"), tagged, nil},
 	} {
 		res := compare(t, map[string]string{"app.json": tc.base}, map[string]string{"app.json": tc.head})
 		if got := keys(res.New); !slices.Equal(got, tc.want) {
@@ -500,5 +508,47 @@ func TestWidening(t *testing.T) {
 	}
 	if !slices.Equal(res.New[0].Conditions, []string{"aws:PrincipalTag/team x, y"}) {
 		t.Errorf("conditions %v", res.New[0].Conditions)
+	}
+}
+
+// Requests a Deny of BASE refused and HEAD allows are new although BASE
+// granted the same key through others: a Deny narrowed (a second
+// exception), a Deny of an RCP lifted. A Deny that cannot be joined with
+// HEAD's statements (NotPrincipal) is a gap, never a silent "no new
+// access".
+func TestDenyLifted(t *testing.T) {
+	doc := func(stmts ...string) string {
+		return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+	}
+	teamY := `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}}`
+	all := `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*"}`
+	onlyVpce := `{"Sid":"OnlyVpce","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`
+	partner := []string{appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"}
+
+	// BASE lets the partner in through vpce-1 only; HEAD drops the Deny
+	// and keeps a grant through vpce-1: team y pulls from anywhere. The
+	// proofs of both sides choose vpce-1 (Widening sees nothing).
+	throughVpce := `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}`
+	res := compare(t, map[string]string{"app.json": doc(teamY, all, onlyVpce)}, map[string]string{"app.json": doc(teamY, throughVpce)})
+	if got := keys(res.New); !slices.Equal(got, partner) {
+		t.Fatalf("new %v, want %v", got, partner)
+	}
+	if w := res.New[0].Wider; len(w) != 1 || !strings.Contains(w[0], "OnlyVpce") {
+		t.Errorf("Wider = %v, want the lifted Deny named", w)
+	}
+
+	// The same through an RCP: BASE's denies outside vpce-1, HEAD's RCP is
+	// gone.
+	rcp := `{"Version":"2012-10-17","Statement":[{"Sid":"RcpVpce","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`
+	res = compare(t, map[string]string{"app.json": doc(teamY, all), "rcps/perimeter.json": rcp}, map[string]string{"app.json": doc(teamY, all)})
+	if got := keys(res.New); len(got) == 0 || !slices.Contains(got, partner[0]) {
+		t.Fatalf("RCP lifted: new %v, want the partner's pull among them", got)
+	}
+
+	// A Deny with NotPrincipal changed: a gap of HEAD.
+	notPrincipal := `{"Sid":"NotUs","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`
+	r := Compare(side(t, map[string]string{"app.json": doc(all, notPrincipal)}), side(t, map[string]string{"app.json": doc(all)}))
+	if len(r.HeadGaps) != 1 || !strings.Contains(r.HeadGaps[0].Message, "NotUs") {
+		t.Errorf("head gaps %v, want one for the NotPrincipal Deny", r.HeadGaps)
 	}
 }

@@ -1,0 +1,296 @@
+package diff
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// BeyondBase is the Wider reason of a grant whose proof is a request no
+// Allow statement of BASE's policy matches.
+const BeyondBase = "a request no Allow statement of BASE's policy matches"
+
+// DenyLifted is the Wider reason of a grant whose proof is a request a
+// Deny statement of BASE's policy matches ("%s": the statement).
+const DenyLifted = "a request BASE's Deny statement %s matches"
+
+// beyondBase returns outsiders' grants HEAD makes through requests that no
+// Allow statement of BASE's policy of the same resource matches, each
+// proven by such a request: HEAD's policy with a Deny copy of each of
+// BASE's Allow statements, analysed as HEAD's. BASE denies such a request
+// (an outsider's needs the resource policy's Allow), so the grant is new
+// even where BASE grants the same key to other requests: a second
+// statement under another condition, which Widening, comparing one proof
+// of each side, cannot see.
+//
+// The requests BASE denies by a Deny statement (of the resource policy or
+// of an RCP over it) are searched too, one statement at a time: for each
+// of BASE's Deny statements HEAD does not keep as it is, HEAD's Allow
+// statements joined with it (its principals, conditions, actions and
+// resources too) find what HEAD allows that the statement denied (Wider:
+// DenyLifted). Together the two searches cover every request of an
+// outsider that HEAD's resource policy and RCPs allow and BASE's deny. What
+// cannot be joined (a NotPrincipal, a principal not
+// known until apply, policy variables under another Version) is a gap of
+// HEAD: it is not searched.
+func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
+	before := map[string]*analysis.ExposureItem{}
+	for _, x := range base.items {
+		before[x.Target.ARN] = x
+	}
+	var out []Grant
+	var gaps []estate.Gap
+	for _, x := range head.items {
+		b := before[x.Target.ARN]
+		if b == nil || x.Policy == nil || b.Policy == nil || x.Policy.Doc == nil || b.Policy.Doc == nil {
+			continue
+		}
+		hd, bd := x.Policy.Doc, b.Policy.Doc
+		gap := func(msg string) {
+			gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapUnsupported, Message: msg})
+		}
+		analyse := func(doc *policy.Document) []Grant {
+			t := x.Target
+			t.Policy = eval.Compile(x.Target.Policy.Name, doc)
+			m := &Access{}
+			m.addExposure(exposure.Analyze(t, x.Zone))
+			return m.Grants
+		}
+		if !sameText(hd, bd) {
+			if !compatible(hd, bd) {
+				gap(fmt.Sprintf("the policy's Version changed (%s in BASE, %s in HEAD) and its statements read policy variables, which the Versions read differently: what HEAD allows that BASE did not under other conditions is not searched", versionOf(bd), versionOf(hd)))
+			} else {
+				for _, g := range analyse(withDenyCopies(hd, bd)) {
+					g.Wider = []string{BeyondBase}
+					out = append(out, g)
+				}
+			}
+		}
+		kept := map[string]bool{}
+		for _, d := range denyStatements(x) {
+			kept[statementText(d.s)] = true
+		}
+		for _, d := range denyStatements(b) {
+			if kept[statementText(d.s)] {
+				continue
+			}
+			joined, ok := joinedWith(hd, d.s)
+			if !ok || !compatible(hd, d.doc) {
+				gap(fmt.Sprintf("BASE's Deny statement %s is changed or gone in HEAD, and diff cannot join it with HEAD's statements (NotPrincipal, a principal not known until apply, or policy variables read under another Version): what HEAD allows that it denied is not searched", d.label))
+				continue
+			}
+			for _, g := range analyse(joined) {
+				if deniesAction(d.s, g.Action) && deniesResource(d.s, x.Target.ARN) {
+					g.Wider = []string{fmt.Sprintf(DenyLifted, d.label)}
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	return out, gaps
+}
+
+// denyStatement is a Deny statement over an exposure target: of its
+// resource policy or of an RCP, with the document it is in and its label
+// for messages.
+type denyStatement struct {
+	s     *policy.Statement
+	doc   *policy.Document
+	label string
+}
+
+// denyStatements are the Deny statements of x's resource policy and RCPs.
+func denyStatements(x *analysis.ExposureItem) []denyStatement {
+	var out []denyStatement
+	add := func(doc *policy.Document, label func(*policy.Statement) string) {
+		for _, s := range doc.Statements {
+			if s.Effect == policy.Deny {
+				out = append(out, denyStatement{s: s, doc: doc, label: label(s)})
+			}
+		}
+	}
+	add(x.Policy.Doc, func(s *policy.Statement) string { return fmt.Sprintf("%s (line %d)", s.Label(), s.Pos.Line) })
+	for _, r := range x.Target.RCPs {
+		if r != nil && r.Doc != nil {
+			add(r.Doc, func(s *policy.Statement) string { return eval.RCPStatementLabel(r.Name, s) })
+		}
+	}
+	return out
+}
+
+// compatible reports whether statements of b read the same in a's
+// Version: the Versions are alike, or b reads no policy variable.
+func compatible(a, b *policy.Document) bool {
+	if versionOf(a) == versionOf(b) {
+		return true
+	}
+	text, err := policy.Marshal(b)
+	return err == nil && !bytes.Contains(text, []byte("${"))
+}
+
+// versionOf is a document's Version, "" read as AWS reads it.
+func versionOf(d *policy.Document) string {
+	if d.Version == "" {
+		return "2008-10-17"
+	}
+	return d.Version
+}
+
+// statementText is a statement's text, its position aside.
+func statementText(s *policy.Statement) string {
+	c := *s
+	c.Index = 0
+	b, err := policy.EncodeStatement(&c, "")
+	if err != nil {
+		return fmt.Sprintf("%p", s)
+	}
+	return string(b)
+}
+
+// joinedWith returns head with each Allow statement joined with d: the
+// requests both match (the principals both name, both conditions); head's
+// Deny statements stay. A request it allows is one head allows and d
+// matches, as far as principals and conditions go: the caller checks d's
+// actions and resources (deniesAction, deniesResource). ok is false when
+// the principals cannot be joined.
+func joinedWith(head *policy.Document, d *policy.Statement) (*policy.Document, bool) {
+	if d.NotPrincipal != nil {
+		return nil, false
+	}
+	doc := *head
+	doc.Statements = nil
+	for _, s := range head.Statements {
+		if s.Effect != policy.Allow {
+			doc.Statements = append(doc.Statements, s)
+			continue
+		}
+		j := *s
+		switch {
+		case d.Principal.IsEveryone():
+		case s.Principal.IsEveryone():
+			j.Principal = d.Principal
+		case s.NotPrincipal != nil:
+			return nil, false
+		default:
+			p, ok := commonPrincipals(s.Principal, d.Principal)
+			if !ok {
+				return nil, false
+			}
+			if p == nil {
+				continue
+			}
+			j.Principal = p
+		}
+		j.Conditions = append(append([]policy.Condition(nil), s.Conditions...), d.Conditions...)
+		j.Index = len(doc.Statements)
+		doc.Statements = append(doc.Statements, &j)
+	}
+	return &doc, true
+}
+
+// commonPrincipals returns the principals a and b both name (nil when
+// none): an entry of each alike, or a principal of an account the other
+// names by its root. ok is false for a principal not known until apply.
+func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
+	var out []policy.PrincipalEntry
+	for _, x := range a.Entries {
+		for _, y := range b.Entries {
+			if x.Value.Unknown || y.Value.Unknown || x.Value.AccountUnknown || y.Value.AccountUnknown {
+				return nil, false
+			}
+			if x.Kind != y.Kind {
+				continue
+			}
+			switch {
+			case x.Value.Text == y.Value.Text, accountRoot(x.Value.Text) == y.Value.Text:
+				out = append(out, x)
+			case accountRoot(y.Value.Text) == x.Value.Text:
+				out = append(out, y)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, true
+	}
+	return &policy.Principal{Pos: a.Pos, Entries: out}, true
+}
+
+// deniesAction reports whether d's Action (or NotAction) covers action.
+func deniesAction(d *policy.Statement, action string) bool {
+	in := func(vs []policy.Value) bool {
+		for _, v := range vs {
+			if v.Unknown || policy.Match(strings.ToLower(v.Text), strings.ToLower(action)) {
+				return true
+			}
+		}
+		return false
+	}
+	if d.NotAction != nil {
+		return !in(d.NotAction)
+	}
+	return in(d.Action)
+}
+
+// deniesResource reports whether d's Resource (or NotResource) covers the
+// subject; a pattern that reads a variable is taken to cover it (the grant
+// is then reported, never hidden).
+func deniesResource(d *policy.Statement, subject string) bool {
+	in := func(vs []policy.Value) bool {
+		for _, v := range vs {
+			if v.Unknown || strings.Contains(v.Text, "${") || policy.MatchARN(v.Text, subject) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case d.NotResource != nil:
+		return !in(d.NotResource) || slicesHasVariable(d.NotResource)
+	case d.Resource != nil:
+		return in(d.Resource)
+	}
+	return true
+}
+
+// slicesHasVariable reports whether a value reads a policy variable.
+func slicesHasVariable(vs []policy.Value) bool {
+	for _, v := range vs {
+		if v.Unknown || strings.Contains(v.Text, "${") {
+			return true
+		}
+	}
+	return false
+}
+
+// withDenyCopies returns head's statements followed by a Deny copy of each
+// Allow statement of base: a Deny matches exactly the requests its Allow
+// would (principal, action, resource and conditions alike), so the result
+// allows what head allows to requests no Allow of base matches.
+func withDenyCopies(head, base *policy.Document) *policy.Document {
+	doc := *head
+	doc.Statements = append([]*policy.Statement(nil), head.Statements...)
+	for _, s := range base.Statements {
+		if s.Effect != policy.Allow {
+			continue
+		}
+		deny := *s
+		deny.Effect = policy.Deny
+		deny.Index = len(doc.Statements)
+		doc.Statements = append(doc.Statements, &deny)
+	}
+	return &doc
+}
+
+// sameText reports whether two documents encode alike (positions and
+// formatting aside).
+func sameText(a, b *policy.Document) bool {
+	ea, errA := policy.Marshal(a)
+	eb, errB := policy.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ea, eb)
+}

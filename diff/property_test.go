@@ -1,0 +1,158 @@
+package diff
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
+)
+
+// poolStatements are the statements the property test builds policies
+// from: Allows for an untrusted account, anyone and an organization under
+// conditions on its tags, endpoint and organization, and Denies that
+// condition them.
+var poolStatements = []string{
+	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}}`,
+	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}}`,
+	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*"}`,
+	`{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}}`,
+	`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`,
+	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}`,
+	`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`,
+	`{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`,
+	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage","Condition":{"StringLike":{"aws:PrincipalTag/team":"*"}}}`,
+}
+
+// policyOf is the policy of the pool statements whose bits are set in
+// mask (at least one).
+func policyOf(mask int) string {
+	var stmts []string
+	for i, s := range poolStatements {
+		if mask&(1<<i) != 0 {
+			stmts = append(stmts, s)
+		}
+	}
+	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+}
+
+// TestNewAccessProperty pits diff against the evaluator: for random pairs
+// of policies of one repository, every request of an outsider (an account
+// of either side's statements, with or without the tag, endpoint and
+// organization the conditions read) that HEAD's policy allows and BASE's
+// does not must show as a new grant of its action to a principal that
+// includes the caller ("*", its account, itself or its organization). A
+// "no new access" that hides one is the worst answer diff can give.
+func TestNewAccessProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 2026))
+	full := 1 << len(poolStatements)
+	pairs := 150
+	if testing.Short() {
+		pairs = 30
+	}
+	checked := 0
+	for range pairs {
+		bm, hm := 1+rng.IntN(full-1), 1+rng.IntN(full-1)
+		base, head := policyOf(bm), policyOf(hm)
+		res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
+		bp, hp := compileRaw(t, base), compileRaw(t, head)
+		for _, req := range outsiderRequests() {
+			if allowed(hp, req) && !allowed(bp, req) {
+				checked++
+				if !newFor(res, req) {
+					t.Errorf("BASE %b, HEAD %b: %s may %s under %v in HEAD only, and diff reports no new grant for it; new: %v",
+						bm, hm, req.Principal.ARN, req.Action, req.Context, keys(res.New))
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no request HEAD allows and BASE denies: the test checked nothing")
+	}
+	t.Logf("%d pairs, %d requests new in HEAD checked", pairs, checked)
+}
+
+func compileRaw(t *testing.T, text string) *eval.Policy {
+	t.Helper()
+	doc, err := policy.Parse([]byte(text), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eval.Compile("p", doc)
+}
+
+func allowed(p *eval.Policy, r *eval.Request) bool {
+	ps := &eval.PolicySet{Resource: p, ResourceAccount: owner, CallerAllowsAll: true}
+	return eval.Evaluate(ps, r).Result == eval.Allow
+}
+
+// outsiderRequests are roles of two outside accounts asking for a pull or
+// a push of the repository, with every combination of the team tag, the
+// VPC endpoint and the organization the pool's conditions read. An
+// outsider's endpoint is its own (vpce-2), not the one policies name: a
+// network key with a specific value restricts (docs/semantics.md, "Where
+// from"), but for an account the policies name (endpoints).
+func outsiderRequests() []*eval.Request {
+	var out []*eval.Request
+	for _, acct := range []string{"444455556666", "777766665555"} {
+		for _, action := range []string{"ecr:BatchGetImage", "ecr:PutImage"} {
+			for _, team := range []string{"x", "y", ""} {
+				for _, vpce := range endpoints(acct) {
+					for _, org := range []string{"o-abc123defg", ""} {
+						ctx := eval.NewContext()
+						role := "arn:aws:iam::" + acct + ":role/r"
+						ctx.Set("aws:PrincipalArn", role)
+						ctx.Set("aws:PrincipalAccount", acct)
+						ctx.Set("aws:PrincipalType", "AssumedRole")
+						ctx.Set("aws:SecureTransport", "true")
+						if team != "" {
+							ctx.Set("aws:PrincipalTag/team", team)
+						}
+						if vpce != "" {
+							ctx.Set("aws:SourceVpce", vpce)
+						}
+						if org != "" {
+							ctx.Set("aws:PrincipalOrgID", org)
+						}
+						out = append(out, &eval.Request{
+							Principal: eval.Principal{Type: eval.AssumedRole, ARN: "arn:aws:sts::" + acct + ":assumed-role/r/s", Account: acct, RoleARN: role},
+							Action:    action, Resource: appARN, Context: ctx,
+						})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// endpoints are the VPC endpoints a caller of acct may call through: its
+// own (vpce-2) or none, and for 444455556666, which the pool's statements
+// name, also vpce-1, the one they name (ecrguard lets a named account's
+// callers choose the network keys: the endpoint may be its).
+func endpoints(acct string) []string {
+	if acct == "444455556666" {
+		return []string{"vpce-1", "vpce-2", ""}
+	}
+	return []string{"vpce-2", ""}
+}
+
+// newFor reports whether res holds a new grant of r's action on the
+// repository to a principal that includes r's caller.
+func newFor(res *Result, r *eval.Request) bool {
+	for _, g := range res.New {
+		if g.Subject != appARN || g.Action != r.Action {
+			continue
+		}
+		switch {
+		case g.Principal == "*",
+			g.Principal == fmt.Sprintf("arn:aws:iam::%s:root", r.Principal.Account),
+			g.Principal == r.Principal.RoleARN,
+			strings.HasPrefix(g.Principal, "o-"):
+			return true
+		}
+	}
+	return false
+}
