@@ -54,24 +54,44 @@ func TestNewAccessProperty(t *testing.T) {
 	}
 	checked := 0
 	for range pairs {
-		bm, hm := 1+rng.IntN(full-1), 1+rng.IntN(full-1)
-		base, head := policyOf(bm), policyOf(hm)
-		res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
-		bp, hp := compileRaw(t, base), compileRaw(t, head)
-		for _, req := range outsiderRequests() {
-			if allowed(hp, req) && !allowed(bp, req) {
-				checked++
-				if !newFor(res, req) {
-					t.Errorf("BASE %b, HEAD %b: %s may %s under %v in HEAD only, and diff reports no new grant for it; new: %v",
-						bm, hm, req.Principal.ARN, req.Action, req.Context, keys(res.New))
-				}
-			}
-		}
+		checked += checkNewAccess(t, 1+rng.IntN(full-1), 1+rng.IntN(full-1))
 	}
 	if checked == 0 {
 		t.Fatal("no request HEAD allows and BASE denies: the test checked nothing")
 	}
 	t.Logf("%d pairs, %d requests new in HEAD checked", pairs, checked)
+}
+
+// FuzzNewAccess is TestNewAccessProperty for the pairs the fuzzer picks
+// (two bit masks over poolStatements).
+func FuzzNewAccess(f *testing.F) {
+	f.Add(uint16(0b10110), uint16(0b100100010))
+	f.Add(uint16(0b1100001), uint16(0b11011101))
+	f.Fuzz(func(t *testing.T, bm, hm uint16) {
+		full := 1 << len(poolStatements)
+		checkNewAccess(t, 1+int(bm)%(full-1), 1+int(hm)%(full-1))
+	})
+}
+
+// checkNewAccess compares the policies of masks bm (BASE) and hm (HEAD)
+// and checks every outsider request HEAD allows and BASE denies against
+// the new grants; it returns how many it checked.
+func checkNewAccess(t *testing.T, bm, hm int) int {
+	t.Helper()
+	base, head := policyOf(bm), policyOf(hm)
+	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
+	bp, hp := compileRaw(t, base), compileRaw(t, head)
+	checked := 0
+	for _, req := range outsiderRequests(strings.Contains(head, "444455556666")) {
+		if allowed(hp, req) && !allowed(bp, req) {
+			checked++
+			if !newFor(res, req) {
+				t.Errorf("BASE %b, HEAD %b: %s may %s under %v in HEAD only, and diff reports no new grant for it; new: %v",
+					bm, hm, req.Principal.ARN, req.Action, req.Context, keys(res.New))
+			}
+		}
+	}
+	return checked
 }
 
 func compileRaw(t *testing.T, text string) *eval.Policy {
@@ -93,13 +113,13 @@ func allowed(p *eval.Policy, r *eval.Request) bool {
 // VPC endpoint and the organization the pool's conditions read. An
 // outsider's endpoint is its own (vpce-2), not the one policies name: a
 // network key with a specific value restricts (docs/semantics.md, "Where
-// from"), but for an account the policies name (endpoints).
-func outsiderRequests() []*eval.Request {
+// from"), but for an account HEAD's policy names (endpoints).
+func outsiderRequests(named bool) []*eval.Request {
 	var out []*eval.Request
 	for _, acct := range []string{"444455556666", "777766665555"} {
 		for _, action := range []string{"ecr:BatchGetImage", "ecr:PutImage"} {
 			for _, team := range []string{"x", "y", ""} {
-				for _, vpce := range endpoints(acct) {
+				for _, vpce := range endpoints(acct, named) {
 					for _, org := range []string{"o-abc123defg", ""} {
 						ctx := eval.NewContext()
 						role := "arn:aws:iam::" + acct + ":role/r"
@@ -129,11 +149,11 @@ func outsiderRequests() []*eval.Request {
 }
 
 // endpoints are the VPC endpoints a caller of acct may call through: its
-// own (vpce-2) or none, and for 444455556666, which the pool's statements
-// name, also vpce-1, the one they name (ecrguard lets a named account's
-// callers choose the network keys: the endpoint may be its).
-func endpoints(acct string) []string {
-	if acct == "444455556666" {
+// own (vpce-2) or none, and for 444455556666 when HEAD's policy names it
+// (named), also vpce-1, the one the statements name: ecrguard lets a named
+// account's callers choose the network keys (the endpoint may be theirs).
+func endpoints(acct string, named bool) []string {
+	if acct == "444455556666" && named {
 		return []string{"vpce-1", "vpce-2", ""}
 	}
 	return []string{"vpce-2", ""}
