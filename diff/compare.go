@@ -78,6 +78,9 @@ type Result struct {
 	BaseGaps, HeadGaps []estate.Gap
 	// BaseGrants and HeadGrants count each side's grants.
 	BaseGrants, HeadGrants int
+	// Warnings are what a reviewer must know of how the sides were
+	// compared (the caller's: a configuration that HEAD changed, say).
+	Warnings []string
 }
 
 // Compare compares two sides.

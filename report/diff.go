@@ -136,6 +136,9 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 	}
 	t.line(t.style(ansiBold, name))
 	t.para(diffSummary(d, v), 0)
+	for _, w := range d.Warnings {
+		t.para(t.style(ansiRed, "Warning: ")+w, 0)
+	}
 	if len(d.New) > 0 {
 		t.section("New access", ansiBold)
 		for _, gg := range groupGrants(d.New) {
@@ -214,6 +217,7 @@ type jsonDiff struct {
 	Suppressed    []jsonFinding   `json:"suppressed"`
 	Errors        []jsonDiffGap   `json:"errors"`
 	Notes         []jsonNote      `json:"notes"`
+	Warnings      []string        `json:"warnings"`
 }
 
 type jsonDiffSummary struct {
@@ -285,6 +289,7 @@ func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
 		Suppressed: []jsonFinding{},
 		Errors:     []jsonDiffGap{},
 		Notes:      []jsonNote{},
+		Warnings:   append([]string{}, d.Warnings...),
 	}
 	for _, g := range d.New {
 		rep.NewAccess = append(rep.NewAccess, toJSONGrant(g))
@@ -336,6 +341,9 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 	var b strings.Builder
 	b.WriteString("## ecrguard diff\n\n")
 	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v)))
+	for _, w := range d.Warnings {
+		fmt.Fprintf(&b, "> **Warning:** %s\n\n", mdEscape(w))
+	}
 	if groups := groupGrants(d.New); len(groups) > 0 {
 		b.WriteString("| Resource | Principal | Actions | Granted by |\n| --- | --- | --- | --- |\n")
 		for _, gg := range groups[:min(len(groups), maxCommentRows)] {

@@ -45,6 +45,7 @@ func sampleDiff() *diff.Result {
 		}}},
 		HeadGaps:   []estate.Gap{{Source: "infra/web.tf", Pos: policy.Pos{File: "infra/web.tf", Line: 3, Col: 1}, Code: estate.GapPolicyNotRead, Message: "the policy of web was not read"}},
 		BaseGrants: 3, HeadGrants: 7,
+		Warnings: []string{"the configuration .ecrguard.yaml differs from origin/main's: both sides are judged with the changed one"},
 	}
 }
 

@@ -149,3 +149,27 @@ func (t *Tree) unpack(r io.Reader) error {
 		}
 	}
 }
+
+// Show returns the content of the file path (relative to dir, or
+// absolute) at revision ref, and whether the revision has it.
+func Show(ctx context.Context, dir, ref, path string) ([]byte, bool, error) {
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, false, ErrNoGit
+	}
+	if filepath.IsAbs(path) {
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return nil, false, err
+		}
+		path = rel
+	}
+	object := ref + ":./" + filepath.ToSlash(path)
+	if err := git(ctx, dir, io.Discard, "cat-file", "-e", "--end-of-options", object); err != nil {
+		return nil, false, nil
+	}
+	var b bytes.Buffer
+	if err := git(ctx, dir, &b, "cat-file", "blob", "--end-of-options", object); err != nil {
+		return nil, false, err
+	}
+	return b.Bytes(), true, nil
+}

@@ -165,3 +165,20 @@ func TestOpenNoGit(t *testing.T) {
 		t.Errorf("%v, want ErrNoGit", err)
 	}
 }
+
+// Show reads one file at the revision, relative to a subfolder or
+// absolute, and says when the revision lacks it.
+func TestShow(t *testing.T) {
+	dir := repo(t, map[string]string{"infra/.ecrguard.yaml": "account: base"}, map[string]string{"infra/.ecrguard.yaml": "account: head", "infra/new.yaml": "x"})
+	ctx := context.Background()
+	sub := filepath.Join(dir, "infra")
+	for _, path := range []string{".ecrguard.yaml", filepath.Join(sub, ".ecrguard.yaml")} {
+		got, ok, err := Show(ctx, sub, "main", path)
+		if err != nil || !ok || string(got) != "account: base" {
+			t.Errorf("Show(%s) = %q, %v, %v; want the revision's", path, got, ok, err)
+		}
+	}
+	if _, ok, err := Show(ctx, sub, "main", "new.yaml"); ok || err != nil {
+		t.Errorf("a file new since the revision: ok %v, err %v", ok, err)
+	}
+}
