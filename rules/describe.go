@@ -436,8 +436,14 @@ func fileSafe(name string) string {
 			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
 		}), "-")
 	}
-	return strings.NewReplacer("/", "-", `\`, "-").Replace(name)
+	if !strings.ContainsAny(name, `/\`) {
+		return name
+	}
+	return separators.Replace(name)
 }
+
+// separators turns the path separators of a file name part into "-".
+var separators = strings.NewReplacer("/", "-", `\`, "-")
 
 // applyCommand is the AWS CLI command that installs a fixed policy, each
 // argument quoted for a POSIX shell where it needs to be.
