@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -143,9 +142,11 @@ func runDiff(ctx context.Context, stdout, stderr io.Writer, o *diffOptions, args
 	cfg.Apply(b.Result)
 	warn(stderr, cfg.Apply(h.Result))
 	d := diff.Compare(b, h)
-	if w := o.configChanged(ctx, cfg); w != "" {
-		warn(stderr, []string{w})
-		d.Warnings = append(d.Warnings, w)
+	if o.git != "" {
+		if w := cfg.ChangedSince(ctx, o.git); w != "" {
+			warn(stderr, []string{w})
+			d.Warnings = append(d.Warnings, w)
+		}
 	}
 	d.Findings.Select(checked.selection)
 	if err := o.writeDiff(stdout, checked.format, d); err != nil {
@@ -179,34 +180,6 @@ func (o *diffOptions) readBase(ctx context.Context, stderr io.Writer, base strin
 		return nil, inputError(fmt.Errorf("--git %w", err))
 	}
 	return est, nil
-}
-
-// configChanged says, with --git, when the configuration file that judges
-// both sides is not the one at the revision: trust a branch grants itself
-// (an account added to trusted.accounts) would let its own access pass the
-// gate. "" when it is the same, or without --git or a config file.
-func (o *diffOptions) configChanged(ctx context.Context, cfg *config.Config) string {
-	if o.git == "" || cfg.File == "" {
-		return ""
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	now, err := os.ReadFile(cfg.File)
-	if err != nil {
-		return ""
-	}
-	then, ok, err := gitref.Show(ctx, wd, o.git, cfg.File)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("the configuration %s could not be read at %s (%v): both sides are judged with the working tree's", cfg.File, o.git, err)
-	case !ok:
-		return fmt.Sprintf("the configuration %s is not in %s: both sides are judged with the one this change adds, whose trust settings it chose; review it", cfg.File, o.git)
-	case !bytes.Equal(then, now):
-		return fmt.Sprintf("the configuration %s differs from %s's: both sides are judged with the changed one, so trust it grants (trusted accounts, organizations, suppressions) hides access it lets in; review that change", cfg.File, o.git)
-	}
-	return ""
 }
 
 // writeDiff writes the report to --output or stdout.
