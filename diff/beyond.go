@@ -207,10 +207,11 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 			if x.Kind != y.Kind {
 				continue
 			}
+			xt, yt := rootOf(x.Value.Text), rootOf(y.Value.Text)
 			switch {
-			case x.Value.Text == y.Value.Text, accountRoot(x.Value.Text) == y.Value.Text:
+			case xt == yt, accountRoot(xt) == yt:
 				out = append(out, x)
-			case accountRoot(y.Value.Text) == x.Value.Text:
+			case accountRoot(yt) == xt:
 				out = append(out, y)
 			}
 		}
@@ -219,6 +220,16 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 		return nil, true
 	}
 	return &policy.Principal{Pos: a.Pos, Entries: out}, true
+}
+
+// rootOf writes an account a principal names by its id alone
+// ("444455556666") as its root ARN, as IAM reads it; other principals are
+// as they are.
+func rootOf(p string) string {
+	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+		return "arn:aws:iam::" + p + ":root"
+	}
+	return p
 }
 
 // deniesAction reports whether d's Action (or NotAction) covers action.

@@ -545,6 +545,14 @@ func TestDenyLifted(t *testing.T) {
 		t.Fatalf("RCP lifted: new %v, want the partner's pull among them", got)
 	}
 
+	// A Deny naming the account by its id alone joins with an Allow naming
+	// its root.
+	byID := `{"Sid":"NoPush","Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"ecr:PutImage","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`
+	res = compare(t, map[string]string{"app.json": doc(all, byID)}, map[string]string{"app.json": doc(all)})
+	if got := keys(res.New); !slices.Contains(got, appARN+" arn:aws:iam::444455556666:root ecr:PutImage") {
+		t.Errorf("Deny by account id lifted: new %v, want the partner's push", got)
+	}
+
 	// A Deny with NotPrincipal changed: a gap of HEAD.
 	notPrincipal := `{"Sid":"NotUs","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`
 	r := Compare(side(t, map[string]string{"app.json": doc(all, notPrincipal)}), side(t, map[string]string{"app.json": doc(all)}))
