@@ -24,6 +24,7 @@ var poolStatements = []string{
 	`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`,
 	`{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`,
 	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage","Condition":{"StringLike":{"aws:PrincipalTag/team":"*"}}}`,
+	`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}}`,
 }
 
 // policyOf is the policy of the pool statements whose bits are set in
