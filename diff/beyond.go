@@ -12,13 +12,14 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// BeyondBase is the Wider reason of a grant whose proof is a request no
-// Allow statement of BASE's policy matches.
-const BeyondBase = "a request no Allow statement of BASE's policy matches"
+// BeyondBase is the Wider reason (what BASE's grant needed) of a grant
+// whose proof is a request no Allow statement of BASE's policy matches.
+const BeyondBase = "what one of its Allow statements matches (HEAD's proof is a request none of them matches)"
 
-// DenyLifted is the Wider reason of a grant whose proof is a request a
-// Deny statement of BASE's policy matches ("%s": the statement).
-const DenyLifted = "a request BASE's Deny statement %s matches"
+// DenyLifted is the Wider reason (what BASE's grant needed) of a grant
+// whose proof is a request a Deny statement of BASE denied ("%s": the
+// statement).
+const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request that statement denied)"
 
 // beyondBase returns outsiders' grants HEAD makes through requests that no
 // Allow statement of BASE's policy of the same resource matches, each

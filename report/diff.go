@@ -90,11 +90,18 @@ func grantWho(g diff.Grant) string {
 
 // grantWhere names the statements that grant it: "policy, label at file:line".
 func grantWhere(g diff.Grant) string {
+	return statementsText(g, func(s string) string { return s }, func(s string) string { return s })
+}
+
+// statementsText is grantWhere with each part written by text and each
+// file:line by pos (Markdown escapes the one and sets the other as code, so
+// that a file name holding "@team" mentions no one in a comment).
+func statementsText(g diff.Grant, text, pos func(string) string) string {
 	var parts []string
 	for _, s := range g.Statements {
-		p := s.Policy + ", " + s.Label
+		p := text(s.Policy + ", " + s.Label)
 		if where := sourceText(s.Pos, false); where != "" {
-			p += " at " + where
+			p += " at " + pos(where)
 		}
 		parts = append(parts, p)
 	}
@@ -348,11 +355,11 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 		b.WriteString("| Resource | Principal | Actions | Granted by |\n| --- | --- | --- | --- |\n")
 		for _, gg := range groups[:min(len(groups), maxCommentRows)] {
 			g := gg.first
-			where := grantWhere(g)
+			where := statementsText(g, mdEscape, mdCode)
 			if len(g.Wider) > 0 {
-				where += " (wider: BASE needed " + strings.Join(g.Wider, "; ") + ")"
+				where += mdEscape(" (wider: BASE needed " + strings.Join(g.Wider, "; ") + ")")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdActions(gg.actions), mdEscape(where))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(grantSubject(g)), mdEscape(grantWho(g)), mdActions(gg.actions), where)
 		}
 		b.WriteString("\n")
 		if n := len(groups) - maxCommentRows; n > 0 {

@@ -196,3 +196,14 @@ func TestDiffFormats(t *testing.T) {
 		t.Error("html: no error")
 	}
 }
+
+// A file name holding "@team" is set as code in the pull-request comment,
+// so that it mentions no one.
+func TestDiffMarkdownNoMention(t *testing.T) {
+	d := sampleDiff()
+	d.New[0].Statements[0].Pos.File = "modules/@team/app.tf"
+	out := string(writeDiff(t, Markdown, d))
+	if !strings.Contains(out, "`modules/@team/app.tf:12`") || strings.Contains(strings.ReplaceAll(out, "`modules/@team/app.tf:12`", ""), "@team") {
+		t.Errorf("@team outside code:\n%s", out)
+	}
+}
