@@ -87,7 +87,7 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 				continue
 			}
 			for _, g := range analyse(joined) {
-				if deniesAction(d.s, g.Action) && deniesResource(d.s, x.Target.ARN) {
+				if deniesAction(d.s, g.Action) && deniesResource(d.s, x.Target) {
 					g.Wider = []string{fmt.Sprintf(DenyLifted, d.label)}
 					out = append(out, g)
 				}
@@ -250,9 +250,15 @@ func deniesAction(d *policy.Statement, action string) bool {
 }
 
 // deniesResource reports whether d's Resource (or NotResource) covers the
-// subject; a pattern that reads a variable is taken to cover it (the grant
-// is then reported, never hidden).
-func deniesResource(d *policy.Statement, subject string) bool {
+// target's requests; a pattern that reads a variable is taken to cover
+// them (the grant is then reported, never hidden), and so are the requests
+// of a registry's or creation template's policy, whose resources are
+// repositories other than the subject.
+func deniesResource(d *policy.Statement, t exposure.Target) bool {
+	if t.Kind == exposure.Registry || t.Kind == exposure.Template {
+		return true
+	}
+	subject := t.ARN
 	in := func(vs []policy.Value) bool {
 		for _, v := range vs {
 			if v.Unknown || strings.Contains(v.Text, "${") || policy.MatchARN(v.Text, subject) {
