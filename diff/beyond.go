@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -30,8 +31,9 @@ const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request t
 // statement under another condition, which Widening, comparing one proof
 // of each side, cannot see.
 //
-// The requests BASE denies by a Deny statement (of the resource policy or
-// of an RCP over it) are searched too, one statement at a time: for each
+// The requests BASE denies by a Deny statement (of the resource policy, of
+// an RCP over it, or for a repository of its registry's policy) are
+// searched too, one statement at a time: for each
 // of BASE's Deny statements HEAD does not keep as it is, HEAD's Allow
 // statements joined with it (its principals, conditions, actions and
 // resources too) find what HEAD allows that the statement denied (Wider:
@@ -74,10 +76,10 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 			}
 		}
 		kept := map[string]bool{}
-		for _, d := range denyStatements(x) {
+		for _, d := range denyStatements(x, registryOf(head, x)) {
 			kept[statementText(d.s)] = true
 		}
-		for _, d := range denyStatements(b) {
+		for _, d := range denyStatements(b, registryOf(base, b)) {
 			if kept[statementText(d.s)] {
 				continue
 			}
@@ -87,6 +89,9 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 				continue
 			}
 			for _, g := range analyse(joined) {
+				if d.v1 && !slices.Contains(v1Actions, g.Action) {
+					continue // a V1 registry policy governs three actions only
+				}
 				if deniesAction(d.s, g.Action) && deniesResource(d.s, x.Target) {
 					g.Wider = []string{fmt.Sprintf(DenyLifted, d.label)}
 					out = append(out, g)
@@ -98,22 +103,51 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 }
 
 // denyStatement is a Deny statement over an exposure target: of its
-// resource policy or of an RCP, with the document it is in and its label
-// for messages.
+// resource policy, of an RCP or of its registry's policy, with the
+// document it is in and its label for messages; v1 marks one of a registry
+// policy of scope V1, which governs three actions only.
 type denyStatement struct {
 	s     *policy.Statement
 	doc   *policy.Document
 	label string
+	v1    bool
 }
 
-// denyStatements are the Deny statements of x's resource policy and RCPs.
-func denyStatements(x *analysis.ExposureItem) []denyStatement {
+// registryOf returns the exposure of the registry policy over side's
+// repository x (its account and region), or nil.
+func registryOf(side *Side, x *analysis.ExposureItem) *analysis.ExposureItem {
+	if x.Target.Kind != exposure.Repository {
+		return nil
+	}
+	arn := estate.RegistryARN(x.Target.Region, x.Target.Account)
+	for _, r := range side.items {
+		if r.Target.Kind == exposure.Registry && r.Target.ARN == arn && r.Policy != nil && r.Policy.Doc != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// denyStatements are the Deny statements of x's resource policy and RCPs,
+// and of reg's policy, its registry's, when not nil: ECR enforces the
+// registry policy in every ECR request (ECR User Guide, "Private registry
+// permissions in Amazon ECR"), though the exposure of a repository is
+// judged on its own policy.
+func denyStatements(x, reg *analysis.ExposureItem) []denyStatement {
 	var out []denyStatement
 	add := func(doc *policy.Document, label func(*policy.Statement) string) {
 		for _, s := range doc.Statements {
 			if s.Effect == policy.Deny {
 				out = append(out, denyStatement{s: s, doc: doc, label: label(s)})
 			}
+		}
+	}
+	if reg != nil {
+		add(reg.Policy.Doc, func(s *policy.Statement) string {
+			return fmt.Sprintf("%s of the registry policy (line %d)", s.Label(), s.Pos.Line)
+		})
+		for i := range out {
+			out[i].v1 = reg.Target.Scope == "V1"
 		}
 	}
 	add(x.Policy.Doc, func(s *policy.Statement) string { return fmt.Sprintf("%s (line %d)", s.Label(), s.Pos.Line) })

@@ -561,3 +561,23 @@ func TestDenyLifted(t *testing.T) {
 		t.Errorf("head gaps %v, want one for the NotPrincipal Deny", r.HeadGaps)
 	}
 }
+
+// A Deny of the registry policy removed: ECR enforces the registry policy
+// (scope V2) in every ECR request (ECR User Guide, "Private registry
+// permissions in Amazon ECR"), so the partner's access the repository
+// policy grants is new in HEAD, although the exposure of the repository
+// is judged on its own policy on both sides.
+func TestRegistryDenyLifted(t *testing.T) {
+	app := `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`
+	registry := `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoPartner\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"ecr:*\",\"Resource\":\"arn:aws:ecr:us-east-1:111122223333:repository/*\"}]}"}`
+	res := compare(t, map[string]string{"app.json": app, "registry-policy.json": registry}, map[string]string{"app.json": app})
+	want := appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"
+	if got := keys(res.New); !slices.Contains(got, want) {
+		t.Fatalf("new %v, want %s", got, want)
+	}
+	for _, g := range res.New {
+		if g.Key.Subject == appARN && (len(g.Wider) != 1 || !strings.Contains(g.Wider[0], "NoPartner of the registry policy")) {
+			t.Errorf("Wider = %v, want the registry's Deny named", g.Wider)
+		}
+	}
+}
