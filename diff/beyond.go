@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
@@ -43,10 +44,7 @@ const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request t
 // known until apply, policy variables under another Version) is a gap of
 // HEAD: it is not searched.
 func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
-	before := map[string]*analysis.ExposureItem{}
-	for _, x := range base.items {
-		before[x.Target.ARN] = x
-	}
+	before, after := byARN(base.items), byARN(head.items)
 	var out []Grant
 	var gaps []estate.Gap
 	for _, x := range head.items {
@@ -76,10 +74,10 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 			}
 		}
 		kept := map[string]bool{}
-		for _, d := range denyStatements(x, registryOf(head, x)) {
+		for _, d := range denyStatements(x, registryOf(after, x)) {
 			kept[statementText(d.s)] = true
 		}
-		for _, d := range denyStatements(b, registryOf(base, b)) {
+		for _, d := range denyStatements(b, registryOf(before, b)) {
 			if kept[statementText(d.s)] {
 				continue
 			}
@@ -113,19 +111,26 @@ type denyStatement struct {
 	v1    bool
 }
 
-// registryOf returns the exposure of the registry policy over side's
-// repository x (its account and region), or nil.
-func registryOf(side *Side, x *analysis.ExposureItem) *analysis.ExposureItem {
+// byARN indexes exposure items by their target's ARN.
+func byARN(items []*analysis.ExposureItem) map[string]*analysis.ExposureItem {
+	m := make(map[string]*analysis.ExposureItem, len(items))
+	for _, x := range items {
+		m[x.Target.ARN] = x
+	}
+	return m
+}
+
+// registryOf returns the exposure of the registry policy over repository
+// x (of its account and region) among items, or nil.
+func registryOf(items map[string]*analysis.ExposureItem, x *analysis.ExposureItem) *analysis.ExposureItem {
 	if x.Target.Kind != exposure.Repository {
 		return nil
 	}
-	arn := estate.RegistryARN(x.Target.Region, x.Target.Account)
-	for _, r := range side.items {
-		if r.Target.Kind == exposure.Registry && r.Target.ARN == arn && r.Policy != nil && r.Policy.Doc != nil {
-			return r
-		}
+	r := items[estate.RegistryARN(x.Target.Region, x.Target.Account)]
+	if r == nil || r.Target.Kind != exposure.Registry || r.Policy == nil || r.Policy.Doc == nil {
+		return nil
 	}
-	return nil
+	return r
 }
 
 // denyStatements are the Deny statements of x's resource policy and RCPs,
@@ -267,15 +272,16 @@ func rootOf(p string) string {
 	return p
 }
 
-// deniesAction reports whether d's Action (or NotAction) covers action.
+// deniesAction reports whether d's Action (or NotAction) covers action,
+// matched as IAM matches action patterns (catalog.MatchSet); an action
+// pattern not known until apply is taken to cover it.
 func deniesAction(d *policy.Statement, action string) bool {
+	cat := catalog.Default()
+	a := cat.Lookup(action)
 	in := func(vs []policy.Value) bool {
-		for _, v := range vs {
-			if v.Unknown || policy.Match(strings.ToLower(v.Text), strings.ToLower(action)) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(vs, func(v policy.Value) bool {
+			return v.Unknown || a != nil && cat.MatchSet(v.Text).Has(a.Index)
+		})
 	}
 	if d.NotAction != nil {
 		return !in(d.NotAction)
@@ -284,40 +290,34 @@ func deniesAction(d *policy.Statement, action string) bool {
 }
 
 // deniesResource reports whether d's Resource (or NotResource) covers the
-// target's requests; a pattern that reads a variable is taken to cover
-// them (the grant is then reported, never hidden), and so are the requests
-// of a registry's or creation template's policy, whose resources are
-// repositories other than the subject.
+// target's requests. Where that is not certain it is taken to (the grant
+// is then reported, never hidden): a pattern not known until apply or
+// reading a policy variable, and the requests of a registry's or creation
+// template's policy, whose resources are repositories other than the
+// subject.
 func deniesResource(d *policy.Statement, t exposure.Target) bool {
 	if t.Kind == exposure.Registry || t.Kind == exposure.Template {
 		return true
 	}
-	subject := t.ARN
-	in := func(vs []policy.Value) bool {
+	matches := func(vs []policy.Value) (match, unsure bool) {
 		for _, v := range vs {
-			if v.Unknown || strings.Contains(v.Text, "${") || policy.MatchARN(v.Text, subject) {
-				return true
+			if v.Unknown || strings.Contains(v.Text, "${") {
+				unsure = true
+			} else if policy.MatchARN(v.Text, t.ARN) {
+				match = true
 			}
 		}
-		return false
+		return match, unsure
 	}
 	switch {
 	case d.NotResource != nil:
-		return !in(d.NotResource) || slicesHasVariable(d.NotResource)
+		match, unsure := matches(d.NotResource)
+		return !match || unsure
 	case d.Resource != nil:
-		return in(d.Resource)
+		match, unsure := matches(d.Resource)
+		return match || unsure
 	}
 	return true
-}
-
-// slicesHasVariable reports whether a value reads a policy variable.
-func slicesHasVariable(vs []policy.Value) bool {
-	for _, v := range vs {
-		if v.Unknown || strings.Contains(v.Text, "${") {
-			return true
-		}
-	}
-	return false
 }
 
 // withDenyCopies returns head's statements followed by a Deny copy of each
