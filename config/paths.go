@@ -9,7 +9,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/policy"
-	"github.com/ecrguard/ecrguard/report"
 )
 
 // Overrides are what a command line says over the configuration file:
@@ -133,14 +132,6 @@ func Unused(paths []string, used string) []UnusedFile {
 			"configuration not used (this scan uses %s): the .ecrguard.yaml of a scanned folder is used only when that folder is the only PATH and --config is not given, since the configurations of several folders could disagree on whom to trust; give it with --config to use it", inUse)})
 	}
 	return out
-}
-
-// Trust is the zone of trust for the reports that show it (nil: none).
-func (c *Config) Trust() report.Trust {
-	if c == nil {
-		return report.Trust{}
-	}
-	return report.Trust{Account: c.Account, Accounts: c.Trusted.Accounts, OrgIDs: c.Trusted.OrgIDs, OrgPaths: c.Trusted.OrgPaths}
 }
 
 // Settings turns the configuration into what the analyses and rules need.

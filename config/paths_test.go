@@ -3,12 +3,9 @@ package config
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ecrguard/ecrguard/report"
 )
 
 func TestOverridesCheck(t *testing.T) {
@@ -55,16 +52,5 @@ func TestForPathsOverrides(t *testing.T) {
 	}
 	if _, err := ForPaths(missing, nil, now, Overrides{}); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("a missing file: %v", err)
-	}
-}
-
-func TestTrust(t *testing.T) {
-	if got := (*Config)(nil).Trust(); !reflect.DeepEqual(got, report.Trust{}) {
-		t.Errorf("nil config: %+v", got)
-	}
-	c := &Config{Account: "111122223333", Trusted: Trusted{Accounts: []string{"444455556666"}, OrgIDs: []string{"o-abc"}, OrgPaths: []string{"o-abc/r-1/ou-2/"}}}
-	want := report.Trust{Account: "111122223333", Accounts: []string{"444455556666"}, OrgIDs: []string{"o-abc"}, OrgPaths: []string{"o-abc/r-1/ou-2/"}}
-	if got := c.Trust(); !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

@@ -147,13 +147,13 @@ func trustText(t Trust) []string {
 	if t.Account != "" {
 		out = append(out, "account "+t.Account+" (the owner of the inputs)")
 	}
-	for _, a := range t.Accounts {
+	for _, a := range t.TrustedAccounts {
 		out = append(out, "account "+a)
 	}
-	for _, o := range t.OrgIDs {
+	for _, o := range t.TrustedOrgIDs {
 		out = append(out, "organization "+o)
 	}
-	for _, o := range t.OrgPaths {
+	for _, o := range t.TrustedOrgPaths {
 		out = append(out, "organization path "+o)
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
@@ -93,7 +94,7 @@ func TestAccessMap(t *testing.T) {
 func TestHTMLSelfContained(t *testing.T) {
 	r := &rules.Result{Findings: mapFindings(), Resources: 4}
 	r.Findings[8].Resource = repoARN(`x"><script>alert(1)</script>`)
-	out := string(write(t, HTML, r, Options{Trust: Trust{Account: acct, OrgIDs: []string{"o-abc123defg"}}}))
+	out := string(write(t, HTML, r, Options{Trust: Trust{Account: acct, Settings: analysis.Settings{TrustedOrgIDs: []string{"o-abc123defg"}}}}))
 	for _, bad := range []string{"<script>alert(1)", "<link", "src=", "http://", "https://", "@import", "url("} {
 		if strings.Contains(out, bad) {
 			t.Errorf("the page holds %q: it must be self-contained and escape its inputs", bad)

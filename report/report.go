@@ -104,10 +104,9 @@ type Options struct {
 // Trust describes the zone of trust: the account that owns the inputs and
 // the accounts and organizations trusted besides it.
 type Trust struct {
-	Account  string
-	Accounts []string
-	OrgIDs   []string
-	OrgPaths []string
+	Account string
+	// Settings holds the trusted accounts and organizations.
+	analysis.Settings
 }
 
 // Write writes r to w in format f. It does not modify r.

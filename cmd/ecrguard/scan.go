@@ -214,7 +214,7 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	}
 	warn(stderr, cfg.Apply(res))
 	res.Select(c.selection)
-	if err := o.destination(stdout).Write(c.format, res, report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: cfg.Trust()}); err != nil {
+	if err := o.destination(stdout).Write(c.format, res, report.Options{Version: version, ShowSuppressed: o.showSuppressed, Detail: o.detail, Trust: report.Trust{Account: cfg.Account, Settings: cfg.Settings()}}); err != nil {
 		return inputError(err)
 	}
 	if o.fixDir != "" {
