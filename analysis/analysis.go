@@ -171,22 +171,27 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 		zone := s.Zone(acct.ID)
 		rcps := identity.GoverningRCPs(acct)
 		for _, region := range acct.Regions() {
+			reg := &region.Registry
+			var registry *eval.Policy // its Denies limit every request on its repositories
+			if reg.PolicyState == estate.HasPolicy {
+				registry = eval.Compile(reg.Policy.Name, reg.Policy.Doc)
+			}
 			for _, repo := range region.Repositories() {
 				a.Counts.Repositories++
 				a.judge(policyOf{
-					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name, RCPs: rcps},
-					slot:   &repo.PolicySlot, source: repo.Source,
+					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name, RCPs: rcps,
+						Registry: registry, RegistryScope: reg.EffectiveScope()},
+					slot: &repo.PolicySlot, source: repo.Source,
 					unread: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
 				}, gapFor, zone)
 			}
-			a.addTemplates(region, gapFor, zone, rcps)
-			reg := &region.Registry
+			a.addTemplates(region, gapFor, zone, rcps, registry)
 			if reg.PolicyState == estate.HasPolicy {
 				a.Counts.Registries++
 				arn := estate.RegistryARN(region.Name, acct.ID)
 				a.addExposure(exposure.Target{
 					Kind: exposure.Registry, ARN: arn, Account: acct.ID, Region: region.Name,
-					Policy: eval.Compile(reg.Policy.Name, reg.Policy.Doc), Scope: reg.EffectiveScope(), RCPs: rcps,
+					Policy: registry, Scope: reg.EffectiveScope(), RCPs: rcps,
 				}, reg.Policy, zone)
 				a.addProblems(validate.Check(reg.Policy.Doc, validate.RegistryPolicy, arn), arn, reg.Policy)
 			}
@@ -261,8 +266,9 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 
 // addTemplates judges the repository creation templates of a region: each
 // one's policy is the policy of every repository it will create
-// (docs/semantics.md, "Creation templates and ECR Public").
-func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone, rcps []*eval.Policy) {
+// (docs/semantics.md, "Creation templates and ECR Public"), in the region's
+// registry, whose policy's Denies limit them (nil: none).
+func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone, rcps []*eval.Policy, registry *eval.Policy) {
 	templates := region.Templates()
 	for _, tpl := range templates {
 		a.Counts.Templates++
@@ -270,6 +276,7 @@ func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, z
 			target: exposure.Target{
 				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
 				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates), RCPs: rcps,
+				Registry: registry, RegistryScope: region.Registry.EffectiveScope(),
 			},
 			slot: &tpl.PolicySlot, source: tpl.Source, template: tpl,
 			unread: fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix),

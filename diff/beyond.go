@@ -136,8 +136,8 @@ func registryOf(items map[string]*analysis.ExposureItem, x *analysis.ExposureIte
 // denyStatements are the Deny statements of x's resource policy and RCPs,
 // and of reg's policy, its registry's, when not nil: ECR enforces the
 // registry policy in every ECR request (ECR User Guide, "Private registry
-// permissions in Amazon ECR"), though the exposure of a repository is
-// judged on its own policy.
+// permissions in Amazon ECR"), and the exposure of a repository counts
+// its Deny statements (exposure.Target.Registry).
 func denyStatements(x, reg *analysis.ExposureItem) []denyStatement {
 	var out []denyStatement
 	add := func(doc *policy.Document, label func(*policy.Statement) string) {

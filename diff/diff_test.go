@@ -562,22 +562,34 @@ func TestDenyLifted(t *testing.T) {
 	}
 }
 
-// A Deny of the registry policy removed: ECR enforces the registry policy
-// (scope V2) in every ECR request (ECR User Guide, "Private registry
-// permissions in Amazon ECR"), so the partner's access the repository
-// policy grants is new in HEAD, although the exposure of the repository
-// is judged on its own policy on both sides.
+// A Deny of the registry policy removed or narrowed: ECR enforces the
+// registry policy (scope V2) in every ECR request (ECR User Guide, "Private
+// registry permissions in Amazon ECR"), so the partner's access the
+// repository policy grants is new in HEAD. Removed outright, the grant is
+// new by its key (BASE's exposure of the repository applies the registry's
+// Deny); kept for requests through another endpoint, the grant is there
+// on both sides and is new because the Deny no longer closes the rest.
 func TestRegistryDenyLifted(t *testing.T) {
 	app := `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`
-	registry := `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoPartner\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"ecr:*\",\"Resource\":\"arn:aws:ecr:us-east-1:111122223333:repository/*\"}]}"}`
-	res := compare(t, map[string]string{"app.json": app, "registry-policy.json": registry}, map[string]string{"app.json": app})
-	want := appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"
-	if got := keys(res.New); !slices.Contains(got, want) {
-		t.Fatalf("new %v, want %s", got, want)
+	registry := func(condition string) string {
+		return `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoPartner\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"ecr:*\",\"Resource\":\"arn:aws:ecr:us-east-1:111122223333:repository/*\"` + condition + `}]}"}`
 	}
-	for _, g := range res.New {
-		if g.Key.Subject == appARN && (len(g.Wider) != 1 || !strings.Contains(g.Wider[0], "NoPartner of the registry policy")) {
-			t.Errorf("Wider = %v, want the registry's Deny named", g.Wider)
+	want := appARN + " arn:aws:iam::444455556666:root ecr:BatchGetImage"
+	for _, tc := range []struct {
+		name, condition string
+		wider           bool
+	}{
+		{"removed", "", false},
+		{"kept for one endpoint", `,\"Condition\":{\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}`, true},
+	} {
+		res := compare(t, map[string]string{"app.json": app, "registry-policy.json": registry(tc.condition)}, map[string]string{"app.json": app})
+		if got := keys(res.New); !slices.Contains(got, want) {
+			t.Fatalf("%s: new %v, want %s", tc.name, got, want)
+		}
+		for _, g := range res.New {
+			if g.Key.Subject == appARN && (len(g.Wider) > 0) != tc.wider {
+				t.Errorf("%s: Wider = %v, want wider %v", tc.name, g.Wider, tc.wider)
+			}
 		}
 	}
 }

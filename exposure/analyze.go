@@ -77,6 +77,16 @@ type Target struct {
 	// resources RCPs do not govern. Their Deny statements limit every
 	// request judged (eval.PolicySet.RCPs).
 	RCPs []*eval.Policy
+	// Registry is the policy of the registry the repositories are in (Kind
+	// Repository and Template), nil when it has none; RegistryScope is its
+	// scope, V1 or V2. ECR enforces a V2 registry policy in every ECR
+	// request (ECR User Guide, "Private registry permissions in Amazon
+	// ECR"): its Deny statements limit every request judged, as the
+	// repository policy's own would (eval.PolicySet.Registry). With scope
+	// V1 only its Denies of the three actions V1 governs count. Its grants
+	// are judged on the registry (Kind Registry), not here.
+	Registry      *eval.Policy
+	RegistryScope string
 }
 
 // Proof is an allowed request that demonstrates an access, and the actions
@@ -218,13 +228,15 @@ type group struct {
 	rep   string
 	set   catalog.ActionSet
 	stmts map[int]bool
-	// rcps holds the RCP Deny statements whose Action applies to the
-	// group's actions, by level and index.
+	// rcps holds the Deny statements of the analyzer's levels (the RCPs,
+	// then the registry's) whose Action applies to the group's actions, by
+	// level and index.
 	rcps map[rcpStmt]bool
 }
 
-// rcpStmt is the place of a statement among the RCPs: its level and its
-// index in that level's document.
+// rcpStmt is the place of a statement among the analyzer's levels (the
+// RCPs, then the registry's Denies): its level and its index in that
+// level's document.
 type rcpStmt struct{ level, index int }
 
 type analyzer struct {
@@ -234,6 +246,9 @@ type analyzer struct {
 	ps    *eval.PolicySet
 	res   *Result
 	named *names
+	// levels are the policies whose Deny statements alone count: the RCPs,
+	// level by level, then the registry's Denies (registryDenies), if any.
+	levels []*eval.Policy
 
 	freshAccount string
 	groups       []group
@@ -276,9 +291,14 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	if in.OrgID == "" && len(zone.OrgIDs) > 0 {
 		in.OrgID = zone.OrgIDs[0]
 	}
+	registry := registryDenies(t.Registry, t.RegistryScope, cat)
+	levels := slices.Clip(t.RCPs)
+	if registry != nil {
+		levels = append(levels, registry)
+	}
 	a := &analyzer{
-		t: in, zone: zone, cat: cat,
-		ps: &eval.PolicySet{Resource: t.Policy, ResourceAccount: in.Account, CallerAllowsAll: true, RCPs: t.RCPs},
+		t: in, zone: zone, cat: cat, levels: levels,
+		ps: &eval.PolicySet{Resource: t.Policy, Registry: registry, ResourceAccount: in.Account, CallerAllowsAll: true, RCPs: t.RCPs},
 		res: &Result{
 			Target:   t,
 			Accounts: map[string]*Access{},
@@ -297,7 +317,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	default:
 		a.res.Universe = cat.RepositorySet()
 	}
-	a.named = collectNames(t.Policy.Doc, rcpDenies(t.RCPs)...)
+	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] {
 			a.freshAccount = f
@@ -309,8 +329,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 }
 
 // groupActions partitions the universe by which statements' Action elements
-// apply, the policy's and the RCPs' Deny statements': actions in one group
-// are indistinguishable to them.
+// apply, the policy's and the Deny statements of the RCPs and the registry
+// policy: actions in one group are indistinguishable to them.
 func (a *analyzer) groupActions() {
 	p := a.t.Policy
 	n := p.Statements()
@@ -319,7 +339,7 @@ func (a *analyzer) groupActions() {
 		sets[s] = p.StatementActions(s)
 	}
 	var places []rcpStmt
-	for l, rp := range a.t.RCPs {
+	for l, rp := range a.levels {
 		for si := range rp.Statements() {
 			if rp.StatementAt(si).Effect == policy.Deny {
 				places = append(places, rcpStmt{l, si})
@@ -541,7 +561,7 @@ func (a *analyzer) run() {
 	// exempts it, say) and that gets nothing the public does not is no
 	// grant of the resource policy's: ECR001 covers it. One the RCPs let
 	// in where they close the rest keeps its entry.
-	if len(a.t.RCPs) > 0 {
+	if len(a.levels) > 0 {
 		own := collectNames(a.t.Policy.Doc)
 		for _, m := range []map[string]*Access{a.res.Accounts, a.res.Orgs} {
 			for label, acc := range m {
@@ -567,11 +587,11 @@ const parallelStatements = 64
 
 // runGroup judges one group of actions.
 func (a *analyzer) runGroup(g group) {
-	mentions := eval.Mentions(append([]*eval.Policy{a.t.Policy}, a.t.RCPs...), func(p *eval.Policy, si int) bool {
+	mentions := eval.Mentions(append([]*eval.Policy{a.t.Policy}, a.levels...), func(p *eval.Policy, si int) bool {
 		if p == a.t.Policy {
 			return g.stmts[si]
 		}
-		return g.rcps[rcpStmt{slices.Index(a.t.RCPs, p), si}]
+		return g.rcps[rcpStmt{slices.Index(a.levels, p), si}]
 	})
 	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g))}
 	for _, res := range a.resources(g) {

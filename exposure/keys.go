@@ -125,7 +125,7 @@ func (a *analyzer) covered(lower string, v6 bool) bool {
 	c, ok := a.coverage[lower]
 	if !ok {
 		var ranges []netip.Prefix
-		for _, st := range append(slices.Clip(a.t.Policy.Doc.Statements), rcpDenies(a.t.RCPs)...) {
+		for _, st := range append(slices.Clip(a.t.Policy.Doc.Statements), rcpDenies(a.levels)...) {
 			for _, cd := range st.Conditions {
 				if strings.EqualFold(cd.Key, lower) && cd.Op.Family == policy.FamilyIP {
 					for _, v := range cd.Values {

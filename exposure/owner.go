@@ -41,9 +41,9 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 	}
 	tt := t
 	tt.Policy = eval.Compile(t.Policy.Name+" (guards)", flipped)
-	// What the owner loses is judged without RCPs: more requests, so a
-	// fix is never wrongly proven harmless.
-	tt.RCPs = nil
+	// What the owner loses is judged without RCPs or the registry's
+	// Denies: more requests, so a fix is never wrongly proven harmless.
+	tt.RCPs, tt.Registry = nil, nil
 	a := newAnalyzer(tt, zone)
 	a.ps.ResourceAccount = guardCheckAccount
 	owner := a.t.Account

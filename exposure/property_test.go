@@ -218,7 +218,13 @@ type propertyStats struct {
 // Allow, and none of requests random outsider requests is allowed for an
 // action the analysis does not call public. It returns the first
 // disagreement.
-func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
+// checkExposure holds the analysis of a repository policy src under rcp,
+// an RCP, or with registry the policy of the repository's registry (scope
+// V2), to the evaluator. A registry policy's Deny statements limit every
+// request (ECR User Guide, "Private registry permissions in Amazon ECR");
+// its grants are judged on the registry, so the evaluator is given its
+// Deny statements alone.
+func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
 	cat := catalog.Default()
 	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
 	doc, err := policy.Parse([]byte(src), "generated.json")
@@ -226,18 +232,31 @@ func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st
 		return nil // not a policy; the parser's fuzz test's business
 	}
 	var rcps []*eval.Policy
+	var reg, regDenies *eval.Policy
 	stmts := doc.Statements
 	if rcp != "" {
 		rcpDoc, err := policy.Parse([]byte(rcp), "rcp.json")
 		if err != nil {
 			return nil
 		}
-		rcps = []*eval.Policy{eval.Compile("rcp", rcpDoc)}
 		stmts = append(append([]*policy.Statement(nil), stmts...), rcpDoc.Statements...)
-		src += "\nrcp: " + rcp
+		if registry {
+			reg = eval.Compile("registry policy", rcpDoc)
+			denies := &policy.Document{Version: rcpDoc.Version}
+			for _, s := range rcpDoc.Statements {
+				if s.Effect == policy.Deny {
+					denies.Statements = append(denies.Statements, s)
+				}
+			}
+			regDenies = eval.Compile("registry policy", denies)
+			src += "\nregistry policy: " + rcp
+		} else {
+			rcps = []*eval.Policy{eval.Compile("rcp", rcpDoc)}
+			src += "\nrcp: " + rcp
+		}
 	}
 	res := Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
-		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), RCPs: rcps, At: at}, Zone{Account: "111122223333"})
+		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), RCPs: rcps, Registry: reg, RegistryScope: "V2", At: at}, Zone{Account: "111122223333"})
 	if res.Truncated {
 		st.truncated++
 		return nil
@@ -248,7 +267,7 @@ func checkExposure(src, rcp string, r *rand.Rand, at time.Time, requests int, st
 			break
 		}
 	}
-	ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
+	ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps, Registry: regDenies}
 	// The proofs replay with the world's keys as they set them (the
 	// owner's organization among them).
 	proofs := res.Public.Proofs
@@ -329,12 +348,13 @@ func TestExposureProperty(t *testing.T) {
 	}()
 	for i := 0; i < policies; i++ {
 		src := genRepoPolicy(r)
-		// Every other policy is judged under a generated RCP.
+		// Every other policy is judged under a generated RCP, or (one in
+		// four) with it as the registry's policy.
 		rcp := ""
 		if i%2 == 1 {
 			rcp = genRCPPolicy(r)
 		}
-		if err := checkExposure(src, rcp, r, at, requests, &st); err != nil {
+		if err := checkExposure(src, rcp, i%4 == 3, r, at, requests, &st); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -364,7 +384,7 @@ func FuzzExposure(f *testing.F) {
 			return
 		}
 		var st propertyStats
-		if err := checkExposure(src, rcp, rand.New(rand.NewPCG(seed, 15)), at, 64, &st); err != nil {
+		if err := checkExposure(src, rcp, seed%4 == 3, rand.New(rand.NewPCG(seed, 15)), at, 64, &st); err != nil {
 			t.Fatal(err)
 		}
 	})

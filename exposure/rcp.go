@@ -76,7 +76,7 @@ func rcpDenies(rcps []*eval.Policy) []*policy.Statement {
 }
 
 // groupStatements returns the statements that apply to a group's actions:
-// the policy's, then the RCP Deny statements'.
+// the policy's, then the Deny statements of the RCPs and the registry's.
 func (a *analyzer) groupStatements(g group) []*policy.Statement {
 	var out []*policy.Statement
 	for _, si := range slices.Sorted(maps.Keys(g.stmts)) {
@@ -89,7 +89,7 @@ func (a *analyzer) groupStatements(g group) []*policy.Statement {
 		return x.index - y.index
 	})
 	for _, p := range places {
-		out = append(out, a.t.RCPs[p.level].StatementAt(p.index))
+		out = append(out, a.levels[p.level].StatementAt(p.index))
 	}
 	return out
 }
@@ -246,4 +246,42 @@ func unmetWhy(unmet []*policy.Condition, ctx *eval.Context) string {
 		parts = append(parts, fmt.Sprintf("its condition %s %s %s does not hold for the outsider's request (%s: %s)", c.Operator, c.Key, strings.Join(vals, ", "), c.Key, has))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// registryDenies is what a registry policy adds to the judgement of its
+// repositories: its Deny statements (its grants are judged on the
+// registry), each cut to the actions V1 governs when the scope is V1, in a
+// policy of the same name and Version. nil when none is left.
+func registryDenies(p *eval.Policy, scope string, cat *catalog.Catalog) *eval.Policy {
+	if p == nil || p.Doc == nil {
+		return nil
+	}
+	var v1 catalog.ActionSet
+	for _, n := range v1Actions {
+		v1.Add(cat.Lookup(n).Index)
+	}
+	doc := &policy.Document{Version: p.Doc.Version, ID: p.Doc.ID}
+	for si := range p.Statements() {
+		s := p.StatementAt(si)
+		if s.Effect != policy.Deny {
+			continue
+		}
+		if scope == "V1" {
+			acts := p.StatementActions(si).Intersect(v1)
+			if acts.Empty() {
+				continue
+			}
+			cut := *s
+			cut.Action, cut.NotAction = nil, nil
+			acts.Each(func(i int) {
+				cut.Action = append(cut.Action, policy.Value{Text: cat.Actions[i].FullName(), Pos: s.Pos})
+			})
+			s = &cut
+		}
+		doc.Statements = append(doc.Statements, s)
+	}
+	if len(doc.Statements) == 0 {
+		return nil
+	}
+	return eval.Compile(p.Name, doc)
 }
