@@ -36,14 +36,14 @@ type MotoServer struct {
 	logs *syncBuffer
 }
 
-// motoServerPy runs moto.server with AWS managed policies in the default
+// motoServerPy runs moto.server with some AWS managed policies in the default
 // account only (see its doc string); .ci/run starts it too.
 //
 //go:embed motoserver.py
 var motoServerPy string
 
 // StartMoto starts moto's server (motoserver.py) on a free loopback port,
-// with AWS managed policies loaded into the default account, and waits
+// with some AWS managed policies loaded into the default account, and waits
 // until it answers. An error wrapping ErrNoMoto means python3 or moto
 // is missing.
 func StartMoto() (*MotoServer, error) {
