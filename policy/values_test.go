@@ -169,27 +169,6 @@ func TestParseARN(t *testing.T) {
 	}
 }
 
-// IAM User Guide, "IAM JSON policy elements: Action": action names and the
-// service prefix are case-insensitive, and may contain * and ?.
-func TestMatchFold(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"ECR:batchgetimage", "ecr:BatchGetImage", true},
-		{"ecr:Batch*", "ECR:BATCHDELETEIMAGE", true},
-		{"ecr:get?uthorizationtoken", "ecr:GetAuthorizationToken", true},
-		{"ecr:Put*", "ecr:GetImage", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pattern+" "+tt.s, func(t *testing.T) {
-			if got := policy.MatchFold(tt.pattern, tt.s); got != tt.want {
-				t.Errorf("MatchFold(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-			}
-		})
-	}
-}
-
 // IAM User Guide, "IAM JSON policy elements: Condition operators" (ARN
 // condition operators): the documentation's own example, where StringLike
 // matches across colons and ArnLike does not.
