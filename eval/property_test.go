@@ -290,21 +290,28 @@ func TestSearchProperty(t *testing.T) {
 		policies, requests = 60, 50
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	checked := 0
 	before := checkedRequests.Load()
+	checkGenerated(t, r, policies, 1, 6, 3, requests)
+	t.Logf("%d policies; %d requests evaluated against the answer \"none\" (random and boundary grid)", policies, checkedRequests.Load()-before)
+	requireChecked(t, before)
+}
+
+// checkGenerated runs checkProperty on policies generated policies of
+// minStmts to minStmts+spread-1 statements, every other one under a
+// generated RCP of 1 to rcpStmts statements, with requests random requests
+// for each action the search answers "none" for.
+func checkGenerated(t *testing.T, r *rand.Rand, policies, minStmts, spread, rcpStmts, requests int) {
+	t.Helper()
 	for i := 0; i < policies; i++ {
-		src := genPolicy(r, 1+r.IntN(6))
+		src := genPolicy(r, minStmts+r.IntN(spread))
 		rcp := ""
 		if i%2 == 1 {
-			rcp = genRCP(r, 1+r.IntN(3))
+			rcp = genRCP(r, 1+r.IntN(rcpStmts))
 		}
 		if err := checkPropertyRCP(t, src, rcp, r, requests); err != nil {
 			t.Fatal(err)
 		}
-		checked++
 	}
-	t.Logf("%d policies; %d requests evaluated against the answer \"none\" (random and boundary grid)", checked, checkedRequests.Load()-before)
-	requireChecked(t, before)
 }
 
 // TestSearchPropertyOneKey generates policies whose conditions all test one
@@ -344,16 +351,7 @@ func TestSearchPropertyLarge(t *testing.T) {
 		policies = 15
 	}
 	before := checkedRequests.Load()
-	for i := 0; i < policies; i++ {
-		src := genPolicy(r, 25+r.IntN(30))
-		rcp := ""
-		if i%2 == 1 {
-			rcp = genRCP(r, 1+r.IntN(4))
-		}
-		if err := checkPropertyRCP(t, src, rcp, r, 40); err != nil {
-			t.Fatal(err)
-		}
-	}
+	checkGenerated(t, r, policies, 25, 30, 4, 40)
 	t.Logf("%d policies of 25 to 54 statements; %d requests evaluated against the answer \"none\"", policies, checkedRequests.Load()-before)
 	requireChecked(t, before)
 }

@@ -5,70 +5,74 @@ import (
 	"testing"
 )
 
-// IAM User Guide, "IAM JSON policy elements: Action" and "Condition operators"
-// (StringLike): '*' matches any run of characters, '?' exactly one.
-func TestMatch(t *testing.T) {
-	tests := []struct {
+// TestMatchers holds each pattern matcher to its cases.
+func TestMatchers(t *testing.T) {
+	type matchCase struct {
 		pattern, s string
 		want       bool
+	}
+	esc := string(Escape)
+	for _, m := range []struct {
+		name  string
+		match func(pattern, s string) bool
+		cases []matchCase
 	}{
-		{"*", "", true},
-		{"*", "anything", true},
-		{"ecr:Batch?et*", "ecr:BatchGetImage", true},
-		{"ecr:Batch?et*", "ecr:BatchetImage", false},
-		{"prod-?", "prod-1", true},
-		{"prod-?", "prod-10", false},
-		{"prod-*", "prod-", true},
-		{"a*b*c", "aXXbYYc", true},
-		{"a*b*c", "aXXbYY", false},
-		{"*.amazonaws.com", "codebuild.amazonaws.com", true},
-		{"a?c", "aéc", true},
-		{"abc", "ABC", false},
-		{"", "", true},
-		{"", "x", false},
-		{"**", "x", true},
-	}
-	for _, tt := range tests {
-		if got := Match(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-		}
-	}
-}
-
-func TestMatchEscaped(t *testing.T) {
-	lit := "release-bot/" + string(Escape) + "*"
-	if !MatchEscaped(lit, "release-bot/*") {
-		t.Error("escaped star should match a literal star")
-	}
-	if MatchEscaped(lit, "release-bot/1.4") {
-		t.Error("escaped star must not act as a wildcard")
-	}
-	if !MatchEscaped("a*"+string(Escape)+"?", "abc?") {
-		t.Error("escaped question mark after a star")
-	}
-}
-
-// IAM User Guide, "Condition operators" (ARN operators): each of the six
-// colon-delimited components is matched separately.
-func TestMatchARN(t *testing.T) {
-	tests := []struct {
-		pattern, arn string
-		want         bool
-	}{
-		{"arn:aws:ecr:*:111122223333:repository/base-*", "arn:aws:ecr:us-east-1:111122223333:repository/base-images", true},
-		{"arn:aws:ecr:*:111122223333:repository/base-*", "arn:aws:ecr:us-east-1:444455556666:repository/base-images", false},
-		{"arn:aws:iam::*:role/ci-*", "arn:aws:iam::999988887777:role/ci-x", true},
-		// A star does not cross a component boundary.
-		{"arn:aws:ecr:us-east-1*::repository/x", "arn:aws:ecr:us-east-1:111122223333:repository/x", false},
-		{"arn:aws:ecr:us-east-1:111122223333:*", "arn:aws:ecr:us-east-1:111122223333:repository/a/b", true},
-		{"arn:aws:ecr:us-east-1:111122223333:repository/App", "arn:aws:ecr:us-east-1:111122223333:repository/app", false},
-		{"*", "arn:aws:s3:::x", true},
-		{"arn:aws:ecr:us-east-1:111122223333:repository/x", "not-an-arn", false},
-	}
-	for _, tt := range tests {
-		if got := MatchARN(tt.pattern, tt.arn); got != tt.want {
-			t.Errorf("MatchARN(%q, %q) = %v, want %v", tt.pattern, tt.arn, got, tt.want)
-		}
+		// IAM User Guide, "IAM JSON policy elements: Action" and "Condition
+		// operators" (StringLike): '*' matches any run of characters, '?'
+		// exactly one.
+		{"Match", Match, []matchCase{
+			{"*", "", true},
+			{"*", "anything", true},
+			{"ecr:Batch?et*", "ecr:BatchGetImage", true},
+			{"ecr:Batch?et*", "ecr:BatchetImage", false},
+			{"prod-?", "prod-1", true},
+			{"prod-?", "prod-10", false},
+			{"prod-*", "prod-", true},
+			{"a*b*c", "aXXbYYc", true},
+			{"a*b*c", "aXXbYY", false},
+			{"*.amazonaws.com", "codebuild.amazonaws.com", true},
+			{"a?c", "aéc", true},
+			{"abc", "ABC", false},
+			{"", "", true},
+			{"", "x", false},
+			{"**", "x", true},
+		}},
+		// An escaped star or question mark is the character itself.
+		{"MatchEscaped", MatchEscaped, []matchCase{
+			{"release-bot/" + esc + "*", "release-bot/*", true},
+			{"release-bot/" + esc + "*", "release-bot/1.4", false},
+			{"a*" + esc + "?", "abc?", true},
+		}},
+		// IAM User Guide, "Condition operators" (ARN operators): each of
+		// the six colon-delimited components is matched separately.
+		{"MatchARN", MatchARN, []matchCase{
+			{"arn:aws:ecr:*:111122223333:repository/base-*", "arn:aws:ecr:us-east-1:111122223333:repository/base-images", true},
+			{"arn:aws:ecr:*:111122223333:repository/base-*", "arn:aws:ecr:us-east-1:444455556666:repository/base-images", false},
+			{"arn:aws:iam::*:role/ci-*", "arn:aws:iam::999988887777:role/ci-x", true},
+			// A star does not cross a component boundary.
+			{"arn:aws:ecr:us-east-1*::repository/x", "arn:aws:ecr:us-east-1:111122223333:repository/x", false},
+			{"arn:aws:ecr:us-east-1:111122223333:*", "arn:aws:ecr:us-east-1:111122223333:repository/a/b", true},
+			{"arn:aws:ecr:us-east-1:111122223333:repository/App", "arn:aws:ecr:us-east-1:111122223333:repository/app", false},
+			{"*", "arn:aws:s3:::x", true},
+			{"arn:aws:ecr:us-east-1:111122223333:repository/x", "not-an-arn", false},
+		}},
+		// IAM User Guide, "IAM JSON policy elements: Action": action names
+		// and the service prefix are case-insensitive, and may contain *
+		// and ?.
+		{"MatchFold", MatchFold, []matchCase{
+			{"ECR:batchgetimage", "ecr:BatchGetImage", true},
+			{"ecr:Batch*", "ECR:BATCHDELETEIMAGE", true},
+			{"ecr:get?uthorizationtoken", "ecr:GetAuthorizationToken", true},
+			{"ecr:Put*", "ecr:GetImage", false},
+		}},
+	} {
+		t.Run(m.name, func(t *testing.T) {
+			for _, c := range m.cases {
+				if got := m.match(c.pattern, c.s); got != c.want {
+					t.Errorf("%s(%q, %q) = %v, want %v", m.name, c.pattern, c.s, got, c.want)
+				}
+			}
+		})
 	}
 }
 

@@ -15,11 +15,7 @@ import (
 // epoch (UNIX) time in seconds.
 func TestParseDate(t *testing.T) {
 	newYear := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
+	checkParse(t, "ParseDate", policy.ParseDate, time.Time.Equal, []parseCase[time.Time]{
 		{"2026-01-01T00:00:00Z", newYear, true},
 		{"2026-01-01T00:00:00.000Z", newYear, true},
 		{"2026-01-01T00:00:00.5Z", newYear.Add(500 * time.Millisecond), true},
@@ -38,15 +34,7 @@ func TestParseDate(t *testing.T) {
 		{"2026-01-01 00:00:00Z", time.Time{}, false},
 		{"01/01/2026", time.Time{}, false},
 		{"1767225600.5", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, ok := policy.ParseDate(tt.in)
-			if ok != tt.ok || ok && !got.Equal(tt.want) {
-				t.Errorf("ParseDate(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	})
 }
 
 // IAM User Guide, "IAM JSON policy elements: Condition operators" (Numeric
@@ -54,11 +42,7 @@ func TestParseDate(t *testing.T) {
 // infinities, hexadecimal and digit separators are none of those, and a
 // value that is not a number must match nothing.
 func TestParseNumber(t *testing.T) {
-	tests := []struct {
-		in   string
-		want float64
-		ok   bool
-	}{
+	checkParse(t, "ParseNumber", policy.ParseNumber, func(got, want float64) bool { return got == want }, []parseCase[float64]{
 		{"10", 10, true},
 		{"-3", -3, true},
 		{"0", 0, true},
@@ -79,15 +63,7 @@ func TestParseNumber(t *testing.T) {
 		{"0x1p-2", 0, false},
 		{"1_000", 0, false},
 		{"1e400", 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, ok := policy.ParseNumber(tt.in)
-			if ok != tt.ok || ok && got != tt.want {
-				t.Errorf("ParseNumber(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-			}
-		})
-	}
+	})
 }
 
 // IAM User Guide, "IAM JSON policy elements: Condition operators" (IP
@@ -95,11 +71,7 @@ func TestParseNumber(t *testing.T) {
 // without a routing prefix means /32. IPv4-mapped IPv6 forms (RFC 4291
 // section 2.5.5.2) are read as the IPv4 range they map.
 func TestParseCIDR(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-		ok   bool
-	}{
+	checkParse(t, "ParseCIDR", policy.ParseCIDR, func(got netip.Prefix, want string) bool { return got == netip.MustParsePrefix(want) }, []parseCase[string]{
 		{"203.0.113.0/24", "203.0.113.0/24", true},
 		{"203.0.113.77/24", "203.0.113.0/24", true},
 		{"203.0.113.5", "203.0.113.5/32", true},
@@ -117,12 +89,26 @@ func TestParseCIDR(t *testing.T) {
 		{"", "", false},
 		{"*", "", false},
 		{"example.com", "", false},
-	}
+	})
+}
+
+// parseCase is an input of a parser, whether the parser accepts it, and
+// what it should read it as.
+type parseCase[W any] struct {
+	in   string
+	want W
+	ok   bool
+}
+
+// checkParse runs parse (named name in messages) on each case: it must
+// accept exactly the inputs marked ok, reading each as equal to want.
+func checkParse[T, W any](t *testing.T, name string, parse func(string) (T, bool), equal func(got T, want W) bool, tests []parseCase[W]) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, ok := policy.ParseCIDR(tt.in)
-			if ok != tt.ok || ok && got != netip.MustParsePrefix(tt.want) {
-				t.Errorf("ParseCIDR(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+			got, ok := parse(tt.in)
+			if ok != tt.ok || ok && !equal(got, tt.want) {
+				t.Errorf("%s(%q) = %v, %v; want %v, %v", name, tt.in, got, ok, tt.want, tt.ok)
 			}
 		})
 	}
@@ -166,27 +152,6 @@ func TestParseARN(t *testing.T) {
 		if got := policy.HasWildcard(in); got != want {
 			t.Errorf("HasWildcard(%q) = %v, want %v", in, got, want)
 		}
-	}
-}
-
-// IAM User Guide, "IAM JSON policy elements: Action": action names and the
-// service prefix are case-insensitive, and may contain * and ?.
-func TestMatchFold(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"ECR:batchgetimage", "ecr:BatchGetImage", true},
-		{"ecr:Batch*", "ECR:BATCHDELETEIMAGE", true},
-		{"ecr:get?uthorizationtoken", "ecr:GetAuthorizationToken", true},
-		{"ecr:Put*", "ecr:GetImage", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pattern+" "+tt.s, func(t *testing.T) {
-			if got := policy.MatchFold(tt.pattern, tt.s); got != tt.want {
-				t.Errorf("MatchFold(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
-			}
-		})
 	}
 }
 
