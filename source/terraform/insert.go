@@ -41,22 +41,35 @@ const (
 	styleQuoted                     // JSON in a quoted string: one line, escaped
 )
 
+// unwrapInsert strips the parentheses, template wraps and decidable
+// conditionals around expr, as the reader does, each a hop; nil when the
+// hops run out or a conditional cannot be decided.
+func (s *scope) unwrapInsert(expr hcl.Expression, hops int) (hcl.Expression, int) {
+	for ; hops <= maxInsertHops; hops++ {
+		switch e := expr.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			expr = e.Expression
+		case *hclsyntax.TemplateWrapExpr:
+			expr = e.Wrapped
+		case *hclsyntax.ConditionalExpr:
+			x, ok := s.branch(e)
+			if !ok {
+				return nil, hops
+			}
+			expr = x
+		default:
+			return expr, hops
+		}
+	}
+	return nil, hops
+}
+
 // statementInsert returns where statements can be added to the policy that
 // expr, a resource policy argument, gives; nil when it cannot say exactly.
 // It follows the reader's own path (policyValue).
 func (s *scope) statementInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
-	if hops > maxInsertHops {
-		return nil
-	}
+	expr, hops = s.unwrapInsert(expr, hops)
 	switch e := expr.(type) {
-	case *hclsyntax.ParenthesesExpr:
-		return s.statementInsert(e.Expression, hops+1)
-	case *hclsyntax.TemplateWrapExpr:
-		return s.statementInsert(e.Wrapped, hops+1)
-	case *hclsyntax.ConditionalExpr:
-		if x, ok := s.branch(e); ok {
-			return s.statementInsert(x, hops+1)
-		}
 	case *hclsyntax.FunctionCallExpr:
 		switch {
 		case e.ExpandFinal || len(e.Args) != 1:
@@ -91,18 +104,8 @@ func (l *loader) editable(file string) ([]byte, bool) {
 // objectInsert places statements in the Statement list of the object that
 // jsonencode encodes (as structure reads it).
 func (s *scope) objectInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
-	if hops > maxInsertHops {
-		return nil
-	}
+	expr, hops = s.unwrapInsert(expr, hops)
 	switch e := expr.(type) {
-	case *hclsyntax.ParenthesesExpr:
-		return s.objectInsert(e.Expression, hops+1)
-	case *hclsyntax.TemplateWrapExpr:
-		return s.objectInsert(e.Wrapped, hops+1)
-	case *hclsyntax.ConditionalExpr:
-		if x, ok := s.branch(e); ok {
-			return s.objectInsert(x, hops+1)
-		}
 	case *hclsyntax.ScopeTraversalExpr:
 		if x, sc, _, ok := s.follow(e.Traversal); ok && x != nil {
 			return sc.objectInsert(x, hops+1)
