@@ -131,35 +131,43 @@ func (b *builder) generic(v *Value) *jsonpos.Node {
 	return n
 }
 
-func (b *builder) document(v *Value) (*jsonpos.Node, error) {
+// object builds an object of the policy language, what (the policy
+// document, a statement), whose element names must be known; member builds
+// each member's value. Another kind of value is left to the decoder, which
+// says what was expected.
+func (b *builder) object(v *Value, what string, member func(Member) (*jsonpos.Node, error)) (*jsonpos.Node, error) {
 	switch v.Kind {
 	case Unknown:
-		return nil, &UnknownError{Pos: v.Pos, What: "the policy document (" + v.Text + ")"}
+		return nil, &UnknownError{Pos: v.Pos, What: what + " (" + v.Text + ")"}
 	case Object:
 	default:
-		return b.generic(v), nil // the decoder says what was expected
+		return b.generic(v), nil
 	}
 	n := &jsonpos.Node{Kind: jsonpos.Object, Off: b.at(v.Pos)}
 	for _, m := range v.Members {
 		if desc, ok := keyDesc(m.Key); ok {
-			return nil, &UnknownError{Pos: m.KeyPos, What: "an element name of the policy document (" + desc + ")"}
+			return nil, &UnknownError{Pos: m.KeyPos, What: "an element name of " + what + " (" + desc + ")"}
 		}
-		var val *jsonpos.Node
-		switch {
-		case m.Key == "Statement":
-			var err error
-			if val, err = b.statements(m.Value); err != nil {
-				return nil, err
-			}
-		case m.Key == "Version" && m.Value.Kind == Unknown:
-			b.issues = append(b.issues, Issue{Pos: m.Value.Pos, Message: fmt.Sprintf("Version (%s) is not known until deployment; read as %s", m.Value.Text, policy.Version2012)})
-			val = &jsonpos.Node{Kind: jsonpos.String, Off: b.at(m.Value.Pos), Text: policy.Version2012}
-		default:
-			val = b.generic(m.Value)
+		val, err := member(m)
+		if err != nil {
+			return nil, err
 		}
 		n.Members = append(n.Members, jsonpos.Member{Key: m.Key, KeyOff: b.at(m.KeyPos), Value: val})
 	}
 	return n, nil
+}
+
+func (b *builder) document(v *Value) (*jsonpos.Node, error) {
+	return b.object(v, "the policy document", func(m Member) (*jsonpos.Node, error) {
+		switch {
+		case m.Key == "Statement":
+			return b.statements(m.Value)
+		case m.Key == "Version" && m.Value.Kind == Unknown:
+			b.issues = append(b.issues, Issue{Pos: m.Value.Pos, Message: fmt.Sprintf("Version (%s) is not known until deployment; read as %s", m.Value.Text, policy.Version2012)})
+			return &jsonpos.Node{Kind: jsonpos.String, Off: b.at(m.Value.Pos), Text: policy.Version2012}, nil
+		}
+		return b.generic(m.Value), nil
+	})
 }
 
 func (b *builder) statements(v *Value) (*jsonpos.Node, error) {
@@ -183,37 +191,18 @@ func (b *builder) statements(v *Value) (*jsonpos.Node, error) {
 }
 
 func (b *builder) statement(v *Value) (*jsonpos.Node, error) {
-	switch v.Kind {
-	case Unknown:
-		return nil, &UnknownError{Pos: v.Pos, What: "a statement (" + v.Text + ")"}
-	case Object:
-	default:
-		return b.generic(v), nil
-	}
-	n := &jsonpos.Node{Kind: jsonpos.Object, Off: b.at(v.Pos)}
-	for _, m := range v.Members {
-		if desc, ok := keyDesc(m.Key); ok {
-			return nil, &UnknownError{Pos: m.KeyPos, What: "an element name of a statement (" + desc + ")"}
+	return b.object(v, "a statement", func(m Member) (*jsonpos.Node, error) {
+		switch {
+		case m.Key == "Effect" && m.Value.Kind == Unknown:
+			b.issues = append(b.issues, Issue{Pos: m.Value.Pos, Message: fmt.Sprintf("Effect (%s) is not known until deployment; read as Allow, the worst case", m.Value.Text)})
+			return &jsonpos.Node{Kind: jsonpos.String, Off: b.at(m.Value.Pos), Text: "Allow"}, nil
+		case m.Key == "Principal" || m.Key == "NotPrincipal":
+			return b.principal(m.Value), nil
+		case m.Key == "Condition":
+			return b.condition(m.Value), nil
 		}
-		var val *jsonpos.Node
-		switch m.Key {
-		case "Effect":
-			if m.Value.Kind == Unknown {
-				b.issues = append(b.issues, Issue{Pos: m.Value.Pos, Message: fmt.Sprintf("Effect (%s) is not known until deployment; read as Allow, the worst case", m.Value.Text)})
-				val = &jsonpos.Node{Kind: jsonpos.String, Off: b.at(m.Value.Pos), Text: "Allow"}
-			} else {
-				val = b.generic(m.Value)
-			}
-		case "Principal", "NotPrincipal":
-			val = b.principal(m.Value)
-		case "Condition":
-			val = b.condition(m.Value)
-		default:
-			val = b.generic(m.Value)
-		}
-		n.Members = append(n.Members, jsonpos.Member{Key: m.Key, KeyOff: b.at(m.KeyPos), Value: val})
-	}
-	return n, nil
+		return b.generic(m.Value), nil
+	})
 }
 
 // principal keeps an unknown principal (or principal kind) as an unknown AWS

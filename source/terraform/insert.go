@@ -41,38 +41,61 @@ const (
 	styleQuoted                     // JSON in a quoted string: one line, escaped
 )
 
+// resolveInsert finds the expression the reader reads for expr, and the
+// scope to read it in: it strips parentheses and template wraps, takes the
+// branch of a decidable conditional and follows references (local, var,
+// resource attribute, module output), each a hop. It returns nil when the
+// hops run out, a conditional cannot be decided or a reference has no
+// expression (a -var value); a reference it cannot follow (data.X) is
+// returned as written.
+func (s *scope) resolveInsert(expr hcl.Expression, hops int) (hcl.Expression, *scope, int) {
+	for ; hops <= maxInsertHops; hops++ {
+		switch e := expr.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			expr = e.Expression
+		case *hclsyntax.TemplateWrapExpr:
+			expr = e.Wrapped
+		case *hclsyntax.ConditionalExpr:
+			x, ok := s.branch(e)
+			if !ok {
+				return nil, s, hops
+			}
+			expr = x
+		case *hclsyntax.ScopeTraversalExpr:
+			x, sc, _, ok := s.follow(e.Traversal)
+			if !ok {
+				return expr, s, hops
+			}
+			if x == nil {
+				return nil, s, hops
+			}
+			expr, s = x, sc
+		default:
+			return expr, s, hops
+		}
+	}
+	return nil, s, hops
+}
+
 // statementInsert returns where statements can be added to the policy that
 // expr, a resource policy argument, gives; nil when it cannot say exactly.
 // It follows the reader's own path (policyValue).
 func (s *scope) statementInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
-	if hops > maxInsertHops {
-		return nil
-	}
+	expr, sc, hops := s.resolveInsert(expr, hops)
 	switch e := expr.(type) {
-	case *hclsyntax.ParenthesesExpr:
-		return s.statementInsert(e.Expression, hops+1)
-	case *hclsyntax.TemplateWrapExpr:
-		return s.statementInsert(e.Wrapped, hops+1)
-	case *hclsyntax.ConditionalExpr:
-		if x, ok := s.branch(e); ok {
-			return s.statementInsert(x, hops+1)
-		}
 	case *hclsyntax.FunctionCallExpr:
 		switch {
 		case e.ExpandFinal || len(e.Args) != 1:
 		case e.Name == "jsonencode":
-			return s.objectInsert(e.Args[0], hops+1)
+			return sc.objectInsert(e.Args[0], hops+1)
 		case e.Name == "file":
-			return s.fileInsert(e.Args[0])
+			return sc.fileInsert(e.Args[0])
 		}
 	case *hclsyntax.TemplateExpr:
-		return s.templateInsert(e)
+		return sc.templateInsert(e)
 	case *hclsyntax.ScopeTraversalExpr:
-		if in := s.policyDocRef(e.Traversal); in != nil {
+		if in := sc.policyDocRef(e.Traversal); in != nil {
 			return in.blockInsert()
-		}
-		if x, sc, _, ok := s.follow(e.Traversal); ok && x != nil {
-			return sc.statementInsert(x, hops+1)
 		}
 	}
 	return nil
@@ -91,24 +114,9 @@ func (l *loader) editable(file string) ([]byte, bool) {
 // objectInsert places statements in the Statement list of the object that
 // jsonencode encodes (as structure reads it).
 func (s *scope) objectInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
-	if hops > maxInsertHops {
-		return nil
-	}
-	switch e := expr.(type) {
-	case *hclsyntax.ParenthesesExpr:
-		return s.objectInsert(e.Expression, hops+1)
-	case *hclsyntax.TemplateWrapExpr:
-		return s.objectInsert(e.Wrapped, hops+1)
-	case *hclsyntax.ConditionalExpr:
-		if x, ok := s.branch(e); ok {
-			return s.objectInsert(x, hops+1)
-		}
-	case *hclsyntax.ScopeTraversalExpr:
-		if x, sc, _, ok := s.follow(e.Traversal); ok && x != nil {
-			return sc.objectInsert(x, hops+1)
-		}
-	case *hclsyntax.ObjectConsExpr:
-		return s.tupleInsert(e)
+	expr, sc, _ := s.resolveInsert(expr, hops)
+	if obj, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
+		return sc.tupleInsert(obj)
 	}
 	return nil
 }
