@@ -22,7 +22,7 @@ func TestScanSnapshotsPerAccount(t *testing.T) {
 	us := home.Regions["us-east-1"]
 	us.Repos = slices.DeleteFunc(us.Repos, func(r livetest.Repo) bool { return r.Name == "broken" })
 	srv := livetest.NewServer(t, home, livetest.SampleMemberAccount())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	dir := inTempDir(t)
 
 	var snaps []string

@@ -14,31 +14,6 @@ import (
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
 
-// awsEnv points the SDK's default chain at the fake server only: static
-// credentials in the environment, no profile files, no instance metadata,
-// and every service's endpoint on the loopback interface.
-func awsEnv(t *testing.T, srv *livetest.Server) {
-	t.Helper()
-	livetest.GuardEndpoint(t, srv.URL)
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            srv.URL,
-		"AWS_ACCESS_KEY_ID":           livetest.HomeAccessKey,
-		"AWS_SECRET_ACCESS_KEY":       livetest.HomeSecretKey,
-		"AWS_SESSION_TOKEN":           livetest.HomeSessionToken,
-		"AWS_REGION":                  "",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_RETRY_MODE":              "",
-		"AWS_MAX_ATTEMPTS":            "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 // runCLI runs the command line as run does, except that AWS calls retry
 // without waiting (livetest.Retryer), and returns the exit code and
 // output.
@@ -51,7 +26,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func TestCollectWritesSnapshot(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	file := filepath.Join(t.TempDir(), "snap.json")
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1", "--region", "eu-west-1", "--output", file)
 	if code != rules.ExitIncomplete {
@@ -99,7 +74,7 @@ func TestCollectWritesSnapshot(t *testing.T) {
 // collection with gaps (the sample's malformed policy), and 0 lets it pass.
 func TestCollectGapsExitCode(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	for _, tt := range []struct {
 		code string
 		want int
@@ -120,7 +95,7 @@ func TestCollectToStdoutComplete(t *testing.T) {
 	us := acct.Regions["us-east-1"]
 	us.Repos = append(us.Repos[:1], us.Repos[2:]...) // without the malformed policy
 	srv := livetest.NewServer(t, acct)
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	t.Setenv("AWS_REGION", "us-east-1")
 	code, stdout, stderr := runCLI(t, "collect")
 	if code != rules.ExitOK {
@@ -145,7 +120,7 @@ func TestCollectToStdoutComplete(t *testing.T) {
 
 func TestCollectVerboseLogsCalls(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	code, _, stderr := runCLI(t, "collect", "--region", "us-east-1", "--verbose", "-o", filepath.Join(t.TempDir(), "s.json"))
 	if code != rules.ExitIncomplete {
 		t.Fatalf("exit %d", code)
@@ -162,7 +137,7 @@ func TestCollectVerboseLogsCalls(t *testing.T) {
 
 func TestCollectRoleAndAccounts(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1", "--accounts", "all", "--role-name", "ecrguard-reader",
 		"--role-arn", "arn:aws:iam::111122223333:role/auditor", "--external-id", "xyz")
 	if code != rules.ExitIncomplete {
@@ -179,7 +154,7 @@ func TestCollectRoleAndAccounts(t *testing.T) {
 
 func TestCollectUsageErrors(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -206,7 +181,7 @@ func TestCollectUsageErrors(t *testing.T) {
 
 func TestCollectCredentialsRefused(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	srv.AddFault(livetest.Fault{API: "sts:GetCallerIdentity", Code: "ExpiredToken", Status: 403, Message: "token " + livetest.HomeSessionToken + " expired"})
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1")
 	if code != rules.ExitIncomplete || stdout != "" || !strings.Contains(stderr, "sts:GetCallerIdentity: ExpiredToken") {
