@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
@@ -36,10 +35,7 @@ func TestScanSnapshotsPerAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, _, err := estate.ReadSnapshot(data, snap)
-		if err != nil {
-			t.Fatal(err)
-		}
+		e, _ := readSnapshot(t, data, snap)
 		if ids := e.Accounts(); len(ids) != 1 || ids[0].ID != id || !ids[0].RCPsKnown || len(ids[0].RCPs) != 3 {
 			t.Fatalf("%s holds %d accounts; RCPs of the first known %v", snap, len(ids), len(ids) > 0 && ids[0].RCPsKnown)
 		}

@@ -24,6 +24,16 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// readSnapshot reads the snapshot data, read from name, or fails the test.
+func readSnapshot(t *testing.T, data []byte, name string) (*estate.Estate, estate.SnapshotMeta) {
+	t.Helper()
+	e, meta, err := estate.ReadSnapshot(data, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, meta
+}
+
 func TestCollectWritesSnapshot(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
 	livetest.SetEnv(t, srv.URL)
@@ -50,10 +60,7 @@ func TestCollectWritesSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, meta, err := estate.ReadSnapshot(data, file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, meta := readSnapshot(t, data, file)
 	if meta.Version != version || meta.Caller.Account != livetest.SampleAccount {
 		t.Errorf("meta = %+v", meta)
 	}
@@ -101,10 +108,7 @@ func TestCollectToStdoutComplete(t *testing.T) {
 	if code != rules.ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	e, _, err := estate.ReadSnapshot([]byte(stdout), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _ := readSnapshot(t, []byte(stdout), "stdout")
 	if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()); n != 3 || len(e.Gaps) != 0 {
 		t.Errorf("%d repositories, gaps %v", n, e.Gaps)
 	}
@@ -143,10 +147,7 @@ func TestCollectRoleAndAccounts(t *testing.T) {
 	if code != rules.ExitIncomplete {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	e, _, err := estate.ReadSnapshot([]byte(stdout), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _ := readSnapshot(t, []byte(stdout), "stdout")
 	if len(e.Accounts()) != 2 || srv.Calls()["sts:AssumeRole"] != 2 { // --role-arn, then the member's role
 		t.Errorf("%d accounts, %d AssumeRole calls", len(e.Accounts()), srv.Calls()["sts:AssumeRole"])
 	}
