@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -330,10 +329,7 @@ func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
 	for _, n := range v.notes {
 		rep.Notes = append(rep.Notes, jsonNote(n))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	return encodeJSON(w, rep)
 }
 
 // maxCommentRows is how many new accesses (grant groups) the pull-request

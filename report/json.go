@@ -188,11 +188,17 @@ func writeJSON(w io.Writer, v *view, o Options) error {
 	for _, n := range v.notes {
 		rep.Notes = append(rep.Notes, jsonNote(n))
 	}
+	return encodeJSON(w, rep)
+}
+
+// encodeJSON writes v as JSON indented by two spaces, as the JSON outputs
+// are written. Messages quote policies ("<", "&" in conditions): they are
+// not HTML-escaped, to stay readable.
+func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	// Messages quote policies ("<", "&" in conditions): keep them readable.
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }
 
 // groupIDs maps every finding of the entries (by findingKey) to its

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -52,8 +51,5 @@ func WriteRulesJSON(w io.Writer, rs []rules.Rule) error {
 			Remediation: r.Remediation, Help: r.HelpURI(),
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return encodeJSON(w, out)
 }

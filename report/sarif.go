@@ -82,10 +82,7 @@ func cleanSARIF(raw []byte) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(pruneSARIF(doc)); err != nil {
+	if err := encodeJSON(&b, pruneSARIF(doc)); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -38,10 +37,7 @@ func WriteWhoCanJSON(w io.Writer, action, resource string, entries []analysis.Wh
 		}
 		out.Principals = append(out.Principals, p)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return encodeJSON(w, out)
 }
 
 // WriteWhoCanTable writes the answer of `ecrguard who-can` as a table that

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
@@ -22,7 +21,7 @@ func TestScanSnapshotsPerAccount(t *testing.T) {
 	us := home.Regions["us-east-1"]
 	us.Repos = slices.DeleteFunc(us.Repos, func(r livetest.Repo) bool { return r.Name == "broken" })
 	srv := livetest.NewServer(t, home, livetest.SampleMemberAccount())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	dir := inTempDir(t)
 
 	var snaps []string
@@ -36,10 +35,7 @@ func TestScanSnapshotsPerAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, _, err := estate.ReadSnapshot(data, snap)
-		if err != nil {
-			t.Fatal(err)
-		}
+		e, _ := readSnapshot(t, data, snap)
 		if ids := e.Accounts(); len(ids) != 1 || ids[0].ID != id || !ids[0].RCPsKnown || len(ids[0].RCPs) != 3 {
 			t.Fatalf("%s holds %d accounts; RCPs of the first known %v", snap, len(ids), len(ids) > 0 && ids[0].RCPsKnown)
 		}

@@ -14,31 +14,6 @@ import (
 	"github.com/ecrguard/ecrguard/source/live/livetest"
 )
 
-// awsEnv points the SDK's default chain at the fake server only: static
-// credentials in the environment, no profile files, no instance metadata,
-// and every service's endpoint on the loopback interface.
-func awsEnv(t *testing.T, srv *livetest.Server) {
-	t.Helper()
-	livetest.GuardEndpoint(t, srv.URL)
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            srv.URL,
-		"AWS_ACCESS_KEY_ID":           livetest.HomeAccessKey,
-		"AWS_SECRET_ACCESS_KEY":       livetest.HomeSecretKey,
-		"AWS_SESSION_TOKEN":           livetest.HomeSessionToken,
-		"AWS_REGION":                  "",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_PROFILE":                 "",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_RETRY_MODE":              "",
-		"AWS_MAX_ATTEMPTS":            "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 // runCLI runs the command line as run does, except that AWS calls retry
 // without waiting (livetest.Retryer), and returns the exit code and
 // output.
@@ -49,9 +24,19 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// readSnapshot reads the snapshot data, read from name, or fails the test.
+func readSnapshot(t *testing.T, data []byte, name string) (*estate.Estate, estate.SnapshotMeta) {
+	t.Helper()
+	e, meta, err := estate.ReadSnapshot(data, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, meta
+}
+
 func TestCollectWritesSnapshot(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	file := filepath.Join(t.TempDir(), "snap.json")
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1", "--region", "eu-west-1", "--output", file)
 	if code != rules.ExitIncomplete {
@@ -75,10 +60,7 @@ func TestCollectWritesSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, meta, err := estate.ReadSnapshot(data, file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, meta := readSnapshot(t, data, file)
 	if meta.Version != version || meta.Caller.Account != livetest.SampleAccount {
 		t.Errorf("meta = %+v", meta)
 	}
@@ -99,7 +81,7 @@ func TestCollectWritesSnapshot(t *testing.T) {
 // collection with gaps (the sample's malformed policy), and 0 lets it pass.
 func TestCollectGapsExitCode(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	for _, tt := range []struct {
 		code string
 		want int
@@ -120,16 +102,13 @@ func TestCollectToStdoutComplete(t *testing.T) {
 	us := acct.Regions["us-east-1"]
 	us.Repos = append(us.Repos[:1], us.Repos[2:]...) // without the malformed policy
 	srv := livetest.NewServer(t, acct)
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	t.Setenv("AWS_REGION", "us-east-1")
 	code, stdout, stderr := runCLI(t, "collect")
 	if code != rules.ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	e, _, err := estate.ReadSnapshot([]byte(stdout), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _ := readSnapshot(t, []byte(stdout), "stdout")
 	if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()); n != 3 || len(e.Gaps) != 0 {
 		t.Errorf("%d repositories, gaps %v", n, e.Gaps)
 	}
@@ -145,7 +124,7 @@ func TestCollectToStdoutComplete(t *testing.T) {
 
 func TestCollectVerboseLogsCalls(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	code, _, stderr := runCLI(t, "collect", "--region", "us-east-1", "--verbose", "-o", filepath.Join(t.TempDir(), "s.json"))
 	if code != rules.ExitIncomplete {
 		t.Fatalf("exit %d", code)
@@ -162,16 +141,13 @@ func TestCollectVerboseLogsCalls(t *testing.T) {
 
 func TestCollectRoleAndAccounts(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample(), livetest.SampleMemberAccount())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1", "--accounts", "all", "--role-name", "ecrguard-reader",
 		"--role-arn", "arn:aws:iam::111122223333:role/auditor", "--external-id", "xyz")
 	if code != rules.ExitIncomplete {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	e, _, err := estate.ReadSnapshot([]byte(stdout), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _ := readSnapshot(t, []byte(stdout), "stdout")
 	if len(e.Accounts()) != 2 || srv.Calls()["sts:AssumeRole"] != 2 { // --role-arn, then the member's role
 		t.Errorf("%d accounts, %d AssumeRole calls", len(e.Accounts()), srv.Calls()["sts:AssumeRole"])
 	}
@@ -179,7 +155,7 @@ func TestCollectRoleAndAccounts(t *testing.T) {
 
 func TestCollectUsageErrors(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -206,7 +182,7 @@ func TestCollectUsageErrors(t *testing.T) {
 
 func TestCollectCredentialsRefused(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	srv.AddFault(livetest.Fault{API: "sts:GetCallerIdentity", Code: "ExpiredToken", Status: 403, Message: "token " + livetest.HomeSessionToken + " expired"})
 	code, stdout, stderr := runCLI(t, "collect", "--region", "us-east-1")
 	if code != rules.ExitIncomplete || stdout != "" || !strings.Contains(stderr, "sts:GetCallerIdentity: ExpiredToken") {

@@ -33,16 +33,22 @@ func TestDemoGolden(t *testing.T) {
 			if _, again, _ := runCLI(t, args...); again != out {
 				t.Fatal("two runs over the same input differ")
 			}
-			path := filepath.Join("testdata", "golden", "demo."+tc.ext)
-			if *update {
-				golden.Write(t, path, []byte(out))
-				return
-			}
-			if want := golden.Read(t, path); out != want {
-				t.Errorf("demo --format %s differs from %s; first difference at line %d (run with -update after an intended change)",
-					tc.format, path, firstDiffLine(out, want))
-			}
+			checkDemoGolden(t, filepath.Join("testdata", "golden", "demo."+tc.ext), tc.format, out)
 		})
+	}
+}
+
+// checkDemoGolden compares out, the demo in format, with the golden file
+// path, or rewrites the file with -update.
+func checkDemoGolden(t *testing.T, path, format, out string) {
+	t.Helper()
+	if *update {
+		golden.Write(t, path, []byte(out))
+		return
+	}
+	if want := golden.Read(t, path); out != want {
+		t.Errorf("demo --format %s differs from %s; first difference at line %d (run with -update after an intended change)",
+			format, path, firstDiffLine(out, want))
 	}
 }
 

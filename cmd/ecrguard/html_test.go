@@ -14,8 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 // The HTML report is checked in a real browser: headless Chromium loads the
@@ -39,16 +37,7 @@ func demoHTML(t *testing.T) string {
 // TestExampleReport -update' rewrites it (and TestHTMLReportInBrowser's
 // -update rewrites its screenshot).
 func TestExampleReport(t *testing.T) {
-	out := demoHTML(t)
-	path := filepath.Join("..", "..", "docs", "example-report.html")
-	if *update {
-		golden.Write(t, path, []byte(out))
-		return
-	}
-	if want := golden.Read(t, path); out != want {
-		t.Errorf("demo --format html differs from %s; first difference at line %d (run with -update after an intended change)",
-			path, firstDiffLine(out, want))
-	}
+	checkDemoGolden(t, filepath.Join("..", "..", "docs", "example-report.html"), "html", demoHTML(t))
 }
 
 // findChromium returns the path of headless Chromium, or "".

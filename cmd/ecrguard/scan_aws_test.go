@@ -50,7 +50,7 @@ func exampleServer(t *testing.T) *livetest.Server {
 	srv := livetest.NewServer(t, fakeAccount())
 	srv.AddFault(livetest.Fault{API: "ecr:DescribeRepositories", Region: "eu-west-1", Code: "AccessDeniedException",
 		Message: "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: ecr:DescribeRepositories"})
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	return srv
 }
 
@@ -308,7 +308,7 @@ func TestScanAWSFaults(t *testing.T) {
 			for _, f := range tt.faults {
 				srv.AddFault(f)
 			}
-			awsEnv(t, srv)
+			livetest.SetEnv(t, srv.URL)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -343,7 +343,7 @@ func TestScanAWSFaults(t *testing.T) {
 // without --aws --region is one region.
 func TestScanAWSUsage(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	dir := inTempDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "web.json"), []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -385,7 +385,7 @@ func TestScanAWSUsage(t *testing.T) {
 func TestScanAWSInterrupted(t *testing.T) {
 	srv := livetest.NewServer(t, fakeAccount())
 	srv.AddFault(livetest.Fault{API: "ecr:GetRepositoryPolicy", Resource: "partner", Delay: 10 * time.Second})
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	inTempDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()

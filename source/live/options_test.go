@@ -98,27 +98,12 @@ func TestConsole(t *testing.T) {
 	}
 }
 
-// awsEnv points the SDK's configuration at srv, with credentials and
-// files of its own: no region, no profile.
-func awsEnv(t *testing.T, srv *livetest.Server) {
-	livetest.GuardEndpoint(t, srv.URL)
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": livetest.HomeAccessKey, "AWS_SECRET_ACCESS_KEY": livetest.HomeSecretKey,
-		"AWS_SESSION_TOKEN": livetest.HomeSessionToken, "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_RETRY_MODE": "", "AWS_MAX_ATTEMPTS": "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 // TestRunProfile: the configuration is loaded as the AWS CLI loads it, in
 // the first region asked for, and AWS_MAX_ATTEMPTS bounds the attempts
 // when the options leave them to it.
 func TestRunProfile(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.Sample())
-	awsEnv(t, srv)
+	livetest.SetEnv(t, srv.URL)
 	opts := live.Options{Retryer: livetest.Retryer}
 	if _, err := live.RunProfile(context.Background(), "", opts); err == nil || !strings.Contains(err.Error(), "no region") {
 		t.Errorf("no region anywhere: %v", err)

@@ -46,6 +46,19 @@ func gapsOf(e *estate.Estate, api string) []estate.Gap {
 	return out
 }
 
+// oneGap fails the test unless the call api left exactly one gap, with
+// the Region, Resource and Code of want where want sets them and a message
+// that holds want.Message; it returns the gap.
+func oneGap(t *testing.T, e *estate.Estate, api string, want estate.Gap) estate.Gap {
+	t.Helper()
+	g := gapsOf(e, api)
+	if len(g) != 1 || want.Region != "" && g[0].Region != want.Region || want.Resource != "" && g[0].Resource != want.Resource ||
+		want.Code != "" && g[0].Code != want.Code || !strings.Contains(g[0].Message, want.Message) {
+		t.Fatalf("gaps = %v", g)
+	}
+	return g[0]
+}
+
 func repo(t *testing.T, e *estate.Estate, region, name string) *estate.Repository {
 	t.Helper()
 	for _, r := range e.Lookup(livetest.SampleAccount).Region(region).Repositories() {
@@ -247,10 +260,7 @@ func TestFaults(t *testing.T) {
 			name:   "AccessDenied in one region only",
 			faults: []livetest.Fault{{API: "ecr:DescribeRepositories", Region: "eu-west-1", Code: "AccessDeniedException", Message: "User is not authorized to perform: ecr:DescribeRepositories"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:DescribeRepositories")
-				if len(g) != 1 || g[0].Region != "eu-west-1" || g[0].Code != "AccessDeniedException" || g[0].Resource != "arn:aws:ecr:eu-west-1:111122223333:registry" {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr:DescribeRepositories", estate.Gap{Region: "eu-west-1", Code: "AccessDeniedException", Resource: "arn:aws:ecr:eu-west-1:111122223333:registry"})
 				if n := len(e.Lookup(livetest.SampleAccount).Region("eu-west-1").Repositories()); n != 0 {
 					t.Errorf("eu-west-1 has %d repositories", n)
 				}
@@ -377,10 +387,7 @@ func TestFaults(t *testing.T) {
 			name:   "GetAccountSetting answers 500",
 			faults: []livetest.Fault{{API: "ecr:GetAccountSetting", Region: "us-east-1", Code: "InternalFailure", Status: 500}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:GetAccountSetting")
-				if len(g) != 1 || g[0].Code != "InternalFailure" || !strings.Contains(g[0].Message, "judged under both V1 and V2") {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr:GetAccountSetting", estate.Gap{Code: "InternalFailure", Message: "judged under both V1 and V2"})
 				if s := e.Lookup(livetest.SampleAccount).Region("us-east-1").Registry.Scope; s != "" {
 					t.Errorf("scope = %q, want unknown", s)
 				}
@@ -390,10 +397,7 @@ func TestFaults(t *testing.T) {
 			name:   "repository listing fails on the second page",
 			faults: []livetest.Fault{{API: "ecr:DescribeRepositories", Region: "us-east-1", Page: 2, Code: "AccessDeniedException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:DescribeRepositories")
-				if len(g) != 1 || !strings.Contains(g[0].Message, "only in part (2 read") {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr:DescribeRepositories", estate.Gap{Message: "only in part (2 read"})
 				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Repositories()); n != 2 {
 					t.Errorf("%d repositories kept, want the 2 of the first page", n)
 				}
@@ -406,10 +410,7 @@ func TestFaults(t *testing.T) {
 			name:   "IAM fails on the second page",
 			faults: []livetest.Fault{{API: "iam:GetAccountAuthorizationDetails", Page: 2, Code: "Throttling"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "iam:GetAccountAuthorizationDetails")
-				if len(g) != 1 || g[0].Code != "Throttling" || !strings.Contains(g[0].Message, "only in part") {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "iam:GetAccountAuthorizationDetails", estate.Gap{Code: "Throttling", Message: "only in part"})
 				if iam := e.Lookup(livetest.SampleAccount).IAM; iam == nil || len(iam.Users) != 2 {
 					t.Errorf("first page lost: %+v", iam)
 				}
@@ -419,10 +420,7 @@ func TestFaults(t *testing.T) {
 			name:   "IAM refused",
 			faults: []livetest.Fault{{API: "iam:GetAccountAuthorizationDetails", Code: "AccessDenied"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "iam:GetAccountAuthorizationDetails")
-				if len(g) != 1 || g[0].Code != "AccessDenied" || g[0].Resource != "arn:aws:iam::111122223333:root" {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "iam:GetAccountAuthorizationDetails", estate.Gap{Code: "AccessDenied", Resource: "arn:aws:iam::111122223333:root"})
 				if e.Lookup(livetest.SampleAccount).IAM != nil {
 					t.Error("IAM must stay unread")
 				}
@@ -433,11 +431,8 @@ func TestFaults(t *testing.T) {
 			faults: []livetest.Fault{{API: "iam:GetPolicy", Resource: "arn:aws:iam::111122223333:policy/hidden", Code: "AccessDenied"},
 				{API: "iam:GetPolicy", Resource: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser", Code: "AccessDenied"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "iam:GetPolicy")
 				// hidden is nowhere else: a gap. PowerUser is in the catalog: a note.
-				if len(g) != 1 || g[0].Resource != "arn:aws:iam::111122223333:policy/hidden" || g[0].Code != "AccessDenied" {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "iam:GetPolicy", estate.Gap{Resource: "arn:aws:iam::111122223333:policy/hidden", Code: "AccessDenied"})
 			},
 		},
 		{
@@ -491,11 +486,8 @@ func TestFaults(t *testing.T) {
 			name:   "creation templates refused in one region",
 			faults: []livetest.Fault{{API: "ecr:DescribeRepositoryCreationTemplates", Region: "us-east-1", Code: "AccessDeniedException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:DescribeRepositoryCreationTemplates")
-				if len(g) != 1 || g[0].Region != "us-east-1" || g[0].Resource != "arn:aws:ecr:us-east-1:111122223333:registry" ||
-					!strings.Contains(g[0].Message, "repository creation templates not read") {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr:DescribeRepositoryCreationTemplates", estate.Gap{Region: "us-east-1", Resource: "arn:aws:ecr:us-east-1:111122223333:registry",
+					Message: "repository creation templates not read"})
 				if n := len(e.Lookup(livetest.SampleAccount).Region("us-east-1").Templates()); n != 0 {
 					t.Errorf("%d templates", n)
 				}
@@ -505,10 +497,7 @@ func TestFaults(t *testing.T) {
 			name:   "creation templates: the second page refused",
 			faults: []livetest.Fault{{API: "ecr:DescribeRepositoryCreationTemplates", Page: 2, Code: "ThrottlingException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:DescribeRepositoryCreationTemplates")
-				if len(g) != 1 || g[0].Code != "ThrottlingException" || !strings.Contains(g[0].Message, "read only in part (1 read before the error)") {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr:DescribeRepositoryCreationTemplates", estate.Gap{Code: "ThrottlingException", Message: "read only in part (1 read before the error)"})
 				if ts := e.Lookup(livetest.SampleAccount).Region("us-east-1").Templates(); len(ts) != 1 || ts[0].Prefix != "ROOT" {
 					t.Errorf("templates = %+v", ts)
 				}
@@ -530,10 +519,7 @@ func TestFaults(t *testing.T) {
 			name:   "ECR Public refused",
 			faults: []livetest.Fault{{API: "ecr-public:GetRepositoryPolicy", Resource: "pub-tools", Code: "AccessDeniedException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr-public:GetRepositoryPolicy")
-				if len(g) != 1 || g[0].Resource != "arn:aws:ecr-public::111122223333:repository/pub-tools" || g[0].Region != "us-east-1" {
-					t.Fatalf("gaps = %v", g)
-				}
+				oneGap(t, e, "ecr-public:GetRepositoryPolicy", estate.Gap{Resource: "arn:aws:ecr-public::111122223333:repository/pub-tools", Region: "us-east-1"})
 				for _, p := range e.Lookup(livetest.SampleAccount).Public {
 					if p.Name == "pub-tools" && p.PolicyState != estate.Unread {
 						t.Errorf("pub-tools policy state = %v, want unread", p.PolicyState)
@@ -547,17 +533,14 @@ func TestFaults(t *testing.T) {
 				Message: "denied: key " + livetest.HomeAccessKey + " secret " + livetest.HomeSecretKey + " token " + livetest.HomeSessionToken +
 					" Signature=0123abcd X-Amz-Security-Token=abc ASIAZZZZZZZZZZZZZZZZ"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {
-				g := gapsOf(e, "ecr:GetRegistryPolicy")
-				if len(g) != 1 {
-					t.Fatalf("gaps = %v", g)
-				}
+				g := oneGap(t, e, "ecr:GetRegistryPolicy", estate.Gap{})
 				for _, secret := range []string{livetest.HomeAccessKey, livetest.HomeSecretKey, livetest.HomeSessionToken, "0123abcd", "=abc", "ZZZZZZZZ"} {
-					if strings.Contains(g[0].Message, secret) {
-						t.Errorf("gap message echoes %q: %s", secret, g[0].Message)
+					if strings.Contains(g.Message, secret) {
+						t.Errorf("gap message echoes %q: %s", secret, g.Message)
 					}
 				}
-				if !strings.Contains(g[0].Message, "[REDACTED]") {
-					t.Errorf("message = %s", g[0].Message)
+				if !strings.Contains(g.Message, "[REDACTED]") {
+					t.Errorf("message = %s", g.Message)
 				}
 			},
 		},

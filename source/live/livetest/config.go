@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,6 +27,32 @@ func Config(t testing.TB, endpoint, region string) aws.Config {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(HomeAccessKey, HomeSecretKey, HomeSessionToken),
 		HTTPClient:   LoopbackClient(),
+	}
+}
+
+// SetEnv points the SDK's default chain at endpoint only, for the test's
+// duration: the fake home credentials in the environment, config and
+// credentials files of its own (none), no region, no profile, no instance
+// metadata, and the SDK's own retry settings.
+func SetEnv(t testing.TB, endpoint string) {
+	t.Helper()
+	GuardEndpoint(t, endpoint)
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL":            endpoint,
+		"AWS_ACCESS_KEY_ID":           HomeAccessKey,
+		"AWS_SECRET_ACCESS_KEY":       HomeSecretKey,
+		"AWS_SESSION_TOKEN":           HomeSessionToken,
+		"AWS_REGION":                  "",
+		"AWS_DEFAULT_REGION":          "",
+		"AWS_PROFILE":                 "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_RETRY_MODE":              "",
+		"AWS_MAX_ATTEMPTS":            "",
+	} {
+		t.Setenv(k, v)
 	}
 }
 
