@@ -108,8 +108,9 @@ type ExposureItem struct {
 	// (Kind Template), nil otherwise.
 	Template *estate.CreationTemplate
 	// Alone maps the index of each Allow statement for everyone behind a
-	// condition to the exposure of that statement on its own (ECR002 says
-	// what its condition restricts); a one-statement policy's is Result.
+	// condition to the exposure of that statement on its own, without the
+	// RCPs or the registry policy (ECR002 says what its condition
+	// restricts); a one-statement policy's is Result when neither applies.
 	Alone map[int]*exposure.Result
 }
 
@@ -130,7 +131,7 @@ func (x *ExposureItem) analyzeAlone() {
 		if x.Alone == nil {
 			x.Alone = map[int]*exposure.Result{}
 		}
-		if len(doc.Statements) == 1 && len(x.Target.RCPs) == 0 {
+		if len(doc.Statements) == 1 && len(x.Target.RCPs) == 0 && x.Target.Registry == nil {
 			x.Alone[i] = x.Result
 			continue
 		}
@@ -138,7 +139,7 @@ func (x *ExposureItem) analyzeAlone() {
 		alone.Statements = []*policy.Statement{s}
 		t := x.Target
 		t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
-		t.RCPs = nil
+		t.RCPs, t.Registry = nil, nil
 		x.Alone[i] = exposure.Analyze(t, x.Zone)
 	}
 }

@@ -160,9 +160,10 @@ type Result struct {
 	// Opens maps the public actions that are open only in a time window
 	// that opens after the scan (aws:CurrentTime) to the moment it opens.
 	Opens map[int]time.Time
-	// Guardrails are what the target's RCP Deny statements do to outsiders'
-	// access: what they close that the resource policy alone opens, and
-	// what stays open although they mention it (see guardrails).
+	// Guardrails are what the Deny statements of the target's RCPs and
+	// registry policy do to outsiders' access: what they close that the
+	// resource policy alone opens, and what stays open although they
+	// mention it (see guardrails).
 	Guardrails []Guardrail
 }
 
@@ -205,7 +206,7 @@ func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
 	a.cache = c
 	a.run()
 	a.res.named = a.named
-	if hasRCPDeny(t.RCPs) {
+	if hasRCPDeny(a.levels) {
 		a.guardrails()
 	}
 	return a.res

@@ -12,9 +12,9 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// Guardrail is what one RCP Deny statement does to one class of outsider's
-// access to the target (AWS Organizations User Guide, "Resource control
-// policies (RCPs)").
+// Guardrail is what one Deny statement of an RCP (AWS Organizations User
+// Guide, "Resource control policies (RCPs)") or of the registry's policy
+// (Target.Registry) does to one class of outsider's access to the target.
 type Guardrail struct {
 	// Class is the outsider: "public", an untrusted account as the result
 	// names it, an organization or OU label, or a service ("service:NAME",
@@ -23,10 +23,12 @@ type Guardrail struct {
 	// Actions are the actions it concerns.
 	Actions catalog.ActionSet
 	// Policy names the RCP, Level is its level (0 the organization root)
-	// and Statement the Deny statement.
+	// and Statement the Deny statement. Registry marks a statement of the
+	// registry's policy (its Level is past the RCPs').
 	Policy    string
 	Level     int
 	Statement *policy.Statement
+	Registry  bool
 	// Closed: the resource policy alone lets the class do Actions, and the
 	// statement denies each request that proved it. Otherwise the statement
 	// mentions Actions but does not apply to a request that is still
@@ -55,8 +57,21 @@ func (r *Result) Holes(class string, actions catalog.ActionSet) []Guardrail {
 	return out
 }
 
-// Label names the statement: the RCP, its Sid and position.
-func (g Guardrail) Label() string { return eval.RCPStatementLabel(g.Policy, g.Statement) }
+// Label names the statement: the RCP, its Sid and position; or its Sid (or
+// position) and line in the registry policy.
+func (g Guardrail) Label() string {
+	if g.Registry {
+		label := g.Statement.Label() + " of the registry policy"
+		switch pos := g.Statement.Pos; {
+		case pos.File != "" && pos.IsValid():
+			label += fmt.Sprintf(" (%s:%d)", pos.File, pos.Line)
+		case pos.IsValid():
+			label += fmt.Sprintf(" (line %d)", pos.Line)
+		}
+		return label
+	}
+	return eval.RCPStatementLabel(g.Policy, g.Statement)
+}
 
 // hasRCPDeny reports whether any RCP holds a Deny statement: only those
 // change an answer.
@@ -109,15 +124,16 @@ func (r *Result) classes() map[string]*Access {
 }
 
 // guardrails fills the result's Guardrails: the target is analysed again
-// without its RCPs, and each action an outsider class gets there but not
-// here is named with the RCP Deny statement that denies the request that
-// proved it; each action a class still gets that an RCP Deny statement
-// mentions (its Action and Resource match) is named with the statement and
-// the conditions the proving request does not meet.
+// without its RCPs and its registry's policy, and each action an outsider
+// class gets there but not here is named with the Deny statement (of an RCP
+// or the registry's policy) that denies the request that proved it; each
+// action a class still gets that such a statement mentions (its Action and
+// Resource match) is named with the statement and the conditions the
+// proving request does not meet.
 func (a *analyzer) guardrails() {
 	// The target as given: the analyzer's copy may stand in an owner.
 	given := a.res.Target
-	given.RCPs = nil
+	given.RCPs, given.Registry = nil, nil
 	base := AnalyzeCached(given, a.zone, a.cache)
 	type gkey struct {
 		class  string
@@ -129,8 +145,9 @@ func (a *analyzer) guardrails() {
 	note := func(k gkey, act int) {
 		g := found[k]
 		if g == nil {
-			g = &Guardrail{Class: k.class, Policy: a.t.RCPs[k.place.level].Name, Level: k.place.level,
-				Statement: a.t.RCPs[k.place.level].StatementAt(k.place.index), Closed: k.closed, Why: k.why}
+			g = &Guardrail{Class: k.class, Policy: a.levels[k.place.level].Name, Level: k.place.level,
+				Statement: a.levels[k.place.level].StatementAt(k.place.index), Registry: k.place.level == len(a.t.RCPs),
+				Closed: k.closed, Why: k.why}
 			found[k] = g
 		}
 		g.Actions.Add(act)
@@ -157,12 +174,16 @@ func (a *analyzer) guardrails() {
 			}
 			req := w.Request
 			req.Action = a.cat.Actions[i].FullName()
-			for l, rp := range a.t.RCPs {
+			for l, rp := range a.levels {
+				kind := eval.KindRCP
+				if l == len(a.t.RCPs) {
+					kind = eval.KindResource // the registry's policy
+				}
 				for si := range rp.Statements() {
 					if rp.StatementAt(si).Effect != policy.Deny || !rp.ActionApplies(si, req.Action) {
 						continue
 					}
-					matches, unmet := rp.Unmet(si, eval.KindRCP, &req)
+					matches, unmet := rp.Unmet(si, kind, &req)
 					if matches && len(unmet) > 0 {
 						note(gkey{class: class, place: rcpStmt{l, si}, why: unmetWhy(unmet, req.Context)}, i)
 					}
@@ -204,7 +225,8 @@ func proofOf(acc *Access, i int) *eval.Witness {
 }
 
 // deniedBy evaluates a witness request for action under the target's RCPs
-// and returns the first RCP statement that denies it.
+// and registry policy and returns the first of their statements that
+// denies it.
 func (a *analyzer) deniedBy(w *eval.Witness, action string) (rcpStmt, bool) {
 	req := w.Request
 	req.Action = action
@@ -213,10 +235,10 @@ func (a *analyzer) deniedBy(w *eval.Witness, action string) (rcpStmt, bool) {
 		return rcpStmt{}, false
 	}
 	for _, m := range d.Matched {
-		if m.Kind != eval.KindRCP {
+		if m.Kind != eval.KindRCP && m.Kind != eval.KindResource {
 			continue
 		}
-		for l, rp := range a.t.RCPs {
+		for l, rp := range a.levels {
 			for si := range rp.Statements() {
 				if rp.StatementAt(si) == m.Statement {
 					return rcpStmt{l, si}, true

@@ -51,6 +51,17 @@ func TestRegistryDenies(t *testing.T) {
 			if res.Public.Actions.Has(put) {
 				t.Error("PutImage is granted by no one")
 			}
+			// What the registry's Deny closes is named (a guardrail).
+			closed := setOf([]int{pull, replicate}).Minus(res.Public.Actions)
+			var named catalog.ActionSet
+			for _, g := range res.Guardrails {
+				if g.Class == PublicClass && g.Closed && g.Registry && g.Statement.Sid == "OrgOnly" {
+					named = named.Union(g.Actions)
+				}
+			}
+			if named != closed {
+				t.Errorf("guardrails name %v closed for anyone, want %v", cat.Names(named), cat.Names(closed))
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -70,7 +71,7 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 				// A fix's guards, or Deny statements of the owner's own.
 				restricts = "nothing an outsider cannot satisfy; only the policy's Deny statements (and any resource control policies of the organization) keep outsiders out"
 			case !res.Public.Actions.Empty() && x.Public.Actions.Intersect(res.Public.Actions).Empty():
-				restricts = "nothing an outsider cannot satisfy; only the organization's resource control policies keep outsiders out (see the notes)"
+				restricts = "nothing an outsider cannot satisfy; only " + guards(x) + " keep outsiders out (see the notes)"
 			case !res.Public.Actions.Empty():
 				restricts = "nothing an outsider cannot satisfy, so the statement is public (see ECR001)"
 			default:
@@ -83,6 +84,28 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 		}
 	}
 	return out
+}
+
+// guards names what, besides the resource policy, denies outsiders
+// requests to x: the organization's RCPs, the registry policy's Deny
+// statements, or both.
+func guards(x *analysis.ExposureItem) string {
+	denies := func(ps ...*eval.Policy) bool {
+		for _, p := range ps {
+			if p != nil && hasDeny(p.Doc) {
+				return true
+			}
+		}
+		return false
+	}
+	var g []string
+	if denies(x.Target.RCPs...) {
+		g = append(g, "the organization's resource control policies")
+	}
+	if denies(x.Target.Registry) {
+		g = append(g, "the registry policy's Deny statements")
+	}
+	return joinAnd(g)
 }
 
 // conditionScope says whom a non-public statement's condition lets in.

@@ -12,11 +12,11 @@ import (
 	"github.com/ecrguard/ecrguard/exposure"
 )
 
-// guardrailNotes says, for every resource policy, what each RCP Deny
-// statement closes that the policy alone opens to outsiders (SPEC section
-// 3, "Organization guardrails": a report names the RCP statement that
-// closed a hole). The finding that hole would raise does not fire; the note
-// shows the guardrail working.
+// guardrailNotes says, for every resource policy, what each Deny statement
+// of an RCP or of the registry's policy closes that the policy alone opens
+// to outsiders (SPEC section 3, "Organization guardrails": a report names
+// the RCP statement that closed a hole). The finding that hole would raise
+// does not fire; the note shows the guardrail working.
 func guardrailNotes(a *analysis.Analysis) []estate.Note {
 	var out []estate.Note
 	for _, x := range a.Exposure {
@@ -27,7 +27,10 @@ func guardrailNotes(a *analysis.Analysis) []estate.Note {
 			// The note's source names the resource; readers name an RCP
 			// "RCP ID (NAME)" where they know it is one.
 			label := g.Label()
-			if !strings.HasPrefix(label, "RCP ") {
+			switch {
+			case g.Registry:
+				label = "statement " + label
+			case !strings.HasPrefix(label, "RCP "):
 				label = "resource control policy " + label
 			}
 			out = append(out, estate.Note{Source: x.Target.ARN, Message: fmt.Sprintf(
@@ -53,14 +56,19 @@ func className(class string) string {
 	return "the account " + class
 }
 
-// rcpHoles says which RCP Deny statements mention actions for the class of
-// outsider a finding is about but leave them open, and why (the request
-// that proves the access does not meet their condition); "" when none.
+// rcpHoles says which Deny statements of the RCPs or the registry's policy
+// mention actions for the class of outsider a finding is about but leave
+// them open, and why (the request that proves the access does not meet
+// their condition); "" when none.
 func rcpHoles(x *analysis.ExposureItem, class string, actions catalog.ActionSet) string {
 	var parts []string
 	for _, g := range x.Holes(class, actions) {
-		parts = append(parts, fmt.Sprintf(" The resource control policy statement %s mentions %s but does not close it: %s.",
-			g.Label(), describeActions(g.Actions.Intersect(actions), x.Universe), g.Why))
+		what := "resource control policy statement"
+		if g.Registry {
+			what = "statement"
+		}
+		parts = append(parts, fmt.Sprintf(" The %s %s mentions %s but does not close it: %s.",
+			what, g.Label(), describeActions(g.Actions.Intersect(actions), x.Universe), g.Why))
 	}
 	return strings.Join(parts, "")
 }

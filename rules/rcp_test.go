@@ -118,3 +118,30 @@ func TestUnknownRCPsNoted(t *testing.T) {
 	}
 	t.Errorf("no note naming the conclusions that assume no RCP; notes: %v", res.Notes)
 }
+
+// The registry policy's Deny statements are guardrails too: a V2 registry
+// policy is enforced in every ECR request (ECR User Guide, "Private
+// registry permissions in Amazon ECR"). The report names the statement that
+// closed a hole, and ECR002 says who keeps outsiders out.
+func TestRegistryGuardrails(t *testing.T) {
+	x := rules.Example{
+		RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`,
+		RegistryPolicy:   `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOrg","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`,
+		Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}},
+	}
+	est, _ := exampleEstate(t, x)
+	res := rules.Run(est, x.Settings)
+	if f := findingsOf(res, "ECR001"); len(f) != 0 {
+		t.Errorf("ECR001 fired under the registry's Deny: %v", f[0].Message)
+	}
+	if f := findingsOf(res, "ECR002"); len(f) != 1 || !strings.Contains(f[0].Message, "only the registry policy's Deny statements keep outsiders out") {
+		t.Errorf("ECR002 findings %+v", f)
+	}
+	var notes []string
+	for _, n := range res.Notes {
+		notes = append(notes, n.Message)
+	}
+	if want := "statement OnlyOrg of the registry policy (registry-policy.json:1) denies anyone outside the zone of trust pull"; !strings.Contains(strings.Join(notes, "\n"), want) {
+		t.Errorf("no note %q; notes:\n%s", want, strings.Join(notes, "\n"))
+	}
+}
