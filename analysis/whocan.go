@@ -116,9 +116,11 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 		case x.Target.ARN == resource:
 		case x.Target.Kind == exposure.Registry && resource != "*" && x.Target.Account == account && x.Target.Region == regionOf(resource):
 			// The registry policy governs the repository too (docs/rules/ECR005.md):
-			// judge it for this repository.
+			// judge it for this repository, under the repository policy's
+			// Deny statements.
 			t := x.Target
 			t.Kind, t.ARN, t.Repository = exposure.Repository, resource, repositoryName(resource)
+			t.Policy = a.withRepositoryDenies(t.Policy, resource)
 			res = exposure.Analyze(t, x.Zone)
 		default:
 			continue
@@ -246,6 +248,35 @@ func WhoCanSettled(e *estate.Estate, s Settings, action, resource string) (WhoCa
 }
 
 // regionOf returns an ARN's region, or "".
+// withRepositoryDenies returns the registry policy reg with the Deny
+// statements of the repository's own policy appended, when the inputs hold
+// one: a Deny in either policy denies (eval.PolicySet.Registry). A
+// repository policy whose Version reads policy variables otherwise than
+// reg's is left out (an over-report).
+func (a *Analysis) withRepositoryDenies(reg *eval.Policy, repository string) *eval.Policy {
+	for _, x := range a.Exposure {
+		if x.Target.Kind != exposure.Repository || x.Target.ARN != repository || x.Policy == nil || x.Policy.Doc == nil {
+			continue
+		}
+		own := x.Policy.Doc
+		if own.VariablesEnabled() != reg.Doc.VariablesEnabled() {
+			return reg
+		}
+		doc := *reg.Doc
+		doc.Statements = slices.Clip(doc.Statements)
+		for _, s := range own.Statements {
+			if s.Effect == policy.Deny {
+				doc.Statements = append(doc.Statements, s)
+			}
+		}
+		if len(doc.Statements) == len(reg.Doc.Statements) {
+			return reg
+		}
+		return eval.Compile(reg.Name, &doc)
+	}
+	return reg
+}
+
 func regionOf(arn string) string {
 	if a, ok := policy.ParseARN(arn); ok {
 		return a.Region

@@ -244,3 +244,51 @@ func TestWhoCanQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoCanRegistryAndRepositoryPolicies: the registry policy and a
+// repository's policy are judged as one for an outsider: either may grant,
+// a Deny in either denies (a V2 registry policy is enforced in every ECR
+// request: ECR User Guide, "Private registry permissions in Amazon ECR").
+func TestWhoCanRegistryAndRepositoryPolicies(t *testing.T) {
+	parse := func(name, text string) *estate.Policy {
+		doc, err := policy.Parse([]byte(text), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &estate.Policy{Name: name, Doc: doc}
+	}
+	const partner, other = "arn:aws:iam::444455556666:root", "arn:aws:iam::777766665555:root"
+	grant := func(who string) string {
+		return `{"Effect":"Allow","Principal":{"AWS":"` + who + `"},"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:` + whoCanOwner + `:repository/*"}`
+	}
+	deny := func(who string) string {
+		return `{"Effect":"Deny","Principal":{"AWS":"` + who + `"},"Action":"ecr:*","Resource":"*"}`
+	}
+	app := "arn:aws:ecr:us-east-1:" + whoCanOwner + ":repository/app"
+	for _, c := range []struct {
+		name, registry, repository string
+		want                       []string
+	}{
+		{"the registry grants, the repository denies", grant(partner), deny(partner), nil},
+		{"the repository grants, the registry denies", deny(other), grant(other), nil},
+		{"each grants one, denies none", grant(partner), grant(other), []string{partner, other}},
+	} {
+		est := estate.New()
+		region := est.Account(whoCanOwner).Region("us-east-1")
+		region.Registry.SetPolicy(parse("registry policy", `{"Version":"2012-10-17","Statement":[`+c.registry+`]}`))
+		region.Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[`+c.repository+`]}`))
+		ans, err := analysis.Analyze(est, analysis.Settings{}).WhoCan("ecr:BatchGetImage", app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range ans.Entries {
+			got = append(got, e.Principal)
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(c.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %q, want %q", c.name, got, want)
+		}
+	}
+}
