@@ -121,9 +121,10 @@ func byARN(items []*analysis.ExposureItem) map[string]*analysis.ExposureItem {
 }
 
 // registryOf returns the exposure of the registry policy over repository
-// x (of its account and region) among items, or nil.
+// or creation template x (of its account and region) among items, or nil:
+// the exposure of both counts the registry policy's Denies.
 func registryOf(items map[string]*analysis.ExposureItem, x *analysis.ExposureItem) *analysis.ExposureItem {
-	if x.Target.Kind != exposure.Repository {
+	if x.Target.Kind != exposure.Repository && x.Target.Kind != exposure.Template {
 		return nil
 	}
 	r := items[estate.RegistryARN(x.Target.Region, x.Target.Account)]

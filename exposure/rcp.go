@@ -295,6 +295,28 @@ func registryDenies(p *eval.Policy, scope string, cat *catalog.Catalog) *eval.Po
 			}
 			cut := *s
 			cut.Action, cut.NotAction = nil, nil
+			// A value not known until apply stays: the Deny may not apply
+			// (eval counts it only where it certainly does). With one in a
+			// NotAction it applies certainly to no action; in an Action,
+			// certainly to the known actions V1 governs.
+			var unknown []policy.Value
+			for _, v := range append(slices.Clip(s.Action), s.NotAction...) {
+				if v.Unknown {
+					unknown = append(unknown, v)
+				}
+			}
+			if len(unknown) > 0 {
+				var known catalog.ActionSet
+				if s.NotAction == nil {
+					for _, v := range s.Action {
+						if !v.Unknown {
+							known = known.Union(cat.MatchSet(v.Text))
+						}
+					}
+				}
+				acts = known.Intersect(v1)
+				cut.Action = unknown
+			}
 			acts.Each(func(i int) {
 				cut.Action = append(cut.Action, policy.Value{Text: cat.Actions[i].FullName(), Pos: s.Pos})
 			})

@@ -1,0 +1,56 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/ecrguard/ecrguard/analysis"
+	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/rules"
+)
+
+// TestUnknownScopeRepositoryPublicUnderV1: a repository policy that lets
+// anyone pull, in a registry whose policy denies every ECR action to
+// callers outside one organization, and whose scope could not be read.
+// Under V2 the registry's Deny closes the pull; under V1 it governs three
+// actions only and the pull is public (ECR001). A V2 registry policy's
+// Denies are a superset of the same policy's V1 Denies, so for repositories
+// V1's findings are the larger: showing V2's ("this report shows V2's")
+// drops the public repository, leaving only the gap.
+func TestUnknownScopeRepositoryPublicUnderV1(t *testing.T) {
+	const account, region = "111122223333", "us-east-1"
+	const repoPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`
+	const registry = `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOrg","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`
+	for _, scope := range []string{"V1", ""} {
+		name := scope
+		if name == "" {
+			name = "unknown"
+		}
+		t.Run(name, func(t *testing.T) {
+			est := estate.New()
+			reg := est.Account(account).Region(region)
+			doc := mustParse(t, repoPolicy, "app.json")
+			reg.Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc, Source: doc.Pos})
+			rdoc := mustParse(t, registry, "registry.json")
+			reg.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: rdoc, Source: rdoc.Pos})
+			reg.Registry.Scope = scope
+			if scope == "" {
+				est.AddGap(estate.Gap{Source: estate.ScopeAPI, Account: account, Region: region, Resource: estate.RegistryARN(region, account),
+					Code: "AccessDeniedException", Message: "registry policy scope not read: not authorized"})
+			}
+			res := rules.Run(est, analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}})
+			public := false
+			for _, f := range res.Findings {
+				if f.RuleID == "ECR001" && f.Resource == "arn:aws:ecr:us-east-1:111122223333:repository/app" {
+					public = true
+				}
+			}
+			var gaps []string
+			for _, g := range res.Gaps {
+				gaps = append(gaps, g.Message)
+			}
+			if !public {
+				t.Errorf("no ECR001 on app, which is public if the scope is V1 (gaps %q)", gaps)
+			}
+		})
+	}
+}
