@@ -181,7 +181,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 				a.Counts.Repositories++
 				a.judge(policyOf{
 					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name, RCPs: rcps,
-						Registry: registry, RegistryScope: reg.EffectiveScope()},
+						Registry: registry, RegistryScope: reg.DenyScope()},
 					slot: &repo.PolicySlot, source: repo.Source,
 					unread: fmt.Sprintf("the repository policy of %s was not read, so its exposure is not assessed (give the output of `aws ecr get-repository-policy --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, repo.Name),
 				}, gapFor, zone)
@@ -277,7 +277,7 @@ func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, z
 			target: exposure.Target{
 				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
 				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates), RCPs: rcps,
-				Registry: registry, RegistryScope: region.Registry.EffectiveScope(),
+				Registry: registry, RegistryScope: region.Registry.DenyScope(),
 			},
 			slot: &tpl.PolicySlot, source: tpl.Source, template: tpl,
 			unread: fmt.Sprintf("the repository policy of the repository creation template %s was not read, so the exposure of the repositories it will create is not assessed (give the output of `aws ecr describe-repository-creation-templates --prefixes %s`, or scan with --aws or an ecrguard snapshot)", tpl.Prefix, tpl.Prefix),

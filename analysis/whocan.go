@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"reflect"
@@ -219,8 +220,8 @@ type WhoCanAnswer struct {
 
 // WhoCanSettled is Analyze(e, s).WhoCan(action, resource), with every
 // registry policy scope that a gap of the answer says is unknown judged
-// under V1 as well as V2 (the default): when the answer is the same, those
-// gaps become notes. The estate is as it was when it returns.
+// under V1 and under V2 as well: when the answers are the same, those gaps
+// become notes. The estate is as it was when it returns.
 func WhoCanSettled(e *estate.Estate, s Settings, action, resource string) (WhoCanAnswer, error) {
 	if s.At.IsZero() {
 		s.At = time.Now()
@@ -233,15 +234,20 @@ func WhoCanSettled(e *estate.Estate, s Settings, action, resource string) (WhoCa
 	if len(unknown) == 0 {
 		return ans, nil
 	}
-	estate.SetScopes(unknown, estate.ScopeV1)
-	v1, err := Analyze(e, s).WhoCan(action, resource)
-	estate.SetScopes(unknown, "")
-	if err != nil {
-		return ans, err
+	type answer struct {
+		ans WhoCanAnswer
+		err error
 	}
-	same := reflect.DeepEqual(ans.Entries, v1.Entries)
+	v1, v2 := estate.UnderBothScopes(unknown, func() answer {
+		a, err := Analyze(e, s).WhoCan(action, resource)
+		return answer{a, err}
+	})
+	if v1.err != nil || v2.err != nil {
+		return ans, cmp.Or(v1.err, v2.err)
+	}
+	same := reflect.DeepEqual(v1.ans.Entries, v2.ans.Entries)
 	gaps, notes := estate.SettleScopeGaps(ans.Gaps, func(estate.Gap) (bool, bool) { return same, true },
-		"the answer is", "; the answer differs under V1 and V2, and this one is V2's")
+		"the answer is", "; the answer differs under V1 and V2, and this one judges the registry policy's grants under V2 and its Deny statements over the repository under V1 (docs/semantics.md, \"The registry policy\")")
 	ans.Gaps = gaps
 	ans.Notes = append(ans.Notes, notes...)
 	return ans, nil

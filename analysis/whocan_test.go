@@ -276,6 +276,7 @@ func TestWhoCanRegistryAndRepositoryPolicies(t *testing.T) {
 		est := estate.New()
 		region := est.Account(whoCanOwner).Region("us-east-1")
 		region.Registry.SetPolicy(parse("registry policy", `{"Version":"2012-10-17","Statement":[`+c.registry+`]}`))
+		region.Registry.Scope = estate.ScopeV2
 		region.Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[`+c.repository+`]}`))
 		ans, err := analysis.Analyze(est, analysis.Settings{}).WhoCan("ecr:BatchGetImage", app)
 		if err != nil {

@@ -44,16 +44,14 @@ func scopeGaps(e *estate.Estate, s analysis.Settings, kept []estate.Gap, m *Acce
 	if len(unknown) == 0 {
 		return nil
 	}
-	estate.SetScopes(unknown, estate.ScopeV1)
-	v1 := Build(analysis.Analyze(e, s))
-	estate.SetScopes(unknown, "")
-	if slices.EqualFunc(m.Grants, v1.Grants, func(a, b Grant) bool { return a.Key == b.Key }) {
+	v1, v2 := estate.UnderBothScopes(unknown, func() *Access { return Build(analysis.Analyze(e, s)) })
+	if slices.EqualFunc(v1.Grants, v2.Grants, func(a, b Grant) bool { return a.Key == b.Key }) {
 		return nil
 	}
 	var out []estate.Gap
 	for _, u := range unknown {
 		g := u.Gap
-		g.Message += "; the access differs under V1 and V2, and diff compares V2's"
+		g.Message += "; the access differs under V1 and V2, and diff compares the registry policy's grants under V2 and its Deny statements over its repositories under V1"
 		out = append(out, g)
 	}
 	return out

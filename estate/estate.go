@@ -411,7 +411,10 @@ const (
 // Registry is a private registry's own settings.
 type Registry struct {
 	PolicySlot
-	// Scope is REGISTRY_POLICY_SCOPE, or "" when unknown (which means V2).
+	// Scope is REGISTRY_POLICY_SCOPE, or "" when unknown: the registry
+	// policy's grants are then judged under V2 (EffectiveScope) and its
+	// Deny statements, over its repositories, under V1 (DenyScope), the
+	// readings under which outsiders can do more.
 	Scope string
 	// Replication lists replication destinations (account, region), when
 	// read.
@@ -498,12 +501,36 @@ func SetScopes(us []UnknownScope, scope string) {
 	}
 }
 
-// EffectiveScope is the scope the analysis uses: V2 unless V1 is known.
+// EffectiveScope is the scope the analysis judges the registry policy
+// under: V2 unless V1 is known.
 func (r *Registry) EffectiveScope() string {
 	if r.Scope == ScopeV1 {
 		return ScopeV1
 	}
 	return ScopeV2
+}
+
+// DenyScope is the scope under which the registry policy's Deny statements
+// limit the requests on its repositories: V1 unless V2 is known. V1's
+// Denies are V2's cut to three actions, so an unknown scope closes nothing
+// it might not.
+func (r *Registry) DenyScope() string {
+	if r.Scope == ScopeV2 {
+		return ScopeV2
+	}
+	return ScopeV1
+}
+
+// UnderBothScopes runs judge with every registry of us at scope V1, then at
+// V2, and leaves their scopes unknown again: what the scope could change is
+// where the two differ.
+func UnderBothScopes[T any](us []UnknownScope, judge func() T) (v1, v2 T) {
+	SetScopes(us, ScopeV1)
+	v1 = judge()
+	SetScopes(us, ScopeV2)
+	v2 = judge()
+	SetScopes(us, "")
+	return v1, v2
 }
 
 // PolicySlot is a resource's policy and what is known of it; repositories

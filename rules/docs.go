@@ -115,7 +115,7 @@ func examplesMarkdown(r Rule) string {
 		}
 		for _, p := range []struct{ what, text string }{
 			{"Repository policy of `" + ExampleRepository + "`", x.RepositoryPolicy},
-			{"Registry policy", x.RegistryPolicy},
+			{registryWhat(x.RegistryScope), x.RegistryPolicy},
 			{"Repository policy of the creation template `" + ExampleTemplatePrefix + "`", x.TemplatePolicy},
 			{"Repository policy of the ECR Public repository `" + ExamplePublicRepository + "`", x.PublicRepositoryPolicy},
 			{"Identity policy of `" + x.Holder() + "`", x.IdentityPolicy},
@@ -131,6 +131,15 @@ func examplesMarkdown(r Rule) string {
 		}
 	}
 	return b.String()
+}
+
+// registryWhat names an example's registry policy, with its scope when
+// the example gives it.
+func registryWhat(scope string) string {
+	if scope == "" {
+		return "Registry policy (its scope not given)"
+	}
+	return "Registry policy (scope " + scope + ")"
 }
 
 // indentJSON lays out a policy for reading; text that is not JSON (an

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
-	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/exposure"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -86,26 +85,24 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 	return out
 }
 
-// guards names what, besides the resource policy, denies outsiders
-// requests to x: the organization's RCPs, the registry policy's Deny
-// statements, or both.
+// guards names what, besides the resource policy, closed anyone's access
+// to x (its guardrails): the organization's RCPs, the registry policy's
+// Deny statements, or both.
 func guards(x *analysis.ExposureItem) string {
-	denies := func(ps ...*eval.Policy) bool {
-		for _, p := range ps {
-			if p != nil && hasDeny(p.Doc) {
-				return true
-			}
+	var rcp, registry bool
+	for _, g := range x.Guardrails {
+		if g.Closed && g.Class == exposure.PublicClass {
+			rcp, registry = rcp || !g.Registry, registry || g.Registry
 		}
-		return false
 	}
-	var g []string
-	if denies(x.Target.RCPs...) {
-		g = append(g, "the organization's resource control policies")
+	var out []string
+	if rcp || !registry {
+		out = append(out, "the organization's resource control policies")
 	}
-	if denies(x.Target.Registry) {
-		g = append(g, "the registry policy's Deny statements")
+	if registry {
+		out = append(out, "the registry policy's Deny statements")
 	}
-	return joinAnd(g)
+	return joinAnd(out)
 }
 
 // conditionScope says whom a non-public statement's condition lets in.

@@ -34,9 +34,11 @@ type Example struct {
 	Others []string
 	// RepositoryPolicy is the policy of ExampleRepository ("": none).
 	RepositoryPolicy string
-	// RegistryPolicy is the registry policy of ExampleRegion ("": none;
-	// its scope is not given, so V2).
+	// RegistryPolicy is the registry policy of ExampleRegion ("": none),
+	// and RegistryScope its scope, V1 or V2 ("": not given; see
+	// estate.Registry.Scope).
 	RegistryPolicy string
+	RegistryScope  string
 	// TemplatePolicy is the repository policy of the creation template
 	// ExampleTemplatePrefix ("": no template).
 	TemplatePolicy string

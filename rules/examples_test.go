@@ -102,6 +102,7 @@ func exampleEstate(t *testing.T, x rules.Example) (est *estate.Estate, parseGaps
 		if p := parse("registry-policy.json", x.RegistryPolicy, estate.RegistryARN(rules.ExampleRegion, rules.ExampleAccount)); p != nil {
 			region.Registry.SetPolicy(p)
 		}
+		region.Registry.Scope = x.RegistryScope
 	}
 	if x.TemplatePolicy != "" {
 		tpl := region.Template(rules.ExampleTemplatePrefix)

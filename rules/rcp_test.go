@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,6 +128,7 @@ func TestRegistryGuardrails(t *testing.T) {
 	x := rules.Example{
 		RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`,
 		RegistryPolicy:   `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyOrg","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`,
+		RegistryScope:    "V2",
 		Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}},
 	}
 	est, _ := exampleEstate(t, x)
@@ -143,5 +145,17 @@ func TestRegistryGuardrails(t *testing.T) {
 	}
 	if want := "statement OnlyOrg of the registry policy (registry-policy.json:1) denies anyone outside the zone of trust pull"; !strings.Contains(strings.Join(notes, "\n"), want) {
 		t.Errorf("no note %q; notes:\n%s", want, strings.Join(notes, "\n"))
+	}
+	// Its scope not given, the Deny counts for the three actions V1
+	// governs only: the pull is public, and a note says why.
+	const scopeNote = "the registry policy scope is not known from the inputs"
+	if strings.Contains(strings.Join(notes, "\n"), scopeNote) {
+		t.Errorf("a note says the scope is not known, but it is V2: %q", notes)
+	}
+	x.RegistryScope = ""
+	est, _ = exampleEstate(t, x)
+	res = rules.Run(est, x.Settings)
+	if len(findingsOf(res, "ECR001")) != 1 || !slices.ContainsFunc(res.Notes, func(n estate.Note) bool { return strings.Contains(n.Message, scopeNote) }) {
+		t.Errorf("scope not given: ECR001 %d, notes %v", len(findingsOf(res, "ECR001")), res.Notes)
 	}
 }

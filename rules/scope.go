@@ -9,36 +9,34 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// settleScopes judges again under scope V1 the registries whose registry
-// policy scope is unknown, each with a gap that says so (the standard
-// SecurityAudit policy cannot read it), after res judged them under V2.
-// Where V1 and V2 give the same findings the scope cannot change the
-// answer: the gap becomes a note. Where they differ it stays a gap and
-// says so.
+// settleScopes judges again under scope V1 and under V2 the registries
+// whose registry policy scope is unknown, each with a gap that says so (the
+// standard SecurityAudit policy cannot read it), after res judged them with
+// the scope unknown. Where V1 and V2 give the same findings the scope
+// cannot change the answer: the gap becomes a note. Where they differ it
+// stays a gap and says so.
 //
 // A registry's scope decides only its own region's exposure findings, so
-// one more analysis, with every unknown scope at V1, settles each region on
-// its own; identity findings may depend on any of them, so they must be
+// two more analyses, with every unknown scope at V1 and then at V2, settle
+// each region on its own; identity findings may depend on any of them, so they must be
 // the same throughout.
 func settleScopes(e *estate.Estate, s analysis.Settings, res *Result) {
 	unknown := e.UnknownScopes(res.Gaps)
 	if len(unknown) == 0 {
 		return
 	}
-	estate.SetScopes(unknown, estate.ScopeV1)
-	v1 := Check(analysis.Analyze(e, s))
-	estate.SetScopes(unknown, "")
+	v1, v2 := estate.UnderBothScopes(unknown, func() *Result { return Check(analysis.Analyze(e, s)) })
 	type where struct{ account, region string }
 	same := map[where]bool{}
-	identitySame := slices.Equal(findingKeys(res.Findings, isIdentityFinding), findingKeys(v1.Findings, isIdentityFinding))
+	identitySame := slices.Equal(findingKeys(v1.Findings, isIdentityFinding), findingKeys(v2.Findings, isIdentityFinding))
 	for _, u := range unknown {
 		inRegion := func(f Finding) bool { return inRegistry(f.Resource, u.Account, u.Region) }
-		same[where{u.Account, u.Region}] = identitySame && slices.Equal(findingKeys(res.Findings, inRegion), findingKeys(v1.Findings, inRegion))
+		same[where{u.Account, u.Region}] = identitySame && slices.Equal(findingKeys(v1.Findings, inRegion), findingKeys(v2.Findings, inRegion))
 	}
 	gaps, notes := estate.SettleScopeGaps(res.Gaps, func(g estate.Gap) (bool, bool) {
 		settled, ok := same[where{g.Account, g.Region}]
 		return settled, ok
-	}, "the findings are", "; the findings differ under V1 and V2, and this report shows V2's")
+	}, "the findings are", "; the findings differ under V1 and V2, and this report judges the registry policy's grants under V2 and its Deny statements over its repositories under V1 (docs/semantics.md, \"The registry policy\")")
 	res.Gaps = gaps
 	res.Notes = append(res.Notes, notes...)
 }
@@ -71,4 +69,27 @@ func findingKeys(fs []Finding, keep func(Finding) bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// registryScopeNotes say, for each registry whose policy holds a Deny
+// statement and whose scope the inputs do not give, that its Deny
+// statements were counted over its repositories under V1 only
+// (estate.Registry.DenyScope) and how to give the scope. A scope that could
+// not be read is a gap instead (settleScopes).
+func registryScopeNotes(a *analysis.Analysis) []estate.Note {
+	var out []estate.Note
+	unread := map[string]bool{}
+	for _, u := range a.Estate.UnknownScopes(a.Estate.Gaps) {
+		unread[u.Account+" "+u.Region] = true
+	}
+	for _, acct := range a.Estate.Accounts() {
+		for _, region := range acct.Regions() {
+			reg := &region.Registry
+			if reg.Scope != "" || reg.PolicyState != estate.HasPolicy || !hasDeny(reg.Policy.Doc) || unread[acct.ID+" "+region.Name] {
+				continue
+			}
+			out = append(out, estate.Note{Source: estate.RegistryARN(region.Name, acct.ID), Message: "the registry policy scope is not known from the inputs (not given, or known only after apply), so the registry policy's Deny statements were counted over its repositories for ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository only, as under scope V1; under V2 (the default for new registries) they apply to every ECR action and may close more. Give the scope: the output of `aws ecr get-account-setting --name REGISTRY_POLICY_SCOPE`, an aws_ecr_account_setting resource, or scan with --aws"})
+		}
+	}
+	return out
 }
