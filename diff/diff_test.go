@@ -436,9 +436,10 @@ func TestConditionWidened(t *testing.T) {
 // registry permissions": under V1 the registry policy governs only
 // replication, pull-through cache imports and CreateRepository). The
 // registry policy denies the role ci pulls: under V2 the pull HEAD gives it
-// is denied, under V1 it is not. No rule judges an own role's pulls, so the
-// findings are the same either way and the rules make the scope a note;
-// diff keeps it a gap, or "no new access" would hide the V1 grant.
+// is denied, under V1 it is not. The scope unknown, the Deny is counted as
+// under V1 (estate.Registry.Scope), so the pull is new. No rule judges an
+// own role's pulls, so the findings are the same either way and the rules
+// make the scope a note; diff keeps it a gap, as the access differs.
 func TestUnknownScopeGrantsDiffer(t *testing.T) {
 	registry := `{"registryId":"111122223333","policyText":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoCIPulls\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/ci\"},\"Action\":\"ecr:BatchGetImage\",\"Resource\":\"*\"}]}"}`
 	noECR := strings.Replace(iamBase, `"Action":"ecr:BatchGetImage"`, `"Action":"s3:GetObject"`, 1)
@@ -453,8 +454,8 @@ func TestUnknownScopeGrantsDiffer(t *testing.T) {
 	base := map[string]string{"app.json": private, "iam.json": noECR, "registry-policy.json": registry}
 	head := map[string]string{"app.json": private, "iam.json": iamBase, "registry-policy.json": registry}
 	res := Compare(assess(base, true), assess(head, true))
-	if len(res.New) != 0 || len(res.Findings.Findings) != 0 {
-		t.Fatalf("V2: new %v, findings %v", keys(res.New), ruleIDs(res))
+	if got := keys(res.New); len(got) != 1 || got[0] != appARN+" arn:aws:iam::111122223333:role/ci ecr:BatchGetImage" || len(res.Findings.Findings) != 0 {
+		t.Fatalf("new %v, findings %v; want ci's pull, no finding", got, ruleIDs(res))
 	}
 	if len(res.HeadGaps) != 1 || !strings.Contains(res.HeadGaps[0].Message, "the access differs under V1 and V2") {
 		t.Errorf("head gaps %v, want the scope's", res.HeadGaps)

@@ -193,7 +193,7 @@ func (m *Model) everyIdentity(p *Principal, act *catalog.Action, mode Mode) foun
 // statements for the action and its scope covers it.
 func (m *Model) registryGoverns(act *catalog.Action) bool {
 	for _, g := range m.registries {
-		if g.covers(act.FullName(), act) && m.memo.polFacts(g.policy, act).relevant {
+		if p := g.policyFor(act.FullName(), act); p != nil && m.memo.polFacts(p, act).relevant {
 			return true
 		}
 	}

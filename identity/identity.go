@@ -92,25 +92,36 @@ type registry struct {
 	// v1: the registry's scope is V1 (docs/rules): the policy governs
 	// only ReplicateImage, BatchImportUpstreamImage and CreateRepository.
 	// Otherwise (V2, or unknown) it governs every repository action.
-	v1  bool
-	who grantees
+	v1 bool
+	// allows, when the scope is unknown, is the policy's Allow statements
+	// alone (nil: none): for the actions only V2 governs its grants count
+	// and its Denies do not, the readings under which principals can do
+	// more (estate.Registry.Scope).
+	allows  *eval.Policy
+	unknown bool
+	who     grantees
 }
 
 // v1Actions are the actions a registry policy of scope V1 governs (ECR User
 // Guide, "Private registry permissions in Amazon ECR").
 var v1Actions = map[string]bool{"ecr:replicateimage": true, "ecr:batchimportupstreamimage": true, "ecr:createrepository": true}
 
-// covers reports whether the registry policy takes part in a request for
-// action on a repository: under V1 only for the three V1 actions, under V2
-// for every repository action.
-func (g *registry) covers(action string, act *catalog.Action) bool {
+// policyFor returns the registry policy as it takes part in a request for
+// action on a repository, or nil: under V1 only for the three V1 actions,
+// under V2 for every repository action; with the scope unknown, its Allow
+// statements alone for the actions V1 does not govern.
+func (g *registry) policyFor(action string, act *catalog.Action) *eval.Policy {
 	if g == nil {
-		return false
+		return nil
 	}
-	if g.v1 {
-		return v1Actions[strings.ToLower(action)]
+	v1 := v1Actions[strings.ToLower(action)]
+	switch {
+	case g.v1 && !v1, !g.v1 && act != nil && !repositoryActions().Has(act.Index):
+		return nil
+	case g.unknown && !v1:
+		return g.allows
 	}
-	return act == nil || repositoryActions().Has(act.Index)
+	return g.policy
 }
 
 // repositoryActions are the ecr actions on repositories (docs/semantics.md, "Action classes").
@@ -235,8 +246,20 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 	for _, r := range acct.Regions() {
 		m.Regions = append(m.Regions, r.Name)
 		if r.Registry.PolicyState == estate.HasPolicy && r.Registry.Policy.Doc != nil {
-			g := &registry{policy: eval.Compile(r.Registry.Policy.Name, r.Registry.Policy.Doc), v1: r.Registry.EffectiveScope() == estate.ScopeV1}
-			g.who.scan(r.Registry.Policy.Doc)
+			doc := r.Registry.Policy.Doc
+			g := &registry{policy: eval.Compile(r.Registry.Policy.Name, doc), v1: r.Registry.EffectiveScope() == estate.ScopeV1, unknown: r.Registry.Scope == ""}
+			if g.unknown {
+				allows := &policy.Document{Version: doc.Version, ID: doc.ID}
+				for _, s := range doc.Statements {
+					if s.Effect == policy.Allow {
+						allows.Statements = append(allows.Statements, s)
+					}
+				}
+				if len(allows.Statements) > 0 {
+					g.allows = eval.Compile(r.Registry.Policy.Name, allows)
+				}
+			}
+			g.who.scan(doc)
 			m.registries[r.Name] = g
 		}
 		for _, repo := range r.Repositories() {
@@ -629,10 +652,7 @@ func (m *Model) resourcePolicies(repo *Repository, action string, act *catalog.A
 	if repo == nil {
 		return nil, nil
 	}
-	if repo.registry.covers(action, act) {
-		reg = repo.registry.policy
-	}
-	return repo.Policy, reg
+	return repo.Policy, repo.registry.policyFor(action, act)
 }
 
 // may is a quick test: can any policy possibly allow the action? Without an
