@@ -81,6 +81,8 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 			out = append(out, w)
 		}
 	}
+	orgs := []string{ownerOrg}
+	var paths []string
 	for _, st := range stmts {
 		for _, c := range st.Conditions {
 			for _, v := range c.Values {
@@ -91,15 +93,37 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 				case "aws:resourceorgid":
 					if o := orgInstance(v.Text); o != "" && o != ownerOrg {
 						add(worldOrg{o, o + freshOrgPath})
+						orgs = append(orgs, o)
 					}
 				case "aws:resourceorgpaths":
 					add(pathWorld(v.Text))
+					paths = append(paths, v.Text)
 				}
+			}
+		}
+	}
+	// An organization one condition names may hold the OU a path pattern
+	// of another names: the owner is in both at once.
+	for _, p := range paths {
+		orgPattern, rest, _ := strings.Cut(p, "/")
+		for _, o := range orgs {
+			if policy.MatchFold(orgPattern, o) {
+				add(pathIn(o, rest))
 			}
 		}
 	}
 	slices.SortFunc(out[2:], func(x, y worldOrg) int { return strings.Compare(x.id+x.path, y.id+y.path) })
 	return out
+}
+
+// pathIn is the world in which the owner is in organization org, at an
+// instance of the OU path pattern rest (the part after the organization).
+func pathIn(org, rest string) worldOrg {
+	path := org + "/" + instanceTrim(rest)
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	return worldOrg{org, path}
 }
 
 // pathWorld is the owner's organization and OU an aws:ResourceOrgPaths
@@ -115,11 +139,7 @@ func pathWorld(p string) worldOrg {
 	default:
 		org = ownerOrg
 	}
-	path := org + "/" + instanceTrim(rest)
-	if !strings.HasSuffix(path, "/") {
-		path += "/"
-	}
-	return worldOrg{org, path}
+	return pathIn(org, rest)
 }
 
 // readsResourceOrg reports whether statements read the owner's

@@ -59,6 +59,12 @@ func TestOwnerOrgUnknown(t *testing.T) {
 		{name: "the owner may be in an OU the policy names",
 			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "ThatOU", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:ResourceOrgPaths": "*/ou-ab12-34567890/*"}}}]}`,
 			public: get},
+		// Found by the exposure property test: each condition alone names a
+		// world, but the owner may be in the named organization and in the
+		// named OU at once.
+		{name: "the owner may be in the organization one condition names and the OU another names",
+			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OrgAndOU", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v"}, "StringLike": {"aws:ResourceOrgPaths": "*/ou-ab12-34567890/*"}}}]}`,
+			public: get},
 		{name: "an RCP lets services act only for the owner's organization",
 			policy: codebuild, rcps: []string{deputyRCP},
 			// With no source at all the RCP does not apply: a deputy still.

@@ -218,15 +218,17 @@ type propertyStats struct {
 // Allow, and none of requests random outsider requests is allowed for an
 // action the analysis does not call public. It returns the first
 // disagreement.
-// checkExposure holds the analysis of a repository policy src under rcp,
-// an RCP, or with registry the policy of the repository's registry (scope
-// V2), to the evaluator. A registry policy's Deny statements limit every
-// request (ECR User Guide, "Private registry permissions in Amazon ECR");
-// its grants are judged on the registry, so the evaluator is given its
-// Deny statements alone.
-func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
+// checkExposure holds the analysis of a repository policy src, under rcp
+// (an RCP, "": none) and in a registry whose policy is registry ("": none)
+// of the given scope, to the evaluator. A registry policy's Deny statements
+// limit every request (ECR User Guide, "Private registry permissions in
+// Amazon ECR"), under V1 only those for ecr:ReplicateImage,
+// ecr:BatchImportUpstreamImage and ecr:CreateRepository; its grants are
+// judged on the registry, so the evaluator is given its Deny statements
+// alone, for the actions its scope governs.
+func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
 	cat := catalog.Default()
-	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository"}
+	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository", "ecr:ReplicateImage"}
 	doc, err := policy.Parse([]byte(src), "generated.json")
 	if err != nil {
 		return nil // not a policy; the parser's fuzz test's business
@@ -240,23 +242,35 @@ func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, r
 			return nil
 		}
 		stmts = append(append([]*policy.Statement(nil), stmts...), rcpDoc.Statements...)
-		if registry {
-			reg = eval.Compile("registry policy", rcpDoc)
-			denies := &policy.Document{Version: rcpDoc.Version}
-			for _, s := range rcpDoc.Statements {
-				if s.Effect == policy.Deny {
-					denies.Statements = append(denies.Statements, s)
-				}
-			}
-			regDenies = eval.Compile("registry policy", denies)
-			src += "\nregistry policy: " + rcp
-		} else {
-			rcps = []*eval.Policy{eval.Compile("rcp", rcpDoc)}
-			src += "\nrcp: " + rcp
+		rcps = []*eval.Policy{eval.Compile("rcp", rcpDoc)}
+		src += "\nrcp: " + rcp
+	}
+	if registry != "" {
+		regDoc, err := policy.Parse([]byte(registry), "registry.json")
+		if err != nil {
+			return nil
 		}
+		stmts = append(append([]*policy.Statement(nil), stmts...), regDoc.Statements...)
+		reg = eval.Compile("registry policy", regDoc)
+		denies := &policy.Document{Version: regDoc.Version}
+		for _, s := range regDoc.Statements {
+			if s.Effect == policy.Deny {
+				denies.Statements = append(denies.Statements, s)
+			}
+		}
+		regDenies = eval.Compile("registry policy", denies)
+		src += "\nregistry policy (" + scope + "): " + registry
+	}
+	// policies is the evaluator's policy set for a request for act.
+	policies := func(act string) *eval.PolicySet {
+		ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
+		if scope == "V2" || act == "ecr:ReplicateImage" || act == "ecr:BatchImportUpstreamImage" || act == "ecr:CreateRepository" {
+			ps.Registry = regDenies
+		}
+		return ps
 	}
 	res := Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
-		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), RCPs: rcps, Registry: reg, RegistryScope: "V2", At: at}, Zone{Account: "111122223333"})
+		Region: "us-east-1", Repository: "app", Policy: eval.Compile("repository policy of app", doc), RCPs: rcps, Registry: reg, RegistryScope: scope, At: at}, Zone{Account: "111122223333"})
 	if res.Truncated {
 		st.truncated++
 		return nil
@@ -267,7 +281,6 @@ func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, r
 			break
 		}
 	}
-	ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps, Registry: regDenies}
 	// The proofs replay with the world's keys as they set them (the
 	// owner's organization among them).
 	proofs := res.Public.Proofs
@@ -278,7 +291,7 @@ func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, r
 	}
 	for _, p := range proofs {
 		st.proofs++
-		if d := eval.Evaluate(ps, &p.Witness.Request); d.Result != eval.Allow {
+		if d := eval.Evaluate(policies(p.Witness.Request.Action), &p.Witness.Request); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
 		}
 	}
@@ -323,7 +336,7 @@ func checkExposure(src, rcp string, registry bool, r *rand.Rand, at time.Time, r
 		}
 		req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
 		st.checked++
-		if d := eval.Evaluate(ps, req); d.Result == eval.Allow {
+		if d := eval.Evaluate(policies(act), req); d.Result == eval.Allow {
 			var kv []string
 			for _, k := range ctx.Keys() {
 				v, _ := ctx.Get(k)
@@ -348,13 +361,16 @@ func TestExposureProperty(t *testing.T) {
 	}()
 	for i := 0; i < policies; i++ {
 		src := genRepoPolicy(r)
-		// Every other policy is judged under a generated RCP, or (one in
-		// four) with it as the registry's policy.
-		rcp := ""
+		// Every other policy is judged under a generated RCP; one in four
+		// in a registry whose policy is another, of scope V2 or V1.
+		rcp, registry, scope := "", "", ""
 		if i%2 == 1 {
 			rcp = genRCPPolicy(r)
 		}
-		if err := checkExposure(src, rcp, i%4 == 3, r, at, requests, &st); err != nil {
+		if i%4 >= 2 {
+			registry, scope = genRCPPolicy(r), []string{"V2", "V1"}[i%8/4]
+		}
+		if err := checkExposure(src, rcp, registry, scope, r, at, requests, &st); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -384,7 +400,13 @@ func FuzzExposure(f *testing.F) {
 			return
 		}
 		var st propertyStats
-		if err := checkExposure(src, rcp, seed%4 == 3, rand.New(rand.NewPCG(seed, 15)), at, 64, &st); err != nil {
+		// The seed's low bits say whether the second policy is the
+		// registry's (scope V2 or V1) rather than an RCP.
+		var registry, scope string
+		if seed%4 >= 2 {
+			rcp, registry, scope = "", rcp, []string{"V2", "V1"}[seed%8/4]
+		}
+		if err := checkExposure(src, rcp, registry, scope, rand.New(rand.NewPCG(seed, 15)), at, 64, &st); err != nil {
 			t.Fatal(err)
 		}
 	})
