@@ -584,8 +584,14 @@ func (s *searcher) options(d *dim) Dimension {
 
 // solved returns values of key that make a variable use match the value it
 // is compared with, where that value is already known.
-func (s *searcher) solved(key string) []string {
+func (s *searcher) solved(key string) []string { return s.solvedVia(key, nil) }
+
+// solvedVia is solved; via are the keys whose values are being solved for
+// already (a key read as a variable in a test of another key that is
+// itself read as a variable: that key's solved values are targets too).
+func (s *searcher) solvedVia(key string, via []string) []string {
 	var out []string
+	via = append(slices.Clip(via), key)
 	for _, u := range s.usersOf(key) {
 		var targets []string
 		if u.c == nil {
@@ -604,6 +610,17 @@ func (s *searcher) solved(key string) []string {
 						}
 					}
 				}
+				// A key a name sets (aws:username) takes the values the
+				// tests on the name's other keys name (aws:PrincipalArn
+				// like arn:aws:iam::*:user/admin).
+				targets = append(targets, s.nameValues(u.c.key)...)
+				// The other key may be read as a variable itself
+				// (ForAnyValue:StringLike aws:PrincipalTag/team
+				// ${aws:username}, and the tag in the Resource): the
+				// values that make those uses match are targets too.
+				if len(via) < 3 && !slices.Contains(via, u.c.key) {
+					targets = append(targets, s.solvedVia(u.c.key, via)...)
+				}
 			case present:
 				targets = vals
 			}
@@ -613,6 +630,51 @@ func (s *searcher) solved(key string) []string {
 		}
 	}
 	return out
+}
+
+// nameValues returns, for a key a name dimension sets, the key's value for
+// an instance of each pattern the tests on the name's keys name.
+func (s *searcher) nameValues(key string) []string {
+	for _, d := range s.dims {
+		if d.name == nil || !slices.Contains(d.keys, key) {
+			continue
+		}
+		var target NameKey
+		for _, nk := range d.name.Keys {
+			if lowerKey(nk.Key) == key {
+				target = nk
+			}
+		}
+		var out []string
+		for _, nk := range d.name.Keys {
+			for _, c := range s.condsOf(lowerKey(nk.Key)) {
+				if c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
+					continue
+				}
+				for i := range c.vals {
+					v := &c.vals[i]
+					if v.t.unknown || v.t.segs != nil {
+						continue
+					}
+					g, ok := c.glob(v, s.pr.ctx)
+					if !ok {
+						continue
+					}
+					alts := []gpat{g}
+					if !nk.Base {
+						alts = s.sp.Cache.derive(g, nk.Prefix)
+					}
+					for _, a := range alts {
+						if n := a.instance(); n != "" {
+							out = append(out, target.value(n))
+						}
+					}
+				}
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // actionConds returns the conditions on a key of every statement that can

@@ -176,3 +176,46 @@ func TestSearchNames(t *testing.T) {
 		t.Errorf("witness names %v / %v", arn, name)
 	}
 }
+
+// A variable that must equal a key a name sets: the user must be called
+// admin (its ARN) and tag itself team=admin for aws:username to match
+// ${aws:PrincipalTag/team} (IAM User Guide, "IAM policy elements: Variables
+// and tags"). The tag is chosen before the name, so its candidates come
+// from what the tests on the name's keys say the name may be. Found by the
+// exposure property test.
+func TestSearchVariableOfAName(t *testing.T) {
+	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/admin"}, "StringLike": {"aws:username": "${aws:PrincipalTag/team}"}}}]}`)}}
+	prefix := "arn:aws:iam::" + account + ":user/"
+	p := principal(t, prefix+"x")
+	ctx := eval.NewContext()
+	eval.Derive(ctx, p)
+	sp := eval.Space{Free: func(k string) bool { return !strings.HasPrefix(k, "aws:principalarn") && k != "aws:username" },
+		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: prefix}, {Key: "aws:username", Base: true}}}}}
+	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repoApp, Context: ctx}, sp)
+	if res.Witness == nil {
+		t.Fatal("no witness: a user named admin tagged team=admin gets in")
+	}
+	if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+		t.Errorf("the witness replays to %v", d.Result)
+	}
+}
+
+// A variable read in a test of a key that is itself read as a variable:
+// the tag must equal the user's name, and the Resource must start with the
+// tag, so the name is solved through the tag (IAM User Guide, "IAM policy
+// elements: Variables and tags"). Found by the search's property test.
+func TestSearchVariableThroughAVariable(t *testing.T) {
+	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}*", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalTag/team": "${aws:username}"}}}]}`)}}
+	p := principal(t, "arn:aws:iam::"+account+":user/x")
+	ctx := eval.NewContext()
+	eval.Derive(ctx, p)
+	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:PutImage", Resource: repoApp, Context: ctx}, eval.Space{Free: func(string) bool { return true }})
+	if res.Witness == nil {
+		t.Fatal("no witness: a user named app tagged team=app gets in")
+	}
+	if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+		t.Errorf("the witness replays to %v", d.Result)
+	}
+}

@@ -250,12 +250,17 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		if err != nil {
 			return nil
 		}
-		stmts = append(append([]*policy.Statement(nil), stmts...), regDoc.Statements...)
 		reg = eval.Compile("registry policy", regDoc)
 		denies := &policy.Document{Version: regDoc.Version}
-		for _, s := range regDoc.Statements {
+		for i, s := range regDoc.Statements {
 			if s.Effect == policy.Deny {
 				denies.Statements = append(denies.Statements, s)
+				// The networks the policies name are those of the
+				// statements that apply (docs/semantics.md, "Where
+				// from"): under V1, those that deny a V1 action.
+				if scope == "V2" || !reg.StatementActions(i).Intersect(cat.MatchSet("ecr:ReplicateImage").Union(cat.MatchSet("ecr:CreateRepository")).Union(cat.MatchSet("ecr:BatchImportUpstreamImage"))).Empty() {
+					stmts = append(slices.Clip(stmts), s)
+				}
 			}
 		}
 		regDenies = eval.Compile("registry policy", denies)
