@@ -20,22 +20,15 @@ const whoCanOwner = "111122223333"
 // registry of another region, and a file that did not parse.
 func whoCanEstate(t *testing.T) *estate.Estate {
 	t.Helper()
-	parse := func(name, text string) *estate.Policy {
-		doc, err := policy.Parse([]byte(text), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &estate.Policy{Name: name, Doc: doc}
-	}
 	est := estate.New()
 	acct := est.Account(whoCanOwner)
 	acct.IAM = &estate.IAM{Source: "iam.json",
 		Roles: []*estate.Role{{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader",
-			Inline: []*estate.Policy{parse("Pull", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetAuthorizationToken"],"Resource":"*"}]}`)}}},
+			Inline: []*estate.Policy{parsePolicy(t, "Pull", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetAuthorizationToken"],"Resource":"*"}]}`)}}},
 		Users: []*estate.User{{Name: "dev", ARN: "arn:aws:iam::" + whoCanOwner + ":user/dev", Groups: []string{"missing"}}},
 	}
 	region := acct.Region("us-east-1")
-	region.Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
+	region.Repository("app").SetPolicy(parsePolicy(t, "repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
 	region.Repository("web")
 	est.Gaps = append(est.Gaps,
 		estate.Gap{Source: "ecr:GetRepositoryPolicy", Account: "999999999999", Resource: "arn:aws:ecr:us-east-1:999999999999:repository/app", Code: "AccessDenied", Message: "denied"},
@@ -43,6 +36,17 @@ func whoCanEstate(t *testing.T) *estate.Estate {
 		estate.Gap{Source: "broken.json", Code: "parse-error", Message: "unexpected end of JSON input"},
 	)
 	return est
+}
+
+// parsePolicy parses text as the policy called name, failing the test when
+// it does not parse.
+func parsePolicy(t *testing.T, name, text string) *estate.Policy {
+	t.Helper()
+	doc, err := policy.Parse([]byte(text), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &estate.Policy{Name: name, Doc: doc}
 }
 
 func gapCodes(gaps []estate.Gap) []string {
@@ -165,29 +169,22 @@ func TestWhoCanSettledScope(t *testing.T) {
 // not governed, nor are the management account's resources. who-can
 // answers under them exactly.
 func TestWhoCanUnderRCPs(t *testing.T) {
-	parse := func(name, text string) *estate.Policy {
-		doc, err := policy.Parse([]byte(text), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &estate.Policy{Name: name, Doc: doc}
-	}
 	pull := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"*"}]}`
 	build := func(management bool) *estate.Estate {
 		est := estate.New()
 		acct := est.Account(whoCanOwner)
 		acct.Management = management
 		acct.IAM = &estate.IAM{Source: "iam.json", Roles: []*estate.Role{
-			{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader", Inline: []*estate.Policy{parse("Pull", pull)}},
-			{Name: "admin", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/admin", Inline: []*estate.Policy{parse("Pull", pull)}},
+			{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
+			{Name: "admin", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/admin", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
 			{Name: "AWSServiceRoleForECRReplication", Path: "/aws-service-role/replication.ecr.amazonaws.com/", ServiceLinked: true,
-				ARN: "arn:aws:iam::" + whoCanOwner + ":role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", Inline: []*estate.Policy{parse("Pull", pull)}},
+				ARN: "arn:aws:iam::" + whoCanOwner + ":role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
 		}}
-		acct.RCPs = []*estate.Policy{parse("rcp.json", `{"Version":"2012-10-17","Statement":[
+		acct.RCPs = []*estate.Policy{parsePolicy(t, "rcp.json", `{"Version":"2012-10-17","Statement":[
 			{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
 			{"Sid":"OnlyAdminPulls","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*","Condition":{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::`+whoCanOwner+`:role/admin"}}}]}`)}
 		acct.RCPsKnown = true
-		acct.Region("us-east-1").Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
+		acct.Region("us-east-1").Repository("app").SetPolicy(parsePolicy(t, "repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
 		return est
 	}
 	app := "arn:aws:ecr:us-east-1:" + whoCanOwner + ":repository/app"
@@ -250,13 +247,6 @@ func TestWhoCanQuestion(t *testing.T) {
 // a Deny in either denies (a V2 registry policy is enforced in every ECR
 // request: ECR User Guide, "Private registry permissions in Amazon ECR").
 func TestWhoCanRegistryAndRepositoryPolicies(t *testing.T) {
-	parse := func(name, text string) *estate.Policy {
-		doc, err := policy.Parse([]byte(text), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &estate.Policy{Name: name, Doc: doc}
-	}
 	const partner, other = "arn:aws:iam::444455556666:root", "arn:aws:iam::777766665555:root"
 	grant := func(who string) string {
 		return `{"Effect":"Allow","Principal":{"AWS":"` + who + `"},"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:` + whoCanOwner + `:repository/*"}`
@@ -275,9 +265,9 @@ func TestWhoCanRegistryAndRepositoryPolicies(t *testing.T) {
 	} {
 		est := estate.New()
 		region := est.Account(whoCanOwner).Region("us-east-1")
-		region.Registry.SetPolicy(parse("registry policy", `{"Version":"2012-10-17","Statement":[`+c.registry+`]}`))
+		region.Registry.SetPolicy(parsePolicy(t, "registry policy", `{"Version":"2012-10-17","Statement":[`+c.registry+`]}`))
 		region.Registry.Scope = estate.ScopeV2
-		region.Repository("app").SetPolicy(parse("repository policy of app", `{"Version":"2012-10-17","Statement":[`+c.repository+`]}`))
+		region.Repository("app").SetPolicy(parsePolicy(t, "repository policy of app", `{"Version":"2012-10-17","Statement":[`+c.repository+`]}`))
 		ans, err := analysis.Analyze(est, analysis.Settings{}).WhoCan("ecr:BatchGetImage", app)
 		if err != nil {
 			t.Fatal(err)
