@@ -18,10 +18,12 @@ import (
 // The exposure property test holds the analysis to the evaluator for
 // every kind of outsider (docs/semantics.md: every request, not a
 // sample): for generated repository policies, half of them under a
-// generated RCP, no random request of an
-// IAM user, a role session, a federated user or an account root of an
-// account the policy does not name is allowed for an action the analysis
-// does not call public, and every proof it reports replays to Allow.
+// generated RCP and a quarter in a registry with a generated policy, no
+// random request of an IAM user, a role session, a federated user or an
+// account root outside the zone is allowed for an action the analysis
+// reports neither as public nor for the caller: for its account when the
+// policies name it (Result.Accounts), for its organization or OU when they
+// name that (Result.Orgs); and every proof it reports replays to Allow.
 
 // propConds are the condition snippets the generator draws from: caller
 // keys, keys the caller chooses, keys the world fixes.
@@ -113,22 +115,7 @@ func genRCPPolicy(r *rand.Rand) string {
 			"Effect": "Deny", "Principal": "*", "Resource": "*",
 			"Action": []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"}[r.IntN(4)],
 		}
-		cond := map[string]map[string]any{}
-		for c := r.IntN(3); c > 0; c-- {
-			pc := propConds[r.IntN(len(propConds))]
-			vs := []string{propValues[pc.key][r.IntN(len(propValues[pc.key]))]}
-			if pc.op == "Null" {
-				vs = []string{[]string{"true", "false"}[r.IntN(2)]}
-			}
-			if cond[pc.op] == nil {
-				cond[pc.op] = map[string]any{}
-			}
-			cond[pc.op][pc.key] = vs
-		}
-		if r.IntN(3) == 0 {
-			cond["BoolIfExists"] = map[string]any{"aws:PrincipalIsAWSService": "false"}
-		}
-		if len(cond) > 0 {
+		if cond := genDenyConds(r); len(cond) > 0 {
 			st["Condition"] = cond
 		}
 		stmts = append(stmts, st)
@@ -137,13 +124,91 @@ func genRCPPolicy(r *rand.Rand) string {
 	return string(b)
 }
 
+// genDenyConds draws the conditions of a guardrail's Deny statement: up to
+// two snippets with one value each, and now and then the perimeter's
+// aws:PrincipalIsAWSService test.
+func genDenyConds(r *rand.Rand) map[string]map[string]any {
+	cond := map[string]map[string]any{}
+	for c := r.IntN(3); c > 0; c-- {
+		pc := propConds[r.IntN(len(propConds))]
+		vs := []string{propValues[pc.key][r.IntN(len(propValues[pc.key]))]}
+		if pc.op == "Null" {
+			vs = []string{[]string{"true", "false"}[r.IntN(2)]}
+		}
+		if cond[pc.op] == nil {
+			cond[pc.op] = map[string]any{}
+		}
+		cond[pc.op][pc.key] = vs
+	}
+	if r.IntN(3) == 0 {
+		cond["BoolIfExists"] = map[string]any{"aws:PrincipalIsAWSService": "false"}
+	}
+	return cond
+}
+
+// propRoots are the account roots the registry policy generator names:
+// the named outsider of the repository policies, one only the registry
+// policy names, and the owner.
+var propRoots = []string{"arn:aws:iam::444455556666:root", "arn:aws:iam::555566667777:root", "arn:aws:iam::111122223333:root"}
+
+// genRegistryPolicy writes a random registry policy: one or two Deny
+// statements for everyone, for a named account (Principal) or for all but
+// one (NotPrincipal), by Action or NotAction, over every resource, the
+// registry's repositories, those whose names start "ap" (app among them)
+// or the registry itself (no repository), with conditions drawn as the
+// RCP's; now and then a grant of replication to a named account, which
+// counts on the registry, not here.
+func genRegistryPolicy(r *rand.Rand) string {
+	acts := []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*", "ecr:ReplicateImage", "ecr:CreateRepository"}
+	resources := []string{"*", "arn:aws:ecr:us-east-1:111122223333:repository/*", "arn:aws:ecr:us-east-1:111122223333:repository/ap*", "arn:aws:ecr:us-east-1:111122223333:registry"}
+	var stmts []map[string]any
+	if r.IntN(3) == 0 {
+		stmts = append(stmts, map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": propRoots[r.IntN(2)]},
+			"Action": []string{"ecr:ReplicateImage", "ecr:CreateRepository"}, "Resource": resources[r.IntN(len(resources))]})
+	}
+	for n := 1 + r.IntN(2); n > 0; n-- {
+		st := map[string]any{"Effect": "Deny", "Resource": resources[r.IntN(len(resources))]}
+		switch r.IntN(6) {
+		case 0, 1, 2:
+			st["Principal"] = "*"
+		case 3, 4:
+			st["Principal"] = map[string]any{"AWS": propRoots[r.IntN(len(propRoots))]}
+		default:
+			st["NotPrincipal"] = map[string]any{"AWS": propRoots[r.IntN(len(propRoots))]}
+		}
+		if act := acts[r.IntN(len(acts))]; r.IntN(4) == 0 {
+			st["NotAction"] = act
+		} else {
+			st["Action"] = act
+		}
+		if cond := genDenyConds(r); len(cond) > 0 {
+			st["Condition"] = cond
+		}
+		stmts = append(stmts, st)
+	}
+	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	return string(b)
+}
+
+// outsider is who makes an outsider request: its account, its
+// organization and OU path ("": none), and whether that organization is
+// the owner's, which the inputs do not name.
+type outsider struct {
+	account, org, path string
+	inOwnerOrg         bool
+}
+
 // outsiderRequest draws a request some outsider can make: a random kind of
-// caller in an account the policies never name, with names and values of
-// its choosing, and the world's keys as the analysis fixes them; the
-// owner's organization, which the inputs do not name, is none or one at
-// random. inOwnerOrg: the caller is a member of it.
-func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Context, inOwnerOrg bool) {
-	acct := []string{"123456789012", "210987654321"}[r.IntN(2)]
+// caller in an account the policies never name (123456789012,
+// 210987654321) or in one they may name (444455556666 in the repository
+// policies and RCPs, 555566667777 in the registry policies), in no
+// organization, in one they never name (o-zzzzzzzzzz) or in one they may
+// name (o-a1b2c3d4e5), with names and values of its choosing, and the
+// world's keys as the analysis fixes them; the owner's organization, which
+// the inputs do not name, is none or one at random.
+func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Context, who outsider) {
+	acct := []string{"123456789012", "210987654321", "444455556666", "555566667777"}[r.IntN(4)]
+	who.account = acct
 	names := []string{"admin", "alice", "ci-deploy", "ops/admin", "x", "blue"}
 	name := names[r.IntN(len(names))]
 	ctx = eval.NewContext()
@@ -183,10 +248,11 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 		ctx.Set("aws:ResourceOrgID", owner)
 		ctx.Set("aws:ResourceOrgPaths", ownerPath)
 	}
-	if r.IntN(2) == 0 {
-		ctx.Set("aws:PrincipalOrgID", "o-zzzzzzzzzz")
-		ctx.Set("aws:PrincipalOrgPaths", "o-zzzzzzzzzz/r-zzzz/"+[]string{"", "ou-x/"}[r.IntN(2)])
-		inOwnerOrg = owner == "o-zzzzzzzzzz"
+	if org := []string{"", "o-zzzzzzzzzz", "o-zzzzzzzzzz", "o-a1b2c3d4e5"}[r.IntN(4)]; org != "" {
+		who.org, who.path = org, org+"/r-zzzz/"+[]string{"", "ou-x/"}[r.IntN(2)]
+		ctx.Set("aws:PrincipalOrgID", who.org)
+		ctx.Set("aws:PrincipalOrgPaths", who.path)
+		who.inOwnerOrg = owner == org
 	}
 	if r.IntN(2) == 0 {
 		ctx.Set("aws:PrincipalTag/team", []string{"blue", "admin", "red"}[r.IntN(3)])
@@ -205,19 +271,17 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(at.Unix()))
 	ctx.Set("aws:SecureTransport", "true")
-	return p, ctx, inOwnerOrg
+	return p, ctx, who
 }
 
 // propertyStats counts what checkExposure checked.
 type propertyStats struct {
 	checked, proofs, truncated, closed int
+	// named counts the requests checked whose caller is in an account
+	// the policies name.
+	named int
 }
 
-// checkExposure analyzes one repository policy (under rcp when not "")
-// and holds the answer to the evaluator: every public proof replays to
-// Allow, and none of requests random outsider requests is allowed for an
-// action the analysis does not call public. It returns the first
-// disagreement.
 // checkExposure holds the analysis of a repository policy src, under rcp
 // (an RCP, "": none) and in a registry whose policy is registry ("": none)
 // of the given scope, to the evaluator. A registry policy's Deny statements
@@ -225,7 +289,11 @@ type propertyStats struct {
 // Amazon ECR"), under V1 only those for ecr:ReplicateImage,
 // ecr:BatchImportUpstreamImage and ecr:CreateRepository; its grants are
 // judged on the registry, so the evaluator is given its Deny statements
-// alone, for the actions its scope governs.
+// alone, for the actions its scope governs. Every proof of the public, an
+// organization or an account replays to Allow, and none of requests random
+// outsider requests is allowed for an action the analysis reports neither
+// as public nor for the caller's account or organization. It returns the
+// first disagreement.
 func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
 	cat := catalog.Default()
 	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository", "ecr:ReplicateImage"}
@@ -294,11 +362,64 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		proofs = append(slices.Clip(proofs), acc.Proofs...)
 		inOrgs = inOrgs.Union(acc.Actions)
 	}
+	for _, acc := range res.Accounts {
+		proofs = append(slices.Clip(proofs), acc.Proofs...)
+	}
 	for _, p := range proofs {
 		st.proofs++
 		if d := eval.Evaluate(policies(p.Witness.Request.Action), &p.Witness.Request); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
 		}
+	}
+	// An account the statements that apply name (in a Principal or
+	// NotPrincipal, an account root or an ARN in it, or a condition value)
+	// is a named outsider; the rest are the public.
+	named := map[string]bool{}
+	for _, st := range stmts {
+		var vals []policy.Value
+		for _, pr := range []*policy.Principal{st.Principal, st.NotPrincipal} {
+			if pr != nil {
+				for _, e := range pr.Entries {
+					vals = append(vals, e.Value)
+				}
+			}
+		}
+		for _, c := range st.Conditions {
+			vals = append(vals, c.Values...)
+		}
+		for _, v := range vals {
+			for _, acct := range []string{"123456789012", "210987654321", "444455556666", "555566667777"} {
+				if strings.Contains(v.Text, acct) {
+					named[acct] = true
+				}
+			}
+		}
+	}
+	// covered is what the analysis reports for an outsider: what is
+	// public; for an account the policies name, what the result reports
+	// for it (Result.Accounts, by its id: the pools hold no account
+	// patterns); for an account they do not name in an organization,
+	// what it reports for the organization (Result.Orgs: its id, or an OU
+	// path pattern the caller's path matches); for a member of the
+	// owner's organization, anything reported for an organization (the
+	// owner's, under the label of the organization the world chose).
+	covered := func(who outsider) catalog.ActionSet {
+		open := res.Public.Actions
+		if named[who.account] {
+			if acc := res.Accounts[who.account]; acc != nil {
+				open = open.Union(acc.Actions)
+			}
+		} else if who.org != "" {
+			for label, acc := range res.Orgs {
+				if label == who.org || strings.HasPrefix(label, who.org+"/") && policy.Match(label, who.path) {
+					open = open.Union(acc.Actions)
+				}
+			}
+		}
+		if who.inOwnerOrg {
+			open = open.Union(inOrgs)
+		}
+		return open
 	}
 	// docs/semantics.md: an outsider is not on a network the policies
 	// name, unless the ranges cover a whole address family.
@@ -323,31 +444,30 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		return false
 	}
 	for j := 0; j < requests; j++ {
-		p, ctx, inOwnerOrg := outsiderRequest(r, at)
+		p, ctx, who := outsiderRequest(r, at)
+		// A principal the policies name may be on the networks they
+		// name; any other outsider is not.
 		ip, _ := ctx.Get("aws:SourceIp")
 		a := netip.MustParseAddr(ip[0])
-		if inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
+		if !named[who.account] && inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
 			continue
 		}
 		act := actions[r.IntN(len(actions))]
-		// A member of the owner's organization may do what the analysis
-		// reports for an organization too.
-		open := res.Public.Actions
-		if inOwnerOrg {
-			open = open.Union(inOrgs)
-		}
-		if open.Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
+		if covered(who).Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
 			continue
 		}
 		req := &eval.Request{Principal: p, Action: act, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
 		st.checked++
+		if named[who.account] {
+			st.named++
+		}
 		if d := eval.Evaluate(policies(act), req); d.Result == eval.Allow {
 			var kv []string
 			for _, k := range ctx.Keys() {
 				v, _ := ctx.Get(k)
 				kv = append(kv, k+"="+strings.Join(v, "|"))
 			}
-			return fmt.Errorf("%s by %s is allowed (in the owner's organization: %v), but the analysis says it is not public\ncontext: %s\npolicy: %s", act, p, inOwnerOrg, strings.Join(kv, " "), src)
+			return fmt.Errorf("%s by %s (named: %v, in the owner's organization: %v) is allowed, but the analysis reports it neither as public nor for its account or organization\ncontext: %s\npolicy: %s", act, p, named[who.account], who.inOwnerOrg, strings.Join(kv, " "), src)
 		}
 	}
 	return nil
@@ -358,33 +478,41 @@ func TestExposureProperty(t *testing.T) {
 	if testing.Short() {
 		policies, requests = 60, 40
 	}
-	r := rand.New(rand.NewPCG(11, 12))
+	st := exposureProperty(t, 11, policies, requests)
+	// The property is checked only where the analysis answered: it must
+	// answer for most policies, and both ways, for named outsiders too,
+	// and RCPs must close something now and then.
+	if st.truncated > policies/10 || st.proofs == 0 || st.checked == 0 || st.named == 0 || st.closed == 0 {
+		t.Errorf("%d of %d policies truncated, %d proofs, %d requests checked (%d by named outsiders), %d closed by an RCP: the property was hardly tested", st.truncated, policies, st.proofs, st.checked, st.named, st.closed)
+	}
+}
+
+// exposureProperty checks policies generated repository policies from seed
+// with requests outsider requests each: every other one under a generated
+// RCP, one in four in a registry whose policy is generated too, of scope
+// V2 or V1.
+func exposureProperty(t *testing.T, seed uint64, policies, requests int) propertyStats {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	var st propertyStats
 	defer func() {
-		t.Logf("%d policies (%d truncated); %d proofs replayed; %d outsider requests evaluated; %d with an RCP that closed something", policies, st.truncated, st.proofs, st.checked, st.closed)
+		t.Logf("seed %d: %d policies (%d truncated); %d proofs replayed; %d outsider requests evaluated (%d by named outsiders); %d with an RCP that closed something", seed, policies, st.truncated, st.proofs, st.checked, st.named, st.closed)
 	}()
 	for i := 0; i < policies; i++ {
 		src := genRepoPolicy(r)
-		// Every other policy is judged under a generated RCP; one in four
-		// in a registry whose policy is another, of scope V2 or V1.
 		rcp, registry, scope := "", "", ""
 		if i%2 == 1 {
 			rcp = genRCPPolicy(r)
 		}
 		if i%4 >= 2 {
-			registry, scope = genRCPPolicy(r), []string{"V2", "V1"}[i%8/4]
+			registry, scope = genRegistryPolicy(r), []string{"V2", "V1"}[i%8/4]
 		}
 		if err := checkExposure(src, rcp, registry, scope, r, at, requests, &st); err != nil {
-			t.Fatal(err)
+			t.Fatalf("seed %d, policy %d: %v", seed, i, err)
 		}
 	}
-	// The property is checked only where the analysis answered: it must
-	// answer for most policies, and both ways, and RCPs must close
-	// something now and then.
-	if st.truncated > policies/10 || st.proofs == 0 || st.checked == 0 || st.closed == 0 {
-		t.Errorf("%d of %d policies truncated, %d proofs, %d requests checked, %d closed by an RCP: the property was hardly tested", st.truncated, policies, st.proofs, st.checked, st.closed)
-	}
+	return st
 }
 
 // FuzzExposure holds the analysis to the evaluator for the fuzzer's
@@ -394,7 +522,10 @@ func FuzzExposure(f *testing.F) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for i := 0; i < 8; i++ {
 		rcp := ""
-		if i%2 == 1 {
+		switch {
+		case i%4 >= 2:
+			rcp = genRegistryPolicy(r) // the registry's (see below)
+		case i%2 == 1:
 			rcp = genRCPPolicy(r)
 		}
 		f.Add(genRepoPolicy(r), rcp, uint64(i))
