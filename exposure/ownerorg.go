@@ -13,8 +13,10 @@ import (
 // and no trusted.org_ids): in the spirit of UnknownOwner, the world's
 // aws:ResourceOrgID is either absent (the owner is in no organization) or
 // one fixed organization, ownerOrg, that the inputs do not name, or one the
-// statements test aws:ResourceOrgID or aws:ResourceOrgPaths against (the
-// owner may be in it: taken at its worst). Every caller may be a member of
+// statements name, for the owner (aws:ResourceOrgID, aws:ResourceOrgPaths)
+// or for a caller (aws:PrincipalOrgID, aws:PrincipalOrgPaths and the
+// source's): the owner may be in it, in an OU of its own, taken at its
+// worst. Every caller may be a member of
 // it: a named account's callers, a service's source account, and an
 // account the policy does not name, which is then reported as a member of
 // the owner's organization (Result.Orgs), not as the public. Nothing trusts
@@ -22,7 +24,9 @@ import (
 // world".
 const (
 	ownerOrg     = "o-ecrgowner00"
-	ownerOrgPath = "/r-ecrg/ou-ecrg-owner000/"
+	ownerOrgPath = "/r-ecrg/" + ownerOU
+	// ownerOU is the OU that stands for the owner's own.
+	ownerOU = "ou-ecrg-owner000/"
 )
 
 // OwnerOrg reports whether org is the organization id that stands for the
@@ -89,14 +93,25 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 				if v.Unknown || strings.Contains(v.Text, "${") {
 					continue
 				}
+				// The owner may be in an organization or OU the statements
+				// name for the owner or for a caller (the organization an
+				// "our organization only" grant names is most likely the
+				// owner's): its members are then in the owner's.
 				switch strings.ToLower(c.Key) {
-				case "aws:resourceorgid":
+				case "aws:resourceorgid", "aws:principalorgid", "aws:sourceorgid":
 					if o := orgInstance(v.Text); o != "" && o != ownerOrg {
-						add(worldOrg{o, o + freshOrgPath})
+						add(worldOrg{o, o + ownerOrgPath})
 						orgs = append(orgs, o)
 					}
-				case "aws:resourceorgpaths":
-					add(pathWorld(v.Text))
+				case "aws:resourceorgpaths", "aws:principalorgpaths", "aws:sourceorgpaths":
+					w := pathWorld(v.Text)
+					add(w)
+					// A pattern that reaches below its OU holds an owner
+					// further down too, with members of its organization
+					// outside the owner's OU (the OU the pattern names).
+					if strings.HasSuffix(v.Text, "*") {
+						add(worldOrg{w.id, w.path + ownerOU})
+					}
 					paths = append(paths, v.Text)
 				}
 			}

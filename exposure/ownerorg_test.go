@@ -65,6 +65,21 @@ func TestOwnerOrgUnknown(t *testing.T) {
 		{name: "the owner may be in the organization one condition names and the OU another names",
 			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OrgAndOU", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v"}, "StringLike": {"aws:ResourceOrgPaths": "*/ou-ab12-34567890/*"}}}]}`,
 			public: get},
+		// Found by the exposure property test once its callers were drawn
+		// from the organization the policies name: the organization an
+		// "our organization only" grant names is most likely the owner's,
+		// and then its members get the grant.
+		{name: "the owner may be in the organization a grant names for its callers",
+			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OurOrg", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}, ` + sameOrg + `]}`,
+			orgs:   []string{"o-a1b2c3d4e5"}},
+		// The owner is in an OU of its own: the members of its organization
+		// elsewhere in it are not in the owner's OU.
+		{name: "members of the owner's organization outside the owner's OU",
+			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OtherOUs", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v", "aws:PrincipalOrgID": "${aws:ResourceOrgID}"}, "StringNotLike": {"aws:PrincipalOrgPaths": "${aws:ResourceOrgPaths}*"}}}]}`,
+			orgs:   []string{"o-9z8y7x6w5v"}},
+		{name: "members of the owner's organization outside the owner's OU, below the path a pattern names",
+			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OtherOUs", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:ResourceOrgPaths": "o-9z8y7x6w5v/*"}, "StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}, "StringNotLike": {"aws:PrincipalOrgPaths": "${aws:ResourceOrgPaths}*"}}}]}`,
+			orgs:   []string{"o-9z8y7x6w5v"}},
 		{name: "an RCP lets services act only for the owner's organization",
 			policy: codebuild, rcps: []string{deputyRCP},
 			// With no source at all the RCP does not apply: a deputy still.

@@ -474,7 +474,7 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 }
 
 func TestExposureProperty(t *testing.T) {
-	policies, requests := 1000, 150
+	policies, requests := 1000, 130
 	if testing.Short() {
 		policies, requests = 60, 40
 	}
