@@ -244,6 +244,7 @@ type denyKey struct {
 	facet           string
 	region, account string
 	tags            string
+	resClass        string // see resourceClass
 }
 
 type denyDecision struct{ decided, denied bool }
@@ -302,7 +303,8 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 			}
 		}
 	}
-	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account}
+	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account,
+		resClass: m.resourceClass(repo, m.repoPolicyFacts(repo, act))}
 	if readsTags {
 		// The registry policy is shared by every repository of its region:
 		// a Deny of it that reads tags decides per set of tags.
@@ -338,6 +340,7 @@ type resourceKey struct {
 	boundary        *eval.Policy
 	tags            string
 	mode            Mode
+	resClass        string // see resourceClass
 }
 
 // resourceSide answers whether the repository's resource policies (its own
@@ -346,7 +349,8 @@ type resourceKey struct {
 func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) found {
 	pf := m.repoPolicyFacts(repo, act)
 	own, reg := m.resourcePolicies(repo, act.FullName(), act)
-	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode}
+	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode,
+		resClass: m.resourceClass(repo, pf)}
 	allPrincipal, pkeys := pf.allPrincipal || m.namedBy(p, repo, own, reg), pf.principalKeys
 	allTags, tkeys := pf.allTags, pf.tagKeys
 	if p.caller.Type == eval.Role && p.Boundary != nil {
