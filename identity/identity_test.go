@@ -54,7 +54,12 @@ type repoSpec struct {
 type fixture struct {
 	users, roles []who
 	scps         []string
-	repos        []repoSpec
+	// rcps are the RCP levels over the account; management makes it the
+	// organization's management account, whose resources RCPs do not
+	// govern.
+	rcps       []string
+	management bool
+	repos      []repoSpec
 	// registry is the registry policy of registryRegion (default us-east-1),
 	// of scope scope ("" unknown, which means V2).
 	registry, registryRegion, scope string
@@ -133,6 +138,10 @@ func (f fixture) build(t *testing.T) *Model {
 		a.SCPs = append(a.SCPs, parsed(t, fmt.Sprintf("scp-%d", i), s))
 	}
 	a.SCPsKnown = len(f.scps) > 0
+	for i, s := range f.rcps {
+		a.AddRCPLevel(parsed(t, fmt.Sprintf("rcp-%d", i), s))
+	}
+	a.Management = f.management
 	for _, r := range f.repos {
 		repo := a.Region(r.region).Repository(r.name)
 		if r.policy != "" {
