@@ -413,6 +413,13 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
+	if d := sessionOptions(p, mentions); d != nil {
+		withSession := map[string]eval.Dimension{"aws:userid": d}
+		for k, v := range fixed {
+			withSession[k] = v
+		}
+		fixed = withSession
+	}
 	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
 		if skip[lower] {
 			return false
@@ -424,6 +431,48 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	}}
 	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
 	return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
+}
+
+// sessionOptions returns the values aws:userid takes in the requests of a
+// role's sessions, or nil: a role session's aws:userid is the role's unique
+// id and the session name its caller chooses (IAM User Guide, "AWS global
+// condition context keys", aws:userid), so besides a name no policy names
+// it tries, for each value a condition compares aws:userid with, the
+// session name after its last colon, wildcards taken as the shortest text
+// they match (* none, ? an x). Each is a request the role's caller can make.
+func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
+	if p.Kind != Role || p.ID == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	var d eval.Dimension
+	add := func(session string) {
+		if v := p.ID + ":" + session; !seen[v] {
+			seen[v] = true
+			d = append(d, eval.Option{{Key: "aws:userid", Values: []string{v}}})
+		}
+	}
+	add(eval.FreshValue)
+	for _, mn := range mentions {
+		if !strings.EqualFold(mn.Key, "aws:userid") {
+			continue
+		}
+		for _, kt := range mn.Tests {
+			for _, v := range kt.Values {
+				i := strings.LastIndexByte(v, ':')
+				if i < 0 || strings.Contains(v, "${") {
+					continue
+				}
+				if session := strings.NewReplacer("*", "", "?", "x").Replace(v[i+1:]); session != "" {
+					add(session)
+				}
+			}
+		}
+	}
+	if len(d) == 1 {
+		return nil
+	}
+	return d
 }
 
 // freshOrgPath is a path in the organization that no policy names: the

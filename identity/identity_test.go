@@ -535,3 +535,28 @@ func TestCanUnreadTags(t *testing.T) {
 		}
 	}
 }
+
+// A role session's aws:userid is the role's id and a session name its
+// caller chooses: a grant to the sessions named ci (or named like *-admin)
+// is the role's, and a Deny of one session name does not stop the others.
+func TestRoleSessionUserID(t *testing.T) {
+	runCanCases(t, []canCase{
+		{"session named", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"AROA*:ci"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"session like", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:*-admin"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"another role's id", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"AROAOTHER:ci"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
+		{"one session denied", fixture{roles: []who{{name: "ci", inline: []string{allowECR,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:ci"}}}]}`}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+	})
+}
