@@ -440,35 +440,46 @@ type identityStats struct {
 	accounts, questions, proofs, noes, requests, cut int
 }
 
-// checkProof replays a proof of arn's access: its fixed keys must be the
-// ones who arn is and the repository fix (those it leaves out are added),
-// and it must be allowed under the oracle's policy set.
+// checkProof replays a proof of p's access to repo (nil: "*"). Proofs are
+// shared between repositories alike to the statements (and Explain
+// re-derives only the principal), so the proof's request may name another
+// repository: what it proves is that the keys it chose (w.Chosen) make an
+// allowed request. The request replayed is the question's: p, the action,
+// the repository, the keys who p is and the repository fix, and the
+// proof's choices, which may not contradict a fixed key.
 func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *repoSpec, mode Mode) error {
 	if w.Request.Principal.ARN != p.ARN || w.Request.Action != action {
 		return fmt.Errorf("the proof is another request: %v %s", w.Request.Principal, w.Request.Action)
 	}
-	ctx := w.Request.Context.Clone()
-	region := ""
+	region, resource := propRegions[0], "*"
 	if repo != nil {
-		region = repo.region
-	} else if v, ok := ctx.Get("aws:RequestedRegion"); ok && len(v) == 1 {
+		region, resource = repo.region, estate.RepositoryARN(repo.region, propAccount, repo.name)
+	} else if v, ok := w.Request.Context.Get("aws:RequestedRegion"); ok && len(v) == 1 {
 		region = v[0]
-	} else {
-		region = propRegions[0]
 	}
 	fixed := o.fixed(p.ARN, repo, region, mode)
-	for k, want := range fixed {
-		if got, ok := ctx.Get(k); ok {
-			if strings.Join(got, "|") != strings.Join(want, "|") {
-				return fmt.Errorf("the proof sets %s to %v, fixed at %v", k, got, want)
-			}
-		} else {
-			ctx.Set(k, want...)
-		}
+	ctx := eval.NewContext()
+	for k, v := range fixed {
+		ctx.Set(k, v...)
 	}
-	for _, k := range ctx.Keys() {
-		if isResourceTag(k) && fixed[k] == nil || strings.HasPrefix(k, "aws:principaltag/") && fixed[k] == nil {
-			return fmt.Errorf("the proof sets %s, which the principal or repository does not have", k)
+	// aws:userid: a user's id; a role's id and a session name.
+	uid, _ := w.Request.Context.Get("aws:userid")
+	if len(uid) != 1 || uid[0] != o.spec.ids[p.ARN] && !strings.HasPrefix(uid[0], o.spec.ids[p.ARN]+":") || p.Kind == Role && uid[0] == o.spec.ids[p.ARN] {
+		return fmt.Errorf("the proof's aws:userid is %v", uid)
+	}
+	ctx.Set("aws:userid", uid[0])
+	for _, a := range w.Chosen {
+		lower := strings.ToLower(a.Key)
+		if want, ok := fixed[lower]; ok || isResourceTag(lower) || strings.HasPrefix(lower, "aws:principaltag/") {
+			if a.Absent != !ok || strings.Join(a.Values, "|") != strings.Join(want, "|") {
+				return fmt.Errorf("the proof chooses %v, fixed at %v", a, want)
+			}
+			continue
+		}
+		if a.Absent {
+			ctx.Delete(a.Key)
+		} else {
+			ctx.Set(a.Key, a.Values...)
 		}
 	}
 	if mode == NoMFA {
@@ -476,10 +487,9 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 			return fmt.Errorf("a NoMFA proof with MFA")
 		}
 	}
-	req := w.Request
-	req.Context = ctx
-	if d := eval.Evaluate(o.set(p.ARN, action, req.Resource), &req); d.Result != eval.Allow {
-		return fmt.Errorf("the proof %v replays to %v: %s", w.Chosen, d.Result, d.Reason)
+	req := eval.Request{Principal: w.Request.Principal, Action: action, Resource: resource, Context: ctx}
+	if d := eval.Evaluate(o.set(p.ARN, action, resource), &req); d.Result != eval.Allow {
+		return fmt.Errorf("the proof %v (a request on %s) replays on %s to %v: %s", w.Chosen, w.Request.Resource, resource, d.Result, d.Reason)
 	}
 	return nil
 }
