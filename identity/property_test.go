@@ -635,7 +635,7 @@ func identityProperty(t *testing.T, seed uint64, accounts, requests int) identit
 }
 
 func TestIdentityProperty(t *testing.T) {
-	st := identityProperty(t, 1, 40, 24)
+	st := identityProperty(t, 1, 40, 16)
 	if st.proofs == 0 || st.noes == 0 || st.cut > st.questions/10 {
 		t.Errorf("%d proofs, %d noes, %d of %d questions cut: the property was hardly tested", st.proofs, st.noes, st.cut, st.questions)
 	}
