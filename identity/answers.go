@@ -244,6 +244,7 @@ type denyKey struct {
 	facet           string
 	region, account string
 	tags            string
+	resClass        string // see resourceClass
 }
 
 type denyDecision struct{ decided, denied bool }
@@ -302,7 +303,8 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 			}
 		}
 	}
-	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account}
+	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account,
+		resClass: m.resourceClass(repo, m.repoPolicyFacts(repo, act))}
 	if readsTags {
 		// The registry policy is shared by every repository of its region:
 		// a Deny of it that reads tags decides per set of tags.
@@ -338,6 +340,7 @@ type resourceKey struct {
 	boundary        *eval.Policy
 	tags            string
 	mode            Mode
+	resClass        string // see resourceClass
 }
 
 // resourceSide answers whether the repository's resource policies (its own
@@ -346,7 +349,8 @@ type resourceKey struct {
 func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) found {
 	pf := m.repoPolicyFacts(repo, act)
 	own, reg := m.resourcePolicies(repo, act.FullName(), act)
-	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode}
+	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode,
+		resClass: m.resourceClass(repo, pf)}
 	allPrincipal, pkeys := pf.allPrincipal || m.namedBy(p, repo, own, reg), pf.principalKeys
 	allTags, tkeys := pf.allTags, pf.tagKeys
 	if p.caller.Type == eval.Role && p.Boundary != nil {
@@ -409,6 +413,13 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
+	if d := sessionOptions(p, mentions); d != nil {
+		withSession := map[string]eval.Dimension{"aws:userid": d}
+		for k, v := range fixed {
+			withSession[k] = v
+		}
+		fixed = withSession
+	}
 	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
 		if skip[lower] {
 			return false
@@ -420,6 +431,48 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	}}
 	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
 	return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
+}
+
+// sessionOptions returns the values aws:userid takes in the requests of a
+// role's sessions, or nil: a role session's aws:userid is the role's unique
+// id and the session name its caller chooses (IAM User Guide, "AWS global
+// condition context keys", aws:userid), so besides a name no policy names
+// it tries, for each value a condition compares aws:userid with, the
+// session name after its last colon, wildcards taken as the shortest text
+// they match (* none, ? an x). Each is a request the role's caller can make.
+func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
+	if p.Kind != Role || p.ID == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	var d eval.Dimension
+	add := func(session string) {
+		if v := p.ID + ":" + session; !seen[v] {
+			seen[v] = true
+			d = append(d, eval.Option{{Key: "aws:userid", Values: []string{v}}})
+		}
+	}
+	add(eval.FreshValue)
+	for _, mn := range mentions {
+		if !strings.EqualFold(mn.Key, "aws:userid") {
+			continue
+		}
+		for _, kt := range mn.Tests {
+			for _, v := range kt.Values {
+				i := strings.LastIndexByte(v, ':')
+				if i < 0 || strings.Contains(v, "${") {
+					continue
+				}
+				if session := strings.NewReplacer("*", "", "?", "x").Replace(v[i+1:]); session != "" {
+					add(session)
+				}
+			}
+		}
+	}
+	if len(d) == 1 {
+		return nil
+	}
+	return d
 }
 
 // freshOrgPath is a path in the organization that no policy names: the

@@ -54,7 +54,12 @@ type repoSpec struct {
 type fixture struct {
 	users, roles []who
 	scps         []string
-	repos        []repoSpec
+	// rcps are the RCP levels over the account; management makes it the
+	// organization's management account, whose resources RCPs do not
+	// govern.
+	rcps       []string
+	management bool
+	repos      []repoSpec
 	// registry is the registry policy of registryRegion (default us-east-1),
 	// of scope scope ("" unknown, which means V2).
 	registry, registryRegion, scope string
@@ -133,6 +138,10 @@ func (f fixture) build(t *testing.T) *Model {
 		a.SCPs = append(a.SCPs, parsed(t, fmt.Sprintf("scp-%d", i), s))
 	}
 	a.SCPsKnown = len(f.scps) > 0
+	for i, s := range f.rcps {
+		a.AddRCPLevel(parsed(t, fmt.Sprintf("rcp-%d", i), s))
+	}
+	a.Management = f.management
 	for _, r := range f.repos {
 		repo := a.Region(r.region).Repository(r.name)
 		if r.policy != "" {
@@ -525,4 +534,29 @@ func TestCanUnreadTags(t *testing.T) {
 			t.Errorf("%s: UnreadTags = %q, want %q", c.repo, got, c.want)
 		}
 	}
+}
+
+// A role session's aws:userid is the role's id and a session name its
+// caller chooses: a grant to the sessions named ci (or named like *-admin)
+// is the role's, and a Deny of one session name does not stop the others.
+func TestRoleSessionUserID(t *testing.T) {
+	runCanCases(t, []canCase{
+		{"session named", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"AROA*:ci"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"session like", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:*-admin"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"another role's id", fixture{roles: []who{{name: "ci", inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"AROAOTHER:ci"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
+		{"one session denied", fixture{roles: []who{{name: "ci", inline: []string{allowECR,
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:ci"}}}]}`}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+	})
 }

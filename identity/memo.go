@@ -100,7 +100,10 @@ type memoKey struct {
 	repoARN       string
 	tags          string
 	pol, reg      *eval.Policy
-	star          bool
+	// resClass is which of pol's and reg's resource patterns match (see
+	// resourceClass).
+	resClass string
+	star     bool
 	// region and account are aws:RequestedRegion and aws:ResourceAccount.
 	region, account string
 	mode            Mode
@@ -400,6 +403,12 @@ type polFact struct {
 	principalKeys []string
 	allTags       bool
 	tagKeys       []string
+	// patterns are the Resource/NotResource patterns of the statements
+	// for the action; opaque when which repositories they match depends on
+	// more than the ARN. A registry policy is shared by the repositories of
+	// its region, and its statements need not match them all.
+	patterns []string
+	opaque   bool
 }
 
 // repoFactKey identifies a policy's facts for one action: of one resource
@@ -429,6 +438,12 @@ func (mm *memo) polFacts(pol *eval.Policy, act *catalog.Action) polFact {
 		pf.principalKeys = append(pf.principalKeys, f.principalKeys...)
 		pf.allTags = pf.allTags || f.allTags
 		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
+		// A resource policy's statement without Resource applies to the
+		// resource it is attached to.
+		if st := pol.StatementAt(i); st.Resource != nil || st.NotResource != nil {
+			pf.patterns = append(pf.patterns, f.patterns...)
+			pf.opaque = pf.opaque || f.opaque
+		}
 	}
 	mm.polFactsOf[fk] = pf
 	return pf
@@ -454,9 +469,28 @@ func (m *Model) repoPolicyFacts(repo *Repository, act *catalog.Action) polFact {
 		pf.principalKeys = append(pf.principalKeys, f.principalKeys...)
 		pf.allTags = pf.allTags || f.allTags
 		pf.tagKeys = append(pf.tagKeys, f.tagKeys...)
+		pf.patterns = append(pf.patterns, f.patterns...)
+		pf.opaque = pf.opaque || f.opaque
 	}
 	m.memo.repoFacts[fk] = pf
 	return pf
+}
+
+// resourceClass renders which of the resource policies' patterns (pf)
+// match the repository: repositories of one class look alike to their
+// Resource elements. It is the ARN when the match depends on more.
+func (m *Model) resourceClass(repo *Repository, pf polFact) string {
+	if pf.opaque {
+		return repo.ARN
+	}
+	b := make([]byte, len(pf.patterns))
+	for i, pat := range pf.patterns {
+		b[i] = '0'
+		if m.patternMatches(pat, repo) {
+			b[i] = '1'
+		}
+	}
+	return string(b)
 }
 
 // patternMatches reports whether pattern matches the repository, from a
@@ -504,6 +538,7 @@ func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, region 
 		if own, reg := m.resourcePolicies(repo, act.FullName(), act); own != nil || reg != nil {
 			if pf := m.repoPolicyFacts(repo, act); pf.relevant {
 				k.pol, k.reg = own, reg
+				k.resClass = m.resourceClass(repo, pf)
 				if pf.allPrincipal || m.namedBy(p, repo, own, reg) {
 					allPrincipal = true
 				}

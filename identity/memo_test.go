@@ -101,3 +101,40 @@ func checkMemo(t *testing.T, acct *estate.Account) {
 	}
 	t.Logf("%d questions, %d allowed; distinct evaluations: %d joint, %d repository-policy side", asked, allowed, len(with.memo.answers), len(with.memo.resources))
 }
+
+// A registry policy is shared by the repositories of its region, but its
+// statements' Resource need not match them all: answers are shared only
+// between repositories its patterns match alike. A grant on repository/app*
+// was reported for tools too when asked after app, and not for app when
+// asked after tools (or after Answer, whose "every repository" question
+// asks about a repository the account does not name).
+func TestMemoRegistryResource(t *testing.T) {
+	f := fixture{
+		roles:    []who{{name: "ci", inline: []string{allowLogin}}},
+		repos:    []repoSpec{{name: "app", tagsKnown: true}, {name: "tools", tagsKnown: true}},
+		registry: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app*"},{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/tools"}]}`,
+		scope:    "V2",
+	}
+	f.roles[0].inline = append(f.roles[0].inline, allowPull)
+	for _, order := range [][]string{{"app", "tools"}, {"tools", "app"}} {
+		m := f.build(t)
+		p := m.principal(t, "role/ci")
+		a := m.Answer(p, "ecr:PutImage", Free)
+		pull := m.Answer(p, "ecr:BatchGetImage", Free)
+		for _, name := range order {
+			repo := m.repository(t, name)
+			for _, action := range []string{"ecr:PutImage", "ecr:BatchGetImage"} {
+				w, _ := m.Can(p, action, repo, Free)
+				if got, want := w != nil, name == "app"; got != want {
+					t.Errorf("%s on %s (asked %v): %v, want %v", action, name, order, got, want)
+				}
+			}
+			if got := a.Repos[repo.index] != nil; got != (name == "app") {
+				t.Errorf("Answer: PutImage on %s: %v", name, got)
+			}
+			if got := pull.Repos[repo.index] != nil; got != (name == "app") {
+				t.Errorf("Answer: BatchGetImage on %s: %v", name, got)
+			}
+		}
+	}
+}
