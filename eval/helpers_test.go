@@ -2,16 +2,14 @@ package eval_test
 
 import (
 	"encoding/json"
-	"runtime/debug"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 // The accounts and names of the conformance corpus (testdata/conformance/README.md).
 const (

@@ -1,18 +1,16 @@
 package exposure
 
 import (
-	"runtime/debug"
 	"testing"
 	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 // analyzeDoc judges a repository policy written in a test, owned by
 // 111122223333 in us-east-1, at the given time (zero: now).

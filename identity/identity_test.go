@@ -2,19 +2,17 @@ package identity
 
 import (
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 const (
 	owner   = "111122223333"

@@ -1,15 +1,13 @@
 package rules_test
 
 import (
-	"runtime/debug"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 // mustParse parses text as the policy document of file name, failing the
 // test when it does not parse.

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -21,13 +20,12 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/golden"
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 var update = flag.Bool("update", false, "rewrite the golden files of ../testdata/iac/findings; review the diff by eye")
 

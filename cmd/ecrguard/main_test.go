@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -40,10 +40,7 @@ func testMain(m *testing.M) int {
 	}
 	flag.Parse()
 	defer startBrowser(flag.Lookup("test.run").Value.String())()
-	// The tests allocate in bursts: a heap goal of five times the live
-	// heap (GOGC=400) saves about a fifth of their CPU (README,
-	// "Development").
-	debug.SetGCPercent(400)
+	testgc.Raise()
 	return m.Run()
 }
 

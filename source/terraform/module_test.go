@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"errors"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,12 +9,11 @@ import (
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
+	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
-// The tests allocate in bursts: a heap goal of five times the live heap
-// (GOGC=400) saves about a fifth of their CPU (README, "Development").
-func init() { debug.SetGCPercent(400) }
+func init() { testgc.Raise() }
 
 const acct = "111122223333"
 
