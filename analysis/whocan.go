@@ -265,19 +265,12 @@ func (a *Analysis) withRepositoryDenies(reg *eval.Policy, repository string) *ev
 			continue
 		}
 		own := x.Policy.Doc
-		if own.VariablesEnabled() != reg.Doc.VariablesEnabled() {
+		denies := own.Only(policy.Deny)
+		if len(denies) == 0 || own.VariablesEnabled() != reg.Doc.VariablesEnabled() {
 			return reg
 		}
 		doc := *reg.Doc
-		doc.Statements = slices.Clip(doc.Statements)
-		for _, s := range own.Statements {
-			if s.Effect == policy.Deny {
-				doc.Statements = append(doc.Statements, s)
-			}
-		}
-		if len(doc.Statements) == len(reg.Doc.Statements) {
-			return reg
-		}
+		doc.Statements = append(slices.Clip(doc.Statements), denies...)
 		return eval.Compile(reg.Name, &doc)
 	}
 	return reg

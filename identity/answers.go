@@ -463,7 +463,7 @@ func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
 				if i < 0 || strings.Contains(v, "${") {
 					continue
 				}
-				if session := strings.NewReplacer("*", "", "?", "x").Replace(v[i+1:]); session != "" {
+				if session := shortestMatch.Replace(v[i+1:]); session != "" {
 					add(session)
 				}
 			}
@@ -474,6 +474,9 @@ func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
 	}
 	return d
 }
+
+// shortestMatch turns a pattern into the shortest text it matches.
+var shortestMatch = strings.NewReplacer("*", "", "?", "x")
 
 // freshOrgPath is a path in the organization that no policy names: the
 // account's place in its organization is not known.

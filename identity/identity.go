@@ -248,16 +248,8 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 		if r.Registry.PolicyState == estate.HasPolicy && r.Registry.Policy.Doc != nil {
 			doc := r.Registry.Policy.Doc
 			g := &registry{policy: eval.Compile(r.Registry.Policy.Name, doc), v1: r.Registry.EffectiveScope() == estate.ScopeV1, unknown: r.Registry.Scope == ""}
-			if g.unknown {
-				allows := &policy.Document{Version: doc.Version, ID: doc.ID}
-				for _, s := range doc.Statements {
-					if s.Effect == policy.Allow {
-						allows.Statements = append(allows.Statements, s)
-					}
-				}
-				if len(allows.Statements) > 0 {
-					g.allows = eval.Compile(r.Registry.Policy.Name, allows)
-				}
+			if allows := doc.Only(policy.Allow); g.unknown && len(allows) > 0 {
+				g.allows = eval.Compile(r.Registry.Policy.Name, &policy.Document{Version: doc.Version, ID: doc.ID, Statements: allows})
 			}
 			g.who.scan(doc)
 			m.registries[r.Name] = g

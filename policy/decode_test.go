@@ -618,3 +618,21 @@ func TestParseNamesEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+// Only keeps the statements of one effect, in document order.
+func TestOnly(t *testing.T) {
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},
+		{"Sid":"D","Effect":"Deny","Action":"*","Resource":"*"},
+		{"Sid":"B","Effect":"Allow","Action":"*","Resource":"*"}]}`), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sids []string
+	for _, s := range doc.Only(policy.Allow) {
+		sids = append(sids, s.Sid)
+	}
+	if strings.Join(sids, ",") != "A,B" || len(doc.Only(policy.Deny)) != 1 || doc.Only(policy.Deny)[0] != doc.Statements[1] {
+		t.Errorf("Only(Allow) = %v, Only(Deny) = %v", sids, doc.Only(policy.Deny))
+	}
+}

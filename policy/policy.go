@@ -71,6 +71,18 @@ type Document struct {
 // only in Version 2012-10-17. Earlier versions treat them as literal text.
 func (d *Document) VariablesEnabled() bool { return d.Version == Version2012 }
 
+// Only returns d's statements of effect e, in document order (shared, not
+// copied).
+func (d *Document) Only(e Effect) []*Statement {
+	var out []*Statement
+	for _, s := range d.Statements {
+		if s.Effect == e {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // HasPrincipals reports whether any statement has a Principal or
 // NotPrincipal element: the mark of a resource-based policy.
 func (d *Document) HasPrincipals() bool {
