@@ -385,6 +385,8 @@ func TestWrap(t *testing.T) {
 		{"short", 80, []string{"short"}},
 		{"x arn:aws:ecr:us-east-1:111122223333:repository/long y", 10, []string{"x", "arn:aws:ecr:us-east-1:111122223333:repository/long", "y"}},
 		{"one\n\ntwo", 10, []string{"one", "", "two"}},
+		// The owner placeholder of an ARN is not split at its space.
+		{"where arn:aws:ecr:us-east-1:<owner account>:repository/app", 30, []string{"where", "arn:aws:ecr:us-east-1:<owner account>:repository/app"}},
 	}
 	for _, tt := range tests {
 		if got := wrap(tt.text, tt.width); !slices.Equal(got, tt.want) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/catalog"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // classOrder is the order action classes are named in summaries.
@@ -145,12 +146,24 @@ func printable(s string) string {
 
 // wrap breaks text into lines of at most width columns (runes), splitting at
 // spaces. A word longer than the width (an ARN, say) is never broken: it
-// gets a line of its own and overflows. Text is made printable first.
+// gets a line of its own and overflows; an ARN holding "<owner account>"
+// is one word. Text is made printable first.
 func wrap(text string, width int) []string {
 	if width < 1 {
 		width = 1
 	}
-	text = printable(text)
+	// A NUL stands for the owner placeholder's space while the text is
+	// split into words: printable leaves none.
+	text = strings.ReplaceAll(printable(text), policy.OwnerAccount, strings.ReplaceAll(policy.OwnerAccount, " ", "\x00"))
+	lines := wrapWords(text, width)
+	for i, l := range lines {
+		lines[i] = strings.ReplaceAll(l, "\x00", " ")
+	}
+	return lines
+}
+
+// wrapWords is wrap's splitting of printable text at spaces.
+func wrapWords(text string, width int) []string {
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		words := strings.Fields(para)
