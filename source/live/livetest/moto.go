@@ -34,6 +34,8 @@ type MotoServer struct {
 	URL  string
 	cmd  *exec.Cmd
 	logs *syncBuffer
+	// exited receives cmd.Wait's result: a goroutine waits from the start.
+	exited chan error
 }
 
 // motoServerPy runs moto.server with some AWS managed policies in the default
@@ -51,9 +53,6 @@ func StartMoto() (*MotoServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: python3 not found", ErrNoMoto)
 	}
-	if out, err := exec.Command(python, "-c", "import moto.server").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%w: python3 cannot import moto.server: %v %s", ErrNoMoto, err, strings.TrimSpace(string(out)))
-	}
 	port, err := freePort()
 	if err != nil {
 		return nil, fmt.Errorf("no free port: %w", err)
@@ -64,6 +63,10 @@ func StartMoto() (*MotoServer, error) {
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: cannot start moto: %v", ErrNoMoto, err)
 	}
+	// The server itself tells whether moto can be imported: no second
+	// interpreter checks it first (an import of moto.server costs a second).
+	s.exited = make(chan error, 1)
+	go func() { s.exited <- s.cmd.Wait() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	client := LoopbackClient()
@@ -77,12 +80,23 @@ func StartMoto() (*MotoServer, error) {
 			}
 		}
 		select {
+		case err := <-s.exited:
+			logs := strings.TrimSpace(s.logs.String())
+			if strings.Contains(logs, "No module named") {
+				return nil, fmt.Errorf("%w: python3 cannot import moto.server: %s", ErrNoMoto, lastLine(logs))
+			}
+			return nil, fmt.Errorf("moto exited before answering (%v):\n%s", err, logs)
 		case <-ctx.Done():
 			s.Stop()
 			return nil, fmt.Errorf("moto (pid %d) did not answer on port %d within 90s:\n%s", s.cmd.Process.Pid, port, s.logs.String())
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// lastLine is the last line of s (a Python traceback's error).
+func lastLine(s string) string {
+	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
 // Stop ends the server this process started (by its process, nothing
@@ -92,7 +106,7 @@ func (s *MotoServer) Stop() {
 		return
 	}
 	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
+	<-s.exited
 }
 
 // Unavailable skips the test because moto is not available, or fails it
