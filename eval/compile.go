@@ -218,11 +218,11 @@ const (
 	// grantAccount: the caller's account is named; access is delegated to
 	// the account's identity policies.
 	grantAccount
-	// grantRole: the caller's role is named (or everyone is); limited by
-	// the role's permissions boundary and session policy.
+	// grantRole: the caller's role is named; limited by the role's
+	// permissions boundary and session policy.
 	grantRole
 	// grantDirect: the caller itself (user, role session, root, service) is
-	// named, or everyone is.
+	// named, or everyone is (a NotPrincipal Allow names everyone else).
 	grantDirect
 )
 
@@ -237,14 +237,16 @@ type cprincipal struct {
 	arns      map[string]bool
 	services  map[string]bool
 	federated map[string]bool
-	sessions  map[string]bool // role ARNs some of whose sessions are listed
-	unknown   bool
+	// sessions maps the role ARN of each listed session (as sessionRole
+	// keys it) to the session names listed.
+	sessions map[string]map[string]bool
+	unknown  bool
 }
 
 func compilePrincipal(p *policy.Principal) *cprincipal {
 	c := &cprincipal{
 		everyone: p.Wildcard, accounts: map[string]bool{}, roots: map[string]bool{}, arns: map[string]bool{},
-		services: map[string]bool{}, federated: map[string]bool{}, sessions: map[string]bool{},
+		services: map[string]bool{}, federated: map[string]bool{}, sessions: map[string]map[string]bool{},
 	}
 	for _, e := range p.Entries {
 		v := e.Value
@@ -266,7 +268,10 @@ func compilePrincipal(p *policy.Principal) *cprincipal {
 				}
 				c.arns[v.Text] = true
 				if sp, err := ParsePrincipal(v.Text); err == nil && sp.Type == AssumedRole {
-					c.sessions[sp.RoleARN] = true
+					if c.sessions[sp.RoleARN] == nil {
+						c.sessions[sp.RoleARN] = map[string]bool{}
+					}
+					c.sessions[sp.RoleARN][v.Text[strings.LastIndexByte(v.Text, '/')+1:]] = true
 				}
 			}
 		case policy.KindService:
@@ -301,14 +306,15 @@ func (c *cprincipal) hasAccount(p Principal) bool {
 
 // matches says whether a Principal element names p, and how.
 func (c *cprincipal) matches(p Principal) (tri, grant) {
-	viaEveryone := func() grant {
-		if p.Type == Role {
-			return grantRole
-		}
-		return grantDirect
-	}
+	// Everyone names the caller itself, a role's session too: a grant to
+	// "*" is not limited by the role's permissions boundary or session
+	// policy (IAM User Guide, "AWS JSON policy elements: Principal": they
+	// "do not limit permissions granted using the aws:PrincipalArn
+	// condition key with a wildcard(*) in the Principal element"; "Policy
+	// evaluation logic": a grant "directly to the IAM user or the session
+	// principal" is not limited by them).
 	if c.everyone {
-		return yes, viaEveryone()
+		return yes, grantDirect
 	}
 	switch p.Type {
 	case Service:
@@ -327,14 +333,17 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 			return yes, grantAccount
 		}
 	case Role:
-		if c.arns[p.ARN] {
-			return yes, grantRole
-		}
 		// A Role caller is some session of the role, whose name it
 		// chooses: a listed session of the role names it directly (IAM
 		// User Guide, "AWS JSON policy elements: Principal", role session
 		// principals).
-		if c.sessions[sessionRole(p.ARN)] {
+		if p.Session != "" && c.listsSession(p) {
+			return yes, grantDirect
+		}
+		if c.arns[p.ARN] {
+			return yes, grantRole
+		}
+		if p.Session == "" && c.listsSession(p) {
 			return yes, grantDirect
 		}
 		if c.hasAccount(p) {
@@ -352,9 +361,19 @@ func (c *cprincipal) matches(p Principal) (tri, grant) {
 		}
 	}
 	if c.unknown {
-		return maybe, viaEveryone()
+		return maybe, grantDirect
 	}
 	return no, grantNone
+}
+
+// listsSession says whether the element lists the session of Role caller p
+// (any of its role's sessions when p.Session is empty).
+func (c *cprincipal) listsSession(p Principal) bool {
+	if len(c.sessions) == 0 {
+		return false
+	}
+	names := c.sessions[sessionRole(p.ARN)]
+	return names != nil && (p.Session == "" || names[p.Session])
 }
 
 // sessionRole returns the role ARN as a session ARN names it: a session
@@ -389,7 +408,7 @@ func (c *cprincipal) exempt(p Principal) tri {
 	case Role:
 		// A role's caller picks its session name, so it can be the listed
 		// session when one is.
-		r = c.sessions[sessionRole(p.ARN)] && c.arns[p.ARN] && c.hasAccount(p)
+		r = c.listsSession(p) && c.arns[p.ARN] && c.hasAccount(p)
 	case AssumedRole:
 		r = c.arns[p.ARN] && c.arns[p.RoleARN] && c.hasAccount(p)
 	}

@@ -348,9 +348,6 @@ func (s *cstmt) matchPrincipal(ps *PolicySet, r *prepared) (tri, grant) {
 		if s.effect == policy.Deny && ps.Boundary != nil && (r.Principal.Type == User || r.Principal.Type == Role || r.Principal.Type == AssumedRole) {
 			ex = no
 		}
-		if r.Principal.Type == Role {
-			return not(ex), grantRole
-		}
 		return not(ex), grantDirect
 	}
 	return s.principal.matches(r.Principal)

@@ -45,10 +45,12 @@ type evalCase struct {
 	scps      []string
 	rcps      []string
 	principal string
-	action    string // default ecr:BatchGetImage
-	target    string // default the app repository
-	ctx       kv
-	want      eval.Result
+	// sessionName is the session a Role principal chose; "" leaves it open.
+	sessionName string
+	action      string // default ecr:BatchGetImage
+	target      string // default the app repository
+	ctx         kv
+	want        eval.Result
 }
 
 func runEvalCases(t *testing.T, tests []evalCase) {
@@ -71,7 +73,9 @@ func runEvalCases(t *testing.T, tests []evalCase) {
 			if target == "" {
 				target = repoApp
 			}
-			d := eval.Evaluate(ps, &eval.Request{Principal: principal(t, tt.principal), Action: action, Resource: target, Context: tt.ctx.context()})
+			caller := principal(t, tt.principal)
+			caller.Session = tt.sessionName
+			d := eval.Evaluate(ps, &eval.Request{Principal: caller, Action: action, Resource: target, Context: tt.ctx.context()})
 			if d.Result != tt.want {
 				t.Errorf("%s %s on %s = %v (%s), want %v", tt.principal, action, target, d.Result, d.Reason, tt.want)
 			}
@@ -171,6 +175,22 @@ func TestPermissionsBoundary(t *testing.T) {
 		{name: "resource grant to a session ARN, role caller", resource: pushGrant(ciSession), boundary: allowPull, principal: roleCI, action: "ecr:PutImage", want: eval.Allow},
 		{name: "resource grant to a session ARN, role with a path", resource: pushGrant(ciSession), principal: "arn:aws:iam::111122223333:role/build/ci", action: "ecr:PutImage", want: eval.Allow},
 		{name: "resource grant to another role's session", resource: pushGrant("arn:aws:sts::111122223333:assumed-role/deploy/ci"), principal: roleCI, action: "ecr:PutImage", want: eval.ImplicitDeny},
+		// A Role caller that chose its session name is that session alone.
+		{name: "resource grant to a session ARN, role caller in that session", resource: pushGrant(ciSession), boundary: allowPull, principal: roleCI, sessionName: "build-42", action: "ecr:PutImage", want: eval.Allow},
+		{name: "resource grant to a session ARN, role caller in another session", resource: pushGrant(ciSession), boundary: allowPull, principal: roleCI, sessionName: "other", action: "ecr:PutImage", want: eval.ImplicitDeny},
+		{name: "resource deny of a session ARN, role caller in another session", identity: []string{allowECR}, principal: roleCI, sessionName: "other", action: "ecr:PutImage",
+			resource: repoPolicy(grant("Deny", `"Principal": {"AWS": "`+ciSession+`"}`, "ecr:PutImage")), want: eval.Allow},
+		{name: "resource deny of a session ARN, role caller in that session", identity: []string{allowECR}, principal: roleCI, sessionName: "build-42", action: "ecr:PutImage",
+			resource: repoPolicy(grant("Deny", `"Principal": {"AWS": "`+ciSession+`"}`, "ecr:PutImage")), want: eval.ExplicitDeny},
+		// "*" names the session making the request: the boundary does not
+		// limit it ("AWS JSON policy elements: Principal": boundaries "do
+		// not limit permissions granted using the aws:PrincipalArn
+		// condition key with a wildcard(*) in the Principal element").
+		{name: "resource grant to everyone, role caller", resource: pushGrant("*"), boundary: allowPull, principal: roleCI, action: "ecr:PutImage", want: eval.Allow},
+		{name: "resource grant to everyone, session caller", resource: pushGrant("*"), boundary: allowPull, principal: ciSession, action: "ecr:PutImage", want: eval.Allow},
+		{name: "resource grant to everyone with aws:PrincipalArn, role caller", boundary: allowPull, principal: roleCI, action: "ecr:PutImage", ctx: kv{"aws:PrincipalArn": v(roleCI)},
+			resource: repoPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:PutImage", "Condition": {"ArnEquals": {"aws:PrincipalArn": "` + roleCI + `"}}}`), want: eval.Allow},
+		{name: "resource grant to everyone but another, role caller", resource: repoPolicy(`{"Effect": "Allow", "NotPrincipal": {"AWS": "` + userDev + `"}, "Action": "ecr:PutImage"}`), boundary: allowPull, principal: roleCI, action: "ecr:PutImage", want: eval.Allow},
 		{name: "resource grant to the account, identity allows, boundary does not", resource: pushGrant("arn:aws:iam::111122223333:root"), identity: []string{allowECR}, boundary: allowPull, principal: userDev, action: "ecr:PutImage", want: eval.ImplicitDeny},
 		{name: "resource grant to the account, within the boundary", resource: pushGrant("arn:aws:iam::111122223333:root"), identity: []string{allowECR}, boundary: allowECR, principal: userDev, action: "ecr:PutImage", want: eval.Allow},
 		{name: "cross-account: the boundary limits the caller", identity: []string{allowECR}, boundary: allowPull, resource: pushGrant(partnerRole), principal: partnerRole, action: "ecr:PutImage", want: eval.ImplicitDeny},

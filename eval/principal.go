@@ -38,6 +38,13 @@ type Principal struct {
 	Account string
 	// RoleARN is the role of an AssumedRole session.
 	RoleARN string
+	// Session is, for a Role caller, the session name it chose for the
+	// request; a Principal element listing that session of the role names
+	// it, one listing another session does not. Empty, the name is left
+	// open: a statement listing any session of the role may name the
+	// caller, each statement on its own (which answers more than any one
+	// session can).
+	Session string
 	// Service is a service principal's name.
 	Service string
 }

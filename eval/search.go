@@ -1143,8 +1143,63 @@ func Mentions(ps []*Policy, keep func(*Policy, int) bool) []Mention {
 	return out
 }
 
+// UseridSessions returns, sorted, a session name for each value the
+// conditions of mentions compare aws:userid with: a role session's
+// aws:userid is the role's unique id, a colon and the session name its
+// caller chooses (IAM User Guide, "AWS global condition context keys",
+// aws:userid), so the name is the value's text after its last colon, its
+// wildcards taken as the shortest text they match (* none, ? an x). Values
+// that read a variable are passed over.
+func UseridSessions(mentions []Mention) []string {
+	var out []string
+	for _, mn := range mentions {
+		if !strings.EqualFold(mn.Key, "aws:userid") {
+			continue
+		}
+		for _, kt := range mn.Tests {
+			for _, v := range kt.Values {
+				i := strings.LastIndexByte(v, ':')
+				if i < 0 || strings.Contains(v, "${") {
+					continue
+				}
+				if session := shortestMatch.Replace(v[i+1:]); session != "" {
+					out = append(out, session)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// shortestMatch turns a pattern into the shortest text it matches.
+var shortestMatch = strings.NewReplacer("*", "", "?", "x")
+
 // Statements returns the number of statements of the compiled policy.
 func (p *Policy) Statements() int { return len(p.stmts) }
+
+// ListedSessions returns, sorted, the names of the sessions of the role
+// roleARN that the Principal and NotPrincipal elements of pols list (nil
+// policies are skipped): the session names under which a caller of the role
+// meets these policies differently.
+func ListedSessions(pols []*Policy, roleARN string) []string {
+	key := sessionRole(roleARN)
+	var out []string
+	for _, p := range pols {
+		if p == nil {
+			continue
+		}
+		for _, s := range p.stmts {
+			if s.principal != nil {
+				for name := range s.principal.sessions[key] {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // ActionApplies reports whether the Action/NotAction element of the
 // statement at index i can apply to action. Two actions that agree on every

@@ -646,7 +646,26 @@ func (a *Access) merge(o *Access) {
 // search asks whether caller c can perform act on res, choosing what it
 // may (sp, completed with its names and MFA), and records truncation.
 func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dimension) *eval.Witness {
-	key := c.p.String()
+	if c.p.Type == eval.Role && c.p.Session == "" {
+		if sessions := a.sessions(c.p.ARN); sessions != nil {
+			// The policies name sessions of the role: the caller's one
+			// session name must meet every statement alike, so each name
+			// that can tell them apart is a caller of its own, whose
+			// aws:userid ends in that name.
+			for _, name := range sessions {
+				sc := c
+				sc.p.Session = name
+				sc.names = slices.DeleteFunc(slices.Clone(c.names), func(n eval.Name) bool {
+					return slices.ContainsFunc(n.Keys, func(k eval.NameKey) bool { return k.Key == "aws:userid" })
+				})
+				if w := a.search(sc, act, res, named, dims); w != nil {
+					return w
+				}
+			}
+			return nil
+		}
+	}
+	key := c.p.String() + "#" + c.p.Session
 	ctx := a.contexts[key]
 	if ctx == nil {
 		ctx = a.callerContext(c)
@@ -664,6 +683,21 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 		return nil
 	}
 	return a.personalize(r.Witness)
+}
+
+// sessions returns the session names worth trying for a caller of role
+// roleARN when the resource policies list sessions of it (nil when they
+// list none): one no policy names, those listed, and those the conditions
+// on aws:userid give.
+func (a *analyzer) sessions(roleARN string) []string {
+	pols := append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...)
+	listed := eval.ListedSessions(pols, roleARN)
+	if len(listed) == 0 {
+		return nil
+	}
+	names := append(append([]string{freshSession}, listed...), eval.UseridSessions(eval.Mentions(pols, nil))...)
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // personalize makes a witness name the caller its chosen names describe:

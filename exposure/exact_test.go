@@ -149,3 +149,36 @@ func TestAt(t *testing.T) {
 		t.Error("after the window closes, nothing is public")
 	}
 }
+
+// A role's caller picks one session name for every statement (IAM User
+// Guide, "AWS JSON policy elements: Principal", role session principals;
+// "AWS global condition context keys", aws:userid ends in the session
+// name): a Deny of one session of a granted role leaves its other sessions
+// in; one session granted and denied leaves none.
+func TestRoleSessionsPickOneName(t *testing.T) {
+	const role = "arn:aws:iam::444455556666:role/R"
+	session := func(name string) string { return "arn:aws:sts::444455556666:assumed-role/R/" + name }
+	statement := func(effect, principal, condition string) string {
+		return `{"Effect": "` + effect + `", "Principal": {"AWS": "` + principal + `"}, "Action": "ecr:BatchGetImage"` + condition + `}`
+	}
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	for _, tc := range []struct {
+		name, policy string
+		want         bool
+	}{
+		{"the role granted, one session denied", pullPolicy(statement("Allow", role, "") + "," + statement("Deny", session("s"), "")), true},
+		{"the role granted and denied", pullPolicy(statement("Allow", session("s"), "") + "," + statement("Deny", role, "")), false},
+		{"one session granted and denied", pullPolicy(statement("Allow", session("s"), "") + "," + statement("Deny", session("s"), "")), false},
+		{"one session granted, another denied", pullPolicy(statement("Allow", session("s"), "") + "," + statement("Deny", session("t"), "")), true},
+		{"one session granted, its aws:userid denied", pullPolicy(statement("Allow", session("s"), "") + "," +
+			statement("Deny", role, `, "Condition": {"StringLike": {"aws:userid": "*:s"}}`)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := analyzeDoc(t, tc.policy, Zone{}, time.Time{})
+			acc := res.Accounts["444455556666"]
+			if got := acc != nil && acc.Actions.Has(pull); got != tc.want {
+				t.Errorf("444455556666 can pull: %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

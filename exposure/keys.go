@@ -250,9 +250,14 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 	case eval.User:
 		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER0")
 	case eval.Role:
-		ctx.Set("aws:userid", c.roleID+":"+freshSession)
+		session := freshSession
+		if c.p.Session != "" {
+			session = c.p.Session
+		}
+		ctx.Set("aws:userid", c.roleID+":"+session)
 	case eval.AssumedRole:
-		ctx.Set("aws:userid", "AROAECRGUARDNAMEDROLE:"+c.p.Name())
+		// The role's id and the session's name.
+		ctx.Set("aws:userid", "AROAECRGUARDNAMEDROLE:"+c.p.ARN[strings.LastIndexByte(c.p.ARN, '/')+1:])
 	case eval.FederatedUser:
 		ctx.Set("aws:userid", c.p.Account+":"+c.p.Name())
 		ctx.Set("aws:PrincipalArn", c.p.ARN)

@@ -66,7 +66,11 @@ var propValues = map[string][]string{
 	"aws:SecureTransport":        {"true", "false"},
 }
 
-var propPrincipals = []any{"*", "*", "*", map[string]any{"AWS": "*"}, map[string]any{"AWS": "arn:aws:iam::444455556666:root"}}
+var propPrincipals = []any{"*", "*", "*", map[string]any{"AWS": "*"}, map[string]any{"AWS": "arn:aws:iam::444455556666:root"},
+	// A role and some of its sessions (outsiderRequest's names): a caller
+	// picks one session name for every statement.
+	map[string]any{"AWS": "arn:aws:iam::444455556666:role/admin"},
+	map[string]any{"AWS": []string{"arn:aws:sts::444455556666:assumed-role/admin/x", "arn:aws:sts::444455556666:assumed-role/admin/blue"}}}
 
 func genRepoPolicy(r *rand.Rand) string {
 	var stmts []map[string]any
@@ -367,6 +371,15 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 	}
 	for _, p := range proofs {
 		st.proofs++
+		// A session's aws:userid ends in its name.
+		pr := p.Witness.Request.Principal
+		session := pr.Session
+		if pr.Type == eval.AssumedRole {
+			session = pr.ARN[strings.LastIndexByte(pr.ARN, '/')+1:]
+		}
+		if uid, _ := p.Witness.Request.Context.Get("aws:userid"); session != "" && (len(uid) != 1 || !strings.HasSuffix(uid[0], ":"+session)) {
+			return fmt.Errorf("the proof's caller %s (session %q) has aws:userid %v\npolicy: %s", pr, session, uid, src)
+		}
 		if d := eval.Evaluate(policies(p.Witness.Request.Action), &p.Witness.Request); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
 		}

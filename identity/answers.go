@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -270,6 +271,10 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 			}
 		}
 	}
+	if p.caller.Type == eval.Role && len(eval.ListedSessions([]*eval.Policy{own, reg}, p.ARN)) > 0 {
+		// Which session the caller picks decides: judge jointly.
+		return false, false
+	}
 	unread := mode == Free && !repo.TagsKnown
 	world, readsTags := false, false
 	for _, st := range stmts {
@@ -413,14 +418,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
-	if d := sessionOptions(p, mentions); d != nil {
-		withSession := map[string]eval.Dimension{"aws:userid": d}
-		for k, v := range fixed {
-			withSession[k] = v
-		}
-		fixed = withSession
-	}
-	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
+	sp := eval.Space{Limit: m.memo.limit, Free: func(lower string) bool {
 		if skip[lower] {
 			return false
 		}
@@ -429,54 +427,63 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		}
 		return !m.fixedKey(lower)
 	}}
-	r := eval.Search(ps, &eval.Request{Principal: p.caller, Action: action, Resource: resource, Context: ctx}, sp)
-	return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
+	withSession := func(d eval.Dimension) map[string]eval.Dimension {
+		if d == nil {
+			return fixed
+		}
+		out := map[string]eval.Dimension{"aws:userid": d}
+		for k, v := range fixed {
+			out[k] = v
+		}
+		return out
+	}
+	caller := p.caller
+	listed := eval.ListedSessions([]*eval.Policy{ps.Resource, ps.Registry}, caller.ARN)
+	if len(listed) == 0 {
+		sp.Fixed = withSession(sessionOptions(p, mentions))
+		r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
+		return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
+	}
+	// A resource policy lists sessions of the role: the caller's one
+	// session name must meet every statement alike, so each name that
+	// can make a difference is a request of its own, with the aws:userid
+	// that name gives.
+	var f found
+	names := append(append([]string{eval.FreshValue}, listed...), eval.UseridSessions(mentions)...)
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		caller.Session = name
+		sp.Fixed = fixed
+		if p.ID != "" {
+			ctx.Set("aws:userid", p.ID+":"+name)
+		}
+		r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
+		if r.Witness != nil {
+			return found{w: r.Witness}
+		}
+		f.cut = f.cut || r.Truncated
+	}
+	return f
 }
 
 // sessionOptions returns the values aws:userid takes in the requests of a
-// role's sessions, or nil: a role session's aws:userid is the role's unique
-// id and the session name its caller chooses (IAM User Guide, "AWS global
-// condition context keys", aws:userid), so besides a name no policy names
-// it tries, for each value a condition compares aws:userid with, the
-// session name after its last colon, wildcards taken as the shortest text
-// they match (* none, ? an x). Each is a request the role's caller can make.
+// role's sessions, or nil: the role's unique id and a session name its
+// caller chooses, one no policy names and those the conditions' values give
+// (eval.UseridSessions). Each is a request the role's caller can make.
 func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
 	if p.Kind != Role || p.ID == "" {
 		return nil
 	}
-	seen := map[string]bool{}
-	var d eval.Dimension
-	add := func(session string) {
-		if v := p.ID + ":" + session; !seen[v] {
-			seen[v] = true
-			d = append(d, eval.Option{{Key: "aws:userid", Values: []string{v}}})
-		}
-	}
-	add(eval.FreshValue)
-	for _, mn := range mentions {
-		if !strings.EqualFold(mn.Key, "aws:userid") {
-			continue
-		}
-		for _, kt := range mn.Tests {
-			for _, v := range kt.Values {
-				i := strings.LastIndexByte(v, ':')
-				if i < 0 || strings.Contains(v, "${") {
-					continue
-				}
-				if session := shortestMatch.Replace(v[i+1:]); session != "" {
-					add(session)
-				}
-			}
-		}
-	}
-	if len(d) == 1 {
+	names := eval.UseridSessions(mentions)
+	if len(names) == 0 {
 		return nil
+	}
+	d := eval.Dimension{eval.Option{{Key: "aws:userid", Values: []string{p.ID + ":" + eval.FreshValue}}}}
+	for _, name := range names {
+		d = append(d, eval.Option{{Key: "aws:userid", Values: []string{p.ID + ":" + name}}})
 	}
 	return d
 }
-
-// shortestMatch turns a pattern into the shortest text it matches.
-var shortestMatch = strings.NewReplacer("*", "", "?", "x")
 
 // freshOrgPath is a path in the organization that no policy names: the
 // account's place in its organization is not known.
@@ -689,7 +696,12 @@ func UnreadTags(w *eval.Witness) []string {
 // proof's request as p, so that the matched statements are p's own. It
 // returns w unchanged when w is already p's.
 func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
-	if w == nil || w.Request.Principal == p.caller {
+	if w == nil {
+		return w
+	}
+	caller := p.caller
+	caller.Session = w.Request.Principal.Session // a session its policies list
+	if w.Request.Principal == caller {
 		return w
 	}
 	owner := ""
@@ -711,7 +723,7 @@ func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 			ctx.Set(a.Key, a.Values...)
 		}
 	}
-	req := eval.Request{Principal: p.caller, Action: w.Request.Action, Resource: w.Request.Resource, Context: ctx}
+	req := eval.Request{Principal: caller, Action: w.Request.Action, Resource: w.Request.Resource, Context: ctx}
 	// The principal's own policies first: when they grant it, the proof
 	// does not cite the policy of whichever repository the shared answer
 	// happened to be asked about.

@@ -558,3 +558,44 @@ func TestRoleSessionUserID(t *testing.T) {
 		}},
 	})
 }
+
+// A role's caller picks one session name for the whole request: a
+// repository policy that names one session (arn:aws:sts::A:assumed-role/R/S,
+// IAM User Guide, "AWS JSON policy elements: Principal", role session
+// principals) grants or denies that session alone, and the session's
+// aws:userid ends in the same name ("AWS global condition context keys").
+func TestRoleSessionPrincipal(t *testing.T) {
+	session := func(name string) string { return "arn:aws:sts::" + owner + ":assumed-role/ci/" + name }
+	deny := func(principal string) string {
+		return `{"Sid":"DenyOne","Effect":"Deny","Principal":{"AWS":"` + principal + `"},"Action":"ecr:*","Resource":"*"}`
+	}
+	allow := func(principal string) string {
+		return `{"Sid":"AllowOne","Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"ecr:PutImage","Resource":"*"}`
+	}
+	repoPolicy := func(stmts ...string) []repoSpec {
+		return []repoSpec{{name: "app", tagsKnown: true, policy: `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`}}
+	}
+	ci := func(inline ...string) []who { return []who{{name: "ci", inline: inline}} }
+	runCanCases(t, []canCase{
+		{"one session denied, the others not", fixture{roles: ci(allowECR), repos: repoPolicy(deny(session("ci")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"every session denied by the role", fixture{roles: ci(allowECR), repos: repoPolicy(deny("arn:aws:iam::" + owner + ":role/ci"))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
+		{"one session granted", fixture{roles: ci(), repos: repoPolicy(allow(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"one session granted and denied", fixture{roles: ci(), repos: repoPolicy(allow(session("deploy")), deny(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
+		{"one session granted, another denied", fixture{roles: ci(), repos: repoPolicy(allow(session("deploy")), deny(session("ci")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"the granted session's userid denied", fixture{roles: ci(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:deploy"}}}]}`),
+			repos: repoPolicy(allow(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
+	})
+}

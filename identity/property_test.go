@@ -111,11 +111,7 @@ func propStatement(r *rand.Rand, effect string, resourcePolicy bool) map[string]
 	}
 	if resourcePolicy {
 		principals := []string{"*", "arn:aws:iam::111122223333:root", roleARN(propRoles[r.IntN(2)]), userARN(propUsers[r.IntN(2)])}
-		if effect == "Allow" {
-			// A Deny naming one session of a role is left out: eval.Role
-			// takes it to deny every session (see request).
-			principals = append(principals, "arn:aws:sts::111122223333:assumed-role/"+propRoles[r.IntN(2)]+"/ci")
-		}
+		principals = append(principals, "arn:aws:sts::111122223333:assumed-role/"+propRoles[r.IntN(2)]+"/"+propSessions[r.IntN(len(propSessions))])
 		st["Principal"] = map[string]any{"AWS": principals[r.IntN(len(principals))]}
 	} else {
 		res := propResources[r.IntN(len(propResources))]
@@ -400,16 +396,10 @@ func (o *oracle) request(r *rand.Rand, arn, action string, repo *repoSpec, regio
 	}
 	caller := eval.Principal{Type: eval.User, ARN: arn, Account: propAccount}
 	if strings.Contains(arn, ":role/") {
-		// The caller is the role as eval models it (eval.Role: some
-		// session of it, whose name it chooses), with aws:userid naming a
-		// session. A concrete session (eval.AssumedRole) is judged
-		// otherwise in two places: a Principal "*" grant is not limited by
-		// the role's boundary for a session, and is for eval.Role; and a
-		// Deny naming one session denies eval.Role, which a session of
-		// another name escapes (the generator names sessions in Allow
-		// statements only).
+		// The caller is a session of the role: eval.Role with the session
+		// name it chose, which aws:userid ends in too.
 		session := propSessions[r.IntN(len(propSessions))]
-		caller = eval.Principal{Type: eval.Role, ARN: arn, Account: propAccount}
+		caller = eval.Principal{Type: eval.Role, ARN: arn, Account: propAccount, Session: session}
 		ctx.Set("aws:userid", o.spec.ids[arn]+":"+session)
 	} else {
 		ctx.Set("aws:userid", o.spec.ids[arn])
@@ -469,6 +459,9 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 		return fmt.Errorf("the proof's aws:userid is %v", uid)
 	}
 	ctx.Set("aws:userid", uid[0])
+	if pr := w.Request.Principal; pr.ARN != p.ARN || pr.Session != "" && !strings.HasSuffix(uid[0], ":"+pr.Session) {
+		return fmt.Errorf("the proof's caller is %s session %q, its aws:userid %s", pr.ARN, pr.Session, uid[0])
+	}
 	for _, a := range w.Chosen {
 		lower := strings.ToLower(a.Key)
 		if want, ok := fixed[lower]; ok || isResourceTag(lower) || strings.HasPrefix(lower, "aws:principaltag/") {
