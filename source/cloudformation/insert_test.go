@@ -95,15 +95,7 @@ func TestStatementInsert(t *testing.T) {
 		// want is a line the edited template must have.
 		want string
 	}{
-		{"yaml block sequence", "t.yaml", `Resources:
-  Repo:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: Pull
+		{"yaml block sequence", "t.yaml", appPolicy(`          - Sid: Pull
             Effect: Allow
             Principal: "*"
             Action:
@@ -112,7 +104,7 @@ func TestStatementInsert(t *testing.T) {
           # the last statement's comment
   Other:
     Type: AWS::SNS::Topic
-`, repoPolicy, "          - Sid: Guard\n"},
+`), repoPolicy, "          - Sid: Guard\n"},
 		{"yaml items at the key's column, no final newline", "t.yml", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText:\n        Statement:\n        - Sid: Pull\n          Effect: Allow\n          Principal: {AWS: arn:aws:iam::444455556666:root}\n          Action: ecr:BatchGetImage",
 			repoPolicy, "        - Sid: Guard\n"},
 		{"yaml with CRLF", "t.yaml", strings.ReplaceAll("Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryPolicyText:\n        Statement:\n          - Sid: Pull\n            Effect: Allow\n            Principal: '*'\n            Action: ecr:BatchGetImage\n", "\n", "\r\n"),

@@ -65,18 +65,7 @@ func TestParseParametersErrors(t *testing.T) {
 // value names one account (AccountUnknown), not everyone; a given value
 // makes it known.
 func TestUnknownAccountPrincipal(t *testing.T) {
-	src := `
-Parameters:
-  PartnerAccount: {Type: String}
-Resources:
-  Repo:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: Partner
+	src := "Parameters:\n  PartnerAccount: {Type: String}\n" + appPolicy(`          - Sid: Partner
             Effect: Allow
             Principal:
               AWS:
@@ -84,7 +73,7 @@ Resources:
                 - !Sub "arn:aws:iam::${PartnerAccount}:root"
                 - !Sub arn:aws:iam::${PartnerAccount}:${AWS::Region}
             Action: ecr:BatchGetImage
-`
+`)
 	s := iacdoctest.Statement(t, findRepo(t, load(t, src, Options{Account: acct}), "app"), "Partner")
 	var got []policy.Value
 	for _, e := range s.Principal.Entries {

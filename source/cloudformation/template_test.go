@@ -38,6 +38,21 @@ func load(t *testing.T, src string, opts Options) *estate.Estate {
 	return est
 }
 
+// appPolicy is a template whose one repository, app, has a policy with
+// the given statements: YAML list items indented ten spaces, the first on
+// line 9.
+func appPolicy(statements string) string {
+	return `Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+` + statements
+}
+
 func findRepo(t *testing.T, est *estate.Estate, name string) *estate.Repository {
 	t.Helper()
 	a := est.Lookup(acct)
@@ -495,23 +510,14 @@ Resources:
 }
 
 func TestInvalidPolicyIsAGap(t *testing.T) {
-	est := load(t, `
-Resources:
-  App:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: allow
+	est := load(t, appPolicy(`          - Effect: allow
             Principal: "*"
             Action: ecr:*
-`, Options{Account: acct})
+`), Options{Account: acct})
 	if r := findRepo(t, est, "app"); r.PolicyState != estate.Unread {
 		t.Errorf("state %d", r.PolicyState)
 	}
-	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 10 {
+	if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapParseError || est.Gaps[0].Pos.Line != 9 {
 		t.Errorf("gaps %v", est.Gaps)
 	}
 	// docs/rules: ECR011 names each problem of the policy.

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -460,19 +461,14 @@ resource "aws_ecr_account_setting" "scope" {
 }
 
 // TestPublicRepositories reads aws_ecrpublic_repository and
-// aws_ecrpublic_repository_policy, linked by name or by reference.
+// aws_ecrpublic_repository_policy, linked by name or by reference: tools
+// is the one of the scanned module testdata/iac/terraform.
 func TestPublicRepositories(t *testing.T) {
-	est := load(t, map[string]string{"main.tf": `
-resource "aws_ecrpublic_repository" "tools" {
-  repository_name = "tools"
-}
-resource "aws_ecrpublic_repository_policy" "tools" {
-  repository_name = aws_ecrpublic_repository.tools.repository_name
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Sid = "Push", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = ["ecr-public:PutImage"] }]
-  })
-}
+	publicTF, err := os.ReadFile("../../testdata/iac/terraform/public.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := load(t, map[string]string{"public.tf": string(publicTF), "main.tf": `
 resource "aws_ecrpublic_repository" "site" {
   repository_name = "site"
 }
@@ -494,7 +490,7 @@ resource "aws_ecrpublic_repository_policy" "later" {
 		t.Fatalf("public repositories %v, gaps %v", got, est.Gaps)
 	}
 	tools := got["tools"]
-	if tools.PolicyState != estate.HasPolicy || tools.Policy.Doc.Statements[0].Pos.String() != "main.tf:9:18" || tools.Source.String() != "main.tf:2:1" || tools.ARN != "arn:aws:ecr-public::111122223333:repository/tools" {
+	if tools.PolicyState != estate.HasPolicy || tools.Policy.Doc.Statements[0].Pos.String() != "public.tf:13:7" || tools.Source.String() != "public.tf:4:1" || tools.ARN != "arn:aws:ecr-public::111122223333:repository/tools" {
 		t.Errorf("tools: %+v", tools)
 	}
 	if got["site"].PolicyState != estate.NoPolicy {
