@@ -36,17 +36,9 @@ func and(a, b tri) tri {
 	return yes
 }
 
-func or(a, b tri) tri {
-	switch {
-	case a == yes || b == yes:
-		return yes
-	case a == pending || b == pending:
-		return pending
-	case a == maybe || b == maybe:
-		return maybe
-	}
-	return no
-}
+// or is and's dual (De Morgan): not leaves maybe and pending as they are,
+// so yes wins, then pending, then maybe.
+func or(a, b tri) tri { return not(and(not(a), not(b))) }
 
 func not(a tri) tri {
 	switch a {

@@ -816,7 +816,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	var chosen []string
 	seen := map[string]bool{}
 	var sig strings.Builder
-	for _, v := range dedupeStrings(cands) {
+	for _, v := range Dedupe(cands) {
 		if v == "" {
 			continue
 		}

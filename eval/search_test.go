@@ -152,27 +152,39 @@ func TestSearchRegions(t *testing.T) {
 	}
 }
 
+// userPrefix is the start of the ARN of each IAM user of account.
+const userPrefix = "arn:aws:iam::" + account + ":user/"
+
+// searchAsNamedUser searches for a pull of repoApp under the identity
+// policy src by an IAM user of account whose name the search picks: a Name
+// that sets the user's ARN and aws:username. free says which other keys it
+// may choose.
+func searchAsNamedUser(t *testing.T, src string, free func(string) bool) (*eval.PolicySet, eval.SearchResult) {
+	t.Helper()
+	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", src)}}
+	p := principal(t, userPrefix+"x")
+	ctx := eval.NewContext()
+	eval.Derive(ctx, p)
+	sp := eval.Space{Free: free,
+		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
+	return ps, eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repoApp, Context: ctx}, sp)
+}
+
 // A Name is a string the caller picks that sets several keys: an IAM user
 // called admin has aws:username admin and the ARN of user/admin, so a Deny
 // unless aws:username is admin does not stop an outsider who names its user
 // so (IAM User Guide, "AWS global condition context keys": aws:username).
 func TestSearchNames(t *testing.T) {
-	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [
+	_, res := searchAsNamedUser(t, `{"Version": "2012-10-17", "Statement": [
 		{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/ci/*"}}},
-		{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:username": "admin"}}}]}`)}}
-	prefix := "arn:aws:iam::" + account + ":user/"
-	p := principal(t, prefix+"x")
-	ctx := eval.NewContext()
-	eval.Derive(ctx, p)
-	sp := eval.Space{Free: func(k string) bool { return !strings.HasPrefix(k, "aws:principal") && k != "aws:username" },
-		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: prefix}, {Key: "aws:username", Base: true}}}}}
-	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repoApp, Context: ctx}, sp)
+		{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:username": "admin"}}}]}`,
+		func(k string) bool { return !strings.HasPrefix(k, "aws:principal") && k != "aws:username" })
 	if res.Witness == nil {
 		t.Fatal("no witness: a user named ci/admin gets in")
 	}
 	arn, _ := res.Witness.Request.Context.Get("aws:PrincipalArn")
 	name, _ := res.Witness.Request.Context.Get("aws:username")
-	if len(arn) != 1 || !strings.HasPrefix(arn[0], prefix) || len(name) != 1 || name[0] != "admin" || !strings.HasSuffix(arn[0], "/admin") {
+	if len(arn) != 1 || !strings.HasPrefix(arn[0], userPrefix) || len(name) != 1 || name[0] != "admin" || !strings.HasSuffix(arn[0], "/admin") {
 		t.Errorf("witness names %v / %v", arn, name)
 	}
 }
@@ -184,15 +196,9 @@ func TestSearchNames(t *testing.T) {
 // from what the tests on the name's keys say the name may be. Found by the
 // exposure property test.
 func TestSearchVariableOfAName(t *testing.T) {
-	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [
-		{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/admin"}, "StringLike": {"aws:username": "${aws:PrincipalTag/team}"}}}]}`)}}
-	prefix := "arn:aws:iam::" + account + ":user/"
-	p := principal(t, prefix+"x")
-	ctx := eval.NewContext()
-	eval.Derive(ctx, p)
-	sp := eval.Space{Free: func(k string) bool { return !strings.HasPrefix(k, "aws:principalarn") && k != "aws:username" },
-		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: prefix}, {Key: "aws:username", Base: true}}}}}
-	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repoApp, Context: ctx}, sp)
+	ps, res := searchAsNamedUser(t, `{"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/admin"}, "StringLike": {"aws:username": "${aws:PrincipalTag/team}"}}}]}`,
+		func(k string) bool { return !strings.HasPrefix(k, "aws:principalarn") && k != "aws:username" })
 	if res.Witness == nil {
 		t.Fatal("no witness: a user named admin tagged team=admin gets in")
 	}
@@ -208,10 +214,10 @@ func TestSearchVariableOfAName(t *testing.T) {
 func TestSearchVariableThroughAVariable(t *testing.T) {
 	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [
 		{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}*", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalTag/team": "${aws:username}"}}}]}`)}}
-	p := principal(t, "arn:aws:iam::"+account+":user/x")
+	p := principal(t, userPrefix+"x")
 	ctx := eval.NewContext()
 	eval.Derive(ctx, p)
-	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:PutImage", Resource: repoApp, Context: ctx}, eval.Space{Free: func(string) bool { return true }})
+	res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:PutImage", Resource: repoApp, Context: ctx}, eval.Space{Free: allFree})
 	if res.Witness == nil {
 		t.Fatal("no witness: a user named app tagged team=app gets in")
 	}

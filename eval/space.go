@@ -500,7 +500,7 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 		out = append(out, numbers(nums)...)
 		out = append(out, dateValues(dates)...)
 	}
-	return dedupeStrings(out), complete
+	return Dedupe(out), complete
 }
 
 // glob compiles a value of a String or Arn condition, its variables
@@ -688,7 +688,9 @@ func fromWords(w [2]uint64, v6 bool) netip.Addr {
 	return netip.AddrFrom16(b)
 }
 
-func dedupeStrings(in []string) []string {
+// Dedupe returns in without repeats, the first of each kept in order. It
+// reuses in's array.
+func Dedupe(in []string) []string {
 	seen := map[string]bool{}
 	out := in[:0]
 	for _, s := range in {

@@ -1112,7 +1112,7 @@ func (a *analyzer) orgPaths(org string) []string {
 			out = append(out, inst)
 		}
 	}
-	return dedupe(out)
+	return eval.Dedupe(out)
 }
 
 // callersIn returns the callers to try in an account: every kind of caller
@@ -1162,16 +1162,4 @@ func instance(p string) string { return eval.Instance(p) }
 // that "o-x/r-1/ou-1/*" yields the OU itself.
 func instanceTrim(p string) string {
 	return instance(strings.TrimSuffix(p, "*"))
-}
-
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	out := in[:0]
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

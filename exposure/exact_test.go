@@ -31,6 +31,11 @@ func pullPolicy(statements string) string {
 	return `{"Version": "2012-10-17", "Statement": [` + statements + `]}`
 }
 
+// allowPull is a policy of one statement: anyone may pull when cond holds.
+func allowPull(cond string) string {
+	return pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": ` + cond + `}`)
+}
+
 // The answers are exact (docs/semantics.md): each case is a request some
 // outsider can make that a sampled search misses, or one no outsider can
 // make that a sampled search takes as made.
@@ -54,48 +59,32 @@ func TestExactAnswers(t *testing.T) {
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotEquals": {"aws:username": "admin"}}}`)},
 		// GetFederationToken: any IAM user of any account can make a
 		// federated user session (aws:PrincipalType FederatedUser).
-		{name: "federated users only", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "FederatedUser"}}}`)},
+		{name: "federated users only", public: true, policy: allowPull(`{"StringEquals": {"aws:PrincipalType": "FederatedUser"}}`)},
 		// IAM User Guide, "IAM policy elements: Variables and tags": the
 		// outsider tags its own role to match.
-		{name: "a principal tag read only as a variable", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"ecr:ResourceTag/team": "${aws:PrincipalTag/team}"}}}`)},
+		{name: "a principal tag read only as a variable", public: true, policy: allowPull(`{"StringEquals": {"ecr:ResourceTag/team": "${aws:PrincipalTag/team}"}}`)},
 		// A role session name is the caller's choice: "*:alice" matches.
-		{name: "a session name pattern", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:userid": "*:alice"}}}`)},
+		{name: "a session name pattern", public: true, policy: allowPull(`{"StringLike": {"aws:userid": "*:alice"}}`)},
 		// Keys fixed by the world (docs/semantics.md).
-		{name: "another resource account", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceAccount": "999988887777"}}}`)},
-		{name: "the owner's resource account restricts nothing", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceAccount": "111122223333"}}}`)},
-		{name: "another region", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}`)},
-		{name: "the owner's organization, when known", zone: Zone{OrgIDs: []string{"o-a1b2c3d4e5"}}, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v"}}}`)},
-		{name: "a window that has closed", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}`)},
-		{name: "a window that opens later", public: true, opens: "2027-03-01T00:00:01Z", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2027-03-01T00:00:00Z"}}}`)},
-		{name: "an epoch window that is open", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"NumericGreaterThan": {"aws:EpochTime": "1700000000"}}}`)},
-		{name: "TLS only restricts nothing", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}`)},
-		{name: "plain HTTP only grants nothing", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`)},
+		{name: "another resource account", policy: allowPull(`{"StringEquals": {"aws:ResourceAccount": "999988887777"}}`)},
+		{name: "the owner's resource account restricts nothing", public: true, policy: allowPull(`{"StringEquals": {"aws:ResourceAccount": "111122223333"}}`)},
+		{name: "another region", policy: allowPull(`{"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`)},
+		{name: "the owner's organization, when known", zone: Zone{OrgIDs: []string{"o-a1b2c3d4e5"}}, policy: allowPull(`{"StringEquals": {"aws:ResourceOrgID": "o-9z8y7x6w5v"}}`)},
+		{name: "a window that has closed", policy: allowPull(`{"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}`)},
+		{name: "a window that opens later", public: true, opens: "2027-03-01T00:00:01Z", policy: allowPull(`{"DateGreaterThan": {"aws:CurrentTime": "2027-03-01T00:00:00Z"}}`)},
+		{name: "an epoch window that is open", public: true, policy: allowPull(`{"NumericGreaterThan": {"aws:EpochTime": "1700000000"}}`)},
+		{name: "TLS only restricts nothing", public: true, policy: allowPull(`{"Bool": {"aws:SecureTransport": "true"}}`)},
+		{name: "plain HTTP only grants nothing", policy: allowPull(`{"Bool": {"aws:SecureTransport": "false"}}`)},
 		// docs/semantics.md: a key AWS does not define is absent.
-		{name: "a misspelled key in an Allow grants nothing", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}`)},
+		{name: "a misspelled key in an Allow grants nothing", policy: allowPull(`{"StringEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}`)},
 		{name: "a misspelled key in a Deny denies everyone", policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotEquals": {"aws:PrincipleOrgID": "o-a1b2c3d4e5"}}}`)},
 		// aws:VpcSourceIp alone: the outsider's own VPC.
-		{name: "a private range of aws:VpcSourceIp", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}}}`)},
-		{name: "a specific VPC endpoint", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}`)},
+		{name: "a private range of aws:VpcSourceIp", public: true, policy: allowPull(`{"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}}`)},
+		{name: "a specific VPC endpoint", policy: allowPull(`{"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}`)},
 		// Services (aws:PrincipalServiceNamesList): a confused deputy.
-		{name: "a service names list", deputy: "codebuild.amazonaws.com", policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalServiceNamesList": "codebuild.amazonaws.com"}}}`)},
+		{name: "a service names list", deputy: "codebuild.amazonaws.com", policy: allowPull(`{"ForAnyValue:StringEquals": {"aws:PrincipalServiceNamesList": "codebuild.amazonaws.com"}}`)},
 		{name: "an address in the gap of two ranges", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"]}}}`)},
@@ -140,7 +129,7 @@ func TestExactAnswers(t *testing.T) {
 // --at moves the moment the world fixes: a window open at one time is
 // closed at another.
 func TestAt(t *testing.T) {
-	src := pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}}`)
+	src := allowPull(`{"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}`)
 	pull := catalog.Default().MatchSet("ecr:BatchGetImage")
 	if r := analyzeDoc(t, src, Zone{}, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)); r.Public.Actions.Intersect(pull).Empty() {
 		t.Error("before the window closes, pull is public")

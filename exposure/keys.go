@@ -387,7 +387,7 @@ func (k *keys) sourceARNs(acct string) []string {
 			}
 		}
 	}
-	return dedupe(arns)
+	return eval.Dedupe(arns)
 }
 
 func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, named []string) []eval.Option {

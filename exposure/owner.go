@@ -62,7 +62,7 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 	}
 	// AWS services acting for the owner: any service, and each the policy
 	// names (named).
-	services := dedupe(append([]string{freshService}, named...))
+	services := eval.Dedupe(append([]string{freshService}, named...))
 	for _, g := range a.groups {
 		mentions := eval.Mentions([]*eval.Policy{tt.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
 		k := &keys{mentions: mentions}

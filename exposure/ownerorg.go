@@ -67,7 +67,7 @@ func (w worldOrg) assignments() eval.Option {
 // memberPaths are the OU paths to try for another account in w's
 // organization: the owner's own OU and one elsewhere in it.
 func (w worldOrg) memberPaths() []string {
-	return dedupe([]string{w.path, w.id + freshOrgPath})
+	return eval.Dedupe([]string{w.path, w.id + freshOrgPath})
 }
 
 // worldOrgs returns the ways the world may set the owner's organization

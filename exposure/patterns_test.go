@@ -12,21 +12,18 @@ import "testing"
 // aws:SourceVpce), and "IAM policy elements: Variables and tags".
 func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 	zone := Zone{Account: "111122223333", Accounts: []string{"444455556666"}}
-	allow := func(cond string) string {
-		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":` + cond + `}]}`
-	}
 	tests := []struct {
 		name, policy string
 		public       bool // else: some untrusted account or organization
 	}{
-		{"account pattern with ?", allow(`{"StringLike":{"aws:PrincipalAccount":"9999888877?7"}}`), false},
-		{"account pattern in a principal ARN", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::99998888*:role/x"}}`), false},
-		{"pattern next to a trusted account", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::44445555666?:role/x"}}`), false},
-		{"organization pattern", allow(`{"StringLike":{"aws:PrincipalOrgID":"o-abc*"}}`), false},
-		{"any endpoint id", allow(`{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
-		{"any VPC id", allow(`{"StringLike":{"aws:SourceVpc":"vpc-*"}}`), true},
-		{"the caller's own account as a variable", allow(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/x"}}`), true},
-		{"any account's session named alice", allow(`{"StringLike":{"aws:userid":"*:alice"}}`), true},
+		{"account pattern with ?", allowPull(`{"StringLike":{"aws:PrincipalAccount":"9999888877?7"}}`), false},
+		{"account pattern in a principal ARN", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::99998888*:role/x"}}`), false},
+		{"pattern next to a trusted account", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::44445555666?:role/x"}}`), false},
+		{"organization pattern", allowPull(`{"StringLike":{"aws:PrincipalOrgID":"o-abc*"}}`), false},
+		{"any endpoint id", allowPull(`{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
+		{"any VPC id", allowPull(`{"StringLike":{"aws:SourceVpc":"vpc-*"}}`), true},
+		{"the caller's own account as a variable", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/x"}}`), true},
+		{"any account's session named alice", allowPull(`{"StringLike":{"aws:userid":"*:alice"}}`), true},
 		{"deny unless a pattern of accounts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
 			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotLike":{"aws:PrincipalAccount":"99998888*"}}}]}`, false},
 	}
@@ -45,16 +42,16 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 		})
 	}
 	// A specific user id is nobody an outsider can be.
-	if r := Analyze(target(t, allow(`{"StringEquals":{"aws:userid":"AIDAEXAMPLEUSERID"}}`)), zone); !r.Public.Actions.Empty() {
+	if r := Analyze(target(t, allowPull(`{"StringEquals":{"aws:userid":"AIDAEXAMPLEUSERID"}}`)), zone); !r.Public.Actions.Empty() {
 		t.Error("a specific aws:userid was judged public")
 	}
 	// An organization let in whole is one grant, not one per path.
-	r0 := Analyze(target(t, allow(`{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abc123defg/*"}}`)), zone)
+	r0 := Analyze(target(t, allowPull(`{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abc123defg/*"}}`)), zone)
 	if len(r0.Orgs) != 1 || r0.Orgs["o-abc123defg"] == nil {
 		t.Errorf("organizations = %v, want o-abc123defg alone", r0.Orgs)
 	}
 	// A specific endpoint id restricts: only who uses that endpoint gets in.
-	r := Analyze(target(t, allow(`{"StringLike":{"aws:SourceVpce":"vpce-0a1b2c3d*"}}`)), zone)
+	r := Analyze(target(t, allowPull(`{"StringLike":{"aws:SourceVpce":"vpce-0a1b2c3d*"}}`)), zone)
 	if !r.Public.Actions.Empty() {
 		t.Error("a specific endpoint pattern was judged public")
 	}
@@ -83,7 +80,7 @@ func TestOrganizationIDsThatCannotExist(t *testing.T) {
 		})
 	}
 	zone := Zone{Account: "111122223333"}
-	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}`
+	policy := allowPull(`{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`)
 	if r := Analyze(target(t, policy), zone); len(r.Orgs) != 0 || !r.Public.Actions.Empty() {
 		t.Errorf("an impossible organization id: organizations %v, public %v", r.Orgs, !r.Public.Actions.Empty())
 	}
