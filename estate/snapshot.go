@@ -154,24 +154,14 @@ type snapPos struct {
 type snapIAM struct {
 	Source   string          `json:"source"`
 	Users    []snapUser      `json:"users"`
-	Groups   []snapGroup     `json:"groups"`
+	Groups   []snapIdentity  `json:"groups"`
 	Roles    []snapRole      `json:"roles"`
 	Policies []snapManagedPo `json:"policies"`
 }
 
-type snapUser struct {
-	Name     string            `json:"name"`
-	ARN      string            `json:"arn"`
-	ID       string            `json:"id"`
-	Path     string            `json:"path"`
-	Inline   []*snapPolicy     `json:"inline"`
-	Attached []string          `json:"attached"`
-	Groups   []string          `json:"groups"`
-	Boundary string            `json:"boundary"`
-	Tags     map[string]string `json:"tags"`
-}
-
-type snapGroup struct {
+// snapIdentity is what users, groups and roles share, the first keys of
+// each; a group has no more.
+type snapIdentity struct {
 	Name     string        `json:"name"`
 	ARN      string        `json:"arn"`
 	ID       string        `json:"id"`
@@ -180,13 +170,15 @@ type snapGroup struct {
 	Attached []string      `json:"attached"`
 }
 
+type snapUser struct {
+	snapIdentity
+	Groups   []string          `json:"groups"`
+	Boundary string            `json:"boundary"`
+	Tags     map[string]string `json:"tags"`
+}
+
 type snapRole struct {
-	Name          string            `json:"name"`
-	ARN           string            `json:"arn"`
-	ID            string            `json:"id"`
-	Path          string            `json:"path"`
-	Inline        []*snapPolicy     `json:"inline"`
-	Attached      []string          `json:"attached"`
+	snapIdentity
 	Boundary      string            `json:"boundary"`
 	Tags          map[string]string `json:"tags"`
 	Trust         *snapPolicy       `json:"trust"`
@@ -371,27 +363,25 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 	c.Roles = append([]*Role(nil), m.Roles...)
 	c.Policies = append([]*ManagedPolicy(nil), m.Policies...)
 	c.Sort()
-	si := &snapIAM{Source: m.Source, Users: []snapUser{}, Groups: []snapGroup{}, Roles: []snapRole{}, Policies: []snapManagedPo{}}
-	var err error
+	si := &snapIAM{Source: m.Source, Users: []snapUser{}, Groups: []snapIdentity{}, Roles: []snapRole{}, Policies: []snapManagedPo{}}
 	for _, u := range c.Users {
-		su := snapUser{Name: u.Name, ARN: u.ARN, ID: u.ID, Path: u.Path, Attached: sortedStrings(u.Attached),
-			Groups: sortedStrings(u.Groups), Boundary: u.Boundary, Tags: copyTags(u.Tags)}
-		if su.Inline, err = snapPoliciesOf(u.Inline); err != nil {
+		id, err := snapIdentityOf(u.Name, u.ARN, u.ID, u.Path, u.Inline, u.Attached)
+		if err != nil {
 			return nil, err
 		}
-		si.Users = append(si.Users, su)
+		si.Users = append(si.Users, snapUser{snapIdentity: id, Groups: sortedStrings(u.Groups), Boundary: u.Boundary, Tags: copyTags(u.Tags)})
 	}
 	for _, g := range c.Groups {
-		sg := snapGroup{Name: g.Name, ARN: g.ARN, ID: g.ID, Path: g.Path, Attached: sortedStrings(g.Attached)}
-		if sg.Inline, err = snapPoliciesOf(g.Inline); err != nil {
+		id, err := snapIdentityOf(g.Name, g.ARN, g.ID, g.Path, g.Inline, g.Attached)
+		if err != nil {
 			return nil, err
 		}
-		si.Groups = append(si.Groups, sg)
+		si.Groups = append(si.Groups, id)
 	}
+	var err error
 	for _, r := range c.Roles {
-		sr := snapRole{Name: r.Name, ARN: r.ARN, ID: r.ID, Path: r.Path, Attached: sortedStrings(r.Attached),
-			Boundary: r.Boundary, Tags: copyTags(r.Tags), ServiceLinked: r.ServiceLinked}
-		if sr.Inline, err = snapPoliciesOf(r.Inline); err != nil {
+		sr := snapRole{Boundary: r.Boundary, Tags: copyTags(r.Tags), ServiceLinked: r.ServiceLinked}
+		if sr.snapIdentity, err = snapIdentityOf(r.Name, r.ARN, r.ID, r.Path, r.Inline, r.Attached); err != nil {
 			return nil, err
 		}
 		if r.Trust != nil {
@@ -411,6 +401,13 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 		si.Policies = append(si.Policies, sp)
 	}
 	return si, nil
+}
+
+// snapIdentityOf writes what users, groups and roles share: inline
+// policies and attached ARNs sorted.
+func snapIdentityOf(name, arn, id, path string, inline []*Policy, attached []string) (snapIdentity, error) {
+	sp, err := snapPoliciesOf(inline)
+	return snapIdentity{Name: name, ARN: arn, ID: id, Path: path, Inline: sp, Attached: sortedStrings(attached)}, err
 }
 
 func snapPoliciesOf(ps []*Policy) ([]*snapPolicy, error) {

@@ -269,7 +269,7 @@ func toJSONGrant(g diff.Grant) jsonGrant {
 	}
 	for _, s := range g.Statements {
 		out.Statements = append(out.Statements, jsonStatement{Policy: s.Policy, Statement: s.Label,
-			Source: jsonSource{File: s.Pos.File, Line: max(s.Pos.Line, 0), Column: max(s.Pos.Col, 0)}})
+			Source: jsonSourceOf(s.Pos)})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -55,11 +56,10 @@ type jsonFinding struct {
 	Edit *jsonEdit `json:"edit,omitempty"`
 }
 
-// jsonEdit is a finding's edit (docs/report-json.md).
+// jsonEdit is a finding's edit (docs/report-json.md): where it inserts,
+// and what.
 type jsonEdit struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
+	jsonSource
 	Insert string `json:"insert"`
 	Diff   string `json:"diff"`
 	// Path is where --fix-dir writes the edited file, below its folder.
@@ -71,13 +71,20 @@ func newJSONEdit(e *rules.Edit) *jsonEdit {
 	if e == nil {
 		return nil
 	}
-	return &jsonEdit{File: e.File, Line: e.Line, Column: e.Column, Insert: e.Text, Diff: e.Diff, Path: e.Path}
+	return &jsonEdit{jsonSource: jsonSource{File: e.File, Line: e.Line, Column: e.Column}, Insert: e.Text, Diff: e.Diff, Path: e.Path}
 }
 
+// jsonSource is a place in a file: a finding's or a statement's source, a
+// gap's position, where an edit inserts.
 type jsonSource struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+}
+
+// jsonSourceOf is p in the JSON outputs: an unknown line or column is 0.
+func jsonSourceOf(p policy.Pos) jsonSource {
+	return jsonSource{File: p.File, Line: max(p.Line, 0), Column: max(p.Col, 0)}
 }
 
 type jsonSummary struct {
@@ -125,10 +132,8 @@ type jsonSeverities struct {
 }
 
 type jsonGap struct {
-	Source   string `json:"source"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
+	Source string `json:"source"`
+	jsonSource
 	Account  string `json:"account"`
 	Region   string `json:"region"`
 	Resource string `json:"resource"`
@@ -226,7 +231,7 @@ func toJSONFinding(f rules.Finding) jsonFinding {
 		Title:       f.Title,
 		Message:     f.Message,
 		Resource:    f.Resource,
-		Source:      jsonSource{File: f.Source.File, Line: max(f.Source.Line, 0), Column: max(f.Source.Col, 0)},
+		Source:      jsonSourceOf(f.Source),
 		Principals:  nonNil(f.Principals),
 		Actions:     nonNil(f.Actions),
 		Conditions:  nonNil(f.Conditions),
@@ -238,15 +243,13 @@ func toJSONFinding(f rules.Finding) jsonFinding {
 
 func toJSONGap(g estate.Gap) jsonGap {
 	return jsonGap{
-		Source:   g.Source,
-		File:     g.Pos.File,
-		Line:     max(g.Pos.Line, 0),
-		Column:   max(g.Pos.Col, 0),
-		Account:  g.Account,
-		Region:   g.Region,
-		Resource: g.Resource,
-		Code:     string(g.Code),
-		Message:  g.Message,
+		Source:     g.Source,
+		jsonSource: jsonSourceOf(g.Pos),
+		Account:    g.Account,
+		Region:     g.Region,
+		Resource:   g.Resource,
+		Code:       string(g.Code),
+		Message:    g.Message,
 	}
 }
 

@@ -3,13 +3,12 @@ package source_test
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/internal/gitref"
+	"github.com/ecrguard/ecrguard/internal/gittest"
 	"github.com/ecrguard/ecrguard/source"
 )
 
@@ -17,34 +16,9 @@ import (
 // a subfolder too); a path the revision lacks holds nothing, with a note;
 // an unknown revision is gitref.ErrNoCommit.
 func TestLoadRevision(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	repo := t.TempDir()
-	gitIn := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(repo, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`
-	gitIn("init", "-q")
-	write("infra/app.json", public)
-	gitIn("add", "-A")
-	gitIn("commit", "-q", "-m", "base")
-	write("infra/added/web.json", public)
+	repo := gittest.Repo(t, map[string]string{"infra/app.json": public})
+	gittest.Write(t, repo, "infra/added/web.json", public)
 
 	dir := filepath.Join(repo, "infra")
 	est, err := source.LoadRevision(context.Background(), dir, "HEAD", []string{".", "added"}, source.Options{Account: "111122223333"})

@@ -2,12 +2,12 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/gittest"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -127,18 +127,9 @@ func TestReadmeGate(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("the gate is %d lines, want 3:\n%s", len(lines), block)
 	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
 	dir := inTempDir(t)
+	git := gittest.Git(t, dir)
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(dir))
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	private := `{"Version":"2012-10-17","Statement":[{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"}]}`
 	public := strings.Replace(private, `{"AWS":"arn:aws:iam::111122223333:root"}`, `"*"`, 1)
 	if err := os.WriteFile("app.json", []byte(private), 0o644); err != nil {

@@ -73,6 +73,7 @@ var table = []row{
 	{path: "internal/conformance", layer: 4},
 	{path: "internal/golden", layer: 4},
 	{path: "internal/testgc", layer: 4},
+	{path: "internal/gittest", layer: 4},
 	{path: "internal/iacdoc/iacdoctest", layer: 4},
 	{path: "cmd/ecrguard", layer: 5, router: true, outside: []string{"github.com/spf13/", "golang.org/x/term", "golang.org/x/sys", "github.com/aws/"}},
 	{path: "internal/depcheck", layer: 5},
