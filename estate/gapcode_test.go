@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 // gapCodesMarkdown returns the table of the GapCode constants of
@@ -72,7 +74,7 @@ func TestGapCodesDoc(t *testing.T) {
 		t.Fatalf("%s has no generated table of gap codes (between %q and %q)", path, begin, end)
 	}
 	want := doc[:i+len(begin)] + gapCodesMarkdown(t) + doc[j:]
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}

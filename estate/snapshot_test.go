@@ -3,7 +3,6 @@ package estate
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,10 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // livePolicy builds a policy the way the live collector does: text kept,
 // parsed at 1:1 of a label.
@@ -337,21 +335,21 @@ func TestSnapshotDeterministic(t *testing.T) {
 // TestSnapshotGolden pins the format (docs/snapshot.md shows this file).
 func TestSnapshotGolden(t *testing.T) {
 	got := writeSnap(t, sampleEstate(t), sampleMeta)
-	golden := filepath.Join("testdata", "snapshot", "sample.json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+	path := filepath.Join("testdata", "snapshot", "sample.json")
+	if golden.Update() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(golden)
+	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v (run go test ./estate -run TestSnapshotGolden -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("snapshot differs from %s; if the change is intended, bump SnapshotFormat when readers must notice, update docs/snapshot.md and run with -update", golden)
+		t.Errorf("snapshot differs from %s; if the change is intended, bump SnapshotFormat when readers must notice, update docs/snapshot.md and run with -update", path)
 	}
 }
 

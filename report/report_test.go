@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,12 +16,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/internal/linediff"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goldenCase is one result written in some formats to
 // testdata/golden/NAME.EXT. A new estate (the examples/ folder, say) is one
@@ -74,7 +72,7 @@ func write(t *testing.T, f Format, r *rules.Result, o Options) []byte {
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
-	if *update {
+	if golden.Update() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

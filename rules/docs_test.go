@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,8 +8,6 @@ import (
 	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite generated files")
 
 // TestGeneratedDocs keeps docs/rules/*.md and docs/exit-codes.md equal to
 // what the catalog generates; `go test ./rules -update` rewrites them.
@@ -23,7 +20,7 @@ func TestGeneratedDocs(t *testing.T) {
 		want[filepath.Join("..", "docs", "rules", r.ID+".md")] = r.Markdown()
 	}
 	for path, content := range want {
-		if *update {
+		if golden.Update() {
 			golden.Write(t, path, []byte(content))
 			continue
 		}

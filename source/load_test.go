@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -26,8 +25,6 @@ import (
 )
 
 func init() { testgc.Raise() }
-
-var update = flag.Bool("update", false, "rewrite the golden files of ../testdata/iac/findings; review the diff by eye")
 
 // iacAccount is the account of testdata/iac.
 const iacAccount = "111122223333"
@@ -328,7 +325,7 @@ func TestIaCFindingPositions(t *testing.T) {
 				fmt.Fprintf(&sb, "%s %s\n", l.pos, l.text)
 			}
 			got := sb.String()
-			golden.Check(t, filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt"), got, *update)
+			golden.Check(t, filepath.Join("../testdata/iac/findings", strings.NewReplacer("/", "-", ".", "-").Replace(form)+".txt"), got)
 		})
 	}
 }

@@ -219,7 +219,7 @@ func TestCloudFormationEditsGolden(t *testing.T) {
 				all = append(all, d)
 			}
 			slices.Sort(all)
-			golden.Check(t, filepath.Join("testdata", "golden", "cfn-edits-"+ext+".diff"), strings.Join(all, "\n"), *update)
+			golden.Check(t, filepath.Join("testdata", "golden", "cfn-edits-"+ext+".diff"), strings.Join(all, "\n"))
 
 			args[len(args)-2] = "sarif"
 			_, sarifOut, _ := runCLI(t, args...)

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden; review the diff by eye")
 
 // TestDemoGolden renders the bundled example estate (examples/, what
 // 'ecrguard demo' scans) in every report format and compares the bytes with
@@ -42,7 +39,7 @@ func TestDemoGolden(t *testing.T) {
 // path, or rewrites the file with -update.
 func checkDemoGolden(t *testing.T, path, format, out string) {
 	t.Helper()
-	if *update {
+	if golden.Update() {
 		golden.Write(t, path, []byte(out))
 		return
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecrguard/ecrguard/internal/golden"
 )
 
 // The HTML report is checked in a real browser: headless Chromium loads the
@@ -343,7 +345,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 			t.Fatalf("%s is not a screenshot (%d bytes)", png, len(data))
 		}
 		t.Logf("screenshot of the demo report: %s", png)
-		if *update {
+		if golden.Update() {
 			if err := os.WriteFile(filepath.Join("..", "..", "docs", "example-report.png"), data, 0o644); err != nil {
 				t.Fatal(err)
 			}

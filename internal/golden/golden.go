@@ -1,13 +1,21 @@
 // Package golden keeps the expected output of tests in files of the
 // repository (golden files): Read gives a test the file to compare with, and
-// Write rewrites it when the test runs with its package's -update flag.
+// Write rewrites it when the test runs with -update, a flag this package
+// gives every test binary that imports it (go test ./report -update).
 package golden
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden and generated files the tests compare with; review the diff by eye")
+
+// Update reports whether the test binary runs with -update: tests then
+// rewrite their golden files instead of comparing with them.
+func Update() bool { return *update }
 
 // Write writes data to the golden file path, making its folder; an error
 // fails the test.
@@ -33,8 +41,13 @@ func Read(t testing.TB, path string) string {
 }
 
 // Check compares got with the golden file path and fails the test, showing
-// both, when they differ; with update it rewrites the file instead.
-func Check(t testing.TB, path, got string, update bool) {
+// both, when they differ; with -update it rewrites the file instead.
+func Check(t testing.TB, path, got string) {
+	t.Helper()
+	check(t, path, got, *update)
+}
+
+func check(t testing.TB, path, got string, update bool) {
 	t.Helper()
 	if update {
 		Write(t, path, []byte(got))

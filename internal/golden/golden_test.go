@@ -15,10 +15,10 @@ func TestWriteThenRead(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.txt")
-	Check(t, path, "one\n", true)
-	Check(t, path, "one\n", false)
+	check(t, path, "one\n", true)
+	check(t, path, "one\n", false)
 	var ft fakeT
-	Check(&ft, path, "two\n", false)
+	check(&ft, path, "two\n", false)
 	if !ft.failed {
 		t.Error("Check passed a text that differs from the golden file")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -19,8 +18,6 @@ import (
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
 	"github.com/ecrguard/ecrguard/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // TestGolden loads fixtures of every shape and compares the estate, gaps and
 // notes with testdata/golden/NAME.txt (go test -update rewrites them).
@@ -72,7 +69,7 @@ func TestGolden(t *testing.T) {
 			if again := dump(e2); again != got {
 				t.Fatalf("two loads differ:\n%s\n---\n%s", got, again)
 			}
-			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got, *update)
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -31,8 +30,6 @@ import (
 	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite generated files (docs/PERMISSIONS.md)")
 
 func run(t *testing.T, f *fake, opts Options) *Collection {
 	t.Helper()
@@ -100,7 +97,7 @@ func TestCallsTableIsComplete(t *testing.T) {
 func TestPermissionsDoc(t *testing.T) {
 	path := filepath.Join("..", "..", "docs", "PERMISSIONS.md")
 	got := PermissionsDoc()
-	if *update {
+	if golden.Update() {
 		golden.Write(t, path, []byte(got))
 	}
 	if want := golden.Read(t, path); want != got {

@@ -1,8 +1,6 @@
 package terraform
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,11 +9,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/insert; review the diff by eye")
 
 // guardStatements are two Deny statements of the kind exposure.ProposeFix
 // appends: one for every principal outside an organization and the
@@ -282,7 +279,7 @@ func TestStatementInsert(t *testing.T) {
 				t.Fatalf("Insert.File = %q, want %q", pol.Insert.File, tc.edited)
 			}
 			edited := splice(t, tc.files[tc.edited], pol.Insert, guardStatements())
-			golden(t, filepath.Join("testdata", "insert", tc.name+".golden"), edited)
+			golden.Check(t, filepath.Join("testdata", "insert", tc.name+".golden"), edited)
 			files := map[string]string{}
 			for k, v := range tc.files {
 				files[k] = v
@@ -332,26 +329,6 @@ func checkAppendedGaps(t *testing.T, orig *estate.Policy, pick func(*estate.Esta
 	}
 	if got.Insert == nil {
 		t.Error("the edited policy has no Insert")
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update and review the diff):\n%s", path, got)
 	}
 }
 
