@@ -527,9 +527,17 @@ func serviceLinked(p Principal) bool {
 
 // Simulate is Evaluate after adding to the request's context the keys its
 // principal always carries (Derive) and the resource's owner
-// (DeriveResource). `ecrguard simulate` answers with it.
+// (DeriveResource). `ecrguard simulate` answers with it. A Role caller
+// whose aws:userid the context gives (ROLEID:SESSION) is that session.
 func Simulate(ps *PolicySet, r *Request) Decision {
 	req := *r
+	if p := &req.Principal; p.Type == Role && p.Session == "" && r.Context != nil {
+		if v, ok := r.Context.Get("aws:userid"); ok && len(v) == 1 {
+			if i := strings.LastIndexByte(v[0], ':'); i >= 0 && i+1 < len(v[0]) {
+				p.Session = v[0][i+1:]
+			}
+		}
+	}
 	if req.Context == nil {
 		req.Context = NewContext()
 	} else {

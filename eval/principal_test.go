@@ -190,6 +190,17 @@ func TestSimulate(t *testing.T) {
 	if d := eval.Simulate(ps, req); d.Result != eval.Allow {
 		t.Errorf("Simulate with no context = %v", d.Result)
 	}
+	// A role's session named by aws:userid is that session alone.
+	deny := &eval.PolicySet{
+		Identity: []*eval.Policy{compile(t, "identity", allowECR)},
+		Resource: compile(t, "resource", repoPolicy(grant("Deny", `"Principal": {"AWS": "`+ciSession+`"}`, "ecr:BatchGetImage"))),
+	}
+	for uid, want := range map[string]eval.Result{"AROACI:build-42": eval.ExplicitDeny, "AROACI:other": eval.Allow} {
+		req := &eval.Request{Principal: principal(t, roleCI), Action: "ecr:BatchGetImage", Resource: repoApp, Context: kv{"aws:userid": v(uid)}.context()}
+		if d := eval.Simulate(deny, req); d.Result != want {
+			t.Errorf("session %s: Simulate = %v (%s), want %v", uid, d.Result, d.Reason, want)
+		}
+	}
 	for _, r := range []eval.Result{eval.ImplicitDeny, eval.Allow, eval.ExplicitDeny} {
 		if r.String() == "" {
 			t.Errorf("Result(%d) has no name", r)
