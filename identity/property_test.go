@@ -633,3 +633,28 @@ func TestIdentityProperty(t *testing.T) {
 		t.Errorf("%d proofs, %d noes, %d of %d questions cut: the property was hardly tested", st.proofs, st.noes, st.cut, st.questions)
 	}
 }
+
+// FuzzIdentity holds the model to the evaluator for the fuzzer's accounts:
+// one generated from seed, its first repository's policy replaced by src
+// when src is a policy.
+func FuzzIdentity(f *testing.F) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for i := 0; i < 8; i++ {
+		src := propDoc(propStatement(r, "Allow", true), propStatement(r, "Deny", true))
+		f.Add(uint64(i), src)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, src string) {
+		if len(src) > 4096 {
+			return
+		}
+		r := rand.New(rand.NewPCG(seed, seed+7))
+		s := genAccount(r)
+		if _, err := policy.Parse([]byte(src), "fuzz.json"); err == nil && len(s.f.repos) > 0 {
+			s.f.repos[0].policy = src
+		}
+		var st identityStats
+		if err := checkAccount(t, r, s, 8, &st); err != nil {
+			t.Fatalf("%v\n%s", err, s)
+		}
+	})
+}
