@@ -18,6 +18,7 @@ package eval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
@@ -528,16 +529,43 @@ func serviceLinked(p Principal) bool {
 // Simulate is Evaluate after adding to the request's context the keys its
 // principal always carries (Derive) and the resource's owner
 // (DeriveResource). `ecrguard simulate` answers with it. A Role caller
-// whose aws:userid the context gives (ROLEID:SESSION) is that session.
+// whose aws:userid the context gives (ROLEID:SESSION) is that session;
+// otherwise it is allowed when one of its sessions is: one the policies
+// list by name, or one of another name.
 func Simulate(ps *PolicySet, r *Request) Decision {
-	req := *r
-	if p := &req.Principal; p.Type == Role && p.Session == "" && r.Context != nil {
-		if v, ok := r.Context.Get("aws:userid"); ok && len(v) == 1 {
+	if p := r.Principal; p.Type == Role && p.Session == "" {
+		var v []string
+		if r.Context != nil {
+			v, _ = r.Context.Get("aws:userid")
+		}
+		if len(v) == 1 {
 			if i := strings.LastIndexByte(v[0], ':'); i >= 0 && i+1 < len(v[0]) {
-				p.Session = v[0][i+1:]
+				req := *r
+				req.Principal.Session = v[0][i+1:]
+				return simulate(ps, &req)
 			}
 		}
+		if listed := ListedSessions(ps.all(), p.ARN); len(listed) > 0 {
+			req := *r
+			for _, name := range listed {
+				req.Principal.Session = name
+				if d := simulate(ps, &req); d.Result == Allow {
+					d.Reason += " (as its session " + name + ")"
+					return d
+				}
+			}
+			req.Principal.Session = FreshValue
+			for slices.Contains(listed, req.Principal.Session) {
+				req.Principal.Session += "-x"
+			}
+			return simulate(ps, &req)
+		}
 	}
+	return simulate(ps, r)
+}
+
+func simulate(ps *PolicySet, r *Request) Decision {
+	req := *r
 	if req.Context == nil {
 		req.Context = NewContext()
 	} else {

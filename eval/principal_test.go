@@ -195,6 +195,14 @@ func TestSimulate(t *testing.T) {
 		Identity: []*eval.Policy{compile(t, "identity", allowECR)},
 		Resource: compile(t, "resource", repoPolicy(grant("Deny", `"Principal": {"AWS": "`+ciSession+`"}`, "ecr:BatchGetImage"))),
 	}
+	// Without it, the role is allowed when one of its sessions is.
+	if d := eval.Simulate(deny, &eval.Request{Principal: principal(t, roleCI), Action: "ecr:BatchGetImage", Resource: repoApp}); d.Result != eval.Allow {
+		t.Errorf("role: Simulate = %v (%s), want allow (a session not named build-42)", d.Result, d.Reason)
+	}
+	sessionGrant := &eval.PolicySet{Resource: compile(t, "resource", repoPolicy(grant("Allow", `"Principal": {"AWS": "`+ciSession+`"}`, "ecr:BatchGetImage")))}
+	if d := eval.Simulate(sessionGrant, &eval.Request{Principal: principal(t, roleCI), Action: "ecr:BatchGetImage", Resource: repoApp}); d.Result != eval.Allow || !strings.HasSuffix(d.Reason, "(as its session build-42)") {
+		t.Errorf("role: Simulate = %v (%s), want allow as its session build-42", d.Result, d.Reason)
+	}
 	for uid, want := range map[string]eval.Result{"AROACI:build-42": eval.ExplicitDeny, "AROACI:other": eval.Allow} {
 		req := &eval.Request{Principal: principal(t, roleCI), Action: "ecr:BatchGetImage", Resource: repoApp, Context: kv{"aws:userid": v(uid)}.context()}
 		if d := eval.Simulate(deny, req); d.Result != want {

@@ -760,6 +760,11 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 		}
 	}
+	// Each value left out is a region of its own, so that the others of
+	// its region get a representative.
+	for _, e := range n.Except {
+		groups = append(groups, []gpat{globPattern(e, false, false, false)})
+	}
 	// Without variables, what a test says of a name is what its derived
 	// patterns say (the key's prefix taken off), so the values chosen
 	// depend only on them: callers of every account whose derived
@@ -775,6 +780,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	if rc != nil && plain {
 		var b strings.Builder
 		b.WriteString("name:" + n.Fresh)
+		for _, e := range n.Except {
+			b.WriteString("\x00except:" + e)
+		}
 		for _, nk := range n.Keys {
 			b.WriteString("/" + nk.Key)
 			if nk.Base {
@@ -817,7 +825,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	seen := map[string]bool{}
 	var sig strings.Builder
 	for _, v := range Dedupe(cands) {
-		if v == "" {
+		if v == "" || slices.Contains(n.Except, v) {
 			continue
 		}
 		sig.Reset()
@@ -1142,38 +1150,6 @@ func Mentions(ps []*Policy, keep func(*Policy, int) bool) []Mention {
 	}
 	return out
 }
-
-// UseridSessions returns, sorted, a session name for each value the
-// conditions of mentions compare aws:userid with: a role session's
-// aws:userid is the role's unique id, a colon and the session name its
-// caller chooses (IAM User Guide, "AWS global condition context keys",
-// aws:userid), so the name is the value's text after its last colon, its
-// wildcards taken as the shortest text they match (* none, ? an x). Values
-// that read a variable are passed over.
-func UseridSessions(mentions []Mention) []string {
-	var out []string
-	for _, mn := range mentions {
-		if !strings.EqualFold(mn.Key, "aws:userid") {
-			continue
-		}
-		for _, kt := range mn.Tests {
-			for _, v := range kt.Values {
-				i := strings.LastIndexByte(v, ':')
-				if i < 0 || strings.Contains(v, "${") {
-					continue
-				}
-				if session := shortestMatch.Replace(v[i+1:]); session != "" {
-					out = append(out, session)
-				}
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// shortestMatch turns a pattern into the shortest text it matches.
-var shortestMatch = strings.NewReplacer("*", "", "?", "x")
 
 // Statements returns the number of statements of the compiled policy.
 func (p *Policy) Statements() int { return len(p.stmts) }

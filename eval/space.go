@@ -175,6 +175,10 @@ type Name struct {
 	// Fresh is the value tried first: one the policies do not name.
 	Fresh string
 	Keys  []NameKey
+	// Except are values the name never takes (a role's session names
+	// that are callers of their own): the search tries the other names of
+	// every region they share.
+	Except []string
 }
 
 // NameKey is one key a Name sets: Prefix followed by the name, or with Base

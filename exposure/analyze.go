@@ -647,22 +647,32 @@ func (a *Access) merge(o *Access) {
 // may (sp, completed with its names and MFA), and records truncation.
 func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dimension) *eval.Witness {
 	if c.p.Type == eval.Role && c.p.Session == "" {
-		if sessions := a.sessions(c.p.ARN); sessions != nil {
+		if listed := a.listedSessions(c.p.ARN); listed != nil {
 			// The policies name sessions of the role: the caller's one
-			// session name must meet every statement alike, so each name
-			// that can tell them apart is a caller of its own, whose
-			// aws:userid ends in that name.
-			for _, name := range sessions {
+			// session name must meet every statement alike. Each listed
+			// name is a caller of its own, whose aws:userid ends in it;
+			// the caller picks any other name as before.
+			isUserid := func(k eval.NameKey) bool { return k.Key == "aws:userid" }
+			for _, name := range listed {
 				sc := c
 				sc.p.Session = name
-				sc.names = slices.DeleteFunc(slices.Clone(c.names), func(n eval.Name) bool {
-					return slices.ContainsFunc(n.Keys, func(k eval.NameKey) bool { return k.Key == "aws:userid" })
-				})
+				sc.names = slices.DeleteFunc(slices.Clone(c.names), func(n eval.Name) bool { return slices.ContainsFunc(n.Keys, isUserid) })
 				if w := a.search(sc, act, res, named, dims); w != nil {
 					return w
 				}
 			}
-			return nil
+			sc := c
+			sc.p.Session = freshSession
+			for slices.Contains(listed, sc.p.Session) {
+				sc.p.Session += "-x"
+			}
+			sc.names = slices.Clone(c.names)
+			for i, n := range sc.names {
+				if slices.ContainsFunc(n.Keys, isUserid) {
+					sc.names[i].Fresh, sc.names[i].Except = sc.p.Session, listed
+				}
+			}
+			return a.search(sc, act, res, named, dims)
 		}
 	}
 	key := c.p.String() + "#" + c.p.Session
@@ -685,19 +695,10 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 	return a.personalize(r.Witness)
 }
 
-// sessions returns the session names worth trying for a caller of role
-// roleARN when the resource policies list sessions of it (nil when they
-// list none): one no policy names, those listed, and those the conditions
-// on aws:userid give.
-func (a *analyzer) sessions(roleARN string) []string {
-	pols := append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...)
-	listed := eval.ListedSessions(pols, roleARN)
-	if len(listed) == 0 {
-		return nil
-	}
-	names := append(append([]string{freshSession}, listed...), eval.UseridSessions(eval.Mentions(pols, nil))...)
-	slices.Sort(names)
-	return slices.Compact(names)
+// listedSessions returns the names of the sessions of role roleARN the
+// policies list, or nil.
+func (a *analyzer) listedSessions(roleARN string) []string {
+	return eval.ListedSessions(append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...), roleARN)
 }
 
 // personalize makes a witness name the caller its chosen names describe:

@@ -161,6 +161,13 @@ func TestRoleSessionsPickOneName(t *testing.T) {
 		{"one session granted, another denied", pullPolicy(statement("Allow", session("s"), "") + "," + statement("Deny", session("t"), "")), true},
 		{"one session granted, its aws:userid denied", pullPolicy(statement("Allow", session("s"), "") + "," +
 			statement("Deny", role, `, "Condition": {"StringLike": {"aws:userid": "*:s"}}`)), false},
+		// The names not listed are still picked by region: ci-x-prod
+		// matches both patterns.
+		{"a session listed, another's name meets two patterns", pullPolicy(statement("Allow", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-*"}}`) + "," +
+			`{"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringNotLike": {"aws:userid": "*-prod"}}},` +
+			statement("Allow", session("deploy"), `, "Condition": {"Bool": {"aws:SecureTransport": "false"}}`)), true},
+		{"a session listed, another's name is in a pattern but not its prefix", pullPolicy(statement("Allow", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-*"}}`) + "," +
+			statement("Deny", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-"}}`) + "," + statement("Deny", session("deploy"), "")), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := analyzeDoc(t, tc.policy, Zone{}, time.Time{})

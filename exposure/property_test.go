@@ -371,16 +371,22 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 	}
 	for _, p := range proofs {
 		st.proofs++
-		// A session's aws:userid ends in its name.
-		pr := p.Witness.Request.Principal
-		session := pr.Session
-		if pr.Type == eval.AssumedRole {
-			session = pr.ARN[strings.LastIndexByte(pr.ARN, '/')+1:]
+		// A session's aws:userid ends in its name: a role's proof replays
+		// as the session its aws:userid names.
+		req := p.Witness.Request
+		uid, _ := req.Context.Get("aws:userid")
+		switch pr := &req.Principal; pr.Type {
+		case eval.AssumedRole:
+			if session := pr.ARN[strings.LastIndexByte(pr.ARN, '/')+1:]; len(uid) != 1 || !strings.HasSuffix(uid[0], ":"+session) {
+				return fmt.Errorf("the proof's caller %s has aws:userid %v\npolicy: %s", pr, uid, src)
+			}
+		case eval.Role:
+			if len(uid) != 1 || !strings.Contains(uid[0], ":") {
+				return fmt.Errorf("the proof's caller %s has aws:userid %v\npolicy: %s", pr, uid, src)
+			}
+			pr.Session = uid[0][strings.IndexByte(uid[0], ':')+1:]
 		}
-		if uid, _ := p.Witness.Request.Context.Get("aws:userid"); session != "" && (len(uid) != 1 || !strings.HasSuffix(uid[0], ":"+session)) {
-			return fmt.Errorf("the proof's caller %s (session %q) has aws:userid %v\npolicy: %s", pr, session, uid, src)
-		}
-		if d := eval.Evaluate(policies(p.Witness.Request.Action), &p.Witness.Request); d.Result != eval.Allow {
+		if d := eval.Evaluate(policies(req.Action), &req); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
 		}
 	}

@@ -290,7 +290,8 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 		}
 		for _, c := range st.Conditions {
 			lower := strings.ToLower(c.Key)
-			if !m.fixedKey(lower) || (unread && isResourceTag(lower)) {
+			// A role session's aws:userid ends in the name its caller picks.
+			if !m.fixedKey(lower) || (unread && isResourceTag(lower)) || lower == "aws:userid" && p.Kind == Role {
 				return false, false
 			}
 			for _, v := range c.Values {
@@ -418,7 +419,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
-	sp := eval.Space{Limit: m.memo.limit, Free: func(lower string) bool {
+	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
 		if skip[lower] {
 			return false
 		}
@@ -427,62 +428,45 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		}
 		return !m.fixedKey(lower)
 	}}
-	withSession := func(d eval.Dimension) map[string]eval.Dimension {
-		if d == nil {
-			return fixed
-		}
-		out := map[string]eval.Dimension{"aws:userid": d}
-		for k, v := range fixed {
-			out[k] = v
-		}
-		return out
-	}
 	caller := p.caller
-	listed := eval.ListedSessions([]*eval.Policy{ps.Resource, ps.Registry}, caller.ARN)
-	if len(listed) == 0 {
-		sp.Fixed = withSession(sessionOptions(p, mentions))
+	search := func() found {
 		r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
 		return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
 	}
-	// A resource policy lists sessions of the role: the caller's one
-	// session name must meet every statement alike, so each name that
-	// can make a difference is a request of its own, with the aws:userid
-	// that name gives.
+	if p.Kind != Role {
+		return search()
+	}
+	// A role's caller picks its session name, the same for every
+	// statement (IAM User Guide, "AWS global condition context keys":
+	// aws:userid is the role's unique id, a colon and the session name).
+	// Each session a resource policy lists is a caller of its own; the
+	// search picks among the other names (where the id is known).
+	listed := eval.ListedSessions([]*eval.Policy{ps.Resource, ps.Registry}, caller.ARN)
 	var f found
-	names := append(append([]string{eval.FreshValue}, listed...), eval.UseridSessions(mentions)...)
-	slices.Sort(names)
-	for _, name := range slices.Compact(names) {
+	for _, name := range listed {
 		caller.Session = name
-		sp.Fixed = fixed
 		if p.ID != "" {
 			ctx.Set("aws:userid", p.ID+":"+name)
 		}
-		r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
-		if r.Witness != nil {
-			return found{w: r.Witness}
+		if f = search(); f.w != nil {
+			return f
 		}
-		f.cut = f.cut || r.Truncated
 	}
+	fresh := eval.FreshValue
+	for slices.Contains(listed, fresh) {
+		fresh += "-x"
+	}
+	if len(listed) > 0 {
+		caller.Session = fresh
+	}
+	if p.ID != "" {
+		ctx.Set("aws:userid", p.ID+":"+fresh)
+		sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: p.ID + ":"}}, Except: listed}}
+	}
+	cut := f.cut
+	f = search()
+	f.cut = f.cut || cut && f.w == nil
 	return f
-}
-
-// sessionOptions returns the values aws:userid takes in the requests of a
-// role's sessions, or nil: the role's unique id and a session name its
-// caller chooses, one no policy names and those the conditions' values give
-// (eval.UseridSessions). Each is a request the role's caller can make.
-func sessionOptions(p *Principal, mentions []eval.Mention) eval.Dimension {
-	if p.Kind != Role || p.ID == "" {
-		return nil
-	}
-	names := eval.UseridSessions(mentions)
-	if len(names) == 0 {
-		return nil
-	}
-	d := eval.Dimension{eval.Option{{Key: "aws:userid", Values: []string{p.ID + ":" + eval.FreshValue}}}}
-	for _, name := range names {
-		d = append(d, eval.Option{{Key: "aws:userid", Values: []string{p.ID + ":" + name}}})
-	}
-	return d
 }
 
 // freshOrgPath is a path in the organization that no policy names: the

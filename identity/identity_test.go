@@ -597,5 +597,20 @@ func TestRoleSessionPrincipal(t *testing.T) {
 			repos: repoPolicy(allow(session("deploy")))}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
 		}},
+		// The names no policy lists are picked by region: ci-x-prod meets
+		// both patterns; alpha is the session the tag variable names.
+		{"a name meeting two patterns", fixture{roles: ci(identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:ci-*"}}`)),
+			repos: repoPolicy(`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotLike":{"aws:userid":"*-prod"}}}`)}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"a name meeting two patterns, a session listed", fixture{roles: ci(identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:ci-*"}}`)),
+			repos: repoPolicy(`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotLike":{"aws:userid":"*-prod"}}}`, deny(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"a name a tag gives", fixture{roles: []who{{name: "ci", tags: map[string]string{"team": "alpha"},
+			inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:${aws:PrincipalTag/team}"}}`)}}},
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 	})
 }

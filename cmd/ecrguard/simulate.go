@@ -47,9 +47,9 @@ given. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
 
-A role ARN as --principal stands for a session of the role whose name is
-open: a statement naming one session (assumed-role/ROLE/SESSION) may name it.
-To ask for one session, give --principal its assumed-role ARN, or
+A role ARN as --principal stands for its sessions: it is allowed when one of
+them is, one the policies name (assumed-role/ROLE/SESSION) or one of another
+name. To ask for one session, give --principal its assumed-role ARN, or
 --context aws:userid=ROLEID:SESSION.
 
 --rcp gives the resource control policies over the resource's account, one
