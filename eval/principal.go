@@ -106,6 +106,17 @@ func ParsePrincipal(s string) (Principal, error) {
 	return p, nil
 }
 
+// AsSession returns a Role caller that chose its Session as that session
+// (arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION); any other p as it is.
+func (p Principal) AsSession() Principal {
+	a, ok := policy.ParseARN(p.ARN)
+	if p.Type != Role || p.Session == "" || !ok {
+		return p
+	}
+	return Principal{Type: AssumedRole, Account: p.Account, RoleARN: p.ARN,
+		ARN: "arn:" + a.Partition + ":sts::" + a.Account + ":assumed-role/" + p.Name() + "/" + p.Session}
+}
+
 // Name is the friendly name of a user or role (the last path element).
 func (p Principal) Name() string {
 	a, ok := policy.ParseARN(p.ARN)

@@ -161,6 +161,10 @@ func DescribeProof(w *eval.Witness, action string) string { return describeProof
 // the value as the example, so that a reader never takes them for real ones.
 func describeProof(w *eval.Witness, action string, patterns ...string) string {
 	p := w.Request.Principal
+	if p.Type == eval.Role && p.Session != "" && !exposure.OutsiderName(p.Session) {
+		// A session a policy names: the proof is that session's.
+		p = p.AsSession()
+	}
 	chosen := map[string]eval.Assignment{}
 	for _, a := range w.Chosen {
 		chosen[strings.ToLower(a.Key)] = a

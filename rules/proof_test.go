@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/internal/conformance"
 	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
@@ -135,5 +136,24 @@ func TestDetachedPolicyWords(t *testing.T) {
 	}
 	if strings.Contains(got.Remediation, "policy:") {
 		t.Errorf("fix names the policy as a principal: %s", got.Remediation)
+	}
+}
+
+// A role's proof made as one of its sessions a policy names is that
+// session's; one made as a session of another name is the role's.
+func TestProofOfASession(t *testing.T) {
+	role := eval.Principal{Type: eval.Role, ARN: "arn:aws:iam::999988887777:role/build/deployer", Account: "999988887777"}
+	for session, want := range map[string]string{
+		"ci": "arn:aws:sts::999988887777:assumed-role/deployer/ci calling ecr:BatchGetImage is allowed",
+		"":   "arn:aws:iam::999988887777:role/build/deployer calling ecr:BatchGetImage is allowed",
+		// The name that stands for every name no policy lists.
+		eval.FreshValue: "arn:aws:iam::999988887777:role/build/deployer calling ecr:BatchGetImage is allowed",
+	} {
+		p := role
+		p.Session = session
+		w := &eval.Witness{Request: eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app"}}
+		if got := rules.DescribeProof(w, "ecr:BatchGetImage"); got != want {
+			t.Errorf("session %q:\n got %s\nwant %s", session, got, want)
+		}
 	}
 }
