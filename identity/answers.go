@@ -441,13 +441,18 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	// aws:userid is the role's unique id, a colon and the session name).
 	// Each session a resource policy lists is a caller of its own; the
 	// search picks among the other names (where the id is known).
+	// A role whose id the inputs do not give (Terraform, CloudFormation)
+	// has one ecrguard makes up for its listed sessions, and picks its
+	// whole aws:userid otherwise, as an unknown is chosen.
 	listed := eval.ListedSessions([]*eval.Policy{ps.Resource, ps.Registry}, caller.ARN)
+	id := p.ID
+	if id == "" {
+		id = unknownRoleID
+	}
 	var f found
 	for _, name := range listed {
 		caller.Session = name
-		if p.ID != "" {
-			ctx.Set("aws:userid", p.ID+":"+name)
-		}
+		ctx.Set("aws:userid", id+":"+name)
 		if f = search(); f.w != nil {
 			return f
 		}
@@ -459,9 +464,13 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if len(listed) > 0 {
 		caller.Session = fresh
 	}
+	ctx.Set("aws:userid", id+":"+fresh)
 	if p.ID != "" {
-		ctx.Set("aws:userid", p.ID+":"+fresh)
 		sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: p.ID + ":"}}, Except: listed}}
+	} else {
+		// A role's id starts with AROA (IAM User Guide, "IAM
+		// identifiers", unique ID prefixes).
+		sp.Names = []eval.Name{{Fresh: strings.TrimPrefix(id, "AROA") + ":" + fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: "AROA"}}}}
 	}
 	cut := f.cut
 	f = search()

@@ -404,6 +404,9 @@ func (m *Model) addIAM(iam *estate.IAM) {
 	}
 }
 
+// unknownRoleID stands for the unique id of a role the inputs do not give.
+const unknownRoleID = "AROAECRGUARDUNKNOWNID"
+
 // baseContext holds the keys fixed by who the principal is.
 func (m *Model) baseContext(p *Principal) *eval.Context {
 	ctx := eval.NewContext()

@@ -27,6 +27,7 @@ type who struct {
 	boundary string
 	tags     map[string]string
 	linked   bool // a service-linked role
+	noID     bool // a role whose unique id the inputs do not give (Terraform)
 	// groups are a user's groups; attached are ARNs of managed policies
 	// (a name alone is one of fixture.managed).
 	groups, attached []string
@@ -127,7 +128,11 @@ func (f fixture) build(t *testing.T) *Model {
 		if path == "" {
 			path = "/"
 		}
-		iam.Roles = append(iam.Roles, &estate.Role{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: "AROA" + strings.ToUpper(r.name),
+		id := "AROA" + strings.ToUpper(r.name)
+		if r.noID {
+			id = ""
+		}
+		iam.Roles = append(iam.Roles, &estate.Role{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: id,
 			Inline: inline("role/"+r.name, r.inline), Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked,
 			Attached: attached(r.attached)})
 	}
@@ -605,6 +610,16 @@ func TestRoleSessionPrincipal(t *testing.T) {
 		}},
 		{"a name meeting two patterns, a session listed", fixture{roles: ci(identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:ci-*"}}`)),
 			repos: repoPolicy(`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotLike":{"aws:userid":"*-prod"}}}`, deny(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		// Without the role's unique id (Terraform), its sessions' aws:userid
+		// still ends in their names.
+		{"no id: a listed session's userid", fixture{roles: []who{{name: "ci", noID: true}},
+			repos: repoPolicy(allow(session("deploy-1")), `{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*","Condition":{"StringNotLike":{"aws:userid":"*:deploy-*"}}}`)}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"no id: a name meeting a pattern", fixture{roles: []who{{name: "ci", noID: true, inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:ci-*"}}`)}}},
+			repos: repoPolicy(deny(session("deploy")))}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
 		{"a name a tag gives", fixture{roles: []who{{name: "ci", tags: map[string]string{"team": "alpha"},

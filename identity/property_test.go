@@ -188,8 +188,13 @@ func genAccount(r *rand.Rand) propSpec {
 		var arn, id string
 		if k < 2 {
 			w.name = propRoles[k]
+			// One role in four has no unique id among the inputs.
+			w.noID = r.IntN(4) == 0
 			s.f.roles = append(s.f.roles, w)
 			arn, id = roleARN(w.name), "AROA"+strings.ToUpper(w.name)
+			if w.noID {
+				id = ""
+			}
 		} else {
 			w.name = propUsers[k-2]
 			s.f.users = append(s.f.users, w)
@@ -400,7 +405,12 @@ func (o *oracle) request(r *rand.Rand, arn, action string, repo *repoSpec, regio
 		// name it chose, which aws:userid ends in too.
 		session := propSessions[r.IntN(len(propSessions))]
 		caller = eval.Principal{Type: eval.Role, ARN: arn, Account: propAccount, Session: session}
-		ctx.Set("aws:userid", o.spec.ids[arn]+":"+session)
+		id := o.spec.ids[arn]
+		if id == "" {
+			// Its id, unknown to the model, is any.
+			id = []string{"AROAREALID1", "AROAREALID2"}[r.IntN(2)]
+		}
+		ctx.Set("aws:userid", id+":"+session)
 	} else {
 		ctx.Set("aws:userid", o.spec.ids[arn])
 	}
@@ -455,10 +465,19 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 	}
 	// aws:userid: a user's id; a role's id and a session name.
 	uid, _ := w.Request.Context.Get("aws:userid")
-	if len(uid) != 1 || uid[0] != o.spec.ids[p.ARN] && !strings.HasPrefix(uid[0], o.spec.ids[p.ARN]+":") || p.Kind == Role && uid[0] == o.spec.ids[p.ARN] {
-		return fmt.Errorf("the proof's aws:userid is %v", uid)
+	id := o.spec.ids[p.ARN]
+	unknownID := p.Kind == Role && id == ""
+	if unknownID && len(uid) == 1 && strings.Contains(uid[0], ":") {
+		id = uid[0][:strings.IndexByte(uid[0], ':')] // the model's choice
 	}
-	ctx.Set("aws:userid", uid[0])
+	switch {
+	case unknownID && len(uid) == 0:
+		// No policy reads it: the model sets none where the id is unknown.
+	case len(uid) != 1 || uid[0] != id && !strings.HasPrefix(uid[0], id+":") || p.Kind == Role && uid[0] == id:
+		return fmt.Errorf("the proof's aws:userid is %v", uid)
+	default:
+		ctx.Set("aws:userid", uid[0])
+	}
 	if pr := w.Request.Principal; pr.ARN != p.ARN {
 		return fmt.Errorf("the proof's caller is %s, not %s", pr.ARN, p.ARN)
 	}
@@ -483,8 +502,8 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 	}
 	// The proof replays as the session its aws:userid names.
 	caller := w.Request.Principal
-	if p.Kind == Role {
-		caller.Session = strings.TrimPrefix(uid[0], o.spec.ids[p.ARN]+":")
+	if p.Kind == Role && len(uid) == 1 {
+		caller.Session = strings.TrimPrefix(uid[0], id+":")
 	}
 	req := eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}
 	if d := eval.Evaluate(o.set(p.ARN, action, resource), &req); d.Result != eval.Allow {
