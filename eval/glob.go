@@ -183,6 +183,17 @@ const maxGlobStates = 1 << 12
 // false when the automaton grew past maxGlobStates: the strings found are
 // then some of the regions, not all.
 func globRegions(groups [][]gpat) (out []string, ok bool) {
+	return regions(groups, false, "")
+}
+
+// nameRegions is globRegions for the names a caller picks: strings that
+// are not empty and hold none of the bytes of forbid. A region whose
+// shortest member is empty gets another.
+func nameRegions(groups [][]gpat, forbid string) (out []string, ok bool) {
+	return regions(groups, true, forbid)
+}
+
+func regions(groups [][]gpat, nonEmpty bool, forbid string) (out []string, ok bool) {
 	var pats []gpat
 	var owner []int
 	alpha := map[byte]bool{}
@@ -210,19 +221,21 @@ func globRegions(groups [][]gpat) (out []string, ok bool) {
 	// the names the policy uses.
 	chars := []byte{}
 	for _, c := range []byte("xzq0_-~") {
-		if !alpha[c] {
+		if !alpha[c] && strings.IndexByte(forbid, c) < 0 {
 			chars = append(chars, c)
 			break
 		}
 	}
 	var named []byte
 	for c := range alpha {
-		named = append(named, c)
+		if strings.IndexByte(forbid, c) < 0 {
+			named = append(named, c)
+		}
 	}
 	sort.Slice(named, func(i, j int) bool { return named[i] < named[j] })
 	chars = append(chars, named...)
 
-	return walkGlobs(pats, owner, len(groups), chars)
+	return walkGlobs(pats, owner, len(groups), chars, nonEmpty)
 }
 
 // posSet is the set of positions reached in each pattern: words words of
@@ -232,7 +245,9 @@ type posSet []uint64
 // walkGlobs walks the product automaton of the patterns breadth first and
 // returns the first string that reaches each signature (which groups
 // match).
-func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string, ok bool) {
+// With nonEmpty, the empty string stands for no region: the start state's
+// region is the first other string's that comes back to it.
+func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool) (out []string, ok bool) {
 	words := 1
 	for _, p := range pats {
 		words = max(words, (len(p)+1+63)/64)
@@ -281,7 +296,10 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 		setBit(start.pos, i, 0)
 		closure(start.pos, i)
 	}
-	seenState := map[string]bool{string(keyOf(start.pos)): true}
+	seenState := map[string]bool{}
+	if !nonEmpty {
+		seenState[string(keyOf(start.pos))] = true
+	}
 	scratch := make(posSet, len(start.pos))
 	seenSig := map[string]bool{}
 	queue := []state{start}
@@ -289,7 +307,7 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte) (out []string
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
-		if sig := sigOf(st.pos); !seenSig[sig] {
+		if sig := sigOf(st.pos); !seenSig[sig] && (st.s != "" || !nonEmpty) {
 			seenSig[sig] = true
 			out = append(out, st.s)
 		}

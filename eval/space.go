@@ -123,6 +123,29 @@ func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
 	return out, ok
 }
 
+// nameRegions is nameRegions, remembered by the patterns.
+func (rc *RegionCache) nameRegions(groups [][]gpat, forbid string) ([]string, bool) {
+	if rc == nil {
+		return nameRegions(groups, forbid)
+	}
+	var b strings.Builder
+	b.WriteString("names\x03" + forbid + "\x03")
+	for _, g := range groups {
+		for _, p := range g {
+			b.WriteString(p.key())
+			b.WriteByte(1)
+		}
+		b.WriteByte(2)
+	}
+	k := b.String()
+	if c, found := rc.globs.get(k); found {
+		return c.out, c.ok
+	}
+	out, ok := nameRegions(groups, forbid)
+	rc.globs.put(k, cachedGlobs{out, ok})
+	return out, ok
+}
+
 // derive is gpat.derive, remembered by pattern and prefix.
 func (rc *RegionCache) derive(g gpat, prefix string) []gpat {
 	if rc == nil {
@@ -179,7 +202,14 @@ type Name struct {
 	// that are callers of their own): the search tries the other names of
 	// every region they share.
 	Except []string
+	// Forbid holds the characters a name never has (NotInSessionNames).
+	Forbid string
 }
+
+// NotInSessionNames are characters no role session name and no federated
+// user name has: both are made of letters, digits and _+=,.@- (AWS STS API
+// Reference, AssumeRole RoleSessionName and GetFederationToken Name).
+const NotInSessionNames = ":/"
 
 // NameKey is one key a Name sets: Prefix followed by the name, or with Base
 // only its last "/"-separated segment (a user's aws:username, when the

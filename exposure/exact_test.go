@@ -168,6 +168,10 @@ func TestRoleSessionsPickOneName(t *testing.T) {
 			statement("Allow", session("deploy"), `, "Condition": {"Bool": {"aws:SecureTransport": "false"}}`)), true},
 		{"a session listed, another's name is in a pattern but not its prefix", pullPolicy(statement("Allow", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-*"}}`) + "," +
 			statement("Deny", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-"}}`) + "," + statement("Deny", session("deploy"), "")), true},
+		// A session's name has no colon (AWS STS API Reference,
+		// AssumeRole, RoleSessionName): "x:deploy" is no session's.
+		{"one session granted by aws:userid and denied", pullPolicy(statement("Allow", role, `, "Condition": {"StringLike": {"aws:userid": "*:deploy"}}`) + "," +
+			statement("Deny", session("deploy"), "")), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := analyzeDoc(t, tc.policy, Zone{}, time.Time{})
@@ -176,5 +180,17 @@ func TestRoleSessionsPickOneName(t *testing.T) {
 				t.Errorf("444455556666 can pull: %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// A name a caller picks is never empty: the names outside every pattern
+// are still picked when the shortest of them is the empty string (bob has
+// no hyphen).
+func TestPickedNamesAreNotEmpty(t *testing.T) {
+	res := analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "User"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:username": "*-*"}}}`), Zone{}, time.Time{})
+	if !res.Public.Actions.Has(catalog.Default().Lookup("ecr:BatchGetImage").Index) {
+		t.Error("any IAM user whose name has no hyphen can pull, but it is not reported public")
 	}
 }

@@ -39,6 +39,9 @@ func UnnamedOUPath(path string) (org string, ok bool) {
 // OutsiderName reports whether name (the last part of a principal ARN, or
 // a role session's name) stands for any name the caller picks.
 func OutsiderName(name string) bool {
+	for strings.HasSuffix(name, "-x") { // a stand-in made unlike a listed name
+		name = strings.TrimSuffix(name, "-x")
+	}
 	return name == freshName || name == freshSession || name == eval.FreshValue
 }
 

@@ -442,8 +442,9 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	// Each session a resource policy lists is a caller of its own; the
 	// search picks among the other names (where the id is known).
 	// A role whose id the inputs do not give (Terraform, CloudFormation)
-	// has one ecrguard makes up for its listed sessions, and picks its
-	// whole aws:userid otherwise, as an unknown is chosen.
+	// has one ecrguard makes up: a policy that names a role's id in its
+	// source names an unknown value there, whose statements are judged
+	// as unknown.
 	listed := eval.ListedSessions([]*eval.Policy{ps.Resource, ps.Registry}, caller.ARN)
 	id := p.ID
 	if id == "" {
@@ -465,13 +466,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		caller.Session = fresh
 	}
 	ctx.Set("aws:userid", id+":"+fresh)
-	if p.ID != "" {
-		sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: p.ID + ":"}}, Except: listed}}
-	} else {
-		// A role's id starts with AROA (IAM User Guide, "IAM
-		// identifiers", unique ID prefixes).
-		sp.Names = []eval.Name{{Fresh: strings.TrimPrefix(id, "AROA") + ":" + fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: "AROA"}}}}
-	}
+	sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: id + ":"}}, Except: listed, Forbid: eval.NotInSessionNames}}
 	cut := f.cut
 	f = search()
 	f.cut = f.cut || cut && f.w == nil

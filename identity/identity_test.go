@@ -622,6 +622,15 @@ func TestRoleSessionPrincipal(t *testing.T) {
 			repos: repoPolicy(deny(session("deploy")))}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
+		// A picked name is never empty, and has no colon.
+		{"a name outside a pattern", fixture{roles: ci(allowECR, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"*-*"}}}]}`),
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"one session granted by aws:userid and denied", fixture{roles: ci(),
+			repos: repoPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+owner+`:role/ci"},"Action":"ecr:PutImage","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:deploy"}}}`, deny(session("deploy")))}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
 		{"a name a tag gives", fixture{roles: []who{{name: "ci", tags: map[string]string{"team": "alpha"},
 			inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:${aws:PrincipalTag/team}"}}`)}}},
 			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{

@@ -49,8 +49,9 @@ binary values are base-64).
 
 A role ARN as --principal stands for its sessions: it is allowed when one of
 them is, one the policies name (assumed-role/ROLE/SESSION) or one of another
-name. To ask for one session, give --principal its assumed-role ARN, or
---context aws:userid=ROLEID:SESSION.
+name, with the context given (aws:userid too: absent unless given). To ask
+for one session, give --principal its assumed-role ARN, or --context
+aws:userid=ROLEID:SESSION.
 
 --rcp gives the resource control policies over the resource's account, one
 file per level of the organization (root first, the account last). A Deny
