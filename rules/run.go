@@ -98,6 +98,7 @@ func Check(a *analysis.Analysis) *Result {
 	res.Notes = append(res.Notes, guardrailNotes(a)...)
 	res.Notes = append(res.Notes, unknownRCPNotes(a)...)
 	res.Notes = append(res.Notes, registryScopeNotes(a)...)
+	res.Notes = append(res.Notes, uniqueIDNotes(a)...)
 	for _, acct := range a.Estate.Accounts() {
 		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
 			res.Notes = append(res.Notes, estate.Note{Source: accountName(acct.ID), Message: "no IAM users, groups or roles of this account were among the inputs (aws iam get-account-authorization-details): ECR006-ECR009, which judge them, were not run, and grants a repository policy makes to them are not listed"})
