@@ -186,13 +186,9 @@ func globRegions(groups [][]gpat) (out []string, ok bool) {
 	return regions(groups, false, "")
 }
 
-// nameRegions is globRegions for the names a caller picks: strings that
-// are not empty and hold none of the bytes of forbid. A region whose
-// shortest member is empty gets another.
-func nameRegions(groups [][]gpat, forbid string) (out []string, ok bool) {
-	return regions(groups, true, forbid)
-}
-
+// regions is globRegions, for names a caller picks when nonEmpty: strings
+// that are not empty and hold none of the bytes of forbid (a region whose
+// shortest member is empty gets another).
 func regions(groups [][]gpat, nonEmpty bool, forbid string) (out []string, ok bool) {
 	var pats []gpat
 	var owner []int

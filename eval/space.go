@@ -103,33 +103,22 @@ type cachedGlobs struct {
 
 // globRegions is globRegions, remembered by the patterns.
 func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
-	if rc == nil {
-		return globRegions(groups)
-	}
-	var b strings.Builder
-	for _, g := range groups {
-		for _, p := range g {
-			b.WriteString(p.key())
-			b.WriteByte(1)
-		}
-		b.WriteByte(2)
-	}
-	k := b.String()
-	if c, found := rc.globs.get(k); found {
-		return c.out, c.ok
-	}
-	out, ok := globRegions(groups)
-	rc.globs.put(k, cachedGlobs{out, ok})
-	return out, ok
+	return rc.regions(groups, false, "")
 }
 
 // nameRegions is nameRegions, remembered by the patterns.
 func (rc *RegionCache) nameRegions(groups [][]gpat, forbid string) ([]string, bool) {
+	return rc.regions(groups, true, forbid)
+}
+
+func (rc *RegionCache) regions(groups [][]gpat, nonEmpty bool, forbid string) ([]string, bool) {
 	if rc == nil {
-		return nameRegions(groups, forbid)
+		return regions(groups, nonEmpty, forbid)
 	}
 	var b strings.Builder
-	b.WriteString("names\x03" + forbid + "\x03")
+	if nonEmpty {
+		b.WriteString("names\x03" + forbid + "\x03")
+	}
 	for _, g := range groups {
 		for _, p := range g {
 			b.WriteString(p.key())
@@ -141,7 +130,7 @@ func (rc *RegionCache) nameRegions(groups [][]gpat, forbid string) ([]string, bo
 	if c, found := rc.globs.get(k); found {
 		return c.out, c.ok
 	}
-	out, ok := nameRegions(groups, forbid)
+	out, ok := regions(groups, nonEmpty, forbid)
 	rc.globs.put(k, cachedGlobs{out, ok})
 	return out, ok
 }
