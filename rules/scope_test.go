@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/estate"
-	"github.com/ecrguard/ecrguard/policy"
 	"github.com/ecrguard/ecrguard/rules"
 )
 
@@ -88,10 +87,7 @@ func TestUniqueIDNote(t *testing.T) {
 		{"a pattern over ids", "AROA*:ci", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := policy.Parse([]byte(strings.Replace(grant, "%s", tc.value, 1)), "app.json")
-			if err != nil {
-				t.Fatal(err)
-			}
+			doc := mustParse(t, strings.Replace(grant, "%s", tc.value, 1), "app.json")
 			est := estate.New()
 			acct := est.Account("111122223333")
 			acct.Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc})
