@@ -18,7 +18,6 @@ package eval
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/catalog"
@@ -554,10 +553,7 @@ func Simulate(ps *PolicySet, r *Request) Decision {
 					return d
 				}
 			}
-			req.Principal.Session = FreshValue
-			for slices.Contains(listed, req.Principal.Session) {
-				req.Principal.Session += "-x"
-			}
+			req.Principal.Session = Unlisted(FreshValue, listed)
 			return simulate(ps, &req)
 		}
 	}

@@ -1155,6 +1155,15 @@ func Mentions(ps []*Policy, keep func(*Policy, int) bool) []Mention {
 // Statements returns the number of statements of the compiled policy.
 func (p *Policy) Statements() int { return len(p.stmts) }
 
+// Unlisted returns name, or name followed by "-x" as often as it takes to
+// be none of listed: the stand-in for every session name listed leaves out.
+func Unlisted(name string, listed []string) string {
+	for slices.Contains(listed, name) {
+		name += "-x"
+	}
+	return name
+}
+
 // ListedSessions returns, sorted, the names of the sessions of the role
 // roleARN that the Principal and NotPrincipal elements of pols list (nil
 // policies are skipped): the session names under which a caller of the role

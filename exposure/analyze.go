@@ -662,10 +662,7 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 				}
 			}
 			sc := c
-			sc.p.Session = freshSession
-			for slices.Contains(listed, sc.p.Session) {
-				sc.p.Session += "-x"
-			}
+			sc.p.Session = eval.Unlisted(freshSession, listed)
 			sc.names = slices.Clone(c.names)
 			for i, n := range sc.names {
 				if slices.ContainsFunc(n.Keys, isUserid) {

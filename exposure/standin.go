@@ -39,7 +39,7 @@ func UnnamedOUPath(path string) (org string, ok bool) {
 // OutsiderName reports whether name (the last part of a principal ARN, or
 // a role session's name) stands for any name the caller picks.
 func OutsiderName(name string) bool {
-	for strings.HasSuffix(name, "-x") { // a stand-in made unlike a listed name
+	for strings.HasSuffix(name, "-x") { // eval.Unlisted's
 		name = strings.TrimSuffix(name, "-x")
 	}
 	return name == freshName || name == freshSession || name == eval.FreshValue

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -458,10 +457,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 			return f
 		}
 	}
-	fresh := eval.FreshValue
-	for slices.Contains(listed, fresh) {
-		fresh += "-x"
-	}
+	fresh := eval.Unlisted(eval.FreshValue, listed)
 	if len(listed) > 0 {
 		caller.Session = fresh
 	}
