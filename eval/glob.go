@@ -214,9 +214,10 @@ func regions(groups [][]gpat, nonEmpty bool, forbid string) (out []string, ok bo
 		return nil, true
 	}
 	// The character no pattern names goes first, so representatives avoid
-	// the names the policy uses.
+	// the names the policy uses; patterns that name all the usual ones
+	// still leave a letter or a digit.
 	chars := []byte{}
-	for _, c := range []byte("xzq0_-~") {
+	for _, c := range []byte("xzq0_-~abcdefghijklmnoprstuvwy123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		if !alpha[c] && strings.IndexByte(forbid, c) < 0 {
 			chars = append(chars, c)
 			break

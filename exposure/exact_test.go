@@ -193,4 +193,12 @@ func TestPickedNamesAreNotEmpty(t *testing.T) {
 	if !res.Public.Actions.Has(catalog.Default().Lookup("ecr:BatchGetImage").Index) {
 		t.Error("any IAM user whose name has no hyphen can pull, but it is not reported public")
 	}
+	// The patterns name every character ecrguard tries first: the session
+	// bob still has none of them.
+	res = analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "AssumedRole"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:userid": ["*:*x*", "*:*z*", "*:*q*", "*:*0*", "*:*_*", "*:*-*", "*:*~*"]}}}`), Zone{}, time.Time{})
+	if !res.Public.Actions.Has(catalog.Default().Lookup("ecr:BatchGetImage").Index) {
+		t.Error("any role session whose name has none of xzq0_-~ can pull, but it is not reported public")
+	}
 }
