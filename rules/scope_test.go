@@ -109,3 +109,24 @@ func TestUniqueIDNote(t *testing.T) {
 		})
 	}
 }
+
+// The same for an identity policy of a role whose id the inputs do not
+// give (Terraform): the id may be the role's own.
+func TestUniqueIDNoteIdentityPolicy(t *testing.T) {
+	doc := mustParse(t, `{"Version": "2012-10-17", "Statement": [{"Sid": "Self", "Effect": "Deny", "Action": "ecr:*", "Resource": "*",
+		"Condition": {"StringNotLike": {"aws:userid": "AROAABCDEFGHIJKLMN:*"}}}]}`, "main.tf")
+	est := estate.New()
+	acct := est.Account("111122223333")
+	acct.Region("us-east-1").Repository("app")
+	acct.IAM = &estate.IAM{Roles: []*estate.Role{{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci",
+		Inline: []*estate.Policy{{Name: "inline policy Self of role/ci", Doc: doc}}}}}
+	var got []string
+	for _, n := range rules.Run(est, analysis.Settings{}).Notes {
+		if strings.Contains(n.Message, "compares aws:userid with") {
+			got = append(got, n.Source+": "+n.Message)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], `arn:aws:iam::111122223333:role/ci: statement "Self" (line 1) of inline policy Self of role/ci compares aws:userid with AROAABCDEFGHIJKLMN:*`) {
+		t.Errorf("notes %q, want one on role/ci naming its statement", got)
+	}
+}

@@ -17,31 +17,58 @@ import (
 // keys", aws:userid).
 var uniqueID = regexp.MustCompile(`^(A(?:RO|ID)A[A-Z0-9]{8,})(:|$)`)
 
-// uniqueIDNotes says where a resource policy compares aws:userid with the
-// unique id of a role or user the inputs do not hold: ecrguard cannot tell
-// that principal's account, and no caller it makes up has that id, so what
-// the statement grants (or, in a Deny, exempts) that principal is judged
-// for nobody. Without the note that would be a silent "no finding".
+// uniqueIDNotes says where a policy compares aws:userid with the unique id
+// of a role or user the inputs do not hold, or hold without its id (a
+// Terraform or CloudFormation role): ecrguard cannot tell whose id it is,
+// and no caller it judges has it (outsiders and roles whose id is unknown
+// get ids it makes up), so what the statement gives that principal is
+// judged for nobody. Without the note that would be a silent "no finding".
 func uniqueIDNotes(a *analysis.Analysis) []estate.Note {
 	known := map[string]bool{}
+	type source struct {
+		where string // the note's Source
+		pol   *estate.Policy
+	}
+	var pols []source
 	for _, acct := range a.Estate.Accounts() {
 		if acct.IAM == nil {
 			continue
 		}
 		for _, r := range acct.IAM.Roles {
 			known[r.ID] = true
+			for _, p := range r.Inline {
+				pols = append(pols, source{r.ARN, p})
+			}
 		}
 		for _, u := range acct.IAM.Users {
 			known[u.ID] = true
+			for _, p := range u.Inline {
+				pols = append(pols, source{u.ARN, p})
+			}
+		}
+		for _, g := range acct.IAM.Groups {
+			for _, p := range g.Inline {
+				pols = append(pols, source{g.ARN, p})
+			}
+		}
+		for _, m := range acct.IAM.Policies {
+			if m.Default != nil {
+				pols = append(pols, source{m.ARN, m.Default})
+			}
+		}
+	}
+	for _, x := range a.Exposure {
+		if x.Target.Policy != nil {
+			pols = append(pols, source{x.Target.ARN, &estate.Policy{Doc: x.Target.Policy.Doc}})
 		}
 	}
 	var out []estate.Note
 	seen := map[string]bool{}
-	for _, x := range a.Exposure {
-		if x.Target.Policy == nil {
+	for _, src := range pols {
+		if src.pol.Doc == nil {
 			continue
 		}
-		for _, s := range x.Target.Policy.Doc.Statements {
+		for _, s := range src.pol.Doc.Statements {
 			for _, c := range s.Conditions {
 				if !strings.EqualFold(c.Key, "aws:userid") {
 					continue
@@ -55,11 +82,15 @@ func uniqueIDNotes(a *analysis.Analysis) []estate.Note {
 					if strings.HasPrefix(m[1], "AIDA") {
 						kind = "user"
 					}
-					msg := fmt.Sprintf("statement %s compares aws:userid with %s, the unique id of an IAM %s the inputs do not hold: ecrguard cannot tell its account, and no outsider it judges has that id, so what the statement gives that %s (a grant, or a way past a Deny) is not in this report; check that it is yours",
-						labels([]*policy.Statement{s}), v.Text, kind, kind)
-					if k := x.Target.ARN + "\x00" + msg; !seen[k] {
+					where := labels([]*policy.Statement{s})
+					if src.pol.Name != "" {
+						where += " of " + src.pol.Name
+					}
+					msg := fmt.Sprintf("statement %s compares aws:userid with %s, the unique id of an IAM %s the inputs do not hold, or hold without its id (Terraform, CloudFormation): ecrguard cannot tell whose it is and judges no caller with that id, so what the statement gives that %s (a grant, or a way past a Deny) is not in this report; check whose it is",
+						where, v.Text, kind, kind)
+					if k := src.where + "\x00" + msg; !seen[k] {
 						seen[k] = true
-						out = append(out, estate.Note{Source: x.Target.ARN, Message: msg})
+						out = append(out, estate.Note{Source: src.where, Message: msg})
 					}
 				}
 			}
