@@ -183,13 +183,14 @@ const maxGlobStates = 1 << 12
 // false when the automaton grew past maxGlobStates: the strings found are
 // then some of the regions, not all.
 func globRegions(groups [][]gpat) (out []string, ok bool) {
-	return regions(groups, false, "")
+	return regions(groups, Shape{})
 }
 
-// regions is globRegions, for names a caller picks when nonEmpty: strings
-// that are not empty and hold none of the bytes of forbid (a region whose
-// shortest member is empty gets another).
-func regions(groups [][]gpat, nonEmpty bool, forbid string) (out []string, ok bool) {
+// regions is globRegions over the strings of shape: of its characters (any
+// when Chars is empty) and at least Min long. A region whose shortest
+// member is shorter gets a longer one.
+func regions(groups [][]gpat, shape Shape) (out []string, ok bool) {
+	allowed := func(c byte) bool { return shape.Chars == "" || strings.IndexByte(shape.Chars, c) >= 0 }
 	var pats []gpat
 	var owner []int
 	alpha := map[byte]bool{}
@@ -218,21 +219,23 @@ func regions(groups [][]gpat, nonEmpty bool, forbid string) (out []string, ok bo
 	// still leave a letter or a digit.
 	chars := []byte{}
 	for _, c := range []byte("xzq0_-~abcdefghijklmnoprstuvwy123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-		if !alpha[c] && strings.IndexByte(forbid, c) < 0 {
+		if !alpha[c] && allowed(c) {
 			chars = append(chars, c)
 			break
 		}
 	}
 	var named []byte
 	for c := range alpha {
-		if strings.IndexByte(forbid, c) < 0 {
+		if allowed(c) {
 			named = append(named, c)
 		}
 	}
 	sort.Slice(named, func(i, j int) bool { return named[i] < named[j] })
 	chars = append(chars, named...)
-
-	return walkGlobs(pats, owner, len(groups), chars, nonEmpty)
+	if len(chars) == 0 {
+		return nil, true
+	}
+	return walkGlobs(pats, owner, len(groups), chars, shape.Min)
 }
 
 // posSet is the set of positions reached in each pattern: words words of
@@ -242,9 +245,10 @@ type posSet []uint64
 // walkGlobs walks the product automaton of the patterns breadth first and
 // returns the first string that reaches each signature (which groups
 // match).
-// With nonEmpty, the empty string stands for no region: the start state's
-// region is the first other string's that comes back to it.
-func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool) (out []string, ok bool) {
+// A string shorter than minLen stands for no region: a state is told apart
+// by how far below minLen the string reaching it is, so that a longer one
+// reaching the same positions stands for their region.
+func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (out []string, ok bool) {
 	words := 1
 	for _, p := range pats {
 		words = max(words, (len(p)+1+63)/64)
@@ -293,10 +297,8 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool
 		setBit(start.pos, i, 0)
 		closure(start.pos, i)
 	}
-	seenState := map[string]bool{}
-	if !nonEmpty {
-		seenState[string(keyOf(start.pos))] = true
-	}
+	bucket := func(s string) byte { return byte(min(len(s), minLen)) }
+	seenState := map[string]bool{string(append(keyOf(start.pos), 0)): true}
 	scratch := make(posSet, len(start.pos))
 	seenSig := map[string]bool{}
 	queue := []state{start}
@@ -304,7 +306,7 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
-		if sig := sigOf(st.pos); !seenSig[sig] && (st.s != "" || !nonEmpty) {
+		if sig := sigOf(st.pos); !seenSig[sig] && len(st.s) >= minLen {
 			seenSig[sig] = true
 			out = append(out, st.s)
 		}
@@ -346,7 +348,9 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool
 					break
 				}
 			}
-			k := keyOf(next)
+			ns := st.s + string(c)
+			k := append(keyOf(next), bucket(ns))
+			keyBuf = k
 			if seenState[string(k)] {
 				continue
 			}
@@ -355,10 +359,12 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, nonEmpty bool
 				continue
 			}
 			seenState[string(k)] = true
-			ns := st.s + string(c)
 			if !alive {
 				// Dead in every pattern: matches none from here on; one
-				// string stands for the region.
+				// string, as long as it must be, stands for the region.
+				for len(ns) < minLen {
+					ns += string(chars[0])
+				}
 				if sig := sigOf(next); !seenSig[sig] {
 					seenSig[sig] = true
 					out = append(out, ns)

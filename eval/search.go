@@ -783,7 +783,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		for _, e := range n.Except {
 			b.WriteString("\x00except:" + e)
 		}
-		b.WriteString("\x00forbid:" + n.Forbid)
+		b.WriteString("\x00shape:" + n.Shape.Chars + "/" + strconv.Itoa(n.Shape.Min))
 		for _, nk := range n.Keys {
 			b.WriteString("/" + nk.Key)
 			if nk.Base {
@@ -819,14 +819,14 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			cands = append(cands, a.instance())
 		}
 	}
-	more, complete := rc.nameRegions(groups, n.Forbid)
+	more, complete := rc.nameRegions(groups, n.Shape)
 	cands = append(cands, more...)
 	var opts Dimension
 	var chosen []string
 	seen := map[string]bool{}
 	var sig strings.Builder
 	for _, v := range Dedupe(cands) {
-		if v == "" || slices.Contains(n.Except, v) || strings.ContainsAny(v, n.Forbid) {
+		if v == "" || slices.Contains(n.Except, v) || !n.Shape.fits(v) {
 			continue
 		}
 		sig.Reset()

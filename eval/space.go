@@ -103,21 +103,23 @@ type cachedGlobs struct {
 
 // globRegions is globRegions, remembered by the patterns.
 func (rc *RegionCache) globRegions(groups [][]gpat) ([]string, bool) {
-	return rc.regions(groups, false, "")
+	return rc.regions(groups, Shape{})
 }
 
-// nameRegions is nameRegions, remembered by the patterns.
-func (rc *RegionCache) nameRegions(groups [][]gpat, forbid string) ([]string, bool) {
-	return rc.regions(groups, true, forbid)
+// nameRegions is regions for the names of shape, remembered by the
+// patterns: a name is never empty.
+func (rc *RegionCache) nameRegions(groups [][]gpat, shape Shape) ([]string, bool) {
+	shape.Min = max(shape.Min, 1)
+	return rc.regions(groups, shape)
 }
 
-func (rc *RegionCache) regions(groups [][]gpat, nonEmpty bool, forbid string) ([]string, bool) {
+func (rc *RegionCache) regions(groups [][]gpat, shape Shape) ([]string, bool) {
 	if rc == nil {
-		return regions(groups, nonEmpty, forbid)
+		return regions(groups, shape)
 	}
 	var b strings.Builder
-	if nonEmpty {
-		b.WriteString("names\x03" + forbid + "\x03")
+	if shape != (Shape{}) {
+		b.WriteString("names\x03" + shape.Chars + "\x03" + strconv.Itoa(shape.Min) + "\x03")
 	}
 	for _, g := range groups {
 		for _, p := range g {
@@ -130,7 +132,7 @@ func (rc *RegionCache) regions(groups [][]gpat, nonEmpty bool, forbid string) ([
 	if c, found := rc.globs.get(k); found {
 		return c.out, c.ok
 	}
-	out, ok := regions(groups, nonEmpty, forbid)
+	out, ok := regions(groups, shape)
 	rc.globs.put(k, cachedGlobs{out, ok})
 	return out, ok
 }
@@ -191,14 +193,34 @@ type Name struct {
 	// that are callers of their own): the search tries the other names of
 	// every region they share.
 	Except []string
-	// Forbid holds the characters a name never has (NotInSessionNames).
-	Forbid string
+	// Shape is what the name may be; a name is never empty.
+	Shape Shape
 }
 
-// NotInSessionNames are characters no role session name and no federated
-// user name has: both are made of letters, digits and _+=,.@- (AWS STS API
-// Reference, AssumeRole RoleSessionName and GetFederationToken Name).
-const NotInSessionNames = ":/"
+// Shape is what a string may be: made of the characters of Chars (any when
+// empty), at least Min long.
+type Shape struct {
+	Chars string
+	Min   int
+}
+
+// SessionNames is the shape of role session names and federated user
+// names: letters, digits and _+=,.@-, at least two (AWS STS API Reference,
+// AssumeRole RoleSessionName and GetFederationToken Name).
+var SessionNames = Shape{Chars: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-", Min: 2}
+
+// fits says whether name has the shape.
+func (s Shape) fits(name string) bool {
+	if len(name) < s.Min {
+		return false
+	}
+	for i := 0; i < len(name) && s.Chars != ""; i++ {
+		if strings.IndexByte(s.Chars, name[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // NameKey is one key a Name sets: Prefix followed by the name, or with Base
 // only its last "/"-separated segment (a user's aws:username, when the

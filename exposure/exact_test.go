@@ -202,3 +202,20 @@ func TestPickedNamesAreNotEmpty(t *testing.T) {
 		t.Error("any role session whose name has none of xzq0_-~ can pull, but it is not reported public")
 	}
 }
+
+// A name a caller picks is one AWS allows: a session or federated user name
+// has letters, digits and _+=,.@- only, at least two (AWS STS API
+// Reference, AssumeRole RoleSessionName, GetFederationToken Name).
+func TestPickedNamesAreValid(t *testing.T) {
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	for name, cond := range map[string]string{
+		"a federated user named a~b": `{"ArnLike": {"aws:PrincipalArn": "arn:aws:sts::*:federated-user/a~b"}}`,
+		"a one-letter session":       `{"StringEquals": {"aws:PrincipalType": "AssumedRole"}, "StringLike": {"aws:userid": "*:?"}}`,
+		"a session with a colon":     `{"StringLike": {"aws:userid": "*:*:*"}, "StringEquals": {"aws:PrincipalType": "AssumedRole"}}`,
+	} {
+		res := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": `+cond+`}`), Zone{}, time.Time{})
+		if res.Public.Actions.Has(pull) {
+			t.Errorf("%s: reported public, but no such caller exists", name)
+		}
+	}
+}

@@ -197,7 +197,7 @@ func callers(acct string, all bool) []caller {
 			p: eval.Principal{Type: eval.Role, ARN: role + freshName, Account: acct},
 			names: []eval.Name{
 				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: role}}},
-				{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: outsiderRoleID + ":"}}, Forbid: eval.NotInSessionNames},
+				{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: outsiderRoleID + ":"}}, Shape: eval.SessionNames},
 			},
 			mfa:    mfaTemporary,
 			roleID: outsiderRoleID,
@@ -219,7 +219,7 @@ func callers(acct string, all bool) []caller {
 		{
 			p: eval.Principal{Type: eval.FederatedUser, ARN: fed + freshName, Account: acct},
 			names: []eval.Name{
-				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: fed}, {Key: "aws:userid", Prefix: acct + ":"}}, Forbid: eval.NotInSessionNames},
+				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: fed}, {Key: "aws:userid", Prefix: acct + ":"}}, Shape: eval.SessionNames},
 			},
 			mfa: mfaTemporary,
 		},
@@ -234,7 +234,7 @@ func namedCaller(p eval.Principal) caller {
 	switch p.Type {
 	case eval.Role:
 		c.roleID = "AROAECRGUARDNAMEDROLE"
-		c.names = []eval.Name{{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: c.roleID + ":"}}, Forbid: eval.NotInSessionNames}}
+		c.names = []eval.Name{{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: c.roleID + ":"}}, Shape: eval.SessionNames}}
 		c.mfa = mfaTemporary
 	case eval.AssumedRole, eval.FederatedUser:
 		c.mfa = mfaTemporary

@@ -462,7 +462,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		caller.Session = fresh
 	}
 	ctx.Set("aws:userid", id+":"+fresh)
-	sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: id + ":"}}, Except: listed, Forbid: eval.NotInSessionNames}}
+	sp.Names = []eval.Name{{Fresh: fresh, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: id + ":"}}, Except: listed, Shape: eval.SessionNames}}
 	cut := f.cut
 	f = search()
 	f.cut = f.cut || cut && f.w == nil

@@ -631,6 +631,10 @@ func TestRoleSessionPrincipal(t *testing.T) {
 			repos: repoPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+owner+`:role/ci"},"Action":"ecr:PutImage","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:deploy"}}}`, deny(session("deploy")))}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
 		}},
+		{"a one-letter session name", fixture{roles: ci(identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:?"}}`)),
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
+		}},
 		{"a name a tag gives", fixture{roles: []who{{name: "ci", tags: map[string]string{"team": "alpha"},
 			inline: []string{identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:${aws:PrincipalTag/team}"}}`)}}},
 			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
