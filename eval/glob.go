@@ -21,9 +21,10 @@ type gtok struct {
 	kind byte // 'c' a character, '?' one character, '*' a run
 	c    byte
 	fold bool // the character matches either case
-	// confined: the wildcard does not match ':' (an ARN pattern's first
-	// five components).
-	confined bool
+	// stop is a character the wildcard does not match: ':' in an ARN
+	// pattern's first five components, '/' in a name that is the last
+	// segment of a path; 0 for none.
+	stop byte
 }
 
 // gpat is a compiled pattern: matched against the whole string.
@@ -49,15 +50,37 @@ func globPattern(p string, like, fold, arn bool) gpat {
 		inComp := confine && colons < 5
 		switch {
 		case (like || arn) && c == '*':
-			out = append(out, gtok{kind: '*', confined: inComp})
+			out = append(out, gtok{kind: '*', stop: stopIf(inComp)})
 		case (like || arn) && c == '?':
-			out = append(out, gtok{kind: '?', confined: inComp})
+			out = append(out, gtok{kind: '?', stop: stopIf(inComp)})
 		default:
 			if c == ':' {
 				colons++
 			}
 			out = append(out, gtok{kind: 'c', c: c, fold: fold})
 		}
+	}
+	return out
+}
+
+// stopIf is ':' when an ARN pattern's wildcard is confined to its
+// component.
+func stopIf(confined bool) byte {
+	if confined {
+		return ':'
+	}
+	return 0
+}
+
+// stoppedAt returns p with its wildcards (those not stopped already)
+// stopped at c.
+func (p gpat) stoppedAt(c byte) gpat {
+	out := make(gpat, len(p))
+	for i, t := range p {
+		if t.kind != 'c' && t.stop == 0 {
+			t.stop = c
+		}
+		out[i] = t
 	}
 	return out
 }
@@ -119,12 +142,12 @@ func (p gpat) step(c byte) []gpat {
 	switch t.kind {
 	case '*':
 		var out []gpat
-		if !(t.confined && c == ':') {
+		if !(t.stop != 0 && c == t.stop) {
 			out = append(out, p) // the run goes on
 		}
 		return append(out, p[1:].step(c)...) // the run is empty
 	case '?':
-		if t.confined && c == ':' {
+		if t.stop != 0 && c == t.stop {
 			return nil
 		}
 		return []gpat{p[1:]}
@@ -159,8 +182,9 @@ func (p gpat) key() string {
 		if t.fold {
 			b.WriteByte('f')
 		}
-		if t.confined {
+		if t.stop != 0 {
 			b.WriteByte('k')
+			b.WriteByte(t.stop)
 		}
 		b.WriteByte(0)
 	}
@@ -326,11 +350,11 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (
 						t := p[k]
 						switch t.kind {
 						case '*':
-							if !(t.confined && c == ':') {
+							if !(t.stop != 0 && c == t.stop) {
 								setBit(next, i, k)
 							}
 						case '?':
-							if !(t.confined && c == ':') {
+							if !(t.stop != 0 && c == t.stop) {
 								setBit(next, i, k+1)
 							}
 						default:
@@ -402,11 +426,11 @@ func (p gpat) match(s string) bool {
 			t := p[k]
 			switch t.kind {
 			case '*':
-				if !(t.confined && c == ':') {
+				if !(t.stop != 0 && c == t.stop) {
 					next[k], any = true, true
 				}
 			case '?':
-				if !(t.confined && c == ':') {
+				if !(t.stop != 0 && c == t.stop) {
 					next[k+1], any = true, true
 				}
 			default:

@@ -737,7 +737,10 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 					}
 					var alts []gpat
 					if nk.Base {
-						alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+						// The key is the name's last segment: no '/' in it.
+						if g = g.stoppedAt('/'); !slices.ContainsFunc(g, func(t gtok) bool { return t.kind == 'c' && t.c == '/' }) {
+							alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+						}
 					} else {
 						alts = s.sp.Cache.derive(g, nk.Prefix)
 					}

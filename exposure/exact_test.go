@@ -212,10 +212,22 @@ func TestPickedNamesAreValid(t *testing.T) {
 		"a federated user named a~b": `{"ArnLike": {"aws:PrincipalArn": "arn:aws:sts::*:federated-user/a~b"}}`,
 		"a one-letter session":       `{"StringEquals": {"aws:PrincipalType": "AssumedRole"}, "StringLike": {"aws:userid": "*:?"}}`,
 		"a session with a colon":     `{"StringLike": {"aws:userid": "*:*:*"}, "StringEquals": {"aws:PrincipalType": "AssumedRole"}}`,
+		"a user name with a slash":   `{"StringLike": {"aws:username": "a/*"}}`,
 	} {
 		res := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": `+cond+`}`), Zone{}, time.Time{})
 		if res.Public.Actions.Has(pull) {
 			t.Errorf("%s: reported public, but no such caller exists", name)
 		}
+	}
+}
+
+// A user name is the last segment of the user's ARN: a pattern's '?' does
+// not match the '/' of the path before it. The user /a/bbb can pull.
+func TestUserNameIsTheLastSegment(t *testing.T) {
+	res := analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:username": "?bb*"}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/b*b"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringNotLike": {"aws:username": "b??"}}}`), Zone{}, time.Time{})
+	if !res.Public.Actions.Has(catalog.Default().Lookup("ecr:BatchGetImage").Index) {
+		t.Error("the IAM user /a/bbb can pull, but it is not reported public")
 	}
 }
