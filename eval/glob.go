@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -34,6 +36,11 @@ type gpat []gtok
 // (case-insensitive), arn (ARN matching, wildcards confined to their
 // component), with Escape marks for literal characters.
 func globPattern(p string, like, fold, arn bool) gpat {
+	if fold {
+		// Bytes fold as ASCII: K (the Kelvin sign) and ſ (the long s)
+		// fold to k and s, as the evaluator's comparison does.
+		p = asciiFold(p)
+	}
 	if arn && p == "*" {
 		return gpat{{kind: '*'}}
 	}
@@ -83,6 +90,19 @@ func (p gpat) stoppedAt(c byte) gpat {
 		out[i] = t
 	}
 	return out
+}
+
+// asciiFold maps each non-ASCII letter of s that case-folds to an ASCII
+// one (K, the Kelvin sign, to k; ſ, the long s, to s) to that letter.
+func asciiFold(s string) string {
+	return strings.Map(func(r rune) rune {
+		for f := unicode.SimpleFold(r); r >= utf8.RuneSelf && f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				return f
+			}
+		}
+		return r
+	}, s)
 }
 
 func stripEscapes(p string) string {

@@ -764,9 +764,16 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		}
 	}
 	// Each value left out is a region of its own, so that the others of
-	// its region get a representative.
+	// its region get a representative. So are, for a name read from a
+	// path (a user's), those with an empty segment, which no name has.
 	for _, e := range n.Except {
 		groups = append(groups, []gpat{globPattern(e, false, false, false)})
+	}
+	base := slices.ContainsFunc(n.Keys, func(nk NameKey) bool { return nk.Base })
+	if base {
+		for _, e := range []string{"/*", "*/", "*//*"} {
+			groups = append(groups, []gpat{globPattern(e, true, false, false)})
+		}
 	}
 	// Without variables, what a test says of a name is what its derived
 	// patterns say (the key's prefix taken off), so the values chosen
@@ -829,7 +836,8 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	seen := map[string]bool{}
 	var sig strings.Builder
 	for _, v := range Dedupe(cands) {
-		if v == "" || slices.Contains(n.Except, v) || !n.Shape.fits(v) {
+		if v == "" || slices.Contains(n.Except, v) || !n.Shape.fits(v) ||
+			base && (strings.HasPrefix(v, "/") || strings.HasSuffix(v, "/") || strings.Contains(v, "//")) {
 			continue
 		}
 		sig.Reset()

@@ -213,6 +213,7 @@ func TestPickedNamesAreValid(t *testing.T) {
 		"a one-letter session":       `{"StringEquals": {"aws:PrincipalType": "AssumedRole"}, "StringLike": {"aws:userid": "*:?"}}`,
 		"a session with a colon":     `{"StringLike": {"aws:userid": "*:*:*"}, "StringEquals": {"aws:PrincipalType": "AssumedRole"}}`,
 		"a user name with a slash":   `{"StringLike": {"aws:username": "a/*"}}`,
+		"a user name that is empty":  `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/*"}, "StringNotLike": {"aws:username": "?*"}}`,
 	} {
 		res := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": `+cond+`}`), Zone{}, time.Time{})
 		if res.Public.Actions.Has(pull) {

@@ -631,6 +631,11 @@ func TestRoleSessionPrincipal(t *testing.T) {
 			repos: repoPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+owner+`:role/ci"},"Action":"ecr:PutImage","Resource":"*","Condition":{"StringLike":{"aws:userid":"*:deploy"}}}`, deny(session("deploy")))}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
 		}},
+		// K (the Kelvin sign) folds to k: the session ka matches.
+		{"a case-insensitive name with a letter folding to ASCII", fixture{roles: ci(identityWith("ecr:*", `{"StringEqualsIgnoreCase":{"aws:userid":"AROACI:\u212Aa"}}`)),
+			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 		{"a one-letter session name", fixture{roles: ci(identityWith("ecr:*", `{"StringLike":{"aws:userid":"*:?"}}`)),
 			repos: []repoSpec{{name: "app", tagsKnown: true}}}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: false},
