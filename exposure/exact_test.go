@@ -170,6 +170,9 @@ func TestRoleSessionsPickOneName(t *testing.T) {
 			statement("Deny", role, `, "Condition": {"StringLike": {"aws:userid": "*:ci-"}}`) + "," + statement("Deny", session("deploy"), "")), true},
 		// A session's name has no colon (AWS STS API Reference,
 		// AssumeRole, RoleSessionName): "x:deploy" is no session's.
+		// An account named only in aws:userid (a federated user's
+		// ACCOUNT:NAME) is named too.
+		{"a federated user named in aws:userid alone", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:userid": "444455556666:Ka"}}}`), true},
 		{"one session granted by aws:userid and denied", pullPolicy(statement("Allow", role, `, "Condition": {"StringLike": {"aws:userid": "*:deploy"}}`) + "," +
 			statement("Deny", session("deploy"), "")), false},
 	} {

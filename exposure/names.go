@@ -143,6 +143,12 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					n.addAccounts(t)
 				case "aws:principalarn":
 					n.addPrincipal(t)
+				case "aws:userid":
+					// A federated user's aws:userid is ACCOUNT:NAME and the
+					// root user's the account id (IAM User Guide, "AWS
+					// global condition context keys", aws:userid).
+					acct, _, _ := strings.Cut(t, ":")
+					n.addAccounts(acct)
 				case "aws:sourcearn":
 					if a, ok := policy.ParseARN(t); ok {
 						n.addAccounts(a.Account)
