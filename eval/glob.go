@@ -29,6 +29,9 @@ type gtok struct {
 	stop byte
 }
 
+// stops says whether the wildcard t cannot match c.
+func (t gtok) stops(c byte) bool { return t.stop != 0 && c == t.stop }
+
 // gpat is a compiled pattern: matched against the whole string.
 type gpat []gtok
 
@@ -162,12 +165,12 @@ func (p gpat) step(c byte) []gpat {
 	switch t.kind {
 	case '*':
 		var out []gpat
-		if !(t.stop != 0 && c == t.stop) {
+		if !t.stops(c) {
 			out = append(out, p) // the run goes on
 		}
 		return append(out, p[1:].step(c)...) // the run is empty
 	case '?':
-		if t.stop != 0 && c == t.stop {
+		if t.stops(c) {
 			return nil
 		}
 		return []gpat{p[1:]}
@@ -370,11 +373,11 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (
 						t := p[k]
 						switch t.kind {
 						case '*':
-							if !(t.stop != 0 && c == t.stop) {
+							if !t.stops(c) {
 								setBit(next, i, k)
 							}
 						case '?':
-							if !(t.stop != 0 && c == t.stop) {
+							if !t.stops(c) {
 								setBit(next, i, k+1)
 							}
 						default:
@@ -446,11 +449,11 @@ func (p gpat) match(s string) bool {
 			t := p[k]
 			switch t.kind {
 			case '*':
-				if !(t.stop != 0 && c == t.stop) {
+				if !t.stops(c) {
 					next[k], any = true, true
 				}
 			case '?':
-				if !(t.stop != 0 && c == t.stop) {
+				if !t.stops(c) {
 					next[k+1], any = true, true
 				}
 			default:

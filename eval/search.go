@@ -763,17 +763,20 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 		}
 	}
-	// Each value left out is a region of its own, so that the others of
-	// its region get a representative. So are, for a name read from a
-	// path (a user's), those with an empty segment, which no name has.
+	// The names left out (Except and, for a name read from a path, a
+	// user's, those with an empty segment) are regions of their own, so
+	// that the others of their regions get a representative.
+	var leftOut []gpat
 	for _, e := range n.Except {
-		groups = append(groups, []gpat{globPattern(e, false, false, false)})
+		leftOut = append(leftOut, globPattern(e, false, false, false))
 	}
-	base := slices.ContainsFunc(n.Keys, func(nk NameKey) bool { return nk.Base })
-	if base {
+	if slices.ContainsFunc(n.Keys, func(nk NameKey) bool { return nk.Base }) {
 		for _, e := range []string{"/*", "*/", "*//*"} {
-			groups = append(groups, []gpat{globPattern(e, true, false, false)})
+			leftOut = append(leftOut, globPattern(e, true, false, false))
 		}
+	}
+	for _, g := range leftOut {
+		groups = append(groups, []gpat{g})
 	}
 	// Without variables, what a test says of a name is what its derived
 	// patterns say (the key's prefix taken off), so the values chosen
@@ -836,8 +839,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	seen := map[string]bool{}
 	var sig strings.Builder
 	for _, v := range Dedupe(cands) {
-		if v == "" || slices.Contains(n.Except, v) || !n.Shape.fits(v) ||
-			base && (strings.HasPrefix(v, "/") || strings.HasSuffix(v, "/") || strings.Contains(v, "//")) {
+		if v == "" || !n.Shape.fits(v) || slices.ContainsFunc(leftOut, func(g gpat) bool { return g.match(v) }) {
 			continue
 		}
 		sig.Reset()
