@@ -422,29 +422,11 @@ func (a *Analysis) addParseProblems(g estate.Gap) {
 // validateIAM validates every identity policy, boundary and managed policy
 // once.
 func (a *Analysis) validateIAM(m *estate.IAM) {
-	check := func(p *estate.Policy, kind validate.Kind, resource string) {
+	m.IdentityPolicies(func(resource string, p *estate.Policy) {
 		if p != nil && p.Doc != nil {
-			a.addProblems(validate.Check(p.Doc, kind, ""), resource, p)
+			a.addProblems(validate.Check(p.Doc, validate.IdentityPolicy, ""), resource, p)
 		}
-	}
-	for _, u := range m.Users {
-		for _, p := range u.Inline {
-			check(p, validate.IdentityPolicy, u.ARN)
-		}
-	}
-	for _, g := range m.Groups {
-		for _, p := range g.Inline {
-			check(p, validate.IdentityPolicy, g.ARN)
-		}
-	}
-	for _, r := range m.Roles {
-		for _, p := range r.Inline {
-			check(p, validate.IdentityPolicy, r.ARN)
-		}
-	}
-	for _, mp := range m.Policies {
-		check(mp.Default, validate.IdentityPolicy, mp.ARN)
-	}
+	})
 }
 
 // DistinctGaps returns gaps sorted, each once (it sorts gaps in place).

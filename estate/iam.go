@@ -67,6 +67,31 @@ type ManagedPolicy struct {
 	Default *Policy
 }
 
+// IdentityPolicies calls f with every identity policy: each user's, group's
+// and role's inline policies, with the ARN of their owner, then each
+// managed policy's default version, with the policy's ARN (nil when not
+// read).
+func (m *IAM) IdentityPolicies(f func(owner string, p *Policy)) {
+	for _, u := range m.Users {
+		for _, p := range u.Inline {
+			f(u.ARN, p)
+		}
+	}
+	for _, g := range m.Groups {
+		for _, p := range g.Inline {
+			f(g.ARN, p)
+		}
+	}
+	for _, r := range m.Roles {
+		for _, p := range r.Inline {
+			f(r.ARN, p)
+		}
+	}
+	for _, mp := range m.Policies {
+		f(mp.ARN, mp.Default)
+	}
+}
+
 // Group returns the group named name, or nil.
 func (m *IAM) Group(name string) *Group {
 	for _, g := range m.Groups {

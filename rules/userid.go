@@ -27,48 +27,35 @@ func uniqueIDNotes(a *analysis.Analysis) []estate.Note {
 	known := map[string]bool{}
 	type source struct {
 		where string // the note's Source
-		pol   *estate.Policy
+		name  string // the policy's, when it has one
+		doc   *policy.Document
 	}
-	var pols []source
+	var docs []source
 	for _, acct := range a.Estate.Accounts() {
 		if acct.IAM == nil {
 			continue
 		}
 		for _, r := range acct.IAM.Roles {
 			known[r.ID] = true
-			for _, p := range r.Inline {
-				pols = append(pols, source{r.ARN, p})
-			}
 		}
 		for _, u := range acct.IAM.Users {
 			known[u.ID] = true
-			for _, p := range u.Inline {
-				pols = append(pols, source{u.ARN, p})
-			}
 		}
-		for _, g := range acct.IAM.Groups {
-			for _, p := range g.Inline {
-				pols = append(pols, source{g.ARN, p})
+		acct.IAM.IdentityPolicies(func(owner string, p *estate.Policy) {
+			if p != nil && p.Doc != nil {
+				docs = append(docs, source{owner, p.Name, p.Doc})
 			}
-		}
-		for _, m := range acct.IAM.Policies {
-			if m.Default != nil {
-				pols = append(pols, source{m.ARN, m.Default})
-			}
-		}
+		})
 	}
 	for _, x := range a.Exposure {
 		if x.Target.Policy != nil {
-			pols = append(pols, source{x.Target.ARN, &estate.Policy{Doc: x.Target.Policy.Doc}})
+			docs = append(docs, source{x.Target.ARN, "", x.Target.Policy.Doc})
 		}
 	}
 	var out []estate.Note
 	seen := map[string]bool{}
-	for _, src := range pols {
-		if src.pol.Doc == nil {
-			continue
-		}
-		for _, s := range src.pol.Doc.Statements {
+	for _, src := range docs {
+		for _, s := range src.doc.Statements {
 			for _, c := range s.Conditions {
 				if !strings.EqualFold(c.Key, "aws:userid") {
 					continue
@@ -83,8 +70,8 @@ func uniqueIDNotes(a *analysis.Analysis) []estate.Note {
 						kind = "user"
 					}
 					where := labels([]*policy.Statement{s})
-					if src.pol.Name != "" {
-						where += " of " + src.pol.Name
+					if src.name != "" {
+						where += " of " + src.name
 					}
 					msg := fmt.Sprintf("statement %s compares aws:userid with %s, the unique id of an IAM %s the inputs do not hold, or hold without its id (Terraform, CloudFormation): ecrguard cannot tell whose it is and judges no caller with that id, so what the statement gives that %s (a grant, or a way past a Deny) is not in this report; check whose it is",
 						where, v.Text, kind, kind)
