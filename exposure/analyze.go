@@ -653,10 +653,10 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 			// name is a caller of its own, whose aws:userid ends in it;
 			// the caller picks any other name as before.
 			isUserid := func(k eval.NameKey) bool { return k.Key == "aws:userid" }
+			others := slices.DeleteFunc(slices.Clone(c.names), func(n eval.Name) bool { return slices.ContainsFunc(n.Keys, isUserid) })
 			for _, name := range listed {
 				sc := c
-				sc.p.Session = name
-				sc.names = slices.DeleteFunc(slices.Clone(c.names), func(n eval.Name) bool { return slices.ContainsFunc(n.Keys, isUserid) })
+				sc.p.Session, sc.names = name, others
 				if w := a.search(sc, act, res, named, dims); w != nil {
 					return w
 				}
