@@ -57,6 +57,7 @@ func TestMain(m *testing.M) {
 	if !parallelSet {
 		_ = flag.Set("test.parallel", "8")
 	}
+	moto.Start()
 	code := m.Run()
 	moto.Stop()
 	os.Exit(code)

@@ -122,12 +122,13 @@ func Unavailable(t testing.TB, err error) {
 
 // SharedMoto is the moto server of one test binary, shared by its tests:
 // EnvMotoURL when set (CI starts one server for every package), or else a
-// server started on first use (moto takes a second or more to start) and
-// stopped by the binary's TestMain:
+// server started by the binary's TestMain, in the background while the
+// other tests run (moto takes a second or more to start), and stopped by it:
 //
 //	var moto livetest.SharedMoto
 //
 //	func TestMain(m *testing.M) {
+//		moto.Start()
 //		code := m.Run()
 //		moto.Stop()
 //		os.Exit(code)
@@ -138,26 +139,55 @@ func Unavailable(t testing.TB, err error) {
 // reset would wipe the resources another is reading. Each test keeps to
 // names of its own instead.
 type SharedMoto struct {
-	once sync.Once
-	url  string
-	srv  *MotoServer
-	err  error
+	once  sync.Once
+	ready chan struct{} // closed once url, srv and err are set
+	url   string
+	srv   *MotoServer
+	err   error
 }
 
-// URL returns the server's endpoint. Without moto the test is skipped,
-// unless EnvRequireMoto is 1.
+// Start starts the server in the background, unless EnvMotoURL names one;
+// URL waits for it. Without Start, URL starts it.
+func (s *SharedMoto) Start() {
+	s.once.Do(func() {
+		s.ready = make(chan struct{})
+		go func() {
+			defer close(s.ready)
+			if u := os.Getenv(EnvMotoURL); u != "" {
+				s.url = strings.TrimRight(u, "/")
+				return
+			}
+			s.srv, s.err = StartMoto()
+			if s.err == nil {
+				s.url = s.srv.URL
+				warmUp(s.url)
+			}
+		}()
+	})
+}
+
+// warmUp makes the first IAM call, on which moto loads the AWS managed
+// policies into its default account (a quarter of a second), so that the
+// tests do not wait for it; .ci/run makes the same call. Its answer does
+// not matter.
+func warmUp(url string) {
+	req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader("Action=ListRoles&Version=2010-05-08"))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+HomeAccessKey+"/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0")
+	if resp, err := LoopbackClient().Do(req); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// URL returns the server's endpoint, once it answers. Without moto the test
+// is skipped, unless EnvRequireMoto is 1.
 func (s *SharedMoto) URL(t testing.TB) string {
 	t.Helper()
-	s.once.Do(func() {
-		if u := os.Getenv(EnvMotoURL); u != "" {
-			s.url = strings.TrimRight(u, "/")
-			return
-		}
-		s.srv, s.err = StartMoto()
-		if s.err == nil {
-			s.url = s.srv.URL
-		}
-	})
+	s.Start()
+	<-s.ready
 	if s.err != nil {
 		Unavailable(t, s.err)
 	}
@@ -165,8 +195,15 @@ func (s *SharedMoto) URL(t testing.TB) string {
 	return s.url
 }
 
-// Stop stops the server URL started, if it started one.
-func (s *SharedMoto) Stop() { s.srv.Stop() }
+// Stop stops the server Start started, if it started one, waiting for it
+// to answer first.
+func (s *SharedMoto) Stop() {
+	if s.ready == nil {
+		return
+	}
+	<-s.ready
+	s.srv.Stop()
+}
 
 // syncBuffer collects the server's output, written from exec's goroutines.
 type syncBuffer struct {
