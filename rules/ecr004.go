@@ -2,8 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
@@ -61,12 +59,4 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		out = append(out, f)
 	}
 	return out
-}
-
-func dedupeSorted(in []string) []string {
-	seen := map[string]bool{}
-	for _, s := range in {
-		seen[s] = true
-	}
-	return slices.Sorted(maps.Keys(seen))
 }

@@ -14,7 +14,7 @@ import (
 // set of actions (ECR004, ECR012).
 type outsiderGrants struct {
 	// who are the principals that can, in the order found ("*" for
-	// anyone); findings list them with dedupeSorted.
+	// anyone); findings list them sorted, each once.
 	who []string
 	// proofs are the proofs of those actions.
 	proofs []exposure.Proof
@@ -74,7 +74,7 @@ func outsiderFinding(r Rule, x *analysis.ExposureItem, who []string, proofs []ex
 	f := r.finding()
 	f.Resource = x.Target.ARN
 	f.Source = firstSource(stmts, x.Policy)
-	f.Principals = dedupeSorted(who)
+	f.Principals = slices.Compact(slices.Sorted(slices.Values(who)))
 	f.Actions = catalog.Default().Names(acts)
 	f.Conditions = analysis.Conditions(stmts)
 	return f, stmts
