@@ -295,9 +295,15 @@ func (m *Access) addExposure(r *exposure.Result) {
 			class = Service
 		}
 		actions.Each(func(i int) {
+			w := witnessFor(proofs, i, service)
+			if w == nil {
+				// Only an AWS service acting for the account can: that is
+				// the service's grant, which it is listed under too.
+				return
+			}
 			m.Grants = append(m.Grants, Grant{
 				Key:  Key{Subject: t.ARN, Principal: principal, Action: cat.Actions[i].FullName()},
-				Kind: kindOf(t.Kind), Account: account, Class: class, witness: witnessFor(proofs, i, service),
+				Kind: kindOf(t.Kind), Account: account, Class: class, witness: w,
 			})
 		})
 	}
@@ -309,29 +315,24 @@ func (m *Access) addExposure(r *exposure.Result) {
 		for _, k := range slices.Sorted(maps.Keys(group.m)) {
 			acc := group.m[k]
 			for _, name := range acc.PrincipalNames() {
-				add(name, group.class, acc.Principals[name], acc.Proofs)
+				add(name, group.class, acc.Principals[name], acc.ProofsOf(name))
 			}
 		}
 	}
 }
 
-// witnessFor returns the witness of a proof that covers action i: the
-// first whose caller is a service when service is set (the principal is
-// one), else the first.
+// witnessFor returns the witness of the first of a principal's proofs that
+// covers action i and is a request the principal makes: an AWS service's
+// when service is set (the principal is one), else any other caller's.
+// Nil when there is none: the account's root, say, that only a service
+// acting for the account proves.
 func witnessFor(proofs []exposure.Proof, i int, service bool) *eval.Witness {
-	var first *eval.Witness
 	for _, p := range proofs {
-		if !p.Actions.Has(i) {
-			continue
-		}
-		if (p.Witness.Request.Principal.Type == eval.Service) == service {
+		if p.Actions.Has(i) && (p.Witness.Request.Principal.Type == eval.Service) == service {
 			return p.Witness
 		}
-		if first == nil {
-			first = p.Witness
-		}
 	}
-	return first
+	return nil
 }
 
 // ecrActions are the ECR actions asked of every principal: those on a

@@ -43,18 +43,23 @@ const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request t
 // cannot be joined (a NotPrincipal, a principal not
 // known until apply, policy variables under another Version) is a gap of
 // HEAD: it is not searched.
-func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
+//
+// searched holds the targets whose policy changed and whose every search
+// ran: for them the grants returned are all the outsiders' new access
+// (confirmed).
+func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[string]bool) {
 	before, after := byARN(base.items), byARN(head.items)
-	var out []Grant
-	var gaps []estate.Gap
+	searched = map[string]bool{}
 	for _, x := range head.items {
 		b := before[x.Target.ARN]
 		if b == nil || x.Policy == nil || b.Policy == nil || x.Policy.Doc == nil || b.Policy.Doc == nil {
 			continue
 		}
 		hd, bd := x.Policy.Doc, b.Policy.Doc
+		complete := !sameText(hd, bd)
 		gap := func(msg string) {
 			gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapUnsupported, Message: msg})
+			complete = false
 		}
 		analyse := func(doc *policy.Document) []Grant {
 			t := x.Target
@@ -96,8 +101,27 @@ func beyondBase(base, head *Side) ([]Grant, []estate.Gap) {
 				}
 			}
 		}
+		if complete {
+			searched[x.Target.ARN] = true
+		}
 	}
-	return out, gaps
+	return out, gaps, searched
+}
+
+// confirmed returns news without the outsiders' grants on a target
+// beyondBase searched (its policy changed, and every search ran) that it
+// did not find: every request of such a grant BASE allowed already. Key
+// by key, a principal the policy comes to name would otherwise be new
+// where BASE let it in as one of anyone or of an organization, and
+// Widening, comparing one proof each, calls a grant wider that is not.
+func confirmed(news, beyond []Grant, searched map[string]bool) []Grant {
+	found := map[Key]bool{}
+	for _, g := range beyond {
+		found[g.Key] = true
+	}
+	return slices.DeleteFunc(news, func(g Grant) bool {
+		return g.Class != OwnPrincipal && searched[g.Subject] && !found[g.Key]
+	})
 }
 
 // denyStatement is a Deny statement over an exposure target: of its

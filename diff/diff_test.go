@@ -13,6 +13,7 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/rules"
 	"github.com/ecrguard/ecrguard/source"
 )
@@ -115,6 +116,38 @@ func TestRawPrincipalAdded(t *testing.T) {
 	}
 	if got := ruleIDs(res); !slices.Equal(got, []string{"ECR003"}) {
 		t.Errorf("new findings %v, want ECR003", got)
+	}
+}
+
+// A service principal added beside a partner that could already pull: the
+// service's grant is new, with the service's request as its proof; the
+// partner's is not, though CodeBuild acting for it is a request BASE
+// denied (a newcomer's report: diff called the partner's pull new, proven
+// by CodeBuild's request).
+func TestServiceAddedBesidePartner(t *testing.T) {
+	partnerPull := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}`
+	base := `{"Version":"2012-10-17","Statement":[` + partnerPull + `]}`
+	head := `{"Version":"2012-10-17","Statement":[` + partnerPull + `,
+ {"Sid":"AnyServicePull","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}]}`
+	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
+	if got, want := keys(res.New), []string{appARN + " service:codebuild.amazonaws.com ecr:BatchGetImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
+	}
+	if p := res.New[0].witness.Request.Principal; p.Type != eval.Service || !strings.Contains(res.New[0].Proof, "codebuild.amazonaws.com") {
+		t.Errorf("the service's grant is proven by %+v: %q", p, res.New[0].Proof)
+	}
+}
+
+// An account the policy comes to name, which BASE let in as a member of
+// the organization: not new (it was one of the organization's grant).
+func TestNamedAccountWasOrgMember(t *testing.T) {
+	org := `{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`
+	base := `{"Version":"2012-10-17","Statement":[` + org + `]}`
+	head := `{"Version":"2012-10-17","Statement":[` + org + `,
+ {"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage"}]}`
+	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
+	if got, want := keys(res.New), []string{appARN + " arn:aws:iam::777766665555:role/r ecr:PutImage"}; !slices.Equal(got, want) {
+		t.Fatalf("new %v, want %v", got, want)
 	}
 }
 

@@ -25,6 +25,8 @@ var poolStatements = []string{
 	`{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`,
 	`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage","Condition":{"StringLike":{"aws:PrincipalTag/team":"*"}}}`,
 	`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}}`,
+	`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
+	`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`,
 }
 
 // policyOf is the policy of the pool statements whose bits are set in
@@ -45,7 +47,9 @@ func policyOf(mask int) string {
 // organization the conditions read) that HEAD's policy allows and BASE's
 // does not must show as a new grant of its action to a principal that
 // includes the caller ("*", its account, itself or its organization). A
-// "no new access" that hides one is the worst answer diff can give.
+// "no new access" that hides one is the worst answer diff can give. And
+// the other way: every new grant's proof is a request its principal makes
+// (checkProofs).
 func TestNewAccessProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 2026))
 	full := 1 << len(poolStatements)
@@ -82,6 +86,7 @@ func checkNewAccess(t *testing.T, bm, hm int) int {
 	base, head := policyOf(bm), policyOf(hm)
 	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
 	bp, hp := compileRaw(t, base), compileRaw(t, head)
+	checkProofs(t, fmt.Sprintf("BASE %b, HEAD %b", bm, hm), res.New, bp, hp)
 	checked := 0
 	for _, req := range outsiderRequests(strings.Contains(head, "444455556666")) {
 		if allowed(hp, req) && !allowed(bp, req) {
@@ -93,6 +98,45 @@ func checkNewAccess(t *testing.T, bm, hm int) int {
 		}
 	}
 	return checked
+}
+
+// checkProofs checks that each new grant's proof is a request its
+// principal makes ("*": anyone but a service; an account's root: one of
+// the account's principals; service:NAME: that service) that HEAD's
+// policy allows; for a key BASE lacked, or a grant wider than BASE's
+// through a request BASE denies (BeyondBase, DenyLifted), one BASE's
+// policy denies.
+func checkProofs(t *testing.T, pair string, grants []Grant, bp, hp *eval.Policy) {
+	t.Helper()
+	for _, g := range grants {
+		if g.witness == nil {
+			t.Errorf("%s: new grant %s %s has no proof", pair, g.Principal, g.Action)
+			continue
+		}
+		req := g.witness.Request
+		req.Action = g.Action
+		p := req.Principal
+		var ok bool
+		switch {
+		case g.Principal == "*" || strings.HasPrefix(g.Principal, "o-"):
+			ok = p.Type != eval.Service
+		case strings.HasPrefix(g.Principal, "service:"):
+			ok = p.Type == eval.Service && (g.Principal == "service:*" || "service:"+p.Service == g.Principal)
+		case strings.HasSuffix(g.Principal, ":root"):
+			ok = p.Type != eval.Service && "arn:aws:iam::"+p.Account+":root" == g.Principal
+		default:
+			ok = p.ARN == g.Principal
+		}
+		if !ok {
+			t.Errorf("%s: new grant %s %s is proven by a request of another principal, %+v", pair, g.Principal, g.Action, p)
+		}
+		if !allowed(hp, &req) {
+			t.Errorf("%s: new grant %s %s: HEAD denies its proof %+v", pair, g.Principal, g.Action, p)
+		}
+		if (len(g.Wider) == 0 || g.Wider[0] == BeyondBase || strings.HasPrefix(g.Wider[0], "to escape its Deny")) && allowed(bp, &req) {
+			t.Errorf("%s: new grant %s %s (wider: %q): BASE allows its proof %+v too", pair, g.Principal, g.Action, g.Wider, p)
+		}
+	}
 }
 
 func compileRaw(t *testing.T, text string) *eval.Policy {
@@ -111,7 +155,8 @@ func allowed(p *eval.Policy, r *eval.Request) bool {
 
 // outsiderRequests are roles of two outside accounts asking for a pull or
 // a push of the repository, with every combination of the team tag, the
-// VPC endpoint and the organization the pool's conditions read. An
+// VPC endpoint and the organization the pool's conditions read, and
+// CodeBuild asking the same for either account or for none. An
 // outsider's endpoint is its own (vpce-2), not the one policies name: a
 // network key with a specific value restricts (docs/semantics.md, "Where
 // from"), but for an account HEAD's policy names (endpoints).
@@ -146,6 +191,22 @@ func outsiderRequests(named bool) []*eval.Request {
 			}
 		}
 	}
+	// CodeBuild acting for either account, or naming none.
+	for _, src := range []string{"444455556666", "777766665555", ""} {
+		for _, action := range []string{"ecr:BatchGetImage", "ecr:PutImage"} {
+			ctx := eval.NewContext()
+			ctx.Set("aws:PrincipalIsAWSService", "true")
+			ctx.Set("aws:PrincipalServiceName", "codebuild.amazonaws.com")
+			ctx.Set("aws:SecureTransport", "true")
+			if src != "" {
+				ctx.Set("aws:SourceAccount", src)
+			}
+			out = append(out, &eval.Request{
+				Principal: eval.Principal{Type: eval.Service, Service: "codebuild.amazonaws.com"},
+				Action:    action, Resource: appARN, Context: ctx,
+			})
+		}
+	}
 	return out
 }
 
@@ -161,10 +222,17 @@ func endpoints(acct string, named bool) []string {
 }
 
 // newFor reports whether res holds a new grant of r's action on the
-// repository to a principal that includes r's caller.
+// repository to a principal that includes r's caller (a service's own
+// grant for a service).
 func newFor(res *Result, r *eval.Request) bool {
 	for _, g := range res.New {
 		if g.Subject != appARN || g.Action != r.Action {
+			continue
+		}
+		if r.Principal.Type == eval.Service {
+			if g.Principal == "service:*" || g.Principal == "service:"+r.Principal.Service {
+				return true
+			}
 			continue
 		}
 		switch {

@@ -103,18 +103,39 @@ type Access struct {
 	// arn:aws:iam::ACCOUNT:root for a whole account, service:NAME, an org id
 	// or path), to its actions.
 	Principals map[string]catalog.ActionSet
-	Proofs     []Proof
+	// Proofs prove Actions: one request for each action, made by
+	// whichever principal of the record was found first.
+	Proofs []Proof
+	// byPrincipal proves each principal's actions by a request of the
+	// search that found them (ProofsOf).
+	byPrincipal map[string][]Proof
 }
 
 func (a *Access) add(principal string, actions catalog.ActionSet, w *eval.Witness) {
 	if a.Principals == nil {
 		a.Principals = map[string]catalog.ActionSet{}
+		a.byPrincipal = map[string][]Proof{}
+	}
+	if fresh := actions.Minus(a.Principals[principal]); !fresh.Empty() {
+		a.byPrincipal[principal] = append(a.byPrincipal[principal], Proof{Actions: fresh, Witness: w})
 	}
 	a.Principals[principal] = a.Principals[principal].Union(actions)
 	if !actions.Minus(a.Actions).Empty() {
 		a.Proofs = append(a.Proofs, Proof{Actions: actions.Minus(a.Actions), Witness: w})
 	}
 	a.Actions = a.Actions.Union(actions)
+}
+
+// ProofsOf returns the proofs of what principal can do, each a request of
+// the search that found it: for an account's root, a request of any of
+// the account's principals the policy does not name, or of an AWS service
+// acting for the account (eval.Service callers; the record names the
+// service too).
+func (a *Access) ProofsOf(principal string) []Proof {
+	if a == nil {
+		return nil
+	}
+	return a.byPrincipal[principal]
 }
 
 // PrincipalNames returns the principals sorted.
@@ -628,11 +649,18 @@ func (r *Result) merge(o *Result) {
 
 // merge adds another access record's principals and proofs.
 func (a *Access) merge(o *Access) {
-	for p, acts := range o.Principals {
+	for _, p := range slices.Sorted(maps.Keys(o.Principals)) {
 		if a.Principals == nil {
 			a.Principals = map[string]catalog.ActionSet{}
+			a.byPrincipal = map[string][]Proof{}
 		}
-		a.Principals[p] = a.Principals[p].Union(acts)
+		for _, pr := range o.byPrincipal[p] {
+			if fresh := pr.Actions.Minus(a.Principals[p]); !fresh.Empty() {
+				a.byPrincipal[p] = append(a.byPrincipal[p], Proof{Actions: fresh, Witness: pr.Witness})
+				a.Principals[p] = a.Principals[p].Union(fresh)
+			}
+		}
+		a.Principals[p] = a.Principals[p].Union(o.Principals[p])
 	}
 	for _, pr := range o.Proofs {
 		if fresh := pr.Actions.Minus(a.Actions); !fresh.Empty() {
