@@ -155,6 +155,13 @@ type Decision struct {
 	Assumptions []Assumption
 }
 
+// Assessed reports whether the decision holds whatever the elements that
+// could not be evaluated are. Their worst case lets in all it can, so a
+// deny made under it holds; an allow made under it may not.
+func (d Decision) Assessed() bool {
+	return d.Result != Allow || len(d.Assumptions) == 0
+}
+
 // prepared is a request with its lookups done once.
 type prepared struct {
 	Request
@@ -457,7 +464,7 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	if sameAccount {
 		switch {
 		case res.nDirect > 0:
-			d.Reason = "allowed by the resource policy, which names the caller directly (not limited by a permissions boundary)"
+			d.Reason = "allowed by the resource policy, which names the caller itself or everyone (not limited by a permissions boundary)"
 			return allow(direct)
 		case res.nRole > 0 && boundaryAllows && sessionAllows:
 			d.Reason = "allowed by the resource policy, which names the caller's role"

@@ -35,9 +35,10 @@ func matchedOf(ms []eval.Match) []matchedJSON {
 }
 
 // WriteDecisionJSON writes the decision of `ecrguard simulate` as JSON:
-// the decision, the statements that made it, and the statements it
-// assumed to apply or not because they have elements that could not be
-// evaluated, and notes on the request (what the inputs leave out).
+// the decision, whether it is assessed (eval.Decision.Assessed), the
+// statements that made it, and the statements it assumed to apply or not
+// because they have elements that could not be evaluated, and notes on the
+// request (what the inputs leave out).
 func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 	type assumption struct {
 		matchedJSON
@@ -45,12 +46,14 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 		Applied bool     `json:"applied"`
 	}
 	out := struct {
-		Decision    string        `json:"decision"`
+		Decision string `json:"decision"`
+		// Assessed is false for an allow that rests on assumptions.
+		Assessed    bool          `json:"assessed"`
 		Matched     []matchedJSON `json:"matched"`
 		Reason      string        `json:"reason"`
 		Assumptions []assumption  `json:"assumptions,omitempty"`
 		Notes       []string      `json:"notes,omitempty"`
-	}{Decision: d.Result.String(), Matched: matchedOf(d.Matched), Reason: d.Reason, Notes: notes}
+	}{Decision: d.Result.String(), Assessed: d.Assessed(), Matched: matchedOf(d.Matched), Reason: d.Reason, Notes: notes}
 	for _, a := range d.Assumptions {
 		out.Assumptions = append(out.Assumptions, assumption{matchedJSON: matchedOf([]eval.Match{a.Match})[0], Unknown: a.Unknown, Applied: a.Applied})
 	}
@@ -71,7 +74,14 @@ func WriteDecisionTable(w io.Writer, r *eval.Request, ctx *eval.Context, d eval.
 	// "Decision:  ALLOW", the values under one another.
 	const indent = 11
 	field := func(label, value string) { t.hanging(fmt.Sprintf("%-*s", indent, label), value, indent) }
-	field("Decision:", strings.ToUpper(d.Result.String()))
+	decision := strings.ToUpper(d.Result.String())
+	switch {
+	case !d.Assessed():
+		decision += " at worst, not assessed: it rests on the assumptions below"
+	case len(d.Assumptions) > 0:
+		decision += ", whatever the statements noted below do"
+	}
+	field("Decision:", decision)
 	field("Reason:", d.Reason)
 	field("Request:", fmt.Sprintf("%s %s on %s", r.Principal, r.Action, r.Resource))
 	if keys := ctx.Keys(); len(keys) > 0 {

@@ -63,8 +63,9 @@ no resource and is not governed. Leave --rcp out for a resource of the
 organization's management account: RCPs do not govern it.
 
 Exit codes: 0 allow, 1 deny (implicit or explicit), 2 usage or input error,
-or a decision that depends on a statement ecrguard cannot evaluate (an
-unknown condition operator, a value unknown at scan time).`,
+or an allow that depends on a statement ecrguard cannot evaluate (an unknown
+condition operator, a value unknown at scan time), which it takes at its
+worst: an Allow applies, a Deny does not. A deny under that worst case holds.`,
 		Example: `  # Can a partner role pull from our repository?
   ecrguard simulate --principal arn:aws:iam::444455556666:role/puller \
     --action ecr:BatchGetImage \
@@ -124,11 +125,12 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	if err := report.WriteSimulation(w, stderr, f, sim, terminalWidth(w)); err != nil {
 		return err
 	}
-	if len(sim.Decision.Assumptions) > 0 {
-		// The decision rests on statements ecrguard could not evaluate
-		// (an unknown condition operator, a value unknown at scan time): it
-		// is not an answer to rely on (docs/exit-codes.md).
-		return inputError(fmt.Errorf("the decision depends on %d statement(s) that could not be evaluated (see the notes); it is not assessed", len(sim.Decision.Assumptions)))
+	if !sim.Decision.Assessed() {
+		// The allow rests on statements ecrguard could not evaluate (an
+		// unknown condition operator, a value unknown at scan time), taken
+		// at their worst: it is not an answer to rely on
+		// (docs/exit-codes.md). A deny holds whatever they are.
+		return inputError(fmt.Errorf("the allow depends on %d statement(s) that could not be evaluated, taken at their worst (see the notes); it is not assessed", len(sim.Decision.Assumptions)))
 	}
 	if sim.Decision.Result != eval.Allow {
 		return exitWith(1)
