@@ -56,7 +56,8 @@ type Entry struct {
 	// cites it.
 	Source policy.Pos
 	// Principals are who gets in or holds the access, every one of them,
-	// sorted ("*" for anyone).
+	// sorted ("*" for anyone; ConditionalAnyone for a wildcard Principal
+	// behind conditions, when nobody is proven to be anyone).
 	Principals []string
 	// Actions are what they can do: the union of the findings' actions,
 	// sorted.
@@ -202,6 +203,10 @@ func ruleIDs(fs []rules.Finding) []string {
 
 // newEntry builds an entry from findings in Result.Sort order (highest
 // severity first), the first being the lead.
+// ConditionalAnyone stands in an entry's principals for the Principal "*"
+// of a statement behind conditions (rules.ConditionalAnyone).
+const ConditionalAnyone = "* (anyone its conditions let in)"
+
 func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 	lead := fs[0]
 	e := Entry{
@@ -220,13 +225,29 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 	}
 	var principals, actions, conditions []string
 	suppressed := true
+	anyone, conditional := false, false
 	for _, f := range fs {
-		principals = append(principals, f.Principals...)
+		for _, p := range f.Principals {
+			switch {
+			case p != "*":
+				principals = append(principals, p)
+			case rules.ConditionalAnyone(f):
+				conditional = true
+			default:
+				anyone = true
+			}
+		}
 		actions = append(actions, f.Actions...)
 		conditions = append(conditions, f.Conditions...)
 		if f.Suppressed == "" {
 			suppressed = false
 		}
+	}
+	switch {
+	case anyone:
+		principals = append(principals, "*")
+	case conditional:
+		principals = append(principals, ConditionalAnyone)
 	}
 	e.Principals = sortedSet(principals)
 	e.Actions = sortedSet(actions)

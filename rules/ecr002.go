@@ -36,6 +36,11 @@ var ecr002 = Rule{
 	check: checkECR002,
 }
 
+// ConditionalAnyone reports whether f's principal "*" is the Principal of a
+// statement behind conditions (ECR002): not anyone, but whoever the
+// conditions let in (its other findings, ECR001 and ECR003, say who).
+func ConditionalAnyone(f Finding) bool { return f.RuleID == ecr002.ID }
+
 func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 	var out []Finding
 	for _, x := range a.Exposure {
