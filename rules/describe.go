@@ -94,6 +94,16 @@ func labels(stmts []*policy.Statement) string {
 	return joinAnd(parts)
 }
 
+// statementName names one statement in a sentence: statement "Sid" (line
+// N), or statement #I (line N) for one without a Sid.
+func statementName(s *policy.Statement) string {
+	l := labels([]*policy.Statement{s})
+	if s.Sid != "" {
+		return "statement " + l
+	}
+	return l
+}
+
 func joinAnd(parts []string) string {
 	switch len(parts) {
 	case 0:

@@ -81,8 +81,9 @@ func checkECR002(r Rule, a *analysis.Analysis) []Finding {
 			default:
 				restricts = conditionScope(s, res)
 			}
-			f.Message = fmt.Sprintf("Statement %s of %s allows Principal \"*\" behind a condition (%s). The condition restricts %s.",
-				labels([]*policy.Statement{s}), targetName(x), strings.Join(f.Conditions, "; "), restricts)
+			name := statementName(s)
+			f.Message = fmt.Sprintf("%s of %s allows Principal \"*\" behind a condition (%s). The condition restricts %s.",
+				strings.ToUpper(name[:1])+name[1:], targetName(x), strings.Join(f.Conditions, "; "), restricts)
 			f.Remediation = fmt.Sprintf("Name the principals that need access in the Principal element instead of \"*\" and keep the condition as a second guard; then %s.", applyPhrase(x, "the policy"))
 			out = append(out, f)
 		}

@@ -69,11 +69,11 @@ func uniqueIDNotes(a *analysis.Analysis) []estate.Note {
 					if strings.HasPrefix(m[1], "AIDA") {
 						kind = "user"
 					}
-					where := labels([]*policy.Statement{s})
+					where := statementName(s)
 					if src.name != "" {
 						where += " of " + src.name
 					}
-					msg := fmt.Sprintf("statement %s compares aws:userid with %s, the unique id of an IAM %s the inputs do not hold, or hold without its id (Terraform, CloudFormation): ecrguard cannot tell whose it is and judges no caller with that id, so what the statement gives that %s (a grant, or a way past a Deny) is not in this report; check whose it is",
+					msg := fmt.Sprintf("%s compares aws:userid with %s, the unique id of an IAM %s the inputs do not hold, or hold without its id (Terraform, CloudFormation): ecrguard cannot tell whose it is and judges no caller with that id, so what the statement gives that %s (a grant, or a way past a Deny) is not in this report; check whose it is",
 						where, v.Text, kind, kind)
 					if k := src.where + "\x00" + msg; !seen[k] {
 						seen[k] = true
