@@ -127,8 +127,11 @@ func (s Suppression) stale() bool {
 // suppressions have expired.
 func Load(path string, now time.Time) (*Config, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("configuration file %s: %w (--config names it; without --config ecrguard reads %s where it finds one)", path, fs.ErrNotExist, FileName)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the configuration file: %w", err)
 	}
 	return Parse(data, path, now)
 }

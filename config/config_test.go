@@ -244,8 +244,9 @@ func TestDefaultAndLoad(t *testing.T) {
 	if err != nil || c.File != "" || c.Account != "" {
 		t.Fatalf("Default without a file = %+v, %v", c, err)
 	}
-	if _, err := Load(filepath.Join(dir, FileName), now); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Load of a missing file = %v, want not-exist", err)
+	if _, err := Load(filepath.Join(dir, FileName), now); !errors.Is(err, os.ErrNotExist) ||
+		!strings.HasPrefix(err.Error(), "configuration file "+filepath.Join(dir, FileName)+": ") || !strings.Contains(err.Error(), "--config") {
+		t.Errorf("Load of a missing file = %v, want not-exist, naming the file and --config", err)
 	}
 	p := filepath.Join(dir, FileName)
 	if err := os.WriteFile(p, []byte("account: \"111122223333\"\n"), 0o644); err != nil {
