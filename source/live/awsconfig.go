@@ -1,9 +1,12 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,6 +48,15 @@ func LoadConfig(ctx context.Context, profile, region string) (aws.Config, error)
 	instanceRoleOnly := false
 	opts = append(opts, config.WithEC2RoleCredentialOptions(func(*ec2rolecreds.Options) { instanceRoleOnly = true }))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		files := noProfile.Filename
+		if len(files) == 0 {
+			files = []string{cmp.Or(os.Getenv("AWS_CONFIG_FILE"), config.DefaultSharedConfigFilename()),
+				cmp.Or(os.Getenv("AWS_SHARED_CREDENTIALS_FILE"), config.DefaultSharedCredentialsFilename())}
+		}
+		return cfg, fmt.Errorf("the AWS profile %q is in none of the AWS configuration files (%s); `aws configure list-profiles` lists those there are", noProfile.Profile, strings.Join(files, ", "))
+	}
 	if err != nil {
 		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
 	}

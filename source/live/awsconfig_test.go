@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/logging"
@@ -55,5 +56,15 @@ func TestLoadConfigNoCredentials(t *testing.T) {
 	_, err := LoadConfig(context.Background(), "", "us-east-1")
 	if !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("err = %v, want ErrNoCredentials", err)
+	}
+}
+
+// TestLoadConfigNoSuchProfile: a profile in neither file is named, with
+// the files looked in, in ecrguard's words rather than the SDK's.
+func TestLoadConfigNoSuchProfile(t *testing.T) {
+	isolateAWSConfig(t)
+	_, err := LoadConfig(context.Background(), "nope", "us-east-1")
+	if err == nil || !strings.Contains(err.Error(), `the AWS profile "nope" is in none of the AWS configuration files (`+os.Getenv("AWS_CONFIG_FILE")) {
+		t.Fatalf("err = %v, want one naming the profile and the files", err)
 	}
 }

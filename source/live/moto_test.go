@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -57,7 +58,12 @@ func TestMain(m *testing.M) {
 	if !parallelSet {
 		_ = flag.Set("test.parallel", "8")
 	}
-	moto.Start()
+	// Start moto now, while the other tests run, unless -run leaves out
+	// the tests that use it (they would start it anyway).
+	top, _, _ := strings.Cut(flag.Lookup("test.run").Value.String(), "/")
+	if re, err := regexp.Compile(top); err == nil && (re.MatchString("TestMotoEndToEnd") || re.MatchString("TestMotoOrganization")) {
+		moto.Start()
+	}
 	code := m.Run()
 	moto.Stop()
 	os.Exit(code)
