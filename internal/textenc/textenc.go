@@ -23,6 +23,18 @@ var (
 // file cut short, or not UTF-16 at all.
 var ErrOddLength = errors.New("UTF-16 text with an odd number of bytes (a file cut short?)")
 
+// errNotText is ErrOddLength for data without a byte-order mark, which is
+// UTF-16 by its NUL byte alone: more likely not text at all.
+var errNotText error = notText{}
+
+type notText struct{}
+
+func (notText) Error() string {
+	return "not text: a NUL byte among its first two bytes, as only UTF-16 text would have, and an odd number of bytes, which UTF-16 text never has (binary data, or UTF-16 cut short)"
+}
+
+func (notText) Is(target error) bool { return target == ErrOddLength }
+
 // Decode returns data as UTF-8 without a byte-order mark. Data without a
 // byte-order mark is UTF-16 when its first two bytes hold one NUL (text
 // files in the formats ecrguard reads start with a character below
@@ -36,10 +48,11 @@ func Decode(data []byte) ([]byte, error) {
 		return decodeUTF16(data[2:], false)
 	case bytes.HasPrefix(data, bomUTF16BE):
 		return decodeUTF16(data[2:], true)
-	case len(data) >= 2 && data[0] != 0 && data[1] == 0:
-		return decodeUTF16(data, false)
-	case len(data) >= 2 && data[0] == 0 && data[1] != 0:
-		return decodeUTF16(data, true)
+	case len(data) >= 2 && (data[0] == 0) != (data[1] == 0):
+		if len(data)%2 != 0 {
+			return nil, errNotText
+		}
+		return decodeUTF16(data, data[0] == 0)
 	}
 	return data, nil
 }

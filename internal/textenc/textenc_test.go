@@ -3,6 +3,7 @@ package textenc
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf16"
 )
@@ -64,6 +65,11 @@ func TestDecodeOddLength(t *testing.T) {
 	in := append(utf16Bytes(`{"a": 1}`, false, true), '}')
 	if _, err := Decode(in); !errors.Is(err, ErrOddLength) {
 		t.Errorf("Decode of odd UTF-16 = %v, want ErrOddLength", err)
+	}
+	// Without a byte-order mark, a NUL byte and an odd length say binary
+	// data more likely than UTF-16 cut short.
+	if _, err := Decode([]byte{0, 1, 'a'}); !errors.Is(err, ErrOddLength) || !strings.HasPrefix(err.Error(), "not text: ") {
+		t.Errorf("Decode of binary data = %v, want ErrOddLength saying it is not text", err)
 	}
 	// An unpaired surrogate is U+FFFD, not an error.
 	got, err := Decode([]byte{0xFF, 0xFE, 0x00, 0xD8, 'a', 0})
