@@ -119,35 +119,35 @@ func TestRawPrincipalAdded(t *testing.T) {
 	}
 }
 
-// A service principal added beside a partner that could already pull: the
-// service's grant is new, with the service's request as its proof; the
-// partner's is not, though CodeBuild acting for it is a request BASE
-// denied (a newcomer's report: diff called the partner's pull new, proven
-// by CodeBuild's request).
-func TestServiceAddedBesidePartner(t *testing.T) {
-	partnerPull := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}`
-	base := `{"Version":"2012-10-17","Statement":[` + partnerPull + `]}`
-	head := `{"Version":"2012-10-17","Statement":[` + partnerPull + `,
- {"Sid":"AnyServicePull","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}]}`
-	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
-	if got, want := keys(res.New), []string{appARN + " service:codebuild.amazonaws.com ecr:BatchGetImage"}; !slices.Equal(got, want) {
-		t.Fatalf("new %v, want %v", got, want)
-	}
-	if p := res.New[0].witness.Request.Principal; p.Type != eval.Service || !strings.Contains(res.New[0].Proof, "codebuild.amazonaws.com") {
-		t.Errorf("the service's grant is proven by %+v: %q", p, res.New[0].Proof)
-	}
-}
-
-// An account the policy comes to name, which BASE let in as a member of
-// the organization: not new (it was one of the organization's grant).
-func TestNamedAccountWasOrgMember(t *testing.T) {
+// New is only what BASE denied (newcomers' reports, and the property
+// test's checkProofs): a service added beside a partner that could already
+// pull is new, proven by the service's own request, and the partner is not,
+// though CodeBuild acting for it is a request BASE denied; an account the
+// policy comes to name that BASE let in as a member of the organization is
+// new only for what the organization could not do.
+func TestNewIsOnlyWhatBaseDenied(t *testing.T) {
+	partner := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}`
 	org := `{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`
-	base := `{"Version":"2012-10-17","Statement":[` + org + `]}`
-	head := `{"Version":"2012-10-17","Statement":[` + org + `,
- {"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage"}]}`
-	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
-	if got, want := keys(res.New), []string{appARN + " arn:aws:iam::777766665555:role/r ecr:PutImage"}; !slices.Equal(got, want) {
-		t.Fatalf("new %v, want %v", got, want)
+	for _, tc := range []struct {
+		name, base, added, want string
+	}{
+		{"service beside a partner", partner, `{"Sid":"AnyServicePull","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
+			"service:codebuild.amazonaws.com ecr:BatchGetImage"},
+		{"named account of the organization", org, `{"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage"}`,
+			"arn:aws:iam::777766665555:role/r ecr:PutImage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			policy := func(stmts ...string) string {
+				return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+			}
+			res := compare(t, map[string]string{"app.json": policy(tc.base)}, map[string]string{"app.json": policy(tc.base, tc.added)})
+			if got, want := keys(res.New), []string{appARN + " " + tc.want}; !slices.Equal(got, want) {
+				t.Fatalf("new %v, want %v", got, want)
+			}
+			if w := res.New[0].witness; (w.Request.Principal.Type == eval.Service) != strings.HasPrefix(tc.want, "service:") {
+				t.Errorf("the grant is proven by %+v: %q", w.Request.Principal, res.New[0].Proof)
+			}
+		})
 	}
 }
 

@@ -46,8 +46,7 @@ func WriteDecisionJSON(w io.Writer, d eval.Decision, notes ...string) error {
 		Applied bool     `json:"applied"`
 	}
 	out := struct {
-		Decision string `json:"decision"`
-		// Assessed is false for an allow that rests on assumptions.
+		Decision    string        `json:"decision"`
 		Assessed    bool          `json:"assessed"`
 		Matched     []matchedJSON `json:"matched"`
 		Reason      string        `json:"reason"`

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -58,12 +57,7 @@ func TestMain(m *testing.M) {
 	if !parallelSet {
 		_ = flag.Set("test.parallel", "8")
 	}
-	// Start moto now, while the other tests run, unless -run leaves out
-	// the tests that use it (they would start it anyway).
-	top, _, _ := strings.Cut(flag.Lookup("test.run").Value.String(), "/")
-	if re, err := regexp.Compile(top); err == nil && (re.MatchString("TestMotoEndToEnd") || re.MatchString("TestMotoOrganization")) {
-		moto.Start()
-	}
+	moto.StartFor("TestMotoEndToEnd", "TestMotoOrganization")
 	code := m.Run()
 	moto.Stop()
 	os.Exit(code)

@@ -5,11 +5,14 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,7 +131,7 @@ func Unavailable(t testing.TB, err error) {
 //	var moto livetest.SharedMoto
 //
 //	func TestMain(m *testing.M) {
-//		moto.Start()
+//		moto.StartFor("TestWithMoto")
 //		code := m.Run()
 //		moto.Stop()
 //		os.Exit(code)
@@ -164,6 +167,20 @@ func (s *SharedMoto) Start() {
 			}
 		}()
 	})
+}
+
+// StartFor is Start when -run selects one of tests (the tests that use
+// the server): a binary asked to run others does not wait for moto.
+func (s *SharedMoto) StartFor(tests ...string) {
+	run := ""
+	if f := flag.Lookup("test.run"); f != nil {
+		run = f.Value.String()
+	}
+	top, _, _ := strings.Cut(run, "/")
+	re, err := regexp.Compile(top)
+	if err != nil || slices.ContainsFunc(tests, re.MatchString) {
+		s.Start()
+	}
 }
 
 // warmUp makes the first IAM call, on which moto loads the AWS managed
