@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,16 +52,12 @@ func TestNoIdentitiesNoted(t *testing.T) {
 // A statement without a Sid is named once in a message: "Statement #1
 // (line 1)", not "Statement statement #1" (a newcomer's report).
 func TestStatementNamedOnce(t *testing.T) {
-	doc := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`, "app.json")
-	est := estate.New()
-	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc})
-	var got []string
-	for _, f := range rules.Run(est, analysis.Settings{}).Findings {
-		if f.RuleID == "ECR002" {
-			got = append(got, f.Message)
-		}
-	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], "Statement #1 (line 1) of ") {
-		t.Errorf("ECR002 messages %q, want one that starts \"Statement #1 (line 1) of \"", got)
+	est, _ := exampleEstate(t, rules.Example{
+		RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`})
+	i := slices.IndexFunc(rules.Run(est, analysis.Settings{}).Findings, func(f rules.Finding) bool {
+		return f.RuleID == "ECR002" && strings.HasPrefix(f.Message, "Statement #1 (line 1) of ")
+	})
+	if i < 0 {
+		t.Error(`no ECR002 finding whose message starts "Statement #1 (line 1) of "`)
 	}
 }

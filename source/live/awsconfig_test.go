@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go/logging"
@@ -64,7 +63,8 @@ func TestLoadConfigNoCredentials(t *testing.T) {
 func TestLoadConfigNoSuchProfile(t *testing.T) {
 	isolateAWSConfig(t)
 	_, err := LoadConfig(context.Background(), "nope", "us-east-1")
-	if err == nil || !strings.Contains(err.Error(), `the AWS profile "nope" is in none of the AWS configuration files (`+os.Getenv("AWS_CONFIG_FILE")) {
-		t.Fatalf("err = %v, want one naming the profile and the files", err)
+	files := os.Getenv("AWS_CONFIG_FILE") + ", " + os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
+	if want := `the AWS profile "nope" is in none of the AWS configuration files (` + files + "); `aws configure list-profiles` lists those there are"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %s", err, want)
 	}
 }
