@@ -1,10 +1,12 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/internal/testgc"
 	"github.com/ecrguard/ecrguard/policy"
+	"github.com/ecrguard/ecrguard/rules"
 )
 
 func init() { testgc.Raise() }
@@ -18,4 +20,13 @@ func mustParse(t testing.TB, text, name string) *policy.Document {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// notes returns the messages of res's notes, one a line.
+func notes(res *rules.Result) string {
+	var b strings.Builder
+	for _, n := range res.Notes {
+		b.WriteString(n.Message + "\n")
+	}
+	return b.String()
 }

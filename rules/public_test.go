@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -40,13 +39,9 @@ func TestPublicRepositoryUnreadIsAGap(t *testing.T) {
 func TestNoIdentitiesNoted(t *testing.T) {
 	est := estate.New()
 	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(nil)
-	res := rules.Run(est, analysis.Settings{})
-	for _, n := range res.Notes {
-		if strings.Contains(n.Message, "ECR006-ECR009, which judge them, were not run") {
-			return
-		}
+	if all := notes(rules.Run(est, analysis.Settings{})); !strings.Contains(all, "ECR006-ECR009, which judge them, were not run") {
+		t.Errorf("no note about the missing identities; notes:\n%s", all)
 	}
-	t.Errorf("no note about the missing identities; notes: %v", res.Notes)
 }
 
 // A statement without a Sid is named once in a message: "Statement #1
@@ -54,10 +49,7 @@ func TestNoIdentitiesNoted(t *testing.T) {
 func TestStatementNamedOnce(t *testing.T) {
 	est, _ := exampleEstate(t, rules.Example{
 		RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`})
-	i := slices.IndexFunc(rules.Run(est, analysis.Settings{}).Findings, func(f rules.Finding) bool {
-		return f.RuleID == "ECR002" && strings.HasPrefix(f.Message, "Statement #1 (line 1) of ")
-	})
-	if i < 0 {
-		t.Error(`no ECR002 finding whose message starts "Statement #1 (line 1) of "`)
+	if f := findingsOf(rules.Run(est, analysis.Settings{}), "ECR002"); len(f) != 1 || !strings.HasPrefix(f[0].Message, "Statement #1 (line 1) of ") {
+		t.Errorf(`ECR002 findings %v, want one whose message starts "Statement #1 (line 1) of "`, f)
 	}
 }

@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -56,11 +55,7 @@ func TestRCPFindingsAndNotes(t *testing.T) {
 		if f := findingsOf(res, "ECR010"); len(f) != 0 {
 			t.Errorf("ECR010 fired under the confused-deputy statement: %v", f[0].Message)
 		}
-		var notes []string
-		for _, n := range res.Notes {
-			notes = append(notes, n.Message)
-		}
-		all := strings.Join(notes, "\n")
+		all := notes(res)
 		for _, want := range []string{
 			"resource control policy rcp.json, EnforceOrgIdentities (statement #2) denies anyone outside the zone of trust pull",
 		} {
@@ -111,13 +106,9 @@ func TestUnknownRCPsNoted(t *testing.T) {
 	est := rcpEstate(t, false, rcpPublicPull)
 	est.Account("111122223333").RCPsKnown = false
 	est.Gaps = append(est.Gaps, estate.Gap{Source: "organizations:ListPoliciesForTarget", Account: "111122223333", Code: "AccessDeniedException", Message: "not authorized"})
-	res := rules.Run(est, analysis.Settings{})
-	for _, n := range res.Notes {
-		if strings.Contains(n.Message, "the exposure found on arn:aws:ecr:us-east-1:111122223333:repository/app assumes no RCP") {
-			return
-		}
+	if all := notes(rules.Run(est, analysis.Settings{})); !strings.Contains(all, "the exposure found on arn:aws:ecr:us-east-1:111122223333:repository/app assumes no RCP") {
+		t.Errorf("no note naming the conclusions that assume no RCP; notes:\n%s", all)
 	}
-	t.Errorf("no note naming the conclusions that assume no RCP; notes: %v", res.Notes)
 }
 
 // The registry policy's Deny statements are guardrails too: a V2 registry
@@ -139,23 +130,20 @@ func TestRegistryGuardrails(t *testing.T) {
 	if f := findingsOf(res, "ECR002"); len(f) != 1 || !strings.Contains(f[0].Message, "only the registry policy's Deny statements keep outsiders out") {
 		t.Errorf("ECR002 findings %+v", f)
 	}
-	var notes []string
-	for _, n := range res.Notes {
-		notes = append(notes, n.Message)
-	}
-	if want := "statement OnlyOrg of the registry policy (registry-policy.json:1) denies anyone outside the zone of trust pull"; !strings.Contains(strings.Join(notes, "\n"), want) {
-		t.Errorf("no note %q; notes:\n%s", want, strings.Join(notes, "\n"))
+	all := notes(res)
+	if want := "statement OnlyOrg of the registry policy (registry-policy.json:1) denies anyone outside the zone of trust pull"; !strings.Contains(all, want) {
+		t.Errorf("no note %q; notes:\n%s", want, all)
 	}
 	// Its scope not given, the Deny counts for the three actions V1
 	// governs only: the pull is public, and a note says why.
 	const scopeNote = "the registry policy scope is not known from the inputs"
-	if strings.Contains(strings.Join(notes, "\n"), scopeNote) {
-		t.Errorf("a note says the scope is not known, but it is V2: %q", notes)
+	if strings.Contains(all, scopeNote) {
+		t.Errorf("a note says the scope is not known, but it is V2: %q", all)
 	}
 	x.RegistryScope = ""
 	est, _ = exampleEstate(t, x)
 	res = rules.Run(est, x.Settings)
-	if len(findingsOf(res, "ECR001")) != 1 || !slices.ContainsFunc(res.Notes, func(n estate.Note) bool { return strings.Contains(n.Message, scopeNote) }) {
+	if len(findingsOf(res, "ECR001")) != 1 || !strings.Contains(notes(res), scopeNote) {
 		t.Errorf("scope not given: ECR001 %d, notes %v", len(findingsOf(res, "ECR001")), res.Notes)
 	}
 }
