@@ -64,8 +64,17 @@ func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[
 		analyse := func(doc *policy.Document) []Grant {
 			t := x.Target
 			t.Policy = eval.Compile(x.Target.Policy.Name, doc)
+			r := exposure.Analyze(t, x.Zone)
+			if r.Truncated {
+				// BASE's conditions, joined to HEAD's, combine into more
+				// contexts than the search tries: what it did not reach may
+				// be new.
+				gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapTooManyCombinations,
+					Message: "BASE's statements joined to HEAD's combine into more request contexts than ecrguard tries: access HEAD gives that BASE did not may be left out of the new access"})
+				complete = false
+			}
 			m := &Access{}
-			m.addExposure(exposure.Analyze(t, x.Zone))
+			m.addExposure(r)
 			return m.Grants
 		}
 		if !sameText(hd, bd) {
@@ -80,10 +89,10 @@ func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[
 		}
 		kept := map[string]bool{}
 		for _, d := range denyStatements(x, registryOf(after, x)) {
-			kept[statementText(d.s)] = true
+			kept[d.key()] = true
 		}
 		for _, d := range denyStatements(b, registryOf(before, b)) {
-			if kept[statementText(d.s)] {
+			if kept[d.key()] {
 				continue
 			}
 			joined, ok := joinedWith(hd, d.s)
@@ -133,6 +142,14 @@ type denyStatement struct {
 	doc   *policy.Document
 	label string
 	v1    bool
+}
+
+// key is what HEAD must keep of a Deny statement of BASE for it to deny
+// what it did: its text, read under its document's Version, and for a
+// registry policy's, the scope (a V1 registry policy governs three
+// actions only).
+func (d denyStatement) key() string {
+	return fmt.Sprintf("%s\x00%s\x00%t", statementText(d.s), versionOf(d.doc), d.v1)
 }
 
 // byARN indexes exposure items by their target's ARN.

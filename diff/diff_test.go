@@ -3,6 +3,9 @@ package diff
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -670,5 +673,78 @@ func TestRegistryDenyNarrowedTemplate(t *testing.T) {
 		if !found {
 			t.Errorf("%s: new %v, want the partner's pull through vpce-5e6f7a8b new in HEAD", tc.name, keys(res.New))
 		}
+	}
+}
+
+// registryFiles are the files of a registry policy (aws ecr
+// get-registry-policy's output) of stmts, with the policy scope.
+func registryFiles(scope string, stmts ...string) map[string]string {
+	text, _ := json.Marshal(`{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`)
+	return map[string]string{
+		"registry-policy.json": `{"registryId":"111122223333","policyText":` + string(text) + `}`,
+		"scope.json":           `{"name":"REGISTRY_POLICY_SCOPE","value":"` + scope + `"}`,
+	}
+}
+
+// with returns files with more added.
+func with(files map[string]string, more map[string]string) map[string]string {
+	out := maps.Clone(files)
+	maps.Copy(out, more)
+	return out
+}
+
+// A reviewer's cases of new access that the search beyond BASE missed once
+// it settled the key-by-key grants: a Deny HEAD keeps to the letter but in
+// a V1 registry policy, which does not govern a push; a service's proof
+// recorded first for the account (a registry policy is searched over
+// several resources); BASE's conditions joined to HEAD's beyond what the
+// search tries. Each must show the partner's push or tag as new, or say
+// what it could not search.
+func TestNewAccessBeyondBaseEdges(t *testing.T) {
+	partnerPush := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`
+	denyPartner := `{"Sid":"NoPartner","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}`
+	doc := func(stmts ...string) string {
+		return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+	}
+	tag := func(v string) string {
+		return `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:TagResource","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"` + v + `"}}}`
+	}
+	var tags []string
+	for i := range 9 {
+		tags = append(tags, tag(fmt.Sprintf("b%d", i)))
+	}
+	root := "arn:aws:iam::444455556666:root"
+	for _, tc := range []struct {
+		name       string
+		base, head map[string]string
+		want       string // subject and action of the partner's new grant
+		gap        bool   // or a gap of HEAD instead
+	}{
+		{"scope V2 to V1 under a kept registry Deny",
+			with(registryFiles("V2", denyPartner), map[string]string{"app.json": doc(partnerPush)}),
+			with(registryFiles("V1", denyPartner), map[string]string{"app.json": doc(strings.Replace(partnerPush, `"Partner"`, `"Partner2"`, 1))}),
+			appARN + " ecr:PutImage", false},
+		{"a Deny moved to a V1 registry policy",
+			with(registryFiles("V1"), map[string]string{"app.json": doc(partnerPush, denyPartner)}),
+			with(registryFiles("V1", denyPartner), map[string]string{"app.json": doc(partnerPush)}),
+			appARN + " ecr:PutImage", false},
+		{"a service's proof first in the registry",
+			registryFiles("V2", `{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:PutImage","Resource":"*"}`),
+			registryFiles("V2",
+				`{"Sid":"CodeBuild","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`,
+				`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}`),
+			"arn:aws:ecr:us-east-1:111122223333:registry ecr:PutImage", false},
+		{"BASE's conditions joined beyond what is tried",
+			map[string]string{"app.json": doc(tags...)},
+			map[string]string{"app.json": doc(append(slices.Clone(tags[1:]), tag("z"))...)},
+			appARN + " ecr:TagResource", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Compare(side(t, tc.base), side(t, tc.head))
+			found := slices.ContainsFunc(res.New, func(g Grant) bool { return g.Principal == root && g.Subject+" "+g.Action == tc.want })
+			if !found && !(tc.gap && len(res.HeadGaps) > 0) {
+				t.Errorf("no new grant %s to %s, and no gap of HEAD; new %v, gaps %v", tc.want, root, keys(res.New), res.HeadGaps)
+			}
+		})
 	}
 }

@@ -107,7 +107,8 @@ type Access struct {
 	// whichever principal of the record was found first.
 	Proofs []Proof
 	// byPrincipal proves each principal's actions by a request of the
-	// search that found them (ProofsOf).
+	// search that found them (ProofsOf): once by an AWS service's, once by
+	// another caller's.
 	byPrincipal map[string][]Proof
 }
 
@@ -116,9 +117,7 @@ func (a *Access) add(principal string, actions catalog.ActionSet, w *eval.Witnes
 		a.Principals = map[string]catalog.ActionSet{}
 		a.byPrincipal = map[string][]Proof{}
 	}
-	if fresh := actions.Minus(a.Principals[principal]); !fresh.Empty() {
-		a.byPrincipal[principal] = append(a.byPrincipal[principal], Proof{Actions: fresh, Witness: w})
-	}
+	a.addProof(principal, Proof{Actions: actions, Witness: w})
 	a.Principals[principal] = a.Principals[principal].Union(actions)
 	if !actions.Minus(a.Actions).Empty() {
 		a.Proofs = append(a.Proofs, Proof{Actions: actions.Minus(a.Actions), Witness: w})
@@ -126,11 +125,27 @@ func (a *Access) add(principal string, actions catalog.ActionSet, w *eval.Witnes
 	a.Actions = a.Actions.Union(actions)
 }
 
+// addProof records p for principal, for the actions no proof of a caller
+// of the same kind (an AWS service, or not) proves yet.
+func (a *Access) addProof(principal string, p Proof) {
+	service := p.Witness.Request.Principal.Type == eval.Service
+	proven := catalog.ActionSet{}
+	for _, q := range a.byPrincipal[principal] {
+		if (q.Witness.Request.Principal.Type == eval.Service) == service {
+			proven = proven.Union(q.Actions)
+		}
+	}
+	if fresh := p.Actions.Minus(proven); !fresh.Empty() {
+		a.byPrincipal[principal] = append(a.byPrincipal[principal], Proof{Actions: fresh, Witness: p.Witness})
+	}
+}
+
 // ProofsOf returns the proofs of what principal can do, each a request of
 // the search that found it: for an account's root, a request of any of
 // the account's principals the policy does not name, or of an AWS service
 // acting for the account (eval.Service callers; the record names the
-// service too).
+// service too). Each action is proven once by a service's request and once
+// by another caller's, where both can.
 func (a *Access) ProofsOf(principal string) []Proof {
 	if a == nil {
 		return nil
@@ -655,10 +670,7 @@ func (a *Access) merge(o *Access) {
 			a.byPrincipal = map[string][]Proof{}
 		}
 		for _, pr := range o.byPrincipal[p] {
-			if fresh := pr.Actions.Minus(a.Principals[p]); !fresh.Empty() {
-				a.byPrincipal[p] = append(a.byPrincipal[p], Proof{Actions: fresh, Witness: pr.Witness})
-				a.Principals[p] = a.Principals[p].Union(fresh)
-			}
+			a.addProof(p, pr)
 		}
 		a.Principals[p] = a.Principals[p].Union(o.Principals[p])
 	}
