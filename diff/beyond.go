@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -44,9 +45,13 @@ const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request t
 // known until apply, policy variables under another Version) is a gap of
 // HEAD: it is not searched.
 //
-// searched holds the targets whose policy changed and whose every search
-// ran: for them the grants returned are all the outsiders' new access
-// (confirmed).
+// searched holds the targets whose policy changed, and nothing else that
+// bears on their requests (sameContext), and whose every search ran: for
+// them the grants returned are all the outsiders' new access (confirmed).
+// A request BASE denies and HEAD allows is then one no Allow statement of
+// BASE's policy matches, or one a Deny statement of BASE's policy denies
+// that HEAD's does not keep: the registry policy, RCPs, scope and zone
+// deny alike on both sides.
 func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[string]bool) {
 	before, after := byARN(base.items), byARN(head.items)
 	searched = map[string]bool{}
@@ -56,7 +61,7 @@ func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[
 			continue
 		}
 		hd, bd := x.Policy.Doc, b.Policy.Doc
-		complete := !sameText(hd, bd)
+		complete := !sameText(hd, bd) && sameContext(b, x)
 		gap := func(msg string) {
 			gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapUnsupported, Message: msg})
 			complete = false
@@ -141,15 +146,36 @@ type denyStatement struct {
 	s     *policy.Statement
 	doc   *policy.Document
 	label string
+	kind  string // "registry", "resource" or "rcp"
 	v1    bool
 }
 
 // key is what HEAD must keep of a Deny statement of BASE for it to deny
-// what it did: its text, read under its document's Version, and for a
-// registry policy's, the scope (a V1 registry policy governs three
-// actions only).
+// what it did: its text, read under its document's Version, in the same
+// kind of policy (an RCP does not govern a service-linked role; a V1
+// registry policy governs three actions only).
 func (d denyStatement) key() string {
-	return fmt.Sprintf("%s\x00%s\x00%t", statementText(d.s), versionOf(d.doc), d.v1)
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%t", statementText(d.s), versionOf(d.doc), d.kind, d.v1)
+}
+
+// sameContext reports whether everything but the policy that bears on the
+// requests to b's target and x's, BASE's and HEAD's of one ARN, is the
+// same: the registry policy and its scope, the RCPs, the templates that
+// claim repositories, the owner's organization, the time and the zone of
+// trust.
+func sameContext(b, x *analysis.ExposureItem) bool {
+	bt, xt := b.Target, x.Target
+	sameDoc := func(p, q *eval.Policy) bool {
+		if p == nil || q == nil || p.Doc == nil || q.Doc == nil {
+			return p == nil && q == nil
+		}
+		return sameText(p.Doc, q.Doc)
+	}
+	return bt.Kind == xt.Kind && bt.Account == xt.Account && bt.Region == xt.Region && bt.Repository == xt.Repository &&
+		bt.Prefix == xt.Prefix && slices.Equal(bt.Claimed, xt.Claimed) && bt.Scope == xt.Scope &&
+		bt.OrgID == xt.OrgID && slices.Equal(bt.OrgPaths, xt.OrgPaths) && bt.At.Equal(xt.At) &&
+		bt.RegistryScope == xt.RegistryScope && sameDoc(bt.Registry, xt.Registry) &&
+		slices.EqualFunc(bt.RCPs, xt.RCPs, sameDoc) && reflect.DeepEqual(b.Zone, x.Zone)
 }
 
 // byARN indexes exposure items by their target's ARN.
@@ -182,25 +208,25 @@ func registryOf(items map[string]*analysis.ExposureItem, x *analysis.ExposureIte
 // its Deny statements (exposure.Target.Registry).
 func denyStatements(x, reg *analysis.ExposureItem) []denyStatement {
 	var out []denyStatement
-	add := func(doc *policy.Document, label func(*policy.Statement) string) {
+	add := func(kind string, doc *policy.Document, label func(*policy.Statement) string) {
 		for _, s := range doc.Statements {
 			if s.Effect == policy.Deny {
-				out = append(out, denyStatement{s: s, doc: doc, label: label(s)})
+				out = append(out, denyStatement{s: s, doc: doc, label: label(s), kind: kind})
 			}
 		}
 	}
 	if reg != nil {
-		add(reg.Policy.Doc, func(s *policy.Statement) string {
+		add("registry", reg.Policy.Doc, func(s *policy.Statement) string {
 			return fmt.Sprintf("%s of the registry policy (line %d)", s.Label(), s.Pos.Line)
 		})
 		for i := range out {
 			out[i].v1 = reg.Target.Scope == "V1"
 		}
 	}
-	add(x.Policy.Doc, func(s *policy.Statement) string { return fmt.Sprintf("%s (line %d)", s.Label(), s.Pos.Line) })
+	add("resource", x.Policy.Doc, func(s *policy.Statement) string { return fmt.Sprintf("%s (line %d)", s.Label(), s.Pos.Line) })
 	for _, r := range x.Target.RCPs {
 		if r != nil && r.Doc != nil {
-			add(r.Doc, func(s *policy.Statement) string { return eval.RCPStatementLabel(r.Name, s) })
+			add("rcp", r.Doc, func(s *policy.Statement) string { return eval.RCPStatementLabel(r.Name, s) })
 		}
 	}
 	return out

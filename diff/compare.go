@@ -101,19 +101,26 @@ func Compare(base, head *Side) *Result {
 }
 
 // addBeyondBase adds to the new grants those of beyond (beyondBase, each
-// with its Wider reason) whose key is not new already, in key order.
+// with its Wider reason) whose key is not new already, in key order. A
+// grant of a key BASE lacked that beyond holds too takes beyond's proof, a
+// request BASE denies (its own may be one BASE allowed: anyone's, proven
+// by an account BASE named).
 func addBeyondBase(news, beyond []Grant) []Grant {
-	have := map[Key]bool{}
-	for _, g := range news {
-		have[g.Key] = true
+	have := map[Key]int{}
+	for i, g := range news {
+		have[g.Key] = i
 	}
 	added := false
 	for _, g := range beyond {
-		if have[g.Key] {
+		if i, ok := have[g.Key]; ok {
+			if n := &news[i]; len(n.Wider) == 0 && n.witness != g.witness {
+				n.witness = g.witness
+				n.Explain()
+			}
 			continue
 		}
-		have[g.Key] = true
 		g.Explain()
+		have[g.Key] = len(news)
 		news = append(news, g)
 		added = true
 	}

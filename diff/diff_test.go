@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -127,28 +128,41 @@ func TestRawPrincipalAdded(t *testing.T) {
 // pull is new, proven by the service's own request, and the partner is not,
 // though CodeBuild acting for it is a request BASE denied; an account the
 // policy comes to name that BASE let in as a member of the organization is
-// new only for what the organization could not do.
+// new only for what the organization could not do; anyone where BASE named
+// an account is new, proven by another account's request.
 func TestNewIsOnlyWhatBaseDenied(t *testing.T) {
 	partner := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}`
 	org := `{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123defg"}}}`
 	for _, tc := range []struct {
-		name, base, added, want string
+		name, base, head string
+		want             []string // the new grants; the first's proof is checked
 	}{
-		{"service beside a partner", partner, `{"Sid":"AnyServicePull","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
-			"service:codebuild.amazonaws.com ecr:BatchGetImage"},
-		{"named account of the organization", org, `{"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage"}`,
-			"arn:aws:iam::777766665555:role/r ecr:PutImage"},
+		{"service beside a partner", partner, partner + `,{"Sid":"AnyServicePull","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
+			[]string{"service:codebuild.amazonaws.com ecr:BatchGetImage"}},
+		{"named account of the organization", org, org + `,{"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:role/r"},"Action":"ecr:PutImage"}`,
+			[]string{"arn:aws:iam::777766665555:role/r ecr:PutImage"}},
+		{"anyone where BASE named an account", `{"Sid":"Push","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::777766665555:root"},"Action":"ecr:PutImage"}`,
+			`{"Sid":"All","Effect":"Allow","Principal":"*","Action":"ecr:PutImage"}`,
+			[]string{"* ecr:PutImage", "service:* ecr:PutImage"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			policy := func(stmts ...string) string {
 				return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
 			}
-			res := compare(t, map[string]string{"app.json": policy(tc.base)}, map[string]string{"app.json": policy(tc.base, tc.added)})
-			if got, want := keys(res.New), []string{appARN + " " + tc.want}; !slices.Equal(got, want) {
+			res := compare(t, map[string]string{"app.json": policy(tc.base)}, map[string]string{"app.json": policy(tc.head)})
+			var want []string
+			for _, w := range tc.want {
+				want = append(want, appARN+" "+w)
+			}
+			if got := keys(res.New); !slices.Equal(got, want) {
 				t.Fatalf("new %v, want %v", got, want)
 			}
-			if w := res.New[0].witness; (w.Request.Principal.Type == eval.Service) != strings.HasPrefix(tc.want, "service:") {
+			w := res.New[0].witness
+			if (w.Request.Principal.Type == eval.Service) != strings.HasPrefix(tc.want[0], "service:") {
 				t.Errorf("the grant is proven by %+v: %q", w.Request.Principal, res.New[0].Proof)
+			}
+			if req := w.Request; allowed(compileRaw(t, policy(tc.base)), &req) {
+				t.Errorf("the grant is proven by a request BASE allows: %q", res.New[0].Proof)
 			}
 		})
 	}
@@ -693,13 +707,15 @@ func with(files map[string]string, more map[string]string) map[string]string {
 	return out
 }
 
-// A reviewer's cases of new access that the search beyond BASE missed once
+// Reviewers' cases of new access that the search beyond BASE missed once
 // it settled the key-by-key grants: a Deny HEAD keeps to the letter but in
-// a V1 registry policy, which does not govern a push; a service's proof
-// recorded first for the account (a registry policy is searched over
-// several resources); BASE's conditions joined to HEAD's beyond what the
-// search tries. Each must show the partner's push or tag as new, or say
-// what it could not search.
+// a V1 registry policy, which does not govern a push, or in an RCP, which
+// does not govern a service-linked role; a service's proof recorded first
+// for the account (a registry policy is searched over several resources);
+// a change of what bears on the requests besides the policy (the registry
+// scope, the prefixes other templates claim); BASE's conditions joined to
+// HEAD's beyond what the search tries. Each must show the partner's grant
+// as new, or say what it could not search.
 func TestNewAccessBeyondBaseEdges(t *testing.T) {
 	partnerPush := `{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage"}`
 	denyPartner := `{"Sid":"NoPartner","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}`
@@ -714,36 +730,62 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 		tags = append(tags, tag(fmt.Sprintf("b%d", i)))
 	}
 	root := "arn:aws:iam::444455556666:root"
+	partnerPull := `{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/team/*"}`
+	ownPull := `{"Sid":"Own","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"}`
+	tpl := func(prefix, policy string) string {
+		text, _ := json.Marshal(policy)
+		return `{"prefix":"` + prefix + `","appliedFor":["REPLICATION"],"repositoryPolicy":` + string(text) + `}`
+	}
+	templates := func(ts ...string) string {
+		return `{"registryId":"111122223333","repositoryCreationTemplates":[` + strings.Join(ts, ",") + `]}`
+	}
+	slr := "arn:aws:iam::444455556666:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication"
+	slrPush := `{"Sid":"B","Effect":"Allow","Principal":{"AWS":"` + slr + `"},"Action":"ecr:PutImage"}`
+	denyPush := `{"Effect":"Deny","Principal":"*","Action":"ecr:PutImage","Resource":"*"}`
 	for _, tc := range []struct {
 		name       string
 		base, head map[string]string
 		want       string // subject and action of the partner's new grant
 		gap        bool   // or a gap of HEAD instead
+		who        string // the grant's principal, when not the partner's root
 	}{
 		{"scope V2 to V1 under a kept registry Deny",
 			with(registryFiles("V2", denyPartner), map[string]string{"app.json": doc(partnerPush)}),
 			with(registryFiles("V1", denyPartner), map[string]string{"app.json": doc(strings.Replace(partnerPush, `"Partner"`, `"Partner2"`, 1))}),
-			appARN + " ecr:PutImage", false},
+			appARN + " ecr:PutImage", false, ""},
 		{"a Deny moved to a V1 registry policy",
 			with(registryFiles("V1"), map[string]string{"app.json": doc(partnerPush, denyPartner)}),
 			with(registryFiles("V1", denyPartner), map[string]string{"app.json": doc(partnerPush)}),
-			appARN + " ecr:PutImage", false},
+			appARN + " ecr:PutImage", false, ""},
 		{"a service's proof first in the registry",
 			registryFiles("V2", `{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:PutImage","Resource":"*"}`),
 			registryFiles("V2",
 				`{"Sid":"CodeBuild","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`,
 				`{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}`),
-			"arn:aws:ecr:us-east-1:111122223333:registry ecr:PutImage", false},
+			"arn:aws:ecr:us-east-1:111122223333:registry ecr:PutImage", false, ""},
+		{"registry scope V1 to V2, the statement renamed",
+			registryFiles("V1", `{"Sid":"P","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"*"}`),
+			registryFiles("V2", `{"Sid":"P2","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*","Resource":"*"}`),
+			"arn:aws:ecr:us-east-1:111122223333:registry ecr:BatchGetImage", false, ""},
+		{"a template that claimed a prefix removed",
+			map[string]string{"templates.json": templates(tpl("ROOT", doc(partnerPull)), tpl("team", doc(ownPull)))},
+			map[string]string{"templates.json": templates(tpl("ROOT", doc(strings.Replace(partnerPull, `"A"`, `"B"`, 1))))},
+			"arn:aws:ecr:us-east-1:111122223333:repository-creation-template/ROOT ecr:BatchGetImage", false, ""},
+		{"a Deny moved to an RCP, which does not govern a service-linked role",
+			map[string]string{"app.json": doc(strings.Replace(slrPush, `"B"`, `"A"`, 1), denyPush)},
+			map[string]string{"app.json": doc(slrPush), "rcps/1-root/perimeter.json": doc(denyPush)},
+			appARN + " ecr:PutImage", false, slr},
 		{"BASE's conditions joined beyond what is tried",
 			map[string]string{"app.json": doc(tags...)},
 			map[string]string{"app.json": doc(append(slices.Clone(tags[1:]), tag("z"))...)},
-			appARN + " ecr:TagResource", true},
+			appARN + " ecr:TagResource", true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := Compare(side(t, tc.base), side(t, tc.head))
-			found := slices.ContainsFunc(res.New, func(g Grant) bool { return g.Principal == root && g.Subject+" "+g.Action == tc.want })
+			who := cmp.Or(tc.who, root)
+			found := slices.ContainsFunc(res.New, func(g Grant) bool { return g.Principal == who && g.Subject+" "+g.Action == tc.want })
 			if !found && !(tc.gap && len(res.HeadGaps) > 0) {
-				t.Errorf("no new grant %s to %s, and no gap of HEAD; new %v, gaps %v", tc.want, root, keys(res.New), res.HeadGaps)
+				t.Errorf("no new grant %s to %s, and no gap of HEAD; new %v, gaps %v", tc.want, who, keys(res.New), res.HeadGaps)
 			}
 		})
 	}
