@@ -317,9 +317,9 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 			}
 			xt, yt := rootOf(x.Value.Text), rootOf(y.Value.Text)
 			switch {
-			case xt == yt, accountRoot(xt) == yt:
+			case within(xt, yt):
 				out = append(out, x)
-			case accountRoot(yt) == xt:
+			case within(yt, xt):
 				out = append(out, y)
 			}
 		}
@@ -328,6 +328,25 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 		return nil, true
 	}
 	return &policy.Principal{Pos: a.Pos, Entries: out}, true
+}
+
+// within reports whether the callers principal p names are among those q
+// names: p is q, q is the root of p's account, or p is a session of the
+// role q (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION of
+// arn:aws:iam::ACCOUNT:role/PATH/ROLE).
+func within(p, q string) bool {
+	if p == q || accountRoot(p) == q {
+		return true
+	}
+	sa, ok1 := policy.ParseARN(p)
+	ra, ok2 := policy.ParseARN(q)
+	if !ok1 || !ok2 || sa.Service != "sts" || ra.Service != "iam" || sa.Partition != ra.Partition || sa.Account != ra.Account {
+		return false
+	}
+	role, isSession := strings.CutPrefix(sa.Resource, "assumed-role/")
+	role, _, _ = strings.Cut(role, "/")
+	path, isRole := strings.CutPrefix(ra.Resource, "role/")
+	return isSession && isRole && path[strings.LastIndexByte(path, '/')+1:] == role
 }
 
 // rootOf writes an account a principal names by its id alone

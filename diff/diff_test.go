@@ -713,7 +713,8 @@ func with(files map[string]string, more map[string]string) map[string]string {
 // does not govern a service-linked role; a service's proof recorded first
 // for the account (a registry policy is searched over several resources);
 // a change of what bears on the requests besides the policy (the registry
-// scope, the prefixes other templates claim); BASE's conditions joined to
+// scope, the prefixes other templates claim); a Deny of a role's session
+// lifted where the policy comes to name the role; BASE's conditions joined to
 // HEAD's beyond what the search tries. Each must show the partner's grant
 // as new, or say what it could not search.
 func TestNewAccessBeyondBaseEdges(t *testing.T) {
@@ -775,6 +776,10 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 			map[string]string{"app.json": doc(strings.Replace(slrPush, `"B"`, `"A"`, 1), denyPush)},
 			map[string]string{"app.json": doc(slrPush), "rcps/1-root/perimeter.json": doc(denyPush)},
 			appARN + " ecr:PutImage", false, slr},
+		{"a Deny of one session lifted, the role named",
+			map[string]string{"app.json": doc(partnerPush, `{"Sid":"NoS","Effect":"Deny","Principal":{"AWS":"arn:aws:sts::444455556666:assumed-role/r/s"},"Action":"ecr:PutImage"}`)},
+			map[string]string{"app.json": doc(`{"Sid":"B","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/r"},"Action":"ecr:PutImage"}`)},
+			appARN + " ecr:PutImage", false, "arn:aws:sts::444455556666:assumed-role/r/s"},
 		{"BASE's conditions joined beyond what is tried",
 			map[string]string{"app.json": doc(tags...)},
 			map[string]string{"app.json": doc(append(slices.Clone(tags[1:]), tag("z"))...)},
