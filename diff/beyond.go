@@ -304,8 +304,12 @@ func joinedWith(head *policy.Document, d *policy.Statement) (*policy.Document, b
 
 // commonPrincipals returns the principals a and b both name (nil when
 // none): an entry of each alike, or a principal of an account the other
-// names by its root. ok is false for a principal not known until apply.
+// names by its root. ok is false for a principal not known until apply. A
+// statement without a Principal names nobody (nil).
 func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
+	if a == nil || b == nil {
+		return nil, true
+	}
 	var out []policy.PrincipalEntry
 	for _, x := range a.Entries {
 		for _, y := range b.Entries {
@@ -316,6 +320,10 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 				continue
 			}
 			xt, yt := rootOf(x.Value.Text), rootOf(y.Value.Text)
+			if x.Kind == policy.KindService {
+				// IAM reads a service principal in any case.
+				xt, yt = strings.ToLower(xt), strings.ToLower(yt)
+			}
 			switch {
 			case within(xt, yt):
 				out = append(out, x)

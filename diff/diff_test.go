@@ -714,7 +714,9 @@ func with(files map[string]string, more map[string]string) map[string]string {
 // for the account (a registry policy is searched over several resources);
 // a change of what bears on the requests besides the policy (the registry
 // scope, the prefixes other templates claim); a Deny of a role's session
-// lifted where the policy comes to name the role; BASE's conditions joined to
+// lifted where the policy comes to name the role; a Deny of a service
+// spelled in another case; a statement without a Principal (which once
+// crashed the join); BASE's conditions joined to
 // HEAD's beyond what the search tries. Each must show the partner's grant
 // as new, or say what it could not search.
 func TestNewAccessBeyondBaseEdges(t *testing.T) {
@@ -780,6 +782,14 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 			map[string]string{"app.json": doc(partnerPush, `{"Sid":"NoS","Effect":"Deny","Principal":{"AWS":"arn:aws:sts::444455556666:assumed-role/r/s"},"Action":"ecr:PutImage"}`)},
 			map[string]string{"app.json": doc(`{"Sid":"B","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/r"},"Action":"ecr:PutImage"}`)},
 			appARN + " ecr:PutImage", false, "arn:aws:sts::444455556666:assumed-role/r/s"},
+		{"a Deny of a service spelled in another case lifted",
+			map[string]string{"app.json": doc(`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage"}`, `{"Effect":"Deny","Principal":{"Service":"CodeBuild.amazonaws.com"},"Action":"ecr:PutImage"}`)},
+			map[string]string{"app.json": doc(`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage"}`)},
+			appARN + " ecr:PutImage", false, "service:codebuild.amazonaws.com"},
+		{"a statement without a Principal beside a lifted Deny",
+			map[string]string{"app.json": doc(partnerPush, `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:role/r"},"Action":"ecr:PutImage"}`)},
+			map[string]string{"app.json": doc(partnerPush, `{"Sid":"NP","Effect":"Allow","Action":"ecr:BatchGetImage"}`)},
+			appARN + " ecr:PutImage", false, "arn:aws:iam::444455556666:role/r"},
 		{"BASE's conditions joined beyond what is tried",
 			map[string]string{"app.json": doc(tags...)},
 			map[string]string{"app.json": doc(append(slices.Clone(tags[1:]), tag("z"))...)},

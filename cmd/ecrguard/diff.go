@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -135,7 +137,8 @@ func runDiff(ctx context.Context, stdout, stderr io.Writer, o *diffOptions, args
 		return inputError(err)
 	}
 	s := cfg.Settings()
-	s.At = at
+	// Both sides are judged at one moment: now, unless --at says.
+	s.At = cmp.Or(at, time.Now())
 	b, h := diff.Assess(baseEst, s), diff.Assess(headEst, s)
 	// Severity overrides and suppressions apply to both sides; stale
 	// ignores are HEAD's business.
