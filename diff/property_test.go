@@ -27,6 +27,8 @@ var poolStatements = []string{
 	`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalTag/team":"y"}}}`,
 	`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
 	`{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:PutImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`,
+	`{"Effect":"Deny","Principal":{"Service":"CodeBuild.amazonaws.com"},"Action":"ecr:BatchGetImage"}`,
+	`{"Effect":"Allow","Action":"ecr:PutImage"}`,
 }
 
 // policyOf is the policy of the pool statements whose bits are set in
