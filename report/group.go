@@ -65,6 +65,9 @@ type Entry struct {
 	// Conditions are the conditions the access depends on, the union,
 	// sorted.
 	Conditions []string
+	// Assumes are the elements not known at scan time that the findings
+	// take at their worst (rules.Finding.Assumes), the union, sorted.
+	Assumes []string
 	// Proof is the lead finding's message: who can do what, and the
 	// request ecrguard evaluated to prove it.
 	Proof string
@@ -223,7 +226,7 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 	if kind == ByRule {
 		e.Resource = ""
 	}
-	var principals, actions, conditions []string
+	var principals, actions, conditions, assumes []string
 	suppressed := true
 	anyone, conditional := false, false
 	for _, f := range fs {
@@ -239,6 +242,7 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 		}
 		actions = append(actions, f.Actions...)
 		conditions = append(conditions, f.Conditions...)
+		assumes = append(assumes, f.Assumes...)
 		if f.Suppressed == "" {
 			suppressed = false
 		}
@@ -252,6 +256,7 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 	e.Principals = sortedSet(principals)
 	e.Actions = sortedSet(actions)
 	e.Conditions = sortedSet(conditions)
+	e.Assumes = sortedSet(assumes)
 	if suppressed {
 		e.Suppressed = lead.Suppressed
 	}

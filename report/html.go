@@ -66,6 +66,7 @@ type htmlEntry struct {
 	What       string
 	Actions    string
 	Conditions []string
+	Assumes    []string
 	Proof      string
 	Fix        string
 	// Diff is the edit of the input file that fixes the resource.
@@ -170,6 +171,7 @@ func newHTMLEntry(prefix string, e Entry) htmlEntry {
 		WhereTitle: e.Resource,
 		Source:     location(e.Findings[0]),
 		Conditions: e.Conditions,
+		Assumes:    e.Assumes,
 		Proof:      e.Proof,
 		Fix:        e.Fix,
 		Suppressed: e.Suppressed,

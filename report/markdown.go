@@ -196,6 +196,9 @@ func mdEntry(b *strings.Builder, e Entry) {
 		item("Can", mdEscape(summarizeActions(e.Actions)))
 	}
 	item("Conditions", mdCodeList(e.Conditions))
+	if len(e.Assumes) > 0 {
+		item("Assumes", "the worst for "+mdCodeList(e.Assumes)+" (not known at scan time)")
+	}
 	fws := map[string][]string{}
 	for _, f := range e.Findings {
 		for k, ids := range f.Frameworks {

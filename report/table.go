@@ -313,6 +313,11 @@ func (t *tableWriter) entry(e Entry, detail bool) {
 		parts, sep = classParts(e.Actions)
 	}
 	t.fieldParts("can", parts, sep)
+	if len(e.Assumes) > 0 {
+		// A value not known at scan time, taken at its worst: who and can
+		// are what it could be.
+		t.field("assumes", "the worst for "+strings.Join(e.Assumes, "; ")+" (not known at scan time)")
+	}
 	if !detail {
 		t.fieldLines("fix", shorten(wrap(firstSentence(e.Fix), t.width-fieldIndent-2), 2))
 		t.line("")

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -150,14 +151,20 @@ func proofFor(proofs []exposure.Proof, want catalog.ActionSet) (*eval.Witness, s
 	return nil, ""
 }
 
-// proofText explains the proof of an access to want. patterns are the
-// account patterns the finding names accounts by (99998888*): a caller in
-// an account that stands for one is said to be in an account matching it.
-func proofText(proofs []exposure.Proof, want catalog.ActionSet, patterns ...string) string {
+// proofText explains the proof of an access to want, and adds to f's
+// Assumes what the proof takes at its worst. patterns are the account
+// patterns the finding names accounts by (99998888*): a caller in an
+// account that stands for one is said to be in an account matching it.
+func proofText(f *Finding, proofs []exposure.Proof, want catalog.ActionSet, patterns ...string) string {
 	w, action := proofFor(proofs, want)
 	if w == nil {
 		return ""
 	}
+	for _, as := range w.Decision.Assumptions {
+		f.Assumes = append(f.Assumes, as.Unknown...)
+	}
+	slices.Sort(f.Assumes)
+	f.Assumes = slices.Compact(f.Assumes)
 	return " Proof: " + describeProof(w, action, patterns...) + "."
 }
 

@@ -72,7 +72,7 @@ func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 		f.Actions = catalog.Default().Names(pub.Actions)
 		f.Conditions = analysis.Conditions(stmts)
 		f.Message = fmt.Sprintf("Anyone with an AWS account can perform %s on %s: %s let in principals outside the zone of trust.%s",
-			describeActions(pub.Actions, x.Universe), targetName(x), labels(stmts), proofText(pub.Proofs, pub.Actions))
+			describeActions(pub.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, pub.Proofs, pub.Actions))
 		f.Message += rcpHoles(x, exposure.PublicClass, pub.Actions)
 		if opens := opensAt(x.Result); !opens.IsZero() {
 			f.Message += fmt.Sprintf(" The access opens on %s, after the time of the scan, in a time window (aws:CurrentTime) the policy sets.", opens.UTC().Format(time.RFC3339))

@@ -59,7 +59,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				subject, partner = "The owner's organization (the inputs do not say which it is, and trusted.org_ids names none)", who
 			}
 			f.Message = fmt.Sprintf("%s, which is not in the zone of trust, can perform %s on %s through %s.%s",
-				subject, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions, who))
+				subject, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))
 			f.Message += rcpHoles(x, who, acc.Actions)
 			trust := "trusted.accounts"
 			if kind != "account" {
@@ -77,7 +77,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				// worst is one account nobody vetted.
 				expr := strings.TrimSuffix(strings.TrimPrefix(who, "<"), ">")
 				f.Message = fmt.Sprintf("An account not known at scan time (%s), which could be any account and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
-					expr, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions))
+					expr, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
 				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise remove %s from %s.",
 					expr, strings.Join(f.Principals, ", "), labels(stmts))
 			}

@@ -47,7 +47,7 @@ func checkECR004(r Rule, a *analysis.Analysis) []Finding {
 		}
 		f, stmts := outsiderFinding(r, x, g.who, g.proofs, g.acts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change who has access to %s: they can perform %s, and so grant themselves or anyone every other action.%s",
-			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(g.proofs, g.acts, g.accounts...))
+			strings.Join(f.Principals, ", "), targetName(x), strings.Join(f.Actions, " and "), proofText(&f, g.proofs, g.acts, g.accounts...))
 		f.Message += rcpHolesOutsiders(x, g.acts)
 		them := "them"
 		if len(f.Actions) == 1 {

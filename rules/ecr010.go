@@ -53,7 +53,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("%s can perform %s on %s through %s acting for any account, because no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition limits whom it acts for (confused deputy).%s",
-				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(acc.Proofs, acc.Actions))
+				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
 			f.Message += rcpHoles(x, exposure.DeputyClass(svc), acc.Actions)
 			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then %s.",
 				labels(stmts), ownerValue(x.Target.Account), applyPhrase(x, "the policy"))

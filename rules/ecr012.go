@@ -62,7 +62,7 @@ func checkECR012(r Rule, a *analysis.Analysis) []Finding {
 		}
 		f, stmts := outsiderFinding(r, x, g.who, g.proofs, g.acts)
 		f.Message = fmt.Sprintf("Principals outside the zone of trust (%s) can change %s: they can perform %s through %s. Anyone may pull it by design; these actions let outsiders replace or remove what everyone pulls.%s",
-			strings.Join(f.Principals, ", "), targetName(x), describeActions(g.acts, catalog.ActionSet{}), labels(stmts), proofText(g.proofs, g.acts, g.accounts...))
+			strings.Join(f.Principals, ", "), targetName(x), describeActions(g.acts, catalog.ActionSet{}), labels(stmts), proofText(&f, g.proofs, g.acts, g.accounts...))
 		f.Remediation = fmt.Sprintf("Remove %s (and wildcards that cover them, such as ecr-public:*) from %s, or name only principals of the zone of trust; then %s.",
 			joinAnd(f.Actions), labels(stmts), applyPhrase(x, "the policy"))
 		f.Remediation += provenFix(x)

@@ -73,6 +73,11 @@ type Finding struct {
 	Actions []string
 	// Conditions are the conditions the access depends on, "key value".
 	Conditions []string
+	// Assumes are the policy elements not known at scan time (a Terraform
+	// variable, a CloudFormation parameter) that the finding's proof takes
+	// at their worst ("principal AWS var.partner_arn"), sorted; the
+	// message says them too. Not part of the fingerprint.
+	Assumes []string
 	// Frameworks maps a framework to its control ids.
 	Frameworks map[string][]string
 	// Remediation names the concrete change.
