@@ -55,19 +55,12 @@ type Entry struct {
 	// Source is the statement or policy that causes it, as the lead finding
 	// cites it.
 	Source policy.Pos
-	// Principals are who gets in or holds the access, every one of them,
-	// sorted ("*" for anyone; ConditionalAnyone for a wildcard Principal
-	// behind conditions, when nobody is proven to be anyone).
-	Principals []string
-	// Actions are what they can do: the union of the findings' actions,
-	// sorted.
-	Actions []string
-	// Conditions are the conditions the access depends on, the union,
-	// sorted.
-	Conditions []string
-	// Assumes are the elements not known at scan time that the findings
-	// take at their worst (rules.Finding.Assumes), the union, sorted.
-	Assumes []string
+	// Principals, Actions, Conditions and Assumes are the unions of the
+	// findings' (rules.Finding), each sorted: who gets in or holds the
+	// access ("*" for anyone; ConditionalAnyone for a wildcard Principal
+	// behind conditions, when nobody is proven to be anyone), what they can
+	// do, the conditions it depends on, and what it takes at its worst.
+	Principals, Actions, Conditions, Assumes []string
 	// Proof is the lead finding's message: who can do what, and the
 	// request ecrguard evaluated to prove it.
 	Proof string
