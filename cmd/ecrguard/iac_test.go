@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/ecrguard/ecrguard/config"
 	"github.com/ecrguard/ecrguard/report"
@@ -34,39 +35,28 @@ func TestIaCSARIFLocation(t *testing.T) {
 	if err := report.Write(&sb, report.SARIF, res, report.Options{Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct {
-							URI string `json:"uri"`
-						} `json:"artifactLocation"`
-						Region struct {
-							StartLine int `json:"startLine"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
-					LogicalLocations []struct {
-						FullyQualifiedName string `json:"fullyQualifiedName"`
-					} `json:"logicalLocations"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal([]byte(sb.String()), &log); err != nil {
+	log, err := sarif.FromString(sb.String())
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The SARIF types point at every value; a missing one reads as zero.
+	val := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
 	}
 	found := false
 	for _, r := range log.Runs[0].Results {
-		if r.RuleID != "ECR001" || len(r.Locations) == 0 || len(r.Locations[0].LogicalLocations) == 0 ||
-			r.Locations[0].LogicalLocations[0].FullyQualifiedName != "arn:aws:ecr:us-east-1:111122223333:repository/public-app" {
+		if val(r.RuleID) != "ECR001" || len(r.Locations) == 0 || len(r.Locations[0].LogicalLocations) == 0 ||
+			val(r.Locations[0].LogicalLocations[0].FullyQualifiedName) != "arn:aws:ecr:us-east-1:111122223333:repository/public-app" {
 			continue
 		}
 		found = true
 		// The statement object of the jsonencode() policy.
-		if pl := r.Locations[0].PhysicalLocation; pl.ArtifactLocation.URI != "terraform/policies.tf" || pl.Region.StartLine != 7 {
-			t.Errorf("ECR001 on public-app at %s:%d, want terraform/policies.tf:7", pl.ArtifactLocation.URI, pl.Region.StartLine)
+		if pl := r.Locations[0].PhysicalLocation; pl == nil || pl.ArtifactLocation == nil || pl.Region == nil || pl.Region.StartLine == nil ||
+			val(pl.ArtifactLocation.URI) != "terraform/policies.tf" || *pl.Region.StartLine != 7 {
+			t.Errorf("ECR001 on public-app at %+v, want terraform/policies.tf:7", pl)
 		}
 	}
 	if !found {
