@@ -319,7 +319,7 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 			if x.Kind != y.Kind {
 				continue
 			}
-			xt, yt := rootOf(x.Value.Text), rootOf(y.Value.Text)
+			xt, yt := x.Value.Text, y.Value.Text
 			if x.Kind == policy.KindService {
 				// IAM reads a service principal in any case.
 				xt, yt = strings.ToLower(xt), strings.ToLower(yt)
@@ -339,11 +339,20 @@ func commonPrincipals(a, b *policy.Principal) (*policy.Principal, bool) {
 }
 
 // within reports whether the callers principal p names are among those q
-// names: p is q, q is the root of p's account, or p is a session of the
-// role q (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION of
+// names: p is q; q is the root of p's account, or the account by its id
+// alone, which IAM reads in every partition; or p is a session of the role
+// q (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION of
 // arn:aws:iam::ACCOUNT:role/PATH/ROLE).
 func within(p, q string) bool {
-	if p == q || accountRoot(p) == q {
+	switch {
+	case p == q:
+		return true
+	case isAccountID(q):
+		a, ok := policy.ParseARN(p)
+		return ok && (a.Service == "iam" || a.Service == "sts") && a.Account == q
+	case isAccountID(p):
+		return false
+	case accountRoot(p) == q:
 		return true
 	}
 	sa, ok1 := policy.ParseARN(p)
@@ -357,14 +366,10 @@ func within(p, q string) bool {
 	return isSession && isRole && path[strings.LastIndexByte(path, '/')+1:] == role
 }
 
-// rootOf writes an account a principal names by its id alone
-// ("444455556666") as its root ARN, as IAM reads it; other principals are
-// as they are.
-func rootOf(p string) string {
-	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
-		return "arn:aws:iam::" + p + ":root"
-	}
-	return p
+// isAccountID reports whether a principal is an account named by its id
+// alone ("444455556666").
+func isAccountID(p string) bool {
+	return len(p) == 12 && strings.Trim(p, "0123456789") == ""
 }
 
 // deniesAction reports whether d's Action (or NotAction) covers action,

@@ -716,7 +716,8 @@ func with(files map[string]string, more map[string]string) map[string]string {
 // scope, the prefixes other templates claim); a Deny of a role's session
 // lifted where the policy comes to name the role; a Deny of a service
 // spelled in another case; a statement without a Principal (which once
-// crashed the join); BASE's conditions joined to
+// crashed the join); a Deny of an account by its id alone, which names it
+// in every partition; BASE's conditions joined to
 // HEAD's beyond what the search tries. Each must show the partner's grant
 // as new, or say what it could not search.
 func TestNewAccessBeyondBaseEdges(t *testing.T) {
@@ -745,6 +746,7 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 	slr := "arn:aws:iam::444455556666:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication"
 	slrPush := `{"Sid":"B","Effect":"Allow","Principal":{"AWS":"` + slr + `"},"Action":"ecr:PutImage"}`
 	denyPush := `{"Effect":"Deny","Principal":"*","Action":"ecr:PutImage","Resource":"*"}`
+	govRole := `{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws-us-gov:iam::444455556666:role/r"},"Action":"ecr:PutImage"}`
 	for _, tc := range []struct {
 		name       string
 		base, head map[string]string
@@ -790,6 +792,10 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 			map[string]string{"app.json": doc(partnerPush, `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:role/r"},"Action":"ecr:PutImage"}`)},
 			map[string]string{"app.json": doc(partnerPush, `{"Sid":"NP","Effect":"Allow","Action":"ecr:BatchGetImage"}`)},
 			appARN + " ecr:PutImage", false, "arn:aws:iam::444455556666:role/r"},
+		{"a Deny of an account by its id alone, which IAM reads in every partition, lifted",
+			map[string]string{"app.json": doc(govRole, `{"Sid":"D","Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"ecr:PutImage"}`)},
+			map[string]string{"app.json": doc(govRole)},
+			appARN + " ecr:PutImage", false, "arn:aws-us-gov:iam::444455556666:role/r"},
 		{"BASE's conditions joined beyond what is tried",
 			map[string]string{"app.json": doc(tags...)},
 			map[string]string{"app.json": doc(append(slices.Clone(tags[1:]), tag("z"))...)},
