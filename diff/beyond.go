@@ -3,7 +3,6 @@ package diff
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -39,32 +38,29 @@ const DenyLifted = "to escape its Deny statement %s (HEAD's proof is a request t
 // of BASE's Deny statements HEAD does not keep as it is, HEAD's Allow
 // statements joined with it (its principals, conditions, actions and
 // resources too) find what HEAD allows that the statement denied (Wider:
-// DenyLifted). Together the two searches cover every request of an
-// outsider that HEAD's resource policy and RCPs allow and BASE's deny. What
+// DenyLifted). They add what comparing keys cannot see. What
 // cannot be joined (a NotPrincipal, a principal not
 // known until apply, policy variables under another Version) is a gap of
 // HEAD: it is not searched.
 //
-// searched holds the targets whose policy changed, and nothing else that
-// bears on their requests (sameContext), and whose every search ran: for
-// them the grants returned are all the outsiders' new access (confirmed).
-// A request BASE denies and HEAD allows is then one no Allow statement of
-// BASE's policy matches, or one a Deny statement of BASE's policy denies
-// that HEAD's does not keep: the registry policy, RCPs, scope and zone
-// deny alike on both sides.
-func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[string]bool) {
+// Its grants add to those found key by key; they never take one away.
+// Settling the key-by-key grants by this search (a grant it does not find
+// is not new) was tried and reviewed: the search's documents name more
+// than HEAD's (BASE's statements), and what an analysis names decides the
+// stand-in outsider, the networks an outsider may use and more, so the
+// search missed new access that the key-by-key comparison found. The
+// price is an over-report: an account HEAD's policy comes to name, which
+// BASE let in as one of an organization's, is new by key.
+func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap) {
 	before, after := byARN(base.items), byARN(head.items)
-	searched = map[string]bool{}
 	for _, x := range head.items {
 		b := before[x.Target.ARN]
 		if b == nil || x.Policy == nil || b.Policy == nil || x.Policy.Doc == nil || b.Policy.Doc == nil {
 			continue
 		}
 		hd, bd := x.Policy.Doc, b.Policy.Doc
-		complete := !sameText(hd, bd) && sameContext(b, x)
 		gap := func(msg string) {
 			gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapUnsupported, Message: msg})
-			complete = false
 		}
 		analyse := func(doc *policy.Document) []Grant {
 			t := x.Target
@@ -76,7 +72,6 @@ func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[
 				// be new.
 				gaps = append(gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Resource: x.Target.ARN, Code: estate.GapTooManyCombinations,
 					Message: "BASE's statements joined to HEAD's combine into more request contexts than ecrguard tries: access HEAD gives that BASE did not may be left out of the new access"})
-				complete = false
 			}
 			m := &Access{}
 			m.addExposure(r)
@@ -115,27 +110,8 @@ func beyondBase(base, head *Side) (out []Grant, gaps []estate.Gap, searched map[
 				}
 			}
 		}
-		if complete {
-			searched[x.Target.ARN] = true
-		}
 	}
-	return out, gaps, searched
-}
-
-// confirmed returns news without the outsiders' grants on a target
-// beyondBase searched (its policy changed, and every search ran) that it
-// did not find: every request of such a grant BASE allowed already. Key
-// by key, a principal the policy comes to name would otherwise be new
-// where BASE let it in as one of anyone or of an organization, and
-// Widening, comparing one proof each, calls a grant wider that is not.
-func confirmed(news, beyond []Grant, searched map[string]bool) []Grant {
-	found := map[Key]bool{}
-	for _, g := range beyond {
-		found[g.Key] = true
-	}
-	return slices.DeleteFunc(news, func(g Grant) bool {
-		return g.Class != OwnPrincipal && searched[g.Subject] && !found[g.Key]
-	})
+	return out, gaps
 }
 
 // denyStatement is a Deny statement over an exposure target: of its
@@ -156,26 +132,6 @@ type denyStatement struct {
 // registry policy governs three actions only).
 func (d denyStatement) key() string {
 	return fmt.Sprintf("%s\x00%s\x00%s\x00%t", statementText(d.s), versionOf(d.doc), d.kind, d.v1)
-}
-
-// sameContext reports whether everything but the policy that bears on the
-// requests to b's target and x's, BASE's and HEAD's of one ARN, is the
-// same: the registry policy and its scope, the RCPs, the templates that
-// claim repositories, the owner's organization, the time and the zone of
-// trust.
-func sameContext(b, x *analysis.ExposureItem) bool {
-	bt, xt := b.Target, x.Target
-	sameDoc := func(p, q *eval.Policy) bool {
-		if p == nil || q == nil || p.Doc == nil || q.Doc == nil {
-			return p == nil && q == nil
-		}
-		return sameText(p.Doc, q.Doc)
-	}
-	return bt.Kind == xt.Kind && bt.Account == xt.Account && bt.Region == xt.Region && bt.Repository == xt.Repository &&
-		bt.Prefix == xt.Prefix && slices.Equal(bt.Claimed, xt.Claimed) && bt.Scope == xt.Scope &&
-		bt.OrgID == xt.OrgID && slices.Equal(bt.OrgPaths, xt.OrgPaths) && bt.At.Equal(xt.At) &&
-		bt.RegistryScope == xt.RegistryScope && sameDoc(bt.Registry, xt.Registry) &&
-		slices.EqualFunc(bt.RCPs, xt.RCPs, sameDoc) && reflect.DeepEqual(b.Zone, x.Zone)
 }
 
 // byARN indexes exposure items by their target's ARN.

@@ -85,8 +85,8 @@ type Result struct {
 func Compare(base, head *Side) *Result {
 	res := &Result{BaseGrants: len(base.Access.Grants), HeadGrants: len(head.Access.Grants)}
 	res.New = missing(head.Access, base.Access, true)
-	beyond, gaps, searched := beyondBase(base, head)
-	res.New = addBeyondBase(confirmed(res.New, beyond, searched), beyond)
+	beyond, gaps := beyondBase(base, head)
+	res.New = addBeyondBase(res.New, beyond)
 	res.Removed = missing(base.Access, head.Access, false)
 	res.BaseGaps, res.HeadGaps = base.Gaps(), analysis.DistinctGaps(slices.Concat(head.Gaps(), gaps))
 	res.Findings = &rules.Result{
