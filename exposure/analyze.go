@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"cmp"
 	"iter"
 	"maps"
 	"runtime"
@@ -191,6 +192,10 @@ type Result struct {
 	// Truncated is set when a search had more combinations than it could
 	// try: "not allowed" is then not proven (a coverage gap).
 	Truncated bool
+	// Unjudged says which outsiders were not judged, because what stands
+	// for them is a value the policy names (a coverage gap); "" when all
+	// were.
+	Unjudged string
 	// named is what the policy names, as the analysis read it.
 	named *names
 	// Opens maps the public actions that are open only in a time window
@@ -225,7 +230,12 @@ const (
 	freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
 )
 
-var freshAccounts = []string{"777766665555", "777766665556", "777766665557", "777766665558"}
+// freshAccounts are the accounts an outsider the policy does not name may
+// be, tried in order: the first that is not trusted and that no account
+// the policy names, exactly or by a pattern (7777*), is stands for them
+// all. Their leading digits differ, so that one pattern rules out few.
+var freshAccounts = []string{"777766665555", "777766665556", "777766665557", "777766665558",
+	"135792468024", "246813579135", "390817264512", "513572468091", "624813579302", "981726354019", "024681357913"}
 
 // v1Actions are the only actions a registry policy of scope V1 governs.
 var v1Actions = []string{"ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}
@@ -356,10 +366,19 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	}
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	for _, f := range freshAccounts {
-		if !zone.TrustsAccount(f) && !a.named.accounts[f] {
+		if !zone.TrustsAccount(f) && !a.named.accounts[f] && !a.named.names(f) {
 			a.freshAccount = f
 			break
 		}
+	}
+	// What stands for outsiders the policy does not name must be one the
+	// policy does not name: else they are not judged, and a report must
+	// say so (a Deny of 7777* once hid a public grant).
+	switch {
+	case a.freshAccount == "":
+		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
+	case a.named.namesOrg(freshOrg):
+		a.res.Unjudged = "an organization pattern the policy names matches the organization ecrguard tries for outsiders' organizations the policy does not name (" + freshOrg + "), so outsiders in such organizations were not judged"
 	}
 	a.groupActions()
 	return a
@@ -654,6 +673,7 @@ func (r *Result) merge(o *Result) {
 		}
 	}
 	r.Truncated = r.Truncated || o.Truncated
+	r.Unjudged = cmp.Or(r.Unjudged, o.Unjudged)
 	for i, t := range o.Opens {
 		if r.Opens == nil {
 			r.Opens = map[int]time.Time{}

@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -233,5 +234,41 @@ func TestUserNameIsTheLastSegment(t *testing.T) {
 		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringNotLike": {"aws:username": "b??"}}}`), Zone{}, time.Time{})
 	if !res.Public.Actions.Has(catalog.Default().Lookup("ecr:BatchGetImage").Index) {
 		t.Error("the IAM user /a/bbb can pull, but it is not reported public")
+	}
+}
+
+// What stands for an outsider the policy does not name is a value the
+// policy does not name (a fifth reviewer's case: a Deny of the accounts
+// 7777*, the stand-in's, hid a public grant from scan and diff alike). When
+// the policy names every account or the organization ecrguard tries, those
+// outsiders are not judged, and the result says so (a coverage gap).
+func TestStandInsAreUnnamed(t *testing.T) {
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	res := analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalAccount": "7777*"}}}`), Zone{}, time.Time{})
+	if !res.Public.Actions.Has(pull) || res.Unjudged != "" {
+		t.Errorf("anyone outside 7777* can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
+	}
+	var every []string
+	for _, a := range freshAccounts {
+		every = append(every, `"`+a[:1]+`*"`)
+	}
+	res = analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalAccount": [`+strings.Join(every, ",")+`]}}}`), Zone{}, time.Time{})
+	if res.Unjudged == "" {
+		t.Error("every stand-in account is named, and the result does not say that outsiders were not judged")
+	}
+	res = analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Null": {"aws:PrincipalOrgID": "false"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-e*"}}}`), Zone{}, time.Time{})
+	if !strings.Contains(res.Unjudged, "organization pattern") {
+		t.Errorf("the stand-in organization is matched by o-e*, and the result does not say so: %q", res.Unjudged)
+	}
+	// A pattern every organization matches leaves none unnamed: no gap.
+	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
+	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {
+		t.Errorf("any organization's member can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
 	}
 }

@@ -21,6 +21,15 @@ type names struct {
 	// patternOf maps an account id that stands for an account pattern
 	// (9999888877?7) to the pattern, which reports name instead.
 	patternOf map[string]string
+	// orgPatterns are the organization id patterns (o-abc*) the
+	// conditions name.
+	orgPatterns []string
+}
+
+// namesOrg reports whether org is one an organization pattern the
+// conditions name matches.
+func (n *names) namesOrg(org string) bool {
+	return slices.ContainsFunc(n.orgPatterns, func(p string) bool { return policy.Match(p, org) })
 }
 
 // holds reports whether label, an account or organization as results
@@ -47,6 +56,22 @@ func (n *names) addAccounts(p string) {
 			if _, ok := n.patternOf[acct]; !ok {
 				n.patternOf[acct] = p
 			}
+		}
+	}
+}
+
+// addOrgPattern records an organization id pattern: a value with a
+// wildcard under a Like operator (under StringEquals "*" is a character),
+// unless it matches every organization (o-*), which leaves no organization
+// unnamed to stand for.
+func (n *names) addOrgPattern(operator, p string) {
+	if !strings.Contains(strings.ToLower(operator), "like") || !policy.HasWildcard(p) || strings.Contains(p, "${") {
+		return
+	}
+	for _, org := range []string{"o-0000000000", "o-zzzzzzzzzz", "o-a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"} {
+		if !policy.Match(p, org) {
+			n.orgPatterns = append(n.orgPatterns, p)
+			return
 		}
 	}
 }
@@ -159,14 +184,16 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					if org := orgInstance(t); org != "" {
 						n.orgs[org] = true
 					}
+					n.addOrgPattern(c.Operator, t)
 				case "aws:principalorgpaths", "aws:sourceorgpaths":
 					org, _, _ := strings.Cut(t, "/")
 					if policy.IsOrgID(org) {
 						n.orgs[org] = true
 						n.paths[t] = true
-					} else if org := orgInstance(org); org != "" {
-						n.orgs[org] = true
+					} else if inst := orgInstance(org); inst != "" {
+						n.orgs[inst] = true
 					}
+					n.addOrgPattern(c.Operator, org)
 				case "aws:principalservicename":
 					if !policy.HasWildcard(t) {
 						n.services[strings.ToLower(t)] = true
