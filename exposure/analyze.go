@@ -298,7 +298,10 @@ type analyzer struct {
 	levels []*eval.Policy
 
 	freshAccount string
-	groups       []group
+	// standInName names the callers that stand for the principals of an
+	// account the policy does not name (standInName).
+	standInName string
+	groups      []group
 	// outsidersOnly skips trusted accounts and every group with no action
 	// in only (see analyzeOutsiders).
 	outsidersOnly bool
@@ -365,6 +368,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Universe = cat.RepositorySet()
 	}
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
+	a.standInName = standInName(a.named)
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] && !a.named.names(f) {
 			a.freshAccount = f
@@ -1188,7 +1192,7 @@ func (a *analyzer) callersIn(acct string, named, kinds bool) []caller {
 	}
 	out := a.callers[key]
 	if out == nil {
-		out = a.cache.callersOf(acct, kinds)
+		out = a.cache.callersOf(acct, kinds, a.standInName)
 		a.callers[key] = out
 	}
 	// out is shared (a.callers, and the scan's Cache across goroutines):

@@ -238,8 +238,9 @@ func TestUserNameIsTheLastSegment(t *testing.T) {
 }
 
 // What stands for an outsider the policy does not name is a value the
-// policy does not name (a fifth reviewer's case: a Deny of the accounts
-// 7777*, the stand-in's, hid a public grant from scan and diff alike). When
+// policy does not name (a fifth reviewer's cases: a Deny of the accounts
+// 7777*, the stand-in's, hid a public grant from scan and diff alike; a
+// Deny of the stand-in's role name hid an account's access). When
 // the policy names every account or the organization ecrguard tries, those
 // outsiders are not judged, and the result says so (a coverage gap).
 func TestStandInsAreUnnamed(t *testing.T) {
@@ -265,6 +266,13 @@ func TestStandInsAreUnnamed(t *testing.T) {
 		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-e*"}}}`), Zone{}, time.Time{})
 	if !strings.Contains(res.Unjudged, "organization pattern") {
 		t.Errorf("the stand-in organization is matched by o-e*, and the result does not say so: %q", res.Unjudged)
+	}
+	// A Deny of the stand-in's role name (older: it hid the account).
+	res = analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "ecr:BatchGetImage"},
+		 {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::444455556666:role/ecrguard-outsider"}, "Action": "ecr:*"}`), Zone{}, time.Time{})
+	if acc := res.Accounts["444455556666"]; acc == nil || !acc.Actions.Has(pull) {
+		t.Error("any principal of 444455556666 but one role can pull, but the account is not reported")
 	}
 	// A pattern every organization matches leaves none unnamed: no gap.
 	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})

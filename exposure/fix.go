@@ -96,12 +96,12 @@ func NewCache() *Cache {
 	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}}
 }
 
-// callersOf is callers(acct, all), built once per account.
-func (c *Cache) callersOf(acct string, all bool) []caller {
+// callersOf is callers(acct, all, name), built once per account and name.
+func (c *Cache) callersOf(acct string, all bool, name string) []caller {
 	if c == nil {
-		return callers(acct, all)
+		return callers(acct, all, name)
 	}
-	key := acct
+	key := acct + "/" + name
 	if all {
 		key += "/all"
 	}
@@ -111,7 +111,7 @@ func (c *Cache) callersOf(acct string, all bool) []caller {
 	if ok {
 		return out
 	}
-	out = callers(acct, all)
+	out = callers(acct, all, name)
 	c.mu.Lock()
 	c.callers[key] = out
 	c.mu.Unlock()

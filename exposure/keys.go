@@ -188,15 +188,16 @@ const freshSession = "ecrguard-session"
 
 // callers returns every kind of caller AWS has in acct (docs/semantics.md):
 // a role session, an IAM user, a federated user (GetFederationToken) and
-// the root, each with the names it chooses; without all, only the first.
-func callers(acct string, all bool) []caller {
+// the root, each with the names it chooses (name where no condition reads
+// it: the analyzer's standInName); without all, only the first.
+func callers(acct string, all bool, name string) []caller {
 	partition := "aws"
 	role := "arn:" + partition + ":iam::" + acct + ":role/"
 	out := []caller{
 		{
-			p: eval.Principal{Type: eval.Role, ARN: role + freshName, Account: acct},
+			p: eval.Principal{Type: eval.Role, ARN: role + name, Account: acct},
 			names: []eval.Name{
-				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: role}}},
+				{Fresh: name, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: role}}},
 				{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: outsiderRoleID + ":"}}, Shape: eval.SessionNames},
 			},
 			mfa:    mfaTemporary,
@@ -210,16 +211,16 @@ func callers(acct string, all bool) []caller {
 	fed := "arn:" + partition + ":sts::" + acct + ":federated-user/"
 	return append(out, []caller{
 		{
-			p: eval.Principal{Type: eval.User, ARN: user + freshName, Account: acct},
+			p: eval.Principal{Type: eval.User, ARN: user + name, Account: acct},
 			names: []eval.Name{
-				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: user}, {Key: "aws:username", Base: true}}},
+				{Fresh: name, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: user}, {Key: "aws:username", Base: true}}},
 			},
 			mfa: mfaAny,
 		},
 		{
-			p: eval.Principal{Type: eval.FederatedUser, ARN: fed + freshName, Account: acct},
+			p: eval.Principal{Type: eval.FederatedUser, ARN: fed + name, Account: acct},
 			names: []eval.Name{
-				{Fresh: freshName, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: fed}, {Key: "aws:userid", Prefix: acct + ":"}}, Shape: eval.SessionNames},
+				{Fresh: name, Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: fed}, {Key: "aws:userid", Prefix: acct + ":"}}, Shape: eval.SessionNames},
 			},
 			mfa: mfaTemporary,
 		},

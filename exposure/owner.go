@@ -68,7 +68,7 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 		k := &keys{mentions: mentions}
 		opts := k.sourceOptions(owner, a.named, a.zone, true, true)
 		for _, res := range a.resources(g) {
-			for _, c := range callers(owner, true) {
+			for _, c := range callers(owner, true, a.standInName) {
 				// The owner's principals may well be on the networks the
 				// policy names: searched as named callers.
 				if w := a.search(c, g.rep, res, true, []eval.Dimension{orgs}); w != nil {

@@ -36,6 +36,20 @@ func UnnamedOUPath(path string) (org string, ok bool) {
 	return org, ok && org != ""
 }
 
+// standInName is the name of the callers that stand for the principals of
+// an account the policy does not name: freshName, or with "-x" added until
+// no principal ARN the policy names ends in it (a Deny of
+// role/ecrguard-outsider once hid an account's access).
+func standInName(n *names) string {
+	name := freshName
+	for slices.ContainsFunc(n.arnList(), func(arn string) bool {
+		return strings.HasSuffix(arn, "/"+name) || strings.Contains(arn, "/"+name+"/")
+	}) {
+		name += "-x"
+	}
+	return name
+}
+
 // OutsiderName reports whether name (the last part of a principal ARN, or
 // a role session's name) stands for any name the caller picks.
 func OutsiderName(name string) bool {
