@@ -226,7 +226,6 @@ func (r *Result) Outsiders() catalog.ActionSet {
 const (
 	freshName    = "ecrguard-outsider"
 	freshService = "ecrguard-any-service.amazonaws.com"
-	freshOrg     = "o-ecrguard0000"
 	freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
 )
 
@@ -381,8 +380,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	switch {
 	case a.freshAccount == "":
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
-	case a.named.namesOrg(freshOrg):
-		a.res.Unjudged = "an organization pattern the policy names matches the organization ecrguard tries for outsiders' organizations the policy does not name (" + freshOrg + "), so outsiders in such organizations were not judged"
+	case a.named.namesOrg(a.named.freshOrg()):
+		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
 	}
 	a.groupActions()
 	return a
@@ -816,8 +815,8 @@ func (a *analyzer) public(g group, k *keys, res string) {
 		return
 	}
 	orgs := []eval.Option{noOrg()}
-	if !a.zone.TrustsOrg(freshOrg, []string{freshOrg + freshOrgPath}) && !a.named.orgs[freshOrg] {
-		orgs = append(orgs, orgOption(freshOrg, freshOrg+freshOrgPath))
+	if fo := a.named.freshOrg(); !a.zone.TrustsOrg(fo, []string{fo + freshOrgPath}) && !a.named.orgs[fo] {
+		orgs = append(orgs, orgOption(fo, fo+freshOrgPath))
 	}
 	// The public is outside the owner's organization (see inOwnerOrg).
 	orgDim := inWorld(k.worlds, func(worldOrg) []eval.Option { return orgs })
@@ -928,7 +927,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 		}
 		var orgs []eval.Option
 		orgs = append(orgs, noOrg())
-		for _, o := range append([]string{freshOrg}, a.named.orgList()...) {
+		for _, o := range append([]string{a.named.freshOrg()}, a.named.orgList()...) {
 			for _, path := range a.orgPaths(o) {
 				// An untrusted account is, by definition, not in a trusted
 				// organization; a trusted one may be anywhere.

@@ -240,7 +240,9 @@ func TestUserNameIsTheLastSegment(t *testing.T) {
 // What stands for an outsider the policy does not name is a value the
 // policy does not name (a fifth reviewer's cases: a Deny of the accounts
 // 7777*, the stand-in's, hid a public grant from scan and diff alike; a
-// Deny of the stand-in's role name hid an account's access). When
+// Deny of the stand-in's role name hid an account's access; a Deny of
+// organizations like o-e*, the stand-in's, one a member of any organization
+// may pass). When
 // the policy names every account or the organization ecrguard tries, those
 // outsiders are not judged, and the result says so (a coverage gap).
 func TestStandInsAreUnnamed(t *testing.T) {
@@ -264,8 +266,18 @@ func TestStandInsAreUnnamed(t *testing.T) {
 	res = analyzeDoc(t, pullPolicy(
 		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Null": {"aws:PrincipalOrgID": "false"}}},
 		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-e*"}}}`), Zone{}, time.Time{})
-	if !strings.Contains(res.Unjudged, "organization pattern") {
-		t.Errorf("the stand-in organization is matched by o-e*, and the result does not say so: %q", res.Unjudged)
+	if !res.Public.Actions.Has(pull) || res.Unjudged != "" {
+		t.Errorf("a member of any organization but o-e* can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
+	}
+	var orgs []string
+	for _, o := range freshOrgs {
+		orgs = append(orgs, `"`+o[:3]+`*"`)
+	}
+	res = analyzeDoc(t, pullPolicy(
+		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Null": {"aws:PrincipalOrgID": "false"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": [`+strings.Join(orgs, ",")+`]}}}`), Zone{}, time.Time{})
+	if !strings.Contains(res.Unjudged, "organization patterns") {
+		t.Errorf("every stand-in organization is matched, and the result does not say so: %q", res.Unjudged)
 	}
 	// A Deny of the stand-in's role name (older: it hid the account).
 	res = analyzeDoc(t, pullPolicy(

@@ -102,7 +102,8 @@ func (a *analyzer) ownerOrgs() eval.Dimension {
 		}
 		return out
 	}
-	out := eval.Dimension{noOrg(), orgOption(freshOrg, freshOrg+freshOrgPath)}
+	fo := a.named.freshOrg()
+	out := eval.Dimension{noOrg(), orgOption(fo, fo+freshOrgPath)}
 	for _, o := range a.zone.OrgIDs {
 		out = append(out, orgOption(o, o+freshOrgPath))
 	}

@@ -27,7 +27,7 @@ func AnyService(svc string) bool { return svc == freshService }
 
 // OutsiderOrg reports whether org is the organization id that stands for an
 // organization outside the zone of trust that the policy does not name.
-func OutsiderOrg(org string) bool { return org == freshOrg }
+func OutsiderOrg(org string) bool { return slices.Contains(freshOrgs, org) }
 
 // UnnamedOUPath reports whether path is the OU path that stands for an
 // account in an OU of org that the policy does not name, and returns org.
@@ -79,7 +79,7 @@ func MadeUp(v string) bool {
 	if strings.Contains(strings.ToLower(v), "ecrg") || strings.Contains(v, eval.OutsiderVPCSuffix) {
 		return true
 	}
-	for _, a := range freshAccounts {
+	for _, a := range slices.Concat(freshAccounts, freshOrgs) {
 		if strings.Contains(v, a) {
 			return true
 		}

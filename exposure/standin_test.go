@@ -14,7 +14,7 @@ func TestStandIns(t *testing.T) {
 		{"real account", OutsiderAccount("111122223333"), false},
 		{"any service", AnyService(freshService), true},
 		{"named service", AnyService("codebuild.amazonaws.com"), false},
-		{"outsider org", OutsiderOrg(freshOrg), true},
+		{"outsider org", OutsiderOrg(freshOrgs[0]) && OutsiderOrg(freshOrgs[len(freshOrgs)-1]), true},
 		{"named org", OutsiderOrg("o-a1b2c3d4e5"), false},
 		{"outsider name", OutsiderName(freshName), true},
 		{"session name", OutsiderName(freshSession), true},
