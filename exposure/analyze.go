@@ -382,6 +382,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg()):
 		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
+	default:
+		a.res.Unjudged = standInNamed(append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...))
 	}
 	a.groupActions()
 	return a

@@ -286,6 +286,33 @@ func TestStandInsAreUnnamed(t *testing.T) {
 	if acc := res.Accounts["444455556666"]; acc == nil || !acc.Actions.Has(pull) {
 		t.Error("any principal of 444455556666 but one role can pull, but the account is not reported")
 	}
+	// A value that matches one of the other stand-ins in particular: those
+	// outsiders are not judged, and the result says so (a sixth review's
+	// cases; before, "no findings").
+	for _, cond := range []string{
+		`{"StringLike": {"aws:userid": "AROAECRG*"}}`,
+		`{"StringLike": {"aws:userid": "AIDAECRG*"}}`,
+		`{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`,
+		`{"ArnLike": {"aws:SourceArn": "arn:aws:ecrguard:*"}}`,
+		`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/r-ecrg/*"}}`,
+	} {
+		res = analyzeDoc(t, pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": `+cond+`}`), Zone{}, time.Time{})
+		if !strings.Contains(res.Unjudged, "made up to stand for every outsider") {
+			t.Errorf("a Deny of %s names a stand-in, and the result does not say so: %q", cond, res.Unjudged)
+		}
+	}
+	// A pattern every such value matches names none in particular.
+	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:userid": "AROA*:*"}}`), Zone{}, time.Time{})
+	if res.Unjudged != "" {
+		t.Errorf("AROA*:* names every role session, not a stand-in: %q", res.Unjudged)
+	}
+	// Null's values are true and false, not service names.
+	res = analyzeDoc(t, allowPull(`{"Null": {"aws:PrincipalServiceName": "false"}}`), Zone{}, time.Time{})
+	if _, ok := res.Deputies["false"]; ok {
+		t.Error(`Null's "false" is taken for a service name`)
+	}
 	// A pattern every organization matches leaves none unnamed: no gap.
 	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
 	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {

@@ -183,6 +183,13 @@ type caller struct {
 // colon.
 const outsiderRoleID = "AROAECRGUARDOUTSIDER0"
 
+// namedRoleID and outsiderUserID are the unique ids of a role the policy
+// names and of an outsider's user: ids ecrguard made up.
+const (
+	namedRoleID    = "AROAECRGUARDNAMEDROLE"
+	outsiderUserID = "AIDAECRGUARDOUTSIDER0"
+)
+
 // Session names and federated user names an outsider picks.
 const freshSession = "ecrguard-session"
 
@@ -234,7 +241,7 @@ func namedCaller(p eval.Principal) caller {
 	c := caller{p: p, mfa: mfaAny}
 	switch p.Type {
 	case eval.Role:
-		c.roleID = "AROAECRGUARDNAMEDROLE"
+		c.roleID = namedRoleID
 		c.names = []eval.Name{{Fresh: freshSession, Keys: []eval.NameKey{{Key: "aws:userid", Prefix: c.roleID + ":"}}, Shape: eval.SessionNames}}
 		c.mfa = mfaTemporary
 	case eval.AssumedRole, eval.FederatedUser:
@@ -249,7 +256,7 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 	ctx := a.world.Layer()
 	switch c.p.Type {
 	case eval.User:
-		ctx.Set("aws:userid", "AIDAECRGUARDOUTSIDER0")
+		ctx.Set("aws:userid", outsiderUserID)
 	case eval.Role:
 		session := freshSession
 		if c.p.Session != "" {
@@ -258,7 +265,7 @@ func (a *analyzer) callerContext(c caller) *eval.Context {
 		ctx.Set("aws:userid", c.roleID+":"+session)
 	case eval.AssumedRole:
 		// The role's id and the session's name.
-		ctx.Set("aws:userid", "AROAECRGUARDNAMEDROLE:"+c.p.ARN[strings.LastIndexByte(c.p.ARN, '/')+1:])
+		ctx.Set("aws:userid", namedRoleID+":"+c.p.ARN[strings.LastIndexByte(c.p.ARN, '/')+1:])
 	case eval.FederatedUser:
 		ctx.Set("aws:userid", c.p.Account+":"+c.p.Name())
 		ctx.Set("aws:PrincipalArn", c.p.ARN)

@@ -174,6 +174,9 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 			}
 		}
 		for _, c := range s.Conditions {
+			if strings.EqualFold(c.Operator, "Null") {
+				continue // its values are true and false, not names
+			}
 			key := strings.ToLower(c.Key)
 			for _, v := range c.Values {
 				if v.Unknown {

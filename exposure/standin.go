@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -85,4 +86,50 @@ func MadeUp(v string) bool {
 		}
 	}
 	return false
+}
+
+// standIns are the values that stand for what an outsider the policy does
+// not name is or chooses and that the analysis does not choose away from
+// the policy's names, each with others of its kind: a condition value that
+// matches a stand-in but not all its others names the stand-in in
+// particular, and the outsiders it stands for are not judged
+// (standInNamed).
+var standIns = []struct{ what, value, other string }{
+	{"the unique id of an outsider's role", outsiderRoleID + ":" + freshSession, "AROA3XFRBF23ZEXAMPLE1:" + freshSession},
+	{"the unique id of a role the policy names", namedRoleID + ":" + freshSession, "AROAZQ7X5W2V9K0PLMNB1:" + freshSession},
+	{"the unique id of an outsider's user", outsiderUserID, "AIDA3XFRBF23ZEXAMPLE2"},
+	{"the service that stands for any service", freshService, "zqx7-any.amazonaws.com"},
+	{"the resource a service acts for", sourceStandIn(freshAccounts[0]), "arn:aws:zqx7service:us-east-1:" + freshAccounts[0] + ":source/zqx7"},
+	{"the OU path of an outsider's organization", freshOrgs[0] + freshOrgPath, freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/"},
+}
+
+// standInNamed says which stand-in a condition value of stmts names in
+// particular (a Deny of aws:userid AROAECRG* once hid the sessions of a
+// role the policy let in), or "" when none does.
+func standInNamed(stmts []*policy.Statement) string {
+	for _, s := range stmts {
+		for _, c := range s.Conditions {
+			for _, v := range c.Values {
+				if v.Unknown {
+					continue
+				}
+				for _, si := range standIns {
+					if standInMatch(v.Text, si.value) && !standInMatch(v.Text, si.other) {
+						name := s.Label() // statement #N
+						if s.Sid != "" {
+							name = fmt.Sprintf("statement %q", s.Sid)
+						}
+						return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", name, c.Key, v.Text, si.what)
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// standInMatch reports whether a condition value, read as a pattern (in
+// any case), matches a stand-in value.
+func standInMatch(pattern, value string) bool {
+	return policy.Match(strings.ToLower(pattern), strings.ToLower(value))
 }
