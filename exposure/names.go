@@ -24,6 +24,8 @@ type names struct {
 	// orgPatterns are the organization id patterns (o-abc*) the
 	// conditions name.
 	orgPatterns []string
+	// fresh is freshOrg's answer (chooseFreshOrg).
+	fresh string
 }
 
 // freshOrgs are the organizations an outsider's organization the policy
@@ -34,13 +36,17 @@ var freshOrgs = []string{"o-ecrguard0000", "o-zq7x5w2v9k", "o-5k9d2m8p1x", "o-y3
 // the policy does not name: the first of freshOrgs the policy names
 // neither by id nor by a pattern (the first when it names them all, which
 // the analysis reports as not judged).
-func (n *names) freshOrg() string {
+func (n *names) freshOrg() string { return n.fresh }
+
+// chooseFreshOrg sets what freshOrg answers, once the names are collected.
+func (n *names) chooseFreshOrg() {
+	n.fresh = freshOrgs[0]
 	for _, o := range freshOrgs {
 		if !n.orgs[o] && !n.namesOrg(o) {
-			return o
+			n.fresh = o
+			return
 		}
 	}
-	return freshOrgs[0]
 }
 
 // namesOrg reports whether org is one an organization pattern the
@@ -229,6 +235,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 			}
 		}
 	}
+	n.chooseFreshOrg()
 	return n
 }
 

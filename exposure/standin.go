@@ -43,10 +43,15 @@ func UnnamedOUPath(path string) (org string, ok bool) {
 // role/ecrguard-outsider once hid an account's access).
 func standInName(n *names) string {
 	name := freshName
-	for slices.ContainsFunc(n.arnList(), func(arn string) bool {
-		return strings.HasSuffix(arn, "/"+name) || strings.Contains(arn, "/"+name+"/")
-	}) {
-		name += "-x"
+	for named := true; named; {
+		named = false
+		for arn := range n.arns {
+			if strings.HasSuffix(arn, "/"+name) || strings.Contains(arn, "/"+name+"/") {
+				named = true
+				name += "-x"
+				break
+			}
+		}
 	}
 	return name
 }
@@ -113,8 +118,12 @@ func standInNamed(stmts []*policy.Statement) string {
 				if v.Unknown {
 					continue
 				}
+				if !policy.HasWildcard(v.Text) && !strings.Contains(strings.ToLower(v.Text), "ecrg") {
+					continue // only a pattern, or the made-up text itself, matches one
+				}
+				pattern := strings.ToLower(v.Text)
 				for _, si := range standIns {
-					if standInMatch(v.Text, si.value) && !standInMatch(v.Text, si.other) {
+					if policy.Match(pattern, strings.ToLower(si.value)) && !policy.Match(pattern, strings.ToLower(si.other)) {
 						name := s.Label() // statement #N
 						if s.Sid != "" {
 							name = fmt.Sprintf("statement %q", s.Sid)
@@ -126,10 +135,4 @@ func standInNamed(stmts []*policy.Statement) string {
 		}
 	}
 	return ""
-}
-
-// standInMatch reports whether a condition value, read as a pattern (in
-// any case), matches a stand-in value.
-func standInMatch(pattern, value string) bool {
-	return policy.Match(strings.ToLower(pattern), strings.ToLower(value))
 }
