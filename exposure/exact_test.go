@@ -238,84 +238,75 @@ func TestUserNameIsTheLastSegment(t *testing.T) {
 }
 
 // What stands for an outsider the policy does not name is a value the
-// policy does not name (a fifth reviewer's cases: a Deny of the accounts
+// policy does not name. Reviewers' cases (older): a Deny of the accounts
 // 7777*, the stand-in's, hid a public grant from scan and diff alike; a
 // Deny of the stand-in's role name hid an account's access; a Deny of
-// organizations like o-e*, the stand-in's, one a member of any organization
-// may pass). When
-// the policy names every account or the organization ecrguard tries, those
-// outsiders are not judged, and the result says so (a coverage gap).
+// organizations like o-e*, the stand-in's, hid every other organization's
+// members; a Deny of the other stand-ins (a made-up unique id, the
+// any-service name, the made-up source ARN or OU path) made scan say "no
+// findings". The account, name and organization are now chosen away from
+// the policy's values; where none is left, or a value matches one of the
+// other stand-ins in particular, the result says those outsiders were not
+// judged (a coverage gap).
 func TestStandInsAreUnnamed(t *testing.T) {
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	// allowDeny judges anyone's pull (when allow holds, if given) beside a
+	// Deny of everything when deny holds.
+	allowDeny := func(allow, deny string) *Result {
+		if allow != "" {
+			allow = `, "Condition": ` + allow
+		}
+		return analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"`+allow+`},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": `+deny+`}`), Zone{}, time.Time{})
+	}
+	quoted := func(prefixes []string, n int) string {
+		var out []string
+		for _, p := range prefixes {
+			out = append(out, `"`+p[:n]+`*"`)
+		}
+		return strings.Join(out, ",")
+	}
+	anyOrg := `{"Null": {"aws:PrincipalOrgID": "false"}}`
+	for _, tc := range []struct {
+		name, allow, deny string
+		public            bool   // anyone can pull
+		unjudged          string // in the result's Unjudged ("" for none)
+	}{
+		{"a Deny of accounts like the stand-in's", "", `{"StringLike": {"aws:PrincipalAccount": "7777*"}}`, true, ""},
+		{"a Deny of every stand-in account", "", `{"StringLike": {"aws:PrincipalAccount": [` + quoted(freshAccounts, 1) + `]}}`, false, "every account"},
+		{"a Deny of organizations like the stand-in's", anyOrg, `{"StringLike": {"aws:PrincipalOrgID": "o-e*"}}`, true, ""},
+		{"a Deny of every stand-in organization", anyOrg, `{"StringLike": {"aws:PrincipalOrgID": [` + quoted(freshOrgs, 3) + `]}}`, false, "organization patterns"},
+		{"a made-up role id", "", `{"StringLike": {"aws:userid": "AROAECRG*"}}`, false, "made up to stand for every outsider"},
+		{"a made-up user id", "", `{"StringLike": {"aws:userid": "AIDAECRG*"}}`, false, "made up to stand for every outsider"},
+		{"the any-service name", "", `{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`, false, "made up to stand for every outsider"},
+		{"the made-up source ARN", "", `{"ArnLike": {"aws:SourceArn": "arn:aws:ecrguard:*"}}`, false, "made up to stand for every outsider"},
+		{"the made-up OU path", "", `{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/r-ecrg/*"}}`, false, "made up to stand for every outsider"},
+		{"a pattern of every role session", "", `{"StringLike": {"aws:userid": "AROA*:*"}}`, false, ""},
+		{"a Deny of organizations the stand-in is not in", anyOrg, `{"StringLike": {"aws:PrincipalOrgID": "o-zzz*"}}`, true, ""},
+	} {
+		res := allowDeny(tc.allow, tc.deny)
+		if tc.public && !res.Public.Actions.Has(pull) {
+			t.Errorf("%s: anyone else can pull, but it is not reported public", tc.name)
+		}
+		if tc.unjudged == "" && res.Unjudged != "" || tc.unjudged != "" && !strings.Contains(res.Unjudged, tc.unjudged) {
+			t.Errorf("%s: unjudged %q, want %q", tc.name, res.Unjudged, tc.unjudged)
+		}
+	}
+	// A Deny of the stand-in's role name.
 	res := analyzeDoc(t, pullPolicy(
-		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
-		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalAccount": "7777*"}}}`), Zone{}, time.Time{})
-	if !res.Public.Actions.Has(pull) || res.Unjudged != "" {
-		t.Errorf("anyone outside 7777* can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
-	}
-	var every []string
-	for _, a := range freshAccounts {
-		every = append(every, `"`+a[:1]+`*"`)
-	}
-	res = analyzeDoc(t, pullPolicy(
-		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
-		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalAccount": [`+strings.Join(every, ",")+`]}}}`), Zone{}, time.Time{})
-	if res.Unjudged == "" {
-		t.Error("every stand-in account is named, and the result does not say that outsiders were not judged")
-	}
-	res = analyzeDoc(t, pullPolicy(
-		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Null": {"aws:PrincipalOrgID": "false"}}},
-		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-e*"}}}`), Zone{}, time.Time{})
-	if !res.Public.Actions.Has(pull) || res.Unjudged != "" {
-		t.Errorf("a member of any organization but o-e* can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
-	}
-	var orgs []string
-	for _, o := range freshOrgs {
-		orgs = append(orgs, `"`+o[:3]+`*"`)
-	}
-	res = analyzeDoc(t, pullPolicy(
-		`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"Null": {"aws:PrincipalOrgID": "false"}}},
-		 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalOrgID": [`+strings.Join(orgs, ",")+`]}}}`), Zone{}, time.Time{})
-	if !strings.Contains(res.Unjudged, "organization patterns") {
-		t.Errorf("every stand-in organization is matched, and the result does not say so: %q", res.Unjudged)
-	}
-	// A Deny of the stand-in's role name (older: it hid the account).
-	res = analyzeDoc(t, pullPolicy(
 		`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "ecr:BatchGetImage"},
 		 {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::444455556666:role/ecrguard-outsider"}, "Action": "ecr:*"}`), Zone{}, time.Time{})
 	if acc := res.Accounts["444455556666"]; acc == nil || !acc.Actions.Has(pull) {
 		t.Error("any principal of 444455556666 but one role can pull, but the account is not reported")
 	}
-	// A value that matches one of the other stand-ins in particular: those
-	// outsiders are not judged, and the result says so (a sixth review's
-	// cases; before, "no findings").
-	for _, cond := range []string{
-		`{"StringLike": {"aws:userid": "AROAECRG*"}}`,
-		`{"StringLike": {"aws:userid": "AIDAECRG*"}}`,
-		`{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`,
-		`{"ArnLike": {"aws:SourceArn": "arn:aws:ecrguard:*"}}`,
-		`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/r-ecrg/*"}}`,
-	} {
-		res = analyzeDoc(t, pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
-			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": `+cond+`}`), Zone{}, time.Time{})
-		if !strings.Contains(res.Unjudged, "made up to stand for every outsider") {
-			t.Errorf("a Deny of %s names a stand-in, and the result does not say so: %q", cond, res.Unjudged)
-		}
-	}
-	// A pattern every such value matches names none in particular.
-	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:userid": "AROA*:*"}}`), Zone{}, time.Time{})
-	if res.Unjudged != "" {
-		t.Errorf("AROA*:* names every role session, not a stand-in: %q", res.Unjudged)
+	// A pattern every organization matches leaves none unnamed: no gap.
+	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
+	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {
+		t.Errorf("any organization's member can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
 	}
 	// Null's values are true and false, not service names.
 	res = analyzeDoc(t, allowPull(`{"Null": {"aws:PrincipalServiceName": "false"}}`), Zone{}, time.Time{})
 	if _, ok := res.Deputies["false"]; ok {
 		t.Error(`Null's "false" is taken for a service name`)
-	}
-	// A pattern every organization matches leaves none unnamed: no gap.
-	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
-	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {
-		t.Errorf("any organization's member can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
 	}
 }
