@@ -376,18 +376,15 @@ func (a *Analysis) analyzeExposure() {
 	close(work)
 	wg.Wait()
 	for _, x := range all {
-		t := x.Target
+		gap := func(code estate.GapCode, msg string) {
+			t := x.Target
+			a.Gaps = append(a.Gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: code, Message: msg})
+		}
 		if x.Truncated {
-			a.Gaps = append(a.Gaps, estate.Gap{
-				Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: estate.GapTooManyCombinations,
-				Message: "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven",
-			})
+			gap(estate.GapTooManyCombinations, "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven")
 		}
 		if x.Unjudged != "" {
-			a.Gaps = append(a.Gaps, estate.Gap{
-				Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: estate.GapUnsupported,
-				Message: x.Unjudged,
-			})
+			gap(estate.GapUnsupported, x.Unjudged)
 		}
 	}
 }

@@ -303,10 +303,10 @@ func within(p, q string) bool {
 	switch {
 	case p == q:
 		return true
-	case isAccountID(q):
+	case policy.IsAccountID(q):
 		a, ok := policy.ParseARN(p)
 		return ok && (a.Service == "iam" || a.Service == "sts") && a.Account == q
-	case isAccountID(p):
+	case policy.IsAccountID(p):
 		return false
 	case accountRoot(p) == q:
 		return true
@@ -320,12 +320,6 @@ func within(p, q string) bool {
 	role, _, _ = strings.Cut(role, "/")
 	path, isRole := strings.CutPrefix(ra.Resource, "role/")
 	return isSession && isRole && path[strings.LastIndexByte(path, '/')+1:] == role
-}
-
-// isAccountID reports whether a principal is an account named by its id
-// alone ("444455556666").
-func isAccountID(p string) bool {
-	return len(p) == 12 && strings.Trim(p, "0123456789") == ""
 }
 
 // deniesAction reports whether d's Action (or NotAction) covers action,

@@ -380,7 +380,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	switch {
 	case a.freshAccount == "":
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
-	case a.named.namesOrg(a.named.freshOrg()):
+	case a.named.namesOrg(a.named.freshOrg):
 		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
 	default:
 		a.res.Unjudged = standInNamed(append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...))
@@ -817,7 +817,7 @@ func (a *analyzer) public(g group, k *keys, res string) {
 		return
 	}
 	orgs := []eval.Option{noOrg()}
-	if fo := a.named.freshOrg(); !a.zone.TrustsOrg(fo, []string{fo + freshOrgPath}) && !a.named.orgs[fo] {
+	if fo := a.named.freshOrg; !a.zone.TrustsOrg(fo, []string{fo + freshOrgPath}) && !a.named.orgs[fo] {
 		orgs = append(orgs, orgOption(fo, fo+freshOrgPath))
 	}
 	// The public is outside the owner's organization (see inOwnerOrg).
@@ -929,7 +929,7 @@ func (a *analyzer) accounts(g group, k *keys, res string) {
 		}
 		var orgs []eval.Option
 		orgs = append(orgs, noOrg())
-		for _, o := range append([]string{a.named.freshOrg()}, a.named.orgList()...) {
+		for _, o := range append([]string{a.named.freshOrg}, a.named.orgList()...) {
 			for _, path := range a.orgPaths(o) {
 				// An untrusted account is, by definition, not in a trusted
 				// organization; a trusted one may be anywhere.

@@ -402,7 +402,7 @@ func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, name
 	arns := k.sourceARNs(acct)
 	type org struct{ id, path string }
 	orgs := []org{{}}
-	for _, o := range append([]string{n.freshOrg()}, named...) {
+	for _, o := range append([]string{n.freshOrg}, named...) {
 		path := o + freshOrgPath
 		if trusted || !z.TrustsOrg(o, []string{path}) {
 			orgs = append(orgs, org{o, path})

@@ -24,26 +24,23 @@ type names struct {
 	// orgPatterns are the organization id patterns (o-abc*) the
 	// conditions name.
 	orgPatterns []string
-	// fresh is freshOrg's answer (chooseFreshOrg).
-	fresh string
+	// freshOrg is the organization that stands for an outsider's
+	// organization the policy does not name: the first of freshOrgs the
+	// policy names neither by id nor by a pattern (the first when it names
+	// them all, which the analysis reports as not judged).
+	freshOrg string
 }
 
 // freshOrgs are the organizations an outsider's organization the policy
-// does not name may be, tried in order (freshOrg).
+// does not name may be, tried in order (names.freshOrg).
 var freshOrgs = []string{"o-ecrguard0000", "o-zq7x5w2v9k", "o-5k9d2m8p1x", "o-y3b8n6c4h0", "o-0a9b8c7d6e"}
 
-// freshOrg is the organization that stands for an outsider's organization
-// the policy does not name: the first of freshOrgs the policy names
-// neither by id nor by a pattern (the first when it names them all, which
-// the analysis reports as not judged).
-func (n *names) freshOrg() string { return n.fresh }
-
-// chooseFreshOrg sets what freshOrg answers, once the names are collected.
+// chooseFreshOrg sets freshOrg, once the names are collected.
 func (n *names) chooseFreshOrg() {
-	n.fresh = freshOrgs[0]
+	n.freshOrg = freshOrgs[0]
 	for _, o := range freshOrgs {
 		if !n.orgs[o] && !n.namesOrg(o) {
-			n.fresh = o
+			n.freshOrg = o
 			return
 		}
 	}

@@ -102,7 +102,7 @@ func (a *analyzer) ownerOrgs() eval.Dimension {
 		}
 		return out
 	}
-	fo := a.named.freshOrg()
+	fo := a.named.freshOrg
 	out := eval.Dimension{noOrg(), orgOption(fo, fo+freshOrgPath)}
 	for _, o := range a.zone.OrgIDs {
 		out = append(out, orgOption(o, o+freshOrgPath))

@@ -42,16 +42,17 @@ func UnnamedOUPath(path string) (org string, ok bool) {
 // no principal ARN the policy names ends in it (a Deny of
 // role/ecrguard-outsider once hid an account's access).
 func standInName(n *names) string {
-	name := freshName
-	for named := true; named; {
-		named = false
+	named := func(name string) bool {
 		for arn := range n.arns {
 			if strings.HasSuffix(arn, "/"+name) || strings.Contains(arn, "/"+name+"/") {
-				named = true
-				name += "-x"
-				break
+				return true
 			}
 		}
+		return false
+	}
+	name := freshName
+	for named(name) {
+		name += "-x"
 	}
 	return name
 }
@@ -124,11 +125,7 @@ func standInNamed(stmts []*policy.Statement) string {
 				pattern := strings.ToLower(v.Text)
 				for _, si := range standIns {
 					if policy.Match(pattern, strings.ToLower(si.value)) && !policy.Match(pattern, strings.ToLower(si.other)) {
-						name := s.Label() // statement #N
-						if s.Sid != "" {
-							name = fmt.Sprintf("statement %q", s.Sid)
-						}
-						return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", name, c.Key, v.Text, si.what)
+						return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", s.Name(), c.Key, v.Text, si.what)
 					}
 				}
 			}

@@ -178,6 +178,15 @@ func (s *Statement) Label() string {
 	return fmt.Sprintf("statement #%d", s.Index+1)
 }
 
+// Name names the statement in a sentence: statement "Sid", or statement #N
+// for one without a Sid.
+func (s *Statement) Name() string {
+	if s.Sid != "" {
+		return fmt.Sprintf("statement %q", s.Sid)
+	}
+	return s.Label()
+}
+
 // Principal kinds, the keys of a principal object.
 const (
 	KindAWS           = "AWS"

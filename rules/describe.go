@@ -95,14 +95,13 @@ func labels(stmts []*policy.Statement) string {
 	return joinAnd(parts)
 }
 
-// statementName names one statement in a sentence: statement "Sid" (line
-// N), or statement #I (line N) for one without a Sid.
+// statementName names one statement in a sentence, with its line:
+// statement "Sid" (line N), or statement #I (line N) for one without a Sid.
 func statementName(s *policy.Statement) string {
-	l := labels([]*policy.Statement{s})
-	if s.Sid != "" {
-		return "statement " + l
+	if s.Pos.IsValid() {
+		return fmt.Sprintf("%s (line %d)", s.Name(), s.Pos.Line)
 	}
-	return l
+	return s.Name()
 }
 
 func joinAnd(parts []string) string {
