@@ -317,7 +317,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 func UnsupportedAllow(stmts []*policy.Statement) string {
 	for _, s := range stmts {
 		if s.Effect == policy.Allow && s.NotPrincipal != nil {
-			return fmt.Sprintf("statement %q combines Allow with NotPrincipal, which IAM does not support, and a fix that keeps it would be reported again (ECR011); replace NotPrincipal with a Principal naming who should have access, then scan again", s.Label())
+			return fmt.Sprintf("%s combines Allow with NotPrincipal, which IAM does not support, and a fix that keeps it would be reported again (ECR011); replace NotPrincipal with a Principal naming who should have access, then scan again", s.Name())
 		}
 	}
 	return ""

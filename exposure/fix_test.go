@@ -116,3 +116,14 @@ func TestFixJSONDecodesToTheVerifiedPolicy(t *testing.T) {
 		t.Errorf("only %d of %d policies needed a fix; the mix no longer exercises fixes", fixes, len(names))
 	}
 }
+
+// UnsupportedAllow names the statement once: statement "Sid", or statement
+// #N without a Sid (it once read statement "statement #1").
+func TestUnsupportedAllowNamesTheStatement(t *testing.T) {
+	for sid, want := range map[string]string{"": "statement #1 combines", "Everyone": `statement "Everyone" combines`} {
+		s := &policy.Statement{Sid: sid, Effect: policy.Allow, NotPrincipal: &policy.Principal{}}
+		if got := UnsupportedAllow([]*policy.Statement{s}); !strings.HasPrefix(got, want) {
+			t.Errorf("Sid %q: %q, want it to start %q", sid, got, want)
+		}
+	}
+}
