@@ -8,6 +8,10 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
+// TestConformanceCopy: testdata/conformance is the corpus as it is
+// maintained, to the byte.
+func TestConformanceCopy(t *testing.T) { conformance.CheckCopy(t) }
+
 // TestConformanceEval runs every case of testdata/conformance/eval through
 // the engine `ecrguard simulate` uses (eval.Simulate).
 func TestConformanceEval(t *testing.T) {

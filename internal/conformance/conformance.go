@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -234,4 +235,51 @@ func Run(t *testing.T, folder string, f func(t *testing.T, file File)) {
 			f(t, file)
 		})
 	}
+}
+
+// CheckCopy fails t when testdata/conformance differs from
+// ../shared/conformance, where the corpus is maintained: the copy must
+// follow every update. It skips t where no shared folder exists. One test
+// calls it (eval's TestConformanceCopy); this package has no test binary of
+// its own.
+func CheckCopy(t *testing.T) {
+	t.Helper()
+	shared := SharedDir()
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("no shared conformance folder at %s; the copy is authoritative here", shared)
+	}
+	seen := map[string]bool{}
+	err := filepath.WalkDir(shared, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(shared, p)
+		seen[rel] = true
+		want, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		got, err := os.ReadFile(filepath.Join(Dir(), rel))
+		if err != nil {
+			t.Errorf("testdata/conformance/%s is missing: copy shared/conformance again", rel)
+			return nil
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("testdata/conformance/%s differs from shared/conformance: copy it again (never edit cases)", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = filepath.WalkDir(Dir(), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(Dir(), p)
+		if !seen[rel] && rel != "DISPUTED.md" && rel != "PENDING.md" {
+			t.Errorf("testdata/conformance/%s is not in shared/conformance: remove it", rel)
+		}
+		return nil
+	})
 }
