@@ -14,8 +14,8 @@ import (
 
 // guardrailNotes says, for every resource policy, what each Deny statement
 // of an RCP or of the registry's policy closes that the policy alone opens
-// to outsiders (SPEC section 3, "Organization guardrails": a report names
-// the RCP statement that closed a hole). The finding that hole would raise
+// to outsiders (docs/semantics.md, "Resource control policies": a report
+// names the RCP statement that closed a hole). The finding that hole would raise
 // does not fire; the note shows the guardrail working.
 func guardrailNotes(a *analysis.Analysis) []estate.Note {
 	var out []estate.Note

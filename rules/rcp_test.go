@@ -38,7 +38,7 @@ func rcpEstate(t *testing.T, management bool, repoPolicy string, rcps ...string)
 	return est
 }
 
-// SPEC section 3, "Organization guardrails": an RCP Deny closes what the
+// docs/semantics.md, "Resource control policies (RCPs)": an RCP Deny closes what the
 // repository policy opens, and the report names the RCP statement that
 // closed it; an RCP that leaves a hole is named in the finding. AWS
 // Organizations User Guide, "Resource control policies (RCPs)": RCPs do

@@ -164,7 +164,7 @@ func TestPublicMerge(t *testing.T) {
 }
 
 // TestLevels checks the SCP and RCP levels of scps/ and rcps/ folders
-// (SPEC §3): numbered folders are levels by their number, root first.
+// (README, "Scan your files"): numbered folders are levels by their number, root first.
 func TestLevels(t *testing.T) {
 	const deny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:PutImage","Resource":"*"}]}`
 	const rcp = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*"}]}`

@@ -31,7 +31,7 @@ var (
 // orgLevel says where in the organization hierarchy a document is
 // attached, by its place in the files: a folder scps/ (or rcps/) is one
 // level, and numbered folders in it (scps/1-root/, scps/2-ou-prod/) are
-// levels from the root down (SPEC §3). A document outside such a folder
+// levels from the root down (README, "Scan your files"). A document outside such a folder
 // (an aws organizations describe-policy output anywhere else) is a level
 // of its own, as `simulate --scp` takes one level per file.
 type orgLevel struct {
@@ -171,7 +171,7 @@ func (l *Reader) scpPrincipalsOK(in *input, doc *policy.Document, name string) b
 // level when one of them allows it and none denies it, which is what one
 // document holding all their statements says. An SCP level with no Allow
 // statement gets AWS's FullAWSAccess, which AWS attaches by default,
-// with a note (SPEC §3); RCPFullAWSAccess sits at every level and cannot
+// with a note (README, "Scan your files"); RCPFullAWSAccess sits at every level and cannot
 // be detached, so RCP levels are kept as written (only their Deny
 // statements change an answer).
 func (l *Reader) finishOrgs() {
