@@ -426,7 +426,12 @@ func ownerValue(id string) string {
 }
 
 // fixFileName is the file a fixed policy of t is written to; "owner"
-// stands for an account the inputs do not name.
+// stands for an account the inputs do not name. A scan of the folder
+// reads each file as the kind of policy it fixes: a registry's ends in
+// .registry-policy.json and an ECR Public repository's in
+// .public-policy.json, as a raw policy file of that kind is named
+// (README, "Scan your files"); a creation template's is read as the
+// repository policy it gives.
 func fixFileName(t exposure.Target) string {
 	acct := t.Account
 	if acct == "" {
@@ -435,11 +440,11 @@ func fixFileName(t exposure.Target) string {
 	acct, region := fileSafe(acct), fileSafe(t.Region)
 	switch t.Kind {
 	case exposure.Registry:
-		return fmt.Sprintf("registry-%s-%s-policy.json", acct, region)
+		return fmt.Sprintf("%s-%s.registry-policy.json", acct, region)
 	case exposure.Template:
 		return fmt.Sprintf("template-%s-%s-%s-policy.json", acct, region, fileSafe(t.Prefix))
 	case exposure.Public:
-		return fmt.Sprintf("public-%s-%s-policy.json", acct, fileSafe(t.Repository))
+		return fmt.Sprintf("%s-%s.public-policy.json", acct, fileSafe(t.Repository))
 	}
 	return fmt.Sprintf("%s-%s-%s-policy.json", acct, region, fileSafe(t.Repository))
 }

@@ -63,7 +63,7 @@ func TestECR012(t *testing.T) {
 			if !slices.Equal(f.Principals, tc.principals) || !slices.Equal(f.Actions, tc.actions) {
 				t.Errorf("principals %v, actions %v; want %v, %v", f.Principals, f.Actions, tc.principals, tc.actions)
 			}
-			if !strings.Contains(f.Message, "Proof: ") || !strings.Contains(f.Remediation, "aws ecr-public set-repository-policy --region us-east-1 --repository-name tools --policy-text file://public-111122223333-tools-policy.json") {
+			if !strings.Contains(f.Message, "Proof: ") || !strings.Contains(f.Remediation, "aws ecr-public set-repository-policy --region us-east-1 --repository-name tools --policy-text file://111122223333-tools.public-policy.json") {
 				t.Errorf("message %q, remediation %q", f.Message, f.Remediation)
 			}
 			// The exposure rules of private ECR do not judge it: pull by
