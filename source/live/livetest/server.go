@@ -700,40 +700,43 @@ type xmlTag struct {
 	Value string `xml:"Value"`
 }
 
+// xmlEntity is what IAM's UserDetail, GroupDetail and RoleDetail share.
+type xmlEntity struct {
+	Path       string        `xml:"Path"`
+	Arn        string        `xml:"Arn"`
+	CreateDate string        `xml:"CreateDate"`
+	Attached   []xmlAttached `xml:"AttachedManagedPolicies>member"`
+}
+
+// xmlBounded is what a user and a role have and a group has not.
+type xmlBounded struct {
+	Boundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
+	Tags     []xmlTag     `xml:"Tags>member"`
+}
+
 type xmlUser struct {
-	Path       string            `xml:"Path"`
-	UserName   string            `xml:"UserName"`
-	UserID     string            `xml:"UserId"`
-	Arn        string            `xml:"Arn"`
-	CreateDate string            `xml:"CreateDate"`
-	Inline     []xmlPolicyDetail `xml:"UserPolicyList>member"`
-	Groups     []string          `xml:"GroupList>member"`
-	Attached   []xmlAttached     `xml:"AttachedManagedPolicies>member"`
-	Boundary   *xmlBoundary      `xml:"PermissionsBoundary,omitempty"`
-	Tags       []xmlTag          `xml:"Tags>member"`
+	xmlEntity
+	UserName string            `xml:"UserName"`
+	UserID   string            `xml:"UserId"`
+	Inline   []xmlPolicyDetail `xml:"UserPolicyList>member"`
+	Groups   []string          `xml:"GroupList>member"`
+	xmlBounded
 }
 
 type xmlGroup struct {
-	Path       string            `xml:"Path"`
-	GroupName  string            `xml:"GroupName"`
-	GroupID    string            `xml:"GroupId"`
-	Arn        string            `xml:"Arn"`
-	CreateDate string            `xml:"CreateDate"`
-	Inline     []xmlPolicyDetail `xml:"GroupPolicyList>member"`
-	Attached   []xmlAttached     `xml:"AttachedManagedPolicies>member"`
+	xmlEntity
+	GroupName string            `xml:"GroupName"`
+	GroupID   string            `xml:"GroupId"`
+	Inline    []xmlPolicyDetail `xml:"GroupPolicyList>member"`
 }
 
 type xmlRole struct {
-	Path       string            `xml:"Path"`
-	RoleName   string            `xml:"RoleName"`
-	RoleID     string            `xml:"RoleId"`
-	Arn        string            `xml:"Arn"`
-	CreateDate string            `xml:"CreateDate"`
-	Trust      string            `xml:"AssumeRolePolicyDocument"`
-	Inline     []xmlPolicyDetail `xml:"RolePolicyList>member"`
-	Attached   []xmlAttached     `xml:"AttachedManagedPolicies>member"`
-	Boundary   *xmlBoundary      `xml:"PermissionsBoundary,omitempty"`
-	Tags       []xmlTag          `xml:"Tags>member"`
+	xmlEntity
+	RoleName string            `xml:"RoleName"`
+	RoleID   string            `xml:"RoleId"`
+	Trust    string            `xml:"AssumeRolePolicyDocument"`
+	Inline   []xmlPolicyDetail `xml:"RolePolicyList>member"`
+	xmlBounded
 }
 
 type xmlVersion struct {
@@ -837,23 +840,26 @@ func (s *Server) iam(w http.ResponseWriter, r *request, a *Account) {
 			p *xmlManaged
 		}
 		var all []entity
+		entityOf := func(kind, path, name string, attached []string) xmlEntity {
+			return xmlEntity{Path: path, Arn: "arn:aws:iam::" + a.ID + ":" + kind + path + name, CreateDate: created, Attached: attachedList(attached)}
+		}
 		for _, u := range a.IAM.Users {
-			all = append(all, entity{u: &xmlUser{Path: "/", UserName: u.Name, UserID: "AIDAFAKE" + strings.ToUpper(u.Name),
-				Arn: "arn:aws:iam::" + a.ID + ":user/" + u.Name, CreateDate: created, Inline: inlineList(u.Inline),
-				Groups: u.Groups, Attached: attachedList(u.Attached), Boundary: boundaryOf(u.Boundary), Tags: tagList(u.Tags)}})
+			all = append(all, entity{u: &xmlUser{xmlEntity: entityOf("user", "/", u.Name, u.Attached),
+				UserName: u.Name, UserID: "AIDAFAKE" + strings.ToUpper(u.Name), Inline: inlineList(u.Inline), Groups: u.Groups,
+				xmlBounded: xmlBounded{Boundary: boundaryOf(u.Boundary), Tags: tagList(u.Tags)}}})
 		}
 		for _, g := range a.IAM.Groups {
-			all = append(all, entity{g: &xmlGroup{Path: "/", GroupName: g.Name, GroupID: "AGPAFAKE" + strings.ToUpper(g.Name),
-				Arn: "arn:aws:iam::" + a.ID + ":group/" + g.Name, CreateDate: created, Inline: inlineList(g.Inline), Attached: attachedList(g.Attached)}})
+			all = append(all, entity{g: &xmlGroup{xmlEntity: entityOf("group", "/", g.Name, g.Attached),
+				GroupName: g.Name, GroupID: "AGPAFAKE" + strings.ToUpper(g.Name), Inline: inlineList(g.Inline)}})
 		}
 		for _, ro := range a.IAM.Roles {
 			path := ro.Path
 			if path == "" {
 				path = "/"
 			}
-			all = append(all, entity{r: &xmlRole{Path: path, RoleName: ro.Name, RoleID: "AROAFAKE" + strings.ToUpper(ro.Name),
-				Arn: "arn:aws:iam::" + a.ID + ":role" + path + ro.Name, CreateDate: created, Trust: Escape(ro.Trust),
-				Inline: inlineList(ro.Inline), Attached: attachedList(ro.Attached), Boundary: boundaryOf(ro.Boundary), Tags: tagList(ro.Tags)}})
+			all = append(all, entity{r: &xmlRole{xmlEntity: entityOf("role", path, ro.Name, ro.Attached),
+				RoleName: ro.Name, RoleID: "AROAFAKE" + strings.ToUpper(ro.Name), Trust: Escape(ro.Trust), Inline: inlineList(ro.Inline),
+				xmlBounded: xmlBounded{Boundary: boundaryOf(ro.Boundary), Tags: tagList(ro.Tags)}}})
 		}
 		for _, p := range a.IAM.Policies {
 			m := managedOf(p)
