@@ -14,7 +14,8 @@
 package iacdoc
 
 import (
-	"fmt"
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -259,25 +260,12 @@ func (v *Value) writeJSON(b *strings.Builder) {
 	}
 }
 
+// writeJSONString writes s as a JSON string, escaped as encoding/json
+// escapes it but for <, > and &, which a policy's text keeps as they are.
 func writeJSONString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20:
-			fmt.Fprintf(b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
+	var buf bytes.Buffer
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(s) // a string always encodes
+	b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }

@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // docOf loads a module whose aws_ecr_repository_policy.app uses
@@ -227,5 +229,20 @@ data "aws_iam_policy_document" "doc" {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRenderJSONStrings: a string jsonencode renders reads back as the
+// same string, with <, > and & as written (policy text keeps them).
+func TestRenderJSONStrings(t *testing.T) {
+	for _, s := range []string{"", `a"b\c`, "x\n\r\t\x01\x7f", "<&>", "\u2028é", "${x}"} {
+		got := renderJSON(iacdoc.Str(s, policy.Pos{}))
+		var back string
+		if err := json.Unmarshal([]byte(got), &back); err != nil || back != s {
+			t.Errorf("%q renders as %s, which reads back as %q (%v)", s, got, back, err)
+		}
+		if strings.ContainsAny(s, "<&>") && got != `"`+s+`"` {
+			t.Errorf("%q renders as %s", s, got)
+		}
 	}
 }
