@@ -23,9 +23,9 @@ func whoCanEstate(t *testing.T) *estate.Estate {
 	est := estate.New()
 	acct := est.Account(whoCanOwner)
 	acct.IAM = &estate.IAM{Source: "iam.json",
-		Roles: []*estate.Role{{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader",
-			Inline: []*estate.Policy{parsePolicy(t, "Pull", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetAuthorizationToken"],"Resource":"*"}]}`)}}},
-		Users: []*estate.User{{Name: "dev", ARN: "arn:aws:iam::" + whoCanOwner + ":user/dev", Groups: []string{"missing"}}},
+		Roles: []*estate.Role{{Identity: estate.Identity{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader",
+			Inline: []*estate.Policy{parsePolicy(t, "Pull", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetAuthorizationToken"],"Resource":"*"}]}`)}}}},
+		Users: []*estate.User{{Identity: estate.Identity{Name: "dev", ARN: "arn:aws:iam::" + whoCanOwner + ":user/dev"}, Groups: []string{"missing"}}},
 	}
 	region := acct.Region("us-east-1")
 	region.Repository("app").SetPolicy(parsePolicy(t, "repository policy of app", `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`))
@@ -175,10 +175,11 @@ func TestWhoCanUnderRCPs(t *testing.T) {
 		acct := est.Account(whoCanOwner)
 		acct.Management = management
 		acct.IAM = &estate.IAM{Source: "iam.json", Roles: []*estate.Role{
-			{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
-			{Name: "admin", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/admin", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
-			{Name: "AWSServiceRoleForECRReplication", Path: "/aws-service-role/replication.ecr.amazonaws.com/", ServiceLinked: true,
+			{Identity: estate.Identity{Name: "reader", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/reader", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}}},
+			{Identity: estate.Identity{Name: "admin", Path: "/", ARN: "arn:aws:iam::" + whoCanOwner + ":role/admin", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}}},
+			{Identity: estate.Identity{Name: "AWSServiceRoleForECRReplication", Path: "/aws-service-role/replication.ecr.amazonaws.com/",
 				ARN: "arn:aws:iam::" + whoCanOwner + ":role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", Inline: []*estate.Policy{parsePolicy(t, "Pull", pull)}},
+				ServiceLinked: true},
 		}}
 		acct.RCPs = []*estate.Policy{parsePolicy(t, "rcp.json", `{"Version":"2012-10-17","Statement":[
 			{"Sid":"RCPFullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},

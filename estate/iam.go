@@ -13,16 +13,22 @@ type IAM struct {
 	Source string
 }
 
-// User is an IAM user.
-type User struct {
+// Identity is what IAM users, groups and roles share: their names and the
+// identity policies attached to them.
+type Identity struct {
 	Name string
 	ARN  string
 	ID   string
 	Path string
-	// Inline are the user's inline policies.
+	// Inline are the inline policies.
 	Inline []*Policy
 	// Attached are the ARNs of attached managed policies.
 	Attached []string
+}
+
+// User is an IAM user.
+type User struct {
+	Identity
 	// Groups are the names of the groups the user belongs to.
 	Groups []string
 	// Boundary is the ARN of the permissions boundary, or "".
@@ -32,22 +38,12 @@ type User struct {
 
 // Group is an IAM group.
 type Group struct {
-	Name     string
-	ARN      string
-	ID       string
-	Path     string
-	Inline   []*Policy
-	Attached []string
+	Identity
 }
 
 // Role is an IAM role.
 type Role struct {
-	Name     string
-	ARN      string
-	ID       string
-	Path     string
-	Inline   []*Policy
-	Attached []string
+	Identity
 	Boundary string
 	Tags     map[string]string
 	// Trust is the role's trust policy (AssumeRolePolicyDocument).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -365,14 +366,14 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 	c.Sort()
 	si := &snapIAM{Source: m.Source, Users: []snapUser{}, Groups: []snapIdentity{}, Roles: []snapRole{}, Policies: []snapManagedPo{}}
 	for _, u := range c.Users {
-		id, err := snapIdentityOf(u.Name, u.ARN, u.ID, u.Path, u.Inline, u.Attached)
+		id, err := snapIdentityOf(&u.Identity)
 		if err != nil {
 			return nil, err
 		}
 		si.Users = append(si.Users, snapUser{snapIdentity: id, Groups: sortedStrings(u.Groups), Boundary: u.Boundary, Tags: copyTags(u.Tags)})
 	}
 	for _, g := range c.Groups {
-		id, err := snapIdentityOf(g.Name, g.ARN, g.ID, g.Path, g.Inline, g.Attached)
+		id, err := snapIdentityOf(&g.Identity)
 		if err != nil {
 			return nil, err
 		}
@@ -381,7 +382,7 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 	var err error
 	for _, r := range c.Roles {
 		sr := snapRole{Boundary: r.Boundary, Tags: copyTags(r.Tags), ServiceLinked: r.ServiceLinked}
-		if sr.snapIdentity, err = snapIdentityOf(r.Name, r.ARN, r.ID, r.Path, r.Inline, r.Attached); err != nil {
+		if sr.snapIdentity, err = snapIdentityOf(&r.Identity); err != nil {
 			return nil, err
 		}
 		if r.Trust != nil {
@@ -405,9 +406,9 @@ func snapIAMOf(m *IAM) (*snapIAM, error) {
 
 // snapIdentityOf writes what users, groups and roles share: inline
 // policies and attached ARNs sorted.
-func snapIdentityOf(name, arn, id, path string, inline []*Policy, attached []string) (snapIdentity, error) {
-	sp, err := snapPoliciesOf(inline)
-	return snapIdentity{Name: name, ARN: arn, ID: id, Path: path, Inline: sp, Attached: sortedStrings(attached)}, err
+func snapIdentityOf(i *Identity) (snapIdentity, error) {
+	sp, err := snapPoliciesOf(i.Inline)
+	return snapIdentity{Name: i.Name, ARN: i.ARN, ID: i.ID, Path: i.Path, Inline: sp, Attached: sortedStrings(i.Attached)}, err
 }
 
 func snapPoliciesOf(ps []*Policy) ([]*snapPolicy, error) {
@@ -612,16 +613,19 @@ const snapRCPsFormat = 2
 
 // identity reads what users, groups and roles share: the string members in
 // fields (arn among them), the inline policies and attached policy ARNs.
-func (r *snapReader) identity(m map[string]*jsonpos.Node, what string, fields map[string]*string, inline *[]*Policy, attached *[]string) error {
+// identity reads what a user, group or role shares into id, and the string
+// fields of more (a boundary) beside them.
+func (r *snapReader) identity(m map[string]*jsonpos.Node, what string, id *Identity, more map[string]*string) error {
+	fields := map[string]*string{"name": &id.Name, "arn": &id.ARN, "id": &id.ID, "path": &id.Path}
+	maps.Copy(fields, more)
 	if err := r.strFields(m, what, fields); err != nil {
 		return err
 	}
-	arn := *fields["arn"]
 	var err error
-	if *inline, err = r.policies(m["inline"], "inline policies of "+arn); err != nil {
+	if id.Inline, err = r.policies(m["inline"], "inline policies of "+id.ARN); err != nil {
 		return err
 	}
-	*attached, err = r.strings(m["attached"], "attached policies of "+arn)
+	id.Attached, err = r.strings(m["attached"], "attached policies of "+id.ARN)
 	return err
 }
 
@@ -1290,7 +1294,7 @@ func objectList[T any](r *snapReader, n *jsonpos.Node, list, what string, requir
 
 func (r *snapReader) user(m map[string]*jsonpos.Node) (*User, error) {
 	u := &User{}
-	if err := r.identity(m, "user", map[string]*string{"name": &u.Name, "arn": &u.ARN, "id": &u.ID, "path": &u.Path, "boundary": &u.Boundary}, &u.Inline, &u.Attached); err != nil {
+	if err := r.identity(m, "user", &u.Identity, map[string]*string{"boundary": &u.Boundary}); err != nil {
 		return nil, err
 	}
 	var err error
@@ -1305,7 +1309,7 @@ func (r *snapReader) user(m map[string]*jsonpos.Node) (*User, error) {
 
 func (r *snapReader) group(m map[string]*jsonpos.Node) (*Group, error) {
 	g := &Group{}
-	if err := r.identity(m, "group", map[string]*string{"name": &g.Name, "arn": &g.ARN, "id": &g.ID, "path": &g.Path}, &g.Inline, &g.Attached); err != nil {
+	if err := r.identity(m, "group", &g.Identity, nil); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -1313,7 +1317,7 @@ func (r *snapReader) group(m map[string]*jsonpos.Node) (*Group, error) {
 
 func (r *snapReader) role(m map[string]*jsonpos.Node) (*Role, error) {
 	ro := &Role{}
-	if err := r.identity(m, "role", map[string]*string{"name": &ro.Name, "arn": &ro.ARN, "id": &ro.ID, "path": &ro.Path, "boundary": &ro.Boundary}, &ro.Inline, &ro.Attached); err != nil {
+	if err := r.identity(m, "role", &ro.Identity, map[string]*string{"boundary": &ro.Boundary}); err != nil {
 		return nil, err
 	}
 	var err error

@@ -110,16 +110,16 @@ func sampleEstateV1(t testing.TB) *Estate {
 
 	a.IAM = &IAM{
 		Source: "iam:GetAccountAuthorizationDetails",
-		Users: []*User{{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", ID: "AIDA1", Path: "/",
+		Users: []*User{{Identity: Identity{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", ID: "AIDA1", Path: "/",
 			Inline:   []*Policy{livePolicy(t, "inline policy ecr of user/alice", "arn:aws:iam::111122223333:user/alice#inline/ecr", identityPolicy)},
-			Attached: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, Groups: []string{"devs"},
+			Attached: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}, Groups: []string{"devs"},
 			Boundary: "arn:aws:iam::111122223333:policy/boundary", Tags: map[string]string{"team": "core"}}},
-		Groups: []*Group{{Name: "devs", ARN: "arn:aws:iam::111122223333:group/devs", ID: "AGPA1", Path: "/",
-			Attached: []string{"arn:aws:iam::111122223333:policy/boundary"}}},
-		Roles: []*Role{{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci", ID: "AROA1", Path: "/",
+		Groups: []*Group{{Identity: Identity{Name: "devs", ARN: "arn:aws:iam::111122223333:group/devs", ID: "AGPA1", Path: "/",
+			Attached: []string{"arn:aws:iam::111122223333:policy/boundary"}}}},
+		Roles: []*Role{{Identity: Identity{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci", ID: "AROA1", Path: "/"},
 			Trust: livePolicy(t, "trust policy of role/ci", "arn:aws:iam::111122223333:role/ci#trust", trustPolicy)},
-			{Name: "AWSServiceRoleForECR", ARN: "arn:aws:iam::111122223333:role/aws-service-role/ecr.amazonaws.com/AWSServiceRoleForECR",
-				Path: "/aws-service-role/ecr.amazonaws.com/", ServiceLinked: true}},
+			{Identity: Identity{Name: "AWSServiceRoleForECR", ARN: "arn:aws:iam::111122223333:role/aws-service-role/ecr.amazonaws.com/AWSServiceRoleForECR",
+				Path: "/aws-service-role/ecr.amazonaws.com/"}, ServiceLinked: true}},
 		Policies: []*ManagedPolicy{{Name: "boundary", ARN: "arn:aws:iam::111122223333:policy/boundary", ID: "ANPA1", VersionID: "v2",
 			Default: livePolicy(t, "arn:aws:iam::111122223333:policy/boundary", "arn:aws:iam::111122223333:policy/boundary#v2", identityPolicy)}},
 	}

@@ -115,13 +115,14 @@ func (f fixture) build(t *testing.T) *Model {
 		return out
 	}
 	for _, g := range f.groups {
-		iam.Groups = append(iam.Groups, &estate.Group{Name: g.name, ARN: "arn:aws:iam::" + owner + ":group/" + g.name,
-			Inline: inline("group/"+g.name, g.inline), Attached: attached(g.attached)})
+		iam.Groups = append(iam.Groups, &estate.Group{Identity: estate.Identity{Name: g.name, ARN: "arn:aws:iam::" + owner + ":group/" + g.name,
+			Inline: inline("group/"+g.name, g.inline), Attached: attached(g.attached)}})
 	}
 	for _, u := range f.users {
-		iam.Users = append(iam.Users, &estate.User{Name: u.name, ARN: "arn:aws:iam::" + owner + ":user/" + u.name, ID: "AIDA" + strings.ToUpper(u.name),
-			Inline: inline("user/"+u.name, u.inline), Boundary: boundary(u.name, u.boundary), Tags: u.tags,
-			Groups: u.groups, Attached: attached(u.attached)})
+		iam.Users = append(iam.Users, &estate.User{
+			Identity: estate.Identity{Name: u.name, ARN: "arn:aws:iam::" + owner + ":user/" + u.name, ID: "AIDA" + strings.ToUpper(u.name),
+				Inline: inline("user/"+u.name, u.inline), Attached: attached(u.attached)},
+			Boundary: boundary(u.name, u.boundary), Tags: u.tags, Groups: u.groups})
 	}
 	for _, r := range f.roles {
 		path := r.path
@@ -132,9 +133,10 @@ func (f fixture) build(t *testing.T) *Model {
 		if r.noID {
 			id = ""
 		}
-		iam.Roles = append(iam.Roles, &estate.Role{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: id,
-			Inline: inline("role/"+r.name, r.inline), Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked,
-			Attached: attached(r.attached)})
+		iam.Roles = append(iam.Roles, &estate.Role{
+			Identity: estate.Identity{Name: r.name, Path: path, ARN: "arn:aws:iam::" + owner + ":role" + path + r.name, ID: id,
+				Inline: inline("role/"+r.name, r.inline), Attached: attached(r.attached)},
+			Boundary: boundary(r.name, r.boundary), Tags: r.tags, ServiceLinked: r.linked})
 	}
 	a.IAM = iam
 	for i, s := range f.scps {

@@ -14,7 +14,7 @@ import (
 func TestOwnedDetachedPolicies(t *testing.T) {
 	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:DeleteRepository","Resource":"*"}]}`
 	a := estate.New().Account("111122223333")
-	a.IAM = &estate.IAM{Roles: []*estate.Role{{Name: "ci", Path: "/", ARN: "arn:aws:iam::111122223333:role/ci"}}}
+	a.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "ci", Path: "/", ARN: "arn:aws:iam::111122223333:role/ci"}}}}
 	owned := func(name, owner string) *estate.Policy {
 		p := parsed(t, name, doc)
 		p.Owner = owner

@@ -146,9 +146,9 @@ func exampleEstate(t *testing.T, x rules.Example) (est *estate.Estate, parseGaps
 	}
 	switch kind {
 	case "user":
-		iam.Users = append(iam.Users, &estate.User{Name: name, ARN: arn, ID: "AIDAEXAMPLE", Path: "/", Inline: inline, Boundary: boundary})
+		iam.Users = append(iam.Users, &estate.User{Identity: estate.Identity{Name: name, ARN: arn, ID: "AIDAEXAMPLE", Path: "/", Inline: inline}, Boundary: boundary})
 	case "role":
-		iam.Roles = append(iam.Roles, &estate.Role{Name: name, ARN: arn, ID: "AROAEXAMPLE", Path: "/", Inline: inline, Boundary: boundary})
+		iam.Roles = append(iam.Roles, &estate.Role{Identity: estate.Identity{Name: name, ARN: arn, ID: "AROAEXAMPLE", Path: "/", Inline: inline}, Boundary: boundary})
 	default:
 		t.Fatalf("identity %q: want role/NAME or user/NAME", x.Holder())
 	}

@@ -92,7 +92,7 @@ func TestUniqueIDNote(t *testing.T) {
 			acct := est.Account("111122223333")
 			acct.Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: doc})
 			if tc.ownRole {
-				acct.IAM = &estate.IAM{Roles: []*estate.Role{{Name: "partner", ARN: "arn:aws:iam::111122223333:role/partner", ID: "AROAPARTNERROLE12345"}}}
+				acct.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "partner", ARN: "arn:aws:iam::111122223333:role/partner", ID: "AROAPARTNERROLE12345"}}}}
 			}
 			var got []string
 			for _, n := range rules.Run(est, analysis.Settings{}).Notes {
@@ -118,8 +118,8 @@ func TestUniqueIDNoteIdentityPolicy(t *testing.T) {
 	est := estate.New()
 	acct := est.Account("111122223333")
 	acct.Region("us-east-1").Repository("app")
-	acct.IAM = &estate.IAM{Roles: []*estate.Role{{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci",
-		Inline: []*estate.Policy{{Name: "inline policy Self of role/ci", Doc: doc}}}}}
+	acct.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci",
+		Inline: []*estate.Policy{{Name: "inline policy Self of role/ci", Doc: doc}}}}}}
 	var got []string
 	for _, n := range rules.Run(est, analysis.Settings{}).Notes {
 		if strings.Contains(n.Message, "compares aws:userid with") {

@@ -349,7 +349,7 @@ func (b *cfnBuilder) path(r *resource) string {
 func (b *cfnBuilder) role(r *resource) {
 	t := b.t
 	name, path := b.name(r, "RoleName"), b.path(r)
-	role := &estate.Role{Name: name, Path: path, ARN: iamARN(t.account, "role", path, name)}
+	role := &estate.Role{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(t.account, "role", path, name)}}
 	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
 	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
 		role.Tags = tags
@@ -366,7 +366,7 @@ func (b *cfnBuilder) role(r *resource) {
 func (b *cfnBuilder) user(r *resource) {
 	t := b.t
 	name, path := b.name(r, "UserName"), b.path(r)
-	u := &estate.User{Name: name, Path: path, ARN: iamARN(t.account, "user", path, name)}
+	u := &estate.User{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(t.account, "user", path, name)}}
 	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
 		u.Tags = tags
 	}
@@ -386,7 +386,7 @@ func (b *cfnBuilder) user(r *resource) {
 func (b *cfnBuilder) group(r *resource) {
 	t := b.t
 	name, path := b.name(r, "GroupName"), b.path(r)
-	g := &estate.Group{Name: name, Path: path, ARN: iamARN(t.account, "group", path, name)}
+	g := &estate.Group{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(t.account, "group", path, name)}}
 	g.Inline = b.inline(r, g.ARN)
 	g.Attached = b.arns(r, "ManagedPolicyArns")
 	register(&b.iamData().Groups, b.groups, name, g)
@@ -399,15 +399,15 @@ func (b *cfnBuilder) target(kind string, s strVal, by string) (*estate.Role, *es
 	switch kind {
 	case "role":
 		return findOrAdd(b, b.roles, &iam.Roles, kind, s, by, func(arn string) *estate.Role {
-			return &estate.Role{Name: s.text, Path: "/", ARN: arn}
+			return &estate.Role{Identity: estate.Identity{Name: s.text, Path: "/", ARN: arn}}
 		}), nil, nil
 	case "user":
 		return nil, findOrAdd(b, b.users, &iam.Users, kind, s, by, func(arn string) *estate.User {
-			return &estate.User{Name: s.text, Path: "/", ARN: arn}
+			return &estate.User{Identity: estate.Identity{Name: s.text, Path: "/", ARN: arn}}
 		}), nil
 	}
 	return nil, nil, findOrAdd(b, b.groups, &iam.Groups, kind, s, by, func(arn string) *estate.Group {
-		return &estate.Group{Name: s.text, Path: "/", ARN: arn}
+		return &estate.Group{Identity: estate.Identity{Name: s.text, Path: "/", ARN: arn}}
 	})
 }
 

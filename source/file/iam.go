@@ -279,7 +279,7 @@ func (d *details) entity(e *jsonpos.Node, list string, i int, kind, key string) 
 func (d *details) user(i int, e *jsonpos.Node) {
 	en := d.entity(e, "UserDetailList", i, "user", "User")
 	o, account, arn, who := en.o, en.account, en.arn, en.who
-	u := &estate.User{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "UserPolicyList", who, account, arn)}
+	u := &estate.User{Identity: estate.Identity{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "UserPolicyList", who, account, arn)}}
 	at := d.attachments(o, who, true)
 	u.Attached, u.Boundary = at.arns, at.boundary
 	var groups []ref
@@ -306,7 +306,7 @@ func (d *details) user(i int, e *jsonpos.Node) {
 func (d *details) group(i int, e *jsonpos.Node) {
 	en := d.entity(e, "GroupDetailList", i, "group", "Group")
 	o, account, arn, who := en.o, en.account, en.arn, en.who
-	g := &estate.Group{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "GroupPolicyList", who, account, arn)}
+	g := &estate.Group{Identity: estate.Identity{Name: en.name, ID: en.id, Path: en.path, ARN: arn, Inline: d.inline(o, "GroupPolicyList", who, account, arn)}}
 	at := d.attachments(o, who, false)
 	g.Attached = at.arns
 	a := d.claim(o, account, arn, at, func(a *iamAccount) bool { return a.groups[arn] != nil || a.groupByName[g.Name] != nil })
@@ -321,7 +321,7 @@ func (d *details) group(i int, e *jsonpos.Node) {
 func (d *details) role(i int, e *jsonpos.Node) {
 	en := d.entity(e, "RoleDetailList", i, "role", "Role")
 	o, account, arn, who := en.o, en.account, en.arn, en.who
-	r := &estate.Role{Name: en.name, ID: en.id, Path: en.path, ARN: arn}
+	r := &estate.Role{Identity: estate.Identity{Name: en.name, ID: en.id, Path: en.path, ARN: arn}}
 	r.ServiceLinked = strings.HasPrefix(r.Path, "/aws-service-role/")
 	if t := o.get("AssumeRolePolicyDocument", false); t != nil {
 		label := "trust policy of " + who

@@ -167,33 +167,37 @@ func tags(list []iamtypes.Tag) map[string]string {
 }
 
 func (r *iamReader) user(u iamtypes.UserDetail) {
-	arn := aws.ToString(u.Arn)
 	groups := append([]string(nil), u.GroupList...)
 	sort.Strings(groups)
 	r.out.Users = append(r.out.Users, &estate.User{
-		Name: aws.ToString(u.UserName), ARN: arn, ID: aws.ToString(u.UserId), Path: aws.ToString(u.Path),
-		Inline: r.inline(arn, u.UserPolicyList), Attached: attached(u.AttachedManagedPolicies), Groups: groups,
-		Boundary: boundary(u.PermissionsBoundary), Tags: tags(u.Tags),
+		Identity: r.identity(u.Arn, u.UserName, u.UserId, u.Path, u.UserPolicyList, u.AttachedManagedPolicies),
+		Groups:   groups, Boundary: boundary(u.PermissionsBoundary), Tags: tags(u.Tags),
 	})
 }
 
 func (r *iamReader) group(g iamtypes.GroupDetail) {
-	arn := aws.ToString(g.Arn)
 	r.out.Groups = append(r.out.Groups, &estate.Group{
-		Name: aws.ToString(g.GroupName), ARN: arn, ID: aws.ToString(g.GroupId), Path: aws.ToString(g.Path),
-		Inline: r.inline(arn, g.GroupPolicyList), Attached: attached(g.AttachedManagedPolicies),
+		Identity: r.identity(g.Arn, g.GroupName, g.GroupId, g.Path, g.GroupPolicyList, g.AttachedManagedPolicies),
 	})
 }
 
-func (r *iamReader) role(ro iamtypes.RoleDetail) {
-	arn := aws.ToString(ro.Arn)
-	path := aws.ToString(ro.Path)
-	role := &estate.Role{
-		Name: aws.ToString(ro.RoleName), ARN: arn, ID: aws.ToString(ro.RoleId), Path: path,
-		Inline: r.inline(arn, ro.RolePolicyList), Attached: attached(ro.AttachedManagedPolicies),
-		Boundary: boundary(ro.PermissionsBoundary), Tags: tags(ro.Tags),
-		ServiceLinked: strings.HasPrefix(path, "/aws-service-role/"),
+// identity is what a user, group or role of the authorization details
+// shares.
+func (r *iamReader) identity(arn, name, id, path *string, inline []iamtypes.PolicyDetail, attachedTo []iamtypes.AttachedPolicy) estate.Identity {
+	a := aws.ToString(arn)
+	return estate.Identity{
+		Name: aws.ToString(name), ARN: a, ID: aws.ToString(id), Path: aws.ToString(path),
+		Inline: r.inline(a, inline), Attached: attached(attachedTo),
 	}
+}
+
+func (r *iamReader) role(ro iamtypes.RoleDetail) {
+	role := &estate.Role{
+		Identity: r.identity(ro.Arn, ro.RoleName, ro.RoleId, ro.Path, ro.RolePolicyList, ro.AttachedManagedPolicies),
+		Boundary: boundary(ro.PermissionsBoundary), Tags: tags(ro.Tags),
+	}
+	role.ServiceLinked = strings.HasPrefix(role.Path, "/aws-service-role/")
+	arn := role.ARN
 	if doc := aws.ToString(ro.AssumeRolePolicyDocument); doc != "" {
 		role.Trust = r.document("trust policy of role/"+role.Name, arn+"#trust", arn, doc)
 	}

@@ -314,7 +314,7 @@ func (b *builder) iamPath(r rsrc) string {
 
 func (b *builder) role(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
-	role := &estate.Role{Name: name, Path: path, ARN: iamARN(b.account, "role", path, name)}
+	role := &estate.Role{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "role", path, name)}}
 	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
 	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
 		role.Tags = tags
@@ -407,7 +407,7 @@ func (b *builder) policyARN(r rsrc, s sval, attr string) (string, bool) {
 
 func (b *builder) user(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
-	u := &estate.User{Name: name, Path: path, ARN: iamARN(b.account, "user", path, name)}
+	u := &estate.User{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "user", path, name)}}
 	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
 		u.Tags = tags
 	}
@@ -417,7 +417,7 @@ func (b *builder) user(r rsrc) {
 
 func (b *builder) group(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
-	g := &estate.Group{Name: name, Path: path, ARN: iamARN(b.account, "group", path, name)}
+	g := &estate.Group{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "group", path, name)}}
 	register(&b.iamData().Groups, b.groups, b.groupAddr, name, r.addr, g)
 }
 
@@ -488,19 +488,19 @@ func (b *builder) target(r rsrc, kind principalKind, attr string, s sval) (targe
 	switch kind {
 	case kindRole:
 		return target{role: findOrAdd(b, b.roles, "role", name, s.pos, r.addr, func(arn string) *estate.Role {
-			x := &estate.Role{Name: name, Path: "/", ARN: arn}
+			x := &estate.Role{Identity: estate.Identity{Name: name, Path: "/", ARN: arn}}
 			b.addRole("", x)
 			return x
 		})}, true
 	case kindUser:
 		return target{user: findOrAdd(b, b.users, "user", name, s.pos, r.addr, func(arn string) *estate.User {
-			x := &estate.User{Name: name, Path: "/", ARN: arn}
+			x := &estate.User{Identity: estate.Identity{Name: name, Path: "/", ARN: arn}}
 			register(&b.iamData().Users, b.users, nil, name, "", x)
 			return x
 		})}, true
 	default:
 		return target{group: findOrAdd(b, b.groups, "group", name, s.pos, r.addr, func(arn string) *estate.Group {
-			x := &estate.Group{Name: name, Path: "/", ARN: arn}
+			x := &estate.Group{Identity: estate.Identity{Name: name, Path: "/", ARN: arn}}
 			register(&b.iamData().Groups, b.groups, nil, name, "", x)
 			return x
 		})}, true
