@@ -104,6 +104,9 @@ type ExposureItem struct {
 	// Fix is the fix for what outsiders can do, or nil; only a Proven one
 	// is written.
 	Fix *exposure.Fix
+	// FixName is the file --fix-dir writes the fix to: one of its own in
+	// the folder, which a scan reads as the kind of policy it fixes.
+	FixName string
 	// Template is the repository creation template the policy is of
 	// (Kind Template), nil otherwise.
 	Template *estate.CreationTemplate
@@ -375,6 +378,7 @@ func (a *Analysis) analyzeExposure() {
 	}
 	close(work)
 	wg.Wait()
+	a.nameFixes()
 	for _, x := range all {
 		gap := func(code estate.GapCode, msg string) {
 			t := x.Target

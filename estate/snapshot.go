@@ -611,8 +611,6 @@ type snapReader struct {
 // templates of regions and the source of ECR Public repositories.
 const snapRCPsFormat = 2
 
-// identity reads what users, groups and roles share: the string members in
-// fields (arn among them), the inline policies and attached policy ARNs.
 // identity reads what a user, group or role shares into id, and the string
 // fields of more (a boundary) beside them.
 func (r *snapReader) identity(m map[string]*jsonpos.Node, what string, id *Identity, more map[string]*string) error {

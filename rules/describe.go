@@ -425,56 +425,11 @@ func ownerValue(id string) string {
 	return id
 }
 
-// fixFileName is the file a fixed policy of t is written to; "owner"
-// stands for an account the inputs do not name. A scan of the folder
-// reads each file as the kind of policy it fixes: a registry's ends in
-// .registry-policy.json and an ECR Public repository's in
-// .public-policy.json, as a raw policy file of that kind is named
-// (README, "Scan your files"); a creation template's is read as the
-// repository policy it gives.
-func fixFileName(t exposure.Target) string {
-	acct := t.Account
-	if acct == "" {
-		acct = "owner"
-	}
-	acct, region := fileSafe(acct), fileSafe(t.Region)
-	switch t.Kind {
-	case exposure.Registry:
-		return fmt.Sprintf("%s-%s.registry-policy.json", acct, region)
-	case exposure.Template:
-		return fmt.Sprintf("template-%s-%s-%s-policy.json", acct, region, fileSafe(t.Prefix))
-	case exposure.Public:
-		return fmt.Sprintf("%s-%s.public-policy.json", acct, fileSafe(t.Repository))
-	}
-	return fmt.Sprintf("%s-%s-%s-policy.json", acct, region, fileSafe(t.Repository))
-}
-
-// fileSafe is a part of a file name that the inputs give (an account,
-// region, repository name or template prefix): "/" and "\" become "-", so
-// that the name stays in --fix-dir's folder whatever a Terraform provider's
-// region says, and a name not known at scan time
-// (<aws_ecr_repository.app.name>, <!Ref Repo>) its expression, in
-// characters every file system takes.
-func fileSafe(name string) string {
-	if policy.IsPlaceholder(name) {
-		name = strings.Join(strings.FieldsFunc(name, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
-		}), "-")
-	}
-	if !strings.ContainsAny(name, `/\`) {
-		return name
-	}
-	return separators.Replace(name)
-}
-
-// separators turns the path separators of a file name part into "-".
-var separators = strings.NewReplacer("/", "-", `\`, "-")
-
-// applyCommand is the AWS CLI command that installs a fixed policy, each
-// argument quoted for a POSIX shell where it needs to be.
-func applyCommand(t exposure.Target) string {
+// applyCommand is the AWS CLI command that installs a fixed policy from
+// fixFile, each argument quoted for a POSIX shell where it needs to be.
+func applyCommand(t exposure.Target, fixFile string) string {
 	q := ShellQuote
-	file := q("file://" + fixFileName(t))
+	file := q("file://" + fixFile)
 	switch t.Kind {
 	case exposure.Registry:
 		return fmt.Sprintf("aws ecr put-registry-policy --region %s --policy-text %s", q(t.Region), file)
@@ -504,7 +459,7 @@ func applyPhrase(x *analysis.ExposureItem, what string) string {
 	if x.Policy != nil && x.Policy.Insert != nil {
 		return "change " + what + " in " + x.Policy.Insert.File + " and deploy it"
 	}
-	return "apply " + what + " with `" + applyCommand(x.Target) + "`"
+	return "apply " + what + " with `" + applyCommand(x.Target, x.FixName) + "`"
 }
 
 // provenFix describes the fix ecrguard built and verified for an item.
@@ -527,7 +482,7 @@ func provenFix(x *analysis.ExposureItem) string {
 			joinAnd(quoteAll(x.Fix.Added)), x.Policy.Insert.File, accountName(x.Target.Account))
 	}
 	return fmt.Sprintf(provenMark+"%s, a Deny for whoever is outside the zone of trust; ecrguard analysed the fixed policy: nothing is open to outsiders and nothing is taken from %s (`--fix-dir DIR` writes it to DIR/%s).",
-		joinAnd(quoteAll(x.Fix.Added)), accountName(x.Target.Account), fixFileName(x.Target))
+		joinAnd(quoteAll(x.Fix.Added)), accountName(x.Target.Account), x.FixName)
 }
 
 func quoteAll(ss []string) []string {

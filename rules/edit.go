@@ -338,14 +338,14 @@ func (r *Result) describeEdit(f *FixFile) {
 
 // newFixFile is the FixFile of x's proven fix.
 func newFixFile(x *analysis.ExposureItem) FixFile {
-	f := FixFile{Resource: x.Target.ARN, Name: fixFileName(x.Target), JSON: x.Fix.JSON}
+	f := FixFile{Resource: x.Target.ARN, Name: x.FixName, JSON: x.Fix.JSON}
 	if x.Policy != nil && x.Policy.Insert != nil {
 		f.insert = x.Policy.Insert
 		stmts := x.Fix.Doc.Statements
 		f.added = stmts[len(stmts)-len(x.Fix.Added):]
 		return f
 	}
-	f.Command = applyCommand(x.Target)
+	f.Command = applyCommand(x.Target, x.FixName)
 	return f
 }
 

@@ -437,7 +437,7 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			// SCPs not read are a note; RCPs not read a gap of the call
-			// that failed, saying the analysis assumes none (docs/exit-codes.md).
+			// that failed, saying the analysis assumes none (docs/scan-your-account.md).
 			name:   "Organizations refused: SCPs a note, RCPs a gap",
 			faults: []livetest.Fault{{API: "organizations:ListParents", Code: "AccessDeniedException"}},
 			check: func(t *testing.T, e *estate.Estate, _ *livetest.Server) {

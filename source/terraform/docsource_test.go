@@ -245,4 +245,12 @@ func TestRenderJSONStrings(t *testing.T) {
 			t.Errorf("%q renders as %s", s, got)
 		}
 	}
+	// As encoding/json writes them (a finding's fingerprint holds the
+	// text): short escapes where JSON has them, \u for the rest of the
+	// control characters and for U+2028 and U+2029.
+	for s, want := range map[string]string{"\b\f\x01": `"\b\f\u0001"`, "a\u2028b\u2029": `"a\u2028b\u2029"`} {
+		if got := renderJSON(iacdoc.Str(s, policy.Pos{})); got != want {
+			t.Errorf("%q renders as %s, want %s", s, got, want)
+		}
+	}
 }
