@@ -8,23 +8,6 @@ import (
 	"github.com/ecrguard/ecrguard/exposure"
 )
 
-// A repository whose name is not known at scan time is named by the
-// expression that gives it, and its fix file has a name every file system
-// takes.
-func TestPlaceholderFixNames(t *testing.T) {
-	for _, tc := range []struct{ repo, file string }{
-		{"app", "111122223333-us-east-1-app-policy.json"},
-		{"team/app", "111122223333-us-east-1-team-app-policy.json"},
-		{"<aws_ecr_repository.repository.name>", "111122223333-us-east-1-aws_ecr_repository.repository.name-policy.json"},
-		{"<!Ref Repo02AC86CF>", "111122223333-us-east-1-Ref-Repo02AC86CF-policy.json"},
-	} {
-		tg := exposure.Target{Account: "111122223333", Region: "us-east-1", Repository: tc.repo}
-		if got := fixFileName(tg); got != tc.file {
-			t.Errorf("fixFileName(%s) = %s, want %s", tc.repo, got, tc.file)
-		}
-	}
-}
-
 // The account and region of a fix file's name come from the inputs too (a
 // Terraform provider's region): whatever they say, the name is one file in
 // --fix-dir's folder.
@@ -45,6 +28,8 @@ func TestFixFileNameStaysInFolder(t *testing.T) {
 // Public repository us-east-1-app both made
 // 111122223333-us-east-1-app.public-policy.json, and repositories team/app
 // and team-app both …-team-app-policy.json, one fix overwriting the other.
+// A repository whose name is not known at scan time is named by the
+// expression that gives it, in characters every file system takes.
 func TestFixNamesAreTheirOwn(t *testing.T) {
 	repo := func(name string) exposure.Target {
 		return exposure.Target{Account: "111122223333", Region: "us-east-1", Repository: name}
@@ -52,6 +37,7 @@ func TestFixNamesAreTheirOwn(t *testing.T) {
 	a := &Analysis{}
 	for _, tg := range []exposure.Target{
 		repo("app.public"), repo("team/app"), repo("team-app"), repo("cache.registry"), repo("x.registry-policy"),
+		repo("<aws_ecr_repository.repository.name>"), repo("<!Ref Repo02AC86CF>"),
 		{Account: "111122223333", Region: "us-east-1", Kind: exposure.Template, Prefix: "base.public"},
 		{Account: "111122223333", Region: "us-east-1", Kind: exposure.Registry},
 	} {
@@ -69,6 +55,8 @@ func TestFixNamesAreTheirOwn(t *testing.T) {
 		"111122223333-us-east-1-team-app-2-policy.json",
 		"111122223333-us-east-1-cache.registry-2-policy.json",
 		"111122223333-us-east-1-x.registry-policy-policy.json",
+		"111122223333-us-east-1-aws_ecr_repository.repository.name-policy.json",
+		"111122223333-us-east-1-Ref-Repo02AC86CF-policy.json",
 		"template-111122223333-us-east-1-base.public-2-policy.json",
 		"111122223333-us-east-1.registry-policy.json",
 		"111122223333-us-east-1-app.public-policy.json",

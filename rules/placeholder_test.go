@@ -1,25 +1,34 @@
 package rules
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/exposure"
 )
 
-// A repository whose name is not known at scan time is named by the
-// expression that gives it in the fix command, quoted for the shell, as
-// everywhere (its fix file's name: analysis's TestPlaceholderFixNames).
-func TestPlaceholderCommands(t *testing.T) {
-	for _, tc := range []struct{ repo, arg string }{
-		{"app", "app"},
-		{"team/app", "team/app"},
-		{"<aws_ecr_repository.repository.name>", "'<aws_ecr_repository.repository.name>'"},
-		{"<!Ref Repo02AC86CF>", "'<!Ref Repo02AC86CF>'"},
+// The command that applies a fix names the resource and the fix's file,
+// each quoted for the shell where it needs to be: a repository whose name
+// is not known at scan time by the expression that gives it, as everywhere
+// (its fix file's name: analysis's TestFixNamesAreTheirOwn).
+func TestApplyCommands(t *testing.T) {
+	const acct, region = "111122223333", "us-east-1"
+	for _, tc := range []struct {
+		target exposure.Target
+		want   string
+	}{
+		{exposure.Target{Account: acct, Region: region, Repository: "team/app"},
+			"aws ecr set-repository-policy --region us-east-1 --repository-name team/app --policy-text file://fix.json"},
+		{exposure.Target{Account: acct, Region: region, Repository: "<aws_ecr_repository.repository.name>"},
+			"aws ecr set-repository-policy --region us-east-1 --repository-name '<aws_ecr_repository.repository.name>' --policy-text file://fix.json"},
+		{exposure.Target{Account: acct, Region: region, Kind: exposure.Template, Prefix: "<!Ref Prefix>"},
+			"aws ecr update-repository-creation-template --region us-east-1 --prefix '<!Ref Prefix>' --repository-policy file://fix.json"},
+		{exposure.Target{Account: acct, Region: region, Kind: exposure.Registry},
+			"aws ecr put-registry-policy --region us-east-1 --policy-text file://fix.json"},
+		{exposure.Target{Account: acct, Region: region, Kind: exposure.Public, Repository: "agent"},
+			"aws ecr-public set-repository-policy --region us-east-1 --repository-name agent --policy-text file://fix.json"},
 	} {
-		tg := exposure.Target{Account: "111122223333", Region: "us-east-1", Repository: tc.repo}
-		if cmd := applyCommand(tg, "fix.json"); !strings.Contains(cmd, "--repository-name "+tc.arg+" ") {
-			t.Errorf("applyCommand(%s) = %s", tc.repo, cmd)
+		if got := applyCommand(tc.target, "fix.json"); got != tc.want {
+			t.Errorf("applyCommand(%+v) = %s, want %s", tc.target, got, tc.want)
 		}
 	}
 }
