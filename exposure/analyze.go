@@ -225,9 +225,17 @@ func (r *Result) Outsiders() catalog.ActionSet {
 // policy does not name.
 const (
 	freshName    = "ecrguard-outsider"
-	freshService = "ecrguard-any-service.amazonaws.com"
 	freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
 )
+
+// freshServices are the names the AWS services the policy does not name
+// may have, tried in order (names.freshService): as unlike each other as
+// service principals can be, so that a pattern that matches them all
+// matches every service.
+var freshServices = []string{"ecrguard-any-service.amazonaws.com", "q7.amazonaws.com", "kjy.lm.amazonaws.com"}
+
+// freshService is the first of them, the one the owner check tries.
+var freshService = freshServices[0]
 
 // freshAccounts are the accounts an outsider the policy does not name may
 // be, tried in order: the first that is not trusted and that no account
@@ -382,6 +390,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg):
 		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
+	case a.named.anyService && a.named.freshService == "":
+		a.res.Unjudged = "the policy names, by name or by a pattern, every service name ecrguard tries for the AWS services it does not name, so such services were not judged"
 	default:
 		a.res.Unjudged = standInNamed(append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...))
 	}
@@ -1056,7 +1066,7 @@ func (a *analyzer) orgAccess(label string) *Access {
 // account, and for each named organization outside the zone.
 func (a *analyzer) services(g group, k *keys, res string) {
 	for _, svc := range a.named.serviceList() {
-		c := caller{p: eval.Principal{Type: eval.Service, Service: svc}}
+		c := serviceCaller(svc)
 		// Acting for nobody in particular, or for an account nobody named.
 		var anon []eval.Option
 		anon = append(anon, eval.Option{
@@ -1067,7 +1077,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			anon = append(anon, k.sourceOptions(a.freshAccount, a.named, a.zone, false, false)...)
 		}
 		// What is public anyway is no deputy's (see run).
-		if svc != freshService || !g.set.Minus(a.res.Public.Actions).Empty() {
+		if !AnyService(svc) || !g.set.Minus(a.res.Public.Actions).Empty() {
 			if w := a.search(c, g.rep, res, false, []eval.Dimension{inWorld(k.worlds, func(worldOrg) []eval.Option { return anon })}); w != nil {
 				if a.res.Deputies[svc] == nil {
 					a.res.Deputies[svc] = &Access{}
@@ -1145,13 +1155,24 @@ func (a *analyzer) accountAccess(acct string, trusted bool) (*Access, string) {
 	return bucket[label], label
 }
 
-// serviceName is how a report names a service principal: service:NAME, or
+// serviceName is how a report names a service principal: service:NAME,
+// service:PATTERN for the services a pattern of the policy names, or
 // service:* for any service (the policy names none in particular).
 func serviceName(svc string) string {
-	if svc == freshService {
+	if AnyService(svc) {
 		return "service:*"
 	}
 	return "service:" + svc
+}
+
+// serviceCaller is the caller that is service svc: a service the policy
+// names, one that matches svc when svc is a pattern of service names, or
+// any service.
+func serviceCaller(svc string) caller {
+	if policy.HasWildcard(svc) {
+		svc = instance(svc)
+	}
+	return caller{p: eval.Principal{Type: eval.Service, Service: svc}}
 }
 
 func noOrg() eval.Option {

@@ -1,6 +1,8 @@
 package exposure
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,10 +280,13 @@ func TestStandInsAreUnnamed(t *testing.T) {
 		{"a Deny of every stand-in organization", anyOrg, `{"StringLike": {"aws:PrincipalOrgID": [` + quoted(freshOrgs, 3) + `]}}`, false, "organization patterns"},
 		{"a made-up role id", "", `{"StringLike": {"aws:userid": "AROAECRG*"}}`, false, "made up to stand for every outsider"},
 		{"a made-up user id", "", `{"StringLike": {"aws:userid": "AIDAECRG*"}}`, false, "made up to stand for every outsider"},
-		{"the any-service name", "", `{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`, false, "made up to stand for every outsider"},
+		{"the any-service name", "", `{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`, true, ""},
+		{"every any-service name", "", `{"StringLike": {"aws:PrincipalServiceName": [` + quoted(freshServices, 2) + `]}}`, true, "every service name"},
 		{"the made-up source ARN", "", `{"ArnLike": {"aws:SourceArn": "arn:aws:ecrguard:*"}}`, false, "made up to stand for every outsider"},
 		{"the made-up OU path", "", `{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/r-ecrg/*"}}`, false, "made up to stand for every outsider"},
 		{"a pattern of every role session", "", `{"StringLike": {"aws:userid": "AROA*:*"}}`, false, ""},
+		{"a pattern of the role ids with an E", "", `{"StringLike": {"aws:userid": "AROA*E*:*"}}`, false, "made up to stand for every outsider"},
+		{"a pattern of the sources in one region", "", `{"ArnLike": {"aws:SourceArn": "arn:aws:*:us-east-1:*"}}`, false, "made up to stand for every outsider"},
 		{"a Deny of organizations the stand-in is not in", anyOrg, `{"StringLike": {"aws:PrincipalOrgID": "o-zzz*"}}`, true, ""},
 	} {
 		res := allowDeny(tc.allow, tc.deny)
@@ -303,6 +308,26 @@ func TestStandInsAreUnnamed(t *testing.T) {
 	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
 	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {
 		t.Errorf("any organization's member can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
+	}
+	// Services the policy names by a pattern, and those it does not name
+	// beside a Deny of a pattern the first stand-in matches: a Deny of
+	// *-any* once hid every service acting for 999988887777, and an Allow
+	// of *-build* the services it names.
+	for _, tc := range []struct{ name, policy, who, deputy string }{
+		{"a Deny of services like the stand-in", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalServiceName": "*-any*"}}}`), "999988887777", ""},
+		{"an Allow of services by a pattern", allowPull(`{"StringLike": {"aws:PrincipalServiceName": "*-build*"}}`), "", "*-build*"},
+	} {
+		res = analyzeDoc(t, tc.policy, Zone{}, time.Time{})
+		if tc.who != "" && (res.Accounts[tc.who] == nil || !res.Accounts[tc.who].Actions.Has(pull)) {
+			t.Errorf("%s: services acting for %s can pull, but the account is not reported", tc.name, tc.who)
+		}
+		if tc.deputy != "" && (res.Deputies[tc.deputy] == nil || !res.Deputies[tc.deputy].Actions.Has(pull)) {
+			t.Errorf("%s: services named like %s can pull for anyone, but no deputy is reported: %v", tc.name, tc.deputy, slices.Collect(maps.Keys(res.Deputies)))
+		}
+		if res.Unjudged != "" {
+			t.Errorf("%s: unjudged %q", tc.name, res.Unjudged)
+		}
 	}
 	// Null's values are true and false, not service names.
 	res = analyzeDoc(t, allowPull(`{"Null": {"aws:PrincipalServiceName": "false"}}`), Zone{}, time.Time{})

@@ -24,6 +24,13 @@ type names struct {
 	// orgPatterns are the organization id patterns (o-abc*) the
 	// conditions name.
 	orgPatterns []string
+	// anyService: the statements let in AWS services they do not name
+	// (Principal "*", NotPrincipal, a condition on any service's keys).
+	anyService bool
+	// freshService is the name that stands for those services: the first
+	// of freshServices that no condition value names in particular, ""
+	// when they all are (chooseFreshService).
+	freshService string
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -160,7 +167,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				continue
 			}
 			if pr.IsEveryone() || s.NotPrincipal != nil {
-				n.services[freshService] = true
+				n.anyService = true
 			}
 			for _, e := range pr.Entries {
 				if e.Value.Unknown {
@@ -217,22 +224,24 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 						n.orgs[inst] = true
 					}
 					n.addOrgPattern(c.Operator, org)
-				case "aws:principalservicename":
-					if !policy.HasWildcard(t) {
-						n.services[strings.ToLower(t)] = true
+				case "aws:principalservicename", "aws:principalservicenameslist":
+					// A pattern (*-build*) names the services it matches:
+					// one instance stands for them (serviceCaller), and
+					// reports name the pattern.
+					if key == "aws:principalservicenameslist" {
+						n.anyService = true
 					}
-				case "aws:principalservicenameslist":
-					n.services[freshService] = true
-					if !policy.HasWildcard(t) && !strings.Contains(t, "${") {
+					if !strings.Contains(t, "${") {
 						n.services[strings.ToLower(t)] = true
 					}
 				case "aws:principalisawsservice":
-					n.services[freshService] = true
+					n.anyService = true
 				}
 			}
 		}
 	}
 	n.chooseFreshOrg()
+	n.chooseFreshService(append(slices.Clip(doc.Statements), extra...))
 	return n
 }
 
@@ -312,7 +321,17 @@ func (n *names) names(acct string) bool {
 	}
 	return false
 }
-func (n *names) arnList() []string     { return slices.Sorted(maps.Keys(n.arns)) }
-func (n *names) orgList() []string     { return slices.Sorted(maps.Keys(n.orgs)) }
-func (n *names) pathList() []string    { return slices.Sorted(maps.Keys(n.paths)) }
-func (n *names) serviceList() []string { return slices.Sorted(maps.Keys(n.services)) }
+func (n *names) arnList() []string  { return slices.Sorted(maps.Keys(n.arns)) }
+func (n *names) orgList() []string  { return slices.Sorted(maps.Keys(n.orgs)) }
+func (n *names) pathList() []string { return slices.Sorted(maps.Keys(n.paths)) }
+
+// serviceList lists the services to ask about: those the statements name
+// (by name or pattern) and, when they let in others, the one that stands
+// for those.
+func (n *names) serviceList() []string {
+	out := slices.Sorted(maps.Keys(n.services))
+	if n.anyService && n.freshService != "" && !n.services[n.freshService] {
+		out = append(out, n.freshService)
+	}
+	return out
+}

@@ -76,7 +76,7 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 				}
 			}
 			for _, svc := range services {
-				c := caller{p: eval.Principal{Type: eval.Service, Service: svc}}
+				c := serviceCaller(svc)
 				if w := a.search(c, g.rep, res, false, []eval.Dimension{opts}); w != nil {
 					return found(w)
 				}

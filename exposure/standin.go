@@ -24,7 +24,7 @@ func OutsiderAccount(acct string) bool { return slices.Contains(freshAccounts, a
 // AnyService reports whether svc is the service principal name that stands
 // for any AWS service (the policy lets in every service, or names none in
 // particular).
-func AnyService(svc string) bool { return svc == freshService }
+func AnyService(svc string) bool { return slices.Contains(freshServices, svc) }
 
 // OutsiderOrg reports whether org is the organization id that stands for an
 // organization outside the zone of trust that the policy does not name.
@@ -96,40 +96,86 @@ func MadeUp(v string) bool {
 
 // standIns are the values that stand for what an outsider the policy does
 // not name is or chooses and that the analysis does not choose away from
-// the policy's names, each with others of its kind: a condition value that
-// matches a stand-in but not all its others names the stand-in in
-// particular, and the outsiders it stands for are not judged
-// (standInNamed).
-var standIns = []struct{ what, value, other string }{
-	{"the unique id of an outsider's role", outsiderRoleID + ":" + freshSession, "AROA3XFRBF23ZEXAMPLE1:" + freshSession},
-	{"the unique id of a role the policy names", namedRoleID + ":" + freshSession, "AROAZQ7X5W2V9K0PLMNB1:" + freshSession},
-	{"the unique id of an outsider's user", outsiderUserID, "AIDA3XFRBF23ZEXAMPLE2"},
-	{"the service that stands for any service", freshService, "zqx7-any.amazonaws.com"},
-	{"the resource a service acts for", sourceStandIn(freshAccounts[0]), "arn:aws:zqx7service:us-east-1:" + freshAccounts[0] + ":source/zqx7"},
-	{"the OU path of an outsider's organization", freshOrgs[0] + freshOrgPath, freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/"},
+// the policy's names, each with others of its kind that share as little
+// with it and with each other as they can: a condition value that matches
+// a stand-in but not every one of its others names the stand-in in
+// particular (AROA*E*:* once passed for every role, since the one other
+// had an E too), and the outsiders it stands for are not judged
+// (standInNamed). A value that matches them all (AROA*:*, o-x/r-*) is one
+// every value of the kind matches.
+var standIns = []struct {
+	what, value string
+	others      []string
+}{
+	{"the unique id of an outsider's role", outsiderRoleID + ":" + freshSession, sessionsOf(otherRoleIDs)},
+	{"the unique id of a role the policy names", namedRoleID + ":" + freshSession, sessionsOf(otherRoleIDs)},
+	{"the unique id of an outsider's user", outsiderUserID, []string{"AIDA3XFRBF23ZEXAMPLE2", "AIDA7Q9W2K4M6N8P1R3T5"}},
+	{"the resource a service acts for", sourceStandIn(freshAccounts[0]), []string{
+		"arn:aws:sns:eu-west-3:" + freshAccounts[0] + ":q7",
+		"arn:aws:lambda:ap-south-1:" + freshAccounts[0] + ":function:kj_y",
+	}},
+	{"the OU path of an outsider's organization", freshOrgs[0] + freshOrgPath, []string{
+		freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/",
+		freshOrgs[0] + "/r-a1b2c3/ou-a1b2c3-kl9y5w7v/",
+	}},
+}
+
+// otherRoleIDs are unique ids of roles that share little with the
+// stand-ins' and with each other.
+var otherRoleIDs = []string{"AROA3XFRBF23ZEXAMPLE1", "AROA7Q9W2K4M6N8P1R3T5"}
+
+// sessionsOf is ids, each with the stand-in session's name.
+func sessionsOf(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id + ":" + freshSession
+	}
+	return out
 }
 
 // standInNamed says which stand-in a condition value of stmts names in
 // particular (a Deny of aws:userid AROAECRG* once hid the sessions of a
 // role the policy let in), or "" when none does.
 func standInNamed(stmts []*policy.Statement) string {
+	for _, si := range standIns {
+		if s, key, v := namedInParticular(stmts, si.value, si.others); s != nil {
+			return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", s.Name(), key, v, si.what)
+		}
+	}
+	return ""
+}
+
+// namedInParticular returns the statement, condition key and value of
+// stmts that match value but not every one of others, if any does.
+func namedInParticular(stmts []*policy.Statement, value string, others []string) (*policy.Statement, string, string) {
+	value = strings.ToLower(value)
 	for _, s := range stmts {
 		for _, c := range s.Conditions {
 			for _, v := range c.Values {
-				if v.Unknown {
-					continue
-				}
-				if !policy.HasWildcard(v.Text) && !strings.Contains(strings.ToLower(v.Text), "ecrg") {
-					continue // only a pattern, or the made-up text itself, matches one
-				}
 				pattern := strings.ToLower(v.Text)
-				for _, si := range standIns {
-					if policy.Match(pattern, strings.ToLower(si.value)) && !policy.Match(pattern, strings.ToLower(si.other)) {
-						return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", s.Name(), c.Key, v.Text, si.what)
-					}
+				if v.Unknown || pattern != value && !policy.HasWildcard(pattern) {
+					continue // only a pattern, or the value itself, matches it
+				}
+				if policy.Match(pattern, value) && slices.ContainsFunc(others, func(o string) bool { return !policy.Match(pattern, strings.ToLower(o)) }) {
+					return s, c.Key, v.Text
 				}
 			}
 		}
 	}
-	return ""
+	return nil, "", ""
+}
+
+// chooseFreshService sets freshService: the first of freshServices that the
+// statements neither name as a service nor name in particular in a
+// condition (a Deny of aws:PrincipalServiceName *-any* once hid every
+// service the policy did not name); "" when they all are.
+func (n *names) chooseFreshService(stmts []*policy.Statement) {
+	n.freshService = ""
+	for i, svc := range freshServices {
+		others := slices.Delete(slices.Clone(freshServices), i, i+1)
+		if s, _, _ := namedInParticular(stmts, svc, others); s == nil && !n.services[svc] {
+			n.freshService = svc
+			return
+		}
+	}
 }

@@ -231,6 +231,11 @@ func describeCaller(p eval.Principal, patterns []string) string {
 		if exposure.AnyService(p.Service) {
 			return "any AWS service"
 		}
+		for _, pat := range patterns {
+			if policy.HasWildcard(pat) && policy.Match(strings.ToLower(pat), p.Service) {
+				return "any AWS service whose name matches " + pat + " (ecrguard used " + p.Service + " as the example)"
+			}
+		}
 		return "the AWS service " + p.Service
 	case eval.Anonymous:
 		return "an anonymous caller"

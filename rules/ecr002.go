@@ -114,7 +114,7 @@ func guards(x *analysis.ExposureItem) string {
 // conditionScope says whom a non-public statement's condition lets in.
 func conditionScope(s *policy.Statement, res *exposure.Result) string {
 	var who []string
-	var orgs, accts, nets, svcs []string
+	var orgs, accts, nets, named, svcs []string
 	for _, c := range s.Conditions {
 		k := strings.ToLower(c.Key)
 		var vals []string
@@ -128,7 +128,9 @@ func conditionScope(s *policy.Statement, res *exposure.Result) string {
 			accts = append(accts, vals...)
 		case k == "aws:sourceip" || k == "aws:vpcsourceip" || strings.HasPrefix(k, "aws:sourcevpc") || strings.HasPrefix(k, "aws:vpce"):
 			nets = append(nets, vals...)
-		case strings.HasPrefix(k, "aws:source") || strings.HasPrefix(k, "aws:principalservice") || k == "aws:principalisawsservice":
+		case strings.HasPrefix(k, "aws:principalservicename"):
+			named = append(named, vals...)
+		case strings.HasPrefix(k, "aws:source") || k == "aws:principalisawsservice":
 			svcs = append(svcs, vals...)
 		}
 	}
@@ -140,6 +142,9 @@ func conditionScope(s *policy.Statement, res *exposure.Result) string {
 	}
 	if len(nets) > 0 {
 		who = append(who, "callers from the network "+strings.Join(nets, ", "))
+	}
+	if len(named) > 0 {
+		who = append(who, "the AWS services "+strings.Join(named, ", "))
 	}
 	if len(svcs) > 0 {
 		if len(svcs) == 1 && (svcs[0] == "true" || svcs[0] == "false") {

@@ -8,6 +8,7 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr010 = Rule{
@@ -26,6 +27,8 @@ var ecr010 = Rule{
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`},
 		{About: `Principal "*" reached only by AWS services (aws:PrincipalIsAWSService)`, Fires: true, Others: []string{"ECR002"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Services","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"Bool":{"aws:PrincipalIsAWSService":"true"}}}]}`},
+		{About: `Principal "*" reached by the services whose names match a pattern (aws:PrincipalServiceName *-build*)`, Fires: true, Others: []string{"ECR002"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Builders","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringLike":{"aws:PrincipalServiceName":"*-build*"}}}]}`},
 		{About: `a service principal acting only for functions of the scanned account (aws:SourceArn)`,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Condition":{"StringLike":{"aws:SourceArn":"arn:aws:lambda:us-east-1:111122223333:function:*"}}}]}`},
 		{About: `a source condition naming an untrusted account is ECR003's`, Others: []string{"ECR003"},
@@ -44,6 +47,9 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Resource = x.Target.ARN
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
+			if policy.HasWildcard(svc) {
+				name = "Any AWS service whose name matches " + svc
+			}
 			if exposure.AnyService(svc) {
 				name = "any AWS service"
 				f.Principals = []string{"service:*"}
@@ -53,7 +59,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
 			f.Message = fmt.Sprintf("%s can perform %s on %s through %s acting for any account, because no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition limits whom it acts for (confused deputy).%s",
-				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
+				name, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, svc))
 			f.Message += rcpHoles(x, exposure.DeputyClass(svc), acc.Actions)
 			f.Remediation = fmt.Sprintf("Add to %s a condition naming the account the service acts for, such as \"StringEquals\": {\"aws:SourceAccount\": %q} (and ArnLike aws:SourceArn for the resource), then %s.",
 				labels(stmts), ownerValue(x.Target.Account), applyPhrase(x, "the policy"))
