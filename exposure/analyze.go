@@ -228,13 +228,12 @@ const (
 	freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
 )
 
-// freshServices are the names the AWS services the policy does not name
-// may have, tried in order (names.freshService): as unlike each other as
-// service principals can be, so that a pattern that matches them all
-// matches every service.
+// freshServices are names that stand for any AWS service the policy does
+// not name: the first in the region of such services that its patterns do
+// not set apart is its name (names.chooseServices), and freshService its
+// label in results.
 var freshServices = []string{"ecrguard-any-service.amazonaws.com", "q7.amazonaws.com", "kjy.lm.amazonaws.com"}
 
-// freshService is the first of them, the one the owner check tries.
 var freshService = freshServices[0]
 
 // freshAccounts are the accounts an outsider the policy does not name may
@@ -390,8 +389,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg):
 		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
-	case a.named.anyService && a.named.freshService == "":
-		a.res.Unjudged = "the policy names, by name or by a pattern, every service name ecrguard tries for the AWS services it does not name, so such services were not judged"
+	case !a.named.servicesComplete:
+		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
 	default:
 		a.res.Unjudged = standInNamed(append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...))
 	}
@@ -1065,8 +1064,9 @@ func (a *analyzer) orgAccess(label string) *Access {
 // account the policy does not name (a confused deputy), or for each named
 // account, and for each named organization outside the zone.
 func (a *analyzer) services(g group, k *keys, res string) {
-	for _, svc := range a.named.serviceList() {
-		c := serviceCaller(svc)
+	for _, sc := range a.named.serviceCases {
+		svc := sc.label
+		c := serviceCaller(sc.name)
 		// Acting for nobody in particular, or for an account nobody named.
 		var anon []eval.Option
 		anon = append(anon, eval.Option{
@@ -1114,7 +1114,7 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		}
 		for o, path := range a.outsideOrgPaths() {
 			opts := inWorld(k.worlds, func(worldOrg) []eval.Option { return k.orgSourceOptions(a.freshAccount, o, path) })
-			a.serviceForOrg(c, g, res, opts, a.orgLabel(o, path))
+			a.serviceForOrg(c, svc, g, res, opts, a.orgLabel(o, path))
 		}
 		// Acting for an account the policy does not name, in the owner's
 		// organization where the inputs do not name it (ownerorg.go).
@@ -1123,20 +1123,21 @@ func (a *analyzer) services(g group, k *keys, res string) {
 		}
 		for w, path := range a.ownerOrgMembers(k.worlds) {
 			opts := inWorld([]worldOrg{w}, func(worldOrg) []eval.Option { return k.orgSourceOptions(a.freshAccount, w.id, path) })
-			a.serviceForOrg(c, g, res, opts, w.label())
+			a.serviceForOrg(c, svc, g, res, opts, w.label())
 		}
 	}
 }
 
-// serviceForOrg asks what service caller c can do acting for an account of
+// serviceForOrg asks what service caller c (svc as results name it) can do
+// acting for an account of
 // an organization or OU, choosing among opts, and records it under label.
-func (a *analyzer) serviceForOrg(c caller, g group, res string, opts eval.Dimension, label string) {
+func (a *analyzer) serviceForOrg(c caller, svc string, g group, res string, opts eval.Dimension, label string) {
 	w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
 	if w == nil {
 		return
 	}
 	acc := a.orgAccess(label)
-	acc.add(serviceName(c.p.Service), g.set, w)
+	acc.add(serviceName(svc), g.set, w)
 	acc.add(label, g.set, w)
 }
 
@@ -1165,13 +1166,8 @@ func serviceName(svc string) string {
 	return "service:" + svc
 }
 
-// serviceCaller is the caller that is service svc: a service the policy
-// names, one that matches svc when svc is a pattern of service names, or
-// any service.
+// serviceCaller is the caller that is the service named svc.
 func serviceCaller(svc string) caller {
-	if policy.HasWildcard(svc) {
-		svc = instance(svc)
-	}
 	return caller{p: eval.Principal{Type: eval.Service, Service: svc}}
 }
 

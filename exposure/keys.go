@@ -379,7 +379,9 @@ func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
 
 // sourceARNs are the source ARNs to try for a service acting for acct: one
 // the policy does not name, and an instance of each it tests that can be
-// in acct.
+// in acct. A pattern that is not an ARN of six parts is matched against
+// the whole ARN (policy.MatchARN): its first "*" takes the region and the
+// account (arn:aws:codebuild:* once let in every project, unseen).
 func (k *keys) sourceARNs(acct string) []string {
 	arns := []string{sourceStandIn(acct)}
 	for _, m := range k.mentions {
@@ -388,9 +390,13 @@ func (k *keys) sourceARNs(acct string) []string {
 		}
 		for _, t := range m.Tests {
 			for _, v := range t.Values {
-				if a, ok := policy.ParseARN(v); ok && policy.Match(a.Account, acct) {
-					a.Account = acct
-					arns = append(arns, instance(a.String()))
+				if a, ok := policy.ParseARN(v); ok {
+					if policy.Match(a.Account, acct) {
+						a.Account = acct
+						arns = append(arns, instance(a.String()))
+					}
+				} else if strings.Contains(v, "*") {
+					arns = append(arns, instance(strings.Replace(v, "*", "us-east-1:"+acct+":x", 1)))
 				}
 			}
 		}

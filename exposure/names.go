@@ -27,10 +27,14 @@ type names struct {
 	// anyService: the statements let in AWS services they do not name
 	// (Principal "*", NotPrincipal, a condition on any service's keys).
 	anyService bool
-	// freshService is the name that stands for those services: the first
-	// of freshServices that no condition value names in particular, ""
-	// when they all are (chooseFreshService).
-	freshService string
+	// servicePatterns are the patterns of service names the conditions
+	// test (StringLike aws:PrincipalServiceName *-build*).
+	servicePatterns map[string]bool
+	// serviceCases are the services to ask about (chooseServices);
+	// servicesComplete is false when the patterns split the services into
+	// more cases than a search walks.
+	serviceCases     []serviceCase
+	servicesComplete bool
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -159,7 +163,7 @@ func fillPattern(p string, fill byte, width int) string {
 func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
-		paths: map[string]bool{}, services: map[string]bool{}, patternOf: map[string]string{},
+		paths: map[string]bool{}, services: map[string]bool{}, servicePatterns: map[string]bool{}, patternOf: map[string]string{},
 	}
 	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
@@ -225,13 +229,14 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					}
 					n.addOrgPattern(c.Operator, org)
 				case "aws:principalservicename", "aws:principalservicenameslist":
-					// A pattern (*-build*) names the services it matches:
-					// one instance stands for them (serviceCaller), and
-					// reports name the pattern.
 					if key == "aws:principalservicenameslist" {
 						n.anyService = true
 					}
-					if !strings.Contains(t, "${") {
+					switch {
+					case strings.Contains(t, "${"):
+					case policy.HasWildcard(t):
+						n.servicePatterns[t] = true
+					default:
 						n.services[strings.ToLower(t)] = true
 					}
 				case "aws:principalisawsservice":
@@ -241,7 +246,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 		}
 	}
 	n.chooseFreshOrg()
-	n.chooseFreshService(append(slices.Clip(doc.Statements), extra...))
+	n.chooseServices()
 	return n
 }
 
@@ -325,13 +330,73 @@ func (n *names) arnList() []string  { return slices.Sorted(maps.Keys(n.arns)) }
 func (n *names) orgList() []string  { return slices.Sorted(maps.Keys(n.orgs)) }
 func (n *names) pathList() []string { return slices.Sorted(maps.Keys(n.paths)) }
 
-// serviceList lists the services to ask about: those the statements name
-// (by name or pattern) and, when they let in others, the one that stands
-// for those.
+// serviceList lists the names of the services to ask about.
 func (n *names) serviceList() []string {
-	out := slices.Sorted(maps.Keys(n.services))
-	if n.anyService && n.freshService != "" && !n.services[n.freshService] {
-		out = append(out, n.freshService)
+	out := make([]string, len(n.serviceCases))
+	for i, c := range n.serviceCases {
+		out[i] = c.name
 	}
 	return out
+}
+
+// serviceCase is one AWS service the analysis asks about: label is how
+// results name it (Result.Deputies' keys: its name, the patterns of the
+// statements it stands for, or an AnyService name for any service they do
+// not set apart), name the service name its requests carry.
+type serviceCase struct{ label, name string }
+
+// chooseServices sets serviceCases: each service the statements name, and
+// when they let in services they do not name (anyService) one for each
+// region into which the statements' patterns of service names split those
+// others (two services are in one region when each pattern matches both or
+// neither: a Deny of *-any* beside an Allow of ec* leaves four), labelled
+// by the patterns that set its region apart, or as any service where none
+// does, with a name of freshServices when one is in the region.
+func (n *names) chooseServices() {
+	named := slices.Sorted(maps.Keys(n.services))
+	for _, s := range named {
+		n.serviceCases = append(n.serviceCases, serviceCase{s, s})
+	}
+	n.servicesComplete = true
+	if !n.anyService {
+		return
+	}
+	patterns := slices.Sorted(maps.Keys(n.servicePatterns))
+	reps, ok := eval.Instances("?*", named, patterns)
+	n.servicesComplete = ok
+	sig := func(s string) string {
+		b := make([]byte, len(patterns))
+		for i, p := range patterns {
+			b[i] = '0'
+			if policy.Match(p, s) {
+				b[i] = '1'
+			}
+		}
+		return string(b)
+	}
+	// A pattern every region matches (*.amazonaws.com) sets none apart.
+	apart := make([]bool, len(patterns))
+	for i, p := range patterns {
+		apart[i] = slices.ContainsFunc(reps, func(s string) bool { return !policy.Match(p, s) })
+	}
+	for _, rep := range reps {
+		var label []string
+		for i, p := range patterns {
+			if apart[i] && policy.Match(p, rep) {
+				label = append(label, p)
+			}
+		}
+		if len(label) > 0 {
+			n.serviceCases = append(n.serviceCases, serviceCase{strings.Join(label, " & "), rep})
+			continue
+		}
+		name := rep
+		for _, f := range freshServices {
+			if sig(f) == sig(rep) && !n.services[f] {
+				name = f
+				break
+			}
+		}
+		n.serviceCases = append(n.serviceCases, serviceCase{freshService, name})
+	}
 }

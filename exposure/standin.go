@@ -26,6 +26,16 @@ func OutsiderAccount(acct string) bool { return slices.Contains(freshAccounts, a
 // particular).
 func AnyService(svc string) bool { return slices.Contains(freshServices, svc) }
 
+// ServicePatterns returns the patterns of service names that a result's
+// label of services (a key of Result.Deputies) stands for, all of which
+// their names match, or nil for a service named as itself or any service.
+func ServicePatterns(label string) []string {
+	if !policy.HasWildcard(label) || AnyService(label) {
+		return nil
+	}
+	return strings.Split(label, " & ")
+}
+
 // OutsiderOrg reports whether org is the organization id that stands for an
 // organization outside the zone of trust that the policy does not name.
 func OutsiderOrg(org string) bool { return slices.Contains(freshOrgs, org) }
@@ -163,19 +173,4 @@ func namedInParticular(stmts []*policy.Statement, value string, others []string)
 		}
 	}
 	return nil, "", ""
-}
-
-// chooseFreshService sets freshService: the first of freshServices that the
-// statements neither name as a service nor name in particular in a
-// condition (a Deny of aws:PrincipalServiceName *-any* once hid every
-// service the policy did not name); "" when they all are.
-func (n *names) chooseFreshService(stmts []*policy.Statement) {
-	n.freshService = ""
-	for i, svc := range freshServices {
-		others := slices.Delete(slices.Clone(freshServices), i, i+1)
-		if s, _, _ := namedInParticular(stmts, svc, others); s == nil && !n.services[svc] {
-			n.freshService = svc
-			return
-		}
-	}
 }

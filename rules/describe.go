@@ -231,9 +231,9 @@ func describeCaller(p eval.Principal, patterns []string) string {
 		if exposure.AnyService(p.Service) {
 			return "any AWS service"
 		}
-		for _, pat := range patterns {
-			if policy.HasWildcard(pat) && policy.Match(strings.ToLower(pat), p.Service) {
-				return "any AWS service whose name matches " + pat + " (ecrguard used " + p.Service + " as the example)"
+		for _, label := range patterns {
+			if pats := exposure.ServicePatterns(label); len(pats) > 0 {
+				return "any AWS service whose name matches " + strings.Join(pats, " and ") + " (ecrguard used " + p.Service + " as the example)"
 			}
 		}
 		return "the AWS service " + p.Service

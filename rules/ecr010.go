@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
-	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr010 = Rule{
@@ -47,8 +47,8 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Resource = x.Target.ARN
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
-			if policy.HasWildcard(svc) {
-				name = "Any AWS service whose name matches " + svc
+			if pats := exposure.ServicePatterns(svc); len(pats) > 0 {
+				name = "Any AWS service whose name matches " + strings.Join(pats, " and ")
 			}
 			if exposure.AnyService(svc) {
 				name = "any AWS service"
