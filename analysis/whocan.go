@@ -108,7 +108,7 @@ func (a *Analysis) WhoCan(action, resource string) (WhoCanAnswer, error) {
 			out = append(out, e)
 		}
 	}
-	for _, x := range a.Exposure {
+	for _, x := range slices.Concat(a.Exposure, a.Public) {
 		if !x.Universe.Has(act.Index) {
 			continue
 		}
@@ -182,6 +182,11 @@ func (a *Analysis) whoCanGaps(account, resource string) []estate.Gap {
 					if repo.ARN == resource && repo.PolicyState != estate.Unread {
 						known = true
 					}
+				}
+			}
+			for _, repo := range acct.Public {
+				if repo.ARN == resource && repo.PolicyState != estate.Unread {
+					known = true
 				}
 			}
 		}
