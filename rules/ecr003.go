@@ -65,8 +65,8 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			if kind != "account" {
 				trust = "trusted.org_ids or trusted.org_paths"
 			}
-			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise remove %s from %s and %s.",
-				partner, trust, strings.Join(f.Principals, ", "), labels(stmts), applyPhrase(x, "the policy"))
+			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise %s; then %s.",
+				partner, trust, removePrincipals(acc), applyPhrase(x, "the policy"))
 			if who == exposure.OwnerOrgLabel {
 				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and %s.",
 					labels(stmts), applyPhrase(x, "the policy"))
@@ -78,8 +78,8 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				expr := strings.TrimSuffix(strings.TrimPrefix(who, "<"), ">")
 				f.Message = fmt.Sprintf("An account not known at scan time (%s), which could be any account and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
 					expr, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
-				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise remove %s from %s.",
-					expr, strings.Join(f.Principals, ", "), labels(stmts))
+				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise %s.",
+					expr, removePrincipals(acc))
 			}
 			f.Remediation += provenFix(x)
 			out = append(out, f)
@@ -96,4 +96,64 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 		}
 	}
 	return out
+}
+
+// removePrincipals says how to take each principal of acc out of the
+// statements that let it in: "remove" it from those whose Principal
+// elements name it, else "narrow" them (a grant to "*" behind a condition
+// on an organization names neither the organization nor the services
+// acting for its members as principals). Principals let in by the same
+// statements, the same way, are said together.
+func removePrincipals(acc *exposure.Access) string {
+	type way struct{ verb, stmts string }
+	var order []way
+	who := map[way][]string{}
+	add := func(w way, p string) {
+		if who[w] == nil {
+			order = append(order, w)
+		}
+		who[w] = append(who[w], p)
+	}
+	for _, p := range acc.PrincipalNames() {
+		stmts := resourceStatements(acc.ProofsOf(p))
+		if len(stmts) == 0 {
+			stmts = resourceStatements(acc.Proofs)
+		}
+		naming := slices.DeleteFunc(slices.Clone(stmts), func(s *policy.Statement) bool { return !namesPrincipal(s, p) })
+		others := slices.DeleteFunc(stmts, func(s *policy.Statement) bool { return namesPrincipal(s, p) })
+		if len(naming) > 0 {
+			add(way{"remove", labels(naming)}, p)
+		}
+		if len(others) > 0 {
+			add(way{"narrow", labels(others)}, p)
+		}
+	}
+	var parts []string
+	for _, w := range order {
+		if w.verb == "remove" {
+			parts = append(parts, fmt.Sprintf("remove %s from %s", joinAnd(who[w]), w.stmts))
+		} else {
+			parts = append(parts, fmt.Sprintf("narrow %s so that it no longer lets in %s", w.stmts, joinAnd(who[w])))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// namesPrincipal reports whether s's Principal element names p, a
+// principal as results name it (an ARN, or service:NAME).
+func namesPrincipal(s *policy.Statement, p string) bool {
+	if s.Principal == nil {
+		return false
+	}
+	for _, e := range s.Principal.Entries {
+		switch {
+		case e.Kind == policy.KindService:
+			if p == "service:"+strings.ToLower(e.Value.Text) {
+				return true
+			}
+		case e.Value.Text == p, policy.IsAccountID(e.Value.Text) && p == "arn:aws:iam::"+e.Value.Text+":root":
+			return true
+		}
+	}
+	return false
 }
