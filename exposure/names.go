@@ -96,15 +96,21 @@ func (n *names) addAccounts(p string) {
 // unless it matches every organization (o-*), which leaves no organization
 // unnamed to stand for.
 func (n *names) addOrgPattern(operator, p string) {
-	if !strings.Contains(strings.ToLower(operator), "like") || !policy.HasWildcard(p) || strings.Contains(p, "${") {
+	if !strings.Contains(strings.ToLower(operator), "like") || !policy.HasWildcard(p) || strings.Contains(p, "${") || everyOrg(p) {
 		return
 	}
+	n.orgPatterns = append(n.orgPatterns, p)
+}
+
+// everyOrg reports whether the pattern p matches every organization id
+// (o-*): it names none in particular.
+func everyOrg(p string) bool {
 	for _, org := range []string{"o-0000000000", "o-zzzzzzzzzz", "o-a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"} {
 		if !policy.Match(p, org) {
-			n.orgPatterns = append(n.orgPatterns, p)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // accountLabel is how reports name an account the policy names: its id,
@@ -118,8 +124,13 @@ func (n *names) accountLabel(acct string) string {
 
 // orgInstance returns the organization id that stands for what an
 // organization id or pattern (o-abc*) matches, or "" when it matches no id
+// or every one (the organization that stands for those the policy does not
+// name stands for them)
 // that can exist. The first "*" is filled to the shortest id's length.
 func orgInstance(p string) string {
+	if everyOrg(p) {
+		return ""
+	}
 	if !policy.HasWildcard(p) {
 		if policy.IsOrgID(p) {
 			return p
