@@ -110,7 +110,7 @@ func compileStatement(s *policy.Statement, vars bool) *cstmt {
 		}
 		cs.resAbsent = res == nil
 		for _, r := range res {
-			t := newTmpl(r, vars)
+			t := resourceTmpl(r, vars)
 			cs.resVars = cs.resVars || len(t.vars) > 0
 			if t.unknown {
 				cs.unknowns = append(cs.unknowns, "resource "+r.Text)

@@ -80,6 +80,32 @@ func newTmpl(v policy.Value, vars bool) tmpl {
 	return t
 }
 
+// resourceTmpl is newTmpl for a Resource or NotResource value: IAM reads
+// policy variables only in the resource part of an ARN, after its fifth
+// colon; before it (the service, region or account) "${...}" is text, which
+// no ARN holds (IAM User Guide, "IAM policy elements: Variables and tags":
+// "You can't use a variable to replace parts of the ARN before the fifth
+// colon, such as the service or account").
+func resourceTmpl(v policy.Value, vars bool) tmpl {
+	if !vars || v.Unknown || !strings.Contains(v.Text, "${") {
+		return newTmpl(v, vars)
+	}
+	cut := policy.ResourcePart(v.Text)
+	prefix := v.Text[:cut]
+	if !strings.Contains(prefix, "${") {
+		return newTmpl(v, vars)
+	}
+	rest := v
+	rest.Text = v.Text[cut:]
+	t := newTmpl(rest, vars)
+	if t.segs == nil {
+		return newTmpl(v, false)
+	}
+	t.raw = v.Text
+	t.segs = append([]seg{{lit: prefix}}, t.segs...)
+	return t
+}
+
 // parseVariable reads "aws:username" or "aws:PrincipalTag/team, 'dflt'".
 func parseVariable(inner string) (name, def string, hasDef bool) {
 	name = inner

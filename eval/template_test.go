@@ -97,8 +97,8 @@ func TestPolicyVariablesInConditions(t *testing.T) {
 }
 
 // IAM User Guide, "IAM policy elements: Variables and tags" (Resource
-// element): a variable in the resource part of an ARN is replaced with the
-// request's value; a Resource with a variable that has no value matches no
+// element): a variable in the resource part of an ARN (after its fifth
+// colon) is replaced with the request's value, one before it is text; a Resource with a variable that has no value matches no
 // resource; Simulate derives aws:username from an IAM user's ARN ("AWS
 // global condition context keys": aws:username is present for IAM users
 // only).
@@ -132,6 +132,12 @@ func TestPolicyVariablesInResource(t *testing.T) {
 		{"Version 2008 keeps the text", policy.Version2008, own, userDev, "arn:aws:ecr:us-east-1:111122223333:repository/alice/tools", nil, eval.ImplicitDeny},
 		{"Version 2008 text matches itself", policy.Version2008, own, userDev, "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}/tools", nil, eval.Allow},
 		{"no Version keeps the text", "", own, userDev, "arn:aws:ecr:us-east-1:111122223333:repository/alice/tools", nil, eval.ImplicitDeny},
+		// "You can't use a variable to replace parts of the ARN before the
+		// fifth colon, such as the service or account": there it is text.
+		{"a variable in the account is text", policy.Version2012, "arn:aws:ecr:us-east-1:${aws:PrincipalAccount}:repository/*", userDev,
+			"arn:aws:ecr:us-east-1:111122223333:repository/app", nil, eval.ImplicitDeny},
+		{"a variable in the region is text", policy.Version2012, "arn:aws:ecr:${aws:RequestedRegion}:111122223333:repository/*", userDev,
+			"arn:aws:ecr:us-east-1:111122223333:repository/app", kv{"aws:RequestedRegion": v("us-east-1")}, eval.ImplicitDeny},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -209,9 +209,13 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	}
 	var resource []policy.Value
 	if r.Target.Kind == Registry {
+		// An owner the inputs do not name is "*" here: IAM replaces no
+		// variable before an ARN's fifth colon (IAM User Guide, "IAM policy
+		// elements: Variables and tags"), and the registry's policy governs
+		// its own account's repositories alone.
 		acct := r.Target.Account
 		if acct == "" {
-			acct = OwnerVariable
+			acct = "*"
 		}
 		resource = values("arn:aws:ecr:" + r.Target.Region + ":" + acct + ":repository/*")
 	}

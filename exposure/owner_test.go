@@ -183,8 +183,12 @@ func TestFixThatDeniesOwnerIsUnproven(t *testing.T) {
 
 // TestFixUnknownOwnerRegistry checks the registry policy's fix under an
 // unknown owner: the guard's Resource names the owner's repositories as
-// arn:aws:ecr:REGION:${aws:ResourceAccount}:repository/*, which closes what
-// outsiders could do and spares the owner.
+// arn:aws:ecr:REGION:*:repository/*, which closes what outsiders could do
+// and spares the owner. It once named them with ${aws:ResourceAccount} in
+// the account, where IAM replaces no variable (IAM User Guide, "IAM policy
+// elements: Variables and tags": "You can't use a variable to replace parts
+// of the ARN before the fifth colon, such as the service or account"): a
+// guard that matched no repository.
 func TestFixUnknownOwnerRegistry(t *testing.T) {
 	tg := unknownOwnerTarget(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["ecr:CreateRepository","ecr:ReplicateImage","ecr:BatchGetImage"],"Resource":"*"}]}`)
 	tg.Kind, tg.ARN, tg.Repository = Registry, "arn:aws:ecr:us-east-1::registry", ""
@@ -195,7 +199,7 @@ func TestFixUnknownOwnerRegistry(t *testing.T) {
 	if fix == nil || !fix.Proven() {
 		t.Fatalf("want a proven fix, got %+v", fix)
 	}
-	if !strings.Contains(string(fix.JSON), `"Resource": "arn:aws:ecr:us-east-1:${aws:ResourceAccount}:repository/*"`) {
+	if !strings.Contains(string(fix.JSON), `"Resource": "arn:aws:ecr:us-east-1:*:repository/*"`) {
 		t.Errorf("the guard's Resource does not name the owner's repositories:\n%s", fix.JSON)
 	}
 	res := "arn:aws:ecr:us-east-1:111122223333:repository/app"

@@ -200,3 +200,23 @@ func IsOrgID(s string) bool {
 	}
 	return true
 }
+
+// ResourcePart returns where the resource part of an ARN pattern starts:
+// after its fifth colon, not counting colons inside policy variables
+// (${aws:PrincipalAccount}); len(s) when it has fewer.
+func ResourcePart(s string) int {
+	colons := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "${"):
+			if j := strings.IndexByte(s[i:], '}'); j >= 0 {
+				i += j
+			}
+		case s[i] == ':':
+			if colons++; colons == 5 {
+				return i + 1
+			}
+		}
+	}
+	return len(s)
+}

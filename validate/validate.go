@@ -187,11 +187,14 @@ func (c *checker) statement(s *policy.Statement, vars bool) {
 	for i := range s.Conditions {
 		c.condition(&s.Conditions[i], vars)
 	}
-	if !vars {
-		for _, v := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
-			if strings.Contains(v.Text, "${") && !v.Unknown {
-				c.add(v.Pos, "variable-in-old-version", fmt.Sprintf("Resource %q", v.Text), "%q contains a policy variable, but the policy's Version is not 2012-10-17, so it is literal text and matches no real resource", v.Text)
-			}
+	for _, v := range append(append([]policy.Value(nil), s.Resource...), s.NotResource...) {
+		switch {
+		case v.Unknown || !strings.Contains(v.Text, "${"):
+		case !vars:
+			c.add(v.Pos, "variable-in-old-version", fmt.Sprintf("Resource %q", v.Text), "%q contains a policy variable, but the policy's Version is not 2012-10-17, so it is literal text and matches no real resource", v.Text)
+		case strings.Contains(v.Text[:policy.ResourcePart(v.Text)], "${"):
+			// IAM User Guide, "IAM policy elements: Variables and tags".
+			c.add(v.Pos, "variable-in-arn-prefix", fmt.Sprintf("Resource %q", v.Text), "%q has a policy variable before the ARN's fifth colon (in its service, region or account), where IAM does not replace variables: it is literal text there and matches no real resource", v.Text)
 		}
 	}
 }

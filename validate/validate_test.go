@@ -37,6 +37,10 @@ func TestDeadElements(t *testing.T) {
 		{"NotResource excluding the repository", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","NotResource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]}`, "dead-resource", RepositoryPolicy, 1},
 		{"NotResource excluding another repository", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","NotResource":"arn:aws:ecr:us-east-1:111122223333:repository/other"}]}`, "dead-resource", RepositoryPolicy, 0},
 		{"Resource naming another repository", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/other"}]}`, "dead-resource", RepositoryPolicy, 1},
+		// IAM User Guide, "IAM policy elements: Variables and tags": no
+		// variable before the fifth colon.
+		{"a variable in the account of a Resource", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:${aws:PrincipalAccount}:repository/*"}]}`, "variable-in-arn-prefix", RegistryPolicy, 1},
+		{"a variable in the resource part", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}/*"}]}`, "variable-in-arn-prefix", RegistryPolicy, 0},
 		{"AWS principal", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage"}]}`, "dead-principal", RepositoryPolicy, 0},
 	}
 	for _, tt := range tests {
