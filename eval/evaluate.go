@@ -396,9 +396,18 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 			all.add(polResult{denies: rcp.denies, nDeny: rcp.nDeny})
 		}
 	}
-	res := ps.check(ps.Resource, KindResource, r, &d)
-	if ps.Registry != nil {
-		res.add(ps.check(ps.Registry, KindResource, r, &d))
+	// A resource policy governs requests on its resource: an action without
+	// a resource type (ecr:GetAuthorizationToken, on "*") is one an identity
+	// policy must allow (Amazon ECR User Guide, "Private repository
+	// policies in Amazon ECR": "Amazon ECR requires that users have
+	// permission to make calls to the ecr:GetAuthorizationToken API through
+	// an IAM policy").
+	var res polResult
+	if r.Resource != "*" {
+		res = ps.check(ps.Resource, KindResource, r, &d)
+		if ps.Registry != nil {
+			res.add(ps.check(ps.Registry, KindResource, r, &d))
+		}
 	}
 	all.add(polResult{denies: res.denies, nDeny: res.nDeny})
 

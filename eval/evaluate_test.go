@@ -457,6 +457,13 @@ func TestNoResourceType(t *testing.T) {
 		{name: "no identity allow", identity: []string{allowPull}, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ImplicitDeny},
 		{name: "boundary still limits", identity: []string{allowECR}, boundary: allowPull, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ImplicitDeny},
 		{name: "identity deny", identity: []string{allowECR, `{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}}`}, principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ExplicitDeny},
+		// Amazon ECR User Guide, "Private repository policies in Amazon
+		// ECR": "Amazon ECR requires that users have permission to make
+		// calls to the ecr:GetAuthorizationToken API through an IAM policy".
+		// A repository policy given beside such a request grants nothing
+		// (simulate once said ALLOW) and denies nothing.
+		{name: "a repository policy does not grant it", resource: repoPolicy(grant("Allow", `"Principal": "*"`, "ecr:*")), principal: userDev, action: "ecr:GetAuthorizationToken", target: "*", want: eval.ImplicitDeny},
+		{name: "a repository policy does not deny it", identity: []string{allowECR}, resource: repoPolicy(grant("Deny", `"Principal": "*"`, "ecr:*")), principal: roleCI, action: "ecr:GetAuthorizationToken", target: "*", want: eval.Allow},
 	})
 }
 
