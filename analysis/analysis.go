@@ -181,8 +181,7 @@ func Analyze(e *estate.Estate, s Settings) *Analysis {
 				registry = eval.Compile(reg.Policy.Name, reg.Policy.Doc)
 			}
 			for _, repo := range region.Repositories() {
-				a.Counts.Repositories++
-				a.judge(policyOf{
+				a.Counts.Repositories += a.judge(policyOf{
 					target: exposure.Target{Kind: exposure.Repository, ARN: repo.ARN, Account: repo.Account, Region: repo.Region, Repository: repo.Name, RCPs: rcps,
 						Registry: registry, RegistryScope: reg.DenyScope()},
 					slot: &repo.PolicySlot, source: repo.Source,
@@ -241,7 +240,7 @@ type policyOf struct {
 // judge judges r's policy: it queues its exposure and validates it. A
 // policy that was not read is a gap (unless an input's gap already names
 // the resource); a resource with no policy grants outsiders nothing.
-func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone) {
+func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone) (assessed int) {
 	t := r.target
 	switch r.slot.PolicyState {
 	case estate.Unread:
@@ -251,6 +250,7 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 				Resource: t.ARN, Code: estate.GapPolicyNotRead, Message: r.unread,
 			})
 		}
+		return 0 // a coverage gap, not an assessed resource
 	case estate.HasPolicy:
 		p := r.slot.Policy
 		t.Policy = eval.Compile(p.Name, p.Doc)
@@ -266,6 +266,7 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 		}
 		a.addProblems(validate.Check(p.Doc, kind, attached), t.ARN, p)
 	}
+	return 1
 }
 
 // addTemplates judges the repository creation templates of a region: each
@@ -275,8 +276,7 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, zone exposure.Zone, rcps []*eval.Policy, registry *eval.Policy) {
 	templates := region.Templates()
 	for _, tpl := range templates {
-		a.Counts.Templates++
-		a.judge(policyOf{
+		a.Counts.Templates += a.judge(policyOf{
 			target: exposure.Target{
 				Kind: exposure.Template, ARN: tpl.ARN, Account: tpl.Account, Region: tpl.Region,
 				Prefix: tpl.Prefix, Claimed: claimedPrefixes(tpl.Prefix, templates), RCPs: rcps,
@@ -309,12 +309,11 @@ func claimedPrefixes(prefix string, templates []*estate.CreationTemplate) []stri
 // us-east-1, the region its requests name.
 func (a *Analysis) addPublic(acct *estate.Account, gapFor map[string]bool, zone exposure.Zone) {
 	for _, repo := range acct.Public {
-		a.Counts.Public++
 		arn := repo.ARN
 		if arn == "" {
 			arn = "arn:aws:ecr-public::" + acct.ID + ":repository/" + repo.Name
 		}
-		a.judge(policyOf{
+		a.Counts.Public += a.judge(policyOf{
 			target: exposure.Target{Kind: exposure.Public, ARN: arn, Account: acct.ID, Region: PublicRegion, Repository: repo.Name},
 			slot:   &repo.PolicySlot, source: repo.Source,
 			unread: fmt.Sprintf("the repository policy of the ECR Public repository %s was not read, so who outside can change it is not assessed (give the output of `aws ecr-public get-repository-policy --region %s --repository-name %s`, or scan with --aws or an ecrguard snapshot)", repo.Name, PublicRegion, repo.Name),
