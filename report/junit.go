@@ -136,7 +136,14 @@ func writeJUnit(w io.Writer, v *view, o Options) error {
 			})
 			s.Skipped++
 		}
-		if len(byRule[r.ID]) == 0 {
+		if len(byRule[r.ID]) == 0 && slices.Contains(v.notRun, r.ID) {
+			s.Cases = append(s.Cases, junitCase{
+				Name:      r.ID + ": not run",
+				Classname: class,
+				Skipped:   &junitSkipped{Message: "not run: no IAM users, groups or roles were among the inputs (aws iam get-account-authorization-details)"},
+			})
+			s.Skipped++
+		} else if len(byRule[r.ID]) == 0 {
 			name := r.ID + ": no findings"
 			if n := hidden[r.ID]; n > 0 {
 				name += fmt.Sprintf(" (%s not shown)", plural(n, "suppressed finding", "suppressed findings"))

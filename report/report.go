@@ -142,6 +142,8 @@ type view struct {
 	resources  int
 	// assessed breaks resources down by kind.
 	assessed analysis.ResourceCounts
+	// notRun are the rules that judged nothing (rules.Result.NotRun).
+	notRun []string
 	// detached counts the identity policies, read without the principals
 	// they are attached to, that active findings are about.
 	detached int
@@ -185,7 +187,7 @@ func prepare(r *rules.Result) *view {
 	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
 	c.Sort()
 
-	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, counts: c.Counts(), filter: r.Filter, edits: map[string]*rules.Edit{}}
+	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, notRun: r.NotRun, counts: c.Counts(), filter: r.Filter, edits: map[string]*rules.Edit{}}
 	for _, f := range r.Fixes {
 		if f.Edit != nil {
 			v.edits[f.Resource] = f.Edit

@@ -527,3 +527,18 @@ func TestFilterIsNeverSilent(t *testing.T) {
 		t.Error("an unfiltered JSON report has summary.filter")
 	}
 }
+
+// A rule that judged nothing (no IAM users or roles among the inputs for
+// the identity rules) is a skipped test case, not a passing one: JUnit
+// once reported "ECR008: no findings" beside the note that it had not run.
+func TestJUnitRulesNotRun(t *testing.T) {
+	r := sampleResult()
+	r.NotRun = []string{"ECR008"}
+	out := string(write(t, JUnit, r, Options{}))
+	if !strings.Contains(out, `<testcase name="ECR008: not run" classname="ecrguard.ECR008">`) || !strings.Contains(out, `<skipped message="not run: no IAM users, groups or roles`) {
+		t.Errorf("ECR008 is not a skipped case:\n%s", out)
+	}
+	if strings.Contains(out, "ECR008: no findings") {
+		t.Errorf("ECR008 passes although it did not run:\n%s", out)
+	}
+}

@@ -137,6 +137,9 @@ type Result struct {
 	// Filter is the selection (--severity, --rule, --skip-rule) the
 	// findings went through, nil when none was applied (Result.Select).
 	Filter *Filter
+	// NotRun are the rules that judged nothing, their inputs absent: the
+	// identity rules when no account's users and roles were read.
+	NotRun []string
 }
 
 // FixFile is a fixed resource policy, ready to apply.

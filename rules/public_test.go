@@ -41,8 +41,13 @@ func TestPublicRepositoryUnreadIsAGap(t *testing.T) {
 func TestNoIdentitiesNoted(t *testing.T) {
 	est := estate.New()
 	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(nil)
-	if all := notes(rules.Run(est, analysis.Settings{})); !strings.Contains(all, "ECR006-ECR009, which judge them, were not run") {
+	res := rules.Run(est, analysis.Settings{})
+	if all := notes(res); !strings.Contains(all, "ECR006-ECR009, which judge them, were not run") {
 		t.Errorf("no note about the missing identities; notes:\n%s", all)
+	}
+	// Reports that list rules (JUnit) say they were not run.
+	if got := strings.Join(res.NotRun, " "); got != "ECR006 ECR007 ECR008 ECR009" {
+		t.Errorf("rules not run %q, want the identity rules", got)
 	}
 }
 

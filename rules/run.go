@@ -108,6 +108,13 @@ func Check(a *analysis.Analysis) *Result {
 		res.Gaps = append(res.Gaps, m.Gaps...)
 		res.Notes = append(res.Notes, m.Notes...)
 	}
+	if len(a.Identities) == 0 {
+		for _, r := range all {
+			if r.Scope == ScopeIdentity {
+				res.NotRun = append(res.NotRun, r.ID)
+			}
+		}
+	}
 	// Rules may ask the same question (ECR008 and ECR009 both ask who can
 	// set a repository policy everywhere): its gap is said once.
 	res.Gaps = append(res.Gaps, analysis.DistinctGaps(searchGaps)...)
