@@ -139,19 +139,51 @@ func ParseOperator(name string) Operator {
 }
 
 // SuggestOperator returns the canonical spelling of an operator that differs
-// only in letter case or by a missing set-operator colon, or "".
+// only in letter case, or else by one letter added, left out or changed
+// (StringEqual, StringLik), when one operator does; or "".
 func SuggestOperator(name string) string {
 	lower := strings.ToLower(name)
 	prefixes := []string{"", "ForAllValues:", "ForAnyValue:"}
+	var near []string
 	for base := range operators {
 		for _, p := range prefixes {
 			for _, s := range []string{"", "IfExists"} {
 				cand := p + base + s
-				if strings.ToLower(cand) == lower && ParseOperator(cand).Known {
+				if !ParseOperator(cand).Known {
+					continue
+				}
+				if l := strings.ToLower(cand); l == lower {
 					return cand
+				} else if oneEdit(l, lower) {
+					near = append(near, cand)
 				}
 			}
 		}
 	}
+	if len(near) == 1 {
+		return near[0]
+	}
 	return ""
+}
+
+// oneEdit reports whether a and b differ by one character added, left out
+// or changed.
+func oneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return false // the same
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i+1:] == b[i:]
 }

@@ -81,7 +81,11 @@ func TestSuggestOperator(t *testing.T) {
 		{"foranyvalue:arnlike", "ForAnyValue:ArnLike"},
 		{"arnEquals", "ArnEquals"},
 		{"nullifexists", ""},
-		{"StringEqualz", ""},
+		{"StringEqualz", "StringEquals"},
+		{"StringEqual", "StringEquals"},
+		{"StringNotEqual", "StringNotEquals"},
+		{"StringLik", "StringLike"},
+		{"StringSame", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

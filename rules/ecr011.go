@@ -83,7 +83,7 @@ func remediationFor(code string) string {
 	case "wildcard-principal":
 		return "Use Principal \"*\" with an ArnLike aws:PrincipalArn condition for patterns, or list the principals explicitly."
 	case "unknown-operator":
-		return "Use a condition operator IAM defines (the message suggests the spelling); IAM rejects the policy as it is."
+		return "Use a condition operator IAM defines (StringEquals, StringLike, ArnLike, Bool, IpAddress …, with ForAllValues:, ForAnyValue: or IfExists where needed; the message suggests one when the spelling is close); IAM rejects the policy as it is."
 	case "forallvalues-single-valued-key":
 		return "Drop the ForAllValues prefix for single-valued keys: the plain operator fails when the key is absent."
 	case "unknown-condition-key":
