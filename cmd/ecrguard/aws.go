@@ -33,7 +33,7 @@ func addAWSFlags(dst *pflag.FlagSet, o *awsOptions) {
 	fs := pflag.NewFlagSet("aws", pflag.ContinueOnError)
 	fs.StringVar(&o.profile, "profile", "", "the AWS profile to use (default: AWS_PROFILE or the default profile; credentials as the AWS CLI finds them)")
 	fs.StringSliceVar(&o.opts.Regions, "region", nil, "a region to read (repeatable, or comma-separated; default: the profile's region)")
-	fs.BoolVar(&o.opts.AllRegions, "all-regions", false, "read every ECR region of the partition (regions not enabled for the account are reported as gaps)")
+	fs.BoolVar(&o.opts.AllRegions, "all-regions", false, "read every ECR region of the partition (an opt-in region not enabled for the account is a note; another that does not answer is a gap)")
 	fs.StringVar(&o.opts.RoleARN, "role-arn", "", "assume this role first and read with its permissions")
 	fs.StringVar(&o.opts.ExternalID, "external-id", "", "the external id for the roles ecrguard assumes")
 	fs.StringSliceVar(&o.accounts, "accounts", nil, "organization accounts to read, comma-separated, or 'all' (needs --role-name)")

@@ -58,7 +58,7 @@ N changes it, 0 for none), or a usage or input error.`,
 	}
 	addAWSFlags(c.Flags(), &o.aws)
 	c.Flags().StringVarP(&o.output, "output", "o", "", "write the snapshot to FILE (default: standard output)")
-	addGapsExitCodeFlag(c.Flags(), &o.gapsExitCode)
+	addGapsExitCodeFlag(c.Flags(), &o.gapsExitCode, "0 exits 0 once the snapshot is written, which still records every gap")
 	return c
 }
 

@@ -160,7 +160,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVar(&o.format, "format", "table", "report format: table, json, sarif, junit, markdown or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding reported is at or above this severity: critical, high, medium, low or none")
-	addGapsExitCodeFlag(f, &o.gapsExitCode)
+	addGapsExitCodeFlag(f, &o.gapsExitCode, "0 lets the findings and --fail-on alone decide, the report still lists every gap")
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list findings that a suppression silences (the config, an inline ecrguard:ignore or .ecrguardignore), with its reason")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the table, even on a terminal")
 	f.BoolVar(&o.detail, "detail", false, "table: show each finding's proof and full fix under its problem (the default is one short block per problem)")
@@ -271,12 +271,10 @@ func terminal(w io.Writer) report.Terminal {
 // (report.Terminal.Width).
 func terminalWidth(w io.Writer) int { return terminal(w).Width() }
 
-// gapsExitCodeUsage is the help of --gaps-exit-code.
-const gapsExitCodeUsage = "exit code when something could not be assessed (coverage gaps); 0 lets the findings and --fail-on alone decide, the report still lists every gap"
-
-// addGapsExitCodeFlag declares --gaps-exit-code.
-func addGapsExitCodeFlag(f *pflag.FlagSet, code *int) {
-	f.IntVar(code, "gaps-exit-code", rules.ExitIncomplete, gapsExitCodeUsage)
+// addGapsExitCodeFlag declares --gaps-exit-code; what its 0 means is
+// the command's (zero).
+func addGapsExitCodeFlag(f *pflag.FlagSet, code *int, zero string) {
+	f.IntVar(code, "gaps-exit-code", rules.ExitIncomplete, "exit code when something could not be assessed (coverage gaps); "+zero)
 }
 
 // checkGapsExitCode checks --gaps-exit-code: an exit status a shell keeps.
