@@ -498,7 +498,7 @@ Resources:
 		t.Errorf("no note on tf/prod.tfvars: %q", notes)
 	}
 	// One note on the folder scanned lists every file skipped in it.
-	if !strings.Contains(notes["."], "cfn/k8s.yaml, tf2/notes.txt (not JSON, Terraform or a CloudFormation template)") {
+	if !strings.Contains(notes["."], "cfn/k8s.yaml, tf2/notes.txt (not a .json file, Terraform or a CloudFormation template)") {
 		t.Errorf("no note on cfn/k8s.yaml and tf2/notes.txt: %q", notes)
 	}
 	if strings.Contains(notes["."], "pull.json") {
@@ -618,7 +618,7 @@ func TestLoadNotesAndErrors(t *testing.T) {
 	}
 	notes := notesOf(est)
 	want := []string{
-		".: skipped 2 file(s) that are not ecrguard inputs: vars/prod.auto.sh (not JSON, Terraform or a CloudFormation template); vars/prod.tfvars (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)",
+		".: skipped 2 file(s) that are not ecrguard inputs: vars/prod.auto.sh (not a .json file, Terraform or a CloudFormation template); vars/prod.tfvars (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)",
 		": " + ownerNote,
 	}
 	if !slices.Equal(notes, want) {
@@ -688,25 +688,25 @@ func TestCoverageOfRoots(t *testing.T) {
 		notes []string
 	}{
 		{"non-JSON file named", []string{"notes.txt"},
-			[]string{"notes.txt not-an-input: not an input ecrguard reads (not JSON, Terraform or a CloudFormation template), so nothing in it is assessed"}, nil},
+			[]string{"notes.txt not-an-input: not an input ecrguard reads (not a .json file, Terraform or a CloudFormation template), so nothing in it is assessed"}, nil},
 		{"JSON of no known shape named", []string{"package.json"},
 			[]string{"package.json not-an-input: not an input ecrguard reads (JSON with none of the shapes ecrguard reads: "}, nil},
 		{"JSON array named", []string{"list.json"},
 			[]string{"list.json not-an-input: not an input ecrguard reads (JSON whose top-level value is an array"}, nil},
 		{"YAML that is no template named", []string{"k8s.yaml"},
-			[]string{"k8s.yaml not-an-input: not an input ecrguard reads (not JSON, Terraform or a CloudFormation template)"}, nil},
+			[]string{"k8s.yaml not-an-input: not an input ecrguard reads (not a .json file, Terraform or a CloudFormation template)"}, nil},
 		{"variable file named", []string{"prod.tfvars"},
 			[]string{"prod.tfvars not-an-input: not an input ecrguard reads (a Terraform variable file outside the folder of a root module, which Terraform does not read: give it with --var-file)"}, nil},
 		{"empty folder", []string{"empty"},
 			[]string{"empty nothing-to-read: nothing to read: the folder holds no file ecrguard could read (version control folders and the config file are not inputs)"}, nil},
 		{"folder of files that are not inputs", []string{"docs"},
 			[]string{"docs nothing-to-read: nothing to read: none of its 2 file(s) is an input ecrguard reads (the note on it lists each with its reason)"},
-			[]string{"docs: skipped 2 file(s) that are not ecrguard inputs: README.md (not JSON, Terraform or a CloudFormation template); package.json (JSON with none of the shapes ecrguard reads: "}},
+			[]string{"docs: skipped 2 file(s) that are not ecrguard inputs: README.md (not a .json file, Terraform or a CloudFormation template); package.json (JSON with none of the shapes ecrguard reads: "}},
 		// A folder with an input, or with a file that is one but does not
 		// read (a gap of its own), has something to read.
 		{"folder with an input", []string{"policies"},
 			[]string{"policies/broken/bad.json parse-error: invalid JSON"},
-			[]string{"policies: skipped 1 file(s) that are not ecrguard inputs: CHANGELOG.md (not JSON, Terraform or a CloudFormation template)"}},
+			[]string{"policies: skipped 1 file(s) that are not ecrguard inputs: CHANGELOG.md (not a .json file, Terraform or a CloudFormation template)"}},
 		{"folder with a broken input only", []string{"policies/broken"},
 			[]string{"policies/broken/bad.json parse-error: invalid JSON"}, nil},
 		// Overlapping roots: the second walk finds nothing new, and the

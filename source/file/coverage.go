@@ -13,7 +13,7 @@ import (
 // way: a short phrase, without a capital or a full stop.
 const (
 	// ReasonNotInput: a file no reader of ecrguard reads.
-	ReasonNotInput = "not JSON, Terraform or a CloudFormation template"
+	ReasonNotInput = "not a .json file, Terraform or a CloudFormation template"
 	// ReasonNoShape: a JSON object of none of the shapes the file reader
 	// knows.
 	ReasonNoShape = "JSON with none of the shapes ecrguard reads: a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, describe-repository-creation-templates, get-account-setting, list-tags-for-resource, aws ecr-public describe-repositories, get-repository-policy, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy"
