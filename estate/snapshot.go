@@ -793,7 +793,7 @@ func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
 	case err == nil && v > SnapshotFormat:
 		return nil, meta, r.errorf(mk.Off, "snapshot format %d is newer than this ecrguard reads (%d); upgrade ecrguard", v, SnapshotFormat)
 	case err != nil || v < 1:
-		return nil, meta, r.errorf(mk.Off, "%s: expected a format version from 1 to %d, got %s", SnapshotMarker, SnapshotFormat, strings.TrimSpace(mk.Text+" "+kindIfNotNumber(mk)))
+		return nil, meta, r.errorf(mk.Off, "%s: expected a format version from 1 to %d, got %s", SnapshotMarker, SnapshotFormat, versionText(mk))
 	}
 	r.version = v
 	m, err := r.object(root, "snapshot", []string{SnapshotMarker, "ecrguard_version", "collected_at", "caller", "accounts", "gaps", "notes"})
@@ -861,11 +861,16 @@ func (r *snapReader) read(root *jsonpos.Node) (*Estate, SnapshotMeta, error) {
 	return e, meta, nil
 }
 
-func kindIfNotNumber(n *jsonpos.Node) string {
-	if n.Kind == jsonpos.Number {
-		return ""
+// versionText says what a snapshot's format version is: the number, or
+// the string or other value that is not one.
+func versionText(n *jsonpos.Node) string {
+	switch n.Kind {
+	case jsonpos.Number:
+		return n.Text
+	case jsonpos.String:
+		return fmt.Sprintf("the string %q", n.Text)
 	}
-	return n.Kind.String()
+	return strings.TrimSpace(n.Text + " " + n.Kind.String())
 }
 
 func (r *snapReader) gap(n *jsonpos.Node) (Gap, error) {

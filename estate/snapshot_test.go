@@ -398,7 +398,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"not an object", `[1]`, "x.json:1:1: snapshot: expected an object, got array"},
 		{"no marker", `{"Version": "2012-10-17"}`, `x.json:1:1: not an ecrguard snapshot: no "ecrguard_snapshot" key`},
 		{"newer", `{"ecrguard_snapshot": 3}`, "x.json:1:23: snapshot format 3 is newer than this ecrguard reads (2); upgrade ecrguard"},
-		{"marker string", `{"ecrguard_snapshot": "2"}`, "x.json:1:23: ecrguard_snapshot: expected a format version from 1 to 2, got 2 string"},
+		{"marker string", `{"ecrguard_snapshot": "2"}`, "x.json:1:23: ecrguard_snapshot: expected a format version from 1 to 2, got the string \"2\""},
 		{"marker zero", `{"ecrguard_snapshot": 0}`, "x.json:1:23: ecrguard_snapshot: expected a format version from 1 to 2, got 0"},
 		{"no rcps", strings.Replace(valid, `"rcps": {`, `"rcpz": {`, 1), `unknown key "rcpz"`},
 		{"rcps known false with levels", strings.Replace(valid, `"rcps": {
