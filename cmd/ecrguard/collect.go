@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
@@ -65,6 +66,14 @@ N changes it, 0 for none), or a usage or input error.`,
 func runCollect(ctx context.Context, stdout, stderr io.Writer, o *collectOptions) error {
 	if err := checkGapsExitCode(o.gapsExitCode); err != nil {
 		return err
+	}
+	if o.output != "" {
+		// Before reading the account, which can take minutes: the
+		// snapshot is written beside its name.
+		dir := filepath.Dir(o.output)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return inputError(fmt.Errorf("--output %s: the folder %s does not exist", o.output, dir))
+		}
 	}
 	col, err := runLive(contextOrBackground(ctx), &o.aws, stderr)
 	if col == nil {

@@ -170,6 +170,8 @@ func TestCollectUsageErrors(t *testing.T) {
 		{[]string{"collect", "--region", "us-east-1", "--profile", "nosuchprofile"}, "nosuchprofile"},
 		{[]string{"collect", "extra"}, "unknown command"},
 		{[]string{"collect", "--region", "us-east-1", "--gaps-exit-code", "-1"}, "--gaps-exit-code -1"},
+		// Said before the account is read, not after.
+		{[]string{"collect", "--region", "us-east-1", "--verbose", "-o", filepath.Join(t.TempDir(), "missing", "x.json")}, "missing does not exist"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.args...)
