@@ -70,6 +70,7 @@ func (d Deployment) Options(account, region string) (Options, error) {
 	}
 	for k, v := range given {
 		params[k] = v
+		o.ParameterFlags = append(o.ParameterFlags, k)
 	}
 	if len(params) > 0 {
 		o.CloudFormation.Parameters = params

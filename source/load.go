@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -49,6 +50,10 @@ type Options struct {
 	// Region are the ones above.
 	Terraform      terraform.Options
 	CloudFormation cloudformation.Options
+	// ParameterFlags are the names --parameter gives, each of which a
+	// template among the inputs must declare (a parameters file may hold
+	// others, for other stacks).
+	ParameterFlags []string
 	// Stdin is what the path "-" reads (LoadPaths); nil reads nothing.
 	Stdin io.Reader
 	// Overlay holds contents that replace those of input files, by the
@@ -167,6 +172,9 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 		case file.CloudFormationJSON:
 			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
 		}
+	}
+	if err := r.checkParameters(opts.ParameterFlags); err != nil {
+		return nil, err
 	}
 	r.skip(reader, tfRead)
 	reader.Cover(roots, walked)
@@ -300,6 +308,37 @@ func cloudformationOptions(opts Options) cloudformation.Options {
 	cfo := opts.CloudFormation
 	cfo.Account, cfo.Region = opts.Account, opts.Region
 	return cfo
+}
+
+// checkParameters fails on a --parameter that no template among the inputs
+// declares, as CloudFormation rejects one: a misspelt name (Partnr) would
+// leave the parameter at its default, unseen.
+func (r *router) checkParameters(params []string) error {
+	if len(params) == 0 {
+		return nil
+	}
+	declared := map[string]bool{}
+	templates := 0
+	for _, j := range r.jobs {
+		if j.template && j.err == nil {
+			templates++
+			for _, n := range cloudformation.DeclaredParameters(j.data, j.name) {
+				declared[n] = true
+			}
+		}
+	}
+	known := slices.Sorted(maps.Keys(declared))
+	var errs []error
+	for _, name := range slices.Sorted(slices.Values(params)) {
+		switch {
+		case declared[name]:
+		case templates == 0:
+			errs = append(errs, fmt.Errorf("--parameter %s: no CloudFormation template is among the inputs", name))
+		default:
+			errs = append(errs, fmt.Errorf("--parameter %s: no CloudFormation template among the inputs declares it%s", name, terraform.NameSuggestion(name, known)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // readJobs reads the plans and templates, and returns their estates in

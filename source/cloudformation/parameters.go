@@ -11,6 +11,33 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
+// DeclaredParameters returns the names of the parameters a template
+// declares in its Parameters section; none when it does not parse (reading
+// it says why).
+func DeclaredParameters(data []byte, file string) (names []string) {
+	defer func() {
+		if recover() != nil {
+			names = nil
+		}
+	}()
+	var root *node
+	var err error
+	if isJSON(data) {
+		root, _, err = parseJSON(data, file)
+	} else {
+		root, _, _, err = parseYAML(data, file)
+	}
+	if err != nil || root == nil || root.kind != mapNode {
+		return nil
+	}
+	if ps := root.get("Parameters"); ps != nil && ps.kind == mapNode {
+		for _, m := range ps.members {
+			names = append(names, m.key)
+		}
+	}
+	return names
+}
+
 // ParseParameters reads a file of parameter values in the shapes the AWS
 // CLI takes them:
 //

@@ -314,7 +314,7 @@ func CheckVars(fsys fs.FS, dirs []string, vars map[string]string) error {
 		} else if len(dirs) > 1 {
 			where = "no root module among the inputs (" + strings.Join(dirs, ", ") + ") declares it"
 		}
-		errs = append(errs, fmt.Errorf("--var %s: %s%s", name, where, nameSuggestion(name, known)))
+		errs = append(errs, fmt.Errorf("--var %s: %s%s", name, where, NameSuggestion(name, known)))
 	}
 	return errors.Join(errs...)
 }
@@ -333,10 +333,10 @@ func declaredVars(fsys fs.FS, dir string) (names []string, ok bool) {
 	return names, true
 }
 
-// nameSuggestion returns `; did you mean "X"?` for the known name nearest
+// NameSuggestion returns `; did you mean "X"?` for the known name nearest
 // to name, when one is as near as Terraform's own suggestions ask (an edit
 // distance under 3).
-func nameSuggestion(name string, known []string) string {
+func NameSuggestion(name string, known []string) string {
 	best, bestD := "", 3
 	for _, k := range known {
 		if d := levenshtein.Distance(name, k, nil); d < bestD {
