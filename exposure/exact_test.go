@@ -1,8 +1,6 @@
 package exposure
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,26 +306,6 @@ func TestStandInsAreUnnamed(t *testing.T) {
 	res = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-*"}}`), Zone{}, time.Time{})
 	if res.Unjudged != "" || !res.Public.Actions.Has(pull) {
 		t.Errorf("any organization's member can pull: public %v, unjudged %q", res.Public.Actions.Has(pull), res.Unjudged)
-	}
-	// Services the policy names by a pattern, and those it does not name
-	// beside a Deny of a pattern the first stand-in matches: a Deny of
-	// *-any* once hid every service acting for 999988887777, and an Allow
-	// of *-build* the services it names.
-	for _, tc := range []struct{ name, policy, who, deputy string }{
-		{"a Deny of services like the stand-in", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}}},
-			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalServiceName": "*-any*"}}}`), "999988887777", ""},
-		{"an Allow of services by a pattern", allowPull(`{"StringLike": {"aws:PrincipalServiceName": "*-build*"}}`), "", "*-build*"},
-	} {
-		res = analyzeDoc(t, tc.policy, Zone{}, time.Time{})
-		if tc.who != "" && (res.Accounts[tc.who] == nil || !res.Accounts[tc.who].Actions.Has(pull)) {
-			t.Errorf("%s: services acting for %s can pull, but the account is not reported", tc.name, tc.who)
-		}
-		if tc.deputy != "" && (res.Deputies[tc.deputy] == nil || !res.Deputies[tc.deputy].Actions.Has(pull)) {
-			t.Errorf("%s: services named like %s can pull for anyone, but no deputy is reported: %v", tc.name, tc.deputy, slices.Collect(maps.Keys(res.Deputies)))
-		}
-		if res.Unjudged != "" {
-			t.Errorf("%s: unjudged %q", tc.name, res.Unjudged)
-		}
 	}
 	// Null's values are true and false, not service names.
 	res = analyzeDoc(t, allowPull(`{"Null": {"aws:PrincipalServiceName": "false"}}`), Zone{}, time.Time{})

@@ -3,6 +3,7 @@ package exposure
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -72,27 +73,51 @@ var propPrincipals = []any{"*", "*", "*", map[string]any{"AWS": "*"}, map[string
 	map[string]any{"AWS": "arn:aws:iam::444455556666:role/admin"},
 	map[string]any{"AWS": []string{"arn:aws:sts::444455556666:assumed-role/admin/x", "arn:aws:sts::444455556666:assumed-role/admin/blue"}}}
 
-func genRepoPolicy(r *rand.Rand) string {
+func genRepoPolicy(r *rand.Rand) string { return repoPool.generate(r) }
+
+// policyPool is what generated repository policies are drawn from.
+type policyPool struct {
+	// stmts is the most statements a policy has.
+	stmts   int
+	actions []string
+	// notPrincipal is the NotPrincipal of one Deny in eight.
+	notPrincipal map[string]any
+	principals   []any
+	conds        []struct{ op, key string }
+	values       map[string][]string
+	// oneOf is the operator whose one value is true or false.
+	oneOf string
+}
+
+var repoPool = policyPool{
+	stmts:        4,
+	actions:      []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"},
+	notPrincipal: map[string]any{"AWS": "arn:aws:iam::111122223333:root"},
+	principals:   propPrincipals, conds: propConds, values: propValues, oneOf: "Null",
+}
+
+// generate writes a random policy of the pool's statements.
+func (p policyPool) generate(r *rand.Rand) string {
 	var stmts []map[string]any
-	for n := 1 + r.IntN(4); n > 0; n-- {
+	for n := 1 + r.IntN(p.stmts); n > 0; n-- {
 		st := map[string]any{
 			"Effect": []string{"Allow", "Allow", "Deny"}[r.IntN(3)],
-			"Action": []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"}[r.IntN(4)],
+			"Action": p.actions[r.IntN(len(p.actions))],
 		}
 		if r.IntN(8) == 0 && st["Effect"] == "Deny" {
-			st["NotPrincipal"] = map[string]any{"AWS": "arn:aws:iam::111122223333:root"}
+			st["NotPrincipal"] = p.notPrincipal
 		} else {
-			st["Principal"] = propPrincipals[r.IntN(len(propPrincipals))]
+			st["Principal"] = p.principals[r.IntN(len(p.principals))]
 		}
 		cond := map[string]map[string]any{}
 		for c := r.IntN(3); c > 0; c-- {
-			pc := propConds[r.IntN(len(propConds))]
-			vals := propValues[pc.key]
+			pc := p.conds[r.IntN(len(p.conds))]
+			vals := p.values[pc.key]
 			var vs []string
 			for m := 1 + r.IntN(2); m > 0; m-- {
 				vs = append(vs, vals[r.IntN(len(vals))])
 			}
-			if pc.op == "Null" {
+			if pc.op == p.oneOf {
 				vs = []string{[]string{"true", "false"}[r.IntN(2)]}
 			}
 			if cond[pc.op] == nil {
@@ -269,13 +294,18 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 	}
 	ctx.Set("aws:SourceIp", []string{"198.51.100.7", "203.0.113.9", "2001:db8::1", "10.0.0.1"}[r.IntN(4)])
 	eval.Derive(ctx, p)
-	// The world's keys.
+	setWorld(ctx, at)
+	return p, ctx, who
+}
+
+// setWorld sets the world's keys of a request at time at to the owner's
+// repository.
+func setWorld(ctx *eval.Context, at time.Time) {
 	ctx.Set("aws:ResourceAccount", "111122223333")
 	ctx.Set("aws:RequestedRegion", "us-east-1")
 	ctx.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", fmt.Sprint(at.Unix()))
 	ctx.Set("aws:SecureTransport", "true")
-	return p, ctx, who
 }
 
 // propertyStats counts what checkExposure checked.
@@ -565,4 +595,183 @@ func FuzzExposure(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// propServices are the services whose requests the service property
+// test makes.
+var propServices = []string{"codebuild.amazonaws.com", "code-build.amazonaws.com", "x-any.amazonaws.com", "ecs.amazonaws.com", "q7.amazonaws.com", "lambda.amazonaws.com"}
+
+// servicePool draws repository policies over what services are and whom
+// they act for: each key with the operators and values its conditions
+// take.
+var servicePool = serviceKeys([]serviceKey{
+	{"aws:PrincipalServiceName", []string{"StringEquals", "StringLike", "StringNotLike"},
+		[]string{"codebuild.amazonaws.com", "*-build*", "*-any*", "ec*", "*.amazonaws.com", "q*", "lambda.amazonaws.com"}},
+	{"aws:PrincipalServiceNamesList", []string{"ForAnyValue:StringLike", "ForAllValues:StringLike"}, []string{"*-build*", "codebuild.amazonaws.com", "*"}},
+	{"aws:SourceAccount", []string{"StringEquals", "StringNotLike", "StringLike"}, []string{"444455556666", "999988887777", "4444*"}},
+	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:lambda:us-east-1:999988887777:function:*"}},
+	{"aws:SourceOrgID", []string{"StringEquals", "StringNotEqualsIfExists"}, []string{"o-a1b2c3d4e5"}},
+	{"aws:PrincipalIsAWSService", []string{"Bool"}, []string{"true", "false"}},
+})
+
+// serviceKey is a key of service requests, with the operators and values
+// of its conditions.
+type serviceKey struct {
+	key         string
+	ops, values []string
+}
+
+// serviceKeys is the pool of service policies over keys.
+func serviceKeys(keys []serviceKey) policyPool {
+	p := policyPool{
+		stmts:        3,
+		actions:      []string{"ecr:BatchGetImage", "ecr:*"},
+		notPrincipal: map[string]any{"Service": "codebuild.amazonaws.com"},
+		principals:   []any{"*", "*", map[string]any{"Service": "codebuild.amazonaws.com"}, map[string]any{"Service": []string{"ecs.amazonaws.com", "q7.amazonaws.com"}}},
+		values:       map[string][]string{}, oneOf: "Bool",
+	}
+	for _, k := range keys {
+		for _, op := range k.ops {
+			p.conds = append(p.conds, struct{ op, key string }{op, k.key})
+		}
+		p.values[k.key] = k.values
+	}
+	return p
+}
+
+// TestServiceExposureProperty holds the analysis to the evaluator for the
+// requests AWS services make: every service of a pool, acting for no
+// account or for an outsider's account (named by the policy or not, in an
+// organization or not), is allowed only what the analysis reports as
+// public, for a service it covers (Result.Deputies: by name, by a pattern
+// that matches it, or any service), for the account it acts for when the
+// policy names it (Result.Accounts), or for its organization
+// (Result.Orgs). A Deny of services like the stand-in (*-any*) once hid
+// every service acting for an outsider, and an Allow of *-build* the
+// services it names.
+func TestServiceExposureProperty(t *testing.T) {
+	policies := 400
+	if testing.Short() {
+		policies = 60
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	checked := 0
+	for i := 0; i < policies; i++ {
+		src := servicePool.generate(r)
+		n, err := checkServiceExposure(src, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked += n
+	}
+	if checked == 0 {
+		t.Fatal("no service request was allowed and checked: the property was not tested")
+	}
+	t.Logf("%d allowed service requests checked against the analysis", checked)
+}
+
+// checkServiceExposure analyses src and checks every service request of
+// the pools that the evaluator allows; it returns how many it checked.
+func checkServiceExposure(src string, at time.Time) (int, error) {
+	doc, err := policy.Parse([]byte(src), "generated.json")
+	if err != nil {
+		return 0, nil
+	}
+	compiled := eval.Compile("repository policy of app", doc)
+	res := Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
+		Region: "us-east-1", Repository: "app", Policy: compiled, At: at}, Zone{Account: "111122223333"})
+	if res.Truncated {
+		return 0, nil
+	}
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	checked := 0
+	for _, svc := range propServices {
+		for _, acct := range []string{"", "123456789012", "444455556666", "999988887777"} {
+			for _, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz"} {
+				if acct == "" && org != "" {
+					continue
+				}
+				ctx := eval.NewContext()
+				if acct != "" {
+					ctx.Set("aws:SourceAccount", acct)
+					ctx.Set("aws:SourceOwner", acct)
+					ctx.Set("aws:SourceArn", "arn:aws:"+strings.TrimSuffix(svc, ".amazonaws.com")+":us-east-1:"+acct+":thing/x")
+				}
+				if org != "" {
+					ctx.Set("aws:SourceOrgID", org)
+					ctx.Set("aws:SourceOrgPaths", org+"/r-zzzz/")
+				}
+				p := eval.Principal{Type: eval.Service, Service: svc}
+				eval.Derive(ctx, p)
+				setWorld(ctx, at)
+				req := &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
+				ps := &eval.PolicySet{Resource: compiled, ResourceAccount: "111122223333", CallerAllowsAll: true}
+				if eval.Evaluate(ps, req).Result != eval.Allow {
+					continue
+				}
+				checked++
+				if !serviceCovered(res, src, svc, acct, org).Has(pull) {
+					return checked, fmt.Errorf("%s acting for account %q (organization %q) can pull, but the analysis reports it nowhere (deputies %v, accounts %v, orgs %v)\npolicy: %s",
+						svc, acct, org, slices.Sorted(maps.Keys(res.Deputies)), slices.Sorted(maps.Keys(res.Accounts)), slices.Sorted(maps.Keys(res.Orgs)), src)
+				}
+			}
+		}
+	}
+	return checked, nil
+}
+
+// serviceCovered is what the analysis reports that covers service svc
+// acting for acct in org: what is public, what a deputy that is svc, a
+// pattern svc matches or any service can do, what the account can do when
+// the policy names it, and what its organization's members can.
+func serviceCovered(res *Result, src, svc, acct, org string) catalog.ActionSet {
+	open := res.Public.Actions
+	for key, acc := range res.Deputies {
+		pats := ServicePatterns(key)
+		if key == svc || AnyService(key) || len(pats) > 0 && !slices.ContainsFunc(pats, func(p string) bool { return !policy.Match(p, svc) }) {
+			open = open.Union(acc.Actions)
+		}
+	}
+	// The pools name 444455556666 by id and by a pattern (4444*), and
+	// 999988887777 by id; 123456789012 never.
+	if acct != "" && strings.Contains(src, acct[:4]) {
+		for label, acc := range res.Accounts {
+			if label == acct || policy.Match(label, acct) {
+				open = open.Union(acc.Actions)
+			}
+		}
+	}
+	if org != "" {
+		for label, acc := range res.Orgs {
+			if label == org || strings.HasPrefix(label, org+"/") {
+				open = open.Union(acc.Actions)
+			}
+		}
+	}
+	return open
+}
+
+// TestServicesNamedByPatterns: services a policy names by a pattern, and
+// those it does not name beside a Deny of a pattern the first stand-in
+// matches. A Deny of *-any* once hid every service acting for
+// 999988887777, and an Allow of *-build* the services it names.
+func TestServicesNamedByPatterns(t *testing.T) {
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	for _, tc := range []struct{ name, policy, who, deputy string }{
+		{"a Deny of services like the stand-in", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalServiceName": "*-any*"}}}`), "999988887777", ""},
+		{"an Allow of services by a pattern", allowPull(`{"StringLike": {"aws:PrincipalServiceName": "*-build*"}}`), "", "*-build*"},
+	} {
+		res := analyzeDoc(t, tc.policy, Zone{}, time.Time{})
+		if tc.who != "" && (res.Accounts[tc.who] == nil || !res.Accounts[tc.who].Actions.Has(pull)) {
+			t.Errorf("%s: services acting for %s can pull, but the account is not reported", tc.name, tc.who)
+		}
+		if tc.deputy != "" && (res.Deputies[tc.deputy] == nil || !res.Deputies[tc.deputy].Actions.Has(pull)) {
+			t.Errorf("%s: services named like %s can pull for anyone, but no deputy is reported: %v", tc.name, tc.deputy, slices.Sorted(maps.Keys(res.Deputies)))
+		}
+		if res.Unjudged != "" {
+			t.Errorf("%s: unjudged %q", tc.name, res.Unjudged)
+		}
+	}
 }

@@ -233,7 +233,7 @@ func describeCaller(p eval.Principal, patterns []string) string {
 		}
 		for _, label := range patterns {
 			if pats := exposure.ServicePatterns(label); len(pats) > 0 {
-				return "any AWS service whose name matches " + strings.Join(pats, " and ") + " (ecrguard used " + p.Service + " as the example)"
+				return "any AWS service whose name matches " + joinAnd(pats) + " (ecrguard used " + p.Service + " as the example)"
 			}
 		}
 		return "the AWS service " + p.Service

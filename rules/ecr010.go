@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
@@ -48,7 +47,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
 			if pats := exposure.ServicePatterns(svc); len(pats) > 0 {
-				name = "Any AWS service whose name matches " + strings.Join(pats, " and ")
+				name = "Any AWS service whose name matches " + joinAnd(pats)
 			}
 			if exposure.AnyService(svc) {
 				name = "any AWS service"
