@@ -373,6 +373,15 @@ func (n *names) chooseServices() {
 		return
 	}
 	patterns := slices.Sorted(maps.Keys(n.servicePatterns))
+	if len(patterns) == 0 {
+		// One region: every service the statements do not name.
+		for _, f := range freshServices {
+			if !n.services[f] {
+				n.serviceCases = append(n.serviceCases, serviceCase{freshService, f})
+				return
+			}
+		}
+	}
 	reps, ok := eval.Instances("?*", named, patterns)
 	n.servicesComplete = ok
 	sig := func(s string) string {
