@@ -379,11 +379,14 @@ func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
 
 // sourceARNs are the source ARNs to try for a service acting for acct: one
 // the policy does not name, and an instance of each it tests that can be
-// in acct. A pattern that is not an ARN of six parts is matched against
-// the whole ARN (policy.MatchARN): its first "*" takes the region and the
-// account (arn:aws:codebuild:* once let in every project, unseen).
+// in acct: of its account, or of no account (an S3 bucket's, whose name
+// any account may hold: arn:aws:s3:::my-bucket* once let in every bucket
+// of that name, unseen). A pattern that is not an ARN of six parts is
+// matched against the whole ARN (policy.MatchARN): its first "*" then
+// takes the fields up to the resource, the account acct (arn:aws:codebuild:*
+// and arn:aws:codebuild* once let in every project).
 func (k *keys) sourceARNs(acct string) []string {
-	arns := []string{sourceStandIn(acct)}
+	arns := []string{sourceStandIn(acct), bucketStandIn}
 	for _, m := range k.mentions {
 		if !strings.EqualFold(m.Key, "aws:sourcearn") {
 			continue
@@ -391,17 +394,41 @@ func (k *keys) sourceARNs(acct string) []string {
 		for _, t := range m.Tests {
 			for _, v := range t.Values {
 				if a, ok := policy.ParseARN(v); ok {
-					if policy.Match(a.Account, acct) {
-						a.Account = acct
+					if a.Account == "" || policy.Match(a.Account, acct) {
+						if a.Account != "" {
+							a.Account = acct
+						}
 						arns = append(arns, instance(a.String()))
 					}
-				} else if strings.Contains(v, "*") {
-					arns = append(arns, instance(strings.Replace(v, "*", "us-east-1:"+acct+":x", 1)))
+				} else if arn := sourceInAccount(v, acct); arn != "" {
+					arns = append(arns, arn)
 				}
 			}
 		}
 	}
 	return eval.Dedupe(arns)
+}
+
+// sourceInAccount returns an ARN of six parts in acct that the pattern p,
+// which is not one, matches, or "": p's first "*" is filled with the rest
+// of its field and the fields after it up to the resource (the region
+// us-east-1, the account acct).
+func sourceInAccount(p, acct string) string {
+	star := strings.IndexByte(p, '*')
+	if star < 0 {
+		return ""
+	}
+	field := strings.Count(p[:star], ":")
+	if field > 5 {
+		return ""
+	}
+	fill := []string{"x", "x", "x", "us-east-1", acct, "x"}
+	arn := instance(p[:star] + fill[field] + strings.Join(append([]string{""}, fill[field+1:]...), ":") + p[star+1:])
+	a, ok := policy.ParseARN(arn)
+	if !ok || a.Account != acct || !policy.MatchARN(p, arn) {
+		return ""
+	}
+	return arn
 }
 
 func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, named []string) []eval.Option {

@@ -609,7 +609,7 @@ var servicePool = serviceKeys([]serviceKey{
 		[]string{"codebuild.amazonaws.com", "*-build*", "*-any*", "ec*", "*.amazonaws.com", "q*", "lambda.amazonaws.com"}},
 	{"aws:PrincipalServiceNamesList", []string{"ForAnyValue:StringLike", "ForAllValues:StringLike"}, []string{"*-build*", "codebuild.amazonaws.com", "*"}},
 	{"aws:SourceAccount", []string{"StringEquals", "StringNotLike", "StringLike"}, []string{"444455556666", "999988887777", "4444*"}},
-	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:lambda:us-east-1:999988887777:function:*"}},
+	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*"}},
 	{"aws:SourceOrgID", []string{"StringEquals", "StringNotEqualsIfExists"}, []string{"o-a1b2c3d4e5"}},
 	{"aws:PrincipalIsAWSService", []string{"Bool"}, []string{"true", "false"}},
 })
@@ -688,32 +688,34 @@ func checkServiceExposure(src string, at time.Time) (int, error) {
 	checked := 0
 	for _, svc := range propServices {
 		for _, acct := range []string{"", "123456789012", "444455556666", "999988887777"} {
-			for _, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz"} {
-				if acct == "" && org != "" {
-					continue
-				}
-				ctx := eval.NewContext()
-				if acct != "" {
-					ctx.Set("aws:SourceAccount", acct)
-					ctx.Set("aws:SourceOwner", acct)
-					ctx.Set("aws:SourceArn", "arn:aws:"+strings.TrimSuffix(svc, ".amazonaws.com")+":us-east-1:"+acct+":thing/x")
-				}
-				if org != "" {
-					ctx.Set("aws:SourceOrgID", org)
-					ctx.Set("aws:SourceOrgPaths", org+"/r-zzzz/")
-				}
-				p := eval.Principal{Type: eval.Service, Service: svc}
-				eval.Derive(ctx, p)
-				setWorld(ctx, at)
-				req := &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
-				ps := &eval.PolicySet{Resource: compiled, ResourceAccount: "111122223333", CallerAllowsAll: true}
-				if eval.Evaluate(ps, req).Result != eval.Allow {
-					continue
-				}
-				checked++
-				if !serviceCovered(res, src, svc, acct, org).Has(pull) {
-					return checked, fmt.Errorf("%s acting for account %q (organization %q) can pull, but the analysis reports it nowhere (deputies %v, accounts %v, orgs %v)\npolicy: %s",
-						svc, acct, org, slices.Sorted(maps.Keys(res.Deputies)), slices.Sorted(maps.Keys(res.Accounts)), slices.Sorted(maps.Keys(res.Orgs)), src)
+			for _, source := range []string{"", "arn:aws:" + strings.TrimSuffix(svc, ".amazonaws.com") + ":us-east-1:" + acct + ":thing/x", "arn:aws:s3:::my-bucket-x"} {
+				for _, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz"} {
+					if (acct == "") != (source == "") || acct == "" && org != "" {
+						continue
+					}
+					ctx := eval.NewContext()
+					if acct != "" {
+						ctx.Set("aws:SourceAccount", acct)
+						ctx.Set("aws:SourceOwner", acct)
+						ctx.Set("aws:SourceArn", source)
+					}
+					if org != "" {
+						ctx.Set("aws:SourceOrgID", org)
+						ctx.Set("aws:SourceOrgPaths", org+"/r-zzzz/")
+					}
+					p := eval.Principal{Type: eval.Service, Service: svc}
+					eval.Derive(ctx, p)
+					setWorld(ctx, at)
+					req := &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/app", Context: ctx}
+					ps := &eval.PolicySet{Resource: compiled, ResourceAccount: "111122223333", CallerAllowsAll: true}
+					if eval.Evaluate(ps, req).Result != eval.Allow {
+						continue
+					}
+					checked++
+					if !serviceCovered(res, src, svc, acct, org).Has(pull) {
+						return checked, fmt.Errorf("%s acting for account %q (organization %q) can pull, but the analysis reports it nowhere (deputies %v, accounts %v, orgs %v)\npolicy: %s",
+							svc, acct, org, slices.Sorted(maps.Keys(res.Deputies)), slices.Sorted(maps.Keys(res.Accounts)), slices.Sorted(maps.Keys(res.Orgs)), src)
+					}
 				}
 			}
 		}
@@ -754,14 +756,22 @@ func serviceCovered(res *Result, src, svc, acct, org string) catalog.ActionSet {
 
 // TestServicesNamedByPatterns: services a policy names by a pattern, and
 // those it does not name beside a Deny of a pattern the first stand-in
-// matches. A Deny of *-any* once hid every service acting for
-// 999988887777, and an Allow of *-build* the services it names.
+// matches, and services acting on resources the policy names by a pattern
+// of aws:SourceArn. A Deny of *-any* once hid every service acting for
+// 999988887777, an Allow of *-build* the services it names, and a pattern
+// of S3 buckets or of fewer than six parts the resources it names.
 func TestServicesNamedByPatterns(t *testing.T) {
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
 	for _, tc := range []struct{ name, policy, who, deputy string }{
 		{"a Deny of services like the stand-in", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalServiceName": "*-any*"}}}`), "999988887777", ""},
 		{"an Allow of services by a pattern", allowPull(`{"StringLike": {"aws:PrincipalServiceName": "*-build*"}}`), "", "*-build*"},
+		// A bucket's ARN names no account: any account may hold one of the
+		// name (a confused deputy that was missed).
+		{"a source bucket by a pattern", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::my-bucket*"}}}`), "", "s3.amazonaws.com"},
+		// A pattern that is not an ARN of six parts is matched whole.
+		{"a source pattern of fewer parts", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild*"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:*:*"}}}`), "", "codebuild.amazonaws.com"},
 	} {
 		res := analyzeDoc(t, tc.policy, Zone{}, time.Time{})
 		if tc.who != "" && (res.Accounts[tc.who] == nil || !res.Accounts[tc.who].Actions.Has(pull)) {

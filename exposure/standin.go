@@ -82,11 +82,16 @@ func sourceStandIn(acct string) string {
 	return "arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue
 }
 
+// bucketStandIn is the aws:SourceArn that stands for a resource of no
+// account that the policy does not name: an S3 bucket, whose ARN names no
+// account.
+const bucketStandIn = "arn:aws:s3:::ecrguard-fresh-bucket"
+
 // SourceStandIn reports whether arn is the aws:SourceArn that stands for a
 // resource the policy does not name, of the account a service acts for.
 func SourceStandIn(arn string) bool {
 	a, ok := policy.ParseARN(arn)
-	return ok && arn == sourceStandIn(a.Account)
+	return ok && arn == sourceStandIn(a.Account) || arn == bucketStandIn
 }
 
 // MadeUp reports whether a value of a proof's request holds anything
@@ -124,6 +129,7 @@ var standIns = []struct {
 		"arn:aws:sns:eu-west-3:" + freshAccounts[0] + ":q7",
 		"arn:aws:lambda:ap-south-1:" + freshAccounts[0] + ":function:kj_y",
 	}},
+	{"the bucket a service acts for", bucketStandIn, []string{"arn:aws:s3:::q7-data", "arn:aws:s3:::kj.y-logs"}},
 	{"the OU path of an outsider's organization", freshOrgs[0] + freshOrgPath, []string{
 		freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/",
 		freshOrgs[0] + "/r-a1b2c3/ou-a1b2c3-kl9y5w7v/",
