@@ -361,8 +361,8 @@ type serviceCase struct{ label, name string }
 // region into which the statements' patterns of service names split those
 // others (two services are in one region when each pattern matches both or
 // neither: a Deny of *-any* beside an Allow of ec* leaves four), labelled
-// by the patterns that set its region apart, or as any service where none
-// does, with a name of freshServices when one is in the region.
+// by the first pattern that sets its region apart, or as any service where
+// none does, with a name of freshServices when one is in the region.
 func (n *names) chooseServices() {
 	named := slices.Sorted(maps.Keys(n.services))
 	for _, s := range named {
@@ -400,14 +400,18 @@ func (n *names) chooseServices() {
 		apart[i] = slices.ContainsFunc(reps, func(s string) bool { return !policy.Match(p, s) })
 	}
 	for _, rep := range reps {
-		var label []string
+		// Labelled by the first pattern that sets it apart: the regions of
+		// one pattern are one record (ten patterns make a thousand
+		// regions, not a thousand findings).
+		label := ""
 		for i, p := range patterns {
 			if apart[i] && policy.Match(p, rep) {
-				label = append(label, p)
+				label = p
+				break
 			}
 		}
-		if len(label) > 0 {
-			n.serviceCases = append(n.serviceCases, serviceCase{strings.Join(label, " & "), rep})
+		if label != "" {
+			n.serviceCases = append(n.serviceCases, serviceCase{label, rep})
 			continue
 		}
 		name := rep

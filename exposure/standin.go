@@ -26,14 +26,11 @@ func OutsiderAccount(acct string) bool { return slices.Contains(freshAccounts, a
 // particular).
 func AnyService(svc string) bool { return slices.Contains(freshServices, svc) }
 
-// ServicePatterns returns the patterns of service names that a result's
-// label of services (a key of Result.Deputies) stands for, all of which
-// their names match, or nil for a service named as itself or any service.
-func ServicePatterns(label string) []string {
-	if !policy.HasWildcard(label) || AnyService(label) {
-		return nil
-	}
-	return strings.Split(label, " & ")
+// ServicePattern reports whether a result's label of services (a key of
+// Result.Deputies) is a pattern of service names, which their names match,
+// rather than a service named as itself or any service.
+func ServicePattern(label string) bool {
+	return policy.HasWildcard(label) && !AnyService(label)
 }
 
 // OutsiderOrg reports whether org is the organization id that stands for an

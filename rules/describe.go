@@ -232,8 +232,8 @@ func describeCaller(p eval.Principal, patterns []string) string {
 			return "any AWS service"
 		}
 		for _, label := range patterns {
-			if pats := exposure.ServicePatterns(label); len(pats) > 0 {
-				return "any AWS service whose name matches " + joinAnd(pats) + " (ecrguard used " + p.Service + " as the example)"
+			if exposure.ServicePattern(label) && policy.Match(label, p.Service) {
+				return "any AWS service whose name matches " + label + " (ecrguard used " + p.Service + " as the example)"
 			}
 		}
 		return "the AWS service " + p.Service

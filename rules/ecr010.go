@@ -46,8 +46,8 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Resource = x.Target.ARN
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
-			if pats := exposure.ServicePatterns(svc); len(pats) > 0 {
-				name = "Any AWS service whose name matches " + joinAnd(pats)
+			if exposure.ServicePattern(svc) {
+				name = "Any AWS service whose name matches " + svc
 			}
 			if exposure.AnyService(svc) {
 				name = "any AWS service"
