@@ -97,10 +97,12 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 		p.Severities = append(p.Severities, s.String())
 	}
 	switch {
-	case v.total() == 0 && v.resources == 0:
+	case v.total() == 0 && len(v.gaps) == 0 && v.resources == 0:
 		p.Summary = "No findings. No repositories or registries were among the inputs."
-	case v.total() == 0:
+	case v.total() == 0 && len(v.gaps) == 0:
 		p.Summary = fmt.Sprintf("No findings: %s assessed.", v.resourcesText())
+	case v.total() == 0:
+		p.Summary = fmt.Sprintf("No findings in what could be assessed (%s).", v.resourcesText())
 	default:
 		p.Summary = fmt.Sprintf("%s (%s) on %s, from %s (%s); %s assessed.",
 			plural(len(entries), "problem", "problems"), v.problemsText(), v.subjectsText(),
