@@ -389,6 +389,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg):
 		a.res.Unjudged = "organization patterns the policy names match every organization ecrguard tries for outsiders' organizations the policy does not name, so outsiders in such organizations were not judged"
+	case a.named.anyService && a.named.serviceVariable != "":
+		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
 	default:

@@ -35,6 +35,9 @@ type names struct {
 	// more cases than a search walks.
 	serviceCases     []serviceCase
 	servicesComplete bool
+	// serviceVariable is a value of the service-name keys that reads a
+	// policy variable, "" when none does.
+	serviceVariable string
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -245,6 +248,10 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					}
 					switch {
 					case strings.Contains(t, "${"):
+						// Services are not split by what a variable
+						// holds: those it could name are not all asked
+						// about, and the result says so.
+						n.serviceVariable = t
 					case policy.HasWildcard(t):
 						n.servicePatterns[t] = true
 					default:
