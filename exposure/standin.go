@@ -21,10 +21,14 @@ import (
 // account outside the zone of trust that the policy does not name.
 func OutsiderAccount(acct string) bool { return slices.Contains(freshAccounts, acct) }
 
-// AnyService reports whether svc is the service principal name that stands
-// for any AWS service (the policy lets in every service, or names none in
-// particular).
-func AnyService(svc string) bool { return slices.Contains(freshServices, svc) }
+// AnyService reports whether a result's label of services (a key of
+// Result.Deputies) stands for any AWS service the policy does not set
+// apart (it lets in every service, or names none in particular).
+func AnyService(label string) bool { return label == freshService }
+
+// StandInService reports whether svc, the service of a proof's request, is
+// a name ecrguard made up to stand for any AWS service.
+func StandInService(svc string) bool { return slices.Contains(freshServices, svc) }
 
 // ServicePattern reports whether a result's label of services (a key of
 // Result.Deputies) is a pattern of service names, which their names match,

@@ -228,7 +228,7 @@ const outsideZone = "outside your zone of trust"
 func describeCaller(p eval.Principal, patterns []string) string {
 	switch p.Type {
 	case eval.Service:
-		if exposure.AnyService(p.Service) {
+		if exposure.StandInService(p.Service) {
 			return "any AWS service"
 		}
 		for _, label := range patterns {
