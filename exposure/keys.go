@@ -395,13 +395,24 @@ func (k *keys) sourceARNs(acct string) []string {
 			for _, v := range t.Values {
 				if a, ok := policy.ParseARN(v); ok {
 					if a.Account == "" || policy.Match(a.Account, acct) {
-						if a.Account != "" {
-							a.Account = acct
+						in := a
+						if in.Account != "" {
+							in.Account = acct
 						}
+						arns = append(arns, instance(in.String()))
+					}
+					if a.Account != "" && policy.Match(a.Account, "") && policy.Match(a.Region, "") {
+						// arn:aws:s3:*:*:my-bucket* names buckets too.
+						a.Region, a.Account = "", ""
 						arns = append(arns, instance(a.String()))
 					}
-				} else if arn := sourceInAccount(v, acct); arn != "" {
-					arns = append(arns, arn)
+				} else if strings.ContainsAny(v, "*?") {
+					if arn := sourceInAccount(v, acct); arn != "" {
+						arns = append(arns, arn)
+					}
+					// The pattern as a whole (arn:aws:sns:us-east-1:9999*,
+					// *:my-bucket*), whatever account it holds.
+					arns = append(arns, instance(strings.Replace(v, "*", "us-east-1:"+acct+":x", 1)), instance(v))
 				}
 			}
 		}

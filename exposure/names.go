@@ -418,7 +418,15 @@ func (n *names) chooseServices() {
 			}
 		}
 		if label != "" {
-			n.serviceCases = append(n.serviceCases, serviceCase{label, rep})
+			// A name of its region that reads as a service's, where one is.
+			name := rep
+			for _, c := range []string{instance(label) + ".amazonaws.com", instance(label)} {
+				if sig(c) == sig(rep) && !n.services[c] && c != "" {
+					name = c
+					break
+				}
+			}
+			n.serviceCases = append(n.serviceCases, serviceCase{label, name})
 			continue
 		}
 		name := rep

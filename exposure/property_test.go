@@ -609,7 +609,7 @@ var servicePool = serviceKeys([]serviceKey{
 		[]string{"codebuild.amazonaws.com", "*-build*", "*-any*", "ec*", "*.amazonaws.com", "q*", "lambda.amazonaws.com"}},
 	{"aws:PrincipalServiceNamesList", []string{"ForAnyValue:StringLike", "ForAllValues:StringLike"}, []string{"*-build*", "codebuild.amazonaws.com", "*"}},
 	{"aws:SourceAccount", []string{"StringEquals", "StringNotLike", "StringLike"}, []string{"444455556666", "999988887777", "4444*"}},
-	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*"}},
+	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*", "arn:aws:codebuild:us-east-1:9999*", "arn:aws:s3:*:*:my-*"}},
 	{"aws:SourceOrgID", []string{"StringEquals", "StringNotEqualsIfExists"}, []string{"o-a1b2c3d4e5"}},
 	{"aws:PrincipalIsAWSService", []string{"Bool"}, []string{"true", "false"}},
 })
@@ -769,6 +769,9 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		// name (a confused deputy that was missed).
 		{"a source bucket by a pattern", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::my-bucket*"}}}`), "", "s3.amazonaws.com"},
 		// A pattern that is not an ARN of six parts is matched whole.
+		{"a source pattern of fewer parts in the account field", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:9999*"}}}`), "", "sns.amazonaws.com"},
+		{"a bucket through an account field of *", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:my-bucket*"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}`), "", "s3.amazonaws.com"},
 		{"a source pattern of fewer parts", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:*:*"}}}`), "", "codebuild.amazonaws.com"},
 	} {

@@ -233,7 +233,7 @@ func describeCaller(p eval.Principal, patterns []string) string {
 		}
 		for _, label := range patterns {
 			if exposure.ServicePattern(label) && policy.Match(label, p.Service) {
-				return "any AWS service whose name matches " + label + " (ecrguard used " + p.Service + " as the example)"
+				return "an AWS service whose name matches " + label + " (ecrguard used " + p.Service + " as the example)"
 			}
 		}
 		return "the AWS service " + p.Service

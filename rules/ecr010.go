@@ -47,7 +47,9 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			f.Source = firstSource(stmts, x.Policy)
 			name := svc
 			if exposure.ServicePattern(svc) {
-				name = "Any AWS service whose name matches " + svc
+				// Services of several regions of the policy's patterns
+				// share the record: some of them, not all, can.
+				name = "AWS services whose names match " + svc + " (some or all of them)"
 			}
 			if exposure.AnyService(svc) {
 				name = "any AWS service"
