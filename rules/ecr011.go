@@ -20,6 +20,8 @@ var ecr011 = Rule{
 	Examples: []Example{
 		{About: `a private ECR action in an ECR Public repository policy is dead`, Fires: true,
 			PublicRepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":["ecr:PutImage","ecr-public:PutImage"]}]}`},
+		{About: `a Deny whose Resource holds a policy variable in the account, where IAM does not replace it: it denies nothing`, Fires: true,
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"ecr:PutImage"},{"Sid":"NotElsewhere","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:${aws:PrincipalAccount}:repository/*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`},
 		{About: `a misspelled action in a creation template's policy`, Fires: true,
 			TemplatePolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Ci","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"ecr:BatchGetImages"}]}`},
 		{About: `a misspelled action name (ecr:BatchGetImages)`, Fires: true, Others: []string{"ECR003"},
@@ -82,6 +84,8 @@ func remediationFor(code string) string {
 		return "Replace NotPrincipal with a Principal element naming who should have access."
 	case "wildcard-principal":
 		return "Use Principal \"*\" with an ArnLike aws:PrincipalArn condition for patterns, or list the principals explicitly."
+	case "variable-in-arn-prefix":
+		return "Write the service, region and account of the ARN as text (or *): IAM replaces a policy variable only in the resource part of an ARN, after its fifth colon."
 	case "unknown-operator":
 		return "Use a condition operator IAM defines (StringEquals, StringLike, ArnLike, Bool, IpAddress …, with ForAllValues:, ForAnyValue: or IfExists where needed; the message suggests one when the spelling is close); IAM rejects the policy as it is."
 	case "forallvalues-single-valued-key":
