@@ -19,14 +19,14 @@ func (a *Analysis) nameFixes() {
 	taken := map[string]bool{}
 	for _, x := range slices.Concat(a.Exposure, a.Public) {
 		name := fixFileName(x.Target)
-		stem, ending := name, "-policy.json"
+		ending := "-policy.json"
 		switch x.Target.Kind {
 		case exposure.Registry:
 			ending = ".registry-policy.json"
 		case exposure.Public:
 			ending = ".public-policy.json"
 		}
-		stem = strings.TrimSuffix(name, ending)
+		stem := strings.TrimSuffix(name, ending)
 		for n := 2; taken[strings.ToLower(name)] || readAsOther(name, x.Target.Kind); n++ {
 			name = fmt.Sprintf("%s-%d%s", stem, n, ending)
 		}
@@ -43,7 +43,7 @@ func readAsOther(name string, kind exposure.Kind) bool {
 		return false
 	}
 	lower := strings.ToLower(name)
-	return strings.HasSuffix(lower, ".registry-policy.json") || strings.HasSuffix(lower, ".public-policy.json") || lower == "registry-policy.json"
+	return strings.HasSuffix(lower, ".registry-policy.json") || strings.HasSuffix(lower, ".public-policy.json")
 }
 
 // fixFileName is the file a fixed policy of t is written to; "owner"

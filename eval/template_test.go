@@ -98,7 +98,8 @@ func TestPolicyVariablesInConditions(t *testing.T) {
 
 // IAM User Guide, "IAM policy elements: Variables and tags" (Resource
 // element): a variable in the resource part of an ARN (after its fifth
-// colon) is replaced with the request's value, one before it is text; a Resource with a variable that has no value matches no
+// colon) is replaced with the request's value, one before it is text; a
+// Resource with a variable that has no value matches no
 // resource; Simulate derives aws:username from an IAM user's ARN ("AWS
 // global condition context keys": aws:username is present for IAM users
 // only).

@@ -127,9 +127,9 @@ func (n *names) accountLabel(acct string) string {
 
 // orgInstance returns the organization id that stands for what an
 // organization id or pattern (o-abc*) matches, or "" when it matches no id
-// or every one (the organization that stands for those the policy does not
-// name stands for them)
-// that can exist. The first "*" is filled to the shortest id's length.
+// that can exist, or every one (the organization that stands for those the
+// policy does not name stands for them). The first "*" is filled to the
+// shortest id's length.
 func orgInstance(p string) string {
 	if everyOrg(p) {
 		return ""
@@ -358,9 +358,9 @@ func (n *names) serviceList() []string {
 }
 
 // serviceCase is one AWS service the analysis asks about: label is how
-// results name it (Result.Deputies' keys: its name, the patterns of the
-// statements it stands for, or an AnyService name for any service they do
-// not set apart), name the service name its requests carry.
+// results name it (Result.Deputies' keys: its name, a pattern of the
+// statements that sets its region apart, or freshService for any service
+// none does), name the service name its requests carry.
 type serviceCase struct{ label, name string }
 
 // chooseServices sets serviceCases: each service the statements name, and
@@ -417,25 +417,21 @@ func (n *names) chooseServices() {
 				break
 			}
 		}
+		// The region's name: one that reads as a service's (a stand-in's
+		// where no pattern sets the region apart), when one is in it.
+		names := freshServices
 		if label != "" {
-			// A name of its region that reads as a service's, where one is.
-			name := rep
-			for _, c := range []string{instance(label) + ".amazonaws.com", instance(label)} {
-				if sig(c) == sig(rep) && !n.services[c] && c != "" {
-					name = c
-					break
-				}
-			}
-			n.serviceCases = append(n.serviceCases, serviceCase{label, name})
-			continue
+			names = []string{instance(label) + ".amazonaws.com", instance(label)}
+		} else {
+			label = freshService
 		}
 		name := rep
-		for _, f := range freshServices {
-			if sig(f) == sig(rep) && !n.services[f] {
-				name = f
+		for _, c := range names {
+			if sig(c) == sig(rep) && !n.services[c] {
+				name = c
 				break
 			}
 		}
-		n.serviceCases = append(n.serviceCases, serviceCase{freshService, name})
+		n.serviceCases = append(n.serviceCases, serviceCase{label, name})
 	}
 }

@@ -92,7 +92,7 @@ const bucketStandIn = "arn:aws:s3:::ecrguard-fresh-bucket"
 // resource the policy does not name, of the account a service acts for.
 func SourceStandIn(arn string) bool {
 	a, ok := policy.ParseARN(arn)
-	return ok && arn == sourceStandIn(a.Account) || arn == bucketStandIn
+	return arn == bucketStandIn || ok && arn == sourceStandIn(a.Account)
 }
 
 // MadeUp reports whether a value of a proof's request holds anything

@@ -347,6 +347,17 @@ func severityText(counts map[rules.Severity]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// Outcome says in one line how many findings r reports (unsuppressed) and
+// how many inputs it could not assess: what stderr says of a report
+// written to a file.
+func Outcome(r *rules.Result) string {
+	s := plural(len(r.Active()), "finding", "findings")
+	if n := len(r.Gaps); n > 0 {
+		s += "; INCOMPLETE: " + plural(n, "input", "inputs") + " not assessed (see the report)"
+	}
+	return s
+}
+
 // plural returns "1 finding" or "2 findings".
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -225,30 +225,12 @@ func (o *outputOptions) finish(stdout, stderr io.Writer, res *rules.Result, cfg 
 	if o.output != "" {
 		// The report is in a file: say on stderr what the exit code rests
 		// on, which the terminal would otherwise not show.
-		fmt.Fprintf(stderr, "ecrguard: wrote %s: %s\n", o.output, outcome(len(res.Active()), len(res.Gaps)))
+		fmt.Fprintf(stderr, "ecrguard: wrote %s: %s\n", o.output, report.Outcome(res))
 	}
 	if code := res.ExitCodeWithGaps(c.failOn, c.none, o.gapsExitCode); code != rules.ExitOK {
 		return exitWith(code)
 	}
 	return nil
-}
-
-// outcome says how many findings a report holds and how many inputs it
-// could not assess.
-func outcome(findings, gaps int) string {
-	s := plural(findings, "finding")
-	if gaps > 0 {
-		s += "; INCOMPLETE: " + plural(gaps, "input") + " not assessed (see the report)"
-	}
-	return s
-}
-
-// plural is n and noun, with an s unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // destination is where the report goes: --output, or stdout in colour

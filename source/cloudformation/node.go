@@ -102,6 +102,15 @@ func isJSON(data []byte) bool {
 
 // parseJSON reads a JSON template; dups are the keys written twice in one
 // object (all members are kept, in order).
+// parseTemplate parses a template written in JSON or YAML.
+func parseTemplate(data []byte, file string) (root *node, dups []dupKey, ignores []estate.Ignore, err error) {
+	if isJSON(data) {
+		root, dups, err = parseJSON(data, file)
+		return root, dups, nil, err
+	}
+	return parseYAML(data, file)
+}
+
 func parseJSON(data []byte, file string) (root *node, dups []dupKey, err error) {
 	n, err := jsonpos.Parse(data)
 	if err != nil {

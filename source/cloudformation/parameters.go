@@ -20,13 +20,7 @@ func DeclaredParameters(data []byte, file string) (names []string) {
 			names = nil
 		}
 	}()
-	var root *node
-	var err error
-	if isJSON(data) {
-		root, _, err = parseJSON(data, file)
-	} else {
-		root, _, _, err = parseYAML(data, file)
-	}
+	root, _, _, err := parseTemplate(data, file)
 	if err != nil || root == nil || root.kind != mapNode {
 		return nil
 	}

@@ -169,14 +169,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 			est, err = nil, fmt.Errorf("%s: reading the template failed: %v", file, r)
 		}
 	}()
-	var root *node
-	var dups []dupKey
-	var ignores []estate.Ignore
-	if isJSON(data) {
-		root, dups, err = parseJSON(data, file)
-	} else {
-		root, dups, ignores, err = parseYAML(data, file)
-	}
+	root, dups, ignores, err := parseTemplate(data, file)
 	if err != nil {
 		return nil, err
 	}
