@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -41,10 +42,14 @@ var (
 	ErrNoCommit = errors.New("unknown revision")
 )
 
-// git runs git in dir and returns its standard output.
-func git(ctx context.Context, dir string, stdout io.Writer, args ...string) error {
+// git runs git in dir with stdin as its standard input (none when empty)
+// and writes its standard output to stdout.
+func git(ctx context.Context, dir, stdin string, stdout io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -57,56 +62,78 @@ func git(ctx context.Context, dir string, stdout io.Writer, args ...string) erro
 	return nil
 }
 
-// output runs git in dir and returns its output, trimmed.
-func output(ctx context.Context, dir string, args ...string) (string, error) {
-	var b bytes.Buffer
-	err := git(ctx, dir, &b, args...)
-	return strings.TrimSpace(b.String()), err
+// object is what git cat-file --batch-check says of one object name: its
+// id and type, or found false when the name names nothing.
+type object struct {
+	id, kind string
+	found    bool
+}
+
+// lookUp resolves the object names (one per line of git cat-file
+// --batch-check, run in dir) in one git process.
+func lookUp(ctx context.Context, dir string, names ...string) ([]object, error) {
+	var out bytes.Buffer
+	if err := git(ctx, dir, strings.Join(names, "\n")+"\n", &out, "cat-file", "--batch-check"); err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != len(names) {
+		return nil, fmt.Errorf("git cat-file --batch-check: %d lines for %d names", len(lines), len(names))
+	}
+	objs := make([]object, len(names))
+	for i, line := range lines {
+		// "<id> <type> <size>", or "<name> missing" (or "ambiguous").
+		if f := strings.Fields(line); len(f) == 3 && !strings.HasSuffix(line, " missing") {
+			objs[i] = object{id: f[0], kind: f[1], found: true}
+		}
+	}
+	return objs, nil
 }
 
 // Open reads dir (the current folder) at revision ref. A folder that did
-// not exist at the revision is empty.
+// not exist at the revision is empty. It runs git three times: where the
+// folder sits in its repository, what the revision and the folder in it
+// are, and an archive of the folder.
 func Open(ctx context.Context, dir, ref string) (*Tree, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, ErrNoGit
 	}
-	if _, err := output(ctx, dir, "rev-parse", "--is-inside-work-tree"); err != nil {
+	var where bytes.Buffer
+	err := git(ctx, dir, "", &where, "rev-parse", "--is-inside-work-tree", "--show-toplevel", "--show-prefix")
+	inside, rest, _ := strings.Cut(where.String(), "\n")
+	if err != nil || inside != "true" {
 		return nil, fmt.Errorf("%w (%s)", ErrNotRepo, dir)
 	}
-	if strings.HasPrefix(ref, "-") {
-		return nil, fmt.Errorf("%w %q: a revision does not start with '-'", ErrNoCommit, ref)
-	}
-	commit, err := output(ctx, dir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
-	if err != nil || commit == "" {
-		return nil, fmt.Errorf("%w %q: expected a branch, tag or commit of this repository (git rev-parse --verify %s)", ErrNoCommit, ref, ref)
-	}
-	prefix, err := output(ctx, dir, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, err
-	}
 	// git archive, run in a subfolder, archives only that subfolder of the
-	// tree it is given: run it at the top.
-	top, err := output(ctx, dir, "rev-parse", "--show-toplevel")
+	// tree it is given: it runs at the top, given the folder's path there.
+	top, prefix, _ := strings.Cut(rest, "\n")
+	prefix = strings.TrimSuffix(strings.TrimSpace(prefix), "/")
+	if strings.HasPrefix(ref, "-") || strings.ContainsAny(ref, "\n\x00") {
+		return nil, fmt.Errorf("%w %q: a revision does not start with '-' or hold a line break", ErrNoCommit, ref)
+	}
+	objs, err := lookUp(ctx, top, ref+"^{commit}", ref+"^{commit}:"+prefix)
 	if err != nil {
 		return nil, err
+	}
+	if !objs[0].found {
+		return nil, fmt.Errorf("%w %q: expected a branch, tag or commit of this repository (git rev-parse --verify %s)", ErrNoCommit, ref, ref)
 	}
 	tmp, err := os.MkdirTemp("", "ecrguard-git-")
 	if err != nil {
 		return nil, err
 	}
-	t := &Tree{FS: os.DirFS(tmp), Commit: commit, dir: tmp}
-	treeish := commit + ":" + strings.TrimSuffix(prefix, "/")
-	if err := git(ctx, top, io.Discard, "cat-file", "-e", treeish); err != nil {
+	t := &Tree{FS: os.DirFS(tmp), Commit: objs[0].id, dir: tmp}
+	if !objs[1].found || objs[1].kind != "tree" {
 		return t, nil // the folder did not exist at the revision
 	}
 	var archive bytes.Buffer
-	if err := git(ctx, top, &archive, "archive", "--format=tar", treeish); err != nil {
+	if err := git(ctx, top, "", &archive, "archive", "--format=tar", objs[1].id); err != nil {
 		t.Close()
 		return nil, err
 	}
 	if err := t.unpack(&archive); err != nil {
 		t.Close()
-		return nil, fmt.Errorf("reading %s at %s: %w", ref, commit, err)
+		return nil, fmt.Errorf("reading %s at %s: %w", ref, t.Commit, err)
 	}
 	return t, nil
 }
@@ -163,13 +190,27 @@ func Show(ctx context.Context, dir, ref, path string) ([]byte, bool, error) {
 		}
 		path = rel
 	}
-	object := ref + ":./" + filepath.ToSlash(path)
-	if err := git(ctx, dir, io.Discard, "cat-file", "-e", "--end-of-options", object); err != nil {
-		return nil, false, nil
+	if strings.ContainsAny(ref+path, "\n\x00") {
+		return nil, false, fmt.Errorf("%w %q: a revision and a path do not hold a line break", ErrNoCommit, ref)
 	}
-	var b bytes.Buffer
-	if err := git(ctx, dir, &b, "cat-file", "blob", "--end-of-options", object); err != nil {
+	// One git process: cat-file --batch prints "<id> <type> <size>" and
+	// the content, or "<name> missing".
+	var out bytes.Buffer
+	name := ref + ":./" + filepath.ToSlash(path)
+	if err := git(ctx, dir, name+"\n", &out, "cat-file", "--batch"); err != nil {
 		return nil, false, err
 	}
-	return b.Bytes(), true, nil
+	header, content, _ := bytes.Cut(out.Bytes(), []byte("\n"))
+	f := strings.Fields(string(header))
+	if len(f) != 3 || strings.HasSuffix(string(header), " missing") {
+		return nil, false, nil
+	}
+	size, err := strconv.Atoi(f[2])
+	if err != nil || size > len(content) {
+		return nil, false, fmt.Errorf("git cat-file --batch: unexpected output %q", header)
+	}
+	if f[1] != "blob" {
+		return nil, false, fmt.Errorf("%s at %s is a %s, not a file", path, ref, f[1])
+	}
+	return content[:size], true, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -47,13 +48,23 @@ func TestOpen(t *testing.T) {
 		}
 		tree.Close()
 	}
-	tree, err := Open(ctx, filepath.Join(dir, "new"), "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	if entries, err := fs.ReadDir(tree.FS, "."); err != nil || len(entries) != 0 {
-		t.Errorf("a folder new since the revision: %v, %v", entries, err)
+	// A folder new since the revision, and one that was a file then, are
+	// empty.
+	for _, sub := range []string{"new", "README"} {
+		if sub == "README" {
+			if err := os.Remove(filepath.Join(dir, sub)); err != nil {
+				t.Fatal(err)
+			}
+			gittest.Write(t, dir, sub+"/x.json", "x")
+		}
+		tree, err := Open(ctx, filepath.Join(dir, sub), "main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tree.Close()
+		if entries, err := fs.ReadDir(tree.FS, "."); err != nil || len(entries) != 0 {
+			t.Errorf("%s, not a folder at the revision: %v, %v", sub, entries, err)
+		}
 	}
 }
 
@@ -62,10 +73,14 @@ func TestOpen(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	dir := repo(t, map[string]string{"a": "a"}, nil)
 	ctx := context.Background()
-	for _, ref := range []string{"no-such-branch", "--output=x"} {
-		if _, err := Open(ctx, dir, ref); !errors.Is(err, ErrNoCommit) || !strings.Contains(err.Error(), ref) {
+	for _, ref := range []string{"no-such-branch", "--output=x", "main\nmain"} {
+		if _, err := Open(ctx, dir, ref); !errors.Is(err, ErrNoCommit) || !strings.Contains(err.Error(), strconv.Quote(ref)) {
 			t.Errorf("%s: %v, want ErrNoCommit naming it", ref, err)
 		}
+	}
+	// Inside .git, git says it is not in a working tree.
+	if _, err := Open(ctx, filepath.Join(dir, ".git"), "main"); !errors.Is(err, ErrNotRepo) {
+		t.Errorf("in .git: %v, want ErrNotRepo", err)
 	}
 	plain := t.TempDir()
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(plain))
@@ -160,5 +175,13 @@ func TestShow(t *testing.T) {
 	}
 	if _, ok, err := Show(ctx, sub, "main", "new.yaml"); ok || err != nil {
 		t.Errorf("a file new since the revision: ok %v, err %v", ok, err)
+	}
+	// A folder is not a file; an empty file is one.
+	if _, ok, err := Show(ctx, dir, "main", "infra"); ok || err == nil || !strings.Contains(err.Error(), "not a file") {
+		t.Errorf("a folder: ok %v, err %v; want an error", ok, err)
+	}
+	empty := repo(t, map[string]string{"e.yaml": ""}, nil)
+	if got, ok, err := Show(ctx, empty, "main", "e.yaml"); !ok || err != nil || len(got) != 0 {
+		t.Errorf("an empty file: %q, %v, %v", got, ok, err)
 	}
 }
