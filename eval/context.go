@@ -58,7 +58,9 @@ func (c *Context) setLower(lower string, values []string) {
 		return
 	}
 	if c.base == nil {
-		c.base = map[string][]string{}
+		// A request's context holds a dozen or two keys: room for them
+		// at once spares the map's growing.
+		c.base = make(map[string][]string, 24)
 	}
 	c.base[lower] = values
 }

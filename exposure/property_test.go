@@ -369,8 +369,9 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		src += "\nregistry policy (" + scope + "): " + registry
 	}
 	// policies is the evaluator's policy set for a request for act.
+	resource := eval.Compile("generated", doc)
 	policies := func(act string) *eval.PolicySet {
-		ps := &eval.PolicySet{Resource: eval.Compile("generated", doc), ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
+		ps := &eval.PolicySet{Resource: resource, ResourceAccount: "111122223333", CallerAllowsAll: true, RCPs: rcps}
 		if scope == "V2" || act == "ecr:ReplicateImage" || act == "ecr:BatchImportUpstreamImage" || act == "ecr:CreateRepository" {
 			ps.Registry = regDenies
 		}
