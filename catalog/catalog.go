@@ -576,6 +576,25 @@ func EditDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// Nearest returns the name of known nearest to name, letter case aside,
+// when it is at most two edits away, and otherwise "": the "did you mean" of
+// a misspelt name. Of equally near names the first wins.
+func Nearest(name string, known []string) string {
+	best, bestD := "", 3
+	lower := strings.ToLower(name)
+	for _, k := range known {
+		// Names whose lengths differ by more than two are farther apart
+		// than that (and a long name costs nothing).
+		if len(k) < len(name)-2 || len(k) > len(name)+2 {
+			continue
+		}
+		if d := EditDistance(lower, strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
 // Check looks up an action named on the command line. It returns the
 // action when its service is one the catalog knows (ecr, ecr-public), nil
 // for an action of another service, and an error naming the nearest known

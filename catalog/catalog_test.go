@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -64,6 +65,26 @@ func TestSuggest(t *testing.T) {
 	} {
 		if got := c.Suggest(in); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Nearest suggests a name at most two edits away, letter case aside, the
+// nearest first; nothing farther, and a long name costs no work.
+func TestNearest(t *testing.T) {
+	known := []string{"AWS::ECR::Repository", "AWS::ECR::RegistryPolicy", "ECR001", "ECR010"}
+	for name, want := range map[string]string{
+		"AWS::ECR::Repositry":        "AWS::ECR::Repository",
+		"AWS::ECR::repository":       "AWS::ECR::Repository",
+		"AWS::ECR::RegistryPolicyy":  "AWS::ECR::RegistryPolicy",
+		"ecr01":                      "ECR001",
+		"ECR011":                     "ECR001",
+		"AWS::ECR::RepositoryPolicy": "",
+		strings.Repeat("x", 1<<20):   "",
+		"AWS::ECR::PublicRepository": "",
+	} {
+		if got := Nearest(name, known); got != want {
+			t.Errorf("Nearest(%.40q) = %q, want %q", name, got, want)
 		}
 	}
 }

@@ -375,33 +375,20 @@ func contains(list []string, s string) bool {
 }
 
 // suggestion returns ` (did you mean "X"?)` for the known name nearest to
-// s, when one is near enough.
+// s, when one is near enough (or differs only in case, '-', '_' or spaces).
 func suggestion(s string, known []string) string {
 	norm := func(x string) string {
 		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(x))
 	}
-	best, bestD := "", 3
 	for _, k := range known {
 		if norm(k) == norm(s) {
 			return fmt.Sprintf(" (did you mean %q?)", k)
 		}
-		if d := editDistance(strings.ToLower(s), strings.ToLower(k)); d < bestD {
-			best, bestD = k, d
-		}
 	}
-	if best == "" {
-		return ""
+	if best := catalog.Nearest(s, known); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is catalog.EditDistance, bounded: a long key is far from
-// every known one.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	return catalog.EditDistance(a, b)
+	return ""
 }
 
 // list calls f for each element of the list n (null is empty; a single

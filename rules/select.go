@@ -100,14 +100,12 @@ func CheckRuleID(id string) error {
 		return nil
 	}
 	all := All()
-	best, bestD := "", 3
-	for _, r := range all {
-		if d := catalog.EditDistance(strings.ToUpper(id), r.ID); d < bestD && len(id) <= 64 {
-			best, bestD = r.ID, d
-		}
+	ids := make([]string, len(all))
+	for i, r := range all {
+		ids[i] = r.ID
 	}
 	hint := ""
-	if best != "" {
+	if best := catalog.Nearest(id, ids); best != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return fmt.Errorf("unknown rule %q%s; expected one of %s to %s ('ecrguard rules' lists them)", id, hint, all[0].ID, all[len(all)-1].ID)
