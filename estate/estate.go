@@ -8,6 +8,7 @@
 package estate
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -611,6 +612,21 @@ type Gap struct {
 	// at its position (policy.Error.Problems): the validation rule names
 	// every one, not only the first, which Pos and Message give.
 	Problems []policy.Problem
+}
+
+// Compare orders gaps as reports list them: by file, then by line and
+// column as numbers (line 3 before line 15), then by what String says.
+func (g Gap) Compare(o Gap) int {
+	where := func(g Gap) policy.Pos {
+		p := g.Pos
+		if !p.IsValid() {
+			p = policy.Pos{File: g.Source}
+		} else if p.File == "" {
+			p.File = g.Source
+		}
+		return p
+	}
+	return cmp.Or(where(g).Compare(where(o)), strings.Compare(g.String(), o.String()))
 }
 
 func (g Gap) String() string {

@@ -6,11 +6,13 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/internal/golden"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // gapCodesMarkdown returns the table of the GapCode constants of
@@ -82,5 +84,26 @@ func TestGapCodesDoc(t *testing.T) {
 	}
 	if want != doc {
 		t.Errorf("%s is not up to date with estate/gapcode.go: run go test ./estate -run TestGapCodesDoc -update", path)
+	}
+}
+
+// Reports list a file's gaps by line and column as numbers, then by text;
+// gaps without a file come first.
+func TestGapOrder(t *testing.T) {
+	gaps := []Gap{
+		{Source: "t.yaml", Pos: policy.Pos{File: "t.yaml", Line: 15, Col: 3}, Message: "b"},
+		{Source: "t.yaml", Pos: policy.Pos{File: "t.yaml", Line: 3, Col: 10}, Message: "z"},
+		{Source: "a.json", Message: "whole file"},
+		{Code: "AccessDenied", Message: "ecr:DescribeRepositories"},
+		{Source: "t.yaml", Pos: policy.Pos{File: "t.yaml", Line: 3, Col: 3}, Message: "y"},
+	}
+	slices.SortStableFunc(gaps, Gap.Compare)
+	var got []string
+	for _, g := range gaps {
+		got = append(got, g.String())
+	}
+	want := []string{"AccessDenied: ecr:DescribeRepositories", "a.json: whole file", "t.yaml:3:3: y", "t.yaml:3:10: z", "t.yaml:15:3: b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
 	}
 }

@@ -184,7 +184,7 @@ func prepare(r *rules.Result) *view {
 		Resources: r.Resources,
 		Assessed:  r.Assessed,
 	}
-	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Compare(gapKey(a), gapKey(b)) })
+	slices.SortFunc(c.Gaps, func(a, b estate.Gap) int { return cmp.Or(a.Compare(b), cmp.Compare(gapKey(a), gapKey(b))) })
 	c.Sort()
 
 	v := &view{gaps: c.Gaps, notes: c.Notes, resources: c.Resources, assessed: c.Assessed, notRun: r.NotRun, counts: c.Counts(), filter: r.Filter, edits: map[string]*rules.Edit{}}

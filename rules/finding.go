@@ -188,7 +188,7 @@ func (r *Result) Sort() {
 		return a.Message < b.Message
 	})
 	sort.SliceStable(r.Fixes, func(i, j int) bool { return r.Fixes[i].Resource < r.Fixes[j].Resource })
-	sort.SliceStable(r.Gaps, func(i, j int) bool { return r.Gaps[i].String() < r.Gaps[j].String() })
+	slices.SortStableFunc(r.Gaps, estate.Gap.Compare)
 	sort.SliceStable(r.Notes, func(i, j int) bool {
 		if r.Notes[i].Source != r.Notes[j].Source {
 			return r.Notes[i].Source < r.Notes[j].Source
