@@ -2,8 +2,11 @@ package cloudformation
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/policy"
@@ -120,54 +123,72 @@ type cfnBuilder struct {
 	groups map[string]*estate.Group
 }
 
+// reader reads one resource type; attach marks the types that attach to
+// another resource, read after every definition.
+type reader struct {
+	attach bool
+	read   func(*cfnBuilder, *resource)
+}
+
+// readers are the resource types ecrguard reads.
+var readers = map[string]reader{
+	"AWS::ECR::Repository":                 {false, (*cfnBuilder).repository},
+	"AWS::CloudFormation::Stack":           {false, (*cfnBuilder).nestedStack},
+	"AWS::Serverless::Application":         {false, (*cfnBuilder).nestedStack},
+	"AWS::ECR::RegistryPolicy":             {false, (*cfnBuilder).registryPolicy},
+	"AWS::ECR::ReplicationConfiguration":   {false, (*cfnBuilder).replication},
+	"AWS::ECR::RepositoryCreationTemplate": {false, (*cfnBuilder).creationTemplate},
+	"AWS::ECR::PublicRepository":           {false, (*cfnBuilder).publicRepository},
+	"AWS::IAM::Role":                       {false, (*cfnBuilder).role},
+	"AWS::IAM::User":                       {false, (*cfnBuilder).user},
+	"AWS::IAM::Group":                      {false, (*cfnBuilder).group},
+	"AWS::IAM::ManagedPolicy":              {true, (*cfnBuilder).managedPolicy},
+	"AWS::IAM::Policy":                     {true, (*cfnBuilder).policy},
+	"AWS::IAM::UserToGroupAddition":        {true, (*cfnBuilder).userToGroup},
+	"AWS::IAM::RolePolicy":                 {true, (*cfnBuilder).singlePolicy},
+	"AWS::IAM::UserPolicy":                 {true, (*cfnBuilder).singlePolicy},
+	"AWS::IAM::GroupPolicy":                {true, (*cfnBuilder).singlePolicy},
+	"AWS::Organizations::Policy":           {true, (*cfnBuilder).orgPolicy},
+}
+
+// build reads the resources that are created: definitions first, then
+// what attaches to them. A type that misses one ecrguard reads by a letter
+// or two is a gap.
 func (t *tmpl) build() {
 	b := &cfnBuilder{t: t, region: t.est.Account(t.account).Region(t.region),
 		roles: map[string]*estate.Role{}, users: map[string]*estate.User{}, groups: map[string]*estate.Group{}}
-	var later []*resource
+	var active []*resource
 	for _, r := range t.order {
-		if !t.active(r) {
-			continue
-		}
-		switch r.typ {
-		case "AWS::ECR::Repository":
-			b.repository(r)
-		case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
-			b.nestedStack(r)
-		case "AWS::ECR::RegistryPolicy":
-			b.registryPolicy(r)
-		case "AWS::ECR::ReplicationConfiguration":
-			b.replication(r)
-		case "AWS::ECR::RepositoryCreationTemplate":
-			b.creationTemplate(r)
-		case "AWS::ECR::PublicRepository":
-			b.publicRepository(r)
-		case "AWS::IAM::Role":
-			b.role(r)
-		case "AWS::IAM::User":
-			b.user(r)
-		case "AWS::IAM::Group":
-			b.group(r)
-		case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::UserToGroupAddition",
-			"AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::Organizations::Policy":
-			later = append(later, r)
+		if t.active(r) {
+			active = append(active, r)
 		}
 	}
-	for _, r := range later {
-		switch r.typ {
-		case "AWS::IAM::ManagedPolicy":
-			b.managedPolicy(r)
-		case "AWS::IAM::Policy":
-			b.policy(r)
-		case "AWS::IAM::UserToGroupAddition":
-			b.userToGroup(r)
-		case "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
-			b.singlePolicy(r)
-		case "AWS::Organizations::Policy":
-			b.orgPolicy(r)
+	for _, attach := range []bool{false, true} {
+		for _, r := range active {
+			if rd, ok := readers[r.typ]; ok && rd.attach == attach {
+				rd.read(b, r)
+			}
 		}
 	}
+	t.misspelt()
 	if b.iam != nil {
 		b.iam.Sort()
+	}
+}
+
+// misspelt reports each resource whose type CloudFormation does not
+// define but is a slip of one ecrguard reads (at most two edits, or
+// another letter case): CloudFormation refuses the template, and what the
+// resource was meant to hold is not assessed.
+func (t *tmpl) misspelt() {
+	types := slices.Sorted(maps.Keys(readers))
+	for _, r := range t.order {
+		if _, ok := readers[r.typ]; ok {
+			continue
+		}
+		if near := catalog.Nearest(r.typ, types); near != "" {
+			t.gap(r.pos, "", estate.GapInvalidInput, fmt.Sprintf("%s is of type %q, which CloudFormation does not define (it refuses the template), so it is not assessed; did you mean %q?", r.id, r.typ, near))
+		}
 	}
 }
 

@@ -2,7 +2,9 @@ package cloudformation
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -523,6 +525,42 @@ func TestInvalidPolicyIsAGap(t *testing.T) {
 	// docs/rules: ECR011 names each problem of the policy.
 	if len(est.Gaps) == 1 && (len(est.Gaps[0].Problems) != 1 || est.Gaps[0].Problems[0].Code != "invalid-effect") {
 		t.Errorf("problems %v, want the invalid Effect", est.Gaps[0].Problems)
+	}
+}
+
+// A resource type one or two edits (or letter case) from one ecrguard
+// reads is a gap at the resource, whatever its Condition: CloudFormation
+// refuses the template, and a scan must not say "no findings" for the
+// policy it holds. Types ecrguard does not read are not gaps.
+func TestMisspeltResourceTypeIsAGap(t *testing.T) {
+	est := load(t, `Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Repo:
+    Type: AWS::ECR::Repositry
+    Condition: Never
+    Properties:
+      RepositoryName: app
+  Role:
+    Type: aws::iam::role
+  Bucket:
+    Type: AWS::S3::Bucket
+  Lifecycle:
+    Type: AWS::ECR::PullThroughCacheRule
+`, Options{Account: acct})
+	var got []string
+	for _, g := range est.Gaps {
+		if g.Code != estate.GapInvalidInput {
+			t.Errorf("gap %v, want invalid-input", g)
+		}
+		got = append(got, fmt.Sprintf("%d: %s", g.Pos.Line, g.Message))
+	}
+	want := []string{
+		`4: Repo is of type "AWS::ECR::Repositry", which CloudFormation does not define (it refuses the template), so it is not assessed; did you mean "AWS::ECR::Repository"?`,
+		`9: Role is of type "aws::iam::role", which CloudFormation does not define (it refuses the template), so it is not assessed; did you mean "AWS::IAM::Role"?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

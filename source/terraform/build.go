@@ -3,6 +3,8 @@ package terraform
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,60 +55,81 @@ func (b *builder) region(r rsrc) *estate.Region {
 
 func (b *builder) note(pos policy.Pos, msg string) { b.notef(pos.File, pos.String()+": "+msg) }
 
+// reader reads one resource type; attach marks the types that attach to
+// another resource, read after every definition.
+type reader struct {
+	attach bool
+	read   func(*builder, rsrc)
+}
+
+// readers are the resource types ecrguard reads.
+var readers = map[string]reader{
+	"aws_ecr_repository":                    {false, (*builder).repository},
+	"aws_ecr_repository_creation_template":  {false, (*builder).creationTemplate},
+	"aws_ecr_registry_policy":               {false, (*builder).registryPolicy},
+	"aws_ecr_replication_configuration":     {false, (*builder).replication},
+	"aws_ecr_account_setting":               {false, (*builder).accountSetting},
+	"aws_ecrpublic_repository":              {false, (*builder).publicRepository},
+	"aws_iam_role":                          {false, (*builder).role},
+	"aws_iam_user":                          {false, (*builder).user},
+	"aws_iam_group":                         {false, (*builder).group},
+	"aws_iam_policy":                        {false, (*builder).managedPolicy},
+	"aws_organizations_policy":              {false, (*builder).orgPolicyDef},
+	"aws_organizations_account":             {false, (*builder).orgNode},
+	"aws_organizations_organizational_unit": {false, (*builder).orgNode},
+	"aws_ecr_repository_policy":             {true, (*builder).repositoryPolicy},
+	"aws_ecrpublic_repository_policy":       {true, (*builder).publicPolicy},
+	"aws_iam_role_policy":                   {true, (*builder).inlinePolicy},
+	"aws_iam_user_policy":                   {true, (*builder).inlinePolicy},
+	"aws_iam_group_policy":                  {true, (*builder).inlinePolicy},
+	"aws_iam_role_policy_attachment":        {true, (*builder).attachment},
+	"aws_iam_user_policy_attachment":        {true, (*builder).attachment},
+	"aws_iam_group_policy_attachment":       {true, (*builder).attachment},
+	"aws_iam_policy_attachment":             {true, (*builder).policyAttachment},
+	"aws_iam_user_group_membership":         {true, (*builder).userGroups},
+	"aws_iam_group_membership":              {true, (*builder).groupMembers},
+	"aws_organizations_policy_attachment":   {true, (*builder).orgAttachment},
+}
+
 // build reads every instance: definitions first, then what attaches to
-// them.
+// them. A type that misses one ecrguard reads by a letter or two is a gap.
 func (b *builder) build(rs []rsrc) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].addr < rs[j].addr })
-	for _, r := range rs {
-		switch r.typ {
-		case "aws_ecr_repository":
-			b.repository(r)
-		case "aws_ecr_repository_creation_template":
-			b.creationTemplate(r)
-		case "aws_ecr_registry_policy":
-			b.registryPolicy(r)
-		case "aws_ecr_replication_configuration":
-			b.replication(r)
-		case "aws_ecr_account_setting":
-			b.accountSetting(r)
-		case "aws_iam_role":
-			b.role(r)
-		case "aws_iam_user":
-			b.user(r)
-		case "aws_iam_group":
-			b.group(r)
-		case "aws_iam_policy":
-			b.managedPolicy(r)
-		case "aws_organizations_policy":
-			b.orgPolicy[r.addr] = r
-		case "aws_organizations_account", "aws_organizations_organizational_unit":
-			b.orgNodes = append(b.orgNodes, r)
-		case "aws_ecrpublic_repository":
-			b.publicRepository(r)
+	for _, attach := range []bool{false, true} {
+		for _, r := range rs {
+			if rd, ok := readers[r.typ]; ok && rd.attach == attach {
+				rd.read(b, r)
+			}
 		}
 	}
-	for _, r := range rs {
-		switch r.typ {
-		case "aws_ecr_repository_policy":
-			b.repositoryPolicy(r)
-		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
-			b.inlinePolicy(r)
-		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
-			b.attachment(r)
-		case "aws_iam_policy_attachment":
-			b.policyAttachment(r)
-		case "aws_iam_user_group_membership":
-			b.userGroups(r)
-		case "aws_iam_group_membership":
-			b.groupMembers(r)
-		case "aws_organizations_policy_attachment":
-			b.orgAttachment(r)
-		case "aws_ecrpublic_repository_policy":
-			b.publicPolicy(r)
-		}
-	}
+	b.misspelt(rs)
 	if b.iam != nil {
 		b.iam.Sort()
+	}
+}
+
+func (b *builder) orgPolicyDef(r rsrc) { b.orgPolicy[r.addr] = r }
+func (b *builder) orgNode(r rsrc)      { b.orgNodes = append(b.orgNodes, r) }
+
+// misspelt reports each resource block whose type the AWS provider does
+// not define but is a slip of one ecrguard reads (Terraform's own "did you
+// mean": at most two edits): terraform validate refuses it, and what it
+// was meant to hold is not assessed.
+func (b *builder) misspelt(rs []rsrc) {
+	types := slices.Sorted(maps.Keys(readers))
+	seen := map[policy.Pos]bool{}
+	for _, r := range rs {
+		if _, ok := readers[r.typ]; ok || !strings.HasPrefix(r.typ, "aws_") {
+			continue
+		}
+		hint := NameSuggestion(r.typ, types)
+		pos := r.obj.pos()
+		if hint == "" || seen[pos] {
+			continue
+		}
+		seen[pos] = true
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Code: estate.GapInvalidInput,
+			Message: fmt.Sprintf("the AWS provider defines no resource type %q (terraform validate refuses it), so this block is not assessed%s", r.typ, hint)})
 	}
 }
 

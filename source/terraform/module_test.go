@@ -2,7 +2,9 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -200,6 +202,49 @@ EOF
 	// docs/rules: ECR011 names each problem of the policy.
 	if len(est.Gaps) == 1 && (len(est.Gaps[0].Problems) != 1 || est.Gaps[0].Problems[0].Pos.Line != 10) {
 		t.Errorf("problems %v, want the syntax error on line 10", est.Gaps[0].Problems)
+	}
+}
+
+// A resource type one or two letters off one ecrguard reads is a gap at
+// its block, once however many instances it has: terraform validate
+// refuses it ("did you mean", as Terraform's own message says), and a
+// scan must not say "no findings" for the policy it was meant to set.
+// Another provider's type (awscc_) and types ecrguard does not read are
+// not.
+func TestMisspeltResourceTypeIsAGap(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": repoTF + `
+resource "aws_ecr_repositry_policy" "app" {
+  count      = 2
+  repository = aws_ecr_repository.app.name
+  policy     = "{}"
+}
+resource "aws_iam_rol" "r" {
+  name = "r"
+}
+resource "awscc_ecr_repository" "x" {
+  repository_name = "x"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_ecr_lifecycle_policy" "l" {
+  repository = aws_ecr_repository.app.name
+  policy     = "{}"
+}
+`}, Options{Account: acct})
+	var got []string
+	for _, g := range est.Gaps {
+		if g.Code != estate.GapInvalidInput {
+			t.Errorf("gap %v, want invalid-input", g)
+		}
+		got = append(got, fmt.Sprintf("%d: %s", g.Pos.Line, g.Message))
+	}
+	want := []string{
+		`6: the AWS provider defines no resource type "aws_ecr_repositry_policy" (terraform validate refuses it), so this block is not assessed; did you mean "aws_ecr_repository_policy"?`,
+		`11: the AWS provider defines no resource type "aws_iam_rol" (terraform validate refuses it), so this block is not assessed; did you mean "aws_iam_role"?`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
