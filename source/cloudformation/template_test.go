@@ -2,7 +2,6 @@ package cloudformation
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -548,13 +547,7 @@ Resources:
   Lifecycle:
     Type: AWS::ECR::PullThroughCacheRule
 `, Options{Account: acct})
-	var got []string
-	for _, g := range est.Gaps {
-		if g.Code != estate.GapInvalidInput {
-			t.Errorf("gap %v, want invalid-input", g)
-		}
-		got = append(got, fmt.Sprintf("%d: %s", g.Pos.Line, g.Message))
-	}
+	got := iacdoctest.Gaps(t, est, estate.GapInvalidInput)
 	want := []string{
 		`4: Repo is of type "AWS::ECR::Repositry", which CloudFormation does not define (it refuses the template), so it is not assessed; did you mean "AWS::ECR::Repository"?`,
 		`9: Role is of type "aws::iam::role", which CloudFormation does not define (it refuses the template), so it is not assessed; did you mean "AWS::IAM::Role"?`,

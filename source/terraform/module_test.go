@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -232,13 +231,7 @@ resource "aws_ecr_lifecycle_policy" "l" {
   policy     = "{}"
 }
 `}, Options{Account: acct})
-	var got []string
-	for _, g := range est.Gaps {
-		if g.Code != estate.GapInvalidInput {
-			t.Errorf("gap %v, want invalid-input", g)
-		}
-		got = append(got, fmt.Sprintf("%d: %s", g.Pos.Line, g.Message))
-	}
+	got := iacdoctest.Gaps(t, est, estate.GapInvalidInput)
 	want := []string{
 		`6: the AWS provider defines no resource type "aws_ecr_repositry_policy" (terraform validate refuses it), so this block is not assessed; did you mean "aws_ecr_repository_policy"?`,
 		`11: the AWS provider defines no resource type "aws_iam_rol" (terraform validate refuses it), so this block is not assessed; did you mean "aws_iam_role"?`,

@@ -224,3 +224,17 @@ func Principals(s *policy.Statement) []policy.Value {
 	}
 	return out
 }
+
+// Gaps returns est's gaps as "LINE: MESSAGE" lines, in their order,
+// failing t for a gap whose code is not code.
+func Gaps(t testing.TB, est *estate.Estate, code estate.GapCode) []string {
+	t.Helper()
+	var lines []string
+	for _, g := range est.Gaps {
+		if g.Code != code {
+			t.Errorf("gap %v, want %s", g, code)
+		}
+		lines = append(lines, fmt.Sprintf("%d: %s", g.Pos.Line, g.Message))
+	}
+	return lines
+}
