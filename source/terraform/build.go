@@ -92,7 +92,7 @@ var readers = map[string]reader{
 }
 
 // build reads every instance: definitions first, then what attaches to
-// them. A type that misses one ecrguard reads by a letter or two is a gap.
+// them. A type that would set a policy but is not read is a gap (unread).
 func (b *builder) build(rs []rsrc) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].addr < rs[j].addr })
 	for _, attach := range []bool{false, true} {
@@ -102,7 +102,7 @@ func (b *builder) build(rs []rsrc) {
 			}
 		}
 	}
-	b.misspelt(rs)
+	b.unread(rs)
 	if b.iam != nil {
 		b.iam.Sort()
 	}
@@ -111,25 +111,44 @@ func (b *builder) build(rs []rsrc) {
 func (b *builder) orgPolicyDef(r rsrc) { b.orgPolicy[r.addr] = r }
 func (b *builder) orgNode(r rsrc)      { b.orgNodes = append(b.orgNodes, r) }
 
-// misspelt reports each resource block whose type the AWS provider does
-// not define but is a slip of one ecrguard reads (Terraform's own "did you
-// mean": at most two edits): terraform validate refuses it, and what it
-// was meant to hold is not assessed.
-func (b *builder) misspelt(rs []rsrc) {
+// awsccPolicies are the prefixes of the AWS Cloud Control provider's
+// resource types that set policies ecrguard judges (a repository's, the
+// registry's, an IAM identity's, an organization's), which it does not read.
+var awsccPolicies = []string{"awscc_ecr_", "awscc_iam_", "awscc_organizations_policy"}
+
+// unread reports, once per resource block, a type that would set a policy
+// ecrguard judges but is not one it reads: a slip of one it reads (at most
+// two edits, Terraform's own "did you mean"), which terraform validate
+// refuses, or an AWS Cloud Control (awscc) resource of ECR, IAM or an
+// organization's policies. Either way a scan must not say "no findings"
+// for what it sets.
+func (b *builder) unread(rs []rsrc) {
 	types := slices.Sorted(maps.Keys(readers))
 	seen := map[policy.Pos]bool{}
 	for _, r := range rs {
-		if _, ok := readers[r.typ]; ok || !strings.HasPrefix(r.typ, "aws_") {
+		if _, ok := readers[r.typ]; ok {
 			continue
 		}
-		hint := NameSuggestion(r.typ, types)
+		var code estate.GapCode
+		var msg string
+		switch {
+		case slices.ContainsFunc(awsccPolicies, func(p string) bool { return strings.HasPrefix(r.typ, p) }):
+			code, msg = estate.GapUnsupported, fmt.Sprintf("ecrguard does not read the AWS Cloud Control provider's %s; what this block sets is not assessed (the aws provider's resources are read)", r.typ)
+		case strings.HasPrefix(r.typ, "aws_"):
+			hint := NameSuggestion(r.typ, types)
+			if hint == "" {
+				continue
+			}
+			code, msg = estate.GapInvalidInput, fmt.Sprintf("the AWS provider defines no resource type %q (terraform validate refuses it), so this block is not assessed%s", r.typ, hint)
+		default:
+			continue
+		}
 		pos := r.obj.pos()
-		if hint == "" || seen[pos] {
+		if seen[pos] {
 			continue
 		}
 		seen[pos] = true
-		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Code: estate.GapInvalidInput,
-			Message: fmt.Sprintf("the AWS provider defines no resource type %q (terraform validate refuses it), so this block is not assessed%s", r.typ, hint)})
+		b.gapf(estate.Gap{Source: pos.File, Pos: pos, Account: b.account, Region: r.region, Code: code, Message: msg})
 	}
 }
 

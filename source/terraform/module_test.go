@@ -207,10 +207,10 @@ EOF
 // A resource type one or two letters off one ecrguard reads is a gap at
 // its block, once however many instances it has: terraform validate
 // refuses it ("did you mean", as Terraform's own message says), and a
-// scan must not say "no findings" for the policy it was meant to set.
-// Another provider's type (awscc_) and types ecrguard does not read are
-// not.
-func TestMisspeltResourceTypeIsAGap(t *testing.T) {
+// scan must not say "no findings" for the policy it was meant to set. So
+// is an AWS Cloud Control resource of ECR or IAM, which ecrguard does not
+// read. Types that set no policy ecrguard judges are not gaps.
+func TestUnreadResourceTypeIsAGap(t *testing.T) {
 	est := load(t, map[string]string{"main.tf": repoTF + `
 resource "aws_ecr_repositry_policy" "app" {
   count      = 2
@@ -231,10 +231,11 @@ resource "aws_ecr_lifecycle_policy" "l" {
   policy     = "{}"
 }
 `}, Options{Account: acct})
-	got := iacdoctest.Gaps(t, est, estate.GapInvalidInput)
+	got := iacdoctest.Gaps(t, est, estate.GapInvalidInput, estate.GapUnsupported)
 	want := []string{
 		`6: the AWS provider defines no resource type "aws_ecr_repositry_policy" (terraform validate refuses it), so this block is not assessed; did you mean "aws_ecr_repository_policy"?`,
 		`11: the AWS provider defines no resource type "aws_iam_rol" (terraform validate refuses it), so this block is not assessed; did you mean "aws_iam_role"?`,
+		`14: ecrguard does not read the AWS Cloud Control provider's awscc_ecr_repository; what this block sets is not assessed (the aws provider's resources are read)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("gaps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
