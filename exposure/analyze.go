@@ -307,7 +307,9 @@ type analyzer struct {
 	// standInName names the callers that stand for the principals of an
 	// account the policy does not name (standInName).
 	standInName string
-	groups      []group
+	// bucket stands for a bucket the policy does not name (freshBucket).
+	bucket string
+	groups []group
 	// outsidersOnly skips trusted accounts and every group with no action
 	// in only (see analyzeOutsiders).
 	outsidersOnly bool
@@ -374,7 +376,10 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Universe = cat.RepositorySet()
 	}
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
+	a.named.splitOrgPatterns(zone.OrgIDs)
 	a.standInName = standInName(a.named)
+	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
+	a.bucket = freshBucket(stmts)
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] && !a.named.names(f) {
 			a.freshAccount = f
@@ -394,7 +399,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
 	default:
-		a.res.Unjudged = standInNamed(append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...))
+		a.res.Unjudged = standInNamed(stmts, a.bucket)
 	}
 	a.groupActions()
 	return a
@@ -665,7 +670,7 @@ func (a *analyzer) runGroup(g group) {
 		}
 		return g.rcps[rcpStmt{slices.Index(a.levels, p), si}]
 	})
-	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g))}
+	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g)), bucket: a.bucket}
 	for _, res := range a.resources(g) {
 		a.public(g, k, res)
 		a.accounts(g, k, res)
@@ -985,6 +990,9 @@ func (a *analyzer) groupNames(g group) *names {
 // pattern that matched.
 func (a *analyzer) orgLabel(org, path string) string {
 	if path == org+freshOrgPath {
+		if p, ok := a.named.orgPatternOf[org]; ok {
+			return p
+		}
 		return org
 	}
 	for _, np := range a.named.pathList() {

@@ -284,6 +284,10 @@ type keys struct {
 	kinds bool
 	// sources caches sourceOptions.
 	sources map[sourceKey][]eval.Option
+	// bucket stands for a bucket the policy does not name (freshBucket).
+	bucket string
+	// fields caches sourceFields.
+	fields *sourceFieldSet
 	// worlds are the ways the world may set the owner's organization
 	// when the inputs do not name it and the statements read it (nil:
 	// as setWorld sets it; see worldOrgs).
@@ -386,7 +390,7 @@ func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
 // takes the fields up to the resource, the account acct (arn:aws:codebuild:*
 // and arn:aws:codebuild* once let in every project).
 func (k *keys) sourceARNs(acct string) []string {
-	arns := []string{sourceStandIn(acct), bucketStandIn}
+	arns := []string{sourceStandIn(acct), k.bucket}
 	for _, m := range k.mentions {
 		if !strings.EqualFold(m.Key, "aws:sourcearn") {
 			continue
@@ -417,7 +421,139 @@ func (k *keys) sourceARNs(acct string) []string {
 			}
 		}
 	}
-	return eval.Dedupe(arns)
+	parts := k.sourceFields()
+	for _, svc := range parts.services {
+		for _, region := range parts.regions {
+			for _, account := range []string{acct, ""} {
+				for _, res := range parts.resources {
+					arns = append(arns, "arn:aws:"+svc+":"+region+":"+account+":"+res)
+				}
+			}
+		}
+	}
+	return k.distinctSources(eval.Dedupe(arns))
+}
+
+// sourceFieldSet holds, for each field of a source ARN that varies (its
+// service, region and resource), one value in each region into which the
+// fields of the policy's ARN patterns of six parts split it (eval.Instances;
+// the region may be empty too). An ARN of each combination, in the account
+// or in none, matches each set of those patterns that any source ARN can
+// match: a pattern matches an ARN when each of its fields matches the
+// ARN's, and the combinations hold a field of every kind. Instances of
+// each pattern alone missed ARNs that two patterns must both match
+// (arn:aws:s3:*:*:my-* and arn:aws:s3:::*e*).
+type sourceFieldSet struct {
+	services, regions, resources []string
+	// complete is false when the patterns split a field into more
+	// regions than a search walks, or the combinations are more than
+	// maxSourceARNs: then some are missing.
+	complete bool
+}
+
+// maxSourceARNs bounds the combinations of sourceFields for one account.
+const maxSourceARNs = 4096
+
+// sourceFields returns the fields of the ARN patterns the statements
+// compare aws:SourceArn with (sourceFieldSet), once.
+func (k *keys) sourceFields() *sourceFieldSet {
+	if k.fields == nil {
+		k.fields = splitSourceFields(k.mentions)
+	}
+	return k.fields
+}
+
+// splitSourceFields splits the fields of the ARN patterns of six parts
+// that the mentions compare aws:SourceArn with (those holding no policy
+// variable, whose value only a request fixes).
+func splitSourceFields(mentions []eval.Mention) *sourceFieldSet {
+	var svcs, regions, resources []string
+	for _, m := range mentions {
+		if !strings.EqualFold(m.Key, "aws:sourcearn") {
+			continue
+		}
+		for _, t := range m.Tests {
+			for _, v := range t.Values {
+				if strings.Contains(v, "${") {
+					continue
+				}
+				if a, ok := policy.ParseARN(v); ok {
+					svcs, regions, resources = append(svcs, a.Service), append(regions, a.Region), append(resources, a.Resource)
+					continue
+				}
+				// A pattern that is not an ARN of six parts is matched
+				// whole: each run of its text between wildcards may begin,
+				// end or fill a field, and the fields split by each.
+				for _, lit := range strings.FieldsFunc(v, func(r rune) bool { return r == '*' || r == '?' }) {
+					pieces := strings.Split(lit, ":")
+					for i, piece := range pieces {
+						var pats []string
+						switch {
+						case len(pieces) == 1:
+							pats = []string{"*" + piece + "*"}
+						case i == 0:
+							pats = []string{"*" + piece}
+						case i == len(pieces)-1:
+							pats = []string{piece + "*"}
+						default:
+							pats = []string{piece}
+						}
+						svcs, regions, resources = append(svcs, pats...), append(regions, pats...), append(resources, pats...)
+					}
+				}
+			}
+		}
+	}
+	f := &sourceFieldSet{complete: true}
+	if len(svcs) == 0 {
+		return f
+	}
+	var ok [3]bool
+	f.services, ok[0] = eval.Instances("*", nil, svcs)
+	f.regions, ok[1] = eval.Instances("*", nil, regions)
+	f.regions = append(f.regions, "")
+	f.resources, ok[2] = eval.Instances("*", nil, resources)
+	f.complete = ok[0] && ok[1] && ok[2]
+	if n := len(f.services) * len(f.regions) * 2 * len(f.resources); n > maxSourceARNs {
+		f.services, f.regions, f.resources, f.complete = nil, nil, nil, false
+	}
+	return f
+}
+
+// distinctSources keeps the first of arns of each set of the statements'
+// aws:SourceArn values it matches, under every way a condition operator
+// compares them (as ARNs, as patterns of strings, equal, equal in another
+// case): two ARNs that no condition tells apart are one option.
+func (k *keys) distinctSources(arns []string) []string {
+	var values []string
+	for _, m := range k.mentions {
+		if strings.EqualFold(m.Key, "aws:sourcearn") {
+			for _, t := range m.Tests {
+				values = append(values, t.Values...)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	out := arns[:0:0]
+	sig := make([]byte, 0, 4*len(values))
+	for _, arn := range arns {
+		sig = sig[:0]
+		for _, v := range values {
+			sig = append(sig, bit(policy.MatchARN(v, arn)), bit(policy.Match(v, arn)), bit(v == arn), bit(strings.EqualFold(v, arn)))
+		}
+		if !seen[string(sig)] {
+			seen[string(sig)] = true
+			out = append(out, arn)
+		}
+	}
+	return out
+}
+
+func bit(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sourceInAccount returns an ARN of six parts in acct that the pattern p,

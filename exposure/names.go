@@ -22,8 +22,10 @@ type names struct {
 	// (9999888877?7) to the pattern, which reports name instead.
 	patternOf map[string]string
 	// orgPatterns are the organization id patterns (o-abc*) the
-	// conditions name.
-	orgPatterns []string
+	// conditions name; orgPatternOf maps an organization id that stands
+	// for what one matches to the pattern, which reports name instead.
+	orgPatterns  []string
+	orgPatternOf map[string]string
 	// anyService: the statements let in AWS services they do not name
 	// (Principal "*", NotPrincipal, a condition on any service's keys).
 	anyService bool
@@ -48,6 +50,32 @@ type names struct {
 // freshOrgs are the organizations an outsider's organization the policy
 // does not name may be, tried in order (names.freshOrg).
 var freshOrgs = []string{"o-ecrguard0000", "o-zq7x5w2v9k", "o-5k9d2m8p1x", "o-y3b8n6c4h0", "o-0a9b8c7d6e"}
+
+// splitOrgPatterns adds, for each organization id pattern the conditions
+// name, an organization in each region into which the organizations the
+// policy or the zone name exactly (trusted) split it: o-abc123defg* names
+// the trusted o-abc123defg and every longer id after it (ids have 10 to
+// 32 characters after "o-"), which its one shortest instance hid. Only
+// ids that can exist are kept.
+func (n *names) splitOrgPatterns(trusted []string) {
+	exact := []string{"o-??????????*"}
+	for o := range n.orgs {
+		exact = append(exact, o)
+	}
+	exact = append(exact, trusted...)
+	slices.Sort(exact[1:])
+	for _, p := range n.orgPatterns {
+		insts, _ := eval.Instances(p, nil, exact)
+		for _, o := range insts {
+			if policy.IsOrgID(o) && !slices.Contains(exact, o) {
+				n.orgs[o] = true
+				if _, ok := n.orgPatternOf[o]; !ok {
+					n.orgPatternOf[o] = p
+				}
+			}
+		}
+	}
+}
 
 // chooseFreshOrg sets freshOrg, once the names are collected.
 func (n *names) chooseFreshOrg() {
@@ -178,6 +206,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
 		paths: map[string]bool{}, services: map[string]bool{}, servicePatterns: map[string]bool{}, patternOf: map[string]string{},
+		orgPatternOf: map[string]string{},
 	}
 	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {

@@ -1,6 +1,13 @@
 package exposure
 
-import "testing"
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ecrguard/ecrguard/catalog"
+)
 
 // TestPatternsOverWhoReachOutsiders checks conditions whose values are
 // patterns over accounts, organizations, ARNs or network ids: a pattern
@@ -85,5 +92,28 @@ func TestOrganizationIDsThatCannotExist(t *testing.T) {
 	policy := allowPull(`{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`)
 	if r := Analyze(target(t, policy), zone); len(r.Orgs) != 0 || !r.Public.Actions.Empty() {
 		t.Errorf("an impossible organization id: organizations %v, public %v", r.Orgs, !r.Public.Actions.Empty())
+	}
+}
+
+// An organization id pattern that the trusted organization's id begins
+// lets in every longer id (ids have 10 to 32 characters after "o-"): its
+// one shortest instance was the trusted organization, and the others went
+// unreported. Reports name the pattern, not a made-up id.
+func TestOrgPatternBeyondTheTrustedOrg(t *testing.T) {
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	zone := Zone{OrgIDs: []string{"o-abc123defg"}}
+	for _, cond := range []string{
+		`{"StringLike": {"aws:PrincipalOrgID": "o-abc123defg*"}}`,
+		`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc123defg*"}}`,
+	} {
+		res := analyzeDoc(t, allowPull(cond), zone, time.Time{})
+		if acc := res.Orgs["o-abc123defg*"]; acc == nil || !acc.Actions.Has(pull) {
+			t.Errorf("%s: orgs %v, want o-abc123defg* able to pull", cond, slices.Sorted(maps.Keys(res.Orgs)))
+		}
+	}
+	// The trusted organization alone is not reported.
+	res := analyzeDoc(t, allowPull(`{"StringEquals": {"aws:PrincipalOrgID": "o-abc123defg"}}`), zone, time.Time{})
+	if len(res.Orgs) != 0 || !res.Public.Actions.Empty() {
+		t.Errorf("the trusted organization: orgs %v, public %v", slices.Sorted(maps.Keys(res.Orgs)), res.Public.Actions)
 	}
 }

@@ -610,7 +610,7 @@ var servicePool = serviceKeys([]serviceKey{
 		[]string{"codebuild.amazonaws.com", "*-build*", "*-any*", "ec*", "*.amazonaws.com", "q*", "lambda.amazonaws.com"}},
 	{"aws:PrincipalServiceNamesList", []string{"ForAnyValue:StringLike", "ForAllValues:StringLike"}, []string{"*-build*", "codebuild.amazonaws.com", "*"}},
 	{"aws:SourceAccount", []string{"StringEquals", "StringNotLike", "StringLike"}, []string{"444455556666", "999988887777", "4444*"}},
-	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*", "arn:aws:codebuild:us-east-1:9999*", "arn:aws:s3:*:*:my-*"}},
+	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals"}, []string{"arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*", "arn:aws:codebuild:us-east-1:9999*", "arn:aws:s3:*:*:my-*", "arn:aws:s3:::*e*", "arn:aws:*:eu-*:*:thing/*", "arn:aws:lambda:*:*:function:*e*", "arn:aws:sns*"}},
 	{"aws:SourceOrgID", []string{"StringEquals", "StringNotEqualsIfExists"}, []string{"o-a1b2c3d4e5"}},
 	{"aws:PrincipalIsAWSService", []string{"Bool"}, []string{"true", "false"}},
 })
@@ -689,7 +689,11 @@ func checkServiceExposure(src string, at time.Time) (int, error) {
 	checked := 0
 	for _, svc := range propServices {
 		for _, acct := range []string{"", "123456789012", "444455556666", "999988887777"} {
-			for _, source := range []string{"", "arn:aws:" + strings.TrimSuffix(svc, ".amazonaws.com") + ":us-east-1:" + acct + ":thing/x", "arn:aws:s3:::my-bucket-x"} {
+			for _, source := range []string{"", "arn:aws:" + strings.TrimSuffix(svc, ".amazonaws.com") + ":us-east-1:" + acct + ":thing/x", "arn:aws:s3:::my-bucket-x", "arn:aws:s3:::zz-log",
+				// Sources that two patterns must both match (a field of one
+				// and a field of another, or a whole-string pattern and a
+				// field), which instances of each pattern alone missed.
+				"arn:aws:s3:::my-e", "arn:aws:codebuild:eu-west-1:" + acct + ":thing/e", "arn:aws:lambda:us-east-1:" + acct + ":function:ae", "arn:aws:sns:eu-west-1:" + acct + ":thing/x"} {
 				for _, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz"} {
 					if (acct == "") != (source == "") || acct == "" && org != "" {
 						continue
@@ -759,7 +763,8 @@ func serviceCovered(res *Result, src, svc, acct, org string) catalog.ActionSet {
 // matches, and services acting on resources the policy names by a pattern
 // of aws:SourceArn. A Deny of *-any* once hid every service acting for
 // 999988887777, an Allow of *-build* the services it names, and a pattern
-// of S3 buckets or of fewer than six parts the resources it names.
+// of S3 buckets or of fewer than six parts the resources it names; a Deny
+// of buckets the bucket stand-in's name matches was a gap.
 func TestServicesNamedByPatterns(t *testing.T) {
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
 	for _, tc := range []struct{ name, policy, who, deputy string }{
@@ -773,6 +778,10 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		{"a source pattern of fewer parts in the account field", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:9999*"}}}`), "", "sns.amazonaws.com"},
 		{"a bucket through an account field of *", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:my-bucket*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}`), "", "s3.amazonaws.com"},
+		// The bucket stand-in is chosen away from the policy's patterns:
+		// a Deny of buckets with an e in their name was a gap.
+		{"a Deny of buckets like the stand-in", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*e*"}}}`), "", "s3.amazonaws.com"},
 		{"a source pattern of fewer parts", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:*:*"}}}`), "", "codebuild.amazonaws.com"},
 	} {

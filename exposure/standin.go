@@ -83,16 +83,36 @@ func sourceStandIn(acct string) string {
 	return "arn:aws:ecrguard:us-east-1:" + acct + ":source/" + eval.FreshValue
 }
 
-// bucketStandIn is the aws:SourceArn that stands for a resource of no
-// account that the policy does not name: an S3 bucket, whose ARN names no
-// account.
-const bucketStandIn = "arn:aws:s3:::ecrguard-fresh-bucket"
+// bucketStandIns are the aws:SourceArn values that may stand for a
+// resource of no account that the policy does not name (an S3 bucket, whose
+// ARN names no account): the first that no condition of the policy names
+// in particular (freshBucket), so that a Deny of arn:aws:s3:::*e* is not a
+// gap. Any two share as little as they can.
+var bucketStandIns = []string{"arn:aws:s3:::ecrguard-fresh-bucket", "arn:aws:s3:::q7-data", "arn:aws:s3:::kj.y-logs"}
+
+// freshBucket returns the bucket stand-in for stmts: the first of
+// bucketStandIns that none of their conditions names in particular (judged
+// against the others), or the first when each is named (standInNamed then
+// says so).
+func freshBucket(stmts []*policy.Statement) string {
+	for _, b := range bucketStandIns {
+		if s, _, _ := namedInParticular(stmts, b, otherBuckets(b)); s == nil {
+			return b
+		}
+	}
+	return bucketStandIns[0]
+}
+
+// otherBuckets are the bucket stand-ins other than b.
+func otherBuckets(b string) []string {
+	return slices.DeleteFunc(slices.Clone(bucketStandIns), func(o string) bool { return o == b })
+}
 
 // SourceStandIn reports whether arn is the aws:SourceArn that stands for a
 // resource the policy does not name, of the account a service acts for.
 func SourceStandIn(arn string) bool {
 	a, ok := policy.ParseARN(arn)
-	return arn == bucketStandIn || ok && arn == sourceStandIn(a.Account)
+	return slices.Contains(bucketStandIns, arn) || ok && arn == sourceStandIn(a.Account)
 }
 
 // MadeUp reports whether a value of a proof's request holds anything
@@ -130,7 +150,6 @@ var standIns = []struct {
 		"arn:aws:sns:eu-west-3:" + freshAccounts[0] + ":q7",
 		"arn:aws:lambda:ap-south-1:" + freshAccounts[0] + ":function:kj_y",
 	}},
-	{"the bucket a service acts for", bucketStandIn, []string{"arn:aws:s3:::q7-data", "arn:aws:s3:::kj.y-logs"}},
 	{"the OU path of an outsider's organization", freshOrgs[0] + freshOrgPath, []string{
 		freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/",
 		freshOrgs[0] + "/r-a1b2c3/ou-a1b2c3-kl9y5w7v/",
@@ -152,9 +171,14 @@ func sessionsOf(ids []string) []string {
 
 // standInNamed says which stand-in a condition value of stmts names in
 // particular (a Deny of aws:userid AROAECRG* once hid the sessions of a
-// role the policy let in), or "" when none does.
-func standInNamed(stmts []*policy.Statement) string {
-	for _, si := range standIns {
+// role the policy let in), or "" when none does; bucket is the bucket
+// stand-in chosen for them (freshBucket).
+func standInNamed(stmts []*policy.Statement, bucket string) string {
+	all := append(slices.Clip(standIns), struct {
+		what, value string
+		others      []string
+	}{"the bucket a service acts for", bucket, otherBuckets(bucket)})
+	for _, si := range all {
 		if s, key, v := namedInParticular(stmts, si.value, si.others); s != nil {
 			return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", s.Name(), key, v, si.what)
 		}

@@ -18,7 +18,7 @@ func TestStandIns(t *testing.T) {
 		// may use as a stand-in name where the policy does not name it.
 		{"a stand-in name the policy names", AnyService(freshServices[1]), false},
 		{"a stand-in name in a proof", StandInService(freshServices[1]), true},
-		{"a bucket stand-in", SourceStandIn(bucketStandIn), true},
+		{"a bucket stand-in", SourceStandIn(bucketStandIns[0]), true},
 		{"outsider org", OutsiderOrg(freshOrgs[0]) && OutsiderOrg(freshOrgs[len(freshOrgs)-1]), true},
 		{"named org", OutsiderOrg("o-a1b2c3d4e5"), false},
 		{"outsider name", OutsiderName(freshName), true},

@@ -26,6 +26,9 @@ var ecr003 = Rule{
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:BatchGetImage"}]}`},
 		{About: `Principal "*" limited by aws:PrincipalOrgID to an organization that is not trusted`, Fires: true, Others: []string{"ECR002"},
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OtherOrg","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-9z8y7x6w5v"}}}]}`},
+		{About: `a pattern of organization ids that the trusted organization's id begins: o-a1b2c3d4e5* lets in every organization whose id is longer (ids have 10 to 32 characters after "o-")`, Fires: true, Others: []string{"ECR002"},
+			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"OurOrg","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringLike":{"aws:PrincipalOrgID":"o-a1b2c3d4e5*"}}}]}`,
+			Settings:         analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}}},
 		{About: `a service acting for an account that is not trusted (aws:SourceAccount)`, Fires: true,
 			RepositoryPolicy: `{"Version":"2012-10-17","Statement":[{"Sid":"Build","Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}]}`},
 		{About: `a creation template that lets an untrusted account pull from every repository it creates`, Fires: true,
@@ -67,6 +70,19 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise %s; then %s.",
 				partner, trust, removePrincipals(acc), applyPhrase(x, "the policy"))
+			if policy.HasWildcard(who) && who != exposure.OwnerOrgLabel {
+				// A pattern's label (1111*, o-abc*): some of the accounts or
+				// organizations it matches, not one partner.
+				what := "id"
+				if kind == "organizational unit" {
+					what = "path"
+				}
+				f.Message = fmt.Sprintf("Some %ss whose %s matches %s, which are not in the zone of trust, can perform %s on %s through %s.%s",
+					kind, what, who, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))
+				f.Message += rcpHoles(x, who, acc.Actions)
+				f.Remediation = fmt.Sprintf("Narrow %s to the %ss you trust (a pattern lets in every %s whose %s matches it), and add those to %s in .ecrguard.yaml; otherwise %s; then %s.",
+					who, kind, kind, what, trust, removePrincipals(acc), applyPhrase(x, "the policy"))
+			}
 			if who == exposure.OwnerOrgLabel {
 				f.Remediation = fmt.Sprintf("If the owner's organization is one you trust, add its id to trusted.org_ids in .ecrguard.yaml; otherwise narrow %s and %s.",
 					labels(stmts), applyPhrase(x, "the policy"))
