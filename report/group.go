@@ -94,12 +94,36 @@ func Group(findings []rules.Finding) []Entry {
 		resource string
 		source   policy.Pos
 	}
+	// A statement is where the exposure findings of a resource policy point
+	// (its start); several share a line in a policy written on one line
+	// (as AWS CLI outputs hold them), told apart by column. A validation
+	// finding points inside a statement: it joins the statement that
+	// starts last before it on its line, or stands for its line.
+	type line struct {
+		resource string
+		pos      policy.Pos
+	}
+	starts := map[line][]int{}
+	for _, f := range fs {
+		if r, ok := rules.Lookup(f.RuleID); ok && r.Scope == rules.ScopeExposure {
+			l := line{f.Resource, policy.Pos{File: f.Source.File, Line: f.Source.Line}}
+			starts[l] = append(starts[l], f.Source.Col)
+		}
+	}
+	statement := func(f rules.Finding) policy.Pos {
+		l := line{f.Resource, policy.Pos{File: f.Source.File, Line: f.Source.Line}}
+		col := 0
+		for _, c := range starts[l] {
+			if c <= f.Source.Col && c > col {
+				col = c
+			}
+		}
+		return policy.Pos{File: f.Source.File, Line: f.Source.Line, Col: col}
+	}
 	var order []key
 	byKey := map[key][]rules.Finding{}
 	for _, f := range fs {
-		// A statement is its file and line: rules may point at different
-		// columns of it.
-		k := key{kind: ByStatement, resource: f.Resource, source: policy.Pos{File: f.Source.File, Line: f.Source.Line}}
+		k := key{kind: ByStatement, resource: f.Resource, source: statement(f)}
 		if r, ok := rules.Lookup(f.RuleID); ok && r.Scope == rules.ScopeIdentity {
 			k = key{kind: ByPrincipal, resource: f.Resource}
 		}

@@ -163,6 +163,40 @@ func TestGroup(t *testing.T) {
 	}
 }
 
+// Statements of a policy written on one line (as AWS CLI outputs hold
+// them) are told apart by column: an ECR001 of one and an ECR002 of the
+// next were one entry whose "who * can" listed the second's actions. A
+// validation finding inside a statement joins it.
+func TestGroupStatementsOfOneLine(t *testing.T) {
+	col := func(f rules.Finding, c int, actions ...string) rules.Finding {
+		f.Source.Col = c
+		if actions != nil {
+			f.Actions = actions
+		}
+		return f
+	}
+	repo := repoARN("app")
+	entries := Group([]rules.Finding{
+		col(at("ECR001", repo, "app.json", 1, "*"), 30, "ecr:BatchGetImage"),
+		col(at("ECR002", repo, "app.json", 1, "*"), 30, "ecr:BatchGetImage"),
+		col(at("ECR002", repo, "app.json", 1, "*"), 160, "ecr:PutImage"),
+		col(at("ECR011", repo, "app.json", 1), 200),
+		col(at("ECR011", repo, "app.json", 1), 10),
+	})
+	var got []string
+	for _, e := range entries {
+		got = append(got, fmt.Sprintf("%s col %d: %s can %s", strings.Join(e.Rules, "+"), e.Source.Col, strings.Join(e.Principals, ","), strings.Join(e.Actions, ",")))
+	}
+	want := []string{
+		"ECR001+ECR002 col 30: * can ecr:BatchGetImage",
+		"ECR011 col 10:  can ecr:BatchGetImage",
+		"ECR011+ECR002 col 200: * (anyone its conditions let in) can ecr:BatchGetImage,ecr:PutImage",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestGroupEntryFields(t *testing.T) {
 	public := at("ECR001", repoARN("legacy"), "legacy.json", 4, "*")
 	public.Conditions = []string{"aws:SecureTransport true"}
