@@ -74,8 +74,24 @@ func remediationFor(code string) string {
 	switch code {
 	case "unknown-action":
 		return "Correct the action name (the message suggests the nearest known one) or remove it; an unknown action grants nothing, so whatever it was meant to allow or deny does not happen."
-	case "dead-action", "dead-resource":
+	case "dead-action":
 		return "Remove the element, or move the grant to an identity policy: actions without a resource type (such as ecr:GetAuthorizationToken) must be granted there."
+	case "dead-resource":
+		return "Make Resource name this repository's ARN (or \"*\"), or move the statement to the policy of the repository it names: a resource policy governs only the resource it is attached to."
+	case "dead-principal":
+		return "Name the IAM role that the federated identities assume (or an account or user) instead, or remove the principal: this one never calls Amazon ECR."
+	case "invalid-condition-value":
+		return "Write a value the operator can compare (the message says what it expected); as it is the condition never matches, so an Allow behind it grants nothing and a Deny behind it denies nothing."
+	case "malformed-principal", "malformed-action", "malformed-resource":
+		return "Correct the value to the form the message names (IAM rejects the policy as it is); until then what it was meant to grant or deny is not assessed."
+	case "missing-principal":
+		return "Add a Principal element naming who the statement applies to; a resource policy's statement without one matches nobody (IAM rejects it)."
+	case "missing-resource":
+		return "Add a Resource element (\"*\" or the ARNs the statement is for): IAM rejects an identity policy statement without one."
+	case "principal-in-identity-policy":
+		return "Remove the Principal element: an identity policy applies to the identity it is attached to, and IAM rejects it with a Principal."
+	case "variable-in-old-version":
+		return "Set the policy's Version to \"2012-10-17\", which policy variables need, or write the value as text."
 	case "other-ecr-service":
 		return "Write the action with the prefix of the service the repository belongs to (ecr: for Amazon ECR, ecr-public: for ECR Public), or remove it: an action of the other service grants nothing here."
 	case "rcp-allow":
