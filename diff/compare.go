@@ -74,7 +74,10 @@ type Result struct {
 	Findings *rules.Result
 	// BaseGaps and HeadGaps are each side's gaps (both are in Findings.Gaps).
 	BaseGaps, HeadGaps []estate.Gap
-	// BaseGrants and HeadGrants count each side's grants.
+	// BaseGrants and HeadGrants count each side's grants, one a key: a
+	// side's access model, and for HEAD the new grants the search beyond
+	// BASE found whose key its access model lacks too (a service acting for
+	// an account only BASE named, where HEAD lets in anyone).
 	BaseGrants, HeadGrants int
 	// Warnings are what a reviewer must know of how the sides were
 	// compared (the caller's: a configuration that HEAD changed, say).
@@ -87,6 +90,11 @@ func Compare(base, head *Side) *Result {
 	res.New = missing(head.Access, base.Access, true)
 	beyond, gaps := beyondBase(base, head)
 	res.New = addBeyondBase(res.New, beyond)
+	for _, g := range res.New {
+		if head.Access.Lookup(g.Key) == nil {
+			res.HeadGrants++
+		}
+	}
 	res.Removed = missing(base.Access, head.Access, false)
 	res.BaseGaps, res.HeadGaps = base.Gaps(), analysis.DistinctGaps(slices.Concat(head.Gaps(), gaps))
 	res.Findings = &rules.Result{

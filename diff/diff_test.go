@@ -826,3 +826,23 @@ func TestNewAccessBeyondBaseEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadGrantsCountsNew: head_grants counts every grant HEAD makes, the
+// new ones the search beyond BASE found (service:* acting for an account
+// only BASE named, where HEAD lets in anyone) included, one a key as
+// base_grants counts BASE's.
+func TestHeadGrantsCountsNew(t *testing.T) {
+	base := `{"Version":"2012-10-17","Statement":[{"Sid":"X","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::999988887777:root"]},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}`
+	head := `{"Version":"2012-10-17","Statement":[{"Sid":"X","Effect":"Allow","Principal":{"AWS":"*"},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}`
+	res := compare(t, map[string]string{"app.json": base}, map[string]string{"app.json": head})
+	want := []string{
+		appARN + " * ecr:BatchGetImage", appARN + " * ecr:PutImage",
+		appARN + " service:* ecr:BatchGetImage", appARN + " service:* ecr:PutImage",
+	}
+	if got := keys(res.New); !slices.Equal(got, want) {
+		t.Fatalf("new: %q, want %q", got, want)
+	}
+	if res.BaseGrants != 4 || res.HeadGrants != 4 {
+		t.Errorf("grants: base %d, head %d; want 4 and 4", res.BaseGrants, res.HeadGrants)
+	}
+}
