@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -148,11 +149,37 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 		if err := m.parseFile(file, data); err != nil {
-			return nil, err
+			return nil, moduleNotRead(err, dir, file, names)
 		}
 	}
 	sort.Slice(m.order, func(i, j int) bool { return m.order[i].key < m.order[j].key })
 	return m, nil
+}
+
+// moduleNotRead adds to err, the error of file, that Terraform reads the
+// files of a module together: none of the module's files in dir is read
+// (a user saw only the broken file named and took main.tf as assessed).
+func moduleNotRead(err error, dir, file string, names []string) error {
+	others := len(names) - 1
+	if others == 0 {
+		return err
+	}
+	what := fmt.Sprintf("; Terraform reads a module's files together, so nothing in %s is assessed (%s beside this one)", dir, plural(others, "file"))
+	var pe *policy.Error
+	if errors.As(err, &pe) {
+		c := *pe
+		c.Msg = strings.TrimSuffix(c.Msg, ".") + what
+		return &c
+	}
+	return fmt.Errorf("%w%s", err, what)
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // diagError turns HCL diagnostics into an error naming file:line:col.

@@ -242,6 +242,21 @@ resource "aws_ecr_lifecycle_policy" "l" {
 	}
 }
 
+// A file that does not parse stops Terraform reading its whole module: the
+// error says so, since the other files (main.tf) read as assessed when
+// only the broken one was named.
+func TestBrokenFileNamesItsModule(t *testing.T) {
+	fsys := fstest.MapFS{
+		"main.tf":   &fstest.MapFile{Data: []byte(repoTF)},
+		"broken.tf": &fstest.MapFile{Data: []byte("resource \"aws_ecr_repository_policy\" \"p\" {\n")},
+	}
+	_, err := LoadModule(fsys, ".", Options{Account: acct})
+	var pe *policy.Error
+	if !errors.As(err, &pe) || pe.Pos.File != "broken.tf" || !strings.HasSuffix(pe.Msg, "nesting elsewhere in this file; Terraform reads a module's files together, so nothing in . is assessed (1 file beside this one)") {
+		t.Errorf("error %v, want broken.tf's, saying the module is not read", err)
+	}
+}
+
 func TestUnknownEffectIsAllow(t *testing.T) {
 	est := load(t, map[string]string{"main.tf": repoTF + `
 variable "effect" {}
