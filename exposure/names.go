@@ -240,6 +240,18 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					continue
 				}
 				t := v.Text
+				if v.StandIn {
+					// An organization or account not known at scan time
+					// (policy.Value.StandIn): one nobody vetted, tried as
+					// one the policy names.
+					switch key {
+					case "aws:principalorgid":
+						n.orgs[t] = true
+					case "aws:principalaccount", "aws:sourceaccount":
+						n.accounts[t] = true
+					}
+					continue
+				}
 				switch key {
 				case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
 					n.addAccounts(t)

@@ -126,6 +126,15 @@ type Value struct {
 	// in the account field. It names one account, which could be any, the
 	// owner or a trusted one included.
 	AccountUnknown bool
+	// StandIn marks a condition value that is not known when the policy is
+	// read but can only be specific values of its key: under an exact string
+	// operator (StringEquals, StringNotEquals and their IgnoreCase forms,
+	// where "*" is a literal character) a value of aws:PrincipalOrgID,
+	// aws:PrincipalAccount and the like names one organization or account
+	// (a list names some), not everyone. Text holds the Placeholder of the
+	// expression that gives it (<var.org_id>): one value, which could be
+	// any, the owner's or a trusted one included, and equals no other.
+	StandIn bool
 }
 
 // Placeholder is how a value not known when an input is read is written

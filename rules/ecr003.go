@@ -88,14 +88,18 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 					labels(stmts), applyPhrase(x, "the policy"))
 			}
 			if policy.IsPlaceholder(who) {
-				// One account, given by a value not known at scan time: it
-				// could be any, a trusted one or the owner included; the
-				// worst is one account nobody vetted.
+				// One account or organization, given by a value not known
+				// at scan time: it could be any, a trusted one or the
+				// owner's included; the worst is one nobody vetted.
 				expr := strings.TrimSuffix(strings.TrimPrefix(who, "<"), ">")
-				f.Message = fmt.Sprintf("An account not known at scan time (%s), which could be any account and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
-					expr, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
-				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the account it names; if that account is a partner you trust, add its id to trusted.accounts in .ecrguard.yaml; otherwise %s.",
-					expr, removePrincipals(acc))
+				f.Message = fmt.Sprintf("An %s not known at scan time (%s), which could be any %s and is not known to be in the zone of trust, can perform %s on %s through %s.%s",
+					kind, expr, kind, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions))
+				trustKey := "its id to trusted.accounts"
+				if kind != "account" {
+					trustKey = "its id to trusted.org_ids"
+				}
+				f.Remediation = fmt.Sprintf("Give %s its value (--var, --parameter) to judge the %s it names; if that %s is a partner you trust, add %s in .ecrguard.yaml; otherwise %s.",
+					expr, kind, kind, trustKey, removePrincipals(acc))
 			}
 			f.Remediation += provenFix(x)
 			out = append(out, f)

@@ -360,7 +360,9 @@ func (c *checker) condition(cd *policy.Condition, vars bool) {
 		}
 	}
 	for _, v := range cd.Values {
-		if v.Unknown {
+		if v.Unknown || v.StandIn {
+			// Not known at scan time: a stand-in's placeholder is no value
+			// the policy holds once deployed.
 			continue
 		}
 		if msg := badValue(cd.Op, v.Text, vars); msg != "" {

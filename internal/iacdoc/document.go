@@ -312,6 +312,13 @@ func (b *builder) resolve(doc *policy.Document) {
 				}
 			}
 			fix(c.Values)
+			if standInOperator(c.Op) && standInKeys[strings.ToLower(c.Key)] {
+				for j := range c.Values {
+					if v := &c.Values[j]; v.Unknown {
+						v.Text, v.Unknown, v.StandIn = policy.Placeholder(v.Text), false, true
+					}
+				}
+			}
 		}
 	}
 	for i := range doc.Problems {
@@ -380,6 +387,25 @@ func Canonical(doc *policy.Document) string {
 		b.WriteString(strings.Join(conds, ""))
 	}
 	return b.String()
+}
+
+// standInKeys are the condition keys whose value names one organization or
+// account (IAM User Guide, "AWS global condition context keys"): an unknown
+// value of theirs under an exact string operator is one organization or
+// account nobody vetted (policy.Value.StandIn), not everyone.
+var standInKeys = map[string]bool{
+	"aws:principalorgid": true, "aws:principalaccount": true, "aws:sourceaccount": true,
+}
+
+// standInOperator reports whether an unknown value of op is one value
+// compared literally: the string operators without wildcards, StringEquals,
+// StringNotEquals and their IgnoreCase forms, with or without a set
+// operator and IfExists ("*" and "?" are literal there: IAM User Guide, "IAM
+// JSON policy elements: Condition operators"). StringLike and the ARN
+// operators (ArnEquals takes wildcards too) may hold "*", which matches
+// every value: their unknown values stay unknown, taken at their worst.
+func standInOperator(op policy.Operator) bool {
+	return op.Known && op.Family == policy.FamilyString && !op.Like
 }
 
 // unknownAccountARN matches a principal ARN written with one interpolation
