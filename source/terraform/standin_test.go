@@ -1,10 +1,15 @@
-package iacdoc
+package terraform
 
 import (
 	"testing"
 
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/policy"
 )
+
+// The tests of iacdoc's reading of unknown condition values live with a
+// reader of it: iacdoc has no test binary of its own (the suite's time is
+// mostly the linking of test binaries).
 
 // An unknown value of a key that names one organization or account, under
 // an operator that compares it literally (StringEquals and the like, where
@@ -41,21 +46,9 @@ func TestConditionStandIns(t *testing.T) {
 		{"StringEqualz", "aws:PrincipalOrgID", false},
 	} {
 		t.Run(tc.op+" "+tc.key, func(t *testing.T) {
-			v := object(
-				"Version", Str("2012-10-17", policy.Pos{}),
-				"Statement", &Value{Kind: Array, Elems: []*Value{object(
-					"Effect", Str("Allow", policy.Pos{}),
-					"Principal", Str("*", policy.Pos{}),
-					"Action", Str("ecr:BatchGetImage", policy.Pos{}),
-					"Condition", object(tc.op, object(tc.key, &Value{Kind: Array, Elems: []*Value{
-						Unk("var.org_id", policy.Pos{}), Str("o-a1b2c3d4e5", policy.Pos{}),
-					}})),
-				)}},
-			)
-			doc, _, err := Document(v)
-			if err != nil {
-				t.Fatal(err)
-			}
+			doc := standInDoc(t, tc.op, tc.key, &iacdoc.Value{Kind: iacdoc.Array, Elems: []*iacdoc.Value{
+				iacdoc.Unk("var.org_id", policy.Pos{}), iacdoc.Str("o-a1b2c3d4e5", policy.Pos{}),
+			}})
 			c := doc.Statements[0].Conditions[0]
 			if len(c.Values) != 2 {
 				t.Fatalf("values %+v", c.Values)
@@ -78,29 +71,34 @@ func TestConditionStandIns(t *testing.T) {
 // A wholly unknown list (a variable of type list) is one unknown value: under
 // StringEquals it is some specific organizations, not everyone.
 func TestConditionStandInList(t *testing.T) {
-	v := object(
-		"Version", Str("2012-10-17", policy.Pos{}),
-		"Statement", &Value{Kind: Array, Elems: []*Value{object(
-			"Effect", Str("Allow", policy.Pos{}),
-			"Principal", Str("*", policy.Pos{}),
-			"Action", Str("ecr:BatchGetImage", policy.Pos{}),
-			"Condition", object("StringEquals", object("aws:PrincipalOrgID", Unk("var.org_ids", policy.Pos{}))),
-		)}},
-	)
-	doc, _, err := Document(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := standInDoc(t, "StringEquals", "aws:PrincipalOrgID", iacdoc.Unk("var.org_ids", policy.Pos{}))
 	vals := doc.Statements[0].Conditions[0].Values
 	if len(vals) != 1 || vals[0].Text != "<var.org_ids>" || !vals[0].StandIn || vals[0].Unknown {
 		t.Errorf("unknown list read as %+v, want one stand-in <var.org_ids>", vals)
 	}
 }
 
-func object(kv ...any) *Value {
-	o := &Value{Kind: Object}
-	for i := 0; i < len(kv); i += 2 {
-		o.Members = append(o.Members, Member{Key: kv[i].(string), Value: kv[i+1].(*Value)})
+// standInDoc reads, as iacdoc does for every reader, a policy whose one
+// statement lets anyone pull under the condition op on key with value.
+func standInDoc(t *testing.T, op, key string, value *iacdoc.Value) *policy.Document {
+	t.Helper()
+	obj := func(kv ...any) *iacdoc.Value {
+		o := &iacdoc.Value{Kind: iacdoc.Object}
+		for i := 0; i < len(kv); i += 2 {
+			o.Members = append(o.Members, iacdoc.Member{Key: kv[i].(string), Value: kv[i+1].(*iacdoc.Value)})
+		}
+		return o
 	}
-	return o
+	str := func(s string) *iacdoc.Value { return iacdoc.Str(s, policy.Pos{}) }
+	doc, _, err := iacdoc.Document(obj(
+		"Version", str("2012-10-17"),
+		"Statement", &iacdoc.Value{Kind: iacdoc.Array, Elems: []*iacdoc.Value{obj(
+			"Effect", str("Allow"), "Principal", str("*"), "Action", str("ecr:BatchGetImage"),
+			"Condition", obj(op, obj(key, value)),
+		)}},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
