@@ -17,21 +17,15 @@ import (
 
 // twoRepos is a template of two public repositories: ProveEdits edits
 // both policies in the one file.
-const twoRepos = `Resources:
-  App:
+var twoRepos = "Resources:\n" + publicRepoYAML("App", "app") + publicRepoYAML("Web", "web")
+
+// publicRepoYAML is a CloudFormation repository resource whose policy lets
+// anyone pull.
+func publicRepoYAML(id, name string) string {
+	return `  ` + id + `:
     Type: AWS::ECR::Repository
     Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Statement:
-          - Sid: PublicPull
-            Effect: Allow
-            Principal: "*"
-            Action: ecr:BatchGetImage
-  Web:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: web
+      RepositoryName: ` + name + `
       RepositoryPolicyText:
         Statement:
           - Sid: PublicPull
@@ -39,6 +33,7 @@ const twoRepos = `Resources:
             Principal: "*"
             Action: ecr:BatchGetImage
 `
+}
 
 const (
 	tmplName = "infra/repos.yaml"
