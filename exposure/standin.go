@@ -139,10 +139,7 @@ func MadeUp(v string) bool {
 // had an E too), and the outsiders it stands for are not judged
 // (standInNamed). A value that matches them all (AROA*:*, o-x/r-*) is one
 // every value of the kind matches.
-var standIns = []struct {
-	what, value string
-	others      []string
-}{
+var standIns = []standIn{
 	{"the unique id of an outsider's role", outsiderRoleID + ":" + freshSession, sessionsOf(otherRoleIDs)},
 	{"the unique id of a role the policy names", namedRoleID + ":" + freshSession, sessionsOf(otherRoleIDs)},
 	{"the unique id of an outsider's user", outsiderUserID, []string{"AIDA3XFRBF23ZEXAMPLE2", "AIDA7Q9W2K4M6N8P1R3T5"}},
@@ -154,6 +151,13 @@ var standIns = []struct {
 		freshOrgs[0] + "/r-zq7x/ou-zq7x-11111111/",
 		freshOrgs[0] + "/r-a1b2c3/ou-a1b2c3-kl9y5w7v/",
 	}},
+}
+
+// standIn is a value that stands for what an outsider is or chooses: what
+// it stands for, the value, and others of its kind (standIns).
+type standIn struct {
+	what, value string
+	others      []string
 }
 
 // otherRoleIDs are unique ids of roles that share little with the
@@ -174,10 +178,7 @@ func sessionsOf(ids []string) []string {
 // role the policy let in), or "" when none does; bucket is the bucket
 // stand-in chosen for them (freshBucket).
 func standInNamed(stmts []*policy.Statement, bucket string) string {
-	all := append(slices.Clip(standIns), struct {
-		what, value string
-		others      []string
-	}{"the bucket a service acts for", bucket, otherBuckets(bucket)})
+	all := append(slices.Clip(standIns), standIn{"the bucket a service acts for", bucket, otherBuckets(bucket)})
 	for _, si := range all {
 		if s, key, v := namedInParticular(stmts, si.value, si.others); s != nil {
 			return fmt.Sprintf("%s compares %s with %s, which matches %s, a value ecrguard made up to stand for every outsider the policy does not name: such outsiders were not judged", s.Name(), key, v, si.what)

@@ -55,14 +55,24 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			f.Principals = acc.PrincipalNames()
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)
-			subject, partner := "The "+kind+" "+who, who
-			if who == exposure.OwnerOrgLabel {
+			subject, partner, be := "The "+kind+" "+who, who, "is"
+			// A pattern's label (1111*, o-abc*): some of the accounts or
+			// organizations it matches, not one partner.
+			pattern := policy.HasWildcard(who) && who != exposure.OwnerOrgLabel
+			what := "id"
+			if kind == "organizational unit" {
+				what = "path"
+			}
+			switch {
+			case who == exposure.OwnerOrgLabel:
 				// The inputs do not say which organization the owner is
 				// in: its members are outsiders until trusted by id.
-				subject, partner = "The owner's organization (the inputs do not say which it is, and trusted.org_ids names none)", who
+				subject = "The owner's organization (the inputs do not say which it is, and trusted.org_ids names none)"
+			case pattern:
+				subject, be = fmt.Sprintf("Some %ss whose %s matches %s", kind, what, who), "are"
 			}
-			f.Message = fmt.Sprintf("%s, which is not in the zone of trust, can perform %s on %s through %s.%s",
-				subject, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))
+			f.Message = fmt.Sprintf("%s, which %s not in the zone of trust, can perform %s on %s through %s.%s",
+				subject, be, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))
 			f.Message += rcpHoles(x, who, acc.Actions)
 			trust := "trusted.accounts"
 			if kind != "account" {
@@ -70,16 +80,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			}
 			f.Remediation = fmt.Sprintf("If %s is a partner you trust, add it to %s in .ecrguard.yaml; otherwise %s; then %s.",
 				partner, trust, removePrincipals(acc), applyPhrase(x, "the policy"))
-			if policy.HasWildcard(who) && who != exposure.OwnerOrgLabel {
-				// A pattern's label (1111*, o-abc*): some of the accounts or
-				// organizations it matches, not one partner.
-				what := "id"
-				if kind == "organizational unit" {
-					what = "path"
-				}
-				f.Message = fmt.Sprintf("Some %ss whose %s matches %s, which are not in the zone of trust, can perform %s on %s through %s.%s",
-					kind, what, who, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))
-				f.Message += rcpHoles(x, who, acc.Actions)
+			if pattern {
 				f.Remediation = fmt.Sprintf("Narrow %s to the %ss you trust (a pattern lets in every %s whose %s matches it), and add those to %s in .ecrguard.yaml; otherwise %s; then %s.",
 					who, kind, kind, what, trust, removePrincipals(acc), applyPhrase(x, "the policy"))
 			}

@@ -62,11 +62,26 @@ func git(ctx context.Context, dir, stdin string, stdout io.Writer, args ...strin
 	return nil
 }
 
-// object is what git cat-file --batch-check says of one object name: its
-// id and type, or found false when the name names nothing.
+// object is what git cat-file --batch(-check) says of one object name: its
+// id, type and size, or found false when the name names nothing.
 type object struct {
 	id, kind string
+	size     int
 	found    bool
+}
+
+// parseObject reads the line cat-file prints for an object name: "<id>
+// <type> <size>", or "<name> missing" (or "ambiguous").
+func parseObject(line string) object {
+	f := strings.Fields(line)
+	if len(f) != 3 || strings.HasSuffix(line, " missing") {
+		return object{}
+	}
+	size, err := strconv.Atoi(f[2])
+	if err != nil {
+		return object{}
+	}
+	return object{id: f[0], kind: f[1], size: size, found: true}
 }
 
 // lookUp resolves the object names (one per line of git cat-file
@@ -82,10 +97,7 @@ func lookUp(ctx context.Context, dir string, names ...string) ([]object, error) 
 	}
 	objs := make([]object, len(names))
 	for i, line := range lines {
-		// "<id> <type> <size>", or "<name> missing" (or "ambiguous").
-		if f := strings.Fields(line); len(f) == 3 && !strings.HasSuffix(line, " missing") {
-			objs[i] = object{id: f[0], kind: f[1], found: true}
-		}
+		objs[i] = parseObject(line)
 	}
 	return objs, nil
 }
@@ -201,16 +213,14 @@ func Show(ctx context.Context, dir, ref, path string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	header, content, _ := bytes.Cut(out.Bytes(), []byte("\n"))
-	f := strings.Fields(string(header))
-	if len(f) != 3 || strings.HasSuffix(string(header), " missing") {
+	obj := parseObject(string(header))
+	switch {
+	case !obj.found:
 		return nil, false, nil
-	}
-	size, err := strconv.Atoi(f[2])
-	if err != nil || size > len(content) {
+	case obj.size > len(content):
 		return nil, false, fmt.Errorf("git cat-file --batch: unexpected output %q", header)
+	case obj.kind != "blob":
+		return nil, false, fmt.Errorf("%s at %s is a %s, not a file", path, ref, obj.kind)
 	}
-	if f[1] != "blob" {
-		return nil, false, fmt.Errorf("%s at %s is a %s, not a file", path, ref, f[1])
-	}
-	return content[:size], true, nil
+	return content[:obj.size], true, nil
 }
