@@ -309,7 +309,11 @@ type analyzer struct {
 	standInName string
 	// bucket stands for a bucket the policy does not name (freshBucket).
 	bucket string
-	groups []group
+	// sourceFields split the fields of every source ARN pattern of the
+	// policies: each group's keys share them (a group's patterns are some
+	// of these, and its conditions tell apart no more).
+	sourceFields *sourceFieldSet
+	groups       []group
 	// outsidersOnly skips trusted accounts and every group with no action
 	// in only (see analyzeOutsiders).
 	outsidersOnly bool
@@ -380,6 +384,10 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	a.standInName = standInName(a.named)
 	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
 	a.bucket = freshBucket(stmts)
+	a.sourceFields = &sourceFieldSet{complete: true}
+	if testsSourceARN(stmts) {
+		a.sourceFields = splitSourceFields(eval.Mentions(append([]*eval.Policy{t.Policy}, levels...), nil))
+	}
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] && !a.named.names(f) {
 			a.freshAccount = f
@@ -398,11 +406,25 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
+	case !a.sourceFields.complete:
+		a.res.Unjudged = "the policy's patterns of aws:SourceArn split the resources AWS services act for into more cases than ecrguard tries, so such services were not all judged"
 	default:
 		a.res.Unjudged = standInNamed(stmts, a.bucket)
 	}
 	a.groupActions()
 	return a
+}
+
+// testsSourceARN reports whether a condition of stmts tests aws:SourceArn.
+func testsSourceARN(stmts []*policy.Statement) bool {
+	for _, st := range stmts {
+		for _, c := range st.Conditions {
+			if strings.EqualFold(c.Key, "aws:SourceArn") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // groupActions partitions the universe by which statements' Action elements
@@ -670,7 +692,7 @@ func (a *analyzer) runGroup(g group) {
 		}
 		return g.rcps[rcpStmt{slices.Index(a.levels, p), si}]
 	})
-	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g)), bucket: a.bucket}
+	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g)), bucket: a.bucket, fields: a.sourceFields}
 	for _, res := range a.resources(g) {
 		a.public(g, k, res)
 		a.accounts(g, k, res)

@@ -286,7 +286,8 @@ type keys struct {
 	sources map[sourceKey][]eval.Option
 	// bucket stands for a bucket the policy does not name (freshBucket).
 	bucket string
-	// fields caches sourceFields.
+	// fields split the fields of the policies' source ARN patterns
+	// (analyzer.sourceFields).
 	fields *sourceFieldSet
 	// worlds are the ways the world may set the owner's organization
 	// when the inputs do not name it and the statements read it (nil:
@@ -421,7 +422,7 @@ func (k *keys) sourceARNs(acct string) []string {
 			}
 		}
 	}
-	parts := k.sourceFields()
+	parts := k.fields
 	for _, svc := range parts.services {
 		for _, region := range parts.regions {
 			for _, account := range []string{acct, ""} {
@@ -453,15 +454,6 @@ type sourceFieldSet struct {
 
 // maxSourceARNs bounds the combinations of sourceFields for one account.
 const maxSourceARNs = 4096
-
-// sourceFields returns the fields of the ARN patterns the statements
-// compare aws:SourceArn with (sourceFieldSet), once.
-func (k *keys) sourceFields() *sourceFieldSet {
-	if k.fields == nil {
-		k.fields = splitSourceFields(k.mentions)
-	}
-	return k.fields
-}
 
 // splitSourceFields splits the fields of the ARN patterns of six parts
 // that the mentions compare aws:SourceArn with (those holding no policy

@@ -1,8 +1,10 @@
 package exposure
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +117,24 @@ func TestOrgPatternBeyondTheTrustedOrg(t *testing.T) {
 	res := analyzeDoc(t, allowPull(`{"StringEquals": {"aws:PrincipalOrgID": "o-abc123defg"}}`), zone, time.Time{})
 	if len(res.Orgs) != 0 || !res.Public.Actions.Empty() {
 		t.Errorf("the trusted organization: orgs %v, public %v", slices.Sorted(maps.Keys(res.Orgs)), res.Public.Actions)
+	}
+}
+
+// Source ARN patterns that split the resources services act for into more
+// cases than are tried are said to leave services unjudged, not dropped in
+// silence.
+func TestSourcePatternsBeyondTheBound(t *testing.T) {
+	var pats []string
+	for i := range 40 {
+		pats = append(pats, fmt.Sprintf(`"arn:aws:svc%d:region%d:*:res%d*"`, i, i, i))
+	}
+	res := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": [`+strings.Join(pats, ", ")+`]}}}`), Zone{}, time.Time{})
+	if !strings.Contains(res.Unjudged, "aws:SourceArn") {
+		t.Errorf("unjudged %q, want the source ARN patterns named", res.Unjudged)
+	}
+	// A few patterns are judged.
+	res = analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": [`+strings.Join(pats[:3], ", ")+`]}}}`), Zone{}, time.Time{})
+	if res.Unjudged != "" {
+		t.Errorf("three patterns: unjudged %q", res.Unjudged)
 	}
 }
