@@ -1115,7 +1115,9 @@ type Mention struct {
 	InDeny bool
 }
 
-// KeyTest is one condition on a key.
+// KeyTest is one condition on a key. Values are those written, each
+// followed under an IgnoreCase operator by its lower-case spelling
+// (policy.Operator.Spellings).
 type KeyTest struct {
 	Operator string
 	Family   string
@@ -1143,7 +1145,7 @@ func Mentions(ps []*Policy, keep func(*Policy, int) bool) []Mention {
 				t := KeyTest{Operator: c.src.Operator, Family: c.op.Family.String()}
 				for _, v := range c.src.Values {
 					if !v.Unknown {
-						t.Values = append(t.Values, v.Text)
+						t.Values = append(t.Values, c.op.Spellings(v.Text)...)
 					}
 				}
 				m.Tests = append(m.Tests, t)

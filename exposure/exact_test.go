@@ -1,6 +1,8 @@
 package exposure
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +126,35 @@ func TestExactAnswers(t *testing.T) {
 				t.Errorf("opens = %v, want none", r.Opens)
 			}
 		})
+	}
+}
+
+// Values in capitals under the IgnoreCase operators name what their
+// lower-case spelling does (IAM User Guide, "IAM JSON policy elements:
+// Condition operators": StringEqualsIgnoreCase is exact matching, ignoring
+// case). Organization ids and ARNs' prefixes are lower case, so these
+// outsiders were once missed: an Allow for everyone behind a Deny
+// "unless O-ABC123DEFG" read as closed to all.
+func TestIgnoreCaseValues(t *testing.T) {
+	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
+	for _, tc := range []struct{ name, policy, org, account string }{
+		{"a Deny unless an organization in capitals", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			{"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:PrincipalOrgID": "O-ABC123DEFG"}}}`), "o-abc123defg", ""},
+		{"an Allow of an organization in capitals", allowPull(`{"StringEqualsIgnoreCase": {"aws:PrincipalOrgID": "O-ABC123DEFG"}}`), "o-abc123defg", ""},
+		{"a Deny unless a role ARN in capitals", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
+			{"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:PrincipalArn": "ARN:AWS:IAM::999988887777:ROLE/X"}}}`), "", "999988887777"},
+	} {
+		r := analyzeDoc(t, tc.policy, Zone{Account: "111122223333"}, time.Time{})
+		var got *Access
+		if tc.org != "" {
+			got = r.Orgs[tc.org]
+		} else {
+			got = r.Accounts[tc.account]
+		}
+		if got == nil || !got.Actions.Has(pull) || r.Public.Actions.Has(pull) {
+			t.Errorf("%s: want pull for %s%s alone, got orgs %v, accounts %v, public %v", tc.name, tc.org, tc.account,
+				slices.Sorted(maps.Keys(r.Orgs)), slices.Sorted(maps.Keys(r.Accounts)), catalog.Default().Names(r.Public.Actions))
+		}
 	}
 }
 

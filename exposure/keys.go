@@ -466,7 +466,7 @@ func splitSourceFields(mentions []eval.Mention) *sourceFieldSet {
 		}
 		for _, t := range m.Tests {
 			for _, v := range t.Values {
-				if strings.Contains(v, "${") {
+				if strings.Contains(v, "${") || !canMatchARN(v) {
 					continue
 				}
 				if a, ok := policy.ParseARN(v); ok {
@@ -510,6 +510,19 @@ func splitSourceFields(mentions []eval.Mention) *sourceFieldSet {
 		f.services, f.regions, f.resources, f.complete = nil, nil, nil, false
 	}
 	return f
+}
+
+// canMatchARN reports whether the pattern p can match an ARN, as a whole
+// or field by field: whether the text before its first wildcard and
+// "arn:" begin alike. ARN:AWS:S3:::X (a value in capitals, which an
+// IgnoreCase operator compares in its lower-case spelling too) matches
+// none.
+func canMatchARN(p string) bool {
+	lit := p
+	if i := strings.IndexAny(p, "*?"); i >= 0 {
+		lit = p[:i]
+	}
+	return strings.HasPrefix(lit, "arn:") || strings.HasPrefix("arn:", lit)
 }
 
 // distinctSources keeps the first of arns of each set of the statements'

@@ -239,67 +239,8 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				if v.Unknown {
 					continue
 				}
-				t := v.Text
-				if v.StandIn {
-					// An organization or account not known at scan time
-					// (policy.Value.StandIn): one nobody vetted, tried as
-					// one the policy names.
-					switch key {
-					case "aws:principalorgid":
-						n.orgs[t] = true
-					case "aws:principalaccount", "aws:sourceaccount":
-						n.accounts[t] = true
-					}
-					continue
-				}
-				switch key {
-				case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
-					n.addAccounts(t)
-				case "aws:principalarn":
-					n.addPrincipal(t)
-				case "aws:userid":
-					// A federated user's aws:userid is ACCOUNT:NAME and the
-					// root user's the account id (IAM User Guide, "AWS
-					// global condition context keys", aws:userid).
-					acct, _, _ := strings.Cut(t, ":")
-					n.addAccounts(acct)
-				case "aws:sourcearn":
-					if a, ok := policy.ParseARN(t); ok {
-						n.addAccounts(a.Account)
-					}
-				case "aws:principalorgid", "aws:sourceorgid":
-					// A pattern (o-abc*) names the organizations it matches:
-					// one instance stands for them.
-					if org := orgInstance(t); org != "" {
-						n.orgs[org] = true
-					}
-					n.addOrgPattern(c.Operator, t)
-				case "aws:principalorgpaths", "aws:sourceorgpaths":
-					org, _, _ := strings.Cut(t, "/")
-					if policy.IsOrgID(org) {
-						n.orgs[org] = true
-						n.paths[t] = true
-					} else if inst := orgInstance(org); inst != "" {
-						n.orgs[inst] = true
-					}
-					n.addOrgPattern(c.Operator, org)
-				case "aws:principalservicename", "aws:principalservicenameslist":
-					if key == "aws:principalservicenameslist" {
-						n.anyService = true
-					}
-					switch {
-					case strings.Contains(t, "${"):
-						// Services are not split by what a variable
-						// holds: those it could name are not all asked
-						// about, and the result says so.
-						n.serviceVariable = t
-					case policy.HasWildcard(t):
-						n.servicePatterns[t] = true
-					default:
-						n.services[strings.ToLower(t)] = true
-					}
-				case "aws:principalisawsservice":
-					n.anyService = true
+				for _, t := range c.Op.Spellings(v.Text) {
+					n.addConditionValue(c, v, key, t)
 				}
 			}
 		}
@@ -307,6 +248,73 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n.chooseFreshOrg()
 	n.chooseServices()
 	return n
+}
+
+// addConditionValue records what the value t of condition c on key (lower
+// case) names; v is the value as written (t, or its lower-case spelling
+// under an IgnoreCase operator).
+func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t string) {
+	if v.StandIn {
+		// An organization or account not known at scan time
+		// (policy.Value.StandIn): one nobody vetted, tried as
+		// one the policy names.
+		switch key {
+		case "aws:principalorgid":
+			n.orgs[t] = true
+		case "aws:principalaccount", "aws:sourceaccount":
+			n.accounts[t] = true
+		}
+		return
+	}
+	switch key {
+	case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
+		n.addAccounts(t)
+	case "aws:principalarn":
+		n.addPrincipal(t)
+	case "aws:userid":
+		// A federated user's aws:userid is ACCOUNT:NAME and the
+		// root user's the account id (IAM User Guide, "AWS
+		// global condition context keys", aws:userid).
+		acct, _, _ := strings.Cut(t, ":")
+		n.addAccounts(acct)
+	case "aws:sourcearn":
+		if a, ok := policy.ParseARN(t); ok {
+			n.addAccounts(a.Account)
+		}
+	case "aws:principalorgid", "aws:sourceorgid":
+		// A pattern (o-abc*) names the organizations it matches:
+		// one instance stands for them.
+		if org := orgInstance(t); org != "" {
+			n.orgs[org] = true
+		}
+		n.addOrgPattern(c.Operator, t)
+	case "aws:principalorgpaths", "aws:sourceorgpaths":
+		org, _, _ := strings.Cut(t, "/")
+		if policy.IsOrgID(org) {
+			n.orgs[org] = true
+			n.paths[t] = true
+		} else if inst := orgInstance(org); inst != "" {
+			n.orgs[inst] = true
+		}
+		n.addOrgPattern(c.Operator, org)
+	case "aws:principalservicename", "aws:principalservicenameslist":
+		if key == "aws:principalservicenameslist" {
+			n.anyService = true
+		}
+		switch {
+		case strings.Contains(t, "${"):
+			// Services are not split by what a variable
+			// holds: those it could name are not all asked
+			// about, and the result says so.
+			n.serviceVariable = t
+		case policy.HasWildcard(t):
+			n.servicePatterns[t] = true
+		default:
+			n.services[strings.ToLower(t)] = true
+		}
+	case "aws:principalisawsservice":
+		n.anyService = true
+	}
 }
 
 // addPrincipal records an AWS principal as written in a Principal element or

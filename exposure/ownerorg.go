@@ -97,22 +97,24 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 				// name for the owner or for a caller (the organization an
 				// "our organization only" grant names is most likely the
 				// owner's): its members are then in the owner's.
-				switch strings.ToLower(c.Key) {
-				case "aws:resourceorgid", "aws:principalorgid", "aws:sourceorgid":
-					if o := orgInstance(v.Text); o != "" && o != ownerOrg {
-						add(worldOrg{o, o + ownerOrgPath})
-						orgs = append(orgs, o)
+				for _, t := range c.Op.Spellings(v.Text) {
+					switch strings.ToLower(c.Key) {
+					case "aws:resourceorgid", "aws:principalorgid", "aws:sourceorgid":
+						if o := orgInstance(t); o != "" && o != ownerOrg {
+							add(worldOrg{o, o + ownerOrgPath})
+							orgs = append(orgs, o)
+						}
+					case "aws:resourceorgpaths", "aws:principalorgpaths", "aws:sourceorgpaths":
+						w := pathWorld(t)
+						add(w)
+						// A pattern that reaches below its OU holds an owner
+						// further down too, with members of its organization
+						// outside the owner's OU (the OU the pattern names).
+						if strings.HasSuffix(t, "*") {
+							add(worldOrg{w.id, w.path + ownerOU})
+						}
+						paths = append(paths, t)
 					}
-				case "aws:resourceorgpaths", "aws:principalorgpaths", "aws:sourceorgpaths":
-					w := pathWorld(v.Text)
-					add(w)
-					// A pattern that reaches below its OU holds an owner
-					// further down too, with members of its organization
-					// outside the owner's OU (the OU the pattern names).
-					if strings.HasSuffix(v.Text, "*") {
-						add(worldOrg{w.id, w.path + ownerOU})
-					}
-					paths = append(paths, v.Text)
 				}
 			}
 		}

@@ -138,6 +138,20 @@ func ParseOperator(name string) Operator {
 	return op
 }
 
+// Spellings returns v and, under an IgnoreCase operator, v in lower case
+// when that differs. Such an operator matches a caller's value in any case,
+// and the ids and ARN fields AWS sets are lower case (organization ids; an
+// ARN's prefix, partition, service and resource type): a value written in
+// capitals (O-ABC123DEFG, ARN:AWS:IAM::…:ROLE/X) names what its lower-case
+// spelling does, which a search must try. A value that reads a policy
+// variable is left as written: the variable's name is not lowered.
+func (op Operator) Spellings(v string) []string {
+	if l := strings.ToLower(v); op.IgnoreCase && l != v && !strings.Contains(v, "${") {
+		return []string{v, l}
+	}
+	return []string{v}
+}
+
 // SuggestOperator returns the canonical spelling of an operator that differs
 // only in letter case, or else by one letter added, left out or changed
 // (StringEqual, StringLik), when one operator does; or "".
