@@ -381,6 +381,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	}
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	a.named.splitOrgPatterns(zone.OrgIDs)
+	a.named.splitAccountPatterns(zone.Accounts)
 	a.standInName = standInName(a.named)
 	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
 	a.bucket = freshBucket(stmts)
@@ -406,6 +407,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
+	case !a.named.accountsComplete:
+		a.res.Unjudged = "the policy's account patterns split the accounts they match into more cases than ecrguard tries, so not every such account was judged"
 	case !a.sourceFields.complete:
 		a.res.Unjudged = "the policy's patterns of aws:SourceArn split the resources AWS services act for into more cases than ecrguard tries, so such services were not all judged"
 	default:
@@ -1080,6 +1083,15 @@ func (a *analyzer) outsideOrgPaths() iter.Seq2[string, string] {
 				}
 			}
 		}
+		// An OU the policy names under an organization pattern may be in
+		// an organization it does not name.
+		if fo := a.named.freshOrg; !a.named.orgs[fo] {
+			for _, path := range a.named.pathsIn(fo) {
+				if !a.zone.Contains(a.freshAccount, fo, []string{path}) && !yield(fo, path) {
+					return
+				}
+			}
+		}
 	}
 }
 
@@ -1214,17 +1226,7 @@ func orgOption(org, path string) eval.Option {
 // orgPaths returns the OU paths to try for a member of org: an instance of
 // every named path in it, and a path the policy does not name.
 func (a *analyzer) orgPaths(org string) []string {
-	out := []string{org + freshOrgPath}
-	for _, p := range a.named.pathList() {
-		inst := instanceTrim(p)
-		if strings.HasPrefix(inst, org+"/") {
-			if !strings.HasSuffix(inst, "/") {
-				inst += "/"
-			}
-			out = append(out, inst)
-		}
-	}
-	return eval.Dedupe(out)
+	return eval.Dedupe(append([]string{org + freshOrgPath}, a.named.pathsIn(org)...))
 }
 
 // callersIn returns the callers to try in an account: every kind of caller

@@ -129,13 +129,20 @@ func TestExactAnswers(t *testing.T) {
 	}
 }
 
-// Values in capitals under the IgnoreCase operators name what their
-// lower-case spelling does (IAM User Guide, "IAM JSON policy elements:
-// Condition operators": StringEqualsIgnoreCase is exact matching, ignoring
-// case). Organization ids and ARNs' prefixes are lower case, so these
-// outsiders were once missed: an Allow for everyone behind a Deny
-// "unless O-ABC123DEFG" read as closed to all.
-func TestIgnoreCaseValues(t *testing.T) {
+// Outsiders the policy names, each once missed.
+//   - Values in capitals under the IgnoreCase operators name what their
+//     lower-case spelling does (IAM User Guide, "IAM JSON policy elements:
+//     Condition operators": StringEqualsIgnoreCase is exact matching,
+//     ignoring case), and organization ids and ARNs' prefixes are lower
+//     case: an Allow for everyone behind a Deny "unless O-ABC123DEFG" read
+//     as closed to all.
+//   - An account pattern beside accounts named exactly: 4444* had two
+//     instances, both denied.
+//   - An OU under an organization pattern: no outsider picks its OU's id
+//     (Organizations API Reference, OrganizationalUnit: ou- and the
+//     root's id), so */ou-ab12-34567890/* names the members of one OU in
+//     an organization the policy does not name; it was never tried.
+func TestNamedOutsidersReported(t *testing.T) {
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
 	for _, tc := range []struct{ name, policy, org, account string }{
 		{"a Deny unless an organization in capitals", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
@@ -143,6 +150,10 @@ func TestIgnoreCaseValues(t *testing.T) {
 		{"an Allow of an organization in capitals", allowPull(`{"StringEqualsIgnoreCase": {"aws:PrincipalOrgID": "O-ABC123DEFG"}}`), "o-abc123defg", ""},
 		{"a Deny unless a role ARN in capitals", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			{"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:PrincipalArn": "ARN:AWS:IAM::999988887777:ROLE/X"}}}`), "", "999988887777"},
+		{"an account pattern beside denied accounts", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:PrincipalAccount": "4444*"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringEquals": {"aws:PrincipalAccount": ["444400000000", "444477777777"]}}}`), "", "4444*"},
+		{"an OU in any organization", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-ab12-34567890/*"}}`), "*/ou-ab12-34567890/*", ""},
+		{"an OU under an organization pattern", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1*/r-ab12/ou-ab12-34567890/*"}}`), "o-a1*/r-ab12/ou-ab12-34567890/*", ""},
 	} {
 		r := analyzeDoc(t, tc.policy, Zone{Account: "111122223333"}, time.Time{})
 		var got *Access

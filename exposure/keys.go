@@ -592,9 +592,8 @@ func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, name
 		if trusted || !z.TrustsOrg(o, []string{path}) {
 			orgs = append(orgs, org{o, path})
 		}
-		for _, p := range n.pathList() {
-			inst := instanceTrim(p)
-			if strings.HasPrefix(inst, o+"/") && (trusted || !z.TrustsOrg(o, []string{inst})) {
+		for _, inst := range n.pathsIn(o) {
+			if trusted || !z.TrustsOrg(o, []string{inst}) {
 				orgs = append(orgs, org{o, inst})
 			}
 		}

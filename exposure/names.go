@@ -21,6 +21,11 @@ type names struct {
 	// patternOf maps an account id that stands for an account pattern
 	// (9999888877?7) to the pattern, which reports name instead.
 	patternOf map[string]string
+	// accountPatterns are the account patterns the statements name;
+	// accountsComplete is false when splitAccountPatterns could not give
+	// an account to each region they split the accounts into.
+	accountPatterns  []string
+	accountsComplete bool
 	// orgPatterns are the organization id patterns (o-abc*) the
 	// conditions name; orgPatternOf maps an organization id that stands
 	// for what one matches to the pattern, which reports name instead.
@@ -98,27 +103,74 @@ func (n *names) namesOrg(org string) bool {
 // name it (an id, an account pattern, an org id or OU path), is one the
 // names hold.
 func (n *names) holds(label string) bool {
-	if n.accounts[label] || n.orgs[label] || n.paths[label] {
-		return true
-	}
-	for _, p := range n.patternOf {
-		if p == label {
-			return true
-		}
-	}
-	return false
+	return n.accounts[label] || n.orgs[label] || n.paths[label] || slices.Contains(n.accountPatterns, label)
 }
 
-// addAccounts records the accounts a value names: the id, or instances
-// standing for a pattern.
-func (n *names) addAccounts(p string) {
-	for _, acct := range accountInstances(p) {
-		n.accounts[acct] = true
-		if acct != p {
-			if _, ok := n.patternOf[acct]; !ok {
+// splitAccountPatterns adds, for each account pattern the statements
+// name, an account in each region into which the patterns and the accounts
+// the policy or the zone name exactly split it: 4444* beside a Deny of
+// 444400000000 and 444477777777 once had only those two for instances, both
+// denied, and every other account it lets in went unreported.
+func (n *names) splitAccountPatterns(trusted []string) {
+	n.accountsComplete = true
+	if len(n.accountPatterns) == 0 {
+		return
+	}
+	// Ids have twelve digits: the lengths split too.
+	split := []string{strings.Repeat("?", 12), strings.Repeat("?", 13) + "*"}
+	for a := range n.accounts {
+		split = append(split, a)
+	}
+	split = append(split, trusted...)
+	split = append(split, n.accountPatterns...)
+	slices.Sort(split[2:])
+	for _, p := range n.accountPatterns {
+		insts, ok := eval.Instances(p, nil, split)
+		n.accountsComplete = n.accountsComplete && ok
+		for _, s := range insts {
+			if len(s) != 12 {
+				continue // no account has such an id
+			}
+			acct, ok := digitsIn(s, split)
+			if !ok {
+				n.accountsComplete = false
+				continue
+			}
+			if !n.accounts[acct] {
+				n.accounts[acct] = true
 				n.patternOf[acct] = p
 			}
 		}
+	}
+}
+
+// digitsIn returns s with every character that is not a digit replaced by
+// one digit, the first that leaves s in its region (each of patterns
+// matches the result as it matches s), and whether one does.
+func digitsIn(s string, patterns []string) (string, bool) {
+	for d := byte('0'); d <= '9'; d++ {
+		b := []byte(s)
+		for i, c := range b {
+			if c < '0' || c > '9' {
+				b[i] = d
+			}
+		}
+		acct := string(b)
+		if !slices.ContainsFunc(patterns, func(p string) bool { return policy.Match(p, acct) != policy.Match(p, s) }) {
+			return acct, true
+		}
+	}
+	return "", false
+}
+
+// addAccounts records the accounts a value names: the id, or a pattern
+// (splitAccountPatterns adds accounts that stand for what it matches).
+func (n *names) addAccounts(p string) {
+	switch {
+	case policy.IsAccountID(p):
+		n.accounts[p] = true
+	case len(accountInstances(p)) > 0 && !slices.Contains(n.accountPatterns, p):
+		n.accountPatterns = append(n.accountPatterns, p)
 	}
 }
 
@@ -289,12 +341,22 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		}
 		n.addOrgPattern(c.Operator, t)
 	case "aws:principalorgpaths", "aws:sourceorgpaths":
-		org, _, _ := strings.Cut(t, "/")
-		if policy.IsOrgID(org) {
+		org, rest, _ := strings.Cut(t, "/")
+		switch {
+		case policy.IsOrgID(org):
 			n.orgs[org] = true
 			n.paths[t] = true
-		} else if inst := orgInstance(org); inst != "" {
-			n.orgs[inst] = true
+		case policy.HasWildcard(org) && strings.Contains(strings.ToLower(c.Operator), "like") && strings.Trim(rest, "*/") != "" && !strings.Contains(t, "${"):
+			// An OU under an organization pattern (*/ou-ab12-34567890/*):
+			// no outsider picks its OU's id, so the path names the
+			// members of that OU in whichever organization holds it
+			// (pathsIn).
+			n.paths[t] = true
+			fallthrough
+		default:
+			if inst := orgInstance(org); inst != "" {
+				n.orgs[inst] = true
+			}
 		}
 		n.addOrgPattern(c.Operator, org)
 	case "aws:principalservicename", "aws:principalservicenameslist":
@@ -383,19 +445,45 @@ func accountInstances(p string) []string {
 
 func (n *names) accountList() []string { return slices.Sorted(maps.Keys(n.accounts)) }
 
-// names reports whether acct is an instance standing for an account
-// pattern the statements name.
+// names reports whether an account pattern the statements name matches
+// acct.
 func (n *names) names(acct string) bool {
-	for inst, p := range n.patternOf {
-		if inst == acct || policy.Match(p, acct) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(n.accountPatterns, func(p string) bool { return policy.Match(p, acct) })
 }
 func (n *names) arnList() []string  { return slices.Sorted(maps.Keys(n.arns)) }
 func (n *names) orgList() []string  { return slices.Sorted(maps.Keys(n.orgs)) }
 func (n *names) pathList() []string { return slices.Sorted(maps.Keys(n.paths)) }
+
+// pathsIn returns an instance in org of each OU path the statements name
+// there: o-abc/r-1/ou-1/* names o-abc/r-1/ou-1/, and a path under an
+// organization pattern (*/ou-1/*, o-a*/r-1/ou-1/*) names the OU in org
+// when org matches it, under a root when the pattern gives none.
+func (n *names) pathsIn(org string) []string {
+	var out []string
+	for _, p := range n.pathList() {
+		orgPart, rest, _ := strings.Cut(p, "/")
+		inst := ""
+		switch {
+		case orgPart == org:
+			inst = instanceTrim(p)
+		case policy.HasWildcard(orgPart):
+			if !strings.HasPrefix(rest, "r-") {
+				rest = "r-ecrg/" + rest
+			}
+			if cand := instanceTrim(org + "/" + rest); policy.Match(p, cand) {
+				inst = cand
+			}
+		}
+		if inst == "" {
+			continue
+		}
+		if !strings.HasSuffix(inst, "/") {
+			inst += "/"
+		}
+		out = append(out, inst)
+	}
+	return out
+}
 
 // serviceList lists the names of the services to ask about.
 func (n *names) serviceList() []string {

@@ -44,6 +44,8 @@ var propConds = []struct{ op, key string }{
 	// The owner's organization, which the inputs do not name.
 	{"StringEquals", "aws:ResourceOrgID"}, {"Null", "aws:ResourceOrgID"}, {"StringLike", "aws:ResourceOrgPaths"},
 	{"StringNotEqualsIfExists", "aws:PrincipalOrgID"}, {"StringNotLike", "aws:PrincipalOrgPaths"},
+	// An OU in whichever organization holds it.
+	{"ForAnyValue:StringLike", "aws:PrincipalOrgPaths"},
 	// Values in capitals (O-A1B2C3D4E5) match AWS's lower-case ids only
 	// when case is ignored.
 	{"StringEqualsIgnoreCase", "aws:PrincipalOrgID"}, {"StringNotEqualsIgnoreCase", "aws:PrincipalOrgID"},
@@ -57,7 +59,7 @@ var propValues = map[string][]string{
 	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
 	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
 	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5", "${aws:ResourceOrgID}", "O-A1B2C3D4E5"},
-	"aws:PrincipalOrgPaths":      {"${aws:ResourceOrgPaths}*", "${aws:ResourceOrgID}/*"},
+	"aws:PrincipalOrgPaths":      {"${aws:ResourceOrgPaths}*", "${aws:ResourceOrgID}/*", "*/ou-x/*"},
 	"aws:ResourceOrgID":          {"o-a1b2c3d4e5", "${aws:PrincipalOrgID}"},
 	"aws:ResourceOrgPaths":       {"o-a1b2c3d4e5/*", "*/ou-x/*"},
 	"aws:MultiFactorAuthPresent": {"true", "false"},
@@ -471,7 +473,7 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 			}
 		} else if who.org != "" {
 			for label, acc := range res.Orgs {
-				if label == who.org || strings.HasPrefix(label, who.org+"/") && policy.Match(label, who.path) {
+				if label == who.org || strings.Contains(label, "/") && policy.Match(label, who.path) {
 					open = open.Union(acc.Actions)
 				}
 			}
