@@ -72,6 +72,26 @@ type Action struct {
 // FullName is the action as policies write it: "ecr:BatchGetImage".
 func (a *Action) FullName() string { return a.full }
 
+// Carries reports whether the action's requests may carry the condition
+// key lower (lower case). The keys of tags a request passes,
+// aws:RequestTag/* and aws:TagKeys, are carried only by the actions whose
+// condition keys list them (CreateRepository, TagResource, UntagResource
+// aws:TagKeys alone, ListTagsForResource): IAM User Guide, "AWS global
+// condition context keys", aws:RequestTag is present "when tags are passed
+// in the request". Any other key is not the action's to withhold.
+func (a *Action) Carries(lower string) bool {
+	var want string
+	switch {
+	case strings.HasPrefix(lower, "aws:requesttag/"):
+		want = "aws:requesttag/"
+	case lower == "aws:tagkeys":
+		want = "aws:tagkeys"
+	default:
+		return true
+	}
+	return slices.ContainsFunc(a.ConditionKeys, func(k string) bool { return strings.HasPrefix(strings.ToLower(k), want) })
+}
+
 // OnPublicRepository reports whether this is an ECR Public repository
 // action: an ecr-public action whose resource types include repository.
 func (a *Action) OnPublicRepository() bool {

@@ -330,8 +330,10 @@ type analyzer struct {
 	coverage map[string][2]bool
 	// regions caches the regions the searches split keys into.
 	regions *eval.RegionCache
-	// free, outside and outsideNamed are the search spaces' key tests.
+	// free, outside and outsideNamed are the search spaces' key tests;
+	// tagged[tagsCarried(act)] is free for the requests of act.
 	free, outside, outsideNamed func(string) bool
+	tagged                      [4]func(string) bool
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
@@ -449,6 +451,13 @@ func (a *analyzer) groupActions() {
 			}
 		}
 	}
+	readsTags := false
+	for _, st := range append(slices.Clip(p.Doc.Statements), rcpDenies(a.levels)...) {
+		readsTags = readsTags || slices.ContainsFunc(st.Conditions, func(c policy.Condition) bool {
+			l := strings.ToLower(c.Key)
+			return strings.HasPrefix(l, "aws:requesttag/") || l == "aws:tagkeys"
+		})
+	}
 	bySig := map[string]int{}
 	sig := make([]byte, len(sets))
 	a.res.Universe.Each(func(i int) {
@@ -463,7 +472,13 @@ func (a *analyzer) groupActions() {
 		if !some {
 			return // no statement of the policy mentions it: nobody gets it
 		}
-		if gi, ok := bySig[string(sig)]; ok {
+		key := string(sig)
+		if readsTags {
+			// The actions whose requests carry the keys of tags apart
+			// from the rest (tagsCarried).
+			key += strconv.Itoa(tagsCarried(a.cat.Actions[i].FullName()))
+		}
+		if gi, ok := bySig[key]; ok {
 			a.groups[gi].set.Add(i)
 			return
 		}
@@ -478,7 +493,7 @@ func (a *analyzer) groupActions() {
 			}
 		}
 		g.set.Add(i)
-		bySig[string(sig)] = len(a.groups)
+		bySig[key] = len(a.groups)
 		a.groups = append(a.groups, g)
 	})
 }
@@ -787,7 +802,7 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 		}
 		a.contexts[key] = ctx
 	}
-	sp := a.space(named, dims, c.names, c.mfa)
+	sp := a.space(act, named, dims, c.names, c.mfa)
 	r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
 	if r.Truncated {
 		a.res.Truncated = true

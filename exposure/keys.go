@@ -88,20 +88,52 @@ func (a *analyzer) setWorld(ctx *eval.Context) {
 	}
 }
 
-// space is the search space of a caller: every key but the caller's, the
-// source and the world's is free; network keys take only values outside
-// what the policy names unless namedCaller (a principal the policy names
-// may well be on the network it names).
-func (a *analyzer) space(namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
+// tagsCarried says which keys of tags an action's requests may carry
+// (catalog.Action.Carries), as a bit set: 1 for aws:RequestTag/*, 2 for
+// aws:TagKeys. Elsewhere a condition on them never holds, and a Deny on
+// their absence (Null) always does.
+func tagsCarried(action string) int {
+	a := catalog.Default().Lookup(action)
+	if a == nil {
+		return 3
+	}
+	bits := 0
+	if a.Carries("aws:requesttag/") {
+		bits |= 1
+	}
+	if a.Carries("aws:tagkeys") {
+		bits |= 2
+	}
+	return bits
+}
+
+// space is the search space of a caller making a request of act: every key
+// but the caller's, the source and the world's is free (those of tags only
+// when act takes tags); network keys take only values outside what the
+// policy names unless namedCaller (a principal the policy names may well be
+// on the network it names).
+func (a *analyzer) space(act string, namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
 	if a.free == nil {
 		a.free = func(l string) bool { return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l) }
+		for bits := range a.tagged {
+			a.tagged[bits] = func(l string) bool {
+				switch {
+				case strings.HasPrefix(l, "aws:requesttag/"):
+					return bits&1 != 0
+				case l == "aws:tagkeys":
+					return bits&2 != 0
+				}
+				return a.free(l)
+			}
+		}
 		a.outside = isNetworkKey
 		a.outsideNamed = func(string) bool { return false }
 	}
 	if a.regions == nil {
 		a.regions = eval.NewRegionCache()
 	}
-	sp := eval.Space{Free: a.free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
+	free := a.tagged[tagsCarried(act)]
+	sp := eval.Space{Free: free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
 	if namedCaller {
 		sp.Outside = a.outsideNamed
 	}

@@ -46,6 +46,8 @@ var propConds = []struct{ op, key string }{
 	{"StringNotEqualsIfExists", "aws:PrincipalOrgID"}, {"StringNotLike", "aws:PrincipalOrgPaths"},
 	// An OU in whichever organization holds it.
 	{"ForAnyValue:StringLike", "aws:PrincipalOrgPaths"},
+	// Keys only requests that pass tags carry.
+	{"StringEquals", "aws:RequestTag/team"}, {"Null", "aws:RequestTag/team"},
 	// Values in capitals (O-A1B2C3D4E5) match AWS's lower-case ids only
 	// when case is ignored.
 	{"StringEqualsIgnoreCase", "aws:PrincipalOrgID"}, {"StringNotEqualsIgnoreCase", "aws:PrincipalOrgID"},
@@ -64,6 +66,7 @@ var propValues = map[string][]string{
 	"aws:ResourceOrgPaths":       {"o-a1b2c3d4e5/*", "*/ou-x/*"},
 	"aws:MultiFactorAuthPresent": {"true", "false"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
+	"aws:RequestTag/team":        {"blue", "admin"},
 	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue"},
 	"aws:UserAgent":              {"aws-cli/*", "*terraform*"},
 	"aws:SourceIp":               {"0.0.0.0/1", "128.0.0.0/1", "203.0.113.0/24", "::/0"},
@@ -336,7 +339,7 @@ type propertyStats struct {
 // first disagreement.
 func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time, requests int, st *propertyStats) error {
 	cat := catalog.Default()
-	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository", "ecr:ReplicateImage"}
+	actions := []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:DeleteRepository", "ecr:ReplicateImage", "ecr:TagResource"}
 	doc, err := policy.Parse([]byte(src), "generated.json")
 	if err != nil {
 		return nil // not a policy; the parser's fuzz test's business
@@ -425,6 +428,10 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		}
 		if d := eval.Evaluate(policies(req.Action), &req); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
+		}
+		// A request that can be made: tags only where the action takes them.
+		if _, ok := req.Context.Get("aws:RequestTag/team"); ok && tagsCarried(req.Action)&1 == 0 {
+			return fmt.Errorf("the proof %v of %s passes tags, which %s takes none of\npolicy: %s", p.Witness.Chosen, req.Action, req.Action, src)
 		}
 	}
 	// An account the statements that apply name (in a Principal or
@@ -515,6 +522,10 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 			continue
 		}
 		act := actions[r.IntN(len(actions))]
+		if tagsCarried(act)&1 != 0 && r.IntN(2) == 0 {
+			// Only requests that pass tags carry them.
+			ctx.Set("aws:RequestTag/team", []string{"blue", "red"}[r.IntN(2)])
+		}
 		if covered(who).Has(cat.Lookup(act).Index) || len(res.Opens) > 0 {
 			continue
 		}

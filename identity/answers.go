@@ -418,8 +418,9 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	if m.needsWorldDimensions(mentions, unread) {
 		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
 	}
+	act := m.action(action)
 	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
-		if skip[lower] {
+		if skip[lower] || act != nil && !act.Carries(lower) {
 			return false
 		}
 		if unread && isResourceTag(lower) {

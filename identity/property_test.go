@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/policy"
@@ -425,9 +426,15 @@ func (o *oracle) request(r *rand.Rand, arn, action string, repo *repoSpec, regio
 		}
 	}
 	ctx.Set("aws:SourceIp", propIPs[r.IntN(len(propIPs))])
+	// Only the requests of actions that take tags carry them
+	// (catalog.Action.Carries).
 	if t := r.IntN(3); t > 0 {
-		ctx.Set("aws:RequestTag/team", propTeams[t-1])
-		ctx.Set("aws:TagKeys", "team")
+		if a := catalog.Default().Lookup(action); a == nil || a.Carries("aws:requesttag/team") {
+			ctx.Set("aws:RequestTag/team", propTeams[t-1])
+		}
+		if a := catalog.Default().Lookup(action); a == nil || a.Carries("aws:tagkeys") {
+			ctx.Set("aws:TagKeys", "team")
+		}
 	}
 	ctx.Set("aws:SecureTransport", []string{"true", "false"}[r.IntN(2)])
 	res := "*"
@@ -492,6 +499,9 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 		if a.Absent {
 			ctx.Delete(a.Key)
 		} else {
+			if act := catalog.Default().Lookup(action); act != nil && !act.Carries(lower) {
+				return fmt.Errorf("the proof chooses %v, which requests of %s never carry", a, action)
+			}
 			ctx.Set(a.Key, a.Values...)
 		}
 	}
