@@ -86,6 +86,7 @@ func TestExactAnswers(t *testing.T) {
 		// aws:VpcSourceIp alone: the outsider's own VPC.
 		{name: "a private range of aws:VpcSourceIp", public: true, policy: allowPull(`{"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}}`)},
 		{name: "a specific VPC endpoint", policy: allowPull(`{"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}`)},
+		{name: "the VPC of a specific EC2 instance", policy: allowPull(`{"StringEquals": {"aws:Ec2InstanceSourceVpc": "vpc-0123456789abcdef0"}}`)},
 		// Services (aws:PrincipalServiceNamesList): a confused deputy.
 		{name: "a service names list", deputy: "codebuild.amazonaws.com", policy: allowPull(`{"ForAnyValue:StringEquals": {"aws:PrincipalServiceNamesList": "codebuild.amazonaws.com"}}`)},
 		{name: "an address in the gap of two ranges", public: true, policy: pullPolicy(

@@ -32,8 +32,15 @@ var sourceKeys = map[string]bool{
 // aws:VpcSourceIp is not one: alone it restricts nothing, since an outsider
 // calls from its own VPC with any private addressing (docs/semantics.md).
 func isNetworkKey(lower string) bool {
-	if lower == "aws:vpcsourceip" {
+	switch lower {
+	case "aws:vpcsourceip":
 		return false
+	case "aws:ec2instancesourcevpc":
+		// The VPC of the EC2 instance the role's credentials were
+		// delivered to: a property of the session to the catalog, but an
+		// outsider's instance runs in a VPC of its own (docs/semantics.md,
+		// "Where from").
+		return true
 	}
 	if k, ok := catalog.Default().Key(lower); ok && k.Category == "network" {
 		return true
