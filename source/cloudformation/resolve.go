@@ -269,7 +269,15 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 		if ra == rb && (ra || a.IsWhollyKnown() && b.IsWhollyKnown() && a.JSON() == b.JSON()) {
 			return a, ra
 		}
-		return iacdoc.Unk("!If ["+cond+", ...] ("+t.whyUnknown(cond)+")", n.pos), false
+		u := iacdoc.Unk("!If ["+cond+", ...] ("+t.whyUnknown(cond)+")", n.pos)
+		br := &ifBranches{cond: cond, vals: [2]*iacdoc.Value{a, b}}
+		for i, rm := range []bool{ra, rb} {
+			if rm {
+				br.vals[i] = nil
+			}
+		}
+		t.branches[u] = br
+		return u, false
 	case "Fn::FindInMap":
 		if arg.kind != seqNode || len(arg.elems) < 3 {
 			return unk()

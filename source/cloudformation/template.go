@@ -80,6 +80,12 @@ type tmpl struct {
 	noted     map[string]bool
 	memo      map[*node]*memoEntry
 	sizes     map[*iacdoc.Value]int
+	// branches: the branches of the undecided Fn::Ifs resolve made
+	// unknown values of; origin: the branches a policy statement comes
+	// from (branches.go).
+	branches map[*iacdoc.Value]*ifBranches
+	origin   map[*iacdoc.Value][]choice
+	held     []heldNote
 	// dupSeen: the duplicate keys the policy decoder reported (ECR011).
 	dupSeen map[policy.Pos]bool
 }
@@ -180,7 +186,7 @@ func LoadTemplate(data []byte, file string, opts Options) (est *estate.Estate, e
 		file: file, data: data, opts: opts, account: cmp.Or(opts.Account, policy.OwnerAccount), region: opts.Region,
 		est: estate.New(), params: map[string]*param{}, condVal: map[string]tri{}, condWhy: map[string]string{},
 		resources: map[string]*resource{}, noted: map[string]bool{}, memo: map[*node]*memoEntry{}, sizes: map[*iacdoc.Value]int{},
-		dupSeen: map[policy.Pos]bool{},
+		dupSeen: map[policy.Pos]bool{}, branches: map[*iacdoc.Value]*ifBranches{}, origin: map[*iacdoc.Value][]choice{},
 	}
 	if t.region == "" {
 		t.region = estate.DefaultRegion
@@ -411,7 +417,7 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 			return jt.Parse()
 		case "Fn::ToJsonString":
 			v, _ := t.resolve(arg, depth+1)
-			return v, nil
+			return t.worstCase(v), nil
 		case "Fn::If":
 			if arg.kind == seqNode && len(arg.elems) == 3 {
 				cond, taken := t.ifBranch(arg, depth)
@@ -430,10 +436,10 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 			jt.Fixed(v.Text, n.pos)
 			return jt.Parse()
 		}
-		return v, nil
+		return t.worstCase(v), nil
 	}
 	v, _ := t.resolve(n, depth+1)
-	return v, nil
+	return t.worstCase(v), nil
 }
 
 // eitherPolicy reads !If [cond, a, b] as a policy document when cond is
@@ -470,33 +476,8 @@ func (t *tmpl) eitherPolicy(n *node, cond string, an, bn *node, depth int) (*iac
 			out.Members = append(out.Members, m)
 		}
 	}
-	var stmts []*iacdoc.Value
-	seen := map[string]bool{}
-	dropped := 0
-	keep := func(s *iacdoc.Value, other []*iacdoc.Value) {
-		j := s.JSON()
-		if seen[j] {
-			return
-		}
-		if e := s.Get("Effect"); e != nil && e.Kind == iacdoc.String && e.Text == "Deny" && !hasStatement(other, j) {
-			dropped++
-			return
-		}
-		seen[j] = true
-		stmts = append(stmts, s)
-	}
-	for _, s := range sa {
-		keep(s, sb)
-	}
-	for _, s := range sb {
-		keep(s, sa)
-	}
+	stmts := t.eitherStatements(n.pos, cond, "the policy is", [2][]*iacdoc.Value{sa, sb})
 	out.Members = append(out.Members, iacdoc.Member{Key: "Statement", KeyPos: n.pos, Value: &iacdoc.Value{Kind: iacdoc.Array, Pos: n.pos, Elems: stmts}})
-	msg := fmt.Sprintf("!If [%s, ...]: %s; the policy is judged with the statements of both branches, the worst case", cond, t.whyUnknown(cond))
-	if dropped > 0 {
-		msg += fmt.Sprintf(" (%d Deny statement(s) that only one branch has are left out)", dropped)
-	}
-	t.note(n.pos, msg)
 	return out, nil
 }
 
@@ -526,15 +507,6 @@ func statementsOf(v *iacdoc.Value) ([]*iacdoc.Value, bool) {
 	return nil, false
 }
 
-func hasStatement(l []*iacdoc.Value, j string) bool {
-	for _, s := range l {
-		if s.JSON() == j {
-			return true
-		}
-	}
-	return false
-}
-
 // appendScalar appends text, the part of scalar n's text starting at off,
 // line by line at the lines' source positions.
 func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) {
@@ -558,7 +530,11 @@ func (t *tmpl) appendScalar(jt *iacdoc.JSONText, n *node, text string, off int) 
 // invalid document is a gap (and nil, false). name says which policy of
 // which resource it is.
 func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Policy, bool) {
-	doc, issues, err := iacdoc.Read(t.policyValue(n, 0))
+	t.held = nil
+	v, err := t.policyValue(n, 0)
+	doc, issues, err := iacdoc.Read(v, err)
+	held := t.held
+	t.held = nil
 	if err == nil && doc == nil {
 		return nil, true
 	}
@@ -574,6 +550,10 @@ func (t *tmpl) document(r *resource, n *node, name, resource string) (*estate.Po
 	default:
 		t.gap(n.pos, resource, estate.GapParseError, fmt.Sprintf("%s: %v", name, err))
 		return nil, false
+	}
+	t.exclusiveSids(v, doc)
+	for _, h := range held {
+		t.note(h.pos, h.msg)
 	}
 	for _, is := range issues {
 		t.note(is.Pos, fmt.Sprintf("%s: %s", name, is.Message))

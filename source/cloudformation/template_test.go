@@ -2,12 +2,14 @@ package cloudformation
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/internal/iacdoc"
 	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
 	"github.com/ecrguard/ecrguard/policy"
 )
@@ -198,7 +200,7 @@ func TestWhollyUnknownPolicy(t *testing.T) {
 		{"import", "!ImportValue shared-policy"},
 		{"undecidable condition", "!If [Maybe, {Version: '2012-10-17', Statement: []}, !Ref PolicyText]"},
 		{"statement list", "{Version: '2012-10-17', Statement: !Ref Statements}"},
-		{"statement", "{Version: '2012-10-17', Statement: [!If [Maybe, {Effect: Allow, Principal: '*', Action: 'ecr:*'}, !Ref AWS::NoValue]]}"},
+		{"statement", "{Version: '2012-10-17', Statement: [!If [Maybe, !Ref PolicyText, !Ref AWS::NoValue]]}"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			est := load(t, `
@@ -856,6 +858,159 @@ Resources:
 	findRepo(t, est, "free-dev")
 	if r := findRepo(t, est, "app"); len(r.Policy.Doc.Statements) != 2 || r.Policy.Doc.Statements[1].Sid != "OnlyDev" {
 		t.Errorf("app: %+v", r.Policy.Doc.Statements)
+	}
+}
+
+// An undecided !If inside a policy follows the rule of one around the
+// whole policy: around the Statement list or one statement of it, the
+// statements of both branches, a Deny only when both have it (AWS::NoValue
+// has none); inside an Allow statement, the statement once with each
+// branch; inside a Deny, an unknown value (a Deny does not apply where a
+// value is unknown). A decided !If is its branch.
+func TestIfInsideAPolicy(t *testing.T) {
+	const head = `Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  InEU: !Equals [!Ref "AWS::Region", eu-west-1]
+Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+`
+	// orgPull (line 14) lets in one organization or the other; guard (line
+	// 19) is a Deny in production only.
+	const orgPull = `          - Sid: OrgPull
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+            Condition: {StringEquals: {aws:PrincipalOrgID: !If [IsProd, o-abc123defg, o-zzzzzzzzzz]}}
+`
+	const guard = `          - !If
+            - IsProd
+            - {Effect: Deny, Principal: "*", Action: "*", Condition: {StringNotEquals: {aws:PrincipalAccount: "111122223333"}}}
+            - !Ref AWS::NoValue
+`
+	const (
+		pullABC  = "Statement \"OrgPull\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n  Condition StringEquals aws:principalorgid [o-abc123defg]\n"
+		pullZZZ  = "Statement \"OrgPull\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n  Condition StringEquals aws:principalorgid [o-zzzzzzzzzz]\n"
+		denyProd = "Statement \"\" Deny\n  Principal *\n  Action [*]\n  Condition StringNotEquals aws:principalaccount [111122223333]\n"
+		pull     = "Statement \"\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n"
+	)
+	for _, tc := range []struct {
+		name, statements string
+		opts             Options
+		// want: each statement (iacdoc.Canonical's form) after the line
+		// it is read at.
+		want []string
+		note string
+	}{
+		{name: "the newcomer's template: the Deny of one branch is left out, both organizations are judged",
+			statements: orgPull + guard,
+			want:       []string{"14 " + pullABC, "14 " + pullZZZ},
+			note:       "this statement is judged with the statements of both branches, the worst case (1 Deny statement(s) that only one branch has are left out)"},
+		{name: "decided true: the Deny is there, one organization",
+			statements: orgPull + guard, opts: Options{Parameters: map[string]string{"Env": "prod"}},
+			want: []string{"14 " + pullABC, "21 " + denyProd}},
+		{name: "decided false: AWS::NoValue removes the statement",
+			statements: orgPull + guard, opts: Options{Parameters: map[string]string{"Env": "dev"}},
+			want: []string{"14 " + pullZZZ}},
+		{name: "a Deny in both branches is kept (its Sid aside)",
+			statements: `          - !If
+            - IsProd
+            - {Sid: ProdGuard, Effect: Deny, Principal: "*", Action: "*", Condition: {StringNotEquals: {aws:PrincipalAccount: "111122223333"}}}
+            - {Sid: DevGuard, Effect: Deny, Principal: "*", Action: "*", Condition: {StringNotEquals: {aws:PrincipalAccount: "111122223333"}}}
+`,
+			want: []string{"16 " + strings.Replace(denyProd, `""`, `"ProdGuard"`, 1)}},
+		{name: "the Statement list: the Allows of each branch (one Sid is no duplicate), the Deny both have",
+			statements: `            !If
+              - IsProd
+              - [{Sid: Pull, Effect: Allow, Principal: "*", Action: ecr:BatchGetImage}, {Effect: Deny, Principal: "*", Action: "*", Condition: {StringNotEquals: {aws:PrincipalAccount: "111122223333"}}}]
+              - [{Effect: Deny, Principal: "*", Action: "*", Condition: {StringNotEquals: {aws:PrincipalAccount: "111122223333"}}}, {Sid: Pull, Effect: Allow, Principal: "*", Action: ecr:ListImages}]
+`,
+			want: []string{"16 " + strings.Replace(pull, `""`, `"Pull"`, 1), "16 " + denyProd,
+				"17 " + strings.NewReplacer(`""`, `"Pull"`, "BatchGetImage", "ListImages").Replace(pull)}},
+		{name: "AWS::Region without a region: an Allow of one branch is judged",
+			statements: "          - !If [InEU, {Effect: Allow, Principal: \"*\", Action: ecr:BatchGetImage}, !Ref AWS::NoValue]\n",
+			want:       []string{"14 " + pull},
+			note:       "condition InEU is not known: it depends on AWS::Region, and no region was given"},
+		{name: "AWS::Region without a region: a Deny of one branch is left out",
+			statements: "          - !If [InEU, {Effect: Deny, Principal: \"*\", Action: ecr:BatchGetImage}, !Ref AWS::NoValue]\n",
+			want:       nil},
+		{name: "AWS::Region given",
+			statements: "          - !If [InEU, {Effect: Allow, Principal: \"*\", Action: ecr:BatchGetImage}, !Ref AWS::NoValue]\n",
+			opts:       Options{Region: "us-east-1"},
+			want:       nil},
+		{name: "in an Allow's Action and Principal: once with each branch",
+			statements: "          - {Effect: Allow, Principal: !If [IsProd, {AWS: \"arn:aws:iam::444455556666:root\"}, \"*\"], Action: !If [IsProd, ecr:BatchGetImage, ecr:PutImage]}\n",
+			want: []string{
+				"14 Statement \"\" Allow\n  Principal AWS:[arn:aws:iam::444455556666:root]\n  Action [ecr:BatchGetImage]\n",
+				"14 Statement \"\" Allow\n  Principal AWS:[arn:aws:iam::444455556666:root]\n  Action [ecr:PutImage]\n",
+				"14 Statement \"\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n",
+				"14 Statement \"\" Allow\n  Principal *\n  Action [ecr:PutImage]\n",
+			},
+			note: "t.yaml:14:40: !If [IsProd, ...]: condition IsProd is not known: its inputs are not known until deployment; the statement is judged once with each branch (and 1 more !If on IsProd in it), the worst case"},
+		{name: "in a Deny's Action: an unknown value, which the Deny does not apply to",
+			statements: "          - {Effect: Deny, Principal: \"*\", Action: !If [IsProd, \"ecr:*\", ecr:PutImage]}\n",
+			want:       []string{"14 Statement \"\" Deny\n  Principal *\n  Action [<unknown !If [IsProd, ...] (condition IsProd is not known: its inputs are not known until deployment)>]\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			opts.Account = acct
+			est := load(t, head+tc.statements, opts)
+			if len(est.Gaps) != 0 {
+				t.Fatalf("gaps %v", est.Gaps)
+			}
+			r := findRepo(t, est, "app")
+			var got []string
+			for _, s := range r.Policy.Doc.Statements {
+				c := iacdoc.Canonical(&policy.Document{Version: policy.Version2012, Statements: []*policy.Statement{s}})
+				got = append(got, fmt.Sprint(s.Pos.Line, " ", strings.TrimPrefix(c, "Version 2012-10-17\n")))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("statements\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			// Statements of different branches never stand in one policy:
+			// OrgPull twice is no duplicate Sid.
+			if len(r.Policy.Doc.Problems) != 0 {
+				t.Errorf("problems %v", r.Policy.Doc.Problems)
+			}
+			if tc.note != "" && !hasNote(est, tc.note) {
+				t.Errorf("no note %q in %v", tc.note, est.Notes)
+			}
+		})
+	}
+}
+
+// Statements that one undecided !If gives in both its branches, or that
+// are written twice, may be in one policy: a Sid they share is a
+// duplicate.
+func TestIfDuplicateSid(t *testing.T) {
+	est := load(t, `Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - {Sid: Pull, Effect: Allow, Principal: "*", Action: !If [IsProd, ecr:BatchGetImage, ecr:PutImage]}
+          - {Sid: Pull, Effect: Allow, Principal: "*", Action: ecr:ListImages}
+`, Options{Account: acct})
+	r := findRepo(t, est, "app")
+	if n := len(r.Policy.Doc.Statements); n != 3 {
+		t.Fatalf("%d statements, want 3", n)
+	}
+	if p := r.Policy.Doc.Problems; len(p) != 1 || p[0].Code != "duplicate-sid" || p[0].Pos.Line != 14 {
+		t.Errorf("problems %v, want the Sid of line 14 a duplicate", p)
 	}
 }
 
