@@ -90,7 +90,11 @@ func labels(stmts []*policy.Statement) string {
 		if s.Pos.IsValid() {
 			l += fmt.Sprintf(" (line %d)", s.Pos.Line)
 		}
-		parts = append(parts, l)
+		// One written statement may stand for several (the branches of
+		// a CloudFormation Fn::If): it is named once.
+		if !slices.Contains(parts, l) {
+			parts = append(parts, l)
+		}
 	}
 	return joinAnd(parts)
 }

@@ -275,7 +275,8 @@ func (t *tmpl) statementVariants(s *iacdoc.Value) []*iacdoc.Value {
 			ifs[c.cond][c.at] = true
 		}
 	}
-	for cond, at := range ifs {
+	for _, cond := range slices.Sorted(maps.Keys(ifs)) {
+		at := ifs[cond]
 		first := slices.MinFunc(slices.Collect(maps.Keys(at)), policy.Pos.Compare)
 		more := ""
 		if len(at) > 1 {
