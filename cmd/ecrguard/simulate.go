@@ -36,10 +36,11 @@ Each policy flag takes a file in any shape scan reads that holds one policy:
 a raw document, one written as a JSON string (--query policyText), or the
 AWS CLI's output (aws ecr get-repository-policy for --resource-policy, aws
 iam get-role-policy or get-policy-version for --identity-policy, aws
-organizations describe-policy for --scp, ...). --action is checked against
-the ECR actions, as who-can checks it. A cross-account request with no
---identity-policy gets a note: the caller's own identity policies must allow
-it too.
+organizations describe-policy for --scp, ...). An --action of ecr or
+ecr-public must be one of their actions (a misspelt one is an error, with
+the action meant); an action of another service is evaluated as written. A
+cross-account request with no --identity-policy gets a note: the caller's
+own identity policies must allow it too.
 
 The principal's own keys (aws:PrincipalArn, aws:PrincipalAccount,
 aws:PrincipalType, aws:username for users) are added to the context unless
