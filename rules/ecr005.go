@@ -9,6 +9,7 @@ import (
 	"github.com/ecrguard/ecrguard/analysis"
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/exposure"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 var ecr005 = Rule{
@@ -59,7 +60,7 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 			proofs = append(proofs, x.Orgs[k].Proofs...)
 		}
 		f, stmts := outsiderFinding(r, x, who, proofs, acts)
-		scope := "With registry policy scope V2 (the default, and what ecrguard assumes when the scope is unknown) the grant applies to every repository of the registry and every ECR action it names."
+		scope := "With registry policy scope V2 (the default, and what ecrguard assumes when the scope is unknown) the grant applies to " + grantedRepositories(stmts) + " and every ECR action it names."
 		if x.Target.Scope == "V1" {
 			scope = "With registry policy scope V1 only ReplicateImage, BatchImportUpstreamImage and CreateRepository are governed by it."
 		}
@@ -72,4 +73,32 @@ func checkECR005(r Rule, a *analysis.Analysis) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// grantedRepositories names the repositories registry policy statements
+// grant on: every repository of the registry, or those their Resource
+// elements match.
+func grantedRepositories(stmts []*policy.Statement) string {
+	var pats []string
+	for _, st := range stmts {
+		if st.NotResource != nil {
+			return "every repository of the registry but those its NotResource names"
+		}
+		for _, v := range st.Resource {
+			if v.Text == "*" || strings.HasSuffix(v.Text, ":repository/*") {
+				return "every repository of the registry"
+			}
+			if !slices.Contains(pats, v.Text) {
+				pats = append(pats, v.Text)
+			}
+		}
+	}
+	if len(pats) == 0 {
+		return "every repository of the registry"
+	}
+	verb := " matches"
+	if len(pats) > 1 {
+		verb = " match"
+	}
+	return "the repositories that " + joinAnd(pats) + verb
 }

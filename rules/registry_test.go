@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -98,5 +99,29 @@ resource "aws_ecr_registry_policy" "r" {
 	}
 	if !public {
 		t.Errorf("findings %q, gaps %q: the scope is not known until apply, and under V1 app is public", got, gaps)
+	}
+}
+
+// TestRegistryGrantNamesItsRepositories: an ECR005 message says which
+// repositories the grant covers, those its Resource matches, not every
+// repository of the registry.
+func TestRegistryGrantNamesItsRepositories(t *testing.T) {
+	for _, tc := range []struct{ resource, want string }{
+		{"arn:aws:ecr:us-east-1:111122223333:repository/prod-*", "the repositories that arn:aws:ecr:us-east-1:111122223333:repository/prod-* matches"},
+		{"*", "every repository of the registry"},
+	} {
+		est := estate.New()
+		reg := est.Account("111122223333").Region("us-east-1")
+		doc := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"ecr:ReplicateImage","Resource":"`+tc.resource+`"}]}`, "registry.json")
+		reg.Registry.SetPolicy(&estate.Policy{Name: "registry policy", Doc: doc, Source: doc.Pos})
+		var msgs []string
+		for _, f := range rules.Run(est, analysis.Settings{}).Findings {
+			if f.RuleID == "ECR005" {
+				msgs = append(msgs, f.Message)
+			}
+		}
+		if len(msgs) != 1 || !strings.Contains(msgs[0], "applies to "+tc.want+" and") {
+			t.Errorf("Resource %s: ECR005 messages %q, want one saying the grant applies to %s", tc.resource, msgs, tc.want)
+		}
 	}
 }
