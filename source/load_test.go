@@ -483,7 +483,7 @@ Resources:
 	}
 	slices.Sort(gaps)
 	wantGaps := []string{
-		"cfn/broken.yaml:3:1 parse-error",
+		"cfn/broken.yaml:3:3 parse-error",
 		"plan/plan.json:278:9 unknown-until-apply",
 		"tf/broken/main.tf:2:10 parse-error",
 	}

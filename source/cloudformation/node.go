@@ -187,7 +187,8 @@ func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []esta
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: 1}, Msg: m[2]}
+			line, col := faultLine(data, line, msg)
+			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: m[2]}
 		}
 		if msg == "EOF" {
 			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
@@ -208,6 +209,38 @@ func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []esta
 		return nil, nil, nil, err
 	}
 	return out, c.dups, yamlIgnores(root, lines, file), nil
+}
+
+// faultLine returns where the YAML error msg that yaml.v3 placed on line
+// (1-based) lies, and its column: yaml.v3 names the line where the mapping
+// or sequence being parsed starts ("did not find expected key" on line 3
+// for a bad indentation on line 7). The first lines of data that fail to
+// parse with the same message end on the line at fault; its column is the
+// line's first character. When no shorter part of data fails that way,
+// line is kept.
+func faultLine(data []byte, line int, msg string) (int, int) {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(k int) bool {
+		var doc yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:k], nil))).Decode(&doc)
+		return err != nil && yamlLine.ReplaceAllString(err.Error(), "$2") == yamlLine.ReplaceAllString(msg, "$2")
+	}
+	if line < 1 || line > len(lines) || !fails(len(lines)) {
+		return line, 1
+	}
+	// The smallest k in (line, len(lines)] whose first k lines fail.
+	lo, hi := line, len(lines)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	text := lines[lo-1]
+	col := len(text) - len(bytes.TrimLeft(text, " \t")) + 1
+	return lo, col
 }
 
 type yamlConv struct {

@@ -561,7 +561,10 @@ Resources:
 
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
-		{"yaml syntax", "Resources:\n  A: [\n", "t.yaml:2:1:"},
+		{"yaml syntax", "Resources:\n  A: [\n", "t.yaml:2:3:"},
+		// yaml.v3 names the line where the mapping starts (3); the
+		// indentation that breaks it is on line 6.
+		{"yaml indentation", "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      RepositoryName: app\n     Bad: x\n", "t.yaml:6:6: did not find expected key"},
 		{"json syntax", "{\"Resources\": {\n  \"A\": }\n}", "t.yaml:2:8:"},
 		{"no resources", "AWSTemplateFormatVersion: 2010-09-09\n", "has no Resources"},
 		{"no type", "Resources:\n  A:\n    Properties: {}\n", "t.yaml:3:5: resource A: expected a Type"},
