@@ -251,12 +251,12 @@ func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return nil, p.yamlError(err)
+			return nil, p.yamlError(data, err)
 		}
 		return nil, &policy.Error{Pos: p.pos(&extra), Msg: "a second YAML document: the config is one document"}
 	}
@@ -266,13 +266,23 @@ func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
 	return nil, nil
 }
 
-func (p *parser) yamlError(err error) error {
+// yamlError is the error of data that yaml.v3 could not read: on the line
+// at fault (textenc.FaultLine), not the one where the library's enclosing
+// mapping starts.
+func (p *parser) yamlError(data []byte, err error) error {
 	// One error, one line: the library's messages may quote input.
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line := 0
-		fmt.Sscan(m[1], &line)
-		return &policy.Error{Pos: policy.Pos{File: p.file, Line: line}, Msg: "invalid YAML: " + m[2]}
+		pos := policy.Pos{File: p.file}
+		fmt.Sscan(m[1], &pos.Line)
+		if l, col, ok := textenc.FaultLine(data, pos.Line, func(prefix []byte) bool {
+			var n yaml.Node
+			e := yaml.NewDecoder(bytes.NewReader(prefix)).Decode(&n)
+			return e != nil && yamlLine.ReplaceAllString(strings.Join(strings.Fields(e.Error()), " "), "$2") == m[2]
+		}); ok {
+			pos.Line, pos.Col = l, col
+		}
+		return &policy.Error{Pos: pos, Msg: "invalid YAML: " + m[2]}
 	}
 	return &policy.Error{Pos: policy.Pos{File: p.file}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

@@ -163,7 +163,10 @@ func TestParseErrors(t *testing.T) {
 		{"top level not a mapping", "- account\n",
 			[]string{`c.yaml:1:1: config: expected a mapping with the keys account, region, trusted, authorized, suppress, severity, got a list`}},
 		{"YAML syntax error", "trusted:\n  accounts: [\"444455556666\"\n",
-			[]string{`c.yaml:1: invalid YAML: did not find expected ',' or ']'`}},
+			[]string{`c.yaml:2:3: invalid YAML: did not find expected ',' or ']'`}},
+		// yaml.v3 names line 1, where the mapping starts.
+		{"YAML indentation", "trusted:\n  accounts:\n    - \"444455556666\"\n   org_ids: []\n",
+			[]string{`c.yaml:4:4: invalid YAML: did not find expected key`}},
 		{"two documents", "account: \"111122223333\"\n---\nregion: us-east-1\n",
 			[]string{`c.yaml:2:1: a second YAML document: the config is one document`}},
 		{"several errors at once", "region: x\naccount: y\n",

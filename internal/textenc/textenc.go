@@ -2,7 +2,8 @@
 // UTF-8: a UTF-8 byte-order mark is dropped, and UTF-16 (what Windows
 // PowerShell's `>` writes: little-endian with a byte-order mark) is
 // decoded. Readers decode first and parse the result, so the lines and
-// columns they report are those of the decoded text.
+// columns they report are those of the decoded text; FaultLine places a
+// parser's error on the line at fault when the parser names another.
 package textenc
 
 import (
@@ -84,4 +85,29 @@ func ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	return Decode(data)
+}
+
+// FaultLine returns the line (1-based) on which text data first goes
+// wrong, and the column of that line's first character: the smallest k at
+// or after line from such that the first k lines fail (fails), found by
+// bisection. It is for parsers that name the line where the structure at
+// fault starts (yaml.v3 names a mapping's first line for a bad indentation
+// further down). ok is false when from is not a line of data or data as a
+// whole does not fail.
+func FaultLine(data []byte, from int, fails func(prefix []byte) bool) (line, col int, ok bool) {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if from < 1 || from > len(lines) || !fails(data) {
+		return 0, 0, false
+	}
+	lo, hi := from, len(lines)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(bytes.Join(lines[:mid], nil)) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	text := lines[lo-1]
+	return lo, len(text) - len(bytes.TrimLeft(text, " \t")) + 1, true
 }

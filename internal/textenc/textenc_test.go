@@ -77,3 +77,18 @@ func TestDecodeOddLength(t *testing.T) {
 		t.Errorf("Decode of an unpaired surrogate = %q, %v", got, err)
 	}
 }
+
+func TestFaultLine(t *testing.T) {
+	data := []byte("a: 1\nb:\n  c: 2\n   BAD\nd: 3\n")
+	fails := func(p []byte) bool { return bytes.Contains(p, []byte("BAD")) }
+	if line, col, ok := FaultLine(data, 2, fails); !ok || line != 4 || col != 4 {
+		t.Errorf("FaultLine = %d:%d %v, want 4:4", line, col, ok)
+	}
+	// Data that does not fail, or a line it does not have: not placed.
+	if _, _, ok := FaultLine([]byte("a: 1\n"), 1, fails); ok {
+		t.Error("placed a fault in data that does not fail")
+	}
+	if _, _, ok := FaultLine(data, 9, fails); ok {
+		t.Error("placed a fault from a line data does not have")
+	}
+}

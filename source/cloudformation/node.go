@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/jsonpos"
+	"github.com/ecrguard/ecrguard/internal/textenc"
 	"github.com/ecrguard/ecrguard/policy"
 )
 
@@ -212,35 +213,18 @@ func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []esta
 }
 
 // faultLine returns where the YAML error msg that yaml.v3 placed on line
-// (1-based) lies, and its column: yaml.v3 names the line where the mapping
-// or sequence being parsed starts ("did not find expected key" on line 3
-// for a bad indentation on line 7). The first lines of data that fail to
-// parse with the same message end on the line at fault; its column is the
-// line's first character. When no shorter part of data fails that way,
-// line is kept.
+// lies (textenc.FaultLine), and its column; line and 1 when no shorter part
+// of data fails with the same message.
 func faultLine(data []byte, line int, msg string) (int, int) {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	fails := func(k int) bool {
+	l, col, ok := textenc.FaultLine(data, line, func(prefix []byte) bool {
 		var doc yaml.Node
-		err := yaml.NewDecoder(bytes.NewReader(bytes.Join(lines[:k], nil))).Decode(&doc)
+		err := yaml.NewDecoder(bytes.NewReader(prefix)).Decode(&doc)
 		return err != nil && yamlLine.ReplaceAllString(err.Error(), "$2") == yamlLine.ReplaceAllString(msg, "$2")
-	}
-	if line < 1 || line > len(lines) || !fails(len(lines)) {
+	})
+	if !ok {
 		return line, 1
 	}
-	// The smallest k in (line, len(lines)] whose first k lines fail.
-	lo, hi := line, len(lines)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if fails(mid) {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
-	}
-	text := lines[lo-1]
-	col := len(text) - len(bytes.TrimLeft(text, " \t")) + 1
-	return lo, col
+	return l, col
 }
 
 type yamlConv struct {
