@@ -181,6 +181,26 @@ func (p gpat) step(c byte) []gpat {
 	return nil
 }
 
+// rstep is the derivative of p by one character from the right: the
+// patterns that match s where p matches s followed by c.
+func (p gpat) rstep(c byte) []gpat {
+	out := p.reversed().step(c)
+	for i, q := range out {
+		out[i] = q.reversed()
+	}
+	return out
+}
+
+// reversed returns p's tokens in reverse order: it matches the reversed
+// strings p matches.
+func (p gpat) reversed() gpat {
+	out := make(gpat, len(p))
+	for i, t := range p {
+		out[len(p)-1-i] = t
+	}
+	return out
+}
+
 func dedupePats(ps []gpat) []gpat {
 	if len(ps) < 2 {
 		return ps

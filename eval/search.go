@@ -714,52 +714,94 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		alts [][]gpat
 		// opaque: a value is unknown or reads a variable with no value.
 		opaque bool
+		// self: a value reads a key the name sets; alts decide the test.
+		self bool
 	}
 	var tests []test
-	solved := map[string]bool{}
+	complete := true
+	// solved are, per key of the name, its values that make a variable use
+	// match (see Space.regions): a region of their own, whatever name
+	// gives them.
+	solved := make([]map[string]bool, len(n.Keys))
+	var solvedList []string
 	cands := []string{n.Fresh}
 	var groups [][]gpat
 	for ki, nk := range n.Keys {
 		lower := lowerKey(nk.Key)
 		for _, c := range s.actionConds(lower) {
 			t := test{c: c, nk: nk, k: ki}
-			if c.op.Family == policy.FamilyString || c.op.Family == policy.FamilyARN {
-				for i := range c.vals {
-					v := &c.vals[i]
-					if v.t.unknown {
-						t.opaque = true
+			str := c.op.Family == policy.FamilyString || c.op.Family == policy.FamilyARN
+			for i := range c.vals {
+				v := &c.vals[i]
+				if v.t.unknown {
+					t.opaque = true
+					continue
+				}
+				if c.op.Known && n.reads(v.t.vars) {
+					t.self = true
+					alts, ok, exact := s.selfAlts(c, v, ki, n)
+					if !str || !exact {
+						// A shape not split exactly: the search says so.
+						t.opaque, complete = true, false
 						continue
 					}
-					g, ok := c.glob(v, ctx)
-					if !ok {
-						t.opaque = true
-						continue
-					}
-					var alts []gpat
-					if nk.Base {
-						// The key is the name's last segment: no '/' in it.
-						if g = g.stoppedAt('/'); !slices.ContainsFunc(g, func(t gtok) bool { return t.kind == 'c' && t.c == '/' }) {
-							alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
-						}
-					} else {
-						alts = s.sp.Cache.derive(g, nk.Prefix)
-					}
+					t.opaque = t.opaque || !ok
 					t.alts = append(t.alts, alts)
 					if len(alts) > 0 {
 						groups = append(groups, alts)
 					}
+					continue
+				}
+				if !str {
+					continue
+				}
+				g, ok := c.glob(v, ctx)
+				if !ok {
+					t.opaque = true
+					continue
+				}
+				var alts []gpat
+				if nk.Base {
+					// The key is the name's last segment: no '/' in it.
+					if g = g.stoppedAt('/'); !slices.ContainsFunc(g, func(t gtok) bool { return t.kind == 'c' && t.c == '/' }) {
+						alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
+					}
+				} else {
+					alts = s.sp.Cache.derive(g, nk.Prefix)
+				}
+				t.alts = append(t.alts, alts)
+				if len(alts) > 0 {
+					groups = append(groups, alts)
 				}
 			}
 			tests = append(tests, t)
 		}
+		// A solved value is a region of the names: those whose key takes
+		// it. For a last segment, that is the name and every name with a
+		// path that ends in it.
 		for _, x := range s.solved(lower) {
+			var alts []gpat
 			switch {
 			case nk.Base:
+				if x == "" || strings.IndexByte(x, '/') >= 0 {
+					continue // no last segment is
+				}
+				lit := literalPattern(x)
+				alts = []gpat{lit, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, lit...)}
 				cands = append(cands, x)
-				solved[x] = true
 			case strings.HasPrefix(x, nk.Prefix):
+				alts = []gpat{literalPattern(x[len(nk.Prefix):])}
 				cands = append(cands, x[len(nk.Prefix):])
-				solved[x[len(nk.Prefix):]] = true
+			default:
+				continue
+			}
+			if solved[ki] == nil {
+				solved[ki] = map[string]bool{}
+			}
+			if !solved[ki][x] {
+				solved[ki][x] = true
+				solvedList = append(solvedList, strconv.Itoa(ki)+":"+x)
+				groups = append(groups, alts)
 			}
 		}
 	}
@@ -778,13 +820,13 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 	for _, g := range leftOut {
 		groups = append(groups, []gpat{g})
 	}
-	// Without variables, what a test says of a name is what its derived
-	// patterns say (the key's prefix taken off), so the values chosen
-	// depend only on them: callers of every account whose derived
-	// patterns agree share the split.
-	plain := true
+	// Without variables other than the name's own keys, what a test says
+	// of a name is what its derived patterns say (the key's prefix taken
+	// off), so the values chosen depend only on them: callers of every
+	// account whose derived patterns agree share the split.
+	plain := complete
 	for _, t := range tests {
-		if t.c.op.Family != policy.FamilyString && t.c.op.Family != policy.FamilyARN || !t.c.op.Known || t.opaque || len(t.c.vars) > 0 {
+		if t.c.op.Family != policy.FamilyString && t.c.op.Family != policy.FamilyARN || !t.c.op.Known || t.opaque || !n.readsOnly(t.c.vars) {
 			plain = false
 		}
 	}
@@ -805,6 +847,9 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		}
 		for _, t := range tests {
 			b.WriteString("|" + strconv.Itoa(t.k))
+			if t.self {
+				b.WriteString("/self")
+			}
 			for _, alts := range t.alts {
 				b.WriteByte(3)
 				for _, a := range alts {
@@ -812,10 +857,6 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 					b.WriteByte(1)
 				}
 			}
-		}
-		var solvedList []string
-		for v := range solved {
-			solvedList = append(solvedList, v)
 		}
 		sort.Strings(solvedList)
 		ck = rc.key(b.String(), nil, solvedList)
@@ -832,7 +873,8 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			cands = append(cands, a.instance())
 		}
 	}
-	more, complete := rc.nameRegions(groups, n.Shape)
+	more, ok := rc.nameRegions(groups, n.Shape)
+	complete = complete && ok
 	cands = append(cands, more...)
 	var opts Dimension
 	var chosen []string
@@ -845,7 +887,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		sig.Reset()
 		last, lastVal := -1, ""
 		for _, t := range tests {
-			if plain && !t.nk.Base {
+			if t.self || plain && !t.nk.Base {
 				// The positive match of the test: some value's patterns,
 				// derived past the key's prefix, match the name.
 				m := byte('0')
@@ -868,8 +910,13 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 			}
 			sig.WriteByte(byte('0' + t.c.matchOne(ctx, lastVal)))
 		}
-		if solved[v] {
-			sig.WriteString("=" + v) // see Space.regions
+		// What each key takes, where a variable use tells it apart (see
+		// Space.regions): a user's name with a path gives aws:username
+		// its last segment.
+		for ki, nk := range n.Keys {
+			if x := nk.value(v); solved[ki][x] {
+				sig.WriteString("=" + strconv.Itoa(ki) + ":" + x)
+			}
 		}
 		if seen[sig.String()] {
 			continue
@@ -882,6 +929,106 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		rc.names.put(ck, cachedGlobs{chosen, complete})
 	}
 	return opts, complete
+}
+
+// reads reports whether one of vars (lower-cased keys) is a key the name
+// sets.
+func (n *Name) reads(vars []string) bool {
+	return slices.ContainsFunc(vars, func(k string) bool { return n.keyIndex(k) >= 0 })
+}
+
+// readsOnly reports whether every one of vars is a key the name sets.
+func (n *Name) readsOnly(vars []string) bool {
+	for _, k := range vars {
+		if n.keyIndex(k) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// keyIndex returns the index in Keys of the lower-cased key, or -1.
+func (n *Name) keyIndex(lower string) int {
+	return slices.IndexFunc(n.Keys, func(nk NameKey) bool { return lowerKey(nk.Key) == lower })
+}
+
+// selfAlts returns the patterns a name matches exactly when the value v of
+// the test c on the name's key ki matches, where v reads a key the name
+// sets (ArnLike aws:PrincipalArn arn:aws:iam::*:user/${aws:username}).
+// exact is false when v reads such a key other than once, at its end: then
+// the name is not split exactly. ok is false when another variable of v has
+// no value (v matches nothing).
+//
+// A key the name sets is its fixed part (the prefix, or nothing for a last
+// segment) followed by its tail (the name, or its last segment). With the
+// key v reads at its end, v is a pattern q (v with that key's fixed part in
+// place of the key) followed by that key's tail, literally; a match aligns
+// the tail with the end of the tested key's value. When both tails are the
+// same, the test is whether q matches the tested key's fixed part: the
+// same for every name. When v ends in the last segment and the tested key
+// holds the whole name (aws:PrincipalArn), it is whether q matches the
+// tested key's fixed part followed by the name's path (empty, or ending in
+// '/'). When v ends in the whole name and the tested key holds the last
+// segment, the name must have no path, and q match the empty string.
+func (s *searcher) selfAlts(c *ccond, v *cval, ki int, n *Name) (alts []gpat, ok, exact bool) {
+	segs := v.t.segs
+	vi := -1
+	for i, sg := range segs {
+		if j := n.keyIndex(sg.key); sg.key != "" && j >= 0 {
+			if i != len(segs)-1 {
+				return nil, true, false
+			}
+			vi = j
+		}
+	}
+	if vi < 0 {
+		return nil, true, false
+	}
+	nk, nv := n.Keys[ki], n.Keys[vi]
+	ctx := s.pr.ctx
+	mark := len(ctx.over)
+	ctx.push(lowerKey(nv.Key), false, []string{nv.fixed()})
+	q, ok := c.glob(v, ctx)
+	ctx.truncate(mark)
+	if !ok {
+		return nil, false, true
+	}
+	any := gpat{{kind: '*'}}
+	segment := gpat{{kind: '*', stop: '/'}}
+	switch {
+	case nk.Base == nv.Base:
+		if q.match(nk.fixed()) {
+			alts = []gpat{any}
+		}
+	case nv.Base:
+		for _, d := range s.sp.Cache.derive(q, nk.Prefix) {
+			if d.match("") {
+				alts = append(alts, segment)
+			}
+			for _, r := range d.rstep('/') {
+				alts = append(alts, append(append(r, gtok{kind: 'c', c: '/'}), segment...))
+			}
+		}
+		alts = dedupePats(alts)
+	default:
+		if q.match("") {
+			alts = []gpat{segment}
+		}
+	}
+	return alts, true, true
+}
+
+// fixed is the part of the key's value that does not depend on the name.
+func (nk NameKey) fixed() string {
+	if nk.Base {
+		return ""
+	}
+	return nk.Prefix
+}
+
+// literalPattern is the pattern that matches s alone.
+func literalPattern(s string) gpat {
+	return globPattern(escapeAll(s), false, false, false)
 }
 
 // run searches the dims not chosen yet (left of them); true when a witness

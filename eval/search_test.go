@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ecrguard/ecrguard/eval"
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // searchPolicy allows pull only from the platform team on the documentation
@@ -223,5 +224,68 @@ func TestSearchVariableThroughAVariable(t *testing.T) {
 	}
 	if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
 		t.Errorf("the witness replays to %v", d.Result)
+	}
+}
+
+// A user's name may carry a path (user/ops/bob): aws:PrincipalArn holds it,
+// aws:username only the last segment (IAM User Guide, "IAM identifiers"),
+// so a test that compares the two tells names with a path from names
+// without, and a key a variable use solves takes its value from names with
+// any path. The search splits the names exactly, or says it did not.
+func TestSearchNamesWithPaths(t *testing.T) {
+	stmt := func(effect, res, cond string) string {
+		return `{"Effect": "` + effect + `", "Action": "*", "Resource": "` + res + `", "Condition": ` + cond + `}`
+	}
+	allow := `{"Effect": "Allow", "Action": "*", "Resource": "*"}`
+	tests := []struct {
+		name, policy string
+		found        bool
+		truncated    bool
+		// arn: a pattern the witness's aws:PrincipalArn matches;
+		// username: the witness's aws:username.
+		arn, username string
+	}{
+		{name: "a Deny of the users with no path", found: true, arn: userPrefix + "*/*",
+			policy: allow + `,` + stmt("Deny", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
+		{name: "a Deny unless the user has no path", found: true, arn: userPrefix + "outsider",
+			policy: allow + `,` + stmt("Deny", "*", `{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
+		{name: "an Allow of one path", found: true, arn: userPrefix + "ops/*",
+			policy: stmt("Allow", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/ops/${aws:username}"}}`)},
+		{name: "a Deny of one path, by pattern", found: true, arn: userPrefix + "*",
+			policy: allow + `,` + stmt("Deny", "*", `{"StringLike": {"aws:PrincipalArn": "*/ops/${aws:username}"}}`) + `,` +
+				stmt("Deny", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
+		{name: "no path and a path at once", policy: stmt("Allow", "*", `{"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:user/${aws:username}"]}, "StringLike": {"aws:PrincipalArn": "*/*/*"}}`)},
+		{name: "aws:username against itself", found: true, policy: stmt("Allow", "*", `{"StringEquals": {"aws:username": "${aws:username}"}}`)},
+		// repoApp: a user called app, with a path or not, is denied; bob
+		// is not.
+		{name: "a Resource that reads aws:username", found: true, username: "bob",
+			policy: stmt("Allow", "*", `{"StringLike": {"aws:username": ["app", "bob"]}}`) + `,` +
+				`{"Effect": "Deny", "Action": "*", "Resource": "arn:aws:ecr:*:*:repository/${aws:username}"}`},
+		{name: "a Resource that reads aws:username, and a path", found: true, username: "app", arn: userPrefix + "*/app",
+			policy: stmt("Allow", "arn:aws:ecr:*:*:repository/${aws:username}", `{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/app"}}`)},
+		// The name read at the start of the path: not split exactly.
+		{name: "a path that starts with the name", truncated: true,
+			policy: stmt("Allow", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}/*"}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps, res := searchAsNamedUser(t, `{"Version": "2012-10-17", "Statement": [`+tt.policy+`]}`,
+				func(k string) bool { return !strings.HasPrefix(k, "aws:principal") && k != "aws:username" })
+			if (res.Witness != nil) != tt.found || res.Truncated != tt.truncated {
+				t.Fatalf("found = %v, truncated = %v; want %v, %v", res.Witness != nil, res.Truncated, tt.found, tt.truncated)
+			}
+			if res.Witness == nil {
+				return
+			}
+			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+				t.Errorf("the witness replays to %v", d.Result)
+			}
+			arn, _ := res.Witness.Request.Context.Get("aws:PrincipalArn")
+			name, _ := res.Witness.Request.Context.Get("aws:username")
+			if len(arn) != 1 || len(name) != 1 || !strings.HasSuffix(arn[0], "/"+name[0]) ||
+				tt.arn != "" && !policy.Match(tt.arn, arn[0]) || tt.username != "" && name[0] != tt.username {
+				t.Errorf("witness: aws:PrincipalArn %v, aws:username %v", arn, name)
+			}
+		})
 	}
 }

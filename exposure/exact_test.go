@@ -60,6 +60,21 @@ func TestExactAnswers(t *testing.T) {
 		{name: "deny unless the user is called admin", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotEquals": {"aws:username": "admin"}}}`)},
+		// IAM User Guide, "IAM identifiers": a user's ARN holds its path
+		// (user/ops/bob), aws:username only its name (bob), so the ARN
+		// ${aws:username} gives names only the users with no path.
+		{name: "a Deny of the users with no path", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "User"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}}`)},
+		{name: "users with a path only", public: true, policy: allowPull(`{"StringEquals": {"aws:PrincipalType": "User"}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
+		{name: "a Deny of every user by a pattern that ends in its name", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalType": "User"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/*${aws:username}"}}}`)},
+		// The repository named by aws:username (app) denies the users
+		// called app, with a path or not; bob gets in.
+		{name: "a Deny of the repository a user is named after", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:username": ["app", "bob"]}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}"}`)},
 		// GetFederationToken: any IAM user of any account can make a
 		// federated user session (aws:PrincipalType FederatedUser).
 		{name: "federated users only", public: true, policy: allowPull(`{"StringEquals": {"aws:PrincipalType": "FederatedUser"}}`)},

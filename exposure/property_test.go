@@ -54,10 +54,13 @@ var propConds = []struct{ op, key string }{
 	{"StringEqualsIgnoreCase", "aws:PrincipalArn"}, {"StringNotEqualsIgnoreCase", "aws:PrincipalArn"},
 }
 
+// propValues are the values of propConds' keys. A user's ARN holds its
+// path, aws:username only its name: the ARN patterns that end in
+// ${aws:username} tell the two apart.
 var propValues = map[string][]string{
 	"aws:username":               {"admin", "ad*", "alice", "ci-*", "${aws:PrincipalTag/team}"},
 	"aws:PrincipalType":          {"User", "AssumedRole", "FederatedUser", "Account"},
-	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*", "ARN:AWS:IAM::444455556666:ROLE/ADMIN"},
+	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*", "ARN:AWS:IAM::444455556666:ROLE/ADMIN", "arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"},
 	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
 	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
 	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5", "${aws:ResourceOrgID}", "O-A1B2C3D4E5"},
@@ -67,7 +70,7 @@ var propValues = map[string][]string{
 	"aws:MultiFactorAuthPresent": {"true", "false"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
 	"aws:RequestTag/team":        {"blue", "admin"},
-	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue"},
+	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue", "${aws:username}"},
 	"aws:UserAgent":              {"aws-cli/*", "*terraform*"},
 	"aws:SourceIp":               {"0.0.0.0/1", "128.0.0.0/1", "203.0.113.0/24", "::/0"},
 	"aws:ResourceAccount":        {"111122223333", "999988887777"},
@@ -96,6 +99,9 @@ type policyPool struct {
 	values       map[string][]string
 	// oneOf is the operator whose one value is true or false.
 	oneOf string
+	// resources are the Resource elements of one statement in four (none:
+	// no Resource element).
+	resources []string
 }
 
 var repoPool = policyPool{
@@ -103,6 +109,9 @@ var repoPool = policyPool{
 	actions:      []string{"ecr:BatchGetImage", "ecr:*", "ecr:PutImage", "*"},
 	notPrincipal: map[string]any{"AWS": "arn:aws:iam::111122223333:root"},
 	principals:   propPrincipals, conds: propConds, values: propValues, oneOf: "Null",
+	// Repositories named after the user: a user called app, with a path
+	// or not, meets them.
+	resources: []string{"*", "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}", "arn:aws:ecr:us-east-1:111122223333:repository/*${aws:username}"},
 }
 
 // generate writes a random policy of the pool's statements.
@@ -117,6 +126,9 @@ func (p policyPool) generate(r *rand.Rand) string {
 			st["NotPrincipal"] = p.notPrincipal
 		} else {
 			st["Principal"] = p.principals[r.IntN(len(p.principals))]
+		}
+		if len(p.resources) > 0 && r.IntN(4) == 0 {
+			st["Resource"] = p.resources[r.IntN(len(p.resources))]
 		}
 		cond := map[string]map[string]any{}
 		for c := r.IntN(3); c > 0; c-- {
@@ -247,7 +259,7 @@ type outsider struct {
 func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Context, who outsider) {
 	acct := []string{"123456789012", "210987654321", "444455556666", "555566667777"}[r.IntN(4)]
 	who.account = acct
-	names := []string{"admin", "alice", "ci-deploy", "ops/admin", "x", "blue"}
+	names := []string{"admin", "alice", "ci-deploy", "ops/admin", "x", "blue", "app", "ops/app"}
 	name := names[r.IntN(len(names))]
 	ctx = eval.NewContext()
 	mfa := []string{"", "true", "false"}[r.IntN(3)]
