@@ -864,6 +864,23 @@ Resources:
 	}
 }
 
+// ifHead is a template of repository app up to its policy's statements,
+// with the conditions IsProd (on a parameter) and InEU (on the region).
+const ifHead = `Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  InEU: !Equals [!Ref "AWS::Region", eu-west-1]
+Resources:
+  App:
+    Type: "AWS::ECR::Repository"
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Version: "2012-10-17"
+        Statement:
+`
+
 // An undecided !If inside a policy follows the rule of one around the
 // whole policy: around the Statement list or one statement of it, the
 // statements of both branches, a Deny only when both have it (AWS::NoValue
@@ -871,20 +888,7 @@ Resources:
 // branch; inside a Deny, an unknown value (a Deny does not apply where a
 // value is unknown). A decided !If is its branch.
 func TestIfInsideAPolicy(t *testing.T) {
-	const head = `Parameters:
-  Env: {Type: String}
-Conditions:
-  IsProd: !Equals [!Ref Env, prod]
-  InEU: !Equals [!Ref "AWS::Region", eu-west-1]
-Resources:
-  App:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Version: "2012-10-17"
-        Statement:
-`
+	const head = ifHead
 	// orgPull (line 14) lets in one organization or the other; guard (line
 	// 19) is a Deny in production only.
 	const orgPull = `          - Sid: OrgPull
@@ -993,27 +997,15 @@ Resources:
 // are written twice, may be in one policy: a Sid they share is a
 // duplicate.
 func TestIfDuplicateSid(t *testing.T) {
-	est := load(t, `Parameters:
-  Env: {Type: String}
-Conditions:
-  IsProd: !Equals [!Ref Env, prod]
-Resources:
-  App:
-    Type: AWS::ECR::Repository
-    Properties:
-      RepositoryName: app
-      RepositoryPolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - {Sid: Pull, Effect: Allow, Principal: "*", Action: !If [IsProd, ecr:BatchGetImage, ecr:PutImage]}
+	est := load(t, ifHead+`          - {Sid: Pull, Effect: Allow, Principal: "*", Action: !If [IsProd, ecr:BatchGetImage, ecr:PutImage]}
           - {Sid: Pull, Effect: Allow, Principal: "*", Action: ecr:ListImages}
 `, Options{Account: acct})
 	r := findRepo(t, est, "app")
 	if n := len(r.Policy.Doc.Statements); n != 3 {
 		t.Fatalf("%d statements, want 3", n)
 	}
-	if p := r.Policy.Doc.Problems; len(p) != 1 || p[0].Code != "duplicate-sid" || p[0].Pos.Line != 14 {
-		t.Errorf("problems %v, want the Sid of line 14 a duplicate", p)
+	if p := r.Policy.Doc.Problems; len(p) != 1 || p[0].Code != "duplicate-sid" || p[0].Pos.Line != 15 {
+		t.Errorf("problems %v, want the Sid of line 15 a duplicate", p)
 	}
 }
 
