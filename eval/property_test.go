@@ -31,7 +31,7 @@ type propKey struct {
 }
 
 var propKeys = []propKey{
-	{"aws:UserAgent", "String", false, []string{"a", "ab", "b", "A", "a*", "*b", "a?", "?", "*", "x-${aws:PrincipalTag/team}", "${aws:PrincipalTag/team}", "", "a${*}b"}},
+	{"aws:UserAgent", "String", false, []string{"a", "ab", "b", "A", "a*", "*b", "a?", "?", "*", "x-${aws:PrincipalTag/team}", "${aws:PrincipalTag/team}", "", "a${*}b", "${aws:PrincipalTag/team}-${aws:username}"}},
 	{"aws:PrincipalTag/team", "String", false, []string{"a", "blue", "bl*", "Blue", "*", "${aws:username}"}},
 	{"aws:username", "String", false, []string{"admin", "ad*", "*min", "a", "bob"}},
 	{"aws:ResourceTag/env", "String", false, []string{"prod", "p*", "${aws:PrincipalTag/team}", "dev"}},
@@ -45,6 +45,10 @@ var propKeys = []propKey{
 	{"aws:CalledVia", "String", true, []string{"ecr.amazonaws.com", "*.amazonaws.com", "cloudformation.amazonaws.com"}},
 	{"aws:Referer", "Binary", false, []string{"YQ==", "Yg==", "!!"}},
 }
+
+// propResources are the Resource elements that read variables, one value
+// of them reading two at once.
+var propResources = []string{"arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}*", "arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}${aws:username}"}
 
 var propActions = []string{"ecr:BatchGetImage", "ecr:PutImage", "ecr:Batch*", "ecr:*", "*", "ecr:DeleteRepository"}
 
@@ -102,7 +106,7 @@ func genPolicyOver(r *rand.Rand, n int, keys []propKey) string {
 			st["Action"] = act
 		}
 		if r.IntN(8) == 0 {
-			st["Resource"] = "arn:aws:ecr:*:*:repository/${aws:PrincipalTag/team}*"
+			st["Resource"] = propResources[r.IntN(len(propResources))]
 		}
 		conds := map[string]map[string]any{}
 		var k propKey
@@ -518,12 +522,18 @@ func grid(ps *eval.PolicySet, p eval.Principal, action string, doc *policy.Docum
 			}
 		}
 		for _, r := range st.Resource {
-			if strings.Contains(r.Text, "${aws:PrincipalTag/team}") {
-				if _, ok := byKey["aws:PrincipalTag/team"]; !ok {
-					keys = append(keys, "aws:PrincipalTag/team")
+			// The variables' values that split the name app.
+			for _, kv := range []struct {
+				k    string
+				vals []string
+			}{{"aws:PrincipalTag/team", []string{"app", "ap", "a", ""}}, {"aws:username", []string{"app", "pp", "p", ""}}} {
+				if k, vals := kv.k, kv.vals; strings.Contains(r.Text, "${"+k+"}") {
+					if _, ok := byKey[k]; !ok {
+						keys = append(keys, k)
+					}
+					byKey[k] = append(byKey[k], vals...)
+					family[k] = "String"
 				}
-				byKey["aws:PrincipalTag/team"] = append(byKey["aws:PrincipalTag/team"], "app", "ap", "a")
-				family["aws:PrincipalTag/team"] = "String"
 			}
 		}
 	}

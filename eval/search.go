@@ -522,6 +522,13 @@ func (s *searcher) addFree(free []*keyInfo) {
 				d.dynamic = true
 			}
 		}
+		for _, u := range ki.users {
+			if len(u.t.vars) > 1 {
+				// A value that reads other variables too: the values
+				// solved for this key depend on theirs (solveVar).
+				d.dynamic = true
+			}
+		}
 		s.dims = append(s.dims, d)
 	}
 }
@@ -541,7 +548,10 @@ func (s *searcher) options(d *dim) Dimension {
 		}
 		return opts
 	}
-	solved := s.solved(d.keys[0])
+	solved, solvedAll := s.solved(d.keys[0])
+	if !solvedAll {
+		s.truncated = true
+	}
 	var ck string
 	rc := s.sp.Cache
 	if rc != nil && !d.dynamic {
@@ -583,14 +593,17 @@ func (s *searcher) options(d *dim) Dimension {
 }
 
 // solved returns values of key that make a variable use match the value it
-// is compared with, where that value is already known.
-func (s *searcher) solved(key string) []string { return s.solvedVia(key, nil) }
+// is compared with, where that value is already known; complete is false
+// when some were left out (see solveVar).
+func (s *searcher) solved(key string) (vals []string, complete bool) {
+	return s.solvedVia(key, nil)
+}
 
 // solvedVia is solved; via are the keys whose values are being solved for
 // already (a key read as a variable in a test of another key that is
 // itself read as a variable: that key's solved values are targets too).
-func (s *searcher) solvedVia(key string, via []string) []string {
-	var out []string
+func (s *searcher) solvedVia(key string, via []string) (out []string, complete bool) {
+	complete = true
 	via = append(slices.Clip(via), key)
 	for _, u := range s.usersOf(key) {
 		var targets []string
@@ -619,17 +632,21 @@ func (s *searcher) solvedVia(key string, via []string) []string {
 				// ${aws:username}, and the tag in the Resource): the
 				// values that make those uses match are targets too.
 				if len(via) < 3 && !slices.Contains(via, u.c.key) {
-					targets = append(targets, s.solvedVia(u.c.key, via)...)
+					more, all := s.solvedVia(u.c.key, via)
+					targets = append(targets, more...)
+					complete = complete && all
 				}
 			case present:
 				targets = vals
 			}
 		}
 		for _, t := range targets {
-			out = append(out, solveVar(u.t, key, t, s.pr.ctx)...)
+			vals, all := solveVar(u.t, key, t, s.pr.ctx, u.c != nil && u.c.op.IgnoreCase)
+			out = append(out, vals...)
+			complete = complete && all
 		}
 	}
-	return out
+	return out, complete
 }
 
 // nameValues returns, for a key a name dimension sets, the key's value for
@@ -779,7 +796,11 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		// A solved value is a region of the names: those whose key takes
 		// it. For a last segment, that is the name and every name with a
 		// path that ends in it.
-		for _, x := range s.solved(lower) {
+		xs, all := s.solved(lower)
+		if !all {
+			s.truncated = true
+		}
+		for _, x := range xs {
 			var alts []gpat
 			switch {
 			case nk.Base:

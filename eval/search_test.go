@@ -289,3 +289,85 @@ func TestSearchNamesWithPaths(t *testing.T) {
 		})
 	}
 }
+
+// A value that reads two variables needs both at once: a role session
+// tagged team=platform, project=api may pull platform/api under a Resource
+// of ${aws:PrincipalTag/team}/${aws:PrincipalTag/project}, and one tagged
+// team=us, env=east-1 meets aws:RequestedRegion
+// "${aws:PrincipalTag/team}-${aws:PrincipalTag/env}" in us-east-1 (IAM User
+// Guide, "IAM policy elements: Variables and tags": every variable of a
+// value is replaced with the request's value of its key,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+// The search once solved one variable only when the others already had
+// values, so neither tag was ever given its part. want lists assignments
+// the witness must hold; a Deny may leave one way to split the value.
+func TestSearchTwoVariables(t *testing.T) {
+	const repo = "arn:aws:ecr:us-east-1:111122223333:repository/"
+	allow := func(resource, cond string) string {
+		if cond != "" {
+			cond = `, "Condition": ` + cond
+		}
+		return `{"Effect": "Allow", "Action": "ecr:BatchGetImage", "Resource": "` + resource + `"` + cond + `}`
+	}
+	deny := func(cond string) string {
+		return `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": ` + cond + `}`
+	}
+	long := strings.Repeat("abcdefgh", 5)
+	tests := []struct {
+		name, policy, repo string
+		found, truncated   bool
+		want               []string
+	}{
+		{name: "two tags in the resource", policy: allow(repo+"${aws:PrincipalTag/team}/${aws:PrincipalTag/project}", ""), repo: "platform/api", found: true,
+			want: []string{"aws:principaltag/team = platform", "aws:principaltag/project = api"}},
+		{name: "two tags and no separator", policy: allow(repo+"${aws:PrincipalTag/team}${aws:PrincipalTag/env}", ""), repo: "app", found: true},
+		{name: "two tags in a condition value", policy: allow("*", `{"StringEquals": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-${aws:PrincipalTag/env}"}}`), repo: "app", found: true},
+		{name: "two tags under IgnoreCase", policy: allow("*", `{"StringEqualsIgnoreCase": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-EAST-${aws:PrincipalTag/env}"}}`), repo: "app", found: true,
+			want: []string{"aws:principaltag/team = us", "aws:principaltag/env = 1"}},
+		{name: "three tags", policy: allow(repo+"${aws:PrincipalTag/a}/${aws:PrincipalTag/b}/${aws:PrincipalTag/c}", ""), repo: "x/y/z", found: true,
+			want: []string{"aws:principaltag/a = x", "aws:principaltag/b = y", "aws:principaltag/c = z"}},
+		{name: "a tag read twice", policy: allow(repo+"${aws:PrincipalTag/team}/${aws:PrincipalTag/team}", ""), repo: "api/api", found: true,
+			want: []string{"aws:principaltag/team = api"}},
+		{name: "a tag read twice, different parts", policy: allow(repo+"${aws:PrincipalTag/team}/${aws:PrincipalTag/team}", ""), repo: "api/web"},
+		{name: "a tag and a user name", policy: allow(repo+"${aws:PrincipalTag/team}-${aws:username}", ""), repo: "platform-bob", found: true,
+			want: []string{"aws:principaltag/team = platform", "aws:username = bob"}},
+		{name: "a Deny leaves one split", policy: allow(repo+"${aws:PrincipalTag/team}${aws:PrincipalTag/env}", "") + "," +
+			deny(`{"StringNotLike": {"aws:PrincipalTag/team": "??"}}`), repo: "platform", found: true,
+			want: []string{"aws:principaltag/team = pl", "aws:principaltag/env = atform"}},
+		{name: "a Deny leaves no split", policy: allow(repo+"${aws:PrincipalTag/team}${aws:PrincipalTag/env}", "") + "," +
+			deny(`{"StringLike": {"aws:PrincipalTag/team": ["", "a", "ap", "app"]}}`), repo: "app"},
+		// Every substring of a long name is a value of the tag: more than
+		// the search tries, so "none" is not proven.
+		{name: "more values than are tried", policy: allow(repo+"*${aws:PrincipalTag/team}*", "") + "," +
+			deny(`{"Null": {"aws:PrincipalTag/team": "false"}}`), repo: long, truncated: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+tt.policy+`]}`)}}
+			p := principal(t, userPrefix+"x")
+			ctx := eval.NewContext()
+			ctx.Set("aws:RequestedRegion", "us-east-1")
+			sp := eval.Space{Free: func(k string) bool { return k != "aws:requestedregion" },
+				Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
+			res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repo + tt.repo, Context: ctx}, sp)
+			if (res.Witness != nil) != tt.found || res.Truncated != tt.truncated {
+				t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, tt.found, tt.truncated)
+			}
+			if res.Witness == nil {
+				return
+			}
+			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+				t.Errorf("the witness replays to %v", d.Result)
+			}
+			var chosen []string
+			for _, a := range res.Witness.Chosen {
+				chosen = append(chosen, strings.ToLower(a.String()))
+			}
+			for _, w := range tt.want {
+				if !slices.Contains(chosen, w) {
+					t.Errorf("chosen = %q, want it to hold %q", chosen, w)
+				}
+			}
+		})
+	}
+}

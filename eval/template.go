@@ -160,6 +160,13 @@ func (t *tmpl) pattern(ctx *Context) (string, bool) {
 }
 
 func segsPattern(segs []seg, ctx *Context) (string, bool) {
+	return segsPatternAs(segs, ctx, false, "", "")
+}
+
+// segsPatternAs is segsPattern for solving: with open, a variable whose key
+// the search has not chosen yet stands for any value (a '*'); with key set,
+// that key's variables read val.
+func segsPatternAs(segs []seg, ctx *Context, open bool, key, val string) (string, bool) {
 	var b strings.Builder
 	escape := func(s string, all bool) {
 		for i := 0; i < len(s); i++ {
@@ -175,7 +182,15 @@ func segsPattern(segs []seg, ctx *Context) (string, bool) {
 		case sg.esc != 0:
 			b.WriteByte(policy.Escape)
 			b.WriteByte(sg.esc)
+		case sg.key != "" && key != "" && sg.key == key:
+			escape(val, true)
 		case sg.key != "":
+			if open {
+				if _, _, isOpen := ctx.lookup(sg.key); isOpen {
+					b.WriteByte('*')
+					continue
+				}
+			}
 			v, ok := lookupVar(ctx, sg)
 			if !ok {
 				return "", false
@@ -188,50 +203,113 @@ func segsPattern(segs []seg, ctx *Context) (string, bool) {
 	return b.String(), true
 }
 
-// maxSolutions bounds the values solveVar returns.
-const maxSolutions = 6
+// maxSolutions bounds the values solveVar returns; beyond it the answer is
+// incomplete, and the search says so (Truncated).
+const maxSolutions = 32
 
-// solveVar returns values of the variable key that make the template match
-// s, when the template reads key once: s with what the text before and after
-// the variable matches cut off (the shortest and the longest such values).
-func solveVar(t *tmpl, key, s string, ctx *Context) []string {
-	at := -1
+// solveVar returns the values of the variable key that make the template
+// match s. A variable's value is literal text in the pattern, so each such
+// value is a substring of s and there are finitely many: all of them are
+// returned, and complete is false only when there were more than
+// maxSolutions.
+//
+// Variables of other keys that the search has not chosen yet stand for any
+// value: the values returned are those for which some value of the others
+// makes the template match (a value that needs two variables at once, as
+// "${aws:PrincipalTag/team}/${aws:PrincipalTag/project}" against
+// "platform/api", is split at every place it can be), and each other key is
+// solved in turn against s once key is chosen. An open key may also be
+// absent or hold several values, when the template matches nothing (IAM
+// User Guide, "IAM policy elements: Variables and tags": a variable with no
+// value, and no default, makes the value match nothing), so '*' is a bound
+// from above: the values are a superset of those some choice completes,
+// which is safe, every request the search tries being evaluated whole.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+//
+// With fold (the IgnoreCase operators) the template and s are compared in
+// lower case, and the values are lower-case.
+func solveVar(t *tmpl, key, s string, ctx *Context, fold bool) ([]string, bool) {
+	pattern := func(segs []seg, key, val string) (string, bool) {
+		p, ok := segsPatternAs(segs, ctx, true, key, val)
+		if fold {
+			p = strings.ToLower(p)
+		}
+		return p, ok
+	}
+	if fold {
+		s = strings.ToLower(s)
+	}
+	at, reads := -1, 0
 	for i, sg := range t.segs {
 		if sg.key == key {
-			if at >= 0 {
-				return nil
+			if at < 0 {
+				at = i
 			}
-			at = i
+			reads++
 		}
 	}
 	if at < 0 {
-		return nil
+		return nil, true
 	}
-	pre, ok1 := segsPattern(t.segs[:at], ctx)
-	post, ok2 := segsPattern(t.segs[at+1:], ctx)
-	if !ok1 || !ok2 {
-		return nil
+	pre, ok := pattern(t.segs[:at], "", "")
+	if !ok {
+		return nil, true
 	}
-	var starts, ends []int
+	var starts []int
 	for i := 0; i <= len(s); i++ {
 		if policy.MatchEscaped(pre, s[:i]) {
 			starts = append(starts, i)
 		}
 	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(v string) bool {
+		if seen[v] {
+			return true
+		}
+		if len(out) == maxSolutions {
+			return false
+		}
+		seen[v] = true
+		out = append(out, v)
+		return true
+	}
+	if reads > 1 {
+		// The key is read more than once: every read holds the same
+		// value, the one the first read cuts out of s.
+		for _, i := range starts {
+			for j := len(s); j >= i; j-- {
+				v := s[i:j]
+				if seen[v] {
+					continue
+				}
+				if p, ok := pattern(t.segs, key, v); ok && policy.MatchEscaped(p, s) {
+					if !add(v) {
+						return out, false
+					}
+				}
+			}
+		}
+		return out, true
+	}
+	post, ok := pattern(t.segs[at+1:], "", "")
+	if !ok {
+		return nil, true
+	}
+	var ends []int
 	for j := len(s); j >= 0; j-- {
 		if policy.MatchEscaped(post, s[j:]) {
 			ends = append(ends, j)
 		}
 	}
-	var out []string
 	for _, i := range starts {
 		for _, j := range ends {
-			if j >= i && len(out) < maxSolutions {
-				out = append(out, s[i:j])
+			if j >= i && !add(s[i:j]) {
+				return out, false
 			}
 		}
 	}
-	return out
+	return out, true
 }
 
 func lookupVar(ctx *Context, sg seg) (string, bool) {

@@ -81,6 +81,23 @@ func TestExactAnswers(t *testing.T) {
 		// IAM User Guide, "IAM policy elements: Variables and tags": the
 		// outsider tags its own role to match.
 		{name: "a principal tag read only as a variable", public: true, policy: allowPull(`{"StringEquals": {"ecr:ResourceTag/team": "${aws:PrincipalTag/team}"}}`)},
+		// Every variable of a value is replaced with the caller's value
+		// (IAM User Guide, "IAM policy elements: Variables and tags",
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+		// an outsider tagged team=a, env=pp pulls app; one tagged team=us,
+		// env=east-1 meets us-east-1; one tagged x=s meets
+		// u${x}-ea${x}t-1. Each needs its tags' values at once, once
+		// missed.
+		{name: "two principal tags in the resource", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:PrincipalTag/team}${aws:PrincipalTag/env}"}`)},
+		{name: "two principal tags in a region", public: true, policy: allowPull(`{"StringEquals": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-${aws:PrincipalTag/env}"}}`)},
+		{name: "a principal tag read twice in a region", public: true, policy: allowPull(`{"StringEquals": {"aws:RequestedRegion": "u${aws:PrincipalTag/x}-ea${aws:PrincipalTag/x}t-1"}}`)},
+		// StringEqualsIgnoreCase compares the value, variables replaced,
+		// ignoring case: an outsider tagged team=us meets "-EAST-1".
+		{name: "a principal tag under IgnoreCase", public: true, policy: allowPull(`{"StringEqualsIgnoreCase": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-EAST-1"}}`)},
+		{name: "two principal tags under IgnoreCase", public: true, policy: allowPull(`{"StringEqualsIgnoreCase": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-EAST-${aws:PrincipalTag/env}"}}`)},
+		{name: "two variables that no split of the name meets", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:PrincipalTag/team}-${aws:username}"}`)},
 		// A role session name is the caller's choice: "*:alice" matches.
 		{name: "a session name pattern", public: true, policy: allowPull(`{"StringLike": {"aws:userid": "*:alice"}}`)},
 		// Keys fixed by the world (docs/semantics.md).
