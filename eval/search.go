@@ -523,6 +523,11 @@ func (s *searcher) addFree(free []*keyInfo) {
 			}
 		}
 		for _, u := range ki.users {
+			if u.c != nil && s.nameKey(u.c.key) {
+				// A test on a name's key reads it: its values are
+				// solved against the name chosen (coupledAlts).
+				d.dynamic = true
+			}
 			if len(u.t.vars) > 1 {
 				// A value that reads other variables too: the values
 				// solved for this key depend on theirs (solveVar).
@@ -733,6 +738,11 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		opaque bool
 		// self: a value reads a key the name sets; alts decide the test.
 		self bool
+		// coupled are, per value that reads a free key chosen after the
+		// name, and per value that key is split by, the patterns a name
+		// matches exactly when some such value of the key makes the
+		// value match (coupledAlts).
+		coupled [][]gpat
 	}
 	var tests []test
 	complete := true
@@ -752,6 +762,23 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 				v := &c.vals[i]
 				if v.t.unknown {
 					t.opaque = true
+					continue
+				}
+				if open := s.openVars(n, v.t.vars); len(open) > 0 {
+					// A free key chosen after the name (see
+					// dependencies): the name is split by what its
+					// values make the value match.
+					subs, exact := s.coupledAlts(c, v, ki, n, open)
+					if !exact {
+						t.opaque, complete = true, false
+						continue
+					}
+					t.coupled = append(t.coupled, subs...)
+					for _, alts := range subs {
+						if len(alts) > 0 {
+							groups = append(groups, alts)
+						}
+					}
 					continue
 				}
 				if c.op.Known && n.reads(v.t.vars) {
@@ -908,6 +935,13 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		sig.Reset()
 		last, lastVal := -1, ""
 		for _, t := range tests {
+			for _, alts := range t.coupled {
+				m := byte('0')
+				if slices.ContainsFunc(alts, func(a gpat) bool { return a.match(v) }) {
+					m = '1'
+				}
+				sig.WriteByte(m)
+			}
 			if t.self || plain && !t.nk.Base {
 				// The positive match of the test: some value's patterns,
 				// derived past the key's prefix, match the name.
@@ -950,6 +984,16 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 		rc.names.put(ck, cachedGlobs{chosen, complete})
 	}
 	return opts, complete
+}
+
+// nameKey reports whether a name of the space sets the lower-cased key.
+func (s *searcher) nameKey(key string) bool {
+	for i := range s.sp.Names {
+		if s.sp.Names[i].keyIndex(key) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // reads reports whether one of vars (lower-cased keys) is a key the name
@@ -1037,6 +1081,228 @@ func (s *searcher) selfAlts(c *ccond, v *cval, ki int, n *Name) (alts []gpat, ok
 		}
 	}
 	return alts, true, true
+}
+
+// openVars returns the keys of vars, other than the name's own, that the
+// search has not chosen yet.
+func (s *searcher) openVars(n *Name, vars []string) []string {
+	var out []string
+	for _, k := range vars {
+		if _, _, open := s.pr.ctx.lookup(k); open && n.keyIndex(k) < 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// coupledAlts splits a name by the value v of the test c on its key ki,
+// where v reads a free key the search chooses after the name (open, see
+// dependencies) and none of the name's keys (ArnLike aws:PrincipalArn
+// arn:aws:iam::*:user/${aws:PrincipalTag/team}). The key is then solved
+// against the name's value (Space.regions, solveVar): the request can make
+// the test match with any of its values that do. It returns, per value
+// the key is split by (any, its default, each value its own String tests
+// name, each value a variable use solves), the patterns of the names for
+// which some such value makes v match.
+//
+// That is exact when the value of the key that makes v match a name's
+// value is unique (v reads it once, with no run wildcard after it, nor
+// one before it that can end in the name): then which of the key's
+// regions the name puts it in is what those patterns say. exact is false
+// for every other shape (a run wildcard around the variable, two free
+// keys, the key read in two values of the name's tests or with other
+// chosen keys, IgnoreCase, tests of the key that read variables or are
+// not String tests): the search says it is truncated.
+func (s *searcher) coupledAlts(c *ccond, v *cval, ki int, n *Name, open []string) (subs [][]gpat, exact bool) {
+	if len(open) != 1 || !c.op.Known || c.op.IgnoreCase ||
+		c.op.Family != policy.FamilyString && c.op.Family != policy.FamilyARN {
+		return nil, false
+	}
+	tk := open[0]
+	var kd *dim
+	for _, d := range s.dims {
+		if d.name == nil && d.static == nil && slices.Contains(d.keys, tk) {
+			kd = d
+		}
+	}
+	ti := s.find(tk)
+	if kd == nil || kd.multi || ti == nil {
+		return nil, false
+	}
+	pre, post, at, ok, exact := s.coupledParts(c, v, tk)
+	if !exact || !ok {
+		return nil, exact
+	}
+	arn := c.op.Family == policy.FamilyARN
+	nk := n.Keys[ki]
+	// The variable's value is unique when nothing around it can take a
+	// run of characters of the name.
+	const mark = 0x01
+	whole := globPattern(pre+string([]byte{policy.Escape, mark})+post, true, false, arn)
+	idx := slices.IndexFunc(whole, func(t gtok) bool { return t.kind == 'c' && t.c == mark })
+	if idx < 0 {
+		return nil, false
+	}
+	run := func(g gpat) bool { return slices.ContainsFunc(g, func(t gtok) bool { return t.kind == '*' }) }
+	preG, postG := whole[:idx], whole[idx+1:]
+	if run(postG) {
+		return nil, false
+	}
+	if run(preG) {
+		if nk.Base {
+			return nil, false
+		}
+		starts := 0
+		for i := 0; i <= len(nk.Prefix); i++ {
+			if preG.match(nk.Prefix[:i]) {
+				starts++
+			}
+		}
+		for _, d := range s.sp.Cache.derive(preG, nk.Prefix) {
+			if len(d) > 0 {
+				return nil, false // it can end in the name
+			}
+		}
+		if starts > 1 {
+			return nil, false
+		}
+	}
+	// The key's other readers: one value of a name's tests, and values
+	// that read no other key the search chooses.
+	distinct := map[string]bool{}
+	for _, u := range ti.users {
+		for _, k := range u.t.vars {
+			if k != tk && s.setByDim(k) {
+				return nil, false
+			}
+		}
+		if u.c == nil || !s.nameKey(u.c.key) {
+			continue
+		}
+		if j := n.keyIndex(u.c.key); j >= 0 {
+			var uv *cval
+			for i := range u.c.vals {
+				if &u.c.vals[i].t == u.t {
+					uv = &u.c.vals[i]
+				}
+			}
+			if uv == nil {
+				return nil, false
+			}
+			up, upost, _, uok, uexact := s.coupledParts(u.c, uv, tk)
+			if !uexact {
+				return nil, false
+			}
+			if !uok || len(keyAlts(s.sp.Cache, globPattern(up+"*"+upost, true, false, u.c.op.Family == policy.FamilyARN), n.Keys[j])) == 0 {
+				continue // it matches no name
+			}
+		}
+		distinct[u.c.key+"\x00"+u.t.raw+"\x00"+u.c.op.Family.String()+strconv.FormatBool(u.c.op.Like)] = true
+	}
+	if len(distinct) > 1 {
+		return nil, false
+	}
+	texts := []string{"*"}
+	if sg := v.t.segs[at]; sg.hasDef {
+		texts = append(texts, escapeAll(sg.def))
+	}
+	ctx := s.pr.ctx
+	for _, tc := range ti.conds {
+		if tc.op.Known && tc.op.Family == policy.FamilyNull {
+			continue
+		}
+		if !tc.op.Known || tc.op.IgnoreCase || tc.op.Family != policy.FamilyString {
+			return nil, false
+		}
+		for i := range tc.vals {
+			tv := &tc.vals[i]
+			if tv.t.unknown || len(tv.t.vars) > 0 {
+				return nil, false
+			}
+			if tc.op.Like {
+				p, _ := tv.t.pattern(ctx)
+				texts = append(texts, p)
+			} else {
+				p, _ := tv.t.plain(ctx)
+				texts = append(texts, escapeAll(p))
+			}
+		}
+	}
+	xs, all := s.solved(tk)
+	if !all {
+		return nil, false
+	}
+	for _, x := range xs {
+		texts = append(texts, escapeAll(x))
+	}
+	for _, text := range Dedupe(texts) {
+		subs = append(subs, keyAlts(s.sp.Cache, globPattern(pre+text+post, true, false, arn), nk))
+	}
+	return subs, true
+}
+
+// coupledParts returns, for the value v of the test c that reads the key
+// tk once, the patterns before and after it (wildcards active only where
+// the operator has them), and its segment's index. ok is false when
+// another variable has no value (v matches nothing); exact is false when
+// tk is read more than once.
+func (s *searcher) coupledParts(c *ccond, v *cval, tk string) (pre, post string, at int, ok, exact bool) {
+	at = -1
+	for i, sg := range v.t.segs {
+		if sg.key == tk {
+			if at >= 0 {
+				return "", "", 0, false, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return "", "", 0, false, false
+	}
+	ctx := s.pr.ctx
+	like := c.op.Like || c.op.Family == policy.FamilyARN
+	part := func(segs []seg) (string, bool) {
+		if like {
+			return segsPattern(segs, ctx)
+		}
+		var b strings.Builder
+		for _, sg := range segs {
+			switch {
+			case sg.esc != 0:
+				b.WriteByte(sg.esc)
+			case sg.key != "":
+				x, ok := lookupVar(ctx, sg)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(x)
+			default:
+				b.WriteString(sg.lit)
+			}
+		}
+		return escapeAll(b.String()), true
+	}
+	pre, ok1 := part(v.t.segs[:at])
+	post, ok2 := part(v.t.segs[at+1:])
+	return pre, post, at, ok1 && ok2, true
+}
+
+// setByDim reports whether a dim of the search sets the key.
+func (s *searcher) setByDim(k string) bool {
+	return slices.ContainsFunc(s.dims, func(d *dim) bool { return slices.Contains(d.keys, k) })
+}
+
+// keyAlts returns the patterns of the names whose key nk a value matching
+// g matches: past the key's prefix, or for a last segment the name or any
+// name with a path ending in it.
+func keyAlts(rc *RegionCache, g gpat, nk NameKey) []gpat {
+	if !nk.Base {
+		return rc.derive(g, nk.Prefix)
+	}
+	if g = g.stoppedAt('/'); slices.ContainsFunc(g, func(t gtok) bool { return t.kind == 'c' && t.c == '/' }) {
+		return nil
+	}
+	return []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
 }
 
 // fixed is the part of the key's value that does not depend on the name.
@@ -1146,13 +1412,40 @@ func (s *searcher) dependencies() [][]int {
 		}
 		for _, c := range conds {
 			for _, v := range c.vars {
-				if dep, ok := setter[v]; ok && dep != di {
-					deps[di] = append(deps[di], dep)
+				dep, ok := setter[v]
+				if !ok || dep == di {
+					continue
 				}
+				if d.name != nil && s.coupledVar(d.name, c, v, s.dims[dep]) {
+					// A test on the name's key whose value reads a free
+					// key and none of the name's: the name is chosen
+					// first, split by what the value can match
+					// (coupledAlts), and the free key solved against
+					// the name's value.
+					deps[dep] = append(deps[dep], di)
+					continue
+				}
+				deps[di] = append(deps[di], dep)
 			}
 		}
 	}
 	return deps
+}
+
+// coupledVar reports whether the test c on a key of the name reads the
+// free key v (set by the dim kd) only in values that read none of the
+// name's keys: then the name is chosen before v.
+func (s *searcher) coupledVar(n *Name, c *ccond, v string, kd *dim) bool {
+	if kd.static != nil || kd.name != nil {
+		return false
+	}
+	for i := range c.vals {
+		t := &c.vals[i].t
+		if slices.Contains(t.vars, v) && n.reads(t.vars) {
+			return false
+		}
+	}
+	return true
 }
 
 // forget drops the remembered conditions that read the keys: their

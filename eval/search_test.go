@@ -371,3 +371,72 @@ func TestSearchTwoVariables(t *testing.T) {
 		})
 	}
 }
+
+// A test on a key a name sets (aws:PrincipalArn) whose value reads a key
+// the caller chooses besides (ArnLike arn:aws:iam::*:user/${aws:PrincipalTag/team}):
+// the user called app, tagged team=app, gets in where something else says
+// the name must be app (the Resource repository/${aws:username}), or ab (a*
+// and *b). The tag was chosen before the name, from values the name's
+// other tests named one by one, and the name then split by the tag alone:
+// no pair was found (random differential test of exposure). The name is
+// now chosen first, split by what any value of the tag, and each value the
+// tag is split by, makes the ARN match, and the tag solved against it.
+// Shapes where the name does not fix the tag's value (a run wildcard
+// before it) make the search say it is truncated.
+func TestSearchTagInANameKey(t *testing.T) {
+	const repo = "arn:aws:ecr:us-east-1:111122223333:repository/"
+	allow := func(resource, cond string) string {
+		return `{"Effect": "Allow", "Action": "ecr:BatchGetImage", "Resource": "` + resource + `", "Condition": ` + cond + `}`
+	}
+	deny := func(cond string) string {
+		return `{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": ` + cond + `}`
+	}
+	const inARN = `"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:PrincipalTag/team}"}`
+	tests := []struct {
+		name, policy     string
+		found, truncated bool
+		want             []string
+	}{
+		{name: "the name from the resource", policy: allow(repo+"${aws:username}", `{`+inARN+`}`), found: true,
+			want: []string{"aws:principaltag/team = app", "aws:username = app"}},
+		{name: "the name from two patterns", policy: allow("*", `{`+inARN+`, "StringLike": {"aws:username": "a*"}}`) + "," +
+			deny(`{"StringNotLike": {"aws:username": "*b"}}`), found: true},
+		{name: "the tag's own pattern", policy: allow("*", `{`+inARN+`, "StringLike": {"aws:PrincipalTag/team": "a*"}}`) + "," +
+			deny(`{"StringNotLike": {"aws:username": "*b"}}`), found: true},
+		{name: "the name's path", policy: allow("*", `{`+inARN+`, "StringEquals": {"aws:PrincipalTag/team": "ops/bob"}}`), found: true,
+			want: []string{"aws:principaltag/team = ops/bob"}},
+		{name: "the tag the name needs is denied", policy: allow(repo+"${aws:username}", `{`+inARN+`}`) + "," +
+			deny(`{"StringLike": {"aws:PrincipalTag/team": "*app"}}`)},
+		{name: "a name that does not fix the tag", policy: allow("*", `{"StringLike": {"aws:PrincipalArn": "*${aws:PrincipalTag/team}"}}`) + "," +
+			deny(`{"StringLike": {"aws:PrincipalTag/team": "*"}}`), truncated: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+tt.policy+`]}`)}}
+			p := principal(t, userPrefix+"x")
+			ctx := eval.NewContext()
+			eval.Derive(ctx, p)
+			sp := eval.Space{Free: func(k string) bool { return strings.HasPrefix(k, "aws:principaltag/") },
+				Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
+			res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repo + "app", Context: ctx}, sp)
+			if (res.Witness != nil) != tt.found || res.Truncated != tt.truncated {
+				t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, tt.found, tt.truncated)
+			}
+			if res.Witness == nil {
+				return
+			}
+			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+				t.Errorf("the witness replays to %v", d.Result)
+			}
+			var chosen []string
+			for _, a := range res.Witness.Chosen {
+				chosen = append(chosen, strings.ToLower(a.String()))
+			}
+			for _, w := range tt.want {
+				if !slices.Contains(chosen, w) {
+					t.Errorf("chosen = %q, want it to hold %q", chosen, w)
+				}
+			}
+		})
+	}
+}

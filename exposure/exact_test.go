@@ -98,6 +98,25 @@ func TestExactAnswers(t *testing.T) {
 		{name: "two principal tags under IgnoreCase", public: true, policy: allowPull(`{"StringEqualsIgnoreCase": {"aws:RequestedRegion": "${aws:PrincipalTag/team}-EAST-${aws:PrincipalTag/env}"}}`)},
 		{name: "two variables that no split of the name meets", policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:PrincipalTag/team}-${aws:username}"}`)},
+		// A test on the user's ARN that reads a tag the caller sets: the
+		// user app, tagged team=app, meets user/${aws:PrincipalTag/team}
+		// and the Resource repository/${aws:username}; a user called ab,
+		// tagged team=ab, meets a* and *b. The tag was chosen before the
+		// name, from values the name's other tests named, so neither was
+		// found (random differential test).
+		{name: "a tag in the user's ARN and the user's name in the resource", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}",
+			  "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::444455556666:*", "arn:aws:iam::*:user/${aws:PrincipalTag/team}"]}}}`)},
+		{name: "a tag in the user's ARN and two patterns of its name", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:PrincipalTag/team}"}, "StringLike": {"aws:username": "a*"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotLike": {"aws:username": "*b"}}}`)},
+		{name: "a tag in the user's ARN and a pattern of the tag", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:PrincipalTag/team}"}, "StringLike": {"aws:PrincipalTag/team": "a*"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotLike": {"aws:username": "*b"}}}`)},
+		{name: "a tag in the user's ARN that the resource's name denies", policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}",
+			  "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:PrincipalTag/team}"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "*app"}}}`)},
 		// A role session name is the caller's choice: "*:alice" matches.
 		{name: "a session name pattern", public: true, policy: allowPull(`{"StringLike": {"aws:userid": "*:alice"}}`)},
 		// Keys fixed by the world (docs/semantics.md).
