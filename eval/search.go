@@ -1606,7 +1606,8 @@ func Mentions(ps []*Policy, keep func(*Policy, int) bool) []Mention {
 				t := KeyTest{Operator: c.src.Operator, Family: c.op.Family.String()}
 				for _, v := range c.src.Values {
 					if !v.Unknown {
-						t.Values = append(t.Values, c.op.Spellings(v.Text)...)
+						sp, n := c.op.Spellings(v.Text)
+						t.Values = append(t.Values, sp[:n]...)
 					}
 				}
 				m.Tests = append(m.Tests, t)

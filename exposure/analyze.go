@@ -331,9 +331,9 @@ type analyzer struct {
 	// regions caches the regions the searches split keys into.
 	regions *eval.RegionCache
 	// free, outside and outsideNamed are the search spaces' key tests;
-	// tagged[tagsCarried(act)] is free for the requests of act.
+	// free reads tagsCarried, that of the action searched (space).
 	free, outside, outsideNamed func(string) bool
-	tagged                      [4]func(string) bool
+	tagsCarried                 int
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
@@ -459,7 +459,10 @@ func (a *analyzer) groupActions() {
 		})
 	}
 	bySig := map[string]int{}
-	sig := make([]byte, len(sets))
+	// One byte per statement, and one for the keys of tags the action's
+	// requests carry when a statement reads them (tagsCarried): those
+	// actions are apart from the rest.
+	sig := make([]byte, len(sets)+1)
 	a.res.Universe.Each(func(i int) {
 		some := false
 		for s := range sets {
@@ -472,13 +475,11 @@ func (a *analyzer) groupActions() {
 		if !some {
 			return // no statement of the policy mentions it: nobody gets it
 		}
-		key := string(sig)
+		sig[len(sets)] = '0'
 		if readsTags {
-			// The actions whose requests carry the keys of tags apart
-			// from the rest (tagsCarried).
-			key += strconv.Itoa(tagsCarried(a.cat.Actions[i].FullName()))
+			sig[len(sets)] += byte(tagsCarried(a.cat.Actions[i].FullName()))
 		}
-		if gi, ok := bySig[key]; ok {
+		if gi, ok := bySig[string(sig)]; ok {
 			a.groups[gi].set.Add(i)
 			return
 		}
@@ -493,7 +494,7 @@ func (a *analyzer) groupActions() {
 			}
 		}
 		g.set.Add(i)
-		bySig[key] = len(a.groups)
+		bySig[string(sig)] = len(a.groups)
 		a.groups = append(a.groups, g)
 	})
 }

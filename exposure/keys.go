@@ -121,17 +121,14 @@ func tagsCarried(action string) int {
 // on the network it names).
 func (a *analyzer) space(act string, namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
 	if a.free == nil {
-		a.free = func(l string) bool { return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l) }
-		for bits := range a.tagged {
-			a.tagged[bits] = func(l string) bool {
-				switch {
-				case strings.HasPrefix(l, "aws:requesttag/"):
-					return bits&1 != 0
-				case l == "aws:tagkeys":
-					return bits&2 != 0
-				}
-				return a.free(l)
+		a.free = func(l string) bool {
+			switch {
+			case strings.HasPrefix(l, "aws:requesttag/"):
+				return a.tagsCarried&1 != 0
+			case l == "aws:tagkeys":
+				return a.tagsCarried&2 != 0
 			}
+			return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l)
 		}
 		a.outside = isNetworkKey
 		a.outsideNamed = func(string) bool { return false }
@@ -139,8 +136,10 @@ func (a *analyzer) space(act string, namedCaller bool, dims []eval.Dimension, na
 	if a.regions == nil {
 		a.regions = eval.NewRegionCache()
 	}
-	free := a.tagged[tagsCarried(act)]
-	sp := eval.Space{Free: free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
+	// The search runs before the next space is made: free reads the
+	// action's keys of tags from the analyzer.
+	a.tagsCarried = tagsCarried(act)
+	sp := eval.Space{Free: a.free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
 	if namedCaller {
 		sp.Outside = a.outsideNamed
 	}

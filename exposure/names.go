@@ -291,7 +291,8 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				if v.Unknown {
 					continue
 				}
-				for _, t := range c.Op.Spellings(v.Text) {
+				sp, k := c.Op.Spellings(v.Text)
+				for _, t := range sp[:k] {
 					n.addConditionValue(c, v, key, t)
 				}
 			}

@@ -97,7 +97,8 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 				// name for the owner or for a caller (the organization an
 				// "our organization only" grant names is most likely the
 				// owner's): its members are then in the owner's.
-				for _, t := range c.Op.Spellings(v.Text) {
+				sp, n := c.Op.Spellings(v.Text)
+				for _, t := range sp[:n] {
 					switch strings.ToLower(c.Key) {
 					case "aws:resourceorgid", "aws:principalorgid", "aws:sourceorgid":
 						if o := orgInstance(t); o != "" && o != ownerOrg {

@@ -139,17 +139,20 @@ func ParseOperator(name string) Operator {
 }
 
 // Spellings returns v and, under an IgnoreCase operator, v in lower case
-// when that differs. Such an operator matches a caller's value in any case,
-// and the ids and ARN fields AWS sets are lower case (organization ids; an
-// ARN's prefix, partition, service and resource type): a value written in
+// when that differs (n is 1 or 2; an array, so that callers allocate
+// nothing). Such an operator matches a caller's value in any case, and the
+// ids and ARN fields AWS sets are lower case (organization ids; an ARN's
+// prefix, partition, service and resource type): a value written in
 // capitals (O-ABC123DEFG, ARN:AWS:IAM::…:ROLE/X) names what its lower-case
 // spelling does, which a search must try. A value that reads a policy
 // variable is left as written: the variable's name is not lowered.
-func (op Operator) Spellings(v string) []string {
+func (op Operator) Spellings(v string) (s [2]string, n int) {
+	s[0] = v
 	if l := strings.ToLower(v); op.IgnoreCase && l != v && !strings.Contains(v, "${") {
-		return []string{v, l}
+		s[1] = l
+		return s, 2
 	}
-	return []string{v}
+	return s, 1
 }
 
 // SuggestOperator returns the canonical spelling of an operator that differs
