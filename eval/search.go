@@ -1265,22 +1265,8 @@ func (s *searcher) coupledParts(c *ccond, v *cval, tk string) (pre, post string,
 		if like {
 			return segsPattern(segs, ctx)
 		}
-		var b strings.Builder
-		for _, sg := range segs {
-			switch {
-			case sg.esc != 0:
-				b.WriteByte(sg.esc)
-			case sg.key != "":
-				x, ok := lookupVar(ctx, sg)
-				if !ok {
-					return "", false
-				}
-				b.WriteString(x)
-			default:
-				b.WriteString(sg.lit)
-			}
-		}
-		return escapeAll(b.String()), true
+		x, ok := segsPlain(segs, ctx)
+		return escapeAll(x), ok
 	}
 	pre, ok1 := part(v.t.segs[:at])
 	post, ok2 := part(v.t.segs[at+1:])

@@ -343,31 +343,9 @@ func TestSearchTwoVariables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+tt.policy+`]}`)}}
-			p := principal(t, userPrefix+"x")
 			ctx := eval.NewContext()
 			ctx.Set("aws:RequestedRegion", "us-east-1")
-			sp := eval.Space{Free: func(k string) bool { return k != "aws:requestedregion" },
-				Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
-			res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repo + tt.repo, Context: ctx}, sp)
-			if (res.Witness != nil) != tt.found || res.Truncated != tt.truncated {
-				t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, tt.found, tt.truncated)
-			}
-			if res.Witness == nil {
-				return
-			}
-			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
-				t.Errorf("the witness replays to %v", d.Result)
-			}
-			var chosen []string
-			for _, a := range res.Witness.Chosen {
-				chosen = append(chosen, strings.ToLower(a.String()))
-			}
-			for _, w := range tt.want {
-				if !slices.Contains(chosen, w) {
-					t.Errorf("chosen = %q, want it to hold %q", chosen, w)
-				}
-			}
+			searchAsUser(t, tt.policy, repo+tt.repo, ctx, func(k string) bool { return k != "aws:requestedregion" }, tt.found, tt.truncated, tt.want)
 		})
 	}
 }
@@ -412,31 +390,42 @@ func TestSearchTagInANameKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+tt.policy+`]}`)}}
-			p := principal(t, userPrefix+"x")
 			ctx := eval.NewContext()
-			eval.Derive(ctx, p)
-			sp := eval.Space{Free: func(k string) bool { return strings.HasPrefix(k, "aws:principaltag/") },
-				Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
-			res := eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repo + "app", Context: ctx}, sp)
-			if (res.Witness != nil) != tt.found || res.Truncated != tt.truncated {
-				t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, tt.found, tt.truncated)
-			}
-			if res.Witness == nil {
-				return
-			}
-			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
-				t.Errorf("the witness replays to %v", d.Result)
-			}
-			var chosen []string
-			for _, a := range res.Witness.Chosen {
-				chosen = append(chosen, strings.ToLower(a.String()))
-			}
-			for _, w := range tt.want {
-				if !slices.Contains(chosen, w) {
-					t.Errorf("chosen = %q, want it to hold %q", chosen, w)
-				}
-			}
+			eval.Derive(ctx, principal(t, userPrefix+"x"))
+			searchAsUser(t, tt.policy, repo+"app", ctx, func(k string) bool { return strings.HasPrefix(k, "aws:principaltag/") }, tt.found, tt.truncated, tt.want)
 		})
+	}
+}
+
+// searchAsUser searches the requests an IAM user of userPrefix, whose name
+// the search picks (aws:PrincipalArn, aws:username), can make of
+// ecr:BatchGetImage on resource under policy (statements of an identity
+// policy), with ctx and the keys free chooses. It checks that the search
+// finds a request or not (found) and says it was cut short or not
+// (truncated), that the request replays to Allow, and that it chose each
+// of want.
+func searchAsUser(t *testing.T, policy, resource string, ctx *eval.Context, free func(string) bool, found, truncated bool, want []string) {
+	t.Helper()
+	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+policy+`]}`)}}
+	sp := eval.Space{Free: free,
+		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
+	res := eval.Search(ps, &eval.Request{Principal: principal(t, userPrefix+"x"), Action: "ecr:BatchGetImage", Resource: resource, Context: ctx}, sp)
+	if (res.Witness != nil) != found || res.Truncated != truncated {
+		t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, found, truncated)
+	}
+	if res.Witness == nil {
+		return
+	}
+	if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
+		t.Errorf("the witness replays to %v", d.Result)
+	}
+	var chosen []string
+	for _, a := range res.Witness.Chosen {
+		chosen = append(chosen, strings.ToLower(a.String()))
+	}
+	for _, w := range want {
+		if !slices.Contains(chosen, w) {
+			t.Errorf("chosen = %q, want it to hold %q", chosen, w)
+		}
 	}
 }

@@ -131,8 +131,14 @@ func (t *tmpl) plain(ctx *Context) (string, bool) {
 	if t.segs == nil {
 		return t.raw, true
 	}
+	return segsPlain(t.segs, ctx)
+}
+
+// segsPlain is the text of segs with their variables replaced from ctx; ok
+// is false when a variable has no value (and no default).
+func segsPlain(segs []seg, ctx *Context) (string, bool) {
 	var b strings.Builder
-	for _, sg := range t.segs {
+	for _, sg := range segs {
 		switch {
 		case sg.esc != 0:
 			b.WriteByte(sg.esc)

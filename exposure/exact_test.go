@@ -1,8 +1,6 @@
 package exposure
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +214,7 @@ func TestNamedOutsidersReported(t *testing.T) {
 		}
 		if got == nil || !got.Actions.Has(pull) || r.Public.Actions.Has(pull) {
 			t.Errorf("%s: want pull for %s%s alone, got orgs %v, accounts %v, public %v", tc.name, tc.org, tc.account,
-				slices.Sorted(maps.Keys(r.Orgs)), slices.Sorted(maps.Keys(r.Accounts)), catalog.Default().Names(r.Public.Actions))
+				r.Orgs, r.Accounts, catalog.Default().Names(r.Public.Actions))
 		}
 	}
 }
