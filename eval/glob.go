@@ -127,6 +127,19 @@ func (p gpat) literal() (string, bool) {
 	return string(b), true
 }
 
+// prefix is the text the pattern's matches all begin with: its characters
+// before its first wildcard.
+func (p gpat) prefix() string {
+	b := make([]byte, 0, len(p))
+	for _, t := range p {
+		if t.kind != 'c' {
+			break
+		}
+		b = append(b, t.c)
+	}
+	return string(b)
+}
+
 // instance is a string the pattern matches: each wildcard becomes "x"
 // (which no confined wildcard excludes).
 func (p gpat) instance() string {

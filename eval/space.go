@@ -479,6 +479,8 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 	var dates []time.Time
 	var prefixes []netip.Prefix
 	var globs, lits [][]gpat
+	var strLits []string
+	var strGlobs []gpat
 	isIP := lower == "aws:sourceip" || lower == "aws:vpcsourceip"
 	info, known := catalog.Default().Key(lower)
 	boolKey := known && strings.Contains(info.Type, "Bool")
@@ -519,16 +521,41 @@ func candidates(lower string, conds []*ccond, solved []string, outside bool, ctx
 						out = append(out, lit)
 					}
 					lits = append(lits, []gpat{g})
+					strLits = append(strLits, lit)
 					continue
 				}
 				if !outside {
 					out = append(out, g.instance())
 				}
 				globs = append(globs, []gpat{g})
+				strGlobs = append(strGlobs, g)
 			}
 		}
 	}
 	out = append(out, solved...)
+	if len(nums) > 0 || len(dates) > 0 {
+		// String tests on a key that Numeric or Date tests compare too
+		// cut their intervals: a literal at its value (a Deny of "15"
+		// beside 10 < x < 20 left only 15 to try), a pattern of a date at
+		// the span its literal prefix names ("2026-01-02*": that day).
+		// Any other pattern is not split exactly.
+		for _, l := range strLits {
+			if n, ok := policy.ParseNumber(l); ok {
+				nums = append(nums, n)
+			}
+			if t, ok := policy.ParseDate(l); ok {
+				dates = append(dates, t)
+			}
+		}
+		for _, g := range strGlobs {
+			from, to, ok := dateSpan(g.prefix())
+			if !ok || len(dates) == 0 {
+				complete = false
+				continue
+			}
+			dates = append(dates, from, to)
+		}
+	}
 	if isIP {
 		out = append(out, addresses(prefixes)...)
 	} else if boolKey {
@@ -607,6 +634,28 @@ func numbers(ns []float64) []string {
 		out = append(out, f(last+1))
 	}
 	return out
+}
+
+// dateSpan returns the span of time that the dates written with prefix
+// cover, when prefix is a whole year, month, day, hour, minute or second
+// of an ISO 8601 date (2026, 2026-01-02, 2026-01-02T15:04): [from, to).
+func dateSpan(prefix string) (from, to time.Time, ok bool) {
+	for _, l := range []struct {
+		layout string
+		next   func(time.Time) time.Time
+	}{
+		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+		{"2006-01-02T15", func(t time.Time) time.Time { return t.Add(time.Hour) }},
+		{"2006-01-02T15:04", func(t time.Time) time.Time { return t.Add(time.Minute) }},
+		{"2006-01-02T15:04:05", func(t time.Time) time.Time { return t.Add(time.Second) }},
+	} {
+		if t, err := time.Parse(l.layout, prefix); err == nil && len(prefix) == len(l.layout) {
+			return t, l.next(t), true
+		}
+	}
+	return time.Time{}, time.Time{}, false
 }
 
 // dateValues is numbers for dates.

@@ -141,6 +141,14 @@ func TestExactAnswers(t *testing.T) {
 		{name: "an address in the gap of two ranges", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"]}}}`)},
+		// A string test on a number or a date the caller's session
+		// sets cuts the range the other tests leave open.
+		{name: "a Deny of one number inside a range", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "10"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "20"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringEquals": {"aws:MultiFactorAuthAge": "15"}}}`)},
+		{name: "a Deny of one day inside a window", public: true, policy: pullPolicy(
+			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, "DateLessThan": {"aws:TokenIssueTime": "2026-01-03T00:00:00Z"}}},
+			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:TokenIssueTime": "2026-01-02*"}}}`)},
 		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},
