@@ -384,7 +384,7 @@ func (a *Analysis) analyzeExposure() {
 			a.Gaps = append(a.Gaps, estate.Gap{Source: x.Policy.Source.File, Pos: x.Policy.Source, Account: t.Account, Region: t.Region, Resource: t.ARN, Code: code, Message: msg})
 		}
 		if x.Truncated {
-			gap(estate.GapTooManyCombinations, "the policy's conditions combine into more request contexts than ecrguard tries; some actions may be reachable that were not proven")
+			gap(estate.GapTooManyCombinations, "the policy's conditions combine into more request contexts than ecrguard tries, or in a way its search does not split exactly (docs/semantics.md names them); some actions may be reachable that were not proven")
 		}
 		if x.Unjudged != "" {
 			gap(estate.GapUnsupported, x.Unjudged)

@@ -63,7 +63,7 @@ const (
 	GapPolicyNotFound GapCode = "policy-not-found"
 	// GapGroupNotFound: a user is in a group the inputs do not describe.
 	GapGroupNotFound GapCode = "group-not-found"
-	// GapTooManyCombinations: a policy's conditions combine into more request contexts than ecrguard tries.
+	// GapTooManyCombinations: a policy's conditions combine into more request contexts than ecrguard tries, or in a way its search does not split exactly.
 	GapTooManyCombinations GapCode = "too-many-combinations"
 	// GapUnknownOperator: a condition uses an operator AWS does not define, so its statement cannot be evaluated.
 	GapUnknownOperator GapCode = "unknown-operator"
