@@ -143,10 +143,10 @@ func (a *Access) addProof(principal string, p Proof) {
 
 // ProofsOf returns the proofs of what principal can do, each a request of
 // the search that found it: for an account's root, a request of any of
-// the account's principals the policy does not name, or of an AWS service
-// acting for the account (eval.Service callers; the record names the
-// service too). Each action is proven once by a service's request and once
-// by another caller's, where both can.
+// the account's principals the policy does not name (what an AWS service
+// can do acting for the account is the service's: service:NAME). Each
+// action is proven once by a service's request and once by another
+// caller's, where both can.
 func (a *Access) ProofsOf(principal string) []Proof {
 	if a == nil {
 		return nil
@@ -1163,9 +1163,8 @@ func (a *analyzer) services(g group, k *keys, res string) {
 			if w == nil {
 				continue
 			}
-			acc, label := a.accountAccess(acct, trusted)
+			acc, _ := a.accountAccess(acct, trusted)
 			acc.add(serviceName(svc), g.set, w)
-			acc.add("arn:aws:iam::"+label+":root", g.set, w)
 		}
 		// Acting for an account the policy does not name, in a named
 		// organization or OU outside the zone.

@@ -414,3 +414,20 @@ func TestStandInsAreUnnamed(t *testing.T) {
 		t.Error(`Null's "false" is taken for a service name`)
 	}
 }
+
+// What an AWS service can do acting for a named account is the service's,
+// not the account root's: who-can once listed arn:aws:iam::999988887777:root
+// for ecr:SetRepositoryPolicy, which only codebuild acting for it can do.
+func TestServiceActingForAnAccountIsNotItsRoot(t *testing.T) {
+	r := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "ecr:BatchGetImage"},
+		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:SetRepositoryPolicy"}`), Zone{}, time.Time{})
+	cat := catalog.Default()
+	acc := r.Accounts["999988887777"]
+	if acc == nil {
+		t.Fatalf("no access for 999988887777: %v", r.Accounts)
+	}
+	root, svc := acc.Principals["arn:aws:iam::999988887777:root"], acc.Principals["service:codebuild.amazonaws.com"]
+	if !root.Has(cat.Lookup("ecr:BatchGetImage").Index) || root.Has(cat.Lookup("ecr:SetRepositoryPolicy").Index) || !svc.Has(cat.Lookup("ecr:SetRepositoryPolicy").Index) {
+		t.Errorf("root can %v, the service %v; want pull for the root, SetRepositoryPolicy for the service alone", cat.Names(root), cat.Names(svc))
+	}
+}
