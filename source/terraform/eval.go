@@ -817,6 +817,9 @@ func (l *loader) varFilePath(f string) string {
 // reads them (a "${...}" in a string is text, not a reference).
 func (l *loader) readVarFile(f string) (hcl.Attributes, error) {
 	data, err := l.readSource(f)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such variable file in the scanned folders or the root module's folder (ecrguard reads a --var-file from there, not from elsewhere on disk: scan a folder that holds it, or copy it next to the module)", f)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the variable file: %w", f, err)
 	}

@@ -102,6 +102,11 @@ resource "aws_ecr_repository_policy" "k" {
 	if !noted {
 		t.Errorf("stage.tfvars.json is not noted as not read; notes %v", est.Notes)
 	}
+	// A -var-file that is not in the scanned folders is an error that
+	// says where ecrguard looks, not a bare "file does not exist".
+	if _, err := LoadModule(mapFS(files), ".", Options{Account: acct, VarFiles: []string{"/elsewhere/prod.tfvars"}}); err == nil || !strings.Contains(err.Error(), "no such variable file in the scanned folders") {
+		t.Errorf("error %v, want one saying the variable file is not in the scanned folders", err)
+	}
 }
 
 func TestCheckSource(t *testing.T) {

@@ -20,13 +20,18 @@ func init() { testgc.Raise() }
 const acct = "111122223333"
 
 // load reads a one-directory module given as file name → contents.
-func load(t *testing.T, files map[string]string, opts Options) *estate.Estate {
-	t.Helper()
+// mapFS is a file system of files, by name.
+func mapFS(files map[string]string) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	for name, src := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(src)}
 	}
-	est, err := LoadModule(fsys, ".", opts)
+	return fsys
+}
+
+func load(t *testing.T, files map[string]string, opts Options) *estate.Estate {
+	t.Helper()
+	est, err := LoadModule(mapFS(files), ".", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
