@@ -13,9 +13,28 @@ import (
 // positions in Terraform modules read as the file reader's do. It opens
 // only what lies inside the folders given on the command line: a module
 // that reads ../../secrets through file() gets nothing.
-type osNames struct {
-	// roots are cleaned slash-separated folders; "." is the current one.
+type osNames struct{ within }
+
+// within is the folders of a file system that a scan may read: what lies
+// outside them does not exist to it (a module's ../ reaching out of the
+// folders given is not read, at HEAD as at BASE).
+type within struct {
+	// roots are cleaned slash-separated folders; "." is the whole.
 	roots []string
+}
+
+// withinFS is fsys restricted to folders of it.
+type withinFS struct {
+	within
+	fsys fs.FS
+}
+
+// Open implements fs.FS.
+func (w withinFS) Open(name string) (fs.File, error) {
+	if !w.inside(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return w.fsys.Open(name)
 }
 
 // newOSNames returns the file system of the command-line paths: each
@@ -32,9 +51,9 @@ func newOSNames(paths []string) osNames {
 	return o
 }
 
-func (o osNames) inside(name string) bool {
+func (w within) inside(name string) bool {
 	name = path.Clean(name)
-	for _, r := range o.roots {
+	for _, r := range w.roots {
 		switch {
 		case r == ".":
 			if fs.ValidPath(name) {

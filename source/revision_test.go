@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/gitref"
 	"github.com/ecrguard/ecrguard/internal/gittest"
 	"github.com/ecrguard/ecrguard/source"
@@ -41,5 +42,33 @@ func TestLoadRevision(t *testing.T) {
 	}
 	if _, err := source.LoadRevision(context.Background(), dir, "no-such-branch", []string{"."}, source.Options{}); !errors.Is(err, gitref.ErrNoCommit) {
 		t.Errorf("unknown revision: %v, want gitref.ErrNoCommit", err)
+	}
+}
+
+// TestLoadRevisionStaysInsideItsPaths: a Terraform module that reads
+// ../modules, outside the path scanned, is not read at the revision, as
+// LoadPaths does not read it in the work tree: BASE and HEAD are judged
+// alike (BASE once read it, and a diff reported its access as removed).
+func TestLoadRevisionStaysInsideItsPaths(t *testing.T) {
+	repo := gittest.Repo(t, map[string]string{
+		"infra/main.tf":        "module \"app\" {\n  source = \"../modules/repo\"\n}\n",
+		"modules/repo/main.tf": `resource "aws_ecr_repository" "r" { name = "app" }`,
+	})
+	for _, load := range []func() (*estate.Estate, error){
+		func() (*estate.Estate, error) {
+			return source.LoadRevision(context.Background(), repo, "HEAD", []string{"infra"}, source.Options{Account: "111122223333"})
+		},
+		func() (*estate.Estate, error) {
+			t.Chdir(repo)
+			return source.LoadPaths(context.Background(), []string{"infra"}, source.Options{Account: "111122223333"})
+		},
+	} {
+		est, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(est.Gaps) != 1 || !strings.Contains(est.Gaps[0].Message, "modules/repo") {
+			t.Errorf("gaps %v, want one: the module outside infra is not read", est.Gaps)
+		}
 	}
 }
