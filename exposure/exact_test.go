@@ -37,6 +37,13 @@ func allowPull(cond string) string {
 	return pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": ` + cond + `}`)
 }
 
+// pullUnless is a policy that lets anyone pull when allow holds, and denies
+// every action when deny does.
+func pullUnless(allow, deny string) string {
+	return pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": ` + allow + `},
+		{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": ` + deny + `}`)
+}
+
 // The answers are exact (docs/semantics.md): each case is a request some
 // outsider can make that a sampled search misses, or one no outsider can
 // make that a sampled search takes as made.
@@ -143,12 +150,10 @@ func TestExactAnswers(t *testing.T) {
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"]}}}`)},
 		// A string test on a number or a date the caller's session
 		// sets cuts the range the other tests leave open.
-		{name: "a Deny of one number inside a range", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "10"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "20"}}},
-			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringEquals": {"aws:MultiFactorAuthAge": "15"}}}`)},
-		{name: "a Deny of one day inside a window", public: true, policy: pullPolicy(
-			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, "DateLessThan": {"aws:TokenIssueTime": "2026-01-03T00:00:00Z"}}},
-			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringLike": {"aws:TokenIssueTime": "2026-01-02*"}}}`)},
+		{name: "a Deny of one number inside a range", public: true, policy: pullUnless(`{"NumericGreaterThan": {"aws:MultiFactorAuthAge": "10"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "20"}}`,
+			`{"StringEquals": {"aws:MultiFactorAuthAge": "15"}}`)},
+		{name: "a Deny of one day inside a window", public: true, policy: pullUnless(`{"DateGreaterThan": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, "DateLessThan": {"aws:TokenIssueTime": "2026-01-03T00:00:00Z"}}`,
+			`{"StringLike": {"aws:TokenIssueTime": "2026-01-02*"}}`)},
 		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},
