@@ -352,6 +352,31 @@ resource "aws_ecr_repository_policy" "n1" {
 	if p := iacdoctest.Principals(r.Policy.Doc.Statements[0]); len(p) != 1 || p[0].Text != acct || p[0].Unknown {
 		t.Errorf("principal %+v, want the account (registry_id)", p)
 	}
+	// A document of a data source with for_each, picked by each.key: its
+	// statements keep their lines (they were the reference's, line 7).
+	est = load(t, map[string]string{"main.tf": `resource "aws_ecr_repository" "r" {
+  for_each = toset(["a"])
+  name     = each.key
+}
+resource "aws_ecr_repository_policy" "r" {
+  for_each   = aws_ecr_repository.r
+  repository = each.value.name
+  policy     = data.aws_iam_policy_document.p[each.key].json
+}
+data "aws_iam_policy_document" "p" {
+  for_each = toset(["a"])
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+`}, Options{Account: acct})
+	if r := findRepo(t, est, acct, "a"); r.Policy == nil || r.Policy.Doc.Statements[0].Pos.Line != 12 {
+		t.Errorf("the statement of a's policy: %+v, want it at line 12", r.Policy)
+	}
 }
 
 func TestChildModules(t *testing.T) {

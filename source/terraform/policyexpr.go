@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,19 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 	case *hclsyntax.ConditionalExpr:
 		if x, ok := s.branch(e); ok {
 			return s.policyValue(x)
+		}
+	case *hclsyntax.RelativeTraversalExpr:
+		// data.aws_iam_policy_document.p[each.key].json: the document of
+		// the instance the key names, with its positions.
+		if ix, ok := e.Source.(*hclsyntax.IndexExpr); ok {
+			if coll, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				if k := s.eval(ix.Key); k.IsWhollyKnown() && !k.IsNull() {
+					tr := append(append(slices.Clip(coll.Traversal), hcl.TraverseIndex{Key: k}), e.Traversal...)
+					if in := s.policyDocRef(tr); in != nil {
+						return in.policyDocument()
+					}
+				}
+			}
 		}
 	case *hclsyntax.ScopeTraversalExpr:
 		if in := s.policyDocRef(e.Traversal); in != nil {
