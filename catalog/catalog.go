@@ -80,16 +80,21 @@ func (a *Action) FullName() string { return a.full }
 // condition context keys", aws:RequestTag is present "when tags are passed
 // in the request". Any other key is not the action's to withhold.
 func (a *Action) Carries(lower string) bool {
-	var want string
-	switch {
-	case strings.HasPrefix(lower, "aws:requesttag/"):
-		want = "aws:requesttag/"
-	case lower == "aws:tagkeys":
-		want = "aws:tagkeys"
-	default:
+	if !RequestTagKey(lower) {
 		return true
 	}
+	want := lower
+	if strings.HasPrefix(lower, "aws:requesttag/") {
+		want = "aws:requesttag/"
+	}
 	return slices.ContainsFunc(a.ConditionKeys, func(k string) bool { return strings.HasPrefix(strings.ToLower(k), want) })
+}
+
+// RequestTagKey reports whether lower (a condition key in lower case) is a
+// key of the tags a request passes, aws:RequestTag/* or aws:TagKeys, which
+// only some actions carry (Carries).
+func RequestTagKey(lower string) bool {
+	return strings.HasPrefix(lower, "aws:requesttag/") || lower == "aws:tagkeys"
 }
 
 // OnPublicRepository reports whether this is an ECR Public repository

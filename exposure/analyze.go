@@ -331,9 +331,9 @@ type analyzer struct {
 	// regions caches the regions the searches split keys into.
 	regions *eval.RegionCache
 	// free, outside and outsideNamed are the search spaces' key tests;
-	// free reads tagsCarried, that of the action searched (space).
+	// free reads action, the action searched (space).
 	free, outside, outsideNamed func(string) bool
-	tagsCarried                 int
+	action                      *catalog.Action
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer {
@@ -453,10 +453,7 @@ func (a *analyzer) groupActions() {
 	}
 	readsTags := false
 	for _, st := range append(slices.Clip(p.Doc.Statements), rcpDenies(a.levels)...) {
-		readsTags = readsTags || slices.ContainsFunc(st.Conditions, func(c policy.Condition) bool {
-			l := strings.ToLower(c.Key)
-			return strings.HasPrefix(l, "aws:requesttag/") || l == "aws:tagkeys"
-		})
+		readsTags = readsTags || slices.ContainsFunc(st.Conditions, func(c policy.Condition) bool { return catalog.RequestTagKey(strings.ToLower(c.Key)) })
 	}
 	bySig := map[string]int{}
 	// One byte per statement, and one for the keys of tags the action's

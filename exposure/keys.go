@@ -122,11 +122,8 @@ func tagsCarried(action string) int {
 func (a *analyzer) space(act string, namedCaller bool, dims []eval.Dimension, names []eval.Name, mfa eval.Dimension) eval.Space {
 	if a.free == nil {
 		a.free = func(l string) bool {
-			switch {
-			case strings.HasPrefix(l, "aws:requesttag/"):
-				return a.tagsCarried&1 != 0
-			case l == "aws:tagkeys":
-				return a.tagsCarried&2 != 0
+			if a.action != nil && !a.action.Carries(l) {
+				return false
 			}
 			return !callerKeys[l] && !sourceKeys[l] && !a.worldKey(l)
 		}
@@ -137,8 +134,8 @@ func (a *analyzer) space(act string, namedCaller bool, dims []eval.Dimension, na
 		a.regions = eval.NewRegionCache()
 	}
 	// The search runs before the next space is made: free reads the
-	// action's keys of tags from the analyzer.
-	a.tagsCarried = tagsCarried(act)
+	// action from the analyzer.
+	a.action = catalog.Default().Lookup(act)
 	sp := eval.Space{Free: a.free, Outside: a.outside, Covered: a.covered, Dimensions: dims, Names: names, Cache: a.regions}
 	if namedCaller {
 		sp.Outside = a.outsideNamed

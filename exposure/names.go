@@ -169,7 +169,7 @@ func (n *names) addAccounts(p string) {
 	switch {
 	case policy.IsAccountID(p):
 		n.accounts[p] = true
-	case len(accountInstances(p)) > 0 && !slices.Contains(n.accountPatterns, p):
+	case isAccountPattern(p) && !slices.Contains(n.accountPatterns, p):
 		n.accountPatterns = append(n.accountPatterns, p)
 	}
 }
@@ -422,26 +422,14 @@ func (n *names) addUnknownAccount(t string) {
 	}
 }
 
-// accountInstances returns the account ids that stand for what an account
-// pattern matches: the id itself, or for a pattern with wildcards
-// (9999888877?7, 99998888*) two instances with different filler digits,
-// so that an instance outside the zone of trust is tried when the pattern
-// reaches past the accounts it trusts. "*" and variables name no account in
-// particular: the public search covers them.
-func accountInstances(p string) []string {
-	if policy.IsAccountID(p) {
-		return []string{p}
-	}
+// isAccountPattern reports whether p is a pattern of account ids that
+// names some in particular (9999888877?7, 99998888*): not "*", not a
+// variable, and filled to twelve digits it is an id.
+func isAccountPattern(p string) bool {
 	if p == "*" || !policy.HasWildcard(p) || strings.Contains(p, "${") {
-		return nil
+		return false
 	}
-	var out []string
-	for _, fill := range []byte{'0', '7'} {
-		if s := fillPattern(p, fill, 12); policy.IsAccountID(s) && (len(out) == 0 || out[0] != s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return policy.IsAccountID(fillPattern(p, '0', 12))
 }
 
 func (n *names) accountList() []string { return slices.Sorted(maps.Keys(n.accounts)) }
