@@ -804,15 +804,7 @@ func (s *searcher) nameOptions(n *Name) (Dimension, bool) {
 					t.opaque = true
 					continue
 				}
-				var alts []gpat
-				if nk.Base {
-					// The key is the name's last segment: no '/' in it.
-					if g = g.stoppedAt('/'); !slices.ContainsFunc(g, func(t gtok) bool { return t.kind == 'c' && t.c == '/' }) {
-						alts = []gpat{g, append(gpat{{kind: '*'}, {kind: 'c', c: '/'}}, g...)}
-					}
-				} else {
-					alts = s.sp.Cache.derive(g, nk.Prefix)
-				}
+				alts := keyAlts(s.sp.Cache, g, nk)
 				t.alts = append(t.alts, alts)
 				if len(alts) > 0 {
 					groups = append(groups, alts)
