@@ -129,14 +129,7 @@ func LoadRevision(ctx context.Context, dir, ref string, paths []string, opts Opt
 		return nil, err
 	}
 	// Terraform reads inside the paths given, as LoadPaths reads them.
-	names := withinFS{fsys: tree.FS}
-	for _, p := range present {
-		dir := path.Clean(filepath.ToSlash(p))
-		if info, err := fs.Stat(tree.FS, dir); err == nil && !info.IsDir() {
-			dir = path.Dir(dir)
-		}
-		names.roots = append(names.roots, dir)
-	}
+	names := withinFS{withinPaths(present, func(p string) (fs.FileInfo, error) { return fs.Stat(tree.FS, p) }), tree.FS}
 	est, err := load(ctx, names, roots, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ref, err)

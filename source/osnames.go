@@ -40,15 +40,20 @@ func (w withinFS) Open(name string) (fs.File, error) {
 // newOSNames returns the file system of the command-line paths: each
 // folder, or a file's folder.
 func newOSNames(paths []string) osNames {
-	var o osNames
+	return osNames{withinPaths(paths, func(p string) (fs.FileInfo, error) { return os.Stat(filepath.FromSlash(p)) })}
+}
+
+// withinPaths is the folders of paths (a file's is its folder), by stat.
+func withinPaths(paths []string, stat func(string) (fs.FileInfo, error)) within {
+	var w within
 	for _, p := range paths {
-		dir := p
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			dir = filepath.Dir(p)
+		dir := path.Clean(filepath.ToSlash(p))
+		if info, err := stat(dir); err == nil && !info.IsDir() {
+			dir = path.Dir(dir)
 		}
-		o.roots = append(o.roots, filepath.ToSlash(filepath.Clean(dir)))
+		w.roots = append(w.roots, dir)
 	}
-	return o
+	return w
 }
 
 func (w within) inside(name string) bool {
