@@ -46,8 +46,9 @@ var (
 	propAt      = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	propRegions = []string{"us-east-1", "eu-west-1"}
 	// propActions are the questions' actions; GetAuthorizationToken is
-	// asked on "*".
-	propActions = []string{"ecr:DeleteRepository", "ecr:PutImage", "ecr:BatchGetImage", "ecr:SetRepositoryPolicy", "ecr:ReplicateImage", "ecr:GetAuthorizationToken"}
+	// asked on "*"; TagResource's requests carry the keys of tags, which
+	// the others' never do.
+	propActions = []string{"ecr:DeleteRepository", "ecr:PutImage", "ecr:BatchGetImage", "ecr:SetRepositoryPolicy", "ecr:ReplicateImage", "ecr:GetAuthorizationToken", "ecr:TagResource"}
 	// propStmtActions are what statements name.
 	propStmtActions = []string{"ecr:*", "*", "ecr:Delete*", "ecr:DeleteRepository", "ecr:PutImage", "ecr:BatchGetImage", "ecr:Batch*",
 		"ecr:Get*", "ecr:SetRepositoryPolicy", "ecr:ReplicateImage", "ecr:GetAuthorizationToken", "ecr:*Image"}
@@ -662,7 +663,10 @@ func identityProperty(t *testing.T, seed uint64, accounts, requests int) identit
 }
 
 func TestIdentityProperty(t *testing.T) {
-	st := identityProperty(t, 1, 40, 16)
+	// Seed 6's accounts ask TagResource of statements that need a request
+	// tag: a model that never lets a request carry tags fails it (seed 1's
+	// did not).
+	st := identityProperty(t, 6, 40, 16)
 	if st.proofs == 0 || st.noes == 0 || st.cut > st.questions/10 {
 		t.Errorf("%d proofs, %d noes, %d of %d questions cut: the property was hardly tested", st.proofs, st.noes, st.cut, st.questions)
 	}
