@@ -692,23 +692,28 @@ func TestServiceExposureProperty(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(21, 22))
 	at := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	checked := 0
+	checked, unjudged := 0, 0
 	for i := 0; i < policies; i++ {
 		src := servicePool.generate(r)
 		n, err := checkServiceExposure(src, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		checked += n
+		if n < 0 {
+			unjudged++
+		} else {
+			checked += n
+		}
 	}
-	if checked == 0 {
-		t.Fatal("no service request was allowed and checked: the property was not tested")
+	if checked == 0 || unjudged > policies/10 {
+		t.Fatalf("%d allowed service requests checked, %d of %d policies not judged: the property was hardly tested", checked, unjudged, policies)
 	}
-	t.Logf("%d allowed service requests checked against the analysis", checked)
+	t.Logf("%d allowed service requests checked against the analysis (%d policies not judged)", checked, unjudged)
 }
 
 // checkServiceExposure analyses src and checks every service request of
-// the pools that the evaluator allows; it returns how many it checked.
+// the pools that the evaluator allows; it returns how many it checked, or
+// -1 when the analysis says it did not judge them all (a coverage gap).
 func checkServiceExposure(src string, at time.Time) (int, error) {
 	doc, err := policy.Parse([]byte(src), "generated.json")
 	if err != nil {
@@ -718,7 +723,7 @@ func checkServiceExposure(src string, at time.Time) (int, error) {
 	res := Analyze(Target{Kind: Repository, ARN: "arn:aws:ecr:us-east-1:111122223333:repository/app", Account: "111122223333",
 		Region: "us-east-1", Repository: "app", Policy: compiled, At: at}, Zone{Account: "111122223333"})
 	if res.Truncated || res.Unjudged != "" {
-		return 0, nil // a coverage gap, not a silent pass
+		return -1, nil
 	}
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
 	checked := 0
