@@ -241,7 +241,7 @@ func TestSearchNamesWithPaths(t *testing.T) {
 			policy: allow + `,` + stmt("Deny", "*", `{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
 		{name: "an Allow of one path", found: true, arn: userPrefix + "ops/*",
 			policy: stmt("Allow", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/ops/${aws:username}"}}`)},
-		{name: "a Deny of one path, by pattern", found: true, arn: userPrefix + "*",
+		{name: "a Deny of one path, by pattern", found: true, arn: userPrefix + "*/*",
 			policy: allow + `,` + stmt("Deny", "*", `{"StringLike": {"aws:PrincipalArn": "*/ops/${aws:username}"}}`) + `,` +
 				stmt("Deny", "*", `{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/${aws:username}"}}`)},
 		{name: "no path and a path at once", policy: stmt("Allow", "*", `{"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:user/${aws:username}"]}, "StringLike": {"aws:PrincipalArn": "*/*/*"}}`)},
