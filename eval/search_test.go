@@ -152,13 +152,18 @@ const userPrefix = "arn:aws:iam::" + account + ":user/"
 // may choose.
 func searchAsNamedUser(t *testing.T, src string, free func(string) bool) (*eval.PolicySet, eval.SearchResult) {
 	t.Helper()
-	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", src)}}
-	p := principal(t, userPrefix+"x")
 	ctx := eval.NewContext()
-	eval.Derive(ctx, p)
+	eval.Derive(ctx, principal(t, userPrefix+"x"))
+	return searchUser(t, src, repoApp, ctx, free)
+}
+
+// searchUser is searchAsNamedUser of resource, with ctx.
+func searchUser(t *testing.T, src, resource string, ctx *eval.Context, free func(string) bool) (*eval.PolicySet, eval.SearchResult) {
+	t.Helper()
+	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", src)}}
 	sp := eval.Space{Free: free,
 		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
-	return ps, eval.Search(ps, &eval.Request{Principal: p, Action: "ecr:BatchGetImage", Resource: repoApp, Context: ctx}, sp)
+	return ps, eval.Search(ps, &eval.Request{Principal: principal(t, userPrefix+"x"), Action: "ecr:BatchGetImage", Resource: resource, Context: ctx}, sp)
 }
 
 // A Name is a string the caller picks that sets several keys: an IAM user
@@ -267,9 +272,7 @@ func TestSearchNamesWithPaths(t *testing.T) {
 			if res.Witness == nil {
 				return
 			}
-			if d := eval.Evaluate(ps, &res.Witness.Request); d.Result != eval.Allow {
-				t.Errorf("the witness replays to %v", d.Result)
-			}
+			checkWitness(t, ps, res.Witness)
 			arn, _ := res.Witness.Request.Context.Get("aws:PrincipalArn")
 			name, _ := res.Witness.Request.Context.Get("aws:username")
 			if len(arn) != 1 || len(name) != 1 || !strings.HasSuffix(arn[0], "/"+name[0]) ||
@@ -396,10 +399,7 @@ func TestSearchTagInANameKey(t *testing.T) {
 // of want.
 func searchAsUser(t *testing.T, policy, resource string, ctx *eval.Context, free func(string) bool, found, truncated bool, want []string) {
 	t.Helper()
-	ps := &eval.PolicySet{Identity: []*eval.Policy{compile(t, "identity", `{"Version": "2012-10-17", "Statement": [`+policy+`]}`)}}
-	sp := eval.Space{Free: free,
-		Names: []eval.Name{{Fresh: "outsider", Keys: []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: userPrefix}, {Key: "aws:username", Base: true}}}}}
-	res := eval.Search(ps, &eval.Request{Principal: principal(t, userPrefix+"x"), Action: "ecr:BatchGetImage", Resource: resource, Context: ctx}, sp)
+	ps, res := searchUser(t, `{"Version": "2012-10-17", "Statement": [`+policy+`]}`, resource, ctx, free)
 	if (res.Witness != nil) != found || res.Truncated != truncated {
 		t.Fatalf("found=%v truncated=%v (tried %d), want %v %v", res.Witness != nil, res.Truncated, res.Tried, found, truncated)
 	}
