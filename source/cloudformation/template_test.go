@@ -888,7 +888,6 @@ Resources:
 // branch; inside a Deny, an unknown value (a Deny does not apply where a
 // value is unknown). A decided !If is its branch.
 func TestIfInsideAPolicy(t *testing.T) {
-	const head = ifHead
 	// orgPull (line 14) lets in one organization or the other; guard (line
 	// 19) is a Deny in production only.
 	const orgPull = `          - Sid: OrgPull
@@ -968,7 +967,7 @@ func TestIfInsideAPolicy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tc.opts
 			opts.Account = acct
-			est := load(t, head+tc.statements, opts)
+			est := load(t, ifHead+tc.statements, opts)
 			if len(est.Gaps) != 0 {
 				t.Fatalf("gaps %v", est.Gaps)
 			}
