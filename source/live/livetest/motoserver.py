@@ -15,6 +15,7 @@ With another moto version lacking the hook it loads them all everywhere, as
 plain MOTO_IAM_LOAD_MANAGED_POLICIES=true does.
 """
 
+import json
 import os
 import sys
 
@@ -34,11 +35,28 @@ def kept(name):
 
 _load = getattr(iam.IAMBackend, "_init_aws_policies", None)
 if _load is not None:
+    _kept_data = None
 
     def _default_account_only(self):
         if self.account_id != DEFAULT_ACCOUNT_ID:
             return []
-        return [p for p in _load(self) if kept(p.name)]
+        # moto builds an IAM backend per partition, each of which would
+        # parse all ~1,500 policies again: parse once, keep what is kept.
+        global _kept_data
+        if _kept_data is None:
+            try:
+                from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+                parsed = json.loads(aws_managed_policies_data)
+                _kept_data = {n: d for n, d in parsed.items() if kept(n)}
+            except (ImportError, ValueError):
+                _kept_data = False
+        if _kept_data is False or not hasattr(iam, "AWSManagedPolicy"):
+            return [p for p in _load(self) if kept(p.name)]
+        return [
+            iam.AWSManagedPolicy.from_data(n, self.account_id, self.region_name, d)
+            for n, d in _kept_data.items()
+        ]
 
     iam.IAMBackend._init_aws_policies = _default_account_only
 
