@@ -59,7 +59,9 @@ type Entry struct {
 	// findings' (rules.Finding), each sorted: who gets in or holds the
 	// access ("*" for anyone; ConditionalAnyone for a wildcard Principal
 	// behind conditions, when nobody is proven to be anyone), what they can
-	// do, the conditions it depends on, and what it takes at its worst.
+	// do (the proven findings' actions; a wildcard Principal's statement's
+	// grant only when no finding proves any), the conditions it depends
+	// on, and what it takes at its worst.
 	Principals, Actions, Conditions, Assumes []string
 	// Proof is the lead finding's message: who can do what, and the
 	// request ecrguard evaluated to prove it.
@@ -243,7 +245,7 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 	if kind == ByRule {
 		e.Resource = ""
 	}
-	var principals, actions, conditions, assumes []string
+	var principals, actions, others, conditions, assumes []string
 	suppressed := true
 	anyone, conditional := false, false
 	for _, f := range fs {
@@ -257,7 +259,14 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 				anyone = true
 			}
 		}
-		actions = append(actions, f.Actions...)
+		if len(f.Principals) > 0 && !rules.ConditionalAnyone(f) {
+			actions = append(actions, f.Actions...)
+		} else {
+			// ECR002's are what its statement grants, some of which the
+			// policy may take back (a Deny): they say what can be done
+			// only when no finding proves who can do what.
+			others = append(others, f.Actions...)
+		}
 		conditions = append(conditions, f.Conditions...)
 		assumes = append(assumes, f.Assumes...)
 		if f.Suppressed == "" {
@@ -269,6 +278,9 @@ func newEntry(kind EntryKind, fs []rules.Finding) Entry {
 		principals = append(principals, "*")
 	case conditional:
 		principals = append(principals, ConditionalAnyone)
+	}
+	if len(actions) == 0 {
+		actions = others
 	}
 	e.Principals = sortedSet(principals)
 	e.Actions = sortedSet(actions)

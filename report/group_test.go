@@ -197,6 +197,9 @@ func TestGroupStatementsOfOneLine(t *testing.T) {
 	}
 }
 
+// An entry's actions are what its findings prove can be done: ECR002's
+// are the statement's grant, which a Deny may cut (here, anyone can only
+// ecr:BatchGetImage), so they do not add to what ECR001 proves.
 func TestGroupEntryFields(t *testing.T) {
 	public := at("ECR001", repoARN("legacy"), "legacy.json", 4, "*")
 	public.Conditions = []string{"aws:SecureTransport true"}
@@ -211,7 +214,7 @@ func TestGroupEntryFields(t *testing.T) {
 	want := Entry{
 		ID: 1, Kind: ByStatement, Severity: rules.Critical, Rules: []string{"ECR001", "ECR002"},
 		Title: public.Title, Resource: repoARN("legacy"), Source: public.Source,
-		Principals: []string{"*"}, Actions: []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+		Principals: []string{"*"}, Actions: []string{"ecr:BatchGetImage"},
 		Conditions: []string{"aws:SecureTransport true"},
 		Proof:      public.Message, Fix: public.Remediation,
 	}
