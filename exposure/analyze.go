@@ -1185,16 +1185,13 @@ func (a *analyzer) services(g group, k *keys, res string) {
 }
 
 // serviceForOrg asks what service caller c (svc as results name it) can do
-// acting for an account of
-// an organization or OU, choosing among opts, and records it under label.
+// acting for an account of an organization or OU, choosing among opts, and
+// records it in label's record for the service alone: the organization's
+// own principals cannot do it (as for a named account's root).
 func (a *analyzer) serviceForOrg(c caller, svc string, g group, res string, opts eval.Dimension, label string) {
-	w := a.search(c, g.rep, res, false, []eval.Dimension{opts})
-	if w == nil {
-		return
+	if w := a.search(c, g.rep, res, false, []eval.Dimension{opts}); w != nil {
+		a.orgAccess(label).add(serviceName(svc), g.set, w)
 	}
-	acc := a.orgAccess(label)
-	acc.add(serviceName(svc), g.set, w)
-	acc.add(label, g.set, w)
 }
 
 // accountAccess returns the access record of a named account (in Trusted

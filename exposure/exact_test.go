@@ -420,19 +420,29 @@ func TestStandInsAreUnnamed(t *testing.T) {
 	}
 }
 
-// What an AWS service can do acting for a named account is the service's,
-// not the account root's: who-can once listed arn:aws:iam::999988887777:root
-// for ecr:SetRepositoryPolicy, which only codebuild acting for it can do.
+// What an AWS service can do acting for a named account or organization is
+// the service's, not the account root's or the organization's: who-can once
+// listed arn:aws:iam::999988887777:root (and o-a1b2c3d4e5) for
+// ecr:SetRepositoryPolicy, which only codebuild acting for them can do.
 func TestServiceActingForAnAccountIsNotItsRoot(t *testing.T) {
 	r := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "ecr:BatchGetImage"},
-		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:SetRepositoryPolicy"}`), Zone{}, time.Time{})
+		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:SetRepositoryPolicy"},
+		{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:PutImage", "Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}}`), Zone{}, time.Time{})
 	cat := catalog.Default()
-	acc := r.Accounts["999988887777"]
-	if acc == nil {
-		t.Fatalf("no access for 999988887777: %v", r.Accounts)
-	}
-	root, svc := acc.Principals["arn:aws:iam::999988887777:root"], acc.Principals["service:codebuild.amazonaws.com"]
-	if !root.Has(cat.Lookup("ecr:BatchGetImage").Index) || root.Has(cat.Lookup("ecr:SetRepositoryPolicy").Index) || !svc.Has(cat.Lookup("ecr:SetRepositoryPolicy").Index) {
-		t.Errorf("root can %v, the service %v; want pull for the root, SetRepositoryPolicy for the service alone", cat.Names(root), cat.Names(svc))
+	for _, c := range []struct {
+		acc          *Access
+		own, special string
+	}{
+		{r.Accounts["999988887777"], "arn:aws:iam::999988887777:root", "ecr:SetRepositoryPolicy"},
+		{r.Orgs["o-a1b2c3d4e5"], "o-a1b2c3d4e5", "ecr:PutImage"},
+	} {
+		if c.acc == nil {
+			t.Fatalf("no access for %s: %v %v", c.own, r.Accounts, r.Orgs)
+		}
+		own, svc := c.acc.Principals[c.own], c.acc.Principals["service:codebuild.amazonaws.com"]
+		if !own.Has(cat.Lookup("ecr:BatchGetImage").Index) || own.Has(cat.Lookup(c.special).Index) || !svc.Has(cat.Lookup(c.special).Index) {
+			t.Errorf("%s can %v, the service %v; want pull for the first, %s for the service alone", c.own, cat.Names(own), cat.Names(svc), c.special)
+		}
 	}
 }

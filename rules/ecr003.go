@@ -63,6 +63,10 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			if kind == "organizational unit" {
 				what = "path"
 			}
+			if services := servicesOnly(f.Principals); services != "" {
+				// AWS services acting for it, not its own principals.
+				subject = fmt.Sprintf("%s, acting for the %s %s", services, kind, who)
+			}
 			switch {
 			case who == exposure.OwnerOrgLabel:
 				// The inputs do not say which organization the owner is
@@ -177,4 +181,25 @@ func namesPrincipal(s *policy.Statement, p string) bool {
 		}
 	}
 	return false
+}
+
+// servicesOnly names the AWS services of principals ("the AWS service
+// codebuild.amazonaws.com", "the AWS services a and b") when they are all
+// services, and is "" otherwise.
+func servicesOnly(principals []string) string {
+	var names []string
+	for _, p := range principals {
+		name, ok := strings.CutPrefix(p, "service:")
+		if !ok {
+			return ""
+		}
+		names = append(names, name)
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return "The AWS service " + names[0]
+	}
+	return "The AWS services " + joinAnd(names)
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/ecrguard/ecrguard/rules"
 )
 
-// proofOf scans one repository policy of account 111122223333 and returns
-// the proof of the first finding of rule id ("" when it does not fire).
-func proofOf(t *testing.T, id, doc string, s analysis.Settings) string {
+// messageWithProof scans one repository policy of account 111122223333 and returns
+// the message of the first finding of rule id, which must have a proof.
+func messageWithProof(t *testing.T, id, doc string, s analysis.Settings) string {
 	t.Helper()
 	d, err := policy.Parse([]byte(doc), "app.json")
 	if err != nil {
@@ -25,8 +25,8 @@ func proofOf(t *testing.T, id, doc string, s analysis.Settings) string {
 	est.Account("111122223333").Region("us-east-1").Repository("app").SetPolicy(&estate.Policy{Name: "repository policy of app", Doc: d})
 	for _, f := range rules.Run(est, s).Findings {
 		if f.RuleID == id {
-			if _, proof, ok := strings.Cut(f.Message, "Proof: "); ok {
-				return proof
+			if strings.Contains(f.Message, "Proof: ") {
+				return f.Message
 			}
 			t.Fatalf("%s has no proof: %s", id, f.Message)
 		}
@@ -66,9 +66,12 @@ func TestProofWords(t *testing.T) {
 			"the AWS service codebuild.amazonaws.com, acting for any account (the request names none: no aws:SourceAccount or aws:SourceArn), calling ecr:BatchGetImage is allowed."},
 		{"service for an outsider", "ECR003", stmt(`{"Service": "codebuild.amazonaws.com"}`, `{"StringEquals": {"aws:SourceOrgID": "o-9z8y7x6w5v"}}`), analysis.Settings{TrustedOrgIDs: []string{"o-a1b2c3d4e5"}},
 			"the AWS service codebuild.amazonaws.com, acting for an account outside your zone of trust (ecrguard used 777766665555 as the example), calling ecr:BatchGetImage with aws:SourceOrgID = o-9z8y7x6w5v is allowed."},
+		// The organization's own principals cannot: the finding says who can.
+		{"service for an organization", "ECR003", stmt(`{"Service": "codebuild.amazonaws.com"}`, `{"StringEquals": {"aws:SourceOrgID": "o-9z8y7x6w5v"}}`), analysis.Settings{},
+			"The AWS service codebuild.amazonaws.com, acting for the organization o-9z8y7x6w5v, which is not in the zone of trust, can perform pull (BatchGetImage)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := proofOf(t, tc.rule, tc.doc, tc.settings)
+			got := messageWithProof(t, tc.rule, tc.doc, tc.settings)
 			if !strings.Contains(got, tc.want) {
 				t.Errorf("proof\n got %s\nwant %s", got, tc.want)
 			}
