@@ -63,20 +63,26 @@ func resourceStatements(proofs []exposure.Proof) []*policy.Statement {
 	return out
 }
 
-// firstSource is the position of the first statement, or the policy's.
-func firstSource(stmts []*policy.Statement, p *estate.Policy) policy.Pos {
+// restOn records where f points: Statements, the position of each of
+// stmts that has one, once each, in order; and Source, the first of them,
+// or the policy p's position when none has one.
+func (f *Finding) restOn(stmts []*policy.Statement, p *estate.Policy) {
+	f.Statements = nil
 	for _, s := range stmts {
-		if s.Pos.IsValid() || s.Pos.File != "" {
-			return s.Pos
+		if (s.Pos.IsValid() || s.Pos.File != "") && !slices.Contains(f.Statements, s.Pos) {
+			f.Statements = append(f.Statements, s.Pos)
 		}
 	}
-	if p != nil {
-		if p.Doc != nil && (p.Doc.Pos.IsValid() || p.Doc.Pos.File != "") {
-			return p.Doc.Pos
-		}
-		return p.Source
+	switch {
+	case len(f.Statements) > 0:
+		f.Source = f.Statements[0]
+	case p == nil:
+		f.Source = policy.Pos{}
+	case p.Doc != nil && (p.Doc.Pos.IsValid() || p.Doc.Pos.File != ""):
+		f.Source = p.Doc.Pos
+	default:
+		f.Source = p.Source
 	}
-	return policy.Pos{}
 }
 
 // labels lists statements for a message: `"S1" (file:line)`.

@@ -67,7 +67,7 @@ func checkECR001(r Rule, a *analysis.Analysis) []Finding {
 		stmts := resourceStatements(pub.Proofs)
 		f := r.finding()
 		f.Resource = x.Target.ARN
-		f.Source = firstSource(stmts, x.Policy)
+		f.restOn(stmts, x.Policy)
 		f.Principals = []string{"*"}
 		f.Actions = catalog.Default().Names(pub.Actions)
 		f.Conditions = analysis.Conditions(stmts)

@@ -51,7 +51,7 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			stmts := resourceStatements(acc.Proofs)
 			f := r.finding()
 			f.Resource = x.Target.ARN
-			f.Source = firstSource(stmts, x.Policy)
+			f.restOn(stmts, x.Policy)
 			f.Principals = acc.PrincipalNames()
 			f.Actions = catalog.Default().Names(acc.Actions)
 			f.Conditions = analysis.Conditions(stmts)

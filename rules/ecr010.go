@@ -44,7 +44,7 @@ func checkECR010(r Rule, a *analysis.Analysis) []Finding {
 			stmts := resourceStatements(acc.Proofs)
 			f := r.finding()
 			f.Resource = x.Target.ARN
-			f.Source = firstSource(stmts, x.Policy)
+			f.restOn(stmts, x.Policy)
 			name := svc
 			if exposure.ServicePattern(svc) {
 				// Services of several regions of the policy's patterns

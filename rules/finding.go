@@ -65,6 +65,13 @@ type Finding struct {
 	// Source is where to look: the file and line of the statement (or the
 	// policy) that caused the finding.
 	Source policy.Pos
+	// Statements are the positions of the statements the finding rests
+	// on, each once, Source the first: set by the rules whose findings
+	// gather what several statements grant (all but ECR002 and ECR011);
+	// where nil, Source is all there is. An inline ignore silences the
+	// finding only when every one of them is covered (config.Apply). Not
+	// part of the fingerprint, nor of any report.
+	Statements []policy.Pos
 	// Principals use "*" for public, arn:aws:iam::ACCOUNT:root for a whole
 	// account, full ARNs otherwise, service:NAME for service principals, and
 	// an org id or org path for an organization.

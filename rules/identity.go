@@ -72,12 +72,7 @@ func identityFindingOn(r Rule, m *identity.Model, p *identity.Principal, ac *acc
 	f.Principals = []string{p.ARN}
 	f.Actions = catalog.Default().Names(ac.actions)
 	f.Conditions = analysis.Conditions(stmts)
-	for _, s := range stmts {
-		if s.Pos.IsValid() {
-			f.Source = s.Pos
-			break
-		}
-	}
+	f.restOn(stmts, nil)
 	if where == "" {
 		where = describeRepos(ac)
 	}

@@ -73,7 +73,7 @@ func outsiderFinding(r Rule, x *analysis.ExposureItem, who []string, proofs []ex
 	stmts := resourceStatements(proofs)
 	f := r.finding()
 	f.Resource = x.Target.ARN
-	f.Source = firstSource(stmts, x.Policy)
+	f.restOn(stmts, x.Policy)
 	f.Principals = slices.Compact(slices.Sorted(slices.Values(who)))
 	f.Actions = catalog.Default().Names(acts)
 	f.Conditions = analysis.Conditions(stmts)
