@@ -10,6 +10,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -99,21 +101,43 @@ type Suppression struct {
 	// unused).
 	Fingerprint string
 	// Inline, when set, makes this an inline ignore: it matches the
-	// findings of Rule whose source lies in the lines it covers (Resource
-	// is unused).
+	// findings of Rule every statement of which lies in the lines it
+	// covers (Resource is unused).
 	Inline *estate.Ignore
 }
 
-// Matches reports whether s applies to f (expired or not).
+// Matches reports whether s applies to f (expired or not). An inline
+// ignore applies when it covers every statement f rests on; Apply also
+// lets several inline ignores of f's rule cover them together.
 func (s Suppression) Matches(f rules.Finding) bool {
 	switch {
 	case s.Fingerprint != "":
 		return f.Fingerprint() == s.Fingerprint
 	case s.Inline != nil:
-		in := s.Inline
-		return s.Rule == f.RuleID && f.Source.File == in.File && f.Source.Line >= in.From && f.Source.Line <= in.To
+		for _, p := range restsOn(f) {
+			if !s.covers(f, p) {
+				return false
+			}
+		}
+		return true
 	}
 	return s.Rule == f.RuleID && policy.MatchARN(s.Resource, f.Resource)
+}
+
+// covers reports whether s is an inline ignore of f's rule whose lines
+// hold the position p.
+func (s Suppression) covers(f rules.Finding, p policy.Pos) bool {
+	in := s.Inline
+	return in != nil && s.Rule == f.RuleID && p.File == in.File && p.Line >= in.From && p.Line <= in.To
+}
+
+// restsOn are the positions an inline ignore must cover to silence f: its
+// statements', or its source.
+func restsOn(f rules.Finding) []policy.Pos {
+	if len(f.Statements) > 0 {
+		return f.Statements
+	}
+	return []policy.Pos{f.Source}
 }
 
 // stale reports whether s is an ignore (inline or by fingerprint) that
@@ -184,21 +208,27 @@ func Parse(data []byte, file string, now time.Time) (*Config, error) {
 // Apply applies c to a scan's result: severity overrides first, then
 // suppressions (a finding matched by an active suppression gets its reason
 // in Suppressed). The findings are sorted again, as severities may change.
+// Inline ignores of a finding's rule silence it when together they cover
+// every statement it rests on.
 //
-// It returns a warning for each inline ignore and .ecrguardignore entry that
-// matched no finding (a stale ignore), as "file:line:col: message".
+// It returns, as "file:line:col: message", a warning for each inline
+// ignore and .ecrguardignore entry that matched no finding (a stale
+// ignore), and one for each inline ignore that covers some statements of
+// a finding but not all, naming those left.
 func (c *Config) Apply(r *rules.Result) []string {
 	if c == nil || r == nil {
 		return nil
 	}
 	used := make([]bool, len(c.Suppress))
+	var warn []*policy.Error
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if s, ok := c.Severity[f.RuleID]; ok {
 			f.Severity = s
 		}
+		touched, left := c.inlineCover(*f)
 		for j, s := range c.Suppress {
-			if !s.Expired && s.Matches(*f) {
+			if !s.Expired && (s.Matches(*f) || touched[j] && len(left) == 0) {
 				used[j] = true
 				if f.Suppressed == "" {
 					f.Suppressed = s.Reason
@@ -206,9 +236,16 @@ func (c *Config) Apply(r *rules.Result) []string {
 				}
 			}
 		}
+		for j, t := range touched {
+			if t && len(left) > 0 {
+				// Not stale: it stands on a statement of the finding,
+				// and the warning says which others it needs.
+				used[j] = true
+				warn = append(warn, partialIgnore(c.Suppress[j], *f, left))
+			}
+		}
 	}
 	r.Sort()
-	var stale []*policy.Error
 	for j, s := range c.Suppress {
 		if used[j] || !s.stale() {
 			continue
@@ -217,14 +254,56 @@ func (c *Config) Apply(r *rules.Result) []string {
 		if s.Fingerprint != "" {
 			what = "ignore of the finding " + s.Fingerprint
 		}
-		stale = append(stale, &policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"})
+		warn = append(warn, &policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"})
 	}
-	sort.SliceStable(stale, func(i, j int) bool { return stale[i].Pos.Compare(stale[j].Pos) < 0 })
+	slices.SortFunc(warn, func(a, b *policy.Error) int {
+		return cmp.Or(a.Pos.Compare(b.Pos), strings.Compare(a.Msg, b.Msg))
+	})
 	var warnings []string
-	for _, e := range stale {
+	for _, e := range warn {
 		warnings = append(warnings, e.Error())
 	}
-	return warnings
+	// Findings alike (one per account, say) may leave the same statements
+	// of one ignore: one warning says it.
+	return slices.Compact(warnings)
+}
+
+// inlineCover returns, for each of c's suppressions, whether it is an
+// active inline ignore that covers a statement f rests on; and the
+// statements that none covers, when some are covered.
+func (c *Config) inlineCover(f rules.Finding) (touched []bool, left []policy.Pos) {
+	touched = make([]bool, len(c.Suppress))
+	var some bool
+	for _, p := range restsOn(f) {
+		covered := false
+		for j, s := range c.Suppress {
+			if !s.Expired && s.covers(f, p) {
+				touched[j], covered, some = true, true, true
+			}
+		}
+		if !covered {
+			left = append(left, p)
+		}
+	}
+	if !some {
+		left = nil
+	}
+	return touched, left
+}
+
+// partialIgnore is the warning of the inline ignore s, which covers some
+// statements of f but not those left.
+func partialIgnore(s Suppression, f rules.Finding, left []policy.Pos) *policy.Error {
+	at := make([]string, len(left))
+	for i, p := range left {
+		at[i] = p.String()
+	}
+	what, those := "the statement at "+at[0], "that statement"
+	if len(left) > 1 {
+		what, those = "the statements at "+strings.Join(at, ", "), "those statements"
+	}
+	return &policy.Error{Pos: s.Pos, Msg: fmt.Sprintf("ignore of %s does not silence the finding on %s, which also rests on %s that no ignore of %s covers: ignore %s too, or the whole resource, or accept the finding by its fingerprint in %s",
+		s.Rule, f.Resource, what, s.Rule, those, IgnoreFileName)}
 }
 
 type parser struct {

@@ -122,6 +122,42 @@ func TestApplyIgnores(t *testing.T) {
 	}
 }
 
+// Inline ignores of a rule silence a finding only when together they
+// cover every statement it rests on: one that covers some leaves it
+// active, and warns (not as stale).
+func TestApplyInlineIgnoresEveryStatement(t *testing.T) {
+	ignore := func(line, to int) estate.Ignore {
+		return estate.Ignore{Rule: "ECR001", Reason: "accepted", Pos: policy.Pos{File: "infra/main.tf", Line: line, Col: 1}, File: "infra/main.tf", From: line + 1, To: to}
+	}
+	for _, tt := range []struct {
+		name    string
+		ignores []estate.Ignore
+		warning string // "" when the finding is suppressed
+	}{
+		{"one of its statements", []estate.Ignore{ignore(11, 20)},
+			"infra/main.tf:11:1: ignore of ECR001 does not silence the finding on arn:aws:ecr:us-east-1:111122223333:repository/app, which also rests on the statement at infra/main.tf:30:7 that no ignore of ECR001 covers:"},
+		{"each of its statements", []estate.Ignore{ignore(11, 20), ignore(29, 35)}, ""},
+		{"the resource", []estate.Ignore{ignore(1, 40)}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := ignoreFinding()
+			f.Statements = []policy.Pos{f.Source, {File: "infra/main.tf", Line: 30, Col: 7}}
+			c := &Config{}
+			if err := c.AddIgnores("", nil, tt.ignores); err != nil {
+				t.Fatal(err)
+			}
+			res := &rules.Result{Findings: []rules.Finding{f}}
+			warnings := strings.Join(c.Apply(res), "\n")
+			if suppressed := res.Findings[0].Suppressed != ""; suppressed != (tt.warning == "") {
+				t.Errorf("suppressed: %v", suppressed)
+			}
+			if !strings.HasPrefix(warnings, tt.warning) || (warnings == "") != (tt.warning == "") {
+				t.Errorf("warnings:\n%s\nwant:\n%s…", warnings, tt.warning)
+			}
+		})
+	}
+}
+
 // --ignore-file must exist.
 func TestIgnoreFileMissing(t *testing.T) {
 	_, err := IgnoreFiles(filepath.Join(t.TempDir(), "none"), nil)

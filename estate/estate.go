@@ -35,9 +35,10 @@ type Estate struct {
 
 // Ignore is an inline ignore written in an input: a comment
 // "# ecrguard:ignore ECR001 reason" in Terraform or YAML, or an entry of a
-// CloudFormation resource's Metadata ecrguard ignore list. It silences the
-// findings of Rule whose source line lies in File between From and To: the
-// statement, block or resource it stands on or above.
+// CloudFormation resource's Metadata ecrguard ignore list. It covers the
+// lines of File between From and To, the statement, block or resource it
+// stands on or above, and silences the findings of Rule whose statements
+// all lie in lines that it, or other ignores of Rule, cover.
 type Ignore struct {
 	Rule   string
 	Reason string
