@@ -386,14 +386,45 @@ func readsVariable(m eval.Mention) bool {
 }
 
 // readsSource reports whether the statements test a key only services
-// carry.
+// carry, or read one as a policy variable.
 func (k *keys) readsSource() bool {
-	for _, m := range k.mentions {
-		if sourceKeys[strings.ToLower(m.Key)] {
+	for key := range sourceKeys {
+		if k.reads(key) {
 			return true
 		}
 	}
 	return false
+}
+
+// reads reports whether the statements test the key lower (lower-cased),
+// or read it as a policy variable (${aws:SourceOwner} in an ARN pattern).
+func (k *keys) reads(lower string) bool {
+	for _, m := range k.mentions {
+		if strings.ToLower(m.Key) == lower {
+			return true
+		}
+		for _, t := range m.Tests {
+			for _, v := range t.Values {
+				if strings.Contains(strings.ToLower(v), "${"+lower) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// owners are the ways a service acting for acct sets aws:SourceOwner: as
+// acct, and, when the statements read it, not at all. The IAM User Guide
+// does not list the key among the global ones: aws:SourceAccount is its
+// replacement, and a service may send that and aws:SourceArn without it
+// (a Null test of aws:SourceOwner once hid every such service).
+func (k *keys) owners(acct string) []eval.Assignment {
+	out := []eval.Assignment{{Key: "aws:SourceOwner", Values: []string{acct}}}
+	if k.reads("aws:sourceowner") {
+		out = append(out, eval.Assignment{Key: "aws:SourceOwner", Absent: true})
+	}
+	return out
 }
 
 type sourceKey struct {
@@ -406,13 +437,15 @@ type sourceKey struct {
 func (k *keys) orgSourceOptions(acct, org, path string) []eval.Option {
 	var out []eval.Option
 	for _, arn := range k.sourceARNs(acct) {
-		out = append(out, eval.Option{
-			{Key: "aws:SourceAccount", Values: []string{acct}},
-			{Key: "aws:SourceOwner", Values: []string{acct}},
-			{Key: "aws:SourceArn", Values: []string{arn}},
-			{Key: "aws:SourceOrgID", Values: []string{org}},
-			{Key: "aws:SourceOrgPaths", Values: []string{path}},
-		})
+		for _, owner := range k.owners(acct) {
+			out = append(out, eval.Option{
+				{Key: "aws:SourceAccount", Values: []string{acct}},
+				owner,
+				{Key: "aws:SourceArn", Values: []string{arn}},
+				{Key: "aws:SourceOrgID", Values: []string{org}},
+				{Key: "aws:SourceOrgPaths", Values: []string{path}},
+			})
+		}
 	}
 	return out
 }
@@ -635,18 +668,20 @@ func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, name
 	}
 	var out []eval.Option
 	for _, arn := range arns {
-		for _, o := range orgs {
-			opt := eval.Option{
-				{Key: "aws:SourceAccount", Values: []string{acct}},
-				{Key: "aws:SourceOwner", Values: []string{acct}},
-				{Key: "aws:SourceArn", Values: []string{arn}},
+		for _, owner := range k.owners(acct) {
+			for _, o := range orgs {
+				opt := eval.Option{
+					{Key: "aws:SourceAccount", Values: []string{acct}},
+					owner,
+					{Key: "aws:SourceArn", Values: []string{arn}},
+				}
+				if o.id == "" {
+					opt = append(opt, eval.Assignment{Key: "aws:SourceOrgID", Absent: true}, eval.Assignment{Key: "aws:SourceOrgPaths", Absent: true})
+				} else {
+					opt = append(opt, eval.Assignment{Key: "aws:SourceOrgID", Values: []string{o.id}}, eval.Assignment{Key: "aws:SourceOrgPaths", Values: []string{o.path}})
+				}
+				out = append(out, opt)
 			}
-			if o.id == "" {
-				opt = append(opt, eval.Assignment{Key: "aws:SourceOrgID", Absent: true}, eval.Assignment{Key: "aws:SourceOrgPaths", Absent: true})
-			} else {
-				opt = append(opt, eval.Assignment{Key: "aws:SourceOrgID", Values: []string{o.id}}, eval.Assignment{Key: "aws:SourceOrgPaths", Values: []string{o.path}})
-			}
-			out = append(out, opt)
 		}
 	}
 	return out

@@ -647,6 +647,7 @@ var servicePool = serviceKeys([]serviceKey{
 	{"aws:SourceAccount", []string{"StringEquals", "StringNotLike", "StringLike"}, []string{"444455556666", "999988887777", "4444*"}},
 	{"aws:SourceArn", []string{"ArnLike", "ArnNotLike", "ArnEquals", "StringEqualsIgnoreCase"}, []string{"ARN:AWS:LAMBDA:US-EAST-1:999988887777:FUNCTION:AE", "arn:aws:*:*:444455556666:*", "arn:aws:codebuild:*", "arn:aws:codebuild*", "arn:aws:lambda:us-east-1:999988887777:function:*", "arn:aws:s3:::my-bucket*", "arn:aws:s3:::my-bucket-x", "arn:aws:*:*:*:*", "arn:aws:codebuild:us-east-1:9999*", "arn:aws:s3:*:*:my-*", "arn:aws:s3:::*e*", "arn:aws:*:eu-*:*:thing/*", "arn:aws:lambda:*:*:function:*e*", "arn:aws:sns*"}},
 	{"aws:SourceOrgID", []string{"StringEquals", "StringNotEqualsIfExists", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}, []string{"o-a1b2c3d4e5", "O-A1B2C3D4E5"}},
+	{"aws:SourceOwner", []string{"StringEquals", "StringNotEqualsIfExists"}, []string{"999988887777", "4444*"}},
 	{"aws:PrincipalIsAWSService", []string{"Bool"}, []string{"true", "false"}},
 })
 
@@ -678,7 +679,7 @@ func serviceKeys(keys []serviceKey) policyPool {
 // TestServiceExposureProperty holds the analysis to the evaluator for the
 // requests AWS services make: every service of a pool, acting for no
 // account or for an outsider's account (named by the policy or not, in an
-// organization or not), is allowed only what the analysis reports as
+// organization or not, sending aws:SourceOwner or not), is allowed only what the analysis reports as
 // public, for a service it covers (Result.Deputies: by name, by a pattern
 // that matches it, or any service), for the account it acts for when the
 // policy names it (Result.Accounts), or for its organization
@@ -734,15 +735,18 @@ func checkServiceExposure(src string, at time.Time) (int, error) {
 				// and a field of another, or a whole-string pattern and a
 				// field), which instances of each pattern alone missed.
 				"arn:aws:s3:::my-e", "arn:aws:codebuild:eu-west-1:" + acct + ":thing/e", "arn:aws:lambda:us-east-1:" + acct + ":function:ae", "arn:aws:sns:eu-west-1:" + acct + ":thing/x"} {
-				for _, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz"} {
-					if (acct == "") != (source == "") || acct == "" && org != "" {
+				for i, org := range []string{"", "o-a1b2c3d4e5", "o-zzzzzzzzzz", "", "o-a1b2c3d4e5"} {
+					if (acct == "") != (source == "") || acct == "" && i > 0 {
 						continue
 					}
 					ctx := eval.NewContext()
 					if acct != "" {
 						ctx.Set("aws:SourceAccount", acct)
-						ctx.Set("aws:SourceOwner", acct)
 						ctx.Set("aws:SourceArn", source)
+						// Some services send aws:SourceOwner too.
+						if i < 3 {
+							ctx.Set("aws:SourceOwner", acct)
+						}
 					}
 					if org != "" {
 						ctx.Set("aws:SourceOrgID", org)
@@ -826,6 +830,10 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		// StringEqualsIgnoreCase matches ignoring case, so a value in
 		// capitals names the project AWS writes in lower case.
 		{"a source ARN in capitals", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"StringEqualsIgnoreCase": {"aws:SourceArn": "ARN:AWS:CODEBUILD:us-east-1:999988887777:project/x"}}}`), "999988887777", ""},
+		// aws:SourceOwner is no global key of the IAM User Guide's:
+		// aws:SourceAccount replaces it, and a service may send that
+		// alone. Taking it as always sent hid such services.
+		{"a service that sends no aws:SourceOwner", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}, "Null": {"aws:SourceOwner": "true"}}}`), "999988887777", ""},
 		{"a source pattern of fewer parts", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:*:*"}}}`), "", "codebuild.amazonaws.com"},
 	} {
