@@ -387,16 +387,25 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	a.standInName = standInName(a.named)
 	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
 	a.bucket = freshBucket(stmts)
-	a.sourceFields = &sourceFieldSet{complete: true}
-	if testsSourceARN(stmts) {
-		a.sourceFields = splitSourceFields(eval.Mentions(append([]*eval.Policy{t.Policy}, levels...), nil))
-	}
 	for _, f := range freshAccounts {
 		if !zone.TrustsAccount(f) && !a.named.accounts[f] && !a.named.names(f) {
 			a.freshAccount = f
 			break
 		}
 	}
+	a.sourceFields = &sourceFieldSet{complete: true}
+	if testsSourceARN(stmts) {
+		// The accounts services act for: each the policy names, the owner
+		// and the one that stands for the others.
+		accounts := append(a.named.accountList(), in.Account)
+		if a.freshAccount != "" {
+			accounts = append(accounts, a.freshAccount)
+		}
+		region := cmp.Or(in.Region, "us-east-1")
+		world := map[string]string{"aws:resourceaccount": in.Account, "aws:requestedregion": region}
+		a.sourceFields = splitSourceFields(eval.Mentions(append([]*eval.Policy{t.Policy}, levels...), nil), accounts, world)
+	}
+	sourceVariable := sourceVariableGap(stmts)
 	// What stands for outsiders the policy does not name must be one the
 	// policy does not name: else they are not judged, and a report must
 	// say so (a Deny of 7777* once hid a public grant).
@@ -413,6 +422,8 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = "the policy's account patterns split the accounts they match into more cases than ecrguard tries, so not every such account was judged"
 	case !a.sourceFields.complete:
 		a.res.Unjudged = "the policy's patterns of aws:SourceArn split the resources AWS services act for into more cases than ecrguard tries, so such services were not all judged"
+	case sourceVariable != "":
+		a.res.Unjudged = "a condition compares aws:SourceArn with " + sourceVariable + ", which reads a policy variable ecrguard does not fix for a service's request: the resources AWS services act for were not split by what it holds, so such services were not all judged"
 	default:
 		a.res.Unjudged = standInNamed(stmts, a.bucket)
 	}

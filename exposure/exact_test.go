@@ -386,6 +386,7 @@ func TestStandInsAreUnnamed(t *testing.T) {
 		{"the any-service name", "", `{"StringEquals": {"aws:PrincipalServiceName": "ecrguard-any-service.amazonaws.com"}}`, true, ""},
 		{"a Deny of every any-service name", "", `{"StringLike": {"aws:PrincipalServiceName": [` + quoted(freshServices, 2) + `]}}`, true, ""},
 		{"a service name read from a variable", "", `{"StringLike": {"aws:PrincipalServiceName": "${aws:SourceAccount}*"}}`, true, "reads a policy variable"},
+		{"a source ARN read from a variable", "", `{"ArnLike": {"aws:SourceArn": "arn:aws:*:*:*:${aws:PrincipalTag/team}"}}`, true, "reads a policy variable"},
 		{"the made-up source ARN", "", `{"ArnLike": {"aws:SourceArn": "arn:aws:ecrguard:*"}}`, false, "made up to stand for every outsider"},
 		{"the made-up OU path", "", `{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/r-ecrg/*"}}`, false, "made up to stand for every outsider"},
 		{"a pattern of every role session", "", `{"StringLike": {"aws:userid": "AROA*:*"}}`, false, ""},

@@ -465,7 +465,7 @@ func (k *keys) sourceARNs(acct string) []string {
 			continue
 		}
 		for _, t := range m.Tests {
-			for _, v := range t.Values {
+			for _, v := range k.fields.spellings(t.Values, acct) {
 				if a, ok := policy.ParseARN(v); ok {
 					if a.Account == "" || policy.Match(a.Account, acct) {
 						in := a
@@ -500,7 +500,7 @@ func (k *keys) sourceARNs(acct string) []string {
 			}
 		}
 	}
-	return k.distinctSources(eval.Dedupe(arns))
+	return k.distinctSources(acct, eval.Dedupe(arns))
 }
 
 // sourceFieldSet holds, for each field of a source ARN that varies (its
@@ -518,22 +518,164 @@ type sourceFieldSet struct {
 	// regions than a search walks, or the combinations are more than
 	// maxSourceARNs: then some are missing.
 	complete bool
+	// world holds what the world fixes of the keys whose values a source
+	// ARN pattern may read as policy variables (sourceVariables), by
+	// lower-cased key.
+	world map[string]string
+}
+
+// sourceVariables are the keys a source ARN pattern may read as policy
+// variables (arn:aws:*:*:${aws:SourceAccount}:*) that one request of a
+// service acting for an account fixes: the source keys of its account,
+// and what the world fixes. A pattern that reads any other is a gap
+// (sourceVariableGap).
+var sourceVariables = map[string]bool{
+	"aws:sourceaccount": true, "aws:sourceowner": true, "aws:resourceaccount": true, "aws:requestedregion": true,
+}
+
+// spellings returns the values as the requests of a service acting for
+// acct read them: a value that holds no policy variable as it is, one
+// that does as written (a document of no Version reads no variable) and
+// with its variables replaced, aws:SourceOwner's once by acct and once by
+// its default, the key being absent (keys.owners; with no default the
+// value matches nothing, and has no such spelling). A spelling a variable
+// the search cannot fix leaves is dropped: sourceVariableGap says so.
+func (f *sourceFieldSet) spellings(values []string, acct string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, v)
+		if !strings.Contains(v, "${") {
+			continue
+		}
+		for _, owner := range []bool{true, false} {
+			vars := func(key string) (string, bool) {
+				switch key {
+				case "aws:sourceaccount":
+					return acct, true
+				case "aws:sourceowner":
+					return acct, owner
+				}
+				val, ok := f.world[key]
+				return val, ok
+			}
+			if sp, ok, fixed := replaceVariables(v, vars); ok && fixed {
+				out = append(out, sp)
+			}
+		}
+	}
+	return eval.Dedupe(out)
+}
+
+// replaceVariables returns v with each policy variable replaced by its
+// value (vars: the value of a lower-cased key, and whether the key is
+// present), or its default where absent; ok is false when a variable has
+// neither (IAM User Guide, "IAM policy elements: Variables and tags": the
+// value then matches nothing). fixed is false when v reads a key that is
+// not among sourceVariables, or holds ${*} or ${?}, which stand for the
+// characters, not wildcards.
+func replaceVariables(v string, vars func(string) (string, bool)) (out string, ok, fixed bool) {
+	var b strings.Builder
+	ok, fixed = true, true
+	for {
+		i := strings.Index(v, "${")
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(v[i:], '}')
+		}
+		if j < 0 {
+			b.WriteString(v)
+			return b.String(), ok, fixed
+		}
+		b.WriteString(v[:i])
+		inner := v[i+2 : i+j]
+		v = v[i+j+1:]
+		switch inner {
+		case "$":
+			b.WriteByte('$')
+			continue
+		case "*", "?":
+			fixed = false
+			continue
+		}
+		name, def, hasDef := variableParts(inner)
+		switch {
+		case name == "":
+			b.WriteString("${" + inner + "}")
+		case !sourceVariables[strings.ToLower(name)]:
+			fixed = false
+		default:
+			val, present := vars(strings.ToLower(name))
+			switch {
+			case present:
+				b.WriteString(val)
+			case hasDef:
+				b.WriteString(def)
+			default:
+				ok = false
+			}
+		}
+	}
+}
+
+// variableParts reads the inside of a policy variable, "aws:SourceAccount"
+// or "aws:SourceOwner, 'default'": its key and default; name is "" when it
+// is not a variable (the text stays as written).
+func variableParts(inner string) (name, def string, hasDef bool) {
+	name = inner
+	if k := strings.IndexByte(inner, ','); k >= 0 {
+		name = strings.TrimSpace(inner[:k])
+		rest := strings.TrimSpace(inner[k+1:])
+		if len(rest) < 2 || rest[0] != '\'' || rest[len(rest)-1] != '\'' {
+			return "", "", false
+		}
+		def, hasDef = rest[1:len(rest)-1], true
+	}
+	if !strings.Contains(name, ":") || strings.ContainsAny(name, " \t'\"${") {
+		return "", "", false
+	}
+	return name, def, hasDef
+}
+
+// sourceVariableGap returns a value of stmts' aws:SourceArn conditions that
+// reads a policy variable the search does not fix (see replaceVariables),
+// or "": the resources services act for are not split by what it holds.
+func sourceVariableGap(stmts []*policy.Statement) string {
+	for _, s := range stmts {
+		for _, c := range s.Conditions {
+			if !strings.EqualFold(c.Key, "aws:SourceArn") {
+				continue
+			}
+			for _, v := range c.Values {
+				never := func(string) (string, bool) { return "", false }
+				if _, _, fixed := replaceVariables(v.Text, never); !v.Unknown && !fixed {
+					return v.Text
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // maxSourceARNs bounds the combinations of sourceFields for one account.
 const maxSourceARNs = 4096
 
 // splitSourceFields splits the fields of the ARN patterns of six parts
-// that the mentions compare aws:SourceArn with (those holding no policy
-// variable, whose value only a request fixes).
-func splitSourceFields(mentions []eval.Mention) *sourceFieldSet {
+// that the mentions compare aws:SourceArn with, a pattern that reads a
+// policy variable as a request of a service acting for each of accounts
+// reads it (sourceFieldSet.spellings), world fixing the world's.
+func splitSourceFields(mentions []eval.Mention, accounts []string, world map[string]string) *sourceFieldSet {
+	f := &sourceFieldSet{complete: true, world: world}
 	var svcs, regions, resources []string
 	for _, m := range mentions {
 		if !strings.EqualFold(m.Key, "aws:sourcearn") {
 			continue
 		}
 		for _, t := range m.Tests {
-			for _, v := range t.Values {
+			var values []string
+			for _, acct := range accounts {
+				values = append(values, f.spellings(t.Values, acct)...)
+			}
+			for _, v := range eval.Dedupe(values) {
 				if strings.Contains(v, "${") || !canMatchARN(v) {
 					continue
 				}
@@ -564,7 +706,6 @@ func splitSourceFields(mentions []eval.Mention) *sourceFieldSet {
 			}
 		}
 	}
-	f := &sourceFieldSet{complete: true}
 	if len(svcs) == 0 {
 		return f
 	}
@@ -596,13 +737,15 @@ func canMatchARN(p string) bool {
 // distinctSources keeps the first of arns of each set of the statements'
 // aws:SourceArn values it matches, under every way a condition operator
 // compares them (as ARNs, as patterns of strings, equal, equal in another
-// case): two ARNs that no condition tells apart are one option.
-func (k *keys) distinctSources(arns []string) []string {
+// case), a value that reads a policy variable in each spelling a request
+// for acct gives it: two ARNs that no condition tells apart are one option.
+// Taken as written, arn:aws:*:*:${aws:SourceAccount}:* told none apart.
+func (k *keys) distinctSources(acct string, arns []string) []string {
 	var values []string
 	for _, m := range k.mentions {
 		if strings.EqualFold(m.Key, "aws:sourcearn") {
 			for _, t := range m.Tests {
-				values = append(values, t.Values...)
+				values = append(values, k.fields.spellings(t.Values, acct)...)
 			}
 		}
 	}

@@ -834,6 +834,12 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		// aws:SourceAccount replaces it, and a service may send that
 		// alone. Taking it as always sent hid such services.
 		{"a service that sends no aws:SourceOwner", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:SourceAccount": "999988887777"}, "Null": {"aws:SourceOwner": "true"}}}`), "999988887777", ""},
+		// A source ARN pattern that reads the source account as a
+		// variable is matched as the request spells it: the stand-in
+		// source, in us-east-1 and of the account, once stood for every
+		// source, and a bucket's or another region's went unseen.
+		{"a source outside the account it acts for", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:${aws:SourceAccount}:*"}, "Null": {"aws:SourceArn": "false"}}}`), "", "codebuild.amazonaws.com"},
+		{"a source of the account in one region", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:*:eu-west-1:${aws:SourceAccount}:*"}}}`), "", "codebuild.amazonaws.com"},
 		{"a source pattern of fewer parts", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:*:*:*:*"}}}`), "", "codebuild.amazonaws.com"},
 	} {
