@@ -333,6 +333,10 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 	case "aws:sourcearn":
 		if a, ok := policy.ParseARN(t); ok {
 			n.addAccounts(a.Account)
+		} else {
+			for _, p := range accountRuns(t) {
+				n.addAccounts(p)
+			}
 		}
 	case "aws:principalorgid", "aws:sourceorgid":
 		// A pattern (o-abc*) names the organizations it matches:
@@ -378,6 +382,30 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 	case "aws:principalisawsservice":
 		n.anyService = true
 	}
+}
+
+// accountRuns returns what the account field of an ARN may hold where a
+// pattern that is not an ARN of six parts, matched whole, meets it: each
+// run of the pattern's digits and wildcards from a place a field can begin
+// (after a colon, or at or after a wildcard, which may take a colon) to
+// one it can end. An account that stands for each region these split the
+// accounts into (splitAccountPatterns) is tried: arn:aws:sns:us-east-1:9999*
+// let in the accounts 9999…, of which none ecrguard tried was one.
+func accountRuns(p string) []string {
+	run := func(c byte) bool { return c >= '0' && c <= '9' || c == '*' || c == '?' }
+	wild := func(i int) bool { return i >= 0 && i < len(p) && (p[i] == '*' || p[i] == '?') }
+	var out []string
+	for i := 0; i < len(p); i++ {
+		if !run(p[i]) || i > 0 && p[i-1] != ':' && !wild(i-1) && !wild(i) {
+			continue
+		}
+		for j := i + 1; j <= len(p) && run(p[j-1]); j++ {
+			if j == len(p) || p[j] == ':' || wild(j) || wild(j-1) {
+				out = append(out, p[i:j])
+			}
+		}
+	}
+	return out
 }
 
 // addPrincipal records an AWS principal as written in a Principal element or

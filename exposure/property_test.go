@@ -820,6 +820,10 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		{"a source bucket by a pattern", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::my-bucket*"}}}`), "", "s3.amazonaws.com"},
 		// A pattern that is not an ARN of six parts is matched whole.
 		{"a source pattern of fewer parts in the account field", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:9999*"}}}`), "", "sns.amazonaws.com"},
+		// Its account field names accounts: those of 9999… were let in,
+		// and none of them was tried.
+		{"accounts a source pattern of fewer parts names", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:9999*"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotLike": {"aws:SourceArn": "*:9999????????:*"}}}`), "9999*", ""},
 		{"a bucket through an account field of *", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:my-bucket*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}`), "", "s3.amazonaws.com"},
 		// The bucket stand-in is chosen away from the policy's patterns:
