@@ -384,6 +384,7 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	a.named.splitOrgPatterns(zone.OrgIDs)
 	a.named.splitAccountPatterns(zone.Accounts)
+	a.named.trustedPaths = zone.OrgPaths
 	a.standInName = standInName(a.named)
 	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
 	a.bucket = freshBucket(stmts)
@@ -726,6 +727,9 @@ func (a *analyzer) runGroup(g group) {
 		a.orgs(g, k, res)
 		a.inOwnerOrg(g, k, res)
 		a.services(g, k, res)
+	}
+	if !a.named.pathsComplete {
+		a.res.Unjudged = cmp.Or(a.res.Unjudged, "the policy's patterns of OU paths split an organization's accounts into more cases than ecrguard tries, so not every such account was judged")
 	}
 }
 

@@ -204,7 +204,9 @@ func TestExactAnswers(t *testing.T) {
 //   - An OU under an organization pattern: no outsider picks its OU's id
 //     (Organizations API Reference, OrganizationalUnit: ou- and the
 //     root's id), so */ou-ab12-34567890/* names the members of one OU in
-//     an organization the policy does not name; it was never tried.
+//     an organization the policy does not name; it was never tried. Nor
+//     was one that a second path pattern must match too (o-*/r-ab12/*):
+//     each pattern had a path of its own.
 func TestNamedOutsidersReported(t *testing.T) {
 	pull := catalog.Default().Lookup("ecr:BatchGetImage").Index
 	for _, tc := range []struct{ name, policy, org, account string }{
@@ -216,6 +218,7 @@ func TestNamedOutsidersReported(t *testing.T) {
 		{"an account pattern beside denied accounts", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:PrincipalAccount": "4444*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringEquals": {"aws:PrincipalAccount": ["444400000000", "444477777777"]}}}`), "", "4444*"},
 		{"an OU in any organization", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-ab12-34567890/*"}}`), "*/ou-ab12-34567890/*", ""},
+		{"an OU under a root two patterns name", allowPull(`{"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}, "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-ab12-34567890/*"}}`), "*/ou-ab12-34567890/*", ""},
 		{"an OU under an organization pattern", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1*/r-ab12/ou-ab12-34567890/*"}}`), "o-a1*/r-ab12/ou-ab12-34567890/*", ""},
 	} {
 		r := analyzeDoc(t, tc.policy, Zone{Account: "111122223333"}, time.Time{})

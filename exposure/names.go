@@ -45,6 +45,12 @@ type names struct {
 	// serviceVariable is a value of the service-name keys that reads a
 	// policy variable, "" when none does.
 	serviceVariable string
+	// trustedPaths are the OU paths of the zone of trust: they split the
+	// paths of an organization too (pathsIn). pathsComplete is false once
+	// pathsIn met more regions than a search walks; inOrg caches it.
+	trustedPaths  []string
+	pathsComplete bool
+	inOrg         map[string][]string
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -258,7 +264,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
 		paths: map[string]bool{}, services: map[string]bool{}, servicePatterns: map[string]bool{}, patternOf: map[string]string{},
-		orgPatternOf: map[string]string{},
+		orgPatternOf: map[string]string{}, pathsComplete: true,
 	}
 	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
@@ -471,35 +477,70 @@ func (n *names) arnList() []string  { return slices.Sorted(maps.Keys(n.arns)) }
 func (n *names) orgList() []string  { return slices.Sorted(maps.Keys(n.orgs)) }
 func (n *names) pathList() []string { return slices.Sorted(maps.Keys(n.paths)) }
 
-// pathsIn returns an instance in org of each OU path the statements name
-// there: o-abc/r-1/ou-1/* names o-abc/r-1/ou-1/, and a path under an
-// organization pattern (*/ou-1/*, o-a*/r-1/ou-1/*) names the OU in org
-// when org matches it, under a root when the pattern gives none.
+// pathsIn returns an OU path in org for each region into which the OU
+// paths the statements name there split its paths, but the region none of
+// them matches (freshOrgPath stands for it): o-abc/r-1/ou-1/* names
+// o-abc/r-1/ou-1/, and a path under an organization pattern (*/ou-1/*,
+// o-a*/r-1/ou-1/*) the OU in org when org matches it. A path of each
+// pattern alone missed those two must both match (o-*/r-1/* and
+// */ou-1/*). The paths of the zone of trust split them too.
 func (n *names) pathsIn(org string) []string {
-	var out []string
-	for _, p := range n.pathList() {
-		orgPart, rest, _ := strings.Cut(p, "/")
-		inst := ""
-		switch {
-		case orgPart == org:
-			inst = instanceTrim(p)
-		case policy.HasWildcard(orgPart):
-			if !strings.HasPrefix(rest, "r-") {
-				rest = "r-ecrg/" + rest
-			}
-			if cand := instanceTrim(org + "/" + rest); policy.Match(p, cand) {
-				inst = cand
-			}
-		}
-		if inst == "" {
-			continue
-		}
-		if !strings.HasSuffix(inst, "/") {
-			inst += "/"
-		}
-		out = append(out, inst)
+	if out, ok := n.inOrg[org]; ok {
+		return out
 	}
+	if n.inOrg == nil {
+		n.inOrg = map[string][]string{}
+	}
+	var pats []string
+	for _, p := range n.pathList() {
+		orgPart, _, _ := strings.Cut(p, "/")
+		if orgPart == org || policy.HasWildcard(orgPart) && policy.Match(orgPart, org) {
+			pats = append(pats, p)
+		}
+	}
+	if len(pats) == 0 {
+		n.inOrg[org] = nil
+		return nil
+	}
+	split := slices.Clip(pats)
+	for _, tp := range n.trustedPaths {
+		split = append(split, tp+"*")
+	}
+	insts, ok := eval.Instances(org+"/r-?*/", nil, split)
+	n.pathsComplete = n.pathsComplete && ok
+	var out []string
+	for _, inst := range insts {
+		if slices.ContainsFunc(pats, func(p string) bool { return policy.Match(p, inst) }) {
+			out = append(out, tidyPath(org, inst, split))
+		}
+	}
+	n.inOrg[org] = out
 	return out
+}
+
+// tidyPath returns path, a shortest OU path of its region (o-abc/r-/ou-1/,
+// o-abc/r-1//ou-1/), with the root id and each empty OU that none of
+// patterns sets apart made up as ecrguard makes them up (r-ecrg,
+// ou-ecrg-00000000), so that a proof reads as a path and says it is made
+// up.
+func tidyPath(org, path string, patterns []string) string {
+	same := func(p string) bool {
+		return !slices.ContainsFunc(patterns, func(q string) bool { return policy.Match(q, p) != policy.Match(q, path) })
+	}
+	parts := strings.Split(strings.TrimPrefix(path, org+"/"), "/")
+	for i, made := range parts[:len(parts)-1] {
+		if i == 0 {
+			made = "r-ecrg"
+		} else if made == "" {
+			made = "ou-ecrg-00000000"
+		}
+		was := parts[i]
+		parts[i] = made
+		if !same(org + "/" + strings.Join(parts, "/")) {
+			parts[i] = was
+		}
+	}
+	return org + "/" + strings.Join(parts, "/")
 }
 
 // serviceList lists the names of the services to ask about.
