@@ -466,7 +466,8 @@ func (k *keys) sourceARNs(acct string) []string {
 		}
 		for _, t := range m.Tests {
 			for _, v := range k.fields.spellings(t.Values, acct) {
-				if a, ok := policy.ParseARN(v); ok {
+				a, ok := policy.ParseARN(v)
+				if ok {
 					if a.Account == "" || policy.Match(a.Account, acct) {
 						in := a
 						if in.Account != "" {
@@ -479,7 +480,8 @@ func (k *keys) sourceARNs(acct string) []string {
 						a.Region, a.Account = "", ""
 						arns = append(arns, instance(a.String()))
 					}
-				} else if strings.ContainsAny(v, "*?") {
+				}
+				if (!ok || !matchedByFields(t.Family, v)) && strings.ContainsAny(v, "*?") {
 					if arn := sourceInAccount(v, acct); arn != "" {
 						arns = append(arns, arn)
 					}
@@ -681,11 +683,14 @@ func splitSourceFields(mentions []eval.Mention, accounts []string, world map[str
 				}
 				if a, ok := policy.ParseARN(v); ok {
 					svcs, regions, resources = append(svcs, a.Service), append(regions, a.Region), append(resources, a.Resource)
-					continue
+					if matchedByFields(t.Family, v) {
+						continue
+					}
 				}
-				// A pattern that is not an ARN of six parts is matched
-				// whole: each run of its text between wildcards may begin,
-				// end or fill a field, and the fields split by each.
+				// A pattern that is not an ARN of six parts, or that a
+				// string operator compares, is matched whole: each run of
+				// its text between wildcards may begin, end or fill a
+				// field, and the fields split by each.
 				for _, lit := range strings.FieldsFunc(v, func(r rune) bool { return r == '*' || r == '?' }) {
 					pieces := strings.Split(lit, ":")
 					for i, piece := range pieces {
@@ -719,6 +724,17 @@ func splitSourceFields(mentions []eval.Mention, accounts []string, world map[str
 		f.services, f.regions, f.resources, f.complete = nil, nil, nil, false
 	}
 	return f
+}
+
+// matchedByFields reports whether a test of family compares v, an ARN of
+// six parts, field by field: an ARN operator does (IAM User Guide, "IAM
+// JSON policy elements: Condition operators"); a string operator matches
+// the whole text, where a wildcard takes colons too, and does alike only
+// when no wildcard comes before the resource. StringLike
+// arn:aws:*:*:9999*:* lets in arn:aws:s3:us-east-1:444400001111:9999:z,
+// of an account it does not name.
+func matchedByFields(family, v string) bool {
+	return family == policy.FamilyARN.String() || !strings.ContainsAny(v[:policy.ResourcePart(v)], "*?")
 }
 
 // canMatchARN reports whether the pattern p can match an ARN, as a whole

@@ -337,9 +337,11 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		acct, _, _ := strings.Cut(t, ":")
 		n.addAccounts(acct)
 	case "aws:sourcearn":
-		if a, ok := policy.ParseARN(t); ok {
+		a, ok := policy.ParseARN(t)
+		if ok {
 			n.addAccounts(a.Account)
-		} else {
+		}
+		if !ok || !matchedByFields(c.Op.Family.String(), t) {
 			for _, p := range accountRuns(t) {
 				n.addAccounts(p)
 			}

@@ -824,6 +824,9 @@ func TestServicesNamedByPatterns(t *testing.T) {
 		// and none of them was tried.
 		{"accounts a source pattern of fewer parts names", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:9999*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"StringNotLike": {"aws:SourceArn": "*:9999????????:*"}}}`), "9999*", ""},
+		// A string operator matches an ARN whole, its wildcards taking
+		// colons: the resource of any account may hold the 9999.
+		{"a source ARN a string operator compares", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:SourceArn": "arn:aws:*:*:9999*:*"}}}`), "", "codebuild.amazonaws.com"},
 		{"a bucket through an account field of *", pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "ecr:BatchGetImage", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:*:*:my-bucket*"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:s3:::*"}}}`), "", "s3.amazonaws.com"},
 		// The bucket stand-in is chosen away from the policy's patterns:
