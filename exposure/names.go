@@ -56,6 +56,9 @@ type names struct {
 	// policy names neither by id nor by a pattern (the first when it names
 	// them all, which the analysis reports as not judged).
 	freshOrg string
+	// sorted holds the keys of accounts, arns, orgs and paths, sorted
+	// (sortedKeys).
+	sorted [4][]string
 }
 
 // freshOrgs are the organizations an outsider's organization the policy
@@ -468,16 +471,27 @@ func isAccountPattern(p string) bool {
 	return policy.IsAccountID(fillPattern(p, '0', 12))
 }
 
-func (n *names) accountList() []string { return slices.Sorted(maps.Keys(n.accounts)) }
+func (n *names) accountList() []string { return sortedKeys(n.accounts, &n.sorted[0]) }
 
 // names reports whether an account pattern the statements name matches
 // acct.
 func (n *names) names(acct string) bool {
 	return slices.ContainsFunc(n.accountPatterns, func(p string) bool { return policy.Match(p, acct) })
 }
-func (n *names) arnList() []string  { return slices.Sorted(maps.Keys(n.arns)) }
-func (n *names) orgList() []string  { return slices.Sorted(maps.Keys(n.orgs)) }
-func (n *names) pathList() []string { return slices.Sorted(maps.Keys(n.paths)) }
+func (n *names) arnList() []string  { return sortedKeys(n.arns, &n.sorted[1]) }
+func (n *names) orgList() []string  { return sortedKeys(n.orgs, &n.sorted[2]) }
+func (n *names) pathList() []string { return sortedKeys(n.paths, &n.sorted[3]) }
+
+// sortedKeys returns m's keys sorted, kept in *memo: the lists are read
+// for every group and caller, and the maps only grow (while the names are
+// collected and split), so a memo as long as m is current. Callers must
+// not change the list.
+func sortedKeys(m map[string]bool, memo *[]string) []string {
+	if len(*memo) != len(m) {
+		*memo = slices.Sorted(maps.Keys(m))
+	}
+	return *memo
+}
 
 // pathsIn returns an OU path in org for each region into which the OU
 // paths the statements name there split its paths, but the region none of
