@@ -254,8 +254,7 @@ func Analyze(t Target, zone Zone) *Result {
 // AnalyzeCached is Analyze with a cache shared by the analyses of one scan
 // (nil: none).
 func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
-	a := newAnalyzer(t, zone)
-	a.cache = c
+	a := newAnalyzerWith(t, zone, c, nil)
 	a.run()
 	a.res.named = a.named
 	if hasRCPDeny(a.levels) {
@@ -270,8 +269,7 @@ func AnalyzeCached(t Target, zone Zone, c *Cache) *Result {
 // verification: a fix appends Deny statements, which only ever remove
 // access, so actions outsiders could not do before need no second look.
 func analyzeOutsiders(t Target, zone Zone, only catalog.ActionSet, c *Cache) *Result {
-	a := newAnalyzer(t, zone)
-	a.cache = c
+	a := newAnalyzerWith(t, zone, c, nil)
 	a.outsidersOnly, a.only = true, only
 	a.run()
 	return a.res
@@ -293,27 +291,16 @@ type group struct {
 type rcpStmt struct{ level, index int }
 
 type analyzer struct {
-	t     Target
-	zone  Zone
-	cat   *catalog.Catalog
-	ps    *eval.PolicySet
-	res   *Result
-	named *names
+	t    Target
+	zone Zone
+	cat  *catalog.Catalog
+	ps   *eval.PolicySet
+	res  *Result
 	// levels are the policies whose Deny statements alone count: the RCPs,
 	// level by level, then the registry's Denies (registryDenies), if any.
 	levels []*eval.Policy
-
-	freshAccount string
-	// standInName names the callers that stand for the principals of an
-	// account the policy does not name (standInName).
-	standInName string
-	// bucket stands for a bucket the policy does not name (freshBucket).
-	bucket string
-	// sourceFields split the fields of every source ARN pattern of the
-	// policies: each group's keys share them (a group's patterns are some
-	// of these, and its conditions tell apart no more).
-	sourceFields *sourceFieldSet
-	groups       []group
+	// facts are what the target's policies and the zone alone tell.
+	*facts
 	// outsidersOnly skips trusted accounts and every group with no action
 	// in only (see analyzeOutsiders).
 	outsidersOnly bool
@@ -336,7 +323,32 @@ type analyzer struct {
 	action                      *catalog.Action
 }
 
-func newAnalyzer(t Target, zone Zone) *analyzer {
+// facts are what an analyzer works out of the target's policies, its kind
+// and the zone alone, before any search: the same for every target of the
+// same policies (Cache.facts). Read-only once made.
+type facts struct {
+	named        *names
+	freshAccount string
+	// standInName names the callers that stand for the principals of an
+	// account the policy does not name (standInName).
+	standInName string
+	// bucket stands for a bucket the policy does not name (freshBucket).
+	bucket string
+	// sourceFields split the fields of every source ARN pattern of the
+	// policies: each group's keys share them (a group's patterns are some
+	// of these, and its conditions tell apart no more).
+	sourceFields *sourceFieldSet
+	groups       []group
+	// unjudged is the result's Unjudged.
+	unjudged string
+}
+
+func newAnalyzer(t Target, zone Zone) *analyzer { return newAnalyzerWith(t, zone, nil, nil) }
+
+// newAnalyzerWith is newAnalyzer with the scan's cache c (nil: none) and
+// the facts of t's policies in zone when the caller has them (nil: taken
+// from c, or worked out).
+func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 	cat := catalog.Default()
 	// The owner is one fixed account even when unknown (UnknownOwner),
 	// never "": eval takes a resource of no account as every caller's own.
@@ -381,6 +393,20 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 	default:
 		a.res.Universe = cat.RepositorySet()
 	}
+	a.cache = c
+	var key factsKey
+	keyed := false
+	if f == nil && c != nil {
+		if key, keyed = newFactsKey(t, zone); keyed {
+			f = c.factsOf(key)
+		}
+	}
+	if f != nil {
+		a.facts = f
+		a.res.Unjudged = f.unjudged
+		return a
+	}
+	a.facts = &facts{}
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	a.named.splitOrgPatterns(zone.OrgIDs)
 	a.named.splitAccountPatterns(zone.Accounts)
@@ -429,6 +455,12 @@ func newAnalyzer(t Target, zone Zone) *analyzer {
 		a.res.Unjudged = standInNamed(stmts, a.bucket)
 	}
 	a.groupActions()
+	a.unjudged = a.res.Unjudged
+	// Facts are shared: the names' lists are made now, not when first read.
+	a.named.sortLists()
+	if keyed {
+		c.setFacts(key, a.facts)
+	}
 	return a
 }
 
@@ -660,8 +692,8 @@ func (a *analyzer) run() {
 			go func() {
 				defer wg.Done()
 				for i := range work {
-					b := newAnalyzer(a.t, a.zone)
-					b.outsidersOnly, b.only, b.cache = a.outsidersOnly, a.only, a.cache
+					b := newAnalyzerWith(a.t, a.zone, a.cache, a.facts)
+					b.outsidersOnly, b.only = a.outsidersOnly, a.only
 					b.regions = regions
 					b.runGroup(todo[i])
 					parts[i] = b.res

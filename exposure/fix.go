@@ -78,12 +78,14 @@ func ProposeFix(r *Result, zone Zone) (*Fix, error) {
 // Cache is what the analyses of one scan share: the kinds of caller of
 // each account (built once, read-only), and what proving fixes for the
 // owner found (the guards a fix appends depend on the zone, not on the
-// repository, so one proof serves every repository of an account). It is
-// safe for concurrent use.
+// repository, so one proof serves every repository of an account), and the
+// facts of each distinct policy (newAnalyzerWith). It is safe for
+// concurrent use.
 type Cache struct {
 	mu      sync.Mutex
 	owner   map[string]ownerMemo
 	callers map[string][]caller
+	facts   map[factsKey]*facts
 }
 
 type ownerMemo struct {
@@ -93,7 +95,7 @@ type ownerMemo struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}}
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}}
 }
 
 // callersOf is callers(acct, all, name), built once per account and name.

@@ -482,6 +482,16 @@ func (n *names) arnList() []string  { return sortedKeys(n.arns, &n.sorted[1]) }
 func (n *names) orgList() []string  { return sortedKeys(n.orgs, &n.sorted[2]) }
 func (n *names) pathList() []string { return sortedKeys(n.paths, &n.sorted[3]) }
 
+// sortLists makes the lists of accounts, ARNs, organizations and paths,
+// once the names are complete: names shared between goroutines are then
+// only read.
+func (n *names) sortLists() {
+	n.accountList()
+	n.arnList()
+	n.orgList()
+	n.pathList()
+}
+
 // sortedKeys returns m's keys sorted, kept in *memo: the lists are read
 // for every group and caller, and the maps only grow (while the names are
 // collected and split), so a memo as long as m is current. Callers must
