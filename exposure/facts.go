@@ -1,8 +1,7 @@
 package exposure
 
 import (
-	"strconv"
-	"strings"
+	"encoding/binary"
 
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/policy"
@@ -33,59 +32,75 @@ func newFactsKey(t Target, zone Zone) (factsKey, bool) {
 	}
 	copy(k.rcps[:], t.RCPs)
 	k.registry = t.Registry
-	var w keyWriter
+	w := keyWriter{b: make([]byte, 0, 512)}
 	doc := t.Policy.Doc
-	w.strs(strconv.Itoa(int(t.Kind)), t.Scope, t.RegistryScope, strconv.Itoa(len(t.RCPs)), doc.Version, doc.ID, zone.Account)
+	w.ints(int(t.Kind), len(t.RCPs))
+	w.strs(t.Scope, t.RegistryScope, doc.Version, doc.ID, zone.Account)
 	w.list(zone.Accounts)
 	w.list(zone.OrgIDs)
 	w.list(zone.OrgPaths)
 	for _, s := range doc.Statements {
 		w.statement(s)
 	}
-	k.text = w.b.String()
+	k.text = string(w.b)
 	return k, true
 }
 
-// keyWriter writes the text of a factsKey.
-type keyWriter struct{ b strings.Builder }
+// keyWriter writes the text of a factsKey: numbers as varints, strings
+// prefixed by their length.
+type keyWriter struct{ b []byte }
+
+func (w *keyWriter) ints(ns ...int) {
+	for _, n := range ns {
+		w.b = binary.AppendVarint(w.b, int64(n))
+	}
+}
+
+func (w *keyWriter) bools(bs ...bool) {
+	for _, b := range bs {
+		w.b = append(w.b, bit(b))
+	}
+}
 
 func (w *keyWriter) strs(ss ...string) {
 	for _, s := range ss {
-		w.b.WriteString(strconv.Itoa(len(s)))
-		w.b.WriteByte(':')
-		w.b.WriteString(s)
+		w.ints(len(s))
+		w.b = append(w.b, s...)
 	}
 }
 
 func (w *keyWriter) list(ss []string) {
-	w.strs(strconv.Itoa(len(ss)))
+	w.ints(len(ss))
 	w.strs(ss...)
 }
 
 // statement writes every element of s but its positions.
 func (w *keyWriter) statement(s *policy.Statement) {
-	w.strs("S", strconv.Itoa(s.Index), s.Sid, s.Effect.String())
+	w.ints(s.Index, int(s.Effect))
+	w.strs(s.Sid)
 	w.principal(s.Principal)
 	w.principal(s.NotPrincipal)
-	for _, vs := range [][]policy.Value{s.Action, s.NotAction, s.Resource, s.NotResource} {
-		w.values(vs)
-	}
-	w.strs(strconv.Itoa(len(s.Conditions)))
+	w.values(s.Action)
+	w.values(s.NotAction)
+	w.values(s.Resource)
+	w.values(s.NotResource)
+	w.ints(len(s.Conditions))
 	for _, c := range s.Conditions {
 		op := c.Op
-		w.strs(c.Operator, c.Key, op.Base, strconv.Itoa(int(op.Family)), strconv.Itoa(int(op.Cmp)), strconv.Itoa(int(op.Set)),
-			strconv.FormatBool(op.Negated), strconv.FormatBool(op.IgnoreCase), strconv.FormatBool(op.Like),
-			strconv.FormatBool(op.IfExists), strconv.FormatBool(op.Known))
+		w.strs(c.Operator, c.Key, op.Base)
+		w.ints(int(op.Family), int(op.Cmp), int(op.Set))
+		w.bools(op.Negated, op.IgnoreCase, op.Like, op.IfExists, op.Known)
 		w.values(c.Values)
 	}
 }
 
 func (w *keyWriter) principal(p *policy.Principal) {
 	if p == nil {
-		w.strs("-")
+		w.ints(-1)
 		return
 	}
-	w.strs("P", strconv.FormatBool(p.Wildcard), strconv.Itoa(len(p.Entries)))
+	w.ints(len(p.Entries))
+	w.bools(p.Wildcard)
 	for _, e := range p.Entries {
 		w.strs(e.Kind)
 		w.value(e.Value)
@@ -95,23 +110,18 @@ func (w *keyWriter) principal(p *policy.Principal) {
 // values writes vs, told apart from an absent element (nil).
 func (w *keyWriter) values(vs []policy.Value) {
 	if vs == nil {
-		w.strs("-")
+		w.ints(-1)
 		return
 	}
-	w.strs(strconv.Itoa(len(vs)))
+	w.ints(len(vs))
 	for _, v := range vs {
 		w.value(v)
 	}
 }
 
 func (w *keyWriter) value(v policy.Value) {
-	flags := 0
-	for i, f := range []bool{v.Unknown, v.AccountUnknown, v.StandIn} {
-		if f {
-			flags |= 1 << i
-		}
-	}
-	w.strs(v.Text, strconv.Itoa(flags))
+	w.strs(v.Text)
+	w.bools(v.Unknown, v.AccountUnknown, v.StandIn)
 }
 
 // factsOf returns the facts kept under key, or nil.
