@@ -35,15 +35,38 @@ func newFactsKey(t Target, zone Zone) (factsKey, bool) {
 	w := keyWriter{b: make([]byte, 0, 512)}
 	doc := t.Policy.Doc
 	w.ints(int(t.Kind), len(t.RCPs))
-	w.strs(t.Scope, t.RegistryScope, doc.Version, doc.ID, zone.Account)
+	w.strs(t.Scope, t.RegistryScope, zone.Account)
 	w.list(zone.Accounts)
 	w.list(zone.OrgIDs)
 	w.list(zone.OrgPaths)
-	for _, s := range doc.Statements {
-		w.statement(s)
-	}
+	w.document(doc)
 	k.text = string(w.b)
 	return k, true
+}
+
+// marshal is policy.Marshal, kept by the document's text: a fix's policy
+// is often many repositories' (one policy, the same guards). Callers must
+// not change the text.
+func (c *Cache) marshal(doc *policy.Document) ([]byte, error) {
+	if c == nil {
+		return policy.Marshal(doc)
+	}
+	w := keyWriter{b: make([]byte, 0, 512)}
+	w.document(doc)
+	c.mu.Lock()
+	text, ok := c.json[string(w.b)]
+	c.mu.Unlock()
+	if ok {
+		return text, nil
+	}
+	text, err := policy.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.json[string(w.b)] = text
+	c.mu.Unlock()
+	return text, nil
 }
 
 // keyWriter writes the text of a factsKey: numbers as varints, strings
@@ -72,6 +95,15 @@ func (w *keyWriter) strs(ss ...string) {
 func (w *keyWriter) list(ss []string) {
 	w.ints(len(ss))
 	w.strs(ss...)
+}
+
+// document writes every element of doc but its positions and problems.
+func (w *keyWriter) document(doc *policy.Document) {
+	w.strs(doc.Version, doc.ID)
+	w.ints(len(doc.Statements))
+	for _, s := range doc.Statements {
+		w.statement(s)
+	}
 }
 
 // statement writes every element of s but its positions.

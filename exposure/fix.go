@@ -86,6 +86,8 @@ type Cache struct {
 	owner   map[string]ownerMemo
 	callers map[string][]caller
 	facts   map[factsKey]*facts
+	// json holds the text of each fixed policy (marshal).
+	json map[string][]byte
 }
 
 type ownerMemo struct {
@@ -95,7 +97,7 @@ type ownerMemo struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}}
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}}
 }
 
 // callersOf is callers(acct, all, name), built once per account and name.
@@ -304,7 +306,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	}
 	// The analysis ran on the document itself; its encoding decodes to the
 	// same document (TestFixJSONDecodesToTheVerifiedPolicy).
-	text, err := policy.Marshal(&doc)
+	text, err := cache.marshal(&doc)
 	if err != nil {
 		return nil, err
 	}
