@@ -841,7 +841,7 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 	key := c.p.String() + "#" + c.p.Session
 	ctx := a.contexts[key]
 	if ctx == nil {
-		ctx = a.callerContext(c)
+		ctx = a.cache.callerContext(a, c, key)
 		if a.contexts == nil {
 			a.contexts = map[string]*eval.Context{}
 		}

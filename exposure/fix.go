@@ -88,6 +88,9 @@ type Cache struct {
 	facts   map[factsKey]*facts
 	// json holds the text of each fixed policy (marshal).
 	json map[string][]byte
+	// contexts holds each caller's base context in each world
+	// (callerContext), never written.
+	contexts map[string]*eval.Context
 }
 
 type ownerMemo struct {
@@ -97,7 +100,7 @@ type ownerMemo struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}}
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}, contexts: map[string]*eval.Context{}}
 }
 
 // callersOf is callers(acct, all, name), built once per account and name.
@@ -120,6 +123,32 @@ func (c *Cache) callersOf(acct string, all bool, name string) []caller {
 	c.callers[key] = out
 	c.mu.Unlock()
 	return out
+}
+
+// callerContext returns a's callerContext(cl) (key names cl), made once
+// per world and caller: a layer over the context the cache keeps, which
+// every analysis of the scan in that world shares and none writes (a
+// search sets keys in its own layer). The world's time must be fixed
+// (Target.At); without it each analysis makes its own.
+func (c *Cache) callerContext(a *analyzer, cl caller, key string) *eval.Context {
+	if c == nil || a.t.At.IsZero() {
+		return a.callerContext(cl)
+	}
+	w := keyWriter{b: make([]byte, 0, 128)}
+	w.strs(a.t.Account, a.t.Region, a.t.OrgID, key, cl.roleID, cl.p.Account, cl.p.RoleARN, cl.p.Service)
+	w.ints(int(cl.p.Type))
+	w.list(a.t.OrgPaths)
+	w.ints(int(a.t.At.Unix()), a.t.At.Nanosecond())
+	c.mu.Lock()
+	shared := c.contexts[string(w.b)]
+	c.mu.Unlock()
+	if shared == nil {
+		shared = a.callerContext(cl).Clone()
+		c.mu.Lock()
+		c.contexts[string(w.b)] = shared
+		c.mu.Unlock()
+	}
+	return shared.Layer()
 }
 
 // ownerDenied is the package's ownerDenied, remembered: the answer depends
