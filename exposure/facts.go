@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"github.com/ecrguard/ecrguard/eval"
 	"github.com/ecrguard/ecrguard/policy"
@@ -32,7 +33,8 @@ func newFactsKey(t Target, zone Zone) (factsKey, bool) {
 	}
 	copy(k.rcps[:], t.RCPs)
 	k.registry = t.Registry
-	w := keyWriter{b: make([]byte, 0, 512)}
+	w := newKeyWriter()
+	defer w.free()
 	doc := t.Policy.Doc
 	w.ints(int(t.Kind), len(t.RCPs))
 	w.strs(t.Scope, t.RegistryScope, zone.Account)
@@ -51,7 +53,8 @@ func (c *Cache) marshal(doc *policy.Document) ([]byte, error) {
 	if c == nil {
 		return policy.Marshal(doc)
 	}
-	w := keyWriter{b: make([]byte, 0, 512)}
+	w := newKeyWriter()
+	defer w.free()
 	w.document(doc)
 	c.mu.Lock()
 	text, ok := c.json[string(w.b)]
@@ -72,6 +75,18 @@ func (c *Cache) marshal(doc *policy.Document) ([]byte, error) {
 // keyWriter writes the text of a factsKey: numbers as varints, strings
 // prefixed by their length.
 type keyWriter struct{ b []byte }
+
+// keyWriters keeps the writers' buffers between keys.
+var keyWriters = sync.Pool{New: func() any { return &keyWriter{b: make([]byte, 0, 1024)} }}
+
+// newKeyWriter returns an empty writer; free returns it.
+func newKeyWriter() *keyWriter {
+	w := keyWriters.Get().(*keyWriter)
+	w.b = w.b[:0]
+	return w
+}
+
+func (w *keyWriter) free() { keyWriters.Put(w) }
 
 func (w *keyWriter) ints(ns ...int) {
 	for _, n := range ns {

@@ -134,7 +134,8 @@ func (c *Cache) callerContext(a *analyzer, cl caller, key string) *eval.Context 
 	if c == nil || a.t.At.IsZero() {
 		return a.callerContext(cl)
 	}
-	w := keyWriter{b: make([]byte, 0, 128)}
+	w := newKeyWriter()
+	defer w.free()
 	w.strs(a.t.Account, a.t.Region, a.t.OrgID, key, cl.roleID, cl.p.Account, cl.p.RoleARN, cl.p.Service)
 	w.ints(int(cl.p.Type))
 	w.list(a.t.OrgPaths)
