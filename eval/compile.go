@@ -244,9 +244,14 @@ type cprincipal struct {
 }
 
 func compilePrincipal(p *policy.Principal) *cprincipal {
-	c := &cprincipal{
-		everyone: p.Wildcard, accounts: map[string]bool{}, roots: map[string]bool{}, arns: map[string]bool{},
-		services: map[string]bool{}, federated: map[string]bool{}, sessions: map[string]map[string]bool{},
+	c := &cprincipal{everyone: p.Wildcard}
+	// The sets are only read once compiled, and most elements name one or
+	// two kinds of principal (or "*"): a set is made when it gets a member.
+	add := func(set *map[string]bool, v string) {
+		if *set == nil {
+			*set = map[string]bool{}
+		}
+		(*set)[v] = true
 	}
 	for _, e := range p.Entries {
 		v := e.Value
@@ -260,24 +265,26 @@ func compilePrincipal(p *policy.Principal) *cprincipal {
 			case v.Text == "*":
 				c.everyone = true
 			case policy.IsAccountID(v.Text):
-				c.accounts[v.Text] = true
+				add(&c.accounts, v.Text)
 			default:
 				if a, ok := policy.ParseARN(v.Text); ok && a.Service == "iam" && a.Resource == "root" {
-					c.roots[a.Partition+":"+a.Account] = true
+					add(&c.roots, a.Partition+":"+a.Account)
 					continue
 				}
-				c.arns[v.Text] = true
+				add(&c.arns, v.Text)
 				if sp, err := ParsePrincipal(v.Text); err == nil && sp.Type == AssumedRole {
-					if c.sessions[sp.RoleARN] == nil {
-						c.sessions[sp.RoleARN] = map[string]bool{}
+					if c.sessions == nil {
+						c.sessions = map[string]map[string]bool{}
 					}
-					c.sessions[sp.RoleARN][v.Text[strings.LastIndexByte(v.Text, '/')+1:]] = true
+					names := c.sessions[sp.RoleARN]
+					add(&names, v.Text[strings.LastIndexByte(v.Text, '/')+1:])
+					c.sessions[sp.RoleARN] = names
 				}
 			}
 		case policy.KindService:
-			c.services[strings.ToLower(v.Text)] = true
+			add(&c.services, strings.ToLower(v.Text))
 		case policy.KindFederated:
-			c.federated[v.Text] = true
+			add(&c.federated, v.Text)
 		}
 	}
 	return c
