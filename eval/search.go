@@ -1721,6 +1721,10 @@ var (
 
 const maxLowered = 1 << 14
 
+// LowerKey returns strings.ToLower(k), without allocating for a key it
+// has lowered before: the names of condition keys are few.
+func LowerKey(k string) string { return lowerKey(k) }
+
 // lowerKey lower-cases a condition key without allocating for keys seen
 // before.
 func lowerKey(k string) string {

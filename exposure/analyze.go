@@ -497,7 +497,7 @@ func (a *analyzer) groupActions() {
 	}
 	readsTags := false
 	for _, st := range append(slices.Clip(p.Doc.Statements), rcpDenies(a.levels)...) {
-		readsTags = readsTags || slices.ContainsFunc(st.Conditions, func(c policy.Condition) bool { return catalog.RequestTagKey(strings.ToLower(c.Key)) })
+		readsTags = readsTags || slices.ContainsFunc(st.Conditions, func(c policy.Condition) bool { return catalog.RequestTagKey(eval.LowerKey(c.Key)) })
 	}
 	bySig := map[string]int{}
 	// One byte per statement, and one for the keys of tags the action's
@@ -960,7 +960,7 @@ func (a *analyzer) laterMoments(k *keys) eval.Dimension {
 	}
 	var ts []time.Time
 	for _, m := range k.mentions {
-		switch strings.ToLower(m.Key) {
+		switch eval.LowerKey(m.Key) {
 		case "aws:currenttime", "aws:epochtime":
 		default:
 			continue

@@ -364,7 +364,7 @@ func (k *keys) sourceOptions(acct string, n *names, z Zone, trusted, namedOrgs b
 // searched differently from an unnamed outsider's.
 func (k *keys) readsNetworkOrOrg() bool {
 	for _, m := range k.mentions {
-		l := strings.ToLower(m.Key)
+		l := eval.LowerKey(m.Key)
 		if isNetworkKey(l) || strings.HasPrefix(l, "aws:principalorg") || readsVariable(m) {
 			return true
 		}
