@@ -321,6 +321,24 @@ type analyzer struct {
 	// free reads action, the action searched (space).
 	free, outside, outsideNamed func(string) bool
 	action                      *catalog.Action
+	// inOrg holds what pathsIn returned for each organization;
+	// pathsIncomplete is set once one was not complete.
+	inOrg           map[string][]string
+	pathsIncomplete bool
+}
+
+// pathsIn returns the OU paths to try in org (names.pathsIn), once each.
+func (a *analyzer) pathsIn(org string) []string {
+	if paths, ok := a.inOrg[org]; ok {
+		return paths
+	}
+	paths, complete := a.named.pathsIn(org, a.zone.OrgPaths)
+	if a.inOrg == nil {
+		a.inOrg = map[string][]string{}
+	}
+	a.inOrg[org] = paths
+	a.pathsIncomplete = a.pathsIncomplete || !complete
+	return paths
 }
 
 // facts are what an analyzer works out of the target's policies, its kind
@@ -410,7 +428,6 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 	a.named = collectNames(t.Policy.Doc, rcpDenies(levels)...)
 	a.named.splitOrgPatterns(zone.OrgIDs)
 	a.named.splitAccountPatterns(zone.Accounts)
-	a.named.trustedPaths = zone.OrgPaths
 	a.standInName = standInName(a.named)
 	stmts := append(slices.Clip(t.Policy.Doc.Statements), rcpDenies(levels)...)
 	a.bucket = freshBucket(stmts)
@@ -752,7 +769,7 @@ func (a *analyzer) runGroup(g group) {
 		}
 		return g.rcps[rcpStmt{slices.Index(a.levels, p), si}]
 	})
-	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g)), bucket: a.bucket, fields: a.sourceFields}
+	k := &keys{mentions: mentions, kinds: a.kindSensitive(g, mentions), worlds: a.worldOrgs(a.groupStatements(g)), bucket: a.bucket, fields: a.sourceFields, paths: a.pathsIn}
 	for _, res := range a.resources(g) {
 		a.public(g, k, res)
 		a.accounts(g, k, res)
@@ -760,7 +777,7 @@ func (a *analyzer) runGroup(g group) {
 		a.inOwnerOrg(g, k, res)
 		a.services(g, k, res)
 	}
-	if !a.named.pathsComplete {
+	if a.pathsIncomplete {
 		a.res.Unjudged = cmp.Or(a.res.Unjudged, "the policy's patterns of OU paths split an organization's accounts into more cases than ecrguard tries, so not every such account was judged")
 	}
 }
@@ -1146,7 +1163,7 @@ func (a *analyzer) outsideOrgPaths() iter.Seq2[string, string] {
 		// An OU the policy names under an organization pattern may be in
 		// an organization it does not name.
 		if fo := a.named.freshOrg; !a.named.orgs[fo] {
-			for _, path := range a.named.pathsIn(fo) {
+			for _, path := range a.pathsIn(fo) {
 				if !a.zone.Contains(a.freshAccount, fo, []string{path}) && !yield(fo, path) {
 					return
 				}
@@ -1282,7 +1299,7 @@ func orgOption(org, path string) eval.Option {
 // orgPaths returns the OU paths to try for a member of org: an instance of
 // every named path in it, and a path the policy does not name.
 func (a *analyzer) orgPaths(org string) []string {
-	return eval.Dedupe(append([]string{org + freshOrgPath}, a.named.pathsIn(org)...))
+	return eval.Dedupe(append([]string{org + freshOrgPath}, a.pathsIn(org)...))
 }
 
 // callersIn returns the callers to try in an account: every kind of caller

@@ -13,7 +13,7 @@ import (
 // (one module writes many), and a fix's policy is the repository's with the
 // same guards: the facts are worked out once for each.
 type factsKey struct {
-	// text holds the target's kind and scopes, the zone and the policy's
+	// text holds the target's kind, scopes, account and region, the zone and the policy's
 	// statements, each string prefixed by its length.
 	text     string
 	registry *eval.Policy
@@ -37,7 +37,9 @@ func newFactsKey(t Target, zone Zone) (factsKey, bool) {
 	defer w.free()
 	doc := t.Policy.Doc
 	w.ints(int(t.Kind), len(t.RCPs))
-	w.strs(t.Scope, t.RegistryScope, zone.Account)
+	// The target's account and region: the source ARNs services act for
+	// are split in them (sourceFields).
+	w.strs(t.Scope, t.RegistryScope, zone.Account, t.Account, t.Region)
 	w.list(zone.Accounts)
 	w.list(zone.OrgIDs)
 	w.list(zone.OrgPaths)

@@ -328,6 +328,9 @@ type keys struct {
 	// when the inputs do not name it and the statements read it (nil:
 	// as setWorld sets it; see worldOrgs).
 	worlds []worldOrg
+	// paths returns the OU paths to try in an organization
+	// (analyzer.pathsIn).
+	paths func(org string) []string
 }
 
 // sourceOptions are the ways an AWS service acting for account acct can
@@ -400,7 +403,7 @@ func (k *keys) readsSource() bool {
 // or read it as a policy variable (${aws:SourceOwner} in an ARN pattern).
 func (k *keys) reads(lower string) bool {
 	for _, m := range k.mentions {
-		if strings.ToLower(m.Key) == lower {
+		if eval.LowerKey(m.Key) == lower {
 			return true
 		}
 		for _, t := range m.Tests {
@@ -819,7 +822,7 @@ func (k *keys) sourceOptionsIn(acct string, n *names, z Zone, trusted bool, name
 		if trusted || !z.TrustsOrg(o, []string{path}) {
 			orgs = append(orgs, org{o, path})
 		}
-		for _, inst := range n.pathsIn(o) {
+		for _, inst := range k.paths(o) {
 			if trusted || !z.TrustsOrg(o, []string{inst}) {
 				orgs = append(orgs, org{o, inst})
 			}

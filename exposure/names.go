@@ -45,12 +45,6 @@ type names struct {
 	// serviceVariable is a value of the service-name keys that reads a
 	// policy variable, "" when none does.
 	serviceVariable string
-	// trustedPaths are the OU paths of the zone of trust: they split the
-	// paths of an organization too (pathsIn). pathsComplete is false once
-	// pathsIn met more regions than a search walks; inOrg caches it.
-	trustedPaths  []string
-	pathsComplete bool
-	inOrg         map[string][]string
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -267,7 +261,7 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n := &names{
 		accounts: map[string]bool{}, arns: map[string]bool{}, orgs: map[string]bool{},
 		paths: map[string]bool{}, services: map[string]bool{}, servicePatterns: map[string]bool{}, patternOf: map[string]string{},
-		orgPatternOf: map[string]string{}, pathsComplete: true,
+		orgPatternOf: map[string]string{},
 	}
 	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
@@ -504,19 +498,15 @@ func sortedKeys(m map[string]bool, memo *[]string) []string {
 }
 
 // pathsIn returns an OU path in org for each region into which the OU
-// paths the statements name there split its paths, but the region none of
-// them matches (freshOrgPath stands for it): o-abc/r-1/ou-1/* names
-// o-abc/r-1/ou-1/, and a path under an organization pattern (*/ou-1/*,
-// o-a*/r-1/ou-1/*) the OU in org when org matches it. A path of each
-// pattern alone missed those two must both match (o-*/r-1/* and
-// */ou-1/*). The paths of the zone of trust split them too.
-func (n *names) pathsIn(org string) []string {
-	if out, ok := n.inOrg[org]; ok {
-		return out
-	}
-	if n.inOrg == nil {
-		n.inOrg = map[string][]string{}
-	}
+// paths the statements name there, and the zone's trusted paths, split its
+// paths, but the region none of them matches (freshOrgPath stands for it):
+// o-abc/r-1/ou-1/* names o-abc/r-1/ou-1/, and a path under an organization
+// pattern (*/ou-1/*, o-a*/r-1/ou-1/*) the OU in org when org matches it. A
+// path of each pattern alone missed those two must both match (o-*/r-1/*
+// and */ou-1/*). complete is false when the patterns split them into more
+// regions than a search walks. It changes nothing in n (facts are shared):
+// the analyzer keeps what it returns (analyzer.pathsIn).
+func (n *names) pathsIn(org string, trusted []string) (paths []string, complete bool) {
 	var pats []string
 	for _, p := range n.pathList() {
 		orgPart, _, _ := strings.Cut(p, "/")
@@ -525,23 +515,19 @@ func (n *names) pathsIn(org string) []string {
 		}
 	}
 	if len(pats) == 0 {
-		n.inOrg[org] = nil
-		return nil
+		return nil, true
 	}
 	split := slices.Clip(pats)
-	for _, tp := range n.trustedPaths {
+	for _, tp := range trusted {
 		split = append(split, tp+"*")
 	}
-	insts, ok := eval.Instances(org+"/r-?*/", nil, split)
-	n.pathsComplete = n.pathsComplete && ok
-	var out []string
+	insts, complete := eval.Instances(org+"/r-?*/", nil, split)
 	for _, inst := range insts {
 		if slices.ContainsFunc(pats, func(p string) bool { return policy.Match(p, inst) }) {
-			out = append(out, tidyPath(org, inst, split))
+			paths = append(paths, tidyPath(org, inst, split))
 		}
 	}
-	n.inOrg[org] = out
-	return out
+	return paths, complete
 }
 
 // tidyPath returns path, a shortest OU path of its region (o-abc/r-/ou-1/,

@@ -65,7 +65,7 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 	services := eval.Dedupe(append([]string{freshService}, named...))
 	for _, g := range a.groups {
 		mentions := eval.Mentions([]*eval.Policy{tt.Policy}, func(_ *eval.Policy, si int) bool { return g.stmts[si] })
-		k := &keys{mentions: mentions, bucket: a.bucket, fields: a.sourceFields}
+		k := &keys{mentions: mentions, bucket: a.bucket, fields: a.sourceFields, paths: a.pathsIn}
 		opts := k.sourceOptions(owner, a.named, a.zone, true, true)
 		for _, res := range a.resources(g) {
 			for _, c := range callers(owner, true, a.standInName) {
