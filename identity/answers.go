@@ -416,7 +416,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		fixed = noMFA
 	}
 	if m.needsWorldDimensions(mentions, unread) {
-		fixed, skip = m.worldDimensions(p, mentions, unread, fixed)
+		fixed, skip = m.worldDimensions(p, mentions, unread, repo == nil || repo.Account == m.Account, fixed)
 	}
 	act := m.action(action)
 	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
@@ -475,31 +475,37 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 const freshOrgPath = "/r-ecrg/ou-ecrg-00000000/"
 
 // needsWorldDimensions reports whether worldDimensions has work: a
-// condition on aws:ResourceOrgPaths with the organization known, or on a
-// resource tag that was not read.
+// condition on aws:ResourceOrgPaths or aws:PrincipalOrgPaths with the
+// organization known, or on a resource tag that was not read.
 func (m *Model) needsWorldDimensions(mentions []eval.Mention, unread bool) bool {
 	for _, mn := range mentions {
 		lower := strings.ToLower(mn.Key)
-		if lower == "aws:resourceorgpaths" && m.OrgID != "" || unread && isResourceTag(lower) {
+		if orgPathKeys[lower] && m.OrgID != "" || unread && isResourceTag(lower) {
 			return true
 		}
 	}
 	return false
 }
 
+// orgPathKeys are the keys of the account's place in its organization.
+var orgPathKeys = map[string]bool{"aws:resourceorgpaths": true, "aws:principalorgpaths": true}
+
 // worldDimensions adds to fixed (copied, never changed) the options of the
 // keys the world fixes but the inputs do not say:
 //
-//   - aws:ResourceOrgPaths, when the organization is known: one path
-//     inside it, each a policy names or a fresh one (its place in the
-//     organization is not known);
+//   - aws:ResourceOrgPaths and aws:PrincipalOrgPaths, when the
+//     organization is known: one path inside it, each a policy names or a
+//     fresh one (its place in the organization is not known); the same
+//     path for both where the repository is the account's own, which its
+//     principals' account is (IAM User Guide, "AWS global condition
+//     context keys": a member account's principals carry its path);
 //   - with unread tags, each resource tag the statements read: one
 //     dimension per tag name setting ecr:ResourceTag/NAME and
 //     aws:ResourceTag/NAME together (they are the same tag), the second key
 //     returned in skip. A value with policy variables that p fixes
 //     (ecr:ResourceTag/team = ${aws:PrincipalTag/team}) is tried as p's
 //     requests resolve it.
-func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
+func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, own bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
 	fixed = map[string]eval.Dimension{}
 	for k, v := range base {
 		fixed[k] = v
@@ -512,19 +518,12 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bo
 	}
 	tags := map[string]*tag{}
 	var order []string
+	var paths []eval.Mention
 	for _, mn := range mentions {
 		lower := strings.ToLower(mn.Key)
 		switch {
-		case lower == "aws:resourceorgpaths" && m.OrgID != "":
-			d := eval.Space{}.KeyOptions([]eval.Mention{mn})
-			prefix := strings.ToLower(m.OrgID) + "/"
-			var opts eval.Dimension
-			for _, opt := range d[0] {
-				if a := opt[0]; len(opt) == 1 && !a.Absent && len(a.Values) == 1 && strings.HasPrefix(strings.ToLower(a.Values[0]), prefix) {
-					opts = append(opts, opt)
-				}
-			}
-			fixed[lower] = append(opts, eval.Option{{Key: mn.Key, Values: []string{m.OrgID + freshOrgPath}}})
+		case orgPathKeys[lower] && m.OrgID != "":
+			paths = append(paths, mn)
 		case unread && isResourceTag(lower):
 			name := lower[strings.IndexByte(lower, '/')+1:]
 			t := tags[name]
@@ -549,6 +548,13 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bo
 			}
 		}
 	}
+	if own {
+		m.orgPathDimension(paths, fixed, skip)
+	} else {
+		for _, mn := range paths {
+			m.orgPathDimension([]eval.Mention{mn}, fixed, skip)
+		}
+	}
 	for _, name := range order {
 		t := tags[name]
 		d := eval.Space{}.KeyOptions([]eval.Mention{{Key: "ecr:ResourceTag/" + t.name, Tests: t.tests}})
@@ -563,6 +569,39 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread bo
 		fixed[t.first] = both
 	}
 	return fixed, skip
+}
+
+// orgPathDimension adds to fixed one dimension for the org-path keys of
+// mentions, which hold one path: each path inside the organization their
+// tests set apart, and a fresh one. The first key carries it; the others
+// are returned in skip.
+func (m *Model) orgPathDimension(mentions []eval.Mention, fixed map[string]eval.Dimension, skip map[string]bool) {
+	if len(mentions) == 0 {
+		return
+	}
+	var tests []eval.KeyTest
+	for _, mn := range mentions {
+		tests = append(tests, mn.Tests...)
+	}
+	prefix := strings.ToLower(m.OrgID) + "/"
+	var opts eval.Dimension
+	both := func(path string) eval.Option {
+		var o eval.Option
+		for _, mn := range mentions {
+			o = append(o, eval.Assignment{Key: mn.Key, Values: []string{path}})
+		}
+		return o
+	}
+	d := eval.Space{}.KeyOptions([]eval.Mention{{Key: mentions[0].Key, Tests: tests}})
+	for _, opt := range d[0] {
+		if a := opt[0]; len(opt) == 1 && !a.Absent && len(a.Values) == 1 && strings.HasPrefix(strings.ToLower(a.Values[0]), prefix) {
+			opts = append(opts, both(a.Values[0]))
+		}
+	}
+	fixed[strings.ToLower(mentions[0].Key)] = append(opts, both(m.OrgID+freshOrgPath))
+	for _, mn := range mentions[1:] {
+		skip[strings.ToLower(mn.Key)] = true
+	}
 }
 
 // resolveVariables substitutes the policy variables of text that ctx holds

@@ -435,12 +435,12 @@ func (m *Model) baseContext(p *Principal) *eval.Context {
 // aws:ResourceOrgID is fixed only when the organization is known; unknown,
 // it is left to the search, which tries every value it can take (absent
 // included): an unknown value taken at its worst. aws:ResourceOrgPaths is
-// never fixed outright: the account's place in the organization is not
-// known, so the search tries the paths inside the organization (see
-// worldDimensions).
+// never fixed outright, nor aws:PrincipalOrgPaths inside an organization:
+// the account's place in the organization is not known, so the search
+// tries the paths inside the organization (see worldDimensions).
 func (m *Model) fixedKey(lower string) bool {
 	switch lower {
-	case "aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths",
+	case "aws:principalarn", "aws:principalaccount", "aws:principalorgid",
 		"aws:userid", "aws:username", "aws:principaltype", "aws:principalisawsservice",
 		"aws:principalservicename", "aws:principalservicenameslist",
 		"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
@@ -448,6 +448,10 @@ func (m *Model) fixedKey(lower string) bool {
 		return true
 	case "aws:resourceorgid":
 		return m.OrgID != ""
+	case "aws:principalorgpaths":
+		// Absent outside an organization; inside it, the account's path,
+		// which is not known (worldDimensions).
+		return m.OrgID == ""
 	}
 	return strings.HasPrefix(lower, "aws:principaltag/") || isResourceTag(lower)
 }

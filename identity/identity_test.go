@@ -452,6 +452,21 @@ func TestCanWorldKeys(t *testing.T) {
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
 		}},
+		// IAM User Guide, "AWS global condition context keys": a member
+		// account's principals carry aws:PrincipalOrgPaths, their own
+		// account's path, the path aws:ResourceOrgPaths holds for its
+		// repositories; where in the organization is not known.
+		{"aws:PrincipalOrgPaths inside the known organization", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/r-ab12/ou-ab12-11111111/*"}}`), identityWith("ecr:DeleteRepository", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-9z8y7x6w5v/*"}}`)), repos: repos,
+			scps: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"ecr:PutImage","Resource":"*","Condition":{"ForAllValues:StringNotLike":{"aws:PrincipalOrgPaths":"` + orgMine + `/r-ab12/*"}}}]}`}}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+		}},
+		{"aws:PrincipalOrgPaths and aws:ResourceOrgPaths are the same account's path", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/r-ab12/ou-1/*","aws:ResourceOrgPaths":"`+orgMine+`/r-ab12/ou-2/*"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+		}},
+		{"aws:PrincipalOrgPaths with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/*"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+		}},
 		{"aws:CurrentTime before the window closes", fixture{at: jan2026.Add(-time.Hour), roles: role(identityWith("ecr:*", `{"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
 			{who: "role/ci", action: "ecr:GetAuthorizationToken", want: true},
