@@ -411,16 +411,16 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	// mode Free the search chooses them. NoMFA takes them as absent.
 	unread := mode == Free && repo != nil && !repo.TagsKnown
 	var fixed map[string]eval.Dimension
-	var skip map[string]bool
+	var dims []eval.Dimension
 	if mode == NoMFA {
 		fixed = noMFA
 	}
 	if m.needsWorldDimensions(mentions, unread) {
-		fixed, skip = m.worldDimensions(p, mentions, unread, repo == nil || repo.Account == m.Account, fixed)
+		dims = m.worldDimensions(p, mentions, unread, repo == nil || repo.Account == m.Account)
 	}
 	act := m.action(action)
-	sp := eval.Space{Fixed: fixed, Limit: m.memo.limit, Free: func(lower string) bool {
-		if skip[lower] || act != nil && !act.Carries(lower) {
+	sp := eval.Space{Fixed: fixed, Dimensions: dims, Limit: m.memo.limit, Free: func(lower string) bool {
+		if act != nil && !act.Carries(lower) {
 			return false
 		}
 		if unread && isResourceTag(lower) {
@@ -490,8 +490,9 @@ func (m *Model) needsWorldDimensions(mentions []eval.Mention, unread bool) bool 
 // orgPathKeys are the keys of the account's place in its organization.
 var orgPathKeys = map[string]bool{"aws:resourceorgpaths": true, "aws:principalorgpaths": true}
 
-// worldDimensions adds to fixed (copied, never changed) the options of the
-// keys the world fixes but the inputs do not say:
+// worldDimensions returns the options of the keys the world fixes but the
+// inputs do not say, each a dimension of the search that sets its keys
+// together (chosen when a statement the search keeps reads one of them):
 //
 //   - aws:ResourceOrgPaths and aws:PrincipalOrgPaths, when the
 //     organization is known: one path inside it, each a policy names or a
@@ -501,18 +502,11 @@ var orgPathKeys = map[string]bool{"aws:resourceorgpaths": true, "aws:principalor
 //     context keys": a member account's principals carry its path);
 //   - with unread tags, each resource tag the statements read: one
 //     dimension per tag name setting ecr:ResourceTag/NAME and
-//     aws:ResourceTag/NAME together (they are the same tag), the second key
-//     returned in skip. A value with policy variables that p fixes
-//     (ecr:ResourceTag/team = ${aws:PrincipalTag/team}) is tried as p's
-//     requests resolve it.
-func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, own bool, base map[string]eval.Dimension) (fixed map[string]eval.Dimension, skip map[string]bool) {
-	fixed = map[string]eval.Dimension{}
-	for k, v := range base {
-		fixed[k] = v
-	}
-	skip = map[string]bool{}
+//     aws:ResourceTag/NAME together (they are the same tag). A value with
+//     policy variables that p fixes (ecr:ResourceTag/team =
+//     ${aws:PrincipalTag/team}) is tried as p's requests resolve it.
+func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, own bool) []eval.Dimension {
 	type tag struct {
-		first string // the lower-case key that carries the dimension
 		name  string // the tag name as first written
 		tests []eval.KeyTest
 	}
@@ -528,11 +522,9 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, o
 			name := lower[strings.IndexByte(lower, '/')+1:]
 			t := tags[name]
 			if t == nil {
-				t = &tag{first: lower, name: mn.Key[strings.IndexByte(mn.Key, '/')+1:]}
+				t = &tag{name: mn.Key[strings.IndexByte(mn.Key, '/')+1:]}
 				tags[name] = t
 				order = append(order, name)
-			} else {
-				skip[lower] = true
 			}
 			t.tests = append(t.tests, mn.Tests...)
 			for _, kt := range mn.Tests {
@@ -548,11 +540,12 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, o
 			}
 		}
 	}
-	if own {
-		m.orgPathDimension(paths, fixed, skip)
+	var dims []eval.Dimension
+	if own && len(paths) > 0 {
+		dims = append(dims, m.orgPathDimension(paths))
 	} else {
 		for _, mn := range paths {
-			m.orgPathDimension([]eval.Mention{mn}, fixed, skip)
+			dims = append(dims, m.orgPathDimension([]eval.Mention{mn}))
 		}
 	}
 	for _, name := range order {
@@ -566,26 +559,22 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, o
 			}
 			both = append(both, o)
 		}
-		fixed[t.first] = both
+		dims = append(dims, both)
 	}
-	return fixed, skip
+	return dims
 }
 
-// orgPathDimension adds to fixed one dimension for the org-path keys of
-// mentions, which hold one path: each path inside the organization their
-// tests set apart, and a fresh one. The first key carries it; the others
-// are returned in skip.
-func (m *Model) orgPathDimension(mentions []eval.Mention, fixed map[string]eval.Dimension, skip map[string]bool) {
-	if len(mentions) == 0 {
-		return
-	}
+// orgPathDimension returns the options of the org-path keys of mentions,
+// which hold one path, set together: each path inside the organization
+// their tests set apart, and a fresh one.
+func (m *Model) orgPathDimension(mentions []eval.Mention) eval.Dimension {
 	var tests []eval.KeyTest
 	for _, mn := range mentions {
 		tests = append(tests, mn.Tests...)
 	}
 	prefix := strings.ToLower(m.OrgID) + "/"
 	var opts eval.Dimension
-	both := func(path string) eval.Option {
+	all := func(path string) eval.Option {
 		var o eval.Option
 		for _, mn := range mentions {
 			o = append(o, eval.Assignment{Key: mn.Key, Values: []string{path}})
@@ -595,13 +584,10 @@ func (m *Model) orgPathDimension(mentions []eval.Mention, fixed map[string]eval.
 	d := eval.Space{}.KeyOptions([]eval.Mention{{Key: mentions[0].Key, Tests: tests}})
 	for _, opt := range d[0] {
 		if a := opt[0]; len(opt) == 1 && !a.Absent && len(a.Values) == 1 && strings.HasPrefix(strings.ToLower(a.Values[0]), prefix) {
-			opts = append(opts, both(a.Values[0]))
+			opts = append(opts, all(a.Values[0]))
 		}
 	}
-	fixed[strings.ToLower(mentions[0].Key)] = append(opts, both(m.OrgID+freshOrgPath))
-	for _, mn := range mentions[1:] {
-		skip[strings.ToLower(mn.Key)] = true
-	}
+	return append(opts, all(m.OrgID+freshOrgPath))
 }
 
 // resolveVariables substitutes the policy variables of text that ctx holds

@@ -464,6 +464,11 @@ func TestCanWorldKeys(t *testing.T) {
 		{"aws:PrincipalOrgPaths and aws:ResourceOrgPaths are the same account's path", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/r-ab12/ou-1/*","aws:ResourceOrgPaths":"`+orgMine+`/r-ab12/ou-2/*"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
 		}},
+		// A Deny of another repository reads aws:PrincipalOrgPaths: the
+		// path the grant reads is still chosen.
+		{"aws:ResourceOrgPaths beside a statement that does not apply", fixture{orgID: orgMine, roles: role(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"` + orgMine + `/*"}}},{"Effect":"Deny","Action":"ecr:*","Resource":"arn:aws:ecr:*:*:repository/other","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-9z8y7x6w5v/*"}}}]}`), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 		{"aws:PrincipalOrgPaths with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/*"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
 		}},
@@ -501,7 +506,12 @@ func TestCanUnreadTags(t *testing.T) {
 			{name: "protected", tags: map[string]string{"protected": "true"}, tagsKnown: true},
 		},
 	}
+	// ecr:ResourceTag/team and aws:ResourceTag/team are one tag, chosen
+	// together also where only a statement that does not apply reads one.
+	other := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:PutImage","Resource":"arn:aws:ecr:*:*:repository/other","Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}}},{"Effect":"Allow","Action":"ecr:PutImage","Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/team":"platform"}}}]}`
+	f.roles = append(f.roles, who{name: "other", inline: []string{other}})
 	runCanCases(t, []canCase{{"tag conditions", f, []question{
+		{who: "role/other", action: "ecr:PutImage", repo: "unread", want: true},
 		{who: "role/ci", action: "ecr:DeleteRepository", repo: "unread", want: true},
 		{who: "role/ci", action: "ecr:DeleteRepository", repo: "not-in-inputs", want: true},
 		{who: "role/ci", action: "ecr:DeleteRepository", repo: "platform", want: true},
