@@ -416,7 +416,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		fixed = noMFA
 	}
 	if m.needsWorldDimensions(mentions, unread) {
-		dims = m.worldDimensions(p, mentions, unread, repo == nil || repo.Account == m.Account)
+		dims = m.worldDimensions(ctx, mentions, unread, repo == nil || repo.Account == m.Account)
 	}
 	act := m.action(action)
 	sp := eval.Space{Fixed: fixed, Dimensions: dims, Limit: m.memo.limit, Free: func(lower string) bool {
@@ -502,10 +502,12 @@ var orgPathKeys = map[string]bool{"aws:resourceorgpaths": true, "aws:principalor
 //     context keys": a member account's principals carry its path);
 //   - with unread tags, each resource tag the statements read: one
 //     dimension per tag name setting ecr:ResourceTag/NAME and
-//     aws:ResourceTag/NAME together (they are the same tag). A value with
-//     policy variables that p fixes (ecr:ResourceTag/team =
-//     ${aws:PrincipalTag/team}) is tried as p's requests resolve it.
-func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, own bool) []eval.Dimension {
+//     aws:ResourceTag/NAME together (they are the same tag).
+//
+// A value with policy variables that ctx, the request's context, fixes
+// (ecr:ResourceTag/team = ${aws:PrincipalTag/team}) is tried as the
+// request resolves it (see splitVariables).
+func (m *Model) worldDimensions(ctx *eval.Context, mentions []eval.Mention, unread, own bool) []eval.Dimension {
 	type tag struct {
 		name  string // the tag name as first written
 		tests []eval.KeyTest
@@ -526,26 +528,15 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, o
 				tags[name] = t
 				order = append(order, name)
 			}
-			t.tests = append(t.tests, mn.Tests...)
-			for _, kt := range mn.Tests {
-				var vals []string
-				for _, v := range kt.Values {
-					if r, ok := resolveVariables(v, p.base); ok && r != v {
-						vals = append(vals, r)
-					}
-				}
-				if len(vals) > 0 {
-					t.tests = append(t.tests, eval.KeyTest{Operator: kt.Operator, Family: kt.Family, Values: vals})
-				}
-			}
+			t.tests = append(t.tests, splitVariables(mn.Tests, ctx)...)
 		}
 	}
 	var dims []eval.Dimension
 	if own && len(paths) > 0 {
-		dims = append(dims, m.orgPathDimension(paths))
+		dims = append(dims, m.orgPathDimension(paths, ctx))
 	} else {
 		for _, mn := range paths {
-			dims = append(dims, m.orgPathDimension([]eval.Mention{mn}))
+			dims = append(dims, m.orgPathDimension([]eval.Mention{mn}, ctx))
 		}
 	}
 	for _, name := range order {
@@ -567,10 +558,10 @@ func (m *Model) worldDimensions(p *Principal, mentions []eval.Mention, unread, o
 // orgPathDimension returns the options of the org-path keys of mentions,
 // which hold one path, set together: each path inside the organization
 // their tests set apart, and a fresh one.
-func (m *Model) orgPathDimension(mentions []eval.Mention) eval.Dimension {
+func (m *Model) orgPathDimension(mentions []eval.Mention, ctx *eval.Context) eval.Dimension {
 	var tests []eval.KeyTest
 	for _, mn := range mentions {
-		tests = append(tests, mn.Tests...)
+		tests = append(tests, splitVariables(mn.Tests, ctx)...)
 	}
 	prefix := strings.ToLower(m.OrgID) + "/"
 	var opts eval.Dimension
@@ -588,6 +579,36 @@ func (m *Model) orgPathDimension(mentions []eval.Mention) eval.Dimension {
 		}
 	}
 	return append(opts, all(m.OrgID+freshOrgPath))
+}
+
+// splitVariables returns tests that split a key's values where tests do
+// as a request with ctx evaluates them: eval.Space.KeyOptions takes the
+// values with policy variables literally, and keeps one value of the
+// values alike to every test, which may be such a literal a request never
+// matches. So each test's values with variables go to a test of their own
+// (they are literal text under the policy language of 2008), and resolved
+// by ctx to another, apart from its literal values.
+func splitVariables(tests []eval.KeyTest, ctx *eval.Context) []eval.KeyTest {
+	var out []eval.KeyTest
+	for _, kt := range tests {
+		var lit, vars, resolved []string
+		for _, v := range kt.Values {
+			if !strings.Contains(v, "${") {
+				lit = append(lit, v)
+				continue
+			}
+			vars = append(vars, v)
+			if r, ok := resolveVariables(v, ctx); ok && r != v {
+				resolved = append(resolved, r)
+			}
+		}
+		for _, vals := range [][]string{lit, vars, resolved} {
+			if len(vals) > 0 {
+				out = append(out, eval.KeyTest{Operator: kt.Operator, Family: kt.Family, Values: vals})
+			}
+		}
+	}
+	return out
 }
 
 // resolveVariables substitutes the policy variables of text that ctx holds

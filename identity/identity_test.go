@@ -469,6 +469,9 @@ func TestCanWorldKeys(t *testing.T) {
 		{"aws:ResourceOrgPaths beside a statement that does not apply", fixture{orgID: orgMine, roles: role(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"` + orgMine + `/*"}}},{"Effect":"Deny","Action":"ecr:*","Resource":"arn:aws:ecr:*:*:repository/other","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-9z8y7x6w5v/*"}}}]}`), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
+		{"aws:PrincipalOrgPaths under a policy variable", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"${aws:PrincipalOrgID}/r-ab12/ou-1/*"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 		{"aws:PrincipalOrgPaths with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/*"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
 		}},
@@ -527,14 +530,19 @@ func TestCanUnreadTags(t *testing.T) {
 	// condition tied to the principal's own tag holds where the repository
 	// carries the principal's value.
 	team := identityWith("ecr:PutImage", `{"StringEquals":{"ecr:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)
+	// The untagged principal's variable matches nothing; the literal
+	// beside it still does.
+	teamOrWeb := identityWith("ecr:PutImage", `{"StringEquals":{"ecr:ResourceTag/team":["${aws:PrincipalTag/team}","web"]}}`)
 	g := fixture{
-		roles: []who{{name: "payments", inline: []string{team}, tags: map[string]string{"team": "payments"}}, {name: "untagged", inline: []string{team}}},
+		roles: []who{{name: "payments", inline: []string{team}, tags: map[string]string{"team": "payments"}}, {name: "untagged", inline: []string{team}},
+			{name: "either", inline: []string{teamOrWeb}}},
 		repos: []repoSpec{{name: "unread"}, {name: "web", tags: map[string]string{"team": "web"}, tagsKnown: true}},
 	}
 	runCanCases(t, []canCase{{"a tag condition tied to a principal tag", g, []question{
 		{who: "role/payments", action: "ecr:PutImage", repo: "unread", want: true},
 		{who: "role/payments", action: "ecr:PutImage", repo: "web"},
 		{who: "role/untagged", action: "ecr:PutImage", repo: "unread"},
+		{who: "role/either", action: "ecr:PutImage", repo: "unread", want: true},
 	}}})
 	gm := g.build(t)
 	if w, _ := gm.Can(gm.principal(t, "role/payments"), "ecr:PutImage", gm.repository(t, "unread"), Free); strings.Join(UnreadTags(w), "|") != "ecr:ResourceTag/team = payments" {
