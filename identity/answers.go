@@ -559,7 +559,10 @@ func (m *Model) worldDimensions(ctx *eval.Context, mentions []eval.Mention, unre
 // which hold one path, set together: each path inside the organization
 // their tests set apart, and a fresh one.
 func (m *Model) orgPathDimension(mentions []eval.Mention, ctx *eval.Context) eval.Dimension {
-	var tests []eval.KeyTest
+	// A test of the organization's prefix keeps the paths inside it apart
+	// from those outside, which KeyOptions would otherwise take for them
+	// where the tests treat them alike.
+	tests := []eval.KeyTest{{Operator: "StringLike", Family: policy.FamilyString.String(), Values: []string{m.OrgID + "/*"}}}
 	for _, mn := range mentions {
 		tests = append(tests, splitVariables(mn.Tests, ctx)...)
 	}

@@ -472,6 +472,11 @@ func TestCanWorldKeys(t *testing.T) {
 		{"aws:PrincipalOrgPaths under a policy variable", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"${aws:PrincipalOrgID}/r-ab12/ou-1/*"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
+		// A path outside the organization beside one inside it: a value
+		// the tests treat alike stands for neither.
+		{"aws:ResourceOrgPaths of the organization beside another's", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":["o-9z8y7x6w5v/*","`+orgMine+`/r-ab12/ou-1/*"]}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 		{"aws:PrincipalOrgPaths with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/*"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
 		}},
