@@ -113,7 +113,7 @@ type vectorKey struct {
 	sig           int
 	who           *Principal
 	facet         string
-	ptype         eval.PrincipalType
+	class         principalClass
 	serviceLinked bool
 	mode          Mode
 	action        int
@@ -123,7 +123,7 @@ type vectorKey struct {
 // SCPs; the repositories' policies left out) for every repository, once per
 // class of principal.
 func (m *Model) identityVector(p *Principal, act *catalog.Action, rel *relevant, mode Mode) vector {
-	k := vectorKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
+	k := vectorKey{sig: rel.sig, class: p.class(), serviceLinked: p.ServiceLinked, mode: mode, action: act.Index}
 	switch {
 	case rel.allPrincipal:
 		k.who = p
@@ -239,7 +239,7 @@ type denyKey struct {
 	pol, reg        *eval.Policy
 	action          int
 	mode            Mode
-	ptype           eval.PrincipalType
+	class           principalClass
 	who             string
 	facet           string
 	region, account string
@@ -308,7 +308,7 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 			}
 		}
 	}
-	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, ptype: p.caller.Type, facet: m.facet(p, keys), region: repo.Region, account: repo.Account,
+	k := denyKey{pol: own, reg: reg, action: act.Index, mode: mode, class: p.class(), facet: m.facet(p, keys), region: repo.Region, account: repo.Account,
 		resClass: m.resourceClass(repo, m.repoPolicyFacts(repo, act))}
 	if readsTags {
 		// The registry policy is shared by every repository of its region:
@@ -339,7 +339,7 @@ type resourceKey struct {
 	pol, reg        *eval.Policy
 	region, account string
 	action          int
-	ptype           eval.PrincipalType
+	class           principalClass
 	who             *Principal
 	facet           string
 	boundary        *eval.Policy
@@ -354,7 +354,7 @@ type resourceKey struct {
 func (m *Model) resourceSide(p *Principal, act *catalog.Action, repo *Repository, mode Mode) found {
 	pf := m.repoPolicyFacts(repo, act)
 	own, reg := m.resourcePolicies(repo, act.FullName(), act)
-	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, ptype: p.caller.Type, mode: mode,
+	k := resourceKey{pol: own, reg: reg, region: repo.Region, account: repo.Account, action: act.Index, class: p.class(), mode: mode,
 		resClass: m.resourceClass(repo, pf)}
 	allPrincipal, pkeys := pf.allPrincipal || m.namedBy(p, repo, own, reg), pf.principalKeys
 	allTags, tkeys := pf.allTags, pf.tagKeys
@@ -410,11 +410,8 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 	// Tags that were not read are unknown, not absent (docs/semantics.md): in
 	// mode Free the search chooses them. NoMFA takes them as absent.
 	unread := mode == Free && repo != nil && !repo.TagsKnown
-	var fixed map[string]eval.Dimension
+	fixed := mfaOptions(p, mode)
 	var dims []eval.Dimension
-	if mode == NoMFA {
-		fixed = noMFA
-	}
 	if m.needsWorldDimensions(mentions, unread) {
 		dims = m.worldDimensions(ctx, mentions, unread, repo == nil || repo.Account == m.Account)
 	}
@@ -657,8 +654,9 @@ func resolveVariables(text string, ctx *eval.Context) (string, bool) {
 // Free the repository's tags when they were read, and when world is true
 // the keys the world fixes (docs/semantics.md, "Keys fixed by the world"):
 // the time of the scan (aws:CurrentTime, aws:EpochTime), the region
-// (aws:RequestedRegion), the resource's owner (aws:ResourceAccount; for
-// "*", the caller's own registry) and its organization when known. Every
+// (aws:RequestedRegion), HTTPS (aws:SecureTransport true: ECR takes no
+// other), the resource's owner (aws:ResourceAccount; for "*", the caller's
+// own registry) and its organization when known. Every
 // request carries those (IAM User Guide, "AWS global condition context
 // keys"); they are left out when no statement reads them, only to keep the
 // proofs, which the memo holds by the thousand, small.
@@ -680,6 +678,7 @@ func (m *Model) requestContext(p *Principal, repo *Repository, region string, mo
 	ctx.Set("aws:CurrentTime", m.At.UTC().Format(time.RFC3339))
 	ctx.Set("aws:EpochTime", strconv.FormatInt(m.At.Unix(), 10))
 	ctx.Set("aws:RequestedRegion", region)
+	ctx.Set("aws:SecureTransport", "true")
 	ctx.Set("aws:ResourceAccount", owner)
 	if m.OrgID != "" && owner == m.Account {
 		ctx.Set("aws:ResourceOrgID", m.OrgID)
@@ -706,7 +705,7 @@ func (m *Model) readsWorld(mentions []eval.Mention, pols []*eval.Policy) bool {
 // worldKeys are the keys of a proof's request that the repository and the
 // world fixed (besides tags), carried over when it is explained.
 var worldKeys = map[string]bool{"aws:resourceaccount": true, "aws:requestedregion": true, "aws:resourceorgid": true,
-	"aws:currenttime": true, "aws:epochtime": true}
+	"aws:currenttime": true, "aws:epochtime": true, "aws:securetransport": true}
 
 // UnreadTags returns the repository tags a proof assumed because they were
 // not read (as "ecr:ResourceTag/NAME = VALUE" or "... absent"): the grant

@@ -57,6 +57,17 @@ type Principal struct {
 	sessionKey string // for a role, the key of its sessions in grantees
 }
 
+// principalClass is what of a principal's kind its answers depend on,
+// besides its statements: the type of its caller, and whether it is a role
+// (whose sessions always carry MFA's key) or stands for any holder of a
+// policy.
+type principalClass struct {
+	ptype eval.PrincipalType
+	kind  Kind
+}
+
+func (p *Principal) class() principalClass { return principalClass{p.caller.Type, p.Kind} }
+
 // Label names the principal in messages: "role/ci-build", "user/alice".
 func (p *Principal) Label() string {
 	switch p.Kind {
@@ -444,7 +455,7 @@ func (m *Model) fixedKey(lower string) bool {
 		"aws:userid", "aws:username", "aws:principaltype", "aws:principalisawsservice",
 		"aws:principalservicename", "aws:principalservicenameslist",
 		"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-		"aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime":
+		"aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:securetransport":
 		return true
 	case "aws:resourceorgid":
 		return m.OrgID != ""
@@ -468,8 +479,8 @@ const (
 	// Free: MFA and everything else the principal chooses are free; the
 	// repository's real tags apply (who-can).
 	Free Mode = iota
-	// NoMFA: without MFA (aws:MultiFactorAuthPresent absent or false,
-	// aws:MultiFactorAuthAge absent) and with the repository's tags absent,
+	// NoMFA: without MFA (aws:MultiFactorAuthPresent absent or false, false
+	// for a role's sessions; aws:MultiFactorAuthAge absent) and with the repository's tags absent,
 	// so that only unconditional access counts (ECR006: an MFA or tag
 	// condition is the sanctioned narrowing of IAM-ECR-1).
 	NoMFA
@@ -481,6 +492,35 @@ var noMFA = map[string]eval.Dimension{
 		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
 	},
 	"aws:multifactorauthage": {{{Key: "aws:MultiFactorAuthAge", Absent: true}}},
+}
+
+// A role acts through its sessions, whose temporary credentials always
+// carry aws:MultiFactorAuthPresent, true or false; only long-term keys (a
+// user's) leave it out (IAM User Guide, "AWS global condition context
+// keys").
+var (
+	roleMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": {
+		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
+		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
+	}}
+	roleNoMFA = map[string]eval.Dimension{
+		"aws:multifactorauthpresent": {{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}}},
+		"aws:multifactorauthage":     noMFA["aws:multifactorauthage"],
+	}
+)
+
+// mfaOptions returns the options of the MFA keys of p's requests in mode
+// (nil: free).
+func mfaOptions(p *Principal, mode Mode) map[string]eval.Dimension {
+	switch {
+	case p.Kind == Role && mode == NoMFA:
+		return roleNoMFA
+	case p.Kind == Role:
+		return roleMFA
+	case mode == NoMFA:
+		return noMFA
+	}
+	return nil
 }
 
 // found is the answer to one question: its proof, or nil; cut reports that

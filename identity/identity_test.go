@@ -497,6 +497,32 @@ func TestCanWorldKeys(t *testing.T) {
 	})
 }
 
+// IAM User Guide, "AWS global condition context keys": a role's sessions
+// use temporary credentials, which always carry aws:MultiFactorAuthPresent
+// (true or false); a user's long-term keys leave it out. docs/semantics.md:
+// ECR takes HTTPS only, aws:SecureTransport is true.
+func TestCanRequestKeysEveryRequestCarries(t *testing.T) {
+	ifMFA := identityWith("ecr:DeleteRepository", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}`)
+	longTerm := identityWith("ecr:PutImage", `{"Null":{"aws:MultiFactorAuthPresent":"true"}}`)
+	plain := identityWith("ecr:BatchGetImage", `{"Bool":{"aws:SecureTransport":"false"}}`)
+	tls := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`
+	f := fixture{
+		roles: []who{{name: "ci", inline: []string{ifMFA, longTerm, plain}}, {name: "tls", inline: []string{tls}}},
+		users: []who{{name: "dev", inline: []string{ifMFA, longTerm}}},
+		repos: []repoSpec{{name: "app"}},
+	}
+	runCanCases(t, []canCase{{"MFA and TLS", f, []question{
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", want: true},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+		{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+		{who: "user/dev", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA, want: true},
+		{who: "user/dev", action: "ecr:PutImage", repo: "app", want: true},
+		{who: "role/ci", action: "ecr:BatchGetImage", repo: "app"},
+		{who: "role/tls", action: "ecr:BatchGetImage", repo: "app", want: true},
+		{who: "role/tls", action: "ecr:GetAuthorizationToken", want: true},
+	}}})
+}
+
 // docs/semantics.md, "Who can": tags that were not read are unknown, not
 // absent; a grant that depends on one is listed, marked. ECR006's question
 // (NoMFA) takes them as absent. Service Authorization Reference for Amazon

@@ -94,7 +94,7 @@ type memoKey struct {
 	sig           int
 	who           *Principal
 	facet         string
-	ptype         eval.PrincipalType
+	class         principalClass
 	serviceLinked bool
 	bits          uint64
 	repoARN       string
@@ -519,7 +519,7 @@ func (m *Model) patternTable(pattern string) []bool {
 // key builds the memo key of a question on repo (nil: "*") in region.
 func (m *Model) key(p *Principal, act *catalog.Action, repo *Repository, region string, mode Mode) memoKey {
 	rel := m.relevantFor(p, act)
-	k := memoKey{sig: rel.sig, ptype: p.caller.Type, serviceLinked: p.ServiceLinked, mode: mode, action: act.Index, region: region, account: p.Account}
+	k := memoKey{sig: rel.sig, class: p.class(), serviceLinked: p.ServiceLinked, mode: mode, action: act.Index, region: region, account: p.Account}
 	allPrincipal, pkeys := rel.allPrincipal, rel.principalKeys
 	allTags, tkeys := rel.allTags, rel.tagKeys
 	if repo == nil {

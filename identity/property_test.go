@@ -416,7 +416,12 @@ func (o *oracle) request(r *rand.Rand, arn, action string, repo *repoSpec, regio
 	} else {
 		ctx.Set("aws:userid", o.spec.ids[arn])
 	}
+	// A role's sessions hold temporary credentials, which always carry
+	// aws:MultiFactorAuthPresent; a user's long-term keys leave it out.
 	mfa := []string{"", "true", "false"}[r.IntN(3)]
+	if mfa == "" && strings.Contains(arn, ":role/") {
+		mfa = "false"
+	}
 	if mode == NoMFA && mfa == "true" {
 		mfa = "false"
 	}
@@ -437,7 +442,8 @@ func (o *oracle) request(r *rand.Rand, arn, action string, repo *repoSpec, regio
 			ctx.Set("aws:TagKeys", "team")
 		}
 	}
-	ctx.Set("aws:SecureTransport", []string{"true", "false"}[r.IntN(2)])
+	r.IntN(2)                              // the draw of aws:SecureTransport, kept so that the seeds keep their accounts
+	ctx.Set("aws:SecureTransport", "true") // ECR takes HTTPS only
 	res := "*"
 	if repo != nil {
 		res = estate.RepositoryARN(repo.region, propAccount, repo.name)
