@@ -250,8 +250,14 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 		at = time.Now()
 	}
 	m := &Model{Account: acct.ID, OrgID: orgID, At: at, memo: newMemo(), registries: map[string]*registry{}}
+	// SCPs do not affect the users and roles of the organization's
+	// management account (AWS Organizations User Guide, "Service control
+	// policies (SCPs)"); an estate merged from several sources may hold
+	// both.
 	for _, p := range acct.SCPs {
-		m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
+		if !acct.Management {
+			m.SCPs = append(m.SCPs, eval.Compile(p.Name, p.Doc))
+		}
 	}
 	m.RCPs = GoverningRCPs(acct)
 	for _, r := range acct.Regions() {

@@ -316,6 +316,10 @@ func TestCanSCP(t *testing.T) {
 		{"service-linked roles are outside SCPs", fixture{roles: roles, repos: repos, scps: []string{denyDelete}}, []question{
 			{who: "role/AWSServiceRoleForECR", action: "ecr:DeleteRepository", repo: "app", want: true},
 		}},
+		{"the management account is outside SCPs", fixture{roles: roles, repos: repos, scps: []string{denyDelete, pullOnly}, management: true}, []question{
+			{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", want: true},
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
 	})
 }
 

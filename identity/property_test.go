@@ -33,7 +33,8 @@ import (
 // resource-policy grant to the role (not to one of its sessions) is limited
 // by the boundary too. The RCPs' Deny statements limit every request to
 // the account's repositories, unless it is the management account (AWS
-// Organizations User Guide, "Resource control policies (RCPs)"). The
+// Organizations User Guide, "Resource control policies (RCPs)"), whose
+// principals no SCP restricts either ("Service control policies (SCPs)"). The
 // registry policy takes part where its scope covers the action: under V1
 // for ReplicateImage, BatchImportUpstreamImage and CreateRepository only,
 // under V2 for every repository action, and with the scope unknown its
@@ -326,7 +327,10 @@ func newOracle(t *testing.T, s propSpec) *oracle {
 // set is the policy set of arn's request for action on repoARN ("*": no
 // resource).
 func (o *oracle) set(arn, action, repoARN string) *eval.PolicySet {
-	ps := &eval.PolicySet{Identity: o.identity[arn], Boundary: o.boundary[arn], SCPs: o.scps, ResourceAccount: propAccount}
+	ps := &eval.PolicySet{Identity: o.identity[arn], Boundary: o.boundary[arn], ResourceAccount: propAccount}
+	if !o.spec.f.management {
+		ps.SCPs = o.scps
+	}
 	if repoARN == "*" {
 		return ps
 	}
