@@ -449,26 +449,22 @@ func (m *Model) baseContext(p *Principal) *eval.Context {
 
 // fixedKey reports the keys decided by the principal, the repository or the
 // world (docs/semantics.md, "Keys fixed by the world"), never searched.
-// aws:ResourceOrgID is fixed only when the organization is known; unknown,
-// it is left to the search, which tries every value it can take (absent
-// included): an unknown value taken at its worst. aws:ResourceOrgPaths is
-// never fixed outright, nor aws:PrincipalOrgPaths inside an organization:
-// the account's place in the organization is not known, so the search
-// tries the paths inside the organization (see worldDimensions).
+// aws:ResourceOrgID and aws:PrincipalOrgID are fixed only when the
+// organization is known; unknown, they are left to the search, which tries
+// every value they can take (absent included): an unknown value taken at
+// its worst. aws:ResourceOrgPaths and aws:PrincipalOrgPaths are never fixed
+// outright: the account's place in its organization is not known, so the
+// search tries the paths inside it (see worldDimensions), or any.
 func (m *Model) fixedKey(lower string) bool {
 	switch lower {
-	case "aws:principalarn", "aws:principalaccount", "aws:principalorgid",
+	case "aws:principalarn", "aws:principalaccount",
 		"aws:userid", "aws:username", "aws:principaltype", "aws:principalisawsservice",
 		"aws:principalservicename", "aws:principalservicenameslist",
 		"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
 		"aws:resourceaccount", "aws:requestedregion", "aws:currenttime", "aws:epochtime", "aws:securetransport":
 		return true
-	case "aws:resourceorgid":
+	case "aws:resourceorgid", "aws:principalorgid":
 		return m.OrgID != ""
-	case "aws:principalorgpaths":
-		// Absent outside an organization; inside it, the account's path,
-		// which is not known (worldDimensions).
-		return m.OrgID == ""
 	}
 	return strings.HasPrefix(lower, "aws:principaltag/") || isResourceTag(lower)
 }

@@ -481,8 +481,14 @@ func TestCanWorldKeys(t *testing.T) {
 		{"aws:ResourceOrgPaths of the organization beside another's", fixture{orgID: orgMine, roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":["o-9z8y7x6w5v/*","`+orgMine+`/r-ab12/ou-1/*"]}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
+		// The organization unknown is taken at its worst, as aws:ResourceOrgID
+		// is: the account may be in the one a policy names (an SCP's
+		// "Deny unless aws:PrincipalOrgID is ours" once hid every grant).
 		{"aws:PrincipalOrgPaths with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"`+orgMine+`/*"}}`)), repos: repos}, []question{
-			{who: "role/ci", action: "ecr:PutImage", repo: "app"},
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
+		}},
+		{"aws:PrincipalOrgID with the organization unknown", fixture{roles: role(identityWith("ecr:PutImage", `{"StringEquals":{"aws:PrincipalOrgID":"`+orgMine+`"}}`)), repos: repos}, []question{
+			{who: "role/ci", action: "ecr:PutImage", repo: "app", want: true},
 		}},
 		{"aws:CurrentTime before the window closes", fixture{at: jan2026.Add(-time.Hour), roles: role(identityWith("ecr:*", `{"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}`)), repos: repos}, []question{
 			{who: "role/ci", action: "ecr:BatchGetImage", repo: "app", want: true},
