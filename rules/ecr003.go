@@ -63,10 +63,6 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 			if kind == "organizational unit" {
 				what = "path"
 			}
-			if services := servicesOnly(f.Principals); services != "" {
-				// AWS services acting for it, not its own principals.
-				subject = fmt.Sprintf("%s, acting for the %s %s", services, kind, who)
-			}
 			switch {
 			case who == exposure.OwnerOrgLabel:
 				// The inputs do not say which organization the owner is
@@ -74,6 +70,10 @@ func checkECR003(r Rule, a *analysis.Analysis) []Finding {
 				subject = "The owner's organization (the inputs do not say which it is, and trusted.org_ids names none)"
 			case pattern:
 				subject, be = fmt.Sprintf("Some %ss whose %s matches %s", kind, what, who), "are"
+			}
+			if services := servicesOnly(f.Principals); services != "" {
+				// AWS services acting for it, not its own principals.
+				subject = services + ", acting for " + strings.ToLower(subject[:1]) + subject[1:]
 			}
 			f.Message = fmt.Sprintf("%s, which %s not in the zone of trust, can perform %s on %s through %s.%s",
 				subject, be, describeActions(acc.Actions, x.Universe), targetName(x), labels(stmts), proofText(&f, acc.Proofs, acc.Actions, who))

@@ -69,6 +69,8 @@ func TestProofWords(t *testing.T) {
 		// The organization's own principals cannot: the finding says who can.
 		{"service for an organization", "ECR003", stmt(`{"Service": "codebuild.amazonaws.com"}`, `{"StringEquals": {"aws:SourceOrgID": "o-9z8y7x6w5v"}}`), analysis.Settings{},
 			"The AWS service codebuild.amazonaws.com, acting for the organization o-9z8y7x6w5v, which is not in the zone of trust, can perform pull (BatchGetImage)"},
+		{"service for organizations of a pattern", "ECR003", stmt(`{"Service": "codebuild.amazonaws.com"}`, `{"StringLike": {"aws:SourceOrgID": "o-9z8y*"}}`), analysis.Settings{},
+			"The AWS service codebuild.amazonaws.com, acting for some organizations whose id matches o-9z8y*, which are not in the zone of trust, can perform pull (BatchGetImage)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := messageWithProof(t, tc.rule, tc.doc, tc.settings)
