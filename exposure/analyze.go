@@ -299,7 +299,7 @@ type analyzer struct {
 	// levels are the policies whose Deny statements alone count: the RCPs,
 	// level by level, then the registry's Denies (registryDenies), if any.
 	levels []*eval.Policy
-	// facts are what the target's policies and the zone alone tell.
+	// facts are what factsKey's inputs alone tell (facts).
 	*facts
 	// outsidersOnly skips trusted accounts and every group with no action
 	// in only (see analyzeOutsiders).
@@ -341,9 +341,10 @@ func (a *analyzer) pathsIn(org string) []string {
 	return paths
 }
 
-// facts are what an analyzer works out of the target's policies, its kind
-// and the zone alone, before any search: the same for every target of the
-// same policies (Cache.facts). Read-only once made.
+// facts are what an analyzer works out, before any search, of what
+// factsKey holds: the target's policies, kind, scopes, account and region,
+// and the zone; the same for every target alike in those (Cache.facts).
+// Read-only once made.
 type facts struct {
 	named        *names
 	freshAccount string
@@ -441,7 +442,7 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 	if testsSourceARN(stmts) {
 		// The accounts services act for: each the policy names, the owner
 		// and the one that stands for the others.
-		accounts := append(a.named.accountList(), in.Account)
+		accounts := slices.Concat(a.named.accountList(), []string{in.Account})
 		if a.freshAccount != "" {
 			accounts = append(accounts, a.freshAccount)
 		}
@@ -726,10 +727,12 @@ func (a *analyzer) run() {
 			a.res.merge(p)
 		}
 	}
-	// A path inside an organization that is let in whole adds nothing.
+	// A path inside an organization that is let in whole adds nothing:
+	// what each of its principals gets (its members, or a service acting
+	// for them), the organization's get too.
 	for label, acc := range a.res.Orgs {
 		org, _, isPath := strings.Cut(label, "/")
-		if whole := a.res.Orgs[org]; isPath && whole != nil && acc.Actions.Minus(whole.Actions).Empty() {
+		if whole := a.res.Orgs[org]; isPath && whole != nil && coveredBy(acc, label, whole, org) {
 			delete(a.res.Orgs, label)
 		}
 	}
@@ -780,6 +783,22 @@ func (a *analyzer) runGroup(g group) {
 	if a.pathsIncomplete {
 		a.res.Unjudged = cmp.Or(a.res.Unjudged, "the policy's patterns of OU paths split an organization's accounts into more cases than ecrguard tries, so not every such account was judged")
 	}
+}
+
+// coveredBy reports whether whole, the record of the organization org,
+// holds every action of each principal of acc, the record of its path
+// label: label's own for org's own, a service's for the same service's.
+func coveredBy(acc *Access, label string, whole *Access, org string) bool {
+	for p, actions := range acc.Principals {
+		q := p
+		if p == label {
+			q = org
+		}
+		if !actions.Minus(whole.Principals[q]).Empty() {
+			return false
+		}
+	}
+	return true
 }
 
 // merge adds what another result of the same target found.
@@ -1087,9 +1106,9 @@ func (a *analyzer) groupNames(g group) *names {
 	return collectNames(&policy.Document{Version: a.t.Policy.Doc.Version}, a.groupStatements(g)...)
 }
 
-// orgLabel is how reports name the members of org at path: a path the
-// policy does not name lets in the whole organization; otherwise the path
-// pattern that matched.
+// orgLabel is how reports name the members of org at path: the path
+// pattern that matched; a path the policy does not name stands for the
+// organization's other members, named as the organization.
 func (a *analyzer) orgLabel(org, path string) string {
 	if path == org+freshOrgPath {
 		if p, ok := a.named.orgPatternOf[org]; ok {
@@ -1102,7 +1121,11 @@ func (a *analyzer) orgLabel(org, path string) string {
 			return np
 		}
 	}
-	return path
+	// A path no pattern names: the organization's other members.
+	if p, ok := a.named.orgPatternOf[org]; ok {
+		return p
+	}
+	return org
 }
 
 // orgs asks, for every organization or OU the policy names that is outside

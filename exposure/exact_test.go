@@ -1,6 +1,9 @@
 package exposure
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,6 +223,11 @@ func TestNamedOutsidersReported(t *testing.T) {
 		{"an OU in any organization", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-ab12-34567890/*"}}`), "*/ou-ab12-34567890/*", ""},
 		{"an OU under a root two patterns name", allowPull(`{"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}, "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-ab12-34567890/*"}}`), "*/ou-ab12-34567890/*", ""},
 		{"an OU under an organization pattern", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1*/r-ab12/ou-ab12-34567890/*"}}`), "o-a1*/r-ab12/ou-ab12-34567890/*", ""},
+		{"an OU past a leading *", allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*ou-ab12-34567890/*"}}`), "*ou-ab12-34567890/*", ""},
+		// Every OU is denied, and the made-up OU with it: the members
+		// directly under the root are not.
+		{"an organization whose OUs are denied", pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*/ou-*"}}}`), "o-a1b2c3d4e5", ""},
 	} {
 		r := analyzeDoc(t, tc.policy, Zone{Account: "111122223333"}, time.Time{})
 		var got *Access
@@ -232,6 +240,13 @@ func TestNamedOutsidersReported(t *testing.T) {
 			t.Errorf("%s: want pull for %s%s alone, got orgs %v, accounts %v, public %v", tc.name, tc.org, tc.account,
 				r.Orgs, r.Accounts, catalog.Default().Names(r.Public.Actions))
 		}
+	}
+	// A trusted OU splits the paths a pattern names: ou-ab12-11111111* is
+	// also ou-ab12-111111112, which is not trusted.
+	r := analyzeDoc(t, allowPull(`{"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111*"}}`),
+		Zone{Account: "111122223333", OrgPaths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}}, time.Time{})
+	if len(r.Orgs) == 0 {
+		t.Errorf("an OU pattern beside a trusted OU it matches: nothing reported")
 	}
 }
 
@@ -432,8 +447,18 @@ func TestServiceActingForAnAccountIsNotItsRoot(t *testing.T) {
 	r := analyzeDoc(t, pullPolicy(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "ecr:BatchGetImage"},
 		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:SetRepositoryPolicy"},
 		{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}},
-		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:PutImage", "Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}}`), Zone{}, time.Time{})
+		{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:PutImage", "Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}},
+		{"Effect": "Allow", "Principal": "*", "Action": "ecr:PutImage", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}}`), Zone{}, time.Time{})
 	cat := catalog.Default()
+	// The OU's members push, which the organization's do not (only the
+	// service acting for them does): the OU keeps its record.
+	var pushes bool
+	for label, acc := range r.Orgs {
+		pushes = pushes || strings.HasPrefix(label, "o-a1b2c3d4e5/") && acc.Principals[label].Has(cat.Lookup("ecr:PutImage").Index)
+	}
+	if !pushes {
+		t.Errorf("the OU's members' push is not recorded: %v", r.Orgs)
+	}
 	for _, c := range []struct {
 		acc          *Access
 		own, special string
@@ -447,6 +472,41 @@ func TestServiceActingForAnAccountIsNotItsRoot(t *testing.T) {
 		own, svc := c.acc.Principals[c.own], c.acc.Principals["service:codebuild.amazonaws.com"]
 		if !own.Has(cat.Lookup("ecr:BatchGetImage").Index) || own.Has(cat.Lookup(c.special).Index) || !svc.Has(cat.Lookup(c.special).Index) {
 			t.Errorf("%s can %v, the service %v; want pull for the first, %s for the service alone", c.own, cat.Names(own), cat.Names(svc), c.special)
+		}
+	}
+}
+
+// The scan's cache keeps what an analysis works out of a policy before any
+// search (facts) for the next target of the same policy: only where
+// nothing else it reads differs. Here the source ARNs services act for are
+// split in the target's region and account, so targets of one policy in
+// two regions and two accounts, judged with one cache, must be judged as
+// each is alone.
+func TestCacheChangesNoAnswer(t *testing.T) {
+	doc, err := policy.Parse([]byte(pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage",
+		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild:${aws:RequestedRegion}:*:project/*"}}}`)), "policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := func(r *Result) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "public %v; unjudged %q", catalog.Default().Names(r.Public.Actions), r.Unjudged)
+		for _, m := range []map[string]*Access{r.Accounts, r.Orgs, r.Trusted, r.Deputies} {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				fmt.Fprintf(&b, "; %s %v", k, catalog.Default().Names(m[k].Actions))
+			}
+			b.WriteString(" |")
+		}
+		return b.String()
+	}
+	cache := NewCache()
+	for _, target := range []struct{ account, region string }{{"111122223333", "us-east-1"}, {"111122223333", "eu-west-1"}, {"999900001111", "eu-west-1"}} {
+		tg := Target{Kind: Repository, ARN: "arn:aws:ecr:" + target.region + ":" + target.account + ":repository/app", Account: target.account,
+			Region: target.region, Repository: "app", Policy: eval.Compile("repository policy of app", doc)}
+		zone := Zone{Account: target.account}
+		alone, cached := summary(Analyze(tg, zone)), summary(AnalyzeCached(tg, zone, cache))
+		if alone != cached {
+			t.Errorf("%s %s: with the cache %s\nalone %s", target.account, target.region, cached, alone)
 		}
 	}
 }

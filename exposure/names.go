@@ -356,7 +356,7 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		case policy.IsOrgID(org):
 			n.orgs[org] = true
 			n.paths[t] = true
-		case policy.HasWildcard(org) && strings.Contains(strings.ToLower(c.Operator), "like") && strings.Trim(rest, "*/") != "" && !strings.Contains(t, "${"):
+		case policy.HasWildcard(org) && strings.Contains(strings.ToLower(c.Operator), "like") && ouUnderPattern(org, rest) && !strings.Contains(t, "${"):
 			// An OU under an organization pattern (*/ou-ab12-34567890/*):
 			// no outsider picks its OU's id, so the path names the
 			// members of that OU in whichever organization holds it
@@ -387,6 +387,14 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 	case "aws:principalisawsservice":
 		n.anyService = true
 	}
+}
+
+// ouUnderPattern reports whether a path pattern whose organization part org
+// holds a wildcard names more than organizations: an OU or root after it
+// (*/ou-ab12-34567890/*), or in it, past a "*" that may take the
+// organization and more (*ou-ab12-34567890/*).
+func ouUnderPattern(org, rest string) bool {
+	return strings.Trim(rest, "*/") != "" || strings.Contains(org, "*") && !strings.HasPrefix(org, "o-") && strings.Trim(org, "*?") != ""
 }
 
 // accountRuns returns what the account field of an ARN may hold where a
@@ -499,18 +507,21 @@ func sortedKeys(m map[string]bool, memo *[]string) []string {
 
 // pathsIn returns an OU path in org for each region into which the OU
 // paths the statements name there, and the zone's trusted paths, split its
-// paths, but the region none of them matches (freshOrgPath stands for it):
-// o-abc/r-1/ou-1/* names o-abc/r-1/ou-1/, and a path under an organization
-// pattern (*/ou-1/*, o-a*/r-1/ou-1/*) the OU in org when org matches it. A
-// path of each pattern alone missed those two must both match (o-*/r-1/*
-// and */ou-1/*). complete is false when the patterns split them into more
+// paths, the region none of them matches included (freshOrgPath may not
+// stand for it: */ou-* matches it): o-abc/r-1/ou-1/* names o-abc/r-1/ou-1/,
+// and a path under an organization pattern (*/ou-1/*, o-a*/r-1/ou-1/*) the
+// OU in org when org matches it. One path for each pattern alone would
+// miss the paths two of them must both match (o-*/r-1/* and */ou-1/*).
+// complete is false when the patterns split them into more
 // regions than a search walks. It changes nothing in n (facts are shared):
 // the analyzer keeps what it returns (analyzer.pathsIn).
 func (n *names) pathsIn(org string, trusted []string) (paths []string, complete bool) {
 	var pats []string
 	for _, p := range n.pathList() {
+		// A "*" before the first "/" may take the organization and more
+		// (*ou-ab12-34567890/*).
 		orgPart, _, _ := strings.Cut(p, "/")
-		if orgPart == org || policy.HasWildcard(orgPart) && policy.Match(orgPart, org) {
+		if orgPart == org || policy.HasWildcard(orgPart) && (policy.Match(orgPart, org) || strings.Contains(orgPart, "*")) {
 			pats = append(pats, p)
 		}
 	}
@@ -523,9 +534,7 @@ func (n *names) pathsIn(org string, trusted []string) (paths []string, complete 
 	}
 	insts, complete := eval.Instances(org+"/r-?*/", nil, split)
 	for _, inst := range insts {
-		if slices.ContainsFunc(pats, func(p string) bool { return policy.Match(p, inst) }) {
-			paths = append(paths, tidyPath(org, inst, split))
-		}
+		paths = append(paths, tidyPath(org, inst, split))
 	}
 	return paths, complete
 }

@@ -84,7 +84,8 @@ func ownerDenied(t Target, zone Zone, doc *policy.Document, guards []*policy.Sta
 		}
 		truncated = truncated || a.res.Truncated
 	}
-	return nil, !truncated
+	// OU paths split into more cases than were tried: not every one was.
+	return nil, !truncated && !a.pathsIncomplete
 }
 
 // ownerOrgs are the organizations the owner may be in: the one the target
