@@ -331,6 +331,8 @@ type keys struct {
 	// paths returns the OU paths to try in an organization
 	// (analyzer.pathsIn).
 	paths func(org string) []string
+	// read caches reads.
+	read map[string]bool
 }
 
 // sourceOptions are the ways an AWS service acting for account acct can
@@ -401,20 +403,25 @@ func (k *keys) readsSource() bool {
 
 // reads reports whether the statements test the key lower (lower-cased),
 // or read it as a policy variable (${aws:SourceOwner} in an ARN pattern).
+// The answer is kept: the searches ask it per account, service and world.
 func (k *keys) reads(lower string) bool {
+	if r, ok := k.read[lower]; ok {
+		return r
+	}
+	r := false
 	for _, m := range k.mentions {
-		if eval.LowerKey(m.Key) == lower {
-			return true
-		}
+		r = r || eval.LowerKey(m.Key) == lower
 		for _, t := range m.Tests {
 			for _, v := range t.Values {
-				if strings.Contains(strings.ToLower(v), "${"+lower) {
-					return true
-				}
+				r = r || strings.Contains(strings.ToLower(v), "${"+lower)
 			}
 		}
 	}
-	return false
+	if k.read == nil {
+		k.read = map[string]bool{}
+	}
+	k.read[lower] = r
+	return r
 }
 
 // owners are the ways a service acting for acct sets aws:SourceOwner: as
