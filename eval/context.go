@@ -42,7 +42,7 @@ type override struct {
 }
 
 // NewContext returns an empty context.
-func NewContext() *Context { return &Context{base: map[string][]string{}} }
+func NewContext() *Context { return &Context{} }
 
 // Set makes key present with values; with no values it is present and
 // empty.
