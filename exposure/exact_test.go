@@ -1,9 +1,6 @@
 package exposure
 
 import (
-	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -472,41 +469,6 @@ func TestServiceActingForAnAccountIsNotItsRoot(t *testing.T) {
 		own, svc := c.acc.Principals[c.own], c.acc.Principals["service:codebuild.amazonaws.com"]
 		if !own.Has(cat.Lookup("ecr:BatchGetImage").Index) || own.Has(cat.Lookup(c.special).Index) || !svc.Has(cat.Lookup(c.special).Index) {
 			t.Errorf("%s can %v, the service %v; want pull for the first, %s for the service alone", c.own, cat.Names(own), cat.Names(svc), c.special)
-		}
-	}
-}
-
-// The scan's cache keeps what an analysis works out of a policy before any
-// search (facts) for the next target of the same policy: only where
-// nothing else it reads differs. Here the source ARNs services act for are
-// split in the target's region and account, so targets of one policy in
-// two regions and two accounts, judged with one cache, must be judged as
-// each is alone.
-func TestCacheChangesNoAnswer(t *testing.T) {
-	doc, err := policy.Parse([]byte(pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage",
-		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild:${aws:RequestedRegion}:*:project/*"}}}`)), "policy.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	summary := func(r *Result) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "public %v; unjudged %q", catalog.Default().Names(r.Public.Actions), r.Unjudged)
-		for _, m := range []map[string]*Access{r.Accounts, r.Orgs, r.Trusted, r.Deputies} {
-			for _, k := range slices.Sorted(maps.Keys(m)) {
-				fmt.Fprintf(&b, "; %s %v", k, catalog.Default().Names(m[k].Actions))
-			}
-			b.WriteString(" |")
-		}
-		return b.String()
-	}
-	cache := NewCache()
-	for _, target := range []struct{ account, region string }{{"111122223333", "us-east-1"}, {"111122223333", "eu-west-1"}, {"999900001111", "eu-west-1"}} {
-		tg := Target{Kind: Repository, ARN: "arn:aws:ecr:" + target.region + ":" + target.account + ":repository/app", Account: target.account,
-			Region: target.region, Repository: "app", Policy: eval.Compile("repository policy of app", doc)}
-		zone := Zone{Account: target.account}
-		alone, cached := summary(Analyze(tg, zone)), summary(AnalyzeCached(tg, zone, cache))
-		if alone != cached {
-			t.Errorf("%s %s: with the cache %s\nalone %s", target.account, target.region, cached, alone)
 		}
 	}
 }
