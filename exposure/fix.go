@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,6 +92,9 @@ type Cache struct {
 	// contexts holds each caller's base context in each world
 	// (callerContext), never written.
 	contexts map[string]*eval.Context
+	// after holds what outsiders can still do under each fixed policy
+	// (outsidersAfter).
+	after map[afterKey]catalog.ActionSet
 }
 
 type ownerMemo struct {
@@ -100,7 +104,7 @@ type ownerMemo struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}, contexts: map[string]*eval.Context{}}
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}, contexts: map[string]*eval.Context{}, after: map[afterKey]catalog.ActionSet{}}
 }
 
 // callersOf is callers(acct, all, name), built once per account and name.
@@ -203,6 +207,79 @@ func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []
 	return d, complete
 }
 
+// afterKey names what outsidersAfter reads: the facts' inputs, the rest
+// of the target but its ARN when no Resource element can tell one
+// repository from another (resourceBlind), and the actions asked about.
+type afterKey struct {
+	facts factsKey
+	rest  string
+	only  catalog.ActionSet
+}
+
+// outsidersAfter is outsiderActions(analyzeOutsiders(t, zone, only, c)),
+// remembered: repositories that share a policy share its fix, and what
+// outsiders can do under it is an action set, which names no repository.
+// The ARN is the only input the key can leave out, and only when no
+// statement of the policies reads it (resourceBlind); with no fixed time
+// (Target.At) each analysis reads the clock, and nothing is kept.
+func (c *Cache) outsidersAfter(t Target, zone Zone, only catalog.ActionSet) catalog.ActionSet {
+	if c == nil || t.At.IsZero() {
+		return outsiderActions(analyzeOutsiders(t, zone, only, c))
+	}
+	fk, ok := newFactsKey(t, zone)
+	if !ok {
+		return outsiderActions(analyzeOutsiders(t, zone, only, c))
+	}
+	w := newKeyWriter()
+	defer w.free()
+	arn := t.ARN
+	if (t.Kind == Repository || t.Kind == Public) && resourceBlind(t) {
+		arn = ""
+	}
+	w.ints(int(t.Kind), t.At.Nanosecond(), int(t.At.Unix()))
+	w.strs(arn, t.Account, t.Region, t.Prefix, t.Scope, t.OrgID, t.RegistryScope)
+	w.list(t.Claimed)
+	w.list(t.OrgPaths)
+	key := afterKey{facts: fk, rest: string(w.b), only: only}
+	c.mu.Lock()
+	out, ok := c.after[key]
+	c.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = outsiderActions(analyzeOutsiders(t, zone, only, c))
+	c.mu.Lock()
+	c.after[key] = out
+	c.mu.Unlock()
+	return out
+}
+
+// resourceBlind reports whether no statement of t's policies (its own,
+// the RCPs', the registry's) can tell one resource from another: each has
+// no Resource element, or one of "*" alone, and no NotResource. The
+// requests a search makes then differ only in their resource, which no
+// statement reads.
+func resourceBlind(t Target) bool {
+	blind := func(p *eval.Policy) bool {
+		if p == nil {
+			return true
+		}
+		for i := range p.Statements() {
+			s := p.StatementAt(i)
+			if s.NotResource != nil {
+				return false
+			}
+			for _, v := range s.Resource {
+				if v.Text != "*" || v.Unknown || v.AccountUnknown || v.StandIn {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return blind(t.Policy) && blind(t.Registry) && !slices.ContainsFunc(t.RCPs, func(p *eval.Policy) bool { return !blind(p) })
+}
+
 // ProposeFixCached is ProposeFix with a cache shared by the analyses of
 // one scan (nil: none).
 func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
@@ -285,7 +362,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	// The first guard spares AWS services, which carry no principal
 	// account; when services acting for outsiders (or for no one in
 	// particular) still get in, deny them too.
-	var after *Result
+	var after catalog.ActionSet
 	serviceAdded := false
 	if servicesActForOutsiders(r) {
 		// The first guard alone cannot close this: add both at once.
@@ -304,8 +381,8 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 		// The statements before the guards are the policy's own, already
 		// compiled.
 		t.Policy = eval.Extend(r.Target.Policy, r.Target.Policy.Name+" (fixed)", &doc)
-		after = analyzeOutsiders(t, zone, before, cache)
-		if outsiderActions(after).Empty() || serviceAdded {
+		after = cache.outsidersAfter(t, zone, before)
+		if after.Empty() || serviceAdded {
 			break
 		}
 		doc.Statements = append(doc.Statements, serviceGuard)
@@ -340,7 +417,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: outsiderActions(after), Unproven: unproven}, nil
+	return &Fix{Doc: &doc, JSON: text, Added: added, Before: before, After: after, Unproven: unproven}, nil
 }
 
 // UnsupportedAllow says why a fix that keeps the statements cannot be
