@@ -332,7 +332,7 @@ func (a *analyzer) pathsIn(org string) []string {
 	if paths, ok := a.inOrg[org]; ok {
 		return paths
 	}
-	paths, complete := a.named.pathsIn(org, a.zone.OrgPaths)
+	paths, complete := a.facts.pathsInOrg(org, a.zone.OrgPaths)
 	if a.inOrg == nil {
 		a.inOrg = map[string][]string{}
 	}
@@ -360,6 +360,38 @@ type facts struct {
 	groups       []group
 	// unjudged is the result's Unjudged.
 	unjudged string
+	// paths keeps what pathsInOrg found, by organization and trusted
+	// paths: every analyzer of these facts asks again.
+	pathsMu sync.Mutex
+	paths   map[string]orgPathsMemo
+}
+
+type orgPathsMemo struct {
+	paths    []string
+	complete bool
+}
+
+// pathsInOrg is f.named.pathsIn(org, trusted), once for every analyzer
+// that shares f. Callers must not change the paths.
+func (f *facts) pathsInOrg(org string, trusted []string) ([]string, bool) {
+	w := newKeyWriter()
+	defer w.free()
+	w.strs(org)
+	w.list(trusted)
+	f.pathsMu.Lock()
+	m, ok := f.paths[string(w.b)]
+	f.pathsMu.Unlock()
+	if ok {
+		return m.paths, m.complete
+	}
+	paths, complete := f.named.pathsIn(org, trusted)
+	f.pathsMu.Lock()
+	if f.paths == nil {
+		f.paths = map[string]orgPathsMemo{}
+	}
+	f.paths[string(w.b)] = orgPathsMemo{paths, complete}
+	f.pathsMu.Unlock()
+	return paths, complete
 }
 
 func newAnalyzer(t Target, zone Zone) *analyzer { return newAnalyzerWith(t, zone, nil, nil) }
