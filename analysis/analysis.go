@@ -123,9 +123,10 @@ func wildcardBehindCondition(s *policy.Statement) bool {
 	return s.Effect == policy.Allow && s.Principal.IsEveryone() && len(s.Conditions) > 0
 }
 
-// analyzeAlone fills x.Alone. A statement is judged without the RCPs:
-// ECR002 says what its own condition restricts.
-func (x *ExposureItem) analyzeAlone() {
+// analyzeAlone fills x.Alone, with the scan's cache (nil: none). A
+// statement is judged without the RCPs: ECR002 says what its own condition
+// restricts.
+func (x *ExposureItem) analyzeAlone(cache *exposure.Cache) {
 	doc := x.Target.Policy.Doc
 	for i, s := range doc.Statements {
 		if !wildcardBehindCondition(s) {
@@ -143,7 +144,7 @@ func (x *ExposureItem) analyzeAlone() {
 		t := x.Target
 		t.Policy = eval.Compile(x.Target.Policy.Name, &alone)
 		t.RCPs, t.Registry = nil, nil
-		x.Alone[i] = exposure.Analyze(t, x.Zone)
+		x.Alone[i] = exposure.AnalyzeCached(t, x.Zone, cache)
 	}
 }
 
@@ -366,7 +367,7 @@ func (a *Analysis) analyzeExposure() {
 				if x.Target.Kind != exposure.Public {
 					// ECR002's question; anyone may pull a public
 					// repository anyway.
-					x.analyzeAlone()
+					x.analyzeAlone(cache)
 				}
 			}
 		}()
