@@ -216,24 +216,35 @@ type afterKey struct {
 	only  catalog.ActionSet
 }
 
-// outsidersAfter is outsiderActions(analyzeOutsiders(t, zone, only, c)),
-// remembered: repositories that share a policy share its fix, and what
+// outsidersAfter is outsiderActions(analyzeOutsiders(t, zone, only, c))
+// for t with doc, its policy's statements and the guards, as its policy:
+// remembered, as repositories that share a policy share its fix, and what
 // outsiders can do under it is an action set, which names no repository.
 // The ARN is the only input the key can leave out, and only when no
 // statement of the policies reads it (resourceBlind); with no fixed time
-// (Target.At) each analysis reads the clock, and nothing is kept.
-func (c *Cache) outsidersAfter(t Target, zone Zone, only catalog.ActionSet) catalog.ActionSet {
-	if c == nil || t.At.IsZero() {
+// (Target.At) each analysis reads the clock, and nothing is kept. The
+// fixed policy is compiled only when it is analysed.
+func (c *Cache) outsidersAfter(t Target, doc *policy.Document, zone Zone, only catalog.ActionSet) catalog.ActionSet {
+	analyze := func() catalog.ActionSet {
+		// The statements before the guards are the policy's own, already
+		// compiled.
+		t.Policy = eval.Extend(t.Policy, t.Policy.Name+" (fixed)", doc)
 		return outsiderActions(analyzeOutsiders(t, zone, only, c))
 	}
-	fk, ok := newFactsKey(t, zone)
+	if c == nil || t.At.IsZero() {
+		return analyze()
+	}
+	// newFactsKey reads the policy's document alone.
+	keyed := t
+	keyed.Policy = &eval.Policy{Doc: doc}
+	fk, ok := newFactsKey(keyed, zone)
 	if !ok {
-		return outsiderActions(analyzeOutsiders(t, zone, only, c))
+		return analyze()
 	}
 	w := newKeyWriter()
 	defer w.free()
 	arn := t.ARN
-	if (t.Kind == Repository || t.Kind == Public) && resourceBlind(t) {
+	if (t.Kind == Repository || t.Kind == Public) && resourceBlind(keyed) {
 		arn = ""
 	}
 	w.ints(int(t.Kind), t.At.Nanosecond(), int(t.At.Unix()))
@@ -247,7 +258,7 @@ func (c *Cache) outsidersAfter(t Target, zone Zone, only catalog.ActionSet) cata
 	if ok {
 		return out
 	}
-	out = outsiderActions(analyzeOutsiders(t, zone, only, c))
+	out = analyze()
 	c.mu.Lock()
 	c.after[key] = out
 	c.mu.Unlock()
@@ -264,8 +275,10 @@ func resourceBlind(t Target) bool {
 		if p == nil {
 			return true
 		}
-		for i := range p.Statements() {
-			s := p.StatementAt(i)
+		if p.Doc == nil {
+			return false
+		}
+		for _, s := range p.Doc.Statements {
 			if s.NotResource != nil {
 				return false
 			}
@@ -377,11 +390,7 @@ func ProposeFixCached(r *Result, zone Zone, cache *Cache) (*Fix, error) {
 			c.Index = i
 			doc.Statements[i] = &c
 		}
-		t := r.Target
-		// The statements before the guards are the policy's own, already
-		// compiled.
-		t.Policy = eval.Extend(r.Target.Policy, r.Target.Policy.Name+" (fixed)", &doc)
-		after = cache.outsidersAfter(t, zone, before)
+		after = cache.outsidersAfter(r.Target, &doc, zone, before)
 		if after.Empty() || serviceAdded {
 			break
 		}
