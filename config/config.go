@@ -239,9 +239,13 @@ func (c *Config) Apply(r *rules.Result) []string {
 		for j, t := range touched {
 			if t && len(left) > 0 {
 				// Not stale: it stands on a statement of the finding,
-				// and the warning says which others it needs.
+				// and the warning says which others it needs, unless
+				// another suppression (by fingerprint or in the config)
+				// silences the finding anyway.
 				used[j] = true
-				warn = append(warn, partialIgnore(c.Suppress[j], *f, left))
+				if f.Suppressed == "" {
+					warn = append(warn, partialIgnore(c.Suppress[j], *f, left))
+				}
 			}
 		}
 	}

@@ -133,16 +133,23 @@ func TestApplyInlineIgnoresEveryStatement(t *testing.T) {
 		name    string
 		ignores []estate.Ignore
 		warning string // "" when the finding is suppressed
+		// byFingerprint: an .ecrguardignore entry silences the finding
+		// too, and the partial ignore needs no warning.
+		byFingerprint bool
 	}{
 		{"one of its statements", []estate.Ignore{ignore(11, 20)},
-			"infra/main.tf:11:1: ignore of ECR001 does not silence the finding on arn:aws:ecr:us-east-1:111122223333:repository/app, which also rests on the statement at infra/main.tf:30:7 that no ignore of ECR001 covers:"},
-		{"each of its statements", []estate.Ignore{ignore(11, 20), ignore(29, 35)}, ""},
-		{"the resource", []estate.Ignore{ignore(1, 40)}, ""},
+			"infra/main.tf:11:1: ignore of ECR001 does not silence the finding on arn:aws:ecr:us-east-1:111122223333:repository/app, which also rests on the statement at infra/main.tf:30:7 that no ignore of ECR001 covers:", false},
+		{"each of its statements", []estate.Ignore{ignore(11, 20), ignore(29, 35)}, "", false},
+		{"the resource", []estate.Ignore{ignore(1, 40)}, "", false},
+		{"one of its statements, and its fingerprint", []estate.Ignore{ignore(11, 20)}, "", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := ignoreFinding()
 			f.Statements = []policy.Pos{f.Source, {File: "infra/main.tf", Line: 30, Col: 7}}
 			c := &Config{}
+			if tt.byFingerprint {
+				c.Suppress = []Suppression{{Fingerprint: f.Fingerprint(), Reason: "accepted"}}
+			}
 			if err := c.AddIgnores("", nil, tt.ignores); err != nil {
 				t.Fatal(err)
 			}
