@@ -245,6 +245,15 @@ func TestNamedOutsidersReported(t *testing.T) {
 	if len(r.Orgs) == 0 {
 		t.Errorf("an OU pattern beside a trusted OU it matches: nothing reported")
 	}
+	// The organizations of a pattern are named by the pattern alone, never
+	// by an id ecrguard made up for them (o-a1xxxxxxxx once had a finding
+	// of its own).
+	r = analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalOrgID": "o-a1*"}}`), Zone{Account: "111122223333"}, time.Time{})
+	for label := range r.Orgs {
+		if label != "o-a1*" {
+			t.Errorf("an organization pattern: reported as %s", label)
+		}
+	}
 }
 
 // --at moves the moment the world fixes: a window open at one time is

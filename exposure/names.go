@@ -345,9 +345,13 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		}
 	case "aws:principalorgid", "aws:sourceorgid":
 		// A pattern (o-abc*) names the organizations it matches:
-		// one instance stands for them.
+		// one instance stands for them, and reports name it by the
+		// pattern (its id is made up).
 		if org := orgInstance(t); org != "" {
 			n.orgs[org] = true
+			if _, ok := n.orgPatternOf[org]; !ok && org != t && policy.HasWildcard(t) && strings.Contains(strings.ToLower(c.Operator), "like") {
+				n.orgPatternOf[org] = t
+			}
 		}
 		n.addOrgPattern(c.Operator, t)
 	case "aws:principalorgpaths", "aws:sourceorgpaths":
