@@ -54,7 +54,7 @@ func newTmpl(v policy.Value, vars bool) tmpl {
 		case "*", "?", "$":
 			sg.esc = inner[0]
 		default:
-			name, def, hasDef := parseVariable(inner)
+			name, def, hasDef := ParseVariable(inner)
 			if name == "" {
 				// Not a variable: keep the text literally.
 				segs = append(segs, seg{lit: s[:i+j+1]})
@@ -106,8 +106,10 @@ func resourceTmpl(v policy.Value, vars bool) tmpl {
 	return t
 }
 
-// parseVariable reads "aws:username" or "aws:PrincipalTag/team, 'dflt'".
-func parseVariable(inner string) (name, def string, hasDef bool) {
+// ParseVariable reads the inside of a policy variable, "aws:username" or
+// "aws:PrincipalTag/team, 'dflt'": its key and default; name is "" when it
+// is not a variable (the text stays as written).
+func ParseVariable(inner string) (name, def string, hasDef bool) {
 	name = inner
 	if k := strings.Index(inner, ","); k >= 0 {
 		name = strings.TrimSpace(inner[:k])

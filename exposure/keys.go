@@ -609,7 +609,7 @@ func replaceVariables(v string, vars func(string) (string, bool)) (out string, o
 			fixed = false
 			continue
 		}
-		name, def, hasDef := variableParts(inner)
+		name, def, hasDef := eval.ParseVariable(inner)
 		switch {
 		case name == "":
 			b.WriteString("${" + inner + "}")
@@ -627,25 +627,6 @@ func replaceVariables(v string, vars func(string) (string, bool)) (out string, o
 			}
 		}
 	}
-}
-
-// variableParts reads the inside of a policy variable, "aws:SourceAccount"
-// or "aws:SourceOwner, 'default'": its key and default; name is "" when it
-// is not a variable (the text stays as written).
-func variableParts(inner string) (name, def string, hasDef bool) {
-	name = inner
-	if k := strings.IndexByte(inner, ','); k >= 0 {
-		name = strings.TrimSpace(inner[:k])
-		rest := strings.TrimSpace(inner[k+1:])
-		if len(rest) < 2 || rest[0] != '\'' || rest[len(rest)-1] != '\'' {
-			return "", "", false
-		}
-		def, hasDef = rest[1:len(rest)-1], true
-	}
-	if !strings.Contains(name, ":") || strings.ContainsAny(name, " \t'\"${") {
-		return "", "", false
-	}
-	return name, def, hasDef
 }
 
 // sourceVariableGap returns a value of stmts' aws:SourceArn conditions that
