@@ -126,6 +126,27 @@ func ParseVariable(inner string) (name, def string, hasDef bool) {
 	return name, def, hasDef
 }
 
+// Resolve returns text, a policy value, with the policy variables ctx holds
+// one value for replaced (IAM User Guide, "IAM policy elements: Variables
+// and tags"): ${*}, ${?} and ${$} are the characters, and a variable ctx
+// does not hold takes its default (${key, 'default'}) when it has one. ok
+// is false when one has neither: the value then matches nothing.
+func Resolve(text string, ctx *Context) (string, bool) {
+	t := newTmpl(policy.Value{Text: text}, true)
+	return t.plain(ctx)
+}
+
+// Variables returns the keys the policy variables of text read,
+// lower-cased, and whether it holds ${*} or ${?}, which stand for the
+// characters, not wildcards.
+func Variables(text string) (keys []string, escapes bool) {
+	t := newTmpl(policy.Value{Text: text}, true)
+	for _, sg := range t.segs {
+		escapes = escapes || sg.esc == '*' || sg.esc == '?'
+	}
+	return t.vars, escapes
+}
+
 // plain returns the value with variables substituted, for exact comparison.
 // ok is false when a variable has no value (and no default): then the value
 // matches nothing ("Policy variables with no value").

@@ -548,29 +548,28 @@ var sourceVariables = map[string]bool{
 // spellings returns the values as the requests of a service acting for
 // acct read them: a value that holds no policy variable as it is, one
 // that does as written (a document of no Version reads no variable) and
-// with its variables replaced, aws:SourceOwner's once by acct and once by
-// its default, the key being absent (keys.owners; with no default the
-// value matches nothing, and has no such spelling). A spelling a variable
-// the search cannot fix leaves is dropped: sourceVariableGap says so.
+// with its variables replaced (eval.Resolve), aws:SourceOwner's once by
+// acct and once by its default, the key being absent (keys.owners; with no
+// default the value matches nothing, and has no such spelling). A value
+// that reads a variable the search cannot fix has no other spelling:
+// sourceVariableGap says so.
 func (f *sourceFieldSet) spellings(values []string, acct string) []string {
 	var out []string
 	for _, v := range values {
 		out = append(out, v)
-		if !strings.Contains(v, "${") {
+		if !strings.Contains(v, "${") || !fixedBySource(v) {
 			continue
 		}
 		for _, owner := range []bool{true, false} {
-			vars := func(key string) (string, bool) {
-				switch key {
-				case "aws:sourceaccount":
-					return acct, true
-				case "aws:sourceowner":
-					return acct, owner
-				}
-				val, ok := f.world[key]
-				return val, ok
+			ctx := eval.NewContext()
+			for k, val := range f.world {
+				ctx.Set(k, val)
 			}
-			if sp, ok, fixed := replaceVariables(v, vars); ok && fixed {
+			ctx.Set("aws:SourceAccount", acct)
+			if owner {
+				ctx.Set("aws:SourceOwner", acct)
+			}
+			if sp, ok := eval.Resolve(v, ctx); ok {
 				out = append(out, sp)
 			}
 		}
@@ -578,60 +577,17 @@ func (f *sourceFieldSet) spellings(values []string, acct string) []string {
 	return eval.Dedupe(out)
 }
 
-// replaceVariables returns v with each policy variable replaced by its
-// value (vars: the value of a lower-cased key, and whether the key is
-// present), or its default where absent; ok is false when a variable has
-// neither (IAM User Guide, "IAM policy elements: Variables and tags": the
-// value then matches nothing). fixed is false when v reads a key that is
-// not among sourceVariables, or holds ${*} or ${?}, which stand for the
-// characters, not wildcards.
-func replaceVariables(v string, vars func(string) (string, bool)) (out string, ok, fixed bool) {
-	var b strings.Builder
-	ok, fixed = true, true
-	for {
-		i := strings.Index(v, "${")
-		j := -1
-		if i >= 0 {
-			j = strings.IndexByte(v[i:], '}')
-		}
-		if j < 0 {
-			b.WriteString(v)
-			return b.String(), ok, fixed
-		}
-		b.WriteString(v[:i])
-		inner := v[i+2 : i+j]
-		v = v[i+j+1:]
-		switch inner {
-		case "$":
-			b.WriteByte('$')
-			continue
-		case "*", "?":
-			fixed = false
-			continue
-		}
-		name, def, hasDef := eval.ParseVariable(inner)
-		switch {
-		case name == "":
-			b.WriteString("${" + inner + "}")
-		case !sourceVariables[strings.ToLower(name)]:
-			fixed = false
-		default:
-			val, present := vars(strings.ToLower(name))
-			switch {
-			case present:
-				b.WriteString(val)
-			case hasDef:
-				b.WriteString(def)
-			default:
-				ok = false
-			}
-		}
-	}
+// fixedBySource reports whether every policy variable of v reads one of
+// sourceVariables, and v holds no ${*} or ${?}, which would stand for the
+// characters where the spelling is read as a pattern.
+func fixedBySource(v string) bool {
+	keys, escapes := eval.Variables(v)
+	return !escapes && !slices.ContainsFunc(keys, func(k string) bool { return !sourceVariables[k] })
 }
 
 // sourceVariableGap returns a value of stmts' aws:SourceArn conditions that
-// reads a policy variable the search does not fix (see replaceVariables),
-// or "": the resources services act for are not split by what it holds.
+// reads a policy variable the search does not fix (fixedBySource), or "":
+// the resources services act for are not split by what it holds.
 func sourceVariableGap(stmts []*policy.Statement) string {
 	for _, s := range stmts {
 		for _, c := range s.Conditions {
@@ -639,8 +595,7 @@ func sourceVariableGap(stmts []*policy.Statement) string {
 				continue
 			}
 			for _, v := range c.Values {
-				never := func(string) (string, bool) { return "", false }
-				if _, _, fixed := replaceVariables(v.Text, never); !v.Unknown && !fixed {
+				if !v.Unknown && !fixedBySource(v.Text) {
 					return v.Text
 				}
 			}

@@ -598,7 +598,7 @@ func splitVariables(tests []eval.KeyTest, ctx *eval.Context) []eval.KeyTest {
 				continue
 			}
 			vars = append(vars, v)
-			if r, ok := resolveVariables(v, ctx); ok && r != v {
+			if r, ok := eval.Resolve(v, ctx); ok && r != v {
 				resolved = append(resolved, r)
 			}
 		}
@@ -609,44 +609,6 @@ func splitVariables(tests []eval.KeyTest, ctx *eval.Context) []eval.KeyTest {
 		}
 	}
 	return out
-}
-
-// resolveVariables substitutes the policy variables of text that ctx holds
-// one value for (IAM User Guide, "IAM policy elements: Variables and
-// tags"): ${*}, ${?} and ${$} are the literal characters, a variable ctx
-// does not hold takes its default (${key, 'default'}) when it has one. ok is
-// false when a variable stays unresolved.
-func resolveVariables(text string, ctx *eval.Context) (string, bool) {
-	var b strings.Builder
-	for {
-		i := strings.Index(text, "${")
-		if i < 0 {
-			b.WriteString(text)
-			return b.String(), true
-		}
-		j := strings.IndexByte(text[i:], '}')
-		if j < 0 {
-			return "", false
-		}
-		b.WriteString(text[:i])
-		name, def, hasDef := strings.Cut(text[i+2:i+j], ",")
-		name = strings.TrimSpace(name)
-		switch name {
-		case "*", "?", "$":
-			b.WriteString(name)
-		default:
-			vals, ok := ctx.Get(name)
-			switch {
-			case ok && len(vals) == 1:
-				b.WriteString(vals[0])
-			case hasDef:
-				b.WriteString(strings.Trim(strings.TrimSpace(def), "'"))
-			default:
-				return "", false
-			}
-		}
-		text = text[i+j+1:]
-	}
 }
 
 // requestContext is what p's requests on repo (nil for "*") in region
