@@ -875,11 +875,13 @@ func TestServicesNamedByPatterns(t *testing.T) {
 // search (facts) for the next target of the same policy: only where
 // nothing else it reads differs. Here the source ARNs services act for are
 // split in the target's region and account, so targets of one policy in
-// two regions and two accounts, judged with one cache, must be judged as
-// each is alone.
+// two regions and two accounts, judged with one cache (and one zone),
+// must be judged as each is alone.
 func TestCacheChangesNoAnswer(t *testing.T) {
 	doc, err := policy.Parse([]byte(pullPolicy(`{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "ecr:BatchGetImage",
-		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild:${aws:RequestedRegion}:*:project/*"}}}`)), "policy.json")
+		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:codebuild:${aws:RequestedRegion}:*:project/*"}}},
+		{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "ecr:BatchGetImage",
+		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:lambda:*:*:function:${aws:ResourceAccount}-*"}}}`)), "policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -898,7 +900,7 @@ func TestCacheChangesNoAnswer(t *testing.T) {
 	for _, target := range []struct{ account, region string }{{"111122223333", "us-east-1"}, {"111122223333", "eu-west-1"}, {"999900001111", "eu-west-1"}} {
 		tg := Target{Kind: Repository, ARN: "arn:aws:ecr:" + target.region + ":" + target.account + ":repository/app", Account: target.account,
 			Region: target.region, Repository: "app", Policy: eval.Compile("repository policy of app", doc)}
-		zone := Zone{Account: target.account}
+		zone := Zone{Account: "111122223333"}
 		alone, cached := summary(Analyze(tg, zone)), summary(AnalyzeCached(tg, zone, cache))
 		if alone != cached {
 			t.Errorf("%s %s: with the cache %s\nalone %s", target.account, target.region, cached, alone)

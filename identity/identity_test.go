@@ -514,7 +514,7 @@ func TestCanWorldKeys(t *testing.T) {
 func TestCanRequestKeysEveryRequestCarries(t *testing.T) {
 	ifMFA := identityWith("ecr:DeleteRepository", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}`)
 	longTerm := identityWith("ecr:PutImage", `{"Null":{"aws:MultiFactorAuthPresent":"true"}}`)
-	plain := identityWith("ecr:BatchGetImage", `{"Bool":{"aws:SecureTransport":"false"}}`)
+	plain := identityWith("ecr:BatchGetImage", `{"BoolIfExists":{"aws:SecureTransport":"false"}}`)
 	tls := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`
 	f := fixture{
 		roles: []who{{name: "ci", inline: []string{ifMFA, longTerm, plain}}, {name: "tls", inline: []string{tls}}},
