@@ -26,10 +26,13 @@ import (
 // time, memory or the stack. Anything cut short is a coverage gap, never a
 // guess.
 const (
-	maxEvalSteps     = 200_000
-	maxEvalDepth     = 120
-	maxInstances     = 256
-	maxValueElements = 100_000
+	maxEvalSteps = 200_000
+	maxEvalDepth = 120
+	maxInstances = 256
+	// maxModuleInstances bounds the module instances of one scan, which
+	// count and for_each multiply at every level.
+	maxModuleInstances = 256
+	maxValueElements   = 100_000
 	// maxValueBytes bounds the string bytes of one named value.
 	maxValueBytes = 4 * maxStringLen
 )
@@ -53,6 +56,8 @@ type loader struct {
 	noted   map[string]bool
 	gapped  map[string]bool
 	modules []*module
+	// moduleInstances counts the child modules loaded.
+	moduleInstances int
 	// rootVars are the root module's variable values from the command line
 	// and variable files.
 	rootVars map[string]valueSource
@@ -156,7 +161,23 @@ func measure(v cty.Value, elems, bytes *int) bool {
 type scope struct {
 	m    *module
 	inst *instance
+	// call is the module instance whose call arguments the scope (in its
+	// parent) evaluates.
+	call *module
 	iter map[string]cty.Value
+}
+
+// instance returns the count or for_each instance the scope is in: its
+// resource instance's, or the module instance whose call arguments it
+// evaluates.
+func (s *scope) instance() (expansion, keyedInstance) {
+	switch {
+	case s.inst != nil:
+		return s.inst.r.mode, keyedInstance{s.inst.key, s.inst.each}
+	case s.call != nil && s.call.call != nil:
+		return s.call.call.mode, s.call.inst
+	}
+	return expandNone, keyedInstance{}
 }
 
 // with returns a child scope with one more iterator.
@@ -166,7 +187,7 @@ func (s *scope) with(name string, v cty.Value) *scope {
 		it[k] = x
 	}
 	it[name] = v
-	return &scope{m: s.m, inst: s.inst, iter: it}
+	return &scope{m: s.m, inst: s.inst, call: s.call, iter: it}
 }
 
 // eval evaluates expr. Whatever cannot be evaluated (an error, an
@@ -337,14 +358,14 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": ws})
 		case "count":
 			idx := cty.UnknownVal(cty.Number)
-			if s.inst != nil && s.inst.r.mode == expandCount && s.inst.key != cty.NilVal {
-				idx = s.inst.key
+			if mode, k := s.instance(); mode == expandCount && k.key != cty.NilVal {
+				idx = k.key
 			}
 			vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": idx})
 		case "each":
 			key, val := cty.DynamicVal, cty.DynamicVal
-			if s.inst != nil && s.inst.r.mode == expandForEach && s.inst.key != cty.NilVal {
-				key, val = s.inst.key, s.inst.each
+			if mode, k := s.instance(); mode == expandForEach && k.key != cty.NilVal {
+				key, val = k.key, k.each
 			}
 			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})
 		case "self":
@@ -361,7 +382,11 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 			if !ok {
 				continue
 			}
-			if out, ok := attrName(tr, 2); ok {
+			at := 2
+			if m.callKeyed(call) {
+				at++ // skip the instance key
+			}
+			if out, ok := attrName(tr, at); ok {
 				if n.mods[call] == nil {
 					n.mods[call] = map[string]bool{}
 				}
@@ -509,7 +534,7 @@ func (m *module) computeVar(v *variable) cty.Value {
 	}
 	if m.call != nil {
 		if a := m.call.block.Body.Attributes[v.name]; a != nil {
-			sc := &scope{m: m.parent}
+			sc := &scope{m: m.parent, call: m}
 			v.from = valueSource{expr: a.Expr, sc: sc}
 			return conv(sc.eval(a.Expr))
 		}
@@ -583,18 +608,43 @@ func (m *module) localValue(name string) cty.Value {
 	})
 }
 
-// moduleValue returns a module call's outputs (only outs, or all when nil).
+// moduleValue returns what a reference to a module call evaluates to: its
+// outputs (only outs, or all when nil), and with count or for_each a tuple
+// or an object of its instances' outputs, as Terraform gives them.
 func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
-	child := m.child(call)
-	if child == nil {
+	kids := m.children(call)
+	c := m.calls[call]
+	if len(kids) == 0 && (c == nil || c.mode == expandNone) || c.unknownKeys {
 		return cty.DynamicVal
 	}
+	switch c.mode {
+	case expandCount:
+		vals := make([]cty.Value, len(kids))
+		for i, kid := range kids {
+			vals[i] = kid.outputValues(outs)
+		}
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case expandForEach:
+		obj := map[string]cty.Value{}
+		for _, kid := range kids {
+			obj[kid.inst.key.AsString()] = kid.outputValues(outs)
+		}
+		return cty.ObjectVal(obj)
+	}
+	return kids[0].outputValues(outs)
+}
+
+// outputValues returns the module's outputs (only outs, or all when nil).
+func (m *module) outputValues(outs map[string]bool) cty.Value {
 	obj := map[string]cty.Value{}
-	for name, a := range child.outputs {
+	for name, a := range m.outputs {
 		if outs != nil && !outs[name] {
 			continue
 		}
-		obj[name] = m.l.bounded((&scope{m: child}).eval(a.Expr), child.prefix+"output."+name, a.NameRange)
+		obj[name] = m.l.bounded((&scope{m: m}).eval(a.Expr), m.prefix+"output."+name, a.NameRange)
 	}
 	for name := range outs {
 		if _, ok := obj[name]; !ok {
@@ -604,14 +654,23 @@ func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
 	return cty.ObjectVal(obj)
 }
 
-// child loads (once) the module a call with a local source refers to.
-func (m *module) child(name string) *module {
+// callKeyed reports whether the instances of a module call are addressed
+// with a key (count or for_each).
+func (m *module) callKeyed(name string) bool {
+	m.children(name)
+	c := m.calls[name]
+	return c != nil && c.mode != expandNone
+}
+
+// children loads (once) the instances of the module a call with a local
+// source refers to: one, or one per element of its count or for_each.
+func (m *module) children(name string) []*module {
 	c := m.calls[name]
 	if c == nil {
 		return nil
 	}
 	if c.loaded {
-		return c.child
+		return c.children
 	}
 	c.loaded = true
 	file := c.block.TypeRange.Filename
@@ -635,11 +694,6 @@ func (m *module) child(name string) *module {
 		m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("module %q nests more than %d modules deep (a module that calls itself?); not read", name, maxModuleDepth)})
 		return nil
 	}
-	for _, meta := range []string{"count", "for_each"} {
-		if c.block.Body.Attributes[meta] != nil {
-			m.l.note(file, fmt.Sprintf("%s: module %q has %s; it is read once, with its inputs as written", where, name, meta))
-		}
-	}
 	c.providers = map[string]string{}
 	if a := c.block.Body.Attributes["providers"]; a != nil {
 		if oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
@@ -652,15 +706,24 @@ func (m *module) child(name string) *module {
 			}
 		}
 	}
+	addr := m.prefix + "module." + name
+	var keys []keyedInstance
+	c.mode, keys, c.unknownKeys = expandMeta(&scope{m: m}, c.block, addr)
 	dir := path.Join(m.dir, c.source)
-	child, err := m.l.loadModule(dir, m.prefix+"module."+name+".", m, c, m.depth+1)
-	if err != nil {
-		m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapParseError, Message: fmt.Sprintf("module %q: %v", name, err)})
-		return nil
+	for _, k := range keys {
+		if m.l.moduleInstances++; m.l.moduleInstances > maxModuleInstances {
+			m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("the scanned modules have more than %d instances in all; %s and the instances after it are not read", maxModuleInstances, addr+indexKey(k.key))})
+			break
+		}
+		child, err := m.l.loadModule(dir, addr+indexKey(k.key)+".", m, c, k, m.depth+1)
+		if err != nil {
+			m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapParseError, Message: fmt.Sprintf("module %q: %v", name, err)})
+			return nil
+		}
+		c.children = append(c.children, child)
+		m.l.modules = append(m.l.modules, child)
 	}
-	c.child = child
-	m.l.modules = append(m.l.modules, child)
-	return child
+	return c.children
 }
 
 func travName(tr hcl.Traversal) string {

@@ -59,6 +59,19 @@ resource "aws_ecr_registry_policy" "r" { policy = data.aws_iam_policy_document.d
   source = "./"
 }
 output "o" { value = module.m.o }`,
+		// A module that calls itself twice per level, and reads its
+		// instances' outputs: bounded by the module instances' budget.
+		`module "m" {
+  source = "./"
+  count  = 2
+  n      = count.index
+}
+variable "n" { default = 0 }
+output "o" { value = [for i in module.m : i.o] }
+resource "aws_ecr_repository" "r" {
+  for_each = { a = 1 }
+  name     = "r-${var.n}-${each.key}"
+}`,
 		// An RCP on the root, a creation template, ECR Public.
 		`resource "aws_organizations_organization" "org" {}
 resource "aws_organizations_policy" "p" {

@@ -83,7 +83,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 		return nil, err
 	}
 	l.rootVars = vars
-	root, err := l.loadModule(dir, "", nil, nil, 0)
+	root, err := l.loadModule(dir, "", nil, nil, keyedInstance{}, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	for i := 0; i < len(l.modules); i++ {
 		m := l.modules[i]
 		for _, name := range slices.Sorted(maps.Keys(m.calls)) {
-			m.child(name)
+			m.children(name)
 		}
 	}
 	var rs []rsrc

@@ -28,7 +28,10 @@ type module struct {
 	prefix string // address prefix: "" or "module.a.module.b."
 	parent *module
 	call   *moduleCall // the parent's call of this module, nil for the root
-	depth  int
+	// inst is this module's instance of a call with count or for_each
+	// (count.index, each.key and each.value in the call's arguments).
+	inst  keyedInstance
+	depth int
 
 	vars      map[string]*variable
 	locals    map[string]*local
@@ -101,8 +104,13 @@ type moduleCall struct {
 	name   string
 	block  *hclsyntax.Block
 	source string
-	child  *module
-	loaded bool
+	// mode is the call's count or for_each; children are its instances
+	// (one without either, and one with an unknown key standing for all
+	// when unknownKeys).
+	mode        expansion
+	unknownKeys bool
+	children    []*module
+	loaded      bool
 	// providers maps the child's provider names to the parent's.
 	providers map[string]string
 }
@@ -118,9 +126,9 @@ type provider struct {
 }
 
 // loadModule reads the .tf files of dir.
-func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall, depth int) (*module, error) {
+func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall, inst keyedInstance, depth int) (*module, error) {
 	m := &module{
-		l: l, dir: dir, prefix: prefix, parent: parent, call: call, depth: depth,
+		l: l, dir: dir, prefix: prefix, parent: parent, call: call, inst: inst, depth: depth,
 		vars: map[string]*variable{}, locals: map[string]*local{},
 		resources: map[string]*resource{}, calls: map[string]*moduleCall{},
 		outputs: map[string]*hclsyntax.Attribute{}, providers: map[string]*provider{},

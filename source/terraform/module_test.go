@@ -955,3 +955,122 @@ func standInDoc(t *testing.T, op, key string, value *iacdoc.Value) *policy.Docum
 	}
 	return doc
 }
+
+// A module called with for_each or count is one module per instance, as
+// Terraform expands it: each.key, each.value and count.index in the call's
+// arguments take each instance's values, the instances' resources are
+// addressed module.NAME["key"] and module.NAME[0], and module.NAME is an
+// object (for_each) or a tuple (count) of the instances' outputs.
+func TestModuleInstances(t *testing.T) {
+	child := `
+variable "name" { type = string }
+variable "public" { type = bool }
+resource "aws_ecr_repository" "this" { name = var.name }
+resource "aws_ecr_repository_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = var.public ? "*" : "arn:aws:iam::111122223333:root" }, Action = "ecr:BatchGetImage" }]
+  })
+}
+output "name" { value = aws_ecr_repository.this.name }
+`
+	est := load(t, map[string]string{
+		"main.tf": `
+variable "repositories" {
+  default = { web = { public = true }, api = { public = false } }
+}
+module "ecr" {
+  source   = "./modules/ecr"
+  for_each = var.repositories
+  name     = each.key
+  public   = each.value.public
+}
+module "mirror" {
+  source = "./modules/ecr"
+  count  = 2
+  name   = "mirror-${count.index}"
+  public = count.index == 1
+}
+module "unknown" {
+  source   = "./modules/ecr"
+  for_each = toset(var.later)
+  name     = "later"
+  public   = false
+}
+variable "later" { type = list(string) }
+# A policy from one instance's output keeps its place in the module.
+module "doc" {
+  source   = "./modules/doc"
+  for_each = toset(["444455556666"])
+  reader   = each.key
+}
+resource "aws_ecr_repository" "shared" { name = "shared" }
+resource "aws_ecr_repository_policy" "shared" {
+  repository = aws_ecr_repository.shared.name
+  policy     = module.doc["444455556666"].json
+}
+# Outputs by key and as a whole: the tags name them.
+resource "aws_ecr_repository" "tagged" {
+  name = "tagged"
+  tags = { web = module.ecr["web"].name, second = module.mirror[1].name, all = join(",", sort([for k, v in module.ecr : v.name])) }
+}
+`,
+		"modules/ecr/main.tf": child,
+		"modules/doc/main.tf": `
+variable "reader" { type = string }
+output "json" {
+  value = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${var.reader}:root" }, Action = "ecr:BatchGetImage" }]
+  })
+}
+`,
+	}, Options{Account: acct})
+	shared := findRepo(t, est, acct, "shared").Policy.Doc.Statements[0]
+	if p := iacdoctest.Principals(shared); shared.Pos.String() != "modules/doc/main.tf:6:18" || len(p) != 1 || p[0].Text != "arn:aws:iam::444455556666:root" {
+		t.Errorf("statement from module.doc[...].json at %s, principals %+v", shared.Pos, p)
+	}
+	public := func(name string) bool {
+		t.Helper()
+		r := findRepo(t, est, acct, name)
+		if r.Policy == nil {
+			t.Fatalf("%s has no policy", name)
+		}
+		p := iacdoctest.Principals(r.Policy.Doc.Statements[0])
+		return len(p) == 1 && p[0].Text == "*"
+	}
+	for name, want := range map[string]bool{"web": true, "api": false, "mirror-0": false, "mirror-1": true} {
+		if got := public(name); got != want {
+			t.Errorf("%s: public = %v, want %v", name, got, want)
+		}
+	}
+	if r := findRepo(t, est, acct, "web"); r.Policy.Name != `module.ecr["web"].aws_ecr_repository_policy.this` {
+		t.Errorf("policy of web named %q", r.Policy.Name)
+	}
+	if r := findRepo(t, est, acct, "mirror-1"); r.Policy.Name != `module.mirror[1].aws_ecr_repository_policy.this` {
+		t.Errorf("policy of mirror-1 named %q", r.Policy.Name)
+	}
+	tags := findRepo(t, est, acct, "tagged").Tags
+	if tags["web"] != "web" || tags["second"] != "mirror-1" || tags["all"] != "api,web" {
+		t.Errorf("tags from module outputs = %v", tags)
+	}
+	// Unknown keys: one instance stands for all, and a note says so.
+	if !hasNote(est, `the for_each of module.unknown (toset(var.later)) is not known; one instance stands for all`) {
+		t.Errorf("notes %v", est.Notes)
+	}
+	findRepo(t, est, acct, "later")
+}
+
+// Instances multiply at every level of nesting: past maxModuleInstances
+// in all, the rest are a gap, not read.
+func TestModuleInstancesBounded(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count = 20\n}\n",
+		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count = 20\n}\n",
+		"b/main.tf": repoTF,
+	}, Options{Account: acct})
+	if !hasGap(est, estate.GapTooComplex, "the scanned modules have more than 256 instances in all") {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}

@@ -401,14 +401,28 @@ func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool)
 			return nil, nil, cliText{text: v.from.text, pos: rangePos(v.block.TypeRange)}, true
 		}
 	case "module":
-		out, ok := attrName(tr, 2)
-		if !ok || len(tr) != 3 {
+		kids, at := m.children(name), 2
+		var kid *module
+		if m.callKeyed(name) {
+			if c := m.calls[name]; !c.unknownKeys && len(tr) > at {
+				if st, ok := tr[at].(hcl.TraverseIndex); ok {
+					for _, k := range kids {
+						if sameKey(k.inst.key, st.Key) {
+							kid = k
+						}
+					}
+				}
+			}
+			at++
+		} else if len(kids) == 1 {
+			kid = kids[0]
+		}
+		out, ok := attrName(tr, at)
+		if kid == nil || !ok || len(tr) != at+1 {
 			break
 		}
-		if child := m.child(name); child != nil {
-			if a := child.outputs[out]; a != nil {
-				return a.Expr, &scope{m: child}, cliText{}, true
-			}
+		if a := kid.outputs[out]; a != nil {
+			return a.Expr, &scope{m: kid}, cliText{}, true
 		}
 	case "data", "count", "each", "path", "terraform", "self":
 	default:
@@ -452,15 +466,22 @@ func (s *scope) instanceRef(key string, tr hcl.Traversal, at int) (*instance, hc
 		return nil, nil
 	}
 	for _, in := range insts {
-		if in.key.IsKnown() && k.IsKnown() && !k.IsNull() {
-			ks, ok1 := asString(k)
-			is, ok2 := asString(in.key)
-			if ok1 && ok2 && ks == is {
-				return in, tr[at+1:]
-			}
+		if sameKey(in.key, k) {
+			return in, tr[at+1:]
 		}
 	}
 	return nil, nil
+}
+
+// sameKey reports whether an instance's key is the known key k of a
+// reference (["a"], [0], or "0" for 0 as Terraform converts).
+func sameKey(key, k cty.Value) bool {
+	if !key.IsKnown() || !k.IsKnown() || k.IsNull() {
+		return false
+	}
+	ks, ok1 := asString(k)
+	is, ok2 := asString(key)
+	return ok1 && ok2 && ks == is
 }
 
 // policyDocRef returns the aws_iam_policy_document instance whose json (or

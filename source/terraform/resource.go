@@ -76,42 +76,53 @@ func (r *resource) expand() {
 		return
 	}
 	r.expanded = true
-	body := r.block.Body
-	modScope := &scope{m: r.m}
-	file := r.block.TypeRange.Filename
-	where := rangePos(r.block.TypeRange)
-	add := func(key, each cty.Value) {
-		in := &instance{r: r, key: key, each: each, attrs: map[string]*lazy{}}
-		in.addr = r.addr() + indexKey(key)
+	var keys []keyedInstance
+	r.mode, keys, r.unknownKeys = expandMeta(&scope{m: r.m}, r.block, r.addr())
+	for _, k := range keys {
+		in := &instance{r: r, key: k.key, each: k.each, attrs: map[string]*lazy{}}
+		in.addr = r.addr() + indexKey(k.key)
 		in.sc = &scope{m: r.m, inst: in}
 		r.insts = append(r.insts, in)
 	}
+}
+
+// keyedInstance is one instance of a block with count or for_each: its key
+// (count.index or each.key; cty.NilVal without either) and each.value.
+type keyedInstance struct{ key, each cty.Value }
+
+// expandMeta reads the count or for_each of block (a resource, data source
+// or module call at addr) in sc and returns its instances. When they are
+// not known, one instance with an unknown key stands for all of them
+// (unknown).
+func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion, keys []keyedInstance, unknown bool) {
+	body := block.Body
+	l := sc.m.l
+	file := block.TypeRange.Filename
+	where := rangePos(block.TypeRange)
+	add := func(key, each cty.Value) { keys = append(keys, keyedInstance{key, each}) }
 	switch {
 	case body.Attributes["count"] != nil:
-		r.mode = expandCount
-		v := modScope.eval(body.Attributes["count"].Expr)
+		v := sc.eval(body.Attributes["count"].Expr)
 		n, ok := countOf(v)
 		if !ok {
-			r.unknownKeys = true
-			r.m.l.note(file, fmt.Sprintf("%s: the count of %s (%s) is not known; one instance stands for all", where, r.addr(), r.m.exprText(body.Attributes["count"].Expr)))
+			l.note(file, fmt.Sprintf("%s: the count of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(body.Attributes["count"].Expr)))
 			add(cty.UnknownVal(cty.Number), cty.DynamicVal)
-			return
+			return expandCount, keys, true
 		}
 		if n > maxInstances {
-			r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", r.addr(), n, maxInstances)})
+			l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", addr, n, maxInstances)})
 			n = maxInstances
 		}
 		for i := 0; i < n; i++ {
 			add(cty.NumberIntVal(int64(i)), cty.DynamicVal)
 		}
+		return expandCount, keys, false
 	case body.Attributes["for_each"] != nil:
-		r.mode = expandForEach
-		v := modScope.eval(body.Attributes["for_each"].Expr)
+		v := sc.eval(body.Attributes["for_each"].Expr)
 		if !v.IsWhollyKnown() || v.IsNull() || !(v.CanIterateElements()) {
-			r.unknownKeys = true
-			r.m.l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, r.addr(), r.m.exprText(body.Attributes["for_each"].Expr)))
+			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(body.Attributes["for_each"].Expr)))
 			add(cty.UnknownVal(cty.String), cty.DynamicVal)
-			return
+			return expandForEach, keys, true
 		}
 		n := 0
 		for it := v.ElementIterator(); it.Next(); {
@@ -127,14 +138,15 @@ func (r *resource) expand() {
 				k = cty.StringVal(ks)
 			}
 			if n++; n > maxInstances {
-				r.m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", r.addr(), maxInstances, maxInstances)})
+				l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", addr, maxInstances, maxInstances)})
 				break
 			}
 			add(k, e)
 		}
-	default:
-		add(cty.NilVal, cty.DynamicVal)
+		return expandForEach, keys, false
 	}
+	add(cty.NilVal, cty.DynamicVal)
+	return expandNone, keys, false
 }
 
 func countOf(v cty.Value) (int, bool) {
