@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -124,6 +125,34 @@ func TestUnsupportedAllowNamesTheStatement(t *testing.T) {
 		s := &policy.Statement{Sid: sid, Effect: policy.Allow, NotPrincipal: &policy.Principal{}}
 		if got := UnsupportedAllow([]*policy.Statement{s}); !strings.HasPrefix(got, want) {
 			t.Errorf("Sid %q: %q, want it to start %q", sid, got, want)
+		}
+	}
+}
+
+// TestFixOwnerCheckCountsOUPaths: the check that a fix takes nothing from
+// the owner tries the owner's requests from every OU path the guards set
+// apart; when the trusted paths' patterns split the organization into more
+// cases than ecrguard tries, the fix is not called proven.
+func TestFixOwnerCheckCountsOUPaths(t *testing.T) {
+	for _, tt := range []struct {
+		paths    int
+		unproven string
+	}{
+		{4, ""},
+		{8, "the owner account's requests combine into more contexts than ecrguard tries"},
+	} {
+		var paths []string
+		for i := range tt.paths {
+			paths = append(paths, fmt.Sprintf("o-a1b2c3d4e5/r-ab12/*ou-a1b2-%08d/", i))
+		}
+		zone := Zone{Account: "111122223333", OrgPaths: paths}
+		r := Analyze(target(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`), zone)
+		fix, err := ProposeFix(r, zone)
+		if err != nil || fix == nil {
+			t.Fatalf("%d paths: fix %v, %v", tt.paths, fix, err)
+		}
+		if tt.unproven == "" && fix.Unproven != "" || !strings.Contains(fix.Unproven, tt.unproven) {
+			t.Errorf("%d trusted paths: unproven = %q, want %q", tt.paths, fix.Unproven, tt.unproven)
 		}
 	}
 }
