@@ -29,8 +29,8 @@ const (
 	maxEvalSteps = 200_000
 	maxEvalDepth = 120
 	maxInstances = 256
-	// maxModuleInstances bounds the module instances of one scan, which
-	// count and for_each multiply at every level.
+	// maxModuleInstances bounds the instances of module calls with count
+	// or for_each in one scan, which multiply at every level of nesting.
 	maxModuleInstances = 256
 	maxValueElements   = 100_000
 	// maxValueBytes bounds the string bytes of one named value.
@@ -56,7 +56,8 @@ type loader struct {
 	noted   map[string]bool
 	gapped  map[string]bool
 	modules []*module
-	// moduleInstances counts the child modules loaded.
+	// moduleInstances counts the instances of module calls with count or
+	// for_each loaded.
 	moduleInstances int
 	// rootVars are the root module's variable values from the command line
 	// and variable files.
@@ -711,9 +712,11 @@ func (m *module) children(name string) []*module {
 	c.mode, keys, c.unknownKeys = expandMeta(&scope{m: m}, c.block, addr)
 	dir := path.Join(m.dir, c.source)
 	for _, k := range keys {
-		if m.l.moduleInstances++; m.l.moduleInstances > maxModuleInstances {
-			m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("the scanned modules have more than %d instances in all; %s and the instances after it are not read", maxModuleInstances, addr+indexKey(k.key))})
-			break
+		if c.mode != expandNone {
+			if m.l.moduleInstances++; m.l.moduleInstances > maxModuleInstances {
+				m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("the count and for_each of the scanned modules make more than %d module instances in all; %s and the instances after it are not read", maxModuleInstances, addr+indexKey(k.key))})
+				break
+			}
 		}
 		child, err := m.l.loadModule(dir, addr+indexKey(k.key)+".", m, c, k, m.depth+1)
 		if err != nil {
