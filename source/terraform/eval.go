@@ -615,27 +615,37 @@ func (m *module) localValue(name string) cty.Value {
 func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
 	kids := m.children(call)
 	c := m.calls[call]
-	if len(kids) == 0 && (c == nil || c.mode == expandNone) || c.unknownKeys {
+	if c == nil || c.unknownKeys || len(kids) == 0 && c.mode == expandNone {
 		return cty.DynamicVal
 	}
-	switch c.mode {
+	return keyedValue(c.mode, kids, func(kid *module) (cty.Value, cty.Value) { return kid.inst.key, kid.outputValues(outs) })
+}
+
+// keyedValue is what a reference to a block with count or for_each (mode)
+// evaluates to, as Terraform gives it: a tuple (count) or an object
+// (for_each) of its instances' values, and without either its one
+// instance's value. of returns an instance's key and value.
+func keyedValue[T any](mode expansion, insts []T, of func(T) (key, val cty.Value)) cty.Value {
+	switch mode {
 	case expandCount:
-		vals := make([]cty.Value, len(kids))
-		for i, kid := range kids {
-			vals[i] = kid.outputValues(outs)
-		}
-		if len(vals) == 0 {
+		if len(insts) == 0 {
 			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			_, vals[i] = of(in)
 		}
 		return cty.TupleVal(vals)
 	case expandForEach:
 		obj := map[string]cty.Value{}
-		for _, kid := range kids {
-			obj[kid.inst.key.AsString()] = kid.outputValues(outs)
+		for _, in := range insts {
+			k, v := of(in)
+			obj[k.AsString()] = v
 		}
 		return cty.ObjectVal(obj)
 	}
-	return kids[0].outputValues(outs)
+	_, v := of(insts[0])
+	return v
 }
 
 // outputValues returns the module's outputs (only outs, or all when nil).

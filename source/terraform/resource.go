@@ -169,24 +169,7 @@ func (r *resource) value(attrs map[string]bool) cty.Value {
 	if r.unknownKeys {
 		return cty.DynamicVal
 	}
-	switch r.mode {
-	case expandCount:
-		vals := make([]cty.Value, len(insts))
-		for i, in := range insts {
-			vals[i] = in.object(attrs)
-		}
-		if len(vals) == 0 {
-			return cty.EmptyTupleVal
-		}
-		return cty.TupleVal(vals)
-	case expandForEach:
-		obj := map[string]cty.Value{}
-		for _, in := range insts {
-			obj[in.key.AsString()] = in.object(attrs)
-		}
-		return cty.ObjectVal(obj)
-	}
-	return insts[0].object(attrs)
+	return keyedValue(r.mode, insts, func(in *instance) (cty.Value, cty.Value) { return in.key, in.object(attrs) })
 }
 
 // object builds the instance's value with attrs (nil: every attribute and
