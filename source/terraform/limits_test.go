@@ -242,3 +242,25 @@ func TestVariableFileEncodings(t *testing.T) {
 		})
 	}
 }
+
+// Instances multiply at every level of nesting: past maxModuleInstances
+// in all, the rest are a gap, not read. Calls without count or for_each do
+// not count: each is written in a file.
+func TestModuleInstancesBounded(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count = 20\n}\n",
+		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count = 20\n}\n",
+		"b/main.tf": repoTF,
+	}, Options{Account: acct})
+	if !hasGap(est, estate.GapTooComplex, "the count and for_each of the scanned modules make more than 256 module instances in all") {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+	var calls strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&calls, "module \"m%d\" {\n  source = \"./b\"\n}\n", i)
+	}
+	est = load(t, map[string]string{"main.tf": calls.String(), "b/main.tf": repoTF}, Options{Account: acct})
+	if len(est.Gaps) != 0 {
+		t.Errorf("300 calls without count or for_each: gaps %v", est.Gaps)
+	}
+}

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -964,16 +963,15 @@ func standInDoc(t *testing.T, op, key string, value *iacdoc.Value) *policy.Docum
 // object (for_each) or a tuple (count) of the instances' outputs.
 func TestModuleInstances(t *testing.T) {
 	child := `
-variable "name" { type = string }
-variable "public" { type = bool }
-resource "aws_ecr_repository" "this" { name = var.name }
 resource "aws_ecr_repository_policy" "this" {
   repository = aws_ecr_repository.this.name
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = { AWS = var.public ? "*" : "arn:aws:iam::111122223333:root" }, Action = "ecr:BatchGetImage" }]
-  })
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Action = "ecr:BatchGetImage",
+    Principal = { AWS = var.public ? "*" : "arn:aws:iam::111122223333:root" } }] })
 }
+resource "aws_ecr_repository" "this" { name = var.name }
+variable "name" { type = string }
+variable "public" { type = bool }
 output "name" { value = aws_ecr_repository.this.name }
 `
 	est := load(t, map[string]string{
@@ -1061,26 +1059,4 @@ output "json" {
 		t.Errorf("notes %v", est.Notes)
 	}
 	findRepo(t, est, acct, "later")
-}
-
-// Instances multiply at every level of nesting: past maxModuleInstances
-// in all, the rest are a gap, not read. Calls without count or for_each do
-// not count: each is written in a file.
-func TestModuleInstancesBounded(t *testing.T) {
-	est := load(t, map[string]string{
-		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count = 20\n}\n",
-		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count = 20\n}\n",
-		"b/main.tf": repoTF,
-	}, Options{Account: acct})
-	if !hasGap(est, estate.GapTooComplex, "the count and for_each of the scanned modules make more than 256 module instances in all") {
-		t.Errorf("gaps %v", est.Gaps)
-	}
-	var calls strings.Builder
-	for i := range 300 {
-		fmt.Fprintf(&calls, "module \"m%d\" {\n  source = \"./b\"\n}\n", i)
-	}
-	est = load(t, map[string]string{"main.tf": calls.String(), "b/main.tf": repoTF}, Options{Account: acct})
-	if len(est.Gaps) != 0 {
-		t.Errorf("300 calls without count or for_each: gaps %v", est.Gaps)
-	}
 }
