@@ -23,6 +23,18 @@ type within struct {
 	roots []string
 }
 
+// errOutside is why a file outside the folders given cannot be opened: to
+// the scan it does not exist (errors.Is(err, fs.ErrNotExist)), and the
+// message says why.
+var errOutside = outsideError{}
+
+type outsideError struct{}
+
+func (outsideError) Error() string {
+	return "outside the folders given to scan; to read it, scan a folder that holds it too (the repository's top folder, say)"
+}
+func (outsideError) Is(target error) bool { return target == fs.ErrNotExist }
+
 // withinFS is fsys restricted to folders of it.
 type withinFS struct {
 	within
@@ -32,7 +44,7 @@ type withinFS struct {
 // Open implements fs.FS.
 func (w withinFS) Open(name string) (fs.File, error) {
 	if !w.inside(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errOutside}
 	}
 	return w.fsys.Open(name)
 }
@@ -74,7 +86,7 @@ func (w within) inside(name string) bool {
 // Open implements fs.FS.
 func (o osNames) Open(name string) (fs.File, error) {
 	if !o.inside(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errOutside}
 	}
 	return os.Open(filepath.FromSlash(path.Clean(name)))
 }

@@ -730,7 +730,11 @@ func (m *module) children(name string) []*module {
 		}
 		child, err := m.l.loadModule(dir, addr+indexKey(k.key)+".", m, c, k, m.depth+1)
 		if err != nil {
-			m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapParseError, Message: fmt.Sprintf("module %q: %v", name, err)})
+			code := estate.GapParseError
+			if _, ok := errors.AsType[*fs.PathError](err); ok {
+				code = estate.GapReadError // its folder or a file could not be read
+			}
+			m.l.gap(estate.Gap{Source: file, Pos: where, Code: code, Message: fmt.Sprintf("module %q: %v", name, err)})
 			return nil
 		}
 		c.children = append(c.children, child)
