@@ -1060,3 +1060,68 @@ output "json" {
 	}
 	findRepo(t, est, acct, "later")
 }
+
+// A for_each Terraform rejects (a list or tuple, a set of numbers, a set
+// holding null, null) is not read as if it were a map: it names no
+// instances, so one instance with an unknown key stands for all, and a note
+// says why. A block with both count and for_each is rejected too: a note
+// says so. Before, a list's indexes were taken as keys (repositories "0"
+// and "1"), and a set holding null stopped the whole module with a panic.
+func TestForEachTerraformRejects(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+variable "list" {
+  type    = list(string)
+  default = ["c", "d"]
+}
+module "tuple" {
+  source   = "./m"
+  for_each = ["a", "b"]
+  name     = each.key
+}
+module "list" {
+  source   = "./m"
+  for_each = var.list
+  name     = "list-${each.key}"
+}
+module "numbers" {
+  source   = "./m"
+  for_each = toset([1, 2])
+  name     = "numbers-${each.key}"
+}
+resource "aws_ecr_repository" "nulls" {
+  for_each = toset(["e", null])
+  name     = "nulls-${each.key}"
+}
+module "both" {
+  source   = "./m"
+  count    = 1
+  for_each = { f = 1 }
+  name     = "both"
+}
+`,
+		"m/main.tf": `variable "name" {}
+resource "aws_ecr_repository" "this" { name = var.name }
+`,
+	}, Options{Account: acct})
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+	for _, want := range []string{
+		`the for_each of module.tuple (["a", "b"]) is a tuple, which Terraform rejects`,
+		`the for_each of module.list (var.list) is a list of string, which Terraform rejects`,
+		`the for_each of module.numbers (toset([1, 2])) is a set of number, which Terraform rejects`,
+		`the for_each of aws_ecr_repository.nulls (toset(["e", null])) holds null, which Terraform rejects`,
+		`module.both has both count and for_each, which Terraform rejects; it is read with count`,
+	} {
+		if !hasNote(est, want) {
+			t.Errorf("no note %q in %v", want, est.Notes)
+		}
+	}
+	findRepo(t, est, acct, "both")
+	for _, r := range est.Lookup(acct).Regions()[0].Repositories() {
+		if r.Name != "both" && !strings.HasPrefix(r.Name, "<") {
+			t.Errorf("repository %q, want only unknown names", r.Name)
+		}
+	}
+}

@@ -102,6 +102,9 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 	add := func(key, each cty.Value) { keys = append(keys, keyedInstance{key, each}) }
 	switch {
 	case body.Attributes["count"] != nil:
+		if body.Attributes["for_each"] != nil {
+			l.note(file, fmt.Sprintf("%s: %s has both count and for_each, which Terraform rejects; it is read with count", where, addr))
+		}
 		v := sc.eval(body.Attributes["count"].Expr)
 		n, ok := countOf(v)
 		if !ok {
@@ -118,9 +121,17 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 		}
 		return expandCount, keys, false
 	case body.Attributes["for_each"] != nil:
-		v := sc.eval(body.Attributes["for_each"].Expr)
-		if !v.IsWhollyKnown() || v.IsNull() || !(v.CanIterateElements()) {
-			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(body.Attributes["for_each"].Expr)))
+		expr := body.Attributes["for_each"].Expr
+		v := sc.eval(expr)
+		if !v.IsWhollyKnown() {
+			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(expr)))
+			add(cty.UnknownVal(cty.String), cty.DynamicVal)
+			return expandForEach, keys, true
+		}
+		// Terraform takes a map, an object or a set of strings, and nothing
+		// else: a list's indexes are not keys.
+		if why := forEachRejected(v); why != "" {
+			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) %s, which Terraform rejects (it takes a map or a set of strings); one instance stands for all", where, addr, sc.m.exprText(expr), why))
 			add(cty.UnknownVal(cty.String), cty.DynamicVal)
 			return expandForEach, keys, true
 		}
@@ -129,13 +140,6 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 			k, e := it.Element()
 			if v.Type().IsSetType() {
 				k = e
-			}
-			if k.Type() != cty.String {
-				ks, ok := asString(k)
-				if !ok {
-					continue
-				}
-				k = cty.StringVal(ks)
 			}
 			if n++; n > maxInstances {
 				l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", addr, maxInstances, maxInstances)})
@@ -147,6 +151,30 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 	}
 	add(cty.NilVal, cty.DynamicVal)
 	return expandNone, keys, false
+}
+
+// forEachRejected says why Terraform rejects v, a known for_each value, or
+// returns "".
+func forEachRejected(v cty.Value) string {
+	t := v.Type()
+	switch {
+	case v.IsNull():
+		return "is null"
+	case t.IsMapType() || t.IsObjectType():
+		return ""
+	case !t.IsSetType():
+		return "is a " + t.FriendlyName()
+	case v.LengthInt() == 0:
+		return ""
+	case t.ElementType() != cty.String:
+		return "is a " + t.FriendlyName()
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		if _, e := it.Element(); e.IsNull() {
+			return "holds null"
+		}
+	}
+	return ""
 }
 
 func countOf(v cty.Value) (int, bool) {
