@@ -1125,3 +1125,39 @@ resource "aws_ecr_repository" "this" { name = var.name }
 		}
 	}
 }
+
+// Terraform needs only a for_each map's keys to be known, not its values
+// (a set's elements are its keys: they must all be known): each key is an
+// instance, and each.value is as known as the map's value. Before, one
+// unknown value made one instance of unknown key stand for all, so the
+// repositories' names were lost.
+func TestForEachKnownKeysUnknownValues(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+variable "kms" { type = string }
+module "ecr" {
+  source   = "./m"
+  for_each = { web = { kms = var.kms }, api = { kms = var.kms } }
+  name     = each.key
+  kms      = each.value.kms
+}
+resource "aws_ecr_repository" "r" {
+  for_each = { for k, m in module.ecr : "r-${k}" => m.kms }
+  name     = each.key
+}
+module "set" {
+  source   = "./m"
+  for_each = toset(["known", var.kms])
+  name     = each.key
+}
+`,
+		"m/main.tf": `variable "name" {}
+variable "kms" { default = null }
+resource "aws_ecr_repository" "this" { name = var.name }
+output "kms" { value = var.kms }
+`,
+	}, Options{Account: acct})
+	for _, name := range []string{"web", "api", "r-web", "r-api", "<module.set[*].aws_ecr_repository.this.name>"} {
+		findRepo(t, est, acct, name)
+	}
+}

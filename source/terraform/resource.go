@@ -123,7 +123,9 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 	case body.Attributes["for_each"] != nil:
 		expr := body.Attributes["for_each"].Expr
 		v := sc.eval(expr)
-		if !v.IsWhollyKnown() {
+		// Terraform needs the keys known: a map's, whatever its values, and
+		// every element of a set.
+		if !v.IsKnown() || v.Type().IsSetType() && !v.IsWhollyKnown() {
 			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(expr)))
 			add(cty.UnknownVal(cty.String), cty.DynamicVal)
 			return expandForEach, keys, true
