@@ -1161,3 +1161,29 @@ output "kms" { value = var.kms }
 		findRepo(t, est, acct, name)
 	}
 }
+
+// Terraform converts count to a number: count = "2", or a -var of an
+// untyped variable (a string), makes two instances. Before, a string count
+// was not known, and one instance of unknown index stood for all.
+func TestCountConvertsToNumber(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+variable "n" {}
+module "literal" {
+  source = "./m"
+  count  = "2"
+  name   = "literal-${count.index}"
+}
+resource "aws_ecr_repository" "var" {
+  count = var.n
+  name  = "var-${count.index}"
+}
+`,
+		"m/main.tf": `variable "name" {}
+resource "aws_ecr_repository" "this" { name = var.name }
+`,
+	}, Options{Account: acct, Vars: map[string]string{"n": "2"}})
+	for _, name := range []string{"literal-0", "literal-1", "var-0", "var-1"} {
+		findRepo(t, est, acct, name)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/ecrguard/ecrguard/estate"
 	"github.com/ecrguard/ecrguard/internal/iacdoc"
@@ -179,8 +180,10 @@ func forEachRejected(v cty.Value) string {
 	return ""
 }
 
+// countOf reads a count as Terraform does: converted to a number ("2" is 2).
 func countOf(v cty.Value) (int, bool) {
-	if !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+	v, err := convert.Convert(v, cty.Number)
+	if err != nil || !v.IsKnown() || v.IsNull() {
 		return 0, false
 	}
 	bf := v.AsBigFloat()
