@@ -615,7 +615,7 @@ func (m *module) localValue(name string) cty.Value {
 func (m *module) moduleValue(call string, outs map[string]bool) cty.Value {
 	kids := m.children(call)
 	c := m.calls[call]
-	if c == nil || c.unknownKeys || len(kids) == 0 && c.mode == expandNone {
+	if c == nil || c.unknownKeys || c.cut || len(kids) == 0 && c.mode == expandNone {
 		return cty.DynamicVal
 	}
 	return keyedValue(c.mode, kids, func(kid *module) (cty.Value, cty.Value) { return kid.inst.key, kid.outputValues(outs) })
@@ -719,12 +719,13 @@ func (m *module) children(name string) []*module {
 	}
 	addr := m.prefix + "module." + name
 	var keys []keyedInstance
-	c.mode, keys, c.unknownKeys = expandMeta(&scope{m: m}, c.block, addr)
+	c.mode, keys, c.unknownKeys, c.cut = expandMeta(&scope{m: m}, c.block, addr)
 	dir := path.Join(m.dir, c.source)
 	for _, k := range keys {
 		if c.mode != expandNone {
 			if m.l.moduleInstances++; m.l.moduleInstances > maxModuleInstances {
 				m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("the count and for_each of the scanned modules make more than %d module instances in all; %s and the instances after it are not read", maxModuleInstances, addr+indexKey(k.key))})
+				c.cut = true
 				break
 			}
 		}
@@ -735,6 +736,7 @@ func (m *module) children(name string) []*module {
 				code = estate.GapReadError // its folder or a file could not be read
 			}
 			m.l.gap(estate.Gap{Source: file, Pos: where, Code: code, Message: fmt.Sprintf("module %q: %v", name, err)})
+			c.cut = true
 			return nil
 		}
 		c.children = append(c.children, child)

@@ -248,12 +248,17 @@ func TestVariableFileEncodings(t *testing.T) {
 // not count: each is written in a file.
 func TestModuleInstancesBounded(t *testing.T) {
 	est := load(t, map[string]string{
-		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count = 20\n}\n",
-		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count = 20\n}\n",
+		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count = 20\n}\nresource \"aws_ecr_repository\" \"t\" {\n  name = \"t\"\n  tags = { cut = module.a[11].n, none = module.a[19].n }\n}\n",
+		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n  count = 20\n}\noutput \"n\" { value = length(module.b) }\n",
 		"b/main.tf": repoTF,
 	}, Options{Account: acct})
 	if !hasGap(est, estate.GapTooComplex, "the count and for_each of the scanned modules make more than 256 module instances in all") {
 		t.Errorf("gaps %v", est.Gaps)
+	}
+	// Some or all of the instances of a[11].b and a[19].b were not read:
+	// how many there are is not known.
+	if tags := findRepo(t, est, acct, "t").Tags; len(tags) != 0 {
+		t.Errorf("tags %v, want none known", tags)
 	}
 	var calls strings.Builder
 	for i := range 300 {
@@ -262,5 +267,17 @@ func TestModuleInstancesBounded(t *testing.T) {
 	est = load(t, map[string]string{"main.tf": calls.String(), "b/main.tf": repoTF}, Options{Account: acct})
 	if len(est.Gaps) != 0 {
 		t.Errorf("300 calls without count or for_each: gaps %v", est.Gaps)
+	}
+	// A resource's instances past 256 are not read either: how many there
+	// are is not known.
+	est = load(t, map[string]string{"main.tf": `
+data "aws_caller_identity" "c" { count = 300 }
+resource "aws_ecr_repository" "t" {
+  name = "t"
+  tags = { n = length(data.aws_caller_identity.c) }
+}
+`}, Options{Account: acct})
+	if tags := findRepo(t, est, acct, "t").Tags; len(tags) != 0 || !hasGap(est, estate.GapTooComplex, "only the first 256 instances are read") {
+		t.Errorf("tags %v (want none known), gaps %v", tags, est.Gaps)
 	}
 }

@@ -109,8 +109,11 @@ type moduleCall struct {
 	// when unknownKeys).
 	mode        expansion
 	unknownKeys bool
-	children    []*module
-	loaded      bool
+	// cut: not every instance was read (past the bounds, or the folder
+	// could not be read; a gap says so), so module.NAME is not known.
+	cut      bool
+	children []*module
+	loaded   bool
 	// providers maps the child's provider names to the parent's.
 	providers map[string]string
 }

@@ -1187,3 +1187,33 @@ resource "aws_ecr_repository" "this" { name = var.name }
 		findRepo(t, est, acct, name)
 	}
 }
+
+// A module called with count or for_each whose folder cannot be read has
+// outputs that are not known, as a module called once has: module.NAME is
+// unknown, not an empty tuple or object that would drop its principals
+// from a policy without a word.
+func TestKeyedModuleNotReadIsUnknown(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `
+module "each" {
+  source   = "./missing"
+  for_each = toset(["a"])
+}
+module "count" {
+  source = "./missing"
+  count  = 1
+}
+resource "aws_ecr_repository" "r" { name = "r" }
+resource "aws_ecr_repository_policy" "r" {
+  repository = aws_ecr_repository.r.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = "ecr:BatchGetImage", Principal = { AWS = [for m in module.each : m.arn] } },
+    { Effect = "Allow", Action = "ecr:BatchGetImage", Principal = { AWS = module.count[*].arn } },
+  ] })
+}
+`}, Options{Account: acct})
+	for i, s := range findRepo(t, est, acct, "r").Policy.Doc.Statements {
+		if p := iacdoctest.Principals(s); len(p) != 1 || !p[0].Unknown {
+			t.Errorf("statement %d: principals %+v, want one unknown", i, p)
+		}
+	}
+}

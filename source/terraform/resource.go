@@ -36,7 +36,9 @@ type resource struct {
 	// unknownKeys: count or for_each is not known; one instance with an
 	// unknown key stands for all of them.
 	unknownKeys bool
-	insts       []*instance
+	// cut: instances past maxInstances were not read (a gap says so).
+	cut   bool
+	insts []*instance
 }
 
 // instance is one instance of a resource (one element of count/for_each).
@@ -78,7 +80,7 @@ func (r *resource) expand() {
 	}
 	r.expanded = true
 	var keys []keyedInstance
-	r.mode, keys, r.unknownKeys = expandMeta(&scope{m: r.m}, r.block, r.addr())
+	r.mode, keys, r.unknownKeys, r.cut = expandMeta(&scope{m: r.m}, r.block, r.addr())
 	for _, k := range keys {
 		in := &instance{r: r, key: k.key, each: k.each, attrs: map[string]*lazy{}}
 		in.addr = r.addr() + indexKey(k.key)
@@ -94,8 +96,8 @@ type keyedInstance struct{ key, each cty.Value }
 // expandMeta reads the count or for_each of block (a resource, data source
 // or module call at addr) in sc and returns its instances. When they are
 // not known, one instance with an unknown key stands for all of them
-// (unknown).
-func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion, keys []keyedInstance, unknown bool) {
+// (unknown); past maxInstances, the rest are left out with a gap (cut).
+func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion, keys []keyedInstance, unknown, cut bool) {
 	body := block.Body
 	l := sc.m.l
 	file := block.TypeRange.Filename
@@ -111,16 +113,16 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 		if !ok {
 			l.note(file, fmt.Sprintf("%s: the count of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(body.Attributes["count"].Expr)))
 			add(cty.UnknownVal(cty.Number), cty.DynamicVal)
-			return expandCount, keys, true
+			return expandCount, keys, true, false
 		}
 		if n > maxInstances {
 			l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", addr, n, maxInstances)})
-			n = maxInstances
+			n, cut = maxInstances, true
 		}
 		for i := 0; i < n; i++ {
 			add(cty.NumberIntVal(int64(i)), cty.DynamicVal)
 		}
-		return expandCount, keys, false
+		return expandCount, keys, false, cut
 	case body.Attributes["for_each"] != nil:
 		expr := body.Attributes["for_each"].Expr
 		v := sc.eval(expr)
@@ -129,14 +131,14 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 		if !v.IsKnown() || v.Type().IsSetType() && !v.IsWhollyKnown() {
 			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) is not known; one instance stands for all", where, addr, sc.m.exprText(expr)))
 			add(cty.UnknownVal(cty.String), cty.DynamicVal)
-			return expandForEach, keys, true
+			return expandForEach, keys, true, false
 		}
 		// Terraform takes a map, an object or a set of strings, and nothing
 		// else: a list's indexes are not keys.
 		if why := forEachRejected(v); why != "" {
 			l.note(file, fmt.Sprintf("%s: the for_each of %s (%s) %s, which Terraform rejects (it takes a map or a set of strings); one instance stands for all", where, addr, sc.m.exprText(expr), why))
 			add(cty.UnknownVal(cty.String), cty.DynamicVal)
-			return expandForEach, keys, true
+			return expandForEach, keys, true, false
 		}
 		n := 0
 		for it := v.ElementIterator(); it.Next(); {
@@ -146,14 +148,15 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 			}
 			if n++; n > maxInstances {
 				l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has more than %d instances; only the first %d are read", addr, maxInstances, maxInstances)})
+				cut = true
 				break
 			}
 			add(k, e)
 		}
-		return expandForEach, keys, false
+		return expandForEach, keys, false, cut
 	}
 	add(cty.NilVal, cty.DynamicVal)
-	return expandNone, keys, false
+	return expandNone, keys, false, false
 }
 
 // forEachRejected says why Terraform rejects v, a known for_each value, or
@@ -199,7 +202,8 @@ func countOf(v cty.Value) (int, bool) {
 // limits the attributes built (nil: all).
 func (r *resource) value(attrs map[string]bool) cty.Value {
 	insts := r.instances()
-	if r.unknownKeys {
+	if r.unknownKeys || r.cut {
+		// Which instances there are is not known, or not all were read.
 		return cty.DynamicVal
 	}
 	return keyedValue(r.mode, insts, func(in *instance) (cty.Value, cty.Value) { return in.key, in.object(attrs) })
