@@ -116,7 +116,7 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 			return expandCount, keys, true, false
 		}
 		if n > maxInstances {
-			l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has count %d; only the first %d instances are read", addr, n, maxInstances)})
+			l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("%s has a count over %d; only the first %d instances are read", addr, maxInstances, maxInstances)})
 			n, cut = maxInstances, true
 		}
 		for i := 0; i < n; i++ {
