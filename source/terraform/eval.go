@@ -403,16 +403,19 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 			needRes(root+"."+name, tr, 2)
 		}
 	}
+	// What the expression refers to is evaluated in the order of its
+	// names, not a map's: evaluating it may load module instances, and
+	// which of them the bound leaves out must not change from run to run.
 	if len(n.vars) > 0 {
 		obj := map[string]cty.Value{}
-		for name := range n.vars {
+		for _, name := range slices.Sorted(maps.Keys(n.vars)) {
 			obj[name] = m.varValue(name)
 		}
 		vars["var"] = cty.ObjectVal(obj)
 	}
 	if len(n.locals) > 0 {
 		obj := map[string]cty.Value{}
-		for name := range n.locals {
+		for _, name := range slices.Sorted(maps.Keys(n.locals)) {
 			obj[name] = m.localValue(name)
 		}
 		vars["local"] = cty.ObjectVal(obj)
@@ -427,7 +430,7 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 	}
 	managed := map[string]map[string]cty.Value{}
 	data := map[string]map[string]cty.Value{}
-	for k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		r := m.resources[k]
 		var attrs map[string]bool
 		if !n.resAll[k] {
@@ -456,13 +459,14 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 	}
 	if len(n.mods) > 0 || len(n.modAll) > 0 {
 		obj := map[string]cty.Value{}
-		for call, outs := range n.mods {
+		for _, call := range slices.Sorted(maps.Keys(n.mods)) {
+			outs := n.mods[call]
 			if n.modAll[call] {
 				outs = nil
 			}
 			obj[call] = m.moduleValue(call, outs)
 		}
-		for call := range n.modAll {
+		for _, call := range slices.Sorted(maps.Keys(n.modAll)) {
 			obj[call] = m.moduleValue(call, nil)
 		}
 		vars["module"] = cty.ObjectVal(obj)
@@ -651,7 +655,8 @@ func keyedValue[T any](mode expansion, insts []T, of func(T) (key, val cty.Value
 // outputValues returns the module's outputs (only outs, or all when nil).
 func (m *module) outputValues(outs map[string]bool) cty.Value {
 	obj := map[string]cty.Value{}
-	for name, a := range m.outputs {
+	for _, name := range slices.Sorted(maps.Keys(m.outputs)) {
+		a := m.outputs[name]
 		if outs != nil && !outs[name] {
 			continue
 		}

@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -233,7 +235,7 @@ func (in *instance) object(attrs map[string]bool) cty.Value {
 			attrs[name] = true
 		}
 	}
-	for name := range attrs {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		obj[name] = in.attr(name)
 	}
 	return cty.ObjectVal(obj)
