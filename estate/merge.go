@@ -2,6 +2,7 @@ package estate
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -38,8 +39,9 @@ func (c policyClaim) String() string {
 }
 
 // samePolicy reports whether two known claims say the same thing: both no
-// policy, or policies of the same canonical text (policy.Marshal: element
-// order, spacing and one-value lists do not matter; positions do not).
+// policy, or policies of the same canonical text (policy.Marshal of
+// setOrder: element order, spacing, one-value lists and the order of a
+// list's values do not matter; positions do not).
 func samePolicy(a, b policyClaim) bool {
 	if a.state != b.state {
 		return false
@@ -50,9 +52,50 @@ func samePolicy(a, b policyClaim) bool {
 	if a.p == nil || b.p == nil || a.p.Doc == nil || b.p.Doc == nil {
 		return false
 	}
-	ta, errA := policy.Marshal(a.p.Doc)
-	tb, errB := policy.Marshal(b.p.Doc)
+	ta, errA := policy.Marshal(setOrder(a.p.Doc))
+	tb, errB := policy.Marshal(setOrder(b.p.Doc))
 	return errA == nil && errB == nil && bytes.Equal(ta, tb)
+}
+
+// setOrder returns a copy of doc whose lists of actions, resources,
+// principals and condition values, and whose conditions, are sorted: IAM
+// reads each as a set, and a module and its plan write them in different
+// orders (the AWS provider writes an aws_iam_policy_document's sets in an
+// order of its own).
+func setOrder(doc *policy.Document) *policy.Document {
+	byText := func(a, b policy.Value) int { return cmp.Compare(a.Text, b.Text) }
+	values := func(vs []policy.Value) []policy.Value {
+		vs = slices.Clone(vs) // nil (absent) stays nil
+		slices.SortStableFunc(vs, byText)
+		return vs
+	}
+	principal := func(p *policy.Principal) *policy.Principal {
+		if p == nil {
+			return nil
+		}
+		c := *p
+		c.Entries = slices.Clone(p.Entries)
+		slices.SortStableFunc(c.Entries, func(a, b policy.PrincipalEntry) int {
+			return cmp.Or(cmp.Compare(a.Kind, b.Kind), byText(a.Value, b.Value))
+		})
+		return &c
+	}
+	d := *doc
+	d.Statements = make([]*policy.Statement, len(doc.Statements))
+	for i, s := range doc.Statements {
+		c := *s
+		c.Action, c.NotAction, c.Resource, c.NotResource = values(s.Action), values(s.NotAction), values(s.Resource), values(s.NotResource)
+		c.Principal, c.NotPrincipal = principal(s.Principal), principal(s.NotPrincipal)
+		c.Conditions = slices.Clone(s.Conditions)
+		for j := range c.Conditions {
+			c.Conditions[j].Values = values(c.Conditions[j].Values)
+		}
+		slices.SortStableFunc(c.Conditions, func(a, b policy.Condition) int {
+			return cmp.Or(cmp.Compare(a.Operator, b.Operator), cmp.Compare(a.Key, b.Key))
+		})
+		d.Statements[i] = &c
+	}
+	return &d
 }
 
 // resolvePolicy decides between what e already holds about a resource's

@@ -35,6 +35,17 @@ const (
 	publicPolicy2 = `{"Statement": {"Action": ["ecr:BatchGetImage"],
 	   "Principal": "*", "Effect": "Allow"}, "Version": "2012-10-17"}`
 	partnerPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "ecr:BatchGetImage"}]}`
+	// Two lists of values, each a set to IAM, in one order and the other:
+	// an aws_iam_policy_document and its plan's JSON, whose provider
+	// writes its sets in an order of its own.
+	listsPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+	   "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"]},
+	   "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+	   "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-a", "o-b"]}}}]}`
+	listsPolicy2 = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+	   "Principal": {"AWS": ["arn:aws:iam::444455556666:root", "arn:aws:iam::111122223333:root"]},
+	   "Action": ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+	   "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-b", "o-a"]}}}]}`
 )
 
 // Two inputs about one repository: the same thing merges quietly; a
@@ -55,6 +66,7 @@ func TestMergeRepositoryPolicy(t *testing.T) {
 		{"unread then policy", in{Unread, ""}, in{HasPolicy, publicPolicy}, HasPolicy, "b.json", nil},
 		{"policy then unread", in{HasPolicy, publicPolicy}, in{Unread, ""}, HasPolicy, "a.json", nil},
 		{"same policy, other text", in{HasPolicy, publicPolicy}, in{HasPolicy, publicPolicy2}, HasPolicy, "a.json", nil},
+		{"same policy, lists in other orders", in{HasPolicy, listsPolicy}, in{HasPolicy, listsPolicy2}, HasPolicy, "a.json", nil},
 		{"both none", in{NoPolicy, ""}, in{NoPolicy, ""}, NoPolicy, "", nil},
 		{"policy then none", in{HasPolicy, publicPolicy}, in{NoPolicy, ""}, HasPolicy, "a.json",
 			[]string{"b.json:1:1 (arn:aws:ecr:us-east-1:111122223333:repository/app): conflicting-inputs: ", "no policy (b.json:1:1), but the policy at a.json:2:1", "judges the policy at a.json:2:1"}},
