@@ -46,6 +46,8 @@ type loader struct {
 	account string
 	est     *estate.Estate
 	src     map[string][]byte
+	// bodies are the module files parsed (parseFile).
+	bodies map[string]*hclsyntax.Body
 	// recoded are the files of src whose text is not their bytes (decoded
 	// from UTF-16, or without their byte-order mark).
 	recoded map[string]bool

@@ -66,7 +66,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	est = estate.New()
 	l := &loader{
 		fsys: fsys, root: dir, opts: opts, region: defaultRegion(opts), account: opts.Account,
-		est: est, src: map[string][]byte{}, recoded: map[string]bool{}, noted: map[string]bool{}, gapped: map[string]bool{},
+		est: est, src: map[string][]byte{}, bodies: map[string]*hclsyntax.Body{}, recoded: map[string]bool{}, noted: map[string]bool{}, gapped: map[string]bool{},
 	}
 	defer func() {
 		// A last resort: a panic in a library on hostile input becomes a

@@ -155,12 +155,20 @@ func (l *loader) loadModule(dir, prefix string, parent *module, call *moduleCall
 	sort.Strings(names)
 	for _, n := range names {
 		file := path.Join(dir, n)
-		data, err := l.readSource(file)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+		body := l.bodies[file]
+		if body == nil {
+			data, err := l.readSource(file)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
+			if body, err = l.parseFile(file, data); err != nil {
+				return nil, moduleNotRead(err, dir, file, names)
+			}
 		}
-		if err := m.parseFile(file, data); err != nil {
-			return nil, moduleNotRead(err, dir, file, names)
+		for _, b := range body.Blocks {
+			if err := m.parseBlock(file, b); err != nil {
+				return nil, moduleNotRead(err, dir, file, names)
+			}
 		}
 	}
 	sort.Slice(m.order, func(i, j int) bool { return m.order[i].key < m.order[j].key })
@@ -211,15 +219,18 @@ func diagError(diags hcl.Diagnostics) error {
 	return nil
 }
 
-func (m *module) parseFile(file string, data []byte) error {
+// parseFile parses a module's file, once: the instances of a module called
+// with count or for_each, and the calls of one folder, share its syntax
+// (l.bodies), which evaluation does not change, and its inline ignores.
+func (l *loader) parseFile(file string, data []byte) (*hclsyntax.Body, error) {
 	body, err := parseConfig(data, file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !strings.HasSuffix(file, ".tf.json") {
-		m.l.est.Ignores = append(m.l.est.Ignores, inlineIgnores(data, file)...)
+		l.est.Ignores = append(l.est.Ignores, inlineIgnores(data, file)...)
 	}
-	m.l.src[file] = data
+	l.src[file] = data
 	var first *hclsyntax.Attribute
 	for _, a := range body.Attributes {
 		if first == nil || a.NameRange.Start.Byte < first.NameRange.Start.Byte {
@@ -227,14 +238,10 @@ func (m *module) parseFile(file string, data []byte) error {
 		}
 	}
 	if first != nil {
-		return &policy.Error{Pos: posOf(first.NameRange.Start, file), Msg: fmt.Sprintf("unexpected argument %q at the top level of a Terraform file; expected blocks such as resource, data, variable, locals", first.Name)}
+		return nil, &policy.Error{Pos: posOf(first.NameRange.Start, file), Msg: fmt.Sprintf("unexpected argument %q at the top level of a Terraform file; expected blocks such as resource, data, variable, locals", first.Name)}
 	}
-	for _, b := range body.Blocks {
-		if err := m.parseBlock(file, b); err != nil {
-			return err
-		}
-	}
-	return nil
+	l.bodies[file] = body
+	return body, nil
 }
 
 // parseConfig parses a configuration file: native syntax (.tf) or JSON
