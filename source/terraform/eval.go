@@ -32,7 +32,11 @@ const (
 	// maxModuleInstances bounds the instances of module calls with count
 	// or for_each in one scan, which multiply at every level of nesting.
 	maxModuleInstances = 256
-	maxValueElements   = 100_000
+	// maxInstanceBlocks bounds the resource and data blocks of those
+	// instances and of the modules they call: each is a copy of its
+	// module, and 256 copies of a large one are too many to read.
+	maxInstanceBlocks = 10_000
+	maxValueElements  = 100_000
 	// maxValueBytes bounds the string bytes of one named value.
 	maxValueBytes = 4 * maxStringLen
 )
@@ -59,8 +63,10 @@ type loader struct {
 	gapped  map[string]bool
 	modules []*module
 	// moduleInstances counts the instances of module calls with count or
-	// for_each loaded.
+	// for_each loaded; instanceBlocks the resource and data blocks of the
+	// modules loaded as copies (module.copy).
 	moduleInstances int
+	instanceBlocks  int
 	// rootVars are the root module's variable values from the command line
 	// and variable files.
 	rootVars map[string]valueSource
@@ -728,6 +734,7 @@ func (m *module) children(name string) []*module {
 	var keys []keyedInstance
 	c.mode, keys, c.unknownKeys, c.cut = expandMeta(&scope{m: m}, c.block, addr)
 	dir := path.Join(m.dir, c.source)
+	copied := m.copy || c.mode != expandNone
 	for _, k := range keys {
 		if c.mode != expandNone {
 			if m.l.moduleInstances++; m.l.moduleInstances > maxModuleInstances {
@@ -735,6 +742,11 @@ func (m *module) children(name string) []*module {
 				c.cut = true
 				break
 			}
+		}
+		if copied && m.l.instanceBlocks > maxInstanceBlocks {
+			m.l.gap(estate.Gap{Source: file, Pos: where, Code: estate.GapTooComplex, Message: fmt.Sprintf("the instances of modules called with count or for_each hold more than %d resource and data blocks in all; %s and the instances after it are not read", maxInstanceBlocks, addr+indexKey(k.key))})
+			c.cut = true
+			break
 		}
 		child, err := m.l.loadModule(dir, addr+indexKey(k.key)+".", m, c, k, m.depth+1)
 		if err != nil {
@@ -745,6 +757,9 @@ func (m *module) children(name string) []*module {
 			m.l.gap(estate.Gap{Source: file, Pos: where, Code: code, Message: fmt.Sprintf("module %q: %v", name, err)})
 			c.cut = true
 			return nil
+		}
+		if child.copy = copied; copied {
+			m.l.instanceBlocks += len(child.order)
 		}
 		c.children = append(c.children, child)
 		m.l.modules = append(m.l.modules, child)

@@ -305,3 +305,28 @@ func TestModuleInstancesBoundIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A module instance is a copy of its module: 256 instances of a module of
+// a thousand blocks would be a quarter of a million blocks to read, where
+// the module alone is a thousand (a 200 kB module called with for_each
+// took a minute and gigabytes). Past 10,000 resource and data blocks in
+// the instances of calls with count or for_each (and the modules they
+// call: here b, of 50 blocks, in each of 256 instances of a), the rest
+// are a gap, not read.
+func TestModuleInstanceBlocksBounded(t *testing.T) {
+	var keys, blocks strings.Builder
+	for i := range 256 {
+		fmt.Fprintf(&keys, "%q, ", fmt.Sprint("k", i))
+	}
+	for i := range 50 {
+		fmt.Fprintf(&blocks, "data \"aws_partition\" \"p%d\" {}\n", i)
+	}
+	est := load(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source   = \"./a\"\n  for_each = toset([" + keys.String() + "])\n}\n",
+		"a/main.tf": "module \"b\" {\n  source = \"../b\"\n}\n",
+		"b/main.tf": blocks.String(),
+	}, Options{Account: acct})
+	if !hasGap(est, estate.GapTooComplex, "the instances of modules called with count or for_each hold more than 10000 resource and data blocks in all; module.a[\"k") {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}

@@ -30,7 +30,10 @@ type module struct {
 	call   *moduleCall // the parent's call of this module, nil for the root
 	// inst is this module's instance of a call with count or for_each
 	// (count.index, each.key and each.value in the call's arguments).
-	inst  keyedInstance
+	inst keyedInstance
+	// copy: the module is read once per instance of a call with count or
+	// for_each, this module's or one above it.
+	copy  bool
 	depth int
 
 	vars      map[string]*variable
