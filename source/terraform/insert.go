@@ -44,7 +44,8 @@ const (
 // resolveInsert finds the expression the reader reads for expr, and the
 // scope to read it in: it strips parentheses and template wraps, takes the
 // branch of a decidable conditional and follows references (local, var,
-// resource attribute, module output), each a hop. It returns nil when the
+// resource attribute, module output, with a key computed or not), each a
+// hop. It returns nil when the
 // hops run out, a conditional cannot be decided or a reference has no
 // expression (a -var value); a reference it cannot follow (data.X) is
 // returned as written.
@@ -61,6 +62,14 @@ func (s *scope) resolveInsert(expr hcl.Expression, hops int) (hcl.Expression, *s
 				return nil, s, hops
 			}
 			expr = x
+		case *hclsyntax.RelativeTraversalExpr:
+			// module.doc[each.key].json: the reference with the key's
+			// value, as policyValue reads it.
+			tr, ok := s.keyedTraversal(e)
+			if !ok {
+				return expr, s, hops
+			}
+			expr = &hclsyntax.ScopeTraversalExpr{Traversal: tr, SrcRange: e.SrcRange}
 		case *hclsyntax.ScopeTraversalExpr:
 			x, sc, _, ok := s.follow(e.Traversal)
 			if !ok {

@@ -1217,3 +1217,43 @@ resource "aws_ecr_repository_policy" "r" {
 		}
 	}
 }
+
+// A policy from a module instance's output picked by a key known only per
+// resource instance (module.doc[each.key].json) keeps its place in the
+// module, as module.doc["a"].json does: there the finding points, and
+// there the fix is written.
+func TestModuleOutputByEachKeyKeepsItsPlace(t *testing.T) {
+	est := load(t, map[string]string{
+		"main.tf": `
+module "doc" {
+  source   = "./doc"
+  for_each = toset(["a"])
+  reader   = each.key
+}
+resource "aws_ecr_repository" "r" {
+  for_each = toset(["a"])
+  name     = each.key
+}
+resource "aws_ecr_repository_policy" "r" {
+  for_each   = aws_ecr_repository.r
+  repository = each.value.name
+  policy     = module.doc[each.key].json
+}
+`,
+		"doc/main.tf": `variable "reader" {}
+output "json" {
+  value = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "ecr:BatchGetImage", Sid = var.reader }]
+  })
+}
+`,
+	}, Options{Account: acct})
+	p := findRepo(t, est, acct, "a").Policy
+	if s := p.Doc.Statements[0]; s.Pos.String() != "doc/main.tf:5:18" || s.Sid != "a" {
+		t.Errorf("statement %q at %s, want a at doc/main.tf:5:18", s.Sid, s.Pos)
+	}
+	if p.Insert == nil || p.Insert.File != "doc/main.tf" {
+		t.Errorf("insert %+v, want one in doc/main.tf", p.Insert)
+	}
+}

@@ -64,15 +64,14 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 		}
 	case *hclsyntax.RelativeTraversalExpr:
 		// data.aws_iam_policy_document.p[each.key].json: the document of
-		// the instance the key names, with its positions.
-		if ix, ok := e.Source.(*hclsyntax.IndexExpr); ok {
-			if coll, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
-				if k := s.eval(ix.Key); k.IsWhollyKnown() && !k.IsNull() {
-					tr := append(append(slices.Clip(coll.Traversal), hcl.TraverseIndex{Key: k}), e.Traversal...)
-					if in := s.policyDocRef(tr); in != nil {
-						return in.policyDocument()
-					}
-				}
+		// the instance the key names, with its positions; and so
+		// module.doc[each.key].json, the output of the module instance.
+		if tr, ok := s.keyedTraversal(e); ok {
+			if in := s.policyDocRef(tr); in != nil {
+				return in.policyDocument()
+			}
+			if x, sc, _, ok := s.follow(tr); ok && x != nil {
+				return sc.policyValue(x)
 			}
 		}
 	case *hclsyntax.ScopeTraversalExpr:
@@ -103,6 +102,25 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 	t := &iacdoc.JSONText{}
 	t.Fixed(str.AsString(), pos)
 	return t.Parse()
+}
+
+// keyedTraversal returns the reference that e, a reference with a key
+// computed in s (data.aws_iam_policy_document.p[each.key].json), makes
+// with the key's value, when it is known.
+func (s *scope) keyedTraversal(e *hclsyntax.RelativeTraversalExpr) (hcl.Traversal, bool) {
+	ix, ok := e.Source.(*hclsyntax.IndexExpr)
+	if !ok {
+		return nil, false
+	}
+	coll, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil, false
+	}
+	k := s.eval(ix.Key)
+	if !k.IsWhollyKnown() || k.IsNull() {
+		return nil, false
+	}
+	return append(append(slices.Clip(coll.Traversal), hcl.TraverseIndex{Key: k}), e.Traversal...), true
 }
 
 func knownBool(v cty.Value) (bool, bool) {
