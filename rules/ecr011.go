@@ -63,8 +63,12 @@ func checkECR011(r Rule, a *analysis.Analysis) []Finding {
 	return out
 }
 
+// upperFirst starts a sentence with a capital, unless it starts with a
+// name that keeps its case: an action or condition key (ecr:PutImage,
+// aws:SourceIp).
 func upperFirst(s string) string {
-	if s == "" {
+	first, _, _ := strings.Cut(s, " ")
+	if s == "" || strings.Contains(first, ":") {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]

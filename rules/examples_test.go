@@ -35,6 +35,11 @@ func TestExamples(t *testing.T) {
 				var all []string
 				for _, f := range res.Findings {
 					all = append(all, f.RuleID+": "+f.Message)
+					// A message may start with an action or key: it keeps
+					// its case (ecr:GetAuthorizationToken, not Ecr:…).
+					if prefix, _, _ := strings.Cut(f.Message, ":"); slices.Contains([]string{"Ecr", "Ecr-public", "Aws"}, prefix) {
+						t.Errorf("%s: message %q starts with a name whose case was changed", f.RuleID, f.Message)
+					}
 					if f.RuleID == r.ID {
 						fired = true
 					} else {
