@@ -123,7 +123,7 @@ func fromDocValue(v *iacdoc.Value) (*mdoc, error) {
 		return nil, &policy.Error{Pos: v.Pos, Msg: "merged policy document: expected an object, got " + v.Kind.String()}
 	}
 	d := &mdoc{}
-	if ver := v.Get("Version"); ver != nil {
+	if ver := providerGet(v, "Version"); ver != nil {
 		switch ver.Kind {
 		case iacdoc.String:
 			d.version, d.versionPos = ver.Text, ver.Pos
@@ -131,8 +131,8 @@ func fromDocValue(v *iacdoc.Value) (*mdoc, error) {
 			d.versionUnk = ver
 		}
 	}
-	d.id = v.Get("Id")
-	switch st := v.Get("Statement"); {
+	d.id = providerGet(v, "Id")
+	switch st := providerGet(v, "Statement"); {
 	case st == nil:
 	case st.Kind == iacdoc.Array:
 		d.stmts = append(d.stmts, st.Elems...)
@@ -143,12 +143,129 @@ func fromDocValue(v *iacdoc.Value) (*mdoc, error) {
 	default:
 		return nil, &policy.Error{Pos: st.Pos, Msg: "Statement: expected an array of statements, got " + st.Kind.String()}
 	}
-	for _, s := range d.stmts {
+	for i, s := range d.stmts {
 		if s.Kind == iacdoc.Unknown {
 			return nil, &iacdoc.UnknownError{Pos: s.Pos, What: "a statement of a merged policy document (" + s.Text + ")"}
 		}
+		d.stmts[i] = providerStatement(s)
 	}
 	return d, nil
+}
+
+// providerGet returns the member of v that encoding/json reads into the
+// field name: the last whose key is name in any letter case.
+func providerGet(v *iacdoc.Value, name string) *iacdoc.Value {
+	if v == nil || v.Kind != iacdoc.Object {
+		return nil
+	}
+	for i := len(v.Members) - 1; i >= 0; i-- {
+		if strings.EqualFold(v.Members[i].Key, name) {
+			return v.Members[i].Value
+		}
+	}
+	return nil
+}
+
+// providerStatement is a statement of a merged document as the provider
+// deploys it: read with encoding/json into its statement type and written
+// back (policy_model.go), which
+//
+//   - matches element names in any letter case (the last one wins) and
+//     drops the other elements;
+//   - reads a Principal or NotPrincipal string, whatever it says, as "*",
+//     writes {"*": "*"} as "*", and drops an empty one;
+//   - keeps string and boolean condition values (a boolean as its text) and
+//     drops the others (a number, null), and with them an operator or a
+//     Condition left empty.
+//
+// A value the provider rejects is kept for the decoder to report, and so
+// is the statement when an element name is not known.
+func providerStatement(st *iacdoc.Value) *iacdoc.Value {
+	if st.Kind != iacdoc.Object {
+		return st
+	}
+	for _, m := range st.Members {
+		if strings.HasPrefix(m.Key, iacdoc.UnknownKey("")) {
+			return st
+		}
+	}
+	out := &iacdoc.Value{Kind: iacdoc.Object, Pos: st.Pos}
+	for _, name := range []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"} {
+		var m *iacdoc.Member
+		for i := range st.Members {
+			if strings.EqualFold(st.Members[i].Key, name) {
+				m = &st.Members[i]
+			}
+		}
+		if m == nil || m.Value.Kind == iacdoc.Null && name != "Principal" && name != "NotPrincipal" {
+			continue
+		}
+		v := m.Value
+		switch name {
+		case "Principal", "NotPrincipal":
+			v = providerPrincipal(v)
+		case "Condition":
+			v = providerCondition(v)
+		}
+		if v != nil {
+			out.Members = append(out.Members, iacdoc.Member{Key: name, KeyPos: m.KeyPos, Value: v})
+		}
+	}
+	return out
+}
+
+// providerPrincipal is iamPolicyStatementPrincipalSet's reading and
+// writing of p; nil when it is dropped.
+func providerPrincipal(p *iacdoc.Value) *iacdoc.Value {
+	switch {
+	case p.Kind == iacdoc.String:
+		return iacdoc.Str("*", p.Pos)
+	case p.Kind != iacdoc.Object:
+		return p
+	case len(p.Members) == 0:
+		return nil
+	case len(p.Members) == 1 && p.Members[0].Key == "*":
+		ids := p.Members[0].Value
+		if ids.Kind == iacdoc.Array && len(ids.Elems) == 1 {
+			ids = ids.Elems[0]
+		}
+		if ids.Kind == iacdoc.String && ids.Text == "*" {
+			return iacdoc.Str("*", p.Pos)
+		}
+	}
+	return p
+}
+
+// providerCondition is iamPolicyStatementConditionSet's reading and
+// writing of c; nil when it is dropped.
+func providerCondition(c *iacdoc.Value) *iacdoc.Value {
+	if c.Kind != iacdoc.Object {
+		return c
+	}
+	out := &iacdoc.Value{Kind: iacdoc.Object, Pos: c.Pos}
+	for _, op := range c.Members {
+		if op.Value.Kind != iacdoc.Object {
+			return c // the provider rejects it
+		}
+		keys := &iacdoc.Value{Kind: iacdoc.Object, Pos: op.Value.Pos}
+		for _, k := range op.Value.Members {
+			v := k.Value
+			switch v.Kind {
+			case iacdoc.Bool:
+				v = iacdoc.Str(v.Text, v.Pos)
+			case iacdoc.Number, iacdoc.Null, iacdoc.Object:
+				continue
+			}
+			keys.Members = append(keys.Members, iacdoc.Member{Key: k.Key, KeyPos: k.KeyPos, Value: v})
+		}
+		if len(keys.Members) > 0 {
+			out.Members = append(out.Members, iacdoc.Member{Key: op.Key, KeyPos: op.KeyPos, Value: keys})
+		}
+	}
+	if len(out.Members) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (in *instance) renderPolicyDocument() (*iacdoc.Value, error) {

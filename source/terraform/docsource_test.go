@@ -254,3 +254,45 @@ func TestRenderJSONStrings(t *testing.T) {
 		}
 	}
 }
+
+// The statements of source_policy_documents and override_policy_documents
+// are read by the provider with encoding/json into its own statement type
+// and written back (policy_model.go in hashicorp/terraform-provider-aws:
+// iamPolicyStatementPrincipalSet and iamPolicyStatementConditionSet
+// UnmarshalJSON; checked against the provider v5.100.0): what it drops or
+// rewrites is not what is deployed.
+func TestPolicyDocumentMergedAsProviderReads(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"a principal written as a string is *", `{ Sid = "S", Effect = "Allow", Principal = "arn:aws:iam::444455556666:root", Action = "ecr:BatchGetImage" }`,
+			"Statement \"S\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n"},
+		{`{"*": "*"} is *`, `{ Effect = "Allow", Principal = { "*" = ["*"] }, Action = "ecr:BatchGetImage" }`,
+			"Statement \"\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n"},
+		{"a condition value that is a number or null is dropped", `{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage",
+      Condition = {
+        StringEquals = { "aws:PrincipalAccount" = 111122223333, "aws:PrincipalOrgID" = null }
+        Bool         = { "aws:SecureTransport" = true }
+      } }`,
+			"Statement \"\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n  Condition Bool aws:securetransport [true]\n"},
+		{"a condition left with no value is dropped", `{ Effect = "Deny", Principal = "*", Action = "ecr:*",
+      Condition = { NumericLessThan = { "aws:MultiFactorAuthAge" = 3600 } } }`,
+			"Statement \"\" Deny\n  Principal *\n  Action [ecr:*]\n"},
+		{"element names in any letter case, others dropped", `{ sid = "S", EFFECT = "Allow", principal = "*", Action = "ecr:BatchGetImage",
+      Conditions = { StringEquals = { "aws:PrincipalAccount" = "111122223333" } } }`,
+			"Statement \"S\" Allow\n  Principal *\n  Action [ecr:BatchGetImage]\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := docOf(t, `
+data "aws_iam_policy_document" "doc" {
+  override_policy_documents = [jsonencode({
+    Statement = [`+tc.doc+`]
+  })]
+}`)
+			if want := "Version 2012-10-17\n" + tc.want; got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
