@@ -22,8 +22,9 @@ import (
 //   - the Version is the greatest seen (default 2012-10-17), the Id the last
 //     non-empty one;
 //   - effect defaults to Allow; actions, resources and identifiers are sets;
-//   - a single principals block of type "*" with identifiers ["*"] renders
-//     as "Principal": "*"; other blocks render as an object keyed by type,
+//   - a single principals block of type "*" with identifiers ["*"] (or
+//     several such, which the set makes one) renders as "Principal": "*";
+//     other blocks render as an object keyed by type,
 //     blocks of the same type sharing one list;
 //   - condition blocks with the same test and variable share one list of
 //     values (their values are ORed, not ANDed);
@@ -604,14 +605,9 @@ func (in *instance) principalsValue(sc *scope, body *hclsyntax.Body, typ, versio
 		} else {
 			return nil, &policy.Error{Pos: bpos, Msg: typ + ": the identifiers argument is required"}
 		}
-		if len(bl) == 1 && key == "*" {
-			switch {
-			case len(vals) == 1 && vals[0].Kind == iacdoc.String && vals[0].Text == "*":
-				return iacdoc.Str("*", bpos), nil
-			case len(vals) == 1 && vals[0].Kind == iacdoc.Unknown:
-				// "*" or {"*": [...]}: either way no principal is named.
-				return iacdoc.Unk(vals[0].Text, vals[0].Pos), nil
-			}
+		if len(bl) == 1 && key == "*" && len(vals) == 1 && vals[0].Kind == iacdoc.Unknown {
+			// "*" or {"*": [...]}: either way no principal is named.
+			return iacdoc.Unk(vals[0].Text, vals[0].Pos), nil
 		}
 		e := byKey[key]
 		if e == nil {
@@ -620,6 +616,17 @@ func (in *instance) principalsValue(sc *scope, body *hclsyntax.Body, typ, versio
 			entries = append(entries, e)
 		}
 		e.vals = append(e.vals, vals...)
+	}
+	// Blocks that all say type "*" with identifiers ["*"] are one block
+	// (the provider's principals are a set), which renders as "*".
+	if len(entries) == 1 && entries[0].key == "*" && len(entries[0].vals) > 0 {
+		star := true
+		for _, x := range entries[0].vals {
+			star = star && x.Kind == iacdoc.String && x.Text == "*"
+		}
+		if star {
+			return iacdoc.Str("*", first), nil
+		}
 	}
 	v := &iacdoc.Value{Kind: iacdoc.Object, Pos: first}
 	for _, e := range entries {

@@ -58,6 +58,20 @@ data "aws_iam_policy_document" "doc" {
     }
   }
 }`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal *\n  Action [ecr:*]\n"},
+		{`identical principals blocks of type "*" are one (principals is a set): "Principal": "*"`, `
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["ecr:*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    principals {
+      type        = "*"
+      identifiers = ["*", "*"]
+    }
+  }
+}`, "Version 2012-10-17\nStatement \"\" Allow\n  Principal *\n  Action [ecr:*]\n"},
 		{"principals blocks of one type share a list", `
 data "aws_iam_policy_document" "doc" {
   statement {
