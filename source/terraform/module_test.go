@@ -1257,3 +1257,48 @@ output "json" {
 		t.Errorf("insert %+v, want one in doc/main.tf", p.Insert)
 	}
 }
+
+// A strip marker (~) takes the whitespace beside a directive out of the
+// text, not out of the source: what follows keeps its own line and column
+// (Terraform's "Strip Markers", language/expressions/strings).
+func TestStripMarkersKeepPositions(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `variable "accounts" { default = ["444455556666"] }
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = <<EOF
+{"Version": "2012-10-17", "Statement": [
+%{ for a in var.accounts ~}
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${a}:root"}, "Action": "ecr:ListImages"},
+%{ endfor ~}
+  {"Sid": "Pub", "Effect": "Allow", "Principal": "*",
+   "Action": "ecr:BatchGetImage"}
+]}
+EOF
+}
+resource "aws_ecr_repository_policy" "flush" {
+  repository = "flush"
+  policy     = <<-EOF
+    {"Version": "2012-10-17", "Statement": [
+    %{~ for a in var.accounts ~}
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${a}:root"}, "Action": "ecr:ListImages"},
+    %{~ endfor ~}
+    {"Sid": "Pub", "Effect": "Allow", "Principal": "*",
+     "Action": "ecr:BatchGetImage"}
+    ]}
+  EOF
+}
+`}, Options{Account: acct})
+	for _, tc := range []struct{ repo, stmt, action string }{
+		{"app", "main.tf:9:3", "main.tf:10:14"},
+		{"flush", "main.tf:21:5", "main.tf:22:16"},
+	} {
+		r := findRepo(t, est, acct, tc.repo)
+		if r.Policy == nil || len(r.Policy.Doc.Statements) != 2 {
+			t.Fatalf("%s: policy %+v, gaps %v", tc.repo, r.Policy, est.Gaps)
+		}
+		s := r.Policy.Doc.Statements[1]
+		if s.Pos.String() != tc.stmt || s.Action[0].Pos.String() != tc.action {
+			t.Errorf("%s: statement at %s, action at %s; want %s and %s", tc.repo, s.Pos, s.Action[0].Pos, tc.stmt, tc.action)
+		}
+	}
+}

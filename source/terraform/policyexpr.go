@@ -158,7 +158,11 @@ func (s *scope) templateText(t *iacdoc.JSONText, e *hclsyntax.TemplateExpr, eval
 
 // literalText appends a literal part of a template. A flush heredoc
 // (<<-) strips the indentation its lines have in the source: each line is
-// placed at its own source line and column.
+// placed at its own source line and column. So do strip markers (~), which
+// take whitespace out of the text but not out of the part's range: one
+// after a directive or interpolation the rest of its line (the newline
+// too), one before it the whitespace before it (newlines too), which
+// leaves the first lines.
 func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
 	pos := rangePos(r)
 	src := s.m.l.src[r.Filename]
@@ -167,12 +171,16 @@ func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
 		return
 	}
 	raw := string(src[r.Start.Byte:r.End.Byte])
-	if !strings.Contains(raw, "\n") || raw == text {
+	if raw == text {
 		t.Literal(text, pos)
 		return
 	}
 	rawLines, lines := strings.Split(raw, "\n"), strings.Split(text, "\n")
-	if len(rawLines) != len(lines) {
+	if len(rawLines) > len(lines) && strings.TrimSpace(rawLines[0]) == "" && !strings.HasPrefix(text, rawLines[0]+"\n") {
+		rawLines = rawLines[1:]
+		pos = policy.Pos{File: pos.File, Line: pos.Line + 1, Col: 1}
+	}
+	if len(rawLines) < len(lines) {
 		t.Literal(text, pos)
 		return
 	}
@@ -181,12 +189,10 @@ func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
 		if k > 0 {
 			p = policy.Pos{File: pos.File, Line: pos.Line + k, Col: 1}
 		}
-		if k > 0 || pos.Col == 1 {
-			lead := len(rawLines[k]) - len(strings.TrimLeft(rawLines[k], " \t"))
-			litLead := len(line) - len(strings.TrimLeft(line, " \t"))
-			if lead > litLead {
-				p.Col += lead - litLead
-			}
+		lead := len(rawLines[k]) - len(strings.TrimLeft(rawLines[k], " \t"))
+		litLead := len(line) - len(strings.TrimLeft(line, " \t"))
+		if lead > litLead {
+			p.Col += lead - litLead
 		}
 		if k < len(lines)-1 {
 			line += "\n"
