@@ -28,6 +28,12 @@ type JSONText struct {
 	// bytes of text.
 	newlines []int
 	nlFor    int
+	// between is the first unknown value appended outside a string, if
+	// any: it may be any JSON text once known (several array elements, or
+	// members), so text after it that does not parse may well parse then.
+	between *segment
+	// betweenDesc describes it.
+	betweenDesc string
 }
 
 type segment struct {
@@ -57,6 +63,10 @@ func (t *JSONText) Unknown(desc string, pos policy.Pos) {
 	if t.inString {
 		t.b.WriteString(m)
 		return
+	}
+	if t.between == nil {
+		seg := t.segs[len(t.segs)-1]
+		t.between, t.betweenDesc = &seg, desc
 	}
 	t.b.WriteString(`"` + m + `"`)
 }
@@ -121,12 +131,16 @@ func (t *JSONText) Locate(off int) policy.Pos {
 
 // Parse parses the assembled text as JSON and converts it to a Value whose
 // positions are the template's. A syntax error is a *policy.Error at the
-// position of the offending character.
+// position of the offending character, or, when an unknown value appended
+// outside a string comes before it, an *UnknownError naming that value.
 func (t *JSONText) Parse() (*Value, error) {
 	text := t.b.String()
 	n, err := jsonpos.Parse([]byte(text))
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
+			if t.between != nil && se.Off >= t.between.off {
+				return nil, &UnknownError{Pos: t.between.pos, What: "the policy text from " + t.betweenDesc + " on"}
+			}
 			msg, _ := t.marks.replace(se.Msg)
 			return nil, &policy.Error{Pos: t.Locate(se.Off), Msg: "invalid JSON: " + msg}
 		}

@@ -1302,3 +1302,45 @@ resource "aws_ecr_repository_policy" "flush" {
 		}
 	}
 }
+
+// A directive or interpolation whose value is not known, written between
+// JSON values (%{ for } over a variable without a value, say), may give
+// any JSON there: the policy text is not known until apply, not invalid.
+// A syntax error before it is still one.
+func TestUnknownDirectiveIsNotInvalidJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, stmts string
+		code        estate.GapCode
+		want        string
+	}{
+		{"for over an unknown list", `{"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ecr:*"}
+%{ for a in var.partners ~}
+,{"Effect": "Allow", "Principal": {"AWS": "${a}"}, "Action": "ecr:BatchGetImage"}
+%{ endfor ~}`, estate.GapUnknownUntilApply, "%{ for a in var.partners ~}"},
+		{"if on an unknown bool", `{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"
+%{ if var.restrict }, "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}%{ endif }
+}`, estate.GapUnknownUntilApply, "%{ if var.restrict }"},
+		{"a syntax error before it", `{"Effect": "Allow" "Principal": "*", "Action": "ecr:BatchGetImage"}
+%{ for a in var.partners }%{ endfor }`, estate.GapParseError, "invalid JSON"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := load(t, map[string]string{"main.tf": `variable "partners" { type = list(string) }
+variable "restrict" { type = bool }
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = <<EOF
+{"Version": "2012-10-17", "Statement": [
+` + tc.stmts + `
+]}
+EOF
+}
+`}, Options{Account: acct})
+			if r := findRepo(t, est, acct, "app"); r.PolicyState != estate.Unread {
+				t.Errorf("policy state %d, want Unread", r.PolicyState)
+			}
+			if !hasGap(est, tc.code, tc.want) {
+				t.Errorf("no %s gap naming %q: %v", tc.code, tc.want, est.Gaps)
+			}
+		})
+	}
+}

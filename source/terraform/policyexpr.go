@@ -55,7 +55,7 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 	case *hclsyntax.TemplateExpr:
 		t := &iacdoc.JSONText{}
 		s.templateText(t, e, func(x hclsyntax.Expression) (cty.Value, string) {
-			return s.eval(x), "${" + s.m.srcText(x.Range()) + "}"
+			return s.eval(x), partDesc(s.m.srcText(x.Range()))
 		})
 		return t.Parse()
 	case *hclsyntax.ConditionalExpr:
@@ -156,6 +156,16 @@ func (s *scope) templateText(t *iacdoc.JSONText, e *hclsyntax.TemplateExpr, eval
 	}
 }
 
+// partDesc describes a template's part that is not a literal, written as
+// src: an interpolation as ${src}, a directive (%{ for }, %{ if }) as it
+// is written.
+func partDesc(src string) string {
+	if strings.HasPrefix(src, "%{") {
+		return src
+	}
+	return "${" + src + "}"
+}
+
 // literalText appends a literal part of a template. A flush heredoc
 // (<<-) strips the indentation its lines have in the source: each line is
 // placed at its own source line and column. So do strip markers (~), which
@@ -236,7 +246,7 @@ func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value
 	}
 	t := &iacdoc.JSONText{}
 	eval := func(x hclsyntax.Expression) (cty.Value, string) {
-		desc := "${" + s.m.srcText(x.Range()) + "}"
+		desc := partDesc(s.m.srcText(x.Range()))
 		for _, tr := range x.Variables() {
 			if o, ok := origin[tr.RootName()]; ok {
 				desc += " (" + tr.RootName() + " = " + o + ")"
