@@ -32,8 +32,9 @@ type freeInput struct {
 // condition evaluates a named condition (memoized). A condition is decided
 // only when it holds for every value its free inputs can take: a
 // parameter that can be set at deployment counts with each of its
-// AllowedValues (any value without them), and AWS::Region (and what
-// follows from it) is unknown unless the region was given.
+// AllowedValues (any value without them), AWS::Region (and what follows
+// from it) is unknown unless the region was given, and AWS::AccountId
+// unless the account was.
 func (t *tmpl) condition(name string, depth int) tri {
 	if e := t.env; e != nil {
 		// Inside an evaluation: under its assumptions.
@@ -128,6 +129,14 @@ func (t *tmpl) freeInputs(n *node) []freeInput {
 		case "AWS::Region", "AWS::Partition", "AWS::URLSuffix":
 			if t.opts.Region == "" {
 				out = append(out, freeInput{name: name, why: name + ", and no region was given (--region or the config key `region`)"})
+			}
+			return
+		case "AWS::AccountId":
+			// Without the account, AWS::AccountId holds the stand-in
+			// policy.OwnerAccount, which equals no account a condition
+			// names: the stack may deploy to that one.
+			if t.opts.Account == "" {
+				out = append(out, freeInput{name: name, why: name + ", and no account was given (--account or the config key `account`)"})
 			}
 			return
 		}

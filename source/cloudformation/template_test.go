@@ -864,6 +864,46 @@ Resources:
 	}
 }
 
+// A condition on AWS::AccountId is decided only when the account is given:
+// without --account the stack may deploy to any account, the one the
+// condition names included ("Returns the AWS account ID of the account in
+// which the stack is being created", CloudFormation User Guide, "Get AWS
+// values using pseudo parameters",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+// The stand-in owner account is no 12-digit id, so comparing it decided
+// every such condition false: the public branch below was never judged.
+func TestConditionOnAccountId(t *testing.T) {
+	const src = `
+Conditions:
+  InProd: !Equals [!Ref "AWS::AccountId", "999988887777"]
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !If
+        - InProd
+        - Version: "2012-10-17"
+          Statement: [{Sid: Public, Effect: Allow, Principal: "*", Action: ecr:BatchGetImage}]
+        - !Ref AWS::NoValue
+`
+	est := load(t, src, Options{})
+	a := est.Lookup(policy.OwnerAccount)
+	if a == nil || len(a.Regions()) == 0 || len(a.Regions()[0].Repositories()) != 1 {
+		t.Fatalf("no repository app in the owner account")
+	}
+	if r := a.Regions()[0].Repositories()[0]; r.Policy == nil || len(r.Policy.Doc.Statements) != 1 {
+		t.Fatalf("app: policy %+v, want Public (InProd is not known without the account)", r.Policy)
+	}
+	if !hasNote(est, "condition InProd is not known: it depends on AWS::AccountId, and no account was given") {
+		t.Errorf("no note on InProd in %v", est.Notes)
+	}
+	// Given the account, the condition is decided.
+	if r := findRepo(t, load(t, src, Options{Account: acct}), "app"); r.PolicyState != estate.NoPolicy {
+		t.Errorf("app in %s: state %d, want NoPolicy", acct, r.PolicyState)
+	}
+}
+
 // ifHead is a template of repository app up to its policy's statements,
 // with the conditions IsProd (on a parameter) and InEU (on the region).
 const ifHead = `Parameters:
