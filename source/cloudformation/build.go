@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -306,10 +307,13 @@ func (b *cfnBuilder) replication(r *resource) {
 	}
 }
 
-// inline reads a Policies list ([{PolicyName, PolicyDocument}]).
+// inline reads a Policies list ([{PolicyName, PolicyDocument}]). The list,
+// or one policy of it, may be an Fn::If: a decided one is its branch; for
+// a policy in one whose condition is not known, the policy documents of
+// both branches are judged as an Fn::If around a policy is (eitherPolicy).
 func (b *cfnBuilder) inline(r *resource, arn string) []*estate.Policy {
 	t := b.t
-	n := r.props.get("Policies")
+	n, _ := t.taken(r.props.get("Policies"))
 	if n == nil {
 		return nil
 	}
@@ -322,12 +326,41 @@ func (b *cfnBuilder) inline(r *resource, arn string) []*estate.Policy {
 	}
 	var out []*estate.Policy
 	for _, e := range n.elems {
-		pname := t.str(e.get("PolicyName"))
+		e, cond := t.taken(e)
+		if e == nil {
+			continue
+		}
+		doc, named := e.get("PolicyDocument"), e
+		if cond != "" {
+			// [cond, then, else] of the Fn::If e: an Fn::If of their
+			// documents (nil for AWS::NoValue), named by the first
+			// branch that is a policy.
+			arg := e.members[0].value
+			docs := []*node{arg.elems[0], nil, nil}
+			named = nil
+			for i, br := range arg.elems[1:] {
+				br, c := t.taken(br)
+				if c != "" {
+					t.gap(e.pos, arn, estate.GapUnknownUntilDeploy, fmt.Sprintf("an inline policy of %s is not known until deployment (!If [%s, ...] in !If [%s, ...], whose conditions are not known)", r.id, c, cond))
+					named = nil
+					break
+				}
+				if br != nil {
+					docs[i+1] = br.get("PolicyDocument")
+					named = cmp.Or(named, br)
+				}
+			}
+			if named == nil {
+				continue
+			}
+			doc = &node{kind: mapNode, pos: e.pos, jsonOff: -1, members: []member{{key: "Fn::If", keyPos: e.pos, value: &node{kind: seqNode, pos: arg.pos, jsonOff: -1, elems: docs}}}}
+		}
+		pname := t.str(named.get("PolicyName"))
 		label := pname.text
 		if !pname.known {
 			label = "(" + pname.text + ")"
 		}
-		if p, ok := t.document(r, e.get("PolicyDocument"), "inline policy "+label+" of "+r.id, arn); ok && p != nil {
+		if p, ok := t.document(r, doc, "inline policy "+label+" of "+r.id, arn); ok && p != nil {
 			out = append(out, p)
 		}
 	}

@@ -442,6 +442,33 @@ func (t *tmpl) ifBranch(arg *node, depth int) (cond string, taken *node) {
 	return cond, nil
 }
 
+// taken returns what property value n stands for once the Fn::Ifs around
+// it are decided: the branch each takes, nil for AWS::NoValue (or no n).
+// When the condition of one is not known, that Fn::If is returned with
+// its condition.
+func (t *tmpl) taken(n *node) (out *node, undecided string) {
+	for depth := 0; n != nil && depth <= maxResolveDepth; depth++ {
+		fn, arg, ok := intrinsic(n)
+		switch {
+		case !ok:
+			return n, ""
+		case fn == "Ref":
+			if s, _ := arg.str(); s == "AWS::NoValue" {
+				return nil, ""
+			}
+			return n, ""
+		case fn != "Fn::If" || arg.kind != seqNode || len(arg.elems) != 3:
+			return n, ""
+		}
+		cond, br := t.ifBranch(arg, depth)
+		if br == nil {
+			return n, cond
+		}
+		n = br
+	}
+	return n, ""
+}
+
 // physicalID is what Ref of a resource returns, where ecrguard knows it.
 func (t *tmpl) physicalID(r *resource, pos policy.Pos) *iacdoc.Value {
 	var prop string

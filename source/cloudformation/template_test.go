@@ -392,6 +392,77 @@ Resources:
 	}
 }
 
+// A role's Policies list, or one policy of it, may be written inside an
+// Fn::If, as any property value may (CloudFormation User Guide, "Fn::If":
+// "AWS::NoValue ... removes the corresponding resource property",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if).
+// A decided Fn::If is its branch; one whose condition is not known gives
+// the policy of either branch, judged as a policy in an Fn::If is. The
+// Fn::If was read as a list without policies, and its grants were lost.
+func TestInlinePoliciesInIf(t *testing.T) {
+	est := load(t, `
+Parameters:
+  Env: {Type: String, Default: prod, AllowedValues: [prod]}
+  Free: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Unknown: !Equals [!Ref Free, x]
+Resources:
+  List:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: list
+      Policies: !If
+        - IsProd
+        - - PolicyName: push
+            PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ecr:*", Resource: "*"}]}
+        - !Ref AWS::NoValue
+  Elem:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: elem
+      Policies:
+        - !If
+          - IsProd
+          - PolicyName: push
+            PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ecr:*", Resource: "*"}]}
+          - !Ref AWS::NoValue
+        - !If [IsProd, !Ref AWS::NoValue, {PolicyName: never, PolicyDocument: {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}]
+  Either:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: either
+      Policies:
+        - !If
+          - Unknown
+          - PolicyName: push
+            PolicyDocument:
+              Version: "2012-10-17"
+              Statement:
+                - {Effect: Allow, Action: "ecr:PutImage", Resource: "*"}
+                - {Effect: Deny, Action: "ecr:DeleteRepository", Resource: "*"}
+          - !Ref AWS::NoValue
+`, Options{Account: acct})
+	for _, r := range est.Account(acct).IAM.Roles {
+		var stmts []string
+		for _, p := range r.Inline {
+			for _, s := range p.Doc.Statements {
+				stmts = append(stmts, fmt.Sprintf("%s %s", s.Effect, s.Action[0].Text))
+			}
+		}
+		want := map[string]string{"list": "[Allow ecr:*]", "elem": "[Allow ecr:*]", "either": "[Allow ecr:PutImage]"}[r.Name]
+		if got := fmt.Sprint(stmts); got != want {
+			t.Errorf("role %s: inline statements %s, want %s", r.Name, got, want)
+		}
+	}
+	if !hasNote(est, "!If [Unknown, ...]: condition Unknown is not known") {
+		t.Errorf("no note on the !If of Either in %v", est.Notes)
+	}
+	if len(est.Gaps) != 0 {
+		t.Errorf("gaps %v", est.Gaps)
+	}
+}
+
 // TestCreationTemplate reads AWS::ECR::RepositoryCreationTemplate into the
 // template of its Prefix (CloudFormation Template Reference,
 // "AWS::ECR::RepositoryCreationTemplate": RepositoryPolicy is a string).
