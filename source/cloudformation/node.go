@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -184,17 +185,40 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []estate.Ignore, err error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	syntaxError := func(err error) error {
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			line, col := faultLine(data, line, msg)
-			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: m[2]}
+			return &policy.Error{Pos: policy.Pos{File: file, Line: line, Col: col}, Msg: m[2]}
 		}
 		if msg == "EOF" {
-			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
+			return &policy.Error{Pos: policy.Pos{File: file, Line: 1, Col: 1}, Msg: "empty template: expected a mapping with Resources"}
 		}
-		return nil, nil, nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
+		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(msg, "yaml: "))
+	}
+	if err := dec.Decode(&doc); err != nil {
+		return nil, nil, nil, syntaxError(err)
+	}
+	// A template is one document: the resources of a second one (after
+	// ---) are no part of it, and reading only the first would leave them
+	// out without a word. An empty document (a --- that ends the file)
+	// holds nothing.
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, nil, syntaxError(err)
+		}
+		if len(next.Content) == 0 {
+			continue
+		}
+		if y := next.Content[0]; y.Kind != yaml.ScalarNode || y.Value != "" || y.ShortTag() != "!!null" {
+			return nil, nil, nil, &policy.Error{Pos: policy.Pos{File: file, Line: y.Line, Col: y.Column}, Msg: "a second YAML document: a template is one document, so the file is not read as a template (split it into one file per template)"}
+		}
 	}
 	lines := bytes.Split(data, []byte("\n"))
 	c := &yamlConv{file: file, lines: lines}

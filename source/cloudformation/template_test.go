@@ -640,6 +640,9 @@ func TestErrors(t *testing.T) {
 		{"no resources", "AWSTemplateFormatVersion: 2010-09-09\n", "has no Resources"},
 		{"no type", "Resources:\n  A:\n    Properties: {}\n", "t.yaml:3:5: resource A: expected a Type"},
 		{"empty", "", "empty template"},
+		// A template is one YAML document; the resources of a second one
+		// were left out without a word.
+		{"second document", "Resources:\n  A: {Type: AWS::ECR::Repository}\n---\nResources:\n  B: {Type: AWS::ECR::Repository}\n", "t.yaml:4:1: a second YAML document"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := LoadTemplate([]byte(tc.src), "t.yaml", Options{})
@@ -652,6 +655,11 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %#v, want a *policy.Error in t.yaml", err)
 			}
 		})
+	}
+	// An empty document after the template (a --- that ends the file) is
+	// no second template.
+	if _, err := LoadTemplate([]byte("Resources:\n  A: {Type: AWS::ECR::Repository}\n---\n"), "t.yaml", Options{}); err != nil {
+		t.Errorf("a --- at the end: %v", err)
 	}
 }
 
