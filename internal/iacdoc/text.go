@@ -24,8 +24,10 @@ type JSONText struct {
 	// JSON lexical state after the text so far: inside a string literal,
 	// and just after a backslash there.
 	inString, escaped bool
-	// newlines indexes the text's newlines for Locate, built for nlFor
-	// bytes of text.
+	// newlines indexes the text's newlines for Locate, built for nlFor-1
+	// bytes of text (nlFor 0: not built; a text without newlines has an
+	// empty index, which is built all the same, not built again for each
+	// position).
 	newlines []int
 	nlFor    int
 	// between is the first unknown value appended outside a string, if
@@ -106,14 +108,14 @@ func (t *JSONText) Locate(off int) policy.Pos {
 		return seg.pos
 	}
 	text := t.b.String()
-	if t.newlines == nil || t.nlFor != len(text) {
+	if t.nlFor != len(text)+1 {
 		t.newlines = t.newlines[:0]
 		for i := 0; i < len(text); i++ {
 			if text[i] == '\n' {
 				t.newlines = append(t.newlines, i)
 			}
 		}
-		t.nlFor = len(text)
+		t.nlFor = len(text) + 1
 	}
 	end := max(seg.off, min(off, len(text)))
 	// Newlines between the segment's start and off.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -393,10 +394,26 @@ func (c *yamlConv) merge(out *node, v *yaml.Node, depth int) error {
 
 // scalarLoc maps offsets of a scalar's text to source positions: exactly
 // for a plain or quoted scalar on one line and for a literal block (|), by
-// line for other multi-line scalars.
+// line for other multi-line scalars. A short-form tag (!Sub '...') is
+// before the scalar's text: yaml.v3 places the node at the tag.
 func (c *yamlConv) scalarLoc(y *yaml.Node) func(int) policy.Pos {
 	base := c.pos(y)
 	text := y.Value
+	if strings.HasPrefix(y.Tag, "!") && !strings.HasPrefix(y.Tag, "!!") && base.Line-1 < len(c.lines) {
+		line := c.lines[base.Line-1]
+		if i := base.Col - 1; i < len(line) && line[i] == '!' {
+			for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+				i++
+			}
+			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+				i++
+			}
+			if i < len(line) {
+				base.Col = len([]rune(string(line[:i]))) + 1
+			}
+		}
+	}
+	cur := &cursor{text: text}
 	switch {
 	case y.Style&yaml.LiteralStyle != 0:
 		// Content starts on the line after the indicator, at the block's
@@ -407,10 +424,7 @@ func (c *yamlConv) scalarLoc(y *yaml.Node) func(int) policy.Pos {
 			indent = len(l) - len(bytes.TrimLeft(l, " "))
 		}
 		return func(off int) policy.Pos {
-			off = max(0, min(off, len(text)))
-			before := text[:off]
-			line := strings.Count(before, "\n")
-			col := off - (strings.LastIndexByte(before, '\n') + 1)
+			line, col, _ := cur.at(off)
 			return policy.Pos{File: base.File, Line: base.Line + 1 + line, Col: indent + 1 + col}
 		}
 	case y.Style&yaml.FoldedStyle != 0:
@@ -421,11 +435,41 @@ func (c *yamlConv) scalarLoc(y *yaml.Node) func(int) policy.Pos {
 		quote = 1
 	}
 	return func(off int) policy.Pos {
-		off = max(0, min(off, len(text)))
-		before := text[:off]
-		if !strings.Contains(before, "\n") {
-			return policy.Pos{File: base.File, Line: base.Line, Col: base.Col + quote + len([]rune(before))}
+		line, _, runes := cur.at(off)
+		if line == 0 {
+			return policy.Pos{File: base.File, Line: base.Line, Col: base.Col + quote + runes}
 		}
-		return policy.Pos{File: base.File, Line: base.Line + strings.Count(before, "\n"), Col: base.Col}
+		return policy.Pos{File: base.File, Line: base.Line + line, Col: base.Col}
 	}
+}
+
+// cursor finds the line of a byte offset of text, and its column in bytes
+// and in characters, going on from the offset asked before: the parts of a
+// scalar are placed in order, so that placing them all is one pass over
+// its text (not one pass each, which took minutes for a long Fn::Sub).
+type cursor struct {
+	text                  string
+	off, line, col, runes int
+}
+
+func (c *cursor) at(off int) (line, col, runes int) {
+	off = max(0, min(off, len(c.text)))
+	if off < c.off {
+		*c = cursor{text: c.text}
+	}
+	for c.off < off {
+		if c.text[c.off] == '\n' {
+			c.off++
+			c.line, c.col, c.runes = c.line+1, 0, 0
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(c.text[c.off:])
+		if c.off+size > off {
+			size = 1 // inside a character: count its bytes as []rune does
+		}
+		c.off += size
+		c.col += size
+		c.runes++
+	}
+	return c.line, c.col, c.runes
 }
