@@ -32,15 +32,18 @@ func WriteDiff(w io.Writer, f Format, d *diff.Result, o Options) error {
 	case SARIF:
 		return writeSARIF(w, v, o)
 	case Markdown:
-		return writeDiffMarkdown(w, d, v)
+		return writeDiffMarkdown(w, d, v, o)
 	}
 	return fmt.Errorf("diff writes no %s report: expected table, json, sarif or markdown", f)
 }
 
 // diffSummary is the one-line verdict every human format starts with. It
 // counts accesses (grant groups: a subject, a principal, the statements
-// that grant it) and, for the new ones, their grants (one per action).
-func diffSummary(d *diff.Result, v *view) string {
+// that grant it) and, for the new ones, their grants (one per action), and
+// the new findings a suppression matched: one the branch adds (an inline
+// ignore, .ecrguardignore) passes the gate, and the reviewer must see that
+// it did.
+func diffSummary(d *diff.Result, v *view, o Options) string {
 	s := "No new access"
 	if len(d.New) > 0 {
 		s = fmt.Sprintf("%s (%s)", plural(len(groupGrants(d.New)), "new access", "new accesses"), plural(len(d.New), "grant", "grants"))
@@ -48,6 +51,16 @@ func diffSummary(d *diff.Result, v *view) string {
 	s += fmt.Sprintf(", %s; %s", plural(len(groupGrants(d.Removed)), "removed", "removed"), plural(v.total(), "new finding", "new findings"))
 	if v.total() > 0 {
 		s += " (" + v.countsText() + ")"
+	}
+	if n := len(v.suppressed); n > 0 {
+		s += "; " + plural(n, "new finding", "new findings") + " suppressed"
+		switch {
+		case o.ShowSuppressed:
+		case n == 1:
+			s += " (--show-suppressed lists it)"
+		default:
+			s += " (--show-suppressed lists them)"
+		}
 	}
 	s += "."
 	if n := len(d.BaseGaps) + len(d.HeadGaps); n > 0 {
@@ -141,7 +154,7 @@ func writeDiffTable(w io.Writer, d *diff.Result, v *view, o Options) error {
 		name += " " + o.Version
 	}
 	t.line(t.style(ansiBold, name))
-	t.para(diffSummary(d, v), 0)
+	t.para(diffSummary(d, v, o), 0)
 	for _, w := range d.Warnings {
 		t.para(t.style(ansiRed, "Warning: ")+w, 0)
 	}
@@ -338,12 +351,13 @@ func writeDiffJSON(w io.Writer, d *diff.Result, v *view, o Options) error {
 const maxCommentRows = 50
 
 // writeDiffMarkdown writes a pull-request comment: the summary line, one
-// table row per new access, the new findings in one line each, and what
+// table row per new access, the new findings in one line each (with
+// --show-suppressed, the suppressed ones too, with their reasons), and what
 // could not be assessed.
-func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
+func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view, o Options) error {
 	var b strings.Builder
 	b.WriteString("## ecrguard diff\n\n")
-	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v)))
+	fmt.Fprintf(&b, "**%s**\n\n", mdEscape(diffSummary(d, v, o)))
 	for _, w := range d.Warnings {
 		fmt.Fprintf(&b, "> **Warning:** %s\n\n", mdEscape(w))
 	}
@@ -362,16 +376,26 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view) error {
 			fmt.Fprintf(&b, "… and %s (`--format json` lists every grant).\n\n", plural(n, "more new access", "more new accesses"))
 		}
 	}
-	if len(v.active) > 0 {
-		b.WriteString("New findings:\n\n")
-		for _, f := range v.active {
+	list := func(title string, fs []rules.Finding) {
+		if len(fs) == 0 {
+			return
+		}
+		b.WriteString(title + ":\n\n")
+		for _, f := range fs {
 			where := location(f)
 			if where != "" {
 				where = " at " + mdCode(where)
 			}
+			if f.Suppressed != "" {
+				where += mdEscape(", suppressed: " + f.Suppressed)
+			}
 			fmt.Fprintf(&b, "- **%s** %s %s%s\n", strings.ToUpper(f.Severity.String()), f.RuleID, mdEscape(f.Title), where)
 		}
 		b.WriteString("\n")
+	}
+	list("New findings", v.active)
+	if o.ShowSuppressed {
+		list("Suppressed", v.suppressed)
 	}
 	if n := len(d.BaseGaps) + len(d.HeadGaps); n > 0 {
 		b.WriteString("Not assessed:\n\n")
