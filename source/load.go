@@ -106,8 +106,8 @@ func LoadPaths(ctx context.Context, paths []string, opts Options) (*estate.Estat
 // ref of the work tree holding dir (ecrguard diff --git), each path
 // relative to dir: files are named as LoadPaths names them in dir. Every
 // path must stay inside dir. A path the revision does not have held
-// nothing then (a note says so, not a gap); symbolic links at the revision
-// are not followed (a note). Errors from opening the revision wrap
+// nothing then (a note says so, not a gap); symbolic links and submodules
+// at the revision are not followed (a note). Errors from opening the revision wrap
 // gitref.ErrNoGit, ErrNotRepo or ErrNoCommit when they are the user's to
 // correct.
 func LoadRevision(ctx context.Context, dir, ref string, paths []string, opts Options) (*estate.Estate, error) {
@@ -139,6 +139,9 @@ func LoadRevision(ctx context.Context, dir, ref string, paths []string, opts Opt
 	}
 	if len(tree.Skipped) > 0 {
 		est.AddNote(estate.Note{Source: ref, Message: "symbolic links at the revision are not followed: " + strings.Join(tree.Skipped, ", ")})
+	}
+	if len(tree.Submodules) > 0 {
+		est.AddNote(estate.Note{Source: ref, Message: "submodules at the revision are not read, so BASE holds nothing of them (what HEAD's checkout of them grants is new): " + strings.Join(tree.Submodules, ", ")})
 	}
 	return est, nil
 }

@@ -45,6 +45,28 @@ func TestLoadRevision(t *testing.T) {
 	}
 }
 
+// TestLoadRevisionSubmodule: a submodule at the revision is not read (its
+// commit is another repository's), and a note says so: a diff reports
+// what HEAD's checked-out submodule grants as new, and the reviewer must
+// know why.
+func TestLoadRevisionSubmodule(t *testing.T) {
+	repo := gittest.Repo(t, map[string]string{"app.json": "{}"})
+	git := gittest.Git(t, repo)
+	git("update-index", "--add", "--cacheinfo", "160000,0123456789abcdef0123456789abcdef01234567,vendor")
+	git("commit", "-q", "-m", "submodule")
+	est, err := source.LoadRevision(context.Background(), repo, "HEAD", []string{"."}, source.Options{Account: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	for _, n := range est.Notes {
+		notes = append(notes, n.Message)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "submodules at the revision are not read") || !strings.Contains(strings.Join(notes, "\n"), ": vendor") {
+		t.Errorf("notes %q, want one naming the submodule vendor", notes)
+	}
+}
+
 // TestLoadRevisionStaysInsideItsPaths: a Terraform module that reads
 // ../modules, outside the path scanned, is not read at the revision, as
 // LoadPaths does not read it in the work tree: BASE and HEAD are judged

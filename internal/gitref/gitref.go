@@ -29,7 +29,11 @@ type Tree struct {
 	// Skipped are the symbolic links of the folder at the revision, which
 	// are not followed (their target may lie outside the revision).
 	Skipped []string
-	dir     string
+	// Submodules are the submodules of the folder at the revision, which
+	// are not read: their commits are other repositories', and git
+	// archive writes each as an empty folder.
+	Submodules []string
+	dir        string
 }
 
 // Close removes the temporary copy.
@@ -150,13 +154,21 @@ func Open(ctx context.Context, dir, ref string) (*Tree, error) {
 	return t, nil
 }
 
-// unpack writes the tar's folders and regular files into t's folder and
-// lists its symbolic links as skipped.
+// unpack writes the tar's folders and regular files into t's folder, lists
+// its symbolic links as skipped and its empty folders as submodules (git
+// holds no empty folder).
 func (t *Tree) unpack(r io.Reader) error {
 	tr := tar.NewReader(r)
+	var dirs []string
+	filled := map[string]bool{}
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
+			for _, d := range dirs {
+				if !filled[d] {
+					t.Submodules = append(t.Submodules, d)
+				}
+			}
 			return nil
 		}
 		if err != nil {
@@ -167,8 +179,10 @@ func (t *Tree) unpack(r io.Reader) error {
 			return fmt.Errorf("unexpected path %q in the archive", h.Name)
 		}
 		dest := filepath.Join(t.dir, filepath.FromSlash(name))
+		filled[path.Dir(name)] = true
 		switch h.Typeflag {
 		case tar.TypeDir:
+			dirs = append(dirs, name)
 			if err := os.MkdirAll(dest, 0o755); err != nil {
 				return err
 			}

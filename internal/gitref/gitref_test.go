@@ -148,6 +148,15 @@ func TestUnpack(t *testing.T) {
 	if len(tr.Skipped) != 1 || tr.Skipped[0] != "link" {
 		t.Errorf("skipped %v", tr.Skipped)
 	}
+	// A folder with nothing below it is a submodule: git holds no empty
+	// folder, and git archive writes a submodule as one.
+	sub := &Tree{dir: t.TempDir()}
+	if err := sub.unpack(bytes.NewReader(tarOf(t, "a/", "a/b.json", "a/vendor/", "c/", "c/d/", "c/d/e.json"))); err != nil {
+		t.Fatal(err)
+	}
+	if len(sub.Submodules) != 1 || sub.Submodules[0] != "a/vendor" {
+		t.Errorf("submodules %v, want [a/vendor]", sub.Submodules)
+	}
 	if err := (&Tree{dir: t.TempDir()}).unpack(bytes.NewReader(tarOf(t, "../escape.json"))); err == nil {
 		t.Error("../escape.json: no error")
 	}
