@@ -557,7 +557,7 @@ func (l *Reader) classify(in *input) Kind {
 		l.accountSetting(in)
 	case has("tags"):
 		l.tags(in)
-	case has("Statement") || isPolicyVersion(obj.Get("Version")):
+	case has("Statement") || isPolicyVersion(obj.Get("Version")) || isMiscasedPolicy(obj):
 		l.rawPolicy(in)
 	default:
 		l.Skip(in.name, ReasonNoShape)
@@ -574,6 +574,26 @@ func article(k jsonpos.Kind) string {
 
 func isPolicyVersion(n *jsonpos.Node) bool {
 	return n != nil && n.Kind == jsonpos.String && (n.Text == policy.Version2012 || n.Text == policy.Version2008)
+}
+
+// isMiscasedPolicy reports whether obj is a policy document whose element
+// names are in another case ({"version": …, "statement": […]}): every key
+// is Version, Id or Statement but for case, and one is Statement. AWS
+// rejects it, as it rejects a policy with one misspelt element, so it is
+// read as the invalid policy it is (a gap and ECR011 naming the element),
+// not skipped as JSON of no known shape.
+func isMiscasedPolicy(obj *jsonpos.Node) bool {
+	statement := false
+	for _, m := range obj.Members {
+		switch {
+		case strings.EqualFold(m.Key, "Statement"):
+			statement = true
+		case strings.EqualFold(m.Key, "Version"), strings.EqualFold(m.Key, "Id"):
+		default:
+			return false
+		}
+	}
+	return statement
 }
 
 // isAccountSetting matches the {"name": …, "value": …} of aws ecr

@@ -253,6 +253,17 @@ func TestShapes(t *testing.T) {
 			gap:  "p.json:1:1: parse-error: policy document: missing the Statement element",
 		},
 		{
+			// Element names are case-sensitive: AWS rejects this policy
+			// (MalformedPolicyDocument), so it is an invalid policy, as one
+			// with a single misspelt element is, not a file of no known
+			// shape that only a note mentions.
+			name: "policy with element names in lower case",
+			file: "app.json",
+			data: "{\"version\": \"2012-10-17\",\n \"statement\": [{\"effect\": \"Allow\", \"principal\": \"*\", \"action\": \"ecr:*\"}]}",
+			opts: Options{Account: "111122223333"},
+			gap:  `app.json:1:2: parse-error: policy document: unknown element "version" (did you mean "Version"?`,
+		},
+		{
 			name: "wrong principal type",
 			file: "p.json",
 			data: "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\",\n   \"Principal\": 7, \"Action\": \"ecr:*\"}}",
