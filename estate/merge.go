@@ -57,6 +57,13 @@ func samePolicy(a, b policyClaim) bool {
 	return errA == nil && errB == nil && bytes.Equal(ta, tb)
 }
 
+// SamePolicy reports whether two policies say the same thing, as two
+// inputs' policies of one resource are compared when they merge: their
+// documents have the same canonical text.
+func SamePolicy(a, b *Policy) bool {
+	return samePolicy(policyClaim{state: HasPolicy, p: a}, policyClaim{state: HasPolicy, p: b})
+}
+
 // setOrder returns a copy of doc whose lists of actions, resources,
 // principals and condition values, and whose conditions, are sorted: IAM
 // reads each as a set, and a module and its plan write them in different

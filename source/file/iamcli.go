@@ -146,23 +146,33 @@ func (l *Reader) accountDocument(in *input, docNode *jsonpos.Node, field, label,
 
 // finishOwned files the inline policies read from IAM CLI outputs: each
 // is an identity policy of its owner, unless the authorization details
-// read describe that owner's inline policy of the same name already (then
-// it is noted, and the details' copy is used).
+// read describe that owner's inline policy of the same name already. Then
+// the details' copy is used: with a note when the two say the same, and
+// otherwise with a conflict Gap, as two inputs of one repository policy
+// merge (the other copy, which may grant more, is not judged).
 func (l *Reader) finishOwned() {
 	for _, op := range l.owned {
 		acct := l.est.Account(op.account)
-		if acct.IAM != nil && describedInline(acct.IAM, op) {
-			l.note(op.p.Source.File, fmt.Sprintf("%s is also in the authorization details, which are used", op.p.Name))
-			continue
+		var described *estate.Policy
+		if acct.IAM != nil {
+			described = describedInline(acct.IAM, op)
 		}
-		acct.Detached = append(acct.Detached, op.p)
+		switch {
+		case described == nil:
+			acct.Detached = append(acct.Detached, op.p)
+		case estate.SamePolicy(described, op.p):
+			l.note(op.p.Source.File, fmt.Sprintf("%s is also in the authorization details, which are used", op.p.Name))
+		default:
+			l.gap(estate.Gap{Source: op.p.Source.File, Pos: op.p.Source, Code: estate.GapConflictingInputs, Account: op.account, Resource: op.p.Owner,
+				Message: fmt.Sprintf("inputs disagree about %s: the policy at %s, but the policy at %s in the authorization details; the analysis judges the authorization details' and not the other; make the inputs agree (or scan them apart) to assess it", op.p.Name, op.p.Source, described.Source)})
+		}
 	}
 	l.owned = nil
 }
 
-// describedInline reports whether m describes op's owner with an inline
-// policy of op's name.
-func describedInline(m *estate.IAM, op ownedPolicy) bool {
+// describedInline returns the inline policy of op's name with which m
+// describes op's owner, or nil.
+func describedInline(m *estate.IAM, op ownedPolicy) *estate.Policy {
 	var inline []*estate.Policy
 	switch op.kind {
 	case "role":
@@ -184,8 +194,8 @@ func describedInline(m *estate.IAM, op ownedPolicy) bool {
 	}
 	for _, p := range inline {
 		if p.Name == op.p.Name {
-			return true
+			return p
 		}
 	}
-	return false
+	return nil
 }

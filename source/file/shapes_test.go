@@ -210,6 +210,22 @@ func TestInlinePolicyInDetails(t *testing.T) {
 	}
 }
 
+// TestInlinePolicyInDetailsDiffers: an aws iam get-role-policy output whose
+// document differs from the one the authorization details give the same
+// inline policy is a conflict of two inputs, as two files of one repository
+// policy are: the details' copy is judged and the other is not, which the
+// gap says (a newer get-role-policy that grants more must not pass unseen).
+func TestInlinePolicyInDetailsDiffers(t *testing.T) {
+	e := loadMap(t, map[string]string{
+		"ci.json":      `{"RoleName":"ci","PolicyName":"EcrAll","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}}`,
+		"details.json": `{"RoleDetailList":[{"RoleName":"ci","Arn":"arn:aws:iam::111122223333:role/ci","RolePolicyList":[{"PolicyName":"EcrAll","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"*"}]}}]}]}`,
+	}, Options{Account: "111122223333"})
+	if a := e.Lookup("111122223333"); len(a.Detached) != 0 || len(e.Notes) != 0 {
+		t.Errorf("identity policies %v, notes %v", a.Detached, e.Notes)
+	}
+	checkGaps(t, e, "ci.json", "ci.json:1:57 (arn:aws:iam::111122223333:role/ci): conflicting-inputs: inputs disagree about inline policy EcrAll of role/ci: the policy at ci.json:1:57, but the policy at details.json:1:137 in the authorization details; the analysis judges the authorization details' and not the other")
+}
+
 // TestNamingRule: raw repository policies and tags files name their
 // repository by one rule: the path below the scanned folder, or its
 // longest tail that another input names.
