@@ -165,6 +165,21 @@ func TestPublicMerge(t *testing.T) {
 
 // TestLevels checks the SCP and RCP levels of scps/ and rcps/ folders
 // (README, "Scan your files"): numbered folders are levels by their number, root first.
+// TestOrgFoldersInAnyCase: a folder SCPs/ or RCPs/ is the folder of raw SCPs
+// or RCPs as scps/ and rcps/ are: read otherwise, an SCP that allows
+// everything was an identity policy granting everything to whoever it is
+// attached to, and an RCP's Deny a phantom repository's policy.
+func TestOrgFoldersInAnyCase(t *testing.T) {
+	e := loadMap(t, map[string]string{
+		"SCPs/1-Root/full.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+		"RCPs/perimeter.json":   `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*"}]}`,
+	}, Options{Account: "111122223333"})
+	a := e.Lookup("111122223333")
+	if len(e.Gaps) != 0 || len(a.SCPs) != 1 || len(a.RCPs) != 1 || len(a.Detached) != 0 || len(a.Regions()) != 0 {
+		t.Errorf("gaps %v, SCPs %v, RCPs %v, identity policies %v, regions %v: want one SCP level and one RCP level", e.Gaps, a.SCPs, a.RCPs, a.Detached, a.Regions())
+	}
+}
+
 func TestLevels(t *testing.T) {
 	const deny = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ecr:PutImage","Resource":"*"}]}`
 	const rcp = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"*"}]}`

@@ -67,19 +67,24 @@ type orgDoc struct {
 }
 
 // orgFolderOf returns the kind whose folder is the nearest folder named
-// scps or rcps on the way to the file, or nil.
+// scps or rcps, in any case (SCPs/), on the way to the file, or nil.
 func orgFolderOf(name string) *orgKind {
 	dirs := strings.Split(path.Dir(name), "/")
 	for i := len(dirs) - 1; i >= 0; i-- {
-		switch dirs[i] {
-		case scpKind.folder:
+		switch {
+		case scpKind.isFolder(dirs[i]):
 			return scpKind
-		case rcpKind.folder:
+		case rcpKind.isFolder(dirs[i]):
 			return rcpKind
 		}
 	}
 	return nil
 }
+
+// isFolder reports whether a folder named dir holds policies of kind k. The
+// case of its name does not matter: SCPs/ is a folder of SCPs, and read
+// otherwise they would be taken for identity or repository policies.
+func (k *orgKind) isFolder(dir string) bool { return strings.EqualFold(dir, k.folder) }
 
 // levelOf finds the level of a document of kind k in the file name. A file
 // below a numbered folder's own folders, or in a folder that is not
@@ -87,7 +92,7 @@ func orgFolderOf(name string) *orgKind {
 func levelOf(name string, k *orgKind) (lv orgLevel, problem string) {
 	dirs := strings.Split(path.Dir(name), "/")
 	i := len(dirs) - 1
-	for i >= 0 && dirs[i] != k.folder {
+	for i >= 0 && !k.isFolder(dirs[i]) {
 		i--
 	}
 	if i < 0 {
