@@ -308,11 +308,20 @@ func physicalLocation(pos policy.Pos) *sarif.PhysicalLocation {
 	return phys
 }
 
-// fileURI writes a file path as a relative (or absolute) URI reference:
-// slashes for separators, reserved characters escaped.
+// fileURI writes a file path as a URI reference, slashes for separators,
+// reserved characters escaped: a relative path as a relative reference
+// (code scanning reads it from the repository's root), an absolute path
+// (/x, C:\x) as an absolute file: URI (code scanning makes it relative to
+// the checkout; "/x" alone would be a path in the repository).
 func fileURI(file string) string {
 	p := strings.ReplaceAll(file, `\`, "/")
 	u := url.URL{Path: p}
+	if len(p) >= 3 && p[1] == ':' && p[2] == '/' && unicode.IsLetter(rune(p[0])) {
+		u.Path = "/" + p
+	}
+	if strings.HasPrefix(u.Path, "/") {
+		u.Scheme = "file"
+	}
 	return u.String()
 }
 

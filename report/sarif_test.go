@@ -306,6 +306,30 @@ func TestSARIFLiveSourcesAreNotFiles(t *testing.T) {
 	}
 }
 
+// TestSARIFFileURIs checks artifact locations as code scanning reads them: a
+// relative path is relative to the repository root, and an absolute path
+// must be an absolute file: URI, which code scanning makes relative to the
+// checkout ("Specifying the root for source files",
+// https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support-for-code-scanning);
+// written as "/home/runner/..." it would be read as a path in the
+// repository. Reserved characters are percent-encoded (SARIF 2.1.0 §3.4.3,
+// https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
+func TestSARIFFileURIs(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"policies/app.json", "policies/app.json"},
+		{"../infra/main.tf", "../infra/main.tf"},
+		{"infra/my dir#1/100%.json", "infra/my%20dir%231/100%25.json"},
+		{"/home/runner/work/repo/repo/infra/main.tf", "file:///home/runner/work/repo/repo/infra/main.tf"},
+		{"/tmp/my dir/a#b.json", "file:///tmp/my%20dir/a%23b.json"},
+		{`C:\infra\main.tf`, "file:///C:/infra/main.tf"},
+		{`..\infra\main.tf`, "../infra/main.tf"},
+	} {
+		if got := fileURI(tt.file); got != tt.want {
+			t.Errorf("fileURI(%q) = %q, want %q", tt.file, got, tt.want)
+		}
+	}
+}
+
 // TestSARIFHasNoPlaceholders: no -1 for an unset index or offset, no empty
 // list but a clean run's results, and a semantic version for the tool.
 func TestSARIFHasNoPlaceholders(t *testing.T) {
