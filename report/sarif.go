@@ -262,6 +262,8 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 	loc := sarif.NewLocation()
 	if phys := physicalLocation(f.Source); phys != nil {
 		loc.WithPhysicalLocation(phys)
+	} else if phys := labelLocation(f); phys != nil {
+		loc.WithPhysicalLocation(phys)
 	}
 	if f.Resource != "" {
 		loc.WithLogicalLocations([]*sarif.LogicalLocation{
@@ -281,6 +283,33 @@ func addSARIFResult(run *sarif.Run, f rules.Finding) *sarif.Result {
 	props.Add("conditions", nonNil(f.Conditions))
 	res.WithProperties(props)
 	return res
+}
+
+// labelLocation is the physical location of a finding that is not in a
+// file (a live scan's or a snapshot's, located at the label of the document
+// AWS returned: docs/snapshot.md), or has no source at all (then its
+// resource): code scanning rejects the whole upload when a result has no
+// artifact location. The label is written as a relative reference, its
+// colons escaped, so that it is not read as an absolute URI of scheme
+// "arn"; it names no file of the repository. nil when there is neither.
+func labelLocation(f rules.Finding) *sarif.PhysicalLocation {
+	label, pos := f.Source.File, f.Source
+	if label == "" {
+		label, pos = f.Resource, policy.Pos{}
+	}
+	if label == "" {
+		return nil
+	}
+	uri := strings.ReplaceAll((&url.URL{Path: label}).EscapedPath(), ":", "%3A")
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+	if pos.Line > 0 {
+		region := sarif.NewRegion().WithStartLine(pos.Line)
+		if pos.Col > 0 {
+			region.WithStartColumn(pos.Col)
+		}
+		phys.WithRegion(region)
+	}
+	return phys
 }
 
 // isFile reports whether a source names a file. Findings from a live scan

@@ -193,9 +193,10 @@ func TestSARIFContent(t *testing.T) {
 		}
 		loc := res.Locations[0]
 		if res.RuleID == "ECR010" {
-			// The sample's ECR010 finding has no source: no file invented.
-			if loc.PhysicalLocation != nil {
-				t.Errorf("ECR010: physical location %+v for a finding without a source", loc.PhysicalLocation)
+			// The sample's ECR010 finding has no source: its resource is
+			// its artifact, without a line.
+			if loc.PhysicalLocation == nil || loc.PhysicalLocation.Region != nil {
+				t.Errorf("ECR010: physical location %+v for a finding without a source, want its resource without a region", loc.PhysicalLocation)
 			}
 			if res.Level != "note" {
 				t.Errorf("ECR010 overridden to low: level %q, want note", res.Level)
@@ -279,30 +280,53 @@ func TestRuleNameAndHelpURI(t *testing.T) {
 }
 
 // TestSARIFLiveSourcesAreNotFiles checks that a finding located at an ARN
-// (a live scan or a snapshot has no files) gets no physicalLocation, which
-// code scanning would try to open as a file in the repository, and keeps its
-// logical location.
+// (a live scan or a snapshot has no files) or at no source at all still
+// gets a physical location, and keeps its logical location. GitHub code
+// scanning rejects the whole upload when a result has no
+// physicalLocation.artifactLocation.uri ("locationFromSarifResult: expected
+// artifact location", "expected at least one location":
+// https://github.com/github/codeql-action/issues/1738,
+// https://github.com/github/codeql-action/issues/2459, the "GitHub ingestion
+// rules" GH1001 of https://github.com/microsoft/sarif-sdk/issues/2694; the
+// result object's locations in
+// https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support-for-code-scanning).
+// The ARN is written as a relative reference whose colons are escaped, never
+// as an absolute URI of scheme "arn", which code scanning would reject as a
+// scheme other than the checkout's file: (same page, "Specifying the root
+// for source files").
 func TestSARIFLiveSourcesAreNotFiles(t *testing.T) {
 	r := sampleResult()
 	r.Findings[0].Source = policy.Pos{File: "arn:aws:ecr:us-east-1:111122223333:repository/app", Line: 4, Col: 5}
+	r.Findings[1].Source = policy.Pos{File: "arn:aws:iam::111122223333:role/ci#inline/Push", Line: 6, Col: 3}
 	out := string(write(t, SARIF, r, Options{Version: "1.2.3"}))
 	if bytes.Contains([]byte(out), []byte(`"uri": "arn:`)) || bytes.Contains([]byte(out), []byte(`"uri": "./arn:`)) {
-		t.Errorf("an ARN was written as an artifact location:\n%s", out)
+		t.Errorf("an ARN was written as an absolute URI:\n%s", out)
 	}
 	var doc sarif.Report
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
 	for _, res := range doc.Runs[0].Results {
-		for _, loc := range res.Locations {
-			if loc.PhysicalLocation != nil && loc.PhysicalLocation.ArtifactLocation != nil && loc.PhysicalLocation.ArtifactLocation.URI != nil &&
-				bytes.HasPrefix([]byte(*loc.PhysicalLocation.ArtifactLocation.URI), []byte("arn")) {
-				t.Errorf("physical location %s", *loc.PhysicalLocation.ArtifactLocation.URI)
-			}
+		if len(res.Locations) == 0 || res.Locations[0].PhysicalLocation == nil || res.Locations[0].PhysicalLocation.ArtifactLocation == nil ||
+			res.Locations[0].PhysicalLocation.ArtifactLocation.URI == nil || *res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+			t.Errorf("%s: a result without an artifact location (GitHub rejects the upload): %+v", *res.RuleID, res.Locations)
+			continue
+		}
+		uri := *res.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		if first, _, _ := strings.Cut(uri, "/"); strings.Contains(first, ":") {
+			t.Errorf("%s: uri %q is not a relative reference", *res.RuleID, uri)
 		}
 	}
-	if !bytes.Contains([]byte(out), []byte(`"fullyQualifiedName": "arn:aws:ecr:us-east-1:111122223333:repository/app"`)) {
-		t.Error("the logical location was lost")
+	for _, want := range []string{
+		`"uri": "arn%3Aaws%3Aecr%3Aus-east-1%3A111122223333%3Arepository/app"`,
+		`"uri": "arn%3Aaws%3Aiam%3A%3A111122223333%3Arole/ci%23inline/Push"`,
+		// The sample's ECR010 finding has no source: its resource stands for it.
+		`"uri": "arn%3Aaws%3Aecr%3Aus-east-1%3A111122223333%3Arepository/builder-cache"`,
+		`"fullyQualifiedName": "arn:aws:ecr:us-east-1:111122223333:repository/app"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
 	}
 }
 
