@@ -88,3 +88,18 @@ func editResult() *rules.Result {
 			Text: "          - Sid: EcrguardDenyOutsideTrustZone\n", Diff: diff}}},
 	}
 }
+
+// The Markdown report names an edited file as a code span that holds
+// whatever the file's name holds: a backtick in it (a legal file name)
+// closed the span and left the rest as Markdown.
+func TestEditFileNameIsCodeInMarkdown(t *testing.T) {
+	res := editResult()
+	res.Fixes[0].Edit.File = "infra/we`ird *name*.yaml"
+	var b strings.Builder
+	if err := Write(&b, Markdown, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "**Edit** of `` infra/we`ird *name*.yaml ``:"; !strings.Contains(b.String(), want) {
+		t.Errorf("markdown has no %s:\n%s", want, b.String())
+	}
+}

@@ -242,7 +242,7 @@ func mdEntry(b *strings.Builder, e Entry) {
 		fmt.Fprintf(b, "%s of this rule, one per principal, are in the JSON report.\n\n", plural(n, "more finding", "more findings"))
 	}
 	if e.Edit != nil {
-		b.WriteString("**Edit** of `" + e.Edit.File + "`:\n\n" + mdFence("diff", e.Edit.Diff) + "\n")
+		b.WriteString("**Edit** of " + mdCode(e.Edit.File) + ":\n\n" + mdFence("diff", e.Edit.Diff) + "\n")
 	}
 	if len(e.Actions) > mdInlineActions {
 		fmt.Fprintf(b, "<details><summary>All %d actions</summary>\n\n%s\n\n</details>\n\n", len(e.Actions), mdCodeList(e.Actions))
