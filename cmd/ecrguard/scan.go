@@ -388,7 +388,7 @@ decide).`,
 	o.inputOptions.addFlags(c, false)
 	o.inputOptions.addAtFlag(c)
 	o.outputOptions.addFlags(c, true)
-	c.Flags().StringVar(&o.ignoreFile, "ignore-file", "", "accepted findings, one 'FINGERPRINT reason' a line (default: the .ecrguardignore of each folder scanned)")
+	c.Flags().StringVar(&o.ignoreFile, "ignore-file", "", "accepted findings, one 'FINGERPRINT reason' a line (default: the .ecrguardignore of each folder scanned; with --aws, of the current folder)")
 	c.Flags().BoolVar(&o.live, "aws", false, "read the AWS account instead of files (see the AWS flags; needs AWS credentials)")
 	addAWSFlags(c.Flags(), &o.aws)
 	c.Flags().VisitAll(func(f *pflag.Flag) {
@@ -430,7 +430,13 @@ func runScan(ctx context.Context, stdout, stderr io.Writer, o *scanOptions, path
 			return err
 		}
 	}
-	if err := cfg.AddIgnores(o.ignoreFile, paths, est.Ignores); err != nil {
+	ignoreDirs := paths
+	if o.live {
+		// --aws scans no folder: the current folder's .ecrguardignore
+		// goes with it, as its .ecrguard.yaml does.
+		ignoreDirs = []string{"."}
+	}
+	if err := cfg.AddIgnores(o.ignoreFile, ignoreDirs, est.Ignores); err != nil {
 		return inputError(err)
 	}
 	s := cfg.Settings()

@@ -404,3 +404,45 @@ func TestScanAWSInterrupted(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestScanAWSIgnoreFile: scan --aws reads the .ecrguardignore of the
+// current folder, where it reads .ecrguard.yaml (docs/iac.md: "the current
+// folder when none is named"), so a finding of the live account accepted
+// there by its fingerprint is suppressed, not reported again.
+func TestScanAWSIgnoreFile(t *testing.T) {
+	livetest.SetEnv(t, livetest.NewServer(t, fakeAccount()).URL)
+	dir := inTempDir(t)
+	scan := func() (code int, fingerprints map[string]string, stderr string) {
+		code, stdout, stderr := runCLI(t, "scan", "--aws", "--region", "us-east-1", "--format", "json")
+		var r struct {
+			Findings []struct {
+				RuleID      string `json:"rule_id"`
+				Resource    string `json:"resource"`
+				Fingerprint string `json:"fingerprint"`
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		fingerprints = map[string]string{}
+		for _, f := range r.Findings {
+			fingerprints[f.RuleID+" "+f.Resource] = f.Fingerprint
+		}
+		return code, fingerprints, stderr
+	}
+	_, before, _ := scan()
+	fp := before["ECR003 "+arnPartner]
+	if fp == "" {
+		t.Fatalf("no ECR003 finding on %s: %v", arnPartner, before)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".ecrguardignore"), []byte(fp+" partner pulls releases, contract 42\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, after, stderr := scan()
+	if _, ok := after["ECR003 "+arnPartner]; ok {
+		t.Errorf("the finding accepted in ./.ecrguardignore is still reported; stderr %q", stderr)
+	}
+	if len(after) != len(before)-1 {
+		t.Errorf("%d findings, want %d (all but the accepted one)", len(after), len(before)-1)
+	}
+}
