@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -36,6 +37,15 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 			}
 		}
 	}
+	// starts are the lines each key or list item covers, by the line it
+	// starts on (the outermost one of a line).
+	starts := map[int][2]int{}
+	start := func(from, to int) {
+		if _, ok := starts[from]; !ok {
+			starts[from] = [2]int{from, to}
+		}
+	}
+	var feet []*yaml.Node
 	seen := map[*yaml.Node]bool{}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
@@ -43,6 +53,9 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 			return
 		}
 		seen[n] = true
+		if n.FootComment != "" {
+			feet = append(feet, n)
+		}
 		switch n.Kind {
 		case yaml.DocumentNode:
 			for _, c := range n.Content {
@@ -51,6 +64,7 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 		case yaml.SequenceNode:
 			for _, e := range n.Content {
 				add(e, e.Line, lastLine(e))
+				start(e.Line, lastLine(e))
 				walk(e)
 			}
 		case yaml.MappingNode:
@@ -58,6 +72,10 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 				k, v := n.Content[i], n.Content[i+1]
 				to := max(k.Line, lastLine(v))
 				add(k, k.Line, to)
+				start(k.Line, to)
+				if k.FootComment != "" {
+					feet = append(feet, k)
+				}
 				if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode {
 					// "Key: value # ecrguard:ignore …" is the value's comment.
 					add(v, k.Line, to)
@@ -67,7 +85,49 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 		}
 	}
 	walk(root)
+	// yaml.v3 keeps a comment after a blank line, or indented as the lines
+	// above it, as the foot comment of a node before it: like any comment
+	// alone on its line, it covers the key or list item that starts on the
+	// next line of code, or only its own line (a stale ignore) when none
+	// does.
+	for _, n := range feet {
+		for _, l := range strings.Split(n.FootComment, "\n") {
+			rule, reason, ok := estate.ParseIgnoreComment(strings.TrimPrefix(strings.TrimSpace(l), "#"))
+			if !ok {
+				continue
+			}
+			line := footLine(lines, n.Line, strings.TrimSpace(l))
+			cover, ok := starts[nextCodeLine(lines, line)]
+			if !ok {
+				cover = [2]int{line, line}
+			}
+			out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: policy.Pos{File: file, Line: line, Col: 1}, File: file, From: cover[0], To: cover[1]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b estate.Ignore) int { return a.Pos.Compare(b.Pos) })
 	return out
+}
+
+// footLine finds the line (1-based) whose text is the foot comment line
+// text of a node on line: the first below it, else the nearest above.
+func footLine(lines [][]byte, line int, text string) int {
+	for l := line + 1; l <= len(lines); l++ {
+		if string(bytes.TrimSpace(lines[l-1])) == text {
+			return l
+		}
+	}
+	return commentLine(lines, line, text)
+}
+
+// nextCodeLine is the first line after line that is neither blank nor a
+// comment, or 0.
+func nextCodeLine(lines [][]byte, line int) int {
+	for l := line + 1; l <= len(lines); l++ {
+		if t := bytes.TrimSpace(lines[l-1]); len(t) > 0 && t[0] != '#' {
+			return l
+		}
+	}
+	return 0
 }
 
 // lastLine is the last line a node's subtree starts a value on.

@@ -97,3 +97,54 @@ func TestMetadataIgnoreJSON(t *testing.T) {
 		t.Errorf("got %+v", est.Ignores)
 	}
 }
+
+// A comment alone on its line covers the key or list item that starts on
+// the next line of code, wherever yaml.v3 attaches it: after a blank line,
+// or indented as the item above, it is the foot comment of another node,
+// and it was dropped without a word. One above no key or list item (the
+// end of the file) covers its own line, so it is a stale ignore.
+func TestYAMLIgnoresFootComments(t *testing.T) {
+	src := `Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText:
+        Statement:
+          - Sid: A
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+            # ecrguard:ignore ECR001 indented as the item above
+          - Sid: B
+            Effect: Allow
+            Principal: "*"
+            Action: ecr:BatchGetImage
+          # ecrguard:ignore ECR003 after a blank line
+
+          - Sid: C
+            Effect: Allow
+            Principal: {AWS: arn:aws:iam::444455556666:root}
+            Action: ecr:BatchGetImage
+# ecrguard:ignore ECR005 at the end
+`
+	est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []estate.Ignore{
+		{Rule: "ECR001", Reason: "indented as the item above", Pos: policy.Pos{File: "t.yaml", Line: 12, Col: 1}, From: 13, To: 16},
+		{Rule: "ECR003", Reason: "after a blank line", Pos: policy.Pos{File: "t.yaml", Line: 17, Col: 1}, From: 19, To: 22},
+		{Rule: "ECR005", Reason: "at the end", Pos: policy.Pos{File: "t.yaml", Line: 23, Col: 1}, From: 23, To: 23},
+	}
+	got := est.Ignores
+	if len(got) != len(want) {
+		t.Fatalf("got %d ignores, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		w.File = "t.yaml"
+		if got[i] != w {
+			t.Errorf("ignore %d: got %+v, want %+v", i, got[i], w)
+		}
+	}
+}
