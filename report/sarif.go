@@ -183,6 +183,12 @@ func buildSARIF(v *view, o Options) *sarif.Report {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(text)))
 	}
+	if n := len(v.suppressed); n > 0 && !o.ShowSuppressed {
+		// The results leave them out: say that something was silenced.
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(
+				plural(n, "suppressed finding", "suppressed findings")+" not shown (--show-suppressed lists them, each with its suppression's reason).")))
+	}
 	if f := v.filterText(); f != "" {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarif.NewNotification().WithLevel(sarif.LevelNote).WithMessage(sarif.NewTextMessage(f)))

@@ -250,6 +250,35 @@ func TestSARIFSuppressed(t *testing.T) {
 	}
 }
 
+// Without --show-suppressed the SARIF lists no suppressed finding, but
+// says how many a suppression silenced, as every other format does: a
+// code-scanning upload must not read as if nothing had been hidden.
+func TestSARIFSuppressedCounted(t *testing.T) {
+	notes := func(r *rules.Result) []string {
+		var doc sarifDoc
+		if err := json.Unmarshal(write(t, SARIF, r, Options{}), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, n := range doc.Runs[0].Invocations[0].Notifications {
+			out = append(out, n.Level+" "+n.Message.Text)
+		}
+		return out
+	}
+	found := false
+	for _, n := range notes(sampleResult()) {
+		found = found || strings.HasPrefix(n, "note ") && strings.Contains(n, "1 suppressed finding not shown")
+	}
+	if !found {
+		t.Errorf("no notification counts the suppressed finding: %q", notes(sampleResult()))
+	}
+	for _, n := range notes(cleanResult()) {
+		if strings.Contains(n, "suppressed") {
+			t.Errorf("a result without suppressed findings says %q", n)
+		}
+	}
+}
+
 // The fingerprint must not move when only the line does.
 func TestFingerprintIgnoresLine(t *testing.T) {
 	f := sampleResult().Findings[0]
