@@ -17,25 +17,37 @@ import (
 // it, or LineComment, the end of its line). A comment on or above a key
 // covers the key and its value; one on or above a list item covers the
 // item (a policy statement, say).
+//
+// yaml.v3 keeps some comments elsewhere: one after a blank line, or
+// indented as the lines above it, as the FootComment of a node before it;
+// one above the first key of the file, after a blank line, as the
+// document's; one after "[" as the list's. Like any comment alone on its
+// line, each covers the key or list item that starts on the next line of
+// code; one at the end of a line of code, the key or list item that
+// starts on that line; and only its own line (a stale ignore) when there
+// is none.
 func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 	var out []estate.Ignore
-	add := func(n *yaml.Node, from, to int) {
-		for _, c := range []struct {
-			text string
-			head bool
-		}{{n.HeadComment, true}, {n.LineComment, false}} {
-			for _, l := range strings.Split(c.text, "\n") {
-				rule, reason, ok := estate.ParseIgnoreComment(strings.TrimPrefix(strings.TrimSpace(l), "#"))
-				if !ok {
-					continue
-				}
-				line := n.Line
-				if c.head {
-					line = commentLine(lines, n.Line, strings.TrimSpace(l))
-				}
-				out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: policy.Pos{File: file, Line: line, Col: 1}, File: file, From: from, To: to})
+	each := func(comment string, f func(text, rule, reason string)) {
+		for _, l := range strings.Split(comment, "\n") {
+			if rule, reason, ok := estate.ParseIgnoreComment(strings.TrimPrefix(strings.TrimSpace(l), "#")); ok {
+				f(strings.TrimSpace(l), rule, reason)
 			}
 		}
+	}
+	ignore := func(rule, reason string, line, from, to int) {
+		out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: policy.Pos{File: file, Line: line, Col: 1}, File: file, From: from, To: to})
+	}
+	// done are the nodes whose head and line comments add read.
+	done := map[*yaml.Node]bool{}
+	add := func(n *yaml.Node, from, to int) {
+		done[n] = true
+		each(n.HeadComment, func(text, rule, reason string) {
+			ignore(rule, reason, commentLine(lines, n.Line, text), from, to)
+		})
+		each(n.LineComment, func(_, rule, reason string) {
+			ignore(rule, reason, n.Line, from, to)
+		})
 	}
 	// starts are the lines each key or list item covers, by the line it
 	// starts on (the outermost one of a line).
@@ -45,7 +57,7 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 			starts[from] = [2]int{from, to}
 		}
 	}
-	var feet []*yaml.Node
+	var nodes []*yaml.Node
 	seen := map[*yaml.Node]bool{}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
@@ -53,9 +65,7 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 			return
 		}
 		seen[n] = true
-		if n.FootComment != "" {
-			feet = append(feet, n)
-		}
+		nodes = append(nodes, n)
 		switch n.Kind {
 		case yaml.DocumentNode:
 			for _, c := range n.Content {
@@ -73,9 +83,7 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 				to := max(k.Line, lastLine(v))
 				add(k, k.Line, to)
 				start(k.Line, to)
-				if k.FootComment != "" {
-					feet = append(feet, k)
-				}
+				nodes = append(nodes, k)
 				if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode {
 					// "Key: value # ecrguard:ignore …" is the value's comment.
 					add(v, k.Line, to)
@@ -85,24 +93,30 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 		}
 	}
 	walk(root)
-	// yaml.v3 keeps a comment after a blank line, or indented as the lines
-	// above it, as the foot comment of a node before it: like any comment
-	// alone on its line, it covers the key or list item that starts on the
-	// next line of code, or only its own line (a stale ignore) when none
-	// does.
-	for _, n := range feet {
-		for _, l := range strings.Split(n.FootComment, "\n") {
-			rule, reason, ok := estate.ParseIgnoreComment(strings.TrimPrefix(strings.TrimSpace(l), "#"))
-			if !ok {
-				continue
-			}
-			line := footLine(lines, n.Line, strings.TrimSpace(l))
-			cover, ok := starts[nextCodeLine(lines, line)]
-			if !ok {
-				cover = [2]int{line, line}
-			}
-			out = append(out, estate.Ignore{Rule: rule, Reason: reason, Pos: policy.Pos{File: file, Line: line, Col: 1}, File: file, From: cover[0], To: cover[1]})
+	// alone is the ignore of a comment alone on its line.
+	alone := func(line int, rule, reason string) {
+		cover, ok := starts[nextCodeLine(lines, line)]
+		if !ok {
+			cover = [2]int{line, line}
 		}
+		ignore(rule, reason, line, cover[0], cover[1])
+	}
+	for _, n := range nodes {
+		if !done[n] {
+			each(n.HeadComment, func(text, rule, reason string) {
+				alone(commentLine(lines, n.Line, text), rule, reason)
+			})
+			each(n.LineComment, func(_, rule, reason string) {
+				cover, ok := starts[n.Line]
+				if !ok {
+					cover = [2]int{n.Line, n.Line}
+				}
+				ignore(rule, reason, n.Line, cover[0], cover[1])
+			})
+		}
+		each(n.FootComment, func(text, rule, reason string) {
+			alone(footLine(lines, n.Line, text), rule, reason)
+		})
 	}
 	slices.SortStableFunc(out, func(a, b estate.Ignore) int { return a.Pos.Compare(b.Pos) })
 	return out

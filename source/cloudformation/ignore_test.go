@@ -100,11 +100,14 @@ func TestMetadataIgnoreJSON(t *testing.T) {
 
 // A comment alone on its line covers the key or list item that starts on
 // the next line of code, wherever yaml.v3 attaches it: after a blank line,
-// or indented as the item above, it is the foot comment of another node,
-// and it was dropped without a word. One above no key or list item (the
-// end of the file) covers its own line, so it is a stale ignore.
+// or indented as the item above, it is the foot comment of another node;
+// the first of the file, before a blank line, is the document's. Each was
+// dropped without a word. One above no key or list item (the end of the
+// file) covers its own line, so it is a stale ignore.
 func TestYAMLIgnoresFootComments(t *testing.T) {
-	src := `Resources:
+	src := `# ecrguard:ignore ECR005 the first comment
+
+Resources:
   Repo:
     Type: AWS::ECR::Repository
     Properties:
@@ -133,9 +136,10 @@ func TestYAMLIgnoresFootComments(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []estate.Ignore{
-		{Rule: "ECR001", Reason: "indented as the item above", Pos: policy.Pos{File: "t.yaml", Line: 12, Col: 1}, From: 13, To: 16},
-		{Rule: "ECR003", Reason: "after a blank line", Pos: policy.Pos{File: "t.yaml", Line: 17, Col: 1}, From: 19, To: 22},
-		{Rule: "ECR005", Reason: "at the end", Pos: policy.Pos{File: "t.yaml", Line: 23, Col: 1}, From: 23, To: 23},
+		{Rule: "ECR005", Reason: "the first comment", Pos: policy.Pos{File: "t.yaml", Line: 1, Col: 1}, From: 3, To: 24},
+		{Rule: "ECR001", Reason: "indented as the item above", Pos: policy.Pos{File: "t.yaml", Line: 14, Col: 1}, From: 15, To: 18},
+		{Rule: "ECR003", Reason: "after a blank line", Pos: policy.Pos{File: "t.yaml", Line: 19, Col: 1}, From: 21, To: 24},
+		{Rule: "ECR005", Reason: "at the end", Pos: policy.Pos{File: "t.yaml", Line: 25, Col: 1}, From: 25, To: 25},
 	}
 	got := est.Ignores
 	if len(got) != len(want) {

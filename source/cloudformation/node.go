@@ -234,7 +234,9 @@ func parseYAML(data []byte, file string) (n *node, dups []dupKey, ignores []esta
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return out, c.dups, yamlIgnores(root, lines, file), nil
+	// The document, whose head comment is the file's first comment when a
+	// blank line follows it.
+	return out, c.dups, yamlIgnores(&doc, lines, file), nil
 }
 
 // faultLine returns where the YAML error msg that yaml.v3 placed on line
