@@ -306,7 +306,12 @@ func labelLocation(f rules.Finding) *sarif.PhysicalLocation {
 	if label == "" {
 		return nil
 	}
-	uri := strings.ReplaceAll((&url.URL{Path: label}).EscapedPath(), ":", "%3A")
+	return locationAt(strings.ReplaceAll((&url.URL{Path: label}).EscapedPath(), ":", "%3A"), pos)
+}
+
+// locationAt is the physical location of uri, with pos's line and column
+// when it has them.
+func locationAt(uri string, pos policy.Pos) *sarif.PhysicalLocation {
 	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 	if pos.Line > 0 {
 		region := sarif.NewRegion().WithStartLine(pos.Line)
@@ -332,15 +337,7 @@ func physicalLocation(pos policy.Pos) *sarif.PhysicalLocation {
 	if !isFile(pos.File) {
 		return nil
 	}
-	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(pos.File)))
-	if pos.Line > 0 {
-		region := sarif.NewRegion().WithStartLine(pos.Line)
-		if pos.Col > 0 {
-			region.WithStartColumn(pos.Col)
-		}
-		phys.WithRegion(region)
-	}
-	return phys
+	return locationAt(fileURI(pos.File), pos)
 }
 
 // fileURI writes a file path as a URI reference, slashes for separators,

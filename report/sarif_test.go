@@ -368,7 +368,8 @@ func TestSARIFLiveSourcesAreNotFiles(t *testing.T) {
 // repository. Reserved characters are percent-encoded (SARIF 2.1.0 §3.4.3,
 // https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
 func TestSARIFFileURIs(t *testing.T) {
-	for _, tt := range []struct{ file, want string }{
+	// Each pair is a file as ecrguard names it and its URI.
+	pairs := [][2]string{
 		{"policies/app.json", "policies/app.json"},
 		{"../infra/main.tf", "../infra/main.tf"},
 		{"infra/my dir#1/100%.json", "infra/my%20dir%231/100%25.json"},
@@ -376,9 +377,10 @@ func TestSARIFFileURIs(t *testing.T) {
 		{"/tmp/my dir/a#b.json", "file:///tmp/my%20dir/a%23b.json"},
 		{`C:\infra\main.tf`, "file:///C:/infra/main.tf"},
 		{`..\infra\main.tf`, "../infra/main.tf"},
-	} {
-		if got := fileURI(tt.file); got != tt.want {
-			t.Errorf("fileURI(%q) = %q, want %q", tt.file, got, tt.want)
+	}
+	for _, p := range pairs {
+		if got := fileURI(p[0]); got != p[1] {
+			t.Errorf("fileURI(%q) = %q, want %q", p[0], got, p[1])
 		}
 	}
 }

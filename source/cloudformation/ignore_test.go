@@ -45,26 +45,12 @@ func TestYAMLIgnores(t *testing.T) {
     Properties:
       RepositoryName: other
 `
-	est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []estate.Ignore{
+	checkIgnores(t, src, []estate.Ignore{
 		{Rule: "ECR005", Reason: "no tags on purpose", Pos: policy.Pos{File: "t.yaml", Line: 2, Col: 1}, From: 3, To: 24},
 		{Rule: "ECR001", Reason: "public base images", Pos: policy.Pos{File: "t.yaml", Line: 10, Col: 1}, From: 11, To: 14},
 		{Rule: "ECR003", Reason: "partner, contract 42", Pos: policy.Pos{File: "t.yaml", Line: 15, Col: 1}, From: 15, To: 15},
 		{Rule: "ECR005", Reason: "created by another team", Pos: policy.Pos{File: "t.yaml", Line: 30, Col: 13}, From: 25, To: 33},
-	}
-	got := est.Ignores
-	if len(got) != len(want) {
-		t.Fatalf("got %d ignores, want %d: %+v", len(got), len(want), got)
-	}
-	for i, w := range want {
-		w.File = "t.yaml"
-		if got[i] != w {
-			t.Errorf("ignore %d: got %+v, want %+v", i, got[i], w)
-		}
-	}
+	})
 }
 
 // A Metadata ecrguard entry of another shape is an error naming where.
@@ -131,15 +117,21 @@ Resources:
             Action: ecr:BatchGetImage
 # ecrguard:ignore ECR005 at the end
 `
-	est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []estate.Ignore{
+	checkIgnores(t, src, []estate.Ignore{
 		{Rule: "ECR005", Reason: "the first comment", Pos: policy.Pos{File: "t.yaml", Line: 1, Col: 1}, From: 3, To: 24},
 		{Rule: "ECR001", Reason: "indented as the item above", Pos: policy.Pos{File: "t.yaml", Line: 14, Col: 1}, From: 15, To: 18},
 		{Rule: "ECR003", Reason: "after a blank line", Pos: policy.Pos{File: "t.yaml", Line: 19, Col: 1}, From: 21, To: 24},
 		{Rule: "ECR005", Reason: "at the end", Pos: policy.Pos{File: "t.yaml", Line: 25, Col: 1}, From: 25, To: 25},
+	})
+}
+
+// checkIgnores requires the inline ignores of the template src (t.yaml) to
+// be want, in order.
+func checkIgnores(t *testing.T, src string, want []estate.Ignore) {
+	t.Helper()
+	est, err := LoadTemplate([]byte(src), "t.yaml", Options{Account: acct})
+	if err != nil {
+		t.Fatal(err)
 	}
 	got := est.Ignores
 	if len(got) != len(want) {
