@@ -174,6 +174,52 @@ func TestPaginationEdges(t *testing.T) {
 	}
 }
 
+// IAM's pagination is IsTruncated, with Marker present only when it is
+// true (IAM API Reference, GetAccountAuthorizationDetails: "When IsTruncated
+// is true, this element is present"; "We recommend that you check
+// IsTruncated after every call"). The SDK's paginator follows Marker alone,
+// so an answer whose two fields disagree must not end the listing silently
+// (items lost) nor make it run forever.
+func TestIAMTruncation(t *testing.T) {
+	user := func(name string) []iamtypes.UserDetail {
+		return []iamtypes.UserDetail{{UserName: aws.String(name), Arn: aws.String("arn:aws:iam::111122223333:user/" + name)}}
+	}
+	for _, tc := range []struct {
+		name  string
+		first *iam.GetAccountAuthorizationDetailsOutput
+		users int
+		calls int
+		gap   bool
+	}{
+		// Truncated, but no marker to go on with: the rest is not read.
+		{"truncated without a marker", &iam.GetAccountAuthorizationDetailsOutput{IsTruncated: true, UserDetailList: user("u1")}, 1, 1, true},
+		// Not truncated: the last page, whatever Marker says.
+		{"a marker on the last page", &iam.GetAccountAuthorizationDetailsOutput{Marker: aws.String("m"), UserDetailList: user("u1")}, 1, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			asked := 0 // the pages are asked for one after another
+			f.on[apiGetAccountAuthorizationDetails] = func(in any) (any, error) {
+				if asked++; asked > 5 {
+					return nil, errors.New("the listing does not end")
+				}
+				if aws.ToString(in.(*iam.GetAccountAuthorizationDetailsInput).Marker) == "" {
+					return tc.first, nil
+				}
+				// What a further call would read: the same marker again.
+				return &iam.GetAccountAuthorizationDetailsOutput{Marker: aws.String("m"), UserDetailList: user("u2")}, nil
+			}
+			c := run(t, f, Options{})
+			gaps := c.Estate.Gaps
+			if n := f.calls[apiGetAccountAuthorizationDetails]; n != tc.calls || len(c.Estate.Lookup("111122223333").IAM.Users) != tc.users ||
+				tc.gap != (len(gaps) == 1 && gaps[0].Source == apiGetAccountAuthorizationDetails && strings.Contains(gaps[0].Message, "only in part")) ||
+				!tc.gap && len(gaps) != 0 {
+				t.Errorf("%d calls, users %+v, gaps %v", n, c.Estate.Lookup("111122223333").IAM.Users, gaps)
+			}
+		})
+	}
+}
+
 func TestConcurrencyIsBounded(t *testing.T) {
 	t.Parallel() // it waits on its fake's delays, not on the CPU
 	f := newFake()

@@ -79,12 +79,19 @@ func (c *collector) iam(ctx context.Context, cl IAMAPI, account, partition strin
 			}
 			r.managed(mp)
 		}
-		if page.IsTruncated {
-			if err := seenTokens.check(page.Marker); err != nil {
-				c.gap(apiGetAccountAuthorizationDetails, account, "", "arn:"+partition+":iam::"+account+":root",
-					fmt.Sprintf("IAM authorization details read only in part (%d pages)", read), err)
-				break
-			}
+		// IsTruncated says whether there is more; Marker, only when it is
+		// true, where to go on. The paginator follows Marker alone.
+		if !page.IsTruncated {
+			break
+		}
+		err = seenTokens.check(page.Marker)
+		if err == nil && aws.ToString(page.Marker) == "" {
+			err = &missingError{"the answer is truncated but holds no Marker to read the rest with"}
+		}
+		if err != nil {
+			c.gap(apiGetAccountAuthorizationDetails, account, "", "arn:"+partition+":iam::"+account+":root",
+				fmt.Sprintf("IAM authorization details read only in part (%d pages)", read), err)
+			break
 		}
 	}
 	if unattachedAWS > 0 {
