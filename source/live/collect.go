@@ -461,6 +461,6 @@ func (c *collector) account(ctx context.Context, cl *Clients, orgs Organizations
 		c.note(apiPublicDescribeRepositories, fmt.Sprintf("account %s: ECR Public is not read: it exists only in the aws partition, not %s", account, partition))
 	}
 	wg.Go(func() { c.iam(ctx, cl.IAM, account, partition) })
-	wg.Go(func() { c.guardrails(ctx, orgs, account) })
+	wg.Go(func() { c.guardrails(ctx, orgs, cl.Organizations, account) })
 	wg.Wait()
 }

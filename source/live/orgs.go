@@ -45,9 +45,10 @@ type orgPlace struct {
 // organization. Guardrails that are not known are assumed absent, which
 // can show more access than there is, never less: SCPs not read are a
 // note, RCPs not read a gap saying the analysis assumes none, which the
-// analysis turns into a note naming the findings resting on it.
-func (c *collector) guardrails(ctx context.Context, orgs OrganizationsAPI, account string) {
-	place, api, err := c.orgPlace(ctx, orgs, account)
+// analysis turns into a note naming the findings resting on it. own is
+// the Organizations client of the account's own credentials.
+func (c *collector) guardrails(ctx context.Context, orgs, own OrganizationsAPI, account string) {
+	place, api, err := c.orgPlace(ctx, orgs, own, account)
 	if err != nil {
 		c.scpsNotRead(api, account, err)
 		c.rcpsNotRead(api, account, err)
@@ -125,12 +126,30 @@ func (c *collector) rcpsNotRead(api, account string, err error) {
 
 // orgPlace reads where account sits in its organization, or returns the
 // API that failed and its error.
-func (c *collector) orgPlace(ctx context.Context, orgs OrganizationsAPI, account string) (*orgPlace, string, error) {
+func (c *collector) orgPlace(ctx context.Context, orgs, own OrganizationsAPI, account string) (*orgPlace, string, error) {
 	if orgs == nil {
 		return nil, apiDescribeOrganization, errors.New("no Organizations client")
 	}
 	do, err := c.describeOrganization(ctx, orgs)
 	switch {
+	case notFound(err, "AWSOrganizationsNotInUseException") && own != nil && own != orgs:
+		// The starting credentials' account is in no organization; the
+		// account read through a role may be in one, which they cannot read.
+		odo, err := call(ctx, c, apiDescribeOrganization, func(ctx context.Context) (*organizations.DescribeOrganizationOutput, error) {
+			return own.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		})
+		switch {
+		case notFound(err, "AWSOrganizationsNotInUseException"):
+			return &orgPlace{none: "not in an organization: no SCP or RCP applies"}, "", nil
+		case err != nil:
+			return nil, apiDescribeOrganization, err
+		case odo.Organization != nil && odo.Organization.FeatureSet != "" && odo.Organization.FeatureSet != orgtypes.OrganizationFeatureSetAll:
+			return &orgPlace{none: fmt.Sprintf("organization %s has only consolidated billing: no SCP or RCP applies", aws.ToString(odo.Organization.Id))}, "", nil
+		case odo.Organization != nil && aws.ToString(odo.Organization.MasterAccountId) == account:
+			return &orgPlace{org: aws.ToString(odo.Organization.Id), management: true}, "", nil
+		}
+		return nil, apiDescribeOrganization, &missingError{fmt.Sprintf("account %s is in organization %s, and the starting credentials' account is in none, so they cannot read it",
+			account, aws.ToString(odo.Organization.Id))}
 	case notFound(err, "AWSOrganizationsNotInUseException"):
 		return &orgPlace{none: "not in an organization: no SCP or RCP applies"}, "", nil
 	case err != nil:

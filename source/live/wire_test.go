@@ -609,6 +609,34 @@ func TestMultiAccount(t *testing.T) {
 	}
 }
 
+// AWSOrganizationsNotInUseException says the caller's account is in no
+// organization (Organizations API Reference, DescribeOrganization: "This
+// operation can be called from any account in the organization"); it says
+// nothing of another account read through --accounts, which may be in one
+// whose RCPs the starting credentials cannot read: a gap, not "none".
+func TestMultiAccountOutsideCallersOrganization(t *testing.T) {
+	home, member := livetest.Sample(), livetest.SampleMemberAccount()
+	home.Org, member.Org = nil, home.Org // the member is in an organization, the caller in none
+	srv := livetest.NewServer(t, home, member)
+	opts := fastOptions("us-east-1")
+	opts.Accounts, opts.RoleName = []string{livetest.SampleAccount, livetest.SampleMember}, "ecrguard-reader"
+	e := collect(t, srv, opts).Estate
+	if a := e.Lookup(livetest.SampleAccount); !a.SCPsKnown || !a.RCPsKnown || len(a.RCPs) != 0 {
+		t.Errorf("caller's account (in no organization): SCPs known %v, RCPs known %v %v", a.SCPsKnown, a.RCPsKnown, a.RCPs)
+	}
+	if m := e.Lookup(livetest.SampleMember); m.RCPsKnown || m.SCPsKnown {
+		t.Errorf("member in another organization: SCPs known %v, RCPs known %v %v", m.SCPsKnown, m.RCPsKnown, m.RCPs)
+	}
+	oneGap(t, e, "organizations:DescribeOrganization", estate.Gap{Message: "resource control policies not read"})
+
+	// A member that is in no organization either has none.
+	member.Org = nil
+	e = collect(t, livetest.NewServer(t, home, member), opts).Estate
+	if m := e.Lookup(livetest.SampleMember); !m.RCPsKnown || !m.SCPsKnown || len(e.Gaps) != 1 { // the caller's broken policy
+		t.Errorf("member in no organization: SCPs known %v, RCPs known %v, gaps %v", m.SCPsKnown, m.RCPsKnown, e.Gaps)
+	}
+}
+
 func TestMultiAccountRoleRefused(t *testing.T) {
 	srv := livetest.NewServer(t, livetest.SampleGuardrails(), livetest.SampleMemberAccount())
 	srv.AddFault(livetest.Fault{API: "sts:AssumeRole", Account: livetest.SampleMember, Code: "AccessDenied",
