@@ -191,6 +191,29 @@ func TestLiveAndSnapshotReportsAreIdentical(t *testing.T) {
 	}
 }
 
+// TestLiveAndSnapshotReportsAreIdenticalWithGuardrails is the test above
+// over what the example account lacks: a restrictive RCP at an OU,
+// repository creation templates across pages (one whose policy lets anyone
+// pull) and ECR Public repositories.
+func TestLiveAndSnapshotReportsAreIdenticalWithGuardrails(t *testing.T) {
+	livetest.SetEnv(t, livetest.NewServer(t, livetest.SampleGuardrails()).URL)
+	dir := inTempDir(t)
+	_, liveOut, stderr := runCLI(t, "scan", "--aws", "--format", "json", "--region", "us-east-1")
+	snap := filepath.Join(dir, "snap.json")
+	if code, _, stderr := runCLI(t, "collect", "--quiet", "--output", snap, "--region", "us-east-1"); code != rules.ExitIncomplete {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	_, snapOut, _ := runCLI(t, "scan", "--format", "json", snap)
+	if liveOut != snapOut {
+		t.Errorf("the live and the snapshot reports differ\n--- scan --aws\n%s\n--- scan snap.json\n%s", liveOut, snapOut)
+	}
+	for _, s := range []string{"repository-creation-template/team-a", "ecr-public::111122223333:repository/pub-tools", "OrgOnly"} {
+		if !strings.Contains(liveOut, s) {
+			t.Errorf("the report never names %s:\n%s\n%s", s, liveOut, stderr)
+		}
+	}
+}
+
 // TestScanAWSFaults checks, at the command line, that each failure of the
 // AWS API the issue lists ends in the right gap and exit code, and that
 // what could be read is still reported. How the collector classifies each
