@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -22,6 +24,9 @@ type Request struct {
 	// of strings, read from ContextFile (named in its errors).
 	ContextJSON []byte
 	ContextFile string
+	// At is the request's time, aws:CurrentTime and aws:EpochTime; the
+	// zero time means now.
+	At time.Time
 }
 
 // Simulation is the answer to one simulated request.
@@ -110,6 +115,7 @@ func Simulate(ps *eval.PolicySet, r Request, p eval.Principal) (*Simulation, err
 		ctx.Set(k, multi[strings.ToLower(k)]...)
 	}
 	written = append(written, order...)
+	worldKeys(ctx, r.Resource, r.At)
 
 	req := &eval.Request{Principal: p, Action: r.Action, Resource: r.Resource, Context: ctx}
 	s := &Simulation{Request: req, Decision: eval.Simulate(ps, req), Context: ctx.Clone(), Written: written,
@@ -117,6 +123,27 @@ func Simulate(ps *eval.PolicySet, r Request, p eval.Principal) (*Simulation, err
 	eval.Derive(s.Context, p)
 	eval.DeriveResource(s.Context, ps, r.Resource)
 	return s, nil
+}
+
+// worldKeys adds to ctx, unless it gives them, the keys every request
+// carries whoever makes it (IAM User Guide, "AWS global condition context
+// keys"): aws:SecureTransport (true: ECR answers over HTTPS only),
+// aws:CurrentTime and aws:EpochTime (at, or now), and aws:RequestedRegion,
+// the resource's region when its ARN names one.
+func worldKeys(ctx *eval.Context, resource string, at time.Time) {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	keys := [][2]string{{"aws:SecureTransport", "true"}, {"aws:CurrentTime", at.UTC().Format(time.RFC3339)},
+		{"aws:EpochTime", strconv.FormatInt(at.Unix(), 10)}}
+	if a, ok := policy.ParseARN(resource); ok && a.Region != "" {
+		keys = append(keys, [2]string{"aws:RequestedRegion", a.Region})
+	}
+	for _, kv := range keys {
+		if !ctx.Has(kv[0]) {
+			ctx.Set(kv[0], kv[1])
+		}
+	}
 }
 
 // simulateNotes are what the request's inputs leave out: a cross-account

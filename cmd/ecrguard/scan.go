@@ -48,13 +48,16 @@ func (o *inputOptions) addAtFlag(c *cobra.Command) {
 }
 
 // scanTime returns --at, or the zero time (now) when it is not given.
-func (o *inputOptions) scanTime() (time.Time, error) {
-	if o.at == "" {
+func (o *inputOptions) scanTime() (time.Time, error) { return parseAt(o.at) }
+
+// parseAt reads the value of --at: the zero time (now) when it is empty.
+func parseAt(at string) (time.Time, error) {
+	if at == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339, o.at)
+	t, err := time.Parse(time.RFC3339, at)
 	if err != nil {
-		return time.Time{}, usageError("--at %q: expected an RFC 3339 time such as 2026-06-30T12:00:00Z (a date, 'T', a time and a zone: Z or +02:00)", o.at)
+		return time.Time{}, usageError("--at %q: expected an RFC 3339 time such as 2026-06-30T12:00:00Z (a date, 'T', a time and a zone: Z or +02:00)", at)
 	}
 	return t, nil
 }

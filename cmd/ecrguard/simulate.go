@@ -20,6 +20,7 @@ type simulateOptions struct {
 	context                     []string
 	contextFile                 string
 	format                      string
+	at                          string
 }
 
 func newSimulateCommand() *cobra.Command {
@@ -43,8 +44,10 @@ cross-account request with no --identity-policy gets a note: the caller's
 own identity policies must allow it too.
 
 The principal's own keys (aws:PrincipalArn, aws:PrincipalAccount,
-aws:PrincipalType, aws:username for users) are added to the context unless
-given. A --context key given twice is multi-valued. --context-file takes a JSON
+aws:PrincipalType, aws:username for users) and those of every request
+(aws:SecureTransport true, aws:CurrentTime and aws:EpochTime of --at,
+default now, aws:RequestedRegion the resource's region) are added to the
+context unless given. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
 
@@ -96,6 +99,7 @@ worst: an Allow applies, a Deny does not. A deny under that worst case holds.`,
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
+	f.StringVar(&o.at, "at", "", atUsage)
 	return c
 }
 
@@ -103,6 +107,9 @@ func runSimulate(ctx context.Context, w, stderr io.Writer, o *simulateOptions) e
 	req, p, err := analysis.Request{Principal: o.principal, Action: o.action, Resource: o.resource, Context: o.context}.Parse()
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if req.At, err = parseAt(o.at); err != nil {
+		return err
 	}
 	f, err := report.ParseAnswerFormat(o.format)
 	if err != nil {
