@@ -67,7 +67,8 @@ type PolicySet struct {
 	ResourceAccount string
 	Boundary        *Policy
 	// SCPs are the service control policies over the caller's account, one
-	// per level of the organization hierarchy: each must allow.
+	// per level of the organization hierarchy: each must allow, except for
+	// a service-linked role, which SCPs do not restrict.
 	SCPs []*Policy
 	// RCPs are the resource control policies over the resource's account,
 	// one per level of the organization hierarchy (root first). A Deny
@@ -376,10 +377,14 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 	var scps []polResult
 	var ids, bnd, ses, all polResult
 	if iamCaller {
-		for _, p := range ps.SCPs {
-			res := ps.check(p, KindSCP, r, &d)
-			scps = append(scps, res)
-			all.add(polResult{denies: res.denies, nDeny: res.nDeny})
+		if !serviceLinked(r.Principal) {
+			// SCPs do not restrict service-linked roles (AWS Organizations
+			// User Guide, "Service control policies (SCPs)").
+			for _, p := range ps.SCPs {
+				res := ps.check(p, KindSCP, r, &d)
+				scps = append(scps, res)
+				all.add(polResult{denies: res.denies, nDeny: res.nDeny})
+			}
 		}
 		for _, p := range ps.Identity {
 			ids.add(ps.check(p, KindIdentity, r, &d))

@@ -147,6 +147,13 @@ func TestSCPLevels(t *testing.T) {
 		{name: "an SCP limits the root user", scps: []string{`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}`}, principal: "arn:aws:iam::111122223333:root", want: eval.ImplicitDeny},
 		{name: "an SCP limits a grant by the resource policy", scps: []string{allowPull}, resource: repoPolicy(grant("Allow", `"Principal": {"AWS": "`+userDev+`"}`, "ecr:*")), principal: userDev, action: "ecr:PutImage", want: eval.ImplicitDeny},
 		{name: "the caller's SCPs limit a cross-account request", identity: []string{allowECR}, scps: []string{allowPull}, resource: repoPolicy(grant("Allow", `"Principal": {"AWS": "`+partnerRole+`"}`, "ecr:*")), principal: partnerRole, action: "ecr:PutImage", want: eval.ImplicitDeny},
+		// AWS Organizations User Guide, "Service control policies (SCPs)",
+		// tasks and entities not restricted by SCPs: actions performed by
+		// service-linked roles (who-can exempts them too).
+		{name: "an SCP does not limit a service-linked role", identity: []string{allowECR}, scps: []string{allowAll, denyPull},
+			principal: "arn:aws:iam::111122223333:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", want: eval.Allow},
+		{name: "nor one that allows less", identity: []string{allowECR}, scps: []string{allowPull},
+			principal: "arn:aws:iam::111122223333:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication", action: "ecr:PutImage", want: eval.Allow},
 	})
 }
 

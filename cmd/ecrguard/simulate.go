@@ -94,7 +94,7 @@ worst: an Allow applies, a Deny does not. A deny under that worst case holds.`,
 	f.StringVar(&o.policies.Resource, "resource-policy", "", "the resource's policy file (a repository policy)")
 	f.StringVar(&o.policies.Boundary, "boundary", "", "the caller's permissions boundary file")
 	f.StringVar(&o.policies.Session, "session-policy", "", "a session policy file of the caller's role session")
-	f.StringArrayVar(&o.policies.SCPs, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow)")
+	f.StringArrayVar(&o.policies.SCPs, "scp", nil, "an SCP file over the caller's account, one per level of the hierarchy (repeatable; each must allow; a service-linked role is not governed)")
 	f.StringArrayVar(&o.policies.RCPs, "rcp", nil, "an RCP file over the resource's account, one per level of the hierarchy, root first (repeatable; a Deny in any denies)")
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
