@@ -75,6 +75,15 @@ func (r Request) Parse() (Request, eval.Principal, error) {
 	}
 	if act != nil {
 		r.Action = act.FullName()
+		// A request's resource is what the action acts on: a repository
+		// policy does not govern an action without a resource type, which
+		// is requested on "*" (as who-can asks it).
+		switch {
+		case !act.HasResourceType() && r.Resource != "*":
+			return r, p, fmt.Errorf("--resource %q: %s has no resource type: its request is on '*'", r.Resource, r.Action)
+		case act.HasResourceType() && r.Resource == "*":
+			return r, p, fmt.Errorf("--resource '*': %s acts on a %s: give its ARN", r.Action, strings.Join(act.ResourceTypes, " or "))
+		}
 	}
 	for _, kv := range r.Context {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {

@@ -32,6 +32,12 @@ func TestRequestParse(t *testing.T) {
 		{func(r *Request) { r.Action = "ecr:*" }, "no wildcards"},
 		{func(r *Request) { r.Action = "ecr:DeleteRepo" }, "did you mean ecr:DeleteRepository?"},
 		{func(r *Request) { r.Context = []string{"aws:SourceIp"} }, "expected KEY=VALUE"},
+		// A request's resource is what its action's resource types allow
+		// (Service Authorization Reference): a repository policy does not
+		// govern ecr:GetAuthorizationToken, whose request is on "*", and
+		// a push names its repository.
+		{func(r *Request) { r.Action = "ecr:GetAuthorizationToken" }, "ecr:GetAuthorizationToken has no resource type"},
+		{func(r *Request) { r.Resource = "*" }, "ecr:BatchGetImage acts on a repository: give its ARN"},
 	} {
 		r := ok
 		tt.edit(&r)
