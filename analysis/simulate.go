@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -135,23 +134,15 @@ func Simulate(ps *eval.PolicySet, r Request, p eval.Principal) (*Simulation, err
 }
 
 // worldKeys adds to ctx, unless it gives them, the keys every request
-// carries whoever makes it (IAM User Guide, "AWS global condition context
-// keys"): aws:SecureTransport (true: ECR answers over HTTPS only),
-// aws:CurrentTime and aws:EpochTime (at, or now), and aws:RequestedRegion,
-// the resource's region when its ARN names one.
+// carries (eval.DeriveWorld), at the time at (or now) and in the region of
+// the resource's ARN when it names one.
 func worldKeys(ctx *eval.Context, resource string, at time.Time) {
 	if at.IsZero() {
 		at = time.Now()
 	}
-	keys := [][2]string{{"aws:SecureTransport", "true"}, {"aws:CurrentTime", at.UTC().Format(time.RFC3339)},
-		{"aws:EpochTime", strconv.FormatInt(at.Unix(), 10)}}
-	if a, ok := policy.ParseARN(resource); ok && a.Region != "" {
-		keys = append(keys, [2]string{"aws:RequestedRegion", a.Region})
-	}
-	for _, kv := range keys {
-		if !ctx.Has(kv[0]) {
-			ctx.Set(kv[0], kv[1])
-		}
+	eval.DeriveWorld(ctx, at)
+	if a, ok := policy.ParseARN(resource); ok && a.Region != "" && !ctx.Has("aws:RequestedRegion") {
+		ctx.Set("aws:RequestedRegion", a.Region)
 	}
 }
 

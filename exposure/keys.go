@@ -3,7 +3,6 @@ package exposure
 import (
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,9 +84,7 @@ func (a *analyzer) setWorld(ctx *eval.Context) {
 			}
 		}
 		w.Set("aws:RequestedRegion", region)
-		w.Set("aws:CurrentTime", at.UTC().Format(time.RFC3339))
-		w.Set("aws:EpochTime", strconv.FormatInt(at.Unix(), 10))
-		w.Set("aws:SecureTransport", "true")
+		eval.DeriveWorld(w, at)
 		a.world = w
 	}
 	if ctx != nil {

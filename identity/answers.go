@@ -2,9 +2,7 @@ package identity
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/estate"
@@ -637,10 +635,8 @@ func (m *Model) requestContext(p *Principal, repo *Repository, region string, mo
 	if !world {
 		return ctx
 	}
-	ctx.Set("aws:CurrentTime", m.At.UTC().Format(time.RFC3339))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(m.At.Unix(), 10))
 	ctx.Set("aws:RequestedRegion", region)
-	ctx.Set("aws:SecureTransport", "true")
+	eval.DeriveWorld(ctx, m.At)
 	ctx.Set("aws:ResourceAccount", owner)
 	if m.OrgID != "" && owner == m.Account {
 		ctx.Set("aws:ResourceOrgID", m.OrgID)
