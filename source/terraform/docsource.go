@@ -153,15 +153,24 @@ func fromDocValue(v *iacdoc.Value) (*mdoc, error) {
 	return d, nil
 }
 
-// providerGet returns the member of v that encoding/json reads into the
-// field name: the last whose key is name in any letter case.
+// providerGet returns the value of v's member that encoding/json reads
+// into the field name (providerMember).
 func providerGet(v *iacdoc.Value, name string) *iacdoc.Value {
+	if m := providerMember(v, name); m != nil {
+		return m.Value
+	}
+	return nil
+}
+
+// providerMember returns the member of v that encoding/json reads into the
+// field name: the last whose key is name in any letter case.
+func providerMember(v *iacdoc.Value, name string) *iacdoc.Member {
 	if v == nil || v.Kind != iacdoc.Object {
 		return nil
 	}
 	for i := len(v.Members) - 1; i >= 0; i-- {
 		if strings.EqualFold(v.Members[i].Key, name) {
-			return v.Members[i].Value
+			return &v.Members[i]
 		}
 	}
 	return nil
@@ -192,12 +201,7 @@ func providerStatement(st *iacdoc.Value) *iacdoc.Value {
 	}
 	out := &iacdoc.Value{Kind: iacdoc.Object, Pos: st.Pos}
 	for _, name := range []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"} {
-		var m *iacdoc.Member
-		for i := range st.Members {
-			if strings.EqualFold(st.Members[i].Key, name) {
-				m = &st.Members[i]
-			}
-		}
+		m := providerMember(st, name)
 		if m == nil || m.Value.Kind == iacdoc.Null && name != "Principal" && name != "NotPrincipal" {
 			continue
 		}

@@ -440,10 +440,8 @@ func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool)
 		if m.callKeyed(name) {
 			if c := m.calls[name]; !c.unknownKeys && len(tr) > at {
 				if st, ok := tr[at].(hcl.TraverseIndex); ok {
-					for _, k := range kids {
-						if sameKey(k.inst.key, st.Key) {
-							kid = k
-						}
+					if i := slices.IndexFunc(kids, func(k *module) bool { return sameKey(k.inst.key, st.Key) }); i >= 0 {
+						kid = kids[i]
 					}
 				}
 			}
