@@ -93,26 +93,23 @@ func yamlIgnores(root *yaml.Node, lines [][]byte, file string) []estate.Ignore {
 		}
 	}
 	walk(root)
-	// alone is the ignore of a comment alone on its line.
-	alone := func(line int, rule, reason string) {
-		cover, ok := starts[nextCodeLine(lines, line)]
+	// covering is the ignore of a comment on line own that covers the key
+	// or list item starting on line start, else only its own line.
+	covering := func(start, own int, rule, reason string) {
+		cover, ok := starts[start]
 		if !ok {
-			cover = [2]int{line, line}
+			cover = [2]int{own, own}
 		}
-		ignore(rule, reason, line, cover[0], cover[1])
+		ignore(rule, reason, own, cover[0], cover[1])
 	}
+	// alone is the ignore of a comment alone on its line.
+	alone := func(line int, rule, reason string) { covering(nextCodeLine(lines, line), line, rule, reason) }
 	for _, n := range nodes {
 		if !done[n] {
 			each(n.HeadComment, func(text, rule, reason string) {
 				alone(commentLine(lines, n.Line, text), rule, reason)
 			})
-			each(n.LineComment, func(_, rule, reason string) {
-				cover, ok := starts[n.Line]
-				if !ok {
-					cover = [2]int{n.Line, n.Line}
-				}
-				ignore(rule, reason, n.Line, cover[0], cover[1])
-			})
+			each(n.LineComment, func(_, rule, reason string) { covering(n.Line, n.Line, rule, reason) })
 		}
 		each(n.FootComment, func(text, rule, reason string) {
 			alone(footLine(lines, n.Line, text), rule, reason)
