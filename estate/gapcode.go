@@ -55,7 +55,7 @@ const (
 	GapError GapCode = "Error"
 	// GapMissingDocument: a document the analysis needs was not in an AWS answer and could not be fetched.
 	GapMissingDocument GapCode = "missing-document"
-	// GapPaginationLoop: a paginated AWS answer handed back a token it had handed out before; what was listed until then is kept.
+	// GapPaginationLoop: a paginated AWS answer handed back a token it had handed out before, or a new one on each of 1,000 pages (a listing that does not end); what was listed until then is kept.
 	GapPaginationLoop GapCode = "pagination-loop"
 	// GapPolicyNotRead: the inputs name a repository but not its policy, so its exposure is not assessed.
 	GapPolicyNotRead GapCode = "policy-not-read"

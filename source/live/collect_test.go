@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
+	ecrpubtypes "github.com/aws/aws-sdk-go-v2/service/ecrpublic/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -171,6 +173,85 @@ func TestPaginationEdges(t *testing.T) {
 	ci := run(t, h, Options{}).Estate.Lookup("111122223333").IAM
 	if len(ci.Users) != 1 || len(ci.Roles) != 1 {
 		t.Errorf("iam = %+v", ci)
+	}
+}
+
+// ECR Public's listing is paged as ECR's is (ECR Public API Reference,
+// DescribeRepositories: nextToken): a repository a later page lists again
+// is one repository, its policy read once.
+func TestPublicPagesDeduplicated(t *testing.T) {
+	f := newFake()
+	repos := func(names ...string) []ecrpubtypes.Repository {
+		var out []ecrpubtypes.Repository
+		for _, n := range names {
+			out = append(out, ecrpubtypes.Repository{RepositoryName: aws.String(n)})
+		}
+		return out
+	}
+	pages := map[string]*ecrpublic.DescribeRepositoriesOutput{
+		"":   {Repositories: repos("a", "b"), NextToken: aws.String("t1")},
+		"t1": {Repositories: repos("b", "c")},
+	}
+	f.on[apiPublicDescribeRepositories] = func(in any) (any, error) {
+		return pages[aws.ToString(in.(*ecrpublic.DescribeRepositoriesInput).NextToken)], nil
+	}
+	c := run(t, f, Options{})
+	var names []string
+	for _, r := range c.Estate.Lookup("111122223333").Public {
+		names = append(names, r.Name)
+	}
+	if strings.Join(names, ",") != "a,b,c" || f.calls[apiPublicGetRepositoryPolicy] != 3 || len(c.Estate.Gaps) != 0 {
+		t.Errorf("public repositories %v, %d policies read, gaps %v", names, f.calls[apiPublicGetRepositoryPolicy], c.Estate.Gaps)
+	}
+}
+
+// A listing whose every page hands out a new token never ends by itself
+// (the SDK's paginators follow any token): it stops after maxPages pages
+// with a gap, keeping what it listed, whatever the API.
+func TestPaginationNeverEnds(t *testing.T) {
+	next := func(n int) *string { return aws.String(fmt.Sprintf("t%d", n)) }
+	for _, tc := range []struct {
+		api    string
+		answer func(n int) any
+		kept   func(*Collection) int
+	}{
+		{apiDescribeRepositories, func(n int) any {
+			return &ecr.DescribeRepositoriesOutput{Repositories: []ecrtypes.Repository{{RepositoryName: aws.String("a")}}, NextToken: next(n)}
+		}, func(c *Collection) int {
+			return len(c.Estate.Lookup("111122223333").Region("us-east-1").Repositories())
+		}},
+		{apiPublicDescribeRepositories, func(n int) any {
+			return &ecrpublic.DescribeRepositoriesOutput{Repositories: []ecrpubtypes.Repository{{RepositoryName: aws.String("a")}}, NextToken: next(n)}
+		}, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").Public) }},
+		{apiDescribeCreationTemplates, func(n int) any {
+			return &ecr.DescribeRepositoryCreationTemplatesOutput{RepositoryCreationTemplates: []ecrtypes.RepositoryCreationTemplate{{Prefix: aws.String("a")}}, NextToken: next(n)}
+		}, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").Region("us-east-1").Templates()) }},
+		{apiGetAccountAuthorizationDetails, func(n int) any {
+			return &iam.GetAccountAuthorizationDetailsOutput{IsTruncated: true, Marker: next(n),
+				UserDetailList: []iamtypes.UserDetail{{UserName: aws.String("a"), Arn: aws.String("arn:aws:iam::111122223333:user/a")}}}
+		}, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").IAM.Users) }},
+	} {
+		t.Run(tc.api, func(t *testing.T) {
+			f := newFake()
+			asked := 0 // the pages are asked for one after another
+			f.on[tc.api] = func(any) (any, error) {
+				if asked++; asked > maxPages+5 {
+					return nil, errors.New("the listing does not end")
+				}
+				return tc.answer(asked), nil
+			}
+			c := run(t, f, Options{})
+			var gaps []estate.Gap
+			for _, g := range c.Estate.Gaps {
+				if g.Source == tc.api {
+					gaps = append(gaps, g)
+				}
+			}
+			if n := f.calls[tc.api]; n != maxPages || len(gaps) != 1 || gaps[0].Code != estate.GapPaginationLoop ||
+				!strings.Contains(gaps[0].Message, fmt.Sprintf("%d pages", maxPages)) || tc.kept(c) == 0 {
+				t.Errorf("%d calls, gaps %v, %d kept", n, gaps, tc.kept(c))
+			}
+		})
 	}
 }
 

@@ -318,6 +318,9 @@ func (c *collector) public(ctx context.Context, cl ECRPublicAPI, account string)
 		deleted bool
 	}
 	var repos []*pub
+	// A repository a later page lists again is read once, as in
+	// describeRepositories.
+	seen := map[string]bool{}
 	seenTokens := tokens{}
 	p := ecrpublic.NewDescribeRepositoriesPaginator(cl, &ecrpublic.DescribeRepositoriesInput{})
 	for p.HasMorePages() {
@@ -325,6 +328,10 @@ func (c *collector) public(ctx context.Context, cl ECRPublicAPI, account string)
 		if err == nil {
 			for _, r := range page.Repositories {
 				name := aws.ToString(r.RepositoryName)
+				if name == "" || seen[name] {
+					continue
+				}
+				seen[name] = true
 				arn := aws.ToString(r.RepositoryArn)
 				if arn == "" {
 					arn = "arn:aws:ecr-public::" + account + ":repository/" + name

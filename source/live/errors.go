@@ -181,26 +181,43 @@ func (r *Redactor) Clean(s string) string {
 	return s
 }
 
-// loopError is a pagination token seen twice.
-type loopError struct{ token string }
+// loopError is a pagination token seen twice, or a listing that went on
+// past maxPages pages (pages is then their number).
+type loopError struct {
+	token string
+	pages int
+}
 
 func (e *loopError) Error() string {
+	if e.pages > 0 {
+		return fmt.Sprintf("the answer handed out a new pagination token on each of %d pages and still had more; listing stopped there (no account has that many pages of it)", e.pages)
+	}
 	return fmt.Sprintf("the answer repeated the pagination token %q; listing stopped there", e.token)
 }
 
 // tokens detects pagination loops: the SDK's paginators stop silently on a
 // repeated token (or never, by default), and a silent stop would look like
-// a complete list.
+// a complete list. An answer that hands out a new token on every page
+// would never end: a listing is stopped after maxPages pages.
 type tokens map[string]bool
 
+// maxPages bounds the pages of one listing. No account comes near it: ECR
+// lists up to 1,000 repositories a page (100,000 a region by default), and
+// IAM's authorization details and the Organizations listings hold a few
+// thousand entities at 100 a page.
+const maxPages = 1000
+
 // check returns an error when next (the token of the page just read) was
-// seen before.
+// seen before, or is the token of a page past maxPages.
 func (t tokens) check(next *string) error {
 	if next == nil || *next == "" {
 		return nil
 	}
 	if t[*next] {
 		return &loopError{token: *next}
+	}
+	if len(t)+1 >= maxPages {
+		return &loopError{pages: len(t) + 1}
 	}
 	t[*next] = true
 	return nil
