@@ -140,11 +140,19 @@ func restsOn(f rules.Finding) []policy.Pos {
 	return []policy.Pos{f.Source}
 }
 
-// stale reports whether s is an ignore (inline or by fingerprint) that
-// should have matched a finding: these are written for findings seen, so
-// one that matches none is out of date.
-func (s Suppression) stale() bool {
-	return s.Fingerprint != "" || s.Inline != nil
+// staleMessage is the warning of s when it matches no finding. An ignore
+// (inline or by fingerprint) is written for a finding seen, so one that
+// matches none is out of date. A suppression of the config may also serve
+// another scan that uses the same file (other folders, --aws), which the
+// warning leaves to the user.
+func (s Suppression) staleMessage() string {
+	switch {
+	case s.Fingerprint != "":
+		return "ignore of the finding " + s.Fingerprint + " matches no finding (a stale ignore): remove it"
+	case s.Inline != nil:
+		return "ignore of " + s.Rule + " matches no finding (a stale ignore): remove it"
+	}
+	return fmt.Sprintf("suppression of %s for %s matches no finding of this scan (a stale suppression): remove it, unless another scan with this configuration needs it", s.Rule, s.Resource)
 }
 
 // Load reads the config file at path, which must exist. now decides which
@@ -211,10 +219,11 @@ func Parse(data []byte, file string, now time.Time) (*Config, error) {
 // Inline ignores of a finding's rule silence it when together they cover
 // every statement it rests on.
 //
-// It returns, as "file:line:col: message", a warning for each inline
-// ignore and .ecrguardignore entry that matched no finding (a stale
-// ignore), and one for each inline ignore that covers some statements of
-// a finding but not all, naming those left.
+// It returns, as "file:line:col: message", a warning for each suppression
+// that has not expired and matched no finding (a stale suppression of the
+// config, a stale inline ignore or .ecrguardignore entry), and one for
+// each inline ignore that covers some statements of a finding but not all,
+// naming those left.
 func (c *Config) Apply(r *rules.Result) []string {
 	if c == nil || r == nil {
 		return nil
@@ -251,14 +260,12 @@ func (c *Config) Apply(r *rules.Result) []string {
 	}
 	r.Sort()
 	for j, s := range c.Suppress {
-		if used[j] || !s.stale() {
+		if used[j] || s.Expired {
+			// An expired suppression was warned of when the config was
+			// read.
 			continue
 		}
-		what := "ignore of " + s.Rule
-		if s.Fingerprint != "" {
-			what = "ignore of the finding " + s.Fingerprint
-		}
-		warn = append(warn, &policy.Error{Pos: s.Pos, Msg: what + " matches no finding (a stale ignore): remove it"})
+		warn = append(warn, &policy.Error{Pos: s.Pos, Msg: s.staleMessage()})
 	}
 	slices.SortFunc(warn, func(a, b *policy.Error) int {
 		return cmp.Or(a.Pos.Compare(b.Pos), strings.Compare(a.Msg, b.Msg))

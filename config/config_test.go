@@ -241,6 +241,36 @@ severity:
 	nilConfig.Apply(r) // no config: nothing to do, no panic
 }
 
+// A suppression of the config that matches no finding is stale: its rule
+// or its resource no longer fire, and a warning at its line says so. One
+// that matches, and one that expired (warned of already), say nothing.
+func TestApplyStaleSuppression(t *testing.T) {
+	c, err := Parse([]byte(`
+suppress:
+  - rule: ECR002
+    resource: "arn:aws:ecr:*:111122223333:repository/public-base-*"
+    reason: published base images
+  - rule: ECR001
+    resource: "arn:aws:ecr:*:111122223333:repository/gone"
+    reason: the repository was deleted since
+  - rule: ECR001
+    resource: "arn:aws:ecr:*:111122223333:repository/old"
+    reason: expired one
+    expires: 2026-01-01
+`), "c.yaml", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rules.Result{Findings: []rules.Finding{
+		{RuleID: "ECR002", Severity: rules.Medium, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/public-base-alpine"},
+		{RuleID: "ECR002", Severity: rules.Medium, Resource: "arn:aws:ecr:us-east-1:111122223333:repository/gone"},
+	}}
+	want := []string{"c.yaml:6:5: suppression of ECR001 for arn:aws:ecr:*:111122223333:repository/gone matches no finding of this scan (a stale suppression): remove it, unless another scan with this configuration needs it"}
+	if got := c.Apply(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}
+
 func TestDefaultAndLoad(t *testing.T) {
 	dir := t.TempDir()
 	c, err := Default(dir, now)
