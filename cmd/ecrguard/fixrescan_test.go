@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/rules"
@@ -44,7 +45,7 @@ func TestFixesRescanClean(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := tc.opts
-			cfg, err := o.loadConfig(io.Discard, tc.paths)
+			cfg, err := o.loadConfig(io.Discard, tc.paths, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

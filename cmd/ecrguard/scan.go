@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -39,12 +40,14 @@ type inputOptions struct {
 	stdin io.Reader
 }
 
-// atUsage is the help of --at.
-const atUsage = "judge as of this time, RFC 3339 (2026-06-30T12:00:00Z): requests carry it as aws:CurrentTime and aws:EpochTime (default: now)"
+// atUsage is the help of --at; also names what else it sets the time of.
+func atUsage(also string) string {
+	return "judge as of this time, RFC 3339 (2026-06-30T12:00:00Z): requests carry it as aws:CurrentTime and aws:EpochTime" + also + " (default: now)"
+}
 
 // addAtFlag declares --at.
 func (o *inputOptions) addAtFlag(c *cobra.Command) {
-	c.Flags().StringVar(&o.at, "at", "", atUsage)
+	c.Flags().StringVar(&o.at, "at", "", atUsage(", and a suppression whose expires date is before its date no longer suppresses"))
 }
 
 // scanTime returns --at, or the zero time (now) when it is not given.
@@ -63,13 +66,14 @@ func parseAt(at string) (time.Time, error) {
 }
 
 // timeAndConfig reads --at and loads the configuration, what every command
-// that reads inputs does first.
+// that reads inputs does first. Suppressions expire as of --at: the whole
+// judgement is of that moment.
 func (o *inputOptions) timeAndConfig(stderr io.Writer, paths []string) (time.Time, *config.Config, error) {
 	at, err := o.scanTime()
 	if err != nil {
 		return time.Time{}, nil, err
 	}
-	cfg, err := o.loadConfig(stderr, paths)
+	cfg, err := o.loadConfig(stderr, paths, cmp.Or(at, time.Now()))
 	return at, cfg, err
 }
 
@@ -86,9 +90,10 @@ func (o *inputOptions) addFlags(c *cobra.Command, region bool) {
 }
 
 // loadConfig reads the configuration (config.ForPaths) with --account and
-// --region over it, and warns of its problems on stderr.
-func (o *inputOptions) loadConfig(stderr io.Writer, paths []string) (*config.Config, error) {
-	cfg, err := config.ForPaths(o.configFile, paths, time.Now(), config.Overrides{Account: o.account, Region: o.region})
+// --region over it, its suppressions expired as of now, and warns of its
+// problems on stderr.
+func (o *inputOptions) loadConfig(stderr io.Writer, paths []string, now time.Time) (*config.Config, error) {
+	cfg, err := config.ForPaths(o.configFile, paths, now, config.Overrides{Account: o.account, Region: o.region})
 	if err != nil {
 		return nil, inputError(err)
 	}

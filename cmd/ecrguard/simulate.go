@@ -99,7 +99,7 @@ worst: an Allow applies, a Deny does not. A deny under that worst case holds.`,
 	f.StringArrayVar(&o.context, "context", nil, "a context key and value, KEY=VALUE (repeatable; a key given twice is multi-valued)")
 	f.StringVar(&o.contextFile, "context-file", "", "a JSON object of context keys to a string or a list of strings")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")
-	f.StringVar(&o.at, "at", "", atUsage)
+	f.StringVar(&o.at, "at", "", atUsage(""))
 	return c
 }
 
