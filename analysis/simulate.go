@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -124,10 +125,12 @@ func Simulate(ps *eval.PolicySet, r Request, p eval.Principal) (*Simulation, err
 	}
 	written = append(written, order...)
 	worldKeys(ctx, r.Resource, r.At)
+	p, roleNotes := roleOfSession(ps, ctx, p)
+	sessionKeys(ctx, p)
 
 	req := &eval.Request{Principal: p, Action: r.Action, Resource: r.Resource, Context: ctx}
 	s := &Simulation{Request: req, Decision: eval.Simulate(ps, req), Context: ctx.Clone(), Written: written,
-		Notes: simulateNotes(ps, r.Resource, p)}
+		Notes: append(roleNotes, simulateNotes(ps, r.Resource, p)...)}
 	eval.Derive(s.Context, p)
 	eval.DeriveResource(s.Context, ps, r.Resource)
 	return s, nil
@@ -144,6 +147,99 @@ func worldKeys(ctx *eval.Context, resource string, at time.Time) {
 	if a, ok := policy.ParseARN(resource); ok && a.Region != "" && !ctx.Has("aws:RequestedRegion") {
 		ctx.Set("aws:RequestedRegion", a.Region)
 	}
+}
+
+// sessionKeys adds to ctx, unless it gives it, aws:MultiFactorAuthPresent
+// of a caller with temporary credentials (a role's session, a federated
+// user): they always carry it, true when MFA authenticated them and false
+// otherwise; only long-term keys leave it out (IAM User Guide, "AWS global
+// condition context keys", aws:MultiFactorAuthPresent). It is false unless
+// aws:MultiFactorAuthAge, present only after MFA, is given.
+func sessionKeys(ctx *eval.Context, p eval.Principal) {
+	switch p.Type {
+	case eval.Role, eval.AssumedRole, eval.FederatedUser:
+	default:
+		return
+	}
+	if ctx.Has("aws:MultiFactorAuthPresent") {
+		return
+	}
+	mfa := "false"
+	if ctx.Has("aws:MultiFactorAuthAge") {
+		mfa = "true"
+	}
+	ctx.Set("aws:MultiFactorAuthPresent", mfa)
+}
+
+// roleOfSession returns p, when it is an assumed-role session, with its
+// role's ARN, path included, and notes of how it was found. A session ARN
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) names its role but not
+// the role's path, which its aws:PrincipalArn and the Principal elements
+// naming the role hold (IAM User Guide, "IAM identifiers"). A role's name
+// is unique in its account whatever its path, so the role is the one
+// --context aws:PrincipalArn gives, or else the one the resource policies
+// name; with neither, its path is taken to be /.
+func roleOfSession(ps *eval.PolicySet, ctx *eval.Context, p eval.Principal) (eval.Principal, []string) {
+	if p.Type != eval.AssumedRole {
+		return p, nil
+	}
+	if vs, ok := ctx.Get("aws:PrincipalArn"); ok && len(vs) == 1 && pathless(vs[0]) == p.RoleARN {
+		p.RoleARN = vs[0]
+		return p, nil
+	}
+	var named []string
+	readsARN := false
+	for _, st := range statements(ps) {
+		for _, c := range st.Conditions {
+			readsARN = readsARN || strings.EqualFold(c.Key, "aws:PrincipalArn")
+		}
+		for _, el := range []*policy.Principal{st.Principal, st.NotPrincipal} {
+			if el == nil {
+				continue
+			}
+			for _, e := range el.Entries {
+				v := e.Value
+				if e.Kind == policy.KindAWS && !v.Unknown && !policy.HasWildcard(v.Text) && pathless(v.Text) == p.RoleARN && !slices.Contains(named, v.Text) {
+					named = append(named, v.Text)
+				}
+			}
+		}
+	}
+	const give = "give --context aws:PrincipalArn=ROLE-ARN to name the role"
+	switch {
+	case len(named) == 1 && named[0] != p.RoleARN:
+		p.RoleARN = named[0]
+		return p, []string{fmt.Sprintf("the session's role is taken to be %s, as the policies name it (a session ARN does not carry its role's path); %s otherwise", p.RoleARN, give)}
+	case len(named) > 1:
+		return p, []string{fmt.Sprintf("the policies name %d roles of the session's role's name (%s), and a session ARN does not carry its role's path: the role is taken to be %s; %s", len(named), strings.Join(named, ", "), p.RoleARN, give)}
+	case len(named) == 0 && readsARN:
+		return p, []string{fmt.Sprintf("a condition reads aws:PrincipalArn, and a session ARN does not carry its role's path: the role is taken to be %s, with none; %s if it has one", p.RoleARN, give)}
+	}
+	return p, nil
+}
+
+// statements lists the statements of every policy of ps.
+func statements(ps *eval.PolicySet) []*policy.Statement {
+	pols := append([]*eval.Policy{ps.Resource, ps.Registry, ps.Boundary, ps.Session}, ps.Identity...)
+	pols = append(append(pols, ps.SCPs...), ps.RCPs...)
+	var out []*policy.Statement
+	for _, pol := range pols {
+		if pol != nil && pol.Doc != nil {
+			out = append(out, pol.Doc.Statements...)
+		}
+	}
+	return out
+}
+
+// pathless is the ARN of a role without its path (arn:aws:iam::A:role/NAME),
+// or "" when arn names no role.
+func pathless(arn string) string {
+	a, ok := policy.ParseARN(arn)
+	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return ""
+	}
+	a.Resource = "role/" + a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	return a.String()
 }
 
 // simulateNotes are what the request's inputs leave out: a cross-account

@@ -44,10 +44,15 @@ cross-account request with no --identity-policy gets a note: the caller's
 own identity policies must allow it too.
 
 The principal's own keys (aws:PrincipalArn, aws:PrincipalAccount,
-aws:PrincipalType, aws:username for users) and those of every request
-(aws:SecureTransport true, aws:CurrentTime and aws:EpochTime of --at,
-default now, aws:RequestedRegion the resource's region) are added to the
-context unless given. A --context key given twice is multi-valued. --context-file takes a JSON
+aws:PrincipalType, aws:username for users; for a role, its session or a
+federated user, whose temporary credentials always carry it,
+aws:MultiFactorAuthPresent false, or true with aws:MultiFactorAuthAge) and
+those of every request (aws:SecureTransport true, aws:CurrentTime and
+aws:EpochTime of --at, default now, aws:RequestedRegion the resource's
+region) are added to the context unless given. An assumed-role ARN does not
+carry its role's path: the role is the one --context aws:PrincipalArn
+names, or the one a Principal element of the policies names (a note says
+so); else its path is /. A --context key given twice is multi-valued. --context-file takes a JSON
 object of keys to a string or a list of strings ([] is present with no values;
 binary values are base-64).
 
