@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,12 +74,22 @@ func ForPaths(file string, paths []string, now time.Time, over Overrides) (*Conf
 // does); several folders could each carry one, and mixing them would be
 // guessing, so then none is used and Unused names each.
 func Nearest(paths []string) string {
+	for _, p := range lookups(paths) {
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// lookups are the files Nearest looks for, nearest first.
+func lookups(paths []string) []string {
 	if len(paths) != 1 {
-		return ""
+		return nil
 	}
 	info, err := os.Stat(paths[0])
 	if err != nil {
-		return ""
+		return nil
 	}
 	dir := filepath.Clean(paths[0])
 	if !info.IsDir() {
@@ -87,20 +98,28 @@ func Nearest(paths []string) string {
 	abs, errA := filepath.Abs(dir)
 	cwd, errW := os.Getwd()
 	if errA != nil || errW != nil {
-		return ""
+		return nil
 	}
 	rel, err := filepath.Rel(cwd, abs)
 	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	var out []string
 	for {
-		p := filepath.Join(dir, FileName)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p
-		}
+		out = append(out, filepath.Join(dir, FileName))
 		if !inside || abs == cwd {
-			return ""
+			return out
 		}
 		abs, dir = filepath.Dir(abs), filepath.Dir(dir)
 	}
+}
+
+// candidates are the files ForPaths reads without --config, the first
+// that exists: Nearest's, then FileName of the current folder.
+func candidates(paths []string) []string {
+	out := lookups(paths)
+	if !slices.Contains(out, FileName) {
+		out = append(out, FileName)
+	}
+	return out
 }
 
 // UnusedFile is the configuration file of a scanned folder that a scan

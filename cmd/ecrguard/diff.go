@@ -146,7 +146,13 @@ func runDiff(ctx context.Context, stdout, stderr io.Writer, o *diffOptions, args
 	warn(stderr, cfg.Apply(h.Result))
 	d := diff.Compare(b, h)
 	if o.git != "" {
-		if w := cfg.ChangedSince(ctx, o.git); w != "" {
+		// Without --config, the configuration was looked for along the
+		// PATHs, and the revision's may be another file.
+		var lookup []string
+		if o.configFile == "" {
+			lookup = head
+		}
+		if w := cfg.ChangedSince(ctx, o.git, lookup); w != "" {
 			warn(stderr, []string{w})
 			d.Warnings = append(d.Warnings, w)
 		}
