@@ -177,8 +177,8 @@ func sessionKeys(ctx *eval.Context, p eval.Principal) {
 // the role's path, which its aws:PrincipalArn and the Principal elements
 // naming the role hold (IAM User Guide, "IAM identifiers"). A role's name
 // is unique in its account whatever its path, so the role is the one
-// --context aws:PrincipalArn gives, or else the one the resource policies
-// name; with neither, its path is taken to be /.
+// --context aws:PrincipalArn gives, or else the one a Principal element of
+// the policies names; with neither, its path is taken to be /.
 func roleOfSession(ps *eval.PolicySet, ctx *eval.Context, p eval.Principal) (eval.Principal, []string) {
 	if p.Type != eval.AssumedRole {
 		return p, nil
