@@ -125,7 +125,7 @@ func (c *collector) region(ctx context.Context, cl ECRAPI, account, region strin
 // error it returns those read so far.
 func (c *collector) describeRepositories(ctx context.Context, cl ECRAPI, account, region string) ([]*repoResult, error) {
 	var out []*repoResult
-	seen := map[string]bool{}
+	seen := names{}
 	seenTokens := tokens{}
 	p := ecr.NewDescribeRepositoriesPaginator(cl, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
 	for p.HasMorePages() {
@@ -141,13 +141,12 @@ func (c *collector) describeRepositories(ctx context.Context, cl ECRAPI, account
 	return out, nil
 }
 
-func appendRepos(out []*repoResult, seen map[string]bool, page []ecrtypes.Repository, account, region string) []*repoResult {
+func appendRepos(out []*repoResult, seen names, page []ecrtypes.Repository, account, region string) []*repoResult {
 	for _, r := range page {
 		name := aws.ToString(r.RepositoryName)
-		if name == "" || seen[name] {
+		if !seen.first(name) {
 			continue
 		}
-		seen[name] = true
 		arn := aws.ToString(r.RepositoryArn)
 		if arn == "" {
 			arn = estate.RepositoryARN(region, account, name)
@@ -203,7 +202,7 @@ func (c *collector) repositoryTags(ctx context.Context, cl ECRAPI, account, regi
 // and a gap says the list is incomplete.
 func (c *collector) templates(ctx context.Context, cl ECRAPI, account, region string) []*estate.CreationTemplate {
 	var out []*estate.CreationTemplate
-	seen := map[string]bool{}
+	seen := names{}
 	seenTokens := tokens{}
 	p := ecr.NewDescribeRepositoryCreationTemplatesPaginator(cl, &ecr.DescribeRepositoryCreationTemplatesInput{})
 	for p.HasMorePages() {
@@ -212,8 +211,7 @@ func (c *collector) templates(ctx context.Context, cl ECRAPI, account, region st
 		})
 		if err == nil {
 			for _, t := range page.RepositoryCreationTemplates {
-				if prefix := aws.ToString(t.Prefix); prefix != "" && !seen[prefix] {
-					seen[prefix] = true
+				if seen.first(aws.ToString(t.Prefix)) {
 					out = append(out, c.template(account, region, t))
 				}
 			}
@@ -320,7 +318,7 @@ func (c *collector) public(ctx context.Context, cl ECRPublicAPI, account string)
 	var repos []*pub
 	// A repository a later page lists again is read once, as in
 	// describeRepositories.
-	seen := map[string]bool{}
+	seen := names{}
 	seenTokens := tokens{}
 	p := ecrpublic.NewDescribeRepositoriesPaginator(cl, &ecrpublic.DescribeRepositoriesInput{})
 	for p.HasMorePages() {
@@ -328,10 +326,9 @@ func (c *collector) public(ctx context.Context, cl ECRPublicAPI, account string)
 		if err == nil {
 			for _, r := range page.Repositories {
 				name := aws.ToString(r.RepositoryName)
-				if name == "" || seen[name] {
+				if !seen.first(name) {
 					continue
 				}
-				seen[name] = true
 				arn := aws.ToString(r.RepositoryArn)
 				if arn == "" {
 					arn = "arn:aws:ecr-public::" + account + ":repository/" + name

@@ -201,6 +201,19 @@ func (e *loopError) Error() string {
 // would never end: a listing is stopped after maxPages pages.
 type tokens map[string]bool
 
+// names is the set of the names a listing handed out: a name a later page
+// lists again is one entry, read once.
+type names map[string]bool
+
+// first records name and reports whether it is new and not empty.
+func (n names) first(name string) bool {
+	if name == "" || n[name] {
+		return false
+	}
+	n[name] = true
+	return true
+}
+
 // maxPages bounds the pages of one listing. No account comes near it: ECR
 // lists up to 1,000 repositories a page (100,000 a region by default), and
 // IAM's authorization details and the Organizations listings hold a few
