@@ -29,7 +29,11 @@ func (r Rule) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\n## Fires when\n\n%s.\n\n## Why it matters\n\n%s\n\n## How to fix\n\n%s\n", upperFirst(r.FiresWhen), r.Description, r.Remediation)
 	resource := "arn:aws:ecr:*:111122223333:repository/NAME"
-	if r.ID == "ECR012" {
+	switch r.ID {
+	case "ECR005":
+		// Its findings are on the registry, never on a repository.
+		resource = "arn:aws:ecr:*:111122223333:registry"
+	case "ECR012":
 		resource = "arn:aws:ecr-public::111122223333:repository/NAME"
 	}
 	switch r.Scope {
