@@ -106,8 +106,8 @@ func examplesMarkdown(r Rule) string {
 	if slices.ContainsFunc(r.Examples, func(x Example) bool { return x.PublicRepositoryPolicy != "" }) {
 		more += fmt.Sprintf(" An ECR Public repository's policy is that of the account's public repository `%s`.", ExamplePublicRepository)
 	}
-	fmt.Fprintf(&b, "\n## Examples\n\nEach example is a scan of account %s, region %s, whose repository is `%s`; an identity policy or boundary belongs to the account's `%s` unless the example names another identity.%s `go test ./rules` runs every example through the rules and checks that %s fires or stays quiet, and that the other rules named (and no others) fire, as shown.\n",
-		ExampleAccount, ExampleRegion, ExampleRepository, ExampleIdentity, more, r.ID)
+	fmt.Fprintf(&b, "\n## Examples\n\nEach example is a scan of account %s, region %s, whose repository is `%s`, with no tags (scanning files, an `%s.tags.json` of `{\"tags\": []}` says so: a repository whose tags were not read may have any); an identity policy or boundary belongs to the account's `%s` unless the example names another identity.%s `go test ./rules` runs every example through the rules and checks that %s fires or stays quiet, and that the other rules named (and no others) fire, as shown.\n",
+		ExampleAccount, ExampleRegion, ExampleRepository, ExampleRepository, ExampleIdentity, more, r.ID)
 	for _, x := range r.Examples {
 		verdict := "Stays quiet"
 		if x.Fires {
