@@ -85,12 +85,24 @@ func ExitCodesMarkdown() string {
 | %d | At least one unsuppressed finding at or above the threshold. |
 | %d | A usage or input error (bad flag, unreadable or invalid file), or something was not assessed: a coverage gap such as an unreadable file or a path that does not exist, an AccessDenied answer, throttling beyond retries, a policy that was not read, or a condition operator ecrguard cannot evaluate. A partial result is never a pass. |
 
-`+"`--gaps-exit-code N`"+` (scan, demo and collect; default %d) changes the code of a result with coverage gaps, for teams that gate on findings alone: with `+"`--gaps-exit-code 0`"+` gaps no longer change the exit code, so it is %d or %d by the findings (`+"`--fail-on`"+`) and the report still lists every gap. Usage and input errors (a bad flag, a config that does not read) still exit %d.
+`+"`--gaps-exit-code N`"+` (scan, diff, demo and collect; default %d) changes the code of a result with coverage gaps, for teams that gate on findings alone: with `+"`--gaps-exit-code 0`"+` gaps no longer change the exit code, so it is %d or %d by the findings (`+"`--fail-on`"+`) and the report still lists every gap. Usage and input errors (a bad flag, a config that does not read) still exit %d.
 
-`+"`--severity`"+`, `+"`--rule`"+` and `+"`--skip-rule`"+` (scan, demo) choose the findings reported, after the config's severity overrides; `+"`--fail-on`"+` applies to those only, so a finding they leave out never changes the exit code. The report says it was filtered and how many findings were left out.
+`+"`--severity`"+`, `+"`--rule`"+` and `+"`--skip-rule`"+` (scan, diff, demo) choose the findings reported, after the config's severity overrides; `+"`--fail-on`"+` applies to those only, so a finding they leave out never changes the exit code. The report says it was filtered and how many findings were left out.
 
-`+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error.
-`, ExitOK, ExitFindings, ExitIncomplete, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete)
+`+"`ecrguard diff`"+` judges only the findings that are new: %d when none is at or above `+"`--fail-on`"+`, %d when one is, %d as above when either side has a gap (docs/diff.md).
+
+`+"`ecrguard collect`"+` exits %d when everything was read and %d when something was not (the snapshot is still written, with its gaps) or on a usage or input error.
+
+`+"`ecrguard who-can`"+` exits %d with its answer and %d on a usage or input error or when something the answer needs was not assessed; it reports no findings, so never %d.
+
+`+"`ecrguard simulate`"+` exits %d when the request is allowed, %d when it is denied (implicitly or explicitly) and %d on a usage or input error, or when the allow rests on a statement ecrguard cannot evaluate (an unknown condition operator, a value unknown at scan time), which it takes at its worst: an Allow applies, a Deny does not. A deny under that worst case holds.
+`,
+		ExitOK, ExitFindings, ExitIncomplete, // the table
+		ExitIncomplete, ExitOK, ExitFindings, ExitIncomplete, // --gaps-exit-code
+		ExitOK, ExitFindings, ExitIncomplete, // diff
+		ExitOK, ExitIncomplete, // collect
+		ExitOK, ExitIncomplete, ExitFindings, // who-can
+		ExitOK, ExitFindings, ExitIncomplete) // simulate
 }
 
 // examplesMarkdown renders the rule's examples, or "" when it has none.
