@@ -24,6 +24,10 @@ rule fires on it, some repositories are clean, and the RCP closes what one
 repository policy opens to an untrusted account.
 
 It exits like scan: 1 because the estate has findings at or above high.`,
+		Example: `  ecrguard demo
+  ecrguard demo --detail                             # each proof and full fix
+  ecrguard demo --format html --output report.html   # open it in a browser
+  ecrguard demo --fix-dir fixes/                     # the proven fixed policies`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runDemo(c.Context(), c.OutOrStdout(), diagnostics(c), &o)

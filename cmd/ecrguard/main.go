@@ -85,11 +85,13 @@ func newRootCommand(stdout, stderr io.Writer, retryer func() aws.Retryer) *cobra
 	root := &cobra.Command{
 		Use:   "ecrguard",
 		Short: "Who can read, replace, delete or re-share your Amazon ECR repositories",
-		Long: `ecrguard reads ECR repository policies, the registry policy and IAM identity
-policies (users, groups, roles, managed and inline policies, permission
-boundaries, SCPs), evaluates them with the semantics AWS uses, and reports who
-inside or outside the account can act on each repository, and how to close
-what should not be open.
+		Long: `ecrguard reads ECR repository policies, the registry policy, repository
+creation templates, ECR Public repository policies, IAM identity policies
+(users, groups, roles, managed and inline policies, permission boundaries) and
+the organization's SCPs and RCPs, from AWS CLI outputs, raw policy files,
+Terraform, CloudFormation, snapshots or the live account; evaluates them with
+the semantics AWS uses; and reports who inside or outside the account can act
+on each repository, and how to close what should not be open.
 
 Start with 'ecrguard demo' to see a report on a bundled example estate.`,
 		Version:       version,

@@ -3,8 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -89,5 +91,19 @@ func inProcess(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("ecrguard succeeded, want a failure")
 	case !neg && code != 0:
 		ts.Fatalf("ecrguard: exit status %d", code)
+	}
+}
+
+// TestEveryCommandHasExamples holds the README's word that every command's
+// --help shows examples: each of ecrguard's own commands has some.
+func TestEveryCommandHasExamples(t *testing.T) {
+	root := newRootCommand(io.Discard, io.Discard, nil)
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue // cobra's own
+		}
+		if !strings.Contains(c.Example, "ecrguard "+c.Name()) {
+			t.Errorf("ecrguard %s --help shows no example of the command", c.Name())
+		}
 	}
 }

@@ -15,6 +15,8 @@ func newRulesCommand() *cobra.Command {
 		Long: `rules lists ecrguard's rules (ECR001-ECR012) with their default severity,
 what they judge, and the controls of other tools and frameworks they map to.
 Each rule is documented in docs/rules/ID.md.`,
+		Example: `  ecrguard rules
+  ecrguard rules --format json   # with descriptions, remediation and framework ids`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			f, err := report.ParseAnswerFormat(format)

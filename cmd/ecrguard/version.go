@@ -14,6 +14,8 @@ func newVersionCommand() *cobra.Command {
 pseudo-version (or "dev"), the git commit, whether the checkout had
 uncommitted changes ("dirty"), and the Go version. 'ecrguard --version' and
 'ecrguard -v' print the same.`,
+		Example: `  ecrguard version
+  ecrguard --version`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			_, err := fmt.Fprint(c.OutOrStdout(), build.String())
