@@ -952,7 +952,7 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	for name, want := range map[string]bool{
 		"main.tf": true, "infra/ecr.tf.json": true, "prod.tfvars": true, "stack.yaml": true, "cfn/stack.yml": true,
-		"stack.template": true, "policies/repo.json": true, ".ecrguard.yaml": true, ".ecrguardignore": true, "infra/.ecrguardignore": true,
+		"stack.template": true, "stack.cfn": true, "policies/repo.json": true, ".ecrguard.yaml": true, ".ecrguardignore": true, "infra/.ecrguardignore": true,
 		"main.go": false, "README.md": false, "Dockerfile": false, "x.ecrguardignore.bak": false,
 	} {
 		if got := files.MatchString(name); got != want {
