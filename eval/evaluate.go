@@ -514,6 +514,11 @@ func evaluate(ps *PolicySet, r *prepared) Decision {
 		r.explain(&d, "cross-account: the caller's permissions boundary does not allow ")
 	case !sessionAllows:
 		r.explain(&d, "cross-account: the caller's session policy does not allow ")
+	case ids.nAllow == 0 && r.Principal.Type == Root:
+		// No identity policy applies to a root user: its account's side
+		// allows by itself.
+		d.Reason = "cross-account: allowed by the resource policy; the caller is its account's root user, which needs no identity policy"
+		return allow(any)
 	default:
 		d.Reason = "cross-account: allowed by both the caller's identity policies and the resource policy"
 		return allow(idAllows, any)
