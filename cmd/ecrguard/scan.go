@@ -176,7 +176,7 @@ func (o *outputOptions) addFlags(c *cobra.Command, fix bool) {
 	f.StringVar(&o.rule, "rule", "", "report only findings of these rules, comma-separated rule ids (ECR001,ECR002)")
 	f.StringVar(&o.skipRule, "skip-rule", "", "do not report findings of these rules, comma-separated rule ids")
 	if fix {
-		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository (and registry) whose outsider access ecrguard can close, with a proof, into this folder; a Terraform or CloudFormation file whose policies it fixes is written edited, at its path")
+		f.StringVar(&o.fixDir, "fix-dir", "", "write the fixed policy of every repository, registry, creation template and ECR Public repository whose outsider access ecrguard can close, with a proof, into this folder; a Terraform or CloudFormation file whose policies it fixes is written edited, at its path")
 	}
 }
 
