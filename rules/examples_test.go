@@ -195,3 +195,30 @@ func checkSettingsYAML(t *testing.T, r rules.Rule, x rules.Example) {
 		t.Errorf("the page's .ecrguard.yaml reads as %+v, the example runs with %+v:\n%s", got, x.Settings, yaml)
 	}
 }
+
+// TestSuppressSnippet checks that the suppression each rule's page offers
+// works: with NAME as "*", it silences every finding of the rule on one of
+// the rule's examples that fire.
+func TestSuppressSnippet(t *testing.T) {
+	for _, r := range rules.All() {
+		_, snippet, _ := strings.Cut(r.Markdown(), "To suppress a finding you accept, add to `.ecrguard.yaml`:\n\n```yaml\n")
+		snippet, _, _ = strings.Cut(snippet, "```")
+		cfg, err := config.Parse([]byte(strings.ReplaceAll(snippet, "NAME", "*")), ".ecrguard.yaml", time.Now())
+		if err != nil {
+			t.Fatalf("%s: the page's suppression does not parse: %v\n%s", r.ID, err, snippet)
+		}
+		silenced := false
+		for _, x := range r.Examples {
+			if !x.Fires || silenced {
+				continue
+			}
+			est, _ := exampleEstate(t, x)
+			res := rules.Run(est, x.Settings)
+			cfg.Apply(res)
+			silenced = !slices.ContainsFunc(res.Findings, func(f rules.Finding) bool { return f.RuleID == r.ID && f.Suppressed == "" })
+		}
+		if !silenced {
+			t.Errorf("%s: the page's suppression silences the rule's findings on none of its examples:\n%s", r.ID, snippet)
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ecrguard/ecrguard/internal/golden"
 	"github.com/ecrguard/ecrguard/rules"
@@ -45,7 +44,7 @@ func TestFixesRescanClean(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := tc.opts
-			cfg, err := o.loadConfig(io.Discard, tc.paths, time.Now())
+			_, cfg, err := o.timeAndConfig(io.Discard, tc.paths)
 			if err != nil {
 				t.Fatal(err)
 			}
