@@ -20,8 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
-	ecrpubtypes "github.com/aws/aws-sdk-go-v2/service/ecrpublic/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -181,19 +179,11 @@ func TestPaginationEdges(t *testing.T) {
 // is one repository, its policy read once.
 func TestPublicPagesDeduplicated(t *testing.T) {
 	f := newFake()
-	repos := func(names ...string) []ecrpubtypes.Repository {
-		var out []ecrpubtypes.Repository
-		for _, n := range names {
-			out = append(out, ecrpubtypes.Repository{RepositoryName: aws.String(n)})
-		}
-		return out
-	}
-	pages := map[string]*ecrpublic.DescribeRepositoriesOutput{
-		"":   {Repositories: repos("a", "b"), NextToken: aws.String("t1")},
-		"t1": {Repositories: repos("b", "c")},
-	}
-	f.on[apiPublicDescribeRepositories] = func(in any) (any, error) {
-		return pages[aws.ToString(in.(*ecrpublic.DescribeRepositoriesInput).NextToken)], nil
+	pages := []any{publicPage(aws.String("t1"), "a", "b"), publicPage(nil, "b", "c")}
+	f.on[apiPublicDescribeRepositories] = func(any) (any, error) { // asked one after another
+		page := pages[0]
+		pages = pages[1:]
+		return page, nil
 	}
 	c := run(t, f, Options{})
 	var names []string
@@ -220,9 +210,7 @@ func TestPaginationNeverEnds(t *testing.T) {
 		}, func(c *Collection) int {
 			return len(c.Estate.Lookup("111122223333").Region("us-east-1").Repositories())
 		}},
-		{apiPublicDescribeRepositories, func(n int) any {
-			return &ecrpublic.DescribeRepositoriesOutput{Repositories: []ecrpubtypes.Repository{{RepositoryName: aws.String("a")}}, NextToken: next(n)}
-		}, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").Public) }},
+		{apiPublicDescribeRepositories, func(n int) any { return publicPage(next(n), "a") }, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").Public) }},
 		{apiDescribeCreationTemplates, func(n int) any {
 			return &ecr.DescribeRepositoryCreationTemplatesOutput{RepositoryCreationTemplates: []ecrtypes.RepositoryCreationTemplate{{Prefix: aws.String("a")}}, NextToken: next(n)}
 		}, func(c *Collection) int { return len(c.Estate.Lookup("111122223333").Region("us-east-1").Templates()) }},

@@ -19,6 +19,16 @@ import (
 	"github.com/aws/smithy-go"
 )
 
+// publicPage is a page of ECR Public's DescribeRepositories listing the
+// repositories named, with next as its token.
+func publicPage(next *string, names ...string) *ecrpublic.DescribeRepositoriesOutput {
+	page := &ecrpublic.DescribeRepositoriesOutput{NextToken: next}
+	for _, n := range names {
+		page.Repositories = append(page.Repositories, ecrpubtypes.Repository{RepositoryName: aws.String(n)})
+	}
+	return page
+}
+
 // fake is an in-process fake of the client interfaces: a small account
 // whose every answer a test can replace (on) and whose calls it records.
 type fake struct {
