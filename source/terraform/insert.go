@@ -17,8 +17,8 @@ import (
 // one list it can point at:
 //
 //   - jsonencode({ ... Statement = [ ... ] ... }), written in the argument,
-//     or in a local value, variable or output the argument refers to: HCL
-//     object expressions;
+//     or in a local value, variable, output or element of a for_each map
+//     (each.value.policy) the argument refers to: HCL object expressions;
 //   - a heredoc or a quoted string of JSON: JSON, escaped for the template;
 //   - file("policy.json"): JSON in that file;
 //   - data.aws_iam_policy_document.X.json: statement blocks before the data
@@ -44,8 +44,8 @@ const (
 // resolveInsert finds the expression the reader reads for expr, and the
 // scope to read it in: it strips parentheses and template wraps, takes the
 // branch of a decidable conditional and follows references (local, var,
-// resource attribute, module output, with a key computed or not), each a
-// hop. It returns nil when the
+// resource attribute, module output, with a key computed or not, and
+// each.value), each a hop. It returns nil when the
 // hops run out, a conditional cannot be decided or a reference has no
 // expression (a -var value); a reference it cannot follow (data.X) is
 // returned as written.

@@ -243,6 +243,66 @@ EOF
   policy     = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }] })
 }
 `, "\n", "\r\n")}, repoPolicy("app"), "main.tf"},
+	// each.value.policy of a module called with for_each over a map
+	// written in the call: the policy is the map's element, where the
+	// statements go (the argument itself holds no text).
+	{"for_each_module", map[string]string{"main.tf": `module "repository" {
+  source = "./modules/ecr"
+  for_each = {
+    app = {
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid       = "Pull"
+            Effect    = "Allow"
+            Principal = { AWS = ` + partner + ` }
+            Action    = "ecr:BatchGetImage"
+          },
+        ]
+      })
+    }
+  }
+
+  name   = each.key
+  policy = each.value.policy
+}
+`, "modules/ecr/main.tf": `variable "name" {}
+variable "policy" {}
+
+resource "aws_ecr_repository_policy" "this" {
+  repository = var.name
+  policy     = var.policy
+}
+`}, repoPolicy("app"), "main.tf"},
+	// each.value["policy"] of a resource's for_each over a variable's
+	// default map: the element of the instance's key.
+	{"for_each_variable", map[string]string{"main.tf": `variable "repos" {
+  default = {
+    web = { policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "ecr:*" }] }) }
+    app = {
+      "policy" = <<-EOT
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Principal": {"AWS": ` + partner + `},
+              "Action": "ecr:BatchGetImage"
+            }
+          ]
+        }
+      EOT
+    }
+  }
+}
+
+resource "aws_ecr_repository_policy" "this" {
+  for_each   = var.repos
+  repository = each.key
+  policy     = each.value["policy"]
+}
+`}, repoPolicy("app"), "main.tf"},
 	// file(): the statements go into the JSON file.
 	{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"

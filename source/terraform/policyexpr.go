@@ -405,8 +405,8 @@ type cliText struct {
 
 // follow resolves a reference to the expression that defines its value:
 // local.X, var.X (its default, .tfvars entry or the calling module's
-// argument), an attribute written in a resource block, or a child module's
-// output. A -var value has no expression: it is returned as text.
+// argument), an attribute written in a resource block, a child module's
+// output, or each.value (the element of a for_each map written out). A -var value has no expression: it is returned as text.
 func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool) {
 	m := s.m
 	root := tr.RootName()
@@ -456,7 +456,11 @@ func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool)
 		if a := kid.outputs[out]; a != nil {
 			return a.Expr, &scope{m: kid}, cliText{}, true
 		}
-	case "data", "count", "each", "path", "terraform", "self":
+	case "each":
+		if x, sc, ok := s.eachElem(tr); ok {
+			return x, sc, cliText{}, true
+		}
+	case "data", "count", "path", "terraform", "self":
 	default:
 		in, rest := s.instanceRef(root+"."+name, tr, 2)
 		if in == nil || len(rest) != 1 {
@@ -471,6 +475,75 @@ func (s *scope) follow(tr hcl.Traversal) (hcl.Expression, *scope, cliText, bool)
 		}
 	}
 	return nil, nil, cliText{}, false
+}
+
+// eachElem resolves each.value and the attributes of it that tr names
+// (each.value.policy, each.value["policy"]) to the expression written in
+// the for_each of the scope's instance, when that is an object constructor
+// (in the argument, or in the local value or variable it refers to) whose
+// keys are written literally: the element of the instance's key, and its
+// attributes in turn.
+func (s *scope) eachElem(tr hcl.Traversal) (hcl.Expression, *scope, bool) {
+	mode, k := s.instance()
+	key, ok := asString(k.key)
+	if mode != expandForEach || !ok || tr.RootName() != "each" {
+		return nil, nil, false
+	}
+	if name, ok := attrName(tr, 1); !ok || name != "value" {
+		return nil, nil, false
+	}
+	// for_each is read in the module that holds the block.
+	var block *hclsyntax.Block
+	var sc *scope
+	switch {
+	case s.inst != nil:
+		block, sc = s.inst.r.block, &scope{m: s.inst.r.m}
+	case s.call != nil && s.call.call != nil && s.call.parent != nil:
+		block, sc = s.call.call.block, &scope{m: s.call.parent}
+	default:
+		return nil, nil, false
+	}
+	fe := block.Body.Attributes["for_each"]
+	if fe == nil {
+		return nil, nil, false
+	}
+	var expr hcl.Expression = fe.Expr
+	for i := 1; i < len(tr); i++ {
+		if i > 1 {
+			if key, ok = attrName(tr, i); !ok {
+				return nil, nil, false
+			}
+		}
+		var x hcl.Expression
+		x, sc, _ = sc.resolveInsert(expr, 0)
+		if expr = objectItem(x, key); expr == nil {
+			return nil, nil, false
+		}
+	}
+	return expr, sc, true
+}
+
+// objectItem returns the value of key in x, an object constructor whose
+// keys are all written literally, when exactly one item has that key.
+func objectItem(x hcl.Expression, key string) hcl.Expression {
+	obj, ok := x.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil
+	}
+	var found hcl.Expression
+	for _, item := range obj.Items {
+		k, ok := literalKey(item.KeyExpr)
+		if !ok {
+			return nil
+		}
+		if k == key {
+			if found != nil {
+				return nil
+			}
+			found = item.ValueExpr
+		}
+	}
+	return found
 }
 
 // instanceRef finds the resource instance a traversal names (with key at
