@@ -808,7 +808,7 @@ func indexKey(k cty.Value) string {
 		return "[" + bf.Text('f', -1) + "]"
 	}
 	if k.Type() == cty.String {
-		return "[" + strconv.Quote(k.AsString()) + "]"
+		return "[" + hclQuote(k.AsString()) + "]"
 	}
 	return "[?]"
 }

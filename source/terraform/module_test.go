@@ -1344,3 +1344,42 @@ EOF
 		})
 	}
 }
+
+// An instance's string key is written in its address as Terraform writes
+// it (terraform plan: "# terraform_data.x["d$${z}"] will be created"), an
+// HCL quoted string: "${" and "%{" doubled, a rune that does not print as
+// \uNNNN (\UNNNNNNNN past U+FFFF), any other rune as it is. Each want is
+// what terraform plan (v1.11.4) printed for the key. Go's quoting
+// (strconv.Quote) wrote d${z}, \x01 and \a, so the address named an
+// instance Terraform does not have and differed from the same instance's
+// address in a plan. Resource address reference:
+// https://developer.hashicorp.com/terraform/cli/state/resource-addressing
+func TestInstanceKeyAsTerraformWritesIt(t *testing.T) {
+	for _, tc := range []struct{ key, want string }{
+		{"a\u00e9", `["a` + "\u00e9" + `"]`},
+		{`q"b\s`, `["q\"b\\s"]`},
+		{"d${z}", `["d$${z}"]`},
+		{"p%{y}", `["p%%{y}"]`},
+		{"$x", `["$x"]`},
+		{"lone$", `["lone$"]`},
+		{"tab\tnl\n", `["tab\tnl\n"]`},
+		{"ctl\x01\a", `["ctl\u0001\u0007"]`},
+		{"ns\u00a0x", `["ns\u00a0x"]`},
+		{"zw\u200bx", `["zw\u200bx"]`},
+		{"emoji\U0001F600", `["emoji` + "\U0001F600" + `"]`},
+		{"tag\U000E0041", `["tag\U000e0041"]`},
+		{"", `[""]`},
+	} {
+		// The address's key reads in HCL as the key itself.
+		est := load(t, map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "x" {
+  for_each   = toset(` + tc.want + `)
+  repository = "app"
+  policy     = var.p
+}
+variable "p" {}
+`}, Options{Account: acct})
+		if want := `aws_ecr_repository_policy.x` + tc.want + " is not known until apply"; !hasGap(est, estate.GapUnknownUntilApply, want) {
+			t.Errorf("key %q: no gap naming %s; gaps %v", tc.key, want, est.Gaps)
+		}
+	}
+}

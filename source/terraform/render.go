@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -65,7 +66,9 @@ func templateEscape(s string) string {
 	return strings.ReplaceAll(s, "%{", "%%{")
 }
 
-// hclQuote writes s as an HCL quoted string.
+// hclQuote writes s as an HCL quoted string, as Terraform writes a string
+// key in an instance address (aws_ecr_repository.x["a$${b}"]): a rune
+// that does not print as \uNNNN, or \UNNNNNNNN past U+FFFF.
 func hclQuote(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
@@ -86,8 +89,10 @@ func hclQuote(s string) string {
 			b.WriteRune(r)
 		case r == utf8.RuneError && n == 1:
 			b.WriteString(`\ufffd`)
-		case r < 0x20 || r == 0x7f:
+		case !unicode.IsPrint(r) && r <= 0xffff:
 			fmt.Fprintf(&b, `\u%04x`, r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			b.WriteString(s[i : i+n])
 		}
