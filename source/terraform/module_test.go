@@ -1303,6 +1303,53 @@ resource "aws_ecr_repository_policy" "flush" {
 	}
 }
 
+// An escape is longer in the source than the text it writes ("$${" for
+// "${", "%%{" for "%{", and in a quoted string \" for " and \u0077 for w;
+// Terraform's "Escape Sequences", language/expressions/strings): what
+// follows it on its line keeps its own column. Each column was one less
+// per "$${" before it, and a quoted string's columns ran short by one per
+// backslash escape.
+func TestEscapesKeepPositions(t *testing.T) {
+	const stmts = `[{"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::$${aws:PrincipalAccount}:role/%%{x}"}}}, {"Sid": "B", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "ecr:BatchGetImage"}]`
+	quoted := strings.NewReplacer(`"`, `\"`, "Allow", `Allo\u0077`).Replace(`{"Version": "2012-10-17", "Statement": ` + stmts + `}`)
+	est := load(t, map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "heredoc" {
+  repository = "heredoc"
+  policy     = <<EOF
+{"Version": "2012-10-17", "Statement": ` + stmts + `}
+EOF
+}
+resource "aws_ecr_repository_policy" "flush" {
+  repository = "flush"
+  policy     = <<-EOF
+    {"Version": "2012-10-17",
+     "Statement": ` + stmts + `}
+  EOF
+}
+resource "aws_ecr_repository_policy" "quoted" {
+  repository = "quoted"
+  policy     = "` + quoted + `"
+}
+resource "aws_ecr_repository_policy" "file" {
+  repository = "file"
+  policy     = templatefile("p.tpl", {})
+}
+`, "p.tpl": `{"Version": "2012-10-17", "Statement": ` + stmts + `}`}, Options{Account: acct})
+	for _, tc := range []struct{ repo, principal string }{
+		{"heredoc", "main.tf:4:279"},
+		{"flush", "main.tf:11:258"},
+		{"quoted", "main.tf:16:347"},
+		{"file", "p.tpl:1:279"},
+	} {
+		r := findRepo(t, est, acct, tc.repo)
+		if r.Policy == nil || len(r.Policy.Doc.Statements) != 2 {
+			t.Fatalf("%s: policy %+v, gaps %v", tc.repo, r.Policy, est.Gaps)
+		}
+		if got := r.Policy.Doc.Statements[1].Principal.Entries[0].Value.Pos.String(); got != tc.principal {
+			t.Errorf("%s: B's principal at %s, want %s", tc.repo, got, tc.principal)
+		}
+	}
+}
+
 // A directive or interpolation whose value is not known, written between
 // JSON values (%{ for } over a variable without a value, say), may give
 // any JSON there: the policy text is not known until apply, not invalid.

@@ -54,7 +54,9 @@ func (s *scope) policyValue(expr hcl.Expression) (*iacdoc.Value, error) {
 		}
 	case *hclsyntax.TemplateExpr:
 		t := &iacdoc.JSONText{}
-		s.templateText(t, e, func(x hclsyntax.Expression) (cty.Value, string) {
+		src := s.m.l.src[e.SrcRange.Filename]
+		quoted := e.SrcRange.Start.Byte < len(src) && src[e.SrcRange.Start.Byte] == '"'
+		s.templateText(t, e, quoted, func(x hclsyntax.Expression) (cty.Value, string) {
 			return s.eval(x), partDesc(s.m.srcText(x.Range()))
 		})
 		return t.Parse()
@@ -136,12 +138,13 @@ func knownBool(v cty.Value) (bool, bool) {
 
 // templateText appends a template's parts to t: literal text with its
 // source positions, known interpolations at theirs, unknown ones as
-// markers described by desc.
-func (s *scope) templateText(t *iacdoc.JSONText, e *hclsyntax.TemplateExpr, eval func(hclsyntax.Expression) (cty.Value, string)) {
+// markers described by desc. A quoted template's literals are written
+// with backslash escapes.
+func (s *scope) templateText(t *iacdoc.JSONText, e *hclsyntax.TemplateExpr, quoted bool, eval func(hclsyntax.Expression) (cty.Value, string)) {
 	for _, part := range e.Parts {
 		pos := rangePos(part.Range())
 		if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && !lit.Val.IsNull() {
-			s.literalText(t, lit.Val.AsString(), part.Range())
+			s.literalText(t, lit.Val.AsString(), part.Range(), quoted)
 			continue
 		}
 		v, desc := eval(part)
@@ -172,8 +175,10 @@ func partDesc(src string) string {
 // take whitespace out of the text but not out of the part's range: one
 // after a directive or interpolation the rest of its line (the newline
 // too), one before it the whitespace before it (newlines too), which
-// leaves the first lines.
-func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
+// leaves the first lines. Escapes ("$${", "%%{", and in a quoted string
+// "\"" and the like) are longer than the text they write: what follows
+// one is placed at its own column (literalRuns).
+func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range, quoted bool) {
 	pos := rangePos(r)
 	src := s.m.l.src[r.Filename]
 	if src == nil || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
@@ -183,6 +188,12 @@ func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
 	raw := string(src[r.Start.Byte:r.End.Byte])
 	if raw == text {
 		t.Literal(text, pos)
+		return
+	}
+	// In .tf.json, HCL places a string's template in its decoded text,
+	// not in the JSON that writes it.
+	inJSON := strings.HasSuffix(r.Filename, ".json")
+	if !inJSON && literalRuns(t, raw, text, pos, quoted) {
 		return
 	}
 	rawLines, lines := strings.Split(raw, "\n"), strings.Split(text, "\n")
@@ -199,16 +210,58 @@ func (s *scope) literalText(t *iacdoc.JSONText, text string, r hcl.Range) {
 		if k > 0 {
 			p = policy.Pos{File: pos.File, Line: pos.Line + k, Col: 1}
 		}
-		lead := len(rawLines[k]) - len(strings.TrimLeft(rawLines[k], " \t"))
+		rawLine := rawLines[k]
+		lead := len(rawLine) - len(strings.TrimLeft(rawLine, " \t"))
 		litLead := len(line) - len(strings.TrimLeft(line, " \t"))
 		if lead > litLead {
 			p.Col += lead - litLead
+			rawLine = rawLine[lead-litLead:]
 		}
 		if k < len(lines)-1 {
 			line += "\n"
+			rawLine += "\n"
 		}
-		t.Literal(line, p)
+		if inJSON || !literalRuns(t, rawLine, line, p, quoted) {
+			t.Literal(line, p)
+		}
 	}
+}
+
+// literalRuns appends text, which raw writes from pos (with "$${" and
+// "%%{", and backslash escapes when quoted), in runs: each stretch of text
+// written as it is, and the escape that ends it, at the source position
+// of its first byte. It reports false, appending nothing, when raw does
+// not begin with text.
+func literalRuns(t *iacdoc.JSONText, raw, text string, pos policy.Pos, quoted bool) bool {
+	d := &jtext{}
+	if !d.addTemplate([]byte(raw), 0, quoted) || !strings.HasPrefix(string(d.b), text) {
+		return false
+	}
+	at, done := pos, 0 // at is the position of raw[done]
+	from := 0
+	for i := 1; i <= len(text); i++ {
+		// Byte i goes on when it is of the same escape as byte i-1, or
+		// follows it in raw and byte i-1 is written as it is.
+		if i < len(text) && (d.start[i] == d.start[i-1] || d.start[i] == d.end[i-1] && d.end[i-1]-d.start[i-1] == 1) {
+			continue
+		}
+		at, done = advance(at, raw[done:d.start[from]]), d.start[from]
+		t.Literal(text[from:i], at)
+		from = i
+	}
+	return true
+}
+
+// advance returns the position after text written from p.
+func advance(p policy.Pos, text string) policy.Pos {
+	for _, r := range text {
+		if r == '\n' {
+			p.Line, p.Col = p.Line+1, 1
+		} else {
+			p.Col++
+		}
+	}
+	return p
 }
 
 // templateFilePolicy reads templatefile(path, vars) keeping unknown
@@ -266,9 +319,9 @@ func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value
 	}
 	switch te := tmpl.(type) {
 	case *hclsyntax.TemplateExpr:
-		s.templateText(t, te, eval)
+		s.templateText(t, te, false, eval)
 	case *hclsyntax.TemplateWrapExpr:
-		s.templateText(t, &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{te.Wrapped}, SrcRange: te.SrcRange}, eval)
+		s.templateText(t, &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{te.Wrapped}, SrcRange: te.SrcRange}, false, eval)
 	default:
 		v, desc := eval(tmpl)
 		if str, ok := asString(v); ok {
