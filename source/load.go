@@ -172,10 +172,10 @@ func load(ctx context.Context, names fs.FS, roots []file.Root, opts Options) (*e
 			continue
 		}
 		switch kind, data := reader.Read(f); kind {
-		case file.TerraformPlan:
-			r.jobs = append(r.jobs, job{name: f.Name, data: data})
-		case file.CloudFormationJSON:
-			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
+		case file.TerraformPlan, file.CloudFormationJSON:
+			// The file reader decoded the file to classify it: it reads.
+			text, at, _ := textenc.DecodeAt(data)
+			r.jobs = append(r.jobs, job{name: f.Name, data: text, at: at, template: kind == file.CloudFormationJSON})
 		}
 	}
 	if err := r.checkParameters(opts.ParameterFlags); err != nil {
@@ -224,8 +224,11 @@ type router struct {
 
 // job is one plan or template to read.
 type job struct {
-	name     string
+	name string
+	// data is the file's text, from byte at of the file (after a
+	// byte-order mark); at is -1 when the text is decoded from UTF-16.
 	data     []byte
+	at       int
 	template bool
 	// err is a problem found while reading the file to classify it.
 	err error
@@ -246,13 +249,13 @@ func (r *router) route(f file.File) {
 		r.varFiles = append(r.varFiles, f.Name)
 		return
 	case ext == ".yaml" || ext == ".yml" || ext == ".template" || ext == ".cfn":
-		data, err := readBounded(f.FS, f.Path, maxTemplateSize)
+		data, at, err := readBounded(f.FS, f.Path, maxTemplateSize)
 		if err != nil {
 			r.jobs = append(r.jobs, job{name: f.Name, template: true, err: err})
 			return
 		}
 		if cloudformation.IsTemplate(base, data) {
-			r.jobs = append(r.jobs, job{name: f.Name, data: data, template: true})
+			r.jobs = append(r.jobs, job{name: f.Name, data: data, at: at, template: true})
 			return
 		}
 	}
@@ -260,10 +263,11 @@ func (r *router) route(f file.File) {
 }
 
 // readBounded reads a file of at most max bytes, decoded to UTF-8
-// (textenc). A file it cannot read, or one too large, is an unreadable.
-func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
+// (textenc.DecodeAt: at is where the text starts in the file). A file it
+// cannot read, or one too large, is an unreadable.
+func readBounded(fsys fs.FS, p string, max int64) (text []byte, at int, err error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > max {
-		return nil, unreadable(fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max))
+		return nil, 0, unreadable(fmt.Sprintf("file of %d bytes is larger than the %d bytes ecrguard reads as a template", info.Size(), max))
 	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
@@ -271,9 +275,9 @@ func readBounded(fsys fs.FS, p string, max int64) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, unreadable("cannot read: " + err.Error())
+		return nil, 0, unreadable("cannot read: " + err.Error())
 	}
-	return textenc.Decode(data)
+	return textenc.DecodeAt(data)
 }
 
 // unreadable is the error of a file that could not be read: its gap is a
@@ -359,7 +363,9 @@ func (r *router) readJobs(ctx context.Context, opts Options) []*estate.Estate {
 			case j.err != nil:
 				return nil, j.err
 			case j.template:
-				return cloudformation.LoadTemplate(j.data, j.name, cfo)
+				o := cfo
+				o.TextAt = j.at
+				return cloudformation.LoadTemplate(j.data, j.name, o)
 			}
 			return terraform.LoadPlan(j.data, j.name, tfo)
 		})

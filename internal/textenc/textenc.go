@@ -58,6 +58,21 @@ func Decode(data []byte) ([]byte, error) {
 	return data, nil
 }
 
+// DecodeAt is Decode, and also says where the text starts in data: after
+// a UTF-8 byte-order mark (3), or at 0 when data is UTF-8 without one; at
+// is -1 when the text is decoded from UTF-16, so that its offsets are not
+// data's.
+func DecodeAt(data []byte) (text []byte, at int, err error) {
+	if bytes.HasPrefix(data, bomUTF8) {
+		return data[len(bomUTF8):], len(bomUTF8), nil
+	}
+	text, err = Decode(data)
+	if err != nil || len(text) != len(data) || len(data) > 0 && &text[0] != &data[0] {
+		return text, -1, err
+	}
+	return text, 0, nil
+}
+
 func decodeUTF16(data []byte, bigEndian bool) ([]byte, error) {
 	if len(data)%2 != 0 {
 		return nil, ErrOddLength

@@ -46,6 +46,15 @@ func TestDecode(t *testing.T) {
 			if string(got) != text {
 				t.Errorf("Decode = %q, want %q", got, text)
 			}
+			// DecodeAt says where the text is in the input: after a
+			// UTF-8 mark, at 0 without one, nowhere in UTF-16.
+			got, at, err := DecodeAt(tc.in)
+			if err != nil || string(got) != text {
+				t.Fatalf("DecodeAt = %q, %v", got, err)
+			}
+			if at >= 0 && string(tc.in[at:]) != text || at < 0 && !strings.HasPrefix(tc.name, "UTF-16") {
+				t.Errorf("DecodeAt at %d", at)
+			}
 		})
 	}
 }

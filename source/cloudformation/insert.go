@@ -22,6 +22,16 @@ import (
 // intrinsic function (Fn::Sub, Fn::Join), or whose Statement is one
 // object, a flow sequence ([...]) or an alias, or holds one, gets none.
 func (t *tmpl) statementInsert(n *node) *estate.StatementInsert {
+	ins := t.textInsert(n)
+	if ins == nil || t.opts.TextAt < 0 {
+		return nil
+	}
+	ins.Offset += t.opts.TextAt
+	return ins
+}
+
+// textInsert is statementInsert's place in the template's text.
+func (t *tmpl) textInsert(n *node) *estate.StatementInsert {
 	if n == nil || n.kind != mapNode || n.fromTag {
 		return nil
 	}

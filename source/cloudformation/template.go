@@ -44,6 +44,12 @@ type Options struct {
 	// Parameters are parameter values, as `aws cloudformation deploy
 	// --parameter-overrides` gives them (lists comma-separated).
 	Parameters map[string]string
+	// TextAt is where the template's text starts in the file's bytes: the
+	// length of a byte-order mark the caller dropped (0 when the text is
+	// the file's bytes), or -1 when the text was decoded from UTF-16. The
+	// places a fix's statements go (estate.Policy.Insert) are offsets in
+	// the file: none when the text's offsets are not the file's.
+	TextAt int
 }
 
 type param struct {

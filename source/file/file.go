@@ -470,7 +470,8 @@ func (in *input) errorf(off int, format string, args ...any) error {
 // Read reads one file into the estate, once. Its problems become Gaps, and
 // a file that is not an ecrguard input a Note. A file whose content is a
 // Terraform plan or a CloudFormation template is not read: Read returns
-// its kind and content, for the reader of that kind.
+// its kind and bytes (not decoded: a fix's edit goes into those), for the
+// reader of that kind.
 func (l *Reader) Read(f File) (Kind, []byte) {
 	name := f.Name
 	if l.seen[name] {
@@ -492,6 +493,7 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	}
 	// A byte-order mark or UTF-16 (PowerShell's `>`) is decoded: positions
 	// are those of the decoded text.
+	raw := data
 	if data, err = textenc.Decode(data); err != nil {
 		l.gap(estate.Gap{Source: name, Code: estate.GapParseError, Message: err.Error()})
 		return Input, nil
@@ -514,7 +516,7 @@ func (l *Reader) Read(f File) (Kind, []byte) {
 	}
 	in.root = root
 	if kind := l.classify(in); kind != Input {
-		return kind, data
+		return kind, raw
 	}
 	return Input, nil
 }

@@ -363,8 +363,6 @@ func readTextRecoded(fsys fs.FS, name string) (data []byte, recoded bool, err er
 	if err != nil {
 		return nil, false, err
 	}
-	data, err = textenc.Decode(raw)
-	// Decode returns raw itself when it changes nothing.
-	recoded = len(data) != len(raw) || len(raw) > 0 && &data[0] != &raw[0]
-	return data, recoded, err
+	data, at, err := textenc.DecodeAt(raw)
+	return data, at != 0, err
 }
