@@ -154,6 +154,20 @@ func describe(fn string, arg *node) string {
 			b, _ := arg.elems[1].str()
 			return "!GetAtt " + a + "." + b
 		}
+	case "Fn::FindInMap":
+		if arg.kind == seqNode {
+			parts := make([]string, len(arg.elems))
+			for i, e := range arg.elems {
+				if s, ok := e.str(); ok {
+					parts[i] = s
+				} else if f, a, ok := intrinsic(e); ok {
+					parts[i] = describe(f, a)
+				} else {
+					parts[i] = "..."
+				}
+			}
+			return short + " [" + strings.Join(parts, ", ") + "]"
+		}
 	case "Fn::Sub", "Fn::ImportValue":
 		if s, ok := arg.str(); ok {
 			return short + " " + strconv.Quote(s)
@@ -281,6 +295,18 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 	case "Fn::FindInMap":
 		if arg.kind != seqNode || len(arg.elems) < 3 {
 			return unk()
+		}
+		// A key that a pseudo parameter the scan does not fix gives (the
+		// region or the account, not given) picks the entry of whatever
+		// the deployment is: any entry. The value is unknown, as a
+		// condition on that parameter is, never the entry of the region
+		// a scan assumes.
+		for _, f := range t.freeInputs(&node{kind: seqNode, elems: arg.elems[:3]}) {
+			if strings.HasPrefix(f.name, "AWS::") {
+				d := describe(fn, arg)
+				t.note(n.pos, d+" is not known: it depends on "+f.why+"; what it gives is taken at its worst")
+				return iacdoc.Unk(d, n.pos), false
+			}
 		}
 		keys := make([]string, 3)
 		for i := 0; i < 3; i++ {

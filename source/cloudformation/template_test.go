@@ -983,6 +983,75 @@ Resources:
 	}
 }
 
+// A Mappings lookup keyed by a pseudo parameter the scan does not fix
+// (AWS::Region without --region, AWS::AccountId without --account) picks
+// the entry of whatever region or account the stack deploys to: any
+// entry. It is unknown, as a condition on that parameter is, and a note
+// says why; it was the entry of us-east-1, the region the scan assumes,
+// so a reader granted only in eu-west-1 went unreported ("no findings").
+// Given the region or the account, the lookup is that entry. AWS::Region
+// outside a lookup or condition stays the region the resources are
+// reported in, and AWS::Partition aws, the partition of every ARN ecrguard
+// gives them: an ARN built from them names the stack's own resources.
+func TestFindInMapOnDeployTimeInputs(t *testing.T) {
+	src := `Mappings:
+  Readers:
+    us-east-1: {Id: "111122223333"}
+    eu-west-1: {Id: "999988887777"}
+  Builders:
+    "111122223333": {Id: "111122223333"}
+    Default: {Id: "444455556666"}
+` + appPolicy(`          - Sid: Read
+            Effect: Allow
+            Principal: {AWS: !FindInMap [Readers, !Ref "AWS::Region", Id]}
+            Action: ecr:BatchGetImage
+          - Sid: Build
+            Effect: Allow
+            Principal: {AWS: !FindInMap [Builders, !Ref "AWS::AccountId", Id, {DefaultValue: "111122223333"}]}
+            Action: ecr:PutImage
+          - Sid: Own
+            Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ci"}
+            Action: ecr:*
+            Resource: !Sub "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/app"
+`)
+	principal := func(est *estate.Estate, account, sid string) policy.Value {
+		t.Helper()
+		for _, a := range est.Accounts() {
+			if a.ID != account {
+				continue
+			}
+			for _, r := range a.Regions() {
+				for _, repo := range r.Repositories() {
+					return iacdoctest.Principals(iacdoctest.Statement(t, repo, sid))[0]
+				}
+			}
+		}
+		t.Fatalf("no repository in account %s", account)
+		return policy.Value{}
+	}
+	est := load(t, src, Options{})
+	for _, sid := range []string{"Read", "Build"} {
+		if p := principal(est, policy.OwnerAccount, sid); !p.Unknown {
+			t.Errorf("%s without region or account: principal %+v, want unknown", sid, p)
+		}
+	}
+	if !hasNote(est, "!FindInMap [Readers, !Ref AWS::Region, Id] is not known: it depends on AWS::Region, and no region was given") ||
+		!hasNote(est, "!FindInMap [Builders, !Ref AWS::AccountId, Id, ...] is not known: it depends on AWS::AccountId, and no account was given") {
+		t.Errorf("notes %v", est.Notes)
+	}
+	est = load(t, src, Options{Account: acct, Region: "eu-west-1"})
+	r := findRepo(t, est, "app")
+	for sid, want := range map[string]string{"Read": "999988887777", "Build": "111122223333", "Own": "arn:aws:iam::111122223333:role/ci"} {
+		if p := iacdoctest.Principals(iacdoctest.Statement(t, r, sid))[0]; p.Unknown || p.Text != want {
+			t.Errorf("%s in eu-west-1 of %s: principal %+v, want %s", sid, acct, p, want)
+		}
+	}
+	if res := iacdoctest.Statement(t, r, "Own").Resource[0].Text; res != r.ARN {
+		t.Errorf("Own's Resource %s, want the repository's ARN %s", res, r.ARN)
+	}
+}
+
 // ifHead is a template of repository app up to its policy's statements,
 // with the conditions IsProd (on a parameter) and InEU (on the region).
 const ifHead = `Parameters:
