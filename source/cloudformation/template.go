@@ -421,6 +421,10 @@ func (t *tmpl) policyValue(n *node, depth int) (*iacdoc.Value, error) {
 				}
 			}
 			return jt.Parse()
+		case "Fn::Join":
+			if jt, ok := t.joinText(arg, depth); ok {
+				return jt.Parse()
+			}
 		case "Fn::ToJsonString":
 			v, _ := t.resolve(arg, depth+1)
 			return t.worstCase(v), nil
@@ -511,6 +515,62 @@ func statementsOf(v *iacdoc.Value) ([]*iacdoc.Value, bool) {
 		return []*iacdoc.Value{s}, true
 	}
 	return nil, false
+}
+
+// joinText assembles the text a Fn::Join (its argument arg) gives as JSON
+// text, as a Fn::Sub's is: written parts at their source positions, known
+// values at theirs, and a value not known until deployment as an unknown
+// value inside the document, so that only the string holding it is
+// unknown (its delimiter and the rest of the document are read). ok is
+// false for a Fn::Join that CloudFormation rejects or whose list is not
+// known.
+func (t *tmpl) joinText(arg *node, depth int) (*iacdoc.JSONText, bool) {
+	if arg.kind != seqNode || len(arg.elems) != 2 {
+		return nil, false
+	}
+	dn := arg.elems[0]
+	delim, ok := dn.str()
+	if !ok {
+		return nil, false
+	}
+	// The parts, with the node each is written as when the list is.
+	type part struct {
+		n *node
+		v *iacdoc.Value
+	}
+	var parts []part
+	if list := arg.elems[1]; list.kind == seqNode {
+		for _, e := range list.elems {
+			if v, rm := t.resolve(e, depth+1); !rm {
+				parts = append(parts, part{e, v})
+			}
+		}
+	} else {
+		lv, _ := t.resolve(list, depth+1)
+		if lv.Kind != iacdoc.Array {
+			return nil, false
+		}
+		for _, v := range lv.Elems {
+			parts = append(parts, part{nil, v})
+		}
+	}
+	jt := &iacdoc.JSONText{}
+	for i, p := range parts {
+		if i > 0 {
+			t.appendScalar(jt, dn, delim, 0)
+		}
+		switch {
+		case p.v.Kind == iacdoc.Unknown:
+			jt.Unknown("${"+p.v.Text+"}", p.v.Pos)
+		case p.v.Kind != iacdoc.String && p.v.Kind != iacdoc.Number && p.v.Kind != iacdoc.Bool:
+			return nil, false
+		case p.n != nil && p.n.kind == scalarNode:
+			t.appendScalar(jt, p.n, p.n.text, 0)
+		default:
+			jt.Fixed(p.v.Text, p.v.Pos)
+		}
+	}
+	return jt, true
 }
 
 // appendScalar appends text, the part of scalar n's text starting at off,

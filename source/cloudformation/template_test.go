@@ -1052,6 +1052,74 @@ func TestFindInMapOnDeployTimeInputs(t *testing.T) {
 	}
 }
 
+// A policy written as a JSON string that Fn::Join builds is read as
+// Fn::Sub's is (and as Terraform reads a template with a value not known
+// until apply): a part not known until deployment makes only the string
+// holding it unknown, and the rest of the document is judged. One unknown
+// part made the whole policy an unknown-until-deploy gap, and its public
+// statement went unjudged. A part that stands for a whole statement
+// still leaves the document unknown.
+func TestJoinedPolicyText(t *testing.T) {
+	head := `Parameters:
+  Partner: {Type: String}
+  Extra: {Type: String}
+Resources:
+  App:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: app
+      RepositoryPolicyText: !Join
+`
+	for _, tc := range []struct {
+		name, file, src string
+		gap             string
+	}{
+		{"yaml", "t.yaml", head + `        - ""
+        - - '{"Version": "2012-10-17", "Statement": ['
+          - '{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},'
+          - '{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::'
+          - !Ref Partner
+          - ':root"}, "Action": "ecr:BatchGetImage"}]}'
+`, ""},
+		{"json", "t.json", `{"Parameters": {"Partner": {"Type": "String"}}, "Resources": {"App": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "app",
+  "RepositoryPolicyText": {"Fn::Join": [":", [
+    "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"Public\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"ecr",
+    "BatchGetImage\"}, {\"Sid\": \"Partner\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam:",
+    {"Ref": "Partner"},
+    "root\"}, \"Action\": \"ecr:BatchGetImage\"}]}"]]}}}}}
+`, ""},
+		{"statement", "t.yaml", head + `        - ""
+        - - '{"Version": "2012-10-17", "Statement": ['
+          - '{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},'
+          - !Ref Extra
+          - ']}'
+`, `unknown: a statement (${!Ref Extra})`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est, err := LoadTemplate([]byte(tc.src), tc.file, Options{Account: acct})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := findRepo(t, est, "app")
+			if tc.gap != "" {
+				if len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapUnknownUntilDeploy || !strings.Contains(est.Gaps[0].Message, tc.gap) {
+					t.Errorf("gaps %v, want one naming %s", est.Gaps, tc.gap)
+				}
+				return
+			}
+			if len(est.Gaps) != 0 || r.Policy == nil {
+				t.Fatalf("gaps %v", est.Gaps)
+			}
+			if s := iacdoctest.Statement(t, r, "Public"); s.Pos.Line != 12 && tc.file == "t.yaml" || s.Action[0].Text != "ecr:BatchGetImage" {
+				t.Errorf("Public at %s, action %v", s.Pos, s.Action)
+			}
+			if p := iacdoctest.Principals(iacdoctest.Statement(t, r, "Partner"))[0]; !p.AccountUnknown || p.Text != "arn:aws:iam::<!Ref Partner>:root" {
+				t.Errorf("Partner's principal %+v, want one account not known until deployment", p)
+			}
+		})
+	}
+}
+
 // ifHead is a template of repository app up to its policy's statements,
 // with the conditions IsProd (on a parameter) and InEU (on the region).
 const ifHead = `Parameters:
