@@ -62,16 +62,19 @@ func TestParseParametersErrors(t *testing.T) {
 }
 
 // A principal ARN whose account alone comes from a parameter without a
-// value names one account (AccountUnknown), not everyone; a given value
-// makes it known.
+// value names one account (AccountUnknown), not everyone, whatever known
+// values (AWS::Partition, as CDK writes every ARN) build the rest of it; a
+// given value makes it known. (With ${AWS::Partition} it was taken as
+// anyone.)
 func TestUnknownAccountPrincipal(t *testing.T) {
-	src := "Parameters:\n  PartnerAccount: {Type: String}\n" + appPolicy(`          - Sid: Partner
+	src := "Parameters:\n  PartnerAccount: {Type: String}\n  Role: {Type: String}\n" + appPolicy(`          - Sid: Partner
             Effect: Allow
             Principal:
               AWS:
                 - !Sub arn:aws:iam::${PartnerAccount}:role/puller
                 - !Sub "arn:aws:iam::${PartnerAccount}:root"
-                - !Sub arn:aws:iam::${PartnerAccount}:${AWS::Region}
+                - !Sub arn:aws:iam::${PartnerAccount}:role/${Role}
+                - !Sub arn:${AWS::Partition}:iam::${PartnerAccount}:role/puller-${AWS::Region}
             Action: ecr:BatchGetImage
 `)
 	s := iacdoctest.Statement(t, findRepo(t, load(t, src, Options{Account: acct}), "app"), "Partner")
@@ -83,7 +86,8 @@ func TestUnknownAccountPrincipal(t *testing.T) {
 		{Text: "arn:aws:iam::<PartnerAccount>:role/puller", AccountUnknown: true},
 		{Text: "arn:aws:iam::<PartnerAccount>:root", AccountUnknown: true},
 		// More than the account is unknown: taken at its worst.
-		{Text: `!Sub "arn:aws:iam::${PartnerAccount}:${AWS::Region}"`, Unknown: true},
+		{Text: `!Sub "arn:aws:iam::${PartnerAccount}:role/${Role}"`, Unknown: true},
+		{Text: "arn:aws:iam::<PartnerAccount>:role/puller-us-east-1", AccountUnknown: true},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("principals %+v, want %+v", got, want)

@@ -210,9 +210,15 @@ func (t *tmpl) intrinsic(n *node, fn string, arg *node, depth int) (*iacdoc.Valu
 		}
 		return iacdoc.Unk("!GetAtt "+id+"."+attr, n.pos), false
 	case "Fn::Sub":
-		s, ok := t.sub(arg, depth)
-		if !ok {
+		s, known, ok := t.sub(arg, depth)
+		switch {
+		case !ok:
 			return unk()
+		case !known:
+			// Described with what is known substituted, so that an ARN
+			// whose account alone is unknown reads as one
+			// (!Sub "arn:${AWS::Partition}:iam::${Partner}:root").
+			return iacdoc.Unk("!Sub "+strconv.Quote(s), n.pos), false
 		}
 		return iacdoc.Str(s, n.pos), false
 	case "Fn::Join":
@@ -638,13 +644,16 @@ func subArgs(arg *node) (*node, *node, bool) {
 	return nil, nil, false
 }
 
-// sub evaluates a Fn::Sub to a string, when every variable is known.
-func (t *tmpl) sub(arg *node, depth int) (string, bool) {
+// sub evaluates a Fn::Sub to a string: known when every variable is, and
+// otherwise the string with the known variables substituted and the
+// others written ${Name}. ok is false for a Fn::Sub CloudFormation rejects.
+func (t *tmpl) sub(arg *node, depth int) (s string, known, ok bool) {
 	sn, vars, ok := subArgs(arg)
 	if !ok {
-		return "", false
+		return "", false, false
 	}
 	var b strings.Builder
+	known = true
 	for _, p := range splitSub(sn.text) {
 		if !p.v {
 			b.WriteString(p.text)
@@ -654,11 +663,14 @@ func (t *tmpl) sub(arg *node, depth int) (string, bool) {
 		switch v.Kind {
 		case iacdoc.String, iacdoc.Number, iacdoc.Bool:
 			b.WriteString(v.Text)
+		case iacdoc.Unknown:
+			b.WriteString("${" + p.text + "}")
+			known = false
 		default:
-			return "", false
+			return "", false, false
 		}
 	}
-	return b.String(), true
+	return b.String(), known, true
 }
 
 func (t *tmpl) evalCond(n *node, depth int) tri {
