@@ -112,6 +112,16 @@ EOF`, "arn:aws:iam::<var.partner>:root"},
 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
   "Principal": ${jsonencode(var.principal)}, "Action": "ecr:BatchGetImage"}]}
 EOF`, "${jsonencode(var.principal)}"},
+		// The partition is known (aws): the account alone is unknown, as
+		// without it. (The ARN was taken as anyone.)
+		{"interpolation in jsonencode with the partition", `jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${var.partner}:root" }
+      Action    = "ecr:BatchGetImage"
+    }]
+  })`, "arn:aws:iam::<var.partner>:root"},
 		{"caller identity without an account", `jsonencode({
     Version = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { AWS = data.aws_caller_identity.me.arn }, Action = "ecr:BatchGetImage" }]
@@ -123,6 +133,7 @@ EOF`, "${jsonencode(var.principal)}"},
 variable "partner" { type = string }
 variable "principal" {}
 data "aws_caller_identity" "me" {}
+data "aws_partition" "current" {}
 data "aws_iam_policy_document" "p" {
   statement {
     actions = ["ecr:BatchGetImage"]

@@ -405,6 +405,22 @@ func (s *scope) structure(expr hcl.Expression) *iacdoc.Value {
 		if x, sc, _, ok := s.follow(e.Traversal); ok && x != nil {
 			return sc.structure(x)
 		}
+	case *hclsyntax.TemplateExpr:
+		// A string with a part not known until apply is described with
+		// its known parts written out, so that an ARN whose account
+		// alone is unknown reads as one
+		// ("arn:${data.aws_partition.current.partition}:iam::${var.partner}:root").
+		if v := s.eval(e); !v.IsKnown() {
+			var b strings.Builder
+			for _, part := range e.Parts {
+				if str, ok := asString(s.eval(part)); ok {
+					b.WriteString(str)
+				} else {
+					b.WriteString(partDesc(s.m.srcText(part.Range())))
+				}
+			}
+			return iacdoc.Unk(b.String(), pos)
+		}
 	}
 	return fromCty(s.eval(expr), pos, s.m.exprText(expr), new(int))
 }
