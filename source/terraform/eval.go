@@ -52,9 +52,10 @@ type loader struct {
 	src     map[string][]byte
 	// bodies are the module files parsed (parseFile).
 	bodies map[string]*hclsyntax.Body
-	// recoded are the files of src whose text is not their bytes (decoded
-	// from UTF-16, or without their byte-order mark).
-	recoded map[string]bool
+	// textAt says where the text of a file of src starts in its bytes,
+	// for those whose text is not their bytes: after a byte-order mark,
+	// or -1 when decoded from UTF-16.
+	textAt  map[string]int
 	funcs   map[string]function.Function
 	base    *hcl.EvalContext
 	steps   int
@@ -73,11 +74,11 @@ type loader struct {
 }
 
 // readSource reads a configuration or variable file as readText does,
-// recording whether its text differs from its bytes.
+// recording where its text starts in its bytes.
 func (l *loader) readSource(name string) ([]byte, error) {
-	data, recoded, err := readTextRecoded(l.fsys, name)
-	if recoded {
-		l.recoded[name] = true
+	data, at, err := readTextAt(l.fsys, name)
+	if at != 0 {
+		l.textAt[name] = at
 	}
 	return data, err
 }

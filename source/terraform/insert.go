@@ -26,7 +26,7 @@ import (
 //
 // A Statement list built by an expression (concat, a for expression, a
 // reference), templatefile(), a plan, a .tf.json file and a file the
-// reader decoded from UTF-16 or stripped of a byte-order mark get none.
+// reader decoded from UTF-16 get none.
 
 // maxInsertHops bounds the references followed to find a policy's text.
 const maxInsertHops = 16
@@ -88,8 +88,18 @@ func (s *scope) resolveInsert(expr hcl.Expression, hops int) (hcl.Expression, *s
 
 // statementInsert returns where statements can be added to the policy that
 // expr, a resource policy argument, gives; nil when it cannot say exactly.
-// It follows the reader's own path (policyValue).
+// It follows the reader's own path (policyValue). The place is an offset
+// in the file's bytes: after its byte-order mark.
 func (s *scope) statementInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
+	ins := s.textInsert(expr, hops)
+	if ins != nil {
+		ins.Offset += s.m.l.textAt[ins.File]
+	}
+	return ins
+}
+
+// textInsert is statementInsert's place, in the file's text.
+func (s *scope) textInsert(expr hcl.Expression, hops int) *estate.StatementInsert {
 	expr, sc, hops := s.resolveInsert(expr, hops)
 	switch e := expr.(type) {
 	case *hclsyntax.FunctionCallExpr:
@@ -114,7 +124,7 @@ func (s *scope) statementInsert(expr hcl.Expression, hops int) *estate.Statement
 // those of the file itself: HCL native syntax, not decoded.
 func (l *loader) editable(file string) ([]byte, bool) {
 	src, ok := l.src[file]
-	if !ok || l.recoded[file] || strings.HasSuffix(file, ".json") {
+	if !ok || l.textAt[file] < 0 || strings.HasSuffix(file, ".json") {
 		return nil, false
 	}
 	return src, true

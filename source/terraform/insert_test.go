@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -303,6 +304,18 @@ resource "aws_ecr_repository_policy" "this" {
   policy     = each.value["policy"]
 }
 `}, repoPolicy("app"), "main.tf"},
+	// A file saved with a UTF-8 byte-order mark: the place is in the
+	// file's bytes, after the mark (the reader reads the text after it).
+	{"jsonencode_byte_order_mark", map[string]string{"main.tf": "\ufeff" + `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" },
+    ]
+  })
+}
+`}, repoPolicy("app"), "main.tf"},
 	// file(): the statements go into the JSON file.
 	{"file", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
@@ -350,6 +363,16 @@ func TestStatementInsert(t *testing.T) {
 	}
 }
 
+// utf16LE is s in UTF-16LE with a byte-order mark, as PowerShell's >
+// saves it.
+func utf16LE(s string) string {
+	out := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return string(out)
+}
+
 // splice inserts stmts into src as ins says.
 func splice(t *testing.T, src string, ins *estate.StatementInsert, stmts []*policy.Statement) string {
 	t.Helper()
@@ -394,7 +417,8 @@ func checkAppendedGaps(t *testing.T, orig *estate.Policy, pick func(*estate.Esta
 
 // A policy the reader cannot place exactly gets no Insert, never a wrong
 // one: a Statement list an expression builds, templatefile(), a data source
-// that merges other documents, a plan, JSON syntax, a decoded file.
+// that merges other documents, a plan, JSON syntax, a file decoded from
+// UTF-16.
 func TestStatementInsertNone(t *testing.T) {
 	const stmt = `{ Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage" }`
 	policyTF := func(policy string) string {
@@ -416,7 +440,7 @@ func TestStatementInsertNone(t *testing.T) {
   source_policy_documents = [jsonencode({ Version = "2012-10-17", Statement = [` + stmt + `] })]
 }
 `}},
-		{"byte-order mark", map[string]string{"main.tf": "\ufeff" + policyTF(`jsonencode({ Version = "2012-10-17", Statement = [`+stmt+`] })`)}},
+		{"UTF-16", map[string]string{"main.tf": utf16LE(policyTF(`jsonencode({ Version = "2012-10-17", Statement = [` + stmt + `] })`))}},
 		{"JSON syntax", map[string]string{"main.tf.json": `{"resource": {"aws_ecr_repository_policy": {"app": {"repository": "app",
   "policy": "${jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = \"*\", Action = \"ecr:BatchGetImage\" }] })}"}}}}`}},
 	} {

@@ -66,7 +66,7 @@ func LoadModule(fsys fs.FS, dir string, opts Options) (est *estate.Estate, err e
 	est = estate.New()
 	l := &loader{
 		fsys: fsys, root: dir, opts: opts, region: defaultRegion(opts), account: opts.Account,
-		est: est, src: map[string][]byte{}, bodies: map[string]*hclsyntax.Body{}, recoded: map[string]bool{}, noted: map[string]bool{}, gapped: map[string]bool{},
+		est: est, src: map[string][]byte{}, bodies: map[string]*hclsyntax.Body{}, textAt: map[string]int{}, noted: map[string]bool{}, gapped: map[string]bool{},
 	}
 	defer func() {
 		// A last resort: a panic in a library on hostile input becomes a
@@ -352,17 +352,17 @@ func NameSuggestion(name string, known []string) string {
 // readText reads a file of a module as UTF-8: a byte-order mark or UTF-16
 // is decoded (textenc), as when the module is loaded.
 func readText(fsys fs.FS, name string) ([]byte, error) {
-	data, _, err := readTextRecoded(fsys, name)
+	data, _, err := readTextAt(fsys, name)
 	return data, err
 }
 
-// readTextRecoded is readText, and reports whether the text differs from
-// the file's bytes (decoded from UTF-16, or without its byte-order mark).
-func readTextRecoded(fsys fs.FS, name string) (data []byte, recoded bool, err error) {
+// readTextAt is readText, and says where the text starts in the file's
+// bytes (textenc.DecodeAt): after a byte-order mark, or -1 when it is
+// decoded from UTF-16.
+func readTextAt(fsys fs.FS, name string) (data []byte, at int, err error) {
 	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
-	data, at, err := textenc.DecodeAt(raw)
-	return data, at != 0, err
+	return textenc.DecodeAt(raw)
 }
