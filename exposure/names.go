@@ -327,6 +327,7 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		n.addAccounts(t)
 	case "aws:principalarn":
 		n.addPrincipal(t)
+		n.addAccountRuns(c, t)
 	case "aws:userid":
 		// A federated user's aws:userid is ACCOUNT:NAME and the
 		// root user's the account id (IAM User Guide, "AWS
@@ -334,15 +335,10 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		acct, _, _ := strings.Cut(t, ":")
 		n.addAccounts(acct)
 	case "aws:sourcearn":
-		a, ok := policy.ParseARN(t)
-		if ok {
+		if a, ok := policy.ParseARN(t); ok {
 			n.addAccounts(a.Account)
 		}
-		if !ok || !matchedByFields(c.Op.Family.String(), t) {
-			for _, p := range accountRuns(t) {
-				n.addAccounts(p)
-			}
-		}
+		n.addAccountRuns(c, t)
 	case "aws:principalorgid", "aws:sourceorgid":
 		// A pattern (o-abc*) names the organizations it matches:
 		// one instance stands for them, and reports name it by the
@@ -399,6 +395,20 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 // organization and more (*ou-ab12-34567890/*).
 func ouUnderPattern(org, rest string) bool {
 	return strings.Trim(rest, "*/") != "" || strings.Contains(org, "*") && !strings.HasPrefix(org, "o-") && strings.Trim(org, "*?") != ""
+}
+
+// addAccountRuns records the accounts an ARN pattern t of condition c
+// names where it is matched whole, not field by field (a pattern of fewer
+// than six parts, or one a string operator compares): its runs of digits
+// and wildcards (accountRuns). arn:aws:iam::9999* in aws:PrincipalArn let
+// in the callers of every account 9999…, and none of them was tried.
+func (n *names) addAccountRuns(c policy.Condition, t string) {
+	if _, ok := policy.ParseARN(t); ok && matchedByFields(c.Op.Family.String(), t) {
+		return
+	}
+	for _, p := range accountRuns(t) {
+		n.addAccounts(p)
+	}
 }
 
 // accountRuns returns what the account field of an ARN may hold where a

@@ -28,6 +28,13 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 		{"account pattern with ?", allowPull(`{"StringLike":{"aws:PrincipalAccount":"9999888877?7"}}`), false},
 		{"account pattern in a principal ARN", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::99998888*:role/x"}}`), false},
 		{"pattern next to a trusted account", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::44445555666?:role/x"}}`), false},
+		// A pattern of fewer than six parts is matched whole, its "*"
+		// taking colons (the account field and all after it): the callers
+		// of every account 9999… were let in, and none of them was tried.
+		{"principal ARN pattern of fewer parts", allowPull(`{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}`), false},
+		{"principal ARN pattern of fewer parts under ArnLike", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}`), false},
+		{"deny unless a principal ARN pattern of fewer parts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
+			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}}]}`, false},
 		{"organization pattern", allowPull(`{"StringLike":{"aws:PrincipalOrgID":"o-abc*"}}`), false},
 		{"any endpoint id", allowPull(`{"StringLike":{"aws:SourceVpce":"vpce-*"}}`), true},
 		{"any VPC id", allowPull(`{"StringLike":{"aws:SourceVpc":"vpc-*"}}`), true},
