@@ -45,6 +45,10 @@ type names struct {
 	// serviceVariable is a value of the service-name keys that reads a
 	// policy variable, "" when none does.
 	serviceVariable string
+	// orderedAccount is a condition that compares an account id as a
+	// number or a date (NumericLessThan aws:PrincipalAccount), "" when none
+	// does: the accounts it lets in are not split by it.
+	orderedAccount string
 	// freshOrg is the organization that stands for an outsider's
 	// organization the policy does not name: the first of freshOrgs the
 	// policy names neither by id nor by a pattern (the first when it names
@@ -322,6 +326,9 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		}
 		return
 	}
+	if accountKeys[key] && (c.Op.Family == policy.FamilyNumeric || c.Op.Family == policy.FamilyDate) {
+		n.orderedAccount = c.Operator + " " + c.Key
+	}
 	switch key {
 	case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
 		n.addAccounts(t)
@@ -388,6 +395,10 @@ func (n *names) addConditionValue(c policy.Condition, v policy.Value, key, t str
 		n.anyService = true
 	}
 }
+
+// accountKeys are the keys whose values are, or may be, account ids: a
+// root user's aws:userid is its account's.
+var accountKeys = map[string]bool{"aws:principalaccount": true, "aws:sourceaccount": true, "aws:sourceowner": true, "aws:userid": true}
 
 // ouUnderPattern reports whether a path pattern whose organization part org
 // holds a wildcard names more than organizations: an OU or root after it

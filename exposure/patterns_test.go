@@ -146,3 +146,26 @@ func TestSourcePatternsBeyondTheBound(t *testing.T) {
 		t.Errorf("three patterns: unjudged %q", res.Unjudged)
 	}
 }
+
+// An account id compared as a number (IAM User Guide, "IAM JSON policy
+// elements: Condition operators": numeric condition operators) splits the
+// accounts at its value: NumericLessThan aws:PrincipalAccount 200000000000
+// let in every account below it, none of which was tried, and the scan
+// reported nothing. The accounts are not split so: the result says they
+// were not all judged.
+func TestAccountsComparedInOrder(t *testing.T) {
+	for _, cond := range []string{
+		`{"NumericLessThan": {"aws:PrincipalAccount": "200000000000"}}`,
+		`{"NumericGreaterThanEquals": {"aws:userid": "200000000000"}}`,
+		`{"DateLessThan": {"aws:SourceAccount": "200000000000"}}`,
+	} {
+		res := analyzeDoc(t, allowPull(cond), Zone{}, time.Time{})
+		if !strings.Contains(res.Unjudged, "compares account ids in order") {
+			t.Errorf("%s: unjudged %q, want the accounts said not all judged", cond, res.Unjudged)
+		}
+	}
+	// A string comparison of the id is split exactly: no gap.
+	if res := analyzeDoc(t, allowPull(`{"StringLike": {"aws:PrincipalAccount": "2*"}}`), Zone{}, time.Time{}); res.Unjudged != "" {
+		t.Errorf("a pattern of accounts: unjudged %q", res.Unjudged)
+	}
+}
