@@ -56,11 +56,12 @@ var propConds = []struct{ op, key string }{
 
 // propValues are the values of propConds' keys. A user's ARN holds its
 // path, aws:username only its name: the ARN patterns that end in
-// ${aws:username} tell the two apart.
+// ${aws:username} tell the two apart. A pattern of fewer than six parts
+// (arn:aws:iam::2109*) is matched whole: it names the accounts 2109….
 var propValues = map[string][]string{
 	"aws:username":               {"admin", "ad*", "alice", "ci-*", "${aws:PrincipalTag/team}"},
 	"aws:PrincipalType":          {"User", "AssumedRole", "FederatedUser", "Account"},
-	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*", "ARN:AWS:IAM::444455556666:ROLE/ADMIN", "arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"},
+	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*", "ARN:AWS:IAM::444455556666:ROLE/ADMIN", "arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}", "arn:aws:iam::2109*"},
 	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
 	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
 	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5", "${aws:ResourceOrgID}", "O-A1B2C3D4E5"},
@@ -249,8 +250,8 @@ type outsider struct {
 }
 
 // outsiderRequest draws a request some outsider can make: a random kind of
-// caller in an account the policies never name (123456789012,
-// 210987654321) or in one they may name (444455556666 in the repository
+// caller in an account the policies never name (123456789012, and
+// 210987654321 but by a pattern) or in one they may name (444455556666 in the repository
 // policies and RCPs, 555566667777 in the registry policies), in no
 // organization, in one they never name (o-zzzzzzzzzz) or in one they may
 // name (o-a1b2c3d4e5), with names and values of its choosing, and the
@@ -470,7 +471,9 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		}
 		for _, v := range vals {
 			for _, acct := range []string{"123456789012", "210987654321", "444455556666", "555566667777"} {
-				if strings.Contains(v.Text, acct) {
+				// A pattern names the accounts whose id it begins
+				// (2109*).
+				if strings.Contains(v.Text, acct) || strings.Contains(v.Text, acct[:4]+"*") {
 					named[acct] = true
 				}
 			}
@@ -478,8 +481,8 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 	}
 	// covered is what the analysis reports for an outsider: what is
 	// public; for an account the policies name, what the result reports
-	// for it (Result.Accounts, by its id: the pools hold no account
-	// patterns); for an account they do not name in an organization,
+	// for it (Result.Accounts, by its id or a pattern that matches it);
+	// for an account they do not name in an organization,
 	// what it reports for the organization (Result.Orgs: its id, or an OU
 	// path pattern the caller's path matches); for a member of the
 	// owner's organization, anything reported for an organization (the
@@ -487,8 +490,10 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 	covered := func(who outsider) catalog.ActionSet {
 		open := res.Public.Actions
 		if named[who.account] {
-			if acc := res.Accounts[who.account]; acc != nil {
-				open = open.Union(acc.Actions)
+			for label, acc := range res.Accounts {
+				if label == who.account || policy.Match(label, who.account) {
+					open = open.Union(acc.Actions)
+				}
 			}
 		} else if who.org != "" {
 			for label, acc := range res.Orgs {
