@@ -298,9 +298,11 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				if v.Unknown {
 					continue
 				}
-				sp, k := c.Op.Spellings(v.Text)
-				for _, t := range sp[:k] {
-					n.addConditionValue(c, v, key, t)
+				for _, text := range withDefaults(v.Text) {
+					sp, k := c.Op.Spellings(text)
+					for _, t := range sp[:k] {
+						n.addConditionValue(c, v, key, t)
+					}
 				}
 			}
 		}
@@ -308,6 +310,19 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 	n.chooseFreshOrg()
 	n.chooseServices()
 	return n
+}
+
+// withDefaults returns a condition value as written and, when its policy
+// variables all have defaults (${aws:SourceAccount, '999988887777'}), as
+// it reads in a request that holds none of them: an outsider's request
+// has no aws:SourceAccount, so the value names account 999988887777 to it,
+// which was never tried (IAM User Guide, "IAM policy elements: Variables
+// and tags", "Specifying default values").
+func withDefaults(text string) []string {
+	if d, ok := eval.Resolve(text, eval.NewContext()); ok && d != text {
+		return []string{text, d}
+	}
+	return []string{text}
 }
 
 // addConditionValue records what the value t of condition c on key (lower

@@ -33,6 +33,14 @@ func TestPatternsOverWhoReachOutsiders(t *testing.T) {
 		// of every account 9999… were let in, and none of them was tried.
 		{"principal ARN pattern of fewer parts", allowPull(`{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}`), false},
 		{"principal ARN pattern of fewer parts under ArnLike", allowPull(`{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}`), false},
+		// A variable's default is its value in a request without the key
+		// (IAM User Guide, "IAM policy elements: Variables and tags"):
+		// an outsider's request has no aws:SourceAccount, so the value
+		// names 999988887777, which was never tried.
+		{"an account as a variable's default", allowPull(`{"StringEquals":{"aws:PrincipalAccount":"${aws:SourceAccount, '999988887777'}"}}`), false},
+		{"an organization as a variable's default", allowPull(`{"StringEquals":{"aws:PrincipalOrgID":"${aws:SourceOrgID, 'o-abc123defg'}"}}`), false},
+		{"deny unless an account a variable's default names", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
+			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"${aws:SourceAccount, '999988887777'}"}}}]}`, false},
 		{"deny unless a principal ARN pattern of fewer parts", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},` +
 			`{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::9999*"}}}]}`, false},
 		{"organization pattern", allowPull(`{"StringLike":{"aws:PrincipalOrgID":"o-abc*"}}`), false},
