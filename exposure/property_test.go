@@ -57,13 +57,14 @@ var propConds = []struct{ op, key string }{
 // propValues are the values of propConds' keys. A user's ARN holds its
 // path, aws:username only its name: the ARN patterns that end in
 // ${aws:username} tell the two apart. A pattern of fewer than six parts
-// (arn:aws:iam::2109*) is matched whole: it names the accounts 2109….
+// (arn:aws:iam::2109*) is matched whole: it names the accounts 2109…; a
+// variable's default names 210987654321 to all but services.
 var propValues = map[string][]string{
 	"aws:username":               {"admin", "ad*", "alice", "ci-*", "${aws:PrincipalTag/team}"},
 	"aws:PrincipalType":          {"User", "AssumedRole", "FederatedUser", "Account"},
 	"aws:PrincipalArn":           {"arn:aws:iam::*:role/ci-*", "arn:aws:iam::*:user/admin", "arn:aws:sts::*:federated-user/*", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:root", "arn:aws:iam::*:user/ops/*", "ARN:AWS:IAM::444455556666:ROLE/ADMIN", "arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}", "arn:aws:iam::2109*"},
 	"aws:userid":                 {"*:alice", "AIDA*", "*:ci-*", "111122223333:*"},
-	"aws:PrincipalAccount":       {"111122223333", "444455556666"},
+	"aws:PrincipalAccount":       {"111122223333", "444455556666", "${aws:SourceAccount, '210987654321'}"},
 	"aws:PrincipalOrgID":         {"o-a1b2c3d4e5", "${aws:ResourceOrgID}", "O-A1B2C3D4E5"},
 	"aws:PrincipalOrgPaths":      {"${aws:ResourceOrgPaths}*", "${aws:ResourceOrgID}/*", "*/ou-x/*"},
 	"aws:ResourceOrgID":          {"o-a1b2c3d4e5", "${aws:PrincipalOrgID}"},
