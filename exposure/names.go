@@ -325,6 +325,24 @@ func withDefaults(text string) []string {
 	return []string{text}
 }
 
+// conditionTexts returns the values of c that read no policy variable,
+// and those whose variables all have defaults as they read without them
+// (withDefaults).
+func conditionTexts(c policy.Condition) []string {
+	var out []string
+	for _, v := range c.Values {
+		if v.Unknown {
+			continue
+		}
+		for _, t := range withDefaults(v.Text) {
+			if !strings.Contains(t, "${") {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // addConditionValue records what the value t of condition c on key (lower
 // case) names; v is the value as written (t, or its lower-case spelling
 // under an IgnoreCase operator).

@@ -89,15 +89,12 @@ func (a *analyzer) worldOrgs(stmts []*policy.Statement) []worldOrg {
 	var paths []string
 	for _, st := range stmts {
 		for _, c := range st.Conditions {
-			for _, v := range c.Values {
-				if v.Unknown || strings.Contains(v.Text, "${") {
-					continue
-				}
+			for _, text := range conditionTexts(c) {
 				// The owner may be in an organization or OU the statements
 				// name for the owner or for a caller (the organization an
 				// "our organization only" grant names is most likely the
 				// owner's): its members are then in the owner's.
-				sp, n := c.Op.Spellings(v.Text)
+				sp, n := c.Op.Spellings(text)
 				for _, t := range sp[:n] {
 					switch strings.ToLower(c.Key) {
 					case "aws:resourceorgid", "aws:principalorgid", "aws:sourceorgid":

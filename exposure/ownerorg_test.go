@@ -72,6 +72,14 @@ func TestOwnerOrgUnknown(t *testing.T) {
 		{name: "the owner may be in the organization a grant names for its callers",
 			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OurOrg", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}, ` + sameOrg + `]}`,
 			orgs:   []string{"o-a1b2c3d4e5"}},
+		// Found by a differential hunt: a variable's default is what a
+		// caller's request without the key compares with (IAM User Guide,
+		// "IAM policy elements: Variables and tags"), so the grant names
+		// o-a1b2c3d4e5 as the one above does; that the owner may be in it
+		// was not tried, and its members' access went unreported.
+		{name: "the owner may be in the organization a variable's default names",
+			policy: `{"Version": "2012-10-17", "Statement": [{"Sid": "OurOrg", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "${aws:SourceOrgID, 'o-a1b2c3d4e5'}"}}}, ` + sameOrg + `]}`,
+			orgs:   []string{"o-a1b2c3d4e5"}},
 		// The owner is in an OU of its own: the members of its organization
 		// elsewhere in it are not in the owner's OU.
 		{name: "members of the owner's organization outside the owner's OU",
