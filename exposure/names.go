@@ -45,6 +45,13 @@ type names struct {
 	// serviceVariable is a value of the service-name keys that reads a
 	// policy variable, "" when none does.
 	serviceVariable string
+	// session is a role session (arn:aws:sts::A:assumed-role/R/S) a
+	// Principal or NotPrincipal names, "" when none does; readsPrincipalARN
+	// says whether a condition reads aws:PrincipalArn, which holds the
+	// session's role's ARN, path and all: the session's ARN does not give
+	// the path.
+	session           string
+	readsPrincipalARN bool
 	// orderedAccount is a condition that compares an account id as a
 	// number or a date (NumericLessThan aws:PrincipalAccount), "" when none
 	// does: the accounts it lets in are not split by it.
@@ -284,6 +291,9 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					n.addUnknownAccount(e.Value.Text)
 				case e.Kind == policy.KindAWS:
 					n.addPrincipal(e.Value.Text)
+					if p, err := eval.ParsePrincipal(e.Value.Text); err == nil && p.Type == eval.AssumedRole && n.session == "" {
+						n.session = e.Value.Text
+					}
 				case e.Kind == policy.KindService:
 					n.services[strings.ToLower(e.Value.Text)] = true
 				}
@@ -294,10 +304,12 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				continue // its values are true and false, not names
 			}
 			key := strings.ToLower(c.Key)
+			n.readsPrincipalARN = n.readsPrincipalARN || key == "aws:principalarn"
 			for _, v := range c.Values {
 				if v.Unknown {
 					continue
 				}
+				n.readsPrincipalARN = n.readsPrincipalARN || strings.Contains(strings.ToLower(v.Text), "${aws:principalarn")
 				for _, text := range withDefaults(v.Text) {
 					sp, k := c.Op.Spellings(text)
 					for _, t := range sp[:k] {

@@ -177,3 +177,21 @@ func TestAccountsComparedInOrder(t *testing.T) {
 		t.Errorf("a pattern of accounts: unjudged %q", res.Unjudged)
 	}
 }
+
+// A role session's ARN (arn:aws:sts::A:assumed-role/ROLE/SESSION) does not
+// hold its role's path, which aws:PrincipalArn does (IAM User Guide, "IAM
+// identifiers"; "AWS global condition context keys", aws:PrincipalArn):
+// the session of a role admin under the path /ops/ met the ArnNotLike
+// below and could pull, but only a role with no path was judged, and
+// nothing was reported. The result says so.
+func TestNamedSessionOfARoleWithAPath(t *testing.T) {
+	session := `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:sts::444455556666:assumed-role/admin/ops"}, "Action": "ecr:BatchGetImage"`
+	res := analyzeDoc(t, pullPolicy(session+`, "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}}}`), Zone{}, time.Time{})
+	if !strings.Contains(res.Unjudged, "role's path") {
+		t.Errorf("unjudged %q, want the role's path named", res.Unjudged)
+	}
+	// Without a test of aws:PrincipalArn the path changes nothing.
+	if res := analyzeDoc(t, pullPolicy(session+`}`), Zone{}, time.Time{}); res.Unjudged != "" {
+		t.Errorf("a session alone: unjudged %q", res.Unjudged)
+	}
+}
