@@ -495,8 +495,8 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
-	case a.named.session != "" && a.named.readsPrincipalARN:
-		a.res.Unjudged = "the policy names the role session " + a.named.session + " and reads aws:PrincipalArn, its role's ARN with the role's path, which the session's ARN does not give: only a role with no path was judged"
+	case a.named.session != "":
+		a.res.Unjudged = "the policy names the role session " + a.named.session + " and tells its role apart by its ARN (aws:PrincipalArn, or a role of that name in a Principal), which holds the role's path; the session's ARN does not give it, and only a role with no path was judged"
 	case a.named.orderedAccount != "":
 		a.res.Unjudged = "a condition compares account ids in order (" + a.named.orderedAccount + "): the accounts it lets in were not split by it, so not every account was judged"
 	case !a.named.accountsComplete:

@@ -46,12 +46,11 @@ type names struct {
 	// policy variable, "" when none does.
 	serviceVariable string
 	// session is a role session (arn:aws:sts::A:assumed-role/R/S) a
-	// Principal or NotPrincipal names, "" when none does; readsPrincipalARN
-	// says whether a condition reads aws:PrincipalArn, which holds the
-	// session's role's ARN, path and all: the session's ARN does not give
-	// the path.
-	session           string
-	readsPrincipalARN bool
+	// Principal or NotPrincipal names whose role's path a statement tells
+	// apart, "" when none: a condition that reads aws:PrincipalArn, which
+	// holds the role's ARN, path and all, or a role of the name the
+	// Principal names by its ARN. The session's ARN does not give the path.
+	session string
 	// orderedAccount is a condition that compares an account id as a
 	// number or a date (NumericLessThan aws:PrincipalAccount), "" when none
 	// does: the accounts it lets in are not split by it.
@@ -274,6 +273,8 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 		paths: map[string]bool{}, services: map[string]bool{}, servicePatterns: map[string]bool{}, patternOf: map[string]string{},
 		orgPatternOf: map[string]string{},
 	}
+	var roles []eval.Principal
+	readsARN := false
 	for _, s := range append(slices.Clip(doc.Statements), extra...) {
 		for _, pr := range []*policy.Principal{s.Principal, s.NotPrincipal} {
 			if pr == nil {
@@ -291,8 +292,8 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 					n.addUnknownAccount(e.Value.Text)
 				case e.Kind == policy.KindAWS:
 					n.addPrincipal(e.Value.Text)
-					if p, err := eval.ParsePrincipal(e.Value.Text); err == nil && p.Type == eval.AssumedRole && n.session == "" {
-						n.session = e.Value.Text
+					if p, err := eval.ParsePrincipal(e.Value.Text); err == nil && (p.Type == eval.AssumedRole || p.Type == eval.Role) {
+						roles = append(roles, p)
 					}
 				case e.Kind == policy.KindService:
 					n.services[strings.ToLower(e.Value.Text)] = true
@@ -304,12 +305,12 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 				continue // its values are true and false, not names
 			}
 			key := strings.ToLower(c.Key)
-			n.readsPrincipalARN = n.readsPrincipalARN || key == "aws:principalarn"
+			readsARN = readsARN || key == "aws:principalarn"
 			for _, v := range c.Values {
 				if v.Unknown {
 					continue
 				}
-				n.readsPrincipalARN = n.readsPrincipalARN || strings.Contains(strings.ToLower(v.Text), "${aws:principalarn")
+				readsARN = readsARN || strings.Contains(strings.ToLower(v.Text), "${aws:principalarn")
 				for _, text := range withDefaults(v.Text) {
 					sp, k := c.Op.Spellings(text)
 					for _, t := range sp[:k] {
@@ -319,9 +320,28 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 			}
 		}
 	}
+	n.session = pathTold(roles, readsARN)
 	n.chooseFreshOrg()
 	n.chooseServices()
 	return n
+}
+
+// pathTold returns the first role session of roles (the roles and sessions
+// the Principal elements name) whose role's path the statements tell
+// apart: when they read aws:PrincipalArn, or name a role of its account
+// and name by its ARN; "" when none.
+func pathTold(roles []eval.Principal, readsARN bool) string {
+	for _, s := range roles {
+		if s.Type != eval.AssumedRole {
+			continue
+		}
+		if readsARN || slices.ContainsFunc(roles, func(r eval.Principal) bool {
+			return r.Type == eval.Role && r.Account == s.Account && r.Name() == s.Name()
+		}) {
+			return s.ARN
+		}
+	}
+	return ""
 }
 
 // withDefaults returns a condition value as written and, when its policy

@@ -190,6 +190,12 @@ func TestNamedSessionOfARoleWithAPath(t *testing.T) {
 	if !strings.Contains(res.Unjudged, "role's path") {
 		t.Errorf("unjudged %q, want the role's path named", res.Unjudged)
 	}
+	// A Deny of the role admin (no path) does not deny the sessions of
+	// /ops/admin.
+	res = analyzeDoc(t, pullPolicy(session+`}, {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::444455556666:role/admin"}, "Action": "ecr:*"}`), Zone{}, time.Time{})
+	if !strings.Contains(res.Unjudged, "role's path") {
+		t.Errorf("a Deny of the role by its ARN: unjudged %q, want the role's path named", res.Unjudged)
+	}
 	// Without a test of aws:PrincipalArn the path changes nothing.
 	if res := analyzeDoc(t, pullPolicy(session+`}`), Zone{}, time.Time{}); res.Unjudged != "" {
 		t.Errorf("a session alone: unjudged %q", res.Unjudged)
