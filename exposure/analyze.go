@@ -495,8 +495,8 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
-	case a.named.session != "":
-		a.res.Unjudged = "the policy names the role session " + a.named.session + " and tells its role apart by its ARN (aws:PrincipalArn, or a role of that name in a Principal), which holds the role's path; the session's ARN does not give it, and only a role with no path was judged"
+	case untrustedSession(a.named.sessions, zone) != "":
+		a.res.Unjudged = "the policy names the role session " + untrustedSession(a.named.sessions, zone) + " and tells its role apart by its ARN (aws:PrincipalArn, or a role of that name in a Principal), which holds the role's path; the session's ARN does not give it, and only a role with no path was judged"
 	case a.named.orderedAccount != "":
 		a.res.Unjudged = "a condition compares account ids in order (" + a.named.orderedAccount + "): the accounts it lets in were not split by it, so not every account was judged"
 	case !a.named.accountsComplete:
@@ -516,6 +516,17 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 		c.setFacts(key, a.facts)
 	}
 	return a
+}
+
+// untrustedSession returns the first of sessions (role session ARNs) of an
+// account outside the zone, "" when none is.
+func untrustedSession(sessions []string, zone Zone) string {
+	for _, s := range sessions {
+		if !zone.TrustsAccount(accountOf(s)) {
+			return s
+		}
+	}
+	return ""
 }
 
 // testsSourceARN reports whether a condition of stmts tests aws:SourceArn.

@@ -45,12 +45,12 @@ type names struct {
 	// serviceVariable is a value of the service-name keys that reads a
 	// policy variable, "" when none does.
 	serviceVariable string
-	// session is a role session (arn:aws:sts::A:assumed-role/R/S) a
+	// sessions are the role sessions (arn:aws:sts::A:assumed-role/R/S) a
 	// Principal or NotPrincipal names whose role's path a statement tells
-	// apart, "" when none: a condition that reads aws:PrincipalArn, which
-	// holds the role's ARN, path and all, or a role of the name the
-	// Principal names by its ARN. The session's ARN does not give the path.
-	session string
+	// apart: a condition that reads aws:PrincipalArn, which holds the
+	// role's ARN, path and all, or a role of the name the Principal names
+	// by its ARN. The session's ARN does not give the path.
+	sessions []string
 	// orderedAccount is a condition that compares an account id as a
 	// number or a date (NumericLessThan aws:PrincipalAccount), "" when none
 	// does: the accounts it lets in are not split by it.
@@ -320,28 +320,26 @@ func collectNames(doc *policy.Document, extra ...*policy.Statement) *names {
 			}
 		}
 	}
-	n.session = pathTold(roles, readsARN)
+	n.sessions = pathTold(roles, readsARN)
 	n.chooseFreshOrg()
 	n.chooseServices()
 	return n
 }
 
-// pathTold returns the first role session of roles (the roles and sessions
-// the Principal elements name) whose role's path the statements tell
-// apart: when they read aws:PrincipalArn, or name a role of its account
-// and name by its ARN; "" when none.
-func pathTold(roles []eval.Principal, readsARN bool) string {
+// pathTold returns the role sessions of roles (the roles and sessions the
+// Principal elements name) whose role's path the statements tell apart:
+// all when they read aws:PrincipalArn, else those of a role of the
+// account and name they name by its ARN.
+func pathTold(roles []eval.Principal, readsARN bool) []string {
+	var out []string
 	for _, s := range roles {
-		if s.Type != eval.AssumedRole {
-			continue
-		}
-		if readsARN || slices.ContainsFunc(roles, func(r eval.Principal) bool {
+		if s.Type == eval.AssumedRole && (readsARN || slices.ContainsFunc(roles, func(r eval.Principal) bool {
 			return r.Type == eval.Role && r.Account == s.Account && r.Name() == s.Name()
-		}) {
-			return s.ARN
+		})) {
+			out = append(out, s.ARN)
 		}
 	}
-	return ""
+	return out
 }
 
 // withDefaults returns a condition value as written and, when its policy

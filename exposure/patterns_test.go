@@ -196,6 +196,11 @@ func TestNamedSessionOfARoleWithAPath(t *testing.T) {
 	if !strings.Contains(res.Unjudged, "role's path") {
 		t.Errorf("a Deny of the role by its ARN: unjudged %q, want the role's path named", res.Unjudged)
 	}
+	// A session of the owner's account is no outsider.
+	own := strings.ReplaceAll(session, "444455556666", "111122223333")
+	if res := analyzeDoc(t, pullPolicy(own+`, "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}}}`), Zone{}, time.Time{}); res.Unjudged != "" {
+		t.Errorf("a session of the owner's: unjudged %q", res.Unjudged)
+	}
 	// Without a test of aws:PrincipalArn the path changes nothing.
 	if res := analyzeDoc(t, pullPolicy(session+`}`), Zone{}, time.Time{}); res.Unjudged != "" {
 		t.Errorf("a session alone: unjudged %q", res.Unjudged)
