@@ -37,10 +37,14 @@ func allowPull(cond string) string {
 	return pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": ` + cond + `}`)
 }
 
-// pullUnless is a policy that lets anyone pull when allow holds, and denies
-// every action when deny does.
+// pullUnless is a policy that lets anyone pull when allow holds (always,
+// when allow is ""), and denies every action when deny does.
 func pullUnless(allow, deny string) string {
-	return pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": ` + allow + `},
+	statement := `{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"`
+	if allow != "" {
+		statement += `, "Condition": ` + allow
+	}
+	return pullPolicy(statement + `},
 		{"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": ` + deny + `}`)
 }
 
