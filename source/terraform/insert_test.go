@@ -15,6 +15,15 @@ import (
 	"github.com/ecrguard/ecrguard/policy"
 )
 
+// appFromDocument is the repository policy of app, as the JSON of the
+// document data.aws_iam_policy_document.app.
+const appFromDocument = `
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.app.json
+}
+`
+
 // guardStatements are two Deny statements of the kind exposure.ProposeFix
 // appends: one for every principal outside an organization and the
 // owner's roles, naming the owner with the ${aws:ResourceAccount}
@@ -192,12 +201,7 @@ resource "aws_ecrpublic_repository_policy" "tools" {
     actions = ["ecr:BatchGetImage"]
   }
 }
-
-resource "aws_ecr_repository_policy" "app" {
-  repository = "app"
-  policy     = data.aws_iam_policy_document.app.json
-}
-`}, repoPolicy("app"), "main.tf"},
+` + appFromDocument}, repoPolicy("app"), "main.tf"},
 	// An empty list: the statements go on lines of their own.
 	{"jsonencode_empty", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
@@ -219,12 +223,7 @@ resource "aws_ecr_repository_policy" "app" {
     }
   }
 }
-
-resource "aws_ecr_repository_policy" "app" {
-  repository = "app"
-  policy     = data.aws_iam_policy_document.app.json
-}
-`}, repoPolicy("app"), "main.tf"},
+` + appFromDocument}, repoPolicy("app"), "main.tf"},
 	// A variable's default, in another file.
 	{"variable_default", map[string]string{"main.tf": `resource "aws_ecr_repository_policy" "app" {
   repository = "app"
