@@ -61,12 +61,12 @@ func TestRuleExamplesAsFiles(t *testing.T) {
 }
 
 // writeExample saves x in dir as the files a scan of the example's
-// account reads.
+// account reads: a string as it is, another value as JSON.
 func writeExample(t *testing.T, dir string, x rules.Example) {
 	t.Helper()
 	acct := rules.ExampleAccount
 	repo := rules.ExampleRepository
-	files := map[string]string{
+	files := map[string]any{
 		repo + ".tags.json": `{"tags": []}`,
 		repo + ".json": "An error occurred (RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: " +
 			"Repository policy does not exist for the repository with name '" + repo + "' in the registry with id '" + acct + "'\n",
@@ -78,23 +78,31 @@ func writeExample(t *testing.T, dir string, x rules.Example) {
 		files[repo+".json"] = x.RepositoryPolicy
 	}
 	if x.RegistryScope != "" {
-		files["registry-policy-scope.json"] = mustJSON(t, map[string]string{"name": "REGISTRY_POLICY_SCOPE", "value": x.RegistryScope})
+		files["registry-policy-scope.json"] = map[string]string{"name": "REGISTRY_POLICY_SCOPE", "value": x.RegistryScope}
 	}
 	if x.TemplatePolicy != "" {
-		files["creation-templates.json"] = mustJSON(t, map[string]any{"registryId": acct, "repositoryCreationTemplates": []any{
-			map[string]any{"prefix": rules.ExampleTemplatePrefix, "appliedFor": []string{"PULL_THROUGH_CACHE"}, "repositoryPolicy": x.TemplatePolicy}}})
+		files["creation-templates.json"] = map[string]any{"registryId": acct, "repositoryCreationTemplates": []any{
+			map[string]any{"prefix": rules.ExampleTemplatePrefix, "appliedFor": []string{"PULL_THROUGH_CACHE"}, "repositoryPolicy": x.TemplatePolicy}}}
 	}
 	if x.IdentityPolicy != "" || x.Boundary != "" {
-		files["iam.json"] = exampleAuthorizationDetails(t, x)
+		files["iam.json"] = exampleAuthorizationDetails(x)
 	}
 	s := x.Settings
-	files[".ecrguard.yaml"] = mustJSON(t, map[string]any{
+	files[".ecrguard.yaml"] = map[string]any{
 		"account": acct, "region": rules.ExampleRegion,
 		"trusted": map[string][]string{"accounts": s.TrustedAccounts, "org_ids": s.TrustedOrgIDs, "org_paths": s.TrustedOrgPaths},
 		"authorized": map[string][]string{"delete": s.AuthorizedDelete, "auth_token": s.AuthorizedAuthToken,
 			"policy_management": s.AuthorizedPolicyManagement, "write": s.AuthorizedWrite},
-	})
-	for name, text := range files {
+	}
+	for name, v := range files {
+		text, ok := v.(string)
+		if !ok {
+			data, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = string(data)
+		}
 		if text == "" {
 			continue
 		}
@@ -111,8 +119,7 @@ func writeExample(t *testing.T, dir string, x rules.Example) {
 // exampleAuthorizationDetails is the get-account-authorization-details
 // output of the example's identity: its identity policy inline, its
 // boundary a managed policy of the account.
-func exampleAuthorizationDetails(t *testing.T, x rules.Example) string {
-	t.Helper()
+func exampleAuthorizationDetails(x rules.Example) any {
 	kind, name, _ := strings.Cut(x.Holder(), "/")
 	p := map[string]any{"Path": "/", "Arn": "arn:aws:iam::" + rules.ExampleAccount + ":" + x.Holder(), "AttachedManagedPolicies": []any{}}
 	inline := []any{}
@@ -134,14 +141,5 @@ func exampleAuthorizationDetails(t *testing.T, x rules.Example) string {
 		p["RoleName"], p["RoleId"], p["RolePolicyList"] = name, "AROAEXAMPLE", inline
 		roles = append(roles, p)
 	}
-	return mustJSON(t, map[string]any{"UserDetailList": users, "GroupDetailList": []any{}, "RoleDetailList": roles, "Policies": managed, "IsTruncated": false})
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
+	return map[string]any{"UserDetailList": users, "GroupDetailList": []any{}, "RoleDetailList": roles, "Policies": managed, "IsTruncated": false}
 }
