@@ -89,12 +89,12 @@ Resources:
   Repo:
     Type: AWS::ECR::Repository
     Properties:
-      RepositoryName: app
       RepositoryPolicyText:
         Statement:
           - Effect: Allow
             Principal: "*"
             Action: ecr:BatchGetImage
+      RepositoryName: app
 `,
 		"t.json": `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Repo": {"Type": "AWS::ECR::Repository", "Properties": {
   "RepositoryName": "app", "RepositoryPolicyText": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}}}}}

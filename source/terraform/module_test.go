@@ -115,12 +115,8 @@ EOF`, "${jsonencode(var.principal)}"},
 		// The partition is known (aws): the account alone is unknown, as
 		// without it. (The ARN was taken as anyone.)
 		{"interpolation in jsonencode with the partition", `jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${var.partner}:root" }
-      Action    = "ecr:BatchGetImage"
-    }]
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${var.partner}:root" }, Action = "ecr:BatchGetImage" }]
   })`, "arn:aws:iam::<var.partner>:root"},
 		{"caller identity without an account", `jsonencode({
     Version = "2012-10-17"
