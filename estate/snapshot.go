@@ -1065,8 +1065,10 @@ func (r *snapReader) region(a *Account, n *jsonpos.Node) error {
 		if reg.Registry.Scope, err = r.str(sn, "registry scope"); err != nil {
 			return err
 		}
-		if reg.Registry.Scope == "" {
-			return r.errorf(sn.Off, "registry scope: expected V1, V2 or null (unknown), got an empty string")
+		// Any other value would be judged under neither scope: V2's
+		// allows with V1's denies (Registry.EffectiveScope, DenyScope).
+		if reg.Registry.Scope != ScopeV1 && reg.Registry.Scope != ScopeV2 {
+			return r.errorf(sn.Off, "registry scope: expected %q, %q or null (unknown), got %q", ScopeV1, ScopeV2, reg.Registry.Scope)
 		}
 	}
 	err = r.objects(rm["replication"], "replication", "replication destination", []string{"account", "region"}, func(dm map[string]*jsonpos.Node) error {

@@ -426,6 +426,12 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"policy text", strings.Replace(valid, `\"Effect\": \"Allow\"`, `\"Effect\": \"Allow\"]`, 1), `x.json:52:23: registry policy "registry policy": the policy text does not parse: arn:aws:ecr:us-east-1:111122223333:registry:6:24: invalid JSON`},
 		{"tags type", strings.Replace(valid, `"env": "prod"`, `"env": 7`, 1), `repository tags env: expected a string, got number`},
 		{"duplicate repo", strings.Replace(valid, `"name": "team/none"`, `"name": "app"`, 1), `repository "app" of us-east-1 listed twice`},
+		// REGISTRY_POLICY_SCOPE is V1 or V2 (ECR API Reference,
+		// "PutAccountSetting"); any other value would be judged under
+		// V2's allows and V1's denies at once.
+		{"scope lower case", strings.Replace(valid, `"scope": "V1"`, `"scope": "v1"`, 1), `x.json:54:22: registry scope: expected "V1", "V2" or null (unknown), got "v1"`},
+		{"scope unknown", strings.Replace(valid, `"scope": "V1"`, `"scope": "V3"`, 1), `registry scope: expected "V1", "V2" or null (unknown), got "V3"`},
+		{"scope empty", strings.Replace(valid, `"scope": "V1"`, `"scope": ""`, 1), `registry scope: expected "V1", "V2" or null (unknown), got ""`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
 	}
 	for _, tt := range tests {
