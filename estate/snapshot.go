@@ -954,6 +954,11 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 	if err != nil {
 		return err
 	}
+	// Every ARN of the account is built from its id: with another one the
+	// account's own policies would not match its resources.
+	if !policy.IsAccountID(id) {
+		return r.errorf(m["id"].Off, "account id: expected 12 digits such as 111122223333, got %q", id)
+	}
 	if e.Lookup(id) != nil {
 		return r.errorf(m["id"].Off, "account %q listed twice", id)
 	}

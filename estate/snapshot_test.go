@@ -432,6 +432,11 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"scope lower case", strings.Replace(valid, `"scope": "V1"`, `"scope": "v1"`, 1), `x.json:54:22: registry scope: expected "V1", "V2" or null (unknown), got "v1"`},
 		{"scope unknown", strings.Replace(valid, `"scope": "V1"`, `"scope": "V3"`, 1), `registry scope: expected "V1", "V2" or null (unknown), got "V3"`},
 		{"scope empty", strings.Replace(valid, `"scope": "V1"`, `"scope": ""`, 1), `registry scope: expected "V1", "V2" or null (unknown), got ""`},
+		// An account id is exactly 12 digits (Organizations API
+		// Reference, "DescribeAccount"); the ARNs of its resources are
+		// built from it.
+		{"account id empty", strings.Replace(valid, `"id": "111122223333"`, `"id": ""`, 1), `x.json:11:13: account id: expected 12 digits such as 111122223333, got ""`},
+		{"account id letters", strings.Replace(valid, `"id": "111122223333"`, `"id": "prod"`, 1), `account id: expected 12 digits such as 111122223333, got "prod"`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
 	}
 	for _, tt := range tests {
