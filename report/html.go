@@ -223,10 +223,17 @@ func newHTMLEntry(prefix string, e Entry) htmlEntry {
 }
 
 // codeText turns text whose commands are in backticks into HTML: the
-// commands as code, everything escaped.
+// commands as code, everything escaped. Text with an unpaired backtick (one
+// in a condition value or a Sid, say) is escaped whole, as mdText does:
+// which backticks delimit a command cannot be told, and a span would drop
+// the backtick from what it quotes.
 func codeText(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
 	var b strings.Builder
-	for i, part := range strings.Split(s, "`") {
+	for i, part := range parts {
 		if i%2 == 1 {
 			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
 		} else {

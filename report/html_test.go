@@ -123,6 +123,24 @@ func TestHTMLSelfContained(t *testing.T) {
 	}
 }
 
+// TestHTMLUnpairedBacktick checks that a proof quoting a value with a
+// backtick in it (a condition value, a Sid) shows it: the text around it
+// was cut into a code span at the backtick, which vanished from the page.
+func TestHTMLUnpairedBacktick(t *testing.T) {
+	f := finding("ECR001")
+	f.Message = "calling ecr:BatchGetImage with aws:UserAgent = a`b is allowed."
+	f.Remediation = "apply it with `aws ecr set-repository-policy --repository-name app`."
+	out := string(write(t, HTML, &rules.Result{Findings: []rules.Finding{f}, Resources: 1}, Options{}))
+	for _, want := range []string{
+		"aws:UserAgent = a`b is allowed.",
+		"apply it with <code>aws ecr set-repository-policy --repository-name app</code>.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
 func TestHTMLIncomplete(t *testing.T) {
 	out := string(write(t, HTML, partialResult(), Options{}))
 	banner := regexp.MustCompile(`(?s)<div class="incomplete" id="incomplete" role="alert">INCOMPLETE: 1 input could not be assessed\.`)
