@@ -43,6 +43,10 @@ type htmlPage struct {
 	Suppressed []htmlEntry
 	// Hidden counts suppressed findings not listed.
 	Hidden int
+
+	// MapEmpty is what the access map says when it has no rows, and
+	// NoFindings what the findings section says when it has no entries.
+	MapEmpty, NoFindings string
 }
 
 type htmlCount struct {
@@ -115,6 +119,7 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 		p.Incomplete = fmt.Sprintf("INCOMPLETE: %s could not be assessed. This report covers only what could be read and evaluated; "+
 			"what the gaps hide may be open.", plural(n, "input", "inputs"))
 	}
+	p.MapEmpty, p.NoFindings = emptyTexts(v)
 	for _, g := range v.gaps {
 		what := g.Resource
 		if what == "" {
@@ -142,6 +147,22 @@ func writeHTML(w io.Writer, v *view, o Options) error {
 		p.Hidden = len(v.suppressed)
 	}
 	return htmlTemplate.Execute(w, p)
+}
+
+// emptyTexts are what the access map and the findings section say when
+// they are empty: nobody has access that breaks a rule, but only of what
+// the report covers when a filter left findings out or inputs could not be
+// assessed, so that an empty map never reads as a clean estate.
+func emptyTexts(v *view) (mapEmpty, noFindings string) {
+	mapEmpty, noFindings = "No one outside the zone of trust, and no principal of the account, has access that breaks a rule.", "No findings."
+	if v.filter != nil {
+		mapEmpty, noFindings = "No finding reported gives anyone access that breaks a rule. "+v.filterText(), "No findings reported. "+v.filterText()
+	}
+	if n := len(v.gaps); n > 0 {
+		more := fmt.Sprintf(" This covers only what could be assessed: %s could not be (see the coverage below).", plural(n, "input", "inputs"))
+		mapEmpty, noFindings = mapEmpty+more, noFindings+more
+	}
+	return mapEmpty, noFindings
 }
 
 // trustText describes the zone of trust in a few phrases.

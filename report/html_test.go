@@ -141,6 +141,36 @@ func TestHTMLUnpairedBacktick(t *testing.T) {
 	}
 }
 
+// TestHTMLEmptyMap checks that an empty access map and findings section
+// say what they cover: with inputs not assessed, or findings a filter left
+// out, "no one has access that breaks a rule" alone read as a clean estate.
+func TestHTMLEmptyMap(t *testing.T) {
+	filtered := &rules.Result{Resources: 3, Filter: &rules.Filter{Selection: rules.Selection{Severities: []rules.Severity{rules.Info}}, Removed: 4}}
+	for name, tc := range map[string]struct {
+		r    *rules.Result
+		want []string
+	}{
+		"clean": {&rules.Result{Resources: 3}, []string{
+			"<p>No one outside the zone of trust, and no principal of the account, has access that breaks a rule.</p>",
+			"<p>No findings.</p>"}},
+		"gaps": {partialResult(), []string{
+			"<p>No one outside the zone of trust, and no principal of the account, has access that breaks a rule. This covers only what could be assessed: 1 input could not be (see the coverage below).</p>",
+			"<p>No findings. This covers only what could be assessed: 1 input could not be (see the coverage below).</p>"}},
+		"filtered": {filtered, []string{
+			"<p>No finding reported gives anyone access that breaks a rule. Filtered (severity info): 4 findings left out (not reported, not counted in the exit code).</p>",
+			"<p>No findings reported. Filtered (severity info): 4 findings left out"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := string(write(t, HTML, tc.r, Options{}))
+			for _, want := range tc.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("the page lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
 func TestHTMLIncomplete(t *testing.T) {
 	out := string(write(t, HTML, partialResult(), Options{}))
 	banner := regexp.MustCompile(`(?s)<div class="incomplete" id="incomplete" role="alert">INCOMPLETE: 1 input could not be assessed\.`)
