@@ -282,6 +282,7 @@ func startBrowser(run string) (cleanup func()) {
 			"report":   url,
 			"rule":     url + "#filter=ECR001",
 			"severity": url + "#severity=critical&q=legacy",
+			"percent":  url + "#filter=ECR001&q=100%",
 			"broken":   broken,
 		}, "report", "--hide-scrollbars", "--window-size=1280,1500", "--screenshot="+browser.png)
 	}()
@@ -382,6 +383,17 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		loaded(t, dom)
 		if shown, _ := shownEntries(dom); len(shown) != 1 || shown[0] != "3 ECR001 ECR002" {
 			t.Errorf("#severity=critical&q=legacy shows %q, want the one entry of legacy's statement", shown)
+		}
+	})
+
+	// An address typed by hand may hold a bare "%", which
+	// decodeURIComponent rejects: the filters read it as it is, and the
+	// page still works.
+	t.Run("a bare percent sign in the address", func(t *testing.T) {
+		dom := doms["percent"]
+		loaded(t, dom)
+		if !strings.Contains(dom, "Showing 0 of ") {
+			t.Error(`#filter=ECR001&q=100% does not filter the entries by the text "100%"`)
 		}
 	})
 
