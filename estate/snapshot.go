@@ -978,7 +978,7 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 			return err
 		}
 		p := &PublicRepository{Account: id}
-		if p.Name, err = r.str(pm["name"], "public repository name"); err != nil {
+		if p.Name, err = r.nonEmpty(pm["name"], "public repository name", "a repository name such as base"); err != nil {
 			return err
 		}
 		if seen[p.Name] {
@@ -1129,7 +1129,7 @@ func (r *snapReader) repository(reg *Region, n *jsonpos.Node) error {
 	if err != nil {
 		return err
 	}
-	name, err := r.str(m["name"], "repository name")
+	name, err := r.nonEmpty(m["name"], "repository name", "a repository name such as team/app")
 	if err != nil {
 		return err
 	}

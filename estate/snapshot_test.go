@@ -437,6 +437,8 @@ func TestReadSnapshotErrors(t *testing.T) {
 		// built from it.
 		{"account id empty", strings.Replace(valid, `"id": "111122223333"`, `"id": ""`, 1), `x.json:11:13: account id: expected 12 digits such as 111122223333, got ""`},
 		{"account id letters", strings.Replace(valid, `"id": "111122223333"`, `"id": "prod"`, 1), `account id: expected 12 digits such as 111122223333, got "prod"`},
+		{"repository name empty", strings.Replace(valid, `"name": "team/none"`, `"name": ""`, 1), `repository name: expected a repository name such as team/app, got an empty string`},
+		{"public repository name empty", strings.Replace(valid, `"name": "base"`, `"name": ""`, 1), `public repository name: expected a repository name such as base, got an empty string`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
 	}
 	for _, tt := range tests {
