@@ -216,7 +216,7 @@ func (a *Account) merge(o *Account, e *Estate) {
 		if a.IAM == nil {
 			a.IAM = o.IAM
 		} else {
-			a.IAM.merge(o.IAM)
+			a.IAM.merge(o.IAM, e, a.ID)
 		}
 	}
 	if o.SCPsKnown {

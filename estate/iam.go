@@ -1,6 +1,11 @@
 package estate
 
-import "sort"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+)
 
 // IAM is one account's identities and policies, as `aws iam
 // get-account-authorization-details` describes them.
@@ -122,12 +127,94 @@ func (m *IAM) Index() (groups map[string]*Group, policies map[string]*ManagedPol
 	return groups, policies
 }
 
-func (m *IAM) merge(o *IAM) {
-	m.Users = append(m.Users, o.Users...)
-	m.Groups = append(m.Groups, o.Groups...)
-	m.Roles = append(m.Roles, o.Roles...)
-	m.Policies = append(m.Policies, o.Policies...)
+// merge adds o, the IAM of account read by another input, to m. A user,
+// group, role or managed policy both describe (one ARN: two snapshots of
+// one account, collected region by region) is one entity, judged once as
+// m describes it; when o describes it otherwise, a conflicting-inputs gap
+// in e says the other description is not judged, as for two inputs of one
+// repository's policy.
+func (m *IAM) merge(o *IAM, e *Estate, account string) {
+	m.Users = mergeEntities(m.Users, o.Users, func(u *User) string { return u.ARN }, sameUser, e, account, o.Source, "user")
+	m.Groups = mergeEntities(m.Groups, o.Groups, func(g *Group) string { return g.ARN }, sameGroup, e, account, o.Source, "group")
+	m.Roles = mergeEntities(m.Roles, o.Roles, func(r *Role) string { return r.ARN }, sameRole, e, account, o.Source, "role")
+	m.Policies = mergeEntities(m.Policies, o.Policies, func(p *ManagedPolicy) string { return p.ARN }, sameManaged, e, account, o.Source, "managed policy")
 	m.Sort()
+}
+
+// mergeEntities adds the entities of in to cur, but for those cur holds by
+// ARN already (an entity without an ARN is never one of them), which are
+// a conflict gap when same says they differ.
+func mergeEntities[T any](cur, in []T, arn func(T) string, same func(a, b T) bool, e *Estate, account, source, kind string) []T {
+	known := make(map[string]T, len(cur))
+	for _, c := range cur {
+		known[arn(c)] = c
+	}
+	for _, x := range in {
+		a := arn(x)
+		c, dup := known[a]
+		switch {
+		case a == "" || !dup:
+			cur = append(cur, x)
+			known[a] = x
+		case !same(c, x):
+			e.AddGap(Gap{Source: source, Account: account, Resource: a, Code: GapConflictingInputs,
+				Message: fmt.Sprintf("inputs disagree about the %s %s (its policies, attachments, groups, boundary or tags); the analysis judges the first description read and not the other; make the inputs agree (or scan them apart) to assess it", kind, a)})
+		}
+	}
+	return cur
+}
+
+func sameIdentity(a, b *Identity) bool {
+	return a.Name == b.Name && a.Path == b.Path && sameStrings(a.Attached, b.Attached) && samePolicySet(a.Inline, b.Inline)
+}
+
+func sameUser(a, b *User) bool {
+	return sameIdentity(&a.Identity, &b.Identity) && sameStrings(a.Groups, b.Groups) && a.Boundary == b.Boundary && maps.Equal(a.Tags, b.Tags)
+}
+
+func sameGroup(a, b *Group) bool { return sameIdentity(&a.Identity, &b.Identity) }
+
+func sameRole(a, b *Role) bool {
+	return sameIdentity(&a.Identity, &b.Identity) && a.Boundary == b.Boundary && maps.Equal(a.Tags, b.Tags) &&
+		a.ServiceLinked == b.ServiceLinked && sameOptionalPolicy(a.Trust, b.Trust)
+}
+
+func sameManaged(a, b *ManagedPolicy) bool { return sameOptionalPolicy(a.Default, b.Default) }
+
+// sameOptionalPolicy reports whether two policies that may be absent (not
+// read) say the same thing.
+func sameOptionalPolicy(a, b *Policy) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return SamePolicy(a, b)
+}
+
+// samePolicySet reports whether two lists of policies say the same things,
+// whatever their order and names (each input names an inline policy its
+// own way).
+func samePolicySet(a, b []*Policy) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	used := make([]bool, len(b))
+next:
+	for _, p := range a {
+		for i, q := range b {
+			if !used[i] && SamePolicy(p, q) {
+				used[i] = true
+				continue next
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// sameStrings reports whether two lists hold the same strings, in any
+// order.
+func sameStrings(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 // Sort orders every list by ARN, so that output is deterministic whatever

@@ -263,3 +263,56 @@ func TestMergeOrganizationLevels(t *testing.T) {
 		})
 	}
 }
+
+// iamInput is an estate of one input that describes user alice, whose
+// inline policy is text, group devs, role ci and a managed policy.
+func iamInput(t *testing.T, text string) *Estate {
+	t.Helper()
+	e := New()
+	e.Account(mergeAccount).IAM = &IAM{Source: "iam:GetAccountAuthorizationDetails",
+		Users: []*User{{Identity: Identity{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", Path: "/",
+			Inline: []*Policy{livePolicy(t, "inline policy ecr of user/alice", "arn:aws:iam::111122223333:user/alice#inline/ecr", text)}},
+			Groups: []string{"devs"}}},
+		Groups: []*Group{{Identity: Identity{Name: "devs", ARN: "arn:aws:iam::111122223333:group/devs", Path: "/"}}},
+		Roles: []*Role{{Identity: Identity{Name: "ci", ARN: "arn:aws:iam::111122223333:role/ci", Path: "/"},
+			Trust: livePolicy(t, "trust policy of role/ci", "arn:aws:iam::111122223333:role/ci#trust", trustPolicy)}},
+		Policies: []*ManagedPolicy{{Name: "boundary", ARN: "arn:aws:iam::111122223333:policy/boundary", VersionID: "v1",
+			Default: livePolicy(t, "arn:aws:iam::111122223333:policy/boundary", "arn:aws:iam::111122223333:policy/boundary#v1", identityPolicy)}},
+	}
+	return e
+}
+
+// Two inputs that describe one account's IAM (two snapshots of the account,
+// collected region by region) describe each user, group, role and managed
+// policy once: each was listed twice, and its findings reported twice. One
+// they describe differently is judged as the first input has it, and a
+// conflict gap says so.
+func TestMergeIAM(t *testing.T) {
+	const otherPolicy = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":"*"}}`
+	for _, tc := range []struct {
+		name, second string
+		conflict     bool
+	}{
+		{"same", identityPolicy, false},
+		{"same, written otherwise", `{"Statement": [{"Resource": "*", "Action": ["ecr:*"], "Effect": "Allow"}], "Version": "2012-10-17"}`, false},
+		{"different", otherPolicy, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := iamInput(t, identityPolicy)
+			e.Merge(iamInput(t, tc.second))
+			m := e.Lookup(mergeAccount).IAM
+			if len(m.Users) != 1 || len(m.Groups) != 1 || len(m.Roles) != 1 || len(m.Policies) != 1 {
+				t.Fatalf("%d users, %d groups, %d roles, %d policies; want one of each", len(m.Users), len(m.Groups), len(m.Roles), len(m.Policies))
+			}
+			if got := m.Users[0].Inline[0].Text; got != identityPolicy {
+				t.Errorf("alice's inline policy is %s, want the first input's", got)
+			}
+			switch {
+			case !tc.conflict && len(e.Gaps) > 0:
+				t.Errorf("gaps %v, want none", e.Gaps)
+			case tc.conflict && (len(e.Gaps) != 1 || e.Gaps[0].Code != GapConflictingInputs || e.Gaps[0].Resource != "arn:aws:iam::111122223333:user/alice"):
+				t.Errorf("gaps %v, want one conflict about user alice", e.Gaps)
+			}
+		})
+	}
+}
