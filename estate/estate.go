@@ -120,15 +120,32 @@ func (e *Estate) AddNote(n Note) { e.Notes = append(e.Notes, n) }
 // different policies of one repository, a policy and "no policy") neither
 // is dropped silently: a Gap with code GapConflictingInputs names both inputs, and
 // the analysis judges the reading that can grant the most (see
-// resolvePolicy).
+// resolvePolicy). A gap or note e holds already is not added again.
 func (e *Estate) Merge(o *Estate) {
 	for _, oa := range o.Accounts() {
 		a := e.Account(oa.ID)
 		a.merge(oa, e)
 	}
-	e.Gaps = append(e.Gaps, o.Gaps...)
-	e.Notes = append(e.Notes, o.Notes...)
+	e.Gaps = appendNew(e.Gaps, o.Gaps, func(g Gap) string { return fmt.Sprintf("%#v", g) })
+	e.Notes = appendNew(e.Notes, o.Notes, func(n Note) string { return n.Source + "\x00" + n.Message })
 	e.Ignores = append(e.Ignores, o.Ignores...)
+}
+
+// appendNew appends to cur the items of in it does not hold already, by
+// key: what two inputs both say (two snapshots of one account, collected
+// region by region, each with the gap of the ECR Public repositories it
+// could not list and the note of who read it) is said once.
+func appendNew[T any](cur, in []T, key func(T) string) []T {
+	held := make(map[string]bool, len(cur))
+	for _, c := range cur {
+		held[key(c)] = true
+	}
+	for _, x := range in {
+		if !held[key(x)] {
+			cur = append(cur, x)
+		}
+	}
+	return cur
 }
 
 // Account is one AWS account.

@@ -316,3 +316,26 @@ func TestMergeIAM(t *testing.T) {
 		})
 	}
 }
+
+// Two inputs that record the same gap or note (two snapshots of one
+// account, collected region by region: each could not list the ECR Public
+// repositories, each says who read it) record it once: each was reported
+// twice, and counted twice among the inputs not assessed.
+func TestMergeGapsAndNotesOnce(t *testing.T) {
+	input := func(problem string) *Estate {
+		e := New()
+		e.AddGap(Gap{Source: "ecr-public:DescribeRepositories", Account: mergeAccount, Region: "us-east-1", Code: "AccessDeniedException", Message: "not listed",
+			Problems: []policy.Problem{{Code: problem}}})
+		e.AddNote(Note{Source: "sts:GetCallerIdentity", Message: "credentials are arn:aws:iam::111122223333:user/auditor"})
+		return e
+	}
+	e := input("a")
+	e.Merge(input("a"))
+	if len(e.Gaps) != 1 || len(e.Notes) != 1 {
+		t.Errorf("%d gaps and %d notes, want one of each: %v %v", len(e.Gaps), len(e.Notes), e.Gaps, e.Notes)
+	}
+	e.Merge(input("b"))
+	if len(e.Gaps) != 2 {
+		t.Errorf("a gap with other problems is another gap: %d gaps, want 2", len(e.Gaps))
+	}
+}
