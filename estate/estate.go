@@ -227,7 +227,6 @@ func (a *Account) merge(o *Account, e *Estate) {
 		for _, ot := range or.Templates() {
 			r.Template(ot.Prefix).merge(ot, e)
 		}
-		r.Registry.Replication = append(r.Registry.Replication, or.Registry.Replication...)
 	}
 	if o.IAM != nil {
 		if a.IAM == nil {

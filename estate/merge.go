@@ -228,7 +228,11 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 			Message: fmt.Sprintf("inputs disagree about REGISTRY_POLICY_SCOPE of %s in %s: %s and %s; the analysis uses %s, under which the registry policy governs every ECR action", r.Account, r.Name, g.Scope, o.Scope, ScopeV2)})
 		g.Scope = ScopeV2
 	}
-	g.Replication = append(g.Replication, o.Replication...)
+	for _, d := range o.Replication {
+		if !slices.Contains(g.Replication, d) {
+			g.Replication = append(g.Replication, d)
+		}
+	}
 }
 
 // merge merges o, the same ECR Public repository read from another input,

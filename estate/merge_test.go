@@ -339,3 +339,20 @@ func TestMergeGapsAndNotesOnce(t *testing.T) {
 		t.Errorf("a gap with other problems is another gap: %d gaps, want 2", len(e.Gaps))
 	}
 }
+
+// A registry's replication destinations are merged once: each was added
+// twice by every merge (a snapshot read as an input held each destination
+// twice), and again for a second input that names it.
+func TestMergeReplication(t *testing.T) {
+	input := func() *Estate {
+		e := New()
+		e.Account(mergeAccount).Region("us-east-1").Registry.Replication = []ReplicationDestination{{Account: "444455556666", Region: "eu-west-1"}}
+		return e
+	}
+	e := New()
+	e.Merge(input())
+	e.Merge(input())
+	if got := e.Lookup(mergeAccount).Region("us-east-1").Registry.Replication; len(got) != 1 {
+		t.Errorf("replication = %v, want the one destination", got)
+	}
+}
