@@ -1268,19 +1268,42 @@ func (r *snapReader) iam(n *jsonpos.Node) (*IAM, error) {
 	if out.Source, err = r.str(m["source"], "iam source"); err != nil {
 		return nil, err
 	}
-	if out.Users, err = objectList(r, m["users"], "users", "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"}, r.user); err != nil {
+	// An entity listed twice would be judged twice, its findings reported
+	// twice.
+	seen := map[string]bool{}
+	if out.Users, err = objectList(r, m["users"], "users", "user", []string{"name", "arn", "id", "path", "inline", "attached", "groups", "boundary", "tags"},
+		once(r, seen, "user", func(u *User) string { return u.ARN }, r.user)); err != nil {
 		return nil, err
 	}
-	if out.Groups, err = objectList(r, m["groups"], "groups", "group", []string{"name", "arn", "id", "path", "inline", "attached"}, r.group); err != nil {
+	if out.Groups, err = objectList(r, m["groups"], "groups", "group", []string{"name", "arn", "id", "path", "inline", "attached"},
+		once(r, seen, "group", func(g *Group) string { return g.ARN }, r.group)); err != nil {
 		return nil, err
 	}
-	if out.Roles, err = objectList(r, m["roles"], "roles", "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"}, r.role); err != nil {
+	if out.Roles, err = objectList(r, m["roles"], "roles", "role", []string{"name", "arn", "id", "path", "inline", "attached", "boundary", "tags", "trust", "service_linked"},
+		once(r, seen, "role", func(ro *Role) string { return ro.ARN }, r.role)); err != nil {
 		return nil, err
 	}
-	if out.Policies, err = objectList(r, m["policies"], "policies", "managed policy", []string{"name", "arn", "id", "version_id", "default"}, r.managedPolicy); err != nil {
+	if out.Policies, err = objectList(r, m["policies"], "policies", "managed policy", []string{"name", "arn", "id", "version_id", "default"},
+		once(r, seen, "managed policy", func(p *ManagedPolicy) string { return p.ARN }, r.managedPolicy)); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// once is read, and an error at its "arn" when an entity of that ARN (in
+// seen) was read before.
+func once[T any](r *snapReader, seen map[string]bool, kind string, arn func(T) string, read func(map[string]*jsonpos.Node) (T, error)) func(map[string]*jsonpos.Node) (T, error) {
+	return func(m map[string]*jsonpos.Node) (T, error) {
+		v, err := read(m)
+		if err == nil {
+			if a := arn(v); seen[a] {
+				err = r.errorf(m["arn"].Off, "%s %q listed twice", kind, a)
+			} else {
+				seen[a] = true
+			}
+		}
+		return v, err
+	}
 }
 
 // objectList reads the array n (named list) of objects what with the

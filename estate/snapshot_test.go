@@ -439,6 +439,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"account id letters", strings.Replace(valid, `"id": "111122223333"`, `"id": "prod"`, 1), `account id: expected 12 digits such as 111122223333, got "prod"`},
 		{"repository name empty", strings.Replace(valid, `"name": "team/none"`, `"name": ""`, 1), `repository name: expected a repository name such as team/app, got an empty string`},
 		{"public repository name empty", strings.Replace(valid, `"name": "base"`, `"name": ""`, 1), `public repository name: expected a repository name such as base, got an empty string`},
+		{"role twice", strings.Replace(valid, `"arn": "arn:aws:iam::111122223333:role/aws-service-role/ecr.amazonaws.com/AWSServiceRoleForECR"`, `"arn": "arn:aws:iam::111122223333:role/ci"`, 1), `role "arn:aws:iam::111122223333:role/ci" listed twice`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
 	}
 	for _, tt := range tests {
