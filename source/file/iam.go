@@ -46,12 +46,12 @@ type ref struct {
 func (l *Reader) iamAccount(id string) *iamAccount {
 	a := l.iam[id]
 	if a == nil {
-		acct := l.est.Account(id)
-		if acct.IAM == nil {
-			acct.IAM = &estate.IAM{}
-		}
+		// The files' IAM is merged into the estate's when every file is
+		// read (finishIAM), as a snapshot's is: an identity both describe
+		// is then one, whichever was read first.
+		l.est.Account(id)
 		a = &iamAccount{
-			iam:   acct.IAM,
+			iam:   &estate.IAM{},
 			users: map[string]bool{}, roles: map[string]bool{},
 			groups: map[string]*estate.Group{}, groupByName: map[string]*estate.Group{},
 			policies: map[string]*estate.ManagedPolicy{}, broken: map[string]bool{},
@@ -489,6 +489,9 @@ func (l *Reader) finishIAM() {
 				Message: fmt.Sprintf("managed policy %s (attached to %s) is not in the authorization details, and is not an AWS managed policy ecrguard embeds: the permissions it gives were not assessed; run aws iam get-account-authorization-details without --filter", arn, who(refs))})
 		}
 		a.iam.Sort()
+		one := estate.New()
+		one.Account(id).IAM = a.iam
+		l.est.Merge(one)
 	}
 }
 

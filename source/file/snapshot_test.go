@@ -102,3 +102,40 @@ func TestBrokenSnapshot(t *testing.T) {
 		t.Error("the good file beside the broken snapshot was not read")
 	}
 }
+
+// TestSnapshotAndAuthorizationDetails reads a snapshot beside the
+// authorization details of the same account, in either order: each user,
+// group, role and managed policy is one. Read after the snapshot, the
+// details' identities were added to the snapshot's a second time (and
+// their findings reported twice); read before it, they were merged.
+func TestSnapshotAndAuthorizationDetails(t *testing.T) {
+	details, err := os.ReadFile("testdata/iam/authorization-details.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Load(context.Background(), fstest.MapFS{"details.json": {Data: details}}, []string{"."}, Options{Account: "111122223333"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := src.Lookup("111122223333").IAM
+	snap := snapshotOf(t, src)
+	for _, names := range [][2]string{{"a-snapshot.json", "z-details.json"}, {"z-snapshot.json", "a-details.json"}} {
+		t.Run(names[0], func(t *testing.T) {
+			fsys := fstest.MapFS{names[0]: {Data: snap}, names[1]: {Data: details}}
+			got, err := Load(context.Background(), fsys, []string{"."}, Options{Account: "111122223333"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := got.Lookup("111122223333").IAM
+			if len(m.Users) != len(want.Users) || len(m.Groups) != len(want.Groups) || len(m.Roles) != len(want.Roles) || len(m.Policies) != len(want.Policies) {
+				t.Errorf("%d users, %d groups, %d roles, %d policies; want %d, %d, %d, %d", len(m.Users), len(m.Groups), len(m.Roles), len(m.Policies),
+					len(want.Users), len(want.Groups), len(want.Roles), len(want.Policies))
+			}
+			for _, g := range got.Gaps {
+				if g.Code == estate.GapConflictingInputs || g.Code == estate.GapDuplicate {
+					t.Errorf("gap %s: the two inputs say the same", g)
+				}
+			}
+		})
+	}
+}
