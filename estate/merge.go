@@ -161,7 +161,20 @@ func (s *PolicySlot) mergeSlot(at policy.Pos, o PolicySlot, oAt policy.Pos, e *E
 	s.Policy, s.PolicyState = keep.p, keep.state
 }
 
+// keepARN is the ARN of a resource two inputs describe: one an input read
+// (from AWS, whose ARNs name the partition: arn:aws-cn:…) over the one
+// built from the resource's names (built), which says partition aws. With
+// the built one, a statement whose Resource names the real ARN would never
+// apply.
+func keepARN(cur, in, built string) string {
+	if cur == built && in != "" {
+		return in
+	}
+	return cur
+}
+
 func (r *Repository) merge(o *Repository, e *Estate) {
+	r.ARN = keepARN(r.ARN, o.ARN, RepositoryARN(r.Region, r.Account, r.Name))
 	r.mergeSlot(r.Source, o.PolicySlot, o.Source, e, r.Account, r.Region, r.ARN, "the policy of repository "+r.Name)
 	switch {
 	case !o.TagsKnown:
@@ -238,6 +251,7 @@ func (g *Registry) merge(o *Registry, r *Region, e *Estate) {
 // merge merges o, the same ECR Public repository read from another input,
 // into p, as two inputs of a private repository merge.
 func (p *PublicRepository) merge(o *PublicRepository, e *Estate) {
+	p.ARN = keepARN(p.ARN, o.ARN, PublicRepositoryARN(p.Account, p.Name))
 	p.mergeSlot(p.Source, o.PolicySlot, o.Source, e, p.Account, "", p.ARN, "the policy of ECR Public repository "+p.Name)
 	if !p.Source.IsValid() {
 		p.Source = o.Source
@@ -270,6 +284,7 @@ func mergeLevels(cur, in []*Policy, e *Estate, acct, kind string) []*Policy {
 }
 
 func (t *CreationTemplate) merge(o *CreationTemplate, e *Estate) {
+	t.ARN = keepARN(t.ARN, o.ARN, TemplateARN(t.Region, t.Account, t.Prefix))
 	t.mergeSlot(t.Source, o.PolicySlot, o.Source, e, t.Account, t.Region, t.ARN, "the policy of repository creation template "+t.Prefix)
 	t.AddAppliedFor(o.AppliedFor...)
 	if !t.Source.IsValid() {

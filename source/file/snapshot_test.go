@@ -139,3 +139,29 @@ func TestSnapshotAndAuthorizationDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotPartition reads a snapshot of an account in the China
+// partition: its resources keep the ARNs AWS gave them (arn:aws-cn:…), as
+// a live scan has them. They were built again with partition aws, so that
+// a statement naming the repository's real ARN as its Resource never
+// applied, and a public repository was not reported as public.
+func TestSnapshotPartition(t *testing.T) {
+	src := estate.New()
+	a := src.Account("111122223333")
+	repo := a.Region("cn-north-1").Repository("app")
+	repo.ARN = "arn:aws-cn:ecr:cn-north-1:111122223333:repository/app"
+	repo.SetPolicy(nil)
+	tpl := a.Region("cn-north-1").Template("team")
+	tpl.ARN = "arn:aws-cn:ecr:cn-north-1:111122223333:repository-creation-template/team"
+	tpl.SetPolicy(nil)
+	pub := a.PublicRepository("tools")
+	pub.ARN = "arn:aws-cn:ecr-public::111122223333:repository/tools"
+	pub.SetPolicy(nil)
+	got, err := Load(context.Background(), fstest.MapFS{"snap.json": {Data: snapshotOf(t, src)}}, []string{"."}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := estate.Diff(src, got); d != "" {
+		t.Errorf("the snapshot read as an input differs from the estate written: %s", d)
+	}
+}
