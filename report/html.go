@@ -30,7 +30,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 type htmlPage struct {
 	Version    string
 	Trust      []string
-	Resources  int
+	Assessed   string
 	Summary    string
 	Counts     []htmlCount
 	Incomplete string
@@ -85,10 +85,10 @@ type htmlEntry struct {
 func writeHTML(w io.Writer, v *view, o Options) error {
 	entries := v.entries
 	p := htmlPage{
-		Version:   o.Version,
-		Trust:     trustText(o.Trust),
-		Resources: v.resources,
-		Map:       buildAccessMap(entries),
+		Version:  o.Version,
+		Trust:    trustText(o.Trust),
+		Assessed: v.resourcesText(),
+		Map:      buildAccessMap(entries),
 	}
 	if p.Version == "" {
 		p.Version = "dev"

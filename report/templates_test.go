@@ -54,7 +54,10 @@ func TestTemplatesAndPublicRepositories(t *testing.T) {
 		}
 	}
 	html := string(write(t, HTML, res, Options{}))
-	for _, want := range []string{`data-row="` + tplARN + `"`, `>template team-a<small>template`, `>public tools<small>public`} {
+	// The coverage section counts them by kind too (it said "3 repositories
+	// and registries assessed").
+	for _, want := range []string{`data-row="` + tplARN + `"`, `>template team-a<small>template`, `>public tools<small>public`,
+		"<p>" + counts + " assessed.</p>"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the HTML access map has no %s", want)
 		}
