@@ -677,6 +677,23 @@ func (r *snapReader) str(n *jsonpos.Node, what string) (string, error) {
 	return n.Text, nil
 }
 
+// arn reads the ARN of a resource (what), which must be built, the ARN
+// its names give it, in any partition (arn:aws-cn:…): the analysis judges
+// the resource by this ARN, and one of another resource would make the
+// statements that name it seem never to apply.
+func (r *snapReader) arn(n *jsonpos.Node, what, built string) (string, error) {
+	s, err := r.str(n, what)
+	if err != nil {
+		return "", err
+	}
+	got, ok := policy.ParseARN(s)
+	want, _ := policy.ParseARN(built)
+	if got.Partition = want.Partition; !ok || got != want {
+		return "", r.errorf(n.Off, "%s: expected %s (or its partition's arn:aws-cn:…, arn:aws-us-gov:…), got %q", what, built, s)
+	}
+	return s, nil
+}
+
 func (r *snapReader) boolean(n *jsonpos.Node, what string) (bool, error) {
 	if n.Kind != jsonpos.Bool {
 		return false, r.errorf(n.Off, "%s: expected true or false, got %s", what, n.Kind)
@@ -985,7 +1002,7 @@ func (r *snapReader) account(e *Estate, n *jsonpos.Node) error {
 			return r.errorf(pm["name"].Off, "public repository %q listed twice", p.Name)
 		}
 		seen[p.Name] = true
-		if p.ARN, err = r.str(pm["arn"], "public repository arn"); err != nil {
+		if p.ARN, err = r.arn(pm["arn"], "public repository arn", PublicRepositoryARN(id, p.Name)); err != nil {
 			return err
 		}
 		if p.PolicyState, p.Policy, err = r.policyRef(pm["policy"], "policy of public repository "+p.Name); err != nil {
@@ -1109,7 +1126,7 @@ func (r *snapReader) template(reg *Region, m map[string]*jsonpos.Node) error {
 		return r.errorf(m["prefix"].Off, "creation template %q of %s listed twice", prefix, reg.Name)
 	}
 	t := reg.Template(prefix)
-	if t.ARN, err = r.str(m["arn"], "creation template arn"); err != nil {
+	if t.ARN, err = r.arn(m["arn"], "creation template arn", t.ARN); err != nil {
 		return err
 	}
 	if t.AppliedFor, err = r.strings(m["applied_for"], "applied_for of creation template "+prefix); err != nil {
@@ -1137,7 +1154,7 @@ func (r *snapReader) repository(reg *Region, n *jsonpos.Node) error {
 		return r.errorf(m["name"].Off, "repository %q of %s listed twice", name, reg.Name)
 	}
 	repo := reg.Repository(name)
-	if repo.ARN, err = r.str(m["arn"], "repository arn"); err != nil {
+	if repo.ARN, err = r.arn(m["arn"], "repository arn", repo.ARN); err != nil {
 		return err
 	}
 	if repo.PolicyState, repo.Policy, err = r.policyRef(m["policy"], "policy of repository "+name); err != nil {

@@ -440,6 +440,14 @@ func TestReadSnapshotErrors(t *testing.T) {
 		{"repository name empty", strings.Replace(valid, `"name": "team/none"`, `"name": ""`, 1), `repository name: expected a repository name such as team/app, got an empty string`},
 		{"public repository name empty", strings.Replace(valid, `"name": "base"`, `"name": ""`, 1), `public repository name: expected a repository name such as base, got an empty string`},
 		{"role twice", strings.Replace(valid, `"arn": "arn:aws:iam::111122223333:role/aws-service-role/ecr.amazonaws.com/AWSServiceRoleForECR"`, `"arn": "arn:aws:iam::111122223333:role/ci"`, 1), `role "arn:aws:iam::111122223333:role/ci" listed twice`},
+		// The analysis judges a resource by its ARN: another resource's
+		// would make the statements naming it seem never to apply.
+		{"repository arn of another", strings.Replace(valid, `"arn": "arn:aws:ecr:us-east-1:111122223333:repository/app"`, `"arn": "arn:aws:ecr:us-east-1:111122223333:repository/other"`, 1),
+			`repository arn: expected arn:aws:ecr:us-east-1:111122223333:repository/app (or its partition's arn:aws-cn:…, arn:aws-us-gov:…), got "arn:aws:ecr:us-east-1:111122223333:repository/other"`},
+		{"public repository arn of another account", strings.Replace(valid, `"arn": "arn:aws:ecr-public::111122223333:repository/base"`, `"arn": "arn:aws:ecr-public::444455556666:repository/base"`, 1),
+			`public repository arn: expected arn:aws:ecr-public::111122223333:repository/base`},
+		{"template arn not an arn", strings.Replace(valid, `"arn": "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/team-a"`, `"arn": "team-a"`, 1),
+			`creation template arn: expected arn:aws:ecr:us-east-1:111122223333:repository-creation-template/team-a`},
 		{"negative line", strings.Replace(valid, `"line": 3`, `"line": -3`, 1), `gap pos line: expected a whole number ≥ 0, got -3`},
 	}
 	for _, tt := range tests {
