@@ -394,6 +394,15 @@ func (f *facts) pathsInOrg(org string, trusted []string) ([]string, bool) {
 	return paths, complete
 }
 
+// partitionOf is the partition of t: its ARN's, or its region's when the
+// ARN, built by an input that names no partition, says aws.
+func partitionOf(t Target) string {
+	if a, ok := policy.ParseARN(t.ARN); ok && a.Partition != "aws" {
+		return a.Partition
+	}
+	return policy.PartitionOfRegion(t.Region)
+}
+
 func newAnalyzer(t Target, zone Zone) *analyzer { return newAnalyzerWith(t, zone, nil, nil) }
 
 // newAnalyzerWith is newAnalyzer with the scan's cache c (nil: none) and
@@ -487,6 +496,8 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 	// policy does not name: else they are not judged, and a report must
 	// say so (a Deny of 7777* once hid a public grant).
 	switch {
+	case partitionOf(t) != "aws":
+		a.res.Unjudged = "the resource is in partition " + partitionOf(t) + ", and ecrguard judges outsiders as principals of the aws partition (arn:aws:…) only: outsiders of its own partition were not judged"
 	case a.freshAccount == "":
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg):

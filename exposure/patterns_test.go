@@ -203,3 +203,27 @@ func TestNamedSessionOfARoleWithAPath(t *testing.T) {
 		t.Errorf("a session alone: unjudged %q", res.Unjudged)
 	}
 }
+
+// Each account is scoped to one partition, and the outsiders ecrguard
+// tries are principals of the aws partition (IAM User Guide, "Identify AWS
+// resources with Amazon Resource Names (ARNs)": the partition is aws-cn in
+// the China Regions, aws-us-gov in AWS GovCloud (US)). A repository of
+// another partition, named by its ARN (a live read, a snapshot) or by its
+// region alone (a file read with --region cn-north-1), is not judged for
+// its own partition's outsiders: a gap says so. Its grant to an account of
+// aws-cn was reported as nothing at all.
+func TestOtherPartitionIsAGap(t *testing.T) {
+	grant := allowPull(`{"Bool":{"aws:SecureTransport":"true"}}`)
+	for _, tc := range []struct{ arn, region, partition string }{
+		{"arn:aws-cn:ecr:cn-north-1:111122223333:repository/app", "cn-north-1", "aws-cn"},
+		{"arn:aws:ecr:us-gov-west-1:111122223333:repository/app", "us-gov-west-1", "aws-us-gov"},
+		{"arn:aws:ecr:eu-west-1:111122223333:repository/app", "eu-west-1", ""},
+	} {
+		tg := target(t, strings.ReplaceAll(grant, `"Principal": "*"`, `"Principal": {"AWS": "arn:aws-cn:iam::444455556666:root"}`))
+		tg.ARN, tg.Region = tc.arn, tc.region
+		r := Analyze(tg, Zone{Account: "111122223333"})
+		if got := strings.Contains(r.Unjudged, "partition "+tc.partition+","); got != (tc.partition != "") {
+			t.Errorf("%s: Unjudged = %q, want a gap naming partition %q", tc.arn, r.Unjudged, tc.partition)
+		}
+	}
+}

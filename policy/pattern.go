@@ -169,6 +169,30 @@ func ParseARN(s string) (ARN, bool) {
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, true
 }
 
+// regionPrefixes name the partition of a region by its name's prefix; the
+// first match wins (us-isob- before us-iso-).
+var regionPrefixes = []struct{ prefix, partition string }{
+	{"cn-", "aws-cn"},
+	{"us-gov-", "aws-us-gov"},
+	{"eusc-", "aws-eusc"},
+	{"us-isob-", "aws-iso-b"},
+	{"us-isof-", "aws-iso-f"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-iso-", "aws-iso"},
+}
+
+// PartitionOfRegion is the partition a region belongs to, by its name:
+// "aws" unless it starts as the regions of another partition do (cn-,
+// us-gov-, ...).
+func PartitionOfRegion(region string) string {
+	for _, p := range regionPrefixes {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
+	}
+	return "aws"
+}
+
 func (a ARN) String() string {
 	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource
 }

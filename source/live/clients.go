@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/ecrguard/ecrguard/policy"
 )
 
 // PublicRegion is the only region that serves the ECR Public API.
@@ -61,7 +63,7 @@ func NewClients(cfg aws.Config, opts Options, rd *Redactor) *Clients {
 		IAM:           iam.NewFromConfig(cfg),
 		Organizations: organizations.NewFromConfig(cfg),
 	}
-	if partitionOfRegion(cfg.Region) == "aws" || cfg.Region == "" {
+	if policy.PartitionOfRegion(cfg.Region) == "aws" || cfg.Region == "" {
 		c.ECRPublic = ecrpublic.NewFromConfig(cfg, func(o *ecrpublic.Options) { o.Region = PublicRegion })
 	}
 	c.ECR = func(region string) ECRAPI {

@@ -49,28 +49,6 @@ func Regions(partition string) []string {
 	return out
 }
 
-// regionPrefixes name the partition of a region by its name's prefix; the
-// first match wins (us-isob- before us-iso-).
-var regionPrefixes = []struct{ prefix, partition string }{
-	{"cn-", "aws-cn"},
-	{"us-gov-", "aws-us-gov"},
-	{"eusc-", "aws-eusc"},
-	{"us-isob-", "aws-iso-b"},
-	{"us-isof-", "aws-iso-f"},
-	{"eu-isoe-", "aws-iso-e"},
-	{"us-iso-", "aws-iso"},
-}
-
-// partitionOfRegion guesses the partition from a region name.
-func partitionOfRegion(region string) string {
-	for _, p := range regionPrefixes {
-		if strings.HasPrefix(region, p.prefix) {
-			return p.partition
-		}
-	}
-	return "aws"
-}
-
 // partitionOfARN returns the partition of an ARN ("aws" when it has none).
 func partitionOfARN(arn string) string {
 	parts := strings.SplitN(arn, ":", 3)
