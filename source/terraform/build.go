@@ -324,11 +324,20 @@ func (b *builder) replication(r rsrc) {
 	}
 }
 
+// accountSetting reads REGISTRY_POLICY_SCOPE. A value other than V1 or V2
+// fails at apply (the ECR API Reference, PutAccountSetting), so the scope
+// stays as it was: unknown, with a gap.
 func (b *builder) accountSetting(r rsrc) {
 	name, val := r.obj.str("name"), r.obj.str("value")
-	if name.known && name.text == "REGISTRY_POLICY_SCOPE" && val.known {
-		b.region(r).Registry.Scope = val.text
+	if !name.known || name.text != "REGISTRY_POLICY_SCOPE" || !val.known {
+		return
 	}
+	if val.text != estate.ScopeV1 && val.text != estate.ScopeV2 {
+		b.gapf(estate.Gap{Source: val.pos.File, Pos: val.pos, Account: b.account, Region: r.region, Code: estate.GapInvalidInput,
+			Message: fmt.Sprintf("%s: value: expected %q or %q for REGISTRY_POLICY_SCOPE, got %q (apply fails, and the scope stays as it was, which the inputs do not say)", r.addr, estate.ScopeV1, estate.ScopeV2, val.text)})
+		return
+	}
+	b.region(r).Registry.Scope = val.text
 }
 
 func (b *builder) iamData() *estate.IAM {

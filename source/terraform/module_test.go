@@ -549,6 +549,18 @@ resource "aws_ecr_account_setting" "scope" {
 	if s := reg.Registry.Scope; s != "V1" {
 		t.Errorf("scope %q", s)
 	}
+	// A scope AWS refuses ("v1", the ECR API Reference, PutAccountSetting:
+	// V1 or V2) was taken as it was written, and the registry judged under
+	// V2's allows and V1's denies at once.
+	est = load(t, map[string]string{"main.tf": `
+resource "aws_ecr_account_setting" "scope" {
+  name  = "REGISTRY_POLICY_SCOPE"
+  value = "v1"
+}
+`}, Options{Account: acct})
+	if s := est.Account(acct).Region("us-east-1").Registry.Scope; s != "" || len(est.Gaps) != 1 || est.Gaps[0].Code != estate.GapInvalidInput || est.Gaps[0].Pos.String() != "main.tf:4:3" {
+		t.Errorf("scope %q, gaps %v", s, est.Gaps)
+	}
 }
 
 // TestPublicRepositories reads aws_ecrpublic_repository and
