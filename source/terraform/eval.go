@@ -146,6 +146,7 @@ func measure(v cty.Value, elems, bytes *int) bool {
 	if *elems--; *elems < 0 {
 		return false
 	}
+	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() {
 		return true
 	}
@@ -183,7 +184,7 @@ type scope struct {
 func (s *scope) instance() (expansion, keyedInstance) {
 	switch {
 	case s.inst != nil:
-		return s.inst.r.mode, keyedInstance{s.inst.key, s.inst.each}
+		return s.inst.r.mode, keyedInstance{s.inst.key, s.inst.each, s.inst.regionKey}
 	case s.call != nil && s.call.call != nil:
 		return s.call.call.mode, s.call.inst
 	}
@@ -202,7 +203,15 @@ func (s *scope) with(name string, v cty.Value) *scope {
 
 // eval evaluates expr. Whatever cannot be evaluated (an error, an
 // unsupported function, a budget exhausted) is unknown.
-func (s *scope) eval(expr hcl.Expression) (v cty.Value) {
+func (s *scope) eval(expr hcl.Expression) cty.Value {
+	v, _ := s.evalMarked(expr).UnmarkDeep()
+	return v
+}
+
+// evalMarked is eval keeping the marks of the value (assumedRegion), for
+// the values that names give (locals, variables, outputs, attributes):
+// an expression that reads one must know what it was built from.
+func (s *scope) evalMarked(expr hcl.Expression) (v cty.Value) {
 	if expr == nil {
 		return cty.NullVal(cty.DynamicPseudoType)
 	}
@@ -240,7 +249,6 @@ func (s *scope) eval(expr hcl.Expression) (v cty.Value) {
 	if v == cty.NilVal {
 		return cty.DynamicVal
 	}
-	v, _ = v.UnmarkDeep()
 	return v
 }
 
@@ -375,7 +383,7 @@ func (s *scope) context(expr hcl.Expression) *hcl.EvalContext {
 		case "each":
 			key, val := cty.DynamicVal, cty.DynamicVal
 			if mode, k := s.instance(); mode == expandForEach && k.key != cty.NilVal {
-				key, val = k.key, k.each
+				key, val = regional(k.key, k.regionKey), k.each
 			}
 			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})
 		case "self":
@@ -550,7 +558,7 @@ func (m *module) computeVar(v *variable) cty.Value {
 		if a := m.call.block.Body.Attributes[v.name]; a != nil {
 			sc := &scope{m: m.parent, call: m}
 			v.from = valueSource{expr: a.Expr, sc: sc}
-			return conv(sc.eval(a.Expr))
+			return conv(sc.evalMarked(a.Expr))
 		}
 	} else if src, ok := m.l.rootVars[v.name]; ok {
 		if src.unknownFrom != "" {
@@ -566,12 +574,12 @@ func (m *module) computeVar(v *variable) cty.Value {
 			sc = &scope{m: m}
 			v.from.sc = sc
 		}
-		return conv(sc.eval(src.expr))
+		return conv(sc.evalMarked(src.expr))
 	}
 	if v.def != nil {
 		sc := &scope{m: m}
 		v.from = valueSource{expr: v.def.Expr, sc: sc}
-		return conv(sc.eval(v.def.Expr))
+		return conv(sc.evalMarked(v.def.Expr))
 	}
 	m.l.note(v.block.TypeRange.Filename, fmt.Sprintf("%s: var.%s has no value (no default, -var or .tfvars); it is unknown, and every policy element that uses it is taken at its worst", rangePos(v.block.TypeRange), v.name))
 	return cty.UnknownVal(v.typ)
@@ -618,7 +626,7 @@ func (m *module) localValue(name string) cty.Value {
 		return cty.DynamicVal
 	}
 	return lv.value.get(func() cty.Value {
-		return m.l.bounded((&scope{m: m}).eval(lv.attr.Expr), "local."+name, lv.attr.NameRange)
+		return m.l.bounded((&scope{m: m}).evalMarked(lv.attr.Expr), "local."+name, lv.attr.NameRange)
 	})
 }
 
@@ -669,7 +677,7 @@ func (m *module) outputValues(outs map[string]bool) cty.Value {
 		if outs != nil && !outs[name] {
 			continue
 		}
-		obj[name] = m.l.bounded((&scope{m: m}).eval(a.Expr), m.prefix+"output."+name, a.NameRange)
+		obj[name] = m.l.bounded((&scope{m: m}).evalMarked(a.Expr), m.prefix+"output."+name, a.NameRange)
 	}
 	for name := range outs {
 		if _, ok := obj[name]; !ok {

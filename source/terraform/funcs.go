@@ -72,6 +72,7 @@ func (l *loader) functions() map[string]function.Function {
 	for _, name := range unknownResultFuncs {
 		f[name] = unknownFunc
 	}
+	f[chosenFunc] = l.chosenFunction()
 	return f
 }
 

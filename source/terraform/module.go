@@ -234,6 +234,7 @@ func (l *loader) parseFile(file string, data []byte) (*hclsyntax.Body, error) {
 		l.est.Ignores = append(l.est.Ignores, inlineIgnores(data, file)...)
 	}
 	l.src[file] = data
+	l.markChoices(body)
 	var first *hclsyntax.Attribute
 	for _, a := range body.Attributes {
 		if first == nil || a.NameRange.Start.Byte < first.NameRange.Start.Byte {
@@ -450,12 +451,13 @@ func (m *module) resolveProvider(p *provider) {
 	}
 }
 
-// regionOf is the region a resource block's provider deploys to.
-func (m *module) regionOf(b *hclsyntax.Block) string {
+// regionOf is the region a resource block's provider deploys to, and
+// whether it is only assumed: neither the provider nor --region names it.
+func (m *module) regionOf(b *hclsyntax.Block) (string, bool) {
 	if p := m.providerFor(b); p != nil && p.regionSet {
-		return p.region
+		return p.region, false
 	}
-	return m.l.region
+	return m.l.region, m.l.opts.Region == ""
 }
 
 // stringMap converts a known map or object of strings.

@@ -48,8 +48,10 @@ type instance struct {
 	r    *resource
 	key  cty.Value // cty.NilVal without count/for_each
 	each cty.Value // each.value
-	addr string
-	sc   *scope
+	// regionKey: the key was built from an assumed region.
+	regionKey bool
+	addr      string
+	sc        *scope
 
 	attrs map[string]*lazy
 	// doc memoizes an aws_iam_policy_document's rendering.
@@ -84,7 +86,7 @@ func (r *resource) expand() {
 	var keys []keyedInstance
 	r.mode, keys, r.unknownKeys, r.cut = expandMeta(&scope{m: r.m}, r.block, r.addr())
 	for _, k := range keys {
-		in := &instance{r: r, key: k.key, each: k.each, attrs: map[string]*lazy{}}
+		in := &instance{r: r, key: k.key, each: k.each, regionKey: k.regionKey, attrs: map[string]*lazy{}}
 		in.addr = r.addr() + indexKey(k.key)
 		in.sc = &scope{m: r.m, inst: in}
 		r.insts = append(r.insts, in)
@@ -93,7 +95,11 @@ func (r *resource) expand() {
 
 // keyedInstance is one instance of a block with count or for_each: its key
 // (count.index or each.key; cty.NilVal without either) and each.value.
-type keyedInstance struct{ key, each cty.Value }
+// regionKey: the key was built from an assumed region (see assumedRegion).
+type keyedInstance struct {
+	key, each cty.Value
+	regionKey bool
+}
 
 // expandMeta reads the count or for_each of block (a resource, data source
 // or module call at addr) in sc and returns its instances. When they are
@@ -104,7 +110,7 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 	l := sc.m.l
 	file := block.TypeRange.Filename
 	where := rangePos(block.TypeRange)
-	add := func(key, each cty.Value) { keys = append(keys, keyedInstance{key, each}) }
+	add := func(key, each cty.Value) { keys = append(keys, keyedInstance{key: key, each: each}) }
 	switch {
 	case body.Attributes["count"] != nil:
 		if body.Attributes["for_each"] != nil {
@@ -127,7 +133,9 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 		return expandCount, keys, false, cut
 	case body.Attributes["for_each"] != nil:
 		expr := body.Attributes["for_each"].Expr
-		v := sc.eval(expr)
+		// each.value keeps the marks of its value, and each.key is marked
+		// when the keys were built from an assumed region.
+		v, marks := sc.evalMarked(expr).Unmark()
 		// Terraform needs the keys known: a map's, whatever its values, and
 		// every element of a set.
 		if !v.IsKnown() || v.Type().IsSetType() && !v.IsWhollyKnown() {
@@ -153,7 +161,8 @@ func expandMeta(sc *scope, block *hclsyntax.Block, addr string) (mode expansion,
 				cut = true
 				break
 			}
-			add(k, e)
+			key, byRegion := regionKey(k, marks)
+			keys = append(keys, keyedInstance{key, e, byRegion})
 		}
 		return expandForEach, keys, false, cut
 	}
@@ -236,7 +245,7 @@ func (in *instance) object(attrs map[string]bool) cty.Value {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		obj[name] = in.attr(name)
+		obj[name] = in.attrMarked(name)
 	}
 	return cty.ObjectVal(obj)
 }
@@ -244,6 +253,11 @@ func (in *instance) object(attrs map[string]bool) cty.Value {
 // attr returns an attribute's value: as written, as computed from what is
 // written (an ARN from a name), or unknown.
 func (in *instance) attr(name string) cty.Value {
+	return in.r.m.l.unmarked(in.attrMarked(name))
+}
+
+// attrMarked is attr with the marks of the value (see evalMarked).
+func (in *instance) attrMarked(name string) cty.Value {
 	a := in.attrs[name]
 	if a == nil {
 		a = &lazy{}
@@ -257,7 +271,7 @@ func (in *instance) attr(name string) cty.Value {
 func (in *instance) computeAttr(name string) cty.Value {
 	body := in.r.block.Body
 	if a := body.Attributes[name]; a != nil && !metaArgs[name] {
-		return in.sc.eval(a.Expr)
+		return in.sc.evalMarked(a.Expr)
 	}
 	if bl, known := in.sc.blocks(body, name); len(bl) > 0 || !known {
 		if !known {
@@ -307,7 +321,7 @@ func (s *scope) blocks(body *hclsyntax.Body, typ string) (out []block, known boo
 					iter = kw
 				}
 			}
-			v := s.eval(fe.Expr)
+			v, marks := s.evalMarked(fe.Expr).Unmark()
 			if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 				known = false
 				continue
@@ -321,7 +335,9 @@ func (s *scope) blocks(body *hclsyntax.Body, typ string) (out []block, known boo
 				if v.Type().IsSetType() {
 					k = e
 				}
-				out = append(out, block{b: content, sc: s.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": e}))})
+				k, byRegion := regionKey(k, marks)
+				obj := cty.ObjectVal(map[string]cty.Value{"key": regional(k, byRegion), "value": e})
+				out = append(out, block{b: content, sc: s.with(iter, obj)})
 			}
 		}
 	}
@@ -332,7 +348,7 @@ func (s *scope) blocks(body *hclsyntax.Body, typ string) (out []block, known boo
 func (b block) value() cty.Value {
 	obj := map[string]cty.Value{}
 	for name, a := range b.b.Body.Attributes {
-		obj[name] = b.sc.eval(a.Expr)
+		obj[name] = b.sc.evalMarked(a.Expr)
 	}
 	types := map[string]bool{}
 	for _, nb := range b.b.Body.Blocks {
@@ -397,7 +413,17 @@ func (in *instance) account() (string, bool) {
 	return a, a != ""
 }
 
-func (in *instance) region() string { return in.r.m.regionOf(in.r.block) }
+func (in *instance) region() string {
+	r, _ := in.r.m.regionOf(in.r.block)
+	return r
+}
+
+// regional is v, built from the instance's region, marked when the region
+// is assumed (see assumedRegion).
+func (in *instance) regional(v string) cty.Value {
+	_, assumed := in.r.m.regionOf(in.r.block)
+	return regional(cty.StringVal(v), assumed)
+}
 
 func (in *instance) computed(name string) (cty.Value, bool) {
 	acct, acctOK := in.account()
@@ -415,11 +441,11 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 			}
 		case "arn":
 			if ok && acctOK {
-				return cty.StringVal(estate.RepositoryARN(in.region(), acct, repo)), true
+				return in.regional(estate.RepositoryARN(in.region(), acct, repo)), true
 			}
 		case "repository_url":
 			if ok && acctOK {
-				return cty.StringVal(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, in.region(), repo)), true
+				return in.regional(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, in.region(), repo)), true
 			}
 		}
 	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
@@ -462,7 +488,7 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 		}
 	case "data.aws_region":
 		if name == "name" || name == "region" || name == "id" {
-			return cty.StringVal(in.region()), true
+			return in.regional(in.region()), true
 		}
 	case "data.aws_partition":
 		switch name {

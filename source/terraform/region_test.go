@@ -1,0 +1,197 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ecrguard/ecrguard/internal/iacdoc/iacdoctest"
+)
+
+// regionReaders is the head of the region tests: a reader per region, the
+// one of eu-west-1 an untrusted account.
+const regionReaders = `
+data "aws_region" "current" {}
+locals {
+  readers = {
+    "us-east-1" = "arn:aws:iam::111122223333:root"
+    "eu-west-1" = "arn:aws:iam::999988887777:root"
+  }
+}
+`
+
+// regionPolicy is the repository policy of app granting pull to principal.
+func regionPolicy(principal string) string {
+	return `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {AWS = ` + principal + `}, Action = "ecr:BatchGetImage"}]})
+}
+`
+}
+
+// appReaders returns the principals app's policy grants, unknown ones as
+// "?".
+func appReaders(t *testing.T, files map[string]string, opts Options) []string {
+	t.Helper()
+	est := load(t, files, Options{Account: acct, Region: opts.Region})
+	r := findRepo(t, est, acct, "app")
+	if r.Policy == nil || len(r.Policy.Doc.Statements) != 1 {
+		t.Fatalf("app's policy: %+v", r.Policy)
+	}
+	var out []string
+	for _, p := range iacdoctest.Principals(r.Policy.Doc.Statements[0]) {
+		if p.Unknown {
+			out = append(out, "?")
+		} else {
+			out = append(out, p.Text)
+		}
+	}
+	if got := hasNote(est, "depends on the region, which is not known (no --region, and no region on the provider)"); got != (opts.Region == "") {
+		t.Errorf("the note on the region: %v, want %v (notes %v)", got, opts.Region == "", est.Notes)
+	}
+	return out
+}
+
+// A value the region chooses (an index key, lookup, a conditional, a for
+// filter, element, contains, through a local, a variable, a module input
+// or output, each.key) is unknown, taken at its worst, when the region is
+// only assumed: deployed in eu-west-1 the repository is readable by
+// 999988887777, and judging it as us-east-1's reported nothing. With
+// --region it is the region's value. (data.aws_region is the region of the
+// provider:
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/region.)
+func TestRegionChoiceUnknownWithoutRegion(t *testing.T) {
+	const child = `variable "region" {}
+variable "readers" {}
+output "reader" { value = var.readers[var.region] }
+output "region" { value = var.region }
+`
+	cases := []struct {
+		name  string
+		files map[string]string
+	}{
+		{"index", map[string]string{"main.tf": regionReaders + regionPolicy("local.readers[data.aws_region.current.name]")}},
+		{"lookup", map[string]string{"main.tf": regionReaders + regionPolicy(`lookup(local.readers, data.aws_region.current.name, "arn:aws:iam::111122223333:root")`)}},
+		{"conditional", map[string]string{"main.tf": regionReaders + regionPolicy(`data.aws_region.current.name == "eu-west-1" ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
+		{"contains", map[string]string{"main.tf": regionReaders + regionPolicy(`contains(["eu-west-1"], data.aws_region.current.name) ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
+		{"startswith", map[string]string{"main.tf": regionReaders + regionPolicy(`startswith(data.aws_region.current.region, "eu-") ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
+		{"for filter", map[string]string{"main.tf": regionReaders + regionPolicy("[for r, a in local.readers : a if r == data.aws_region.current.id]")}},
+		{"element", map[string]string{"main.tf": regionReaders + regionPolicy("element(values(local.readers), index(keys(local.readers), data.aws_region.current.name))")}},
+		{"local", map[string]string{"main.tf": regionReaders + `locals { region = "${data.aws_region.current.name}" }
+` + regionPolicy("local.readers[local.region]")}},
+		{"module input", map[string]string{
+			"main.tf": regionReaders + `module "m" {
+  source  = "./m"
+  region  = data.aws_region.current.name
+  readers = local.readers
+}
+` + regionPolicy("module.m.reader"),
+			"m/main.tf": child,
+		}},
+		{"module output", map[string]string{
+			"main.tf": regionReaders + `module "m" {
+  source  = "./m"
+  region  = data.aws_region.current.name
+  readers = {}
+}
+` + regionPolicy("local.readers[module.m.region]"),
+			"m/main.tf": child,
+		}},
+		{"for_each key", map[string]string{"main.tf": regionReaders + `resource "aws_ecr_repository_policy" "app" {
+  for_each   = toset([data.aws_region.current.name])
+  repository = "app"
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {AWS = local.readers[each.key]}, Action = "ecr:BatchGetImage"}]})
+}
+`}},
+		{"policy document", map[string]string{"main.tf": regionReaders + `data "aws_iam_policy_document" "p" {
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = [local.readers[data.aws_region.current.name]]
+    }
+  }
+}
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.p.json
+}
+`}},
+		{"dynamic block", map[string]string{"main.tf": regionReaders + `data "aws_iam_policy_document" "p" {
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    dynamic "principals" {
+      for_each = [data.aws_region.current.name]
+      content {
+        type        = "AWS"
+        identifiers = [local.readers[principals.value]]
+      }
+    }
+  }
+}
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = data.aws_iam_policy_document.p.json
+}
+`}},
+		{"tf.json", map[string]string{"main.tf.json": `{
+  "data": {"aws_region": {"current": {}}},
+  "locals": {"readers": {"us-east-1": "arn:aws:iam::111122223333:root", "eu-west-1": "arn:aws:iam::999988887777:root"}},
+  "resource": {"aws_ecr_repository_policy": {"app": {
+    "repository": "app",
+    "policy": "${jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Principal = {AWS = local.readers[data.aws_region.current.name]}, Action = \"ecr:BatchGetImage\"}]})}"
+  }}}
+}`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := appReaders(t, c.files, Options{}); strings.Join(got, ",") != "?" {
+				t.Errorf("without a region: %v, want the reader unknown", got)
+			}
+			for region, want := range map[string]string{"eu-west-1": "arn:aws:iam::999988887777:root", "us-east-1": "arn:aws:iam::111122223333:root"} {
+				if got := appReaders(t, c.files, Options{Region: region}); strings.Join(got, ",") != want {
+					t.Errorf("--region %s: %v, want %s", region, got, want)
+				}
+			}
+		})
+	}
+}
+
+// A string built from the region keeps the assumed region, without a note:
+// ecrguard names the stack's resources in it too, and a Deny written with
+// such an ARN must keep guarding them. So does a value chosen by a region
+// the provider names.
+func TestRegionBuiltStringKeepsAssumedRegion(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": regionReaders + `resource "aws_ecr_repository" "app" { name = "app" }
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({Version = "2012-10-17", Statement = [
+    {Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage"},
+    {Effect = "Deny", Principal = "*", Action = "ecr:BatchGetImage",
+     Resource = ["arn:aws:ecr:${data.aws_region.current.name}:111122223333:repository/app", aws_ecr_repository.app.arn, format("arn:aws:ecr:%s:111122223333:repository/*", upper(data.aws_region.current.id))]},
+  ]})
+}
+`}, Options{Account: acct})
+	s := findRepo(t, est, acct, "app").Policy.Doc.Statements[1]
+	var got []string
+	for _, r := range s.Resource {
+		got = append(got, r.Text)
+		if r.Unknown {
+			t.Errorf("resource %+v is unknown", r)
+		}
+	}
+	if want := "arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:US-EAST-1:111122223333:repository/*"; strings.Join(got, ",") != want {
+		t.Errorf("resources %v, want %s", got, want)
+	}
+	if hasNote(est, "depends on the region") {
+		t.Errorf("a note on the region: %v", est.Notes)
+	}
+
+	est = load(t, map[string]string{"main.tf": `provider "aws" { region = "eu-west-1" }
+` + regionReaders + regionPolicy("local.readers[data.aws_region.current.name]")}, Options{Account: acct})
+	if p := iacdoctest.Principals(findRepo(t, est, acct, "app").Policy.Doc.Statements[0]); len(p) != 1 || p[0].Unknown || p[0].Text != "arn:aws:iam::999988887777:root" {
+		t.Errorf("the provider's region: %+v, want 999988887777", p)
+	}
+	if hasNote(est, "depends on the region") {
+		t.Errorf("a note on the region: %v", est.Notes)
+	}
+}
