@@ -416,7 +416,9 @@ func (l *loader) templateFileFunc() function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{
 			{Name: "path", Type: cty.String},
-			{Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true},
+			// The template sees the marks of the variables (assumedRegion),
+			// and its result keeps them.
+			{Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowMarked: true},
 		},
 		Type: function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
@@ -457,6 +459,7 @@ func (l *loader) parseTemplateFile(p string) (hclsyntax.Expression, error) {
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
+	l.markChoices(expr)
 	return expr, nil
 }
 
@@ -464,6 +467,7 @@ func (l *loader) parseTemplateFile(p string) (hclsyntax.Expression, error) {
 // variables and the functions, without templatefile (Terraform forbids the
 // recursion).
 func (l *loader) templateContext(vars cty.Value) (*hcl.EvalContext, error) {
+	vars, marks := vars.Unmark()
 	if vars.IsNull() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
 		return nil, errors.New("the vars argument of templatefile must be an object or a map")
 	}
@@ -473,7 +477,7 @@ func (l *loader) templateContext(vars cty.Value) (*hcl.EvalContext, error) {
 		if !hclsyntax.ValidIdentifier(k.AsString()) {
 			return nil, fmt.Errorf("invalid template variable name %q", k.AsString())
 		}
-		ctx.Variables[k.AsString()] = v
+		ctx.Variables[k.AsString()] = v.WithMarks(marks)
 	}
 	for name, f := range l.funcs {
 		if name != "templatefile" {

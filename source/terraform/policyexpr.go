@@ -278,7 +278,7 @@ func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value
 		l.note(e.Range().Filename, fmt.Sprintf("%s: %s: %v; the policy is read as unknown", pos, s.m.exprText(e), err))
 		return iacdoc.Unk(s.m.exprText(e), pos), nil
 	}
-	vars := s.eval(e.Args[1])
+	vars := s.evalMarked(e.Args[1])
 	if !vars.IsKnown() {
 		return iacdoc.Unk(s.m.exprText(e), pos), nil
 	}
@@ -315,6 +315,7 @@ func (s *scope) templateFilePolicy(e *hclsyntax.FunctionCallExpr) (*iacdoc.Value
 		if diags.HasErrors() {
 			return cty.DynamicVal, desc
 		}
+		v, _ = v.UnmarkDeep()
 		return v, desc
 	}
 	switch te := tmpl.(type) {

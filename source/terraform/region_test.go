@@ -65,6 +65,11 @@ variable "readers" {}
 output "reader" { value = var.readers[var.region] }
 output "region" { value = var.region }
 `
+	const tplPolicy = `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = templatefile("${path.module}/p.json.tpl", { region = data.aws_region.current.name, readers = local.readers })
+}
+`
 	cases := []struct {
 		name  string
 		files map[string]string
@@ -133,6 +138,22 @@ resource "aws_ecr_repository_policy" "app" {
   policy     = data.aws_iam_policy_document.p.json
 }
 `}},
+		{"templatefile", map[string]string{
+			"main.tf":    regionReaders + tplPolicy,
+			"p.json.tpl": `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${readers[region]}"}, "Action": "ecr:BatchGetImage"}]}`,
+		}},
+		{"template if", map[string]string{
+			"main.tf":    regionReaders + tplPolicy,
+			"p.json.tpl": `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "%{ if region == "eu-west-1" }${readers["eu-west-1"]}%{ else }${readers["us-east-1"]}%{ endif }"}, "Action": "ecr:BatchGetImage"}]}`,
+		}},
+		{"templatefile decoded", map[string]string{
+			"main.tf": regionReaders + `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = jsonencode(jsondecode(templatefile("p.json.tpl", { region = data.aws_region.current.name, readers = local.readers })))
+}
+`,
+			"p.json.tpl": `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${readers[region]}"}, "Action": "ecr:BatchGetImage"}]}`,
+		}},
 		{"tf.json", map[string]string{"main.tf.json": `{
   "data": {"aws_region": {"current": {}}},
   "locals": {"readers": {"us-east-1": "arn:aws:iam::111122223333:root", "eu-west-1": "arn:aws:iam::999988887777:root"}},
