@@ -55,7 +55,7 @@ func (l *loader) functions() map[string]function.Function {
 
 		"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "csvdecode": stdlib.CSVDecodeFunc,
 
-		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"try": l.choosesByFailure(tryfunc.TryFunc, true), "can": l.choosesByFailure(tryfunc.CanFunc, false),
 
 		"tostring": convertFunc(cty.String), "tonumber": convertFunc(cty.Number), "tobool": convertFunc(cty.Bool),
 		"tolist": convertFunc(cty.List(cty.DynamicPseudoType)), "toset": convertFunc(cty.Set(cty.DynamicPseudoType)),
@@ -168,16 +168,19 @@ func convertFunc(t cty.Type) function.Function {
 
 // lengthFunc is Terraform's length: of a string (in characters) or a
 // collection.
+// The length of a collection keeps the marks of the collection, not of its
+// elements: a list of ARNs built from an assumed region has as many in any
+// region (see assumedRegion).
 var lengthFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true}},
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowMarked: true}},
 	Type:   function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v := args[0]
+		v, marks := args[0].Unmark()
 		switch {
 		case v.Type() == cty.String:
-			return cty.NumberIntVal(int64(utf8.RuneCountInString(v.AsString()))), nil
+			return cty.NumberIntVal(int64(utf8.RuneCountInString(v.AsString()))).WithMarks(marks), nil
 		case v.Type().IsCollectionType() || v.Type().IsTupleType() || v.Type().IsObjectType():
-			return cty.NumberIntVal(int64(v.LengthInt())), nil
+			return cty.NumberIntVal(int64(v.LengthInt())).WithMarks(marks), nil
 		}
 		return cty.NilVal, fmt.Errorf("argument must be a string, a collection type, or a structural type")
 	},

@@ -363,8 +363,11 @@ func (m *module) parseBlock(file string, b *hclsyntax.Block) error {
 }
 
 // srcText returns the source text of r, shortened for messages.
-func (m *module) srcText(r hcl.Range) string {
-	data := m.l.src[r.Filename]
+func (m *module) srcText(r hcl.Range) string { return m.l.srcText(r) }
+
+// srcText is the source text at r, on one line, cut at 120 characters.
+func (l *loader) srcText(r hcl.Range) string {
+	data := l.src[r.Filename]
 	if data == nil || r.Start.Byte < 0 || r.End.Byte > len(data) || r.Start.Byte > r.End.Byte {
 		return "(expression)"
 	}

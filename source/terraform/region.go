@@ -5,15 +5,15 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
 
 // A region no provider, --region or configuration names is assumed (it is
-// the region ecrguard reports the resources in), and the values that give
-// it (data.aws_region, an ARN or repository URL ecrguard builds) carry
-// assumedRegion, a cty mark that follows them through every expression,
+// the region ecrguard reports the resources in), and the value that gives
+// it (data.aws_region) carries assumedRegion, a cty mark that follows them through every expression,
 // local, variable and module input or output. A string built from the
 // region keeps the assumed region: every ARN ecrguard gives the stack's
 // own resources names it too. A value chosen by the region (an index key,
@@ -93,11 +93,7 @@ func (l *loader) chosen(e hclsyntax.Expression) hclsyntax.Expression {
 		return e
 	}
 	rng := e.Range()
-	text := "(expression)"
-	if data := l.src[rng.Filename]; rng.Start.Byte >= 0 && rng.Start.Byte <= rng.End.Byte && rng.End.Byte <= len(data) {
-		text = strings.Join(strings.Fields(string(data[rng.Start.Byte:rng.End.Byte])), " ")
-	}
-	where := cty.StringVal(rng.Filename + "\x00" + rangePos(rng).String() + "\x00" + text)
+	where := cty.StringVal(rng.Filename + "\x00" + rangePos(rng).String() + "\x00" + l.srcText(rng))
 	return &hclsyntax.FunctionCallExpr{
 		Name: chosenFunc, Args: []hclsyntax.Expression{e, &hclsyntax.LiteralValueExpr{Val: where, SrcRange: rng}},
 		NameRange: rng, OpenParenRange: rng, CloseParenRange: rng,
@@ -114,16 +110,67 @@ func (l *loader) chosenFunction() function.Function {
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v := args[0]
-			if !v.ContainsMarked() {
-				return v, nil
-			}
-			u, marks := v.UnmarkDeep()
-			if !marks.Has(assumedRegion{}) {
+			if !regionMarked(v) {
 				return v, nil
 			}
 			where := strings.SplitN(args[1].AsString(), "\x00", 3)
-			l.note(where[0], fmt.Sprintf("%s: the value chosen by %s depends on the region, which is not known (no --region, and no region on the provider): it is unknown, taken at its worst; give --region to judge the region the configuration deploys to", where[1], where[2]))
-			return cty.UnknownVal(u.Type()), nil
+			l.noteChoice(where[0], where[1], where[2])
+			return cty.UnknownVal(v.Type()), nil
+		},
+	})
+}
+
+// regionMarked reports whether v holds a value built from an assumed
+// region.
+func regionMarked(v cty.Value) bool {
+	if !v.ContainsMarked() {
+		return false
+	}
+	_, marks := v.UnmarkDeep()
+	return marks.Has(assumedRegion{})
+}
+
+// noteChoice notes that what the expression text at pos in file chooses
+// depends on the assumed region.
+func (l *loader) noteChoice(file, pos, text string) {
+	l.note(file, fmt.Sprintf("%s: the value chosen by %s depends on the region, which is not known (no --region, and no region on the provider): it is unknown, taken at its worst; give --region to judge the region the configuration deploys to", pos, text))
+}
+
+// choosesByFailure wraps f, try or can, which choose by whether an
+// expression fails. When one that reads a value built from an assumed
+// region fails before the argument try gives (another region might not
+// fail), or is the argument of can, the result is unknown, as a value the
+// region chooses is. One that succeeds gives its value, and the marks of
+// it, as it is.
+func (l *loader) choosesByFailure(f function.Function, isTry bool) function.Function {
+	byRegion := func(args []cty.Value) bool {
+		if l.opts.Region != "" {
+			return false
+		}
+		for i, a := range args {
+			c := customdecode.ExpressionClosureFromVal(a)
+			if isTry {
+				if _, diags := c.Value(); i == len(args)-1 || !diags.HasErrors() {
+					return false
+				}
+			}
+			for _, tr := range c.Expression.Variables() {
+				if v, diags := tr.TraverseAbs(c.EvalContext); !diags.HasErrors() && regionMarked(v) {
+					rng := c.Expression.Range()
+					l.noteChoice(rng.Filename, rangePos(rng).String(), l.srcText(rng))
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return function.New(&function.Spec{
+		Params: f.Params(), VarParam: f.VarParam(), Type: f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, t cty.Type) (cty.Value, error) {
+			if byRegion(args) {
+				return cty.UnknownVal(t), nil
+			}
+			return f.Call(args)
 		},
 	})
 }

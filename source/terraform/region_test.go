@@ -79,6 +79,8 @@ output "region" { value = var.region }
 		{"conditional", map[string]string{"main.tf": regionReaders + regionPolicy(`data.aws_region.current.name == "eu-west-1" ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
 		{"contains", map[string]string{"main.tf": regionReaders + regionPolicy(`contains(["eu-west-1"], data.aws_region.current.name) ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
 		{"startswith", map[string]string{"main.tf": regionReaders + regionPolicy(`startswith(data.aws_region.current.region, "eu-") ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
+		{"can", map[string]string{"main.tf": regionReaders + regionPolicy(`can(regex("^eu-", data.aws_region.current.name)) ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
+		{"try", map[string]string{"main.tf": regionReaders + regionPolicy(`try(regex("^eu-", data.aws_region.current.name) != "" ? local.readers["eu-west-1"] : "", local.readers["us-east-1"])`)}},
 		{"for filter", map[string]string{"main.tf": regionReaders + regionPolicy("[for r, a in local.readers : a if r == data.aws_region.current.id]")}},
 		{"element", map[string]string{"main.tf": regionReaders + regionPolicy("element(values(local.readers), index(keys(local.readers), data.aws_region.current.name))")}},
 		{"local", map[string]string{"main.tf": regionReaders + `locals { region = "${data.aws_region.current.name}" }
@@ -179,16 +181,19 @@ resource "aws_ecr_repository_policy" "app" {
 
 // A string built from the region keeps the assumed region, without a note:
 // ecrguard names the stack's resources in it too, and a Deny written with
-// such an ARN must keep guarding them. So does a value chosen by a region
+// such an ARN must keep guarding them (so does a try() of one, which does
+// not fail). So does a value chosen by a region
 // the provider names.
 func TestRegionBuiltStringKeepsAssumedRegion(t *testing.T) {
 	est := load(t, map[string]string{"main.tf": regionReaders + `resource "aws_ecr_repository" "app" { name = "app" }
+locals { arns = ["arn:aws:ecr:${data.aws_region.current.name}:111122223333:repository/app"] }
 resource "aws_ecr_repository_policy" "app" {
+  count      = length(local.arns) > 0 ? 1 : 0
   repository = "app"
   policy = jsonencode({Version = "2012-10-17", Statement = [
     {Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage"},
     {Effect = "Deny", Principal = "*", Action = "ecr:BatchGetImage",
-     Resource = ["arn:aws:ecr:${data.aws_region.current.name}:111122223333:repository/app", aws_ecr_repository.app.arn, format("arn:aws:ecr:%s:111122223333:repository/*", upper(data.aws_region.current.id))]},
+     Resource = ["arn:aws:ecr:${data.aws_region.current.name}:111122223333:repository/app", aws_ecr_repository.app.arn, format("arn:aws:ecr:%s:111122223333:repository/*", upper(data.aws_region.current.id)), try(aws_ecr_repository.app.arn, "*")]},
   ]})
 }
 `}, Options{Account: acct})
@@ -200,7 +205,7 @@ resource "aws_ecr_repository_policy" "app" {
 			t.Errorf("resource %+v is unknown", r)
 		}
 	}
-	if want := "arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:US-EAST-1:111122223333:repository/*"; strings.Join(got, ",") != want {
+	if want := "arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:us-east-1:111122223333:repository/app,arn:aws:ecr:US-EAST-1:111122223333:repository/*,arn:aws:ecr:us-east-1:111122223333:repository/app"; strings.Join(got, ",") != want {
 		t.Errorf("resources %v, want %s", got, want)
 	}
 	if hasNote(est, "depends on the region") {

@@ -441,11 +441,11 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 			}
 		case "arn":
 			if ok && acctOK {
-				return in.regional(estate.RepositoryARN(in.region(), acct, repo)), true
+				return cty.StringVal(estate.RepositoryARN(in.region(), acct, repo)), true
 			}
 		case "repository_url":
 			if ok && acctOK {
-				return in.regional(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, in.region(), repo)), true
+				return cty.StringVal(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", acct, in.region(), repo)), true
 			}
 		}
 	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
