@@ -71,6 +71,9 @@ type loader struct {
 	// rootVars are the root module's variable values from the command line
 	// and variable files.
 	rootVars map[string]valueSource
+	// regionRead: a value was built from an assumed region, so values may
+	// carry assumedRegion.
+	regionRead bool
 }
 
 // readSource reads a configuration or variable file as readText does,

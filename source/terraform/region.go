@@ -50,9 +50,10 @@ func regionKey(k cty.Value, marks cty.ValueMarks) (cty.Value, bool) {
 	return k, marks.Has(assumedRegion{}) || own.Has(assumedRegion{})
 }
 
-// unmarked strips the marks of v, which only a scan without a region puts.
+// unmarked strips the marks of v, which only a scan that read an assumed
+// region puts.
 func (l *loader) unmarked(v cty.Value) cty.Value {
-	if l.opts.Region != "" {
+	if !l.regionRead {
 		return v
 	}
 	v, _ = v.UnmarkDeep()
@@ -110,7 +111,7 @@ func (l *loader) chosenFunction() function.Function {
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v := args[0]
-			if !regionMarked(v) {
+			if !l.regionRead || !regionMarked(v) {
 				return v, nil
 			}
 			where := strings.SplitN(args[1].AsString(), "\x00", 3)
@@ -144,7 +145,7 @@ func (l *loader) noteChoice(file, pos, text string) {
 // it, as it is.
 func (l *loader) choosesByFailure(f function.Function, isTry bool) function.Function {
 	byRegion := func(args []cty.Value) bool {
-		if l.opts.Region != "" {
+		if !l.regionRead {
 			return false
 		}
 		for i, a := range args {

@@ -422,6 +422,9 @@ func (in *instance) region() string {
 // is assumed (see assumedRegion).
 func (in *instance) regional(v string) cty.Value {
 	_, assumed := in.r.m.regionOf(in.r.block)
+	if assumed {
+		in.r.m.l.regionRead = true
+	}
 	return regional(cty.StringVal(v), assumed)
 }
 
