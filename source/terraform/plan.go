@@ -75,7 +75,7 @@ func LoadPlan(data []byte, file string, opts Options) (est *estate.Estate, err e
 	}()
 	pl := &planLoader{
 		data: data, file: file, opts: opts, plan: &plan, est: est,
-		noted: map[string]bool{}, refs: map[string]map[string][]string{}, providerKey: map[string]string{},
+		noted: map[string]bool{}, refs: map[string]map[string][]string{}, providerKey: map[string]string{}, regionData: map[string][]string{},
 	}
 	pl.account = opts.Account
 	if pl.account == "" {
@@ -123,6 +123,9 @@ type planLoader struct {
 	refs map[string]map[string][]string
 	// providerKey maps a resource address to its provider configuration.
 	providerKey map[string]string
+	// regionData maps a provider configuration key to the addresses of
+	// the data.aws_region sources read through it.
+	regionData map[string][]string
 	// instances lists the instances of each resource address.
 	instances map[string][]string
 	// values are the planned resources, by address.
@@ -139,34 +142,65 @@ func (pl *planLoader) loc(off int) policy.Pos {
 // accountFromState finds the account in the plan's prior state
 // (data.aws_caller_identity, read at plan time).
 func (pl *planLoader) accountFromState() string {
-	ps := pl.plan.PriorState
-	if ps == nil || ps.Values == nil {
+	ids := pl.stateData("account_id", func(r *tfjson.StateResource) bool { return r.Type == "aws_caller_identity" })
+	if len(ids) == 0 {
 		return ""
 	}
-	var walk func(m *tfjson.StateModule) string
-	walk = func(m *tfjson.StateModule) string {
+	return ids[0]
+}
+
+// regionFromState finds the region of provider configuration key in the
+// plan's prior state: the one the data.aws_region sources read through it
+// at plan time name, when they agree.
+func (pl *planLoader) regionFromState(key string) string {
+	addrs := pl.regionData[key]
+	of := func(r *tfjson.StateResource) bool {
+		return slices.ContainsFunc(addrs, func(a string) bool { return r.Address == a || strings.HasPrefix(r.Address, a+"[") })
+	}
+	regions := pl.stateData("region", of)
+	if len(regions) == 0 {
+		regions = pl.stateData("name", of) // AWS provider before 6.0
+	}
+	if len(regions) == 0 || slices.ContainsFunc(regions, func(r string) bool { return r != regions[0] }) {
+		return ""
+	}
+	return regions[0]
+}
+
+// stateData returns the string attribute attr of the data sources of the
+// plan's prior state that match, in the order of the state.
+func (pl *planLoader) stateData(attr string, match func(*tfjson.StateResource) bool) []string {
+	ps := pl.plan.PriorState
+	if ps == nil || ps.Values == nil {
+		return nil
+	}
+	var out []string
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
 		if m == nil {
-			return ""
+			return
 		}
 		for _, r := range m.Resources {
-			if r != nil && r.Mode == tfjson.DataResourceMode && r.Type == "aws_caller_identity" {
-				if s, ok := r.AttributeValues["account_id"].(string); ok && s != "" {
-					return s
-				}
+			if r == nil || r.Mode != tfjson.DataResourceMode || !match(r) {
+				continue
+			}
+			if s, ok := r.AttributeValues[attr].(string); ok && s != "" {
+				out = append(out, s)
 			}
 		}
 		for _, c := range m.ChildModules {
-			if s := walk(c); s != "" {
-				return s
-			}
+			walk(c)
 		}
-		return ""
 	}
-	return walk(ps.Values.RootModule)
+	walk(ps.Values.RootModule)
+	return out
 }
 
 func (pl *planLoader) indexConfig(m *tfjson.ConfigModule, prefix string) {
 	for _, r := range m.Resources {
+		if r != nil && r.Mode == tfjson.DataResourceMode && r.Type == "aws_region" {
+			pl.regionData[r.ProviderConfigKey] = append(pl.regionData[r.ProviderConfigKey], prefix+r.Address)
+		}
 		if r == nil || r.Mode != tfjson.ManagedResourceMode {
 			continue
 		}
@@ -202,7 +236,8 @@ func (pl *planLoader) indexValues(m *tfjson.StateModule) {
 }
 
 // region returns the region of a resource's provider configuration, when
-// the plan's configuration says it.
+// the plan's configuration says it, or the data.aws_region sources read
+// through it at plan time do (a region from AWS_REGION, say).
 func (pl *planLoader) region(addr string) string {
 	base := addr
 	if i := strings.IndexByte(base, '['); i >= 0 {
@@ -227,6 +262,9 @@ func (pl *planLoader) region(addr string) string {
 							}
 						}
 					}
+				}
+				if r := pl.regionFromState(k); r != "" {
+					return r
 				}
 				break
 			}

@@ -221,3 +221,33 @@ resource "aws_ecr_repository_policy" "app" {
 		t.Errorf("a note on the region: %v", est.Notes)
 	}
 }
+
+// A plan knows its region: the policies in it are what Terraform chose in
+// the provider's region, and a provider whose region the configuration
+// does not name (AWS_REGION) has it in the data.aws_region sources read
+// through it, in the prior state. A policy whose Resource names the
+// repository in eu-west-1 was read against the repository in us-east-1, a
+// dead element (ECR011), and the reader it lets in went unreported.
+func TestPlanRegionFromState(t *testing.T) {
+	pol := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},\"Action\":\"ecr:BatchGetImage\",\"Resource\":\"arn:aws:ecr:eu-west-1:111122223333:repository/app\"}]}`
+	plan := `{"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+  {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app", "values": {"name": "app"}},
+  {"address": "aws_ecr_repository_policy.app", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "app", "values": {"repository": "app", "policy": "` + pol + `"}}]}},
+ "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+  {"address": "data.aws_region.current", "mode": "data", "type": "aws_region", "name": "current", "values": {"name": "eu-west-1", "id": "eu-west-1"}}]}}},
+ "configuration": {"provider_config": {"aws": {"name": "aws"}}, "root_module": {"resources": [
+  {"address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app", "provider_config_key": "aws"},
+  {"address": "aws_ecr_repository_policy.app", "mode": "managed", "type": "aws_ecr_repository_policy", "name": "app", "provider_config_key": "aws"},
+  {"address": "data.aws_region.current", "mode": "data", "type": "aws_region", "name": "current", "provider_config_key": "aws"}]}}}`
+	for _, region := range []string{"", "us-east-1"} {
+		est, err := LoadPlan([]byte(plan), "plan.json", Options{Account: acct, Region: region})
+		if err != nil {
+			t.Fatal(err)
+		}
+		repos := est.Account(acct).Region("eu-west-1").Repositories()
+		if len(repos) != 1 || repos[0].Policy == nil || len(est.Account(acct).Region("us-east-1").Repositories()) != 0 {
+			t.Errorf("--region %q: the repository is not in eu-west-1 alone: %v", region, repos)
+		}
+	}
+}
