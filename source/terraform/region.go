@@ -34,6 +34,13 @@ var choiceArgs = map[string][]int{
 	"lookup": {1}, "element": {1}, "slice": {1, 2}, "index": {1}, "contains": {1}, "matchkeys": {2},
 }
 
+// comparisons are the operators whose result the region chooses when an
+// operand is built from it.
+var comparisons = map[*hclsyntax.Operation]bool{
+	hclsyntax.OpEqual: true, hclsyntax.OpNotEqual: true, hclsyntax.OpLessThan: true,
+	hclsyntax.OpLessThanOrEqual: true, hclsyntax.OpGreaterThan: true, hclsyntax.OpGreaterThanOrEqual: true,
+}
+
 // regional marks v as built from an assumed region.
 func regional(v cty.Value, assumed bool) cty.Value {
 	if assumed {
@@ -62,8 +69,8 @@ func (l *loader) unmarked(v cty.Value) cty.Value {
 
 // markChoices wraps, in body, the expressions by which a value is chosen
 // in chosenFunc, when the region may be assumed (no --region): the key of
-// an index, the condition of a conditional and of a for filter, and the
-// choosing arguments of choiceArgs.
+// an index, the condition of a conditional and of a for filter, the
+// operands of a comparison, and the choosing arguments of choiceArgs.
 func (l *loader) markChoices(node hclsyntax.Node) {
 	if l.opts.Region != "" {
 		return
@@ -76,6 +83,10 @@ func (l *loader) markChoices(node hclsyntax.Node) {
 			e.Condition = l.chosen(e.Condition)
 		case *hclsyntax.ForExpr:
 			e.CondExpr = l.chosen(e.CondExpr)
+		case *hclsyntax.BinaryOpExpr:
+			if comparisons[e.Op] {
+				e.LHS, e.RHS = l.chosen(e.LHS), l.chosen(e.RHS)
+			}
 		case *hclsyntax.FunctionCallExpr:
 			for _, i := range choiceArgs[e.Name] {
 				if i < len(e.Args) && !(e.ExpandFinal && i == len(e.Args)-1) {

@@ -179,6 +179,31 @@ resource "aws_ecr_repository_policy" "app" {
 	}
 }
 
+// A comparison with the region, written as a value (here a condition
+// value), is chosen by the region too.
+func TestRegionComparisonValue(t *testing.T) {
+	files := map[string]string{"main.tf": regionReaders + `resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = "*", Action = "ecr:BatchGetImage",
+    Condition = {Bool = {"aws:SecureTransport" = data.aws_region.current.name != "eu-west-1"}}}]})
+}
+`}
+	for region, want := range map[string]string{"": "?", "eu-west-1": "false", "us-east-1": "true"} {
+		est := load(t, files, Options{Account: acct, Region: region})
+		c := findRepo(t, est, acct, "app").Policy.Doc.Statements[0].Conditions
+		got := "no condition"
+		if len(c) == 1 && len(c[0].Values) == 1 {
+			got = c[0].Values[0].Text
+			if c[0].Values[0].Unknown {
+				got = "?"
+			}
+		}
+		if got != want {
+			t.Errorf("--region %q: the condition value is %s, want %s", region, got, want)
+		}
+	}
+}
+
 // A string built from the region keeps the assumed region, without a note:
 // ecrguard names the stack's resources in it too, and a Deny written with
 // such an ARN must keep guarding them (so does a try() of one, which does
