@@ -48,7 +48,7 @@ func (l *loader) functions() map[string]function.Function {
 		"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
 		"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
 		"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
-		"keys": stdlib.KeysFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+		"keys": stdlib.KeysFunc, "lookup": lookupFunc, "merge": stdlib.MergeFunc,
 		"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
 		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc,
 		"sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
@@ -164,6 +164,38 @@ func convertFunc(t cty.Type) function.Function {
 			return convert.Convert(args[0], rt)
 		},
 	})
+}
+
+// lookupFunc is Terraform's lookup, whose default is optional (omitting it
+// is deprecated: lookup(m, k) is m[k];
+// https://opentofu.org/docs/language/functions/lookup/).
+var lookupFunc = function.New(&function.Spec{
+	Params: stdlib.LookupFunc.Params()[:2], VarParam: &stdlib.LookupFunc.Params()[2],
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) != 2 {
+			return stdlib.LookupFunc.ReturnTypeForValues(args)
+		}
+		v, err := indexOf(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) != 2 {
+			return stdlib.LookupFunc.Call(args)
+		}
+		return indexOf(args)
+	},
+})
+
+// indexOf is args[0][args[1]].
+func indexOf(args []cty.Value) (cty.Value, error) {
+	v, diags := hcl.Index(args[0], args[1], nil)
+	if diags.HasErrors() {
+		return cty.NilVal, diagError(diags)
+	}
+	return v, nil
 }
 
 // lengthFunc is Terraform's length: of a string (in characters) or a

@@ -81,6 +81,7 @@ output "region" { value = var.region }
 		{"startswith", map[string]string{"main.tf": regionReaders + regionPolicy(`startswith(data.aws_region.current.region, "eu-") ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
 		{"can", map[string]string{"main.tf": regionReaders + regionPolicy(`can(regex("^eu-", data.aws_region.current.name)) ? local.readers["eu-west-1"] : local.readers["us-east-1"]`)}},
 		{"try", map[string]string{"main.tf": regionReaders + regionPolicy(`try(regex("^eu-", data.aws_region.current.name) != "" ? local.readers["eu-west-1"] : "", local.readers["us-east-1"])`)}},
+		{"lookup without default", map[string]string{"main.tf": regionReaders + regionPolicy("lookup(local.readers, data.aws_region.current.name)")}},
 		{"for filter", map[string]string{"main.tf": regionReaders + regionPolicy("[for r, a in local.readers : a if r == data.aws_region.current.id]")}},
 		{"element", map[string]string{"main.tf": regionReaders + regionPolicy("element(values(local.readers), index(keys(local.readers), data.aws_region.current.name))")}},
 		{"local", map[string]string{"main.tf": regionReaders + `locals { region = "${data.aws_region.current.name}" }
@@ -274,5 +275,31 @@ func TestPlanRegionFromState(t *testing.T) {
 		if len(repos) != 1 || repos[0].Policy == nil || len(est.Account(acct).Region("us-east-1").Repositories()) != 0 {
 			t.Errorf("--region %q: the repository is not in eu-west-1 alone: %v", region, repos)
 		}
+	}
+}
+
+// lookup's default is optional in Terraform (omitting it is deprecated:
+// https://opentofu.org/docs/language/functions/lookup/): lookup(m, k) is
+// m[k], an error when k is missing. It was an error ("Not enough function
+// arguments") and its value unknown.
+func TestLookupWithoutDefault(t *testing.T) {
+	est := load(t, map[string]string{"main.tf": `resource "aws_ecr_repository" "app" {
+  name = "app"
+  tags = { found = lookup({ a = "x" }, "a"), map = lookup(tomap({ a = "y" }), "a"), missing = lookup({ a = "x" }, "b") }
+}
+`}, Options{Account: acct})
+	if tags := findRepo(t, est, acct, "app").Tags; len(tags) != 0 {
+		t.Errorf("tags %v, want none known (missing is an error)", tags)
+	}
+	if !hasNote(est, `Call to function "lookup" failed: Invalid index`) {
+		t.Errorf("notes %v, want the missing key's", est.Notes)
+	}
+	est = load(t, map[string]string{"main.tf": `resource "aws_ecr_repository" "app" {
+  name = "app"
+  tags = { found = lookup({ a = "x" }, "a"), map = lookup(tomap({ a = "y" }), "a"), dflt = lookup({ a = "x" }, "b", "z") }
+}
+`}, Options{Account: acct})
+	if tags := findRepo(t, est, acct, "app").Tags; tags["found"] != "x" || tags["map"] != "y" || tags["dflt"] != "z" {
+		t.Errorf("tags %v", tags)
 	}
 }
