@@ -243,7 +243,8 @@ func (s *scope) evalMarked(expr hcl.Expression) (v cty.Value) {
 				if d.Subject != nil {
 					where = rangePos(*d.Subject)
 				}
-				l.note(where.File, fmt.Sprintf("%s: %s: %s; the value is read as unknown", where, d.Summary, d.Detail))
+				// HCL's details end with a full stop, some with two.
+				l.note(where.File, fmt.Sprintf("%s: %s: %s; the value is read as unknown", where, d.Summary, strings.TrimRight(d.Detail, ".")))
 				break
 			}
 		}
