@@ -98,6 +98,7 @@ func Check(a *analysis.Analysis) *Result {
 	res.Notes = append(res.Notes, guardrailNotes(a)...)
 	res.Notes = append(res.Notes, unknownRCPNotes(a)...)
 	res.Notes = append(res.Notes, registryScopeNotes(a)...)
+	res.Notes = append(res.Notes, replicationNotes(a)...)
 	res.Notes = append(res.Notes, uniqueIDNotes(a)...)
 	for _, acct := range a.Estate.Accounts() {
 		if acct.IAM == nil && len(acct.Detached) == 0 && hasResources(acct) {
