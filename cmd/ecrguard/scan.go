@@ -311,6 +311,7 @@ CloudFormation YAML template; positions read <stdin>:LINE:COL. Inputs:
   aws ecr get-repository-policy / get-registry-policy outputs, raw policy
   documents (file name = repository name; --account names the owner),
   describe-repositories, get-account-setting --name REGISTRY_POLICY_SCOPE,
+  describe-registry (replication destinations),
   NAME.tags.json (list-tags-for-resource), get-account-authorization-details,
   organizations describe-policy (SCPs and RCPs) or raw ones in folders
   scps/ and rcps/ (numbered folders in them are levels from the root down:

@@ -16,7 +16,7 @@ const (
 	ReasonNotInput = "not a .json file, Terraform or a CloudFormation template"
 	// ReasonNoShape: a JSON object of none of the shapes the file reader
 	// knows.
-	ReasonNoShape = "JSON with none of the shapes ecrguard reads: a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-repositories, describe-repository-creation-templates, get-account-setting, list-tags-for-resource, aws ecr-public describe-repositories, get-repository-policy, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy"
+	ReasonNoShape = "JSON with none of the shapes ecrguard reads: a policy document with Statement, or the output of aws ecr get-repository-policy, get-registry-policy, describe-registry, describe-repositories, describe-repository-creation-templates, get-account-setting, list-tags-for-resource, aws ecr-public describe-repositories, get-repository-policy, aws iam get-account-authorization-details, get-role-policy, get-user-policy, get-group-policy, get-policy-version or aws organizations describe-policy"
 )
 
 // Skip records that the file named name (as File.Name) is not an input:

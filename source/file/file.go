@@ -547,6 +547,8 @@ func (l *Reader) classify(in *input) Kind {
 		l.describePolicy(in)
 	case has("repositoryCreationTemplates"):
 		l.creationTemplates(in)
+	case has("replicationConfiguration"):
+		l.describeRegistry(in)
 	case has("repositories"):
 		l.describeRepositories(in)
 	case isAuthorizationDetails(obj):

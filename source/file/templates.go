@@ -2,6 +2,7 @@ package file
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ecrguard/ecrguard/estate"
@@ -28,12 +29,7 @@ func (l *Reader) creationTemplates(in *input) {
 		l.gapFor(in, estate.GapInvalidInput, top.err, l.opts.Account, region, "")
 		return
 	}
-	if acct == "" {
-		acct = l.opts.Account
-	}
-	if acct == "" {
-		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapNoAccount, Region: region,
-			Message: "describe-repository-creation-templates output names no account (no registryId): " + needAccount})
+	if acct = l.registryAccount(in, acct, region, "describe-repository-creation-templates"); acct == "" {
 		return
 	}
 	if m, ok := pageMarker(in.root); ok {
@@ -42,6 +38,58 @@ func (l *Reader) creationTemplates(in *input) {
 	}
 	for i, e := range elems {
 		l.creationTemplate(in, in.objectAt(e, fmt.Sprintf("repositoryCreationTemplates[%d]", i)), acct, region)
+	}
+}
+
+// registryAccount returns the account whose registry an ECR output is
+// about: acct, its registryId, or else --account (config `account`); with
+// neither, a gap says the output (of command) names none, and it returns "".
+func (l *Reader) registryAccount(in *input, acct, region, command string) string {
+	if acct == "" {
+		acct = l.opts.Account
+	}
+	if acct == "" {
+		l.gap(estate.Gap{Source: in.name, Pos: in.pos(in.root.Off), Code: estate.GapNoAccount, Region: region,
+			Message: command + " output names no account (no registryId): " + needAccount})
+	}
+	return acct
+}
+
+// describeRegistry reads the output of aws ecr describe-registry (ECR API
+// Reference, "DescribeRegistry": registryId and replicationConfiguration,
+// whose rules list their destinations, each a region and a registryId),
+// the registry's of --region (or config `region`), as for the other ECR
+// outputs.
+func (l *Reader) describeRegistry(in *input) {
+	top := in.objectAt(in.root, "")
+	acct := top.account("registryId", false)
+	region := l.opts.region()
+	var dests []estate.ReplicationDestination
+	if conf := top.sub("replicationConfiguration", true); conf != nil {
+		for i, r := range conf.array("rules", true) {
+			rule := in.objectAt(r, fmt.Sprintf("replicationConfiguration.rules[%d]", i))
+			for j, d := range rule.array("destinations", true) {
+				dest := in.objectAt(d, fmt.Sprintf("%s.destinations[%d]", rule.what, j))
+				rd := estate.ReplicationDestination{Region: dest.str("region", true), Account: dest.account("registryId", true)}
+				rule.take(dest)
+				dests = append(dests, rd)
+			}
+			conf.take(rule)
+		}
+		top.take(conf)
+	}
+	if top.err != nil {
+		l.gapFor(in, estate.GapInvalidInput, top.err, l.opts.Account, region, "")
+		return
+	}
+	if acct = l.registryAccount(in, acct, region, "describe-registry"); acct == "" {
+		return
+	}
+	reg := &l.est.Account(acct).Region(region).Registry
+	for _, d := range dests {
+		if !slices.Contains(reg.Replication, d) {
+			reg.Replication = append(reg.Replication, d)
+		}
 	}
 }
 
