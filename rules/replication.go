@@ -32,9 +32,13 @@ func replicationNotes(a *analysis.Analysis) []estate.Note {
 				continue
 			}
 			slices.Sort(dests)
+			outside := "outside the zone of trust (not this account, nor in trusted.accounts)"
+			if len(zone.OrgIDs) > 0 || len(zone.OrgPaths) > 0 {
+				outside = "not this account nor in trusted.accounts (the inputs do not say whether it is in a trusted organization)"
+			}
 			out = append(out, estate.Note{Source: estate.RegistryARN(region.Name, acct.ID), Message: fmt.Sprintf(
-				"the registry's replication rules copy the images of its repositories (those their filters match) to %s, outside the zone of trust (not this account, nor in trusted.accounts): whoever that account's policies let pull can read the copies, which no policy ecrguard read governs. Add a partner account to trusted.accounts, or remove the destination (aws ecr put-replication-configuration)",
-				joinAnd(dests))})
+				"the registry's replication rules copy the images of its repositories (those their filters match) to %s, %s: whoever that account's policies let pull can read the copies, which no policy ecrguard read governs. Add a partner account to trusted.accounts, or remove the destination (aws ecr put-replication-configuration)",
+				joinAnd(dests), outside)})
 		}
 	}
 	return out

@@ -21,11 +21,13 @@ func TestReplicationToUntrustedAccountIsNoted(t *testing.T) {
 		name    string
 		dests   []estate.ReplicationDestination
 		trusted []string
+		orgs    []string
 		want    string // in the note, "" for none
 	}{
-		{"another region of this account", []estate.ReplicationDestination{{Account: account, Region: "eu-west-1"}}, nil, ""},
-		{"an untrusted account", []estate.ReplicationDestination{{Account: "999988887777", Region: "eu-west-1"}, {Account: account, Region: "us-west-2"}}, nil, "to account 999988887777 in eu-west-1, outside the zone of trust"},
-		{"a trusted account", []estate.ReplicationDestination{{Account: "999988887777", Region: "eu-west-1"}}, []string{"999988887777"}, ""},
+		{"another region of this account", []estate.ReplicationDestination{{Account: account, Region: "eu-west-1"}}, nil, nil, ""},
+		{"an untrusted account", []estate.ReplicationDestination{{Account: "999988887777", Region: "eu-west-1"}, {Account: account, Region: "us-west-2"}}, nil, nil, "to account 999988887777 in eu-west-1, outside the zone of trust"},
+		{"a trusted account", []estate.ReplicationDestination{{Account: "999988887777", Region: "eu-west-1"}}, []string{"999988887777"}, nil, ""},
+		{"an account that may be in a trusted organization", []estate.ReplicationDestination{{Account: "999988887777", Region: "eu-west-1"}}, nil, []string{"o-a1b2c3d4e5"}, "the inputs do not say whether it is in a trusted organization"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +37,7 @@ func TestReplicationToUntrustedAccountIsNoted(t *testing.T) {
 			reg.Registry.SetPolicy(nil)
 			reg.Registry.Scope = estate.ScopeV2
 			reg.Registry.Replication = tt.dests
-			res := rules.Run(est, analysis.Settings{TrustedAccounts: tt.trusted})
+			res := rules.Run(est, analysis.Settings{TrustedAccounts: tt.trusted, TrustedOrgIDs: tt.orgs})
 			var got []string
 			for _, n := range res.Notes {
 				if n.Source == estate.RegistryARN(region, account) && strings.Contains(n.Message, "replication") {
