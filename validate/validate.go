@@ -340,6 +340,50 @@ func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
 		}
 		c.add(v.Pos, "dead-resource", el, "resource %q does not match the repository this policy is attached to (%s): the statement never applies", t, c.resource)
 	}
+	if c.kind == RegistryPolicy && !not && !c.matchesRegistryRepository(t) {
+		for _, r := range s.Resource {
+			if r.Unknown || strings.Contains(r.Text, "${") || c.matchesRegistryRepository(r.Text) {
+				return
+			}
+		}
+		c.add(v.Pos, "dead-registry-resource", el, "resource %q matches no repository of this registry (%s): a registry policy governs requests on its own repositories, so the statement never applies", t, c.resource)
+	}
+}
+
+// matchesRegistryRepository reports whether the Resource pattern t matches
+// the ARN of some repository of the registry c.resource
+// (arn:PARTITION:ecr:REGION:ACCOUNT:registry): every ECR action with a
+// resource type acts on a repository (the Service Authorization Reference),
+// so a registry policy's statement applies to no request on any other
+// resource. It is true when the registry's region or account is not known,
+// and for a pattern with a policy variable.
+func (c *checker) matchesRegistryRepository(t string) bool {
+	reg, ok := policy.ParseARN(c.resource)
+	if t == "*" || strings.Contains(t, "${") || !ok || reg.Region == "" || !policy.IsAccountID(reg.Account) {
+		return true
+	}
+	a, ok := policy.ParseARN(t)
+	if !ok {
+		return true // malformed: reported as such
+	}
+	if !policy.Match(a.Partition, reg.Partition) || !policy.Match(a.Service, reg.Service) || !policy.Match(a.Region, reg.Region) || !policy.Match(a.Account, reg.Account) {
+		return false
+	}
+	// The resource part must match repository/NAME for some name of one
+	// character at least.
+	const prefix = "repository/"
+	i := 0
+	for j := 0; j < len(prefix); j, i = j+1, i+1 {
+		switch {
+		case i == len(a.Resource):
+			return false
+		case a.Resource[i] == '*':
+			return true
+		case a.Resource[i] != '?' && a.Resource[i] != prefix[j]:
+			return false
+		}
+	}
+	return i < len(a.Resource)
 }
 
 func (c *checker) condition(cd *policy.Condition, vars bool) {

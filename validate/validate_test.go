@@ -285,3 +285,40 @@ func TestPublicRepositoryPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadRegistryResource: a registry policy governs requests on its own
+// registry's repositories (Amazon ECR User Guide, "Private registry
+// permissions in Amazon ECR"), and every ECR action with a resource type
+// acts on a repository (Service Authorization Reference, "Actions,
+// resources, and condition keys for Amazon Elastic Container Registry"), so
+// a statement whose Resource matches no repository of the registry never
+// applies: a Deny there closes nothing. It was not reported.
+func TestDeadRegistryResource(t *testing.T) {
+	const registry = "arn:aws:ecr:us-east-1:111122223333:registry"
+	stmt := func(resource string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutside","Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":` + resource + `,"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`
+	}
+	tests := []struct {
+		name, resource, registry string
+		want                     int
+	}{
+		{"another region's repositories", `"arn:aws:ecr:eu-west-1:111122223333:repository/*"`, registry, 1},
+		{"another account's repositories", `"arn:aws:ecr:us-east-1:444455556666:repository/*"`, registry, 1},
+		{"the registry itself", `"arn:aws:ecr:us-east-1:111122223333:registry"`, registry, 1},
+		{"no name after repository/", `"arn:aws:ecr:us-east-1:111122223333:repository/"`, registry, 1},
+		{"one dead and one live value", `["arn:aws:ecr:eu-west-1:111122223333:repository/*","arn:aws:ecr:us-east-1:111122223333:repository/app"]`, registry, 0},
+		{"its repositories", `"arn:aws:ecr:us-east-1:111122223333:repository/*"`, registry, 0},
+		{"every region", `"arn:aws:ecr:*:111122223333:repository/team-?/*"`, registry, 0},
+		{"a wildcard before repository/", `"arn:aws:ecr:us-east-1:111122223333:repo*"`, registry, 0},
+		{"every resource", `"*"`, registry, 0},
+		{"a variable", `"arn:aws:ecr:us-east-1:111122223333:repository/${aws:username}"`, registry, 0},
+		{"the owner not known", `"arn:aws:ecr:us-east-1:111122223333:repository/*"`, "arn:aws:ecr:us-east-1:" + policy.OwnerAccount + ":registry", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := withCode(problems(t, stmt(tt.resource), RegistryPolicy, tt.registry), "dead-registry-resource"); len(got) != tt.want {
+				t.Errorf("dead-registry-resource problems %v, want %d", got, tt.want)
+			}
+		})
+	}
+}
