@@ -256,16 +256,13 @@ func (a *Analysis) judge(r policyOf, gapFor map[string]bool, zone exposure.Zone)
 		p := r.slot.Policy
 		t.Policy = eval.Compile(p.Name, p.Doc)
 		a.addExposure(t, p, zone).Template = r.template
-		// A repository's own ARN tells which Resource values are dead; a
-		// template's repositories are many.
-		kind, attached := validate.RepositoryPolicy, t.ARN
-		switch t.Kind {
-		case exposure.Template:
-			attached = ""
-		case exposure.Public:
+		// A repository's own ARN tells which Resource values are dead, and
+		// a template's the names of the repositories it will create.
+		kind := validate.RepositoryPolicy
+		if t.Kind == exposure.Public {
 			kind = validate.PublicRepositoryPolicy
 		}
-		a.addProblems(validate.Check(p.Doc, kind, attached), t.ARN, p)
+		a.addProblems(validate.Check(p.Doc, kind, t.ARN), t.ARN, p)
 	}
 	return 1
 }

@@ -84,6 +84,8 @@ func remediationFor(code string) string {
 		return "Make Resource name this repository's ARN (or \"*\"), or move the statement to the policy of the repository it names: a resource policy governs only the resource it is attached to."
 	case "dead-registry-resource":
 		return "Make Resource name the registry's repositories (arn:aws:ecr:REGION:ACCOUNT:repository/* with the registry's region and account, a pattern of their names, or \"*\"), or move the statement to the registry policy of the region and account it names: a registry policy governs only requests on its own registry's repositories."
+	case "dead-template-resource":
+		return "Make Resource name the repositories the template creates (arn:aws:ecr:REGION:ACCOUNT:repository/PREFIX/*, or \"*\"), or move the statement to the template of the prefix it names: a template's policy becomes the policy of each repository it creates, which governs only that repository."
 	case "dead-principal":
 		return "Name the IAM role that the federated identities assume (or an account or user) instead, or remove the principal: this one never calls Amazon ECR."
 	case "invalid-condition-value":

@@ -109,11 +109,23 @@ func (p Problem) String() string {
 }
 
 // Check validates doc as a policy of kind. resource is the ARN of the
-// repository a repository policy is attached to ("" when unknown).
+// repository a repository policy is attached to, of the creation template
+// whose repository policy it is, or of the registry a registry policy
+// governs ("" when unknown).
 func Check(doc *policy.Document, kind Kind, resource string) []Problem {
 	c := checker{cat: catalog.Default(), kind: kind, resource: resource, partition: "aws"}
 	if a, ok := policy.ParseARN(resource); ok {
 		c.partition = a.Partition
+		prefix, template := strings.CutPrefix(a.Resource, "repository-creation-template/")
+		switch {
+		case kind == RegistryPolicy, template && prefix == rootPrefix:
+			c.governs, c.names = resource, "repository/"
+		case template:
+			c.governs, c.names = resource, "repository/"+prefix+"/"
+		}
+		if template {
+			c.resource = "" // a template's repositories are many
+		}
 	}
 	for _, p := range doc.Problems {
 		if p.Code == "numeric-principal" {
@@ -132,6 +144,11 @@ type checker struct {
 	cat      *catalog.Catalog
 	kind     Kind
 	resource string
+	// governs, when set, is the ARN of the registry or creation template
+	// whose policy this is: it governs requests on repositories whose
+	// resource part starts with names (repository/, or repository/PREFIX/
+	// for a template's).
+	governs, names string
 	// partition is the resource's partition ("aws" when unknown).
 	partition string
 	out       []Problem
@@ -340,26 +357,35 @@ func (c *checker) resourceValue(s *policy.Statement, v policy.Value, not bool) {
 		}
 		c.add(v.Pos, "dead-resource", el, "resource %q does not match the repository this policy is attached to (%s): the statement never applies", t, c.resource)
 	}
-	if c.kind == RegistryPolicy && !not && !c.matchesRegistryRepository(t) {
+	if c.governs != "" && !not && !c.matchesGoverned(t) {
 		for _, r := range s.Resource {
-			if r.Unknown || strings.Contains(r.Text, "${") || c.matchesRegistryRepository(r.Text) {
+			if r.Unknown || c.matchesGoverned(r.Text) {
 				return
 			}
 		}
-		c.add(v.Pos, "dead-registry-resource", el, "resource %q matches no repository of this registry (%s): a registry policy governs requests on its own repositories, so the statement never applies", t, c.resource)
+		if c.kind == RegistryPolicy {
+			c.add(v.Pos, "dead-registry-resource", el, "resource %q matches no repository of this registry (%s): a registry policy governs requests on its own repositories, so the statement never applies", t, c.governs)
+			return
+		}
+		c.add(v.Pos, "dead-template-resource", el, "resource %q matches no repository the creation template %s will create (its resource part starts %s): the statement never applies to them", t, c.governs, c.names)
 	}
 }
 
-// matchesRegistryRepository reports whether the Resource pattern t matches
-// the ARN of some repository of the registry c.resource
-// (arn:PARTITION:ecr:REGION:ACCOUNT:registry): every ECR action with a
-// resource type acts on a repository (the Service Authorization Reference),
-// so a registry policy's statement applies to no request on any other
-// resource. It is true when the registry's region or account is not known,
-// and for a pattern with a policy variable.
-func (c *checker) matchesRegistryRepository(t string) bool {
-	reg, ok := policy.ParseARN(c.resource)
-	if t == "*" || strings.Contains(t, "${") || !ok || reg.Region == "" || !policy.IsAccountID(reg.Account) {
+// rootPrefix is the prefix of the default creation template
+// (estate.RootPrefix), which creates repositories of any name.
+const rootPrefix = "ROOT"
+
+// matchesGoverned reports whether the Resource pattern t matches the ARN
+// of some repository that c.governs, a registry
+// (arn:PARTITION:ecr:REGION:ACCOUNT:registry) or a creation template, has
+// its policy govern: every ECR action with a resource type acts on a
+// repository (the Service Authorization Reference), so the policy's
+// statement applies to no request on any other resource. It is true when
+// the region, account or template prefix is not known, and for a pattern
+// with a policy variable.
+func (c *checker) matchesGoverned(t string) bool {
+	reg, ok := policy.ParseARN(c.governs)
+	if t == "*" || strings.Contains(t, "${") || !ok || reg.Region == "" || !policy.IsAccountID(reg.Account) || strings.Contains(c.names, "${") {
 		return true
 	}
 	a, ok := policy.ParseARN(t)
@@ -369,17 +395,16 @@ func (c *checker) matchesRegistryRepository(t string) bool {
 	if !policy.Match(a.Partition, reg.Partition) || !policy.Match(a.Service, reg.Service) || !policy.Match(a.Region, reg.Region) || !policy.Match(a.Account, reg.Account) {
 		return false
 	}
-	// The resource part must match repository/NAME for some name of one
-	// character at least.
-	const prefix = "repository/"
+	// The resource part must match c.names followed by one character at
+	// least.
 	i := 0
-	for j := 0; j < len(prefix); j, i = j+1, i+1 {
+	for j := 0; j < len(c.names); j, i = j+1, i+1 {
 		switch {
 		case i == len(a.Resource):
 			return false
 		case a.Resource[i] == '*':
 			return true
-		case a.Resource[i] != '?' && a.Resource[i] != prefix[j]:
+		case a.Resource[i] != '?' && a.Resource[i] != c.names[j]:
 			return false
 		}
 	}

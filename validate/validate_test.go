@@ -322,3 +322,37 @@ func TestDeadRegistryResource(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadTemplateResource: a creation template's repository policy
+// becomes the policy of each repository it creates, those under PREFIX/
+// (ECR API Reference, "CreateRepositoryCreationTemplate": prefix; ROOT for
+// any name), so a statement whose Resource matches none of them never
+// applies (docs/semantics.md: a grant limited to team-b/* in the template
+// of team-a grants nothing). It was not reported.
+func TestDeadTemplateResource(t *testing.T) {
+	const template = "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/"
+	tests := []struct {
+		name, resource, prefix string
+		want                   int
+	}{
+		{"another prefix's repositories", "arn:aws:ecr:us-east-1:111122223333:repository/team-b/*", "team-a", 1},
+		{"the prefix without the slash ECR adds", "arn:aws:ecr:us-east-1:111122223333:repository/team-a", "team-a", 1},
+		{"another region", "arn:aws:ecr:eu-west-1:111122223333:repository/team-a/*", "team-a", 1},
+		{"its repositories", "arn:aws:ecr:us-east-1:111122223333:repository/team-a/*", "team-a", 0},
+		{"a pattern that covers them", "arn:aws:ecr:us-east-1:111122223333:repository/team-*", "team-a", 0},
+		{"ROOT creates any name", "arn:aws:ecr:us-east-1:111122223333:repository/team-b/*", "ROOT", 0},
+		{"a prefix not known until apply", "arn:aws:ecr:us-east-1:111122223333:repository/team-b/*", "${var.prefix}", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage","Resource":"` + tt.resource + `"}]}`
+			ps := problems(t, text, RepositoryPolicy, template+tt.prefix)
+			if got := withCode(ps, "dead-template-resource"); len(got) != tt.want {
+				t.Errorf("dead-template-resource problems %v, want %d", got, tt.want)
+			}
+			if got := withCode(ps, "dead-resource"); len(got) != 0 {
+				t.Errorf("dead-resource problems %v, want none (a template is not the repository)", got)
+			}
+		})
+	}
+}
