@@ -424,9 +424,17 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		return !m.fixedKey(lower)
 	}}
 	caller := p.caller
+	worlds := mfaWorlds(p, mode, fixed, mentions)
 	search := func() found {
-		r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
-		return found{w: r.Witness, cut: r.Truncated && r.Witness == nil}
+		var f found
+		for _, w := range worlds {
+			sp.Fixed = w
+			r := eval.Search(ps, &eval.Request{Principal: caller, Action: action, Resource: resource, Context: ctx}, sp)
+			if f = either(f, found{w: r.Witness, cut: r.Truncated && r.Witness == nil}); f.w != nil {
+				break
+			}
+		}
+		return f
 	}
 	if p.Kind != Role {
 		return search()

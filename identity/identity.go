@@ -15,6 +15,7 @@ package identity
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -524,6 +525,25 @@ func mfaOptions(p *Principal, mode Mode) map[string]eval.Dimension {
 	}
 	return nil
 }
+
+// mfaWorlds returns the options of the MFA keys under which p's requests
+// are searched, one search each: fixed alone, unless the statements test
+// aws:MultiFactorAuthAge in mode Free. The key is present only in requests
+// made with credentials MFA validated, where aws:MultiFactorAuthPresent is
+// true (IAM User Guide, "AWS global condition context keys" and "Sample
+// policies with MFA conditions": "the MultiFactorAuthAge key is never
+// present in the request context for long-term credentials"), so the two
+// keys are chosen together: without MFA (as in NoMFA: the age absent), or
+// with it (the age free).
+func mfaWorlds(p *Principal, mode Mode, fixed map[string]eval.Dimension, mentions []eval.Mention) []map[string]eval.Dimension {
+	if mode != Free || !slices.ContainsFunc(mentions, func(mn eval.Mention) bool { return strings.EqualFold(mn.Key, "aws:MultiFactorAuthAge") }) {
+		return []map[string]eval.Dimension{fixed}
+	}
+	return []map[string]eval.Dimension{mfaOptions(p, NoMFA), withMFA}
+}
+
+// withMFA is a request made with credentials MFA validated.
+var withMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": {{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}}}
 
 // found is the answer to one question: its proof, or nil; cut reports that
 // a search behind a nil proof stopped at its limit of request contexts, so

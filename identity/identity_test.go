@@ -533,6 +533,38 @@ func TestCanRequestKeysEveryRequestCarries(t *testing.T) {
 	}}})
 }
 
+// aws:MultiFactorAuthAge is present only in a request whose credentials
+// MFA validated, where aws:MultiFactorAuthPresent is true (IAM User Guide,
+// "AWS global condition context keys"; "Sample policies with MFA
+// conditions": "the MultiFactorAuthAge key is never present in the request
+// context for long-term credentials"): no request carries the age without
+// MFA, so these grants hold for nobody.
+func TestCanMFAAgeOnlyWithMFA(t *testing.T) {
+	denyNoAge := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"true"}}}]}`
+	withoutMFA := identityWith("ecr:*", `{"Bool":{"aws:MultiFactorAuthPresent":"false"}}`)
+	f := fixture{
+		users: []who{
+			{name: "alice", inline: []string{identityWith("ecr:*", `{"Bool":{"aws:MultiFactorAuthPresent":"false"},"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}`)}},
+			{name: "bob", inline: []string{identityWith("ecr:*", `{"Null":{"aws:MultiFactorAuthPresent":"true","aws:MultiFactorAuthAge":"false"}}`)}},
+			{name: "carol", inline: []string{withoutMFA, denyNoAge}},
+			{name: "dave", inline: []string{identityWith("ecr:*", `{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}`)}},
+		},
+		roles: []who{{name: "ci", inline: []string{withoutMFA, denyNoAge}}, {name: "admin", inline: []string{allowECR, denyNoAge}}},
+		repos: []repoSpec{{name: "app"}},
+	}
+	runCanCases(t, []canCase{{"MFA age", f, []question{
+		{who: "user/alice", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "user/bob", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "user/carol", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:GetAuthorizationToken"},
+		{who: "user/dave", action: "ecr:DeleteRepository", repo: "app", want: true},
+		{who: "user/dave", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+		{who: "role/admin", action: "ecr:DeleteRepository", repo: "app", want: true},
+		{who: "role/admin", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+	}}})
+}
+
 // docs/semantics.md, "Who can": tags that were not read are unknown, not
 // absent; a grant that depends on one is listed, marked. ECR006's question
 // (NoMFA) takes them as absent. Service Authorization Reference for Amazon

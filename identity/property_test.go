@@ -73,6 +73,8 @@ var propIdentityConds = []struct {
 	{"Bool", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
 	{"BoolIfExists", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
 	{"Null", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
+	{"NumericLessThan", "aws:MultiFactorAuthAge", []string{"3600"}},
+	{"Null", "aws:MultiFactorAuthAge", []string{"true", "false"}},
 	{"IpAddress", "aws:SourceIp", []string{"203.0.113.0/24", "10.0.0.0/8"}},
 	{"NotIpAddress", "aws:SourceIp", []string{"203.0.113.0/24", "10.0.0.0/8"}},
 	{"StringEquals", "aws:PrincipalTag/team", []string{"blue", "red"}},
