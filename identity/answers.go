@@ -60,7 +60,15 @@ func (v vector) answers(p *Principal, action string, repos []*Repository) Answer
 // and no conditional SCP ties the two sides together, each side is
 // evaluated once per class and the answers are combined.
 func (m *Model) Answer(p *Principal, action string, mode Mode) Answers {
-	return m.answer(p, action, mode).answers(p, action, m.Repositories)
+	v := m.answer(p, action, mode)
+	if p.alt != nil {
+		alt := m.answer(p.alt, action, mode)
+		v.every = either(v.every, alt.every)
+		for i := range v.repos {
+			v.repos[i] = either(v.repos[i], alt.repos[i])
+		}
+	}
+	return v.answers(p, action, m.Repositories)
 }
 
 func (m *Model) answer(p *Principal, action string, mode Mode) vector {
@@ -288,7 +296,7 @@ func (m *Model) repoDenyDecided(p *Principal, repo *Repository, act *catalog.Act
 		for _, c := range st.Conditions {
 			lower := strings.ToLower(c.Key)
 			// A role session's aws:userid ends in the name its caller picks.
-			if !m.fixedKey(lower) || (unread && isResourceTag(lower)) || lower == "aws:userid" && p.Kind == Role {
+			if !m.fixedKey(lower) || holderKey(p, lower) || (unread && isResourceTag(lower)) || lower == "aws:userid" && p.Kind == Role {
 				return false, false
 			}
 			for _, v := range c.Values {
@@ -418,11 +426,14 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		if act != nil && !act.Carries(lower) {
 			return false
 		}
-		if unread && isResourceTag(lower) {
+		if unread && isResourceTag(lower) || holderKey(p, lower) {
 			return true
 		}
 		return !m.fixedKey(lower)
 	}}
+	if p.Kind == Attached {
+		sp.Names = holderNames(p)
+	}
 	caller := p.caller
 	worlds := mfaWorlds(p, mode, fixed, mentions)
 	search := func() found {
@@ -697,6 +708,9 @@ func UnreadTags(w *eval.Witness) []string {
 func (m *Model) Explain(p *Principal, w *eval.Witness) *eval.Witness {
 	if w == nil {
 		return w
+	}
+	if p.alt != nil && w.Request.Principal.Type == p.alt.caller.Type {
+		p = p.alt
 	}
 	caller := p.caller
 	caller.Session = w.Request.Principal.Session // a session its policies list

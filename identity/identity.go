@@ -56,6 +56,10 @@ type Principal struct {
 	caller     eval.Principal
 	base       *eval.Context
 	sessionKey string // for a role, the key of its sessions in grantees
+	// alt is, for Attached, the stand-in for the users the policy may be
+	// attached to (the principal itself stands for the roles); nil
+	// otherwise.
+	alt *Principal
 }
 
 // principalClass is what of a principal's kind its answers depend on,
@@ -302,13 +306,21 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 			ARN: "policy:" + p.Name, Name: p.Name, Kind: Attached, Account: acct.ID,
 			Identity: []*eval.Policy{eval.Compile(p.Name, p.Doc)},
 		}
-		// A role stands in for whoever the policy is attached to: it has no
-		// user name and no boundary.
-		pr.caller = eval.Principal{Type: eval.Role, ARN: "arn:aws:iam::" + acct.ID + ":role/ecrguard-holder-of-policy", Account: acct.ID}
+		// The policy may be attached to any role or user of the account
+		// (or a group of users), with no boundary: a role and a user stand
+		// in for them, whose names, ids and tags the search chooses
+		// (holderNames).
+		pr.caller = eval.Principal{Type: eval.Role, ARN: "arn:aws:iam::" + acct.ID + ":role/" + holderName, Account: acct.ID}
+		alt := *pr
+		alt.caller = eval.Principal{Type: eval.User, ARN: "arn:aws:iam::" + acct.ID + ":user/" + holderName, Account: acct.ID}
+		pr.alt = &alt
 		m.Principals = append(m.Principals, pr)
 	}
 	for _, p := range m.Principals {
 		p.base = m.baseContext(p)
+		if p.alt != nil {
+			p.alt.base = m.baseContext(p.alt)
+		}
 		if p.Kind == Role {
 			p.sessionKey = sessionKey(p.Account, p.Name)
 		}
@@ -516,9 +528,9 @@ var (
 // (nil: free).
 func mfaOptions(p *Principal, mode Mode) map[string]eval.Dimension {
 	switch {
-	case p.Kind == Role && mode == NoMFA:
+	case p.caller.Type == eval.Role && mode == NoMFA:
 		return roleNoMFA
-	case p.Kind == Role:
+	case p.caller.Type == eval.Role:
 		return roleMFA
 	case mode == NoMFA:
 		return noMFA
@@ -544,6 +556,45 @@ func mfaWorlds(p *Principal, mode Mode, fixed map[string]eval.Dimension, mention
 
 // withMFA is a request made with credentials MFA validated.
 var withMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": {{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}}}
+
+// holderName names the stand-ins of whoever a detached identity policy is
+// attached to.
+const holderName = "ecrguard-holder-of-policy"
+
+// eachHolder answers a question about p, which holds for a detached
+// identity policy when it holds for one of its stand-ins (a role, a user).
+func eachHolder(p *Principal, ask func(*Principal) found) found {
+	f := ask(p)
+	if f.w == nil && p.alt != nil {
+		f = either(f, ask(p.alt))
+	}
+	return f
+}
+
+// holderKey reports the keys of who the holder of a detached identity
+// policy is (its ARN, name, unique id and tags): unknown, so chosen by the
+// search (see holderNames).
+func holderKey(p *Principal, lower string) bool {
+	switch {
+	case p.Kind != Attached:
+		return false
+	case lower == "aws:principalarn", lower == "aws:username", lower == "aws:userid":
+		return true
+	}
+	return strings.HasPrefix(lower, "aws:principaltag/")
+}
+
+// holderNames are the names the stand-in of a detached identity policy's
+// holder picks: the role's or user's name (with its path) and unique id.
+func holderNames(p *Principal) []eval.Name {
+	prefix, id := "arn:aws:iam::"+p.Account+":role/", "AROA"
+	keys := []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: prefix}}
+	if p.caller.Type == eval.User {
+		prefix, id = "arn:aws:iam::"+p.Account+":user/", "AIDA"
+		keys = []eval.NameKey{{Key: "aws:PrincipalArn", Prefix: prefix}, {Key: "aws:username", Base: true}}
+	}
+	return []eval.Name{{Fresh: holderName, Keys: keys}, {Fresh: "ECRGUARDHOLDER", Keys: []eval.NameKey{{Key: "aws:userid", Prefix: id}}}}
+}
 
 // found is the answer to one question: its proof, or nil; cut reports that
 // a search behind a nil proof stopped at its limit of request contexts, so
@@ -603,7 +654,7 @@ const everyRepository = "every repository of the account"
 // The gap says when a nil proof is not a proven no (a search stopped at its
 // limit); it depends on the question alone.
 func (m *Model) Can(p *Principal, action string, repo *Repository, mode Mode) (*eval.Witness, []estate.Gap) {
-	f := m.can(p, action, repo, mode)
+	f := eachHolder(p, func(h *Principal) found { return m.can(h, action, repo, mode) })
 	where := "*"
 	if repo != nil {
 		where = repo.ARN
@@ -629,7 +680,7 @@ func (m *Model) can(p *Principal, action string, repo *Repository, mode Mode) fo
 // tags absent (a write that depends on a resource tag is not "every
 // repository"; one that needs MFA is, so MFA stays free). Its gap is Can's.
 func (m *Model) CanEvery(p *Principal, action string, mode Mode) (*eval.Witness, []estate.Gap) {
-	f := m.canEvery(p, action, mode)
+	f := eachHolder(p, func(h *Principal) found { return m.canEvery(h, action, mode) })
 	return f.w, gapsOf(f, p, action, everyRepository)
 }
 

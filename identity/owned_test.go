@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ecrguard/ecrguard/estate"
+	"github.com/ecrguard/ecrguard/eval"
 )
 
 // TestOwnedDetachedPolicies: a detached identity policy whose owner is
@@ -45,5 +46,59 @@ func TestOwnedDetachedPolicies(t *testing.T) {
 		if got[arn] != label {
 			t.Errorf("%s: label %q, want %q", arn, got[arn], label)
 		}
+	}
+}
+
+// TestDetachedPolicyHolders: a detached identity policy (a raw policy file)
+// may be attached to any user or role of the account, whose name, unique id
+// and tags are not known: a grant to users only (aws:PrincipalType User,
+// aws:username present, aws:PrincipalArn user/*, a Resource that reads
+// ${aws:username}), to some role, or one a Deny on roles leaves to users,
+// holds for some holder (IAM User Guide, "AWS global condition context
+// keys": aws:PrincipalType is User for an IAM user, AssumedRole for a role
+// session; aws:username is present for IAM users only). It was judged for
+// one made-up role alone: nobody could.
+func TestDetachedPolicyHolders(t *testing.T) {
+	const repoRes = `"Resource":"arn:aws:ecr:*:111122223333:repository/${aws:username}"`
+	cases := []struct {
+		name, doc string
+		want      bool
+	}{
+		{"user type", identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalType":"User"}}`), true},
+		{"user name present", identityWith("ecr:*", `{"Null":{"aws:username":"false"}}`), true},
+		{"user ARN", identityWith("ecr:*", `{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/*"}}`), true},
+		{"named role", identityWith("ecr:*", `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/ops/deployer"}}`), true},
+		{"user id", identityWith("ecr:*", `{"StringLike":{"aws:userid":"AIDAEXAMPLE*"}}`), true},
+		{"principal tag", identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalTag/team":"platform"}}`), true},
+		{"long-term keys", identityWith("ecr:*", `{"Null":{"aws:MultiFactorAuthPresent":"true"}}`), true},
+		{"roles denied", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}}]}`, true},
+		{"own repository", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*",` + repoRes + `}]}`, true},
+		{"role type is no user", identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalType":"User"},"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}`), false},
+		{"another account", identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}`), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, off := range []bool{false, true} {
+				a := estate.New().Account(owner)
+				a.Region("us-east-1").Repository("app").SetPolicy(nil)
+				a.Detached = []*estate.Policy{parsed(t, "identity policy p.json", c.doc)}
+				m := Build(a, "", "", propAt)
+				m.memo.off = off
+				p := m.Principals[0]
+				repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
+				w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
+				if (w != nil) != c.want {
+					t.Fatalf("memo off %v: can = %v, want %v", off, w != nil, c.want)
+				}
+				if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != c.want {
+					t.Fatalf("memo off %v: Answer says %v, want %v", off, got, c.want)
+				}
+				if w != nil {
+					if e := m.Explain(p, w); e.Decision.Result != eval.Allow {
+						t.Fatalf("the proof does not replay: %s", e.Decision.Reason)
+					}
+				}
+			}
+		})
 	}
 }
