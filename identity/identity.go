@@ -56,6 +56,10 @@ type Principal struct {
 	caller     eval.Principal
 	base       *eval.Context
 	sessionKey string // for a role, the key of its sessions in grantees
+	// tagsUnknown: the inputs do not give the principal's tags (a policy
+	// read with its owner alone): they are unknown, not absent, and the
+	// search chooses them.
+	tagsUnknown bool
 	// alt is, for Attached, the stand-in for the users the policy may be
 	// attached to (the principal itself stands for the roles); nil
 	// otherwise.
@@ -63,15 +67,18 @@ type Principal struct {
 }
 
 // principalClass is what of a principal's kind its answers depend on,
-// besides its statements: the type of its caller, and whether it is a role
+// besides its statements: the type of its caller, whether it is a role
 // (whose sessions always carry MFA's key) or stands for any holder of a
-// policy.
+// policy, and whether its tags are unknown.
 type principalClass struct {
-	ptype eval.PrincipalType
-	kind  Kind
+	ptype       eval.PrincipalType
+	kind        Kind
+	tagsUnknown bool
 }
 
-func (p *Principal) class() principalClass { return principalClass{p.caller.Type, p.Kind} }
+func (p *Principal) class() principalClass {
+	return principalClass{p.caller.Type, p.Kind, p.tagsUnknown}
+}
 
 // Label names the principal in messages: "role/ci-build", "user/alice".
 func (p *Principal) Label() string {
@@ -571,17 +578,19 @@ func eachHolder(p *Principal, ask func(*Principal) found) found {
 	return f
 }
 
-// holderKey reports the keys of who the holder of a detached identity
-// policy is (its ARN, name, unique id and tags): unknown, so chosen by the
-// search (see holderNames).
+// holderKey reports the keys of who p is that the inputs do not give, so
+// that the search chooses them: the holder of a detached identity policy's
+// ARN, name and unique id (see holderNames), and the tags of a principal
+// whose tags were not read (a detached policy's holder, a policy read with
+// its owner alone).
 func holderKey(p *Principal, lower string) bool {
 	switch {
-	case p.Kind != Attached:
-		return false
+	case strings.HasPrefix(lower, "aws:principaltag/"):
+		return p.Kind == Attached || p.tagsUnknown
 	case lower == "aws:principalarn", lower == "aws:username", lower == "aws:userid":
-		return true
+		return p.Kind == Attached
 	}
-	return strings.HasPrefix(lower, "aws:principaltag/")
+	return false
 }
 
 // holderNames are the names the stand-in of a detached identity policy's
@@ -882,7 +891,7 @@ func (m *Model) addOwned(p *estate.Policy) bool {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	pr := &Principal{ARN: p.Owner, Name: name, Kind: kind, Account: m.Account, Identity: []*eval.Policy{compiled}}
+	pr := &Principal{ARN: p.Owner, Name: name, Kind: kind, Account: m.Account, Identity: []*eval.Policy{compiled}, tagsUnknown: true}
 	pr.caller = eval.Principal{Type: typ, ARN: p.Owner, Account: m.Account}
 	m.Principals = append(m.Principals, pr)
 	return true

@@ -102,3 +102,39 @@ func TestDetachedPolicyHolders(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnedPolicyTagsUnknown: a policy read with its owner alone (aws iam
+// get-role-policy) says nothing of the owner's tags, which are unknown, not
+// absent (docs/semantics.md, "Who can"): a grant on aws:PrincipalTag holds
+// for some tags. A role of the authorization details with the same policy
+// and no tags cannot; the two do not share an answer.
+func TestOwnedPolicyTagsUnknown(t *testing.T) {
+	doc := identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`)
+	for _, off := range []bool{false, true} {
+		a := estate.New().Account(owner)
+		a.Region("us-east-1").Repository("app").SetPolicy(nil)
+		a.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "tagless", Path: "/", ARN: roleARN("tagless"), ID: "AROATAGLESS",
+			Inline: []*estate.Policy{parsed(t, "inline policy of role/tagless", doc)}}}}}
+		for _, owner := range []string{roleARN("ci"), userARN("erin")} {
+			p := parsed(t, "inline policy of "+owner, doc)
+			p.Owner = owner
+			a.Detached = append(a.Detached, p)
+		}
+		m := Build(a, "", "", propAt)
+		m.memo.off = off
+		repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
+		for _, q := range []struct {
+			who  string
+			want bool
+		}{{"role/tagless", false}, {"role/ci", true}, {"user/erin", true}, {"role/tagless", false}} {
+			p := m.principal(t, q.who)
+			w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
+			if (w != nil) != q.want {
+				t.Fatalf("memo off %v: %s can = %v, want %v", off, q.who, w != nil, q.want)
+			}
+			if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != q.want {
+				t.Fatalf("memo off %v: %s: Answer says %v, want %v", off, q.who, got, q.want)
+			}
+		}
+	}
+}
