@@ -367,9 +367,7 @@ func (b *builder) role(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
 	role := &estate.Role{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "role", path, name)}}
 	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
-	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
-		role.Tags = tags
-	}
+	role.Tags = iamTags(r)
 	if t, ok := b.document(r, "assume_role_policy", "trust policy of "+r.addr, role.ARN); ok && t != nil {
 		role.Trust = t
 	}
@@ -456,12 +454,21 @@ func (b *builder) policyARN(r rsrc, s sval, attr string) (string, bool) {
 	return "", false
 }
 
+// iamTags returns a role's or user's tags: tags_all (the provider's
+// default_tags with its own), else tags.
+func iamTags(r rsrc) map[string]string {
+	for _, attr := range []string{"tags_all", "tags"} {
+		if tags, ok := r.obj.strMap(attr); ok && tags != nil {
+			return tags
+		}
+	}
+	return nil
+}
+
 func (b *builder) user(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
 	u := &estate.User{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "user", path, name)}}
-	if tags, ok := r.obj.strMap("tags"); ok && tags != nil {
-		u.Tags = tags
-	}
+	u.Tags = iamTags(r)
 	u.Boundary = b.boundary(r, u.ARN)
 	register(&b.iamData().Users, b.users, b.userAddr, name, r.addr, u)
 }

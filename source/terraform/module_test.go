@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -1447,5 +1448,68 @@ variable "p" {}
 		if want := `aws_ecr_repository_policy.x` + tc.want + " is not known until apply"; !hasGap(est, estate.GapUnknownUntilApply, want) {
 			t.Errorf("key %q: no gap naming %s; gaps %v", tc.key, want, est.Gaps)
 		}
+	}
+}
+
+// The provider's default_tags tag every resource it manages, and a
+// resource's own tags take precedence (Terraform AWS provider,
+// "default_tags"): a repository's tags and a role's or user's (which
+// conditions on ecr:ResourceTag and aws:PrincipalTag read) hold them. They
+// were left out, so a role granted ecr:* on aws:PrincipalTag/team =
+// platform, the team its provider tags it with, could do nothing. Default
+// tags whose value is not known leave the repository's tags unknown.
+func TestProviderDefaultTags(t *testing.T) {
+	const acct = "111122223333"
+	est := load(t, map[string]string{"main.tf": `
+variable "later" {
+  type = map(string)
+}
+provider "aws" {
+  region = "us-east-1"
+  default_tags {
+    tags = { team = "platform", env = "prod" }
+  }
+}
+provider "aws" {
+  alias  = "unknown"
+  region = "us-east-1"
+  default_tags {
+    tags = var.later
+  }
+}
+resource "aws_ecr_repository" "app" {
+  name = "app"
+  tags = { env = "dev" }
+}
+resource "aws_ecr_repository" "bare" {
+  name = "bare"
+}
+resource "aws_ecr_repository" "other" {
+  provider = aws.unknown
+  name     = "other"
+}
+resource "aws_iam_role" "ci" {
+  name               = "ci"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_iam_user" "erin" {
+  name = "erin"
+  tags = { team = "data" }
+}
+`}, Options{Account: acct})
+	for name, want := range map[string]string{"app": "map[env:dev team:platform]", "bare": "map[env:prod team:platform]"} {
+		if r := findRepo(t, est, acct, name); !r.TagsKnown || fmt.Sprint(r.Tags) != want {
+			t.Errorf("%s: tags %v (known %v), want %s", name, r.Tags, r.TagsKnown, want)
+		}
+	}
+	if r := findRepo(t, est, acct, "other"); r.TagsKnown {
+		t.Errorf("other: tags %v known, want unknown", r.Tags)
+	}
+	iam := est.Lookup(acct).IAM
+	if got := fmt.Sprint(iam.Roles[0].Tags); got != "map[env:prod team:platform]" {
+		t.Errorf("role ci: tags %s", got)
+	}
+	if got := fmt.Sprint(iam.Users[0].Tags); got != "map[env:prod team:data]" {
+		t.Errorf("user erin: tags %s", got)
 	}
 }

@@ -377,11 +377,15 @@ func (b block) value() cty.Value {
 
 func computedAttrs(r *resource) []string {
 	switch r.kind() {
-	case "aws_ecr_repository", "data.aws_ecr_repository":
+	case "aws_ecr_repository":
+		return []string{"arn", "id", "registry_id", "repository_url", "tags_all"}
+	case "data.aws_ecr_repository":
 		return []string{"arn", "id", "registry_id", "repository_url"}
 	case "aws_ecrpublic_repository":
 		return []string{"arn", "id", "registry_id"}
-	case "aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy":
+	case "aws_iam_role", "aws_iam_user":
+		return []string{"arn", "id", "name", "path", "tags_all"}
+	case "aws_iam_group", "aws_iam_policy":
 		return []string{"arn", "id", "name", "path"}
 	case "data.aws_caller_identity":
 		return []string{"account_id", "id"}
@@ -430,6 +434,9 @@ func (in *instance) regional(v string) cty.Value {
 
 func (in *instance) computed(name string) (cty.Value, bool) {
 	acct, acctOK := in.account()
+	if name == "tags_all" && slices.Contains(computedAttrs(in.r), name) {
+		return in.tagsAll(), true
+	}
 	switch in.r.kind() {
 	case "aws_ecr_repository", "data.aws_ecr_repository":
 		repo, ok := in.str("name")
@@ -512,6 +519,37 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 		}
 	}
 	return cty.NilVal, false
+}
+
+// tagsAll is the tags Terraform gives the resource: its provider's
+// default_tags, with its own tags over them (Terraform AWS provider,
+// "default_tags": tags set on a resource take precedence); unknown when
+// either is.
+func (in *instance) tagsAll() cty.Value {
+	var own map[string]string
+	if in.r.block.Body.Attributes["tags"] != nil {
+		tags, ok := stringMap(in.attr("tags"))
+		if !ok {
+			return cty.DynamicVal
+		}
+		own = tags
+	}
+	all := map[string]cty.Value{}
+	if p := in.r.m.providerFor(in.r.block); p != nil {
+		if !p.tagsKnown {
+			return cty.DynamicVal
+		}
+		for k, v := range p.defTags {
+			all[k] = cty.StringVal(v)
+		}
+	}
+	for k, v := range own {
+		all[k] = cty.StringVal(v)
+	}
+	if len(all) == 0 {
+		return cty.MapValEmpty(cty.String)
+	}
+	return cty.MapVal(all)
 }
 
 // iamName returns an IAM entity's name: as written, or, when name is not
