@@ -39,6 +39,9 @@ type User struct {
 	// Boundary is the ARN of the permissions boundary, or "".
 	Boundary string
 	Tags     map[string]string
+	// TagsUnknown: the inputs do not say which tags the user has (a
+	// Terraform value known only at apply); Tags are then nil.
+	TagsUnknown bool
 }
 
 // Group is an IAM group.
@@ -51,6 +54,8 @@ type Role struct {
 	Identity
 	Boundary string
 	Tags     map[string]string
+	// TagsUnknown: as User.TagsUnknown.
+	TagsUnknown bool
 	// Trust is the role's trust policy (AssumeRolePolicyDocument).
 	Trust *Policy
 	// ServiceLinked marks roles under /aws-service-role/, which SCPs do not

@@ -57,8 +57,8 @@ type Principal struct {
 	base       *eval.Context
 	sessionKey string // for a role, the key of its sessions in grantees
 	// tagsUnknown: the inputs do not give the principal's tags (a policy
-	// read with its owner alone): they are unknown, not absent, and the
-	// search chooses them.
+	// read with its owner alone, a Terraform value known only at apply):
+	// they are unknown, not absent, and the search chooses them.
 	tagsUnknown bool
 	// alt is, for Attached, the stand-in for the users the policy may be
 	// attached to (the principal itself stands for the roles); nil
@@ -411,7 +411,7 @@ func (m *Model) addIAM(iam *estate.IAM) {
 	}
 	for _, u := range iam.Users {
 		label := "user/" + u.Name
-		p := &Principal{ARN: u.ARN, Name: u.Name, Kind: User, Account: m.Account, ID: u.ID, Tags: u.Tags}
+		p := &Principal{ARN: u.ARN, Name: u.Name, Kind: User, Account: m.Account, ID: u.ID, Tags: u.Tags, tagsUnknown: u.TagsUnknown}
 		p.Identity = append(inline(u.Inline), attach(u.Attached, label)...)
 		for _, gn := range u.Groups {
 			g := groups[gn]
@@ -431,7 +431,7 @@ func (m *Model) addIAM(iam *estate.IAM) {
 	}
 	for _, r := range iam.Roles {
 		label := "role/" + r.Name
-		p := &Principal{ARN: r.ARN, Name: r.Name, Kind: Role, Account: m.Account, ID: r.ID, Tags: r.Tags, ServiceLinked: r.ServiceLinked}
+		p := &Principal{ARN: r.ARN, Name: r.Name, Kind: Role, Account: m.Account, ID: r.ID, Tags: r.Tags, ServiceLinked: r.ServiceLinked, tagsUnknown: r.TagsUnknown}
 		p.Identity = append(inline(r.Inline), attach(r.Attached, label)...)
 		if r.Boundary != "" {
 			p.Boundary = resolve(r.Boundary, label+" as its permissions boundary")
@@ -581,8 +581,8 @@ func eachHolder(p *Principal, ask func(*Principal) found) found {
 // holderKey reports the keys of who p is that the inputs do not give, so
 // that the search chooses them: the holder of a detached identity policy's
 // ARN, name and unique id (see holderNames), and the tags of a principal
-// whose tags were not read (a detached policy's holder, a policy read with
-// its owner alone).
+// whose tags are not known (a detached policy's holder, a policy read with
+// its owner alone, tags known only at apply).
 func holderKey(p *Principal, lower string) bool {
 	switch {
 	case strings.HasPrefix(lower, "aws:principaltag/"):

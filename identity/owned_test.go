@@ -105,8 +105,9 @@ func TestDetachedPolicyHolders(t *testing.T) {
 
 // TestOwnedPolicyTagsUnknown: a policy read with its owner alone (aws iam
 // get-role-policy) says nothing of the owner's tags, which are unknown, not
-// absent (docs/semantics.md, "Who can"): a grant on aws:PrincipalTag holds
-// for some tags. A role of the authorization details with the same policy
+// absent (docs/semantics.md, "Who can"), as are the tags of a role that
+// Terraform knows only at apply: a grant on aws:PrincipalTag holds for
+// some tags. A role of the authorization details with the same policy
 // and no tags cannot; the two do not share an answer.
 func TestOwnedPolicyTagsUnknown(t *testing.T) {
 	doc := identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`)
@@ -114,7 +115,9 @@ func TestOwnedPolicyTagsUnknown(t *testing.T) {
 		a := estate.New().Account(owner)
 		a.Region("us-east-1").Repository("app").SetPolicy(nil)
 		a.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "tagless", Path: "/", ARN: roleARN("tagless"), ID: "AROATAGLESS",
-			Inline: []*estate.Policy{parsed(t, "inline policy of role/tagless", doc)}}}}}
+			Inline: []*estate.Policy{parsed(t, "inline policy of role/tagless", doc)}}},
+			{Identity: estate.Identity{Name: "later", Path: "/", ARN: roleARN("later"), ID: "AROALATER",
+				Inline: []*estate.Policy{parsed(t, "inline policy of role/later", doc)}}, TagsUnknown: true}}}
 		for _, owner := range []string{roleARN("ci"), userARN("erin")} {
 			p := parsed(t, "inline policy of "+owner, doc)
 			p.Owner = owner
@@ -126,7 +129,7 @@ func TestOwnedPolicyTagsUnknown(t *testing.T) {
 		for _, q := range []struct {
 			who  string
 			want bool
-		}{{"role/tagless", false}, {"role/ci", true}, {"user/erin", true}, {"role/tagless", false}} {
+		}{{"role/tagless", false}, {"role/ci", true}, {"user/erin", true}, {"role/later", true}, {"role/tagless", false}} {
 			p := m.principal(t, q.who)
 			w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
 			if (w != nil) != q.want {

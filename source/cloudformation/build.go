@@ -405,9 +405,11 @@ func (b *cfnBuilder) role(r *resource) {
 	name, path := b.name(r, "RoleName"), b.path(r)
 	role := &estate.Role{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(t.account, "role", path, name)}}
 	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
-	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
+	tags, ok := t.tags(r.props.get("Tags"))
+	if ok && len(tags) > 0 {
 		role.Tags = tags
 	}
+	role.TagsUnknown = !ok
 	if tr, ok := t.document(r, r.props.get("AssumeRolePolicyDocument"), "trust policy of "+r.id, role.ARN); ok && tr != nil {
 		role.Trust = tr
 	}
@@ -421,9 +423,11 @@ func (b *cfnBuilder) user(r *resource) {
 	t := b.t
 	name, path := b.name(r, "UserName"), b.path(r)
 	u := &estate.User{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(t.account, "user", path, name)}}
-	if tags, ok := t.tags(r.props.get("Tags")); ok && len(tags) > 0 {
+	tags, ok := t.tags(r.props.get("Tags"))
+	if ok && len(tags) > 0 {
 		u.Tags = tags
 	}
+	u.TagsUnknown = !ok
 	u.Inline = b.inline(r, u.ARN)
 	u.Attached = b.arns(r, "ManagedPolicyArns")
 	u.Boundary = b.boundary(r)

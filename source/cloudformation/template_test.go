@@ -1273,3 +1273,41 @@ func hasNote(est *estate.Estate, substr string) bool {
 	}
 	return false
 }
+
+// A role's or user's Tags that the template does not settle (a parameter
+// with no value) are unknown, not absent: a grant on aws:PrincipalTag may
+// hold for them (docs/semantics.md, "Who can").
+func TestIAMTagsUnknown(t *testing.T) {
+	est := load(t, `Parameters:
+  Team: {Type: String}
+Resources:
+  Known:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+      Tags: [{Key: team, Value: platform}]
+  Later:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
+      Tags: [{Key: team, Value: !Ref Team}]
+  Erin:
+    Type: AWS::IAM::User
+    Properties:
+      Tags: !Ref Team
+`, Options{Account: "111122223333"})
+	iam := est.Lookup("111122223333").IAM
+	got := map[string]bool{}
+	for _, r := range iam.Roles {
+		got["role "+r.Identity.Name] = r.TagsUnknown
+	}
+	for _, u := range iam.Users {
+		got["user "+u.Identity.Name] = u.TagsUnknown
+	}
+	want := map[string]bool{"role <!Ref Known>": false, "role <!Ref Later>": true, "user <!Ref Erin>": true}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: tags unknown %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+}

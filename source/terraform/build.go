@@ -367,7 +367,8 @@ func (b *builder) role(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
 	role := &estate.Role{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "role", path, name)}}
 	role.ServiceLinked = strings.HasPrefix(path, "/aws-service-role/")
-	role.Tags = iamTags(r)
+	tags, known := iamTags(r)
+	role.Tags, role.TagsUnknown = tags, !known
 	if t, ok := b.document(r, "assume_role_policy", "trust policy of "+r.addr, role.ARN); ok && t != nil {
 		role.Trust = t
 	}
@@ -455,20 +456,26 @@ func (b *builder) policyARN(r rsrc, s sval, attr string) (string, bool) {
 }
 
 // iamTags returns a role's or user's tags: tags_all (the provider's
-// default_tags with its own), else tags.
-func iamTags(r rsrc) map[string]string {
+// default_tags with its own), else tags; known is false when they are not
+// known until apply.
+func iamTags(r rsrc) (tags map[string]string, known bool) {
 	for _, attr := range []string{"tags_all", "tags"} {
-		if tags, ok := r.obj.strMap(attr); ok && tags != nil {
-			return tags
+		tags, ok := r.obj.strMap(attr)
+		if !ok {
+			return nil, false
+		}
+		if tags != nil {
+			return tags, true
 		}
 	}
-	return nil
+	return nil, true
 }
 
 func (b *builder) user(r rsrc) {
 	name, path := b.name(r, "name"), b.iamPath(r)
 	u := &estate.User{Identity: estate.Identity{Name: name, Path: path, ARN: iamARN(b.account, "user", path, name)}}
-	u.Tags = iamTags(r)
+	tags, known := iamTags(r)
+	u.Tags, u.TagsUnknown = tags, !known
 	u.Boundary = b.boundary(r, u.ARN)
 	register(&b.iamData().Users, b.users, b.userAddr, name, r.addr, u)
 }

@@ -1457,7 +1457,8 @@ variable "p" {}
 // conditions on ecr:ResourceTag and aws:PrincipalTag read) hold them. They
 // were left out, so a role granted ecr:* on aws:PrincipalTag/team =
 // platform, the team its provider tags it with, could do nothing. Default
-// tags whose value is not known leave the repository's tags unknown.
+// tags whose value is not known leave the repository's and the role's tags
+// unknown.
 func TestProviderDefaultTags(t *testing.T) {
 	const acct = "111122223333"
 	est := load(t, map[string]string{"main.tf": `
@@ -1496,6 +1497,11 @@ resource "aws_iam_user" "erin" {
   name = "erin"
   tags = { team = "data" }
 }
+resource "aws_iam_role" "later" {
+  provider           = aws.unknown
+  name               = "later"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
 `}, Options{Account: acct})
 	for name, want := range map[string]string{"app": "map[env:dev team:platform]", "bare": "map[env:prod team:platform]"} {
 		if r := findRepo(t, est, acct, name); !r.TagsKnown || fmt.Sprint(r.Tags) != want {
@@ -1506,8 +1512,17 @@ resource "aws_iam_user" "erin" {
 		t.Errorf("other: tags %v known, want unknown", r.Tags)
 	}
 	iam := est.Lookup(acct).IAM
-	if got := fmt.Sprint(iam.Roles[0].Tags); got != "map[env:prod team:platform]" {
-		t.Errorf("role ci: tags %s", got)
+	for _, r := range iam.Roles {
+		switch r.Name {
+		case "ci":
+			if got := fmt.Sprint(r.Tags); got != "map[env:prod team:platform]" || r.TagsUnknown {
+				t.Errorf("role ci: tags %s (unknown %v)", got, r.TagsUnknown)
+			}
+		case "later":
+			if !r.TagsUnknown {
+				t.Errorf("role later: tags %v known, want unknown", r.Tags)
+			}
+		}
 	}
 	if got := fmt.Sprint(iam.Users[0].Tags); got != "map[env:prod team:data]" {
 		t.Errorf("user erin: tags %s", got)
