@@ -431,7 +431,8 @@ func (m *Model) addIAM(iam *estate.IAM) {
 	}
 	for _, r := range iam.Roles {
 		label := "role/" + r.Name
-		p := &Principal{ARN: r.ARN, Name: r.Name, Kind: Role, Account: m.Account, ID: r.ID, Tags: r.Tags, ServiceLinked: r.ServiceLinked, tagsUnknown: r.TagsUnknown}
+		p := &Principal{ARN: r.ARN, Name: r.Name, Kind: Role, Account: m.Account, ID: r.ID, Tags: r.Tags, ServiceLinked: r.ServiceLinked,
+			tagsUnknown: r.TagsUnknown || sessionTags(r.Trust)}
 		p.Identity = append(inline(r.Inline), attach(r.Attached, label)...)
 		if r.Boundary != "" {
 			p.Boundary = resolve(r.Boundary, label+" as its permissions boundary")
@@ -439,6 +440,25 @@ func (m *Model) addIAM(iam *estate.IAM) {
 		p.caller = eval.Principal{Type: eval.Role, ARN: r.ARN, Account: m.Account}
 		m.Principals = append(m.Principals, p)
 	}
+}
+
+// sessionTags reports whether a role's trust policy lets its sessions be
+// tagged (an Allow statement for sts:TagSession): the caller of AssumeRole
+// then passes session tags, which override the role's tags of the same key
+// (IAM User Guide, "Pass session tags in AWS STS": the role's trust policy
+// must allow sts:TagSession), so the role's aws:PrincipalTag values are the
+// caller's to pick.
+func sessionTags(trust *estate.Policy) bool {
+	if trust == nil || trust.Doc == nil {
+		return false
+	}
+	pol := eval.Compile(trust.Name, trust.Doc)
+	for i := 0; i < pol.Statements(); i++ {
+		if pol.StatementAt(i).Effect == policy.Allow && pol.ActionApplies(i, "sts:TagSession") {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownRoleID stands for the unique id of a role the inputs do not give.

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,43 @@ func TestOwnedPolicyTagsUnknown(t *testing.T) {
 			}
 			if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != q.want {
 				t.Fatalf("memo off %v: %s: Answer says %v, want %v", off, q.who, got, q.want)
+			}
+		}
+	}
+}
+
+// TestSessionTags: a role whose trust policy allows sts:TagSession has
+// sessions whose caller passes session tags, which override the role's own
+// (IAM User Guide, "Pass session tags in AWS STS"): a grant on
+// aws:PrincipalTag/team = blue holds for a role tagged red. Without
+// sts:TagSession the role's tags are its sessions' tags.
+func TestSessionTags(t *testing.T) {
+	doc := identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`)
+	trust := func(actions string) *estate.Policy {
+		return parsed(t, "trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":`+actions+`}]}`)
+	}
+	role := func(name string, tr *estate.Policy) *estate.Role {
+		return &estate.Role{Identity: estate.Identity{Name: name, Path: "/", ARN: roleARN(name), ID: "AROA" + strings.ToUpper(name),
+			Inline: []*estate.Policy{parsed(t, "inline policy of role/"+name, doc)}}, Tags: map[string]string{"team": "red"}, Trust: tr}
+	}
+	for _, off := range []bool{false, true} {
+		a := estate.New().Account(owner)
+		a.Region("us-east-1").Repository("app").SetPolicy(nil)
+		a.IAM = &estate.IAM{Roles: []*estate.Role{
+			role("plain", trust(`"sts:AssumeRole"`)), role("abac", trust(`["sts:AssumeRole","sts:TagSession"]`)),
+			role("star", trust(`"sts:*"`)), role("untrusted", nil),
+		}}
+		m := Build(a, "", "", propAt)
+		m.memo.off = off
+		repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
+		for who, want := range map[string]bool{"role/plain": false, "role/abac": true, "role/star": true, "role/untrusted": false} {
+			p := m.principal(t, who)
+			w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
+			if (w != nil) != want {
+				t.Errorf("memo off %v: %s can = %v, want %v", off, who, w != nil, want)
+			}
+			if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != want {
+				t.Errorf("memo off %v: %s: Answer says %v, want %v", off, who, got, want)
 			}
 		}
 	}
