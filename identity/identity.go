@@ -461,17 +461,24 @@ func sessionTags(trust *estate.Policy) bool {
 	return false
 }
 
-// unknownRoleID stands for the unique id of a role the inputs do not give.
-const unknownRoleID = "AROAECRGUARDUNKNOWNID"
+// unknownRoleID and unknownUserID stand for the unique id of a role or a
+// user the inputs do not give (Terraform, CloudFormation).
+const (
+	unknownRoleID = "AROAECRGUARDUNKNOWNID"
+	unknownUserID = "AIDAECRGUARDUNKNOWNID"
+)
 
 // baseContext holds the keys fixed by who the principal is.
 func (m *Model) baseContext(p *Principal) *eval.Context {
 	ctx := eval.NewContext()
 	switch p.Kind {
 	case User:
-		if p.ID != "" {
-			ctx.Set("aws:userid", p.ID)
+		// An IAM user's requests always carry its unique id.
+		id := p.ID
+		if id == "" {
+			id = unknownUserID
 		}
+		ctx.Set("aws:userid", id)
 	case Role:
 		if p.ID != "" {
 			ctx.Set("aws:userid", p.ID+":"+eval.FreshValue)

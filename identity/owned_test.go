@@ -179,3 +179,42 @@ func TestSessionTags(t *testing.T) {
 		}
 	}
 }
+
+// TestUserUnknownID: an IAM user's requests always carry aws:userid, its
+// unique id (IAM User Guide, "AWS global condition context keys"), even
+// when the inputs do not give it (Terraform, a policy read with its owner
+// alone): ecrguard makes one up, as for a role, so a grant on aws:userid
+// present or like AIDA* holds, and one on another user's literal id does
+// not. The key was left absent: nobody could.
+func TestUserUnknownID(t *testing.T) {
+	for _, c := range []struct {
+		cond string
+		want bool
+	}{
+		{`{"Null":{"aws:userid":"false"}}`, true},
+		{`{"StringLike":{"aws:userid":"AIDA*"}}`, true},
+		{`{"StringEquals":{"aws:userid":"AIDAOTHERUSER"}}`, false},
+	} {
+		for _, off := range []bool{false, true} {
+			a := estate.New().Account(owner)
+			a.Region("us-east-1").Repository("app").SetPolicy(nil)
+			a.IAM = &estate.IAM{Users: []*estate.User{{Identity: estate.Identity{Name: "tf", Path: "/", ARN: userARN("tf"),
+				Inline: []*estate.Policy{parsed(t, "inline policy of user/tf", identityWith("ecr:*", c.cond))}}}}}
+			owned := parsed(t, "inline policy of user/erin", identityWith("ecr:*", c.cond))
+			owned.Owner = userARN("erin")
+			a.Detached = []*estate.Policy{owned}
+			m := Build(a, "", "", propAt)
+			m.memo.off = off
+			repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
+			for _, who := range []string{"user/tf", "user/erin"} {
+				p := m.principal(t, who)
+				if w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free); (w != nil) != c.want {
+					t.Errorf("%s, %s (memo off %v): can = %v, want %v", c.cond, who, off, w != nil, c.want)
+				}
+				if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != c.want {
+					t.Errorf("%s, %s (memo off %v): Answer says %v, want %v", c.cond, who, off, got, c.want)
+				}
+			}
+		}
+	}
+}
