@@ -80,25 +80,11 @@ func TestDetachedPolicyHolders(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, off := range []bool{false, true} {
-				a := estate.New().Account(owner)
-				a.Region("us-east-1").Repository("app").SetPolicy(nil)
+				a := appAccount()
 				a.Detached = []*estate.Policy{parsed(t, "identity policy p.json", c.doc)}
 				m := Build(a, "", "", propAt)
 				m.memo.off = off
-				p := m.Principals[0]
-				repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
-				w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
-				if (w != nil) != c.want {
-					t.Fatalf("memo off %v: can = %v, want %v", off, w != nil, c.want)
-				}
-				if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != c.want {
-					t.Fatalf("memo off %v: Answer says %v, want %v", off, got, c.want)
-				}
-				if w != nil {
-					if e := m.Explain(p, w); e.Decision.Result != eval.Allow {
-						t.Fatalf("the proof does not replay: %s", e.Decision.Reason)
-					}
-				}
+				wantDelete(t, m, m.Principals[0], c.want)
 			}
 		})
 	}
@@ -113,8 +99,7 @@ func TestDetachedPolicyHolders(t *testing.T) {
 func TestOwnedPolicyTagsUnknown(t *testing.T) {
 	doc := identityWith("ecr:*", `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`)
 	for _, off := range []bool{false, true} {
-		a := estate.New().Account(owner)
-		a.Region("us-east-1").Repository("app").SetPolicy(nil)
+		a := appAccount()
 		a.IAM = &estate.IAM{Roles: []*estate.Role{{Identity: estate.Identity{Name: "tagless", Path: "/", ARN: roleARN("tagless"), ID: "AROATAGLESS",
 			Inline: []*estate.Policy{parsed(t, "inline policy of role/tagless", doc)}}},
 			{Identity: estate.Identity{Name: "later", Path: "/", ARN: roleARN("later"), ID: "AROALATER",
@@ -126,19 +111,11 @@ func TestOwnedPolicyTagsUnknown(t *testing.T) {
 		}
 		m := Build(a, "", "", propAt)
 		m.memo.off = off
-		repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
 		for _, q := range []struct {
 			who  string
 			want bool
 		}{{"role/tagless", false}, {"role/ci", true}, {"user/erin", true}, {"role/later", true}, {"role/tagless", false}} {
-			p := m.principal(t, q.who)
-			w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
-			if (w != nil) != q.want {
-				t.Fatalf("memo off %v: %s can = %v, want %v", off, q.who, w != nil, q.want)
-			}
-			if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != q.want {
-				t.Fatalf("memo off %v: %s: Answer says %v, want %v", off, q.who, got, q.want)
-			}
+			wantDelete(t, m, m.principal(t, q.who), q.want)
 		}
 	}
 }
@@ -158,24 +135,15 @@ func TestSessionTags(t *testing.T) {
 			Inline: []*estate.Policy{parsed(t, "inline policy of role/"+name, doc)}}, Tags: map[string]string{"team": "red"}, Trust: tr}
 	}
 	for _, off := range []bool{false, true} {
-		a := estate.New().Account(owner)
-		a.Region("us-east-1").Repository("app").SetPolicy(nil)
+		a := appAccount()
 		a.IAM = &estate.IAM{Roles: []*estate.Role{
 			role("plain", trust(`"sts:AssumeRole"`)), role("abac", trust(`["sts:AssumeRole","sts:TagSession"]`)),
 			role("star", trust(`"sts:*"`)), role("untrusted", nil),
 		}}
 		m := Build(a, "", "", propAt)
 		m.memo.off = off
-		repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
-		for who, want := range map[string]bool{"role/plain": false, "role/abac": true, "role/star": true, "role/untrusted": false} {
-			p := m.principal(t, who)
-			w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free)
-			if (w != nil) != want {
-				t.Errorf("memo off %v: %s can = %v, want %v", off, who, w != nil, want)
-			}
-			if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != want {
-				t.Errorf("memo off %v: %s: Answer says %v, want %v", off, who, got, want)
-			}
+		for _, who := range []string{"role/plain", "role/abac", "role/star", "role/untrusted"} {
+			wantDelete(t, m, m.principal(t, who), who == "role/abac" || who == "role/star")
 		}
 	}
 }
@@ -196,8 +164,7 @@ func TestUserUnknownID(t *testing.T) {
 		{`{"StringEquals":{"aws:userid":"AIDAOTHERUSER"}}`, false},
 	} {
 		for _, off := range []bool{false, true} {
-			a := estate.New().Account(owner)
-			a.Region("us-east-1").Repository("app").SetPolicy(nil)
+			a := appAccount()
 			a.IAM = &estate.IAM{Users: []*estate.User{{Identity: estate.Identity{Name: "tf", Path: "/", ARN: userARN("tf"),
 				Inline: []*estate.Policy{parsed(t, "inline policy of user/tf", identityWith("ecr:*", c.cond))}}}}}
 			owned := parsed(t, "inline policy of user/erin", identityWith("ecr:*", c.cond))
@@ -205,16 +172,36 @@ func TestUserUnknownID(t *testing.T) {
 			a.Detached = []*estate.Policy{owned}
 			m := Build(a, "", "", propAt)
 			m.memo.off = off
-			repo := m.Repository(estate.RepositoryARN("us-east-1", owner, "app"))
 			for _, who := range []string{"user/tf", "user/erin"} {
-				p := m.principal(t, who)
-				if w, _ := m.Can(p, "ecr:DeleteRepository", repo, Free); (w != nil) != c.want {
-					t.Errorf("%s, %s (memo off %v): can = %v, want %v", c.cond, who, off, w != nil, c.want)
-				}
-				if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != c.want {
-					t.Errorf("%s, %s (memo off %v): Answer says %v, want %v", c.cond, who, off, got, c.want)
-				}
+				wantDelete(t, m, m.principal(t, who), c.want)
 			}
+		}
+	}
+}
+
+// appAccount is an account with one repository, app, in us-east-1, with no
+// policy.
+func appAccount() *estate.Account {
+	a := estate.New().Account(owner)
+	a.Region("us-east-1").Repository("app").SetPolicy(nil)
+	return a
+}
+
+// wantDelete checks that Can and Answer say want of whether p can delete
+// the model's first repository, with the memo on and off (m.memo.off, set
+// by the caller), and that a proof replays.
+func wantDelete(t *testing.T, m *Model, p *Principal, want bool) {
+	t.Helper()
+	w, _ := m.Can(p, "ecr:DeleteRepository", m.Repositories[0], Free)
+	if (w != nil) != want {
+		t.Errorf("%s (memo off %v): can = %v, want %v", p.Label(), m.memo.off, w != nil, want)
+	}
+	if got := m.Answer(p, "ecr:DeleteRepository", Free).Repos[0] != nil; got != want {
+		t.Errorf("%s (memo off %v): Answer says %v, want %v", p.Label(), m.memo.off, got, want)
+	}
+	if w != nil {
+		if e := m.Explain(p, w); e.Decision.Result != eval.Allow {
+			t.Errorf("%s: the proof does not replay: %s", p.Label(), e.Decision.Reason)
 		}
 	}
 }
