@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -332,7 +331,7 @@ func Build(acct *estate.Account, orgID, defaultRegion string, at time.Time) *Mod
 			p.sessionKey = sessionKey(p.Account, p.Name)
 		}
 	}
-	sort.SliceStable(m.Principals, func(i, j int) bool { return m.Principals[i].ARN < m.Principals[j].ARN })
+	slices.SortStableFunc(m.Principals, func(a, b *Principal) int { return strings.Compare(a.ARN, b.ARN) })
 	return m
 }
 
