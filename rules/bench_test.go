@@ -15,7 +15,34 @@ import (
 // BenchmarkScanRepositories analyses 10,000 generated repository policies
 // (the README's performance targets: under 1 s on 2 cores), the exposure rules included.
 func BenchmarkScanRepositories(b *testing.B) {
-	docs := gen.RepositoryPolicies(10000, 1)
+	benchScan(b, gen.RepositoryPolicies(10000, 1), func(region *estate.Region, _ *estate.Account, name string, p *estate.Policy) {
+		region.Repository(name).SetPolicy(p)
+	})
+}
+
+// BenchmarkScanPublicRepositories analyses 10,000 generated ECR Public
+// repository policies (ECR012), as many as BenchmarkScanRepositories's.
+func BenchmarkScanPublicRepositories(b *testing.B) {
+	benchScan(b, gen.PublicRepositoryPolicies(10000, 1), func(_ *estate.Region, acct *estate.Account, name string, p *estate.Policy) {
+		// Appended, not looked up by name: the scan, not the estate's
+		// building, is measured.
+		repo := &estate.PublicRepository{Name: name, Account: acct.ID, ARN: estate.PublicRepositoryARN(acct.ID, name)}
+		repo.SetPolicy(p)
+		acct.Public = append(acct.Public, repo)
+	})
+}
+
+// BenchmarkScanTemplates analyses 10,000 generated repository creation
+// templates, their policies BenchmarkScanRepositories's.
+func BenchmarkScanTemplates(b *testing.B) {
+	benchScan(b, gen.RepositoryPolicies(10000, 1), func(region *estate.Region, _ *estate.Account, name string, p *estate.Policy) {
+		region.Template(name).SetPolicy(p)
+	})
+}
+
+// benchScan scans an estate of one account and region where add puts each
+// of docs, the exposure rules included.
+func benchScan(b *testing.B, docs map[string][]byte, add func(region *estate.Region, acct *estate.Account, name string, p *estate.Policy)) {
 	names := make([]string, 0, len(docs))
 	for n := range docs {
 		names = append(names, n)
@@ -33,9 +60,10 @@ func BenchmarkScanRepositories(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		est := estate.New()
-		region := est.Account(gen.Owner).Region("us-east-1")
+		acct := est.Account(gen.Owner)
+		region := acct.Region("us-east-1")
 		for _, n := range names {
-			region.Repository(n).SetPolicy(&estate.Policy{Name: "repository policy of " + n, Doc: parsed[n]})
+			add(region, acct, n, &estate.Policy{Name: "repository policy of " + n, Doc: parsed[n]})
 		}
 		res := rules.Run(est, settings)
 		if len(res.Findings) == 0 {

@@ -5,6 +5,7 @@
 package gen
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -109,6 +110,17 @@ func RepositoryPolicies(n int, seed uint64) map[string][]byte {
 		}
 		doc, _ := json.MarshalIndent(obj{"Version": "2012-10-17", "Statement": s}, "", "  ")
 		out[fmt.Sprintf("repo-%05d", i)] = doc
+	}
+	return out
+}
+
+// PublicRepositoryPolicies returns n ECR Public repository policy
+// documents as JSON, keyed by repository name: RepositoryPolicies's, their
+// actions those of ecr-public.
+func PublicRepositoryPolicies(n int, seed uint64) map[string][]byte {
+	out := RepositoryPolicies(n, seed)
+	for name, doc := range out {
+		out[name] = bytes.ReplaceAll(doc, []byte(`"ecr:`), []byte(`"ecr-public:`))
 	}
 	return out
 }
