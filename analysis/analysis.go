@@ -289,15 +289,27 @@ func (a *Analysis) addTemplates(region *estate.Region, gapFor map[string]bool, z
 // claimedPrefixes are the prefixes of the templates that take, from the
 // template of prefix, repositories under it: for ROOT, which serves only
 // names no other template's prefix matches, every other one; for another
-// prefix, the more specific ones under it.
+// prefix, the more specific ones under it. templates are sorted by prefix
+// (Region.Templates), so those under prefix are one run of them, found by
+// a binary search: a region's templates are not each compared with every
+// other.
 func claimedPrefixes(prefix string, templates []*estate.CreationTemplate) []string {
 	var out []string
-	for _, t := range templates {
-		switch {
-		case t.Prefix == prefix || t.Prefix == estate.RootPrefix:
-		case prefix == estate.RootPrefix, strings.HasPrefix(t.Prefix, prefix+"/"):
-			out = append(out, t.Prefix)
+	if prefix == estate.RootPrefix {
+		for _, t := range templates {
+			if t.Prefix != prefix {
+				out = append(out, t.Prefix)
+			}
 		}
+		return out
+	}
+	under := prefix + "/"
+	i, _ := slices.BinarySearchFunc(templates, under, func(t *estate.CreationTemplate, s string) int { return strings.Compare(t.Prefix, s) })
+	for _, t := range templates[i:] {
+		if !strings.HasPrefix(t.Prefix, under) {
+			break
+		}
+		out = append(out, t.Prefix)
 	}
 	return out
 }
