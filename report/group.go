@@ -195,7 +195,13 @@ func kindOrder(k EntryKind) int {
 // Result.Sort order made total (ties broken by every field), so that the
 // order does not depend on the input's.
 func sortFindings(findings []rules.Finding) []rules.Finding {
-	c := rules.Result{Findings: make([]rules.Finding, len(findings))}
+	// Each finding's key is made once, not at every comparison (30,000
+	// findings made 900,000 keys).
+	type keyed struct {
+		key string
+		f   rules.Finding
+	}
+	ks := make([]keyed, len(findings))
 	for i, f := range findings {
 		f.Principals = sortedCopy(f.Principals)
 		f.Actions = sortedCopy(f.Actions)
@@ -205,9 +211,13 @@ func sortFindings(findings []rules.Finding) []rules.Finding {
 			fw[k] = sortedCopy(ids)
 		}
 		f.Frameworks = fw
-		c.Findings[i] = f
+		ks[i] = keyed{findingKey(f), f}
 	}
-	slices.SortFunc(c.Findings, func(a, b rules.Finding) int { return cmp.Compare(findingKey(a), findingKey(b)) })
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	c := rules.Result{Findings: make([]rules.Finding, len(ks))}
+	for i, k := range ks {
+		c.Findings[i] = k.f
+	}
 	c.Sort()
 	return c.Findings
 }
