@@ -1,6 +1,7 @@
 package estate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -194,6 +195,27 @@ func TestMergePublicRepositories(t *testing.T) {
 	e.Merge(one(doc("ecr-public:DeleteRepository")))
 	if len(a.Public) != 1 || len(e.Gaps) != 1 || e.Gaps[0].Code != GapConflictingInputs {
 		t.Errorf("different policies: public %d, gaps %v; want one conflict", len(a.Public), e.Gaps)
+	}
+}
+
+// PublicRepository finds a repository by name in its index, which
+// follows repositories appended to Public by other means (a live
+// collection, a snapshot) and keeps its order: 20,000 are read each once.
+func TestPublicRepositoryIndex(t *testing.T) {
+	a := New().Account(mergeAccount)
+	direct := &PublicRepository{Name: "direct", Account: mergeAccount}
+	a.Public = append(a.Public, direct)
+	for i := range 20000 {
+		a.PublicRepository(fmt.Sprintf("repo-%05d", i))
+	}
+	a.Public = append(a.Public, &PublicRepository{Name: "late", Account: mergeAccount})
+	if a.PublicRepository("direct") != direct || a.PublicRepository("late") != a.Public[20001] || len(a.Public) != 20002 {
+		t.Fatalf("the repositories appended directly were not found: %d repositories", len(a.Public))
+	}
+	for i, p := range a.Public[1:20001] {
+		if p.Name != fmt.Sprintf("repo-%05d", i) || a.PublicRepository(p.Name) != p {
+			t.Fatalf("repository %d is %s", i, p.Name)
+		}
 	}
 }
 
