@@ -678,7 +678,7 @@ func (a *analyzer) createdRepositories(g group) []string {
 		}
 	}
 	sort.Strings(named)
-	names, complete := eval.Instances(within, claimed, named)
+	names, complete := a.cache.instances(within, claimed, named)
 	if !complete {
 		a.res.Truncated = true
 	}

@@ -95,6 +95,14 @@ type Cache struct {
 	// after holds what outsiders can still do under each fixed policy
 	// (outsidersAfter).
 	after map[afterKey]catalog.ActionSet
+	// created holds the repositories a template's groups ask about
+	// (instances).
+	created map[string]instancesMemo
+}
+
+type instancesMemo struct {
+	names    []string
+	complete bool
 }
 
 type ownerMemo struct {
@@ -104,7 +112,7 @@ type ownerMemo struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}, contexts: map[string]*eval.Context{}, after: map[afterKey]catalog.ActionSet{}}
+	return &Cache{owner: map[string]ownerMemo{}, callers: map[string][]caller{}, facts: map[factsKey]*facts{}, json: map[string][]byte{}, contexts: map[string]*eval.Context{}, after: map[afterKey]catalog.ActionSet{}, created: map[string]instancesMemo{}}
 }
 
 // callersOf is callers(acct, all, name), built once per account and name.
@@ -127,6 +135,32 @@ func (c *Cache) callersOf(acct string, all bool, name string) []caller {
 	c.callers[key] = out
 	c.mu.Unlock()
 	return out
+}
+
+// instances is eval.Instances(within, without, patterns), worked out once
+// for the scan: each group of a template's policy asks again, and so does
+// each analysis of its fix, and the ROOT template's without names every
+// other template (10,000 made each call take seconds). Callers must not
+// change the names.
+func (c *Cache) instances(within string, without, patterns []string) ([]string, bool) {
+	if c == nil {
+		return eval.Instances(within, without, patterns)
+	}
+	w := newKeyWriter()
+	defer w.free()
+	w.strs(within)
+	w.list(without)
+	w.list(patterns)
+	c.mu.Lock()
+	m, ok := c.created[string(w.b)]
+	c.mu.Unlock()
+	if !ok {
+		m.names, m.complete = eval.Instances(within, without, patterns)
+		c.mu.Lock()
+		c.created[string(w.b)] = m
+		c.mu.Unlock()
+	}
+	return m.names, m.complete
 }
 
 // callerContext returns a's callerContext(cl) (key names cl), made once
