@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -333,70 +335,81 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (
 	for _, p := range pats {
 		words = max(words, (len(p)+1+63)/64)
 	}
-	bit := func(set posSet, i, k int) bool { return set[i*words+k/64]&(1<<uint(k%64)) != 0 }
-	setBit := func(set posSet, i, k int) { set[i*words+k/64] |= 1 << uint(k%64) }
-	// closure adds to pattern i's positions the one after each run: a run
-	// may be empty.
-	closure := func(set posSet, i int) {
+	// A state holds the positions of its live patterns alone (those with a
+	// position, in order), j-th live pattern's at set[j*words:]: most
+	// patterns die within a few characters, and a walk over thousands (the
+	// ROOT template's, which leave out every other template's prefix) no
+	// longer visits each at every step.
+	bit := func(set posSet, j, k int) bool { return set[j*words+k/64]&(1<<uint(k%64)) != 0 }
+	setBit := func(set posSet, j, k int) { set[j*words+k/64] |= 1 << uint(k%64) }
+	// closure adds to the positions of pattern i (the j-th live one) the
+	// one after each run: a run may be empty.
+	closure := func(set posSet, j, i int) {
 		p := pats[i]
 		for k := 0; k < len(p); k++ {
-			if p[k].kind == '*' && bit(set, i, k) {
-				setBit(set, i, k+1)
+			if p[k].kind == '*' && bit(set, j, k) {
+				setBit(set, j, k+1)
 			}
 		}
 	}
-	sigOf := func(set posSet) string {
+	type state struct {
+		live []int
+		pos  posSet
+		s    string
+	}
+	sigOf := func(st state) string {
 		sig := make([]byte, groups)
 		for i := range sig {
 			sig[i] = '0'
 		}
-		for i, p := range pats {
-			if bit(set, i, len(p)) {
+		for j, i := range st.live {
+			if bit(st.pos, j, len(pats[i])) {
 				sig[owner[i]] = '1'
 			}
 		}
 		return string(sig)
 	}
-	keyBuf := make([]byte, 0, 8*len(pats)*words)
-	keyOf := func(set posSet) []byte {
+	// keyOf tells states apart by their positions: each live pattern's
+	// index and words, records of one size.
+	var keyBuf []byte
+	keyOf := func(st state) []byte {
 		b := keyBuf[:0]
-		for _, v := range set {
-			for k := 0; k < 8; k++ {
-				b = append(b, byte(v>>(8*uint(k))))
+		for j, i := range st.live {
+			b = binary.LittleEndian.AppendUint32(b, uint32(i))
+			for _, v := range st.pos[j*words : (j+1)*words] {
+				b = binary.LittleEndian.AppendUint64(b, v)
 			}
 		}
 		keyBuf = b
 		return b
 	}
-	type state struct {
-		pos posSet
-		s   string
-	}
-	start := state{pos: make(posSet, len(pats)*words)}
+	start := state{live: make([]int, len(pats)), pos: make(posSet, len(pats)*words)}
 	for i := range pats {
+		start.live[i] = i
 		setBit(start.pos, i, 0)
-		closure(start.pos, i)
+		closure(start.pos, i, i)
 	}
 	bucket := func(s string) byte { return byte(min(len(s), minLen)) }
-	seenState := map[string]bool{string(append(keyOf(start.pos), 0)): true}
+	seenState := map[string]bool{string(append(keyOf(start), 0)): true}
 	scratch := make(posSet, len(start.pos))
+	var next state // the live patterns of scratch, compacted
 	seenSig := map[string]bool{}
 	queue := []state{start}
 	ok = true
 	for len(queue) > 0 {
 		st := queue[0]
 		queue = queue[1:]
-		if sig := sigOf(st.pos); !seenSig[sig] && len(st.s) >= minLen {
+		if sig := sigOf(st); !seenSig[sig] && len(st.s) >= minLen {
 			seenSig[sig] = true
 			out = append(out, st.s)
 		}
 		for _, c := range chars {
-			next := scratch
-			clear(next)
-			alive := false
-			for i, p := range pats {
+			set := scratch[:len(st.pos)]
+			clear(set)
+			for j, i := range st.live {
+				p := pats[i]
 				for w := 0; w < words; w++ {
-					cur := st.pos[i*words+w]
+					cur := st.pos[j*words+w]
 					for cur != 0 {
 						k := w*64 + bits.TrailingZeros64(cur)
 						cur &= cur - 1
@@ -407,27 +420,30 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (
 						switch t.kind {
 						case '*':
 							if !t.stops(c) {
-								setBit(next, i, k)
+								setBit(set, j, k)
 							}
 						case '?':
 							if !t.stops(c) {
-								setBit(next, i, k+1)
+								setBit(set, j, k+1)
 							}
 						default:
 							if t.c == c || t.fold && lowerByte(t.c) == lowerByte(c) {
-								setBit(next, i, k+1)
+								setBit(set, j, k+1)
 							}
 						}
 					}
 				}
-				closure(next, i)
+				closure(set, j, i)
 			}
-			for _, v := range next {
-				if v != 0 {
-					alive = true
-					break
+			next.live, next.pos = next.live[:0], next.pos[:0]
+			for j, i := range st.live {
+				rec := set[j*words : (j+1)*words]
+				if slices.ContainsFunc(rec, func(v uint64) bool { return v != 0 }) {
+					next.live = append(next.live, i)
+					next.pos = append(next.pos, rec...)
 				}
 			}
+			alive := len(next.live) > 0
 			ns := st.s + string(c)
 			k := append(keyOf(next), bucket(ns))
 			keyBuf = k
@@ -451,7 +467,7 @@ func walkGlobs(pats []gpat, owner []int, groups int, chars []byte, minLen int) (
 				}
 				continue
 			}
-			queue = append(queue, state{pos: append(posSet(nil), next...), s: ns})
+			queue = append(queue, state{live: slices.Clone(next.live), pos: slices.Clone(next.pos), s: ns})
 		}
 	}
 	return out, ok
