@@ -242,8 +242,9 @@ func (c *Cache) ownerDenied(t Target, zone Zone, doc *policy.Document, guards []
 }
 
 // afterKey names what outsidersAfter reads: the facts' inputs, the rest
-// of the target but its ARN when no Resource element can tell one
-// repository from another (resourceBlind), and the actions asked about.
+// of the target but its ARN (and a template's prefixes) when no Resource
+// element can tell one repository from another (resourceBlind), and the
+// actions asked about.
 type afterKey struct {
 	facts factsKey
 	rest  string
@@ -254,8 +255,9 @@ type afterKey struct {
 // for t with doc, its policy's statements and the guards, as its policy:
 // remembered, as repositories that share a policy share its fix, and what
 // outsiders can do under it is an action set, which names no repository.
-// The ARN is the only input the key can leave out, and only when no
-// statement of the policies reads it (resourceBlind); with no fixed time
+// The ARN, and a template's prefix and the prefixes it leaves to others,
+// are the only inputs the key can leave out, and only when no statement of
+// the policies reads the resource (resourceBlind); with no fixed time
 // (Target.At) each analysis reads the clock, and nothing is kept. The
 // fixed policy is compiled only when it is analysed.
 func (c *Cache) outsidersAfter(t Target, doc *policy.Document, zone Zone, only catalog.ActionSet) catalog.ActionSet {
@@ -277,13 +279,17 @@ func (c *Cache) outsidersAfter(t Target, doc *policy.Document, zone Zone, only c
 	}
 	w := newKeyWriter()
 	defer w.free()
-	arn := t.ARN
-	if (t.Kind == Repository || t.Kind == Public) && resourceBlind(keyed) {
-		arn = ""
+	arn, prefix, claimed := t.ARN, t.Prefix, t.Claimed
+	if t.Kind != Registry && resourceBlind(keyed) {
+		// A template's requests are to repositories it creates, under its
+		// prefix and not another's: no statement tells them apart either,
+		// and there is always one (a name of one character under the
+		// prefix, which no other template's prefix/ takes).
+		arn, prefix, claimed = "", "", nil
 	}
 	w.ints(int(t.Kind), t.At.Nanosecond(), int(t.At.Unix()))
-	w.strs(arn, t.Account, t.Region, t.Prefix, t.Scope, t.OrgID, t.RegistryScope)
-	w.list(t.Claimed)
+	w.strs(arn, t.Account, t.Region, prefix, t.Scope, t.OrgID, t.RegistryScope)
+	w.list(claimed)
 	w.list(t.OrgPaths)
 	key := afterKey{facts: fk, rest: string(w.b), only: only}
 	c.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecrguard/ecrguard/catalog"
 	"github.com/ecrguard/ecrguard/eval"
@@ -120,5 +121,42 @@ func TestTemplateNamesCached(t *testing.T) {
 		t.Errorf("%d sets of names kept, %d after a second analysis", n, len(c.created))
 	} else if want := Analyze(tg, zone); again.Outsiders() != want.Outsiders() || again.Truncated != want.Truncated {
 		t.Errorf("cached: %v (truncated %v), uncached: %v (truncated %v)", again.Outsiders(), again.Truncated, want.Outsiders(), want.Truncated)
+	}
+}
+
+// Templates whose policies no Resource element tells apart share what
+// outsiders can do under their fix, as repositories do: 10,000 templates
+// of one policy proved it 10,000 times. The answers are the uncached ones.
+func TestTemplateFixesShared(t *testing.T) {
+	doc, err := policy.Parse([]byte(pullPolicy(`{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}`)), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := Zone{Account: "111122223333"}
+	c := NewCache()
+	first := 0
+	for i, tpl := range []struct {
+		prefix  string
+		claimed []string
+	}{{RootPrefix, []string{"team-a", "team-a/b"}}, {"team-a", []string{"team-a/b"}}, {"team-a/b", nil}} {
+		tg := Target{Kind: Template, ARN: "arn:aws:ecr:us-east-1:111122223333:repository-creation-template/" + tpl.prefix,
+			Account: "111122223333", Region: "us-east-1", Prefix: tpl.prefix, Claimed: tpl.claimed, Policy: eval.Compile("p", doc), At: time.Unix(1700000000, 0)}
+		cached, err := ProposeFixCached(AnalyzeCached(tg, zone, c), zone, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ProposeFix(Analyze(tg, zone), zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cached.After != want.After || cached.Before != want.Before || cached.Unproven != want.Unproven || string(cached.JSON) != string(want.JSON) {
+			t.Errorf("template %s: cached fix %+v, uncached %+v", tpl.prefix, cached, want)
+		}
+		if i == 0 {
+			first = len(c.after)
+		}
+	}
+	if len(c.after) != first {
+		t.Errorf("%d fixed policies' answers kept, %d for the first template", len(c.after), first)
 	}
 }
