@@ -33,9 +33,12 @@ func BenchmarkScanPublicRepositories(b *testing.B) {
 }
 
 // BenchmarkScanTemplates analyses 10,000 generated repository creation
-// templates, their policies BenchmarkScanRepositories's.
+// templates, their policies BenchmarkScanRepositories's, and the ROOT
+// template, which serves the names none of them takes.
 func BenchmarkScanTemplates(b *testing.B) {
-	benchScan(b, gen.RepositoryPolicies(10000, 1), func(region *estate.Region, _ *estate.Account, name string, p *estate.Policy) {
+	docs := gen.RepositoryPolicies(10000, 1)
+	docs[estate.RootPrefix] = docs["repo-00000"]
+	benchScan(b, docs, func(region *estate.Region, _ *estate.Account, name string, p *estate.Policy) {
 		region.Template(name).SetPolicy(p)
 	})
 }
