@@ -902,6 +902,42 @@ func TestActionRuns(t *testing.T) {
 	}
 }
 
+// TestActionInstall runs the action's install step with the version input
+// left at its default, as a workflow that pins the action (uses:
+// ecrguard/ecrguard@REF) runs it: it builds the action's own source, which
+// GitHub Actions unpacks at GITHUB_ACTION_PATH ("Metadata syntax for GitHub
+// Actions", runs for composite actions, docs.github.com), so the binary is
+// the ref's and needs no release. It installed @latest, whatever ref the
+// workflow pinned.
+func TestActionInstall(t *testing.T) {
+	t.Parallel()
+	if !distRuns(t) {
+		t.Skip("the action's install step runs when ECRGUARD_DIST=1 (CI sets it)")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	var a actionFile
+	decodeRootYAML(t, "action.yml", &a)
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	install := findStep(t, a, func(s actionStep) bool { return strings.Contains(s.Run, "go install") })
+	gobin := t.TempDir()
+	cmd := exec.Command(bash, "-e", "-c", install.Run)
+	cmd.Dir = t.TempDir() // the workspace, not the action's folder
+	cmd.Env = stepEnv(t, install, map[string]string{"inputs.version": a.Inputs["version"].Default},
+		"GITHUB_ACTION_PATH="+root, "GOBIN="+gobin, "GOFLAGS=-buildvcs=false", "GOPROXY=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the install step with version %q: %v\n%s", a.Inputs["version"].Default, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(gobin, "ecrguard")); err != nil {
+		t.Errorf("the install step built no ecrguard: %v", err)
+	}
+}
+
 // gitHead is the commit this repository's checkout is at, for the
 // action's pull-request mode; the test skips without git or a repository.
 func gitHead(t *testing.T) string {
