@@ -365,7 +365,7 @@ func writeDiffMarkdown(w io.Writer, d *diff.Result, v *view, o Options) error {
 		b.WriteString("| Resource | Principal | Actions | Granted by |\n| --- | --- | --- | --- |\n")
 		for _, gg := range groups[:min(len(groups), maxCommentRows)] {
 			g := gg.first
-			where := statementsText(g, mdEscape, mdCode)
+			where := statementsText(g, mdEscape, mdCellCode)
 			if len(g.Wider) > 0 {
 				where += mdEscape(" (wider: BASE needed " + strings.Join(g.Wider, "; ") + ")")
 			}

@@ -207,3 +207,26 @@ func TestDiffMarkdownNoMention(t *testing.T) {
 		t.Errorf("@team outside code:\n%s", out)
 	}
 }
+
+// A file name holding "|" stays in its cell of the comment's table: GitHub
+// splits a table row at each unescaped pipe, code spans included, and
+// drops the cells beyond the header's ("Tables (extension)", GitHub
+// Flavored Markdown Spec: "include a pipe in a cell's content by escaping
+// it, including inside other inline spans"). The row showed the location
+// cut at the pipe.
+func TestDiffMarkdownPipeInCell(t *testing.T) {
+	d := sampleDiff()
+	d.New[0].Statements[0].Pos.File = "infra/a|b.json"
+	out := string(writeDiff(t, Markdown, d))
+	for line := range strings.SplitSeq(out, "\n") {
+		if !strings.HasPrefix(line, "| ") {
+			continue
+		}
+		if cells := len(regexp.MustCompile(`(^|[^\\])\|`).FindAllString(line, -1)); cells != 5 {
+			t.Errorf("a row of %d cells, want 4: %s", cells-1, line)
+		}
+	}
+	if !strings.Contains(out, "`infra/a\\|b.json:12`") {
+		t.Errorf("the location is not a code span with the pipe escaped:\n%s", out)
+	}
+}

@@ -319,6 +319,13 @@ func mdCode(s string) string {
 	return fence + s + fence
 }
 
+// mdCellCode is mdCode for a table's cell: GitHub splits a row at every
+// pipe not escaped, within code spans too, and drops the backslash of "\|"
+// in one.
+func mdCellCode(s string) string {
+	return strings.ReplaceAll(mdCode(s), "|", `\|`)
+}
+
 func mdCodeOrEmpty(s string) string {
 	if s == "" {
 		return ""
