@@ -802,6 +802,18 @@ func distRuns(t *testing.T) bool {
 	return true
 }
 
+// actionSteps is the bash that runs the action's steps (the test skips
+// without one) and action.yml.
+func actionSteps(t *testing.T) (bash string, a actionFile) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	decodeRootYAML(t, "action.yml", &a)
+	return bash, a
+}
+
 // TestActionRuns runs the action's scan step in bash as GitHub Actions
 // would, with ecrguard on the PATH, on two files of the examples (given on
 // two lines), then its last step with the exit code the scan step wrote:
@@ -813,12 +825,7 @@ func TestActionRuns(t *testing.T) {
 	if !distRuns(t) {
 		t.Skip("the action's scan step runs when ECRGUARD_DIST=1 (CI sets it); TestActionConsistent checks it everywhere")
 	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
-	var a actionFile
-	decodeRootYAML(t, "action.yml", &a)
+	bash, a := actionSteps(t)
 	examples, err := filepath.Abs(filepath.Join(repoRoot, "examples"))
 	if err != nil {
 		t.Fatal(err)
@@ -914,12 +921,7 @@ func TestActionInstall(t *testing.T) {
 	if !distRuns(t) {
 		t.Skip("the action's install step runs when ECRGUARD_DIST=1 (CI sets it)")
 	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
-	var a actionFile
-	decodeRootYAML(t, "action.yml", &a)
+	bash, a := actionSteps(t)
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
