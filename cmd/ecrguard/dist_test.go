@@ -995,6 +995,8 @@ func TestPreCommitHook(t *testing.T) {
 	for name, want := range map[string]bool{
 		"main.tf": true, "infra/ecr.tf.json": true, "prod.tfvars": true, "stack.yaml": true, "cfn/stack.yml": true,
 		"stack.template": true, "stack.cfn": true, "policies/repo.json": true, ".ecrguard.yaml": true, ".ecrguardignore": true, "infra/.ecrguardignore": true,
+		// ecrguard reads a file by its extension in any case: Repo.JSON is a policy.
+		"policies/Repo.JSON": true, "stack.YAML": true,
 		"main.go": false, "README.md": false, "Dockerfile": false, "x.ecrguardignore.bak": false,
 	} {
 		if got := files.MatchString(name); got != want {
