@@ -912,8 +912,9 @@ func TestActionRuns(t *testing.T) {
 // TestActionInstall runs the action's install step with the version input
 // left at its default, as a workflow that pins the action (uses:
 // ecrguard/ecrguard@REF) runs it: it builds the action's own source, which
-// GitHub Actions unpacks at GITHUB_ACTION_PATH ("Metadata syntax for GitHub
-// Actions", runs for composite actions, docs.github.com), so the binary is
+// GitHub Actions unpacks at GITHUB_ACTION_PATH ("Contexts reference",
+// github.action_path, only supported in composite actions,
+// docs.github.com), so the binary is
 // the ref's and needs no release. It installed @latest, whatever ref the
 // workflow pinned.
 func TestActionInstall(t *testing.T) {
