@@ -325,6 +325,9 @@ type analyzer struct {
 	// pathsIncomplete is set once one was not complete.
 	inOrg           map[string][]string
 	pathsIncomplete bool
+	// readsAge is 1 when the policies read aws:MultiFactorAuthAge, -1
+	// when they do not, 0 until mfaWorlds asks (see there).
+	readsAge int
 }
 
 // pathsIn returns the OU paths to try in org (names.pathsIn), once each.
@@ -942,14 +945,34 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 		a.contexts[key] = ctx
 	}
 	sp := a.space(act, named, dims, c.names, c.mfa)
-	r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
-	if r.Truncated {
-		a.res.Truncated = true
+	for _, fixed := range a.mfaWorlds(sp.Fixed) {
+		sp.Fixed = fixed
+		r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
+		if r.Truncated {
+			a.res.Truncated = true
+		}
+		if r.Witness != nil {
+			return a.personalize(withMFAShown(r.Witness))
+		}
 	}
-	if r.Witness == nil {
-		return nil
+	return nil
+}
+
+// withMFAShown makes a proof that chose an MFA age show the MFA it comes
+// with (mfaWorlds), where no statement read aws:MultiFactorAuthPresent.
+func withMFAShown(w *eval.Witness) *eval.Witness {
+	ctx := w.Request.Context
+	if _, age := ctx.Get("aws:MultiFactorAuthAge"); !age {
+		return w
 	}
-	return a.personalize(r.Witness)
+	if _, mfa := ctx.Get("aws:MultiFactorAuthPresent"); mfa {
+		return w
+	}
+	nw := *w
+	nw.Request.Context = ctx.Layer()
+	nw.Request.Context.Set("aws:MultiFactorAuthPresent", "true")
+	nw.Chosen = append(slices.Clip(w.Chosen), eval.Assignment{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}})
+	return &nw
 }
 
 // listedSessions returns the names of the sessions of role roleARN the

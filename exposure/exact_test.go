@@ -158,6 +158,17 @@ func TestExactAnswers(t *testing.T) {
 			`{"StringEquals": {"aws:MultiFactorAuthAge": "15"}}`)},
 		{name: "a Deny of one day inside a window", public: true, policy: pullUnless(`{"DateGreaterThan": {"aws:TokenIssueTime": "2026-01-01T00:00:00Z"}, "DateLessThan": {"aws:TokenIssueTime": "2026-01-03T00:00:00Z"}}`,
 			`{"StringLike": {"aws:TokenIssueTime": "2026-01-02*"}}`)},
+		// aws:MultiFactorAuthAge is present only with credentials MFA
+		// validated, where aws:MultiFactorAuthPresent is true (IAM User
+		// Guide, "AWS global condition context keys": aws:MultiFactorAuthAge;
+		// "Sample policies with MFA conditions"); chosen apart, the first
+		// two were public.
+		{name: "an MFA age without MFA", policy: allowPull(`{"Bool": {"aws:MultiFactorAuthPresent": "false"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}`)},
+		{name: "an MFA age where MFA is absent", policy: allowPull(`{"Null": {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "false"}}`)},
+		{name: "a Deny of no MFA age beside MFA false", policy: pullUnless(`{"Bool": {"aws:MultiFactorAuthPresent": "false"}}`, `{"Null": {"aws:MultiFactorAuthAge": "true"}}`)},
+		{name: "an MFA age with MFA", public: true, policy: allowPull(`{"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}`)},
+		{name: "no MFA age without MFA", public: true, policy: allowPull(`{"Null": {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "true"}}`)},
+		{name: "no MFA age where MFA is false", public: true, policy: allowPull(`{"Bool": {"aws:MultiFactorAuthPresent": "false"}, "Null": {"aws:MultiFactorAuthAge": "true"}}`)},
 		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},

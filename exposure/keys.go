@@ -197,7 +197,45 @@ var (
 	// The spaces' fixed keys; read-only.
 	fixedMFATemporary = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary}
 	fixedMFAAny       = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaAny}
+
+	// The same without MFA (aws:MultiFactorAuthAge absent) and with it
+	// (the age free): see mfaWorlds.
+	noAge       = eval.Dimension{{{Key: "aws:MultiFactorAuthAge", Absent: true}}}
+	noMFAWorlds = map[int][]map[string]eval.Dimension{
+		len(mfaTemporary): {{"aws:multifactorauthpresent": mfaTemporary[:1], "aws:multifactorauthage": noAge}, withMFA},
+		len(mfaAny):       {{"aws:multifactorauthpresent": mfaAny[:2], "aws:multifactorauthage": noAge}, withMFA},
+	}
+	withMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary[1:]}
 )
+
+// mfaWorlds returns the fixed keys under which a caller's request is
+// searched, one search each: fixed alone, unless the policies read
+// aws:MultiFactorAuthAge. A caller whose MFA fixed leaves free (a service)
+// chooses it as a user does.
+// The age is present only in requests made with credentials MFA validated,
+// where aws:MultiFactorAuthPresent is true (IAM User Guide, "AWS global
+// condition context keys": aws:MultiFactorAuthAge, and "Sample policies
+// with MFA conditions": "the MultiFactorAuthAge key is never present in the
+// request context for long-term credentials"), so the two keys are chosen
+// together: without MFA (the age absent), or with it (the age free). Chosen
+// apart, an Allow to "*" on MFA false and an MFA age was public.
+func (a *analyzer) mfaWorlds(fixed map[string]eval.Dimension) []map[string]eval.Dimension {
+	if a.readsAge == 0 {
+		k := keys{mentions: eval.Mentions(append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...), nil)}
+		a.readsAge = -1
+		if k.reads("aws:multifactorauthage") {
+			a.readsAge = 1
+		}
+	}
+	if a.readsAge < 0 {
+		return []map[string]eval.Dimension{fixed}
+	}
+	d := fixed["aws:multifactorauthpresent"]
+	if d == nil {
+		d = mfaAny
+	}
+	return noMFAWorlds[len(d)]
+}
 
 // caller is one kind of caller in an account, with its context and the
 // names it picks.

@@ -36,6 +36,9 @@ var propConds = []struct{ op, key string }{
 	{"StringEquals", "aws:PrincipalAccount"}, {"StringNotEquals", "aws:PrincipalAccount"},
 	{"StringEquals", "aws:PrincipalOrgID"}, {"StringNotEquals", "aws:PrincipalOrgID"},
 	{"Bool", "aws:MultiFactorAuthPresent"}, {"BoolIfExists", "aws:MultiFactorAuthPresent"}, {"Null", "aws:MultiFactorAuthPresent"},
+	// The age of the MFA, present only with MFA; the Null test spells the
+	// key in lower case to draw from values of its own.
+	{"NumericLessThan", "aws:MultiFactorAuthAge"}, {"Null", "aws:multifactorauthage"},
 	{"StringEquals", "aws:PrincipalTag/team"}, {"StringNotEquals", "ecr:ResourceTag/team"},
 	{"StringLike", "aws:UserAgent"}, {"IpAddress", "aws:SourceIp"}, {"NotIpAddress", "aws:SourceIp"},
 	{"StringEquals", "aws:ResourceAccount"}, {"StringEquals", "aws:RequestedRegion"},
@@ -70,6 +73,8 @@ var propValues = map[string][]string{
 	"aws:ResourceOrgID":          {"o-a1b2c3d4e5", "${aws:PrincipalOrgID}"},
 	"aws:ResourceOrgPaths":       {"o-a1b2c3d4e5/*", "*/ou-x/*"},
 	"aws:MultiFactorAuthPresent": {"true", "false"},
+	"aws:MultiFactorAuthAge":     {"3600", "600"},
+	"aws:multifactorauthage":     {"true", "false"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
 	"aws:RequestTag/team":        {"blue", "admin"},
 	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue", "${aws:username}"},
@@ -294,6 +299,11 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 	if mfa != "" {
 		ctx.Set("aws:MultiFactorAuthPresent", mfa)
 	}
+	if mfa == "true" {
+		// The age of the MFA, present only with MFA (IAM User Guide,
+		// "AWS global condition context keys").
+		ctx.Set("aws:MultiFactorAuthAge", []string{"60", "7200"}[r.IntN(2)])
+	}
 	owner := []string{"", "o-yyyyyyyyyy", "o-zzzzzzzzzz", "o-a1b2c3d4e5"}[r.IntN(4)]
 	ownerPath := owner + []string{"/r-zzzz/", "/r-zzzz/ou-x/"}[r.IntN(2)]
 	if owner != "" {
@@ -442,6 +452,12 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		}
 		if d := eval.Evaluate(policies(req.Action), &req); d.Result != eval.Allow {
 			return fmt.Errorf("the proof %v (%s) replays to %v\npolicy: %s", p.Witness.Chosen, p.Witness.Request.Principal, d.Result, src)
+		}
+		// A request that can be made: an MFA age only with MFA.
+		if _, ok := req.Context.Get("aws:MultiFactorAuthAge"); ok {
+			if mfa, _ := req.Context.Get("aws:MultiFactorAuthPresent"); !slices.Equal(mfa, []string{"true"}) {
+				return fmt.Errorf("the proof %v has an MFA age without MFA (%s)\npolicy: %s", p.Witness.Chosen, req.Principal, src)
+			}
 		}
 		// A request that can be made: tags only where the action takes them.
 		if _, ok := req.Context.Get("aws:RequestTag/team"); ok && tagsCarried(req.Action)&1 == 0 {
