@@ -325,9 +325,9 @@ type analyzer struct {
 	// pathsIncomplete is set once one was not complete.
 	inOrg           map[string][]string
 	pathsIncomplete bool
-	// readsAge is 1 when the policies read aws:MultiFactorAuthAge, -1
-	// when they do not, 0 until mfaWorlds asks (see there).
-	readsAge int
+	// linked holds what the policies read of the keys linked in real
+	// requests (readsLinked), once asked.
+	linked *keys
 }
 
 // pathsIn returns the OU paths to try in org (names.pathsIn), once each.
@@ -945,14 +945,24 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 		a.contexts[key] = ctx
 	}
 	sp := a.space(act, named, dims, c.names, c.mfa)
+	nets := a.netWorlds()
 	for _, fixed := range a.mfaWorlds(sp.Fixed) {
 		sp.Fixed = fixed
-		r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
-		if r.Truncated {
-			a.res.Truncated = true
-		}
-		if r.Witness != nil {
-			return a.personalize(withMFAShown(r.Witness))
+		for i := 0; i == 0 || i < len(nets); i++ {
+			if nets != nil {
+				sp.Fixed = maps.Clone(fixed)
+				if sp.Fixed == nil {
+					sp.Fixed = map[string]eval.Dimension{}
+				}
+				maps.Copy(sp.Fixed, nets[i])
+			}
+			r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
+			if r.Truncated {
+				a.res.Truncated = true
+			}
+			if r.Witness != nil {
+				return a.personalize(withMFAShown(r.Witness))
+			}
 		}
 	}
 	return nil

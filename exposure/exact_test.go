@@ -169,6 +169,18 @@ func TestExactAnswers(t *testing.T) {
 		{name: "an MFA age with MFA", public: true, policy: allowPull(`{"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}`)},
 		{name: "no MFA age without MFA", public: true, policy: allowPull(`{"Null": {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "true"}}`)},
 		{name: "no MFA age where MFA is false", public: true, policy: allowPull(`{"Bool": {"aws:MultiFactorAuthPresent": "false"}, "Null": {"aws:MultiFactorAuthAge": "true"}}`)},
+		// aws:SourceIp is absent from a request through a VPC endpoint,
+		// and aws:SourceVpc, aws:SourceVpce and aws:VpcSourceIp present
+		// only in one (IAM User Guide, "AWS global condition context
+		// keys": their Availability); chosen apart, the first four were
+		// public.
+		{name: "an address and an endpoint", policy: allowPull(`{"Null": {"aws:SourceIp": "false", "aws:SourceVpce": "false"}}`)},
+		{name: "an address and an endpoint's address", policy: allowPull(`{"IpAddress": {"aws:SourceIp": "0.0.0.0/0", "aws:VpcSourceIp": "10.0.0.0/8"}}`)},
+		{name: "an address and an endpoint's VPC", policy: allowPull(`{"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}, "StringLike": {"aws:SourceVpc": "vpc-*"}}`)},
+		{name: "a Deny of requests through no endpoint beside an address", policy: pullUnless(`{"Null": {"aws:SourceIp": "false"}}`, `{"Null": {"aws:SourceVpce": "true"}}`)},
+		{name: "an endpoint without an address", public: true, policy: allowPull(`{"Null": {"aws:SourceIp": "true"}, "StringLike": {"aws:SourceVpce": "vpce-*", "aws:SourceVpc": "vpc-*"}}`)},
+		{name: "an address without an endpoint", public: true, policy: allowPull(`{"Null": {"aws:SourceIp": "false", "aws:SourceVpce": "true", "aws:VpcSourceIp": "true"}}`)},
+		{name: "a Deny of addresses beside an endpoint", public: true, policy: pullUnless(`{"Null": {"aws:SourceVpce": "false"}}`, `{"Null": {"aws:SourceIp": "false"}}`)},
 		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},

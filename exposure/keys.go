@@ -220,14 +220,7 @@ var (
 // together: without MFA (the age absent), or with it (the age free). Chosen
 // apart, an Allow to "*" on MFA false and an MFA age was public.
 func (a *analyzer) mfaWorlds(fixed map[string]eval.Dimension) []map[string]eval.Dimension {
-	if a.readsAge == 0 {
-		k := keys{mentions: eval.Mentions(append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...), nil)}
-		a.readsAge = -1
-		if k.reads("aws:multifactorauthage") {
-			a.readsAge = 1
-		}
-	}
-	if a.readsAge < 0 {
+	if !a.readsLinked("aws:multifactorauthage") {
 		return []map[string]eval.Dimension{fixed}
 	}
 	d := fixed["aws:multifactorauthpresent"]
@@ -235,6 +228,41 @@ func (a *analyzer) mfaWorlds(fixed map[string]eval.Dimension) []map[string]eval.
 		d = mfaAny
 	}
 	return noMFAWorlds[len(d)]
+}
+
+// readsLinked reports whether the policies test any of the keys lower
+// (lower-cased), or read one as a policy variable; the answers are kept.
+func (a *analyzer) readsLinked(lower ...string) bool {
+	if a.linked == nil {
+		a.linked = &keys{mentions: eval.Mentions(append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...), nil)}
+	}
+	return slices.ContainsFunc(lower, a.linked.reads)
+}
+
+// netWorlds are the fixed network keys of the ways a request reaches AWS,
+// when the policies read a key of where it comes from (else nil: every key
+// as the space has it). The IAM User Guide, "AWS global condition context
+// keys": aws:SourceIp "is included in the request context, except when the
+// requester uses a VPC endpoint"; aws:SourceVpc, aws:SourceVpce and
+// aws:VpcSourceIp only when it does. A request comes from the internet
+// (those three absent) or through an endpoint (aws:SourceIp absent); chosen
+// apart, an Allow to "*" that needs aws:SourceIp and aws:SourceVpce both
+// present was public. The guide does not say an endpoint's request always
+// carries the three, nor an internet one aws:SourceIp: each may be absent.
+func (a *analyzer) netWorlds() []map[string]eval.Dimension {
+	if !a.readsLinked("aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip") {
+		return nil
+	}
+	return internetOrEndpoint
+}
+
+var internetOrEndpoint = []map[string]eval.Dimension{
+	{
+		"aws:sourcevpc":   {{{Key: "aws:SourceVpc", Absent: true}}},
+		"aws:sourcevpce":  {{{Key: "aws:SourceVpce", Absent: true}}},
+		"aws:vpcsourceip": {{{Key: "aws:VpcSourceIp", Absent: true}}},
+	},
+	{"aws:sourceip": {{{Key: "aws:SourceIp", Absent: true}}}},
 }
 
 // caller is one kind of caller in an account, with its context and the

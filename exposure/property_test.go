@@ -39,6 +39,8 @@ var propConds = []struct{ op, key string }{
 	// The age of the MFA, present only with MFA; the Null test spells the
 	// key in lower case to draw from values of its own.
 	{"NumericLessThan", "aws:MultiFactorAuthAge"}, {"Null", "aws:multifactorauthage"},
+	// Where from: the internet, or a VPC endpoint (aws:SourceIp absent).
+	{"StringEquals", "aws:SourceVpce"}, {"Null", "aws:sourcevpce"}, {"Null", "aws:sourceip"},
 	{"StringEquals", "aws:PrincipalTag/team"}, {"StringNotEquals", "ecr:ResourceTag/team"},
 	{"StringLike", "aws:UserAgent"}, {"IpAddress", "aws:SourceIp"}, {"NotIpAddress", "aws:SourceIp"},
 	{"StringEquals", "aws:ResourceAccount"}, {"StringEquals", "aws:RequestedRegion"},
@@ -75,6 +77,9 @@ var propValues = map[string][]string{
 	"aws:MultiFactorAuthPresent": {"true", "false"},
 	"aws:MultiFactorAuthAge":     {"3600", "600"},
 	"aws:multifactorauthage":     {"true", "false"},
+	"aws:SourceVpce":             {"vpce-0123456789abcdef0"},
+	"aws:sourcevpce":             {"true", "false"},
+	"aws:sourceip":               {"true", "false"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
 	"aws:RequestTag/team":        {"blue", "admin"},
 	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue", "${aws:username}"},
@@ -325,7 +330,14 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 	if r.IntN(2) == 0 {
 		ctx.Set("aws:UserAgent", []string{"aws-cli/2", "terraform/1", "curl"}[r.IntN(3)])
 	}
-	ctx.Set("aws:SourceIp", []string{"198.51.100.7", "203.0.113.9", "2001:db8::1", "10.0.0.1"}[r.IntN(4)])
+	if r.IntN(4) == 0 {
+		// Through a VPC endpoint of its own: no aws:SourceIp (IAM User
+		// Guide, "AWS global condition context keys").
+		ctx.Set("aws:SourceVpce", "vpce-0fffffffffffffff0")
+		ctx.Set("aws:VpcSourceIp", "10.1.2.3")
+	} else {
+		ctx.Set("aws:SourceIp", []string{"198.51.100.7", "203.0.113.9", "2001:db8::1", "10.0.0.1"}[r.IntN(4)])
+	}
 	eval.Derive(ctx, p)
 	setWorld(ctx, at)
 	return p, ctx, who
@@ -459,6 +471,15 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 				return fmt.Errorf("the proof %v has an MFA age without MFA (%s)\npolicy: %s", p.Witness.Chosen, req.Principal, src)
 			}
 		}
+		// A request that can be made: from the internet or through an
+		// endpoint, not both.
+		if _, ok := req.Context.Get("aws:SourceIp"); ok {
+			for _, k := range []string{"aws:SourceVpce", "aws:SourceVpc", "aws:VpcSourceIp"} {
+				if _, vpc := req.Context.Get(k); vpc {
+					return fmt.Errorf("the proof %v has aws:SourceIp and %s (%s)\npolicy: %s", p.Witness.Chosen, k, req.Principal, src)
+				}
+			}
+		}
 		// A request that can be made: tags only where the action takes them.
 		if _, ok := req.Context.Get("aws:RequestTag/team"); ok && tagsCarried(req.Action)&1 == 0 {
 			return fmt.Errorf("the proof %v of %s passes tags, which %s takes none of\npolicy: %s", p.Witness.Chosen, req.Action, req.Action, src)
@@ -550,10 +571,11 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		p, ctx, who := outsiderRequest(r, at)
 		// A principal the policies name may be on the networks they
 		// name; any other outsider is not.
-		ip, _ := ctx.Get("aws:SourceIp")
-		a := netip.MustParseAddr(ip[0])
-		if !named[who.account] && inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
-			continue
+		if ip, ok := ctx.Get("aws:SourceIp"); ok {
+			a := netip.MustParseAddr(ip[0])
+			if !named[who.account] && inside(a) && !inside(eval.OutsideAddress(ranges, a.Is6())) {
+				continue
+			}
 		}
 		act := actions[r.IntN(len(actions))]
 		if tagsCarried(act)&1 != 0 && r.IntN(2) == 0 {
