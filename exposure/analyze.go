@@ -326,8 +326,9 @@ type analyzer struct {
 	inOrg           map[string][]string
 	pathsIncomplete bool
 	// linked holds what the policies read of the keys linked in real
-	// requests (readsLinked), once asked.
+	// requests, and worlds the searches' fixed keys (linkedWorlds).
 	linked *keys
+	worlds map[int][]map[string]eval.Dimension
 }
 
 // pathsIn returns the OU paths to try in org (names.pathsIn), once each.
@@ -945,43 +946,39 @@ func (a *analyzer) search(c caller, act, res string, named bool, dims []eval.Dim
 		a.contexts[key] = ctx
 	}
 	sp := a.space(act, named, dims, c.names, c.mfa)
-	nets := a.netWorlds()
-	for _, fixed := range a.mfaWorlds(sp.Fixed) {
+	for _, fixed := range a.linkedWorlds(sp.Fixed) {
 		sp.Fixed = fixed
-		for i := 0; i == 0 || i < len(nets); i++ {
-			if nets != nil {
-				sp.Fixed = maps.Clone(fixed)
-				if sp.Fixed == nil {
-					sp.Fixed = map[string]eval.Dimension{}
-				}
-				maps.Copy(sp.Fixed, nets[i])
-			}
-			r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
-			if r.Truncated {
-				a.res.Truncated = true
-			}
-			if r.Witness != nil {
-				return a.personalize(withMFAShown(r.Witness))
-			}
+		r := eval.Search(a.ps, &eval.Request{Principal: c.p, Action: act, Resource: res, Context: ctx}, sp)
+		if r.Truncated {
+			a.res.Truncated = true
+		}
+		if r.Witness != nil {
+			return a.personalize(withMFAShown(r.Witness))
 		}
 	}
 	return nil
 }
 
-// withMFAShown makes a proof that chose an MFA age show the MFA it comes
-// with (mfaWorlds), where no statement read aws:MultiFactorAuthPresent.
+// withMFAShown makes a proof that chose an MFA age or the time of a token
+// show the credentials they come with (links), where no statement read
+// aws:MultiFactorAuthPresent: MFA true with an age, temporary credentials
+// (MFA false) with a token's time alone.
 func withMFAShown(w *eval.Witness) *eval.Witness {
 	ctx := w.Request.Context
-	if _, age := ctx.Get("aws:MultiFactorAuthAge"); !age {
+	chosen := func(a eval.Assignment) bool { return strings.EqualFold(a.Key, "aws:MultiFactorAuthPresent") }
+	if _, mfa := ctx.Get("aws:MultiFactorAuthPresent"); mfa || slices.ContainsFunc(w.Chosen, chosen) {
 		return w
 	}
-	if _, mfa := ctx.Get("aws:MultiFactorAuthPresent"); mfa {
+	value := "false"
+	if _, age := ctx.Get("aws:MultiFactorAuthAge"); age {
+		value = "true"
+	} else if _, token := ctx.Get("aws:TokenIssueTime"); !token {
 		return w
 	}
 	nw := *w
 	nw.Request.Context = ctx.Layer()
-	nw.Request.Context.Set("aws:MultiFactorAuthPresent", "true")
-	nw.Chosen = append(slices.Clip(w.Chosen), eval.Assignment{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}})
+	nw.Request.Context.Set("aws:MultiFactorAuthPresent", value)
+	nw.Chosen = append(slices.Clip(w.Chosen), eval.Assignment{Key: "aws:MultiFactorAuthPresent", Values: []string{value}})
 	return &nw
 }
 

@@ -181,6 +181,23 @@ func TestExactAnswers(t *testing.T) {
 		{name: "an endpoint without an address", public: true, policy: allowPull(`{"Null": {"aws:SourceIp": "true"}, "StringLike": {"aws:SourceVpce": "vpce-*", "aws:SourceVpc": "vpc-*"}}`)},
 		{name: "an address without an endpoint", public: true, policy: allowPull(`{"Null": {"aws:SourceIp": "false", "aws:SourceVpce": "true", "aws:VpcSourceIp": "true"}}`)},
 		{name: "a Deny of addresses beside an endpoint", public: true, policy: pullUnless(`{"Null": {"aws:SourceVpce": "false"}}`, `{"Null": {"aws:SourceIp": "false"}}`)},
+		// aws:TokenIssueTime and aws:MultiFactorAuthPresent come only
+		// with temporary credentials: a user's or the root's long-term
+		// keys carry neither (IAM User Guide, "AWS global condition
+		// context keys"); chosen apart, the first two were public.
+		{name: "a token's time without temporary credentials", policy: allowPull(`{"Null": {"aws:TokenIssueTime": "false", "aws:MultiFactorAuthPresent": "true"}}`)},
+		{name: "a Deny of no token's time beside no MFA key", policy: pullUnless(`{"Null": {"aws:MultiFactorAuthPresent": "true"}}`, `{"Null": {"aws:TokenIssueTime": "true"}}`)},
+		{name: "a token's time with MFA false", public: true, policy: allowPull(`{"Null": {"aws:TokenIssueTime": "false"}, "Bool": {"aws:MultiFactorAuthPresent": "false"}}`)},
+		{name: "long-term keys", public: true, policy: allowPull(`{"Null": {"aws:TokenIssueTime": "true", "aws:MultiFactorAuthPresent": "true"}}`)},
+		// aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast are
+		// present only when a service uses the principal's credentials,
+		// where aws:ViaAWSService is true (IAM User Guide, "AWS global
+		// condition context keys"); chosen apart, the first two were
+		// public.
+		{name: "a service chain on a direct call", policy: allowPull(`{"Bool": {"aws:ViaAWSService": "false"}, "ForAnyValue:StringEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}}`)},
+		{name: "a Deny of calls through no chain beside a direct call", policy: pullUnless(`{"Bool": {"aws:ViaAWSService": "false"}}`, `{"Null": {"aws:CalledViaFirst": "true"}}`)},
+		{name: "a service chain through a service", public: true, policy: allowPull(`{"Bool": {"aws:ViaAWSService": "true"}, "StringEquals": {"aws:CalledViaLast": "cloudformation.amazonaws.com"}}`)},
+		{name: "a direct call without a chain", public: true, policy: allowPull(`{"Bool": {"aws:ViaAWSService": "false"}, "Null": {"aws:CalledVia": "true"}}`)},
 		{name: "the whole of IPv4 denied leaves IPv6", public: true, policy: pullPolicy(
 			`{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"},
 			 {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Condition": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}}`)},

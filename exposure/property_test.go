@@ -36,11 +36,13 @@ var propConds = []struct{ op, key string }{
 	{"StringEquals", "aws:PrincipalAccount"}, {"StringNotEquals", "aws:PrincipalAccount"},
 	{"StringEquals", "aws:PrincipalOrgID"}, {"StringNotEquals", "aws:PrincipalOrgID"},
 	{"Bool", "aws:MultiFactorAuthPresent"}, {"BoolIfExists", "aws:MultiFactorAuthPresent"}, {"Null", "aws:MultiFactorAuthPresent"},
-	// The age of the MFA, present only with MFA; the Null test spells the
-	// key in lower case to draw from values of its own.
-	{"NumericLessThan", "aws:MultiFactorAuthAge"}, {"Null", "aws:multifactorauthage"},
-	// Where from: the internet, or a VPC endpoint (aws:SourceIp absent).
-	{"StringEquals", "aws:SourceVpce"}, {"Null", "aws:sourcevpce"}, {"Null", "aws:sourceip"},
+	// Keys a real request sets together (links): the age of the MFA,
+	// present only with MFA, and the time of temporary credentials; the
+	// internet or a VPC endpoint (aws:SourceIp absent); a chain of
+	// services, only where a service calls with the caller's credentials.
+	{"NumericLessThan", "aws:MultiFactorAuthAge"}, {"Null", "aws:MultiFactorAuthAge"}, {"Null", "aws:TokenIssueTime"},
+	{"StringEquals", "aws:SourceVpce"}, {"Null", "aws:SourceVpce"}, {"Null", "aws:SourceIp"},
+	{"Bool", "aws:ViaAWSService"}, {"ForAnyValue:StringEquals", "aws:CalledVia"}, {"Null", "aws:CalledViaFirst"},
 	{"StringEquals", "aws:PrincipalTag/team"}, {"StringNotEquals", "ecr:ResourceTag/team"},
 	{"StringLike", "aws:UserAgent"}, {"IpAddress", "aws:SourceIp"}, {"NotIpAddress", "aws:SourceIp"},
 	{"StringEquals", "aws:ResourceAccount"}, {"StringEquals", "aws:RequestedRegion"},
@@ -76,10 +78,11 @@ var propValues = map[string][]string{
 	"aws:ResourceOrgPaths":       {"o-a1b2c3d4e5/*", "*/ou-x/*"},
 	"aws:MultiFactorAuthPresent": {"true", "false"},
 	"aws:MultiFactorAuthAge":     {"3600", "600"},
-	"aws:multifactorauthage":     {"true", "false"},
 	"aws:SourceVpce":             {"vpce-0123456789abcdef0"},
-	"aws:sourcevpce":             {"true", "false"},
-	"aws:sourceip":               {"true", "false"},
+	"aws:ViaAWSService":          {"true", "false"},
+	"aws:CalledVia":              {"cloudformation.amazonaws.com"},
+	"aws:CalledViaFirst":         {"cloudformation.amazonaws.com"},
+	"aws:TokenIssueTime":         {"2026-01-01T00:00:00Z"},
 	"aws:PrincipalTag/team":      {"blue", "admin"},
 	"aws:RequestTag/team":        {"blue", "admin"},
 	"ecr:ResourceTag/team":       {"${aws:PrincipalTag/team}", "blue", "${aws:username}"},
@@ -309,6 +312,21 @@ func outsiderRequest(r *rand.Rand, at time.Time) (p eval.Principal, ctx *eval.Co
 		// "AWS global condition context keys").
 		ctx.Set("aws:MultiFactorAuthAge", []string{"60", "7200"}[r.IntN(2)])
 	}
+	if mfa != "" && r.IntN(2) == 0 {
+		// Temporary credentials, and when they were issued.
+		ctx.Set("aws:TokenIssueTime", "2026-01-01T00:00:00Z")
+	}
+	// Directly, or through a service with the caller's credentials, and
+	// then maybe a chain of services.
+	ctx.Set("aws:ViaAWSService", "false")
+	if r.IntN(4) == 0 {
+		ctx.Set("aws:ViaAWSService", "true")
+		if r.IntN(2) == 0 {
+			ctx.Set("aws:CalledVia", "cloudformation.amazonaws.com")
+			ctx.Set("aws:CalledViaFirst", "cloudformation.amazonaws.com")
+			ctx.Set("aws:CalledViaLast", "cloudformation.amazonaws.com")
+		}
+	}
 	owner := []string{"", "o-yyyyyyyyyy", "o-zzzzzzzzzz", "o-a1b2c3d4e5"}[r.IntN(4)]
 	ownerPath := owner + []string{"/r-zzzz/", "/r-zzzz/ou-x/"}[r.IntN(2)]
 	if owner != "" {
@@ -469,6 +487,20 @@ func checkExposure(src, rcp, registry, scope string, r *rand.Rand, at time.Time,
 		if _, ok := req.Context.Get("aws:MultiFactorAuthAge"); ok {
 			if mfa, _ := req.Context.Get("aws:MultiFactorAuthPresent"); !slices.Equal(mfa, []string{"true"}) {
 				return fmt.Errorf("the proof %v has an MFA age without MFA (%s)\npolicy: %s", p.Witness.Chosen, req.Principal, src)
+			}
+		}
+		// A request that can be made: a token's time only with temporary
+		// credentials, a chain of services only through a service.
+		if _, ok := req.Context.Get("aws:TokenIssueTime"); ok && (req.Principal.Type == eval.User || req.Principal.Type == eval.Root) {
+			if _, temporary := req.Context.Get("aws:MultiFactorAuthPresent"); !temporary {
+				return fmt.Errorf("the proof %v has aws:TokenIssueTime with long-term keys (%s)\npolicy: %s", p.Witness.Chosen, req.Principal, src)
+			}
+		}
+		if via, _ := req.Context.Get("aws:ViaAWSService"); slices.Equal(via, []string{"false"}) {
+			for _, k := range []string{"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast"} {
+				if _, chain := req.Context.Get(k); chain {
+					return fmt.Errorf("the proof %v has %s on a direct call (%s)\npolicy: %s", p.Witness.Chosen, k, req.Principal, src)
+				}
 			}
 		}
 		// A request that can be made: from the internet or through an
