@@ -1,7 +1,6 @@
 package exposure
 
 import (
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -198,87 +197,12 @@ var (
 	// The spaces' fixed keys; read-only.
 	fixedMFATemporary = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary}
 	fixedMFAAny       = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaAny}
-
-	// withMFA is a request made with credentials MFA validated; see
-	// links.
-	withMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary[1:]}
 )
 
-// absent is the one option of a key: absent.
-func absent(key string) eval.Dimension { return eval.Dimension{{{Key: key, Absent: true}}} }
-
-// link is a set of keys a real request sets together: the ways it may
-// (parts, each the fixed keys of one search, by the number of options the
-// caller's space gives aws:MultiFactorAuthPresent), searched apart when the
-// policies read one of keys. Chosen apart, the keys make requests no
-// outsider can make: false findings.
-type link struct {
-	keys  []string
-	parts func(mfa int) []map[string]eval.Dimension
-}
-
-// links are the links the IAM User Guide states, "AWS global condition
-// context keys" (each key's Availability):
-//   - aws:MultiFactorAuthAge "is included in the request context only if the
-//     principal was authenticated using MFA", where aws:MultiFactorAuthPresent
-//     is true ("Sample policies with MFA conditions": "the MultiFactorAuthAge
-//     key is never present in the request context for long-term
-//     credentials"); aws:MultiFactorAuthPresent and aws:TokenIssueTime are
-//     "included in the request context only when the principal uses
-//     temporary credentials": a user's or the root's long-term keys
-//     (aws:MultiFactorAuthPresent absent: mfaAny) carry neither. A caller
-//     whose space leaves the MFA free (a service) chooses it as a user
-//     does, but for aws:TokenIssueTime.
-//   - aws:SourceIp "is included in the request context, except when the
-//     requester uses a VPC endpoint"; aws:SourceVpc, aws:SourceVpce and
-//     aws:VpcSourceIp only when it does: a request comes through an
-//     endpoint (aws:SourceIp absent) or from the internet (those three
-//     absent). Neither is said to carry its keys always: each may still be
-//     absent.
-//   - aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast are present
-//     only when a service uses the credentials of an IAM principal, and
-//     "not present when the principal makes the call directly" or a service
-//     uses a service role: there aws:ViaAWSService is false ("returns true
-//     when a service uses the credentials of an IAM principal").
-var links = []link{
-	{keys: []string{"aws:multifactorauthage", "aws:tokenissuetime"}, parts: func(mfa int) []map[string]eval.Dimension {
-		noMFA := map[string]eval.Dimension{"aws:multifactorauthpresent": mfaTemporary[:1], "aws:multifactorauthage": absent("aws:MultiFactorAuthAge")}
-		switch mfa {
-		case len(mfaAny):
-			longTerm := map[string]eval.Dimension{
-				"aws:multifactorauthpresent": mfaAny[:1],
-				"aws:multifactorauthage":     absent("aws:MultiFactorAuthAge"),
-				"aws:tokenissuetime":         absent("aws:TokenIssueTime"),
-			}
-			return []map[string]eval.Dimension{longTerm, noMFA, withMFA}
-		case 0:
-			noMFA["aws:multifactorauthpresent"] = mfaAny[:2]
-		}
-		return []map[string]eval.Dimension{noMFA, withMFA}
-	}},
-	{keys: []string{"aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip"}, parts: func(int) []map[string]eval.Dimension {
-		return []map[string]eval.Dimension{
-			{"aws:sourceip": absent("aws:SourceIp")},
-			{"aws:sourcevpc": absent("aws:SourceVpc"), "aws:sourcevpce": absent("aws:SourceVpce"), "aws:vpcsourceip": absent("aws:VpcSourceIp")},
-		}
-	}},
-	{keys: []string{"aws:calledvia", "aws:calledviafirst", "aws:calledvialast"}, parts: func(int) []map[string]eval.Dimension {
-		return []map[string]eval.Dimension{
-			{
-				"aws:viaawsservice":  {{{Key: "aws:ViaAWSService", Values: []string{"false"}}}},
-				"aws:calledvia":      absent("aws:CalledVia"),
-				"aws:calledviafirst": absent("aws:CalledViaFirst"),
-				"aws:calledvialast":  absent("aws:CalledViaLast"),
-			},
-			{"aws:viaawsservice": {{{Key: "aws:ViaAWSService", Absent: true}}, {{Key: "aws:ViaAWSService", Values: []string{"true"}}}}},
-		}
-	}},
-}
-
 // linkedWorlds returns the fixed keys of each search of a caller whose
-// space fixes fixed: fixed, completed by one part of each link whose keys
-// the policies read (fixed alone when they read none). They are worked
-// out once per way of fixing the MFA.
+// space fixes fixed (eval.LinkedWorlds): the links whose keys the
+// resource, registry and RCP policies read. They are worked out once per
+// way of fixing the MFA.
 func (a *analyzer) linkedWorlds(fixed map[string]eval.Dimension) []map[string]eval.Dimension {
 	mfa := len(fixed["aws:multifactorauthpresent"])
 	if w, ok := a.worlds[mfa]; ok {
@@ -287,24 +211,7 @@ func (a *analyzer) linkedWorlds(fixed map[string]eval.Dimension) []map[string]ev
 	if a.linked == nil {
 		a.linked = &keys{mentions: eval.Mentions(append([]*eval.Policy{a.ps.Resource, a.ps.Registry}, a.ps.RCPs...), nil)}
 	}
-	worlds := []map[string]eval.Dimension{fixed}
-	for _, l := range links {
-		if !slices.ContainsFunc(l.keys, a.linked.reads) {
-			continue
-		}
-		var next []map[string]eval.Dimension
-		for _, w := range worlds {
-			for _, part := range l.parts(mfa) {
-				m := maps.Clone(w)
-				if m == nil {
-					m = map[string]eval.Dimension{}
-				}
-				maps.Copy(m, part)
-				next = append(next, m)
-			}
-		}
-		worlds = next
-	}
+	worlds := eval.LinkedWorlds(fixed, a.linked.reads)
 	if a.worlds == nil {
 		a.worlds = map[int][]map[string]eval.Dimension{}
 	}
@@ -518,15 +425,7 @@ func (k *keys) reads(lower string) bool {
 	if r, ok := k.read[lower]; ok {
 		return r
 	}
-	r := false
-	for _, m := range k.mentions {
-		r = r || eval.LowerKey(m.Key) == lower
-		for _, t := range m.Tests {
-			for _, v := range t.Values {
-				r = r || strings.Contains(strings.ToLower(v), "${"+lower)
-			}
-		}
-	}
+	r := eval.Reads(k.mentions, lower)
 	if k.read == nil {
 		k.read = map[string]bool{}
 	}

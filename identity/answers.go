@@ -435,7 +435,7 @@ func (m *Model) searchSet(p *Principal, action string, repo *Repository, region 
 		sp.Names = holderNames(p)
 	}
 	caller := p.caller
-	worlds := mfaWorlds(p, mode, fixed, mentions)
+	worlds := linkedWorlds(fixed, mentions)
 	search := func() found {
 		var f found
 		for _, w := range worlds {

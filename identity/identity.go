@@ -545,20 +545,21 @@ var noMFA = map[string]eval.Dimension{
 // A role acts through its sessions, whose temporary credentials always
 // carry aws:MultiFactorAuthPresent, true or false; only long-term keys (a
 // user's) leave it out (IAM User Guide, "AWS global condition context
-// keys").
+// keys"). A user may call with either.
 var (
 	roleMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": {
 		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}},
 		{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}},
 	}}
+	userMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": append(
+		noMFA["aws:multifactorauthpresent"][:1:1], roleMFA["aws:multifactorauthpresent"]...)}
 	roleNoMFA = map[string]eval.Dimension{
 		"aws:multifactorauthpresent": {{{Key: "aws:MultiFactorAuthPresent", Values: []string{"false"}}}},
 		"aws:multifactorauthage":     noMFA["aws:multifactorauthage"],
 	}
 )
 
-// mfaOptions returns the options of the MFA keys of p's requests in mode
-// (nil: free).
+// mfaOptions returns the options of the MFA keys of p's requests in mode.
 func mfaOptions(p *Principal, mode Mode) map[string]eval.Dimension {
 	switch {
 	case p.caller.Type == eval.Role && mode == NoMFA:
@@ -568,27 +569,19 @@ func mfaOptions(p *Principal, mode Mode) map[string]eval.Dimension {
 	case mode == NoMFA:
 		return noMFA
 	}
-	return nil
+	return userMFA
 }
 
-// mfaWorlds returns the options of the MFA keys under which p's requests
-// are searched, one search each: fixed alone, unless the statements test
-// aws:MultiFactorAuthAge in mode Free. The key is present only in requests
-// made with credentials MFA validated, where aws:MultiFactorAuthPresent is
-// true (IAM User Guide, "AWS global condition context keys" and "Sample
-// policies with MFA conditions": "the MultiFactorAuthAge key is never
-// present in the request context for long-term credentials"), so the two
-// keys are chosen together: without MFA (as in NoMFA: the age absent), or
-// with it (the age free).
-func mfaWorlds(p *Principal, mode Mode, fixed map[string]eval.Dimension, mentions []eval.Mention) []map[string]eval.Dimension {
-	if mode != Free || !slices.ContainsFunc(mentions, func(mn eval.Mention) bool { return strings.EqualFold(mn.Key, "aws:MultiFactorAuthAge") }) {
-		return []map[string]eval.Dimension{fixed}
-	}
-	return []map[string]eval.Dimension{mfaOptions(p, NoMFA), withMFA}
+// linkedWorlds returns the options of the keys under which p's requests
+// are searched, one search each: fixed (mfaOptions), completed by the
+// ways a real request sets the keys of each link the statements read
+// (eval.LinkedWorlds: aws:MultiFactorAuthAge only with MFA,
+// aws:TokenIssueTime only with temporary credentials, which a user's
+// long-term keys are not, aws:SourceIp or the VPC endpoint's keys,
+// aws:CalledVia* only with aws:ViaAWSService).
+func linkedWorlds(fixed map[string]eval.Dimension, mentions []eval.Mention) []map[string]eval.Dimension {
+	return eval.LinkedWorlds(fixed, func(lower string) bool { return eval.Reads(mentions, lower) })
 }
-
-// withMFA is a request made with credentials MFA validated.
-var withMFA = map[string]eval.Dimension{"aws:multifactorauthpresent": {{{Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}}}
 
 // holderName names the stand-ins of whoever a detached identity policy is
 // attached to.

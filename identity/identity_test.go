@@ -565,6 +565,85 @@ func TestCanMFAAgeOnlyWithMFA(t *testing.T) {
 	}}})
 }
 
+// aws:TokenIssueTime, like aws:MultiFactorAuthPresent, "is included in the
+// request context only when the principal uses temporary credentials"
+// (IAM User Guide, "AWS global condition context keys"): a user's
+// long-term keys (aws:MultiFactorAuthPresent absent) carry neither, so
+// these grants hold for nobody; its temporary credentials
+// (GetSessionToken) carry both.
+func TestCanTokenTimeOnlyTemporary(t *testing.T) {
+	longTermToken := identityWith("ecr:*", `{"Null":{"aws:MultiFactorAuthPresent":"true","aws:TokenIssueTime":"false"}}`)
+	denyNoToken := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"true"}}}]}`
+	f := fixture{
+		users: []who{
+			{name: "alice", inline: []string{longTermToken}},
+			{name: "bob", inline: []string{identityWith("ecr:*", `{"Null":{"aws:MultiFactorAuthPresent":"true"}}`), denyNoToken}},
+			{name: "carol", inline: []string{identityWith("ecr:*", `{"Null":{"aws:MultiFactorAuthPresent":"false","aws:TokenIssueTime":"false"}}`)}},
+		},
+		repos: []repoSpec{{name: "app"}},
+	}
+	runCanCases(t, []canCase{{"token time", f, []question{
+		{who: "user/alice", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "user/alice", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+		{who: "user/bob", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "user/carol", action: "ecr:DeleteRepository", repo: "app", want: true},
+		{who: "user/carol", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA, want: true},
+	}}})
+}
+
+// aws:SourceIp "is included in the request context, except when the
+// requester uses a VPC endpoint"; aws:SourceVpc, aws:SourceVpce and
+// aws:VpcSourceIp only when it does (IAM User Guide, "AWS global condition
+// context keys"): a request comes from the internet or through an
+// endpoint, never both, so these grants hold for nobody.
+func TestCanEndpointOrInternet(t *testing.T) {
+	both := identityWith("ecr:*", `{"Null":{"aws:SourceIp":"false","aws:SourceVpce":"false"}}`)
+	fromNet := identityWith("ecr:*", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`)
+	denyNoVpc := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceVpc":"true"}}}]}`
+	f := fixture{
+		users: []who{{name: "alice", inline: []string{both}}},
+		roles: []who{
+			{name: "ci", inline: []string{both}},
+			{name: "net", inline: []string{fromNet, denyNoVpc}},
+			{name: "web", inline: []string{fromNet}},
+			{name: "vpc", inline: []string{identityWith("ecr:*", `{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"},"Null":{"aws:SourceIp":"true"}}`)}},
+		},
+		repos: []repoSpec{{name: "app"}},
+	}
+	runCanCases(t, []canCase{{"endpoint or internet", f, []question{
+		{who: "user/alice", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+		{who: "role/net", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/web", action: "ecr:DeleteRepository", repo: "app", want: true},
+		{who: "role/vpc", action: "ecr:DeleteRepository", repo: "app", want: true},
+	}}})
+}
+
+// aws:CalledVia, aws:CalledViaFirst and aws:CalledViaLast are present only
+// when a service uses the credentials of an IAM principal, where
+// aws:ViaAWSService is true (IAM User Guide, "AWS global condition context
+// keys": they are "not present when the principal makes the call
+// directly"), so these grants hold for nobody.
+func TestCanCalledViaOnlyViaService(t *testing.T) {
+	direct := `{"Bool":{"aws:ViaAWSService":"false"}}`
+	denyDirect := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Null":{"aws:CalledViaFirst":"true"}}}]}`
+	f := fixture{
+		users: []who{{name: "alice", inline: []string{identityWith("ecr:*", `{"Bool":{"aws:ViaAWSService":"false"},"Null":{"aws:CalledViaLast":"false"}}`)}}},
+		roles: []who{
+			{name: "ci", inline: []string{identityWith("ecr:*", direct), denyDirect}},
+			{name: "cfn", inline: []string{identityWith("ecr:*", `{"ForAnyValue:StringEquals":{"aws:CalledVia":"cloudformation.amazonaws.com"}}`)}},
+		},
+		repos: []repoSpec{{name: "app"}},
+	}
+	runCanCases(t, []canCase{{"called via", f, []question{
+		{who: "user/alice", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app"},
+		{who: "role/ci", action: "ecr:DeleteRepository", repo: "app", mode: NoMFA},
+		{who: "role/cfn", action: "ecr:DeleteRepository", repo: "app", want: true},
+	}}})
+}
+
 // docs/semantics.md, "Who can": tags that were not read are unknown, not
 // absent; a grant that depends on one is listed, marked. ECR006's question
 // (NoMFA) takes them as absent. Service Authorization Reference for Amazon
