@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +63,9 @@ var (
 	propIPs       = []string{"203.0.113.7", "10.1.2.3", "198.51.100.1", "2001:db8::1"}
 )
 
+// trueFalse are the values of a Bool or Null condition.
+var trueFalse = []string{"true", "false"}
+
 // propIdentityConds are the condition snippets of identity policies,
 // boundaries, SCPs and resource policies: keys the caller chooses, keys
 // fixed by who it is, by the repository and by the world.
@@ -71,28 +73,28 @@ var propIdentityConds = []struct {
 	op, key string
 	vals    []string
 }{
-	{"Bool", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
-	{"BoolIfExists", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
-	{"Null", "aws:MultiFactorAuthPresent", []string{"true", "false"}},
+	{"Bool", "aws:MultiFactorAuthPresent", trueFalse},
+	{"BoolIfExists", "aws:MultiFactorAuthPresent", trueFalse},
+	{"Null", "aws:MultiFactorAuthPresent", trueFalse},
 	{"NumericLessThan", "aws:MultiFactorAuthAge", []string{"3600"}},
-	{"Null", "aws:MultiFactorAuthAge", []string{"true", "false"}},
+	{"Null", "aws:MultiFactorAuthAge", trueFalse},
 	// Keys a real request sets together (eval.LinkedWorlds): the time of
 	// temporary credentials; the internet or a VPC endpoint (aws:SourceIp
 	// absent); a chain of services only through a service.
-	{"Null", "aws:TokenIssueTime", []string{"true", "false"}},
+	{"Null", "aws:TokenIssueTime", trueFalse},
 	{"StringEquals", "aws:SourceVpce", []string{"vpce-1a2b3c4d"}},
-	{"Null", "aws:SourceVpce", []string{"true", "false"}},
-	{"Null", "aws:SourceIp", []string{"true", "false"}},
-	{"Bool", "aws:ViaAWSService", []string{"true", "false"}},
+	{"Null", "aws:SourceVpce", trueFalse},
+	{"Null", "aws:SourceIp", trueFalse},
+	{"Bool", "aws:ViaAWSService", trueFalse},
 	{"ForAnyValue:StringEquals", "aws:CalledVia", []string{"cloudformation.amazonaws.com"}},
-	{"Null", "aws:CalledViaFirst", []string{"true", "false"}},
+	{"Null", "aws:CalledViaFirst", trueFalse},
 	{"IpAddress", "aws:SourceIp", []string{"203.0.113.0/24", "10.0.0.0/8"}},
 	{"NotIpAddress", "aws:SourceIp", []string{"203.0.113.0/24", "10.0.0.0/8"}},
 	{"StringEquals", "aws:PrincipalTag/team", []string{"blue", "red"}},
 	{"StringEquals", "ecr:ResourceTag/team", []string{"blue", "${aws:PrincipalTag/team}"}},
 	{"StringNotEquals", "ecr:ResourceTag/team", []string{"blue", "${aws:PrincipalTag/team}"}},
 	{"StringEquals", "aws:ResourceTag/team", []string{"blue", "red"}},
-	{"Null", "aws:ResourceTag/team", []string{"true", "false"}},
+	{"Null", "aws:ResourceTag/team", trueFalse},
 	{"StringEquals", "aws:RequestedRegion", []string{"us-east-1", "eu-west-1"}},
 	{"ArnLike", "aws:PrincipalArn", []string{"arn:aws:iam::111122223333:role/ci-*", "arn:aws:iam::111122223333:user/*"}},
 	{"ArnNotLike", "aws:PrincipalArn", []string{"arn:aws:iam::111122223333:role/ci-*", "arn:aws:iam::111122223333:user/*"}},
@@ -577,16 +579,19 @@ func (o *oracle) checkProof(w *eval.Witness, p *Principal, action string, repo *
 func realizable(ctx *eval.Context, chosen []eval.Assignment) error {
 	has := func(k string) bool { _, ok := ctx.Get(k); return ok }
 	mfa, _ := ctx.Get("aws:MultiFactorAuthPresent")
-	read := slices.ContainsFunc(chosen, func(a eval.Assignment) bool { return strings.EqualFold(a.Key, "aws:MultiFactorAuthPresent") })
+	read := false
+	for _, a := range chosen {
+		read = read || strings.EqualFold(a.Key, "aws:MultiFactorAuthPresent")
+	}
 	switch {
-	case read && has("aws:MultiFactorAuthAge") && !slices.Equal(mfa, []string{"true"}):
+	case read && has("aws:MultiFactorAuthAge") && (len(mfa) != 1 || mfa[0] != "true"):
 		return fmt.Errorf("has an MFA age without MFA")
 	case read && has("aws:TokenIssueTime") && len(mfa) == 0:
 		return fmt.Errorf("has aws:TokenIssueTime with long-term keys")
 	case has("aws:SourceIp") && (has("aws:SourceVpce") || has("aws:SourceVpc") || has("aws:VpcSourceIp")):
 		return fmt.Errorf("comes from the internet and through a VPC endpoint")
 	}
-	if via, _ := ctx.Get("aws:ViaAWSService"); slices.Equal(via, []string{"false"}) {
+	if via, _ := ctx.Get("aws:ViaAWSService"); len(via) == 1 && via[0] == "false" {
 		for _, k := range []string{"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast"} {
 			if has(k) {
 				return fmt.Errorf("has %s on a direct call", k)
