@@ -422,14 +422,14 @@ func (in *instance) region() string {
 	return r
 }
 
-// regional is v, built from the instance's region, marked when the region
-// is assumed (see assumedRegion).
-func (in *instance) regional(v string) cty.Value {
-	_, assumed := in.r.m.regionOf(in.r.block)
+// regionValue is the instance's region, marked when it is assumed (see
+// assumedRegion).
+func (in *instance) regionValue() cty.Value {
+	r, assumed := in.r.m.regionOf(in.r.block)
 	if assumed {
 		in.r.m.l.regionRead = true
 	}
-	return regional(cty.StringVal(v), assumed)
+	return regional(cty.StringVal(r), assumed)
 }
 
 func (in *instance) computed(name string) (cty.Value, bool) {
@@ -498,7 +498,7 @@ func (in *instance) computed(name string) (cty.Value, bool) {
 		}
 	case "data.aws_region":
 		if name == "name" || name == "region" || name == "id" {
-			return in.regional(in.region()), true
+			return in.regionValue(), true
 		}
 	case "data.aws_partition":
 		switch name {
