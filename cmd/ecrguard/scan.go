@@ -50,9 +50,6 @@ func (o *inputOptions) addAtFlag(c *cobra.Command) {
 	c.Flags().StringVar(&o.at, "at", "", atUsage(", and a suppression whose expires date is before its date no longer suppresses"))
 }
 
-// scanTime returns --at, or the zero time (now) when it is not given.
-func (o *inputOptions) scanTime() (time.Time, error) { return parseAt(o.at) }
-
 // parseAt reads the value of --at: the zero time (now) when it is empty.
 func parseAt(at string) (time.Time, error) {
 	if at == "" {
@@ -69,7 +66,7 @@ func parseAt(at string) (time.Time, error) {
 // that reads inputs does first. Suppressions expire as of --at: the whole
 // judgement is of that moment.
 func (o *inputOptions) timeAndConfig(stderr io.Writer, paths []string) (time.Time, *config.Config, error) {
-	at, err := o.scanTime()
+	at, err := parseAt(o.at)
 	if err != nil {
 		return time.Time{}, nil, err
 	}
