@@ -220,10 +220,8 @@ func roleOfSession(ps *eval.PolicySet, ctx *eval.Context, p eval.Principal) (eva
 
 // statements lists the statements of every policy of ps.
 func statements(ps *eval.PolicySet) []*policy.Statement {
-	pols := append([]*eval.Policy{ps.Resource, ps.Registry, ps.Boundary, ps.Session}, ps.Identity...)
-	pols = append(append(pols, ps.SCPs...), ps.RCPs...)
 	var out []*policy.Statement
-	for _, pol := range pols {
+	for _, pol := range ps.Policies() {
 		if pol != nil && pol.Doc != nil {
 			out = append(out, pol.Doc.Statements...)
 		}

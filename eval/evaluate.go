@@ -570,7 +570,7 @@ func Simulate(ps *PolicySet, r *Request) Decision {
 				return simulate(ps, &req)
 			}
 		}
-		if listed := ListedSessions(ps.all(), p.ARN); len(listed) > 0 {
+		if listed := ListedSessions(ps.Policies(), p.ARN); len(listed) > 0 {
 			req := *r
 			for _, name := range listed {
 				req.Principal.Session = name

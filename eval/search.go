@@ -107,7 +107,7 @@ func Search(ps *PolicySet, r *Request, sp Space) SearchResult {
 		// keys the search does not choose (the caller's account, the
 		// world's keys): no choice makes them apply. Then note what the
 		// fixed elements of the rest say, once.
-		for _, p := range rps.all() {
+		for _, p := range rps.Policies() {
 			if p == nil {
 				continue
 			}
@@ -149,7 +149,7 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 	// Small sets are searched whole (plan skips what cannot apply): the
 	// copy would cost more than the statements it saves.
 	n := 0
-	for _, p := range ps.all() {
+	for _, p := range ps.Policies() {
 		if p != nil {
 			n += len(p.stmts)
 		}
@@ -193,8 +193,8 @@ func relevantSet(ps *PolicySet, pr *prepared) *PolicySet {
 // the relevant ones out.
 const smallSet = 24
 
-// all lists the set's policies (nil where absent).
-func (ps *PolicySet) all() []*Policy {
+// Policies lists the set's policies (nil where absent).
+func (ps *PolicySet) Policies() []*Policy {
 	all := append([]*Policy{ps.Resource, ps.Registry, ps.Boundary, ps.Session}, ps.Identity...)
 	all = append(all, ps.SCPs...)
 	return append(all, ps.RCPs...)
@@ -341,7 +341,7 @@ type varUse struct {
 	t *tmpl
 }
 
-func (s *searcher) policies() []*Policy { return s.ps.all() }
+func (s *searcher) policies() []*Policy { return s.ps.Policies() }
 
 // statements calls f with every statement of the set that can apply to the
 // request.
@@ -705,7 +705,7 @@ func (s *searcher) nameValues(key string) []string {
 // than one caller's statements tell apart are still exact).
 func (s *searcher) actionConds(key string) []*ccond {
 	var out []*ccond
-	for _, p := range s.full.all() {
+	for _, p := range s.full.Policies() {
 		if p == nil {
 			continue
 		}
