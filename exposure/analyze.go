@@ -496,12 +496,13 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 		a.sourceFields = splitSourceFields(eval.Mentions(append([]*eval.Policy{t.Policy}, levels...), nil), accounts, world)
 	}
 	sourceVariable := sourceVariableGap(stmts)
+	partition, session := partitionOf(t), untrustedSession(a.named.sessions, zone)
 	// What stands for outsiders the policy does not name must be one the
 	// policy does not name: else they are not judged, and a report must
 	// say so (a Deny of 7777* once hid a public grant).
 	switch {
-	case partitionOf(t) != "aws":
-		a.res.Unjudged = "the resource is in partition " + partitionOf(t) + ", and ecrguard judges outsiders as principals of the aws partition (arn:aws:…) only: outsiders of its own partition were not judged"
+	case partition != "aws":
+		a.res.Unjudged = "the resource is in partition " + partition + ", and ecrguard judges outsiders as principals of the aws partition (arn:aws:…) only: outsiders of its own partition were not judged"
 	case a.freshAccount == "":
 		a.res.Unjudged = "every account ecrguard tries for an outsider the policy does not name is one it names (by id or pattern), so such outsiders were not judged"
 	case a.named.namesOrg(a.named.freshOrg):
@@ -510,8 +511,8 @@ func newAnalyzerWith(t Target, zone Zone, c *Cache, f *facts) *analyzer {
 		a.res.Unjudged = "a condition compares a service's name with " + a.named.serviceVariable + ", which reads a policy variable: the AWS services the policy does not name were not split by what it holds, so they were not all judged"
 	case !a.named.servicesComplete:
 		a.res.Unjudged = "the policy's patterns of service names split the AWS services it does not name into more cases than ecrguard tries, so such services were not all judged"
-	case untrustedSession(a.named.sessions, zone) != "":
-		a.res.Unjudged = "the policy names the role session " + untrustedSession(a.named.sessions, zone) + " and tells its role apart by its ARN (aws:PrincipalArn, or a role of that name in a Principal), which holds the role's path; the session's ARN does not give it, and only a role with no path was judged"
+	case session != "":
+		a.res.Unjudged = "the policy names the role session " + session + " and tells its role apart by its ARN (aws:PrincipalArn, or a role of that name in a Principal), which holds the role's path; the session's ARN does not give it, and only a role with no path was judged"
 	case a.named.orderedAccount != "":
 		a.res.Unjudged = "a condition compares account ids in order (" + a.named.orderedAccount + "): the accounts it lets in were not split by it, so not every account was judged"
 	case !a.named.accountsComplete:
